@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
+)
+
+// command is a headless subcommand: it writes to out and errOut and returns the exit code.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, out, errOut io.Writer) int
+}
+
+var commands = []command{
+	{"demo", "create a demo practice in a new database file", runDemo},
+	{"check", "check a database: integrity, schema version, record counts", runCheck},
+	{"clients", "list clients, or those matching a search", runClients},
+	{"sessions", "list a client's sessions, newest first", runSessions},
+}
+
+func findCommand(name string) (command, bool) {
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
+	if i < 0 {
+		return command{}, false
+	}
+	return commands[i], true
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `Needlelog keeps a microneedling practice's treatment records in one local file.
+
+Usage:
+  needlelog [--db PATH]            open the desktop app (default database: %s)
+  needlelog COMMAND [flags]        work without the desktop
+
+Commands:
+`, defaultPathForHelp())
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'needlelog COMMAND -h' for a command's flags.")
+}
+
+func defaultPathForHelp() string {
+	p, err := data.DefaultPath()
+	if err != nil {
+		return "the user data folder"
+	}
+	return p
+}
+
+// newFlags makes a flag set for a subcommand whose -h prints what it does and how to call it.
+func newFlags(name, synopsis, about string, errOut io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintf(errOut, "Usage: needlelog %s %s\n\n%s\n\nFlags:\n", name, synopsis, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse reads flags wherever they stand among the positional arguments, so that both
+// "clients --db x anna" and "clients anna --db x" work. It returns the positional arguments,
+// or ok=false with the exit code to return.
+func parse(fs *flag.FlagSet, args []string) (positional []string, code int, ok bool) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, 0, true
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), 0, true
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// fail reports an error as one sentence on errOut and returns the exit code for it.
+func fail(errOut io.Writer, cmd string, err error) int {
+	fmt.Fprintf(errOut, "needlelog %s: %s\n", cmd, sentence(err))
+	return 1
+}
+
+// sentence says an error the way a person would read it, adding what to do where we know.
+func sentence(err error) string {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, data.ErrMissing):
+		msg += " (check the path; 'needlelog demo --db PATH' creates a demo practice)"
+	case errors.Is(err, data.ErrNewerSchema), errors.Is(err, data.ErrNotDatabase):
+		msg += "; the file was left untouched"
+	}
+	return msg
+}
+
+func requireDB(fs *flag.FlagSet, db string, errOut io.Writer) bool {
+	if db == "" {
+		fmt.Fprintf(errOut, "needlelog %s: --db PATH is required\n", fs.Name())
+		return false
+	}
+	return true
+}
+
+func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N]",
+		"Creates a demo practice (practitioners, clients, series of sessions, products with lots, side effects)\n"+
+			"in a new database file. It never writes into an existing file, so demo records cannot mix with real ones.", errOut)
+	db := fs.String("db", "", "path of the new database file (must not exist yet)")
+	clients := fs.Int("clients", 200, "number of clients")
+	sessions := fs.Int("sessions", 0, "number of sessions in all (default: 5 per client)")
+	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same practice")
+	rest, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if !requireDB(fs, *db, errOut) || len(rest) > 0 {
+		if len(rest) > 0 {
+			fmt.Fprintf(errOut, "needlelog demo: unexpected argument %q\n", rest[0])
+		}
+		return 2
+	}
+	if *clients < 1 || *sessions < 0 {
+		fmt.Fprintln(errOut, "needlelog demo: --clients must be 1 or more and --sessions 0 or more")
+		return 2
+	}
+	if _, err := os.Stat(*db); err == nil {
+		fmt.Fprintf(errOut, "needlelog demo: %s already exists; choose a new file for the demo practice\n", *db)
+		return 1
+	}
+	start := time.Now()
+	s, err := data.Open(ctx, *db, data.Options{Create: true})
+	if err != nil {
+		return fail(errOut, "demo", err)
+	}
+	res, err := demo.Generate(ctx, s, demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*db) // a half-written demo is no use to anyone
+		return fail(errOut, "demo", err)
+	}
+	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects (%.1f s).\n",
+		s.Path(), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, time.Since(start).Seconds())
+	return 0
+}
+
+func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs := newFlags("check", "--db PATH",
+		"Checks a database without changing it: SQLite's integrity and foreign-key checks, the schema\n"+
+			"version, and the number of records. Exits 1 when anything is wrong.", errOut)
+	db := fs.String("db", "", "path of the database file")
+	if _, code, ok := parse(fs, args); !ok {
+		return code
+	} else if !requireDB(fs, *db, errOut) {
+		return 2
+	}
+	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	defer s.Close()
+	h, err := s.Check(ctx)
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	fmt.Fprintf(out, "%-18s %s\n", "database:", s.Path())
+	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, data.SchemaVersion())
+	if len(h.Problems) > 0 {
+		fmt.Fprintf(out, "%-18s %d problem(s)\n", "integrity:", len(h.Problems))
+		for _, p := range h.Problems {
+			fmt.Fprintf(out, "  %s\n", p)
+		}
+		return 1
+	}
+	fmt.Fprintf(out, "%-18s ok\n", "integrity:")
+	for _, t := range data.CountedTables() {
+		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])
+	}
+	return 0
+}
+
+func runClients(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs := newFlags("clients", "--db PATH [TEXT]",
+		"Lists clients by name, one per line: ID, a tab, then the name. With TEXT, only clients whose\n"+
+			"name, phone or email match it (each word by its beginning).", errOut)
+	db := fs.String("db", "", "path of the database file")
+	archived := fs.Bool("archived", false, "list archived clients instead")
+	rest, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if !requireDB(fs, *db, errOut) {
+		return 2
+	}
+	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	if err != nil {
+		return fail(errOut, "clients", err)
+	}
+	defer s.Close()
+	q := data.ClientQuery{Text: strings.Join(rest, " "), Archived: *archived, Limit: 500}
+	for {
+		page, err := s.ListClients(ctx, q)
+		if err != nil {
+			return fail(errOut, "clients", err)
+		}
+		for _, c := range page {
+			fmt.Fprintf(out, "%s\t%s\n", c.ID, c.Name())
+		}
+		if len(page) < q.Limit {
+			return 0
+		}
+		q.After = &page[len(page)-1]
+	}
+}
+
+func runSessions(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs := newFlags("sessions", "--db PATH --client ID",
+		"Lists a client's sessions, newest first, one per line: session ID, date and time (local), and the\n"+
+			"zones treated, separated by tabs.", errOut)
+	db := fs.String("db", "", "path of the database file")
+	clientID := fs.String("client", "", "the client's ID (see 'needlelog clients')")
+	if _, code, ok := parse(fs, args); !ok {
+		return code
+	} else if !requireDB(fs, *db, errOut) {
+		return 2
+	}
+	if *clientID == "" {
+		fmt.Fprintln(errOut, "needlelog sessions: --client ID is required (see 'needlelog clients')")
+		return 2
+	}
+	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	if err != nil {
+		return fail(errOut, "sessions", err)
+	}
+	defer s.Close()
+	if _, err := s.Client(ctx, *clientID); err != nil {
+		if errors.Is(err, data.ErrNotFound) {
+			fmt.Fprintf(errOut, "needlelog sessions: there is no client with ID %s\n", *clientID)
+			return 1
+		}
+		return fail(errOut, "sessions", err)
+	}
+	timeline, err := s.Timeline(ctx, *clientID)
+	if err != nil {
+		return fail(errOut, "sessions", err)
+	}
+	for _, t := range timeline {
+		fmt.Fprintf(out, "%s\t%s\t%s\n", t.SessionID, t.StartedAt.Local().Format("2006-01-02 15:04"), strings.Join(t.Zones, ", "))
+	}
+	return 0
+}

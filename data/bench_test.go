@@ -1,0 +1,135 @@
+package data_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
+)
+
+// The benchmarks share one demo practice of 20,000 clients and 100,000 sessions, written once.
+var (
+	benchOnce  sync.Once
+	benchDir   string
+	benchStore *data.Store
+	benchErr   error
+	benchIDs   []string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchStore != nil {
+		benchStore.Close()
+	}
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+func benchPractice(b *testing.B) *data.Store {
+	b.Helper()
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		if benchDir, benchErr = os.MkdirTemp("", "needlelog-bench-"); benchErr != nil {
+			return
+		}
+		benchStore, benchErr = data.Open(ctx, filepath.Join(benchDir, "bench.db"), data.Options{Create: true})
+		if benchErr != nil {
+			return
+		}
+		if _, benchErr = demo.Generate(ctx, benchStore, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 7}); benchErr != nil {
+			return
+		}
+		q := data.ClientQuery{Limit: 1000}
+		for {
+			page, err := benchStore.ListClients(ctx, q)
+			if err != nil {
+				benchErr = err
+				return
+			}
+			for _, c := range page {
+				benchIDs = append(benchIDs, c.ID)
+			}
+			if len(page) < q.Limit {
+				return
+			}
+			q.After = &page[len(page)-1]
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchStore
+}
+
+// BenchmarkSearchClients types a search into a 20,000-client practice, as the client list does
+// on every keystroke.
+func BenchmarkSearchClients(b *testing.B) {
+	s := benchPractice(b)
+	ctx := context.Background()
+	queries := []string{"a", "mar", "anna", "smi", "jos", "zoë", "ан", "07", "example.com", "o'"}
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.ListClients(ctx, data.ClientQuery{Text: queries[i%len(queries)], Limit: 100}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListClientsPage pages through the whole client list by name.
+func BenchmarkListClientsPage(b *testing.B) {
+	s := benchPractice(b)
+	ctx := context.Background()
+	var after *data.ClientSummary
+	for b.Loop() {
+		page, err := s.ListClients(ctx, data.ClientQuery{After: after, Limit: 100})
+		if err != nil {
+			b.Fatal(err)
+		}
+		after = nil
+		if len(page) == 100 {
+			after = &page[99]
+		}
+	}
+}
+
+// BenchmarkListClientsDue lists the clients due or overdue for their next session.
+func BenchmarkListClientsDue(b *testing.B) {
+	s := benchPractice(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListClients(ctx, data.ClientQuery{Filter: data.DueClients, Limit: 100}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTimeline loads one client's timeline, as switching client does.
+func BenchmarkTimeline(b *testing.B) {
+	s := benchPractice(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Timeline(ctx, benchIDs[(i*7919)%len(benchIDs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClientPage loads what a client page shows: the client and their timeline.
+func BenchmarkClientPage(b *testing.B) {
+	s := benchPractice(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		id := benchIDs[(i*7919)%len(benchIDs)]
+		if _, err := s.Client(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Timeline(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

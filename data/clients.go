@@ -1,0 +1,298 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// CreateClient validates and saves a new client, giving it an ID when it has none.
+func (s *Store) CreateClient(ctx context.Context, c *Client) error {
+	return saveCopy(ctx, s, c, (*Batch).CreateClient)
+}
+
+// UpdateClient validates and saves changes to a client. It fails with ErrConflict when the
+// client was changed elsewhere since c was loaded.
+func (s *Store) UpdateClient(ctx context.Context, c *Client) error {
+	return saveCopy(ctx, s, c, (*Batch).UpdateClient)
+}
+
+// saveCopy runs one batch write on a copy of v, and hands the saved copy back only once it is
+// committed, so a failed save leaves the caller's record (its version in particular) as it was.
+func saveCopy[T any](ctx context.Context, s *Store, v *T, write func(*Batch, *T) error) error {
+	cp := *v
+	if err := s.Batch(ctx, func(b *Batch) error { return write(b, &cp) }); err != nil {
+		return err
+	}
+	*v = cp
+	return nil
+}
+
+// CreateClient adds a new client to the batch.
+func (b *Batch) CreateClient(c *Client) error {
+	now := b.store.now()
+	c.tidy()
+	if err := c.Validate(now); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		c.ID = newID()
+	}
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+	_, err := b.exec(`INSERT INTO clients (id, first_name, last_name, sort_key, date_of_birth, phone, phone_digits,
+		email, fitzpatrick, concerns, medications, allergies, medical_notes, consent_form, consent_version,
+		consent_signed, photo_consent, notes, archived_at, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.FirstName, c.LastName, sortKey(c.FirstName, c.LastName), c.DateOfBirth, c.Phone, digitsOf(c.Phone),
+		c.Email, c.Fitzpatrick, jsonList(c.Concerns), c.Medications, jsonList(c.Allergies), c.MedicalNotes,
+		c.Consent.Form, c.Consent.Version, c.Consent.Signed, string(c.PhotoConsent), c.Notes, timeText(c.ArchivedAt),
+		timeText(now), timeText(now), c.Version)
+	if err != nil {
+		return fmt.Errorf("save client %s: %w", c.Name(), err)
+	}
+	if err := b.writeHistory(c); err != nil {
+		return err
+	}
+	return b.audit(ActionCreate, "client", c.ID, "")
+}
+
+// UpdateClient saves changes to a client in the batch.
+func (b *Batch) UpdateClient(c *Client) error {
+	now := b.store.now()
+	c.tidy()
+	if err := c.Validate(now); err != nil {
+		return err
+	}
+	res, err := b.exec(`UPDATE clients SET first_name = ?, last_name = ?, sort_key = ?, date_of_birth = ?, phone = ?,
+		phone_digits = ?, email = ?, fitzpatrick = ?, concerns = ?, medications = ?, allergies = ?, medical_notes = ?,
+		consent_form = ?, consent_version = ?, consent_signed = ?, photo_consent = ?, notes = ?, archived_at = ?,
+		updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		c.FirstName, c.LastName, sortKey(c.FirstName, c.LastName), c.DateOfBirth, c.Phone, digitsOf(c.Phone),
+		c.Email, c.Fitzpatrick, jsonList(c.Concerns), c.Medications, jsonList(c.Allergies), c.MedicalNotes,
+		c.Consent.Form, c.Consent.Version, c.Consent.Signed, string(c.PhotoConsent), c.Notes, timeText(c.ArchivedAt),
+		timeText(now), c.ID, c.Version)
+	if err != nil {
+		return fmt.Errorf("save client %s: %w", c.Name(), err)
+	}
+	if err := b.updated(res, "clients", c.ID); err != nil {
+		return fmt.Errorf("save client %s: %w", c.Name(), err)
+	}
+	c.UpdatedAt = now
+	c.Version++
+	if _, err := b.exec(`DELETE FROM client_history WHERE client_id = ?`, c.ID); err != nil {
+		return err
+	}
+	if err := b.writeHistory(c); err != nil {
+		return err
+	}
+	return b.audit(ActionUpdate, "client", c.ID, "")
+}
+
+func (b *Batch) writeHistory(c *Client) error {
+	for i := range c.History {
+		h := &c.History[i]
+		if h.ID == "" {
+			h.ID = newID()
+		}
+		_, err := b.exec(`INSERT INTO client_history (id, client_id, position, condition, since, until, notes)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, h.ID, c.ID, i, h.Condition, h.Since, h.Until, h.Notes)
+		if err != nil {
+			return fmt.Errorf("save medical history of %s: %w", c.Name(), err)
+		}
+	}
+	return nil
+}
+
+// tidy trims what people type around values, and fills defaults.
+func (c *Client) tidy() {
+	for _, p := range []*string{&c.FirstName, &c.LastName, &c.Phone, &c.Email, &c.Consent.Form, &c.Consent.Version} {
+		*p = strings.TrimSpace(*p)
+	}
+	if c.PhotoConsent == "" {
+		c.PhotoConsent = PhotoConsentNone
+	}
+	for i := range c.History {
+		c.History[i].Condition = strings.TrimSpace(c.History[i].Condition)
+	}
+}
+
+// sortKey orders clients by last name then first, ignoring case and accents ("Ängel" sorts with "Angel").
+func sortKey(first, last string) string {
+	return fold(last + " " + first)
+}
+
+// fold lower-cases s and strips its diacritics.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+const clientColumns = `id, first_name, last_name, date_of_birth, phone, email, fitzpatrick, concerns, medications,
+	allergies, medical_notes, consent_form, consent_version, consent_signed, photo_consent, notes, archived_at,
+	created_at, updated_at, version`
+
+// Client returns the client with the given ID, with their medical history.
+func (s *Store) Client(ctx context.Context, id string) (Client, error) {
+	var c Client
+	err := s.db.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id).Scan(
+		&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Fitzpatrick, listCol{&c.Concerns},
+		&c.Medications, listCol{&c.Allergies}, &c.MedicalNotes, &c.Consent.Form, &c.Consent.Version,
+		&c.Consent.Signed, &c.PhotoConsent, &c.Notes, timeCol{&c.ArchivedAt}, timeCol{&c.CreatedAt},
+		timeCol{&c.UpdatedAt}, &c.Version)
+	if err != nil {
+		return Client{}, fmt.Errorf("client %s: %w", id, mapError(err))
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, condition, since, until, notes FROM client_history
+		WHERE client_id = ? ORDER BY position`, id)
+	if err != nil {
+		return Client{}, fmt.Errorf("medical history of client %s: %w", id, mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h HistoryEntry
+		if err := rows.Scan(&h.ID, &h.Condition, &h.Since, &h.Until, &h.Notes); err != nil {
+			return Client{}, err
+		}
+		c.History = append(c.History, h)
+	}
+	return c, rows.Err()
+}
+
+// ClientFilter chooses which clients a list shows.
+type ClientFilter int
+
+const (
+	AllClients    ClientFilter = iota // by name
+	DueClients                        // next session due on or before ClientQuery.DueBy, soonest first
+	RecentClients                     // seen on or after ClientQuery.Since, most recent first
+)
+
+// ClientQuery says which clients to list, and from where.
+type ClientQuery struct {
+	Text     string // matches name, phone or email; each word by its beginning ("ann smi")
+	Filter   ClientFilter
+	DueBy    Date           // DueClients: default today
+	Since    Date           // RecentClients: default 30 days ago
+	Archived bool           // list archived clients instead of current ones
+	After    *ClientSummary // the last row of the previous page; nil for the first page
+	Limit    int            // default 100
+}
+
+// ListClients returns a page of clients. Pages follow on from the last row of the previous one
+// (keyset paging), so any page of a long list costs the same.
+func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary, error) {
+	today := DateOf(s.now())
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	var where []string
+	var args []any
+	if q.Archived {
+		where = append(where, `archived_at <> ''`)
+	} else {
+		where = append(where, `archived_at = ''`)
+	}
+	if match, digits := searchTerms(q.Text); match != "" || digits != "" {
+		var or []string
+		if match != "" {
+			or = append(or, `num IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?)`)
+			args = append(args, match)
+		}
+		if digits != "" {
+			or = append(or, `phone_digits LIKE ?`)
+			args = append(args, "%"+digits+"%")
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	} else if strings.TrimSpace(q.Text) != "" {
+		return nil, nil // only punctuation: nothing can match
+	}
+	inner := `SELECT id, first_name, last_name, date_of_birth, phone, email, archived_at <> '' AS archived, sort_key,
+		coalesce((SELECT started_at FROM sessions s WHERE s.client_id = c.id ORDER BY started_at DESC LIMIT 1), '') AS last_session,
+		coalesce((SELECT next_due FROM sessions s WHERE s.client_id = c.id ORDER BY started_at DESC LIMIT 1), '') AS next_due
+		FROM clients c WHERE ` + strings.Join(where, " AND ")
+
+	var outer []string
+	var order string
+	switch q.Filter {
+	case AllClients:
+		order = `sort_key, id`
+		if q.After != nil {
+			outer = append(outer, `(sort_key, id) > (?, ?)`)
+			args = append(args, q.After.sortKey, q.After.ID)
+		}
+	case DueClients:
+		if q.DueBy.IsZero() {
+			q.DueBy = today
+		}
+		outer = append(outer, `next_due <> '' AND next_due <= ?`)
+		args = append(args, q.DueBy)
+		order = `next_due, sort_key, id`
+		if q.After != nil {
+			outer = append(outer, `(next_due, sort_key, id) > (?, ?, ?)`)
+			args = append(args, q.After.NextDue, q.After.sortKey, q.After.ID)
+		}
+	case RecentClients:
+		if q.Since.IsZero() {
+			q.Since = today.AddDays(-30)
+		}
+		outer = append(outer, `last_session >= ?`)
+		args = append(args, timeText(q.Since.t))
+		order = `last_session DESC, id DESC`
+		if q.After != nil {
+			outer = append(outer, `(last_session, id) < (?, ?)`)
+			args = append(args, timeText(q.After.LastSession), q.After.ID)
+		}
+	default:
+		return nil, fmt.Errorf("unknown client filter %d", q.Filter)
+	}
+	query := `SELECT * FROM (` + inner + `)`
+	if len(outer) > 0 {
+		query += ` WHERE ` + strings.Join(outer, " AND ")
+	}
+	query += ` ORDER BY ` + order + ` LIMIT ?`
+	args = append(args, q.Limit)
+
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list clients: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []ClientSummary
+	for rows.Next() {
+		var c ClientSummary
+		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Archived,
+			&c.sortKey, timeCol{&c.LastSession}, &c.NextDue); err != nil {
+			return nil, fmt.Errorf("list clients: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// searchTerms turns what a person typed into an FTS5 query that matches each word by its
+// beginning, and, when the text looks like part of a phone number, its digits.
+func searchTerms(text string) (match, digits string) {
+	var terms []string
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '"' || r == '*' || r == '(' || r == ')' || r == ':' || r == '^'
+	}) {
+		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			continue
+		}
+		terms = append(terms, `"`+w+`"*`)
+	}
+	match = strings.Join(terms, " ")
+	if d := digitsOf(text); len(d) >= 3 && strings.Trim(text, "+0123456789 ()-./") == "" {
+		digits = d
+	}
+	return match, digits
+}

@@ -1,0 +1,35 @@
+// Package data holds Needlelog's domain types, their validation and the SQLite store that keeps them.
+//
+// It never imports Fyne: the desktop UI, the command line and the report encoders all reach the
+// records through the Store's typed methods, and none of them speaks SQL.
+package data
+
+import (
+	"context"
+	"errors"
+)
+
+// Errors that callers can test for with errors.Is. Driver errors are mapped to these at the boundary.
+var (
+	ErrNotFound     = errors.New("record not found")
+	ErrConflict     = errors.New("record was changed elsewhere since it was loaded")
+	ErrDuplicate    = errors.New("a record with the same name or number already exists")
+	ErrBadReference = errors.New("record refers to another that does not exist")
+	ErrSigned       = errors.New("session is signed and can no longer be edited")
+	ErrMissing      = errors.New("database file does not exist")
+	ErrNotDatabase  = errors.New("file is not a Needlelog database")
+	ErrNewerSchema  = errors.New("database was written by a newer version of Needlelog")
+	ErrReadOnlyMode = errors.New("database is open read-only")
+)
+
+type actorKey struct{}
+
+// WithActor returns a context that attributes the writes made with it to a practitioner in the audit log.
+func WithActor(ctx context.Context, practitionerID string) context.Context {
+	return context.WithValue(ctx, actorKey{}, practitionerID)
+}
+
+func actorFrom(ctx context.Context) string {
+	id, _ := ctx.Value(actorKey{}).(string)
+	return id
+}

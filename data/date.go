@@ -1,0 +1,117 @@
+package data
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day with no time of day and no time zone, such as a date of birth or the day a
+// side effect resolved. The zero Date means "not recorded". It is stored as "2006-01-02" text.
+type Date struct {
+	t time.Time // midnight UTC; zero when not recorded
+}
+
+const dateLayout = "2006-01-02"
+
+// NewDate returns the given calendar day; out-of-range values normalise as time.Date does.
+func NewDate(year int, month time.Month, day int) Date {
+	return Date{time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
+}
+
+// DateOf returns the calendar day of t in the computer's time zone, which is the practice's:
+// times are stored in UTC, and an evening session in California is already tomorrow there.
+func DateOf(t time.Time) Date {
+	if t.IsZero() {
+		return Date{}
+	}
+	y, m, d := t.Local().Date()
+	return NewDate(y, m, d)
+}
+
+// ParseDate reads "2006-01-02"; the empty string is the zero Date.
+func ParseDate(s string) (Date, error) {
+	if s == "" {
+		return Date{}, nil
+	}
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// String returns "2006-01-02", or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(dateLayout)
+}
+
+func (d Date) Year() int          { return d.t.Year() }
+func (d Date) Month() time.Month  { return d.t.Month() }
+func (d Date) Day() int           { return d.t.Day() }
+func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
+func (d Date) Equal(o Date) bool  { return d.t.Equal(o.t) }
+func (d Date) After(o Date) bool  { return d.t.After(o.t) }
+func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+func (d Date) Format(l string) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(l)
+}
+
+// DaysSince returns the number of whole days from o to d (negative when d is earlier).
+func (d Date) DaysSince(o Date) int { return int(d.t.Sub(o.t).Hours() / 24) }
+
+// YearsSince returns full years from o to d, as an age is counted.
+func (d Date) YearsSince(o Date) int {
+	years := d.Year() - o.Year()
+	if d.Month() < o.Month() || (d.Month() == o.Month() && d.Day() < o.Day()) {
+		years--
+	}
+	return years
+}
+
+// Value stores the Date as text.
+func (d Date) Value() (driver.Value, error) { return d.String(), nil }
+
+// Scan reads a Date stored as text.
+func (d *Date) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case nil:
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("scan date from %T", src)
+	}
+	parsed, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
+}
+
+func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	parsed, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
+}

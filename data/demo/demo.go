@@ -1,0 +1,129 @@
+// Package demo fills a store with a made-up but realistic microneedling practice: practitioners,
+// stock lots, clients and their treatment series. It is for trying the app, showing it, and
+// measuring it at the size of a busy practice's ten years of records.
+package demo
+
+import (
+	"context"
+	"math/rand/v2"
+
+	"needlelog.app/needlelog/data"
+)
+
+// Options says how large a practice to make. Zero values take the defaults.
+type Options struct {
+	Clients  int   // default 200
+	Sessions int   // total sessions to write, default 5 per client; spread across clients in series
+	Seed     int64 // random seed; same seed, same practice (apart from IDs, which are UUIDv7)
+	// Progress, when set, is told after each committed chunk how many sessions are written.
+	Progress func(done, total int)
+}
+
+// Result counts what Generate wrote.
+type Result struct{ Clients, Sessions, SideEffects, Practitioners int }
+
+// chunkRecords is how many clients and sessions go in one transaction: enough that commits
+// (each an fsync) are rare, few enough that the WAL stays small and cancelling is prompt.
+const chunkRecords = 2000
+
+// Generate writes a demo practice into s. Dates are laid out relative to s.Now(), so the same
+// seed on the same day gives the same practice. Each chunk is committed whole; on an error or
+// when ctx is cancelled, Generate stops and the chunks already committed stay in the store.
+func Generate(ctx context.Context, s *data.Store, opt Options) (Result, error) {
+	if opt.Clients <= 0 {
+		opt.Clients = 200
+	}
+	if opt.Sessions <= 0 {
+		opt.Sessions = 5 * opt.Clients
+	}
+	seed := uint64(opt.Seed)
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	g, err := newGenerator(ctx, s, r)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Practitioners: len(g.practitioners)}
+	counts := spread(r, opt.Clients, opt.Sessions)
+	for start := 0; start < len(counts); {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		end, records := start, 0
+		for end < len(counts) && records < chunkRecords {
+			records += 1 + counts[end]
+			end++
+		}
+		var chunk Result
+		err := s.Batch(ctx, func(b *data.Batch) error {
+			chunk = Result{}
+			for _, n := range counts[start:end] {
+				if err := g.writeClient(b, n, &chunk); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil { // report the cancellation, not the statement it interrupted
+				return res, ctx.Err()
+			}
+			return res, err
+		}
+		res.Clients += chunk.Clients
+		res.Sessions += chunk.Sessions
+		res.SideEffects += chunk.SideEffects
+		if opt.Progress != nil {
+			opt.Progress(res.Sessions, opt.Sessions)
+		}
+		start = end
+	}
+	return res, nil
+}
+
+// spread shares total sessions among n clients: an even share each, then random moves, so that
+// some clients have come once and some many times.
+func spread(r *rand.Rand, n, total int) []int {
+	counts := make([]int, n)
+	for i := range counts {
+		counts[i] = total / n
+		if i < total%n {
+			counts[i]++
+		}
+	}
+	for range n {
+		from, to, k := r.IntN(n), r.IntN(n), 1+r.IntN(3)
+		if counts[from] > k { // everyone who had a session keeps one
+			counts[from] -= k
+			counts[to] += k
+		}
+	}
+	return counts
+}
+
+// pick returns a random element of list, or the zero value when the list is empty.
+func pick[T any](r *rand.Rand, list []T) T {
+	var zero T
+	if len(list) == 0 {
+		return zero
+	}
+	return list[r.IntN(len(list))]
+}
+
+// weighted returns an index chosen with the given relative weights.
+func weighted(r *rand.Rand, weights ...int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := r.IntN(total)
+	for i, w := range weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	return len(weights) - 1
+}
+
+// chance reports true with probability p.
+func chance(r *rand.Rand, p float64) bool { return r.Float64() < p }

@@ -1,0 +1,381 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CreateSession validates and saves a new session with its zones, products and side effects,
+// all in one transaction.
+func (s *Store) CreateSession(ctx context.Context, se *Session) error {
+	return saveCopy(ctx, s, se, (*Batch).CreateSession)
+}
+
+// UpdateSession validates and saves changes to a draft session, replacing its zones, products
+// and side effects with se's. A signed session is refused with ErrSigned; one changed elsewhere
+// since se was loaded, with ErrConflict. The status is not changed here.
+func (s *Store) UpdateSession(ctx context.Context, se *Session) error {
+	return saveCopy(ctx, s, se, (*Batch).UpdateSession)
+}
+
+// CreateSession adds a new session to the batch.
+func (b *Batch) CreateSession(se *Session) error {
+	now := b.store.now()
+	se.tidy()
+	if err := se.Validate(now); err != nil {
+		return err
+	}
+	if se.ID == "" {
+		se.ID = newID()
+	}
+	se.CreatedAt, se.UpdatedAt, se.Version = now, now, 1
+	_, err := b.exec(`INSERT INTO sessions (id, client_id, practitioner_id, started_at, series_n, series_of,
+		series_interval_days, concerns, modality, anaesthetic_product_id, anaesthetic_lot, anaesthetic_minutes,
+		device_id, handpiece_serial, cartridge_id, cartridge_lot, cartridge_expiry, pain_score, no_side_effects,
+		aftercare, aftercare_sheet, price_cents, next_due, notes, photo_refusal, status, signed_at, signed_by,
+		record_hash, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		se.ID, se.ClientID, nullID(se.PractitionerID), timeText(se.StartedAt), se.SeriesN, se.SeriesOf,
+		se.IntervalDays, jsonList(se.Concerns), se.Modality, nullID(se.Anaesthetic.ProductID), se.Anaesthetic.Lot,
+		se.Anaesthetic.Minutes, nullID(se.DeviceID), se.HandpieceSerial, nullID(se.Cartridge.CartridgeID),
+		se.Cartridge.Lot, se.Cartridge.Expiry, se.PainScore, boolInt(se.NoSideEffects), jsonList(se.Aftercare),
+		se.AftercareSheet, se.PriceCents, se.NextDue, se.Notes, se.PhotoRefusal, string(se.Status),
+		timeText(se.SignedAt), nullID(se.SignedBy), se.RecordHash, timeText(now), timeText(now), se.Version)
+	if err != nil {
+		return fmt.Errorf("save session: %w", b.explain(err, se))
+	}
+	if err := b.writeSessionRows(se, now); err != nil {
+		return err
+	}
+	return b.audit(ActionCreate, "session", se.ID, "")
+}
+
+// UpdateSession saves changes to a draft session in the batch.
+func (b *Batch) UpdateSession(se *Session) error {
+	now := b.store.now()
+	se.tidy()
+	if err := se.Validate(now); err != nil {
+		return err
+	}
+	res, err := b.exec(`UPDATE sessions SET client_id = ?, practitioner_id = ?, started_at = ?, series_n = ?,
+		series_of = ?, series_interval_days = ?, concerns = ?, modality = ?, anaesthetic_product_id = ?,
+		anaesthetic_lot = ?, anaesthetic_minutes = ?, device_id = ?, handpiece_serial = ?, cartridge_id = ?,
+		cartridge_lot = ?, cartridge_expiry = ?, pain_score = ?, no_side_effects = ?, aftercare = ?,
+		aftercare_sheet = ?, price_cents = ?, next_due = ?, notes = ?, photo_refusal = ?, updated_at = ?,
+		version = version + 1
+		WHERE id = ? AND version = ? AND status = 'draft'`,
+		se.ClientID, nullID(se.PractitionerID), timeText(se.StartedAt), se.SeriesN, se.SeriesOf, se.IntervalDays,
+		jsonList(se.Concerns), se.Modality, nullID(se.Anaesthetic.ProductID), se.Anaesthetic.Lot,
+		se.Anaesthetic.Minutes, nullID(se.DeviceID), se.HandpieceSerial, nullID(se.Cartridge.CartridgeID),
+		se.Cartridge.Lot, se.Cartridge.Expiry, se.PainScore, boolInt(se.NoSideEffects), jsonList(se.Aftercare),
+		se.AftercareSheet, se.PriceCents, se.NextDue, se.Notes, se.PhotoRefusal, timeText(now), se.ID, se.Version)
+	if err != nil {
+		return fmt.Errorf("save session: %w", b.explain(err, se))
+	}
+	if err := b.updated(res, "sessions", se.ID); err != nil {
+		if errors.Is(err, ErrConflict) {
+			var status string
+			if b.tx.QueryRowContext(b.ctx, `SELECT status FROM sessions WHERE id = ?`, se.ID).Scan(&status) == nil &&
+				status == string(StatusSigned) {
+				err = ErrSigned
+			}
+		}
+		return fmt.Errorf("save session: %w", err)
+	}
+	se.UpdatedAt = now
+	se.Version++
+	for _, table := range []string{"session_zones", "session_products"} {
+		if _, err := b.exec(`DELETE FROM `+table+` WHERE session_id = ?`, se.ID); err != nil {
+			return fmt.Errorf("save session: %w", err)
+		}
+	}
+	// Side effects logged at follow-ups are kept by ID; those no longer listed are removed.
+	keep := make([]any, 0, len(se.SideEffects)+1)
+	keep = append(keep, se.ID)
+	for _, e := range se.SideEffects {
+		if e.ID != "" {
+			keep = append(keep, e.ID)
+		}
+	}
+	if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM side_effects WHERE session_id = ? AND id NOT IN (`+
+		placeholders(len(keep)-1)+`)`, keep...); err != nil {
+		return fmt.Errorf("save session: %w", mapError(err))
+	}
+	if err := b.writeSessionRows(se, now); err != nil {
+		return err
+	}
+	return b.audit(ActionUpdate, "session", se.ID, "")
+}
+
+// explain turns a foreign-key failure into which reference was wrong.
+func (b *Batch) explain(err error, se *Session) error {
+	if !errors.Is(err, ErrBadReference) {
+		return err
+	}
+	refs := []struct{ table, id, what string }{
+		{"clients", se.ClientID, "client"},
+		{"practitioners", se.PractitionerID, "practitioner"},
+		{"devices", se.DeviceID, "device"},
+		{"cartridges", se.Cartridge.CartridgeID, "cartridge"},
+		{"products", se.Anaesthetic.ProductID, "anaesthetic"},
+	}
+	for _, p := range se.Products {
+		refs = append(refs, struct{ table, id, what string }{"products", p.ProductID, "product"})
+	}
+	for _, r := range refs {
+		if r.id == "" {
+			continue
+		}
+		var n int
+		if b.tx.QueryRowContext(b.ctx, `SELECT count(*) FROM `+r.table+` WHERE id = ?`, r.id).Scan(&n) == nil && n == 0 {
+			return fmt.Errorf("the %s %s does not exist: %w", r.what, r.id, ErrBadReference)
+		}
+	}
+	return err
+}
+
+func (b *Batch) writeSessionRows(se *Session, now time.Time) error {
+	for i, z := range se.Zones {
+		_, err := b.exec(`INSERT INTO session_zones (id, session_id, position, zone, depth_mm, speed, passes, pattern, endpoint)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), se.ID, i, z.Zone, z.DepthMM, z.Speed, z.Passes, z.Pattern, z.Endpoint)
+		if err != nil {
+			return fmt.Errorf("save zone %s: %w", z.Zone, b.explain(err, se))
+		}
+	}
+	for i, p := range se.Products {
+		_, err := b.exec(`INSERT INTO session_products (id, session_id, position, product_id, lot, expiry, phase, amount)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, newID(), se.ID, i, p.ProductID, p.Lot, p.Expiry, string(p.Phase), p.Amount)
+		if err != nil {
+			return fmt.Errorf("save product row %d: %w", i+1, b.explain(err, se))
+		}
+	}
+	for i := range se.SideEffects {
+		e := &se.SideEffects[i]
+		e.SessionID = se.ID
+		if err := b.upsertSideEffect(e, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Batch) upsertSideEffect(e *SideEffect, now time.Time) error {
+	if e.ID == "" {
+		e.ID = newID()
+		e.CreatedAt = now
+	}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = now
+	}
+	e.UpdatedAt = now
+	_, err := b.exec(`INSERT INTO side_effects (id, session_id, kind, severity, during_session, onset, resolved,
+		treatment, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severity,
+		during_session = excluded.during_session, onset = excluded.onset, resolved = excluded.resolved,
+		treatment = excluded.treatment, notes = excluded.notes, updated_at = excluded.updated_at
+		WHERE side_effects.session_id = excluded.session_id`,
+		e.ID, e.SessionID, e.Kind, string(e.Severity), boolInt(e.DuringSession), e.Onset, e.Resolved,
+		e.Treatment, e.Notes, timeText(e.CreatedAt), timeText(e.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("save side effect %s: %w", e.Kind, err)
+	}
+	return nil
+}
+
+// tidy trims what people type and fills defaults.
+func (se *Session) tidy() {
+	if se.Status == "" {
+		se.Status = StatusDraft
+	}
+	if se.SeriesN == 0 {
+		se.SeriesN = 1
+	}
+	if se.IntervalDays == 0 {
+		se.IntervalDays = DefaultIntervalDays
+	}
+	for i := range se.Zones {
+		se.Zones[i].Zone = strings.TrimSpace(se.Zones[i].Zone)
+	}
+	for i := range se.SideEffects {
+		e := &se.SideEffects[i]
+		e.Kind = strings.TrimSpace(e.Kind)
+		if e.DuringSession && e.Onset.IsZero() {
+			e.Onset = DateOf(se.StartedAt)
+		}
+	}
+	se.Cartridge.Lot = strings.TrimSpace(se.Cartridge.Lot)
+	se.Anaesthetic.Lot = strings.TrimSpace(se.Anaesthetic.Lot)
+}
+
+// DefaultIntervalDays is the usual gap between sessions of a series.
+const DefaultIntervalDays = 28
+
+// AddSideEffect logs a side effect against a session, at the session or at a later follow-up.
+// Side effects may be logged on signed sessions too: follow-ups come after signing.
+func (s *Store) AddSideEffect(ctx context.Context, e *SideEffect) error {
+	return saveCopy(ctx, s, e, func(b *Batch, e *SideEffect) error { return b.saveSideEffect(e, ActionCreate) })
+}
+
+// UpdateSideEffect saves changes to a logged side effect, such as the day it resolved.
+func (s *Store) UpdateSideEffect(ctx context.Context, e *SideEffect) error {
+	if e.ID == "" {
+		return fmt.Errorf("update side effect: %w", ErrNotFound)
+	}
+	return saveCopy(ctx, s, e, func(b *Batch, e *SideEffect) error { return b.saveSideEffect(e, ActionUpdate) })
+}
+
+func (b *Batch) saveSideEffect(e *SideEffect, action string) error {
+	var started string
+	err := b.tx.QueryRowContext(b.ctx, `SELECT started_at FROM sessions WHERE id = ?`, e.SessionID).Scan(&started)
+	if err != nil {
+		return fmt.Errorf("session %s: %w", e.SessionID, mapError(err))
+	}
+	at, err := parseTime(started)
+	if err != nil {
+		return err
+	}
+	e.Kind = strings.TrimSpace(e.Kind)
+	if e.DuringSession && e.Onset.IsZero() {
+		e.Onset = DateOf(at)
+	}
+	if err := ValidateSideEffect(*e, DateOf(at), b.store.now()); err != nil {
+		return err
+	}
+	if action == ActionUpdate {
+		var n int
+		if err := b.tx.QueryRowContext(b.ctx, `SELECT count(*) FROM side_effects WHERE id = ? AND session_id = ?`,
+			e.ID, e.SessionID).Scan(&n); err != nil || n == 0 {
+			return fmt.Errorf("side effect %s: %w", e.ID, ErrNotFound)
+		}
+	}
+	if err := b.upsertSideEffect(e, b.store.now()); err != nil {
+		return err
+	}
+	// A draft open in an editor must not overwrite this side effect with its older list: moving the
+	// version on makes that save a conflict instead. Signed sessions are not edited that way.
+	if _, err := b.exec(`UPDATE sessions SET no_side_effects = 0, version = version + 1 WHERE id = ? AND status = 'draft'`,
+		e.SessionID); err != nil {
+		return err
+	}
+	return b.audit(action, "side_effect", e.ID, "session "+e.SessionID)
+}
+
+const sessionColumns = `id, client_id, coalesce(practitioner_id, ''), started_at, series_n, series_of,
+	series_interval_days, concerns, modality, coalesce(anaesthetic_product_id, ''), anaesthetic_lot,
+	anaesthetic_minutes, coalesce(device_id, ''), handpiece_serial, coalesce(cartridge_id, ''), cartridge_lot,
+	cartridge_expiry, pain_score, no_side_effects, aftercare, aftercare_sheet, price_cents, next_due, notes,
+	photo_refusal, status, signed_at, coalesce(signed_by, ''), record_hash, created_at, updated_at, version`
+
+// Session returns the session with the given ID, with its zones, products and side effects.
+func (s *Store) Session(ctx context.Context, id string) (Session, error) {
+	var se Session
+	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).Scan(
+		&se.ID, &se.ClientID, &se.PractitionerID, timeCol{&se.StartedAt}, &se.SeriesN, &se.SeriesOf,
+		&se.IntervalDays, listCol{&se.Concerns}, &se.Modality, &se.Anaesthetic.ProductID, &se.Anaesthetic.Lot,
+		&se.Anaesthetic.Minutes, &se.DeviceID, &se.HandpieceSerial, &se.Cartridge.CartridgeID, &se.Cartridge.Lot,
+		&se.Cartridge.Expiry, &se.PainScore, &se.NoSideEffects, listCol{&se.Aftercare}, &se.AftercareSheet,
+		&se.PriceCents, &se.NextDue, &se.Notes, &se.PhotoRefusal, &se.Status, timeCol{&se.SignedAt}, &se.SignedBy,
+		&se.RecordHash, timeCol{&se.CreatedAt}, timeCol{&se.UpdatedAt}, &se.Version)
+	if err != nil {
+		return Session{}, fmt.Errorf("session %s: %w", id, mapError(err))
+	}
+	if err := s.loadSessionRows(ctx, &se); err != nil {
+		return Session{}, fmt.Errorf("session %s: %w", id, err)
+	}
+	return se, nil
+}
+
+func (s *Store) loadSessionRows(ctx context.Context, se *Session) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT zone, depth_mm, speed, passes, pattern, endpoint
+		FROM session_zones WHERE session_id = ? ORDER BY position`, se.ID)
+	if err != nil {
+		return mapError(err)
+	}
+	for rows.Next() {
+		var z ZoneTreatment
+		if err := rows.Scan(&z.Zone, &z.DepthMM, &z.Speed, &z.Passes, &z.Pattern, &z.Endpoint); err != nil {
+			rows.Close()
+			return err
+		}
+		se.Zones = append(se.Zones, z)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	rows, err = s.db.QueryContext(ctx, `SELECT product_id, lot, expiry, phase, amount
+		FROM session_products WHERE session_id = ? ORDER BY position`, se.ID)
+	if err != nil {
+		return mapError(err)
+	}
+	for rows.Next() {
+		var p ProductUse
+		if err := rows.Scan(&p.ProductID, &p.Lot, &p.Expiry, &p.Phase, &p.Amount); err != nil {
+			rows.Close()
+			return err
+		}
+		se.Products = append(se.Products, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	se.SideEffects, err = s.SideEffects(ctx, se.ID)
+	return err
+}
+
+// SideEffects returns the side effects logged against a session, in order of onset.
+func (s *Store) SideEffects(ctx context.Context, sessionID string) ([]SideEffect, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, session_id, kind, severity, during_session, onset, resolved,
+		treatment, notes, created_at, updated_at FROM side_effects WHERE session_id = ? ORDER BY onset, created_at`, sessionID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []SideEffect
+	for rows.Next() {
+		var e SideEffect
+		if err := rows.Scan(&e.ID, &e.SessionID, &e.Kind, &e.Severity, &e.DuringSession, &e.Onset, &e.Resolved,
+			&e.Treatment, &e.Notes, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Timeline returns a client's sessions, newest first, as the client page lists them.
+func (s *Store) Timeline(ctx context.Context, clientID string) ([]TimelineEntry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.id, s.started_at, s.series_n, s.series_of, s.status,
+		coalesce((SELECT json_group_array(zone) FROM (SELECT zone FROM session_zones z WHERE z.session_id = s.id ORDER BY position)), '[]'),
+		coalesce((SELECT max(depth_mm) FROM session_zones z WHERE z.session_id = s.id), 0),
+		(SELECT count(*) FROM side_effects e WHERE e.session_id = s.id),
+		(SELECT count(*) FROM photos p WHERE p.session_id = s.id)
+		FROM sessions s WHERE s.client_id = ? ORDER BY s.started_at DESC, s.id DESC`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("timeline of client %s: %w", clientID, mapError(err))
+	}
+	defer rows.Close()
+	var out []TimelineEntry
+	for rows.Next() {
+		var t TimelineEntry
+		if err := rows.Scan(&t.SessionID, timeCol{&t.StartedAt}, &t.SeriesN, &t.SeriesOf, &t.Status,
+			listCol{&t.Zones}, &t.DeepestMM, &t.SideEffects, &t.Photos); err != nil {
+			return nil, fmt.Errorf("timeline of client %s: %w", clientID, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// nullID stores an unset reference as NULL, which a foreign key accepts.
+func nullID(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,346 @@
+package data
+
+import (
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FieldError is one problem with one field, said as a sentence a practitioner can act on.
+// Field names a form field: "last_name", "zones[2].depth_mm", "side_effects[0].resolved".
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// ValidationError lists every problem found in a record, so a form can show each beside its field.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		msgs[i] = f.Message
+	}
+	return strings.Join(msgs, " ")
+}
+
+// For returns the message for a field, or "" when the field is fine.
+func (e *ValidationError) For(field string) string {
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// Bounds that make a value an input error rather than a warning (DOMAIN.md).
+const (
+	MinDepthMM         = 0.1
+	MaxDepthMM         = 3.0
+	MinPasses          = 1
+	MaxPasses          = 40 // rollers go to 40; pens to 20
+	MaxPain            = 10
+	MaxAnaestheticMins = 90
+	MaxSeriesLength    = 20
+	MinIntervalDays    = 7
+	MaxIntervalDays    = 365
+	MaxPriceCents      = 10_000_000
+	MaxSpeed           = 20_000 // rpm is the largest unit in use
+	MaxTextLength      = 10_000
+	oldestBirthYear    = 1900
+)
+
+// futureSlack allows a session to be entered for later today, and clocks that disagree a little.
+const futureSlack = 24 * time.Hour
+
+type checker struct {
+	errs []FieldError
+}
+
+func (c *checker) add(field, format string, args ...any) {
+	c.errs = append(c.errs, FieldError{field, fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) err() error {
+	if len(c.errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: c.errs}
+}
+
+func (c *checker) text(field, label, v string) {
+	if len(v) > MaxTextLength {
+		c.add(field, "%s is too long (at most %d characters).", label, MaxTextLength)
+	}
+}
+
+func (c *checker) notFuture(field, label string, d Date, today Date) {
+	if !d.IsZero() && d.After(today) {
+		c.add(field, "%s cannot be in the future.", label)
+	}
+}
+
+// Validate checks a client against the domain's bounds. now is the current time.
+func (cl *Client) Validate(now time.Time) error {
+	var c checker
+	today := DateOf(now)
+	if strings.TrimSpace(cl.FirstName) == "" && strings.TrimSpace(cl.LastName) == "" {
+		c.add("last_name", "Enter the client's name.")
+	}
+	c.text("first_name", "First name", cl.FirstName)
+	c.text("last_name", "Last name", cl.LastName)
+	if !cl.DateOfBirth.IsZero() {
+		switch {
+		case cl.DateOfBirth.After(today):
+			c.add("date_of_birth", "Date of birth cannot be in the future.")
+		case cl.DateOfBirth.Year() < oldestBirthYear:
+			c.add("date_of_birth", "Date of birth must be after %d.", oldestBirthYear)
+		}
+	}
+	if p := strings.TrimSpace(cl.Phone); p != "" {
+		if strings.Trim(p, "+0123456789 ()-./") != "" {
+			c.add("phone", "Phone may hold only digits, spaces and + ( ) - . /")
+		} else if n := len(digitsOf(p)); n < 5 || n > 15 {
+			c.add("phone", "Phone needs between 5 and 15 digits.")
+		}
+	}
+	if e := strings.TrimSpace(cl.Email); e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || !strings.Contains(e[strings.LastIndex(e, "@"):], ".") {
+			c.add("email", "Email %q is not an address like name@example.com.", e)
+		}
+	}
+	if cl.Fitzpatrick < 0 || cl.Fitzpatrick > 6 {
+		c.add("fitzpatrick", "Fitzpatrick skin type must be I to VI.")
+	}
+	if !slices.Contains(PhotoConsents, cl.PhotoConsent) {
+		c.add("photo_consent", "Photo consent must be one of none, clinical, education or marketing.")
+	}
+	c.notFuture("consent_signed", "Consent date", cl.Consent.Signed, today)
+	if !cl.Consent.Signed.IsZero() && cl.Consent.Form == "" {
+		c.add("consent_form", "Name the consent form that was signed.")
+	}
+	if cl.Consent.Form != "" && cl.Consent.Signed.IsZero() {
+		c.add("consent_signed", "Enter the date the consent form was signed.")
+	}
+	for i, h := range cl.History {
+		f := fmt.Sprintf("history[%d]", i)
+		if strings.TrimSpace(h.Condition) == "" {
+			c.add(f+".condition", "Medical history line %d needs a condition.", i+1)
+		}
+		c.notFuture(f+".since", fmt.Sprintf("Medical history line %d's start date", i+1), h.Since, today)
+		c.notFuture(f+".until", fmt.Sprintf("Medical history line %d's end date", i+1), h.Until, today)
+		if !h.Since.IsZero() && !h.Until.IsZero() && h.Until.Before(h.Since) {
+			c.add(f+".until", "Medical history line %d ends before it starts.", i+1)
+		}
+	}
+	c.text("medications", "Medications", cl.Medications)
+	c.text("medical_notes", "Medical notes", cl.MedicalNotes)
+	c.text("notes", "Notes", cl.Notes)
+	return c.err()
+}
+
+// Validate checks a session against the domain's bounds. now is the current time.
+func (s *Session) Validate(now time.Time) error {
+	var c checker
+	today := DateOf(now)
+	if s.ClientID == "" {
+		c.add("client", "Choose the client for this session.")
+	}
+	switch {
+	case s.StartedAt.IsZero():
+		c.add("started_at", "Enter the session's date and time.")
+	case s.StartedAt.After(now.Add(futureSlack)):
+		c.add("started_at", "Session date cannot be more than a day in the future.")
+	}
+	if s.SeriesN < 1 {
+		c.add("series_n", "Session number in the series must be 1 or more.")
+	}
+	if s.SeriesOf < 0 || s.SeriesOf > MaxSeriesLength {
+		c.add("series_of", "A planned series has at most %d sessions.", MaxSeriesLength)
+	} else if s.SeriesOf > 0 && s.SeriesN > s.SeriesOf {
+		c.add("series_n", "Session %d cannot be part of a series of %d.", s.SeriesN, s.SeriesOf)
+	}
+	if s.IntervalDays < MinIntervalDays || s.IntervalDays > MaxIntervalDays {
+		c.add("interval_days", "Series interval must be %d to %d days.", MinIntervalDays, MaxIntervalDays)
+	}
+	if s.Anaesthetic.Minutes < 0 || s.Anaesthetic.Minutes > MaxAnaestheticMins {
+		c.add("anaesthetic_minutes", "Anaesthetic time must be 0 to %d minutes.", MaxAnaestheticMins)
+	}
+	if s.Anaesthetic.Minutes > 0 && s.Anaesthetic.ProductID == "" {
+		c.add("anaesthetic_product", "Choose the anaesthetic that was applied.")
+	}
+	if s.Cartridge.Lot != "" && s.Cartridge.CartridgeID == "" {
+		c.add("cartridge", "Choose the cartridge the lot belongs to.")
+	}
+	if s.PainScore.Valid && (s.PainScore.V < 0 || s.PainScore.V > MaxPain) {
+		c.add("pain_score", "Pain score must be 0 to %d.", MaxPain)
+	}
+	if s.PriceCents.Valid && (s.PriceCents.V < 0 || s.PriceCents.V > MaxPriceCents) {
+		c.add("price", "Price must be between 0 and %d.", MaxPriceCents/100)
+	}
+	if !s.NextDue.IsZero() && !s.StartedAt.IsZero() && s.NextDue.Before(DateOf(s.StartedAt)) {
+		c.add("next_due", "Next session cannot be due before this one.")
+	}
+	if s.Status != StatusDraft && s.Status != StatusSigned {
+		c.add("status", "Session status must be draft or signed.")
+	}
+	seen := map[string]bool{}
+	for i, z := range s.Zones {
+		f := fmt.Sprintf("zones[%d]", i)
+		name := strings.TrimSpace(z.Zone)
+		switch {
+		case name == "":
+			c.add(f+".zone", "Zone row %d needs a zone.", i+1)
+		case seen[strings.ToLower(name)]:
+			c.add(f+".zone", "%s is listed twice; use one row per zone.", name)
+		}
+		seen[strings.ToLower(name)] = true
+		if z.DepthMM < MinDepthMM || z.DepthMM > MaxDepthMM {
+			c.add(f+".depth_mm", "Depth for %s must be %.1f to %.1f mm.", zoneLabel(name, i), MinDepthMM, MaxDepthMM)
+		}
+		if z.Passes < MinPasses || z.Passes > MaxPasses {
+			c.add(f+".passes", "Passes for %s must be %d to %d.", zoneLabel(name, i), MinPasses, MaxPasses)
+		}
+		if z.Speed < 0 || z.Speed > MaxSpeed {
+			c.add(f+".speed", "Speed for %s is out of range.", zoneLabel(name, i))
+		}
+	}
+	for i, p := range s.Products {
+		f := fmt.Sprintf("products[%d]", i)
+		if p.ProductID == "" {
+			c.add(f+".product", "Product row %d needs a product.", i+1)
+		}
+		if !slices.Contains(Phases, p.Phase) {
+			c.add(f+".phase", "Product row %d: phase must be before, during or after needling.", i+1)
+		}
+	}
+	if s.NoSideEffects && len(s.SideEffects) > 0 {
+		c.add("no_side_effects", "Side effects are listed, so \"none observed\" cannot be ticked.")
+	}
+	for i, e := range s.SideEffects {
+		c.sideEffect(fmt.Sprintf("side_effects[%d]", i), fmt.Sprintf("Side effect %d", i+1), e, DateOf(s.StartedAt), today)
+	}
+	c.text("notes", "Notes", s.Notes)
+	return c.err()
+}
+
+// ValidateSideEffect checks a side effect logged against a session that started on sessionDay.
+func ValidateSideEffect(e SideEffect, sessionDay Date, now time.Time) error {
+	var c checker
+	c.sideEffect("side_effect", "Side effect", e, sessionDay, DateOf(now))
+	return c.err()
+}
+
+func (c *checker) sideEffect(f, label string, e SideEffect, sessionDay, today Date) {
+	if strings.TrimSpace(e.Kind) == "" {
+		c.add(f+".kind", "%s needs a kind.", label)
+	}
+	if !slices.Contains(Severities, e.Severity) {
+		c.add(f+".severity", "%s: severity must be mild, moderate or severe.", label)
+	}
+	switch {
+	case e.Onset.IsZero():
+		if !e.DuringSession { // during the session means on the session's day
+			c.add(f+".onset", "%s needs the date it started.", label)
+		}
+	case e.Onset.After(today):
+		c.add(f+".onset", "%s cannot start in the future.", label)
+	case !sessionDay.IsZero() && e.Onset.Before(sessionDay):
+		c.add(f+".onset", "%s cannot start before the session.", label)
+	}
+	switch {
+	case e.Resolved.IsZero():
+	case e.Resolved.After(today):
+		c.add(f+".resolved", "%s cannot be resolved in the future.", label)
+	case !e.Onset.IsZero() && e.Resolved.Before(e.Onset):
+		c.add(f+".resolved", "%s cannot resolve before it started.", label)
+	}
+}
+
+func zoneLabel(name string, i int) string {
+	if name == "" {
+		return fmt.Sprintf("zone row %d", i+1)
+	}
+	return name
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Validate checks a zone definition.
+func (z *Zone) Validate() error {
+	var c checker
+	if strings.TrimSpace(z.Name) == "" {
+		c.add("name", "Enter the zone's name.")
+	}
+	if !slices.Contains([]Region{RegionFace, RegionNeck, RegionScalp, RegionBody}, z.Region) {
+		c.add("region", "Region must be face, neck, scalp or body.")
+	}
+	for _, v := range []struct {
+		field string
+		d     float64
+	}{{"typical_min", z.TypicalMin}, {"typical_max", z.TypicalMax}, {"warn_above", z.WarnAbove}} {
+		if v.d < MinDepthMM || v.d > MaxDepthMM {
+			c.add(v.field, "Depths must be %.1f to %.1f mm.", MinDepthMM, MaxDepthMM)
+		}
+	}
+	if z.TypicalMin > z.TypicalMax {
+		c.add("typical_max", "The typical range ends below where it starts.")
+	}
+	return c.err()
+}
+
+// Validate checks a device definition.
+func (d *Device) Validate() error {
+	var c checker
+	if strings.TrimSpace(d.Model) == "" {
+		c.add("model", "Enter the device's model.")
+	}
+	if !slices.Contains(DeviceKinds, d.Kind) {
+		c.add("kind", "Device kind must be pen, roller, rf or stamp.")
+	}
+	if d.MaxDepth < MinDepthMM || d.MaxDepth > MaxDepthMM {
+		c.add("max_depth", "Maximum depth must be %.1f to %.1f mm.", MinDepthMM, MaxDepthMM)
+	}
+	if d.EvaluatedDepth < MinDepthMM || d.EvaluatedDepth > d.MaxDepth {
+		c.add("evaluated_depth", "Evaluated depth must be between %.1f mm and the maximum depth.", MinDepthMM)
+	}
+	if d.DepthStep < 0 || d.DepthStep > 1 {
+		c.add("depth_step", "Depth step must be 0 to 1 mm.")
+	}
+	return c.err()
+}
+
+// Validate checks a contraindication rule.
+func (r *Rule) Validate() error {
+	var c checker
+	if strings.TrimSpace(r.Condition) == "" {
+		c.add("condition", "Enter the condition the rule looks for.")
+	}
+	if r.Action != RuleBlock && r.Action != RuleWarn {
+		c.add("action", "A rule either blocks or warns.")
+	}
+	if r.WindowDays < 0 || r.WindowDays > 3650 {
+		c.add("window_days", "The time window must be 0 to 3650 days.")
+	}
+	return c.err()
+}
+
+func requireName(field, label, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return &ValidationError{Fields: []FieldError{{field, "Enter the " + label + "."}}}
+	}
+	return nil
+}
