@@ -215,50 +215,41 @@ func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary
 	} else if strings.TrimSpace(q.Text) != "" {
 		return nil, nil // only punctuation: nothing can match
 	}
-	inner := `SELECT id, first_name, last_name, date_of_birth, phone, email, archived_at <> '' AS archived, sort_key,
-		coalesce((SELECT started_at FROM sessions s WHERE s.client_id = c.id ORDER BY started_at DESC LIMIT 1), '') AS last_session,
-		coalesce((SELECT next_due FROM sessions s WHERE s.client_id = c.id ORDER BY started_at DESC LIMIT 1), '') AS next_due
-		FROM clients c WHERE ` + strings.Join(where, " AND ")
-
-	var outer []string
 	var order string
 	switch q.Filter {
 	case AllClients:
 		order = `sort_key, id`
 		if q.After != nil {
-			outer = append(outer, `(sort_key, id) > (?, ?)`)
+			where = append(where, `(sort_key, id) > (?, ?)`)
 			args = append(args, q.After.sortKey, q.After.ID)
 		}
 	case DueClients:
 		if q.DueBy.IsZero() {
 			q.DueBy = today
 		}
-		outer = append(outer, `next_due <> '' AND next_due <= ?`)
+		where = append(where, `next_due <> '' AND next_due <= ?`)
 		args = append(args, q.DueBy)
 		order = `next_due, sort_key, id`
 		if q.After != nil {
-			outer = append(outer, `(next_due, sort_key, id) > (?, ?, ?)`)
+			where = append(where, `(next_due, sort_key, id) > (?, ?, ?)`)
 			args = append(args, q.After.NextDue, q.After.sortKey, q.After.ID)
 		}
 	case RecentClients:
 		if q.Since.IsZero() {
 			q.Since = today.AddDays(-30)
 		}
-		outer = append(outer, `last_session >= ?`)
-		args = append(args, timeText(q.Since.t))
+		where = append(where, `last_session <> '' AND last_session >= ?`)
+		args = append(args, timeText(q.Since.Start()))
 		order = `last_session DESC, id DESC`
 		if q.After != nil {
-			outer = append(outer, `(last_session, id) < (?, ?)`)
+			where = append(where, `(last_session, id) < (?, ?)`)
 			args = append(args, timeText(q.After.LastSession), q.After.ID)
 		}
 	default:
 		return nil, fmt.Errorf("unknown client filter %d", q.Filter)
 	}
-	query := `SELECT * FROM (` + inner + `)`
-	if len(outer) > 0 {
-		query += ` WHERE ` + strings.Join(outer, " AND ")
-	}
-	query += ` ORDER BY ` + order + ` LIMIT ?`
+	query := `SELECT id, first_name, last_name, date_of_birth, phone, email, archived_at <> '', sort_key,
+		last_session, next_due FROM clients WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
 	args = append(args, q.Limit)
 
 	rows, err := s.db.QueryContext(ctx, query, args...)

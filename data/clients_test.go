@@ -206,7 +206,7 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 	}
 	add("Overdue", 40, today.AddDays(-12))
 	add("DueToday", 28, today)
-	add("Later", 10, today.AddDays(18))
+	later := add("Later", 10, today.AddDays(18))
 	add("SeriesDone", 5, data.Date{})
 	// The latest session decides: an old due date superseded by a new session does not count.
 	c := add("Rebooked", 60, today.AddDays(-32))
@@ -240,6 +240,18 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 	page2, _ := s.ListClients(ctx, data.ClientQuery{Filter: data.RecentClients, Limit: 2, After: &page[1]})
 	if got := append(names(page), names(page2)...); !slices.Equal(got, names(recent)) {
 		t.Fatalf("recent in pages: %q", got)
+	}
+
+	// Moving the latest session's due date moves the client in and out of the list.
+	tl, _ := s.Timeline(ctx, later.ID)
+	se, _ = s.Session(ctx, tl[0].SessionID)
+	se.NextDue = today.AddDays(-1)
+	if err := s.UpdateSession(ctx, &se); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = s.ListClients(ctx, data.ClientQuery{Filter: data.DueClients})
+	if want := []string{"Overdue Client", "Later Client", "DueToday Client"}; !slices.Equal(names(due), want) {
+		t.Fatalf("due after rebooking: got %q, want %q", names(due), want)
 	}
 
 	c.ArchivedAt = testNow

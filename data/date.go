@@ -66,6 +66,14 @@ func (d Date) Format(l string) string {
 	return d.t.Format(l)
 }
 
+// Start is the moment the day begins in the computer's time zone.
+func (d Date) Start() time.Time {
+	if d.IsZero() {
+		return time.Time{}
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
+}
+
 // DaysSince returns the number of whole days from o to d (negative when d is earlier).
 func (d Date) DaysSince(o Date) int { return int(d.t.Sub(o.t).Hours() / 24) }
 

@@ -130,12 +130,18 @@ CREATE TABLE clients (
         CHECK (photo_consent IN ('none', 'clinical', 'education', 'marketing')),
     notes           TEXT NOT NULL DEFAULT '',
     archived_at     TEXT NOT NULL DEFAULT '',
+    -- From the client's latest session, kept by the triggers on sessions, so that the lists of
+    -- clients due or recently seen read an index instead of every client's sessions.
+    last_session    TEXT NOT NULL DEFAULT '',
+    next_due        TEXT NOT NULL DEFAULT '',
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     version         INTEGER NOT NULL DEFAULT 1,
     CHECK (first_name <> '' OR last_name <> '')
 ) STRICT;
 CREATE INDEX clients_sort ON clients (sort_key, id);
+CREATE INDEX clients_due ON clients (next_due, sort_key, id) WHERE next_due <> '';
+CREATE INDEX clients_last_session ON clients (last_session, id) WHERE last_session <> '';
 
 -- A client's medical history: one row per condition or medication that screening looks at.
 CREATE TABLE client_history (
@@ -206,6 +212,28 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_client ON sessions (client_id, started_at);
 CREATE INDEX sessions_started ON sessions (started_at);
 CREATE INDEX sessions_cartridge_lot ON sessions (cartridge_lot) WHERE cartridge_lot <> '';
+
+CREATE TRIGGER sessions_latest_insert AFTER INSERT ON sessions BEGIN
+    UPDATE clients SET
+        last_session = coalesce((SELECT max(started_at) FROM sessions WHERE client_id = new.client_id), ''),
+        next_due = coalesce((SELECT next_due FROM sessions WHERE client_id = new.client_id
+                             ORDER BY started_at DESC, id DESC LIMIT 1), '')
+    WHERE id = new.client_id;
+END;
+CREATE TRIGGER sessions_latest_update AFTER UPDATE OF client_id, started_at, next_due ON sessions BEGIN
+    UPDATE clients SET
+        last_session = coalesce((SELECT max(started_at) FROM sessions WHERE client_id = clients.id), ''),
+        next_due = coalesce((SELECT next_due FROM sessions WHERE client_id = clients.id
+                             ORDER BY started_at DESC, id DESC LIMIT 1), '')
+    WHERE id IN (old.client_id, new.client_id);
+END;
+CREATE TRIGGER sessions_latest_delete AFTER DELETE ON sessions BEGIN
+    UPDATE clients SET
+        last_session = coalesce((SELECT max(started_at) FROM sessions WHERE client_id = old.client_id), ''),
+        next_due = coalesce((SELECT next_due FROM sessions WHERE client_id = old.client_id
+                             ORDER BY started_at DESC, id DESC LIMIT 1), '')
+    WHERE id = old.client_id;
+END;
 
 CREATE TABLE session_zones (
     id         TEXT PRIMARY KEY,
