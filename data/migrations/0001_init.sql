@@ -213,12 +213,14 @@ CREATE INDEX sessions_client ON sessions (client_id, started_at);
 CREATE INDEX sessions_started ON sessions (started_at);
 CREATE INDEX sessions_cartridge_lot ON sessions (cartridge_lot) WHERE cartridge_lot <> '';
 
+-- A new session is usually the client's latest: take its values without looking further.
 CREATE TRIGGER sessions_latest_insert AFTER INSERT ON sessions BEGIN
     UPDATE clients SET
-        last_session = coalesce((SELECT max(started_at) FROM sessions WHERE client_id = new.client_id), ''),
-        next_due = coalesce((SELECT next_due FROM sessions WHERE client_id = new.client_id
-                             ORDER BY started_at DESC, id DESC LIMIT 1), '')
-    WHERE id = new.client_id;
+        last_session = new.started_at,
+        next_due = CASE WHEN new.started_at > last_session THEN new.next_due
+            ELSE (SELECT next_due FROM sessions WHERE client_id = new.client_id
+                  ORDER BY started_at DESC, id DESC LIMIT 1) END
+    WHERE id = new.client_id AND new.started_at >= last_session;
 END;
 CREATE TRIGGER sessions_latest_update AFTER UPDATE OF client_id, started_at, next_due ON sessions BEGIN
     UPDATE clients SET
