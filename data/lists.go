@@ -269,6 +269,39 @@ const (
 	SettingAftercareSheet = "aftercare.sheet_version"
 )
 
+// SettingClinicLogo holds the clinic's logo image (PNG or JPEG bytes) for reports.
+const SettingClinicLogo = "clinic.logo"
+
+// SettingBytes returns a practice setting held as bytes, such as the logo; nil when it is not set.
+func (s *Store) SettingBytes(ctx context.Context, key string) ([]byte, error) {
+	var v []byte
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("setting %s: %w", key, mapError(err))
+	}
+	return v, nil
+}
+
+// SetSettingBytes stores a practice setting held as bytes; nil removes it.
+func (s *Store) SetSettingBytes(ctx context.Context, key string, value []byte) error {
+	return s.Batch(ctx, func(b *Batch) error {
+		var err error
+		if value == nil {
+			_, err = b.exec(`DELETE FROM settings WHERE key = ?`, key)
+		} else {
+			_, err = b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+		}
+		if err != nil {
+			return fmt.Errorf("save setting %s: %w", key, err)
+		}
+		return b.audit(ActionUpdate, "setting", key, "")
+	})
+}
+
 // Setting returns a practice setting, or "" when it is not set.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var v string

@@ -182,3 +182,21 @@ func TestPractitionersRulesAndSettings(t *testing.T) {
 		t.Fatalf("clinic name: %q", v)
 	}
 }
+
+func TestSettingBytes(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	logo := []byte("\x89PNG\r\n\x1a\nnot really a logo")
+	if err := s.SetSettingBytes(ctx, data.SettingClinicLogo, logo); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SettingBytes(ctx, data.SettingClinicLogo); err != nil || string(got) != string(logo) {
+		t.Fatalf("logo read back as %q, %v", got, err)
+	}
+	if err := s.SetSettingBytes(ctx, data.SettingClinicLogo, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SettingBytes(ctx, data.SettingClinicLogo); err != nil || got != nil {
+		t.Fatalf("removed logo read back as %q, %v", got, err)
+	}
+}

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// showError tells the user in one sentence what could not be done, and logs the detail.
+// doing says what was attempted: "save the client", "open the database".
+func showError(win fyne.Window, doing string, err error) {
+	slog.Error("could not "+doing, "err", err)
+	dialog.ShowError(errors.New(errorSentence(doing, err)), win)
+}
+
+// errorSentence words an error for a practitioner: what failed and what to do, not a stack.
+func errorSentence(doing string, err error) string {
+	var ve *data.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return "Could not " + doing + ": " + ve.Error()
+	case errors.Is(err, data.ErrConflict):
+		return "Could not " + doing + ": it was changed elsewhere since you opened it. Close it, open it again and redo your change."
+	case errors.Is(err, data.ErrSigned):
+		return "Could not " + doing + ": the session is signed and can no longer be edited."
+	case errors.Is(err, data.ErrDuplicate):
+		return "Could not " + doing + ": an entry with the same name already exists."
+	case errors.Is(err, data.ErrReadOnlyMode):
+		return "Could not " + doing + ": the database is open read-only."
+	}
+	return "Could not " + doing + ": " + err.Error() + "."
+}
+
+// confirm asks a question with a clear action word on its button; fn runs only on yes.
+func confirm(win fyne.Window, title, message, action string, fn func()) {
+	d := dialog.NewConfirm(title, message, func(ok bool) {
+		if ok {
+			fn()
+		}
+	}, win)
+	d.SetConfirmText(action)
+	d.SetDismissText("Cancel")
+	d.Show()
+}
+
+// async runs work off the UI goroutine and hands its result to done on the UI goroutine.
+func async[T any](work func() (T, error), done func(T, error)) {
+	go func() {
+		v, err := work()
+		fyne.Do(func() { done(v, err) })
+	}()
+}
+
+// fieldNotes shows validation messages beside the fields they concern. Each field of a form has
+// a note under it, empty until a message needs it.
+type fieldNotes struct {
+	notes   map[string]*widget.Label
+	general *widget.Label // for messages about fields that have no note of their own
+}
+
+func newFieldNotes() *fieldNotes {
+	g := widget.NewLabel("")
+	g.Importance = widget.DangerImportance
+	g.Wrapping = fyne.TextWrapWord
+	g.Hide()
+	return &fieldNotes{notes: map[string]*widget.Label{}, general: g}
+}
+
+// note returns the note for a field, making it on first use.
+func (f *fieldNotes) note(field string) *widget.Label {
+	if l, ok := f.notes[field]; ok {
+		return l
+	}
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	f.notes[field] = l
+	return l
+}
+
+// field lays out a labelled input with its note under it.
+func (f *fieldNotes) field(label, field string, input fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		input, f.note(field))
+}
+
+// show puts each message of a validation error beside its field and clears the others. It
+// returns false when err is not a validation error, which the caller then reports itself.
+func (f *fieldNotes) show(err error) bool {
+	var ve *data.ValidationError
+	if err != nil && !errors.As(err, &ve) {
+		return false
+	}
+	byField := map[string][]string{}
+	var other []string
+	if ve != nil {
+		for _, fe := range ve.Fields {
+			if _, ok := f.notes[fe.Field]; ok {
+				byField[fe.Field] = append(byField[fe.Field], fe.Message)
+			} else {
+				other = append(other, fe.Message)
+			}
+		}
+	}
+	for field, l := range f.notes {
+		setNote(l, strings.Join(byField[field], " "))
+	}
+	setNote(f.general, strings.Join(other, " "))
+	return true
+}
+
+func setNote(l *widget.Label, text string) {
+	if l.Text == text {
+		return
+	}
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
