@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -52,11 +54,15 @@ func confirm(win fyne.Window, title, message, action string, fn func()) {
 
 // async runs work off the UI goroutine and hands its result to done on the UI goroutine.
 func async[T any](work func() (T, error), done func(T, error)) {
-	go func() {
+	background(func() {
 		v, err := work()
 		fyne.Do(func() { done(v, err) })
-	}()
+	})
 }
+
+// background starts work off the UI goroutine. Tests replace it with a direct call, so that the
+// test driver, which runs fyne.Do at once on the caller's goroutine, sees each result in order.
+var background = func(work func()) { go work() }
 
 // fieldNotes shows validation messages beside the fields they concern. Each field of a form has
 // a note under it, empty until a message needs it.
@@ -110,12 +116,30 @@ func (f *fieldNotes) show(err error) bool {
 			}
 		}
 	}
-	for field, l := range f.notes {
-		setNote(l, strings.Join(byField[field], " "))
+	// Several fields may share one note (a zone row's depth, speed and passes): gather per note.
+	byNote := map[*widget.Label][]string{}
+	for _, field := range slices.Sorted(maps.Keys(f.notes)) {
+		l := f.notes[field]
+		byNote[l] = append(byNote[l], byField[field]...)
+	}
+	for l, msgs := range byNote {
+		setNote(l, strings.Join(msgs, " "))
 	}
 	setNote(f.general, strings.Join(other, " "))
 	return true
 }
+
+// forget drops the notes of fields whose names start with prefix, as when a form's rows are rebuilt.
+func (f *fieldNotes) forget(prefix string) {
+	for field := range f.notes {
+		if strings.HasPrefix(field, prefix) {
+			delete(f.notes, field)
+		}
+	}
+}
+
+// share makes field report into another field's note.
+func (f *fieldNotes) share(field string, note *widget.Label) { f.notes[field] = note }
 
 func setNote(l *widget.Label, text string) {
 	if l.Text == text {

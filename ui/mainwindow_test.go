@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,11 +23,33 @@ func openStore(t *testing.T) *data.Store {
 	return s
 }
 
-func TestMainWindowListsAndSearchesClients(t *testing.T) {
+func TestEmptyPracticeIsWelcomed(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	m := newMainWindow(a, s)
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var buttons []string
+	walk(m.right, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			buttons = append(buttons, b.Text)
+		}
+	})
+	if strings.Join(buttons, ",") != "Add your first client,Explore a demo practice" {
+		t.Fatalf("an empty practice is offered %q", buttons)
+	}
+	if !strings.Contains(m.win.Title(), "practice.db") {
+		t.Fatalf("title %q does not say which file is open", m.win.Title())
+	}
+}
+
+func TestSearchAndSelectAClient(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := openStore(t)
 	for _, c := range []data.Client{
-		{FirstName: "Zoë", LastName: "Ångström", Phone: "07700 900123"},
+		{FirstName: "Zoë", LastName: "Ångström", Phone: "07700 900123", Allergies: []string{"Nickel"},
+			History: []data.HistoryEntry{{Condition: "Pregnancy"}}},
 		{FirstName: "Anna", LastName: "Smith"},
 		{FirstName: "Анна", LastName: "Иванова"},
 	} {
@@ -38,24 +61,76 @@ func TestMainWindowListsAndSearchesClients(t *testing.T) {
 	if err := m.update(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if m.list.Length() != 3 {
-		t.Fatalf("list shows %d clients, want 3", m.list.Length())
-	}
-	if !strings.Contains(m.win.Title(), "practice.db") || !strings.Contains(m.status.Text, "3 clients") {
-		t.Fatalf("title %q, status %q", m.win.Title(), m.status.Text)
+	if m.list.list.Length() != 3 || m.list.count.Text != "3 clients" {
+		t.Fatalf("list shows %d clients, says %q", m.list.list.Length(), m.list.count.Text)
 	}
 
-	m.search.OnChanged = nil // the test drives update itself rather than the background refresh
-	test.Type(m.search, "zoe")
-	if err := m.update(context.Background()); err != nil {
+	m.list.search.OnChanged = nil // the test drives update itself rather than the background refresh
+	test.Type(m.list.search, "zoe")
+	if err := m.list.update(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if m.list.Length() != 1 {
-		t.Fatalf("search zoe shows %d clients", m.list.Length())
+	if m.list.list.Length() != 1 {
+		t.Fatalf("search zoe shows %d clients", m.list.list.Length())
 	}
-	label := widget.NewLabel("")
-	m.list.UpdateItem(0, label)
-	if label.Text != "Zoë Ångström  ·  07700 900123" {
-		t.Fatalf("row reads %q", label.Text)
+	m.list.search.SetText("0770 900")
+	if err := m.list.update(context.Background()); err != nil || m.list.list.Length() != 1 {
+		t.Fatalf("search by phone shows %d clients (%v)", m.list.list.Length(), err)
+	}
+
+	// Selecting the client opens their page, with what matters before treating on top.
+	if err := m.page.update(context.Background(), m.list.clients[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	m.current = m.list.clients[0]
+	m.showRight()
+	if m.page.name.Text != "Zoë Ångström" {
+		t.Fatalf("page shows %q", m.page.name.Text)
+	}
+	var banner []string
+	walk(m.page.banner, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			banner = append(banner, l.Text)
+		}
+	})
+	text := strings.Join(banner, " | ")
+	for _, want := range []string{"Allergies: Nickel", "Do not treat: Pregnancy", "No signed treatment consent"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("banner lacks %q: %s", want, text)
+		}
+	}
+	if !m.page.empty.Visible() {
+		t.Error("a client without sessions does not say so")
+	}
+}
+
+func TestDueFilterListsClientsDue(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	due := data.Client{FirstName: "Due", LastName: "Client"}
+	later := data.Client{FirstName: "Later", LastName: "Client"}
+	for _, c := range []*data.Client{&due, &later} {
+		if err := s.CreateClient(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := data.DateOf(s.Now())
+	for c, next := range map[string]data.Date{due.ID: today.AddDays(-3), later.ID: today.AddDays(20)} {
+		se := data.Session{ClientID: c, StartedAt: s.Now().AddDate(0, 0, -25), NextDue: next, NoSideEffects: true}
+		if err := s.CreateSession(context.Background(), &se); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newMainWindow(a, s)
+	m.list.filter.OnChanged = nil
+	m.list.filter.SetSelected("Due")
+	if err := m.list.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if m.list.list.Length() != 1 || m.list.clients[0].ID != due.ID {
+		t.Fatalf("due list: %+v", m.list.clients)
+	}
+	if got := clientDetail(m.list.clients[0], today); !strings.HasPrefix(got, "Overdue 3 days") {
+		t.Fatalf("due row says %q", got)
 	}
 }

@@ -74,7 +74,6 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 		a.Run()
 		return 1
 	}
-	a.Lifecycle().SetOnStopped(func() { store.Close() })
 	ui.NewMainWindow(a, store).ShowAndRun()
 	return 0
 }

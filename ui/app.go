@@ -1,0 +1,475 @@
+// Package ui holds Needlelog's Fyne screens. It reaches records only through the data package's
+// typed API, and does database work off the UI goroutine.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/assets"
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
+)
+
+// AppID identifies the app to the OS and keys its preferences.
+const AppID = "app.needlelog.desktop"
+
+var appIcon = fyne.NewStaticResource("needlelog.png", assets.IconPNG)
+
+const (
+	prefRecent = "recentDatabases"
+	maxRecent  = 8
+)
+
+// mainWindow is the practice's window: the client list on the left and the selected client's
+// page on the right; the session editor takes the whole window while it is open.
+type mainWindow struct {
+	app   fyne.App
+	win   fyne.Window
+	store *data.Store
+
+	list    *clientList
+	page    *clientPage
+	editor  *sessionEditor
+	right   *fyne.Container // the client page, the welcome, or a hint to pick a client
+	body    *fyne.Container // the split, or the session editor
+	total   int64           // clients in the database, to tell a new practice from an empty search
+	current data.ClientSummary
+}
+
+// NewMainWindow builds the main window over an open store. The window closes the store, and any
+// store the practitioner switches to, when the app stops.
+func NewMainWindow(a fyne.App, s *data.Store) fyne.Window {
+	a.SetIcon(appIcon)
+	m := newMainWindow(a, s)
+	a.Lifecycle().SetOnStopped(func() { m.store.Close() })
+	m.refresh()
+	return m.win
+}
+
+func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
+	m := &mainWindow{app: a, win: a.NewWindow("Needlelog")}
+	m.body = container.NewStack()
+	m.win.SetContent(m.body)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	m.win.SetCloseIntercept(m.closeWindow)
+	m.use(s)
+	return m
+}
+
+// use shows the practice in store s.
+func (m *mainWindow) use(s *data.Store) {
+	m.store = s
+	m.editor = nil
+	m.current = data.ClientSummary{}
+	m.list = newClientList(s, m.showClient)
+	m.page = newClientPage(s)
+	m.page.onNewSession = func(c data.Client) { m.openSession(c, "", nil) }
+	m.page.onOpenSession = func(c data.Client, id string) { m.openSession(c, id, nil) }
+	m.page.onResume = func(c data.Client, d data.Draft) { m.openSession(c, d.SessionID, &d) }
+	m.page.onDiscard = m.discardDraft
+	m.page.onEdit = m.editClient
+	m.page.onSideEffect = m.logSideEffect
+	m.right = container.NewStack()
+	split := container.NewHSplit(m.list.content(), m.right)
+	split.Offset = 0.3
+	m.body.Objects = []fyne.CanvasObject{split}
+	m.body.Refresh()
+	m.win.SetTitle("Needlelog — " + filepath.Base(s.Path()) + " (" + filepath.Dir(s.Path()) + ")")
+	m.rememberRecent(s.Path())
+	m.setMenus()
+}
+
+// update loads the list and the counts synchronously; tests call it directly.
+func (m *mainWindow) update(ctx context.Context) error {
+	if err := m.list.update(ctx); err != nil {
+		return err
+	}
+	counts, err := m.store.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	m.total = counts["clients"]
+	m.showRight()
+	return nil
+}
+
+// refresh reloads the list and the counts in the background.
+func (m *mainWindow) refresh() {
+	m.list.refresh()
+	s := m.store
+	async(func() (map[string]int64, error) { return s.Counts(context.Background()) },
+		func(counts map[string]int64, err error) {
+			if err != nil {
+				showError(m.win, "read the database", err)
+				return
+			}
+			m.total = counts["clients"]
+			m.showRight()
+		})
+}
+
+// showRight shows the selected client, or what to do when there is none.
+func (m *mainWindow) showRight() {
+	var content fyne.CanvasObject
+	switch {
+	case m.current.ID != "":
+		content = m.page.content()
+	case m.total == 0:
+		content = m.welcome()
+	default:
+		hint := widget.NewLabel("Choose a client on the left, or add a new one with Client › New client (Ctrl+Shift+N).")
+		hint.Alignment = fyne.TextAlignCenter
+		hint.Wrapping = fyne.TextWrapWord
+		content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 80), hint))
+	}
+	m.right.Objects = []fyne.CanvasObject{container.NewPadded(content)}
+	m.right.Refresh()
+}
+
+// welcome greets a practice whose database is still empty.
+func (m *mainWindow) welcome() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("Welcome to Needlelog", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	text := widget.NewLabel("Every client, session, setting and side effect you record stays on this computer, in one file:\n" +
+		m.store.Path())
+	text.Alignment = fyne.TextAlignCenter
+	text.Wrapping = fyne.TextWrapWord
+	add := widget.NewButtonWithIcon("Add your first client", theme.ContentAddIcon(), m.newClient)
+	add.Importance = widget.HighImportance
+	explore := widget.NewButtonWithIcon("Explore a demo practice", theme.SearchIcon(), m.openDemo)
+	note := widget.NewLabel("The demo practice is a separate file: nothing in it mixes with your records.")
+	note.Alignment = fyne.TextAlignCenter
+	note.Importance = widget.LowImportance
+	note.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(title, text, container.NewCenter(container.NewHBox(add, explore)), note)
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, box.MinSize().Height+40), box))
+}
+
+// showClient shows a client's page, asking first if a session editor has unsaved changes.
+func (m *mainWindow) showClient(c data.ClientSummary) {
+	m.current = c
+	s := m.store
+	async(func() (clientState, error) { return loadClientState(context.Background(), s, c.ID) },
+		func(st clientState, err error) {
+			if m.current.ID != c.ID || m.store != s {
+				return // the practitioner has moved on
+			}
+			if err != nil {
+				showError(m.win, "open "+c.Name()+"'s page", err)
+				return
+			}
+			m.page.apply(st)
+			m.showRight()
+		})
+}
+
+// reloadClient refreshes the current client's page and the list after a change.
+func (m *mainWindow) reloadClient() {
+	m.refresh()
+	if m.current.ID != "" {
+		m.showClient(m.current)
+	}
+}
+
+func (m *mainWindow) newClient() {
+	showClientDialog(m.win, m.store, data.Client{}, func(c data.Client) {
+		m.list.search.SetText("")
+		m.list.selectID(c.ID)
+		m.current = data.ClientSummary{ID: c.ID, FirstName: c.FirstName, LastName: c.LastName}
+		m.reloadClient()
+	})
+}
+
+func (m *mainWindow) editClient(c data.Client) {
+	showClientDialog(m.win, m.store, c, func(data.Client) { m.reloadClient() })
+}
+
+// newSessionForCurrent starts a session for the selected client, from the menu or Ctrl+N.
+func (m *mainWindow) newSessionForCurrent() {
+	if m.current.ID == "" || m.editor != nil {
+		return
+	}
+	m.openSession(m.page.st.client, "", nil)
+}
+
+func (m *mainWindow) discardDraft(d data.Draft) {
+	confirm(m.win, "Discard the unsaved session?", "What was typed in it will be lost.", "Discard", func() {
+		s := m.store
+		async(func() (struct{}, error) { return struct{}{}, s.DeleteDraft(context.Background(), d.ID) },
+			func(_ struct{}, err error) {
+				if err != nil {
+					showError(m.win, "discard the draft", err)
+				}
+				m.reloadClient()
+			})
+	})
+}
+
+func (m *mainWindow) logSideEffect(c data.Client, e data.TimelineEntry) {
+	showSideEffectDialog(m.win, m.store, c, e, m.reloadClient)
+}
+
+// openSession opens the session editor over the whole window: a new session when id is empty.
+func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
+	s := m.store
+	async(func() (editorData, error) { return loadEditorData(context.Background(), s, c, id) },
+		func(ed editorData, err error) {
+			if err != nil {
+				showError(m.win, "open the session", err)
+				return
+			}
+			m.editor = newSessionEditor(m.win, s, ed, d)
+			m.editor.onClose = m.closeSession
+			m.body.Objects = []fyne.CanvasObject{m.editor.content()}
+			m.body.Refresh()
+			m.editor.focus()
+		})
+}
+
+// closeSession leaves the editor for the client's page.
+func (m *mainWindow) closeSession() {
+	m.editor = nil
+	split := container.NewHSplit(m.list.content(), m.right)
+	split.Offset = 0.3
+	m.body.Objects = []fyne.CanvasObject{split}
+	m.body.Refresh()
+	m.reloadClient()
+}
+
+// closeWindow asks before closing over unsaved work.
+func (m *mainWindow) closeWindow() {
+	if m.editor == nil || !m.editor.changed() {
+		m.win.Close()
+		return
+	}
+	m.editor.askUnsaved("Close Needlelog?", m.win.Close)
+}
+
+// save saves whatever is being edited: Ctrl+S.
+func (m *mainWindow) save() {
+	if m.editor != nil {
+		m.editor.save()
+	}
+}
+
+func (m *mainWindow) find() {
+	if m.editor != nil {
+		return
+	}
+	m.win.Canvas().Focus(m.list.search)
+}
+
+func (m *mainWindow) setFilter(name string) {
+	if m.editor == nil {
+		m.list.filter.SetSelected(name)
+	}
+}
+
+// switchDatabase closes the open practice and opens the one at path. create makes a new file.
+func (m *mainWindow) switchDatabase(path string, create bool) {
+	if m.editor != nil {
+		m.editor.askUnsaved("Open another database?", func() { m.editor = nil; m.switchDatabase(path, create) })
+		return
+	}
+	if path == m.store.Path() {
+		return
+	}
+	async(func() (*data.Store, error) {
+		return data.Open(context.Background(), path, data.Options{Create: create})
+	},
+		func(s *data.Store, err error) {
+			if err != nil {
+				showError(m.win, "open "+filepath.Base(path), err)
+				return
+			}
+			old := m.store
+			m.use(s)
+			m.refresh()
+			if err := old.Close(); err != nil {
+				slog.Error("close database", "path", old.Path(), "err", err)
+			}
+		})
+}
+
+func (m *mainWindow) openDatabase() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(m.win, "choose a database", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		r.Close()
+		m.switchDatabase(r.URI().Path(), false)
+	}, m.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".db", ".sqlite", ".sqlite3"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+func (m *mainWindow) newDatabase() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showError(m.win, "choose where to keep the new database", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		w.Close() // the dialog made an empty file; the store turns it into a database
+		m.switchDatabase(w.URI().Path(), true)
+	}, m.win)
+	d.SetFileName("practice.db")
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// demoPath is where the demo practice lives: beside the default database, never in it.
+func demoPath() (string, error) {
+	p, err := data.DefaultPath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(p), "demo-practice.db"), nil
+}
+
+// openDemo opens the demo practice, writing it first if it does not exist yet.
+func (m *mainWindow) openDemo() {
+	path, err := demoPath()
+	if err != nil {
+		showError(m.win, "find a place for the demo practice", err)
+		return
+	}
+	if _, err := os.Stat(path); err == nil {
+		m.switchDatabase(path, false)
+		return
+	}
+	bar := widget.NewProgressBar()
+	ctx, cancel := context.WithCancel(context.Background())
+	prog := dialog.NewCustom("Writing a demo practice", "Cancel", container.NewVBox(
+		widget.NewLabel("200 clients with their treatment series, in a file of its own."), bar), m.win)
+	prog.SetOnClosed(cancel)
+	prog.Show()
+	async(func() (struct{}, error) {
+		s, err := data.Open(ctx, path, data.Options{Create: true})
+		if err != nil {
+			return struct{}{}, err
+		}
+		_, err = demo.Generate(ctx, s, demo.Options{Seed: 1, Progress: func(done, total int) {
+			fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
+		}})
+		if cerr := s.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path) // a half-written demo would be opened next time as if it were whole
+		}
+		return struct{}{}, err
+	}, func(_ struct{}, err error) {
+		prog.Hide()
+		cancel()
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				showError(m.win, "write the demo practice", err)
+			}
+			return
+		}
+		m.switchDatabase(path, false)
+	})
+}
+
+func (m *mainWindow) recent() []string {
+	return m.app.Preferences().StringListWithFallback(prefRecent, nil)
+}
+
+func (m *mainWindow) rememberRecent(path string) {
+	list := slices.DeleteFunc(m.recent(), func(p string) bool { return p == path })
+	list = append([]string{path}, list...)
+	if len(list) > maxRecent {
+		list = list[:maxRecent]
+	}
+	m.app.Preferences().SetStringList(prefRecent, list)
+}
+
+func (m *mainWindow) setMenus() {
+	var recentItems []*fyne.MenuItem
+	for _, p := range m.recent() {
+		if p == m.store.Path() {
+			continue
+		}
+		recentItems = append(recentItems, fyne.NewMenuItem(p, func() { m.switchDatabase(p, false) }))
+	}
+	openRecent := fyne.NewMenuItem("Open recent", nil)
+	openRecent.ChildMenu = fyne.NewMenu("", recentItems...)
+	openRecent.Disabled = len(recentItems) == 0
+
+	item := func(label string, sc fyne.Shortcut, fn func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, fn)
+		it.Shortcut = sc
+		return it
+	}
+	file := fyne.NewMenu("File",
+		fyne.NewMenuItem("New database…", m.newDatabase),
+		fyne.NewMenuItem("Open database…", m.openDatabase),
+		openRecent,
+		fyne.NewMenuItem("Explore the demo practice", m.openDemo),
+		fyne.NewMenuItemSeparator(),
+		item("Settings…", scSettings, func() { showSettings(m.app, m.store) }),
+	)
+	client := fyne.NewMenu("Client",
+		item("New client…", scNewClient, m.newClient),
+		item("Find client", scFind, m.find),
+		item("Edit profile…", scEditProfile, func() {
+			if m.current.ID != "" && m.editor == nil {
+				m.editClient(m.page.st.client)
+			}
+		}),
+		fyne.NewMenuItemSeparator(),
+		item("All clients", scAll, func() { m.setFilter("All") }),
+		item("Due or overdue", scDue, func() { m.setFilter("Due") }),
+		item("Seen recently", scRecent, func() { m.setFilter("Recent") }),
+	)
+	session := fyne.NewMenu("Session",
+		item("New session", scNewSession, m.newSessionForCurrent),
+		item("Save", scSave, m.save),
+		item("Close session", scCloseSession, func() {
+			if m.editor != nil {
+				m.editor.close()
+			}
+		}),
+	)
+	help := fyne.NewMenu("Help",
+		fyne.NewMenuItem("Keyboard shortcuts", func() { showShortcuts(m.app) }),
+		fyne.NewMenuItem("About Needlelog", func() {
+			dialog.ShowInformation("About Needlelog", fmt.Sprintf(
+				"Needlelog %s\nMicroneedling treatment records, kept on this computer.\n\nDatabase: %s",
+				m.app.Metadata().Version, m.store.Path()), m.win)
+		}),
+	)
+	m.win.SetMainMenu(fyne.NewMainMenu(file, client, session, help))
+}
+
+// ShowStartupError shows why the app could not open its database, with a way out.
+func ShowStartupError(a fyne.App, msg string) {
+	a.SetIcon(appIcon)
+	w := a.NewWindow("Needlelog")
+	text := widget.NewLabel("Needlelog could not open its database.\n\n" + msg)
+	text.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil, container.NewHBox(widget.NewButton("Quit", a.Quit)), nil, nil, text))
+	w.Resize(fyne.NewSize(560, 240))
+	w.Show()
+}

@@ -1,0 +1,280 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// clientState is everything a client page shows, fetched in one go off the UI goroutine.
+type clientState struct {
+	client   data.Client
+	timeline []data.TimelineEntry
+	findings []data.Finding
+	drafts   []data.Draft
+}
+
+func loadClientState(ctx context.Context, store *data.Store, id string) (clientState, error) {
+	var st clientState
+	var err error
+	if st.client, err = store.Client(ctx, id); err != nil {
+		return st, err
+	}
+	if st.timeline, err = store.Timeline(ctx, id); err != nil {
+		return st, err
+	}
+	rules, err := store.Rules(ctx, false)
+	if err != nil {
+		return st, err
+	}
+	st.findings = data.Findings(st.client, rules, data.DateOf(store.Now()))
+	st.drafts, err = store.Drafts(ctx, id)
+	return st, err
+}
+
+// clientPage shows one client: what matters before treating, the profile, and the sessions.
+type clientPage struct {
+	store *data.Store
+	st    clientState
+
+	name      *widget.Label
+	facts     *widget.Label
+	banner    *fyne.Container
+	draftNote *fyne.Container
+	profile   *widget.Label
+	timeline  *widget.List
+	empty     *widget.Label
+	root      fyne.CanvasObject
+
+	onNewSession  func(data.Client)
+	onOpenSession func(data.Client, string)
+	onResume      func(data.Client, data.Draft)
+	onDiscard     func(data.Draft)
+	onEdit        func(data.Client)
+	onSideEffect  func(data.Client, data.TimelineEntry)
+}
+
+func newClientPage(store *data.Store) *clientPage {
+	p := &clientPage{store: store}
+	p.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.name.SizeName = theme.SizeNameSubHeadingText
+	p.facts = widget.NewLabel("")
+	p.facts.Wrapping = fyne.TextWrapWord
+	p.banner = container.NewVBox()
+	p.draftNote = container.NewVBox()
+	p.profile = widget.NewLabel("")
+	p.profile.Wrapping = fyne.TextWrapWord
+	p.empty = widget.NewLabel("No sessions yet. Start the first one with New session (Ctrl+N).")
+	p.empty.Importance = widget.LowImportance
+
+	newSession := widget.NewButtonWithIcon("New session", theme.ContentAddIcon(), func() { p.onNewSession(p.st.client) })
+	newSession.Importance = widget.HighImportance
+	edit := widget.NewButtonWithIcon("Edit profile", theme.DocumentCreateIcon(), func() { p.onEdit(p.st.client) })
+
+	p.timeline = widget.NewList(
+		func() int { return len(p.st.timeline) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabelWithStyle("12 Mar 2026 14:30 · Session 2 of 4", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			detail := widget.NewLabel("zones")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			detail.Importance = widget.LowImportance
+			log := widget.NewButtonWithIcon("Log side effect", theme.ContentAddIcon(), nil)
+			log.Importance = widget.LowImportance
+			return container.NewBorder(nil, nil, nil, log, container.New(&rowsLayout{}, title, detail))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			e := p.st.timeline[i]
+			row := o.(*fyne.Container)
+			lines := row.Objects[0].(*fyne.Container).Objects
+			lines[0].(*widget.Label).SetText(timelineTitle(e))
+			lines[1].(*widget.Label).SetText(timelineDetail(e))
+			row.Objects[1].(*widget.Button).OnTapped = func() { p.onSideEffect(p.st.client, e) }
+		})
+	p.timeline.OnSelected = func(i widget.ListItemID) {
+		p.timeline.UnselectAll()
+		if i < len(p.st.timeline) {
+			p.onOpenSession(p.st.client, p.st.timeline[i].SessionID)
+		}
+	}
+
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(edit, newSession), container.NewVBox(p.name, p.facts))
+	sessionsHeading := widget.NewLabelWithStyle("Sessions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewVBox(header, p.banner, p.draftNote, p.profile, widget.NewSeparator(), sessionsHeading)
+	p.root = container.NewBorder(top, nil, nil, nil, container.NewStack(p.timeline, container.NewVBox(p.empty)))
+	return p
+}
+
+func (p *clientPage) content() fyne.CanvasObject { return p.root }
+
+func (p *clientPage) update(ctx context.Context, id string) error {
+	st, err := loadClientState(ctx, p.store, id)
+	if err != nil {
+		return err
+	}
+	p.apply(st)
+	return nil
+}
+
+func (p *clientPage) apply(st clientState) {
+	p.st = st
+	c := st.client
+	p.name.SetText(c.Name())
+	p.facts.SetText(clientFacts(c, data.DateOf(p.store.Now())))
+	p.profile.SetText(profileSummary(c))
+
+	p.banner.RemoveAll()
+	if len(c.Allergies) > 0 {
+		p.banner.Add(alert(theme.ColorNameError, "Allergies: "+strings.Join(c.Allergies, ", ")))
+	}
+	for _, f := range st.findings {
+		text := f.Condition
+		if !f.Entry.Until.IsZero() {
+			text += " (until " + formatDate(f.Entry.Until) + ")"
+		}
+		switch f.Action {
+		case data.RuleBlock:
+			p.banner.Add(alert(theme.ColorNameError, "Do not treat: "+text+". "+f.Message))
+		case data.RuleWarn:
+			p.banner.Add(alert(theme.ColorNameWarning, "Caution: "+text+". "+f.Message))
+		default:
+			p.banner.Add(alert(theme.ColorNameWarning, "Recorded: "+text+"."))
+		}
+	}
+	if !c.Consent.OnFile() {
+		p.banner.Add(alert(theme.ColorNameWarning, "No signed treatment consent on file."))
+	}
+
+	p.draftNote.RemoveAll()
+	for _, d := range st.drafts {
+		d := d
+		what := "A new session"
+		if d.SessionID != "" {
+			what = "Changes to a session"
+		}
+		msg := widget.NewLabel(fmt.Sprintf("%s typed at %s was not saved. It was kept for you.", what,
+			d.UpdatedAt.Local().Format("2 Jan 15:04")))
+		msg.Wrapping = fyne.TextWrapWord
+		resume := widget.NewButton("Resume", func() { p.onResume(p.st.client, d) })
+		resume.Importance = widget.HighImportance
+		discard := widget.NewButton("Discard", func() { p.onDiscard(d) })
+		p.draftNote.Add(tinted(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, container.NewHBox(discard, resume), msg)))
+	}
+
+	p.timeline.Refresh()
+	if len(st.timeline) == 0 {
+		p.empty.Show()
+		p.timeline.Hide()
+	} else {
+		p.empty.Hide()
+		p.timeline.Show()
+	}
+}
+
+func clientFacts(c data.Client, today data.Date) string {
+	var parts []string
+	if !c.DateOfBirth.IsZero() {
+		parts = append(parts, fmt.Sprintf("%d years (born %s)", today.YearsSince(c.DateOfBirth), formatDate(c.DateOfBirth)))
+	}
+	if c.Fitzpatrick > 0 {
+		parts = append(parts, "Fitzpatrick "+roman(c.Fitzpatrick))
+	} else {
+		parts = append(parts, "Fitzpatrick not recorded")
+	}
+	for _, s := range []string{c.Phone, c.Email} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, "  ·  ")
+}
+
+func profileSummary(c data.Client) string {
+	var lines []string
+	if len(c.Concerns) > 0 {
+		lines = append(lines, "Concerns: "+strings.Join(c.Concerns, ", "))
+	}
+	if c.Medications != "" {
+		lines = append(lines, "Medications: "+strings.ReplaceAll(c.Medications, "\n", "; "))
+	}
+	if c.Consent.OnFile() {
+		lines = append(lines, fmt.Sprintf("Consent: %s %s, signed %s", c.Consent.Form, c.Consent.Version, formatDate(c.Consent.Signed)))
+	}
+	lines = append(lines, "Photo consent: "+photoConsentLabel(c.PhotoConsent))
+	if c.Notes != "" {
+		lines = append(lines, "Notes: "+c.Notes)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func photoConsentLabel(p data.PhotoConsent) string {
+	switch p {
+	case data.PhotoConsentClinical:
+		return "clinical record only"
+	case data.PhotoConsentEducation:
+		return "clinical record and education"
+	case data.PhotoConsentMarketing:
+		return "clinical record, education and marketing"
+	}
+	return "none"
+}
+
+func timelineTitle(e data.TimelineEntry) string {
+	s := e.StartedAt.Local().Format("Mon 2 Jan 2006, 15:04")
+	if e.SeriesOf > 0 {
+		s += fmt.Sprintf("  ·  Session %d of %d", e.SeriesN, e.SeriesOf)
+	} else if e.SeriesN > 1 {
+		s += fmt.Sprintf("  ·  Session %d", e.SeriesN)
+	}
+	if e.Status == data.StatusDraft {
+		s += "  ·  draft"
+	}
+	return s
+}
+
+func timelineDetail(e data.TimelineEntry) string {
+	var parts []string
+	if len(e.Zones) > 0 {
+		parts = append(parts, strings.Join(e.Zones, ", "))
+		parts = append(parts, "deepest "+formatMM(e.DeepestMM)+" mm")
+	} else {
+		parts = append(parts, "no zones recorded")
+	}
+	parts = append(parts, plural(e.SideEffects, "side effect"), plural(e.Photos, "photo"))
+	return strings.Join(parts, "  ·  ")
+}
+
+func roman(n int) string {
+	if n < 1 || n > 6 {
+		return ""
+	}
+	return []string{"I", "II", "III", "IV", "V", "VI"}[n-1]
+}
+
+// alert is a line of text on a tinted band, for what a practitioner must see before treating.
+func alert(colorName fyne.ThemeColorName, text string) fyne.CanvasObject {
+	icon := theme.WarningIcon()
+	if colorName == theme.ColorNameError {
+		icon = theme.ErrorIcon()
+	}
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return tinted(colorName, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+}
+
+// tinted puts content on a band of the theme colour at low opacity, readable in light and dark themes.
+func tinted(colorName fyne.ThemeColorName, content fyne.CanvasObject) fyne.CanvasObject {
+	c := fyne.CurrentApp().Settings().Theme().Color(colorName, fyne.CurrentApp().Settings().ThemeVariant())
+	r, g, b, _ := c.RGBA()
+	bg := canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x30})
+	bg.CornerRadius = theme.InputRadiusSize()
+	return container.NewStack(bg, container.NewPadded(content))
+}

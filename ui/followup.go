@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// sideEffectForm logs a side effect against a past session, as a follow-up call or visit
+// reports it, and marks earlier ones resolved.
+type sideEffectForm struct {
+	store    *data.Store
+	session  data.TimelineEntry
+	existing []data.SideEffect
+	kinds    []string
+
+	kind      *widget.SelectEntry
+	severity  *widget.RadioGroup
+	onset     *widget.Entry
+	resolved  *widget.Entry
+	treatment *widget.Entry
+	notes     *widget.Entry
+	list      *fyne.Container
+	fields    *fieldNotes
+}
+
+func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
+	f := &sideEffectForm{store: store, session: session, existing: existing, kinds: kinds, fields: newFieldNotes()}
+	f.kind = widget.NewSelectEntry(kinds)
+	f.kind.SetPlaceHolder("e.g. Post-inflammatory hyperpigmentation")
+	f.severity = widget.NewRadioGroup([]string{"mild", "moderate", "severe"}, nil)
+	f.severity.Horizontal = true
+	f.severity.SetSelected("mild")
+	f.onset = widget.NewEntry()
+	f.onset.SetText(data.DateOf(store.Now()).String())
+	f.onset.SetPlaceHolder("YYYY-MM-DD")
+	f.resolved = widget.NewEntry()
+	f.resolved.SetPlaceHolder("YYYY-MM-DD, empty while it lasts")
+	f.treatment = widget.NewEntry()
+	f.treatment.SetPlaceHolder("What was advised or given")
+	f.notes = widget.NewMultiLineEntry()
+	f.notes.SetMinRowsVisible(2)
+	f.list = container.NewVBox()
+	f.showExisting()
+	return f
+}
+
+func (f *sideEffectForm) content() fyne.CanvasObject {
+	heading := widget.NewLabel(fmt.Sprintf("Session of %s", f.session.StartedAt.Local().Format("Mon 2 Jan 2006, 15:04")))
+	form := container.NewVBox(
+		f.fields.field("Side effect", "side_effect.kind", f.kind),
+		f.fields.field("Severity", "side_effect.severity", f.severity),
+		container.NewGridWithColumns(2,
+			f.fields.field("Started on", "side_effect.onset", f.onset),
+			f.fields.field("Resolved on", "side_effect.resolved", f.resolved)),
+		f.fields.field("Treatment", "side_effect.treatment", f.treatment),
+		f.fields.field("Notes", "side_effect.notes", f.notes),
+		f.fields.general,
+	)
+	recorded := widget.NewLabelWithStyle("Already recorded for this session", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewVBox(heading, widget.NewSeparator(), recorded, f.list, widget.NewSeparator(), form)
+}
+
+// showExisting lists the side effects already logged, each with a way to mark it resolved today.
+func (f *sideEffectForm) showExisting() {
+	f.list.RemoveAll()
+	if len(f.existing) == 0 {
+		f.list.Add(widget.NewLabel("None recorded."))
+	}
+	for _, e := range f.existing {
+		e := e
+		text := fmt.Sprintf("%s (%s), from %s", e.Kind, e.Severity, formatDate(e.Onset))
+		if !e.Resolved.IsZero() {
+			text += ", resolved " + formatDate(e.Resolved)
+			f.list.Add(widget.NewLabel(text))
+			continue
+		}
+		resolve := widget.NewButton("Resolved today", func() { f.resolve(e) })
+		f.list.Add(container.NewBorder(nil, nil, nil, resolve, widget.NewLabel(text+", ongoing")))
+	}
+}
+
+func (f *sideEffectForm) resolve(e data.SideEffect) {
+	e.Resolved = data.DateOf(f.store.Now())
+	async(func() (data.SideEffect, error) { return e, f.store.UpdateSideEffect(context.Background(), &e) },
+		func(saved data.SideEffect, err error) {
+			if err != nil {
+				f.fields.general.SetText(errorSentence("mark it resolved", err))
+				f.fields.general.Show()
+				return
+			}
+			for i := range f.existing {
+				if f.existing[i].ID == saved.ID {
+					f.existing[i] = saved
+				}
+			}
+			f.showExisting()
+		})
+}
+
+// value reads the typed side effect; dates that do not parse are reported beside their fields.
+func (f *sideEffectForm) value() (data.SideEffect, error) {
+	e := data.SideEffect{SessionID: f.session.SessionID, Kind: strings.TrimSpace(f.kind.Text),
+		Severity: data.Severity(f.severity.Selected), Treatment: f.treatment.Text, Notes: f.notes.Text}
+	var c []data.FieldError
+	var err error
+	if e.Onset, err = data.ParseDate(strings.TrimSpace(f.onset.Text)); err != nil {
+		c = append(c, data.FieldError{Field: "side_effect.onset", Message: "Use the form YYYY-MM-DD for the day it started."})
+	}
+	if e.Resolved, err = data.ParseDate(strings.TrimSpace(f.resolved.Text)); err != nil {
+		c = append(c, data.FieldError{Field: "side_effect.resolved", Message: "Use the form YYYY-MM-DD for the day it resolved."})
+	}
+	if len(c) > 0 {
+		return e, &data.ValidationError{Fields: c}
+	}
+	return e, data.ValidateSideEffect(e, data.DateOf(f.session.StartedAt), f.store.Now())
+}
+
+// save validates and stores the new side effect; done runs after it is saved.
+func (f *sideEffectForm) save(done func()) {
+	e, err := f.value()
+	if !f.fields.show(err) {
+		return
+	}
+	if err != nil {
+		return
+	}
+	async(func() (struct{}, error) { return struct{}{}, f.store.AddSideEffect(context.Background(), &e) },
+		func(_ struct{}, err error) {
+			if err != nil {
+				if !f.fields.show(err) {
+					f.fields.general.SetText(errorSentence("save the side effect", err))
+					f.fields.general.Show()
+				}
+				return
+			}
+			done()
+		})
+}
+
+// showSideEffectDialog opens the follow-up form for a past session of a client.
+func showSideEffectDialog(win fyne.Window, store *data.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
+	type loaded struct {
+		existing []data.SideEffect
+		kinds    []string
+	}
+	async(func() (loaded, error) {
+		var l loaded
+		var err error
+		if l.existing, err = store.SideEffects(context.Background(), session.SessionID); err != nil {
+			return l, err
+		}
+		items, err := store.ListItems(context.Background(), data.ListSideEffect, false)
+		for _, it := range items {
+			l.kinds = append(l.kinds, it.Name)
+		}
+		return l, err
+	}, func(l loaded, err error) {
+		if err != nil {
+			showError(win, "open the session's side effects", err)
+			return
+		}
+		f := newSideEffectForm(store, session, l.existing, l.kinds)
+		var d *dialog.CustomDialog
+		save := widget.NewButton("Save side effect", func() { f.save(func() { d.Hide(); onSaved() }) })
+		save.Importance = widget.HighImportance
+		closeBtn := widget.NewButton("Close", func() { d.Hide(); onSaved() })
+		d = dialog.NewCustomWithoutButtons("Side effects — "+c.Name(), f.content(), win)
+		d.SetButtons([]fyne.CanvasObject{closeBtn, save})
+		d.Resize(fyne.NewSize(640, 640))
+		d.Show()
+		win.Canvas().Focus(f.kind)
+	})
+}

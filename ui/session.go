@@ -1,0 +1,635 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// draftDelay is how long after the last keystroke the form is saved as a draft: a crash or a
+// power cut loses at most about this much typing. Tests save drafts themselves.
+var draftDelay = 2 * time.Second
+
+// sessionEditor logs one session: header, anaesthetic, device and cartridge, the zone map and
+// grid, products, side effects, pain, aftercare, price and next due date.
+type sessionEditor struct {
+	win     fyne.Window
+	store   *data.Store
+	ed      editorData
+	base    data.Session // the session as last loaded or saved; the form edits on top of it
+	draftID string
+	saved   string // the form, as JSON, when it was last saved (or opened): changed() compares
+	drafted string // the form, as JSON, when it was last saved as a draft
+	timer   *time.Timer
+	filling bool // widgets are being set from a form: not a change by the practitioner
+	closed  bool
+
+	notes  *fieldNotes
+	status *widget.Label
+	title  *widget.Label
+
+	startedAt, seriesN, seriesOf, interval *widget.Entry
+	practitioner, modality                 *widget.Select
+	concerns                               *checkGrid
+	anaesthetic, anaestheticLot            *widget.SelectEntry
+	anaestheticMinutes                     *widget.Entry
+	device, cartridge, cartridgeLot        *widget.SelectEntry
+	serial, cartridgeExpiry                *widget.Entry
+	zoneMap                                *zoneMap
+	zoneBox, productBox, sideEffectBox     *fyne.Container
+	zones                                  []*zoneRowWidgets
+	products                               []*productRowWidgets
+	sideEffects                            []*sideEffectRowWidgets
+	noSideEffects                          *widget.Check
+	pain                                   *widget.Select
+	aftercare                              *checkGrid
+	aftercareSheet, price, nextDue         *widget.Entry
+	notesEntry                             *widget.Entry
+	addZone                                *widget.Select
+	root                                   fyne.CanvasObject
+	onClose                                func()
+}
+
+// newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
+func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data.Draft) *sessionEditor {
+	e := &sessionEditor{win: win, store: store, ed: ed, base: ed.session, notes: newFieldNotes()}
+	e.build()
+	form := formOf(ed.session, &e.ed.catalog)
+	e.saved = e.encode(form)
+	if d != nil {
+		e.draftID = d.ID
+		var recovered sessionForm
+		if err := json.Unmarshal(d.Form, &recovered); err != nil {
+			slog.Error("read draft", "id", d.ID, "err", err)
+		} else {
+			form = recovered
+			e.base.Version = recovered.Version
+		}
+	}
+	e.fill(form)
+	e.drafted = e.encode(form)
+	e.validate()
+	if d != nil {
+		e.status.SetText("Recovered what was typed at " + d.UpdatedAt.Local().Format("15:04:05") + ": check it and save.")
+	}
+	return e
+}
+
+func (e *sessionEditor) content() fyne.CanvasObject { return e.root }
+
+func (e *sessionEditor) focus() { e.win.Canvas().Focus(e.startedAt) }
+
+func (e *sessionEditor) build() {
+	c := &e.ed.catalog
+	e.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	e.title.SizeName = theme.SizeNameSubHeadingText
+	e.status = widget.NewLabel("")
+	e.status.Importance = widget.LowImportance
+	e.status.Truncation = fyne.TextTruncateEllipsis
+
+	entry := func(placeholder string) *widget.Entry {
+		w := widget.NewEntry()
+		w.SetPlaceHolder(placeholder)
+		w.OnChanged = func(string) { e.changed_() }
+		return w
+	}
+	selectEntry := func(options []string, placeholder string) *widget.SelectEntry {
+		w := widget.NewSelectEntry(options)
+		w.SetPlaceHolder(placeholder)
+		w.OnChanged = func(string) { e.changed_() }
+		return w
+	}
+	e.startedAt = entry("YYYY-MM-DD HH:MM")
+	e.seriesN = entry("1")
+	e.seriesOf = entry("none planned")
+	e.interval = entry("28")
+	e.practitioner = widget.NewSelect(names(c.practitioners, practitionerName), func(string) { e.changed_() })
+	e.practitioner.PlaceHolder = "Who treats"
+	e.modality = widget.NewSelect(c.lists[data.ListModality], func(string) { e.changed_() })
+	e.concerns = newCheckGrid(c.lists[data.ListConcern], 2, e.changed_)
+
+	e.anaesthetic = selectEntry(names(c.anaesthetics(), productName), "None")
+	e.anaestheticLot = selectEntry(nil, "Lot")
+	e.anaesthetic.OnChanged = func(string) {
+		e.anaestheticLot.SetOptions(lotNames(c.lots[idOf(c.products, e.anaesthetic.Text, productName, productID)]))
+		e.changed_()
+	}
+	e.anaestheticMinutes = entry("minutes")
+	e.device = selectEntry(names(c.devices, deviceName), "Pen, roller or RF device")
+	e.serial = entry("Handpiece serial")
+	e.cartridge = selectEntry(names(c.cartridges, cartridgeName), "Needles")
+	e.cartridgeLot = selectEntry(nil, "Lot")
+	e.cartridgeExpiry = entry("YYYY-MM-DD")
+	e.cartridge.OnChanged = func(string) {
+		e.cartridgeLot.SetOptions(lotNames(c.lots[idOf(c.cartridges, e.cartridge.Text, cartridgeName, cartridgeID)]))
+		e.changed_()
+	}
+	e.cartridgeLot.OnChanged = func(lot string) {
+		if l, ok := findLot(c.lots[idOf(c.cartridges, e.cartridge.Text, cartridgeName, cartridgeID)], lot); ok && !e.filling {
+			e.cartridgeExpiry.SetText(l.Expiry.String())
+		}
+		e.changed_()
+	}
+
+	e.zoneMap = newZoneMap(c.zones, func(z data.Zone) { e.toggleZone(z.Name) })
+	e.zoneBox = container.NewVBox()
+	e.addZone = widget.NewSelect(zoneNames(c.zones), func(name string) {
+		if name != "" {
+			e.toggleZone(name)
+			e.addZone.ClearSelected()
+		}
+	})
+	e.addZone.PlaceHolder = "Add a zone…"
+	e.productBox = container.NewVBox()
+	e.sideEffectBox = container.NewVBox()
+	e.noSideEffects = widget.NewCheck("None observed", func(bool) { e.changed_() })
+	painOptions := []string{"not recorded"}
+	for i := 0; i <= data.MaxPain; i++ {
+		painOptions = append(painOptions, strconv.Itoa(i))
+	}
+	e.pain = widget.NewSelect(painOptions, func(string) { e.changed_() })
+	e.aftercare = newCheckGrid(c.lists[data.ListAftercare], 1, e.changed_)
+	e.aftercareSheet = entry("version")
+	e.price = entry("e.g. 350.00")
+	e.nextDue = entry("YYYY-MM-DD")
+	e.notesEntry = widget.NewMultiLineEntry()
+	e.notesEntry.SetMinRowsVisible(3)
+	e.notesEntry.OnChanged = func(string) { e.changed_() }
+
+	n := e.notes
+	plus := func(add func()) *widget.Button {
+		b := widget.NewButtonWithIcon("", theme.ContentAddIcon(), add)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	withPlus := func(w fyne.CanvasObject, b *widget.Button) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, nil, b, w)
+	}
+	header := section("When and who",
+		container.NewGridWithColumns(2,
+			n.field("Date and time", "started_at", e.startedAt),
+			n.field("Practitioner", "practitioner", e.practitioner)),
+		container.NewGridWithColumns(3,
+			n.field("Session", "series_n", e.seriesN),
+			n.field("of a series of", "series_of", e.seriesOf),
+			n.field("every (days)", "interval_days", e.interval)),
+		n.field("Concerns treated", "concerns", e.concerns.content()),
+		n.field("Combined with", "modality", e.modality),
+	)
+	anaesthetic := section("Topical anaesthetic",
+		container.NewGridWithColumns(3,
+			n.field("Product", "anaesthetic_product", withPlus(e.anaesthetic, plus(func() { e.quickAddProduct(true) }))),
+			n.field("Lot", "anaesthetic_lot", e.anaestheticLot),
+			n.field("Minutes applied", "anaesthetic_minutes", e.anaestheticMinutes)),
+	)
+	device := section("Device and cartridge",
+		container.NewGridWithColumns(2,
+			n.field("Device", "device", withPlus(e.device, plus(e.quickAddDevice))),
+			n.field("Handpiece serial", "handpiece_serial", e.serial)),
+		container.NewGridWithColumns(3,
+			n.field("Cartridge", "cartridge", withPlus(e.cartridge, plus(e.quickAddCartridge))),
+			n.field("Lot", "cartridge_lot", e.cartridgeLot),
+			n.field("Expiry", "cartridge_expiry", e.cartridgeExpiry)),
+	)
+	addProduct := widget.NewButtonWithIcon("Add product", theme.ContentAddIcon(), func() { e.addProductRow(productRow{Phase: "during"}) })
+	products := section("Products applied", e.productBox, container.NewHBox(addProduct,
+		widget.NewButtonWithIcon("New product…", theme.ContentAddIcon(), func() { e.quickAddProduct(false) })))
+	addSideEffect := widget.NewButtonWithIcon("Add side effect", theme.ContentAddIcon(), func() {
+		e.addSideEffectRow(sideEffectRow{Severity: "mild", During: true})
+	})
+	sideEffects := section("Side effects observed", e.noSideEffects, e.sideEffectBox, container.NewHBox(addSideEffect),
+		n.note("no_side_effects"))
+	suggest := widget.NewButton("Suggest", func() {
+		s, _ := e.form().parse(e.base, &e.ed.catalog)
+		if d := suggestNextDue(s); !d.IsZero() {
+			e.nextDue.SetText(d.String())
+		}
+	})
+	after := section("Pain, aftercare and next visit",
+		container.NewGridWithColumns(3,
+			n.field("Pain (0–10)", "pain_score", e.pain),
+			n.field("Price", "price", e.price),
+			n.field("Next session due", "next_due", container.NewBorder(nil, nil, nil, suggest, e.nextDue))),
+		n.field("Aftercare given", "aftercare", e.aftercare.content()),
+		n.field("Aftercare sheet version", "aftercare_sheet", e.aftercareSheet),
+		n.field("Notes", "notes", e.notesEntry),
+	)
+	left := container.NewVScroll(container.NewPadded(container.NewVBox(header, anaesthetic, device, products, sideEffects, after, n.general)))
+
+	copyLast := widget.NewButtonWithIcon("Copy settings from the last session", theme.ContentCopyIcon(), e.copyLast)
+	if e.ed.last == nil {
+		copyLast.Disable()
+	}
+	gridHeader := container.NewGridWithColumns(6, boldLabel("Zone"), boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"),
+		boldLabel("Pattern"), boldLabel("Endpoint"))
+	// The map grows with the window; the grid scrolls under it.
+	grid := container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone), gridHeader, e.zoneBox, n.note("zones")))
+	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
+	mapAndGrid.Offset = 0.6
+	right := container.NewPadded(container.NewBorder(
+		widget.NewLabelWithStyle("Treated zones", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, mapAndGrid))
+
+	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.save)
+	save.Importance = widget.HighImportance
+	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), e.close)
+	top := container.NewBorder(nil, nil, closeBtn, save, container.NewVBox(e.title, e.status))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.5
+	e.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)
+	e.setTitle()
+}
+
+func (e *sessionEditor) setTitle() {
+	what := "New session"
+	if e.base.ID != "" {
+		what = "Session of " + e.base.StartedAt.Local().Format("2 Jan 2006")
+	}
+	facts := []string{what, e.ed.client.Name()}
+	if e.ed.client.Fitzpatrick > 0 {
+		facts = append(facts, "Fitzpatrick "+roman(e.ed.client.Fitzpatrick))
+	}
+	if len(e.ed.client.Allergies) > 0 {
+		facts = append(facts, "allergic to "+strings.Join(e.ed.client.Allergies, ", "))
+	}
+	e.title.SetText(strings.Join(facts, "  ·  "))
+}
+
+// form reads the widgets into a form.
+func (e *sessionEditor) form() sessionForm {
+	f := sessionForm{
+		SessionID: e.base.ID, Version: e.base.Version,
+		StartedAt: e.startedAt.Text, Practitioner: e.practitioner.Selected,
+		SeriesN: e.seriesN.Text, SeriesOf: e.seriesOf.Text, IntervalDays: e.interval.Text,
+		Concerns: e.concerns.selected(), Modality: e.modality.Selected,
+		Anaesthetic: e.anaesthetic.Text, AnaestheticLot: e.anaestheticLot.Text, AnaestheticMinutes: e.anaestheticMinutes.Text,
+		Device: e.device.Text, HandpieceSerial: e.serial.Text,
+		Cartridge: e.cartridge.Text, CartridgeLot: e.cartridgeLot.Text, CartridgeExpiry: e.cartridgeExpiry.Text,
+		NoSideEffects: e.noSideEffects.Checked, Aftercare: e.aftercare.selected(), AftercareSheet: e.aftercareSheet.Text,
+		Price: e.price.Text, NextDue: e.nextDue.Text, Notes: e.notesEntry.Text,
+	}
+	if e.pain.Selected != "not recorded" {
+		f.Pain = e.pain.Selected
+	}
+	for _, r := range e.zones {
+		f.Zones = append(f.Zones, r.value())
+	}
+	for _, r := range e.products {
+		f.Products = append(f.Products, r.value())
+	}
+	for _, r := range e.sideEffects {
+		f.SideEffects = append(f.SideEffects, r.value())
+	}
+	return f
+}
+
+// fill sets the widgets from a form.
+func (e *sessionEditor) fill(f sessionForm) {
+	e.filling = true
+	defer func() { e.filling = false }()
+	e.startedAt.SetText(f.StartedAt)
+	e.practitioner.SetSelected(f.Practitioner)
+	e.seriesN.SetText(f.SeriesN)
+	e.seriesOf.SetText(f.SeriesOf)
+	e.interval.SetText(f.IntervalDays)
+	e.concerns.set(f.Concerns)
+	e.modality.SetSelected(f.Modality)
+	e.anaesthetic.SetText(f.Anaesthetic)
+	e.anaestheticLot.SetText(f.AnaestheticLot)
+	e.anaestheticMinutes.SetText(f.AnaestheticMinutes)
+	e.device.SetText(f.Device)
+	e.serial.SetText(f.HandpieceSerial)
+	e.cartridge.SetText(f.Cartridge)
+	e.cartridgeLot.SetText(f.CartridgeLot)
+	e.cartridgeExpiry.SetText(f.CartridgeExpiry)
+	e.setZones(f.Zones)
+	e.setProducts(f.Products)
+	e.setSideEffects(f.SideEffects)
+	e.noSideEffects.SetChecked(f.NoSideEffects)
+	if f.Pain == "" {
+		e.pain.SetSelected("not recorded")
+	} else {
+		e.pain.SetSelected(f.Pain)
+	}
+	e.aftercare.set(f.Aftercare)
+	e.aftercareSheet.SetText(f.AftercareSheet)
+	e.price.SetText(f.Price)
+	e.nextDue.SetText(f.NextDue)
+	e.notesEntry.SetText(f.Notes)
+}
+
+func (e *sessionEditor) encode(f sessionForm) string {
+	b, err := json.Marshal(f)
+	if err != nil {
+		panic(err) // a form of strings always marshals
+	}
+	return string(b)
+}
+
+// changed reports whether the form holds something that is not saved as a session.
+func (e *sessionEditor) changed() bool { return e.encode(e.form()) != e.saved }
+
+// changed_ reacts to a change made by the practitioner: validate, recolour the map, and save a
+// draft a moment after typing stops.
+func (e *sessionEditor) changed_() {
+	if e.filling || e.root == nil || e.closed {
+		return
+	}
+	e.validate()
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.timer = time.AfterFunc(draftDelay, func() { fyne.Do(e.saveDraft) })
+}
+
+// validate shows every problem of the form beside its field, and colours the zone map.
+func (e *sessionEditor) validate() error {
+	s, err := e.form().check(e.base, &e.ed.catalog, e.store.Now())
+	e.notes.show(err)
+	depths := map[string]float64{}
+	for _, z := range s.Zones {
+		depths[z.Zone] = z.DepthMM
+	}
+	e.zoneMap.setDepths(depths)
+	return err
+}
+
+// saveDraft stores the form as typed, unless nothing changed since the last draft.
+func (e *sessionEditor) saveDraft() { e.saveDraftThen(nil) }
+
+// saveDraftThen stores the draft and runs done once it is on disk (or could not be written:
+// the practitioner has been told, and done still runs).
+func (e *sessionEditor) saveDraftThen(done func()) {
+	text := e.encode(e.form())
+	if e.closed || text == e.drafted || text == e.saved {
+		if done != nil {
+			done()
+		}
+		return
+	}
+	d := data.Draft{ID: e.draftID, ClientID: e.ed.client.ID, SessionID: e.base.ID, Form: []byte(text)}
+	async(func() (data.Draft, error) { return d, e.store.SaveDraft(context.Background(), &d) },
+		func(d data.Draft, err error) {
+			if err != nil {
+				showError(e.win, "keep a draft of the session", err)
+			} else {
+				e.draftID, e.drafted = d.ID, text
+				e.status.SetText("Draft kept at " + d.UpdatedAt.Local().Format("15:04:05") + " (not saved yet: Ctrl+S saves)")
+			}
+			if done != nil {
+				done()
+			}
+		})
+}
+
+// save validates and saves the session; then the draft is no longer needed.
+func (e *sessionEditor) save() { e.saveThen(nil) }
+
+func (e *sessionEditor) saveThen(done func()) {
+	form := e.form()
+	s, err := form.check(e.base, &e.ed.catalog, e.store.Now())
+	e.notes.show(err)
+	if err != nil {
+		e.status.SetText("Not saved: " + plural(len(err.(*data.ValidationError).Fields), "problem") + " to fix, shown beside the fields.")
+		return
+	}
+	draftID := e.draftID
+	async(func() (data.Session, error) {
+		ctx := context.Background()
+		var err error
+		if s.ID == "" {
+			err = e.store.CreateSession(ctx, &s)
+		} else {
+			err = e.store.UpdateSession(ctx, &s)
+		}
+		if err == nil && draftID != "" {
+			err = e.store.DeleteDraft(ctx, draftID)
+		}
+		return s, err
+	}, func(saved data.Session, err error) {
+		if err != nil {
+			if !e.notes.show(err) {
+				showError(e.win, "save the session", err)
+			}
+			return
+		}
+		if e.timer != nil {
+			e.timer.Stop()
+		}
+		e.base, e.draftID = saved, ""
+		e.saved = e.encode(e.form())
+		e.drafted = e.saved
+		e.setTitle()
+		e.status.SetText("Saved at " + time.Now().Format("15:04:05"))
+		if done != nil {
+			done()
+		}
+	})
+}
+
+// close leaves the editor, asking first when there is something unsaved.
+func (e *sessionEditor) close() {
+	if !e.changed() {
+		e.finish()
+		return
+	}
+	e.askUnsaved("Close the session?", e.finish)
+}
+
+func (e *sessionEditor) finish() {
+	e.closed = true
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	if e.onClose != nil {
+		e.onClose()
+	}
+}
+
+// askUnsaved offers to save, keep the changes as a draft, or go back, before then runs.
+func (e *sessionEditor) askUnsaved(title string, then func()) {
+	var d *dialog.CustomDialog
+	msg := widget.NewLabel("This session has changes that are not saved. A draft is kept on this computer, so they can be resumed from the client's page.")
+	msg.Wrapping = fyne.TextWrapWord
+	save := widget.NewButton("Save", func() { d.Hide(); e.saveThen(func() { e.finishThen(then) }) })
+	save.Importance = widget.HighImportance
+	keep := widget.NewButton("Keep as draft", func() {
+		d.Hide()
+		e.saveDraftThen(func() { e.finishThen(then) })
+	})
+	back := widget.NewButton("Go back", func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, msg, e.win)
+	d.SetButtons([]fyne.CanvasObject{back, keep, save})
+	d.Resize(fyne.NewSize(520, 200))
+	d.Show()
+}
+
+func (e *sessionEditor) finishThen(then func()) {
+	e.finish()
+	then()
+}
+
+// toggleZone adds a zone's row, or removes it when it is there.
+func (e *sessionEditor) toggleZone(name string) {
+	f := e.form()
+	i := slices.IndexFunc(f.Zones, func(z zoneRow) bool { return strings.EqualFold(z.Zone, name) })
+	if i >= 0 {
+		f.Zones = slices.Delete(f.Zones, i, i+1)
+	} else {
+		row := zoneRow{Zone: name, Passes: "3"}
+		if z, ok := e.ed.catalog.zone(name); ok {
+			row.Depth = formatMM(z.TypicalMin)
+		}
+		f.Zones = append(f.Zones, row)
+	}
+	e.setZones(f.Zones)
+	e.changed_()
+	if i < 0 && len(e.zones) > 0 {
+		e.win.Canvas().Focus(e.zones[len(e.zones)-1].depth)
+	}
+}
+
+// copyLast fills the grid, device, cartridge and products from the client's last session.
+func (e *sessionEditor) copyLast() {
+	if e.ed.last == nil {
+		return
+	}
+	apply := func() {
+		last := formOf(*e.ed.last, &e.ed.catalog)
+		f := e.form()
+		f.Zones, f.Device, f.Cartridge, f.Modality = last.Zones, last.Device, last.Cartridge, last.Modality
+		f.Products = nil
+		for _, p := range last.Products {
+			f.Products = append(f.Products, productRow{Product: p.Product, Phase: p.Phase, Amount: p.Amount})
+		}
+		e.fill(f)
+		e.changed_()
+		e.status.SetText("Copied from the session of " + e.ed.last.StartedAt.Local().Format("2 Jan 2006") +
+			": check the lots, they are not copied.")
+	}
+	if len(e.zones) == 0 {
+		apply()
+		return
+	}
+	confirm(e.win, "Replace the zones?", "The zone grid, device, cartridge and products will be replaced by those of the last session.",
+		"Replace", apply)
+}
+
+func (e *sessionEditor) setZones(rows []zoneRow) {
+	e.zones = nil
+	e.zoneBox.RemoveAll()
+	e.notes.forget("zones[")
+	for i, r := range rows {
+		w := newZoneRowWidgets(e, r)
+		e.zones = append(e.zones, w)
+		for _, f := range []string{"zone", "depth_mm", "speed", "passes"} {
+			e.notes.share(fmt.Sprintf("zones[%d].%s", i, f), w.note)
+		}
+		e.zoneBox.Add(w.content())
+	}
+	if len(rows) == 0 {
+		empty := widget.NewLabel("No zones yet.")
+		empty.Importance = widget.LowImportance
+		e.zoneBox.Add(empty)
+	}
+}
+
+func (e *sessionEditor) removeZone(w *zoneRowWidgets) { e.toggleZone(w.zone.Text) }
+
+func (e *sessionEditor) addProductRow(r productRow) {
+	f := e.form()
+	e.setProducts(append(f.Products, r))
+	e.changed_()
+	e.win.Canvas().Focus(e.products[len(e.products)-1].product)
+}
+
+func (e *sessionEditor) setProducts(rows []productRow) {
+	e.products = nil
+	e.productBox.RemoveAll()
+	e.notes.forget("products[")
+	for i, r := range rows {
+		w := newProductRowWidgets(e, r)
+		e.products = append(e.products, w)
+		for _, f := range []string{"product", "phase", "expiry"} {
+			e.notes.share(fmt.Sprintf("products[%d].%s", i, f), w.note)
+		}
+		e.productBox.Add(w.content())
+	}
+}
+
+func (e *sessionEditor) removeProduct(w *productRowWidgets) {
+	i := slices.Index(e.products, w)
+	f := e.form()
+	e.setProducts(slices.Delete(f.Products, i, i+1))
+	e.changed_()
+}
+
+func (e *sessionEditor) addSideEffectRow(r sideEffectRow) {
+	f := e.form()
+	e.noSideEffects.SetChecked(false)
+	e.setSideEffects(append(f.SideEffects, r))
+	e.changed_()
+	e.win.Canvas().Focus(e.sideEffects[len(e.sideEffects)-1].kind)
+}
+
+func (e *sessionEditor) setSideEffects(rows []sideEffectRow) {
+	e.sideEffects = nil
+	e.sideEffectBox.RemoveAll()
+	e.notes.forget("side_effects[")
+	for i, r := range rows {
+		w := newSideEffectRowWidgets(e, r)
+		e.sideEffects = append(e.sideEffects, w)
+		for _, f := range []string{"kind", "severity", "onset", "resolved"} {
+			e.notes.share(fmt.Sprintf("side_effects[%d].%s", i, f), w.note)
+		}
+		e.sideEffectBox.Add(w.content())
+	}
+}
+
+func (e *sessionEditor) removeSideEffect(w *sideEffectRowWidgets) {
+	i := slices.Index(e.sideEffects, w)
+	f := e.form()
+	e.setSideEffects(slices.Delete(f.SideEffects, i, i+1))
+	e.changed_()
+}
+
+// section is a titled group of fields.
+func section(title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameSubHeadingText
+	return container.NewVBox(append([]fyne.CanvasObject{heading}, append(objs, widget.NewSeparator())...)...)
+}
+
+func names[T any](list []T, name func(T) string) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = name(v)
+	}
+	return out
+}
+
+func zoneNames(zones []data.Zone) []string {
+	return names(zones, func(z data.Zone) string { return z.Name })
+}
+
+func lotNames(lots []data.Lot) []string { return names(lots, func(l data.Lot) string { return l.Lot }) }
+
+func findLot(lots []data.Lot, lot string) (data.Lot, bool) {
+	i := slices.IndexFunc(lots, func(l data.Lot) bool { return strings.EqualFold(l.Lot, strings.TrimSpace(lot)) })
+	if i < 0 {
+		return data.Lot{}, false
+	}
+	return lots[i], true
+}

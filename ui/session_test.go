@@ -1,0 +1,344 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// waitFor polls cond until it holds: saves run off the UI goroutine, as in the app.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// newTestClient saves a client with a history, a concern and an allergy.
+func newTestClient(t *testing.T, s *data.Store) data.Client {
+	t.Helper()
+	c := data.Client{FirstName: "Zoë", LastName: "Ångström", Fitzpatrick: 4, Concerns: []string{"Acne scars"},
+		Allergies: []string{"Lidocaine"}, PhotoConsent: data.PhotoConsentClinical}
+	if err := s.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// openEditor opens the session editor for a client as the app does, in a 1280x800 test window.
+func openEditor(t *testing.T, s *data.Store, c data.Client, sessionID string, d *data.Draft) (*sessionEditor, fyne.Window) {
+	t.Helper()
+	ed, err := loadEditorData(context.Background(), s, c, sessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	e := newSessionEditor(w, s, ed, d)
+	w.SetContent(e.content())
+	w.Resize(fyne.NewSize(1280, 800))
+	t.Cleanup(e.finish)
+	return e, w
+}
+
+// tapZone taps the zone map where it draws the named zone.
+func tapZone(t *testing.T, m *zoneMap, name string) {
+	t.Helper()
+	size := m.Size()
+	for y := float32(2); y < size.Height; y += 4 {
+		for x := float32(2); x < size.Width; x += 4 {
+			if z, ok := m.zoneAt(fyne.NewPos(x, y)); ok && z.Name == name {
+				test.TapAt(m, fyne.NewPos(x, y))
+				return
+			}
+		}
+	}
+	t.Fatalf("zone %s is not on the map", name)
+}
+
+func TestLogAFullSession(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	e, _ := openEditor(t, s, c, "", nil)
+
+	if e.startedAt.Text == "" || e.seriesN.Text != "1" || e.interval.Text != "28" || !slices.Equal(e.concerns.selected(), c.Concerns) {
+		t.Fatalf("new session defaults: %q %q %q %v", e.startedAt.Text, e.seriesN.Text, e.interval.Text, e.concerns.selected())
+	}
+	e.seriesOf.SetText("")
+	test.Type(e.seriesOf, "4")
+	e.device.SetText("Dermapen 4")
+	e.cartridge.SetText("16-pin")
+	test.Type(e.cartridgeLot, "C-7781")
+	e.cartridgeExpiry.SetText("2027-05-31")
+
+	tapZone(t, e.zoneMap, "Cheeks")
+	tapZone(t, e.zoneMap, "Forehead")
+	tapZone(t, e.zoneMap, "Nose")
+	tapZone(t, e.zoneMap, "Nose") // a second tap removes it
+	if len(e.zones) != 2 || e.zones[0].zone.Text != "Cheeks" || e.zones[1].zone.Text != "Forehead" {
+		t.Fatalf("zone rows after tapping the map: %d", len(e.zones))
+	}
+	e.zones[0].depth.SetText("")
+	test.Type(e.zones[0].depth, "3,5")
+	if msg := e.notes.notes["zones[0].depth_mm"].Text; msg != "Depth for Cheeks must be 0.1 to 3.0 mm." {
+		t.Fatalf("message beside an out-of-range depth: %q", msg)
+	}
+	e.zones[0].depth.SetText("1,5") // a comma is read as the decimal mark
+	if e.notes.notes["zones[0].depth_mm"].Visible() {
+		t.Fatalf("message stayed after fixing the depth: %q", e.notes.notes["zones[0].depth_mm"].Text)
+	}
+	e.zones[0].speed.SetText("6")
+	e.zones[0].passes.SetText("4")
+	e.zones[0].endpoint.SetSelected("Pinpoint bleeding")
+	e.zones[1].depth.SetText("0.5")
+
+	e.addProductRow(productRow{Phase: "during"})
+	e.products[0].product.SetText("Hyaluronic acid serum (sterile)")
+	test.Type(e.products[0].lot, "HA-2291")
+	e.products[0].amount.SetText("2 ml")
+
+	e.addSideEffectRow(sideEffectRow{Severity: "mild", During: true})
+	e.sideEffects[0].kind.SetText("Erythema")
+	e.pain.SetSelected("3")
+	e.price.SetText("350")
+
+	e.save()
+	var saved data.Session
+	waitFor(t, "the session to be saved", func() bool {
+		tl, _ := s.Timeline(context.Background(), c.ID)
+		if len(tl) == 1 {
+			saved, _ = s.Session(context.Background(), tl[0].SessionID)
+		}
+		return saved.ID != ""
+	})
+	if len(saved.Zones) != 2 || saved.Zones[0] != (data.ZoneTreatment{Zone: "Cheeks", DepthMM: 1.5, Speed: 6, Passes: 4,
+		Endpoint: "Pinpoint bleeding"}) || saved.Zones[1].DepthMM != 0.5 {
+		t.Fatalf("zones saved: %+v", saved.Zones)
+	}
+	if saved.SeriesOf != 4 || saved.Cartridge.Lot != "C-7781" || saved.Cartridge.Expiry.String() != "2027-05-31" ||
+		saved.DeviceID == "" || !saved.PainScore.Valid || saved.PainScore.V != 3 || saved.PriceCents.V != 35000 {
+		t.Fatalf("session saved: %+v", saved)
+	}
+	if len(saved.Products) != 1 || saved.Products[0].Lot != "HA-2291" || saved.Products[0].Phase != data.PhaseDuring {
+		t.Fatalf("products saved: %+v", saved.Products)
+	}
+	if len(saved.SideEffects) != 1 || saved.SideEffects[0].Kind != "Erythema" || !saved.SideEffects[0].DuringSession {
+		t.Fatalf("side effects saved: %+v", saved.SideEffects)
+	}
+	if want := data.DateOf(saved.StartedAt).AddDays(28); !saved.NextDue.Equal(want) {
+		t.Fatalf("next due %v, want the series interval after the session, %v", saved.NextDue, want)
+	}
+	waitFor(t, "the editor to take the save in", func() bool { return !e.changed() })
+}
+
+func TestSaveRefusesInvalidSessionAndKeepsTheForm(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	e, _ := openEditor(t, s, c, "", nil)
+	e.toggleZone("Neck")
+	e.zones[0].depth.SetText("4")
+	e.pain.SetSelected("not recorded")
+	e.startedAt.SetText("tomorrow at ten")
+	e.save()
+	if got := e.notes.notes["started_at"].Text; got == "" {
+		t.Fatal("no message beside an unreadable date")
+	}
+	if tl, _ := s.Timeline(context.Background(), c.ID); len(tl) != 0 {
+		t.Fatalf("an invalid session was saved: %+v", tl)
+	}
+	if e.zones[0].depth.Text != "4" || e.startedAt.Text != "tomorrow at ten" {
+		t.Fatal("the form lost what was typed")
+	}
+}
+
+func TestDraftSurvivesARestart(t *testing.T) {
+	test.NewTempApp(t)
+	path := filepath.Join(t.TempDir(), "practice.db")
+	s, err := data.Open(context.Background(), path, data.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, s)
+	e, _ := openEditor(t, s, c, "", nil)
+	e.toggleZone("Cheeks")
+	e.zones[0].depth.SetText("4.5") // not valid yet: drafts keep it all the same
+	e.notesEntry.SetText("Client asked to stop at the jawline.")
+	e.saveDraft()
+	waitFor(t, "the draft to be written", func() bool { d, _ := s.Drafts(context.Background(), c.ID); return len(d) == 1 })
+	e.finish()
+	// The process is killed: nothing else is saved. The next start opens the same file.
+	s.Close()
+	s, err = data.Open(context.Background(), path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, err := loadClientState(context.Background(), s, c.ID)
+	if err != nil || len(st.drafts) != 1 {
+		t.Fatalf("drafts after restart: %v %v", st.drafts, err)
+	}
+	page := newClientPage(s)
+	page.apply(st)
+	if len(page.draftNote.Objects) != 1 {
+		t.Fatal("the client page does not offer the kept draft")
+	}
+	e2, _ := openEditor(t, s, c, "", &st.drafts[0])
+	if len(e2.zones) != 1 || e2.zones[0].depth.Text != "4.5" || e2.notesEntry.Text != "Client asked to stop at the jawline." {
+		t.Fatalf("recovered form: %d zones, notes %q", len(e2.zones), e2.notesEntry.Text)
+	}
+	e2.zones[0].depth.SetText("1.5")
+	e2.save()
+	waitFor(t, "the recovered session to be saved and its draft removed", func() bool {
+		tl, _ := s.Timeline(context.Background(), c.ID)
+		d, _ := s.Drafts(context.Background(), c.ID)
+		return len(tl) == 1 && len(d) == 0
+	})
+}
+
+func TestClosingWithUnsavedChangesAsksFirst(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	e, w := openEditor(t, s, c, "", nil)
+	closed := false
+	e.onClose = func() { closed = true }
+
+	e.close() // nothing typed: closes at once
+	if !closed {
+		t.Fatal("an untouched editor asked before closing")
+	}
+	closed = false
+	e, w = openEditor(t, s, c, "", nil)
+	e.onClose = func() { closed = true }
+	e.toggleZone("Chin")
+	e.close()
+	if closed {
+		t.Fatal("the editor closed over unsaved changes without asking")
+	}
+	buttons := overlayButtons(w)
+	if !slices.Contains(buttons, "Keep as draft") || !slices.Contains(buttons, "Save") || !slices.Contains(buttons, "Go back") {
+		t.Fatalf("the question offers %v", buttons)
+	}
+	tapButton(t, w, "Keep as draft")
+	waitFor(t, "the editor to close after keeping a draft", func() bool { return closed })
+	if d, _ := s.Drafts(context.Background(), c.ID); len(d) != 1 {
+		t.Fatalf("kept drafts: %d", len(d))
+	}
+}
+
+// overlayButtons lists the buttons of the dialog on top of the window.
+func overlayButtons(w fyne.Window) []string {
+	var out []string
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return nil
+	}
+	walk(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			out = append(out, b.Text)
+		}
+	})
+	return out
+}
+
+func tapButton(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	var found *widget.Button
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no %q button", text)
+	}
+	test.Tap(found)
+}
+
+// walk visits o and everything inside it.
+func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	visit(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walk(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walk(c, visit)
+		}
+	}
+}
+
+func TestCopySettingsFromTheLastSession(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	devices, _ := s.Devices(context.Background(), false)
+	last := data.Session{ClientID: c.ID, StartedAt: s.Now().Add(-30 * 24 * time.Hour), SeriesN: 1, SeriesOf: 3,
+		DeviceID: devices[0].ID, NoSideEffects: true,
+		Zones: []data.ZoneTreatment{{Zone: "Cheeks", DepthMM: 1.25, Passes: 4, Endpoint: "Uniform erythema"}}}
+	if err := s.CreateSession(context.Background(), &last); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := openEditor(t, s, c, "", nil)
+	if e.seriesN.Text != "2" || e.seriesOf.Text != "3" || e.device.Text != devices[0].Model {
+		t.Fatalf("the next session of the series: %s of %s, device %q", e.seriesN.Text, e.seriesOf.Text, e.device.Text)
+	}
+	e.copyLast()
+	if len(e.zones) != 1 || e.zones[0].depth.Text != "1.25" || e.zones[0].endpoint.Selected != "Uniform erythema" {
+		t.Fatalf("copied grid: %+v", e.form().Zones)
+	}
+}
+
+func TestFollowUpSideEffect(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	se := data.Session{ClientID: c.ID, StartedAt: s.Now().Add(-72 * time.Hour), NoSideEffects: true}
+	if err := s.CreateSession(context.Background(), &se); err != nil {
+		t.Fatal(err)
+	}
+	tl, _ := s.Timeline(context.Background(), c.ID)
+	f := newSideEffectForm(s, tl[0], nil, []string{"Milia"})
+	test.NewTempWindow(t, f.content())
+	f.kind.SetText("Milia")
+	f.severity.SetSelected("moderate")
+	f.onset.SetText(data.DateOf(se.StartedAt).AddDays(-1).String())
+	f.save(func() {})
+	if f.fields.notes["side_effect.onset"].Text == "" {
+		t.Fatal("no message for a side effect starting before the session")
+	}
+	f.onset.SetText(data.DateOf(s.Now()).String())
+	saved := false
+	f.save(func() { saved = true })
+	waitFor(t, "the follow-up to be saved", func() bool { return saved })
+	got, _ := s.SideEffects(context.Background(), se.ID)
+	if len(got) != 1 || got[0].Kind != "Milia" || got[0].Severity != data.SeverityModerate {
+		t.Fatalf("side effects: %+v", got)
+	}
+
+	f = newSideEffectForm(s, tl[0], got, nil)
+	test.NewTempWindow(t, f.content())
+	f.resolve(got[0])
+	waitFor(t, "the side effect to be resolved", func() bool {
+		got, _ = s.SideEffects(context.Background(), se.ID)
+		return !got[0].Resolved.IsZero()
+	})
+}

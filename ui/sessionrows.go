@@ -1,0 +1,337 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// The editable rows of the session editor: one per treated zone, product applied and side effect.
+
+func rowNote() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+func removeButton(fn func()) *widget.Button {
+	b := widget.NewButtonWithIcon("", theme.DeleteIcon(), fn)
+	b.Importance = widget.LowImportance
+	return b
+}
+
+type zoneRowWidgets struct {
+	zone                 *widget.Label
+	depth, speed, passes *widget.Entry
+	pattern              *widget.SelectEntry
+	endpoint             *widget.Select
+	remove               *widget.Button
+	note                 *widget.Label
+	typical              *widget.Label
+}
+
+func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
+	c := &e.ed.catalog
+	w := &zoneRowWidgets{zone: widget.NewLabelWithStyle(r.Zone, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), note: rowNote()}
+	w.zone.Truncation = fyne.TextTruncateEllipsis
+	number := func(v, placeholder string) *widget.Entry {
+		en := widget.NewEntry()
+		en.SetText(v)
+		en.SetPlaceHolder(placeholder)
+		en.OnChanged = func(string) { e.changed_() }
+		return en
+	}
+	w.depth = number(r.Depth, "mm")
+	w.speed = number(r.Speed, speedUnit(e))
+	w.passes = number(r.Passes, "passes")
+	w.pattern = widget.NewSelectEntry(c.lists[data.ListPattern])
+	w.pattern.SetText(r.Pattern)
+	w.pattern.OnChanged = func(string) { e.changed_() }
+	w.endpoint = widget.NewSelect(c.lists[data.ListEndpoint], func(string) { e.changed_() })
+	w.endpoint.PlaceHolder = "Endpoint"
+	w.endpoint.Selected = r.Endpoint
+	w.remove = removeButton(func() { e.removeZone(w) })
+	w.typical = widget.NewLabel("")
+	w.typical.Importance = widget.LowImportance
+	if z, ok := c.zone(r.Zone); ok {
+		w.typical.SetText("typical " + formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn above " + formatMM(z.WarnAbove))
+	}
+	return w
+}
+
+func (w *zoneRowWidgets) content() fyne.CanvasObject {
+	grid := container.NewGridWithColumns(6, w.zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), container.NewBorder(nil, nil, w.typical, nil), w.note)
+}
+
+func (w *zoneRowWidgets) value() zoneRow {
+	return zoneRow{Zone: w.zone.Text, Depth: w.depth.Text, Speed: w.speed.Text, Passes: w.passes.Text,
+		Pattern: w.pattern.Text, Endpoint: w.endpoint.Selected}
+}
+
+// speedUnit is the speed placeholder: the chosen device's unit.
+func speedUnit(e *sessionEditor) string {
+	id := idOf(e.ed.catalog.devices, e.device.Text, deviceName, deviceID)
+	if d, ok := e.ed.catalog.device(id); ok && d.SpeedUnit != "" {
+		return d.SpeedUnit
+	}
+	return "speed"
+}
+
+type productRowWidgets struct {
+	product, lot *widget.SelectEntry
+	expiry       *widget.Entry
+	phase        *widget.Select
+	amount       *widget.Entry
+	remove       *widget.Button
+	note         *widget.Label
+}
+
+func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
+	c := &e.ed.catalog
+	w := &productRowWidgets{note: rowNote()}
+	w.product = widget.NewSelectEntry(names(c.serums(), productName))
+	w.product.SetPlaceHolder("Product")
+	w.product.SetText(r.Product)
+	w.lot = widget.NewSelectEntry(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]))
+	w.lot.SetPlaceHolder("Lot")
+	w.lot.SetText(r.Lot)
+	w.expiry = widget.NewEntry()
+	w.expiry.SetPlaceHolder("Expiry YYYY-MM-DD")
+	w.expiry.SetText(r.Expiry)
+	w.phase = widget.NewSelect([]string{"before", "during", "after"}, func(string) { e.changed_() })
+	w.phase.Selected = r.Phase
+	w.amount = widget.NewEntry()
+	w.amount.SetPlaceHolder("Amount, e.g. 2 ml")
+	w.amount.SetText(r.Amount)
+	w.product.OnChanged = func(string) {
+		w.lot.SetOptions(lotNames(c.lots[idOf(c.products, w.product.Text, productName, productID)]))
+		e.changed_()
+	}
+	w.lot.OnChanged = func(lot string) {
+		if l, ok := findLot(c.lots[idOf(c.products, w.product.Text, productName, productID)], lot); ok && !e.filling {
+			w.expiry.SetText(l.Expiry.String())
+		}
+		e.changed_()
+	}
+	w.expiry.OnChanged = func(string) { e.changed_() }
+	w.amount.OnChanged = func(string) { e.changed_() }
+	w.remove = removeButton(func() { e.removeProduct(w) })
+	return w
+}
+
+func (w *productRowWidgets) content() fyne.CanvasObject {
+	grid := container.NewGridWithColumns(5, w.product, w.lot, w.expiry, w.phase, w.amount)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.note)
+}
+
+func (w *productRowWidgets) value() productRow {
+	return productRow{Product: w.product.Text, Lot: w.lot.Text, Expiry: w.expiry.Text, Phase: w.phase.Selected, Amount: w.amount.Text}
+}
+
+type sideEffectRowWidgets struct {
+	id                         string
+	kind                       *widget.SelectEntry
+	severity                   *widget.Select
+	during                     *widget.Check
+	onset, resolved, treatment *widget.Entry
+	remove                     *widget.Button
+	note                       *widget.Label
+}
+
+func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWidgets {
+	w := &sideEffectRowWidgets{id: r.ID, note: rowNote()}
+	w.kind = widget.NewSelectEntry(e.ed.catalog.lists[data.ListSideEffect])
+	w.kind.SetPlaceHolder("Side effect")
+	w.kind.SetText(r.Kind)
+	w.kind.OnChanged = func(string) { e.changed_() }
+	w.severity = widget.NewSelect([]string{"mild", "moderate", "severe"}, func(string) { e.changed_() })
+	w.severity.Selected = r.Severity
+	w.onset = widget.NewEntry()
+	w.onset.SetPlaceHolder("Started YYYY-MM-DD")
+	w.onset.SetText(r.Onset)
+	w.onset.OnChanged = func(string) { e.changed_() }
+	w.during = widget.NewCheck("During the session", func(on bool) {
+		if on {
+			w.onset.Disable()
+		} else {
+			w.onset.Enable()
+		}
+		e.changed_()
+	})
+	w.during.Checked = r.During
+	if r.During {
+		w.onset.Disable()
+	}
+	w.resolved = widget.NewEntry()
+	w.resolved.SetPlaceHolder("Resolved YYYY-MM-DD")
+	w.resolved.SetText(r.Resolved)
+	w.resolved.OnChanged = func(string) { e.changed_() }
+	w.treatment = widget.NewEntry()
+	w.treatment.SetPlaceHolder("Treatment given, notes")
+	w.treatment.SetText(strings.TrimSpace(r.Treatment))
+	w.treatment.OnChanged = func(string) { e.changed_() }
+	w.remove = removeButton(func() { e.removeSideEffect(w) })
+	return w
+}
+
+func (w *sideEffectRowWidgets) content() fyne.CanvasObject {
+	first := container.NewGridWithColumns(3, w.kind, w.severity, w.during)
+	second := container.NewGridWithColumns(3, w.onset, w.resolved, w.treatment)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, container.NewVBox(first, second)), w.note)
+}
+
+func (w *sideEffectRowWidgets) value() sideEffectRow {
+	return sideEffectRow{ID: w.id, Kind: w.kind.Text, Severity: w.severity.Selected, During: w.during.Checked,
+		Onset: w.onset.Text, Resolved: w.resolved.Text, Treatment: w.treatment.Text}
+}
+
+// checkGrid is a set of checkboxes in columns, for picks from a list such as concerns.
+type checkGrid struct {
+	checks   []*widget.Check
+	box      *fyne.Container
+	onChange func()
+}
+
+func newCheckGrid(options []string, columns int, onChange func()) *checkGrid {
+	g := &checkGrid{box: container.NewGridWithColumns(columns), onChange: onChange}
+	for _, o := range options {
+		c := widget.NewCheck(o, func(bool) { onChange() })
+		g.checks = append(g.checks, c)
+		g.box.Add(c)
+	}
+	return g
+}
+
+func (g *checkGrid) content() fyne.CanvasObject { return g.box }
+
+func (g *checkGrid) selected() []string {
+	var out []string
+	for _, c := range g.checks {
+		if c.Checked {
+			out = append(out, c.Text)
+		}
+	}
+	return out
+}
+
+// set ticks the given options. One that is no longer in the list (retired since) gets a box of
+// its own, so that a past record shows what it says.
+func (g *checkGrid) set(values []string) {
+	for _, v := range values {
+		if !slices.ContainsFunc(g.checks, func(c *widget.Check) bool { return c.Text == v }) {
+			c := widget.NewCheck(v, func(bool) { g.onChange() })
+			g.checks = append(g.checks, c)
+			g.box.Add(c)
+		}
+	}
+	for _, c := range g.checks {
+		c.SetChecked(slices.Contains(values, c.Text))
+	}
+}
+
+// quickAdd asks for a few values in a small dialog, then saves a new list entry in place.
+func quickAdd(win fyne.Window, title string, fields []*widget.FormItem, save func() error, done func()) {
+	d := dialog.NewForm(title, "Add", "Cancel", fields, func(ok bool) {
+		if !ok {
+			return
+		}
+		async(func() (struct{}, error) { return struct{}{}, save() }, func(_ struct{}, err error) {
+			if err != nil {
+				showError(win, "add it", err)
+				return
+			}
+			done()
+		})
+	}, win)
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
+}
+
+func (e *sessionEditor) quickAddDevice() {
+	model := widget.NewEntry()
+	model.SetText(strings.TrimSpace(e.device.Text))
+	kind := widget.NewSelect([]string{"pen", "roller", "rf", "stamp"}, nil)
+	kind.SetSelected("pen")
+	maxDepth, evaluated := widget.NewEntry(), widget.NewEntry()
+	maxDepth.SetText("2.5")
+	evaluated.SetText("2.5")
+	var d data.Device
+	quickAdd(e.win, "Add a device", []*widget.FormItem{
+		widget.NewFormItem("Model", model), widget.NewFormItem("Kind", kind),
+		widget.NewFormItem("Maximum depth (mm)", maxDepth), widget.NewFormItem("Evaluated up to (mm)", evaluated),
+	}, func() error {
+		max, _ := parseDecimal(maxDepth.Text)
+		ev, _ := parseDecimal(evaluated.Text)
+		d = data.Device{Model: model.Text, Kind: data.DeviceKind(kind.Selected), SpeedUnit: "level", MaxDepth: max,
+			EvaluatedDepth: ev, DepthStep: 0.25}
+		return e.store.SaveDevice(context.Background(), &d)
+	}, func() {
+		e.ed.catalog.devices = append(e.ed.catalog.devices, d)
+		e.device.SetOptions(names(e.ed.catalog.devices, deviceName))
+		e.device.SetText(d.Model)
+	})
+}
+
+func (e *sessionEditor) quickAddCartridge() {
+	name := widget.NewEntry()
+	name.SetText(strings.TrimSpace(e.cartridge.Text))
+	needles := widget.NewEntry()
+	needles.SetPlaceHolder("0 for nano")
+	var c data.Cartridge
+	quickAdd(e.win, "Add a cartridge", []*widget.FormItem{
+		widget.NewFormItem("Name", name), widget.NewFormItem("Needles", needles),
+	}, func() error {
+		n, _ := strconv.Atoi(strings.TrimSpace(needles.Text))
+		c = data.Cartridge{Name: name.Text, Needles: n}
+		return e.store.SaveCartridge(context.Background(), &c)
+	}, func() {
+		e.ed.catalog.cartridges = append(e.ed.catalog.cartridges, c)
+		e.cartridge.SetOptions(names(e.ed.catalog.cartridges, cartridgeName))
+		e.cartridge.SetText(c.Name)
+	})
+}
+
+// quickAddProduct adds a product in place; anaesthetic says which picker asked.
+func (e *sessionEditor) quickAddProduct(anaesthetic bool) {
+	name := widget.NewEntry()
+	kinds := e.ed.catalog.lists[data.ListProductKind]
+	kind := widget.NewSelect(kinds, nil)
+	ok := widget.NewCheck("Made for use on needled skin", nil)
+	if anaesthetic {
+		name.SetText(strings.TrimSpace(e.anaesthetic.Text))
+		kind.SetSelected(data.ProductKindAnaesthetic)
+	} else if len(kinds) > 0 {
+		kind.SetSelected(kinds[0])
+	}
+	var p data.Product
+	quickAdd(e.win, "Add a product", []*widget.FormItem{
+		widget.NewFormItem("Name", name), widget.NewFormItem("Kind", kind), widget.NewFormItem("", ok),
+	}, func() error {
+		p = data.Product{Name: name.Text, Kind: kind.Selected, NeedledSkinOK: ok.Checked}
+		return e.store.SaveProduct(context.Background(), &p)
+	}, func() {
+		c := &e.ed.catalog
+		c.products = append(c.products, p)
+		e.anaesthetic.SetOptions(names(c.anaesthetics(), productName))
+		for _, r := range e.products {
+			r.product.SetOptions(names(c.serums(), productName))
+		}
+		if anaesthetic {
+			e.anaesthetic.SetText(p.Name)
+		} else {
+			e.addProductRow(productRow{Product: p.Name, Phase: "during"})
+		}
+	})
+}
