@@ -197,9 +197,15 @@ func (m *mainWindow) editClient(c data.Client) {
 	showClientDialog(m.win, m.store, c, func(data.Client) { m.reloadClient() })
 }
 
+// browsing reports whether the client list and page are in front: no session editor open and no
+// dialog over the window. Menu shortcuts that act on them do nothing otherwise.
+func (m *mainWindow) browsing() bool {
+	return m.editor == nil && m.win.Canvas().Overlays().Top() == nil
+}
+
 // newSessionForCurrent starts a session for the selected client, from the menu or Ctrl+N.
 func (m *mainWindow) newSessionForCurrent() {
-	if m.current.ID == "" || m.editor != nil {
+	if m.current.ID == "" || !m.browsing() {
 		return
 	}
 	m.openSession(m.page.st.client, "", nil)
@@ -266,14 +272,13 @@ func (m *mainWindow) save() {
 }
 
 func (m *mainWindow) find() {
-	if m.editor != nil {
-		return
+	if m.browsing() {
+		m.win.Canvas().Focus(m.list.search)
 	}
-	m.win.Canvas().Focus(m.list.search)
 }
 
 func (m *mainWindow) setFilter(name string) {
-	if m.editor == nil {
+	if m.browsing() {
 		m.list.filter.SetSelected(name)
 	}
 }
@@ -431,10 +436,14 @@ func (m *mainWindow) setMenus() {
 		item("Settings…", scSettings, func() { showSettings(m.app, m.store) }),
 	)
 	client := fyne.NewMenu("Client",
-		item("New client…", scNewClient, m.newClient),
+		item("New client…", scNewClient, func() {
+			if m.browsing() {
+				m.newClient()
+			}
+		}),
 		item("Find client", scFind, m.find),
 		item("Edit profile…", scEditProfile, func() {
-			if m.current.ID != "" && m.editor == nil {
+			if m.current.ID != "" && m.browsing() {
 				m.editClient(m.page.st.client)
 			}
 		}),
