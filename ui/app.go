@@ -71,6 +71,9 @@ func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
 
 // use shows the practice in store s.
 func (m *mainWindow) use(s *data.Store) {
+	if settingsOpen != nil && settingsOpen.store != s {
+		settingsOpen.win.Close() // its edits would go to the practice being closed
+	}
 	m.store = s
 	m.editor = nil
 	m.current = data.ClientSummary{}
@@ -112,6 +115,9 @@ func (m *mainWindow) refresh() {
 	s := m.store
 	async(func() (map[string]int64, error) { return s.Counts(context.Background()) },
 		func(counts map[string]int64, err error) {
+			if m.store != s {
+				return // another database was opened meanwhile
+			}
 			if err != nil {
 				showError(m.win, "read the database", err)
 				return
@@ -229,10 +235,22 @@ func (m *mainWindow) logSideEffect(c data.Client, e data.TimelineEntry) {
 }
 
 // openSession opens the session editor over the whole window: a new session when id is empty.
+// A session that has a kept draft opens with the draft, so there is never a second one.
 func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
+	if d == nil && id != "" && m.page.st.client.ID == c.ID {
+		for _, kept := range m.page.st.drafts {
+			if kept.SessionID == id {
+				d = &kept
+				break
+			}
+		}
+	}
 	s := m.store
 	async(func() (editorData, error) { return loadEditorData(context.Background(), s, c, id) },
 		func(ed editorData, err error) {
+			if m.editor != nil || m.store != s {
+				return // a second click, or another database opened meanwhile
+			}
 			if err != nil {
 				showError(m.win, "open the session", err)
 				return

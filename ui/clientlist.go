@@ -30,6 +30,7 @@ type clientList struct {
 	loading  bool         // a next page is being fetched
 	queries  atomic.Int64 // the newest query; late answers to older ones are dropped
 	selected string       // the selected client's ID
+	quiet    bool         // the list is re-selecting after a reload: not a new choice
 
 	onSelect func(data.ClientSummary) // the practitioner picked a client
 }
@@ -44,14 +45,12 @@ func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *client
 	l.filter.Required = true
 	l.filter.Selected = filterNames[0]
 	l.count = widget.NewLabel("")
-	l.count.Importance = widget.LowImportance
 	l.list = widget.NewList(
 		func() int { return len(l.clients) },
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("Client name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			name.Truncation = fyne.TextTruncateEllipsis
 			detail := widget.NewLabel("detail")
-			detail.Importance = widget.LowImportance
 			detail.Truncation = fyne.TextTruncateEllipsis
 			return container.New(&rowsLayout{}, name, detail)
 		},
@@ -65,6 +64,9 @@ func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *client
 			}
 		})
 	l.list.OnSelected = func(i widget.ListItemID) {
+		if l.quiet {
+			return
+		}
 		if i < len(l.clients) {
 			l.selected = l.clients[i].ID
 			l.onSelect(l.clients[i])
@@ -127,6 +129,8 @@ func (l *clientList) apply(page []data.ClientSummary) {
 	l.clients = page
 	l.more = len(page) == pageSize
 	l.loading = false
+	l.quiet = true
+	defer func() { l.quiet = false }()
 	l.list.UnselectAll()
 	l.list.Refresh()
 	l.showCount()
@@ -191,6 +195,7 @@ func (l *clientList) loadMore() {
 		l.loading = false
 		if err != nil {
 			l.more = false
+			l.count.SetText(errorSentence("read more clients", err))
 			return
 		}
 		l.clients = append(l.clients, page...)

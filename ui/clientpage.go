@@ -74,7 +74,6 @@ func newClientPage(store *data.Store) *clientPage {
 	p.profile = widget.NewLabel("")
 	p.profile.Wrapping = fyne.TextWrapWord
 	p.empty = widget.NewLabel("No sessions yet. Start the first one with New session (Ctrl+N).")
-	p.empty.Importance = widget.LowImportance
 
 	newSession := widget.NewButtonWithIcon("New session", theme.ContentAddIcon(), func() { p.onNewSession(p.st.client) })
 	newSession.Importance = widget.HighImportance
@@ -86,7 +85,6 @@ func newClientPage(store *data.Store) *clientPage {
 			title := widget.NewLabelWithStyle("12 Mar 2026 14:30 · Session 2 of 4", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			detail := widget.NewLabel("zones")
 			detail.Truncation = fyne.TextTruncateEllipsis
-			detail.Importance = widget.LowImportance
 			log := widget.NewButtonWithIcon("Log side effect", theme.ContentAddIcon(), nil)
 			log.Importance = widget.LowImportance
 			return container.NewBorder(nil, nil, nil, log, container.New(&rowsLayout{}, title, detail))

@@ -29,6 +29,7 @@ type sideEffectForm struct {
 	notes     *widget.Entry
 	list      *fyne.Container
 	fields    *fieldNotes
+	saving    bool // a save is under way: a second click does not log the side effect twice
 }
 
 func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
@@ -125,15 +126,17 @@ func (f *sideEffectForm) value() (data.SideEffect, error) {
 
 // save validates and stores the new side effect; done runs after it is saved.
 func (f *sideEffectForm) save(done func()) {
+	if f.saving {
+		return
+	}
 	e, err := f.value()
-	if !f.fields.show(err) {
+	if !f.fields.show(err) || err != nil {
 		return
 	}
-	if err != nil {
-		return
-	}
+	f.saving = true
 	async(func() (struct{}, error) { return struct{}{}, f.store.AddSideEffect(context.Background(), &e) },
 		func(_ struct{}, err error) {
+			f.saving = false
 			if err != nil {
 				if !f.fields.show(err) {
 					f.fields.general.SetText(errorSentence("save the side effect", err))

@@ -36,6 +36,8 @@ type sessionEditor struct {
 	timer   *time.Timer
 	filling bool // widgets are being set from a form: not a change by the practitioner
 	closed  bool
+	saving  bool // a save is under way: no second save, and no draft that could outlive it
+	saveBtn *widget.Button
 
 	notes  *fieldNotes
 	status *widget.Label
@@ -69,22 +71,24 @@ func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data
 	e.build()
 	form := formOf(ed.session, &e.ed.catalog)
 	e.saved = e.encode(form)
+	status := ""
 	if d != nil {
-		e.draftID = d.ID
 		var recovered sessionForm
 		if err := json.Unmarshal(d.Form, &recovered); err != nil {
+			// Keep the draft as it is (draftID stays empty, so saving does not remove it).
 			slog.Error("read draft", "id", d.ID, "err", err)
+			status = "The draft kept at " + d.UpdatedAt.Local().Format("15:04") + " could not be read; it is kept untouched."
 		} else {
+			e.draftID = d.ID
 			form = recovered
 			e.base.Version = recovered.Version
+			status = "Recovered what was typed at " + d.UpdatedAt.Local().Format("15:04:05") + ": check it and save."
 		}
 	}
 	e.fill(form)
 	e.drafted = e.encode(form)
 	e.validate()
-	if d != nil {
-		e.status.SetText("Recovered what was typed at " + d.UpdatedAt.Local().Format("15:04:05") + ": check it and save.")
-	}
+	e.status.SetText(status)
 	return e
 }
 
@@ -97,7 +101,6 @@ func (e *sessionEditor) build() {
 	e.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	e.title.SizeName = theme.SizeNameSubHeadingText
 	e.status = widget.NewLabel("")
-	e.status.Importance = widget.LowImportance
 	e.status.Truncation = fyne.TextTruncateEllipsis
 
 	entry := func(placeholder string) *widget.Entry {
@@ -116,30 +119,32 @@ func (e *sessionEditor) build() {
 	e.seriesN = entry("1")
 	e.seriesOf = entry("none planned")
 	e.interval = entry("28")
-	e.practitioner = widget.NewSelect(names(c.practitioners, practitionerName), func(string) { e.changed_() })
+	e.practitioner = widget.NewSelect(names(current(c.practitioners, func(p data.Practitioner) bool { return p.Retired }), practitionerName),
+		func(string) { e.changed_() })
 	e.practitioner.PlaceHolder = "Who treats"
 	e.modality = widget.NewSelect(c.lists[data.ListModality], func(string) { e.changed_() })
 	e.concerns = newCheckGrid(c.lists[data.ListConcern], 2, e.changed_)
 
-	e.anaesthetic = selectEntry(names(c.anaesthetics(), productName), "None")
+	e.anaesthetic = selectEntry(names(current(c.anaesthetics(), productRetired), productName), "None")
 	e.anaestheticLot = selectEntry(nil, "Lot")
 	e.anaesthetic.OnChanged = func(string) {
 		e.anaestheticLot.SetOptions(lotNames(c.lots[idOf(c.products, e.anaesthetic.Text, productName, productID)]))
 		e.changed_()
 	}
 	e.anaestheticMinutes = entry("minutes")
-	e.device = selectEntry(names(c.devices, deviceName), "Pen, roller or RF device")
+	e.device = selectEntry(names(current(c.devices, func(d data.Device) bool { return d.Retired }), deviceName), "Pen, roller or RF device")
 	e.serial = entry("Handpiece serial")
-	e.cartridge = selectEntry(names(c.cartridges, cartridgeName), "Needles")
+	e.cartridge = selectEntry(names(current(c.cartridges, func(c data.Cartridge) bool { return c.Retired }), cartridgeName), "Needles")
 	e.cartridgeLot = selectEntry(nil, "Lot")
 	e.cartridgeExpiry = entry("YYYY-MM-DD")
 	e.cartridge.OnChanged = func(string) {
 		e.cartridgeLot.SetOptions(lotNames(c.lots[idOf(c.cartridges, e.cartridge.Text, cartridgeName, cartridgeID)]))
 		e.changed_()
 	}
+	var filled string // the expiry last filled in from a known lot
 	e.cartridgeLot.OnChanged = func(lot string) {
-		if l, ok := findLot(c.lots[idOf(c.cartridges, e.cartridge.Text, cartridgeName, cartridgeID)], lot); ok && !e.filling {
-			e.cartridgeExpiry.SetText(l.Expiry.String())
+		if !e.filling {
+			filled = fillExpiry(e.cartridgeExpiry, c.lots[idOf(c.cartridges, e.cartridge.Text, cartridgeName, cartridgeID)], lot, filled)
 		}
 		e.changed_()
 	}
@@ -244,6 +249,7 @@ func (e *sessionEditor) build() {
 
 	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.save)
 	save.Importance = widget.HighImportance
+	e.saveBtn = save
 	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), e.close)
 	top := container.NewBorder(nil, nil, closeBtn, save, container.NewVBox(e.title, e.status))
 	split := container.NewHSplit(left, right)
@@ -300,11 +306,13 @@ func (e *sessionEditor) fill(f sessionForm) {
 	e.filling = true
 	defer func() { e.filling = false }()
 	e.startedAt.SetText(f.StartedAt)
+	offer(e.practitioner, f.Practitioner)
 	e.practitioner.SetSelected(f.Practitioner)
 	e.seriesN.SetText(f.SeriesN)
 	e.seriesOf.SetText(f.SeriesOf)
 	e.interval.SetText(f.IntervalDays)
 	e.concerns.set(f.Concerns)
+	offer(e.modality, f.Modality)
 	e.modality.SetSelected(f.Modality)
 	e.anaesthetic.SetText(f.Anaesthetic)
 	e.anaestheticLot.SetText(f.AnaestheticLot)
@@ -369,27 +377,45 @@ func (e *sessionEditor) validate() error {
 // saveDraft stores the form as typed, unless nothing changed since the last draft.
 func (e *sessionEditor) saveDraft() { e.saveDraftThen(nil) }
 
-// saveDraftThen stores the draft and runs done once it is on disk (or could not be written:
-// the practitioner has been told, and done still runs).
+// saveDraftThen stores the draft and runs done once it is on disk. When it cannot be written,
+// the practitioner is told and done does not run: the editor stays open with what was typed.
 func (e *sessionEditor) saveDraftThen(done func()) {
 	text := e.encode(e.form())
-	if e.closed || text == e.drafted || text == e.saved {
-		if done != nil {
+	if e.closed || e.saving || text == e.drafted || text == e.saved {
+		if done != nil && !e.saving {
 			done()
 		}
 		return
 	}
 	d := data.Draft{ID: e.draftID, ClientID: e.ed.client.ID, SessionID: e.base.ID, Form: []byte(text)}
+	base := e.base.Version
 	async(func() (data.Draft, error) { return d, e.store.SaveDraft(context.Background(), &d) },
 		func(d data.Draft, err error) {
 			if err != nil {
-				showError(e.win, "keep a draft of the session", err)
-			} else {
-				e.draftID, e.drafted = d.ID, text
-				e.status.SetText("Draft kept at " + d.UpdatedAt.Local().Format("15:04:05") + " (not saved yet: Ctrl+S saves)")
+				e.status.SetText(errorSentence("keep a draft", err) + " What is typed is still here: save it with Ctrl+S.")
+				if done != nil {
+					showError(e.win, "keep a draft of the session", err)
+				}
+				return
 			}
+			if e.saving || e.base.Version != base || e.base.ID != d.SessionID {
+				// The session was saved while this draft was written: it is out of date.
+				e.deleteDraft(d.ID)
+				return
+			}
+			e.draftID, e.drafted = d.ID, text
+			e.status.SetText("Draft kept at " + d.UpdatedAt.Local().Format("15:04:05") + " (not saved yet: Ctrl+S saves)")
 			if done != nil {
 				done()
+			}
+		})
+}
+
+func (e *sessionEditor) deleteDraft(id string) {
+	async(func() (struct{}, error) { return struct{}{}, e.store.DeleteDraft(context.Background(), id) },
+		func(_ struct{}, err error) {
+			if err != nil {
+				slog.Error("remove outdated draft", "id", id, "err", err)
 			}
 		})
 }
@@ -398,6 +424,9 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 func (e *sessionEditor) save() { e.saveThen(nil) }
 
 func (e *sessionEditor) saveThen(done func()) {
+	if e.saving {
+		return
+	}
 	form := e.form()
 	s, err := form.check(e.base, &e.ed.catalog, e.store.Now())
 	e.notes.show(err)
@@ -405,6 +434,11 @@ func (e *sessionEditor) saveThen(done func()) {
 		e.status.SetText("Not saved: " + plural(len(err.(*data.ValidationError).Fields), "problem") + " to fix, shown beside the fields.")
 		return
 	}
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.saving = true
+	e.saveBtn.Disable()
 	draftID := e.draftID
 	async(func() (data.Session, error) {
 		ctx := context.Background()
@@ -419,14 +453,13 @@ func (e *sessionEditor) saveThen(done func()) {
 		}
 		return s, err
 	}, func(saved data.Session, err error) {
+		e.saving = false
+		e.saveBtn.Enable()
 		if err != nil {
 			if !e.notes.show(err) {
 				showError(e.win, "save the session", err)
 			}
 			return
-		}
-		if e.timer != nil {
-			e.timer.Stop()
 		}
 		e.base, e.draftID = saved, ""
 		e.saved = e.encode(e.form())
@@ -620,11 +653,41 @@ func names[T any](list []T, name func(T) string) []string {
 	return out
 }
 
+// current leaves out retired entries: they stay readable in old records but are not offered.
+func current[T any](list []T, retired func(T) bool) []T {
+	return slices.DeleteFunc(slices.Clone(list), retired)
+}
+
+func productRetired(p data.Product) bool { return p.Retired }
+
+// offer adds a record's value to a select's options when the list no longer has it (an entry
+// retired since), so that the record shows, and saves again, what it says.
+func offer(s *widget.Select, value string) {
+	if value != "" && !slices.Contains(s.Options, value) {
+		s.SetOptions(append(slices.Clone(s.Options), value))
+	}
+}
+
 func zoneNames(zones []data.Zone) []string {
 	return names(zones, func(z data.Zone) string { return z.Name })
 }
 
 func lotNames(lots []data.Lot) []string { return names(lots, func(l data.Lot) string { return l.Lot }) }
+
+// fillExpiry fills an expiry field from a known lot, but never over an expiry typed by hand:
+// only when the field is empty or holds what was filled in before. It returns what it filled.
+func fillExpiry(expiry *widget.Entry, lots []data.Lot, lot, filled string) string {
+	if expiry.Text != "" && expiry.Text != filled {
+		return filled
+	}
+	l, ok := findLot(lots, lot)
+	if !ok {
+		expiry.SetText("")
+		return ""
+	}
+	expiry.SetText(l.Expiry.String())
+	return expiry.Text
+}
 
 func findLot(lots []data.Lot, lot string) (data.Lot, bool) {
 	i := slices.IndexFunc(lots, func(l data.Lot) bool { return strings.EqualFold(l.Lot, strings.TrimSpace(lot)) })

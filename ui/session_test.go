@@ -342,3 +342,79 @@ func TestFollowUpSideEffect(t *testing.T) {
 		return !got[0].Resolved.IsZero()
 	})
 }
+
+func TestSavingTwiceQuicklySavesOneSession(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	e, _ := openEditor(t, s, c, "", nil)
+	e.toggleZone("Chin")
+	var pending []func()
+	background = func(work func()) { pending = append(pending, work) } // the first save is still running...
+	t.Cleanup(func() { background = func(work func()) { work() } })
+	e.save()
+	e.save() // ...when the practitioner presses Ctrl+S again
+	e.saveThen(nil)
+	if len(pending) != 1 || e.saveBtn.Disabled() == false {
+		t.Fatalf("%d saves started for one session; Save button disabled: %v", len(pending), e.saveBtn.Disabled())
+	}
+	pending[0]()
+	if tl, _ := s.Timeline(context.Background(), c.ID); len(tl) != 1 || e.saveBtn.Disabled() {
+		t.Fatalf("sessions saved: %d; Save button disabled: %v", len(tl), e.saveBtn.Disabled())
+	}
+}
+
+func TestRetiredDeviceStaysOnAnOldSession(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	ctx := context.Background()
+	old := data.Device{Model: "Dermapen 3", Kind: data.DevicePen, SpeedUnit: "level", MaxDepth: 2.5, EvaluatedDepth: 2.5}
+	if err := s.SaveDevice(ctx, &old); err != nil {
+		t.Fatal(err)
+	}
+	se := data.Session{ClientID: c.ID, StartedAt: s.Now().Add(-time.Hour), DeviceID: old.ID, NoSideEffects: true}
+	if err := s.CreateSession(ctx, &se); err != nil {
+		t.Fatal(err)
+	}
+	old.Retired = true
+	if err := s.SaveDevice(ctx, &old); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := openEditor(t, s, c, se.ID, nil)
+	if e.device.Text != "Dermapen 3" {
+		t.Fatalf("the retired device shows as %q", e.device.Text)
+	}
+	e.notesEntry.SetText("Note added later.")
+	e.save()
+	got, _ := s.Session(ctx, se.ID)
+	if got.DeviceID != old.ID || got.Notes != "Note added later." {
+		t.Fatalf("saved again: device %q notes %q", got.DeviceID, got.Notes)
+	}
+}
+
+func TestLotFillsExpiryButNeverOverATypedOne(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	cartridges, _ := s.Cartridges(context.Background(), false)
+	lot := data.Lot{ItemID: cartridges[0].ID, Lot: "24A", Expiry: data.NewDate(2027, 2, 28)}
+	if err := s.SaveCartridgeLot(context.Background(), &lot); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := openEditor(t, s, c, "", nil)
+	e.cartridge.SetText(cartridges[0].Name)
+	test.Type(e.cartridgeLot, "24A")
+	if e.cartridgeExpiry.Text != "2027-02-28" {
+		t.Fatalf("expiry after picking a known lot: %q", e.cartridgeExpiry.Text)
+	}
+	test.Type(e.cartridgeLot, "B") // lot 24AB is not known: its expiry is not 24A's
+	if e.cartridgeExpiry.Text != "" {
+		t.Fatalf("expiry of an unknown lot: %q", e.cartridgeExpiry.Text)
+	}
+	e.cartridgeExpiry.SetText("2026-12-31")
+	e.cartridgeLot.SetText("24A")
+	if e.cartridgeExpiry.Text != "2026-12-31" {
+		t.Fatalf("a typed expiry was replaced by %q", e.cartridgeExpiry.Text)
+	}
+}

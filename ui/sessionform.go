@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -314,7 +315,11 @@ func (f sessionForm) check(base data.Session, c *catalog, now time.Time) (data.S
 
 // parseDecimal reads a number typed with a point or a comma as the decimal mark.
 func parseDecimal(s string) (float64, error) {
-	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+	v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return v, err
 }
 
 func formatMM(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -348,19 +353,21 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 	ed := editorData{client: client}
 	c := &ed.catalog
 	var err error
+	// Retired entries are read too, so that an old record keeps the names it refers to; the
+	// editor offers only current ones for new choices.
 	if c.zones, err = store.Zones(ctx, false); err != nil {
 		return ed, err
 	}
-	if c.devices, err = store.Devices(ctx, false); err != nil {
+	if c.devices, err = store.Devices(ctx, true); err != nil {
 		return ed, err
 	}
-	if c.cartridges, err = store.Cartridges(ctx, false); err != nil {
+	if c.cartridges, err = store.Cartridges(ctx, true); err != nil {
 		return ed, err
 	}
-	if c.products, err = store.Products(ctx, "", false); err != nil {
+	if c.products, err = store.Products(ctx, "", true); err != nil {
 		return ed, err
 	}
-	if c.practitioners, err = store.Practitioners(ctx, false); err != nil {
+	if c.practitioners, err = store.Practitioners(ctx, true); err != nil {
 		return ed, err
 	}
 	c.lists = map[data.ListKind][]string{}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,7 +64,6 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.endpoint.Selected = r.Endpoint
 	w.remove = removeButton(func() { e.removeZone(w) })
 	w.typical = widget.NewLabel("")
-	w.typical.Importance = widget.LowImportance
 	if z, ok := c.zone(r.Zone); ok {
 		w.typical.SetText("typical " + formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn above " + formatMM(z.WarnAbove))
 	}
@@ -101,7 +101,7 @@ type productRowWidgets struct {
 func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 	c := &e.ed.catalog
 	w := &productRowWidgets{note: rowNote()}
-	w.product = widget.NewSelectEntry(names(c.serums(), productName))
+	w.product = widget.NewSelectEntry(names(current(c.serums(), productRetired), productName))
 	w.product.SetPlaceHolder("Product")
 	w.product.SetText(r.Product)
 	w.lot = widget.NewSelectEntry(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]))
@@ -119,9 +119,10 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 		w.lot.SetOptions(lotNames(c.lots[idOf(c.products, w.product.Text, productName, productID)]))
 		e.changed_()
 	}
+	var filled string
 	w.lot.OnChanged = func(lot string) {
-		if l, ok := findLot(c.lots[idOf(c.products, w.product.Text, productName, productID)], lot); ok && !e.filling {
-			w.expiry.SetText(l.Expiry.String())
+		if !e.filling {
+			filled = fillExpiry(w.expiry, c.lots[idOf(c.products, w.product.Text, productName, productID)], lot, filled)
 		}
 		e.changed_()
 	}
@@ -242,14 +243,24 @@ func (g *checkGrid) set(values []string) {
 }
 
 // quickAdd asks for a few values in a small dialog, then saves a new list entry in place.
-func quickAdd(win fyne.Window, title string, fields []*widget.FormItem, save func() error, done func()) {
-	d := dialog.NewForm(title, "Add", "Cancel", fields, func(ok bool) {
+// read runs on the UI goroutine when Add is pressed: it reads and checks the fields and returns
+// the save to run in the background, or an error that sends the practitioner back to the form.
+func quickAdd(win fyne.Window, title string, fields []*widget.FormItem, read func() (func() error, error), done func()) {
+	var d *dialog.FormDialog
+	d = dialog.NewForm(title, "Add", "Cancel", fields, func(ok bool) {
 		if !ok {
+			return
+		}
+		save, err := read()
+		if err != nil {
+			showError(win, "add it", err)
+			d.Show() // what was typed is still in the form
 			return
 		}
 		async(func() (struct{}, error) { return struct{}{}, save() }, func(_ struct{}, err error) {
 			if err != nil {
 				showError(win, "add it", err)
+				d.Show()
 				return
 			}
 			done()
@@ -257,6 +268,15 @@ func quickAdd(win fyne.Window, title string, fields []*widget.FormItem, save fun
 	}, win)
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
+}
+
+// mmField reads a depth in millimetres from a quick-add field.
+func mmField(label, text string) (float64, error) {
+	v, err := parseDecimal(text)
+	if err != nil {
+		return 0, fmt.Errorf("%s must be a number of millimetres, e.g. 2.5", label)
+	}
+	return v, nil
 }
 
 func (e *sessionEditor) quickAddDevice() {
@@ -271,15 +291,24 @@ func (e *sessionEditor) quickAddDevice() {
 	quickAdd(e.win, "Add a device", []*widget.FormItem{
 		widget.NewFormItem("Model", model), widget.NewFormItem("Kind", kind),
 		widget.NewFormItem("Maximum depth (mm)", maxDepth), widget.NewFormItem("Evaluated up to (mm)", evaluated),
-	}, func() error {
-		max, _ := parseDecimal(maxDepth.Text)
-		ev, _ := parseDecimal(evaluated.Text)
+	}, func() (func() error, error) {
+		max, err := mmField("Maximum depth", maxDepth.Text)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := mmField("Evaluated depth", evaluated.Text)
+		if err != nil {
+			return nil, err
+		}
 		d = data.Device{Model: model.Text, Kind: data.DeviceKind(kind.Selected), SpeedUnit: "level", MaxDepth: max,
 			EvaluatedDepth: ev, DepthStep: 0.25}
-		return e.store.SaveDevice(context.Background(), &d)
+		if err := d.Validate(); err != nil {
+			return nil, err
+		}
+		return func() error { return e.store.SaveDevice(context.Background(), &d) }, nil
 	}, func() {
 		e.ed.catalog.devices = append(e.ed.catalog.devices, d)
-		e.device.SetOptions(names(e.ed.catalog.devices, deviceName))
+		e.device.SetOptions(names(current(e.ed.catalog.devices, func(d data.Device) bool { return d.Retired }), deviceName))
 		e.device.SetText(d.Model)
 	})
 }
@@ -292,13 +321,19 @@ func (e *sessionEditor) quickAddCartridge() {
 	var c data.Cartridge
 	quickAdd(e.win, "Add a cartridge", []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Needles", needles),
-	}, func() error {
-		n, _ := strconv.Atoi(strings.TrimSpace(needles.Text))
+	}, func() (func() error, error) {
+		n := 0
+		if t := strings.TrimSpace(needles.Text); t != "" {
+			var err error
+			if n, err = strconv.Atoi(t); err != nil || n < 0 {
+				return nil, fmt.Errorf("needles must be a whole number, 0 for nano")
+			}
+		}
 		c = data.Cartridge{Name: name.Text, Needles: n}
-		return e.store.SaveCartridge(context.Background(), &c)
+		return func() error { return e.store.SaveCartridge(context.Background(), &c) }, nil
 	}, func() {
 		e.ed.catalog.cartridges = append(e.ed.catalog.cartridges, c)
-		e.cartridge.SetOptions(names(e.ed.catalog.cartridges, cartridgeName))
+		e.cartridge.SetOptions(names(current(e.ed.catalog.cartridges, func(c data.Cartridge) bool { return c.Retired }), cartridgeName))
 		e.cartridge.SetText(c.Name)
 	})
 }
@@ -318,15 +353,15 @@ func (e *sessionEditor) quickAddProduct(anaesthetic bool) {
 	var p data.Product
 	quickAdd(e.win, "Add a product", []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Kind", kind), widget.NewFormItem("", ok),
-	}, func() error {
+	}, func() (func() error, error) {
 		p = data.Product{Name: name.Text, Kind: kind.Selected, NeedledSkinOK: ok.Checked}
-		return e.store.SaveProduct(context.Background(), &p)
+		return func() error { return e.store.SaveProduct(context.Background(), &p) }, nil
 	}, func() {
 		c := &e.ed.catalog
 		c.products = append(c.products, p)
-		e.anaesthetic.SetOptions(names(c.anaesthetics(), productName))
+		e.anaesthetic.SetOptions(names(current(c.anaesthetics(), productRetired), productName))
 		for _, r := range e.products {
-			r.product.SetOptions(names(c.serums(), productName))
+			r.product.SetOptions(names(current(c.serums(), productRetired), productName))
 		}
 		if anaesthetic {
 			e.anaesthetic.SetText(p.Name)

@@ -42,6 +42,9 @@ var settingsOpen *settingsWindow
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
 func showSettings(a fyne.App, store *data.Store) fyne.Window {
+	if settingsOpen != nil && settingsOpen.store != store {
+		settingsOpen.win.Close() // it belongs to a practice that is no longer open
+	}
 	if settingsOpen != nil {
 		settingsOpen.win.Show()
 		settingsOpen.win.RequestFocus()
