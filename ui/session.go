@@ -238,8 +238,8 @@ func (e *sessionEditor) build() {
 	if e.ed.last == nil {
 		copyLast.Disable()
 	}
-	gridHeader := container.NewGridWithColumns(6, boldLabel("Zone"), boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"),
-		boldLabel("Pattern"), boldLabel("Endpoint"))
+	gridHeader := container.NewGridWithColumns(6, cells(boldLabel("Zone"), boldLabel("Depth mm"), boldLabel("Speed"),
+		boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...)
 	// The map grows with the window; the grid scrolls under it.
 	grid := container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone), gridHeader, e.zoneBox, n.note("zones")))
 	mapAndGrid := container.NewVSplit(e.zoneMap, grid)

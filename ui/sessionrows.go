@@ -70,8 +70,36 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	return w
 }
 
+// shrinkable lets a grid cell be narrower than its content would like, so that a row of six
+// columns never pushes the window wider than the screen: the grid shares out the width it has.
+type shrinkable struct{}
+
+func (shrinkable) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (shrinkable) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(60, h)
+}
+
+// cells wraps each object so that it may shrink within a grid.
+func cells(objs ...fyne.CanvasObject) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, len(objs))
+	for i, o := range objs {
+		out[i] = container.New(shrinkable{}, o)
+	}
+	return out
+}
+
 func (w *zoneRowWidgets) content() fyne.CanvasObject {
-	grid := container.NewGridWithColumns(6, w.zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)
+	grid := container.NewGridWithColumns(6, cells(w.zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)...)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), container.NewBorder(nil, nil, w.typical, nil), w.note)
 }
 
@@ -133,7 +161,7 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 }
 
 func (w *productRowWidgets) content() fyne.CanvasObject {
-	grid := container.NewGridWithColumns(5, w.product, w.lot, w.expiry, w.phase, w.amount)
+	grid := container.NewGridWithColumns(5, cells(w.product, w.lot, w.expiry, w.phase, w.amount)...)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.note)
 }
 
@@ -188,8 +216,8 @@ func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWi
 }
 
 func (w *sideEffectRowWidgets) content() fyne.CanvasObject {
-	first := container.NewGridWithColumns(3, w.kind, w.severity, w.during)
-	second := container.NewGridWithColumns(3, w.onset, w.resolved, w.treatment)
+	first := container.NewGridWithColumns(3, cells(w.kind, w.severity, w.during)...)
+	second := container.NewGridWithColumns(3, cells(w.onset, w.resolved, w.treatment)...)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, container.NewVBox(first, second)), w.note)
 }
 
