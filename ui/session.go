@@ -561,22 +561,37 @@ func (e *sessionEditor) copyLast() {
 }
 
 func (e *sessionEditor) setZones(rows []zoneRow) {
-	e.zones = nil
-	e.zoneBox.RemoveAll()
-	e.notes.forget("zones[")
-	for i, r := range rows {
-		w := newZoneRowWidgets(e, r)
-		e.zones = append(e.zones, w)
-		for _, f := range []string{"zone", "depth_mm", "speed", "passes"} {
-			e.notes.share(fmt.Sprintf("zones[%d].%s", i, f), w.note)
-		}
-		e.zoneBox.Add(w.content())
-	}
+	e.zones = buildRows(e, e.zoneBox, "zones", []string{"zone", "depth_mm", "speed", "passes"}, rows,
+		func(r zoneRow) *zoneRowWidgets { return newZoneRowWidgets(e, r) })
 	if len(rows) == 0 {
 		empty := widget.NewLabel("No zones yet.")
 		empty.Importance = widget.LowImportance
 		e.zoneBox.Add(empty)
 	}
+}
+
+// editorRow is one editable row of the session editor, with the note its messages go to.
+type editorRow interface {
+	content() fyne.CanvasObject
+	noteLabel() *widget.Label
+}
+
+// buildRows makes the widgets for rows, lays them out in box, and sends the messages about
+// each row's fields (prefix[i].field) to the row's note.
+func buildRows[R any, W editorRow](e *sessionEditor, box *fyne.Container, prefix string, fields []string, rows []R,
+	newRow func(R) W) []W {
+	box.RemoveAll()
+	e.notes.forget(prefix + "[")
+	out := make([]W, 0, len(rows))
+	for i, r := range rows {
+		w := newRow(r)
+		for _, f := range fields {
+			e.notes.share(fmt.Sprintf("%s[%d].%s", prefix, i, f), w.noteLabel())
+		}
+		box.Add(w.content())
+		out = append(out, w)
+	}
+	return out
 }
 
 func (e *sessionEditor) removeZone(w *zoneRowWidgets) { e.toggleZone(w.zone.Text) }
@@ -589,17 +604,8 @@ func (e *sessionEditor) addProductRow(r productRow) {
 }
 
 func (e *sessionEditor) setProducts(rows []productRow) {
-	e.products = nil
-	e.productBox.RemoveAll()
-	e.notes.forget("products[")
-	for i, r := range rows {
-		w := newProductRowWidgets(e, r)
-		e.products = append(e.products, w)
-		for _, f := range []string{"product", "phase", "expiry"} {
-			e.notes.share(fmt.Sprintf("products[%d].%s", i, f), w.note)
-		}
-		e.productBox.Add(w.content())
-	}
+	e.products = buildRows(e, e.productBox, "products", []string{"product", "phase", "expiry"}, rows,
+		func(r productRow) *productRowWidgets { return newProductRowWidgets(e, r) })
 }
 
 func (e *sessionEditor) removeProduct(w *productRowWidgets) {
@@ -618,17 +624,8 @@ func (e *sessionEditor) addSideEffectRow(r sideEffectRow) {
 }
 
 func (e *sessionEditor) setSideEffects(rows []sideEffectRow) {
-	e.sideEffects = nil
-	e.sideEffectBox.RemoveAll()
-	e.notes.forget("side_effects[")
-	for i, r := range rows {
-		w := newSideEffectRowWidgets(e, r)
-		e.sideEffects = append(e.sideEffects, w)
-		for _, f := range []string{"kind", "severity", "onset", "resolved"} {
-			e.notes.share(fmt.Sprintf("side_effects[%d].%s", i, f), w.note)
-		}
-		e.sideEffectBox.Add(w.content())
-	}
+	e.sideEffects = buildRows(e, e.sideEffectBox, "side_effects", []string{"kind", "severity", "onset", "resolved"}, rows,
+		func(r sideEffectRow) *sideEffectRowWidgets { return newSideEffectRowWidgets(e, r) })
 }
 
 func (e *sessionEditor) removeSideEffect(w *sideEffectRowWidgets) {

@@ -103,6 +103,8 @@ func (w *zoneRowWidgets) content() fyne.CanvasObject {
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), container.NewBorder(nil, nil, w.typical, nil), w.note)
 }
 
+func (w *zoneRowWidgets) noteLabel() *widget.Label { return w.note }
+
 func (w *zoneRowWidgets) value() zoneRow {
 	return zoneRow{Zone: w.zone.Text, Depth: w.depth.Text, Speed: w.speed.Text, Passes: w.passes.Text,
 		Pattern: w.pattern.Text, Endpoint: w.endpoint.Selected}
@@ -165,6 +167,8 @@ func (w *productRowWidgets) content() fyne.CanvasObject {
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.note)
 }
 
+func (w *productRowWidgets) noteLabel() *widget.Label { return w.note }
+
 func (w *productRowWidgets) value() productRow {
 	return productRow{Product: w.product.Text, Lot: w.lot.Text, Expiry: w.expiry.Text, Phase: w.phase.Selected, Amount: w.amount.Text}
 }
@@ -220,6 +224,8 @@ func (w *sideEffectRowWidgets) content() fyne.CanvasObject {
 	second := container.NewGridWithColumns(3, cells(w.onset, w.resolved, w.treatment)...)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, container.NewVBox(first, second)), w.note)
 }
+
+func (w *sideEffectRowWidgets) noteLabel() *widget.Label { return w.note }
 
 func (w *sideEffectRowWidgets) value() sideEffectRow {
 	return sideEffectRow{ID: w.id, Kind: w.kind.Text, Severity: w.severity.Selected, During: w.during.Checked,
