@@ -80,21 +80,21 @@ type clientForm struct {
 	run func(work func() (data.Client, error), done func(data.Client, error))
 
 	notes                         *fieldNotes
-	first, last, dob, phone, mail *profileEntry
+	first, last, dob, phone, mail *textField
 	age                           *widget.Label
-	fitz                          *profileSelect
+	fitz                          *pickSelect
 	fitzNote                      *widget.Label
-	concerns                      []*profileCheck
-	medications, allergies        *profileEntry
-	medicalNotes                  *profileEntry
+	concerns                      []*pickCheck
+	medications, allergies        *textField
+	medicalNotes                  *textField
 	conditions                    []string // offered in history rows
 	history                       []*historyRow
 	historyBox                    *fyne.Container
 	addHistory                    *widget.Button
-	consentForm, consentVersion   *profileEntry
-	consentSigned                 *profileEntry
-	photo                         *profileSelect
-	notesText                     *profileEntry
+	consentForm, consentVersion   *textField
+	consentSigned                 *textField
+	photo                         *pickSelect
+	notesText                     *textField
 	scroll                        *container.Scroll
 
 	tried    bool   // a save was attempted: every message shows from now on
@@ -105,8 +105,8 @@ type clientForm struct {
 // historyRow is one line of the medical history.
 type historyRow struct {
 	id                      string
-	condition, since, until *profileEntry
-	notes                   *profileEntry
+	condition, since, until *textField
+	notes                   *textField
 	remove                  *widget.Button
 	messages                *fyne.Container // the row's field notes, under it
 	box                     fyne.CanvasObject
@@ -128,7 +128,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.phone = f.entry(c.Phone, "e.g. 07700 900123")
 	f.mail = f.entry(c.Email, "name@example.com")
 
-	f.fitz = newProfileSelect(fitzpatrickChoices)
+	f.fitz = newPickSelect(fitzpatrickChoices)
 	f.fitz.SetSelectedIndex(max(0, min(c.Fitzpatrick, 6)))
 	f.fitzNote = widget.NewLabel(pihNote)
 	f.fitzNote.Importance = widget.WarningImportance
@@ -142,7 +142,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 		}
 	}
 	for _, name := range options {
-		ch := newProfileCheck(name)
+		ch := newPickCheck(name)
 		ch.Checked = slices.Contains(c.Concerns, name)
 		f.concerns = append(f.concerns, ch)
 	}
@@ -153,7 +153,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.historyBox = container.NewVBox()
 	f.addHistory = widget.NewButtonWithIcon("Add condition or medication", theme.ContentAddIcon(), func() {
 		r := f.addHistoryRow(data.HistoryEntry{})
-		for _, e := range []*profileEntry{r.condition, r.since, r.until, r.notes} {
+		for _, e := range []*textField{r.condition, r.since, r.until, r.notes} {
 			f.wireEntry(e)
 		}
 		f.layoutHistory()
@@ -167,7 +167,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.consentForm = f.entry(c.Consent.Form, "e.g. Microneedling consent")
 	f.consentVersion = f.entry(c.Consent.Version, "e.g. v3")
 	f.consentSigned = f.entry(c.Consent.Signed.String(), "YYYY-MM-DD")
-	f.photo = newProfileSelect(photoConsentChoices)
+	f.photo = newPickSelect(photoConsentChoices)
 	if i := slices.Index(data.PhotoConsents, c.PhotoConsent); i >= 0 {
 		f.photo.SetSelectedIndex(i)
 	}
@@ -175,7 +175,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.notesText.SetMinRowsVisible(7)
 
 	// Both directions, so that a window too narrow for the two columns still reaches everything.
-	f.scroll = container.NewScroll(f.layout())
+	f.scroll = formScroll(container.NewScroll(f.layout()))
 	f.layoutHistory()
 	f.refreshDerived()
 	f.savedKey = f.key()
@@ -184,14 +184,14 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 }
 
 // entry makes a single-line entry holding text.
-func (f *clientForm) entry(text, placeholder string) *profileEntry {
-	e := newProfileEntry()
+func (f *clientForm) entry(text, placeholder string) *textField {
+	e := newTextField()
 	e.SetText(text)
 	e.SetPlaceHolder(placeholder)
 	return e
 }
 
-func (f *clientForm) multiLine(text, placeholder string) *profileEntry {
+func (f *clientForm) multiLine(text, placeholder string) *textField {
 	e := f.entry(text, placeholder)
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
@@ -204,7 +204,7 @@ func (f *clientForm) wire() {
 	for _, e := range f.entries() {
 		f.wireEntry(e)
 	}
-	for _, s := range []*profileSelect{f.fitz, f.photo} {
+	for _, s := range []*pickSelect{f.fitz, f.photo} {
 		s.OnChanged = func(string) { f.edited() }
 		s.onFocus = func() { f.reveal(s) }
 	}
@@ -214,7 +214,7 @@ func (f *clientForm) wire() {
 	}
 }
 
-func (f *clientForm) wireEntry(e *profileEntry) {
+func (f *clientForm) wireEntry(e *textField) {
 	e.OnChanged = func(string) {
 		e.dirty = true
 		f.edited()
@@ -229,8 +229,8 @@ func (f *clientForm) wireEntry(e *profileEntry) {
 }
 
 // entries lists every text field in visual order.
-func (f *clientForm) entries() []*profileEntry {
-	es := []*profileEntry{f.first, f.last, f.dob, f.phone, f.mail, f.medications, f.allergies}
+func (f *clientForm) entries() []*textField {
+	es := []*textField{f.first, f.last, f.dob, f.phone, f.mail, f.medications, f.allergies}
 	for _, r := range f.history {
 		es = append(es, r.condition, r.since, r.until, r.notes)
 	}
@@ -278,7 +278,7 @@ func (f *clientForm) read() (data.Client, []data.FieldError) {
 	var bad []data.FieldError
 	// date reads one date field; what it is called prefixes the message when the field's label
 	// alone would not say which date is meant.
-	date := func(e *profileEntry, field, what, example string) data.Date {
+	date := func(e *textField, field, what, example string) data.Date {
 		d, err := parseFormDate(e.Text)
 		if err != nil {
 			msg := "Use the form YYYY-MM-DD, e.g. " + example + "."
@@ -379,8 +379,8 @@ func (f *clientForm) validate() error {
 }
 
 // fieldEntries maps validation field names onto the entries they concern.
-func (f *clientForm) fieldEntries() map[string]*profileEntry {
-	m := map[string]*profileEntry{
+func (f *clientForm) fieldEntries() map[string]*textField {
+	m := map[string]*textField{
 		"first_name": f.first, "last_name": f.last, "date_of_birth": f.dob, "phone": f.phone, "email": f.mail,
 		"medications": f.medications, "medical_notes": f.medicalNotes, "consent_form": f.consentForm,
 		"consent_signed": f.consentSigned, "notes": f.notesText,
@@ -458,7 +458,7 @@ func (f *clientForm) focusFirstProblem(err error) {
 	if !errors.As(err, &ve) {
 		return
 	}
-	byEntry := map[*profileEntry]bool{}
+	byEntry := map[*textField]bool{}
 	for field, e := range f.fieldEntries() {
 		if ve.For(field) != "" {
 			byEntry[e] = true
@@ -476,11 +476,10 @@ func (f *clientForm) focusFirstProblem(err error) {
 
 // addHistoryRow adds a line to the medical history; layoutHistory shows it.
 func (f *clientForm) addHistoryRow(h data.HistoryEntry) *historyRow {
-	// The options go in before the text: the first SetText builds the renderer and its button.
-	condition := newProfileEntry()
-	condition.options = f.conditions
+	// A unique start of a listed condition is completed when left, so that screening, which
+	// matches listed conditions, never misses a half-typed "isotre".
+	condition := newPicker(f.conditions, "Type, or press ↓ to choose", true)
 	condition.SetText(h.Condition)
-	condition.SetPlaceHolder("Type, or press ↓ to choose")
 	r := &historyRow{
 		id:        h.ID,
 		condition: condition,
@@ -737,192 +736,4 @@ func borrowMenuShortcut(win fyne.Window, sc fyne.Shortcut, fn func()) (restore f
 			it.Action = actions[i]
 		}
 	}
-}
-
-// profileEntry is a text entry that knows whether the practitioner has worked on it, passes
-// Escape and shortcuts it does not use on to the window (so Ctrl+S and Escape work while
-// typing), and can suggest options: Down or its button lists those matching what is typed.
-type profileEntry struct {
-	widget.Entry
-	options []string
-	dirty   bool // changed since the form was filled
-	touched bool // changed and then left: its messages may show
-	onLeave func()
-	onFocus func()
-}
-
-func newProfileEntry() *profileEntry {
-	e := &profileEntry{}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// CreateRenderer adds the suggestion button when the entry has options.
-func (e *profileEntry) CreateRenderer() fyne.WidgetRenderer {
-	if len(e.options) > 0 && e.ActionItem == nil {
-		b := widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), e.suggest)
-		b.Importance = widget.LowImportance
-		e.ActionItem = b
-	}
-	return e.Entry.CreateRenderer()
-}
-
-// AcceptsTab is false even for multi-line entries, so Tab always moves to the next field.
-func (e *profileEntry) AcceptsTab() bool { return false }
-
-func (e *profileEntry) FocusGained() {
-	e.Entry.FocusGained()
-	if e.onFocus != nil {
-		e.onFocus()
-	}
-}
-
-func (e *profileEntry) FocusLost() {
-	e.Entry.FocusLost()
-	if e.onLeave != nil {
-		e.onLeave()
-	}
-}
-
-func (e *profileEntry) TypedKey(k *fyne.KeyEvent) {
-	switch {
-	case k.Name == fyne.KeyEscape:
-		passKeyToWindow(e, k)
-	case k.Name == fyne.KeyDown && len(e.options) > 0 && !e.MultiLine:
-		e.suggest()
-	default:
-		e.Entry.TypedKey(k)
-	}
-}
-
-// TypedShortcut passes on Ctrl+letter shortcuts the entry has no use for, such as Ctrl+S.
-func (e *profileEntry) TypedShortcut(s fyne.Shortcut) {
-	if cs, ok := s.(*desktop.CustomShortcut); ok && len(cs.KeyName) == 1 {
-		if c, ok := fyne.CurrentApp().Driver().CanvasForObject(e).(fyne.Shortcutable); ok {
-			c.TypedShortcut(s)
-			return
-		}
-	}
-	e.Entry.TypedShortcut(s)
-}
-
-// matches returns the options containing what is typed, or all of them when none does.
-func (e *profileEntry) matches() []string {
-	text := strings.ToLower(strings.TrimSpace(e.Text))
-	var out []string
-	for _, o := range e.options {
-		if strings.Contains(strings.ToLower(o), text) {
-			out = append(out, o)
-		}
-	}
-	if len(out) == 0 {
-		return e.options
-	}
-	return out
-}
-
-// suggest opens the matching options under the entry; choosing one fills it in.
-func (e *profileEntry) suggest() {
-	c := fyne.CurrentApp().Driver().CanvasForObject(e)
-	if c == nil {
-		return
-	}
-	var items []*fyne.MenuItem
-	for _, o := range e.matches() {
-		items = append(items, fyne.NewMenuItem(o, func() { e.SetText(o) }))
-	}
-	pop := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
-	pop.OnDismiss = func() { // chosen or not, typing goes on in the entry
-		pop.Hide()
-		c.Focus(e)
-	}
-	// Below the entry, scrolling if the list is long. With little room below, Fyne moves the
-	// menu up (a menu always reaches down to the window's bottom edge when it scrolls).
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e).AddXY(0, e.Size().Height)
-	h := pop.MinSize().Height
-	if below := c.Size().Height - pos.Y; below >= 200 {
-		h = min(h, below)
-	}
-	pop.Resize(fyne.NewSize(e.Size().Width, h))
-	pop.ShowAtPosition(pos)
-}
-
-// profileSelect is a select that passes Escape on to the window.
-type profileSelect struct {
-	widget.Select
-	onFocus func()
-}
-
-func newProfileSelect(options []string) *profileSelect {
-	s := &profileSelect{}
-	s.Options = options
-	s.ExtendBaseWidget(s)
-	return s
-}
-
-func (s *profileSelect) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape {
-		passKeyToWindow(s, k)
-		return
-	}
-	s.Select.TypedKey(k)
-}
-
-func (s *profileSelect) FocusGained() {
-	s.Select.FocusGained()
-	if s.onFocus != nil {
-		s.onFocus()
-	}
-}
-
-// profileCheck is a check box that passes Escape on to the window.
-type profileCheck struct {
-	widget.Check
-	onFocus func()
-}
-
-func newProfileCheck(label string) *profileCheck {
-	c := &profileCheck{}
-	c.Text = label
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-func (c *profileCheck) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape {
-		passKeyToWindow(c, k)
-		return
-	}
-	c.Check.TypedKey(k)
-}
-
-func (c *profileCheck) FocusGained() {
-	c.Check.FocusGained()
-	if c.onFocus != nil {
-		c.onFocus()
-	}
-}
-
-// passKey hands a key a widget does not use to its window's handler.
-func passKeyToWindow(o fyne.CanvasObject, k *fyne.KeyEvent) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil && c.OnTypedKey() != nil {
-		c.OnTypedKey()(k)
-	}
-}
-
-// atLeast lays o out at least w wide.
-func atLeastWide(w float32, o fyne.CanvasObject) fyne.CanvasObject {
-	return container.New(minWidthLayout(w), o)
-}
-
-type minWidthLayout float32
-
-func (w minWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := objs[0].MinSize()
-	return fyne.NewSize(max(s.Width, float32(w)), s.Height)
-}
-
-func (w minWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	objs[0].Move(fyne.Position{})
-	objs[0].Resize(size)
 }

@@ -46,14 +46,14 @@ func newClientFormFixture(t *testing.T, s *data.Store, c data.Client) *clientFor
 }
 
 // typeIn types into an entry as a person does: focus it, type, move on.
-func (fx *clientFormFixture) typeIn(e *profileEntry, text string) {
+func (fx *clientFormFixture) typeIn(e *textField, text string) {
 	fx.w.Canvas().Focus(e)
 	test.Type(e, text)
 	fx.w.Canvas().Unfocus()
 }
 
 // retype replaces what an entry holds.
-func (fx *clientFormFixture) retype(e *profileEntry, text string) {
+func (fx *clientFormFixture) retype(e *textField, text string) {
 	fx.w.Canvas().Focus(e)
 	e.SetText("")
 	test.Type(e, text)

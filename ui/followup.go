@@ -21,12 +21,12 @@ type sideEffectForm struct {
 	existing []data.SideEffect
 	kinds    []string
 
-	kind      *widget.SelectEntry
+	kind      *textField
 	severity  *widget.RadioGroup
-	onset     *widget.Entry
-	resolved  *widget.Entry
-	treatment *widget.Entry
-	notes     *widget.Entry
+	onset     *textField
+	resolved  *textField
+	treatment *textField
+	notes     *textField
 	list      *fyne.Container
 	fields    *fieldNotes
 	saving    bool // a save is under way: a second click does not log the side effect twice
@@ -34,19 +34,20 @@ type sideEffectForm struct {
 
 func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
 	f := &sideEffectForm{store: store, session: session, existing: existing, kinds: kinds, fields: newFieldNotes()}
-	f.kind = widget.NewSelectEntry(kinds)
-	f.kind.SetPlaceHolder("e.g. Post-inflammatory hyperpigmentation")
+	f.kind = newPicker(kinds, "e.g. Post-inflammatory hyperpigmentation", true)
 	f.severity = widget.NewRadioGroup([]string{"mild", "moderate", "severe"}, nil)
 	f.severity.Horizontal = true
 	f.severity.SetSelected("mild")
-	f.onset = widget.NewEntry()
+	f.onset = newTextField()
 	f.onset.SetText(data.DateOf(store.Now()).String())
 	f.onset.SetPlaceHolder("YYYY-MM-DD")
-	f.resolved = widget.NewEntry()
+	f.resolved = newTextField()
 	f.resolved.SetPlaceHolder("YYYY-MM-DD, empty while it lasts")
-	f.treatment = widget.NewEntry()
+	f.treatment = newTextField()
 	f.treatment.SetPlaceHolder("What was advised or given")
-	f.notes = widget.NewMultiLineEntry()
+	f.notes = newTextField()
+	f.notes.MultiLine = true
+	f.notes.Wrapping = fyne.TextWrapWord
 	f.notes.SetMinRowsVisible(2)
 	f.list = container.NewVBox()
 	f.showExisting()

@@ -43,13 +43,13 @@ type sessionEditor struct {
 	status *widget.Label
 	title  *widget.Label
 
-	startedAt, seriesN, seriesOf, interval *widget.Entry
+	startedAt, seriesN, seriesOf, interval *textField
 	practitioner, modality                 *widget.Select
 	concerns                               *checkGrid
-	anaesthetic, anaestheticLot            *widget.SelectEntry
-	anaestheticMinutes                     *widget.Entry
-	device, cartridge, cartridgeLot        *widget.SelectEntry
-	serial, cartridgeExpiry                *widget.Entry
+	anaesthetic, anaestheticLot            *textField
+	anaestheticMinutes                     *textField
+	device, cartridge, cartridgeLot        *textField
+	serial, cartridgeExpiry                *textField
 	zoneMap                                *zoneMap
 	zoneBox, productBox, sideEffectBox     *fyne.Container
 	zones                                  []*zoneRowWidgets
@@ -58,8 +58,8 @@ type sessionEditor struct {
 	noSideEffects                          *widget.Check
 	pain                                   *widget.Select
 	aftercare                              *checkGrid
-	aftercareSheet, price, nextDue         *widget.Entry
-	notesEntry                             *widget.Entry
+	aftercareSheet, price, nextDue         *textField
+	notesEntry                             *textField
 	addZone                                *widget.Select
 	root                                   fyne.CanvasObject
 	onClose                                func()
@@ -103,15 +103,20 @@ func (e *sessionEditor) build() {
 	e.status = widget.NewLabel("")
 	e.status.Truncation = fyne.TextTruncateEllipsis
 
-	entry := func(placeholder string) *widget.Entry {
-		w := widget.NewEntry()
+	entry := func(placeholder string) *textField {
+		w := newTextField()
 		w.SetPlaceHolder(placeholder)
 		w.OnChanged = func(string) { e.changed_() }
 		return w
 	}
-	selectEntry := func(options []string, placeholder string) *widget.SelectEntry {
-		w := widget.NewSelectEntry(options)
-		w.SetPlaceHolder(placeholder)
+	// Names are completed when left (a unique start stands for the name); lot numbers never are.
+	selectEntry := func(options []string, placeholder string) *textField {
+		w := newPicker(options, placeholder, true)
+		w.OnChanged = func(string) { e.changed_() }
+		return w
+	}
+	lotEntry := func() *textField {
+		w := newPicker(nil, "Lot", false)
 		w.OnChanged = func(string) { e.changed_() }
 		return w
 	}
@@ -126,7 +131,7 @@ func (e *sessionEditor) build() {
 	e.concerns = newCheckGrid(c.lists[data.ListConcern], 2, e.changed_)
 
 	e.anaesthetic = selectEntry(names(current(c.anaesthetics(), productRetired), productName), "None")
-	e.anaestheticLot = selectEntry(nil, "Lot")
+	e.anaestheticLot = lotEntry()
 	e.anaesthetic.OnChanged = func(string) {
 		e.anaestheticLot.SetOptions(lotNames(c.lots[idOf(c.products, e.anaesthetic.Text, productName, productID)]))
 		e.changed_()
@@ -135,7 +140,7 @@ func (e *sessionEditor) build() {
 	e.device = selectEntry(names(current(c.devices, func(d data.Device) bool { return d.Retired }), deviceName), "Pen, roller or RF device")
 	e.serial = entry("Handpiece serial")
 	e.cartridge = selectEntry(names(current(c.cartridges, func(c data.Cartridge) bool { return c.Retired }), cartridgeName), "Needles")
-	e.cartridgeLot = selectEntry(nil, "Lot")
+	e.cartridgeLot = lotEntry()
 	e.cartridgeExpiry = entry("YYYY-MM-DD")
 	e.cartridge.OnChanged = func(string) {
 		e.cartridgeLot.SetOptions(lotNames(c.lots[idOf(c.cartridges, e.cartridge.Text, cartridgeName, cartridgeID)]))
@@ -170,7 +175,9 @@ func (e *sessionEditor) build() {
 	e.aftercareSheet = entry("version")
 	e.price = entry("e.g. 350.00")
 	e.nextDue = entry("YYYY-MM-DD")
-	e.notesEntry = widget.NewMultiLineEntry()
+	e.notesEntry = newTextField()
+	e.notesEntry.MultiLine = true
+	e.notesEntry.Wrapping = fyne.TextWrapWord
 	e.notesEntry.SetMinRowsVisible(3)
 	e.notesEntry.OnChanged = func(string) { e.changed_() }
 
@@ -232,7 +239,7 @@ func (e *sessionEditor) build() {
 		n.field("Aftercare sheet version", "aftercare_sheet", e.aftercareSheet),
 		n.field("Notes", "notes", e.notesEntry),
 	)
-	left := container.NewVScroll(container.NewPadded(container.NewVBox(header, anaesthetic, device, products, sideEffects, after, n.general)))
+	left := formScroll(container.NewVScroll(container.NewPadded(container.NewVBox(header, anaesthetic, device, products, sideEffects, after, n.general))))
 
 	copyLast := widget.NewButtonWithIcon("Copy settings from the last session", theme.ContentCopyIcon(), e.copyLast)
 	if e.ed.last == nil {
@@ -241,7 +248,7 @@ func (e *sessionEditor) build() {
 	gridHeader := container.NewGridWithColumns(6, cells(boldLabel("Zone"), boldLabel("Depth mm"), boldLabel("Speed"),
 		boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...)
 	// The map grows with the window; the grid scrolls under it.
-	grid := container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone), gridHeader, e.zoneBox, n.note("zones")))
+	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone), gridHeader, e.zoneBox, n.note("zones"))))
 	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
 	mapAndGrid.Offset = 0.6
 	right := container.NewPadded(container.NewBorder(
@@ -673,7 +680,7 @@ func lotNames(lots []data.Lot) []string { return names(lots, func(l data.Lot) st
 
 // fillExpiry fills an expiry field from a known lot, but never over an expiry typed by hand:
 // only when the field is empty or holds what was filled in before. It returns what it filled.
-func fillExpiry(expiry *widget.Entry, lots []data.Lot, lot, filled string) string {
+func fillExpiry(expiry *textField, lots []data.Lot, lot, filled string) string {
 	if expiry.Text != "" && expiry.Text != filled {
 		return filled
 	}

@@ -34,8 +34,8 @@ func removeButton(fn func()) *widget.Button {
 
 type zoneRowWidgets struct {
 	zone                 *widget.Label
-	depth, speed, passes *widget.Entry
-	pattern              *widget.SelectEntry
+	depth, speed, passes *textField
+	pattern              *textField
 	endpoint             *widget.Select
 	remove               *widget.Button
 	note                 *widget.Label
@@ -46,8 +46,8 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	c := &e.ed.catalog
 	w := &zoneRowWidgets{zone: widget.NewLabelWithStyle(r.Zone, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), note: rowNote()}
 	w.zone.Truncation = fyne.TextTruncateEllipsis
-	number := func(v, placeholder string) *widget.Entry {
-		en := widget.NewEntry()
+	number := func(v, placeholder string) *textField {
+		en := newTextField()
 		en.SetText(v)
 		en.SetPlaceHolder(placeholder)
 		en.OnChanged = func(string) { e.changed_() }
@@ -56,7 +56,7 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.depth = number(r.Depth, "mm")
 	w.speed = number(r.Speed, speedUnit(e))
 	w.passes = number(r.Passes, "passes")
-	w.pattern = widget.NewSelectEntry(c.lists[data.ListPattern])
+	w.pattern = newPicker(c.lists[data.ListPattern], "Pattern", true)
 	w.pattern.SetText(r.Pattern)
 	w.pattern.OnChanged = func(string) { e.changed_() }
 	w.endpoint = widget.NewSelect(c.lists[data.ListEndpoint], func(string) { e.changed_() })
@@ -120,10 +120,10 @@ func speedUnit(e *sessionEditor) string {
 }
 
 type productRowWidgets struct {
-	product, lot *widget.SelectEntry
-	expiry       *widget.Entry
+	product, lot *textField
+	expiry       *textField
 	phase        *widget.Select
-	amount       *widget.Entry
+	amount       *textField
 	remove       *widget.Button
 	note         *widget.Label
 }
@@ -131,18 +131,16 @@ type productRowWidgets struct {
 func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 	c := &e.ed.catalog
 	w := &productRowWidgets{note: rowNote()}
-	w.product = widget.NewSelectEntry(names(current(c.serums(), productRetired), productName))
-	w.product.SetPlaceHolder("Product")
+	w.product = newPicker(names(current(c.serums(), productRetired), productName), "Product", true)
 	w.product.SetText(r.Product)
-	w.lot = widget.NewSelectEntry(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]))
-	w.lot.SetPlaceHolder("Lot")
+	w.lot = newPicker(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]), "Lot", false)
 	w.lot.SetText(r.Lot)
-	w.expiry = widget.NewEntry()
+	w.expiry = newTextField()
 	w.expiry.SetPlaceHolder("Expiry YYYY-MM-DD")
 	w.expiry.SetText(r.Expiry)
 	w.phase = widget.NewSelect([]string{"before", "during", "after"}, func(string) { e.changed_() })
 	w.phase.Selected = r.Phase
-	w.amount = widget.NewEntry()
+	w.amount = newTextField()
 	w.amount.SetPlaceHolder("Amount, e.g. 2 ml")
 	w.amount.SetText(r.Amount)
 	w.product.OnChanged = func(string) {
@@ -175,23 +173,22 @@ func (w *productRowWidgets) value() productRow {
 
 type sideEffectRowWidgets struct {
 	id                         string
-	kind                       *widget.SelectEntry
+	kind                       *textField
 	severity                   *widget.Select
 	during                     *widget.Check
-	onset, resolved, treatment *widget.Entry
+	onset, resolved, treatment *textField
 	remove                     *widget.Button
 	note                       *widget.Label
 }
 
 func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWidgets {
 	w := &sideEffectRowWidgets{id: r.ID, note: rowNote()}
-	w.kind = widget.NewSelectEntry(e.ed.catalog.lists[data.ListSideEffect])
-	w.kind.SetPlaceHolder("Side effect")
+	w.kind = newPicker(e.ed.catalog.lists[data.ListSideEffect], "Side effect", true)
 	w.kind.SetText(r.Kind)
 	w.kind.OnChanged = func(string) { e.changed_() }
 	w.severity = widget.NewSelect([]string{"mild", "moderate", "severe"}, func(string) { e.changed_() })
 	w.severity.Selected = r.Severity
-	w.onset = widget.NewEntry()
+	w.onset = newTextField()
 	w.onset.SetPlaceHolder("Started YYYY-MM-DD")
 	w.onset.SetText(r.Onset)
 	w.onset.OnChanged = func(string) { e.changed_() }
@@ -207,11 +204,11 @@ func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWi
 	if r.During {
 		w.onset.Disable()
 	}
-	w.resolved = widget.NewEntry()
+	w.resolved = newTextField()
 	w.resolved.SetPlaceHolder("Resolved YYYY-MM-DD")
 	w.resolved.SetText(r.Resolved)
 	w.resolved.OnChanged = func(string) { e.changed_() }
-	w.treatment = widget.NewEntry()
+	w.treatment = newTextField()
 	w.treatment.SetPlaceHolder("Treatment given, notes")
 	w.treatment.SetText(strings.TrimSpace(r.Treatment))
 	w.treatment.OnChanged = func(string) { e.changed_() }

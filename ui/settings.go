@@ -390,7 +390,7 @@ func (ed *settingsEditor[T]) build(top, form fyne.CanvasObject, actions ...fyne.
 	bar := container.NewHBox(append(append([]fyne.CanvasObject{ed.retireBtn}, actions...),
 		layout.NewSpacer(), ed.unsavedL, ed.saveBtn)...)
 	right := container.NewBorder(ed.heading, container.NewVBox(ed.notes.general, bar), nil, nil,
-		container.NewVScroll(form))
+		formScroll(container.NewVScroll(form)))
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
 	split.Offset = 0.36
 	ed.content = split
@@ -799,7 +799,7 @@ func newClinicTab(s *settingsWindow) *clinicTab {
 	)
 	bar := container.NewHBox(layout.NewSpacer(), c.unsaved, c.save)
 	c.content = container.NewPadded(container.NewBorder(nil, container.NewVBox(c.notes.general, bar), nil, nil,
-		container.NewVScroll(form)))
+		formScroll(container.NewVScroll(form))))
 	c.refreshState()
 	return c
 }

@@ -1,0 +1,295 @@
+package ui
+
+import (
+	"image/color"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The input widgets every form of the app uses, so that they all behave alike at the keyboard.
+
+// textField is a text entry that:
+//   - selects what it holds when the focus arrives by keyboard, so typing 25 over 3 gives 25;
+//   - passes Escape and the Ctrl+letter shortcuts it has no use for on to the window, so that
+//     Ctrl+S and Escape work while typing;
+//   - can suggest options: Down or its button lists those matching what is typed; with complete
+//     set, leaving it with the start of exactly one option fills in the rest, so that a half-typed
+//     "isotre" is not kept as a condition of its own;
+//   - knows whether the practitioner has worked on it (dirty, then touched once left), so that
+//     a form shows a field's messages only from then on.
+type textField struct {
+	widget.Entry
+	options  []string
+	picker   bool // has a suggestion button, even while options is empty (lots not known yet)
+	complete bool
+	dirty    bool // changed since the form was filled
+	touched  bool // changed and then left: its messages may show
+	onLeave  func()
+	onFocus  func()
+}
+
+func newTextField() *textField {
+	e := &textField{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewEntry: long text scrolls inside
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// newPicker is a textField that offers options; complete fills in a unique start when left.
+func newPicker(options []string, placeholder string, complete bool) *textField {
+	e := newTextField()
+	e.options, e.picker, e.complete = options, true, complete
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// SetText replaces the text and drops a selection of the old one, which the entry would
+// otherwise keep and let the next keystroke eat a character of the new text.
+func (e *textField) SetText(text string) {
+	selected := e.SelectedText() != ""
+	e.Entry.SetText(text)
+	if selected {
+		e.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd})
+	}
+}
+
+// SetOptions replaces what the field suggests.
+func (e *textField) SetOptions(options []string) { e.options = options }
+
+// CreateRenderer adds the suggestion button when the entry has options.
+func (e *textField) CreateRenderer() fyne.WidgetRenderer {
+	if (e.picker || len(e.options) > 0) && e.ActionItem == nil {
+		b := widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), e.suggest)
+		b.Importance = widget.LowImportance
+		e.ActionItem = b
+	}
+	return e.Entry.CreateRenderer()
+}
+
+// AcceptsTab is false even for multi-line entries, so Tab always moves to the next field.
+func (e *textField) AcceptsTab() bool { return false }
+
+// FocusGained selects the text. A click then places the cursor where it was pressed (the entry
+// drops the selection on mouse down), so only focus that came by keyboard keeps it.
+func (e *textField) FocusGained() {
+	e.Entry.FocusGained()
+	if !e.MultiLine && e.Text != "" {
+		e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+	if e.onFocus != nil {
+		e.onFocus()
+	}
+}
+
+func (e *textField) FocusLost() {
+	e.Entry.FocusLost()
+	if e.complete {
+		if o, ok := completion(e.options, e.Text); ok && o != e.Text {
+			e.SetText(o)
+		}
+	}
+	if e.onLeave != nil {
+		e.onLeave()
+	}
+}
+
+// completion returns the option text stands for: the option itself in any letter case, or the
+// only option that starts with it.
+func completion(options []string, text string) (string, bool) {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if t == "" {
+		return "", false
+	}
+	if i := slices.IndexFunc(options, func(o string) bool { return strings.ToLower(o) == t }); i >= 0 {
+		return options[i], true
+	}
+	found := ""
+	for _, o := range options {
+		if strings.HasPrefix(strings.ToLower(o), t) {
+			if found != "" {
+				return "", false
+			}
+			found = o
+		}
+	}
+	return found, found != ""
+}
+
+func (e *textField) TypedKey(k *fyne.KeyEvent) {
+	switch {
+	case k.Name == fyne.KeyEscape:
+		passKeyToWindow(e, k)
+	case k.Name == fyne.KeyDown && len(e.options) > 0 && !e.MultiLine:
+		e.suggest()
+	default:
+		e.Entry.TypedKey(k)
+	}
+}
+
+// TypedShortcut passes on Ctrl+letter shortcuts the entry has no use for, such as Ctrl+S.
+func (e *textField) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && len(cs.KeyName) == 1 {
+		if c, ok := fyne.CurrentApp().Driver().CanvasForObject(e).(fyne.Shortcutable); ok {
+			c.TypedShortcut(s)
+			return
+		}
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// matches returns the options containing what is typed, or all of them when none does.
+func (e *textField) matches() []string {
+	text := strings.ToLower(strings.TrimSpace(e.Text))
+	var out []string
+	for _, o := range e.options {
+		if strings.Contains(strings.ToLower(o), text) {
+			out = append(out, o)
+		}
+	}
+	if len(out) == 0 {
+		return e.options
+	}
+	return out
+}
+
+// suggest opens the matching options under the entry; choosing one fills it in.
+func (e *textField) suggest() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(e)
+	if c == nil || len(e.options) == 0 {
+		return
+	}
+	var items []*fyne.MenuItem
+	for _, o := range e.matches() {
+		items = append(items, fyne.NewMenuItem(o, func() { e.SetText(o) }))
+	}
+	pop := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
+	pop.OnDismiss = func() { // chosen or not, typing goes on in the entry
+		pop.Hide()
+		c.Focus(e)
+	}
+	// Below the entry, scrolling if the list is long. With little room below, Fyne moves the
+	// menu up (a menu always reaches down to the window's bottom edge when it scrolls).
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e).AddXY(0, e.Size().Height)
+	h := pop.MinSize().Height
+	if below := c.Size().Height - pos.Y; below >= 200 {
+		h = min(h, below)
+	}
+	pop.Resize(fyne.NewSize(e.Size().Width, h))
+	pop.ShowAtPosition(pos)
+}
+
+// pickSelect is a select that passes Escape on to the window.
+type pickSelect struct {
+	widget.Select
+	onFocus func()
+}
+
+func newPickSelect(options []string) *pickSelect {
+	s := &pickSelect{}
+	s.Options = options
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *pickSelect) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		passKeyToWindow(s, k)
+		return
+	}
+	s.Select.TypedKey(k)
+}
+
+func (s *pickSelect) FocusGained() {
+	s.Select.FocusGained()
+	if s.onFocus != nil {
+		s.onFocus()
+	}
+}
+
+// pickCheck is a check box that passes Escape on to the window.
+type pickCheck struct {
+	widget.Check
+	onFocus func()
+}
+
+func newPickCheck(label string) *pickCheck {
+	c := &pickCheck{}
+	c.Text = label
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *pickCheck) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		passKeyToWindow(c, k)
+		return
+	}
+	c.Check.TypedKey(k)
+}
+
+func (c *pickCheck) FocusGained() {
+	c.Check.FocusGained()
+	if c.onFocus != nil {
+		c.onFocus()
+	}
+}
+
+// passKeyToWindow hands a key a widget does not use to its window's handler.
+func passKeyToWindow(o fyne.CanvasObject, k *fyne.KeyEvent) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil && c.OnTypedKey() != nil {
+		c.OnTypedKey()(k)
+	}
+}
+
+// formScroll makes the mouse wheel move a form's scroll wherever the pointer is over the form.
+// Fyne gives a wheel event to the innermost scrollable thing under the pointer, and every text
+// entry scrolls its own text, so over a field the form would not move. A transparent layer over
+// the whole form catches the wheel for s; clicks and typing pass through it, as it takes
+// nothing but the wheel.
+func formScroll(s *container.Scroll) *container.Scroll {
+	s.Content = container.NewStack(s.Content, newWheelCatcher(s))
+	return s
+}
+
+type wheelCatcher struct {
+	widget.BaseWidget
+	target *container.Scroll
+}
+
+func newWheelCatcher(target *container.Scroll) *wheelCatcher {
+	w := &wheelCatcher{target: target}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+func (w *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) { w.target.Scrolled(ev) }
+
+func (w *wheelCatcher) MinSize() fyne.Size { return fyne.Size{} }
+
+func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// atLeastWide lays o out at least w wide.
+func atLeastWide(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(minWidthLayout(w), o)
+}
+
+type minWidthLayout float32
+
+func (w minWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := objs[0].MinSize()
+	return fyne.NewSize(max(s.Width, float32(w)), s.Height)
+}
+
+func (w minWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.Position{})
+	objs[0].Resize(size)
+}
