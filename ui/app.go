@@ -211,8 +211,18 @@ func (m *mainWindow) browsing() bool {
 
 // newSessionForCurrent starts a session for the selected client, from the menu or Ctrl+N.
 func (m *mainWindow) newSessionForCurrent() {
-	if m.current.ID == "" || !m.browsing() {
+	if !m.browsing() {
 		return
+	}
+	if m.current.ID == "" {
+		d := dialog.NewInformation("Choose a client first",
+			"A session belongs to a client. Find them with Ctrl+F, or add a new client with Ctrl+Shift+N.", m.win)
+		d.SetOnClosed(m.find)
+		d.Show()
+		return
+	}
+	if m.page.st.client.ID != m.current.ID {
+		return // the client's page is still loading: the session would go to the one before
 	}
 	m.openSession(m.page.st.client, "", nil)
 }

@@ -40,6 +40,7 @@ func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *client
 	l.search = widget.NewEntry()
 	l.search.SetPlaceHolder("Find a client: name, phone or email")
 	l.search.OnChanged = func(string) { l.refresh() }
+	l.search.OnSubmitted = func(string) { l.openFirst() }
 	l.filter = widget.NewRadioGroup(filterNames, func(string) { l.refresh() })
 	l.filter.Horizontal = true
 	l.filter.Required = true
@@ -58,7 +59,7 @@ func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *client
 			c := l.clients[i]
 			rows := o.(*fyne.Container).Objects
 			rows[0].(*widget.Label).SetText(c.Name())
-			rows[1].(*widget.Label).SetText(clientDetail(c, data.DateOf(l.store.Now())))
+			rows[1].(*widget.Label).SetText(clientDetail(c, data.DateOf(l.store.Now()), l.filter.Selected == "Recent"))
 			if i >= len(l.clients)-20 {
 				l.loadMore()
 			}
@@ -80,10 +81,13 @@ func (l *clientList) content() fyne.CanvasObject {
 	return container.NewBorder(top, l.count, nil, nil, l.list)
 }
 
-// clientDetail is the second line of a client's row: what a practitioner looks for at a glance.
-func clientDetail(c data.ClientSummary, today data.Date) string {
+// clientDetail is the second line of a client's row: what a practitioner looks for at a glance,
+// which is when the client was last seen when looking at recent clients, else when they are due.
+func clientDetail(c data.ClientSummary, today data.Date, lastSeen bool) string {
 	var s string
 	switch {
+	case lastSeen && !c.LastSession.IsZero():
+		s = "Last seen " + formatDate(data.DateOf(c.LastSession))
 	case !c.NextDue.IsZero() && !c.NextDue.After(today):
 		days := today.DaysSince(c.NextDue)
 		if days == 0 {
@@ -170,7 +174,7 @@ func (l *clientList) refresh() {
 			return
 		}
 		if err != nil {
-			l.count.SetText("Could not read the client list: " + err.Error())
+			l.count.SetText(errorSentence("read the client list", err))
 			return
 		}
 		l.apply(page)
@@ -203,6 +207,18 @@ func (l *clientList) loadMore() {
 		l.list.Refresh()
 		l.showCount()
 	})
+}
+
+// openFirst opens the first client the search found, so that typing a name and pressing Enter
+// opens that client; the list keeps the focus, so Up and Down move on from there.
+func (l *clientList) openFirst() {
+	if len(l.clients) == 0 {
+		return
+	}
+	l.list.Select(0)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(l.list); c != nil {
+		c.Focus(l.list)
+	}
 }
 
 // selectID selects a client by ID once they are in the list, e.g. after adding them.

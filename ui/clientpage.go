@@ -200,6 +200,13 @@ func profileSummary(c data.Client) string {
 	if len(c.Concerns) > 0 {
 		lines = append(lines, "Concerns: "+strings.Join(c.Concerns, ", "))
 	}
+	if len(c.History) > 0 {
+		var items []string
+		for _, h := range c.History {
+			items = append(items, historyItem(h))
+		}
+		lines = append(lines, "Medical history: "+strings.Join(items, "; "))
+	}
 	if c.Medications != "" {
 		lines = append(lines, "Medications: "+strings.ReplaceAll(c.Medications, "\n", "; "))
 	}
@@ -207,10 +214,30 @@ func profileSummary(c data.Client) string {
 		lines = append(lines, fmt.Sprintf("Consent: %s %s, signed %s", c.Consent.Form, c.Consent.Version, formatDate(c.Consent.Signed)))
 	}
 	lines = append(lines, "Photo consent: "+photoConsentLabel(c.PhotoConsent))
+	if c.MedicalNotes != "" {
+		lines = append(lines, "Medical notes: "+strings.ReplaceAll(c.MedicalNotes, "\n", "; "))
+	}
 	if c.Notes != "" {
 		lines = append(lines, "Notes: "+c.Notes)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// historyItem is one medical history entry with its dates: "Isotretinoin (oral), 3 Mar 2025 to 1 Sep 2025".
+func historyItem(h data.HistoryEntry) string {
+	s := h.Condition
+	switch {
+	case !h.Since.IsZero() && !h.Until.IsZero():
+		s += ", " + formatDate(h.Since) + " to " + formatDate(h.Until)
+	case !h.Since.IsZero():
+		s += ", since " + formatDate(h.Since)
+	case !h.Until.IsZero():
+		s += ", until " + formatDate(h.Until)
+	}
+	if h.Notes != "" {
+		s += " (" + h.Notes + ")"
+	}
+	return s
 }
 
 func photoConsentLabel(p data.PhotoConsent) string {
@@ -232,8 +259,8 @@ func timelineTitle(e data.TimelineEntry) string {
 	} else if e.SeriesN > 1 {
 		s += fmt.Sprintf("  ·  Session %d", e.SeriesN)
 	}
-	if e.Status == data.StatusDraft {
-		s += "  ·  draft"
+	if e.Status != data.StatusSigned {
+		s += "  ·  not signed"
 	}
 	return s
 }

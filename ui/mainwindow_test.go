@@ -78,14 +78,13 @@ func TestSearchAndSelectAClient(t *testing.T) {
 		t.Fatalf("search by phone shows %d clients (%v)", m.list.list.Length(), err)
 	}
 
-	// Selecting the client opens their page, with what matters before treating on top.
-	if err := m.page.update(context.Background(), m.list.clients[0].ID); err != nil {
-		t.Fatal(err)
+	// Enter in the search box opens the client found, with what matters before treating on top.
+	m.list.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if m.current.ID != m.list.clients[0].ID || m.page.name.Text != "Zoë Ångström" {
+		t.Fatalf("Enter opened %q, the page shows %q", m.current.Name(), m.page.name.Text)
 	}
-	m.current = m.list.clients[0]
-	m.showRight()
-	if m.page.name.Text != "Zoë Ångström" {
-		t.Fatalf("page shows %q", m.page.name.Text)
+	if !strings.Contains(m.page.profile.Text, "Medical history: Pregnancy") {
+		t.Errorf("the profile does not list the medical history: %q", m.page.profile.Text)
 	}
 	var banner []string
 	walk(m.page.banner, func(o fyne.CanvasObject) {
@@ -130,7 +129,43 @@ func TestDueFilterListsClientsDue(t *testing.T) {
 	if m.list.list.Length() != 1 || m.list.clients[0].ID != due.ID {
 		t.Fatalf("due list: %+v", m.list.clients)
 	}
-	if got := clientDetail(m.list.clients[0], today); !strings.HasPrefix(got, "Overdue 3 days") {
+	if got := clientDetail(m.list.clients[0], today, false); !strings.HasPrefix(got, "Overdue 3 days") {
 		t.Fatalf("due row says %q", got)
+	}
+	// Among recent clients, a row says when the client was last seen.
+	m.list.filter.SetSelected("Recent")
+	if err := m.list.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	last := formatDate(today.AddDays(-25))
+	if got := clientDetail(m.list.clients[0], today, true); got != "Last seen "+last {
+		t.Fatalf("recent row says %q, want Last seen %s", got, last)
+	}
+}
+
+func TestNewSessionWithoutAClientSaysWhatToDo(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	c := data.Client{FirstName: "Ann", LastName: "Lee"}
+	if err := s.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(a, s)
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.newSessionForCurrent()
+	top := m.win.Canvas().Overlays().Top()
+	if top == nil || m.editor != nil {
+		t.Fatal("Ctrl+N with no client chosen neither opened an editor nor said why")
+	}
+	var text []string
+	walk(top, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			text = append(text, l.Text)
+		}
+	})
+	if !strings.Contains(strings.Join(text, " "), "Choose a client first") {
+		t.Fatalf("the message says %q", text)
 	}
 }
