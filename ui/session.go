@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -37,6 +38,9 @@ type sessionEditor struct {
 	filling bool // widgets are being set from a form: not a change by the practitioner
 	closed  bool
 	saving  bool // a save is under way: no second save, and no draft that could outlive it
+	// fresh holds rows just added ("products[1]") whose messages wait until the practitioner
+	// leaves the row's first field or tries to save: an empty row is not yet a mistake.
+	fresh   map[string]bool
 	saveBtn *widget.Button
 
 	notes  *fieldNotes
@@ -138,6 +142,12 @@ func (e *sessionEditor) build() {
 	}
 	e.anaestheticMinutes = entry("minutes")
 	e.device = selectEntry(names(current(c.devices, func(d data.Device) bool { return d.Retired }), deviceName), "Pen, roller or RF device")
+	e.device.OnChanged = func(string) {
+		for _, r := range e.zones {
+			r.speed.SetPlaceHolder(speedUnit(e))
+		}
+		e.changed_()
+	}
 	e.serial = entry("Handpiece serial")
 	e.cartridge = selectEntry(names(current(c.cartridges, func(c data.Cartridge) bool { return c.Retired }), cartridgeName), "Needles")
 	e.cartridgeLot = lotEntry()
@@ -372,13 +382,40 @@ func (e *sessionEditor) changed_() {
 // validate shows every problem of the form beside its field, and colours the zone map.
 func (e *sessionEditor) validate() error {
 	s, err := e.form().check(e.base, &e.ed.catalog, e.store.Now())
-	e.notes.show(err)
+	e.notes.show(e.withoutFresh(err))
 	depths := map[string]float64{}
 	for _, z := range s.Zones {
 		depths[z.Zone] = z.DepthMM
 	}
 	e.zoneMap.setDepths(depths)
 	return err
+}
+
+// withoutFresh leaves out the messages about rows just added.
+func (e *sessionEditor) withoutFresh(err error) error {
+	var ve *data.ValidationError
+	if len(e.fresh) == 0 || !errors.As(err, &ve) {
+		return err
+	}
+	kept := &data.ValidationError{}
+	for _, f := range ve.Fields {
+		row, _, _ := strings.Cut(f.Field, ".")
+		if !e.fresh[row] {
+			kept.Fields = append(kept.Fields, f)
+		}
+	}
+	if len(kept.Fields) == 0 {
+		return nil
+	}
+	return kept
+}
+
+// settle ends a row's grace: its messages show from now on.
+func (e *sessionEditor) settle(prefix string, i int) {
+	if i >= 0 && e.fresh[fmt.Sprintf("%s[%d]", prefix, i)] {
+		delete(e.fresh, fmt.Sprintf("%s[%d]", prefix, i))
+		e.validate()
+	}
 }
 
 // saveDraft stores the form as typed, unless nothing changed since the last draft.
@@ -436,6 +473,7 @@ func (e *sessionEditor) saveThen(done func()) {
 	}
 	form := e.form()
 	s, err := form.check(e.base, &e.ed.catalog, e.store.Now())
+	e.fresh = nil // trying to save shows every message
 	e.notes.show(err)
 	if err != nil {
 		e.status.SetText("Not saved: " + plural(len(err.(*data.ValidationError).Fields), "problem") + " to fix, shown beside the fields.")
@@ -606,6 +644,7 @@ func (e *sessionEditor) removeZone(w *zoneRowWidgets) { e.toggleZone(w.zone.Text
 func (e *sessionEditor) addProductRow(r productRow) {
 	f := e.form()
 	e.setProducts(append(f.Products, r))
+	e.markFresh("products", len(e.products)-1)
 	e.changed_()
 	e.win.Canvas().Focus(e.products[len(e.products)-1].product)
 }
@@ -615,7 +654,17 @@ func (e *sessionEditor) setProducts(rows []productRow) {
 		func(r productRow) *productRowWidgets { return newProductRowWidgets(e, r) })
 }
 
+// markFresh holds back the messages of a row just added; removing a row shows them all again,
+// as the rows below it move up.
+func (e *sessionEditor) markFresh(prefix string, i int) {
+	if e.fresh == nil {
+		e.fresh = map[string]bool{}
+	}
+	e.fresh[fmt.Sprintf("%s[%d]", prefix, i)] = true
+}
+
 func (e *sessionEditor) removeProduct(w *productRowWidgets) {
+	e.fresh = nil
 	i := slices.Index(e.products, w)
 	f := e.form()
 	e.setProducts(slices.Delete(f.Products, i, i+1))
@@ -626,6 +675,7 @@ func (e *sessionEditor) addSideEffectRow(r sideEffectRow) {
 	f := e.form()
 	e.noSideEffects.SetChecked(false)
 	e.setSideEffects(append(f.SideEffects, r))
+	e.markFresh("side_effects", len(e.sideEffects)-1)
 	e.changed_()
 	e.win.Canvas().Focus(e.sideEffects[len(e.sideEffects)-1].kind)
 }
@@ -636,6 +686,7 @@ func (e *sessionEditor) setSideEffects(rows []sideEffectRow) {
 }
 
 func (e *sessionEditor) removeSideEffect(w *sideEffectRowWidgets) {
+	e.fresh = nil
 	i := slices.Index(e.sideEffects, w)
 	f := e.form()
 	e.setSideEffects(slices.Delete(f.SideEffects, i, i+1))

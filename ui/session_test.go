@@ -418,3 +418,53 @@ func TestLotFillsExpiryButNeverOverATypedOne(t *testing.T) {
 		t.Fatalf("a typed expiry was replaced by %q", e.cartridgeExpiry.Text)
 	}
 }
+
+func TestNewRowWaitsBeforeComplaining(t *testing.T) {
+	s := openStore(t)
+	e, w := openEditor(t, s, newTestClient(t, s), "", nil)
+	e.addProductRow(productRow{Phase: "during"})
+	row := e.products[0]
+	if w.Canvas().Focused() != row.product {
+		t.Fatal("a new product row does not take the focus")
+	}
+	if row.note.Visible() {
+		t.Fatalf("an empty product row complains at once: %q", row.note.Text)
+	}
+	// Leaving it empty is a mistake worth saying.
+	w.Canvas().Focus(row.amount)
+	if !row.note.Visible() || row.note.Text != "Product row 1 needs a product." {
+		t.Fatalf("leaving the product empty shows %q", row.note.Text)
+	}
+
+	// A side effect row added after waits as well, and Save shows everything.
+	e.addSideEffectRow(sideEffectRow{Severity: "mild", During: true})
+	se := e.sideEffects[0]
+	if se.note.Visible() {
+		t.Fatalf("an empty side effect row complains at once: %q", se.note.Text)
+	}
+	e.save()
+	if !se.note.Visible() {
+		t.Fatal("Save did not show the empty side effect row's message")
+	}
+}
+
+func TestFixedSpeedDeviceTakesNoSpeed(t *testing.T) {
+	s := openStore(t)
+	e, _ := openEditor(t, s, newTestClient(t, s), "", nil)
+	zone := e.ed.catalog.zones[0].Name
+	e.toggleZone(zone)
+	row := e.zones[0]
+	e.device.SetText("SkinPen Precision")
+	if row.speed.PlaceHolder != "fixed speed" {
+		t.Fatalf("the speed field of a fixed-speed pen invites %q", row.speed.PlaceHolder)
+	}
+	row.speed.SetText("3")
+	want := "SkinPen Precision has no speed setting: leave Speed empty for " + zone + "."
+	if !row.note.Visible() || row.note.Text != want {
+		t.Fatalf("a speed for a fixed-speed pen shows %q, want %q", row.note.Text, want)
+	}
+	row.speed.SetText("")
+	if row.note.Visible() {
+		t.Fatalf("the message stays once the speed is removed: %q", row.note.Text)
+	}
+}

@@ -242,7 +242,9 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 			zt.DepthMM = d
 		}
 		if strings.TrimSpace(z.Speed) != "" {
-			if v, err := parseDecimal(z.Speed); err != nil {
+			if d, ok := c.device(s.DeviceID); ok && (d.SpeedUnit == "fixed" || d.SpeedUnit == "") {
+				bad(field+".speed", fmt.Sprintf("%s has no speed setting: leave Speed empty for %s.", d.Model, z.Zone))
+			} else if v, err := parseDecimal(z.Speed); err != nil {
 				bad(field+".speed", fmt.Sprintf("Speed for %s must be a number.", z.Zone))
 			} else {
 				zt.Speed = v

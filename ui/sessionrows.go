@@ -110,13 +110,19 @@ func (w *zoneRowWidgets) value() zoneRow {
 		Pattern: w.pattern.Text, Endpoint: w.endpoint.Selected}
 }
 
-// speedUnit is the speed placeholder: the chosen device's unit.
+// speedUnit is the speed placeholder: the chosen device's unit, or what says there is none.
 func speedUnit(e *sessionEditor) string {
 	id := idOf(e.ed.catalog.devices, e.device.Text, deviceName, deviceID)
-	if d, ok := e.ed.catalog.device(id); ok && d.SpeedUnit != "" {
-		return d.SpeedUnit
+	d, ok := e.ed.catalog.device(id)
+	switch {
+	case !ok:
+		return "speed"
+	case d.SpeedUnit == "fixed":
+		return "fixed speed"
+	case d.SpeedUnit == "":
+		return "no speed"
 	}
-	return "speed"
+	return d.SpeedUnit
 }
 
 type productRowWidgets struct {
@@ -156,6 +162,7 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 	}
 	w.expiry.OnChanged = func(string) { e.changed_() }
 	w.amount.OnChanged = func(string) { e.changed_() }
+	w.product.onLeave = func() { e.settle("products", slices.Index(e.products, w)) }
 	w.remove = removeButton(func() { e.removeProduct(w) })
 	return w
 }
@@ -212,6 +219,7 @@ func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWi
 	w.treatment.SetPlaceHolder("Treatment given, notes")
 	w.treatment.SetText(strings.TrimSpace(r.Treatment))
 	w.treatment.OnChanged = func(string) { e.changed_() }
+	w.kind.onLeave = func() { e.settle("side_effects", slices.Index(e.sideEffects, w)) }
 	w.remove = removeButton(func() { e.removeSideEffect(w) })
 	return w
 }
