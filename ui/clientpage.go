@@ -104,7 +104,7 @@ func newClientPage(store *data.Store) *clientPage {
 		}
 	}
 
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(edit, newSession), container.NewVBox(p.name, p.facts))
+	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, newSession)), container.NewVBox(p.name, p.facts))
 	sessionsHeading := widget.NewLabelWithStyle("Sessions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(header, p.banner, p.draftNote, p.profile, widget.NewSeparator(), sessionsHeading)
 	p.root = container.NewBorder(top, nil, nil, nil, container.NewStack(p.timeline, container.NewVBox(p.empty)))
@@ -265,15 +265,19 @@ func timelineTitle(e data.TimelineEntry) string {
 	return s
 }
 
+// timelineDetail sums a session up in one line; the zones come last, as a long list of them is
+// what the row cuts short.
 func timelineDetail(e data.TimelineEntry) string {
 	var parts []string
 	if len(e.Zones) > 0 {
-		parts = append(parts, strings.Join(e.Zones, ", "))
 		parts = append(parts, "deepest "+formatMM(e.DeepestMM)+" mm")
+	}
+	parts = append(parts, plural(e.SideEffects, "side effect"), plural(e.Photos, "photo"))
+	if len(e.Zones) > 0 {
+		parts = append(parts, strings.Join(e.Zones, ", "))
 	} else {
 		parts = append(parts, "no zones recorded")
 	}
-	parts = append(parts, plural(e.SideEffects, "side effect"), plural(e.Photos, "photo"))
 	return strings.Join(parts, "  ·  ")
 }
 

@@ -255,8 +255,8 @@ func (e *sessionEditor) build() {
 	if e.ed.last == nil {
 		copyLast.Disable()
 	}
-	gridHeader := container.NewGridWithColumns(6, cells(boldLabel("Zone"), boldLabel("Depth mm"), boldLabel("Speed"),
-		boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...)
+	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), container.NewGridWithColumns(6, cells(boldLabel("Zone"),
+		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...))
 	// The map grows with the window; the grid scrolls under it.
 	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone), gridHeader, e.zoneBox, n.note("zones"))))
 	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
@@ -268,7 +268,7 @@ func (e *sessionEditor) build() {
 	save.Importance = widget.HighImportance
 	e.saveBtn = save
 	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), e.close)
-	top := container.NewBorder(nil, nil, closeBtn, save, container.NewVBox(e.title, e.status))
+	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(save), container.NewVBox(e.title, e.status))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	e.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)

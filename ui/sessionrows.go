@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"slices"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -30,6 +32,13 @@ func removeButton(fn func()) *widget.Button {
 	b := widget.NewButtonWithIcon("", theme.DeleteIcon(), fn)
 	b.Importance = widget.LowImportance
 	return b
+}
+
+// removeColumn takes the room of a row's remove button, so that a header lines up with the rows.
+func removeColumn() fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(removeButton(nil).MinSize())
+	return r
 }
 
 type zoneRowWidgets struct {
@@ -64,6 +73,7 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.endpoint.Selected = r.Endpoint
 	w.remove = removeButton(func() { e.removeZone(w) })
 	w.typical = widget.NewLabel("")
+	w.typical.Truncation = fyne.TextTruncateEllipsis // never widens the grid, so the split stays put
 	if z, ok := c.zone(r.Zone); ok {
 		w.typical.SetText("typical " + formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn above " + formatMM(z.WarnAbove))
 	}
@@ -100,7 +110,7 @@ func cells(objs ...fyne.CanvasObject) []fyne.CanvasObject {
 
 func (w *zoneRowWidgets) content() fyne.CanvasObject {
 	grid := container.NewGridWithColumns(6, cells(w.zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)...)
-	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), container.NewBorder(nil, nil, w.typical, nil), w.note)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.typical, w.note)
 }
 
 func (w *zoneRowWidgets) noteLabel() *widget.Label { return w.note }

@@ -1305,14 +1305,15 @@ func newSettingsLots(s *settingsWindow, noun string, load func(context.Context, 
 	l.add = widget.NewButtonWithIcon("Add lot", theme.ContentAddIcon(), l.commit)
 	l.cancel = widget.NewButton("Cancel", func() { l.edit(data.Lot{}) })
 	l.cancel.Hide()
+	// The inputs come first, so that adding a lot never needs scrolling past a long stock list.
 	l.content = container.NewVBox(
 		widget.NewLabelWithStyle("Lots in stock", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		l.rows,
 		settingsRow(l.notes,
 			settingsField{"Lot number", "lot", l.lot},
 			settingsField{"Expiry", "expiry", l.expiry}),
 		l.notes.general,
 		container.NewHBox(l.add, l.cancel),
+		l.rows,
 	)
 	return l
 }
