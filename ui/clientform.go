@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -246,8 +245,8 @@ func (f *clientForm) edited() {
 // refreshDerived updates the age beside the date of birth and the skin type note.
 func (f *clientForm) refreshDerived() {
 	age := ""
-	if d, err := parseFormDate(f.dob.Text); err == nil && !d.IsZero() {
-		if today := data.DateOf(time.Now()); !d.After(today) {
+	if d, err := data.ParseTypedDate(f.dob.Text); err == nil && !d.IsZero() {
+		if today := data.DateOf(f.store.Now()); !d.After(today) {
 			age = fmt.Sprintf("Age %d", today.YearsSince(d))
 		}
 	}
@@ -259,27 +258,13 @@ func (f *clientForm) refreshDerived() {
 	}
 }
 
-// parseFormDate reads the one date format the form uses, YYYY-MM-DD; single-digit months and days
-// are accepted too. Empty text is no date.
-func parseFormDate(s string) (data.Date, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return data.Date{}, nil
-	}
-	t, err := time.Parse("2006-1-2", s)
-	if err != nil {
-		return data.Date{}, err
-	}
-	return data.NewDate(t.Year(), t.Month(), t.Day()), nil
-}
-
 // read returns the client as typed, and a message for each date that does not parse.
 func (f *clientForm) read() (data.Client, []data.FieldError) {
 	var bad []data.FieldError
 	// date reads one date field; what it is called prefixes the message when the field's label
 	// alone would not say which date is meant.
 	date := func(e *textField, field, what, example string) data.Date {
-		d, err := parseFormDate(e.Text)
+		d, err := data.ParseTypedDate(e.Text)
 		if err != nil {
 			msg := "Use the form YYYY-MM-DD, e.g. " + example + "."
 			if what != "" {
@@ -351,7 +336,7 @@ func (f *clientForm) value() data.Client {
 func (f *clientForm) validate() error {
 	c, all := f.read()
 	var ve *data.ValidationError
-	if err := c.Validate(time.Now()); errors.As(err, &ve) {
+	if err := c.Validate(f.store.Now()); errors.As(err, &ve) {
 		for _, fe := range ve.Fields {
 			// A date that does not parse already has its own message; the rules saw no date.
 			if !slices.ContainsFunc(all, func(b data.FieldError) bool { return b.Field == fe.Field }) {
@@ -582,7 +567,7 @@ func (f *clientForm) layout() fyne.CanvasObject {
 		n.field("Medical notes", "medical_notes", f.medicalNotes),
 	)
 	signed := container.NewHBox(atLeastWide(dateWidth, f.consentSigned), widget.NewButton("Today", func() {
-		f.consentSigned.SetText(data.DateOf(time.Now()).String())
+		f.consentSigned.SetText(data.DateOf(f.store.Now()).String())
 	}))
 	consent := container.NewVBox(
 		profileHeading("Consent"),

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -174,6 +175,7 @@ func (l *clientList) refresh() {
 			return
 		}
 		if err != nil {
+			slog.Error("read the client list", "err", err)
 			l.count.SetText(errorSentence("read the client list", err))
 			return
 		}
@@ -199,6 +201,7 @@ func (l *clientList) loadMore() {
 		l.loading = false
 		if err != nil {
 			l.more = false
+			slog.Error("read more clients", "err", err)
 			l.count.SetText(errorSentence("read more clients", err))
 			return
 		}

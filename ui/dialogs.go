@@ -36,8 +36,15 @@ func errorSentence(doing string, err error) string {
 		return "Could not " + doing + ": an entry with the same name already exists."
 	case errors.Is(err, data.ErrReadOnlyMode):
 		return "Could not " + doing + ": the database is open read-only."
+	case errors.Is(err, data.ErrNotFound):
+		return "Could not " + doing + ": the record no longer exists; it may have been removed on another computer."
+	case errors.Is(err, data.ErrBadReference):
+		return "Could not " + doing + ": it refers to an entry that no longer exists. Reload and choose again."
+	case errors.Is(err, data.ErrMissing), errors.Is(err, data.ErrNotDatabase), errors.Is(err, data.ErrNewerSchema):
+		return "Could not " + doing + ": the " + err.Error() + "."
 	}
-	return "Could not " + doing + ": " + err.Error() + "."
+	// Anything else is a fault of the computer or the program: the detail goes to the log only.
+	return "Could not " + doing + ". Try again; if it keeps happening, restart Needlelog."
 }
 
 // confirm asks a question with a clear action word on its button; fn runs only on yes.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -94,6 +95,7 @@ func (f *sideEffectForm) resolve(e data.SideEffect) {
 	async(func() (data.SideEffect, error) { return e, f.store.UpdateSideEffect(context.Background(), &e) },
 		func(saved data.SideEffect, err error) {
 			if err != nil {
+				slog.Error("mark a side effect resolved", "err", err)
 				f.fields.general.SetText(errorSentence("mark it resolved", err))
 				f.fields.general.Show()
 				return
@@ -140,6 +142,7 @@ func (f *sideEffectForm) save(done func()) {
 			f.saving = false
 			if err != nil {
 				if !f.fields.show(err) {
+					slog.Error("save a side effect", "err", err)
 					f.fields.general.SetText(errorSentence("save the side effect", err))
 					f.fields.general.Show()
 				}

@@ -436,6 +436,7 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 	async(func() (data.Draft, error) { return d, e.store.SaveDraft(context.Background(), &d) },
 		func(d data.Draft, err error) {
 			if err != nil {
+				slog.Error("keep a draft", "err", err)
 				e.status.SetText(errorSentence("keep a draft", err) + " What is typed is still here: save it with Ctrl+S.")
 				if done != nil {
 					showError(e.win, "keep a draft of the session", err)

@@ -468,3 +468,17 @@ func TestFixedSpeedDeviceTakesNoSpeed(t *testing.T) {
 		t.Fatalf("the message stays once the speed is removed: %q", row.note.Text)
 	}
 }
+
+func TestExpiryAsPackagingPrintsIt(t *testing.T) {
+	s := openStore(t)
+	e, _ := openEditor(t, s, newTestClient(t, s), "", nil)
+	e.cartridgeExpiry.SetText("2027-03")
+	got, _ := e.form().parse(e.base, &e.ed.catalog)
+	if got.Cartridge.Expiry.String() != "2027-03-31" {
+		t.Fatalf("cartridge expiry 2027-03 reads as %q, want the end of March", got.Cartridge.Expiry)
+	}
+	e.cartridgeExpiry.SetText("31/03/2027")
+	if _, ok := e.notes.notes["cartridge_expiry"]; !ok || !e.notes.note("cartridge_expiry").Visible() {
+		t.Fatal("an expiry in another form shows no message")
+	}
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,9 +190,17 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 		*out = n
 	}
 	dateOf := func(field, label, v string) data.Date {
-		d, err := data.ParseDate(strings.TrimSpace(v))
+		d, err := data.ParseTypedDate(v)
 		if err != nil {
 			bad(field, label+": use the form YYYY-MM-DD, e.g. 2026-05-17.")
+		}
+		return d
+	}
+	// An expiry may be written as the packaging prints it: 2027-03 is the end of March 2027.
+	expiryOf := func(field, label, v string) data.Date {
+		d, err := data.ParseExpiry(v)
+		if err != nil {
+			bad(field, label+": use the form YYYY-MM-DD, or YYYY-MM for the end of that month.")
 		}
 		return d
 	}
@@ -230,13 +237,13 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 		bad("cartridge", fmt.Sprintf("%q is not in the practice's cartridges: add it with +.", f.Cartridge))
 	}
 	s.Cartridge.Lot = f.CartridgeLot
-	s.Cartridge.Expiry = dateOf("cartridge_expiry", "Cartridge expiry", f.CartridgeExpiry)
+	s.Cartridge.Expiry = expiryOf("cartridge_expiry", "Cartridge expiry", f.CartridgeExpiry)
 
 	s.Zones = nil
 	for i, z := range f.Zones {
 		field := fmt.Sprintf("zones[%d]", i)
 		zt := data.ZoneTreatment{Zone: z.Zone, Pattern: z.Pattern, Endpoint: z.Endpoint}
-		if d, err := parseDecimal(z.Depth); err != nil {
+		if d, err := data.ParseDecimal(z.Depth); err != nil {
 			bad(field+".depth_mm", fmt.Sprintf("Depth for %s must be a number of millimetres, e.g. 1.25.", z.Zone))
 		} else {
 			zt.DepthMM = d
@@ -244,7 +251,7 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 		if strings.TrimSpace(z.Speed) != "" {
 			if d, ok := c.device(s.DeviceID); ok && (d.SpeedUnit == "fixed" || d.SpeedUnit == "") {
 				bad(field+".speed", fmt.Sprintf("%s has no speed setting: leave Speed empty for %s.", d.Model, z.Zone))
-			} else if v, err := parseDecimal(z.Speed); err != nil {
+			} else if v, err := data.ParseDecimal(z.Speed); err != nil {
 				bad(field+".speed", fmt.Sprintf("Speed for %s must be a number.", z.Zone))
 			} else {
 				zt.Speed = v
@@ -261,7 +268,7 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 			bad(field+".product", fmt.Sprintf("%q is not in the practice's products: add it with +.", p.Product))
 		}
 		s.Products = append(s.Products, data.ProductUse{ProductID: id, Lot: p.Lot, Phase: data.Phase(p.Phase),
-			Amount: p.Amount, Expiry: dateOf(field+".expiry", "Expiry", p.Expiry)})
+			Amount: p.Amount, Expiry: expiryOf(field+".expiry", "Expiry", p.Expiry)})
 	}
 	s.SideEffects = nil
 	for i, e := range f.SideEffects {
@@ -286,7 +293,7 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 	s.AftercareSheet = f.AftercareSheet
 	s.PriceCents.Valid = strings.TrimSpace(f.Price) != ""
 	if s.PriceCents.Valid {
-		if v, err := parseDecimal(f.Price); err != nil {
+		if v, err := data.ParseDecimal(f.Price); err != nil {
 			bad("price", "Price must be a number, e.g. 350 or 350.00.")
 		} else {
 			s.PriceCents.V = int64(v*100 + 0.5)
@@ -313,15 +320,6 @@ func (f sessionForm) check(base data.Session, c *catalog, now time.Time) (data.S
 		return s, &data.ValidationError{Fields: errs}
 	}
 	return s, nil
-}
-
-// parseDecimal reads a number typed with a point or a comma as the decimal mark.
-func parseDecimal(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
-	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
-		return 0, fmt.Errorf("%q is not a number", s)
-	}
-	return v, err
 }
 
 func formatMM(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

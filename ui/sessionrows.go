@@ -321,7 +321,7 @@ func quickAdd(win fyne.Window, title string, fields []*widget.FormItem, read fun
 
 // mmField reads a depth in millimetres from a quick-add field.
 func mmField(label, text string) (float64, error) {
-	v, err := parseDecimal(text)
+	v, err := data.ParseDecimal(text)
 	if err != nil {
 		return 0, fmt.Errorf("%s must be a number of millimetres, e.g. 2.5", label)
 	}

@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -649,12 +648,11 @@ func settingsRow(n *fieldNotes, fields ...settingsField) fyne.CanvasObject {
 type settingsParser struct{ errs []data.FieldError }
 
 func (p *settingsParser) mm(field, label string, e *widget.Entry) float64 {
-	s := strings.ReplaceAll(strings.TrimSpace(e.Text), ",", ".")
-	if s == "" {
+	if strings.TrimSpace(e.Text) == "" {
 		return 0
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	v, err := data.ParseDecimal(e.Text)
+	if err != nil {
 		p.errs = append(p.errs, data.FieldError{Field: field, Message: label + " must be a number of millimetres, such as 1.5."})
 	}
 	return v
@@ -1389,9 +1387,10 @@ func (l *settingsLots) commit() {
 	}
 	lot := l.editing
 	lot.ItemID, lot.Lot = l.itemID, l.lot.Text
-	expiry, err := settingsExpiry(l.expiry.Text)
+	expiry, err := data.ParseExpiry(l.expiry.Text)
 	if err != nil {
-		l.notes.show(&data.ValidationError{Fields: []data.FieldError{{Field: "expiry", Message: err.Error()}}})
+		msg := "Write the expiry as YYYY-MM-DD, or YYYY-MM for the end of that month."
+		l.notes.show(&data.ValidationError{Fields: []data.FieldError{{Field: "expiry", Message: msg}}})
 		return
 	}
 	lot.Expiry = expiry
@@ -1429,20 +1428,6 @@ func (l *settingsLots) commit() {
 			l.showRows()
 		}
 	})
-}
-
-// settingsExpiry reads an expiry date; "2027-03" means the end of March 2027, as packaging says.
-func settingsExpiry(s string) (data.Date, error) {
-	s = strings.TrimSpace(s)
-	bad := errors.New("Write the expiry as YYYY-MM-DD, or YYYY-MM for the end of that month.")
-	if t, err := time.Parse("2006-01", s); err == nil {
-		return data.NewDate(t.Year(), t.Month()+1, 0), nil
-	}
-	d, err := data.ParseDate(s)
-	if err != nil {
-		return data.Date{}, bad
-	}
-	return d, nil
 }
 
 // ---- Zones
