@@ -191,6 +191,25 @@ func (s *Store) lots(ctx context.Context, of, itemID string) ([]Lot, error) {
 		func(r *sql.Rows, l *Lot) error { return r.Scan(&l.ID, &l.ItemID, &l.Lot, &l.Expiry) })
 }
 
+// AllLots returns every lot in stock, of products and of cartridges, by the ID of what it is a lot
+// of (product and cartridge IDs never collide), newest expiry first: one query for a whole form.
+func (s *Store) AllLots(ctx context.Context) (map[string][]Lot, error) {
+	out := map[string][]Lot{}
+	for _, of := range []string{"product", "cartridge"} {
+		t := lotTables[of]
+		lots, err := query(ctx, s, of+" lots", `SELECT id, `+t[1]+`, lot, expiry FROM `+t[0]+`
+			ORDER BY `+t[1]+`, expiry DESC, lot`, nil,
+			func(r *sql.Rows, l *Lot) error { return r.Scan(&l.ID, &l.ItemID, &l.Lot, &l.Expiry) })
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range lots {
+			out[l.ItemID] = append(out[l.ItemID], l)
+		}
+	}
+	return out, nil
+}
+
 // SaveProductLot adds or changes a lot of a product.
 func (s *Store) SaveProductLot(ctx context.Context, l *Lot) error {
 	return s.saveLot(ctx, "product", l)

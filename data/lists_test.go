@@ -136,6 +136,21 @@ func TestProductsCartridgesAndLots(t *testing.T) {
 	if err := s.SaveCartridge(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
+
+	// All lots at once, as a form loads them: the same lots, in the same order, by item.
+	byItem, err := s.AllLots(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := byItem[p.ID]; !slices.Equal(got, lots) {
+		t.Fatalf("AllLots for the product: %+v, want %+v", got, lots)
+	}
+	if got := byItem[cartridges[1].ID]; len(got) != 1 || got[0] != l {
+		t.Fatalf("AllLots for the cartridge: %+v", got)
+	}
+	if got := byItem[c.ID]; len(got) != 0 {
+		t.Fatalf("a cartridge without lots has %+v", got)
+	}
 }
 
 func TestPractitionersRulesAndSettings(t *testing.T) {

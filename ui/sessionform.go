@@ -381,16 +381,8 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 			c.lists[kind] = append(c.lists[kind], it.Name)
 		}
 	}
-	c.lots = map[string][]data.Lot{}
-	for _, p := range c.products {
-		if c.lots[p.ID], err = store.ProductLots(ctx, p.ID); err != nil {
-			return ed, err
-		}
-	}
-	for _, cart := range c.cartridges {
-		if c.lots[cart.ID], err = store.CartridgeLots(ctx, cart.ID); err != nil {
-			return ed, err
-		}
+	if c.lots, err = store.AllLots(ctx); err != nil {
+		return ed, err
 	}
 
 	timeline, err := store.Timeline(ctx, client.ID)

@@ -65,11 +65,11 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.depth = number(r.Depth, "mm")
 	w.speed = number(r.Speed, speedUnit(e))
 	w.passes = number(r.Passes, "passes")
-	w.pattern = newPicker(c.lists[data.ListPattern], "Pattern", true)
+	w.pattern = newPicker(c.lists[data.ListPattern], "", true) // the column header names it
 	w.pattern.SetText(r.Pattern)
 	w.pattern.OnChanged = func(string) { e.changed_() }
 	w.endpoint = widget.NewSelect(c.lists[data.ListEndpoint], func(string) { e.changed_() })
-	w.endpoint.PlaceHolder = "Endpoint"
+	w.endpoint.PlaceHolder = "—" // the column header names it
 	w.endpoint.Selected = r.Endpoint
 	w.remove = removeButton(func() { e.removeZone(w) })
 	w.typical = widget.NewLabel("")

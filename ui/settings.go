@@ -81,10 +81,9 @@ type settingsState struct {
 	devices       []data.Device
 	speedUnits    []data.ListItem
 	cartridges    []data.Cartridge
-	cartridgeLots map[string][]data.Lot
 	products      []data.Product
 	productKinds  []data.ListItem
-	productLots   map[string][]data.Lot
+	lots          map[string][]data.Lot // of products and cartridges, by their ID
 	zones         []data.Zone
 	listItems     []data.ListItem // of the list chosen on the Lists tab
 }
@@ -183,23 +182,14 @@ func (s *settingsWindow) load(ctx context.Context, kind data.ListKind) (settings
 	if st.cartridges, err = s.store.Cartridges(ctx, true); err != nil {
 		return st, err
 	}
-	st.cartridgeLots = map[string][]data.Lot{}
-	for _, c := range st.cartridges {
-		if st.cartridgeLots[c.ID], err = s.store.CartridgeLots(ctx, c.ID); err != nil {
-			return st, err
-		}
+	if st.lots, err = s.store.AllLots(ctx); err != nil {
+		return st, err
 	}
 	if st.products, err = s.store.Products(ctx, "", true); err != nil {
 		return st, err
 	}
 	if st.productKinds, err = s.store.ListItems(ctx, data.ListProductKind, true); err != nil {
 		return st, err
-	}
-	st.productLots = map[string][]data.Lot{}
-	for _, p := range st.products {
-		if st.productLots[p.ID], err = s.store.ProductLots(ctx, p.ID); err != nil {
-			return st, err
-		}
 	}
 	if st.zones, err = s.store.Zones(ctx, true); err != nil {
 		return st, err
@@ -216,10 +206,10 @@ func (s *settingsWindow) apply(st settingsState) {
 	s.practitioners.ed.apply(st.practitioners, false)
 	s.devices.speedUnits = st.speedUnits
 	s.devices.ed.apply(st.devices, false)
-	s.cartridges.lots.byItem = st.cartridgeLots
+	s.cartridges.lots.byItem = st.lots
 	s.cartridges.ed.apply(st.cartridges, false)
 	s.products.kinds = st.productKinds
-	s.products.lots.byItem = st.productLots
+	s.products.lots.byItem = st.lots
 	s.products.ed.apply(st.products, false)
 	s.zones.ed.apply(st.zones, false)
 	s.lists.ed.apply(st.listItems, false)
