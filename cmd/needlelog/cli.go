@@ -27,6 +27,7 @@ var commands = []command{
 	{"check", "check a database: integrity, schema version, record counts", runCheck},
 	{"clients", "list clients, or those matching a search", runClients},
 	{"sessions", "list a client's sessions, newest first", runSessions},
+	{"import", "import photos into a client's record ('import photos -h')", runImport},
 }
 
 func findCommand(name string) (command, bool) {

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"needlelog.app/needlelog/data"
+)
+
+// runImport dispatches "needlelog import KIND": photos is the only kind so far.
+func runImport(ctx context.Context, args []string, out, errOut io.Writer) int {
+	if len(args) > 0 && args[0] == "photos" {
+		return runImportPhotos(ctx, args[1:], out, errOut)
+	}
+	if len(args) == 0 {
+		runImportPhotos(ctx, []string{"-h"}, out, errOut)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		return runImportPhotos(ctx, args, out, errOut)
+	}
+	fmt.Fprintf(errOut, "needlelog import: cannot import %q; 'needlelog import photos' is what there is\n", args[0])
+	return 2
+}
+
+func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) int {
+	const name = "import photos"
+	fs := newFlags(name, "--db PATH --client ID [--session ID] [--kind K] [--view V] [--zone Z] FILE|DIR...",
+		"Imports photos (JPEG, PNG or WebP) into a client's record and prints one line per file: imported,\n"+
+			"with the new photo's ID; a duplicate of a photo already stored, which is left as it was; or refused,\n"+
+			"and why. A DIR imports every file in it and in its subfolders, in name order, hidden files aside.\n"+
+			"Originals are kept unchanged, beside an upright preview and thumbnail.\n\n"+
+			"Without --kind, each photo's kind is suggested from the time it was taken (its EXIF date, or else the\n"+
+			"file's time), and so is its session when --session is not given either. Names may be typed loosely:\n"+
+			"\"left 45\" is the view \"Left 45°\". Exits 1 when any file was refused.", errOut)
+	db := fs.String("db", "", "path of the database file (it must exist)")
+	clientID := fs.String("client", "", "the client's ID (see 'needlelog clients')")
+	sessionID := fs.String("session", "", "the session's ID (see 'needlelog sessions')")
+	kind := fs.String("kind", "", "before, after or follow-up (default: suggested for each photo)")
+	view := fs.String("view", "", "the view, from the practice's list: Frontal, Left 45°, Close-up...")
+	zone := fs.String("zone", "", "the zone, from the practice's zones: Cheeks, Forehead...")
+	consent := fs.String("consent", string(data.PhotoConsentClinical), "the photos' consent scope: clinical, education or marketing")
+	note := fs.String("note", "", "a note for every photo imported")
+	paths, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if !requireDB(fs, *db, errOut) {
+		return 2
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(errOut, "needlelog %s: "+format+"\n", append([]any{name}, a...)...)
+		return 2
+	}
+	switch {
+	case *clientID == "":
+		return usageErr("--client ID is required (see 'needlelog clients')")
+	case len(paths) == 0:
+		return usageErr("name the photo files or folders to import")
+	}
+	tags := data.PhotoTags{SessionID: *sessionID, Note: *note}
+	if *kind != "" {
+		k, err := matchName("--kind", *kind, names(data.PhotoKinds))
+		if err != nil {
+			return usageErr("%s", err)
+		}
+		tags.Kind = data.PhotoKind(k)
+	}
+	c, err := matchName("--consent", *consent, names(data.PhotoScopes))
+	if err != nil {
+		return usageErr("%s", err)
+	}
+	tags.Consent = data.PhotoConsent(c)
+
+	s, err := data.Open(ctx, *db, data.Options{})
+	if err != nil {
+		return fail(errOut, name, err)
+	}
+	defer s.Close()
+	if code, ok := checkImportTarget(ctx, s, *clientID, &tags, *view, *zone, errOut); !ok {
+		return code
+	}
+	timeline, err := s.Timeline(ctx, *clientID)
+	if err != nil {
+		return fail(errOut, name, err)
+	}
+	started := map[string]time.Time{}
+	for _, t := range timeline {
+		started[t.SessionID] = t.StartedAt
+	}
+
+	files, empty, err := photoFiles(paths)
+	if err != nil {
+		return fail(errOut, name, err)
+	}
+	for _, dir := range empty {
+		fmt.Fprintf(out, "%s: no files in this folder\n", dir)
+	}
+	refused, done := 0, 0
+	importFiles(ctx, s, *clientID, tags, files, func(path string, p data.Photo, err error) {
+		done++
+		var dup *data.DuplicatePhotoError
+		switch {
+		case errors.As(err, &dup):
+			where := ""
+			if dup.Existing.ClientID != *clientID {
+				where = ", stored for another client"
+			}
+			fmt.Fprintf(out, "%s: duplicate of photo %s%s; nothing stored\n", path, dup.Existing.ID, where)
+		case err != nil:
+			refused++
+			fmt.Fprintf(out, "%s: refused: %s\n", path, reason(err))
+		default:
+			fmt.Fprintf(out, "%s: imported as photo %s: %s\n", path, p.ID, describePhoto(p, started))
+		}
+	})
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(errOut, "needlelog %s: interrupted after %d of %d files\n", name, done, len(files))
+		return 1
+	case refused > 0:
+		fmt.Fprintf(errOut, "needlelog %s: %d of %d files were refused\n", name, refused, len(files))
+		return 1
+	}
+	return 0
+}
+
+// checkImportTarget checks the client and session, and turns the loosely typed view and zone
+// into the practice's own names, before any file is read.
+func checkImportTarget(ctx context.Context, s *data.Store, clientID string, tags *data.PhotoTags, view, zone string,
+	errOut io.Writer) (code int, ok bool) {
+	const name = "import photos"
+	if _, err := s.Client(ctx, clientID); errors.Is(err, data.ErrNotFound) {
+		fmt.Fprintf(errOut, "needlelog %s: there is no client with ID %s\n", name, clientID)
+		return 1, false
+	} else if err != nil {
+		return fail(errOut, name, err), false
+	}
+	if tags.SessionID != "" {
+		se, err := s.Session(ctx, tags.SessionID)
+		switch {
+		case errors.Is(err, data.ErrNotFound):
+			fmt.Fprintf(errOut, "needlelog %s: there is no session with ID %s\n", name, tags.SessionID)
+			return 1, false
+		case err != nil:
+			return fail(errOut, name, err), false
+		case se.ClientID != clientID:
+			fmt.Fprintf(errOut, "needlelog %s: session %s is another client's (see 'needlelog sessions --client %s')\n",
+				name, tags.SessionID, clientID)
+			return 1, false
+		}
+	}
+	if view != "" {
+		items, err := s.ListItems(ctx, data.ListPhotoView, false)
+		if err != nil {
+			return fail(errOut, name, err), false
+		}
+		var views []string
+		for _, it := range items {
+			views = append(views, it.Name)
+		}
+		if tags.View, err = matchName("--view", view, views); err != nil {
+			fmt.Fprintf(errOut, "needlelog %s: %s\n", name, err)
+			return 2, false
+		}
+	}
+	if zone != "" {
+		list, err := s.Zones(ctx, false)
+		if err != nil {
+			return fail(errOut, name, err), false
+		}
+		var zones []string
+		for _, z := range list {
+			zones = append(zones, z.Name)
+		}
+		if tags.Zone, err = matchName("--zone", zone, zones); err != nil {
+			fmt.Fprintf(errOut, "needlelog %s: %s\n", name, err)
+			return 2, false
+		}
+	}
+	return 0, true
+}
+
+// importFiles imports files for a client, reading and processing several at once (the slow part)
+// while the store writes one at a time, and calls report for each file in the order given.
+func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.PhotoTags, files []string,
+	report func(path string, p data.Photo, err error)) {
+	type result struct {
+		p   data.Photo
+		err error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // no import outlives the command, nor the store it writes to
+	defer cancel()
+	// A 50 MP photo takes a few hundred MB to decode: a few at a time is enough to keep two to
+	// four cores busy without running a small laptop out of memory.
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	slots := make(chan struct{}, workers)
+	results := make([]chan result, len(files))
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	wg.Go(func() {
+		for i, path := range files {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			wg.Go(func() {
+				p, err := s.ImportPhotoFile(ctx, clientID, tags, path)
+				results[i] <- result{p, err}
+			})
+		}
+	})
+	for i, path := range files {
+		var r result
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return
+		}
+		if ctx.Err() != nil {
+			return // interrupted: what failed then failed for that reason, not its own
+		}
+		report(path, r.p, r.err)
+		<-slots
+	}
+}
+
+// skippedFiles are files that operating systems leave in photo folders.
+var skippedFiles = []string{"Thumbs.db", "desktop.ini"}
+
+// photoFiles expands the paths given: a folder stands for the files in it and its subfolders, in
+// name order, hidden ones aside; a file named by hand is imported even if hidden. It also returns
+// the folders that held no file.
+func photoFiles(paths []string) (files, empty []string, err error) {
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil || !info.IsDir() {
+			files = append(files, p) // the import says what is wrong with it
+			continue
+		}
+		n := len(files)
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			hidden := path != p && strings.HasPrefix(d.Name(), ".")
+			switch {
+			case d.IsDir() && hidden:
+				return filepath.SkipDir
+			case d.IsDir(), hidden, slices.Contains(skippedFiles, d.Name()):
+				return nil
+			}
+			files = append(files, path)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read folder %s: %w", p, err)
+		}
+		if len(files) == n {
+			empty = append(empty, p)
+		}
+	}
+	return files, empty, nil
+}
+
+// reason says why a file was refused as one sentence.
+func reason(err error) string {
+	var fe *data.PhotoFileError
+	if errors.As(err, &fe) {
+		err = fe.Err
+	}
+	msg := strings.TrimSpace(sentence(err))
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+// describePhoto says how an imported photo was filed.
+func describePhoto(p data.Photo, started map[string]time.Time) string {
+	parts := []string{string(p.Kind)}
+	for _, v := range []string{p.View, p.Zone} {
+		if v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if at, ok := started[p.SessionID]; ok {
+		parts = append(parts, "session of "+at.Local().Format("2006-01-02 15:04"))
+	} else {
+		parts = append(parts, "no session")
+	}
+	return strings.Join(parts, ", ") + " (taken " + p.TakenAt.Local().Format("2006-01-02 15:04") + ")"
+}
+
+func names[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// matchName finds the entry of list a person meant by typed: the same name ignoring case,
+// accents, spaces and punctuation ("left 45" is "Left 45°"), or else the only entry that begins
+// that way ("perioral" is "Perioral / upper lip").
+func matchName(flag, typed string, list []string) (string, error) {
+	key := nameKey(typed)
+	var begins []string
+	for _, name := range list {
+		k := nameKey(name)
+		if k == key {
+			return name, nil
+		}
+		if key != "" && strings.HasPrefix(k, key) {
+			begins = append(begins, name)
+		}
+	}
+	if len(begins) == 1 {
+		return begins[0], nil
+	}
+	if len(begins) > 1 {
+		return "", fmt.Errorf("%s %q could be %s; type more of it", flag, typed, strings.Join(begins, " or "))
+	}
+	return "", fmt.Errorf("%s %q is none of: %s", flag, typed, strings.Join(list, ", "))
+}
+
+// nameKey is a name in lower case without accents, spaces or punctuation.
+func nameKey(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
