@@ -43,6 +43,7 @@ type mainWindow struct {
 	list    *clientList
 	page    *clientPage
 	editor  *sessionEditor
+	photos  *photoScreen
 	right   *fyne.Container // the client page, the welcome, or a hint to pick a client
 	body    *fyne.Container // the split, or the session editor
 	total   int64           // clients in the database, to tell a new practice from an empty search
@@ -65,6 +66,7 @@ func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
 	m.win.SetContent(m.body)
 	m.win.Resize(fyne.NewSize(1280, 800))
 	m.win.SetCloseIntercept(m.closeWindow)
+	m.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.dropped(uris) })
 	m.use(s)
 	return m
 }
@@ -75,7 +77,7 @@ func (m *mainWindow) use(s *data.Store) {
 		settingsOpen.win.Close() // its edits would go to the practice being closed
 	}
 	m.store = s
-	m.editor = nil
+	m.editor, m.photos = nil, nil
 	m.current = data.ClientSummary{}
 	m.list = newClientList(s, m.showClient)
 	m.page = newClientPage(s)
@@ -85,6 +87,7 @@ func (m *mainWindow) use(s *data.Store) {
 	m.page.onDiscard = m.discardDraft
 	m.page.onEdit = m.editClient
 	m.page.onSideEffect = m.logSideEffect
+	m.page.onPhotos = m.openPhotos
 	m.right = container.NewStack()
 	split := container.NewHSplit(m.list.content(), m.right)
 	split.Offset = 0.3
@@ -206,7 +209,7 @@ func (m *mainWindow) editClient(c data.Client) {
 // browsing reports whether the client list and page are in front: no session editor open and no
 // dialog over the window. Menu shortcuts that act on them do nothing otherwise.
 func (m *mainWindow) browsing() bool {
-	return m.editor == nil && m.win.Canvas().Overlays().Top() == nil
+	return m.editor == nil && m.photos == nil && m.win.Canvas().Overlays().Top() == nil
 }
 
 // newSessionForCurrent starts a session for the selected client, from the menu or Ctrl+N.
@@ -276,11 +279,74 @@ func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
 // closeSession leaves the editor for the client's page.
 func (m *mainWindow) closeSession() {
 	m.editor = nil
+	m.showBrowser()
+}
+
+// showBrowser puts the client list and page back in the window.
+func (m *mainWindow) showBrowser() {
 	split := container.NewHSplit(m.list.content(), m.right)
 	split.Offset = 0.3
 	m.body.Objects = []fyne.CanvasObject{split}
 	m.body.Refresh()
 	m.reloadClient()
+}
+
+// openPhotos shows a client's photos over the whole window.
+func (m *mainWindow) openPhotos(c data.Client) {
+	s := m.store
+	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), s, c.ID) },
+		func(lists photoLists, err error) {
+			if m.photos != nil || m.editor != nil || m.store != s {
+				return
+			}
+			if err != nil {
+				showError(m.win, "open the photos", err)
+				return
+			}
+			m.photos = newPhotoScreen(m.app, m.win, s, c, lists)
+			m.photos.onClose = func() {
+				m.photos = nil
+				m.showBrowser()
+			}
+			m.body.Objects = []fyne.CanvasObject{m.photos.content()}
+			m.body.Refresh()
+			m.photos.reload()
+		})
+}
+
+// dropped offers files and folders dropped onto the window as photos of the client in front.
+func (m *mainWindow) dropped(uris []fyne.URI) {
+	paths := droppedPaths(uris)
+	if len(paths) == 0 {
+		return
+	}
+	switch {
+	case m.photos != nil:
+		m.photos.offer(paths)
+	case m.editor != nil:
+		m.offerPhotos(m.editor.ed.client, paths)
+	case m.current.ID != "" && m.page.st.client.ID == m.current.ID:
+		m.offerPhotos(m.page.st.client, paths)
+	default:
+		dialog.ShowInformation("Choose a client first", "Photos belong to a client: open their page, then drop the photos on it.", m.win)
+	}
+}
+
+// offerPhotos asks which of the files to import for a client, and imports them.
+func (m *mainWindow) offerPhotos(c data.Client, paths []string) {
+	s := m.store
+	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), s, c.ID) },
+		func(lists photoLists, err error) {
+			if err != nil {
+				showError(m.win, "import the photos", err)
+				return
+			}
+			newImportDialog(m.win, s, c, paths, lists.sessions, lists.views, lists.zones, func([]importOutcome) {
+				if m.editor == nil && m.photos == nil {
+					m.reloadClient()
+				}
+			}).show()
+		})
 }
 
 // closeWindow asks before closing over unsaved work.
@@ -473,6 +539,11 @@ func (m *mainWindow) setMenus() {
 		item("Edit profile…", scEditProfile, func() {
 			if m.current.ID != "" && m.browsing() {
 				m.editClient(m.page.st.client)
+			}
+		}),
+		fyne.NewMenuItem("Photos…", func() {
+			if m.current.ID != "" && m.browsing() && m.page.st.client.ID == m.current.ID {
+				m.openPhotos(m.page.st.client)
 			}
 		}),
 		fyne.NewMenuItemSeparator(),

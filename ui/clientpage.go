@@ -61,6 +61,7 @@ type clientPage struct {
 	onDiscard     func(data.Draft)
 	onEdit        func(data.Client)
 	onSideEffect  func(data.Client, data.TimelineEntry)
+	onPhotos      func(data.Client)
 }
 
 func newClientPage(store *data.Store) *clientPage {
@@ -78,6 +79,7 @@ func newClientPage(store *data.Store) *clientPage {
 	newSession := widget.NewButtonWithIcon("New session", theme.ContentAddIcon(), func() { p.onNewSession(p.st.client) })
 	newSession.Importance = widget.HighImportance
 	edit := widget.NewButtonWithIcon("Edit profile", theme.DocumentCreateIcon(), func() { p.onEdit(p.st.client) })
+	photos := widget.NewButtonWithIcon("Photos", theme.FileImageIcon(), func() { p.onPhotos(p.st.client) })
 
 	p.timeline = widget.NewList(
 		func() int { return len(p.st.timeline) },
@@ -104,7 +106,7 @@ func newClientPage(store *data.Store) *clientPage {
 		}
 	}
 
-	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, newSession)), container.NewVBox(p.name, p.facts))
+	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, photos, newSession)), container.NewVBox(p.name, p.facts))
 	sessionsHeading := widget.NewLabelWithStyle("Sessions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(header, p.banner, p.draftNote, p.profile, widget.NewSeparator(), sessionsHeading)
 	p.root = container.NewBorder(top, nil, nil, nil, container.NewStack(p.timeline, container.NewVBox(p.empty)))

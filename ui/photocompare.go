@@ -1,0 +1,282 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/report"
+)
+
+// photoComparison shows two photos side by side, or one over the other with an opacity slider
+// to check the alignment, zoomed and panned together, each captioned with its date, the
+// session's place in the series and that session's settings for the zone.
+type photoComparison struct {
+	p       *photoScreen
+	all     []data.PhotoThumb // the client's photos, in gallery order
+	state   *viewState
+	sides   [2]*compareSide
+	overlay *widget.Check
+	opacity *widget.Slider
+	panes   *fyne.Container
+	root    fyne.CanvasObject
+}
+
+type compareSide struct {
+	pick    *widget.Select
+	view    *photoView
+	caption *widget.Label
+	photo   data.Photo
+	img     image.Image
+	lines   []string
+	loads   int
+}
+
+// compare opens the comparison of two photos; empty IDs take the defaults: the first "before"
+// photo and the latest photo of the same view.
+func (p *photoScreen) compare(leftID, rightID string) {
+	all := slices.Clone(p.photos)
+	if p.query() != (data.PhotoQuery{ClientID: p.client.ID}) {
+		// The gallery is filtered: compare among all the client's photos all the same.
+		var err error
+		if all, err = p.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: p.client.ID}); err != nil {
+			showError(p.win, "read the photos", err)
+			return
+		}
+	}
+	if len(all) < 2 {
+		dialog.ShowInformation("Not enough photos", "A comparison needs two photos of this client.", p.win)
+		return
+	}
+	slices.SortStableFunc(all, func(a, b data.PhotoThumb) int { return a.TakenAt.Compare(b.TakenAt) })
+	l, r := defaultPair(all, leftID)
+	if rightID != "" {
+		r = slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.ID == rightID })
+	}
+	c := newPhotoComparison(p, all)
+	p.viewer, p.comparison = nil, c
+	p.body.Objects = []fyne.CanvasObject{c.root}
+	p.body.Refresh()
+	c.sides[0].pick.SetSelectedIndex(l)
+	c.sides[1].pick.SetSelectedIndex(r)
+}
+
+// defaultPair picks the photos to compare, by index into all (sorted by time taken): the given
+// photo, or else the first "before", against the latest photo of the same view.
+func defaultPair(all []data.PhotoThumb, leftID string) (int, int) {
+	l := slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.ID == leftID })
+	if l < 0 {
+		l = max(0, slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.Kind == data.PhotoBefore }))
+	}
+	for r := len(all) - 1; r >= 0; r-- {
+		if r != l && all[r].View == all[l].View {
+			return l, r
+		}
+	}
+	if l == len(all)-1 {
+		return l, l - 1
+	}
+	return l, len(all) - 1
+}
+
+func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison {
+	c := &photoComparison{p: p, all: all, state: newViewState()}
+	var names []string
+	for _, t := range all {
+		names = append(names, takenLabel(t.TakenAt)+" · "+photoCaption(t.Photo))
+	}
+	for i := range c.sides {
+		s := &compareSide{view: newPhotoView(c.state), caption: widget.NewLabel("")}
+		s.caption.Wrapping = fyne.TextWrapWord
+		s.pick = widget.NewSelect(names, nil)
+		s.pick.OnChanged = func(string) { c.load(s, s.pick.SelectedIndex()) }
+		s.view.onKey = func(k *fyne.KeyEvent) bool {
+			if k.Name == fyne.KeyEscape {
+				p.backToGallery()
+				return true
+			}
+			return false
+		}
+		c.sides[i] = s
+	}
+	c.opacity = widget.NewSlider(0, 1)
+	c.opacity.Step = 0.01
+	c.opacity.Value = 0.5
+	c.opacity.OnChanged = func(float64) { c.layout() }
+	c.overlay = widget.NewCheck("Overlay", func(bool) { c.layout() })
+	save := widget.NewButtonWithIcon("Save as image…", theme.DocumentSaveIcon(), c.save)
+	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), p.backToGallery)
+	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), c.state.reset)
+	picks := container.NewGridWithColumns(2, c.sides[0].pick, c.sides[1].pick)
+	bar := container.NewBorder(nil, nil, container.NewHBox(back, fit, c.overlay),
+		container.NewHBox(widget.NewLabel("Opacity"), container.NewGridWrap(fyne.NewSize(160, 36), c.opacity), save), picks)
+	c.panes = container.NewStack()
+	c.root = container.NewBorder(bar, nil, nil, nil, c.panes)
+	c.layout()
+	return c
+}
+
+// layout shows the two sides next to each other, or the second over the first.
+func (c *photoComparison) layout() {
+	a, b := c.sides[0], c.sides[1]
+	if c.overlay.Checked {
+		c.opacity.Enable()
+		b.view.setTranslucency(1 - c.opacity.Value)
+		captions := container.NewGridWithColumns(2, a.caption, b.caption)
+		c.panes.Objects = []fyne.CanvasObject{container.NewBorder(nil, captions, nil, nil, container.NewStack(a.view, b.view))}
+	} else {
+		c.opacity.Disable()
+		b.view.setTranslucency(0)
+		c.panes.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2,
+			container.NewBorder(nil, a.caption, nil, nil, a.view), container.NewBorder(nil, b.caption, nil, nil, b.view))}
+	}
+	c.panes.Refresh()
+}
+
+// load shows photo i on a side, with its caption.
+func (c *photoComparison) load(s *compareSide, i int) {
+	if i < 0 || i >= len(c.all) {
+		return
+	}
+	s.loads++
+	n := s.loads
+	ph := c.all[i].Photo
+	store := c.p.store
+	type loaded struct {
+		img   image.Image
+		lines []string
+	}
+	async(func() (loaded, error) {
+		ctx := context.Background()
+		b, err := store.PhotoPreview(ctx, ph.ID)
+		if err != nil {
+			return loaded{}, err
+		}
+		img, err := decodePhoto(b)
+		if err != nil {
+			return loaded{}, err
+		}
+		lines, err := c.captionLines(ctx, ph)
+		return loaded{img, lines}, err
+	}, func(l loaded, err error) {
+		if n != s.loads {
+			return
+		}
+		if err != nil {
+			showError(c.p.win, "open the photo", err)
+			return
+		}
+		s.photo, s.img, s.lines = ph, l.img, l.lines
+		s.view.setImage(l.img, "")
+		s.caption.SetText(strings.Join(l.lines, "\n"))
+	})
+}
+
+// captionLines says when a photo was taken, where its session stands in the series, and what
+// that session did to the photo's zone (or to every zone when the photo names none).
+func (c *photoComparison) captionLines(ctx context.Context, ph data.Photo) ([]string, error) {
+	first := takenLabel(ph.TakenAt) + " · " + photoCaption(ph)
+	if ph.SessionID == "" {
+		return []string{first, "Not linked to a session"}, nil
+	}
+	s, err := c.p.store.Session(ctx, ph.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	if s.SeriesOf > 0 {
+		first += fmt.Sprintf(" · session %d of %d", s.SeriesN, s.SeriesOf)
+	} else if s.SeriesN > 0 {
+		first += fmt.Sprintf(" · session %d", s.SeriesN)
+	}
+	lines := []string{first}
+	var zones []string
+	for _, z := range s.Zones {
+		if ph.Zone == "" || strings.EqualFold(z.Zone, ph.Zone) {
+			passes := fmt.Sprintf("%d passes", z.Passes)
+			if z.Passes == 1 {
+				passes = "1 pass"
+			}
+			zones = append(zones, fmt.Sprintf("%s %s mm × %s", z.Zone, formatMM(z.DepthMM), passes))
+		}
+	}
+	if len(zones) == 0 {
+		zones = append(zones, "zone not treated in this session")
+	}
+	lines = append(lines, strings.Join(zones, "; "))
+	if len(s.Products) > 0 {
+		products, err := c.p.store.Products(ctx, "", true)
+		if err != nil {
+			return nil, err
+		}
+		var names []string
+		for _, u := range s.Products {
+			if i := slices.IndexFunc(products, func(p data.Product) bool { return p.ID == u.ProductID }); i >= 0 {
+				names = append(names, products[i].Name)
+			}
+		}
+		lines = append(lines, "Products: "+strings.Join(names, ", "))
+	}
+	return lines, nil
+}
+
+// save writes the two photos side by side with their captions as a JPEG with no metadata.
+func (c *photoComparison) save() {
+	a := c.sides[0]
+	if a.img == nil || c.sides[1].img == nil {
+		return
+	}
+	encode := c.encoder()
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showError(c.p.win, "save the comparison", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		async(func() (struct{}, error) {
+			defer w.Close()
+			out, err := encode()
+			if err != nil {
+				return struct{}{}, err
+			}
+			_, err = w.Write(out)
+			return struct{}{}, err
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				showError(c.p.win, "save the comparison", err)
+				_ = storage.Delete(w.URI()) // no half-written file left behind
+			}
+		})
+	}, c.p.win)
+	d.SetFileName(fmt.Sprintf("%s comparison %s.jpg", c.p.client.Name(), a.photo.TakenAt.Local().Format("2006-01-02")))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg"}))
+	size := c.p.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
+	d.Show()
+}
+
+// encoder returns the work of making the saved image, to run off the UI goroutine: the two
+// photos side by side, captioned, the client's name over the first caption.
+func (c *photoComparison) encoder() func() ([]byte, error) {
+	a, b := c.sides[0], c.sides[1]
+	left := report.Side{Photo: a.img, Caption: append([]string{c.p.client.Name()}, a.lines...)}
+	right := report.Side{Photo: b.img, Caption: append([]string{""}, b.lines...)}
+	return func() ([]byte, error) {
+		img, err := report.Comparison(left, right)
+		if err != nil {
+			return nil, err
+		}
+		return report.JPEG(img)
+	}
+}

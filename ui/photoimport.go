@@ -1,0 +1,418 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// Importing photos: choose a folder (a camera card, a phone's export), tick the files to take,
+// say what they show, and import them off the UI goroutine with a progress bar and Cancel.
+// Dropped files take the same path without the folder step.
+
+const (
+	prefPhotoFolder = "photoFolder" // the folder photos were last imported from
+	maxListedFiles  = 5000          // a folder listing stops here: no camera card holds more photos
+)
+
+// photoExts are the file name endings the import ticks by default. HEIC is listed so that a
+// phone photo in that format gets a clear refusal rather than being silently skipped.
+var photoExts = []string{".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
+
+func isPhotoName(name string) bool {
+	return slices.Contains(photoExts, strings.ToLower(filepath.Ext(name)))
+}
+
+// photoFiles lists the files under dir, its subfolders included (a camera card keeps photos in
+// DCIM/100CANON), skipping hidden ones, sorted by path.
+func photoFiles(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == dir {
+				return err
+			}
+			return nil // an unreadable subfolder: list the rest
+		}
+		if strings.HasPrefix(d.Name(), ".") && path != dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			out = append(out, path)
+			if len(out) >= maxListedFiles {
+				return fs.SkipAll
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list photos in %s: %w", dir, err)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// importChoice is what the practitioner says about a batch. An empty kind, and suggestSession,
+// mean: suggest them from each photo's time.
+type importChoice struct {
+	kind           data.PhotoKind
+	suggestSession bool
+	sessionID      string // when not suggested; "" for no session
+	view, zone     string
+}
+
+// importOutcome is what became of one file.
+type importOutcome struct {
+	path  string
+	photo data.Photo
+	dup   bool
+	err   error
+}
+
+// importSummary sums up a batch for the practitioner, naming each file that was refused.
+func importSummary(results []importOutcome, cancelled bool) string {
+	var imported, dups int
+	var refused []string
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			refused = append(refused, filepath.Base(r.path)+": "+photoErrorText(r.err))
+		case r.dup:
+			dups++
+		default:
+			imported++
+		}
+	}
+	parts := []string{plural(imported, "photo") + " imported"}
+	if dups > 0 {
+		parts = append(parts, plural(dups, "photo")+" already stored, not added again")
+	}
+	if len(refused) > 0 {
+		parts = append(parts, plural(len(refused), "file")+" refused")
+	}
+	s := strings.Join(parts, "; ") + "."
+	if cancelled {
+		s = "Import cancelled: " + s
+	}
+	if len(refused) > 0 {
+		s += "\n\n" + strings.Join(refused, "\n")
+	}
+	return s
+}
+
+// photoErrorText is why a file was refused, in words a practitioner can act on.
+func photoErrorText(err error) string {
+	var fe *data.PhotoFileError
+	if errors.As(err, &fe) {
+		return fe.Err.Error()
+	}
+	return errorSentence("import it", err)
+}
+
+// runImport imports the files one by one off the UI goroutine. progress runs on the UI goroutine
+// after each file; done gets every outcome, in order, once all are through or ctx is cancelled.
+func runImport(ctx context.Context, store *data.Store, clientID string, paths []string, choice importChoice,
+	progress func(done int, name string), done func([]importOutcome, bool)) {
+	background(func() {
+		var results []importOutcome
+		cancelled := false
+		for i, path := range paths {
+			if ctx.Err() != nil {
+				cancelled = true
+				break
+			}
+			fyne.Do(func() { progress(i, filepath.Base(path)) })
+			results = append(results, importOne(ctx, store, clientID, path, choice))
+		}
+		fyne.Do(func() {
+			progress(len(results), "")
+			done(results, cancelled)
+		})
+	})
+}
+
+func importOne(ctx context.Context, store *data.Store, clientID, path string, choice importChoice) importOutcome {
+	out := importOutcome{path: path}
+	f, err := data.ReadPhotoFile(path)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	tags := data.PhotoTags{Kind: choice.kind, SessionID: choice.sessionID, View: choice.view, Zone: choice.zone}
+	if tags.Kind == "" || choice.suggestSession {
+		s, err := store.SuggestPhoto(ctx, clientID, f.TakenAt())
+		if err != nil {
+			out.err = &data.PhotoFileError{Path: path, Err: err}
+			return out
+		}
+		if tags.Kind == "" {
+			tags.Kind = s.Kind
+		}
+		if choice.suggestSession {
+			tags.SessionID = s.SessionID
+		}
+	}
+	out.photo, err = store.ImportPhoto(ctx, clientID, tags, f)
+	var dup *data.DuplicatePhotoError
+	switch {
+	case errors.As(err, &dup):
+		out.photo, out.dup = dup.Existing, true
+	case err != nil:
+		out.err = &data.PhotoFileError{Path: path, Err: err}
+	}
+	return out
+}
+
+// importDialog lists files with a tick each and asks what they show, then imports the ticked
+// ones. sessions are the client's, newest first; views and zones the practice's lists.
+type importDialog struct {
+	win      fyne.Window
+	store    *data.Store
+	client   data.Client
+	paths    []string
+	checks   []*widget.Check
+	kind     *widget.Select
+	session  *widget.Select
+	view     *widget.Select
+	zone     *widget.Select
+	sessions []data.TimelineEntry
+	dialog   *dialog.CustomDialog
+	importB  *widget.Button
+	onDone   func([]importOutcome)
+}
+
+const (
+	fromTime = "Suggest from the time taken"
+	noneYet  = "Not recorded"
+	noneSess = "No session"
+)
+
+func newImportDialog(win fyne.Window, store *data.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
+	views, zones []string, onDone func([]importOutcome)) *importDialog {
+	d := &importDialog{win: win, store: store, client: client, paths: paths, sessions: sessions, onDone: onDone}
+	list := container.NewVBox()
+	for _, p := range paths {
+		c := widget.NewCheck(importLabel(p), func(bool) { d.countTicked() })
+		c.Checked = isPhotoName(p)
+		d.checks = append(d.checks, c)
+		list.Add(c)
+	}
+	kinds := []string{fromTime}
+	for _, k := range data.PhotoKinds {
+		kinds = append(kinds, string(k))
+	}
+	d.kind = widget.NewSelect(kinds, nil)
+	d.kind.SetSelected(fromTime)
+	sessionNames := []string{fromTime, noneSess}
+	for _, s := range sessions {
+		sessionNames = append(sessionNames, sessionLabel(s))
+	}
+	d.session = widget.NewSelect(sessionNames, nil)
+	d.session.SetSelected(fromTime)
+	d.view = widget.NewSelect(append([]string{noneYet}, views...), nil)
+	d.view.SetSelected(noneYet)
+	d.zone = widget.NewSelect(append([]string{noneYet}, zones...), nil)
+	d.zone.SetSelected(noneYet)
+
+	all := widget.NewButton("Tick all", func() { d.tickAll(true) })
+	none := widget.NewButton("Tick none", func() { d.tickAll(false) })
+	files := container.NewBorder(container.NewHBox(boldLabel(plural(len(paths), "file")), all, none), nil, nil, nil,
+		container.NewVScroll(list))
+	tags := widget.NewForm(
+		widget.NewFormItem("Kind", d.kind),
+		widget.NewFormItem("Session", d.session),
+		widget.NewFormItem("View", d.view),
+		widget.NewFormItem("Zone", d.zone),
+	)
+	hint := widget.NewLabel("Kind and session can be suggested from when each photo was taken. Every tag can be changed later.")
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), tags, hint), nil, nil, files)
+
+	d.importB = widget.NewButton("Import", d.start)
+	d.importB.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { d.dialog.Hide() })
+	d.dialog = dialog.NewCustomWithoutButtons("Import photos for "+client.Name(), content, win)
+	d.dialog.SetButtons([]fyne.CanvasObject{cancel, d.importB})
+	size := win.Canvas().Size()
+	d.dialog.Resize(fyne.NewSize(min(760, size.Width-40), min(640, size.Height-40)))
+	d.countTicked()
+	return d
+}
+
+// importLabel shows a file by its name and the folder it is in.
+func importLabel(path string) string {
+	return filepath.Base(path) + "   (" + filepath.Base(filepath.Dir(path)) + ")"
+}
+
+func sessionLabel(s data.TimelineEntry) string {
+	label := "Session of " + s.StartedAt.Local().Format("2 Jan 2006, 15:04")
+	if s.SeriesOf > 0 {
+		label += fmt.Sprintf(" (%d of %d)", s.SeriesN, s.SeriesOf)
+	}
+	return label
+}
+
+func (d *importDialog) show() { d.dialog.Show() }
+
+func (d *importDialog) tickAll(on bool) {
+	for _, c := range d.checks {
+		c.SetChecked(on)
+	}
+}
+
+func (d *importDialog) ticked() []string {
+	var out []string
+	for i, c := range d.checks {
+		if c.Checked {
+			out = append(out, d.paths[i])
+		}
+	}
+	return out
+}
+
+func (d *importDialog) countTicked() {
+	n := len(d.ticked())
+	d.importB.SetText("Import " + plural(n, "file"))
+	if n == 0 {
+		d.importB.Disable()
+	} else {
+		d.importB.Enable()
+	}
+}
+
+// choice reads the tag fields.
+func (d *importDialog) choice() importChoice {
+	var c importChoice
+	if d.kind.Selected != fromTime {
+		c.kind = data.PhotoKind(d.kind.Selected)
+	}
+	switch i := slices.Index(d.session.Options, d.session.Selected); {
+	case d.session.Selected == fromTime:
+		c.suggestSession = true
+	case i >= 2: // after "suggest" and "no session"
+		c.sessionID = d.sessions[i-2].SessionID
+	}
+	if d.view.Selected != noneYet {
+		c.view = d.view.Selected
+	}
+	if d.zone.Selected != noneYet {
+		c.zone = d.zone.Selected
+	}
+	return c
+}
+
+// start imports the ticked files behind a progress dialog with Cancel.
+func (d *importDialog) start() {
+	paths := d.ticked()
+	choice := d.choice()
+	d.dialog.Hide()
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBar()
+	bar.Max = float64(len(paths))
+	status := widget.NewLabel("Starting…")
+	status.Truncation = fyne.TextTruncateEllipsis
+	stop := widget.NewButton("Cancel", func() {
+		cancel()
+		status.SetText("Stopping after the current photo…")
+	})
+	prog := dialog.NewCustomWithoutButtons("Importing photos", container.NewVBox(status, bar), d.win)
+	prog.SetButtons([]fyne.CanvasObject{stop})
+	prog.Resize(fyne.NewSize(480, 0))
+	prog.Show()
+	runImport(ctx, d.store, d.client.ID, paths, choice, func(n int, name string) {
+		bar.SetValue(float64(n))
+		if name != "" {
+			status.SetText(fmt.Sprintf("%d of %d: %s", n+1, len(paths), name))
+		}
+	}, func(results []importOutcome, cancelled bool) {
+		cancel()
+		prog.Hide()
+		for _, r := range results {
+			if r.err != nil {
+				slog.Warn("photo refused", "file", r.path, "err", r.err)
+			}
+		}
+		msg := widget.NewLabel(importSummary(results, cancelled))
+		msg.Wrapping = fyne.TextWrapWord
+		info := dialog.NewCustom("Photos imported", "OK", container.NewVScroll(msg), d.win)
+		info.Resize(fyne.NewSize(560, 300))
+		info.Show()
+		if d.onDone != nil {
+			d.onDone(results)
+		}
+	})
+}
+
+// chooseImportFolder asks for a folder, starting where photos came from last time, and lists it.
+func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string)) {
+	fd := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			showError(win, "open the folder", err)
+			return
+		}
+		if dir == nil {
+			return
+		}
+		a.Preferences().SetString(prefPhotoFolder, dir.Path())
+		async(func() ([]string, error) { return photoFiles(dir.Path()) }, func(paths []string, err error) {
+			if err != nil {
+				showError(win, "read the folder", err)
+				return
+			}
+			if len(paths) == 0 {
+				dialog.ShowInformation("No files here", "The folder "+dir.Path()+" holds no files to import.", win)
+				return
+			}
+			then(paths)
+		})
+	}, win)
+	if last := a.Preferences().String(prefPhotoFolder); last != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(last)); err == nil {
+			fd.SetLocation(l)
+		}
+	}
+	size := win.Canvas().Size()
+	fd.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
+	fd.Show()
+}
+
+// droppedPaths expands dropped files and folders into the files to offer.
+func droppedPaths(uris []fyne.URI) []string {
+	var out []string
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			continue
+		}
+		info, err := os.Stat(u.Path())
+		if err != nil {
+			continue
+		}
+		if info.IsDir() {
+			files, err := photoFiles(u.Path())
+			if err == nil {
+				out = append(out, files...)
+			}
+			continue
+		}
+		out = append(out, u.Path())
+	}
+	return out
+}

@@ -1,0 +1,295 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	_ "image/jpeg" // previews and thumbnails are JPEGs
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// photoScreen is a client's photos: the gallery, one photo in full with its tags and pinned notes,
+// and two photos compared. It takes the whole window, as the session editor does.
+type photoScreen struct {
+	app      fyne.App
+	win      fyne.Window
+	store    *data.Store
+	client   data.Client
+	sessions []data.TimelineEntry // newest first
+	views    []string
+	zones    []string
+	photos   []data.PhotoThumb // as the filters show them, in gallery order
+
+	viewF, zoneF, kindF *widget.Select
+	count               *widget.Label
+	groups              *fyne.Container
+	gallery             fyne.CanvasObject
+	body                *fyne.Container // the gallery, the viewer or the comparison
+	root                fyne.CanvasObject
+	viewer              *photoViewer
+	comparison          *photoComparison
+	onClose             func()
+	onChanged           func() // photos were added or changed: the client page recounts them
+}
+
+const allOption = "All"
+
+// photoLists is what the photo screen needs besides the photos.
+type photoLists struct {
+	sessions []data.TimelineEntry
+	views    []string
+	zones    []string
+}
+
+func loadPhotoLists(ctx context.Context, store *data.Store, clientID string) (photoLists, error) {
+	var l photoLists
+	var err error
+	if l.sessions, err = store.Timeline(ctx, clientID); err != nil {
+		return l, err
+	}
+	views, err := store.ListItems(ctx, data.ListPhotoView, false)
+	if err != nil {
+		return l, err
+	}
+	for _, v := range views {
+		l.views = append(l.views, v.Name)
+	}
+	zones, err := store.Zones(ctx, false)
+	if err != nil {
+		return l, err
+	}
+	l.zones = zoneNames(zones)
+	return l, nil
+}
+
+func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.Client, lists photoLists) *photoScreen {
+	p := &photoScreen{app: a, win: win, store: store, client: client, sessions: lists.sessions, views: lists.views, zones: lists.zones}
+	filter := func(options []string) *widget.Select {
+		s := widget.NewSelect(append([]string{allOption}, options...), func(string) { p.reload() })
+		s.Selected = allOption
+		return s
+	}
+	p.viewF = filter(lists.views)
+	p.zoneF = filter(lists.zones)
+	var kinds []string
+	for _, k := range data.PhotoKinds {
+		kinds = append(kinds, string(k))
+	}
+	p.kindF = filter(kinds)
+	p.count = widget.NewLabel("")
+	p.groups = container.NewVBox()
+
+	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), p.close)
+	title := widget.NewLabelWithStyle("Photos of "+client.Name(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	importBtn := widget.NewButtonWithIcon("Import photos…", theme.FolderOpenIcon(), p.importFromFolder)
+	importBtn.Importance = widget.HighImportance
+	compare := widget.NewButtonWithIcon("Compare", theme.ViewFullScreenIcon(), func() { p.compare("", "") })
+	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(compare, importBtn)),
+		title)
+	filters := container.NewHBox(widget.NewLabel("View"), p.viewF, widget.NewLabel("Zone"), p.zoneF,
+		widget.NewLabel("Kind"), p.kindF, p.count)
+	hint := widget.NewLabel("Drop photos or a folder onto the window to import them for this client.")
+	hint.Importance = widget.LowImportance
+	p.gallery = container.NewBorder(filters, hint, nil, nil, container.NewVScroll(container.NewPadded(p.groups)))
+	p.body = container.NewStack(p.gallery)
+	p.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, p.body)
+	return p
+}
+
+func (p *photoScreen) content() fyne.CanvasObject { return p.root }
+
+func (p *photoScreen) close() {
+	if p.onClose != nil {
+		p.onClose()
+	}
+}
+
+func (p *photoScreen) query() data.PhotoQuery {
+	q := data.PhotoQuery{ClientID: p.client.ID}
+	if p.viewF.Selected != allOption {
+		q.View = p.viewF.Selected
+	}
+	if p.zoneF.Selected != allOption {
+		q.Zone = p.zoneF.Selected
+	}
+	if p.kindF.Selected != allOption {
+		q.Kind = data.PhotoKind(p.kindF.Selected)
+	}
+	return q
+}
+
+// update loads the photos synchronously; tests call it directly.
+func (p *photoScreen) update(ctx context.Context) error {
+	photos, err := p.store.ListPhotos(ctx, p.query())
+	if err != nil {
+		return err
+	}
+	p.apply(photos)
+	return nil
+}
+
+// reload fetches the photos for the filters in the background.
+func (p *photoScreen) reload() {
+	q := p.query()
+	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(context.Background(), q) },
+		func(photos []data.PhotoThumb, err error) {
+			if err != nil {
+				showError(p.win, "read the photos", err)
+				return
+			}
+			if q == p.query() {
+				p.apply(photos)
+			}
+		})
+}
+
+// apply shows photos grouped by session, newest session first, photos without one last.
+func (p *photoScreen) apply(photos []data.PhotoThumb) {
+	order := map[string]int{}
+	for i, s := range p.sessions {
+		order[s.SessionID] = i
+	}
+	rank := func(t data.PhotoThumb) int {
+		if i, ok := order[t.SessionID]; ok {
+			return i
+		}
+		return len(p.sessions)
+	}
+	p.photos = slices.Clone(photos)
+	slices.SortStableFunc(p.photos, func(a, b data.PhotoThumb) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		return a.TakenAt.Compare(b.TakenAt)
+	})
+
+	p.groups.RemoveAll()
+	p.count.SetText(plural(len(p.photos), "photo"))
+	if len(p.photos) == 0 {
+		empty := widget.NewLabel("No photos yet. Import them with Import photos…, or drop them onto this window.")
+		if p.query() != (data.PhotoQuery{ClientID: p.client.ID}) {
+			empty.SetText("No photo matches these filters.")
+		}
+		p.groups.Add(empty)
+	}
+	for i := 0; i < len(p.photos); {
+		j := i
+		for j < len(p.photos) && p.photos[j].SessionID == p.photos[i].SessionID {
+			j++
+		}
+		heading := "Not linked to a session"
+		if k, ok := order[p.photos[i].SessionID]; ok {
+			heading = sessionLabel(p.sessions[k])
+		}
+		grid := container.NewGridWrap(fyne.NewSize(180, 200))
+		for k := i; k < j; k++ {
+			grid.Add(newThumbTile(p.photos[k], func() { p.open(k) }))
+		}
+		p.groups.Add(boldLabel(heading))
+		p.groups.Add(grid)
+		i = j
+	}
+	p.groups.Refresh()
+}
+
+// sessionOf returns the timeline entry of a session of this client.
+func (p *photoScreen) sessionOf(id string) (data.TimelineEntry, bool) {
+	i := slices.IndexFunc(p.sessions, func(s data.TimelineEntry) bool { return s.SessionID == id })
+	if i < 0 {
+		return data.TimelineEntry{}, false
+	}
+	return p.sessions[i], true
+}
+
+// open shows photo i of the gallery in the viewer.
+func (p *photoScreen) open(i int) {
+	p.viewer = newPhotoViewer(p, i)
+	p.body.Objects = []fyne.CanvasObject{p.viewer.content()}
+	p.body.Refresh()
+	p.viewer.show(i)
+}
+
+// backToGallery leaves the viewer or the comparison, showing any change made there.
+func (p *photoScreen) backToGallery() {
+	p.viewer, p.comparison = nil, nil
+	p.body.Objects = []fyne.CanvasObject{p.gallery}
+	p.body.Refresh()
+	p.reload()
+}
+
+// importFromFolder lets the practitioner choose a folder, then the files in it.
+func (p *photoScreen) importFromFolder() {
+	chooseImportFolder(p.app, p.win, p.offer)
+}
+
+// offer asks which of paths to import and what they show, then imports them.
+func (p *photoScreen) offer(paths []string) {
+	newImportDialog(p.win, p.store, p.client, paths, p.sessions, p.views, p.zones, func([]importOutcome) {
+		p.reload()
+		if p.onChanged != nil {
+			p.onChanged()
+		}
+	}).show()
+}
+
+// thumbTile is a photo in the gallery: its thumbnail and what it shows. A tap opens it.
+type thumbTile struct {
+	widget.BaseWidget
+	photo data.PhotoThumb
+	onTap func()
+}
+
+func newThumbTile(t data.PhotoThumb, onTap func()) *thumbTile {
+	tile := &thumbTile{photo: t, onTap: onTap}
+	tile.ExtendBaseWidget(tile)
+	return tile
+}
+
+func (t *thumbTile) Tapped(*fyne.PointEvent) { t.onTap() }
+
+func (t *thumbTile) CreateRenderer() fyne.WidgetRenderer {
+	// Thumbnails decode when first drawn, so a long gallery costs only what is on screen.
+	img := canvas.NewImageFromResource(fyne.NewStaticResource(t.photo.ID+".jpg", t.photo.Thumbnail))
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(170, 150))
+	caption := widget.NewLabel(photoCaption(t.photo.Photo))
+	caption.Truncation = fyne.TextTruncateEllipsis
+	caption.Alignment = fyne.TextAlignCenter
+	return widget.NewSimpleRenderer(container.NewBorder(nil, caption, nil, nil, img))
+}
+
+// photoCaption says what a photo shows in a few words: "before · Frontal · 2 pins".
+func photoCaption(ph data.Photo) string {
+	parts := []string{string(ph.Kind)}
+	if ph.View != "" {
+		parts = append(parts, ph.View)
+	}
+	if ph.Zone != "" {
+		parts = append(parts, ph.Zone)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// decodePhoto decodes a stored preview or thumbnail (a JPEG the app made).
+func decodePhoto(b []byte) (image.Image, error) {
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("decode preview: %w", err)
+	}
+	return img, nil
+}
+
+// takenLabel is when a photo was taken, as captions show it.
+func takenLabel(t time.Time) string { return t.Local().Format("2 Jan 2006, 15:04") }

@@ -1,0 +1,305 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// writeJPEG writes a real photo-like JPEG (a gradient with a mark, so no two are alike) and
+// dates the file.
+func writeJPEG(t *testing.T, path string, w, h int, seed uint8, modTime time.Time) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), seed, 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, modTime, modTime); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// photoFixture is a client with one session of a series and a folder of files from a camera.
+type photoFixture struct {
+	store   *data.Store
+	client  data.Client
+	session data.Session
+	zone    string
+	dir     string
+	w       fyne.Window
+}
+
+func newPhotoFixture(t *testing.T) *photoFixture {
+	t.Helper()
+	test.NewTempApp(t)
+	fx := &photoFixture{store: openStore(t), dir: t.TempDir()}
+	ctx := context.Background()
+	fx.client = newTestClient(t, fx.store)
+	zones, err := fx.store.Zones(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.zone = zones[0].Name
+	started := fx.store.Now().Add(-48 * time.Hour).Truncate(time.Minute)
+	fx.session = data.Session{ClientID: fx.client.ID, StartedAt: started, SeriesN: 1, SeriesOf: 3, NoSideEffects: true,
+		Zones: []data.ZoneTreatment{{Zone: fx.zone, DepthMM: 1.25, Passes: 3}}}
+	if err := fx.store.CreateSession(ctx, &fx.session); err != nil {
+		t.Fatal(err)
+	}
+	fx.w = test.NewTempWindow(t, widget.NewLabel(""))
+	fx.w.Resize(fyne.NewSize(1280, 800))
+	return fx
+}
+
+// importThroughDialog offers paths in the import dialog, sets the view, and presses Import.
+func (fx *photoFixture) importThroughDialog(t *testing.T, paths []string, view string) ([]importOutcome, string) {
+	t.Helper()
+	lists, err := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []importOutcome
+	d := newImportDialog(fx.w, fx.store, fx.client, paths, lists.sessions, lists.views, lists.zones,
+		func(r []importOutcome) { results = r })
+	d.show()
+	d.view.SetSelected(view)
+	test.Tap(d.importB)
+	waitFor(t, "the import", func() bool { return results != nil })
+	return results, overlayText(fx.w)
+}
+
+func TestImportPhotosThroughTheDialog(t *testing.T) {
+	fx := newPhotoFixture(t)
+	before := filepath.Join(fx.dir, "DCIM", "IMG_0001.JPG")
+	after := filepath.Join(fx.dir, "DCIM", "IMG_0002.JPG")
+	heic := filepath.Join(fx.dir, "DCIM", "IMG_0003.HEIC")
+	notes := filepath.Join(fx.dir, "notes.txt")
+	if err := os.MkdirAll(filepath.Dir(before), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeJPEG(t, before, 800, 600, 10, fx.session.StartedAt.Add(-10*time.Minute))
+	writeJPEG(t, after, 800, 600, 200, fx.session.StartedAt.Add(50*time.Minute))
+	// A phone's HEIC: an ISO media file, which Needlelog cannot decode.
+	if err := os.WriteFile(heic, append([]byte{0, 0, 0, 24}, []byte("ftypheic\x00\x00\x00\x00mif1heic")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(notes, []byte("not a photo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	paths, err := photoFiles(fx.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 4 {
+		t.Fatalf("the folder lists %v", paths)
+	}
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	d := newImportDialog(fx.w, fx.store, fx.client, paths, lists.sessions, lists.views, lists.zones, nil)
+	for i, p := range paths {
+		if d.checks[i].Checked != (p != notes) {
+			t.Errorf("%s ticked: %v", filepath.Base(p), d.checks[i].Checked)
+		}
+	}
+
+	results, summary := fx.importThroughDialog(t, paths[:3], "Frontal")
+	if len(results) != 3 {
+		t.Fatalf("%d outcomes for 3 files", len(results))
+	}
+	for _, want := range []string{"2 photos imported", "1 file refused", "IMG_0003.HEIC", "HEIC"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, summary)
+		}
+	}
+	photos, err := fx.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: fx.client.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]data.PhotoKind{}
+	for _, p := range photos {
+		kinds[p.FileName] = p.Kind
+		if p.View != "Frontal" || p.SessionID != fx.session.ID || len(p.Thumbnail) == 0 {
+			t.Errorf("%s stored as view %q, session %q, %d-byte thumbnail", p.FileName, p.View, p.SessionID, len(p.Thumbnail))
+		}
+	}
+	if kinds["IMG_0001.JPG"] != data.PhotoBefore || kinds["IMG_0002.JPG"] != data.PhotoAfter {
+		t.Errorf("kinds suggested from the time taken: %v", kinds)
+	}
+
+	// The same photos again: noticed, not stored twice.
+	results, summary = fx.importThroughDialog(t, paths[:2], "Frontal")
+	if !results[0].dup || !results[1].dup || !strings.Contains(summary, "2 photos already stored") {
+		t.Fatalf("a second import of the same files: %+v\n%s", results, summary)
+	}
+}
+
+func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
+	fx := newPhotoFixture(t)
+	var paths []string
+	for i, offset := range []time.Duration{-20 * time.Minute, -10 * time.Minute, 3 * time.Hour} {
+		p := filepath.Join(fx.dir, "IMG_000"+string(rune('1'+i))+".JPG")
+		writeJPEG(t, p, 900, 600, uint8(40*i), fx.session.StartedAt.Add(offset))
+		paths = append(paths, p)
+	}
+	if results, summary := fx.importThroughDialog(t, paths, "Frontal"); len(results) != 3 || !strings.Contains(summary, "3 photos imported") {
+		t.Fatalf("import: %s", summary)
+	}
+	for _, o := range fx.w.Canvas().Overlays().List() {
+		fx.w.Canvas().Overlays().Remove(o)
+	}
+
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p.count.Text != "3 photos" {
+		t.Fatalf("the gallery counts %q", p.count.Text)
+	}
+	var headings []string
+	walk(p.groups, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.TextStyle.Bold {
+			headings = append(headings, l.Text)
+		}
+	})
+	if len(headings) != 1 || !strings.Contains(headings[0], "(1 of 3)") {
+		t.Fatalf("the gallery groups its photos under %q", headings)
+	}
+	// Filtering by kind leaves the one "after" photo.
+	p.kindF.SetSelected(string(data.PhotoAfter))
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.photos) != 1 || p.photos[0].Kind != data.PhotoAfter {
+		t.Fatalf("filtered by kind: %d photos", len(p.photos))
+	}
+	p.kindF.SetSelected(allOption)
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	// Open the first photo: Right goes to the next; tags can be changed and saved.
+	p.open(0)
+	v := p.viewer
+	if v.photo.ID != p.photos[0].ID || v.view.img.Image == nil {
+		t.Fatal("the viewer did not load the photo")
+	}
+	v.view.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if v.i != 1 || v.photo.ID != p.photos[1].ID || v.position.Text != "2 of 3" {
+		t.Fatalf("Right shows photo %d (%s)", v.i, v.position.Text)
+	}
+	v.viewSel.SetSelected("Left 45°")
+	v.note.SetText("Flash on, 50 cm")
+	if v.saveBtn.Disabled() {
+		t.Fatal("a changed tag does not enable Save")
+	}
+	v.save()
+	waitFor(t, "the tags to save", func() bool { return v.saveBtn.Disabled() })
+	stored, err := fx.store.Photo(context.Background(), v.photo.ID)
+	if err != nil || stored.View != "Left 45°" || stored.Note != "Flash on, 50 cm" {
+		t.Fatalf("stored tags %+v (%v)", stored.PhotoTags, err)
+	}
+
+	// A click on the photo pins a note there.
+	pos, size := v.view.frame()
+	if size.Width == 0 {
+		t.Fatal("the photo has no size on screen")
+	}
+	v.view.Tapped(&fyne.PointEvent{Position: pos.AddXY(size.Width/4, size.Height/2)})
+	entry := overlayEntry(t, fx.w)
+	test.Type(entry, "Atrophic scar, 4 mm")
+	tapButton(t, fx.w, "Save")
+	waitFor(t, "the pin", func() bool { return len(v.pins) == 1 })
+	pin := v.pins[0]
+	if pin.N != 1 || pin.Note != "Atrophic scar, 4 mm" || pin.X < 0.24 || pin.X > 0.26 || pin.Y < 0.49 || pin.Y > 0.51 {
+		t.Fatalf("pinned %+v", pin)
+	}
+	if len(v.view.marks) != 1 {
+		t.Fatal("the pin is not drawn")
+	}
+
+	// Compare: the first "before" against the latest photo of the same view, captioned.
+	p.compare("", "")
+	var captions []string
+	walk(p.body, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, " mm × ") {
+			captions = append(captions, l.Text)
+		}
+	})
+	if len(captions) != 2 {
+		t.Fatalf("the comparison shows captions %q", captions)
+	}
+	want := fx.zone + " 1.25 mm × 3 passes"
+	for _, cap := range captions {
+		if !strings.Contains(cap, "session 1 of 3") || !strings.Contains(cap, want) {
+			t.Errorf("caption %q lacks the session's place or its settings (%s)", cap, want)
+		}
+	}
+	if !strings.Contains(captions[0], takenLabel(p.photos[0].TakenAt)) || !strings.Contains(captions[0], "before") {
+		t.Errorf("the left caption %q is not the first before photo", captions[0])
+	}
+	c := p.comparison
+	if c == nil {
+		t.Fatal("no comparison on screen")
+	}
+	// Zoom and pan move both sides together.
+	c.sides[0].view.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: 20}})
+	if c.state.zoom <= 1 || c.sides[1].view.state != c.state {
+		t.Fatalf("zooming one side: zoom %v, shared %v", c.state.zoom, c.sides[1].view.state == c.state)
+	}
+	// The overlay puts the second photo over the first at the slider's opacity.
+	c.overlay.SetChecked(true)
+	c.opacity.SetValue(0.3)
+	if got := c.sides[1].view.img.Translucency; got < 0.69 || got > 0.71 {
+		t.Fatalf("overlay at opacity 0.3 has translucency %v", got)
+	}
+	// The saved image is a JPEG without any EXIF block.
+	out, err := c.encoder()()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(out)); err != nil || bytes.Contains(out, []byte("Exif\x00\x00")) {
+		t.Fatalf("saved comparison: decode error %v, EXIF present %v", err, bytes.Contains(out, []byte("Exif\x00\x00")))
+	}
+}
+
+// overlayEntry returns the text field of the dialog in front.
+func overlayEntry(t *testing.T, w fyne.Window) *textField {
+	t.Helper()
+	var found *textField
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*textField); ok && found == nil {
+			found = e
+		}
+	})
+	if found == nil {
+		t.Fatal("no text field in the dialog")
+	}
+	return found
+}

@@ -1,0 +1,266 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The photo on screen: shown whole, zoomed with the wheel or keys, panned by dragging, with notes
+// pinned to points of it drawn as numbered markers. The pixels are never touched: pins are
+// drawn over the picture at coordinates relative to it.
+
+const maxZoom = 8
+
+// viewState is the zoom and pan of photo views. Views that share one move together, as the two
+// sides of a comparison do.
+type viewState struct {
+	zoom float32 // 1 shows the whole photo
+	// pan is how far the photo's centre sits from the view's centre, as a fraction of the photo's
+	// size on screen, so that it means the same spot on two photos of different sizes.
+	panX, panY float32
+	views      []*photoView
+}
+
+func newViewState() *viewState { return &viewState{zoom: 1} }
+
+func (s *viewState) set(zoom, panX, panY float32) {
+	s.zoom = min(max(zoom, 1), maxZoom)
+	s.panX, s.panY = panX, panY
+	for _, v := range s.views {
+		v.place()
+	}
+}
+
+// reset shows the whole photo again.
+func (s *viewState) reset() { s.set(1, 0, 0) }
+
+// zoomBy zooms about the centre of the view.
+func (s *viewState) zoomBy(factor float32) { s.set(s.zoom*factor, s.panX, s.panY) }
+
+// photoPin is a note pinned to a point of a photo, at coordinates from 0 to 1 across and down.
+type photoPin struct {
+	N    int
+	X, Y float64
+}
+
+// photoView shows one photo in a view state.
+type photoView struct {
+	widget.BaseWidget
+	state  *viewState
+	img    *canvas.Image
+	size   fyne.Size // of the picture in pixels, upright
+	pins   []photoPin
+	marks  []fyne.CanvasObject
+	layer  *fyne.Container
+	onTap  func(x, y float64) // a tap on the photo, relative coordinates
+	onKey  func(*fyne.KeyEvent) bool
+	empty  *widget.Label
+	bg     *canvas.Rectangle
+	hasPic bool
+}
+
+func newPhotoView(state *viewState) *photoView {
+	v := &photoView{state: state}
+	v.img = canvas.NewImageFromImage(nil)
+	v.img.FillMode = canvas.ImageFillStretch // the view keeps the aspect itself, as it zooms
+	v.bg = canvas.NewRectangle(color.Black)
+	v.empty = widget.NewLabel("No photo")
+	v.empty.Alignment = fyne.TextAlignCenter
+	v.layer = container.NewWithoutLayout(v.img)
+	state.views = append(state.views, v)
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+// setImage shows a decoded photo; nil shows an empty view saying so.
+func (v *photoView) setImage(img image.Image, emptyText string) {
+	v.hasPic = img != nil
+	v.img.Image = img
+	if img != nil {
+		b := img.Bounds()
+		v.size = fyne.NewSize(float32(b.Dx()), float32(b.Dy()))
+		v.empty.Hide()
+		v.img.Show()
+	} else {
+		v.size = fyne.Size{}
+		v.empty.SetText(emptyText)
+		v.empty.Show()
+		v.img.Hide()
+	}
+	v.img.Refresh()
+	v.place()
+}
+
+// setPins shows numbered markers at the pins.
+func (v *photoView) setPins(pins []photoPin) {
+	v.pins = pins
+	v.layer.Objects = []fyne.CanvasObject{v.img}
+	v.marks = nil
+	for _, p := range pins {
+		m := newPinMark(p.N)
+		v.marks = append(v.marks, m)
+		v.layer.Objects = append(v.layer.Objects, m)
+	}
+	v.layer.Refresh()
+	v.place()
+}
+
+// setTranslucency fades the photo, 0 opaque to 1 invisible, for an overlay.
+func (v *photoView) setTranslucency(t float64) {
+	v.img.Translucency = t
+	v.img.Refresh()
+}
+
+// frame returns where the photo lies in the view: its top-left corner and its size on screen.
+func (v *photoView) frame() (fyne.Position, fyne.Size) {
+	s := v.Size()
+	if v.size.Width == 0 || v.size.Height == 0 || s.Width == 0 || s.Height == 0 {
+		return fyne.Position{}, fyne.Size{}
+	}
+	fit := min(s.Width/v.size.Width, s.Height/v.size.Height)
+	scale := fit * v.state.zoom
+	w, h := v.size.Width*scale, v.size.Height*scale
+	// Never pan the photo off the view: at most until its edge meets the view's edge.
+	maxX, maxY := max(0, (w-s.Width)/2/w), max(0, (h-s.Height)/2/h)
+	px, py := min(max(v.state.panX, -maxX), maxX), min(max(v.state.panY, -maxY), maxY)
+	return fyne.NewPos(s.Width/2-w/2+px*w, s.Height/2-h/2+py*h), fyne.NewSize(w, h)
+}
+
+// place moves the picture and the markers to where the view state says.
+func (v *photoView) place() {
+	pos, size := v.frame()
+	v.img.Move(pos)
+	v.img.Resize(size)
+	for i, m := range v.marks {
+		p := v.pins[i]
+		ms := m.MinSize()
+		m.Resize(ms)
+		m.Move(fyne.NewPos(pos.X+float32(p.X)*size.Width-ms.Width/2, pos.Y+float32(p.Y)*size.Height-ms.Height/2))
+	}
+	v.layer.Refresh()
+}
+
+func (v *photoView) CreateRenderer() fyne.WidgetRenderer {
+	return &photoViewRenderer{v: v, objects: []fyne.CanvasObject{v.bg, container.NewClip(v.layer), v.empty}}
+}
+
+type photoViewRenderer struct {
+	v       *photoView
+	objects []fyne.CanvasObject
+}
+
+func (r *photoViewRenderer) Layout(size fyne.Size) {
+	for _, o := range r.objects {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+	r.v.layer.Resize(size)
+	r.v.place()
+}
+
+func (r *photoViewRenderer) MinSize() fyne.Size           { return fyne.NewSize(160, 120) }
+func (r *photoViewRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *photoViewRenderer) Destroy()                     {}
+func (r *photoViewRenderer) Refresh() {
+	r.v.bg.Refresh()
+	r.v.place()
+}
+
+// Scrolled zooms with the wheel.
+func (v *photoView) Scrolled(ev *fyne.ScrollEvent) {
+	if v.hasPic {
+		v.state.zoomBy(float32(math.Pow(1.2, float64(ev.Scrolled.DY)/10)))
+	}
+}
+
+// Dragged pans the zoomed photo.
+func (v *photoView) Dragged(ev *fyne.DragEvent) {
+	_, size := v.frame()
+	if size.Width == 0 || v.state.zoom == 1 {
+		return
+	}
+	v.state.set(v.state.zoom, v.state.panX+ev.Dragged.DX/size.Width, v.state.panY+ev.Dragged.DY/size.Height)
+}
+
+func (v *photoView) DragEnd() {
+	// Keep the pan where the photo stopped, not where the pointer went past an edge.
+	pos, size := v.frame()
+	if size.Width == 0 {
+		return
+	}
+	s := v.Size()
+	v.state.panX = (pos.X + size.Width/2 - s.Width/2) / size.Width
+	v.state.panY = (pos.Y + size.Height/2 - s.Height/2) / size.Height
+}
+
+// Tapped reports a tap on the photo in coordinates relative to it, and takes the keyboard.
+func (v *photoView) Tapped(ev *fyne.PointEvent) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
+		c.Focus(v)
+	}
+	pos, size := v.frame()
+	if v.onTap == nil || size.Width == 0 {
+		return
+	}
+	x, y := (ev.Position.X-pos.X)/size.Width, (ev.Position.Y-pos.Y)/size.Height
+	if x >= 0 && x <= 1 && y >= 0 && y <= 1 {
+		v.onTap(float64(x), float64(y))
+	}
+}
+
+// The view takes the keyboard when tapped: + and - zoom, 0 shows the whole photo, and onKey
+// gets the rest (previous and next photo).
+func (v *photoView) FocusGained() {}
+func (v *photoView) FocusLost()   {}
+func (v *photoView) TypedRune(r rune) {
+	switch r {
+	case '+', '=':
+		v.state.zoomBy(1.25)
+	case '-':
+		v.state.zoomBy(0.8)
+	case '0':
+		v.state.reset()
+	}
+}
+
+func (v *photoView) TypedKey(k *fyne.KeyEvent) {
+	if v.onKey != nil && v.onKey(k) {
+		return
+	}
+	if k.Name == fyne.KeyEscape {
+		passKeyToWindow(v, k)
+	}
+}
+
+// pinMark is a numbered marker: a filled circle with the pin's number.
+type pinMark struct {
+	widget.BaseWidget
+	n int
+}
+
+func newPinMark(n int) *pinMark {
+	m := &pinMark{n: n}
+	m.ExtendBaseWidget(m)
+	return m
+}
+
+func (m *pinMark) MinSize() fyne.Size { return fyne.NewSquareSize(24) }
+
+func (m *pinMark) CreateRenderer() fyne.WidgetRenderer {
+	c := canvas.NewCircle(theme.Color(theme.ColorNamePrimary))
+	c.StrokeColor = color.White
+	c.StrokeWidth = 2
+	t := canvas.NewText(strconv.Itoa(m.n), color.White)
+	t.TextStyle.Bold = true
+	t.Alignment = fyne.TextAlignCenter
+	t.TextSize = 13
+	return widget.NewSimpleRenderer(container.NewStack(c, container.NewCenter(t)))
+}

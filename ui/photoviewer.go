@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"slices"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// photoViewer shows one photo of the gallery at screen size, with zoom and pan, its tags to edit,
+// its note, and the notes pinned to points of it. Left and Right go to the previous and next photo.
+type photoViewer struct {
+	p     *photoScreen
+	i     int
+	photo data.Photo
+	pins  []data.PhotoPin
+	shown int // counts loads, so that a late answer for a photo left behind is dropped
+
+	state                                 *viewState
+	view                                  *photoView
+	kind, viewSel, zone, session, consent *widget.Select
+	note                                  *textField
+	saveBtn                               *widget.Button
+	pinList                               *fyne.Container
+	title, position                       *widget.Label
+	filling                               bool
+	root                                  fyne.CanvasObject
+}
+
+func newPhotoViewer(p *photoScreen, i int) *photoViewer {
+	v := &photoViewer{p: p, i: i, state: newViewState()}
+	v.view = newPhotoView(v.state)
+	v.view.onTap = v.pinAt
+	v.view.onKey = v.key
+	changed := func(string) { v.edited() }
+	var kinds []string
+	for _, k := range data.PhotoKinds {
+		kinds = append(kinds, string(k))
+	}
+	v.kind = widget.NewSelect(kinds, changed)
+	v.viewSel = widget.NewSelect(append([]string{noneYet}, p.views...), changed)
+	v.zone = widget.NewSelect(append([]string{noneYet}, p.zones...), changed)
+	sessions := []string{noneSess}
+	for _, s := range p.sessions {
+		sessions = append(sessions, sessionLabel(s))
+	}
+	v.session = widget.NewSelect(sessions, changed)
+	var scopes []string
+	for _, c := range data.PhotoScopes {
+		scopes = append(scopes, photoScopeLabel(c))
+	}
+	v.consent = widget.NewSelect(scopes, changed)
+	v.note = newTextField()
+	v.note.MultiLine = true
+	v.note.Wrapping = fyne.TextWrapWord
+	v.note.SetMinRowsVisible(3)
+	v.note.SetPlaceHolder("What the photo shows, how it was lit…")
+	v.note.OnChanged = changed
+	v.saveBtn = widget.NewButtonWithIcon("Save changes", theme.DocumentSaveIcon(), v.save)
+	v.saveBtn.Importance = widget.HighImportance
+	v.saveBtn.Disable()
+	v.pinList = container.NewVBox()
+	v.title = boldLabel("")
+	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.position = widget.NewLabel("")
+
+	tags := widget.NewForm(
+		widget.NewFormItem("Kind", v.kind),
+		widget.NewFormItem("View", v.viewSel),
+		widget.NewFormItem("Zone", v.zone),
+		widget.NewFormItem("Session", v.session),
+		widget.NewFormItem("Consent", v.consent),
+	)
+	pinHint := widget.NewLabel("Click the photo to pin a note to a point of it.")
+	pinHint.Wrapping = fyne.TextWrapWord
+	pinHint.Importance = widget.LowImportance
+	side := container.NewVBox(v.title, tags, boldLabel("Note"), v.note, container.NewHBox(v.saveBtn),
+		widget.NewSeparator(), boldLabel("Pinned notes"), pinHint, v.pinList)
+
+	prev := widget.NewButtonWithIcon("Previous", theme.NavigateBackIcon(), func() { v.step(-1) })
+	next := widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { v.step(1) })
+	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { v.state.zoomBy(0.8) })
+	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.state.reset)
+	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { v.state.zoomBy(1.25) })
+	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), v.leave)
+	compare := widget.NewButtonWithIcon("Compare…", theme.ViewFullScreenIcon(), func() { p.compare(v.photo.ID, "") })
+	bar := container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare)
+	split := container.NewHSplit(v.view, formScroll(container.NewVScroll(container.NewPadded(side))))
+	split.Offset = 0.7
+	v.root = container.NewBorder(bar, nil, nil, nil, split)
+	return v
+}
+
+func (v *photoViewer) content() fyne.CanvasObject { return v.root }
+
+func photoScopeLabel(c data.PhotoConsent) string {
+	switch c {
+	case data.PhotoConsentEducation:
+		return "Education"
+	case data.PhotoConsentMarketing:
+		return "Marketing"
+	}
+	return "Clinical record only"
+}
+
+// key handles the keys the photo view does not: Left and Right step, Escape goes back.
+func (v *photoViewer) key(k *fyne.KeyEvent) bool {
+	switch k.Name {
+	case fyne.KeyLeft:
+		v.step(-1)
+	case fyne.KeyRight:
+		v.step(1)
+	case fyne.KeyEscape:
+		v.leave()
+	default:
+		return false
+	}
+	return true
+}
+
+// step goes to the previous or next photo, asking first about unsaved tags.
+func (v *photoViewer) step(d int) {
+	i := v.i + d
+	if i < 0 || i >= len(v.p.photos) {
+		return
+	}
+	v.unsavedThen(func() { v.show(i) })
+}
+
+func (v *photoViewer) leave() { v.unsavedThen(v.p.backToGallery) }
+
+func (v *photoViewer) unsavedThen(fn func()) {
+	if v.saveBtn.Disabled() {
+		fn()
+		return
+	}
+	confirm(v.p.win, "Leave without saving?", "The changes to this photo's tags and note are not saved.", "Leave", fn)
+}
+
+// show loads photo i of the gallery: its preview, record and pins.
+func (v *photoViewer) show(i int) {
+	v.i = i
+	v.shown++
+	n := v.shown
+	id := v.p.photos[i].ID
+	v.position.SetText(fmt.Sprintf("%d of %d", i+1, len(v.p.photos)))
+	v.state.reset()
+	store := v.p.store
+	type loaded struct {
+		photo data.Photo
+		img   image.Image
+		pins  []data.PhotoPin
+	}
+	async(func() (loaded, error) {
+		ctx := context.Background()
+		var l loaded
+		var err error
+		if l.photo, err = store.Photo(ctx, id); err != nil {
+			return l, err
+		}
+		b, err := store.PhotoPreview(ctx, id)
+		if err != nil {
+			return l, err
+		}
+		if l.img, err = decodePhoto(b); err != nil {
+			return l, err
+		}
+		l.pins, err = store.PhotoPins(ctx, id)
+		return l, err
+	}, func(l loaded, err error) {
+		if n != v.shown {
+			return
+		}
+		if err != nil {
+			showError(v.p.win, "open the photo", err)
+			return
+		}
+		v.photo = l.photo
+		v.view.setImage(l.img, "")
+		v.fill()
+		v.setPins(l.pins)
+		if c := fyne.CurrentApp().Driver().CanvasForObject(v.view); c != nil {
+			c.Focus(v.view)
+		}
+	})
+}
+
+// fill sets the fields from the photo's record.
+func (v *photoViewer) fill() {
+	v.filling = true
+	defer func() { v.filling = false }()
+	ph := v.photo
+	v.title.SetText(ph.FileName + " · taken " + takenLabel(ph.TakenAt))
+	v.kind.SetSelected(string(ph.Kind))
+	setOr(v.viewSel, ph.View)
+	setOr(v.zone, ph.Zone)
+	v.session.SetSelected(noneSess)
+	if s, ok := v.p.sessionOf(ph.SessionID); ok {
+		v.session.SetSelected(sessionLabel(s))
+	}
+	v.consent.SetSelected(photoScopeLabel(ph.Consent))
+	v.note.SetText(ph.Note)
+	v.saveBtn.Disable()
+}
+
+// setOr selects value, offering it when the list no longer has it, or "not recorded" when empty.
+func setOr(s *widget.Select, value string) {
+	if value == "" {
+		s.SetSelected(noneYet)
+		return
+	}
+	offer(s, value)
+	s.SetSelected(value)
+}
+
+func (v *photoViewer) edited() {
+	if !v.filling {
+		v.saveBtn.Enable()
+	}
+}
+
+// tags reads the fields.
+func (v *photoViewer) tags() data.PhotoTags {
+	t := v.photo.PhotoTags
+	t.Kind = data.PhotoKind(v.kind.Selected)
+	t.View, t.Zone = v.viewSel.Selected, v.zone.Selected
+	if t.View == noneYet {
+		t.View = ""
+	}
+	if t.Zone == noneYet {
+		t.Zone = ""
+	}
+	t.SessionID = ""
+	if i := slices.Index(v.session.Options, v.session.Selected); i > 0 {
+		t.SessionID = v.p.sessions[i-1].SessionID
+	}
+	for _, c := range data.PhotoScopes {
+		if photoScopeLabel(c) == v.consent.Selected {
+			t.Consent = c
+		}
+	}
+	t.Note = v.note.Text
+	return t
+}
+
+// save stores the tags and note; a change made meanwhile elsewhere is refused, not overwritten.
+func (v *photoViewer) save() {
+	ph := v.photo
+	ph.PhotoTags = v.tags()
+	v.saveBtn.Disable()
+	i := v.i
+	async(func() (data.Photo, error) { return ph, v.p.store.UpdatePhoto(context.Background(), &ph) },
+		func(saved data.Photo, err error) {
+			if err != nil {
+				v.saveBtn.Enable()
+				showError(v.p.win, "save the photo's tags", err)
+				return
+			}
+			if v.i == i {
+				v.photo = saved
+			}
+			v.p.photos[i].Photo = saved
+			if v.p.onChanged != nil {
+				v.p.onChanged()
+			}
+		})
+}
+
+// setPins lists the pins and draws their markers.
+func (v *photoViewer) setPins(pins []data.PhotoPin) {
+	v.pins = pins
+	marks := make([]photoPin, len(pins))
+	v.pinList.RemoveAll()
+	for i, pin := range pins {
+		marks[i] = photoPin{N: pin.N, X: pin.X, Y: pin.Y}
+		text := widget.NewLabel(strconv.Itoa(pin.N) + ".  " + pin.Note)
+		text.Wrapping = fyne.TextWrapWord
+		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { v.editPin(pin) })
+		edit.Importance = widget.LowImportance
+		remove := removeButton(func() { v.removePin(pin) })
+		v.pinList.Add(container.NewBorder(nil, nil, nil, container.NewHBox(edit, remove), text))
+	}
+	if len(pins) == 0 {
+		none := widget.NewLabel("None yet.")
+		none.Importance = widget.LowImportance
+		v.pinList.Add(none)
+	}
+	v.view.setPins(marks)
+}
+
+func (v *photoViewer) reloadPins() {
+	id := v.photo.ID
+	async(func() ([]data.PhotoPin, error) { return v.p.store.PhotoPins(context.Background(), id) },
+		func(pins []data.PhotoPin, err error) {
+			if err != nil {
+				showError(v.p.win, "read the pinned notes", err)
+				return
+			}
+			if v.photo.ID == id {
+				v.setPins(pins)
+			}
+		})
+}
+
+// pinAt asks for a note to pin at a point of the photo (coordinates relative to it).
+func (v *photoViewer) pinAt(x, y float64) {
+	if v.photo.ID == "" {
+		return
+	}
+	v.askPinNote("Pin a note here", "", func(note string) error {
+		pin := data.PhotoPin{PhotoID: v.photo.ID, X: x, Y: y, Note: note}
+		return v.p.store.AddPhotoPin(context.Background(), &pin)
+	})
+}
+
+func (v *photoViewer) editPin(pin data.PhotoPin) {
+	v.askPinNote(fmt.Sprintf("Note %d", pin.N), pin.Note, func(note string) error {
+		pin.Note = note
+		return v.p.store.UpdatePhotoPin(context.Background(), &pin)
+	})
+}
+
+func (v *photoViewer) removePin(pin data.PhotoPin) {
+	confirm(v.p.win, fmt.Sprintf("Remove note %d?", pin.N), pin.Note, "Remove", func() {
+		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhotoPin(context.Background(), pin.ID) },
+			func(_ struct{}, err error) {
+				if err != nil {
+					showError(v.p.win, "remove the note", err)
+				}
+				v.reloadPins()
+			})
+	})
+}
+
+// askPinNote asks for a pin's note; save runs off the UI goroutine. What was typed stays in the
+// dialog when saving fails.
+func (v *photoViewer) askPinNote(title, text string, save func(note string) error) {
+	entry := newTextField()
+	entry.SetText(text)
+	entry.SetPlaceHolder("e.g. the scar measured 4 mm here")
+	var d *dialog.FormDialog
+	d = dialog.NewForm(title, "Save", "Cancel", []*widget.FormItem{widget.NewFormItem("Note", entry)}, func(ok bool) {
+		if !ok {
+			return
+		}
+		note := entry.Text
+		async(func() (struct{}, error) { return struct{}{}, save(note) }, func(_ struct{}, err error) {
+			if err != nil {
+				showError(v.p.win, "save the note", err)
+				d.Show()
+				return
+			}
+			v.reloadPins()
+		})
+	}, v.p.win)
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
+	v.p.win.Canvas().Focus(entry)
+}
