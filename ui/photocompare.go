@@ -93,7 +93,7 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 	c := &photoComparison{p: p, all: all, state: newViewState()}
 	var names []string
 	for _, t := range all {
-		names = append(names, takenLabel(t.TakenAt)+" · "+photoCaption(t.Photo))
+		names = append(names, takenLabel(t.TakenAt)+" · "+photoCaption(t.Photo)+" · "+t.FileName)
 	}
 	for i := range c.sides {
 		s := &compareSide{view: newPhotoView(c.state), caption: widget.NewLabel("")}

@@ -362,6 +362,7 @@ func (v *photoViewer) askPinNote(title, text string, save func(note string) erro
 			v.reloadPins()
 		})
 	}, v.p.win)
+	entry.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
 	v.p.win.Canvas().Focus(entry)
