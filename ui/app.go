@@ -324,16 +324,17 @@ func (m *mainWindow) dropped(uris []fyne.URI) {
 	case m.photos != nil:
 		m.photos.offer(paths)
 	case m.editor != nil:
-		m.offerPhotos(m.editor.ed.client, paths)
+		m.offerPhotos(m.editor.ed.client, m.editor.base.ID, paths)
 	case m.current.ID != "" && m.page.st.client.ID == m.current.ID:
-		m.offerPhotos(m.page.st.client, paths)
+		m.offerPhotos(m.page.st.client, "", paths)
 	default:
 		dialog.ShowInformation("Choose a client first", "Photos belong to a client: open their page, then drop the photos on it.", m.win)
 	}
 }
 
-// offerPhotos asks which of the files to import for a client, and imports them.
-func (m *mainWindow) offerPhotos(c data.Client, paths []string) {
+// offerPhotos asks which of the files to import for a client, and imports them; sessionID, when
+// set, is the session they are offered for.
+func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string) {
 	s := m.store
 	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), s, c.ID) },
 		func(lists photoLists, err error) {
@@ -341,11 +342,13 @@ func (m *mainWindow) offerPhotos(c data.Client, paths []string) {
 				showError(m.win, "import the photos", err)
 				return
 			}
-			newImportDialog(m.win, s, c, paths, lists.sessions, lists.views, lists.zones, func([]importOutcome) {
+			d := newImportDialog(m.win, s, c, paths, lists.sessions, lists.views, lists.zones, func([]importOutcome) {
 				if m.editor == nil && m.photos == nil {
 					m.reloadClient()
 				}
-			}).show()
+			})
+			d.preselect(sessionID)
+			d.show()
 		})
 }
 

@@ -272,6 +272,15 @@ func sessionLabel(s data.TimelineEntry) string {
 
 func (d *importDialog) show() { d.dialog.Show() }
 
+// preselect files the photos under a session, as when they are dropped onto its editor.
+func (d *importDialog) preselect(sessionID string) {
+	for _, s := range d.sessions {
+		if s.SessionID == sessionID {
+			d.session.SetSelected(sessionLabel(s))
+		}
+	}
+}
+
 func (d *importDialog) tickAll(on bool) {
 	for _, c := range d.checks {
 		c.SetChecked(on)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -244,6 +245,16 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 		t.Fatal("the pin is not drawn")
 	}
 
+	// A copy to hand over is the whole photo, re-encoded without metadata.
+	copied, err := cleanCopy(context.Background(), fx.store, v.photo.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(copied)); err != nil || cfg.Width != 900 || cfg.Height != 600 ||
+		bytes.Contains(copied, []byte("Exif\x00\x00")) {
+		t.Fatalf("the copy: %+v, %v", cfg, err)
+	}
+
 	// Compare: the first "before" against the latest photo of the same view, captioned.
 	p.compare("", "")
 	var captions []string
@@ -302,4 +313,27 @@ func overlayEntry(t *testing.T, w fyne.Window) *textField {
 		t.Fatal("no text field in the dialog")
 	}
 	return found
+}
+
+func TestDroppedFolderIsOfferedForTheClientInFront(t *testing.T) {
+	fx := newPhotoFixture(t)
+	writeJPEG(t, filepath.Join(fx.dir, "IMG_0001.JPG"), 640, 480, 1, fx.session.StartedAt)
+	m := newMainWindow(fyne.CurrentApp(), fx.store)
+
+	// No client open: nothing to file the photos under, and the practitioner is told so.
+	m.dropped([]fyne.URI{storage.NewFileURI(fx.dir)})
+	if msg := overlayText(m.win); !strings.Contains(msg, "Choose a client first") {
+		t.Fatalf("a drop with no client open shows %q", msg)
+	}
+	m.win.Canvas().Overlays().Remove(m.win.Canvas().Overlays().Top())
+
+	if err := m.page.update(context.Background(), fx.client.ID); err != nil {
+		t.Fatal(err)
+	}
+	m.current = data.ClientSummary{ID: fx.client.ID}
+	m.dropped([]fyne.URI{storage.NewFileURI(fx.dir)})
+	msg := overlayText(m.win)
+	if !strings.Contains(msg, "Import photos for "+fx.client.Name()) || !strings.Contains(msg, "IMG_0001.JPG") {
+		t.Fatalf("a dropped folder is offered as %q", msg)
+	}
 }

@@ -4,16 +4,20 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo"
 )
 
 // photoViewer shows one photo of the gallery at screen size, with zoom and pan, its tags to edit,
@@ -93,7 +97,8 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { v.state.zoomBy(1.25) })
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), v.leave)
 	compare := widget.NewButtonWithIcon("Compare…", theme.ViewFullScreenIcon(), func() { p.compare(v.photo.ID, "") })
-	bar := container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare)
+	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
+	bar := container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy)
 	split := container.NewHSplit(v.view, formScroll(container.NewVScroll(container.NewPadded(side))))
 	split.Offset = 0.7
 	v.root = container.NewBorder(bar, nil, nil, nil, split)
@@ -366,4 +371,51 @@ func (v *photoViewer) askPinNote(title, text string, save func(note string) erro
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
 	v.p.win.Canvas().Focus(entry)
+}
+
+// saveCopy writes the photo at full size as a JPEG to hand over: upright, and with no EXIF at all,
+// so no GPS position or camera serial number leaves the app with it.
+func (v *photoViewer) saveCopy() {
+	ph := v.photo
+	if ph.ID == "" {
+		return
+	}
+	store := v.p.store
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showError(v.p.win, "save the photo", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		async(func() (struct{}, error) {
+			defer w.Close()
+			out, err := cleanCopy(context.Background(), store, ph.ID)
+			if err == nil {
+				_, err = w.Write(out)
+			}
+			return struct{}{}, err
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				showError(v.p.win, "save the photo", err)
+				_ = storage.Delete(w.URI()) // no half-written file left behind
+			}
+		})
+	}, v.p.win)
+	name := strings.TrimSuffix(ph.FileName, filepath.Ext(ph.FileName))
+	d.SetFileName(name + " (copy).jpg")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg"}))
+	size := v.p.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
+	d.Show()
+}
+
+// cleanCopy re-encodes a stored original upright, at full size, without metadata.
+func cleanCopy(ctx context.Context, store *data.Store, id string) ([]byte, error) {
+	b, err := store.PhotoOriginal(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return photo.Clean(b, 0)
 }
