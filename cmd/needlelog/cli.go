@@ -122,13 +122,15 @@ func requireDB(fs *flag.FlagSet, db string, errOut io.Writer) bool {
 }
 
 func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N]",
-		"Creates a demo practice (practitioners, clients, series of sessions, products with lots, side effects)\n"+
-			"in a new database file. It never writes into an existing file, so demo records cannot mix with real ones.", errOut)
+	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N] [--photos]",
+		"Creates a demo practice (practitioners, clients, series of sessions, products with lots, side effects,\n"+
+			"and with --photos drawn stand-in photos) in a new database file. It never writes into an existing\n"+
+			"file, so demo records cannot mix with real ones.", errOut)
 	db := fs.String("db", "", "path of the new database file (must not exist yet)")
 	clients := fs.Int("clients", 200, "number of clients")
 	sessions := fs.Int("sessions", 0, "number of sessions in all (default: 5 per client)")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same practice")
+	photos := fs.Bool("photos", false, "also draw before and after photos for one client in five, at most 30 (a few seconds more)")
 	rest, code, ok := parse(fs, args)
 	if !ok {
 		return code
@@ -152,7 +154,11 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if err != nil {
 		return fail(errOut, "demo", err)
 	}
-	res, err := demo.Generate(ctx, s, demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed})
+	opts := demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed, PhotoClients: -1}
+	if *photos {
+		opts.PhotoClients = 0 // the demo's own choice
+	}
+	res, err := demo.Generate(ctx, s, opts)
 	if cerr := s.Close(); err == nil {
 		err = cerr
 	}
@@ -160,8 +166,8 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		os.Remove(*db) // a half-written demo is no use to anyone
 		return fail(errOut, "demo", err)
 	}
-	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects (%.1f s).\n",
-		s.Path(), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, time.Since(start).Seconds())
+	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d photos (%.1f s).\n",
+		s.Path(), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
 	return 0
 }
 

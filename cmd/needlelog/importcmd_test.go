@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -240,5 +241,23 @@ func TestImportPhotosErrors(t *testing.T) {
 	code, out, _ := runCLI(t, append(slices.Clone(base), filepath.Join(dir, "gone.jpg"), photo)...)
 	if code != 1 || !strings.Contains(out, "gone.jpg: refused: the file does not exist.") || !strings.Contains(out, "a.jpg: imported") {
 		t.Errorf("missing file among others: exit %d\n%s", code, out)
+	}
+}
+
+func TestDemoWithPhotos(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	code, out, errOut := runCLI(t, "demo", "--db", path, "--clients", "10", "--sessions", "25", "--photos")
+	if code != 0 {
+		t.Fatalf("demo --photos: exit %d: %s", code, errOut)
+	}
+	var photos int
+	if i := strings.Index(out, "side effects, "); i < 0 {
+		t.Fatalf("demo said %q", out)
+	} else if _, err := fmt.Sscanf(out[i+len("side effects, "):], "%d photos", &photos); err != nil || photos == 0 {
+		t.Fatalf("demo said %q: want some photos", out)
+	}
+	code, out, _ = runCLI(t, "check", "--db", path)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("photos:            %d\n", photos)) {
+		t.Errorf("check after demo --photos: exit %d\n%s", code, out)
 	}
 }

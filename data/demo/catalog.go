@@ -43,6 +43,8 @@ type generator struct {
 	serums       []stock // products made for needled skin
 
 	session data.Session // reused between sessions: a Batch keeps nothing of what it is given
+
+	photoPlans []photoPlan // clients whose photos are drawn once their sessions are written
 }
 
 // stock is a product or cartridge with the lots the practice has had of it.

@@ -52,7 +52,7 @@ func TestGenerate(t *testing.T) {
 	s := openStore(t, fixedNow)
 	today := data.DateOf(testNow)
 	var progress []int
-	res, err := demo.Generate(ctx, s, demo.Options{Sessions: 1500, Seed: 1,
+	res, err := demo.Generate(ctx, s, demo.Options{Sessions: 1500, Seed: 1, PhotoClients: -1,
 		Progress: func(done, total int) {
 			if total != 1500 {
 				t.Errorf("progress total = %d, want 1500", total)
@@ -303,7 +303,7 @@ func checkSession(t *testing.T, c data.Client, se data.Session, zones map[string
 func practice(t *testing.T, seed int64) []string {
 	t.Helper()
 	s := openStore(t, fixedNow)
-	if _, err := demo.Generate(context.Background(), s, demo.Options{Clients: 40, Sessions: 150, Seed: seed}); err != nil {
+	if _, err := demo.Generate(context.Background(), s, demo.Options{Clients: 40, Sessions: 150, Seed: seed, PhotoClients: -1}); err != nil {
 		t.Fatalf("generate: %v", err)
 	}
 	var out []string
@@ -380,7 +380,8 @@ func BenchmarkGenerate100kSessions(b *testing.B) {
 		b.StopTimer()
 		s := openStore(b, nil)
 		b.StartTimer()
-		res, err := demo.Generate(context.Background(), s, demo.Options{Clients: 20_000, Sessions: sessions, Seed: 1})
+		res, err := demo.Generate(context.Background(), s, demo.Options{Clients: 20_000, Sessions: sessions, Seed: 1,
+			PhotoClients: -1}) // sessions/s, not photos
 		if err != nil {
 			b.Fatal(err)
 		}

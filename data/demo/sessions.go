@@ -81,9 +81,12 @@ type visit struct {
 	s  *series
 }
 
-// writeClient creates a client and their n sessions.
-func (g *generator) writeClient(b *data.Batch, n int, res *Result) error {
+// writeClient creates a client and their n sessions, and plans photos of them when withPhotos is set.
+func (g *generator) writeClient(b *data.Batch, n int, withPhotos bool, res *Result) error {
 	c := g.person()
+	if withPhotos && c.PhotoConsent == data.PhotoConsentNone {
+		c.PhotoConsent = data.PhotoConsentClinical // photos are for those who agreed to them
+	}
 	plans, err := g.planSeries(&c, n)
 	if err != nil {
 		return err
@@ -99,6 +102,7 @@ func (g *generator) writeClient(b *data.Batch, n int, res *Result) error {
 	}
 	res.Clients++
 	practitioner := pick(g.r, g.practitioners).ID // clients mostly see the same practitioner
+	plan := photoPlan{clientID: c.ID, name: c.Name(), tone: c.Fitzpatrick, concerns: c.Concerns}
 	for _, v := range visits {
 		se := g.newSession(&c, v, practitioner)
 		if err := b.CreateSession(se); err != nil {
@@ -106,6 +110,17 @@ func (g *generator) writeClient(b *data.Batch, n int, res *Result) error {
 		}
 		res.Sessions++
 		res.SideEffects += len(se.SideEffects)
+		if withPhotos {
+			ps := plannedSession{id: se.ID, started: se.StartedAt, zone: v.s.zones[0].zone.Name}
+			for _, z := range v.s.zones {
+				ps.face = ps.face || z.zone.Region == data.RegionFace || z.zone.Region == data.RegionNeck
+			}
+			plan.sessions = append(plan.sessions, ps)
+		}
+	}
+	if len(plan.sessions) > 0 {
+		plan.sessions = plan.sessions[max(0, len(plan.sessions)-sessionsWithPhotos):]
+		g.photoPlans = append(g.photoPlans, plan)
 	}
 	return nil
 }
