@@ -42,7 +42,7 @@ func benchPractice(b *testing.B) *data.Store {
 		if benchErr != nil {
 			return
 		}
-		if _, benchErr = demo.Generate(ctx, benchStore, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 7}); benchErr != nil {
+		if _, benchErr = demo.Generate(ctx, benchStore, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 7, PhotoClients: -1}); benchErr != nil {
 			return
 		}
 		q := data.ClientQuery{Limit: 1000}

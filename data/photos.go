@@ -413,7 +413,7 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	if err := requireName("reason", "reason for deleting the photo", reason); err != nil {
 		return err
 	}
-	return s.Batch(ctx, func(b *Batch) error {
+	err := s.Batch(ctx, func(b *Batch) error {
 		var sum string
 		err := b.tx.QueryRowContext(b.ctx, `SELECT sha256 FROM photos WHERE id = ?`, id).Scan(&sum)
 		if err != nil {
@@ -424,6 +424,15 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 		}
 		return b.audit(ActionDelete, "photo", id, "sha256 "+sum+"; reason: "+reason)
 	})
+	if err != nil {
+		return err
+	}
+	// secure_delete zeroes the freed pages, but the write-ahead log still holds their earlier
+	// copies until a checkpoint: move everything into the file and empty the log now.
+	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("delete photo %s: clear the log: %w", id, mapError(err))
+	}
+	return nil
 }
 
 // photoColumns are a photo's record, from the table aliased p, in scanPhoto's order.

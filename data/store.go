@@ -117,6 +117,9 @@ func dsn(path string, readOnly, create bool) string {
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "trusted_schema(0)")
+	// A deleted photo or record is overwritten on disk, not left in free pages for anyone who
+	// copies the file to read: photos are the most sensitive thing the file holds.
+	q.Add("_pragma", "secure_delete(1)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -164,14 +167,16 @@ func probe(ctx context.Context, path string, allowBlank bool) error {
 // one would otherwise go unnoticed until a power cut.
 func (s *Store) checkPragmas(ctx context.Context) error {
 	var journal string
-	var fk, sync int
+	var fk, sync, secure int
 	err := s.db.QueryRowContext(ctx, `SELECT (SELECT journal_mode FROM pragma_journal_mode),
-		(SELECT foreign_keys FROM pragma_foreign_keys), (SELECT synchronous FROM pragma_synchronous)`).Scan(&journal, &fk, &sync)
+		(SELECT foreign_keys FROM pragma_foreign_keys), (SELECT synchronous FROM pragma_synchronous),
+		(SELECT secure_delete FROM pragma_secure_delete)`).Scan(&journal, &fk, &sync, &secure)
 	if err != nil {
 		return fmt.Errorf("read settings: %w", mapError(err))
 	}
-	if journal != "wal" || fk != 1 || sync != 2 {
-		return fmt.Errorf("connection settings not applied (journal_mode=%s foreign_keys=%d synchronous=%d)", journal, fk, sync)
+	if journal != "wal" || fk != 1 || sync != 2 || secure != 1 {
+		return fmt.Errorf("connection settings not applied (journal_mode=%s foreign_keys=%d synchronous=%d secure_delete=%d)",
+			journal, fk, sync, secure)
 	}
 	return nil
 }

@@ -463,7 +463,7 @@ func (m *mainWindow) openDemo() {
 	bar := widget.NewProgressBar()
 	ctx, cancel := context.WithCancel(context.Background())
 	prog := dialog.NewCustom("Writing a demo practice", "Cancel", container.NewVBox(
-		widget.NewLabel("200 clients with their treatment series, in a file of its own."), bar), m.win)
+		widget.NewLabel("200 clients with their treatment series and before-and-after photos, in a file of its own."), bar), m.win)
 	prog.SetOnClosed(cancel)
 	prog.Show()
 	async(func() (struct{}, error) {
