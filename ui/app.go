@@ -335,6 +335,9 @@ func (m *mainWindow) dropped(uris []fyne.URI) {
 // offerPhotos asks which of the files to import for a client, and imports them; sessionID, when
 // set, is the session they are offered for.
 func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string) {
+	if !canTakePhotos(m.win, c) {
+		return
+	}
 	s := m.store
 	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), s, c.ID) },
 		func(lists photoLists, err error) {

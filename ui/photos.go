@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -231,11 +232,26 @@ func (p *photoScreen) backToGallery() {
 
 // importFromFolder lets the practitioner choose a folder, then the files in it.
 func (p *photoScreen) importFromFolder() {
-	chooseImportFolder(p.app, p.win, p.offer)
+	if canTakePhotos(p.win, p.client) {
+		chooseImportFolder(p.app, p.win, p.offer)
+	}
+}
+
+// canTakePhotos says, before any file is chosen, when a client's record allows no photos.
+func canTakePhotos(win fyne.Window, c data.Client) bool {
+	if c.PhotoConsent != data.PhotoConsentNone && c.PhotoConsent != "" {
+		return true
+	}
+	dialog.ShowInformation("No photo consent on file",
+		c.Name()+" has not consented to photos. Record their photo consent in Edit profile first, then import.", win)
+	return false
 }
 
 // offer asks which of paths to import and what they show, then imports them.
 func (p *photoScreen) offer(paths []string) {
+	if !canTakePhotos(p.win, p.client) {
+		return
+	}
 	newImportDialog(p.win, p.store, p.client, paths, p.sessions, p.views, p.zones, func([]importOutcome) {
 		p.reload()
 		if p.onChanged != nil {

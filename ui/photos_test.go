@@ -337,3 +337,67 @@ func TestDroppedFolderIsOfferedForTheClientInFront(t *testing.T) {
 		t.Fatalf("a dropped folder is offered as %q", msg)
 	}
 }
+
+func TestDeletingAPhotoNeedsAReason(t *testing.T) {
+	fx := newPhotoFixture(t)
+	path := filepath.Join(fx.dir, "IMG_0001.JPG")
+	writeJPEG(t, path, 640, 480, 3, fx.session.StartedAt)
+	if results, _ := fx.importThroughDialog(t, []string{path}, "Frontal"); len(results) != 1 || results[0].err != nil {
+		t.Fatalf("import: %+v", results)
+	}
+	for _, o := range fx.w.Canvas().Overlays().List() {
+		fx.w.Canvas().Overlays().Remove(o)
+	}
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.open(0)
+	count := func() int {
+		photos, err := fx.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: fx.client.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(photos)
+	}
+
+	p.viewer.delete()
+	tapButton(t, fx.w, "Delete") // no reason given
+	var shown []string
+	for _, o := range fx.w.Canvas().Overlays().List() {
+		walk(o, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				shown = append(shown, l.Text)
+			}
+		})
+	}
+	if count() != 1 || !strings.Contains(strings.Join(shown, " "), "Enter the reason for deleting the photo") {
+		t.Fatalf("a deletion without a reason: %d photos left, the window shows %q", count(), shown)
+	}
+	for _, o := range fx.w.Canvas().Overlays().List() {
+		fx.w.Canvas().Overlays().Remove(o)
+	}
+	p.viewer.delete()
+	test.Type(overlayEntry(t, fx.w), "Taken of the wrong client")
+	tapButton(t, fx.w, "Delete")
+	waitFor(t, "the deletion", func() bool { return count() == 0 })
+	if p.viewer != nil {
+		t.Fatal("the viewer stays on a deleted photo")
+	}
+}
+
+func TestNoPhotoConsentIsSaidBeforeChoosingFiles(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	if canTakePhotos(w, data.Client{FirstName: "Ann", LastName: "Lee", PhotoConsent: data.PhotoConsentClinical}) == false {
+		t.Fatal("a client with clinical photo consent was refused")
+	}
+	if canTakePhotos(w, data.Client{FirstName: "Ann", LastName: "Lee", PhotoConsent: data.PhotoConsentNone}) {
+		t.Fatal("a client without photo consent was offered the import")
+	}
+	if msg := overlayText(w); !strings.Contains(msg, "Ann Lee has not consented to photos") {
+		t.Fatalf("the refusal says %q", msg)
+	}
+}

@@ -98,7 +98,10 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), v.leave)
 	compare := widget.NewButtonWithIcon("Compare…", theme.ViewFullScreenIcon(), func() { p.compare(v.photo.ID, "") })
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
-	bar := container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy)
+	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
+	remove.Importance = widget.LowImportance
+	bar := container.NewBorder(nil, nil, container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy),
+		remove)
 	split := container.NewHSplit(v.view, formScroll(container.NewVScroll(container.NewPadded(side))))
 	split.Offset = 0.7
 	v.root = container.NewBorder(bar, nil, nil, nil, split)
@@ -418,4 +421,39 @@ func cleanCopy(ctx context.Context, store *data.Store, id string) ([]byte, error
 		return nil, err
 	}
 	return photo.Clean(b, 0)
+}
+
+// delete removes the photo for good, which needs a reason: it goes into the audit log.
+func (v *photoViewer) delete() {
+	ph := v.photo
+	if ph.ID == "" {
+		return
+	}
+	reason := newTextField()
+	reason.SetPlaceHolder("e.g. taken of the wrong client")
+	var d *dialog.FormDialog
+	d = dialog.NewForm("Delete this photo?", "Delete", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Reason", reason),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		why := reason.Text
+		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhoto(context.Background(), ph.ID, why) },
+			func(_ struct{}, err error) {
+				if err != nil {
+					showError(v.p.win, "delete the photo", err)
+					d.Show() // the reason typed is still there
+					return
+				}
+				if v.p.onChanged != nil {
+					v.p.onChanged()
+				}
+				v.p.backToGallery()
+			})
+	}, v.p.win)
+	reason.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
+	v.p.win.Canvas().Focus(reason)
 }
