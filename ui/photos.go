@@ -194,7 +194,7 @@ func (p *photoScreen) apply(photos []data.PhotoThumb) {
 		if k, ok := order[p.photos[i].SessionID]; ok {
 			heading = sessionLabel(p.sessions[k])
 		}
-		grid := container.NewGridWrap(fyne.NewSize(180, 200))
+		grid := container.NewGridWrap(fyne.NewSize(200, 196))
 		for k := i; k < j; k++ {
 			grid.Add(newThumbTile(p.photos[k], func() { p.open(k) }))
 		}
@@ -281,6 +281,7 @@ func (t *thumbTile) CreateRenderer() fyne.WidgetRenderer {
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(170, 150))
 	caption := widget.NewLabel(photoCaption(t.photo.Photo))
+	caption.SizeName = theme.SizeNameCaptionText
 	caption.Truncation = fyne.TextTruncateEllipsis
 	caption.Alignment = fyne.TextAlignCenter
 	return widget.NewSimpleRenderer(container.NewBorder(nil, caption, nil, nil, img))
