@@ -34,7 +34,10 @@ type photoScreen struct {
 
 	viewF, zoneF, kindF *widget.Select
 	count               *widget.Label
-	groups              *fyne.Container
+	rows                []galleryRow // headings and rows of tiles, for the width the gallery has
+	perRow              int          // tiles a row holds at that width
+	list                *widget.List
+	empty               *widget.Label
 	gallery             fyne.CanvasObject
 	body                *fyne.Container // the gallery, the viewer or the comparison
 	root                fyne.CanvasObject
@@ -89,7 +92,10 @@ func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.
 	}
 	p.kindF = filter(kinds)
 	p.count = widget.NewLabel("")
-	p.groups = container.NewVBox()
+	p.empty = widget.NewLabel("")
+	p.empty.Hide()
+	p.list = widget.NewList(func() int { return len(p.rows) }, p.newRow, p.bindRow)
+	p.list.HideSeparators = true
 
 	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), p.close)
 	title := widget.NewLabelWithStyle("Photos of "+client.Name(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -103,7 +109,8 @@ func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.
 		widget.NewLabel("Kind"), p.kindF, p.count)
 	hint := widget.NewLabel("Drop photos or a folder onto the window to import them for this client.")
 	hint.Importance = widget.LowImportance
-	p.gallery = container.NewBorder(filters, hint, nil, nil, container.NewVScroll(container.NewPadded(p.groups)))
+	p.gallery = container.NewBorder(filters, hint, nil, nil,
+		container.NewStack(container.New(&galleryLayout{p}, p.list), container.NewVBox(p.empty)))
 	p.body = container.NewStack(p.gallery)
 	p.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, p.body)
 	return p
@@ -176,15 +183,38 @@ func (p *photoScreen) apply(photos []data.PhotoThumb) {
 		return a.TakenAt.Compare(b.TakenAt)
 	})
 
-	p.groups.RemoveAll()
 	p.count.SetText(plural(len(p.photos), "photo"))
-	if len(p.photos) == 0 {
-		empty := widget.NewLabel("No photos yet. Import them with Import photos…, or drop them onto this window.")
-		if p.query() != (data.PhotoQuery{ClientID: p.client.ID}) {
-			empty.SetText("No photo matches these filters.")
-		}
-		p.groups.Add(empty)
+	p.empty.SetText("No photos yet. Import them with Import photos…, or drop them onto this window.")
+	if p.query() != (data.PhotoQuery{ClientID: p.client.ID}) {
+		p.empty.SetText("No photo matches these filters.")
 	}
+	p.empty.Hidden = len(p.photos) > 0
+	p.empty.Refresh()
+	p.layRows()
+}
+
+// galleryRow is a line of the gallery: a session's heading, or up to perRow of its photos.
+type galleryRow struct {
+	heading string
+	first   int // index into photos of the row's first tile
+	n       int // how many tiles
+}
+
+const (
+	tileWidth     = 200
+	tileHeight    = 196
+	maxTilesInRow = 16 // a row's tile slots: enough for a 3200-pixel-wide window
+)
+
+// layRows splits the photos into headings and rows of tiles for the current width. Only the
+// rows on screen are built and their thumbnails decoded, so 500 photos show as fast as 20.
+func (p *photoScreen) layRows() {
+	order := map[string]int{}
+	for i, s := range p.sessions {
+		order[s.SessionID] = i
+	}
+	per := max(1, p.perRow)
+	p.rows = p.rows[:0]
 	for i := 0; i < len(p.photos); {
 		j := i
 		for j < len(p.photos) && p.photos[j].SessionID == p.photos[i].SessionID {
@@ -194,15 +224,64 @@ func (p *photoScreen) apply(photos []data.PhotoThumb) {
 		if k, ok := order[p.photos[i].SessionID]; ok {
 			heading = sessionLabel(p.sessions[k])
 		}
-		grid := container.NewGridWrap(fyne.NewSize(200, 196))
-		for k := i; k < j; k++ {
-			grid.Add(newThumbTile(p.photos[k], func() { p.open(k) }))
+		p.rows = append(p.rows, galleryRow{heading: heading})
+		for k := i; k < j; k += per {
+			p.rows = append(p.rows, galleryRow{first: k, n: min(per, j-k)})
 		}
-		p.groups.Add(boldLabel(heading))
-		p.groups.Add(grid)
 		i = j
 	}
-	p.groups.Refresh()
+	for i, r := range p.rows {
+		if r.heading != "" {
+			p.list.SetItemHeight(i, boldLabel("X").MinSize().Height)
+		} else {
+			p.list.SetItemHeight(i, tileHeight)
+		}
+	}
+	p.list.Refresh()
+}
+
+// newRow makes a row that can show a heading or a full row of tiles.
+func (p *photoScreen) newRow() fyne.CanvasObject {
+	tiles := container.NewHBox()
+	for range maxTilesInRow {
+		tiles.Add(newThumbTile(p))
+	}
+	return container.NewStack(boldLabel(""), tiles)
+}
+
+func (p *photoScreen) bindRow(i widget.ListItemID, o fyne.CanvasObject) {
+	r := p.rows[i]
+	objs := o.(*fyne.Container).Objects
+	heading, tiles := objs[0].(*widget.Label), objs[1].(*fyne.Container)
+	heading.Hidden, tiles.Hidden = r.heading == "", r.heading != ""
+	heading.SetText(r.heading)
+	for k, t := range tiles.Objects {
+		tile := t.(*thumbTile)
+		if k < r.n {
+			tile.show(r.first + k)
+		} else {
+			tile.Hide()
+		}
+	}
+}
+
+// galleryLayout gives the gallery's list all the room and re-flows the rows when the width
+// changes the number of tiles a row holds.
+type galleryLayout struct{ p *photoScreen }
+
+func (l *galleryLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if per := max(1, int(size.Width-theme.Padding()*4)/tileWidth); per != l.p.perRow {
+		l.p.perRow = min(per, maxTilesInRow)
+		l.p.layRows()
+	}
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+func (l *galleryLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(tileWidth, tileHeight)
 }
 
 // sessionOf returns the timeline entry of a session of this client.
@@ -260,31 +339,53 @@ func (p *photoScreen) offer(paths []string) {
 	}).show()
 }
 
-// thumbTile is a photo in the gallery: its thumbnail and what it shows. A tap opens it.
+// thumbTile is a slot of a gallery row showing one photo: its thumbnail and what it shows. A tap
+// opens it. The list reuses slots as it scrolls, so a slot is told which photo to show.
 type thumbTile struct {
 	widget.BaseWidget
-	photo data.PhotoThumb
-	onTap func()
+	p       *photoScreen
+	i       int // index into p.photos
+	img     *canvas.Image
+	caption *widget.Label
+	shownID string
 }
 
-func newThumbTile(t data.PhotoThumb, onTap func()) *thumbTile {
-	tile := &thumbTile{photo: t, onTap: onTap}
-	tile.ExtendBaseWidget(tile)
-	return tile
+func newThumbTile(p *photoScreen) *thumbTile {
+	t := &thumbTile{p: p}
+	t.img = canvas.NewImageFromImage(nil)
+	t.img.FillMode = canvas.ImageFillContain
+	t.img.SetMinSize(fyne.NewSize(tileWidth-10, tileHeight-46))
+	t.caption = widget.NewLabel("")
+	t.caption.SizeName = theme.SizeNameCaptionText
+	t.caption.Truncation = fyne.TextTruncateEllipsis
+	t.caption.Alignment = fyne.TextAlignCenter
+	t.ExtendBaseWidget(t)
+	return t
 }
 
-func (t *thumbTile) Tapped(*fyne.PointEvent) { t.onTap() }
+// show puts photo i in the slot, decoding its thumbnail unless the slot shows it already.
+func (t *thumbTile) show(i int) {
+	t.i = i
+	ph := t.p.photos[i]
+	if ph.ID != t.shownID {
+		t.shownID = ph.ID
+		img, err := decodePhoto(ph.Thumbnail)
+		if err != nil {
+			img = nil // a damaged thumbnail shows an empty tile; the photo itself opens all the same
+		}
+		t.img.Image = img
+		t.img.Refresh()
+		t.caption.SetText(photoCaption(ph.Photo))
+	}
+	t.Show()
+}
+
+func (t *thumbTile) Tapped(*fyne.PointEvent) { t.p.open(t.i) }
+
+func (t *thumbTile) MinSize() fyne.Size { return fyne.NewSize(tileWidth-4, tileHeight-4) }
 
 func (t *thumbTile) CreateRenderer() fyne.WidgetRenderer {
-	// Thumbnails decode when first drawn, so a long gallery costs only what is on screen.
-	img := canvas.NewImageFromResource(fyne.NewStaticResource(t.photo.ID+".jpg", t.photo.Thumbnail))
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(170, 150))
-	caption := widget.NewLabel(photoCaption(t.photo.Photo))
-	caption.SizeName = theme.SizeNameCaptionText
-	caption.Truncation = fyne.TextTruncateEllipsis
-	caption.Alignment = fyne.TextAlignCenter
-	return widget.NewSimpleRenderer(container.NewBorder(nil, caption, nil, nil, img))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, t.caption, nil, nil, t.img))
 }
 
 // photoCaption says what a photo shows in a few words: "before · Frontal · 2 pins".

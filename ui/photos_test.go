@@ -184,13 +184,34 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 		t.Fatalf("the gallery counts %q", p.count.Text)
 	}
 	var headings []string
-	walk(p.groups, func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok && l.TextStyle.Bold {
-			headings = append(headings, l.Text)
+	tiles := 0
+	for _, r := range p.rows {
+		if r.heading != "" {
+			headings = append(headings, r.heading)
+		}
+		tiles += r.n
+	}
+	if len(headings) != 1 || !strings.Contains(headings[0], "(1 of 3)") || tiles != 3 {
+		t.Fatalf("the gallery shows %d tiles under %q", tiles, headings)
+	}
+	// What is on screen: the heading, then the three thumbnails, decoded.
+	var shown []*thumbTile
+	walk(p.list, func(o fyne.CanvasObject) {
+		if tile, ok := o.(*thumbTile); ok && tile.Visible() && tile.img.Image != nil {
+			shown = append(shown, tile)
 		}
 	})
-	if len(headings) != 1 || !strings.Contains(headings[0], "(1 of 3)") {
-		t.Fatalf("the gallery groups its photos under %q", headings)
+	if len(shown) != 3 {
+		t.Fatalf("%d thumbnails on screen, want 3", len(shown))
+	}
+	// A tap on a tile opens its photo.
+	test.Tap(shown[2])
+	if p.viewer == nil || p.viewer.photo.ID != p.photos[shown[2].i].ID {
+		t.Fatal("tapping a thumbnail does not open its photo")
+	}
+	p.backToGallery()
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	// Filtering by kind leaves the one "after" photo.
 	p.kindF.SetSelected(string(data.PhotoAfter))
