@@ -76,6 +76,7 @@ type importChoice struct {
 	suggestSession bool
 	sessionID      string // when not suggested; "" for no session
 	view, zone     string
+	consent        data.PhotoConsent
 }
 
 // importOutcome is what became of one file.
@@ -155,7 +156,8 @@ func importOne(ctx context.Context, store *data.Store, clientID, path string, ch
 		out.err = err
 		return out
 	}
-	tags := data.PhotoTags{Kind: choice.kind, SessionID: choice.sessionID, View: choice.view, Zone: choice.zone}
+	tags := data.PhotoTags{Kind: choice.kind, SessionID: choice.sessionID, View: choice.view, Zone: choice.zone,
+		Consent: choice.consent}
 	if tags.Kind == "" || choice.suggestSession {
 		s, err := store.SuggestPhoto(ctx, clientID, f.TakenAt())
 		if err != nil {
@@ -192,6 +194,7 @@ type importDialog struct {
 	session  *widget.Select
 	view     *widget.Select
 	zone     *widget.Select
+	consent  *widget.Select
 	sessions []data.TimelineEntry
 	dialog   *dialog.CustomDialog
 	importB  *widget.Button
@@ -230,6 +233,17 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	d.view.SetSelected(noneYet)
 	d.zone = widget.NewSelect(append([]string{noneYet}, zones...), nil)
 	d.zone.SetSelected(noneYet)
+	// Only the scopes the client agreed to are offered; the narrowest is the default.
+	var scopes []string
+	for _, c := range data.PhotoScopes {
+		if slices.Index(data.PhotoConsents, c) <= slices.Index(data.PhotoConsents, client.PhotoConsent) {
+			scopes = append(scopes, photoScopeLabel(c))
+		}
+	}
+	d.consent = widget.NewSelect(scopes, nil)
+	if len(scopes) > 0 {
+		d.consent.SetSelected(scopes[0])
+	}
 
 	all := widget.NewButton("Tick all", func() { d.tickAll(true) })
 	none := widget.NewButton("Tick none", func() { d.tickAll(false) })
@@ -240,6 +254,7 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 		widget.NewFormItem("Session", d.session),
 		widget.NewFormItem("View", d.view),
 		widget.NewFormItem("Zone", d.zone),
+		widget.NewFormItem("Consent", d.consent),
 	)
 	hint := widget.NewLabel("Kind and session can be suggested from when each photo was taken. Every tag can be changed later.")
 	hint.Wrapping = fyne.TextWrapWord
@@ -324,6 +339,11 @@ func (d *importDialog) choice() importChoice {
 	}
 	if d.zone.Selected != noneYet {
 		c.zone = d.zone.Selected
+	}
+	for _, scope := range data.PhotoScopes {
+		if photoScopeLabel(scope) == d.consent.Selected {
+			c.consent = scope
+		}
 	}
 	return c
 }

@@ -127,6 +127,10 @@ func TestImportPhotosThroughTheDialog(t *testing.T) {
 			t.Errorf("%s ticked: %v", filepath.Base(p), d.checks[i].Checked)
 		}
 	}
+	// The client agreed to clinical use only: no wider scope is offered.
+	if strings.Join(d.consent.Options, ",") != "Clinical record only" || d.consent.Selected != "Clinical record only" {
+		t.Errorf("consent scopes offered: %q, chosen %q", d.consent.Options, d.consent.Selected)
+	}
 
 	results, summary := fx.importThroughDialog(t, paths[:3], "Frontal")
 	if len(results) != 3 {
@@ -144,7 +148,7 @@ func TestImportPhotosThroughTheDialog(t *testing.T) {
 	kinds := map[string]data.PhotoKind{}
 	for _, p := range photos {
 		kinds[p.FileName] = p.Kind
-		if p.View != "Frontal" || p.SessionID != fx.session.ID || len(p.Thumbnail) == 0 {
+		if p.View != "Frontal" || p.SessionID != fx.session.ID || p.Consent != data.PhotoConsentClinical || len(p.Thumbnail) == 0 {
 			t.Errorf("%s stored as view %q, session %q, %d-byte thumbnail", p.FileName, p.View, p.SessionID, len(p.Thumbnail))
 		}
 	}
