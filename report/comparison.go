@@ -12,10 +12,10 @@ import (
 	"image/jpeg"
 	"sync"
 
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
-	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/math/fixed"
 )
 
