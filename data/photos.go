@@ -690,6 +690,11 @@ func (s *Store) SuggestPhoto(ctx context.Context, clientID string, takenAt time.
 	return suggest(PhotoBefore, nil), nil
 }
 
+// PhotoKindFor is the kind of a photo taken at taken for a session that started at started: before
+// until 20 minutes into it, after on its day, follow-up on a later day. Imports filed under a
+// session the practitioner chose use it, as SuggestPhoto does for the session it finds.
+func PhotoKindFor(taken, started time.Time) PhotoKind { return kindAt(taken, started) }
+
 // kindAt is the kind of a photo taken at taken for a session that started at started.
 func kindAt(taken, started time.Time) PhotoKind {
 	switch {

@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/jpeg"
+	"strings"
 	"sync"
 
 	xdraw "golang.org/x/image/draw"
@@ -35,23 +36,43 @@ const (
 )
 
 var (
-	faceOnce sync.Once
-	faceErr  error
-	face     font.Face
+	fontOnce sync.Once
+	fontErr  error
+	goFont   *opentype.Font
 )
 
 // captionFace is Go's own sans-serif font: it has Latin with accents, Greek and Cyrillic, so any
-// client's name prints.
+// client's name prints. The font is parsed once; a face is made per image, as a face may not be
+// used by two goroutines at once.
 func captionFace() (font.Face, error) {
-	faceOnce.Do(func() {
-		f, err := opentype.Parse(goregular.TTF)
-		if err != nil {
-			faceErr = err
-			return
+	fontOnce.Do(func() { goFont, fontErr = opentype.Parse(goregular.TTF) })
+	if fontErr != nil {
+		return nil, fontErr
+	}
+	return opentype.NewFace(goFont, &opentype.FaceOptions{Size: captionSize, DPI: 72, Hinting: font.HintingFull})
+}
+
+// wrap breaks a caption's lines at spaces so that each fits width pixels; a word longer than
+// that stands on a line of its own.
+func wrap(f font.Face, lines []string, width int) []string {
+	var out []string
+	for _, line := range lines {
+		words := strings.Fields(line)
+		cur := ""
+		for _, w := range words {
+			next := w
+			if cur != "" {
+				next = cur + " " + w
+			}
+			if cur != "" && font.MeasureString(f, next).Ceil() > width {
+				out = append(out, cur)
+				next = w
+			}
+			cur = next
 		}
-		face, faceErr = opentype.NewFace(f, &opentype.FaceOptions{Size: captionSize, DPI: 72, Hinting: font.HintingFull})
-	})
-	return face, faceErr
+		out = append(out, cur)
+	}
+	return out
 }
 
 // Comparison draws two photos side by side at the same height, each with its caption under it,
@@ -63,6 +84,7 @@ func Comparison(left, right Side) (image.Image, error) {
 	}
 	sides := []Side{left, right}
 	widths := make([]int, 2)
+	captions := make([][]string, 2)
 	lines := 0
 	for i, s := range sides {
 		if s.Photo == nil {
@@ -70,7 +92,8 @@ func Comparison(left, right Side) (image.Image, error) {
 		}
 		b := s.Photo.Bounds()
 		widths[i] = max(1, b.Dx()*ComparisonHeight/max(1, b.Dy()))
-		lines = max(lines, len(s.Caption))
+		captions[i] = wrap(f, s.Caption, widths[i]-captionMargin)
+		lines = max(lines, len(captions[i]))
 	}
 	lineHeight := f.Metrics().Height.Ceil()
 	captionHeight := captionMargin*2 + lines*lineHeight
@@ -81,7 +104,7 @@ func Comparison(left, right Side) (image.Image, error) {
 		dst := image.Rect(x, 0, x+widths[i], ComparisonHeight)
 		xdraw.CatmullRom.Scale(out, dst, s.Photo, s.Photo.Bounds(), draw.Over, nil)
 		d := &font.Drawer{Dst: out, Src: image.NewUniform(color.Black), Face: f}
-		for j, line := range s.Caption {
+		for j, line := range captions[i] {
 			d.Dot = fixed.P(x+captionMargin/2, ComparisonHeight+captionMargin+f.Metrics().Ascent.Ceil()+j*lineHeight)
 			d.DrawString(line)
 		}

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +70,27 @@ func TestComparisonSideBySideWithCaptions(t *testing.T) {
 func TestComparisonNeedsTwoPhotos(t *testing.T) {
 	if _, err := Comparison(Side{Photo: solid(10, 10, color.White)}, Side{}); err == nil {
 		t.Fatal("a comparison without its second photo was made")
+	}
+}
+
+func TestLongCaptionWrapsWithinItsPhoto(t *testing.T) {
+	long := strings.Repeat("Cheeks 1.25 mm × 3 passes; ", 12)
+	left := Side{Photo: solid(300, 400, color.Gray{128}), Caption: []string{long}}
+	right := Side{Photo: solid(300, 400, color.Gray{128})}
+	img, err := Comparison(left, right)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leftW := 300 * ComparisonHeight / 400
+	b := img.Bounds()
+	if b.Dy() < ComparisonHeight+4*30 {
+		t.Fatalf("a caption of %d characters takes %d pixels: it was not wrapped", len(long), b.Dy()-ComparisonHeight)
+	}
+	for y := ComparisonHeight; y < b.Dy(); y++ {
+		for x := leftW; x < b.Dx(); x++ {
+			if r, g, bl, _ := img.At(x, y).RGBA(); r&g&bl>>8 != 0xff {
+				t.Fatalf("the left caption runs under the right photo at %d,%d", x, y)
+			}
+		}
 	}
 }

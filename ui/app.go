@@ -316,10 +316,15 @@ func (m *mainWindow) openPhotos(c data.Client) {
 
 // dropped offers files and folders dropped onto the window as photos of the client in front.
 func (m *mainWindow) dropped(uris []fyne.URI) {
-	paths := droppedPaths(uris)
-	if len(paths) == 0 {
-		return
-	}
+	// A dropped camera card is walked off the UI goroutine.
+	async(func() ([]string, error) { return droppedPaths(uris), nil }, func(paths []string, _ error) {
+		if len(paths) > 0 {
+			m.offerDropped(paths)
+		}
+	})
+}
+
+func (m *mainWindow) offerDropped(paths []string) {
 	switch {
 	case m.photos != nil:
 		m.photos.offer(paths)
@@ -357,17 +362,23 @@ func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string
 
 // closeWindow asks before closing over unsaved work.
 func (m *mainWindow) closeWindow() {
-	if m.editor == nil || !m.editor.changed() {
+	switch {
+	case m.editor != nil && m.editor.changed():
+		m.editor.askUnsaved("Close Needlelog?", m.win.Close)
+	case m.photos != nil:
+		m.photos.leaveThen(m.win.Close)
+	default:
 		m.win.Close()
-		return
 	}
-	m.editor.askUnsaved("Close Needlelog?", m.win.Close)
 }
 
 // save saves whatever is being edited: Ctrl+S.
 func (m *mainWindow) save() {
-	if m.editor != nil {
+	switch {
+	case m.editor != nil:
 		m.editor.save()
+	case m.photos != nil && m.photos.viewer != nil:
+		m.photos.viewer.save()
 	}
 }
 
@@ -387,6 +398,10 @@ func (m *mainWindow) setFilter(name string) {
 func (m *mainWindow) switchDatabase(path string, create bool) {
 	if m.editor != nil {
 		m.editor.askUnsaved("Open another database?", func() { m.editor = nil; m.switchDatabase(path, create) })
+		return
+	}
+	if m.photos != nil && m.photos.unsaved() {
+		m.photos.leaveThen(func() { m.photos = nil; m.switchDatabase(path, create) })
 		return
 	}
 	if path == m.store.Path() {

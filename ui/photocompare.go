@@ -28,6 +28,7 @@ type photoComparison struct {
 	sides   [2]*compareSide
 	overlay *widget.Check
 	opacity *widget.Slider
+	saveBtn *widget.Button
 	panes   *fyne.Container
 	root    fyne.CanvasObject
 }
@@ -42,33 +43,28 @@ type compareSide struct {
 	loads   int
 }
 
-// compare opens the comparison of two photos; empty IDs take the defaults: the first "before"
-// photo and the latest photo of the same view.
-func (p *photoScreen) compare(leftID, rightID string) {
-	all := slices.Clone(p.photos)
-	if p.query() != (data.PhotoQuery{ClientID: p.client.ID}) {
-		// The gallery is filtered: compare among all the client's photos all the same.
-		var err error
-		if all, err = p.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: p.client.ID}); err != nil {
-			showError(p.win, "read the photos", err)
-			return
-		}
-	}
-	if len(all) < 2 {
-		dialog.ShowInformation("Not enough photos", "A comparison needs two photos of this client.", p.win)
-		return
-	}
-	slices.SortStableFunc(all, func(a, b data.PhotoThumb) int { return a.TakenAt.Compare(b.TakenAt) })
-	l, r := defaultPair(all, leftID)
-	if rightID != "" {
-		r = slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.ID == rightID })
-	}
-	c := newPhotoComparison(p, all)
-	p.viewer, p.comparison = nil, c
-	p.body.Objects = []fyne.CanvasObject{c.root}
-	p.body.Refresh()
-	c.sides[0].pick.SetSelectedIndex(l)
-	c.sides[1].pick.SetSelectedIndex(r)
+// compare opens the comparison of leftID (or, when empty, the first "before" photo) with the
+// latest photo of the same view, among all the client's photos whatever the gallery's filters.
+func (p *photoScreen) compare(leftID string) {
+	q := data.PhotoQuery{ClientID: p.client.ID}
+	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(context.Background(), q) },
+		func(all []data.PhotoThumb, err error) {
+			if err != nil {
+				showError(p.win, "read the photos", err)
+				return
+			}
+			if len(all) < 2 {
+				dialog.ShowInformation("Not enough photos", "A comparison needs two photos of this client.", p.win)
+				return
+			}
+			slices.SortStableFunc(all, func(a, b data.PhotoThumb) int { return a.TakenAt.Compare(b.TakenAt) })
+			l, r := defaultPair(all, leftID)
+			c := newPhotoComparison(p, all)
+			p.show(c.root)
+			p.viewer, p.comparison = nil, c
+			c.sides[0].pick.SetSelectedIndex(l)
+			c.sides[1].pick.SetSelectedIndex(r)
+		})
 }
 
 // defaultPair picks the photos to compare, by index into all (sorted by time taken): the given
@@ -112,14 +108,15 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 	c.opacity = widget.NewSlider(0, 1)
 	c.opacity.Step = 0.01
 	c.opacity.Value = 0.5
-	c.opacity.OnChanged = func(float64) { c.layout() }
+	c.opacity.OnChanged = func(float64) { c.sides[1].view.setTranslucency(1 - c.opacity.Value) }
 	c.overlay = widget.NewCheck("Overlay", func(bool) { c.layout() })
-	save := widget.NewButtonWithIcon("Save as image…", theme.DocumentSaveIcon(), c.save)
+	c.saveBtn = widget.NewButtonWithIcon("Save as image…", theme.DocumentSaveIcon(), c.save)
+	c.saveBtn.Disable() // until both photos are in
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), p.backToGallery)
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), c.state.reset)
 	picks := container.NewGridWithColumns(2, c.sides[0].pick, c.sides[1].pick)
 	bar := container.NewBorder(nil, nil, container.NewHBox(back, fit, c.overlay),
-		container.NewHBox(widget.NewLabel("Opacity"), container.NewGridWrap(fyne.NewSize(160, 36), c.opacity), save), picks)
+		container.NewHBox(widget.NewLabel("Opacity"), container.NewGridWrap(fyne.NewSize(160, 36), c.opacity), c.saveBtn), picks)
 	c.panes = container.NewStack()
 	c.root = container.NewBorder(bar, nil, nil, nil, c.panes)
 	c.layout()
@@ -179,6 +176,9 @@ func (c *photoComparison) load(s *compareSide, i int) {
 		s.photo, s.img, s.lines = ph, l.img, l.lines
 		s.view.setImage(l.img, "")
 		s.caption.SetText(strings.Join(l.lines, "\n"))
+		if c.sides[0].img != nil && c.sides[1].img != nil {
+			c.saveBtn.Enable()
+		}
 	})
 }
 
@@ -244,20 +244,7 @@ func (c *photoComparison) save() {
 		if w == nil {
 			return
 		}
-		async(func() (struct{}, error) {
-			defer w.Close()
-			out, err := encode()
-			if err != nil {
-				return struct{}{}, err
-			}
-			_, err = w.Write(out)
-			return struct{}{}, err
-		}, func(_ struct{}, err error) {
-			if err != nil {
-				showError(c.p.win, "save the comparison", err)
-				_ = storage.Delete(w.URI()) // no half-written file left behind
-			}
-		})
+		writeExport(c.p.win, w, "save the comparison", encode)
 	}, c.p.win)
 	d.SetFileName(fmt.Sprintf("%s comparison %s.jpg", c.p.client.Name(), a.photo.TakenAt.Local().Format("2006-01-02")))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg"}))
@@ -267,11 +254,12 @@ func (c *photoComparison) save() {
 }
 
 // encoder returns the work of making the saved image, to run off the UI goroutine: the two
-// photos side by side, captioned, the client's name over the first caption.
+// photos side by side, captioned. The client's name is not drawn in: the image may be shown to
+// others, and the file's name says whose it is.
 func (c *photoComparison) encoder() func() ([]byte, error) {
 	a, b := c.sides[0], c.sides[1]
-	left := report.Side{Photo: a.img, Caption: append([]string{c.p.client.Name()}, a.lines...)}
-	right := report.Side{Photo: b.img, Caption: append([]string{""}, b.lines...)}
+	left := report.Side{Photo: a.img, Caption: a.lines}
+	right := report.Side{Photo: b.img, Caption: b.lines}
 	return func() ([]byte, error) {
 		img, err := report.Comparison(left, right)
 		if err != nil {

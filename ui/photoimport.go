@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo"
 )
 
 // Importing photos: choose a folder (a camera card, a phone's export), tick the files to take,
@@ -74,7 +76,8 @@ func photoFiles(dir string) ([]string, error) {
 type importChoice struct {
 	kind           data.PhotoKind
 	suggestSession bool
-	sessionID      string // when not suggested; "" for no session
+	sessionID      string    // when not suggested; "" for no session
+	sessionStart   time.Time // of that session, to suggest the kind against
 	view, zone     string
 	consent        data.PhotoConsent
 }
@@ -118,11 +121,21 @@ func importSummary(results []importOutcome, cancelled bool) string {
 	return s
 }
 
-// photoErrorText is why a file was refused, in words a practitioner can act on.
+// photoErrorText is why a file was refused, in words a practitioner can act on: the photo
+// checks' and the store's own sentences, and for anything else (a fault of the computer) a
+// sentence of ours, the detail going to the log.
 func photoErrorText(err error) string {
 	var fe *data.PhotoFileError
-	if errors.As(err, &fe) {
-		return fe.Err.Error()
+	var ve *data.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return ve.Error()
+	case errors.Is(err, photo.ErrUnsupported), errors.Is(err, photo.ErrTooLarge), errors.Is(err, photo.ErrCorrupt),
+		errors.Is(err, data.ErrDuplicatePhoto), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		if errors.As(err, &fe) {
+			return fe.Err.Error()
+		}
+		return err.Error()
 	}
 	return errorSentence("import it", err)
 }
@@ -149,7 +162,10 @@ func runImport(ctx context.Context, store *data.Store, clientID string, paths []
 	})
 }
 
+// importOne imports one file. Cancelling stops a batch between files, never inside one, so ctx is
+// not passed on: the photo under way is stored whole.
 func importOne(ctx context.Context, store *data.Store, clientID, path string, choice importChoice) importOutcome {
+	ctx = context.WithoutCancel(ctx)
 	out := importOutcome{path: path}
 	f, err := data.ReadPhotoFile(path)
 	if err != nil {
@@ -158,6 +174,9 @@ func importOne(ctx context.Context, store *data.Store, clientID, path string, ch
 	}
 	tags := data.PhotoTags{Kind: choice.kind, SessionID: choice.sessionID, View: choice.view, Zone: choice.zone,
 		Consent: choice.consent}
+	if tags.Kind == "" && tags.SessionID != "" {
+		tags.Kind = data.PhotoKindFor(f.TakenAt(), choice.sessionStart)
+	}
 	if tags.Kind == "" || choice.suggestSession {
 		s, err := store.SuggestPhoto(ctx, clientID, f.TakenAt())
 		if err != nil {
@@ -174,6 +193,9 @@ func importOne(ctx context.Context, store *data.Store, clientID, path string, ch
 	out.photo, err = store.ImportPhoto(ctx, clientID, tags, f)
 	var dup *data.DuplicatePhotoError
 	switch {
+	case errors.As(err, &dup) && dup.Existing.ClientID != clientID:
+		// Stored for another client: a photo filed under the wrong person must not pass unnoticed.
+		out.err = &data.PhotoFileError{Path: path, Err: err}
 	case errors.As(err, &dup):
 		out.photo, out.dup = dup.Existing, true
 	case err != nil:
@@ -189,7 +211,8 @@ type importDialog struct {
 	store    *data.Store
 	client   data.Client
 	paths    []string
-	checks   []*widget.Check
+	tick     []bool // per path: import it
+	list     *widget.List
 	kind     *widget.Select
 	session  *widget.Select
 	view     *widget.Select
@@ -210,13 +233,26 @@ const (
 func newImportDialog(win fyne.Window, store *data.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
 	views, zones []string, onDone func([]importOutcome)) *importDialog {
 	d := &importDialog{win: win, store: store, client: client, paths: paths, sessions: sessions, onDone: onDone}
-	list := container.NewVBox()
+	skipped := 0
 	for _, p := range paths {
-		c := widget.NewCheck(importLabel(p), func(bool) { d.countTicked() })
-		c.Checked = isPhotoName(p)
-		d.checks = append(d.checks, c)
-		list.Add(c)
+		d.tick = append(d.tick, isPhotoName(p))
+		if !isPhotoName(p) {
+			skipped++
+		}
 	}
+	// A list builds only the rows on screen: a camera card may hold thousands of files.
+	d.list = widget.NewList(func() int { return len(d.paths) },
+		func() fyne.CanvasObject { return widget.NewCheck("IMG_0000.JPG (DCIM)", nil) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := o.(*widget.Check)
+			c.OnChanged = nil // setting the state below is not a click
+			c.Text = importLabel(d.paths[i])
+			c.SetChecked(d.tick[i])
+			c.OnChanged = func(on bool) {
+				d.tick[i] = on
+				d.countTicked()
+			}
+		})
 	kinds := []string{fromTime}
 	for _, k := range data.PhotoKinds {
 		kinds = append(kinds, string(k))
@@ -247,8 +283,18 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 
 	all := widget.NewButton("Tick all", func() { d.tickAll(true) })
 	none := widget.NewButton("Tick none", func() { d.tickAll(false) })
-	files := container.NewBorder(container.NewHBox(boldLabel(plural(len(paths), "file")), all, none), nil, nil, nil,
-		container.NewVScroll(list))
+	var notes []string
+	if skipped > 0 {
+		notes = append(notes, plural(skipped, "file")+" that are not JPEG, PNG or WebP photos are left unticked; tick them to try.")
+	}
+	if len(paths) >= maxListedFiles {
+		notes = append(notes, fmt.Sprintf("Only the first %d files of the folder are listed: import the rest from their own folder.", maxListedFiles))
+	}
+	note := widget.NewLabel(strings.Join(notes, " "))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	note.Hidden = len(notes) == 0
+	files := container.NewBorder(container.NewHBox(boldLabel(plural(len(paths), "file")), all, none), note, nil, nil, d.list)
 	tags := widget.NewForm(
 		widget.NewFormItem("Kind", d.kind),
 		widget.NewFormItem("Session", d.session),
@@ -297,15 +343,17 @@ func (d *importDialog) preselect(sessionID string) {
 }
 
 func (d *importDialog) tickAll(on bool) {
-	for _, c := range d.checks {
-		c.SetChecked(on)
+	for i := range d.tick {
+		d.tick[i] = on
 	}
+	d.list.Refresh()
+	d.countTicked()
 }
 
 func (d *importDialog) ticked() []string {
 	var out []string
-	for i, c := range d.checks {
-		if c.Checked {
+	for i, on := range d.tick {
+		if on {
 			out = append(out, d.paths[i])
 		}
 	}
@@ -332,7 +380,7 @@ func (d *importDialog) choice() importChoice {
 	case d.session.Selected == fromTime:
 		c.suggestSession = true
 	case i >= 2: // after "suggest" and "no session"
-		c.sessionID = d.sessions[i-2].SessionID
+		c.sessionID, c.sessionStart = d.sessions[i-2].SessionID, d.sessions[i-2].StartedAt
 	}
 	if d.view.Selected != noneYet {
 		c.view = d.view.Selected
@@ -381,7 +429,11 @@ func (d *importDialog) start() {
 		}
 		msg := widget.NewLabel(importSummary(results, cancelled))
 		msg.Wrapping = fyne.TextWrapWord
-		info := dialog.NewCustom("Photos imported", "OK", container.NewVScroll(msg), d.win)
+		title := "Photos imported"
+		if cancelled {
+			title = "Import cancelled"
+		}
+		info := dialog.NewCustom(title, "OK", container.NewVScroll(msg), d.win)
 		info.Resize(fyne.NewSize(560, 300))
 		info.Show()
 		if d.onDone != nil {

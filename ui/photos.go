@@ -44,7 +44,6 @@ type photoScreen struct {
 	viewer              *photoViewer
 	comparison          *photoComparison
 	onClose             func()
-	onChanged           func() // photos were added or changed: the client page recounts them
 }
 
 const allOption = "All"
@@ -97,12 +96,12 @@ func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.
 	p.list = widget.NewList(func() int { return len(p.rows) }, p.newRow, p.bindRow)
 	p.list.HideSeparators = true
 
-	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), p.close)
+	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), func() { p.leaveThen(p.close) })
 	title := widget.NewLabelWithStyle("Photos of "+client.Name(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	importBtn := widget.NewButtonWithIcon("Import photos…", theme.FolderOpenIcon(), p.importFromFolder)
 	importBtn.Importance = widget.HighImportance
-	compare := widget.NewButtonWithIcon("Compare", theme.ViewFullScreenIcon(), func() { p.compare("", "") })
+	compare := widget.NewButtonWithIcon("Compare", theme.ViewFullScreenIcon(), func() { p.leaveThen(func() { p.compare("") }) })
 	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(compare, importBtn)),
 		title)
 	filters := container.NewHBox(widget.NewLabel("View"), p.viewF, widget.NewLabel("Zone"), p.zoneF,
@@ -119,8 +118,36 @@ func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.
 func (p *photoScreen) content() fyne.CanvasObject { return p.root }
 
 func (p *photoScreen) close() {
+	p.win.Canvas().Unfocus() // the photo view must not keep taking keys once it is gone
 	if p.onClose != nil {
 		p.onClose()
+	}
+}
+
+// unsaved reports whether the viewer holds tags or a note not yet stored.
+func (p *photoScreen) unsaved() bool { return p.viewer != nil && p.viewer.unsaved() }
+
+// leaveThen runs fn once the viewer's unsaved changes, if any, are dealt with.
+func (p *photoScreen) leaveThen(fn func()) {
+	if p.viewer != nil {
+		p.viewer.unsavedThen(fn)
+		return
+	}
+	fn()
+}
+
+// show puts a view (the gallery, a photo, a comparison) in the screen's body. The keyboard
+// focus is dropped first: a photo view left behind would otherwise still take the arrow keys.
+func (p *photoScreen) show(o fyne.CanvasObject) {
+	p.win.Canvas().Unfocus()
+	p.body.Objects = []fyne.CanvasObject{o}
+	p.body.Refresh()
+}
+
+// replace puts a photo's new record in the gallery, wherever the photo now is.
+func (p *photoScreen) replace(ph data.Photo) {
+	if i := slices.IndexFunc(p.photos, func(t data.PhotoThumb) bool { return t.ID == ph.ID }); i >= 0 {
+		p.photos[i].Photo = ph
 	}
 }
 
@@ -183,6 +210,13 @@ func (p *photoScreen) apply(photos []data.PhotoThumb) {
 		return a.TakenAt.Compare(b.TakenAt)
 	})
 
+	if v := p.viewer; v != nil {
+		// The photo on screen may have moved: an import or a filter changed the list under it.
+		if i := slices.IndexFunc(p.photos, func(t data.PhotoThumb) bool { return t.ID == v.photo.ID }); i >= 0 {
+			v.i = i
+			v.position.SetText(fmt.Sprintf("%d of %d", i+1, len(p.photos)))
+		}
+	}
 	p.count.SetText(plural(len(p.photos), "photo"))
 	p.empty.SetText("No photos yet. Import them with Import photos…, or drop them onto this window.")
 	if p.query() != (data.PhotoQuery{ClientID: p.client.ID}) {
@@ -270,8 +304,8 @@ func (p *photoScreen) bindRow(i widget.ListItemID, o fyne.CanvasObject) {
 type galleryLayout struct{ p *photoScreen }
 
 func (l *galleryLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	if per := max(1, int(size.Width-theme.Padding()*4)/tileWidth); per != l.p.perRow {
-		l.p.perRow = min(per, maxTilesInRow)
+	if per := min(max(1, int(size.Width-theme.Padding()*4)/tileWidth), maxTilesInRow); per != l.p.perRow {
+		l.p.perRow = per
 		l.p.layRows()
 	}
 	for _, o := range objs {
@@ -296,16 +330,14 @@ func (p *photoScreen) sessionOf(id string) (data.TimelineEntry, bool) {
 // open shows photo i of the gallery in the viewer.
 func (p *photoScreen) open(i int) {
 	p.viewer = newPhotoViewer(p, i)
-	p.body.Objects = []fyne.CanvasObject{p.viewer.content()}
-	p.body.Refresh()
+	p.show(p.viewer.content())
 	p.viewer.show(i)
 }
 
 // backToGallery leaves the viewer or the comparison, showing any change made there.
 func (p *photoScreen) backToGallery() {
 	p.viewer, p.comparison = nil, nil
-	p.body.Objects = []fyne.CanvasObject{p.gallery}
-	p.body.Refresh()
+	p.show(p.gallery)
 	p.reload()
 }
 
@@ -333,9 +365,6 @@ func (p *photoScreen) offer(paths []string) {
 	}
 	newImportDialog(p.win, p.store, p.client, paths, p.sessions, p.views, p.zones, func([]importOutcome) {
 		p.reload()
-		if p.onChanged != nil {
-			p.onChanged()
-		}
 	}).show()
 }
 
@@ -375,8 +404,8 @@ func (t *thumbTile) show(i int) {
 		}
 		t.img.Image = img
 		t.img.Refresh()
-		t.caption.SetText(photoCaption(ph.Photo))
 	}
+	t.caption.SetText(photoCaption(ph.Photo)) // the tags may have changed since: always from the record
 	t.Show()
 }
 
@@ -388,7 +417,7 @@ func (t *thumbTile) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(nil, t.caption, nil, nil, t.img))
 }
 
-// photoCaption says what a photo shows in a few words: "before · Frontal · 2 pins".
+// photoCaption says what a photo shows in a few words: "before · Frontal · Cheeks".
 func photoCaption(ph data.Photo) string {
 	parts := []string{string(ph.Kind)}
 	if ph.View != "" {
@@ -404,7 +433,7 @@ func photoCaption(ph data.Photo) string {
 func decodePhoto(b []byte) (image.Image, error) {
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("decode preview: %w", err)
+		return nil, fmt.Errorf("decode a stored preview or thumbnail: %w", err)
 	}
 	return img, nil
 }

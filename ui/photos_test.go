@@ -123,8 +123,8 @@ func TestImportPhotosThroughTheDialog(t *testing.T) {
 	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
 	d := newImportDialog(fx.w, fx.store, fx.client, paths, lists.sessions, lists.views, lists.zones, nil)
 	for i, p := range paths {
-		if d.checks[i].Checked != (p != notes) {
-			t.Errorf("%s ticked: %v", filepath.Base(p), d.checks[i].Checked)
+		if d.tick[i] != (p != notes) {
+			t.Errorf("%s ticked: %v", filepath.Base(p), d.tick[i])
 		}
 	}
 	// The client agreed to clinical use only: no wider scope is offered.
@@ -213,7 +213,13 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	if p.viewer == nil || p.viewer.photo.ID != p.photos[shown[2].i].ID {
 		t.Fatal("tapping a thumbnail does not open its photo")
 	}
+	if fx.w.Canvas().Focused() != p.viewer.view {
+		t.Fatal("the photo does not take the keyboard when it opens")
+	}
 	p.backToGallery()
+	if fx.w.Canvas().Focused() != nil {
+		t.Fatal("the photo view keeps the keyboard after going back to the gallery")
+	}
 	if err := p.update(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -251,6 +257,9 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	if err != nil || stored.View != "Left 45°" || stored.Note != "Flash on, 50 cm" {
 		t.Fatalf("stored tags %+v (%v)", stored.PhotoTags, err)
 	}
+	if p.photos[v.i].ID != stored.ID || p.photos[v.i].View != "Left 45°" {
+		t.Fatal("the gallery's record of the photo was not updated")
+	}
 
 	// A click on the photo pins a note there.
 	pos, size := v.view.frame()
@@ -281,7 +290,7 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	}
 
 	// Compare: the first "before" against the latest photo of the same view, captioned.
-	p.compare("", "")
+	p.compare("")
 	var captions []string
 	walk(p.body, func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, " mm × ") {
@@ -424,5 +433,61 @@ func TestNoPhotoConsentIsSaidBeforeChoosingFiles(t *testing.T) {
 	}
 	if msg := overlayText(w); !strings.Contains(msg, "Ann Lee has not consented to photos") {
 		t.Fatalf("the refusal says %q", msg)
+	}
+}
+
+func TestCancelStopsBetweenFilesAndKeepsTheOneUnderWay(t *testing.T) {
+	fx := newPhotoFixture(t)
+	var paths []string
+	for i := range 3 {
+		p := filepath.Join(fx.dir, "IMG_000"+string(rune('1'+i))+".JPG")
+		writeJPEG(t, p, 640, 480, uint8(i*50), fx.session.StartedAt)
+		paths = append(paths, p)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var results []importOutcome
+	var cancelled bool
+	runImport(ctx, fx.store, fx.client.ID, paths, importChoice{suggestSession: true}, func(n int, name string) {
+		if n == 0 && name != "" {
+			cancel() // Cancel pressed while the first photo is being imported
+		}
+	}, func(r []importOutcome, c bool) { results, cancelled = r, c })
+	waitFor(t, "the import to stop", func() bool { return results != nil })
+	if !cancelled || len(results) != 1 || results[0].err != nil || results[0].photo.ID == "" {
+		t.Fatalf("cancelled %v with %d outcomes: %+v", cancelled, len(results), results)
+	}
+	if s := importSummary(results, cancelled); !strings.HasPrefix(s, "Import cancelled: 1 photo imported") {
+		t.Fatalf("the summary reads %q", s)
+	}
+}
+
+func TestImportIntoAChosenSessionAndAnotherClientsDuplicate(t *testing.T) {
+	fx := newPhotoFixture(t)
+	ctx := context.Background()
+	// A later session: a photo taken three days after the first one, filed under the first, is a
+	// follow-up of it, not an "after" of the nearest.
+	later := data.Session{ClientID: fx.client.ID, StartedAt: fx.session.StartedAt.Add(72 * time.Hour), NoSideEffects: true}
+	if err := fx.store.CreateSession(ctx, &later); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(fx.dir, "IMG_0001.JPG")
+	writeJPEG(t, path, 640, 480, 9, later.StartedAt.Add(2*time.Hour))
+	out := importOne(ctx, fx.store, fx.client.ID, path,
+		importChoice{sessionID: fx.session.ID, sessionStart: fx.session.StartedAt})
+	if out.err != nil || out.photo.SessionID != fx.session.ID || out.photo.Kind != data.PhotoFollowUp {
+		t.Fatalf("filed under the first session: %+v (%v)", out.photo.PhotoTags, out.err)
+	}
+
+	// The same file for another client is refused, naming the mix-up, not counted as already stored.
+	other := data.Client{FirstName: "Bo", LastName: "Berg", PhotoConsent: data.PhotoConsentClinical}
+	if err := fx.store.CreateClient(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	dup := importOne(ctx, fx.store, other.ID, path, importChoice{suggestSession: true})
+	if dup.err == nil || dup.dup {
+		t.Fatalf("another client's photo imported again: %+v", dup)
+	}
+	if s := importSummary([]importOutcome{dup}, false); !strings.Contains(s, "1 file refused") || !strings.Contains(s, "another client") {
+		t.Fatalf("the summary reads %q", s)
 	}
 }

@@ -23,11 +23,12 @@ import (
 // photoViewer shows one photo of the gallery at screen size, with zoom and pan, its tags to edit,
 // its note, and the notes pinned to points of it. Left and Right go to the previous and next photo.
 type photoViewer struct {
-	p     *photoScreen
-	i     int
-	photo data.Photo
-	pins  []data.PhotoPin
-	shown int // counts loads, so that a late answer for a photo left behind is dropped
+	p      *photoScreen
+	i      int
+	photo  data.Photo
+	pins   []data.PhotoPin
+	shown  int  // counts loads, so that a late answer for a photo left behind is dropped
+	saving bool // the tags are being saved: leaving waits, so an error finds what was typed
 
 	state                                 *viewState
 	view                                  *photoView
@@ -96,7 +97,9 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.state.reset)
 	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { v.state.zoomBy(1.25) })
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), v.leave)
-	compare := widget.NewButtonWithIcon("Compare…", theme.ViewFullScreenIcon(), func() { p.compare(v.photo.ID, "") })
+	compare := widget.NewButtonWithIcon("Compare…", theme.ViewFullScreenIcon(), func() {
+		v.unsavedThen(func() { p.compare(v.photo.ID) })
+	})
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
 	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
 	remove.Importance = widget.LowImportance
@@ -146,12 +149,25 @@ func (v *photoViewer) step(d int) {
 
 func (v *photoViewer) leave() { v.unsavedThen(v.p.backToGallery) }
 
+// unsaved reports whether the tags or note hold changes not yet stored.
+func (v *photoViewer) unsaved() bool { return v.saving || !v.saveBtn.Disabled() }
+
 func (v *photoViewer) unsavedThen(fn func()) {
-	if v.saveBtn.Disabled() {
+	switch {
+	case v.saving:
+		return // a moment: the save's answer comes back to this photo
+	case v.saveBtn.Disabled():
 		fn()
-		return
+	default:
+		confirm(v.p.win, "Leave without saving?", "The changes to this photo's tags and note are not saved.", "Leave", fn)
 	}
-	confirm(v.p.win, "Leave without saving?", "The changes to this photo's tags and note are not saved.", "Leave", fn)
+}
+
+// focus gives the photo the keyboard again, for Left, Right, + and -.
+func (v *photoViewer) focus() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v.view); c != nil {
+		c.Focus(v.view)
+	}
 }
 
 // show loads photo i of the gallery: its preview, record and pins.
@@ -196,9 +212,7 @@ func (v *photoViewer) show(i int) {
 		v.view.setImage(l.img, "")
 		v.fill()
 		v.setPins(l.pins)
-		if c := fyne.CurrentApp().Driver().CanvasForObject(v.view); c != nil {
-			c.Focus(v.view)
-		}
+		v.focus()
 	})
 }
 
@@ -261,25 +275,25 @@ func (v *photoViewer) tags() data.PhotoTags {
 }
 
 // save stores the tags and note; a change made meanwhile elsewhere is refused, not overwritten.
+// Leaving waits for the answer, so on an error what was typed is still in the fields.
 func (v *photoViewer) save() {
+	if v.saving || v.saveBtn.Disabled() {
+		return
+	}
 	ph := v.photo
 	ph.PhotoTags = v.tags()
+	v.saving = true
 	v.saveBtn.Disable()
-	i := v.i
 	async(func() (data.Photo, error) { return ph, v.p.store.UpdatePhoto(context.Background(), &ph) },
 		func(saved data.Photo, err error) {
+			v.saving = false
 			if err != nil {
 				v.saveBtn.Enable()
 				showError(v.p.win, "save the photo's tags", err)
 				return
 			}
-			if v.i == i {
-				v.photo = saved
-			}
-			v.p.photos[i].Photo = saved
-			if v.p.onChanged != nil {
-				v.p.onChanged()
-			}
+			v.photo = saved
+			v.p.replace(saved)
 		})
 }
 
@@ -363,11 +377,11 @@ func (v *photoViewer) askPinNote(title, text string, save func(note string) erro
 		note := entry.Text
 		async(func() (struct{}, error) { return struct{}{}, save(note) }, func(_ struct{}, err error) {
 			if err != nil {
-				showError(v.p.win, "save the note", err)
-				d.Show()
+				showErrorThen(v.p.win, "save the note", err, d.Show) // what was typed is still in the form
 				return
 			}
 			v.reloadPins()
+			v.focus()
 		})
 	}, v.p.win)
 	entry.OnSubmitted = func(string) { d.Submit() }
@@ -392,18 +406,8 @@ func (v *photoViewer) saveCopy() {
 		if w == nil {
 			return
 		}
-		async(func() (struct{}, error) {
-			defer w.Close()
-			out, err := cleanCopy(context.Background(), store, ph.ID)
-			if err == nil {
-				_, err = w.Write(out)
-			}
-			return struct{}{}, err
-		}, func(_ struct{}, err error) {
-			if err != nil {
-				showError(v.p.win, "save the photo", err)
-				_ = storage.Delete(w.URI()) // no half-written file left behind
-			}
+		writeExport(v.p.win, w, "save the photo", func() ([]byte, error) {
+			return cleanCopy(context.Background(), store, ph.ID)
 		})
 	}, v.p.win)
 	name := strings.TrimSuffix(ph.FileName, filepath.Ext(ph.FileName))
@@ -442,12 +446,8 @@ func (v *photoViewer) delete() {
 		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhoto(context.Background(), ph.ID, why) },
 			func(_ struct{}, err error) {
 				if err != nil {
-					showError(v.p.win, "delete the photo", err)
-					d.Show() // the reason typed is still there
+					showErrorThen(v.p.win, "delete the photo", err, d.Show) // the reason typed is still there
 					return
-				}
-				if v.p.onChanged != nil {
-					v.p.onChanged()
 				}
 				v.p.backToGallery()
 			})
