@@ -1,0 +1,35 @@
+package report
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFileIsWholeOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "history.pdf")
+	if err := WriteFile(path, func(w io.Writer) error { _, err := w.Write([]byte("first")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("cancelled half way")
+	err := WriteFile(path, func(w io.Writer) error {
+		w.Write([]byte("half of the second"))
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("the writer's error was not returned: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "first" {
+		t.Fatalf("a failed write changed the file to %q", b)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("a failed write left files behind: %v", entries)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o644 {
+		t.Fatalf("the file's mode is %v", info.Mode().Perm())
+	}
+}
