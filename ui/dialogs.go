@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
@@ -30,33 +29,6 @@ func showErrorThen(win fyne.Window, doing string, err error, then func()) {
 	d := dialog.NewError(errors.New(errorSentence(doing, err)), win)
 	d.SetOnClosed(then)
 	d.Show()
-}
-
-// writeExport makes a file's bytes off the UI goroutine and writes them to w, which a save dialog
-// opened. A failure at any step, closing included (a full disk, a stick pulled out), removes the
-// file, so no half-written copy is left behind; success is confirmed with where the file went.
-func writeExport(win fyne.Window, w fyne.URIWriteCloser, doing string, make func() ([]byte, error)) {
-	async(func() (struct{}, error) {
-		out, err := make()
-		if err == nil {
-			_, err = w.Write(out)
-		}
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			if rerr := storage.Delete(w.URI()); rerr != nil {
-				slog.Error("remove a half-written file", "uri", w.URI(), "err", rerr)
-			}
-		}
-		return struct{}{}, err
-	}, func(_ struct{}, err error) {
-		if err != nil {
-			showError(win, doing, err)
-			return
-		}
-		dialog.ShowInformation("Saved", "Saved as "+w.URI().Path()+".", win)
-	})
 }
 
 // errorSentence words an error for a practitioner: what failed and what to do, not a stack.

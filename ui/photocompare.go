@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -235,22 +234,8 @@ func (c *photoComparison) save() {
 	if a.img == nil || c.sides[1].img == nil {
 		return
 	}
-	encode := c.encoder()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showError(c.p.win, "save the comparison", err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		writeExport(c.p.win, w, "save the comparison", encode)
-	}, c.p.win)
-	d.SetFileName(fmt.Sprintf("%s comparison %s.jpg", c.p.client.Name(), a.photo.TakenAt.Local().Format("2006-01-02")))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg"}))
-	size := c.p.win.Canvas().Size()
-	d.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
-	d.Show()
+	name := fmt.Sprintf("%s comparison %s.jpg", c.p.client.Name(), a.photo.TakenAt.Local().Format("2006-01-02"))
+	exportFile(fyne.CurrentApp(), c.p.win, "save the comparison", name, []string{".jpg"}, bytesExport(c.encoder()))
 }
 
 // encoder returns the work of making the saved image, to run off the UI goroutine: the two

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -398,24 +397,10 @@ func (v *photoViewer) saveCopy() {
 		return
 	}
 	store := v.p.store
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showError(v.p.win, "save the photo", err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		writeExport(v.p.win, w, "save the photo", func() ([]byte, error) {
-			return cleanCopy(context.Background(), store, ph.ID)
-		})
-	}, v.p.win)
-	name := strings.TrimSuffix(ph.FileName, filepath.Ext(ph.FileName))
-	d.SetFileName(name + " (copy).jpg")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg"}))
-	size := v.p.win.Canvas().Size()
-	d.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
-	d.Show()
+	name := strings.TrimSuffix(ph.FileName, filepath.Ext(ph.FileName)) + " (copy).jpg"
+	exportFile(fyne.CurrentApp(), v.p.win, "save the photo", name, []string{".jpg"}, bytesExport(func() ([]byte, error) {
+		return cleanCopy(context.Background(), store, ph.ID)
+	}))
 }
 
 // cleanCopy re-encodes a stored original upright, at full size, without metadata.
