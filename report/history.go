@@ -1,0 +1,388 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+// ClientHistory is everything a client's treatment history shows.
+type ClientHistory struct {
+	Clinic   Clinic
+	Client   data.Client
+	Sessions []data.Session // oldest first
+	Catalog  Catalog
+	Photos   []Photo  // all the client's photos, in treatment order (as data.Store.ListPhotos gives them)
+	Views    []string // the practice's photo views in their display order: before/after pairs follow it
+	Currency string
+	Printed  time.Time
+}
+
+// LoadClientHistory reads a client's record with every session, side effect and photo.
+func LoadClientHistory(ctx context.Context, store *data.Store, clientID string) (ClientHistory, error) {
+	fail := func(err error) (ClientHistory, error) {
+		return ClientHistory{}, fmt.Errorf("treatment history: %w", err)
+	}
+	var h ClientHistory
+	var err error
+	if h.Client, err = store.Client(ctx, clientID); err != nil {
+		return fail(err)
+	}
+	timeline, err := store.Timeline(ctx, clientID)
+	if err != nil {
+		return fail(err)
+	}
+	for i := len(timeline) - 1; i >= 0; i-- { // the timeline is newest first
+		se, err := store.Session(ctx, timeline[i].SessionID)
+		if err != nil {
+			return fail(err)
+		}
+		h.Sessions = append(h.Sessions, se)
+	}
+	if h.Clinic, err = LoadClinic(ctx, store); err != nil {
+		return fail(err)
+	}
+	if h.Catalog, err = LoadCatalog(ctx, store); err != nil {
+		return fail(err)
+	}
+	if h.Currency, err = store.Setting(ctx, data.SettingCurrency); err != nil {
+		return fail(err)
+	}
+	views, err := store.ListItems(ctx, data.ListPhotoView, true)
+	if err != nil {
+		return fail(err)
+	}
+	for _, v := range views {
+		h.Views = append(h.Views, v.Name)
+	}
+	if h.Photos, err = loadPhotos(ctx, store, data.PhotoQuery{ClientID: clientID}); err != nil {
+		return fail(err)
+	}
+	h.Printed = store.Now()
+	return h, nil
+}
+
+// WriteClientHistory writes a client's treatment history as a PDF: the client's summary, every
+// session in order with its settings and photos, a log of every side effect, and for each photo
+// view the baseline photo beside the latest.
+func WriteClientHistory(w io.Writer, h ClientHistory) error {
+	name := h.Client.Name()
+	d := newDoc("Treatment history: "+name, "Treatment history · "+name, h.Clinic.Name, h.Printed)
+	if err := d.clinicHeader(h.Clinic); err != nil {
+		return fmt.Errorf("treatment history: %w", err)
+	}
+	d.title("Treatment history", name+" · "+sessionSpan(h.Sessions))
+
+	d.heading("Client", 20)
+	d.fields(clientSummary(h.Client, h.Printed))
+
+	sessions := make(map[string]data.Session, len(h.Sessions))
+	for _, se := range h.Sessions {
+		sessions[se.ID] = se
+	}
+	bySession := map[string][]Photo{}
+	for _, p := range h.Photos {
+		bySession[p.SessionID] = append(bySession[p.SessionID], p)
+	}
+
+	d.heading("Sessions", 30)
+	if len(h.Sessions) == 0 {
+		d.para("No sessions recorded.")
+	}
+	for _, se := range h.Sessions {
+		if err := writeSessionSummary(d, se, h.Catalog, h.Currency, bySession[se.ID]); err != nil {
+			return fmt.Errorf("treatment history: %w", err)
+		}
+	}
+	// Photos whose session is not listed (none, or one since deleted) are still part of the record.
+	var loose []Photo
+	for _, p := range h.Photos {
+		if _, ok := sessions[p.SessionID]; !ok {
+			loose = append(loose, p)
+		}
+	}
+	if len(loose) > 0 {
+		d.subheading("Photos not filed under a session", 30)
+		if err := d.photos(photoStrip(loose), 4, 45); err != nil {
+			return fmt.Errorf("treatment history: %w", err)
+		}
+	}
+
+	d.heading("Side-effect log", 20)
+	var rows [][]string
+	for _, se := range h.Sessions {
+		for _, e := range se.SideEffects {
+			rows = append(rows, append([]string{formatDate(data.DateOf(se.StartedAt)) + "\n" + series(se)}, sideEffectRow(e)...))
+		}
+	}
+	if len(rows) == 0 {
+		d.para("No side effects recorded.")
+	} else {
+		d.table(append([]column{{"Session", 2.4, "L"}}, sideEffectColumns...), rows)
+	}
+
+	const pairH = 125 // a pair of photos with their captions
+	pairs := beforeAfterPairs(h.Photos, h.Views)
+	if len(pairs) == 0 {
+		d.heading("Before and after, by view", 10)
+		d.para("No view has two photos to compare yet.")
+	} else {
+		d.heading("Before and after, by view", pairH)
+	}
+	for _, p := range pairs {
+		d.subheading(p.view, pairH)
+		sides := make([]pictured, 2)
+		for i, ph := range []Photo{p.baseline, p.latest} {
+			sides[i] = pictured{key: ph.ID, jpeg: ph.Preview, caption: pairCaption(ph, sessions, h.Catalog)}
+		}
+		if err := d.photos(sides, 2, 100); err != nil {
+			return fmt.Errorf("treatment history: %w", err)
+		}
+	}
+	if err := d.finish(w); err != nil {
+		return fmt.Errorf("treatment history: %w", err)
+	}
+	return nil
+}
+
+// sessionSpan is "3 sessions, 13 Jan 2026 to 10 Mar 2026".
+func sessionSpan(ss []data.Session) string {
+	switch len(ss) {
+	case 0:
+		return "no sessions"
+	case 1:
+		return "1 session, " + formatDate(data.DateOf(ss[0].StartedAt))
+	}
+	return fmt.Sprintf("%d sessions, %s to %s", len(ss), formatDate(data.DateOf(ss[0].StartedAt)),
+		formatDate(data.DateOf(ss[len(ss)-1].StartedAt)))
+}
+
+// clientSummary is the client's profile, medical history, allergies and consent.
+func clientSummary(c data.Client, now time.Time) []field {
+	dob := formatDate(c.DateOfBirth)
+	if dob != "" && !now.IsZero() {
+		dob += fmt.Sprintf(" (aged %d)", data.DateOf(now).YearsSince(c.DateOfBirth))
+	}
+	var history []string
+	for _, e := range c.History {
+		s := e.Condition
+		if !e.Since.IsZero() {
+			s += ", since " + formatDate(e.Since)
+		}
+		if !e.Until.IsZero() {
+			s += ", until " + formatDate(e.Until)
+		}
+		if e.Notes != "" {
+			s += ": " + e.Notes
+		}
+		history = append(history, s)
+	}
+	consent := "No signed consent on file"
+	if c.Consent.OnFile() {
+		consent = c.Consent.Form
+		if c.Consent.Version != "" {
+			consent += ", version " + c.Consent.Version
+		}
+		consent += ", signed " + formatDate(c.Consent.Signed)
+	}
+	photoConsent := map[data.PhotoConsent]string{
+		data.PhotoConsentNone:      "No photos",
+		data.PhotoConsentClinical:  "Clinical record only",
+		data.PhotoConsentEducation: "Clinical record and education (anonymised)",
+		data.PhotoConsentMarketing: "Clinical record, education and marketing",
+	}[c.PhotoConsent]
+	fs := []field{
+		{"Name", c.Name()},
+		{"Date of birth", dob},
+		{"Phone", c.Phone},
+		{"Email", c.Email},
+		{"Fitzpatrick skin type", fitzpatrick(c.Fitzpatrick)},
+		{"Concerns", strings.Join(c.Concerns, ", ")},
+		{"Medical history", strings.Join(history, "\n")},
+		{"Medications", c.Medications},
+		{"Allergies", strings.Join(c.Allergies, ", ")},
+		{"Medical notes", c.MedicalNotes},
+		{"Treatment consent", consent},
+		{"Photo consent", photoConsent},
+	}
+	if c.Notes != "" {
+		fs = append(fs, field{"Notes", c.Notes})
+	}
+	if !c.ArchivedAt.IsZero() {
+		fs = append(fs, field{"Archived", formatTime(c.ArchivedAt)})
+	}
+	return fs
+}
+
+// writeSessionSummary writes one session compactly: its settings, products with lots, side
+// effects in brief (the log gives them whole) and its photos, small.
+func writeSessionSummary(d *doc, se data.Session, cat Catalog, currency string, photos []Photo) error {
+	d.subheading(series(se)+" · "+formatDay(se.StartedAt), 35)
+	var effects []string
+	for _, e := range se.SideEffects {
+		effects = append(effects, e.Kind+" ("+string(e.Severity)+")")
+	}
+	sideEffects := strings.Join(effects, ", ")
+	if sideEffects == "" && se.NoSideEffects {
+		sideEffects = "None observed"
+	}
+	var products []string
+	for _, row := range productRows(se.Products, cat) {
+		s := row[0] + ", " + row[1]
+		if row[2] != "" {
+			s += ", lot " + row[2]
+		}
+		if row[4] != "" {
+			s += ", " + row[4]
+		}
+		products = append(products, s)
+	}
+	pain := ""
+	if se.PainScore.Valid {
+		pain = strconv.Itoa(se.PainScore.V) + " / 10"
+	}
+	fee := ""
+	if se.PriceCents.Valid {
+		fee = price(se.PriceCents.V, currency)
+	}
+	d.fields(present([]field{
+		{"Practitioner", cat.practitioner(se.PractitionerID)},
+		{"Record", signState(se, cat)},
+		{"Concerns treated", strings.Join(se.Concerns, ", ")},
+		{"Combined modality", se.Modality},
+		{"Anaesthetic", anaestheticIfAny(se.Anaesthetic, cat)},
+		{"Device", device(se, cat)},
+		{"Cartridge", cartridge(se.Cartridge, cat)},
+	}))
+	if len(se.Zones) > 0 {
+		d.table(zoneColumns, zoneRows(se.Zones, cat.Devices[se.DeviceID]))
+		d.gap(1)
+	}
+	d.fields(present([]field{
+		{"Products", strings.Join(products, "\n")},
+		{"Side effects", sideEffects},
+		{"Pain score", pain},
+		{"Aftercare given", strings.Join(se.Aftercare, ", ")},
+		{"Price", fee},
+		{"Next session due", formatDate(se.NextDue)},
+		{"Notes", se.Notes},
+	}))
+	if len(photos) > 0 {
+		d.gap(1)
+		if err := d.photos(photoStrip(photos), 4, 45); err != nil {
+			return err
+		}
+	}
+	d.gap(2)
+	return nil
+}
+
+// present drops fields with nothing recorded: a summary lists what was done.
+func present(fs []field) []field {
+	return slices.DeleteFunc(fs, func(f field) bool { return strings.TrimSpace(f.value) == "" })
+}
+
+func anaestheticIfAny(a data.Anaesthetic, cat Catalog) string {
+	if a == (data.Anaesthetic{}) {
+		return ""
+	}
+	return anaesthetic(a, cat)
+}
+
+// photoStrip captions photos briefly, for a row of small ones.
+func photoStrip(ps []Photo) []pictured {
+	out := make([]pictured, len(ps))
+	for i, p := range ps {
+		out[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt)}}
+	}
+	return out
+}
+
+// pair is a view's baseline photo and its latest one.
+type pair struct {
+	view             string
+	baseline, latest Photo
+}
+
+// beforeAfterPairs pairs, for each view, its first "before" photo (its first photo when it has
+// no "before") with its latest one. Photos come in treatment order; a view with a single photo,
+// and photos with no view, give no pair. Views follow the practice's order, then the alphabet.
+func beforeAfterPairs(photos []Photo, order []string) []pair {
+	byView := map[string][]Photo{}
+	var views []string
+	for _, p := range photos {
+		if p.View == "" {
+			continue
+		}
+		if _, ok := byView[p.View]; !ok {
+			views = append(views, p.View)
+		}
+		byView[p.View] = append(byView[p.View], p)
+	}
+	rank := func(v string) int {
+		if i := slices.Index(order, v); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(views, func(a, b string) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a, b)) })
+	var out []pair
+	for _, v := range views {
+		ps := byView[v]
+		base := slices.IndexFunc(ps, func(p Photo) bool { return p.Kind == data.PhotoBefore })
+		if base < 0 {
+			base = 0
+		}
+		latest := len(ps) - 1
+		if latest == base {
+			continue
+		}
+		out = append(out, pair{view: v, baseline: ps[base], latest: ps[latest]})
+	}
+	return out
+}
+
+// pairCaption says when a photo was taken, where its session stands in the series, and what
+// that session did to the photo's zone (to every zone when the photo names none), with products.
+func pairCaption(p Photo, sessions map[string]data.Session, cat Catalog) []string {
+	first := photoLabel(p.Photo)
+	when := formatTime(p.TakenAt)
+	se, ok := sessions[p.SessionID]
+	if !ok {
+		return []string{first, when, "Not filed under a session"}
+	}
+	when += " · " + series(se)
+	var zones []string
+	for _, z := range se.Zones {
+		if p.Zone == "" || strings.EqualFold(z.Zone, p.Zone) {
+			zones = append(zones, fmt.Sprintf("%s %s mm × %s", z.Zone, formatMM(z.DepthMM), plural(z.Passes, "pass", "passes")))
+		}
+	}
+	settings := strings.Join(zones, "; ")
+	switch {
+	case len(se.Zones) == 0:
+		settings = "No zones recorded in this session"
+	case settings == "":
+		settings = p.Zone + " not treated in this session"
+	}
+	lines := []string{first, when, settings}
+	if len(se.Products) > 0 {
+		var names []string
+		for _, u := range se.Products {
+			n := cat.product(u.ProductID)
+			if u.Lot != "" {
+				n += " (lot " + u.Lot + ")"
+			}
+			names = append(names, n)
+		}
+		lines = append(lines, "Products: "+strings.Join(names, ", "))
+	}
+	return lines
+}

@@ -1,0 +1,165 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+func TestClientHistory(t *testing.T) {
+	ctx := context.Background()
+	p := newPractice(t, 480)
+	h, err := LoadClientHistory(ctx, p.store, p.zoe.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Sessions) != 3 || len(h.Photos) != 6 || h.Sessions[0].ID != p.sessions[0].ID {
+		t.Fatalf("loaded %d sessions and %d photos", len(h.Sessions), len(h.Photos))
+	}
+	var buf bytes.Buffer
+	if err := WriteClientHistory(&buf, h); err != nil {
+		t.Fatal(err)
+	}
+	pdf := buf.Bytes()
+	text := pdfText(t, pdf)
+	requireText(t, "history", text,
+		clinicName, "Treatment history", "Zoë Ångström · 3 sessions, 13 Jan 2026 to 10 Mar 2026",
+		"Date of birth 17 May 1990 (aged 35)", "Fitzpatrick skin type IV", "Allergies Lidocaine",
+		"Medical history Herpes simplex, history: Valaciclovir before perioral work", "Medical notes Prone to cold sores.",
+		"Treatment consent Microneedling consent, version 3, signed 5 Jan 2026", "Photo consent Clinical record only",
+		"Session 1 of 3 · Tue 13 Jan 2026, 12:30", "Session 2 of 3 · Tue 10 Feb 2026, 12:30",
+		"Session 3 of 3 · Tue 10 Mar 2026, 12:30",
+		"Cheeks 0.5 level 4", "Cheeks 1.25 level 4", "Cheeks 1.75 level 4",
+		"lot HA-2291", "lot HA-2292", "lot HA-2293", "lot C-9931", "lot C-9932", "lot C-9933", "lot LA-221", "lot LA-223",
+		"Signed by Dr Lée Ørsted, RN on 10 Feb 2026, 13:30", "Record Not signed (draft)",
+		"Side-effect log", "Erythema mild 13 Jan 2026 15 Jan 2026", "Erythema mild 10 Feb 2026 12 Feb 2026",
+		"Post-inflammatory moderate 10 Mar 2026 not yet Hydroquinone 4%. Left cheek",
+		"Before and after, by view", "Frontal", "Left 45°",
+		"13 Jan 2026, 12:35 · Session 1 of 3", "10 Mar 2026, 13:50 · Session 3 of 3",
+		"Cheeks 0.5 mm × 4 passes", "Cheeks 1.75 mm × 4 passes",
+		"Cheeks 0.5 mm × 4 passes; Forehead 0.5 mm × 3 passes", // a photo with no zone: every zone of its session
+		"(lot HA-2291)", "(lot HA-2293)")
+	requirePageNumbers(t, "history", text, pageCount(t, pdf))
+	requireNoEXIF(t, "history", pdf)
+	// Sessions come in date order.
+	i1, i2, i3 := strings.Index(text, "Session 1 of 3 ·"), strings.Index(text, "Session 2 of 3 ·"), strings.Index(text, "Session 3 of 3 ·")
+	if !(i1 < i2 && i2 < i3) {
+		t.Errorf("sessions are not in date order: at %d, %d, %d", i1, i2, i3)
+	}
+	// Every photo is in, once, as stored: a pair reuses the image its session shows.
+	for _, ph := range h.Photos {
+		if !bytes.Contains(pdf, ph.Preview) {
+			t.Errorf("photo %s's preview is not embedded as stored", ph.ID)
+		}
+	}
+	if uses, objects := imageCount(t, pdf); uses != 6+2*2+1 || objects != 6+1 {
+		t.Errorf("pdfimages lists %d image uses of %d images, want 11 uses (6 photos, 2 pairs of 2, the logo) of 7 images",
+			uses, objects)
+	}
+}
+
+func TestClientHistoryWithoutSessions(t *testing.T) {
+	p := newPractice(t, 64)
+	h, err := LoadClientHistory(context.Background(), p.store, p.anna.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteClientHistory(&buf, h); err != nil {
+		t.Fatal(err)
+	}
+	requireText(t, "empty history", pdfText(t, buf.Bytes()), "Анна Иванова · no sessions", "No sessions recorded.",
+		"No side effects recorded.", "No view has two photos to compare yet.", "Page 1 of 1")
+}
+
+func TestBeforeAfterPairs(t *testing.T) {
+	ph := func(id, view string, kind data.PhotoKind) Photo {
+		return Photo{Photo: data.Photo{ID: id, PhotoTags: data.PhotoTags{View: view, Kind: kind}}}
+	}
+	photos := []Photo{ // in treatment order
+		ph("a", "Close-up", data.PhotoAfter),
+		ph("b", "Frontal", data.PhotoAfter), // before the first "before": not the baseline
+		ph("c", "Frontal", data.PhotoBefore),
+		ph("d", "Left 45°", data.PhotoBefore), // alone in its view: no pair
+		ph("e", "", data.PhotoBefore),         // no view: never paired
+		ph("f", "Close-up", data.PhotoFollowUp),
+		ph("g", "Frontal", data.PhotoFollowUp),
+		ph("h", "Frontal", data.PhotoAfter),
+		ph("i", "Zzz custom", data.PhotoAfter),
+		ph("j", "Zzz custom", data.PhotoAfter),
+		ph("k", "", data.PhotoAfter),
+	}
+	got := beforeAfterPairs(photos, []string{"Frontal", "Left 45°", "Close-up"})
+	var desc []string
+	for _, p := range got {
+		desc = append(desc, p.view+":"+p.baseline.ID+"→"+p.latest.ID)
+	}
+	want := "Frontal:c→h Close-up:a→f Zzz custom:i→j"
+	if strings.Join(desc, " ") != want {
+		t.Fatalf("pairs %q, want %q", strings.Join(desc, " "), want)
+	}
+}
+
+// buildBigHistory makes a client with 20 sessions and 40 photos of 1600×1200, and returns the
+// total size of the photos' previews.
+func buildBigHistory(tb testing.TB) (*data.Store, string, int64) {
+	tb.Helper()
+	ctx := context.Background()
+	s := openStore(tb)
+	c := data.Client{FirstName: "Zoë", LastName: "Ångström", PhotoConsent: data.PhotoConsentClinical, Fitzpatrick: 3}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		tb.Fatal(err)
+	}
+	serums, _ := s.Products(ctx, "Hyaluronic acid", false)
+	views := []string{"Frontal", "Left 45°", "Right 45°", "Left 90° (profile)", "Right 90° (profile)", "Close-up"}
+	var photoBytes int64
+	for i := range 20 {
+		se := data.Session{ClientID: c.ID, StartedAt: testNow.AddDate(0, 0, -14*(20-i)), SeriesN: i%5 + 1, SeriesOf: 5,
+			Zones: []data.ZoneTreatment{{Zone: "Cheeks", DepthMM: 0.5 + 0.05*float64(i), Passes: 4, Endpoint: "Mild erythema"},
+				{Zone: "Forehead", DepthMM: 0.5, Passes: 3}},
+			Products:    []data.ProductUse{{ProductID: serums[0].ID, Lot: fmt.Sprintf("HA-%04d", i), Phase: data.PhaseDuring, Amount: "2 ml"}},
+			SideEffects: []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, DuringSession: true}},
+			PainScore:   sql.Null[int]{V: 3, Valid: true}, Notes: "Tolerated well."}
+		if err := s.CreateSession(ctx, &se); err != nil {
+			tb.Fatal(err)
+		}
+		for k, kind := range []data.PhotoKind{data.PhotoBefore, data.PhotoAfter} {
+			ph := importPhoto(tb, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: kind, View: views[i%len(views)], Zone: "Cheeks"},
+				noisyJPEG(tb, 1600, 1200, uint32(2*i+k+1)), se.StartedAt.Add(time.Duration(5+60*k)*time.Minute))
+			prev, err := s.PhotoPreview(ctx, ph.ID)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			photoBytes += int64(len(prev))
+		}
+	}
+	return s, c.ID, photoBytes
+}
+
+// BenchmarkClientHistory20x40 reads and writes the history of a client with 20 sessions and 40
+// photos of 1600×1200: the time, the PDF's size, and the size of the 40 previews it embeds.
+func BenchmarkClientHistory20x40(b *testing.B) {
+	s, clientID, photoBytes := buildBigHistory(b)
+	ctx := context.Background()
+	var size int
+	b.ResetTimer()
+	for b.Loop() {
+		h, err := LoadClientHistory(ctx, s, clientID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := WriteClientHistory(&buf, h); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "bytes")
+	b.ReportMetric(float64(photoBytes), "photo-bytes")
+}

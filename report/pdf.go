@@ -1,0 +1,930 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"codeberg.org/go-pdf/fpdf"
+	xdraw "golang.org/x/image/draw"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goitalic"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/text/unicode/norm"
+
+	"needlelog.app/needlelog/data"
+)
+
+// The PDF documents share one A4 layout, in millimetres: fixed margins, a footer on every page
+// naming the document and its client with "Page n of N", and the styles below.
+const (
+	pageW, pageH = 210.0, 297.0
+	marginX      = 16.0
+	marginTop    = 14.0
+	contentW     = pageW - 2*marginX
+	contentEnd   = pageH - 19 // nothing but the footer goes below this
+	footerY      = pageH - 13
+
+	fontFamily = "Go"
+	bodySize   = 9.5
+	bodyLine   = 4.6
+	smallSize  = 8
+	smallLine  = 3.8
+	tablePad   = 1.3 // inside a table cell, left and right
+	tableVPad  = 0.9 // inside a table cell, above and below
+	gapSmall   = 2.0
+)
+
+// Greys, as 0–255 levels.
+const (
+	greyText  = 90
+	greyRule  = 180
+	greyFill  = 236
+	greyZebra = 248
+)
+
+// missing is what a field or cell shows when nothing was recorded.
+const missing = "—"
+
+// Clinic is the practice as a document's header shows it. Every field may be empty.
+type Clinic struct {
+	Name    string
+	Address string // may hold several lines
+	Phone   string
+	Logo    []byte // PNG or JPEG as set in Settings; nil for none
+}
+
+// LoadClinic reads the clinic's name, address, phone and logo from the practice's settings.
+func LoadClinic(ctx context.Context, store *data.Store) (Clinic, error) {
+	var c Clinic
+	for _, s := range []struct {
+		key string
+		v   *string
+	}{{data.SettingClinicName, &c.Name}, {data.SettingClinicAddress, &c.Address}, {data.SettingClinicPhone, &c.Phone}} {
+		v, err := store.Setting(ctx, s.key)
+		if err != nil {
+			return Clinic{}, fmt.Errorf("clinic details: %w", err)
+		}
+		*s.v = strings.TrimSpace(v)
+	}
+	logo, err := store.SettingBytes(ctx, data.SettingClinicLogo)
+	if err != nil {
+		return Clinic{}, fmt.Errorf("clinic logo: %w", err)
+	}
+	c.Logo = logo
+	return c, nil
+}
+
+// Catalog names what sessions refer to by ID. Retired entries are included: old records still
+// name them.
+type Catalog struct {
+	Practitioners map[string]data.Practitioner
+	Devices       map[string]data.Device
+	Cartridges    map[string]data.Cartridge
+	Products      map[string]data.Product
+}
+
+// LoadCatalog reads the practice's practitioners, devices, cartridges and products.
+func LoadCatalog(ctx context.Context, store *data.Store) (Catalog, error) {
+	c := Catalog{Practitioners: map[string]data.Practitioner{}, Devices: map[string]data.Device{},
+		Cartridges: map[string]data.Cartridge{}, Products: map[string]data.Product{}}
+	ps, err := store.Practitioners(ctx, true)
+	if err != nil {
+		return Catalog{}, err
+	}
+	for _, p := range ps {
+		c.Practitioners[p.ID] = p
+	}
+	ds, err := store.Devices(ctx, true)
+	if err != nil {
+		return Catalog{}, err
+	}
+	for _, d := range ds {
+		c.Devices[d.ID] = d
+	}
+	cs, err := store.Cartridges(ctx, true)
+	if err != nil {
+		return Catalog{}, err
+	}
+	for _, k := range cs {
+		c.Cartridges[k.ID] = k
+	}
+	prods, err := store.Products(ctx, "", true)
+	if err != nil {
+		return Catalog{}, err
+	}
+	for _, p := range prods {
+		c.Products[p.ID] = p
+	}
+	return c, nil
+}
+
+// practitioner is "Name, credentials"; "" when id is empty.
+func (c Catalog) practitioner(id string) string {
+	if id == "" {
+		return ""
+	}
+	p, ok := c.Practitioners[id]
+	if !ok {
+		return "unknown practitioner " + id
+	}
+	if p.Credentials != "" {
+		return p.Name + ", " + p.Credentials
+	}
+	return p.Name
+}
+
+func (c Catalog) product(id string) string {
+	if id == "" {
+		return ""
+	}
+	if p, ok := c.Products[id]; ok {
+		return p.Name
+	}
+	return "unknown product " + id
+}
+
+func (c Catalog) cartridge(id string) string {
+	if id == "" {
+		return ""
+	}
+	if k, ok := c.Cartridges[id]; ok {
+		return k.Name
+	}
+	return "unknown cartridge " + id
+}
+
+// Photo is a stored photo's record with its preview: the upright JPEG without metadata, at most
+// 1600 pixels on its longest side, that documents embed. Originals never go into a document.
+type Photo struct {
+	data.Photo
+	Preview []byte
+}
+
+// loadPhotos reads the records and previews of the photos q selects, in treatment order.
+func loadPhotos(ctx context.Context, store *data.Store, q data.PhotoQuery) ([]Photo, error) {
+	thumbs, err := store.ListPhotos(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Photo, len(thumbs))
+	for i, t := range thumbs {
+		b, err := store.PhotoPreview(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Photo{Photo: t.Photo, Preview: b}
+	}
+	return out, nil
+}
+
+// doc is a PDF being written, with the shared layout. Pages break only where doc decides, so
+// that table headers repeat and nothing runs into the footer.
+type doc struct {
+	f       *fpdf.Fpdf
+	footer  string
+	printed time.Time
+}
+
+// newDoc starts an A4 document. footer names the document and whom it is about on every page.
+func newDoc(title, footer, author string, printed time.Time) *doc {
+	if printed.IsZero() {
+		printed = time.Now()
+	}
+	f := fpdf.New("P", "mm", "A4", "")
+	// Before the fonts are added: their subsets must then include the digits the alias becomes.
+	f.AliasNbPages("{nb}")
+	f.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
+	f.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
+	f.AddUTF8FontFromBytes(fontFamily, "I", goitalic.TTF)
+	f.SetMargins(marginX, marginTop, marginX)
+	f.SetAutoPageBreak(false, 0)
+	f.SetCellMargin(0)
+	f.SetTitle(title, true)
+	f.SetAuthor(author, true)
+	f.SetCreator("Needlelog", true)
+	// The same records printed at the same moment give the same bytes.
+	f.SetCreationDate(printed)
+	f.SetModificationDate(printed)
+	f.SetCatalogSort(true)
+	d := &doc{f: f, footer: printable(footer + " · printed " + formatTime(printed)), printed: printed}
+	f.SetFooterFunc(d.drawFooter)
+	d.f.AddPage()
+	d.font("", bodySize)
+	return d
+}
+
+func (d *doc) drawFooter() {
+	f := d.f
+	f.SetDrawColor(greyRule, greyRule, greyRule)
+	f.SetLineWidth(0.2)
+	f.Line(marginX, footerY-1.5, pageW-marginX, footerY-1.5)
+	f.SetFont(fontFamily, "", 7.5)
+	f.SetTextColor(greyText, greyText, greyText)
+	// Right-aligned as measured with "{nb}" in place of the count, which is about two digits wide.
+	numW := f.GetStringWidth("Page 9999 of 9999")
+	f.SetXY(marginX, footerY)
+	f.CellFormat(contentW-numW-4, 4, fitWidth(f, d.footer, contentW-numW-4), "", 0, "L", false, 0, "")
+	f.SetXY(pageW-marginX-numW, footerY)
+	f.CellFormat(numW, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
+	f.SetTextColor(0, 0, 0)
+}
+
+// fitWidth shortens s with an ellipsis until it fits w.
+func fitWidth(f *fpdf.Fpdf, s string, w float64) string {
+	if f.GetStringWidth(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && f.GetStringWidth(string(r)+"…") > w {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
+// finish writes the document out.
+func (d *doc) finish(w io.Writer) error {
+	if err := d.f.Error(); err != nil {
+		return fmt.Errorf("lay out the PDF: %w", err)
+	}
+	if err := d.f.Output(w); err != nil {
+		return fmt.Errorf("write the PDF: %w", err)
+	}
+	return nil
+}
+
+func (d *doc) font(style string, size float64) {
+	d.f.SetFont(fontFamily, style, size)
+}
+
+func (d *doc) y() float64 { return d.f.GetY() }
+
+// newPage starts a page and puts the cursor at its top.
+func (d *doc) newPage() {
+	d.f.AddPage()
+	d.f.SetXY(marginX, marginTop)
+}
+
+// need starts a new page unless h millimetres fit above the footer.
+func (d *doc) need(h float64) {
+	if d.y()+h > contentEnd {
+		d.newPage()
+	}
+}
+
+// gap moves down h, except at the top of a page.
+func (d *doc) gap(h float64) {
+	if d.y() > marginTop+0.01 {
+		d.f.SetXY(marginX, min(d.y()+h, contentEnd))
+	}
+}
+
+// split breaks text into lines that fit width w in the current font. Explicit line breaks are
+// kept; an empty text is one empty line.
+func (d *doc) split(text string, w float64) []string {
+	text = printable(text)
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\t", " ")
+	text = strings.TrimRight(text, "\n ")
+	if text == "" {
+		return []string{""}
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		if para == "" {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, d.f.SplitText(para, w)...)
+	}
+	return out
+}
+
+// drawable is the set of runes that all three Go fonts have a glyph for, as a bitset over the
+// Basic Multilingual Plane: Latin with accents, Greek, Cyrillic and common symbols.
+var drawable = sync.OnceValue(func() []uint64 {
+	set := make([]uint64, 0x10000/64)
+	for i := range set {
+		set[i] = ^uint64(0)
+	}
+	var buf sfnt.Buffer
+	for _, ttf := range [][]byte{goregular.TTF, gobold.TTF, goitalic.TTF} {
+		f, err := sfnt.Parse(ttf)
+		if err != nil {
+			panic(err) // the fonts are compiled in
+		}
+		for r := rune(0); r < 0x10000; r++ {
+			if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+				set[r/64] &^= 1 << (r % 64)
+			}
+		}
+	}
+	return set
+})
+
+// printable makes text safe to draw: composed (NFC), so that an accent typed as a separate mark
+// sits on its letter, and with each character the fonts cannot draw (emoji, CJK...) shown as
+// "?", since fpdf fails on characters outside the fonts' plane. Line breaks and tabs stay.
+func printable(s string) string {
+	s = norm.NFC.String(s)
+	set := drawable()
+	ok := func(r rune) bool {
+		return r == '\n' || r == '\t' || (r < 0x10000 && !unicode.IsControl(r) && set[r/64]&(1<<(r%64)) != 0)
+	}
+	if !strings.ContainsFunc(s, func(r rune) bool { return !ok(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case ok(r):
+			b.WriteRune(r)
+		case unicode.IsControl(r):
+		default:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+// lines writes lines at x in width w, one under another, breaking pages between them.
+func (d *doc) lines(x, w, lh float64, ls []string, align string) {
+	for _, l := range ls {
+		d.need(lh)
+		d.f.SetXY(x, d.y())
+		d.f.CellFormat(w, lh, l, "", 2, align, false, 0, "")
+	}
+	d.f.SetX(marginX)
+}
+
+// title is the document's name in large type, with a line under it.
+func (d *doc) title(text, sub string) {
+	d.font("B", 17)
+	d.lines(marginX, contentW, 8, d.split(text, contentW), "L")
+	if sub != "" {
+		d.font("", 10.5)
+		d.f.SetTextColor(greyText-30, greyText-30, greyText-30)
+		d.lines(marginX, contentW, 5, d.split(sub, contentW), "L")
+		d.f.SetTextColor(0, 0, 0)
+	}
+	d.gap(1.5)
+	d.rule(0.4)
+	d.gap(2)
+	d.font("", bodySize)
+}
+
+func (d *doc) rule(width float64) {
+	d.f.SetDrawColor(greyRule-60, greyRule-60, greyRule-60)
+	d.f.SetLineWidth(width)
+	d.f.Line(marginX, d.y(), pageW-marginX, d.y())
+}
+
+// heading starts a section. It stays with at least keep millimetres of what follows it.
+func (d *doc) heading(text string, keep float64) {
+	d.gap(4)
+	d.font("B", 12.5)
+	ls := d.split(text, contentW)
+	d.need(float64(len(ls))*6 + 2 + keep)
+	d.lines(marginX, contentW, 6, ls, "L")
+	d.f.SetDrawColor(greyRule, greyRule, greyRule)
+	d.f.SetLineWidth(0.25)
+	d.f.Line(marginX, d.y()+0.5, pageW-marginX, d.y()+0.5)
+	d.gap(2)
+	d.font("", bodySize)
+}
+
+// subheading starts a part of a section, kept with keep millimetres of what follows it.
+func (d *doc) subheading(text string, keep float64) {
+	d.gap(2.5)
+	d.font("B", 10.5)
+	ls := d.split(text, contentW)
+	d.need(float64(len(ls))*5.2 + keep)
+	d.lines(marginX, contentW, 5.2, ls, "L")
+	d.gap(0.8)
+	d.font("", bodySize)
+}
+
+// para writes wrapped body text across the content width.
+func (d *doc) para(text string) {
+	d.font("", bodySize)
+	d.lines(marginX, contentW, bodyLine, d.split(text, contentW), "L")
+}
+
+// note writes wrapped small grey text.
+func (d *doc) note(text string) {
+	d.font("I", smallSize)
+	d.f.SetTextColor(greyText, greyText, greyText)
+	d.lines(marginX, contentW, smallLine, d.split(text, contentW), "L")
+	d.f.SetTextColor(0, 0, 0)
+	d.font("", bodySize)
+}
+
+// bullets writes a list, each item wrapped under its own text.
+func (d *doc) bullets(items []string) {
+	d.font("", bodySize)
+	const indent = 5
+	for _, it := range items {
+		ls := d.split(it, contentW-indent)
+		d.need(bodyLine * float64(min(len(ls), 2)))
+		d.f.SetXY(marginX+1, d.y())
+		d.f.CellFormat(indent-1, bodyLine, "•", "", 0, "L", false, 0, "")
+		d.lines(marginX+indent, contentW-indent, bodyLine, ls, "L")
+	}
+}
+
+// field is one label and value of a record.
+type field struct {
+	label, value string
+}
+
+// fields writes labels in a narrow column with their values wrapped beside them. An empty
+// value shows as a dash, so a reader sees that nothing was recorded.
+func (d *doc) fields(fs []field) {
+	const labelW = 44
+	for _, fl := range fs {
+		value := strings.TrimSpace(fl.value)
+		if value == "" {
+			value = missing
+		}
+		d.font("B", smallSize+0.5)
+		labels := d.split(fl.label, labelW-3)
+		d.font("", bodySize)
+		values := d.split(value, contentW-labelW)
+		// A label is never left alone at the foot of a page.
+		d.need(bodyLine * float64(min(max(len(values), len(labels)), 3)))
+		top, page := d.y(), d.f.PageNo()
+		d.font("B", smallSize+0.5)
+		d.f.SetTextColor(greyText-20, greyText-20, greyText-20)
+		for i, l := range labels {
+			d.f.SetXY(marginX, top+float64(i)*bodyLine)
+			d.f.CellFormat(labelW-3, bodyLine, l, "", 0, "L", false, 0, "")
+		}
+		d.f.SetTextColor(0, 0, 0)
+		d.font("", bodySize)
+		d.f.SetXY(marginX, top)
+		d.lines(marginX+labelW, contentW-labelW, bodyLine, values, "L")
+		if d.f.PageNo() == page {
+			d.f.SetXY(marginX, max(d.y(), top+float64(len(labels))*bodyLine))
+		}
+		d.gap(0.6)
+	}
+}
+
+// column is one column of a table: its title, its share of the content width, its alignment.
+type column struct {
+	title string
+	share float64
+	align string // "L" or "R"
+}
+
+// table writes rows under a header row. A row that does not fit at the foot of a page moves to
+// the next one; a row taller than a page is split across pages. The header is repeated at the
+// top of every page the table runs onto.
+func (d *doc) table(cols []column, rows [][]string) {
+	total := 0.0
+	for _, c := range cols {
+		total += c.share
+	}
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = contentW * c.share / total
+	}
+	const size, lh = 8.5, 3.9
+	wrap := func(cells []string, style string) [][]string {
+		d.font(style, size)
+		out := make([][]string, len(cols))
+		for i := range cols {
+			text := ""
+			if i < len(cells) {
+				text = strings.TrimSpace(cells[i])
+			}
+			if text == "" {
+				text = missing
+			}
+			out[i] = d.split(text, widths[i]-2*tablePad)
+		}
+		return out
+	}
+	titles := make([]string, len(cols))
+	for i, c := range cols {
+		titles[i] = c.title
+	}
+	head := wrap(titles, "B")
+	headLines := 0
+	for _, h := range head {
+		headLines = max(headLines, len(h))
+	}
+	headH := float64(headLines)*lh + 2*tableVPad
+	drawRow := func(cells [][]string, from, n int, style string, fill int) {
+		h := float64(n)*lh + 2*tableVPad
+		y := d.y()
+		if fill < 255 {
+			d.f.SetFillColor(fill, fill, fill)
+			d.f.Rect(marginX, y, contentW, h, "F")
+		}
+		d.font(style, size)
+		x := marginX
+		for i, c := range cells {
+			for j := from; j < from+n && j < len(c); j++ {
+				d.f.SetXY(x+tablePad, y+tableVPad+float64(j-from)*lh)
+				d.f.CellFormat(widths[i]-2*tablePad, lh, c[j], "", 0, cols[i].align, false, 0, "")
+			}
+			x += widths[i]
+		}
+		d.f.SetDrawColor(greyRule, greyRule, greyRule)
+		d.f.SetLineWidth(0.15)
+		d.f.Line(marginX, y+h, pageW-marginX, y+h)
+		d.f.SetXY(marginX, y+h)
+	}
+	header := func() { drawRow(head, 0, headLines, "B", greyFill) }
+
+	body := make([][][]string, len(rows))
+	for i, r := range rows {
+		body[i] = wrap(r, "")
+	}
+	first := 1
+	if len(body) > 0 {
+		for _, c := range body[0] {
+			first = max(first, len(c))
+		}
+	}
+	d.need(headH + float64(min(first, 3))*lh + 2*tableVPad)
+	header()
+	wholePage := int((contentEnd - marginTop - headH - 2*tableVPad) / lh) // lines of a row on a page of its own
+	for ri, cells := range body {
+		n := 1
+		for _, c := range cells {
+			n = max(n, len(c))
+		}
+		fill := 255
+		if ri%2 == 1 {
+			fill = greyZebra
+		}
+		for from := 0; from < n; {
+			fit := int((contentEnd - d.y() - 2*tableVPad) / lh)
+			// Move the row whole to the next page when it would fit there; split it only when it
+			// is taller than a page.
+			if fit < 1 || (from == 0 && fit < n && n <= wholePage) {
+				d.newPage()
+				header()
+				continue
+			}
+			k := min(fit, n-from)
+			drawRow(cells, from, k, "", fill)
+			from += k
+			if from < n {
+				d.newPage()
+				header()
+			}
+		}
+	}
+	d.font("", bodySize)
+}
+
+// pictured is one photo to lay out, with its caption's lines.
+type pictured struct {
+	key     string // names the image in the PDF: the same key embeds the bytes once
+	jpeg    []byte
+	caption []string
+}
+
+// photos lays photos out perRow to a row, each scaled to fit its share of the width and at most
+// maxH high, captioned under it. A row never breaks across pages.
+func (d *doc) photos(ps []pictured, perRow int, maxH float64) error {
+	const gutter = 5.0
+	cellW := (contentW - float64(perRow-1)*gutter) / float64(perRow)
+	for start := 0; start < len(ps); start += perRow {
+		row := ps[start:min(start+perRow, len(ps))]
+		sizes := make([][2]float64, len(row))
+		captions := make([][]string, len(row))
+		imgH, capLines := 0.0, 0
+		d.font("", smallSize)
+		for i, p := range row {
+			info, err := d.image(p.key, p.jpeg)
+			if err != nil {
+				return err
+			}
+			w, h := fitBox(info.Width(), info.Height(), cellW, maxH)
+			sizes[i] = [2]float64{w, h}
+			imgH = max(imgH, h)
+			for _, c := range p.caption {
+				if strings.TrimSpace(c) != "" {
+					captions[i] = append(captions[i], d.split(c, cellW)...)
+				}
+			}
+			capLines = max(capLines, len(captions[i]))
+		}
+		rowH := imgH + 1.5 + float64(capLines)*smallLine
+		d.need(rowH)
+		top := d.y()
+		for i := range row {
+			x := marginX + float64(i)*(cellW+gutter)
+			w, h := sizes[i][0], sizes[i][1]
+			// Centred in its cell, standing on the row's baseline so captions line up.
+			d.f.ImageOptions(row[i].key, x+(cellW-w)/2, top+imgH-h, w, h, false,
+				fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+			d.f.SetDrawColor(greyRule, greyRule, greyRule)
+			d.f.SetLineWidth(0.15)
+			d.f.Rect(x+(cellW-w)/2, top+imgH-h, w, h, "D")
+			d.font("", smallSize)
+			for j, c := range captions[i] {
+				if j == 0 {
+					d.font("B", smallSize)
+				}
+				d.f.SetXY(x, top+imgH+1.5+float64(j)*smallLine)
+				d.f.CellFormat(cellW, smallLine, c, "", 0, "C", false, 0, "")
+				d.font("", smallSize)
+			}
+		}
+		d.f.SetXY(marginX, top+rowH)
+		d.gap(4)
+	}
+	d.font("", bodySize)
+	return d.f.Error()
+}
+
+// image registers a JPEG under key once, without any metadata segment it might carry.
+func (d *doc) image(key string, b []byte) (*fpdf.ImageInfoType, error) {
+	if info := d.f.GetImageInfo(key); info != nil {
+		return info, nil
+	}
+	clean, err := stripJPEGMetadata(b)
+	if err != nil {
+		return nil, fmt.Errorf("photo %s: %w", key, err)
+	}
+	info := d.f.RegisterImageOptionsReader(key, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(clean))
+	if err := d.f.Error(); err != nil {
+		return nil, fmt.Errorf("photo %s: %w", key, err)
+	}
+	return info, nil
+}
+
+// fitBox scales w×h to fit within maxW×maxH, keeping its proportions.
+func fitBox(w, h, maxW, maxH float64) (float64, float64) {
+	if w <= 0 || h <= 0 {
+		return maxW, maxH
+	}
+	s := min(maxW/w, maxH/h)
+	return w * s, h * s
+}
+
+// stripJPEGMetadata drops every APPn segment but JFIF (APP0) and Adobe (APP14), and comments:
+// EXIF with its GPS position, XMP, IPTC, ICC and maker notes. Previews carry none already; this
+// keeps a document clean even when handed other bytes. The image data is never re-encoded, and
+// bytes with nothing to drop are returned as they are.
+func stripJPEGMetadata(b []byte) ([]byte, error) {
+	bad := errors.New("not a JPEG image")
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+		return nil, bad
+	}
+	var out []byte // nil until a segment is dropped
+	i := 2
+	for {
+		for i+1 < len(b) && b[i] == 0xFF && b[i+1] == 0xFF {
+			i++ // fill bytes
+		}
+		if i+4 > len(b) || b[i] != 0xFF {
+			return nil, bad
+		}
+		marker := b[i+1]
+		if marker == 0xDA { // start of scan: the rest is image data
+			if out == nil {
+				return b, nil
+			}
+			return append(out, b[i:]...), nil
+		}
+		n := 0
+		if marker != 0x01 && (marker < 0xD0 || marker > 0xD7) { // those stand alone, without a length
+			n = int(b[i+2])<<8 | int(b[i+3])
+			if n < 2 || i+2+n > len(b) {
+				return nil, bad
+			}
+		}
+		if (marker >= 0xE1 && marker <= 0xEF && marker != 0xEE) || marker == 0xFE {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)), b[:i]...)
+			}
+		} else if out != nil {
+			out = append(out, b[i:i+2+n]...)
+		}
+		i += 2 + n
+	}
+}
+
+// clinicHeader draws the clinic's logo, name, address and phone at the top of the first page.
+func (d *doc) clinicHeader(c Clinic) error {
+	top := d.y()
+	logoW, logoH := 0.0, 0.0
+	if len(c.Logo) > 0 {
+		b, kind, err := logoImage(c.Logo)
+		if err != nil {
+			return fmt.Errorf("clinic logo in Settings: %w", err)
+		}
+		info := d.f.RegisterImageOptionsReader("clinic-logo", fpdf.ImageOptions{ImageType: kind}, bytes.NewReader(b))
+		if err := d.f.Error(); err != nil {
+			return fmt.Errorf("clinic logo in Settings: %w", err)
+		}
+		logoW, logoH = fitBox(info.Width(), info.Height(), 48, 20)
+		d.f.ImageOptions("clinic-logo", marginX, top, logoW, logoH, false, fpdf.ImageOptions{ImageType: kind}, 0, "")
+	}
+	textX := marginX + logoW + 6
+	textW := pageW - marginX - textX
+	y := top
+	put := func(text, style string, size, lh float64) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		d.font(style, size)
+		for _, l := range d.split(text, textW) {
+			d.f.SetXY(textX, y)
+			d.f.CellFormat(textW, lh, l, "", 0, "R", false, 0, "")
+			y += lh
+		}
+	}
+	put(c.Name, "B", 13, 6)
+	d.f.SetTextColor(greyText-30, greyText-30, greyText-30)
+	put(c.Address, "", 8.5, 3.9)
+	if c.Phone != "" {
+		put("Phone "+c.Phone, "", 8.5, 3.9)
+	}
+	d.f.SetTextColor(0, 0, 0)
+	bottom := max(top+logoH, y)
+	if bottom > top {
+		d.f.SetXY(marginX, bottom+4)
+	}
+	d.font("", bodySize)
+	return nil
+}
+
+// logoImage re-encodes a logo for the PDF: scaled to at most 800 pixels across, JPEG for a
+// JPEG logo and PNG for anything else. PDF readers' support for PNG variants (interlaced,
+// 16-bit) differs and fpdf refuses some, and a logo should not carry a camera's metadata either.
+func logoImage(b []byte) ([]byte, string, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, "", fmt.Errorf("the logo is not a PNG or JPEG image Needlelog can read: %w", err)
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width*cfg.Height > 40_000_000 {
+		return nil, "", fmt.Errorf("the logo is %d×%d pixels: use one of at most a few thousand pixels across", cfg.Width, cfg.Height)
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, "", fmt.Errorf("the logo cannot be decoded: %w", err)
+	}
+	const side = 800
+	if bw, bh := img.Bounds().Dx(), img.Bounds().Dy(); max(bw, bh) > side {
+		w, h := fitBox(float64(bw), float64(bh), side, side)
+		dst := image.NewNRGBA(image.Rect(0, 0, max(1, int(w)), max(1, int(h))))
+		xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), xdraw.Src, nil)
+		img = dst
+	}
+	var buf bytes.Buffer
+	if format == "jpeg" {
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			return nil, "", err
+		}
+		return buf.Bytes(), "JPG", nil
+	}
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), "PNG", nil
+}
+
+// banner writes a one-line notice in a tinted box, such as a record's sign state.
+func (d *doc) banner(text string, r, g, b int) {
+	d.font("B", 10)
+	ls := d.split(text, contentW-6)
+	h := float64(len(ls))*5 + 3
+	d.need(h)
+	y := d.y()
+	d.f.SetFillColor(r, g, b)
+	d.f.Rect(marginX, y, contentW, h, "F")
+	for i, l := range ls {
+		d.f.SetXY(marginX+3, y+1.5+float64(i)*5)
+		d.f.CellFormat(contentW-6, 5, l, "", 0, "L", false, 0, "")
+	}
+	d.f.SetXY(marginX, y+h)
+	d.gap(2)
+	d.font("", bodySize)
+}
+
+// Formatting shared by the documents. Dates and times are the practice's local ones, as the
+// app shows them.
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2 Jan 2006, 15:04")
+}
+
+func formatDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("Mon 2 Jan 2006, 15:04")
+}
+
+func formatDate(d data.Date) string { return d.Format("2 Jan 2006") }
+
+func formatMM(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// fitzpatrick is a skin type in Roman numerals, as practitioners write it.
+func fitzpatrick(n int) string {
+	if n < 1 || n > 6 {
+		return ""
+	}
+	return []string{"I", "II", "III", "IV", "V", "VI"}[n-1]
+}
+
+// price is cents as an amount with the practice's currency.
+func price(cents int64, currency string) string {
+	s := fmt.Sprintf("%d.%02d", cents/100, cents%100)
+	if currency != "" {
+		s += " " + currency
+	}
+	return s
+}
+
+// series is "Session 2 of 4", or "Session 2" without a planned series.
+func series(se data.Session) string {
+	if se.SeriesOf > 0 {
+		return fmt.Sprintf("Session %d of %d", se.SeriesN, se.SeriesOf)
+	}
+	return fmt.Sprintf("Session %d", max(se.SeriesN, 1))
+}
+
+// speed is a zone's speed in its device's unit: "level 4", "12000 rpm", "fixed".
+func speed(v float64, dev data.Device) string {
+	if v == 0 {
+		if dev.SpeedUnit == "fixed" {
+			return "fixed"
+		}
+		return ""
+	}
+	n := strconv.FormatFloat(v, 'f', -1, 64)
+	switch dev.SpeedUnit {
+	case "":
+		return n
+	case "level":
+		return "level " + n
+	}
+	return n + " " + dev.SpeedUnit
+}
+
+// signState is what a document says about whether a session is signed.
+func signState(se data.Session, cat Catalog) string {
+	if se.Status != data.StatusSigned {
+		return "Not signed (draft)"
+	}
+	s := "Signed"
+	if by := cat.practitioner(se.SignedBy); by != "" {
+		s += " by " + by
+	}
+	if !se.SignedAt.IsZero() {
+		s += " on " + formatTime(se.SignedAt)
+	}
+	return s
+}
+
+// sideEffectRow is a session's side effects as table rows: kind, severity, onset, resolved,
+// treatment and notes.
+func sideEffectRow(e data.SideEffect) []string {
+	onset := formatDate(e.Onset)
+	if e.DuringSession {
+		onset = strings.TrimSpace(onset + " (during the session)")
+	}
+	resolved := formatDate(e.Resolved)
+	if resolved == "" {
+		resolved = "not yet"
+	}
+	detail := e.Treatment
+	if e.Notes != "" {
+		if detail != "" {
+			detail += ". "
+		}
+		detail += e.Notes
+	}
+	return []string{e.Kind, string(e.Severity), onset, resolved, detail}
+}
+
+var sideEffectColumns = []column{{"Side effect", 3, "L"}, {"Severity", 1.6, "L"}, {"Onset", 2.2, "L"},
+	{"Resolved", 1.8, "L"}, {"Treatment and notes", 4, "L"}}

@@ -1,0 +1,272 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+// SessionRecord is everything a session's record shows: the clinic, the client, the session with
+// what its IDs refer to, and the session's photos.
+type SessionRecord struct {
+	Clinic   Clinic
+	Client   data.Client
+	Session  data.Session
+	Catalog  Catalog
+	Photos   []Photo // the session's photos, in the order taken
+	Currency string  // the practice's currency, printed after prices
+	Printed  time.Time
+}
+
+// LoadSession reads a session's record and everything it shows.
+func LoadSession(ctx context.Context, store *data.Store, sessionID string) (SessionRecord, error) {
+	fail := func(err error) (SessionRecord, error) {
+		return SessionRecord{}, fmt.Errorf("session record: %w", err)
+	}
+	var r SessionRecord
+	var err error
+	if r.Session, err = store.Session(ctx, sessionID); err != nil {
+		return fail(err)
+	}
+	if r.Client, err = store.Client(ctx, r.Session.ClientID); err != nil {
+		return fail(err)
+	}
+	if r.Clinic, err = LoadClinic(ctx, store); err != nil {
+		return fail(err)
+	}
+	if r.Catalog, err = LoadCatalog(ctx, store); err != nil {
+		return fail(err)
+	}
+	if r.Currency, err = store.Setting(ctx, data.SettingCurrency); err != nil {
+		return fail(err)
+	}
+	if r.Photos, err = loadPhotos(ctx, store, data.PhotoQuery{ClientID: r.Client.ID, SessionID: sessionID}); err != nil {
+		return fail(err)
+	}
+	r.Printed = store.Now()
+	return r, nil
+}
+
+// WriteSessionRecord writes a session's record as a PDF: clinic, client, practitioner, every
+// field of the session, its photos and whether it is signed.
+func WriteSessionRecord(w io.Writer, r SessionRecord) error {
+	se, cat := r.Session, r.Catalog
+	name := r.Client.Name()
+	d := newDoc("Session record: "+name+", "+formatTime(se.StartedAt), "Session record · "+name+" · "+
+		formatTime(se.StartedAt), r.Clinic.Name, r.Printed)
+	if err := d.clinicHeader(r.Clinic); err != nil {
+		return fmt.Errorf("session record: %w", err)
+	}
+	d.title("Session record", formatDay(se.StartedAt)+" · "+series(se))
+	if se.Status == data.StatusSigned {
+		d.banner(signState(se, cat), 226, 240, 228)
+	} else {
+		d.banner("Not signed: this record is a draft and may still change.", 252, 232, 224)
+	}
+
+	d.heading("Client", 20)
+	d.fields(clientFields(r.Client, se.StartedAt))
+
+	d.heading("Session", 20)
+	dev := cat.Devices[se.DeviceID]
+	d.fields([]field{
+		{"Date and time", formatDay(se.StartedAt)},
+		{"Practitioner", cat.practitioner(se.PractitionerID)},
+		{"Series", seriesDetail(se)},
+		{"Concerns treated", strings.Join(se.Concerns, ", ")},
+		{"Combined modality", se.Modality},
+		{"Topical anaesthetic", anaesthetic(se.Anaesthetic, cat)},
+		{"Device", device(se, cat)},
+		{"Cartridge", cartridge(se.Cartridge, cat)},
+	})
+
+	d.subheading("Zones treated", 15)
+	if len(se.Zones) == 0 {
+		d.para("No zones recorded.")
+	} else {
+		d.table(zoneColumns, zoneRows(se.Zones, dev))
+	}
+
+	d.subheading("Products applied", 15)
+	if len(se.Products) == 0 {
+		d.para("No products recorded.")
+	} else {
+		d.table([]column{{"Product", 4, "L"}, {"Phase", 1.5, "L"}, {"Lot", 2, "L"}, {"Expiry", 2, "L"},
+			{"Amount", 1.6, "L"}}, productRows(se.Products, cat))
+	}
+
+	d.subheading("Side effects", 15)
+	switch {
+	case len(se.SideEffects) > 0:
+		rows := make([][]string, len(se.SideEffects))
+		for i, e := range se.SideEffects {
+			rows[i] = sideEffectRow(e)
+		}
+		d.table(sideEffectColumns, rows)
+	case se.NoSideEffects:
+		d.para("None observed.")
+	default:
+		d.para("None recorded.")
+	}
+
+	d.heading("Outcome and follow-up", 20)
+	pain := ""
+	if se.PainScore.Valid {
+		pain = strconv.Itoa(se.PainScore.V) + " / 10"
+	}
+	fee := ""
+	if se.PriceCents.Valid {
+		fee = price(se.PriceCents.V, r.Currency)
+	}
+	aftercare := strings.Join(se.Aftercare, "\n")
+	if se.AftercareSheet != "" {
+		aftercare = strings.TrimSpace(aftercare + "\nAftercare sheet version " + se.AftercareSheet + " handed over")
+	}
+	d.fields([]field{
+		{"Pain score", pain},
+		{"Aftercare given", aftercare},
+		{"Price", fee},
+		{"Next session due", formatDate(se.NextDue)},
+		{"Notes", se.Notes},
+	})
+
+	d.heading("Photos", 30)
+	if se.PhotoRefusal != "" {
+		d.fields([]field{{"No before photo", se.PhotoRefusal}})
+	}
+	if len(r.Photos) == 0 {
+		d.para("No photos are filed under this session.")
+	} else {
+		ps := make([]pictured, len(r.Photos))
+		for i, p := range r.Photos {
+			ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt), p.Note}}
+		}
+		if err := d.photos(ps, 2, 95); err != nil {
+			return fmt.Errorf("session record: %w", err)
+		}
+	}
+
+	d.heading("Signature", 18)
+	fs := []field{{"State", signState(se, cat)}}
+	if se.Status == data.StatusSigned && se.RecordHash != "" {
+		fs = append(fs, field{"Record hash", se.RecordHash})
+	}
+	fs = append(fs, field{"Last changed", formatTime(se.UpdatedAt)})
+	d.fields(fs)
+	if err := d.finish(w); err != nil {
+		return fmt.Errorf("session record: %w", err)
+	}
+	return nil
+}
+
+// clientFields identify the client in a session record; at says the age at the session.
+func clientFields(c data.Client, at time.Time) []field {
+	dob := formatDate(c.DateOfBirth)
+	if dob != "" && !at.IsZero() {
+		dob += fmt.Sprintf(" (aged %d at the session)", data.DateOf(at).YearsSince(c.DateOfBirth))
+	}
+	return []field{
+		{"Name", c.Name()},
+		{"Date of birth", dob},
+		{"Fitzpatrick skin type", fitzpatrick(c.Fitzpatrick)},
+		{"Allergies", strings.Join(c.Allergies, ", ")},
+	}
+}
+
+func seriesDetail(se data.Session) string {
+	s := series(se)
+	if se.IntervalDays > 0 {
+		s += fmt.Sprintf(", every %d days", se.IntervalDays)
+	}
+	return s
+}
+
+func anaesthetic(a data.Anaesthetic, cat Catalog) string {
+	var parts []string
+	if n := cat.product(a.ProductID); n != "" {
+		parts = append(parts, n)
+	}
+	if a.Lot != "" {
+		parts = append(parts, "lot "+a.Lot)
+	}
+	if a.Minutes > 0 {
+		parts = append(parts, fmt.Sprintf("applied %d min", a.Minutes))
+	}
+	if len(parts) == 0 {
+		return "None recorded"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func device(se data.Session, cat Catalog) string {
+	var parts []string
+	if se.DeviceID != "" {
+		if dev, ok := cat.Devices[se.DeviceID]; ok {
+			parts = append(parts, dev.Model)
+		} else {
+			parts = append(parts, "unknown device "+se.DeviceID)
+		}
+	}
+	if se.HandpieceSerial != "" {
+		parts = append(parts, "handpiece serial "+se.HandpieceSerial)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cartridge(c data.CartridgeUse, cat Catalog) string {
+	var parts []string
+	if n := cat.cartridge(c.CartridgeID); n != "" {
+		parts = append(parts, n)
+	}
+	if c.Lot != "" {
+		parts = append(parts, "lot "+c.Lot)
+	}
+	if !c.Expiry.IsZero() {
+		parts = append(parts, "expires "+formatDate(c.Expiry))
+	}
+	return strings.Join(parts, ", ")
+}
+
+var zoneColumns = []column{{"Zone", 3, "L"}, {"Depth (mm)", 1.5, "R"}, {"Speed", 1.7, "L"}, {"Passes", 1.2, "R"},
+	{"Pattern", 3, "L"}, {"Endpoint", 2.6, "L"}}
+
+func zoneRows(zs []data.ZoneTreatment, dev data.Device) [][]string {
+	rows := make([][]string, len(zs))
+	for i, z := range zs {
+		rows[i] = []string{z.Zone, formatMM(z.DepthMM), speed(z.Speed, dev), strconv.Itoa(z.Passes), z.Pattern, z.Endpoint}
+	}
+	return rows
+}
+
+func productRows(ps []data.ProductUse, cat Catalog) [][]string {
+	rows := make([][]string, len(ps))
+	for i, p := range ps {
+		name := cat.product(p.ProductID)
+		if prod, ok := cat.Products[p.ProductID]; ok && !prod.NeedledSkinOK && p.Phase != data.PhaseBefore {
+			name += " (not made for needled skin)"
+		}
+		rows[i] = []string{name, string(p.Phase), p.Lot, formatDate(p.Expiry), p.Amount}
+	}
+	return rows
+}
+
+// photoLabel says what a photo shows: "Before · Frontal · Cheeks".
+func photoLabel(p data.Photo) string {
+	kind := string(p.Kind)
+	if kind != "" {
+		kind = strings.ToUpper(kind[:1]) + kind[1:]
+	}
+	parts := []string{kind}
+	if p.View != "" {
+		parts = append(parts, p.View)
+	}
+	if p.Zone != "" {
+		parts = append(parts, p.Zone)
+	}
+	return strings.Join(parts, " · ")
+}
