@@ -192,9 +192,8 @@ func loadPhotos(ctx context.Context, store *data.Store, q data.PhotoQuery) ([]Ph
 // doc is a PDF being written, with the shared layout. Pages break only where doc decides, so
 // that table headers repeat and nothing runs into the footer.
 type doc struct {
-	f       *fpdf.Fpdf
-	footer  string
-	printed time.Time
+	f      *fpdf.Fpdf
+	footer string
 }
 
 // newDoc starts an A4 document. footer names the document and whom it is about on every page.
@@ -218,7 +217,7 @@ func newDoc(title, footer, author string, printed time.Time) *doc {
 	f.SetCreationDate(printed)
 	f.SetModificationDate(printed)
 	f.SetCatalogSort(true)
-	d := &doc{f: f, footer: printable(footer + " · printed " + formatTime(printed)), printed: printed}
+	d := &doc{f: f, footer: printable(footer + " · printed " + formatTime(printed))}
 	f.SetFooterFunc(d.drawFooter)
 	d.f.AddPage()
 	d.font("", bodySize)
@@ -418,15 +417,6 @@ func (d *doc) subheading(text string, keep float64) {
 func (d *doc) para(text string) {
 	d.font("", bodySize)
 	d.lines(marginX, contentW, bodyLine, d.split(text, contentW), "L")
-}
-
-// note writes wrapped small grey text.
-func (d *doc) note(text string) {
-	d.font("I", smallSize)
-	d.f.SetTextColor(greyText, greyText, greyText)
-	d.lines(marginX, contentW, smallLine, d.split(text, contentW), "L")
-	d.f.SetTextColor(0, 0, 0)
-	d.font("", bodySize)
 }
 
 // bullets writes a list, each item wrapped under its own text.
