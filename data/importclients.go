@@ -1,0 +1,781 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Importing clients from a CSV file, as practices arriving from a spreadsheet or another system
+// have them. Three steps, so that the app can show the middle one:
+//
+//  1. ReadClientCSV reads the file: UTF-8 with or without a byte-order mark, separated by commas,
+//     semicolons (as Excel writes CSV where the comma is the decimal mark) or tabs, whichever the
+//     header row uses; a header row first.
+//  2. GuessClientMapping proposes which column holds which of a client's details from the header's
+//     names, in English and the common European languages; the practitioner corrects it.
+//  3. Store.ImportClients imports the rows with that mapping.
+//
+// A row that cannot be imported is reported with its line in the file (the header is line 1)
+// and the rest are imported all the same. Importing the same file again adds no one twice: see
+// ImportClients for when two records are taken to be the same client.
+
+// ClientField is a client detail that a CSV column can hold.
+type ClientField string
+
+const (
+	FieldIgnore       ClientField = ""
+	FieldFirstName    ClientField = "first_name"
+	FieldLastName     ClientField = "last_name"
+	FieldFullName     ClientField = "full_name" // "Anna Maria Smith" or "Smith, Anna Maria"
+	FieldDateOfBirth  ClientField = "date_of_birth"
+	FieldPhone        ClientField = "phone"
+	FieldEmail        ClientField = "email"
+	FieldFitzpatrick  ClientField = "fitzpatrick"
+	FieldConcerns     ClientField = "concerns"
+	FieldMedications  ClientField = "medications"
+	FieldAllergies    ClientField = "allergies"
+	FieldMedicalNotes ClientField = "medical_notes"
+	FieldNotes        ClientField = "notes"
+)
+
+// ClientFields lists the fields a column can be mapped to, in the order a mapping step offers them.
+var ClientFields = []ClientField{FieldFirstName, FieldLastName, FieldFullName, FieldDateOfBirth, FieldPhone,
+	FieldEmail, FieldFitzpatrick, FieldConcerns, FieldMedications, FieldAllergies, FieldMedicalNotes, FieldNotes}
+
+var clientFieldLabels = map[ClientField]string{
+	FieldIgnore: "(not imported)", FieldFirstName: "First name", FieldLastName: "Last name",
+	FieldFullName: "Full name", FieldDateOfBirth: "Date of birth", FieldPhone: "Phone", FieldEmail: "Email",
+	FieldFitzpatrick: "Fitzpatrick skin type", FieldConcerns: "Concerns", FieldMedications: "Medications",
+	FieldAllergies: "Allergies", FieldMedicalNotes: "Medical notes", FieldNotes: "Notes",
+}
+
+// Label is the field's name for people: "Date of birth".
+func (f ClientField) Label() string {
+	if l, ok := clientFieldLabels[f]; ok {
+		return l
+	}
+	return string(f)
+}
+
+// multiColumn reports whether several columns may feed the field: their values are put together.
+func (f ClientField) multiColumn() bool {
+	switch f {
+	case FieldConcerns, FieldMedications, FieldAllergies, FieldMedicalNotes, FieldNotes:
+		return true
+	}
+	return false
+}
+
+// ClientCSV is a CSV file of clients as read: its header and its rows.
+type ClientCSV struct {
+	Header []string
+	Rows   []CSVRow
+	Comma  rune // the separator found: ',', ';' or '\t'
+}
+
+// CSVRow is one record of a CSV file, with the line of the file it starts on (the header's is 1,
+// unless blank lines come before it).
+type CSVRow struct {
+	Line   int
+	Fields []string
+}
+
+// MaxClientCSVBytes is the largest client file read: some hundred thousand clients.
+const MaxClientCSVBytes = 32 << 20
+
+// ReadClientCSV reads a CSV file of clients (see the package's note above on what it accepts).
+// A file that is not UTF-8 is refused with a sentence saying how to save it as UTF-8, rather
+// than read with its accents garbled.
+func ReadClientCSV(r io.Reader) (ClientCSV, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxClientCSVBytes+1))
+	if err != nil {
+		return ClientCSV{}, fmt.Errorf("read the file: %w", err)
+	}
+	if len(b) > MaxClientCSVBytes {
+		return ClientCSV{}, fmt.Errorf("the file is larger than %d MB: split it and import the parts", MaxClientCSVBytes>>20)
+	}
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return ClientCSV{}, errors.New(`the file is UTF-16 text ("Unicode text"): save it as "CSV UTF-8" and import that`)
+	}
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	if !utf8.Valid(b) {
+		line := 1 + bytes.Count(b[:firstInvalidUTF8(b)], []byte("\n"))
+		return ClientCSV{}, fmt.Errorf(`line %d is not UTF-8 text: the file was saved in an older encoding; `+
+			`save it as "CSV UTF-8 (comma delimited)" (Excel) or with the character set UTF-8 (LibreOffice) and import that`, line)
+	}
+	out := ClientCSV{Comma: detectComma(b)}
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma = out.Comma
+	cr.LazyQuotes = true    // a stray quote in a name ("O"Brien") is text, not an error
+	cr.FieldsPerRecord = -1 // rows of their own length are reported per row, not for the file
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return ClientCSV{}, fmt.Errorf("line %d: %v: fix the file and import it again", pe.Line, pe.Err)
+			}
+			return ClientCSV{}, err
+		}
+		line, _ := cr.FieldPos(0)
+		if out.Header == nil {
+			out.Header = make([]string, len(rec))
+			for i, h := range rec {
+				out.Header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
+			}
+			continue
+		}
+		out.Rows = append(out.Rows, CSVRow{Line: line, Fields: rec})
+	}
+	if out.Header == nil {
+		return ClientCSV{}, errors.New("the file is empty: it needs a header row naming its columns, then a row per client")
+	}
+	return out, nil
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// detectComma finds the separator of a CSV file from its first line: whichever of comma,
+// semicolon and tab occurs most outside quotes; a comma when none does.
+func detectComma(b []byte) rune {
+	counts := map[rune]int{}
+	quoted := false
+	for _, r := range string(b) {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '\n':
+			if counts[','] > 0 || counts[';'] > 0 || counts['\t'] > 0 {
+				goto done
+			}
+		case r == ',' || r == ';' || r == '\t':
+			counts[r]++
+		}
+	}
+done:
+	best := ','
+	for _, c := range []rune{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return best
+}
+
+// ClientMapping says which field each CSV column holds, one entry per column of the header;
+// FieldIgnore leaves a column out.
+type ClientMapping []ClientField
+
+// headerAliases are header names (folded: lower case, no accents, letters and digits only) and
+// the field each names, in English, German, French, Spanish, Italian, Dutch and Portuguese.
+var headerAliases = map[string]ClientField{}
+
+func init() {
+	for f, names := range map[ClientField][]string{
+		FieldFirstName: {"firstname", "first", "firstnames", "givenname", "givennames", "forename", "forenames",
+			"christianname", "vorname", "vornamen", "prenom", "prenoms", "nombre", "nombres", "nome", "primonome",
+			"voornaam", "voornamen", "primeironome", "clientfirstname", "patientfirstname", "fname"},
+		FieldLastName: {"lastname", "last", "surname", "familyname", "nachname", "familienname", "zuname", "nom",
+			"nomdefamille", "apellido", "apellidos", "cognome", "achternaam", "familienaam", "sobrenome", "apelido",
+			"clientlastname", "patientlastname", "lname"},
+		FieldFullName: {"fullname", "name", "clientname", "patientname", "customername", "client", "patient",
+			"customer", "contact", "contactname", "nameandsurname", "firstandlastname", "vollstandigername",
+			"nomcomplet", "nombrecompleto", "nomecompleto", "volledigenaam", "naam"},
+		FieldDateOfBirth: {"dateofbirth", "dob", "birthdate", "birthday", "born", "birth", "dateofbirthddmmyyyy",
+			"geburtsdatum", "geburtstag", "gebdatum", "datedenaissance", "naissance", "nele", "fechadenacimiento",
+			"nacimiento", "datadinascita", "datanascita", "geboortedatum", "datadenascimento", "nascimento"},
+		FieldPhone: {"phone", "phonenumber", "telephone", "telephonenumber", "tel", "telno", "mobile", "mobilephone",
+			"mobilenumber", "mobileno", "mob", "cell", "cellphone", "cellular", "contactnumber", "handy",
+			"handynummer", "telefon", "telefonnummer", "mobil", "mobiltelefon", "mobilnummer", "portable", "telportable",
+			"numerodetelephone", "telefono", "movil", "celular", "cellulare", "telefoon", "telefoonnummer", "mobiel",
+			"gsm", "telemovel"},
+		FieldEmail: {"email", "emailaddress", "mail", "emailadresse", "mailadresse", "adresseemail", "adressemail",
+			"courriel", "correo", "correoelectronico", "posta", "postaelettronica", "emailadres"},
+		FieldFitzpatrick: {"fitzpatrick", "fitzpatrickskintype", "fitzpatricktype", "skintype", "phototype",
+			"hauttyp", "phototypecutane", "fototipo", "huidtype"},
+		FieldConcerns: {"concerns", "concern", "skinconcerns", "treatmentgoals", "goals", "anliegen",
+			"preoccupations", "motivodeconsulta", "problematiche"},
+		FieldMedications: {"medications", "medication", "medicines", "medicine", "currentmedications", "drugs",
+			"medikamente", "medikation", "medicaments", "traitements", "medicamentos", "medicinali", "farmaci",
+			"medicijnen", "medicatie"},
+		FieldAllergies: {"allergies", "allergy", "knownallergies", "allergien", "allergie", "alergias", "alergia",
+			"allergieen", "allergieën"},
+		FieldMedicalNotes: {"medicalhistory", "medicalnotes", "medicalconditions", "conditions", "healthnotes",
+			"health", "anamnese", "anamnesis", "vorerkrankungen", "antecedents", "antecedentsmedicaux",
+			"historialmedico", "anamnesi", "medischegeschiedenis", "historicomedico"},
+		FieldNotes: {"notes", "note", "comments", "comment", "remarks", "remark", "memo", "info", "bemerkung",
+			"bemerkungen", "notiz", "notizen", "kommentar", "anmerkungen", "remarques", "remarque", "commentaire",
+			"commentaires", "notas", "nota", "observaciones", "osservazioni", "opmerkingen", "opmerking",
+			"observacoes"},
+	} {
+		for _, n := range names {
+			headerAliases[foldHeader(n)] = f
+		}
+	}
+}
+
+// headerContains are words that name a field when a header only contains them ("Mobile (private)",
+// "E-mail address of client"), tried in this order after every exact name.
+var headerContains = []struct {
+	word  string
+	field ClientField
+}{
+	{"firstname", FieldFirstName}, {"vorname", FieldFirstName}, {"prenom", FieldFirstName}, {"givenname", FieldFirstName},
+	{"lastname", FieldLastName}, {"surname", FieldLastName}, {"nachname", FieldLastName}, {"familyname", FieldLastName},
+	{"birth", FieldDateOfBirth}, {"geburt", FieldDateOfBirth}, {"naissance", FieldDateOfBirth}, {"nacimiento", FieldDateOfBirth},
+	{"email", FieldEmail},
+	{"phone", FieldPhone}, {"mobile", FieldPhone}, {"telef", FieldPhone}, {"handy", FieldPhone},
+	{"fitzpatrick", FieldFitzpatrick}, {"skintype", FieldFitzpatrick},
+	{"allerg", FieldAllergies}, {"medication", FieldMedications}, {"medikament", FieldMedications},
+	{"history", FieldMedicalNotes}, {"anamne", FieldMedicalNotes},
+	{"note", FieldNotes}, {"comment", FieldNotes}, {"remark", FieldNotes}, {"bemerkung", FieldNotes},
+}
+
+// headerNot are words that keep a header from being guessed as a field by what it contains: a
+// place of birth is not a date of birth, nor a fax number a phone.
+var headerNot = map[ClientField][]string{
+	FieldDateOfBirth: {"place", "country", "city", "town", "ort", "lieu", "lugar", "luogo", "land", "name"},
+	FieldPhone:       {"fax"},
+	FieldEmail:       {"consent", "optin", "newsletter"},
+}
+
+// foldHeader folds a header name for matching: lower case, no accents, letters and digits only.
+func foldHeader(s string) string {
+	var b strings.Builder
+	for _, r := range fold(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// GuessClientMapping proposes a mapping from a CSV header's names: exact names first ("First
+// name", "Vorname", "Prénom", "Surname", "Mobile", "E-mail"...), then names that contain one
+// ("Mobile (private)"). A field that takes one column is given to the first column naming it.
+// A column named just "Name" is the last name when another column holds the first name, and the
+// full name otherwise.
+func GuessClientMapping(header []string) ClientMapping {
+	m := make(ClientMapping, len(header))
+	taken := map[ClientField]bool{}
+	assign := func(i int, f ClientField) {
+		if m[i] != FieldIgnore || (taken[f] && !f.multiColumn()) {
+			return
+		}
+		m[i], taken[f] = f, true
+	}
+	names := make([]string, len(header))
+	for i, h := range header {
+		names[i] = foldHeader(h)
+	}
+	for i, n := range names {
+		if f, ok := headerAliases[n]; ok && f != FieldFullName {
+			assign(i, f)
+		}
+	}
+	for _, c := range headerContains {
+		for i, n := range names {
+			if n == "" || !strings.Contains(n, c.word) || slices.ContainsFunc(headerNot[c.field], func(w string) bool {
+				return strings.Contains(n, w)
+			}) {
+				continue
+			}
+			if _, exact := headerAliases[n]; !exact {
+				assign(i, c.field)
+			}
+		}
+	}
+	for i, n := range names {
+		if headerAliases[n] != FieldFullName || m[i] != FieldIgnore {
+			continue
+		}
+		switch {
+		case taken[FieldFirstName] && !taken[FieldLastName]:
+			assign(i, FieldLastName)
+		case !taken[FieldFirstName] && !taken[FieldLastName]:
+			assign(i, FieldFullName)
+		}
+	}
+	return m
+}
+
+// Validate checks that the mapping can import clients: it names the client, and gives a field
+// that takes one column no more than one.
+func (m ClientMapping) Validate() error {
+	count := map[ClientField]int{}
+	for _, f := range m {
+		if f != FieldIgnore && !slices.Contains(ClientFields, f) {
+			return fmt.Errorf("%q is not a client field", f)
+		}
+		count[f]++
+	}
+	for _, f := range ClientFields {
+		if count[f] > 1 && !f.multiColumn() {
+			return fmt.Errorf("%s is chosen for %d columns: choose it for one", f.Label(), count[f])
+		}
+	}
+	switch {
+	case count[FieldFirstName] == 0 && count[FieldLastName] == 0 && count[FieldFullName] == 0:
+		return errors.New("choose the column with the client's name (first name, last name or full name)")
+	case count[FieldFullName] > 0 && (count[FieldFirstName] > 0 || count[FieldLastName] > 0):
+		return errors.New("choose either a full name column or first and last name columns, not both")
+	}
+	return nil
+}
+
+// LineError is a row of a file that was not imported, and why.
+type LineError struct {
+	Line    int // the file's line the row starts on; the header is line 1
+	Message string
+}
+
+func (e LineError) String() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
+
+// ClientImportResult is what an import did with each row.
+type ClientImportResult struct {
+	Imported   int
+	Skipped    int         // rows of clients already in the practice, or earlier in the file
+	Blank      int         // rows with no value at all, such as a spreadsheet's trailing empty rows
+	Duplicates []LineError // the skipped rows, each naming the client it matched
+	Failed     []LineError // rows not imported: a value that cannot be read or is not valid
+}
+
+// clientImportBatch is how many clients are saved per transaction: commits (each an fsync) stay
+// rare, and a cancelled import stops within a moment.
+const clientImportBatch = 500
+
+// ImportClients imports clients from CSV rows with a mapping (see ReadClientCSV and
+// GuessClientMapping). Rows are read, checked and saved in transactions of a few hundred; a row
+// that fails is reported in Failed with its line and the reason, and the others are imported.
+//
+// Values are read as follows:
+//   - dates of birth as YYYY-MM-DD, or day first as DD/MM/YYYY, DD.MM.YYYY or DD-MM-YYYY, with a
+//     four-digit year; a time after the date ("1990-04-02 00:00") is ignored. When the file's
+//     dates can only be month first (05/17/1990), nothing is imported and the error says so,
+//     rather than read 05/06/1990 as the 5th of June when it meant the 6th of May.
+//   - a full name as "First Last" (the last word is the last name) or "Last, First".
+//   - Fitzpatrick types as I to VI or 1 to 6; allergies and concerns as lists separated by
+//     commas, semicolons or new lines.
+//   - a value that starts with ' followed by = + - @ (as Needlelog's own CSV exports write them,
+//     to keep spreadsheets from running them) loses the '.
+//
+// A row is the same client as one already in the practice, and is skipped, when the names are
+// the same (ignoring case and accents) and:
+//   - both have a date of birth, and it is the same; or otherwise
+//   - the row's email is theirs (ignoring case), or its phone number is theirs (digits only), or
+//     the row holds no date of birth, email or phone at all: it would add no one new.
+//
+// Rows earlier in the same file count too, so importing a file twice adds no one twice. Two
+// people of the same name with different dates of birth are two clients.
+//
+// When ctx is cancelled, the batches already saved are kept and the result says how far the
+// import came, with ctx's error.
+func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMapping) (ClientImportResult, error) {
+	var res ClientImportResult
+	if err := m.Validate(); err != nil {
+		return res, err
+	}
+	if err := checkDayFirst(rows, m); err != nil {
+		return res, err
+	}
+	known, err := s.clientIdentities(ctx)
+	if err != nil {
+		return res, err
+	}
+	now := s.now()
+	type pending struct {
+		line   int
+		client Client
+	}
+	var batch []pending
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		var failed []LineError
+		err := s.Batch(ctx, func(b *Batch) error {
+			failed = failed[:0]
+			for i := range batch {
+				err := b.CreateClient(&batch[i].client)
+				var ve *ValidationError
+				if errors.As(err, &ve) { // validated already; the clock may have moved on
+					failed = append(failed, LineError{batch[i].line, ve.Error()})
+					continue
+				}
+				if err != nil {
+					return fmt.Errorf("line %d: %w", batch[i].line, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		res.Imported += len(batch) - len(failed)
+		res.Failed = append(res.Failed, failed...)
+		batch = batch[:0]
+		return nil
+	}
+	for _, row := range rows {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		c, blank, msg := clientFromRow(row.Fields, m)
+		switch {
+		case blank:
+			res.Blank++
+			continue
+		case msg != "":
+			res.Failed = append(res.Failed, LineError{row.Line, msg})
+			continue
+		}
+		c.tidy()
+		if err := c.Validate(now); err != nil {
+			res.Failed = append(res.Failed, LineError{row.Line, err.Error()})
+			continue
+		}
+		id := identityOf(c.FirstName, c.LastName, c.DateOfBirth.String(), c.Email, c.Phone)
+		if match, ok := known.find(id); ok {
+			res.Skipped++
+			res.Duplicates = append(res.Duplicates, LineError{row.Line, "already a client: " + match.describe()})
+			continue
+		}
+		known.add(id)
+		batch = append(batch, pending{row.Line, c})
+		if len(batch) == clientImportBatch {
+			if err := flush(); err != nil {
+				return res, importError(ctx, err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return res, importError(ctx, err)
+	}
+	slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
+	return res, nil
+}
+
+// importError reports a cancelled import as the cancellation, not the statement it interrupted.
+func importError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return fmt.Errorf("import clients: %w", err)
+}
+
+// ImportClientsCSV reads a CSV file of clients and imports it with the guessed mapping: the
+// command line's import, where there is no one to correct the mapping.
+func (s *Store) ImportClientsCSV(ctx context.Context, r io.Reader) (ClientImportResult, ClientMapping, error) {
+	f, err := ReadClientCSV(r)
+	if err != nil {
+		return ClientImportResult{}, nil, err
+	}
+	m := GuessClientMapping(f.Header)
+	if err := m.Validate(); err != nil {
+		return ClientImportResult{}, m, fmt.Errorf("%w; the columns are: %s", err, strings.Join(f.Header, ", "))
+	}
+	res, err := s.ImportClients(ctx, f.Rows, m)
+	return res, m, err
+}
+
+// clientFromRow reads a row into a client. blank reports a row with no value at all; msg says
+// what cannot be read.
+func clientFromRow(fields []string, m ClientMapping) (c Client, blank bool, msg string) {
+	blank = true
+	for _, v := range fields {
+		if strings.TrimSpace(v) != "" {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		return Client{}, true, ""
+	}
+	if len(fields) > len(m) {
+		for _, v := range fields[len(m):] {
+			if strings.TrimSpace(v) != "" {
+				return Client{}, false, fmt.Sprintf("the row has %d values but the header names %d columns: "+
+					"a value holding the separator needs quotes around it", len(fields), len(m))
+			}
+		}
+	}
+	var problems []string
+	join := func(dst *string, v, sep string) {
+		if *dst != "" {
+			*dst += sep
+		}
+		*dst += v
+	}
+	for i, f := range m {
+		if i >= len(fields) || f == FieldIgnore {
+			continue
+		}
+		v := unprefix(strings.TrimSpace(fields[i]))
+		if v == "" {
+			continue
+		}
+		switch f {
+		case FieldFirstName:
+			c.FirstName = oneLine(v)
+		case FieldLastName:
+			c.LastName = oneLine(v)
+		case FieldFullName:
+			c.FirstName, c.LastName = splitFullName(oneLine(v))
+		case FieldDateOfBirth:
+			d, err := parseImportDate(v)
+			if err != nil {
+				problems = append(problems, "Date of birth: "+err.Error())
+			}
+			c.DateOfBirth = d
+		case FieldPhone:
+			c.Phone = oneLine(v)
+		case FieldEmail:
+			c.Email = oneLine(v)
+		case FieldFitzpatrick:
+			n, err := parseFitzpatrick(v)
+			if err != nil {
+				problems = append(problems, err.Error())
+			}
+			c.Fitzpatrick = n
+		case FieldConcerns:
+			c.Concerns = append(c.Concerns, splitList(v)...)
+		case FieldAllergies:
+			c.Allergies = append(c.Allergies, splitList(v)...)
+		case FieldMedications:
+			join(&c.Medications, multiLine(v), "\n")
+		case FieldMedicalNotes:
+			join(&c.MedicalNotes, multiLine(v), "\n")
+		case FieldNotes:
+			join(&c.Notes, multiLine(v), "\n")
+		}
+	}
+	if len(problems) > 0 {
+		return Client{}, false, strings.Join(problems, " ")
+	}
+	return c, false, ""
+}
+
+// unprefix removes the ' that CSV exports put before text a spreadsheet would run as a formula.
+func unprefix(v string) string {
+	if len(v) >= 2 && v[0] == '\'' && strings.IndexByte("=+-@\t\r", v[1]) >= 0 {
+		return v[1:]
+	}
+	return v
+}
+
+// oneLine makes a value fit one line: control characters and line breaks become spaces.
+func oneLine(v string) string {
+	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+}
+
+// multiLine keeps line breaks and tabs but drops other control characters.
+func multiLine(v string) string {
+	v = strings.ReplaceAll(v, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, v)
+}
+
+// splitFullName reads "Last, First" or "First Middle Last".
+func splitFullName(v string) (first, last string) {
+	if l, f, ok := strings.Cut(v, ","); ok {
+		return strings.TrimSpace(f), strings.TrimSpace(l)
+	}
+	if i := strings.LastIndexByte(v, ' '); i >= 0 {
+		return v[:i], v[i+1:]
+	}
+	return "", v
+}
+
+// splitList reads a list separated by commas, semicolons, vertical bars or new lines.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' || r == '\n' || r == '\r' }) {
+		if s = oneLine(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var romanTypes = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}
+
+// parseFitzpatrick reads a skin type: "III", "3", "Type III", "type 3".
+func parseFitzpatrick(v string) (int, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	s = strings.TrimSpace(strings.TrimPrefix(s, "type"))
+	if n, ok := romanTypes[s]; ok {
+		return n, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= 6 {
+		return n, nil
+	}
+	return 0, fmt.Errorf("Fitzpatrick skin type %q is not I to VI (or 1 to 6).", v)
+}
+
+// parseImportDate reads a date of birth as ImportClients describes.
+func parseImportDate(v string) (Date, error) {
+	s := strings.TrimSpace(v)
+	// A date with a time after it, as databases and spreadsheets export dates.
+	if len(s) > 10 && (s[10] == ' ' || s[10] == 'T') {
+		if d, err := ParseTypedDate(s[:10]); err == nil {
+			return d, nil
+		}
+	}
+	if d, err := ParseTypedDate(s); err == nil {
+		return d, nil
+	}
+	if day, month, year, ok := splitDayFirst(s); ok {
+		if year < 1000 {
+			return Date{}, fmt.Errorf("%q has a two-digit year: write the year in full (DD/MM/YYYY or YYYY-MM-DD).", v)
+		}
+		d := NewDate(year, time.Month(month), day)
+		if month >= 1 && month <= 12 && d.Day() == day {
+			return d, nil
+		}
+	}
+	return Date{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD or DD/MM/YYYY.", v)
+}
+
+// splitDayFirst splits "17/05/1990", "17.05.1990" or "17-05-1990" into its numbers.
+func splitDayFirst(s string) (day, month, year int, ok bool) {
+	var parts []string
+	for _, sep := range []string{"/", ".", "-"} {
+		if p := strings.Split(s, sep); len(p) == 3 {
+			parts = p
+			break
+		}
+	}
+	if parts == nil {
+		return 0, 0, 0, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || v < 0 || len(strings.TrimSpace(p)) > 4 {
+			return 0, 0, 0, false
+		}
+		n[i] = v
+	}
+	if len(strings.TrimSpace(parts[0])) > 2 || len(strings.TrimSpace(parts[1])) > 2 {
+		return 0, 0, 0, false
+	}
+	return n[0], n[1], n[2], true
+}
+
+// checkDayFirst refuses a file whose dates of birth are month first: one where some date can only
+// be month first (its second number is over 12) and none can only be day first.
+func checkDayFirst(rows []CSVRow, m ClientMapping) error {
+	col := slices.Index(m, FieldDateOfBirth)
+	if col < 0 {
+		return nil
+	}
+	var monthFirst *CSVRow
+	for i := range rows {
+		if col >= len(rows[i].Fields) {
+			continue
+		}
+		day, month, _, ok := splitDayFirst(strings.TrimSpace(rows[i].Fields[col]))
+		switch {
+		case !ok:
+		case day > 12 && day <= 31:
+			return nil // day first, as expected
+		case month > 12 && month <= 31 && monthFirst == nil:
+			monthFirst = &rows[i]
+		}
+	}
+	if monthFirst != nil {
+		return fmt.Errorf("the dates of birth are written month first (line %d: %q), and Needlelog reads them day first "+
+			"(DD/MM/YYYY): nothing was imported; write the dates as YYYY-MM-DD and import the file again",
+			monthFirst.Line, strings.TrimSpace(monthFirst.Fields[col]))
+	}
+	return nil
+}
+
+// clientIdentity is what tells one client from another in an import.
+type clientIdentity struct {
+	name, dob, email, phone string // folded name, YYYY-MM-DD, lower-case email, phone digits
+	display                 string
+}
+
+func identityOf(first, last, dob, email, phone string) clientIdentity {
+	id := clientIdentity{name: sortKey(first, last), dob: dob, email: strings.ToLower(strings.TrimSpace(email)),
+		phone: digitsOf(phone), display: joinName(first, last)}
+	return id
+}
+
+func (id clientIdentity) describe() string {
+	if id.dob != "" {
+		return id.display + ", born " + id.dob
+	}
+	return id.display
+}
+
+// sameClient reports whether a row (r) is the client e (see ImportClients).
+func sameClient(e, r clientIdentity) bool {
+	switch {
+	case e.name != r.name:
+		return false
+	case e.dob != "" && r.dob != "":
+		return e.dob == r.dob
+	case r.email != "" && r.email == e.email, r.phone != "" && r.phone == e.phone:
+		return true
+	}
+	return r.dob == "" && r.email == "" && r.phone == ""
+}
+
+// clientIndex holds the identities of the practice's clients by folded name.
+type clientIndex map[string][]clientIdentity
+
+func (ix clientIndex) find(r clientIdentity) (clientIdentity, bool) {
+	for _, e := range ix[r.name] {
+		if sameClient(e, r) {
+			return e, true
+		}
+	}
+	return clientIdentity{}, false
+}
+
+func (ix clientIndex) add(id clientIdentity) { ix[id.name] = append(ix[id.name], id) }
+
+// clientIdentities reads every client's identity, archived clients too.
+func (s *Store) clientIdentities(ctx context.Context) (clientIndex, error) {
+	ix := clientIndex{}
+	type row struct{ first, last, dob, email, phone string }
+	rows, err := query(ctx, s, "clients", `SELECT first_name, last_name, date_of_birth, email, phone FROM clients`, nil,
+		func(r *sql.Rows, v *row) error { return r.Scan(&v.first, &v.last, &v.dob, &v.email, &v.phone) })
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		ix.add(identityOf(r.first, r.last, r.dob, r.email, r.phone))
+	}
+	return ix, nil
+}
