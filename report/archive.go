@@ -1,0 +1,555 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo"
+)
+
+// The archive's layout. README.txt (archiveReadme) says the same to whoever opens it.
+const (
+	ArchiveReadmePath   = "README.txt"
+	ArchiveManifestPath = "manifest.json"
+	ArchiveDatabasePath = "database/needlelog.db"
+	archiveTables       = "tables/"
+	archivePhotos       = "photos/"
+	archiveHistories    = "histories/"
+)
+
+// ArchiveManifestFile is one file of an archive as its manifest lists it.
+type ArchiveManifestFile struct {
+	Path      string `json:"path"`
+	Size      int64  `json:"size"`
+	SHA256    string `json:"sha256"`
+	Kind      string `json:"kind"` // readme, database, table, photo, history
+	ClientID  string `json:"client_id,omitempty"`
+	SessionID string `json:"session_id,omitempty"`
+	PhotoID   string `json:"photo_id,omitempty"`
+	// Note says when a file is not what its kind promises, such as a photo given as its preview.
+	Note string `json:"note,omitempty"`
+}
+
+// ArchiveManifest is manifest.json: every other file of the archive with its size and SHA-256.
+type ArchiveManifest struct {
+	Format        string                `json:"format"` // "needlelog-archive"
+	FormatVersion int                   `json:"format_version"`
+	Created       time.Time             `json:"created"`
+	TimeZone      string                `json:"time_zone"` // of the times in the CSV files
+	SchemaVersion int                   `json:"schema_version"`
+	Counts        map[string]int64      `json:"counts"` // rows per table of the database
+	Files         []ArchiveManifestFile `json:"files"`
+}
+
+// archiveWorkers is how many photos are re-encoded (or histories drawn) at once: enough to use
+// the processors, few enough that a handful of 12 MP photos in flight bound the memory.
+func archiveWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
+
+// WriteArchive writes the whole practice as one zip in open formats, so that it can be read
+// without Needlelog:
+//
+//   - database/needlelog.db: a consistent snapshot of the database (SQLite), everything included;
+//   - tables/*.csv: one CSV file per table (sessions, zones, products applied, side effects,
+//     clients), as WriteCSV writes them;
+//   - photos/<client>/<date> <kind> <view> <zone> <id>.jpg: every photo, re-encoded upright at
+//     full size with no EXIF, GPS or other metadata;
+//   - histories/<client>.pdf: each client's treatment history;
+//   - manifest.json: every file with its size and SHA-256; README.txt: what each file is.
+//
+// Everything is read from one snapshot taken at the start, so the files agree with each other
+// however long the archive takes while the practice goes on working. The snapshot is made in a
+// temporary file beside the database (the system's temporary folder if that cannot be written)
+// and removed before WriteArchive returns. Photos are read, re-encoded and written a few at a
+// time, never all at once.
+//
+// progress, when set, is called after each file with the files done and the total. When ctx is
+// cancelled, WriteArchive stops and returns ctx.Err(); what was written to w is then a partial
+// zip, which the caller removes.
+func WriteArchive(ctx context.Context, w io.Writer, store *data.Store, progress func(done, total int)) error {
+	err := writeArchive(ctx, w, store, progress)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func writeArchive(ctx context.Context, w io.Writer, store *data.Store, progress func(done, total int)) error {
+	created := store.Now()
+	tmp, err := os.MkdirTemp(filepath.Dir(store.Path()), ".needlelog-archive-*")
+	if err != nil {
+		if tmp, err = os.MkdirTemp("", "needlelog-archive-*"); err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+	}
+	defer os.RemoveAll(tmp)
+	snapPath := filepath.Join(tmp, "needlelog.db")
+	if err := store.Snapshot(ctx, snapPath); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	snap, err := data.Open(ctx, snapPath, data.Options{ReadOnly: true, Now: func() time.Time { return created }})
+	if err != nil {
+		return fmt.Errorf("archive: open the snapshot: %w", err)
+	}
+	defer snap.Close()
+	health, err := snap.Check(ctx)
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	clients, err := archiveClients(ctx, snap)
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+
+	a := &archiveWriter{zw: zip.NewWriter(w), modified: created, progress: progress,
+		total: 3 + len(data.ExportTables) + int(health.Counts["photos"]) + len(clients)}
+	// Photos and PDFs are stored as they are (they are compressed already); for the rest,
+	// the fastest deflate: the snapshot is mostly photos too.
+	a.zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	manifest := ArchiveManifest{Format: "needlelog-archive", FormatVersion: 1, Created: created.UTC(),
+		TimeZone: timeZoneName(created), SchemaVersion: health.SchemaVersion, Counts: health.Counts}
+
+	if err := a.file(ArchiveManifestFile{Path: ArchiveReadmePath, Kind: "readme"}, zip.Deflate, func(out io.Writer) error {
+		_, err := io.WriteString(out, archiveReadme(manifest, len(clients)))
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := a.file(ArchiveManifestFile{Path: ArchiveDatabasePath, Kind: "database"}, zip.Deflate, func(out io.Writer) error {
+		f, err := os.Open(snapPath) // the snapshot, a file of our own, never the live database
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(out, archiveReader{ctx, f})
+		return err
+	}); err != nil {
+		return err
+	}
+	err = snap.ExportRows(ctx, data.ExportQuery{}, func(t *data.ExportTable) error {
+		return a.file(ArchiveManifestFile{Path: archiveTables + CSVFileName(t.Name), Kind: "table"}, zip.Deflate,
+			func(out io.Writer) error { return writeCSVTable(ctx, out, t) })
+	})
+	if err != nil {
+		return err
+	}
+	if err := a.clientFiles(ctx, snap, clients); err != nil {
+		return err
+	}
+	a.done++ // the manifest
+	manifest.Files = a.files
+	body, err := json.MarshalIndent(manifest, "", "  ")
+	if err != nil {
+		return err
+	}
+	out, err := a.zw.CreateHeader(&zip.FileHeader{Name: ArchiveManifestPath, Method: zip.Deflate, Modified: a.modified})
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	if _, err := out.Write(append(body, '\n')); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	if err := a.zw.Close(); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	a.report()
+	return nil
+}
+
+// archiveWriter adds files to the zip, keeping the manifest's list and the progress.
+type archiveWriter struct {
+	zw          *zip.Writer
+	modified    time.Time
+	files       []ArchiveManifestFile
+	done, total int
+	progress    func(done, total int)
+}
+
+func (a *archiveWriter) report() {
+	if a.progress != nil {
+		a.progress(a.done, a.total)
+	}
+}
+
+// file adds one file written by write, hashing it on the way.
+func (a *archiveWriter) file(entry ArchiveManifestFile, method uint16, write func(io.Writer) error) error {
+	out, err := a.zw.CreateHeader(&zip.FileHeader{Name: entry.Path, Method: method, Modified: a.modified})
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", entry.Path, err)
+	}
+	h := &archiveHash{h: sha256.New()}
+	if err := write(io.MultiWriter(out, h)); err != nil {
+		return fmt.Errorf("archive %s: %w", entry.Path, err)
+	}
+	entry.Size, entry.SHA256 = h.n, hex.EncodeToString(h.h.Sum(nil))
+	a.files = append(a.files, entry)
+	a.done++
+	a.report()
+	return nil
+}
+
+type archiveHash struct {
+	h hash.Hash
+	n int64
+}
+
+func (h *archiveHash) Write(p []byte) (int, error) {
+	h.n += int64(len(p))
+	return h.h.Write(p)
+}
+
+// archiveReader stops a long copy when the context is cancelled.
+type archiveReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r archiveReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}
+
+// archiveClient is a client as the archive names their files.
+type archiveClient struct {
+	id, folder string
+}
+
+// archiveClients lists every client, archived ones too, by name, each with a folder name of
+// their own: two clients of the same name get their ID's last eight digits after it.
+func archiveClients(ctx context.Context, s *data.Store) ([]archiveClient, error) {
+	var list []data.ClientSummary
+	for _, archived := range []bool{false, true} {
+		q := data.ClientQuery{Archived: archived, Limit: 1000}
+		for {
+			page, err := s.ListClients(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, page...)
+			if len(page) < q.Limit {
+				break
+			}
+			q.After = &page[len(page)-1]
+		}
+	}
+	names := make(map[string]int, len(list))
+	for _, c := range list {
+		names[strings.ToLower(archiveName(c.Name()))]++
+	}
+	out := make([]archiveClient, len(list))
+	for i, c := range list {
+		folder := archiveName(c.Name())
+		if names[strings.ToLower(folder)] > 1 {
+			folder += " " + shortID(c.ID)
+		}
+		out[i] = archiveClient{id: c.ID, folder: folder}
+	}
+	return out, nil
+}
+
+// archiveJob is one file made off the writing goroutine: a re-encoded photo or a history PDF.
+type archiveJob struct {
+	entry  ArchiveManifestFile
+	make   func(ctx context.Context) ([]byte, string, error) // the file's bytes, and a note
+	result chan archiveResult
+}
+
+type archiveResult struct {
+	body []byte
+	note string
+	err  error
+}
+
+// clientFiles writes each client's photos and history. Up to archiveWorkers files are made at
+// once, in order: a few photos in memory at a time, whatever the practice's size.
+func (a *archiveWriter) clientFiles(ctx context.Context, snap *data.Store, clients []archiveClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := archiveWorkers()
+	jobs := make(chan *archiveJob)
+	ordered := make(chan *archiveJob, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				var r archiveResult
+				r.body, r.note, r.err = j.make(ctx)
+				j.result <- r
+			}
+		}()
+	}
+	produced := make(chan error, 1)
+	go func() {
+		defer close(ordered)
+		defer close(jobs)
+		produced <- a.produce(ctx, snap, clients, jobs, ordered)
+	}()
+	defer wg.Wait()
+	for j := range ordered {
+		r := <-j.result
+		if r.err == nil {
+			j.entry.Note = r.note
+			method := uint16(zip.Store)
+			r.err = a.file(j.entry, method, func(out io.Writer) error {
+				_, err := out.Write(r.body)
+				return err
+			})
+		}
+		if r.err != nil {
+			cancel()
+			for j := range ordered { // let the producer and the workers finish
+				<-j.result
+			}
+			<-produced
+			return r.err
+		}
+	}
+	return <-produced
+}
+
+// produce queues each client's photos, then their history, stopping when ctx is done.
+func (a *archiveWriter) produce(ctx context.Context, snap *data.Store, clients []archiveClient,
+	jobs, ordered chan<- *archiveJob) error {
+	queue := func(j *archiveJob) error {
+		j.result = make(chan archiveResult, 1)
+		select {
+		case ordered <- j:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case jobs <- j:
+			return nil
+		case <-ctx.Done():
+			j.result <- archiveResult{err: ctx.Err()}
+			return ctx.Err()
+		}
+	}
+	for _, c := range clients {
+		photos, err := snap.ListPhotos(ctx, data.PhotoQuery{ClientID: c.id})
+		if err != nil {
+			return err
+		}
+		used := map[string]bool{}
+		for _, p := range photos {
+			name := archivePhotoName(p.Photo, used)
+			entry := ArchiveManifestFile{Path: archivePhotos + c.folder + "/" + name, Kind: "photo",
+				ClientID: c.id, SessionID: p.SessionID, PhotoID: p.ID}
+			id := p.ID
+			if err := queue(&archiveJob{entry: entry, make: func(ctx context.Context) ([]byte, string, error) {
+				return archivePhoto(ctx, snap, id)
+			}}); err != nil {
+				return err
+			}
+		}
+		id := c.id
+		entry := ArchiveManifestFile{Path: archiveHistories + c.folder + ".pdf", Kind: "history", ClientID: c.id}
+		if err := queue(&archiveJob{entry: entry, make: func(ctx context.Context) ([]byte, string, error) {
+			h, err := LoadClientHistory(ctx, snap, id)
+			if err != nil {
+				return nil, "", err
+			}
+			var buf bytes.Buffer
+			if err := WriteClientHistory(&buf, h); err != nil {
+				return nil, "", err
+			}
+			return buf.Bytes(), "", ctx.Err()
+		}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// archivePhoto re-encodes a photo's original upright at full size with no metadata. An original
+// that no longer decodes (it did when it was imported) is given as its preview, which is just as
+// clean, and the manifest says so.
+func archivePhoto(ctx context.Context, snap *data.Store, id string) ([]byte, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	orig, err := snap.PhotoOriginal(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	clean, cerr := photo.Clean(orig, 0)
+	if cerr == nil {
+		return clean, "", nil
+	}
+	preview, err := snap.PhotoPreview(ctx, id)
+	if err != nil {
+		return nil, "", errors.Join(cerr, err)
+	}
+	return preview, "the original could not be re-encoded (" + cerr.Error() + "); this is its preview", nil
+}
+
+// archivePhotoName names a photo's file: "2026-05-17 before Frontal Cheeks 1a2b3c4d.jpg", made
+// unique among the names already used in its folder.
+func archivePhotoName(p data.Photo, used map[string]bool) string {
+	parts := []string{data.DateOf(p.TakenAt).String(), string(p.Kind)}
+	for _, s := range []string{p.View, p.Zone} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	parts = append(parts, shortID(p.ID))
+	base := archiveName(strings.Join(parts, " "))
+	name := base + ".jpg"
+	for n := 2; used[strings.ToLower(name)]; n++ {
+		name = fmt.Sprintf("%s (%d).jpg", base, n)
+	}
+	used[strings.ToLower(name)] = true
+	return name
+}
+
+// shortID is the last eight hex digits of an ID: a UUIDv7 begins with its time, so records made
+// in the same minute share their first digits but not their last.
+func shortID(id string) string {
+	id = strings.ReplaceAll(id, "-", "")
+	if len(id) > 8 {
+		return id[len(id)-8:]
+	}
+	return id
+}
+
+// archiveNameMax is the longest file or folder name the archive makes, in bytes, within every
+// common file system's limit.
+const archiveNameMax = 120
+
+// archiveName makes text safe as a file or folder name on Windows, macOS and Linux: no
+// separators, no characters Windows refuses, no control characters, no trailing dot or space,
+// not a reserved device name, not too long.
+func archiveName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			b.WriteRune(' ')
+		case r == utf8.RuneError, unicode.IsControl(r), strings.ContainsRune(`<>:"/\|?*`, r):
+			b.WriteRune('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	name := strings.Join(strings.Fields(b.String()), " ")
+	for len(name) > archiveNameMax {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	name = strings.TrimRight(name, ". ")
+	if name == "" {
+		return "Unnamed"
+	}
+	stem := strings.ToUpper(name)
+	if i := strings.IndexByte(stem, '.'); i >= 0 {
+		stem = stem[:i]
+	}
+	switch stem {
+	case "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+		"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9":
+		return "_" + name
+	}
+	return name
+}
+
+// timeZoneName says which time zone local times are in: "Europe/Berlin (UTC+01:00)".
+func timeZoneName(t time.Time) string {
+	name, offset := t.Local().Zone()
+	zone := fmt.Sprintf("UTC%+03d:%02d", offset/3600, archiveAbs(offset%3600)/60)
+	if loc := time.Local.String(); loc != "" && loc != "Local" {
+		name = loc
+	}
+	if name == "" || name == zone {
+		return zone
+	}
+	return name + " (" + zone + ")"
+}
+
+func archiveAbs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// archiveReadme is README.txt.
+func archiveReadme(m ArchiveManifest, clients int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `Needlelog archive
+=================
+
+Made %s. Everything in it was read from one snapshot of the practice's database taken
+at that moment, so the files agree with each other.
+
+It holds %d clients, %d sessions and %d photos.
+
+
+What each file is
+-----------------
+
+README.txt
+    This file.
+
+manifest.json
+    Every other file of the archive with its size in bytes and its SHA-256 checksum, and
+    for photos and histories the IDs of the client, session and photo they belong to.
+    To check a file, compare the output of "sha256sum FILE" (Linux), "shasum -a 256 FILE"
+    (macOS) or "certutil -hashfile FILE SHA256" (Windows) with its line in the manifest.
+
+%s
+    The whole database: a SQLite 3 file (schema version %d) that any SQLite tool opens, for
+    example DB Browser for SQLite or the sqlite3 command. It is complete: clients, sessions,
+    side effects, the practice's lists, settings, the audit log, and every photo as it was
+    imported (with its original metadata: keep this file as safe as the practice's own).
+    Needlelog opens it too: "needlelog --db FILE" (work on a copy: opening it for writing
+    upgrades and changes it).
+
+tables/sessions.csv, zones.csv, products_applied.csv, side_effects.csv, clients.csv
+    The records as tables, one row per session, per treated zone, per product applied, per
+    side effect and per client. They open in Excel, LibreOffice and any other program:
+      - UTF-8 with a byte-order mark, comma separated, a header row of column names;
+      - dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS in the practice's time zone,
+        %s;
+      - numbers with a point as the decimal mark; an empty field where nothing was recorded;
+      - text that begins with = + - @ (or a tab) has a ' put in front of it, so that a
+        spreadsheet never runs it as a formula.
+    session_id and client_id link the tables to each other.
+
+photos/<client>/<date> <kind> <view> <zone> <id>.jpg
+    Every photo, full size and upright, as a JPEG without any metadata (no EXIF, no GPS
+    position, no camera serial number). <date> is the day it was taken, <kind> before,
+    after or follow-up, <view> and <zone> as recorded (left out when not), <id> the last
+    eight digits of the photo's ID. manifest.json gives each photo's session.
+
+histories/<client>.pdf
+    Each client's treatment history: their details, every session with its settings,
+    products and lots, the side-effect log, and before/after photos for each view.
+
+Two clients with the same name have the last eight digits of their ID after it.
+`, m.Created.Local().Format("2006-01-02 15:04 (MST)"), clients, m.Counts["sessions"], m.Counts["photos"],
+		ArchiveDatabasePath, m.SchemaVersion, m.TimeZone)
+	return strings.ReplaceAll(b.String(), "\n", "\r\n") // Notepad on older Windows shows LF files on one line
+}

@@ -1,0 +1,390 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo"
+)
+
+// exifJPEG is a w×h JPEG stored sideways with an EXIF block saying so (orientation 6: turn
+// 90° clockwise to view) and a GPS block, as a phone writes them. seed varies its pixels, so
+// that each photo has its own bytes.
+func exifJPEG(t testing.TB, w, h int, seed uint8) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x) + seed, uint8(y), seed * 3, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	be := binary.BigEndian
+	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
+	ifd := func(entries ...[]byte) []byte {
+		b := be.AppendUint16(nil, uint16(len(entries)))
+		for _, e := range entries {
+			b = append(b, e...)
+		}
+		return be.AppendUint32(b, 0)
+	}
+	entry := func(tag, typ uint16, count uint32, value []byte) []byte {
+		b := be.AppendUint16(nil, tag)
+		b = be.AppendUint16(b, typ)
+		b = be.AppendUint32(b, count)
+		return append(b, append(value, make([]byte, 4-len(value))...)...)
+	}
+	gpsAt := uint32(8 + 2 + 2*12 + 4)
+	tiff = append(tiff, ifd(entry(0x0112, 3, 1, []byte{0, 6}), entry(0x8825, 4, 1, be.AppendUint32(nil, gpsAt)))...)
+	tiff = append(tiff, ifd(entry(0x0001, 2, 2, []byte("N\x00")))...)
+	app1 := append([]byte("Exif\x00\x00"), tiff...)
+	seg := append([]byte{0xFF, 0xE1}, be.AppendUint16(nil, uint16(len(app1)+2))...)
+	jpg := buf.Bytes()
+	return slices.Concat(jpg[:2], seg, app1, jpg[2:])
+}
+
+// addPhoto imports a sideways photo with EXIF for a client.
+func addPhoto(t testing.TB, s *data.Store, clientID, sessionID string, kind data.PhotoKind, view string, seed uint8) data.Photo {
+	t.Helper()
+	orig := exifJPEG(t, 64, 48, seed)
+	if !bytes.Contains(orig, []byte("Exif\x00\x00")) {
+		t.Fatal("the test photo has no EXIF")
+	}
+	processed, err := photo.Process(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := data.PhotoFile{Name: "IMG_0001.JPG", ModTime: expNow.Add(-time.Hour), Original: orig, Processed: processed}
+	p, err := s.ImportPhoto(context.Background(), clientID, data.PhotoTags{SessionID: sessionID, Kind: kind, View: view}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// openedArchive is an archive read back: its files' bytes by path, and its manifest.
+type openedArchive struct {
+	files    map[string][]byte
+	order    []string
+	manifest ArchiveManifest
+}
+
+func readArchive(t testing.TB, b []byte) openedArchive {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("the archive is not a zip: %v", err)
+	}
+	a := openedArchive{files: map[string][]byte{}}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("read %s: %v", f.Name, err)
+		}
+		if _, dup := a.files[f.Name]; dup {
+			t.Errorf("%s is in the archive twice", f.Name)
+		}
+		a.files[f.Name] = body
+		a.order = append(a.order, f.Name)
+	}
+	if err := json.Unmarshal(a.files[ArchiveManifestPath], &a.manifest); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	return a
+}
+
+// verifyManifest checks that the manifest lists every other file of the archive, each with its
+// size and SHA-256.
+func verifyManifest(t testing.TB, a openedArchive) {
+	t.Helper()
+	listed := map[string]bool{}
+	for _, f := range a.manifest.Files {
+		body, ok := a.files[f.Path]
+		if !ok {
+			t.Errorf("the manifest lists %s, which is not in the archive", f.Path)
+			continue
+		}
+		listed[f.Path] = true
+		sum := sha256.Sum256(body)
+		if f.SHA256 != hex.EncodeToString(sum[:]) || f.Size != int64(len(body)) {
+			t.Errorf("%s: manifest says %d bytes %s, the file is %d bytes %x", f.Path, f.Size, f.SHA256, len(body), sum)
+		}
+	}
+	for _, name := range a.order {
+		if name != ArchiveManifestPath && !listed[name] {
+			t.Errorf("%s is not in the manifest", name)
+		}
+	}
+}
+
+func TestWriteArchive(t *testing.T) {
+	p := newExpPractice(t, 6)
+	s := p.store
+	before := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
+	addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoAfter, "Frontal", 2)
+	addPhoto(t, s, p.formula.ID, "", data.PhotoBefore, "Left 45°", 3)
+	// Two clients of the same name each get their own folder.
+	twin := data.Client{FirstName: "Ana", LastName: "Núñez", PhotoConsent: data.PhotoConsentClinical}
+	if err := s.CreateClient(context.Background(), &twin); err != nil {
+		t.Fatal(err)
+	}
+	addPhoto(t, s, twin.ID, "", data.PhotoBefore, "Frontal", 4)
+	counts, err := s.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var calls [][2]int
+	var buf bytes.Buffer
+	err = WriteArchive(context.Background(), &buf, s, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := readArchive(t, buf.Bytes())
+	verifyManifest(t, a)
+
+	// Progress counts every file up to its total.
+	if len(calls) == 0 || calls[len(calls)-1][0] != calls[len(calls)-1][1] {
+		t.Errorf("progress ended at %v", calls[len(calls)-1:])
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i][0] < calls[i-1][0] || calls[i][1] != calls[0][1] {
+			t.Errorf("progress went %v then %v", calls[i-1], calls[i])
+		}
+	}
+	if calls[0][1] != len(a.order) {
+		t.Errorf("progress total %d, the archive has %d files", calls[0][1], len(a.order))
+	}
+
+	// The snapshot opens, passes its checks and holds everything.
+	dbPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(dbPath, a.files[ArchiveDatabasePath], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := data.Open(context.Background(), dbPath, data.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("the archived database does not open: %v", err)
+	}
+	defer snap.Close()
+	h, err := snap.Check(context.Background())
+	if err != nil || len(h.Problems) > 0 {
+		t.Fatalf("the archived database fails its check: %v %v", h.Problems, err)
+	}
+	for k, v := range counts {
+		if h.Counts[k] != v || a.manifest.Counts[k] != v {
+			t.Errorf("%s: %d in the store, %d in the archived database, %d in the manifest", k, v, h.Counts[k], a.manifest.Counts[k])
+		}
+	}
+
+	// A CSV per table, as WriteCSV writes them.
+	for _, table := range data.ExportTables {
+		name := "tables/" + CSVFileName(table)
+		if n := len(readCSV(t, name, a.files[name])) - 1; n != p.counts[table]+boolInt(table == data.ExportClients) {
+			t.Errorf("%s has %d rows", name, n)
+		}
+	}
+
+	// Every photo: named readably, upright, with no EXIF.
+	var photos []ArchiveManifestFile
+	for _, f := range a.manifest.Files {
+		if f.Kind == "photo" {
+			photos = append(photos, f)
+		}
+	}
+	if len(photos) != int(counts["photos"]) {
+		t.Fatalf("%d photos in the archive, %d in the store", len(photos), counts["photos"])
+	}
+	want := "photos/Ana Núñez " + shortID(p.ana.ID) + "/2026-05-20 before Frontal " + shortID(before.ID) + ".jpg"
+	if _, ok := a.files[want]; !ok {
+		t.Errorf("no %s among %v", want, a.order)
+	}
+	for _, f := range photos {
+		body := a.files[f.Path]
+		if bytes.Contains(body, []byte("Exif\x00\x00")) || bytes.Contains(body, []byte("Exif")) {
+			t.Errorf("%s carries EXIF", f.Path)
+		}
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(body))
+		if err != nil {
+			t.Errorf("%s is not a JPEG: %v", f.Path, err)
+			continue
+		}
+		if cfg.Width != 48 || cfg.Height != 64 {
+			t.Errorf("%s is %dx%d, want the upright 48x64", f.Path, cfg.Width, cfg.Height)
+		}
+		if f.PhotoID == "" || f.ClientID == "" || !strings.HasSuffix(f.Path, shortID(f.PhotoID)+".jpg") {
+			t.Errorf("photo entry %+v", f)
+		}
+	}
+	twinFolder := "photos/Ana Núñez " + shortID(twin.ID) + "/"
+	if !slices.ContainsFunc(a.order, func(n string) bool { return strings.HasPrefix(n, twinFolder) }) {
+		t.Errorf("no folder %s for the second Ana Núñez", twinFolder)
+	}
+
+	// A history PDF per client.
+	var histories int
+	for _, f := range a.manifest.Files {
+		if f.Kind == "history" {
+			histories++
+			if !bytes.HasPrefix(a.files[f.Path], []byte("%PDF-")) {
+				t.Errorf("%s is not a PDF", f.Path)
+			}
+		}
+	}
+	if histories != int(counts["clients"]) {
+		t.Errorf("%d histories for %d clients", histories, counts["clients"])
+	}
+	if _, ok := a.files["histories/=1+1 Aardvark.pdf"]; !ok {
+		t.Errorf("no history for the client =1+1 Aardvark among %v", a.order)
+	}
+
+	readme := string(a.files[ArchiveReadmePath])
+	for _, s := range []string{"manifest.json", "database/needlelog.db", "tables/", "photos/", "histories/", "SHA-256", "no EXIF"} {
+		if !strings.Contains(readme, s) {
+			t.Errorf("README.txt does not mention %q", s)
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// The archive reads one snapshot: what is saved while it is written is in none of its files.
+func TestWriteArchiveIsOneSnapshot(t *testing.T) {
+	p := newExpPractice(t, 6)
+	addPhoto(t, p.store, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
+	var once sync.Once
+	var buf bytes.Buffer
+	err := WriteArchive(context.Background(), &buf, p.store, func(done, total int) {
+		if done == 2 { // the README and the database are written; the rest is to come
+			once.Do(func() {
+				mustClient := data.Client{FirstName: "Late", LastName: "Comer", PhotoConsent: data.PhotoConsentClinical}
+				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+				defer cancel()
+				if err := p.store.CreateClient(ctx, &mustClient); err != nil {
+					t.Errorf("a save during the archive: %v", err)
+				}
+				addPhoto(t, p.store, mustClient.ID, "", data.PhotoBefore, "Frontal", 9)
+			})
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := readArchive(t, buf.Bytes())
+	verifyManifest(t, a)
+	for _, name := range a.order {
+		if strings.Contains(name, "Late Comer") {
+			t.Errorf("%s was saved after the archive began, yet it is in it", name)
+		}
+	}
+	if bytes.Contains(a.files["tables/clients.csv"], []byte("Comer")) {
+		t.Error("clients.csv holds a client saved after the archive began")
+	}
+}
+
+func TestWriteArchiveCancelled(t *testing.T) {
+	p := newExpPractice(t, 6)
+	for i := range 6 {
+		addPhoto(t, p.store, p.ana.ID, "", data.PhotoFollowUp, "Frontal", uint8(10+i))
+	}
+	for _, at := range []int{0, 1, 3, 8} {
+		ctx, cancel := context.WithCancel(context.Background())
+		if at == 0 {
+			cancel()
+		}
+		err := WriteArchive(ctx, io.Discard, p.store, func(done, total int) {
+			if done >= at {
+				cancel()
+			}
+		})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled after %d files: %v", at, err)
+		}
+	}
+	// Nothing is left beside the database: the snapshot is removed.
+	entries, _ := os.ReadDir(filepath.Dir(p.store.Path()))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "archive") || strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("a cancelled archive left %s", e.Name())
+		}
+	}
+}
+
+// A failing writer (a full disk) stops the archive with its error.
+func TestWriteArchiveWriteError(t *testing.T) {
+	p := newExpPractice(t, 6)
+	addPhoto(t, p.store, p.ana.ID, "", data.PhotoBefore, "Frontal", 1)
+	full := errors.New("disk full")
+	err := WriteArchive(context.Background(), &failAfter{n: 20000, err: full}, p.store, nil)
+	if !errors.Is(err, full) {
+		t.Fatalf("got %v, want the writer's error", err)
+	}
+}
+
+type failAfter struct {
+	n   int
+	err error
+}
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		return 0, w.err
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+func TestArchiveName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ana Núñez":              "Ana Núñez",
+		"a/b\\c:d*e?f":           "a_b_c_d_e_f",
+		"  spaced\tout  ":        "spaced out",
+		"dots...":                "dots",
+		"":                       "Unnamed",
+		"CON":                    "_CON",
+		"nul.txt":                "_nul.txt",
+		"Ελένη":                  "Ελένη",
+		"line\nbreak":            "line break",
+		"ctrl\x01char":           "ctrl_char",
+		"<script>":               "_script_",
+		strings.Repeat("é", 100): strings.Repeat("é", 60),
+	} {
+		if got := archiveName(in); got != want {
+			t.Errorf("archiveName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := shortID("0193a5b2-7c1d-7e2f-8a9b-1c2d3e4f5a6b"); got != "3e4f5a6b" {
+		t.Errorf("shortID = %q", got)
+	}
+}
