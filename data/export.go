@@ -157,6 +157,9 @@ func (s *Store) readerDB() (*sql.DB, error) {
 	q := url.Values{"mode": {"ro"}}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "trusted_schema(0)")
+	// Reading pages through memory mapping instead of a system call each makes a whole-table read
+	// two to three times faster; the file is only read through it.
+	q.Add("_pragma", "mmap_size(1073741824)")
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, err
@@ -382,7 +385,7 @@ var exportSpecs = []exportSpec{
 				LEFT JOIN devices d ON d.id = s.device_id
 				LEFT JOIN cartridges ca ON ca.id = s.cartridge_id
 				LEFT JOIN practitioners sb ON sb.id = s.signed_by
-				WHERE ` + where + ` ORDER BY s.started_at, s.id`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid`, args
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exNum, exNum, exNum, exList, exText, exText, exText, exNum,
 			exText, exText, exText, exText, exDate, exNum, exNum, exYes, exList, exText, exCents, exDate, exText, exText, exText,
@@ -398,11 +401,13 @@ var exportSpecs = []exportSpec{
 		},
 		query: func(q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
+			// CROSS JOIN keeps the sessions the outer loop, read in their index's order: rows stream
+			// out as they are read instead of after a sort of the whole table (and its temporary file).
 			return `SELECT s.id, ` + exportClientName + `, s.started_at, z.position + 1, z.zone, z.depth_mm, z.speed,
 				CASE WHEN z.speed = 0 THEN '' ELSE coalesce(d.speed_unit, '') END, z.passes, z.pattern, z.endpoint
-				FROM sessions s JOIN session_zones z ON z.session_id = s.id JOIN clients c ON c.id = s.client_id
+				FROM sessions s CROSS JOIN session_zones z ON z.session_id = s.id JOIN clients c ON c.id = s.client_id
 				LEFT JOIN devices d ON d.id = s.device_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.id, z.position`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, z.position`, args
 		},
 		scan: exportScan(exText, exText, exTime, exNum, exText, exNum, exNum0, exText, exNum, exText, exText),
 	},
@@ -418,9 +423,9 @@ var exportSpecs = []exportSpec{
 			where, args := sessionFilter(q)
 			return `SELECT s.id, ` + exportClientName + `, s.started_at, sp.position + 1, pr.name, pr.kind, sp.phase,
 				sp.lot, sp.expiry, sp.amount, pr.needled_skin_ok
-				FROM sessions s JOIN session_products sp ON sp.session_id = s.id JOIN clients c ON c.id = s.client_id
+				FROM sessions s CROSS JOIN session_products sp ON sp.session_id = s.id JOIN clients c ON c.id = s.client_id
 				JOIN products pr ON pr.id = sp.product_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.id, sp.position`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, sp.position`, args
 		},
 		scan: exportScan(exText, exText, exTime, exNum, exText, exText, exText, exText, exDate, exText, exYes),
 	},
@@ -436,8 +441,8 @@ var exportSpecs = []exportSpec{
 			where, args := sessionFilter(q)
 			return `SELECT e.id, s.id, ` + exportClientName + `, s.started_at, e.kind, e.severity, e.during_session,
 				e.onset, e.resolved, e.treatment, e.notes, e.created_at
-				FROM sessions s JOIN side_effects e ON e.session_id = s.id JOIN clients c ON c.id = s.client_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.id, e.onset, e.created_at, e.id`, args
+				FROM sessions s CROSS JOIN side_effects e ON e.session_id = s.id JOIN clients c ON c.id = s.client_id
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, e.onset, e.created_at, e.id`, args
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exText, exYes, exDate, exDate, exText, exText, exTime),
 	},

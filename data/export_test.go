@@ -3,11 +3,13 @@ package data_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
 )
 
 // exported is what ExportRows gave: per table, its column names and rows.
@@ -344,4 +346,32 @@ func TestExportRowsCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled export returned %v", err)
 	}
+}
+
+// BenchmarkExportRows100kSessions reads every table of a practice of 100,000 sessions:
+// go test ./data/ -run '^$' -bench ExportRows100k -benchtime 1x
+func BenchmarkExportRows100kSessions(b *testing.B) {
+	ctx := context.Background()
+	s, err := data.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), data.Options{Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 1, PhotoClients: -1}); err != nil {
+		b.Fatal(err)
+	}
+	rows := 0
+	for b.Loop() {
+		rows = 0
+		err := s.ExportRows(ctx, data.ExportQuery{}, func(t *data.ExportTable) error {
+			for t.Next() {
+				rows++
+			}
+			return t.Err()
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows), "rows")
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/data/photo"
 )
 
@@ -387,4 +388,30 @@ func TestArchiveName(t *testing.T) {
 	if got := shortID("0193a5b2-7c1d-7e2f-8a9b-1c2d3e4f5a6b"); got != "3e4f5a6b" {
 		t.Errorf("shortID = %q", got)
 	}
+}
+
+// BenchmarkWriteArchiveDemo archives the demo practice (200 clients, 1,000 sessions, 30
+// clients with photos): go test ./report/ -run '^$' -bench WriteArchiveDemo -benchtime 1x
+func BenchmarkWriteArchiveDemo(b *testing.B) {
+	ctx := context.Background()
+	s, err := data.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), data.Options{Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	res, err := demo.Generate(ctx, s, demo.Options{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int64
+	for b.Loop() {
+		w := &countingWriter{}
+		if err := WriteArchive(ctx, w, s, nil); err != nil {
+			b.Fatal(err)
+		}
+		size = w.n
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB")
+	b.ReportMetric(float64(res.Photos), "photos")
+	b.ReportMetric(float64(res.Clients), "clients")
 }

@@ -246,3 +246,17 @@ func TestCSVSafe(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriteCSV100kSessions: go test ./report/ -run '^$' -bench WriteCSV100k -benchtime 1x
+func BenchmarkWriteCSV100kSessions(b *testing.B) {
+	s := bigPractice(b)
+	var size int64
+	for b.Loop() {
+		w := &countingWriter{}
+		if err := WriteCSVZip(context.Background(), w, s, data.ExportQuery{}); err != nil {
+			b.Fatal(err)
+		}
+		size = w.n
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB")
+}

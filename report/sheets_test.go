@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
 )
 
 func writeTestSheets(t testing.TB, p *expPractice, q data.ExportQuery) *excelize.File {
@@ -205,4 +207,38 @@ func TestWriteSheetsCancelled(t *testing.T) {
 	if err := WriteSheets(ctx, io.Discard, p.store, data.ExportQuery{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled export returned %v", err)
 	}
+}
+
+// bigPractice is a demo practice of 20,000 clients and 100,000 sessions, without photos.
+func bigPractice(b *testing.B) *data.Store {
+	b.Helper()
+	ctx := context.Background()
+	s, err := data.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), data.Options{Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 1, PhotoClients: -1}); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+// BenchmarkWriteSheets100kSessions: go test ./report/ -run '^$' -bench WriteSheets100k -benchtime 1x
+func BenchmarkWriteSheets100kSessions(b *testing.B) {
+	s := bigPractice(b)
+	var size int64
+	for b.Loop() {
+		w := &countingWriter{}
+		if err := WriteSheets(context.Background(), w, s, data.ExportQuery{}); err != nil {
+			b.Fatal(err)
+		}
+		size = w.n
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB")
 }
