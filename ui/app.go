@@ -88,6 +88,10 @@ func (m *mainWindow) use(s *data.Store) {
 	m.page.onEdit = m.editClient
 	m.page.onSideEffect = m.logSideEffect
 	m.page.onPhotos = m.openPhotos
+	m.page.onHistoryPDF = func(c data.Client) { exportHistoryPDF(m.app, m.win, m.store, c) }
+	m.page.onSessionPDF = func(c data.Client, e data.TimelineEntry) {
+		exportSessionPDF(m.app, m.win, m.store, c, e.SessionID, e.StartedAt.Local().Format("2006-01-02"))
+	}
 	m.right = container.NewStack()
 	split := container.NewHSplit(m.list.content(), m.right)
 	split.Offset = 0.3
@@ -548,6 +552,12 @@ func (m *mainWindow) setMenus() {
 		openRecent,
 		fyne.NewMenuItem("Explore the demo practice", m.openDemo),
 		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Import clients from CSV…", func() {
+			if m.browsing() {
+				chooseClientCSV(m.app, m.win, m.store, m.refresh)
+			}
+		}),
+		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, func() { showSettings(m.app, m.store) }),
 	)
 	client := fyne.NewMenu("Client",
@@ -581,6 +591,20 @@ func (m *mainWindow) setMenus() {
 			}
 		}),
 	)
+	export := fyne.NewMenu("Export",
+		fyne.NewMenuItem("Session record (PDF)…", func() { m.exportForSession(exportSessionPDF) }),
+		fyne.NewMenuItem("Aftercare sheet (PDF)…", func() { m.exportForSession(exportAftercarePDF) }),
+		fyne.NewMenuItem("Client history (PDF)…", func() {
+			if c, ok := m.clientInFront(); ok {
+				exportHistoryPDF(m.app, m.win, m.store, c)
+			}
+		}),
+		fyne.NewMenuItem("Lot recall (PDF)…", func() { askLotRecall(m.app, m.win, m.store) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Spreadsheets (XLSX)…", func() { askSheets(m.app, m.win, m.store, sheetsXLSX) }),
+		fyne.NewMenuItem("CSV files…", func() { askSheets(m.app, m.win, m.store, sheetsCSVZip) }),
+		fyne.NewMenuItem("Complete archive…", func() { exportArchive(m.app, m.win, m.store) }),
+	)
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("Keyboard shortcuts", func() { showShortcuts(m.app) }),
 		fyne.NewMenuItem("About Needlelog", func() {
@@ -589,7 +613,41 @@ func (m *mainWindow) setMenus() {
 				m.app.Metadata().Version, m.store.Path()), m.win)
 		}),
 	)
-	m.win.SetMainMenu(fyne.NewMainMenu(file, client, session, help))
+	m.win.SetMainMenu(fyne.NewMainMenu(file, client, session, export, help))
+}
+
+// clientInFront is the client whose page, photos or session is open; without one the
+// practitioner is told to choose a client first.
+func (m *mainWindow) clientInFront() (data.Client, bool) {
+	switch {
+	case m.editor != nil:
+		return m.editor.ed.client, true
+	case m.photos != nil:
+		return m.photos.client, true
+	case m.current.ID != "" && m.page.st.client.ID == m.current.ID:
+		return m.page.st.client, true
+	}
+	dialog.ShowInformation("Choose a client first", "Open a client's page, then export.", m.win)
+	return data.Client{}, false
+}
+
+// exportForSession writes a document of the session in front: the one open in the editor, or
+// else the client's latest session.
+func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, store *data.Store, c data.Client, id, day string)) {
+	if m.editor != nil {
+		m.editor.export(write)
+		return
+	}
+	c, ok := m.clientInFront()
+	if !ok {
+		return
+	}
+	if len(m.page.st.timeline) == 0 || m.page.st.client.ID != c.ID {
+		dialog.ShowInformation("No session yet", c.Name()+" has no session to export.", m.win)
+		return
+	}
+	last := m.page.st.timeline[0]
+	write(m.app, m.win, m.store, c, last.SessionID, last.StartedAt.Local().Format("2006-01-02"))
 }
 
 // ShowStartupError shows why the app could not open its database, with a way out.

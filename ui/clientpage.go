@@ -62,6 +62,8 @@ type clientPage struct {
 	onEdit        func(data.Client)
 	onSideEffect  func(data.Client, data.TimelineEntry)
 	onPhotos      func(data.Client)
+	onHistoryPDF  func(data.Client)
+	onSessionPDF  func(data.Client, data.TimelineEntry)
 }
 
 func newClientPage(store *data.Store) *clientPage {
@@ -80,6 +82,7 @@ func newClientPage(store *data.Store) *clientPage {
 	newSession.Importance = widget.HighImportance
 	edit := widget.NewButtonWithIcon("Edit profile", theme.DocumentCreateIcon(), func() { p.onEdit(p.st.client) })
 	photos := widget.NewButtonWithIcon("Photos", theme.FileImageIcon(), func() { p.onPhotos(p.st.client) })
+	history := widget.NewButtonWithIcon("History PDF", theme.DocumentPrintIcon(), func() { p.onHistoryPDF(p.st.client) })
 
 	p.timeline = widget.NewList(
 		func() int { return len(p.st.timeline) },
@@ -89,7 +92,9 @@ func newClientPage(store *data.Store) *clientPage {
 			detail.Truncation = fyne.TextTruncateEllipsis
 			log := widget.NewButtonWithIcon("Log side effect", theme.ContentAddIcon(), nil)
 			log.Importance = widget.LowImportance
-			return container.NewBorder(nil, nil, nil, log, container.New(&rowsLayout{}, title, detail))
+			pdf := widget.NewButtonWithIcon("PDF", theme.DocumentPrintIcon(), nil)
+			pdf.Importance = widget.LowImportance
+			return container.NewBorder(nil, nil, nil, container.NewHBox(pdf, log), container.New(&rowsLayout{}, title, detail))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			e := p.st.timeline[i]
@@ -97,7 +102,9 @@ func newClientPage(store *data.Store) *clientPage {
 			lines := row.Objects[0].(*fyne.Container).Objects
 			lines[0].(*widget.Label).SetText(timelineTitle(e))
 			lines[1].(*widget.Label).SetText(timelineDetail(e))
-			row.Objects[1].(*widget.Button).OnTapped = func() { p.onSideEffect(p.st.client, e) }
+			buttons := row.Objects[1].(*fyne.Container).Objects
+			buttons[0].(*widget.Button).OnTapped = func() { p.onSessionPDF(p.st.client, e) }
+			buttons[1].(*widget.Button).OnTapped = func() { p.onSideEffect(p.st.client, e) }
 		})
 	p.timeline.OnSelected = func(i widget.ListItemID) {
 		p.timeline.UnselectAll()
@@ -106,7 +113,7 @@ func newClientPage(store *data.Store) *clientPage {
 		}
 	}
 
-	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, photos, newSession)), container.NewVBox(p.name, p.facts))
+	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, photos, history, newSession)), container.NewVBox(p.name, p.facts))
 	sessionsHeading := widget.NewLabelWithStyle("Sessions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(header, p.banner, p.draftNote, p.profile, widget.NewSeparator(), sessionsHeading)
 	p.root = container.NewBorder(top, nil, nil, nil, container.NewStack(p.timeline, container.NewVBox(p.empty)))

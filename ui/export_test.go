@@ -9,8 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
 )
 
 func TestExportIsWholeOrNothing(t *testing.T) {
@@ -63,5 +66,60 @@ func TestExportIsWholeOrNothing(t *testing.T) {
 			t.Errorf("after %v the app says %q", tc.err, msg)
 		}
 		clear()
+	}
+}
+
+func TestClientCSVMappingAndImport(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	csvText := "\ufeffVorname;Nachname;Geburtsdatum;Mobile;Bemerkung\n" +
+		"Zoë;Ångström;17.05.1990;0170 1234567;likes mornings\n" +
+		"Анна;Иванова;1985-02-30;;\n" + // no such day: refused with its line
+		"Ελένη;Παπαδοπούλου;02/03/1979;;\n"
+	f, err := data.ReadClientCSV(strings.NewReader(csvText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	m := newClientMapping(w, s, "clients.csv", f, func() { done++ })
+	m.show()
+	// The guessed mapping: German headers understood, the remark column a note.
+	want := []string{"First name", "Last name", "Date of birth", "Phone", "Notes"}
+	for i, p := range m.picks {
+		if p.Selected != want[i] {
+			t.Errorf("column %q mapped to %q, want %q", f.Header[i], p.Selected, want[i])
+		}
+	}
+	// A mapping without any name is refused before importing.
+	m.picks[0].SetSelected(data.FieldIgnore.Label())
+	m.picks[1].SetSelected(data.FieldIgnore.Label())
+	if !m.importB.Disabled() || !m.problem.Visible() {
+		t.Fatal("a mapping without names can be imported")
+	}
+	m.picks[0].SetSelected("First name")
+	m.picks[1].SetSelected("Last name")
+	if m.importB.Disabled() {
+		t.Fatalf("a good mapping cannot be imported: %s", m.problem.Text)
+	}
+	test.Tap(m.importB)
+	waitFor(t, "the import", func() bool { return done == 1 })
+	summary := overlayText(w)
+	if !strings.Contains(summary, "2 clients imported") || !strings.Contains(summary, "line 3:") {
+		t.Fatalf("the summary reads %q", summary)
+	}
+	page, err := s.ListClients(context.Background(), data.ClientQuery{Text: "Ångström", Limit: 5})
+	if err != nil || len(page) != 1 || page[0].Phone != "0170 1234567" {
+		t.Fatalf("imported: %+v (%v)", page, err)
+	}
+
+	// The same file again adds no one.
+	m = newClientMapping(w, s, "clients.csv", f, func() { done++ })
+	m.show()
+	test.Tap(m.importB)
+	waitFor(t, "the second import", func() bool { return done == 2 })
+	if summary := overlayText(w); !strings.Contains(summary, "0 clients imported") || !strings.Contains(summary, "2 rows of clients already in the practice") {
+		t.Fatalf("a second import reads %q", summary)
 	}
 }

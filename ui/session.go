@@ -268,7 +268,10 @@ func (e *sessionEditor) build() {
 	save.Importance = widget.HighImportance
 	e.saveBtn = save
 	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), e.close)
-	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(save), container.NewVBox(e.title, e.status))
+	pdf := widget.NewButtonWithIcon("PDF", theme.DocumentPrintIcon(), func() { e.export(exportSessionPDF) })
+	aftercare := widget.NewButtonWithIcon("Aftercare sheet", theme.DocumentPrintIcon(), func() { e.export(exportAftercarePDF) })
+	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(pdf, aftercare, save)),
+		container.NewVBox(e.title, e.status))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	e.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)
@@ -692,6 +695,17 @@ func (e *sessionEditor) removeSideEffect(w *sideEffectRowWidgets) {
 	f := e.form()
 	e.setSideEffects(slices.Delete(f.SideEffects, i, i+1))
 	e.changed_()
+}
+
+// export writes a document of the session as saved; with changes not yet saved, it asks to save
+// first, so that the paper never differs from the record.
+func (e *sessionEditor) export(write func(a fyne.App, win fyne.Window, store *data.Store, c data.Client, id, day string)) {
+	if e.base.ID == "" || e.changed() {
+		dialog.ShowInformation("Save the session first",
+			"The document shows the session as saved: save it with Ctrl+S, then print or export it.", e.win)
+		return
+	}
+	write(fyne.CurrentApp(), e.win, e.store, e.ed.client, e.base.ID, e.base.StartedAt.Local().Format("2006-01-02"))
 }
 
 // section is a titled group of fields.

@@ -28,6 +28,7 @@ var commands = []command{
 	{"clients", "list clients, or those matching a search", runClients},
 	{"sessions", "list a client's sessions, newest first", runSessions},
 	{"import", "import photos into a client's record ('import photos -h')", runImport},
+	{"export", "write a PDF, spreadsheets or a complete archive ('export -h')", runExport},
 }
 
 func findCommand(name string) (command, bool) {

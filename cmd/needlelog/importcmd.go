@@ -20,21 +20,84 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-// runImport dispatches "needlelog import KIND": photos is the only kind so far.
+// runImport dispatches "needlelog import KIND": photos or clients.
 func runImport(ctx context.Context, args []string, out, errOut io.Writer) int {
-	if len(args) > 0 && args[0] == "photos" {
-		return runImportPhotos(ctx, args[1:], out, errOut)
+	if len(args) > 0 {
+		switch args[0] {
+		case "photos":
+			return runImportPhotos(ctx, args[1:], out, errOut)
+		case "clients":
+			return runImportClients(ctx, args[1:], out, errOut)
+		}
 	}
+	fmt.Fprint(errOut, "Usage: needlelog import photos --db PATH --client ID [...] FILE|DIR...\n"+
+		"       needlelog import clients --db PATH FILE.csv\n\n"+
+		"Run 'needlelog import photos -h' or 'needlelog import clients -h' for each.\n")
 	if len(args) == 0 {
-		runImportPhotos(ctx, []string{"-h"}, out, errOut)
 		return 2
 	}
 	switch args[0] {
 	case "-h", "-help", "--help":
-		return runImportPhotos(ctx, args, out, errOut)
+		return 0
 	}
-	fmt.Fprintf(errOut, "needlelog import: cannot import %q; 'needlelog import photos' is what there is\n", args[0])
+	fmt.Fprintf(errOut, "needlelog import: cannot import %q\n", args[0])
 	return 2
+}
+
+func runImportClients(ctx context.Context, args []string, out, errOut io.Writer) int {
+	const name = "import clients"
+	fs := newFlags(name, "--db PATH FILE.csv",
+		"Imports clients from a CSV file, such as another system's export: UTF-8 with or without a byte order\n"+
+			"mark, separated by commas or semicolons, with a header row whose names say which column holds what\n"+
+			"(first name, last name or full name, date of birth, phone, email, notes..., in English and the\n"+
+			"common European languages). Prints the columns as understood, then every row that could not be\n"+
+			"imported with its line number; the other rows are imported. Clients already in the practice (same\n"+
+			"name, and the same date of birth, email or phone) are not added again, so importing a file twice adds\n"+
+			"no one twice. In the app, File › Import clients from CSV lets you correct which column is which.\n"+
+			"Exits 1 when any row was not imported.", errOut)
+	db := fs.String("db", "", "path of the database file (it must exist)")
+	paths, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	if !requireDB(fs, *db, errOut) {
+		return 2
+	}
+	if len(paths) != 1 {
+		fmt.Fprintf(errOut, "needlelog %s: name one CSV file\n", name)
+		return 2
+	}
+	f, err := os.Open(paths[0])
+	if err != nil {
+		return fail(errOut, name, err)
+	}
+	defer f.Close()
+	s, err := data.Open(ctx, *db, data.Options{})
+	if err != nil {
+		return fail(errOut, name, err)
+	}
+	defer s.Close()
+	res, mapping, err := s.ImportClientsCSV(ctx, f)
+	if len(mapping) > 0 {
+		var cols []string
+		for i, m := range mapping {
+			if m != data.FieldIgnore {
+				cols = append(cols, fmt.Sprintf("column %d as %s", i+1, m.Label()))
+			}
+		}
+		fmt.Fprintf(out, "%s: read %s\n", filepath.Base(paths[0]), strings.Join(cols, ", "))
+	}
+	if err != nil {
+		return fail(errOut, name, err)
+	}
+	for _, e := range res.Failed {
+		fmt.Fprintf(out, "%s: %s\n", filepath.Base(paths[0]), e)
+	}
+	fmt.Fprintf(out, "%d imported, %d already in the practice, %d not imported\n", res.Imported, res.Skipped, len(res.Failed))
+	if len(res.Failed) > 0 {
+		return 1
+	}
+	return 0
 }
 
 func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) int {

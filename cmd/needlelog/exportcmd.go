@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/report"
+)
+
+// exportKind is one thing "needlelog export" makes.
+type exportKind struct {
+	name     string
+	synopsis string
+	about    string
+	arg      string // what the positional argument is: "ID", "LOT" or "" for none
+	run      func(ctx context.Context, s *data.Store, arg string, o exportOptions) error
+}
+
+// exportOptions are the flags some kinds take.
+type exportOptions struct {
+	out          string
+	from, to     data.Date
+	practitioner string
+	format       string
+}
+
+var exportKinds = []exportKind{
+	{"session", "--db PATH -o FILE.pdf SESSION_ID",
+		"Writes a session's record as a PDF: clinic header, client, practitioner, every field of the session,\n" +
+			"its zone grid, lots, side effects, aftercare, its before and after photos and whether it is signed.",
+		"ID", exportPDF(func(ctx context.Context, s *data.Store, id string, w io.Writer) error {
+			r, err := report.LoadSession(ctx, s, id)
+			if err != nil {
+				return err
+			}
+			return report.WriteSessionRecord(w, r)
+		})},
+	{"client", "--db PATH -o FILE.pdf CLIENT_ID",
+		"Writes a client's history as a PDF: profile, every session in order with its settings, the side\n" +
+			"effects, and before-and-after pairs for each view.",
+		"ID", exportPDF(func(ctx context.Context, s *data.Store, id string, w io.Writer) error {
+			h, err := report.LoadClientHistory(ctx, s, id)
+			if err != nil {
+				return err
+			}
+			return report.WriteClientHistory(w, h)
+		})},
+	{"aftercare", "--db PATH -o FILE.pdf SESSION_ID",
+		"Writes the aftercare sheet to hand the client after a session: what to avoid and what to do in the\n" +
+			"first week, the downtime to expect from the session's deepest setting, and the next session's date.",
+		"ID", exportPDF(func(ctx context.Context, s *data.Store, id string, w io.Writer) error {
+			a, err := report.LoadAftercare(ctx, s, id)
+			if err != nil {
+				return err
+			}
+			return report.WriteAftercare(w, a)
+		})},
+	{"recall", "--db PATH -o FILE.pdf LOT",
+		"Writes a lot recall report as a PDF: every client and session that used the cartridge, anaesthetic\n" +
+			"or product lot LOT (matched whole, in any letter case).",
+		"LOT", exportPDF(func(ctx context.Context, s *data.Store, lot string, w io.Writer) error {
+			rows, err := s.LotRecall(ctx, lot)
+			if err != nil {
+				return err
+			}
+			return report.WriteRecall(w, lot, rows)
+		})},
+	{"sheets", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] [--format xlsx|csv] -o PATH",
+		"Writes the records as spreadsheets: an XLSX workbook with a sheet per table (sessions, zones, products\n" +
+			"applied, side effects, clients), or with --format csv one CSV file per table, into the folder PATH\n" +
+			"(or into one zip when PATH ends in .zip). Dates are dates and numbers numbers; text that would start\n" +
+			"a formula is kept as text. --from and --to (YYYY-MM-DD, both included) and --practitioner choose\n" +
+			"the sessions.",
+		"", exportSheets},
+	{"archive", "--db PATH -o FILE.zip",
+		"Writes a complete archive in open formats: a checked copy of the database, a CSV file per table,\n" +
+			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
+			"SHA-256, and a README saying what each file is.",
+		"", func(ctx context.Context, s *data.Store, _ string, o exportOptions) error {
+			return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteArchive(ctx, w, s, nil) })
+		}},
+}
+
+// exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
+func exportPDF(write func(ctx context.Context, s *data.Store, arg string, w io.Writer) error) func(context.Context, *data.Store, string, exportOptions) error {
+	return func(ctx context.Context, s *data.Store, arg string, o exportOptions) error {
+		return report.WriteFile(o.out, func(w io.Writer) error { return write(ctx, s, arg, w) })
+	}
+}
+
+func exportSheets(ctx context.Context, s *data.Store, _ string, o exportOptions) error {
+	q := data.ExportQuery{From: o.from, To: o.to}
+	if o.practitioner != "" {
+		id, err := practitionerID(ctx, s, o.practitioner)
+		if err != nil {
+			return err
+		}
+		q.PractitionerID = id
+	}
+	switch {
+	case o.format == "xlsx":
+		return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
+	case strings.EqualFold(filepath.Ext(o.out), ".zip"):
+		return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return fmt.Errorf("make the folder %s: %w", o.out, err)
+	}
+	// One file per table, each streamed into a temporary file and renamed into place once whole.
+	var open *partFile
+	finish := func() error {
+		if open == nil {
+			return nil
+		}
+		f := open
+		open = nil
+		return f.commit()
+	}
+	err := report.WriteCSV(ctx, s, q, func(name string) (io.Writer, error) {
+		if err := finish(); err != nil {
+			return nil, err
+		}
+		f, err := newPartFile(filepath.Join(o.out, name))
+		open = f
+		return f, err
+	})
+	if err != nil {
+		if open != nil {
+			open.discard()
+		}
+		return err
+	}
+	return finish()
+}
+
+// partFile is a file being written under a temporary name beside its final one.
+type partFile struct {
+	*os.File
+	path string
+}
+
+func newPartFile(path string) (*partFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return &partFile{File: f, path: path}, nil
+}
+
+// commit flushes the file to the disk and gives it its final name.
+func (f *partFile) commit() error {
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", filepath.Base(f.path), err)
+	}
+	return nil
+}
+
+func (f *partFile) discard() {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// practitionerID finds a practitioner by ID or by name, ignoring letter case.
+func practitionerID(ctx context.Context, s *data.Store, nameOrID string) (string, error) {
+	ps, err := s.Practitioners(ctx, true)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, p := range ps {
+		if p.ID == nameOrID || strings.EqualFold(p.Name, strings.TrimSpace(nameOrID)) {
+			return p.ID, nil
+		}
+		names = append(names, p.Name)
+	}
+	return "", fmt.Errorf("no practitioner is called %q (the practice has: %s)", nameOrID, strings.Join(names, ", "))
+}
+
+func runExport(ctx context.Context, args []string, out, errOut io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		fmt.Fprintln(errOut, "Usage: needlelog export KIND --db PATH -o PATH [...]\n\nKinds:")
+		for _, k := range exportKinds {
+			fmt.Fprintf(errOut, "  %-10s needlelog export %s %s\n", k.name, k.name, k.synopsis)
+		}
+		fmt.Fprintln(errOut, "\nRun 'needlelog export KIND -h' for what each writes.")
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	i := -1
+	for j, k := range exportKinds {
+		if k.name == args[0] {
+			i = j
+		}
+	}
+	if i < 0 {
+		fmt.Fprintf(errOut, "needlelog export: cannot export %q; run 'needlelog export -h' for what there is\n", args[0])
+		return 2
+	}
+	return runExportKind(ctx, exportKinds[i], args[1:], out, errOut)
+}
+
+func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut io.Writer) int {
+	name := "export " + k.name
+	fs := newFlags(name, k.synopsis, k.about, errOut)
+	db := fs.String("db", "", "path of the database file (it must exist)")
+	var o exportOptions
+	fs.StringVar(&o.out, "o", "", "where to write (replaced whole once complete; never left half-written)")
+	var from, to string
+	if k.name == "sheets" {
+		fs.StringVar(&from, "from", "", "first day of sessions to include, YYYY-MM-DD")
+		fs.StringVar(&to, "to", "", "last day of sessions to include, YYYY-MM-DD")
+		fs.StringVar(&o.practitioner, "practitioner", "", "only sessions by this practitioner (name or ID)")
+		fs.StringVar(&o.format, "format", "xlsx", "xlsx or csv")
+	}
+	positional, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(errOut, "needlelog %s: "+format+"\n", append([]any{name}, a...)...)
+		return 2
+	}
+	if !requireDB(fs, *db, errOut) {
+		return 2
+	}
+	switch {
+	case o.out == "":
+		return usageErr("-o PATH is required: where to write")
+	case k.arg != "" && len(positional) != 1:
+		return usageErr("give one %s (see 'needlelog export %s -h')", k.arg, k.name)
+	case k.arg == "" && len(positional) > 0:
+		return usageErr("takes no %q", positional[0])
+	case o.format != "" && o.format != "xlsx" && o.format != "csv":
+		return usageErr("--format must be xlsx or csv")
+	}
+	var err error
+	if o.from, err = data.ParseTypedDate(from); err != nil {
+		return usageErr("--from: %s", err)
+	}
+	if o.to, err = data.ParseTypedDate(to); err != nil {
+		return usageErr("--to: %s", err)
+	}
+	arg := ""
+	if k.arg != "" {
+		arg = positional[0]
+	}
+	s, err := data.Open(ctx, *db, data.Options{})
+	if err != nil {
+		return fail(errOut, name, err)
+	}
+	defer s.Close()
+	if err := k.run(ctx, s, arg, o); err != nil {
+		if errors.Is(err, data.ErrNotFound) {
+			return fail(errOut, name, fmt.Errorf("%s: no such record in %s", arg, *db))
+		}
+		return fail(errOut, name, err)
+	}
+	fmt.Fprintf(out, "wrote %s\n", o.out)
+	return 0
+}
