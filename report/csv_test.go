@@ -260,3 +260,51 @@ func BenchmarkWriteCSV100kSessions(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/(1<<20), "MB")
 }
+
+// The clients.csv an export writes imports back as the same clients, formula-like text and
+// phone numbers included; imported into the practice it came from, it adds no one.
+func TestClientsCSVImportsBack(t *testing.T) {
+	p := newExpPractice(t, 4)
+	ctx := context.Background()
+	var clients bytes.Buffer
+	err := WriteCSV(ctx, p.store, data.ExportQuery{Tables: []string{data.ExportClients}}, func(string) (io.Writer, error) {
+		return &clients, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := data.ReadClientCSV(bytes.NewReader(clients.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := data.GuessClientMapping(f.Header)
+	if got := m[slices.Index(f.Header, "date_of_birth")]; got != data.FieldDateOfBirth {
+		t.Fatalf("date_of_birth mapped to %q", got)
+	}
+	fresh, err := data.Open(ctx, filepath.Join(t.TempDir(), "fresh.db"), data.Options{Create: true, Now: func() time.Time { return expNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	res, err := fresh.ImportClients(ctx, f.Rows, m)
+	if err != nil || res.Imported != p.counts[data.ExportClients] || len(res.Failed) != 0 {
+		t.Fatalf("import into a new practice: %+v %v", res, err)
+	}
+	list, err := fresh.ListClients(ctx, data.ClientQuery{Text: "Aardvark"})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("%v %v", list, err)
+	}
+	got, _ := fresh.Client(ctx, list[0].ID)
+	if got.FirstName != "=1+1" || got.Notes != "@SUM(A1:A9)" {
+		t.Errorf("formula-like text came back as %q and %q", got.FirstName, got.Notes)
+	}
+	list, _ = fresh.ListClients(ctx, data.ClientQuery{Text: "Núñez"})
+	if len(list) != 1 || list[0].Phone != "+34 600 123 456" || list[0].DateOfBirth != p.ana.DateOfBirth {
+		t.Errorf("Ana Núñez came back as %+v", list)
+	}
+
+	again, err := p.store.ImportClients(ctx, f.Rows, m)
+	if err != nil || again.Imported != 0 || again.Skipped != p.counts[data.ExportClients] {
+		t.Errorf("import into the practice it came from: %+v %v", again, err)
+	}
+}
