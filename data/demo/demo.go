@@ -47,6 +47,13 @@ func Generate(ctx context.Context, s *data.Store, opt Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// A clinic of its own, so that reports printed from the demo carry a header like a real one's.
+	for key, v := range map[string]string{data.SettingClinicName: "Demo Skin Clinic",
+		data.SettingClinicAddress: "12 Example Street\nSampletown ST1 2AB", data.SettingClinicPhone: "+44 20 7946 0000"} {
+		if err := s.SetSetting(ctx, key, v); err != nil {
+			return Result{}, err
+		}
+	}
 	res := Result{Practitioners: len(g.practitioners)}
 	counts := spread(r, opt.Clients, opt.Sessions)
 	photosFor, photoEstimate := choosePhotoClients(counts, opt.PhotoClients, opt.Clients)

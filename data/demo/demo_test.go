@@ -391,3 +391,18 @@ func BenchmarkGenerate100kSessions(b *testing.B) {
 	}
 	b.ReportMetric(float64(sessions*b.N)/b.Elapsed().Seconds(), "sessions/s")
 }
+
+func TestDemoPracticeHasClinicDetails(t *testing.T) {
+	ctx := context.Background()
+	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), data.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 2, Sessions: 2, PhotoClients: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if name, err := s.Setting(ctx, data.SettingClinicName); err != nil || name != "Demo Skin Clinic" {
+		t.Fatalf("clinic name %q (%v)", name, err)
+	}
+}
