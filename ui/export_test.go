@@ -123,3 +123,25 @@ func TestClientCSVMappingAndImport(t *testing.T) {
 		t.Fatalf("a second import reads %q", summary)
 	}
 }
+
+func TestSheetsFilterAndUnsavedSessionExport(t *testing.T) {
+	ps := []data.Practitioner{{ID: "p1", Name: "Dr. Amara Okafor"}}
+	q, err := sheetsQuery("2026-01-01", " 2026-6-30 ", "Dr. Amara Okafor", ps)
+	if err != nil || q.From.String() != "2026-01-01" || q.To.String() != "2026-06-30" || q.PractitionerID != "p1" {
+		t.Fatalf("filters read as %+v (%v)", q, err)
+	}
+	for _, bad := range [][2]string{{"01/01/2026", ""}, {"", "soon"}, {"2026-06-30", "2026-01-01"}} {
+		if _, err := sheetsQuery(bad[0], bad[1], everyone, ps); err == nil {
+			t.Errorf("from %q to %q was accepted", bad[0], bad[1])
+		}
+	}
+
+	// A session with changes not yet saved is not exported: the paper must match the record.
+	s := openStore(t)
+	e, w := openEditor(t, s, newTestClient(t, s), "", nil)
+	wrote := false
+	e.export(func(fyne.App, fyne.Window, *data.Store, data.Client, string, string) { wrote = true })
+	if wrote || !strings.Contains(overlayText(w), "Save the session first") {
+		t.Fatalf("an unsaved session was exported (%v), the app says %q", wrote, overlayText(w))
+	}
+}
