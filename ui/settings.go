@@ -70,6 +70,7 @@ type settingsWindow struct {
 	cartridges    *cartridgeTab
 	products      *productTab
 	zones         *zoneTab
+	rules         *ruleTab
 	lists         *listTab
 	dbPath        *widget.Label
 }
@@ -85,6 +86,7 @@ type settingsState struct {
 	productKinds  []data.ListItem
 	lots          map[string][]data.Lot // of products and cartridges, by their ID
 	zones         []data.Zone
+	rules         []data.Rule
 	listItems     []data.ListItem // of the list chosen on the Lists tab
 }
 
@@ -103,6 +105,7 @@ func newSettingsWindow(a fyne.App, store *data.Store) *settingsWindow {
 	s.cartridges = newCartridgeTab(s)
 	s.products = newProductTab(s)
 	s.zones = newZoneTab(s)
+	s.rules = newRuleTab(s)
 	s.lists = newListTab(s)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Clinic", s.clinic.content),
@@ -111,6 +114,7 @@ func newSettingsWindow(a fyne.App, store *data.Store) *settingsWindow {
 		container.NewTabItem("Cartridges", s.cartridges.ed.content),
 		container.NewTabItem("Products", s.products.ed.content),
 		container.NewTabItem("Zones", s.zones.ed.content),
+		container.NewTabItem("Safety rules", s.rules.ed.content),
 		container.NewTabItem("Lists", s.lists.ed.content),
 		container.NewTabItem("Database", s.databaseTab(a)),
 	)
@@ -194,6 +198,9 @@ func (s *settingsWindow) load(ctx context.Context, kind data.ListKind) (settings
 	if st.zones, err = s.store.Zones(ctx, true); err != nil {
 		return st, err
 	}
+	if st.rules, err = s.store.Rules(ctx, true); err != nil {
+		return st, err
+	}
 	if st.listItems, err = s.store.ListItems(ctx, kind, true); err != nil {
 		return st, err
 	}
@@ -212,6 +219,7 @@ func (s *settingsWindow) apply(st settingsState) {
 	s.products.lots.byItem = st.lots
 	s.products.ed.apply(st.products, false)
 	s.zones.ed.apply(st.zones, false)
+	s.rules.ed.apply(st.rules, false)
 	s.lists.ed.apply(st.listItems, false)
 }
 
@@ -1493,6 +1501,86 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 			settingsField{"Warn above (mm)", "warn_above", t.warnAbove}),
 		settingsHint(fmt.Sprintf("Depths are %.1f to %.1f mm. A session deeper than “warn above” gets a warning.",
 			data.MinDepthMM, data.MaxDepthMM)),
+	))
+	return t
+}
+
+// ---- Safety rules
+
+// ruleTab edits the contraindication rules the session editor checks a client's history against.
+type ruleTab struct {
+	ed        *settingsEditor[data.Rule]
+	condition *widget.Entry
+	action    *widget.Select
+	window    *widget.Entry
+	message   *widget.Entry
+}
+
+var (
+	settingsRuleActions     = []data.RuleAction{data.RuleBlock, data.RuleWarn}
+	settingsRuleActionNames = []string{"Block: treat only with a written reason", "Warn"}
+)
+
+func newRuleTab(s *settingsWindow) *ruleTab {
+	t := &ruleTab{}
+	ed := &settingsEditor[data.Rule]{s: s, noun: "rule", nameField: "condition", notes: newFieldNotes(),
+		id: func(r data.Rule) string { return r.ID },
+		row: func(r data.Rule) (string, string, widget.Importance) {
+			what, imp := "warns", widget.WarningImportance
+			if r.Action == data.RuleBlock {
+				what, imp = "blocks", widget.DangerImportance
+			}
+			if r.WindowDays > 0 {
+				what += fmt.Sprintf(" · %d days after", r.WindowDays)
+			}
+			return r.Condition, what, imp
+		},
+		retired:    func(r data.Rule) bool { return r.Retired },
+		setRetired: func(r *data.Rule, v bool) { r.Retired = v },
+		fresh: func() data.Rule {
+			r := data.Rule{Action: data.RuleWarn}
+			for _, o := range t.ed.items {
+				r.Position = max(r.Position, o.Position+1)
+			}
+			return r
+		},
+		show: func(r data.Rule) {
+			t.condition.SetText(r.Condition)
+			t.action.SetSelectedIndex(slices.Index(settingsRuleActions, r.Action))
+			t.window.SetText(optionalInt(r.WindowDays))
+			t.message.SetText(r.Message)
+		},
+		read: func(r data.Rule) (data.Rule, error) {
+			var p settingsParser
+			r.Condition = t.condition.Text
+			if i := t.action.SelectedIndex(); i >= 0 {
+				r.Action = settingsRuleActions[i]
+			}
+			r.WindowDays = p.count("window_days", "The time window", t.window)
+			r.Message = strings.TrimSpace(t.message.Text)
+			return r, p.err()
+		},
+		save: s.store.SaveRule,
+		load: func(ctx context.Context) ([]data.Rule, error) { return s.store.Rules(ctx, true) },
+	}
+	t.ed = ed
+	t.condition = ed.entry(widget.NewEntry())
+	t.condition.SetPlaceHolder("e.g. Isotretinoin (oral)")
+	t.action = widget.NewSelect(settingsRuleActionNames, func(string) { ed.changed() })
+	t.window = ed.entry(widget.NewEntry())
+	t.window.SetPlaceHolder("0: only while current")
+	t.message = ed.entry(widget.NewMultiLineEntry())
+	t.message.Wrapping = fyne.TextWrapWord
+	t.message.SetPlaceHolder("What the practitioner reads, e.g. wait 6 months after the last dose.")
+	ed.first = t.condition
+	ed.build(nil, container.NewVBox(
+		settingsRow(ed.notes,
+			settingsField{"Condition in the medical history", "condition", t.condition},
+			settingsField{"When it applies", "action", t.action}),
+		settingsRow(ed.notes, settingsField{"Days after it ended", "window_days", t.window}),
+		settingsHint("A rule applies while the condition is current, and for this many days after its end date."),
+		settingsRow(ed.notes, settingsField{"Message", "message", t.message}),
+		settingsHint("The client's page and the session editor show it whenever a client's history matches the condition."),
 	))
 	return t
 }

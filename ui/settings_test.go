@@ -419,3 +419,39 @@ func TestSettingsUnsavedEditsSurviveAReload(t *testing.T) {
 		t.Fatal("the window closed over unsaved edits without asking")
 	}
 }
+
+func TestSettingsAddSafetyRule(t *testing.T) {
+	ctx := context.Background()
+	s, store := newTestSettings(t)
+	r := s.rules
+	before, err := store.Rules(ctx, true)
+	if err != nil || len(before) == 0 {
+		t.Fatalf("the practice starts with %d rules (%v)", len(before), err)
+	}
+	test.Tap(r.ed.addBtn)
+	test.Type(r.condition, "Gold threads")
+	r.action.SetSelectedIndex(0) // block
+	test.Type(r.window, "x")
+	test.Tap(r.ed.saveBtn)
+	s.wait()
+	if note := r.ed.notes.note("window_days"); !note.Visible() {
+		t.Fatal("a time window that is not a number saves without a word")
+	}
+	r.window.SetText("")
+	test.Type(r.window, "90")
+	test.Type(r.message, "Wait three months after threads are placed.")
+	test.Tap(r.ed.saveBtn)
+	s.wait()
+	rules, err := store.Rules(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(rules, func(x data.Rule) bool { return x.Condition == "Gold threads" })
+	if len(rules) != len(before)+1 || i < 0 || rules[i].Action != data.RuleBlock || rules[i].WindowDays != 90 ||
+		rules[i].Message != "Wait three months after threads are placed." {
+		t.Fatalf("rules after saving: %+v", rules)
+	}
+	if got := rowText(r.ed, i); got != "Gold threads | blocks · 90 days after" {
+		t.Fatalf("the rule's row reads %q", got)
+	}
+}
