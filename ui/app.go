@@ -577,6 +577,7 @@ func (m *mainWindow) setMenus() {
 				m.openPhotos(m.page.st.client)
 			}
 		}),
+		fyne.NewMenuItem("Lot recall…", m.lotRecall),
 		fyne.NewMenuItemSeparator(),
 		item("All clients", scAll, func() { m.setFilter("All") }),
 		item("Due or overdue", scDue, func() { m.setFilter("Due") }),
@@ -599,7 +600,7 @@ func (m *mainWindow) setMenus() {
 				exportHistoryPDF(m.app, m.win, m.store, c)
 			}
 		}),
-		fyne.NewMenuItem("Lot recall (PDF)…", func() { askLotRecall(m.app, m.win, m.store) }),
+		fyne.NewMenuItem("Lot recall…", m.lotRecall),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Spreadsheets (XLSX)…", func() { askSheets(m.app, m.win, m.store, sheetsXLSX) }),
 		fyne.NewMenuItem("CSV files…", func() { askSheets(m.app, m.win, m.store, sheetsCSVZip) }),
@@ -614,6 +615,18 @@ func (m *mainWindow) setMenus() {
 		}),
 	)
 	m.win.SetMainMenu(fyne.NewMainMenu(file, client, session, export, help))
+}
+
+// lotRecall opens the recall screen; choosing a client there opens their page.
+func (m *mainWindow) lotRecall() {
+	if !m.browsing() {
+		return
+	}
+	showLotRecall(m.app, m.win, m.store, func(id string) {
+		m.list.search.SetText("")
+		m.list.selectID(id)
+		m.showClient(data.ClientSummary{ID: id})
+	})
 }
 
 // clientInFront is the client whose page, photos or session is open; without one the

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -143,5 +144,40 @@ func TestSheetsFilterAndUnsavedSessionExport(t *testing.T) {
 	e.export(func(fyne.App, fyne.Window, *data.Store, data.Client, string, string) { wrote = true })
 	if wrote || !strings.Contains(overlayText(w), "Save the session first") {
 		t.Fatalf("an unsaved session was exported (%v), the app says %q", wrote, overlayText(w))
+	}
+}
+
+func TestLotRecallScreen(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	c := newTestClient(t, s)
+	carts, err := s.Cartridges(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := data.Session{ClientID: c.ID, StartedAt: s.Now().Add(-240 * time.Hour), NoSideEffects: true,
+		Cartridge: data.CartridgeUse{CartridgeID: carts[0].ID, Lot: "C-9931"}}
+	if err := s.CreateSession(ctx, &se); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	var opened string
+	r := showLotRecall(fyne.CurrentApp(), w, s, func(id string) { opened = id })
+	test.Type(r.lot, "c-9931 ")
+	r.lot.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(r.rows) != 1 || r.rows[0].ClientID != c.ID || r.saveBtn.Disabled() ||
+		!strings.Contains(r.status.Text, "used in 1 session for 1 client") {
+		t.Fatalf("recall of C-9931: %d rows, says %q", len(r.rows), r.status.Text)
+	}
+	r.list.Select(0)
+	if opened != c.ID {
+		t.Fatal("choosing a row does not open the client")
+	}
+	r.lot.SetText("NONE-1")
+	r.lot.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(r.rows) != 0 || !r.saveBtn.Disabled() || !strings.Contains(r.status.Text, "No session used lot NONE-1") {
+		t.Fatalf("an unused lot: %d rows, says %q", len(r.rows), r.status.Text)
 	}
 }

@@ -3,11 +3,14 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
@@ -63,31 +66,113 @@ func exportHistoryPDF(a fyne.App, win fyne.Window, store *data.Store, client dat
 		})
 }
 
-// askLotRecall asks for a lot number, then writes the recall report for it.
-func askLotRecall(a fyne.App, win fyne.Window, store *data.Store) {
-	lot := newTextField()
-	lot.SetPlaceHolder("As printed on the box, e.g. C-9931")
-	var d *dialog.FormDialog
-	d = dialog.NewForm("Lot recall", "Export…", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Lot number", lot),
-	}, func(ok bool) {
-		if !ok || strings.TrimSpace(lot.Text) == "" {
-			return
+// lotRecall is the recall screen: type a lot, see every client and session that got it, open a
+// client, or save the list as a PDF.
+type lotRecall struct {
+	lot     *textField
+	status  *widget.Label
+	list    *widget.List
+	rows    []data.RecallRow
+	found   string // the lot the rows are for
+	saveBtn *widget.Button
+	dialog  *dialog.CustomDialog
+}
+
+// showLotRecall opens the recall screen over win; open shows a client's page.
+func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(clientID string)) *lotRecall {
+	r := &lotRecall{}
+	r.lot = newTextField()
+	r.lot.SetPlaceHolder("Lot number as printed on the box, e.g. C-9931")
+	r.status = widget.NewLabel("Every client and session that used a cartridge, anaesthetic or product lot.")
+	r.status.Wrapping = fyne.TextWrapWord
+	r.list = widget.NewList(func() int { return len(r.rows) },
+		func() fyne.CanvasObject {
+			name := boldLabel("Client name")
+			detail := widget.NewLabel("detail")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			return container.New(&rowsLayout{}, name, detail)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := r.rows[i]
+			lines := o.(*fyne.Container).Objects
+			name := row.ClientName
+			if row.ClientArchived {
+				name += " (archived)"
+			}
+			lines[0].(*widget.Label).SetText(name)
+			lines[1].(*widget.Label).SetText(recallDetail(row))
+		})
+	r.list.OnSelected = func(i widget.ListItemID) {
+		r.list.UnselectAll()
+		if i < len(r.rows) && open != nil {
+			r.dialog.Hide()
+			open(r.rows[i].ClientID)
 		}
-		l := strings.TrimSpace(lot.Text)
-		exportFile(a, win, "export the recall report", fileSafe("recall "+l+".pdf"), []string{".pdf"},
+	}
+	find := widget.NewButton("Find", func() { r.find(store) })
+	r.lot.OnSubmitted = func(string) { r.find(store) }
+	r.saveBtn = widget.NewButtonWithIcon("Save as PDF…", theme.DocumentPrintIcon(), func() {
+		lot, rows := r.found, r.rows
+		exportFile(a, win, "export the recall report", fileSafe("recall "+lot+".pdf"), []string{".pdf"},
 			func(ctx context.Context, w io.Writer, _ func(int, int)) error {
-				rows, err := store.LotRecall(ctx, l)
-				if err != nil {
-					return err
-				}
-				return report.WriteRecall(w, l, rows)
+				return report.WriteRecall(w, lot, rows)
 			})
-	}, win)
-	d.Resize(fyne.NewSize(460, 0))
-	lot.OnSubmitted = func(string) { d.Submit() }
-	d.Show()
-	win.Canvas().Focus(lot)
+	})
+	r.saveBtn.Disable()
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, find, r.lot), r.status)
+	r.dialog = dialog.NewCustomWithoutButtons("Lot recall", container.NewBorder(top, nil, nil, nil, r.list), win)
+	r.dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { r.dialog.Hide() }), r.saveBtn})
+	size := win.Canvas().Size()
+	r.dialog.Resize(fyne.NewSize(min(760, size.Width-40), min(600, size.Height-40)))
+	r.dialog.Show()
+	win.Canvas().Focus(r.lot)
+	return r
+}
+
+// recallDetail is a recall row's second line: when, what used the lot, and who treated.
+func recallDetail(row data.RecallRow) string {
+	parts := []string{row.StartedAt.Local().Format("2 Jan 2006, 15:04")}
+	what := row.Use
+	if row.Item != "" {
+		what = row.Item + " (" + row.Use + ")"
+	}
+	parts = append(parts, what+" lot "+row.Lot)
+	if row.Phone != "" {
+		parts = append(parts, row.Phone)
+	}
+	if row.Practitioner != "" {
+		parts = append(parts, "by "+row.Practitioner)
+	}
+	return strings.Join(parts, "  ·  ")
+}
+
+func (r *lotRecall) find(store *data.Store) {
+	lot := strings.TrimSpace(r.lot.Text)
+	if lot == "" {
+		return
+	}
+	r.status.SetText("Looking…")
+	async(func() ([]data.RecallRow, error) { return store.LotRecall(context.Background(), lot) },
+		func(rows []data.RecallRow, err error) {
+			if err != nil {
+				r.status.SetText(errorSentence("look up the lot", err))
+				return
+			}
+			r.rows, r.found = rows, lot
+			clients := map[string]bool{}
+			for _, row := range rows {
+				clients[row.ClientID] = true
+			}
+			if len(rows) == 0 {
+				r.status.SetText("No session used lot " + lot + ".")
+				r.saveBtn.Disable()
+			} else {
+				r.status.SetText(fmt.Sprintf("Lot %s was used in %s for %s. Choose one to open their page.",
+					lot, plural(len(rows), "session"), plural(len(clients), "client")))
+				r.saveBtn.Enable()
+			}
+			r.list.Refresh()
+		})
 }
 
 // sheetsFormat is what askSheets writes.
