@@ -1,7 +1,6 @@
 package report
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,18 +34,21 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", base, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", base, err)
+	// A file replaced keeps its permissions; a new one is readable by its owner only, as the
+	// records in it are a clinic's.
+	if info, err := os.Stat(path); err == nil {
+		if err := os.Chmod(tmp.Name(), info.Mode().Perm()); err != nil {
+			return fmt.Errorf("write %s: %w", base, err)
+		}
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", base, err)
 	}
-	// The rename is durable once the folder's entry is on disk too; not every system can sync a folder.
+	// The rename survives a power cut once the folder's entry is on disk too. Not every system can
+	// sync a folder (Windows refuses), and the file is in place whole either way: so it is tried,
+	// and a refusal is not a failure.
 	if d, err := os.Open(dir); err == nil {
-		if serr := d.Sync(); serr != nil && !errors.Is(serr, os.ErrInvalid) {
-			d.Close()
-			return fmt.Errorf("write %s: %w", base, serr)
-		}
+		d.Sync()
 		d.Close()
 	}
 	return nil

@@ -29,7 +29,17 @@ func TestWriteFileIsWholeOrNothing(t *testing.T) {
 	if len(entries) != 1 {
 		t.Fatalf("a failed write left files behind: %v", entries)
 	}
-	if info, _ := os.Stat(path); info.Mode().Perm() != 0o644 {
-		t.Fatalf("the file's mode is %v", info.Mode().Perm())
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Fatalf("a new file's mode is %v, want owner-only", info.Mode().Perm())
+	}
+	// A file replaced keeps its mode.
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, func(w io.Writer) error { _, err := w.Write([]byte("third")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o640 {
+		t.Fatalf("a replaced file's mode is %v, want 0640 as before", info.Mode().Perm())
 	}
 }

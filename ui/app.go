@@ -44,6 +44,7 @@ type mainWindow struct {
 	page    *clientPage
 	editor  *sessionEditor
 	photos  *photoScreen
+	recall  *lotRecall      // kept between openings, with its lot and list
 	right   *fyne.Container // the client page, the welcome, or a hint to pick a client
 	body    *fyne.Container // the split, or the session editor
 	total   int64           // clients in the database, to tell a new practice from an empty search
@@ -553,9 +554,11 @@ func (m *mainWindow) setMenus() {
 		fyne.NewMenuItem("Explore the demo practice", m.openDemo),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Import clients from CSV…", func() {
-			if m.browsing() {
-				chooseClientCSV(m.app, m.win, m.store, m.refresh)
+			if !m.browsing() {
+				dialog.ShowInformation("Close the session first", "Clients are imported from the client list.", m.win)
+				return
 			}
+			chooseClientCSV(m.app, m.win, m.store, m.refresh)
 		}),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, func() { showSettings(m.app, m.store) }),
@@ -618,11 +621,17 @@ func (m *mainWindow) setMenus() {
 }
 
 // lotRecall opens the recall screen; choosing a client there opens their page.
+// It keeps its lot and list when a client is opened from it, for working through them one by one.
 func (m *mainWindow) lotRecall() {
 	if !m.browsing() {
+		dialog.ShowInformation("Close the session first", "The lot recall opens from the client list.", m.win)
 		return
 	}
-	showLotRecall(m.app, m.win, m.store, func(id string) {
+	if m.recall != nil && m.recall.store == m.store {
+		m.recall.show(m.win)
+		return
+	}
+	m.recall = showLotRecall(m.app, m.win, m.store, func(id string) {
 		m.list.search.SetText("")
 		m.list.selectID(id)
 		m.showClient(data.ClientSummary{ID: id})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 
@@ -30,20 +31,21 @@ func chooseClientCSV(a fyne.App, win fyne.Window, store *data.Store, done func()
 			return
 		}
 		path := r.URI().Path()
-		a.Preferences().SetString(prefExportFolder, filepath.Dir(path))
+		a.Preferences().SetString(prefLastFolder, filepath.Dir(path))
 		async(func() (data.ClientCSV, error) {
 			defer r.Close()
 			return data.ReadClientCSV(r)
 		}, func(f data.ClientCSV, err error) {
 			if err != nil {
-				showError(win, "read "+filepath.Base(path), err)
+				// The reader's messages say how to save the file so that it can be read.
+				dialog.ShowInformation("Could not read "+filepath.Base(path), sentenceCase(err.Error())+".", win)
 				return
 			}
 			newClientMapping(win, store, filepath.Base(path), f, done).show()
 		})
 	}, win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt"}))
-	if dir := a.Preferences().String(prefExportFolder); dir != "" {
+	if dir := a.Preferences().String(prefLastFolder); dir != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 			d.SetLocation(l)
 		}
@@ -176,7 +178,17 @@ func (m *clientMapping) start() {
 			bar.Stop()
 			prog.Hide()
 			if err != nil && !errors.Is(err, context.Canceled) {
-				showError(m.win, "import the clients", err)
+				// What the importer refuses (month-first dates, a bad mapping) it says in a sentence
+				// to act on; what was saved before the error is counted.
+				slog.Error("import clients", "err", err)
+				msg := widget.NewLabel(sentenceCase(err.Error()) + ".\n\n" + clientImportSummary(res, false))
+				msg.Wrapping = fyne.TextWrapWord
+				d := dialog.NewCustom("Import stopped", "OK", container.NewVScroll(msg), m.win)
+				d.Resize(fyne.NewSize(600, 360))
+				d.Show()
+				if m.done != nil {
+					m.done()
+				}
 				return
 			}
 			msg := widget.NewLabel(clientImportSummary(res, errors.Is(err, context.Canceled)))

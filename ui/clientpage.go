@@ -92,7 +92,7 @@ func newClientPage(store *data.Store) *clientPage {
 			detail.Truncation = fyne.TextTruncateEllipsis
 			log := widget.NewButtonWithIcon("Log side effect", theme.ContentAddIcon(), nil)
 			log.Importance = widget.LowImportance
-			pdf := widget.NewButtonWithIcon("PDF", theme.DocumentPrintIcon(), nil)
+			pdf := widget.NewButtonWithIcon("Record PDF", theme.DocumentPrintIcon(), nil)
 			pdf.Importance = widget.LowImportance
 			return container.NewBorder(nil, nil, nil, container.NewHBox(pdf, log), container.New(&rowsLayout{}, title, detail))
 		},

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/report"
@@ -21,38 +22,84 @@ import (
 // cannot tell), and stops when ctx is cancelled.
 type exportWork func(ctx context.Context, w io.Writer, progress func(done, total int)) error
 
-const prefExportFolder = "exportFolder" // where the last export was saved
+const prefLastFolder = "lastFolder" // where the last export was saved or import read from
 
-// exportFile asks where to save, then runs work off the UI goroutine behind a progress bar with
-// Cancel. The file appears whole or not at all: cancelled or failed, nothing is left behind.
+// exportFile asks for a file name and a folder, then runs work off the UI goroutine behind a
+// progress bar with Cancel. The file appears whole or not at all: cancelled or failed, nothing is
+// left behind, and a file it was to replace is left as it was. (Fyne's own save dialog empties a
+// file it is told to replace before the export begins, so it is not used here.)
 func exportFile(a fyne.App, win fyne.Window, doing, fileName string, exts []string, work exportWork) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showError(win, doing, err)
+	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
+	name := newTextField()
+	name.SetText(fileName)
+	folder := widget.NewLabel(dir)
+	folder.Wrapping = fyne.TextWrapBreak
+	change := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
+		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err == nil && l != nil {
+				dir = l.Path()
+				folder.SetText(dir)
+			}
+		}, win)
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			fd.SetLocation(l)
+		}
+		size := win.Canvas().Size()
+		fd.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
+		fd.Show()
+	})
+	var d *dialog.FormDialog
+	d = dialog.NewForm("Save as", "Save", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("File name", name),
+		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, change, folder)),
+	}, func(ok bool) {
+		if !ok {
 			return
 		}
-		if w == nil {
+		base := withExtension(strings.TrimSpace(name.Text), exts)
+		if base == "" || strings.ContainsAny(base, `/\`) {
+			d.Show() // a name is needed, without folders in it
 			return
 		}
-		// The dialog has created the file; the export goes to a temporary file beside it and
-		// replaces it only once complete.
-		path := w.URI().Path()
-		w.Close()
-		a.Preferences().SetString(prefExportFolder, filepath.Dir(path))
+		a.Preferences().SetString(prefLastFolder, dir)
+		path := filepath.Join(dir, base)
+		if _, err := os.Stat(path); err == nil {
+			confirm(win, "Replace "+base+"?", "A file of that name is already in the folder. It is replaced only once the new one is complete.",
+				"Replace", func() { runExport(win, doing, path, work) })
+			return
+		}
 		runExport(win, doing, path, work)
 	}, win)
-	d.SetFileName(fileName)
-	if len(exts) > 0 {
-		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	name.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(min(640, win.Canvas().Size().Width-40), 0))
+	d.Show()
+	win.Canvas().Focus(name)
+}
+
+// withExtension adds the first of exts when the name has none of them, so that the file opens
+// with a double click.
+func withExtension(name string, exts []string) string {
+	if name == "" || len(exts) == 0 {
+		return name
 	}
-	if dir := a.Preferences().String(prefExportFolder); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
+	for _, e := range exts {
+		if strings.EqualFold(filepath.Ext(name), e) {
+			return name
 		}
 	}
-	size := win.Canvas().Size()
-	d.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
-	d.Show()
+	return name + exts[0]
+}
+
+// defaultFolder is where exports go first: the Documents folder, or else the home folder.
+func defaultFolder() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "."
+	}
+	if info, err := os.Stat(filepath.Join(home, "Documents")); err == nil && info.IsDir() {
+		return filepath.Join(home, "Documents")
+	}
+	return home
 }
 
 // runExport writes path with work behind a progress dialog. Tests call it directly.
@@ -86,10 +133,14 @@ func runExport(win fyne.Window, doing, path string, work exportWork) {
 		})
 	}
 	async(func() (struct{}, error) {
-		err := report.WriteFile(path, func(w io.Writer) error { return work(ctx, w, progress) })
-		if err != nil {
-			removeIfEmpty(path) // the empty file the save dialog made
-		}
+		// A cancelled export fails even when the work did not notice: it is never taken for a
+		// finished one.
+		err := report.WriteFile(path, func(w io.Writer) error {
+			if err := work(ctx, w, progress); err != nil {
+				return err
+			}
+			return ctx.Err()
+		})
 		return struct{}{}, err
 	}, func(_ struct{}, err error) {
 		cancel()
@@ -104,15 +155,6 @@ func runExport(win fyne.Window, doing, path string, work exportWork) {
 			showSaved(win, path)
 		}
 	})
-}
-
-// removeIfEmpty removes a file that holds nothing, as a save dialog leaves when the export fails.
-func removeIfEmpty(path string) {
-	if info, err := os.Stat(path); err == nil && info.Size() == 0 {
-		if err := os.Remove(path); err != nil {
-			slog.Error("remove an empty export", "path", path, "err", err)
-		}
-	}
 }
 
 // showSaved says where a file went, with a way to open its folder.

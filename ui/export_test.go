@@ -41,7 +41,7 @@ func TestExportIsWholeOrNothing(t *testing.T) {
 	}
 	clear()
 
-	// The save dialog has made an empty file; a failed or cancelled export leaves nothing.
+	// A failed or cancelled export leaves nothing, and the file it was to replace as it was.
 	for _, tc := range []struct {
 		err  error
 		says string
@@ -49,24 +49,48 @@ func TestExportIsWholeOrNothing(t *testing.T) {
 		{errors.New("disk full"), "Could not export the history"},
 		{context.Canceled, "Nothing was written"},
 	} {
-		path := filepath.Join(dir, "failed.pdf")
-		if err := os.WriteFile(path, nil, 0o644); err != nil {
+		path := filepath.Join(dir, "last month.pdf")
+		if err := os.WriteFile(path, []byte("last month's"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		runExport(w, "export the history", path, func(_ context.Context, out io.Writer, _ func(int, int)) error {
 			out.Write([]byte("half a PDF"))
 			return tc.err
 		})
-		if _, err := os.Stat(path); !os.IsNotExist(err) {
-			t.Errorf("after %v the file is still there", tc.err)
+		if b, _ := os.ReadFile(path); string(b) != "last month's" {
+			t.Errorf("after %v the file it was to replace holds %q", tc.err, b)
 		}
-		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 			t.Errorf("after %v the folder holds %d files", tc.err, len(entries))
 		}
 		if msg := overlayText(w); !strings.Contains(msg, tc.says) {
 			t.Errorf("after %v the app says %q", tc.err, msg)
 		}
 		clear()
+	}
+
+	// Work that did not notice Cancel is not taken for a finished export.
+	late := filepath.Join(dir, "late.pdf")
+	runExport(w, "export the history", late, func(ctx context.Context, out io.Writer, _ func(int, int)) error {
+		stop := overlayButton(t, w, "Cancel")
+		test.Tap(stop) // pressed while the PDF is being written
+		_, err := out.Write([]byte("%PDF whole but unwanted"))
+		return err
+	})
+	if _, err := os.Stat(late); !os.IsNotExist(err) {
+		t.Error("an export cancelled during the work was kept")
+	}
+	if msg := overlayText(w); !strings.Contains(msg, "Nothing was written") {
+		t.Errorf("a late cancel says %q", msg)
+	}
+	clear()
+
+	// The save form adds the extension and asks before replacing a file.
+	if got := withExtension("history", []string{".pdf"}); got != "history.pdf" {
+		t.Errorf("withExtension gives %q", got)
+	}
+	if got := withExtension("history.PDF", []string{".pdf"}); got != "history.PDF" {
+		t.Errorf("withExtension gives %q", got)
 	}
 }
 
@@ -127,12 +151,12 @@ func TestClientCSVMappingAndImport(t *testing.T) {
 
 func TestSheetsFilterAndUnsavedSessionExport(t *testing.T) {
 	ps := []data.Practitioner{{ID: "p1", Name: "Dr. Amara Okafor"}}
-	q, err := sheetsQuery("2026-01-01", " 2026-6-30 ", "Dr. Amara Okafor", ps)
+	q, err := sheetsQuery("2026-01-01", " 2026-6-30 ", 1, ps)
 	if err != nil || q.From.String() != "2026-01-01" || q.To.String() != "2026-06-30" || q.PractitionerID != "p1" {
 		t.Fatalf("filters read as %+v (%v)", q, err)
 	}
 	for _, bad := range [][2]string{{"01/01/2026", ""}, {"", "soon"}, {"2026-06-30", "2026-01-01"}} {
-		if _, err := sheetsQuery(bad[0], bad[1], everyone, ps); err == nil {
+		if _, err := sheetsQuery(bad[0], bad[1], 0, ps); err == nil {
 			t.Errorf("from %q to %q was accepted", bad[0], bad[1])
 		}
 	}

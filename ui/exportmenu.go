@@ -34,11 +34,7 @@ func fileSafe(s string) string {
 func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
 	exportFile(a, win, "export the session record", fileSafe(client.Name()+" session "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
-			r, err := report.LoadSession(ctx, store, sessionID)
-			if err != nil {
-				return err
-			}
-			return report.WriteSessionRecord(w, r)
+			return report.SessionPDF(ctx, store, sessionID, w)
 		})
 }
 
@@ -46,11 +42,7 @@ func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client dat
 func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
 	exportFile(a, win, "export the aftercare sheet", fileSafe(client.Name()+" aftercare "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
-			s, err := report.LoadAftercare(ctx, store, sessionID)
-			if err != nil {
-				return err
-			}
-			return report.WriteAftercare(w, s)
+			return report.AftercarePDF(ctx, store, sessionID, w)
 		})
 }
 
@@ -58,29 +50,27 @@ func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client d
 func exportHistoryPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client) {
 	exportFile(a, win, "export the client's history", fileSafe(client.Name()+" history.pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
-			h, err := report.LoadClientHistory(ctx, store, client.ID)
-			if err != nil {
-				return err
-			}
-			return report.WriteClientHistory(w, h)
+			return report.HistoryPDF(ctx, store, client.ID, w)
 		})
 }
 
 // lotRecall is the recall screen: type a lot, see every client and session that got it, open a
 // client, or save the list as a PDF.
 type lotRecall struct {
+	store   *data.Store
 	lot     *textField
 	status  *widget.Label
 	list    *widget.List
 	rows    []data.RecallRow
 	found   string // the lot the rows are for
+	asked   int    // counts lookups, so that a late answer to an earlier one is dropped
 	saveBtn *widget.Button
 	dialog  *dialog.CustomDialog
 }
 
 // showLotRecall opens the recall screen over win; open shows a client's page.
 func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(clientID string)) *lotRecall {
-	r := &lotRecall{}
+	r := &lotRecall{store: store}
 	r.lot = newTextField()
 	r.lot.SetPlaceHolder("Lot number as printed on the box, e.g. C-9931")
 	r.status = widget.NewLabel("Every client and session that used a cartridge, anaesthetic or product lot.")
@@ -112,10 +102,10 @@ func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(cli
 	find := widget.NewButton("Find", func() { r.find(store) })
 	r.lot.OnSubmitted = func(string) { r.find(store) }
 	r.saveBtn = widget.NewButtonWithIcon("Save as PDF…", theme.DocumentPrintIcon(), func() {
-		lot, rows := r.found, r.rows
+		lot := r.found
 		exportFile(a, win, "export the recall report", fileSafe("recall "+lot+".pdf"), []string{".pdf"},
 			func(ctx context.Context, w io.Writer, _ func(int, int)) error {
-				return report.WriteRecall(w, lot, rows)
+				return report.RecallPDF(ctx, store, lot, w)
 			})
 	})
 	r.saveBtn.Disable()
@@ -124,9 +114,14 @@ func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(cli
 	r.dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { r.dialog.Hide() }), r.saveBtn})
 	size := win.Canvas().Size()
 	r.dialog.Resize(fyne.NewSize(min(760, size.Width-40), min(600, size.Height-40)))
+	r.show(win)
+	return r
+}
+
+// show puts the recall screen back, with the lot and list it had.
+func (r *lotRecall) show(win fyne.Window) {
 	r.dialog.Show()
 	win.Canvas().Focus(r.lot)
-	return r
 }
 
 // recallDetail is a recall row's second line: when, what used the lot, and who treated.
@@ -152,8 +147,14 @@ func (r *lotRecall) find(store *data.Store) {
 		return
 	}
 	r.status.SetText("Looking…")
+	r.saveBtn.Disable()
+	r.asked++
+	n := r.asked
 	async(func() ([]data.RecallRow, error) { return store.LotRecall(context.Background(), lot) },
 		func(rows []data.RecallRow, err error) {
+			if n != r.asked {
+				return // a newer lot was asked for meanwhile
+			}
 			if err != nil {
 				r.status.SetText(errorSentence("look up the lot", err))
 				return
@@ -221,7 +222,7 @@ func showSheetsDialog(a fyne.App, win fyne.Window, store *data.Store, format she
 		if !ok {
 			return
 		}
-		q, err := sheetsQuery(from.Text, to.Text, who.Selected, ps)
+		q, err := sheetsQuery(from.Text, to.Text, who.SelectedIndex(), ps)
 		if err != nil {
 			note.SetText(err.Error())
 			note.Show()
@@ -242,7 +243,7 @@ func showSheetsDialog(a fyne.App, win fyne.Window, store *data.Store, format she
 }
 
 // sheetsQuery reads the sheets dialog's fields.
-func sheetsQuery(from, to, who string, ps []data.Practitioner) (data.ExportQuery, error) {
+func sheetsQuery(from, to string, who int, ps []data.Practitioner) (data.ExportQuery, error) {
 	var q data.ExportQuery
 	var err error
 	if q.From, err = data.ParseTypedDate(from); err != nil {
@@ -254,12 +255,8 @@ func sheetsQuery(from, to, who string, ps []data.Practitioner) (data.ExportQuery
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return q, errors.New("The last day comes before the first.")
 	}
-	if who != everyone {
-		for _, p := range ps {
-			if p.Name == who {
-				q.PractitionerID = p.ID
-			}
-		}
+	if who > 0 { // 0 is everyone; the practitioners follow in order
+		q.PractitionerID = ps[who-1].ID
 	}
 	return q, nil
 }

@@ -268,8 +268,8 @@ func (e *sessionEditor) build() {
 	save.Importance = widget.HighImportance
 	e.saveBtn = save
 	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), e.close)
-	pdf := widget.NewButtonWithIcon("PDF", theme.DocumentPrintIcon(), func() { e.export(exportSessionPDF) })
-	aftercare := widget.NewButtonWithIcon("Aftercare sheet", theme.DocumentPrintIcon(), func() { e.export(exportAftercarePDF) })
+	pdf := widget.NewButtonWithIcon("Record PDF", theme.DocumentPrintIcon(), func() { e.export(exportSessionPDF) })
+	aftercare := widget.NewButtonWithIcon("Aftercare PDF", theme.DocumentPrintIcon(), func() { e.export(exportAftercarePDF) })
 	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(pdf, aftercare, save)),
 		container.NewVBox(e.title, e.status))
 	split := container.NewHSplit(left, right)

@@ -34,47 +34,23 @@ var exportKinds = []exportKind{
 	{"session", "--db PATH -o FILE.pdf SESSION_ID",
 		"Writes a session's record as a PDF: clinic header, client, practitioner, every field of the session,\n" +
 			"its zone grid, lots, side effects, aftercare, its before and after photos and whether it is signed.",
-		"ID", exportPDF(func(ctx context.Context, s *data.Store, id string, w io.Writer) error {
-			r, err := report.LoadSession(ctx, s, id)
-			if err != nil {
-				return err
-			}
-			return report.WriteSessionRecord(w, r)
-		})},
+		"ID", exportPDF(report.SessionPDF)},
 	{"client", "--db PATH -o FILE.pdf CLIENT_ID",
 		"Writes a client's history as a PDF: profile, every session in order with its settings, the side\n" +
 			"effects, and before-and-after pairs for each view.",
-		"ID", exportPDF(func(ctx context.Context, s *data.Store, id string, w io.Writer) error {
-			h, err := report.LoadClientHistory(ctx, s, id)
-			if err != nil {
-				return err
-			}
-			return report.WriteClientHistory(w, h)
-		})},
+		"ID", exportPDF(report.HistoryPDF)},
 	{"aftercare", "--db PATH -o FILE.pdf SESSION_ID",
 		"Writes the aftercare sheet to hand the client after a session: what to avoid and what to do in the\n" +
 			"first week, the downtime to expect from the session's deepest setting, and the next session's date.",
-		"ID", exportPDF(func(ctx context.Context, s *data.Store, id string, w io.Writer) error {
-			a, err := report.LoadAftercare(ctx, s, id)
-			if err != nil {
-				return err
-			}
-			return report.WriteAftercare(w, a)
-		})},
+		"ID", exportPDF(report.AftercarePDF)},
 	{"recall", "--db PATH -o FILE.pdf LOT",
 		"Writes a lot recall report as a PDF: every client and session that used the cartridge, anaesthetic\n" +
 			"or product lot LOT (matched whole, in any letter case).",
-		"LOT", exportPDF(func(ctx context.Context, s *data.Store, lot string, w io.Writer) error {
-			rows, err := s.LotRecall(ctx, lot)
-			if err != nil {
-				return err
-			}
-			return report.WriteRecall(w, lot, rows)
-		})},
-	{"sheets", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] [--format xlsx|csv] -o PATH",
+		"LOT", exportPDF(report.RecallPDF)},
+	{"sheets", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] -o FILE.xlsx|FILE.zip|FOLDER",
 		"Writes the records as spreadsheets: an XLSX workbook with a sheet per table (sessions, zones, products\n" +
-			"applied, side effects, clients), or with --format csv one CSV file per table, into the folder PATH\n" +
-			"(or into one zip when PATH ends in .zip). Dates are dates and numbers numbers; text that would start\n" +
+			"applied, side effects, clients) when -o ends in .xlsx, or one CSV file per table, into one zip when\n" +
+			"-o ends in .zip, or else into the folder -o. Dates are dates and numbers numbers; text that would start\n" +
 			"a formula is kept as text. --from and --to (YYYY-MM-DD, both included) and --practitioner choose\n" +
 			"the sessions.",
 		"", exportSheets},
@@ -103,40 +79,36 @@ func exportSheets(ctx context.Context, s *data.Store, _ string, o exportOptions)
 		}
 		q.PractitionerID = id
 	}
-	switch {
-	case o.format == "xlsx":
+	switch o.format {
+	case "xlsx":
 		return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
-	case strings.EqualFold(filepath.Ext(o.out), ".zip"):
+	case "zip":
 		return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return fmt.Errorf("make the folder %s: %w", o.out, err)
 	}
-	// One file per table, each streamed into a temporary file and renamed into place once whole.
-	var open *partFile
-	finish := func() error {
-		if open == nil {
-			return nil
-		}
-		f := open
-		open = nil
-		return f.commit()
-	}
+	// One file per table, each streamed into a temporary file; they are given their names only
+	// once every table is written, so a failed or cancelled export changes nothing in the folder.
+	var parts []*partFile
 	err := report.WriteCSV(ctx, s, q, func(name string) (io.Writer, error) {
-		if err := finish(); err != nil {
-			return nil, err
-		}
 		f, err := newPartFile(filepath.Join(o.out, name))
-		open = f
+		if err == nil {
+			parts = append(parts, f)
+		}
 		return f, err
 	})
-	if err != nil {
-		if open != nil {
-			open.discard()
-		}
-		return err
+	if err == nil {
+		err = ctx.Err()
 	}
-	return finish()
+	for _, f := range parts {
+		if err != nil {
+			f.discard()
+			continue
+		}
+		err = f.commit()
+	}
+	return err
 }
 
 // partFile is a file being written under a temporary name beside its final one.
@@ -229,7 +201,7 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		fs.StringVar(&from, "from", "", "first day of sessions to include, YYYY-MM-DD")
 		fs.StringVar(&to, "to", "", "last day of sessions to include, YYYY-MM-DD")
 		fs.StringVar(&o.practitioner, "practitioner", "", "only sessions by this practitioner (name or ID)")
-		fs.StringVar(&o.format, "format", "xlsx", "xlsx or csv")
+		fs.StringVar(&o.format, "format", "", "xlsx or csv (default: from -o: FILE.xlsx, FILE.zip of CSV files, or a FOLDER of them)")
 	}
 	positional, code, ok := parse(fs, args)
 	if !ok {
@@ -249,8 +221,24 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		return usageErr("give one %s (see 'needlelog export %s -h')", k.arg, k.name)
 	case k.arg == "" && len(positional) > 0:
 		return usageErr("takes no %q", positional[0])
-	case o.format != "" && o.format != "xlsx" && o.format != "csv":
-		return usageErr("--format must be xlsx or csv")
+	}
+	if k.name == "sheets" {
+		// The format follows -o unless given: a .xlsx file, a .zip of CSV files, or a folder of them.
+		ext := strings.ToLower(filepath.Ext(o.out))
+		switch {
+		case o.format == "" && ext == ".xlsx", o.format == "xlsx" && ext == ".xlsx":
+			o.format = "xlsx"
+		case o.format == "xlsx":
+			return usageErr("an XLSX workbook goes in a file named .xlsx, not %q", o.out)
+		case o.format != "" && o.format != "csv":
+			return usageErr("--format must be xlsx or csv")
+		case ext == ".zip":
+			o.format = "zip"
+		case ext != "":
+			return usageErr("CSV files go into a folder or a .zip file, not %q", o.out)
+		default:
+			o.format = "csv"
+		}
 	}
 	var err error
 	if o.from, err = data.ParseTypedDate(from); err != nil {
@@ -258,6 +246,9 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	}
 	if o.to, err = data.ParseTypedDate(to); err != nil {
 		return usageErr("--to: %s", err)
+	}
+	if !o.from.IsZero() && !o.to.IsZero() && o.to.Before(o.from) {
+		return usageErr("--to comes before --from")
 	}
 	arg := ""
 	if k.arg != "" {

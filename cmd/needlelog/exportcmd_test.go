@@ -64,6 +64,30 @@ func TestExportCommands(t *testing.T) {
 		t.Fatalf("clients.csv: %d rows (%v)", len(rows), err)
 	}
 
+	// The format follows -o: a workbook, a zip of CSV files; the archive and a recall write too.
+	for _, args := range [][]string{
+		{"sheets", "-o", filepath.Join(dir, "records.xlsx")},
+		{"sheets", "-o", filepath.Join(dir, "records.zip")},
+		{"recall", "-o", filepath.Join(dir, "recall.pdf"), "NO-SUCH-LOT"},
+		{"archive", "-o", filepath.Join(dir, "archive.zip")},
+	} {
+		full := append([]string{"export", args[0], "--db", db}, args[1:]...)
+		if code, _, errOut := runCLI(t, full...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", full, code, errOut)
+		}
+	}
+	for name, magic := range map[string]string{"records.xlsx": "PK", "records.zip": "PK", "recall.pdf": "%PDF", "archive.zip": "PK"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.HasPrefix(b, []byte(magic)) {
+			t.Errorf("%s does not start with %q (%v)", name, magic, err)
+		}
+	}
+	if text := pdfText(t, filepath.Join(dir, "recall.pdf")); !strings.Contains(text, "NO-SUCH-LOT") {
+		t.Error("the recall report does not name its lot")
+	}
+	for _, name := range []string{"records.xlsx", "records.zip", "recall.pdf", "archive.zip"} {
+		os.Remove(filepath.Join(dir, name))
+	}
+
 	// A practitioner who is not there, a record that is not there: exit 1, nothing written.
 	missing := filepath.Join(dir, "missing.pdf")
 	code, _, errOut := runCLI(t, "export", "client", "--db", db, "-o", missing, "no-such-id")
@@ -85,6 +109,9 @@ func TestExportCommands(t *testing.T) {
 		{"export", "session", "--db", db, sessionID},
 		{"export", "session", "--db", db, "-o", "x.pdf"},
 		{"export", "sheets", "--db", db, "--from", "yesterday", "-o", "x.xlsx"},
+		{"export", "sheets", "--db", db, "--from", "2026-02-01", "--to", "2026-01-01", "-o", "x.xlsx"},
+		{"export", "sheets", "--db", db, "--format", "xlsx", "-o", "x.zip"},
+		{"export", "sheets", "--db", db, "-o", "x.csv"},
 	} {
 		if code, _, _ := runCLI(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)

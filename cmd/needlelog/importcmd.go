@@ -88,6 +88,8 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 		fmt.Fprintf(out, "%s: read %s\n", filepath.Base(paths[0]), strings.Join(cols, ", "))
 	}
 	if err != nil {
+		// Batches saved before the error stay saved: say how many.
+		fmt.Fprintf(out, "%d imported, %d already in the practice before it stopped\n", res.Imported, res.Skipped)
 		return fail(errOut, name, err)
 	}
 	for _, e := range res.Failed {
