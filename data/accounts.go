@@ -1,0 +1,384 @@
+package data
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Practitioner accounts: passphrases, sign-in, and the idle lock's setting.
+//
+// A passphrase only opens the app's lock screen. It encrypts nothing: the records stay in the
+// database file as they were, so forgetting a passphrase loses no data (an admin clears it and
+// the practitioner sets a new one at their next sign-in), and, equally, the lock does not
+// protect a copied file or a backup: that is the computer's and the backup's own protection.
+//
+// A practitioner without a passphrase can be signed in as by whoever sets one first. That is
+// what lets a practitioner whose passphrase was reset, or who is new, choose their own.
+
+// Audit actions of accounts. Each entry names the practitioner concerned as its record.
+const (
+	actionSignIn          = "sign-in"          // by the practitioner who signed in; ActionSignIn's value
+	ActionSignInFailed    = "sign-in-failed"   // by no one: whoever tried is not known
+	ActionPassphraseSet   = "passphrase-set"   // set or changed
+	ActionPassphraseReset = "passphrase-reset" // cleared by an admin, who is the entry's practitioner
+)
+
+var (
+	// ErrWrongPassphrase is a passphrase that does not match, or a practitioner who cannot sign
+	// in at all (unknown or retired): the two are not told apart.
+	ErrWrongPassphrase = errors.New("wrong passphrase")
+	// ErrNoPassphrase is a sign-in by a practitioner who has not set a passphrase yet.
+	ErrNoPassphrase = errors.New("practitioner has no passphrase yet")
+	// ErrResetNotAllowed is a reset asked by someone other than another practitioner with the admin role.
+	ErrResetNotAllowed = errors.New("only another practitioner with the admin role can reset a passphrase")
+)
+
+// MinPassphraseLength is the fewest characters a passphrase may have (NIST SP 800-63B's minimum).
+const MinPassphraseLength = 8
+
+// maxPassphraseBytes bounds what is hashed; a passphrase is typed, not pasted from a file.
+const maxPassphraseBytes = 1024
+
+// argonCost is the cost of one argon2id hash.
+type argonCost struct {
+	memory  uint32 // KiB
+	time    uint32 // passes over the memory
+	threads uint8  // lanes
+}
+
+// passphraseCost is RFC 9106's second recommended setting (64 MiB, 3 passes, 4 lanes), well
+// above OWASP's minimum for argon2id (19 MiB, 2 passes, 1 lane). A check takes about 0.15 s on
+// a 2-core machine (BenchmarkCheckPassphrase): nothing for a sign-in a few times a day, and it
+// makes guessing from a copied database file expensive. Hashes keep their own parameters, so
+// raising these later re-hashes each passphrase at its owner's next sign-in.
+var passphraseCost = argonCost{memory: 64 * 1024, time: 3, threads: 4}
+
+const (
+	saltBytes = 16
+	keyBytes  = 32
+)
+
+// Account is a practitioner who can sign in, and whether they have a passphrase yet.
+type Account struct {
+	Practitioner
+	HasPassphrase bool
+}
+
+// Accounts returns the practitioners who can sign in (those not retired), by name.
+func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
+	return query(ctx, s, "accounts", `SELECT id, name, credentials, role, retired, passphrase_hash <> ''
+		FROM practitioners WHERE retired = 0 ORDER BY name`, nil,
+		func(r *sql.Rows, a *Account) error {
+			return r.Scan(&a.ID, &a.Name, &a.Credentials, &a.Role, &a.Retired, &a.HasPassphrase)
+		})
+}
+
+// AnyPassphraseSet reports whether a practitioner who can sign in has a passphrase: then the
+// app opens to its lock screen.
+func (s *Store) AnyPassphraseSet(ctx context.Context) (bool, error) {
+	var set bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM practitioners
+		WHERE retired = 0 AND passphrase_hash <> '')`).Scan(&set)
+	if err != nil {
+		return false, fmt.Errorf("read passphrases: %w", mapError(err))
+	}
+	return set, nil
+}
+
+// SetPassphrase sets a practitioner's passphrase. When they have one, old must match it.
+// A new passphrase shorter than MinPassphraseLength is refused with a ValidationError.
+func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new string) error {
+	newN := normPassphrase(new)
+	if err := validPassphrase(newN); err != nil {
+		return err
+	}
+	cur, retired, found, err := s.passphraseHash(ctx, practitionerID)
+	if err != nil {
+		return fmt.Errorf("set passphrase: %w", err)
+	}
+	if !found || retired {
+		return fmt.Errorf("set passphrase: %w", ErrNotFound)
+	}
+	if cur != "" {
+		ok, err := verifyPassphrase(cur, normPassphrase(old))
+		if err != nil {
+			return fmt.Errorf("set passphrase: %w", err)
+		}
+		if !ok {
+			return ErrWrongPassphrase
+		}
+	}
+	enc := hashPassphrase(newN, passphraseCost)
+	err = s.Batch(ctx, func(b *Batch) error {
+		if err := b.swapHash(practitionerID, cur, enc); err != nil {
+			return err
+		}
+		return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "")
+	})
+	if err != nil {
+		return fmt.Errorf("set passphrase: %w", err)
+	}
+	return nil
+}
+
+// CheckPassphrase reports whether passphrase is the practitioner's. An unknown or retired
+// practitioner, or one without a passphrase, gets false after the same work as a wrong
+// passphrase, so the time taken tells nothing.
+func (s *Store) CheckPassphrase(ctx context.Context, practitionerID, passphrase string) (bool, error) {
+	cur, retired, found, err := s.passphraseHash(ctx, practitionerID)
+	if err != nil {
+		return false, fmt.Errorf("check passphrase: %w", err)
+	}
+	if !found || retired || cur == "" {
+		verifyPassphrase(dummyHash(), normPassphrase(passphrase)) //nolint:errcheck // for its time only
+		return false, nil
+	}
+	ok, err := verifyPassphrase(cur, normPassphrase(passphrase))
+	if err != nil {
+		return false, fmt.Errorf("check passphrase: %w", err)
+	}
+	return ok, nil
+}
+
+// SignIn checks a practitioner's passphrase and logs the sign-in. A wrong passphrase, an
+// unknown or a retired practitioner all give ErrWrongPassphrase, and a failed-attempt entry in
+// the audit log with no practitioner of its own. A practitioner who has no passphrase gets
+// ErrNoPassphrase: the lock screen offers to set one (it lists who has one anyway).
+func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) error {
+	cur, retired, found, err := s.passphraseHash(ctx, practitionerID)
+	if err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	if found && !retired && cur == "" {
+		return ErrNoPassphrase
+	}
+	ok := false
+	if found && !retired {
+		if ok, err = verifyPassphrase(cur, normPassphrase(passphrase)); err != nil {
+			return fmt.Errorf("sign in: %w", err)
+		}
+	} else {
+		verifyPassphrase(dummyHash(), normPassphrase(passphrase)) //nolint:errcheck // for its time only
+	}
+	if !ok {
+		err := s.Batch(WithActor(ctx, ""), func(b *Batch) error {
+			return b.audit(ActionSignInFailed, "practitioner", practitionerID, "")
+		})
+		if err != nil {
+			return fmt.Errorf("sign in: %w", err)
+		}
+		return ErrWrongPassphrase
+	}
+	err = s.Batch(WithActor(ctx, practitionerID), func(b *Batch) error {
+		if hashCost(cur) != passphraseCost {
+			// Stored under older parameters: store it again under the current ones, now that
+			// the passphrase is at hand. A concurrent change wins; the old hash still works.
+			if err := b.swapHash(practitionerID, cur, hashPassphrase(normPassphrase(passphrase), passphraseCost)); err != nil && !errors.Is(err, ErrConflict) {
+				return err
+			}
+		}
+		return b.audit(actionSignIn, "practitioner", practitionerID, "")
+	})
+	if err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	return nil
+}
+
+// ResetPassphrase clears a practitioner's passphrase, for one who forgot it: they set a new one
+// at their next sign-in. Only another practitioner with the admin role may do it: the actor of
+// ctx (see WithActor), who is logged as having done it. Nothing else changes: no record depends
+// on the passphrase.
+func (s *Store) ResetPassphrase(ctx context.Context, practitionerID string) error {
+	actor := actorFrom(ctx)
+	err := s.Batch(ctx, func(b *Batch) error {
+		if actor == "" || actor == practitionerID {
+			return ErrResetNotAllowed
+		}
+		var role Role
+		var retired bool
+		err := b.tx.QueryRowContext(b.ctx, `SELECT role, retired FROM practitioners WHERE id = ?`, actor).Scan(&role, &retired)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (role != RoleAdmin || retired)) {
+			return ErrResetNotAllowed
+		}
+		if err != nil {
+			return mapError(err)
+		}
+		res, err := b.exec(`UPDATE practitioners SET passphrase_hash = '', updated_at = ? WHERE id = ?`,
+			timeText(b.store.now()), practitionerID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return ErrNotFound
+		}
+		return b.audit(ActionPassphraseReset, "practitioner", practitionerID, "")
+	})
+	if err != nil {
+		return fmt.Errorf("reset passphrase: %w", err)
+	}
+	return nil
+}
+
+// passphraseHash reads a practitioner's stored hash ("" when none is set).
+func (s *Store) passphraseHash(ctx context.Context, id string) (hash string, retired, found bool, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT passphrase_hash, retired FROM practitioners WHERE id = ?`, id).Scan(&hash, &retired)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, false, nil
+	}
+	if err != nil {
+		return "", false, false, mapError(err)
+	}
+	return hash, retired, true, nil
+}
+
+// swapHash replaces a practitioner's hash only if it is still old: hashing runs outside the
+// transaction (it takes a tenth of a second), so a change made meanwhile must not be lost.
+func (b *Batch) swapHash(id, old, new string) error {
+	res, err := b.exec(`UPDATE practitioners SET passphrase_hash = ?, updated_at = ? WHERE id = ? AND passphrase_hash = ?`,
+		new, timeText(b.store.now()), id, old)
+	if err != nil {
+		return err
+	}
+	return b.updated(res, "practitioners", id)
+}
+
+// normPassphrase puts a passphrase in Unicode normal form NFKC, as NIST SP 800-63B advises: an
+// "é" typed on one keyboard as one character and on another as two is the same passphrase.
+func normPassphrase(p string) string { return norm.NFKC.String(p) }
+
+func validPassphrase(p string) error {
+	switch {
+	case utf8.RuneCountInString(p) < MinPassphraseLength:
+		return &ValidationError{Fields: []FieldError{{"passphrase", fmt.Sprintf(
+			"A passphrase needs at least %d characters; a few words are easier to remember than symbols.", MinPassphraseLength)}}}
+	case len(p) > maxPassphraseBytes:
+		return &ValidationError{Fields: []FieldError{{"passphrase", "That passphrase is too long; a few words are enough."}}}
+	}
+	return nil
+}
+
+// b64 is the PHC string format's base64: standard alphabet, no padding.
+var b64 = base64.RawStdEncoding
+
+// hashPassphrase hashes a passphrase with argon2id and a random salt, encoded in the PHC string
+// format other tools read: $argon2id$v=19$m=65536,t=3,p=4$salt$hash.
+func hashPassphrase(p string, c argonCost) string {
+	salt := make([]byte, saltBytes)
+	rand.Read(salt) //nolint:errcheck // crypto/rand.Read never fails (it crashes the program instead)
+	key := argon2.IDKey([]byte(p), salt, c.time, c.memory, c.threads, keyBytes)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.memory, c.time, c.threads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// verifyPassphrase hashes p as enc was hashed and compares the results in constant time.
+func verifyPassphrase(enc, p string) (bool, error) {
+	c, salt, key, err := parseHash(enc)
+	if err != nil {
+		return false, err
+	}
+	got := argon2.IDKey([]byte(p), salt, c.time, c.memory, c.threads, uint32(len(key)))
+	return subtle.ConstantTimeCompare(got, key) == 1, nil
+}
+
+// hashCost returns the parameters a stored hash was made with; zero when it cannot be read.
+func hashCost(enc string) argonCost {
+	c, _, _, _ := parseHash(enc)
+	return c
+}
+
+// parseHash reads a PHC argon2id string. Its bounds keep a damaged or edited database from
+// making a sign-in take gigabytes or minutes.
+func parseHash(enc string) (argonCost, []byte, []byte, error) {
+	bad := func(why string) (argonCost, []byte, []byte, error) {
+		return argonCost{}, nil, nil, fmt.Errorf("stored passphrase hash is damaged (%s): an admin can reset it", why)
+	}
+	parts := strings.Split(enc, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return bad("not argon2id")
+	}
+	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
+		return bad("version " + parts[2])
+	}
+	var c argonCost
+	for _, kv := range strings.Split(parts[3], ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil {
+			return bad("parameter " + kv)
+		}
+		switch k {
+		case "m":
+			c.memory = uint32(n)
+		case "t":
+			c.time = uint32(n)
+		case "p":
+			if n > 255 {
+				return bad("parameter " + kv)
+			}
+			c.threads = uint8(n)
+		default:
+			return bad("parameter " + kv)
+		}
+	}
+	if c.threads < 1 || c.threads > 16 || c.time < 1 || c.time > 16 || c.memory < 8*uint32(c.threads) || c.memory > 1<<20 {
+		return bad("parameters " + parts[3])
+	}
+	salt, err1 := b64.DecodeString(parts[4])
+	key, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(key) < 16 || len(key) > 64 {
+		return bad("salt or hash")
+	}
+	return c, salt, key, nil
+}
+
+// dummyHash is checked against when there is no real hash, so that a sign-in as someone
+// unknown takes as long as a wrong passphrase.
+var dummyHash = sync.OnceValue(func() string { return hashPassphrase("no such practitioner", passphraseCost) })
+
+// Idle lock.
+
+// SettingIdleLockMinutes is how long the app may sit untouched before it locks.
+const SettingIdleLockMinutes = "lock.idle_minutes"
+
+// Bounds of the idle lock's time, in minutes. There is no "never": the records are health data.
+const (
+	DefaultIdleLockMinutes = 10
+	MinIdleLockMinutes     = 1
+	MaxIdleLockMinutes     = 240
+)
+
+// IdleLockMinutes returns how many idle minutes lock the app: DefaultIdleLockMinutes when not
+// set, or when what is stored cannot be read (a damaged setting must not turn the lock off).
+func (s *Store) IdleLockMinutes(ctx context.Context) (int, error) {
+	v, err := s.Setting(ctx, SettingIdleLockMinutes)
+	if err != nil {
+		return DefaultIdleLockMinutes, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < MinIdleLockMinutes || n > MaxIdleLockMinutes {
+		return DefaultIdleLockMinutes, nil
+	}
+	return n, nil
+}
+
+// SetIdleLockMinutes sets how many idle minutes lock the app.
+func (s *Store) SetIdleLockMinutes(ctx context.Context, minutes int) error {
+	if minutes < MinIdleLockMinutes || minutes > MaxIdleLockMinutes {
+		return &ValidationError{Fields: []FieldError{{"idle_lock_minutes", fmt.Sprintf(
+			"Lock after between %d and %d idle minutes.", MinIdleLockMinutes, MaxIdleLockMinutes)}}}
+	}
+	return s.SetSetting(ctx, SettingIdleLockMinutes, strconv.Itoa(minutes))
+}
