@@ -542,6 +542,8 @@ type lockScreen struct {
 	back    *lockButton
 	signIn  *fyne.Container // for a practitioner with a passphrase
 	setUp   *fyne.Container // for one without
+	box     *fyne.Container // all of the above
+	center  *fyne.Container // laid out again as parts show and hide
 	busy    bool
 	content fyne.CanvasObject
 }
@@ -580,10 +582,10 @@ func newLockScreen(l *locker) *lockScreen {
 	for _, o := range []fyne.CanvasObject{ls.prompt, ls.signIn, ls.setUp, ls.message, ls.retry, ls.back} {
 		o.Hide()
 	}
-	box := container.NewVBox(container.NewCenter(icon), title, ls.note, ls.list, ls.prompt, ls.signIn, ls.setUp,
+	ls.box = container.NewVBox(container.NewCenter(icon), title, ls.note, ls.list, ls.prompt, ls.signIn, ls.setUp,
 		ls.message, ls.retry, ls.back)
-	ls.content = container.NewStack(newTapCatcher(ls.focus),
-		container.NewCenter(atLeastWide(380, container.NewPadded(box))))
+	ls.center = container.NewCenter(atLeastWide(380, container.NewPadded(ls.box)))
+	ls.content = container.NewStack(newTapCatcher(ls.focus), ls.center)
 	return ls
 }
 
@@ -623,8 +625,8 @@ func (ls *lockScreen) apply(st lockState, err error) {
 	ls.retry.Hide()
 	ls.message.Hide()
 	if err != nil {
-		ls.show(errorSentence("read who can sign in", err))
 		ls.retry.Show()
+		ls.show(errorSentence("read who can sign in", err))
 		return
 	}
 	l.minutes = st.minutes
@@ -668,6 +670,7 @@ func (ls *lockScreen) apply(st lockState, err error) {
 			ls.people.choose(i)
 		}
 	}
+	ls.relayout()
 	ls.focus()
 }
 
@@ -696,7 +699,14 @@ func (ls *lockScreen) choose(i int) {
 		ls.setUp.Show()
 	}
 	ls.prompt.Show()
+	ls.relayout()
 	ls.focus()
+}
+
+// relayout fits the screen to what it shows now.
+func (ls *lockScreen) relayout() {
+	ls.box.Refresh()
+	ls.center.Refresh()
 }
 
 // focus puts the keyboard where the practitioner types next.
@@ -717,6 +727,7 @@ func (ls *lockScreen) focus() {
 func (ls *lockScreen) show(message string) {
 	ls.message.SetText(message)
 	ls.message.Show()
+	ls.relayout()
 }
 
 // submit signs the chosen practitioner in with the passphrase typed.
@@ -898,8 +909,7 @@ func newResetDialog(win fyne.Window, s *data.Store, accounts []data.Account, adm
 	r.prompt = wrapLabel("")
 	r.prompt.TextStyle.Bold = true
 	r.message = wrapLabel("")
-	r.message.Importance = widget.DangerImportance
-	r.message.Hide()
+	r.message.Importance = widget.DangerImportance // shown empty: a dialog does not grow to fit
 	r.reset = newLockButton("Reset passphrase", r.submit)
 	r.reset.Importance = widget.DangerImportance
 
@@ -920,7 +930,6 @@ func newResetDialog(win fyne.Window, s *data.Store, accounts []data.Account, adm
 		"does not lock any data away. The reset is written in the audit log."))
 	// A practitioner may not reset their own: they would not need to.
 	admins := slices.DeleteFunc(slices.Clone(r.admins), func(a data.Account) bool { return a.ID == r.target.ID })
-	var adminChooser *chooser
 	switch {
 	case len(r.targets) == 0:
 	case adminID != "":
@@ -933,28 +942,25 @@ func newResetDialog(win fyne.Window, s *data.Store, accounts []data.Account, adm
 		r.reset.Disable()
 	default:
 		box.Add(widget.NewLabelWithStyle("Admin", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		adminChooser = newChooser(uniqueLabels(admins), func(i int) {
+		adminChooser := newChooser(uniqueLabels(admins), func(i int) {
 			r.admin = admins[i]
 			r.prompt.SetText("Passphrase of " + r.admin.Name)
-			r.prompt.Show()
-			r.pass.Show()
 			r.win.Canvas().Focus(r.pass)
 		})
-		r.prompt.Hide()
-		r.pass.Hide()
+		r.prompt.SetText("Passphrase of the admin")
 		box.Add(adminChooser.box)
 		box.Add(r.prompt)
 		box.Add(r.pass)
+		if len(admins) == 1 {
+			adminChooser.choose(0)
+		}
 	}
 	box.Add(r.message)
 	r.d = dialog.NewCustomWithoutButtons("Reset a passphrase", atLeastWide(420, box), win)
 	r.d.SetButtons([]fyne.CanvasObject{newLockButton("Cancel", func() { r.close(false) }), r.reset})
 	r.d.SetOnClosed(func() { r.close(false) })
 	r.d.Show()
-	if adminChooser != nil && len(admins) == 1 {
-		adminChooser.choose(0)
-	}
-	if r.pass.Visible() {
+	if r.admin.ID != "" {
 		win.Canvas().Focus(r.pass)
 	}
 }
@@ -970,7 +976,6 @@ func (r *resetDialog) close(reset bool) {
 
 func (r *resetDialog) show(message string) {
 	r.message.SetText(message)
-	r.message.Show()
 }
 
 func (r *resetDialog) submit() {
@@ -1040,12 +1045,8 @@ func newChangeDialog(win fyne.Window, s *data.Store, p data.Practitioner, has bo
 	pass := newLockEntry(fmt.Sprintf("New passphrase, at least %d characters", data.MinPassphraseLength))
 	again := newLockEntry("The same passphrase again")
 	message := wrapLabel("")
-	message.Importance = widget.DangerImportance
-	message.Hide()
-	show := func(m string) {
-		message.SetText(m)
-		message.Show()
-	}
+	message.Importance = widget.DangerImportance // shown empty: a dialog does not grow to fit
+	show := message.SetText
 	box := container.NewVBox(wrapLabel("Your passphrase unlocks Needlelog as " + p.Name + ". If you forget it, " +
 		"a practitioner with the admin role can reset it; no record is lost."))
 	if has {
