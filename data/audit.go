@@ -12,8 +12,15 @@ import (
 
 // Audit actions.
 const (
-	ActionCreate = "create"
-	ActionUpdate = "update"
+	ActionCreate   = "create"
+	ActionUpdate   = "update"
+	ActionSign     = "sign"
+	ActionAmend    = "amend"
+	ActionOverride = "override" // a safety block passed with a reason, or such a pass withdrawn
+	ActionArchive  = "archive"
+	ActionRestore  = "restore"
+	ActionExport   = "export"
+	ActionSignIn   = "sign-in"
 )
 
 // AuditEntry is one line of the append-only audit log.

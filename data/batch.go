@@ -29,6 +29,9 @@ type Batch struct {
 	auditLoaded bool
 	auditSeq    int64
 	auditHash   string
+
+	lists *safetyLists // the practice's lists for safety checks, read once per batch
+	saved *Session     // the session last written, as written: signing it need not read it back
 }
 
 // Batch runs fn in one transaction: all of its writes are kept, or none.
@@ -46,8 +49,12 @@ func (b *Batch) close() {
 	}
 }
 
-// exec runs a statement, prepared once per batch: bulk writes repeat the same few statements.
-func (b *Batch) exec(query string, args ...any) (sql.Result, error) {
+// SetActor attributes the batch's following writes to another practitioner, for importers and
+// the demo, which write on behalf of several; "" attributes them to no one.
+func (b *Batch) SetActor(practitionerID string) { b.actor = practitionerID }
+
+// stmt prepares a statement once per batch: bulk writes repeat the same few statements.
+func (b *Batch) stmt(query string) (*sql.Stmt, error) {
 	st, ok := b.stmts[query]
 	if !ok {
 		var err error
@@ -57,8 +64,17 @@ func (b *Batch) exec(query string, args ...any) (sql.Result, error) {
 		}
 		b.stmts[query] = st
 	}
+	return st, nil
+}
+
+// exec runs a statement, prepared once per batch.
+func (b *Batch) exec(query string, args ...any) (sql.Result, error) {
+	st, err := b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
 	res, err := st.ExecContext(b.ctx, args...)
-	return res, mapError(err)
+	return res, signedError(mapError(err))
 }
 
 // audit appends an entry to the audit log, chained to the one before it.

@@ -2,21 +2,25 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
 
-// CreateSession validates and saves a new session with its zones, products and side effects,
-// all in one transaction.
+// CreateSession validates and saves a new session with its zones, products, side effects and
+// overrides, all in one transaction. The safety checks run again against the stored records: a
+// block without an Override giving a reason is refused with a ValidationError beside its field.
+// A session is saved as a draft; SignSession signs it.
 func (s *Store) CreateSession(ctx context.Context, se *Session) error {
 	return saveCopy(ctx, s, se, (*Batch).CreateSession)
 }
 
-// UpdateSession validates and saves changes to a draft session, replacing its zones, products
-// and side effects with se's. A signed session is refused with ErrSigned; one changed elsewhere
-// since se was loaded, with ErrConflict. The status is not changed here.
+// UpdateSession validates and saves changes to a draft session, replacing its zones, products,
+// side effects and overrides with se's, and refusing unpassed blocks as CreateSession does. A signed
+// session is refused with ErrSigned (AmendSession changes it); one changed elsewhere since se was
+// loaded, with ErrConflict. The status is not changed here.
 func (s *Store) UpdateSession(ctx context.Context, se *Session) error {
 	return saveCopy(ctx, s, se, (*Batch).UpdateSession)
 }
@@ -25,11 +29,18 @@ func (s *Store) UpdateSession(ctx context.Context, se *Session) error {
 func (b *Batch) CreateSession(se *Session) error {
 	now := b.store.now()
 	se.tidy()
+	if se.Status == StatusSigned {
+		return &ValidationError{Fields: []FieldError{{"status", "Save the session as a draft first, then sign it."}}}
+	}
+	b.tidyOverrides(se, now)
 	if err := se.Validate(now); err != nil {
 		return err
 	}
 	if se.ID == "" {
 		se.ID = newID()
+	}
+	if err := b.checkBlocks(se); err != nil { // checked again on save, against the stored history
+		return err
 	}
 	se.CreatedAt, se.UpdatedAt, se.Version = now, now, 1
 	_, err := b.exec(`INSERT INTO sessions (id, client_id, practitioner_id, started_at, series_n, series_of,
@@ -50,13 +61,21 @@ func (b *Batch) CreateSession(se *Session) error {
 	if err := b.writeSessionRows(se, now); err != nil {
 		return err
 	}
-	return b.audit(ActionCreate, "session", se.ID, "")
+	if err := b.audit(ActionCreate, "session", se.ID, ""); err != nil {
+		return err
+	}
+	if err := b.saveOverrides(se, false); err != nil {
+		return err
+	}
+	b.remember(se)
+	return nil
 }
 
 // UpdateSession saves changes to a draft session in the batch.
 func (b *Batch) UpdateSession(se *Session) error {
 	now := b.store.now()
 	se.tidy()
+	b.tidyOverrides(se, now)
 	if err := se.Validate(now); err != nil {
 		return err
 	}
@@ -85,6 +104,9 @@ func (b *Batch) UpdateSession(se *Session) error {
 		}
 		return fmt.Errorf("save session: %w", err)
 	}
+	if err := b.checkBlocks(se); err != nil { // after the update, which tells a signed session apart
+		return err
+	}
 	se.UpdatedAt = now
 	se.Version++
 	for _, table := range []string{"session_zones", "session_products"} {
@@ -107,7 +129,14 @@ func (b *Batch) UpdateSession(se *Session) error {
 	if err := b.writeSessionRows(se, now); err != nil {
 		return err
 	}
-	return b.audit(ActionUpdate, "session", se.ID, "")
+	if err := b.audit(ActionUpdate, "session", se.ID, ""); err != nil {
+		return err
+	}
+	if err := b.saveOverrides(se, true); err != nil {
+		return err
+	}
+	b.remember(se)
+	return nil
 }
 
 // explain turns a foreign-key failure into which reference was wrong.
@@ -138,19 +167,8 @@ func (b *Batch) explain(err error, se *Session) error {
 }
 
 func (b *Batch) writeSessionRows(se *Session, now time.Time) error {
-	for i, z := range se.Zones {
-		_, err := b.exec(`INSERT INTO session_zones (id, session_id, position, zone, depth_mm, speed, passes, pattern, endpoint)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), se.ID, i, z.Zone, z.DepthMM, z.Speed, z.Passes, z.Pattern, z.Endpoint)
-		if err != nil {
-			return fmt.Errorf("save zone %s: %w", z.Zone, b.explain(err, se))
-		}
-	}
-	for i, p := range se.Products {
-		_, err := b.exec(`INSERT INTO session_products (id, session_id, position, product_id, lot, expiry, phase, amount)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, newID(), se.ID, i, p.ProductID, p.Lot, p.Expiry, string(p.Phase), p.Amount)
-		if err != nil {
-			return fmt.Errorf("save product row %d: %w", i+1, b.explain(err, se))
-		}
+	if err := b.writeZonesAndProducts(se); err != nil {
+		return err
 	}
 	for i := range se.SideEffects {
 		e := &se.SideEffects[i]
@@ -162,21 +180,58 @@ func (b *Batch) writeSessionRows(se *Session, now time.Time) error {
 	return nil
 }
 
+// writeZonesAndProducts inserts a session's zone rows in one statement and its product rows in
+// another: the triggers guarding signed sessions give each statement a statement journal, which
+// one statement per table keeps to two.
+func (b *Batch) writeZonesAndProducts(se *Session) error {
+	if n := len(se.Zones); n > 0 {
+		args := make([]any, 0, 9*n)
+		for i, z := range se.Zones {
+			args = append(args, newID(), se.ID, i, z.Zone, z.DepthMM, z.Speed, z.Passes, z.Pattern, z.Endpoint)
+		}
+		if _, err := b.exec(`INSERT INTO session_zones (id, session_id, position, zone, depth_mm, speed, passes, pattern,
+			endpoint) VALUES `+rowsOf(9, n), args...); err != nil {
+			return fmt.Errorf("save zones: %w", b.explain(err, se))
+		}
+	}
+	if n := len(se.Products); n > 0 {
+		args := make([]any, 0, 8*n)
+		for i, p := range se.Products {
+			args = append(args, newID(), se.ID, i, p.ProductID, p.Lot, p.Expiry, string(p.Phase), p.Amount)
+		}
+		if _, err := b.exec(`INSERT INTO session_products (id, session_id, position, product_id, lot, expiry, phase,
+			amount) VALUES `+rowsOf(8, n), args...); err != nil {
+			return fmt.Errorf("save products: %w", b.explain(err, se))
+		}
+	}
+	return nil
+}
+
+// rowsOf returns "(?, ?), (?, ?)" for n rows of k values.
+func rowsOf(k, n int) string {
+	row := "(" + placeholders(k) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
 func (b *Batch) upsertSideEffect(e *SideEffect, now time.Time) error {
+	// A new side effect is a plain insert: the upsert would bring in the update trigger that guards
+	// signed sessions, and with it a statement journal.
+	upsert := `
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severity,
+		during_session = excluded.during_session, onset = excluded.onset, resolved = excluded.resolved,
+		treatment = excluded.treatment, notes = excluded.notes, updated_at = excluded.updated_at
+		WHERE side_effects.session_id = excluded.session_id`
 	if e.ID == "" {
 		e.ID = newID()
 		e.CreatedAt = now
+		upsert = ""
 	}
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = now
 	}
 	e.UpdatedAt = now
 	_, err := b.exec(`INSERT INTO side_effects (id, session_id, kind, severity, during_session, onset, resolved,
-		treatment, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severity,
-		during_session = excluded.during_session, onset = excluded.onset, resolved = excluded.resolved,
-		treatment = excluded.treatment, notes = excluded.notes, updated_at = excluded.updated_at
-		WHERE side_effects.session_id = excluded.session_id`,
+		treatment, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsert,
 		e.ID, e.SessionID, e.Kind, string(e.Severity), boolInt(e.DuringSession), e.Onset, e.Resolved,
 		e.Treatment, e.Notes, timeText(e.CreatedAt), timeText(e.UpdatedAt))
 	if err != nil {
@@ -251,6 +306,7 @@ func (b *Batch) saveSideEffect(e *SideEffect, action string) error {
 			return fmt.Errorf("side effect %s: %w", e.ID, ErrNotFound)
 		}
 	}
+	b.forget(e.SessionID)
 	if err := b.upsertSideEffect(e, b.store.now()); err != nil {
 		return err
 	}
@@ -267,29 +323,46 @@ const sessionColumns = `id, client_id, coalesce(practitioner_id, ''), started_at
 	series_interval_days, concerns, modality, coalesce(anaesthetic_product_id, ''), anaesthetic_lot,
 	anaesthetic_minutes, coalesce(device_id, ''), handpiece_serial, coalesce(cartridge_id, ''), cartridge_lot,
 	cartridge_expiry, pain_score, no_side_effects, aftercare, aftercare_sheet, price_cents, next_due, notes,
-	photo_refusal, status, signed_at, coalesce(signed_by, ''), record_hash, created_at, updated_at, version`
+	photo_refusal, status, signed_at, coalesce(signed_by, ''), record_hash, created_at, updated_at, version,
+	(SELECT count(*) FROM session_amendments a WHERE a.session_id = sessions.id)`
 
-// Session returns the session with the given ID, with its zones, products and side effects.
-func (s *Store) Session(ctx context.Context, id string) (Session, error) {
-	var se Session
-	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).Scan(
-		&se.ID, &se.ClientID, &se.PractitionerID, timeCol{&se.StartedAt}, &se.SeriesN, &se.SeriesOf,
+// scanTargets are where a row of sessionColumns is read into.
+func (se *Session) scanTargets() []any {
+	return []any{&se.ID, &se.ClientID, &se.PractitionerID, timeCol{&se.StartedAt}, &se.SeriesN, &se.SeriesOf,
 		&se.IntervalDays, listCol{&se.Concerns}, &se.Modality, &se.Anaesthetic.ProductID, &se.Anaesthetic.Lot,
 		&se.Anaesthetic.Minutes, &se.DeviceID, &se.HandpieceSerial, &se.Cartridge.CartridgeID, &se.Cartridge.Lot,
 		&se.Cartridge.Expiry, &se.PainScore, &se.NoSideEffects, listCol{&se.Aftercare}, &se.AftercareSheet,
 		&se.PriceCents, &se.NextDue, &se.Notes, &se.PhotoRefusal, &se.Status, timeCol{&se.SignedAt}, &se.SignedBy,
-		&se.RecordHash, timeCol{&se.CreatedAt}, timeCol{&se.UpdatedAt}, &se.Version)
+		&se.RecordHash, timeCol{&se.CreatedAt}, timeCol{&se.UpdatedAt}, &se.Version, &se.Amendments}
+}
+
+// Session returns the session with the given ID, with its zones, products, side effects and
+// overrides. A signed session reads as it stands after its amendments; OriginalSession reads it
+// as it was signed.
+func (s *Store) Session(ctx context.Context, id string) (Session, error) {
+	return loadSession(ctx, s.db, id)
+}
+
+// querier reads from the store's pool or inside a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func loadSession(ctx context.Context, q querier, id string) (Session, error) {
+	var se Session
+	err := q.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).Scan(se.scanTargets()...)
 	if err != nil {
 		return Session{}, fmt.Errorf("session %s: %w", id, mapError(err))
 	}
-	if err := s.loadSessionRows(ctx, &se); err != nil {
+	if err := loadSessionRows(ctx, q, &se); err != nil {
 		return Session{}, fmt.Errorf("session %s: %w", id, err)
 	}
 	return se, nil
 }
 
-func (s *Store) loadSessionRows(ctx context.Context, se *Session) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT zone, depth_mm, speed, passes, pattern, endpoint
+func loadSessionRows(ctx context.Context, q querier, se *Session) error {
+	rows, err := q.QueryContext(ctx, `SELECT zone, depth_mm, speed, passes, pattern, endpoint
 		FROM session_zones WHERE session_id = ? ORDER BY position`, se.ID)
 	if err != nil {
 		return mapError(err)
@@ -307,7 +380,7 @@ func (s *Store) loadSessionRows(ctx context.Context, se *Session) error {
 		return err
 	}
 
-	rows, err = s.db.QueryContext(ctx, `SELECT product_id, lot, expiry, phase, amount
+	rows, err = q.QueryContext(ctx, `SELECT product_id, lot, expiry, phase, amount
 		FROM session_products WHERE session_id = ? ORDER BY position`, se.ID)
 	if err != nil {
 		return mapError(err)
@@ -324,14 +397,24 @@ func (s *Store) loadSessionRows(ctx context.Context, se *Session) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	se.SideEffects, err = s.SideEffects(ctx, se.ID)
+	if se.SideEffects, err = sideEffects(ctx, q, se.ID); err != nil {
+		return err
+	}
+	se.Overrides, err = loadOverrides(ctx, q, se.ID)
 	return err
 }
 
+// sealedColumn reads whether a row of side_effects is sealed (part of its signed session's record).
+const sealedColumn = `EXISTS (SELECT 1 FROM sealed_side_effects x WHERE x.side_effect_id = side_effects.id)`
+
 // SideEffects returns the side effects logged against a session, in order of onset.
 func (s *Store) SideEffects(ctx context.Context, sessionID string) ([]SideEffect, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, session_id, kind, severity, during_session, onset, resolved,
-		treatment, notes, created_at, updated_at FROM side_effects WHERE session_id = ? ORDER BY onset, created_at`, sessionID)
+	return sideEffects(ctx, s.db, sessionID)
+}
+
+func sideEffects(ctx context.Context, q querier, sessionID string) ([]SideEffect, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, session_id, kind, severity, during_session, onset, resolved,
+		treatment, notes, `+sealedColumn+`, created_at, updated_at FROM side_effects WHERE session_id = ? ORDER BY onset, created_at`, sessionID)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -340,7 +423,7 @@ func (s *Store) SideEffects(ctx context.Context, sessionID string) ([]SideEffect
 	for rows.Next() {
 		var e SideEffect
 		if err := rows.Scan(&e.ID, &e.SessionID, &e.Kind, &e.Severity, &e.DuringSession, &e.Onset, &e.Resolved,
-			&e.Treatment, &e.Notes, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}); err != nil {
+			&e.Treatment, &e.Notes, &e.Sealed, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

@@ -127,12 +127,7 @@ func TestUpdateSession(t *testing.T) {
 func TestSignedSessionIsNotUpdated(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := storedSession(t, s, c.ID)
-	se.Status, se.SignedAt = data.StatusSigned, testNow
-	if err := s.CreateSession(ctx, &se); err != nil {
-		t.Fatal(err)
-	}
+	se := signedSession(t, s)
 	se.Zones[0].DepthMM = 2.0
 	if err := s.UpdateSession(ctx, &se); !errors.Is(err, data.ErrSigned) {
 		t.Fatalf("update signed session: got %v, want ErrSigned", err)

@@ -123,14 +123,24 @@ type Session struct {
 	PriceCents      sql.Null[int64]
 	NextDue         Date
 	Notes           string
-	PhotoRefusal    string // why no before photo was taken, when none was
+	PhotoRefusal    string     // why no before photo was taken, when none was
+	Overrides       []Override // blocks passed with a written reason
 	Status          SessionStatus
 	SignedAt        time.Time
 	SignedBy        string
-	RecordHash      string
+	RecordHash      string // SHA-256 of the signed record as it stands now; see Store.SignSession
+	Amendments      int    // amendments made since signing; see Store.Amendments and Store.OriginalSession
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	Version         int64
+}
+
+// Override is a safety block passed with a written reason, kept with the session.
+type Override struct {
+	Rule           string // the SafetyWarning's Rule it passes
+	Reason         string
+	PractitionerID string // who decided; the saving practitioner when empty
+	At             time.Time
 }
 
 // Anaesthetic is the topical anaesthetic applied before needling.
@@ -201,8 +211,12 @@ type SideEffect struct {
 	Resolved      Date // zero while it lasts
 	Treatment     string
 	Notes         string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Sealed is set when the session is signed: the side effect is then part of the signed record,
+	// and its kind, severity, onset and DuringSession change only by amendment. Resolved, Treatment
+	// and Notes stay editable, and side effects logged after signing are not sealed.
+	Sealed    bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TimelineEntry is one session as a client's timeline shows it.

@@ -1,0 +1,491 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrNoActor reports a write that must say who made it, such as a signature, made without a
+// practitioner in its context (see WithActor).
+var ErrNoActor = errors.New("no practitioner is signed in")
+
+// ErrIncomplete is what an *IncompleteError is, for errors.Is.
+var ErrIncomplete = errors.New("session record is incomplete")
+
+// IncompleteError is a signature refused because the record is not complete. Missing says what
+// to add, one sentence each.
+type IncompleteError struct {
+	Missing []string
+}
+
+func (e *IncompleteError) Error() string {
+	return "the session cannot be signed yet: " + strings.Join(e.Missing, " ")
+}
+
+// Is makes errors.Is(err, ErrIncomplete) true.
+func (e *IncompleteError) Is(target error) bool { return target == ErrIncomplete }
+
+// signedRaise is the text the database's triggers (migrations/0003) raise on a change to a signed session.
+const signedRaise = "signed session is read-only"
+
+// signedError maps the database's refusal to change a signed session to ErrSigned.
+func signedError(err error) error {
+	if err != nil && extendedCode(err) == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(err.Error(), signedRaise) {
+		return fmt.Errorf("%w (%v)", ErrSigned, err)
+	}
+	return err
+}
+
+// SignSession signs a draft session as the practitioner in ctx (WithActor), who must be one of the
+// practice's current practitioners. version is the session's Version as loaded: a session changed
+// since is refused with ErrConflict, one already signed with ErrSigned.
+//
+// Signing needs a complete record: the practitioner, the device and (for pens) the cartridge
+// with its lot, at least one zone and a depth for each, the client's treatment consent on file
+// by the session's day, a before photo or the reason none was taken, the aftercare given, the side
+// effects observed or "none observed", a valid record, and a reason for every safety block. What
+// is missing is returned as an *IncompleteError.
+//
+// Signing seals the side effects recorded so far (see SideEffect.Sealed), sets the status, who
+// signed and when, and the record hash: the SHA-256 of the record's canonical encoding (see
+// RecordHash). From then on the database itself refuses changes to the session, except through
+// AmendSession.
+func (s *Store) SignSession(ctx context.Context, id string, version int64) error {
+	return s.Batch(ctx, func(b *Batch) error { return b.SignSession(id, version) })
+}
+
+// SignSession signs a session in the batch, as the batch's practitioner; see Store.SignSession.
+func (b *Batch) SignSession(id string, version int64) error {
+	if b.actor == "" {
+		return fmt.Errorf("sign session: %w", ErrNoActor)
+	}
+	var retired bool
+	if err := b.q().QueryRowContext(b.ctx, `SELECT retired FROM practitioners WHERE id = ?`, b.actor).Scan(&retired); err != nil {
+		return fmt.Errorf("sign session: practitioner %s: %w", b.actor, mapError(err))
+	}
+	if retired {
+		return fmt.Errorf("sign session: practitioner %s is retired: %w", b.actor, ErrNoActor)
+	}
+	se, err := b.recall(id, version)
+	if err != nil {
+		return fmt.Errorf("sign session: %w", err)
+	}
+	b.forget(id)
+	switch {
+	case se.Status == StatusSigned:
+		return fmt.Errorf("sign session %s: %w", id, ErrSigned)
+	case se.Version != version:
+		return fmt.Errorf("sign session %s: %w", id, ErrConflict)
+	}
+	missing, err := b.completeness(se)
+	if err != nil {
+		return fmt.Errorf("sign session %s: %w", id, err)
+	}
+	if len(missing) > 0 {
+		return &IncompleteError{Missing: missing}
+	}
+
+	now := b.store.now()
+	if len(se.SideEffects) > 0 {
+		if _, err := b.exec(`INSERT OR IGNORE INTO sealed_side_effects (side_effect_id)
+			SELECT id FROM side_effects WHERE session_id = ?`, id); err != nil {
+			return fmt.Errorf("sign session %s: %w", id, err)
+		}
+	}
+	for i := range se.SideEffects {
+		se.SideEffects[i].Sealed = true
+	}
+	se.Status, se.SignedAt, se.SignedBy = StatusSigned, now, b.actor
+	hash, err := RecordHash(se)
+	if err != nil {
+		return err
+	}
+	res, err := b.exec(`UPDATE sessions SET status = 'signed', signed_at = ?, signed_by = ?, record_hash = ?, updated_at = ?,
+		version = version + 1 WHERE id = ? AND version = ? AND status = 'draft'`,
+		timeText(now), b.actor, hash, timeText(now), id, version)
+	if err != nil {
+		return fmt.Errorf("sign session %s: %w", id, err)
+	}
+	if err := b.updated(res, "sessions", id); err != nil {
+		return fmt.Errorf("sign session %s: %w", id, err)
+	}
+	return b.audit(ActionSign, "session", id, "record "+hash+"; client "+se.ClientID)
+}
+
+// remember keeps a copy of a session just written in the batch, as it was written.
+func (b *Batch) remember(se *Session) {
+	cp := *se
+	cp.Concerns, cp.Aftercare = slices.Clone(se.Concerns), slices.Clone(se.Aftercare)
+	cp.Zones, cp.Products = slices.Clone(se.Zones), slices.Clone(se.Products)
+	cp.SideEffects, cp.Overrides = slices.Clone(se.SideEffects), slices.Clone(se.Overrides)
+	b.saved = &cp
+}
+
+// forget drops the copy of a session that is about to change.
+func (b *Batch) forget(id string) {
+	if b.saved != nil && b.saved.ID == id {
+		b.saved = nil
+	}
+}
+
+// recall returns a session as stored: the copy this batch just wrote when it is that version
+// (importers and the demo create and sign in one batch, and reading it back would cost as much as
+// writing it), and otherwise as read from the database. Both hash the same (TestSignInTheBatchThatSaved).
+func (b *Batch) recall(id string, version int64) (Session, error) {
+	if se := b.saved; se != nil && se.ID == id && se.Version == version && se.Status == StatusDraft {
+		return *se, nil
+	}
+	return loadSession(b.ctx, b.q(), id)
+}
+
+// completeness lists what a session needs before it can be signed, one sentence each.
+func (b *Batch) completeness(se Session) ([]string, error) {
+	in, err := b.blockInput(se)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	need := func(format string, args ...any) { missing = append(missing, fmt.Sprintf(format, args...)) }
+	if err := se.Validate(b.store.now()); err != nil {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		for _, f := range ve.Fields {
+			need("%s", f.Message)
+		}
+	}
+	if se.PractitionerID == "" {
+		need("Record the practitioner who gave the treatment.")
+	}
+	var device Device
+	if i := slices.IndexFunc(in.Devices, func(d Device) bool { return d.ID == se.DeviceID }); i >= 0 {
+		device = in.Devices[i]
+	}
+	switch {
+	case se.DeviceID == "":
+		need("Record the device used.")
+	case device.Kind == DeviceRoller: // a roller's needles are built in: there is no cartridge
+	case se.Cartridge.CartridgeID == "":
+		need("Record the cartridge used and its lot number.")
+	case se.Cartridge.Lot == "":
+		need("Record the cartridge's lot number.")
+	}
+	if len(se.Zones) == 0 {
+		need("Record at least one treated zone with its depth.")
+	}
+	for i, z := range se.Zones {
+		if z.DepthMM <= 0 {
+			need("Record the depth for %s.", zoneLabel(z.Zone, i))
+		}
+	}
+	switch c := in.Client.Consent; {
+	case !c.OnFile():
+		need("The client's treatment consent is not on file: record the signed consent form first.")
+	case c.Signed.After(DateOf(se.StartedAt)):
+		need("The client's treatment consent on file was signed on %s, after this session.", c.Signed)
+	}
+	if se.PhotoRefusal == "" {
+		var n int
+		if err := b.q().QueryRowContext(b.ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
+			se.ID, PhotoBefore).Scan(&n); err != nil {
+			return nil, mapError(err)
+		}
+		if n == 0 {
+			need("Add a before photo, or record why none was taken.")
+		}
+	}
+	if len(se.Aftercare) == 0 {
+		need("Record the aftercare given.")
+	}
+	if len(se.SideEffects) == 0 && !se.NoSideEffects {
+		need("Record the side effects observed, or that none were.")
+	}
+	for _, w := range Blocking(checkSafety(in, true), se.Overrides) {
+		need("%s No reason to go ahead is recorded.", w.Message)
+	}
+	return missing, nil
+}
+
+// RecordHash returns the hex SHA-256 of a signed session's canonical encoding, as SignSession and
+// AmendSession store it in Session.RecordHash and Verify checks it.
+//
+// The canonical encoding is UTF-8 JSON without insignificant white space and without HTML
+// escaping, one object whose keys come in this order: format (1), id, client_id, practitioner_id,
+// started_at, series_n, series_of, interval_days, concerns, modality, anaesthetic {product_id, lot,
+// minutes}, device_id, handpiece_serial, cartridge {cartridge_id, lot, expiry}, zones [{zone,
+// depth_mm, speed, passes, pattern, endpoint}], products [{product_id, lot, expiry, phase, amount}],
+// side_effects [{id, kind, severity, during_session, onset}], no_side_effects, pain_score,
+// aftercare, aftercare_sheet, price_cents, next_due, notes, photo_refusal, overrides [{rule, reason,
+// practitioner_id, at}], signed_at, signed_by, amendment.
+//
+// Text is UTF-8, each byte that is not UTF-8 replaced by U+FFFD. Times are UTC, RFC 3339 with
+// nine fraction digits ("2026-03-10T14:30:00.000000000Z"); dates are "YYYY-MM-DD"; depths and
+// speeds are decimal strings in their shortest exact form ("1.25");
+// what was not recorded is "" or, for pain_score and price_cents, null; lists are never null.
+// Zones and products keep their order in the session; side effects are the sealed ones (those
+// recorded before signing), ordered by ID; overrides are ordered by rule, time and reason.
+// amendment is the number of amendments made (0 as signed), so that every version of a record has
+// its own hash. Follow-up fields (a side effect's resolution, treatment and notes), bookkeeping
+// (created_at, updated_at, version) and the status are not part of the record.
+func RecordHash(se Session) (string, error) {
+	b, err := canonicalRecord(se)
+	if err != nil {
+		return "", err
+	}
+	return hashBytes(b), nil
+}
+
+func hashBytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// canonRecord is the canonical encoding's shape; see RecordHash. Field order is the key order.
+type canonRecord struct {
+	Format          int               `json:"format"`
+	ID              string            `json:"id"`
+	ClientID        string            `json:"client_id"`
+	PractitionerID  string            `json:"practitioner_id"`
+	StartedAt       string            `json:"started_at"`
+	SeriesN         int               `json:"series_n"`
+	SeriesOf        int               `json:"series_of"`
+	IntervalDays    int               `json:"interval_days"`
+	Concerns        []string          `json:"concerns"`
+	Modality        string            `json:"modality"`
+	Anaesthetic     canonAnaesthetic  `json:"anaesthetic"`
+	DeviceID        string            `json:"device_id"`
+	HandpieceSerial string            `json:"handpiece_serial"`
+	Cartridge       canonCartridge    `json:"cartridge"`
+	Zones           []canonZone       `json:"zones"`
+	Products        []canonProduct    `json:"products"`
+	SideEffects     []canonSideEffect `json:"side_effects"`
+	NoSideEffects   bool              `json:"no_side_effects"`
+	PainScore       *int              `json:"pain_score"`
+	Aftercare       []string          `json:"aftercare"`
+	AftercareSheet  string            `json:"aftercare_sheet"`
+	PriceCents      *int64            `json:"price_cents"`
+	NextDue         string            `json:"next_due"`
+	Notes           string            `json:"notes"`
+	PhotoRefusal    string            `json:"photo_refusal"`
+	Overrides       []canonOverride   `json:"overrides"`
+	SignedAt        string            `json:"signed_at"`
+	SignedBy        string            `json:"signed_by"`
+	Amendment       int               `json:"amendment"`
+}
+
+type canonAnaesthetic struct {
+	ProductID string `json:"product_id"`
+	Lot       string `json:"lot"`
+	Minutes   int    `json:"minutes"`
+}
+
+type canonCartridge struct {
+	CartridgeID string `json:"cartridge_id"`
+	Lot         string `json:"lot"`
+	Expiry      string `json:"expiry"`
+}
+
+type canonZone struct {
+	Zone     string `json:"zone"`
+	DepthMM  string `json:"depth_mm"`
+	Speed    string `json:"speed"`
+	Passes   int    `json:"passes"`
+	Pattern  string `json:"pattern"`
+	Endpoint string `json:"endpoint"`
+}
+
+type canonProduct struct {
+	ProductID string `json:"product_id"`
+	Lot       string `json:"lot"`
+	Expiry    string `json:"expiry"`
+	Phase     string `json:"phase"`
+	Amount    string `json:"amount"`
+}
+
+type canonSideEffect struct {
+	ID            string `json:"id"`
+	Kind          string `json:"kind"`
+	Severity      string `json:"severity"`
+	DuringSession bool   `json:"during_session"`
+	Onset         string `json:"onset"`
+}
+
+type canonOverride struct {
+	Rule           string `json:"rule"`
+	Reason         string `json:"reason"`
+	PractitionerID string `json:"practitioner_id"`
+	At             string `json:"at"`
+}
+
+func decimal(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// canonical turns a session into its canonical shape.
+func canonical(se Session) canonRecord {
+	u := validText
+	r := canonRecord{Format: 1, ID: u(se.ID), ClientID: u(se.ClientID), PractitionerID: u(se.PractitionerID),
+		StartedAt: timeText(se.StartedAt), SeriesN: se.SeriesN, SeriesOf: se.SeriesOf, IntervalDays: se.IntervalDays,
+		Concerns: validList(se.Concerns), Modality: u(se.Modality),
+		Anaesthetic: canonAnaesthetic{u(se.Anaesthetic.ProductID), u(se.Anaesthetic.Lot), se.Anaesthetic.Minutes},
+		DeviceID:    u(se.DeviceID), HandpieceSerial: u(se.HandpieceSerial),
+		Cartridge: canonCartridge{u(se.Cartridge.CartridgeID), u(se.Cartridge.Lot), se.Cartridge.Expiry.String()},
+		Zones:     []canonZone{}, Products: []canonProduct{}, SideEffects: []canonSideEffect{},
+		NoSideEffects: se.NoSideEffects, Aftercare: validList(se.Aftercare), AftercareSheet: u(se.AftercareSheet),
+		NextDue: se.NextDue.String(), Notes: u(se.Notes), PhotoRefusal: u(se.PhotoRefusal), Overrides: []canonOverride{},
+		SignedAt: timeText(se.SignedAt), SignedBy: u(se.SignedBy), Amendment: se.Amendments}
+	if se.PainScore.Valid {
+		v := se.PainScore.V
+		r.PainScore = &v
+	}
+	if se.PriceCents.Valid {
+		v := se.PriceCents.V
+		r.PriceCents = &v
+	}
+	for _, z := range se.Zones {
+		r.Zones = append(r.Zones, canonZone{u(z.Zone), decimal(z.DepthMM), decimal(z.Speed), z.Passes, u(z.Pattern), u(z.Endpoint)})
+	}
+	for _, p := range se.Products {
+		r.Products = append(r.Products, canonProduct{u(p.ProductID), u(p.Lot), p.Expiry.String(), u(string(p.Phase)), u(p.Amount)})
+	}
+	for _, e := range se.SideEffects {
+		if e.Sealed {
+			r.SideEffects = append(r.SideEffects, canonSideEffect{u(e.ID), u(e.Kind), u(string(e.Severity)), e.DuringSession,
+				e.Onset.String()})
+		}
+	}
+	slices.SortFunc(r.SideEffects, func(a, b canonSideEffect) int { return strings.Compare(a.ID, b.ID) })
+	for _, o := range se.Overrides {
+		r.Overrides = append(r.Overrides, canonOverride{u(o.Rule), u(o.Reason), u(o.PractitionerID), timeText(o.At)})
+	}
+	slices.SortFunc(r.Overrides, func(a, b canonOverride) int {
+		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.At, b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Reason, b.Reason)
+	})
+	return r
+}
+
+// validText replaces each byte that is not UTF-8 with U+FFFD, as encoding/json does when it stores
+// a list: so that text typed with a stray byte hashes the same before and after it is stored.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func validList(v []string) []string {
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = validText(s)
+	}
+	return out
+}
+
+// canonicalRecord encodes a session canonically; see RecordHash.
+func canonicalRecord(se Session) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(canonical(se)); err != nil {
+		return nil, fmt.Errorf("encode session %s: %w", se.ID, err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// decodeRecord reads a canonical encoding back into a session's recorded fields.
+func decodeRecord(b []byte) (Session, error) {
+	var r canonRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return Session{}, fmt.Errorf("stored record: %w", err)
+	}
+	if r.Format != 1 {
+		return Session{}, fmt.Errorf("stored record: unknown format %d", r.Format)
+	}
+	se := Session{ID: r.ID, ClientID: r.ClientID, PractitionerID: r.PractitionerID, SeriesN: r.SeriesN,
+		SeriesOf: r.SeriesOf, IntervalDays: r.IntervalDays, Modality: r.Modality,
+		Anaesthetic: Anaesthetic{r.Anaesthetic.ProductID, r.Anaesthetic.Lot, r.Anaesthetic.Minutes},
+		DeviceID:    r.DeviceID, HandpieceSerial: r.HandpieceSerial, NoSideEffects: r.NoSideEffects,
+		AftercareSheet: r.AftercareSheet, Notes: r.Notes, PhotoRefusal: r.PhotoRefusal, Status: StatusSigned,
+		SignedBy: r.SignedBy, Amendments: r.Amendment}
+	if len(r.Concerns) > 0 {
+		se.Concerns = r.Concerns
+	}
+	if len(r.Aftercare) > 0 {
+		se.Aftercare = r.Aftercare
+	}
+	var errs []error
+	var err error
+	se.StartedAt, err = parseTime(r.StartedAt)
+	errs = append(errs, err)
+	se.SignedAt, err = parseTime(r.SignedAt)
+	errs = append(errs, err)
+	se.NextDue, err = ParseDate(r.NextDue)
+	errs = append(errs, err)
+	se.Cartridge = CartridgeUse{CartridgeID: r.Cartridge.CartridgeID, Lot: r.Cartridge.Lot}
+	se.Cartridge.Expiry, err = ParseDate(r.Cartridge.Expiry)
+	errs = append(errs, err)
+	if r.PainScore != nil {
+		se.PainScore = sql.Null[int]{V: *r.PainScore, Valid: true}
+	}
+	if r.PriceCents != nil {
+		se.PriceCents = sql.Null[int64]{V: *r.PriceCents, Valid: true}
+	}
+	for _, z := range r.Zones {
+		zt := ZoneTreatment{Zone: z.Zone, Passes: z.Passes, Pattern: z.Pattern, Endpoint: z.Endpoint}
+		zt.DepthMM, err = strconv.ParseFloat(z.DepthMM, 64)
+		errs = append(errs, err)
+		zt.Speed, err = strconv.ParseFloat(z.Speed, 64)
+		errs = append(errs, err)
+		se.Zones = append(se.Zones, zt)
+	}
+	for _, p := range r.Products {
+		pu := ProductUse{ProductID: p.ProductID, Lot: p.Lot, Phase: Phase(p.Phase), Amount: p.Amount}
+		pu.Expiry, err = ParseDate(p.Expiry)
+		errs = append(errs, err)
+		se.Products = append(se.Products, pu)
+	}
+	for _, e := range r.SideEffects {
+		s := SideEffect{ID: e.ID, SessionID: r.ID, Kind: e.Kind, Severity: Severity(e.Severity),
+			DuringSession: e.DuringSession, Sealed: true}
+		s.Onset, err = ParseDate(e.Onset)
+		errs = append(errs, err)
+		se.SideEffects = append(se.SideEffects, s)
+	}
+	for _, o := range r.Overrides {
+		ov := Override{Rule: o.Rule, Reason: o.Reason, PractitionerID: o.PractitionerID}
+		ov.At, err = parseTime(o.At)
+		errs = append(errs, err)
+		se.Overrides = append(se.Overrides, ov)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Session{}, fmt.Errorf("stored record: %w", err)
+	}
+	return se, nil
+}
