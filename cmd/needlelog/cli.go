@@ -29,6 +29,7 @@ var commands = []command{
 	{"sessions", "list a client's sessions, newest first", runSessions},
 	{"import", "import photos into a client's record ('import photos -h')", runImport},
 	{"export", "write a PDF, spreadsheets or a complete archive ('export -h')", runExport},
+	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},
 }
 
 func findCommand(name string) (command, bool) {
