@@ -19,6 +19,9 @@ type generator struct {
 	r     *rand.Rand
 	now   time.Time
 	today data.Date
+	// records draws what became of each session (signed, amended, overrides) from a stream of its
+	// own, so that the rest of a seed's practice is the same as before these were added.
+	records *rand.Rand
 
 	practitioners []data.Practitioner
 	concerns      []string

@@ -25,7 +25,10 @@ type Options struct {
 }
 
 // Result counts what Generate wrote.
-type Result struct{ Clients, Sessions, SideEffects, Practitioners, Photos int }
+type Result struct {
+	Clients, Sessions, SideEffects, Practitioners, Photos int
+	Signed, Amendments, Overrides                         int // sessions signed, amendments, blocks passed
+}
 
 // chunkRecords is how many clients and sessions go in one transaction: enough that commits
 // (each an fsync) are rare, few enough that the WAL stays small and cancelling is prompt.
@@ -34,6 +37,12 @@ const chunkRecords = 2000
 // Generate writes a demo practice into s. Dates are laid out relative to s.Now(), so the same
 // seed on the same day gives the same practice. Each chunk is committed whole; on an error or
 // when ctx is cancelled, Generate stops and the chunks already committed stay in the store.
+//
+// Records go through the store's own checks: most past sessions are signed by the practitioner
+// who treated (those with photos once the photos are in), some are amended afterwards with a
+// reason, a few clients are treated within a rule's window with the reason written, and the audit
+// log holds every one of these writes. Signing and amending are stamped with the time of
+// generation, as the store's clock gives it, not with the session's day.
 func Generate(ctx context.Context, s *data.Store, opt Options) (Result, error) {
 	if opt.Clients <= 0 {
 		opt.Clients = 200
@@ -47,6 +56,7 @@ func Generate(ctx context.Context, s *data.Store, opt Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	g.records = rand.New(rand.NewPCG(seed^0x243f6a8885a308d3, seed+0x13198a2e03707344))
 	// A clinic of its own, so that reports printed from the demo carry a header like a real one's.
 	for key, v := range map[string]string{data.SettingClinicName: "Demo Skin Clinic",
 		data.SettingClinicAddress: "12 Example Street\nSampletown ST1 2AB", data.SettingClinicPhone: "+44 20 7946 0000"} {
@@ -91,11 +101,17 @@ func Generate(ctx context.Context, s *data.Store, opt Options) (Result, error) {
 		res.Clients += chunk.Clients
 		res.Sessions += chunk.Sessions
 		res.SideEffects += chunk.SideEffects
+		res.Signed += chunk.Signed
+		res.Amendments += chunk.Amendments
+		res.Overrides += chunk.Overrides
 		progress(res.Sessions)
 		start = end
 	}
 	if len(g.photoPlans) > 0 {
 		res.Photos, err = g.writePhotos(ctx, s, func(n int) { progress(res.Sessions + n) })
+		if err == nil {
+			err = g.signPhotographed(ctx, s, &res)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return res, ctx.Err()

@@ -234,8 +234,21 @@ func checkSession(t *testing.T, c data.Client, se data.Session, zones map[string
 	if err := se.Validate(testNow); err != nil {
 		t.Errorf("session %s reads back invalid: %v", se.ID, err)
 	}
-	if se.Status != data.StatusDraft || se.ClientID != c.ID || se.DeviceID == "" || se.PractitionerID == "" {
-		t.Errorf("session %s: status %s, client %s, device %q, practitioner %q", se.ID, se.Status, se.ClientID, se.DeviceID, se.PractitionerID)
+	if se.ClientID != c.ID || se.DeviceID == "" || se.PractitionerID == "" {
+		t.Errorf("session %s: client %s, device %q, practitioner %q", se.ID, se.ClientID, se.DeviceID, se.PractitionerID)
+	}
+	switch se.Status {
+	case data.StatusSigned: // by the practitioner who treated, as it stands
+		if h, err := data.RecordHash(se); err != nil || h != se.RecordHash || se.SignedBy != se.PractitionerID || se.SignedAt.IsZero() {
+			t.Errorf("session %s: signed by %q (treated by %q) at %v, hash %q (recomputed %q)", se.ID, se.SignedBy,
+				se.PractitionerID, se.SignedAt, se.RecordHash, h)
+		}
+	case data.StatusDraft:
+		if se.RecordHash != "" || se.SignedBy != "" || se.Amendments != 0 {
+			t.Errorf("draft session %s: hash %q, signed by %q, %d amendments", se.ID, se.RecordHash, se.SignedBy, se.Amendments)
+		}
+	default:
+		t.Errorf("session %s: status %q", se.ID, se.Status)
 	}
 	if se.SeriesN < 1 || se.SeriesN > se.SeriesOf || se.SeriesOf < 3 || se.SeriesOf > 6 || se.IntervalDays < 14 || se.IntervalDays > 42 {
 		t.Errorf("session %s: %d of %d every %d days", se.ID, se.SeriesN, se.SeriesOf, se.IntervalDays)
@@ -404,5 +417,72 @@ func TestDemoPracticeHasClinicDetails(t *testing.T) {
 	}
 	if name, err := s.Setting(ctx, data.SettingClinicName); err != nil || name != "Demo Skin Clinic" {
 		t.Fatalf("clinic name %q (%v)", name, err)
+	}
+}
+
+// Most past sessions are signed by their practitioner, some amended, a few passed a block with a
+// reason, and the audit log holds all of it in an unbroken chain.
+func TestGenerateSignedRecords(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, fixedNow)
+	res, err := demo.Generate(ctx, s, demo.Options{Clients: 300, Sessions: 1500, Seed: 5, PhotoClients: 4})
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	t.Logf("%+v", res)
+	if share := float64(res.Signed) / float64(res.Sessions); share < 0.8 || share > 0.97 {
+		t.Errorf("%d of %d sessions signed, want most but not all", res.Signed, res.Sessions)
+	}
+	if res.Amendments < 10 || res.Amendments > res.Signed/10 || res.Overrides == 0 {
+		t.Errorf("result: %+v, want some amendments and a few overrides", res)
+	}
+	rep, err := s.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.SignedSessions != res.Signed || rep.Amendments != res.Amendments {
+		t.Fatalf("verify: %+v, result %+v", rep, res)
+	}
+	overrides, amended, photographed := 0, 0, 0
+	for _, sum := range allClients(t, s, data.ClientQuery{}) {
+		tl, err := s.Timeline(ctx, sum.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range tl {
+			se, err := s.Session(ctx, e.SessionID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range se.Overrides {
+				overrides++
+				if o.Reason == "" || !strings.HasPrefix(o.Rule, "rule:") || o.PractitionerID != se.PractitionerID {
+					t.Errorf("session %s: override %+v", se.ID, o)
+				}
+			}
+			if se.Status == data.StatusSigned && se.PhotoRefusal == "" {
+				photographed++
+				if ps, _ := s.ListPhotos(ctx, data.PhotoQuery{ClientID: sum.ID}); !slices.ContainsFunc(ps,
+					func(p data.PhotoThumb) bool { return p.SessionID == se.ID && p.Kind == data.PhotoBefore }) {
+					t.Errorf("signed session %s has neither a before photo nor a reason", se.ID)
+				}
+			}
+			if se.Amendments == 0 {
+				continue
+			}
+			amended++
+			list, err := s.Amendments(ctx, se.ID)
+			if err != nil || len(list) != se.Amendments || list[0].Reason == "" || len(list[0].Changes) == 0 {
+				t.Fatalf("amendments of %s: %+v %v", se.ID, list, err)
+			}
+			orig, err := s.OriginalSession(ctx, se.ID)
+			if err != nil || orig.RecordHash != list[0].PrevHash {
+				t.Fatalf("original of %s: %v", se.ID, err)
+			}
+		}
+	}
+	if overrides != res.Overrides || amended != res.Amendments || photographed == 0 {
+		t.Errorf("found %d overrides, %d amended sessions, %d photographed signed sessions; result %+v",
+			overrides, amended, photographed, res)
 	}
 }

@@ -54,6 +54,8 @@ type plannedSession struct {
 	started time.Time
 	zone    string // the first zone treated
 	face    bool   // the face or neck was treated, so the photos show a face
+	signer  string // the practitioner who signs it once its photos are in
+	sign    bool
 }
 
 // photoPlan is a client with photos, and the sessions they are of.

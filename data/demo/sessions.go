@@ -97,27 +97,47 @@ func (g *generator) writeClient(b *data.Batch, n int, withPhotos bool, res *Resu
 		first = data.DateOf(visits[0].at)
 	}
 	g.addRecords(&c, first)
+	overridden := g.passedBlock(&c, first)
+	practitioner := pick(g.r, g.practitioners).ID // clients mostly see the same practitioner
+	b.SetActor(practitioner)
 	if err := b.CreateClient(&c); err != nil {
 		return fmt.Errorf("demo: client %s: %w", c.Name(), err)
 	}
 	res.Clients++
-	practitioner := pick(g.r, g.practitioners).ID // clients mostly see the same practitioner
 	plan := photoPlan{clientID: c.ID, name: c.Name(), tone: c.Fitzpatrick, concerns: c.Concerns}
-	for _, v := range visits {
+	for i, v := range visits {
 		se := g.newSession(&c, v, practitioner)
+		photographed := withPhotos && i >= len(visits)-sessionsWithPhotos
+		if !photographed && se.PhotoRefusal == "" {
+			se.PhotoRefusal = pick(g.records, noPhotoReasons)
+		}
+		if overridden {
+			if err := g.passBlocks(b, se, res); err != nil {
+				return err
+			}
+		}
+		b.SetActor(se.PractitionerID)
 		if err := b.CreateSession(se); err != nil {
 			return fmt.Errorf("demo: session of %s on %s: %w", c.Name(), v.at.Format(time.DateOnly), err)
 		}
 		res.Sessions++
 		res.SideEffects += len(se.SideEffects)
+		sign := g.signs(&c, se)
 		if withPhotos {
-			ps := plannedSession{id: se.ID, started: se.StartedAt, zone: v.s.zones[0].zone.Name}
+			ps := plannedSession{id: se.ID, started: se.StartedAt, zone: v.s.zones[0].zone.Name,
+				signer: se.PractitionerID, sign: sign && photographed}
 			for _, z := range v.s.zones {
 				ps.face = ps.face || z.zone.Region == data.RegionFace || z.zone.Region == data.RegionNeck
 			}
 			plan.sessions = append(plan.sessions, ps)
 		}
+		if sign && !photographed { // photographed sessions are signed once their photos are in
+			if err := g.sign(b, se, v.s, res); err != nil {
+				return fmt.Errorf("demo: session of %s on %s: %w", c.Name(), v.at.Format(time.DateOnly), err)
+			}
+		}
 	}
+	b.SetActor("")
 	if len(plan.sessions) > 0 {
 		plan.sessions = plan.sessions[max(0, len(plan.sessions)-sessionsWithPhotos):]
 		g.photoPlans = append(g.photoPlans, plan)
