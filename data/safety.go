@@ -50,6 +50,7 @@ type SafetyWarning struct {
 	//   "lot.expired:anaesthetic:LOT"       (block)
 	//   "lot.expired:product:PRODUCT:LOT"   (block)
 	//   "product.needled:PRODUCT"           not made for needled skin: block during needling, warn after
+	//   "allergy:PRODUCT"                   the product's name names one of the client's allergies (warn)
 	Rule    string
 	Section string // the editor section it belongs beside: see the Section constants
 	Field   string // the form field, as in ValidationError: "zones[1].depth_mm"
@@ -147,7 +148,27 @@ func checkSafety(in SafetyInput, blocksOnly bool) []SafetyWarning {
 		return exp, !exp.IsZero() && exp.Before(day)
 	}
 
-	// Anaesthetic lot.
+	// allergy warns when a product's name names one of the client's allergies ("Lidocaine 4% cream").
+	allergy := func(productID, section, field string) {
+		if blocksOnly || len(in.Client.Allergies) == 0 {
+			return
+		}
+		j := slices.IndexFunc(in.Products, func(p Product) bool { return p.ID == productID })
+		if j < 0 {
+			return
+		}
+		name := in.Products[j].Name
+		for _, a := range in.Client.Allergies {
+			if a = strings.TrimSpace(a); len(a) >= 3 && strings.Contains(strings.ToLower(name), strings.ToLower(a)) {
+				add(SafetyWarning{Rule: "allergy:" + name, Section: section, Field: field,
+					Message: fmt.Sprintf("The client is recorded as allergic to %s, which %s appears to contain: check before applying it.", a, name)})
+				return
+			}
+		}
+	}
+
+	// Anaesthetic: allergy and lot.
+	allergy(se.Anaesthetic.ProductID, SectionAnaesthetic, "anaesthetic_product")
 	if a := se.Anaesthetic; a.ProductID != "" && strings.TrimSpace(a.Lot) != "" {
 		if exp, bad := expired(a.ProductID, a.Lot, Date{}); bad {
 			add(SafetyWarning{Rule: "lot.expired:anaesthetic:" + strings.TrimSpace(a.Lot), Section: SectionAnaesthetic,
@@ -241,6 +262,7 @@ func checkSafety(in SafetyInput, blocksOnly bool) []SafetyWarning {
 		}
 		prod := in.Products[j]
 		label := prod.Name
+		allergy(p.ProductID, SectionProducts, fmt.Sprintf("products[%d].product", i))
 		if lot := strings.TrimSpace(p.Lot); lot != "" {
 			if exp, bad := expired(p.ProductID, lot, p.Expiry); bad {
 				field := fmt.Sprintf("products[%d].lot", i)

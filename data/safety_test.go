@@ -375,3 +375,14 @@ func BenchmarkCheckSafety(b *testing.B) {
 		data.CheckSafety(in)
 	}
 }
+
+func TestSafetyAllergy(t *testing.T) {
+	in := safetyInput()
+	in.Session.Anaesthetic = data.Anaesthetic{ProductID: "Lidocaine 4% cream", Minutes: 20}
+	none(t, data.CheckSafety(in))
+	in.Client.Allergies = []string{"Nickel", "lidocaine"}
+	w := only(t, data.CheckSafety(in), "allergy:Lidocaine 4% cream", false, data.SectionAnaesthetic, "anaesthetic_product")
+	if !strings.Contains(w.Message, "allergic to lidocaine") {
+		t.Errorf("message %q", w.Message)
+	}
+}
