@@ -220,12 +220,11 @@ func checkSafety(in SafetyInput, blocksOnly bool) []SafetyWarning {
 		depthField := fmt.Sprintf("zones[%d].depth_mm", i)
 		d := zt.DepthMM
 		if d > 0 {
-			if i := slices.IndexFunc(in.Zones, func(z Zone) bool { return strings.EqualFold(z.Name, name) }); i >= 0 &&
-				in.Zones[i].WarnAbove > 0 && d > in.Zones[i].WarnAbove+depthEps {
-				z := in.Zones[i]
+			if k := slices.IndexFunc(in.Zones, func(z Zone) bool { return strings.EqualFold(z.Name, name) }); k >= 0 &&
+				in.Zones[k].WarnAbove > 0 && d > in.Zones[k].WarnAbove+depthEps {
 				add(SafetyWarning{Rule: "depth.zone:" + name, Section: SectionZones, Field: depthField,
-					Message: fmt.Sprintf("%s mm on %s is above the zone's warning depth of %s mm: the skin there is thinner than the needles reach, risking scarring and long downtime.",
-						mm(d), name, mm(z.WarnAbove))})
+					Message: fmt.Sprintf("%s mm on %s is above the zone's warning depth of %s mm: needling that deep there risks scarring and a long downtime.",
+						mm(d), name, mm(in.Zones[k].WarnAbove))})
 			}
 			if device.ID != "" && device.EvaluatedDepth > 0 && d > device.EvaluatedDepth+depthEps {
 				add(SafetyWarning{Rule: "depth.device:" + name, Section: SectionZones, Field: depthField,
