@@ -37,7 +37,7 @@ func TestClientHistory(t *testing.T) {
 		"Session 3 of 3 · Tue 10 Mar 2026, 12:30",
 		"Cheeks 0.5 level 4", "Cheeks 1.25 level 4", "Cheeks 1.75 level 4",
 		"lot HA-2291", "lot HA-2292", "lot HA-2293", "lot C-9931", "lot C-9932", "lot C-9933", "lot LA-221", "lot LA-223",
-		"Signed by Dr Lée Ørsted, RN on 10 Feb 2026, 13:30", "Record Not signed (draft)",
+		"Signed by Dr Lée Ørsted, RN on 10 Mar 2026, 14:30", "Record Not signed (draft)",
 		"Side-effect log", "Erythema mild 13 Jan 2026 15 Jan 2026", "Erythema mild 10 Feb 2026 12 Feb 2026",
 		"Post-inflammatory moderate 10 Mar 2026 not yet Hydroquinone 4%. Left cheek",
 		"Before and after, by view", "Frontal", "Left 45°",

@@ -219,10 +219,6 @@ func newPractice(t testing.TB, photoSide int) *practice {
 			se.SideEffects = append(se.SideEffects, data.SideEffect{Kind: "Post-inflammatory hyperpigmentation",
 				Severity: data.SeverityModerate, Onset: data.DateOf(testNow), Treatment: "Hydroquinone 4%", Notes: "Left cheek"})
 		}
-		if i < 2 {
-			se.Status, se.SignedAt, se.SignedBy = data.StatusSigned, se.StartedAt.Add(time.Hour), p.lee.ID
-			se.RecordHash = fmt.Sprintf("sha256:%064d", n)
-		}
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatalf("session %d: %v", n, err)
 		}
@@ -240,6 +236,18 @@ func newPractice(t testing.TB, photoSide int) *practice {
 	add(p.sessions[1], data.PhotoBefore, "Frontal", "Cheeks", 5*time.Minute, 4)
 	add(p.sessions[2], data.PhotoBefore, "Left 45°", "", 5*time.Minute, 5)
 	add(p.sessions[2], data.PhotoAfter, "Frontal", "Cheeks", 80*time.Minute, 6)
+	// The first two sessions are signed by Dr Lee, now that their before photos are in.
+	for i := range p.sessions[:2] {
+		se := &p.sessions[i]
+		if err := s.SignSession(data.WithActor(ctx, p.lee.ID), se.ID, se.Version); err != nil {
+			t.Fatalf("sign session %d: %v", i+1, err)
+		}
+		signed, err := s.Session(ctx, se.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*se = signed
+	}
 	return p
 }
 

@@ -82,7 +82,7 @@ func TestSessionRecordSigned(t *testing.T) {
 	}
 	text := pdfText(t, buf.Bytes())
 	requireText(t, "signed session record", text, "Session 1 of 3", "Tue 13 Jan 2026, 12:30",
-		"Signed by Dr Lée Ørsted, RN on 13 Jan 2026, 13:30", "Record hash sha256:0000",
+		"Signed by Dr Lée Ørsted, RN on 10 Mar 2026, 14:30", "Record hash "+p.sessions[0].RecordHash,
 		"Erythema mild 13 Jan 2026 (during 15 Jan 2026", "Before · Frontal · Cheeks", "Before · Left 45°")
 	if strings.Contains(text, "Not signed") {
 		t.Error("a signed record says it is not signed")
