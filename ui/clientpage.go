@@ -64,6 +64,7 @@ type clientPage struct {
 	onPhotos      func(data.Client)
 	onHistoryPDF  func(data.Client)
 	onSessionPDF  func(data.Client, data.TimelineEntry)
+	onRestore     func(data.Client)
 }
 
 func newClientPage(store *data.Store) *clientPage {
@@ -139,6 +140,11 @@ func (p *clientPage) apply(st clientState) {
 	p.profile.SetText(profileSummary(c))
 
 	p.banner.RemoveAll()
+	if !c.ArchivedAt.IsZero() {
+		restore := widget.NewButton("Restore", func() { p.onRestore(p.st.client) })
+		p.banner.Add(alert(theme.ColorNamePrimary, "Archived on "+formatDate(data.DateOf(c.ArchivedAt))+
+			": hidden from the lists, records kept.", restore))
+	}
 	if len(c.Allergies) > 0 {
 		p.banner.Add(alert(theme.ColorNameError, "Allergies: "+strings.Join(c.Allergies, ", ")))
 	}
@@ -297,15 +303,20 @@ func roman(n int) string {
 	return []string{"I", "II", "III", "IV", "V", "VI"}[n-1]
 }
 
-// alert is a line of text on a tinted band, for what a practitioner must see before treating.
-func alert(colorName fyne.ThemeColorName, text string) fyne.CanvasObject {
+// alert is a line of text on a tinted band, for what a practitioner must see before treating,
+// with an optional action at its end.
+func alert(colorName fyne.ThemeColorName, text string, action ...fyne.CanvasObject) fyne.CanvasObject {
 	icon := theme.WarningIcon()
 	if colorName == theme.ColorNameError {
 		icon = theme.ErrorIcon()
 	}
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
-	return tinted(colorName, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	var right fyne.CanvasObject
+	if len(action) > 0 {
+		right = container.NewCenter(action[0])
+	}
+	return tinted(colorName, container.NewBorder(nil, nil, widget.NewIcon(icon), right, l))
 }
 
 // tinted puts content on a band of the theme colour at low opacity, readable in light and dark themes.

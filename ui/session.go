@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,9 +44,12 @@ type sessionEditor struct {
 	fresh   map[string]bool
 	saveBtn *widget.Button
 
-	notes  *fieldNotes
-	status *widget.Label
-	title  *widget.Label
+	notes     *fieldNotes
+	safety    map[string]*fyne.Container // warnings beside each section, by data.Section*
+	checks    []data.SafetyWarning       // as last found
+	overrides map[string]string          // reasons typed to treat despite a block, by rule
+	status    *widget.Label
+	title     *widget.Label
 
 	startedAt, seriesN, seriesOf, interval *textField
 	practitioner, modality                 *widget.Select
@@ -63,7 +67,10 @@ type sessionEditor struct {
 	pain                                   *widget.Select
 	aftercare                              *checkGrid
 	aftercareSheet, price, nextDue         *textField
-	notesEntry                             *textField
+	notesEntry, photoRefusal               *textField
+	amendBox                               *fyne.Container
+	signBtn                                *widget.Button
+	actor                                  func() string // the practitioner signing in, "" without accounts
 	addZone                                *widget.Select
 	root                                   fyne.CanvasObject
 	onClose                                func()
@@ -71,7 +78,8 @@ type sessionEditor struct {
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
 func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data.Draft) *sessionEditor {
-	e := &sessionEditor{win: win, store: store, ed: ed, base: ed.session, notes: newFieldNotes()}
+	e := &sessionEditor{win: win, store: store, ed: ed, base: ed.session, notes: newFieldNotes(),
+		safety: map[string]*fyne.Container{}, overrides: map[string]string{}}
 	e.build()
 	form := formOf(ed.session, &e.ed.catalog)
 	e.saved = e.encode(form)
@@ -190,6 +198,8 @@ func (e *sessionEditor) build() {
 	e.notesEntry.Wrapping = fyne.TextWrapWord
 	e.notesEntry.SetMinRowsVisible(3)
 	e.notesEntry.OnChanged = func(string) { e.changed_() }
+	e.photoRefusal = entry("Only when no before photo was taken: why, e.g. the client declined")
+	e.amendBox = container.NewVBox()
 
 	n := e.notes
 	plus := func(add func()) *widget.Button {
@@ -199,6 +209,10 @@ func (e *sessionEditor) build() {
 	}
 	withPlus := func(w fyne.CanvasObject, b *widget.Button) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, b, w)
+	}
+	for _, sec := range []string{data.SectionHeader, data.SectionAnaesthetic, data.SectionDevice, data.SectionZones,
+		data.SectionProducts} {
+		e.safety[sec] = container.NewVBox()
 	}
 	header := section("When and who",
 		container.NewGridWithColumns(2,
@@ -210,12 +224,14 @@ func (e *sessionEditor) build() {
 			n.field("every (days)", "interval_days", e.interval)),
 		n.field("Concerns treated", "concerns", e.concerns.content()),
 		n.field("Combined with", "modality", e.modality),
+		e.safety[data.SectionHeader], // under the fields: typing never moves them
 	)
 	anaesthetic := section("Topical anaesthetic",
 		container.NewGridWithColumns(3,
 			n.field("Product", "anaesthetic_product", withPlus(e.anaesthetic, plus(func() { e.quickAddProduct(true) }))),
 			n.field("Lot", "anaesthetic_lot", e.anaestheticLot),
 			n.field("Minutes applied", "anaesthetic_minutes", e.anaestheticMinutes)),
+		e.safety[data.SectionAnaesthetic],
 	)
 	device := section("Device and cartridge",
 		container.NewGridWithColumns(2,
@@ -225,10 +241,12 @@ func (e *sessionEditor) build() {
 			n.field("Cartridge", "cartridge", withPlus(e.cartridge, plus(e.quickAddCartridge))),
 			n.field("Lot", "cartridge_lot", e.cartridgeLot),
 			n.field("Expiry", "cartridge_expiry", e.cartridgeExpiry)),
+		e.safety[data.SectionDevice],
 	)
 	addProduct := widget.NewButtonWithIcon("Add product", theme.ContentAddIcon(), func() { e.addProductRow(productRow{Phase: "during"}) })
 	products := section("Products applied", e.productBox, container.NewHBox(addProduct,
-		widget.NewButtonWithIcon("New product…", theme.ContentAddIcon(), func() { e.quickAddProduct(false) })))
+		widget.NewButtonWithIcon("New product…", theme.ContentAddIcon(), func() { e.quickAddProduct(false) })),
+		e.safety[data.SectionProducts])
 	addSideEffect := widget.NewButtonWithIcon("Add side effect", theme.ContentAddIcon(), func() {
 		e.addSideEffectRow(sideEffectRow{Severity: "mild", During: true})
 	})
@@ -248,8 +266,10 @@ func (e *sessionEditor) build() {
 		n.field("Aftercare given", "aftercare", e.aftercare.content()),
 		n.field("Aftercare sheet version", "aftercare_sheet", e.aftercareSheet),
 		n.field("Notes", "notes", e.notesEntry),
+		n.field("No before photo", "photo_refusal", e.photoRefusal),
 	)
-	left := formScroll(container.NewVScroll(container.NewPadded(container.NewVBox(header, anaesthetic, device, products, sideEffects, after, n.general))))
+	amendments := section("Signature and amendments", e.amendBox)
+	left := formScroll(container.NewVScroll(container.NewPadded(container.NewVBox(header, anaesthetic, device, products, sideEffects, after, amendments, n.general))))
 
 	copyLast := widget.NewButtonWithIcon("Copy settings from the last session", theme.ContentCopyIcon(), e.copyLast)
 	if e.ed.last == nil {
@@ -258,7 +278,9 @@ func (e *sessionEditor) build() {
 	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), container.NewGridWithColumns(6, cells(boldLabel("Zone"),
 		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...))
 	// The map grows with the window; the grid scrolls under it.
-	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone), gridHeader, e.zoneBox, n.note("zones"))))
+	// Warnings go under the rows, so that a row being typed in never moves.
+	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone),
+		gridHeader, e.zoneBox, n.note("zones"), e.safety[data.SectionZones])))
 	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
 	mapAndGrid.Offset = 0.6
 	right := container.NewPadded(container.NewBorder(
@@ -270,7 +292,8 @@ func (e *sessionEditor) build() {
 	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), e.close)
 	pdf := widget.NewButtonWithIcon("Record PDF", theme.DocumentPrintIcon(), func() { e.export(exportSessionPDF) })
 	aftercare := widget.NewButtonWithIcon("Aftercare PDF", theme.DocumentPrintIcon(), func() { e.export(exportAftercarePDF) })
-	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(pdf, aftercare, save)),
+	e.signBtn = widget.NewButtonWithIcon("Sign…", theme.ConfirmIcon(), e.sign)
+	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(pdf, aftercare, e.signBtn, save)),
 		container.NewVBox(e.title, e.status))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
@@ -291,6 +314,165 @@ func (e *sessionEditor) setTitle() {
 		facts = append(facts, "allergic to "+strings.Join(e.ed.client.Allergies, ", "))
 	}
 	e.title.SetText(strings.Join(facts, "  ·  "))
+	e.showSignature()
+}
+
+// showSignature says whether the session is signed, lists its amendments, and offers Sign only
+// for a saved, unsigned session.
+func (e *sessionEditor) showSignature() {
+	e.amendBox.RemoveAll()
+	if e.base.Status != data.StatusSigned {
+		e.signBtn.Show()
+		if e.base.ID == "" {
+			e.signBtn.Disable()
+		} else {
+			e.signBtn.Enable()
+		}
+		note := widget.NewLabel("Not signed yet. Once the record is complete, the practitioner signs it (Sign…); a signed session can no longer be edited, only amended with a reason.")
+		note.Wrapping = fyne.TextWrapWord
+		e.amendBox.Add(note)
+		return
+	}
+	e.signBtn.Hide()
+	e.saveBtn.SetText("Amend…")
+	signer := nameOf(e.ed.catalog.practitioners, e.base.SignedBy, practitionerName, practitionerID)
+	e.amendBox.Add(alert(theme.ColorNamePrimary, fmt.Sprintf("Signed by %s on %s. Changes are saved as an amendment, with a reason; the signed values stay on record.",
+		signer, e.base.SignedAt.Local().Format("2 Jan 2006, 15:04"))))
+	for _, a := range e.ed.amends {
+		who := nameOf(e.ed.catalog.practitioners, a.PractitionerID, practitionerName, practitionerID)
+		var lines []string
+		for _, c := range a.Changes {
+			lines = append(lines, fmt.Sprintf("%s: %s → %s", c.Label, orDash(c.Old), orDash(c.New)))
+		}
+		l := widget.NewLabel(fmt.Sprintf("Amendment %d, %s by %s: %s\n%s", a.N, a.At.Local().Format("2 Jan 2006, 15:04"),
+			who, a.Reason, strings.Join(lines, "\n")))
+		l.Wrapping = fyne.TextWrapWord
+		e.amendBox.Add(l)
+	}
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+// signerID is who signs and amends: the practitioner signed in, or, in a practice without
+// passphrases, the session's practitioner.
+func (e *sessionEditor) signerID() string {
+	if e.actor != nil {
+		if id := e.actor(); id != "" {
+			return id
+		}
+	}
+	return e.base.PractitionerID
+}
+
+// sign signs the saved session, or lists what the record still lacks.
+func (e *sessionEditor) sign() {
+	if e.base.ID == "" || e.changed() {
+		dialog.ShowInformation("Save the session first", "What is signed is the session as saved: save it with Ctrl+S, then sign.", e.win)
+		return
+	}
+	signer := e.signerID()
+	if signer == "" {
+		dialog.ShowInformation("Who signs?", "Choose the practitioner who treated, save, then sign.", e.win)
+		return
+	}
+	name := nameOf(e.ed.catalog.practitioners, signer, practitionerName, practitionerID)
+	confirm(e.win, "Sign this session?", "Signed by "+name+". A signed session can no longer be edited: any later change is an amendment with a reason.",
+		"Sign", func() {
+			id, version := e.base.ID, e.base.Version
+			async(func() (editorData, error) {
+				ctx := data.WithActor(context.Background(), signer)
+				if err := e.store.SignSession(ctx, id, version); err != nil {
+					return editorData{}, err
+				}
+				return loadEditorData(context.Background(), e.store, e.ed.client, id)
+			}, func(ed editorData, err error) {
+				var inc *data.IncompleteError
+				switch {
+				case errors.As(err, &inc):
+					msg := widget.NewLabel("To sign, the record still needs:\n\n• " + strings.Join(inc.Missing, "\n• "))
+					msg.Wrapping = fyne.TextWrapWord
+					d := dialog.NewCustom("Not signed yet", "OK", container.NewVScroll(msg), e.win)
+					d.Resize(fyne.NewSize(560, 360))
+					d.Show()
+				case err != nil:
+					showError(e.win, "sign the session", err)
+				default:
+					e.reloaded(ed)
+					e.status.SetText("Signed at " + time.Now().Format("15:04:05"))
+				}
+			})
+		})
+}
+
+// reloaded takes the session as now stored (signed or amended) into the editor.
+func (e *sessionEditor) reloaded(ed editorData) {
+	e.ed.session, e.ed.amends = ed.session, ed.amends
+	e.base = ed.session
+	form := formOf(ed.session, &e.ed.catalog)
+	e.fill(form)
+	e.saved = e.encode(e.form())
+	e.drafted = e.saved
+	e.setTitle()
+	e.validate()
+}
+
+// askAmendReason asks why a signed session is changed, then amends it.
+func (e *sessionEditor) askAmendReason(s data.Session, done func()) {
+	reason := newTextField()
+	reason.SetPlaceHolder("e.g. depth for Cheeks was typed as 2.5, the device log says 1.5")
+	var d *dialog.FormDialog
+	d = dialog.NewForm("Amend the signed session", "Amend", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Reason", reason),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		why := strings.TrimSpace(reason.Text)
+		if why == "" {
+			d.Show()
+			return
+		}
+		actor := e.signerID()
+		e.saving = true
+		e.saveBtn.Disable()
+		draftID := e.draftID
+		async(func() (editorData, error) {
+			ctx := data.WithActor(context.Background(), actor)
+			if _, err := e.store.AmendSession(ctx, s, why); err != nil {
+				return editorData{}, err
+			}
+			if draftID != "" {
+				if err := e.store.DeleteDraft(ctx, draftID); err != nil {
+					return editorData{}, err
+				}
+			}
+			return loadEditorData(context.Background(), e.store, e.ed.client, s.ID)
+		}, func(ed editorData, err error) {
+			e.saving = false
+			e.saveBtn.Enable()
+			if err != nil {
+				if !e.notes.show(err) {
+					showError(e.win, "amend the session", err)
+				}
+				return
+			}
+			e.draftID = ""
+			e.reloaded(ed)
+			e.status.SetText("Amended at " + time.Now().Format("15:04:05"))
+			if done != nil {
+				done()
+			}
+		})
+	}, e.win)
+	reason.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+	e.win.Canvas().Focus(reason)
 }
 
 // form reads the widgets into a form.
@@ -304,7 +486,10 @@ func (e *sessionEditor) form() sessionForm {
 		Device: e.device.Text, HandpieceSerial: e.serial.Text,
 		Cartridge: e.cartridge.Text, CartridgeLot: e.cartridgeLot.Text, CartridgeExpiry: e.cartridgeExpiry.Text,
 		NoSideEffects: e.noSideEffects.Checked, Aftercare: e.aftercare.selected(), AftercareSheet: e.aftercareSheet.Text,
-		Price: e.price.Text, NextDue: e.nextDue.Text, Notes: e.notesEntry.Text,
+		Price: e.price.Text, NextDue: e.nextDue.Text, Notes: e.notesEntry.Text, PhotoRefusal: e.photoRefusal.Text,
+	}
+	if len(e.overrides) > 0 {
+		f.Overrides = maps.Clone(e.overrides)
 	}
 	if e.pain.Selected != "not recorded" {
 		f.Pain = e.pain.Selected
@@ -356,6 +541,11 @@ func (e *sessionEditor) fill(f sessionForm) {
 	e.price.SetText(f.Price)
 	e.nextDue.SetText(f.NextDue)
 	e.notesEntry.SetText(f.Notes)
+	e.photoRefusal.SetText(f.PhotoRefusal)
+	e.overrides = maps.Clone(f.Overrides)
+	if e.overrides == nil {
+		e.overrides = map[string]string{}
+	}
 }
 
 func (e *sessionEditor) encode(f sessionForm) string {
@@ -386,12 +576,107 @@ func (e *sessionEditor) changed_() {
 func (e *sessionEditor) validate() error {
 	s, err := e.form().check(e.base, &e.ed.catalog, e.store.Now())
 	e.notes.show(e.withoutFresh(err))
+	e.checkSafety(s)
 	depths := map[string]float64{}
 	for _, z := range s.Zones {
 		depths[z.Zone] = z.DepthMM
 	}
 	e.zoneMap.setDepths(depths)
 	return err
+}
+
+// currentOverrides keeps the overrides of blocks that still apply, with who decided and when, as
+// first recorded.
+func (e *sessionEditor) currentOverrides(typed []data.Override) []data.Override {
+	var out []data.Override
+	for _, o := range typed {
+		if !slices.ContainsFunc(e.checks, func(w data.SafetyWarning) bool { return w.Block && w.Rule == o.Rule }) {
+			continue
+		}
+		if i := slices.IndexFunc(e.base.Overrides, func(b data.Override) bool { return b.Rule == o.Rule && b.Reason == o.Reason }); i >= 0 {
+			o = e.base.Overrides[i]
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// checkSafety runs the safety checks on the session as typed and shows each warning beside its
+// section: a block with a way to treat anyway, given a written reason. It reads no database.
+func (e *sessionEditor) checkSafety(s data.Session) {
+	in := e.ed.safety
+	in.Session = s
+	e.checks = data.CheckSafety(in)
+	for _, box := range e.safety {
+		box.RemoveAll()
+	}
+	for _, w := range e.checks {
+		box := e.safety[w.Section]
+		if box == nil {
+			box = e.safety[data.SectionHeader]
+		}
+		box.Add(e.safetyLine(w))
+	}
+	for _, box := range e.safety {
+		box.Refresh()
+	}
+}
+
+// safetyLine shows one warning. A block can be passed only with a written reason, kept with the
+// session and in the audit log.
+func (e *sessionEditor) safetyLine(w data.SafetyWarning) fyne.CanvasObject {
+	if !w.Block {
+		return alert(theme.ColorNameWarning, w.Message)
+	}
+	if reason, ok := e.overrides[w.Rule]; ok && strings.TrimSpace(reason) != "" {
+		withdraw := widget.NewButton("Withdraw", func() {
+			delete(e.overrides, w.Rule)
+			e.changed_()
+		})
+		return alert(theme.ColorNameWarning, w.Message+" Treated anyway: "+reason, withdraw)
+	}
+	anyway := widget.NewButton("Treat anyway…", func() { e.askOverride(w) })
+	return alert(theme.ColorNameError, "Blocked: "+w.Message, anyway)
+}
+
+// askOverride asks for the reason to treat despite a block.
+func (e *sessionEditor) askOverride(w data.SafetyWarning) {
+	reason := newTextField()
+	reason.MultiLine = true
+	reason.Wrapping = fyne.TextWrapWord
+	reason.SetMinRowsVisible(3)
+	reason.SetPlaceHolder("Why it is safe to treat today, e.g. the prescriber confirmed the course ended in March")
+	msg := widget.NewLabel(w.Message)
+	msg.Wrapping = fyne.TextWrapWord
+	var d *dialog.FormDialog
+	d = dialog.NewForm("Treat despite the block?", "Treat anyway", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("", msg),
+		widget.NewFormItem("Reason", reason),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		if strings.TrimSpace(reason.Text) == "" {
+			d.Show() // a reason is what makes the decision accountable
+			return
+		}
+		e.overrides[w.Rule] = strings.TrimSpace(reason.Text)
+		e.changed_()
+	}, e.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+	e.win.Canvas().Focus(reason)
+}
+
+// blocking counts the blocks not passed with a reason.
+func (e *sessionEditor) blocking() int {
+	n := 0
+	for _, w := range e.checks {
+		if w.Block && strings.TrimSpace(e.overrides[w.Rule]) == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // withoutFresh leaves out the messages about rows just added.
@@ -481,6 +766,16 @@ func (e *sessionEditor) saveThen(done func()) {
 	e.notes.show(err)
 	if err != nil {
 		e.status.SetText("Not saved: " + plural(len(err.(*data.ValidationError).Fields), "problem") + " to fix, shown beside the fields.")
+		return
+	}
+	e.checkSafety(s)
+	if n := e.blocking(); n > 0 {
+		e.status.SetText("Not saved: " + plural(n, "safety block") + " to resolve, or to pass with a written reason (Treat anyway).")
+		return
+	}
+	s.Overrides = e.currentOverrides(s.Overrides)
+	if e.base.Status == data.StatusSigned {
+		e.askAmendReason(s, done)
 		return
 	}
 	if e.timer != nil {

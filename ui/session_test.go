@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -480,5 +481,139 @@ func TestExpiryAsPackagingPrintsIt(t *testing.T) {
 	e.cartridgeExpiry.SetText("31/03/2027")
 	if _, ok := e.notes.notes["cartridge_expiry"]; !ok || !e.notes.note("cartridge_expiry").Visible() {
 		t.Fatal("an expiry in another form shows no message")
+	}
+}
+
+func TestSafetyBlockNeedsAWrittenReason(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	c := data.Client{FirstName: "Ida", LastName: "Holm", Fitzpatrick: 2, PhotoConsent: data.PhotoConsentClinical,
+		History: []data.HistoryEntry{{Condition: "Pregnancy", Since: data.DateOf(s.Now()).AddDays(-60)}}}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	e, w := openEditor(t, s, c, "", nil)
+	shown := func(section string) string {
+		var text []string
+		walk(e.safety[section], func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				text = append(text, l.Text)
+			}
+		})
+		return strings.Join(text, " | ")
+	}
+	if got := shown(data.SectionHeader); !strings.Contains(got, "Blocked: ") || !strings.Contains(got, "pregnancy") {
+		t.Fatalf("the header's safety notes read %q", got)
+	}
+
+	// A zone deeper than its warning depth warns beside the zones, without stopping typing.
+	zone := e.ed.catalog.zones[0]
+	e.toggleZone(zone.Name)
+	e.zones[0].depth.SetText(formatMM(zone.WarnAbove + 0.25))
+	if got := shown(data.SectionZones); !strings.Contains(got, zone.Name) {
+		t.Fatalf("a depth above %s's warning depth shows %q", zone.Name, got)
+	}
+
+	// Save is refused while the block stands; a written reason passes it, and it is stored.
+	e.save()
+	if !strings.Contains(e.status.Text, "1 safety block") {
+		t.Fatalf("saving over a block says %q", e.status.Text)
+	}
+	var anyway *widget.Button
+	walk(e.safety[data.SectionHeader], func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Treat anyway…" {
+			anyway = b
+		}
+	})
+	if anyway == nil {
+		t.Fatal("a block offers no way to treat anyway")
+	}
+	test.Tap(anyway)
+	tapButton(t, w, "Treat anyway") // with no reason: refused, the question stays
+	if overlayText(w) == "" {
+		t.Fatal("an override without a reason was taken")
+	}
+	test.Type(overlayEntry(t, w), "Obstetrician confirmed in writing: pregnancy ended, see letter")
+	tapButton(t, w, "Treat anyway")
+	e.save()
+	waitFor(t, "the save", func() bool { return e.base.ID != "" })
+	stored, err := s.Session(ctx, e.base.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.Overrides) != 1 || !strings.Contains(stored.Overrides[0].Reason, "Obstetrician") {
+		t.Fatalf("stored overrides %+v", stored.Overrides)
+	}
+	if got := shown(data.SectionHeader); !strings.Contains(got, "Treated anyway: Obstetrician") {
+		t.Fatalf("after passing the block the header reads %q", got)
+	}
+}
+
+func TestSignThenAmend(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	c := data.Client{FirstName: "Ida", LastName: "Holm", Fitzpatrick: 2, PhotoConsent: data.PhotoConsentClinical,
+		Consent: data.Consent{Form: "Microneedling consent", Version: "3", Signed: data.DateOf(s.Now()).AddDays(-30)}}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	p := data.Practitioner{Name: "Dr. Amara Okafor", Role: data.Role("practitioner")}
+	if err := s.SavePractitioner(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	e, w := openEditor(t, s, c, "", nil)
+	e.practitioner.SetSelected(p.Name)
+
+	// An incomplete record is not signed, and what is missing is listed.
+	e.save()
+	waitFor(t, "the first save", func() bool { return e.base.ID != "" })
+	e.sign()
+	tapButton(t, w, "Sign")
+	if msg := overlayText(w); !strings.Contains(msg, "To sign, the record still needs") {
+		t.Fatalf("signing an incomplete record says %q", msg)
+	}
+	for _, o := range w.Canvas().Overlays().List() {
+		w.Canvas().Overlays().Remove(o)
+	}
+
+	// Complete it: device, cartridge lot, a zone with its depth, no photo with the reason, none observed.
+	cat := e.ed.catalog
+	e.device.SetText(cat.devices[0].Model)
+	e.cartridge.SetText(cat.cartridges[1].Name)
+	e.cartridgeLot.SetText("C-100")
+	e.toggleZone(cat.zones[0].Name)
+	e.photoRefusal.SetText("The client declined photos today.")
+	e.noSideEffects.SetChecked(true)
+	e.save()
+	waitFor(t, "the save", func() bool { return !e.changed() })
+	e.sign()
+	tapButton(t, w, "Sign")
+	waitFor(t, "the signature", func() bool { return e.base.Status == data.StatusSigned })
+	if e.saveBtn.Text != "Amend…" || e.signBtn.Visible() {
+		t.Fatalf("a signed session offers %q and Sign visible %v", e.saveBtn.Text, e.signBtn.Visible())
+	}
+
+	// A change to a signed session is an amendment with a reason; the original stays on record.
+	e.zones[0].depth.SetText("0.75")
+	e.save()
+	test.Type(overlayEntry(t, w), "Depth typed wrong: the device log says 0.75")
+	tapButton(t, w, "Amend")
+	waitFor(t, "the amendment", func() bool { return len(e.ed.amends) == 1 })
+	a := e.ed.amends[0]
+	if a.Reason != "Depth typed wrong: the device log says 0.75" || len(a.Changes) != 1 || a.Changes[0].New != "0.75" {
+		t.Fatalf("amendment %+v", a)
+	}
+	var shown []string
+	walk(e.amendBox, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			shown = append(shown, l.Text)
+		}
+	})
+	if text := strings.Join(shown, " "); !strings.Contains(text, "Amendment 1") || !strings.Contains(text, "→ 0.75") {
+		t.Fatalf("the amendment history reads %q", text)
+	}
+	stored, err := s.Session(ctx, e.base.ID)
+	if err != nil || stored.Status != data.StatusSigned || stored.Zones[0].DepthMM != 0.75 {
+		t.Fatalf("stored %+v (%v)", stored.Zones, err)
 	}
 }

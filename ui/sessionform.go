@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,9 @@ type sessionForm struct {
 	Price              string   `json:"price"`
 	NextDue            string   `json:"next_due"`
 	Notes              string   `json:"notes"`
+	PhotoRefusal       string   `json:"photo_refusal,omitempty"`
+	// Overrides are the written reasons to treat despite a blocking warning, by the warning's rule.
+	Overrides map[string]string `json:"overrides,omitempty"`
 }
 
 type zoneRow struct {
@@ -147,6 +151,13 @@ func formOf(s data.Session, c *catalog) sessionForm {
 		AftercareSheet:     s.AftercareSheet,
 		NextDue:            s.NextDue.String(),
 		Notes:              s.Notes,
+		PhotoRefusal:       s.PhotoRefusal,
+	}
+	for _, o := range s.Overrides {
+		if f.Overrides == nil {
+			f.Overrides = map[string]string{}
+		}
+		f.Overrides[o.Rule] = o.Reason
 	}
 	if s.PainScore.Valid {
 		f.Pain = strconv.Itoa(s.PainScore.V)
@@ -301,6 +312,11 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 	}
 	s.NextDue = dateOf("next_due", "Next session due", f.NextDue)
 	s.Notes = f.Notes
+	s.PhotoRefusal = strings.TrimSpace(f.PhotoRefusal)
+	s.Overrides = nil
+	for _, rule := range slices.Sorted(maps.Keys(f.Overrides)) {
+		s.Overrides = append(s.Overrides, data.Override{Rule: rule, Reason: f.Overrides[rule]})
+	}
 	return s, errs
 }
 
@@ -346,6 +362,8 @@ type editorData struct {
 	session data.Session  // the session being edited, or a new one with sensible defaults
 	last    *data.Session // the client's latest other session, for "copy settings"
 	catalog catalog
+	safety  data.SafetyInput // what the safety checks compare the session with, read once
+	amends  []data.Amendment // of a signed session, oldest first
 }
 
 // loadEditorData reads a session (a new one when id is empty) and the practice's lists.
@@ -400,15 +418,23 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 		}
 	}
 	if id != "" {
-		ed.session, err = store.Session(ctx, id)
+		if ed.session, err = store.Session(ctx, id); err != nil {
+			return ed, err
+		}
+	} else {
+		sheet, err := store.Setting(ctx, data.SettingAftercareSheet)
+		if err != nil {
+			return ed, err
+		}
+		ed.session = newSession(client, ed.last, store.Now(), c.lists[data.ListAftercare], sheet)
+	}
+	if ed.safety, err = store.SafetyInputFor(ctx, ed.session); err != nil {
 		return ed, err
 	}
-	sheet, err := store.Setting(ctx, data.SettingAftercareSheet)
-	if err != nil {
-		return ed, err
+	if ed.session.Status == data.StatusSigned {
+		ed.amends, err = store.Amendments(ctx, ed.session.ID)
 	}
-	ed.session = newSession(client, ed.last, store.Now(), c.lists[data.ListAftercare], sheet)
-	return ed, nil
+	return ed, err
 }
 
 // newSession is a new session's defaults: now, the next in the client's series, the client's
