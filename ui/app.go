@@ -45,6 +45,7 @@ type mainWindow struct {
 	editor  *sessionEditor
 	photos  *photoScreen
 	recall  *lotRecall      // kept between openings, with its lot and list
+	lock    *locker         // the lock screen, and who is signed in
 	right   *fyne.Container // the client page, the welcome, or a hint to pick a client
 	body    *fyne.Container // the split, or the session editor
 	total   int64           // clients in the database, to tell a new practice from an empty search
@@ -65,6 +66,7 @@ func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
 	m := &mainWindow{app: a, win: a.NewWindow("Needlelog")}
 	m.body = container.NewStack()
 	m.win.SetContent(m.body)
+	m.lock = newLocker(a, m.win)
 	m.win.Resize(fyne.NewSize(1280, 800))
 	m.win.SetCloseIntercept(m.closeWindow)
 	m.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.dropped(uris) })
@@ -90,6 +92,7 @@ func (m *mainWindow) use(s *data.Store) {
 	m.page.onSideEffect = m.logSideEffect
 	m.page.onPhotos = m.openPhotos
 	m.page.onHistoryPDF = func(c data.Client) { exportHistoryPDF(m.app, m.win, m.store, c) }
+	m.page.onRestore = m.restoreClient
 	m.page.onSessionPDF = func(c data.Client, e data.TimelineEntry) {
 		exportSessionPDF(m.app, m.win, m.store, c, e.SessionID, e.StartedAt.Local().Format("2006-01-02"))
 	}
@@ -101,7 +104,12 @@ func (m *mainWindow) use(s *data.Store) {
 	m.win.SetTitle("Needlelog — " + filepath.Base(s.Path()) + " (" + filepath.Dir(s.Path()) + ")")
 	m.rememberRecent(s.Path())
 	m.setMenus()
+	m.lock.useStore(s)
 }
+
+// signedIn is the ID of the practitioner signed in at the lock screen; "" in a practice
+// without passphrases.
+func (m *mainWindow) signedIn() string { return m.lock.signedIn().ID }
 
 // update loads the list and the counts synchronously; tests call it directly.
 func (m *mainWindow) update(ctx context.Context) error {
@@ -274,6 +282,7 @@ func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
 				return
 			}
 			m.editor = newSessionEditor(m.win, s, ed, d)
+			m.editor.actor = m.signedIn
 			m.editor.onClose = m.closeSession
 			m.body.Objects = []fyne.CanvasObject{m.editor.content()}
 			m.body.Refresh()
@@ -321,6 +330,9 @@ func (m *mainWindow) openPhotos(c data.Client) {
 
 // dropped offers files and folders dropped onto the window as photos of the client in front.
 func (m *mainWindow) dropped(uris []fyne.URI) {
+	if m.lock.locked() {
+		return
+	}
 	// A dropped camera card is walked off the UI goroutine.
 	async(func() ([]string, error) { return droppedPaths(uris), nil }, func(paths []string, _ error) {
 		if len(paths) > 0 {
@@ -368,6 +380,10 @@ func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string
 // closeWindow asks before closing over unsaved work.
 func (m *mainWindow) closeWindow() {
 	switch {
+	case m.lock.locked():
+		// The questions below would act on screens the lock hides; what was typed is kept as a
+		// draft every few seconds, so closing loses at most that.
+		m.win.Close()
 	case m.editor != nil && m.editor.changed():
 		m.editor.askUnsaved("Close Needlelog?", m.win.Close)
 	case m.photos != nil:
@@ -543,7 +559,10 @@ func (m *mainWindow) setMenus() {
 	openRecent.Disabled = len(recentItems) == 0
 
 	item := func(label string, sc fyne.Shortcut, fn func()) *fyne.MenuItem {
-		it := fyne.NewMenuItem(label, fn)
+		it := fyne.NewMenuItem(label, func() {
+			m.lock.touch() // a shortcut is activity the idle lock cannot see otherwise
+			fn()
+		})
 		it.Shortcut = sc
 		return it
 	}
@@ -561,7 +580,10 @@ func (m *mainWindow) setMenus() {
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
 		}),
 		fyne.NewMenuItemSeparator(),
-		item("Settings…", scSettings, func() { showSettings(m.app, m.store) }),
+		item("Settings…", scSettings, func() { showSettings(m.app, m.store, m.lock) }),
+		fyne.NewMenuItemSeparator(),
+		item("Lock", scLock, m.lock.lockNow),
+		fyne.NewMenuItem("My passphrase…", m.lock.changePassphrase),
 	)
 	client := fyne.NewMenu("Client",
 		item("New client…", scNewClient, func() {
@@ -581,6 +603,9 @@ func (m *mainWindow) setMenus() {
 			}
 		}),
 		fyne.NewMenuItem("Lot recall…", m.lotRecall),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Archive client…", m.archiveClient),
+		fyne.NewMenuItem("Delete client…", m.deleteClient),
 		fyne.NewMenuItemSeparator(),
 		item("All clients", scAll, func() { m.setFilter("All") }),
 		item("Due or overdue", scDue, func() { m.setFilter("Due") }),
@@ -617,7 +642,84 @@ func (m *mainWindow) setMenus() {
 				m.app.Metadata().Version, m.store.Path()), m.win)
 		}),
 	)
-	m.win.SetMainMenu(fyne.NewMainMenu(file, client, session, export, help))
+	m.lock.setMenu(fyne.NewMainMenu(file, client, session, export, help))
+}
+
+// pageClient is the client whose page is open and loaded, for the actions on them.
+func (m *mainWindow) pageClient() (data.Client, bool) {
+	if !m.browsing() || m.current.ID == "" || m.page.st.client.ID != m.current.ID {
+		dialog.ShowInformation("Choose a client first", "Open the client's page, then choose this again.", m.win)
+		return data.Client{}, false
+	}
+	return m.page.st.client, true
+}
+
+// archiveClient hides the client from the lists; nothing of their records is removed.
+func (m *mainWindow) archiveClient() {
+	c, ok := m.pageClient()
+	if !ok {
+		return
+	}
+	confirm(m.win, "Archive "+c.Name()+"?", "The client is hidden from the lists; their records are kept and can be restored from Archived.",
+		"Archive", func() {
+			s := m.store
+			async(func() (struct{}, error) { return struct{}{}, s.ArchiveClient(context.Background(), c.ID) },
+				func(_ struct{}, err error) {
+					if err != nil {
+						showError(m.win, "archive the client", err)
+						return
+					}
+					m.reloadClient()
+				})
+		})
+}
+
+func (m *mainWindow) restoreClient(c data.Client) {
+	s := m.store
+	async(func() (struct{}, error) { return struct{}{}, s.RestoreClient(context.Background(), c.ID) },
+		func(_ struct{}, err error) {
+			if err != nil {
+				showError(m.win, "restore the client", err)
+				return
+			}
+			m.reloadClient()
+		})
+}
+
+// deleteClient removes a client and all their records for good, which needs a written reason
+// (kept in the audit log).
+func (m *mainWindow) deleteClient() {
+	c, ok := m.pageClient()
+	if !ok {
+		return
+	}
+	reason := newTextField()
+	reason.SetPlaceHolder("e.g. the client asked for their records to be erased")
+	msg := widget.NewLabel("This removes " + c.Name() + " and every session, photo and note recorded about them, for good. " +
+		"To only hide a client, archive them instead.")
+	msg.Wrapping = fyne.TextWrapWord
+	var d *dialog.FormDialog
+	d = dialog.NewForm("Delete "+c.Name()+"?", "Delete for good", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("", msg), widget.NewFormItem("Reason", reason),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		why := reason.Text
+		s := m.store
+		async(func() (struct{}, error) { return struct{}{}, s.DeleteClient(context.Background(), c.ID, why) },
+			func(_ struct{}, err error) {
+				if err != nil {
+					showErrorThen(m.win, "delete the client", err, d.Show)
+					return
+				}
+				m.current = data.ClientSummary{}
+				m.refresh()
+			})
+	}, m.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+	m.win.Canvas().Focus(reason)
 }
 
 // lotRecall opens the recall screen; choosing a client there opens their page.

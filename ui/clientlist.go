@@ -17,7 +17,7 @@ import (
 // practitioner scrolls near the end.
 const pageSize = 200
 
-var filterNames = []string{"All", "Due", "Recent"}
+var filterNames = []string{"All", "Due", "Recent", "Archived"}
 
 // clientList is the searchable, filterable list of clients on the left of the main window.
 type clientList struct {
@@ -116,6 +116,8 @@ func (l *clientList) query() data.ClientQuery {
 		q.Filter = data.DueClients
 	case "Recent":
 		q.Filter = data.RecentClients
+	case "Archived":
+		q.Archived = true
 	}
 	return q
 }
@@ -159,6 +161,8 @@ func (l *clientList) showCount() {
 		l.count.SetText(n + " due or overdue")
 	case l.filter.Selected == "Recent":
 		l.count.SetText(n + " seen in the last 30 days")
+	case l.filter.Selected == "Archived":
+		l.count.SetText(n + " archived")
 	default:
 		l.count.SetText(n)
 	}

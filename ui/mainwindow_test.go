@@ -169,3 +169,105 @@ func TestNewSessionWithoutAClientSaysWhatToDo(t *testing.T) {
 		t.Fatalf("the message says %q", text)
 	}
 }
+
+func TestArchiveRestoreAndDeleteAClient(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	c := data.Client{FirstName: "Ann", LastName: "Lee"}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(a, s)
+	open := func() {
+		if err := m.page.update(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		m.current = data.ClientSummary{ID: c.ID}
+	}
+	open()
+	m.archiveClient()
+	tapButton(t, m.win, "Archive")
+	if err := m.list.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m.list.list.Length() != 0 {
+		t.Fatal("an archived client is still listed")
+	}
+	m.list.filter.OnChanged = nil
+	m.list.filter.SetSelected("Archived")
+	if err := m.list.update(ctx); err != nil || m.list.list.Length() != 1 {
+		t.Fatalf("the Archived filter lists %d (%v)", m.list.list.Length(), err)
+	}
+	open()
+	var restore *widget.Button
+	walk(m.page.banner, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Restore" {
+			restore = b
+		}
+	})
+	if restore == nil {
+		t.Fatal("an archived client's page offers no Restore")
+	}
+	test.Tap(restore)
+	if got, _ := s.Client(ctx, c.ID); !got.ArchivedAt.IsZero() {
+		t.Fatal("Restore did not restore")
+	}
+
+	// Deleting needs a reason.
+	open()
+	m.deleteClient()
+	tapButton(t, m.win, "Delete for good")
+	if _, err := s.Client(ctx, c.ID); err != nil {
+		t.Fatal("a client was deleted without a reason")
+	}
+	for _, o := range m.win.Canvas().Overlays().List() {
+		m.win.Canvas().Overlays().Remove(o)
+	}
+	open()
+	m.deleteClient()
+	var reason *textField
+	walk(m.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*textField); ok {
+			reason = e
+		}
+	})
+	test.Type(reason, "The client asked for their records to be erased")
+	tapButton(t, m.win, "Delete for good")
+	if _, err := s.Client(ctx, c.ID); err == nil {
+		t.Fatal("the client is still there after a deletion with a reason")
+	}
+}
+
+func TestMainWindowOpensLockedWhenAPassphraseIsSet(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	p := data.Practitioner{Name: "Dr. Amara Okafor", Role: data.Role("admin")}
+	if err := s.SavePractitioner(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if m := newMainWindow(a, s); m.lock.locked() {
+		t.Fatal("a practice without passphrases opens locked")
+	}
+	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(a, s)
+	if !m.lock.locked() || m.signedIn() != "" {
+		t.Fatal("a practice with a passphrase opens unlocked")
+	}
+	// Unlocked, the menu is back with Lock (Ctrl+L) on it, and the practitioner is signed in.
+	m.lock.unlock(p)
+	found := false
+	for _, menu := range m.win.MainMenu().Items {
+		for _, it := range menu.Items {
+			if it.Label == "Lock" && it.Shortcut != nil && it.Shortcut.ShortcutName() == scLock.ShortcutName() {
+				found = true
+			}
+		}
+	}
+	if !found || m.signedIn() != p.ID {
+		t.Fatalf("after unlocking: Lock item %v, signed in %q", found, m.signedIn())
+	}
+}

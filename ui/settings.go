@@ -40,7 +40,7 @@ var settingsOpen *settingsWindow
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
-func showSettings(a fyne.App, store *data.Store) fyne.Window {
+func showSettings(a fyne.App, store *data.Store, lock ...*locker) fyne.Window {
 	if settingsOpen != nil && settingsOpen.store != store {
 		settingsOpen.win.Close() // it belongs to a practice that is no longer open
 	}
@@ -50,6 +50,9 @@ func showSettings(a fyne.App, store *data.Store) fyne.Window {
 		return settingsOpen.win
 	}
 	s := newSettingsWindow(a, store)
+	if len(lock) > 0 {
+		s.lock = lock[0]
+	}
 	settingsOpen = s
 	s.win.SetOnClosed(func() { settingsOpen = nil })
 	s.win.Show()
@@ -73,6 +76,7 @@ type settingsWindow struct {
 	rules         *ruleTab
 	lists         *listTab
 	dbPath        *widget.Label
+	lock          *locker // who is signed in, and the idle lock; nil in tests of Settings alone
 }
 
 // settingsState is everything the window shows, fetched in one go.
@@ -131,6 +135,32 @@ func newSettingsWindow(a fyne.App, store *data.Store) *settingsWindow {
 }
 
 func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
+	idle := widget.NewEntry()
+	idle.SetPlaceHolder("10")
+	async(func() (int, error) { return s.store.IdleLockMinutes(context.Background()) }, func(n int, err error) {
+		if err == nil {
+			idle.SetText(strconv.Itoa(n))
+		}
+	})
+	saveIdle := widget.NewButton("Save", func() {
+		n, err := strconv.Atoi(strings.TrimSpace(idle.Text))
+		if err != nil {
+			showError(s.win, "set the idle lock", errors.New("the idle time is a whole number of minutes, such as 10"))
+			return
+		}
+		async(func() (struct{}, error) { return struct{}{}, s.store.SetIdleLockMinutes(context.Background(), n) },
+			func(_ struct{}, err error) {
+				if err != nil {
+					showError(s.win, "set the idle lock", err)
+					return
+				}
+				if s.lock != nil {
+					s.lock.setIdleMinutes(n)
+				}
+			})
+	})
+	idleRow := container.NewBorder(nil, nil, widget.NewLabel("Lock the window after"),
+		container.NewHBox(widget.NewLabel("minutes without activity"), saveIdle), idle)
 	s.dbPath = widget.NewLabel(s.store.Path())
 	s.dbPath.Selectable = true
 	s.dbPath.Wrapping = fyne.TextWrapBreak
@@ -143,6 +173,10 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 		settingsHeading("Database file"),
 		s.dbPath,
 		container.NewHBox(show),
+		widget.NewSeparator(),
+		boldLabel("Lock"),
+		idleRow,
+		settingsHint("Applies when practitioners have passphrases (File › My passphrase…). Ctrl+L locks at once."),
 	))
 }
 
@@ -1033,12 +1067,24 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 	t.role.Horizontal = true
 	t.role.Required = true
 	ed.first = t.name
+	reset := widget.NewButton("Reset passphrase…", func() {
+		var admin data.Practitioner
+		if s.lock != nil {
+			admin = s.lock.signedIn()
+		}
+		if admin.Role != data.RoleAdmin {
+			dialog.ShowInformation("Only an admin can reset", "Sign in as a practitioner with the admin role to reset another's passphrase.", s.win)
+			return
+		}
+		showResetPassphrase(s.win, s.store, admin, ed.current.ID, nil)
+	})
 	ed.build(nil, container.NewVBox(
 		ed.notes.field("Name", "name", t.name),
 		ed.notes.field("Credentials", "credentials", t.credentials),
 		ed.notes.field("Role", "role", t.role),
-		settingsHint("Admins manage the practice's settings and other practitioners."),
-	))
+		settingsHint("Admins manage the practice's settings and other practitioners, and can reset a forgotten passphrase: "+
+			"a passphrase locks the window, it encrypts nothing, so no record is lost with it."),
+	), reset)
 	return t
 }
 

@@ -455,3 +455,29 @@ func TestSettingsAddSafetyRule(t *testing.T) {
 		t.Fatalf("the rule's row reads %q", got)
 	}
 }
+
+func TestSettingsIdleLockMinutes(t *testing.T) {
+	s, store := newTestSettings(t)
+	var idle *widget.Entry
+	var save *widget.Button
+	walk(s.tabs.Items[len(s.tabs.Items)-1].Content, func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Entry:
+			if w.PlaceHolder == "10" {
+				idle = w
+			}
+		case *widget.Button:
+			if w.Text == "Save" {
+				save = w
+			}
+		}
+	})
+	if idle == nil || save == nil || idle.Text != "10" {
+		t.Fatalf("the Database tab's idle lock field: %v, %v", idle, save)
+	}
+	idle.SetText("25")
+	test.Tap(save)
+	if n, err := store.IdleLockMinutes(context.Background()); err != nil || n != 25 {
+		t.Fatalf("idle lock minutes stored: %d (%v)", n, err)
+	}
+}

@@ -20,6 +20,7 @@ var (
 	scAll          = shortcut(fyne.Key1, 0)
 	scDue          = shortcut(fyne.Key2, 0)
 	scRecent       = shortcut(fyne.Key3, 0)
+	scLock         = shortcut(fyne.KeyL, 0)
 )
 
 // shortcut is Ctrl (Cmd on macOS) with the given key and any extra modifiers.
@@ -38,6 +39,7 @@ var shortcutList = []struct {
 	{what: "Edit the client's profile", sc: scEditProfile},
 	{what: "New session for the client", sc: scNewSession},
 	{what: "Save", sc: scSave},
+	{what: "Lock the window", sc: scLock},
 	{what: "Close the session", sc: scCloseSession},
 	{what: "All clients", sc: scAll},
 	{what: "Clients due or overdue", sc: scDue},
