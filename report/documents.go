@@ -2,6 +2,8 @@ package report
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 
 	"needlelog.app/needlelog/data"
@@ -17,7 +19,7 @@ func SessionPDF(ctx context.Context, store *data.Store, sessionID string, w io.W
 	if err != nil {
 		return err
 	}
-	return done(ctx, WriteSessionRecord(w, r))
+	return logged(ctx, store, "session", sessionID, WriteSessionRecord(w, r))
 }
 
 // HistoryPDF writes a client's history.
@@ -26,7 +28,7 @@ func HistoryPDF(ctx context.Context, store *data.Store, clientID string, w io.Wr
 	if err != nil {
 		return err
 	}
-	return done(ctx, WriteClientHistory(w, h))
+	return logged(ctx, store, "client", clientID, WriteClientHistory(w, h))
 }
 
 // AftercarePDF writes the aftercare sheet of a session.
@@ -35,7 +37,7 @@ func AftercarePDF(ctx context.Context, store *data.Store, sessionID string, w io
 	if err != nil {
 		return err
 	}
-	return done(ctx, WriteAftercare(w, a))
+	return logged(ctx, store, "aftercare", sessionID, WriteAftercare(w, a))
 }
 
 // RecallPDF writes the recall report of a lot, read at the time of writing.
@@ -44,7 +46,7 @@ func RecallPDF(ctx context.Context, store *data.Store, lot string, w io.Writer) 
 	if err != nil {
 		return err
 	}
-	return done(ctx, WriteRecall(w, lot, rows))
+	return logged(ctx, store, "recall", lot, WriteRecall(w, lot, rows))
 }
 
 func done(ctx context.Context, err error) error {
@@ -52,4 +54,21 @@ func done(ctx context.Context, err error) error {
 		return err
 	}
 	return ctx.Err()
+}
+
+// logged ends an export: cancelled or failed, it is not one; done, it goes into the audit log
+// (a practice opened read-only is read without being written to, so there it is not logged).
+func logged(ctx context.Context, store *data.Store, what, id string, err error) error {
+	if err = done(ctx, err); err != nil {
+		return err
+	}
+	if err := store.LogExport(ctx, what, id); err != nil && !errors.Is(err, data.ErrReadOnlyMode) {
+		return fmt.Errorf("log the export: %w", err)
+	}
+	return nil
+}
+
+// LoggedExport is logged for exports made by other writers (spreadsheets, archives).
+func LoggedExport(ctx context.Context, store *data.Store, what, id string, err error) error {
+	return logged(ctx, store, what, id, err)
 }

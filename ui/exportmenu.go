@@ -232,9 +232,9 @@ func showSheetsDialog(a fyne.App, win fyne.Window, store *data.Store, format she
 		name := "needlelog records" + ext
 		exportFile(a, win, doing, name, []string{ext}, func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			if format == sheetsCSVZip {
-				return report.WriteCSVZip(ctx, w, store, q)
+				return report.LoggedExport(ctx, store, "csv", "", report.WriteCSVZip(ctx, w, store, q))
 			}
-			return report.WriteSheets(ctx, w, store, q)
+			return report.LoggedExport(ctx, store, "sheets", "", report.WriteSheets(ctx, w, store, q))
 		})
 	}, win)
 	d.Resize(fyne.NewSize(520, 0))
@@ -265,6 +265,6 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (data.ExportQ
 func exportArchive(a fyne.App, win fyne.Window, store *data.Store) {
 	exportFile(a, win, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
-			return report.WriteArchive(ctx, w, store, progress)
+			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, store, progress))
 		})
 }

@@ -259,7 +259,11 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		return fail(errOut, name, err)
 	}
 	defer s.Close()
-	if err := k.run(ctx, s, arg, o); err != nil {
+	err = k.run(ctx, s, arg, o)
+	if err == nil && (k.name == "sheets" || k.name == "archive") { // the PDFs log themselves
+		err = report.LoggedExport(ctx, s, k.name, "", nil)
+	}
+	if err != nil {
 		if errors.Is(err, data.ErrNotFound) {
 			return fail(errOut, name, fmt.Errorf("%s: no such record in %s", arg, *db))
 		}

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"needlelog.app/needlelog/data"
 )
 
 // pdfText reads a PDF back with a real reader.
@@ -43,6 +47,17 @@ func TestExportCommands(t *testing.T) {
 		if text := pdfText(t, out); !strings.Contains(text, tc.want) || !strings.Contains(text, clientName) {
 			t.Errorf("export %s: the PDF lacks %q or %q", tc.kind, tc.want, clientName)
 		}
+	}
+
+	// Each export is in the audit log.
+	st, err := data.Open(context.Background(), db, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged, err := st.AuditLog(context.Background(), clientID)
+	st.Close()
+	if err != nil || !slices.ContainsFunc(logged, func(e data.AuditEntry) bool { return e.Action == data.ActionExport }) {
+		t.Fatalf("the client history export is not in the audit log (%v)", err)
 	}
 
 	// CSV per table into a folder, each file whole.
