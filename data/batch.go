@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -37,7 +38,7 @@ type Batch struct {
 // Batch runs fn in one transaction: all of its writes are kept, or none.
 func (s *Store) Batch(ctx context.Context, fn func(*Batch) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		b := &Batch{ctx: ctx, tx: tx, store: s, actor: actorFrom(ctx), stmts: map[string]*sql.Stmt{}}
+		b := &Batch{ctx: ctx, tx: tx, store: s, actor: cmp.Or(actorFrom(ctx), s.defaultActor()), stmts: map[string]*sql.Stmt{}}
 		defer b.close()
 		return fn(b)
 	})

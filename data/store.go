@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -43,6 +44,16 @@ type Store struct {
 	path     string
 	readOnly bool
 	now      func() time.Time
+	actor    atomic.Value // string: the practitioner signed in, for writes whose context names none
+}
+
+// SetActor names the practitioner signed in at this computer: writes whose context carries no
+// practitioner (WithActor) are attributed to them in the audit log. "" attributes them to no one.
+func (s *Store) SetActor(practitionerID string) { s.actor.Store(practitionerID) }
+
+func (s *Store) defaultActor() string {
+	id, _ := s.actor.Load().(string)
+	return id
 }
 
 // Open opens the database at path, creating it only when opts.Create is set, and brings its

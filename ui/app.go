@@ -67,6 +67,9 @@ func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
 	m.body = container.NewStack()
 	m.win.SetContent(m.body)
 	m.lock = newLocker(a, m.win)
+	// Whoever unlocks is who the audit log names for every write until the next lock.
+	m.lock.onUnlock = func(p data.Practitioner) { m.store.SetActor(p.ID) }
+	m.lock.onLock = func() { m.store.SetActor("") }
 	m.win.Resize(fyne.NewSize(1280, 800))
 	m.win.SetCloseIntercept(m.closeWindow)
 	m.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.dropped(uris) })
