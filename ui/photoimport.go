@@ -39,38 +39,6 @@ func isPhotoName(name string) bool {
 	return slices.Contains(photoExts, strings.ToLower(filepath.Ext(name)))
 }
 
-// photoFiles lists the files under dir, its subfolders included (a camera card keeps photos in
-// DCIM/100CANON), skipping hidden ones, sorted by path.
-func photoFiles(dir string) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if path == dir {
-				return err
-			}
-			return nil // an unreadable subfolder: list the rest
-		}
-		if strings.HasPrefix(d.Name(), ".") && path != dir {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.Type().IsRegular() {
-			out = append(out, path)
-			if len(out) >= maxListedFiles {
-				return fs.SkipAll
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list photos in %s: %w", dir, err)
-	}
-	slices.Sort(out)
-	return out, nil
-}
-
 // importChoice is what the practitioner says about a batch. An empty kind, and suggestSession,
 // mean: suggest them from each photo's time.
 type importChoice struct {
@@ -453,7 +421,10 @@ func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string)) 
 			return
 		}
 		a.Preferences().SetString(prefPhotoFolder, dir.Path())
-		async(func() ([]string, error) { return photoFiles(dir.Path()) }, func(paths []string, err error) {
+		async(func() ([]string, error) {
+			files, _, err := data.PhotoFilesIn(dir.Path(), maxListedFiles)
+			return files, err
+		}, func(paths []string, err error) {
 			if err != nil {
 				showError(win, "read the folder", err)
 				return
@@ -487,7 +458,7 @@ func droppedPaths(uris []fyne.URI) []string {
 			continue
 		}
 		if info.IsDir() {
-			files, err := photoFiles(u.Path())
+			files, _, err := data.PhotoFilesIn(u.Path(), maxListedFiles)
 			if err == nil {
 				out = append(out, files...)
 			}

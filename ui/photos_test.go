@@ -113,7 +113,7 @@ func TestImportPhotosThroughTheDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	paths, err := photoFiles(fx.dir)
+	paths, _, err := data.PhotoFilesIn(fx.dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -308,12 +306,9 @@ func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.
 	}
 }
 
-// skippedFiles are files that operating systems leave in photo folders.
-var skippedFiles = []string{"Thumbs.db", "desktop.ini"}
-
-// photoFiles expands the paths given: a folder stands for the files in it and its subfolders, in
-// name order, hidden ones aside; a file named by hand is imported even if hidden. It also returns
-// the folders that held no file.
+// photoFiles expands the paths given: a folder stands for the files an import of it reads (see
+// data.PhotoFilesIn); a file named by hand is imported even if hidden. It also returns the
+// folders that held no file.
 func photoFiles(paths []string) (files, empty []string, err error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -321,27 +316,14 @@ func photoFiles(paths []string) (files, empty []string, err error) {
 			files = append(files, p) // the import says what is wrong with it
 			continue
 		}
-		n := len(files)
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			hidden := path != p && strings.HasPrefix(d.Name(), ".")
-			switch {
-			case d.IsDir() && hidden:
-				return filepath.SkipDir
-			case d.IsDir(), hidden, slices.Contains(skippedFiles, d.Name()):
-				return nil
-			}
-			files = append(files, path)
-			return nil
-		})
+		in, _, err := data.PhotoFilesIn(p, 0)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read folder %s: %w", p, err)
+			return nil, nil, err
 		}
-		if len(files) == n {
+		if len(in) == 0 {
 			empty = append(empty, p)
 		}
+		files = append(files, in...)
 	}
 	return files, empty, nil
 }
