@@ -1,11 +1,15 @@
 package report
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"needlelog.app/needlelog/data"
 )
 
 func TestWriteFileIsWholeOrNothing(t *testing.T) {
@@ -41,5 +45,37 @@ func TestWriteFileIsWholeOrNothing(t *testing.T) {
 	}
 	if info, _ := os.Stat(path); info.Mode().Perm() != 0o640 {
 		t.Fatalf("a replaced file's mode is %v, want 0640 as before", info.Mode().Perm())
+	}
+}
+
+func TestWriteCSVFolderIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "p.db"), data.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c := data.Client{FirstName: "Zoë", LastName: "Ångström"}
+	if err := store.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "csv")
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := WriteCSVFolder(cancelled, dir, store, data.ExportQuery{}); err == nil {
+		t.Fatal("a cancelled export succeeded")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("a cancelled export left %d files", len(entries))
+	}
+	if err := WriteCSVFolder(ctx, dir, store, data.ExportQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != len(data.ExportTables) {
+		t.Fatalf("the folder holds %d files, want one per table", len(entries))
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "clients.csv")); !strings.Contains(string(b), "Ångström") {
+		t.Fatal("clients.csv lacks the client")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -85,68 +84,7 @@ func exportSheets(ctx context.Context, s *data.Store, _ string, o exportOptions)
 	case "zip":
 		return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return fmt.Errorf("make the folder %s: %w", o.out, err)
-	}
-	// One file per table, each streamed into a temporary file; they are given their names only
-	// once every table is written, so a failed or cancelled export changes nothing in the folder.
-	var parts []*partFile
-	err := report.WriteCSV(ctx, s, q, func(name string) (io.Writer, error) {
-		f, err := newPartFile(filepath.Join(o.out, name))
-		if err == nil {
-			parts = append(parts, f)
-		}
-		return f, err
-	})
-	if err == nil {
-		err = ctx.Err()
-	}
-	for _, f := range parts {
-		if err != nil {
-			f.discard()
-			continue
-		}
-		err = f.commit()
-	}
-	return err
-}
-
-// partFile is a file being written under a temporary name beside its final one.
-type partFile struct {
-	*os.File
-	path string
-}
-
-func newPartFile(path string) (*partFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	return &partFile{File: f, path: path}, nil
-}
-
-// commit flushes the file to the disk and gives it its final name.
-func (f *partFile) commit() error {
-	err := f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), f.path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", filepath.Base(f.path), err)
-	}
-	return nil
-}
-
-func (f *partFile) discard() {
-	f.Close()
-	os.Remove(f.Name())
+	return report.WriteCSVFolder(ctx, o.out, s, q)
 }
 
 // practitionerID finds a practitioner by ID or by name, ignoring letter case.
