@@ -255,11 +255,11 @@ func archiveClients(ctx context.Context, s *data.Store) ([]archiveClient, error)
 	}
 	names := make(map[string]int, len(list))
 	for _, c := range list {
-		names[strings.ToLower(archiveName(c.Name()))]++
+		names[strings.ToLower(FileName(c.Name()))]++
 	}
 	out := make([]archiveClient, len(list))
 	for i, c := range list {
-		folder := archiveName(c.Name())
+		folder := FileName(c.Name())
 		if names[strings.ToLower(folder)] > 1 {
 			folder += " " + shortID(c.ID)
 		}
@@ -416,7 +416,7 @@ func archivePhotoName(p data.Photo, used map[string]bool) string {
 		}
 	}
 	parts = append(parts, shortID(p.ID))
-	base := archiveName(strings.Join(parts, " "))
+	base := FileName(strings.Join(parts, " "))
 	name := base + ".jpg"
 	for n := 2; used[strings.ToLower(name)]; n++ {
 		name = fmt.Sprintf("%s (%d).jpg", base, n)
@@ -439,10 +439,10 @@ func shortID(id string) string {
 // common file system's limit.
 const archiveNameMax = 120
 
-// archiveName makes text safe as a file or folder name on Windows, macOS and Linux: no
+// FileName makes text safe as a file or folder name on Windows, macOS and Linux: no
 // separators, no characters Windows refuses, no control characters, no trailing dot or space,
 // not a reserved device name, not too long.
-func archiveName(s string) string {
+func FileName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -381,8 +381,8 @@ func TestArchiveName(t *testing.T) {
 		"<script>":               "_script_",
 		strings.Repeat("é", 100): strings.Repeat("é", 60),
 	} {
-		if got := archiveName(in); got != want {
-			t.Errorf("archiveName(%q) = %q, want %q", in, got, want)
+		if got := FileName(in); got != want {
+			t.Errorf("FileName(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if got := shortID("0193a5b2-7c1d-7e2f-8a9b-1c2d3e4f5a6b"); got != "3e4f5a6b" {

@@ -20,19 +20,9 @@ import (
 // What the Export menu and the export buttons write. Each asks where to save, then writes off the
 // UI goroutine (exportFile).
 
-// fileSafe makes a name fit for a file name on every system.
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`<>:"/\|?*`, r) || r < 32 {
-			return '-'
-		}
-		return r
-	}, s)
-}
-
 // exportSessionPDF writes a session's record.
 func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
-	exportFile(a, win, "export the session record", fileSafe(client.Name()+" session "+started+".pdf"), []string{".pdf"},
+	exportFile(a, win, "export the session record", report.FileName(client.Name()+" session "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.SessionPDF(ctx, store, sessionID, w)
 		})
@@ -40,7 +30,7 @@ func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client dat
 
 // exportAftercarePDF writes the aftercare sheet of a session, to hand to the client.
 func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
-	exportFile(a, win, "export the aftercare sheet", fileSafe(client.Name()+" aftercare "+started+".pdf"), []string{".pdf"},
+	exportFile(a, win, "export the aftercare sheet", report.FileName(client.Name()+" aftercare "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.AftercarePDF(ctx, store, sessionID, w)
 		})
@@ -48,7 +38,7 @@ func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client d
 
 // exportHistoryPDF writes a client's whole history.
 func exportHistoryPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client) {
-	exportFile(a, win, "export the client's history", fileSafe(client.Name()+" history.pdf"), []string{".pdf"},
+	exportFile(a, win, "export the client's history", report.FileName(client.Name()+" history.pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.HistoryPDF(ctx, store, client.ID, w)
 		})
@@ -103,7 +93,7 @@ func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(cli
 	r.lot.OnSubmitted = func(string) { r.find(store) }
 	r.saveBtn = widget.NewButtonWithIcon("Save as PDF…", theme.DocumentPrintIcon(), func() {
 		lot := r.found
-		exportFile(a, win, "export the recall report", fileSafe("recall "+lot+".pdf"), []string{".pdf"},
+		exportFile(a, win, "export the recall report", report.FileName("recall "+lot+".pdf"), []string{".pdf"},
 			func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 				return report.RecallPDF(ctx, store, lot, w)
 			})
