@@ -20,6 +20,12 @@ var (
 	ErrNotDatabase  = errors.New("file is not a Needlelog database")
 	ErrNewerSchema  = errors.New("database was written by a newer version of Needlelog")
 	ErrReadOnlyMode = errors.New("database is open read-only")
+	ErrReadOnlyFile = errors.New("the database file or its folder cannot be written to")
+	ErrDiskFull     = errors.New("the disk is full")
+	ErrDamaged      = errors.New("the database file is damaged")
+	ErrInUse        = errors.New("the database is open in another Needlelog window")
+	ErrNoSpace      = errors.New("not enough free space")
+	ErrExists       = errors.New("a file is already there")
 )
 
 type actorKey struct{}
