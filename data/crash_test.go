@@ -382,9 +382,24 @@ func (r *crashRun) verifyKill(ctx context.Context, lines []childLine) {
 // checkSession reads a save's session back and compares it with what the child wrote.
 func (r *crashRun) checkSession(ctx context.Context, s *data.Store, want crashSave) {
 	r.tb.Helper()
+	if err := checkSavedSession(ctx, s, want); err != nil {
+		r.fatalf("%v", err)
+	}
+}
+
+// checkPhoto reads a save's photo back: its record, its original's bytes and its preview.
+func (r *crashRun) checkPhoto(ctx context.Context, s *data.Store, id string, want crashSave) {
+	r.tb.Helper()
+	if err := checkSavedPhoto(ctx, s, id, want); err != nil {
+		r.fatalf("%v", err)
+	}
+}
+
+// checkSavedSession reads a save's session back and compares it with what was written.
+func checkSavedSession(ctx context.Context, s *data.Store, want crashSave) error {
 	got, err := s.Session(ctx, want.SessionID)
 	if err != nil {
-		r.fatalf("save %d of kill %d: %v", want.Seq, want.Cycle, err)
+		return fmt.Errorf("save %d of kill %d: %w", want.Seq, want.Cycle, err)
 	}
 	var effect crashEffect
 	if len(got.SideEffects) == 1 {
@@ -404,32 +419,33 @@ func (r *crashRun) checkSession(ctx context.Context, s *data.Store, want crashSa
 	}
 	for _, d := range diffs {
 		if d.got != d.want {
-			r.fatalf("session %s of save %d (kill %d): %s read back as %v, written as %v", want.SessionID, want.Seq, want.Cycle, d.what, d.got, d.want)
+			return fmt.Errorf("session %s of save %d (kill %d): %s read back as %v, written as %v", want.SessionID, want.Seq, want.Cycle, d.what, d.got, d.want)
 		}
 	}
+	return nil
 }
 
-// checkPhoto reads a save's photo back: its record, its original's bytes and its preview.
-func (r *crashRun) checkPhoto(ctx context.Context, s *data.Store, id string, want crashSave) {
-	r.tb.Helper()
+// checkSavedPhoto reads a save's photo back: its record, its original's bytes and its preview.
+func checkSavedPhoto(ctx context.Context, s *data.Store, id string, want crashSave) error {
 	p, err := s.Photo(ctx, id)
 	if err != nil {
-		r.fatalf("photo of save %d (kill %d): %v", want.Seq, want.Cycle, err)
+		return fmt.Errorf("photo of save %d (kill %d): %w", want.Seq, want.Cycle, err)
 	}
 	if p.SessionID != want.SessionID || p.ClientID != want.ClientID || p.SHA256 != want.PhotoSHA {
-		r.fatalf("photo %s of save %d (kill %d) reads back for session %s, client %s, SHA-256 %s; written for %s, %s, %s",
+		return fmt.Errorf("photo %s of save %d (kill %d) reads back for session %s, client %s, SHA-256 %s; written for %s, %s, %s",
 			id, want.Seq, want.Cycle, p.SessionID, p.ClientID, p.SHA256, want.SessionID, want.ClientID, want.PhotoSHA)
 	}
 	orig, err := s.PhotoOriginal(ctx, id)
 	if err != nil {
-		r.fatalf("photo of save %d (kill %d): %v", want.Seq, want.Cycle, err)
+		return fmt.Errorf("photo of save %d (kill %d): %w", want.Seq, want.Cycle, err)
 	}
 	if sum := sha256.Sum256(orig); hex.EncodeToString(sum[:]) != want.PhotoSHA {
-		r.fatalf("photo %s of save %d (kill %d): the original's bytes changed (%d bytes)", id, want.Seq, want.Cycle, len(orig))
+		return fmt.Errorf("photo %s of save %d (kill %d): the original's bytes changed (%d bytes)", id, want.Seq, want.Cycle, len(orig))
 	}
 	if prev, err := s.PhotoPreview(ctx, id); err != nil || len(prev) == 0 {
-		r.fatalf("photo %s of save %d (kill %d) has no preview: %v", id, want.Seq, want.Cycle, err)
+		return fmt.Errorf("photo %s of save %d (kill %d) has no preview: %v", id, want.Seq, want.Cycle, err)
 	}
+	return nil
 }
 
 // verifyAll checks every save acknowledged in the run once more, at the end: later kills must
@@ -471,8 +487,9 @@ func crashChild(t *testing.T) {
 	if path == "" || err != nil {
 		t.Fatalf("%s=%q %s=%q", crashPathEnv, path, crashCycleEnv, os.Getenv(crashCycleEnv))
 	}
-	// A clock of its own that moves on from kill to kill, so times stay in order in the file.
-	base, began := testNow.Add(time.Duration(cycle)*time.Hour), time.Now()
+	// A clock of its own that moves on a minute from kill to kill (a child lives well under one),
+	// so times stay in order in the file.
+	base, began := testNow.Add(time.Duration(cycle)*time.Minute), time.Now()
 	now := func() time.Time { return base.Add(time.Since(began)) }
 	s, err := data.Open(ctx, path, data.Options{Create: true, Now: now})
 	if err != nil {
@@ -498,10 +515,7 @@ func crashChild(t *testing.T) {
 		save.PhotoSHA = processed.Info.SHA256
 		childReport(t, "begin", save)
 
-		se := template
-		se.StartedAt, se.Notes, se.Zones, se.Products = save.StartedAt, save.Notes, save.Zones, save.Products
-		se.SideEffects = []data.SideEffect{{Kind: save.Effect.Kind, Severity: save.Effect.Severity, DuringSession: true,
-			Onset: save.Effect.Onset, Treatment: save.Effect.Treatment, Notes: save.Effect.Notes}}
+		se := save.session(template)
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatalf("save %d: %v", seq, err)
 		}
@@ -534,6 +548,16 @@ func crashSaveFor(template data.Session, zones []data.Zone, cycle, seq int, now 
 	save.Effect = crashEffect{Kind: "Erythema", Severity: []data.Severity{data.SeverityMild, data.SeverityModerate}[seq%2],
 		Onset: data.DateOf(started), Treatment: "Cold compress", Notes: fmt.Sprintf("Settled within %d hours.", 1+seq%5)}
 	return save
+}
+
+// session is the session the save writes: the template's references with the save's own rows.
+func (save crashSave) session(template data.Session) data.Session {
+	se := template
+	se.StartedAt, se.Notes, se.Zones, se.Products = save.StartedAt, save.Notes, save.Zones, save.Products
+	se.NextDue = data.DateOf(save.StartedAt.AddDate(0, 0, data.DefaultIntervalDays))
+	se.SideEffects = []data.SideEffect{{Kind: save.Effect.Kind, Severity: save.Effect.Severity, DuringSession: true,
+		Onset: save.Effect.Onset, Treatment: save.Effect.Treatment, Notes: save.Effect.Notes}}
+	return se
 }
 
 // crashJPEG is a side × side JPEG showing id's 64 bits as dark and light squares on a gradient,
