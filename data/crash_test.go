@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -221,7 +222,7 @@ func (r *crashRun) killOnce(ctx context.Context) {
 	if out.err != nil {
 		r.fatalf("read the child's reports: %v", out.err)
 	}
-	if !endedByKill(cmd.ProcessState) {
+	if !endedByKill(cmd.ProcessState) || strings.Contains(out.other, "--- FAIL") {
 		r.fatalf("the child ended by itself (%v) before the kill\nstdout:\n%s\nstderr:\n%s", cmd.ProcessState, out.other, stderr.String())
 	}
 
