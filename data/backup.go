@@ -1,0 +1,571 @@
+package data
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// DefaultBackupDir is where backups go when no other folder is chosen: a folder beside the one
+// DefaultPath keeps the database in, so that removing or moving the app's own folder does not take
+// the backups with it.
+func DefaultBackupDir() (string, error) {
+	p, err := DefaultPath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(filepath.Dir(p)), "Needlelog Backups"), nil
+}
+
+// Retention says how many backups Prune keeps: the newest of each of the last Daily days that have
+// one, and before those the newest of each of the last Weekly ISO weeks that have one.
+type Retention struct{ Daily, Weekly int }
+
+// DefaultRetention keeps a week of daily backups and a month of weekly ones.
+var DefaultRetention = Retention{Daily: 7, Weekly: 4}
+
+// Backup is one backup file of a database.
+type Backup struct {
+	Path  string
+	Taken time.Time // from the file's name, in UTC, to the second
+	Size  int64     // bytes
+}
+
+// backupStamp is the time in a backup's name: in UTC, so that names sort in time order whatever
+// the time zone or daylight saving time.
+const backupStamp = "20060102-150405"
+
+// backupBase is the start of the names of dbPath's backups: its file name without ".db".
+func backupBase(dbPath string) string {
+	base := filepath.Base(dbPath)
+	if ext := filepath.Ext(base); strings.EqualFold(ext, ".db") {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}
+
+// parseBackupName reads what follows "<base>-" in a backup's name: YYYYMMDD-HHMMSS, then -N for the
+// Nth backup made in the same second, then .db.
+func parseBackupName(rest string) (taken time.Time, seq int, ok bool) {
+	rest, found := strings.CutSuffix(rest, ".db")
+	if !found || len(rest) < len(backupStamp) {
+		return time.Time{}, 0, false
+	}
+	stamp, n := rest[:len(backupStamp)], rest[len(backupStamp):]
+	taken, err := time.Parse(backupStamp, stamp)
+	if err != nil || taken.Format(backupStamp) != stamp {
+		return time.Time{}, 0, false
+	}
+	seq = 1
+	if n != "" {
+		digits, found := strings.CutPrefix(n, "-")
+		seq, err = strconv.Atoi(digits)
+		if !found || err != nil || seq < 2 || strconv.Itoa(seq) != digits {
+			return time.Time{}, 0, false
+		}
+	}
+	return taken, seq, true
+}
+
+// Backups lists the backups of the database at dbPath found in dir, newest first. Other files, other
+// databases' backups and unfinished copies are left out. A folder that does not exist holds none.
+func Backups(dir, dbPath string) ([]Backup, error) {
+	list, err := listBackups(dir, dbPath)
+	backups := make([]Backup, len(list))
+	for i, f := range list {
+		backups[i] = f.Backup
+	}
+	return backups, err
+}
+
+// foundBackup is a backup with its number within its second: 1, or N from a name ending -N.
+type foundBackup struct {
+	Backup
+	seq int
+}
+
+func listBackups(dir, dbPath string) ([]foundBackup, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list the backups in %s: %w", dir, err)
+	}
+	prefix := backupBase(dbPath) + "-"
+	var list []foundBackup
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		taken, seq, ok := parseBackupName(rest)
+		if !ok {
+			continue
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed since the folder was read
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list the backups in %s: %w", dir, err)
+		}
+		list = append(list, foundBackup{Backup{Path: filepath.Join(dir, e.Name()), Taken: taken, Size: info.Size()}, seq})
+	}
+	slices.SortFunc(list, func(a, b foundBackup) int {
+		return cmp.Or(b.Taken.Compare(a.Taken), cmp.Compare(b.seq, a.seq))
+	})
+	return list, nil
+}
+
+// Prune removes the backups of dbPath in dir that keep does not hold on to, and returns the paths
+// it removed, newest first. It keeps the newest backup of each of the newest keep.Daily calendar
+// days that have one; of the older backups, the newest of each of the newest keep.Weekly ISO weeks
+// that have one; and always the newest backup of all. Days and weeks are those of now's time zone.
+func Prune(dir, dbPath string, now time.Time, keep Retention) ([]string, error) {
+	return prune(dir, dbPath, now, keep, "")
+}
+
+// prune is Prune that never removes the backup at protect: the one just made, even if a clock
+// that was once set ahead left backups that look newer.
+func prune(dir, dbPath string, now time.Time, keep Retention, protect string) ([]string, error) {
+	if keep.Daily < 0 || keep.Weekly < 0 {
+		return nil, fmt.Errorf("prune backups in %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
+	}
+	all, err := Backups(dir, dbPath)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	loc := now.Location()
+	kept := make([]bool, len(all))
+	kept[0] = true
+	i := 0
+	days := map[string]bool{}
+	for ; i < len(all); i++ {
+		day := all[i].Taken.In(loc).Format(time.DateOnly)
+		if days[day] {
+			continue
+		}
+		if len(days) == keep.Daily {
+			break
+		}
+		days[day], kept[i] = true, true
+	}
+	weeks := map[[2]int]bool{}
+	for ; i < len(all); i++ {
+		y, w := all[i].Taken.In(loc).ISOWeek()
+		if weeks[[2]int{y, w}] {
+			continue
+		}
+		if len(weeks) == keep.Weekly {
+			break
+		}
+		weeks[[2]int{y, w}], kept[i] = true, true
+	}
+	var removed []string
+	var errs []error
+	for i, b := range all {
+		if kept[i] || b.Path == protect {
+			continue
+		}
+		if err := os.Remove(b.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("remove old backup %s: %w", b.Path, err))
+			continue
+		}
+		removed = append(removed, b.Path)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// freeSpace reports the bytes free to this user on the disk holding a folder, or -1 where that
+// cannot be known. Tests replace it.
+var freeSpace = diskFree
+
+// backupNeed estimates the space a backup of the database at dbPath takes while it is made: the
+// file and its write-ahead log (the copy is never larger), and a margin so that the disk is not left
+// full for the app itself.
+func backupNeed(dbPath string) (int64, error) {
+	var need int64
+	for _, p := range []string{dbPath, dbPath + "-wal"} {
+		info, err := os.Stat(p) // Stat, not Open: opening and closing the live file drops SQLite's locks
+		if errors.Is(err, fs.ErrNotExist) && p != dbPath {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		need += info.Size()
+	}
+	return need + need/10 + 8<<20, nil
+}
+
+const mb = 1 << 20
+
+// BackupTo makes a checked backup of the whole database in dir, creating the folder if needed, then
+// removes the backups keep no longer holds on to. It returns the backup and the paths it removed.
+//
+// The free space is checked first: when the disk is short, ErrNoSpace is returned before anything
+// is written. The backup is named <database name>-YYYYMMDD-HHMMSS.db from the store's clock in UTC
+// (with -2, -3, ... when that name is taken) and made by Snapshot, so it is complete and checked, or
+// not there at all. It works on a store opened read-only, while the app has the file open. When the
+// backup was made but old ones could not all be removed, the backup is returned with the error.
+func (s *Store) BackupTo(ctx context.Context, dir string, keep Retention) (Backup, []string, error) {
+	if keep.Daily < 0 || keep.Weekly < 0 {
+		return Backup{}, nil, fmt.Errorf("back up to %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	}
+	need, err := backupNeed(s.path)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.path, err)
+	}
+	free, err := freeSpace(abs)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	}
+	if free >= 0 && free < need {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w: the disk has %d MB free and a backup of %s needs about %d MB; free some space or choose another folder",
+			abs, ErrNoSpace, free/mb, filepath.Base(s.path), (need+mb-1)/mb)
+	}
+
+	taken := s.Now().UTC().Truncate(time.Second)
+	path, err := nextBackupPath(abs, s.path, taken)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	}
+	if err := s.Snapshot(ctx, path); err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.path, err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.path, err)
+	}
+	b := Backup{Path: path, Taken: taken, Size: info.Size()}
+	removed, err := prune(abs, s.path, s.Now(), keep, path)
+	if err != nil {
+		return b, removed, fmt.Errorf("the backup %s was made, but old backups could not all be removed: %w", path, err)
+	}
+	return b, removed, nil
+}
+
+// nextBackupPath names a new backup taken at taken: numbered after every backup already made in
+// the same second, even one since removed by pruning would have been, so that its name says it is
+// the newest.
+func nextBackupPath(dir, dbPath string, taken time.Time) (string, error) {
+	list, err := listBackups(dir, dbPath)
+	if err != nil {
+		return "", err
+	}
+	seq := 1
+	for _, b := range list {
+		if b.Taken.Equal(taken) {
+			seq = max(seq, b.seq+1)
+		}
+	}
+	name := backupBase(dbPath) + "-" + taken.Format(backupStamp)
+	for ; ; seq++ {
+		path := filepath.Join(dir, name+".db")
+		if seq > 1 {
+			path = filepath.Join(dir, name+"-"+strconv.Itoa(seq)+".db")
+		}
+		// Something not taken for a backup (a folder, say) may hold the name too.
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+}
+
+// Restore puts a copy of the backup at from in place of the database at dbPath.
+//
+// The backup is checked first (a Needlelog file, not from a newer version, passing SQLite's
+// integrity check); if it fails, nothing is changed. An existing database is replaced only with
+// force (else ErrExists), and never while a Needlelog window has it open (ErrInUse). The backup is
+// copied by SQLite into a temporary file beside dbPath, brought up to this version's schema if it is
+// older, flushed to the disk and checked; only then is the current file set aside (see SetAside,
+// label "replaced") and the copy renamed into its place. keptAside is where the replaced file now
+// is, or "" when there was none. On failure dbPath is as it was.
+func Restore(ctx context.Context, from, dbPath string, force bool) (keptAside string, err error) {
+	src, err := filepath.Abs(from)
+	if err != nil {
+		return "", fmt.Errorf("restore from %s: %w", from, err)
+	}
+	dst, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", fmt.Errorf("restore to %s: %w", dbPath, err)
+	}
+	if src == dst {
+		return "", fmt.Errorf("restore from %s: that is the database itself", src)
+	}
+	if a, err := os.Stat(src); err == nil {
+		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
+			return "", fmt.Errorf("restore from %s: that is the database itself", src)
+		}
+	}
+	version, err := checkBackupFile(ctx, src)
+	if err != nil {
+		return "", fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
+	}
+
+	info, err := os.Stat(dst)
+	exists := err == nil
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("restore to %s: %w", dst, err)
+	case exists && info.IsDir():
+		return "", fmt.Errorf("restore to %s: it is a folder, not a database file", dst)
+	case exists && !force:
+		return "", fmt.Errorf("restore to %s: %w; restore with --force to replace it (the current file is kept aside as %s.replaced-DATE-TIME)",
+			dst, ErrExists, filepath.Base(dst))
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return "", fmt.Errorf("restore to %s: %w", dst, err)
+	}
+	// Held until the copy is in place, so that the app cannot open the file halfway through.
+	claim, err := ClaimDatabase(dst)
+	if errors.Is(err, ErrInUse) {
+		return "", fmt.Errorf("restore to %s: %w; close Needlelog there first", dst, ErrInUse)
+	}
+	if err != nil {
+		return "", fmt.Errorf("restore to %s: %w", dst, err)
+	}
+	defer func() {
+		if rerr := claim.Release(); rerr != nil && err == nil {
+			err = fmt.Errorf("restore to %s: %w", dst, rerr)
+		}
+	}()
+
+	tmp, err := copyForRestore(ctx, src, dst, version)
+	if err != nil {
+		return "", fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
+	}
+	defer func() {
+		if err != nil {
+			removeWithSidecars(tmp)
+		}
+	}()
+
+	// Set aside the current file, or the write-ahead log a file removed by hand left behind: SQLite
+	// would apply a log to whatever file next takes its name.
+	var undo func() error
+	if exists {
+		keptAside, undo, err = setAside(dst, "replaced")
+	} else {
+		_, undo, err = setAside(dst, "orphaned")
+	}
+	if err != nil {
+		return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		if uerr := undo(); uerr != nil {
+			return "", fmt.Errorf("restore to %s: %w; and putting the current file back failed: %v (it is at %s)", dst, err, uerr, keptAside)
+		}
+		return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+	}
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return keptAside, fmt.Errorf("restore to %s: the backup is in place, but flushing the folder failed: %w", dst, err)
+	}
+	return keptAside, nil
+}
+
+// checkBackupFile opens a backup read-only, refusing files that are not Needlelog's or are newer
+// than this version, runs SQLite's integrity check on it, and returns its schema version.
+func checkBackupFile(ctx context.Context, path string) (int, error) {
+	c, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	var version int
+	if err := c.db.QueryRowContext(ctx, `SELECT user_version FROM pragma_user_version`).Scan(&version); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", mapError(err))
+	}
+	// Check is not used here: it reports an older schema as a problem, and an older backup is
+	// fine to restore.
+	rows, err := c.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return 0, fmt.Errorf("integrity check: %w", damaged(ctx, err))
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return 0, err
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("integrity check: %w", damaged(ctx, err))
+	}
+	if len(problems) > 0 {
+		if len(problems) > 5 {
+			problems = append(problems[:5], fmt.Sprintf("and %d more", len(problems)-5))
+		}
+		return 0, fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems, "; "))
+	}
+	return version, nil
+}
+
+// damaged maps the errors SQLite gives when reading a damaged file to ErrDamaged.
+func damaged(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if code := sqliteCode(err); code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB {
+		return fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	return mapError(err)
+}
+
+// copyForRestore copies the backup at src into a new temporary file beside dst, through SQLite so
+// that a write-ahead log beside the backup is included; upgrades the copy's schema if it is older;
+// flushes it to the disk and checks it. It returns the temporary file's path.
+func copyForRestore(ctx context.Context, src, dst string, version int) (tmp string, err error) {
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.restore")
+	if err != nil {
+		return "", err
+	}
+	tmp = f.Name()
+	f.Close()
+	defer func() {
+		if err != nil {
+			removeWithSidecars(tmp)
+		}
+	}()
+	b, err := Open(ctx, src, Options{ReadOnly: true})
+	if err != nil {
+		return "", err
+	}
+	err = b.vacuumInto(ctx, tmp)
+	b.Close()
+	if err != nil {
+		return "", fmt.Errorf("copy: %w", err)
+	}
+	if version < SchemaVersion() {
+		// Opening for writing applies the migrations, as the app would on opening the file.
+		w, err := Open(ctx, tmp, Options{})
+		if err != nil {
+			return "", fmt.Errorf("bring the copy up to date: %w", err)
+		}
+		if err := w.Close(); err != nil {
+			return "", fmt.Errorf("bring the copy up to date: %w", err)
+		}
+	}
+	if err := syncFile(tmp); err != nil {
+		return "", err
+	}
+	if err := checkCopy(ctx, tmp); err != nil {
+		return "", err
+	}
+	return tmp, nil
+}
+
+// sidecars are the files SQLite keeps beside a database that belong to it: its write-ahead log and
+// its rollback journal hold committed or half-committed changes and must travel with it.
+var sidecars = []string{"-wal", "-journal"}
+
+func removeWithSidecars(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
+}
+
+// SetAside moves the database at dbPath out of the way, to "<dbPath>.<label>-YYYYMMDD-HHMMSS" (UTC;
+// with -2, -3, ... when taken), together with its write-ahead log or journal so that no committed
+// change is lost, and returns the new path. Its shared-memory index is removed: SQLite makes it
+// again. Nothing may have the database open. On failure everything is left where it was.
+func SetAside(dbPath, label string) (string, error) {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", fmt.Errorf("set aside %s: %w", dbPath, err)
+	}
+	if _, err := os.Lstat(abs); err != nil {
+		return "", fmt.Errorf("set aside %s: %w", abs, err)
+	}
+	aside, _, err := setAside(abs, label)
+	return aside, err
+}
+
+// setAside is SetAside for an absolute path that may be missing, in which case a write-ahead log
+// or journal left without it is still moved, and "" returned as the new path. undo puts back what
+// was moved.
+func setAside(abs, label string) (aside string, undo func() error, err error) {
+	if label == "" || strings.ContainsAny(label, `/\:`) {
+		return "", nil, fmt.Errorf("set aside %s: the label %q cannot be part of a file name", abs, label)
+	}
+	base := abs + "." + label + "-" + time.Now().UTC().Format(backupStamp)
+	aside = base
+	for n := 2; ; n++ {
+		taken := false
+		for _, suffix := range append([]string{""}, sidecars...) {
+			if _, err := os.Lstat(aside + suffix); !errors.Is(err, fs.ErrNotExist) {
+				taken = true
+			}
+		}
+		if !taken {
+			break
+		}
+		aside = base + "-" + strconv.Itoa(n)
+	}
+	var moved [][2]string
+	undo = func() error {
+		var errs []error
+		for i := len(moved) - 1; i >= 0; i-- {
+			if err := os.Rename(moved[i][1], moved[i][0]); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if err := syncDir(filepath.Dir(abs)); err != nil {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	}
+	// The database first: were the process to stop between the two, no file would be left under
+	// the database's name to meet the other's log.
+	mainMoved := false
+	for _, suffix := range append([]string{""}, sidecars...) {
+		if _, err := os.Lstat(abs + suffix); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(abs+suffix, aside+suffix); err != nil {
+			if uerr := undo(); uerr != nil {
+				return "", nil, fmt.Errorf("set aside %s: %w; and putting back what was moved failed: %v", abs, err, uerr)
+			}
+			return "", nil, fmt.Errorf("set aside %s: %w", abs, err)
+		}
+		moved = append(moved, [2]string{abs + suffix, aside + suffix})
+		mainMoved = mainMoved || suffix == ""
+	}
+	// A stale index would otherwise be taken up by the file that comes next; a reader still
+	// holding it (on Windows) only keeps it, which SQLite then rebuilds.
+	os.Remove(abs + "-shm")
+	if err := syncDir(filepath.Dir(abs)); err != nil {
+		if uerr := undo(); uerr != nil {
+			return "", nil, fmt.Errorf("set aside %s: %w; and putting back what was moved failed: %v", abs, err, uerr)
+		}
+		return "", nil, fmt.Errorf("set aside %s: %w", abs, err)
+	}
+	if !mainMoved {
+		aside = ""
+	}
+	return aside, undo, nil
+}

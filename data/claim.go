@@ -1,0 +1,214 @@
+package data
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Claim is this process's hold on a database file: while it is held, no other Needlelog process
+// can claim the same file. It rests on an operating-system lock of a file beside the database,
+// "<database>.lock", which the system lets go of when the process ends, however it ends: a crash
+// never leaves a stale claim behind.
+type Claim struct {
+	path string // the database's absolute path
+	lock *os.File
+
+	mu       sync.Mutex
+	released bool
+	ln       net.Listener
+	sock     string
+	served   chan struct{} // closed when the knock listener has stopped
+}
+
+// errLocked is what lockFile returns when another process holds the lock.
+var errLocked = errors.New("locked")
+
+// ClaimDatabase claims the database at dbPath for this process, creating its folder if needed. The
+// file itself need not exist yet. When another process holds the claim, the error wraps ErrInUse;
+// when the folder cannot be written to, it wraps ErrReadOnlyFile.
+func ClaimDatabase(dbPath string) (*Claim, error) {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dbPath, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("open %s: %w", abs, readOnlyFile(err))
+	}
+	// The lock file is never removed: a process that removed it on release could do so just as
+	// another opened it, and a third would then lock a new file while the second holds the old one.
+	f, err := os.OpenFile(abs+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", abs, readOnlyFile(err))
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		if errors.Is(err, errLocked) {
+			return nil, fmt.Errorf("open %s: %w", abs, ErrInUse)
+		}
+		return nil, fmt.Errorf("open %s: lock %s: %w", abs, f.Name(), err)
+	}
+	return &Claim{path: abs, lock: f}, nil
+}
+
+func readOnlyFile(err error) error {
+	if errors.Is(err, fs.ErrPermission) || isReadOnlyFS(err) {
+		return fmt.Errorf("%w: %v", ErrReadOnlyFile, err)
+	}
+	return err
+}
+
+// Path is the claimed database's absolute path.
+func (c *Claim) Path() string { return c.path }
+
+// Release gives up the claim and stops listening for knocks. Calling it again does nothing.
+func (c *Claim) Release() error {
+	c.mu.Lock()
+	if c.released {
+		c.mu.Unlock()
+		return nil
+	}
+	c.released = true
+	ln, sock, served := c.ln, c.sock, c.served
+	c.ln = nil
+	c.mu.Unlock()
+	var errs []error
+	if ln != nil {
+		ln.Close()
+		<-served
+		// Removed while the claim is still held, so it cannot be the next holder's socket.
+		if err := os.Remove(sock); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := unlockFile(c.lock); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.lock.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("release %s: %w", c.path, err)
+	}
+	return nil
+}
+
+// knockMessage and knockReply are the whole of the knock exchange.
+const (
+	knockMessage = "needlelog knock\n"
+	knockReply   = "ok\n"
+	knockTimeout = 2 * time.Second
+)
+
+// OnKnock listens for other Needlelog processes that find the database claimed and ask its holder
+// to come forward (Knock), and calls fn on a goroutine of its own for each. It listens on a local
+// socket named after the database's path; Release stops it and removes the socket.
+func (c *Claim) OnKnock(fn func()) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.released:
+		return fmt.Errorf("listen for other windows of %s: the claim was released", c.path)
+	case c.ln != nil:
+		return fmt.Errorf("listen for other windows of %s: already listening", c.path)
+	}
+	sock, err := knockSocket(c.path)
+	if err != nil {
+		return fmt.Errorf("listen for other windows of %s: %w", c.path, err)
+	}
+	// A socket already there was left by a holder that crashed: only the claim's holder listens.
+	if err := os.Remove(sock); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("listen for other windows of %s: %w", c.path, err)
+	}
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		return fmt.Errorf("listen for other windows of %s: %w", c.path, err)
+	}
+	if runtime.GOOS != "windows" {
+		os.Chmod(sock, 0o600) // other accounts need not knock; where the folder is shared it narrows who can
+	}
+	c.ln, c.sock, c.served = ln, sock, make(chan struct{})
+	go serveKnocks(ln, fn, c.served)
+	return nil
+}
+
+func serveKnocks(ln net.Listener, fn func(), served chan<- struct{}) {
+	defer close(served)
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			return // closed by Release, or the listener failed: knocks then go unanswered
+		}
+		conn.SetDeadline(time.Now().Add(knockTimeout))
+		line, err := bufio.NewReader(conn).ReadString('\n')
+		if err == nil && line == knockMessage {
+			go fn()
+			conn.Write([]byte(knockReply))
+		}
+		conn.Close()
+	}
+}
+
+// Knock asks the process that holds the claim on the database at dbPath to come forward (see
+// OnKnock). It fails when no process answers.
+func Knock(dbPath string) error {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return fmt.Errorf("reach the Needlelog window of %s: %w", dbPath, err)
+	}
+	sock, err := knockSocket(abs)
+	if err != nil {
+		return fmt.Errorf("reach the Needlelog window of %s: %w", abs, err)
+	}
+	conn, err := net.DialTimeout("unix", sock, knockTimeout)
+	if err != nil {
+		return fmt.Errorf("reach the Needlelog window of %s: no window answers: %w", abs, err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(knockTimeout))
+	if _, err := conn.Write([]byte(knockMessage)); err != nil {
+		return fmt.Errorf("reach the Needlelog window of %s: %w", abs, err)
+	}
+	reply, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil || reply != knockReply {
+		return fmt.Errorf("reach the Needlelog window of %s: no window answers (%v)", abs, err)
+	}
+	return nil
+}
+
+// maxSocketPath keeps socket paths within every system's limit (104 bytes on macOS, 108 on Linux).
+const maxSocketPath = 100
+
+// knockSocket is the path of the socket the holder of the database at abs listens on: named with
+// the user's ID and a short hash of the database's path, in the user's runtime folder where there
+// is one, else the temporary folder.
+func knockSocket(abs string) (string, error) {
+	// The same file reached by another spelling must give the same socket.
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(dir, filepath.Base(abs))
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		abs = strings.ToLower(abs) // their file systems ignore letter case by default
+	}
+	tag, private := userTag()
+	sum := sha256.Sum256([]byte(private + "\x00" + abs))
+	name := fmt.Sprintf("needlelog-%s-%x.sock", tag, sum[:6])
+	for _, dir := range socketDirs() {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			continue
+		}
+		if p := filepath.Join(dir, name); len(p) <= maxSocketPath {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no folder with a short enough path for a socket (tried %s)", strings.Join(socketDirs(), ", "))
+}
