@@ -30,6 +30,8 @@ var commands = []command{
 	{"import", "import photos into a client's record ('import photos -h')", runImport},
 	{"export", "write a PDF, spreadsheets or a complete archive ('export -h')", runExport},
 	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},
+	{"backup", "make a checked backup into a folder, removing old ones (7 daily and 4 weekly kept)", runBackup},
+	{"restore", "put a backup in place of a database, keeping the file it replaces", runRestore},
 }
 
 func findCommand(name string) (command, bool) {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"needlelog.app/needlelog/data"
+)
+
+func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4]",
+		"Makes a backup of the whole database, photos included, into FOLDER (created if needed), named\n"+
+			"after the database and the time (UTC), e.g. needlelog-20260310-143000.db. It works while the app\n"+
+			"has the file open. The copy is made by SQLite, flushed to the disk and checked before it takes its\n"+
+			"name, so a backup is complete or not there at all. Free space is checked first. Then older backups\n"+
+			"of the same database in FOLDER are removed, keeping the newest of each of the last --daily days and,\n"+
+			"before those, of each of the last --weekly weeks. The newest backup is always kept.", errOut)
+	db := fs.String("db", "", "path of the database file")
+	to := fs.String("to", "", "folder to keep the backups in")
+	daily := fs.Int("daily", data.DefaultRetention.Daily, "days whose newest backup is kept")
+	weekly := fs.Int("weekly", data.DefaultRetention.Weekly, "weeks, before those days, whose newest backup is kept")
+	rest, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	switch {
+	case !requireDB(fs, *db, errOut):
+		return 2
+	case len(rest) > 0:
+		fmt.Fprintf(errOut, "needlelog backup: unexpected argument %q\n", rest[0])
+		return 2
+	case *to == "":
+		fmt.Fprintln(errOut, "needlelog backup: --to FOLDER is required")
+		return 2
+	case *daily < 0 || *weekly < 0:
+		fmt.Fprintln(errOut, "needlelog backup: --daily and --weekly must be 0 or more")
+		return 2
+	}
+	// Read-only: the app may have the file open, and a backup never needs to write to it.
+	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	if err != nil {
+		return fail(errOut, "backup", err)
+	}
+	defer s.Close()
+	b, removed, err := s.BackupTo(ctx, *to, data.Retention{Daily: *daily, Weekly: *weekly})
+	if b.Path != "" {
+		fmt.Fprintf(out, "Backed up %s to %s (%s, checked).\n", s.Path(), b.Path, sizeText(b.Size))
+	}
+	for _, p := range removed {
+		fmt.Fprintf(out, "Removed old backup %s\n", p)
+	}
+	if err != nil {
+		return fail(errOut, "backup", err)
+	}
+	return 0
+}
+
+func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs := newFlags("restore", "--from FILE --db PATH [--force]",
+		"Puts a copy of the backup FILE in place of the database PATH. The backup is checked first; a file\n"+
+			"that is not a Needlelog database, is from a newer version or is damaged is refused and nothing is\n"+
+			"changed. An existing database is replaced only with --force, and then kept beside it as\n"+
+			"PATH.replaced-YYYYMMDD-HHMMSS (UTC), with its write-ahead log. It refuses while Needlelog has the\n"+
+			"database open.", errOut)
+	from := fs.String("from", "", "the backup file to restore")
+	db := fs.String("db", "", "path of the database file to restore into")
+	force := fs.Bool("force", false, "replace an existing database, keeping it aside")
+	rest, code, ok := parse(fs, args)
+	if !ok {
+		return code
+	}
+	switch {
+	case !requireDB(fs, *db, errOut):
+		return 2
+	case len(rest) > 0:
+		fmt.Fprintf(errOut, "needlelog restore: unexpected argument %q\n", rest[0])
+		return 2
+	case *from == "":
+		fmt.Fprintln(errOut, "needlelog restore: --from FILE is required")
+		return 2
+	}
+	aside, err := data.Restore(ctx, *from, *db, *force)
+	if err != nil {
+		// Not fail: its hints speak of the database, and here the file at fault may be the backup;
+		// Restore's errors say which file and that nothing was changed.
+		fmt.Fprintf(errOut, "needlelog restore: %s\n", err)
+		return 1
+	}
+	fmt.Fprintf(out, "Restored %s to %s.\n", *from, *db)
+	if aside != "" {
+		fmt.Fprintf(out, "The file it replaced is kept as %s\n", aside)
+	}
+	return 0
+}
+
+// sizeText says a file's size the way a file manager does.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1<<10-1)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"needlelog.app/needlelog/data"
+)
+
+// checkCounts runs 'needlelog check' on path and returns its figures by name.
+func checkCounts(t *testing.T, path string) map[string]string {
+	t.Helper()
+	code, out, errOut := runCLI(t, "check", "--db", path)
+	if code != 0 {
+		t.Fatalf("check %s: exit %d\n%s%s", path, code, out, errOut)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		got[k] = strings.TrimSpace(v)
+	}
+	delete(got, "database")
+	return got
+}
+
+var backedUp = regexp.MustCompile(`^Backed up .+ to (.+demo-\d{8}-\d{6}\.db) \((\d+ KB|\d+\.\d MB), checked\)\.\n`)
+
+func TestBackupThenRestore(t *testing.T) {
+	path := demoFile(t)
+	want := checkCounts(t, path)
+	dir := filepath.Join(t.TempDir(), "backups")
+	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir)
+	if code != 0 || errOut != "" {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	m := backedUp.FindStringSubmatch(out)
+	if m == nil || filepath.Dir(m[1]) != dir {
+		t.Fatalf("backup said %q", out)
+	}
+	backup := m[1]
+	if got := checkCounts(t, backup); !equalMaps(got, want) {
+		t.Errorf("the backup's check %v, want %v", got, want)
+	}
+
+	restored := filepath.Join(t.TempDir(), "restored.db")
+	code, out, errOut = runCLI(t, "restore", "--from", backup, "--db", restored)
+	if code != 0 || errOut != "" || out != "Restored "+backup+" to "+restored+".\n" {
+		t.Fatalf("restore into a new file: exit %d\n%s%s", code, out, errOut)
+	}
+	if got := checkCounts(t, restored); !equalMaps(got, want) {
+		t.Errorf("the restored file's check %v, want %v", got, want)
+	}
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBackupWhileTheAppHasTheFileOpen(t *testing.T) {
+	path := demoFile(t)
+	ctx := context.Background()
+	claim, err := data.ClaimDatabase(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer claim.Release()
+	s, err := data.Open(ctx, path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := data.Client{FirstName: "Open", LastName: "Window"}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir)
+	if code != 0 || !backedUp.MatchString(out) {
+		t.Fatalf("backup while the app has the file: exit %d\n%s%s", code, out, errOut)
+	}
+	if got := checkCounts(t, backedUp.FindStringSubmatch(out)[1])["clients"]; got != "31" {
+		t.Errorf("the backup has %s clients, want 31 (the app's latest save included)", got)
+	}
+}
+
+func TestBackupRemovesOldBackups(t *testing.T) {
+	path := demoFile(t)
+	dir := t.TempDir()
+	var old []string
+	for _, name := range []string{"demo-20200101-000000.db", "demo-20200102-000000.db"} {
+		old = append(old, filepath.Join(dir, name))
+		if err := os.WriteFile(old[len(old)-1], []byte("an old backup"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "other-20200101-000000.db"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir, "--daily", "1", "--weekly", "0")
+	if code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, p := range old {
+		if !strings.Contains(out, "Removed old backup "+p+"\n") {
+			t.Errorf("the output does not name %s as removed:\n%s", p, out)
+		}
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is still there", p)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other-20200101-000000.db")); err != nil {
+		t.Errorf("another database's backup was touched: %v", err)
+	}
+}
+
+func TestRestoreNeedsForceAndKeepsTheReplacedFile(t *testing.T) {
+	path := demoFile(t)
+	dir := t.TempDir()
+	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	list, err := data.Backups(dir, path)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("backups %v %v", list, err)
+	}
+	// The database changes after the backup.
+	ctx := context.Background()
+	s, err := data.Open(ctx, path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := data.Client{FirstName: "After", LastName: "Backup"}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, _ := os.ReadFile(path)
+
+	code, out, errOut := runCLI(t, "restore", "--from", list[0].Path, "--db", path)
+	if code != 1 || !strings.Contains(errOut, "--force") || !strings.HasPrefix(errOut, "needlelog restore: ") {
+		t.Fatalf("restore over a database without --force: exit %d\n%s%s", code, out, errOut)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("a refused restore changed the database")
+	}
+
+	code, out, errOut = runCLI(t, "restore", "--from", list[0].Path, "--db", path, "--force")
+	if code != 0 || errOut != "" {
+		t.Fatalf("restore --force: exit %d\n%s%s", code, out, errOut)
+	}
+	m := regexp.MustCompile(`\nThe file it replaced is kept as (.+\.replaced-\d{8}-\d{6})\n$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("restore --force said %q", out)
+	}
+	if got := checkCounts(t, path)["clients"]; got != "30" {
+		t.Errorf("the restored database has %s clients, want the backup's 30", got)
+	}
+	if got := checkCounts(t, m[1])["clients"]; got != "31" {
+		t.Errorf("the kept file has %s clients, want 31", got)
+	}
+}
+
+func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
+	path := demoFile(t)
+	dir := t.TempDir()
+	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	list, _ := data.Backups(dir, path)
+	claim, err := data.ClaimDatabase(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer claim.Release()
+	code, out, errOut := runCLI(t, "restore", "--from", list[0].Path, "--db", path, "--force")
+	if code != 1 || !strings.Contains(errOut, "open in another Needlelog window") {
+		t.Fatalf("restore while the app has the file: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func TestRestoreRefusesAFileThatIsNotABackup(t *testing.T) {
+	path := demoFile(t)
+	before, _ := os.ReadFile(path)
+	notes := filepath.Join(t.TempDir(), "notes.db")
+	if err := os.WriteFile(notes, []byte(strings.Repeat("not a database\n", 300)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "restore", "--from", notes, "--db", path, "--force")
+	if code != 1 || !strings.Contains(errOut, "not a Needlelog database") || !strings.Contains(errOut, "nothing was changed") {
+		t.Fatalf("restore from a text file: exit %d\n%s%s", code, out, errOut)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("the database was changed")
+	}
+}
+
+func TestBackupAndRestoreUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"backup", "--to", "x"}, 2, "--db PATH is required"},
+		{[]string{"backup", "--db", "x.db"}, 2, "--to FOLDER is required"},
+		{[]string{"backup", "--db", "x.db", "--to", "y", "--daily", "-1"}, 2, "0 or more"},
+		{[]string{"backup", "--db", "x.db", "--to", "y", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"backup", "-h"}, 0, "Usage: needlelog backup --db PATH --to FOLDER"},
+		{[]string{"restore", "--db", "x.db"}, 2, "--from FILE is required"},
+		{[]string{"restore", "--from", "x.db"}, 2, "--db PATH is required"},
+		{[]string{"restore", "-h"}, 0, "Usage: needlelog restore --from FILE --db PATH [--force]"},
+	} {
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q; want exit %d and %q", tc.args, code, errOut, tc.code, tc.want)
+		}
+	}
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	backups := filepath.Join(dir, "backups")
+	if code, _, errOut := runCLI(t, "backup", "--db", missing, "--to", backups); code != 1 || !strings.Contains(errOut, "does not exist") {
+		t.Errorf("backup of a missing file: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(backups); err == nil {
+		t.Error("a failed backup created its folder")
+	}
+	if code, _, errOut := runCLI(t, "restore", "--from", missing, "--db", filepath.Join(dir, "new.db")); code != 1 || !strings.Contains(errOut, "does not exist") {
+		t.Errorf("restore from a missing file: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new.db")); err == nil {
+		t.Error("a failed restore created the database")
+	}
+}
