@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,8 +44,10 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
-	now      func() time.Time
-	actor    atomic.Value // string: the practitioner signed in, for writes whose context names none
+	// immutable: read-only, from a folder SQLite cannot create its -shm file in (needsImmutable).
+	immutable bool
+	now       func() time.Time
+	actor     atomic.Value // string: the practitioner signed in, for writes whose context names none
 }
 
 // SetActor names the practitioner signed in at this computer: writes whose context carries no
@@ -57,13 +60,18 @@ func (s *Store) defaultActor() string {
 }
 
 // Open opens the database at path, creating it only when opts.Create is set, and brings its
-// schema up to date. A file written by a newer Needlelog, or one that is not a Needlelog
-// database, is refused before anything is written to it.
+// schema up to date. Before anything is written, the file is looked at through a read-only
+// connection: a file written by a newer Needlelog, one that is not a Needlelog database, and,
+// when opening for writing, one that fails SQLite's quick check (ErrDamaged) or that this
+// account cannot write to (ErrReadOnlyFile) are refused and left byte for byte as they were.
+// A damaged file still opens with ReadOnly, so that its records can be read and exported, and
+// its Check lists the damage.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	immutable := false
 	info, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -71,7 +79,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open %s: %w", abs, ErrMissing)
 		}
 		if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+			if errors.Is(err, fs.ErrPermission) || readOnlyMount(err) {
+				err = fmt.Errorf("%w: the folder %s cannot be created there: %v", ErrReadOnlyFile, filepath.Dir(abs), err)
+			}
 			return nil, fmt.Errorf("create folder for %s: %w", abs, err)
+		}
+		if err := folderWritable(filepath.Dir(abs)); err != nil {
+			return nil, fmt.Errorf("create %s: %w", abs, readOnlyFolder(filepath.Dir(abs), false))
 		}
 	case err != nil:
 		return nil, fmt.Errorf("open %s: %w", abs, err)
@@ -79,12 +93,24 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: it is a folder, not a database file", abs)
 	default:
 		// Look before touching: converting the file to WAL, or a migration, would modify it.
-		if err := probe(ctx, abs, opts.Create); err != nil {
-			return nil, fmt.Errorf("open %s: %w", abs, err)
+		if err := probe(ctx, abs, opts.Create, !opts.ReadOnly); err != nil {
+			return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
+		}
+		if !opts.ReadOnly {
+			// SQLite opens a file it may not write read-only without a word: ask first.
+			if err := writable(abs); err != nil {
+				return nil, fmt.Errorf("open %s: %w", abs, err)
+			}
+		} else {
+			immutable = needsImmutable(abs)
 		}
 	}
 
-	db, err := sql.Open("sqlite", dsn(abs, opts.ReadOnly, opts.Create))
+	s := &Store{path: abs, readOnly: opts.ReadOnly, immutable: immutable, now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	db, err := sql.Open("sqlite", dsnWith(abs, opts.ReadOnly, opts.Create, immutable))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
@@ -92,45 +118,150 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.SetMaxOpenConns(1) // one writer: no SQLITE_BUSY between our own connections
 	}
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: abs, readOnly: opts.ReadOnly, now: opts.Now}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s.db = db
 	if err := s.init(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", abs, err)
+		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 	}
 	return s, nil
 }
 
 func (s *Store) init(ctx context.Context) error {
+	// Settings are read back in both modes: the first query is also where SQLite reports a file
+	// it cannot open, which belongs to Open, not to the first screen that reads a record.
+	if err := s.checkPragmas(ctx); err != nil {
+		return err
+	}
 	if s.readOnly {
 		return nil
 	}
-	if err := s.checkPragmas(ctx); err != nil {
+	if err := s.checkWritable(ctx); err != nil {
 		return err
 	}
 	return s.migrate(ctx)
 }
 
+// checkWritable fails on a file SQLite opened read-only behind a read-write request, as it does
+// without a word for a file this account may not write (on Windows, for reasons the access check
+// in Open cannot see). Beginning a transaction is not enough: in WAL mode that succeeds, and only
+// the first page written fails. The page written here is the header's own schema version, set to
+// what it is, and rolled back.
+func (s *Store) checkWritable(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // the point is to write nothing
+	var version int
+	if err := tx.QueryRowContext(ctx, `SELECT user_version FROM pragma_user_version`).Scan(&version); err != nil {
+		return mapError(err)
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(version)); err != nil {
+		return mapError(err)
+	}
+	return nil
+}
+
+// needsImmutable reports whether a read-only open of path must tell SQLite the file does not
+// change: in WAL mode SQLite creates a -wal and -shm file beside the database even to read it,
+// which a folder this account cannot write to does not allow. That is safe only when no -wal or
+// -journal is there, that is, when no one had the file open for writing when it was looked at.
+func needsImmutable(path string) bool {
+	return folderWritable(filepath.Dir(path)) != nil && !sidecarsPresent(path)
+}
+
+// sidecarsPresent reports whether a -wal or -journal file lies beside path: someone has the database
+// open, or a writer stopped without closing it and SQLite must recover from them.
+func sidecarsPresent(path string) bool {
+	for _, suffix := range []string{"-wal", "-journal"} {
+		if _, err := os.Lstat(path + suffix); !errors.Is(err, fs.ErrNotExist) {
+			return true // an error other than "not there" counts as there: look through SQLite
+		}
+	}
+	return false
+}
+
+// writable checks that this account may write the database file and create files beside it
+// (SQLite's -wal and -shm), saying which of the two it may not.
+func writable(path string) error {
+	dir := filepath.Dir(path)
+	if err := folderWritable(dir); err != nil {
+		return readOnlyFolder(dir, false)
+	}
+	if err := fileWritable(path); err != nil {
+		return readOnlyFileErr(readOnlyMount(err))
+	}
+	return nil
+}
+
+// readOnlyFileErr is a database file that cannot be written, the folder being writable.
+func readOnlyFileErr(readOnlyFS bool) error {
+	if readOnlyFS {
+		return fmt.Errorf("%w: the disk it is on is read-only (a locked memory card, or a share mounted read-only): "+
+			"copy the file to this computer's own disk, or open it read-only", ErrReadOnlyFile)
+	}
+	return fmt.Errorf("%w: the file is write-protected, so nothing can be saved to it: allow writing to it "+
+		"(in its properties or permissions), or open it read-only", ErrReadOnlyFile)
+}
+
+// readOnlyFolder is a database whose folder cannot be written: SQLite keeps a write-ahead log
+// and a shared-memory file beside the database, and needs to create them.
+func readOnlyFolder(dir string, readOnly bool) error {
+	if readOnly {
+		return fmt.Errorf("%w: its folder %s cannot be written to, and SQLite needs to create a small file "+
+			"beside the database even to read it: copy the file to a folder you can write to and open the copy", ErrReadOnlyFile, dir)
+	}
+	return fmt.Errorf("%w: its folder %s cannot be written to, and SQLite needs to create its journal files "+
+		"beside the database: move the file to a folder you can write to, or open it read-only", ErrReadOnlyFile, dir)
+}
+
+// openFault says why SQLite could not open or write a file, when the file or its folder is to
+// blame; other errors are returned as they are.
+func openFault(path string, readOnly bool, err error) error {
+	code := sqliteCode(err)
+	if code != sqlite3.SQLITE_CANTOPEN && !errors.Is(err, ErrReadOnlyFile) && !errors.Is(err, errNotWAL) {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if ferr := fileReadable(path); ferr != nil && !errors.Is(ferr, fs.ErrNotExist) {
+		return fmt.Errorf("%w: Needlelog is not allowed to read the file: %v", fs.ErrPermission, ferr)
+	}
+	if folderWritable(dir) != nil {
+		return readOnlyFolder(dir, readOnly)
+	}
+	if ferr := fileWritable(path); ferr != nil && !readOnly && !errors.Is(ferr, fs.ErrNotExist) {
+		return readOnlyFileErr(readOnlyMount(ferr))
+	}
+	if code == sqlite3.SQLITE_CANTOPEN {
+		return fmt.Errorf("SQLite cannot open the file: %w", err)
+	}
+	return err
+}
+
 // dsn builds a URI whose settings every pooled connection gets: a pragma run with Exec would
 // reach only one of them.
-func dsn(path string, readOnly, create bool) string {
-	q := url.Values{}
-	mode := "rw"
+func dsn(path string, readOnly, create bool) string { return dsnWith(path, readOnly, create, false) }
+
+// dsnWith is dsn, with immutable=1 when the file is read as one (see needsImmutable).
+func dsnWith(path string, readOnly, create, immutable bool) string {
+	q := readQuery(immutable)
 	switch {
 	case readOnly:
-		mode = "ro"
 	case create:
-		mode = "rwc"
+		q.Set("mode", "rwc")
+	default:
+		q.Set("mode", "rw")
 	}
-	q.Set("mode", mode)
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "trusted_schema(0)")
 	// A deleted photo or record is overwritten on disk, not left in free pages for anyone who
 	// copies the file to read: photos are the most sensitive thing the file holds.
 	q.Add("_pragma", "secure_delete(1)")
+	// Sorts too large for the page cache, and temporary tables, stay in memory rather than in
+	// unnamed files in the system's temporary folder: no clinical data lands there, and there
+	// is no second disk to fill. Nothing here sorts more than a few megabytes.
+	q.Add("_pragma", "temp_store(2)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -141,10 +272,32 @@ func dsn(path string, readOnly, create bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// probe reads the file's header through a read-only connection that sets nothing, and refuses
-// files that are not ours or are newer than this build understands.
-func probe(ctx context.Context, path string, allowBlank bool) error {
+// readQuery is the URI query of a connection that only reads a database file: mode=ro, and
+// immutable=1 for a file that can be read no other way (see needsImmutable).
+func readQuery(immutable bool) url.Values {
 	q := url.Values{"mode": {"ro"}}
+	if immutable {
+		q.Set("immutable", "1")
+	}
+	return q
+}
+
+// readerQuery is readQuery for the store's own file: connections that read beside the pool
+// (exports, snapshots) start from it, so they can read whatever the store can.
+func (s *Store) readerQuery() url.Values { return readQuery(s.immutable) }
+
+// probe reads the file's header through a read-only connection that sets nothing, and refuses
+// files that are not ours or are newer than this build understands; with quickCheck, it also
+// runs SQLite's quick check and refuses a damaged file.
+//
+// A read-only connection to a WAL database creates the -wal and -shm files and, not being
+// allowed to checkpoint, leaves them behind. When there is no -wal or -journal file, no one has
+// the database open for writing, and the file alone is the whole database: it is read as
+// immutable, which creates nothing and takes no locks, so a refused file is left exactly as it
+// was. (Were a writer to open it during those milliseconds, the worst is a check that fails and
+// is repeated on the next open.)
+func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error {
+	q := readQuery(!sidecarsPresent(path))
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return err
@@ -154,8 +307,11 @@ func probe(ctx context.Context, path string, allowBlank bool) error {
 	err = db.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id),
 		(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &objects)
 	if err != nil {
-		if code := sqliteCode(err); code == sqlite3.SQLITE_NOTADB || code == sqlite3.SQLITE_CORRUPT {
-			return fmt.Errorf("%w (it is not a SQLite file, or it is damaged)", ErrNotDatabase)
+		switch sqliteCode(err) {
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%w (it is not a SQLite database)", ErrNotDatabase)
+		case sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("%w: its first pages cannot be read (%v)", ErrDamaged, err)
 		}
 		return fmt.Errorf("read header: %w", mapError(err))
 	}
@@ -164,30 +320,239 @@ func probe(ctx context.Context, path string, allowBlank bool) error {
 		return fmt.Errorf("%w (schema version %d; this version reads up to %d): update Needlelog to open it",
 			ErrNewerSchema, version, len(migrationNames()))
 	case appID == applicationID:
-		return nil
 	case appID == 0 && version == 0 && objects == 0 && allowBlank:
-		return nil // an empty file made on purpose, e.g. by a save dialog
+		// An empty file made on purpose, e.g. by a save dialog.
 	case appID == 0 && version == 0 && objects == 0:
 		return fmt.Errorf("%w (the file is empty)", ErrNotDatabase)
 	default:
 		return fmt.Errorf("%w (it is a SQLite file of another program)", ErrNotDatabase)
 	}
+	if !quickCheck {
+		return nil
+	}
+	if appID == applicationID {
+		// A migration run on tables other than its version's would fail halfway through
+		// opening, the file already switched to WAL: compare before anything is written.
+		if err := checkSchema(ctx, db, version); err != nil {
+			return err
+		}
+	}
+	problems, err := checkRows(ctx, db, `PRAGMA quick_check(`+strconv.Itoa(damageShown+1)+`)`)
+	if err != nil {
+		if sqliteCode(err) == sqlite3.SQLITE_CORRUPT {
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+		return fmt.Errorf("quick check: %w", mapError(err))
+	}
+	if len(problems) > damageShown {
+		problems = append(problems[:damageShown], "…")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems, "; "))
+	}
+	return nil
 }
 
-// checkPragmas reads back the settings durability depends on: a driver that silently ignored
-// one would otherwise go unnoticed until a power cut.
+// checkSchema refuses a Needlelog file that lacks a table, index, trigger or view its schema
+// version has, and one the migrations to this build's version would fail on: a migration that
+// failed while opening would leave the file switched to WAL already, and a practice half-open.
+// Objects the version does not have are let be: the migrations are written to run over them.
+func checkSchema(ctx context.Context, db *sql.DB, version int) error {
+	want, err := expectedSchema(ctx, version)
+	if err != nil {
+		return err
+	}
+	got, err := schemaObjects(ctx, db)
+	if err != nil {
+		if sqliteCode(err) == sqlite3.SQLITE_CORRUPT {
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+		return fmt.Errorf("read the file's tables: %w", mapError(err))
+	}
+	var missing []string
+	for name, kind := range want {
+		if got[name] != kind {
+			missing = append(missing, kind+" "+name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("%w: it lacks %s, which a Needlelog database of schema version %d has",
+			ErrDamaged, listFirst(missing, damageShown), version)
+	}
+	if version < SchemaVersion() {
+		return tryMigrations(ctx, db, version)
+	}
+	return nil
+}
+
+// tryMigrations applies the migrations a file at version needs to a copy of its schema, without
+// its records, in memory: one that fails there would fail on the file.
+func tryMigrations(ctx context.Context, file *sql.DB, version int) error {
+	mem, err := sql.Open("sqlite", "file:migration-trial?mode=memory")
+	if err != nil {
+		return err
+	}
+	defer mem.Close()
+	mem.SetMaxOpenConns(1) // every connection to a memory database is a database of its own
+	// Full-text indexes first, as they make their own tables, and tables before what refers to them.
+	rows, err := file.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
+		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+		ORDER BY CASE WHEN sql LIKE 'CREATE VIRTUAL TABLE%' THEN 0 WHEN type = 'table' THEN 1 WHEN type = 'index' THEN 2
+		WHEN type = 'view' THEN 3 ELSE 4 END, rowid`)
+	if err != nil {
+		return fmt.Errorf("read the file's tables: %w", mapError(err))
+	}
+	type object struct{ name, sql string }
+	var objects []object
+	for rows.Next() {
+		var o object
+		if err := rows.Scan(&o.name, &o.sql); err != nil {
+			rows.Close()
+			return err
+		}
+		objects = append(objects, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the file's tables: %w", mapError(err))
+	}
+	for _, o := range objects {
+		var n int // a full-text index's own tables are there already, made with it
+		if err := mem.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = ?`, o.name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := mem.ExecContext(ctx, o.sql); err != nil {
+			return fmt.Errorf("%w: the definition of %s cannot be read back: %v", ErrDamaged, o.name, err)
+		}
+	}
+	names := migrationNames()
+	for i := version; i < len(names); i++ {
+		body, err := migrationFiles.ReadFile(names[i])
+		if err != nil {
+			return err
+		}
+		if _, err := mem.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("%w: its tables do not fit schema version %d, and the upgrade to version %d would fail: %v",
+				ErrDamaged, version, i+1, err)
+		}
+	}
+	return nil
+}
+
+func listFirst(items []string, n int) string {
+	if len(items) > n {
+		return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+	}
+	return strings.Join(items, ", ")
+}
+
+// schemaObjects are a database's tables, indexes, triggers and views, by name, with their kind;
+// SQLite's own (sqlite_autoindex_..., sqlite_stat1) are left out.
+func schemaObjects(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, kind string
+		if err := rows.Scan(&name, &kind); err != nil {
+			return nil, err
+		}
+		out[name] = kind
+	}
+	return out, rows.Err()
+}
+
+// schemas caches expectedSchema's answers: the embedded migrations do not change while running.
+var schemas sync.Map // int → map[string]string
+
+// expectedSchema is what schemaObjects gives for a database at a schema version: the migrations
+// up to it, applied to an empty database in memory.
+func expectedSchema(ctx context.Context, version int) (map[string]string, error) {
+	if v, ok := schemas.Load(version); ok {
+		return v.(map[string]string), nil
+	}
+	db, err := sql.Open("sqlite", "file:expected-schema?mode=memory")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1) // every connection to :memory: is a database of its own
+	names := migrationNames()
+	for _, name := range names[:min(version, len(names))] {
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := db.ExecContext(ctx, string(body)); err != nil {
+			return nil, fmt.Errorf("apply %s in memory: %w", filepath.Base(name), err)
+		}
+	}
+	objects, err := schemaObjects(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	schemas.Store(version, objects)
+	return objects, nil
+}
+
+// damageShown is how many of the problems a quick check finds an error lists: the first few
+// say what is wrong; the rest are for the read-only Check.
+const damageShown = 3
+
+// checkRows runs an integrity or quick check and returns its findings, one a line, without
+// "ok" and without SQLite's "*** in database main ***" heading.
+func checkRows(ctx context.Context, db *sql.DB, q string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		// A row may hold several findings, a line each.
+		for _, l := range strings.Split(line, "\n") {
+			l = strings.TrimSpace(l)
+			if l != "ok" && l != "" && l != "*** in database main ***" {
+				out = append(out, l)
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// errNotWAL is a file that stayed out of WAL mode, as one in a folder SQLite cannot create the
+// log in does.
+var errNotWAL = errors.New("the file could not be put in write-ahead-log mode")
+
+// checkPragmas reads back the settings the DSN asks for: a driver that silently ignored one
+// would otherwise go unnoticed until a power cut.
 func (s *Store) checkPragmas(ctx context.Context) error {
 	var journal string
-	var fk, sync, secure int
+	var busy, temp, fk, sync, secure int
 	err := s.db.QueryRowContext(ctx, `SELECT (SELECT journal_mode FROM pragma_journal_mode),
+		(SELECT timeout FROM pragma_busy_timeout), (SELECT temp_store FROM pragma_temp_store),
 		(SELECT foreign_keys FROM pragma_foreign_keys), (SELECT synchronous FROM pragma_synchronous),
-		(SELECT secure_delete FROM pragma_secure_delete)`).Scan(&journal, &fk, &sync, &secure)
+		(SELECT secure_delete FROM pragma_secure_delete)`).Scan(&journal, &busy, &temp, &fk, &sync, &secure)
 	if err != nil {
 		return fmt.Errorf("read settings: %w", mapError(err))
 	}
-	if journal != "wal" || fk != 1 || sync != 2 || secure != 1 {
-		return fmt.Errorf("connection settings not applied (journal_mode=%s foreign_keys=%d synchronous=%d secure_delete=%d)",
-			journal, fk, sync, secure)
+	if !s.readOnly && journal != "wal" {
+		return fmt.Errorf("%w (journal_mode=%s)", errNotWAL, journal)
+	}
+	if busy != 5000 || temp != 2 || fk != 1 || secure != 1 || (!s.readOnly && sync != 2) {
+		return fmt.Errorf("connection settings not applied (busy_timeout=%d temp_store=%d foreign_keys=%d synchronous=%d secure_delete=%d)",
+			busy, temp, fk, sync, secure)
 	}
 	return nil
 }
@@ -279,27 +644,51 @@ func extendedCode(err error) int {
 	return 0
 }
 
-// mapError turns driver errors into the package's own where a caller can act on them.
+// mapError turns driver errors into the package's own where a caller can act on them. Faults of
+// the file (a full disk, a read-only or damaged file) are said in words a practitioner can act
+// on; the driver's error stays wrapped for the log.
 func mapError(err error) error {
 	if err == nil {
 		return nil
 	}
+	code := extendedCode(err)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrNotFound
-	case extendedCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE, extendedCode(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+	case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE, code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		return fmt.Errorf("%w: %v", ErrDuplicate, err)
-	case extendedCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		return fmt.Errorf("%w: %v", ErrBadReference, err)
-	case sqliteCode(err) == sqlite3.SQLITE_NOTADB:
+	case code&0xff == sqlite3.SQLITE_NOTADB:
 		return fmt.Errorf("%w: %v", ErrNotDatabase, err)
-	case sqliteCode(err) == sqlite3.SQLITE_FULL:
-		return fmt.Errorf("the disk is full: %w", err)
-	case sqliteCode(err) == sqlite3.SQLITE_READONLY:
-		return fmt.Errorf("the database file or its folder is read-only: %w", err)
+	case code&0xff == sqlite3.SQLITE_CORRUPT:
+		return &fault{kind: ErrDamaged, msg: "SQLite read a part of it that does not hold what it should", cause: err}
+	case code&0xff == sqlite3.SQLITE_FULL:
+		return &fault{kind: ErrDiskFull, msg: "free some space; the record was not saved", cause: err}
+	case code == sqlite3.SQLITE_IOERR_WRITE:
+		// A write the file system refused: a full disk on some systems, and the file-size limit
+		// (EFBIG: a FAT32 memory card's 4 GB, or a process limit) on all of them.
+		return &fault{kind: ErrDiskFull, msg: "the file could not grow: free some space, or move the database to a disk " +
+			"that takes larger files; the record was not saved", cause: err}
+	case code == sqlite3.SQLITE_READONLY_DBMOVED:
+		return &fault{kind: ErrReadOnlyFile, msg: "the file was moved, renamed or deleted while it was open; " +
+			"the record was not saved: close the practice and open it from where it is now", cause: err}
+	case code&0xff == sqlite3.SQLITE_READONLY:
+		return &fault{kind: ErrReadOnlyFile, msg: "the record was not saved", cause: err}
 	}
 	return err
 }
+
+// fault is a driver error said in words: "<kind>: <msg>", matching both kind and the driver's
+// error with errors.Is and errors.As.
+type fault struct {
+	kind  error
+	msg   string
+	cause error
+}
+
+func (e *fault) Error() string   { return e.kind.Error() + ": " + e.msg }
+func (e *fault) Unwrap() []error { return []error{e.kind, e.cause} }
 
 // storedTimeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so that stored times sort
 // as text in time order (RFC3339Nano drops trailing zeros, and "10:00:00.5Z" sorts after "10:00:00Z").

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"needlelog.app/needlelog/data"
@@ -122,7 +123,7 @@ func assertRefusedUntouched(t *testing.T, path string, opts data.Options, want e
 	if !bytes.Equal(before, after) {
 		t.Fatalf("refused file %s was modified", filepath.Base(path))
 	}
-	for _, suffix := range []string{"-wal", "-journal"} {
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if _, err := os.Stat(path + suffix); err == nil {
 			t.Fatalf("refusing %s left a %s file", filepath.Base(path), suffix)
 		}
@@ -157,11 +158,26 @@ func TestOpenRefusesFilesThatAreNotNeedlelogDatabases(t *testing.T) {
 	rawExec(t, other, "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
 	assertRefusedUntouched(t, other, data.Options{}, data.ErrNotDatabase)
 
+	// Another program's database in WAL mode: looking at it must not leave a -wal or -shm beside it.
+	otherWAL := filepath.Join(dir, "other-wal.db")
+	rawExec(t, otherWAL, "PRAGMA journal_mode = WAL", "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
+	assertRefusedUntouched(t, otherWAL, data.Options{}, data.ErrNotDatabase)
+	assertRefusedUntouched(t, otherWAL, data.Options{ReadOnly: true}, data.ErrNotDatabase)
+
+	// A photo given a database's name.
+	png := filepath.Join(dir, "photo.db")
+	if err := os.WriteFile(png, append(pngHeader(640, 480), make([]byte, 4096)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	assertRefusedUntouched(t, png, data.Options{}, data.ErrNotDatabase)
+	assertRefusedUntouched(t, png, data.Options{ReadOnly: true}, data.ErrNotDatabase)
+
 	empty := filepath.Join(dir, "empty.db")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	assertRefusedUntouched(t, empty, data.Options{}, data.ErrNotDatabase)
+	assertRefusedUntouched(t, empty, data.Options{ReadOnly: true}, data.ErrNotDatabase)
 	// An empty file made on purpose (a save dialog creates one) becomes a new practice.
 	s, err := data.Open(context.Background(), empty, data.Options{Create: true})
 	if err != nil {
@@ -251,5 +267,166 @@ func TestCheckFindsDamage(t *testing.T) {
 	}
 	if len(h.Problems) == 0 {
 		t.Fatal("check found no problem with a session whose client is gone")
+	}
+}
+
+// closedPractice writes a practice with a few clients at path and closes it, leaving one file.
+func closedPractice(t *testing.T, path string) []data.Client {
+	t.Helper()
+	s, err := data.Open(context.Background(), path, data.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clients []data.Client
+	for _, name := range []string{"Anna", "Bea", "Cleo", "Dora", "Eve"} {
+		clients = append(clients, mustCreateClient(t, s, name, "Berg"))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return clients
+}
+
+// damageTable flips the bytes of the cell pointer array of a table's root page, as a failing disk
+// or a half-copied file would leave them: the file's header and schema stay readable.
+func damageTable(t *testing.T, path, table string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root, pageSize int64
+	err = db.QueryRow(`SELECT (SELECT rootpage FROM sqlite_schema WHERE name = ?), (SELECT page_size FROM pragma_page_size)`,
+		table).Scan(&root, &pageSize)
+	db.Close()
+	if err != nil || root < 2 {
+		t.Fatalf("root page of %s: %d, %v", table, root, err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(path + suffix) // left by the read-only look; empty, as the file was closed
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	page := make([]byte, pageSize)
+	if _, err := f.ReadAt(page, (root-1)*pageSize); err != nil {
+		t.Fatal(err)
+	}
+	if page[0] != 0x0d { // a table's leaf page: a few clients fit on their root page
+		t.Fatalf("root page of %s is of type %#x, not a table leaf", table, page[0])
+	}
+	cells := int(page[3])<<8 | int(page[4])
+	for i := 8; i < 8+2*cells; i++ {
+		page[i] ^= 0xff
+	}
+	if _, err := f.WriteAt(page, (root-1)*pageSize); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenRefusesDamagedFileAndReadOnlyShowsTheDamage(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "damaged.db")
+	clients := closedPractice(t, path)
+	damageTable(t, path, "clients")
+
+	for _, opts := range []data.Options{{}, {Create: true}} {
+		assertRefusedUntouched(t, path, opts, data.ErrDamaged)
+	}
+	_, err := data.Open(ctx, path, data.Options{})
+	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "page") {
+		t.Errorf("the refusal does not name the file and the damage: %q", msg)
+	}
+
+	// Read-only, the damaged file opens, so that what can be read can be exported.
+	ro, err := data.Open(ctx, path, data.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open the damaged file read-only: %v", err)
+	}
+	defer ro.Close()
+	h, err := ro.Check(ctx)
+	if err != nil {
+		t.Fatalf("check the damaged file: %v", err)
+	}
+	if len(h.Problems) == 0 {
+		t.Error("check found nothing wrong with the damaged file")
+	}
+	// Reading the damaged table says the file is damaged, in the package's words.
+	_, err = ro.Client(ctx, clients[0].ID)
+	if !errors.Is(err, data.ErrDamaged) {
+		t.Errorf("read a client from the damaged table: %v, want ErrDamaged", err)
+	}
+}
+
+// TestOpenRefusesDamagedFileLeftOpen: a damaged file whose write-ahead log is still there (the
+// app was killed) is refused too, and its log is left as it was for a restore to carry along.
+func TestOpenRefusesDamagedFileLeftOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "damaged.db")
+	closedPractice(t, path)
+	damageTable(t, path, "clients")
+	if err := os.WriteFile(path+"-wal", nil, 0o600); err != nil { // an empty log, as after a checkpoint
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = data.Open(context.Background(), path, data.Options{})
+	if !errors.Is(err, data.ErrDamaged) {
+		t.Fatalf("open a damaged file with its log: %v, want ErrDamaged", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the damaged file was modified")
+	}
+	if info, err := os.Stat(path + "-wal"); err != nil || info.Size() != 0 {
+		t.Errorf("the log: %v, %v", info, err)
+	}
+}
+
+func TestOpenLeavesASoundFileUnwrittenUntilItIsOpened(t *testing.T) {
+	// The quick check reads; a sound file then opens for writing as before.
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "p.db")
+	clients := closedPractice(t, path)
+	s, err := data.Open(ctx, path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if c, err := s.Client(ctx, clients[4].ID); err != nil || c.FirstName != "Eve" {
+		t.Fatalf("client after reopening: %+v, %v", c, err)
+	}
+}
+
+// A Needlelog file whose tables do not fit its schema version is refused before anything is
+// written, WAL conversion included: here in rollback-journal mode, as backups are, so that a
+// conversion would show in the bytes.
+func TestOpenRefusesTablesThatDoNotFitTheVersion(t *testing.T) {
+	cases := map[string][]string{
+		// A table of the current version is gone.
+		"missing table": {"DROP TABLE photo_pins"},
+		// The version says 1, but the file has what version 2 adds: the upgrade would fail on it.
+		"older version over newer tables": {"PRAGMA user_version = 1"},
+	}
+	for name, stmts := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.db")
+			clients := closedPractice(t, path)
+			rawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
+			assertRefusedUntouched(t, path, data.Options{}, data.ErrDamaged)
+			ro, err := data.Open(context.Background(), path, data.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatalf("open read-only: %v", err)
+			}
+			defer ro.Close()
+			if c, err := ro.Client(context.Background(), clients[0].ID); err != nil || c.FirstName != "Anna" {
+				t.Errorf("read a client: %+v, %v", c, err)
+			}
+		})
 	}
 }
