@@ -463,23 +463,53 @@ func (s *Store) Photo(ctx context.Context, id string) (Photo, error) {
 }
 
 // PhotoPreview returns a photo's preview: an upright JPEG without metadata, its longest side
-// at most photo.PreviewSide pixels, for the viewer and for reports.
+// at most photo.PreviewSide pixels, for the viewer and for reports. A photo whose record is
+// there but whose stored image is not (lost to a damaged file, or removed by another program)
+// gives an error wrapping ErrNotFound that names the photo by its day and client.
 func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
 	var b []byte
-	if err := s.db.QueryRowContext(ctx, `SELECT preview FROM photo_renditions WHERE photo_id = ?`, id).Scan(&b); err != nil {
+	err := s.db.QueryRowContext(ctx, `SELECT preview FROM photo_renditions WHERE photo_id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, s.missingImage(ctx, id, "preview")
+	}
+	if err != nil {
 		return nil, fmt.Errorf("preview of photo %s: %w", id, mapError(err))
 	}
 	return b, nil
 }
 
 // PhotoOriginal returns the bytes of a photo's file exactly as imported, metadata included:
-// pass them through photo.Clean before they leave the practice.
+// pass them through photo.Clean before they leave the practice. A photo whose original is
+// missing gives an error wrapping ErrNotFound, as PhotoPreview does.
 func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
 	var b []byte
-	if err := s.db.QueryRowContext(ctx, `SELECT bytes FROM photo_originals WHERE photo_id = ?`, id).Scan(&b); err != nil {
+	err := s.db.QueryRowContext(ctx, `SELECT bytes FROM photo_originals WHERE photo_id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, s.missingImage(ctx, id, "original")
+	}
+	if err != nil {
 		return nil, fmt.Errorf("original of photo %s: %w", id, mapError(err))
 	}
 	return b, nil
+}
+
+// missingImage says why a photo's bytes (what: "preview" or "original") were not found: the
+// photo is gone altogether, or only its image is, in which case the photo is named as a
+// practitioner knows it, "photo taken 2026-03-10 of Anna Berg".
+func (s *Store) missingImage(ctx context.Context, id, what string) error {
+	var taken time.Time
+	var first, last string
+	err := s.db.QueryRowContext(ctx, `SELECT p.taken_at, coalesce(c.first_name, ''), coalesce(c.last_name, '')
+		FROM photos p LEFT JOIN clients c ON c.id = p.client_id WHERE p.id = ?`, id).Scan(timeCol{&taken}, &first, &last)
+	if err != nil {
+		return fmt.Errorf("%s of photo %s: %w", what, id, mapError(err))
+	}
+	who := joinName(first, last)
+	if who == "" {
+		who = "a client no longer on file"
+	}
+	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s is missing from the database)",
+		DateOf(taken), who, what), ErrNotFound}
 }
 
 // PhotoQuery says which of a client's photos to list. Empty fields do not filter.
@@ -494,13 +524,20 @@ type PhotoQuery struct {
 // PhotoThumb is a photo as a gallery shows it.
 type PhotoThumb struct {
 	Photo
-	Thumbnail []byte // upright JPEG, longest side photo.ThumbnailSide, no metadata
+	Thumbnail []byte // upright JPEG, longest side photo.ThumbnailSide, no metadata; nil when ImageMissing
 	Pins      int    // how many notes are pinned to it
+	// ImageMissing is a photo whose record is there but whose thumbnail and preview are not
+	// (lost to a damaged file, or removed by another program): a gallery shows a placeholder for
+	// it, so that the record can still be seen, its tags read and the photo deleted. PhotoPreview
+	// says so with ErrNotFound, as PhotoOriginal does for a missing original.
+	ImageMissing bool
 }
 
 // ListPhotos returns a client's photos with their thumbnails, never reading an original or a
 // preview. They come in treatment order: session by session, oldest first, each session's photos
-// by the time taken; a photo of no session falls in by its own time.
+// by the time taken; a photo of no session falls in by its own time. A photo whose thumbnail is
+// missing is listed all the same, with ImageMissing set: one lost image must not keep a client's
+// gallery from opening.
 func (s *Store) ListPhotos(ctx context.Context, q PhotoQuery) ([]PhotoThumb, error) {
 	where := []string{`p.client_id = ?`}
 	args := []any{q.ClientID}
@@ -518,12 +555,12 @@ func (s *Store) ListPhotos(ctx context.Context, q PhotoQuery) ([]PhotoThumb, err
 		PhotoThumb
 		sessionStart, takenAt string
 	}
-	rows, err := query(ctx, s, "photos", `SELECT `+photoColumns+`, r.thumbnail,
+	rows, err := query(ctx, s, "photos", `SELECT `+photoColumns+`, r.thumbnail, r.photo_id IS NULL,
 		(SELECT count(*) FROM photo_pins n WHERE n.photo_id = p.id), coalesce(se.started_at, p.taken_at), p.taken_at
-		FROM photos p JOIN photo_renditions r ON r.photo_id = p.id LEFT JOIN sessions se ON se.id = p.session_id
+		FROM photos p LEFT JOIN photo_renditions r ON r.photo_id = p.id LEFT JOIN sessions se ON se.id = p.session_id
 		WHERE `+strings.Join(where, " AND "), args,
 		func(r *sql.Rows, t *row) error {
-			return r.Scan(append(t.scanTargets(), &t.Thumbnail, &t.Pins, &t.sessionStart, &t.takenAt)...)
+			return r.Scan(append(t.scanTargets(), &t.Thumbnail, &t.ImageMissing, &t.Pins, &t.sessionStart, &t.takenAt)...)
 		})
 	if err != nil {
 		return nil, err

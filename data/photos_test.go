@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -734,6 +735,70 @@ func TestDeletePhoto(t *testing.T) {
 		t.Errorf("delete twice: %v", err)
 	}
 	// The same file can be imported again once deleted.
+	if list, _ := s.ListPhotos(ctx, data.PhotoQuery{ClientID: c.ID}); len(list) != len(ps)-1 {
+		t.Errorf("%d photos listed after deleting one of %d", len(list), len(ps))
+	}
+}
+
+// A photo whose stored image is gone, deleted by another program writing the file or lost to
+// damage: the gallery still lists it, with a placeholder; its preview and original say which
+// photo lost its image; the record can still be deleted.
+func TestPhotoWithMissingImage(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	c, _, ps := galleryPhotos(t, s)
+	noImage, noOriginal := ps[1], ps[4]
+	db, err := sql.Open("sqlite", "file:"+s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for q, id := range map[string]string{`DELETE FROM photo_renditions WHERE photo_id = ?`: noImage.ID,
+		`DELETE FROM photo_originals WHERE photo_id = ?`: noOriginal.ID} {
+		if res, err := db.Exec(q, id); err != nil {
+			t.Fatal(err)
+		} else if n, _ := res.RowsAffected(); n != 1 {
+			t.Fatalf("%s: %d rows", q, n)
+		}
+	}
+
+	list, err := s.ListPhotos(ctx, data.PhotoQuery{ClientID: c.ID})
+	if err != nil {
+		t.Fatalf("list a gallery with a photo missing its image: %v", err)
+	}
+	if len(list) != len(ps) {
+		t.Fatalf("listed %d photos of %d", len(list), len(ps))
+	}
+	for _, p := range list {
+		switch missing := p.ID == noImage.ID; {
+		case missing && (!p.ImageMissing || p.Thumbnail != nil):
+			t.Errorf("the photo without its image is listed with ImageMissing %v and a %d-byte thumbnail", p.ImageMissing, len(p.Thumbnail))
+		case !missing && (p.ImageMissing || len(p.Thumbnail) == 0):
+			t.Errorf("photo %s is listed with ImageMissing %v and a %d-byte thumbnail", p.ID, p.ImageMissing, len(p.Thumbnail))
+		}
+		if p.ID == noImage.ID && (p.View != noImage.View || p.Kind != noImage.Kind) {
+			t.Errorf("the photo without its image lost its tags: %+v", p.Photo)
+		}
+	}
+
+	named := func(p data.Photo) string {
+		return fmt.Sprintf("photo taken %s of %s has no stored image", data.DateOf(p.TakenAt), c.Name())
+	}
+	if _, err := s.PhotoPreview(ctx, noImage.ID); !errors.Is(err, data.ErrNotFound) || !strings.Contains(err.Error(), named(noImage)) {
+		t.Errorf("preview of the photo without its image: %v", err)
+	}
+	if _, err := s.PhotoOriginal(ctx, noOriginal.ID); !errors.Is(err, data.ErrNotFound) || !strings.Contains(err.Error(), named(noOriginal)) {
+		t.Errorf("original of the photo without its original: %v", err)
+	}
+	if b, err := s.PhotoPreview(ctx, noOriginal.ID); err != nil || len(b) == 0 {
+		t.Errorf("the preview of the photo that lost only its original: %d bytes, %v", len(b), err)
+	}
+	if _, err := s.PhotoPreview(ctx, "no-such-photo"); !errors.Is(err, data.ErrNotFound) || !strings.Contains(err.Error(), "no-such-photo") {
+		t.Errorf("preview of a photo that does not exist: %v", err)
+	}
+	if err := s.DeletePhoto(ctx, noImage.ID, "Its image was lost"); err != nil {
+		t.Fatalf("delete the photo without its image: %v", err)
+	}
 	if list, _ := s.ListPhotos(ctx, data.PhotoQuery{ClientID: c.ID}); len(list) != len(ps)-1 {
 		t.Errorf("%d photos listed after deleting one of %d", len(list), len(ps))
 	}
