@@ -312,6 +312,10 @@ func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error 
 			return fmt.Errorf("%w (it is not a SQLite database)", ErrNotDatabase)
 		case sqlite3.SQLITE_CORRUPT:
 			return fmt.Errorf("%w: its first pages cannot be read (%v)", ErrDamaged, err)
+		case sqlite3.SQLITE_ERROR:
+			// The query is SQLite's own; what fails in it is the file, as a header naming a file
+			// format no SQLite knows ("unsupported file format") does.
+			return fmt.Errorf("%w: SQLite cannot read it (%v)", ErrDamaged, err)
 		}
 		return fmt.Errorf("read header: %w", mapError(err))
 	}

@@ -15,7 +15,7 @@ import (
 
 // rawExec changes a database file behind the store's back, as another program or a damaged
 // copy would.
-func rawExec(t *testing.T, path string, stmts ...string) {
+func rawExec(t testing.TB, path string, stmts ...string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
@@ -289,7 +289,7 @@ func closedPractice(t *testing.T, path string) []data.Client {
 
 // damageTable flips the bytes of the cell pointer array of a table's root page, as a failing disk
 // or a half-copied file would leave them: the file's header and schema stay readable.
-func damageTable(t *testing.T, path, table string) {
+func damageTable(t testing.TB, path, table string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
