@@ -66,7 +66,10 @@ func newPhotoFixture(t *testing.T) *photoFixture {
 		t.Fatal(err)
 	}
 	fx.zone = zones[0].Name
-	started := fx.store.Now().Add(-48 * time.Hour).Truncate(time.Minute)
+	// Mid-morning two days ago, so that photos an hour either side stay on the session's day
+	// whatever the hour the test runs at.
+	y, m, d := fx.store.Now().Local().Date()
+	started := time.Date(y, m, d-2, 10, 0, 0, 0, time.Local)
 	fx.session = data.Session{ClientID: fx.client.ID, StartedAt: started, SeriesN: 1, SeriesOf: 3, NoSideEffects: true,
 		Zones: []data.ZoneTreatment{{Zone: fx.zone, DepthMM: 1.25, Passes: 3}}}
 	if err := fx.store.CreateSession(ctx, &fx.session); err != nil {
