@@ -44,7 +44,17 @@ func errorSentence(doing string, err error) string {
 	case errors.Is(err, data.ErrDuplicate):
 		return "Could not " + doing + ": an entry with the same name already exists."
 	case errors.Is(err, data.ErrReadOnlyMode):
-		return "Could not " + doing + ": the database is open read-only."
+		return "Could not " + doing + ": the practice is open read-only in this window, so nothing can be changed here. What you typed is still here."
+	case errors.Is(err, data.ErrDiskFull):
+		return "Could not " + doing + ": the disk is full. Nothing already saved is lost and what you typed is still here: free some space (empty the wastebasket, move old exports away) and save again."
+	case errors.Is(err, data.ErrReadOnlyFile):
+		return "Could not " + doing + ": this computer does not let Needlelog write to the practice's file or its folder. Nothing already saved is lost and what you typed is still here; ask whoever looks after this computer to give you write access there."
+	case errors.Is(err, data.ErrDamaged):
+		return "Could not " + doing + ": the database file is damaged, so Needlelog will not write to it. Close Needlelog and open it again to restore the latest good backup."
+	case errors.Is(err, data.ErrInUse):
+		return "Could not " + doing + ": that practice is open in another Needlelog window."
+	case errors.Is(err, data.ErrNoSpace):
+		return "Could not " + doing + ": " + err.Error() + "."
 	case errors.Is(err, data.ErrNotFound):
 		return "Could not " + doing + ": the record no longer exists; it may have been removed on another computer."
 	case errors.Is(err, data.ErrBadReference):
