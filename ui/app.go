@@ -48,24 +48,42 @@ type mainWindow struct {
 	lock    *locker         // the lock screen, and who is signed in
 	right   *fyne.Container // the client page, the welcome, or a hint to pick a client
 	body    *fyne.Container // the split, or the session editor
-	total   int64           // clients in the database, to tell a new practice from an empty search
-	current data.ClientSummary
+	notices *fyne.Container // warnings across the top: read-only, a risky folder, an old backup
+	status  *widget.Label   // the latest backup, at the bottom
+
+	claim      *data.Claim // this app's claim on the open file; nil when open read-only
+	backups    *backupKeeper
+	autoBackup bool   // make backups on close and daily: off in tests of other things
+	notice     string // how the practice was opened, when it needs saying ("Restored from …")
+	location   string // why the database's folder is risky; "" when it is not
+	total      int64  // clients in the database, to tell a new practice from an empty search
+	current    data.ClientSummary
 }
 
-// NewMainWindow builds the main window over an open store. The window closes the store, and any
-// store the practitioner switches to, when the app stops.
-func NewMainWindow(a fyne.App, s *data.Store) fyne.Window {
-	a.SetIcon(appIcon)
-	m := newMainWindow(a, s)
-	a.Lifecycle().SetOnStopped(func() { m.store.Close() })
+// newMainWindowFor builds the main window over an opened practice, backing it up on close and
+// daily. The window closes the store, and any store the practitioner switches to, when the app
+// stops, and gives up its claim on the file.
+func newMainWindowFor(a fyne.App, p practice) fyne.Window {
+	m := newMainWindowWith(a, p, true)
+	a.Lifecycle().SetOnStopped(m.stopped)
+	m.win.SetMaster() // closing it quits, even with Settings open
 	m.refresh()
 	return m.win
 }
 
+// newMainWindow builds the main window over a store, without a claim or automatic backups.
 func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
-	m := &mainWindow{app: a, win: a.NewWindow("Needlelog")}
+	return newMainWindowWith(a, practice{store: s}, false)
+}
+
+func newMainWindowWith(a fyne.App, p practice, autoBackup bool) *mainWindow {
+	m := &mainWindow{app: a, win: a.NewWindow("Needlelog"), autoBackup: autoBackup}
 	m.body = container.NewStack()
-	m.win.SetContent(m.body)
+	m.notices = container.NewVBox()
+	m.status = widget.NewLabel("")
+	m.status.Importance = widget.LowImportance
+	m.status.Truncation = fyne.TextTruncateEllipsis
+	m.win.SetContent(container.NewBorder(m.notices, m.status, nil, nil, m.body))
 	m.lock = newLocker(a, m.win)
 	// Whoever unlocks is who the audit log names for every write until the next lock.
 	m.lock.onUnlock = func(p data.Practitioner) { m.store.SetActor(p.ID) }
@@ -73,16 +91,34 @@ func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
 	m.win.Resize(fyne.NewSize(1280, 800))
 	m.win.SetCloseIntercept(m.closeWindow)
 	m.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.dropped(uris) })
-	m.use(s)
+	m.use(p)
 	return m
 }
 
-// use shows the practice in store s.
-func (m *mainWindow) use(s *data.Store) {
+// use shows practice p, giving up the claim on the one shown before.
+func (m *mainWindow) use(p practice) {
+	s := p.store
 	if settingsOpen != nil && settingsOpen.store != s {
 		settingsOpen.win.Close() // its edits would go to the practice being closed
 	}
-	m.store = s
+	if m.backups != nil {
+		m.backups.close()
+	}
+	m.store, m.claim, m.notice = s, p.claim, p.notice
+	m.location = data.LocationWarning(s.Path())
+	if m.claim != nil {
+		// A second start of the app on this file knocks: this window comes forward.
+		// Without it the second start still says the practice is open; it only cannot bring this
+		// window forward.
+		if err := m.claim.OnKnock(func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) }); err != nil {
+			slog.Warn("other windows cannot bring this one forward", "err", err)
+		}
+	}
+	m.backups = newBackupKeeper(m.app, s)
+	m.backups.onChange = func(backupState) { m.showNotices() }
+	if m.autoBackup {
+		m.backups.start()
+	}
 	m.editor, m.photos = nil, nil
 	m.current = data.ClientSummary{}
 	m.list = newClientList(s, m.showClient)
@@ -108,6 +144,18 @@ func (m *mainWindow) use(s *data.Store) {
 	m.rememberRecent(s.Path())
 	m.setMenus()
 	m.lock.useStore(s)
+	m.showNotices()
+}
+
+// stopped closes the store and gives up the claim when the app stops.
+func (m *mainWindow) stopped() {
+	m.backups.close()
+	if err := m.store.Close(); err != nil {
+		slog.Error("close database", "path", m.store.Path(), "err", err)
+	}
+	if m.claim != nil {
+		m.claim.Release() //nolint:errcheck // the process is ending, and the OS drops the lock anyway
+	}
 }
 
 // signedIn is the ID of the practitioner signed in at the lock screen; "" in a practice
@@ -386,14 +434,44 @@ func (m *mainWindow) closeWindow() {
 	case m.lock.locked():
 		// The questions below would act on screens the lock hides; what was typed is kept as a
 		// draft every few seconds, so closing loses at most that.
-		m.win.Close()
+		m.quit()
 	case m.editor != nil && m.editor.changed():
-		m.editor.askUnsaved("Close Needlelog?", m.win.Close)
+		m.editor.askUnsaved("Close Needlelog?", m.quit)
 	case m.photos != nil:
-		m.photos.leaveThen(m.win.Close)
+		m.photos.leaveThen(m.quit)
 	default:
-		m.win.Close()
+		m.quit()
 	}
+}
+
+// quit backs the practice up, when it changed since the latest backup, and closes the window.
+// A backup that fails says why and lets the practitioner choose between closing and staying.
+func (m *mainWindow) quit() {
+	if !m.autoBackup || !m.backups.neededOnClose() {
+		m.win.Close()
+		return
+	}
+	bar := widget.NewProgressBarInfinite()
+	prog := dialog.NewCustomWithoutButtons("Backing up before closing", container.NewVBox(
+		widget.NewLabel("A copy of the practice goes to "+m.backups.current().dir+"."), bar), m.win)
+	prog.Show()
+	k := m.backups
+	async(func() (data.Backup, error) { return k.backUp(context.Background()) }, func(_ data.Backup, err error) {
+		prog.Hide()
+		if err == nil {
+			m.win.Close()
+			return
+		}
+		d := dialog.NewConfirm("The backup could not be made", errorSentence("back up the practice", err)+
+			"\n\nClose anyway? Nothing saved is lost; the backup is tried again next time.", func(ok bool) {
+			if ok {
+				m.win.Close()
+			}
+		}, m.win)
+		d.SetConfirmText("Close without a backup")
+		d.SetDismissText("Stay open")
+		d.Show()
+	})
 }
 
 // save saves whatever is being edited: Ctrl+S.
@@ -431,21 +509,31 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 	if path == m.store.Path() {
 		return
 	}
-	async(func() (*data.Store, error) {
-		return data.Open(context.Background(), path, data.Options{Create: create})
+	async(func() (practice, error) {
+		return openPractice(context.Background(), path, data.Options{Create: create})
 	},
-		func(s *data.Store, err error) {
+		func(p practice, err error) {
 			if err != nil {
-				showError(m.win, "open "+filepath.Base(path), err)
+				askHowToOpen(m.app, m.win, path, err, m.switchTo, "Cancel", func() {})
 				return
 			}
-			old := m.store
-			m.use(s)
-			m.refresh()
-			if err := old.Close(); err != nil {
-				slog.Error("close database", "path", old.Path(), "err", err)
-			}
+			m.switchTo(p)
 		})
+}
+
+// switchTo shows practice p in place of the open one, and closes the old one.
+func (m *mainWindow) switchTo(p practice) {
+	old, oldClaim := m.store, m.claim
+	m.use(p)
+	m.refresh()
+	if err := old.Close(); err != nil {
+		slog.Error("close database", "path", old.Path(), "err", err)
+	}
+	if oldClaim != nil {
+		if err := oldClaim.Release(); err != nil {
+			slog.Error("give up the claim on the database", "path", old.Path(), "err", err)
+		}
+	}
 }
 
 func (m *mainWindow) openDatabase() {
@@ -583,7 +671,7 @@ func (m *mainWindow) setMenus() {
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
 		}),
 		fyne.NewMenuItemSeparator(),
-		item("Settings…", scSettings, func() { showSettings(m.app, m.store, m.lock) }),
+		item("Settings…", scSettings, func() { showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups}) }),
 		fyne.NewMenuItemSeparator(),
 		item("Lock", scLock, m.lock.lockNow),
 		fyne.NewMenuItem("My passphrase…", m.lock.changePassphrase),
@@ -775,15 +863,4 @@ func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, st
 	}
 	last := m.page.st.timeline[0]
 	write(m.app, m.win, m.store, c, last.SessionID, last.StartedAt.Local().Format("2006-01-02"))
-}
-
-// ShowStartupError shows why the app could not open its database, with a way out.
-func ShowStartupError(a fyne.App, msg string) {
-	a.SetIcon(appIcon)
-	w := a.NewWindow("Needlelog")
-	text := widget.NewLabel("Needlelog could not open its database.\n\n" + msg)
-	text.Wrapping = fyne.TextWrapWord
-	w.SetContent(container.NewBorder(nil, container.NewHBox(widget.NewButton("Quit", a.Quit)), nil, nil, text))
-	w.Resize(fyne.NewSize(560, 240))
-	w.Show()
 }

@@ -38,9 +38,16 @@ const (
 // settingsOpen is the open Settings window, if any. Only touched on the UI goroutine.
 var settingsOpen *settingsWindow
 
+// settingsLinks are the parts of the main window that Settings acts on; nil ones are left alone
+// (tests of Settings by itself).
+type settingsLinks struct {
+	lock    *locker       // who is signed in, and the idle lock
+	backups *backupKeeper // the practice's backups
+}
+
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
-func showSettings(a fyne.App, store *data.Store, lock ...*locker) fyne.Window {
+func showSettings(a fyne.App, store *data.Store, links settingsLinks) fyne.Window {
 	if settingsOpen != nil && settingsOpen.store != store {
 		settingsOpen.win.Close() // it belongs to a practice that is no longer open
 	}
@@ -49,10 +56,7 @@ func showSettings(a fyne.App, store *data.Store, lock ...*locker) fyne.Window {
 		settingsOpen.win.RequestFocus()
 		return settingsOpen.win
 	}
-	s := newSettingsWindow(a, store)
-	if len(lock) > 0 {
-		s.lock = lock[0]
-	}
+	s := newSettingsWindow(a, store, links)
 	settingsOpen = s
 	s.win.SetOnClosed(func() { settingsOpen = nil })
 	s.win.Show()
@@ -77,6 +81,10 @@ type settingsWindow struct {
 	lists         *listTab
 	dbPath        *widget.Label
 	lock          *locker // who is signed in, and the idle lock; nil in tests of Settings alone
+	backups       *backupKeeper
+	backupStatus  *widget.Label
+	backupDir     *widget.Label
+	backupNow     *widget.Button
 }
 
 // settingsState is everything the window shows, fetched in one go.
@@ -101,8 +109,11 @@ type settingsClinic struct {
 	preview              image.Image // the logo scaled for the screen; nil without a logo
 }
 
-func newSettingsWindow(a fyne.App, store *data.Store) *settingsWindow {
-	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store}
+func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *settingsWindow {
+	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups}
+	if s.backups == nil {
+		s.backups = newBackupKeeper(a, store)
+	}
 	s.clinic = newClinicTab(s)
 	s.practitioners = newPractitionerTab(s)
 	s.devices = newDeviceTab(s)
@@ -169,15 +180,79 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 			showError(s.win, "show the database folder", err)
 		}
 	})
-	return container.NewPadded(container.NewVBox(
+	return container.NewPadded(container.NewVScroll(container.NewVBox(
 		settingsHeading("Database file"),
 		s.dbPath,
 		container.NewHBox(show),
 		widget.NewSeparator(),
+		s.backupSection(a),
+		widget.NewSeparator(),
 		boldLabel("Lock"),
 		idleRow,
 		settingsHint("Applies when practitioners have passphrases (File › My passphrase…). Ctrl+L locks at once."),
-	))
+	)))
+}
+
+// backupSection shows where the practice is backed up and when it last was, lets the folder be
+// changed, and makes a backup on request.
+func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
+	s.backupDir = widget.NewLabel("")
+	s.backupDir.Selectable = true
+	s.backupDir.Wrapping = fyne.TextWrapBreak
+	s.backupStatus = widget.NewLabel("")
+	s.backupStatus.Wrapping = fyne.TextWrapWord
+	async(func() (backupState, error) { return s.backups.load(), nil }, func(st backupState, _ error) { s.showBackups(st) })
+
+	now := widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), nil)
+	s.backupNow = now
+	now.OnTapped = func() {
+		now.Disable()
+		s.backupStatus.SetText("Backing up…")
+		k := s.backups
+		async(func() (struct{}, error) {
+			_, err := k.backUp(context.Background())
+			return struct{}{}, err
+		}, func(_ struct{}, err error) {
+			now.Enable()
+			s.showBackups(k.current())
+			if err != nil {
+				showError(s.win, "back up the practice", err)
+			}
+		})
+	}
+	if s.store.ReadOnly() {
+		now.Disable()
+	}
+	change := widget.NewButtonWithIcon("Change folder…", theme.FolderOpenIcon(), func() {
+		d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err != nil {
+				showError(s.win, "choose the backup folder", err)
+				return
+			}
+			if l == nil {
+				return
+			}
+			setBackupFolder(a, s.store.Path(), l.Path())
+			async(func() (backupState, error) { return s.backups.load(), nil }, func(st backupState, _ error) { s.showBackups(st) })
+		}, s.win)
+		d.Resize(fyne.NewSize(900, 600))
+		d.Show()
+	})
+	return container.NewVBox(
+		boldLabel("Backups"),
+		s.backupStatus,
+		s.backupDir,
+		container.NewHBox(now, change),
+		settingsHint(fmt.Sprintf("Needlelog backs the practice up when it closes and once a day while it is open, and keeps "+
+			"the latest %d daily and %d weekly backups. A folder on another disk, a USB drive or a cloud folder keeps them "+
+			"safe from this computer's failures.", data.DefaultRetention.Daily, data.DefaultRetention.Weekly)),
+	)
+}
+
+func (s *settingsWindow) showBackups(st backupState) {
+	text, _ := backupSummary(st, timeNow())
+	s.backupStatus.SetText(text)
+	s.backupDir.SetText("Folder: " + st.dir)
 }
 
 // settingsFolderURL is the file URL of the folder that holds path, which the OS opens in its

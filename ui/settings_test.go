@@ -23,7 +23,7 @@ func newTestSettings(t *testing.T) (*settingsWindow, *data.Store) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	store := openStore(t)
-	s := newSettingsWindow(a, store)
+	s := newSettingsWindow(a, store, settingsLinks{})
 	t.Cleanup(func() {
 		s.wait()
 		s.win.Close()
@@ -92,7 +92,7 @@ func TestSettingsClinicDetailsAndLogo(t *testing.T) {
 	}
 
 	// A second window reads it all back.
-	s2 := newSettingsWindow(test.NewTempApp(t), store)
+	s2 := newSettingsWindow(test.NewTempApp(t), store, settingsLinks{})
 	if err := s2.update(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -380,10 +380,10 @@ func TestSettingsDatabaseShowsPath(t *testing.T) {
 func TestShowSettingsOneAtATime(t *testing.T) {
 	a := test.NewTempApp(t)
 	store := openStore(t)
-	w := showSettings(a, store)
+	w := showSettings(a, store, settingsLinks{})
 	s := settingsOpen
 	s.wait()
-	if showSettings(a, store) != w {
+	if showSettings(a, store, settingsLinks{}) != w {
 		t.Fatal("a second Settings window opened")
 	}
 	if s.clinic.name.Text != "" || s.devices.ed.list.Length() != len(data.DefaultDevices) {

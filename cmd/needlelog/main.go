@@ -67,13 +67,15 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	}
 
 	a := app.NewWithID(ui.AppID)
-	store, err := data.Open(ctx, *db, opts)
+	// A file that cannot be opened as it is gets a window saying why and what can be done;
+	// the exit code still tells a script that the first attempt failed.
+	err := ui.Start(ctx, a, *db, opts)
 	if err != nil {
 		fmt.Fprintf(errOut, "needlelog: %s\n", sentence(err))
-		ui.ShowStartupError(a, sentence(err))
-		a.Run()
+	}
+	a.Run()
+	if err != nil {
 		return 1
 	}
-	ui.NewMainWindow(a, store).ShowAndRun()
 	return 0
 }

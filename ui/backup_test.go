@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// noticesText is what the notices across the top of the main window say.
+func noticesText(m *mainWindow) string {
+	var b strings.Builder
+	walk(m.notices, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text + " | ")
+		}
+	})
+	return b.String()
+}
+
+func noticeButton(t *testing.T, m *mainWindow, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(m.notices, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no %q button in the notices %q", text, noticesText(m))
+	}
+	return found
+}
+
+// backupWindow is a main window over a new practice whose backups go to a folder of the test's.
+func backupWindow(t *testing.T) (*mainWindow, string) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	dir := filepath.Join(t.TempDir(), "backups")
+	setBackupFolder(a, s.Path(), dir)
+	m := newMainWindow(a, s)
+	m.backups.load()
+	m.showNotices()
+	return m, dir
+}
+
+func TestBackUpNowFromTheNotice(t *testing.T) {
+	m, dir := backupWindow(t)
+	newTestClient(t, m.store)
+	if got := noticesText(m); !strings.Contains(got, "No backup of this practice yet.") {
+		t.Fatalf("a practice never backed up is not pointed out: %q", got)
+	}
+	test.Tap(noticeButton(t, m, "Back up now"))
+
+	list, err := data.Backups(dir, m.store.Path())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("backups after Back up now: %v, %v", list, err)
+	}
+	b, err := data.Open(context.Background(), list[0].Path, data.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("the backup does not open: %v", err)
+	}
+	defer b.Close()
+	counts, err := b.Counts(context.Background())
+	if err != nil || counts["clients"] != 1 {
+		t.Fatalf("the backup holds %v clients (%v), want the one saved", counts["clients"], err)
+	}
+	if got := noticesText(m); got != "" {
+		t.Fatalf("notices after a fresh backup: %q", got)
+	}
+	if !strings.HasPrefix(m.status.Text, "Backed up today at ") {
+		t.Fatalf("status line %q does not say when the backup was made", m.status.Text)
+	}
+}
+
+func TestAnOldBackupIsPointedOut(t *testing.T) {
+	m, _ := backupWindow(t)
+	if _, err := m.backups.backUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { timeNow = time.Now }()
+	timeNow = func() time.Time { return time.Now().Add(4 * 24 * time.Hour) }
+	m.showNotices()
+	if got := noticesText(m); !strings.Contains(got, "The latest backup is from ") || !strings.Contains(got, "back up now") {
+		t.Fatalf("a four-day-old backup is not pointed out: %q", got)
+	}
+	noticeButton(t, m, "Back up now")
+}
+
+func TestClosingBacksUpWhatChanged(t *testing.T) {
+	m, dir := backupWindow(t)
+	m.autoBackup = true
+	closed := 0
+	m.win.SetOnClosed(func() { closed++ })
+
+	m.closeWindow()
+	list, _ := data.Backups(dir, m.store.Path())
+	if closed != 1 || len(list) != 1 {
+		t.Fatalf("closing a practice never backed up: closed %d, %d backups", closed, len(list))
+	}
+
+	// Unchanged since: closing again makes no second copy.
+	m2 := newMainWindowWith(m.app, practice{store: m.store}, true)
+	m2.backups.load()
+	m2.quit()
+	if again, _ := data.Backups(dir, m.store.Path()); len(again) != 1 {
+		t.Fatalf("closing an unchanged practice made another backup: %d", len(again))
+	}
+}
+
+func TestAFailedBackupOnCloseLetsThePractitionerStay(t *testing.T) {
+	m, _ := backupWindow(t)
+	m.autoBackup = true
+	// A file where the backup folder should be: no backup can be made there.
+	blocked := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(blocked, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	setBackupFolder(m.app, m.store.Path(), blocked)
+	closed := false
+	m.win.SetOnClosed(func() { closed = true })
+
+	m.closeWindow()
+	if closed {
+		t.Fatal("the window closed although its backup failed, without asking")
+	}
+	if got := overlayText(m.win); !strings.Contains(got, "The backup could not be made") {
+		t.Fatalf("a failed backup on close says %q", got)
+	}
+	test.Tap(overlayButton(t, m.win, "Stay open"))
+	if closed {
+		t.Fatal("Stay open closed the window")
+	}
+	if got := noticesText(m); !strings.Contains(got, "backup") {
+		t.Fatalf("the failed backup is not in the notices: %q", got)
+	}
+}
+
+func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	dir := filepath.Join(t.TempDir(), "elsewhere")
+	setBackupFolder(a, s.Path(), dir)
+	w := newSettingsWindow(a, s, settingsLinks{})
+	if !strings.Contains(w.backupStatus.Text, "No backup") || !strings.Contains(w.backupDir.Text, dir) {
+		t.Fatalf("Settings say %q, %q", w.backupStatus.Text, w.backupDir.Text)
+	}
+	test.Tap(w.backupNow)
+	if list, _ := data.Backups(dir, s.Path()); len(list) != 1 {
+		t.Fatalf("%d backups after Back up now in Settings", len(list))
+	}
+	if !strings.HasPrefix(w.backupStatus.Text, "Backed up today") {
+		t.Fatalf("Settings say %q after a backup", w.backupStatus.Text)
+	}
+}
+
+func TestHumanTime(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.Local)
+	for _, c := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2026, 12, 1, 8, 30, 0, 0, time.Local), "today at 08:30"},
+		{time.Date(2026, 11, 30, 18, 2, 0, 0, time.Local), "yesterday at 18:02"},
+		{time.Date(2026, 11, 3, 17, 45, 0, 0, time.Local), "on 3 Nov 2026 at 17:45"},
+	} {
+		if got := humanTime(c.t, now); got != c.want {
+			t.Errorf("humanTime(%v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// showNotices puts what the practitioner should know about the open file across the top of the
+// window (opened read-only, kept in a risky folder, restored, not backed up lately) and the
+// latest backup at the bottom.
+func (m *mainWindow) showNotices() {
+	var rows []fyne.CanvasObject
+	if m.notice != "" {
+		rows = append(rows, noticeRow(theme.InfoIcon(), m.notice, widget.NewButton("Dismiss", func() {
+			m.notice = ""
+			m.showNotices()
+		})))
+	}
+	if m.store.ReadOnly() {
+		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, "+
+			"but not changed. Another Needlelog window may have this practice open for writing.", nil))
+	}
+	if m.location != "" {
+		rows = append(rows, noticeRow(theme.WarningIcon(), m.location, nil))
+	}
+	text, warn := backupSummary(m.backups.current(), timeNow())
+	if warn && !m.store.ReadOnly() {
+		rows = append(rows, noticeRow(theme.WarningIcon(), text, widget.NewButton("Back up now", m.backUpNow)))
+	}
+	m.notices.Objects = rows
+	m.notices.Refresh()
+	m.status.SetText(text)
+}
+
+// noticeRow is one notice: an icon, a sentence and, when there is something to do, a button.
+func noticeRow(icon fyne.Resource, text string, action *widget.Button) fyne.CanvasObject {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	var right fyne.CanvasObject
+	if action != nil {
+		right = container.NewCenter(action)
+	}
+	return container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(icon), right, label)
+}
+
+// backUpNow makes a backup at the practitioner's request, with a progress line in the notices.
+func (m *mainWindow) backUpNow() {
+	k := m.backups
+	m.status.SetText(fmt.Sprintf("Backing up to %s…", k.current().dir))
+	async(func() (struct{}, error) {
+		_, err := k.backUp(context.Background())
+		return struct{}{}, err
+	}, func(_ struct{}, err error) {
+		if k != m.backups {
+			return // another practice was opened meanwhile
+		}
+		m.showNotices()
+		if err != nil {
+			showError(m.win, "back up the practice", err)
+		}
+	})
+}

@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"needlelog.app/needlelog/data"
+)
+
+// practiceFile makes a practice file with one client and closes it.
+func practiceFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "practice.db")
+	s, err := data.Open(context.Background(), path, data.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newTestClient(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestASecondWindowIsOfferedTheFirstOrReadOnly(t *testing.T) {
+	a := test.NewTempApp(t)
+	path := practiceFile(t)
+	first, err := openPractice(context.Background(), path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.store.Close()
+	defer first.claim.Release()
+	knocked := make(chan struct{}, 1)
+	first.claim.OnKnock(func() { knocked <- struct{}{} })
+
+	_, err = openPractice(context.Background(), path, data.Options{})
+	if !errors.Is(err, data.ErrInUse) {
+		t.Fatalf("a second open for writing: %v, want ErrInUse", err)
+	}
+	w := test.NewTempWindow(t, nil)
+	var opened practice
+	cancelled := 0
+	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() { cancelled++ })
+	if got := overlayText(w); !strings.Contains(got, "already open") {
+		t.Fatalf("the second window says %q", got)
+	}
+	test.Tap(overlayButton(t, w, "Show that window"))
+	select {
+	case <-knocked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first window was not asked to come forward")
+	}
+	if cancelled != 1 {
+		t.Fatalf("after bringing the first window forward the second did not leave (%d)", cancelled)
+	}
+
+	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() { cancelled++ })
+	test.Tap(overlayButton(t, w, "Open read-only here"))
+	if opened.store == nil || !opened.store.ReadOnly() || opened.claim != nil {
+		t.Fatalf("Open read-only gave %+v", opened)
+	}
+	defer opened.store.Close()
+	m := newMainWindowWith(a, opened, false)
+	if got := noticesText(m); !strings.Contains(got, "Open read-only") {
+		t.Fatalf("a read-only window does not say so: %q", got)
+	}
+	if got := noticesText(m); strings.Contains(got, "Back up now") {
+		t.Fatalf("a read-only window offers to back up: %q", got)
+	}
+}
+
+// damage overwrites the middle of the file's last page, where the records are, with noise.
+func damage(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const page = 4096
+	if len(b) < 3*page {
+		t.Fatalf("%s is too small to damage a data page (%d bytes)", path, len(b))
+	}
+	for i := len(b) - page + 8; i < len(b)-page/2; i++ {
+		b[i] = byte(i*31 + 7)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
+	a := test.NewTempApp(t)
+	path := practiceFile(t)
+	dir := filepath.Join(t.TempDir(), "backups")
+	setBackupFolder(a, path, dir)
+	s, err := data.Open(context.Background(), path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.BackupTo(context.Background(), dir, data.DefaultRetention); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	damage(t, path)
+	damaged, _ := os.ReadFile(path)
+
+	_, err = openPractice(context.Background(), path, data.Options{})
+	if !errors.Is(err, data.ErrDamaged) {
+		t.Fatalf("opening a damaged file: %v, want ErrDamaged", err)
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, damaged) {
+		t.Fatal("opening the damaged file changed it")
+	}
+	w := test.NewTempWindow(t, nil)
+	var opened practice
+	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() {})
+	got := overlayText(w)
+	for _, want := range []string{"damaged", "has moved nothing", "latest good backup"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("the damaged-file window does not say %q: %q", want, got)
+		}
+	}
+	test.Tap(overlayButton(t, w, "Restore that backup…"))
+	test.Tap(overlayButton(t, w, "Restore"))
+	if opened.store == nil {
+		t.Fatalf("no practice opened after the restore; the window says %q", overlayText(w))
+	}
+	defer opened.store.Close()
+	defer opened.claim.Release()
+	if n := clientCount(t, opened.store); n != 1 {
+		t.Fatalf("the restored practice holds %d clients, want 1", n)
+	}
+	if !strings.Contains(opened.notice, "Restored from the backup made") || !strings.Contains(opened.notice, "kept as") {
+		t.Fatalf("the restore is not explained: %q", opened.notice)
+	}
+	aside := opened.notice[strings.Index(opened.notice, "kept as ")+len("kept as "):]
+	aside = strings.TrimSuffix(aside, ".")
+	if kept, err := os.ReadFile(aside); err != nil || !bytes.Equal(kept, damaged) {
+		t.Fatalf("the damaged file was not kept aside as it was (%s): %v", aside, err)
+	}
+}
+
+func TestAMissingFileIsNotCreatedUnasked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "typo.db")
+	if _, err := openPractice(context.Background(), path, data.Options{}); !errors.Is(err, data.ErrMissing) {
+		t.Fatalf("opening a missing file: %v, want ErrMissing", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 0 {
+		t.Fatalf("opening a missing file left %d files behind", len(entries))
+	}
+}
