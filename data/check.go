@@ -2,17 +2,24 @@ package data
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"time"
 )
 
 // Health is what a check of the database file found.
 type Health struct {
 	SchemaVersion int
-	Problems      []string         // empty when the file is sound
-	Counts        map[string]int64 // rows per table
+	Problems      []string // empty when the file is sound
+	// LostImages names the photos whose original or whose thumbnail and preview are gone. The
+	// file is sound and its copies can be trusted; only those images cannot be shown or exported.
+	LostImages []string
+	Counts     map[string]int64 // rows per table
 }
 
 // countedTables are the tables a check reports, in the order it reports them.
@@ -51,22 +58,21 @@ func (s *Store) Check(ctx context.Context) (Health, error) {
 	if err := rows.Err(); err != nil {
 		return h, fmt.Errorf("integrity check: %w", mapError(err))
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT "table", coalesce(rowid, 0), parent FROM pragma_foreign_key_check`)
-	if err != nil {
-		return h, fmt.Errorf("foreign key check: %w", mapError(err))
-	}
-	for rows.Next() {
-		var table, parent string
-		var rowid int64
-		if err := rows.Scan(&table, &rowid, &parent); err != nil {
-			rows.Close()
-			return h, err
+	// On a damaged file the checks after the integrity check may meet the damage themselves:
+	// that is one more problem to report, not a failure of the check.
+	for _, c := range []struct {
+		what  string
+		find  func(context.Context) ([]string, error)
+		found *[]string
+	}{{"foreign key check", s.danglingReferences, &h.Problems}, {"photo check", s.photosWithoutImages, &h.LostImages}} {
+		found, err := c.find(ctx)
+		if errors.Is(err, ErrDamaged) {
+			h.Problems = append(h.Problems, fmt.Sprintf("%s: %v", c.what, err))
+			continue
+		} else if err != nil {
+			return h, fmt.Errorf("%s: %w", c.what, err)
 		}
-		h.Problems = append(h.Problems, fmt.Sprintf("%s row %d refers to a missing %s row", table, rowid, parent))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return h, err
+		*c.found = append(*c.found, found...)
 	}
 	h.Counts, err = s.Counts(ctx)
 	return h, err
@@ -112,4 +118,51 @@ func DefaultPath() (string, error) {
 		return "", fmt.Errorf("no user data folder is known for this account")
 	}
 	return filepath.Join(dir, "Needlelog", "needlelog.db"), nil
+}
+
+// danglingReferences lists the rows that refer to a row that is not there.
+func (s *Store) danglingReferences(ctx context.Context) ([]string, error) {
+	return query(ctx, s, "foreign key problems", `SELECT "table", coalesce(rowid, 0), parent FROM pragma_foreign_key_check`, nil,
+		func(r *sql.Rows, v *string) error {
+			var table, parent string
+			var rowid int64
+			if err := r.Scan(&table, &rowid, &parent); err != nil {
+				return err
+			}
+			*v = fmt.Sprintf("%s row %d refers to a missing %s row", table, rowid, parent)
+			return nil
+		})
+}
+
+// photosWithoutImages lists the photos whose original or whose thumbnail and preview are gone.
+// Such a photo passes the integrity and foreign key checks: the references point from the images
+// to the photo.
+func (s *Store) photosWithoutImages(ctx context.Context) ([]string, error) {
+	return query(ctx, s, "photos without images", `SELECT p.file_name, p.taken_at,
+			NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
+			NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
+		FROM photos p
+		WHERE NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id)
+			OR NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
+		ORDER BY p.taken_at, p.id`, nil,
+		func(r *sql.Rows, v *string) error {
+			var name string
+			var taken time.Time
+			var noOriginal, noRendition bool
+			if err := r.Scan(&name, timeCol{&taken}, &noOriginal, &noRendition); err != nil {
+				return err
+			}
+			if name == "" {
+				name = "(no file name)"
+			}
+			var lost []string
+			if noOriginal {
+				lost = append(lost, "original")
+			}
+			if noRendition {
+				lost = append(lost, "thumbnail and preview")
+			}
+			*v = fmt.Sprintf("photo %s taken %s has lost its %s", name, DateOf(taken), strings.Join(lost, " and its "))
+			return nil
+		})
 }

@@ -154,7 +154,7 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 // readerDB opens a connection of its own to the store's file that can only read. Under WAL a
 // reader never waits for the writer, nor the writer for it.
 func (s *Store) readerDB() (*sql.DB, error) {
-	q := url.Values{"mode": {"ro"}}
+	q := s.readerQuery()
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "trusted_schema(0)")
 	// Reading pages through memory mapping instead of a system call each makes a whole-table read

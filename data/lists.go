@@ -27,7 +27,10 @@ func query[T any](ctx context.Context, s *Store, what, q string, args []any, sca
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list %s: %w", what, mapError(err))
+	}
+	return out, nil
 }
 
 func retiredClause(includeRetired bool) string {

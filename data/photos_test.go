@@ -762,6 +762,21 @@ func TestPhotoWithMissingImage(t *testing.T) {
 		}
 	}
 
+	h, err := s.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantProblems := []string{
+		fmt.Sprintf("photo %s taken %s has lost its thumbnail and preview", noImage.FileName, data.DateOf(noImage.TakenAt)),
+		fmt.Sprintf("photo %s taken %s has lost its original", noOriginal.FileName, data.DateOf(noOriginal.TakenAt)),
+	}
+	if noOriginal.TakenAt.Before(noImage.TakenAt) {
+		wantProblems[0], wantProblems[1] = wantProblems[1], wantProblems[0]
+	}
+	if len(h.Problems) != 0 || !slices.Equal(h.LostImages, wantProblems) {
+		t.Errorf("the check finds problems %q and lost images %q, want no problems and %q", h.Problems, h.LostImages, wantProblems)
+	}
+
 	list, err := s.ListPhotos(ctx, data.PhotoQuery{ClientID: c.ID})
 	if err != nil {
 		t.Fatalf("list a gallery with a photo missing its image: %v", err)

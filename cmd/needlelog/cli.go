@@ -204,6 +204,12 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(out, "%-18s ok\n", "integrity:")
+	if len(h.LostImages) > 0 {
+		fmt.Fprintf(out, "%-18s %d photo(s) lost images; restore a backup from before it to get them back\n", "photos:", len(h.LostImages))
+		for _, p := range h.LostImages {
+			fmt.Fprintf(out, "  %s\n", p)
+		}
+	}
 	for _, t := range data.CountedTables() {
 		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])
 	}
