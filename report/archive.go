@@ -57,6 +57,9 @@ type ArchiveManifest struct {
 	SchemaVersion int                   `json:"schema_version"`
 	Counts        map[string]int64      `json:"counts"` // rows per table of the database
 	Files         []ArchiveManifestFile `json:"files"`
+	// Missing lists the photos whose images were lost from the practice file before the archive
+	// was made, with no path: their records are in the database and the tables all the same.
+	Missing []ArchiveManifestFile `json:"missing,omitempty"`
 }
 
 // archiveWorkers is how many photos are re-encoded (or histories drawn) at once: enough to use
@@ -156,7 +159,7 @@ func writeArchive(ctx context.Context, w io.Writer, store *data.Store, progress 
 		return err
 	}
 	a.done++ // the manifest
-	manifest.Files = a.files
+	manifest.Files, manifest.Missing = a.files, a.missing
 	body, err := json.MarshalIndent(manifest, "", "  ")
 	if err != nil {
 		return err
@@ -180,6 +183,7 @@ type archiveWriter struct {
 	zw          *zip.Writer
 	modified    time.Time
 	files       []ArchiveManifestFile
+	missing     []ArchiveManifestFile // photos whose images are lost, in no file
 	done, total int
 	progress    func(done, total int)
 }
@@ -310,6 +314,13 @@ func (a *archiveWriter) clientFiles(ctx context.Context, snap *data.Store, clien
 	defer wg.Wait()
 	for j := range ordered {
 		r := <-j.result
+		if errors.Is(r.err, errImageLost) {
+			j.entry.Path, j.entry.Note = "", errImageLost.Error()+"; its record is in "+ArchiveDatabasePath
+			a.missing = append(a.missing, j.entry)
+			a.done++
+			a.report()
+			continue
+		}
 		if r.err == nil {
 			j.entry.Note = r.note
 			method := uint16(zip.Store)
@@ -392,7 +403,16 @@ func archivePhoto(ctx context.Context, snap *data.Store, id string) ([]byte, str
 		return nil, "", err
 	}
 	orig, err := snap.PhotoOriginal(ctx, id)
-	if err != nil {
+	if errors.Is(err, data.ErrNotFound) {
+		// Lost from the practice file: the preview is the best copy there is.
+		preview, perr := snap.PhotoPreview(ctx, id)
+		if errors.Is(perr, data.ErrNotFound) {
+			return nil, "", fmt.Errorf("%w: %w", errImageLost, perr)
+		} else if perr != nil {
+			return nil, "", perr
+		}
+		return preview, "the original is missing from the practice file; this is its preview", nil
+	} else if err != nil {
 		return nil, "", err
 	}
 	clean, cerr := photo.Clean(orig, 0)
@@ -405,6 +425,10 @@ func archivePhoto(ctx context.Context, snap *data.Store, id string) ([]byte, str
 	}
 	return preview, "the original could not be re-encoded (" + cerr.Error() + "); this is its preview", nil
 }
+
+// errImageLost is a photo with neither its original nor its preview in the practice file: the
+// archive lists it under missing and goes on, since its record is in the database all the same.
+var errImageLost = errors.New("the photo's images are missing from the practice file")
 
 // archivePhotoName names a photo's file: "2026-05-17 before Frontal Cheeks 1a2b3c4d.jpg", made
 // unique among the names already used in its folder.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -414,4 +415,73 @@ func BenchmarkWriteArchiveDemo(b *testing.B) {
 	b.ReportMetric(float64(size)/(1<<20), "MB")
 	b.ReportMetric(float64(res.Photos), "photos")
 	b.ReportMetric(float64(res.Clients), "clients")
+}
+
+// A photo whose images were lost from the practice file does not stop the archive: one that kept
+// its preview is given as it, noted; one that kept nothing is listed under missing; the client's
+// history is drawn without them.
+func TestWriteArchiveWithLostImages(t *testing.T) {
+	p := newExpPractice(t, 0)
+	s := p.store
+	kept := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
+	noOriginal := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoAfter, "Frontal", 2)
+	lost := addPhoto(t, s, p.ana.ID, "", data.PhotoBefore, "Left 45°", 3)
+	db, err := sql.Open("sqlite", "file:"+s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []struct{ sql, id string }{
+		{`DELETE FROM photo_originals WHERE photo_id = ?`, noOriginal.ID},
+		{`DELETE FROM photo_originals WHERE photo_id = ?`, lost.ID},
+		{`DELETE FROM photo_renditions WHERE photo_id = ?`, lost.ID},
+	} {
+		if res, err := db.Exec(q.sql, q.id); err != nil {
+			t.Fatal(err)
+		} else if n, _ := res.RowsAffected(); n != 1 {
+			t.Fatalf("%s: %d rows", q.sql, n)
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := WriteArchive(context.Background(), &buf, s, nil); err != nil {
+		t.Fatalf("archive with lost images: %v", err)
+	}
+	a := readArchive(t, buf.Bytes())
+	verifyManifest(t, a)
+	notes := map[string]string{}
+	for _, f := range a.manifest.Files {
+		if f.Kind == "photo" {
+			notes[f.PhotoID] = f.Note
+		}
+	}
+	if n, ok := notes[kept.ID]; !ok || n != "" {
+		t.Errorf("the whole photo: in the archive %v, note %q", ok, n)
+	}
+	if n := notes[noOriginal.ID]; !strings.Contains(n, "original is missing") || !strings.Contains(n, "preview") {
+		t.Errorf("the photo that lost its original is noted %q", n)
+	}
+	if _, ok := notes[lost.ID]; ok {
+		t.Error("the photo that lost every image has a file")
+	}
+	if len(a.manifest.Missing) != 1 || a.manifest.Missing[0].PhotoID != lost.ID || a.manifest.Missing[0].Path != "" ||
+		!strings.Contains(a.manifest.Missing[0].Note, ArchiveDatabasePath) {
+		t.Errorf("missing photos in the manifest: %+v", a.manifest.Missing)
+	}
+	var history string
+	for name, body := range a.files {
+		if strings.HasPrefix(name, archiveHistories) {
+			if text := pdfText(t, body); strings.Contains(text, p.ana.Name()) {
+				history = text
+			}
+		}
+	}
+	if history == "" {
+		t.Fatalf("no history of %s in the archive", p.ana.Name())
+	}
+	// The two photos that kept their previews are compared; the lost one is left out.
+	requireText(t, "history with a lost photo", history, "Frontal")
+	if strings.Contains(history, "Left 45°") {
+		t.Error("the history shows the photo whose images are lost")
+	}
 }

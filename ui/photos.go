@@ -405,7 +405,11 @@ func (t *thumbTile) show(i int) {
 		t.img.Image = img
 		t.img.Refresh()
 	}
-	t.caption.SetText(photoCaption(ph.Photo)) // the tags may have changed since: always from the record
+	caption := photoCaption(ph.Photo) // the tags may have changed since: always from the record
+	if ph.ImageMissing {
+		caption = "image missing · " + caption
+	}
+	t.caption.SetText(caption)
 	t.Show()
 }
 

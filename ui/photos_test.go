@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -493,4 +494,59 @@ func TestImportIntoAChosenSessionAndAnotherClientsDuplicate(t *testing.T) {
 	if s := importSummary([]importOutcome{dup}, false); !strings.Contains(s, "1 file refused") || !strings.Contains(s, "another client") {
 		t.Fatalf("the summary reads %q", s)
 	}
+}
+
+// A photo whose image was lost from the practice file (by damage, or another program) is still
+// in the gallery, marked, and opens on its record, so that it can be retagged or deleted.
+func TestAPhotoWhoseImageIsLostStaysInTheGallery(t *testing.T) {
+	fx := newPhotoFixture(t)
+	path := filepath.Join(fx.dir, "IMG_0001.JPG")
+	writeJPEG(t, path, 640, 480, 3, fx.session.StartedAt)
+	results, _ := fx.importThroughDialog(t, []string{path}, "Frontal")
+	if len(results) != 1 || results[0].err != nil {
+		t.Fatalf("import: %+v", results)
+	}
+	for _, o := range fx.w.Canvas().Overlays().List() {
+		fx.w.Canvas().Overlays().Remove(o)
+	}
+	db, err := sql.Open("sqlite", "file:"+fx.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`DELETE FROM photo_renditions`); err != nil {
+		t.Fatal(err)
+	}
+
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	if err := p.update(context.Background()); err != nil {
+		t.Fatalf("the gallery with a lost image: %v", err)
+	}
+	var captions []string
+	walk(fx.w.Content(), func(o fyne.CanvasObject) {
+		if tile, ok := o.(*thumbTile); ok && tile.Visible() {
+			captions = append(captions, tile.caption.Text)
+		}
+	})
+	if len(captions) != 1 || !strings.HasPrefix(captions[0], "image missing · before") {
+		t.Fatalf("the gallery shows %q", captions)
+	}
+
+	p.open(0)
+	waitFor(t, "the photo's record", func() bool { return p.viewer.photo.ID != "" })
+	if fx.w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("opening the photo shows %q", overlayText(fx.w))
+	}
+	if !p.viewer.view.empty.Visible() || p.viewer.view.empty.Text != lostImageText || p.viewer.kind.Selected != "before" {
+		t.Fatalf("the viewer shows %q (visible %v), kind %q", p.viewer.view.empty.Text, p.viewer.view.empty.Visible(), p.viewer.kind.Selected)
+	}
+	p.viewer.delete()
+	test.Type(overlayEntry(t, fx.w), "Its image was lost")
+	tapButton(t, fx.w, "Delete")
+	waitFor(t, "the deletion", func() bool {
+		photos, _ := fx.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: fx.client.ID})
+		return len(photos) == 0
+	})
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"path/filepath"
@@ -191,11 +192,16 @@ func (v *photoViewer) show(i int) {
 			return l, err
 		}
 		b, err := store.PhotoPreview(ctx, id)
-		if err != nil {
+		switch {
+		case errors.Is(err, data.ErrNotFound):
+			// Its image is lost but its record is here: show the record, so that it can be
+			// read, retagged or deleted.
+		case err != nil:
 			return l, err
-		}
-		if l.img, err = decodePhoto(b); err != nil {
-			return l, err
+		default:
+			if l.img, err = decodePhoto(b); err != nil {
+				return l, err
+			}
 		}
 		l.pins, err = store.PhotoPins(ctx, id)
 		return l, err
@@ -208,12 +214,16 @@ func (v *photoViewer) show(i int) {
 			return
 		}
 		v.photo = l.photo
-		v.view.setImage(l.img, "")
+		v.view.setImage(l.img, lostImageText)
 		v.fill()
 		v.setPins(l.pins)
 		v.focus()
 	})
 }
+
+// lostImageText stands in for a photo whose image is missing from the practice file.
+const lostImageText = "The image of this photo is missing from the practice file.\n" +
+	"Its record is kept: delete it, or restore a backup made before the image was lost."
 
 // fill sets the fields from the photo's record.
 func (v *photoViewer) fill() {
