@@ -3,6 +3,7 @@ package data
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,6 +26,27 @@ func DefaultBackupDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(filepath.Dir(filepath.Dir(p)), "Needlelog Backups"), nil
+}
+
+// BackupDirFor is where the practice at dbPath is backed up when no other folder is chosen: the
+// default database in DefaultBackupDir itself, any other in a folder of its own inside it, named
+// after the file and its place ("clinic 1a2b3c4d"). Backups are told apart by file name, so two
+// practices both called needlelog.db sharing one folder would prune each other's backups, and a
+// damaged one could be offered the other's.
+func BackupDirFor(dbPath string) (string, error) {
+	dir, err := DefaultBackupDir()
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", fmt.Errorf("backup folder for %s: %w", dbPath, err)
+	}
+	if def, err := DefaultPath(); err == nil && filepath.Clean(def) == abs {
+		return dir, nil
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(dir, fmt.Sprintf("%s %x", backupBase(abs), sum[:4])), nil
 }
 
 // Retention says how many backups Prune keeps: the newest of each of the last Daily days that have

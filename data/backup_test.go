@@ -38,6 +38,29 @@ func TestDefaultBackupDir(t *testing.T) {
 	}
 }
 
+// Every practice but the default one is backed up in a folder of its own, so that two files of
+// the same name never share, and so prune, each other's backups.
+func TestBackupDirFor(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
+	t.Setenv("LOCALAPPDATA", filepath.Join(home, "local"))
+	t.Setenv("HOME", home)
+	def, _ := data.DefaultPath()
+	base, _ := data.DefaultBackupDir()
+	if dir, err := data.BackupDirFor(def); err != nil || dir != base {
+		t.Errorf("the default practice is backed up in %s (%v), want %s", dir, err, base)
+	}
+	a, errA := data.BackupDirFor(filepath.Join(home, "clinic", "needlelog.db"))
+	b, errB := data.BackupDirFor(filepath.Join(home, "van", "needlelog.db"))
+	if errA != nil || errB != nil || a == b || filepath.Dir(a) != base || filepath.Dir(b) != base ||
+		!strings.HasPrefix(filepath.Base(a), "needlelog ") {
+		t.Errorf("two practices named needlelog.db are backed up in %s and %s (%v, %v)", a, b, errA, errB)
+	}
+	if again, _ := data.BackupDirFor(filepath.Join(home, "clinic", ".", "needlelog.db")); again != a {
+		t.Errorf("the same practice by another spelling of its path is backed up in %s, then %s", a, again)
+	}
+}
+
 // bkNames lists a folder's file names.
 func bkNames(t *testing.T, dir string) []string {
 	t.Helper()

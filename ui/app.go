@@ -81,7 +81,7 @@ func newMainWindowWith(a fyne.App, p practice, autoBackup bool) *mainWindow {
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
 	m.status = widget.NewLabel("")
-	m.status.Importance = widget.LowImportance
+	m.status.SizeName = theme.SizeNameCaptionText
 	m.status.Truncation = fyne.TextTruncateEllipsis
 	m.win.SetContent(container.NewBorder(m.notices, m.status, nil, nil, m.body))
 	m.lock = newLocker(a, m.win)

@@ -24,13 +24,13 @@ const (
 var timeNow = time.Now
 
 // backupFolder is where the practice at dbPath is backed up: the folder chosen in Settings, else
-// the default beside the user data folder. It is kept in the app's preferences, not in the
+// its default beside the user data folder (see data.BackupDirFor). It is kept in the app's preferences, not in the
 // database, because it is needed most when the database cannot be read.
 func backupFolder(a fyne.App, dbPath string) (string, error) {
 	if dir := a.Preferences().String(prefBackupFolder + dbPath); dir != "" {
 		return dir, nil
 	}
-	return data.DefaultBackupDir()
+	return data.BackupDirFor(dbPath)
 }
 
 func setBackupFolder(a fyne.App, dbPath, dir string) {
