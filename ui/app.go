@@ -64,12 +64,16 @@ type mainWindow struct {
 // daily. The window closes the store, and any store the practitioner switches to, when the app
 // stops, and gives up its claim on the file.
 func newMainWindowFor(a fyne.App, p practice) fyne.Window {
-	m := newMainWindowWith(a, p, true)
+	m := newMainWindowWith(a, p, autoBackups)
 	a.Lifecycle().SetOnStopped(m.stopped)
 	m.win.SetMaster() // closing it quits, even with Settings open
 	m.refresh()
 	return m.win
 }
+
+// autoBackups is whether newMainWindowFor's windows back their practice up by themselves; tests
+// of other things turn it off.
+var autoBackups = true
 
 // newMainWindow builds the main window over a store, without a claim or automatic backups.
 func newMainWindow(a fyne.App, s *data.Store) *mainWindow {

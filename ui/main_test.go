@@ -11,6 +11,7 @@ func TestMain(m *testing.M) {
 	// sees the app's state change in order, as a practitioner would, without waiting.
 	background = func(work func()) { work() }
 	draftDelay = time.Hour
+	autoBackups = false // tests of backups turn them on for themselves
 	// Default folders (the backup folder above all) point into a throwaway data folder, never
 	// into the account's own.
 	home, err := os.MkdirTemp("", "needlelog-ui-test-")

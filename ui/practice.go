@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -54,25 +56,52 @@ func openPractice(ctx context.Context, path string, opts data.Options) (practice
 	return practice{store: s, claim: claim}, nil
 }
 
-// Start opens the practice at path in the main window. When it cannot be opened as it is, a
+// Start opens the practice at path in the main window. Opening checks the whole file first, which
+// takes seconds for a large practice that is not in the disk cache yet, so a window saying so
+// appears when it takes longer than a moment. When the practice cannot be opened as it is, that
 // window says why and offers what can be done: bring forward the window that has it open, open it
-// read-only, restore the latest good backup. It returns the error the first attempt met, if any.
-func Start(ctx context.Context, a fyne.App, path string, opts data.Options) error {
+// read-only, restore the latest good backup; failed receives the error the first attempt met.
+func Start(ctx context.Context, a fyne.App, path string, opts data.Options, failed func(error)) {
 	a.SetIcon(appIcon)
-	p, err := openPractice(ctx, path, opts)
-	if err == nil {
-		newMainWindowFor(a, p).Show()
-		return nil
-	}
 	w := a.NewWindow("Needlelog")
 	w.Resize(fyne.NewSize(720, 460))
-	w.SetContent(widget.NewLabel(""))
-	askHowToOpen(a, w, path, err, func(p practice) {
+	w.SetContent(openingContent(path))
+	settled := false
+	time.AfterFunc(openingShownAfter, func() {
+		fyne.Do(func() {
+			if !settled {
+				w.Show()
+			}
+		})
+	})
+	show := func(p practice) {
 		newMainWindowFor(a, p).Show()
 		w.Close()
-	}, "Quit", a.Quit)
-	w.Show()
-	return err
+	}
+	async(func() (practice, error) { return openPractice(ctx, path, opts) }, func(p practice, err error) {
+		settled = true
+		if err == nil {
+			show(p)
+			return
+		}
+		failed(err)
+		w.SetContent(widget.NewLabel(""))
+		askHowToOpen(a, w, path, err, show, "Quit", a.Quit)
+		w.Show()
+	})
+}
+
+// openingShownAfter is how long opening may take before a window says it is under way.
+const openingShownAfter = 400 * time.Millisecond
+
+// openingContent says that the practice at path is being opened.
+func openingContent(path string) fyne.CanvasObject {
+	bar := widget.NewProgressBarInfinite()
+	text := widget.NewLabel("Opening the practice\n" + path + "\n\nIts file is checked before anything is written to it: " +
+		"a large practice takes a few seconds.")
+	text.Wrapping = fyne.TextWrapWord
+	text.Alignment = fyne.TextAlignCenter
+	return container.NewPadded(container.NewVBox(layout.NewSpacer(), text, bar, layout.NewSpacer()))
 }
 
 // askHowToOpen shows over w why the practice at path could not be opened (err) and what can be

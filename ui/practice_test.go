@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,38 @@ func TestAMissingFileIsNotCreatedUnasked(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 0 {
 		t.Fatalf("opening a missing file left %d files behind", len(entries))
+	}
+}
+
+// Start opens a sound practice in the main window; a practice it cannot open is said in the
+// window that was waiting for it, and the caller hears of the failure for its exit code.
+func TestStart(t *testing.T) {
+	a := test.NewTempApp(t)
+	path := practiceFile(t)
+	var failed []error
+	Start(context.Background(), a, path, data.Options{}, func(err error) { failed = append(failed, err) })
+	var titles []string
+	for _, w := range a.Driver().AllWindows() {
+		titles = append(titles, w.Title())
+	}
+	if len(failed) != 0 || !slices.ContainsFunc(titles, func(s string) bool { return strings.Contains(s, "practice.db") }) {
+		t.Fatalf("a sound practice: failures %v, windows %q", failed, titles)
+	}
+	// The app stopping closes the practice and gives up its claim.
+	t.Cleanup(func() { a.Lifecycle().(interface{ OnStopped() func() }).OnStopped()() })
+
+	// A second start on the same file: the first has it.
+	Start(context.Background(), a, path, data.Options{}, func(err error) { failed = append(failed, err) })
+	if len(failed) != 1 || !errors.Is(failed[0], data.ErrInUse) {
+		t.Fatalf("a second start: failures %v", failed)
+	}
+	var said string
+	for _, w := range a.Driver().AllWindows() {
+		if w.Title() == "Needlelog" && w.Canvas().Overlays().Top() != nil {
+			said = overlayText(w)
+		}
+	}
+	if !strings.Contains(said, "already open") || !strings.Contains(said, "Open read-only here") {
+		t.Fatalf("the second start says %q", said)
 	}
 }

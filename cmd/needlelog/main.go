@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"fyne.io/fyne/v2"
 	"io"
 	"os"
 	"os/signal"
@@ -69,12 +70,19 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	a := app.NewWithID(ui.AppID)
 	// A file that cannot be opened as it is gets a window saying why and what can be done;
 	// the exit code still tells a script that the first attempt failed.
-	err := ui.Start(ctx, a, *db, opts)
-	if err != nil {
+	var failed bool
+	ui.Start(ctx, a, *db, opts, func(err error) {
+		failed = true // on the UI goroutine, which a.Run below runs on this one
 		fmt.Fprintf(errOut, "needlelog: %s\n", sentence(err))
-	}
+	})
+	// Asked to stop (Ctrl+C, or the session ending): quit as the window would, closing the
+	// practice so that it is whole and its claim given up, without the close-time backup.
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
 	a.Run()
-	if err != nil {
+	if failed {
 		return 1
 	}
 	return 0
