@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -59,4 +60,14 @@ func (s *Store) AuditLog(ctx context.Context, entityID string) ([]AuditEntry, er
 			return r.Scan(&e.Seq, timeCol{&e.At}, &e.PractitionerID, &e.Action, &e.Entity, &e.EntityID, &e.Detail,
 				&e.PrevHash, &e.Hash)
 		})
+}
+
+// AuditHead is the number of the latest audit log entry, 0 when there is none. Every change
+// appends an entry, so a copy of the practice whose head is the same holds every change.
+func (s *Store) AuditHead(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM audit_log`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("read the audit log: %w", mapError(err))
+	}
+	return seq, nil
 }

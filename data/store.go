@@ -48,7 +48,12 @@ type Store struct {
 	immutable bool
 	now       func() time.Time
 	actor     atomic.Value // string: the practitioner signed in, for writes whose context names none
+	writes    atomic.Uint64
 }
+
+// Writes is how many changes this store has committed since Open returned: a backup taken when
+// it was n holds everything while it is still n.
+func (s *Store) Writes() uint64 { return s.writes.Load() }
 
 // SetActor names the practitioner signed in at this computer: writes whose context carries no
 // practitioner (WithActor) are attributed to them in the audit log. "" attributes them to no one.
@@ -123,6 +128,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 	}
+	s.writes.Store(0) // what opening wrote (an upgrade, the first lists) is the file as found
 	return s, nil
 }
 
@@ -621,7 +627,11 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return mapError(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return mapError(err)
+	}
+	s.writes.Add(1)
+	return nil
 }
 
 // Path is the database file's absolute path.

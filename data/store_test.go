@@ -488,3 +488,36 @@ func BenchmarkOpen(b *testing.B) {
 		b.ReportMetric(mb, "file-MB")
 	})
 }
+
+// Writes counts the changes committed since the store was opened, and nothing else: a backup
+// made when it was n is known to hold every change while it stays n.
+func TestWritesCountsCommittedChanges(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	if n := s.Writes(); n != 0 {
+		t.Fatalf("a store just opened counts %d writes", n)
+	}
+	c := data.Client{FirstName: "Ann", LastName: "Lee"}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ListClients(ctx, data.ClientQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Writes(); n != 1 {
+		t.Fatalf("one client created and a list read count %d writes", n)
+	}
+	head, err := s.AuditHead(ctx)
+	if err != nil || head < 1 {
+		t.Fatalf("audit head after a change: %d, %v", head, err)
+	}
+	if err := s.CreateClient(ctx, &data.Client{}); err == nil {
+		t.Fatal("a client without a name was saved")
+	}
+	if n := s.Writes(); n != 1 {
+		t.Fatalf("a refused save counts as a write: %d", n)
+	}
+	if again, _ := s.AuditHead(ctx); again != head {
+		t.Fatalf("a refused save moved the audit head from %d to %d", head, again)
+	}
+}

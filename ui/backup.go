@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
@@ -53,36 +52,75 @@ type backupKeeper struct {
 
 	onChange func(backupState) // on the UI goroutine, after every change
 
-	mu      sync.Mutex // serialises backups: a manual one and the daily one never run together
+	ctx    context.Context // cancelled by close: a daily backup under way stops
+	cancel context.CancelFunc
+	mu     sync.Mutex // held while a backup runs: one at a time, and close waits for it
+
 	stateMu sync.Mutex
 	state   backupState
-	stop    chan struct{}
-	stopped sync.Once
+	// heldWrites is the store's Writes when the latest backup this window made began; ok says
+	// there is one.
+	heldWrites   uint64
+	heldWritesOK bool
+	// leftOver: the practice held changes the latest backup lacks when this window opened it,
+	// left by an earlier run (killed, say, or closed without a backup).
+	leftOver bool
 }
 
 func newBackupKeeper(a fyne.App, s *data.Store) *backupKeeper {
-	k := &backupKeeper{app: a, store: s, now: timeNow, stop: make(chan struct{})}
+	k := &backupKeeper{app: a, store: s, now: timeNow}
+	k.ctx, k.cancel = context.WithCancel(context.Background())
 	k.state.dir, k.state.failed = backupFolder(a, s.Path())
 	return k
 }
 
 // load reads the backup folder for the latest backup; it runs off the UI goroutine.
 func (k *backupKeeper) load() backupState {
-	k.stateMu.Lock()
-	defer k.stateMu.Unlock()
-	if dir, err := backupFolder(k.app, k.store.Path()); err == nil {
-		k.state.dir = dir
-		list, err := data.Backups(dir, k.store.Path())
-		switch {
-		case err != nil:
-			k.state.failed = fmt.Errorf("read the backup folder %s: %w", dir, err)
-		case len(list) > 0:
-			k.state.latest = list[0]
-		default:
-			k.state.latest = data.Backup{}
+	dir, err := backupFolder(k.app, k.store.Path())
+	var list []data.Backup
+	if err == nil {
+		// Without the lock: a slow folder (a network share, a USB drive waking up) must not
+		// hold up the window, which reads the state to draw the status line.
+		if list, err = data.Backups(dir, k.store.Path()); err != nil {
+			err = fmt.Errorf("read the backup folder %s: %w", dir, err)
 		}
 	}
+	leftOver := false
+	if err == nil && len(list) > 0 {
+		leftOver = k.lacks(list[0])
+	}
+	k.stateMu.Lock()
+	defer k.stateMu.Unlock()
+	if dir != "" {
+		k.state.dir = dir
+	}
+	switch {
+	case err != nil:
+		k.state.failed = err
+	case len(list) > 0:
+		k.state.latest = list[0]
+		k.leftOver = leftOver
+	default:
+		k.state.latest = data.Backup{}
+	}
 	return k.state
+}
+
+// lacks reports whether backup b lacks changes the practice held when it was opened: its audit
+// log ends earlier. File times cannot tell: SQLite writes the file when it opens and closes it.
+func (k *backupKeeper) lacks(b data.Backup) bool {
+	ctx := context.Background()
+	head, err := k.store.AuditHead(ctx)
+	if err != nil {
+		return true
+	}
+	backup, err := data.Open(ctx, b.Path, data.Options{ReadOnly: true})
+	if err != nil {
+		return true // unreadable: another backup is needed all the more
+	}
+	defer backup.Close()
+	held, err := backup.AuditHead(ctx)
+	return err != nil || held < head
 }
 
 func (k *backupKeeper) current() backupState {
@@ -91,42 +129,59 @@ func (k *backupKeeper) current() backupState {
 	return k.state
 }
 
+// unheld reports whether the practice holds changes that the latest backup does not.
+func (k *backupKeeper) unheld() bool {
+	k.stateMu.Lock()
+	defer k.stateMu.Unlock()
+	switch {
+	case k.state.latest.Path == "":
+		return true
+	case k.heldWritesOK:
+		return k.store.Writes() > k.heldWrites
+	}
+	return k.store.Writes() > 0 || k.leftOver
+}
+
 // due reports whether an automatic backup should be made now: none was made in the last day,
-// and the file has changed since the latest.
+// and the practice changed since the latest.
 func (k *backupKeeper) due() bool {
 	st := k.current()
-	if st.latest.Path == "" {
-		return true
-	}
-	if k.now().Sub(st.latest.Taken) < backupEvery {
+	if st.latest.Path != "" && k.now().Sub(st.latest.Taken) < backupEvery {
 		return false
 	}
-	return k.changedSince(st.latest.Taken)
+	return k.unheld()
 }
 
-// changedSince reports whether the database file, or its write-ahead log, was written after t.
-func (k *backupKeeper) changedSince(t time.Time) bool {
-	for _, p := range []string{k.store.Path(), k.store.Path() + "-wal"} {
-		if info, err := os.Stat(p); err == nil && info.ModTime().After(t) {
-			return true
-		}
-	}
-	return false
-}
-
-// backUp makes a backup now and prunes the old ones; it runs off the UI goroutine.
+// backUp makes a backup now and prunes the old ones; it runs off the UI goroutine. It stops
+// when ctx or the keeper is cancelled.
 func (k *backupKeeper) backUp(ctx context.Context) (data.Backup, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if err := k.ctx.Err(); err != nil {
+		return data.Backup{}, err // closed: the store may be closing
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		select {
+		case <-k.ctx.Done():
+			stop()
+		case <-ctx.Done():
+		}
+	}()
+	writes := k.store.Writes()
 	dir, err := backupFolder(k.app, k.store.Path())
 	var b data.Backup
 	if err == nil {
 		b, _, err = k.store.BackupTo(ctx, dir, data.DefaultRetention)
 	}
 	k.stateMu.Lock()
-	k.state.failed = err
+	if ctx.Err() == nil {
+		k.state.failed = err // a cancelled backup did not fail
+	}
 	if err == nil {
 		k.state.dir, k.state.latest = dir, b
+		k.heldWrites, k.heldWritesOK = writes, true
 	}
 	k.stateMu.Unlock()
 	if err != nil {
@@ -160,10 +215,10 @@ func (k *backupKeeper) start() {
 		defer t.Stop()
 		for {
 			if k.due() {
-				k.backUp(context.Background()) //nolint:errcheck // reported through the state
+				k.backUp(k.ctx) //nolint:errcheck // reported through the state
 			}
 			select {
-			case <-k.stop:
+			case <-k.ctx.Done():
 				return
 			case <-t.C:
 			}
@@ -171,16 +226,18 @@ func (k *backupKeeper) start() {
 	}()
 }
 
-// close stops the daily backups. It does not wait for one under way: closing the store does.
-func (k *backupKeeper) close() { k.stopped.Do(func() { close(k.stop) }) }
+// close stops the daily backups, cancels one under way and waits for it to end, so that the
+// store can be closed and its claim given up.
+func (k *backupKeeper) close() {
+	k.cancel()
+	k.mu.Lock()
+	k.mu.Unlock() //nolint:staticcheck // an empty critical section: waiting is the point
+}
 
-// neededOnClose reports whether closing should make a backup: the file changed since the latest.
+// neededOnClose reports whether closing should make a backup: the practice changed since the
+// latest one.
 func (k *backupKeeper) neededOnClose() bool {
-	if k.store.ReadOnly() {
-		return false
-	}
-	st := k.current()
-	return st.latest.Path == "" || k.changedSince(st.latest.Taken)
+	return !k.store.ReadOnly() && k.unheld()
 }
 
 // backupSummary words the latest backup for the status line, and says whether it needs the
@@ -195,9 +252,9 @@ func backupSummary(st backupState, now time.Time) (text string, warn bool) {
 	when := humanTime(st.latest.Taken, now)
 	switch {
 	case st.failed != nil:
-		return "The last backup failed (" + errorSentence("back up", st.failed) + ") The latest good one is from " + when + ".", true
+		return "The last backup failed (" + errorSentence("back up", st.failed) + ") The latest good one was made " + when + ".", true
 	case now.Sub(st.latest.Taken) > backupOldAfter:
-		return "The latest backup is from " + when + ": back up now.", true
+		return "The latest backup was made " + when + ": back up now.", true
 	}
 	return "Backed up " + when + ".", false
 }

@@ -90,7 +90,7 @@ func TestAnOldBackupIsPointedOut(t *testing.T) {
 	defer func() { timeNow = time.Now }()
 	timeNow = func() time.Time { return time.Now().Add(4 * 24 * time.Hour) }
 	m.showNotices()
-	if got := noticesText(m); !strings.Contains(got, "The latest backup is from ") || !strings.Contains(got, "back up now") {
+	if got := noticesText(m); !strings.Contains(got, "The latest backup was made ") || !strings.Contains(got, "back up now") {
 		t.Fatalf("a four-day-old backup is not pointed out: %q", got)
 	}
 	noticeButton(t, m, "Back up now")
@@ -109,11 +109,66 @@ func TestClosingBacksUpWhatChanged(t *testing.T) {
 	}
 
 	// Unchanged since: closing again makes no second copy.
-	m2 := newMainWindowWith(m.app, practice{store: m.store}, true)
+	m2 := newMainWindowWith(m.app, practice{store: m.store}, false)
+	m2.autoBackup = true
 	m2.backups.load()
 	m2.quit()
 	if again, _ := data.Backups(dir, m.store.Path()); len(again) != 1 {
 		t.Fatalf("closing an unchanged practice made another backup: %d", len(again))
+	}
+}
+
+// Opening a practice and only reading it needs no backup on close, though SQLite writes its
+// files when it opens and closes them; a change does, as do changes an earlier run left unbacked.
+func TestOnlyChangesNeedABackup(t *testing.T) {
+	test.NewTempApp(t)
+	path := practiceFile(t)
+	dir := t.TempDir()
+	open := func() *backupKeeper {
+		t.Helper()
+		s, err := data.Open(context.Background(), path, data.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		setBackupFolder(fyne.CurrentApp(), path, dir)
+		k := newBackupKeeper(fyne.CurrentApp(), s)
+		k.load()
+		return k
+	}
+	k := open()
+	if !k.neededOnClose() || !k.due() {
+		t.Fatal("a practice never backed up is not due for a backup")
+	}
+	if _, err := k.backUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if k.neededOnClose() || k.due() {
+		t.Fatal("a practice just backed up is due again")
+	}
+	if _, err := k.store.ListClients(context.Background(), data.ClientQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	k.store.Close()
+
+	// Opened again and only read: nothing to back up.
+	k = open()
+	if _, err := k.store.ListClients(context.Background(), data.ClientQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if k.neededOnClose() {
+		t.Fatal("a practice opened and only read is backed up on close")
+	}
+	newTestClient(t, k.store)
+	if !k.neededOnClose() {
+		t.Fatal("a practice with a new client is not backed up on close")
+	}
+	k.store.Close()
+
+	// A change the last run left without a backup (it was killed, say) is noticed on opening.
+	k = open()
+	if !k.neededOnClose() {
+		t.Fatal("a change an earlier run left without a backup is not backed up on close")
 	}
 }
 
