@@ -51,13 +51,15 @@ type mainWindow struct {
 	notices *fyne.Container // warnings across the top: read-only, a risky folder, an old backup
 	status  *widget.Label   // the latest backup, at the bottom
 
-	claim      *data.Claim // this app's claim on the open file; nil when open read-only
-	backups    *backupKeeper
-	autoBackup bool   // make backups on close and daily: off in tests of other things
-	notice     string // how the practice was opened, when it needs saying ("Restored from …")
-	location   string // why the database's folder is risky; "" when it is not
-	total      int64  // clients in the database, to tell a new practice from an empty search
-	current    data.ClientSummary
+	claim       *data.Claim // this app's claim on the open file; nil when open read-only
+	backups     *backupKeeper
+	autoBackup  bool   // make backups on close and daily: off in tests of other things
+	notice      string // how the practice was opened, when it needs saying ("Restored from …")
+	readOnlyWhy string // why the practice is open read-only, when it is
+	closing     bool   // the window is backing up before it closes
+	location    string // why the database's folder is risky; "" when it is not
+	total       int64  // clients in the database, to tell a new practice from an empty search
+	current     data.ClientSummary
 }
 
 // newMainWindowFor builds the main window over an opened practice, backing it up on close and
@@ -108,7 +110,7 @@ func (m *mainWindow) use(p practice) {
 	if m.backups != nil {
 		m.backups.close()
 	}
-	m.store, m.claim, m.notice = s, p.claim, p.notice
+	m.store, m.claim, m.notice, m.readOnlyWhy = s, p.claim, p.notice, p.readOnlyWhy
 	m.location = data.LocationWarning(s.Path())
 	if m.claim != nil {
 		// A second start of the app on this file knocks: this window comes forward.
@@ -449,31 +451,48 @@ func (m *mainWindow) closeWindow() {
 }
 
 // quit backs the practice up, when it changed since the latest backup, and closes the window.
-// A backup that fails says why and lets the practitioner choose between closing and staying.
 func (m *mainWindow) quit() {
+	if m.closing {
+		return // already backing up to close: a second click waits for the first
+	}
+	m.closing = true
+	m.backUpThen("Backing up before closing", "Close", m.win.Close, func() { m.closing = false })
+}
+
+// backUpThen backs the practice up when it changed since the latest backup, with progress and a
+// button to skip it, then runs then. A backup that fails says why and lets the practitioner
+// choose: goOn anyway (then), or stay (stay).
+func (m *mainWindow) backUpThen(title, goOn string, then, stay func()) {
 	if !m.autoBackup || !m.backups.neededOnClose() {
-		m.win.Close()
+		then()
 		return
 	}
-	bar := widget.NewProgressBarInfinite()
-	prog := dialog.NewCustomWithoutButtons("Backing up before closing", container.NewVBox(
-		widget.NewLabel("A copy of the practice goes to "+m.backups.current().dir+"."), bar), m.win)
-	prog.Show()
+	ctx, skip := context.WithCancel(context.Background())
 	k := m.backups
-	async(func() (data.Backup, error) { return k.backUp(context.Background()) }, func(_ data.Backup, err error) {
+	// A slow or stalled folder (a network share, a USB drive) must not keep the window open.
+	skipBtn := widget.NewButton("Skip this backup", skip)
+	prog := dialog.NewCustomWithoutButtons(title, container.NewVBox(
+		widget.NewLabel("A copy of the practice goes to "+k.current().dir+"."),
+		widget.NewProgressBarInfinite(), container.NewCenter(skipBtn)), m.win)
+	prog.Show()
+	async(func() (data.Backup, error) { return k.backUp(ctx) }, func(_ data.Backup, err error) {
 		prog.Hide()
-		if err == nil {
-			m.win.Close()
+		if err == nil || ctx.Err() != nil {
+			skip()
+			then()
 			return
 		}
+		skip()
 		d := dialog.NewConfirm("The backup could not be made", errorSentence("back up the practice", err)+
-			"\n\nClose anyway? Nothing saved is lost; the backup is tried again next time.", func(ok bool) {
+			"\n\n"+goOn+" anyway? Nothing saved is lost; the backup is tried again next time.", func(ok bool) {
 			if ok {
-				m.win.Close()
+				then()
+			} else {
+				stay()
 			}
 		}, m.win)
-		d.SetConfirmText("Close without a backup")
-		d.SetDismissText("Stay open")
+		d.SetConfirmText(goOn + " without a backup")
+		d.SetDismissText("Stay")
 		d.Show()
 	})
 }
@@ -510,19 +529,21 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 		m.photos.leaveThen(func() { m.photos = nil; m.switchDatabase(path, create) })
 		return
 	}
-	if path == m.store.Path() {
-		return
+	if path == m.store.Path() && !m.store.ReadOnly() {
+		return // open already; a read-only window may ask again to write
 	}
-	async(func() (practice, error) {
-		return openPractice(context.Background(), path, data.Options{Create: create})
-	},
-		func(p practice, err error) {
-			if err != nil {
-				askHowToOpen(m.app, m.win, path, err, m.switchTo, "Cancel", func() {})
-				return
-			}
-			m.switchTo(p)
-		})
+	m.backUpThen("Backing up before opening another practice", "Open the other practice", func() {
+		async(func() (practice, error) {
+			return openPractice(context.Background(), path, data.Options{Create: create})
+		},
+			func(p practice, err error) {
+				if err != nil {
+					askHowToOpen(m.app, m.win, path, err, m.switchTo, "Cancel", func() {})
+					return
+				}
+				m.switchTo(p)
+			})
+	}, func() {})
 }
 
 // switchTo shows practice p in place of the open one, and closes the old one.

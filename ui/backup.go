@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 	"time"
@@ -35,6 +37,16 @@ func backupFolder(a fyne.App, dbPath string) (string, error) {
 func setBackupFolder(a fyne.App, dbPath, dir string) {
 	a.Preferences().SetString(prefBackupFolder+dbPath, dir)
 }
+
+// backupFolderError is a backup that failed on its folder: not there, not a folder, not
+// writable, or on a drive that went away.
+type backupFolderError struct {
+	dir string
+	err error
+}
+
+func (e *backupFolderError) Error() string { return e.err.Error() }
+func (e *backupFolderError) Unwrap() error { return e.err }
 
 // backupState is what is known about a practice's backups.
 type backupState struct {
@@ -174,6 +186,9 @@ func (k *backupKeeper) backUp(ctx context.Context) (data.Backup, error) {
 	var b data.Backup
 	if err == nil {
 		b, _, err = k.store.BackupTo(ctx, dir, data.DefaultRetention)
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			err = &backupFolderError{dir: dir, err: err}
+		}
 	}
 	k.stateMu.Lock()
 	if ctx.Err() == nil {

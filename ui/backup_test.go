@@ -188,12 +188,19 @@ func TestAFailedBackupOnCloseLetsThePractitionerStay(t *testing.T) {
 	if closed {
 		t.Fatal("the window closed although its backup failed, without asking")
 	}
-	if got := overlayText(m.win); !strings.Contains(got, "The backup could not be made") {
+	if got := overlayText(m.win); !strings.Contains(got, "The backup could not be made") || !strings.Contains(got, "the backup folder") ||
+		!strings.Contains(got, "Settings › Database") {
 		t.Fatalf("a failed backup on close says %q", got)
 	}
-	test.Tap(overlayButton(t, m.win, "Stay open"))
+	test.Tap(overlayButton(t, m.win, "Stay"))
 	if closed {
-		t.Fatal("Stay open closed the window")
+		t.Fatal("Stay closed the window")
+	}
+	// Closing again asks again, and can close without the backup.
+	m.closeWindow()
+	test.Tap(overlayButton(t, m.win, "Close without a backup"))
+	if !closed {
+		t.Fatal("Close without a backup left the window open")
 	}
 	if got := noticesText(m); !strings.Contains(got, "backup") {
 		t.Fatalf("the failed backup is not in the notices: %q", got)

@@ -34,7 +34,18 @@ func showErrorThen(win fyne.Window, doing string, err error, then func()) {
 // errorSentence words an error for a practitioner: what failed and what to do, not a stack.
 func errorSentence(doing string, err error) string {
 	var ve *data.ValidationError
+	var bf *backupFolderError
 	switch {
+	case errors.As(err, &bf):
+		return "Could not " + doing + ": the backup folder " + bf.dir + " cannot be written to (it may be on a drive that is not " +
+			"connected, or have been moved). Connect the drive, or choose another folder in Settings › Database."
+	case errors.Is(err, data.ErrMissing), errors.Is(err, data.ErrNotDatabase), errors.Is(err, data.ErrNewerSchema):
+		// The sentinel alone: the error's text repeats the path that doing already names.
+		for _, e := range []error{data.ErrMissing, data.ErrNotDatabase, data.ErrNewerSchema} {
+			if errors.Is(err, e) {
+				return "Could not " + doing + ": the " + e.Error() + "."
+			}
+		}
 	case errors.As(err, &ve):
 		return "Could not " + doing + ": " + ve.Error()
 	case errors.Is(err, data.ErrConflict):
@@ -59,8 +70,6 @@ func errorSentence(doing string, err error) string {
 		return "Could not " + doing + ": the record no longer exists; it may have been removed on another computer."
 	case errors.Is(err, data.ErrBadReference):
 		return "Could not " + doing + ": it refers to an entry that no longer exists. Reload and choose again."
-	case errors.Is(err, data.ErrMissing), errors.Is(err, data.ErrNotDatabase), errors.Is(err, data.ErrNewerSchema):
-		return "Could not " + doing + ": the " + err.Error() + "."
 	}
 	// Anything else is a fault of the computer or the program: the detail goes to the log only.
 	return "Could not " + doing + ". Try again; if it keeps happening, restart Needlelog."

@@ -22,8 +22,12 @@ func (m *mainWindow) showNotices() {
 		})))
 	}
 	if m.store.ReadOnly() {
-		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, "+
-			"but not changed. Another Needlelog window may have this practice open for writing.", nil))
+		why := m.readOnlyWhy
+		if why == "" {
+			why = "It was opened so."
+		}
+		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, but not changed. "+why,
+			widget.NewButton("Open for writing", func() { m.switchDatabase(m.store.Path(), false) })))
 	}
 	if m.location != "" {
 		rows = append(rows, noticeRow(theme.WarningIcon(), m.location, nil))

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +29,8 @@ type practice struct {
 	store  *data.Store
 	claim  *data.Claim
 	notice string
+	// readOnlyWhy says why a practice opened read-only could not be opened for writing.
+	readOnlyWhy string
 }
 
 // openPractice claims the file at path for this app and opens it. A read-only open claims
@@ -116,19 +121,21 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		}
 		buttons = append(buttons, b)
 	}
-	tryOpen := func(opts data.Options, notice string) {
-		async(func() (practice, error) { return openPractice(context.Background(), path, opts) },
-			func(p practice, err error) {
-				if err != nil {
-					askHowToOpen(a, w, path, err, open, cancelLabel, cancel)
-					return
-				}
-				p.notice = notice
-				open(p)
-			})
-	}
-	readOnly := func() {
-		tryOpen(data.Options{ReadOnly: true}, "")
+	reask := func(err error) { askHowToOpen(a, w, path, err, open, cancelLabel, cancel) }
+	readOnly := func(why string) func() {
+		return func() {
+			async(func() (practice, error) {
+				return openPractice(context.Background(), path, data.Options{ReadOnly: true})
+			},
+				func(p practice, err error) {
+					if err != nil {
+						reask(err)
+						return
+					}
+					p.readOnlyWhy = why
+					open(p)
+				})
+		}
 	}
 
 	var title, text string
@@ -139,14 +146,17 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 			"\n\nOnly one window at a time can change a practice, so that no one's changes overwrite another's. " +
 			"You can bring that window to the front, or look at the records here without changing them."
 		button("Show that window", true, func() {
-			if err := data.Knock(path); err != nil {
-				showErrorThen(w, "reach the other window", fmt.Errorf("%w (it may be on another desktop, or still starting)", err),
-					func() { askHowToOpen(a, w, path, data.ErrInUse, open, cancelLabel, cancel) })
-				return
-			}
-			cancel()
+			// The other window may take a moment to answer: never on the UI goroutine.
+			async(func() (struct{}, error) { return struct{}{}, data.Knock(path) }, func(_ struct{}, err error) {
+				if err != nil {
+					showErrorThen(w, "reach the other window", fmt.Errorf("%w (it may be on another desktop, or still starting)", err),
+						func() { reask(data.ErrInUse) })
+					return
+				}
+				cancel()
+			})
 		})
-		button("Open read-only here", false, readOnly)
+		button("Open read-only here", false, readOnly("Another Needlelog window has this practice open for writing."))
 	case errors.Is(err, data.ErrDamaged):
 		title = "The practice file is damaged"
 		text = "SQLite's check found damage in\n" + path + "\n\n" + damageDetail(err) +
@@ -154,11 +164,14 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		dir, derr := backupFolder(a, path)
 		var latest data.Backup
 		if derr == nil {
-			if list, lerr := data.Backups(dir, path); lerr == nil && len(list) > 0 {
-				latest = list[0]
+			if list, lerr := data.Backups(dir, path); lerr == nil {
+				// The newest backup not already found unusable in this run.
+				if i := slices.IndexFunc(list, func(b data.Backup) bool { return !unusableBackups[b.Path] }); i >= 0 {
+					latest = list[i]
+				}
 			}
 		}
-		again := func() { askHowToOpen(a, w, path, err, open, cancelLabel, cancel) }
+		again := func() { reask(err) }
 		restore := func(b data.Backup) {
 			c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe damaged file is kept beside it, "+
 				"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
@@ -167,7 +180,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 						again()
 						return
 					}
-					restoreOver(w, path, b, open, again)
+					restoreOver(w, path, b, open, again, reask)
 				}, w)
 			c.SetConfirmText("Restore")
 			c.Show()
@@ -181,12 +194,13 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		button("Choose a backup file…", latest.Path == "", func() {
 			chooseBackupFile(w, dir, restore, again)
 		})
-		button("Open read-only", false, readOnly)
+		button("Open read-only", false, readOnly("The practice file is damaged, so Needlelog writes nothing to it: "+
+			"restore a backup to go on working (close Needlelog and open it again to be offered one)."))
 	case errors.Is(err, data.ErrReadOnlyFile):
 		title = "Needlelog cannot write to this practice"
 		text = errorSentence("open the practice for writing", err) +
 			"\n\nYou can open it read-only to look at the records and export them."
-		button("Open read-only", true, readOnly)
+		button("Open read-only", true, readOnly("This computer does not let Needlelog write to the practice's file or its folder."))
 	default:
 		title = "Needlelog could not open the practice"
 		text = errorSentence("open "+path, err)
@@ -204,37 +218,74 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 func damageDetail(err error) string {
 	msg := err.Error()
 	if i := strings.Index(msg, data.ErrDamaged.Error()); i >= 0 {
-		msg = strings.TrimLeft(msg[i+len(data.ErrDamaged.Error()):], " :;(")
-		msg = strings.TrimRight(msg, ")")
+		msg = strings.TrimSpace(msg[i+len(data.ErrDamaged.Error()):])
+		msg = strings.TrimLeft(msg, ":; ")
+		if strings.HasPrefix(msg, "(") && strings.HasSuffix(msg, ")") {
+			msg = msg[1 : len(msg)-1]
+		}
 	}
+	msg = sqliteCodeNote.ReplaceAllString(msg, "") // "(11)": SQLite's number for damage, no help here
 	if msg == "" {
 		return "The file cannot be trusted."
 	}
-	return "It found: " + msg
+	return "It found: " + msg + "."
 }
 
+var sqliteCodeNote = regexp.MustCompile(` \(\d+\)`)
+
+// unusableBackups are the backups a restore refused in this run (damaged, not a practice, from
+// a newer version): the damaged-file window offers the next older one instead. UI goroutine only.
+var unusableBackups = map[string]bool{}
+
 // restoreOver puts backup b in place of the damaged file at path, which is kept aside, then opens
-// it. Restore checks the backup before it moves anything, so a bad backup leaves path as it was.
-func restoreOver(w fyne.Window, path string, b data.Backup, open func(practice), back func()) {
-	async(func() (practice, error) {
+// it. Restore checks the backup before it moves anything, so a bad backup leaves path as it was
+// (back shows the choices again); reask shows them for a new fault.
+func restoreOver(w fyne.Window, path string, b data.Backup, open func(practice), back func(), reask func(error)) {
+	type restored struct {
+		p     practice
+		aside string
+	}
+	async(func() (restored, error) {
 		ctx := context.Background()
 		aside, err := data.Restore(ctx, b.Path, path, true)
-		if err != nil {
-			return practice{}, err
+		if err != nil && aside == "" {
+			return restored{}, err
 		}
+		// With aside set the backup is in place even if err says its folder was not flushed.
 		p, err := openPractice(ctx, path, data.Options{})
-		if err != nil {
-			return practice{}, err
-		}
-		p.notice = "Restored from the backup made " + humanTime(b.Taken, timeNow()) + ". The damaged file is kept as " + aside + "."
-		return p, nil
-	}, func(p practice, err error) {
-		if err != nil {
+		return restored{p, aside}, err
+	}, func(r restored, err error) {
+		switch {
+		case err == nil:
+			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, timeNow()) + ". The damaged file is kept as " + r.aside + "."
+			open(r.p)
+		case r.aside != "":
+			showErrorThen(w, "open the restored practice", fmt.Errorf("%w (the backup is in place; the damaged file is kept as %s)", err, r.aside),
+				func() { reask(err) })
+		case errors.Is(err, data.ErrDamaged), errors.Is(err, data.ErrNotDatabase), errors.Is(err, data.ErrNewerSchema), errors.Is(err, data.ErrMissing):
+			unusableBackups[b.Path] = true
+			slog.Error("backup refused", "backup", b.Path, "err", err)
+			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, timeNow())+
+				" cannot be restored: "+backupFault(err)+"\n\nNothing was changed. The next older backup, if there is one, is offered instead.", w)
+			d.SetOnClosed(back)
+			d.Show()
+		default:
 			showErrorThen(w, "restore the backup", err, back)
-			return
 		}
-		open(p)
 	})
+}
+
+// backupFault says what is wrong with a backup file that Restore refused.
+func backupFault(err error) string {
+	switch {
+	case errors.Is(err, data.ErrDamaged):
+		return "it is damaged too."
+	case errors.Is(err, data.ErrNotDatabase):
+		return "it is not a Needlelog practice."
+	case errors.Is(err, data.ErrNewerSchema):
+		return "it was made by a newer version of Needlelog."
+	}
+	return "the file is no longer there."
 }
 
 // chooseBackupFile lets the practitioner pick a backup anywhere, starting in dir.

@@ -69,13 +69,24 @@ func TestASecondWindowIsOfferedTheFirstOrReadOnly(t *testing.T) {
 	if opened.store == nil || !opened.store.ReadOnly() || opened.claim != nil {
 		t.Fatalf("Open read-only gave %+v", opened)
 	}
-	defer opened.store.Close()
 	m := newMainWindowWith(a, opened, false)
-	if got := noticesText(m); !strings.Contains(got, "Open read-only") {
-		t.Fatalf("a read-only window does not say so: %q", got)
+	if got := noticesText(m); !strings.Contains(got, "Open read-only") || !strings.Contains(got, "Another Needlelog window has this practice open") {
+		t.Fatalf("a read-only window does not say so, and why: %q", got)
 	}
 	if got := noticesText(m); strings.Contains(got, "Back up now") {
 		t.Fatalf("a read-only window offers to back up: %q", got)
+	}
+
+	// Once the first window has closed, the second can take the practice over for writing.
+	first.store.Close()
+	first.claim.Release()
+	test.Tap(noticeButton(t, m, "Open for writing"))
+	if m.store.ReadOnly() || m.claim == nil {
+		t.Fatalf("Open for writing left the window read-only (claim %v)", m.claim)
+	}
+	t.Cleanup(m.stopped)
+	if got := noticesText(m); strings.Contains(got, "Open read-only") {
+		t.Fatalf("the window still says it is read-only: %q", got)
 	}
 }
 
@@ -103,13 +114,25 @@ func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
 	path := practiceFile(t)
 	dir := filepath.Join(t.TempDir(), "backups")
 	setBackupFolder(a, path, dir)
-	s, err := data.Open(context.Background(), path, data.Options{})
+	// Yesterday's backup, then today's; only the newest of a day is kept.
+	yesterday := func() time.Time { return time.Now().Add(-24 * time.Hour) }
+	s, err := data.Open(context.Background(), path, data.Options{Now: yesterday})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.BackupTo(context.Background(), dir, data.DefaultRetention); err != nil {
 		t.Fatal(err)
 	}
+	s.Close()
+	if s, err = data.Open(context.Background(), path, data.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Today's is itself damaged: it is refused, and yesterday's offered.
+	bad, _, err := s.BackupTo(context.Background(), dir, data.DefaultRetention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damage(t, bad.Path)
 	s.Close()
 	damage(t, path)
 	damaged, _ := os.ReadFile(path)
@@ -129,6 +152,22 @@ func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Fatalf("the damaged-file window does not say %q: %q", want, got)
 		}
+	}
+	if !strings.Contains(got, "today at") {
+		t.Fatalf("the newest backup, %s, is not offered first: %q", bad.Path, got)
+	}
+	test.Tap(overlayButton(t, w, "Restore that backup…"))
+	test.Tap(overlayButton(t, w, "Restore"))
+	// The test window is narrow: its labels wrap inside words, so spaces are left out.
+	if got := strings.ReplaceAll(overlayText(w), " ", ""); !strings.Contains(got, "cannotberestored:itisdamagedtoo") || opened.store != nil {
+		t.Fatalf("restoring a damaged backup says %q", got)
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, damaged) {
+		t.Fatal("restoring a damaged backup changed the practice file")
+	}
+	test.Tap(overlayButton(t, w, "OK"))
+	if got := overlayText(w); !strings.Contains(got, "latest good backup was made yesterday") {
+		t.Fatalf("after the damaged backup the window offers %q", got)
 	}
 	test.Tap(overlayButton(t, w, "Restore that backup…"))
 	test.Tap(overlayButton(t, w, "Restore"))
