@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -25,17 +26,25 @@ const (
 var timeNow = time.Now
 
 // backupFolder is where the practice at dbPath is backed up: the folder chosen in Settings, else
-// its default beside the user data folder (see data.BackupDirFor). It is kept in the app's preferences, not in the
-// database, because it is needed most when the database cannot be read.
+// its default beside the user data folder (see data.BackupDirFor). It is kept in the app's
+// preferences, not in the database, because it is needed most when the database cannot be read.
 func backupFolder(a fyne.App, dbPath string) (string, error) {
-	if dir := a.Preferences().String(prefBackupFolder + dbPath); dir != "" {
+	if dir := a.Preferences().String(backupFolderKey(dbPath)); dir != "" {
 		return dir, nil
 	}
 	return data.BackupDirFor(dbPath)
 }
 
 func setBackupFolder(a fyne.App, dbPath, dir string) {
-	a.Preferences().SetString(prefBackupFolder+dbPath, dir)
+	a.Preferences().SetString(backupFolderKey(dbPath), dir)
+}
+
+// backupFolderKey names the preference by the database's absolute path, however it was given.
+func backupFolderKey(dbPath string) string {
+	if abs, err := filepath.Abs(dbPath); err == nil {
+		dbPath = abs
+	}
+	return prefBackupFolder + dbPath
 }
 
 // backupFolderError is a backup that failed on its folder: not there, not a folder, not

@@ -240,3 +240,20 @@ func TestHumanTime(t *testing.T) {
 		}
 	}
 }
+
+// The chosen folder is found however the practice's path is spelled: relative on the command
+// line, absolute in Settings.
+func TestTheBackupFolderFollowsThePracticeNotItsSpelling(t *testing.T) {
+	a := test.NewTempApp(t)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	setBackupFolder(a, filepath.Join(wd, "practice.db"), "/media/usb/backups")
+	if dir, err := backupFolder(a, "practice.db"); err != nil || dir != "/media/usb/backups" {
+		t.Fatalf("the practice named relatively is backed up in %s (%v)", dir, err)
+	}
+	if dir, _ := backupFolder(a, filepath.Join(wd, "other.db")); dir == "/media/usb/backups" {
+		t.Fatal("another practice shares the chosen folder")
+	}
+}

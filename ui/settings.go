@@ -233,7 +233,10 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 				return
 			}
 			setBackupFolder(a, s.store.Path(), l.Path())
-			async(func() (backupState, error) { return s.backups.load(), nil }, func(st backupState, _ error) { s.showBackups(st) })
+			async(func() (backupState, error) { return s.backups.load(), nil }, func(st backupState, _ error) {
+				s.showBackups(st)
+				s.backups.changed() // the main window's status line too
+			})
 		}, s.win)
 		d.Resize(fyne.NewSize(900, 600))
 		d.Show()
