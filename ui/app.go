@@ -53,20 +53,21 @@ type mainWindow struct {
 
 	claim       *data.Claim // this app's claim on the open file; nil when open read-only
 	backups     *backupKeeper
-	autoBackup  bool   // make backups on close and daily: off in tests of other things
-	notice      string // how the practice was opened, when it needs saying ("Restored from …")
-	readOnlyWhy string // why the practice is open read-only, when it is
-	closing     bool   // the window is backing up before it closes
-	location    string // why the database's folder is risky; "" when it is not
-	total       int64  // clients in the database, to tell a new practice from an empty search
+	autoBackup  bool            // make backups on close and daily: off in tests of other things
+	notice      string          // how the practice was opened, when it needs saying ("Restored from …")
+	readOnlyWhy string          // why the practice is open read-only, when it is
+	frame       *fyne.Container // notices above, status below, body between
+	closing     bool            // the window is backing up before it closes
+	location    string          // why the database's folder is risky; "" when it is not
+	total       int64           // clients in the database, to tell a new practice from an empty search
 	current     data.ClientSummary
 }
 
-// newMainWindowFor builds the main window over an opened practice, backing it up on close and
+// newMainWindowFor makes w the main window over an opened practice, backing it up on close and
 // daily. The window closes the store, and any store the practitioner switches to, when the app
 // stops, and gives up its claim on the file.
-func newMainWindowFor(a fyne.App, p practice) fyne.Window {
-	m := newMainWindowWith(a, p, autoBackups)
+func newMainWindowFor(a fyne.App, w fyne.Window, p practice) fyne.Window {
+	m := newMainWindowIn(a, w, p, autoBackups)
 	a.Lifecycle().SetOnStopped(m.stopped)
 	m.win.SetMaster() // closing it quits, even with Settings open
 	m.refresh()
@@ -83,13 +84,20 @@ func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
 }
 
 func newMainWindowWith(a fyne.App, p practice, autoBackup bool) *mainWindow {
-	m := &mainWindow{app: a, win: a.NewWindow("Needlelog"), autoBackup: autoBackup}
+	return newMainWindowIn(a, a.NewWindow("Needlelog"), p, autoBackup)
+}
+
+// newMainWindowIn makes w, a new window or the one that waited for the practice to open, the
+// main window over p.
+func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *mainWindow {
+	m := &mainWindow{app: a, win: w, autoBackup: autoBackup}
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
 	m.status = widget.NewLabel("")
 	m.status.SizeName = theme.SizeNameCaptionText
 	m.status.Truncation = fyne.TextTruncateEllipsis
-	m.win.SetContent(container.NewBorder(m.notices, m.status, nil, nil, m.body))
+	m.frame = container.NewBorder(m.notices, m.status, nil, nil, m.body)
+	m.win.SetContent(m.frame)
 	m.lock = newLocker(a, m.win)
 	// Whoever unlocks is who the audit log names for every write until the next lock.
 	m.lock.onUnlock = func(p data.Practitioner) { m.store.SetActor(p.ID) }

@@ -257,3 +257,21 @@ func TestTheBackupFolderFollowsThePracticeNotItsSpelling(t *testing.T) {
 		t.Fatal("another practice shares the chosen folder")
 	}
 }
+
+// A notice that goes away gives its room back to the records at once.
+func TestADismissedNoticeGivesItsRoomBack(t *testing.T) {
+	test.NewTempApp(t)
+	m := newMainWindow(fyne.CurrentApp(), openStore(t))
+	m.win.Resize(fyne.NewSize(1280, 800))
+	without := m.body.Position().Y
+	m.notice = "Restored from the backup made today at 08:30."
+	m.showNotices()
+	with := m.body.Position().Y
+	if with <= without {
+		t.Fatalf("the records stay at %v under a notice (%v without)", with, without)
+	}
+	test.Tap(noticeButton(t, m, "Dismiss"))
+	if got := m.body.Position().Y; got != without {
+		t.Fatalf("after the notice is dismissed the records start at %v, want %v", got, without)
+	}
+}

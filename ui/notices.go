@@ -38,6 +38,9 @@ func (m *mainWindow) showNotices() {
 	}
 	m.notices.Objects = rows
 	m.notices.Refresh()
+	// The notices' height changed: the frame around them must lay its parts out again, or the
+	// body keeps its old place under them. Only the layout: refreshing it would redraw the body.
+	m.frame.Layout.Layout(m.frame.Objects, m.frame.Size())
 	m.status.SetText(text)
 }
 

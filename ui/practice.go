@@ -62,51 +62,56 @@ func openPractice(ctx context.Context, path string, opts data.Options) (practice
 }
 
 // Start opens the practice at path in the main window. Opening checks the whole file first, which
-// takes seconds for a large practice that is not in the disk cache yet, so a window saying so
-// appears when it takes longer than a moment. When the practice cannot be opened as it is, that
-// window says why and offers what can be done: bring forward the window that has it open, open it
+// takes seconds for a large practice that is not in the disk cache yet, so the window shows, saying
+// so, when it takes longer than a moment. When the practice cannot be opened as it is, the window
+// says why and offers what can be done: bring forward the window that has it open, open it
 // read-only, restore the latest good backup; failed receives the error the first attempt met.
 func Start(ctx context.Context, a fyne.App, path string, opts data.Options, failed func(error)) {
 	a.SetIcon(appIcon)
+	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
+	// window just shown, before the system has made it, can leave it on screen.)
 	w := a.NewWindow("Needlelog")
-	w.Resize(fyne.NewSize(720, 460))
-	w.SetContent(openingContent(path))
-	settled := false
-	time.AfterFunc(openingShownAfter, func() {
-		fyne.Do(func() {
-			if !settled {
-				w.Show()
-			}
-		})
-	})
-	show := func(p practice) {
-		newMainWindowFor(a, p).Show()
-		w.Close()
+	w.Resize(fyne.NewSize(1280, 800))
+	waiting, bar := openingContent(path)
+	w.SetContent(waiting)
+	shown := false
+	show := func() {
+		if !shown {
+			shown = true
+			w.Show()
+		}
+	}
+	time.AfterFunc(openingShownAfter, func() { fyne.Do(show) })
+	opened := func(p practice) {
+		newMainWindowFor(a, w, p)
+		show()
 	}
 	async(func() (practice, error) { return openPractice(ctx, path, opts) }, func(p practice, err error) {
-		settled = true
+		bar.Stop()
 		if err == nil {
-			show(p)
+			opened(p)
 			return
 		}
 		failed(err)
 		w.SetContent(widget.NewLabel(""))
-		askHowToOpen(a, w, path, err, show, "Quit", a.Quit)
-		w.Show()
+		askHowToOpen(a, w, path, err, opened, "Quit", a.Quit)
+		show()
 	})
 }
 
 // openingShownAfter is how long opening may take before a window says it is under way.
 const openingShownAfter = 400 * time.Millisecond
 
-// openingContent says that the practice at path is being opened.
-func openingContent(path string) fyne.CanvasObject {
+// openingContent says that the practice at path is being opened, with a bar that moves until
+// stopped.
+func openingContent(path string) (fyne.CanvasObject, *widget.ProgressBarInfinite) {
 	bar := widget.NewProgressBarInfinite()
 	text := widget.NewLabel("Opening the practice\n" + path + "\n\nIts file is checked before anything is written to it: " +
 		"a large practice takes a few seconds.")
 	text.Wrapping = fyne.TextWrapWord
 	text.Alignment = fyne.TextAlignCenter
-	return container.NewPadded(container.NewVBox(layout.NewSpacer(), text, bar, layout.NewSpacer()))
+	box := container.NewVBox(layout.NewSpacer(), text, container.NewGridWrap(fyne.NewSize(480, bar.MinSize().Height), bar), layout.NewSpacer())
+	return container.NewCenter(box), bar
 }
 
 // askHowToOpen shows over w why the practice at path could not be opened (err) and what can be
