@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,12 +63,20 @@ func (s *Store) AuditLog(ctx context.Context, entityID string) ([]AuditEntry, er
 		})
 }
 
-// AuditHead is the number of the latest audit log entry, 0 when there is none. Every change
-// appends an entry, so a copy of the practice whose head is the same holds every change.
-func (s *Store) AuditHead(ctx context.Context) (int64, error) {
-	var seq int64
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM audit_log`).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("read the audit log: %w", mapError(err))
+// AuditMark is the latest entry of the audit log: its number and its hash, which chains every
+// entry before it. Every change appends an entry, so two files with the same mark hold the same
+// changes, and a file whose mark differs holds others.
+type AuditMark struct {
+	Seq  int64
+	Hash string
+}
+
+// AuditHead is the latest entry of the audit log; the zero mark when there is none.
+func (s *Store) AuditHead(ctx context.Context) (AuditMark, error) {
+	var m AuditMark
+	err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&m.Seq, &m.Hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return AuditMark{}, fmt.Errorf("read the audit log: %w", mapError(err))
 	}
-	return seq, nil
+	return m, nil
 }

@@ -508,8 +508,8 @@ func TestWritesCountsCommittedChanges(t *testing.T) {
 		t.Fatalf("one client created and a list read count %d writes", n)
 	}
 	head, err := s.AuditHead(ctx)
-	if err != nil || head < 1 {
-		t.Fatalf("audit head after a change: %d, %v", head, err)
+	if err != nil || head.Seq < 1 || len(head.Hash) != 64 {
+		t.Fatalf("audit head after a change: %+v, %v", head, err)
 	}
 	if err := s.CreateClient(ctx, &data.Client{}); err == nil {
 		t.Fatal("a client without a name was saved")
@@ -518,6 +518,6 @@ func TestWritesCountsCommittedChanges(t *testing.T) {
 		t.Fatalf("a refused save counts as a write: %d", n)
 	}
 	if again, _ := s.AuditHead(ctx); again != head {
-		t.Fatalf("a refused save moved the audit head from %d to %d", head, again)
+		t.Fatalf("a refused save moved the audit head from %+v to %+v", head, again)
 	}
 }

@@ -51,16 +51,17 @@ type mainWindow struct {
 	notices *fyne.Container // warnings across the top: read-only, a risky folder, an old backup
 	status  *widget.Label   // the latest backup, at the bottom
 
-	claim       *data.Claim // this app's claim on the open file; nil when open read-only
-	backups     *backupKeeper
-	autoBackup  bool            // make backups on close and daily: off in tests of other things
-	notice      string          // how the practice was opened, when it needs saying ("Restored from …")
-	readOnlyWhy string          // why the practice is open read-only, when it is
-	frame       *fyne.Container // notices above, status below, body between
-	closing     bool            // the window is backing up before it closes
-	location    string          // why the database's folder is risky; "" when it is not
-	total       int64           // clients in the database, to tell a new practice from an empty search
-	current     data.ClientSummary
+	claim         *data.Claim // this app's claim on the open file; nil when open read-only
+	backups       *backupKeeper
+	autoBackup    bool            // make backups on close and daily: off in tests of other things
+	notice        string          // how the practice was opened, when it needs saying ("Restored from …")
+	readOnlyWhy   string          // why the practice is open read-only, when it is
+	canRetryWrite bool            // and whether opening it for writing may work later
+	frame         *fyne.Container // notices above, status below, body between
+	closing       bool            // the window is backing up before it closes
+	location      string          // why the database's folder is risky; "" when it is not
+	total         int64           // clients in the database, to tell a new practice from an empty search
+	current       data.ClientSummary
 }
 
 // newMainWindowFor makes w the main window over an opened practice, backing it up on close and
@@ -118,7 +119,7 @@ func (m *mainWindow) use(p practice) {
 	if m.backups != nil {
 		m.backups.close()
 	}
-	m.store, m.claim, m.notice, m.readOnlyWhy = s, p.claim, p.notice, p.readOnlyWhy
+	m.store, m.claim, m.notice, m.readOnlyWhy, m.canRetryWrite = s, p.claim, p.notice, p.readOnlyWhy, p.canRetry
 	m.location = data.LocationWarning(s.Path())
 	if m.claim != nil {
 		// A second start of the app on this file knocks: this window comes forward.
@@ -477,20 +478,28 @@ func (m *mainWindow) backUpThen(title, goOn string, then, stay func()) {
 	}
 	ctx, skip := context.WithCancel(context.Background())
 	k := m.backups
-	// A slow or stalled folder (a network share, a USB drive) must not keep the window open.
-	skipBtn := widget.NewButton("Skip this backup", skip)
-	prog := dialog.NewCustomWithoutButtons(title, container.NewVBox(
+	var prog dialog.Dialog
+	// A slow or stalled folder (a network share, a USB drive) must not keep the window open: a
+	// skip goes on at once, and the backup under way stops when it next can.
+	skipBtn := widget.NewButton("Skip this backup", func() {
+		skip()
+		prog.Hide()
+		then()
+	})
+	prog = dialog.NewCustomWithoutButtons(title, container.NewVBox(
 		widget.NewLabel("A copy of the practice goes to "+k.current().dir+"."),
 		widget.NewProgressBarInfinite(), container.NewCenter(skipBtn)), m.win)
 	prog.Show()
 	async(func() (data.Backup, error) { return k.backUp(ctx) }, func(_ data.Backup, err error) {
+		if ctx.Err() != nil {
+			return // skipped: then has run
+		}
+		skip()
 		prog.Hide()
-		if err == nil || ctx.Err() != nil {
-			skip()
+		if err == nil {
 			then()
 			return
 		}
-		skip()
 		d := dialog.NewConfirm("The backup could not be made", errorSentence("back up the practice", err)+
 			"\n\n"+goOn+" anyway? Nothing saved is lost; the backup is tried again next time.", func(ok bool) {
 			if ok {

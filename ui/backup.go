@@ -112,8 +112,9 @@ func (k *backupKeeper) load() backupState {
 	}
 	k.stateMu.Lock()
 	defer k.stateMu.Unlock()
-	if dir != "" {
-		k.state.dir = dir
+	if dir != "" && dir != k.state.dir {
+		// Another folder: what was backed up to the old one does not count here.
+		k.state.dir, k.heldWritesOK = dir, false
 	}
 	switch {
 	case err != nil:
@@ -127,8 +128,10 @@ func (k *backupKeeper) load() backupState {
 	return k.state
 }
 
-// lacks reports whether backup b lacks changes the practice held when it was opened: its audit
-// log ends earlier. File times cannot tell: SQLite writes the file when it opens and closes it.
+// lacks reports whether backup b lacks changes the practice held when it was opened: the last
+// entries of their audit logs differ. (An older backup restored, then changed, can have a log as
+// long as a newer backup's: the entries' hashes tell them apart.) File times cannot tell: SQLite
+// writes the file when it opens and closes it.
 func (k *backupKeeper) lacks(b data.Backup) bool {
 	ctx := context.Background()
 	head, err := k.store.AuditHead(ctx)
@@ -141,7 +144,7 @@ func (k *backupKeeper) lacks(b data.Backup) bool {
 	}
 	defer backup.Close()
 	held, err := backup.AuditHead(ctx)
-	return err != nil || held < head
+	return err != nil || held != head
 }
 
 func (k *backupKeeper) current() backupState {
@@ -181,6 +184,9 @@ func (k *backupKeeper) backUp(ctx context.Context) (data.Backup, error) {
 	if err := k.ctx.Err(); err != nil {
 		return data.Backup{}, err // closed: the store may be closing
 	}
+	if err := ctx.Err(); err != nil {
+		return data.Backup{}, err // skipped while waiting for another backup
+	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() {
@@ -195,6 +201,12 @@ func (k *backupKeeper) backUp(ctx context.Context) (data.Backup, error) {
 	var b data.Backup
 	if err == nil {
 		b, _, err = k.store.BackupTo(ctx, dir, data.DefaultRetention)
+		if err != nil && b.Path != "" {
+			// Made, but an old one could not be removed (a sync client holding it, say): the
+			// practice is backed up, and the folder only keeps more than it should.
+			slog.Warn("old backups not all removed", "dir", dir, "err", err)
+			err = nil
+		}
 		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 			err = &backupFolderError{dir: dir, err: err}
 		}

@@ -275,3 +275,44 @@ func TestADismissedNoticeGivesItsRoomBack(t *testing.T) {
 		t.Fatalf("after the notice is dismissed the records start at %v, want %v", got, without)
 	}
 }
+
+// A backup whose audit log is as long as the practice's but ends differently lacks its changes:
+// an older backup was restored and then changed, say.
+func TestABackupOfAnotherHistoryIsNoBackup(t *testing.T) {
+	a := test.NewTempApp(t)
+	ctx := context.Background()
+	path := practiceFile(t)
+	dir := t.TempDir()
+	setBackupFolder(a, path, dir)
+	older := filepath.Join(t.TempDir(), "older.db")
+	s, err := data.Open(ctx, path, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Snapshot(ctx, older); err != nil {
+		t.Fatal(err)
+	}
+	newTestClient(t, s)
+	if _, _, err := s.BackupTo(ctx, dir, data.DefaultRetention); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := data.Restore(ctx, older, path, true); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = data.Open(ctx, path, data.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	newTestClient(t, s) // as many changes as the backup holds, but others
+	s.Close()
+
+	if s, err = data.Open(ctx, path, data.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	k := newBackupKeeper(a, s)
+	k.load()
+	if !k.neededOnClose() {
+		t.Fatal("a practice whose changes the latest backup lacks is not backed up on close")
+	}
+}

@@ -26,8 +26,11 @@ func (m *mainWindow) showNotices() {
 		if why == "" {
 			why = "It was opened so."
 		}
-		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, but not changed. "+why,
-			widget.NewButton("Open for writing", func() { m.switchDatabase(m.store.Path(), false) })))
+		var retry *widget.Button
+		if m.canRetryWrite {
+			retry = widget.NewButton("Open for writing", func() { m.switchDatabase(m.store.Path(), false) })
+		}
+		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, but not changed. "+why, retry))
 	}
 	if m.location != "" {
 		rows = append(rows, noticeRow(theme.WarningIcon(), m.location, nil))

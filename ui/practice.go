@@ -29,8 +29,20 @@ type practice struct {
 	store  *data.Store
 	claim  *data.Claim
 	notice string
-	// readOnlyWhy says why a practice opened read-only could not be opened for writing.
+	// readOnlyWhy says why a practice opened read-only could not be opened for writing; canRetry,
+	// that trying again later may succeed (not for a damaged file: that wants a restore).
 	readOnlyWhy string
+	canRetry    bool
+}
+
+// close closes the store and gives up the claim.
+func (p practice) close() {
+	if err := p.store.Close(); err != nil {
+		slog.Error("close database", "path", p.store.Path(), "err", err)
+	}
+	if p.claim != nil {
+		p.claim.Release() //nolint:errcheck // the file is closed; the claim was ours alone
+	}
 }
 
 // openPractice claims the file at path for this app and opens it. A read-only open claims
@@ -82,12 +94,24 @@ func Start(ctx context.Context, a fyne.App, path string, opts data.Options, fail
 		}
 	}
 	time.AfterFunc(openingShownAfter, func() { fyne.Do(show) })
+	// Closed while opening: the app quits, and a practice that opens after all is closed again.
+	abandoned := false
+	w.SetCloseIntercept(func() {
+		abandoned = true
+		a.Quit()
+	})
 	opened := func(p practice) {
 		newMainWindowFor(a, w, p)
 		show()
 	}
 	async(func() (practice, error) { return openPractice(ctx, path, opts) }, func(p practice, err error) {
 		bar.Stop()
+		if abandoned {
+			if err == nil {
+				p.close()
+			}
+			return
+		}
 		if err == nil {
 			opened(p)
 			return
@@ -127,7 +151,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		buttons = append(buttons, b)
 	}
 	reask := func(err error) { askHowToOpen(a, w, path, err, open, cancelLabel, cancel) }
-	readOnly := func(why string) func() {
+	readOnly := func(why string, canRetry bool) func() {
 		return func() {
 			async(func() (practice, error) {
 				return openPractice(context.Background(), path, data.Options{ReadOnly: true})
@@ -137,7 +161,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 						reask(err)
 						return
 					}
-					p.readOnlyWhy = why
+					p.readOnlyWhy, p.canRetry = why, canRetry
 					open(p)
 				})
 		}
@@ -161,7 +185,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 				cancel()
 			})
 		})
-		button("Open read-only here", false, readOnly("Another Needlelog window has this practice open for writing."))
+		button("Open read-only here", false, readOnly("Another Needlelog window has this practice open for writing.", true))
 	case errors.Is(err, data.ErrDamaged):
 		title = "The practice file is damaged"
 		text = "SQLite's check found damage in\n" + path + "\n\n" + damageDetail(err) +
@@ -200,12 +224,12 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 			chooseBackupFile(w, dir, restore, again)
 		})
 		button("Open read-only", false, readOnly("The practice file is damaged, so Needlelog writes nothing to it: "+
-			"restore a backup to go on working (close Needlelog and open it again to be offered one)."))
+			"restore a backup to go on working (close Needlelog and open it again to be offered one).", false))
 	case errors.Is(err, data.ErrReadOnlyFile):
 		title = "Needlelog cannot write to this practice"
 		text = errorSentence("open the practice for writing", err) +
 			"\n\nYou can open it read-only to look at the records and export them."
-		button("Open read-only", true, readOnly("This computer does not let Needlelog write to the practice's file or its folder."))
+		button("Open read-only", true, readOnly("This computer does not let Needlelog write to the practice's file or its folder.", true))
 	default:
 		title = "Needlelog could not open the practice"
 		text = errorSentence("open "+path, err)
