@@ -3,7 +3,9 @@ package ui
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -229,5 +231,42 @@ func TestStart(t *testing.T) {
 	}
 	if !strings.Contains(said, "already open") || !strings.Contains(said, "Open read-only here") {
 		t.Fatalf("the second start says %q", said)
+	}
+}
+
+// A file that is not a practice, and one from a newer Needlelog, are said in a sentence and left
+// as they were.
+func TestStartOnAFileItCannotUse(t *testing.T) {
+	a := test.NewTempApp(t)
+	newer := practiceFile(t)
+	db, err := sql.Open("sqlite", "file:"+newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", data.SchemaVersion()+1)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	notDB := filepath.Join(t.TempDir(), "notes.db")
+	if err := os.WriteFile(notDB, []byte("Client list, typed in a hurry\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{notDB: "is not a Needlelog database", newer: "written by a newer version of Needlelog"} {
+		before, _ := os.ReadFile(path)
+		var failed error
+		Start(context.Background(), a, path, data.Options{}, func(err error) { failed = err })
+		var said string
+		for _, w := range a.Driver().AllWindows() {
+			if w.Canvas().Overlays().Top() != nil {
+				said = strings.ReplaceAll(overlayText(w), "\n", " ")
+				w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+			}
+		}
+		if failed == nil || !strings.Contains(said, want) {
+			t.Errorf("%s: failed with %v, the window says %q", filepath.Base(path), failed, said)
+		}
+		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+			t.Errorf("%s was changed by trying to open it", filepath.Base(path))
+		}
 	}
 }
