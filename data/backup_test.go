@@ -19,11 +19,18 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-func TestDefaultBackupDir(t *testing.T) {
+// tempHome points the user's data folders, on every system, into a fresh folder.
+func tempHome(t *testing.T) string {
+	t.Helper()
 	home := t.TempDir()
 	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
 	t.Setenv("LOCALAPPDATA", filepath.Join(home, "local"))
 	t.Setenv("HOME", home)
+	return home
+}
+
+func TestDefaultBackupDir(t *testing.T) {
+	tempHome(t)
 	db, err := data.DefaultPath()
 	if err != nil {
 		t.Fatal(err)
@@ -41,10 +48,7 @@ func TestDefaultBackupDir(t *testing.T) {
 // Every practice but the default one is backed up in a folder of its own, so that two files of
 // the same name never share, and so prune, each other's backups.
 func TestBackupDirFor(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "share"))
-	t.Setenv("LOCALAPPDATA", filepath.Join(home, "local"))
-	t.Setenv("HOME", home)
+	home := tempHome(t)
 	def, _ := data.DefaultPath()
 	base, _ := data.DefaultBackupDir()
 	if dir, err := data.BackupDirFor(def); err != nil || dir != base {
