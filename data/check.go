@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -40,42 +41,43 @@ func (s *Store) Check(ctx context.Context) (Health, error) {
 			h.SchemaVersion, SchemaVersion()))
 		return h, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
-	if err != nil {
-		return h, fmt.Errorf("integrity check: %w", mapError(err))
-	}
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return h, err
-		}
-		if line != "ok" {
-			h.Problems = append(h.Problems, line)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return h, fmt.Errorf("integrity check: %w", mapError(err))
-	}
-	// On a damaged file the checks after the integrity check may meet the damage themselves:
-	// that is one more problem to report, not a failure of the check.
+	// A damaged file can fail a check outright instead of letting it list what it found: that
+	// is one more problem to report, not a failure of the check.
 	for _, c := range []struct {
 		what  string
 		find  func(context.Context) ([]string, error)
 		found *[]string
-	}{{"foreign key check", s.danglingReferences, &h.Problems}, {"photo check", s.photosWithoutImages, &h.LostImages}} {
+	}{
+		{"integrity check", s.integrityProblems, &h.Problems},
+		{"foreign key check", s.danglingReferences, &h.Problems},
+		{"photo check", s.photosWithoutImages, &h.LostImages},
+	} {
 		found, err := c.find(ctx)
 		if errors.Is(err, ErrDamaged) {
-			h.Problems = append(h.Problems, fmt.Sprintf("%s: %v", c.what, err))
+			h.Problems = append(h.Problems, fmt.Sprintf("the %s could not finish: %v", c.what, ErrDamaged))
 			continue
 		} else if err != nil {
 			return h, fmt.Errorf("%s: %w", c.what, err)
 		}
 		*c.found = append(*c.found, found...)
 	}
-	h.Counts, err = s.Counts(ctx)
+	counts, err := s.Counts(ctx)
+	if errors.Is(err, ErrDamaged) {
+		h.Problems = append(h.Problems, fmt.Sprintf("the records could not all be counted: %v", ErrDamaged))
+		return h, nil
+	}
+	h.Counts = counts
 	return h, err
+}
+
+// integrityProblems is what SQLite's integrity check finds; none when the file is sound.
+func (s *Store) integrityProblems(ctx context.Context) ([]string, error) {
+	lines, err := query(ctx, s, "integrity check", `PRAGMA integrity_check`, nil,
+		func(r *sql.Rows, v *string) error { return r.Scan(v) })
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(lines, func(l string) bool { return l == "ok" }), nil
 }
 
 // Counts returns the number of rows in each of CountedTables.

@@ -521,3 +521,30 @@ func TestWritesCountsCommittedChanges(t *testing.T) {
 		t.Fatalf("a refused save moved the audit head from %+v to %+v", head, again)
 	}
 }
+
+// A file damaged so badly that SQLite's own check stops part way is still reported as problems,
+// not as a check that failed: the practitioner reads what is wrong, and `check` exits 1.
+func TestCheckReportsDamageThatStopsTheCheck(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "damaged.db")
+	closedPractice(t, path)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for page := int64(5); page < 9; page++ { // their headers say "table leaf" with nonsense counts
+		if _, err := f.WriteAt([]byte{0x0d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, page*4096); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	ro, err := data.Open(ctx, path, data.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open the damaged file read-only: %v", err)
+	}
+	defer ro.Close()
+	h, err := ro.Check(ctx)
+	if err != nil || len(h.Problems) == 0 {
+		t.Fatalf("check of a badly damaged file: problems %q, error %v", h.Problems, err)
+	}
+}
