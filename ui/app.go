@@ -218,7 +218,11 @@ func (m *mainWindow) showRight() {
 	case m.total == 0:
 		content = m.welcome()
 	default:
-		hint := widget.NewLabel("Choose a client on the left, or add a new one with Client › New client (Ctrl+Shift+N).")
+		text := "Choose a client on the left, or add a new one with Client › New client (Ctrl+Shift+N)."
+		if m.store.ReadOnly() {
+			text = "Choose a client on the left to read their records."
+		}
+		hint := widget.NewLabel(text)
 		hint.Alignment = fyne.TextAlignCenter
 		hint.Wrapping = fyne.TextWrapWord
 		content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 80), hint))
@@ -699,37 +703,47 @@ func (m *mainWindow) setMenus() {
 		it.Shortcut = sc
 		return it
 	}
+	// writes marks an item that changes the practice: unavailable in a read-only window, where
+	// what was typed could not be saved. Its shortcut says why instead.
+	readOnly := m.store.ReadOnly()
+	writes := func(it *fyne.MenuItem) *fyne.MenuItem {
+		if readOnly {
+			it.Disabled = true
+			it.Action = m.saysReadOnly
+		}
+		return it
+	}
 	file := fyne.NewMenu("File",
 		fyne.NewMenuItem("New database…", m.newDatabase),
 		fyne.NewMenuItem("Open database…", m.openDatabase),
 		openRecent,
 		fyne.NewMenuItem("Explore the demo practice", m.openDemo),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Import clients from CSV…", func() {
+		writes(fyne.NewMenuItem("Import clients from CSV…", func() {
 			if !m.browsing() {
 				dialog.ShowInformation("Close the session first", "Clients are imported from the client list.", m.win)
 				return
 			}
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
-		}),
+		})),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, func() { showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups}) }),
 		fyne.NewMenuItemSeparator(),
 		item("Lock", scLock, m.lock.lockNow),
-		fyne.NewMenuItem("My passphrase…", m.lock.changePassphrase),
+		writes(fyne.NewMenuItem("My passphrase…", m.lock.changePassphrase)),
 	)
 	client := fyne.NewMenu("Client",
-		item("New client…", scNewClient, func() {
+		writes(item("New client…", scNewClient, func() {
 			if m.browsing() {
 				m.newClient()
 			}
-		}),
+		})),
 		item("Find client", scFind, m.find),
-		item("Edit profile…", scEditProfile, func() {
+		writes(item("Edit profile…", scEditProfile, func() {
 			if m.current.ID != "" && m.browsing() {
 				m.editClient(m.page.st.client)
 			}
-		}),
+		})),
 		fyne.NewMenuItem("Photos…", func() {
 			if m.current.ID != "" && m.browsing() && m.page.st.client.ID == m.current.ID {
 				m.openPhotos(m.page.st.client)
@@ -737,15 +751,15 @@ func (m *mainWindow) setMenus() {
 		}),
 		fyne.NewMenuItem("Lot recall…", m.lotRecall),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Archive client…", m.archiveClient),
-		fyne.NewMenuItem("Delete client…", m.deleteClient),
+		writes(fyne.NewMenuItem("Archive client…", m.archiveClient)),
+		writes(fyne.NewMenuItem("Delete client…", m.deleteClient)),
 		fyne.NewMenuItemSeparator(),
 		item("All clients", scAll, func() { m.setFilter("All") }),
 		item("Due or overdue", scDue, func() { m.setFilter("Due") }),
 		item("Seen recently", scRecent, func() { m.setFilter("Recent") }),
 	)
 	session := fyne.NewMenu("Session",
-		item("New session", scNewSession, m.newSessionForCurrent),
+		writes(item("New session", scNewSession, m.newSessionForCurrent)),
 		item("Save", scSave, m.save),
 		item("Close session", scCloseSession, func() {
 			if m.editor != nil {
@@ -776,6 +790,12 @@ func (m *mainWindow) setMenus() {
 		}),
 	)
 	m.lock.setMenu(fyne.NewMainMenu(file, client, session, export, help))
+}
+
+// saysReadOnly answers an action that would change a practice open read-only.
+func (m *mainWindow) saysReadOnly() {
+	dialog.ShowInformation("Open read-only", "Records can be read and exported in this window, but not changed. "+
+		m.readOnlyWhy, m.win)
 }
 
 // pageClient is the client whose page is open and loaded, for the actions on them.

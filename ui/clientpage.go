@@ -106,6 +106,9 @@ func newClientPage(store *data.Store) *clientPage {
 			buttons := row.Objects[1].(*fyne.Container).Objects
 			buttons[0].(*widget.Button).OnTapped = func() { p.onSessionPDF(p.st.client, e) }
 			buttons[1].(*widget.Button).OnTapped = func() { p.onSideEffect(p.st.client, e) }
+			if store.ReadOnly() {
+				buttons[1].Hide()
+			}
 		})
 	p.timeline.OnSelected = func(i widget.ListItemID) {
 		p.timeline.UnselectAll()
@@ -114,7 +117,13 @@ func newClientPage(store *data.Store) *clientPage {
 		}
 	}
 
-	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, photos, history, newSession)), container.NewVBox(p.name, p.facts))
+	actions := container.NewHBox(edit, photos, history, newSession)
+	if store.ReadOnly() {
+		// Nothing typed here could be saved: offer only what reads.
+		actions = container.NewHBox(photos, history)
+		p.empty.SetText("No sessions recorded.")
+	}
+	header := container.NewBorder(nil, nil, nil, container.NewCenter(actions), container.NewVBox(p.name, p.facts))
 	sessionsHeading := widget.NewLabelWithStyle("Sessions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(header, p.banner, p.draftNote, p.profile, widget.NewSeparator(), sessionsHeading)
 	p.root = container.NewBorder(top, nil, nil, nil, container.NewStack(p.timeline, container.NewVBox(p.empty)))

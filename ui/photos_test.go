@@ -468,9 +468,9 @@ func TestCancelStopsBetweenFilesAndKeepsTheOneUnderWay(t *testing.T) {
 func TestImportIntoAChosenSessionAndAnotherClientsDuplicate(t *testing.T) {
 	fx := newPhotoFixture(t)
 	ctx := context.Background()
-	// A later session: a photo taken three days after the first one, filed under the first, is a
+	// A later session: a photo taken the day after the first one, filed under the first, is a
 	// follow-up of it, not an "after" of the nearest.
-	later := data.Session{ClientID: fx.client.ID, StartedAt: fx.session.StartedAt.Add(72 * time.Hour), NoSideEffects: true}
+	later := data.Session{ClientID: fx.client.ID, StartedAt: fx.session.StartedAt.Add(24 * time.Hour), NoSideEffects: true}
 	if err := fx.store.CreateSession(ctx, &later); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
 )
@@ -268,5 +270,52 @@ func TestStartOnAFileItCannotUse(t *testing.T) {
 		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 			t.Errorf("%s was changed by trying to open it", filepath.Base(path))
 		}
+	}
+}
+
+// A practice open read-only offers nothing that changes it: no one types a session that cannot
+// be saved.
+func TestAReadOnlyWindowOffersOnlyWhatReads(t *testing.T) {
+	a := test.NewTempApp(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "practice.db")
+	s, err := data.Open(ctx, path, data.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, s)
+	se := data.Session{ClientID: c.ID, StartedAt: s.Now().Add(-time.Hour), NoSideEffects: true}
+	if err := s.CreateSession(ctx, &se); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	ro, err := data.Open(ctx, path, data.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ro.Close() })
+
+	m := newMainWindowWith(a, practice{store: ro, readOnlyWhy: "Another Needlelog window has this practice open for writing."}, false)
+	if err := m.page.update(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	walk(m.page.content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && slices.Contains([]string{"New session", "Edit profile", "Log side effect"}, b.Text) {
+			t.Errorf("the read-only client page offers %q", b.Text)
+		}
+	})
+	for _, menu := range m.win.MainMenu().Items {
+		for _, it := range menu.Items {
+			changes := slices.Contains([]string{"New client…", "Edit profile…", "Archive client…", "Delete client…", "New session",
+				"Import clients from CSV…", "My passphrase…"}, it.Label)
+			if changes && !it.Disabled || !changes && it.Disabled && it.Label != "Open recent" { // none yet
+				t.Errorf("menu item %q: disabled %v in a read-only window", it.Label, it.Disabled)
+			}
+		}
+	}
+
+	e, _ := openEditor(t, ro, c, se.ID, nil)
+	if e.saveBtn.Visible() || e.signBtn.Visible() || !strings.Contains(e.status.Text, "read-only") {
+		t.Fatalf("the read-only session: Save shown %v, Sign shown %v, status %q", e.saveBtn.Visible(), e.signBtn.Visible(), e.status.Text)
 	}
 }

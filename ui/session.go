@@ -100,6 +100,10 @@ func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data
 	e.fill(form)
 	e.drafted = e.encode(form)
 	e.validate()
+	if e.store.ReadOnly() {
+		// Nothing typed here could be saved: the session is there to be read and printed.
+		status = "Open read-only: this session can be read and printed here, not changed."
+	}
 	e.status.SetText(status)
 	return e
 }
@@ -315,6 +319,10 @@ func (e *sessionEditor) setTitle() {
 	}
 	e.title.SetText(strings.Join(facts, "  ·  "))
 	e.showSignature()
+	if e.store.ReadOnly() {
+		e.saveBtn.Hide()
+		e.signBtn.Hide()
+	}
 }
 
 // showSignature says whether the session is signed, lists its amendments, and offers Sign only
@@ -557,7 +565,9 @@ func (e *sessionEditor) encode(f sessionForm) string {
 }
 
 // changed reports whether the form holds something that is not saved as a session.
-func (e *sessionEditor) changed() bool { return e.encode(e.form()) != e.saved }
+func (e *sessionEditor) changed() bool {
+	return !e.store.ReadOnly() && e.encode(e.form()) != e.saved // read-only: nothing can be saved
+}
 
 // changed_ reacts to a change made by the practitioner: validate, recolour the map, and save a
 // draft a moment after typing stops.
@@ -566,6 +576,9 @@ func (e *sessionEditor) changed_() {
 		return
 	}
 	e.validate()
+	if e.store.ReadOnly() {
+		return // no draft can be kept
+	}
 	if e.timer != nil {
 		e.timer.Stop()
 	}
