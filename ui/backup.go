@@ -281,14 +281,14 @@ func (k *backupKeeper) neededOnClose() bool {
 func backupSummary(st backupState, now time.Time) (text string, warn bool) {
 	if st.latest.Path == "" {
 		if st.failed != nil {
-			return "No backup yet: " + errorSentence("back up", st.failed), true
+			return "No backup of this practice yet. " + errorSentence("make one", st.failed), true
 		}
 		return "No backup of this practice yet.", true
 	}
 	when := humanTime(st.latest.Taken, now)
 	switch {
 	case st.failed != nil:
-		return "The last backup failed (" + errorSentence("back up", st.failed) + ") The latest good one was made " + when + ".", true
+		return "The latest backup was made " + when + ". " + errorSentence("make a newer one", st.failed), true
 	case now.Sub(st.latest.Taken) > backupOldAfter:
 		return "The latest backup was made " + when + ": back up now.", true
 	}

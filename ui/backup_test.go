@@ -223,6 +223,14 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 	if !strings.HasPrefix(w.backupStatus.Text, "Backed up today") {
 		t.Fatalf("Settings say %q after a backup", w.backupStatus.Text)
 	}
+
+	// Another folder, empty: a backup goes there at once.
+	usb := filepath.Join(t.TempDir(), "usb")
+	w.useBackupFolder(a, usb)
+	if list, _ := data.Backups(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
+		!strings.HasPrefix(w.backupStatus.Text, "Backed up today") {
+		t.Fatalf("after choosing an empty folder: %d backups there, Settings say %q, %q", len(list), w.backupDir.Text, w.backupStatus.Text)
+	}
 }
 
 func TestHumanTime(t *testing.T) {

@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -218,7 +216,8 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 			text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, timeNow()) + ":\n" + latest.Path
 			button("Restore that backup…", true, func() { restore(latest) })
 		} else {
-			text += "\n\nNo backup of this practice was found in " + dir + "."
+			text += "\n\nNo backup of this practice was found in " + dir + ". If there is one elsewhere " +
+				"(a USB drive, another folder, a backup made before the file was moved), choose it with Choose a backup file…"
 		}
 		button("Choose a backup file…", latest.Path == "", func() {
 			chooseBackupFile(w, dir, restore, again)
@@ -243,24 +242,12 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 	d.Show()
 }
 
-// damageDetail lists the first problems the check found, from the error's text.
+// damageDetail says in words what the check found; SQLite's own lines (page numbers, error
+// codes) go to the log for whoever repairs the file.
 func damageDetail(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, data.ErrDamaged.Error()); i >= 0 {
-		msg = strings.TrimSpace(msg[i+len(data.ErrDamaged.Error()):])
-		msg = strings.TrimLeft(msg, ":; ")
-		if strings.HasPrefix(msg, "(") && strings.HasSuffix(msg, ")") {
-			msg = msg[1 : len(msg)-1]
-		}
-	}
-	msg = sqliteCodeNote.ReplaceAllString(msg, "") // "(11)": SQLite's number for damage, no help here
-	if msg == "" {
-		return "The file cannot be trusted."
-	}
-	return "It found: " + msg + "."
+	slog.Error("damaged practice file", "err", err)
+	return "Parts of the file do not hold what they should, so what is read from it cannot be trusted."
 }
-
-var sqliteCodeNote = regexp.MustCompile(` \(\d+\)`)
 
 // unusableBackups are the backups a restore refused in this run (damaged, not a practice, from
 // a newer version): the damaged-file window offers the next older one instead. UI goroutine only.
@@ -332,8 +319,14 @@ func chooseBackupFile(w fyne.Window, dir string, chosen func(data.Backup), back 
 		}
 		chosen(data.Backup{Path: p, Taken: taken})
 	}, w)
-	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-		d.SetLocation(l)
+	// The practice's own folder may hold none yet: then the folder of all backups, so that a
+	// backup kept under another practice's name is near (the file dialog hides dot-folders such
+	// as ~/.local, which holds it).
+	for _, d2 := range []string{dir, filepath.Dir(dir)} {
+		if l, err := storage.ListerForURI(storage.NewFileURI(d2)); err == nil {
+			d.SetLocation(l)
+			break
+		}
 	}
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".db", ".sqlite", ".sqlite3"}))
 	d.Resize(fyne.NewSize(900, 600))

@@ -193,6 +193,19 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 	)))
 }
 
+// useBackupFolder makes dir the practice's backup folder. A folder with no backup of it yet gets
+// one at once, rather than saying "none yet" until the next day.
+func (s *settingsWindow) useBackupFolder(a fyne.App, dir string) {
+	setBackupFolder(a, s.store.Path(), dir)
+	async(func() (backupState, error) { return s.backups.load(), nil }, func(st backupState, _ error) {
+		s.showBackups(st)
+		s.backups.changed() // the main window's status line too
+		if st.latest.Path == "" && !s.store.ReadOnly() {
+			s.backupNow.OnTapped()
+		}
+	})
+}
+
 // backupSection shows where the practice is backed up and when it last was, lets the folder be
 // changed, and makes a backup on request.
 func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
@@ -232,11 +245,7 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 			if l == nil {
 				return
 			}
-			setBackupFolder(a, s.store.Path(), l.Path())
-			async(func() (backupState, error) { return s.backups.load(), nil }, func(st backupState, _ error) {
-				s.showBackups(st)
-				s.backups.changed() // the main window's status line too
-			})
+			s.useBackupFolder(a, l.Path())
 		}, s.win)
 		d.Resize(fyne.NewSize(900, 600))
 		d.Show()

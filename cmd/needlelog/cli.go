@@ -180,8 +180,11 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 		"Checks a database without changing it: SQLite's integrity and foreign-key checks, the schema\n"+
 			"version, and the number of records. Exits 1 when anything is wrong.", errOut)
 	db := fs.String("db", "", "path of the database file")
-	if _, code, ok := parse(fs, args); !ok {
+	if rest, code, ok := parse(fs, args); !ok {
 		return code
+	} else if len(rest) > 0 {
+		fmt.Fprintf(errOut, "needlelog check: unexpected argument %q (the file is given with --db PATH)\n", rest[0])
+		return 2
 	} else if !requireDB(fs, *db, errOut) {
 		return 2
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -174,5 +175,24 @@ func TestHelp(t *testing.T) {
 		if code != 0 || !strings.Contains(errOut, "Usage: needlelog "+c.name) || !strings.Contains(errOut, "-db") {
 			t.Errorf("%s -h: exit %d:\n%s", c.name, code, errOut)
 		}
+	}
+}
+
+func TestCheckRefusesAStrayArgument(t *testing.T) {
+	code, _, errOut := runCLI(t, "check", "--db", "practice.db", "practice.db")
+	if code != 2 || !strings.Contains(errOut, `unexpected argument "practice.db"`) {
+		t.Fatalf("check with a stray argument: exit %d, %q", code, errOut)
+	}
+}
+
+func TestTheAppWithoutADisplaySaysSo(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		t.Skip("Windows and macOS always have a display for a desktop app")
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	code, _, errOut := runCLI(t, "--db", filepath.Join(t.TempDir(), "practice.db"))
+	if code != 1 || !strings.Contains(errOut, "no display") || strings.Contains(errOut, "panic") {
+		t.Fatalf("the app without a display: exit %d, %q", code, errOut)
 	}
 }

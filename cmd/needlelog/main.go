@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"fyne.io/fyne/v2/app"
@@ -55,6 +56,10 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "needlelog: unknown command %q; run 'needlelog help' for the list\n", fs.Arg(0))
 		return 2
 	}
+	if msg := noDisplay(); msg != "" {
+		fmt.Fprintln(errOut, "needlelog: "+msg)
+		return 1
+	}
 	// Only the default database is created on first run: a path given by hand that does not
 	// exist is more likely a typo than a wish for an empty practice.
 	opts := data.Options{}
@@ -86,4 +91,18 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// noDisplay says why the desktop app cannot start here, or "" when it can: on Linux and the BSDs
+// it needs an X11 or Wayland session, and without one the windowing library panics.
+func noDisplay() string {
+	switch runtime.GOOS {
+	case "windows", "darwin", "android", "ios":
+		return ""
+	}
+	if os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+		return ""
+	}
+	return "no display: the desktop app needs a graphical session (run it on the computer's screen, " +
+		"or over ssh with -X); the commands work without one, see 'needlelog help'"
 }
