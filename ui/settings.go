@@ -170,8 +170,10 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 				}
 			})
 	})
-	idleRow := container.NewBorder(nil, nil, widget.NewLabel("Lock the window after"),
-		container.NewHBox(widget.NewLabel("minutes without activity"), saveIdle), idle)
+	// A box for a few digits, not the width of the window.
+	idleBox := container.NewGridWrap(fyne.NewSize(90, idle.MinSize().Height), idle)
+	idleRow := container.NewHBox(widget.NewLabel("Lock the window after"), idleBox,
+		widget.NewLabel("minutes without activity"), saveIdle)
 	s.dbPath = widget.NewLabel(s.store.Path())
 	s.dbPath.Selectable = true
 	s.dbPath.Wrapping = fyne.TextWrapBreak
