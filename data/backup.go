@@ -382,6 +382,13 @@ func Restore(ctx context.Context, from, dbPath string, force bool) (keptAside st
 			removeWithSidecars(tmp)
 		}
 	}()
+	if exists {
+		// The restored file is read and written by whoever could before (a shared clinic
+		// account, say), not only by whoever restored it.
+		if err := os.Chmod(tmp, info.Mode().Perm()); err != nil {
+			return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+		}
+	}
 
 	// Set aside the current file, or the write-ahead log a file removed by hand left behind: SQLite
 	// would apply a log to whatever file next takes its name.

@@ -505,9 +505,15 @@ func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 		t.Fatalf("a refused restore left %v", names)
 	}
 
+	if err := os.Chmod(db, 0o640); err != nil { // shared with the clinic's group
+		t.Fatal(err)
+	}
 	aside, err := data.Restore(ctx, b.Path, db, true)
 	if err != nil {
 		t.Fatalf("restore with force: %v", err)
+	}
+	if info, err := os.Stat(db); err != nil || info.Mode().Perm() != 0o640 {
+		t.Errorf("the restored file's permissions: %v, %v; want those of the file it replaced, -rw-r-----", info.Mode().Perm(), err)
 	}
 	if filepath.Dir(aside) != dir || !asideName.MatchString(filepath.Base(aside)) {
 		t.Fatalf("the replaced file was kept as %q", aside)
