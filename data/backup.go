@@ -252,6 +252,7 @@ func (s *Store) BackupTo(ctx context.Context, dir string, keep Retention) (Backu
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
 	}
+	removeUnfinished(abs, s.path, time.Now())
 	need, err := backupNeed(s.path)
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.path, err)
@@ -283,6 +284,30 @@ func (s *Store) BackupTo(ctx context.Context, dir string, keep Retention) (Backu
 		return b, removed, fmt.Errorf("the backup %s was made, but old backups could not all be removed: %w", path, err)
 	}
 	return b, removed, nil
+}
+
+// unfinishedAfter is how old an unfinished copy must be before it is taken for the leftover of a
+// backup that was stopped (the app killed, the computer switched off) rather than one under way.
+const unfinishedAfter = time.Hour
+
+// removeUnfinished removes the copies that backups of dbPath left unfinished in dir: hidden files
+// as large as the practice, that no listing shows and that would otherwise fill the disk. What
+// cannot be removed now is tried again at the next backup.
+func removeUnfinished(dir, dbPath string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + backupBase(dbPath) + "-"
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || !(strings.HasSuffix(name, ".tmp") || strings.Contains(name, ".tmp-")) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > unfinishedAfter {
+			os.Remove(filepath.Join(dir, name)) //nolint:errcheck // tried again next time
+		}
+	}
 }
 
 // nextBackupPath names a new backup taken at taken: numbered after every backup already made in

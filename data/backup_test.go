@@ -775,3 +775,39 @@ func BenchmarkBackup(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/(1<<20), "MB")
 }
+
+// A backup stopped half way (the app killed, the power cut) leaves a hidden copy as large as the
+// practice; the next backup removes it once it is clearly not one under way.
+func TestBackupRemovesUnfinishedCopies(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	dir := t.TempDir()
+	base := strings.TrimSuffix(filepath.Base(s.Path()), ".db")
+	old := time.Now().Add(-2 * time.Hour)
+	files := map[string]bool{ // name: removed
+		"." + base + "-20260101-000000.db.123.tmp":         true,
+		"." + base + "-20260101-000000.db.123.tmp-journal": true,
+		"." + base + "-20260101-000001.db.456.tmp":         false, // fresh: maybe under way
+		".other-20260101-000000.db.789.tmp":                false, // another practice's
+	}
+	for name, stale := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("half a copy"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if stale || strings.HasPrefix(name, ".other") {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, _, err := s.BackupTo(ctx, dir, data.DefaultRetention); err != nil {
+		t.Fatal(err)
+	}
+	for name, removed := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if gone := errors.Is(err, fs.ErrNotExist); gone != removed {
+			t.Errorf("%s: removed %v, want %v", name, gone, removed)
+		}
+	}
+}
