@@ -295,9 +295,12 @@ func backupSummary(st backupState, now time.Time) (text string, warn bool) {
 	return "Backed up " + when + ".", false
 }
 
-// humanTime says when t was, the way people say it: "today at 08:30", "yesterday at 18:02",
-// "on 3 Nov 2026 at 17:45".
+// humanTime says when t was, the way people say it: "just now", "today at 08:30", "yesterday at
+// 18:02", "on 3 Nov 2026 at 17:45".
 func humanTime(t, now time.Time) string {
+	if d := now.Sub(t); d >= 0 && d < time.Minute {
+		return "just now" // so that Back up now visibly did something
+	}
 	t, now = t.Local(), now.Local()
 	y1, m1, d1 := t.Date()
 	y2, m2, d2 := now.Date()

@@ -77,7 +77,7 @@ func TestBackUpNowFromTheNotice(t *testing.T) {
 	if got := noticesText(m); got != "" {
 		t.Fatalf("notices after a fresh backup: %q", got)
 	}
-	if !strings.HasPrefix(m.status.Text, "Backed up today at ") {
+	if !strings.HasPrefix(m.status.Text, "Backed up just now") {
 		t.Fatalf("status line %q does not say when the backup was made", m.status.Text)
 	}
 }
@@ -220,7 +220,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 	if list, _ := data.Backups(dir, s.Path()); len(list) != 1 {
 		t.Fatalf("%d backups after Back up now in Settings", len(list))
 	}
-	if !strings.HasPrefix(w.backupStatus.Text, "Backed up today") {
+	if !strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
 		t.Fatalf("Settings say %q after a backup", w.backupStatus.Text)
 	}
 
@@ -228,7 +228,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 	usb := filepath.Join(t.TempDir(), "usb")
 	w.useBackupFolder(a, usb)
 	if list, _ := data.Backups(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
-		!strings.HasPrefix(w.backupStatus.Text, "Backed up today") {
+		!strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
 		t.Fatalf("after choosing an empty folder: %d backups there, Settings say %q, %q", len(list), w.backupDir.Text, w.backupStatus.Text)
 	}
 }
@@ -239,6 +239,7 @@ func TestHumanTime(t *testing.T) {
 		t    time.Time
 		want string
 	}{
+		{time.Date(2026, 12, 1, 8, 59, 30, 0, time.Local), "just now"},
 		{time.Date(2026, 12, 1, 8, 30, 0, 0, time.Local), "today at 08:30"},
 		{time.Date(2026, 11, 30, 18, 2, 0, 0, time.Local), "yesterday at 18:02"},
 		{time.Date(2026, 11, 3, 17, 45, 0, 0, time.Local), "on 3 Nov 2026 at 17:45"},

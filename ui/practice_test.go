@@ -157,7 +157,7 @@ func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
 			t.Fatalf("the damaged-file window does not say %q: %q", want, got)
 		}
 	}
-	if !strings.Contains(got, "today at") {
+	if !strings.Contains(got, "made just now") {
 		t.Fatalf("the newest backup, %s, is not offered first: %q", bad.Path, got)
 	}
 	test.Tap(overlayButton(t, w, "Restore that backup…"))
