@@ -186,7 +186,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		button("Open read-only here", false, readOnly("Another Needlelog window has this practice open for writing.", true))
 	case errors.Is(err, data.ErrDamaged):
 		title = "The practice file is damaged"
-		text = "SQLite's check found damage in\n" + path + "\n\n" + damageDetail(err) +
+		text = "The check made on opening found damage in\n" + path + "\n\n" + damageDetail(err) +
 			"\n\nNeedlelog has not written to it, and has moved nothing."
 		dir, derr := backupFolder(a, path)
 		var latest data.Backup
