@@ -165,12 +165,7 @@ func (m *mainWindow) use(p practice) {
 // stopped closes the store and gives up the claim when the app stops.
 func (m *mainWindow) stopped() {
 	m.backups.close()
-	if err := m.store.Close(); err != nil {
-		slog.Error("close database", "path", m.store.Path(), "err", err)
-	}
-	if m.claim != nil {
-		m.claim.Release() //nolint:errcheck // the process is ending, and the OS drops the lock anyway
-	}
+	practice{store: m.store, claim: m.claim}.close()
 }
 
 // signedIn is the ID of the practitioner signed in at the lock screen; "" in a practice
@@ -569,17 +564,10 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 
 // switchTo shows practice p in place of the open one, and closes the old one.
 func (m *mainWindow) switchTo(p practice) {
-	old, oldClaim := m.store, m.claim
-	m.use(p)
+	old := practice{store: m.store, claim: m.claim}
+	m.use(p) // stops the old practice's backups, waiting for one under way
 	m.refresh()
-	if err := old.Close(); err != nil {
-		slog.Error("close database", "path", old.Path(), "err", err)
-	}
-	if oldClaim != nil {
-		if err := oldClaim.Release(); err != nil {
-			slog.Error("give up the claim on the database", "path", old.Path(), "err", err)
-		}
-	}
+	old.close()
 }
 
 func (m *mainWindow) openDatabase() {

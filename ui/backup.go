@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -189,13 +190,7 @@ func (k *backupKeeper) backUp(ctx context.Context) (data.Backup, error) {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go func() {
-		select {
-		case <-k.ctx.Done():
-			stop()
-		case <-ctx.Done():
-		}
-	}()
+	defer context.AfterFunc(k.ctx, stop)() // closing the keeper stops this backup too
 	writes := k.store.Writes()
 	dir, err := backupFolder(k.app, k.store.Path())
 	var b data.Backup
@@ -207,7 +202,8 @@ func (k *backupKeeper) backUp(ctx context.Context) (data.Backup, error) {
 			slog.Warn("old backups not all removed", "dir", dir, "err", err)
 			err = nil
 		}
-		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		// A file error not about the practice's own file is about the folder.
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) && !strings.HasPrefix(pe.Path, k.store.Path()) {
 			err = &backupFolderError{dir: dir, err: err}
 		}
 	}

@@ -325,3 +325,30 @@ func TestABackupOfAnotherHistoryIsNoBackup(t *testing.T) {
 		t.Fatal("a practice whose changes the latest backup lacks is not backed up on close")
 	}
 }
+
+// A backup on closing that cannot start (another one holds the folder, a drive that hangs) can
+// be skipped, and the window closes at once.
+func TestASlowBackupOnCloseCanBeSkipped(t *testing.T) {
+	m, dir := backupWindow(t)
+	m.autoBackup = true
+	closed := make(chan struct{})
+	m.win.SetOnClosed(func() { close(closed) })
+	// Work off the test's goroutine for once, as in the app: the backup waits for the lock.
+	defer func(b func(func())) { background = b }(background)
+	finished := make(chan struct{})
+	background = func(work func()) { go func() { defer close(finished); work() }() }
+
+	m.backups.mu.Lock() // a backup under way
+	m.quit()
+	test.Tap(overlayButton(t, m.win, "Skip this backup"))
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("skipping the backup did not close the window")
+	}
+	m.backups.mu.Unlock()
+	<-finished
+	if list, _ := data.Backups(dir, m.store.Path()); len(list) != 0 {
+		t.Fatalf("the skipped backup was made after all: %d", len(list))
+	}
+}

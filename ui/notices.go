@@ -22,15 +22,11 @@ func (m *mainWindow) showNotices() {
 		})))
 	}
 	if m.store.ReadOnly() {
-		why := m.readOnlyWhy
-		if why == "" {
-			why = "It was opened so."
-		}
 		var retry *widget.Button
 		if m.canRetryWrite {
 			retry = widget.NewButton("Open for writing", func() { m.switchDatabase(m.store.Path(), false) })
 		}
-		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, but not changed. "+why, retry))
+		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, but not changed. "+m.readOnlyWhy, retry))
 	}
 	if m.location != "" {
 		rows = append(rows, noticeRow(theme.WarningIcon(), m.location, nil))

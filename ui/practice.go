@@ -33,13 +33,16 @@ type practice struct {
 	canRetry    bool
 }
 
-// close closes the store and gives up the claim.
+// close closes the store, then gives up the claim: no other window may open the file before
+// this one has let go of it.
 func (p practice) close() {
 	if err := p.store.Close(); err != nil {
 		slog.Error("close database", "path", p.store.Path(), "err", err)
 	}
 	if p.claim != nil {
-		p.claim.Release() //nolint:errcheck // the file is closed; the claim was ours alone
+		if err := p.claim.Release(); err != nil {
+			slog.Error("give up the claim on the database", "path", p.store.Path(), "err", err)
+		}
 	}
 }
 
@@ -50,6 +53,7 @@ func openPractice(ctx context.Context, path string, opts data.Options) (practice
 		s, err := data.Open(ctx, path, opts)
 		return practice{store: s}, err
 	}
+	// Looked at before the claim, whose lock file would otherwise be left beside a mistyped path.
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if !opts.Create {
 			return practice{}, fmt.Errorf("open %s: %w", path, data.ErrMissing)
@@ -186,8 +190,10 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		button("Open read-only here", false, readOnly("Another Needlelog window has this practice open for writing.", true))
 	case errors.Is(err, data.ErrDamaged):
 		title = "The practice file is damaged"
-		text = "The check made on opening found damage in\n" + path + "\n\n" + damageDetail(err) +
-			"\n\nNeedlelog has not written to it, and has moved nothing."
+		// SQLite's own lines (page numbers, error codes) are for whoever repairs the file.
+		slog.Error("damaged practice file", "err", err)
+		text = "The check made on opening found damage in\n" + path + "\n\nParts of the file do not hold what they should, " +
+			"so what is read from it cannot be trusted.\n\nNeedlelog has not written to it, and has moved nothing."
 		dir, derr := backupFolder(a, path)
 		var latest data.Backup
 		if derr == nil {
@@ -240,13 +246,6 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 	body := container.NewBorder(nil, container.NewHBox(buttons...), nil, nil, container.NewVScroll(label))
 	d = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(620, 320), body), w)
 	d.Show()
-}
-
-// damageDetail says in words what the check found; SQLite's own lines (page numbers, error
-// codes) go to the log for whoever repairs the file.
-func damageDetail(err error) string {
-	slog.Error("damaged practice file", "err", err)
-	return "Parts of the file do not hold what they should, so what is read from it cannot be trusted."
 }
 
 // unusableBackups are the backups a restore refused in this run (damaged, not a practice, from
