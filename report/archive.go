@@ -21,6 +21,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 )
@@ -240,7 +243,8 @@ type archiveClient struct {
 }
 
 // archiveClients lists every client, archived ones too, by name, each with a folder name of
-// their own: two clients of the same name get their ID's last eight digits after it.
+// their own: two clients of the same name (ignoring letter case, and accents typed either way)
+// get their ID's last eight digits after it.
 func archiveClients(ctx context.Context, s *data.Store) ([]archiveClient, error) {
 	var list []data.ClientSummary
 	for _, archived := range []bool{false, true} {
@@ -259,14 +263,21 @@ func archiveClients(ctx context.Context, s *data.Store) ([]archiveClient, error)
 	}
 	names := make(map[string]int, len(list))
 	for _, c := range list {
-		names[strings.ToLower(FileName(c.Name()))]++
+		names[nameKey(FileName(c.Name()))]++
 	}
 	out := make([]archiveClient, len(list))
+	used := make(map[string]bool, len(list))
 	for i, c := range list {
 		folder := FileName(c.Name())
-		if names[strings.ToLower(folder)] > 1 {
+		if names[nameKey(folder)] > 1 {
 			folder += " " + shortID(c.ID)
 		}
+		// Unique whatever the names: a client may be called what another's name and ID make.
+		base := folder
+		for n := 2; used[nameKey(folder)]; n++ {
+			folder = fmt.Sprintf("%s (%d)", base, n)
+		}
+		used[nameKey(folder)] = true
 		out[i] = archiveClient{id: c.ID, folder: folder}
 	}
 	return out, nil
@@ -442,10 +453,10 @@ func archivePhotoName(p data.Photo, used map[string]bool) string {
 	parts = append(parts, shortID(p.ID))
 	base := FileName(strings.Join(parts, " "))
 	name := base + ".jpg"
-	for n := 2; used[strings.ToLower(name)]; n++ {
+	for n := 2; used[nameKey(name)]; n++ {
 		name = fmt.Sprintf("%s (%d).jpg", base, n)
 	}
-	used[strings.ToLower(name)] = true
+	used[nameKey(name)] = true
 	return name
 }
 
@@ -463,16 +474,21 @@ func shortID(id string) string {
 // common file system's limit.
 const archiveNameMax = 120
 
-// FileName makes text safe as a file or folder name on Windows, macOS and Linux: no
-// separators, no characters Windows refuses, no control characters, no trailing dot or space,
-// not a reserved device name, not too long.
+// FileName makes text safe as a file or folder name on Windows, macOS and Linux: composed
+// accents (NFC), so that "José" typed two ways is one name; no bidirectional overrides,
+// zero-width or other invisible format characters, which can make "Ann\u202egpj.exe" read as
+// "Annexe.jpg"; no control characters, separators or characters Windows refuses; no trailing dot
+// or space; not a reserved device name; not too long.
 func FileName(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for _, r := range norm.NFC.String(s) {
 		switch {
 		case unicode.IsSpace(r):
 			b.WriteRune(' ')
-		case r == utf8.RuneError, unicode.IsControl(r), strings.ContainsRune(`<>:"/\|?*`, r):
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			// Cf holds the bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F),
+			// the zero-width characters (U+200B–U+200D, U+2060) and the byte-order mark (U+FEFF).
+		case r == utf8.RuneError, strings.ContainsRune(`<>:"/\|?*`, r):
 			b.WriteRune('_')
 		default:
 			b.WriteRune(r)
@@ -498,6 +514,10 @@ func FileName(s string) string {
 	}
 	return name
 }
+
+// nameKey is what makes two file names the same on a file system that ignores letter case
+// (Windows, macOS): the name made by FileName, case-folded.
+func nameKey(name string) string { return cases.Fold().String(norm.NFC.String(name)) }
 
 // timeZoneName says which time zone local times are in: "Europe/Berlin (UTC+01:00)".
 func timeZoneName(t time.Time) string {

@@ -21,6 +21,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
@@ -369,16 +373,21 @@ func (w *failAfter) Write(p []byte) (int, error) {
 
 func TestArchiveName(t *testing.T) {
 	for in, want := range map[string]string{
-		"Ana Núñez":              "Ana Núñez",
-		"a/b\\c:d*e?f":           "a_b_c_d_e_f",
-		"  spaced\tout  ":        "spaced out",
-		"dots...":                "dots",
-		"":                       "Unnamed",
-		"CON":                    "_CON",
-		"nul.txt":                "_nul.txt",
-		"Ελένη":                  "Ελένη",
-		"line\nbreak":            "line break",
-		"ctrl\x01char":           "ctrl_char",
+		"Ana Núñez":                            "Ana Núñez",
+		"a/b\\c:d*e?f":                         "a_b_c_d_e_f",
+		"  spaced\tout  ":                      "spaced out",
+		"dots...":                              "dots",
+		"":                                     "Unnamed",
+		"CON":                                  "_CON",
+		"nul.txt":                              "_nul.txt",
+		"Ελένη":                                "Ελένη",
+		"line\nbreak":                          "line break",
+		"ctrl\x01char":                         "ctrlchar",
+		"Ann\u202egpj.exe Bidi":                "Anngpj.exe Bidi",
+		"Jose\u0301":                           "Jos\u00e9",
+		"a\u200bb\u200cc\u200dd\u2060e\ufefff": "abcdef",
+		"\u2066iso\u2069 \u202aembed\u202c \u200eLRM\u200f": "iso embed LRM",
+		"\u202e":                 "Unnamed",
 		"<script>":               "_script_",
 		strings.Repeat("é", 100): strings.Repeat("é", 60),
 	} {
@@ -483,5 +492,81 @@ func TestWriteArchiveWithLostImages(t *testing.T) {
 	requireText(t, "history with a lost photo", history, "Frontal")
 	if strings.Contains(history, "Left 45°") {
 		t.Error("the history shows the photo whose images are lost")
+	}
+}
+
+// hostileClientNames are client names that make bad file names: one name with its accents
+// composed (NFC) and decomposed (NFD), in capitals, a right-to-left override that makes
+// "gpj.exe" read as "exe.jpg", and zero-width and isolate characters.
+func hostileClientNames() [][2]string {
+	return [][2]string{
+		{"Jos\u00e9", "N\u00fa\u00f1ez"},
+		{"Jose\u0301", "Nu\u0301n\u0303ez"},
+		{"JOS\u00c9", "N\u00da\u00d1EZ"},
+		{"Ann\u202egpj.exe", "Bidi"},
+		{"Zero\u200bWidth\u200d", "\ufeffName\u2060"},
+		{"\u2066Iso\u2069", "\u200fLate\u200e"},
+	}
+}
+
+func TestWriteArchiveNamesAreSafeAndUnique(t *testing.T) {
+	ctx := context.Background()
+	p := newExpPractice(t, 0)
+	s := p.store
+	for i, n := range hostileClientNames() {
+		c := data.Client{FirstName: n[0], LastName: n[1], PhotoConsent: data.PhotoConsentClinical}
+		if err := s.CreateClient(ctx, &c); err != nil {
+			t.Fatalf("client %q: %v", n, err)
+		}
+		addPhoto(t, s, c.ID, "", data.PhotoBefore, "Frontal", uint8(40+i))
+	}
+	path := filepath.Join(t.TempDir(), "archive.zip")
+	if err := WriteFile(path, s.Path(), func(w io.Writer) error { return WriteArchive(ctx, w, s, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	seen := map[string]string{}
+	histories := 0
+	for _, f := range zr.File {
+		for _, r := range f.Name {
+			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+				t.Errorf("%q holds %U", f.Name, r)
+			}
+		}
+		if !norm.NFC.IsNormalString(f.Name) {
+			t.Errorf("%q is not in composed form (NFC)", f.Name)
+		}
+		// As a case-insensitive file system that ignores the form of accents sees it (macOS):
+		// each file and folder once.
+		key := cases.Fold().String(norm.NFD.String(f.Name))
+		if other, ok := seen[key]; ok {
+			t.Errorf("%q and %q are the same file on macOS and Windows", f.Name, other)
+		}
+		seen[key] = f.Name
+		if strings.HasPrefix(f.Name, archiveHistories) {
+			histories++
+		}
+	}
+	if want := 3 + len(hostileClientNames()); histories != want {
+		t.Errorf("%d histories, want one per client (%d)", histories, want)
+	}
+	folders := map[string]bool{}
+	for _, f := range zr.File {
+		if rest, ok := strings.CutPrefix(f.Name, archivePhotos); ok {
+			folder, _, _ := strings.Cut(rest, "/")
+			folders[cases.Fold().String(folder)] = true
+		}
+	}
+	if len(folders) != len(hostileClientNames()) {
+		t.Errorf("the photos are in %d folders, want one per client (%d): %v", len(folders), len(hostileClientNames()), folders)
+	}
+	for _, want := range []string{archiveHistories + "Anngpj.exe Bidi.pdf", archiveHistories + "ZeroWidth Name.pdf", archiveHistories + "Iso Late.pdf"} {
+		if _, ok := seen[cases.Fold().String(norm.NFD.String(want))]; !ok {
+			t.Errorf("no %q in the archive: %v", want, seen)
+		}
 	}
 }
