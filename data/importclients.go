@@ -362,6 +362,9 @@ type ClientImportResult struct {
 	Blank      int         // rows with no value at all, such as a spreadsheet's trailing empty rows
 	Duplicates []LineError // the skipped rows, each naming the client it matched
 	Failed     []LineError // rows not imported: a value that cannot be read or is not valid
+	// Started is whether the rows were being imported: false when the file or its columns were
+	// refused before any row was.
+	Started bool
 }
 
 // clientImportBatch is how many clients are saved per transaction: commits (each an fsync) stay
@@ -412,6 +415,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		client Client
 	}
 	var batch []pending
+	res.Started = true
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil

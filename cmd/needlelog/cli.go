@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,6 +118,12 @@ func sentence(err error) string {
 	return msg
 }
 
+// quote shows a file name or path in output, between double quotes, with Go's escapes for
+// anything that is not plainly visible: control characters and new lines (which could forge an
+// output line), bidirectional overrides (U+202A–U+202E, U+2066–U+2069), zero-width characters
+// and invalid UTF-8. Every line that names a file the user gave uses it.
+func quote(name string) string { return strconv.Quote(name) }
+
 func requireDB(fs *flag.FlagSet, db string, errOut io.Writer) bool {
 	if db == "" {
 		fmt.Fprintf(errOut, "needlelog %s: --db PATH is required\n", fs.Name())
@@ -150,7 +157,7 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 2
 	}
 	if _, err := os.Stat(*db); err == nil {
-		fmt.Fprintf(errOut, "needlelog demo: %s already exists; choose a new file for the demo practice\n", *db)
+		fmt.Fprintf(errOut, "needlelog demo: %s already exists; choose a new file for the demo practice\n", quote(*db))
 		return 1
 	}
 	start := time.Now()
@@ -171,7 +178,7 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return fail(errOut, "demo", err)
 	}
 	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d photos (%.1f s).\n",
-		s.Path(), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
+		quote(s.Path()), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
 	return 0
 }
 
@@ -197,7 +204,7 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if err != nil {
 		return fail(errOut, "check", err)
 	}
-	fmt.Fprintf(out, "%-18s %s\n", "database:", s.Path())
+	fmt.Fprintf(out, "%-18s %s\n", "database:", quote(s.Path()))
 	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, data.SchemaVersion())
 	if len(h.Problems) > 0 {
 		fmt.Fprintf(out, "%-18s %d problem(s)\n", "integrity:", len(h.Problems))

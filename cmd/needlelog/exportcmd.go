@@ -58,14 +58,14 @@ var exportKinds = []exportKind{
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
 			"SHA-256, and a README saying what each file is.",
 		"", func(ctx context.Context, s *data.Store, _ string, o exportOptions) error {
-			return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteArchive(ctx, w, s, nil) })
+			return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, s, nil) })
 		}},
 }
 
 // exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
 func exportPDF(write func(ctx context.Context, s *data.Store, arg string, w io.Writer) error) func(context.Context, *data.Store, string, exportOptions) error {
 	return func(ctx context.Context, s *data.Store, arg string, o exportOptions) error {
-		return report.WriteFile(o.out, func(w io.Writer) error { return write(ctx, s, arg, w) })
+		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
 	}
 }
 
@@ -80,9 +80,9 @@ func exportSheets(ctx context.Context, s *data.Store, _ string, o exportOptions)
 	}
 	switch o.format {
 	case "xlsx":
-		return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
+		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
 	case "zip":
-		return report.WriteFile(o.out, func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
+		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
 	}
 	return report.WriteCSVFolder(ctx, o.out, s, q)
 }
@@ -167,13 +167,13 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		case o.format == "" && ext == ".xlsx", o.format == "xlsx" && ext == ".xlsx":
 			o.format = "xlsx"
 		case o.format == "xlsx":
-			return usageErr("an XLSX workbook goes in a file named .xlsx, not %q", o.out)
+			return usageErr("an XLSX workbook goes in a file named .xlsx, not %s", quote(o.out))
 		case o.format != "" && o.format != "csv":
 			return usageErr("--format must be xlsx or csv")
 		case ext == ".zip":
 			o.format = "zip"
 		case ext != "":
-			return usageErr("CSV files go into a folder or a .zip file, not %q", o.out)
+			return usageErr("CSV files go into a folder or a .zip file, not %s", quote(o.out))
 		default:
 			o.format = "csv"
 		}
@@ -203,10 +203,10 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	}
 	if err != nil {
 		if errors.Is(err, data.ErrNotFound) {
-			return fail(errOut, name, fmt.Errorf("%s: no such record in %s", arg, *db))
+			return fail(errOut, name, fmt.Errorf("%s: no such record in %s", quote(arg), quote(*db)))
 		}
 		return fail(errOut, name, err)
 	}
-	fmt.Fprintf(out, "wrote %s\n", o.out)
+	fmt.Fprintf(out, "wrote %s\n", quote(o.out))
 	return 0
 }

@@ -41,7 +41,7 @@ func TestExportCommands(t *testing.T) {
 	} {
 		out := filepath.Join(dir, tc.kind+".pdf")
 		code, stdout, errOut := runCLI(t, "export", tc.kind, "--db", db, "-o", out, tc.arg)
-		if code != 0 || !strings.Contains(stdout, "wrote "+out) {
+		if code != 0 || stdout != "wrote "+quote(out)+"\n" {
 			t.Fatalf("export %s: exit %d: %s%s", tc.kind, code, stdout, errOut)
 		}
 		if text := pdfText(t, out); !strings.Contains(text, tc.want) || !strings.Contains(text, clientName) {

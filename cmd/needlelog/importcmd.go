@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -67,7 +68,7 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 	}
 	f, err := os.Open(paths[0])
 	if err != nil {
-		return fail(errOut, name, err)
+		return refused(errOut, name, paths[0], err)
 	}
 	defer f.Close()
 	s, err := data.Open(ctx, *db, data.Options{})
@@ -83,7 +84,12 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 				cols = append(cols, fmt.Sprintf("column %d as %s", i+1, m.Label()))
 			}
 		}
-		fmt.Fprintf(out, "%s: read %s\n", filepath.Base(paths[0]), strings.Join(cols, ", "))
+		if len(cols) > 0 {
+			fmt.Fprintf(out, "%s: read %s\n", quote(filepath.Base(paths[0])), strings.Join(cols, ", "))
+		}
+	}
+	if err != nil && !res.Started {
+		return refused(errOut, name, paths[0], err)
 	}
 	if err != nil {
 		// Batches saved before the error stay saved: say how many.
@@ -91,13 +97,29 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 		return fail(errOut, name, err)
 	}
 	for _, e := range res.Failed {
-		fmt.Fprintf(out, "%s: %s\n", filepath.Base(paths[0]), e)
+		fmt.Fprintf(out, "%s: %s\n", quote(filepath.Base(paths[0])), e)
 	}
 	fmt.Fprintf(out, "%d imported, %d already in the practice, %d not imported\n", res.Imported, res.Skipped, len(res.Failed))
 	if len(res.Failed) > 0 {
 		return 1
 	}
 	return 0
+}
+
+// refused says that a file was refused before anything was imported from it, and why.
+func refused(errOut io.Writer, cmd, path string, err error) int {
+	var pe *fs.PathError
+	why := sentence(err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = "it does not exist"
+	case errors.Is(err, fs.ErrPermission):
+		why = "Needlelog is not allowed to read it"
+	case errors.As(err, &pe): // its own words without the path, which is said already
+		why = "it cannot be read (" + pe.Err.Error() + ")"
+	}
+	fmt.Fprintf(errOut, "needlelog %s: %s was refused and nothing was imported: %s\n", cmd, quote(path), why)
+	return 1
 }
 
 func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) int {
@@ -171,7 +193,7 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 		return fail(errOut, name, err)
 	}
 	for _, dir := range empty {
-		fmt.Fprintf(out, "%s: no files in this folder\n", dir)
+		fmt.Fprintf(out, "%s: no files in this folder\n", quote(dir))
 	}
 	refused, done := 0, 0
 	importFiles(ctx, s, *clientID, tags, files, func(path string, p data.Photo, err error) {
@@ -183,12 +205,12 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 			if dup.Existing.ClientID != *clientID {
 				where = ", stored for another client"
 			}
-			fmt.Fprintf(out, "%s: duplicate of photo %s%s; nothing stored\n", path, dup.Existing.ID, where)
+			fmt.Fprintf(out, "%s: duplicate of photo %s%s; nothing stored\n", quote(path), dup.Existing.ID, where)
 		case err != nil:
 			refused++
-			fmt.Fprintf(out, "%s: refused: %s\n", path, reason(err))
+			fmt.Fprintf(out, "%s: refused: %s\n", quote(path), reason(err))
 		default:
-			fmt.Fprintf(out, "%s: imported as photo %s: %s\n", path, p.ID, describePhoto(p, started))
+			fmt.Fprintf(out, "%s: imported as photo %s: %s\n", quote(path), p.ID, describePhoto(p, started))
 		}
 	})
 	switch {

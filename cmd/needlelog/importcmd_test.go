@@ -123,12 +123,12 @@ func TestImportPhotosFolder(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	wantPrefixes := []string{
-		emptyDir + ": no files in this folder",
-		filepath.Join(dir, "IMG_0001.JPG") + ": imported as photo ",
-		filepath.Join(dir, "IMG_0002.JPG") + ": imported as photo ",
-		filepath.Join(dir, "IMG_0003.JPG") + ": duplicate of photo ",
-		filepath.Join(dir, "b", "IMG_0100.JPG") + ": imported as photo ",
-		filepath.Join(dir, "notes.jpg") + ": refused: this file is not a JPEG, PNG or WebP photo",
+		quote(emptyDir) + ": no files in this folder",
+		quote(filepath.Join(dir, "IMG_0001.JPG")) + ": imported as photo ",
+		quote(filepath.Join(dir, "IMG_0002.JPG")) + ": imported as photo ",
+		quote(filepath.Join(dir, "IMG_0003.JPG")) + ": duplicate of photo ",
+		quote(filepath.Join(dir, "b", "IMG_0100.JPG")) + ": imported as photo ",
+		quote(filepath.Join(dir, "notes.jpg")) + ": refused: this file is not a JPEG, PNG or WebP photo",
 	}
 	if len(lines) != len(wantPrefixes) {
 		t.Fatalf("printed %d lines, want %d:\n%s", len(lines), len(wantPrefixes), out)
@@ -239,7 +239,7 @@ func TestImportPhotosErrors(t *testing.T) {
 
 	// A file that is not there, named by hand, is refused on its own line.
 	code, out, _ := runCLI(t, append(slices.Clone(base), filepath.Join(dir, "gone.jpg"), photo)...)
-	if code != 1 || !strings.Contains(out, "gone.jpg: refused: the file does not exist.") || !strings.Contains(out, "a.jpg: imported") {
+	if code != 1 || !strings.Contains(out, `gone.jpg": refused: the file does not exist.`) || !strings.Contains(out, `a.jpg": imported`) {
 		t.Errorf("missing file among others: exit %d\n%s", code, out)
 	}
 }
