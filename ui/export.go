@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
 )
 
@@ -26,12 +28,14 @@ const prefLastFolder = "lastFolder" // where the last export was saved or import
 
 // exportFile asks for a file name and a folder, then runs work off the UI goroutine behind a
 // progress bar with Cancel. The file appears whole or not at all: cancelled or failed, nothing is
-// left behind, and a file it was to replace is left as it was. (Fyne's own save dialog empties a
-// file it is told to replace before the export begins, so it is not used here.)
-func exportFile(a fyne.App, win fyne.Window, doing, fileName string, exts []string, work exportWork) {
+// left behind, and a file it was to replace is left as it was. The practice's own files (store's)
+// and any SQLite database are never replaced: choosing one says so and writes nothing. (Fyne's own
+// save dialog empties a file it is told to replace before the export begins, so it is not used
+// here.) fileName is offered as a safe file name (report.FileName), whatever it was made of.
+func exportFile(a fyne.App, win fyne.Window, store *data.Store, doing, fileName string, exts []string, work exportWork) {
 	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
 	name := newTextField()
-	name.SetText(fileName)
+	name.SetText(report.FileName(fileName))
 	folder := widget.NewLabel(dir)
 	folder.Wrapping = fyne.TextWrapBreak
 	change := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
@@ -63,12 +67,16 @@ func exportFile(a fyne.App, win fyne.Window, doing, fileName string, exts []stri
 		}
 		a.Preferences().SetString(prefLastFolder, dir)
 		path := filepath.Join(dir, base)
-		if _, err := os.Stat(path); err == nil {
-			confirm(win, "Replace "+base+"?", "A file of that name is already in the folder. It is replaced only once the new one is complete.",
-				"Replace", func() { runExport(win, doing, path, work) })
+		if err := report.CheckTarget(path, store.Path()); err != nil {
+			refusedTarget(win, err, d.Show) // the form again, to choose another
 			return
 		}
-		runExport(win, doing, path, work)
+		if _, err := os.Stat(path); err == nil {
+			confirm(win, "Replace "+base+"?", "A file of that name is already in the folder. It is replaced only once the new one is complete.",
+				"Replace", func() { runExport(win, store.Path(), doing, path, work) })
+			return
+		}
+		runExport(win, store.Path(), doing, path, work)
 	}, win)
 	name.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(min(640, win.Canvas().Size().Width-40), 0))
@@ -102,8 +110,25 @@ func defaultFolder() string {
 	return home
 }
 
-// runExport writes path with work behind a progress dialog. Tests call it directly.
-func runExport(win fyne.Window, doing, path string, work exportWork) {
+// refusedTarget says in one sentence why a file chosen for an export is not written, when err is
+// a report.RefusedTargetError, then runs then; it reports false for any other error.
+func refusedTarget(win fyne.Window, err error, then func()) bool {
+	var rt *report.RefusedTargetError
+	if !errors.As(err, &rt) {
+		return false
+	}
+	d := dialog.NewInformation("Choose another file", strconv.Quote(filepath.Base(rt.Path))+" is "+rt.What+
+		", which an export never replaces, so it was left as it was: choose another name or folder.", win)
+	if then != nil {
+		d.SetOnClosed(then)
+	}
+	d.Show()
+	return true
+}
+
+// runExport writes path with work behind a progress dialog, never over the files of practice (the
+// database the export reads). Tests call it directly.
+func runExport(win fyne.Window, practice, doing, path string, work exportWork) {
 	ctx, cancel := context.WithCancel(context.Background())
 	bar := widget.NewProgressBar()
 	wait := widget.NewProgressBarInfinite()
@@ -135,7 +160,7 @@ func runExport(win fyne.Window, doing, path string, work exportWork) {
 	async(func() (struct{}, error) {
 		// A cancelled export fails even when the work did not notice: it is never taken for a
 		// finished one.
-		err := report.WriteFile(path, func(w io.Writer) error {
+		err := report.WriteFile(path, practice, func(w io.Writer) error {
 			if err := work(ctx, w, progress); err != nil {
 				return err
 			}
@@ -149,6 +174,7 @@ func runExport(win fyne.Window, doing, path string, work exportWork) {
 		switch {
 		case errors.Is(err, context.Canceled):
 			dialog.ShowInformation("Export cancelled", "Nothing was written.", win)
+		case refusedTarget(win, err, nil):
 		case err != nil:
 			showError(win, doing, err)
 		default:

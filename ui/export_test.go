@@ -28,7 +28,7 @@ func TestExportIsWholeOrNothing(t *testing.T) {
 	}
 
 	ok := filepath.Join(dir, "history.pdf")
-	runExport(w, "export the history", ok, func(_ context.Context, out io.Writer, progress func(int, int)) error {
+	runExport(w, "", "export the history", ok, func(_ context.Context, out io.Writer, progress func(int, int)) error {
 		progress(1, 2)
 		_, err := out.Write([]byte("%PDF-1.7 whole"))
 		return err
@@ -53,7 +53,7 @@ func TestExportIsWholeOrNothing(t *testing.T) {
 		if err := os.WriteFile(path, []byte("last month's"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		runExport(w, "export the history", path, func(_ context.Context, out io.Writer, _ func(int, int)) error {
+		runExport(w, "", "export the history", path, func(_ context.Context, out io.Writer, _ func(int, int)) error {
 			out.Write([]byte("half a PDF"))
 			return tc.err
 		})
@@ -71,7 +71,7 @@ func TestExportIsWholeOrNothing(t *testing.T) {
 
 	// Work that did not notice Cancel is not taken for a finished export.
 	late := filepath.Join(dir, "late.pdf")
-	runExport(w, "export the history", late, func(ctx context.Context, out io.Writer, _ func(int, int)) error {
+	runExport(w, "", "export the history", late, func(ctx context.Context, out io.Writer, _ func(int, int)) error {
 		stop := overlayButton(t, w, "Cancel")
 		test.Tap(stop) // pressed while the PDF is being written
 		_, err := out.Write([]byte("%PDF whole but unwanted"))

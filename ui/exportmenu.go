@@ -22,7 +22,7 @@ import (
 
 // exportSessionPDF writes a session's record.
 func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
-	exportFile(a, win, "export the session record", report.FileName(client.Name()+" session "+started+".pdf"), []string{".pdf"},
+	exportFile(a, win, store, "export the session record", report.FileName(client.Name()+" session "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.SessionPDF(ctx, store, sessionID, w)
 		})
@@ -30,7 +30,7 @@ func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client dat
 
 // exportAftercarePDF writes the aftercare sheet of a session, to hand to the client.
 func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
-	exportFile(a, win, "export the aftercare sheet", report.FileName(client.Name()+" aftercare "+started+".pdf"), []string{".pdf"},
+	exportFile(a, win, store, "export the aftercare sheet", report.FileName(client.Name()+" aftercare "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.AftercarePDF(ctx, store, sessionID, w)
 		})
@@ -38,7 +38,7 @@ func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client d
 
 // exportHistoryPDF writes a client's whole history.
 func exportHistoryPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client) {
-	exportFile(a, win, "export the client's history", report.FileName(client.Name()+" history.pdf"), []string{".pdf"},
+	exportFile(a, win, store, "export the client's history", report.FileName(client.Name()+" history.pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.HistoryPDF(ctx, store, client.ID, w)
 		})
@@ -93,7 +93,7 @@ func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(cli
 	r.lot.OnSubmitted = func(string) { r.find(store) }
 	r.saveBtn = widget.NewButtonWithIcon("Save as PDF…", theme.DocumentPrintIcon(), func() {
 		lot := r.found
-		exportFile(a, win, "export the recall report", report.FileName("recall "+lot+".pdf"), []string{".pdf"},
+		exportFile(a, win, store, "export the recall report", report.FileName("recall "+lot+".pdf"), []string{".pdf"},
 			func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 				return report.RecallPDF(ctx, store, lot, w)
 			})
@@ -220,7 +220,7 @@ func showSheetsDialog(a fyne.App, win fyne.Window, store *data.Store, format she
 			return
 		}
 		name := "needlelog records" + ext
-		exportFile(a, win, doing, name, []string{ext}, func(ctx context.Context, w io.Writer, _ func(int, int)) error {
+		exportFile(a, win, store, doing, name, []string{ext}, func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			if format == sheetsCSVZip {
 				return report.LoggedExport(ctx, store, "csv", "", report.WriteCSVZip(ctx, w, store, q))
 			}
@@ -253,7 +253,7 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (data.ExportQ
 
 // exportArchive writes the complete archive of the practice.
 func exportArchive(a fyne.App, win fyne.Window, store *data.Store) {
-	exportFile(a, win, "export the archive", "needlelog archive.zip", []string{".zip"},
+	exportFile(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
 			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, store, progress))
 		})

@@ -235,7 +235,7 @@ func (c *photoComparison) save() {
 		return
 	}
 	name := fmt.Sprintf("%s comparison %s.jpg", c.p.client.Name(), a.photo.TakenAt.Local().Format("2006-01-02"))
-	exportFile(fyne.CurrentApp(), c.p.win, "save the comparison", name, []string{".jpg"}, bytesExport(c.encoder()))
+	exportFile(fyne.CurrentApp(), c.p.win, c.p.store, "save the comparison", name, []string{".jpg"}, bytesExport(c.encoder()))
 }
 
 // encoder returns the work of making the saved image, to run off the UI goroutine: the two

@@ -408,7 +408,7 @@ func (v *photoViewer) saveCopy() {
 	}
 	store := v.p.store
 	name := strings.TrimSuffix(ph.FileName, filepath.Ext(ph.FileName)) + " (copy).jpg"
-	exportFile(fyne.CurrentApp(), v.p.win, "save the photo", name, []string{".jpg"}, bytesExport(func() ([]byte, error) {
+	exportFile(fyne.CurrentApp(), v.p.win, store, "save the photo", name, []string{".jpg"}, bytesExport(func() ([]byte, error) {
 		return cleanCopy(context.Background(), store, ph.ID)
 	}))
 }
