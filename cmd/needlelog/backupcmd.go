@@ -45,10 +45,10 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	defer s.Close()
 	b, removed, err := s.BackupTo(ctx, *to, data.Retention{Daily: *daily, Weekly: *weekly})
 	if b.Path != "" {
-		fmt.Fprintf(out, "Backed up %s to %s (%s, checked).\n", s.Path(), b.Path, sizeText(b.Size))
+		fmt.Fprintf(out, "Backed up %s to %s (%s, checked).\n", quote(s.Path()), quote(b.Path), sizeText(b.Size))
 	}
 	for _, p := range removed {
-		fmt.Fprintf(out, "Removed old backup %s\n", p)
+		fmt.Fprintf(out, "Removed old backup %s\n", quote(p))
 	}
 	if err != nil {
 		return fail(errOut, "backup", err)
@@ -84,12 +84,12 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if err != nil {
 		// Not fail: its hints speak of the database, and here the file at fault may be the backup;
 		// Restore's errors say which file and that nothing was changed.
-		fmt.Fprintf(errOut, "needlelog restore: %s\n", err)
+		fmt.Fprintf(errOut, "needlelog restore: %s\n", visible(err.Error()))
 		return 1
 	}
-	fmt.Fprintf(out, "Restored %s to %s.\n", *from, *db)
+	fmt.Fprintf(out, "Restored %s to %s.\n", quote(*from), quote(*db))
 	if aside != "" {
-		fmt.Fprintf(out, "The file it replaced is kept as %s\n", aside)
+		fmt.Fprintf(out, "The file it replaced is kept as %s\n", quote(aside))
 	}
 	return 0
 }

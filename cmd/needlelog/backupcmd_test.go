@@ -27,7 +27,7 @@ func checkCounts(t *testing.T, path string) map[string]string {
 	return got
 }
 
-var backedUp = regexp.MustCompile(`^Backed up .+ to (.+demo-\d{8}-\d{6}\.db) \((\d+ KB|\d+\.\d MB), checked\)\.\n`)
+var backedUp = regexp.MustCompile(`^Backed up ".+" to "(.+demo-\d{8}-\d{6}\.db)" \((\d+ KB|\d+\.\d MB), checked\)\.\n`)
 
 func TestBackupThenRestore(t *testing.T) {
 	path := demoFile(t)
@@ -48,7 +48,7 @@ func TestBackupThenRestore(t *testing.T) {
 
 	restored := filepath.Join(t.TempDir(), "restored.db")
 	code, out, errOut = runCLI(t, "restore", "--from", backup, "--db", restored)
-	if code != 0 || errOut != "" || out != "Restored "+backup+" to "+restored+".\n" {
+	if code != 0 || errOut != "" || out != "Restored "+quote(backup)+" to "+quote(restored)+".\n" {
 		t.Fatalf("restore into a new file: exit %d\n%s%s", code, out, errOut)
 	}
 	if got := checkCounts(t, restored); !equalMaps(got, want) {
@@ -113,7 +113,7 @@ func TestBackupRemovesOldBackups(t *testing.T) {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
 	for _, p := range old {
-		if !strings.Contains(out, "Removed old backup "+p+"\n") {
+		if !strings.Contains(out, "Removed old backup "+quote(p)+"\n") {
 			t.Errorf("the output does not name %s as removed:\n%s", p, out)
 		}
 		if _, err := os.Stat(p); err == nil {
@@ -160,7 +160,7 @@ func TestRestoreNeedsForceAndKeepsTheReplacedFile(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("restore --force: exit %d\n%s%s", code, out, errOut)
 	}
-	m := regexp.MustCompile(`\nThe file it replaced is kept as (.+\.replaced-\d{8}-\d{6})\n$`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`\nThe file it replaced is kept as "(.+\.replaced-\d{8}-\d{6})"\n$`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("restore --force said %q", out)
 	}

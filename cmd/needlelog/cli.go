@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
@@ -102,7 +104,7 @@ func parse(fs *flag.FlagSet, args []string) (positional []string, code int, ok b
 
 // fail reports an error as one sentence on errOut and returns the exit code for it.
 func fail(errOut io.Writer, cmd string, err error) int {
-	fmt.Fprintf(errOut, "needlelog %s: %s\n", cmd, sentence(err))
+	fmt.Fprintf(errOut, "needlelog %s: %s\n", cmd, visible(sentence(err)))
 	return 1
 }
 
@@ -123,6 +125,25 @@ func sentence(err error) string {
 // output line), bidirectional overrides (U+202A–U+202E, U+2066–U+2069), zero-width characters
 // and invalid UTF-8. Every line that names a file the user gave uses it.
 func quote(name string) string { return strconv.Quote(name) }
+
+// visible shows, with Go's escapes, what a reader could not see in a message: an error from
+// below may carry a path as it was given, and a new line or a direction override in it would
+// forge or disguise a line of the output.
+func visible(msg string) string {
+	var b strings.Builder
+	for i, r := range msg {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(msg[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, msg[i])
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 func requireDB(fs *flag.FlagSet, db string, errOut io.Writer) bool {
 	if db == "" {
@@ -209,15 +230,15 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(h.Problems) > 0 {
 		fmt.Fprintf(out, "%-18s %d problem(s)\n", "integrity:", len(h.Problems))
 		for _, p := range h.Problems {
-			fmt.Fprintf(out, "  %s\n", p)
+			fmt.Fprintf(out, "  %s\n", visible(p))
 		}
 		return 1
 	}
 	fmt.Fprintf(out, "%-18s ok\n", "integrity:")
 	if len(h.LostImages) > 0 {
 		fmt.Fprintf(out, "%-18s %d photo(s) lost images; restore a backup from before it to get them back\n", "photos:", len(h.LostImages))
-		for _, p := range h.LostImages {
-			fmt.Fprintf(out, "  %s\n", p)
+		for _, p := range h.LostImages { // they name the photos' files
+			fmt.Fprintf(out, "  %s\n", visible(p))
 		}
 	}
 	for _, t := range data.CountedTables() {
@@ -251,7 +272,7 @@ func runClients(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return fail(errOut, "clients", err)
 		}
 		for _, c := range page {
-			fmt.Fprintf(out, "%s\t%s\n", c.ID, c.Name())
+			fmt.Fprintf(out, "%s\t%s\n", c.ID, visible(c.Name()))
 		}
 		if len(page) < q.Limit {
 			return 0
@@ -292,7 +313,7 @@ func runSessions(ctx context.Context, args []string, out, errOut io.Writer) int 
 		return fail(errOut, "sessions", err)
 	}
 	for _, t := range timeline {
-		fmt.Fprintf(out, "%s\t%s\t%s\n", t.SessionID, t.StartedAt.Local().Format("2006-01-02 15:04"), strings.Join(t.Zones, ", "))
+		fmt.Fprintf(out, "%s\t%s\t%s\n", t.SessionID, t.StartedAt.Local().Format("2006-01-02 15:04"), visible(strings.Join(t.Zones, ", ")))
 	}
 	return 0
 }

@@ -118,7 +118,7 @@ func refused(errOut io.Writer, cmd, path string, err error) int {
 	case errors.As(err, &pe): // its own words without the path, which is said already
 		why = "it cannot be read (" + pe.Err.Error() + ")"
 	}
-	fmt.Fprintf(errOut, "needlelog %s: %s was refused and nothing was imported: %s\n", cmd, quote(path), why)
+	fmt.Fprintf(errOut, "needlelog %s: %s was refused and nothing was imported: %s\n", cmd, quote(path), visible(why))
 	return 1
 }
 
@@ -356,7 +356,7 @@ func reason(err error) string {
 	if errors.As(err, &fe) {
 		err = fe.Err
 	}
-	msg := strings.TrimSpace(sentence(err))
+	msg := strings.TrimSpace(visible(sentence(err)))
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}

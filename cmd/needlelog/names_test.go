@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"needlelog.app/needlelog/data"
 )
 
 // hostileNames are file names made to mislead a reader of the output: a new line forging a line
@@ -139,5 +142,54 @@ func TestImportClientsRefusedFileSaysSo(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "check", "--db", db); code != 0 || !strings.Contains(out, "clients:           30") {
 		t.Errorf("refused files changed the practice:\n%s", out)
+	}
+}
+
+// Errors that carry a path as it was given show its hidden characters too, on one line.
+func TestErrorsShowHiddenCharacters(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range hostileNames() {
+		missing := filepath.Join(dir, name+".db")
+		for _, args := range [][]string{
+			{"check", "--db", missing},
+			{"export", "archive", "--db", missing, "-o", filepath.Join(dir, name+".zip")},
+			{"backup", "--db", missing, "--to", dir},
+			{"restore", "--from", missing, "--db", filepath.Join(dir, "restored.db")},
+		} {
+			code, out, errOut := runCLI(t, args...)
+			if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 {
+				t.Errorf("%q: exit %d, stdout %q, stderr %q; want one line", args, code, out, errOut)
+			}
+			checkVisible(t, errOut)
+		}
+	}
+}
+
+// A client's name is listed with its hidden characters shown, on its own line.
+func TestClientsListShowsHiddenCharacters(t *testing.T) {
+	f := newImportFixture(t)
+	s, err := data.Open(context.Background(), f.db, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range hostileNames() {
+		c := data.Client{FirstName: name, LastName: "Hostile"}
+		if err := s.CreateClient(context.Background(), &c); err != nil {
+			t.Logf("a client named %q is refused: %v", name, err)
+		}
+	}
+	s.Close()
+	code, out, errOut := runCLI(t, "clients", "--db", f.db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if strings.Count(line, "\t") != 1 { // ID, a tab, the name
+			t.Errorf("line %q is not ID<tab>name", line)
+		}
+	}
+	checkVisible(t, strings.ReplaceAll(out, "\t", " "))
+	if n := strings.Count(out, "\n"); n != 2+len(hostileNames()) {
+		t.Errorf("%d lines for %d clients:\n%s", n, 2+len(hostileNames()), out)
 	}
 }

@@ -35,13 +35,13 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return fail(errOut, "verify", err)
 	}
 	if !rep.OK() {
-		fmt.Fprintf(out, "%s: %d break(s) found; the records cannot be trusted as they are:\n", s.Path(), len(rep.Breaks))
+		fmt.Fprintf(out, "%s: %d break(s) found; the records cannot be trusted as they are:\n", quote(s.Path()), len(rep.Breaks))
 		for _, b := range rep.Breaks {
 			fmt.Fprintf(out, "  %s\n", b)
 		}
 		return 1
 	}
-	fmt.Fprintf(out, "OK: %s\n", s.Path())
+	fmt.Fprintf(out, "OK: %s\n", quote(s.Path()))
 	fmt.Fprintf(out, "%-18s %d, each chained to the one before\n", "audit entries:", rep.AuditEntries)
 	fmt.Fprintf(out, "%-18s %d, each matching its record hash\n", "signed sessions:", rep.SignedSessions)
 	fmt.Fprintf(out, "%-18s %d, each matching its hashes\n", "amendments:", rep.Amendments)
