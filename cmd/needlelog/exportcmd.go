@@ -49,9 +49,9 @@ var exportKinds = []exportKind{
 	{"sheets", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] -o FILE.xlsx|FILE.zip|FOLDER",
 		"Writes the records as spreadsheets: an XLSX workbook with a sheet per table (sessions, zones, products\n" +
 			"applied, side effects, clients) when -o ends in .xlsx, or one CSV file per table, into one zip when\n" +
-			"-o ends in .zip, or else into the folder -o. Dates are dates and numbers numbers; text that would start\n" +
-			"a formula is kept as text. --from and --to (YYYY-MM-DD, both included) and --practitioner choose\n" +
-			"the sessions.",
+			"-o ends in .zip, or else into the folder -o, which gains files but never has one replaced. Dates are\n" +
+			"dates and numbers numbers; text that would start a formula is kept as text. --from and --to\n" +
+			"(YYYY-MM-DD, both included) and --practitioner choose the sessions.",
 		"", exportSheets},
 	{"archive", "--db PATH -o FILE.zip",
 		"Writes a complete archive in open formats: a checked copy of the database, a CSV file per table,\n" +
@@ -133,7 +133,7 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	fs := newFlags(name, k.synopsis, k.about, errOut)
 	db := fs.String("db", "", "path of the database file (it must exist)")
 	var o exportOptions
-	fs.StringVar(&o.out, "o", "", "where to write (replaced whole once complete; never left half-written)")
+	fs.StringVar(&o.out, "o", "", "where to write (replaced whole once complete; never left half-written; never the practice's\nown files or another database)")
 	var from, to string
 	if k.name == "sheets" {
 		fs.StringVar(&from, "from", "", "first day of sessions to include, YYYY-MM-DD")
