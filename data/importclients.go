@@ -576,11 +576,22 @@ type ClientImportResult struct {
 	Blank      int         // rows with no value at all, such as a spreadsheet's trailing empty rows
 	Duplicates []LineError // the skipped rows, each naming the client it matched
 	Failed     []LineError // rows not imported: a value that cannot be read or is not valid
+	// StoppedAt is, when the import stopped before the end (cancelled, or the practice stayed
+	// busy), the line from which on no row was imported; the rows before it were dealt with.
+	StoppedAt int
 }
 
 // clientImportBatch is how many clients are saved per transaction: commits (each an fsync) stay
-// rare, and a cancelled import stops within a moment.
-const clientImportBatch = 500
+// rare, a cancelled import stops within a moment, and the write lock is held for some tens of
+// milliseconds at a time.
+const clientImportBatch = 250
+
+// yieldAfter is how long an import leaves the write lock free after holding it for held: long
+// enough for another program's write, waiting in SQLite's busy handler (which looks again every
+// 100 ms at most), to find it free within a few tries; a quarter of the import's pace.
+func yieldAfter(held time.Duration) time.Duration {
+	return min(max(held/4, 5*time.Millisecond), 100*time.Millisecond)
+}
 
 // ImportClients imports clients from CSV rows with a mapping (see ReadClientCSV and
 // GuessClientMapping). Rows are read, checked and saved in transactions of a few hundred; a row
@@ -606,8 +617,10 @@ const clientImportBatch = 500
 // Rows earlier in the same file count too, so importing a file twice adds no one twice. Two
 // people of the same name with different dates of birth are two clients.
 //
-// When ctx is cancelled, the batches already saved are kept and the result says how far the
-// import came, with ctx's error.
+// Each batch leaves the write lock free for a moment after it, so that another program's writes
+// to the practice are not kept waiting by a long import. When ctx is cancelled, or a batch cannot
+// be saved, the batches already saved are kept and the result says how far the import came
+// (StoppedAt), with ctx's error or one saying so.
 func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMapping) (ClientImportResult, error) {
 	var res ClientImportResult
 	if err := m.Validate(); err != nil {
@@ -626,11 +639,12 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		client Client
 	}
 	var batch []pending
-	flush := func() error {
+	flush := func(last bool) error {
 		if len(batch) == 0 {
 			return nil
 		}
 		var failed []LineError
+		began := time.Now()
 		err := s.Batch(ctx, func(b *Batch) error {
 			failed = failed[:0]
 			for i := range batch {
@@ -652,11 +666,33 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		res.Imported += len(batch) - len(failed)
 		res.Failed = append(res.Failed, failed...)
 		batch = batch[:0]
+		if !last {
+			// Leave the write lock free for a moment: another program may be waiting to save.
+			t := time.NewTimer(yieldAfter(time.Since(began)))
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+		}
 		return nil
+	}
+	// stop ends an import before the end of the file, saying from which line on nothing was done.
+	stop := func(line int, err error) (ClientImportResult, error) {
+		if len(batch) > 0 {
+			line = batch[0].line
+		}
+		res.StoppedAt = line
+		slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
+		if ctx.Err() != nil {
+			return res, ctx.Err() // a cancelled import: the cancellation, not the statement it interrupted
+		}
+		return res, fmt.Errorf("the import stopped at line %d (the rows before it are done, that one and the rest are "+
+			"not imported): %w", line, err)
 	}
 	for _, row := range rows {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return stop(row.Line, err)
 		}
 		c, blank, msg := clientFromRow(row.Fields, m)
 		switch {
@@ -681,24 +717,16 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		known.add(id)
 		batch = append(batch, pending{row.Line, c})
 		if len(batch) == clientImportBatch {
-			if err := flush(); err != nil {
-				return res, importError(ctx, err)
+			if err := flush(false); err != nil {
+				return stop(row.Line, err)
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return res, importError(ctx, err)
+	if err := flush(true); err != nil {
+		return stop(0, err)
 	}
 	slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
 	return res, nil
-}
-
-// importError reports a cancelled import as the cancellation, not the statement it interrupted.
-func importError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return fmt.Errorf("import clients: %w", err)
 }
 
 // ImportClientsCSV reads a CSV file of clients and imports it with the guessed mapping: the
