@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -14,12 +13,16 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	unicode16 "golang.org/x/text/encoding/unicode"
 )
 
 // Importing clients from a CSV file, as practices arriving from a spreadsheet or another system
 // have them. Three steps, so that the app can show the middle one:
 //
-//  1. ReadClientCSV reads the file: UTF-8 with or without a byte-order mark, separated by commas,
+//  1. ReadClientCSV reads the file: UTF-8, UTF-16 or Windows-1252, separated by commas,
 //     semicolons (as Excel writes CSV where the comma is the decimal mark) or tabs, whichever the
 //     header row uses; a header row first.
 //  2. GuessClientMapping proposes which column holds which of a client's details from the header's
@@ -95,8 +98,13 @@ type CSVRow struct {
 const MaxClientCSVBytes = 32 << 20
 
 // ReadClientCSV reads a CSV file of clients (see the package's note above on what it accepts).
-// A file that is not UTF-8 is refused with a sentence saying how to save it as UTF-8, rather
-// than read with its accents garbled.
+// The text may be UTF-8 (with or without a byte-order mark), UTF-16 (with or without one, as
+// Excel's "Unicode text" is) or Windows-1252 (Excel's "CSV" on Windows), and its lines may end in
+// CR LF, LF or CR alone (Excel's "Macintosh CSV"). A value in quotes may hold the separator and
+// line breaks (an address over several lines); a quote that is never closed, or one that takes in
+// the lines after it so that its row no longer has the header's columns, stops the reading with
+// the line where the quote opened, since every row after it would be read wrong. A file with a
+// header but no rows under it is refused too.
 func ReadClientCSV(r io.Reader) (ClientCSV, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxClientCSVBytes+1))
 	if err != nil {
@@ -105,46 +113,147 @@ func ReadClientCSV(r io.Reader) (ClientCSV, error) {
 	if len(b) > MaxClientCSVBytes {
 		return ClientCSV{}, fmt.Errorf("the file is larger than %d MB: split it and import the parts", MaxClientCSVBytes>>20)
 	}
-	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
-		return ClientCSV{}, errors.New(`the file is UTF-16 text ("Unicode text"): save it as "CSV UTF-8" and import that`)
+	text, err := decodeCSVText(b)
+	if err != nil {
+		return ClientCSV{}, err
 	}
-	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
-	if !utf8.Valid(b) {
-		line := 1 + bytes.Count(b[:firstInvalidUTF8(b)], []byte("\n"))
-		return ClientCSV{}, fmt.Errorf(`line %d is not UTF-8 text: the file was saved in an older encoding; `+
-			`save it as "CSV UTF-8 (comma delimited)" (Excel) or with the character set UTF-8 (LibreOffice) and import that`, line)
-	}
-	out := ClientCSV{Comma: detectComma(b)}
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.Comma = out.Comma
-	cr.LazyQuotes = true    // a stray quote in a name ("O"Brien") is text, not an error
-	cr.FieldsPerRecord = -1 // rows of their own length are reported per row, not for the file
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	out := ClientCSV{Comma: detectComma(text)}
+	p := csvParser{s: text, comma: byte(out.Comma), line: 1}
+	rows := 0
+	for !p.done() {
+		rec, start, spanned, err := p.record()
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return ClientCSV{}, fmt.Errorf("line %d: %v: fix the file and import it again", pe.Line, pe.Err)
-			}
 			return ClientCSV{}, err
 		}
-		line, _ := cr.FieldPos(0)
+		if rec == nil {
+			continue // an empty line
+		}
 		if out.Header == nil {
+			if spanned != 0 {
+				return ClientCSV{}, fmt.Errorf("line %d: a quote opens a column name that runs on over the lines after it: "+
+					"the header row must be one line; fix the quotes and import the file again", spanned)
+			}
 			out.Header = make([]string, len(rec))
 			for i, h := range rec {
 				out.Header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
 			}
 			continue
 		}
-		out.Rows = append(out.Rows, CSVRow{Line: line, Fields: rec})
+		if spanned != 0 && !fitsHeader(rec, len(out.Header)) {
+			return ClientCSV{}, runawayQuote(spanned, p.last)
+		}
+		out.Rows = append(out.Rows, CSVRow{Line: start, Fields: rec})
+		if !blankRow(rec) {
+			rows++
+		}
 	}
 	if out.Header == nil {
 		return ClientCSV{}, errors.New("the file is empty: it needs a header row naming its columns, then a row per client")
 	}
+	if rows == 0 {
+		return ClientCSV{}, errors.New("the file has no clients in it, only its header row: nothing was imported; " +
+			"check that it is the right file, with a row per client under the header")
+	}
 	return out, nil
+}
+
+// runawayQuote is a quote that takes in the lines after it: every row after it would be read wrong.
+func runawayQuote(opened, upTo int) error {
+	return fmt.Errorf("line %d: a quote opens a value there that takes in the lines after it, up to line %d: "+
+		"a quote is missing or one too many on line %d; nothing was imported: fix the file and import it again",
+		opened, upTo, opened)
+}
+
+// fitsHeader reports whether a row has the header's columns: as many values, or more when the
+// ones beyond are empty (as spreadsheets write trailing separators).
+func fitsHeader(rec []string, columns int) bool {
+	if len(rec) < columns {
+		return false
+	}
+	return blankRow(rec[columns:])
+}
+
+func blankRow(rec []string) bool {
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// decodeCSVText finds the file's encoding and returns its text as UTF-8, without a byte-order
+// mark: UTF-16 by its mark or, without one, by the zero bytes ASCII has in it; UTF-8 when the
+// bytes are valid UTF-8; Windows-1252 otherwise. A file that is UTF-8 in places and not in
+// others is refused: guessing there would garble one part or the other.
+func decodeCSVText(b []byte) (string, error) {
+	var enc encoding.Encoding
+	switch {
+	case bytes.HasPrefix(b, utf8BOM):
+		b = b[len(utf8BOM):]
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		b, enc = b[2:], unicode16.UTF16(unicode16.LittleEndian, unicode16.IgnoreBOM)
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		b, enc = b[2:], unicode16.UTF16(unicode16.BigEndian, unicode16.IgnoreBOM)
+	default:
+		enc = utf16Unmarked(b)
+	}
+	if enc == nil {
+		if utf8.Valid(b) {
+			return string(b), nil
+		}
+		if bad := firstInvalidUTF8(b); hasMultibyteUTF8(b) {
+			return "", fmt.Errorf(`line %d is not UTF-8 text, though other lines are: the file mixes two encodings; `+
+				`save it as "CSV UTF-8 (comma delimited)" (Excel) or with the character set UTF-8 (LibreOffice) and import that`,
+				lineOf(b, bad))
+		}
+		enc = charmap.Windows1252
+	}
+	out, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return "", fmt.Errorf("read the file's text: %w", err)
+	}
+	return strings.TrimPrefix(string(out), "\uFEFF"), nil
+}
+
+// utf16Unmarked recognises UTF-16 without a byte-order mark: a CSV file is mostly ASCII, whose
+// characters are a zero byte and a letter in UTF-16, so most of its even or odd bytes are zero.
+func utf16Unmarked(b []byte) encoding.Encoding {
+	sample := b[:min(len(b), 4096)&^1]
+	if len(sample) < 4 {
+		return nil
+	}
+	var even, odd int
+	for i := 0; i < len(sample); i += 2 {
+		if sample[i] == 0 {
+			even++
+		}
+		if sample[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := len(sample) / 2
+	switch {
+	case odd*2 > pairs && even*10 < pairs:
+		return unicode16.UTF16(unicode16.LittleEndian, unicode16.IgnoreBOM)
+	case even*2 > pairs && odd*10 < pairs:
+		return unicode16.UTF16(unicode16.BigEndian, unicode16.IgnoreBOM)
+	}
+	return nil
+}
+
+// hasMultibyteUTF8 reports whether b holds a character beyond ASCII written as UTF-8.
+func hasMultibyteUTF8(b []byte) bool {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError && size > 1 {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 func firstInvalidUTF8(b []byte) int {
@@ -158,17 +267,122 @@ func firstInvalidUTF8(b []byte) int {
 	return len(b)
 }
 
+// lineOf is the line of the file that byte i is on; lines end in LF, CR LF or CR.
+func lineOf(b []byte, i int) int {
+	line := 1
+	for j := 0; j < i && j < len(b); j++ {
+		if b[j] == '\n' || (b[j] == '\r' && (j+1 >= len(b) || b[j+1] != '\n')) {
+			line++
+		}
+	}
+	return line
+}
+
+// csvParser reads records of CSV text as RFC 4180 has them, with two allowances for files that
+// people and other programs write: a quote inside a value that does not start with one is text
+// (O"Brien), and so is text after a value's closing quote ("Bunny" Smith reads Bunny Smith).
+// Line breaks are LF, CR LF or CR alone; inside quotes each is read as LF.
+type csvParser struct {
+	s     string
+	i     int
+	comma byte
+	line  int // the line at i
+	last  int // the line the record last read ends on
+}
+
+func (p *csvParser) done() bool { return p.i >= len(p.s) }
+
+// lineEnd consumes a line break at i, if there is one.
+func (p *csvParser) lineEnd() bool {
+	switch {
+	case p.i < len(p.s) && p.s[p.i] == '\n':
+		p.i++
+	case p.i < len(p.s) && p.s[p.i] == '\r':
+		p.i++
+		if p.i < len(p.s) && p.s[p.i] == '\n' {
+			p.i++
+		}
+	default:
+		return false
+	}
+	p.line++
+	return true
+}
+
+// record reads one record from i: its values (nil for an empty line), the line it starts on and,
+// when a quoted value in it runs over a line break, the line of that value's opening quote. Such a
+// value that ends with its quote in mid-text took in the lines after it by mistake: an error.
+func (p *csvParser) record() (rec []string, start, spanned int, err error) {
+	start = p.line
+	if p.lineEnd() {
+		return nil, start, 0, nil
+	}
+	for {
+		var b strings.Builder
+		if p.i < len(p.s) && p.s[p.i] == '"' {
+			opened, multiLine := p.line, false
+			p.i++
+		quoted:
+			for {
+				if p.i >= len(p.s) {
+					return nil, start, 0, fmt.Errorf("line %d: a quote opens a value there and is never closed, so every "+
+						"line after it would be read as part of that one value: nothing was imported; remove the quote "+
+						"or close it, and import the file again", opened)
+				}
+				switch c := p.s[p.i]; c {
+				case '"':
+					p.i++
+					if p.i < len(p.s) && p.s[p.i] == '"' {
+						b.WriteByte('"')
+						p.i++
+						continue
+					}
+					if multiLine && p.i < len(p.s) && p.s[p.i] != p.comma && p.s[p.i] != '\n' && p.s[p.i] != '\r' {
+						// A value over several lines ends where Excel ends one, before a separator or a
+						// line's end; a quote in mid-text is the opening quote of a later value.
+						return nil, start, 0, runawayQuote(opened, p.line)
+					}
+					break quoted
+				case '\n', '\r':
+					p.lineEnd()
+					b.WriteByte('\n')
+					multiLine = true
+					if spanned == 0 {
+						spanned = opened
+					}
+				default:
+					b.WriteByte(c)
+					p.i++
+				}
+			}
+		}
+		// Unquoted text, or text after a closing quote, runs to the separator or the line's end.
+		for p.i < len(p.s) && p.s[p.i] != p.comma && p.s[p.i] != '\n' && p.s[p.i] != '\r' {
+			b.WriteByte(p.s[p.i])
+			p.i++
+		}
+		rec = append(rec, b.String())
+		if p.i < len(p.s) && p.s[p.i] == p.comma {
+			p.i++
+			continue
+		}
+		p.last = p.line
+		p.lineEnd()
+		return rec, start, spanned, nil
+	}
+}
+
 // detectComma finds the separator of a CSV file from its first line: whichever of comma,
 // semicolon and tab occurs most outside quotes; a comma when none does.
-func detectComma(b []byte) rune {
+func detectComma(s string) rune {
 	counts := map[rune]int{}
 	quoted := false
-	for _, r := range string(b) {
+	for _, r := range s {
 		switch {
 		case r == '"':
 			quoted = !quoted
 		case quoted:
-		case r == '\n':
+		case r == '\n' || r == '\r':
 			if counts[','] > 0 || counts[';'] > 0 || counts['\t'] > 0 {
 				goto done
 			}
@@ -365,11 +579,22 @@ type ClientImportResult struct {
 	// Started is whether the rows were being imported: false when the file or its columns were
 	// refused before any row was.
 	Started bool
+	// StoppedAt is, when the import stopped before the end (cancelled, or the practice stayed
+	// busy), the line from which on no row was imported; the rows before it were dealt with.
+	StoppedAt int
 }
 
 // clientImportBatch is how many clients are saved per transaction: commits (each an fsync) stay
-// rare, and a cancelled import stops within a moment.
-const clientImportBatch = 500
+// rare, a cancelled import stops within a moment, and the write lock is held for some tens of
+// milliseconds at a time.
+const clientImportBatch = 250
+
+// yieldAfter is how long an import leaves the write lock free after holding it for held: long
+// enough for another program's write, waiting in SQLite's busy handler (which looks again every
+// 100 ms at most), to find it free within a few tries; a quarter of the import's pace.
+func yieldAfter(held time.Duration) time.Duration {
+	return min(max(held/4, 5*time.Millisecond), 100*time.Millisecond)
+}
 
 // ImportClients imports clients from CSV rows with a mapping (see ReadClientCSV and
 // GuessClientMapping). Rows are read, checked and saved in transactions of a few hundred; a row
@@ -395,8 +620,10 @@ const clientImportBatch = 500
 // Rows earlier in the same file count too, so importing a file twice adds no one twice. Two
 // people of the same name with different dates of birth are two clients.
 //
-// When ctx is cancelled, the batches already saved are kept and the result says how far the
-// import came, with ctx's error.
+// Each batch leaves the write lock free for a moment after it, so that another program's writes
+// to the practice are not kept waiting by a long import. When ctx is cancelled, or a batch cannot
+// be saved, the batches already saved are kept and the result says how far the import came
+// (StoppedAt), with ctx's error or one saying so.
 func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMapping) (ClientImportResult, error) {
 	var res ClientImportResult
 	if err := m.Validate(); err != nil {
@@ -416,11 +643,12 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 	}
 	var batch []pending
 	res.Started = true
-	flush := func() error {
+	flush := func(last bool) error {
 		if len(batch) == 0 {
 			return nil
 		}
 		var failed []LineError
+		began := time.Now()
 		err := s.Batch(ctx, func(b *Batch) error {
 			failed = failed[:0]
 			for i := range batch {
@@ -442,11 +670,33 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		res.Imported += len(batch) - len(failed)
 		res.Failed = append(res.Failed, failed...)
 		batch = batch[:0]
+		if !last {
+			// Leave the write lock free for a moment: another program may be waiting to save.
+			t := time.NewTimer(yieldAfter(time.Since(began)))
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+		}
 		return nil
+	}
+	// stop ends an import before the end of the file, saying from which line on nothing was done.
+	stop := func(line int, err error) (ClientImportResult, error) {
+		if len(batch) > 0 {
+			line = batch[0].line
+		}
+		res.StoppedAt = line
+		slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
+		if ctx.Err() != nil {
+			return res, ctx.Err() // a cancelled import: the cancellation, not the statement it interrupted
+		}
+		return res, fmt.Errorf("the import stopped at line %d (the rows before it are done, that one and the rest are "+
+			"not imported): %w", line, err)
 	}
 	for _, row := range rows {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return stop(row.Line, err)
 		}
 		c, blank, msg := clientFromRow(row.Fields, m)
 		switch {
@@ -471,24 +721,16 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		known.add(id)
 		batch = append(batch, pending{row.Line, c})
 		if len(batch) == clientImportBatch {
-			if err := flush(); err != nil {
-				return res, importError(ctx, err)
+			if err := flush(false); err != nil {
+				return stop(row.Line, err)
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return res, importError(ctx, err)
+	if err := flush(true); err != nil {
+		return stop(0, err)
 	}
 	slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
 	return res, nil
-}
-
-// importError reports a cancelled import as the cancellation, not the statement it interrupted.
-func importError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return fmt.Errorf("import clients: %w", err)
 }
 
 // ImportClientsCSV reads a CSV file of clients and imports it with the guessed mapping: the
@@ -540,6 +782,11 @@ func clientFromRow(fields []string, m ClientMapping) (c Client, blank bool, msg 
 		}
 		v := unprefix(strings.TrimSpace(fields[i]))
 		if v == "" {
+			continue
+		}
+		if strings.ContainsAny(v, "\r\n") && (f == FieldFirstName || f == FieldLastName || f == FieldFullName) {
+			// A name over several lines is a quote out of place, not a name.
+			problems = append(problems, f.Label()+" runs over more than one line: check the quotes around it.")
 			continue
 		}
 		switch f {

@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,7 +15,8 @@ import (
 // FuzzImportClientsCSV feeds any bytes through the whole client import, file to database:
 // reading never panics; every row is accounted for once (imported, skipped, blank or failed with
 // one of the file's lines); the store gains exactly the clients reported; and importing the same
-// file a second time imports no one. The seed corpus is in testdata/fuzz/FuzzImportClientsCSV.
+// file a second time imports no one. The seed corpus is in testdata/fuzz/FuzzImportClientsCSV and
+// testdata/clientcsv.
 func FuzzImportClientsCSV(f *testing.F) {
 	now := time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
 	s, err := data.Open(context.Background(), filepath.Join(f.TempDir(), "practice.db"),
@@ -23,6 +25,18 @@ func FuzzImportClientsCSV(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { s.Close() })
+	// The hostile files spreadsheets and other systems write are seeds too.
+	fixtures, err := filepath.Glob(filepath.Join("testdata", "clientcsv", "*"))
+	if err != nil || len(fixtures) == 0 {
+		f.Fatalf("client file fixtures: %v", err)
+	}
+	for _, path := range fixtures {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	count := func(t *testing.T) int64 {
 		n, err := s.Counts(context.Background())
 		if err != nil {

@@ -88,9 +88,9 @@ func TestReadClientCSV(t *testing.T) {
 	}
 
 	for in, want := range map[string]string{
-		"":                                 "empty",
-		"\xFF\xFEn\x00a\x00":               "UTF-16",
-		"name,notes\nAnn,caf\xe9\nBo,ok\n": "line 2 is not UTF-8",
+		"":                          "empty",
+		"\xFF\xFEn\x00a\x00":        "no clients in it",
+		"name,notes\nZoë,caf\xe9\n": "line 2 is not UTF-8",
 	} {
 		_, err := data.ReadClientCSV(strings.NewReader(in))
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -78,12 +77,7 @@ func (s *Store) ListItems(ctx context.Context, kind ListKind, includeRetired boo
 // SaveListItem adds or changes a vocabulary entry. Renaming one leaves past records as they were.
 func (s *Store) SaveListItem(ctx context.Context, it *ListItem) error {
 	it.Name = strings.TrimSpace(it.Name)
-	return s.save(ctx, "list_item", &it.ID, func() error {
-		if !slices.Contains(ListKinds, it.Kind) {
-			return fmt.Errorf("unknown list %q", it.Kind)
-		}
-		return requireName("name", "entry's name", it.Name)
-	}, `INSERT INTO list_items (id, kind, name, category, position, retired) VALUES (?, ?, ?, ?, ?, ?)
+	return s.save(ctx, "list_item", &it.ID, it.Validate, `INSERT INTO list_items (id, kind, name, category, position, retired) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category,
 		position = excluded.position, retired = excluded.retired`,
 		func() []any { return []any{it.ID, it.Kind, it.Name, it.Category, it.Position, it.Retired} })
@@ -146,7 +140,7 @@ func (s *Store) Cartridges(ctx context.Context, includeRetired bool) ([]Cartridg
 // SaveCartridge adds or changes a kind of cartridge.
 func (s *Store) SaveCartridge(ctx context.Context, c *Cartridge) error {
 	c.Name = strings.TrimSpace(c.Name)
-	return s.save(ctx, "cartridge", &c.ID, func() error { return requireName("name", "cartridge's name", c.Name) },
+	return s.save(ctx, "cartridge", &c.ID, c.Validate,
 		`INSERT INTO cartridges (id, name, needles, retired) VALUES (?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, needles = excluded.needles, retired = excluded.retired`,
 		func() []any { return []any{c.ID, c.Name, c.Needles, c.Retired} })
@@ -164,7 +158,7 @@ func (s *Store) Products(ctx context.Context, kind string, includeRetired bool) 
 // SaveProduct adds or changes a product.
 func (s *Store) SaveProduct(ctx context.Context, p *Product) error {
 	p.Name = strings.TrimSpace(p.Name)
-	return s.save(ctx, "product", &p.ID, func() error { return requireName("name", "product's name", p.Name) },
+	return s.save(ctx, "product", &p.ID, p.Validate,
 		`INSERT INTO products (id, name, kind, needled_skin_ok, notes, retired) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
 		needled_skin_ok = excluded.needled_skin_ok, notes = excluded.notes, retired = excluded.retired`,
@@ -226,7 +220,7 @@ func (s *Store) SaveCartridgeLot(ctx context.Context, l *Lot) error {
 func (s *Store) saveLot(ctx context.Context, of string, l *Lot) error {
 	t := lotTables[of]
 	l.Lot = strings.TrimSpace(l.Lot)
-	return s.save(ctx, of+"_lot", &l.ID, func() error { return requireName("lot", "lot number", l.Lot) },
+	return s.save(ctx, of+"_lot", &l.ID, l.Validate,
 		`INSERT INTO `+t[0]+` (id, `+t[1]+`, lot, expiry) VALUES (?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET lot = excluded.lot, expiry = excluded.expiry`,
 		func() []any { return []any{l.ID, l.ItemID, l.Lot, l.Expiry} })
@@ -248,12 +242,7 @@ func (s *Store) SavePractitioner(ctx context.Context, p *Practitioner) error {
 		p.Role = RolePractitioner
 	}
 	now := timeText(s.now())
-	return s.save(ctx, "practitioner", &p.ID, func() error {
-		if p.Role != RolePractitioner && p.Role != RoleAdmin {
-			return &ValidationError{Fields: []FieldError{{"role", "Role must be practitioner or admin."}}}
-		}
-		return requireName("name", "practitioner's name", p.Name)
-	}, `INSERT INTO practitioners (id, name, credentials, role, retired, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+	return s.save(ctx, "practitioner", &p.ID, p.Validate, `INSERT INTO practitioners (id, name, credentials, role, retired, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, credentials = excluded.credentials, role = excluded.role,
 		retired = excluded.retired, updated_at = excluded.updated_at`,
 		func() []any { return []any{p.ID, p.Name, p.Credentials, p.Role, p.Retired, now, now} })
@@ -339,6 +328,9 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting stores a practice setting.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	if err := ValidateSetting(key, value); err != nil {
+		return err
+	}
 	return s.Batch(ctx, func(b *Batch) error {
 		if _, err := b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -153,9 +154,9 @@ func (s *Store) init(ctx context.Context) error {
 // the first page written fails. The page written here is the header's own schema version, set to
 // what it is, and rolled back.
 func (s *Store) checkWritable(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // the point is to write nothing
 	var version int
@@ -615,13 +616,25 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// ErrBusy is a write that waited its bounded time for another program's writes to the practice
+// (an import on the command line, another window) and gave up.
+var ErrBusy = errors.New("the practice is busy with another import; try again in a moment")
+
+// busyWait bounds how long a write waits for another program's writes to end: SQLite's own wait
+// (busy_timeout) on each attempt, and the pauses between attempts. Tests shorten it.
+var busyWait = 30 * time.Second
+
+// inTx runs fn in a write transaction. It is the one place writes begin, and so the one place a
+// write waits its turn: every writer of a practice, in this program or another, takes the write
+// lock at BEGIN IMMEDIATE; one that finds it held past SQLite's busy timeout tries again after a
+// growing, jittered pause (so that two waiting writers do not try in step), for up to busyWait.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.readOnly {
 		return ErrReadOnlyMode
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
-		return mapError(err)
+		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if err := fn(tx); err != nil {
@@ -632,6 +645,26 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	s.writes.Add(1)
 	return nil
+}
+
+// beginWrite begins a write transaction, retrying while another connection holds the write lock.
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(busyWait)
+	pause := 20 * time.Millisecond
+	for {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err == nil || sqliteCode(err) != sqlite3.SQLITE_BUSY || time.Now().Add(pause).After(deadline) {
+			return tx, mapError(err)
+		}
+		t := time.NewTimer(pause/2 + rand.N(pause))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, time.Second)
+	}
 }
 
 // Path is the database file's absolute path.
@@ -689,6 +722,8 @@ func mapError(err error) error {
 			"the record was not saved: close the practice and open it from where it is now", cause: err}
 	case code&0xff == sqlite3.SQLITE_READONLY:
 		return &fault{kind: ErrReadOnlyFile, msg: "the record was not saved", cause: err}
+	case code&0xff == sqlite3.SQLITE_BUSY:
+		return busyError{err}
 	}
 	return err
 }
@@ -703,6 +738,13 @@ type fault struct {
 
 func (e *fault) Error() string   { return e.kind.Error() + ": " + e.msg }
 func (e *fault) Unwrap() []error { return []error{e.kind, e.cause} }
+
+// busyError says ErrBusy's sentence, never SQLite's words, and matches ErrBusy and the driver's
+// error with errors.Is and errors.As.
+type busyError struct{ cause error }
+
+func (e busyError) Error() string   { return ErrBusy.Error() }
+func (e busyError) Unwrap() []error { return []error{ErrBusy, e.cause} }
 
 // storedTimeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so that stored times sort
 // as text in time order (RFC3339Nano drops trailing zeros, and "10:00:00.5Z" sorts after "10:00:00Z").

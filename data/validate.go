@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FieldError is one problem with one field, said as a sentence a practitioner can act on.
@@ -51,8 +53,21 @@ const (
 	MaxIntervalDays    = 365
 	MaxPriceCents      = 10_000_000
 	MaxSpeed           = 20_000 // rpm is the largest unit in use
-	MaxTextLength      = 10_000
 	oldestBirthYear    = 1900
+)
+
+// The longest value each kind of text field takes at entry, in characters: far beyond what a
+// clinic writes, and short enough that a record always lays out in a report in moments. They are
+// checked when a value is entered (created, changed, imported or amended), never when one is read:
+// a longer value stored before stays readable and shown.
+const (
+	MaxNameLength    = 100    // a person's first or last name, a practitioner's name
+	MaxEmailLength   = 254    // the longest address mail can carry (RFC 5321)
+	MaxPhoneLength   = 40     // a number with its spaces, dashes and brackets
+	MaxAddressLength = 500    // a postal address over a few lines
+	MaxLabelLength   = 200    // a name from a list: zone, product, device, concern, condition, consent form...
+	MaxCodeLength    = 60     // lot numbers, serial numbers, versions, amounts, units
+	MaxTextLength    = 10_000 // free-text notes, reasons and messages
 )
 
 // futureSlack allows a session to be entered for later today, and clocks that disagree a little.
@@ -73,9 +88,30 @@ func (c *checker) err() error {
 	return &ValidationError{Fields: c.errs}
 }
 
-func (c *checker) text(field, label, v string) {
-	if len(v) > MaxTextLength {
-		c.add(field, "%s is too long (at most %d characters).", label, MaxTextLength)
+// text checks free text, which may run over several lines.
+func (c *checker) text(field, label, v string) { c.long(field, label, v, MaxTextLength) }
+
+// long checks a value's length in characters.
+func (c *checker) long(field, label, v string, max int) bool {
+	if len(v) > max && utf8.RuneCountInString(v) > max {
+		c.add(field, "%s is too long (at most %d characters).", label, max)
+		return false
+	}
+	return true
+}
+
+// line checks a value that is one line, such as a name: its length, and no line break or other
+// control character in it.
+func (c *checker) line(field, label, v string, max int) {
+	if c.long(field, label, v, max) && strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		c.add(field, "%s must be on one line.", label)
+	}
+}
+
+// lines checks each entry of a list as a line of its own.
+func (c *checker) lines(field, label string, vs []string, max int) {
+	for i, v := range vs {
+		c.line(fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("%s %d", label, i+1), v, max)
 	}
 }
 
@@ -92,8 +128,8 @@ func (cl *Client) Validate(now time.Time) error {
 	if strings.TrimSpace(cl.FirstName) == "" && strings.TrimSpace(cl.LastName) == "" {
 		c.add("last_name", "Enter the client's name.")
 	}
-	c.text("first_name", "First name", cl.FirstName)
-	c.text("last_name", "Last name", cl.LastName)
+	c.line("first_name", "First name", cl.FirstName, MaxNameLength)
+	c.line("last_name", "Last name", cl.LastName, MaxNameLength)
 	if !cl.DateOfBirth.IsZero() {
 		switch {
 		case cl.DateOfBirth.After(today):
@@ -102,14 +138,16 @@ func (cl *Client) Validate(now time.Time) error {
 			c.add("date_of_birth", "Date of birth must be after %d.", oldestBirthYear)
 		}
 	}
-	if p := strings.TrimSpace(cl.Phone); p != "" {
+	if p := strings.TrimSpace(cl.Phone); !c.long("phone", "Phone", p, MaxPhoneLength) {
+	} else if p != "" {
 		if strings.Trim(p, "+0123456789 ()-./") != "" {
 			c.add("phone", "Phone may hold only digits, spaces and + ( ) - . /")
 		} else if n := len(digitsOf(p)); n < 5 || n > 15 {
 			c.add("phone", "Phone needs between 5 and 15 digits.")
 		}
 	}
-	if e := strings.TrimSpace(cl.Email); e != "" {
+	if e := strings.TrimSpace(cl.Email); !c.long("email", "Email", e, MaxEmailLength) {
+	} else if e != "" {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || !strings.Contains(e[strings.LastIndex(e, "@"):], ".") {
 			c.add("email", "Email %q is not an address like name@example.com.", e)
 		}
@@ -120,6 +158,10 @@ func (cl *Client) Validate(now time.Time) error {
 	if !slices.Contains(PhotoConsents, cl.PhotoConsent) {
 		c.add("photo_consent", "Photo consent must be one of none, clinical, education or marketing.")
 	}
+	c.lines("concerns", "Concern", cl.Concerns, MaxLabelLength)
+	c.lines("allergies", "Allergy", cl.Allergies, MaxLabelLength)
+	c.line("consent_form", "Consent form", cl.Consent.Form, MaxLabelLength)
+	c.line("consent_version", "Consent form version", cl.Consent.Version, MaxCodeLength)
 	c.notFuture("consent_signed", "Consent date", cl.Consent.Signed, today)
 	if !cl.Consent.Signed.IsZero() && cl.Consent.Form == "" {
 		c.add("consent_form", "Name the consent form that was signed.")
@@ -132,6 +174,8 @@ func (cl *Client) Validate(now time.Time) error {
 		if strings.TrimSpace(h.Condition) == "" {
 			c.add(f+".condition", "Medical history line %d needs a condition.", i+1)
 		}
+		c.line(f+".condition", fmt.Sprintf("Medical history line %d's condition", i+1), h.Condition, MaxLabelLength)
+		c.text(f+".notes", fmt.Sprintf("Medical history line %d's notes", i+1), h.Notes)
 		c.notFuture(f+".since", fmt.Sprintf("Medical history line %d's start date", i+1), h.Since, today)
 		c.notFuture(f+".until", fmt.Sprintf("Medical history line %d's end date", i+1), h.Until, today)
 		if !h.Since.IsZero() && !h.Until.IsZero() && h.Until.Before(h.Since) {
@@ -186,6 +230,17 @@ func (s *Session) Validate(now time.Time) error {
 	if !s.NextDue.IsZero() && !s.StartedAt.IsZero() && s.NextDue.Before(DateOf(s.StartedAt)) {
 		c.add("next_due", "Next session cannot be due before this one.")
 	}
+	c.lines("concerns", "Concern", s.Concerns, MaxLabelLength)
+	c.line("modality", "Combined modality", s.Modality, MaxLabelLength)
+	c.line("anaesthetic_lot", "Anaesthetic lot", s.Anaesthetic.Lot, MaxCodeLength)
+	c.line("handpiece_serial", "Handpiece serial number", s.HandpieceSerial, MaxCodeLength)
+	c.line("cartridge_lot", "Cartridge lot", s.Cartridge.Lot, MaxCodeLength)
+	c.lines("aftercare", "Aftercare item", s.Aftercare, MaxLabelLength)
+	c.line("aftercare_sheet", "Aftercare sheet version", s.AftercareSheet, MaxCodeLength)
+	c.text("photo_refusal", "Why no photo was taken", s.PhotoRefusal)
+	for i, o := range s.Overrides {
+		c.text(fmt.Sprintf("overrides[%d].reason", i), "The reason to treat despite the warning", o.Reason)
+	}
 	if s.Status != StatusDraft && s.Status != StatusSigned {
 		c.add("status", "Session status must be draft or signed.")
 	}
@@ -209,6 +264,9 @@ func (s *Session) Validate(now time.Time) error {
 		if z.Speed < 0 || z.Speed > MaxSpeed {
 			c.add(f+".speed", "Speed for %s is out of range.", zoneLabel(name, i))
 		}
+		c.line(f+".zone", fmt.Sprintf("Zone row %d's zone", i+1), z.Zone, MaxLabelLength)
+		c.line(f+".pattern", "Pattern for "+zoneLabel(name, i), z.Pattern, MaxLabelLength)
+		c.line(f+".endpoint", "Endpoint for "+zoneLabel(name, i), z.Endpoint, MaxLabelLength)
 	}
 	for i, p := range s.Products {
 		f := fmt.Sprintf("products[%d]", i)
@@ -218,6 +276,8 @@ func (s *Session) Validate(now time.Time) error {
 		if !slices.Contains(Phases, p.Phase) {
 			c.add(f+".phase", "Product row %d: phase must be before, during or after needling.", i+1)
 		}
+		c.line(f+".lot", fmt.Sprintf("Product row %d's lot", i+1), p.Lot, MaxCodeLength)
+		c.line(f+".amount", fmt.Sprintf("Product row %d's amount", i+1), p.Amount, MaxCodeLength)
 	}
 	if s.NoSideEffects && len(s.SideEffects) > 0 {
 		c.add("no_side_effects", "Side effects are listed, so \"none observed\" cannot be ticked.")
@@ -243,6 +303,9 @@ func (c *checker) sideEffect(f, label string, e SideEffect, sessionDay, today Da
 	if !slices.Contains(Severities, e.Severity) {
 		c.add(f+".severity", "%s: severity must be mild, moderate or severe.", label)
 	}
+	c.line(f+".kind", label+"'s kind", e.Kind, MaxLabelLength)
+	c.text(f+".treatment", label+"'s treatment", e.Treatment)
+	c.text(f+".notes", label+"'s notes", e.Notes)
 	switch {
 	case e.Onset.IsZero():
 		if !e.DuringSession { // during the session means on the session's day
@@ -285,6 +348,8 @@ func (z *Zone) Validate() error {
 	if strings.TrimSpace(z.Name) == "" {
 		c.add("name", "Enter the zone's name.")
 	}
+	c.line("name", "The zone's name", z.Name, MaxLabelLength)
+	c.line("map_key", "The zone's map area", z.MapKey, MaxCodeLength)
 	if !slices.Contains([]Region{RegionFace, RegionNeck, RegionScalp, RegionBody}, z.Region) {
 		c.add("region", "Region must be face, neck, scalp or body.")
 	}
@@ -308,6 +373,8 @@ func (d *Device) Validate() error {
 	if strings.TrimSpace(d.Model) == "" {
 		c.add("model", "Enter the device's model.")
 	}
+	c.line("model", "The device's model", d.Model, MaxLabelLength)
+	c.line("speed_unit", "The speed unit", d.SpeedUnit, MaxCodeLength)
 	if !slices.Contains(DeviceKinds, d.Kind) {
 		c.add("kind", "Device kind must be pen, roller, rf or stamp.")
 	}
@@ -329,6 +396,8 @@ func (r *Rule) Validate() error {
 	if strings.TrimSpace(r.Condition) == "" {
 		c.add("condition", "Enter the condition the rule looks for.")
 	}
+	c.line("condition", "The condition", r.Condition, MaxLabelLength)
+	c.text("message", "The rule's message", r.Message)
 	if r.Action != RuleBlock && r.Action != RuleWarn {
 		c.add("action", "A rule either blocks or warns.")
 	}
@@ -338,9 +407,101 @@ func (r *Rule) Validate() error {
 	return c.err()
 }
 
+// Validate checks an entry of one of the practice's lists.
+func (it *ListItem) Validate() error {
+	var c checker
+	if !slices.Contains(ListKinds, it.Kind) {
+		return fmt.Errorf("unknown list %q", it.Kind)
+	}
+	if strings.TrimSpace(it.Name) == "" {
+		c.add("name", "Enter the entry's name.")
+	}
+	c.line("name", "The entry's name", it.Name, MaxLabelLength)
+	c.line("category", "The entry's category", it.Category, MaxCodeLength)
+	return c.err()
+}
+
+// Validate checks a kind of cartridge.
+func (ca *Cartridge) Validate() error {
+	var c checker
+	if strings.TrimSpace(ca.Name) == "" {
+		c.add("name", "Enter the cartridge's name.")
+	}
+	c.line("name", "The cartridge's name", ca.Name, MaxLabelLength)
+	return c.err()
+}
+
+// Validate checks a product.
+func (p *Product) Validate() error {
+	var c checker
+	if strings.TrimSpace(p.Name) == "" {
+		c.add("name", "Enter the product's name.")
+	}
+	c.line("name", "The product's name", p.Name, MaxLabelLength)
+	c.line("kind", "The product's kind", p.Kind, MaxLabelLength)
+	c.text("notes", "The product's notes", p.Notes)
+	return c.err()
+}
+
+// Validate checks a lot of a product or cartridge.
+func (l *Lot) Validate() error {
+	var c checker
+	if strings.TrimSpace(l.Lot) == "" {
+		c.add("lot", "Enter the lot number.")
+	}
+	c.line("lot", "The lot number", l.Lot, MaxCodeLength)
+	return c.err()
+}
+
+// Validate checks a practitioner.
+func (p *Practitioner) Validate() error {
+	var c checker
+	if strings.TrimSpace(p.Name) == "" {
+		c.add("name", "Enter the practitioner's name.")
+	}
+	c.line("name", "The practitioner's name", p.Name, MaxNameLength)
+	c.line("credentials", "Credentials", p.Credentials, MaxLabelLength)
+	if p.Role != RolePractitioner && p.Role != RoleAdmin {
+		c.add("role", "Role must be practitioner or admin.")
+	}
+	return c.err()
+}
+
+// settingLimits are the longest values of the practice's text settings; others take free text.
+var settingLimits = map[string]struct {
+	label string
+	max   int
+	line  bool
+}{
+	SettingClinicName:     {"The clinic's name", MaxLabelLength, true},
+	SettingClinicAddress:  {"The clinic's address", MaxAddressLength, false},
+	SettingClinicPhone:    {"The clinic's phone", MaxPhoneLength, true},
+	SettingCurrency:       {"The currency", MaxCodeLength, true},
+	SettingAftercareSheet: {"The aftercare sheet's version", MaxCodeLength, true},
+}
+
+// ValidateSetting checks a practice setting's value; the field named is the setting's key.
+func ValidateSetting(key, value string) error {
+	var c checker
+	l, ok := settingLimits[key]
+	switch {
+	case !ok:
+		c.text(key, "The setting", value)
+	case l.line:
+		c.line(key, l.label, value, l.max)
+	default:
+		c.long(key, l.label, value, l.max)
+	}
+	return c.err()
+}
+
+// requireName checks a value that must be given, such as a written reason: it is there, and it
+// is free text of a sensible length.
 func requireName(field, label, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return &ValidationError{Fields: []FieldError{{field, "Enter the " + label + "."}}}
 	}
-	return nil
+	var c checker
+	c.text(field, "The "+label, v)
+	return c.err()
 }

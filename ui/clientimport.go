@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -32,17 +33,7 @@ func chooseClientCSV(a fyne.App, win fyne.Window, store *data.Store, done func()
 		}
 		path := r.URI().Path()
 		a.Preferences().SetString(prefLastFolder, filepath.Dir(path))
-		async(func() (data.ClientCSV, error) {
-			defer r.Close()
-			return data.ReadClientCSV(r)
-		}, func(f data.ClientCSV, err error) {
-			if err != nil {
-				// The reader's messages say how to save the file so that it can be read.
-				dialog.ShowInformation("Could not read "+filepath.Base(path), sentenceCase(err.Error())+".", win)
-				return
-			}
-			newClientMapping(win, store, filepath.Base(path), f, done).show()
-		})
+		openClientCSV(win, store, filepath.Base(path), r, done)
 	}, win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt"}))
 	if dir := a.Preferences().String(prefLastFolder); dir != "" {
@@ -53,6 +44,22 @@ func chooseClientCSV(a fyne.App, win fyne.Window, store *data.Store, done func()
 	size := win.Canvas().Size()
 	d.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
 	d.Show()
+}
+
+// openClientCSV reads a chosen client file off the UI goroutine and shows the mapping step, or
+// what keeps the file from being read.
+func openClientCSV(win fyne.Window, store *data.Store, name string, r io.ReadCloser, done func()) {
+	async(func() (data.ClientCSV, error) {
+		defer r.Close()
+		return data.ReadClientCSV(r)
+	}, func(f data.ClientCSV, err error) {
+		if err != nil {
+			// The reader's messages say how to save the file so that it can be read.
+			dialog.ShowInformation("Could not read "+name, importProblem(err), win)
+			return
+		}
+		newClientMapping(win, store, name, f, done).show()
+	})
 }
 
 // clientMapping is the step where the practitioner says which column holds which detail.
@@ -152,6 +159,15 @@ func (m *clientMapping) check() {
 	m.importB.Enable()
 }
 
+// importProblem words what stopped reading or importing a client file: the reader's and the
+// importer's own sentences, which say what to do, and never the database's words.
+func importProblem(err error) string {
+	if errors.Is(err, data.ErrBusy) {
+		return "The practice is busy with another import; try again in a moment."
+	}
+	return sentenceCase(err.Error()) + "."
+}
+
 func sentenceCase(s string) string {
 	if s == "" {
 		return s
@@ -181,7 +197,7 @@ func (m *clientMapping) start() {
 				// What the importer refuses (month-first dates, a bad mapping) it says in a sentence
 				// to act on; what was saved before the error is counted.
 				slog.Error("import clients", "err", err)
-				msg := widget.NewLabel(sentenceCase(err.Error()) + ".\n\n" + clientImportSummary(res, false))
+				msg := widget.NewLabel(importProblem(err) + "\n\n" + clientImportSummary(res, false))
 				msg.Wrapping = fyne.TextWrapWord
 				d := dialog.NewCustom("Import stopped", "OK", container.NewVScroll(msg), m.win)
 				d.Resize(fyne.NewSize(600, 360))
@@ -219,8 +235,14 @@ func clientImportSummary(res data.ClientImportResult, cancelled bool) string {
 		parts = append(parts, plural(len(res.Failed), "row")+" not imported")
 	}
 	s := strings.Join(parts, "; ") + "."
-	if cancelled {
+	switch {
+	case cancelled && res.StoppedAt > 0:
+		s = fmt.Sprintf("Stopped at line %d: %s Nothing from line %d on was imported; importing the file again adds no one twice.",
+			res.StoppedAt, s, res.StoppedAt)
+	case cancelled:
 		s = "Stopped: " + s + " The rest of the file was not read; importing it again adds no one twice."
+	case res.StoppedAt > 0:
+		s += fmt.Sprintf(" Nothing from line %d on was imported; importing the file again adds no one twice.", res.StoppedAt)
 	}
 	if len(res.Failed) > 0 {
 		lines := make([]string, 0, min(len(res.Failed), maxListedLines))

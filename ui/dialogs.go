@@ -62,6 +62,8 @@ func errorSentence(doing string, err error) string {
 		return "Could not " + doing + ": this computer does not let Needlelog write to the practice's file or its folder. Nothing already saved is lost and what you typed is still here; ask whoever looks after this computer to give you write access there."
 	case errors.Is(err, data.ErrDamaged):
 		return "Could not " + doing + ": the database file is damaged, so Needlelog will not write to it. Close Needlelog and open it again to restore the latest good backup."
+	case errors.Is(err, data.ErrBusy):
+		return "Could not " + doing + ": the practice is busy with another import; try again in a moment. What you typed is still here."
 	case errors.Is(err, data.ErrInUse):
 		return "Could not " + doing + ": that practice is open in another Needlelog window."
 	case errors.Is(err, data.ErrNoSpace):

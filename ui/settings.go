@@ -910,9 +910,9 @@ func newClinicTab(s *settingsWindow) *clinicTab {
 	c.unsaved.Importance = widget.WarningImportance
 	form := container.NewVBox(
 		settingsHeading("Clinic details for reports"),
-		c.notes.field("Clinic name", "name", c.name),
-		c.notes.field("Address", "address", c.address),
-		c.notes.field("Phone", "phone", c.phone),
+		c.notes.field("Clinic name", data.SettingClinicName, c.name),
+		c.notes.field("Address", data.SettingClinicAddress, c.address),
+		c.notes.field("Phone", data.SettingClinicPhone, c.phone),
 		c.notes.field("Logo", "logo", logoBox),
 		settingsHint("PNG or JPEG, at most 2 MB. It heads the reports the practice prints."),
 	)

@@ -46,8 +46,8 @@ func runImport(ctx context.Context, args []string, out, errOut io.Writer) int {
 func runImportClients(ctx context.Context, args []string, out, errOut io.Writer) int {
 	const name = "import clients"
 	fs := newFlags(name, "--db PATH FILE.csv",
-		"Imports clients from a CSV file, such as another system's export: UTF-8 with or without a byte order\n"+
-			"mark, separated by commas or semicolons, with a header row whose names say which column holds what\n"+
+		"Imports clients from a CSV file, such as another system's export or Excel's: UTF-8, UTF-16 or\n"+
+			"Windows-1252, separated by commas, semicolons or tabs, with a header row whose names say which column holds what\n"+
 			"(first name, last name or full name, date of birth, phone, email, notes..., in English and the\n"+
 			"common European languages). Prints the columns as understood, then every row that could not be\n"+
 			"imported with its line number; the other rows are imported. Clients already in the practice (same\n"+
@@ -91,10 +91,13 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 	if err != nil && !res.Started {
 		return refused(errOut, name, paths[0], err)
 	}
-	if err != nil {
+	if err != nil && len(mapping) > 0 {
 		// Batches saved before the error stay saved: say how many.
 		fmt.Fprintf(out, "%d imported, %d already in the practice before it stopped\n", res.Imported, res.Skipped)
 		return fail(errOut, name, err)
+	}
+	if err != nil {
+		return fail(errOut, name, err) // the file could not be read: nothing was imported
 	}
 	for _, e := range res.Failed {
 		fmt.Fprintf(out, "%s: %s\n", quote(filepath.Base(paths[0])), e)
