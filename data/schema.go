@@ -386,8 +386,10 @@ func putBackSchema(ctx context.Context, path string, version int) ([]string, err
 		}
 		if d.missing() {
 			done = append(done, fmt.Sprintf("made %s again, which was missing", d.want.what()))
+		} else if d.got.kind == d.want.kind {
+			done = append(done, fmt.Sprintf("put %s back as Needlelog made it", d.want.what()))
 		} else {
-			done = append(done, fmt.Sprintf("put %s back as Needlelog made it, in place of %s", d.want.what(), d.got.what()))
+			done = append(done, fmt.Sprintf("put %s back as Needlelog made it, in place of a %s of that name", d.want.what(), d.got.kind))
 		}
 	}
 	if left, err := schemaDifferences(ctx, tx, version); err != nil || len(left) > 0 {

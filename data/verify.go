@@ -84,7 +84,7 @@ func (v *verifier) triggers() error {
 		return fmt.Errorf("compare the schema with Needlelog's: %w", mapError(err))
 	}
 	for _, c := range changes {
-		v.breakf("The database's design was changed outside Needlelog: %s; records saved since may not be as they were typed, and signed records and the audit log may not be protected.", c)
+		v.breakf("The database's design was changed outside Needlelog (%s): what was saved since, and the protection of signed records and the audit log, cannot be trusted.", c)
 	}
 	return nil
 }
