@@ -339,16 +339,40 @@ func nextBackupPath(dir, dbPath string, taken time.Time) (string, error) {
 	}
 }
 
-// Restore puts a copy of the backup at from in place of the database at dbPath.
+// Restored is what RestoreFrom did.
+type Restored struct {
+	// KeptAside is where the replaced file now is, or "" when there was none.
+	KeptAside string
+	// SchemaRepairs says, a sentence each, which of the backup's tables, indexes, triggers and
+	// views were left out of the restored copy or put back as Needlelog made them (putBackSchema).
+	SchemaRepairs []string
+}
+
+// RestoreFrom puts a copy of the backup at from in place of the database at dbPath.
 //
 // The backup is checked first (a Needlelog file, not from a newer version, passing SQLite's
 // integrity check); if it fails, nothing is changed. An existing database is replaced only with
 // force (else ErrExists), and never while a Needlelog window has it open (ErrInUse). The backup is
-// copied by SQLite into a temporary file beside dbPath, brought up to this version's schema if it is
-// older, flushed to the disk and checked; only then is the current file set aside (see SetAside,
-// label "replaced") and the copy renamed into its place. keptAside is where the replaced file now
-// is, or "" when there was none. On failure dbPath is as it was.
+// copied by SQLite into a temporary file beside dbPath; the tables, indexes, triggers and views
+// Needlelog did not make are left out of the copy, and Needlelog's own that were changed or removed
+// are put back (a backup whose Needlelog tables were changed is refused with ErrForeignSchema);
+// the copy is brought up to this version's schema if it is older, flushed to the disk and checked;
+// only then is the current file set aside (see SetAside, label "replaced") and the copy renamed
+// into its place. The backup itself is never changed. On failure dbPath is as it was.
+func RestoreFrom(ctx context.Context, from, dbPath string, force bool) (Restored, error) {
+	var r Restored
+	var err error
+	r.KeptAside, err = restore(ctx, from, dbPath, force, &r.SchemaRepairs)
+	return r, err
+}
+
+// Restore is RestoreFrom without the account of what was left out or put back.
 func Restore(ctx context.Context, from, dbPath string, force bool) (keptAside string, err error) {
+	return restore(ctx, from, dbPath, force, new([]string))
+}
+
+// restore is RestoreFrom, noting in repairs what putBackSchema did.
+func restore(ctx context.Context, from, dbPath string, force bool, repairs *[]string) (keptAside string, err error) {
 	src, err := filepath.Abs(from)
 	if err != nil {
 		return "", fmt.Errorf("restore from %s: %w", from, err)
@@ -398,7 +422,8 @@ func Restore(ctx context.Context, from, dbPath string, force bool) (keptAside st
 		}
 	}()
 
-	tmp, err := copyForRestore(ctx, src, dst, version)
+	tmp, done, err := copyForRestore(ctx, src, dst, version)
+	*repairs = done
 	if err != nil {
 		return "", fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
 	}
@@ -491,46 +516,51 @@ func damaged(ctx context.Context, err error) error {
 }
 
 // copyForRestore copies the backup at src into a new temporary file beside dst, through SQLite so
-// that a write-ahead log beside the backup is included; upgrades the copy's schema if it is older;
-// flushes it to the disk and checks it. It returns the temporary file's path.
-func copyForRestore(ctx context.Context, src, dst string, version int) (tmp string, err error) {
+// that a write-ahead log beside the backup is included; puts Needlelog's schema back in the copy
+// (putBackSchema); upgrades the copy's schema if it is older; flushes it to the disk and checks it.
+// It returns the temporary file's path and what putBackSchema did.
+func copyForRestore(ctx context.Context, src, dst string, version int) (tmp string, repairs []string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.restore")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	tmp = f.Name()
 	f.Close()
+	made := tmp // tmp is "" once an error is returned
 	defer func() {
 		if err != nil {
-			removeWithSidecars(tmp)
+			removeWithSidecars(made)
 		}
 	}()
 	b, err := Open(ctx, src, Options{ReadOnly: true})
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	err = b.vacuumInto(ctx, tmp)
 	b.Close()
 	if err != nil {
-		return "", fmt.Errorf("copy: %w", err)
+		return "", nil, fmt.Errorf("copy: %w", err)
+	}
+	if repairs, err = putBackSchema(ctx, tmp, version); err != nil {
+		return "", nil, err
 	}
 	if version < SchemaVersion() {
 		// Opening for writing applies the migrations, as the app would on opening the file.
 		w, err := Open(ctx, tmp, Options{})
 		if err != nil {
-			return "", fmt.Errorf("bring the copy up to date: %w", err)
+			return "", nil, fmt.Errorf("bring the copy up to date: %w", err)
 		}
 		if err := w.Close(); err != nil {
-			return "", fmt.Errorf("bring the copy up to date: %w", err)
+			return "", nil, fmt.Errorf("bring the copy up to date: %w", err)
 		}
 	}
 	if err := syncFile(tmp); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := checkCopy(ctx, tmp); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return tmp, nil
+	return tmp, repairs, nil
 }
 
 // sidecars are the files SQLite keeps beside a database that belong to it: its write-ahead log and

@@ -17,6 +17,11 @@ import (
 type Health struct {
 	SchemaVersion int
 	Problems      []string // empty when the file is sound
+	// SchemaChanges says how the file's tables, indexes, triggers and views differ from those
+	// Needlelog made at its schema version, a sentence each: something other than Needlelog
+	// added, changed or removed them, and Needlelog will not write to the file. Its records may
+	// still be read and copied, so a backup or an export does not stop at them.
+	SchemaChanges []string
 	// LostImages names the photos whose original or whose thumbnail and preview are gone. The
 	// file is sound and its copies can be trusted; only those images cannot be shown or exported.
 	LostImages []string
@@ -30,11 +35,22 @@ var countedTables = []string{"clients", "sessions", "session_zones", "session_pr
 // CountedTables lists the tables Check counts, in report order.
 func CountedTables() []string { return append([]string(nil), countedTables...) }
 
-// Check runs SQLite's integrity and foreign-key checks and counts the records.
+// Check compares the file's schema with Needlelog's, runs SQLite's integrity and foreign-key
+// checks and counts the records. It only reads, so no trigger in the file runs.
 func (s *Store) Check(ctx context.Context) (Health, error) {
 	var h Health
 	if err := s.db.QueryRowContext(ctx, `SELECT user_version FROM pragma_user_version`).Scan(&h.SchemaVersion); err != nil {
 		return h, fmt.Errorf("read schema version: %w", mapError(err))
+	}
+	if h.SchemaVersion <= SchemaVersion() {
+		changes, err := schemaDifferences(ctx, s.db, h.SchemaVersion)
+		switch {
+		case errors.Is(mapError(err), ErrDamaged):
+			h.Problems = append(h.Problems, fmt.Sprintf("the tables could not all be compared with Needlelog's: %v", ErrDamaged))
+		case err != nil:
+			return h, fmt.Errorf("compare the schema with Needlelog's: %w", mapError(err))
+		}
+		h.SchemaChanges = changes
 	}
 	if h.SchemaVersion < SchemaVersion() {
 		h.Problems = append(h.Problems, fmt.Sprintf("schema version %d is older than %d; opening the file for writing upgrades it",

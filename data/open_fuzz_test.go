@@ -16,7 +16,7 @@ import (
 )
 
 // openRefusals are the errors Open may refuse a file with for what is in it.
-var openRefusals = []error{data.ErrNotDatabase, data.ErrNewerSchema, data.ErrDamaged}
+var openRefusals = []error{data.ErrNotDatabase, data.ErrNewerSchema, data.ErrDamaged, data.ErrForeignSchema}
 
 // openTimeout bounds one Open and Check of a fuzzed file: far beyond what a few hundred
 // kilobytes take, it tells a hang from slowness.
@@ -32,8 +32,8 @@ const openTimeout = 30 * time.Second
 //	NEEDLELOG_WRITE_FUZZ_SEEDS=1 go test ./data/ -run '^FuzzOpen$'
 //
 // from the same seeds as are added here: a small Needlelog database, copies of it truncated and
-// with a page's bytes flipped, its header alone, another program's database, text, a PNG and
-// nothing at all.
+// with a page's bytes flipped, its header alone, a copy with triggers another program added,
+// another program's database, text, a PNG and nothing at all.
 func FuzzOpen(f *testing.F) {
 	seeds := openSeeds(f)
 	if os.Getenv("NEEDLELOG_WRITE_FUZZ_SEEDS") != "" {
@@ -114,6 +114,16 @@ func openSeeds(tb testing.TB) []namedSeed {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// Triggers another program added: one that never ends, one that erases what is saved.
+	foreign := filepath.Join(dir, "foreign.db")
+	if err := os.WriteFile(foreign, db, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	rawExec(tb, foreign, endlessTrigger, erasingTrigger, "PRAGMA journal_mode = DELETE")
+	foreignBytes, err := os.ReadFile(foreign)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	return []namedSeed{
 		{"needlelog", db},
 		{"needlelog-half", db[:len(db)/2]},
@@ -121,6 +131,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 		{"needlelog-flipped-page", flipped},
 		{"needlelog-header", db[:100]},
 		{"other-program", otherBytes},
+		{"needlelog-foreign-triggers", foreignBytes},
 		{"text", []byte("name,phone\nAnna Berg,0770 900 123\n")},
 		{"png", pngHeader(64, 48)},
 		{"empty", nil},

@@ -833,7 +833,8 @@ func TestMigrationAddsPhotoVersion(t *testing.T) {
 	}
 	s.Close()
 	// Make the file as the first schema left it.
-	rawExec(t, path, "ALTER TABLE photos DROP COLUMN version", "PRAGMA user_version = 1")
+	rawExec(t, path, "ALTER TABLE photos DROP COLUMN version")
+	data.AsOlderVersion(t, path, 1)
 
 	s, err = data.Open(ctx, path, data.Options{Now: func() time.Time { return testNow }})
 	if err != nil {

@@ -1,9 +1,11 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,10 +69,11 @@ func (s *Store) defaultActor() string {
 // Open opens the database at path, creating it only when opts.Create is set, and brings its
 // schema up to date. Before anything is written, the file is looked at through a read-only
 // connection: a file written by a newer Needlelog, one that is not a Needlelog database, and,
-// when opening for writing, one that fails SQLite's quick check (ErrDamaged) or that this
-// account cannot write to (ErrReadOnlyFile) are refused and left byte for byte as they were.
-// A damaged file still opens with ReadOnly, so that its records can be read and exported, and
-// its Check lists the damage.
+// when opening for writing, one that fails SQLite's quick check (ErrDamaged), whose tables,
+// indexes, triggers or views are not those Needlelog made (ErrForeignSchema, as a *SchemaError),
+// or that this account cannot write to (ErrReadOnlyFile) are refused and left byte for byte as
+// they were. A damaged or foreign file still opens with ReadOnly, so that its records can be read
+// and exported, and its Check lists what is wrong.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -318,6 +320,9 @@ func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error 
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("%w (it is not a SQLite database)", ErrNotDatabase)
 		case sqlite3.SQLITE_CORRUPT:
+			if short := cutShort(ctx, path); short != "" {
+				return fmt.Errorf("%w: %s", ErrDamaged, short)
+			}
 			return fmt.Errorf("%w: its first pages cannot be read (%v)", ErrDamaged, err)
 		case sqlite3.SQLITE_ERROR:
 			// The query is SQLite's own; what fails in it is the file, as a header naming a file
@@ -359,158 +364,72 @@ func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error 
 		problems = append(problems[:damageShown], "…")
 	}
 	if len(problems) > 0 {
+		if short := cutShort(ctx, path); short != "" {
+			return fmt.Errorf("%w: %s", ErrDamaged, short)
+		}
 		return fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems, "; "))
 	}
 	return nil
 }
 
-// checkSchema refuses a Needlelog file that lacks a table, index, trigger or view its schema
-// version has, and one the migrations to this build's version would fail on: a migration that
-// failed while opening would leave the file switched to WAL already, and a practice half-open.
-// Objects the version does not have are let be: the migrations are written to run over them.
-func checkSchema(ctx context.Context, db *sql.DB, version int) error {
-	want, err := expectedSchema(ctx, version)
+// cutShort says how the file at path is cut short, when it ends before the last page its header
+// counts (the header's page count × page size against the file's size), or "". SQLite refuses such
+// a file as malformed, which says nothing of the cause. The header is read through SQLite (never
+// a plain open, which would drop this process's locks on the file) on a connection that tolerates
+// the short file; with a write-ahead log beside it, the log's pages count as the file's, as SQLite
+// counts them.
+func cutShort(ctx context.Context, path string) string {
+	sidecars := sidecarsPresent(path)
+	q := readQuery(!sidecars)
+	q.Add("_pragma", "writable_schema(1)") // only so that SQLite reads on past the missing pages
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
-		return err
+		return ""
 	}
-	got, err := schemaObjects(ctx, db)
+	defer db.Close()
+	var page1 []byte
+	var pages, pageSize int64
+	err = db.QueryRowContext(ctx, `SELECT data, (SELECT page_count FROM pragma_page_count), (SELECT page_size FROM pragma_page_size)
+		FROM sqlite_dbpage WHERE pgno = 1`).Scan(&page1, &pages, &pageSize)
+	if err != nil || len(page1) < 100 || pageSize <= 0 {
+		return ""
+	}
+	// The header's page count is valid only while the number beside it matches the change counter
+	// (a file written by a SQLite older than 3.7.0 may not keep it).
+	if !bytes.Equal(page1[24:28], page1[92:96]) {
+		return ""
+	}
+	want := int64(binary.BigEndian.Uint32(page1[28:32]))
+	size := pages * pageSize
+	if !sidecars {
+		if info, err := os.Stat(path); err == nil {
+			size = info.Size()
+		}
+	}
+	if want == 0 || size >= want*pageSize {
+		return ""
+	}
+	return fmt.Sprintf("the file is cut short: it ends before its last page (it holds %d of its %d KB); "+
+		"it may have been copied while in use, or the disk filled", size/1024, want*pageSize/1024)
+}
+
+// checkSchema refuses a Needlelog file whose tables, indexes, triggers or views are not the ones
+// Needlelog's migrations made at its schema version (compareSchema), before anything is written:
+// a trigger added or changed outside Needlelog acts on every save (one erasing what is saved, one
+// recursing without end), and a migration run over a schema of another shape could fail halfway,
+// the file already switched to WAL. A file that matches upgrades as Needlelog's own file does.
+func checkSchema(ctx context.Context, db *sql.DB, version int) error {
+	diffs, err := schemaDifferences(ctx, db, version)
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_CORRUPT {
 			return fmt.Errorf("%w: %v", ErrDamaged, err)
 		}
-		return fmt.Errorf("read the file's tables: %w", mapError(err))
+		return fmt.Errorf("compare the file's tables with Needlelog's: %w", mapError(err))
 	}
-	var missing []string
-	for name, kind := range want {
-		if got[name] != kind {
-			missing = append(missing, kind+" "+name)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return fmt.Errorf("%w: it lacks %s, which a Needlelog database of schema version %d has",
-			ErrDamaged, listFirst(missing, damageShown), version)
-	}
-	if version < SchemaVersion() {
-		return tryMigrations(ctx, db, version)
+	if len(diffs) > 0 {
+		return &SchemaError{Differences: diffs}
 	}
 	return nil
-}
-
-// tryMigrations applies the migrations a file at version needs to a copy of its schema, without
-// its records, in memory: one that fails there would fail on the file.
-func tryMigrations(ctx context.Context, file *sql.DB, version int) error {
-	mem, err := sql.Open("sqlite", "file:migration-trial?mode=memory")
-	if err != nil {
-		return err
-	}
-	defer mem.Close()
-	mem.SetMaxOpenConns(1) // every connection to a memory database is a database of its own
-	// Full-text indexes first, as they make their own tables, and tables before what refers to them.
-	rows, err := file.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
-		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
-		ORDER BY CASE WHEN sql LIKE 'CREATE VIRTUAL TABLE%' THEN 0 WHEN type = 'table' THEN 1 WHEN type = 'index' THEN 2
-		WHEN type = 'view' THEN 3 ELSE 4 END, rowid`)
-	if err != nil {
-		return fmt.Errorf("read the file's tables: %w", mapError(err))
-	}
-	type object struct{ name, sql string }
-	var objects []object
-	for rows.Next() {
-		var o object
-		if err := rows.Scan(&o.name, &o.sql); err != nil {
-			rows.Close()
-			return err
-		}
-		objects = append(objects, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read the file's tables: %w", mapError(err))
-	}
-	for _, o := range objects {
-		var n int // a full-text index's own tables are there already, made with it
-		if err := mem.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = ?`, o.name).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			continue
-		}
-		if _, err := mem.ExecContext(ctx, o.sql); err != nil {
-			return fmt.Errorf("%w: the definition of %s cannot be read back: %v", ErrDamaged, o.name, err)
-		}
-	}
-	names := migrationNames()
-	for i := version; i < len(names); i++ {
-		body, err := migrationFiles.ReadFile(names[i])
-		if err != nil {
-			return err
-		}
-		if _, err := mem.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("%w: its tables do not fit schema version %d, and the upgrade to version %d would fail: %v",
-				ErrDamaged, version, i+1, err)
-		}
-	}
-	return nil
-}
-
-func listFirst(items []string, n int) string {
-	if len(items) > n {
-		return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
-	}
-	return strings.Join(items, ", ")
-}
-
-// schemaObjects are a database's tables, indexes, triggers and views, by name, with their kind;
-// SQLite's own (sqlite_autoindex_..., sqlite_stat1) are left out.
-func schemaObjects(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, kind string
-		if err := rows.Scan(&name, &kind); err != nil {
-			return nil, err
-		}
-		out[name] = kind
-	}
-	return out, rows.Err()
-}
-
-// schemas caches expectedSchema's answers: the embedded migrations do not change while running.
-var schemas sync.Map // int → map[string]string
-
-// expectedSchema is what schemaObjects gives for a database at a schema version: the migrations
-// up to it, applied to an empty database in memory.
-func expectedSchema(ctx context.Context, version int) (map[string]string, error) {
-	if v, ok := schemas.Load(version); ok {
-		return v.(map[string]string), nil
-	}
-	db, err := sql.Open("sqlite", "file:expected-schema?mode=memory")
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1) // every connection to :memory: is a database of its own
-	names := migrationNames()
-	for _, name := range names[:min(version, len(names))] {
-		body, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := db.ExecContext(ctx, string(body)); err != nil {
-			return nil, fmt.Errorf("apply %s in memory: %w", filepath.Base(name), err)
-		}
-	}
-	objects, err := schemaObjects(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	schemas.Store(version, objects)
-	return objects, nil
 }
 
 // damageShown is how many of the problems a quick check finds an error lists: the first few

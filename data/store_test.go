@@ -419,7 +419,7 @@ func TestOpenRefusesTablesThatDoNotFitTheVersion(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "p.db")
 			clients := closedPractice(t, path)
 			rawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
-			assertRefusedUntouched(t, path, data.Options{}, data.ErrDamaged)
+			assertRefusedUntouched(t, path, data.Options{}, data.ErrForeignSchema)
 			ro, err := data.Open(context.Background(), path, data.Options{ReadOnly: true})
 			if err != nil {
 				t.Fatalf("open read-only: %v", err)

@@ -23,17 +23,6 @@ type VerifyReport struct {
 // OK reports whether nothing was found wrong.
 func (r VerifyReport) OK() bool { return len(r.Breaks) == 0 }
 
-// protectionTriggers are the triggers of migrations/0003 that make signed records and the audit log
-// read-only; their absence means someone removed the protection.
-var protectionTriggers = []string{"sessions_insert_signed", "sessions_signed_update", "sessions_signed_delete",
-	"session_zones_signed_insert", "session_zones_signed_update", "session_zones_signed_delete",
-	"session_products_signed_insert", "session_products_signed_update", "session_products_signed_delete",
-	"session_overrides_signed_insert", "session_overrides_signed_update", "session_overrides_signed_delete",
-	"side_effects_signed_update", "side_effects_signed_delete", "sealed_side_effects_signed_insert",
-	"sealed_side_effects_no_update", "sealed_side_effects_signed_delete", "session_amendments_no_update",
-	"session_amendments_no_delete", "amendment_records_insert", "amendment_records_no_update",
-	"amendment_records_no_delete", "audit_log_no_update", "audit_log_no_delete"}
-
 // Verify checks that the records can be trusted: it walks the audit log's hash chain, which shows
 // an entry changed, removed or moved; checks every signed session against its record hash and its
 // amendments against theirs; matches signatures and amendments with the audit log; and checks
@@ -86,21 +75,16 @@ func (v *verifier) breakf(format string, args ...any) {
 	v.rep.Breaks = append(v.rep.Breaks, fmt.Sprintf(format, args...))
 }
 
+// triggers compares the file's tables, indexes, triggers and views with those Needlelog made:
+// a protection removed or replaced by one that does nothing, or a trigger added that changes
+// records as they are saved, and the records are no longer what Needlelog wrote.
 func (v *verifier) triggers() error {
-	have := map[string]bool{}
-	err := scanAll(v.ctx, v.q, `SELECT name FROM sqlite_schema WHERE type = 'trigger'`, nil, func(r *sql.Rows) error {
-		var name string
-		err := r.Scan(&name)
-		have[name] = true
-		return err
-	})
+	changes, err := schemaDifferences(v.ctx, v.q, SchemaVersion())
 	if err != nil {
-		return err
+		return fmt.Errorf("compare the schema with Needlelog's: %w", mapError(err))
 	}
-	for _, t := range protectionTriggers {
-		if !have[t] {
-			v.breakf("The database's protection %s was removed: signed records or the audit log could be changed without it.", t)
-		}
+	for _, c := range changes {
+		v.breakf("The database's design was changed outside Needlelog (%s): what was saved since, and the protection of signed records and the audit log, cannot be trusted.", c)
 	}
 	return nil
 }

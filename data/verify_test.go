@@ -174,7 +174,7 @@ func TestVerifyFindsAChangedOriginal(t *testing.T) {
 func TestVerifyFindsRemovedProtection(t *testing.T) {
 	s, _, _ := verifiedPractice(t)
 	rawExec(t, s.Path(), `DROP TRIGGER sessions_signed_update`)
-	wantBreak(t, mustVerify(t, s), "sessions_signed_update was removed")
+	wantBreak(t, mustVerify(t, s), `trigger "sessions_signed_update" is missing`)
 }
 
 func TestVerifyFindsADeletedSignedSession(t *testing.T) {

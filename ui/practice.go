@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -188,12 +189,19 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 			})
 		})
 		button("Open read-only here", false, readOnly("Another Needlelog window has this practice open for writing.", true))
-	case errors.Is(err, data.ErrDamaged):
+	case errors.Is(err, data.ErrDamaged), errors.Is(err, data.ErrForeignSchema):
 		title = "The practice file is damaged"
 		// SQLite's own lines (page numbers, error codes) are for whoever repairs the file.
 		slog.Error("damaged practice file", "err", err)
 		text = "The check made on opening found damage in\n" + path + "\n\nParts of the file do not hold what they should, " +
 			"so what is read from it cannot be trusted.\n\nNeedlelog has not written to it, and has moved nothing."
+		readOnlyWhy := "The practice file is damaged, so Needlelog writes nothing to it: " +
+			"restore a backup to go on working (close Needlelog and open it again to be offered one)."
+		if errors.Is(err, data.ErrForeignSchema) {
+			title, text = "The practice file was changed outside Needlelog", foreignSchemaText(path, err)
+			readOnlyWhy = "The practice file was changed outside Needlelog, so Needlelog writes nothing to it: " +
+				"restore a backup to go on working (close Needlelog and open it again to be offered one)."
+		}
 		dir, derr := backupFolder(a, path)
 		var latest data.Backup
 		if derr == nil {
@@ -206,7 +214,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		}
 		again := func() { reask(err) }
 		restore := func(b data.Backup) {
-			c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe damaged file is kept beside it, "+
+			c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe current file is kept beside it, "+
 				"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
 				func(ok bool) {
 					if !ok {
@@ -228,8 +236,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		button("Choose a backup file…", latest.Path == "", func() {
 			chooseBackupFile(w, dir, restore, again)
 		})
-		button("Open read-only", false, readOnly("The practice file is damaged, so Needlelog writes nothing to it: "+
-			"restore a backup to go on working (close Needlelog and open it again to be offered one).", false))
+		button("Open read-only", false, readOnly(readOnlyWhy, false))
 	case errors.Is(err, data.ErrReadOnlyFile):
 		title = "Needlelog cannot write to this practice"
 		text = errorSentence("open the practice for writing", err) +
@@ -248,6 +255,23 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 	d.Show()
 }
 
+// foreignSchemaText says that the file at path was changed outside Needlelog, naming the changes
+// err lists (see data.SchemaError), and what Needlelog did and will do about it.
+func foreignSchemaText(path string, err error) string {
+	text := "The check made on opening found that another program changed how\n" + path + "\nkeeps its records"
+	if se := (*data.SchemaError)(nil); errors.As(err, &se) && len(se.Differences) > 0 {
+		shown := se.Differences
+		if len(shown) > 8 {
+			shown = append(shown[:8:8], fmt.Sprintf("and %d more", len(se.Differences)-8))
+		}
+		text += ":\n\n• " + strings.Join(shown, "\n• ")
+	} else {
+		text += "."
+	}
+	return text + "\n\nSuch a change can act on every save, altering or erasing what is saved, so Needlelog has not written " +
+		"to the file, and has moved nothing. The records can still be read and exported.\n\nRestoring a backup leaves these changes out."
+}
+
 // unusableBackups are the backups a restore refused in this run (damaged, not a practice, from
 // a newer version): the damaged-file window offers the next older one instead. UI goroutine only.
 var unusableBackups = map[string]bool{}
@@ -257,27 +281,33 @@ var unusableBackups = map[string]bool{}
 // (back shows the choices again); reask shows them for a new fault.
 func restoreOver(w fyne.Window, path string, b data.Backup, open func(practice), back func(), reask func(error)) {
 	type restored struct {
-		p     practice
-		aside string
+		p       practice
+		aside   string
+		repairs []string
 	}
 	async(func() (restored, error) {
 		ctx := context.Background()
-		aside, err := data.Restore(ctx, b.Path, path, true)
+		done, err := data.RestoreFrom(ctx, b.Path, path, true)
+		aside := done.KeptAside
 		if err != nil && aside == "" {
 			return restored{}, err
 		}
 		// With aside set the backup is in place even if err says its folder was not flushed.
 		p, err := openPractice(ctx, path, data.Options{})
-		return restored{p, aside}, err
+		return restored{p, aside, done.SchemaRepairs}, err
 	}, func(r restored, err error) {
 		switch {
 		case err == nil:
-			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, timeNow()) + ". The damaged file is kept as " + r.aside + "."
+			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, timeNow()) + ". The file it replaced is kept as " + r.aside + "."
+			if len(r.repairs) > 0 {
+				r.p.notice += " Changes made to the backup outside Needlelog were undone: it " + strings.Join(r.repairs, "; ") + "."
+			}
 			open(r.p)
 		case r.aside != "":
 			showErrorThen(w, "open the restored practice", fmt.Errorf("%w (the backup is in place; the damaged file is kept as %s)", err, r.aside),
 				func() { reask(err) })
-		case errors.Is(err, data.ErrDamaged), errors.Is(err, data.ErrNotDatabase), errors.Is(err, data.ErrNewerSchema), errors.Is(err, data.ErrMissing):
+		case errors.Is(err, data.ErrDamaged), errors.Is(err, data.ErrNotDatabase), errors.Is(err, data.ErrNewerSchema), errors.Is(err, data.ErrMissing),
+			errors.Is(err, data.ErrForeignSchema):
 			unusableBackups[b.Path] = true
 			slog.Error("backup refused", "backup", b.Path, "err", err)
 			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, timeNow())+
@@ -299,6 +329,8 @@ func backupFault(err error) string {
 		return "it is not a Needlelog practice."
 	case errors.Is(err, data.ErrNewerSchema):
 		return "it was made by a newer version of Needlelog."
+	case errors.Is(err, data.ErrForeignSchema):
+		return "its tables were changed outside Needlelog."
 	}
 	return "the file is no longer there."
 }

@@ -80,7 +80,8 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "needlelog restore: --from FILE is required")
 		return 2
 	}
-	aside, err := data.Restore(ctx, *from, *db, *force)
+	r, err := data.RestoreFrom(ctx, *from, *db, *force)
+	aside := r.KeptAside
 	if err != nil {
 		// Not fail: its hints speak of the database, and here the file at fault may be the backup;
 		// Restore's errors say which file and that nothing was changed.
@@ -88,6 +89,9 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(out, "Restored %s to %s.\n", quote(*from), quote(*db))
+	for _, done := range r.SchemaRepairs {
+		fmt.Fprintf(out, "In the restored copy, Needlelog %s.\n", visible(done))
+	}
 	if aside != "" {
 		fmt.Fprintf(out, "The file it replaced is kept as %s\n", quote(aside))
 	}

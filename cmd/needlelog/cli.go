@@ -116,6 +116,9 @@ func sentence(err error) string {
 		msg += " (check the path; 'needlelog demo --db PATH' creates a demo practice)"
 	case errors.Is(err, data.ErrNewerSchema), errors.Is(err, data.ErrNotDatabase):
 		msg += "; the file was left untouched"
+	case errors.Is(err, data.ErrForeignSchema):
+		msg += "; the file was left untouched: 'needlelog check' lists every change, its records can still be " +
+			"read and exported, and restoring a backup (even a copy of this file) leaves the changes out"
 	}
 	return msg
 }
@@ -205,8 +208,9 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 
 func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("check", "--db PATH",
-		"Checks a database without changing it: SQLite's integrity and foreign-key checks, the schema\n"+
-			"version, and the number of records. Exits 1 when anything is wrong.", errOut)
+		"Checks a database without changing it: its tables, indexes, triggers and views against those\n"+
+			"Needlelog made, SQLite's integrity and foreign-key checks, the schema version, and the number of\n"+
+			"records. Exits 1 when anything is wrong.", errOut)
 	db := fs.String("db", "", "path of the database file")
 	if rest, code, ok := parse(fs, args); !ok {
 		return code
@@ -227,6 +231,16 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	fmt.Fprintf(out, "%-18s %s\n", "database:", quote(s.Path()))
 	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, data.SchemaVersion())
+	if len(h.SchemaChanges) > 0 {
+		// The records may be sound: what follows still says so.
+		fmt.Fprintf(out, "%-18s %d change(s) made outside Needlelog; Needlelog will not write to this file "+
+			"(restoring a backup leaves them out)\n", "design:", len(h.SchemaChanges))
+		for _, c := range h.SchemaChanges {
+			fmt.Fprintf(out, "  %s\n", c)
+		}
+	} else {
+		fmt.Fprintf(out, "%-18s as Needlelog made it\n", "design:")
+	}
 	if len(h.Problems) > 0 {
 		fmt.Fprintf(out, "%-18s %d problem(s)\n", "integrity:", len(h.Problems))
 		for _, p := range h.Problems {
@@ -243,6 +257,9 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	for _, t := range data.CountedTables() {
 		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])
+	}
+	if len(h.SchemaChanges) > 0 {
+		return 1
 	}
 	return 0
 }

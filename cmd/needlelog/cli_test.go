@@ -47,7 +47,7 @@ func TestDemoThenCheck(t *testing.T) {
 		k, v, _ := strings.Cut(line, ":")
 		got[k] = strings.TrimSpace(v)
 	}
-	for k, want := range map[string]string{"integrity": "ok", "clients": "30", "sessions": "120",
+	for k, want := range map[string]string{"integrity": "ok", "design": "as Needlelog made it", "clients": "30", "sessions": "120",
 		"schema version": fmt.Sprintf("%d (this version of Needlelog writes %[1]d)", data.SchemaVersion())} {
 		if got[k] != want {
 			t.Errorf("check says %s: %q, want %q\n%s", k, got[k], want, out)
