@@ -9,6 +9,8 @@
 //  2. format, by magic bytes (Sniff), never by file name;
 //  3. dimensions, from the header alone, against MaxSide and MaxPixels: a "decompression bomb"
 //     declares huge dimensions in a tiny file, and is refused before any pixel memory is allocated;
+//     and a JPEG's scans, counted from its segments, against MaxScans (see scans.go): a
+//     progressive JPEG with thousands of passes takes minutes to decode;
 //  4. the full decode, with any decoder panic turned into ErrCorrupt.
 //
 // Every error wraps one of ErrUnsupported, ErrTooLarge or ErrCorrupt (test with errors.Is), and
@@ -294,6 +296,14 @@ func checkDimensions(format string, b []byte) (err error) {
 	switch format {
 	case "jpeg":
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(b))
+		if err == nil && cfg.Width > 0 && cfg.Height > 0 {
+			if err := checkSize(cfg.Width, cfg.Height); err != nil {
+				return err
+			}
+			if err := checkScans(b, cfg.Width, cfg.Height); err != nil {
+				return err
+			}
+		}
 	case "png":
 		cfg, err = png.DecodeConfig(bytes.NewReader(b))
 	case "webp":
