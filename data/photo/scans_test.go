@@ -22,9 +22,9 @@ func hostileProgressive(w, h, refinements int) []byte {
 		return append(out, data...)
 	}
 	out := []byte{0xFF, 0xD8}
-	out = seg(out, 0xDB, append([]byte{0x00}, bytes.Repeat([]byte{1}, 64)...)...) // DQT 0: all ones
+	out = seg(out, 0xDB, append([]byte{0x00}, bytes.Repeat([]byte{1}, 64)...)...)    // DQT 0: all ones
 	out = seg(out, 0xC2, 8, byte(h>>8), byte(h), byte(w>>8), byte(w), 1, 1, 0x11, 0) // SOF2, one component
-	counts := func(sym byte) []byte { // one code of one bit ("0") for sym
+	counts := func(sym byte) []byte {                                                // one code of one bit ("0") for sym
 		c := make([]byte, 16)
 		c[0] = 1
 		return append(c, sym)
