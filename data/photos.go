@@ -132,11 +132,36 @@ func (e fileTooLarge) Error() string {
 
 func (e fileTooLarge) Unwrap() error { return photo.ErrTooLarge }
 
-// ReadPhotoFile reads the photo file at path and processes it with photo.Process. A file larger
-// than photo.MaxFileBytes is refused from its size, before any of it is read. Errors are
-// *PhotoFileError values naming the file.
+// PhotoImportOptions are the choices an import of photo files offers, the same in the app and
+// the CLI. The zero value is the default.
+type PhotoImportOptions struct {
+	// KeepLocation keeps the camera's GPS position in the stored original. By default it is taken
+	// out (photo.WithoutLocation): for a mobile practitioner it is the client's home. Only the EXIF
+	// GPS tags go; the image data and every other tag are kept byte for byte, and the SHA-256
+	// recorded is that of the bytes stored.
+	KeepLocation bool
+}
+
+// processPhoto is photo.Process; tests put a slow stand-in in its place.
+var processPhoto = photo.Process
+
+// ReadPhotoFile reads and processes the photo file at path with the default options; see
+// ReadPhotoFileContext.
 func ReadPhotoFile(path string) (PhotoFile, error) {
+	return ReadPhotoFileContext(context.Background(), path, PhotoImportOptions{})
+}
+
+// ReadPhotoFileContext reads the photo file at path, takes its GPS position out unless
+// opts.KeepLocation, and processes it with photo.Process. A file larger than photo.MaxFileBytes
+// is refused from its size, before any of it is read. When ctx is cancelled it returns at once,
+// with an error wrapping ctx's, leaving the decode under way to finish on its own and be
+// forgotten: no decoder can be stopped half way, and an import must not wait seconds for one.
+// Errors are *PhotoFileError values naming the file.
+func ReadPhotoFileContext(ctx context.Context, path string, opts PhotoImportOptions) (PhotoFile, error) {
 	fail := func(err error) (PhotoFile, error) { return PhotoFile{}, &PhotoFileError{Path: path, Err: err} }
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
 	// Stat before opening: opening a named pipe for reading would wait for a writer forever.
 	info, err := os.Stat(path)
 	if err != nil {
@@ -163,11 +188,28 @@ func ReadPhotoFile(path string) (PhotoFile, error) {
 	if buf.Len() > photo.MaxFileBytes {
 		return fail(fileTooLarge{int64(buf.Len())})
 	}
-	p, err := photo.Process(buf.Bytes())
-	if err != nil {
-		return fail(err)
+	original := buf.Bytes()
+	if !opts.KeepLocation {
+		original, _ = photo.WithoutLocation(original)
 	}
-	return PhotoFile{Name: filepath.Base(path), ModTime: info.ModTime(), Original: buf.Bytes(), Processed: p}, nil
+	type result struct {
+		p   photo.Processed
+		err error
+	}
+	done := make(chan result, 1) // buffered: a forgotten decode does not block on sending
+	go func() {
+		p, err := processPhoto(original)
+		done <- result{p, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return fail(r.err)
+		}
+		return PhotoFile{Name: filepath.Base(path), ModTime: info.ModTime(), Original: original, Processed: r.p}, nil
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	}
 }
 
 // fileError words a file system error without repeating the path, which PhotoFileError gives.
@@ -194,12 +236,19 @@ type worded struct {
 func (e worded) Error() string { return e.msg }
 func (e worded) Unwrap() error { return e.cause }
 
-// ImportPhotoFile reads, processes and stores the photo file at path for a client, in one call.
+// ImportPhotoFile is ImportPhotoFileWith with the default options.
+func (s *Store) ImportPhotoFile(ctx context.Context, clientID string, tags PhotoTags, path string) (Photo, error) {
+	return s.ImportPhotoFileWith(ctx, clientID, tags, path, PhotoImportOptions{})
+}
+
+// ImportPhotoFileWith reads, processes and stores the photo file at path for a client, in one
+// call, with opts (see ReadPhotoFileContext). Cancelling ctx stops it at once, storing nothing.
 // When tags.Kind is empty it is suggested from the time taken (see SuggestPhoto), and so is the
 // session when tags.SessionID is empty too. Every error is a *PhotoFileError naming the file; a
 // photo already stored gives the stored one with an error matching ErrDuplicatePhoto.
-func (s *Store) ImportPhotoFile(ctx context.Context, clientID string, tags PhotoTags, path string) (Photo, error) {
-	f, err := ReadPhotoFile(path)
+func (s *Store) ImportPhotoFileWith(ctx context.Context, clientID string, tags PhotoTags, path string,
+	opts PhotoImportOptions) (Photo, error) {
+	f, err := ReadPhotoFileContext(ctx, path, opts)
 	if err != nil {
 		return Photo{}, err
 	}

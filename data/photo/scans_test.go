@@ -2,46 +2,19 @@ package photo
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
+	"image"
 	"image/jpeg"
 	"os"
 	"strings"
 	"testing"
+
+	"needlelog.app/needlelog/data/photo/phototest"
 )
 
-// hostileProgressive writes, segment by segment, a grey w × h progressive JPEG (SOF2) whose DC
-// scan is followed by refinements-1 AC refinement scans, each a single end-of-band run covering
-// every block: a few bytes a scan, while the decoder walks the whole image for each. Every block
-// is flat grey, so the file is a valid image however many scans it has. w × h must be at most
-// 32767 blocks of 8 × 8, what one end-of-band run can cover.
+// hostileProgressive is a grey w × h progressive JPEG with refinements+1 scans, written by hand.
 func hostileProgressive(w, h, refinements int) []byte {
-	seg := func(out []byte, marker byte, data ...byte) []byte {
-		out = append(out, 0xFF, marker)
-		out = binary.BigEndian.AppendUint16(out, uint16(len(data)+2))
-		return append(out, data...)
-	}
-	out := []byte{0xFF, 0xD8}
-	out = seg(out, 0xDB, append([]byte{0x00}, bytes.Repeat([]byte{1}, 64)...)...)    // DQT 0: all ones
-	out = seg(out, 0xC2, 8, byte(h>>8), byte(h), byte(w>>8), byte(w), 1, 1, 0x11, 0) // SOF2, one component
-	counts := func(sym byte) []byte {                                                // one code of one bit ("0") for sym
-		c := make([]byte, 16)
-		c[0] = 1
-		return append(c, sym)
-	}
-	out = seg(out, 0xC4, append([]byte{0x00}, counts(0x00)...)...) // DC table 0: "0" is a difference of 0
-	out = seg(out, 0xC4, append([]byte{0x10}, counts(0xE0)...)...) // AC table 0: "0" is EOBRUN 2^14 + 14 bits
-	blocks := ((w + 7) / 8) * ((h + 7) / 8)
-	// DC first scan: one "0" bit a block.
-	out = seg(out, 0xDA, 1, 1, 0x00, 0, 0, 0x00)
-	out = append(out, make([]byte, (blocks+7)/8)...)
-	// AC refinement scans (Ss 1, Se 63, Ah 1, Al 0): "0" then 14 one bits, an end-of-band run of
-	// 32767 blocks; 0x7F 0xFF 0x00 with the 0xFF stuffed.
-	for range refinements {
-		out = seg(out, 0xDA, 1, 1, 0x00, 1, 63, 0x10)
-		out = append(out, 0x7F, 0xFF, 0x00)
-	}
-	return append(out, 0xFF, 0xD9)
+	return phototest.Progressive(w, h, refinements+1)
 }
 
 // A progressive JPEG of a few hundred KB with thousands of refinement scans is refused before
@@ -66,18 +39,21 @@ func TestProcessRefusesEndlessScans(t *testing.T) {
 	}
 }
 
-// The hand-written file is a real image: with few scans the decoder reads it and Process takes it.
+// The hand-written file is a real image: with few scans the decoder reads it and Process takes
+// it, small or large (several end-of-band runs a scan).
 func TestHostileProgressiveDecodes(t *testing.T) {
-	b := hostileProgressive(64, 64, 20)
-	m, err := jpeg.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("decode: %v", err)
-	}
-	if r := m.Bounds(); r.Dx() != 64 || r.Dy() != 64 {
-		t.Fatalf("decoded %v", r)
-	}
-	if _, err := Process(b); err != nil {
-		t.Fatalf("21 scans were refused: %v", err)
+	for _, size := range []image.Point{{64, 64}, {1600, 1200}} {
+		b := hostileProgressive(size.X, size.Y, 20)
+		m, err := jpeg.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%v: decode: %v", size, err)
+		}
+		if r := m.Bounds(); r.Dx() != size.X || r.Dy() != size.Y {
+			t.Fatalf("decoded %v", r)
+		}
+		if _, err := Process(b); err != nil {
+			t.Fatalf("%v: 21 scans were refused: %v", size, err)
+		}
 	}
 }
 
