@@ -99,7 +99,9 @@ func TestImportPhotosInterruptedDuringDecode(t *testing.T) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"import", "photos", "--db", f.db, "--client", f.anna.ID, dir}, &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"import", "photos", "--db", f.db, "--client", f.anna.ID, dir}, &out, &errOut)
+	}()
 	for !jpegDecodeUnderWay() {
 		select {
 		case code := <-done:
