@@ -139,11 +139,15 @@ func pngICC(b []byte) []byte {
 	return nil
 }
 
-// colourTransform converts 8-bit RGB in a matrix/TRC profile's space to sRGB.
+// colourTransform converts 8-bit RGB in a matrix/TRC profile's space to sRGB, in integers (a
+// 12 MP export converts 12 million pixels): linear light runs from 0 to encSteps, the matrix has
+// matrixBits fractional bits.
 type colourTransform struct {
-	lin [3][256]float32 // each channel's 8-bit value, made linear by its tone curve
-	m   [9]float32      // linear RGB to linear sRGB, row by row
+	lin [3][256]int32 // each channel's 8-bit value, made linear by its tone curve
+	m   [9]int32      // linear RGB to linear sRGB, row by row
 }
+
+const matrixBits = 12
 
 // encSteps is the size of the table that encodes linear light as 8-bit sRGB: fine enough that
 // even sRGB's steepest part (12.92 near black) is within half a level.
@@ -210,15 +214,16 @@ func parseICC(p []byte) *colourTransform {
 			if !(v >= 0) { // NaN too
 				v = 0
 			}
-			t.lin[ch][i] = float32(min(v, 1))
+			t.lin[ch][i] = int32(math.Round(min(v, 1) * encSteps))
 		}
 	}
 	m := mul3(toSRGB, src)
 	for i, v := range m {
-		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 100 {
+		// Real profiles give coefficients within ±3; within ±8 no sum can overflow an int32.
+		if !(math.Abs(v) <= 8) {
 			return nil
 		}
-		t.m[i] = float32(v)
+		t.m[i] = int32(math.Round(v * (1 << matrixBits)))
 	}
 	if t.isIdentity() {
 		return nil
@@ -245,12 +250,14 @@ func absDiff(a, b uint8) uint8 { return max(a, b) - min(a, b) }
 
 func (t *colourTransform) convert(r, g, b uint8) [3]uint8 {
 	lr, lg, lb := t.lin[0][r], t.lin[1][g], t.lin[2][b]
-	var out [3]uint8
-	for i := range 3 {
-		v := t.m[3*i]*lr + t.m[3*i+1]*lg + t.m[3*i+2]*lb
-		out[i] = srgbEncode[int(min(max(v, 0), 1)*encSteps+0.5)]
+	m := &t.m
+	const half = 1 << (matrixBits - 1)
+	enc := func(v int32) uint8 { return srgbEncode[min(max(v>>matrixBits, 0), encSteps)] }
+	return [3]uint8{
+		enc(m[0]*lr + m[1]*lg + m[2]*lb + half),
+		enc(m[3]*lr + m[4]*lg + m[5]*lb + half),
+		enc(m[6]*lr + m[7]*lg + m[8]*lb + half),
 	}
-	return out
 }
 
 // apply converts img's pixels to sRGB in place; a nil transform does nothing.
