@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"image/jpeg"
 	"os"
 	"slices"
@@ -108,5 +109,19 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	fileSum := sha256.Sum256(file)
 	if !bytes.Equal(kept, file) || p2.SHA256 != hex.EncodeToString(fileSum[:]) {
 		t.Error("with KeepLocation the stored original is not the file's bytes")
+	}
+
+	// The same photo imported the other way is the one already stored, either way round.
+	for _, c := range []struct {
+		s      *data.Store
+		client string
+		keep   bool
+		stored string
+	}{{s, c.ID, true, p.ID}, {s2, c2.ID, false, p2.ID}} {
+		again, err := c.s.ImportPhotoFileWith(ctx, c.client, data.PhotoTags{Kind: data.PhotoAfter}, path,
+			data.PhotoImportOptions{KeepLocation: c.keep})
+		if !errors.Is(err, data.ErrDuplicatePhoto) || again.ID != c.stored {
+			t.Errorf("imported again with KeepLocation %v: %v, %v; want the duplicate of %s", c.keep, again.ID, err, c.stored)
+		}
 	}
 }

@@ -94,10 +94,14 @@ type Photo struct {
 // CPU-bound half of an import and needs no database, so it can run on any goroutine; storing it
 // with ImportPhoto is a short write.
 type PhotoFile struct {
-	Name      string    // the file's name, without its folder
-	ModTime   time.Time // the file's modification time
-	Original  []byte    // the file's bytes, stored unchanged
-	Processed photo.Processed
+	Name     string    // the file's name, without its folder
+	ModTime  time.Time // the file's modification time
+	Original []byte    // the bytes stored: the file's, less its GPS position unless kept
+	// OtherSHA256 is, for a file with a GPS position, the SHA-256 of the same photo in the form
+	// not stored (with its location when it was taken out, without when it was kept), so that a
+	// photo imported once each way is still found a duplicate; "" for a file without a location.
+	OtherSHA256 string
+	Processed   photo.Processed
 }
 
 // TakenAt is when the photo was taken: its EXIF date, or else the file's modification time,
@@ -188,9 +192,18 @@ func ReadPhotoFileContext(ctx context.Context, path string, opts PhotoImportOpti
 	if buf.Len() > photo.MaxFileBytes {
 		return fail(fileTooLarge{int64(buf.Len())})
 	}
-	original := buf.Bytes()
-	if !opts.KeepLocation {
-		original, _ = photo.WithoutLocation(original)
+	original, other := buf.Bytes(), buf.Bytes()
+	if without, removed := photo.WithoutLocation(original); !removed {
+		other = nil
+	} else if !opts.KeepLocation {
+		original = without
+	} else {
+		other = without
+	}
+	otherSum := ""
+	if other != nil {
+		sum := sha256.Sum256(other)
+		otherSum = hex.EncodeToString(sum[:])
 	}
 	type result struct {
 		p   photo.Processed
@@ -206,7 +219,8 @@ func ReadPhotoFileContext(ctx context.Context, path string, opts PhotoImportOpti
 		if r.err != nil {
 			return fail(r.err)
 		}
-		return PhotoFile{Name: filepath.Base(path), ModTime: info.ModTime(), Original: original, Processed: r.p}, nil
+		return PhotoFile{Name: filepath.Base(path), ModTime: info.ModTime(), Original: original, OtherSHA256: otherSum,
+			Processed: r.p}, nil
 	case <-ctx.Done():
 		return fail(ctx.Err())
 	}
@@ -300,7 +314,8 @@ func (b *Batch) ImportPhoto(clientID string, tags PhotoTags, f PhotoFile) (Photo
 	case len(f.Processed.Thumbnail) == 0 || len(f.Processed.Preview) == 0 || info.Width < 1 || info.Height < 1:
 		return Photo{}, errors.New("import photo: the photo has not been processed (see photo.Process)")
 	}
-	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 = ?`, info.SHA256))
+	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 IN (?, ?) LIMIT 1`,
+		info.SHA256, cmp.Or(f.OtherSHA256, info.SHA256)))
 	switch {
 	case err == nil:
 		return existing, &DuplicatePhotoError{Existing: existing, ClientID: clientID}
