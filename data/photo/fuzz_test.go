@@ -70,6 +70,8 @@ func FuzzEXIF(f *testing.F) {
 			t.Fatal("removeGPS changed the length")
 		}
 		parseICC(b)
+		jpegICC(b)
+		pngICC(b)
 	})
 }
 
@@ -88,6 +90,7 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 		riffFile(vp8x(0x08, 64, 48), riffChunk("VP8L", vp8l), riffChunk("EXIF", buildTIFF(exifSpec{orientation: 8}))),
 		[]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"),
 		readSeed(tb, "scans-150.jpg"),
+		withICC(small, displayP3(), 2),
 		readSeed(tb, "gps.png"),
 	}
 }

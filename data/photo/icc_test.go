@@ -200,3 +200,19 @@ func TestColourProfilesLeftAlone(t *testing.T) {
 		t.Error("a profile with a missing part was joined")
 	}
 }
+
+// A lossy WebP with a Display P3 profile (VP8X, ICCP, VP8) is converted from both its
+// limited-range YCbCr and its profile.
+func TestProcessWebPWithProfile(t *testing.T) {
+	vp8 := firstChunk(t, readSeed(t, "patches.lossy.webp"), "VP8 ")
+	b := riffFile(vp8x(0x20, 64, 64), riffChunk("ICCP", displayP3()), riffChunk("VP8 ", vp8))
+	p, err := Process(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPatches(t, "preview", p.Preview, []patch{
+		{image.Pt(16, 16), color.RGBA{255, 255, 255, 255}, color.RGBA{255, 255, 255, 255}},
+		{image.Pt(48, 16), color.RGBA{0, 0, 0, 255}, color.RGBA{0, 0, 0, 255}},
+		{image.Pt(16, 48), color.RGBA{224, 172, 150, 255}, color.RGBA{233, 169, 146, 255}},
+	}, 8)
+}
