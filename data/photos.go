@@ -94,10 +94,14 @@ type Photo struct {
 // CPU-bound half of an import and needs no database, so it can run on any goroutine; storing it
 // with ImportPhoto is a short write.
 type PhotoFile struct {
-	Name      string    // the file's name, without its folder
-	ModTime   time.Time // the file's modification time
-	Original  []byte    // the file's bytes, stored unchanged
-	Processed photo.Processed
+	Name     string    // the file's name, without its folder
+	ModTime  time.Time // the file's modification time
+	Original []byte    // the bytes stored: the file's, less its GPS position unless kept
+	// OtherSHA256 is, for a file with a GPS position, the SHA-256 of the same photo in the form
+	// not stored (with its location when it was taken out, without when it was kept), so that a
+	// photo imported once each way is still found a duplicate; "" for a file without a location.
+	OtherSHA256 string
+	Processed   photo.Processed
 }
 
 // TakenAt is when the photo was taken: its EXIF date, or else the file's modification time,
@@ -132,11 +136,36 @@ func (e fileTooLarge) Error() string {
 
 func (e fileTooLarge) Unwrap() error { return photo.ErrTooLarge }
 
-// ReadPhotoFile reads the photo file at path and processes it with photo.Process. A file larger
-// than photo.MaxFileBytes is refused from its size, before any of it is read. Errors are
-// *PhotoFileError values naming the file.
+// PhotoImportOptions are the choices an import of photo files offers, the same in the app and
+// the CLI. The zero value is the default.
+type PhotoImportOptions struct {
+	// KeepLocation keeps the camera's GPS position in the stored original. By default it is taken
+	// out (photo.WithoutLocation): for a mobile practitioner it is the client's home. Only the EXIF
+	// GPS tags go; the image data and every other tag are kept byte for byte, and the SHA-256
+	// recorded is that of the bytes stored.
+	KeepLocation bool
+}
+
+// processPhoto is photo.Process; tests put a slow stand-in in its place.
+var processPhoto = photo.Process
+
+// ReadPhotoFile reads and processes the photo file at path with the default options; see
+// ReadPhotoFileContext.
 func ReadPhotoFile(path string) (PhotoFile, error) {
+	return ReadPhotoFileContext(context.Background(), path, PhotoImportOptions{})
+}
+
+// ReadPhotoFileContext reads the photo file at path, takes its GPS position out unless
+// opts.KeepLocation, and processes it with photo.Process. A file larger than photo.MaxFileBytes
+// is refused from its size, before any of it is read. When ctx is cancelled it returns at once,
+// with an error wrapping ctx's, leaving the decode under way to finish on its own and be
+// forgotten: no decoder can be stopped half way, and an import must not wait seconds for one.
+// Errors are *PhotoFileError values naming the file.
+func ReadPhotoFileContext(ctx context.Context, path string, opts PhotoImportOptions) (PhotoFile, error) {
 	fail := func(err error) (PhotoFile, error) { return PhotoFile{}, &PhotoFileError{Path: path, Err: err} }
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
 	// Stat before opening: opening a named pipe for reading would wait for a writer forever.
 	info, err := os.Stat(path)
 	if err != nil {
@@ -163,11 +192,38 @@ func ReadPhotoFile(path string) (PhotoFile, error) {
 	if buf.Len() > photo.MaxFileBytes {
 		return fail(fileTooLarge{int64(buf.Len())})
 	}
-	p, err := photo.Process(buf.Bytes())
-	if err != nil {
-		return fail(err)
+	original, other := buf.Bytes(), buf.Bytes()
+	if without, removed := photo.WithoutLocation(original); !removed {
+		other = nil
+	} else if !opts.KeepLocation {
+		original = without
+	} else {
+		other = without
 	}
-	return PhotoFile{Name: filepath.Base(path), ModTime: info.ModTime(), Original: buf.Bytes(), Processed: p}, nil
+	otherSum := ""
+	if other != nil {
+		sum := sha256.Sum256(other)
+		otherSum = hex.EncodeToString(sum[:])
+	}
+	type result struct {
+		p   photo.Processed
+		err error
+	}
+	done := make(chan result, 1) // buffered: a forgotten decode does not block on sending
+	go func() {
+		p, err := processPhoto(original)
+		done <- result{p, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return fail(r.err)
+		}
+		return PhotoFile{Name: filepath.Base(path), ModTime: info.ModTime(), Original: original, OtherSHA256: otherSum,
+			Processed: r.p}, nil
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	}
 }
 
 // fileError words a file system error without repeating the path, which PhotoFileError gives.
@@ -194,12 +250,19 @@ type worded struct {
 func (e worded) Error() string { return e.msg }
 func (e worded) Unwrap() error { return e.cause }
 
-// ImportPhotoFile reads, processes and stores the photo file at path for a client, in one call.
+// ImportPhotoFile is ImportPhotoFileWith with the default options.
+func (s *Store) ImportPhotoFile(ctx context.Context, clientID string, tags PhotoTags, path string) (Photo, error) {
+	return s.ImportPhotoFileWith(ctx, clientID, tags, path, PhotoImportOptions{})
+}
+
+// ImportPhotoFileWith reads, processes and stores the photo file at path for a client, in one
+// call, with opts (see ReadPhotoFileContext). Cancelling ctx stops it at once, storing nothing.
 // When tags.Kind is empty it is suggested from the time taken (see SuggestPhoto), and so is the
 // session when tags.SessionID is empty too. Every error is a *PhotoFileError naming the file; a
 // photo already stored gives the stored one with an error matching ErrDuplicatePhoto.
-func (s *Store) ImportPhotoFile(ctx context.Context, clientID string, tags PhotoTags, path string) (Photo, error) {
-	f, err := ReadPhotoFile(path)
+func (s *Store) ImportPhotoFileWith(ctx context.Context, clientID string, tags PhotoTags, path string,
+	opts PhotoImportOptions) (Photo, error) {
+	f, err := ReadPhotoFileContext(ctx, path, opts)
 	if err != nil {
 		return Photo{}, err
 	}
@@ -251,7 +314,8 @@ func (b *Batch) ImportPhoto(clientID string, tags PhotoTags, f PhotoFile) (Photo
 	case len(f.Processed.Thumbnail) == 0 || len(f.Processed.Preview) == 0 || info.Width < 1 || info.Height < 1:
 		return Photo{}, errors.New("import photo: the photo has not been processed (see photo.Process)")
 	}
-	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 = ?`, info.SHA256))
+	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 IN (?, ?) LIMIT 1`,
+		info.SHA256, cmp.Or(f.OtherSHA256, info.SHA256)))
 	switch {
 	case err == nil:
 		return existing, &DuplicatePhotoError{Existing: existing, ClientID: clientID}

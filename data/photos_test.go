@@ -893,18 +893,37 @@ func BenchmarkImport12MP(b *testing.B) {
 	if photo12MP == nil {
 		photo12MP = withEXIFDate(noisyJPEG(b, 4032, 3024, 12, 92, 1), "2026:03:10 13:05:00", "+00:00")
 	}
+	benchmarkImport(b, photo12MP)
+}
+
+// BenchmarkImport12MPAdobeRGB is the same photo with an Adobe RGB (1998) profile, which the
+// preview and thumbnail are converted from, to sRGB: what the conversion costs.
+func BenchmarkImport12MPAdobeRGB(b *testing.B) {
+	if photo12MP == nil {
+		photo12MP = withEXIFDate(noisyJPEG(b, 4032, 3024, 12, 92, 1), "2026:03:10 13:05:00", "+00:00")
+	}
+	profile, err := os.ReadFile("photo/testdata/compatibleWithAdobeRGB1998.icc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := append([]byte("ICC_PROFILE\x00\x01\x01"), profile...)
+	app2 := binary.BigEndian.AppendUint16([]byte{0xFF, 0xE2}, uint16(len(payload)+2))
+	benchmarkImport(b, slices.Concat(photo12MP[:2], app2, payload, photo12MP[2:]))
+}
+
+func benchmarkImport(b *testing.B, file []byte) {
 	ctx := context.Background()
 	s, _ := openTemp(b)
 	c := photoClient(b, s, "Anna", data.PhotoConsentClinical)
 	se := sessionAt(b, s, c.ID, testNow.Add(-2*time.Hour))
 	tags := data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore, View: "Frontal", Zone: "Cheeks"}
-	b.SetBytes(int64(len(photo12MP)))
+	b.SetBytes(int64(len(file)))
 	b.ReportAllocs()
 	var times []time.Duration
 	n := uint64(0)
 	for b.Loop() {
 		n++
-		orig := binary.BigEndian.AppendUint64(slices.Clip(photo12MP), n)
+		orig := binary.BigEndian.AppendUint64(slices.Clip(file), n)
 		start := time.Now()
 		p, err := photo.Process(orig)
 		if err != nil {
@@ -917,7 +936,7 @@ func BenchmarkImport12MP(b *testing.B) {
 	}
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms/op")
-	b.ReportMetric(float64(len(photo12MP))/1e6, "MB/photo")
+	b.ReportMetric(float64(len(file))/1e6, "MB/photo")
 }
 
 // gallery500 is a client with 25 sessions of 20 photos each: noisy 256 × 192 thumbnails, whose

@@ -399,21 +399,26 @@ func (m *mainWindow) dropped(uris []fyne.URI) {
 		return
 	}
 	// A dropped camera card is walked off the UI goroutine.
-	async(func() ([]string, error) { return droppedPaths(uris), nil }, func(paths []string, _ error) {
-		if len(paths) > 0 {
-			m.offerDropped(paths)
+	var skipped []data.SkippedFile // links and the like in dropped folders, listed as not imported
+	async(func() ([]string, error) {
+		paths, sk := droppedFiles(uris)
+		skipped = sk
+		return paths, nil
+	}, func(paths []string, _ error) {
+		if len(paths) > 0 || len(skipped) > 0 {
+			m.offerDropped(paths, skipped...)
 		}
 	})
 }
 
-func (m *mainWindow) offerDropped(paths []string) {
+func (m *mainWindow) offerDropped(paths []string, skipped ...data.SkippedFile) {
 	switch {
 	case m.photos != nil:
-		m.photos.offer(paths)
+		m.photos.offer(paths, skipped...)
 	case m.editor != nil:
-		m.offerPhotos(m.editor.ed.client, m.editor.base.ID, paths)
+		m.offerPhotos(m.editor.ed.client, m.editor.base.ID, paths, skipped...)
 	case m.current.ID != "" && m.page.st.client.ID == m.current.ID:
-		m.offerPhotos(m.page.st.client, "", paths)
+		m.offerPhotos(m.page.st.client, "", paths, skipped...)
 	default:
 		dialog.ShowInformation("Choose a client first", "Photos belong to a client: open their page, then drop the photos on it.", m.win)
 	}
@@ -421,7 +426,7 @@ func (m *mainWindow) offerDropped(paths []string) {
 
 // offerPhotos asks which of the files to import for a client, and imports them; sessionID, when
 // set, is the session they are offered for.
-func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string) {
+func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string, skipped ...data.SkippedFile) {
 	if !canTakePhotos(m.win, c) {
 		return
 	}
@@ -437,6 +442,7 @@ func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string
 					m.reloadClient()
 				}
 			})
+			d.listSkipped(skipped)
 			d.preselect(sessionID)
 			d.show()
 		})

@@ -48,6 +48,7 @@ type importChoice struct {
 	sessionStart   time.Time // of that session, to suggest the kind against
 	view, zone     string
 	consent        data.PhotoConsent
+	keepLocation   bool // keep the camera's GPS position in the stored originals
 }
 
 // importOutcome is what became of one file.
@@ -110,6 +111,8 @@ func photoErrorText(err error) string {
 
 // runImport imports the files one by one off the UI goroutine. progress runs on the UI goroutine
 // after each file; done gets every outcome, in order, once all are through or ctx is cancelled.
+// Cancelling does not wait for the photo being decoded: it is left out, and its decode finishes
+// on its own and is forgotten.
 func runImport(ctx context.Context, store *data.Store, clientID string, paths []string, choice importChoice,
 	progress func(done int, name string), done func([]importOutcome, bool)) {
 	background(func() {
@@ -121,7 +124,12 @@ func runImport(ctx context.Context, store *data.Store, clientID string, paths []
 				break
 			}
 			fyne.Do(func() { progress(i, filepath.Base(path)) })
-			results = append(results, importOne(ctx, store, clientID, path, choice))
+			out := importOne(ctx, store, clientID, path, choice)
+			if errors.Is(out.err, context.Canceled) && ctx.Err() != nil {
+				cancelled = true // cancelled while the photo was read or decoded: nothing of it stored
+				break
+			}
+			results = append(results, out)
 		}
 		fyne.Do(func() {
 			progress(len(results), "")
@@ -130,16 +138,17 @@ func runImport(ctx context.Context, store *data.Store, clientID string, paths []
 	})
 }
 
-// importOne imports one file. Cancelling stops a batch between files, never inside one, so ctx is
-// not passed on: the photo under way is stored whole.
+// importOne imports one file. Cancelling ctx stops it while the file is read and decoded (the
+// slow part, seconds for a large photo), with an error matching context.Canceled; once decoded,
+// the photo is stored whole whatever ctx says: storing takes a moment.
 func importOne(ctx context.Context, store *data.Store, clientID, path string, choice importChoice) importOutcome {
-	ctx = context.WithoutCancel(ctx)
 	out := importOutcome{path: path}
-	f, err := data.ReadPhotoFile(path)
+	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: choice.keepLocation})
 	if err != nil {
 		out.err = err
 		return out
 	}
+	ctx = context.WithoutCancel(ctx)
 	tags := data.PhotoTags{Kind: choice.kind, SessionID: choice.sessionID, View: choice.view, Zone: choice.zone,
 		Consent: choice.consent}
 	if tags.Kind == "" && tags.SessionID != "" {
@@ -179,13 +188,18 @@ type importDialog struct {
 	store    *data.Store
 	client   data.Client
 	paths    []string
-	tick     []bool // per path: import it
+	tick     []bool   // per path: import it
+	why      []string // per path: why it cannot be imported (a link...); "" for a file to offer
 	list     *widget.List
 	kind     *widget.Select
 	session  *widget.Select
 	view     *widget.Select
 	zone     *widget.Select
 	consent  *widget.Select
+	noGPS    *widget.Check // remove the GPS position from the originals
+	note     *widget.Label
+	notes    []string
+	count    *widget.Label
 	sessions []data.TimelineEntry
 	dialog   *dialog.CustomDialog
 	importB  *widget.Button
@@ -204,6 +218,7 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	skipped := 0
 	for _, p := range paths {
 		d.tick = append(d.tick, isPhotoName(p))
+		d.why = append(d.why, "")
 		if !isPhotoName(p) {
 			skipped++
 		}
@@ -215,6 +230,12 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 			c := o.(*widget.Check)
 			c.OnChanged = nil // setting the state below is not a click
 			c.Text = importLabel(d.paths[i])
+			if d.why[i] != "" {
+				c.Text += ": not imported, " + d.why[i]
+				c.Disable()
+			} else {
+				c.Enable()
+			}
 			c.SetChecked(d.tick[i])
 			c.OnChanged = func(on bool) {
 				d.tick[i] = on
@@ -258,11 +279,13 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	if len(paths) >= maxListedFiles {
 		notes = append(notes, fmt.Sprintf("Only the first %d files of the folder are listed: import the rest from their own folder.", maxListedFiles))
 	}
-	note := widget.NewLabel(strings.Join(notes, " "))
-	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
-	note.Hidden = len(notes) == 0
-	files := container.NewBorder(container.NewHBox(boldLabel(plural(len(paths), "file")), all, none), note, nil, nil, d.list)
+	d.notes = notes
+	d.note = widget.NewLabel(strings.Join(notes, " "))
+	d.note.Wrapping = fyne.TextWrapWord
+	d.note.Importance = widget.LowImportance
+	d.note.Hidden = len(notes) == 0
+	d.count = boldLabel(plural(len(paths), "file"))
+	files := container.NewBorder(container.NewHBox(d.count, all, none), d.note, nil, nil, d.list)
 	tags := widget.NewForm(
 		widget.NewFormItem("Kind", d.kind),
 		widget.NewFormItem("Session", d.session),
@@ -273,7 +296,10 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	hint := widget.NewLabel("Kind and session can be suggested from when each photo was taken. Every tag can be changed later.")
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
-	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), tags, hint), nil, nil, files)
+	// A phone's photos say where they were taken: for a mobile practitioner, the client's home.
+	d.noGPS = widget.NewCheck("Remove location (GPS) from originals", nil)
+	d.noGPS.SetChecked(true)
+	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), tags, d.noGPS, hint), nil, nil, files)
 
 	d.importB = widget.NewButton("Import", d.start)
 	d.importB.Importance = widget.HighImportance
@@ -283,6 +309,25 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	size := win.Canvas().Size()
 	d.dialog.Resize(fyne.NewSize(min(760, size.Width-40), min(640, size.Height-40)))
 	d.countTicked()
+	return d
+}
+
+// listSkipped adds to the list the files of the folder that are not imported, each with why
+// (data.PhotoFolder), unticked and greyed out.
+func (d *importDialog) listSkipped(skipped []data.SkippedFile) *importDialog {
+	if len(skipped) == 0 {
+		return d
+	}
+	for _, s := range skipped {
+		d.paths = append(d.paths, s.Path)
+		d.tick = append(d.tick, false)
+		d.why = append(d.why, s.Reason)
+	}
+	d.notes = append(d.notes, plural(len(skipped), "file")+" cannot be imported from here: each says why at the end of the list.")
+	d.note.SetText(strings.Join(d.notes, " "))
+	d.note.Show()
+	d.count.SetText(plural(len(d.paths)-len(skipped), "file"))
+	d.list.Refresh()
 	return d
 }
 
@@ -312,7 +357,7 @@ func (d *importDialog) preselect(sessionID string) {
 
 func (d *importDialog) tickAll(on bool) {
 	for i := range d.tick {
-		d.tick[i] = on
+		d.tick[i] = on && d.why[i] == ""
 	}
 	d.list.Refresh()
 	d.countTicked()
@@ -361,6 +406,7 @@ func (d *importDialog) choice() importChoice {
 			c.consent = scope
 		}
 	}
+	c.keepLocation = !d.noGPS.Checked
 	return c
 }
 
@@ -376,7 +422,7 @@ func (d *importDialog) start() {
 	status.Truncation = fyne.TextTruncateEllipsis
 	stop := widget.NewButton("Cancel", func() {
 		cancel()
-		status.SetText("Stopping after the current photo…")
+		status.SetText("Stopping…")
 	})
 	prog := dialog.NewCustomWithoutButtons("Importing photos", container.NewVBox(status, bar), d.win)
 	prog.SetButtons([]fyne.CanvasObject{stop})
@@ -410,8 +456,9 @@ func (d *importDialog) start() {
 	})
 }
 
-// chooseImportFolder asks for a folder, starting where photos came from last time, and lists it.
-func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string)) {
+// chooseImportFolder asks for a folder, starting where photos came from last time, and lists it:
+// the files to offer, and those that cannot be imported from it, with why.
+func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string, skipped ...data.SkippedFile)) {
 	fd := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
 			showError(win, "open the folder", err)
@@ -421,19 +468,23 @@ func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string)) 
 			return
 		}
 		a.Preferences().SetString(prefPhotoFolder, dir.Path())
-		async(func() ([]string, error) {
-			files, _, err := data.PhotoFilesIn(dir.Path(), maxListedFiles)
-			return files, err
-		}, func(paths []string, err error) {
+		type listing struct {
+			files   []string
+			skipped []data.SkippedFile
+		}
+		async(func() (listing, error) {
+			files, skipped, _, err := data.PhotoFolder(dir.Path(), maxListedFiles)
+			return listing{files, skipped}, err
+		}, func(l listing, err error) {
 			if err != nil {
 				showError(win, "read the folder", err)
 				return
 			}
-			if len(paths) == 0 {
+			if len(l.files) == 0 && len(l.skipped) == 0 {
 				dialog.ShowInformation("No files here", "The folder "+dir.Path()+" holds no files to import.", win)
 				return
 			}
-			then(paths)
+			then(l.files, l.skipped...)
 		})
 	}, win)
 	if last := a.Preferences().String(prefPhotoFolder); last != "" {
@@ -446,9 +497,9 @@ func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string)) 
 	fd.Show()
 }
 
-// droppedPaths expands dropped files and folders into the files to offer.
-func droppedPaths(uris []fyne.URI) []string {
-	var out []string
+// droppedFiles expands dropped files and folders into the files to offer, and the files in the
+// folders that cannot be imported from them, with why (data.PhotoFolder).
+func droppedFiles(uris []fyne.URI) (out []string, skipped []data.SkippedFile) {
 	for _, u := range uris {
 		if u.Scheme() != "file" {
 			continue
@@ -458,13 +509,14 @@ func droppedPaths(uris []fyne.URI) []string {
 			continue
 		}
 		if info.IsDir() {
-			files, _, err := data.PhotoFilesIn(u.Path(), maxListedFiles)
+			files, sk, _, err := data.PhotoFolder(u.Path(), maxListedFiles)
 			if err == nil {
 				out = append(out, files...)
+				skipped = append(skipped, sk...)
 			}
 			continue
 		}
 		out = append(out, u.Path())
 	}
-	return out
+	return out, skipped
 }

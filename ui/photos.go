@@ -358,14 +358,15 @@ func canTakePhotos(win fyne.Window, c data.Client) bool {
 	return false
 }
 
-// offer asks which of paths to import and what they show, then imports them.
-func (p *photoScreen) offer(paths []string) {
+// offer asks which of paths to import and what they show, then imports them; skipped are files
+// listed as not imported, with why.
+func (p *photoScreen) offer(paths []string, skipped ...data.SkippedFile) {
 	if !canTakePhotos(p.win, p.client) {
 		return
 	}
 	newImportDialog(p.win, p.store, p.client, paths, p.sessions, p.views, p.zones, func([]importOutcome) {
 		p.reload()
-	}).show()
+	}).listSkipped(skipped).show()
 }
 
 // thumbTile is a slot of a gallery row showing one photo: its thumbnail and what it shows. A tap

@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
 )
 
 // writeJPEG writes a real photo-like JPEG (a gradient with a mark, so no two are alike) and
@@ -440,29 +442,53 @@ func TestNoPhotoConsentIsSaidBeforeChoosingFiles(t *testing.T) {
 	}
 }
 
-func TestCancelStopsBetweenFilesAndKeepsTheOneUnderWay(t *testing.T) {
+// Cancel returns at once while a photo is being decoded, leaving the decode behind, and stores
+// nothing of it (a decode cannot be stopped half way; a crafted file could take minutes).
+func TestCancelReturnsWithoutWaitingForTheDecode(t *testing.T) {
 	fx := newPhotoFixture(t)
-	var paths []string
-	for i := range 3 {
-		p := filepath.Join(fx.dir, "IMG_000"+string(rune('1'+i))+".JPG")
-		writeJPEG(t, p, 640, 480, uint8(i*50), fx.session.StartedAt)
-		paths = append(paths, p)
+	slow := filepath.Join(fx.dir, "IMG_0001.JPG") // a second or so of decoding, within the limits
+	if err := os.WriteFile(slow, phototest.Progressive(3000, 2000, 100), 0o644); err != nil {
+		t.Fatal(err)
 	}
+	next := filepath.Join(fx.dir, "IMG_0002.JPG")
+	writeJPEG(t, next, 640, 480, 50, fx.session.StartedAt)
 	ctx, cancel := context.WithCancel(context.Background())
-	var results []importOutcome
-	var cancelled bool
-	runImport(ctx, fx.store, fx.client.ID, paths, importChoice{suggestSession: true}, func(n int, name string) {
-		if n == 0 && name != "" {
-			cancel() // Cancel pressed while the first photo is being imported
-		}
-	}, func(r []importOutcome, c bool) { results, cancelled = r, c })
-	waitFor(t, "the import to stop", func() bool { return results != nil })
-	if !cancelled || len(results) != 1 || results[0].err != nil || results[0].photo.ID == "" {
+	defer cancel()
+	type outcome struct {
+		results   []importOutcome
+		cancelled bool
+	}
+	done := make(chan outcome, 1)
+	// Tests run background work in line: start the import on a goroutine of its own, as the app does.
+	go runImport(ctx, fx.store, fx.client.ID, []string{slow, next}, importChoice{suggestSession: true}, func(int, string) {},
+		func(r []importOutcome, c bool) { done <- outcome{r, c} })
+	waitFor(t, "the decode to start", jpegDecodeUnderWay)
+	cancel() // Cancel pressed
+	var o outcome
+	select {
+	case o = <-done:
+	case <-time.After(20 * time.Second): // a failure guard, not a speed target: it returns at once
+		t.Fatal("the import did not stop")
+	}
+	results, cancelled := o.results, o.cancelled
+	if !cancelled || len(results) != 0 {
 		t.Fatalf("cancelled %v with %d outcomes: %+v", cancelled, len(results), results)
 	}
-	if s := importSummary(results, cancelled); !strings.HasPrefix(s, "Import cancelled: 1 photo imported") {
+	if !jpegDecodeUnderWay() {
+		t.Error("Cancel waited for the decode under way to finish")
+	}
+	if list, err := fx.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: fx.client.ID}); err != nil || len(list) != 0 {
+		t.Errorf("%d photos stored after Cancel (%v)", len(list), err)
+	}
+	if s := importSummary(results, cancelled); !strings.HasPrefix(s, "Import cancelled: 0 photos imported") {
 		t.Fatalf("the summary reads %q", s)
 	}
+}
+
+// jpegDecodeUnderWay reports whether a goroutine is decoding a JPEG.
+func jpegDecodeUnderWay() bool {
+	buf := make([]byte, 1<<20)
+	return bytes.Contains(buf[:runtime.Stack(buf, true)], []byte("image/jpeg.(*decoder)"))
 }
 
 func TestImportIntoAChosenSessionAndAnotherClientsDuplicate(t *testing.T) {

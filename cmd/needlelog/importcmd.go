@@ -127,11 +127,13 @@ func refused(errOut io.Writer, cmd, path string, err error) int {
 
 func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) int {
 	const name = "import photos"
-	fs := newFlags(name, "--db PATH --client ID [--session ID] [--kind K] [--view V] [--zone Z] FILE|DIR...",
+	fs := newFlags(name, "--db PATH --client ID [--session ID] [--kind K] [--view V] [--zone Z] [--keep-location] FILE|DIR...",
 		"Imports photos (JPEG, PNG or WebP) into a client's record and prints one line per file: imported,\n"+
 			"with the new photo's ID; a duplicate of a photo already stored, which is left as it was; or refused,\n"+
 			"and why. A DIR imports every file in it and in its subfolders, in name order, hidden files aside.\n"+
-			"Originals are kept unchanged, beside an upright preview and thumbnail.\n\n"+
+			"Originals are kept unchanged, beside an upright preview and thumbnail, but for the camera's GPS\n"+
+			"position, which is taken out of them (the image itself untouched) unless --keep-location is given.\n"+
+			"Links in a DIR are not followed: each is listed as skipped, with the reason.\n\n"+
 			"Without --kind, each photo's kind is suggested from the time it was taken (its EXIF date, or else the\n"+
 			"file's time), and so is its session when --session is not given either. Names may be typed loosely:\n"+
 			"\"left 45\" is the view \"Left 45°\". Exits 1 when any file was refused.", errOut)
@@ -143,6 +145,7 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 	zone := fs.String("zone", "", "the zone, from the practice's zones: Cheeks, Forehead...")
 	consent := fs.String("consent", string(data.PhotoConsentClinical), "the photos' consent scope: clinical, education or marketing")
 	note := fs.String("note", "", "a note for every photo imported")
+	keepLocation := fs.Bool("keep-location", false, "keep the camera's GPS position in the stored originals (by default it is removed)")
 	paths, code, ok := parse(fs, args)
 	if !ok {
 		return code
@@ -191,15 +194,19 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 		started[t.SessionID] = t.StartedAt
 	}
 
-	files, empty, err := photoFiles(paths)
+	files, empty, skipped, err := photoFiles(paths)
 	if err != nil {
 		return fail(errOut, name, err)
 	}
 	for _, dir := range empty {
 		fmt.Fprintf(out, "%s: no files in this folder\n", quote(dir))
 	}
+	for _, sk := range skipped {
+		fmt.Fprintf(out, "%s: skipped: %s\n", sk.Path, sk.Reason)
+	}
 	refused, done := 0, 0
-	importFiles(ctx, s, *clientID, tags, files, func(path string, p data.Photo, err error) {
+	opts := data.PhotoImportOptions{KeepLocation: *keepLocation}
+	importFiles(ctx, s, *clientID, tags, opts, files, func(path string, p data.Photo, err error) {
 		done++
 		var dup *data.DuplicatePhotoError
 		switch {
@@ -285,7 +292,7 @@ func checkImportTarget(ctx context.Context, s *data.Store, clientID string, tags
 
 // importFiles imports files for a client, reading and processing several at once (the slow part)
 // while the store writes one at a time, and calls report for each file in the order given.
-func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.PhotoTags, files []string,
+func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.PhotoTags, opts data.PhotoImportOptions, files []string,
 	report func(path string, p data.Photo, err error)) {
 	type result struct {
 		p   data.Photo
@@ -311,7 +318,8 @@ func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.
 				return
 			}
 			wg.Go(func() {
-				p, err := s.ImportPhotoFile(ctx, clientID, tags, path)
+				// Returns at once when ctx is cancelled, even with a decode under way.
+				p, err := s.ImportPhotoFileWith(ctx, clientID, tags, path, opts)
 				results[i] <- result{p, err}
 			})
 		}
@@ -332,25 +340,26 @@ func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.
 }
 
 // photoFiles expands the paths given: a folder stands for the files an import of it reads (see
-// data.PhotoFilesIn); a file named by hand is imported even if hidden. It also returns the
-// folders that held no file.
-func photoFiles(paths []string) (files, empty []string, err error) {
+// data.PhotoFolder); a file named by hand is imported even if hidden. It also returns the
+// folders that held no file, and the links and other files in folders that are not imported.
+func photoFiles(paths []string) (files, empty []string, skipped []data.SkippedFile, err error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil || !info.IsDir() {
 			files = append(files, p) // the import says what is wrong with it
 			continue
 		}
-		in, _, err := data.PhotoFilesIn(p, 0)
+		in, sk, _, err := data.PhotoFolder(p, 0)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		if len(in) == 0 {
+		if len(in) == 0 && len(sk) == 0 {
 			empty = append(empty, p)
 		}
 		files = append(files, in...)
+		skipped = append(skipped, sk...)
 	}
-	return files, empty, nil
+	return files, empty, skipped, nil
 }
 
 // reason says why a file was refused as one sentence.

@@ -71,3 +71,27 @@ func benchmark(b *testing.B, f func([]byte) error) {
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n)/1e6, "MB/op")
 }
+
+// BenchmarkProcess12MPAdobeRGB is an import of the same photo with an Adobe RGB (1998) profile,
+// converted to sRGB.
+func BenchmarkProcess12MPAdobeRGB(b *testing.B) {
+	orig := withICC(photo12MP(), readSeed(b, "compatibleWithAdobeRGB1998.icc"), 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Process(orig); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkColourConvertPreview is the conversion alone, of a preview (1600 × 1200) to sRGB.
+func BenchmarkColourConvertPreview(b *testing.B) {
+	t := parseICC(readSeed(b, "compatibleWithAdobeRGB1998.icc"))
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	for b.Loop() {
+		t.apply(img)
+	}
+}

@@ -64,6 +64,14 @@ func FuzzEXIF(f *testing.F) {
 			readMetadata(format, b)
 		}
 		readWebPLayout(b)
+		out := bytes.Clone(b)
+		removeGPS(out) // never panics, never changes the length
+		if len(out) != len(b) {
+			t.Fatal("removeGPS changed the length")
+		}
+		parseICC(b)
+		jpegICC(b)
+		pngICC(b)
 	})
 }
 
@@ -81,5 +89,8 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 		readSeed(tb, "corners.lossy.webp"),
 		riffFile(vp8x(0x08, 64, 48), riffChunk("VP8L", vp8l), riffChunk("EXIF", buildTIFF(exifSpec{orientation: 8}))),
 		[]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"),
+		readSeed(tb, "scans-150.jpg"),
+		withICC(small, displayP3(), 2),
+		readSeed(tb, "gps.png"),
 	}
 }

@@ -9,6 +9,8 @@
 //  2. format, by magic bytes (Sniff), never by file name;
 //  3. dimensions, from the header alone, against MaxSide and MaxPixels: a "decompression bomb"
 //     declares huge dimensions in a tiny file, and is refused before any pixel memory is allocated;
+//     and a JPEG's scans, counted from its segments, against MaxScans (see scans.go): a
+//     progressive JPEG with thousands of passes takes minutes to decode;
 //  4. the full decode, with any decoder panic turned into ErrCorrupt.
 //
 // Every error wraps one of ErrUnsupported, ErrTooLarge or ErrCorrupt (test with errors.Is), and
@@ -16,8 +18,10 @@
 // "Could not import the photo: " + err.Error() + ".".
 //
 // Outputs are baseline JPEGs written by image/jpeg, which writes no APPn or COM segment: no EXIF,
-// no GPS position, no camera serial number, no thumbnail of the uncropped original. Pixels are
-// turned upright (EXIF orientation applied) and transparent areas are laid on white.
+// no GPS position, no camera serial number, no thumbnail of the uncropped original, no colour
+// profile. Pixels are turned upright (EXIF orientation applied), converted to sRGB from an
+// embedded colour profile (icc.go) and from a lossy WebP's limited-range YCbCr (studioYCbCr),
+// and transparent areas are laid on white.
 package photo
 
 import (
@@ -99,7 +103,9 @@ func Process(original []byte) (p Processed, err error) {
 	}
 	w, h := src.bounds()
 	pw, ph := fit(w, h, PreviewSide)
-	preview := orient(resample(src.img, pw, ph), src.orientation)
+	preview := resample(src.img, pw, ph)
+	src.colour.apply(preview) // after shrinking: the same result within a level, at a tenth of the cost
+	preview = orient(preview, src.orientation)
 	tw, th := fit(preview.Rect.Dx(), preview.Rect.Dy(), ThumbnailSide)
 	thumb := resample(preview, tw, th)
 
@@ -143,7 +149,9 @@ func Clean(original []byte, maxSide int) (out []byte, err error) {
 	if maxSide > 0 {
 		w, h = fit(w, h, maxSide)
 	}
-	return encode(orient(resample(src.img, w, h), src.orientation), cleanQuality)
+	rgb := resample(src.img, w, h)
+	src.colour.apply(rgb)
+	return encode(orient(rgb, src.orientation), cleanQuality)
 }
 
 // Sniff names an image's format from its first bytes, whatever the file is called: "jpeg", "png"
@@ -242,6 +250,7 @@ type source struct {
 	img         image.Image
 	orientation int
 	takenAt     time.Time
+	colour      *colourTransform // to sRGB from the embedded profile; nil when sRGB already
 }
 
 func (s source) bounds() (w, h int) { return s.img.Bounds().Dx(), s.img.Bounds().Dy() }
@@ -272,7 +281,28 @@ func load(b []byte) (source, error) {
 	if err := checkSize(r.Dx(), r.Dy()); err != nil { // the decoder agreed with the header; be sure
 		return source{}, err
 	}
-	return source{format: format, img: img, orientation: m.orientation, takenAt: m.takenAt}, nil
+	// A lossy WebP's YCbCr is limited-range: see studioYCbCr.
+	switch m := img.(type) {
+	case *image.YCbCr:
+		if format == "webp" {
+			img = &studioYCbCr{m}
+		}
+	case *image.NYCbCrA:
+		if format == "webp" {
+			img = &studioNYCbCrA{m}
+		}
+	}
+	return source{format: format, img: img, orientation: m.orientation, takenAt: m.takenAt, colour: colourOf(format, b)}, nil
+}
+
+// colourOf reads a photo's embedded colour profile; any trouble with it leaves the pixels as they are.
+func colourOf(format string, b []byte) (t *colourTransform) {
+	defer func() {
+		if recover() != nil { // bounds-checked throughout; belt and braces
+			t = nil
+		}
+	}()
+	return parseICC(iccOf(format, b))
 }
 
 func checkSize(w, h int) error {
@@ -294,6 +324,14 @@ func checkDimensions(format string, b []byte) (err error) {
 	switch format {
 	case "jpeg":
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(b))
+		if err == nil && cfg.Width > 0 && cfg.Height > 0 {
+			if err := checkSize(cfg.Width, cfg.Height); err != nil {
+				return err
+			}
+			if err := checkScans(b, cfg.Width, cfg.Height); err != nil {
+				return err
+			}
+		}
 	case "png":
 		cfg, err = png.DecodeConfig(bytes.NewReader(b))
 	case "webp":

@@ -27,30 +27,13 @@ func rowsOf(img image.Image) rowFunc {
 	w := r.Dx()
 	switch m := img.(type) {
 	case *image.YCbCr:
-		cdx, cdy := chromaDivisors(m.SubsampleRatio)
-		return func(y int, dst []uint8) {
-			sy := r.Min.Y + y
-			yi := (sy-m.Rect.Min.Y)*m.YStride - m.Rect.Min.X
-			ci := (sy/cdy - m.Rect.Min.Y/cdy) * m.CStride
-			c0 := m.Rect.Min.X / cdx
-			for x := range w {
-				sx := r.Min.X + x
-				c := ci + sx/cdx - c0
-				rr, gg, bb := color.YCbCrToRGB(m.Y[yi+sx], m.Cb[c], m.Cr[c])
-				d := dst[4*x : 4*x+4 : 4*x+4]
-				d[0], d[1], d[2], d[3] = rr, gg, bb, 0xff
-			}
-		}
+		return ycbcrRows(m, r, color.YCbCrToRGB)
+	case *studioYCbCr:
+		return ycbcrRows(m.YCbCr, r, studioYCbCrToRGB)
 	case *image.NYCbCrA:
-		ycc := rowsOf(&m.YCbCr)
-		return func(y int, dst []uint8) {
-			ycc(y, dst)
-			ai := (r.Min.Y+y-m.Rect.Min.Y)*m.AStride + (r.Min.X - m.Rect.Min.X)
-			for x, a := range m.A[ai : ai+w] {
-				d := dst[4*x : 4*x+3 : 4*x+3]
-				d[0], d[1], d[2] = overWhite(d[0], a), overWhite(d[1], a), overWhite(d[2], a)
-			}
-		}
+		return alphaRows(m, r, ycbcrRows(&m.YCbCr, r, color.YCbCrToRGB))
+	case *studioNYCbCrA:
+		return alphaRows(m.NYCbCrA, r, ycbcrRows(&m.YCbCr, r, studioYCbCrToRGB))
 	case *image.RGBA:
 		return func(y int, dst []uint8) {
 			i := m.PixOffset(r.Min.X, r.Min.Y+y)
@@ -152,6 +135,81 @@ func rowsOf(img image.Image) rowFunc {
 	}
 }
 
+// ycbcrRows converts the rows r of m with conv, full-range (JFIF) or limited-range YCbCr.
+func ycbcrRows(m *image.YCbCr, r image.Rectangle, conv func(y, cb, cr uint8) (uint8, uint8, uint8)) rowFunc {
+	w := r.Dx()
+	cdx, cdy := chromaDivisors(m.SubsampleRatio)
+	return func(y int, dst []uint8) {
+		sy := r.Min.Y + y
+		yi := (sy-m.Rect.Min.Y)*m.YStride - m.Rect.Min.X
+		ci := (sy/cdy - m.Rect.Min.Y/cdy) * m.CStride
+		c0 := m.Rect.Min.X / cdx
+		for x := range w {
+			sx := r.Min.X + x
+			c := ci + sx/cdx - c0
+			rr, gg, bb := conv(m.Y[yi+sx], m.Cb[c], m.Cr[c])
+			d := dst[4*x : 4*x+4 : 4*x+4]
+			d[0], d[1], d[2], d[3] = rr, gg, bb, 0xff
+		}
+	}
+}
+
+// alphaRows lays the rows that ycc converts on white by m's alpha plane.
+func alphaRows(m *image.NYCbCrA, r image.Rectangle, ycc rowFunc) rowFunc {
+	w := r.Dx()
+	return func(y int, dst []uint8) {
+		ycc(y, dst)
+		ai := (r.Min.Y+y-m.Rect.Min.Y)*m.AStride + (r.Min.X - m.Rect.Min.X)
+		for x, a := range m.A[ai : ai+w] {
+			d := dst[4*x : 4*x+3 : 4*x+3]
+			d[0], d[1], d[2] = overWhite(d[0], a), overWhite(d[1], a), overWhite(d[2], a)
+		}
+	}
+}
+
+// A lossy WebP is VP8, which codes colour as limited-range ("studio swing") BT.601 YCbCr: Y from
+// 16 (black) to 235 (white), Cb and Cr from 16 to 240. golang.org/x/image/webp returns it as an
+// image.YCbCr all the same, which Go converts as full-range JFIF YCbCr (golang/go#40173): black
+// comes out 16, white 235, every colour washed out. load wraps the decoder's image in these
+// types so that it is converted with the limited-range formulas, as libwebp does.
+type (
+	studioYCbCr   struct{ *image.YCbCr }
+	studioNYCbCrA struct{ *image.NYCbCrA }
+)
+
+func (m *studioYCbCr) ColorModel() color.Model { return color.RGBAModel }
+func (m *studioYCbCr) At(x, y int) color.Color {
+	if !(image.Point{x, y}.In(m.Rect)) {
+		return color.RGBA{}
+	}
+	yi, ci := m.YOffset(x, y), m.COffset(x, y)
+	r, g, b := studioYCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+	return color.RGBA{r, g, b, 0xff}
+}
+
+func (m *studioNYCbCrA) ColorModel() color.Model { return color.NRGBAModel }
+func (m *studioNYCbCrA) At(x, y int) color.Color {
+	if !(image.Point{x, y}.In(m.Rect)) {
+		return color.NRGBA{}
+	}
+	yi, ci := m.YOffset(x, y), m.COffset(x, y)
+	r, g, b := studioYCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+	return color.NRGBA{r, g, b, m.A[m.AOffset(x, y)]}
+}
+
+// studioYCbCrToRGB converts limited-range BT.601 YCbCr to RGB, in 16.16 fixed point:
+// R = 1.164(Y-16) + 1.596(Cr-128), G = 1.164(Y-16) - 0.392(Cb-128) - 0.813(Cr-128),
+// B = 1.164(Y-16) + 2.017(Cb-128).
+func studioYCbCrToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
+	yy := (int32(y) - 16) * 76309
+	b1, r1 := int32(cb)-128, int32(cr)-128
+	clamp := func(v int32) uint8 {
+		v = (v + 1<<15) >> 16
+		return uint8(max(0, min(255, v)))
+	}
+	return clamp(yy + 104597*r1), clamp(yy - 25675*b1 - 53279*r1), clamp(yy + 132201*b1)
+}
+
 // chromaDivisors gives how many luma pixels share one chroma sample across and down.
 func chromaDivisors(r image.YCbCrSubsampleRatio) (dx, dy int) {
 	switch r {
@@ -199,8 +257,13 @@ func resample(img image.Image, dw, dh int) *image.RGBA {
 	sr := img.Bounds()
 	sw, sh := sr.Dx(), sr.Dy()
 	dw, dh = min(dw, sw), min(dh, sh)
-	if m, ok := img.(*image.YCbCr); ok {
-		if dst := resampleYCbCr(m, dw, dh); dst != nil {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		if dst := resampleYCbCr(m, dw, dh, color.YCbCrToRGB); dst != nil {
+			return dst
+		}
+	case *studioYCbCr:
+		if dst := resampleYCbCr(m.YCbCr, dw, dh, studioYCbCrToRGB); dst != nil {
 			return dst
 		}
 	}
@@ -272,7 +335,7 @@ func resample(img image.Image, dw, dh int) *image.RGBA {
 // the work of averaging RGB, and converts only the output's pixels. As the conversion is affine,
 // the result is the same. It returns nil when the chroma planes are smaller than the output
 // (resample only shrinks), or for a sub-image, which the decoders never return.
-func resampleYCbCr(m *image.YCbCr, dw, dh int) *image.RGBA {
+func resampleYCbCr(m *image.YCbCr, dw, dh int, conv func(y, cb, cr uint8) (uint8, uint8, uint8)) *image.RGBA {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
 	cdx, cdy := chromaDivisors(m.SubsampleRatio)
 	cw, ch := (w+cdx-1)/cdx, (h+cdy-1)/cdy
@@ -287,7 +350,7 @@ func resampleYCbCr(m *image.YCbCr, dw, dh int) *image.RGBA {
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for i := range dw * dh {
 		d := dst.Pix[4*i : 4*i+4 : 4*i+4]
-		d[0], d[1], d[2] = color.YCbCrToRGB(y[i], cb[i], cr[i])
+		d[0], d[1], d[2] = conv(y[i], cb[i], cr[i])
 		d[3] = 0xff
 	}
 	return dst

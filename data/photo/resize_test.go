@@ -254,7 +254,7 @@ func TestResampleYCbCrMatchesRGB(t *testing.T) {
 				m.Cr[m.COffset(x, y)] = uint8(160 - y/8)
 			}
 		}
-		planes := resampleYCbCr(m, 150, 100)
+		planes := resampleYCbCr(m, 150, 100, color.YCbCrToRGB)
 		if planes == nil {
 			t.Fatalf("%v: plane path not taken", ratio)
 		}
@@ -265,7 +265,7 @@ func TestResampleYCbCrMatchesRGB(t *testing.T) {
 			}
 		}
 	}
-	if resampleYCbCr(image.NewYCbCr(image.Rect(0, 0, 40, 30), image.YCbCrSubsampleRatio420), 30, 20) != nil {
+	if resampleYCbCr(image.NewYCbCr(image.Rect(0, 0, 40, 30), image.YCbCrSubsampleRatio420), 30, 20, color.YCbCrToRGB) != nil {
 		t.Error("chroma (20 × 15) upscaled to 30 × 20")
 	}
 }
