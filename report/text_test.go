@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -221,6 +222,34 @@ func TestLongNameFitsItsCell(t *testing.T) {
 		t.Errorf("%d pages for a 10,000-character name", pages)
 	}
 	requireText(t, "history", text, "Treatment history · Abcdefghij", "…", "No sessions recorded.")
+}
+
+// allocated is the memory writing a client history with an n-character name and notes takes.
+func allocated(t *testing.T, n int) float64 {
+	t.Helper()
+	h := ClientHistory{Client: data.Client{ID: "c1", FirstName: longWord(n), LastName: "Li", MedicalNotes: longWord(n)},
+		Printed: testNow}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if err := WriteClientHistory(&bytes.Buffer{}, h); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.TotalAlloc - before.TotalAlloc)
+}
+
+// Laying out a field takes work in proportion to its length: each further character costs
+// about as much memory in a long field as in a short one, where measuring the rest of the text
+// again for each character would cost twice as much for each doubling. (Time is for
+// BenchmarkFieldLength; memory is counted exactly.)
+func TestLayoutIsLinear(t *testing.T) {
+	allocated(t, 100) // the fonts' tables, made once
+	a5, a10, a20 := allocated(t, 5_000), allocated(t, 10_000), allocated(t, 20_000)
+	short, long := (a10-a5)/5_000, (a20-a10)/10_000
+	t.Logf("%.0f bytes a character from 5,000 to 10,000, %.0f from 10,000 to 20,000", short, long)
+	if long > 1.6*short {
+		t.Errorf("each character costs %.1f times as much from 10,000 to 20,000 characters as from 5,000 to 10,000", long/short)
+	}
 }
 
 // BenchmarkFieldLength writes a session record whose notes are n characters, in words and one
