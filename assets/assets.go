@@ -23,6 +23,8 @@ var (
 	droidSansFallbackGz []byte
 	//go:embed fonts/NanumSquareR.ttf.gz
 	nanumSquareGz []byte
+	//go:embed fonts/Symbola.ttf.gz
+	symbolaGz []byte
 )
 
 // DejaVuSans is DejaVu Sans (TrueType): Arabic with its presentation forms, Hebrew, Armenian,
@@ -35,6 +37,9 @@ var DroidSansFallback = sync.OnceValue(func() []byte { return gunzip(droidSansFa
 
 // NanumSquare is NanumSquare Regular (TrueType): every Hangul syllable. Unpacked on first use.
 var NanumSquare = sync.OnceValue(func() []byte { return gunzip(nanumSquareGz) })
+
+// Symbola is Symbola (TrueType): symbols and monochrome emoji of Unicode 9. Unpacked on first use.
+var Symbola = sync.OnceValue(func() []byte { return gunzip(symbolaGz) })
 
 func gunzip(b []byte) []byte {
 	r, err := gzip.NewReader(bytes.NewReader(b))

@@ -15,6 +15,7 @@ func TestFonts(t *testing.T) {
 		"DejaVu Sans":         {DejaVuSans(), "שלום\u0639\uFECB\uFEFB"},
 		"Droid Sans Fallback": {DroidSansFallback(), "王小明さくら"},
 		"NanumSquare":         {NanumSquare(), "김민준"},
+		"Symbola":             {Symbola(), "☺❤✓😀👍"},
 	} {
 		f, err := sfnt.Parse(c.ttf)
 		if err != nil {

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goitalic"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 
 	"needlelog.app/needlelog/data"
 )
@@ -196,7 +198,7 @@ type doc struct {
 	footerNumW  float64
 	style       string  // the current style, as fpdf names it
 	size        float64 // the current size in points
-	added       [4]bool // which faces are in the PDF: Go from the start, the others once used
+	added       []bool  // which faces are in the PDF: Go from the start, the others once used
 	missed      bool    // a character no face draws was replaced by notDrawn
 	missedNoted bool
 }
@@ -212,9 +214,6 @@ func newDoc(title, footer, author string, printed time.Time) *doc {
 	f.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
 	f.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
 	f.AddUTF8FontFromBytes(fontFamily, "I", goitalic.TTF)
-	if len(faces) != len(doc{}.added) || faces[0].family != fontFamily {
-		panic("report: faces and doc.added disagree")
-	}
 	f.SetMargins(marginX, marginTop, marginX)
 	f.SetAutoPageBreak(false, 0)
 	f.SetCellMargin(0)
@@ -225,8 +224,8 @@ func newDoc(title, footer, author string, printed time.Time) *doc {
 	f.SetCreationDate(printed)
 	f.SetModificationDate(printed)
 	f.SetCatalogSort(true)
-	d := &doc{f: f}
-	d.added[0] = true
+	d := &doc{f: f, added: make([]bool, len(faces))}
+	d.added[0] = faces[0].family == fontFamily
 	// The footer is laid out once, not on every page.
 	const footerSize = 7.5
 	d.font("", footerSize)
@@ -304,12 +303,70 @@ func (d *doc) drawLine(x, y, w, lh float64, l line, align string) {
 		x += (w - l.w) / 2
 	}
 	for _, r := range l.runs {
-		d.setFace(r.face)
-		d.f.SetXY(x, y)
-		d.f.CellFormat(r.w, lh, r.text, "", 0, "L", false, 0, "")
+		if r.face == outlineFace {
+			d.drawOutlines(x, y, lh, r.text)
+		} else {
+			d.setFace(r.face)
+			d.f.SetXY(x, y)
+			d.f.CellFormat(r.w, lh, r.text, "", 0, "L", false, 0, "")
+		}
 		x += r.w
 	}
 	d.setFace(0)
+}
+
+// drawOutlines draws characters as filled shapes from outlineFont, in the text's colour and
+// size, on the baseline fpdf would give text in a cell at (x, y) lh high.
+func (d *doc) drawOutlines(x, y, lh float64, text string) {
+	f := outlineFont()
+	upem := int(f.UnitsPerEm())
+	sizeMM := d.size / (72 / 25.4)
+	scale := sizeMM / float64(upem) / 64 // 26.6 font units to millimetres
+	baseline := y + 0.5*lh + 0.3*sizeMM
+	fr, fg, fb := d.f.GetFillColor()
+	tr, tg, tb := d.f.GetTextColor()
+	d.f.SetFillColor(tr, tg, tb)
+	var buf sfnt.Buffer
+	for _, r := range text {
+		g, adv, ok := outlineGlyph(r)
+		if !ok {
+			continue
+		}
+		segs, err := f.LoadGlyph(&buf, g, fixed.Int26_6(upem<<6), nil)
+		if err != nil {
+			continue
+		}
+		px := func(p fixed.Point26_6) (float64, float64) {
+			return x + float64(p.X)*scale, baseline + float64(p.Y)*scale
+		}
+		var cx, cy float64 // the current point, for quadratic curves
+		for _, s := range segs {
+			switch s.Op {
+			case sfnt.SegmentOpMoveTo:
+				cx, cy = px(s.Args[0])
+				d.f.MoveTo(cx, cy)
+			case sfnt.SegmentOpLineTo:
+				cx, cy = px(s.Args[0])
+				d.f.LineTo(cx, cy)
+			case sfnt.SegmentOpQuadTo: // as the cubic curve PDF draws
+				qx, qy := px(s.Args[0])
+				ex, ey := px(s.Args[1])
+				d.f.CurveBezierCubicTo(cx+2*(qx-cx)/3, cy+2*(qy-cy)/3, ex+2*(qx-ex)/3, ey+2*(qy-ey)/3, ex, ey)
+				cx, cy = ex, ey
+			case sfnt.SegmentOpCubeTo:
+				ax, ay := px(s.Args[0])
+				bx, by := px(s.Args[1])
+				cx, cy = px(s.Args[2])
+				d.f.CurveBezierCubicTo(ax, ay, bx, by, cx, cy)
+			}
+		}
+		if len(segs) > 0 {
+			d.f.ClosePath()
+			d.f.DrawPath("F")
+		}
+		x += adv * sizeMM / 1000
+	}
+	d.f.SetFillColor(fr, fg, fb)
 }
 
 func (d *doc) y() float64 { return d.f.GetY() }

@@ -23,7 +23,8 @@ import (
 // (so a field of any length is laid out in time linear in its length), and each line put in
 // visual order by the Unicode bidi algorithm and cut into runs of one face, which fpdf draws.
 // fpdf has no fallback between fonts and its UTF-8 fonts reach only the Basic Multilingual
-// Plane: a character no face draws is shown as notDrawn and the document says so at its end.
+// Plane: emoji beyond it are drawn as shapes from Symbola's outlines (drawOutlines), and a
+// character nothing draws is shown as notDrawn and the document says so at its end.
 
 // face is a font documents draw with. The Go fonts come first; each other face draws only what
 // the faces before it lack. Only Go has bold and italic: the others draw every style upright.
@@ -37,6 +38,36 @@ var faces = []face{
 	{"DejaVu", assets.DejaVuSans, nil, nil},       // Arabic, Hebrew, Armenian, Georgian, symbols
 	{"Droid", assets.DroidSansFallback, nil, nil}, // Chinese, Japanese
 	{"Nanum", assets.NanumSquare, nil, nil},       // Korean
+	{"Symbola", assets.Symbola, nil, nil},         // symbols
+}
+
+// outlineFace marks characters beyond the Basic Multilingual Plane, drawn from outlineFont's
+// glyph outlines rather than as text.
+const outlineFace = 255
+
+var outlineFont = sync.OnceValue(func() *sfnt.Font {
+	f, err := sfnt.Parse(assets.Symbola())
+	if err != nil {
+		panic("report: embedded font: " + err.Error()) // compiled in
+	}
+	return f
+})
+
+// outlineGlyph is r's glyph in outlineFont and its advance in thousandths of an em; ok is false
+// when the font lacks it.
+func outlineGlyph(r rune) (g sfnt.GlyphIndex, adv float64, ok bool) {
+	f := outlineFont()
+	var buf sfnt.Buffer
+	g, err := f.GlyphIndex(&buf, r)
+	if err != nil || g == 0 {
+		return 0, 0, false
+	}
+	upem := int(f.UnitsPerEm())
+	a, err := f.GlyphAdvance(&buf, g, fixed.Int26_6(upem<<6), font.HintingNone)
+	if err != nil {
+		return 0, 0, false
+	}
+	return g, float64(a) / 64 * 1000 / float64(upem), true
 }
 
 func bytesOf(b []byte) func() []byte { return func() []byte { return b } }
@@ -179,10 +210,18 @@ func shape(text string, style string, size float64) *shaped {
 		fi := -1
 		// A space, a punctuation mark or an accent stays in the face of what it follows if
 		// that face has it: fewer runs, and a mark on its letter.
-		if i > 0 && r < 0x10000 && !unicode.IsLetter(r) && !unicode.IsDigit(r) && faceWidths[p.face[i-1]]()[0][r] != noGlyph {
+		if i > 0 && r < 0x10000 && p.face[i-1] != outlineFace && !unicode.IsLetter(r) && !unicode.IsDigit(r) &&
+			faceWidths[p.face[i-1]]()[0][r] != noGlyph {
 			fi = int(p.face[i-1])
 		} else {
 			fi = faceFor(r)
+		}
+		if fi < 0 && r >= 0x10000 {
+			if _, adv, ok := outlineGlyph(r); ok {
+				p.face[i] = outlineFace
+				p.cum[i+1] = p.cum[i] + adv*scale
+				continue
+			}
 		}
 		if fi < 0 {
 			p.r[i], p.missed = notDrawn, true

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -66,11 +70,11 @@ func TestNamesInEveryScriptPrint(t *testing.T) {
 	}
 }
 
-// What no embedded font draws (emoji beyond the Basic Multilingual Plane) shows as □, and the
-// document says so once, at its end.
+// What no embedded font draws (here an emoji newer than Symbola) shows as □, and the document
+// says so once, at its end.
 func TestUnprintableCharactersAreNoted(t *testing.T) {
-	r := SessionRecord{Client: data.Client{FirstName: "Ana", LastName: "😀"}, Printed: testNow,
-		Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: "Smiled 😀👍🏽 at the end"}}
+	r := SessionRecord{Client: data.Client{FirstName: "Ana", LastName: "🩺"}, Printed: testNow,
+		Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: "Smiled 🩺🩺 at the end"}}
 	var buf bytes.Buffer
 	if err := WriteSessionRecord(&buf, r); err != nil {
 		t.Fatal(err)
@@ -85,6 +89,63 @@ func TestUnprintableCharactersAreNoted(t *testing.T) {
 	}
 	if strings.Contains(text, "?") {
 		t.Errorf("a character was replaced by \"?\":\n%s", text)
+	}
+}
+
+// darkPixels renders a PDF's first page in grey and counts its dark pixels.
+func darkPixels(t *testing.T, pdf []byte) int {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "page.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-png", "-gray", "-r", "60", "-f", "1", "-l", "1", path, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "page-1.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			if g, _, _, _ := img.At(x, y).RGBA(); g < 0x8000 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Emoji beyond the Basic Multilingual Plane, which fpdf's fonts cannot hold, are drawn as
+// shapes from Symbola's outlines: on the page, and without □ or the note.
+func TestEmojiAreDrawn(t *testing.T) {
+	ls, missed := layout("😀👍", 100, "", bodySize)
+	if missed || len(ls) != 1 || len(ls[0].runs) != 1 || ls[0].runs[0].face != outlineFace || ls[0].w < 5 {
+		t.Fatalf("emoji laid out as %+v (missed %v)", ls, missed)
+	}
+	write := func(notes string) []byte {
+		r := SessionRecord{Client: data.Client{FirstName: "Ana"}, Printed: testNow,
+			Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: notes}}
+		var buf bytes.Buffer
+		if err := WriteSessionRecord(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	plain, with := write("Smiled"), write("Smiled 😀😀😀👍👍👍")
+	text := readable(pdfText(t, with))
+	requireText(t, "session record", text, "Notes Smiled")
+	if strings.Contains(text, "□") || strings.Contains(text, notDrawnNote) {
+		t.Errorf("emoji were not printed:\n%s", text)
+	}
+	if p, w := darkPixels(t, plain), darkPixels(t, with); w < p+40 {
+		t.Errorf("%d dark pixels with six emoji, %d without: the emoji are not drawn", w, p)
 	}
 }
 
