@@ -21,7 +21,7 @@ func bidiLevels(rs []rune) ([]uint8, uint8) {
 	lv := make([]uint8, 0, len(rs))
 	start := 0
 	for i := 1; i+1 < len(rs); i++ {
-		if rs[i] == '·' && rs[i-1] == ' ' && rs[i+1] == ' ' {
+		if rs[i] == '·' && rs[i-1] == ' ' && rs[i+1] == ' ' && i-1 >= start {
 			lv = append(lv, resolveLevels(t[start:i-1], paragraphBase(t[start:i-1]))...)
 			lv = append(lv, 0, 0, 0)
 			start = i + 2

@@ -141,7 +141,7 @@ func TestEmojiAreDrawn(t *testing.T) {
 	plain, with := write("Smiled"), write("Smiled 😀😀😀👍👍👍")
 	text := readable(pdfText(t, with))
 	requireText(t, "session record", text, "Notes Smiled")
-	if strings.Contains(text, "□") || strings.Contains(text, notDrawnNote) {
+	if strings.Contains(text, "?") || strings.Contains(text, "□") || strings.Contains(text, notDrawnNote) {
 		t.Errorf("emoji were not printed:\n%s", text)
 	}
 	if p, w := darkPixels(t, plain), darkPixels(t, with); w < p+40 {
@@ -313,19 +313,21 @@ func TestLayoutIsLinear(t *testing.T) {
 	}
 }
 
-// BenchmarkFieldLength writes a session record whose notes are n characters, in words and one
-// unbroken run: the time per character must not grow with n.
+// BenchmarkFieldLength writes a session record whose client's last name and notes are n
+// characters each, the notes in words of every script and one unbroken run: the time per
+// character must not grow with n.
 func BenchmarkFieldLength(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			var notes strings.Builder
-			for i := 0; notes.Len() < n/2; i++ {
-				notes.WriteString(longWord(1 + i%12))
-				notes.WriteByte(' ')
+			// Half words in every script the documents print, half one unbroken run.
+			words := []string{"Abcdefghij", "שלום", "علاء", "王小明", "김민준", "😀", "Zoë"}
+			var notes []rune
+			for i := 0; len(notes) < n/2; i++ {
+				notes = append(notes, []rune(words[i%len(words)]+" ")...)
 			}
-			notes.WriteString(longWord(n - notes.Len()))
+			notes = append(notes, []rune(longWord(n-len(notes)))...)
 			r := SessionRecord{Client: data.Client{FirstName: "Ana", LastName: longWord(n)}, Printed: testNow,
-				Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: notes.String()}}
+				Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: string(notes)}}
 			b.ResetTimer()
 			for b.Loop() {
 				if err := WriteSessionRecord(&bytes.Buffer{}, r); err != nil {
@@ -344,4 +346,29 @@ func BenchmarkClientHistoryLongNames(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Any text lays out without failing: each line fits its width unless it is one character, and
+// nothing typed is lost but what is never drawn (controls, joiners, variation selectors).
+func FuzzLayout(f *testing.F) {
+	for _, s := range []string{"", "\n\n", "abc def", "שלום (עולם) 123.", "علاء الدين، لا", "王小明。次回は4週間後", "😀\u200d👩\u200d👧 🩺",
+		"a\u0301\u0308b", "\u202eevil\u202c", "ل", "\u064b\u064b", "(((", "a · b · שלום · 3", longWord(300), "\t\r\n\x00"} {
+		f.Add(s, 20.0)
+	}
+	f.Fuzz(func(t *testing.T, s string, w float64) {
+		if w < 1 || w > 500 || len(s) > 5000 {
+			return
+		}
+		ls, _ := layout(s, w, "", bodySize)
+		for _, l := range ls {
+			n := 0
+			for _, r := range l.runs {
+				n += len([]rune(r.text))
+			}
+			if l.w > w+1e-6 && n > 1 {
+				t.Fatalf("%q: a line of %d characters is %.2f mm wide in %.2f mm", s, n, l.w, w)
+			}
+		}
+		fitLine(s, w, "B", smallSize)
+	})
 }
