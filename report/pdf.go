@@ -193,14 +193,13 @@ func loadPhotos(ctx context.Context, store *data.Store, q data.PhotoQuery) ([]Ph
 // doc is a PDF being written, with the shared layout. Pages break only where doc decides, so
 // that table headers repeat and nothing runs into the footer.
 type doc struct {
-	f           *fpdf.Fpdf
-	footer      line
-	footerNumW  float64
-	style       string  // the current style, as fpdf names it
-	size        float64 // the current size in points
-	added       []bool  // which faces are in the PDF: Go from the start, the others once used
-	missed      bool    // a character no face draws was replaced by notDrawn
-	missedNoted bool
+	f          *fpdf.Fpdf
+	footer     line
+	footerNumW float64
+	style      string  // the current style, as fpdf names it
+	size       float64 // the current size in points
+	added      []bool  // which faces are in the PDF: Go from the start, the others once used
+	missed     bool    // a character no face draws was replaced by notDrawn
 }
 
 // newDoc starts an A4 document. footer names the document and whom it is about on every page.
@@ -225,7 +224,7 @@ func newDoc(title, footer, author string, printed time.Time) *doc {
 	f.SetModificationDate(printed)
 	f.SetCatalogSort(true)
 	d := &doc{f: f, added: make([]bool, len(faces))}
-	d.added[0] = faces[0].family == fontFamily
+	d.added[0] = true // the Go fonts, above
 	// The footer is laid out once, not on every page.
 	const footerSize = 7.5
 	d.font("", footerSize)
@@ -250,7 +249,6 @@ func (d *doc) drawFooter() {
 	// Right-aligned as measured with "{nb}" in place of the count, which is about two digits wide.
 	numW := d.footerNumW
 	d.drawLine(marginX, footerY, contentW-numW-4, 4, d.footer, "L")
-	d.font("", 7.5)
 	f.SetXY(pageW-marginX-numW, footerY)
 	f.CellFormat(numW, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
 	f.SetTextColor(0, 0, 0)
@@ -260,8 +258,7 @@ func (d *doc) drawFooter() {
 // finish writes the document out. A document with characters no font could draw says so at
 // its end, once.
 func (d *doc) finish(w io.Writer) error {
-	if d.missed && !d.missedNoted {
-		d.missedNoted = true
+	if d.missed {
 		d.gap(4)
 		d.font("I", smallSize)
 		d.lines(marginX, contentW, smallLine, d.split(notDrawnNote, contentW), "L")

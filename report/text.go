@@ -34,7 +34,7 @@ type face struct {
 }
 
 var faces = []face{
-	{"Go", bytesOf(goregular.TTF), bytesOf(gobold.TTF), bytesOf(goitalic.TTF)},
+	{fontFamily, bytesOf(goregular.TTF), bytesOf(gobold.TTF), bytesOf(goitalic.TTF)},
 	{"DejaVu", assets.DejaVuSans, nil, nil},       // Arabic, Hebrew, Armenian, Georgian, symbols
 	{"Droid", assets.DroidSansFallback, nil, nil}, // Chinese, Japanese
 	{"Nanum", assets.NanumSquare, nil, nil},       // Korean
