@@ -11,9 +11,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
 	xdraw "golang.org/x/image/draw"
@@ -21,7 +19,7 @@ import (
 	"golang.org/x/image/font/gofont/goitalic"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
-	"golang.org/x/text/unicode/norm"
+	"golang.org/x/image/math/fixed"
 
 	"needlelog.app/needlelog/data"
 )
@@ -195,8 +193,13 @@ func loadPhotos(ctx context.Context, store *data.Store, q data.PhotoQuery) ([]Ph
 // doc is a PDF being written, with the shared layout. Pages break only where doc decides, so
 // that table headers repeat and nothing runs into the footer.
 type doc struct {
-	f      *fpdf.Fpdf
-	footer string
+	f          *fpdf.Fpdf
+	footer     line
+	footerNumW float64
+	style      string  // the current style, as fpdf names it
+	size       float64 // the current size in points
+	added      []bool  // which faces are in the PDF: Go from the start, the others once used
+	missed     bool    // a character no face draws was replaced by notDrawn
 }
 
 // newDoc starts an A4 document. footer names the document and whom it is about on every page.
@@ -220,7 +223,15 @@ func newDoc(title, footer, author string, printed time.Time) *doc {
 	f.SetCreationDate(printed)
 	f.SetModificationDate(printed)
 	f.SetCatalogSort(true)
-	d := &doc{f: f, footer: printable(footer + " · printed " + formatTime(printed))}
+	d := &doc{f: f, added: make([]bool, len(faces))}
+	d.added[0] = true // the Go fonts, above
+	// The footer is laid out once, not on every page.
+	const footerSize = 7.5
+	d.font("", footerSize)
+	d.footerNumW = f.GetStringWidth("Page 9999 of 9999")
+	var missed bool
+	d.footer, missed = fitLine(footer+" · printed "+formatTime(printed), contentW-d.footerNumW-4, "", footerSize)
+	d.missed = d.missed || missed
 	f.SetFooterFunc(d.drawFooter)
 	d.f.AddPage()
 	d.font("", bodySize)
@@ -229,34 +240,29 @@ func newDoc(title, footer, author string, printed time.Time) *doc {
 
 func (d *doc) drawFooter() {
 	f := d.f
+	style, size := d.style, d.size // fpdf puts its font back after a footer; d must too
 	f.SetDrawColor(greyRule, greyRule, greyRule)
 	f.SetLineWidth(0.2)
 	f.Line(marginX, footerY-1.5, pageW-marginX, footerY-1.5)
-	f.SetFont(fontFamily, "", 7.5)
+	d.font("", 7.5)
 	f.SetTextColor(greyText, greyText, greyText)
 	// Right-aligned as measured with "{nb}" in place of the count, which is about two digits wide.
-	numW := f.GetStringWidth("Page 9999 of 9999")
-	f.SetXY(marginX, footerY)
-	f.CellFormat(contentW-numW-4, 4, fitWidth(f, d.footer, contentW-numW-4), "", 0, "L", false, 0, "")
+	numW := d.footerNumW
+	d.drawLine(marginX, footerY, contentW-numW-4, 4, d.footer, "L")
 	f.SetXY(pageW-marginX-numW, footerY)
 	f.CellFormat(numW, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
 	f.SetTextColor(0, 0, 0)
+	d.style, d.size = style, size
 }
 
-// fitWidth shortens s with an ellipsis until it fits w.
-func fitWidth(f *fpdf.Fpdf, s string, w float64) string {
-	if f.GetStringWidth(s) <= w {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && f.GetStringWidth(string(r)+"…") > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
-}
-
-// finish writes the document out.
+// finish writes the document out. A document with characters no font could draw says so at
+// its end, once.
 func (d *doc) finish(w io.Writer) error {
+	if d.missed {
+		d.gap(4)
+		d.font("I", smallSize)
+		d.lines(marginX, contentW, smallLine, d.split(notDrawnNote, contentW), "L")
+	}
 	if err := d.f.Error(); err != nil {
 		return fmt.Errorf("lay out the PDF: %w", err)
 	}
@@ -267,7 +273,97 @@ func (d *doc) finish(w io.Writer) error {
 }
 
 func (d *doc) font(style string, size float64) {
+	d.style, d.size = style, size
 	d.f.SetFont(fontFamily, style, size)
+}
+
+// setFace sets the font for a run in face fi, at the current style and size.
+func (d *doc) setFace(fi uint8) {
+	if fi == 0 {
+		d.f.SetFont(fontFamily, d.style, d.size)
+		return
+	}
+	fc := faces[fi]
+	if !d.added[fi] {
+		d.f.AddUTF8FontFromBytes(fc.family, "", fc.regular())
+		d.added[fi] = true
+	}
+	d.f.SetFont(fc.family, "", d.size)
+}
+
+// drawLine draws l at (x, y) in a box w wide and lh high, aligned "L", "R" or "C".
+func (d *doc) drawLine(x, y, w, lh float64, l line, align string) {
+	switch align {
+	case "R":
+		x += w - l.w
+	case "C":
+		x += (w - l.w) / 2
+	}
+	for _, r := range l.runs {
+		if r.face == outlineFace {
+			d.drawOutlines(x, y, lh, r.text)
+		} else {
+			d.setFace(r.face)
+			d.f.SetXY(x, y)
+			d.f.CellFormat(r.w, lh, r.text, "", 0, "L", false, 0, "")
+		}
+		x += r.w
+	}
+	d.setFace(0)
+}
+
+// drawOutlines draws characters as filled shapes from outlineFont, in the text's colour and
+// size, on the baseline fpdf would give text in a cell at (x, y) lh high.
+func (d *doc) drawOutlines(x, y, lh float64, text string) {
+	f := outlineFont()
+	upem := int(f.UnitsPerEm())
+	sizeMM := d.size / (72 / 25.4)
+	scale := sizeMM / float64(upem) / 64 // 26.6 font units to millimetres
+	baseline := y + 0.5*lh + 0.3*sizeMM
+	fr, fg, fb := d.f.GetFillColor()
+	tr, tg, tb := d.f.GetTextColor()
+	d.f.SetFillColor(tr, tg, tb)
+	var buf sfnt.Buffer
+	for _, r := range text {
+		g, adv, ok := outlineGlyph(r)
+		if !ok {
+			continue
+		}
+		segs, err := f.LoadGlyph(&buf, g, fixed.Int26_6(upem<<6), nil)
+		if err != nil {
+			continue
+		}
+		px := func(p fixed.Point26_6) (float64, float64) {
+			return x + float64(p.X)*scale, baseline + float64(p.Y)*scale
+		}
+		var cx, cy float64 // the current point, for quadratic curves
+		for _, s := range segs {
+			switch s.Op {
+			case sfnt.SegmentOpMoveTo:
+				cx, cy = px(s.Args[0])
+				d.f.MoveTo(cx, cy)
+			case sfnt.SegmentOpLineTo:
+				cx, cy = px(s.Args[0])
+				d.f.LineTo(cx, cy)
+			case sfnt.SegmentOpQuadTo: // as the cubic curve PDF draws
+				qx, qy := px(s.Args[0])
+				ex, ey := px(s.Args[1])
+				d.f.CurveBezierCubicTo(cx+2*(qx-cx)/3, cy+2*(qy-cy)/3, ex+2*(qx-ex)/3, ey+2*(qy-ey)/3, ex, ey)
+				cx, cy = ex, ey
+			case sfnt.SegmentOpCubeTo:
+				ax, ay := px(s.Args[0])
+				bx, by := px(s.Args[1])
+				cx, cy = px(s.Args[2])
+				d.f.CurveBezierCubicTo(ax, ay, bx, by, cx, cy)
+			}
+		}
+		if len(segs) > 0 {
+			d.f.ClosePath()
+			d.f.DrawPath("F")
+		}
+		x += adv * sizeMM / 1000
+	}
+	d.f.SetFillColor(fr, fg, fb)
 }
 
 func (d *doc) y() float64 { return d.f.GetY() }
@@ -294,77 +390,19 @@ func (d *doc) gap(h float64) {
 
 // split breaks text into lines that fit width w in the current font. Explicit line breaks are
 // kept; an empty text is one empty line.
-func (d *doc) split(text string, w float64) []string {
-	text = printable(text)
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\t", " ")
-	text = strings.TrimRight(text, "\n ")
-	if text == "" {
-		return []string{""}
-	}
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		if para == "" {
-			out = append(out, "")
-			continue
-		}
-		out = append(out, d.f.SplitText(para, w)...)
-	}
-	return out
-}
-
-// drawable is the set of runes that all three Go fonts have a glyph for, as a bitset over the
-// Basic Multilingual Plane: Latin with accents, Greek, Cyrillic and common symbols.
-var drawable = sync.OnceValue(func() []uint64 {
-	set := make([]uint64, 0x10000/64)
-	for i := range set {
-		set[i] = ^uint64(0)
-	}
-	var buf sfnt.Buffer
-	for _, ttf := range [][]byte{goregular.TTF, gobold.TTF, goitalic.TTF} {
-		f, err := sfnt.Parse(ttf)
-		if err != nil {
-			panic(err) // the fonts are compiled in
-		}
-		for r := rune(0); r < 0x10000; r++ {
-			if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
-				set[r/64] &^= 1 << (r % 64)
-			}
-		}
-	}
-	return set
-})
-
-// printable makes text safe to draw: composed (NFC), so that an accent typed as a separate mark
-// sits on its letter, and with each character the fonts cannot draw (emoji, CJK...) shown as
-// "?", since fpdf fails on characters outside the fonts' plane. Line breaks and tabs stay.
-func printable(s string) string {
-	s = norm.NFC.String(s)
-	set := drawable()
-	ok := func(r rune) bool {
-		return r == '\n' || r == '\t' || (r < 0x10000 && !unicode.IsControl(r) && set[r/64]&(1<<(r%64)) != 0)
-	}
-	if !strings.ContainsFunc(s, func(r rune) bool { return !ok(r) }) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case ok(r):
-			b.WriteRune(r)
-		case unicode.IsControl(r):
-		default:
-			b.WriteByte('?')
-		}
-	}
-	return b.String()
+func (d *doc) split(text string, w float64) []line {
+	ls, missed := layout(text, w, d.style, d.size)
+	d.missed = d.missed || missed
+	return ls
 }
 
 // lines writes lines at x in width w, one under another, breaking pages between them.
-func (d *doc) lines(x, w, lh float64, ls []string, align string) {
+func (d *doc) lines(x, w, lh float64, ls []line, align string) {
 	for _, l := range ls {
 		d.need(lh)
-		d.f.SetXY(x, d.y())
-		d.f.CellFormat(w, lh, l, "", 2, align, false, 0, "")
+		y := d.y()
+		d.drawLine(x, y, w, lh, l, align)
+		d.f.SetXY(marginX, y+lh)
 	}
 	d.f.SetX(marginX)
 }
@@ -459,8 +497,7 @@ func (d *doc) fields(fs []field) {
 		d.font("B", smallSize+0.5)
 		d.f.SetTextColor(greyText-20, greyText-20, greyText-20)
 		for i, l := range labels {
-			d.f.SetXY(marginX, top+float64(i)*bodyLine)
-			d.f.CellFormat(labelW-3, bodyLine, l, "", 0, "L", false, 0, "")
+			d.drawLine(marginX, top+float64(i)*bodyLine, labelW-3, bodyLine, l, "L")
 		}
 		d.f.SetTextColor(0, 0, 0)
 		d.font("", bodySize)
@@ -493,9 +530,9 @@ func (d *doc) table(cols []column, rows [][]string) {
 		widths[i] = contentW * c.share / total
 	}
 	const size, lh = 8.5, 3.9
-	wrap := func(cells []string, style string) [][]string {
+	wrap := func(cells []string, style string) [][]line {
 		d.font(style, size)
-		out := make([][]string, len(cols))
+		out := make([][]line, len(cols))
 		for i := range cols {
 			text := ""
 			if i < len(cells) {
@@ -518,7 +555,7 @@ func (d *doc) table(cols []column, rows [][]string) {
 		headLines = max(headLines, len(h))
 	}
 	headH := float64(headLines)*lh + 2*tableVPad
-	drawRow := func(cells [][]string, from, n int, style string, fill int) {
+	drawRow := func(cells [][]line, from, n int, style string, fill int) {
 		h := float64(n)*lh + 2*tableVPad
 		y := d.y()
 		if fill < 255 {
@@ -529,8 +566,7 @@ func (d *doc) table(cols []column, rows [][]string) {
 		x := marginX
 		for i, c := range cells {
 			for j := from; j < from+n && j < len(c); j++ {
-				d.f.SetXY(x+tablePad, y+tableVPad+float64(j-from)*lh)
-				d.f.CellFormat(widths[i]-2*tablePad, lh, c[j], "", 0, cols[i].align, false, 0, "")
+				d.drawLine(x+tablePad, y+tableVPad+float64(j-from)*lh, widths[i]-2*tablePad, lh, c[j], cols[i].align)
 			}
 			x += widths[i]
 		}
@@ -541,7 +577,7 @@ func (d *doc) table(cols []column, rows [][]string) {
 	}
 	header := func() { drawRow(head, 0, headLines, "B", greyFill) }
 
-	body := make([][][]string, len(rows))
+	body := make([][][]line, len(rows))
 	for i, r := range rows {
 		body[i] = wrap(r, "")
 	}
@@ -599,7 +635,7 @@ func (d *doc) photos(ps []pictured, perRow int, maxH float64) error {
 	for start := 0; start < len(ps); start += perRow {
 		row := ps[start:min(start+perRow, len(ps))]
 		sizes := make([][2]float64, len(row))
-		captions := make([][]string, len(row))
+		captions := make([][]line, len(row))
 		imgH, capLines := 0.0, 0
 		d.font("", smallSize)
 		for i, p := range row {
@@ -634,8 +670,7 @@ func (d *doc) photos(ps []pictured, perRow int, maxH float64) error {
 				if j == 0 {
 					d.font("B", smallSize)
 				}
-				d.f.SetXY(x, top+imgH+1.5+float64(j)*smallLine)
-				d.f.CellFormat(cellW, smallLine, c, "", 0, "C", false, 0, "")
+				d.drawLine(x, top+imgH+1.5+float64(j)*smallLine, cellW, smallLine, c, "C")
 				d.font("", smallSize)
 			}
 		}
@@ -739,8 +774,7 @@ func (d *doc) clinicHeader(c Clinic) error {
 		}
 		d.font(style, size)
 		for _, l := range d.split(text, textW) {
-			d.f.SetXY(textX, y)
-			d.f.CellFormat(textW, lh, l, "", 0, "R", false, 0, "")
+			d.drawLine(textX, y, textW, lh, l, "R")
 			y += lh
 		}
 	}
@@ -804,8 +838,7 @@ func (d *doc) banner(text string, r, g, b int) {
 	d.f.SetFillColor(r, g, b)
 	d.f.Rect(marginX, y, contentW, h, "F")
 	for i, l := range ls {
-		d.f.SetXY(marginX+3, y+1.5+float64(i)*5)
-		d.f.CellFormat(contentW-6, 5, l, "", 0, "L", false, 0, "")
+		d.drawLine(marginX+3, y+1.5+float64(i)*5, contentW-6, 5, l, "L")
 	}
 	d.f.SetXY(marginX, y+h)
 	d.gap(2)
