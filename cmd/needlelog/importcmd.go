@@ -202,7 +202,7 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 		fmt.Fprintf(out, "%s: no files in this folder\n", quote(dir))
 	}
 	for _, sk := range skipped {
-		fmt.Fprintf(out, "%s: skipped: %s\n", sk.Path, sk.Reason)
+		fmt.Fprintf(out, "%s: skipped: %s\n", quote(sk.Path), sk.Reason)
 	}
 	refused, done := 0, 0
 	opts := data.PhotoImportOptions{KeepLocation: *keepLocation}
