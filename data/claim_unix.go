@@ -43,3 +43,29 @@ func socketDirs() []string {
 	}
 	return append(dirs, os.TempDir(), "/tmp")
 }
+
+// realPath is the path the file system resolves dbPath to: every symbolic link in it followed,
+// the file's own included when it exists, and ".." taken after the link before it, as the system
+// does. (filepath.Abs would take "link/.." away before the link is followed.)
+func realPath(dbPath string) (string, error) {
+	p := dbPath
+	if !filepath.IsAbs(p) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		p = wd + string(filepath.Separator) + p
+	}
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		return real, nil
+	}
+	// The file may not exist yet: its folder, then.
+	dir, base := filepath.Split(p)
+	if base == "" || base == "." || base == ".." {
+		return filepath.Clean(p), nil
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		return filepath.Join(real, base), nil
+	}
+	return filepath.Clean(p), nil
+}

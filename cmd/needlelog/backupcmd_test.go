@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -187,6 +188,60 @@ func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
 	code, out, errOut := runCLI(t, "restore", "--from", list[0].Path, "--db", path, "--force")
 	if code != 1 || !strings.Contains(errOut, "open in another Needlelog window") {
 		t.Fatalf("restore while the app has the file: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRestoreRefusesWhileTheAppHasTheFileByAnotherName: the app opened the practice through a
+// symbolic link, a linked folder or a hard link; restore names it by its own path and must refuse,
+// or the app would go on saving into the file restore moved aside.
+func TestRestoreRefusesWhileTheAppHasTheFileByAnotherName(t *testing.T) {
+	path := demoFile(t)
+	dir := t.TempDir()
+	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	list, err := data.Backups(dir, path)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("backups %v %v", list, err)
+	}
+	top := t.TempDir()
+	names := map[string]string{
+		"a symbolic link":     filepath.Join(top, "link.db"),
+		"a linked folder":     filepath.Join(top, "folder", filepath.Base(path)),
+		"a folder and \"..\"": filepath.Join(filepath.Dir(path), "sub") + "/../" + filepath.Base(path),
+	}
+	if err := os.Symlink(path, names["a symbolic link"]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(path), filepath.Join(top, "folder")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(filepath.Dir(path), "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "linux" { // where the claim holds the file itself
+		names["a hard link"] = filepath.Join(top, "hard.db")
+		if err := os.Link(path, names["a hard link"]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := os.ReadFile(path)
+	for how, name := range names {
+		claim, err := data.ClaimDatabase(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCLI(t, "restore", "--from", list[0].Path, "--db", path, "--force")
+		claim.Release()
+		if code != 1 || !strings.Contains(errOut, "open in another Needlelog window") {
+			t.Errorf("restore while the app has the file through %s: exit %d\n%s%s", how, code, out, errOut)
+		}
+		if after, _ := os.ReadFile(path); string(after) != string(before) {
+			t.Fatalf("a refused restore changed the database (app through %s)", how)
+		}
+		if aside, _ := filepath.Glob(path + ".replaced-*"); len(aside) > 0 {
+			t.Fatalf("a refused restore set the file aside: %v", aside)
+		}
 	}
 }
 
