@@ -224,7 +224,7 @@ func Knock(dbPath string) error {
 	if err != nil {
 		return fmt.Errorf("reach the Needlelog window of %s: %w", dbPath, err)
 	}
-	sock, err := knockSocket(dbPath) // not abs: ".." is resolved after the links before it
+	sock, err := knockSocket(abs)
 	if err != nil {
 		return fmt.Errorf("reach the Needlelog window of %s: %w", abs, err)
 	}
@@ -251,13 +251,9 @@ const maxSocketPath = 100
 // the user's ID and a short hash of the database's real path, in the user's runtime folder where
 // there is one, else the temporary folder.
 func knockSocket(dbPath string) (string, error) {
-	abs, err := filepath.Abs(dbPath)
+	abs, err := realPath(dbPath) // the same file reached by another spelling gives the same socket
 	if err != nil {
 		return "", err
-	}
-	// The same file reached by another spelling must give the same socket.
-	if real, err := realPath(dbPath); err == nil {
-		abs = real
 	}
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
 		abs = strings.ToLower(abs) // their file systems ignore letter case by default
