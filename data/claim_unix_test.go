@@ -110,7 +110,8 @@ const claimNamesTest = "TestClaimHoldsTheFileWhateverNamesIt"
 
 // TestClaimHoldsTheFileWhateverNamesIt: a claim made through any name of a file (a symbolic link
 // to it or to its folder, "..") refuses a claim through every other name, in
-// another process and in this one, and a knock through any name reaches the holder.
+// another process and in this one; restore refuses to replace it by any name, and a knock through
+// any name reaches the holder.
 func TestClaimHoldsTheFileWhateverNamesIt(t *testing.T) {
 	if childBody() == claimNamesChildBody {
 		claimInChild(t, claimNamesTest, "")
@@ -135,8 +136,22 @@ func TestClaimHoldsTheFileWhateverNamesIt(t *testing.T) {
 			}
 		})
 	}
-	// Another process holds it through the link.
+	// Another process holds it through the link, as the app does when opened on link.db.
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if s, err := data.Open(context.Background(), backup, data.Options{Create: true}); err != nil {
+		t.Fatal(err)
+	} else {
+		s.Close()
+	}
 	claimInChild(t, claimNamesTest, names[1])
+	for _, other := range names {
+		if _, err := data.Restore(context.Background(), backup, other, true); !errors.Is(err, data.ErrInUse) {
+			t.Errorf("restore over %s while another process has %s: %v", other, names[1], err)
+		}
+	}
+	if aside, _ := filepath.Glob(names[0] + ".replaced-*"); len(aside) > 0 {
+		t.Errorf("a refused restore set the live file aside: %v", aside)
+	}
 	for _, other := range names {
 		if c, err := data.ClaimDatabase(other); !errors.Is(err, data.ErrInUse) {
 			if err == nil {
