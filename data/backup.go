@@ -201,15 +201,6 @@ func PracticeIDOf(ctx context.Context, path string) (string, error) {
 	return s.PracticeID(ctx)
 }
 
-// BackupsIn lists this practice's backups found in dir, newest first (see Backups).
-func (s *Store) BackupsIn(ctx context.Context, dir string) ([]Backup, error) {
-	id, err := s.PracticeID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return publicBackups(listBackups(dir, s.path, id))
-}
-
 func publicBackups(list []foundBackup, err error) ([]Backup, error) {
 	backups := make([]Backup, len(list))
 	for i, f := range list {

@@ -262,10 +262,14 @@ func bkShortID(t *testing.T, s *data.Store) string {
 	return id[:8]
 }
 
-// bkBothLists lists s's backups in dir both ways: by the store, and by its file's path.
+// bkBothLists lists s's backups in dir both ways: by its identity, and by its file's path.
 func bkBothLists(t *testing.T, dir string, s *data.Store) [2][]data.Backup {
 	t.Helper()
-	byStore, err := s.BackupsIn(context.Background(), dir)
+	id, err := s.PracticeID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStore, err := data.BackupsOf(dir, s.Path(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

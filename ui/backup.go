@@ -130,12 +130,9 @@ func (k *backupKeeper) load() backupState {
 		// Without the lock: a slow folder (a network share, a USB drive waking up) must not
 		// hold up the window, which reads the state to draw the status line.
 		// Only this practice's: another whose file has the same name may share the folder.
-		if list, err = k.store.BackupsIn(context.Background(), dir); err != nil {
+		if list, err = data.BackupsOf(dir, k.store.Path(), k.practiceID()); err != nil {
 			err = fmt.Errorf("read the backup folder %s: %w", dir, err)
 		}
-	}
-	if id, err := k.store.PracticeID(context.Background()); err == nil {
-		rememberPracticeID(k.app, k.store.Path(), id)
 	}
 	leftOver := false
 	if err == nil && len(list) > 0 {
@@ -157,6 +154,17 @@ func (k *backupKeeper) load() backupState {
 		k.state.latest = data.Backup{}
 	}
 	return k.state
+}
+
+// practiceID is the identity of the keeper's practice, remembered for when its file is damaged;
+// when it cannot be read (a damaged file open read-only), the one remembered.
+func (k *backupKeeper) practiceID() string {
+	id, err := k.store.PracticeID(context.Background())
+	if err != nil {
+		return k.app.Preferences().String(practiceIDKey(k.store.Path()))
+	}
+	rememberPracticeID(k.app, k.store.Path(), id)
+	return id
 }
 
 // lacks reports whether backup b lacks changes the practice held when it was opened: the last
