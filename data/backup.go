@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -30,9 +31,8 @@ func DefaultBackupDir() (string, error) {
 
 // BackupDirFor is where the practice at dbPath is backed up when no other folder is chosen: the
 // default database in DefaultBackupDir itself, any other in a folder of its own inside it, named
-// after the file and its place ("clinic 1a2b3c4d"). Backups are told apart by file name, so two
-// practices both called needlelog.db sharing one folder would prune each other's backups, and a
-// damaged one could be offered the other's.
+// after the file and its place ("clinic 1a2b3c4d"), so that each practice's backups are found in
+// a folder of their own. (Backups sharing a folder are told apart by the practice's identity.)
 func BackupDirFor(dbPath string) (string, error) {
 	dir, err := DefaultBackupDir()
 	if err != nil {
@@ -61,6 +61,74 @@ type Backup struct {
 	Path  string
 	Taken time.Time // from the file's name, in UTC, to the second
 	Size  int64     // bytes
+}
+
+// settingPracticeID holds the practice's identity (migrations/0004_practice_id.sql).
+const settingPracticeID = "practice.id"
+
+// PracticeID is the practice's identity: made once, when the file first opened for writing in a
+// version that knows it, and carried by every copy of the file, its backups and a practice restored
+// from one included. A file from before then is known by the start of its audit log's first hash,
+// as the migration that gives it an identity takes it; "" when it has neither (a practice never
+// changed, opened read-only).
+func (s *Store) PracticeID(ctx context.Context) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = ?),
+		(SELECT substr(hash, 1, 32) FROM audit_log ORDER BY seq LIMIT 1), '')`, settingPracticeID).Scan(&id)
+	if err != nil {
+		return "", fmt.Errorf("read the practice's identity: %w", mapError(err))
+	}
+	if shortID(id) == "" {
+		return "", nil // not one a backup can be named by: none
+	}
+	return id, nil
+}
+
+// shortIDLen is how much of the identity a backup's name carries: told apart from another
+// practice's one time in four billion.
+const shortIDLen = 8
+
+// shortID is the part of the practice identity id that backup names carry; "" when id is not one.
+func shortID(id string) string {
+	if len(id) < shortIDLen {
+		return ""
+	}
+	for _, r := range id[:shortIDLen] {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return ""
+		}
+	}
+	return id[:shortIDLen]
+}
+
+// olderBackupIDs caches the identities read from inside backups named without one, by path, size
+// and time: listing a folder reads each only once while it is unchanged.
+var olderBackupIDs = struct {
+	sync.Mutex
+	m map[olderBackupKey]string
+}{m: map[olderBackupKey]string{}}
+
+type olderBackupKey struct {
+	path string
+	size int64
+	mod  time.Time
+}
+
+// olderBackupID is the identity inside the backup at path, named without one; "" when it cannot be
+// read or has none, which makes it no practice's: never offered, never pruned.
+func olderBackupID(path string, info fs.FileInfo) string {
+	key := olderBackupKey{path, info.Size(), info.ModTime()}
+	olderBackupIDs.Lock()
+	id, ok := olderBackupIDs.m[key]
+	olderBackupIDs.Unlock()
+	if ok {
+		return id
+	}
+	id, _ = PracticeIDOf(context.Background(), path)
+	olderBackupIDs.Lock()
+	olderBackupIDs.m[key] = id
+	olderBackupIDs.Unlock()
+	return id
 }
 
 // backupStamp is the time in a backup's name: in UTC, so that names sort in time order whatever
@@ -99,10 +167,41 @@ func parseBackupName(rest string) (taken time.Time, seq int, ok bool) {
 	return taken, seq, true
 }
 
-// Backups lists the backups of the database at dbPath found in dir, newest first. Other files, other
-// databases' backups and unfinished copies are left out. A folder that does not exist holds none.
+// Backups lists the backups of the practice at dbPath found in dir, newest first: those carrying its
+// identity, read from the file. Other files, other practices' backups and unfinished copies are
+// left out. A folder that does not exist holds none. When the file cannot be read (it is damaged,
+// say), see BackupsOf with an unknown identity.
 func Backups(dir, dbPath string) ([]Backup, error) {
-	list, err := listBackups(dir, dbPath)
+	id, _ := PracticeIDOf(context.Background(), dbPath)
+	return BackupsOf(dir, dbPath, id)
+}
+
+// BackupsOf lists the backups in dir of the practice whose identity is id and whose file is at
+// dbPath, newest first (see Backups). With id "", unknown, they are the backups named after its
+// file when those are all of one practice, which is then taken for this one (a damaged practice
+// whose identity cannot be read, backed up to a folder of its own); none when they are of several.
+func BackupsOf(dir, dbPath, id string) ([]Backup, error) {
+	if id == "" {
+		var err error
+		if id, err = soleIdentity(dir, dbPath); err != nil {
+			return nil, err
+		}
+	}
+	return publicBackups(listBackups(dir, dbPath, id))
+}
+
+// PracticeIDOf reads the identity of the practice in the file at path (see Store.PracticeID),
+// without writing to it.
+func PracticeIDOf(ctx context.Context, path string) (string, error) {
+	s, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	return s.PracticeID(ctx)
+}
+
+func publicBackups(list []foundBackup, err error) ([]Backup, error) {
 	backups := make([]Backup, len(list))
 	for i, f := range list {
 		backups[i] = f.Backup
@@ -114,9 +213,46 @@ func Backups(dir, dbPath string) ([]Backup, error) {
 type foundBackup struct {
 	Backup
 	seq int
+	id  string // the short identity it was found by
 }
 
-func listBackups(dir, dbPath string) ([]foundBackup, error) {
+// listBackups lists the backups in dir of the practice whose identity is id, at dbPath: those named
+// "<any name>-<short id>-<time>.db", whatever the practice's file was called then, and those named
+// "<its name>-<time>.db" before backups carried the identity, whose identity is read from inside.
+// A practice without an identity has none.
+func listBackups(dir, dbPath, id string) ([]foundBackup, error) {
+	short := shortID(id)
+	if short == "" {
+		return nil, nil
+	}
+	all, err := scanBackups(dir, dbPath, short)
+	return slices.DeleteFunc(all, func(b foundBackup) bool { return b.id != short }), err
+}
+
+// soleIdentity is the short identity of every backup in dir named after the file at dbPath, when
+// they share one; "" when there are none or they are of several practices.
+func soleIdentity(dir, dbPath string) (string, error) {
+	all, err := scanBackups(dir, dbPath, "")
+	if err != nil {
+		return "", err
+	}
+	id := ""
+	for _, b := range all {
+		switch {
+		case b.id == "":
+			continue
+		case id != "" && b.id != id:
+			return "", nil
+		}
+		id = b.id
+	}
+	return id, nil
+}
+
+// scanBackups finds the backups in dir named after the file at dbPath, and those of any name
+// carrying the short identity short, newest first, each with its short identity ("" for an older
+// backup whose identity cannot be read).
+func scanBackups(dir, dbPath, short string) ([]foundBackup, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -124,14 +260,14 @@ func listBackups(dir, dbPath string) ([]foundBackup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list the backups in %s: %w", dir, err)
 	}
-	prefix := backupBase(dbPath) + "-"
+	base := backupBase(dbPath) + "-"
 	var list []foundBackup
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), prefix)
-		if !ok || !e.Type().IsRegular() {
+		if !e.Type().IsRegular() {
 			continue
 		}
-		taken, seq, ok := parseBackupName(rest)
+		name := e.Name()
+		b, older, ok := parseBackupFile(name, base, short)
 		if !ok {
 			continue
 		}
@@ -142,7 +278,11 @@ func listBackups(dir, dbPath string) ([]foundBackup, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list the backups in %s: %w", dir, err)
 		}
-		list = append(list, foundBackup{Backup{Path: filepath.Join(dir, e.Name()), Taken: taken, Size: info.Size()}, seq})
+		b.Path, b.Size = filepath.Join(dir, name), info.Size()
+		if older {
+			b.id = shortID(olderBackupID(b.Path, info))
+		}
+		list = append(list, b)
 	}
 	slices.SortFunc(list, func(a, b foundBackup) int {
 		return cmp.Or(b.Taken.Compare(a.Taken), cmp.Compare(b.seq, a.seq))
@@ -150,21 +290,53 @@ func listBackups(dir, dbPath string) ([]foundBackup, error) {
 	return list, nil
 }
 
-// Prune removes the backups of dbPath in dir that keep does not hold on to, and returns the paths
-// it removed, newest first. It keeps the newest backup of each of the newest keep.Daily calendar
+// parseBackupFile reads a backup's name: "<base><short id>-<time>.db", or "<any name>-<short>-<time>.db"
+// when short is given, or, older, "<base><time>.db". older says the name carries no identity.
+func parseBackupFile(name, base, short string) (b foundBackup, older, ok bool) {
+	if short != "" {
+		if i := strings.LastIndex(name, "-"+short+"-"); i > 0 {
+			if b.Taken, b.seq, ok = parseBackupName(name[i+len(short)+2:]); ok {
+				b.id = short
+				return b, false, true
+			}
+		}
+	}
+	rest, found := strings.CutPrefix(name, base)
+	if !found {
+		return b, false, false
+	}
+	if b.Taken, b.seq, ok = parseBackupName(rest); ok {
+		return b, true, true
+	}
+	if id, after, cut := strings.Cut(rest, "-"); cut && shortID(id) == id {
+		if b.Taken, b.seq, ok = parseBackupName(after); ok {
+			b.id = id
+			return b, false, true
+		}
+	}
+	return b, false, false
+}
+
+// Prune removes the backups in dir of the practice at dbPath (see Backups) that keep does not hold
+// on to, and returns the paths it removed, newest first. Another practice's backups are never
+// removed, whatever their names. It keeps the newest backup of each of the newest keep.Daily calendar
 // days that have one; of the older backups, the newest of each of the newest keep.Weekly ISO weeks
 // that have one; and always the newest backup of all. Days and weeks are those of now's time zone.
 func Prune(dir, dbPath string, now time.Time, keep Retention) ([]string, error) {
-	return prune(dir, dbPath, now, keep, "")
+	id, err := PracticeIDOf(context.Background(), dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("prune backups in %s: tell this practice's backups from others: %w", dir, err)
+	}
+	return prune(dir, dbPath, id, now, keep, "")
 }
 
 // prune is Prune that never removes the backup at protect: the one just made, even if a clock
 // that was once set ahead left backups that look newer.
-func prune(dir, dbPath string, now time.Time, keep Retention, protect string) ([]string, error) {
+func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string) ([]string, error) {
 	if keep.Daily < 0 || keep.Weekly < 0 {
 		return nil, fmt.Errorf("prune backups in %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
 	}
-	all, err := Backups(dir, dbPath)
+	all, err := publicBackups(listBackups(dir, dbPath, id))
 	if err != nil || len(all) == 0 {
 		return nil, err
 	}
@@ -237,9 +409,10 @@ const mb = 1 << 20
 // removes the backups keep no longer holds on to. It returns the backup and the paths it removed.
 //
 // The free space is checked first: when the disk is short, ErrNoSpace is returned before anything
-// is written. The backup is named <database name>-YYYYMMDD-HHMMSS.db from the store's clock in UTC
-// (with -2, -3, ... when that name is taken) and made by Snapshot, so it is complete and checked, or
-// not there at all. It works on a store opened read-only, while the app has the file open. When the
+// is written. The backup is named <database name>-<short practice identity>-YYYYMMDD-HHMMSS.db from
+// the store's clock in UTC (with -2, -3, ... when that name is taken), so that it is told apart
+// from the backups of another practice whose file has the same name; it is made by Snapshot, so it
+// is complete and checked, or not there at all. It works on a store opened read-only, while the app has the file open. When the
 // backup was made but old ones could not all be removed, the backup is returned with the error.
 func (s *Store) BackupTo(ctx context.Context, dir string, keep Retention) (Backup, []string, error) {
 	if keep.Daily < 0 || keep.Weekly < 0 {
@@ -266,8 +439,12 @@ func (s *Store) BackupTo(ctx context.Context, dir string, keep Retention) (Backu
 			abs, ErrNoSpace, free/mb, filepath.Base(s.path), (need+mb-1)/mb)
 	}
 
+	id, err := s.PracticeID(ctx)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.path, err)
+	}
 	taken := s.Now().UTC().Truncate(time.Second)
-	path, err := nextBackupPath(abs, s.path, taken)
+	path, err := nextBackupPath(abs, s.path, id, taken)
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
 	}
@@ -279,7 +456,7 @@ func (s *Store) BackupTo(ctx context.Context, dir string, keep Retention) (Backu
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.path, err)
 	}
 	b := Backup{Path: path, Taken: taken, Size: info.Size()}
-	removed, err := prune(abs, s.path, s.Now(), keep, path)
+	removed, err := prune(abs, s.path, id, s.Now(), keep, path)
 	if err != nil {
 		return b, removed, fmt.Errorf("the backup %s was made, but old backups could not all be removed: %w", path, err)
 	}
@@ -313,8 +490,8 @@ func removeUnfinished(dir, dbPath string, now time.Time) {
 // nextBackupPath names a new backup taken at taken: numbered after every backup already made in
 // the same second, even one since removed by pruning would have been, so that its name says it is
 // the newest.
-func nextBackupPath(dir, dbPath string, taken time.Time) (string, error) {
-	list, err := listBackups(dir, dbPath)
+func nextBackupPath(dir, dbPath, id string, taken time.Time) (string, error) {
+	list, err := listBackups(dir, dbPath, id)
 	if err != nil {
 		return "", err
 	}
@@ -325,6 +502,9 @@ func nextBackupPath(dir, dbPath string, taken time.Time) (string, error) {
 		}
 	}
 	name := backupBase(dbPath) + "-" + taken.Format(backupStamp)
+	if short := shortID(id); short != "" {
+		name = backupBase(dbPath) + "-" + short + "-" + taken.Format(backupStamp)
+	}
 	for ; ; seq++ {
 		path := filepath.Join(dir, name+".db")
 		if seq > 1 {

@@ -108,7 +108,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("backup: %v", err)
 	}
-	if want := filepath.Join(dir, "practice-20260310-143000.db"); b.Path != want || !b.Taken.Equal(testNow) || len(removed) != 0 {
+	if want := filepath.Join(dir, "practice-"+bkShortID(t, s)+"-20260310-143000.db"); b.Path != want || !b.Taken.Equal(testNow) || len(removed) != 0 {
 		t.Fatalf("backup %+v, removed %v; want %s taken at %v", b, removed, want, testNow)
 	}
 	if info, err := os.Stat(b.Path); err != nil || info.Size() != b.Size || b.Size == 0 {
@@ -117,7 +117,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	if info, err := os.Stat(dir); err != nil || (runtime.GOOS != "windows" && info.Mode().Perm() != 0o700) {
 		t.Errorf("backup folder: %v %v, want mode 0700", info, err)
 	}
-	if names := bkNames(t, dir); !slices.Equal(names, []string{"practice-20260310-143000.db"}) {
+	if names := bkNames(t, dir); !slices.Equal(names, []string{filepath.Base(b.Path)}) {
 		t.Errorf("backup folder holds %v", names)
 	}
 	want := bkCounts(t, s)
@@ -130,6 +130,10 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	r := bkOpenRO(t, restored)
 	if got := bkCounts(t, r); !maps.Equal(got, want) {
 		t.Errorf("restored counts %v, want %v", got, want)
+	}
+	// The restored practice is the practice backed up: its backups are its own.
+	if got, want := bkShortID(t, r), bkShortID(t, s); got != want {
+		t.Errorf("the restored practice's identity %s, the practice's %s", got, want)
 	}
 	got, err := r.Session(ctx, p.march9.ID)
 	if err != nil {
@@ -179,7 +183,8 @@ func TestBackupNamesInTheSameSecond(t *testing.T) {
 		}
 		paths = append(paths, filepath.Base(b.Path))
 	}
-	if want := []string{"practice-20260310-143000.db", "practice-20260310-143000-2.db", "practice-20260310-143000-3.db"}; !slices.Equal(paths, want) {
+	id := bkShortID(t, s)
+	if want := []string{"practice-" + id + "-20260310-143000.db", "practice-" + id + "-20260310-143000-2.db", "practice-" + id + "-20260310-143000-3.db"}; !slices.Equal(paths, want) {
 		t.Fatalf("three backups in one second named %v, want %v", paths, want)
 	}
 	// The newest of a day is kept: the last made.
@@ -187,46 +192,59 @@ func TestBackupNamesInTheSameSecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 || filepath.Base(list[0].Path) != "practice-20260310-143000-3.db" {
+	if len(list) != 1 || filepath.Base(list[0].Path) != "practice-"+id+"-20260310-143000-3.db" {
 		t.Errorf("after pruning: %v", list)
 	}
 }
 
 func TestBackupsListsOnlyThisDatabasesBackups(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(t.TempDir(), "practice.db")
+	s, _ := openTemp(t)
+	db := s.Path()
+	id := bkShortID(t, s)
+	other, _ := openTemp(t)
+	otherID := bkShortID(t, other)
+	if otherID == id {
+		t.Fatalf("two practices have the identity %s", id)
+	}
 	for _, name := range []string{
-		"practice-20260310-143000.db", "practice-20260310-143000-2.db", "practice-20251231-235959.db",
-		"practice-20260101-000000-12.db",
+		"practice-" + id + "-20260310-143000.db", "practice-" + id + "-20260310-143000-2.db", "practice-" + id + "-20251231-235959.db",
+		"practice-" + id + "-20260101-000000-12.db",
+		// Its backup, made when its file had another name.
+		"clinic-" + id + "-20251230-120000.db",
 		// Not backups of practice.db:
-		"other-20260310-143000.db", "practice-old-20260310-143000.db", "practice-20260310-143000.db-journal",
-		".practice-20260310-150000.db.123.tmp", "practice-20261310-143000.db", "practice-20260310-143000-1.db",
-		"practice-20260310-143000-02.db", "practice-20260310-1430.db", "practice.db", "notes.txt",
+		"practice-" + otherID + "-20260310-143000.db", "other-" + otherID + "-20260310-143000.db",
+		"other-20260310-143000.db", "practice-old-20260310-143000.db", "practice-" + id + "-20260310-143000.db-journal",
+		".practice-" + id + "-20260310-150000.db.123.tmp", "practice-" + id + "-20261310-143000.db", "practice-" + id + "-20260310-143000-1.db",
+		"practice-" + id + "-20260310-143000-02.db", "practice-" + id + "-20260310-1430.db", "practice.db", "notes.txt",
+		"-" + id + "-20260310-143000.db",
+		// Named as a backup from before backups carried the practice's identity, but not a practice:
+		// whose it is cannot be told.
+		"practice-20260310-143000.db",
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Mkdir(filepath.Join(dir, "practice-20260311-000000.db"), 0o700); err != nil {
+	if err := os.Mkdir(filepath.Join(dir, "practice-"+id+"-20260311-000000.db"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	list, err := data.Backups(dir, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, b := range list {
-		names = append(names, filepath.Base(b.Path))
-		if b.Size != 1 || b.Taken.Location() != time.UTC {
-			t.Errorf("%s: %+v", filepath.Base(b.Path), b)
+	for _, list := range bkBothLists(t, dir, s) {
+		var names []string
+		for _, b := range list {
+			names = append(names, filepath.Base(b.Path))
+			if b.Size != 1 || b.Taken.Location() != time.UTC {
+				t.Errorf("%s: %+v", filepath.Base(b.Path), b)
+			}
 		}
-	}
-	want := []string{"practice-20260310-143000-2.db", "practice-20260310-143000.db", "practice-20260101-000000-12.db", "practice-20251231-235959.db"}
-	if !slices.Equal(names, want) {
-		t.Errorf("backups %v, want newest first %v", names, want)
-	}
-	if !list[2].Taken.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
-		t.Errorf("taken %v", list[2].Taken)
+		want := []string{"practice-" + id + "-20260310-143000-2.db", "practice-" + id + "-20260310-143000.db", "practice-" + id + "-20260101-000000-12.db",
+			"practice-" + id + "-20251231-235959.db", "clinic-" + id + "-20251230-120000.db"}
+		if !slices.Equal(names, want) {
+			t.Errorf("backups %v, want newest first %v", names, want)
+		}
+		if !list[2].Taken.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("taken %v", list[2].Taken)
+		}
 	}
 
 	if list, err := data.Backups(filepath.Join(dir, "missing"), db); err != nil || len(list) != 0 {
@@ -234,10 +252,47 @@ func TestBackupsListsOnlyThisDatabasesBackups(t *testing.T) {
 	}
 }
 
-// bkWriteBackups makes empty files named as backups of dbPath taken at the given times.
+// bkShortID is the part of s's identity its backups' names carry.
+func bkShortID(t *testing.T, s *data.Store) string {
+	t.Helper()
+	id, err := s.PracticeID(context.Background())
+	if err != nil || len(id) < 8 {
+		t.Fatalf("practice identity %q: %v", id, err)
+	}
+	return id[:8]
+}
+
+// bkBothLists lists s's backups in dir both ways: by its identity, and by its file's path.
+func bkBothLists(t *testing.T, dir string, s *data.Store) [2][]data.Backup {
+	t.Helper()
+	id, err := s.PracticeID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStore, err := data.BackupsOf(dir, s.Path(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath, err := data.Backups(dir, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return [2][]data.Backup{byStore, byPath}
+}
+
+// bkPractice makes a practice and returns its path.
+func bkPractice(t *testing.T) string {
+	t.Helper()
+	s, _ := openTemp(t)
+	return s.Path()
+}
+
+// bkWriteBackups makes empty files named as backups of the practice at dbPath taken at the given
+// times.
 func bkWriteBackups(t *testing.T, dir, dbPath string, times ...time.Time) {
 	t.Helper()
-	base := strings.TrimSuffix(filepath.Base(dbPath), ".db")
+	s := bkOpenRO(t, dbPath)
+	base := strings.TrimSuffix(filepath.Base(dbPath), ".db") + "-" + bkShortID(t, s)
 	for _, at := range times {
 		name := base + "-" + at.UTC().Format("20060102-150405") + ".db"
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
@@ -261,7 +316,7 @@ func bkDays(t *testing.T, dir, dbPath string, layout string) []string {
 
 func TestPruneKeepsDailyAndWeekly(t *testing.T) {
 	dir := t.TempDir()
-	db := "/somewhere/practice.db"
+	db := bkPractice(t)
 	// 60 nightly backups from 15 November 2025 to 13 January 2026, across a month's and a year's
 	// end, and a second backup on each of the last two evenings.
 	first := time.Date(2025, 11, 15, 2, 0, 0, 0, time.UTC)
@@ -321,7 +376,7 @@ func TestPruneCountsDaysInNowsTimeZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := "practice.db"
+	db := bkPractice(t)
 	// 23:30 and 00:30 UTC: two days in UTC, one evening in New York.
 	times := []time.Time{time.Date(2026, 1, 13, 23, 30, 0, 0, time.UTC), time.Date(2026, 1, 14, 0, 30, 0, 0, time.UTC)}
 	for loc, want := range map[*time.Location]int{time.UTC: 2, ny: 1} {

@@ -16,12 +16,16 @@ import (
 )
 
 // Claim is this process's hold on a database file: while it is held, no other Needlelog process
-// can claim the same file. It rests on an operating-system lock of a file beside the database,
-// "<database>.lock", which the system lets go of when the process ends, however it ends: a crash
-// never leaves a stale claim behind.
+// can claim the same file, whatever path names it (a symbolic link to it or to a folder above it,
+// "..", another letter case where the file system ignores case, and on Linux a hard link). It rests
+// on operating-system locks, which the system lets go of when the process ends, however it ends: a
+// crash never leaves a stale claim behind. One is on a file beside the database's real path,
+// "<database>.lock"; where the system allows, another is on the database file itself (holdFile).
 type Claim struct {
-	path string // the database's absolute path
+	path string // the database's absolute path, as given
+	real string // the path the file system resolves it to
 	lock *os.File
+	file heldFile // the hold on the database file itself; zero where there is none
 
 	mu       sync.Mutex
 	released bool
@@ -44,9 +48,11 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, readOnlyFile(err))
 	}
-	// The lock file is never removed: a process that removed it on release could do so just as
-	// another opened it, and a third would then lock a new file while the second holds the old one.
-	f, err := os.OpenFile(abs+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	real, err := realPath(dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	f, err := openLockFile(real)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, readOnlyFile(err))
 	}
@@ -57,7 +63,57 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 		}
 		return nil, fmt.Errorf("open %s: lock %s: %w", abs, f.Name(), err)
 	}
-	return &Claim{path: abs, lock: f}, nil
+	// Taken after the lock file, which Restore holds while it swaps one file for another.
+	held, err := holdFile(real)
+	if err != nil {
+		unlockFile(f)
+		f.Close()
+		if errors.Is(err, errLocked) {
+			return nil, fmt.Errorf("open %s: %w", abs, ErrInUse)
+		}
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	return &Claim{path: abs, real: real, lock: f, file: held}, nil
+}
+
+// openLockFile opens the lock file of the database at real, creating it when missing. It is
+// never removed: a process that removed it on release could do so just as another opened it, and
+// a third would then lock a new file while the second holds the old one.
+//
+// Whoever may write the database must be able to take its lock (two accounts on a clinic's PC
+// sharing a practice): the lock file gets the database file's permissions, and a lock file this
+// account may only read is opened read-only, which locks as well.
+func openLockFile(real string) (*os.File, error) {
+	perm := fs.FileMode(0o600)
+	if info, err := os.Stat(real); err == nil {
+		perm = info.Mode().Perm() | 0o600
+	}
+	name := real + ".lock"
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, perm)
+	if errors.Is(err, fs.ErrPermission) {
+		if ro, rerr := os.Open(name); rerr == nil {
+			return ro, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The umask narrows what OpenFile sets, and a lock file made before its database (or by an
+	// older version) may be narrower than it: widen it where this account owns it.
+	if info, err := f.Stat(); err == nil && info.Mode().Perm()|perm != info.Mode().Perm() {
+		f.Chmod(info.Mode().Perm() | perm) //nolint:errcheck // only another account's lock file refuses, and it is not ours to change
+	}
+	return f, nil
+}
+
+// heldFile is a hold on the database file itself; its zero value holds nothing.
+type heldFile struct{ unlock func() error }
+
+func (h heldFile) release() error {
+	if h.unlock == nil {
+		return nil
+	}
+	return h.unlock()
 }
 
 func readOnlyFile(err error) error {
@@ -90,6 +146,9 @@ func (c *Claim) Release() error {
 			errs = append(errs, err)
 		}
 	}
+	if err := c.file.release(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := unlockFile(c.lock); err != nil {
 		errs = append(errs, err)
 	}
@@ -121,7 +180,7 @@ func (c *Claim) OnKnock(fn func()) error {
 	case c.ln != nil:
 		return fmt.Errorf("listen for other windows of %s: already listening", c.path)
 	}
-	sock, err := knockSocket(c.path)
+	sock, err := knockSocket(c.real)
 	if err != nil {
 		return fmt.Errorf("listen for other windows of %s: %w", c.path, err)
 	}
@@ -188,13 +247,13 @@ func Knock(dbPath string) error {
 // maxSocketPath keeps socket paths within every system's limit (104 bytes on macOS, 108 on Linux).
 const maxSocketPath = 100
 
-// knockSocket is the path of the socket the holder of the database at abs listens on: named with
-// the user's ID and a short hash of the database's path, in the user's runtime folder where there
-// is one, else the temporary folder.
-func knockSocket(abs string) (string, error) {
-	// The same file reached by another spelling must give the same socket.
-	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		abs = filepath.Join(dir, filepath.Base(abs))
+// knockSocket is the path of the socket the holder of the database at dbPath listens on: named with
+// the user's ID and a short hash of the database's real path, in the user's runtime folder where
+// there is one, else the temporary folder.
+func knockSocket(dbPath string) (string, error) {
+	abs, err := realPath(dbPath) // the same file reached by another spelling gives the same socket
+	if err != nil {
+		return "", err
 	}
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
 		abs = strings.ToLower(abs) // their file systems ignore letter case by default

@@ -43,3 +43,21 @@ func socketDirs() []string {
 	}
 	return append(dirs, os.TempDir(), "/tmp")
 }
+
+// realPath is the path the file system resolves dbPath to: made absolute and cleaned as Open does
+// (so that it names the file the store opens), then every symbolic link in it followed, the file's
+// own included when it exists.
+func realPath(dbPath string) (string, error) {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real, nil
+	}
+	// The file may not exist yet: its folder, then.
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs)), nil
+	}
+	return abs, nil
+}

@@ -5,6 +5,8 @@ package data
 import (
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/windows"
 )
@@ -37,3 +39,54 @@ func userTag() (shown, hashed string) {
 }
 
 func socketDirs() []string { return []string{os.TempDir()} }
+
+// realPath is the final path Windows gives the file at dbPath, or its folder when the file does
+// not exist yet: symbolic links and junctions followed, the names as the disk spells them. Letter
+// case needs no more: the lock file beside it is one file however its name is cased.
+func realPath(dbPath string) (string, error) {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", err
+	}
+	if p, err := finalPath(abs); err == nil {
+		return p, nil
+	}
+	if dir, err := finalPath(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs)), nil
+	}
+	return abs, nil
+}
+
+// GetFinalPathNameByHandle's flags: a normalised name, with a drive letter.
+const (
+	fileNameNormalized = 0x0
+	volumeNameDOS      = 0x0
+)
+
+// finalPath asks Windows for the final path of a file or folder. The handle opened for it reads
+// nothing and, unlike a descriptor on Unix, closing it touches no other handle's locks.
+func finalPath(path string) (string, error) {
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return "", err
+	}
+	h, err := windows.CreateFile(p, 0, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
+		nil, windows.OPEN_EXISTING, windows.FILE_FLAG_BACKUP_SEMANTICS, 0)
+	if err != nil {
+		return "", err
+	}
+	defer windows.CloseHandle(h)
+	buf := make([]uint16, windows.MAX_LONG_PATH)
+	n, err := windows.GetFinalPathNameByHandle(h, &buf[0], uint32(len(buf)), fileNameNormalized|volumeNameDOS)
+	if err != nil {
+		return "", err
+	}
+	if int(n) > len(buf) {
+		return "", windows.ERROR_INSUFFICIENT_BUFFER
+	}
+	final := windows.UTF16ToString(buf[:n])
+	if rest, ok := strings.CutPrefix(final, `\\?\UNC\`); ok {
+		return `\\` + rest, nil
+	}
+	return strings.TrimPrefix(final, `\\?\`), nil
+}

@@ -18,6 +18,7 @@ import (
 
 const (
 	prefBackupFolder = "backupFolder:" // + the database's path: where its backups go
+	prefPracticeID   = "practiceID:"   // + the database's path: the identity of the practice last seen there
 	backupEvery      = 24 * time.Hour  // automatic backups while the window is open, at most this often
 	backupCheckEvery = 30 * time.Minute
 	backupOldAfter   = 3 * 24 * time.Hour // the window warns when the latest backup is older than this
@@ -46,6 +47,31 @@ func backupFolderKey(dbPath string) string {
 		dbPath = abs
 	}
 	return prefBackupFolder + dbPath
+}
+
+// practiceBackups lists the backups in dir of the practice at dbPath, newest first: by the identity
+// read from its file or, when the file cannot be read (it is damaged), the identity it had when
+// last opened here; failing both, see data.BackupsOf.
+func practiceBackups(a fyne.App, dir, dbPath string) ([]data.Backup, error) {
+	id, err := data.PracticeIDOf(context.Background(), dbPath)
+	if err != nil {
+		id = a.Preferences().String(practiceIDKey(dbPath))
+	}
+	return data.BackupsOf(dir, dbPath, id)
+}
+
+// rememberPracticeID keeps the identity of the practice at dbPath, for when its file is damaged.
+func rememberPracticeID(a fyne.App, dbPath, id string) {
+	if id != "" && a.Preferences().String(practiceIDKey(dbPath)) != id {
+		a.Preferences().SetString(practiceIDKey(dbPath), id)
+	}
+}
+
+func practiceIDKey(dbPath string) string {
+	if abs, err := filepath.Abs(dbPath); err == nil {
+		dbPath = abs
+	}
+	return prefPracticeID + dbPath
 }
 
 // backupFolderError is a backup that failed on its folder: not there, not a folder, not
@@ -103,7 +129,8 @@ func (k *backupKeeper) load() backupState {
 	if err == nil {
 		// Without the lock: a slow folder (a network share, a USB drive waking up) must not
 		// hold up the window, which reads the state to draw the status line.
-		if list, err = data.Backups(dir, k.store.Path()); err != nil {
+		// Only this practice's: another whose file has the same name may share the folder.
+		if list, err = data.BackupsOf(dir, k.store.Path(), k.practiceID()); err != nil {
 			err = fmt.Errorf("read the backup folder %s: %w", dir, err)
 		}
 	}
@@ -127,6 +154,17 @@ func (k *backupKeeper) load() backupState {
 		k.state.latest = data.Backup{}
 	}
 	return k.state
+}
+
+// practiceID is the identity of the keeper's practice, remembered for when its file is damaged;
+// when it cannot be read (a damaged file open read-only), the one remembered.
+func (k *backupKeeper) practiceID() string {
+	id, err := k.store.PracticeID(context.Background())
+	if err != nil {
+		return k.app.Preferences().String(practiceIDKey(k.store.Path()))
+	}
+	rememberPracticeID(k.app, k.store.Path(), id)
+	return id
 }
 
 // lacks reports whether backup b lacks changes the practice held when it was opened: the last

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -350,5 +351,49 @@ func TestASlowBackupOnCloseCanBeSkipped(t *testing.T) {
 	<-finished
 	if list, _ := data.Backups(dir, m.store.Path()); len(list) != 0 {
 		t.Fatalf("the skipped backup was made after all: %d", len(list))
+	}
+}
+
+// TestAnotherPracticesBackupsAreNotThisOnes: two practices whose files are both practice.db back up
+// into one folder. The status line of one does not count the other's backup, and when the one is
+// damaged, the other's backup is not offered to restore over it.
+func TestAnotherPracticesBackupsAreNotThisOnes(t *testing.T) {
+	a := test.NewTempApp(t)
+	mine, theirs := practiceFile(t), practiceFile(t)
+	dir := filepath.Join(t.TempDir(), "backups")
+	setBackupFolder(a, mine, dir)
+	setBackupFolder(a, theirs, dir)
+	other, err := data.Open(context.Background(), theirs, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := other.BackupTo(context.Background(), dir, data.DefaultRetention); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+
+	s, err := data.Open(context.Background(), mine, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(a, s)
+	if st := m.backups.load(); st.latest.Path != "" {
+		t.Errorf("the other practice's backup %s counts as this one's", st.latest.Path)
+	}
+	m.showNotices()
+	if got := noticesText(m); !strings.Contains(got, "No backup of this practice yet.") {
+		t.Errorf("the notices say %q", got)
+	}
+	s.Close()
+
+	damage(t, mine)
+	_, err = openPractice(context.Background(), mine, data.Options{})
+	if !errors.Is(err, data.ErrDamaged) {
+		t.Fatalf("opening a damaged file: %v, want ErrDamaged", err)
+	}
+	w := test.NewTempWindow(t, nil)
+	askHowToOpen(a, w, mine, err, func(practice) {}, "Quit", func() {})
+	if got := overlayText(w); strings.Contains(got, "latest good backup") || !strings.Contains(got, "No backup of this practice was found") {
+		t.Errorf("the damaged-file window offers another practice's backup: %q", got)
 	}
 }

@@ -205,7 +205,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		dir, derr := backupFolder(a, path)
 		var latest data.Backup
 		if derr == nil {
-			if list, lerr := data.Backups(dir, path); lerr == nil {
+			if list, lerr := practiceBackups(a, dir, path); lerr == nil {
 				// The newest backup not already found unusable in this run.
 				if i := slices.IndexFunc(list, func(b data.Backup) bool { return !unusableBackups[b.Path] }); i >= 0 {
 					latest = list[i]

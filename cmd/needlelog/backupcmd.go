@@ -11,11 +11,13 @@ import (
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4]",
 		"Makes a backup of the whole database, photos included, into FOLDER (created if needed), named\n"+
-			"after the database and the time (UTC), e.g. needlelog-20260310-143000.db. It works while the app\n"+
-			"has the file open. The copy is made by SQLite, flushed to the disk and checked before it takes its\n"+
-			"name, so a backup is complete or not there at all. Free space is checked first. Then older backups\n"+
-			"of the same database in FOLDER are removed, keeping the newest of each of the last --daily days and,\n"+
-			"before those, of each of the last --weekly weeks. The newest backup is always kept.", errOut)
+			"after the database, the practice's identity and the time (UTC), e.g.\n"+
+			"needlelog-1a2b3c4d-20260310-143000.db. It works while the app has the file open. The copy is made\n"+
+			"by SQLite, flushed to the disk and checked before it takes its name, so a backup is complete or not\n"+
+			"there at all. Free space is checked first. Then older backups of the same practice in FOLDER are\n"+
+			"removed, keeping the newest of each of the last --daily days and, before those, of each of the\n"+
+			"last --weekly weeks. The newest backup is always kept. Another practice's backups are never\n"+
+			"removed, even when its file has the same name.", errOut)
 	db := fs.String("db", "", "path of the database file")
 	to := fs.String("to", "", "folder to keep the backups in")
 	daily := fs.Int("daily", data.DefaultRetention.Daily, "days whose newest backup is kept")

@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"needlelog.app/needlelog/data"
 )
@@ -27,7 +30,7 @@ func checkCounts(t *testing.T, path string) map[string]string {
 	return got
 }
 
-var backedUp = regexp.MustCompile(`^Backed up ".+" to "(.+demo-\d{8}-\d{6}\.db)" \((\d+ KB|\d+\.\d MB), checked\)\.\n`)
+var backedUp = regexp.MustCompile(`^Backed up ".+" to "(.+demo-[0-9a-f]{8}-\d{8}-\d{6}\.db)" \((\d+ KB|\d+\.\d MB), checked\)\.\n`)
 
 func TestBackupThenRestore(t *testing.T) {
 	path := demoFile(t)
@@ -98,15 +101,23 @@ func TestBackupWhileTheAppHasTheFileOpen(t *testing.T) {
 func TestBackupRemovesOldBackups(t *testing.T) {
 	path := demoFile(t)
 	dir := t.TempDir()
+	// Older backups of the practice, named before backups carried its identity: copies of it.
+	practice, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var old []string
 	for _, name := range []string{"demo-20200101-000000.db", "demo-20200102-000000.db"} {
 		old = append(old, filepath.Join(dir, name))
-		if err := os.WriteFile(old[len(old)-1], []byte("an old backup"), 0o600); err != nil {
+		if err := os.WriteFile(old[len(old)-1], practice, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "other-20200101-000000.db"), nil, 0o600); err != nil {
-		t.Fatal(err)
+	// Another database's backup, and a file named as an older backup that holds no practice.
+	for _, name := range []string{"other-20200101-000000.db", "demo-20191231-000000.db"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("not a practice"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir, "--daily", "1", "--weekly", "0")
 	if code != 0 {
@@ -120,8 +131,83 @@ func TestBackupRemovesOldBackups(t *testing.T) {
 			t.Errorf("%s is still there", p)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "other-20200101-000000.db")); err != nil {
-		t.Errorf("another database's backup was touched: %v", err)
+	for _, name := range []string{"other-20200101-000000.db", "demo-20191231-000000.db"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("a file not known as this practice's backup was touched: %v", err)
+		}
+	}
+}
+
+// TestBackupsOfTwoPracticesOfOneNameInOneFolder: two practices both called needlelog.db, in folders
+// of their own, backed up into one folder. Each backup is named with its practice's identity, and
+// pruning one practice's backups never removes the other's, older backups named without the
+// identity included (whose identity is read from inside).
+func TestBackupsOfTwoPracticesOfOneNameInOneFolder(t *testing.T) {
+	a := filepath.Join(t.TempDir(), "needlelog.db")
+	c := filepath.Join(t.TempDir(), "needlelog.db")
+	for _, p := range []string{a, c} {
+		if code, out, errOut := runCLI(t, "demo", "--db", p, "--clients", "3", "--sessions", "6"); code != 0 {
+			t.Fatalf("demo: exit %d\n%s%s", code, out, errOut)
+		}
+	}
+	dir := t.TempDir()
+	// Backups from before names carried the identity: a copy of each practice, a day old.
+	older := func(db, stamp string) string {
+		p := filepath.Join(dir, "needlelog-"+stamp+".db")
+		b, err := os.ReadFile(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	yesterday := time.Now().UTC().AddDate(0, 0, -1)
+	aOld := older(a, yesterday.Format("20060102-150405"))
+	cOld := older(c, yesterday.Add(time.Second).Format("20060102-150405"))
+
+	named := regexp.MustCompile(`^Backed up ".+" to "(.+needlelog-([0-9a-f]{8})-\d{8}-\d{6}(-\d+)?\.db)" \(`)
+	backUp := func(db string, args ...string) (path, id, out string) {
+		t.Helper()
+		code, out, errOut := runCLI(t, append([]string{"backup", "--db", db, "--to", dir}, args...)...)
+		m := named.FindStringSubmatch(out)
+		if code != 0 || errOut != "" || m == nil {
+			t.Fatalf("backup %s: exit %d\n%s%s", db, code, out, errOut)
+		}
+		return m[1], m[2], out
+	}
+	aNew, aID, _ := backUp(a)
+	cNew, cID, out := backUp(c, "--daily", "1", "--weekly", "0")
+	if aID == cID {
+		t.Fatalf("both practices' backups carry %s", aID)
+	}
+	// C's backup removed C's older one, and none of A's.
+	if want := "Removed old backup " + quote(cOld) + "\n"; !strings.HasSuffix(out, want) || strings.Count(out, "Removed") != 1 {
+		t.Errorf("C's backup said:\n%s", out)
+	}
+	for _, p := range []string{aOld, aNew, cNew} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s after C's backup: %v", filepath.Base(p), err)
+		}
+	}
+	// A's latest backup (what the app's status line and the damaged-file window offer) is its own.
+	for db, want := range map[string][]string{a: {aNew, aOld}, c: {cNew}} {
+		list, err := data.Backups(dir, db)
+		var got []string
+		for _, b := range list {
+			got = append(got, b.Path)
+		}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("backups of %s: %v %v, want %v", db, got, err, want)
+		}
+	}
+	_, _, out = backUp(a, "--daily", "1", "--weekly", "0")
+	if strings.Contains(out, cNew) || !strings.Contains(out, "Removed old backup "+quote(aOld)+"\n") {
+		t.Errorf("A's second backup said:\n%s", out)
+	}
+	if _, err := os.Stat(cNew); err != nil {
+		t.Errorf("C's only backup after A's: %v", err)
 	}
 }
 
@@ -187,6 +273,60 @@ func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
 	code, out, errOut := runCLI(t, "restore", "--from", list[0].Path, "--db", path, "--force")
 	if code != 1 || !strings.Contains(errOut, "open in another Needlelog window") {
 		t.Fatalf("restore while the app has the file: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRestoreRefusesWhileTheAppHasTheFileByAnotherName: the app opened the practice through a
+// symbolic link, a linked folder or a hard link; restore names it by its own path and must refuse,
+// or the app would go on saving into the file restore moved aside.
+func TestRestoreRefusesWhileTheAppHasTheFileByAnotherName(t *testing.T) {
+	path := demoFile(t)
+	dir := t.TempDir()
+	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	list, err := data.Backups(dir, path)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("backups %v %v", list, err)
+	}
+	top := t.TempDir()
+	names := map[string]string{
+		"a symbolic link":     filepath.Join(top, "link.db"),
+		"a linked folder":     filepath.Join(top, "folder", filepath.Base(path)),
+		"a folder and \"..\"": filepath.Join(filepath.Dir(path), "sub") + "/../" + filepath.Base(path),
+	}
+	if err := os.Symlink(path, names["a symbolic link"]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(path), filepath.Join(top, "folder")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(filepath.Dir(path), "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "linux" { // where the claim holds the file itself
+		names["a hard link"] = filepath.Join(top, "hard.db")
+		if err := os.Link(path, names["a hard link"]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := os.ReadFile(path)
+	for how, name := range names {
+		claim, err := data.ClaimDatabase(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCLI(t, "restore", "--from", list[0].Path, "--db", path, "--force")
+		claim.Release()
+		if code != 1 || !strings.Contains(errOut, "open in another Needlelog window") {
+			t.Errorf("restore while the app has the file through %s: exit %d\n%s%s", how, code, out, errOut)
+		}
+		if after, _ := os.ReadFile(path); string(after) != string(before) {
+			t.Fatalf("a refused restore changed the database (app through %s)", how)
+		}
+		if aside, _ := filepath.Glob(path + ".replaced-*"); len(aside) > 0 {
+			t.Fatalf("a refused restore set the file aside: %v", aside)
+		}
 	}
 }
 
