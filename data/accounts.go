@@ -148,14 +148,14 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 		if err := b.swapHash(practitionerID, cur, enc); err != nil {
 			return err
 		}
+		if b.actor == practitionerID {
+			b.key = key // their own entry: signed with their key, a new one from the entry that makes it
+		}
 		if !fresh {
 			if _, err := b.exec(`UPDATE practitioner_keys SET sealed_key = ? WHERE id = ? AND retired_seq = 0`, sealed, key.id); err != nil {
 				return fmt.Errorf("seal key: %w", err)
 			}
 			return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "")
-		}
-		if b.actor == practitionerID {
-			b.key = key // the entry that makes the key is the first it signs
 		}
 		if hasKey { // a key left in force without a passphrase: it cannot be opened any more
 			if err := b.retireKeys(practitionerID); err != nil {

@@ -91,6 +91,30 @@ func (s *Store) AuditHead(ctx context.Context) (AuditMark, error) {
 // key, which only their passphrase unseals (migrations/0005), cannot be recomputed: and as each
 // entry's hash covers every entry before it, a signed entry vouches for the whole log up to it.
 
+// ErrNotSignedIn is a write attributed to a practitioner who has a signing key that is not
+// unlocked: their entries must be signed, so they sign in (again) first.
+var ErrNotSignedIn = errors.New("the practitioner is not signed in: their changes are signed with a key only their passphrase unlocks; sign in again")
+
+// mustSign refuses an entry by a practitioner with a key in force that the batch does not hold:
+// it would be an unsigned entry where verify expects a signature.
+func (b *Batch) mustSign() error {
+	if b.actor == "" || (b.key != nil && b.key.practitionerID == b.actor) || b.keyless[b.actor] {
+		return nil
+	}
+	_, has, err := keyInForce(b.ctx, b.q(), b.actor)
+	if err != nil {
+		return err
+	}
+	if has {
+		return ErrNotSignedIn
+	}
+	if b.keyless == nil {
+		b.keyless = map[string]bool{}
+	}
+	b.keyless[b.actor] = true
+	return nil
+}
+
 // signingKey is a practitioner's private key, unsealed: held in memory only while they are signed in.
 type signingKey struct {
 	id, practitionerID string

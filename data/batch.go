@@ -32,6 +32,7 @@ type Batch struct {
 	auditLoaded bool
 	auditSeq    int64
 	auditHash   string
+	keyless     map[string]bool // practitioners known to have no key in force
 
 	lists *safetyLists // the practice's lists for safety checks, read once per batch
 	saved *Session     // the session last written, as written: signing it need not read it back
@@ -87,6 +88,9 @@ func (b *Batch) exec(query string, args ...any) (sql.Result, error) {
 // audit appends an entry to the audit log, chained to the one before it.
 func (b *Batch) audit(action, entity, id, detail string) error {
 	if _, err := b.nextAuditSeq(); err != nil {
+		return err
+	}
+	if err := b.mustSign(); err != nil {
 		return err
 	}
 	e := AuditEntry{Seq: b.auditSeq + 1, At: b.store.now(), PractitionerID: b.actor, Action: action,

@@ -672,7 +672,13 @@ func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, e
 		return ac, fmt.Errorf("read the backup: %w", mapError(err))
 	}
 	defer oldRows.Close()
-	curRows, err := s.db.QueryContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq`)
+	// A connection of its own: the store's writer has one, which the other queries here need.
+	db, err := s.readerDB()
+	if err != nil {
+		return ac, fmt.Errorf("read the audit log: %w", err)
+	}
+	defer db.Close()
+	curRows, err := db.QueryContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return ac, fmt.Errorf("read the audit log: %w", mapError(err))
 	}
@@ -710,7 +716,7 @@ func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, e
 			}
 		}
 	}
-	if err := cmp.Or(oldRows.Err(), curRows.Err()); err != nil {
+	if err := cmp.Or(oldRows.Err(), curRows.Err(), oldRows.Close(), curRows.Close()); err != nil {
 		return ac, fmt.Errorf("compare with the backup: %w", mapError(err))
 	}
 	if lost > 0 {
@@ -721,7 +727,7 @@ func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, e
 		}
 		ac.Breaks = append(ac.Breaks, fmt.Sprintf("The audit log has lost or changed entries since %s: %s%s.", when, first, more))
 	}
-	if err := s.keysAgainst(ctx, old, when, &ac); err != nil {
+	if err := keysAgainst(ctx, db, old, when, &ac); err != nil {
 		return ac, err
 	}
 	head, err := s.AuditHead(ctx)
@@ -734,7 +740,7 @@ func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, e
 
 // keysAgainst checks that the signing keys of an earlier copy are all still here, unchanged but
 // for being retired since.
-func (s *Store) keysAgainst(ctx context.Context, old *Store, when string, ac *AgainstCheck) error {
+func keysAgainst(ctx context.Context, db *sql.DB, old *Store, when string, ac *AgainstCheck) error {
 	var has bool
 	if err := old.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'practitioner_keys')`).Scan(&has); err != nil {
 		return fmt.Errorf("read the backup: %w", mapError(err))
@@ -755,7 +761,7 @@ func (s *Store) keysAgainst(ctx context.Context, old *Store, when string, ac *Ag
 	}
 	for _, k := range keys {
 		var now practitionerKey
-		err := s.db.QueryRowContext(ctx, `SELECT practitioner_id, public_key, created_seq, retired_seq FROM practitioner_keys WHERE id = ?`,
+		err := db.QueryRowContext(ctx, `SELECT practitioner_id, public_key, created_seq, retired_seq FROM practitioner_keys WHERE id = ?`,
 			k.id).Scan(&now.practitionerID, &now.public, &now.createdSeq, &now.retiredSeq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
