@@ -400,3 +400,15 @@ func rawDB(t *testing.T, s *data.Store) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// Without keys, a rewritten and rehashed chain passes as a chain; a sign entry given to another
+// practitioner still disagrees with the signed record it names.
+func TestVerifyFindsASignEntryGivenToAnother(t *testing.T) {
+	s, _, signed := verifiedPractice(t)
+	tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
+		if e.action == data.ActionSign {
+			e.practitioner = "someone-else"
+		}
+	})...)
+	wantBreak(t, mustVerify(t, s), "Signed session "+signed.ID, "names Léa Fontaine as its signer, but the audit log says practitioner someone-else signed it")
+}

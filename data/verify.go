@@ -91,6 +91,7 @@ type verifier struct {
 
 	signs          map[string][]string // session ID → record hashes its sign entries name
 	signClient     map[string]string   // session ID → client ID, from its sign entries
+	signBy         map[string]string   // session ID → the practitioner of its last sign entry
 	amends         map[string][]string // session ID → record hashes its amend entries name
 	deletedClients map[string]bool     // clients whose deletion is logged
 	signed         map[string]bool     // signed sessions found
@@ -129,7 +130,7 @@ func (v *verifier) triggers() error {
 
 // chain walks the audit log in order, and notes the signatures, amendments and deletions it logs.
 func (v *verifier) chain() error {
-	v.signClient = map[string]string{}
+	v.signClient, v.signBy = map[string]string{}, map[string]string{}
 	expected, prev := int64(1), genesisHash
 	var lastAt time.Time
 	var lastSeq int64
@@ -178,6 +179,7 @@ func (v *verifier) chain() error {
 				if e.Action == ActionSign {
 					v.signs[e.EntityID] = append(v.signs[e.EntityID], hash)
 					v.signClient[e.EntityID] = detailField(e.Detail, "client ")
+					v.signBy[e.EntityID] = e.PractitionerID
 				} else {
 					v.amends[e.EntityID] = append(v.amends[e.EntityID], hash)
 				}
@@ -303,6 +305,8 @@ func (v *verifier) checkSession(se Session, amendments []storedAmendment) {
 		v.breakf("%s has no signature in the audit log.", what)
 	} else if logged[len(logged)-1] != signedHash {
 		v.breakf("%s was signed with another record hash than the audit log holds: the signed version was changed.", what)
+	} else if by := v.signBy[se.ID]; by != se.SignedBy {
+		v.breakf("%s names %s as its signer, but the audit log says %s signed it.", what, v.name(se.SignedBy), v.name(by))
 	}
 }
 
@@ -417,7 +421,7 @@ func (s *Store) LogExport(ctx context.Context, what, id string) error {
 // LogSignIn records in the audit log that a practitioner signed in.
 func (s *Store) LogSignIn(ctx context.Context, practitionerID string) error {
 	return s.Batch(ctx, func(b *Batch) error {
-		b.actor = practitionerID
+		b.SetActor(practitionerID)
 		return b.audit(ActionSignIn, "practitioner", practitionerID, "")
 	})
 }
