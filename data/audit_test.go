@@ -412,3 +412,22 @@ func TestVerifyFindsASignEntryGivenToAnother(t *testing.T) {
 	})...)
 	wantBreak(t, mustVerify(t, s), "Signed session "+signed.ID, "names Léa Fontaine as its signer, but the audit log says practitioner someone-else signed it")
 }
+
+// A damaged or edited seal is an error that says what to do, never a sign-in, and its
+// parameters cannot make a sign-in take gigabytes.
+func TestDamagedSealIsAnErrorNotASignIn(t *testing.T) {
+	ctx := context.Background()
+	s, anna, _ := signingPractice(t)
+	s.SetActor("")
+	for _, sealed := range []string{
+		"$argon2id$v=19$m=4194304,t=3,p=4$c2FsdHNhbHRzYWx0$bm9uY2Vub25jZW5vbmNlbm9uY2Vub25j$Y2lwaGVy", // 4 GiB
+		"$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$c2hvcnQ$Y2lwaGVy",                            // short nonce
+		"plain text",
+	} {
+		tamper(t, s.Path(), `UPDATE practitioner_keys SET sealed_key = '`+sealed+`'`)
+		err := s.SignIn(ctx, anna.ID, "correct horse")
+		if err == nil || errors.Is(err, data.ErrWrongPassphrase) || !strings.Contains(err.Error(), "is damaged: an admin can reset their passphrase") {
+			t.Errorf("seal %q: sign in gave %v", sealed, err)
+		}
+	}
+}
