@@ -19,10 +19,12 @@ import (
 
 // Practitioner accounts: passphrases, sign-in, and the idle lock's setting.
 //
-// A passphrase only opens the app's lock screen. It encrypts nothing: the records stay in the
-// database file as they were, so forgetting a passphrase loses no data (an admin clears it and
-// the practitioner sets a new one at their next sign-in), and, equally, the lock does not
-// protect a copied file or a backup: that is the computer's and the backup's own protection.
+// A passphrase opens the app's lock screen and seals the practitioner's signing key, with which
+// their audit entries are signed (see signingKey). It encrypts no record: the records stay in
+// the database file as they were, so forgetting a passphrase loses no data (an admin clears it,
+// retiring the key, and the practitioner sets a new one, with a new key, at their next
+// sign-in), and, equally, the lock does not protect a copied file or a backup: that is the
+// computer's and the backup's own protection.
 //
 // A practitioner without a passphrase can be signed in as by whoever sets one first. That is
 // what lets a practitioner whose passphrase was reset, or who is new, choose their own.
@@ -99,6 +101,9 @@ func (s *Store) AnyPassphraseSet(ctx context.Context) (bool, error) {
 
 // SetPassphrase sets a practitioner's passphrase. When they have one, old must match it.
 // A new passphrase shorter than MinPassphraseLength is refused with a ValidationError.
+//
+// The passphrase also seals the practitioner's signing key (see signingKey): a first passphrase,
+// or the first after a reset, makes them a new key pair; a changed one seals the same key again.
 func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new string) error {
 	newN := normPassphrase(new)
 	if err := validPassphrase(newN); err != nil {
@@ -111,7 +116,21 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 	if !found || retired {
 		return fmt.Errorf("set passphrase: %w", ErrNotFound)
 	}
-	if cur != "" {
+	stored, hasKey, err := keyInForce(ctx, s.db, practitionerID)
+	if err != nil {
+		return fmt.Errorf("set passphrase: %w", err)
+	}
+	var key *signingKey // the key to seal: the practitioner's own, or a new one
+	switch {
+	case cur != "" && hasKey:
+		// Opening the key is the check of the old passphrase: one argon2id, not two.
+		if key, err = stored.unseal(normPassphrase(old)); err != nil {
+			if errors.Is(err, ErrWrongPassphrase) {
+				return ErrWrongPassphrase
+			}
+			return fmt.Errorf("set passphrase: %w", err)
+		}
+	case cur != "":
 		ok, err := verifyPassphrase(cur, normPassphrase(old))
 		if err != nil {
 			return fmt.Errorf("set passphrase: %w", err)
@@ -120,15 +139,39 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 			return ErrWrongPassphrase
 		}
 	}
-	enc := hashPassphrase(newN, passphraseCost)
+	fresh := key == nil
+	if fresh {
+		key = newSigningKey(practitionerID)
+	}
+	enc, sealed := hashPassphrase(newN, passphraseCost), key.seal(newN, passphraseCost)
 	err = s.Batch(ctx, func(b *Batch) error {
 		if err := b.swapHash(practitionerID, cur, enc); err != nil {
 			return err
 		}
-		return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "")
+		if b.actor == practitionerID {
+			b.key = key // their own entry: signed with their key, a new one from the entry that makes it
+		}
+		if !fresh {
+			if _, err := b.exec(`UPDATE practitioner_keys SET sealed_key = ? WHERE id = ? AND retired_seq = 0`, sealed, key.id); err != nil {
+				return fmt.Errorf("seal key: %w", err)
+			}
+			return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "")
+		}
+		if hasKey { // a key left in force without a passphrase: it cannot be opened any more
+			if err := b.retireKeys(practitionerID); err != nil {
+				return err
+			}
+		}
+		if err := b.addKey(key, sealed); err != nil {
+			return err
+		}
+		return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "key "+key.id)
 	})
 	if err != nil {
 		return fmt.Errorf("set passphrase: %w", err)
+	}
+	if s.defaultActor() == practitionerID {
+		s.holdKey(practitionerID, key)
 	}
 	return nil
 }
@@ -156,6 +199,10 @@ func (s *Store) CheckPassphrase(ctx context.Context, practitionerID, passphrase 
 // unknown or a retired practitioner all give ErrWrongPassphrase, and a failed-attempt entry in
 // the audit log with no practitioner of its own. A practitioner who has no passphrase gets
 // ErrNoPassphrase: the lock screen offers to set one (it lists who has one anyway).
+//
+// Signing in unseals the practitioner's signing key, which the store then holds in memory to
+// sign their audit entries until SetActor names someone else (a lock names no one). A
+// practitioner whose passphrase was set before keys existed gets their key now.
 func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) error {
 	cur, retired, found, err := s.passphraseHash(ctx, practitionerID)
 	if err != nil {
@@ -164,13 +211,30 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 	if found && !retired && cur == "" {
 		return ErrNoPassphrase
 	}
-	ok := false
+	pass := normPassphrase(passphrase)
+	var stored practitionerKey
+	hasKey := false
 	if found && !retired {
-		if ok, err = verifyPassphrase(cur, normPassphrase(passphrase)); err != nil {
+		if stored, hasKey, err = keyInForce(ctx, s.db, practitionerID); err != nil {
 			return fmt.Errorf("sign in: %w", err)
 		}
-	} else {
-		verifyPassphrase(dummyHash(), normPassphrase(passphrase)) //nolint:errcheck // for its time only
+	}
+	ok := false
+	var key *signingKey
+	switch {
+	case hasKey:
+		// Opening the key is the passphrase's check: one argon2id per sign-in.
+		key, err = stored.unseal(pass)
+		if err != nil && !errors.Is(err, ErrWrongPassphrase) {
+			return fmt.Errorf("sign in: %w", err)
+		}
+		ok = err == nil
+	case found && !retired:
+		if ok, err = verifyPassphrase(cur, pass); err != nil {
+			return fmt.Errorf("sign in: %w", err)
+		}
+	default:
+		verifyPassphrase(dummyHash(), pass) //nolint:errcheck // for its time only
 	}
 	if !ok {
 		err := s.Batch(WithActor(ctx, ""), func(b *Batch) error {
@@ -181,26 +245,40 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 		}
 		return ErrWrongPassphrase
 	}
+	var sealed string
+	if key == nil { // a passphrase from before signing keys: make theirs, once
+		key = newSigningKey(practitionerID)
+		sealed = key.seal(pass, passphraseCost)
+	}
 	err = s.Batch(WithActor(ctx, practitionerID), func(b *Batch) error {
 		if hashCost(cur) != passphraseCost {
 			// Stored under older parameters: store it again under the current ones, now that
 			// the passphrase is at hand. A concurrent change wins; the old hash still works.
-			if err := b.swapHash(practitionerID, cur, hashPassphrase(normPassphrase(passphrase), passphraseCost)); err != nil && !errors.Is(err, ErrConflict) {
+			if err := b.swapHash(practitionerID, cur, hashPassphrase(pass, passphraseCost)); err != nil && !errors.Is(err, ErrConflict) {
 				return err
 			}
 		}
-		return b.audit(actionSignIn, "practitioner", practitionerID, "")
+		b.key = key
+		if sealed == "" {
+			return b.audit(actionSignIn, "practitioner", practitionerID, "")
+		}
+		if err := b.addKey(key, sealed); err != nil {
+			return err
+		}
+		return b.audit(actionSignIn, "practitioner", practitionerID, "key "+key.id)
 	})
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}
+	s.holdKey(practitionerID, key)
 	return nil
 }
 
 // ResetPassphrase clears a practitioner's passphrase, for one who forgot it: they set a new one
 // at their next sign-in. Only another practitioner with the admin role may do it: the actor of
-// ctx (see WithActor), who is logged as having done it. Nothing else changes: no record depends
-// on the passphrase.
+// ctx (see WithActor), who is logged as having done it. Their signing key, which the forgotten
+// passphrase sealed, is retired (its public half stays, to check what it signed); the next
+// passphrase makes a new one. No record depends on the passphrase.
 func (s *Store) ResetPassphrase(ctx context.Context, practitionerID string) error {
 	actor := actorFrom(ctx)
 	err := s.Batch(ctx, func(b *Batch) error {
@@ -224,11 +302,15 @@ func (s *Store) ResetPassphrase(ctx context.Context, practitionerID string) erro
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return ErrNotFound
 		}
+		if err := b.retireKeys(practitionerID); err != nil {
+			return err
+		}
 		return b.audit(ActionPassphraseReset, "practitioner", practitionerID, "")
 	})
 	if err != nil {
 		return fmt.Errorf("reset passphrase: %w", err)
 	}
+	s.holdKey(practitionerID, nil)
 	return nil
 }
 

@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -10,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // Audit actions.
@@ -79,4 +84,159 @@ func (s *Store) AuditHead(ctx context.Context) (AuditMark, error) {
 		return AuditMark{}, fmt.Errorf("read the audit log: %w", mapError(err))
 	}
 	return m, nil
+}
+
+// Signed entries. A chain of hashes shows a changed entry only to someone who cannot recompute
+// the chain, which anyone with the file can. A signature by the acting practitioner's private
+// key, which only their passphrase unseals (migrations/0005), cannot be recomputed: and as each
+// entry's hash covers every entry before it, a signed entry vouches for the whole log up to it.
+
+// ErrNotSignedIn is a write attributed to a practitioner who has a signing key that is not
+// unlocked: their entries must be signed, so they sign in (again) first.
+var ErrNotSignedIn = errors.New("the practitioner is not signed in: their changes are signed with a key only their passphrase unlocks; sign in again")
+
+// mustSign refuses an entry by a practitioner with a key in force that the batch does not hold:
+// it would be an unsigned entry where verify expects a signature.
+func (b *Batch) mustSign() error {
+	if b.actor == "" || (b.key != nil && b.key.practitionerID == b.actor) || b.keyless[b.actor] {
+		return nil
+	}
+	_, has, err := keyInForce(b.ctx, b.q(), b.actor)
+	if err != nil {
+		return err
+	}
+	if has {
+		return ErrNotSignedIn
+	}
+	if b.keyless == nil {
+		b.keyless = map[string]bool{}
+	}
+	b.keyless[b.actor] = true
+	return nil
+}
+
+// signingKey is a practitioner's private key, unsealed: held in memory only while they are signed in.
+type signingKey struct {
+	id, practitionerID string
+	priv               ed25519.PrivateKey
+}
+
+// auditSigned is what an entry's signature signs: its hash, named as an audit entry's so that
+// the signature means nothing anywhere else.
+func auditSigned(hash string) []byte { return []byte("needlelog audit entry " + hash) }
+
+func (k *signingKey) sign(hash string) []byte { return ed25519.Sign(k.priv, auditSigned(hash)) }
+
+// practitionerKey is a row of practitioner_keys.
+type practitionerKey struct {
+	id, practitionerID, public, sealed string
+	createdSeq, retiredSeq             int64 // retiredSeq 0: in force
+}
+
+// inForce reports whether the key is its practitioner's for the entry numbered seq.
+func (k practitionerKey) inForce(seq int64) bool {
+	return seq >= k.createdSeq && (k.retiredSeq == 0 || seq < k.retiredSeq)
+}
+
+// keyInForce reads a practitioner's key in force; ok is false when they have none.
+func keyInForce(ctx context.Context, q querier, practitionerID string) (k practitionerKey, ok bool, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, practitioner_id, public_key, sealed_key, created_seq, retired_seq
+		FROM practitioner_keys WHERE practitioner_id = ? AND retired_seq = 0`, practitionerID).
+		Scan(&k.id, &k.practitionerID, &k.public, &k.sealed, &k.createdSeq, &k.retiredSeq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, false, nil
+	}
+	if err != nil {
+		return k, false, fmt.Errorf("read key: %w", mapError(err))
+	}
+	return k, true, nil
+}
+
+// newSigningKey makes a practitioner a key pair.
+func newSigningKey(practitionerID string) *signingKey {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err) // crypto/rand does not fail
+	}
+	return &signingKey{id: newID(), practitionerID: practitionerID, priv: priv}
+}
+
+func (k *signingKey) public() string { return hex.EncodeToString(k.priv.Public().(ed25519.PublicKey)) }
+
+// sealAD binds a seal to its key: a seal copied onto another key's row does not open.
+func sealAD(keyID, public string) []byte { return []byte("needlelog key " + keyID + " " + public) }
+
+// seal encrypts the key's seed with XChaCha20-Poly1305 under a key derived from the passphrase
+// by argon2id with a salt of its own: $argon2id$v=19$m=…,t=…,p=…$salt$nonce$ciphertext.
+func (k *signingKey) seal(passphrase string, c argonCost) string {
+	salt := make([]byte, saltBytes)
+	rand.Read(salt) //nolint:errcheck // crypto/rand.Read never fails
+	aead, err := chacha20poly1305.NewX(argon2.IDKey([]byte(passphrase), salt, c.time, c.memory, c.threads, chacha20poly1305.KeySize))
+	if err != nil {
+		panic(err) // the key size is right
+	}
+	nonce := make([]byte, chacha20poly1305.NonceSizeX)
+	rand.Read(nonce) //nolint:errcheck // crypto/rand.Read never fails
+	ct := aead.Seal(nil, nonce, k.priv.Seed(), sealAD(k.id, k.public()))
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s$%s", argon2.Version, c.memory, c.time, c.threads,
+		b64.EncodeToString(salt), b64.EncodeToString(nonce), b64.EncodeToString(ct))
+}
+
+// unseal opens a stored key with a passphrase: ErrWrongPassphrase when it is not the one it was
+// sealed with. This is one argon2id, as a passphrase check is.
+func (k practitionerKey) unseal(passphrase string) (*signingKey, error) {
+	parts := strings.Split(k.sealed, "$")
+	if len(parts) != 7 {
+		return nil, fmt.Errorf("the stored key of practitioner %s is damaged: an admin can reset their passphrase", k.practitionerID)
+	}
+	// The first six parts read as a PHC hash whose "hash" is the nonce: parseHash bounds the cost.
+	c, salt, nonce, err := parseHash(strings.Join(parts[:6], "$"))
+	ct, err2 := b64.DecodeString(parts[6])
+	if err != nil || err2 != nil || len(nonce) != chacha20poly1305.NonceSizeX {
+		return nil, fmt.Errorf("the stored key of practitioner %s is damaged: an admin can reset their passphrase", k.practitionerID)
+	}
+	aead, err := chacha20poly1305.NewX(argon2.IDKey([]byte(passphrase), salt, c.time, c.memory, c.threads, chacha20poly1305.KeySize))
+	if err != nil {
+		return nil, err
+	}
+	seed, err := aead.Open(nil, nonce, ct, sealAD(k.id, k.public))
+	if err != nil {
+		return nil, ErrWrongPassphrase
+	}
+	if len(seed) != ed25519.SeedSize {
+		return nil, fmt.Errorf("the stored key of practitioner %s is damaged: an admin can reset their passphrase", k.practitionerID)
+	}
+	sk := &signingKey{id: k.id, practitionerID: k.practitionerID, priv: ed25519.NewKeyFromSeed(seed)}
+	if sk.public() != k.public {
+		return nil, fmt.Errorf("the stored key of practitioner %s does not match its public key: an admin can reset their passphrase", k.practitionerID)
+	}
+	return sk, nil
+}
+
+// addKey stores a new key, in force from the next audit entry, which it signs.
+func (b *Batch) addKey(k *signingKey, sealed string) error {
+	seq, err := b.nextAuditSeq()
+	if err != nil {
+		return err
+	}
+	_, err = b.exec(`INSERT INTO practitioner_keys (id, practitioner_id, public_key, sealed_key, created_at, created_seq)
+		VALUES (?, ?, ?, ?, ?, ?)`, k.id, k.practitionerID, k.public(), sealed, timeText(b.store.now()), seq)
+	if err != nil {
+		return fmt.Errorf("store key: %w", err)
+	}
+	return nil
+}
+
+// retireKeys retires a practitioner's key in force from the next audit entry on.
+func (b *Batch) retireKeys(practitionerID string) error {
+	seq, err := b.nextAuditSeq()
+	if err != nil {
+		return err
+	}
+	_, err = b.exec(`UPDATE practitioner_keys SET retired_at = ?, retired_seq = ? WHERE practitioner_id = ? AND retired_seq = 0`,
+		timeText(b.store.now()), seq, practitionerID)
+	if err != nil {
+		return fmt.Errorf("retire key: %w", err)
+	}
+	return nil
 }

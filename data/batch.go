@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,11 +26,13 @@ type Batch struct {
 	tx    *sql.Tx
 	store *Store
 	actor string
+	key   *signingKey // the actor's key, when they are signed in with one: it signs their entries
 	stmts map[string]*sql.Stmt
 
 	auditLoaded bool
 	auditSeq    int64
 	auditHash   string
+	keyless     map[string]bool // practitioners known to have no key in force
 
 	lists *safetyLists // the practice's lists for safety checks, read once per batch
 	saved *Session     // the session last written, as written: signing it need not read it back
@@ -39,6 +42,7 @@ type Batch struct {
 func (s *Store) Batch(ctx context.Context, fn func(*Batch) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		b := &Batch{ctx: ctx, tx: tx, store: s, actor: cmp.Or(actorFrom(ctx), s.defaultActor()), stmts: map[string]*sql.Stmt{}}
+		b.key = s.keyOf(b.actor)
 		defer b.close()
 		return fn(b)
 	})
@@ -52,7 +56,10 @@ func (b *Batch) close() {
 
 // SetActor attributes the batch's following writes to another practitioner, for importers and
 // the demo, which write on behalf of several; "" attributes them to no one.
-func (b *Batch) SetActor(practitionerID string) { b.actor = practitionerID }
+func (b *Batch) SetActor(practitionerID string) {
+	b.actor = practitionerID
+	b.key = b.store.keyOf(practitionerID)
+}
 
 // stmt prepares a statement once per batch: bulk writes repeat the same few statements.
 func (b *Batch) stmt(query string) (*sql.Stmt, error) {
@@ -80,15 +87,11 @@ func (b *Batch) exec(query string, args ...any) (sql.Result, error) {
 
 // audit appends an entry to the audit log, chained to the one before it.
 func (b *Batch) audit(action, entity, id, detail string) error {
-	if !b.auditLoaded {
-		err := b.tx.QueryRowContext(b.ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&b.auditSeq, &b.auditHash)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			b.auditSeq, b.auditHash = 0, genesisHash
-		case err != nil:
-			return fmt.Errorf("read audit log: %w", mapError(err))
-		}
-		b.auditLoaded = true
+	if _, err := b.nextAuditSeq(); err != nil {
+		return err
+	}
+	if err := b.mustSign(); err != nil {
+		return err
 	}
 	e := AuditEntry{Seq: b.auditSeq + 1, At: b.store.now(), PractitionerID: b.actor, Action: action,
 		Entity: entity, EntityID: id, Detail: detail, PrevHash: b.auditHash}
@@ -99,8 +102,29 @@ func (b *Batch) audit(action, entity, id, detail string) error {
 	if err != nil {
 		return fmt.Errorf("append to audit log: %w", err)
 	}
+	if b.key != nil && b.key.practitionerID == e.PractitionerID {
+		if _, err := b.exec(`INSERT INTO audit_signatures (seq, key_id, signature) VALUES (?, ?, ?)`,
+			e.Seq, b.key.id, hex.EncodeToString(b.key.sign(e.Hash))); err != nil {
+			return fmt.Errorf("sign audit entry: %w", err)
+		}
+	}
 	b.auditSeq, b.auditHash = e.Seq, e.Hash
 	return nil
+}
+
+// nextAuditSeq is the number the next audit entry of the batch gets.
+func (b *Batch) nextAuditSeq() (int64, error) {
+	if !b.auditLoaded {
+		err := b.tx.QueryRowContext(b.ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&b.auditSeq, &b.auditHash)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			b.auditSeq, b.auditHash = 0, genesisHash
+		case err != nil:
+			return 0, fmt.Errorf("read audit log: %w", mapError(err))
+		}
+		b.auditLoaded = true
+	}
+	return b.auditSeq + 1, nil
 }
 
 // updated reports an UPDATE ... WHERE id = ? AND version = ? that changed nothing as the

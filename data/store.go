@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +52,9 @@ type Store struct {
 	now       func() time.Time
 	actor     atomic.Value // string: the practitioner signed in, for writes whose context names none
 	writes    atomic.Uint64
+
+	keyMu sync.Mutex
+	keys  map[string]*signingKey // practitioner ID → their unsealed key, only while they are signed in
 }
 
 // Writes is how many changes this store has committed since Open returned: a backup taken when
@@ -59,7 +63,42 @@ func (s *Store) Writes() uint64 { return s.writes.Load() }
 
 // SetActor names the practitioner signed in at this computer: writes whose context carries no
 // practitioner (WithActor) are attributed to them in the audit log. "" attributes them to no one.
-func (s *Store) SetActor(practitionerID string) { s.actor.Store(practitionerID) }
+// The private keys of everyone else, unsealed by SignIn, are forgotten: locking (SetActor(""))
+// leaves none in memory, and the one signed in keeps theirs to sign their audit entries.
+func (s *Store) SetActor(practitionerID string) {
+	s.actor.Store(practitionerID)
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	for id := range s.keys {
+		if id != practitionerID {
+			delete(s.keys, id)
+		}
+	}
+}
+
+// keyOf is the unsealed key of a practitioner signed in; nil when none is held.
+func (s *Store) keyOf(practitionerID string) *signingKey {
+	if practitionerID == "" {
+		return nil
+	}
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	return s.keys[practitionerID]
+}
+
+// holdKey keeps a practitioner's unsealed key until SetActor names someone else; nil forgets it.
+func (s *Store) holdKey(practitionerID string, k *signingKey) {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if k == nil {
+		delete(s.keys, practitionerID)
+		return
+	}
+	if s.keys == nil {
+		s.keys = map[string]*signingKey{}
+	}
+	s.keys[practitionerID] = k
+}
 
 func (s *Store) defaultActor() string {
 	id, _ := s.actor.Load().(string)

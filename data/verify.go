@@ -1,23 +1,37 @@
 package data
 
 import (
+	"cmp"
 	"context"
+	"crypto/ed25519"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // VerifyReport is what Verify found.
 type VerifyReport struct {
 	AuditEntries   int
+	SignedEntries  int // audit entries signed by their practitioner's key, each signature checked
 	SignedSessions int
 	Amendments     int
-	// Head is the hash of the last audit entry. A hash chain shows any change to an entry and any
-	// entry removed before the last; noting Head somewhere else (a printout, another disk) also
-	// shows entries cut off the end since.
-	Head   string
-	Breaks []string // one sentence each; empty when everything checks out
+	// Head is the hash of the last audit entry, HeadSeq its number. A hash chain shows any change
+	// to an entry and any entry removed before the last; noting Head somewhere else (a printout,
+	// a backup) also shows entries cut off the end since (VerifyHead, VerifyAgainst).
+	Head    string
+	HeadSeq int64
+	Breaks  []string // one sentence each; empty when everything checks out
+	// Findings are odd but not breaks: a clock set back, say. One sentence each.
+	Findings []string
+	// Lacks says which guarantees the practice does not have, and why: entries no key signed.
+	Lacks []string
 }
 
 // OK reports whether nothing was found wrong.
@@ -51,7 +65,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	v := &verifier{ctx: ctx, q: tx, rep: &rep, signs: map[string][]string{}, amends: map[string][]string{},
 		deletedClients: map[string]bool{}}
-	for _, step := range []func() error{v.triggers, v.chain, v.sessions, v.missingSessions} {
+	for _, step := range []func() error{v.triggers, v.loadKeys, v.chain, v.sessions, v.missingSessions, v.lacks} {
 		if err := step(); err != nil {
 			return rep, fmt.Errorf("verify: %w", err)
 		}
@@ -66,9 +80,18 @@ type verifier struct {
 
 	signs          map[string][]string // session ID → record hashes its sign entries name
 	signClient     map[string]string   // session ID → client ID, from its sign entries
+	signBy         map[string]string   // session ID → the practitioner of its last sign entry
 	amends         map[string][]string // session ID → record hashes its amend entries name
 	deletedClients map[string]bool     // clients whose deletion is logged
 	signed         map[string]bool     // signed sessions found
+
+	keys        map[string]practitionerKey   // by key ID
+	keysOf      map[string][]practitionerKey // by practitioner
+	names       map[string]string            // practitioner ID → name
+	pending     []sigCheck                   // signatures read, not checked yet
+	unsigned    map[string]int               // practitioner ID → their entries no key signed
+	lastSigned  int64                        // the last signed entry's number
+	lastSigSeen bool
 }
 
 func (v *verifier) breakf(format string, args ...any) {
@@ -91,19 +114,34 @@ func (v *verifier) triggers() error {
 
 // chain walks the audit log in order, and notes the signatures, amendments and deletions it logs.
 func (v *verifier) chain() error {
-	v.signClient = map[string]string{}
+	v.signClient, v.signBy = map[string]string{}, map[string]string{}
 	expected, prev := int64(1), genesisHash
-	err := scanAll(v.ctx, v.q, `SELECT seq, at, practitioner_id, action, entity, entity_id, detail, prev_hash, hash
-		FROM audit_log ORDER BY seq`, nil, func(r *sql.Rows) error {
+	var lastAt time.Time
+	var lastSeq int64
+	err := scanAll(v.ctx, v.q, `SELECT a.seq, a.at, a.practitioner_id, a.action, a.entity, a.entity_id, a.detail, a.prev_hash, a.hash,
+		coalesce(s.key_id, ''), coalesce(s.signature, '')
+		FROM audit_log a LEFT JOIN audit_signatures s ON s.seq = a.seq ORDER BY a.seq`, nil, func(r *sql.Rows) error {
 		var e AuditEntry
-		var at string
-		if err := r.Scan(&e.Seq, &at, &e.PractitionerID, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		var at, keyID, sig string
+		if err := r.Scan(&e.Seq, &at, &e.PractitionerID, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash,
+			&keyID, &sig); err != nil {
 			return err
 		}
 		v.rep.AuditEntries++
 		var err error
 		if e.At, err = parseTime(at); err != nil {
 			v.breakf("Audit entry %d has an unreadable time %q: it was changed after it was written.", e.Seq, at)
+		} else {
+			if !lastAt.IsZero() && e.At.Before(lastAt.Add(-clockSlack)) {
+				v.rep.Findings = append(v.rep.Findings, fmt.Sprintf(
+					"Audit entry %d is dated %s, %s before entry %d (%s): the computer's clock was set back, or a date was changed.",
+					e.Seq, e.At.Local().Format("2006-01-02 15:04:05"), lastAt.Sub(e.At).Round(time.Second), lastSeq,
+					lastAt.Local().Format("2006-01-02 15:04:05")))
+			}
+			lastAt, lastSeq = e.At, e.Seq
+		}
+		if err := v.signature(e, keyID, sig); err != nil {
+			return err
 		}
 		switch {
 		case e.Seq > expected && expected == e.Seq-1:
@@ -125,6 +163,7 @@ func (v *verifier) chain() error {
 				if e.Action == ActionSign {
 					v.signs[e.EntityID] = append(v.signs[e.EntityID], hash)
 					v.signClient[e.EntityID] = detailField(e.Detail, "client ")
+					v.signBy[e.EntityID] = e.PractitionerID
 				} else {
 					v.amends[e.EntityID] = append(v.amends[e.EntityID], hash)
 				}
@@ -135,7 +174,10 @@ func (v *verifier) chain() error {
 		}
 		return nil
 	})
-	v.rep.Head = prev
+	if err == nil {
+		err = v.checkSignatures()
+	}
+	v.rep.Head, v.rep.HeadSeq = prev, expected-1
 	if v.rep.AuditEntries == 0 {
 		v.rep.Head = ""
 	}
@@ -247,6 +289,8 @@ func (v *verifier) checkSession(se Session, amendments []storedAmendment) {
 		v.breakf("%s has no signature in the audit log.", what)
 	} else if logged[len(logged)-1] != signedHash {
 		v.breakf("%s was signed with another record hash than the audit log holds: the signed version was changed.", what)
+	} else if by := v.signBy[se.ID]; by != se.SignedBy {
+		v.breakf("%s names %s as its signer, but the audit log says %s signed it.", what, v.name(se.SignedBy), v.name(by))
 	}
 }
 
@@ -361,7 +405,363 @@ func (s *Store) LogExport(ctx context.Context, what, id string) error {
 // LogSignIn records in the audit log that a practitioner signed in.
 func (s *Store) LogSignIn(ctx context.Context, practitionerID string) error {
 	return s.Batch(ctx, func(b *Batch) error {
-		b.actor = practitionerID
+		b.SetActor(practitionerID)
 		return b.audit(ActionSignIn, "practitioner", practitionerID, "")
 	})
+}
+
+// Signatures (migrations/0005).
+
+// clockSlack is how far back an entry may be dated before the one before it without a finding:
+// a computer's clock synchronising moves it by seconds, rarely more.
+const clockSlack = 2 * time.Minute
+
+// sigCheck is a signature to check.
+type sigCheck struct {
+	seq       int64
+	public    ed25519.PublicKey
+	hash, sig string
+	what      string
+}
+
+// sigBatch is how many signatures are checked at once, spread over the processors.
+const sigBatch = 2048
+
+func (v *verifier) loadKeys() error {
+	v.keys, v.keysOf, v.names, v.unsigned = map[string]practitionerKey{}, map[string][]practitionerKey{}, map[string]string{}, map[string]int{}
+	err := scanAll(v.ctx, v.q, `SELECT id, practitioner_id, public_key, created_seq, retired_seq FROM practitioner_keys ORDER BY created_seq`,
+		nil, func(r *sql.Rows) error {
+			var k practitionerKey
+			if err := r.Scan(&k.id, &k.practitionerID, &k.public, &k.createdSeq, &k.retiredSeq); err != nil {
+				return err
+			}
+			v.keys[k.id] = k
+			v.keysOf[k.practitionerID] = append(v.keysOf[k.practitionerID], k)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return scanAll(v.ctx, v.q, `SELECT id, name FROM practitioners`, nil, func(r *sql.Rows) error {
+		var id, name string
+		err := r.Scan(&id, &name)
+		v.names[id] = name
+		return err
+	})
+}
+
+// name is how a practitioner is named in a sentence.
+func (v *verifier) name(id string) string {
+	if n, ok := v.names[id]; ok {
+		return n
+	}
+	return "practitioner " + id
+}
+
+// signature checks an entry's signature against the key its practitioner had at the time,
+// and that an entry whose practitioner had a key is signed.
+func (v *verifier) signature(e AuditEntry, keyID, sig string) error {
+	what := fmt.Sprintf("Audit entry %d (%s %s by %s, %s)", e.Seq, e.Action, e.Entity, v.name(e.PractitionerID),
+		e.At.Local().Format("2006-01-02 15:04"))
+	if keyID == "" {
+		for _, k := range v.keysOf[e.PractitionerID] {
+			if k.inForce(e.Seq) {
+				v.breakf("%s carries no signature, though %s's key was in force: it was written or rewritten without their passphrase.",
+					what, v.name(e.PractitionerID))
+				return nil
+			}
+		}
+		v.unsigned[e.PractitionerID]++
+		return nil
+	}
+	k, ok := v.keys[keyID]
+	pub, err := hex.DecodeString(k.public)
+	switch {
+	case !ok:
+		v.breakf("%s is signed with a key the practice does not have: the key was removed, or the signature made up.", what)
+		return nil
+	case k.practitionerID != e.PractitionerID:
+		v.breakf("%s is signed with %s's key: the entry's practitioner was changed after it was written.", what, v.name(k.practitionerID))
+		return nil
+	case !k.inForce(e.Seq):
+		v.breakf("%s is signed with a key that was not %s's at that point of the log.", what, v.name(e.PractitionerID))
+		return nil
+	case err != nil || len(pub) != ed25519.PublicKeySize:
+		v.breakf("%s is signed with a key whose public half is damaged.", what)
+		return nil
+	}
+	v.rep.SignedEntries++
+	v.lastSigned, v.lastSigSeen = e.Seq, true
+	v.pending = append(v.pending, sigCheck{seq: e.Seq, public: pub, hash: e.Hash, sig: sig, what: what})
+	if len(v.pending) >= sigBatch {
+		return v.checkSignatures()
+	}
+	return nil
+}
+
+// checkSignatures checks the signatures read so far, on every processor: a check takes about
+// as long as reading a few hundred entries.
+func (v *verifier) checkSignatures() error {
+	bad := make([]bool, len(v.pending))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(v.pending); i += workers {
+				c := v.pending[i]
+				sig, err := hex.DecodeString(c.sig)
+				bad[i] = err != nil || !ed25519.Verify(c.public, auditSigned(c.hash), sig)
+			}
+		})
+	}
+	wg.Wait()
+	for i, c := range v.pending {
+		if bad[i] {
+			v.breakf("%s does not match its signature: it, or an entry before it, was changed after it was signed.", c.what)
+		}
+	}
+	v.pending = v.pending[:0]
+	return v.ctx.Err()
+}
+
+// lacks says which guarantees the log does not have: entries no key signed can be rewritten,
+// chain and all, by someone with the file, unless a signed entry comes after them.
+func (v *verifier) lacks() error {
+	rep := v.rep
+	if rep.AuditEntries == 0 {
+		return nil
+	}
+	if len(v.keys) == 0 {
+		rep.Lacks = append(rep.Lacks, fmt.Sprintf("No practitioner has a passphrase, so none of the %s audit entries is signed: "+
+			"someone with the file could rewrite the log and its chain together, and this check alone would not see it; "+
+			"--against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
+			thousands(rep.AuditEntries)))
+		return nil
+	}
+	var without []string
+	entries := 0
+	for id, n := range v.unsigned {
+		if id == "" || n == 0 {
+			continue
+		}
+		inForce := false
+		for _, k := range v.keysOf[id] {
+			inForce = inForce || k.retiredSeq == 0
+		}
+		if !inForce {
+			without = append(without, v.name(id))
+			entries += n
+		}
+	}
+	if len(without) > 0 {
+		slices.Sort(without)
+		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s no passphrase, or set it before entries were signed (%s): the %s entries they wrote "+
+			"are chained but not signed, so someone with the file could write entries in their name; an entry followed by a signed one "+
+			"still cannot change unseen. Setting a passphrase makes a signing key (one set earlier makes it at the next sign-in).",
+			plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), thousands(entries)))
+	}
+	if tail := rep.HeadSeq - v.lastSigned; tail > 0 && v.lastSigSeen {
+		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s after entry %d, the last signed one, %s not signed: someone with the file could "+
+			"rewrite or remove %s and the chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
+			plural(int(tail), "The 1 entry", "The %d entries"), v.lastSigned, plural(int(tail), "is", "are"), plural(int(tail), "it", "them")))
+	} else if !v.lastSigSeen {
+		rep.Lacks = append(rep.Lacks, fmt.Sprintf("None of the %s audit entries is signed yet: someone with the file could rewrite the log "+
+			"and its chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
+			thousands(rep.AuditEntries)))
+	}
+	return nil
+}
+
+// plural picks one or many, many formatted with n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	if strings.Contains(many, "%d") {
+		return fmt.Sprintf(many, n)
+	}
+	return many
+}
+
+// thousands writes n with commas: 1,204.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// HeadCheck is what VerifyHead found.
+type HeadCheck struct {
+	Found bool
+	Entry AuditMark
+	At    time.Time
+	Added int64  // entries after it
+	Break string // a sentence when not found
+}
+
+// VerifyHead looks for the audit entry whose hash is hash, as printed on a session record: a
+// log that lost entries off its end since no longer has it.
+func (s *Store) VerifyHead(ctx context.Context, hash string) (HeadCheck, error) {
+	hash = strings.ToLower(strings.TrimSpace(hash))
+	var hc HeadCheck
+	var at string
+	err := s.db.QueryRowContext(ctx, `SELECT seq, at, hash FROM audit_log WHERE hash = ?`, hash).Scan(&hc.Entry.Seq, &at, &hc.Entry.Hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		hc.Break = fmt.Sprintf("No entry of the audit log has the hash %s: the entries up to it were removed or changed since it was printed.", hash)
+		return hc, nil
+	case err != nil:
+		return hc, fmt.Errorf("verify head: %w", mapError(err))
+	}
+	hc.Found = true
+	hc.At, _ = parseTime(at)
+	head, err := s.AuditHead(ctx)
+	if err != nil {
+		return hc, fmt.Errorf("verify head: %w", err)
+	}
+	hc.Added = head.Seq - hc.Entry.Seq
+	return hc, nil
+}
+
+// AgainstCheck is what VerifyAgainst found.
+type AgainstCheck struct {
+	Head   AuditMark // the backup's last entry
+	At     time.Time // and its time: when the backup was as it is
+	Added  int64     // entries the log has gained since
+	Breaks []string
+}
+
+// VerifyAgainst checks that the audit log extends the one in an earlier copy of the practice (a
+// backup): every entry the copy has is here with the same number and hash, and every signing
+// key it has is here unchanged. A log rewritten or cut short since the copy fails this, whatever
+// its own chain and signatures say.
+func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, error) {
+	var ac AgainstCheck
+	old, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		return ac, fmt.Errorf("read the backup: %w", err)
+	}
+	defer old.Close()
+	if ac.Head, err = old.AuditHead(ctx); err != nil {
+		return ac, fmt.Errorf("read the backup: %w", err)
+	}
+	if ac.Head.Seq > 0 {
+		var at string
+		if err := old.db.QueryRowContext(ctx, `SELECT at FROM audit_log WHERE seq = ?`, ac.Head.Seq).Scan(&at); err != nil {
+			return ac, fmt.Errorf("read the backup: %w", mapError(err))
+		}
+		ac.At, _ = parseTime(at)
+	}
+	when := "the backup of " + ac.At.Local().Format("2006-01-02 15:04")
+	oldRows, err := old.db.QueryContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return ac, fmt.Errorf("read the backup: %w", mapError(err))
+	}
+	defer oldRows.Close()
+	// A connection of its own: the store's writer has one, which the other queries here need.
+	db, err := s.readerDB()
+	if err != nil {
+		return ac, fmt.Errorf("read the audit log: %w", err)
+	}
+	defer db.Close()
+	curRows, err := db.QueryContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return ac, fmt.Errorf("read the audit log: %w", mapError(err))
+	}
+	defer curRows.Close()
+	var cur AuditMark
+	curOK := curRows.Next()
+	if curOK {
+		if err := curRows.Scan(&cur.Seq, &cur.Hash); err != nil {
+			return ac, fmt.Errorf("read the audit log: %w", mapError(err))
+		}
+	}
+	first, lost := "", 0
+	for oldRows.Next() {
+		var e AuditMark
+		if err := oldRows.Scan(&e.Seq, &e.Hash); err != nil {
+			return ac, fmt.Errorf("read the backup: %w", mapError(err))
+		}
+		for curOK && cur.Seq < e.Seq {
+			if curOK = curRows.Next(); curOK {
+				if err := curRows.Scan(&cur.Seq, &cur.Hash); err != nil {
+					return ac, fmt.Errorf("read the audit log: %w", mapError(err))
+				}
+			}
+		}
+		switch {
+		case !curOK || cur.Seq != e.Seq:
+			lost++
+			if first == "" {
+				first = fmt.Sprintf("entry %d is gone", e.Seq)
+			}
+		case cur.Hash != e.Hash:
+			lost++
+			if first == "" {
+				first = fmt.Sprintf("entry %d is not what it was", e.Seq)
+			}
+		}
+	}
+	if err := cmp.Or(oldRows.Err(), curRows.Err(), oldRows.Close(), curRows.Close()); err != nil {
+		return ac, fmt.Errorf("compare with the backup: %w", mapError(err))
+	}
+	if lost > 0 {
+		more := ""
+		if lost > 1 {
+			more = fmt.Sprintf(", and %s more of its %s entries %s gone or changed", thousands(lost-1), thousands(int(ac.Head.Seq)),
+				plural(lost-1, "is", "are"))
+		}
+		ac.Breaks = append(ac.Breaks, fmt.Sprintf("The audit log has lost or changed entries since %s: %s%s.", when, first, more))
+	}
+	if err := keysAgainst(ctx, db, old, when, &ac); err != nil {
+		return ac, err
+	}
+	head, err := s.AuditHead(ctx)
+	if err != nil {
+		return ac, err
+	}
+	ac.Added = max(0, head.Seq-ac.Head.Seq)
+	return ac, nil
+}
+
+// keysAgainst checks that the signing keys of an earlier copy are all still here, unchanged but
+// for being retired since.
+func keysAgainst(ctx context.Context, db *sql.DB, old *Store, when string, ac *AgainstCheck) error {
+	var has bool
+	if err := old.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'practitioner_keys')`).Scan(&has); err != nil {
+		return fmt.Errorf("read the backup: %w", mapError(err))
+	}
+	if !has {
+		return nil // a copy from before signing keys
+	}
+	var keys []practitionerKey
+	err := scanAll(ctx, old.db, `SELECT id, practitioner_id, public_key, created_seq, retired_seq FROM practitioner_keys ORDER BY created_seq`,
+		nil, func(r *sql.Rows) error {
+			var k practitionerKey
+			err := r.Scan(&k.id, &k.practitionerID, &k.public, &k.createdSeq, &k.retiredSeq)
+			keys = append(keys, k)
+			return err
+		})
+	if err != nil {
+		return fmt.Errorf("read the backup: %w", err)
+	}
+	for _, k := range keys {
+		var now practitionerKey
+		err := db.QueryRowContext(ctx, `SELECT practitioner_id, public_key, created_seq, retired_seq FROM practitioner_keys WHERE id = ?`,
+			k.id).Scan(&now.practitionerID, &now.public, &now.createdSeq, &now.retiredSeq)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			ac.Breaks = append(ac.Breaks, fmt.Sprintf("The signing key %s, made at audit entry %d, was in %s and is gone: entries it signed could have been rewritten unsigned.",
+				k.id, k.createdSeq, when))
+		case err != nil:
+			return fmt.Errorf("read the signing keys: %w", mapError(err))
+		case now.practitionerID != k.practitionerID || now.public != k.public || now.createdSeq != k.createdSeq ||
+			(k.retiredSeq != 0 && now.retiredSeq != k.retiredSeq):
+			ac.Breaks = append(ac.Breaks, fmt.Sprintf("The signing key %s, made at audit entry %d, is not what it was in %s: it was replaced.",
+				k.id, k.createdSeq, when))
+		}
+	}
+	return nil
 }

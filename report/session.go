@@ -21,6 +21,9 @@ type SessionRecord struct {
 	Photos   []Photo // the session's photos, in the order taken
 	Currency string  // the practice's currency, printed after prices
 	Printed  time.Time
+	// AuditHead is the audit log's last entry when printed: `needlelog verify --head` later shows
+	// whether the log still holds it, so entries cut off its end since are seen.
+	AuditHead data.AuditMark
 }
 
 // LoadSession reads a session's record and everything it shows.
@@ -46,6 +49,9 @@ func LoadSession(ctx context.Context, store *data.Store, sessionID string) (Sess
 		return fail(err)
 	}
 	if r.Photos, err = loadPhotos(ctx, store, data.PhotoQuery{ClientID: r.Client.ID, SessionID: sessionID}); err != nil {
+		return fail(err)
+	}
+	if r.AuditHead, err = store.AuditHead(ctx); err != nil {
 		return fail(err)
 	}
 	r.Printed = store.Now()
@@ -158,10 +164,20 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	}
 	fs = append(fs, field{"Last changed", formatTime(se.UpdatedAt)})
 	d.fields(fs)
+	if r.AuditHead.Hash != "" {
+		d.gap(3)
+		d.font("", smallSize)
+		d.lines(marginX, contentW, smallLine, d.split(AuditHeadLine(r.AuditHead), contentW), "L")
+	}
 	if err := d.finish(w); err != nil {
 		return fmt.Errorf("session record: %w", err)
 	}
 	return nil
+}
+
+// AuditHeadLine is how a record names the audit log's head, for `needlelog verify --head`.
+func AuditHeadLine(m data.AuditMark) string {
+	return fmt.Sprintf("Audit log head: %s (entry %d)", m.Hash, m.Seq)
 }
 
 // clientFields identify the client in a session record; at says the age at the session.

@@ -182,3 +182,18 @@ func TestSessionRecordOddCharacters(t *testing.T) {
 		t.Errorf("characters were not printed:\n%s", text)
 	}
 }
+
+// A session record prints the audit log's head when printed, which verify --head checks later.
+func TestSessionRecordPrintsTheAuditLogHead(t *testing.T) {
+	ctx := context.Background()
+	p := newPractice(t, 320)
+	head, err := p.store.AuditHead(ctx)
+	if err != nil || head.Seq == 0 {
+		t.Fatalf("audit head %+v, %v", head, err)
+	}
+	var buf bytes.Buffer
+	if err := SessionPDF(ctx, p.store, p.sessions[0].ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	requireText(t, "session record", pdfText(t, buf.Bytes()), fmt.Sprintf("Audit log head: %s (entry %d)", head.Hash, head.Seq))
+}

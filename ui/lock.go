@@ -827,8 +827,12 @@ func (ls *lockScreen) setBusy(busy bool) {
 func (ls *lockScreen) forgotten() {
 	l, a := ls.l, ls.chosen
 	l.dialogs++
-	showResetPassphrase(l.win, l.store, data.Practitioner{}, a.ID, func(reset bool) {
+	s := l.store
+	showResetPassphrase(l.win, s, data.Practitioner{}, a.ID, func(reset bool) {
 		l.dialogs--
+		// The admin's passphrase unsealed their signing key to sign the reset; no one is signed
+		// in at the lock screen, so it is forgotten at once.
+		s.SetActor("")
 		if reset && l.screen == ls {
 			ls.load()
 		}

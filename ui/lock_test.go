@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -476,6 +477,10 @@ func TestAdminResetsAForgottenPassphrase(t *testing.T) {
 	if last := log[len(log)-1]; last.Action != data.ActionPassphraseReset || last.PractitionerID != ada.ID {
 		t.Fatalf("last audit entry: %+v", last)
 	}
+	// Ada's passphrase unsealed her signing key for the reset; at the lock screen it is forgotten at once.
+	if err := f.store.CreateClient(data.WithActor(ctx, ada.ID), &data.Client{FirstName: "Not", LastName: "Ada"}); !errors.Is(err, data.ErrNotSignedIn) {
+		t.Fatalf("Ada's key stayed in memory after the reset: %v", err)
+	}
 	fields := entriesIn(f.win.Canvas().Content())
 	fields[0].SetText("a new start")
 	enter(fields[1], "a new start")
@@ -504,6 +509,10 @@ func TestAdminResetsAForgottenPassphrase(t *testing.T) {
 	}
 	if set, _ := f.store.CheckPassphrase(ctx, anna.ID, "a new start"); set {
 		t.Fatal("the passphrase was not reset from Settings")
+	}
+	// Every entry of Ada and Anna is signed with the key their passphrase then sealed.
+	if rep, err := f.store.Verify(ctx); err != nil || !rep.OK() || rep.SignedEntries == 0 {
+		t.Fatalf("verify: %+v, %v", rep, err)
 	}
 }
 

@@ -4,17 +4,36 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 
 	"needlelog.app/needlelog/data"
 )
 
+// hexHash is an audit entry's hash as printed: 64 hexadecimal digits.
+var hexHash = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+// listFlag is a flag that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
 func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("verify", "--db PATH",
+	fs := newFlags("verify", "--db PATH [--against BACKUP]... [--head HASH]...",
 		"Checks that the records can be trusted, without changing the file: that the audit log's hash chain\n"+
-			"is whole (no entry changed, removed or moved), that every signed session and every amendment still\n"+
-			"matches the hash it was signed with and is in the log, and that the database's protections of\n"+
-			"signed records are in place. Prints OK with the counts, or each break found, and exits 1 on any.", errOut)
+			"is whole (no entry changed, removed or moved), that every entry written by a practitioner with a\n"+
+			"passphrase carries their signature and still matches it, that every signed session and every\n"+
+			"amendment still matches the hash it was signed with and is in the log, and that the database's\n"+
+			"protections of signed records are in place. Entries removed from the end of the log show only\n"+
+			"against something kept elsewhere: --against an earlier backup of the practice (its log must be the\n"+
+			"start of this one, its signing keys still here), or --head the audit log head printed on an\n"+
+			"earlier session record. Prints OK with the counts, or each break found, and exits 1 on any; also\n"+
+			"says which guarantees the practice lacks (practitioners without a passphrase) and clocks set back.", errOut)
 	db := fs.String("db", "", "path of the database file")
+	var against, heads listFlag
+	fs.Var(&against, "against", "an earlier backup of the practice whose audit log this one must extend (may repeat)")
+	fs.Var(&heads, "head", "an audit log head hash printed on a session record, which the log must still hold (may repeat)")
 	rest, code, ok := parse(fs, args)
 	if !ok {
 		return code
@@ -25,6 +44,12 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 		}
 		return 2
 	}
+	for _, h := range heads {
+		if !hexHash.MatchString(strings.TrimSpace(h)) {
+			fmt.Fprintf(errOut, "needlelog verify: --head %q is not an audit log hash: it is 64 letters and digits (0-9, a-f), as printed after \"Audit log head:\"\n", h)
+			return 2
+		}
+	}
 	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
 	if err != nil {
 		return fail(errOut, "verify", err)
@@ -34,20 +59,68 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if err != nil {
 		return fail(errOut, "verify", err)
 	}
-	if !rep.OK() {
-		fmt.Fprintf(out, "%s: %d break(s) found; the records cannot be trusted as they are:\n", quote(s.Path()), len(rep.Breaks))
-		for _, b := range rep.Breaks {
+	breaks := rep.Breaks
+	var notes []string
+	for _, path := range against {
+		ac, err := s.VerifyAgainst(ctx, path)
+		if err != nil {
+			return fail(errOut, "verify", fmt.Errorf("--against %s: %w", quote(path), err))
+		}
+		breaks = append(breaks, ac.Breaks...)
+		if len(ac.Breaks) == 0 {
+			notes = append(notes, fmt.Sprintf("The log extends the backup of %s (%s, %d entries): %d entries added since.",
+				ac.At.Local().Format("2006-01-02 15:04"), quote(path), ac.Head.Seq, ac.Added))
+		}
+	}
+	for _, h := range heads {
+		hc, err := s.VerifyHead(ctx, h)
+		if err != nil {
+			return fail(errOut, "verify", err)
+		}
+		if !hc.Found {
+			breaks = append(breaks, hc.Break)
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("Head %s… is entry %d, of %s: %d entries added since.", hc.Entry.Hash[:12], hc.Entry.Seq,
+			hc.At.Local().Format("2006-01-02 15:04"), hc.Added))
+	}
+	if len(breaks) > 0 {
+		fmt.Fprintf(out, "%s: %d break(s) found; the records cannot be trusted as they are:\n", quote(s.Path()), len(breaks))
+		for _, b := range breaks {
 			fmt.Fprintf(out, "  %s\n", b)
 		}
+		printSentences(out, "Also found:", rep.Findings)
+		printSentences(out, "What this practice's log cannot show:", rep.Lacks)
 		return 1
 	}
 	fmt.Fprintf(out, "OK: %s\n", quote(s.Path()))
 	fmt.Fprintf(out, "%-18s %d, each chained to the one before\n", "audit entries:", rep.AuditEntries)
+	fmt.Fprintf(out, "%-18s %d, each matching its practitioner's signature\n", "signed entries:", rep.SignedEntries)
 	fmt.Fprintf(out, "%-18s %d, each matching its record hash\n", "signed sessions:", rep.SignedSessions)
 	fmt.Fprintf(out, "%-18s %d, each matching its hashes\n", "amendments:", rep.Amendments)
 	if rep.Head != "" {
 		// Kept elsewhere, this shows later whether entries were cut off the end of the log.
 		fmt.Fprintf(out, "%-18s %s\n", "last entry's hash:", rep.Head)
 	}
+	for _, n := range notes {
+		fmt.Fprintf(out, "%s\n", n)
+	}
+	printSentences(out, "Found:", rep.Findings)
+	lacks := rep.Lacks
+	if len(against) == 0 && len(heads) == 0 && rep.AuditEntries > 0 {
+		lacks = append(lacks, "Entries removed from the end of the log leave no trace in it: check with --against an earlier backup, "+
+			"or --head the audit log head printed on an earlier session record.")
+	}
+	printSentences(out, "What this check cannot show:", lacks)
 	return 0
+}
+
+func printSentences(out io.Writer, title string, ss []string) {
+	if len(ss) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "%s\n", title)
+	for _, s := range ss {
+		fmt.Fprintf(out, "  %s\n", s)
+	}
 }
