@@ -382,6 +382,11 @@ func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error 
 	default:
 		return fmt.Errorf("%w (it is a SQLite file of another program)", ErrNotDatabase)
 	}
+	// A file cut within its last page, or one whose missing pages held nothing, opens and passes
+	// the quick check: its header's page count says it all the same.
+	if short := cutShort(ctx, path); short != "" {
+		return fmt.Errorf("%w: %s", ErrDamaged, short)
+	}
 	if !quickCheck {
 		return nil
 	}
@@ -403,9 +408,6 @@ func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error 
 		problems = append(problems[:damageShown], "…")
 	}
 	if len(problems) > 0 {
-		if short := cutShort(ctx, path); short != "" {
-			return fmt.Errorf("%w: %s", ErrDamaged, short)
-		}
 		return fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems, "; "))
 	}
 	return nil

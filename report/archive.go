@@ -566,8 +566,11 @@ manifest.json
 %s
     The whole database: a SQLite 3 file (schema version %d) that any SQLite tool opens, for
     example DB Browser for SQLite or the sqlite3 command. It is complete: clients, sessions,
-    side effects, the practice's lists, settings, the audit log, and every photo as it was
-    imported (with its original metadata: keep this file as safe as the practice's own).
+    side effects, the practice's lists, settings, the audit log with the practitioners'
+    signing keys (each private key sealed by its practitioner's passphrase), and every photo
+    as it was imported: the camera's file with its metadata (camera, date taken, orientation),
+    less the GPS position, which import removes unless it was asked to keep it. Keep this
+    file as safe as the practice's own.
     Needlelog opens it too: "needlelog --db FILE" (work on a copy: opening it for writing
     upgrades and changes it).
 

@@ -258,7 +258,7 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 // foreignSchemaText says that the file at path was changed outside Needlelog, naming the changes
 // err lists (see data.SchemaError), and what Needlelog did and will do about it.
 func foreignSchemaText(path string, err error) string {
-	text := "The check made on opening found that another program changed how\n" + path + "\nkeeps its records"
+	text := "The check made on opening found that another program changed how the practice file " + path + " keeps its records"
 	if se := (*data.SchemaError)(nil); errors.As(err, &se) && len(se.Differences) > 0 {
 		shown := se.Differences
 		if len(shown) > 8 {
