@@ -24,13 +24,27 @@ func exifOf(format string, b []byte) []byte {
 
 var exifHeader = []byte("Exif\x00\x00")
 
-// jpegEXIF walks the JPEG segments before the image data and returns the payload of the first
-// APP1 segment that starts with "Exif\0\0", without that prefix.
+// jpegEXIF returns the payload of a JPEG's first APP1 segment that starts with "Exif\0\0", without
+// that prefix.
 func jpegEXIF(b []byte) []byte {
+	var ex []byte
+	jpegHeaderSegments(b, func(m byte, seg []byte) bool {
+		if m == 0xE1 && len(seg) >= len(exifHeader) && string(seg[:len(exifHeader)]) == string(exifHeader) {
+			ex = seg[len(exifHeader):]
+			return false
+		}
+		return true
+	})
+	return ex
+}
+
+// jpegHeaderSegments calls fn for each marker segment before the first scan, with its payload,
+// until fn returns false.
+func jpegHeaderSegments(b []byte, fn func(marker byte, seg []byte) bool) {
 	i := 2 // after SOI
 	for i+1 < len(b) {
 		if b[i] != 0xFF {
-			return nil
+			return
 		}
 		m := b[i+1]
 		i += 2
@@ -41,22 +55,20 @@ func jpegEXIF(b []byte) []byte {
 		case m == 0x01 || m >= 0xD0 && m <= 0xD8: // TEM, RSTn, SOI: no length
 			continue
 		case m == 0xD9 || m == 0xDA: // EOI, SOS: no metadata past here
-			return nil
+			return
 		}
 		if i+2 > len(b) {
-			return nil
+			return
 		}
 		n := int(binary.BigEndian.Uint16(b[i:]))
 		if n < 2 || i+n > len(b) {
-			return nil
+			return
 		}
-		seg := b[i+2 : i+n]
-		if m == 0xE1 && len(seg) >= len(exifHeader) && string(seg[:len(exifHeader)]) == string(exifHeader) {
-			return seg[len(exifHeader):]
+		if !fn(m, b[i+2:i+n]) {
+			return
 		}
 		i += n
 	}
-	return nil
 }
 
 // pngEXIF returns the data of a PNG's eXIf chunk, which holds the TIFF structure directly.

@@ -55,53 +55,24 @@ var iccMarker = []byte("ICC_PROFILE\x00")
 func jpegICC(b []byte) []byte {
 	var parts [][]byte
 	count := 0
-	jpegHeaderSegments(b, func(m byte, seg []byte) {
+	jpegHeaderSegments(b, func(m byte, seg []byte) bool {
 		if m != 0xE2 || len(seg) < len(iccMarker)+2 || !bytes.Equal(seg[:len(iccMarker)], iccMarker) {
-			return
+			return true
 		}
 		seq, n := int(seg[len(iccMarker)]), int(seg[len(iccMarker)+1])
 		if n == 0 || seq == 0 || seq > n || (count != 0 && n != count) {
-			return
+			return true
 		}
 		if parts == nil {
 			count, parts = n, make([][]byte, n)
 		}
 		parts[seq-1] = seg[len(iccMarker)+2:]
+		return true
 	})
 	if parts == nil || slices.ContainsFunc(parts, func(p []byte) bool { return p == nil }) {
 		return nil
 	}
 	return bytes.Join(parts, nil)
-}
-
-// jpegHeaderSegments calls fn for each marker segment before the first scan, with its payload.
-func jpegHeaderSegments(b []byte, fn func(marker byte, seg []byte)) {
-	i := 2 // after SOI
-	for i+1 < len(b) {
-		if b[i] != 0xFF {
-			return
-		}
-		m := b[i+1]
-		i += 2
-		switch {
-		case m == 0xFF:
-			i--
-			continue
-		case m == 0x01 || m >= 0xD0 && m <= 0xD8:
-			continue
-		case m == 0xD9 || m == 0xDA:
-			return
-		}
-		if i+2 > len(b) {
-			return
-		}
-		n := int(binary.BigEndian.Uint16(b[i:]))
-		if n < 2 || i+n > len(b) {
-			return
-		}
-		fn(m, b[i+2:i+n])
-		i += n
-	}
 }
 
 // pngICC returns the profile of a PNG's iCCP chunk (a name, a NUL, method 0, zlib data), or nil.
