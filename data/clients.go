@@ -190,31 +190,14 @@ type ClientQuery struct {
 // ListClients returns a page of clients. Pages follow on from the last row of the previous one
 // (keyset paging), so any page of a long list costs the same.
 func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary, error) {
-	today := DateOf(s.now())
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	var where []string
-	var args []any
-	if q.Archived {
-		where = append(where, `archived_at <> ''`)
-	} else {
-		where = append(where, `archived_at = ''`)
-	}
-	if match, digits := searchTerms(q.Text); match != "" || digits != "" {
-		var or []string
-		if match != "" {
-			or = append(or, `num IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?)`)
-			args = append(args, match)
-		}
-		if digits != "" {
-			or = append(or, `phone_digits LIKE ?`)
-			args = append(args, "%"+digits+"%")
-		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
-	} else if strings.TrimSpace(q.Text) != "" {
+	cond, args, ok := s.clientWhere(q)
+	if !ok {
 		return nil, nil // only punctuation: nothing can match
 	}
+	where := []string{cond}
 	var order string
 	switch q.Filter {
 	case AllClients:
@@ -224,22 +207,12 @@ func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary
 			args = append(args, q.After.sortKey, q.After.ID)
 		}
 	case DueClients:
-		if q.DueBy.IsZero() {
-			q.DueBy = today
-		}
-		where = append(where, `next_due <> '' AND next_due <= ?`)
-		args = append(args, q.DueBy)
 		order = `next_due, sort_key, id`
 		if q.After != nil {
 			where = append(where, `(next_due, sort_key, id) > (?, ?, ?)`)
 			args = append(args, q.After.NextDue, q.After.sortKey, q.After.ID)
 		}
 	case RecentClients:
-		if q.Since.IsZero() {
-			q.Since = today.AddDays(-30)
-		}
-		where = append(where, `last_session <> '' AND last_session >= ?`)
-		args = append(args, timeText(q.Since.Start()))
 		order = `last_session DESC, id DESC`
 		if q.After != nil {
 			where = append(where, `(last_session, id) < (?, ?)`)
@@ -267,6 +240,47 @@ func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// clientWhere is the condition that picks a ClientQuery's clients, for its pages and its count;
+// ok is false when the text can match no one.
+func (s *Store) clientWhere(q ClientQuery) (cond string, args []any, ok bool) {
+	today := DateOf(s.now())
+	var where []string
+	if q.Archived {
+		where = append(where, `archived_at <> ''`)
+	} else {
+		where = append(where, `archived_at = ''`)
+	}
+	if match, digits := searchTerms(q.Text); match != "" || digits != "" {
+		var or []string
+		if match != "" {
+			or = append(or, `num IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?)`)
+			args = append(args, match)
+		}
+		if digits != "" {
+			or = append(or, `phone_digits LIKE ?`)
+			args = append(args, "%"+digits+"%")
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	} else if strings.TrimSpace(q.Text) != "" {
+		return "", nil, false
+	}
+	switch q.Filter {
+	case DueClients:
+		if q.DueBy.IsZero() {
+			q.DueBy = today
+		}
+		where = append(where, `next_due <> '' AND next_due <= ?`)
+		args = append(args, q.DueBy)
+	case RecentClients:
+		if q.Since.IsZero() {
+			q.Since = today.AddDays(-30)
+		}
+		where = append(where, `last_session <> '' AND last_session >= ?`)
+		args = append(args, timeText(q.Since.Start()))
+	}
+	return strings.Join(where, " AND "), args, true
 }
 
 // searchTerms turns what a person typed into an FTS5 query that matches each word by its

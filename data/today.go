@@ -1,0 +1,204 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// The day's work at a glance: who is due this week, who is overdue, and the practice's loose ends
+// (sessions not signed, side effects not resolved, session forms left open). Every list is
+// bounded and read through an index, and each carries the full count, so that a practice of
+// 100,000 sessions answers as quickly as a new one.
+
+// TodayLimit is how many rows each of the day's lists holds at most; the counts say how many
+// there are in all.
+const TodayLimit = 50
+
+// TodayList is the day's work.
+type TodayList struct {
+	Today Date
+
+	Due      []ClientSummary // due from today to the end of the week (six days on), by date
+	DueCount int
+
+	Overdue      []ClientSummary // due before today, the most recently overdue first
+	OverdueCount int
+
+	Unsigned      []LooseSession // saved, not signed: the signed-in practitioner's first, then the newest
+	UnsignedCount int
+
+	SideEffects     []OpenSideEffect // not resolved yet, the newest onset first
+	SideEffectCount int
+
+	Drafts     []OpenDraft // session forms left open, the most recently typed in first
+	DraftCount int
+}
+
+// LooseSession is a saved session that is not signed yet.
+type LooseSession struct {
+	SessionID        string
+	ClientID         string
+	ClientName       string
+	StartedAt        time.Time
+	PractitionerID   string // "" when none was recorded
+	PractitionerName string
+}
+
+// OpenSideEffect is a side effect that has no resolution date yet: it awaits a follow-up.
+type OpenSideEffect struct {
+	ID         string
+	SessionID  string
+	ClientID   string
+	ClientName string
+	Kind       string
+	Severity   string
+	Onset      Date
+}
+
+// OpenDraft is a session form that was typed in and neither saved nor discarded.
+type OpenDraft struct {
+	DraftID    string
+	ClientID   string
+	ClientName string
+	SessionID  string // the saved session it edits; "" for a new session
+	UpdatedAt  time.Time
+}
+
+// Today reads the day's work. practitionerID, the one signed in ("" when none), has their own
+// unsigned sessions listed first. limit caps each list (TodayLimit when 0 or less).
+func (s *Store) Today(ctx context.Context, practitionerID string, limit int) (TodayList, error) {
+	if limit <= 0 {
+		limit = TodayLimit
+	}
+	today := DateOf(s.now())
+	weekEnd := today.AddDays(6)
+	t := TodayList{Today: today}
+	var err error
+
+	if t.Due, err = s.dueClients(ctx, `next_due >= ? AND next_due <= ?`, []any{today, weekEnd},
+		`next_due, sort_key, id`, limit); err != nil {
+		return t, fmt.Errorf("read who is due this week: %w", err)
+	}
+	if t.Overdue, err = s.dueClients(ctx, `next_due < ?`, []any{today},
+		`next_due DESC, sort_key, id`, limit); err != nil {
+		return t, fmt.Errorf("read who is overdue: %w", err)
+	}
+
+	counts := []struct {
+		n     *int
+		query string
+		args  []any
+	}{
+		{&t.DueCount, `SELECT count(*) FROM clients WHERE archived_at = '' AND next_due <> '' AND next_due >= ? AND next_due <= ?`, []any{today, weekEnd}},
+		{&t.OverdueCount, `SELECT count(*) FROM clients WHERE archived_at = '' AND next_due <> '' AND next_due < ?`, []any{today}},
+		{&t.UnsignedCount, `SELECT count(*) FROM sessions WHERE status = 'draft'`, nil},
+		{&t.SideEffectCount, `SELECT count(*) FROM side_effects WHERE resolved = ''`, nil},
+		{&t.DraftCount, `SELECT count(*) FROM drafts`, nil},
+	}
+	for _, c := range counts {
+		if err := s.db.QueryRowContext(ctx, c.query, c.args...).Scan(c.n); err != nil {
+			return t, fmt.Errorf("count the day's work: %w", mapError(err))
+		}
+	}
+
+	t.Unsigned, err = query(ctx, s, "unsigned sessions", `SELECT s.id, s.client_id, c.first_name, c.last_name,
+		s.started_at, coalesce(s.practitioner_id, ''), coalesce(p.name, '')
+		FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN practitioners p ON p.id = s.practitioner_id
+		WHERE s.status = 'draft'
+		ORDER BY (? <> '' AND s.practitioner_id IS ?) DESC, s.started_at DESC, s.id LIMIT ?`,
+		[]any{practitionerID, practitionerID, limit},
+		func(r *sql.Rows, v *LooseSession) error {
+			var first, last string
+			err := r.Scan(&v.SessionID, &v.ClientID, &first, &last, timeCol{&v.StartedAt}, &v.PractitionerID, &v.PractitionerName)
+			v.ClientName = joinName(first, last)
+			return err
+		})
+	if err != nil {
+		return t, err
+	}
+
+	t.SideEffects, err = query(ctx, s, "side effects awaiting follow-up", `SELECT e.id, e.session_id, s.client_id,
+		c.first_name, c.last_name, e.kind, e.severity, e.onset
+		FROM side_effects e JOIN sessions s ON s.id = e.session_id JOIN clients c ON c.id = s.client_id
+		WHERE e.resolved = ''
+		ORDER BY e.onset DESC, e.id LIMIT ?`, []any{limit},
+		func(r *sql.Rows, v *OpenSideEffect) error {
+			var first, last string
+			err := r.Scan(&v.ID, &v.SessionID, &v.ClientID, &first, &last, &v.Kind, &v.Severity, &v.Onset)
+			v.ClientName = joinName(first, last)
+			return err
+		})
+	if err != nil {
+		return t, err
+	}
+
+	t.Drafts, err = query(ctx, s, "open session forms", `SELECT d.id, d.client_id, c.first_name, c.last_name,
+		coalesce(d.session_id, ''), d.updated_at
+		FROM drafts d JOIN clients c ON c.id = d.client_id
+		ORDER BY d.updated_at DESC, d.id LIMIT ?`, []any{limit},
+		func(r *sql.Rows, v *OpenDraft) error {
+			var first, last string
+			err := r.Scan(&v.DraftID, &v.ClientID, &first, &last, &v.SessionID, timeCol{&v.UpdatedAt})
+			v.ClientName = joinName(first, last)
+			return err
+		})
+	return t, err
+}
+
+// dueClients lists current clients with a due date matching cond, through the clients_due index.
+func (s *Store) dueClients(ctx context.Context, cond string, args []any, order string, limit int) ([]ClientSummary, error) {
+	return query(ctx, s, "clients due", `SELECT id, first_name, last_name, date_of_birth, phone, email,
+		archived_at <> '', sort_key, last_session, next_due
+		FROM clients WHERE archived_at = '' AND next_due <> '' AND `+cond+` ORDER BY `+order+` LIMIT ?`,
+		append(args, limit), func(r *sql.Rows, c *ClientSummary) error {
+			return r.Scan(&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Archived,
+				&c.sortKey, timeCol{&c.LastSession}, &c.NextDue)
+		})
+}
+
+// SetupProgress says which of a new practice's first steps are done.
+type SetupProgress struct {
+	Clinic       bool // the clinic's name is set, for the reports' heading
+	Practitioner bool // at least one practitioner is listed
+	Passphrase   bool // and one of them has a passphrase, so the practice can lock
+	Device       bool // a device was added or its details checked: the defaults are generic
+	Product      bool // a product was added or checked, or a lot of one entered
+}
+
+// Done reports whether every step is done.
+func (p SetupProgress) Done() bool {
+	return p.Clinic && p.Practitioner && p.Passphrase && p.Device && p.Product
+}
+
+// SetupProgress reads which of a new practice's first steps are done. A new practice starts with
+// generic devices and products, so those steps are done once the practice saved one of its own
+// (the audit log says so); it is meant for a practice still setting up, whose log is short.
+func (s *Store) SetupProgress(ctx context.Context) (SetupProgress, error) {
+	var p SetupProgress
+	err := s.db.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM settings WHERE key = ? AND trim(value) <> ''),
+		EXISTS (SELECT 1 FROM practitioners WHERE retired = 0),
+		EXISTS (SELECT 1 FROM practitioners WHERE retired = 0 AND passphrase_hash <> ''),
+		EXISTS (SELECT 1 FROM audit_log WHERE entity = 'device'),
+		EXISTS (SELECT 1 FROM audit_log WHERE entity IN ('product', 'product_lot'))`, SettingClinicName).
+		Scan(&p.Clinic, &p.Practitioner, &p.Passphrase, &p.Device, &p.Product)
+	if err != nil {
+		return p, fmt.Errorf("read the practice's setup: %w", mapError(err))
+	}
+	return p, nil
+}
+
+// CountClients counts the clients a ClientQuery lists, over all its pages.
+func (s *Store) CountClients(ctx context.Context, q ClientQuery) (int, error) {
+	where, args, ok := s.clientWhere(q)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM clients WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count clients: %w", mapError(err))
+	}
+	return n, nil
+}
