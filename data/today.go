@@ -103,27 +103,26 @@ func (s *Store) Today(ctx context.Context, practitionerID string, limit int) (To
 		}
 	}
 
-	t.Unsigned, err = query(ctx, s, "unsigned sessions", `SELECT s.id, s.client_id, c.first_name, c.last_name,
-		s.started_at, coalesce(s.practitioner_id, ''), coalesce(p.name, '')
-		FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN practitioners p ON p.id = s.practitioner_id
-		WHERE s.status = 'draft'
-		ORDER BY (? <> '' AND s.practitioner_id IS ?) DESC, s.started_at DESC, s.id LIMIT ?`,
-		[]any{practitionerID, practitionerID, limit},
-		func(r *sql.Rows, v *LooseSession) error {
-			var first, last string
-			err := r.Scan(&v.SessionID, &v.ClientID, &first, &last, timeCol{&v.StartedAt}, &v.PractitionerID, &v.PractitionerName)
-			v.ClientName = joinName(first, last)
-			return err
-		})
-	if err != nil {
-		return t, err
+	// The signed-in practitioner's own first, then everyone else's: two reads through the
+	// partial indexes of unsigned sessions, rather than a sort of them all.
+	if practitionerID != "" {
+		if t.Unsigned, err = s.unsignedSessions(ctx, `s.practitioner_id = ?`, practitionerID, limit); err != nil {
+			return t, err
+		}
+	}
+	if n := limit - len(t.Unsigned); n > 0 {
+		rest, err := s.unsignedSessions(ctx, `s.practitioner_id IS NOT ?`, practitionerID, n)
+		if err != nil {
+			return t, err
+		}
+		t.Unsigned = append(t.Unsigned, rest...)
 	}
 
 	t.SideEffects, err = query(ctx, s, "side effects awaiting follow-up", `SELECT e.id, e.session_id, s.client_id,
 		c.first_name, c.last_name, e.kind, e.severity, e.onset
 		FROM side_effects e JOIN sessions s ON s.id = e.session_id JOIN clients c ON c.id = s.client_id
 		WHERE e.resolved = ''
-		ORDER BY e.onset DESC, e.id LIMIT ?`, []any{limit},
+		ORDER BY e.onset DESC, e.id DESC LIMIT ?`, []any{limit},
 		func(r *sql.Rows, v *OpenSideEffect) error {
 			var first, last string
 			err := r.Scan(&v.ID, &v.SessionID, &v.ClientID, &first, &last, &v.Kind, &v.Severity, &v.Onset)
@@ -145,6 +144,21 @@ func (s *Store) Today(ctx context.Context, practitionerID string, limit int) (To
 			return err
 		})
 	return t, err
+}
+
+// unsignedSessions lists sessions not signed yet whose practitioner matches cond, the newest first.
+func (s *Store) unsignedSessions(ctx context.Context, cond, practitionerID string, limit int) ([]LooseSession, error) {
+	return query(ctx, s, "unsigned sessions", `SELECT s.id, s.client_id, c.first_name, c.last_name,
+		s.started_at, coalesce(s.practitioner_id, ''), coalesce(p.name, '')
+		FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN practitioners p ON p.id = s.practitioner_id
+		WHERE s.status = 'draft' AND `+cond+`
+		ORDER BY s.started_at DESC, s.id DESC LIMIT ?`, []any{practitionerID, limit},
+		func(r *sql.Rows, v *LooseSession) error {
+			var first, last string
+			err := r.Scan(&v.SessionID, &v.ClientID, &first, &last, timeCol{&v.StartedAt}, &v.PractitionerID, &v.PractitionerName)
+			v.ClientName = joinName(first, last)
+			return err
+		})
 }
 
 // dueClients lists current clients with a due date matching cond, through the clients_due index.
