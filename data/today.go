@@ -14,7 +14,7 @@ import (
 
 // TodayLimit is how many rows each of the day's lists holds at most; the counts say how many
 // there are in all.
-const TodayLimit = 50
+const TodayLimit = 100
 
 // TodayList is the day's work.
 type TodayList struct {

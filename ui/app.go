@@ -42,6 +42,7 @@ type mainWindow struct {
 
 	list    *clientList
 	page    *clientPage
+	today   *todayView // the day's work, shown when no client is open
 	editor  *sessionEditor
 	photos  *photoScreen
 	recall  *lotRecall      // kept between openings, with its lot and list
@@ -53,14 +54,18 @@ type mainWindow struct {
 
 	claim         *data.Claim // this app's claim on the open file; nil when open read-only
 	backups       *backupKeeper
-	autoBackup    bool            // make backups on close and daily: off in tests of other things
-	notice        string          // how the practice was opened, when it needs saying ("Restored from …")
-	readOnlyWhy   string          // why the practice is open read-only, when it is
-	canRetryWrite bool            // and whether opening it for writing may work later
-	frame         *fyne.Container // notices above, status below, body between
-	closing       bool            // the window is backing up before it closes
-	location      string          // why the database's folder is risky; "" when it is not
-	total         int64           // clients in the database, to tell a new practice from an empty search
+	autoBackup    bool               // make backups on close and daily: off in tests of other things
+	notice        string             // how the practice was opened, when it needs saying ("Restored from …")
+	readOnlyWhy   string             // why the practice is open read-only, when it is
+	canRetryWrite bool               // and whether opening it for writing may work later
+	frame         *fyne.Container    // notices above, status below, body between
+	closing       bool               // the window is backing up before it closes
+	location      string             // why the database's folder is risky; "" when it is not
+	total         int64              // clients in the database, to tell a new practice from an empty search
+	setup         data.SetupProgress // a new practice's first steps, read while it has no client
+	stopTicking   context.CancelFunc // stops the status line's clock
+	statusWarn    bool               // the status line's backup wording needs attention
+	backingUp     bool               // the status line says a backup is under way
 	current       data.ClientSummary
 }
 
@@ -71,6 +76,7 @@ func newMainWindowFor(a fyne.App, w fyne.Window, p practice) fyne.Window {
 	m := newMainWindowIn(a, w, p, autoBackups)
 	a.Lifecycle().SetOnStopped(m.stopped)
 	m.win.SetMaster() // closing it quits, even with Settings open
+	m.startTicking()
 	m.refresh()
 	return m.win
 }
@@ -137,6 +143,12 @@ func (m *mainWindow) use(p practice) {
 	m.editor, m.photos = nil, nil
 	m.current = data.ClientSummary{}
 	m.list = newClientList(s, m.showClient)
+	m.list.onToday = m.showToday
+	m.today = newTodayView(s, m.signedIn)
+	m.today.onClient = func(id string) { m.openClientFromToday(data.ClientSummary{ID: id}) }
+	m.today.onSession = func(clientID, sessionID string) { m.openSessionFromToday(clientID, sessionID, "") }
+	m.today.onDraft = func(clientID, draftID string) { m.openSessionFromToday(clientID, "", draftID) }
+	m.today.onSideEffect = m.openSideEffectFromToday
 	m.page = newClientPage(s)
 	m.page.onNewSession = func(c data.Client) { m.openSession(c, "", nil) }
 	m.page.onOpenSession = func(c data.Client, id string) { m.openSession(c, id, nil) }
@@ -164,6 +176,9 @@ func (m *mainWindow) use(p practice) {
 
 // stopped closes the store and gives up the claim when the app stops.
 func (m *mainWindow) stopped() {
+	if m.stopTicking != nil {
+		m.stopTicking()
+	}
 	m.backups.close()
 	practice{store: m.store, claim: m.claim}.close()
 }
@@ -182,26 +197,49 @@ func (m *mainWindow) update(ctx context.Context) error {
 		return err
 	}
 	m.total = counts["clients"]
+	if m.total == 0 {
+		if m.setup, err = m.store.SetupProgress(ctx); err != nil {
+			return err
+		}
+	}
+	if err := m.today.update(ctx); err != nil {
+		return err
+	}
 	m.showRight()
 	return nil
 }
 
-// refresh reloads the list and the counts in the background.
+// refresh reloads the list, the counts and the day's work in the background.
 func (m *mainWindow) refresh() {
 	m.list.refresh()
+	m.today.refresh()
 	s := m.store
-	async(func() (map[string]int64, error) { return s.Counts(context.Background()) },
-		func(counts map[string]int64, err error) {
-			if m.store != s {
-				return // another database was opened meanwhile
-			}
-			if err != nil {
-				showError(m.win, "read the database", err)
-				return
-			}
-			m.total = counts["clients"]
-			m.showRight()
-		})
+	type read struct {
+		total int64
+		setup data.SetupProgress
+	}
+	async(func() (read, error) {
+		ctx := context.Background()
+		counts, err := s.Counts(ctx)
+		if err != nil {
+			return read{}, err
+		}
+		r := read{total: counts["clients"]}
+		if r.total == 0 { // the first steps matter to a practice that has not begun
+			r.setup, err = s.SetupProgress(ctx)
+		}
+		return r, err
+	}, func(r read, err error) {
+		if m.store != s {
+			return // another database was opened meanwhile
+		}
+		if err != nil {
+			showError(m.win, "read the database", err)
+			return
+		}
+		m.total, m.setup = r.total, r.setup
+		m.showRight()
+	})
 }
 
 // showRight shows the selected client, or what to do when there is none.
@@ -213,14 +251,7 @@ func (m *mainWindow) showRight() {
 	case m.total == 0:
 		content = m.welcome()
 	default:
-		text := "Choose a client on the left, or add a new one with Client › New client (Ctrl+Shift+N)."
-		if m.store.ReadOnly() {
-			text = "Choose a client on the left to read their records."
-		}
-		hint := widget.NewLabel(text)
-		hint.Alignment = fyne.TextAlignCenter
-		hint.Wrapping = fyne.TextWrapWord
-		content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 80), hint))
+		content = m.today.content
 	}
 	m.right.Objects = []fyne.CanvasObject{container.NewPadded(content)}
 	m.right.Refresh()
@@ -241,8 +272,15 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 	note.Alignment = fyne.TextAlignCenter
 	note.Importance = widget.LowImportance
 	note.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(title, text, container.NewCenter(container.NewHBox(add, explore)), note)
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, box.MinSize().Height+40), box))
+	box := container.NewVBox(title, text)
+	if steps := m.setupChecklist(); steps != nil {
+		box.Add(widget.NewSeparator())
+		box.Add(steps)
+		box.Add(widget.NewSeparator())
+	}
+	box.Add(container.NewCenter(container.NewHBox(add, explore)))
+	box.Add(note)
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(600, box.MinSize().Height+40), box))
 }
 
 // showClient shows a client's page, asking first if a session editor has unsaved changes.
@@ -721,7 +759,7 @@ func (m *mainWindow) setMenus() {
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
 		})),
 		fyne.NewMenuItemSeparator(),
-		item("Settings…", scSettings, func() { showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups}) }),
+		item("Settings…", scSettings, func() { m.openSettingsAt("") }),
 		fyne.NewMenuItemSeparator(),
 		item("Lock", scLock, m.lock.lockNow),
 		writes(fyne.NewMenuItem("My passphrase…", m.lock.changePassphrase)),
@@ -733,6 +771,7 @@ func (m *mainWindow) setMenus() {
 			}
 		})),
 		item("Find client", scFind, m.find),
+		fyne.NewMenuItem("Today's work", m.showToday),
 		writes(item("Edit profile…", scEditProfile, func() {
 			if m.current.ID != "" && m.browsing() {
 				m.editClient(m.page.st.client)

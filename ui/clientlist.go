@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
@@ -22,11 +25,15 @@ var filterNames = []string{"All", "Due", "Recent", "Archived"}
 // clientList is the searchable, filterable list of clients on the left of the main window.
 type clientList struct {
 	store    *data.Store
-	search   *widget.Entry
+	search   *searchEntry
+	todayBtn *widget.Button
 	filter   *widget.RadioGroup
 	list     *widget.List
 	count    *widget.Label
 	clients  []data.ClientSummary
+	total    int // how many clients the search and filter find, over all pages
+	counts   countCache
+	cursor   int          // the row Up and Down in the search box moved to; -1 for none
 	more     bool         // another page may follow
 	loading  bool         // a next page is being fetched
 	queries  atomic.Int64 // the newest query; late answers to older ones are dropped
@@ -34,14 +41,81 @@ type clientList struct {
 	quiet    bool         // the list is re-selecting after a reload: not a new choice
 
 	onSelect func(data.ClientSummary) // the practitioner picked a client
+	onToday  func()                   // the practitioner asked for the day's work
+}
+
+// countCache keeps the latest count of a search, so that scrolling and reloads do not count again
+// until the practice changes.
+type countCache struct {
+	mu     sync.Mutex
+	key    data.ClientQuery
+	writes uint64
+	n      int
+	ok     bool
+}
+
+// countAll returns how many clients q finds in all, counting only when a first page was full.
+func (l *clientList) countAll(ctx context.Context, q data.ClientQuery, firstPage int) (int, error) {
+	if firstPage < q.Limit {
+		return firstPage, nil
+	}
+	key := q
+	key.After, key.Limit = nil, 0
+	w := l.store.Writes()
+	c := &l.counts
+	c.mu.Lock()
+	if c.ok && c.key == key && c.writes == w {
+		n := c.n
+		c.mu.Unlock()
+		return n, nil
+	}
+	c.mu.Unlock()
+	n, err := l.store.CountClients(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	c.key, c.writes, c.n, c.ok = key, w, n, true
+	c.mu.Unlock()
+	return n, nil
+}
+
+// searchEntry is the client search box: Down and Up move through the clients found, and Enter
+// opens the one moved to (or the first).
+type searchEntry struct {
+	widget.Entry
+	onMove func(step int)
+}
+
+func newSearchEntry() *searchEntry {
+	e := &searchEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
+	switch {
+	case k.Name == fyne.KeyDown && e.onMove != nil:
+		e.onMove(1)
+	case k.Name == fyne.KeyUp && e.onMove != nil:
+		e.onMove(-1)
+	default:
+		e.Entry.TypedKey(k)
+	}
 }
 
 func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *clientList {
-	l := &clientList{store: store, onSelect: onSelect}
-	l.search = widget.NewEntry()
-	l.search.SetPlaceHolder("Find a client: name, phone or email")
+	l := &clientList{store: store, onSelect: onSelect, cursor: -1}
+	l.search = newSearchEntry()
+	l.search.SetPlaceHolder("Find: name, phone or email")
 	l.search.OnChanged = func(string) { l.refresh() }
 	l.search.OnSubmitted = func(string) { l.openFirst() }
+	l.search.onMove = l.move
+	l.todayBtn = widget.NewButtonWithIcon("Today", theme.HomeIcon(), func() {
+		if l.onToday != nil {
+			l.onToday()
+		}
+	})
 	l.filter = widget.NewRadioGroup(filterNames, func(string) { l.refresh() })
 	l.filter.Horizontal = true
 	l.filter.Required = true
@@ -54,11 +128,19 @@ func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *client
 			name.Truncation = fyne.TextTruncateEllipsis
 			detail := widget.NewLabel("detail")
 			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&rowsLayout{}, name, detail)
+			mark := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+			mark.CornerRadius = theme.InputRadiusSize()
+			mark.Hide()
+			return container.NewStack(mark, container.New(&rowsLayout{}, name, detail))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := l.clients[i]
-			rows := o.(*fyne.Container).Objects
+			parts := o.(*fyne.Container).Objects
+			mark := parts[0].(*canvas.Rectangle)
+			mark.Hidden = i != l.cursor // the row Down and Up moved to, not yet opened
+			mark.FillColor = theme.Color(theme.ColorNameHover)
+			mark.Refresh()
+			rows := parts[1].(*fyne.Container).Objects
 			rows[0].(*widget.Label).SetText(c.Name())
 			rows[1].(*widget.Label).SetText(clientDetail(c, data.DateOf(l.store.Now()), l.filter.Selected == "Recent"))
 			if i >= len(l.clients)-20 {
@@ -78,7 +160,7 @@ func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *client
 }
 
 func (l *clientList) content() fyne.CanvasObject {
-	top := container.NewVBox(l.search, l.filter)
+	top := container.NewVBox(container.NewBorder(nil, nil, l.todayBtn, nil, l.search), l.filter)
 	return container.NewBorder(top, l.count, nil, nil, l.list)
 }
 
@@ -124,16 +206,28 @@ func (l *clientList) query() data.ClientQuery {
 
 // update fetches the first page synchronously; tests call it directly.
 func (l *clientList) update(ctx context.Context) error {
-	page, err := l.store.ListClients(ctx, l.query())
+	q := l.query()
+	page, err := l.store.ListClients(ctx, q)
 	if err != nil {
 		return err
 	}
-	l.apply(page)
+	n, err := l.countAll(ctx, q, len(page))
+	if err != nil {
+		return err
+	}
+	l.apply(listPage{page, n})
 	return nil
 }
 
-func (l *clientList) apply(page []data.ClientSummary) {
-	l.clients = page
+// listPage is a first page of clients and how many there are in all.
+type listPage struct {
+	clients []data.ClientSummary
+	total   int
+}
+
+func (l *clientList) apply(p listPage) {
+	page := p.clients
+	l.clients, l.total, l.cursor = page, p.total, -1
 	l.more = len(page) == pageSize
 	l.loading = false
 	l.quiet = true
@@ -150,9 +244,9 @@ func (l *clientList) apply(page []data.ClientSummary) {
 }
 
 func (l *clientList) showCount() {
-	n := plural(len(l.clients), "client")
-	if l.more {
-		n = fmt.Sprintf("%d+ clients", len(l.clients))
+	n := thousands(l.total) + " clients"
+	if l.total == 1 {
+		n = "1 client"
 	}
 	switch {
 	case l.search.Text != "" && len(l.clients) == 0:
@@ -172,9 +266,15 @@ func (l *clientList) showCount() {
 func (l *clientList) refresh() {
 	n := l.queries.Add(1)
 	q := l.query()
-	async(func() ([]data.ClientSummary, error) {
-		return l.store.ListClients(context.Background(), q)
-	}, func(page []data.ClientSummary, err error) {
+	async(func() (listPage, error) {
+		ctx := context.Background()
+		page, err := l.store.ListClients(ctx, q)
+		if err != nil {
+			return listPage{}, err
+		}
+		total, err := l.countAll(ctx, q, len(page))
+		return listPage{page, total}, err
+	}, func(page listPage, err error) {
 		if l.queries.Load() != n {
 			return
 		}
@@ -211,32 +311,80 @@ func (l *clientList) loadMore() {
 		}
 		l.clients = append(l.clients, page...)
 		l.more = len(page) == pageSize
+		l.total = max(l.total, len(l.clients))
 		l.list.Refresh()
 		l.showCount()
 	})
 }
 
-// openFirst opens the first client the search found, so that typing a name and pressing Enter
-// opens that client; the list keeps the focus, so Up and Down move on from there.
+// openFirst opens the client moved to with Down and Up, or else the first the search found, so
+// that typing a name and pressing Enter opens that client; the list takes the focus, so Up and
+// Down move on from there.
 func (l *clientList) openFirst() {
 	if len(l.clients) == 0 {
 		return
 	}
-	l.list.Select(0)
+	i := 0
+	if l.cursor >= 0 && l.cursor < len(l.clients) {
+		i = l.cursor
+	}
+	l.cursor = -1
+	l.selected = l.clients[i].ID
+	l.quiet = true
+	l.list.Select(i)
+	l.quiet = false
+	l.list.Refresh()
+	l.onSelect(l.clients[i]) // also when the row was already selected: Enter opens it
 	if c := fyne.CurrentApp().Driver().CanvasForObject(l.list); c != nil {
 		c.Focus(l.list)
 	}
 }
 
-// selectID selects a client by ID once they are in the list, e.g. after adding them.
-func (l *clientList) selectID(id string) {
+// move marks the next or previous client found, from the search box: the row is highlighted
+// and scrolled to, not opened (a page per keystroke would flicker and load for nothing), so that
+// the search keeps its text and the page in front stays until Enter.
+func (l *clientList) move(step int) {
+	if len(l.clients) == 0 {
+		return
+	}
+	i := l.cursor
+	if i < 0 {
+		i = -1
+		if step < 0 {
+			i = 0
+		}
+		for k, c := range l.clients {
+			if c.ID == l.selected {
+				i = k
+			}
+		}
+	}
+	l.cursor = min(max(i+step, 0), len(l.clients)-1)
+	l.list.RefreshItem(max(l.cursor-step, 0))
+	l.list.RefreshItem(l.cursor)
+	l.list.ScrollTo(l.cursor)
+}
+
+// selectID selects a client by ID once they are in the list, e.g. after adding them; it reports
+// whether they were in the list.
+func (l *clientList) selectID(id string) bool {
 	l.selected = id
 	for i, c := range l.clients {
 		if c.ID == id {
 			l.list.Select(i)
-			return
+			return true
 		}
 	}
+	return false
+}
+
+// unselect leaves no client chosen.
+func (l *clientList) unselect() {
+	l.selected, l.cursor = "", -1
+	l.quiet = true
+	l.list.UnselectAll()
+	l.quiet = false
+	l.list.Refresh()
 }
 
 // rowsLayout stacks a list row's lines with no padding between them, so rows stay compact.

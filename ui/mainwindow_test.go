@@ -36,7 +36,7 @@ func TestEmptyPracticeIsWelcomed(t *testing.T) {
 			buttons = append(buttons, b.Text)
 		}
 	})
-	if strings.Join(buttons, ",") != "Add your first client,Explore a demo practice" {
+	if !strings.HasSuffix(strings.Join(buttons, ","), "Hide this list,Add your first client,Explore a demo practice") {
 		t.Fatalf("an empty practice is offered %q", buttons)
 	}
 	if !strings.Contains(m.win.Title(), "practice.db") {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,6 +36,7 @@ func (m *mainWindow) showNotices() {
 	if warn && !m.store.ReadOnly() {
 		rows = append(rows, noticeRow(theme.WarningIcon(), text, widget.NewButton("Back up now", m.backUpNow)))
 	}
+	m.statusWarn = warn
 	m.notices.Objects = rows
 	m.notices.Refresh()
 	// The notices' height changed: the frame around them must lay its parts out again, or the
@@ -58,10 +60,12 @@ func noticeRow(icon fyne.Resource, text string, action *widget.Button) fyne.Canv
 func (m *mainWindow) backUpNow() {
 	k := m.backups
 	m.status.SetText(fmt.Sprintf("Backing up to %s…", k.current().dir))
+	m.backingUp = true
 	async(func() (struct{}, error) {
 		_, err := k.backUp(context.Background())
 		return struct{}{}, err
 	}, func(_ struct{}, err error) {
+		m.backingUp = false
 		if k != m.backups {
 			return // another practice was opened meanwhile
 		}
@@ -70,4 +74,43 @@ func (m *mainWindow) backUpNow() {
 			showError(m.win, "back up the practice", err)
 		}
 	})
+}
+
+// statusEvery is how often the window words its times again: the status line's "Backed up just
+// now" must not still say so ten minutes later.
+var statusEvery = 30 * time.Second
+
+// startTicking keeps the window's times current until the app stops.
+func (m *mainWindow) startTicking() {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopTicking = cancel
+	go repeat(ctx, statusEvery, m.tick)
+}
+
+// repeat runs fn on the UI goroutine every interval until ctx ends.
+func repeat(ctx context.Context, every time.Duration, fn func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fyne.Do(fn)
+		}
+	}
+}
+
+// tick words the latest backup against the time now, and reads the day's work again when the
+// practice or the day changed since it was read.
+func (m *mainWindow) tick() {
+	text, warn := backupSummary(m.backups.current(), timeNow())
+	if warn != m.statusWarn {
+		m.showNotices() // an old backup gains its notice and its button
+	} else if m.status.Text != text && !m.backingUp {
+		m.status.SetText(text)
+	}
+	if m.browsing() && m.current.ID == "" && m.today.stale() {
+		m.refresh()
+	}
 }

@@ -1,0 +1,370 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// dueClient adds a client whose one session plans their next visit dueIn days from today.
+func dueClient(t *testing.T, s *data.Store, first string, dueIn int, effect bool) data.Client {
+	t.Helper()
+	ctx := context.Background()
+	c := data.Client{FirstName: first, LastName: "Client", Phone: "07700 900" + fmt.Sprintf("%03d", dueIn+400)}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	today := data.DateOf(s.Now())
+	se := data.Session{ClientID: c.ID, StartedAt: s.Now().Add(-time.Hour), NoSideEffects: !effect, NextDue: today.AddDays(dueIn)}
+	if dueIn < 0 {
+		se.StartedAt = today.AddDays(dueIn - 28).Start().Add(10 * time.Hour)
+	}
+	if effect {
+		se.SideEffects = []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, Onset: data.DateOf(se.StartedAt)}}
+	}
+	if err := s.CreateSession(ctx, &se); err != nil {
+		t.Fatalf("session of %s: %v", first, err)
+	}
+	return c
+}
+
+func rowTexts(l *todayList) []string {
+	var out []string
+	for _, r := range l.rows {
+		out = append(out, r.title+" | "+r.detail)
+	}
+	return out
+}
+
+// capture writes what the window shows to a PNG under /tmp, to look at.
+func capture(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	if os.Getenv("NEEDLELOG_SHOTS") == "" {
+		return
+	}
+	f, err := os.Create("/tmp/today/" + name + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// With no client open, the main window shows the day's work: this week in date order, the
+// overdue as their own group, most recent first, the loose ends, with counts on the tabs.
+func TestTodayShowsTheWeekAndOpensWhatItNames(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	dueClient(t, s, "Saturday", 5, false)
+	dueClient(t, s, "Tomorrow", 1, false)
+	dueClient(t, s, "LongAgo", -356, true)
+	today := dueClient(t, s, "Today", 0, false)
+	dueClient(t, s, "Yesterday", -1, false)
+	dueClient(t, s, "NextWeek", 9, false)
+	draft := data.Draft{ClientID: today.ID, Form: []byte(`{}`)}
+	if err := s.SaveDraft(ctx, &draft); err != nil {
+		t.Fatal(err)
+	}
+
+	m := newMainWindow(a, s)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	if err := m.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	capture(t, m.win, "today-test")
+	shown := false
+	walk(m.right, func(o fyne.CanvasObject) { shown = shown || o == m.today.tabs })
+	if !shown {
+		t.Fatal("with no client open, the window does not show the day's work")
+	}
+	var tabs []string
+	for _, it := range m.today.tabs.Items {
+		tabs = append(tabs, it.Text)
+	}
+	if got := strings.Join(tabs, ", "); got != "Due this week (3), Overdue (2), Unsigned (6), Side effects (1), Open forms (1)" {
+		t.Errorf("tabs say %q", got)
+	}
+	due := rowTexts(m.today.lists[tabDue])
+	if len(due) != 3 || !strings.HasPrefix(due[0], "Today Client | Due today") ||
+		!strings.HasPrefix(due[1], "Tomorrow Client | Due tomorrow") || !strings.HasPrefix(due[2], "Saturday Client | Due ") {
+		t.Errorf("due this week: %q", due)
+	}
+	overdue := rowTexts(m.today.lists[tabOverdue])
+	if len(overdue) != 2 || !strings.HasPrefix(overdue[0], "Yesterday Client | Overdue 1 day") ||
+		!strings.HasPrefix(overdue[1], "LongAgo Client | Overdue 356 days") {
+		t.Errorf("overdue, most recent first: %q", overdue)
+	}
+	if fx := rowTexts(m.today.lists[tabSideEffects]); len(fx) != 1 || !strings.Contains(fx[0], "Erythema, mild") {
+		t.Errorf("side effects awaiting follow-up: %q", fx)
+	}
+
+	// A row opens what it names: the client's page...
+	m.today.lists[tabDue].list.Select(1)
+	if m.current.ID == "" || m.page.name.Text != "Tomorrow Client" {
+		t.Fatalf("the row for Tomorrow opened %q", m.page.name.Text)
+	}
+	// ...the Today button goes back to the day's work...
+	test.Tap(m.list.todayBtn)
+	if m.current.ID != "" || m.list.selected != "" {
+		t.Fatalf("Today left %q open", m.current.Name())
+	}
+	// ...and the open session form opens in the editor, over its client's page.
+	m.today.lists[tabDrafts].list.Select(0)
+	if m.editor == nil || m.current.ID != today.ID {
+		t.Fatalf("the open form's row did not open it in the editor (client %q)", m.current.ID)
+	}
+}
+
+// An empty practice's main screen lists the first day's steps, each opening where it is done,
+// ticked once done, and gone once hidden.
+func TestAnEmptyPracticeIsGuidedThroughItsSetup(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	m := newMainWindow(a, s)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	if err := m.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	capture(t, m.win, "setup-test")
+	steps := func() map[string]bool { // each step's place, and whether it is ticked
+		out := map[string]bool{}
+		walk(m.right, func(o fyne.CanvasObject) {
+			c, ok := o.(*fyne.Container)
+			if !ok || len(c.Objects) != 3 {
+				return
+			}
+			label, _ := c.Objects[0].(*widget.Label)
+			icon, _ := c.Objects[1].(*widget.Icon)
+			btn, _ := c.Objects[2].(*widget.Button)
+			if label != nil && icon != nil && btn != nil {
+				out[btn.Text] = strings.Contains(icon.Resource.Name(), "checked")
+			}
+		})
+		return out
+	}
+	got := steps()
+	for _, place := range []string{"Settings › Clinic", "Settings › Practitioners", "File › My passphrase…", "Settings › Devices", "Settings › Products"} {
+		if ticked, ok := got[place]; !ok || ticked {
+			t.Errorf("step at %q: listed %v, ticked %v", place, ok, ticked)
+		}
+	}
+
+	// A step's button opens Settings at its tab.
+	test.Tap(findButton(t, m.right, "Settings › Devices"))
+	if settingsOpen == nil || settingsOpen.tabs.Selected().Text != "Devices" {
+		t.Fatal("Settings › Devices did not open Settings at Devices")
+	}
+	if err := s.SetSetting(ctx, data.SettingClinicName, "Skin Studio"); err != nil {
+		t.Fatal(err)
+	}
+	settingsOpen.win.Close() // closing Settings reads the steps again
+	if got := steps(); !got["Settings › Clinic"] || got["Settings › Devices"] {
+		t.Fatalf("after the clinic's name was saved: %v", got)
+	}
+
+	test.Tap(findButton(t, m.right, "Hide this list"))
+	if got := steps(); len(got) != 0 {
+		t.Fatalf("a hidden list still shows %v", got)
+	}
+	if findButton(t, m.right, "Add your first client") == nil {
+		t.Fatal("hiding the list hid the welcome")
+	}
+}
+
+func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(o, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no %q button", text)
+	}
+	return found
+}
+
+// The client list says how many clients there are, past its first page.
+func TestTheClientCountIsTheWholeCount(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	err := s.Batch(ctx, func(b *data.Batch) error {
+		for i := range pageSize + 5 {
+			c := data.Client{FirstName: "Anna", LastName: fmt.Sprintf("Number %d", i)}
+			if err := b.CreateClient(&c); err != nil {
+				return err
+			}
+		}
+		c := data.Client{FirstName: "Bo", LastName: "Berg"}
+		return b.CreateClient(&c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(a, s)
+	if err := m.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m.list.count.Text != "206 clients" {
+		t.Errorf("the list of 206 clients says %q", m.list.count.Text)
+	}
+	m.list.search.SetText("anna")
+	if err := m.list.update(ctx); err != nil || m.list.count.Text != "205 clients" {
+		t.Errorf("a search finding 205 says %q (%v)", m.list.count.Text, err)
+	}
+	if err := s.CreateClient(ctx, &data.Client{FirstName: "Anna", LastName: "Late"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.list.update(ctx); err != nil || m.list.count.Text != "206 clients" {
+		t.Errorf("after one more Anna the count says %q (%v)", m.list.count.Text, err)
+	}
+}
+
+// Down and Up in the search box move through the clients found; Enter opens the one moved to.
+func TestSearchKeysMoveThroughTheClientsFound(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	for _, n := range []string{"Anna Able", "Anna Baker", "Anna Cole", "Bo Berg"} {
+		f, l, _ := strings.Cut(n, " ")
+		if err := s.CreateClient(context.Background(), &data.Client{FirstName: f, LastName: l}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newMainWindow(a, s)
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.win.Canvas().Focus(m.list.search)
+	test.Type(m.list.search, "anna")
+	key := func(k fyne.KeyName) { m.list.search.TypedKey(&fyne.KeyEvent{Name: k}) }
+	key(fyne.KeyDown)
+	key(fyne.KeyDown)
+	key(fyne.KeyDown)
+	key(fyne.KeyUp)
+	if m.current.ID != "" {
+		t.Fatalf("moving through the clients found opened %q", m.current.Name())
+	}
+	if m.list.search.Text != "anna" {
+		t.Fatalf("after Down, Down, Down, Up the search says %q", m.list.search.Text)
+	}
+	key(fyne.KeyReturn)
+	if m.page.name.Text != "Anna Baker" {
+		t.Fatalf("Enter opened %q, want the client moved to", m.page.name.Text)
+	}
+	// From the open client, Down moves on to the next one found.
+	m.win.Canvas().Focus(m.list.search)
+	key(fyne.KeyDown)
+	key(fyne.KeyReturn)
+	if m.page.name.Text != "Anna Cole" {
+		t.Fatalf("Down and Enter from Anna Baker opened %q", m.page.name.Text)
+	}
+}
+
+// The status line's "Backed up just now" is worded again as time passes.
+func TestTheStatusLineKeepsTime(t *testing.T) {
+	m, _ := backupWindow(t)
+	if _, err := m.backups.backUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	taken := m.backups.current().latest.Taken
+	defer func() { timeNow = time.Now }()
+	timeNow = func() time.Time { return taken.Add(10 * time.Second) }
+	m.showNotices()
+	if m.status.Text != "Backed up just now." {
+		t.Fatalf("status line %q", m.status.Text)
+	}
+	timeNow = func() time.Time { return taken.Add(10 * time.Minute) }
+	m.tick()
+	if want := "Backed up " + humanTime(taken, timeNow()) + "."; m.status.Text != want || strings.Contains(want, "just now") {
+		t.Fatalf("ten minutes later the status line says %q, want %q", m.status.Text, want)
+	}
+	// Four days on, the old backup gains its notice.
+	timeNow = func() time.Time { return taken.Add(4 * 24 * time.Hour) }
+	m.tick()
+	if got := noticesText(m); !strings.Contains(got, "back up now") {
+		t.Fatalf("four days later the notices say %q", got)
+	}
+}
+
+// The window's clock runs fn on the UI goroutine until it is stopped.
+func TestRepeatTicksUntilStopped(t *testing.T) {
+	test.NewTempApp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	ticks := make(chan struct{}, 10)
+	done := make(chan struct{})
+	go func() { repeat(ctx, time.Millisecond, func() { ticks <- struct{}{} }); close(done) }()
+	for range 3 {
+		select {
+		case <-ticks:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the clock did not tick")
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the clock did not stop")
+	}
+}
+
+// A busy week is read a page at a time as the list is scrolled, through all of it.
+func TestABusyWeekScrollsOnPastItsFirstPage(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	today := data.DateOf(s.Now())
+	n := data.TodayLimit + 5
+	err := s.Batch(ctx, func(b *data.Batch) error {
+		for i := range n {
+			c := data.Client{FirstName: "Client", LastName: fmt.Sprintf("%03d", i)}
+			if err := b.CreateClient(&c); err != nil {
+				return err
+			}
+			se := data.Session{ClientID: c.ID, StartedAt: s.Now().Add(-time.Hour), NoSideEffects: true, NextDue: today.AddDays(i % 7)}
+			if err := b.CreateSession(&se); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(a, s)
+	if err := m.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	due := m.today.lists[tabDue]
+	if len(due.rows) != data.TodayLimit || !strings.Contains(due.note.Text, fmt.Sprintf("Showing %d of %d", data.TodayLimit, n)) {
+		t.Fatalf("first page: %d rows, note %q", len(due.rows), due.note.Text)
+	}
+	m.today.moreDue()
+	if len(due.rows) != n || due.note.Text != "" {
+		t.Fatalf("after scrolling: %d rows of %d, note %q", len(due.rows), n, due.note.Text)
+	}
+	last := ""
+	for i, c := range m.today.loaded.Due {
+		key := c.NextDue.String() + c.LastName
+		if key < last {
+			t.Fatalf("row %d (%s) comes after %s: not in date order", i, key, last)
+		}
+		last = key
+	}
+}
