@@ -335,7 +335,7 @@ func (m *mainWindow) newSessionForCurrent() {
 	}
 	if m.current.ID == "" {
 		d := dialog.NewInformation("Choose a client first",
-			"A session belongs to a client. Find them with Ctrl+F, or add a new client with Ctrl+Shift+N.", m.win)
+			"A session belongs to a client. Find them in the client list on the left (Ctrl+F), or add them with Client › New client (Ctrl+Shift+N).", m.win)
 		d.SetOnClosed(m.find)
 		d.Show()
 		return
@@ -458,7 +458,7 @@ func (m *mainWindow) offerDropped(paths []string, skipped ...data.SkippedFile) {
 	case m.current.ID != "" && m.page.st.client.ID == m.current.ID:
 		m.offerPhotos(m.page.st.client, "", paths, skipped...)
 	default:
-		dialog.ShowInformation("Choose a client first", "Photos belong to a client: open their page, then drop the photos on it.", m.win)
+		dialog.ShowInformation("Choose a client first", "Photos belong to a client: open their page from the client list on the left, then drop the photos on it.", m.win)
 	}
 }
 
@@ -753,7 +753,7 @@ func (m *mainWindow) setMenus() {
 		fyne.NewMenuItemSeparator(),
 		writes(fyne.NewMenuItem("Import clients from CSV…", func() {
 			if !m.browsing() {
-				dialog.ShowInformation("Close the session first", "Clients are imported from the client list.", m.win)
+				dialog.ShowInformation("Close the session first", "Clients are imported from the client list: close the session with Session › Close session, then choose File › Import clients from CSV… again.", m.win)
 				return
 			}
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
@@ -834,7 +834,7 @@ func (m *mainWindow) saysReadOnly() {
 // pageClient is the client whose page is open and loaded, for the actions on them.
 func (m *mainWindow) pageClient() (data.Client, bool) {
 	if !m.browsing() || m.current.ID == "" || m.page.st.client.ID != m.current.ID {
-		dialog.ShowInformation("Choose a client first", "Open the client's page, then choose this again.", m.win)
+		dialog.ShowInformation("Choose a client first", "Open the client's page from the client list on the left, then choose this again.", m.win)
 		return data.Client{}, false
 	}
 	return m.page.st.client, true
@@ -912,7 +912,7 @@ func (m *mainWindow) deleteClient() {
 // It keeps its lot and list when a client is opened from it, for working through them one by one.
 func (m *mainWindow) lotRecall() {
 	if !m.browsing() {
-		dialog.ShowInformation("Close the session first", "The lot recall opens from the client list.", m.win)
+		dialog.ShowInformation("Close the session first", "The lot recall opens from the client list: close the session with Session › Close session, then choose Client › Lot recall… again.", m.win)
 		return
 	}
 	if m.recall != nil && m.recall.store == m.store {
@@ -937,7 +937,7 @@ func (m *mainWindow) clientInFront() (data.Client, bool) {
 	case m.current.ID != "" && m.page.st.client.ID == m.current.ID:
 		return m.page.st.client, true
 	}
-	dialog.ShowInformation("Choose a client first", "Open a client's page, then export.", m.win)
+	dialog.ShowInformation("Choose a client first", "Open a client's page from the client list on the left, then choose Export again.", m.win)
 	return data.Client{}, false
 }
 
@@ -953,7 +953,7 @@ func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, st
 		return
 	}
 	if len(m.page.st.timeline) == 0 || m.page.st.client.ID != c.ID {
-		dialog.ShowInformation("No session yet", c.Name()+" has no session to export.", m.win)
+		dialog.ShowInformation("No session yet", c.Name()+" has no session to export: start one with Session › New session (Ctrl+N).", m.win)
 		return
 	}
 	last := m.page.st.timeline[0]

@@ -641,7 +641,7 @@ func (ls *lockScreen) apply(st lockState, err error) {
 	ls.back.Refresh()
 	switch {
 	case len(st.accounts) == 0:
-		ls.note.SetText("There is no practitioner to sign in as. Add practitioners in Settings.")
+		ls.note.SetText("There is no practitioner to sign in as. Add practitioners in File › Settings… › Practitioners.")
 	case !anySet:
 		ls.note.SetText("No practitioner has a passphrase yet, so Needlelog cannot lock. Choose your name to set one.")
 	default:

@@ -368,3 +368,48 @@ func TestABusyWeekScrollsOnPastItsFirstPage(t *testing.T) {
 		last = key
 	}
 }
+
+// Every "do this first" message names the place where it is done.
+func TestFirstDoThisMessagesSayWhere(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	c := data.Client{FirstName: "Ann", LastName: "Lee"}
+	if err := s.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(a, s)
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	said := func() string {
+		top := m.win.Canvas().Overlays().Top()
+		if top == nil {
+			return ""
+		}
+		var text []string
+		walk(top, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				text = append(text, l.Text)
+			}
+		})
+		m.win.Canvas().Overlays().Remove(top)
+		return strings.Join(text, " ")
+	}
+	for name, act := range map[string]func(){
+		"new session":    m.newSessionForCurrent,
+		"archive":        m.archiveClient,
+		"history PDF":    func() { m.clientInFront() },
+		"dropped photos": func() { m.offerDropped([]string{"/tmp/x.jpg"}) },
+	} {
+		act()
+		got := said()
+		if !strings.Contains(got, "client list on the left") && !strings.Contains(got, " › ") {
+			t.Errorf("%s without a client says %q: not where", name, got)
+		}
+	}
+	m.list.selectID(c.ID)
+	m.exportForSession(exportSessionPDF)
+	if got := said(); !strings.Contains(got, "Session › New session") {
+		t.Errorf("a session PDF of a client with no session says %q: not where to start one", got)
+	}
+}
