@@ -107,7 +107,12 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 	m.win.SetContent(m.frame)
 	m.lock = newLocker(a, m.win)
 	// Whoever unlocks is who the audit log names for every write until the next lock.
-	m.lock.onUnlock = func(p data.Practitioner) { m.store.SetActor(p.ID) }
+	m.lock.onUnlock = func(p data.Practitioner) {
+		m.store.SetActor(p.ID)
+		if m.today != nil {
+			m.today.refresh() // their own unsigned sessions come first
+		}
+	}
 	m.lock.onLock = func() { m.store.SetActor("") }
 	m.win.Resize(fyne.NewSize(1280, 800))
 	m.win.SetCloseIntercept(m.closeWindow)
