@@ -413,3 +413,37 @@ func TestFirstDoThisMessagesSayWhere(t *testing.T) {
 		t.Errorf("a session PDF of a client with no session says %q: not where to start one", got)
 	}
 }
+
+// An unsigned session's row opens that session in the editor; a side effect's row opens its
+// session's follow-up form over the client's page.
+func TestLooseEndsOpenWhatTheyName(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	c := dueClient(t, s, "Effect", 3, true)
+	m := newMainWindow(a, s)
+	if err := m.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fx := m.today.lists[tabSideEffects]
+	if len(fx.rows) != 1 {
+		t.Fatalf("side effects awaiting follow-up: %q", rowTexts(fx))
+	}
+	fx.list.Select(0)
+	top := m.win.Canvas().Overlays().Top()
+	if m.current.ID != c.ID || top == nil {
+		t.Fatalf("the side effect's row opened client %q, dialog %v", m.current.ID, top)
+	}
+	m.win.Canvas().Overlays().Remove(top)
+
+	m.showToday()
+	unsigned := m.today.lists[tabUnsigned]
+	tl, _ := s.Timeline(ctx, c.ID)
+	if len(unsigned.rows) != 1 || len(tl) != 1 {
+		t.Fatalf("unsigned: %q", rowTexts(unsigned))
+	}
+	unsigned.list.Select(0)
+	if m.editor == nil || m.editor.base.ID != tl[0].SessionID || m.current.ID != c.ID {
+		t.Fatal("the unsigned session's row did not open it in the editor")
+	}
+}
