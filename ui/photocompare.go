@@ -128,11 +128,13 @@ func (c *photoComparison) layout() {
 	if c.overlay.Checked {
 		c.opacity.Enable()
 		b.view.setTranslucency(1 - c.opacity.Value)
+		b.view.setBackdrop(false) // the first photo shows through the faded second
 		captions := container.NewGridWithColumns(2, a.caption, b.caption)
 		c.panes.Objects = []fyne.CanvasObject{container.NewBorder(nil, captions, nil, nil, container.NewStack(a.view, b.view))}
 	} else {
 		c.opacity.Disable()
 		b.view.setTranslucency(0)
+		b.view.setBackdrop(true)
 		c.panes.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2,
 			container.NewBorder(nil, a.caption, nil, nil, a.view), container.NewBorder(nil, b.caption, nil, nil, b.view))}
 	}
