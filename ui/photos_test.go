@@ -308,11 +308,11 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	}
 	want := fx.zone + " 1.25 mm × 3 passes"
 	for _, cap := range captions {
-		if !strings.Contains(cap, "session 1 of 3") || !strings.Contains(cap, want) {
+		if !strings.Contains(cap, "Session 1 of 3") || !strings.Contains(cap, want) {
 			t.Errorf("caption %q lacks the session's place or its settings (%s)", cap, want)
 		}
 	}
-	if !strings.Contains(captions[0], takenLabel(p.photos[0].TakenAt)) || !strings.Contains(captions[0], "before") {
+	if !strings.Contains(captions[0], takenLabel(p.photos[0].TakenAt)) || !strings.Contains(captions[0], "Before") {
 		t.Errorf("the left caption %q is not the first before photo", captions[0])
 	}
 	c := p.comparison
