@@ -21,7 +21,7 @@ func TestBeforeAfterPairs(t *testing.T) {
 		ph("f", "Close-up", data.PhotoFollowUp),
 		ph("g", "Frontal", data.PhotoFollowUp),
 		ph("h", "Frontal", data.PhotoAfter),
-		ph("i", "Frontal", data.PhotoBefore), // the next session's before: not the latest after
+		ph("i", "Frontal", data.PhotoBefore),  // the next session's before: not the latest after
 		ph("j", "Left 45°", data.PhotoBefore), // two befores, no after: no pair
 		ph("k", "Zzz custom", data.PhotoBefore),
 		ph("l", "Zzz custom", data.PhotoFollowUp),
@@ -45,7 +45,7 @@ func TestPhotoCaption(t *testing.T) {
 	taken := time.Date(2026, 2, 10, 12, 35, 0, 0, time.Local)
 	p := data.Photo{TakenAt: taken, PhotoTags: data.PhotoTags{Kind: data.PhotoBefore, View: "Frontal", Zone: "Cheeks"}}
 	se := data.Session{SeriesN: 2, SeriesOf: 4,
-		Zones: []data.ZoneTreatment{{Zone: "Forehead", DepthMM: 0.5, Passes: 1}, {Zone: "cheeks", DepthMM: 1.25, Passes: 3}},
+		Zones:    []data.ZoneTreatment{{Zone: "Forehead", DepthMM: 0.5, Passes: 1}, {Zone: "cheeks", DepthMM: 1.25, Passes: 3}},
 		Products: []data.ProductUse{{ProductID: "ha", Lot: "HA-2291"}, {ProductID: "cu"}}}
 	names := map[string]string{"ha": "Hyaluronic acid", "cu": "Copper peptide"}
 	got := strings.Join(data.PhotoCaption(p, &se, func(id string) string { return names[id] }), " | ")
