@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
@@ -519,4 +520,56 @@ func droppedFiles(uris []fyne.URI) (out []string, skipped []data.SkippedFile) {
 		out = append(out, u.Path())
 	}
 	return out, skipped
+}
+
+// offerImport asks which of the files to import for a client, and imports them; sessionID, when
+// set, is the session they are filed under unless the practitioner chooses otherwise. onDone,
+// when set, runs once the import is through.
+func offerImport(win fyne.Window, store *data.Store, c data.Client, sessionID string, paths []string,
+	skipped []data.SkippedFile, onDone func()) {
+	if !canTakePhotos(win, c) {
+		return
+	}
+	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), store, c.ID) },
+		func(lists photoLists, err error) {
+			if err != nil {
+				showError(win, "import the photos", err)
+				return
+			}
+			d := newImportDialog(win, store, c, paths, lists.sessions, lists.views, lists.zones, func([]importOutcome) {
+				if onDone != nil {
+					onDone()
+				}
+			})
+			d.listSkipped(skipped)
+			d.preselect(sessionID)
+			d.show()
+		})
+}
+
+// chooseFolder is chooseImportFolder; tests answer in its place.
+var chooseFolder = chooseImportFolder
+
+// addPhotosButton is the session editor's "Add photos…": the same import as dropping files onto
+// the editor, filed under the session.
+func (e *sessionEditor) addPhotosButton() fyne.CanvasObject {
+	return widget.NewButtonWithIcon("Add photos…", theme.FileImageIcon(), e.addPhotos)
+}
+
+// addPhotos asks for a folder and offers its photos for the session being edited. A new
+// session is saved first: photos are filed under a saved session.
+func (e *sessionEditor) addPhotos() {
+	choose := func() {
+		if !canTakePhotos(e.win, e.ed.client) {
+			return
+		}
+		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...data.SkippedFile) {
+			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, nil)
+		})
+	}
+	if e.base.ID == "" {
+		e.saveThen(choose)
+		return
+	}
+	choose()
 }

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 )
 
@@ -103,5 +105,45 @@ func TestImportDialogListsLinks(t *testing.T) {
 	}
 	if !strings.Contains(d.note.Text, "1 file cannot be imported from here") || d.importB.Text != "Import 1 file" {
 		t.Errorf("note %q, button %q", d.note.Text, d.importB.Text)
+	}
+}
+
+// The session editor's "Add photos…" opens the import dialog filed under the open session, as
+// dropping files onto the editor does, and the photos are stored under it.
+func TestSessionEditorAddsPhotosUnderItsSession(t *testing.T) {
+	fx := newPhotoFixture(t)
+	path := filepath.Join(fx.dir, "IMG_0001.JPG")
+	writeJPEG(t, path, 800, 600, 30, fx.session.StartedAt.Add(-10*time.Minute))
+	chooseFolder = func(_ fyne.App, _ fyne.Window, then func([]string, ...data.SkippedFile)) { then([]string{path}) }
+	t.Cleanup(func() { chooseFolder = chooseImportFolder })
+	e, w := openEditor(t, fx.store, fx.client, fx.session.ID, nil)
+
+	var add *widget.Button
+	walk(e.root, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Add photos…" {
+			add = b
+		}
+	})
+	if add == nil {
+		t.Fatal("the session editor has no Add photos… button")
+	}
+	test.Tap(add)
+	var session *widget.Select
+	waitFor(t, "the import dialog", func() bool {
+		walkOverlay(w, func(o fyne.CanvasObject) {
+			if s, ok := o.(*widget.Select); ok && strings.HasPrefix(s.Selected, "Session of ") {
+				session = s
+			}
+		})
+		return session != nil
+	})
+	test.Tap(overlayButton(t, w, "Import 1 file"))
+	var photos []data.PhotoThumb
+	waitFor(t, "the photo to be stored", func() bool {
+		photos, _ = fx.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: fx.client.ID})
+		return len(photos) == 1
+	})
+	if photos[0].SessionID != fx.session.ID || photos[0].Kind != data.PhotoBefore {
+		t.Errorf("the photo is filed under session %q as %q, want %q as before", photos[0].SessionID, photos[0].Kind, fx.session.ID)
 	}
 }
