@@ -33,7 +33,7 @@ type photoViewer struct {
 	saving bool // the tags are being saved: leaving waits, so an error finds what was typed
 	// dirty is a change to the tags or note not yet stored: one made while a save was under
 	// way, typing not yet paused, or a save that failed.
-	dirty bool
+	dirty  bool
 	typing *time.Timer // saves the note once typing pauses
 	after  func()      // what to do once the changes are stored: leave, or go to the next photo
 
