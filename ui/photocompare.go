@@ -190,6 +190,7 @@ func (c *photoComparison) load(s *compareSide, i int) {
 		s.photo, s.img, s.lines = ph, l.img, l.lines
 		s.view.setImage(l.img, "")
 		s.caption.SetText(strings.Join(l.lines, "\n"))
+		c.panes.Refresh() // lay out again for the caption's new height
 		if c.sides[0].img != nil && c.sides[1].img != nil {
 			c.saveBtn.Enable()
 		}

@@ -110,6 +110,14 @@ func TestCompareOpensOnBeforeAgainstLatestAfter(t *testing.T) {
 	if l, r := c.sides[0].photo.ID, c.sides[1].photo.ID; l != before.ID || r != after.ID {
 		t.Fatalf("compare opens on %s against %s, want the before %s against the after %s", l, r, before.ID, after.ID)
 	}
+	// Each caption is whole on screen, however many lines it has.
+	for i, s := range c.sides {
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.caption)
+		if bottom, min := pos.Y+s.caption.Size().Height, s.caption.MinSize().Height; bottom > fx.w.Canvas().Size().Height ||
+			s.caption.Size().Height < min {
+			t.Errorf("caption %d is cut: %v high of %v, its foot at %v", i+1, s.caption.Size().Height, min, bottom)
+		}
+	}
 	se, err := fx.store.Session(context.Background(), fx.session.ID)
 	if err != nil {
 		t.Fatal(err)
