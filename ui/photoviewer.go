@@ -44,6 +44,7 @@ type photoViewer struct {
 	saved                                 *widget.Label // "Saved", or why not
 	pinList                               *fyne.Container
 	title, position                       *widget.Label
+	tools                                 *fyne.Container // the bar's buttons, laid out again as the position's width changes
 	filling                               bool
 	root                                  fyne.CanvasObject
 }
@@ -110,7 +111,8 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
 	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
 	remove.Importance = widget.LowImportance
-	bar := container.NewBorder(nil, nil, container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy),
+	v.tools = container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy)
+	bar := container.NewBorder(nil, nil, v.tools,
 		remove)
 	split := container.NewHSplit(v.view, formScroll(container.NewVScroll(container.NewPadded(side))))
 	split.Offset = 0.7
@@ -189,6 +191,7 @@ func (v *photoViewer) show(i int) {
 	n := v.shown
 	id := v.p.photos[i].ID
 	v.position.SetText(fmt.Sprintf("%d of %d", i+1, len(v.p.photos)))
+	v.tools.Refresh()
 	v.state.reset()
 	store := v.p.store
 	type loaded struct {
