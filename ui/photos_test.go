@@ -260,11 +260,21 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 		stored, _ = fx.store.Photo(context.Background(), v.photo.ID)
 		return stored.View == "Left 45°" && v.saved.Text == "Saved"
 	})
+	// The note waits for a pause in the typing (here longer than the test), or for the viewer
+	// to be left, as the next photo is shown.
+	defer func(d time.Duration) { typingPause = d }(typingPause)
+	typingPause = time.Hour
 	v.note.SetText("Flash on, 50 cm")
+	if stored, _ = fx.store.Photo(context.Background(), v.photo.ID); stored.Note != "" || !v.unsaved() || v.typing == nil {
+		t.Fatalf("the note was saved at once (%q), or is not waiting for a pause", stored.Note)
+	}
+	id := v.photo.ID
+	v.view.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
 	waitFor(t, "the note to save", func() bool {
-		stored, _ = fx.store.Photo(context.Background(), v.photo.ID)
-		return stored.Note == "Flash on, 50 cm" && v.saved.Text == "Saved" && !v.unsaved()
+		stored, _ = fx.store.Photo(context.Background(), id)
+		return stored.Note == "Flash on, 50 cm" && v.i == 0 && !v.unsaved()
 	})
+	v.view.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
 	if p.photos[v.i].ID != stored.ID || p.photos[v.i].View != "Left 45°" {
 		t.Fatal("the gallery's record of the photo was not updated")
 	}
