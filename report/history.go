@@ -135,7 +135,7 @@ func WriteClientHistory(w io.Writer, h ClientHistory) error {
 	pairs := data.BeforeAfterPairs(plain, h.Views)
 	if len(pairs) == 0 {
 		d.heading("Before and after, by view", 10)
-		d.para("No view has two photos to compare yet.")
+		d.para("No view has a before photo and a later after or follow-up photo yet.")
 	} else {
 		d.heading("Before and after, by view", pairH)
 	}

@@ -82,7 +82,7 @@ func TestClientHistoryWithoutSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	requireText(t, "empty history", pdfText(t, buf.Bytes()), "Анна Иванова · no sessions", "No sessions recorded.",
-		"No side effects recorded.", "No view has two photos to compare yet.", "Page 1 of 1")
+		"No side effects recorded.", "No view has a before photo and a later after or follow-up photo yet.", "Page 1 of 1")
 }
 
 // buildBigHistory makes a client with 20 sessions and 40 photos of 1600×1200, and returns the
