@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -129,18 +128,27 @@ func WriteClientHistory(w io.Writer, h ClientHistory) error {
 	}
 
 	const pairH = 125 // a pair of photos with their captions
-	pairs := beforeAfterPairs(h.Photos, h.Views)
+	plain := make([]data.Photo, len(h.Photos))
+	for i, p := range h.Photos {
+		plain[i] = p.Photo
+	}
+	pairs := data.BeforeAfterPairs(plain, h.Views)
 	if len(pairs) == 0 {
 		d.heading("Before and after, by view", 10)
-		d.para("No view has two photos to compare yet.")
+		d.para("No view has a before photo and a later after or follow-up photo yet.")
 	} else {
 		d.heading("Before and after, by view", pairH)
 	}
 	for _, p := range pairs {
-		d.subheading(p.view, pairH)
+		d.subheading(p.View, pairH)
 		sides := make([]pictured, 2)
-		for i, ph := range []Photo{p.baseline, p.latest} {
-			sides[i] = pictured{key: ph.ID, jpeg: ph.Preview, caption: pairCaption(ph, sessions, h.Catalog)}
+		for i, k := range []int{p.Before, p.After} {
+			ph := h.Photos[k]
+			var se *data.Session
+			if s, ok := sessions[ph.SessionID]; ok {
+				se = &s
+			}
+			sides[i] = pictured{key: ph.ID, jpeg: ph.Preview, caption: data.PhotoCaption(ph.Photo, se, h.Catalog.product)}
 		}
 		if err := d.photos(sides, 2, 100); err != nil {
 			return fmt.Errorf("treatment history: %w", err)
@@ -303,86 +311,4 @@ func photoStrip(ps []Photo) []pictured {
 		out[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt)}}
 	}
 	return out
-}
-
-// pair is a view's baseline photo and its latest one.
-type pair struct {
-	view             string
-	baseline, latest Photo
-}
-
-// beforeAfterPairs pairs, for each view, its first "before" photo (its first photo when it has
-// no "before") with its latest one. Photos come in treatment order; a view with a single photo,
-// and photos with no view, give no pair. Views follow the practice's order, then the alphabet.
-func beforeAfterPairs(photos []Photo, order []string) []pair {
-	byView := map[string][]Photo{}
-	var views []string
-	for _, p := range photos {
-		if p.View == "" {
-			continue
-		}
-		if _, ok := byView[p.View]; !ok {
-			views = append(views, p.View)
-		}
-		byView[p.View] = append(byView[p.View], p)
-	}
-	rank := func(v string) int {
-		if i := slices.Index(order, v); i >= 0 {
-			return i
-		}
-		return len(order)
-	}
-	slices.SortStableFunc(views, func(a, b string) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a, b)) })
-	var out []pair
-	for _, v := range views {
-		ps := byView[v]
-		base := slices.IndexFunc(ps, func(p Photo) bool { return p.Kind == data.PhotoBefore })
-		if base < 0 {
-			base = 0
-		}
-		latest := len(ps) - 1
-		if latest == base {
-			continue
-		}
-		out = append(out, pair{view: v, baseline: ps[base], latest: ps[latest]})
-	}
-	return out
-}
-
-// pairCaption says when a photo was taken, where its session stands in the series, and what
-// that session did to the photo's zone (to every zone when the photo names none), with products.
-func pairCaption(p Photo, sessions map[string]data.Session, cat Catalog) []string {
-	first := photoLabel(p.Photo)
-	when := formatTime(p.TakenAt)
-	se, ok := sessions[p.SessionID]
-	if !ok {
-		return []string{first, when, "Not filed under a session"}
-	}
-	when += " · " + series(se)
-	var zones []string
-	for _, z := range se.Zones {
-		if p.Zone == "" || strings.EqualFold(z.Zone, p.Zone) {
-			zones = append(zones, fmt.Sprintf("%s %s mm × %s", z.Zone, formatMM(z.DepthMM), plural(z.Passes, "pass", "passes")))
-		}
-	}
-	settings := strings.Join(zones, "; ")
-	switch {
-	case len(se.Zones) == 0:
-		settings = "No zones recorded in this session"
-	case settings == "":
-		settings = p.Zone + " not treated in this session"
-	}
-	lines := []string{first, when, settings}
-	if len(se.Products) > 0 {
-		var names []string
-		for _, u := range se.Products {
-			n := cat.product(u.ProductID)
-			if u.Lot != "" {
-				n += " (lot " + u.Lot + ")"
-			}
-			names = append(names, n)
-		}
-		lines = append(lines, "Products: "+strings.Join(names, ", "))
-	}
-	return lines
 }

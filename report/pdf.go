@@ -891,12 +891,7 @@ func price(cents int64, currency string) string {
 }
 
 // series is "Session 2 of 4", or "Session 2" without a planned series.
-func series(se data.Session) string {
-	if se.SeriesOf > 0 {
-		return fmt.Sprintf("Session %d of %d", se.SeriesN, se.SeriesOf)
-	}
-	return fmt.Sprintf("Session %d", max(se.SeriesN, 1))
-}
+func series(se data.Session) string { return data.SeriesLabel(se) }
 
 // speed is a zone's speed in its device's unit: "level 4", "12000 rpm", "fixed".
 func speed(v float64, dev data.Device) string {

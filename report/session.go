@@ -272,17 +272,4 @@ func productRows(ps []data.ProductUse, cat Catalog) [][]string {
 }
 
 // photoLabel says what a photo shows: "Before · Frontal · Cheeks".
-func photoLabel(p data.Photo) string {
-	kind := string(p.Kind)
-	if kind != "" {
-		kind = strings.ToUpper(kind[:1]) + kind[1:]
-	}
-	parts := []string{kind}
-	if p.View != "" {
-		parts = append(parts, p.View)
-	}
-	if p.Zone != "" {
-		parts = append(parts, p.Zone)
-	}
-	return strings.Join(parts, " · ")
-}
+func photoLabel(p data.Photo) string { return data.PhotoLabel(p) }

@@ -470,25 +470,11 @@ func (m *mainWindow) offerDropped(paths []string, skipped ...data.SkippedFile) {
 // offerPhotos asks which of the files to import for a client, and imports them; sessionID, when
 // set, is the session they are offered for.
 func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string, skipped ...data.SkippedFile) {
-	if !canTakePhotos(m.win, c) {
-		return
-	}
-	s := m.store
-	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), s, c.ID) },
-		func(lists photoLists, err error) {
-			if err != nil {
-				showError(m.win, "import the photos", err)
-				return
-			}
-			d := newImportDialog(m.win, s, c, paths, lists.sessions, lists.views, lists.zones, func([]importOutcome) {
-				if m.editor == nil && m.photos == nil {
-					m.reloadClient()
-				}
-			})
-			d.listSkipped(skipped)
-			d.preselect(sessionID)
-			d.show()
-		})
+	offerImport(m.win, m.store, c, sessionID, paths, skipped, func() {
+		if m.editor == nil && m.photos == nil {
+			m.reloadClient()
+		}
+	})
 }
 
 // closeWindow asks before closing over unsaved work.

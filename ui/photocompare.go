@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"slices"
@@ -57,7 +58,7 @@ func (p *photoScreen) compare(leftID string) {
 				return
 			}
 			slices.SortStableFunc(all, func(a, b data.PhotoThumb) int { return a.TakenAt.Compare(b.TakenAt) })
-			l, r := defaultPair(all, leftID)
+			l, r := defaultPair(all, leftID, p.views)
 			c := newPhotoComparison(p, all)
 			p.show(c.root)
 			p.viewer, p.comparison = nil, c
@@ -67,11 +68,23 @@ func (p *photoScreen) compare(leftID string) {
 }
 
 // defaultPair picks the photos to compare, by index into all (sorted by time taken): the given
-// photo, or else the first "before", against the latest photo of the same view.
-func defaultPair(all []data.PhotoThumb, leftID string) (int, int) {
+// photo, or else the first "before" of the first view that has one, against the latest "after"
+// or "follow-up" of the same view (data.BeforeAfterPairs). Without such a photo, the latest
+// other photo of the view, or of any view.
+func defaultPair(all []data.PhotoThumb, leftID string, views []string) (int, int) {
+	photos := make([]data.Photo, len(all))
+	for i, t := range all {
+		photos[i] = t.Photo
+	}
 	l := slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.ID == leftID })
 	if l < 0 {
+		if pairs := data.BeforeAfterPairs(photos, views); len(pairs) > 0 {
+			return pairs[0].Before, pairs[0].After
+		}
 		l = max(0, slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.Kind == data.PhotoBefore }))
+	}
+	if r := data.LatestAfter(photos, l); r >= 0 {
+		return l, r
 	}
 	for r := len(all) - 1; r >= 0; r-- {
 		if r != l && all[r].View == all[l].View {
@@ -128,11 +141,13 @@ func (c *photoComparison) layout() {
 	if c.overlay.Checked {
 		c.opacity.Enable()
 		b.view.setTranslucency(1 - c.opacity.Value)
+		b.view.setBackdrop(false) // the first photo shows through the faded second
 		captions := container.NewGridWithColumns(2, a.caption, b.caption)
 		c.panes.Objects = []fyne.CanvasObject{container.NewBorder(nil, captions, nil, nil, container.NewStack(a.view, b.view))}
 	} else {
 		c.opacity.Disable()
 		b.view.setTranslucency(0)
+		b.view.setBackdrop(true)
 		c.panes.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2,
 			container.NewBorder(nil, a.caption, nil, nil, a.view), container.NewBorder(nil, b.caption, nil, nil, b.view))}
 	}
@@ -175,57 +190,36 @@ func (c *photoComparison) load(s *compareSide, i int) {
 		s.photo, s.img, s.lines = ph, l.img, l.lines
 		s.view.setImage(l.img, "")
 		s.caption.SetText(strings.Join(l.lines, "\n"))
+		c.panes.Refresh() // lay out again for the caption's new height
 		if c.sides[0].img != nil && c.sides[1].img != nil {
 			c.saveBtn.Enable()
 		}
 	})
 }
 
-// captionLines says when a photo was taken, where its session stands in the series, and what
-// that session did to the photo's zone (or to every zone when the photo names none).
+// captionLines captions a photo as the treatment history does (data.PhotoCaption).
 func (c *photoComparison) captionLines(ctx context.Context, ph data.Photo) ([]string, error) {
-	first := takenLabel(ph.TakenAt) + " · " + photoCaption(ph)
 	if ph.SessionID == "" {
-		return []string{first, "Not linked to a session"}, nil
+		return data.PhotoCaption(ph, nil, nil), nil
 	}
 	s, err := c.p.store.Session(ctx, ph.SessionID)
+	if errors.Is(err, data.ErrNotFound) {
+		return data.PhotoCaption(ph, nil, nil), nil // its session was deleted
+	}
 	if err != nil {
 		return nil, err
 	}
-	if s.SeriesOf > 0 {
-		first += fmt.Sprintf(" · session %d of %d", s.SeriesN, s.SeriesOf)
-	} else if s.SeriesN > 0 {
-		first += fmt.Sprintf(" · session %d", s.SeriesN)
+	products, err := c.p.store.Products(ctx, "", true)
+	if err != nil {
+		return nil, err
 	}
-	lines := []string{first}
-	var zones []string
-	for _, z := range s.Zones {
-		if ph.Zone == "" || strings.EqualFold(z.Zone, ph.Zone) {
-			passes := fmt.Sprintf("%d passes", z.Passes)
-			if z.Passes == 1 {
-				passes = "1 pass"
-			}
-			zones = append(zones, fmt.Sprintf("%s %s mm × %s", z.Zone, formatMM(z.DepthMM), passes))
+	name := func(id string) string {
+		if i := slices.IndexFunc(products, func(p data.Product) bool { return p.ID == id }); i >= 0 {
+			return products[i].Name
 		}
+		return "unknown product"
 	}
-	if len(zones) == 0 {
-		zones = append(zones, "zone not treated in this session")
-	}
-	lines = append(lines, strings.Join(zones, "; "))
-	if len(s.Products) > 0 {
-		products, err := c.p.store.Products(ctx, "", true)
-		if err != nil {
-			return nil, err
-		}
-		var names []string
-		for _, u := range s.Products {
-			if i := slices.IndexFunc(products, func(p data.Product) bool { return p.ID == u.ProductID }); i >= 0 {
-				names = append(names, products[i].Name)
-			}
-		}
-		lines = append(lines, "Products: "+strings.Join(names, ", "))
-	}
-	return lines, nil
+	return data.PhotoCaption(ph, &s, name), nil
 }
 
 // save writes the two photos side by side with their captions as a JPEG with no metadata.

@@ -4,19 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	xdraw "golang.org/x/image/draw"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
@@ -48,7 +53,8 @@ type importChoice struct {
 	sessionStart   time.Time // of that session, to suggest the kind against
 	view, zone     string
 	consent        data.PhotoConsent
-	keepLocation   bool // keep the camera's GPS position in the stored originals
+	keepLocation   bool              // keep the camera's GPS position in the stored originals
+	viewOf         map[string]string // a file's own view, by path, over view
 }
 
 // importOutcome is what became of one file.
@@ -151,6 +157,9 @@ func importOne(ctx context.Context, store *data.Store, clientID, path string, ch
 	ctx = context.WithoutCancel(ctx)
 	tags := data.PhotoTags{Kind: choice.kind, SessionID: choice.sessionID, View: choice.view, Zone: choice.zone,
 		Consent: choice.consent}
+	if v, ok := choice.viewOf[path]; ok {
+		tags.View = v
+	}
 	if tags.Kind == "" && tags.SessionID != "" {
 		tags.Kind = data.PhotoKindFor(f.TakenAt(), choice.sessionStart)
 	}
@@ -190,6 +199,13 @@ type importDialog struct {
 	paths    []string
 	tick     []bool   // per path: import it
 	why      []string // per path: why it cannot be imported (a link...); "" for a file to offer
+	rowView  []string // per path: its view when set on its row; "" for the view set below
+	thumbs   map[int]*importThumb
+	ctx      context.Context // reading thumbnails; cancelled when the dialog closes
+	stop     context.CancelFunc
+	mu       sync.Mutex     // guards pending and reading
+	pending  []thumbRequest // files whose thumbnails are asked for, latest last
+	reading  bool
 	list     *widget.List
 	kind     *widget.Select
 	session  *widget.Select
@@ -214,34 +230,21 @@ const (
 
 func newImportDialog(win fyne.Window, store *data.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
 	views, zones []string, onDone func([]importOutcome)) *importDialog {
-	d := &importDialog{win: win, store: store, client: client, paths: paths, sessions: sessions, onDone: onDone}
+	d := &importDialog{win: win, store: store, client: client, paths: paths, sessions: sessions, onDone: onDone,
+		thumbs: map[int]*importThumb{}}
+	d.ctx, d.stop = context.WithCancel(context.Background())
 	skipped := 0
 	for _, p := range paths {
 		d.tick = append(d.tick, isPhotoName(p))
 		d.why = append(d.why, "")
+		d.rowView = append(d.rowView, "")
 		if !isPhotoName(p) {
 			skipped++
 		}
 	}
 	// A list builds only the rows on screen: a camera card may hold thousands of files.
 	d.list = widget.NewList(func() int { return len(d.paths) },
-		func() fyne.CanvasObject { return widget.NewCheck("IMG_0000.JPG (DCIM)", nil) },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			c := o.(*widget.Check)
-			c.OnChanged = nil // setting the state below is not a click
-			c.Text = importLabel(d.paths[i])
-			if d.why[i] != "" {
-				c.Text += ": not imported, " + d.why[i]
-				c.Disable()
-			} else {
-				c.Enable()
-			}
-			c.SetChecked(d.tick[i])
-			c.OnChanged = func(on bool) {
-				d.tick[i] = on
-				d.countTicked()
-			}
-		})
+		func() fyne.CanvasObject { return newImportRow(views) }, d.updateRow)
 	kinds := []string{fromTime}
 	for _, k := range data.PhotoKinds {
 		kinds = append(kinds, string(k))
@@ -286,28 +289,28 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	d.note.Hidden = len(notes) == 0
 	d.count = boldLabel(plural(len(paths), "file"))
 	files := container.NewBorder(container.NewHBox(d.count, all, none), d.note, nil, nil, d.list)
-	tags := widget.NewForm(
-		widget.NewFormItem("Kind", d.kind),
-		widget.NewFormItem("Session", d.session),
-		widget.NewFormItem("View", d.view),
-		widget.NewFormItem("Zone", d.zone),
-		widget.NewFormItem("Consent", d.consent),
-	)
-	hint := widget.NewLabel("Kind and session can be suggested from when each photo was taken. Every tag can be changed later.")
-	hint.Wrapping = fyne.TextWrapWord
-	hint.Importance = widget.LowImportance
 	// A phone's photos say where they were taken: for a mobile practitioner, the client's home.
 	d.noGPS = widget.NewCheck("Remove location (GPS) from originals", nil)
 	d.noGPS.SetChecked(true)
-	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), tags, d.noGPS, hint), nil, nil, files)
+	// Two columns, so that the list of files keeps most of the height.
+	tags := container.NewGridWithColumns(2,
+		widget.NewForm(widget.NewFormItem("Kind", d.kind), widget.NewFormItem("View", d.view),
+			widget.NewFormItem("Consent", d.consent)),
+		widget.NewForm(widget.NewFormItem("Session", d.session), widget.NewFormItem("Zone", d.zone),
+			widget.NewFormItem("Location", d.noGPS)))
+	hint := widget.NewLabel("Kind and session can be suggested from when each photo was taken. Every tag can be changed later.")
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), tags, hint), nil, nil, files)
 
 	d.importB = widget.NewButton("Import", d.start)
 	d.importB.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { d.dialog.Hide() })
 	d.dialog = dialog.NewCustomWithoutButtons("Import photos for "+client.Name(), content, win)
+	d.dialog.SetOnClosed(d.stop) // no more thumbnails: the import, or nothing, comes next
 	d.dialog.SetButtons([]fyne.CanvasObject{cancel, d.importB})
 	size := win.Canvas().Size()
-	d.dialog.Resize(fyne.NewSize(min(760, size.Width-40), min(640, size.Height-40)))
+	d.dialog.Resize(fyne.NewSize(min(860, size.Width-40), min(700, size.Height-40)))
 	d.countTicked()
 	return d
 }
@@ -322,6 +325,7 @@ func (d *importDialog) listSkipped(skipped []data.SkippedFile) *importDialog {
 		d.paths = append(d.paths, s.Path)
 		d.tick = append(d.tick, false)
 		d.why = append(d.why, s.Reason)
+		d.rowView = append(d.rowView, "")
 	}
 	d.notes = append(d.notes, plural(len(skipped), "file")+" cannot be imported from here: each says why at the end of the list.")
 	d.note.SetText(strings.Join(d.notes, " "))
@@ -407,6 +411,14 @@ func (d *importDialog) choice() importChoice {
 		}
 	}
 	c.keepLocation = !d.noGPS.Checked
+	for i, v := range d.rowView {
+		if v != "" && d.tick[i] {
+			if c.viewOf == nil {
+				c.viewOf = map[string]string{}
+			}
+			c.viewOf[d.paths[i]] = v
+		}
+	}
 	return c
 }
 
@@ -414,6 +426,7 @@ func (d *importDialog) choice() importChoice {
 func (d *importDialog) start() {
 	paths := d.ticked()
 	choice := d.choice()
+	d.stop()
 	d.dialog.Hide()
 	ctx, cancel := context.WithCancel(context.Background())
 	bar := widget.NewProgressBar()
@@ -519,4 +532,239 @@ func droppedFiles(uris []fyne.URI) (out []string, skipped []data.SkippedFile) {
 		out = append(out, u.Path())
 	}
 	return out, skipped
+}
+
+// offerImport asks which of the files to import for a client, and imports them; sessionID, when
+// set, is the session they are filed under unless the practitioner chooses otherwise. onDone,
+// when set, runs once the import is through.
+func offerImport(win fyne.Window, store *data.Store, c data.Client, sessionID string, paths []string,
+	skipped []data.SkippedFile, onDone func()) {
+	if !canTakePhotos(win, c) {
+		return
+	}
+	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), store, c.ID) },
+		func(lists photoLists, err error) {
+			if err != nil {
+				showError(win, "import the photos", err)
+				return
+			}
+			d := newImportDialog(win, store, c, paths, lists.sessions, lists.views, lists.zones, func([]importOutcome) {
+				if onDone != nil {
+					onDone()
+				}
+			})
+			d.listSkipped(skipped)
+			d.preselect(sessionID)
+			d.show()
+		})
+}
+
+// chooseFolder is chooseImportFolder; tests answer in its place.
+var chooseFolder = chooseImportFolder
+
+// addPhotosButton is the session editor's "Add photos…": the same import as dropping files onto
+// the editor, filed under the session.
+func (e *sessionEditor) addPhotosButton() fyne.CanvasObject {
+	return widget.NewButtonWithIcon("Add photos…", theme.FileImageIcon(), e.addPhotos)
+}
+
+// addPhotos asks for a folder and offers its photos for the session being edited. A new
+// session is saved first: photos are filed under a saved session.
+func (e *sessionEditor) addPhotos() {
+	choose := func() {
+		if !canTakePhotos(e.win, e.ed.client) {
+			return
+		}
+		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...data.SkippedFile) {
+			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, nil)
+		})
+	}
+	if e.base.ID == "" {
+		e.saveThen(choose)
+		return
+	}
+	choose()
+}
+
+// The list of files: each row shows the photo's thumbnail and when it was taken, so that the
+// practitioner can tell one client's photos from another's on a shared card, and may set its
+// view. Thumbnails are made off the UI goroutine, for the rows on screen only, newest request
+// first, by the same bounded reader the import uses.
+
+const (
+	viewAsBelow   = "View as set below"
+	pendingThumbs = 48 // requests kept waiting: rows scrolled past long ago are dropped
+	thumbShown    = 72 // the width of a row's thumbnail on screen
+)
+
+// thumbRequest is a file whose thumbnail a row asks for.
+type thumbRequest struct {
+	i    int
+	path string
+}
+
+// importThumb is what a row shows of a file once it has been read.
+type importThumb struct {
+	img   image.Image
+	taken string // "Taken …", or why the file cannot be imported
+	bad   bool
+}
+
+// importRow is one file of the list.
+type importRow struct {
+	widget.BaseWidget
+	check *widget.Check // ticks the file; its text is the file's name and folder
+	thumb *canvas.Image
+	taken *widget.Label
+	view  *widget.Select
+	box   fyne.CanvasObject
+}
+
+func newImportRow(views []string) *importRow {
+	r := &importRow{check: widget.NewCheck("IMG_0000.JPG   (DCIM)", nil), taken: widget.NewLabel("Reading…")}
+	r.taken.Importance = widget.LowImportance
+	r.taken.Truncation = fyne.TextTruncateEllipsis
+	r.check.Text = ""
+	r.thumb = canvas.NewImageFromImage(nil)
+	r.thumb.FillMode = canvas.ImageFillContain
+	r.thumb.SetMinSize(fyne.NewSize(thumbShown, thumbShown*3/4))
+	back := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	r.view = widget.NewSelect(append([]string{viewAsBelow}, views...), nil)
+	text := container.NewVBox(r.check, r.taken)
+	r.box = container.NewBorder(nil, nil, container.NewCenter(container.NewStack(back, r.thumb)),
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(190, r.view.MinSize().Height), r.view)), text)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *importRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// updateRow shows file i in a row of the list.
+func (d *importDialog) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	r := o.(*importRow)
+	r.check.OnChanged, r.view.OnChanged = nil, nil // setting the state below is not a click
+	r.check.Text = importLabel(d.paths[i])
+	r.check.SetChecked(d.tick[i])
+	th := d.thumbs[i]
+	r.thumb.Image = nil
+	r.taken.Importance = widget.LowImportance
+	switch {
+	case d.why[i] != "":
+		r.check.Disable()
+		r.view.Hide()
+		r.taken.SetText("Not imported: " + d.why[i])
+	case th != nil && th.taken != "":
+		r.check.Enable()
+		r.view.Show()
+		r.thumb.Image = th.img
+		if th.bad {
+			r.taken.Importance = widget.DangerImportance
+		}
+		r.taken.SetText(th.taken)
+	case !isPhotoName(d.paths[i]):
+		r.check.Enable()
+		r.view.Show()
+		r.taken.SetText("Not a JPEG, PNG or WebP name: tick it to try")
+	default:
+		r.check.Enable()
+		r.view.Show()
+		r.taken.SetText("Reading…")
+	}
+	r.check.Refresh()
+	r.thumb.Refresh()
+	if d.rowView[i] == "" {
+		r.view.SetSelected(viewAsBelow)
+	} else {
+		r.view.SetSelected(d.rowView[i])
+	}
+	r.check.OnChanged = func(on bool) {
+		d.tick[i] = on
+		d.countTicked()
+	}
+	r.view.OnChanged = func(v string) {
+		d.rowView[i] = ""
+		if v != viewAsBelow {
+			d.rowView[i] = v
+		}
+	}
+	if d.why[i] == "" && th == nil && isPhotoName(d.paths[i]) {
+		d.wantThumb(i)
+	}
+}
+
+// wantThumb asks for file i's thumbnail, once. Runs on the UI goroutine.
+func (d *importDialog) wantThumb(i int) {
+	d.thumbs[i] = &importThumb{} // asked for
+	d.mu.Lock()
+	d.pending = append(d.pending, thumbRequest{i, d.paths[i]})
+	if len(d.pending) > pendingThumbs {
+		delete(d.thumbs, d.pending[0].i) // scrolled past: asked for again if it comes back
+		d.pending = d.pending[1:]
+	}
+	start := !d.reading
+	d.reading = true
+	d.mu.Unlock()
+	if start {
+		background(d.readThumbs)
+	}
+}
+
+// readThumbs reads the files asked for, the latest asked first, until none is left or the
+// dialog is closed.
+func (d *importDialog) readThumbs() {
+	for {
+		d.mu.Lock()
+		if len(d.pending) == 0 || d.ctx.Err() != nil {
+			d.pending, d.reading = nil, false
+			d.mu.Unlock()
+			return
+		}
+		r := d.pending[len(d.pending)-1]
+		d.pending = d.pending[:len(d.pending)-1]
+		d.mu.Unlock()
+		th := readImportThumb(d.ctx, r.path)
+		if d.ctx.Err() != nil {
+			continue // closed while it was read
+		}
+		fyne.Do(func() {
+			if d.thumbs[r.i] != nil {
+				d.thumbs[r.i] = &th
+				d.list.RefreshItem(r.i)
+			}
+		})
+	}
+}
+
+// readImportThumb reads a file as the import will (within the same limits), for its thumbnail
+// and the time it was taken, or why it cannot be imported.
+func readImportThumb(ctx context.Context, path string) importThumb {
+	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
+	if err != nil {
+		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}
+	}
+	th := importThumb{taken: "Taken " + takenLabel(f.TakenAt())}
+	if f.Processed.Info.TakenAt.IsZero() {
+		th.taken = "File dated " + takenLabel(f.ModTime) + " (the photo does not say when it was taken)"
+	}
+	if img, err := decodePhoto(f.Processed.Thumbnail); err == nil {
+		th.img = shrink(img, 2*thumbShown)
+	}
+	return th
+}
+
+// shrink scales img down so that its longest side is at most side pixels.
+func shrink(img image.Image, side int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= side && h <= side {
+		return img
+	}
+	if w >= h {
+		w, h = side, max(1, h*side/w)
+	} else {
+		w, h = max(1, w*side/h), side
+	}
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.ApproxBiLinear.Scale(out, out.Bounds(), img, b, xdraw.Src, nil)
+	return out
 }

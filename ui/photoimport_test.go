@@ -3,16 +3,20 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 )
 
@@ -92,10 +96,12 @@ func TestImportDialogListsLinks(t *testing.T) {
 	}
 	item := d.list.CreateItem()
 	d.list.UpdateItem(1, item)
-	c := item.(*widget.Check)
-	want := "IMG_0002.JPG   (card): not imported, a link to another file; import the file itself"
-	if c.Text != want || c.Checked || !c.Disabled() {
-		t.Errorf("the link's row reads %q, ticked %v, disabled %v; want %q, unticked, disabled", c.Text, c.Checked, c.Disabled(), want)
+	r := item.(*importRow)
+	c := r.check
+	want := "Not imported: a link to another file; import the file itself"
+	if c.Text != "IMG_0002.JPG   (card)" || r.taken.Text != want || c.Checked || !c.Disabled() {
+		t.Errorf("the link's row reads %q, %q, ticked %v, disabled %v; want %q, unticked, disabled", c.Text, r.taken.Text,
+			c.Checked, c.Disabled(), want)
 	}
 	d.tickAll(true)
 	if got := d.ticked(); len(got) != 1 || got[0] != files[0] {
@@ -103,5 +109,138 @@ func TestImportDialogListsLinks(t *testing.T) {
 	}
 	if !strings.Contains(d.note.Text, "1 file cannot be imported from here") || d.importB.Text != "Import 1 file" {
 		t.Errorf("note %q, button %q", d.note.Text, d.importB.Text)
+	}
+}
+
+// The session editor's "Add photos…" opens the import dialog filed under the open session, as
+// dropping files onto the editor does, and the photos are stored under it.
+func TestSessionEditorAddsPhotosUnderItsSession(t *testing.T) {
+	fx := newPhotoFixture(t)
+	path := filepath.Join(fx.dir, "IMG_0001.JPG")
+	writeJPEG(t, path, 800, 600, 30, fx.session.StartedAt.Add(-10*time.Minute))
+	chooseFolder = func(_ fyne.App, _ fyne.Window, then func([]string, ...data.SkippedFile)) { then([]string{path}) }
+	t.Cleanup(func() { chooseFolder = chooseImportFolder })
+	e, w := openEditor(t, fx.store, fx.client, fx.session.ID, nil)
+
+	var add *widget.Button
+	walk(e.root, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Add photos…" {
+			add = b
+		}
+	})
+	if add == nil {
+		t.Fatal("the session editor has no Add photos… button")
+	}
+	test.Tap(add)
+	var session *widget.Select
+	waitFor(t, "the import dialog", func() bool {
+		walkOverlay(w, func(o fyne.CanvasObject) {
+			if s, ok := o.(*widget.Select); ok && strings.HasPrefix(s.Selected, "Session of ") {
+				session = s
+			}
+		})
+		return session != nil
+	})
+	test.Tap(overlayButton(t, w, "Import 1 file"))
+	var photos []data.PhotoThumb
+	waitFor(t, "the photo to be stored", func() bool {
+		photos, _ = fx.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: fx.client.ID})
+		return len(photos) == 1
+	})
+	if photos[0].SessionID != fx.session.ID || photos[0].Kind != data.PhotoBefore {
+		t.Errorf("the photo is filed under session %q as %q, want %q as before", photos[0].SessionID, photos[0].Kind, fx.session.ID)
+	}
+}
+
+// Each row of the import list shows the photo's thumbnail and when it was taken, read only for
+// the rows on screen; a file that cannot be imported says why on its row; and a row's own view
+// wins over the one set for all.
+func TestImportListShowsThumbnailsTimesAndAViewPerPhoto(t *testing.T) {
+	fx := newPhotoFixture(t)
+	card := filepath.Join(fx.dir, "DCIM")
+	if err := os.MkdirAll(card, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	exif, err := os.ReadFile("../data/photo/testdata/gps.jpg") // taken 17 May 2024, 14:03:09 by its EXIF
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{filepath.Join(card, "IMG_0001.JPG"), filepath.Join(card, "IMG_0002.JPG"), filepath.Join(card, "IMG_0003.HEIC")}
+	if err := os.WriteFile(paths[0], exif, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fileTime := fx.session.StartedAt.Add(-5 * time.Minute)
+	writeJPEG(t, paths[1], 800, 600, 20, fileTime) // no EXIF: the file's date
+	if err := os.WriteFile(paths[2], append([]byte{0, 0, 0, 24}, []byte("ftypheic\x00\x00\x00\x00mif1heic")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 { // a full card: far more rows than the list shows
+		p := filepath.Join(card, fmt.Sprintf("IMG_%04d.JPG", i+4))
+		writeJPEG(t, p, 32, 24, uint8(i), fileTime)
+		paths = append(paths, p)
+	}
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	var results []importOutcome
+	d := newImportDialog(fx.w, fx.store, fx.client, paths, lists.sessions, lists.views, lists.zones,
+		func(r []importOutcome) { results = r })
+	d.show()
+	shot(t, fx.w, "importlist")
+
+	rows := map[string]*importRow{}
+	walkOverlay(fx.w, func(o fyne.CanvasObject) {
+		if r, ok := o.(*importRow); ok {
+			rows[strings.Fields(r.check.Text)[0]] = r
+		}
+	})
+	if len(rows) < 3 || len(d.thumbs) > 60 {
+		t.Fatalf("%d rows on screen, %d files read of %d", len(rows), len(d.thumbs), len(paths))
+	}
+	for name, want := range map[string]string{
+		"IMG_0001.JPG":  "Taken 17 May 2024, ",
+		"IMG_0002.JPG":  "File dated " + takenLabel(fileTime) + " (the photo does not say when it was taken)",
+		"IMG_0003.HEIC": "Cannot be imported: HEIC",
+	} {
+		r := rows[name]
+		if r == nil {
+			t.Fatalf("no row for %s", name)
+		}
+		if !strings.HasPrefix(r.taken.Text, want) {
+			t.Errorf("%s's row says %q, want %q", name, r.taken.Text, want)
+		}
+		if img := r.thumb.Image; (img == nil) != (name == "IMG_0003.HEIC") || img != nil && img.Bounds().Dx() > 2*thumbShown {
+			t.Errorf("%s's row shows thumbnail %v", name, img)
+		}
+	}
+
+	// IMG_0001 is a left 45° view, the others frontal.
+	rows["IMG_0001.JPG"].view.SetSelected("Left 45°")
+	d.tickAll(false)
+	d.tick[0], d.tick[1] = true, true
+	d.countTicked()
+	d.view.SetSelected("Frontal")
+	test.Tap(d.importB)
+	waitFor(t, "the import", func() bool { return results != nil })
+	if len(results) != 2 || results[0].err != nil || results[1].err != nil {
+		t.Fatalf("outcomes %+v", results)
+	}
+	if v0, v1 := results[0].photo.View, results[1].photo.View; v0 != "Left 45°" || v1 != "Frontal" {
+		t.Errorf("imported as %q and %q, want Left 45° and Frontal", v0, v1)
+	}
+}
+
+// shot keeps what the window shows as a PNG under the test's temporary folder, to look at.
+func shot(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	dir := os.Getenv("NEEDLELOG_SHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -252,17 +252,29 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	if v.i != 1 || v.photo.ID != p.photos[1].ID || v.position.Text != "2 of 3" {
 		t.Fatalf("Right shows photo %d (%s)", v.i, v.position.Text)
 	}
+	// Each change is saved as it is made, without a Save button: a tag at once, the note once
+	// typing pauses.
 	v.viewSel.SetSelected("Left 45°")
+	var stored data.Photo
+	waitFor(t, "the view to save", func() bool {
+		stored, _ = fx.store.Photo(context.Background(), v.photo.ID)
+		return stored.View == "Left 45°" && v.saved.Text == "Saved"
+	})
+	// The note waits for a pause in the typing (here longer than the test), or for the viewer
+	// to be left, as the next photo is shown.
+	defer func(d time.Duration) { typingPause = d }(typingPause)
+	typingPause = time.Hour
 	v.note.SetText("Flash on, 50 cm")
-	if v.saveBtn.Disabled() {
-		t.Fatal("a changed tag does not enable Save")
+	if stored, _ = fx.store.Photo(context.Background(), v.photo.ID); stored.Note != "" || !v.unsaved() || v.typing == nil {
+		t.Fatalf("the note was saved at once (%q), or is not waiting for a pause", stored.Note)
 	}
-	v.save()
-	waitFor(t, "the tags to save", func() bool { return v.saveBtn.Disabled() })
-	stored, err := fx.store.Photo(context.Background(), v.photo.ID)
-	if err != nil || stored.View != "Left 45°" || stored.Note != "Flash on, 50 cm" {
-		t.Fatalf("stored tags %+v (%v)", stored.PhotoTags, err)
-	}
+	id := v.photo.ID
+	v.view.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	waitFor(t, "the note to save", func() bool {
+		stored, _ = fx.store.Photo(context.Background(), id)
+		return stored.Note == "Flash on, 50 cm" && v.i == 0 && !v.unsaved()
+	})
+	v.view.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
 	if p.photos[v.i].ID != stored.ID || p.photos[v.i].View != "Left 45°" {
 		t.Fatal("the gallery's record of the photo was not updated")
 	}
@@ -308,11 +320,11 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	}
 	want := fx.zone + " 1.25 mm × 3 passes"
 	for _, cap := range captions {
-		if !strings.Contains(cap, "session 1 of 3") || !strings.Contains(cap, want) {
+		if !strings.Contains(cap, "Session 1 of 3") || !strings.Contains(cap, want) {
 			t.Errorf("caption %q lacks the session's place or its settings (%s)", cap, want)
 		}
 	}
-	if !strings.Contains(captions[0], takenLabel(p.photos[0].TakenAt)) || !strings.Contains(captions[0], "before") {
+	if !strings.Contains(captions[0], takenLabel(p.photos[0].TakenAt)) || !strings.Contains(captions[0], "Before") {
 		t.Errorf("the left caption %q is not the first before photo", captions[0])
 	}
 	c := p.comparison

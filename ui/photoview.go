@@ -113,6 +113,13 @@ func (v *photoView) setPins(pins []photoPin) {
 	v.place()
 }
 
+// setBackdrop shows or hides the view's black background. A view laid over another hides it,
+// so that where its photo is faded the photo beneath shows through.
+func (v *photoView) setBackdrop(on bool) {
+	v.bg.Hidden = !on
+	v.bg.Refresh()
+}
+
 // setTranslucency fades the photo, 0 opaque to 1 invisible, for an overlay.
 func (v *photoView) setTranslucency(t float64) {
 	v.img.Translucency = t

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,14 +31,20 @@ type photoViewer struct {
 	pins   []data.PhotoPin
 	shown  int  // counts loads, so that a late answer for a photo left behind is dropped
 	saving bool // the tags are being saved: leaving waits, so an error finds what was typed
+	// dirty is a change to the tags or note not yet stored: one made while a save was under
+	// way, typing not yet paused, or a save that failed.
+	dirty  bool
+	typing *time.Timer // saves the note once typing pauses
+	after  func()      // what to do once the changes are stored: leave, or go to the next photo
 
 	state                                 *viewState
 	view                                  *photoView
 	kind, viewSel, zone, session, consent *widget.Select
 	note                                  *textField
-	saveBtn                               *widget.Button
+	saved                                 *widget.Label // "Saved", or why not
 	pinList                               *fyne.Container
 	title, position                       *widget.Label
+	tools                                 *fyne.Container // the bar's buttons, laid out again as the position's width changes
 	filling                               bool
 	root                                  fyne.CanvasObject
 }
@@ -69,10 +77,10 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	v.note.Wrapping = fyne.TextWrapWord
 	v.note.SetMinRowsVisible(3)
 	v.note.SetPlaceHolder("What the photo shows, how it was lit…")
-	v.note.OnChanged = changed
-	v.saveBtn = widget.NewButtonWithIcon("Save changes", theme.DocumentSaveIcon(), v.save)
-	v.saveBtn.Importance = widget.HighImportance
-	v.saveBtn.Disable()
+	v.note.OnChanged = func(string) { v.typed() }
+	v.saved = widget.NewLabel("")
+	v.saved.Wrapping = fyne.TextWrapWord
+	v.saved.Importance = widget.LowImportance
 	v.pinList = container.NewVBox()
 	v.title = boldLabel("")
 	v.title.Truncation = fyne.TextTruncateEllipsis
@@ -88,7 +96,7 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	pinHint := widget.NewLabel("Click the photo to pin a note to a point of it.")
 	pinHint.Wrapping = fyne.TextWrapWord
 	pinHint.Importance = widget.LowImportance
-	side := container.NewVBox(v.title, tags, boldLabel("Note"), v.note, container.NewHBox(v.saveBtn),
+	side := container.NewVBox(v.title, tags, boldLabel("Note"), v.note, v.saved,
 		widget.NewSeparator(), boldLabel("Pinned notes"), pinHint, v.pinList)
 
 	prev := widget.NewButtonWithIcon("Previous", theme.NavigateBackIcon(), func() { v.step(-1) })
@@ -103,7 +111,8 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
 	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
 	remove.Importance = widget.LowImportance
-	bar := container.NewBorder(nil, nil, container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy),
+	v.tools = container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy)
+	bar := container.NewBorder(nil, nil, v.tools,
 		remove)
 	split := container.NewHSplit(v.view, formScroll(container.NewVScroll(container.NewPadded(side))))
 	split.Offset = 0.7
@@ -150,16 +159,21 @@ func (v *photoViewer) step(d int) {
 func (v *photoViewer) leave() { v.unsavedThen(v.p.backToGallery) }
 
 // unsaved reports whether the tags or note hold changes not yet stored.
-func (v *photoViewer) unsaved() bool { return v.saving || !v.saveBtn.Disabled() }
+func (v *photoViewer) unsaved() bool { return v.saving || v.dirty }
 
+// unsavedThen runs fn once the changes made are stored; when the last save failed, it asks first.
 func (v *photoViewer) unsavedThen(fn func()) {
 	switch {
-	case v.saving:
-		return // a moment: the save's answer comes back to this photo
-	case v.saveBtn.Disabled():
-		fn()
+	case v.saving || v.typing != nil:
+		v.after = fn // a moment: the save's answer comes back to this photo first
+		v.save()
+	case v.dirty:
+		confirm(v.p.win, "Leave without saving?", "The last change to this photo's tags or note could not be saved.", "Leave", func() {
+			v.dirty = false
+			fn()
+		})
 	default:
-		confirm(v.p.win, "Leave without saving?", "The changes to this photo's tags and note are not saved.", "Leave", fn)
+		fn()
 	}
 }
 
@@ -177,6 +191,7 @@ func (v *photoViewer) show(i int) {
 	n := v.shown
 	id := v.p.photos[i].ID
 	v.position.SetText(fmt.Sprintf("%d of %d", i+1, len(v.p.photos)))
+	v.tools.Refresh()
 	v.state.reset()
 	store := v.p.store
 	type loaded struct {
@@ -240,7 +255,8 @@ func (v *photoViewer) fill() {
 	}
 	v.consent.SetSelected(photoScopeLabel(ph.Consent))
 	v.note.SetText(ph.Note)
-	v.saveBtn.Disable()
+	v.dirty = false
+	v.saved.SetText("")
 }
 
 // setOr selects value, offering it when the list no longer has it, or "not recorded" when empty.
@@ -253,10 +269,27 @@ func setOr(s *widget.Select, value string) {
 	s.SetSelected(value)
 }
 
+// edited saves a changed tag at once.
 func (v *photoViewer) edited() {
 	if !v.filling {
-		v.saveBtn.Enable()
+		v.dirty = true
+		v.save()
 	}
+}
+
+// typingPause is how long the note waits after the last key before it is saved.
+var typingPause = 800 * time.Millisecond
+
+// typed saves the note once typing pauses, not at every key.
+func (v *photoViewer) typed() {
+	if v.filling {
+		return
+	}
+	v.dirty = true
+	if v.typing != nil {
+		v.typing.Stop()
+	}
+	v.typing = time.AfterFunc(typingPause, func() { fyne.Do(v.save) })
 }
 
 // tags reads the fields.
@@ -283,26 +316,48 @@ func (v *photoViewer) tags() data.PhotoTags {
 	return t
 }
 
-// save stores the tags and note; a change made meanwhile elsewhere is refused, not overwritten.
-// Leaving waits for the answer, so on an error what was typed is still in the fields.
+// save stores the tags and note, each change as it is made, and says "Saved" or, in a
+// sentence, why not; a change made meanwhile elsewhere is refused, not overwritten. On an error
+// what was typed stays in the fields.
 func (v *photoViewer) save() {
-	if v.saving || v.saveBtn.Disabled() {
-		return
+	if v.typing != nil {
+		v.typing.Stop()
+		v.typing = nil
+	}
+	if v.saving || !v.dirty {
+		return // a save under way saves again when it is back
 	}
 	ph := v.photo
 	ph.PhotoTags = v.tags()
-	v.saving = true
-	v.saveBtn.Disable()
+	v.saving, v.dirty = true, false
+	v.saved.Importance = widget.LowImportance
+	v.saved.SetText("Saving…")
+	n := v.shown
 	async(func() (data.Photo, error) { return ph, v.p.store.UpdatePhoto(context.Background(), &ph) },
 		func(saved data.Photo, err error) {
 			v.saving = false
 			if err != nil {
-				v.saveBtn.Enable()
-				showError(v.p.win, "save the photo's tags", err)
+				slog.Error("could not save the photo's tags", "err", err)
+				v.dirty, v.after = true, nil
+				v.saved.Importance = widget.DangerImportance
+				v.saved.SetText(errorSentence("save this change to the photo", err))
+				return
+			}
+			v.p.replace(saved)
+			if n != v.shown {
 				return
 			}
 			v.photo = saved
-			v.p.replace(saved)
+			if v.dirty {
+				v.save()
+				return
+			}
+			v.saved.Importance = widget.LowImportance
+			v.saved.SetText("Saved")
+			if fn := v.after; fn != nil {
+				v.after = nil
+				fn()
+			}
 		})
 }
 

@@ -297,7 +297,7 @@ func (e *sessionEditor) build() {
 	pdf := widget.NewButtonWithIcon("Record PDF", theme.DocumentPrintIcon(), func() { e.export(exportSessionPDF) })
 	aftercare := widget.NewButtonWithIcon("Aftercare PDF", theme.DocumentPrintIcon(), func() { e.export(exportAftercarePDF) })
 	e.signBtn = widget.NewButtonWithIcon("Sign…", theme.ConfirmIcon(), e.sign)
-	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(pdf, aftercare, e.signBtn, save)),
+	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(e.addPhotosButton(), pdf, aftercare, e.signBtn, save)),
 		container.NewVBox(e.title, e.status))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5

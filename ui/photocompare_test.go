@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+// flatImage is a photo of one colour.
+func flatImage(c color.RGBA) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, 400, 300))
+	draw.Draw(img, img.Bounds(), image.NewUniform(c), image.Point{}, draw.Src)
+	return img
+}
+
+// The overlay lays the second photo over the first at the slider's opacity: at 0 only the
+// first shows, at 1 only the second, and in between the two blend.
+func TestCompareOverlayBlendsTheTwoPhotos(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	red, blue := color.RGBA{220, 20, 20, 255}, color.RGBA{20, 20, 220, 255}
+	c := newPhotoComparison(&photoScreen{win: w}, nil)
+	c.sides[0].view.setImage(flatImage(red), "")
+	c.sides[1].view.setImage(flatImage(blue), "")
+	w.SetContent(c.root)
+	c.overlay.SetChecked(true)
+
+	for _, tc := range []struct {
+		opacity float64
+		want    color.RGBA
+	}{
+		{0, red},
+		{0.5, color.RGBA{120, 20, 120, 255}},
+		{1, blue},
+	} {
+		c.opacity.SetValue(tc.opacity)
+		shot := w.Canvas().Capture()
+		v := c.sides[1].view
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(v)
+		scale := float32(shot.Bounds().Dx()) / w.Canvas().Size().Width
+		x, y := int((pos.X+v.Size().Width/2)*scale), int((pos.Y+v.Size().Height/2)*scale)
+		got := color.RGBAModel.Convert(shot.At(x, y)).(color.RGBA)
+		if !nearRGBA(got, tc.want, 24) {
+			if f, err := os.Create(t.TempDir() + "/overlay.png"); err == nil {
+				png.Encode(f, shot)
+				f.Close()
+				t.Logf("screen kept in %s", f.Name())
+			}
+			t.Errorf("at opacity %v the overlay shows %v, want about %v", tc.opacity, got, tc.want)
+		}
+	}
+}
+
+func nearRGBA(a, b color.RGBA, tol int) bool {
+	d := func(x, y uint8) bool { return int(x)-int(y) <= tol && int(y)-int(x) <= tol }
+	return d(a.R, b.R) && d(a.G, b.G) && d(a.B, b.B)
+}
+
+// importKind imports a photo file for the fixture's client with the tags given.
+func (fx *photoFixture) importKind(t *testing.T, name string, seed uint8, taken time.Time, tags data.PhotoTags) data.Photo {
+	t.Helper()
+	path := filepath.Join(fx.dir, name)
+	writeJPEG(t, path, 600, 400, seed, taken)
+	f, err := data.ReadPhotoFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph, err := fx.store.ImportPhoto(context.Background(), fx.client.ID, tags, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ph
+}
+
+// Compare opens on the first "before" of a view against the latest "after" of it, not against
+// the next session's "before", and captions both as the treatment history does.
+func TestCompareOpensOnBeforeAgainstLatestAfter(t *testing.T) {
+	fx := newPhotoFixture(t)
+	at := fx.session.StartedAt
+	tags := func(kind data.PhotoKind) data.PhotoTags {
+		return data.PhotoTags{SessionID: fx.session.ID, Kind: kind, View: "Frontal", Zone: fx.zone}
+	}
+	before := fx.importKind(t, "IMG_0001.JPG", 10, at.Add(-10*time.Minute), tags(data.PhotoBefore))
+	after := fx.importKind(t, "IMG_0002.JPG", 80, at.Add(50*time.Minute), tags(data.PhotoAfter))
+	fx.importKind(t, "IMG_0003.JPG", 160, at.Add(26*time.Hour), tags(data.PhotoBefore)) // the next visit's before
+
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	p.compare("")
+	waitFor(t, "the comparison", func() bool {
+		c := p.comparison
+		return c != nil && c.sides[0].img != nil && c.sides[1].img != nil
+	})
+	c := p.comparison
+	if l, r := c.sides[0].photo.ID, c.sides[1].photo.ID; l != before.ID || r != after.ID {
+		t.Fatalf("compare opens on %s against %s, want the before %s against the after %s", l, r, before.ID, after.ID)
+	}
+	// Each caption is whole on screen, however many lines it has.
+	for i, s := range c.sides {
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.caption)
+		if bottom, min := pos.Y+s.caption.Size().Height, s.caption.MinSize().Height; bottom > fx.w.Canvas().Size().Height ||
+			s.caption.Size().Height < min {
+			t.Errorf("caption %d is cut: %v high of %v, its foot at %v", i+1, s.caption.Size().Height, min, bottom)
+		}
+	}
+	se, err := fx.store.Session(context.Background(), fx.session.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ph := range []data.Photo{before, after} {
+		want := strings.Join(data.PhotoCaption(ph, &se, nil), "\n")
+		if got := c.sides[i].caption.Text; got != want || !strings.Contains(got, "Session 1 of 3") {
+			t.Errorf("side %d is captioned %q, want %q", i+1, got, want)
+		}
+	}
+}
