@@ -354,7 +354,7 @@ func canTakePhotos(win fyne.Window, c data.Client) bool {
 		return true
 	}
 	dialog.ShowInformation("No photo consent on file",
-		c.Name()+" has not consented to photos. Record their photo consent in Edit profile first, then import.", win)
+		c.Name()+" has not consented to photos. Record their photo consent first (Edit profile on their page, or Client › Edit profile…), then import.", win)
 	return false
 }
 
