@@ -125,6 +125,9 @@ func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data
 	e.beforePhotos = ed.beforePhotos
 	e.setLocked(e.store.ReadOnly() || e.base.Status == data.StatusSigned && d == nil)
 	e.validate()
+	if e.locked && e.base.Status == data.StatusSigned {
+		status = "Signed, so read-only: Amend… asks for the reason, then lets you change it."
+	}
 	if e.store.ReadOnly() {
 		// Nothing typed here could be saved: the session is there to be read and printed.
 		status = "Open read-only: this session can be read and printed here, not changed."
@@ -397,18 +400,17 @@ func (e *sessionEditor) build() {
 	e.checkMore = widget.NewButton("Show all", func() {
 		e.checkList.Hidden = !e.checkList.Hidden
 		e.checkMore.SetText(map[bool]string{true: "Show all", false: "Hide"}[e.checkList.Hidden])
-		e.checkBox.Refresh()
+		e.relayout()
 	})
 	e.checkMore.Importance = widget.LowImportance
 	e.checkBox = container.NewVBox(container.NewBorder(nil, nil, nil, e.checkMore, e.checkSummary), e.checkList)
-	heading := container.NewVBox(e.title, e.status)
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(closeBtn),
+		container.NewCenter(container.NewHBox(pdf, aftercare, e.signBtn, save)), container.NewVBox(e.title, e.status)))
 	if !e.ed.client.Consent.OnFile() {
-		heading.Add(alert(theme.ColorNameWarning, "No treatment consent is on file for "+e.ed.client.Name()+
+		top.Add(alert(theme.ColorNameWarning, "No treatment consent is on file for "+e.ed.client.Name()+
 			": record the signed form under Consent in the client's profile (Edit profile) before treating."))
 	}
-	heading.Add(e.checkBox)
-	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(pdf, aftercare, e.signBtn, save)),
-		heading)
+	top.Add(e.checkBox)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	e.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)
@@ -525,12 +527,24 @@ func (e *sessionEditor) showMissing() {
 	} else {
 		e.checkSummary.SetText(fmt.Sprintf("To sign, still needed (%d): %s", len(e.missing), strings.Join(e.missing, "  ·  ")))
 		e.checkSummary.Importance = widget.WarningImportance
-		e.checkList.SetText("• " + strings.Join(e.missing, "\n• "))
+		if list := "• " + strings.Join(e.missing, "\n• "); list != e.checkList.Text {
+			e.checkList.SetText(list)
+			if e.checkList.Visible() {
+				defer e.relayout() // the list's height changed
+			}
+		}
 		e.checkMore.Show()
 		e.signBtn.Disable()
 	}
 	e.checkSummary.Refresh()
 	e.checkBox.Refresh()
+}
+
+// relayout fits the editor to its header's height, which the checklist changes.
+func (e *sessionEditor) relayout() {
+	if r, ok := e.root.(*fyne.Container); ok {
+		r.Layout.Layout(r.Objects, r.Size())
+	}
 }
 
 // setBeforePhotos takes in how many before photos the session has now, as photos are added.
