@@ -376,10 +376,9 @@ func (e *sessionEditor) build() {
 		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...))
 	// The map grows with the window; the grid scrolls under it.
 	// Warnings go under the rows, so that a row being typed in never moves.
-	gridBox := container.NewVBox(container.NewHBox(copyLast, e.addZone),
-		gridHeader, e.zoneBox, n.note("zones"), e.safety[data.SectionZones])
-	e.grid = gridBox
-	grid := formScroll(container.NewVScroll(gridBox))
+	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone),
+		gridHeader, e.zoneBox, n.note("zones"), e.safety[data.SectionZones])))
+	e.grid = grid
 	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
 	mapAndGrid.Offset = 0.6
 	right := container.NewPadded(container.NewBorder(
@@ -626,8 +625,8 @@ func (e *sessionEditor) startAmend() {
 		e.amendWhy = why
 		e.setLocked(false)
 		e.setTitle()
+		// No field takes the focus: a keystroke must not replace a signed value unseen.
 		e.status.SetText("Amending: " + why + ". Save the amendment with Ctrl+S, or close and discard it.")
-		e.win.Canvas().Focus(e.startedAt)
 	})
 }
 
