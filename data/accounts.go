@@ -312,7 +312,7 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 }
 
 // ResetPassphrase clears a practitioner's passphrase, for one who forgot it: they set a new one
-// at their next sign-in. Only another practitioner with the admin role may do it: the actor of
+// at their next sign-in, an admin confirming it (see SetPassphrase). Only another practitioner with the admin role may do it: the actor of
 // ctx (see WithActor), who is logged as having done it. Their signing key, which the forgotten
 // passphrase sealed, is retired (its public half stays, to check what it signed); the next
 // passphrase makes a new one. No record depends on the passphrase.
