@@ -26,8 +26,10 @@ import (
 // sign-in), and, equally, the lock does not protect a copied file or a backup: that is the
 // computer's and the backup's own protection.
 //
-// A practitioner without a passphrase can be signed in as by whoever sets one first. That is
-// what lets a practitioner whose passphrase was reset, or who is new, choose their own.
+// In a practice where no one has a passphrase yet, anyone may set the first. Once someone has
+// one, a practitioner without a passphrase (new, or reset by an admin) chooses theirs with an
+// admin confirming it with their own passphrase: otherwise whoever reached the lock screen
+// could set one and sign in as them.
 
 // Audit actions of accounts. Each entry names the practitioner concerned as its record.
 const (
@@ -43,6 +45,9 @@ var (
 	ErrWrongPassphrase = errors.New("wrong passphrase")
 	// ErrNoPassphrase is a sign-in by a practitioner who has not set a passphrase yet.
 	ErrNoPassphrase = errors.New("practitioner has no passphrase yet")
+	// ErrFirstPassphraseNeedsAdmin is a first passphrase (or the first after a reset) set for a
+	// practitioner while others have passphrases, by anyone but another admin who has one.
+	ErrFirstPassphraseNeedsAdmin = errors.New("once the practice uses passphrases, an admin must confirm a practitioner's first one")
 	// ErrResetNotAllowed is a reset asked by someone other than another practitioner with the admin role.
 	ErrResetNotAllowed = errors.New("only another practitioner with the admin role can reset a passphrase")
 )
@@ -102,6 +107,10 @@ func (s *Store) AnyPassphraseSet(ctx context.Context) (bool, error) {
 // SetPassphrase sets a practitioner's passphrase. When they have one, old must match it.
 // A new passphrase shorter than MinPassphraseLength is refused with a ValidationError.
 //
+// A first passphrase (none is set, or it was reset) while another practitioner who can sign in
+// has one needs an admin: the actor of ctx must be another practitioner with the admin role and
+// a passphrase, signed in (SignIn) to sign the entry; anyone else gets ErrFirstPassphraseNeedsAdmin.
+//
 // The passphrase also seals the practitioner's signing key (see signingKey): a first passphrase,
 // or the first after a reset, makes them a new key pair; a changed one seals the same key again.
 func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new string) error {
@@ -145,6 +154,11 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 	}
 	enc, sealed := hashPassphrase(newN, passphraseCost), key.seal(newN, passphraseCost)
 	err = s.Batch(ctx, func(b *Batch) error {
+		if cur == "" {
+			if err := b.firstPassphraseAllowed(practitionerID); err != nil {
+				return err
+			}
+		}
 		if err := b.swapHash(practitionerID, cur, enc); err != nil {
 			return err
 		}
@@ -174,6 +188,29 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 		s.holdKey(practitionerID, key)
 	}
 	return nil
+}
+
+// firstPassphraseAllowed refuses a first passphrase for practitionerID while others have one,
+// unless the batch's actor is another admin with a passphrase.
+func (b *Batch) firstPassphraseAllowed(practitionerID string) error {
+	var others bool
+	if err := b.q().QueryRowContext(b.ctx, `SELECT EXISTS (SELECT 1 FROM practitioners
+		WHERE retired = 0 AND passphrase_hash <> '' AND id <> ?)`, practitionerID).Scan(&others); err != nil {
+		return mapError(err)
+	}
+	if !others {
+		return nil // the practice's first passphrase
+	}
+	if b.actor == "" || b.actor == practitionerID {
+		return ErrFirstPassphraseNeedsAdmin
+	}
+	var admin bool
+	err := b.q().QueryRowContext(b.ctx, `SELECT role = ? AND retired = 0 AND passphrase_hash <> ''
+		FROM practitioners WHERE id = ?`, RoleAdmin, b.actor).Scan(&admin)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !admin) {
+		return ErrFirstPassphraseNeedsAdmin
+	}
+	return mapError(err)
 }
 
 // CheckPassphrase reports whether passphrase is the practitioner's. An unknown or retired
@@ -275,7 +312,7 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 }
 
 // ResetPassphrase clears a practitioner's passphrase, for one who forgot it: they set a new one
-// at their next sign-in. Only another practitioner with the admin role may do it: the actor of
+// at their next sign-in, an admin confirming it (see SetPassphrase). Only another practitioner with the admin role may do it: the actor of
 // ctx (see WithActor), who is logged as having done it. Their signing key, which the forgotten
 // passphrase sealed, is retired (its public half stays, to check what it signed); the next
 // passphrase makes a new one. No record depends on the passphrase.

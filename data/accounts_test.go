@@ -53,7 +53,7 @@ func actions(t testing.TB, s *data.Store, id string) []string {
 func TestSetCheckAndChangePassphrase(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	anna := mustPractitioner(t, s, "Anna Smith", data.RoleAdmin)
 	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if set, err := s.AnyPassphraseSet(ctx); err != nil || set {
 		t.Fatalf("a new practice has a passphrase set: %v %v", set, err)
@@ -68,7 +68,11 @@ func TestSetCheckAndChangePassphrase(t *testing.T) {
 	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetPassphrase(ctx, ben.ID, "", "correct horse"); err != nil {
+	// Ben's first passphrase, now that Anna has one, is confirmed by Anna, an admin, signed in.
+	if err := s.SignIn(ctx, anna.ID, "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), ben.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
 	h := storedHash(t, s, anna.ID)
@@ -111,9 +115,67 @@ func TestSetCheckAndChangePassphrase(t *testing.T) {
 		t.Error("the new passphrase does not work")
 	}
 	got := actions(t, s, anna.ID)
-	want := []string{"create by ", "passphrase-set by " + anna.ID, "passphrase-set by " + anna.ID}
-	if len(got) != len(want) || got[1] != want[1] || got[2] != want[2] {
+	want := []string{"create by ", "passphrase-set by " + anna.ID, "sign-in by " + anna.ID, "passphrase-set by " + anna.ID}
+	if len(got) != len(want) || got[1] != want[1] || got[2] != want[2] || got[3] != want[3] {
 		t.Errorf("audit log: %q, want %q", got, want)
+	}
+}
+
+// Once the practice uses passphrases, no one at the lock screen can choose one for a colleague
+// who has none and sign in as them: an admin with a passphrase confirms a first one.
+func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ada := mustPractitioner(t, s, "Ada Admin", data.RoleAdmin)
+	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	noPass := mustPractitioner(t, s, "Nora Nopass", data.RoleAdmin)
+	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "correct horse"); err != nil {
+		t.Fatalf("the practice's first passphrase: %v", err)
+	}
+	if err := s.SignIn(ctx, anna.ID, "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	for what, c := range map[string]context.Context{
+		"no one":                        ctx,
+		"Ben himself":                   data.WithActor(ctx, ben.ID),
+		"a practitioner with one":       data.WithActor(ctx, anna.ID),
+		"an admin without a passphrase": data.WithActor(ctx, noPass.ID),
+		"an unknown actor":              data.WithActor(ctx, "no-such-id"),
+	} {
+		if err := s.SetPassphrase(c, ben.ID, "", "battery staple"); !errors.Is(err, data.ErrFirstPassphraseNeedsAdmin) {
+			t.Errorf("Ben's first passphrase set by %s: %v", what, err)
+		}
+	}
+	if err := s.SetPassphrase(data.WithActor(ctx, ada.ID), ada.ID, "", "admin passphrase"); !errors.Is(err, data.ErrFirstPassphraseNeedsAdmin) {
+		t.Errorf("an admin set her own first passphrase while others have one: %v", err)
+	}
+	if h := storedHash(t, s, ben.ID); h != "" {
+		t.Fatal("a refused first passphrase was stored")
+	}
+	// No admin has a passphrase yet: Anna, made an admin, confirms Ada's first one.
+	anna.Role = data.RoleAdmin
+	if err := s.SavePractitioner(data.WithActor(ctx, anna.ID), &anna); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), ada.ID, "", "admin passphrase"); err != nil {
+		t.Fatalf("first passphrase confirmed by an admin: %v", err)
+	}
+	if err := s.SignIn(ctx, ada.ID, "admin passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPassphrase(data.WithActor(ctx, ada.ID), ben.ID, "", "battery staple"); err != nil {
+		t.Fatalf("Ben's first passphrase confirmed by Ada: %v", err)
+	}
+	if ok, _ := s.CheckPassphrase(ctx, ben.ID, "battery staple"); !ok {
+		t.Fatal("Ben's confirmed passphrase does not work")
+	}
+	if got := actions(t, s, ben.ID); got[len(got)-1] != "passphrase-set by "+ada.ID {
+		t.Fatalf("Ben's passphrase is not logged as confirmed by Ada: %q", got)
+	}
+	// Changing one's own passphrase needs no one.
+	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "correct horse", "a new start"); err != nil {
+		t.Fatalf("change of one's own: %v", err)
 	}
 }
 
@@ -135,13 +197,15 @@ func TestSignIn(t *testing.T) {
 	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	gone := mustPractitioner(t, s, "Retired Person", data.RolePractitioner)
-	for _, id := range []string{anna.ID, gone.ID} {
-		if err := s.SetPassphrase(ctx, id, "", "correct horse"); err != nil {
-			t.Fatal(err)
-		}
+	// Retired before Anna sets hers, the practice's first passphrase is still Anna's to choose.
+	if err := s.SetPassphrase(ctx, gone.ID, "", "correct horse"); err != nil {
+		t.Fatal(err)
 	}
 	gone.Retired = true
 	if err := s.SavePractitioner(ctx, &gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPassphrase(ctx, anna.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -183,13 +247,14 @@ func TestAdminResetsAPassphrase(t *testing.T) {
 	other := mustPractitioner(t, s, "Olga Admin", data.RoleAdmin)
 	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
-	for _, id := range []string{admin.ID, anna.ID} {
-		if err := s.SetPassphrase(ctx, id, "", "correct horse"); err != nil {
-			t.Fatal(err)
-		}
+	if err := s.SetPassphrase(ctx, admin.ID, "", "correct horse"); err != nil {
+		t.Fatal(err)
 	}
 	// The admin confirms with their passphrase, as the reset dialog asks: their entries are signed.
 	if err := s.SignIn(ctx, admin.ID, "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPassphrase(data.WithActor(ctx, admin.ID), anna.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -223,8 +288,11 @@ func TestAdminResetsAPassphrase(t *testing.T) {
 	if err := s.SignIn(ctx, anna.ID, "correct horse"); !errors.Is(err, data.ErrNoPassphrase) {
 		t.Fatalf("sign in after reset: %v", err)
 	}
-	// She chooses a new one without the old, and signs in with it.
-	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "a new start"); err != nil {
+	// She chooses a new one without the old, the admin confirming it, and signs in with it.
+	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "a new start"); !errors.Is(err, data.ErrFirstPassphraseNeedsAdmin) {
+		t.Fatalf("a new passphrase after a reset, unconfirmed: %v", err)
+	}
+	if err := s.SetPassphrase(data.WithActor(ctx, admin.ID), anna.ID, "", "a new start"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SignIn(ctx, anna.ID, "a new start"); err != nil {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -49,7 +50,8 @@ func signedError(err error) error {
 }
 
 // SignSession signs a draft session as the practitioner in ctx (WithActor), who must be one of the
-// practice's current practitioners. version is the session's Version as loaded: a session changed
+// practice's current practitioners and the one the session records as treating: another is
+// refused with a *WrongSignerError saying who must sign. version is the session's Version as loaded: a session changed
 // since is refused with ErrConflict, one already signed with ErrSigned.
 //
 // Signing needs a complete record: the practitioner, the device and (for pens) the cartridge
@@ -88,6 +90,28 @@ func (b *Batch) SignSession(id string, version int64) error {
 		return fmt.Errorf("sign session %s: %w", id, ErrSigned)
 	case se.Version != version:
 		return fmt.Errorf("sign session %s: %w", id, ErrConflict)
+	}
+	// The record names who treated; its signature must be theirs.
+	if se.PractitionerID != b.actor {
+		names := map[string]string{}
+		rows, err := b.q().QueryContext(b.ctx, `SELECT id, name FROM practitioners WHERE id IN (?, ?)`, se.PractitionerID, b.actor)
+		if err != nil {
+			return fmt.Errorf("sign session %s: %w", id, mapError(err))
+		}
+		for rows.Next() {
+			var pid, name string
+			if err := rows.Scan(&pid, &name); err != nil {
+				rows.Close()
+				return fmt.Errorf("sign session %s: %w", id, mapError(err))
+			}
+			names[pid] = name
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("sign session %s: %w", id, mapError(err))
+		}
+		if w := (SigningCheck{In: SafetyInput{Session: se}, SignerID: b.actor, Names: names}).WrongSigner(); w != "" {
+			return &WrongSignerError{Sentence: w}
+		}
 	}
 	missing, err := b.completeness(se)
 	if err != nil {
@@ -156,15 +180,76 @@ func (b *Batch) completeness(se Session) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	var n int
+	if err := b.q().QueryRowContext(b.ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
+		se.ID, PhotoBefore).Scan(&n); err != nil {
+		return nil, mapError(err)
+	}
+	return SigningCheck{In: in, BeforePhotos: n, Now: b.store.now()}.Missing(), nil
+}
+
+// ErrWrongSigner is what a *WrongSignerError is, for errors.Is.
+var ErrWrongSigner = errors.New("only the practitioner who treated may sign the session")
+
+// WrongSignerError is a signature refused because the signer is not the practitioner the session
+// records as treating: a signed record must not name one practitioner and be signed by another.
+type WrongSignerError struct {
+	Sentence string // who treated, and that they must sign or the practitioner be changed first
+}
+
+func (e *WrongSignerError) Error() string { return e.Sentence }
+
+// Is makes errors.Is(err, ErrWrongSigner) true.
+func (e *WrongSignerError) Is(target error) bool { return target == ErrWrongSigner }
+
+// SigningCheck is what deciding whether a session can be signed needs: the editor runs it on
+// the session as typed, to show what is still missing, and SignSession on the session as saved.
+type SigningCheck struct {
+	In           SafetyInput       // In.Session is the session, In.Client its client
+	BeforePhotos int               // how many before photos the session has
+	SignerID     string            // who would sign; "" leaves the signer out of the check
+	Names        map[string]string // practitioners' names by ID, to say who treated
+	Now          time.Time
+}
+
+// WrongSigner is the sentence refusing a signature by someone other than the practitioner who
+// treated, or "" when the signer is that practitioner (or not known yet).
+func (c SigningCheck) WrongSigner() string {
+	se := c.In.Session
+	if c.SignerID == "" || se.PractitionerID == "" || se.PractitionerID == c.SignerID {
+		return ""
+	}
+	name := func(id string) string {
+		if n := c.Names[id]; n != "" {
+			return n
+		}
+		return "another practitioner"
+	}
+	treated := name(se.PractitionerID)
+	return fmt.Sprintf("This session records %s as the practitioner who treated, not %s: %s must sign it, "+
+		"or the treating practitioner be changed first.", treated, name(c.SignerID), treated)
+}
+
+// Missing lists what the session still needs before it can be signed, one sentence each: the
+// practitioner (and that they are the signer), the device and (for pens) the cartridge with its
+// lot, at least one zone and a depth for each, the client's treatment consent on file by the
+// session's day, a before photo or the reason none was taken, the aftercare given, the side
+// effects observed or "none observed", a valid record, and a reason for every safety block.
+func (c SigningCheck) Missing() []string {
+	se, in := c.In.Session, c.In
 	var missing []string
 	need := func(format string, args ...any) { missing = append(missing, fmt.Sprintf(format, args...)) }
-	if err := se.Validate(b.store.now()); err != nil {
+	if w := c.WrongSigner(); w != "" {
+		need("%s", w)
+	}
+	if err := se.Validate(c.Now); err != nil {
 		var ve *ValidationError
-		if !errors.As(err, &ve) {
-			return nil, err
-		}
-		for _, f := range ve.Fields {
-			need("%s", f.Message)
+		if errors.As(err, &ve) {
+			for _, f := range ve.Fields {
+				need("%s", f.Message)
+			}
+		} else {
+			need("%s", err.Error())
 		}
 	}
 	if se.PractitionerID == "" {
@@ -191,21 +276,14 @@ func (b *Batch) completeness(se Session) ([]string, error) {
 			need("Record the depth for %s.", zoneLabel(z.Zone, i))
 		}
 	}
-	switch c := in.Client.Consent; {
-	case !c.OnFile():
+	switch cs := in.Client.Consent; {
+	case !cs.OnFile():
 		need("The client's treatment consent is not on file: record the signed consent form first.")
-	case c.Signed.After(DateOf(se.StartedAt)):
-		need("The client's treatment consent on file was signed on %s, after this session.", c.Signed)
+	case cs.Signed.After(DateOf(se.StartedAt)):
+		need("The client's treatment consent on file was signed on %s, after this session.", cs.Signed)
 	}
-	if se.PhotoRefusal == "" {
-		var n int
-		if err := b.q().QueryRowContext(b.ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
-			se.ID, PhotoBefore).Scan(&n); err != nil {
-			return nil, mapError(err)
-		}
-		if n == 0 {
-			need("Add a before photo, or record why none was taken.")
-		}
+	if se.PhotoRefusal == "" && c.BeforePhotos == 0 {
+		need("Add a before photo, or record why none was taken.")
 	}
 	if len(se.Aftercare) == 0 {
 		need("Record the aftercare given.")
@@ -216,7 +294,17 @@ func (b *Batch) completeness(se Session) ([]string, error) {
 	for _, w := range Blocking(checkSafety(in, true), se.Overrides) {
 		need("%s No reason to go ahead is recorded.", w.Message)
 	}
-	return missing, nil
+	return missing
+}
+
+// BeforePhotos counts a session's before photos, as signing needs one (or the reason none was taken).
+func (s *Store) BeforePhotos(ctx context.Context, sessionID string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
+		sessionID, PhotoBefore).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count before photos: %w", mapError(err))
+	}
+	return n, nil
 }
 
 // RecordHash returns the hex SHA-256 of a signed session's canonical encoding, as SignSession and

@@ -379,3 +379,42 @@ func TestSignInTheBatchThatSaved(t *testing.T) {
 		t.Fatalf("verify: %q", rep.Breaks)
 	}
 }
+
+// A record that names Léa as treating is not signed by Sofia: the PDF would print both.
+func TestOnlyTheTreatingPractitionerSigns(t *testing.T) {
+	s, _ := openTemp(t)
+	lea := signer(t, s, "Léa Fontaine")
+	sofia := signer(t, s, "Sofia Lindqvist")
+	c := consentingClient(t, s, "Anna", "Smith")
+	se := completeSession(t, s, c.ID, lea.ID)
+	asSofia := data.WithActor(context.Background(), sofia.ID)
+	if err := s.CreateSession(asSofia, &se); err != nil {
+		t.Fatal(err)
+	}
+	err := s.SignSession(asSofia, se.ID, se.Version)
+	var wrong *data.WrongSignerError
+	if !errors.As(err, &wrong) || !errors.Is(err, data.ErrWrongSigner) {
+		t.Fatalf("signed by someone who did not treat: %v", err)
+	}
+	want := "This session records Léa Fontaine as the practitioner who treated, not Sofia Lindqvist: " +
+		"Léa Fontaine must sign it, or the treating practitioner be changed first."
+	if err.Error() != want {
+		t.Fatalf("refusal:\n%s\nwant\n%s", err, want)
+	}
+	if got, _ := s.Session(asSofia, se.ID); got.Status != data.StatusDraft {
+		t.Fatalf("status after a refused signature: %s", got.Status)
+	}
+	// What the editor lists as missing says the same, once.
+	in, err := s.SafetyInputFor(context.Background(), se)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := data.SigningCheck{In: in, SignerID: sofia.ID, Names: map[string]string{lea.ID: lea.Name, sofia.ID: sofia.Name},
+		Now: s.Now()}
+	if m := check.Missing(); len(m) != 1 || m[0] != want {
+		t.Fatalf("missing as Sofia: %q", m)
+	}
+	if err := s.SignSession(data.WithActor(context.Background(), lea.ID), se.ID, se.Version); err != nil {
+		t.Fatalf("signed by Léa, who treated: %v", err)
+	}
+}

@@ -100,6 +100,9 @@ func (s *Store) holdKey(practitionerID string, k *signingKey) {
 	s.keys[practitionerID] = k
 }
 
+// Actor is the practitioner SetActor last named: the one signed in at this computer, or "".
+func (s *Store) Actor() string { return s.defaultActor() }
+
 func (s *Store) defaultActor() string {
 	id, _ := s.actor.Load().(string)
 	return id

@@ -471,7 +471,10 @@ func (m *mainWindow) offerDropped(paths []string, skipped ...data.SkippedFile) {
 // set, is the session they are offered for.
 func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string, skipped ...data.SkippedFile) {
 	offerImport(m.win, m.store, c, sessionID, paths, skipped, func() {
-		if m.editor == nil && m.photos == nil {
+		switch {
+		case m.editor != nil:
+			m.editor.photosAdded()
+		case m.photos == nil:
 			m.reloadClient()
 		}
 	})

@@ -537,15 +537,22 @@ type lockScreen struct {
 	newPass *lockEntry
 	repeat  *lockEntry
 	set     *lockButton
-	message *widget.Label
-	retry   *lockButton
-	back    *lockButton
-	signIn  *fyne.Container // for a practitioner with a passphrase
-	setUp   *fyne.Container // for one without
-	box     *fyne.Container // all of the above
-	center  *fyne.Container // laid out again as parts show and hide
-	busy    bool
-	content fyne.CanvasObject
+	// Once the practice uses passphrases, an admin confirms a first one with their own.
+	admins    []data.Account
+	admin     data.Account
+	adminBox  *fyne.Container
+	adminNote *widget.Label
+	adminPick *fyne.Container
+	adminPass *lockEntry
+	message   *widget.Label
+	retry     *lockButton
+	back      *lockButton
+	signIn    *fyne.Container // for a practitioner with a passphrase
+	setUp     *fyne.Container // for one without
+	box       *fyne.Container // all of the above
+	center    *fyne.Container // laid out again as parts show and hide
+	busy      bool
+	content   fyne.CanvasObject
 }
 
 func newLockScreen(l *locker) *lockScreen {
@@ -571,10 +578,21 @@ func newLockScreen(l *locker) *lockScreen {
 	ls.newPass = newLockEntry(fmt.Sprintf("New passphrase, at least %d characters", data.MinPassphraseLength))
 	ls.repeat = newLockEntry("The same passphrase again")
 	ls.newPass.OnSubmitted = func(string) { l.win.Canvas().Focus(ls.repeat) }
-	ls.repeat.OnSubmitted = func(string) { ls.setAndSignIn() }
+	ls.adminNote = wrapLabel("")
+	ls.adminPick = container.NewVBox()
+	ls.adminPass = newLockEntry("Admin's passphrase")
+	ls.adminPass.OnSubmitted = func(string) { ls.setAndSignIn() }
+	ls.adminBox = container.NewVBox(ls.adminNote, ls.adminPick, ls.adminPass)
+	ls.repeat.OnSubmitted = func(string) {
+		if ls.adminBox.Visible() && ls.adminPass.Visible() {
+			l.win.Canvas().Focus(ls.adminPass)
+			return
+		}
+		ls.setAndSignIn()
+	}
 	ls.set = newLockButton("Set passphrase and sign in", ls.setAndSignIn)
 	ls.set.Importance = widget.HighImportance
-	ls.setUp = container.NewVBox(ls.newPass, ls.repeat, ls.set)
+	ls.setUp = container.NewVBox(ls.newPass, ls.repeat, ls.adminBox, ls.set)
 	ls.message = wrapLabel("")
 	ls.message.Importance = widget.DangerImportance
 	ls.retry = newLockButton("Try again", ls.load)
@@ -695,12 +713,51 @@ func (ls *lockScreen) choose(i int) {
 		ls.prompt.SetText(fmt.Sprintf("%s has no passphrase yet. Choose one of at least %d characters: you will "+
 			"type it each time Needlelog is locked. A few words are easier to remember than symbols.",
 			a.Name, data.MinPassphraseLength))
+		ls.showAdmins(a)
 		ls.signIn.Hide()
 		ls.setUp.Show()
 	}
 	ls.prompt.Show()
 	ls.relayout()
 	ls.focus()
+}
+
+// showAdmins asks for an admin's confirmation of a's first passphrase once someone else has one:
+// otherwise whoever reaches the lock screen could choose it and sign in as a.
+func (ls *lockScreen) showAdmins(a data.Account) {
+	ls.admins, ls.admin = nil, data.Account{}
+	ls.adminPass.SetText("")
+	ls.adminPick.RemoveAll()
+	ls.set.Enable()
+	if !slices.ContainsFunc(ls.accounts, func(o data.Account) bool { return o.HasPassphrase && o.ID != a.ID }) {
+		ls.adminBox.Hide() // the practice's first passphrase
+		return
+	}
+	ls.adminBox.Show()
+	for _, o := range ls.accounts {
+		if o.Role == data.RoleAdmin && o.HasPassphrase && o.ID != a.ID {
+			ls.admins = append(ls.admins, o)
+		}
+	}
+	switch len(ls.admins) {
+	case 0:
+		ls.adminNote.SetText("An admin confirms a first passphrase with their own, and no admin has one yet: " +
+			"ask a colleague who signs in to make an admin in Settings.")
+		ls.adminPass.Hide()
+		ls.set.Disable()
+	case 1:
+		ls.admin = ls.admins[0]
+		ls.adminNote.SetText(ls.admin.Name + ", an admin, confirms with their passphrase:")
+		ls.adminPass.Show()
+	default:
+		ls.adminNote.SetText("An admin confirms with their passphrase:")
+		pick := newChooser(uniqueLabels(ls.admins), func(i int) {
+			ls.admin = ls.admins[i]
+			ls.l.win.Canvas().Focus(ls.adminPass)
+		})
+		ls.adminPick.Add(pick.box)
+		ls.adminPass.Show()
+	}
 }
 
 // relayout fits the screen to what it shows now.
@@ -776,6 +833,8 @@ func (ls *lockScreen) submit() {
 func (ls *lockScreen) setAndSignIn() {
 	l, s, a := ls.l, ls.l.store, ls.chosen
 	pass, again := ls.newPass.Text, ls.repeat.Text
+	admin, adminPass := ls.admin, ls.adminPass.Text
+	needAdmin := ls.adminBox.Visible()
 	if ls.busy || a.ID == "" || a.HasPassphrase {
 		return
 	}
@@ -785,14 +844,43 @@ func (ls *lockScreen) setAndSignIn() {
 		l.win.Canvas().Focus(ls.repeat)
 		return
 	}
+	if needAdmin {
+		switch {
+		case len(ls.admins) == 0:
+			return
+		case admin.ID == "":
+			ls.show("Choose the admin who confirms.")
+			return
+		case adminPass == "":
+			ls.show(admin.Name + " types their passphrase to confirm.")
+			l.win.Canvas().Focus(ls.adminPass)
+			return
+		}
+		if d := signInThrottle.wait(l.now()); d > 0 {
+			ls.show(waitSentence(d))
+			return
+		}
+	}
 	ls.setBusy(true)
+	adminWrong := false
 	async(func() (struct{}, error) {
 		ctx := data.WithActor(context.Background(), a.ID)
+		if needAdmin {
+			// The admin's sign-in checks their passphrase and unseals their key, which signs the entry.
+			if err := s.SignIn(context.Background(), admin.ID, adminPass); err != nil {
+				adminWrong = errors.Is(err, data.ErrWrongPassphrase)
+				return struct{}{}, err
+			}
+			ctx = data.WithActor(context.Background(), admin.ID)
+		}
 		if err := s.SetPassphrase(ctx, a.ID, "", pass); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, s.SignIn(ctx, a.ID, pass)
+		return struct{}{}, s.SignIn(data.WithActor(context.Background(), a.ID), a.ID, pass)
 	}, func(_ struct{}, err error) {
+		if needAdmin {
+			s.SetActor("") // the admin's key is not kept: no one is signed in until the unlock
+		}
 		if l.screen != ls || l.store != s {
 			return
 		}
@@ -800,10 +888,22 @@ func (ls *lockScreen) setAndSignIn() {
 		var ve *data.ValidationError
 		switch {
 		case err == nil:
+			signInThrottle.succeed()
 			l.unlock(a.Practitioner)
+		case adminWrong:
+			signInThrottle.fail(l.now())
+			ls.adminPass.SetText("")
+			msg := "That passphrase is not right for " + admin.Name + "."
+			if d := signInThrottle.wait(l.now()); d > 0 {
+				msg += " " + waitSentence(d)
+			}
+			ls.show(msg)
+			l.win.Canvas().Focus(ls.adminPass)
 		case errors.As(err, &ve):
 			ls.show(ve.Error())
 			l.win.Canvas().Focus(ls.newPass)
+		case errors.Is(err, data.ErrFirstPassphraseNeedsAdmin):
+			ls.load() // someone set a passphrase meanwhile: an admin must confirm
 		case errors.Is(err, data.ErrWrongPassphrase):
 			ls.load() // someone set one meanwhile
 		default:
@@ -930,7 +1030,7 @@ func newResetDialog(win fyne.Window, s *data.Store, accounts []data.Account, adm
 		who := newChooser(uniqueLabels(r.targets), func(i int) { r.target = r.targets[i] })
 		box.Add(container.NewVScroll(who.box))
 	}
-	box.Add(wrapLabel("They choose a new passphrase when they next sign in. No record changes: the passphrase " +
+	box.Add(wrapLabel("They choose a new passphrase when they next sign in, an admin confirming it. No record changes: the passphrase " +
 		"does not lock any data away. The reset is written in the audit log."))
 	// A practitioner may not reset their own: they would not need to.
 	admins := slices.DeleteFunc(slices.Clone(r.admins), func(a data.Account) bool { return a.ID == r.target.ID })

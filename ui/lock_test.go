@@ -33,6 +33,9 @@ type lockFixture struct {
 	now    time.Time
 	locks  int
 	users  []string // who unlocked, in order
+	// admin is an admin with a passphrase, who confirms the first passphrases set after theirs.
+	admin     data.Practitioner
+	adminPass string
 }
 
 func newLockFixture(t *testing.T) *lockFixture {
@@ -60,8 +63,23 @@ func (f *lockFixture) practitioner(t *testing.T, name string, role data.Role, pa
 		t.Fatal(err)
 	}
 	if passphrase != "" {
-		if err := f.store.SetPassphrase(context.Background(), p.ID, "", passphrase); err != nil {
+		ctx := context.Background()
+		if set, _ := f.store.AnyPassphraseSet(ctx); set {
+			if f.admin.ID == "" {
+				t.Fatal("a first passphrase once others have one needs an admin with one: add the admin first")
+			}
+			if err := f.store.SignIn(ctx, f.admin.ID, f.adminPass); err != nil {
+				t.Fatal(err)
+			}
+			ctx = data.WithActor(ctx, f.admin.ID)
+		}
+		err := f.store.SetPassphrase(ctx, p.ID, "", passphrase)
+		f.store.SetActor("") // no one stays signed in
+		if err != nil {
 			t.Fatal(err)
+		}
+		if role == data.RoleAdmin && f.admin.ID == "" {
+			f.admin, f.adminPass = p, passphrase
 		}
 	}
 	return p
@@ -157,13 +175,13 @@ func (f *lockFixture) signIn(t *testing.T, name, passphrase string) {
 
 func TestLockScreenHidesThePractice(t *testing.T) {
 	f := newLockFixture(t)
-	f.practitioner(t, "Anna Smith", data.RolePractitioner, "correct horse")
-	f.practitioner(t, "Ben Jones", data.RolePractitioner, "")
 	gone := f.practitioner(t, "Retired Person", data.RolePractitioner, "correct horse")
 	gone.Retired = true
 	if err := f.store.SavePractitioner(context.Background(), &gone); err != nil {
 		t.Fatal(err)
 	}
+	f.practitioner(t, "Anna Smith", data.RolePractitioner, "correct horse")
+	f.practitioner(t, "Ben Jones", data.RolePractitioner, "")
 
 	f.l.useStore(f.store)
 	if !f.l.locked() || f.locks != 1 {
@@ -191,7 +209,7 @@ func TestLockScreenHidesThePractice(t *testing.T) {
 
 func TestWrongPassphraseIsRefusedThenTheRightOneUnlocks(t *testing.T) {
 	f := newLockFixture(t)
-	anna := f.practitioner(t, "Anna Smith", data.RolePractitioner, "correct horse")
+	anna := f.practitioner(t, "Anna Smith", data.RoleAdmin, "correct horse")
 	f.practitioner(t, "Ben Jones", data.RolePractitioner, "battery staple")
 	f.l.useStore(f.store)
 	f.tap(t, "Anna Smith")
@@ -416,20 +434,62 @@ func TestNoPassphraseNoLockUntilOneIsSet(t *testing.T) {
 	}
 }
 
-func TestPractitionerWithoutPassphraseChoosesOne(t *testing.T) {
+// Once someone has a passphrase, no one at the lock screen can choose a colleague without one,
+// set theirs and sign in as them: an admin confirms in the same place, with their passphrase.
+func TestFirstPassphraseNeedsAnAdminAtTheLockScreen(t *testing.T) {
 	f := newLockFixture(t)
+	ada := f.practitioner(t, "Ada Admin", data.RoleAdmin, "admin passphrase")
 	f.practitioner(t, "Anna Smith", data.RolePractitioner, "correct horse")
 	ben := f.practitioner(t, "Ben Jones", data.RolePractitioner, "")
 	f.l.useStore(f.store)
 	f.tap(t, "Ben Jones")
-	if !strings.Contains(f.whatShows(), "Ben Jones has no passphrase yet") {
-		t.Fatalf("no offer to set a passphrase: %s", f.whatShows())
+	shows := f.whatShows()
+	if !strings.Contains(shows, "Ben Jones has no passphrase yet") || !strings.Contains(shows, "Ada Admin, an admin, confirms with their passphrase:") {
+		t.Fatalf("no admin's confirmation asked: %s", shows)
 	}
 	fields := entriesIn(f.win.Canvas().Content())
+	if len(fields) != 3 {
+		t.Fatalf("setting a first passphrase shows %d fields: %s", len(fields), shows)
+	}
 	fields[0].SetText("battery staple")
-	enter(fields[1], "battery staple")
-	if f.l.signedIn().ID != ben.ID {
-		t.Fatalf("not signed in as Ben: %s", f.whatShows())
+	enter(fields[1], "battery staple") // on to the admin's field
+	f.tap(t, "Set passphrase and sign in")
+	if !f.l.locked() || !strings.Contains(f.whatShows(), "Ada Admin types their passphrase to confirm.") {
+		t.Fatalf("signed in as Ben without an admin: %s", f.whatShows())
+	}
+	enter(fields[2], "correct horse") // Anna's is no admin's
+	if !f.l.locked() || !strings.Contains(f.whatShows(), "That passphrase is not right for Ada Admin.") {
+		t.Fatalf("a wrong admin passphrase: %s", f.whatShows())
+	}
+	if ok, _ := f.store.CheckPassphrase(context.Background(), ben.ID, "battery staple"); ok {
+		t.Fatal("Ben's passphrase was set without the admin")
+	}
+	enter(fields[2], "admin passphrase")
+	if f.l.locked() || f.l.signedIn().ID != ben.ID {
+		t.Fatalf("not signed in as Ben after Ada confirmed: %s", f.whatShows())
+	}
+	log, _ := f.store.AuditLog(context.Background(), ben.ID)
+	if last := log[len(log)-2]; last.Action != data.ActionPassphraseSet || last.PractitionerID != ada.ID {
+		t.Fatalf("the passphrase is not logged as confirmed by Ada: %+v", last)
+	}
+	// Ada's key, unsealed to confirm, is not kept: only Ben is signed in.
+	if err := f.store.CreateClient(data.WithActor(context.Background(), ada.ID), &data.Client{FirstName: "Not", LastName: "Ada"}); !errors.Is(err, data.ErrNotSignedIn) {
+		t.Fatalf("Ada's key stayed in memory: %v", err)
+	}
+}
+
+// Without an admin who has a passphrase, no one can confirm: the lock screen says so.
+func TestFirstPassphraseWithoutAnyAdmin(t *testing.T) {
+	f := newLockFixture(t)
+	f.practitioner(t, "Anna Smith", data.RolePractitioner, "correct horse")
+	f.practitioner(t, "Ben Jones", data.RolePractitioner, "")
+	f.l.useStore(f.store)
+	f.tap(t, "Ben Jones")
+	if !strings.Contains(f.whatShows(), "no admin has one yet") {
+		t.Fatalf("the lock screen does not say who can confirm: %s", f.whatShows())
+	}
+	if b := lockButtonIn(t, f.win.Canvas().Content(), "Set passphrase and sign in"); !b.Disabled() {
+		t.Fatal("Set passphrase is offered with no admin to confirm")
 	}
 }
 
@@ -483,7 +543,8 @@ func TestAdminResetsAForgottenPassphrase(t *testing.T) {
 	}
 	fields := entriesIn(f.win.Canvas().Content())
 	fields[0].SetText("a new start")
-	enter(fields[1], "a new start")
+	fields[1].SetText("a new start")
+	enter(fields[2], "admin passphrase") // Ada, the admin, confirms Anna's new passphrase
 	if f.l.signedIn().ID != anna.ID {
 		t.Fatalf("Anna could not set her new passphrase: %s", f.whatShows())
 	}

@@ -568,6 +568,24 @@ func (e *sessionEditor) addPhotosButton() fyne.CanvasObject {
 	return widget.NewButtonWithIcon("Add photos…", theme.FileImageIcon(), e.addPhotos)
 }
 
+// photosAdded counts the session's before photos again once an import ends, for the checklist
+// of what signing needs.
+func (e *sessionEditor) photosAdded() {
+	id := e.base.ID
+	if id == "" {
+		return
+	}
+	async(func() (int, error) { return e.store.BeforePhotos(context.Background(), id) }, func(n int, err error) {
+		if err != nil {
+			slog.Warn("count the session's before photos", "err", err)
+			return
+		}
+		if e.base.ID == id {
+			e.setBeforePhotos(n)
+		}
+	})
+}
+
 // addPhotos asks for a folder and offers its photos for the session being edited. A new
 // session is saved first: photos are filed under a saved session.
 func (e *sessionEditor) addPhotos() {
@@ -576,7 +594,7 @@ func (e *sessionEditor) addPhotos() {
 			return
 		}
 		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...data.SkippedFile) {
-			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, nil)
+			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, e.photosAdded)
 		})
 	}
 	if e.base.ID == "" {

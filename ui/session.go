@@ -74,6 +74,22 @@ type sessionEditor struct {
 	addZone                                *widget.Select
 	root                                   fyne.CanvasObject
 	onClose                                func()
+
+	// A signed session opens read-only: locked, every field disabled and the map deaf, until
+	// Amend… has the reason and unlocks it for the amendment.
+	formBox, grid fyne.CanvasObject // what the lock disables
+	locked        bool
+	lockedOff     []fyne.Disableable // what the lock disabled, enabled again when it lifts
+	amendWhy      string             // the amendment's reason, asked before the form unlocks
+	beforePhotos  int                // the session's before photos, as signing needs one
+
+	// What signing still needs, as the practice's rule says it (data.SigningCheck), kept up to date.
+	missing      []string
+	checkSummary *widget.Label
+	checkList    *widget.Label
+	checkMore    *widget.Button
+	checkBox     *fyne.Container
+	suggestWhy   *widget.Label // why Suggest has no next due date to give
 }
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
@@ -97,9 +113,21 @@ func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data
 			status = "Recovered what was typed at " + d.UpdatedAt.Local().Format("15:04:05") + ": check it and save."
 		}
 	}
+	if e.base.ID == "" && d == nil {
+		// Who treats is who is signed in (or, without passphrases, who used this computer last),
+		// never whoever treated the client last time.
+		if name := nameOf(e.ed.catalog.practitioners, e.defaultPractitioner(), practitionerName, practitionerID); name != "" {
+			form.Practitioner = name
+		}
+	}
 	e.fill(form)
 	e.drafted = e.encode(form)
+	e.beforePhotos = ed.beforePhotos
+	e.setLocked(e.store.ReadOnly() || e.base.Status == data.StatusSigned && d == nil)
 	e.validate()
+	if e.locked && e.base.Status == data.StatusSigned {
+		status = "Signed, so read-only: Amend… asks for the reason, then lets you change it."
+	}
 	if e.store.ReadOnly() {
 		// Nothing typed here could be saved: the session is there to be read and printed.
 		status = "Open read-only: this session can be read and printed here, not changed."
@@ -110,7 +138,58 @@ func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data
 
 func (e *sessionEditor) content() fyne.CanvasObject { return e.root }
 
-func (e *sessionEditor) focus() { e.win.Canvas().Focus(e.startedAt) }
+// focus puts the keyboard in the date, unless the form is read-only: a keystroke must not
+// replace a signed value.
+func (e *sessionEditor) focus() {
+	if !e.locked {
+		e.win.Canvas().Focus(e.startedAt)
+	}
+}
+
+// defaultPractitioner is who a new session is by: the practitioner signed in, or, in a practice
+// without passphrases, the one last recorded on this computer, or the only one there is.
+func (e *sessionEditor) defaultPractitioner() string {
+	current := current(e.ed.catalog.practitioners, func(p data.Practitioner) bool { return p.Retired })
+	known := func(id string) bool {
+		return id != "" && slices.ContainsFunc(current, func(p data.Practitioner) bool { return p.ID == id })
+	}
+	if id := e.signedInID(); id != "" {
+		return id
+	}
+	if id := lastPractitioner(e.store); known(id) {
+		return id
+	}
+	if len(current) == 1 {
+		return current[0].ID
+	}
+	return ""
+}
+
+// signedInID is the practitioner signed in at the lock screen; "" in a practice without passphrases.
+func (e *sessionEditor) signedInID() string {
+	if e.actor != nil {
+		if id := e.actor(); id != "" {
+			return id
+		}
+	}
+	return e.store.Actor()
+}
+
+// The practitioner last recorded on a session on this computer, kept per practice file.
+func lastPractitionerKey(s *data.Store) string { return "session.last_practitioner." + s.Path() }
+
+func lastPractitioner(s *data.Store) string {
+	if a := fyne.CurrentApp(); a != nil {
+		return a.Preferences().String(lastPractitionerKey(s))
+	}
+	return ""
+}
+
+func rememberPractitioner(s *data.Store, id string) {
+	if a := fyne.CurrentApp(); a != nil && id != "" {
+		a.Preferences().SetString(lastPractitionerKey(s), id)
+	}
+}
 
 func (e *sessionEditor) build() {
 	c := &e.ed.catalog
@@ -176,7 +255,11 @@ func (e *sessionEditor) build() {
 		e.changed_()
 	}
 
-	e.zoneMap = newZoneMap(c.zones, func(z data.Zone) { e.toggleZone(z.Name) })
+	e.zoneMap = newZoneMap(c.zones, func(z data.Zone) {
+		if !e.locked {
+			e.toggleZone(z.Name)
+		}
+	})
 	e.zoneBox = container.NewVBox()
 	e.addZone = widget.NewSelect(zoneNames(c.zones), func(name string) {
 		if name != "" {
@@ -221,7 +304,7 @@ func (e *sessionEditor) build() {
 	header := section("When and who",
 		container.NewGridWithColumns(2,
 			n.field("Date and time", "started_at", e.startedAt),
-			n.field("Practitioner", "practitioner", e.practitioner)),
+			n.field("Practitioner", "practitioner", withPlus(e.practitioner, plus(e.quickAddPractitioner)))),
 		container.NewGridWithColumns(3,
 			n.field("Session", "series_n", e.seriesN),
 			n.field("of a series of", "series_of", e.seriesOf),
@@ -256,24 +339,34 @@ func (e *sessionEditor) build() {
 	})
 	sideEffects := section("Side effects observed", e.noSideEffects, e.sideEffectBox, container.NewHBox(addSideEffect),
 		n.note("no_side_effects"))
+	e.suggestWhy = widget.NewLabel("")
+	e.suggestWhy.Wrapping = fyne.TextWrapWord
+	e.suggestWhy.Importance = widget.WarningImportance
+	e.suggestWhy.Hide()
 	suggest := widget.NewButton("Suggest", func() {
 		s, _ := e.form().parse(e.base, &e.ed.catalog)
-		if d := suggestNextDue(s); !d.IsZero() {
+		d, why := suggestNextDueWhy(s)
+		if !d.IsZero() {
 			e.nextDue.SetText(d.String())
 		}
+		e.suggestWhy.SetText(why)
+		e.suggestWhy.Hidden = why == ""
+		e.suggestWhy.Refresh()
 	})
 	after := section("Pain, aftercare and next visit",
 		container.NewGridWithColumns(3,
 			n.field("Pain (0–10)", "pain_score", e.pain),
 			n.field("Price", "price", e.price),
 			n.field("Next session due", "next_due", container.NewBorder(nil, nil, nil, suggest, e.nextDue))),
+		e.suggestWhy,
 		n.field("Aftercare given", "aftercare", e.aftercare.content()),
 		n.field("Aftercare sheet version", "aftercare_sheet", e.aftercareSheet),
 		n.field("Notes", "notes", e.notesEntry),
 		n.field("No before photo", "photo_refusal", e.photoRefusal),
 	)
 	amendments := section("Signature and amendments", e.amendBox)
-	left := formScroll(container.NewVScroll(container.NewPadded(container.NewVBox(header, anaesthetic, device, products, sideEffects, after, amendments, n.general))))
+	e.formBox = container.NewVBox(header, anaesthetic, device, products, sideEffects, after)
+	left := formScroll(container.NewVScroll(container.NewPadded(container.NewVBox(e.formBox, amendments, n.general))))
 
 	copyLast := widget.NewButtonWithIcon("Copy settings from the last session", theme.ContentCopyIcon(), e.copyLast)
 	if e.ed.last == nil {
@@ -285,6 +378,7 @@ func (e *sessionEditor) build() {
 	// Warnings go under the rows, so that a row being typed in never moves.
 	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone),
 		gridHeader, e.zoneBox, n.note("zones"), e.safety[data.SectionZones])))
+	e.grid = grid
 	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
 	mapAndGrid.Offset = 0.6
 	right := container.NewPadded(container.NewBorder(
@@ -297,8 +391,25 @@ func (e *sessionEditor) build() {
 	pdf := widget.NewButtonWithIcon("Record PDF", theme.DocumentPrintIcon(), func() { e.export(exportSessionPDF) })
 	aftercare := widget.NewButtonWithIcon("Aftercare PDF", theme.DocumentPrintIcon(), func() { e.export(exportAftercarePDF) })
 	e.signBtn = widget.NewButtonWithIcon("Sign…", theme.ConfirmIcon(), e.sign)
-	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(e.addPhotosButton(), pdf, aftercare, e.signBtn, save)),
-		container.NewVBox(e.title, e.status))
+	e.checkSummary = widget.NewLabel("")
+	e.checkSummary.Truncation = fyne.TextTruncateEllipsis
+	e.checkList = widget.NewLabel("")
+	e.checkList.Wrapping = fyne.TextWrapWord
+	e.checkList.Hide()
+	e.checkMore = widget.NewButton("Show all", func() {
+		e.checkList.Hidden = !e.checkList.Hidden
+		e.checkMore.SetText(map[bool]string{true: "Show all", false: "Hide"}[e.checkList.Hidden])
+		e.relayout()
+	})
+	e.checkMore.Importance = widget.LowImportance
+	e.checkBox = container.NewVBox(container.NewBorder(nil, nil, nil, e.checkMore, e.checkSummary), e.checkList)
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(closeBtn),
+		container.NewCenter(container.NewHBox(e.addPhotosButton(), pdf, aftercare, e.signBtn, save)), container.NewVBox(e.title, e.status)))
+	if !e.ed.client.Consent.OnFile() {
+		top.Add(alert(theme.ColorNameWarning, "No treatment consent is on file for "+e.ed.client.Name()+
+			": record the signed form under Consent in the client's profile (Edit profile) before treating."))
+	}
+	top.Add(e.checkBox)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	e.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)
@@ -331,20 +442,22 @@ func (e *sessionEditor) showSignature() {
 	e.amendBox.RemoveAll()
 	if e.base.Status != data.StatusSigned {
 		e.signBtn.Show()
-		if e.base.ID == "" {
-			e.signBtn.Disable()
-		} else {
-			e.signBtn.Enable()
-		}
+		e.saveBtn.SetText("Save")
+		e.showMissing()
 		note := widget.NewLabel("Not signed yet. Once the record is complete, the practitioner signs it (Sign…); a signed session can no longer be edited, only amended with a reason.")
 		note.Wrapping = fyne.TextWrapWord
 		e.amendBox.Add(note)
 		return
 	}
 	e.signBtn.Hide()
-	e.saveBtn.SetText("Amend…")
+	e.checkBox.Hide()
+	if e.locked {
+		e.saveBtn.SetText("Amend…")
+	} else {
+		e.saveBtn.SetText("Save amendment")
+	}
 	signer := nameOf(e.ed.catalog.practitioners, e.base.SignedBy, practitionerName, practitionerID)
-	e.amendBox.Add(alert(theme.ColorNamePrimary, fmt.Sprintf("Signed by %s on %s. Changes are saved as an amendment, with a reason; the signed values stay on record.",
+	e.amendBox.Add(alert(theme.ColorNamePrimary, fmt.Sprintf("Signed by %s on %s. It opens read-only: Amend… asks for the reason, then lets you change it; the signed values stay on record.",
 		signer, e.base.SignedAt.Local().Format("2 Jan 2006, 15:04"))))
 	for _, a := range e.ed.amends {
 		who := nameOf(e.ed.catalog.practitioners, a.PractitionerID, practitionerName, practitionerID)
@@ -369,12 +482,74 @@ func orDash(s string) string {
 // signerID is who signs and amends: the practitioner signed in, or, in a practice without
 // passphrases, the session's practitioner.
 func (e *sessionEditor) signerID() string {
-	if e.actor != nil {
-		if id := e.actor(); id != "" {
-			return id
-		}
+	if id := e.signedInID(); id != "" {
+		return id
 	}
 	return e.base.PractitionerID
+}
+
+// checkMissing works out what signing still needs, from the session as typed: the practice's
+// rule (data.SigningCheck), and that the session is saved as it shows.
+func (e *sessionEditor) checkMissing(s data.Session) {
+	e.missing = nil
+	if e.base.Status == data.StatusSigned {
+		return
+	}
+	if e.base.ID == "" {
+		e.missing = append(e.missing, "Save the session (Ctrl+S), then sign it.")
+	} else if e.changed() {
+		e.missing = append(e.missing, "Save the changes (Ctrl+S), then sign.")
+	}
+	in := e.ed.safety
+	in.Session = s
+	names := map[string]string{}
+	for _, p := range e.ed.catalog.practitioners {
+		names[p.ID] = p.Name
+	}
+	e.missing = append(e.missing, data.SigningCheck{In: in, BeforePhotos: e.beforePhotos, SignerID: e.signedInID(),
+		Names: names, Now: e.store.Now()}.Missing()...)
+}
+
+// showMissing shows the checklist, and offers Sign… only when signing can succeed.
+func (e *sessionEditor) showMissing() {
+	if e.base.Status == data.StatusSigned || e.store.ReadOnly() {
+		e.checkBox.Hide()
+		return
+	}
+	e.checkBox.Show()
+	if len(e.missing) == 0 {
+		e.checkSummary.SetText("Ready to sign: the record is complete.")
+		e.checkSummary.Importance = widget.SuccessImportance
+		e.checkMore.Hide()
+		e.checkList.Hide()
+		e.signBtn.Enable()
+	} else {
+		e.checkSummary.SetText(fmt.Sprintf("To sign, still needed (%d): %s", len(e.missing), strings.Join(e.missing, "  ·  ")))
+		e.checkSummary.Importance = widget.WarningImportance
+		if list := "• " + strings.Join(e.missing, "\n• "); list != e.checkList.Text {
+			e.checkList.SetText(list)
+			if e.checkList.Visible() {
+				defer e.relayout() // the list's height changed
+			}
+		}
+		e.checkMore.Show()
+		e.signBtn.Disable()
+	}
+	e.checkSummary.Refresh()
+	e.checkBox.Refresh()
+}
+
+// relayout fits the editor to its header's height, which the checklist changes.
+func (e *sessionEditor) relayout() {
+	if r, ok := e.root.(*fyne.Container); ok {
+		r.Layout.Layout(r.Objects, r.Size())
+	}
+}
+
+// setBeforePhotos takes in how many before photos the session has now, as photos are added.
+func (e *sessionEditor) setBeforePhotos(n int) {
+	e.beforePhotos = n
+	e.validate()
 }
 
 // sign signs the saved session, or lists what the record still lacks.
@@ -386,6 +561,10 @@ func (e *sessionEditor) sign() {
 	signer := e.signerID()
 	if signer == "" {
 		dialog.ShowInformation("Who signs?", "Choose the practitioner who treated, save, then sign.", e.win)
+		return
+	}
+	if e.validate(); len(e.missing) > 0 {
+		e.showNotSigned(e.missing)
 		return
 	}
 	name := nameOf(e.ed.catalog.practitioners, signer, practitionerName, practitionerID)
@@ -400,13 +579,12 @@ func (e *sessionEditor) sign() {
 				return loadEditorData(context.Background(), e.store, e.ed.client, id)
 			}, func(ed editorData, err error) {
 				var inc *data.IncompleteError
+				var wrong *data.WrongSignerError
 				switch {
 				case errors.As(err, &inc):
-					msg := widget.NewLabel("To sign, the record still needs:\n\n• " + strings.Join(inc.Missing, "\n• "))
-					msg.Wrapping = fyne.TextWrapWord
-					d := dialog.NewCustom("Not signed yet", "OK", container.NewVScroll(msg), e.win)
-					d.Resize(fyne.NewSize(560, 360))
-					d.Show()
+					e.showNotSigned(inc.Missing)
+				case errors.As(err, &wrong):
+					e.showNotSigned([]string{wrong.Sentence})
 				case err != nil:
 					showError(e.win, "sign the session", err)
 				default:
@@ -417,6 +595,15 @@ func (e *sessionEditor) sign() {
 		})
 }
 
+// showNotSigned lists what keeps the session from being signed.
+func (e *sessionEditor) showNotSigned(missing []string) {
+	msg := widget.NewLabel("To sign, the record still needs:\n\n• " + strings.Join(missing, "\n• "))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("Not signed yet", "OK", container.NewVScroll(msg), e.win)
+	d.Resize(fyne.NewSize(560, 360))
+	d.Show()
+}
+
 // reloaded takes the session as now stored (signed or amended) into the editor.
 func (e *sessionEditor) reloaded(ed editorData) {
 	e.ed.session, e.ed.amends = ed.session, ed.amends
@@ -425,12 +612,26 @@ func (e *sessionEditor) reloaded(ed editorData) {
 	e.fill(form)
 	e.saved = e.encode(e.form())
 	e.drafted = e.saved
+	e.amendWhy = ""
+	e.setLocked(e.store.ReadOnly() || e.base.Status == data.StatusSigned)
 	e.setTitle()
 	e.validate()
 }
 
-// askAmendReason asks why a signed session is changed, then amends it.
-func (e *sessionEditor) askAmendReason(s data.Session, done func()) {
+// startAmend asks why the signed session is to be changed and only then makes the form editable:
+// the reason comes first, so that nothing is changed without one.
+func (e *sessionEditor) startAmend() {
+	e.askAmendReason(func(why string) {
+		e.amendWhy = why
+		e.setLocked(false)
+		e.setTitle()
+		// No field takes the focus: a keystroke must not replace a signed value unseen.
+		e.status.SetText("Amending: " + why + ". Save the amendment with Ctrl+S, or close and discard it.")
+	})
+}
+
+// askAmendReason asks why a signed session is changed, then runs then with the reason.
+func (e *sessionEditor) askAmendReason(then func(why string)) {
 	reason := newTextField()
 	reason.SetPlaceHolder("e.g. depth for Cheeks was typed as 2.5, the device log says 1.5")
 	var d *dialog.FormDialog
@@ -445,42 +646,94 @@ func (e *sessionEditor) askAmendReason(s data.Session, done func()) {
 			d.Show()
 			return
 		}
-		actor := e.signerID()
-		e.saving = true
-		e.saveBtn.Disable()
-		draftID := e.draftID
-		async(func() (editorData, error) {
-			ctx := data.WithActor(context.Background(), actor)
-			if _, err := e.store.AmendSession(ctx, s, why); err != nil {
-				return editorData{}, err
-			}
-			if draftID != "" {
-				if err := e.store.DeleteDraft(ctx, draftID); err != nil {
-					return editorData{}, err
-				}
-			}
-			return loadEditorData(context.Background(), e.store, e.ed.client, s.ID)
-		}, func(ed editorData, err error) {
-			e.saving = false
-			e.saveBtn.Enable()
-			if err != nil {
-				if !e.notes.show(err) {
-					showError(e.win, "amend the session", err)
-				}
-				return
-			}
-			e.draftID = ""
-			e.reloaded(ed)
-			e.status.SetText("Amended at " + time.Now().Format("15:04:05"))
-			if done != nil {
-				done()
-			}
-		})
+		then(why)
 	}, e.win)
 	reason.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 	e.win.Canvas().Focus(reason)
+}
+
+// amend saves the form as an amendment of the signed session, with its reason.
+func (e *sessionEditor) amend(s data.Session, why string, done func()) {
+	actor := e.signerID()
+	e.saving = true
+	e.saveBtn.Disable()
+	draftID := e.draftID
+	async(func() (editorData, error) {
+		ctx := data.WithActor(context.Background(), actor)
+		if _, err := e.store.AmendSession(ctx, s, why); err != nil {
+			return editorData{}, err
+		}
+		if draftID != "" {
+			if err := e.store.DeleteDraft(ctx, draftID); err != nil {
+				return editorData{}, err
+			}
+		}
+		return loadEditorData(context.Background(), e.store, e.ed.client, s.ID)
+	}, func(ed editorData, err error) {
+		e.saving = false
+		e.saveBtn.Enable()
+		if err != nil {
+			if !e.notes.show(err) {
+				showError(e.win, "amend the session", err)
+			}
+			return
+		}
+		e.draftID = ""
+		e.reloaded(ed)
+		e.status.SetText("Amended at " + time.Now().Format("15:04:05"))
+		if done != nil {
+			done()
+		}
+	})
+}
+
+// setLocked makes the form read-only (every field disabled, the map deaf) or editable again.
+func (e *sessionEditor) setLocked(locked bool) {
+	if !locked {
+		for _, w := range e.lockedOff {
+			w.Enable()
+		}
+		e.lockedOff = nil
+	}
+	e.locked = locked
+	e.applyLock()
+	if e.base.Status == data.StatusSigned {
+		e.showSignature()
+	}
+}
+
+// applyLock disables what the form shows while it is locked, rows built since included.
+func (e *sessionEditor) applyLock() {
+	if !e.locked || e.formBox == nil {
+		return
+	}
+	for _, root := range []fyne.CanvasObject{e.formBox, e.grid} {
+		disableAll(root, func(w fyne.Disableable) { e.lockedOff = append(e.lockedOff, w) })
+	}
+	if f, ok := e.win.Canvas().Focused().(fyne.Disableable); ok && f.Disabled() {
+		e.win.Canvas().Unfocus()
+	}
+}
+
+// disableAll disables every enabled widget under o, telling off about each.
+func disableAll(o fyne.CanvasObject, off func(fyne.Disableable)) {
+	if d, ok := o.(fyne.Disableable); ok {
+		if !d.Disabled() {
+			d.Disable()
+			off(d)
+		}
+		return
+	}
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			disableAll(c, off)
+		}
+	case *container.Scroll:
+		disableAll(v.Content, off)
+	}
 }
 
 // form reads the widgets into a form.
@@ -590,6 +843,8 @@ func (e *sessionEditor) validate() error {
 	s, err := e.form().check(e.base, &e.ed.catalog, e.store.Now())
 	e.notes.show(e.withoutFresh(err))
 	e.checkSafety(s)
+	e.checkMissing(s)
+	e.showMissing()
 	depths := map[string]float64{}
 	for _, z := range s.Zones {
 		depths[z.Zone] = z.DepthMM
@@ -633,6 +888,7 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 	for _, box := range e.safety {
 		box.Refresh()
 	}
+	e.applyLock()
 }
 
 // safetyLine shows one warning. A block can be passed only with a written reason, kept with the
@@ -773,6 +1029,10 @@ func (e *sessionEditor) saveThen(done func()) {
 	if e.saving {
 		return
 	}
+	if e.base.Status == data.StatusSigned && e.locked && !e.store.ReadOnly() {
+		e.startAmend() // read-only until the reason is given
+		return
+	}
 	form := e.form()
 	s, err := form.check(e.base, &e.ed.catalog, e.store.Now())
 	e.fresh = nil // trying to save shows every message
@@ -788,7 +1048,14 @@ func (e *sessionEditor) saveThen(done func()) {
 	}
 	s.Overrides = e.currentOverrides(s.Overrides)
 	if e.base.Status == data.StatusSigned {
-		e.askAmendReason(s, done)
+		switch {
+		case e.encode(form) == e.saved:
+			e.status.SetText("Nothing is changed yet: the amendment is saved once a value differs from the signed one.")
+		case e.amendWhy == "": // a kept draft of an amendment: its reason was not kept
+			e.askAmendReason(func(why string) { e.amend(s, why, done) })
+		default:
+			e.amend(s, e.amendWhy, done)
+		}
 		return
 	}
 	if e.timer != nil {
@@ -821,7 +1088,9 @@ func (e *sessionEditor) saveThen(done func()) {
 		e.base, e.draftID = saved, ""
 		e.saved = e.encode(e.form())
 		e.drafted = e.saved
+		rememberPractitioner(e.store, saved.PractitionerID)
 		e.setTitle()
+		e.validate()
 		e.status.SetText("Saved at " + time.Now().Format("15:04:05"))
 		if done != nil {
 			done()
@@ -860,10 +1129,33 @@ func (e *sessionEditor) askUnsaved(title string, then func()) {
 		e.saveDraftThen(func() { e.finishThen(then) })
 	})
 	back := widget.NewButton("Go back", func() { d.Hide() })
+	discard := widget.NewButton("Discard", func() {
+		d.Hide()
+		e.discard()
+		e.finishThen(then)
+	})
+	discard.Importance = widget.DangerImportance
+	if e.base.Status == data.StatusSigned {
+		save.SetText("Save amendment")
+	}
 	d = dialog.NewCustomWithoutButtons(title, msg, e.win)
-	d.SetButtons([]fyne.CanvasObject{back, keep, save})
-	d.Resize(fyne.NewSize(520, 200))
+	d.SetButtons([]fyne.CanvasObject{back, discard, keep, save})
+	d.Resize(fyne.NewSize(600, 200))
 	d.Show()
+}
+
+// discard throws away what is not saved: the form goes back to the session as saved, and a
+// draft kept of it is removed, so nothing of it comes back.
+func (e *sessionEditor) discard() {
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	if e.draftID != "" {
+		e.deleteDraft(e.draftID)
+		e.draftID = ""
+	}
+	e.fill(formOf(e.base, &e.ed.catalog))
+	e.drafted = e.saved
 }
 
 func (e *sessionEditor) finishThen(then func()) {
@@ -918,6 +1210,7 @@ func (e *sessionEditor) copyLast() {
 }
 
 func (e *sessionEditor) setZones(rows []zoneRow) {
+	defer e.applyLock()
 	e.zones = buildRows(e, e.zoneBox, "zones", []string{"zone", "depth_mm", "speed", "passes"}, rows,
 		func(r zoneRow) *zoneRowWidgets { return newZoneRowWidgets(e, r) })
 	if len(rows) == 0 {
@@ -962,6 +1255,7 @@ func (e *sessionEditor) addProductRow(r productRow) {
 }
 
 func (e *sessionEditor) setProducts(rows []productRow) {
+	defer e.applyLock()
 	e.products = buildRows(e, e.productBox, "products", []string{"product", "phase", "expiry"}, rows,
 		func(r productRow) *productRowWidgets { return newProductRowWidgets(e, r) })
 }
@@ -993,6 +1287,7 @@ func (e *sessionEditor) addSideEffectRow(r sideEffectRow) {
 }
 
 func (e *sessionEditor) setSideEffects(rows []sideEffectRow) {
+	defer e.applyLock()
 	e.sideEffects = buildRows(e, e.sideEffectBox, "side_effects", []string{"kind", "severity", "onset", "resolved"}, rows,
 		func(r sideEffectRow) *sideEffectRowWidgets { return newSideEffectRowWidgets(e, r) })
 }
@@ -1073,4 +1368,27 @@ func findLot(lots []data.Lot, lot string) (data.Lot, bool) {
 		return data.Lot{}, false
 	}
 	return lots[i], true
+}
+
+// quickAddPractitioner adds a practitioner from the editor, as the device picker's + does.
+func (e *sessionEditor) quickAddPractitioner() {
+	name, credentials := widget.NewEntry(), widget.NewEntry()
+	name.SetPlaceHolder("Full name, as it appears on signed records")
+	credentials.SetPlaceHolder("e.g. RN, Level 4 Dip. Aesthetics")
+	var p data.Practitioner
+	quickAdd(e.win, "Add a practitioner", []*widget.FormItem{
+		widget.NewFormItem("Name", name), widget.NewFormItem("Credentials", credentials),
+	}, func() (func() error, error) {
+		p = data.Practitioner{Name: strings.TrimSpace(name.Text), Credentials: strings.TrimSpace(credentials.Text),
+			Role: data.RolePractitioner}
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+		return func() error { return e.store.SavePractitioner(context.Background(), &p) }, nil
+	}, func() {
+		e.ed.catalog.practitioners = append(e.ed.catalog.practitioners, p)
+		e.practitioner.SetOptions(names(current(e.ed.catalog.practitioners, func(p data.Practitioner) bool { return p.Retired }),
+			practitionerName))
+		e.practitioner.SetSelected(p.Name)
+	})
 }

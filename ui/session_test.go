@@ -568,7 +568,6 @@ func TestSignThenAmend(t *testing.T) {
 	e.save()
 	waitFor(t, "the first save", func() bool { return e.base.ID != "" })
 	e.sign()
-	tapButton(t, w, "Sign")
 	if msg := overlayText(w); !strings.Contains(msg, "To sign, the record still needs") {
 		t.Fatalf("signing an incomplete record says %q", msg)
 	}
@@ -593,11 +592,12 @@ func TestSignThenAmend(t *testing.T) {
 		t.Fatalf("a signed session offers %q and Sign visible %v", e.saveBtn.Text, e.signBtn.Visible())
 	}
 
-	// A change to a signed session is an amendment with a reason; the original stays on record.
-	e.zones[0].depth.SetText("0.75")
-	e.save()
+	// A change to a signed session is an amendment with a reason, asked first; the original stays on record.
+	e.save() // Amend…
 	test.Type(overlayEntry(t, w), "Depth typed wrong: the device log says 0.75")
 	tapButton(t, w, "Amend")
+	e.zones[0].depth.SetText("0.75")
+	e.save()
 	waitFor(t, "the amendment", func() bool { return len(e.ed.amends) == 1 })
 	a := e.ed.amends[0]
 	if a.Reason != "Depth typed wrong: the device log says 0.75" || len(a.Changes) != 1 || a.Changes[0].New != "0.75" {
@@ -615,5 +615,280 @@ func TestSignThenAmend(t *testing.T) {
 	stored, err := s.Session(ctx, e.base.ID)
 	if err != nil || stored.Status != data.StatusSigned || stored.Zones[0].DepthMM != 0.75 {
 		t.Fatalf("stored %+v (%v)", stored.Zones, err)
+	}
+}
+
+// completeSessionIn fills in what signing needs but the practitioner, and saves it.
+func completeSessionIn(t *testing.T, e *sessionEditor) {
+	t.Helper()
+	cat := e.ed.catalog
+	e.device.SetText(cat.devices[0].Model)
+	e.cartridge.SetText(cat.cartridges[1].Name)
+	e.cartridgeLot.SetText("C-100")
+	e.toggleZone(cat.zones[0].Name)
+	e.photoRefusal.SetText("The client declined photos today.")
+	e.noSideEffects.SetChecked(true)
+	e.save()
+	waitFor(t, "the save", func() bool { return e.base.ID != "" && !e.changed() })
+}
+
+// consentedClient is a client with treatment consent on file.
+func consentedClient(t *testing.T, s *data.Store) data.Client {
+	t.Helper()
+	c := data.Client{FirstName: "Ida", LastName: "Holm", Fitzpatrick: 2, PhotoConsent: data.PhotoConsentClinical,
+		Consent: data.Consent{Form: "Microneedling consent", Version: "3", Signed: data.DateOf(s.Now()).AddDays(-30)}}
+	if err := s.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func addPractitioner(t *testing.T, s *data.Store, name string) data.Practitioner {
+	t.Helper()
+	p := data.Practitioner{Name: name, Role: data.RolePractitioner}
+	if err := s.SavePractitioner(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// labelsIn joins the text of every visible label under o.
+func labelsIn(o fyne.CanvasObject) string {
+	var out []string
+	walkVisible(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text != "" {
+			out = append(out, l.Text)
+		}
+	})
+	return strings.Join(out, " | ")
+}
+
+// A new session is by whoever is signed in, not by whoever treated the client last time; and
+// signing as someone else than who the record says treated is refused, before the question.
+func TestNewSessionIsByWhoIsSignedIn(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := consentedClient(t, s)
+	lea := addPractitioner(t, s, "Léa Fontaine")
+	sofia := addPractitioner(t, s, "Sofia Lindqvist")
+	e, _ := openEditor(t, s, c, "", nil)
+	e.practitioner.SetSelected(lea.Name)
+	completeSessionIn(t, e) // Léa's session: the client's last
+	first := e.base.ID
+	e.finish()
+
+	s.SetActor(sofia.ID) // Sofia signs in at the lock screen
+	e, w := openEditor(t, s, c, "", nil)
+	if e.practitioner.Selected != sofia.Name {
+		t.Fatalf("a new session while Sofia is signed in is by %q", e.practitioner.Selected)
+	}
+	e.finish()
+
+	// Sofia opens Léa's session: it is Léa's to sign, and the editor says so before anyone tries.
+	e, w = openEditor(t, s, c, first, nil)
+	want := "This session records Léa Fontaine as the practitioner who treated, not Sofia Lindqvist: " +
+		"Léa Fontaine must sign it, or the treating practitioner be changed first."
+	if !slices.Contains(e.missing, want) || !e.signBtn.Disabled() {
+		t.Fatalf("signing Léa's session as Sofia: missing %q, Sign disabled %v", e.missing, e.signBtn.Disabled())
+	}
+	e.sign()
+	if msg := overlayText(w); !strings.Contains(msg, "Léa Fontaine must sign it") {
+		t.Fatalf("Sign as Sofia says %q", msg)
+	}
+	if got, _ := s.Session(context.Background(), first); got.Status != data.StatusDraft {
+		t.Fatal("Léa's session was signed by Sofia")
+	}
+	e.finish()
+
+	// Without passphrases, a new session is by the practitioner last recorded on this computer.
+	s.SetActor("")
+	e, _ = openEditor(t, s, c, "", nil)
+	if e.practitioner.Selected != lea.Name {
+		t.Fatalf("without passphrases a new session is by %q, want the last used here, Léa", e.practitioner.Selected)
+	}
+	e.practitioner.SetSelected(sofia.Name)
+	completeSessionIn(t, e)
+	e.finish()
+	e, _ = openEditor(t, s, c, "", nil)
+	if e.practitioner.Selected != sofia.Name {
+		t.Fatalf("the practitioner last used here is not remembered: %q", e.practitioner.Selected)
+	}
+}
+
+// signedSessionOf saves and signs a complete session for c, by p.
+func signedSessionOf(t *testing.T, s *data.Store, c data.Client, p data.Practitioner) string {
+	t.Helper()
+	e, _ := openEditor(t, s, c, "", nil)
+	e.practitioner.SetSelected(p.Name)
+	completeSessionIn(t, e)
+	e.finish()
+	if err := s.SignSession(data.WithActor(context.Background(), p.ID), e.base.ID, e.base.Version); err != nil {
+		t.Fatal(err)
+	}
+	return e.base.ID
+}
+
+// A signed session opens to be read: no field takes a keystroke, the map no click, until Amend…
+// has the reason; and what was changed since can be thrown away in one step.
+func TestSignedSessionOpensReadOnly(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := consentedClient(t, s)
+	p := addPractitioner(t, s, "Léa Fontaine")
+	id := signedSessionOf(t, s, c, p)
+
+	e, w := openEditor(t, s, c, id, nil)
+	closed := false
+	e.onClose = func() { closed = true }
+	e.focus()
+	date := e.startedAt.Text
+	if w.Canvas().Focused() == e.startedAt || !e.startedAt.Disabled() || !e.zones[0].depth.Disabled() || !e.pain.Disabled() {
+		t.Fatal("a signed session opens editable")
+	}
+	test.Type(e.startedAt, "9")
+	tapZone(t, e.zoneMap, e.zones[0].zone.Text) // a click that would remove the zone
+	if e.startedAt.Text != date || len(e.zones) != 1 || e.changed() {
+		t.Fatalf("a signed session changed: date %q, %d zones", e.startedAt.Text, len(e.zones))
+	}
+	if e.saveBtn.Text != "Amend…" {
+		t.Fatalf("the signed session offers %q", e.saveBtn.Text)
+	}
+
+	// Amend… asks the reason first; the form stays read-only until it is given.
+	test.Tap(e.saveBtn)
+	if !e.startedAt.Disabled() {
+		t.Fatal("the form became editable before the reason was given")
+	}
+	test.Type(overlayEntry(t, w), "Depth typed wrong")
+	tapButton(t, w, "Amend")
+	if e.startedAt.Disabled() || e.zones[0].depth.Disabled() {
+		t.Fatal("the form is still read-only after the reason was given")
+	}
+	e.zones[0].depth.SetText("0.75")
+	e.close()
+	buttons := overlayButtons(w)
+	if !slices.Contains(buttons, "Discard") {
+		t.Fatalf("the close question offers %v", buttons)
+	}
+	tapButton(t, w, "Discard")
+	if !closed {
+		t.Fatal("Discard did not close the editor")
+	}
+	stored, _ := s.Session(context.Background(), id)
+	if amends, _ := s.Amendments(context.Background(), id); len(amends) != 0 || stored.Zones[0].DepthMM == 0.75 {
+		t.Fatalf("a discarded change was saved: %d amendments, depth %v", len(amends), stored.Zones[0].DepthMM)
+	}
+}
+
+// Discard throws away an unsaved change of a draft session too, and the draft kept of it.
+func TestDiscardThrowsAwayWhatIsNotSaved(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := consentedClient(t, s)
+	p := addPractitioner(t, s, "Léa Fontaine")
+	e, w := openEditor(t, s, c, "", nil)
+	e.practitioner.SetSelected(p.Name)
+	completeSessionIn(t, e)
+	id := e.base.ID
+	e.finish()
+
+	e, w = openEditor(t, s, c, id, nil)
+	closed := false
+	e.onClose = func() { closed = true }
+	e.notesEntry.SetText("Typed by mistake")
+	e.saveDraft()
+	waitFor(t, "the draft", func() bool { d, _ := s.Drafts(context.Background(), c.ID); return len(d) == 1 })
+	e.close()
+	tapButton(t, w, "Discard")
+	if !closed {
+		t.Fatal("Discard did not close the editor")
+	}
+	waitFor(t, "the draft to go", func() bool { d, _ := s.Drafts(context.Background(), c.ID); return len(d) == 0 })
+	if got, _ := s.Session(context.Background(), id); got.Notes != "" {
+		t.Fatalf("the discarded notes were saved: %q", got.Notes)
+	}
+}
+
+// What signing still needs shows as the form changes, and Sign… is offered only when it can succeed.
+func TestChecklistShowsWhatSigningNeeds(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := consentedClient(t, s)
+	p := addPractitioner(t, s, "Léa Fontaine")
+	e, _ := openEditor(t, s, c, "", nil)
+	e.practitioner.SetSelected(p.Name)
+	if !e.signBtn.Disabled() || !strings.Contains(e.checkSummary.Text, "Record the device used.") ||
+		!strings.Contains(e.checkSummary.Text, "Save the session") {
+		t.Fatalf("a new session's checklist: %q, Sign disabled %v", e.checkSummary.Text, e.signBtn.Disabled())
+	}
+	e.device.SetText(e.ed.catalog.devices[0].Model)
+	if strings.Contains(e.checkSummary.Text, "Record the device used.") {
+		t.Fatalf("the checklist did not follow the device typed: %q", e.checkSummary.Text)
+	}
+	completeSessionIn(t, e)
+	if e.signBtn.Disabled() || e.checkSummary.Text != "Ready to sign: the record is complete." {
+		t.Fatalf("a complete saved record: %q, Sign disabled %v", e.checkSummary.Text, e.signBtn.Disabled())
+	}
+	e.aftercare.set(nil)
+	e.changed_()
+	if !e.signBtn.Disabled() || !strings.Contains(e.checkSummary.Text, "Record the aftercare given.") {
+		t.Fatalf("without aftercare: %q, Sign disabled %v", e.checkSummary.Text, e.signBtn.Disabled())
+	}
+}
+
+// A client without treatment consent is said so as the editor opens, not only at signing.
+func TestMissingConsentWarnedAtOnce(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s) // no consent recorded
+	e, _ := openEditor(t, s, c, "", nil)
+	want := "No treatment consent is on file for Zoë Ångström: record the signed form under Consent in the client's profile (Edit profile) before treating."
+	if !strings.Contains(labelsIn(e.root), want) {
+		t.Fatalf("the editor's header: %s", labelsIn(e.root))
+	}
+	e, _ = openEditor(t, s, consentedClient(t, s), "", nil)
+	if strings.Contains(labelsIn(e.root), "No treatment consent") {
+		t.Fatal("a client with consent on file is warned")
+	}
+}
+
+// The practitioner picker adds a practitioner as the device picker adds a device; Suggest says
+// why it has no date on the series' last session.
+func TestQuickAddPractitionerAndSuggestOnTheLastSession(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := consentedClient(t, s)
+	e, w := openEditor(t, s, c, "", nil)
+	e.quickAddPractitioner()
+	var fields []*widget.Entry
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if en, ok := o.(*widget.Entry); ok {
+			fields = append(fields, en)
+		}
+	})
+	if len(fields) != 2 {
+		t.Fatalf("the quick-add dialog has %d fields", len(fields))
+	}
+	fields[0].SetText("Noor Haddad")
+	fields[1].SetText("RN")
+	tapButton(t, w, "Add")
+	waitFor(t, "the practitioner", func() bool { return e.practitioner.Selected == "Noor Haddad" })
+	ps, _ := s.Practitioners(context.Background(), false)
+	if len(ps) != 1 || ps[0].Name != "Noor Haddad" || ps[0].Credentials != "RN" {
+		t.Fatalf("practitioners saved: %+v", ps)
+	}
+
+	e.seriesN.SetText("3")
+	e.seriesOf.SetText("3")
+	e.nextDue.SetText("")
+	var suggest *widget.Button
+	walk(e.root, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Suggest" {
+			suggest = b
+		}
+	})
+	test.Tap(suggest)
+	if want := "This is the last session of the series (3 of 3): no next session to suggest."; !e.suggestWhy.Visible() || e.suggestWhy.Text != want {
+		t.Fatalf("Suggest on the last session says %q", e.suggestWhy.Text)
 	}
 }

@@ -364,6 +364,8 @@ type editorData struct {
 	catalog catalog
 	safety  data.SafetyInput // what the safety checks compare the session with, read once
 	amends  []data.Amendment // of a signed session, oldest first
+	// beforePhotos is how many before photos the session has: signing needs one, or a reason.
+	beforePhotos int
 }
 
 // loadEditorData reads a session (a new one when id is empty) and the practice's lists.
@@ -431,6 +433,11 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 	if ed.safety, err = store.SafetyInputFor(ctx, ed.session); err != nil {
 		return ed, err
 	}
+	if id != "" {
+		if ed.beforePhotos, err = store.BeforePhotos(ctx, id); err != nil {
+			return ed, err
+		}
+	}
 	if ed.session.Status == data.StatusSigned {
 		ed.amends, err = store.Amendments(ctx, ed.session.ID)
 	}
@@ -438,13 +445,13 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 }
 
 // newSession is a new session's defaults: now, the next in the client's series, the client's
-// concerns, the devices of last time, the full aftercare checklist.
+// concerns, the devices of last time, the full aftercare checklist. Who treats is not taken from
+// last time: the editor fills in who is signed in.
 func newSession(client data.Client, last *data.Session, now time.Time, aftercare []string, sheet string) data.Session {
 	s := data.Session{ClientID: client.ID, StartedAt: now.Truncate(time.Minute), SeriesN: 1,
 		IntervalDays: data.DefaultIntervalDays, Concerns: slices.Clone(client.Concerns), Modality: "None",
 		Aftercare: slices.Clone(aftercare), AftercareSheet: sheet, Status: data.StatusDraft}
 	if last != nil {
-		s.PractitionerID = last.PractitionerID
 		s.DeviceID = last.DeviceID
 		s.HandpieceSerial = last.HandpieceSerial
 		s.Cartridge.CartridgeID = last.Cartridge.CartridgeID
@@ -465,8 +472,20 @@ func newSession(client data.Client, last *data.Session, now time.Time, aftercare
 
 // suggestNextDue is the series interval after the session, unless the series ends with it.
 func suggestNextDue(s data.Session) data.Date {
-	if s.StartedAt.IsZero() || s.IntervalDays <= 0 || (s.SeriesOf > 0 && s.SeriesN >= s.SeriesOf) {
-		return data.Date{}
+	d, _ := suggestNextDueWhy(s)
+	return d
+}
+
+// suggestNextDueWhy is suggestNextDue, or, when there is none to suggest, why not.
+func suggestNextDueWhy(s data.Session) (data.Date, string) {
+	switch {
+	case s.SeriesOf > 0 && s.SeriesN >= s.SeriesOf:
+		return data.Date{}, fmt.Sprintf("This is the last session of the series (%d of %d): no next session to suggest.",
+			s.SeriesN, s.SeriesOf)
+	case s.StartedAt.IsZero():
+		return data.Date{}, "Enter the session's date first: the next is due the series interval after it."
+	case s.IntervalDays <= 0:
+		return data.Date{}, "Enter the interval in days first: the next session is due that long after this one."
 	}
-	return data.DateOf(s.StartedAt).AddDays(s.IntervalDays)
+	return data.DateOf(s.StartedAt).AddDays(s.IntervalDays), ""
 }
