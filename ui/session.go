@@ -59,6 +59,7 @@ type sessionEditor struct {
 	device, cartridge, cartridgeLot        *textField
 	serial, cartridgeExpiry                *textField
 	zoneMap                                *zoneMap
+	zoneArea                               *zoneArea
 	zoneBox, productBox, sideEffectBox     *fyne.Container
 	zones                                  []*zoneRowWidgets
 	products                               []*productRowWidgets
@@ -281,14 +282,10 @@ func (e *sessionEditor) build() {
 	}
 	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), container.NewGridWithColumns(6, cells(boldLabel("Zone"),
 		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...))
-	// The map grows with the window; the grid scrolls under it.
-	// Warnings go under the rows, so that a row being typed in never moves.
-	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone),
-		gridHeader, e.zoneBox, n.note("zones"), e.safety[data.SectionZones])))
-	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
-	mapAndGrid.Offset = 0.6
-	right := container.NewPadded(container.NewBorder(
-		widget.NewLabelWithStyle("Treated zones", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, mapAndGrid))
+	// The map over the grid, with a divider that moves; a zone's warnings show under its own row.
+	e.zoneArea = newZoneArea(e.zoneMap, container.NewHBox(copyLast, e.addZone), gridHeader,
+		container.NewVBox(e.zoneBox, n.note("zones"), e.safety[data.SectionZones]))
+	right := container.NewPadded(e.zoneArea.content)
 
 	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.save)
 	save.Importance = widget.HighImportance
@@ -624,7 +621,10 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 		box.RemoveAll()
 	}
 	for _, w := range e.checks {
-		box := e.safety[w.Section]
+		box := e.safety[rowOf(w.Field)] // a zone's own warnings go under its row
+		if box == nil {
+			box = e.safety[w.Section]
+		}
 		if box == nil {
 			box = e.safety[data.SectionHeader]
 		}
@@ -633,6 +633,7 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 	for _, box := range e.safety {
 		box.Refresh()
 	}
+	e.zoneArea.relayout() // rows grow and shrink with their warnings
 }
 
 // safetyLine shows one warning. A block can be passed only with a written reason, kept with the
@@ -920,6 +921,7 @@ func (e *sessionEditor) copyLast() {
 func (e *sessionEditor) setZones(rows []zoneRow) {
 	e.zones = buildRows(e, e.zoneBox, "zones", []string{"zone", "depth_mm", "speed", "passes"}, rows,
 		func(r zoneRow) *zoneRowWidgets { return newZoneRowWidgets(e, r) })
+	e.keepRowWarnings()
 	if len(rows) == 0 {
 		empty := widget.NewLabel("No zones yet.")
 		empty.Importance = widget.LowImportance
