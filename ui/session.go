@@ -280,8 +280,8 @@ func (e *sessionEditor) build() {
 	if e.ed.last == nil {
 		copyLast.Disable()
 	}
-	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), container.NewGridWithColumns(6, cells(boldLabel("Zone"),
-		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...))
+	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), zoneLine(boldLabel("Zone"),
+		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint")))
 	// The map over the grid, with a divider that moves; a zone's warnings show under its own row.
 	e.zoneArea = newZoneArea(e.zoneMap, container.NewHBox(copyLast, e.addZone), gridHeader,
 		container.NewVBox(e.zoneBox, n.note("zones"), e.safety[data.SectionZones]))

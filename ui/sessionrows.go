@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -76,12 +75,10 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.endpoint.PlaceHolder = "—" // the column header names it
 	w.endpoint.Selected = r.Endpoint
 	w.remove = removeButton(func() { e.removeZone(w) })
-	// The typical range is a small line of its own, so that a row stays short and five or more
-	// fit under the map.
 	w.typical = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	w.typical.TextSize = theme.CaptionTextSize()
 	if z, ok := c.zone(r.Zone); ok {
-		w.typical.Text = "typical " + formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn above " + formatMM(z.WarnAbove) + " mm"
+		w.typical.Text = formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn > " + formatMM(z.WarnAbove)
 	}
 	w.safety = container.NewVBox()
 	// Focus arriving by Tab may land on a row out of sight: bring it into view.
@@ -123,10 +120,67 @@ func cells(objs ...fyne.CanvasObject) []fyne.CanvasObject {
 }
 
 func (w *zoneRowWidgets) content() fyne.CanvasObject {
-	grid := container.NewGridWithColumns(6, cells(w.zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)...)
-	typical := container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), container.New(shrinkable{}, w.typical))
-	w.box = container.New(tightColumn{}, container.NewBorder(nil, nil, nil, w.remove, grid), typical, w.note, w.safety)
+	zone := container.New(&zoneCell{full: w.typical.Text}, w.zone, w.typical)
+	line := zoneLine(zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)
+	w.box = container.New(tightColumn{}, container.NewBorder(nil, nil, nil, w.remove, line), w.note, w.safety)
 	return w.box
+}
+
+// zoneWeights share out a zone row's width: the zone's name, with its typical range under it,
+// gets more than each field.
+var zoneWeights = [6]float32{1.8, 1, 1, 1, 1, 1}
+
+// zoneLine lays out the six cells of a zone row, or of the grid's column heads.
+func zoneLine(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(zoneColumns{}, cells(objs...)...)
+}
+
+type zoneColumns struct{}
+
+func (zoneColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		size.Width += m.Width
+		size.Height = max(size.Height, m.Height)
+	}
+	return size.AddWidthHeight(theme.Padding()*float32(len(objs)-1), 0)
+}
+
+func (zoneColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var sum float32
+	for i := range objs {
+		sum += zoneWeights[i%len(zoneWeights)]
+	}
+	free := size.Width - theme.Padding()*float32(len(objs)-1)
+	var x float32
+	for i, o := range objs {
+		w := free * zoneWeights[i%len(zoneWeights)] / sum
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + theme.Padding()
+	}
+}
+
+// zoneCell sets a row's zone name with its typical range in small text under it, both within
+// the height of one field, so that a row takes a single line and five or more fit under the map.
+type zoneCell struct{ full string }
+
+func (*zoneCell) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(60, objs[0].MinSize().Height)
+}
+
+func (c *zoneCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	name, typical := objs[0], objs[1].(*canvas.Text)
+	pad := theme.InnerPadding()
+	nameH := name.MinSize().Height - 2*pad // the label's text, without the padding round it
+	typical.Text = fit(c.full, typical.TextSize, typical.TextStyle, size.Width-pad)
+	typH := typical.MinSize().Height
+	top := max((size.Height-nameH-typH)/2, 0)
+	name.Move(fyne.NewPos(0, top-pad))
+	name.Resize(fyne.NewSize(size.Width, nameH+2*pad))
+	typical.Move(fyne.NewPos(pad, top+nameH))
+	typical.Resize(fyne.NewSize(size.Width-pad, typH))
 }
 
 // tightColumn stacks objects as a VBox does, but gives no room, not even padding, to what is
@@ -489,7 +543,7 @@ type zoneArea struct {
 
 // mapShare is the part of the height the map starts with: at 1280×800 that leaves five zone
 // rows in view under it, and the map stays large enough to click an area.
-const mapShare = 0.4
+const mapShare = 0.42
 
 func newZoneArea(m *zoneMap, tools, header, rows fyne.CanvasObject) *zoneArea {
 	a := &zoneArea{m: m, scroll: formScroll(container.NewVScroll(rows))}

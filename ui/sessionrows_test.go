@@ -9,22 +9,26 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// openEightZones opens a new session in a 1280×800 window with eight zones in the grid,
-// scrolled to the top as a practitioner would find it after opening a saved session.
-func openEightZones(t *testing.T) (*sessionEditor, fyne.Window) {
+// openZones opens a new session with n zones in the grid, in the room the editor has in a
+// 1280×800 window: the main window's menu bar and status line take about 70 px of it. The
+// grid is scrolled to the top, as a practitioner finds it on opening a saved session.
+func openZones(t *testing.T, n int) (*sessionEditor, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	s := openStore(t)
 	e, w := openEditor(t, s, newTestClient(t, s), "", nil)
-	if len(e.ed.catalog.zones) < 8 {
+	w.Resize(fyne.NewSize(1280, 800-70))
+	if len(e.ed.catalog.zones) < n {
 		t.Fatalf("the practice has %d zones", len(e.ed.catalog.zones))
 	}
-	for _, z := range e.ed.catalog.zones[:8] {
+	for _, z := range e.ed.catalog.zones[:n] {
 		e.toggleZone(z.Name)
 	}
 	e.zoneArea.scroll.ScrollToTop()
 	return e, w
 }
+
+func openEightZones(t *testing.T) (*sessionEditor, fyne.Window) { return openZones(t, 8) }
 
 // span is where an object lies on the canvas, top and bottom.
 func span(o fyne.CanvasObject) (top, bottom float32) {
@@ -41,6 +45,13 @@ func inView(a *zoneArea, o fyne.CanvasObject) bool {
 
 func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
 	e, w := openEightZones(t)
+	// Even with a warning under one of them.
+	z, _ := e.ed.catalog.zone(e.zones[1].zone.Text)
+	e.zones[1].depth.SetText(formatMM(z.WarnAbove + 0.25))
+	if len(e.zones[1].safety.Objects) == 0 {
+		t.Fatalf("%s at %s mm shows no warning", z.Name, e.zones[1].depth.Text)
+	}
+	e.zoneArea.scroll.ScrollToTop()
 	for i, r := range e.zones[:5] {
 		for _, f := range []*textField{r.depth, r.speed, r.passes, r.pattern} {
 			if !inView(e.zoneArea, f) {
@@ -57,15 +68,17 @@ func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
 		}
 	}
 
-	// The fifth row takes typing where it is shown, without the grid moving.
+	// The fifth row takes typing where it is shown.
 	d := e.zones[4].depth
+	fifth, _ := e.ed.catalog.zone(e.zones[4].zone.Text)
+	typed := formatMM(fifth.TypicalMax)
 	w.Canvas().Focus(d)
-	test.Type(d, "0.75") // over the depth there, selected as the focus arrived
-	if got := e.form().Zones[4].Depth; got != "0.75" {
-		t.Errorf("typed 0.75 in the fifth row, the form holds %q", got)
+	test.Type(d, typed) // over the depth there, selected as the focus arrived
+	if got := e.form().Zones[4].Depth; got != typed {
+		t.Errorf("typed %s in the fifth row, the form holds %q", typed, got)
 	}
-	if e.zoneArea.scroll.Offset.Y != 0 {
-		t.Errorf("typing in the fifth row scrolled the grid by %v", e.zoneArea.scroll.Offset.Y)
+	if !inView(e.zoneArea, d) {
+		t.Error("typing in the fifth row took it out of sight")
 	}
 
 	// The map, smaller now, still adds a zone with a click.
@@ -119,7 +132,10 @@ func TestDividerAndFoldGiveTheGridRoom(t *testing.T) {
 }
 
 func TestTabbingToTheNextZoneRowScrollsItIntoView(t *testing.T) {
-	e, w := openEightZones(t)
+	e, w := openZones(t, 12) // more than the grid shows at once
+	if inView(e.zoneArea, e.zones[11].box) {
+		t.Fatal("all twelve rows are in view: nothing to scroll")
+	}
 	c := w.Canvas()
 	c.Focus(e.zones[0].depth)
 	reached := 0
