@@ -591,15 +591,14 @@ func (a *zoneArea) layoutRows() {
 // reveal scrolls the grid so that all of a row, with its warnings, is in view, or its top when
 // it is taller than the view.
 func (a *zoneArea) reveal(r *zoneRowWidgets) {
-	d := fyne.CurrentApp().Driver()
-	o := r.box
-	if o == nil || d.CanvasForObject(a.scroll) == nil {
-		return
-	}
 	a.current = r
 	a.layoutRows() // a row just added may not be laid out yet
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(a.scroll).Y + a.scroll.Offset.Y
-	bottom := top + o.Size().Height
+	// Measured in the rows' own containers: a row just added is not yet known to the driver.
+	pos, ok := posIn(a.scroll.Content, r.box)
+	if !ok {
+		return
+	}
+	top, bottom := pos.Y, pos.Y+r.box.Size().Height
 	view := a.scroll.Size().Height
 	y := a.scroll.Offset.Y
 	switch {
@@ -632,4 +631,21 @@ func rowOf(field string) string {
 		return field[:i+1]
 	}
 	return ""
+}
+
+// posIn is where o lies within root, found through the containers under root.
+func posIn(root, o fyne.CanvasObject) (fyne.Position, bool) {
+	if root == o {
+		return fyne.Position{}, true
+	}
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return fyne.Position{}, false
+	}
+	for _, child := range c.Objects {
+		if p, ok := posIn(child, o); ok {
+			return child.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
 }

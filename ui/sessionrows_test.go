@@ -81,11 +81,14 @@ func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
 		t.Error("typing in the fifth row took it out of sight")
 	}
 
-	// The map, smaller now, still adds a zone with a click.
+	// The map, smaller now, still adds a zone with a click, and the new row comes into view.
 	before := len(e.zones)
 	tapZone(t, e.zoneMap, "Neck")
 	if len(e.zones) != before+1 || e.zones[len(e.zones)-1].zone.Text != "Neck" {
-		t.Errorf("a click on the map's neck: %d rows, was %d", len(e.zones), before)
+		t.Fatalf("a click on the map's neck: %d rows, was %d", len(e.zones), before)
+	}
+	if !inView(e.zoneArea, e.zones[len(e.zones)-1].depth) {
+		t.Error("the row added from the map is out of sight")
 	}
 }
 
