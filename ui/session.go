@@ -59,6 +59,7 @@ type sessionEditor struct {
 	device, cartridge, cartridgeLot        *textField
 	serial, cartridgeExpiry                *textField
 	zoneMap                                *zoneMap
+	zoneArea                               *zoneArea
 	zoneBox, productBox, sideEffectBox     *fyne.Container
 	zones                                  []*zoneRowWidgets
 	products                               []*productRowWidgets
@@ -77,11 +78,11 @@ type sessionEditor struct {
 
 	// A signed session opens read-only: locked, every field disabled and the map deaf, until
 	// Amend… has the reason and unlocks it for the amendment.
-	formBox, grid fyne.CanvasObject // what the lock disables
-	locked        bool
-	lockedOff     []fyne.Disableable // what the lock disabled, enabled again when it lifts
-	amendWhy      string             // the amendment's reason, asked before the form unlocks
-	beforePhotos  int                // the session's before photos, as signing needs one
+	formBox      fyne.CanvasObject // with the zone area's tools and rows, what the lock disables
+	locked       bool
+	lockedOff    []fyne.Disableable // what the lock disabled, enabled again when it lifts
+	amendWhy     string             // the amendment's reason, asked before the form unlocks
+	beforePhotos int                // the session's before photos, as signing needs one
 
 	// What signing still needs, as the practice's rule says it (data.SigningCheck), kept up to date.
 	missing      []string
@@ -372,17 +373,12 @@ func (e *sessionEditor) build() {
 	if e.ed.last == nil {
 		copyLast.Disable()
 	}
-	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), container.NewGridWithColumns(6, cells(boldLabel("Zone"),
-		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint"))...))
-	// The map grows with the window; the grid scrolls under it.
-	// Warnings go under the rows, so that a row being typed in never moves.
-	grid := formScroll(container.NewVScroll(container.NewVBox(container.NewHBox(copyLast, e.addZone),
-		gridHeader, e.zoneBox, n.note("zones"), e.safety[data.SectionZones])))
-	e.grid = grid
-	mapAndGrid := container.NewVSplit(e.zoneMap, grid)
-	mapAndGrid.Offset = 0.6
-	right := container.NewPadded(container.NewBorder(
-		widget.NewLabelWithStyle("Treated zones", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, mapAndGrid))
+	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), zoneLine(boldLabel("Zone"),
+		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint")))
+	// The map over the grid, with a divider that moves; a zone's warnings show under its own row.
+	e.zoneArea = newZoneArea(e.zoneMap, container.NewHBox(copyLast, e.addZone), gridHeader,
+		container.NewVBox(e.zoneBox, n.note("zones"), e.safety[data.SectionZones]))
+	right := container.NewPadded(e.zoneArea.content)
 
 	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.save)
 	save.Importance = widget.HighImportance
@@ -709,7 +705,7 @@ func (e *sessionEditor) applyLock() {
 	if !e.locked || e.formBox == nil {
 		return
 	}
-	for _, root := range []fyne.CanvasObject{e.formBox, e.grid} {
+	for _, root := range []fyne.CanvasObject{e.formBox, e.zoneArea.tools, e.zoneArea.scroll} {
 		disableAll(root, func(w fyne.Disableable) { e.lockedOff = append(e.lockedOff, w) })
 	}
 	if f, ok := e.win.Canvas().Focused().(fyne.Disableable); ok && f.Disabled() {
@@ -879,7 +875,10 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 		box.RemoveAll()
 	}
 	for _, w := range e.checks {
-		box := e.safety[w.Section]
+		box := e.safety[rowOf(w.Field)] // a zone's own warnings go under its row
+		if box == nil {
+			box = e.safety[w.Section]
+		}
 		if box == nil {
 			box = e.safety[data.SectionHeader]
 		}
@@ -889,6 +888,7 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 		box.Refresh()
 	}
 	e.applyLock()
+	e.zoneArea.relayout() // rows grow and shrink with their warnings
 }
 
 // safetyLine shows one warning. A block can be passed only with a written reason, kept with the
@@ -1213,6 +1213,7 @@ func (e *sessionEditor) setZones(rows []zoneRow) {
 	defer e.applyLock()
 	e.zones = buildRows(e, e.zoneBox, "zones", []string{"zone", "depth_mm", "speed", "passes"}, rows,
 		func(r zoneRow) *zoneRowWidgets { return newZoneRowWidgets(e, r) })
+	e.keepRowWarnings()
 	if len(rows) == 0 {
 		empty := widget.NewLabel("No zones yet.")
 		empty.Importance = widget.LowImportance

@@ -506,11 +506,11 @@ func TestSafetyBlockNeedsAWrittenReason(t *testing.T) {
 		t.Fatalf("the header's safety notes read %q", got)
 	}
 
-	// A zone deeper than its warning depth warns beside the zones, without stopping typing.
+	// A zone deeper than its warning depth warns under its row, without stopping typing.
 	zone := e.ed.catalog.zones[0]
 	e.toggleZone(zone.Name)
 	e.zones[0].depth.SetText(formatMM(zone.WarnAbove + 0.25))
-	if got := shown(data.SectionZones); !strings.Contains(got, zone.Name) {
+	if got := shown("zones[0]"); !strings.Contains(got, zone.Name) {
 		t.Fatalf("a depth above %s's warning depth shows %q", zone.Name, got)
 	}
 

@@ -45,10 +45,12 @@ type zoneRowWidgets struct {
 	zone                 *widget.Label
 	depth, speed, passes *textField
 	pattern              *textField
-	endpoint             *widget.Select
+	endpoint             *pickSelect
 	remove               *widget.Button
 	note                 *widget.Label
-	typical              *widget.Label
+	typical              *canvas.Text
+	safety               *fyne.Container // the zone's safety warnings, right under its row
+	box                  fyne.CanvasObject
 }
 
 func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
@@ -68,15 +70,24 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.pattern = newPicker(c.lists[data.ListPattern], "", true) // the column header names it
 	w.pattern.SetText(r.Pattern)
 	w.pattern.OnChanged = func(string) { e.changed_() }
-	w.endpoint = widget.NewSelect(c.lists[data.ListEndpoint], func(string) { e.changed_() })
+	w.endpoint = newPickSelect(c.lists[data.ListEndpoint])
+	w.endpoint.OnChanged = func(string) { e.changed_() }
 	w.endpoint.PlaceHolder = "—" // the column header names it
 	w.endpoint.Selected = r.Endpoint
 	w.remove = removeButton(func() { e.removeZone(w) })
-	w.typical = widget.NewLabel("")
-	w.typical.Truncation = fyne.TextTruncateEllipsis // never widens the grid, so the split stays put
+	w.typical = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	w.typical.TextSize = theme.CaptionTextSize()
 	if z, ok := c.zone(r.Zone); ok {
-		w.typical.SetText("typical " + formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn above " + formatMM(z.WarnAbove))
+		w.typical.Text = formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn > " + formatMM(z.WarnAbove)
 	}
+	w.safety = container.NewVBox()
+	// Focus arriving by Tab may land on a row out of sight: bring it into view.
+	reveal := func() {
+		if e.zoneArea != nil {
+			e.zoneArea.reveal(w)
+		}
+	}
+	w.depth.onFocus, w.speed.onFocus, w.passes.onFocus, w.pattern.onFocus, w.endpoint.onFocus = reveal, reveal, reveal, reveal, reveal
 	return w
 }
 
@@ -109,11 +120,109 @@ func cells(objs ...fyne.CanvasObject) []fyne.CanvasObject {
 }
 
 func (w *zoneRowWidgets) content() fyne.CanvasObject {
-	grid := container.NewGridWithColumns(6, cells(w.zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)...)
-	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.typical, w.note)
+	zone := container.New(&zoneCell{full: w.typical.Text}, w.zone, w.typical)
+	line := zoneLine(zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)
+	w.box = container.New(tightColumn{}, container.NewBorder(nil, nil, nil, w.remove, line), w.note, w.safety)
+	return w.box
+}
+
+// zoneWeights share out a zone row's width: the zone's name, with its typical range under it,
+// gets more than each field.
+var zoneWeights = [6]float32{1.8, 1, 1, 1, 1, 1}
+
+// zoneLine lays out the six cells of a zone row, or of the grid's column heads.
+func zoneLine(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(zoneColumns{}, cells(objs...)...)
+}
+
+type zoneColumns struct{}
+
+func (zoneColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		size.Width += m.Width
+		size.Height = max(size.Height, m.Height)
+	}
+	return size.AddWidthHeight(theme.Padding()*float32(len(objs)-1), 0)
+}
+
+func (zoneColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var sum float32
+	for i := range objs {
+		sum += zoneWeights[i%len(zoneWeights)]
+	}
+	free := size.Width - theme.Padding()*float32(len(objs)-1)
+	var x float32
+	for i, o := range objs {
+		w := free * zoneWeights[i%len(zoneWeights)] / sum
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + theme.Padding()
+	}
+}
+
+// zoneCell sets a row's zone name with its typical range in small text under it, both within
+// the height of one field, so that a row takes a single line and five or more fit under the map.
+type zoneCell struct{ full string }
+
+func (*zoneCell) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(60, objs[0].MinSize().Height)
+}
+
+func (c *zoneCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	name, typical := objs[0], objs[1].(*canvas.Text)
+	pad := theme.InnerPadding()
+	nameH := name.MinSize().Height - 2*pad // the label's text, without the padding round it
+	typical.Text = fit(c.full, typical.TextSize, typical.TextStyle, size.Width-pad)
+	typH := typical.MinSize().Height
+	top := max((size.Height-nameH-typH)/2, 0)
+	name.Move(fyne.NewPos(0, top-pad))
+	name.Resize(fyne.NewSize(size.Width, nameH+2*pad))
+	typical.Move(fyne.NewPos(pad, top+nameH))
+	typical.Resize(fyne.NewSize(size.Width-pad, typH))
+}
+
+// tightColumn stacks objects as a VBox does, but gives no room, not even padding, to what is
+// hidden or empty (a row's note and warnings, most of the time).
+type tightColumn struct{}
+
+func (tightColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	n := 0
+	for _, o := range objs {
+		if m := o.MinSize(); o.Visible() && m.Height > 0 {
+			size.Width = max(size.Width, m.Width)
+			size.Height += m.Height
+			n++
+		}
+	}
+	if n > 1 {
+		size.Height += float32(n-1) * theme.Padding()
+	}
+	return size
+}
+
+func (tightColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var y float32
+	for _, o := range objs {
+		h := o.MinSize().Height
+		if !o.Visible() || h <= 0 {
+			o.Resize(fyne.NewSize(size.Width, 0))
+			continue
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + theme.Padding()
+	}
 }
 
 func (w *zoneRowWidgets) noteLabel() *widget.Label { return w.note }
+
+// holds reports whether f is one of the row's fields.
+func (w *zoneRowWidgets) holds(f fyne.Focusable) bool {
+	return f != nil && (f == w.depth || f == w.speed || f == w.passes || f == w.pattern || f == w.endpoint || f == w.remove)
+}
 
 func (w *zoneRowWidgets) value() zoneRow {
 	return zoneRow{Zone: w.zone.Text, Depth: w.depth.Text, Speed: w.speed.Text, Passes: w.passes.Text,
@@ -418,4 +527,126 @@ func (e *sessionEditor) quickAddProduct(anaesthetic bool) {
 			e.addProductRow(productRow{Product: p.Name, Phase: "during"})
 		}
 	})
+}
+
+// zoneArea is the editor's right-hand side: the zone map over the zone grid. The divider
+// between them moves, and the map folds away, so that the grid can have the room; the grid's
+// column heads stay put while its rows scroll.
+type zoneArea struct {
+	split   *container.Split
+	scroll  *container.Scroll
+	fold    *widget.Button
+	m       *zoneMap
+	tools   fyne.CanvasObject // copy the last row, add a zone
+	content fyne.CanvasObject
+	current *zoneRowWidgets // the row last focused
+}
+
+// mapShare is the part of the height the map starts with: at 1280×800 that leaves five zone
+// rows in view under it, and the map stays large enough to click an area.
+const mapShare = 0.35
+
+func newZoneArea(m *zoneMap, tools, header, rows fyne.CanvasObject) *zoneArea {
+	a := &zoneArea{m: m, tools: tools, scroll: formScroll(container.NewVScroll(rows))}
+	a.fold = widget.NewButtonWithIcon("Hide map", theme.MenuDropUpIcon(), a.toggleMap)
+	a.fold.Importance = widget.LowImportance
+	// The fold button sits with the grid's tools, so that it stays in reach with the map folded.
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, a.fold, tools), header)
+	a.split = container.NewVSplit(m, container.NewBorder(top, nil, nil, nil, a.scroll))
+	a.split.Offset = mapShare
+	a.content = a.split
+	return a
+}
+
+// toggleMap folds the map away, giving its room to the grid, or brings it back.
+func (a *zoneArea) toggleMap() {
+	if a.m.Visible() {
+		a.m.Hide()
+		a.fold.SetText("Show map")
+		a.fold.SetIcon(theme.MenuDropDownIcon())
+	} else {
+		a.m.Show()
+		a.fold.SetText("Hide map")
+		a.fold.SetIcon(theme.MenuDropUpIcon())
+	}
+	a.split.Refresh()
+}
+
+// relayout lays the rows out again after something in them grew or shrank (a warning came or
+// went), and keeps the row being typed in, with its warnings, in view.
+func (a *zoneArea) relayout() {
+	a.layoutRows()
+	if r := a.current; r != nil {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(a.scroll); c != nil && r.holds(c.Focused()) {
+			a.reveal(r)
+		}
+	}
+}
+
+func (a *zoneArea) layoutRows() {
+	c, size := a.scroll.Content, a.scroll.Size()
+	c.Resize(fyne.NewSize(size.Width, max(c.MinSize().Height, size.Height)))
+	a.scroll.Refresh()
+}
+
+// reveal scrolls the grid so that all of a row, with its warnings, is in view, or its top when
+// it is taller than the view.
+func (a *zoneArea) reveal(r *zoneRowWidgets) {
+	a.current = r
+	a.layoutRows() // a row just added may not be laid out yet
+	// Measured in the rows' own containers: a row just added is not yet known to the driver.
+	pos, ok := posIn(a.scroll.Content, r.box)
+	if !ok {
+		return
+	}
+	top, bottom := pos.Y, pos.Y+r.box.Size().Height
+	view := a.scroll.Size().Height
+	y := a.scroll.Offset.Y
+	switch {
+	case top < y || bottom-top > view:
+		y = top
+	case bottom > y+view:
+		y = bottom - view
+	default:
+		return
+	}
+	a.scroll.ScrollToOffset(fyne.NewPos(a.scroll.Offset.X, y))
+}
+
+// keepRowWarnings gives each zone row its own place for safety warnings, keyed as the
+// warnings' fields name the row ("zones[2]"), so that checkSafety puts them under it.
+func (e *sessionEditor) keepRowWarnings() {
+	for k := range e.safety {
+		if strings.HasPrefix(k, "zones[") {
+			delete(e.safety, k)
+		}
+	}
+	for i, r := range e.zones {
+		e.safety[fmt.Sprintf("zones[%d]", i)] = r.safety
+	}
+}
+
+// rowOf is the row a field belongs to: "zones[2]" for "zones[2].depth_mm", "" for a field of no row.
+func rowOf(field string) string {
+	if i := strings.Index(field, "]"); i > 0 && strings.Contains(field[:i], "[") {
+		return field[:i+1]
+	}
+	return ""
+}
+
+// posIn is where o lies within root, found through the containers under root.
+func posIn(root, o fyne.CanvasObject) (fyne.Position, bool) {
+	if root == o {
+		return fyne.Position{}, true
+	}
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return fyne.Position{}, false
+	}
+	for _, child := range c.Objects {
+		if p, ok := posIn(child, o); ok {
+			return child.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
 }

@@ -679,8 +679,13 @@ func (r *zoneMapRenderer) footer(k, width float32) float32 {
 	return r.legend(k, width, 0, false) + fyne.MeasureText("Ag", text, fyne.TextStyle{}).Height + 8
 }
 
+// minScale is how small the drawing may get: small enough to leave the zone grid its rows under
+// the map on a 1280×800 screen, large enough that every area and label can still be clicked.
+const minScale = 0.22
+
 func (r *zoneMapRenderer) MinSize() fyne.Size {
-	return fyne.NewSize(dw, dh+r.footer(1, dw))
+	w := float32(dw * 0.6) // the labels beside the drawing need a little more than the drawing
+	return fyne.NewSize(w, dh*minScale+r.footer(0.8, w))
 }
 
 func (r *zoneMapRenderer) Layout(size fyne.Size) {

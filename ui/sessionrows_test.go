@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// openZones opens a new session with n zones in the grid, in the room the editor has in a
+// 1280×800 window: the main window's menu bar and status line take about 70 px of it. The
+// grid is scrolled to the top, as a practitioner finds it on opening a saved session.
+func openZones(t *testing.T, n int) (*sessionEditor, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	s := openStore(t)
+	e, w := openEditor(t, s, newTestClient(t, s), "", nil)
+	w.Resize(fyne.NewSize(1280, 800-70))
+	if len(e.ed.catalog.zones) < n {
+		t.Fatalf("the practice has %d zones", len(e.ed.catalog.zones))
+	}
+	for _, z := range e.ed.catalog.zones[:n] {
+		e.toggleZone(z.Name)
+	}
+	e.zoneArea.scroll.ScrollToTop()
+	return e, w
+}
+
+func openEightZones(t *testing.T) (*sessionEditor, fyne.Window) { return openZones(t, 8) }
+
+// span is where an object lies on the canvas, top and bottom.
+func span(o fyne.CanvasObject) (top, bottom float32) {
+	top = fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Y
+	return top, top + o.Size().Height
+}
+
+// inView reports whether all of o shows in the grid's scroll.
+func inView(a *zoneArea, o fyne.CanvasObject) bool {
+	top, bottom := span(o)
+	vTop, vBottom := span(a.scroll)
+	return o.Visible() && o.Size().Height > 0 && top >= vTop-0.5 && bottom <= vBottom+0.5
+}
+
+func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
+	e, w := openEightZones(t)
+	// Even with a warning under one of them.
+	z, _ := e.ed.catalog.zone(e.zones[1].zone.Text)
+	e.zones[1].depth.SetText(formatMM(z.WarnAbove + 0.25))
+	if len(e.zones[1].safety.Objects) == 0 {
+		t.Fatalf("%s at %s mm shows no warning", z.Name, e.zones[1].depth.Text)
+	}
+	e.zoneArea.scroll.ScrollToTop()
+	for i, r := range e.zones[:5] {
+		for _, f := range []*textField{r.depth, r.speed, r.passes, r.pattern} {
+			if !inView(e.zoneArea, f) {
+				top, bottom := span(f)
+				vTop, vBottom := span(e.zoneArea.scroll)
+				t.Fatalf("row %d (%s) is out of sight: a field at %v–%v, the grid shows %v–%v", i+1, r.zone.Text, top, bottom, vTop, vBottom)
+			}
+			if f.Size().Width < 60 || f.Size().Height < f.MinSize().Height {
+				t.Errorf("row %d: a field is %v, too small to type in", i+1, f.Size())
+			}
+		}
+		if !inView(e.zoneArea, r.endpoint) {
+			t.Errorf("row %d: its endpoint is out of sight", i+1)
+		}
+	}
+
+	// The fifth row takes typing where it is shown.
+	d := e.zones[4].depth
+	fifth, _ := e.ed.catalog.zone(e.zones[4].zone.Text)
+	typed := formatMM(fifth.TypicalMax)
+	w.Canvas().Focus(d)
+	test.Type(d, typed) // over the depth there, selected as the focus arrived
+	if got := e.form().Zones[4].Depth; got != typed {
+		t.Errorf("typed %s in the fifth row, the form holds %q", typed, got)
+	}
+	if !inView(e.zoneArea, d) {
+		t.Error("typing in the fifth row took it out of sight")
+	}
+
+	// The map, smaller now, still adds a zone with a click, and the new row comes into view.
+	before := len(e.zones)
+	tapZone(t, e.zoneMap, "Neck")
+	if len(e.zones) != before+1 || e.zones[len(e.zones)-1].zone.Text != "Neck" {
+		t.Fatalf("a click on the map's neck: %d rows, was %d", len(e.zones), before)
+	}
+	if !inView(e.zoneArea, e.zones[len(e.zones)-1].depth) {
+		t.Error("the row added from the map is out of sight")
+	}
+}
+
+func TestDividerAndFoldGiveTheGridRoom(t *testing.T) {
+	e, w := openEightZones(t)
+	a := e.zoneArea
+	grid0, map0 := a.scroll.Size().Height, e.zoneMap.Size().Height
+
+	// Dragging the divider (its handle lies a little under the map) up gives the grid the room;
+	// dragging it down gives it back to the map.
+	mapTop, mapBottom := span(e.zoneMap)
+	divider := fyne.NewPos(fyne.CurrentApp().Driver().AbsolutePositionForObject(e.zoneMap).X+e.zoneMap.Size().Width/2, mapBottom+5)
+	test.Drag(w.Canvas(), divider, 0, -(mapBottom-mapTop)/3)
+	if a.scroll.Size().Height < grid0+40 {
+		t.Fatalf("dragging the divider up %v: the grid went from %v to %v high", (mapBottom-mapTop)/3, grid0, a.scroll.Size().Height)
+	}
+	_, mapBottom = span(e.zoneMap)
+	divider.Y = mapBottom + 5
+	test.Drag(w.Canvas(), divider, 0, 250)
+	if e.zoneMap.Size().Height < map0+100 {
+		t.Fatalf("dragging the divider down: the map went from %v to %v high", map0, e.zoneMap.Size().Height)
+	}
+
+	// Folding the map gives the grid all its room; unfolding brings the map back, clickable.
+	grid1 := a.scroll.Size().Height
+	test.Tap(a.fold)
+	if e.zoneMap.Visible() || a.scroll.Size().Height < grid1+e.zoneMap.Size().Height-10 {
+		t.Fatalf("with the map folded the grid is %v high, was %v", a.scroll.Size().Height, grid1)
+	}
+	for i, r := range e.zones {
+		if !inView(a, r.depth) {
+			t.Errorf("with the map folded, row %d of 8 is out of sight", i+1)
+		}
+	}
+	test.Tap(a.fold)
+	if !e.zoneMap.Visible() || e.zoneMap.Size().Height < 200 {
+		t.Fatalf("unfolded, the map is %v", e.zoneMap.Size())
+	}
+	before := len(e.zones)
+	tapZone(t, e.zoneMap, "Neck")
+	if len(e.zones) != before+1 {
+		t.Error("unfolded, a click on the map adds no zone")
+	}
+}
+
+func TestTabbingToTheNextZoneRowScrollsItIntoView(t *testing.T) {
+	e, w := openZones(t, 12) // more than the grid shows at once
+	if inView(e.zoneArea, e.zones[11].box) {
+		t.Fatal("all twelve rows are in view: nothing to scroll")
+	}
+	c := w.Canvas()
+	c.Focus(e.zones[0].depth)
+	reached := 0
+	for step := 0; step < 100 && reached < len(e.zones)-1; step++ {
+		test.FocusNext(c)
+		for _, r := range e.zones {
+			if c.Focused() == r.depth || c.Focused() == r.endpoint {
+				if !inView(e.zoneArea, r.box) {
+					top, bottom := span(r.box)
+					vTop, vBottom := span(e.zoneArea.scroll)
+					t.Fatalf("Tab reached %s's depth at %v–%v; the grid shows %v–%v", r.zone.Text, top, bottom, vTop, vBottom)
+				}
+			}
+		}
+		if next := e.zones[reached+1]; c.Focused() == next.depth {
+			reached++
+		}
+	}
+	if reached != len(e.zones)-1 {
+		t.Fatalf("Tab went through %d of %d rows", reached+1, len(e.zones))
+	}
+	if e.zoneArea.scroll.Offset.Y <= 0 {
+		t.Error("the grid never scrolled")
+	}
+
+	// Shift+Tab back up to the first row brings it back into view too.
+	for step := 0; step < 100 && c.Focused() != e.zones[0].depth; step++ {
+		test.FocusPrevious(c)
+	}
+	if !inView(e.zoneArea, e.zones[0].depth) {
+		t.Error("Shift+Tab back to the first row leaves it out of sight")
+	}
+}
+
+func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
+	e, w := openEightZones(t)
+	for _, i := range []int{2, 6} {
+		z, ok := e.ed.catalog.zone(e.zones[i].zone.Text)
+		if !ok {
+			t.Fatalf("no zone %q", e.zones[i].zone.Text)
+		}
+		w.Canvas().Focus(e.zones[i].depth)
+		e.zones[i].depth.SetText(formatMM(z.WarnAbove + 0.25))
+
+		var warning *widget.Label
+		walk(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "warning depth") && strings.Contains(l.Text, z.Name) {
+				warning = l
+			}
+		})
+		if warning == nil {
+			t.Fatalf("a depth above %s's warning depth shows no warning in the grid", z.Name)
+		}
+		_, rowBottom := span(e.zones[i].depth)
+		top, bottom := span(warning)
+		nextTop, _ := span(e.zones[i+1].depth)
+		if top < rowBottom || bottom > nextTop {
+			t.Errorf("%s's warning is at %v–%v; its row ends at %v, the next row starts at %v", z.Name, top, bottom, rowBottom, nextTop)
+		}
+		if !inView(e.zoneArea, warning) {
+			t.Errorf("%s's warning is out of sight while its depth is typed", z.Name)
+		}
+		// It is the row's own: it goes when the depth comes back within the warning depth.
+		e.zones[i].depth.SetText(formatMM(z.TypicalMin))
+		if len(e.zones[i].safety.Objects) != 0 {
+			t.Errorf("%s's warning stays after the depth came back to %s", z.Name, formatMM(z.TypicalMin))
+		}
+	}
+}
