@@ -66,6 +66,7 @@ func (s *Store) Check(ctx context.Context) (Health, error) {
 	}{
 		{"integrity check", s.integrityProblems, &h.Problems},
 		{"foreign key check", s.danglingReferences, &h.Problems},
+		{"list check", s.damagedLists, &h.Problems},
 		{"photo check", s.photosWithoutImages, &h.LostImages},
 	} {
 		found, err := c.find(ctx)
@@ -150,6 +151,38 @@ func (s *Store) danglingReferences(ctx context.Context) ([]string, error) {
 			*v = fmt.Sprintf("%s row %d refers to a missing %s row", table, rowid, parent)
 			return nil
 		})
+}
+
+// storedLists are the columns that hold a list as a JSON array of texts, by table, with the
+// record's kind.
+var storedLists = []struct{ table, kind, column string }{
+	{"clients", "client", "concerns"}, {"clients", "client", "allergies"},
+	{"sessions", "session", "concerns"}, {"sessions", "session", "aftercare"},
+}
+
+// damagedLists lists the records one of whose stored lists is not a JSON array of texts, which
+// nothing in Needlelog can read.
+func (s *Store) damagedLists(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, l := range storedLists {
+		c := l.column
+		found, err := query(ctx, s, "damaged lists", `SELECT id FROM `+l.table+` WHERE `+c+` IS NOT NULL AND
+			CASE WHEN json_valid(`+c+`) AND json_type(`+c+`) = 'array'
+				THEN EXISTS (SELECT 1 FROM json_each(`+c+`) WHERE type <> 'text') ELSE 1 END ORDER BY id`, nil,
+			func(r *sql.Rows, v *string) error {
+				var id string
+				if err := r.Scan(&id); err != nil {
+					return err
+				}
+				*v = (&DamagedRecordError{Kind: l.kind, ID: id, Field: c}).what() + "; restore a backup from before it"
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
 }
 
 // photosWithoutImages lists the photos whose original or whose thumbnail and preview are gone.
