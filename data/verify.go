@@ -45,6 +45,9 @@ func (r VerifyReport) OK() bool { return len(r.Breaks) == 0 }
 // the report.
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	var rep VerifyReport
+	if short := s.cutShortNow(ctx); short != "" {
+		return rep, fmt.Errorf("%w: %s", ErrDamaged, short)
+	}
 	db, err := s.readerDB()
 	if err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
