@@ -171,15 +171,16 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 			}
 			return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "")
 		}
+		var retired []practitionerKey
 		if hasKey { // a key left in force without a passphrase: it cannot be opened any more
-			if err := b.retireKeys(practitionerID); err != nil {
+			if retired, err = b.retireKeys(practitionerID); err != nil {
 				return err
 			}
 		}
 		if err := b.addKey(key, sealed); err != nil {
 			return err
 		}
-		return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "key "+key.id)
+		return b.audit(ActionPassphraseSet, "practitioner", practitionerID, keyDetail(key, retired))
 	})
 	if err != nil {
 		return fmt.Errorf("set passphrase: %w", err)
@@ -302,7 +303,7 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 		if err := b.addKey(key, sealed); err != nil {
 			return err
 		}
-		return b.audit(actionSignIn, "practitioner", practitionerID, "key "+key.id)
+		return b.audit(actionSignIn, "practitioner", practitionerID, keyDetail(key, nil))
 	})
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
@@ -339,10 +340,11 @@ func (s *Store) ResetPassphrase(ctx context.Context, practitionerID string) erro
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return ErrNotFound
 		}
-		if err := b.retireKeys(practitionerID); err != nil {
+		gone, err := b.retireKeys(practitionerID)
+		if err != nil {
 			return err
 		}
-		return b.audit(ActionPassphraseReset, "practitioner", practitionerID, "")
+		return b.audit(ActionPassphraseReset, "practitioner", practitionerID, keyDetail(nil, gone))
 	})
 	if err != nil {
 		return fmt.Errorf("reset passphrase: %w", err)

@@ -227,16 +227,78 @@ func (b *Batch) addKey(k *signingKey, sealed string) error {
 	return nil
 }
 
-// retireKeys retires a practitioner's key in force from the next audit entry on.
-func (b *Batch) retireKeys(practitionerID string) error {
+// retireKeys retires a practitioner's key in force from the next audit entry on, and returns it
+// (none when they had none), for that entry to name.
+func (b *Batch) retireKeys(practitionerID string) ([]practitionerKey, error) {
 	seq, err := b.nextAuditSeq()
 	if err != nil {
-		return err
+		return nil, err
+	}
+	k, ok, err := keyInForce(b.ctx, b.tx, practitionerID)
+	if err != nil || !ok {
+		return nil, err
 	}
 	_, err = b.exec(`UPDATE practitioner_keys SET retired_at = ?, retired_seq = ? WHERE practitioner_id = ? AND retired_seq = 0`,
 		timeText(b.store.now()), seq, practitionerID)
 	if err != nil {
-		return fmt.Errorf("retire key: %w", err)
+		return nil, fmt.Errorf("retire key: %w", err)
 	}
-	return nil
+	return []practitionerKey{k}, nil
+}
+
+// KeyFingerprint is the SHA-256 of a public key's bytes, in hexadecimal. The audit entry that
+// makes or retires a key names it by it, chained and signed, so a key replaced in the file no
+// longer matches the entry; verify and the session record print it, so a copy kept elsewhere
+// shows a replaced key too.
+func KeyFingerprint(publicHex string) string {
+	b, err := hex.DecodeString(publicHex)
+	if err != nil {
+		b = []byte(publicHex)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// keyDetail is the detail of the audit entry that makes a key and retires others (either may be
+// none): "key ID; fingerprint FP; retired key ID; retired fingerprint FP".
+func keyDetail(made *signingKey, retired []practitionerKey) string {
+	var parts []string
+	if made != nil {
+		parts = append(parts, "key "+made.id, "fingerprint "+KeyFingerprint(made.public()))
+	}
+	for _, k := range retired {
+		parts = append(parts, "retired key "+k.id, "retired fingerprint "+KeyFingerprint(k.public))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// KeyPrint is a practitioner's signing key in force, as verify and the session record print it.
+type KeyPrint struct {
+	PractitionerID, Practitioner string
+	Fingerprint                  string // KeyFingerprint of its public key
+}
+
+// SigningKeys lists the practitioners' signing keys in force, by practitioner name.
+func (s *Store) SigningKeys(ctx context.Context) ([]KeyPrint, error) {
+	return signingKeys(ctx, s.db)
+}
+
+func signingKeys(ctx context.Context, q querier) ([]KeyPrint, error) {
+	var out []KeyPrint
+	err := scanAll(ctx, q, `SELECT k.practitioner_id, coalesce(p.name, ''), k.public_key FROM practitioner_keys k
+		LEFT JOIN practitioners p ON p.id = k.practitioner_id WHERE k.retired_seq = 0 ORDER BY p.name, k.practitioner_id`, nil,
+		func(r *sql.Rows) error {
+			var k KeyPrint
+			var public string
+			if err := r.Scan(&k.PractitionerID, &k.Practitioner, &public); err != nil {
+				return err
+			}
+			k.Fingerprint = KeyFingerprint(public)
+			out = append(out, k)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read signing keys: %w", mapError(err))
+	}
+	return out, nil
 }

@@ -161,8 +161,11 @@ func jsonList(v []string) string {
 	return string(b)
 }
 
-// listCol scans a JSON array of strings.
-type listCol struct{ v *[]string }
+// listCol scans a JSON array of strings, the stored list field names.
+type listCol struct {
+	v     *[]string
+	field string // "aftercare", "allergies": how a damaged list is named
+}
 
 func (c listCol) Scan(src any) error {
 	var b []byte
@@ -175,15 +178,47 @@ func (c listCol) Scan(src any) error {
 		*c.v = nil
 		return nil
 	default:
-		return fmt.Errorf("scan list from %T", src)
+		return &damagedList{field: c.field}
 	}
 	var out []string
 	if err := json.Unmarshal(b, &out); err != nil {
-		return fmt.Errorf("stored list %q: %w", b, err)
+		return &damagedList{field: c.field} // never the value: it may be 100 KB of anything
 	}
 	if len(out) == 0 {
 		out = nil
 	}
 	*c.v = out
 	return nil
+}
+
+// damagedList is a stored list that is not the JSON array of texts Needlelog writes: the file was
+// damaged or changed outside Needlelog.
+type damagedList struct{ field string }
+
+func (e *damagedList) Error() string { return "a damaged " + e.field + " list" }
+
+// DamagedRecordError is a record one of whose stored lists cannot be read. It names the record
+// and the field, never the stored value.
+type DamagedRecordError struct{ Kind, ID, Field string }
+
+func (e *DamagedRecordError) Error() string {
+	return e.what() + "; restore a backup or run needlelog check"
+}
+
+func (e *DamagedRecordError) what() string {
+	return fmt.Sprintf("%s %s has a damaged %s list", e.Kind, e.ID, e.Field)
+}
+
+// Is makes errors.Is(err, ErrDamaged) hold.
+func (e *DamagedRecordError) Is(target error) bool { return target == ErrDamaged }
+
+// damagedRecord is the DamagedRecordError for err, from scanning the row of record kind id, when
+// a list in it is damaged; otherwise nil. It stands in place of database/sql's words, which
+// quote the whole stored value.
+func damagedRecord(err error, kind, id string) error {
+	var d *damagedList
+	if !errors.As(err, &d) {
+		return nil
+	}
+	return &DamagedRecordError{Kind: kind, ID: id, Field: d.field}
 }

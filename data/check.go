@@ -39,6 +39,10 @@ func CountedTables() []string { return append([]string(nil), countedTables...) }
 // checks and counts the records. It only reads, so no trigger in the file runs.
 func (s *Store) Check(ctx context.Context) (Health, error) {
 	var h Health
+	if short := s.cutShortNow(ctx); short != "" {
+		// What SQLite's checks would say of the missing pages says nothing of the cause.
+		return h, fmt.Errorf("%w: %s", ErrDamaged, short)
+	}
 	if err := s.db.QueryRowContext(ctx, `SELECT user_version FROM pragma_user_version`).Scan(&h.SchemaVersion); err != nil {
 		return h, fmt.Errorf("read schema version: %w", mapError(err))
 	}
@@ -66,6 +70,7 @@ func (s *Store) Check(ctx context.Context) (Health, error) {
 	}{
 		{"integrity check", s.integrityProblems, &h.Problems},
 		{"foreign key check", s.danglingReferences, &h.Problems},
+		{"list check", s.damagedLists, &h.Problems},
 		{"photo check", s.photosWithoutImages, &h.LostImages},
 	} {
 		found, err := c.find(ctx)
@@ -84,6 +89,28 @@ func (s *Store) Check(ctx context.Context) (Health, error) {
 	}
 	h.Counts = counts
 	return h, err
+}
+
+// cutShortNow says how the store's file is cut short, or "": as opening it says it (cutShort),
+// or, when a write-ahead log beside the file hides the header's page count, by a size that is
+// not a whole number of pages, which SQLite never leaves.
+func (s *Store) cutShortNow(ctx context.Context) string {
+	if s.path == "" {
+		return ""
+	}
+	if short := cutShort(ctx, s.path); short != "" {
+		return short
+	}
+	var pageSize int64
+	if err := s.db.QueryRowContext(ctx, `SELECT page_size FROM pragma_page_size`).Scan(&pageSize); err != nil || pageSize <= 0 {
+		return ""
+	}
+	info, err := os.Stat(s.path) // the size only: no descriptor is opened
+	if err != nil || info.Size()%pageSize == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the file is cut short: it ends within a page (it holds %d KB, not a whole number of its %d-byte pages); "+
+		"it may have been copied while in use, or the disk filled", info.Size()/1024, pageSize)
 }
 
 // integrityProblems is what SQLite's integrity check finds; none when the file is sound.
@@ -150,6 +177,38 @@ func (s *Store) danglingReferences(ctx context.Context) ([]string, error) {
 			*v = fmt.Sprintf("%s row %d refers to a missing %s row", table, rowid, parent)
 			return nil
 		})
+}
+
+// storedLists are the columns that hold a list as a JSON array of texts, by table, with the
+// record's kind.
+var storedLists = []struct{ table, kind, column string }{
+	{"clients", "client", "concerns"}, {"clients", "client", "allergies"},
+	{"sessions", "session", "concerns"}, {"sessions", "session", "aftercare"},
+}
+
+// damagedLists lists the records one of whose stored lists is not a JSON array of texts, which
+// nothing in Needlelog can read.
+func (s *Store) damagedLists(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, l := range storedLists {
+		c := l.column
+		found, err := query(ctx, s, "damaged lists", `SELECT id FROM `+l.table+` WHERE `+c+` IS NOT NULL AND
+			CASE WHEN json_valid(`+c+`) AND json_type(`+c+`) = 'array'
+				THEN EXISTS (SELECT 1 FROM json_each(`+c+`) WHERE type <> 'text') ELSE 1 END ORDER BY id`, nil,
+			func(r *sql.Rows, v *string) error {
+				var id string
+				if err := r.Scan(&id); err != nil {
+					return err
+				}
+				*v = (&DamagedRecordError{Kind: l.kind, ID: id, Field: c}).what() + "; restore a backup from before it"
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
 }
 
 // photosWithoutImages lists the photos whose original or whose thumbnail and preview are gone.

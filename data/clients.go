@@ -144,11 +144,13 @@ const clientColumns = `id, first_name, last_name, date_of_birth, phone, email, f
 func (s *Store) Client(ctx context.Context, id string) (Client, error) {
 	var c Client
 	err := s.db.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id).Scan(
-		&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Fitzpatrick, listCol{&c.Concerns},
-		&c.Medications, listCol{&c.Allergies}, &c.MedicalNotes, &c.Consent.Form, &c.Consent.Version,
+		&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Fitzpatrick, listCol{&c.Concerns, "concerns"},
+		&c.Medications, listCol{&c.Allergies, "allergies"}, &c.MedicalNotes, &c.Consent.Form, &c.Consent.Version,
 		&c.Consent.Signed, &c.PhotoConsent, &c.Notes, timeCol{&c.ArchivedAt}, timeCol{&c.CreatedAt},
 		timeCol{&c.UpdatedAt}, &c.Version)
-	if err != nil {
+	if d := damagedRecord(err, "client", id); d != nil {
+		return Client{}, d
+	} else if err != nil {
 		return Client{}, fmt.Errorf("client %s: %w", id, mapError(err))
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, condition, since, until, notes FROM client_history

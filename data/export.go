@@ -75,6 +75,15 @@ func (t *ExportTable) Next() bool {
 	}
 	clear(t.row)
 	if err := t.scan(t.rows, t.row); err != nil {
+		kind := "session" // each table's first column is its session's ID, or the client's
+		if t.Name == ExportClients {
+			kind = "client"
+		}
+		id, _ := t.row[0].(string)
+		if d := damagedRecord(err, kind, id); d != nil {
+			t.err = d
+			return false
+		}
 		t.err = fmt.Errorf("export %s: %w", t.Name, err)
 		return false
 	}
@@ -216,7 +225,10 @@ type (
 	// exportTime scans a stored time into a local time.Time; zero when empty.
 	exportTime struct{ v *any }
 	// exportList scans a stored JSON list into "a; b".
-	exportList struct{ v *any }
+	exportList struct {
+		v     *any
+		field string
+	}
 	// exportYes scans a 0/1 flag into "yes" or "no".
 	exportYes struct{ v *any }
 	// exportNumber scans a nullable number; zero too is "not recorded" when zeroIsNone.
@@ -243,7 +255,7 @@ func (c exportTime) Scan(src any) error {
 
 func (c exportList) Scan(src any) error {
 	var l []string
-	if err := (listCol{&l}).Scan(src); err != nil {
+	if err := (listCol{&l, c.field}).Scan(src); err != nil {
 		return err
 	}
 	*c.v = strings.Join(l, "; ")
@@ -336,12 +348,16 @@ var (
 	exText  = func(v *any) any { return exportText{v} }
 	exTime  = func(v *any) any { return exportTime{v} }
 	exDate  = func(v *any) any { return exportDate{v} }
-	exList  = func(v *any) any { return exportList{v} }
 	exYes   = func(v *any) any { return exportYes{v} }
 	exNum   = func(v *any) any { return exportNumber{v: v} }
 	exNum0  = func(v *any) any { return exportNumber{v: v, zeroIsNone: true} }
 	exCents = func(v *any) any { return exportCents{v} }
 )
+
+// exList scans the stored list field.
+func exList(field string) func(*any) any {
+	return func(v *any) any { return exportList{v, field} }
+}
 
 // exportScan returns a scan function for a table whose columns are read by makers, in order.
 func exportScan(makers ...func(*any) any) func(*sql.Rows, []any) error {
@@ -387,8 +403,8 @@ var exportSpecs = []exportSpec{
 				LEFT JOIN practitioners sb ON sb.id = s.signed_by
 				WHERE ` + where + ` ORDER BY s.started_at, s.rowid`, args
 		},
-		scan: exportScan(exText, exText, exText, exTime, exText, exNum, exNum, exNum, exList, exText, exText, exText, exNum,
-			exText, exText, exText, exText, exDate, exNum, exNum, exYes, exList, exText, exCents, exDate, exText, exText, exText,
+		scan: exportScan(exText, exText, exText, exTime, exText, exNum, exNum, exNum, exList("concerns"), exText, exText, exText, exNum,
+			exText, exText, exText, exText, exDate, exNum, exNum, exYes, exList("aftercare"), exText, exCents, exDate, exText, exText, exText,
 			exTime, exText, exTime, exTime),
 	},
 	{
@@ -477,7 +493,7 @@ var exportSpecs = []exportSpec{
 				c.last_session, c.next_due, c.archived_at, c.created_at, c.updated_at
 				FROM clients c WHERE ` + where + ` ORDER BY c.sort_key, c.id`, args
 		},
-		scan: exportScan(exText, exText, exText, exDate, exText, exText, exNum0, exList, exText, exList, exText, exText, exText,
+		scan: exportScan(exText, exText, exText, exDate, exText, exText, exNum0, exList("concerns"), exText, exList("allergies"), exText, exText, exText,
 			exText, exDate, exText, exText, exTime, exDate, exTime, exTime, exTime),
 	},
 }

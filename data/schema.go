@@ -47,12 +47,23 @@ func (o schemaObject) key() string { return strings.ToLower(o.name) }
 // what names an object as a sentence does: `trigger "x"`.
 func (o schemaObject) what() string { return fmt.Sprintf("%s %q", o.kind, o.name) }
 
-// ignoredObject is true of SQLite's bookkeeping tables, which SQLite makes by itself (ANALYZE, a
-// PRAGMA optimize from any SQLite tool, AUTOINCREMENT) with a definition of its own, and which
-// only steer the query planner or hold counters: they act on no record.
-func ignoredObject(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasPrefix(n, "sqlite_stat") || n == "sqlite_sequence"
+// sqliteTables are SQLite's bookkeeping tables, by name, with the definitions SQLite gives them
+// (normalised): SQLite makes them by itself (ANALYZE, a PRAGMA optimize from any SQLite tool,
+// AUTOINCREMENT), and they only steer the query planner or hold counters: they act on no record.
+var sqliteTables = map[string]string{
+	"sqlite_stat1":    normalSQL("CREATE TABLE sqlite_stat1(tbl,idx,stat)"),
+	"sqlite_stat2":    normalSQL("CREATE TABLE sqlite_stat2(tbl,idx,sampleno,sample)"),
+	"sqlite_stat3":    normalSQL("CREATE TABLE sqlite_stat3(tbl,idx,neq,nlt,ndlt,sample)"),
+	"sqlite_stat4":    normalSQL("CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)"),
+	"sqlite_sequence": normalSQL("CREATE TABLE sqlite_sequence(name,seq)"),
+}
+
+// ignoredObject is true of SQLite's own bookkeeping tables only: a table of exactly such a name
+// and definition. Anything else of such a name (a trigger written straight into sqlite_schema,
+// say) is compared like any other object.
+func ignoredObject(o schemaObject) bool {
+	def, ok := sqliteTables[o.name]
+	return ok && o.kind == "table" && o.table == o.name && o.hasSQL && o.sql == def
 }
 
 // readSchema reads a database's tables, indexes, triggers and views in the order they were made.
@@ -68,14 +79,13 @@ func readSchema(ctx context.Context, q querier) ([]schemaObject, error) {
 		if err := rows.Scan(&kind, &name, &table, &text); err != nil {
 			return nil, err
 		}
-		if ignoredObject(name.String) {
-			continue
-		}
 		o := schemaObject{kind: kind.String, name: name.String, table: table.String, hasSQL: text.Valid, rawSQL: text.String}
 		if text.Valid {
 			o.sql = normalSQL(text.String)
 		}
-		out = append(out, o)
+		if !ignoredObject(o) {
+			out = append(out, o)
+		}
 	}
 	return out, rows.Err()
 }

@@ -352,3 +352,93 @@ func TestOpenSaysAFileIsCutShort(t *testing.T) {
 		})
 	}
 }
+
+// Objects given a name SQLite keeps for its own tables, written straight into sqlite_schema as
+// writable_schema allows, which SQLite itself would refuse to make.
+func stealthObject(kind, name, table, text string) []string {
+	return []string{`PRAGMA writable_schema = ON`,
+		fmt.Sprintf(`INSERT INTO sqlite_schema VALUES ('%s', '%s', '%s', 0, '%s')`, kind, name, table, strings.ReplaceAll(text, `'`, `''`)),
+		`PRAGMA writable_schema = OFF`}
+}
+
+const (
+	stealthTrigger = `CREATE TRIGGER sqlite_stat_evil AFTER INSERT ON clients BEGIN
+		UPDATE clients SET allergies = '[]', notes = 'tampered' WHERE id = new.id; END`
+	stealthEndless = `CREATE TRIGGER sqlite_stat1 AFTER INSERT ON audit_log BEGIN
+		SELECT (SELECT count(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n)); END`
+	stealthTriggerSaid = `an extra trigger "sqlite_stat_evil" on table "clients" that Needlelog did not make`
+	stealthEndlessSaid = `an extra trigger "sqlite_stat1" on table "audit_log" that Needlelog did not make`
+	stealthTableSaid   = `a table "sqlite_sequence" that Needlelog did not make`
+)
+
+// A trigger or table named as SQLite's bookkeeping tables are is compared like any other object:
+// only SQLite's own tables, of their own definitions, are left out.
+func TestObjectsNamedAsSQLitesOwnAreCompared(t *testing.T) {
+	for name, tc := range map[string]struct {
+		stmts []string
+		said  string
+	}{
+		"trigger erasing allergies": {stealthObject("trigger", "sqlite_stat_evil", "clients", stealthTrigger), stealthTriggerSaid},
+		"endless trigger":           {stealthObject("trigger", "sqlite_stat1", "audit_log", stealthEndless), stealthEndlessSaid},
+		"table of another shape": {stealthObject("table", "sqlite_sequence", "sqlite_sequence", `CREATE TABLE sqlite_sequence(name, seq, extra)`),
+			stealthTableSaid},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path, _ := foreignPractice(t, tc.stmts...)
+			within(t, time.Minute, "check and verify", func() error {
+				ctx := context.Background()
+				ro, err := data.Open(ctx, path, data.Options{ReadOnly: true})
+				if err != nil {
+					return fmt.Errorf("open read-only: %w", err)
+				}
+				defer ro.Close()
+				if h, err := ro.Check(ctx); err != nil || !slices.Contains(h.SchemaChanges, tc.said) {
+					return fmt.Errorf("check: schema changes %q, want %q (%v)", h.SchemaChanges, tc.said, err)
+				}
+				rep, err := ro.Verify(ctx)
+				if err != nil || !slices.ContainsFunc(rep.Breaks, func(b string) bool { return strings.Contains(b, tc.said) }) {
+					return fmt.Errorf("verify breaks %q lack %q (%v)", rep.Breaks, tc.said, err)
+				}
+				return nil
+			})
+			assertRefusedUntouched(t, path, data.Options{}, data.ErrForeignSchema)
+		})
+	}
+}
+
+// A restore leaves out a trigger named as SQLite's own tables are, and new clients keep their allergies.
+func TestRestoreLeavesOutAStealthTrigger(t *testing.T) {
+	ctx := context.Background()
+	backup, _ := foreignPractice(t, stealthObject("trigger", "sqlite_stat_evil", "clients", stealthTrigger)...)
+	dst := filepath.Join(t.TempDir(), "practice.db")
+	closedPractice(t, dst)
+	r, err := data.RestoreFrom(ctx, backup, dst, true)
+	if err != nil || !slices.Contains(r.SchemaRepairs, "left out "+stealthTriggerSaid) {
+		t.Fatalf("restore: %+v, %v", r, err)
+	}
+	s, err := data.Open(ctx, dst, data.Options{})
+	if err != nil {
+		t.Fatalf("open the restored practice: %v", err)
+	}
+	defer s.Close()
+	c := data.Client{FirstName: "Ann", LastName: "Lee", Allergies: []string{"Latex"}}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Client(ctx, c.ID); err != nil || !slices.Equal(got.Allergies, []string{"Latex"}) || got.Notes != "" {
+		t.Fatalf("a new client after the restore: %+v, %v", got, err)
+	}
+}
+
+// SQLite's own statistics tables, made by ANALYZE, are not a change to the design.
+func TestAnalyzeIsNoSchemaChange(t *testing.T) {
+	path, _ := foreignPractice(t, `ANALYZE`, `PRAGMA optimize`)
+	s, err := data.Open(context.Background(), path, data.Options{})
+	if err != nil {
+		t.Fatalf("open after ANALYZE: %v", err)
+	}
+	defer s.Close()
+	if h, err := s.Check(context.Background()); err != nil || len(h.SchemaChanges)+len(h.Problems) > 0 {
+		t.Fatalf("check after ANALYZE: %+v, %v", h, err)
+	}
+}

@@ -329,9 +329,9 @@ const sessionColumns = `id, client_id, coalesce(practitioner_id, ''), started_at
 // scanTargets are where a row of sessionColumns is read into.
 func (se *Session) scanTargets() []any {
 	return []any{&se.ID, &se.ClientID, &se.PractitionerID, timeCol{&se.StartedAt}, &se.SeriesN, &se.SeriesOf,
-		&se.IntervalDays, listCol{&se.Concerns}, &se.Modality, &se.Anaesthetic.ProductID, &se.Anaesthetic.Lot,
+		&se.IntervalDays, listCol{&se.Concerns, "concerns"}, &se.Modality, &se.Anaesthetic.ProductID, &se.Anaesthetic.Lot,
 		&se.Anaesthetic.Minutes, &se.DeviceID, &se.HandpieceSerial, &se.Cartridge.CartridgeID, &se.Cartridge.Lot,
-		&se.Cartridge.Expiry, &se.PainScore, &se.NoSideEffects, listCol{&se.Aftercare}, &se.AftercareSheet,
+		&se.Cartridge.Expiry, &se.PainScore, &se.NoSideEffects, listCol{&se.Aftercare, "aftercare"}, &se.AftercareSheet,
 		&se.PriceCents, &se.NextDue, &se.Notes, &se.PhotoRefusal, &se.Status, timeCol{&se.SignedAt}, &se.SignedBy,
 		&se.RecordHash, timeCol{&se.CreatedAt}, timeCol{&se.UpdatedAt}, &se.Version, &se.Amendments}
 }
@@ -352,7 +352,9 @@ type querier interface {
 func loadSession(ctx context.Context, q querier, id string) (Session, error) {
 	var se Session
 	err := q.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).Scan(se.scanTargets()...)
-	if err != nil {
+	if d := damagedRecord(err, "session", id); d != nil {
+		return Session{}, d
+	} else if err != nil {
 		return Session{}, fmt.Errorf("session %s: %w", id, mapError(err))
 	}
 	if err := loadSessionRows(ctx, q, &se); err != nil {
@@ -447,7 +449,10 @@ func (s *Store) Timeline(ctx context.Context, clientID string) ([]TimelineEntry,
 	for rows.Next() {
 		var t TimelineEntry
 		if err := rows.Scan(&t.SessionID, timeCol{&t.StartedAt}, &t.SeriesN, &t.SeriesOf, &t.Status,
-			listCol{&t.Zones}, &t.DeepestMM, &t.SideEffects, &t.Photos); err != nil {
+			listCol{&t.Zones, "zones"}, &t.DeepestMM, &t.SideEffects, &t.Photos); err != nil {
+			if d := damagedRecord(err, "session", t.SessionID); d != nil {
+				return nil, d
+			}
 			return nil, fmt.Errorf("timeline of client %s: %w", clientID, err)
 		}
 		out = append(out, t)

@@ -32,6 +32,8 @@ type VerifyReport struct {
 	Findings []string
 	// Lacks says which guarantees the practice does not have, and why: entries no key signed.
 	Lacks []string
+	// Keys are the signing keys in force, whose fingerprints a copy kept elsewhere can be held against.
+	Keys []KeyPrint
 }
 
 // OK reports whether nothing was found wrong.
@@ -45,6 +47,9 @@ func (r VerifyReport) OK() bool { return len(r.Breaks) == 0 }
 // the report.
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	var rep VerifyReport
+	if short := s.cutShortNow(ctx); short != "" {
+		return rep, fmt.Errorf("%w: %s", ErrDamaged, short)
+	}
 	db, err := s.readerDB()
 	if err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
@@ -65,10 +70,13 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	v := &verifier{ctx: ctx, q: tx, rep: &rep, signs: map[string][]string{}, amends: map[string][]string{},
 		deletedClients: map[string]bool{}}
-	for _, step := range []func() error{v.triggers, v.loadKeys, v.chain, v.sessions, v.missingSessions, v.lacks} {
+	for _, step := range []func() error{v.triggers, v.loadKeys, v.chain, v.keyEntries, v.records, v.sessions, v.missingSessions, v.lacks} {
 		if err := step(); err != nil {
 			return rep, fmt.Errorf("verify: %w", err)
 		}
+	}
+	if rep.Keys, err = signingKeys(ctx, tx); err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
 	}
 	return rep, ctx.Err()
 }
@@ -92,6 +100,10 @@ type verifier struct {
 	unsigned    map[string]int               // practitioner ID → their entries no key signed
 	lastSigned  int64                        // the last signed entry's number
 	lastSigSeen bool
+
+	keySeqs map[int64]bool             // the entries that made or retired a key, by the keys' rows
+	keyLog  map[int64]AuditEntry       // those entries, as the log holds them
+	created map[string]map[string]bool // entity ("client", "session") → IDs whose create entry is logged
 }
 
 func (v *verifier) breakf(format string, args ...any) {
@@ -172,6 +184,12 @@ func (v *verifier) chain() error {
 		if e.Entity == "client" && e.Action == ActionDelete {
 			v.deletedClients[e.EntityID] = true
 		}
+		if ids := v.created[e.Entity]; ids != nil && e.Action == ActionCreate {
+			ids[e.EntityID] = true
+		}
+		if v.keySeqs[e.Seq] {
+			v.keyLog[e.Seq] = e
+		}
 		return nil
 	})
 	if err == nil {
@@ -182,6 +200,91 @@ func (v *verifier) chain() error {
 		v.rep.Head = ""
 	}
 	return err
+}
+
+// keyEntries holds each signing key against the log: the entries its row says made and retired
+// it must be in the log, be about its practitioner, and name it by its ID and the fingerprint of
+// the public key the file holds. A key replaced in the file (an attacker's own, with the entries
+// signed again and the chain recomputed) no longer matches the chained, signed entry that made
+// it; an entry number beyond the log's end shows entries cut off it.
+func (v *verifier) keyEntries() error {
+	keys := make([]practitionerKey, 0, len(v.keys))
+	for _, k := range v.keys {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b practitionerKey) int {
+		return cmp.Or(cmp.Compare(a.createdSeq, b.createdSeq), strings.Compare(a.id, b.id))
+	})
+	head, unprinted := v.rep.HeadSeq, 0
+	for _, k := range keys {
+		fp := KeyFingerprint(k.public)
+		what := fmt.Sprintf("%s's signing key (fingerprint %s…)", v.name(k.practitionerID), fp[:16])
+		for _, made := range []bool{true, false} {
+			seq, verb := k.createdSeq, "made"
+			if !made {
+				seq, verb = k.retiredSeq, "retired"
+			}
+			if !made && seq == 0 {
+				continue
+			}
+			e, logged := v.keyLog[seq]
+			id, print := detailField(e.Detail, "key "), detailField(e.Detail, "fingerprint ")
+			if !made {
+				id, print = detailField(e.Detail, "retired key "), detailField(e.Detail, "retired fingerprint ")
+			}
+			switch {
+			case seq > head:
+				v.breakf("%s was %s by audit entry %d, but the log ends at entry %d: entries were cut off its end.", what, verb, seq, head)
+			case !logged:
+				v.breakf("%s was %s by audit entry %d, which is not in the log: the key was changed outside Needlelog, or the entry removed.", what, verb, seq)
+			case e.EntityID != k.practitionerID || (made && id != k.id) || (id != "" && id != k.id):
+				v.breakf("%s was not %s by audit entry %d, which its row names: the key was changed outside Needlelog.", what, verb, seq)
+			case print != "" && print != fp:
+				v.breakf("%s is not the key audit entry %d %s: the key was replaced in the file, and the entries signed with it cannot be trusted.", what, seq, verb)
+			case print == "" && made:
+				unprinted++ // made before entries named keys by their fingerprint
+			}
+		}
+	}
+	if unprinted > 0 {
+		v.rep.Lacks = append(v.rep.Lacks, fmt.Sprintf("%s made before Needlelog logged keys' fingerprints: a replacement of %s shows only "+
+			"--against a backup kept elsewhere, or --head a head printed on an earlier record.",
+			plural(unprinted, "1 signing key was", "%d signing keys were"), plural(unprinted, "it", "them")))
+	}
+	return nil
+}
+
+// records finds clients and sessions that no entry of the log made: added outside Needlelog, or
+// made by entries since cut off the end of the log.
+func (v *verifier) records() error {
+	for _, r := range []struct{ table, entity string }{{"clients", "client"}, {"sessions", "session"}} {
+		var ids []string
+		n := 0
+		err := scanAll(v.ctx, v.q, `SELECT id FROM `+r.table+` ORDER BY id`, nil, func(rows *sql.Rows) error {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !v.created[r.entity][id] {
+				if n++; len(ids) < 3 {
+					ids = append(ids, id)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			which := strings.Join(ids, ", ")
+			if n > len(ids) {
+				which += fmt.Sprintf(" and %d more", n-len(ids))
+			}
+			v.breakf("%s (%s) %s made by no entry of the audit log: %s added outside Needlelog, or the entries that made %s were cut off the end of the log.",
+				plural(n, "1 "+r.entity, "%d "+r.table), which, plural(n, "was", "were"), plural(n, "it was", "they were"), plural(n, "it", "them"))
+		}
+	}
+	return nil
 }
 
 // detailField reads "NAME VALUE" from a detail of "; "-separated parts; "" when absent.
@@ -429,6 +532,8 @@ const sigBatch = 2048
 
 func (v *verifier) loadKeys() error {
 	v.keys, v.keysOf, v.names, v.unsigned = map[string]practitionerKey{}, map[string][]practitionerKey{}, map[string]string{}, map[string]int{}
+	v.keySeqs, v.keyLog = map[int64]bool{}, map[int64]AuditEntry{}
+	v.created = map[string]map[string]bool{"client": {}, "session": {}}
 	err := scanAll(v.ctx, v.q, `SELECT id, practitioner_id, public_key, created_seq, retired_seq FROM practitioner_keys ORDER BY created_seq`,
 		nil, func(r *sql.Rows) error {
 			var k practitionerKey
@@ -437,6 +542,10 @@ func (v *verifier) loadKeys() error {
 			}
 			v.keys[k.id] = k
 			v.keysOf[k.practitionerID] = append(v.keysOf[k.practitionerID], k)
+			v.keySeqs[k.createdSeq] = true
+			if k.retiredSeq != 0 {
+				v.keySeqs[k.retiredSeq] = true
+			}
 			return nil
 		})
 	if err != nil {

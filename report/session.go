@@ -24,6 +24,7 @@ type SessionRecord struct {
 	// AuditHead is the audit log's last entry when printed: `needlelog verify --head` later shows
 	// whether the log still holds it, so entries cut off its end since are seen.
 	AuditHead data.AuditMark
+	Keys      []data.KeyPrint // the signing keys in force when printed, which anchor them as the head anchors the log
 }
 
 // LoadSession reads a session's record and everything it shows.
@@ -52,6 +53,9 @@ func LoadSession(ctx context.Context, store *data.Store, sessionID string) (Sess
 		return fail(err)
 	}
 	if r.AuditHead, err = store.AuditHead(ctx); err != nil {
+		return fail(err)
+	}
+	if r.Keys, err = store.SigningKeys(ctx); err != nil {
 		return fail(err)
 	}
 	r.Printed = store.Now()
@@ -168,6 +172,9 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 		d.gap(3)
 		d.font("", smallSize)
 		d.lines(marginX, contentW, smallLine, d.split(AuditHeadLine(r.AuditHead), contentW), "L")
+		if len(r.Keys) > 0 {
+			d.lines(marginX, contentW, smallLine, d.split(KeysLine(r.Keys), contentW), "L")
+		}
 	}
 	if err := d.finish(w); err != nil {
 		return fmt.Errorf("session record: %w", err)
@@ -178,6 +185,16 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 // AuditHeadLine is how a record names the audit log's head, for `needlelog verify --head`.
 func AuditHeadLine(m data.AuditMark) string {
 	return fmt.Sprintf("Audit log head: %s (entry %d)", m.Hash, m.Seq)
+}
+
+// KeysLine is how a record names the signing keys in force, by the start of their fingerprints as
+// `needlelog verify` prints them: a key replaced in the file since no longer matches.
+func KeysLine(keys []data.KeyPrint) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k.Practitioner + " " + k.Fingerprint[:16] + "…"
+	}
+	return "Signing keys (SHA-256): " + strings.Join(parts, "; ")
 }
 
 // clientFields identify the client in a session record; at says the age at the session.

@@ -197,3 +197,22 @@ func TestSessionRecordPrintsTheAuditLogHead(t *testing.T) {
 	}
 	requireText(t, "session record", pdfText(t, buf.Bytes()), fmt.Sprintf("Audit log head: %s (entry %d)", head.Hash, head.Seq))
 }
+
+// A session record prints the fingerprints of the signing keys in force beside the audit log's
+// head, as verify prints them: a key replaced in the file since no longer matches the printout.
+func TestSessionRecordPrintsTheSigningKeys(t *testing.T) {
+	ctx := context.Background()
+	p := newPractice(t, 320)
+	if err := p.store.SetPassphrase(data.WithActor(ctx, p.lee.ID), p.lee.ID, "", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := p.store.Verify(ctx)
+	if err != nil || len(rep.Keys) != 1 {
+		t.Fatalf("verify: keys %+v, %v", rep.Keys, err)
+	}
+	var buf bytes.Buffer
+	if err := SessionPDF(ctx, p.store, p.sessions[0].ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	requireText(t, "session record", pdfText(t, buf.Bytes()), "Signing keys (SHA-256): Dr Lée Ørsted "+rep.Keys[0].Fingerprint[:16]+"…")
+}

@@ -23,13 +23,15 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("verify", "--db PATH [--against BACKUP]... [--head HASH]...",
 		"Checks that the records can be trusted, without changing the file: that the audit log's hash chain\n"+
 			"is whole (no entry changed, removed or moved), that every entry written by a practitioner with a\n"+
-			"passphrase carries their signature and still matches it, that every signed session and every\n"+
-			"amendment still matches the hash it was signed with and is in the log, and that the database's\n"+
-			"protections of signed records are in place. Entries removed from the end of the log show only\n"+
-			"against something kept elsewhere: --against an earlier backup of the practice (its log must be the\n"+
-			"start of this one, its signing keys still here), or --head the audit log head printed on an\n"+
-			"earlier session record. Prints OK with the counts, or each break found, and exits 1 on any; also\n"+
-			"says which guarantees the practice lacks (practitioners without a passphrase) and clocks set back.", errOut)
+			"passphrase carries their signature and matches the key this file holds for them, that each key is\n"+
+			"the one the entry that made it names, that every client and session was made by an entry of the\n"+
+			"log, that every signed session and every amendment still matches the hash it was signed with and\n"+
+			"is in the log, and that the database's protections of signed records are in place. Keys replaced\n"+
+			"and entries removed from the end of the log show only against something kept elsewhere: --against\n"+
+			"an earlier backup of the practice (its log must be the start of this one, its signing keys still\n"+
+			"here), or --head the audit log head printed on an earlier session record. Prints OK with the\n"+
+			"counts and the keys' fingerprints, or each break found, and exits 1 on any; also says which\n"+
+			"guarantees the practice lacks (practitioners without a passphrase) and clocks set back.", errOut)
 	db := fs.String("db", "", "path of the database file")
 	var against, heads listFlag
 	fs.Var(&against, "against", "an earlier backup of the practice whose audit log this one must extend (may repeat)")
@@ -95,12 +97,16 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	fmt.Fprintf(out, "OK: %s\n", quote(s.Path()))
 	fmt.Fprintf(out, "%-18s %d, each chained to the one before\n", "audit entries:", rep.AuditEntries)
-	fmt.Fprintf(out, "%-18s %d, each matching its practitioner's signature\n", "signed entries:", rep.SignedEntries)
+	fmt.Fprintf(out, "%-18s %d, each matching its practitioner's signing key as this file holds it\n", "signed entries:", rep.SignedEntries)
 	fmt.Fprintf(out, "%-18s %d, each matching its record hash\n", "signed sessions:", rep.SignedSessions)
 	fmt.Fprintf(out, "%-18s %d, each matching its hashes\n", "amendments:", rep.Amendments)
 	if rep.Head != "" {
 		// Kept elsewhere, this shows later whether entries were cut off the end of the log.
 		fmt.Fprintf(out, "%-18s %s\n", "last entry's hash:", rep.Head)
+	}
+	for _, k := range rep.Keys {
+		// Kept elsewhere too, these show later whether a key was replaced in the file.
+		fmt.Fprintf(out, "%-18s %s (SHA-256) %s\n", "signing key:", k.Fingerprint, visible(k.Practitioner))
 	}
 	for _, n := range notes {
 		fmt.Fprintf(out, "%s\n", n)
@@ -110,6 +116,12 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(against) == 0 && len(heads) == 0 && rep.AuditEntries > 0 {
 		lacks = append(lacks, "Entries removed from the end of the log leave no trace in it: check with --against an earlier backup, "+
 			"or --head the audit log head printed on an earlier session record.")
+	}
+	if len(against) == 0 && len(heads) == 0 && rep.SignedEntries > 0 {
+		lacks = append(lacks, "The signatures are checked against the keys this file holds: someone with the file who replaced every key, "+
+			"signed the entries again and rewrote the entries that made the keys would pass this check; only --against a backup "+
+			"kept elsewhere, or --head a head printed on an earlier record, shows keys replaced, as do fingerprints above that differ "+
+			"from those printed on an earlier record.")
 	}
 	printSentences(out, "What this check cannot show:", lacks)
 	return 0

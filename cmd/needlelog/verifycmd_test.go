@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"needlelog.app/needlelog/data"
 )
 
 // tamperFile changes a database behind Needlelog's back, as anyone with a SQLite tool could: with
@@ -178,5 +181,44 @@ func TestVerifyRefusesWhatIsNotAHead(t *testing.T) {
 	if code, _, errOut := runCLI(t, "verify", "--db", db, "--against", notPractice); code != 1 || !strings.Contains(errOut, "--against "+quote(notPractice)) ||
 		strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 		t.Errorf("--against a file that is not a practice: exit %d, %q", code, errOut)
+	}
+}
+
+// Verify prints the fingerprint of each signing key, says the signatures match the keys the file
+// holds (no more), and finds a key replaced in the file by the entry that made it.
+func TestVerifyPrintsAndChecksTheSigningKeys(t *testing.T) {
+	db := demoFile(t)
+	ctx := context.Background()
+	s, err := data.Open(ctx, db, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.Practitioners(ctx, false)
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("practitioners: %v", err)
+	}
+	if err := s.SetPassphrase(data.WithActor(ctx, ps[0].ID), ps[0].ID, "", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := s.SigningKeys(ctx)
+	s.Close()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("signing keys: %+v, %v", keys, err)
+	}
+	code, out, errOut := runCLI(t, "verify", "--db", db)
+	for _, want := range []string{"signing key:       " + keys[0].Fingerprint + " (SHA-256) " + ps[0].Name,
+		"each matching its practitioner's signing key as this file holds it",
+		"The signatures are checked against the keys this file holds", "shows keys replaced"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("verify: exit %d, output lacks %q\n%s%s", code, want, out, errOut)
+		}
+	}
+	if strings.Contains(out, "each matching its practitioner's signature\n") {
+		t.Errorf("verify claims more than it checks:\n%s", out)
+	}
+	tamperFile(t, db, `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("ab", 32)+`'`)
+	code, out, _ = runCLI(t, "verify", "--db", db)
+	if code != 1 || !strings.Contains(out, "the key was replaced in the file") {
+		t.Errorf("verify after the key was replaced: exit %d\n%s", code, out)
 	}
 }

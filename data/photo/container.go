@@ -39,36 +39,11 @@ func jpegEXIF(b []byte) []byte {
 }
 
 // jpegHeaderSegments calls fn for each marker segment before the first scan, with its payload,
-// until fn returns false.
+// until fn returns false; it walks the markers as the decoder does (jpegWalk).
 func jpegHeaderSegments(b []byte, fn func(marker byte, seg []byte) bool) {
-	i := 2 // after SOI
-	for i+1 < len(b) {
-		if b[i] != 0xFF {
-			return
-		}
-		m := b[i+1]
-		i += 2
-		switch {
-		case m == 0xFF: // fill byte: the marker follows
-			i--
-			continue
-		case m == 0x01 || m >= 0xD0 && m <= 0xD8: // TEM, RSTn, SOI: no length
-			continue
-		case m == 0xD9 || m == 0xDA: // EOI, SOS: no metadata past here
-			return
-		}
-		if i+2 > len(b) {
-			return
-		}
-		n := int(binary.BigEndian.Uint16(b[i:]))
-		if n < 2 || i+n > len(b) {
-			return
-		}
-		if !fn(m, b[i+2:i+n]) {
-			return
-		}
-		i += n
-	}
+	jpegWalk(b, func(m byte, seg []byte) bool {
+		return m != 0xDA && fn(m, seg) // no metadata past the first scan
+	})
 }
 
 // pngEXIF returns the data of a PNG's eXIf chunk, which holds the TIFF structure directly.

@@ -19,7 +19,7 @@ const tagGPSIFD = 0x8825
 // tiffTypeSizes are the sizes in bytes of TIFF's value types 1 to 13.
 var tiffTypeSizes = [14]uint64{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 
-// HasLocation reports whether a JPEG, PNG or WebP photo's EXIF has a GPS position.
+// HasLocation reports whether a JPEG, PNG or WebP photo's EXIF or XMP has a GPS position.
 func HasLocation(b []byte) (has bool) {
 	defer func() {
 		if recover() != nil {
@@ -31,12 +31,12 @@ func HasLocation(b []byte) (has bool) {
 		return false
 	}
 	_, ok := gpsEntry(exifOf(format, b))
-	return ok
+	return ok || xmpHasLocation(format, b)
 }
 
 // WithoutLocation returns a copy of a JPEG, PNG or WebP photo with the GPS position taken out of
-// its EXIF (JPEG APP1, PNG eXIf with its CRC made again, WebP EXIF chunk), and true; or b itself
-// and false when it has none, or its EXIF cannot be read.
+// its EXIF (JPEG APP1, PNG eXIf with its CRC made again, WebP EXIF chunk) and of its XMP (see
+// xmp.go), and true; or b itself and false when it has none, or they cannot be read.
 func WithoutLocation(b []byte) (out []byte, removed bool) {
 	defer func() {
 		if recover() != nil { // the walk is bounds-checked throughout; belt and braces
@@ -47,16 +47,20 @@ func WithoutLocation(b []byte) (out []byte, removed bool) {
 	if err != nil {
 		return b, false
 	}
-	ex := exifOf(format, b)
-	if _, ok := gpsEntry(ex); !ok {
-		return b, false
-	}
-	// ex is a slice of b: its offset in b is what b's capacity has beyond ex's.
-	start := cap(b) - cap(ex)
 	out = bytes.Clone(b)
-	removeGPS(out[start : start+len(ex)])
-	if format == "png" {
-		fixPNGCRC(out, start)
+	ex := exifOf(format, b)
+	if _, ok := gpsEntry(ex); ok {
+		// ex is a slice of b: its offset in b is what b's capacity has beyond ex's.
+		start := cap(b) - cap(ex)
+		removeGPS(out[start : start+len(ex)])
+		if format == "png" {
+			fixPNGCRC(out, start)
+		}
+		removed = true
+	}
+	out, fromXMP := withoutXMPLocation(format, out)
+	if !removed && !fromXMP {
+		return b, false
 	}
 	return out, true
 }

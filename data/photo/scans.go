@@ -2,6 +2,7 @@ package photo
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 )
 
@@ -18,56 +19,87 @@ const (
 	maxScanPixels = 2_000_000_000
 )
 
-// jpegScans counts the scans (SOS markers) of a JPEG, stopping once it has passed stop. It walks
-// the segments by their lengths and skips each scan's entropy-coded data by looking for the next
-// marker (a 0xFF byte followed by neither 0x00, which is a stuffed 0xFF, nor a restart marker, nor
-// another 0xFF fill byte). It reads each byte at most once and never fails: a damaged file is
-// counted as far as it goes and left to the decoder to refuse.
-func jpegScans(b []byte, stop int) int {
-	scans := 0
+// jpegWalk walks a JPEG's markers as image/jpeg's decoder does, calling fn with each marker
+// segment's marker and payload until fn returns false. Like the decoder it skips bytes that are
+// not a marker (a junk byte between segments, "\xff\x00") and fill bytes, and skips each scan's
+// entropy-coded data up to the next marker (a 0xFF byte followed by neither 0x00, which is a
+// stuffed 0xFF, nor a restart marker, nor another 0xFF fill byte); so it never sees fewer scans
+// than the decoder decodes. It reports whether it reached the end marker (EOI): a walk that
+// cannot is a file the decoder would read otherwise than counted, or not at all. It reads each
+// byte at most once and never panics.
+func jpegWalk(b []byte, fn func(marker byte, seg []byte) bool) (ended bool) {
 	i := 2 // after SOI
-	for i+1 < len(b) && scans <= stop {
-		if b[i] != 0xFF {
-			return scans
-		}
-		m := b[i+1]
+	for i+2 <= len(b) {
+		x, m := b[i], b[i+1]
 		i += 2
+		for x != 0xFF { // extraneous data, ignored by the decoder
+			if i >= len(b) {
+				return false
+			}
+			x, m = m, b[i]
+			i++
+		}
+		if m == 0x00 { // "\xff\x00" outside a scan: extraneous too
+			continue
+		}
+		for m == 0xFF { // fill bytes before a marker
+			if i >= len(b) {
+				return false
+			}
+			m = b[i]
+			i++
+		}
 		switch {
-		case m == 0xFF: // fill byte: the marker follows
-			i--
-			continue
-		case m == 0x01 || m >= 0xD0 && m <= 0xD8: // TEM, RSTn, SOI: no length
-			continue
 		case m == 0xD9: // EOI
-			return scans
+			return true
+		case m >= 0xD0 && m <= 0xD7: // RSTn: no length
+			continue
 		}
 		if i+2 > len(b) {
-			return scans
+			return false
 		}
 		n := int(binary.BigEndian.Uint16(b[i:]))
-		if n < 2 {
-			return scans
+		if n < 2 || i+n > len(b) {
+			return false
+		}
+		if !fn(m, b[i+2:i+n]) {
+			return false
 		}
 		i += n
 		if m != 0xDA {
 			continue
 		}
-		scans++
 		for i+1 < len(b) {
 			if b[i] == 0xFF {
-				if x := b[i+1]; x != 0x00 && x != 0xFF && (x < 0xD0 || x > 0xD7) {
+				if y := b[i+1]; y != 0x00 && y != 0xFF && (y < 0xD0 || y > 0xD7) {
 					break
 				}
 			}
 			i++
 		}
 	}
-	return scans
+	return false
+}
+
+// jpegScans counts the scans (SOS markers) of a JPEG, stopping once it has passed stop, and
+// reports whether the walk reached the file's end marker.
+func jpegScans(b []byte, stop int) (scans int, ended bool) {
+	ended = jpegWalk(b, func(m byte, _ []byte) bool {
+		if m == 0xDA {
+			scans++
+		}
+		return scans <= stop
+	})
+	return scans, ended
 }
 
 // checkScans refuses a JPEG whose scans would cost out of proportion to decode.
 func checkScans(b []byte, w, h int) error {
-	scans := jpegScans(b, MaxScans)
+	scans, ended := jpegScans(b, MaxScans)
+	if scans <= MaxScans && !ended {
+		// The decoder would read the file otherwise than counted, or fail: it is not decoded.
+		return corrupt(errors.New("jpeg: the markers cannot be followed to the end of the image"))
+	}
 	if scans > MaxScans || int64(scans)*int64(w)*int64(h) > maxScanPixels {
 		what := fmt.Sprintf("%d passes", scans)
 		if scans > MaxScans {

@@ -34,7 +34,7 @@ func TestProcessRefusesEndlessScans(t *testing.T) {
 			t.Errorf("%s: Clean error = %v, want ErrTooLarge", name, err)
 		}
 	}
-	if n := jpegScans(fixture, 1000); n != 150 {
+	if n, _ := jpegScans(fixture, 1000); n != 150 {
 		t.Errorf("the fixture counts %d scans, want 150", n)
 	}
 }
@@ -60,7 +60,7 @@ func TestHostileProgressiveDecodes(t *testing.T) {
 // Progressive JPEGs as encoders write them pass: libjpeg's (ImageMagick, 10 scans).
 func TestProcessTakesRealProgressive(t *testing.T) {
 	b := readSeed(t, "corners.progressive.jpg")
-	if n := jpegScans(b, 1000); n < 6 || n > 20 {
+	if n, _ := jpegScans(b, 1000); n < 6 || n > 20 {
 		t.Errorf("counted %d scans in libjpeg's progressive JPEG, want about 10", n)
 	}
 	p, err := Process(b)
@@ -73,14 +73,14 @@ func TestProcessTakesRealProgressive(t *testing.T) {
 // The counter skips entropy-coded data with stuffed bytes and restart markers, and stops early.
 func TestJPEGScansCounting(t *testing.T) {
 	b := hostileProgressive(64, 64, 30) // 31 scans, each with a stuffed 0xFF
-	if n := jpegScans(b, 1000); n != 31 {
+	if n, _ := jpegScans(b, 1000); n != 31 {
 		t.Errorf("counted %d, want 31", n)
 	}
-	if n := jpegScans(b, 5); n != 6 {
+	if n, _ := jpegScans(b, 5); n != 6 {
 		t.Errorf("with stop 5 counted %d, want 6 (one past)", n)
 	}
 	base := encodeJPEG(t, cornerImage(64, 48, uprightCorners), 90)
-	if n := jpegScans(base, 1000); n != 1 {
+	if n, _ := jpegScans(base, 1000); n != 1 {
 		t.Errorf("a baseline JPEG counts %d scans, want 1", n)
 	}
 	for _, cut := range []int{3, 10, len(b) / 2, len(b) - 1} {
