@@ -149,7 +149,7 @@ func TestVerifyFindsAReplacedKey(t *testing.T) {
 	})
 	t.Run("key and the entry that made it replaced", func(t *testing.T) {
 		s, anna, ben := signingPractice(t)
-		if err := s.SetPassphrase(data.WithActor(ctx, ben.ID), ben.ID, "", "battery staple"); err != nil {
+		if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), ben.ID, "", "battery staple"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SignIn(ctx, ben.ID, "battery staple"); err != nil {
@@ -169,9 +169,9 @@ func TestVerifyFindsAReplacedKey(t *testing.T) {
 func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
 	ctx := context.Background()
 	t.Run("key made by an entry cut off the end", func(t *testing.T) {
-		s, _, ben := signingPractice(t)
+		s, anna, ben := signingPractice(t)
 		head, _ := s.AuditHead(ctx)
-		if err := s.SetPassphrase(data.WithActor(ctx, ben.ID), ben.ID, "", "battery staple"); err != nil {
+		if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), ben.ID, "", "battery staple"); err != nil {
 			t.Fatal(err)
 		}
 		tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq),
@@ -181,7 +181,7 @@ func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
 	t.Run("key retired by an entry cut off the end", func(t *testing.T) {
 		s, anna, ben := signingPractice(t)
 		head, _ := s.AuditHead(ctx)
-		if err := s.SetPassphrase(data.WithActor(ctx, ben.ID), ben.ID, "", "battery staple"); err != nil {
+		if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), ben.ID, "", "battery staple"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SignIn(ctx, anna.ID, "correct horse"); err != nil {
