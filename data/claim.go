@@ -82,29 +82,27 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 //
 // Whoever may write the database must be able to take its lock (two accounts on a clinic's PC
 // sharing a practice): the lock file gets the database file's permissions, and a lock file this
-// account may only read is opened read-only, which locks as well.
+// account may only read is opened read-only, which locks as well. The lock file is never reached
+// through a link: one put in its place could otherwise have any file of the user's created,
+// opened or given the database's permissions (see openLockPath).
 func openLockFile(real string) (*os.File, error) {
 	perm := fs.FileMode(0o600)
 	if info, err := os.Stat(real); err == nil {
 		perm = info.Mode().Perm() | 0o600
 	}
-	name := real + ".lock"
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, perm)
-	if errors.Is(err, fs.ErrPermission) {
-		if ro, rerr := os.Open(name); rerr == nil {
-			return ro, nil
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	// The umask narrows what OpenFile sets, and a lock file made before its database (or by an
-	// older version) may be narrower than it: widen it where this account owns it.
-	if info, err := f.Stat(); err == nil && info.Mode().Perm()|perm != info.Mode().Perm() {
-		f.Chmod(info.Mode().Perm() | perm) //nolint:errcheck // only another account's lock file refuses, and it is not ours to change
-	}
-	return f, nil
+	return openLockPath(real+".lock", perm)
 }
+
+// NotLockFileError is a lock path that is a link or not a regular file: Needlelog neither follows
+// nor uses it, and claims nothing through it.
+type NotLockFileError struct{ Path string }
+
+func (e *NotLockFileError) Error() string {
+	return fmt.Sprintf("the lock file %s is a link or not a plain file, which Needlelog does not use, as it could lead to "+
+		"another file; nothing was changed: remove it and try again", e.Path)
+}
+
+func notLockFile(name string) error { return &NotLockFileError{Path: name} }
 
 // heldFile is a hold on the database file itself; its zero value holds nothing.
 type heldFile struct{ unlock func() error }
