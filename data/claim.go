@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -76,6 +77,27 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 	return &Claim{path: abs, real: real, lock: f, file: held}, nil
 }
 
+// OpenClaimed claims the existing database at path for this process, then opens it for writing:
+// how every writer opens a practice, so that no two write it at once and a restore never replaces
+// it under one. When another process holds the claim, the error wraps ErrInUse and nothing was
+// opened. Close the store, then release the claim.
+func OpenClaimed(ctx context.Context, path string, opts Options) (*Store, *Claim, error) {
+	// Looked at before the claim, whose lock file would otherwise be left beside a mistyped path.
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !opts.Create {
+		return nil, nil, fmt.Errorf("open %s: %w", path, ErrMissing)
+	}
+	c, err := ClaimDatabase(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := Open(ctx, path, opts)
+	if err != nil {
+		c.Release() //nolint:errcheck // the open failed; the claim was ours alone
+		return nil, nil, err
+	}
+	return s, c, nil
+}
+
 // openLockFile opens the lock file of the database at real, creating it when missing. It is
 // never removed: a process that removed it on release could do so just as another opened it, and
 // a third would then lock a new file while the second holds the old one.
@@ -119,6 +141,33 @@ func readOnlyFile(err error) error {
 		return fmt.Errorf("%w: %v", ErrReadOnlyFile, err)
 	}
 	return err
+}
+
+// Claimed reports whether a Needlelog process, this one included, holds the claim on the database at
+// path, whatever name it gave it. It claims nothing itself, and it answers true when it cannot tell
+// (a lock file that is a link, say): its callers use it to keep their hands off a file.
+func Claimed(path string) bool {
+	real, err := realPath(path)
+	if err != nil {
+		return true
+	}
+	if fileClaimed(real) {
+		return true
+	}
+	name := real + ".lock"
+	if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+		return false // no process has claimed it by this name: each claim keeps its lock file
+	}
+	f, err := openLockPath(name, 0o600)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	if err := lockFile(f); err != nil {
+		return true // errLocked: held; anything else: cannot tell
+	}
+	unlockFile(f) //nolint:errcheck // closed just after, which lets go of it too
+	return false
 }
 
 // Path is the claimed database's absolute path.
