@@ -640,6 +640,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 	type pending struct {
 		line   int
 		client Client
+		id     clientIdentity
 	}
 	var batch []pending
 	res.Started = true
@@ -647,12 +648,23 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		if len(batch) == 0 {
 			return nil
 		}
-		var failed []LineError
+		var failed, dups []LineError
 		began := time.Now()
 		err := s.Batch(ctx, func(b *Batch) error {
-			failed = failed[:0]
+			failed, dups = failed[:0], dups[:0]
 			for i := range batch {
-				err := b.CreateClient(&batch[i].client)
+				// Another writer (a second import, the app) may have added the client since the
+				// identities were read: looked for again in the transaction that adds it, which holds
+				// the write lock from its start, so no one can add it in between.
+				match, found, err := b.existingClient(batch[i].id)
+				if err != nil {
+					return fmt.Errorf("line %d: %w", batch[i].line, err)
+				}
+				if found {
+					dups = append(dups, LineError{batch[i].line, "already a client: " + match.describe()})
+					continue
+				}
+				err = b.CreateClient(&batch[i].client)
 				var ve *ValidationError
 				if errors.As(err, &ve) { // validated already; the clock may have moved on
 					failed = append(failed, LineError{batch[i].line, ve.Error()})
@@ -667,7 +679,9 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		if err != nil {
 			return err
 		}
-		res.Imported += len(batch) - len(failed)
+		res.Imported += len(batch) - len(failed) - len(dups)
+		res.Skipped += len(dups)
+		res.Duplicates = append(res.Duplicates, dups...)
 		res.Failed = append(res.Failed, failed...)
 		batch = batch[:0]
 		if !last {
@@ -687,7 +701,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 			line = batch[0].line
 		}
 		res.StoppedAt = line
-		slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
+		sortLineErrors(&res)
 		if ctx.Err() != nil {
 			return res, ctx.Err() // a cancelled import: the cancellation, not the statement it interrupted
 		}
@@ -719,7 +733,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 			continue
 		}
 		known.add(id)
-		batch = append(batch, pending{row.Line, c})
+		batch = append(batch, pending{row.Line, c, id})
 		if len(batch) == clientImportBatch {
 			if err := flush(false); err != nil {
 				return stop(row.Line, err)
@@ -729,8 +743,15 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 	if err := flush(true); err != nil {
 		return stop(0, err)
 	}
-	slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
+	sortLineErrors(&res)
 	return res, nil
+}
+
+// sortLineErrors puts the rows not imported, and those found already there, in the file's order.
+func sortLineErrors(res *ClientImportResult) {
+	byLine := func(a, b LineError) int { return a.Line - b.Line }
+	slices.SortStableFunc(res.Failed, byLine)
+	slices.SortStableFunc(res.Duplicates, byLine)
 }
 
 // ImportClientsCSV reads a CSV file of clients and imports it with the guessed mapping: the
@@ -1015,6 +1036,30 @@ func (ix clientIndex) find(r clientIdentity) (clientIdentity, bool) {
 }
 
 func (ix clientIndex) add(id clientIdentity) { ix[id.name] = append(ix[id.name], id) }
+
+// existingClient finds, within the batch's transaction, a client already in the practice (archived
+// ones too) that is the one id describes.
+func (b *Batch) existingClient(id clientIdentity) (clientIdentity, bool, error) {
+	st, err := b.stmt(`SELECT first_name, last_name, date_of_birth, email, phone FROM clients WHERE sort_key = ?`)
+	if err != nil {
+		return clientIdentity{}, false, err
+	}
+	rows, err := st.QueryContext(b.ctx, id.name)
+	if err != nil {
+		return clientIdentity{}, false, mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var first, last, dob, email, phone string
+		if err := rows.Scan(&first, &last, &dob, &email, &phone); err != nil {
+			return clientIdentity{}, false, mapError(err)
+		}
+		if e := identityOf(first, last, dob, email, phone); sameClient(e, id) {
+			return e, true, nil
+		}
+	}
+	return clientIdentity{}, false, mapError(rows.Err())
+}
 
 // clientIdentities reads every client's identity, archived clients too.
 func (s *Store) clientIdentities(ctx context.Context) (clientIndex, error) {
