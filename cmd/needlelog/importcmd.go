@@ -102,7 +102,8 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 	for _, e := range res.Failed {
 		fmt.Fprintf(out, "%s: %s\n", quote(filepath.Base(paths[0])), e)
 	}
-	fmt.Fprintf(out, "%d imported, %d already in the practice, %d not imported\n", res.Imported, res.Skipped, len(res.Failed))
+	fmt.Fprintf(out, "%d rows read: %d imported, %d already in the practice, %d not imported\n",
+		res.Read, res.Imported, res.Skipped, len(res.Failed))
 	if len(res.Failed) > 0 {
 		return 1
 	}
