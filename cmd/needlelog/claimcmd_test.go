@@ -256,3 +256,37 @@ func TestBackupNeverPrunesThePracticeItBacksUp(t *testing.T) {
 		stop()
 	}
 }
+
+// TestRestoreRefusesAPlantedLockLink: a link planted where the practice's lock file goes, to a
+// private file of the user's: restore refuses in one sentence naming the lock file, the practice is
+// not replaced, and the private file keeps its permissions.
+func TestRestoreRefusesAPlantedLockLink(t *testing.T) {
+	db := demoFile(t)
+	dir := filepath.Dir(db)
+	if code, out, errOut := runCLI(t, "backup", "--db", db, "--to", filepath.Join(dir, "bk")); code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	list, err := data.Backups(filepath.Join(dir, "bk"), db)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("backups %v %v", list, err)
+	}
+	secret := filepath.Join(dir, "secret")
+	for _, err := range []error{os.Chmod(db, 0o666), os.WriteFile(secret, []byte("s\n"), 0o600), os.Chmod(secret, 0o600),
+		os.Remove(db + ".lock"), os.Symlink("secret", db+".lock")} {
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	before := checkCounts(t, db)
+	code, out, errOut := runCLI(t, "restore", "--from", list[0].Path, "--db", db, "--force")
+	if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 ||
+		!strings.Contains(errOut, "the lock file "+db+".lock is a link or not a plain file") {
+		t.Errorf("restore through a planted link: exit %d, out %q, err %q", code, out, errOut)
+	}
+	if info, _ := os.Stat(secret); info.Mode().Perm() != 0o600 {
+		t.Errorf("the private file is now %v", info.Mode().Perm())
+	}
+	if aside, _ := filepath.Glob(db + ".replaced-*"); len(aside) > 0 || !equalMaps(checkCounts(t, db), before) {
+		t.Errorf("a refused restore replaced the practice (%v)", aside)
+	}
+}
