@@ -70,3 +70,10 @@ func TestPruneNeverRemovesAPracticeInUse(t *testing.T) {
 		t.Errorf("the open practice after pruning: %v", err)
 	}
 }
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

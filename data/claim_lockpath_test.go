@@ -44,13 +44,6 @@ var plantedLocks = map[string]func(t *testing.T, lock, secret string) (aim strin
 	},
 }
 
-func mustDo(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // lockPathPractice makes a practice readable and writable by all (as a shared one may be), its lock
 // file removed, and a private file of the user's beside it.
 func lockPathPractice(t *testing.T) (db, backup, secret string) {
