@@ -684,19 +684,23 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		began := time.Now()
 		err := s.Batch(ctx, func(b *Batch) error {
 			failed, dups = failed[:0], dups[:0]
+			// Another writer (a second import, the app) may have added some of these clients since
+			// the identities were read: they are looked for again in the transaction that adds them,
+			// which holds the write lock from its start, so no one can add them in between.
+			names := make([]string, len(batch))
 			for i := range batch {
-				// Another writer (a second import, the app) may have added the client since the
-				// identities were read: looked for again in the transaction that adds it, which holds
-				// the write lock from its start, so no one can add it in between.
-				match, found, err := b.existingClient(batch[i].id)
-				if err != nil {
-					return fmt.Errorf("line %d: %w", batch[i].line, err)
-				}
-				if found {
+				names[i] = batch[i].id.name
+			}
+			there, err := b.clientsNamed(names)
+			if err != nil {
+				return err
+			}
+			for i := range batch {
+				if match, found := there.find(batch[i].id); found {
 					dups = append(dups, LineError{batch[i].line, "already a client: " + match.describe()})
 					continue
 				}
-				err = b.CreateClient(&batch[i].client)
+				err := b.CreateClient(&batch[i].client)
 				var ve *ValidationError
 				if errors.As(err, &ve) { // validated already; the clock may have moved on
 					failed = append(failed, LineError{batch[i].line, ve.Error()})
@@ -1072,28 +1076,34 @@ func (ix clientIndex) find(r clientIdentity) (clientIdentity, bool) {
 
 func (ix clientIndex) add(id clientIdentity) { ix[id.name] = append(ix[id.name], id) }
 
-// existingClient finds, within the batch's transaction, a client already in the practice (archived
-// ones too) that is the one id describes.
-func (b *Batch) existingClient(id clientIdentity) (clientIdentity, bool, error) {
-	st, err := b.stmt(`SELECT first_name, last_name, date_of_birth, email, phone FROM clients WHERE sort_key = ?`)
-	if err != nil {
-		return clientIdentity{}, false, err
+// clientsNamed reads, within the batch's transaction, the identities of the clients (archived ones
+// too) whose folded names are among names.
+func (b *Batch) clientsNamed(names []string) (clientIndex, error) {
+	ix := clientIndex{}
+	args := make([]any, 0, len(names))
+	for _, n := range slices.Compact(slices.Sorted(slices.Values(names))) {
+		args = append(args, n)
 	}
-	rows, err := st.QueryContext(b.ctx, id.name)
+	if len(args) == 0 {
+		return ix, nil
+	}
+	rows, err := b.tx.QueryContext(b.ctx, `SELECT first_name, last_name, date_of_birth, email, phone FROM clients
+		WHERE sort_key IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 	if err != nil {
-		return clientIdentity{}, false, mapError(err)
+		return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var first, last, dob, email, phone string
 		if err := rows.Scan(&first, &last, &dob, &email, &phone); err != nil {
-			return clientIdentity{}, false, mapError(err)
+			return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
 		}
-		if e := identityOf(first, last, dob, email, phone); sameClient(e, id) {
-			return e, true, nil
-		}
+		ix.add(identityOf(first, last, dob, email, phone))
 	}
-	return clientIdentity{}, false, mapError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
+	}
+	return ix, nil
 }
 
 // clientIdentities reads every client's identity, archived clients too.
