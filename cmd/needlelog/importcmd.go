@@ -53,6 +53,7 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 			"imported with its line number; the other rows are imported. Clients already in the practice (same\n"+
 			"name, and the same date of birth, email or phone) are not added again, so importing a file twice adds\n"+
 			"no one twice. In the app, File › Import clients from CSV lets you correct which column is which.\n"+
+			"It holds the practice while it runs, as the app does, and refuses while Needlelog has it open.\n"+
 			"Exits 1 when any row was not imported.", errOut)
 	db := fs.String("db", "", "path of the database file (it must exist)")
 	paths, code, ok := parse(fs, args)
