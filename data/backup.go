@@ -337,8 +337,13 @@ func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string
 		return nil, fmt.Errorf("prune backups in %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
 	}
 	all, err := publicBackups(listBackups(dir, dbPath, id))
-	if err != nil || len(all) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	practice, _ := os.Stat(dbPath)
+	all = slices.DeleteFunc(all, func(b Backup) bool { return b.Path != protect && inUseAsPractice(b.Path, practice) })
+	if len(all) == 0 {
+		return nil, nil
 	}
 	loc := now.Location()
 	kept := make([]bool, len(all))
@@ -376,9 +381,37 @@ func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string
 			errs = append(errs, fmt.Errorf("remove old backup %s: %w", b.Path, err))
 			continue
 		}
+		removeWithSidecars(b.Path) // the empty log and shared memory a reading of it left
 		removed = append(removed, b.Path)
 	}
 	return removed, errors.Join(errs...)
+}
+
+// inUseAsPractice reports whether the file at path, though named as a backup, is a practice in use,
+// which pruning must never remove: the practice being backed up itself (practice, by any name), one
+// a Needlelog process has claimed, one with a write-ahead log or journal beside it holding changes
+// not yet in the file, or one whose shared memory file another program has locked (SQLite keeps it
+// locked while the file is open). An empty log and an unlocked shared memory file are what reading
+// a backup leaves behind, even read-only: they are removed with it.
+func inUseAsPractice(path string, practice fs.FileInfo) bool {
+	info, err := os.Stat(path)
+	if err != nil {
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	if practice != nil && os.SameFile(info, practice) {
+		return true
+	}
+	for _, side := range []string{"-wal", "-journal"} {
+		if info, err := os.Lstat(path + side); err == nil && (info.Size() > 0 || !info.Mode().IsRegular()) {
+			return true
+		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	if _, err := os.Lstat(path + "-shm"); !errors.Is(err, fs.ErrNotExist) && (err != nil || lockedByAnother(path+"-shm")) {
+		return true
+	}
+	return Claimed(path)
 }
 
 // freeSpace reports the bytes free to this user on the disk holding a folder, or -1 where that

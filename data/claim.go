@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -76,35 +77,54 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 	return &Claim{path: abs, real: real, lock: f, file: held}, nil
 }
 
+// OpenClaimed claims the existing database at path for this process, then opens it for writing:
+// how every writer opens a practice, so that no two write it at once and a restore never replaces
+// it under one. When another process holds the claim, the error wraps ErrInUse and nothing was
+// opened. Close the store, then release the claim.
+func OpenClaimed(ctx context.Context, path string, opts Options) (*Store, *Claim, error) {
+	// Looked at before the claim, whose lock file would otherwise be left beside a mistyped path.
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !opts.Create {
+		return nil, nil, fmt.Errorf("open %s: %w", path, ErrMissing)
+	}
+	c, err := ClaimDatabase(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := Open(ctx, path, opts)
+	if err != nil {
+		c.Release() //nolint:errcheck // the open failed; the claim was ours alone
+		return nil, nil, err
+	}
+	return s, c, nil
+}
+
 // openLockFile opens the lock file of the database at real, creating it when missing. It is
 // never removed: a process that removed it on release could do so just as another opened it, and
 // a third would then lock a new file while the second holds the old one.
 //
 // Whoever may write the database must be able to take its lock (two accounts on a clinic's PC
 // sharing a practice): the lock file gets the database file's permissions, and a lock file this
-// account may only read is opened read-only, which locks as well.
+// account may only read is opened read-only, which locks as well. The lock file is never reached
+// through a link: one put in its place could otherwise have any file of the user's created,
+// opened or given the database's permissions (see openLockPath).
 func openLockFile(real string) (*os.File, error) {
 	perm := fs.FileMode(0o600)
 	if info, err := os.Stat(real); err == nil {
 		perm = info.Mode().Perm() | 0o600
 	}
-	name := real + ".lock"
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, perm)
-	if errors.Is(err, fs.ErrPermission) {
-		if ro, rerr := os.Open(name); rerr == nil {
-			return ro, nil
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	// The umask narrows what OpenFile sets, and a lock file made before its database (or by an
-	// older version) may be narrower than it: widen it where this account owns it.
-	if info, err := f.Stat(); err == nil && info.Mode().Perm()|perm != info.Mode().Perm() {
-		f.Chmod(info.Mode().Perm() | perm) //nolint:errcheck // only another account's lock file refuses, and it is not ours to change
-	}
-	return f, nil
+	return openLockPath(real+".lock", perm)
 }
+
+// NotLockFileError is a lock path that is a link or not a regular file: Needlelog neither follows
+// nor uses it, and claims nothing through it.
+type NotLockFileError struct{ Path string }
+
+func (e *NotLockFileError) Error() string {
+	return fmt.Sprintf("the lock file %s is a link or not a plain file, which Needlelog does not use, as it could lead to "+
+		"another file; nothing was changed: remove it and try again", e.Path)
+}
+
+func notLockFile(name string) error { return &NotLockFileError{Path: name} }
 
 // heldFile is a hold on the database file itself; its zero value holds nothing.
 type heldFile struct{ unlock func() error }
@@ -121,6 +141,33 @@ func readOnlyFile(err error) error {
 		return fmt.Errorf("%w: %v", ErrReadOnlyFile, err)
 	}
 	return err
+}
+
+// Claimed reports whether a Needlelog process, this one included, holds the claim on the database at
+// path, whatever name it gave it. It claims nothing itself, and it answers true when it cannot tell
+// (a lock file that is a link, say): its callers use it to keep their hands off a file.
+func Claimed(path string) bool {
+	real, err := realPath(path)
+	if err != nil {
+		return true
+	}
+	if fileClaimed(real) {
+		return true
+	}
+	name := real + ".lock"
+	if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+		return false // no process has claimed it by this name: each claim keeps its lock file
+	}
+	f, err := openLockPath(name, 0o600)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	if err := lockFile(f); err != nil {
+		return true // errLocked: held; anything else: cannot tell
+	}
+	unlockFile(f) //nolint:errcheck // closed just after, which lets go of it too
+	return false
 }
 
 // Path is the claimed database's absolute path.

@@ -90,3 +90,28 @@ func dbHandleFor(real string) (*dbHandle, error) {
 	heldFiles.byID[id] = h
 	return h, nil
 }
+
+// fileClaimed reports whether a claim, in this process or another, holds the file at real itself
+// (see holdFile): a hard link of a claimed database is claimed too. It answers true when it cannot
+// tell. Another process's flock is tried through a descriptor of our own, read-only, closed at
+// once: this process has no SQLite connection to a file it asks about, or closing that descriptor
+// would drop its locks (see heldFiles).
+func fileClaimed(real string) bool {
+	var st unix.Stat_t
+	if err := unix.Stat(real, &st); err != nil {
+		return errors.Is(err, unix.EACCES) // gone, or not a file: no claim holds it
+	}
+	heldFiles.Lock()
+	h := heldFiles.byID[fileID{uint64(st.Dev), st.Ino}]
+	heldFiles.Unlock()
+	if h != nil {
+		return h.claimed
+	}
+	fd, err := unix.Open(real, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return true
+	}
+	defer unix.Close(fd)
+	err = unix.Flock(fd, unix.LOCK_SH|unix.LOCK_NB)
+	return err != nil
+}

@@ -6,3 +6,6 @@ package data
 // file conflict, and on Windows the lock file is keyed on the file's final path. The lock file
 // beside the database's real path is the claim.
 func holdFile(real string) (heldFile, error) { return heldFile{}, nil }
+
+// fileClaimed reports whether a claim holds the file at real itself: none does here.
+func fileClaimed(real string) bool { return false }

@@ -4,6 +4,7 @@ package data
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,28 @@ func lockFile(f *os.File) error {
 		return errLocked
 	}
 	return err
+}
+
+// openLockPath opens (creating it with perm when missing) the lock file at name. A link or junction
+// there, or anything but a file, is refused: Windows would follow it.
+func openLockPath(name string, perm fs.FileMode) (*os.File, error) {
+	if info, err := os.Lstat(name); err == nil && !info.Mode().IsRegular() {
+		return nil, notLockFile(name)
+	}
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, perm)
+	if errors.Is(err, fs.ErrPermission) {
+		if ro, rerr := os.Open(name); rerr == nil {
+			f, err = ro, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		return nil, notLockFile(name)
+	}
+	return f, nil
 }
 
 func unlockFile(f *os.File) error {
@@ -90,3 +113,7 @@ func finalPath(path string) (string, error) {
 	}
 	return strings.TrimPrefix(final, `\\?\`), nil
 }
+
+// lockedByAnother reports whether another program has the file at path open: Windows refuses to
+// remove a file that is open, so removing a database in use fails by itself; this answers false.
+func lockedByAnother(path string) bool { return false }

@@ -102,8 +102,9 @@ const MaxClientCSVBytes = 32 << 20
 // Excel's "Unicode text" is) or Windows-1252 (Excel's "CSV" on Windows), and its lines may end in
 // CR LF, LF or CR alone (Excel's "Macintosh CSV"). A value in quotes may hold the separator and
 // line breaks (an address over several lines); a quote that is never closed, or one that takes in
-// the lines after it so that its row no longer has the header's columns, stops the reading with
-// the line where the quote opened, since every row after it would be read wrong. A file with a
+// the lines after it so that its row no longer has the header's columns, or takes in a line that
+// holds a row's worth of separators (a row of its own, which would vanish into the value), stops
+// the reading with the line where the quote opened, since every row after it would be read wrong. A file with a
 // header but no rows under it is refused too.
 func ReadClientCSV(r io.Reader) (ClientCSV, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxClientCSVBytes+1))
@@ -118,7 +119,7 @@ func ReadClientCSV(r io.Reader) (ClientCSV, error) {
 		return ClientCSV{}, err
 	}
 	out := ClientCSV{Comma: detectComma(text)}
-	p := csvParser{s: text, comma: byte(out.Comma), line: 1}
+	p := csvParser{s: text, comma: byte(out.Comma), line: 1, rowSeps: -1}
 	rows := 0
 	for !p.done() {
 		rec, start, spanned, err := p.record()
@@ -137,6 +138,7 @@ func ReadClientCSV(r io.Reader) (ClientCSV, error) {
 			for i, h := range rec {
 				out.Header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
 			}
+			p.rowSeps = len(rec) - 1
 			continue
 		}
 		if spanned != 0 && !fitsHeader(rec, len(out.Header)) {
@@ -162,6 +164,14 @@ func runawayQuote(opened, upTo int) error {
 	return fmt.Errorf("line %d: a quote opens a value there that takes in the lines after it, up to line %d: "+
 		"a quote is missing or one too many on line %d; nothing was imported: fix the file and import it again",
 		opened, upTo, opened)
+}
+
+// swallowedRows is a quoted value over several lines that took in a line reading as a row of its
+// own: the rows it took in would be lost inside one client's value.
+func swallowedRows(opened, closed, row, columns int) error {
+	return fmt.Errorf("line %d: a quote opens a value there that runs on to line %d, where it closes, and takes in line %d, "+
+		"which reads as a row of its own (it has the header's %d columns): a quote is missing or one too many on line %d "+
+		"or line %d; nothing was imported: fix the file and import it again", opened, closed, row, columns, opened, closed)
 }
 
 // fitsHeader reports whether a row has the header's columns: as many values, or more when the
@@ -288,6 +298,9 @@ type csvParser struct {
 	comma byte
 	line  int // the line at i
 	last  int // the line the record last read ends on
+	// rowSeps is the number of separators a row has (the header's), once the header is read; -1
+	// before. A line taken into a quoted value that holds as many is a row of its own.
+	rowSeps int
 }
 
 func (p *csvParser) done() bool { return p.i >= len(p.s) }
@@ -321,6 +334,15 @@ func (p *csvParser) record() (rec []string, start, spanned int, err error) {
 		var b strings.Builder
 		if p.i < len(p.s) && p.s[p.i] == '"' {
 			opened, multiLine := p.line, false
+			// The separators on the line the value has taken in last, and the first such line
+			// that holds a row's worth of them.
+			seps, rowLike := 0, 0
+			endLine := func() {
+				if multiLine && p.rowSeps >= 0 && seps >= p.rowSeps && rowLike == 0 {
+					rowLike = p.line
+				}
+				seps = 0
+			}
 			p.i++
 		quoted:
 			for {
@@ -342,8 +364,12 @@ func (p *csvParser) record() (rec []string, start, spanned int, err error) {
 						// line's end; a quote in mid-text is the opening quote of a later value.
 						return nil, start, 0, runawayQuote(opened, p.line)
 					}
+					if endLine(); rowLike != 0 {
+						return nil, start, 0, swallowedRows(opened, p.line, rowLike, p.rowSeps+1)
+					}
 					break quoted
 				case '\n', '\r':
+					endLine()
 					p.lineEnd()
 					b.WriteByte('\n')
 					multiLine = true
@@ -351,6 +377,9 @@ func (p *csvParser) record() (rec []string, start, spanned int, err error) {
 						spanned = opened
 					}
 				default:
+					if c == p.comma {
+						seps++
+					}
 					b.WriteByte(c)
 					p.i++
 				}
@@ -571,9 +600,12 @@ func (e LineError) String() string { return fmt.Sprintf("line %d: %s", e.Line, e
 
 // ClientImportResult is what an import did with each row.
 type ClientImportResult struct {
-	Imported   int
-	Skipped    int         // rows of clients already in the practice, or earlier in the file
-	Blank      int         // rows with no value at all, such as a spreadsheet's trailing empty rows
+	Imported int
+	Skipped  int // rows of clients already in the practice, or earlier in the file
+	Blank    int // rows with no value at all, such as a spreadsheet's trailing empty rows
+	// Read is the rows read, blank ones aside: Imported + Skipped + len(Failed) once the import ran
+	// to the end.
+	Read       int
 	Duplicates []LineError // the skipped rows, each naming the client it matched
 	Failed     []LineError // rows not imported: a value that cannot be read or is not valid
 	// Started is whether the rows were being imported: false when the file or its columns were
@@ -640,6 +672,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 	type pending struct {
 		line   int
 		client Client
+		id     clientIdentity
 	}
 	var batch []pending
 	res.Started = true
@@ -647,11 +680,26 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		if len(batch) == 0 {
 			return nil
 		}
-		var failed []LineError
+		var failed, dups []LineError
 		began := time.Now()
 		err := s.Batch(ctx, func(b *Batch) error {
-			failed = failed[:0]
+			failed, dups = failed[:0], dups[:0]
+			// Another writer (a second import, the app) may have added some of these clients since
+			// the identities were read: they are looked for again in the transaction that adds them,
+			// which holds the write lock from its start, so no one can add them in between.
+			names := make([]string, len(batch))
 			for i := range batch {
+				names[i] = batch[i].id.name
+			}
+			there, err := b.clientsNamed(names)
+			if err != nil {
+				return err
+			}
+			for i := range batch {
+				if match, found := there.find(batch[i].id); found {
+					dups = append(dups, LineError{batch[i].line, "already a client: " + match.describe()})
+					continue
+				}
 				err := b.CreateClient(&batch[i].client)
 				var ve *ValidationError
 				if errors.As(err, &ve) { // validated already; the clock may have moved on
@@ -667,7 +715,9 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 		if err != nil {
 			return err
 		}
-		res.Imported += len(batch) - len(failed)
+		res.Imported += len(batch) - len(failed) - len(dups)
+		res.Skipped += len(dups)
+		res.Duplicates = append(res.Duplicates, dups...)
 		res.Failed = append(res.Failed, failed...)
 		batch = batch[:0]
 		if !last {
@@ -687,7 +737,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 			line = batch[0].line
 		}
 		res.StoppedAt = line
-		slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
+		sortLineErrors(&res)
 		if ctx.Err() != nil {
 			return res, ctx.Err() // a cancelled import: the cancellation, not the statement it interrupted
 		}
@@ -699,6 +749,9 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 			return stop(row.Line, err)
 		}
 		c, blank, msg := clientFromRow(row.Fields, m)
+		if !blank {
+			res.Read++
+		}
 		switch {
 		case blank:
 			res.Blank++
@@ -719,7 +772,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 			continue
 		}
 		known.add(id)
-		batch = append(batch, pending{row.Line, c})
+		batch = append(batch, pending{row.Line, c, id})
 		if len(batch) == clientImportBatch {
 			if err := flush(false); err != nil {
 				return stop(row.Line, err)
@@ -729,8 +782,15 @@ func (s *Store) ImportClients(ctx context.Context, rows []CSVRow, m ClientMappin
 	if err := flush(true); err != nil {
 		return stop(0, err)
 	}
-	slices.SortStableFunc(res.Failed, func(a, b LineError) int { return a.Line - b.Line })
+	sortLineErrors(&res)
 	return res, nil
+}
+
+// sortLineErrors puts the rows not imported, and those found already there, in the file's order.
+func sortLineErrors(res *ClientImportResult) {
+	byLine := func(a, b LineError) int { return a.Line - b.Line }
+	slices.SortStableFunc(res.Failed, byLine)
+	slices.SortStableFunc(res.Duplicates, byLine)
 }
 
 // ImportClientsCSV reads a CSV file of clients and imports it with the guessed mapping: the
@@ -1015,6 +1075,36 @@ func (ix clientIndex) find(r clientIdentity) (clientIdentity, bool) {
 }
 
 func (ix clientIndex) add(id clientIdentity) { ix[id.name] = append(ix[id.name], id) }
+
+// clientsNamed reads, within the batch's transaction, the identities of the clients (archived ones
+// too) whose folded names are among names.
+func (b *Batch) clientsNamed(names []string) (clientIndex, error) {
+	ix := clientIndex{}
+	args := make([]any, 0, len(names))
+	for _, n := range slices.Compact(slices.Sorted(slices.Values(names))) {
+		args = append(args, n)
+	}
+	if len(args) == 0 {
+		return ix, nil
+	}
+	rows, err := b.tx.QueryContext(b.ctx, `SELECT first_name, last_name, date_of_birth, email, phone FROM clients
+		WHERE sort_key IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var first, last, dob, email, phone string
+		if err := rows.Scan(&first, &last, &dob, &email, &phone); err != nil {
+			return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
+		}
+		ix.add(identityOf(first, last, dob, email, phone))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
+	}
+	return ix, nil
+}
 
 // clientIdentities reads every client's identity, archived clients too.
 func (s *Store) clientIdentities(ctx context.Context) (clientIndex, error) {

@@ -17,7 +17,8 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 			"there at all. Free space is checked first. Then older backups of the same practice in FOLDER are\n"+
 			"removed, keeping the newest of each of the last --daily days and, before those, of each of the\n"+
 			"last --weekly weeks. The newest backup is always kept. Another practice's backups are never\n"+
-			"removed, even when its file has the same name.", errOut)
+			"removed, even when its file has the same name, nor is a file in use: the practice itself, one open in\n"+
+			"Needlelog, or one with a write-ahead log or journal beside it.", errOut)
 	db := fs.String("db", "", "path of the database file")
 	to := fs.String("to", "", "folder to keep the backups in")
 	daily := fs.Int("daily", data.DefaultRetention.Daily, "days whose newest backup is kept")

@@ -192,11 +192,12 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	if k.arg != "" {
 		arg = positional[0]
 	}
-	s, err := data.Open(ctx, *db, data.Options{})
+	// It writes to the practice too: the audit log records every export.
+	s, release, err := openToWrite(ctx, *db)
 	if err != nil {
-		return fail(errOut, name, err)
+		return failToWrite(errOut, name, *db, "export from the app's Export menu. Nothing was written", err)
 	}
-	defer s.Close()
+	defer release()
 	err = k.run(ctx, s, arg, o)
 	if err == nil && (k.name == "sheets" || k.name == "archive") { // the PDFs log themselves
 		err = report.LoggedExport(ctx, s, k.name, "", nil)

@@ -53,6 +53,7 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 			"imported with its line number; the other rows are imported. Clients already in the practice (same\n"+
 			"name, and the same date of birth, email or phone) are not added again, so importing a file twice adds\n"+
 			"no one twice. In the app, File › Import clients from CSV lets you correct which column is which.\n"+
+			"It holds the practice while it runs, as the app does, and refuses while Needlelog has it open.\n"+
 			"Exits 1 when any row was not imported.", errOut)
 	db := fs.String("db", "", "path of the database file (it must exist)")
 	paths, code, ok := parse(fs, args)
@@ -71,11 +72,11 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 		return refused(errOut, name, paths[0], err)
 	}
 	defer f.Close()
-	s, err := data.Open(ctx, *db, data.Options{})
+	s, release, err := openToWrite(ctx, *db)
 	if err != nil {
-		return fail(errOut, name, err)
+		return failToWrite(errOut, name, *db, "import from the app's File menu. Nothing was imported", err)
 	}
-	defer s.Close()
+	defer release()
 	res, mapping, err := s.ImportClientsCSV(ctx, f)
 	if len(mapping) > 0 {
 		var cols []string
@@ -102,11 +103,37 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 	for _, e := range res.Failed {
 		fmt.Fprintf(out, "%s: %s\n", quote(filepath.Base(paths[0])), e)
 	}
-	fmt.Fprintf(out, "%d imported, %d already in the practice, %d not imported\n", res.Imported, res.Skipped, len(res.Failed))
+	fmt.Fprintf(out, "%d rows read: %d imported, %d already in the practice, %d not imported\n",
+		res.Read, res.Imported, res.Skipped, len(res.Failed))
 	if len(res.Failed) > 0 {
 		return 1
 	}
 	return 0
+}
+
+// openToWrite opens the practice at db for a command that writes to it, claiming it for the
+// command's run as the app does: no two write it at once, and a restore cannot set it aside under
+// the command. release closes the store, then gives up the claim.
+func openToWrite(ctx context.Context, db string) (s *data.Store, release func(), err error) {
+	s, claim, err := data.OpenClaimed(ctx, db, data.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() {
+		s.Close()       //nolint:errcheck // what was written was committed, and said, already
+		claim.Release() //nolint:errcheck // the process ends next, which lets go of it anyway
+	}, nil
+}
+
+// failToWrite says why a command could not open the practice at db to write to it: when Needlelog
+// has it open, in its window or in another command, what to do instead (instead), else the error.
+func failToWrite(errOut io.Writer, cmd, db, instead string, err error) int {
+	if errors.Is(err, data.ErrInUse) {
+		fmt.Fprintf(errOut, "needlelog %s: %s is open in Needlelog on this computer (in its window, or in another command "+
+			"writing to it); close it, or %s.\n", cmd, quote(db), instead)
+		return 1
+	}
+	return fail(errOut, cmd, err)
 }
 
 // refused says that a file was refused before anything was imported from it, and why.
@@ -177,11 +204,11 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 	}
 	tags.Consent = data.PhotoConsent(c)
 
-	s, err := data.Open(ctx, *db, data.Options{})
+	s, release, err := openToWrite(ctx, *db)
 	if err != nil {
-		return fail(errOut, name, err)
+		return failToWrite(errOut, name, *db, "import the photos in the app, from the client's record. Nothing was imported", err)
 	}
-	defer s.Close()
+	defer release()
 	if code, ok := checkImportTarget(ctx, s, *clientID, &tags, *view, *zone, errOut); !ok {
 		return code
 	}
