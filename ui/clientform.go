@@ -118,7 +118,11 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 		c.PhotoConsent = data.PhotoConsentNone // what the store assumes too: no consent until recorded
 	}
 	f := &clientForm{win: win, store: store, client: c, onSaved: onSaved, run: async[data.Client],
-		notes: newFieldNotes(), conditions: lists.Conditions}
+		notes: newReservedNotes(), conditions: lists.Conditions}
+	// Messages about no field in particular get a reserved line at the top, as the fields do.
+	f.notes.general.Truncation = fyne.TextTruncateEllipsis
+	f.notes.general.Wrapping = fyne.TextWrapOff
+	f.notes.general.Show()
 
 	f.first = f.entry(c.FirstName, "")
 	f.last = f.entry(c.LastName, "")
@@ -523,10 +527,11 @@ func (f *clientForm) layoutHistory() {
 		objs = append(objs, historyLine(head[0], head[1], head[2]))
 	}
 	for i, r := range f.history {
-		r.messages.Objects = nil
-		for _, sub := range []string{"condition", "since", "until"} {
-			r.messages.Add(f.notes.note(fmt.Sprintf("history[%d].%s", i, sub)))
-		}
+		// One reserved line under the row holds the messages of its condition and dates.
+		line := f.notes.note(fmt.Sprintf("history[%d].condition", i))
+		f.notes.share(fmt.Sprintf("history[%d].since", i), line)
+		f.notes.share(fmt.Sprintf("history[%d].until", i), line)
+		r.messages.Objects = []fyne.CanvasObject{line}
 		if i > 0 {
 			objs = append(objs, widget.NewSeparator())
 		}

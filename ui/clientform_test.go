@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -62,10 +63,12 @@ func (fx *clientFormFixture) retype(e *textField, text string) {
 
 // shownNotes returns the validation messages on screen, by field.
 func (fx *clientFormFixture) shownNotes() map[string]string {
+	// A note several fields share (a history row's) is listed once, under the first of them.
 	out := map[string]string{}
-	for field, l := range fx.f.notes.notes {
-		if l.Visible() && l.Text != "" {
-			out[field] = l.Text
+	seen := map[*widget.Label]bool{}
+	for _, field := range slices.Sorted(maps.Keys(fx.f.notes.notes)) {
+		if l := fx.f.notes.notes[field]; l.Visible() && l.Text != "" && !seen[l] {
+			out[field], seen[l] = l.Text, true
 		}
 	}
 	if g := fx.f.notes.general; g.Visible() && g.Text != "" {
@@ -322,7 +325,7 @@ func TestClientFormHistoryEndsBeforeItStarts(t *testing.T) {
 	fx.typeIn(r.condition, "Chemical peel")
 	fx.typeIn(r.since, "2024-05-01")
 	fx.typeIn(r.until, "2024-04-01")
-	if got := fx.shownNotes(); len(got) != 1 || got["history[1].until"] != "Medical history line 2 ends before it starts." {
+	if got := fx.shownNotes(); len(got) != 1 || got["history[1].condition"] != "Medical history line 2 ends before it starts." {
 		t.Fatalf("messages: %v", got)
 	}
 	if !slices.Contains(r.messages.Objects, fyne.CanvasObject(f.notes.note("history[1].until"))) {
@@ -334,7 +337,7 @@ func TestClientFormHistoryEndsBeforeItStarts(t *testing.T) {
 	if len(f.history) != 1 || f.history[0] != r {
 		t.Fatalf("after removing: %d rows", len(f.history))
 	}
-	if got := fx.shownNotes(); len(got) != 1 || got["history[0].until"] != "Medical history line 1 ends before it starts." {
+	if got := fx.shownNotes(); len(got) != 1 || got["history[0].condition"] != "Medical history line 1 ends before it starts." {
 		t.Fatalf("messages after removing a row: %v", got)
 	}
 	if !slices.Contains(r.messages.Objects, fyne.CanvasObject(f.notes.note("history[0].until"))) {

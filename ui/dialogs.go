@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
@@ -106,6 +107,18 @@ var background = func(work func()) { go work() }
 type fieldNotes struct {
 	notes   map[string]*widget.Label
 	general *widget.Label // for messages about fields that have no note of their own
+	// reserve keeps each note's line in the layout while it is empty, so that nothing moves as
+	// messages come and go and a click lands where the pointer was aimed. A reserved note is one
+	// line: a longer message ends in an ellipsis.
+	reserve bool
+}
+
+// newReservedNotes is newFieldNotes for forms whose fields must stay put: the client form and
+// Settings' forms.
+func newReservedNotes() *fieldNotes {
+	f := newFieldNotes()
+	f.reserve = true
+	return f
 }
 
 func newFieldNotes() *fieldNotes {
@@ -123,8 +136,13 @@ func (f *fieldNotes) note(field string) *widget.Label {
 	}
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
+	if f.reserve {
+		l.Truncation = fyne.TextTruncateEllipsis
+		l.SizeName = theme.SizeNameCaptionText
+	} else {
+		l.Wrapping = fyne.TextWrapWord
+		l.Hide()
+	}
 	f.notes[field] = l
 	return l
 }
@@ -183,6 +201,9 @@ func setNote(l *widget.Label, text string) {
 		return
 	}
 	l.SetText(text)
+	if l.Truncation != fyne.TextTruncateOff { // a reserved line: always there
+		return
+	}
 	if text == "" {
 		l.Hide()
 	} else {

@@ -753,16 +753,16 @@ type settingsField struct {
 	input        fyne.CanvasObject
 }
 
-// settingsRow lays out inputs side by side, with their notes below the row at full width, where
-// a sentence has room to be read.
+// settingsRow lays out inputs side by side, with one line for their notes below the row at full
+// width, where a sentence has room to be read.
 func settingsRow(n *fieldNotes, fields ...settingsField) fyne.CanvasObject {
 	grid := container.NewGridWithColumns(len(fields))
-	notes := container.NewVBox()
+	note := n.note(fields[0].field)
 	for _, f := range fields {
 		grid.Add(container.NewVBox(widget.NewLabelWithStyle(f.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), f.input))
-		notes.Add(n.note(f.field))
+		n.share(f.field, note)
 	}
-	return container.NewVBox(grid, notes)
+	return container.NewVBox(grid, note)
 }
 
 // settingsParser reads typed numbers, collecting a message for each field it cannot read.
@@ -865,7 +865,7 @@ type clinicTab struct {
 }
 
 func newClinicTab(s *settingsWindow) *clinicTab {
-	c := &clinicTab{s: s, notes: newFieldNotes()}
+	c := &clinicTab{s: s, notes: newReservedNotes()}
 	changed := func(string) { c.refreshState() }
 	c.name = widget.NewEntry()
 	c.name.SetPlaceHolder("The practice's name as reports show it")
@@ -1112,7 +1112,7 @@ const (
 
 func newPractitionerTab(s *settingsWindow) *practitionerTab {
 	t := &practitionerTab{}
-	ed := &settingsEditor[data.Practitioner]{s: s, noun: "practitioner", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Practitioner]{s: s, noun: "practitioner", nameField: "name", notes: newReservedNotes(),
 		id: func(p data.Practitioner) string { return p.ID },
 		row: func(p data.Practitioner) (string, string, widget.Importance) {
 			text := p.Name
@@ -1194,7 +1194,7 @@ const settingsNoSpeed = "None (roller)"
 
 func newDeviceTab(s *settingsWindow) *deviceTab {
 	t := &deviceTab{}
-	ed := &settingsEditor[data.Device]{s: s, noun: "device", nameField: "model", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Device]{s: s, noun: "device", nameField: "model", notes: newReservedNotes(),
 		id: func(d data.Device) string { return d.ID },
 		row: func(d data.Device) (string, string, widget.Importance) {
 			return d.Model, fmt.Sprintf("%s · max %s mm", strings.ToLower(settingsDeviceKinds[d.Kind]), settingsMM(d.MaxDepth)),
@@ -1276,7 +1276,7 @@ type cartridgeTab struct {
 func newCartridgeTab(s *settingsWindow) *cartridgeTab {
 	t := &cartridgeTab{}
 	t.lots = newSettingsLots(s, "cartridge", s.store.CartridgeLots, s.store.SaveCartridgeLot)
-	ed := &settingsEditor[data.Cartridge]{s: s, noun: "cartridge", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Cartridge]{s: s, noun: "cartridge", nameField: "name", notes: newReservedNotes(),
 		id: func(c data.Cartridge) string { return c.ID },
 		row: func(c data.Cartridge) (string, string, widget.Importance) {
 			if c.Needles == 0 {
@@ -1336,7 +1336,7 @@ type productTab struct {
 func newProductTab(s *settingsWindow) *productTab {
 	t := &productTab{}
 	t.lots = newSettingsLots(s, "product", s.store.ProductLots, s.store.SaveProductLot)
-	ed := &settingsEditor[data.Product]{s: s, noun: "product", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Product]{s: s, noun: "product", nameField: "name", notes: newReservedNotes(),
 		id: func(p data.Product) string { return p.ID },
 		row: func(p data.Product) (string, string, widget.Importance) {
 			if !p.NeedledSkinOK {
@@ -1424,7 +1424,7 @@ type settingsLots struct {
 
 func newSettingsLots(s *settingsWindow, noun string, load func(context.Context, string) ([]data.Lot, error),
 	save func(context.Context, *data.Lot) error) *settingsLots {
-	l := &settingsLots{s: s, noun: noun, load: load, save: save, byItem: map[string][]data.Lot{}, notes: newFieldNotes()}
+	l := &settingsLots{s: s, noun: noun, load: load, save: save, byItem: map[string][]data.Lot{}, notes: newReservedNotes()}
 	l.rows = container.NewVBox()
 	l.lot = widget.NewEntry()
 	l.lot.SetPlaceHolder("As printed on the box")
@@ -1579,7 +1579,7 @@ var (
 
 func newZoneTab(s *settingsWindow) *zoneTab {
 	t := &zoneTab{}
-	ed := &settingsEditor[data.Zone]{s: s, noun: "zone", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Zone]{s: s, noun: "zone", nameField: "name", notes: newReservedNotes(),
 		id: func(z data.Zone) string { return z.ID },
 		row: func(z data.Zone) (string, string, widget.Importance) {
 			return z.Name, fmt.Sprintf("%s · %s–%s mm", z.Region, settingsMM(z.TypicalMin), settingsMM(z.TypicalMax)),
@@ -1658,7 +1658,7 @@ var (
 
 func newRuleTab(s *settingsWindow) *ruleTab {
 	t := &ruleTab{}
-	ed := &settingsEditor[data.Rule]{s: s, noun: "rule", nameField: "condition", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Rule]{s: s, noun: "rule", nameField: "condition", notes: newReservedNotes(),
 		id: func(r data.Rule) string { return r.ID },
 		row: func(r data.Rule) (string, string, widget.Importance) {
 			what, imp := "warns", widget.WarningImportance
@@ -1761,7 +1761,7 @@ func settingsCategoryBadge(c string) (string, widget.Importance) {
 
 func newListTab(s *settingsWindow) *listTab {
 	t := &listTab{kindNow: data.ListKinds[0]}
-	ed := &settingsEditor[data.ListItem]{s: s, noun: "entry", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.ListItem]{s: s, noun: "entry", nameField: "name", notes: newReservedNotes(),
 		id: func(it data.ListItem) string { return it.ID },
 		row: func(it data.ListItem) (string, string, widget.Importance) {
 			b, look := settingsCategoryBadge(it.Category)

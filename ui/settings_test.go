@@ -221,7 +221,7 @@ func TestSettingsDeviceEvaluatedAboveMaxIsRefused(t *testing.T) {
 	d.speed.SetSelected("rpm")
 	test.Tap(d.ed.saveBtn)
 	s.wait()
-	if note.Visible() || d.ed.notes.note("max_depth").Visible() {
+	if note.Text != "" || d.ed.notes.note("max_depth").Text != "" {
 		t.Fatal("field notes stay after a successful save")
 	}
 	after, _ := store.Devices(ctx, true)
