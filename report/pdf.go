@@ -891,13 +891,7 @@ func fitzpatrick(n int) string {
 }
 
 // price is cents as an amount with the practice's currency.
-func price(cents int64, currency string) string {
-	s := fmt.Sprintf("%d.%02d", cents/100, cents%100)
-	if currency != "" {
-		s += " " + currency
-	}
-	return s
-}
+func price(cents int64, currency string) string { return data.FormatMoney(cents, currency) }
 
 // series is "Session 2 of 4", or "Session 2" without a planned series.
 func series(se data.Session) string {

@@ -458,11 +458,11 @@ func TestSettingsAddSafetyRule(t *testing.T) {
 
 func TestSettingsIdleLockMinutes(t *testing.T) {
 	s, store := newTestSettings(t)
-	var idle *widget.Entry
+	var idle *textField
 	var save *widget.Button
 	walk(s.tabs.Items[len(s.tabs.Items)-1].Content, func(o fyne.CanvasObject) {
 		switch w := o.(type) {
-		case *widget.Entry:
+		case *textField:
 			if w.PlaceHolder == "10" {
 				idle = w
 			}
