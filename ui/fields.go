@@ -61,14 +61,12 @@ func newMultiLineField() *textField {
 // 14 Mar 1988, and has a calendar button beside it for choosing a day with the mouse.
 func newDateField(d data.Date, placeholder string) *textField {
 	e := newTextField()
+	e.ActionItem = newTapIcon(theme.CalendarIcon(), func() { showCalendar(e) }) // before the entry is drawn
 	e.SetText(data.DateText(d))
 	if placeholder == "" {
 		placeholder = data.DatePattern(data.CurrentDateOrder())
 	}
 	e.SetPlaceHolder(placeholder)
-	b := widget.NewButtonWithIcon("", theme.CalendarIcon(), func() { showCalendar(e) })
-	b.Importance = widget.LowImportance
-	e.ActionItem = b
 	return e
 }
 
@@ -376,4 +374,26 @@ func (w minWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (w minWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[0].Move(fyne.Position{})
 	objs[0].Resize(size)
+}
+
+// tapIcon is an icon that acts when clicked. Unlike a button it takes no focus, so Tab goes from
+// a date field straight to the next field, not to the field's calendar button.
+type tapIcon struct {
+	widget.BaseWidget
+	icon  fyne.Resource
+	onTap func()
+}
+
+func newTapIcon(icon fyne.Resource, onTap func()) *tapIcon {
+	t := &tapIcon{icon: icon, onTap: onTap}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *tapIcon) Tapped(*fyne.PointEvent) { t.onTap() }
+
+func (t *tapIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (t *tapIcon) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewPadded(widget.NewIcon(t.icon)))
 }

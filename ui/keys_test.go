@@ -213,9 +213,16 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 		t.Fatal("opening the practice does not bring back its date order")
 	}
 
+	// Tab goes from the date to the next field, not to the calendar button.
+	s.win.Canvas().Focus(f.dob)
+	s.win.Canvas().FocusNext()
+	if s.win.Canvas().Focused() != f.phone {
+		t.Errorf("Tab from the date of birth goes to %T", s.win.Canvas().Focused())
+	}
+
 	// The calendar beside the field.
 	f.dob.SetText("14 Mar 1988")
-	test.Tap(f.dob.ActionItem.(*widget.Button))
+	test.Tap(f.dob.ActionItem.(*tapIcon))
 	var cal *widget.Calendar
 	if top := s.win.Canvas().Overlays().Top(); top != nil {
 		walk(top, func(o fyne.CanvasObject) {
@@ -240,7 +247,7 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 	if got := f.value().DateOfBirth; got != data.NewDate(1988, time.March, 21) || s.win.Canvas().Overlays().Top() != nil {
 		t.Fatalf("choosing the 21st gives %s (%q); calendar still open: %v", got, f.dob.Text, s.win.Canvas().Overlays().Top() != nil)
 	}
-	test.Tap(f.dob.ActionItem.(*widget.Button))
+	test.Tap(f.dob.ActionItem.(*tapIcon))
 	pressEscape(s.win)
 	if s.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape does not close the calendar")

@@ -929,19 +929,21 @@ func newClinicTab(s *settingsWindow) *clinicTab {
 	c.save.Importance = widget.HighImportance
 	c.unsaved = widget.NewLabel("Unsaved changes")
 	c.unsaved.Importance = widget.WarningImportance
-	form := container.NewVBox(
+	// Two columns, so that everything shows without scrolling in a window of 1000 × 680.
+	form := container.NewGridWithColumns(2, container.NewVBox(
 		settingsHeading("Clinic details for reports"),
 		c.notes.field("Clinic name", data.SettingClinicName, c.name),
 		c.notes.field("Address", data.SettingClinicAddress, c.address),
 		c.notes.field("Phone", data.SettingClinicPhone, c.phone),
 		c.notes.field("Logo", "logo", logoBox),
 		settingsHint("PNG or JPEG, at most 2 MB. It heads the reports the practice prints."),
+	), container.NewVBox(
 		settingsHeading("Prices and dates"),
 		c.notes.field("Currency (ISO code)", data.SettingCurrency,
 			container.NewHBox(atLeastWide(160, c.currency), c.currencyShown)),
-		c.notes.field("Dates typed as", data.SettingDateOrder, container.NewHBox(c.dateOrder)),
+		c.notes.field("Dates typed as", data.SettingDateOrder, container.NewHBox(atLeastWide(260, c.dateOrder))),
 		settingsHint("Every date field also reads 1988-03-14 and 14 Mar 1988, and has a calendar beside it."),
-	)
+	))
 	bar := container.NewHBox(layout.NewSpacer(), c.unsaved, c.save)
 	c.content = container.NewPadded(container.NewBorder(nil, container.NewVBox(c.notes.general, bar), nil, nil,
 		formScroll(container.NewVScroll(form))))
