@@ -890,7 +890,7 @@ func newClinicTab(s *settingsWindow) *clinicTab {
 	c.address.SetPlaceHolder("Street\nTown and postcode")
 	c.phone = newTextField()
 	c.phone.SetPlaceHolder("+44 20 7946 0000")
-	c.currency = newPicker(data.CommonCurrencies, "e.g. EUR, GBP, USD", false)
+	c.currency = newPicker(data.CommonCurrencies, "e.g. EUR", false)
 	c.currencyShown = widget.NewLabel("")
 	c.dateOrder = newSelect(settingsDateOrders, nil)
 	c.dateOrder.SetSelectedIndex(settingsDateOrderIndex(""))
