@@ -60,6 +60,13 @@ func TestEscapeClosesDialogs(t *testing.T) {
 	if w.Canvas().Overlays().Top() != nil || !kept {
 		t.Fatal("Escape does not answer a confirmation's Cancel")
 	}
+	fileChosen := false
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, _ error) { fileChosen = r != nil }, w)
+	fd.Show()
+	pressEscape(w)
+	if w.Canvas().Overlays().Top() != nil || fileChosen {
+		t.Fatal("Escape does not cancel a file dialog")
+	}
 	pressEscape(w) // no dialog: nothing happens, nothing breaks
 }
 

@@ -145,6 +145,7 @@ func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *sett
 	// Ctrl+S saves the tab shown, as the Save button under it would; fields pass it on.
 	saves := []*widget.Button{s.clinic.save, s.practitioners.ed.saveBtn, s.devices.ed.saveBtn, s.cartridges.ed.saveBtn,
 		s.products.ed.saveBtn, s.zones.ed.saveBtn, s.rules.ed.saveBtn, s.lists.ed.saveBtn}
+	watchEscape(s.win.Canvas()) // Escape closes a dialog shown over Settings, not Settings itself
 	s.win.Canvas().AddShortcut(scSave, func(fyne.Shortcut) {
 		if i := s.tabs.SelectedIndex(); i < len(saves) && !saves[i].Disabled() && saves[i].Visible() {
 			saves[i].OnTapped()
