@@ -57,3 +57,8 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// Fyne reads the locale before main; this module runs before Fyne's (see its package comment).
+require early.needlelog.app/locale v0.0.0
+
+replace early.needlelog.app/locale => ./internal/earlylocale

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -122,4 +123,12 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	*d = parsed
 	return nil
+}
+
+// useDateOrder makes dates typed from now on read in the practice's order, when it has chosen one;
+// a practice that has not keeps the computer's. A setting that cannot be read changes nothing.
+func (s *Store) useDateOrder(ctx context.Context) {
+	if o, err := s.Setting(ctx, SettingDateOrder); err == nil && o != "" {
+		SetDateOrder(DateOrder(o))
+	}
 }

@@ -134,6 +134,10 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 		return fmt.Errorf("export: %w", mapError(err))
 	}
 	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep
+	var currency string // prices' column says their currency
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(value), '') FROM settings WHERE key = ?`, SettingCurrency).Scan(&currency); err != nil {
+		return fmt.Errorf("export: %w", mapError(err))
+	}
 	for _, spec := range exportSpecs {
 		if len(q.Tables) > 0 && !slices.Contains(q.Tables, spec.name) {
 			continue
@@ -143,7 +147,13 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 		if err != nil {
 			return fmt.Errorf("export %s: %w", spec.name, mapError(err))
 		}
-		t := &ExportTable{Name: spec.name, Columns: spec.columns, rows: rows, scan: spec.scan,
+		cols := slices.Clone(spec.columns)
+		for i := range cols {
+			if cols[i].Name == "price" {
+				cols[i].Title = MoneyTitle(cols[i].Title, currency)
+			}
+		}
+		t := &ExportTable{Name: spec.name, Columns: cols, rows: rows, scan: spec.scan,
 			row: make([]any, len(spec.columns))}
 		err = fn(t)
 		rows.Close()

@@ -956,11 +956,11 @@ func parseImportDate(v string) (Date, error) {
 	s := strings.TrimSpace(v)
 	// A date with a time after it, as databases and spreadsheets export dates.
 	if len(s) > 10 && (s[10] == ' ' || s[10] == 'T') {
-		if d, err := ParseTypedDate(s[:10]); err == nil {
+		if d, err := ParseDateIn(s[:10], DayMonthYear); err == nil {
 			return d, nil
 		}
 	}
-	if d, err := ParseTypedDate(s); err == nil {
+	if d, err := ParseDateIn(s, DayMonthYear); err == nil { // an import's numbers are day first
 		return d, nil
 	}
 	if day, month, year, ok := splitDayFirst(s); ok {

@@ -1,18 +1,53 @@
 package data
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
-func TestParseTypedDate(t *testing.T) {
-	for in, want := range map[string]string{"2026-05-07": "2026-05-07", " 2026-5-7 ": "2026-05-07", "": ""} {
-		d, err := ParseTypedDate(in)
-		if err != nil || d.String() != want {
-			t.Errorf("ParseTypedDate(%q) = %q, %v; want %q", in, d, err, want)
+func TestParseDateIn(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		o    DateOrder
+		want string
+	}{
+		{"2026-05-07", DayMonthYear, "2026-05-07"}, {" 2026-5-7 ", MonthDayYear, "2026-05-07"}, {"", DayMonthYear, ""},
+		{"2026/05/07", DayMonthYear, "2026-05-07"},
+		{"07/05/2026", DayMonthYear, "2026-05-07"}, {"07/05/2026", MonthDayYear, "2026-07-05"},
+		{"14.3.1988", DayMonthYear, "1988-03-14"}, {"3-14-1988", MonthDayYear, "1988-03-14"},
+		{"14 Mar 1988", MonthDayYear, "1988-03-14"}, {"14 March 1988", DayMonthYear, "1988-03-14"},
+		{"Mar 14, 1988", DayMonthYear, "1988-03-14"}, {"14-mar-1988", DayMonthYear, "1988-03-14"},
+		{"1 Sept 2026", DayMonthYear, "2026-09-01"}, {"29 Feb 2028", DayMonthYear, "2028-02-29"},
+	} {
+		d, err := ParseDateIn(c.in, c.o)
+		if err != nil || d.String() != c.want {
+			t.Errorf("ParseDateIn(%q, %s) = %q, %v; want %q", c.in, c.o, d, err, c.want)
 		}
 	}
-	for _, in := range []string{"07/05/2026", "2026-02-30", "2026-13-01", "tomorrow"} {
-		if _, err := ParseTypedDate(in); err == nil {
-			t.Errorf("ParseTypedDate(%q) accepted it", in)
+	for _, in := range []string{"2026-02-30", "2026-13-01", "tomorrow", "14/03/88", "13/14/2026", "31/02/2026",
+		"14 Ma 1988", "14 Foo 1988", "14 Mar", "1988", "14/03/1988/1", "014/03/1988", "-1/03/1988", "0/3/1988"} {
+		if d, err := ParseDateIn(in, DayMonthYear); err == nil {
+			t.Errorf("ParseDateIn(%q) accepted it as %s", in, d)
+		} else if !strings.Contains(err.Error(), "14/03/1988, 1988-03-14 or 14 Mar 1988") {
+			t.Errorf("ParseDateIn(%q): %v does not show how to type a date", in, err)
 		}
+	}
+	if _, err := ParseDateIn("03/14/1988", DayMonthYear); err == nil {
+		t.Error("day first, 03/14/1988 was accepted")
+	}
+}
+
+func TestDateOrderFromLocale(t *testing.T) {
+	for in, want := range map[string]DateOrder{"en_US.UTF-8": MonthDayYear, "en-US": MonthDayYear, "en_GB.UTF-8": DayMonthYear,
+		"de_DE@euro": DayMonthYear, "C.UTF-8": DayMonthYear, "C": DayMonthYear, "fil_PH": MonthDayYear} {
+		if got := localeDateOrder(in); got != want {
+			t.Errorf("locale %s: %s, want %s", in, got, want)
+		}
+	}
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_TIME", "en_US.UTF-8")
+	if SystemDateOrder() != MonthDayYear {
+		t.Error("LC_TIME=en_US does not read month first")
 	}
 }
 

@@ -122,13 +122,6 @@ func checkSafety(in SafetyInput, blocksOnly bool) []SafetyWarning {
 			if !ok || f.Action == "" || (blocksOnly && r.Action != RuleBlock) {
 				continue
 			}
-			when := "current"
-			if !f.Entry.Until.IsZero() {
-				when = "ended " + f.Entry.Until.String()
-				if !f.Entry.Until.Before(day) {
-					when = "until " + f.Entry.Until.String()
-				}
-			}
 			msg := strings.TrimSpace(r.Message)
 			if msg == "" && r.Action == RuleBlock {
 				msg = "the practice's rules say not to treat."
@@ -136,7 +129,7 @@ func checkSafety(in SafetyInput, blocksOnly bool) []SafetyWarning {
 				msg = "check before treating."
 			}
 			add(SafetyWarning{Rule: "rule:" + r.Condition, Section: SectionHeader, Field: "client",
-				Block: r.Action == RuleBlock, Message: fmt.Sprintf("%s (%s): %s", r.Condition, when, msg)})
+				Block: r.Action == RuleBlock, Message: f.Restriction(day) + ": " + msg})
 		}
 	}
 
@@ -287,6 +280,32 @@ func checkSafety(in SafetyInput, blocksOnly bool) []SafetyWarning {
 
 // depthEps absorbs decimal noise: 0.1+0.2 is not 0.3 in binary.
 const depthEps = 1e-9
+
+// Restriction says what a finding means for treating on day, in the one wording the editor, the
+// client page and reports use: when the condition ended (or that it is current) and, for a dated
+// one, the first day the rule lets needling go ahead again, so that a date in the past is not
+// read as the end of the restriction: "Isotretinoin (Accutane) ended 1 Oct 2026; no needling
+// before 31 Mar 2027".
+func (f Finding) Restriction(day Date) string {
+	u := f.Entry.Until
+	if u.IsZero() {
+		return f.Condition + ", current"
+	}
+	s := f.Condition + " ended " + u.Format(textDate)
+	if !u.Before(day) {
+		s = f.Condition + " until " + u.Format(textDate)
+	}
+	switch f.Action {
+	case RuleBlock:
+		s += "; no needling before " + u.AddDays(f.Window+1).Format(textDate)
+	case RuleWarn:
+		s += "; take care until " + u.AddDays(f.Window).Format(textDate)
+	}
+	return s
+}
+
+// textDate is how a day is written for people: "1 Oct 2026", never ambiguous between practices.
+const textDate = "2 Jan 2006"
 
 func ruleKey(condition string) string { return strings.ToLower(strings.TrimSpace(condition)) }
 

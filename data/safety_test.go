@@ -81,8 +81,13 @@ func TestSafetyRuleBlocksWithinItsWindow(t *testing.T) {
 	day := data.DateOf(testNow)
 	in.Client.History = []data.HistoryEntry{{Condition: "isotretinoin (accutane)", Until: day.AddDays(-120)}}
 	w := only(t, data.CheckSafety(in), "rule:Isotretinoin (Accutane)", true, data.SectionHeader, "client")
-	if !strings.Contains(w.Message, "6 months") || !strings.Contains(w.Message, day.AddDays(-120).String()) {
-		t.Errorf("message %q does not say why and since when", w.Message)
+	ended, again := day.AddDays(-120).Format("2 Jan 2006"), day.AddDays(61).Format("2 Jan 2006")
+	if !strings.Contains(w.Message, "6 months") || !strings.Contains(w.Message, "ended "+ended+"; no needling before "+again) {
+		t.Errorf("message %q does not say why, since when and until when", w.Message)
+	}
+	in.Client.History[0].Until = day.AddDays(-180) // the window's last day
+	if w := only(t, data.CheckSafety(in), "rule:Isotretinoin (Accutane)", true, data.SectionHeader, "client"); !strings.Contains(w.Message, "no needling before "+day.AddDays(1).Format("2 Jan 2006")) {
+		t.Errorf("on the window's last day the message says %q", w.Message)
 	}
 	in.Client.History[0].Until = day.AddDays(-181) // the 180-day window is over
 	none(t, data.CheckSafety(in))

@@ -8,6 +8,7 @@ type Finding struct {
 	Action    RuleAction // block or warn; "" when no rule covers a recorded condition
 	Message   string
 	Entry     HistoryEntry
+	Window    int // the rule's days after the condition ended during which it still applies
 }
 
 // Findings lists the client's history entries that still matter on day: those a rule covers
@@ -30,7 +31,7 @@ func Findings(c Client, rules []Rule, day Date) []Finding {
 				others = append(others, Finding{Condition: h.Condition, Entry: h})
 			}
 		case current || !day.After(h.Until.AddDays(r.WindowDays)):
-			f := Finding{Condition: h.Condition, Action: r.Action, Message: r.Message, Entry: h}
+			f := Finding{Condition: h.Condition, Action: r.Action, Message: r.Message, Entry: h, Window: r.WindowDays}
 			if r.Action == RuleBlock {
 				blocks = append(blocks, f)
 			} else {

@@ -174,6 +174,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 	}
 	s.writes.Store(0) // what opening wrote (an upgrade, the first lists) is the file as found
+	s.useDateOrder(ctx)
 	return s, nil
 }
 

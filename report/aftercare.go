@@ -133,7 +133,9 @@ func WriteAftercare(w io.Writer, a AftercareSheet) error {
 	if dt := Downtime(a.DeepestMM); dt != "" {
 		d.banner(fmt.Sprintf("Expected downtime: %s (treated up to %s mm deep).", dt, formatMM(a.DeepestMM)), 232, 240, 250)
 	}
+	seen := map[string]bool{} // an item is said once on the sheet, where it first comes
 	section := func(title string, items []string) {
+		items = distinct(items, seen)
 		if len(items) == 0 {
 			return
 		}
@@ -167,4 +169,19 @@ func WriteAftercare(w io.Writer, a AftercareSheet) error {
 		return fmt.Errorf("aftercare sheet: %w", err)
 	}
 	return nil
+}
+
+// distinct returns items without those in seen or repeated, in their order, and adds them to
+// seen. Items differing only in letter case, spacing or a final full stop are the same item.
+func distinct(items []string, seen map[string]bool) []string {
+	var out []string
+	for _, it := range items {
+		key := strings.ToLower(strings.TrimSuffix(strings.Join(strings.Fields(it), " "), "."))
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, strings.TrimSpace(it))
+	}
+	return out
 }

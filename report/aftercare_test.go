@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"needlelog.app/needlelog/data"
@@ -57,5 +58,28 @@ func TestDowntime(t *testing.T) {
 		if got := Downtime(c.mm); got != c.want {
 			t.Errorf("Downtime(%v) = %q, want %q", c.mm, got, c.want)
 		}
+	}
+}
+
+// An item given twice, or written twice into the sheet's text, is printed once, where it first
+// comes, and the order of the rest is kept.
+func TestAftercareSheetSaysEachItemOnce(t *testing.T) {
+	text := DefaultAftercare
+	text.Do = append([]string{"Apply an antioxidant serum."}, text.Do...) // the practice's edit repeats an item
+	a := AftercareSheet{ClientName: "Ada Byrne", SessionStart: testNow, DeepestMM: 0.5, Printed: testNow, Text: text,
+		Given: []string{"Cooling mask", "Zinc balm", "zinc  balm", "Zinc balm.", "Barrier cream", "Cooling mask"}}
+	var buf bytes.Buffer
+	if err := WriteAftercare(&buf, a); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(strings.Fields(pdfText(t, buf.Bytes())), " ")
+	for item, want := range map[string]int{"apply an antioxidant serum.": 1, "zinc balm": 1, "barrier cream": 1,
+		"cooling mask": 2} { // given, and in "Use a cooling mask to soothe…"
+		if n := strings.Count(strings.ToLower(got), item); n != want {
+			t.Errorf("%q is printed %d times, want %d:\n%s", item, n, want, got)
+		}
+	}
+	if i, j, k := strings.Index(got, "Cooling mask"), strings.Index(got, "Zinc balm"), strings.Index(got, "Barrier cream"); !(i < j && j < k) {
+		t.Errorf("the items are not in the order given: %s", got)
 	}
 }

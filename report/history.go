@@ -22,6 +22,9 @@ type ClientHistory struct {
 	Views    []string // the practice's photo views in their display order: before/after pairs follow it
 	Currency string
 	Printed  time.Time
+	// Restrictions say, on the day printed, what the practice's rules make of the history:
+	// "Isotretinoin (Accutane) ended 1 Oct 2026; no needling before 31 Mar 2027".
+	Restrictions []string
 }
 
 // LoadClientHistory reads a client's record with every session, side effect and photo.
@@ -65,6 +68,16 @@ func LoadClientHistory(ctx context.Context, store *data.Store, clientID string) 
 		return fail(err)
 	}
 	h.Printed = store.Now()
+	rules, err := store.Rules(ctx, false)
+	if err != nil {
+		return fail(err)
+	}
+	day := data.DateOf(h.Printed)
+	for _, f := range data.Findings(h.Client, rules, day) {
+		if f.Action != "" {
+			h.Restrictions = append(h.Restrictions, f.Restriction(day))
+		}
+	}
 	return h, nil
 }
 
@@ -80,7 +93,11 @@ func WriteClientHistory(w io.Writer, h ClientHistory) error {
 	d.title("Treatment history", name+" · "+sessionSpan(h.Sessions))
 
 	d.heading("Client", 20)
-	d.fields(clientSummary(h.Client, h.Printed))
+	summary := clientSummary(h.Client, h.Printed)
+	if len(h.Restrictions) > 0 {
+		summary = append(summary, field{"Before treating", strings.Join(h.Restrictions, "\n")})
+	}
+	d.fields(summary)
 
 	sessions := make(map[string]data.Session, len(h.Sessions))
 	for _, se := range h.Sessions {

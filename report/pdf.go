@@ -630,6 +630,12 @@ type pictured struct {
 // photos lays photos out perRow to a row, each scaled to fit its share of the width and at most
 // maxH high, captioned under it. A row never breaks across pages.
 func (d *doc) photos(ps []pictured, perRow int, maxH float64) error {
+	return d.photosThen(ps, perRow, maxH, 0)
+}
+
+// photosThen is photos with the last row kept on a page with tail millimetres after it, so that
+// what follows (a signature block) never stands alone on a page of its own.
+func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 	const gutter = 5.0
 	cellW := (contentW - float64(perRow-1)*gutter) / float64(perRow)
 	for start := 0; start < len(ps); start += perRow {
@@ -654,6 +660,9 @@ func (d *doc) photos(ps []pictured, perRow int, maxH float64) error {
 			capLines = max(capLines, len(captions[i]))
 		}
 		rowH := imgH + 1.5 + float64(capLines)*smallLine
+		if start+perRow >= len(ps) && tail > 0 && rowH+4+tail <= contentEnd-marginTop {
+			d.need(rowH + 4 + tail)
+		}
 		d.need(rowH)
 		top := d.y()
 		for i := range row {
@@ -882,13 +891,7 @@ func fitzpatrick(n int) string {
 }
 
 // price is cents as an amount with the practice's currency.
-func price(cents int64, currency string) string {
-	s := fmt.Sprintf("%d.%02d", cents/100, cents%100)
-	if currency != "" {
-		s += " " + currency
-	}
-	return s
-}
+func price(cents int64, currency string) string { return data.FormatMoney(cents, currency) }
 
 // series is "Session 2 of 4", or "Session 2" without a planned series.
 func series(se data.Session) string { return data.SeriesLabel(se) }

@@ -145,41 +145,98 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 		{"Notes", se.Notes},
 	})
 
-	d.heading("Photos", 30)
+	// The signature block closes the record and is never left alone on a last page: the
+	// photos' last row (or the whole photos section, when short) moves over with it.
+	sig := []field{{"State", signState(se, cat)}}
+	if se.Status == data.StatusSigned && se.RecordHash != "" {
+		sig = append(sig, field{"Record hash", se.RecordHash})
+	}
+	sig = append(sig, field{"Last changed", formatTime(se.UpdatedAt)})
+	head, keys := "", ""
+	if r.AuditHead.Hash != "" {
+		head = AuditHeadLine(r.AuditHead)
+		if len(r.Keys) > 0 {
+			keys = KeysLine(r.Keys)
+		}
+	}
+	tail := d.headingHeight("Signature") + d.fieldsHeight(sig)
+	if head != "" {
+		d.font("", smallSize)
+		tail += 3 + smallLine*float64(len(d.split(head, contentW)))
+		if keys != "" {
+			tail += smallLine * float64(len(d.split(keys, contentW)))
+		}
+		d.font("", bodySize)
+	}
+
+	var refusal []field
 	if se.PhotoRefusal != "" {
-		d.fields([]field{{"No before photo", se.PhotoRefusal}})
+		refusal = []field{{"No before photo", se.PhotoRefusal}}
 	}
 	if len(r.Photos) == 0 {
-		d.para("No photos are filed under this session.")
+		d.font("", bodySize)
+		body := d.fieldsHeight(refusal) + bodyLine*float64(len(d.split(noPhotos, contentW)))
+		d.heading("Photos", body+tail)
+		d.fields(refusal)
+		d.para(noPhotos)
 	} else {
+		keep := 95 + 1.5 + 3*smallLine // the heading goes with the first row (at most this high)
+		if len(r.Photos) <= 2 {        // which is the last, which goes with the signature
+			keep += 4 + tail
+		}
+		d.heading("Photos", keep+d.fieldsHeight(refusal))
+		d.fields(refusal)
 		ps := make([]pictured, len(r.Photos))
 		for i, p := range r.Photos {
 			ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt), p.Note}}
 		}
-		if err := d.photos(ps, 2, 95); err != nil {
+		if err := d.photosThen(ps, 2, 95, tail); err != nil {
 			return fmt.Errorf("session record: %w", err)
 		}
 	}
 
 	d.heading("Signature", 18)
-	fs := []field{{"State", signState(se, cat)}}
-	if se.Status == data.StatusSigned && se.RecordHash != "" {
-		fs = append(fs, field{"Record hash", se.RecordHash})
-	}
-	fs = append(fs, field{"Last changed", formatTime(se.UpdatedAt)})
-	d.fields(fs)
-	if r.AuditHead.Hash != "" {
+	d.fields(sig)
+	if head != "" {
 		d.gap(3)
 		d.font("", smallSize)
-		d.lines(marginX, contentW, smallLine, d.split(AuditHeadLine(r.AuditHead), contentW), "L")
-		if len(r.Keys) > 0 {
-			d.lines(marginX, contentW, smallLine, d.split(KeysLine(r.Keys), contentW), "L")
+		d.lines(marginX, contentW, smallLine, d.split(head, contentW), "L")
+		if keys != "" {
+			d.lines(marginX, contentW, smallLine, d.split(keys, contentW), "L")
 		}
 	}
 	if err := d.finish(w); err != nil {
 		return fmt.Errorf("session record: %w", err)
 	}
 	return nil
+}
+
+const noPhotos = "No photos are filed under this session."
+
+// headingHeight is the most a heading takes on the page, as heading draws it.
+func (d *doc) headingHeight(text string) float64 {
+	d.font("B", 12.5)
+	n := len(d.split(text, contentW))
+	d.font("", bodySize)
+	return 4 + float64(n)*6 + 2
+}
+
+// fieldsHeight is the height fields takes for fs on one page, as fields draws them.
+func (d *doc) fieldsHeight(fs []field) float64 {
+	const labelW = 44
+	h := 0.0
+	for _, fl := range fs {
+		value := strings.TrimSpace(fl.value)
+		if value == "" {
+			value = missing
+		}
+		d.font("B", smallSize+0.5)
+		labels := len(d.split(fl.label, labelW-3))
+		d.font("", bodySize)
+		values := len(d.split(value, contentW-labelW))
+		h += bodyLine*float64(max(labels, values)) + 0.6
+	}
+	return h
 }
 
 // AuditHeadLine is how a record names the audit log's head, for `needlelog verify --head`.

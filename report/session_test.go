@@ -44,7 +44,7 @@ func TestSessionRecordDraft(t *testing.T) {
 		"Erythema mild 10 Mar 2026 (during not yet", "Post-inflammatory moderate 10 Mar 2026 not yet Hydroquinone 4%. Left cheek",
 		"hyperpigmentation",
 		"Pain score 5 / 10", "Stay hydrated", "Avoid AHA and retinol products", "Aftercare sheet version 1 handed over",
-		"Price 350.00 CHF", "Next session due 7 Apr 2026",
+		"Price CHF 350.00", "Next session due 7 Apr 2026",
 		"Session 3. Tolerated well; Ångström family history of PIH noted.",
 		"Before · Left 45°", "After · Frontal · Cheeks", "Note Frontal",
 		"printed 10 Mar 2026, 14:30")

@@ -64,7 +64,7 @@ var photoConsentChoices = []string{
 }
 
 const (
-	dateWidth = 140 // fits "YYYY-MM-DD" with room to spare
+	dateWidth = 170 // fits "DD/MM/YYYY" or "30 Sep 2026" and the calendar button
 	pihNote   = "Higher risk of post-inflammatory hyperpigmentation: conservative depth, strict sun protection."
 )
 
@@ -118,11 +118,15 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 		c.PhotoConsent = data.PhotoConsentNone // what the store assumes too: no consent until recorded
 	}
 	f := &clientForm{win: win, store: store, client: c, onSaved: onSaved, run: async[data.Client],
-		notes: newFieldNotes(), conditions: lists.Conditions}
+		notes: newReservedNotes(), conditions: lists.Conditions}
+	// Messages about no field in particular get a reserved line at the top, as the fields do.
+	f.notes.general.Truncation = fyne.TextTruncateEllipsis
+	f.notes.general.Wrapping = fyne.TextWrapOff
+	f.notes.general.Show()
 
 	f.first = f.entry(c.FirstName, "")
 	f.last = f.entry(c.LastName, "")
-	f.dob = f.entry(c.DateOfBirth.String(), "YYYY-MM-DD")
+	f.dob = newDateField(c.DateOfBirth, "")
 	f.age = widget.NewLabel("")
 	f.phone = f.entry(c.Phone, "e.g. 07700 900123")
 	f.mail = f.entry(c.Email, "name@example.com")
@@ -165,7 +169,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 
 	f.consentForm = f.entry(c.Consent.Form, "e.g. Microneedling consent")
 	f.consentVersion = f.entry(c.Consent.Version, "e.g. v3")
-	f.consentSigned = f.entry(c.Consent.Signed.String(), "YYYY-MM-DD")
+	f.consentSigned = newDateField(c.Consent.Signed, "")
 	f.photo = newPickSelect(photoConsentChoices)
 	if i := slices.Index(data.PhotoConsents, c.PhotoConsent); i >= 0 {
 		f.photo.SetSelectedIndex(i)
@@ -263,12 +267,12 @@ func (f *clientForm) read() (data.Client, []data.FieldError) {
 	var bad []data.FieldError
 	// date reads one date field; what it is called prefixes the message when the field's label
 	// alone would not say which date is meant.
-	date := func(e *textField, field, what, example string) data.Date {
+	date := func(e *textField, field, what string) data.Date {
 		d, err := data.ParseTypedDate(e.Text)
 		if err != nil {
-			msg := "Use the form YYYY-MM-DD, e.g. " + example + "."
+			msg := "Type the date as " + data.DateForms(data.CurrentDateOrder()) + "."
 			if what != "" {
-				msg = what + ": use the form YYYY-MM-DD, e.g. " + example + "."
+				msg = what + ": type the date as " + data.DateForms(data.CurrentDateOrder()) + "."
 			}
 			bad = append(bad, data.FieldError{Field: field, Message: msg})
 		}
@@ -277,7 +281,7 @@ func (f *clientForm) read() (data.Client, []data.FieldError) {
 	c := f.client
 	c.FirstName = f.first.Text
 	c.LastName = f.last.Text
-	c.DateOfBirth = date(f.dob, "date_of_birth", "", "1988-05-17")
+	c.DateOfBirth = date(f.dob, "date_of_birth", "")
 	c.Phone = f.phone.Text
 	c.Email = f.mail.Text
 	c.Fitzpatrick = max(0, f.fitz.SelectedIndex())
@@ -297,15 +301,15 @@ func (f *clientForm) read() (data.Client, []data.FieldError) {
 		c.History = append(c.History, data.HistoryEntry{
 			ID:        r.id,
 			Condition: r.condition.Text,
-			Since:     date(r.since, field+"since", line+"since", "2023-09-01"),
-			Until:     date(r.until, field+"until", line+"until", "2024-03-01"),
+			Since:     date(r.since, field+"since", line+"since"),
+			Until:     date(r.until, field+"until", line+"until"),
 			Notes:     r.notes.Text,
 		})
 	}
 	c.Consent = data.Consent{
 		Form:    f.consentForm.Text,
 		Version: f.consentVersion.Text,
-		Signed:  date(f.consentSigned, "consent_signed", "", "2024-03-01"),
+		Signed:  date(f.consentSigned, "consent_signed", ""),
 	}
 	if i := f.photo.SelectedIndex(); i >= 0 {
 		c.PhotoConsent = data.PhotoConsents[i]
@@ -468,8 +472,8 @@ func (f *clientForm) addHistoryRow(h data.HistoryEntry) *historyRow {
 	r := &historyRow{
 		id:        h.ID,
 		condition: condition,
-		since:     f.entry(h.Since.String(), "YYYY-MM-DD"),
-		until:     f.entry(h.Until.String(), "empty if current"),
+		since:     newDateField(h.Since, ""),
+		until:     newDateField(h.Until, "empty if current"),
 		notes:     f.entry(h.Notes, "Notes: dose, area, prescriber…"),
 		messages:  container.NewVBox(),
 	}
@@ -523,10 +527,11 @@ func (f *clientForm) layoutHistory() {
 		objs = append(objs, historyLine(head[0], head[1], head[2]))
 	}
 	for i, r := range f.history {
-		r.messages.Objects = nil
-		for _, sub := range []string{"condition", "since", "until"} {
-			r.messages.Add(f.notes.note(fmt.Sprintf("history[%d].%s", i, sub)))
-		}
+		// One reserved line under the row holds the messages of its condition and dates.
+		line := f.notes.note(fmt.Sprintf("history[%d].condition", i))
+		f.notes.share(fmt.Sprintf("history[%d].since", i), line)
+		f.notes.share(fmt.Sprintf("history[%d].until", i), line)
+		r.messages.Objects = []fyne.CanvasObject{line}
 		if i > 0 {
 			objs = append(objs, widget.NewSeparator())
 		}
@@ -567,7 +572,7 @@ func (f *clientForm) layout() fyne.CanvasObject {
 		n.field("Medical notes", "medical_notes", f.medicalNotes),
 	)
 	signed := container.NewHBox(atLeastWide(dateWidth, f.consentSigned), widget.NewButton("Today", func() {
-		f.consentSigned.SetText(data.DateOf(f.store.Now()).String())
+		f.consentSigned.SetText(data.DateText(data.DateOf(f.store.Now())))
 	}))
 	consent := container.NewVBox(
 		profileHeading("Consent"),
@@ -662,7 +667,7 @@ func openClientDialog(win fyne.Window, store *data.Store, c data.Client, lists c
 		}, win)
 		ask.SetConfirmText("Discard")
 		ask.SetDismissText("Keep editing")
-		ask.Show()
+		showDialog(win, ask) // Escape here keeps editing
 	}
 	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.save)
 	save.Importance = widget.HighImportance
@@ -672,23 +677,15 @@ func openClientDialog(win fyne.Window, store *data.Store, c data.Client, lists c
 	saveKey := &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	cv.AddShortcut(saveKey, func(fyne.Shortcut) { f.save() })
 	restoreMenu := borrowMenuShortcut(win, saveKey, f.save)
-	prevKey := cv.OnTypedKey()
-	cv.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			cancel()
-		} else if prevKey != nil {
-			prevKey(k)
-		}
-	})
 	d.SetOnClosed(func() {
 		restoreMenu()
 		cv.RemoveShortcut(saveKey)
-		cv.SetOnTypedKey(prevKey)
 	})
 
 	size := cv.Size()
 	d.Resize(fyne.NewSize(min(1180, size.Width-40), min(780, size.Height-40)))
 	d.Show()
+	onEscape(cv, cv.Overlays().Top(), cancel) // as Cancel: asks before throwing edits away
 	cv.Focus(f.first)
 	return f, d
 }

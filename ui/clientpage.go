@@ -158,10 +158,7 @@ func (p *clientPage) apply(st clientState) {
 		p.banner.Add(alert(theme.ColorNameError, "Allergies: "+strings.Join(c.Allergies, ", ")))
 	}
 	for _, f := range st.findings {
-		text := f.Condition
-		if !f.Entry.Until.IsZero() {
-			text += " (until " + formatDate(f.Entry.Until) + ")"
-		}
+		text := f.Restriction(data.DateOf(p.store.Now()))
 		switch f.Action {
 		case data.RuleBlock:
 			p.banner.Add(alert(theme.ColorNameError, "Do not treat: "+text+". "+f.Message))

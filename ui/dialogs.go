@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
@@ -19,7 +20,7 @@ import (
 // doing says what was attempted: "save the client", "open the database".
 func showError(win fyne.Window, doing string, err error) {
 	slog.Error("could not "+doing, "err", err)
-	dialog.ShowError(errors.New(errorSentence(doing, err)), win)
+	showDialog(win, dialog.NewError(errors.New(errorSentence(doing, err)), win))
 }
 
 // showErrorThen is showError, running then once the message is dismissed: a form that failed
@@ -28,7 +29,114 @@ func showErrorThen(win fyne.Window, doing string, err error, then func()) {
 	slog.Error("could not "+doing, "err", err)
 	d := dialog.NewError(errors.New(errorSentence(doing, err)), win)
 	d.SetOnClosed(then)
+	showDialog(win, d)
+}
+
+// Escape closes dialogs. Fyne's dialogs do not listen for it, so each window's canvas gets a
+// key handler (watchEscape) that, while a dialog or pop-up is shown over the window, closes the
+// top one as its dismissing button would: a confirmation is answered no, a form is cancelled.
+// Fields in a dialog pass Escape on to that handler (textField, pickSelect, pickCheck).
+
+// escapeClosers are the ways to close the overlays shown through showDialog or onEscape, by
+// overlay. Only the UI goroutine touches them.
+var (
+	escapeClosers = map[fyne.CanvasObject]func(){}
+	escapeWatched = map[fyne.Canvas]bool{}
+)
+
+// showDialog shows d over win, closed by Escape.
+func showDialog(win fyne.Window, d dialog.Dialog) {
+	watchEscape(win.Canvas())
 	d.Show()
+	if top := win.Canvas().Overlays().Top(); top != nil {
+		escapeClosers[top] = d.Hide
+		d.SetOnClosed(func() { delete(escapeClosers, top) })
+	}
+}
+
+// onEscape makes Escape run close while overlay (a pop-up just shown) is the top one.
+func onEscape(c fyne.Canvas, overlay fyne.CanvasObject, close func()) {
+	watchEscape(c)
+	escapeClosers[overlay] = close
+}
+
+// watchEscape gives a window's canvas the handler that closes its top dialog on Escape, in front
+// of whatever handler it has. It is safe to call again.
+func watchEscape(cv fyne.Canvas) {
+	if escapeWatched[cv] {
+		return
+	}
+	escapeWatched[cv] = true
+	prev := cv.OnTypedKey()
+	cv.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape && closeTop(cv) {
+			return
+		}
+		if prev != nil {
+			prev(k)
+		}
+	})
+}
+
+// closeTop closes the canvas's top overlay, reporting whether there was one it knew how to close.
+func closeTop(cv fyne.Canvas) bool {
+	top := cv.Overlays().Top()
+	if top == nil {
+		return false
+	}
+	for o := range escapeClosers { // forget overlays closed some other way
+		if o != top && !o.Visible() {
+			delete(escapeClosers, o)
+		}
+	}
+	if close, ok := escapeClosers[top]; ok {
+		delete(escapeClosers, top)
+		close()
+		return true
+	}
+	// A dialog opened without showDialog: press its dismissing button.
+	if b := dismissButton(top); b != nil {
+		b.OnTapped()
+		return true
+	}
+	return false
+}
+
+// dismissButton finds the button of a dialog that closes it without acting: Cancel, Close, No,
+// or a lone OK.
+func dismissButton(o fyne.CanvasObject) *widget.Button {
+	var found, ok *widget.Button
+	oks := 0
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() || found != nil {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Button:
+			switch {
+			case v.Disabled() || v.OnTapped == nil:
+			case slices.Contains([]string{"Cancel", "Close", "No", "Not now", "Dismiss"}, v.Text):
+				found = v
+			case v.Text == "OK":
+				ok = v
+				oks++
+			}
+			return
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+			return
+		case *widget.PopUp: // a dialog is a pop-up over containers of its parts
+			walk(v.Content)
+		}
+	}
+	walk(o)
+	if found == nil && oks == 1 {
+		found = ok
+	}
+	return found
 }
 
 // errorSentence words an error for a practitioner: what failed and what to do, not a stack.
@@ -86,7 +194,7 @@ func confirm(win fyne.Window, title, message, action string, fn func()) {
 	}, win)
 	d.SetConfirmText(action)
 	d.SetDismissText("Cancel")
-	d.Show()
+	showDialog(win, d)
 }
 
 // async runs work off the UI goroutine and hands its result to done on the UI goroutine.
@@ -106,6 +214,18 @@ var background = func(work func()) { go work() }
 type fieldNotes struct {
 	notes   map[string]*widget.Label
 	general *widget.Label // for messages about fields that have no note of their own
+	// reserve keeps each note's line in the layout while it is empty, so that nothing moves as
+	// messages come and go and a click lands where the pointer was aimed. A reserved note is one
+	// line: a longer message ends in an ellipsis.
+	reserve bool
+}
+
+// newReservedNotes is newFieldNotes for forms whose fields must stay put: the client form and
+// Settings' forms.
+func newReservedNotes() *fieldNotes {
+	f := newFieldNotes()
+	f.reserve = true
+	return f
 }
 
 func newFieldNotes() *fieldNotes {
@@ -123,8 +243,13 @@ func (f *fieldNotes) note(field string) *widget.Label {
 	}
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
+	if f.reserve {
+		l.Truncation = fyne.TextTruncateEllipsis
+		l.SizeName = theme.SizeNameCaptionText
+	} else {
+		l.Wrapping = fyne.TextWrapWord
+		l.Hide()
+	}
 	f.notes[field] = l
 	return l
 }
@@ -183,6 +308,9 @@ func setNote(l *widget.Label, text string) {
 		return
 	}
 	l.SetText(text)
+	if l.Truncation != fyne.TextTruncateOff { // a reserved line: always there
+		return
+	}
 	if text == "" {
 		l.Hide()
 	} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -183,18 +184,41 @@ func runExport(win fyne.Window, practice, doing, path string, work exportWork) {
 	})
 }
 
-// showSaved says where a file went, with a way to open its folder.
+// showSaved says where a file went, with ways to open it in the system's viewer (to print it)
+// and to open its folder.
 func showSaved(win fyne.Window, path string) {
 	msg := widget.NewLabel("Saved as " + path)
 	msg.Wrapping = fyne.TextWrapWord
-	open := widget.NewButton("Show in folder", func() {
-		if err := fyne.CurrentApp().OpenURL(settingsFolderURL(path)); err != nil {
+	view := widget.NewButtonWithIcon("Open", theme.DocumentIcon(), func() {
+		if err := openURL(fileURL(path)); err != nil {
+			showError(win, "open the file", err)
+		}
+	})
+	view.Importance = widget.HighImportance
+	folder := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
+		if err := openURL(settingsFolderURL(path)); err != nil {
 			showError(win, "open the folder", err)
 		}
 	})
-	d := dialog.NewCustom("Saved", "OK", container.NewVBox(msg, container.NewHBox(open)), win)
+	d := dialog.NewCustom("Saved", "Close", container.NewVBox(msg, container.NewHBox(view, folder)), win)
 	d.Resize(fyne.NewSize(520, 0))
-	d.Show()
+	showDialog(win, d)
+}
+
+// openURL hands a URL to the system (a file to its viewer, a folder to its file manager). Tests
+// replace it to see what would be opened.
+var openURL = func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }
+
+// fileURL is the file URL of path, made absolute: file:///home/…/record.pdf, file:///C:/….
+func fileURL(path string) *url.URL {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive
+	}
+	return &url.URL{Scheme: "file", Path: p}
 }
 
 // bytesExport is the work of an export made whole in memory first, such as one image.

@@ -155,7 +155,7 @@ func TestSheetsFilterAndUnsavedSessionExport(t *testing.T) {
 	if err != nil || q.From.String() != "2026-01-01" || q.To.String() != "2026-06-30" || q.PractitionerID != "p1" {
 		t.Fatalf("filters read as %+v (%v)", q, err)
 	}
-	for _, bad := range [][2]string{{"01/01/2026", ""}, {"", "soon"}, {"2026-06-30", "2026-01-01"}} {
+	for _, bad := range [][2]string{{"2026-13-01", ""}, {"", "soon"}, {"2026-06-30", "2026-01-01"}} {
 		if _, err := sheetsQuery(bad[0], bad[1], 0, ps); err == nil {
 			t.Errorf("from %q to %q was accepted", bad[0], bad[1])
 		}

@@ -189,9 +189,8 @@ func askSheets(a fyne.App, win fyne.Window, store *data.Store, format sheetsForm
 const everyone = "Everyone"
 
 func showSheetsDialog(a fyne.App, win fyne.Window, store *data.Store, format sheetsFormat, ps []data.Practitioner) *dialog.FormDialog {
-	from, to := newTextField(), newTextField()
-	from.SetPlaceHolder("YYYY-MM-DD, empty for the first")
-	to.SetPlaceHolder("YYYY-MM-DD, empty for the last")
+	from := newDateField(data.Date{}, "Empty for the first")
+	to := newDateField(data.Date{}, "Empty for the last")
 	who := widget.NewSelect(append([]string{everyone}, names(ps, practitionerName)...), nil)
 	who.SetSelected(everyone)
 	note := widget.NewLabel("")
@@ -237,10 +236,10 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (data.ExportQ
 	var q data.ExportQuery
 	var err error
 	if q.From, err = data.ParseTypedDate(from); err != nil {
-		return q, errors.New("Sessions from: use the form YYYY-MM-DD, e.g. 2026-01-01.")
+		return q, errors.New("Sessions from: type the date as " + data.DateForms(data.CurrentDateOrder()) + ".")
 	}
 	if q.To, err = data.ParseTypedDate(to); err != nil {
-		return q, errors.New("To: use the form YYYY-MM-DD, e.g. 2026-12-31.")
+		return q, errors.New("To: type the date as " + data.DateForms(data.CurrentDateOrder()) + ".")
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return q, errors.New("The last day comes before the first.")

@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
 )
 
 // The input widgets every form of the app uses, so that they all behave alike at the keyboard.
@@ -33,6 +36,7 @@ type textField struct {
 	touched  bool // changed and then left: its messages may show
 	onLeave  func()
 	onFocus  func()
+	calendar *widget.PopUp // a date field's calendar, once shown
 }
 
 func newTextField() *textField {
@@ -40,6 +44,57 @@ func newTextField() *textField {
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewEntry: long text scrolls inside
 	e.ExtendBaseWidget(e)
 	return e
+}
+
+// newMultiLineField is a textField for several lines (an address, notes). Tab still moves to the
+// next field, as in every field: a tab typed into an address is never wanted, and the phone
+// number typed after it would land in the address.
+func newMultiLineField() *textField {
+	e := newTextField()
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	return e
+}
+
+// newDateField is the one date input of the app. It reads what ParseTypedDate reads (the
+// practice's order, 14/03/1988 or 03/14/1988, ISO 1988-03-14 and 14 Mar 1988), shows a date as
+// 14 Mar 1988, and has a calendar button beside it for choosing a day with the mouse.
+func newDateField(d data.Date, placeholder string) *textField {
+	e := newTextField()
+	e.ActionItem = newTapIcon(theme.CalendarIcon(), func() { showCalendar(e) }) // before the entry is drawn
+	e.SetText(data.DateText(d))
+	if placeholder == "" {
+		placeholder = data.DatePattern(data.CurrentDateOrder())
+	}
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// showCalendar opens a month calendar under a date field, on the field's date or today's
+// month; a day chosen is typed into the field, which keeps the focus.
+func showCalendar(e *textField) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(e)
+	if c == nil {
+		return
+	}
+	start := time.Now()
+	if d, err := data.ParseTypedDate(e.Text); err == nil && !d.IsZero() {
+		start = d.Start()
+	}
+	var pop *widget.PopUp
+	cal := widget.NewCalendar(start, func(t time.Time) {
+		pop.Hide()
+		e.SetText(data.DateText(data.NewDate(t.Year(), t.Month(), t.Day())))
+		c.Focus(e)
+	})
+	pop = widget.NewPopUp(cal, c)
+	e.calendar = pop
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e).AddXY(0, e.Size().Height)
+	if size := pop.MinSize(); pos.Y+size.Height > c.Size().Height {
+		pos.Y = max(0, c.Size().Height-size.Height)
+	}
+	pop.ShowAtPosition(pos)
+	onEscape(c, pop, pop.Hide)
 }
 
 // newPicker is a textField that offers options; complete fills in a unique start when left.
@@ -122,15 +177,31 @@ func completion(options []string, text string) (string, bool) {
 	return found, found != ""
 }
 
+// TypedKey opens a picker's list on Down, and on Enter while what is typed is not yet one of
+// its options (a whole option typed, Enter does what it does in any field).
 func (e *textField) TypedKey(k *fyne.KeyEvent) {
+	enter := k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter
 	switch {
 	case k.Name == fyne.KeyEscape:
 		passKeyToWindow(e, k)
 	case k.Name == fyne.KeyDown && len(e.options) > 0 && !e.MultiLine:
 		e.suggest()
+	case enter && len(e.options) > 0 && !e.MultiLine && !slices.ContainsFunc(e.options, func(o string) bool {
+		return strings.EqualFold(o, strings.TrimSpace(e.Text))
+	}):
+		e.suggest()
 	default:
 		e.Entry.TypedKey(k)
 	}
+}
+
+// TypedRune opens a picker's list on Space while it is empty: no option starts with a space.
+func (e *textField) TypedRune(r rune) {
+	if r == ' ' && e.Text == "" && len(e.options) > 0 && !e.MultiLine {
+		e.suggest()
+		return
+	}
+	e.Entry.TypedRune(r)
 }
 
 // TypedShortcut passes on Ctrl+letter shortcuts the entry has no use for, such as Ctrl+S.
@@ -198,12 +269,23 @@ func newPickSelect(options []string) *pickSelect {
 	return s
 }
 
+// newSelect is a pickSelect calling changed with each choice, as widget.NewSelect.
+func newSelect(options []string, changed func(string)) *pickSelect {
+	s := newPickSelect(options)
+	s.OnChanged = changed
+	return s
+}
+
+// TypedKey opens the list on Enter as on Space (Fyne's Select opens on Space, Up and Down only).
 func (s *pickSelect) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape {
+	switch k.Name {
+	case fyne.KeyEscape:
 		passKeyToWindow(s, k)
-		return
+	case fyne.KeyReturn, fyne.KeyEnter:
+		s.Select.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	default:
+		s.Select.TypedKey(k)
 	}
-	s.Select.TypedKey(k)
 }
 
 func (s *pickSelect) FocusGained() {
@@ -292,4 +374,26 @@ func (w minWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (w minWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[0].Move(fyne.Position{})
 	objs[0].Resize(size)
+}
+
+// tapIcon is an icon that acts when clicked. Unlike a button it takes no focus, so Tab goes from
+// a date field straight to the next field, not to the field's calendar button.
+type tapIcon struct {
+	widget.BaseWidget
+	icon  fyne.Resource
+	onTap func()
+}
+
+func newTapIcon(icon fyne.Resource, onTap func()) *tapIcon {
+	t := &tapIcon{icon: icon, onTap: onTap}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *tapIcon) Tapped(*fyne.PointEvent) { t.onTap() }
+
+func (t *tapIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (t *tapIcon) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewPadded(widget.NewIcon(t.icon)))
 }

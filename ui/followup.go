@@ -39,11 +39,8 @@ func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing [
 	f.severity = widget.NewRadioGroup([]string{"mild", "moderate", "severe"}, nil)
 	f.severity.Horizontal = true
 	f.severity.SetSelected("mild")
-	f.onset = newTextField()
-	f.onset.SetText(data.DateOf(store.Now()).String())
-	f.onset.SetPlaceHolder("YYYY-MM-DD")
-	f.resolved = newTextField()
-	f.resolved.SetPlaceHolder("YYYY-MM-DD, empty while it lasts")
+	f.onset = newDateField(data.DateOf(store.Now()), "")
+	f.resolved = newDateField(data.Date{}, "Empty while it lasts")
 	f.treatment = newTextField()
 	f.treatment.SetPlaceHolder("What was advised or given")
 	f.notes = newTextField()
@@ -115,11 +112,11 @@ func (f *sideEffectForm) value() (data.SideEffect, error) {
 		Severity: data.Severity(f.severity.Selected), Treatment: f.treatment.Text, Notes: f.notes.Text}
 	var c []data.FieldError
 	var err error
-	if e.Onset, err = data.ParseDate(strings.TrimSpace(f.onset.Text)); err != nil {
-		c = append(c, data.FieldError{Field: "side_effect.onset", Message: "Use the form YYYY-MM-DD for the day it started."})
+	if e.Onset, err = data.ParseTypedDate(f.onset.Text); err != nil {
+		c = append(c, data.FieldError{Field: "side_effect.onset", Message: "Type the day it started as " + data.DateForms(data.CurrentDateOrder()) + "."})
 	}
-	if e.Resolved, err = data.ParseDate(strings.TrimSpace(f.resolved.Text)); err != nil {
-		c = append(c, data.FieldError{Field: "side_effect.resolved", Message: "Use the form YYYY-MM-DD for the day it resolved."})
+	if e.Resolved, err = data.ParseTypedDate(f.resolved.Text); err != nil {
+		c = append(c, data.FieldError{Field: "side_effect.resolved", Message: "Type the day it resolved as " + data.DateForms(data.CurrentDateOrder()) + "."})
 	}
 	if len(c) > 0 {
 		return e, &data.ValidationError{Fields: c}

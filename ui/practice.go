@@ -86,6 +86,7 @@ func Start(ctx context.Context, a fyne.App, path string, opts data.Options, fail
 	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
 	// window just shown, before the system has made it, can leave it on screen.)
 	w := a.NewWindow("Needlelog")
+	watchEscape(w.Canvas()) // Escape closes whatever dialog is shown over it
 	w.Resize(fyne.NewSize(1280, 800))
 	waiting, bar := openingContent(path)
 	w.SetContent(waiting)

@@ -354,7 +354,7 @@ func optionalFloat(v float64) string {
 	return formatMM(v)
 }
 
-func formatMoney(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+func formatMoney(cents int64) string { return data.FormatMoney(cents, "") } // as typed: no sign
 
 // editorData is what the session editor needs, read in one go before it opens.
 type editorData struct {

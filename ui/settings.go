@@ -105,6 +105,8 @@ type settingsState struct {
 // settingsClinic is the clinic's details as stored.
 type settingsClinic struct {
 	name, address, phone string
+	currency             string         // ISO 4217 code; "" for none
+	dateOrder            data.DateOrder // "" when the practice has not chosen: the computer's
 	logo                 []byte
 	preview              image.Image // the logo scaled for the screen; nil without a logo
 }
@@ -140,13 +142,22 @@ func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *sett
 		content = container.NewBorder(banner, nil, nil, nil, s.tabs)
 	}
 	s.win.SetContent(content)
+	// Ctrl+S saves the tab shown, as the Save button under it would; fields pass it on.
+	saves := []*widget.Button{s.clinic.save, s.practitioners.ed.saveBtn, s.devices.ed.saveBtn, s.cartridges.ed.saveBtn,
+		s.products.ed.saveBtn, s.zones.ed.saveBtn, s.rules.ed.saveBtn, s.lists.ed.saveBtn}
+	watchEscape(s.win.Canvas()) // Escape closes a dialog shown over Settings, not Settings itself
+	s.win.Canvas().AddShortcut(scSave, func(fyne.Shortcut) {
+		if i := s.tabs.SelectedIndex(); i < len(saves) && !saves[i].Disabled() && saves[i].Visible() {
+			saves[i].OnTapped()
+		}
+	})
 	s.win.Resize(fyne.NewSize(1000, 680))
 	s.win.SetCloseIntercept(s.close)
 	return s
 }
 
 func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
-	idle := widget.NewEntry()
+	idle := newTextField()
 	idle.SetPlaceHolder("10")
 	async(func() (int, error) { return s.store.IdleLockMinutes(context.Background()) }, func(n int, err error) {
 		if err == nil {
@@ -285,12 +296,15 @@ func (s *settingsWindow) load(ctx context.Context, kind data.ListKind) (settings
 	var st settingsState
 	var err error
 	c := &st.clinic
+	var order string
 	for key, v := range map[string]*string{data.SettingClinicName: &c.name,
-		data.SettingClinicAddress: &c.address, data.SettingClinicPhone: &c.phone} {
+		data.SettingClinicAddress: &c.address, data.SettingClinicPhone: &c.phone,
+		data.SettingCurrency: &c.currency, data.SettingDateOrder: &order} {
 		if *v, err = s.store.Setting(ctx, key); err != nil {
 			return st, err
 		}
 	}
+	c.dateOrder = data.DateOrder(order)
 	if c.logo, err = s.store.SettingBytes(ctx, data.SettingClinicLogo); err != nil {
 		return st, err
 	}
@@ -518,7 +532,7 @@ func (ed *settingsEditor[T]) build(top, form fyne.CanvasObject, actions ...fyne.
 }
 
 // entry wires a text input: edits show as unsaved, and Enter saves a one-line one.
-func (ed *settingsEditor[T]) entry(e *widget.Entry) *widget.Entry {
+func (ed *settingsEditor[T]) entry(e *textField) *textField {
 	e.OnChanged = func(string) { ed.changed() }
 	if !e.MultiLine {
 		e.OnSubmitted = func(string) {
@@ -753,22 +767,22 @@ type settingsField struct {
 	input        fyne.CanvasObject
 }
 
-// settingsRow lays out inputs side by side, with their notes below the row at full width, where
-// a sentence has room to be read.
+// settingsRow lays out inputs side by side, with one line for their notes below the row at full
+// width, where a sentence has room to be read.
 func settingsRow(n *fieldNotes, fields ...settingsField) fyne.CanvasObject {
 	grid := container.NewGridWithColumns(len(fields))
-	notes := container.NewVBox()
+	note := n.note(fields[0].field)
 	for _, f := range fields {
 		grid.Add(container.NewVBox(widget.NewLabelWithStyle(f.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), f.input))
-		notes.Add(n.note(f.field))
+		n.share(f.field, note)
 	}
-	return container.NewVBox(grid, notes)
+	return container.NewVBox(grid, note)
 }
 
 // settingsParser reads typed numbers, collecting a message for each field it cannot read.
 type settingsParser struct{ errs []data.FieldError }
 
-func (p *settingsParser) mm(field, label string, e *widget.Entry) float64 {
+func (p *settingsParser) mm(field, label string, e *textField) float64 {
 	if strings.TrimSpace(e.Text) == "" {
 		return 0
 	}
@@ -779,7 +793,7 @@ func (p *settingsParser) mm(field, label string, e *widget.Entry) float64 {
 	return v
 }
 
-func (p *settingsParser) count(field, label string, e *widget.Entry) int {
+func (p *settingsParser) count(field, label string, e *textField) int {
 	s := strings.TrimSpace(e.Text)
 	if s == "" {
 		return 0
@@ -835,7 +849,7 @@ func settingsOptions(items []data.ListItem, current string) []string {
 }
 
 // settingsSelect sets a Select's options and choice; "" clears it.
-func settingsSelect(sel *widget.Select, options []string, choice string) {
+func settingsSelect(sel *pickSelect, options []string, choice string) {
 	sel.Options = options
 	if choice == "" {
 		sel.ClearSelected()
@@ -850,7 +864,10 @@ func settingsSelect(sel *widget.Select, options []string, choice string) {
 // clinicTab edits the clinic's details that reports print.
 type clinicTab struct {
 	s                    *settingsWindow
-	name, address, phone *widget.Entry
+	name, address, phone *textField
+	currency             *textField
+	currencyShown        *widget.Label // how prices will look
+	dateOrder            *pickSelect
 	preview              *canvas.Image
 	noLogo               *widget.Label
 	chooseLogo           *widget.Button
@@ -865,19 +882,23 @@ type clinicTab struct {
 }
 
 func newClinicTab(s *settingsWindow) *clinicTab {
-	c := &clinicTab{s: s, notes: newFieldNotes()}
+	c := &clinicTab{s: s, notes: newReservedNotes()}
 	changed := func(string) { c.refreshState() }
-	c.name = widget.NewEntry()
+	c.name = newTextField()
 	c.name.SetPlaceHolder("The practice's name as reports show it")
-	c.address = widget.NewMultiLineEntry()
+	c.address = newMultiLineField()
 	c.address.SetMinRowsVisible(3)
 	c.address.SetPlaceHolder("Street\nTown and postcode")
-	c.phone = widget.NewEntry()
+	c.phone = newTextField()
 	c.phone.SetPlaceHolder("+44 20 7946 0000")
-	for _, e := range []*widget.Entry{c.name, c.address, c.phone} {
+	c.currency = newPicker(data.CommonCurrencies, "e.g. EUR", false)
+	c.currencyShown = widget.NewLabel("")
+	c.dateOrder = newSelect(settingsDateOrders, nil)
+	c.dateOrder.SetSelectedIndex(settingsDateOrderIndex(""))
+	for _, e := range []*textField{c.name, c.address, c.phone, c.currency} {
 		e.OnChanged = changed
 	}
-	for _, e := range []*widget.Entry{c.name, c.phone} {
+	for _, e := range []*textField{c.name, c.phone, c.currency} {
 		e.OnSubmitted = func(string) {
 			if c.dirty() {
 				c.commit()
@@ -904,18 +925,26 @@ func newClinicTab(s *settingsWindow) *clinicTab {
 		container.NewStack(frame, container.NewPadded(c.preview), container.NewCenter(c.noLogo)),
 		container.NewVBox(c.chooseLogo, c.removeLogo))
 
+	c.dateOrder.OnChanged = func(string) { c.refreshState() }
 	c.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), c.commit)
 	c.save.Importance = widget.HighImportance
 	c.unsaved = widget.NewLabel("Unsaved changes")
 	c.unsaved.Importance = widget.WarningImportance
-	form := container.NewVBox(
+	// Two columns, so that everything shows without scrolling in a window of 1000 × 680.
+	form := container.NewGridWithColumns(2, container.NewVBox(
 		settingsHeading("Clinic details for reports"),
 		c.notes.field("Clinic name", data.SettingClinicName, c.name),
 		c.notes.field("Address", data.SettingClinicAddress, c.address),
 		c.notes.field("Phone", data.SettingClinicPhone, c.phone),
 		c.notes.field("Logo", "logo", logoBox),
 		settingsHint("PNG or JPEG, at most 2 MB. It heads the reports the practice prints."),
-	)
+	), container.NewVBox(
+		settingsHeading("Prices and dates"),
+		c.notes.field("Currency (ISO code)", data.SettingCurrency,
+			container.NewHBox(atLeastWide(160, c.currency), c.currencyShown)),
+		c.notes.field("Dates typed as", data.SettingDateOrder, container.NewHBox(atLeastWide(260, c.dateOrder))),
+		settingsHint("Every date field also reads 1988-03-14 and 14 Mar 1988, and has a calendar beside it."),
+	))
 	bar := container.NewHBox(layout.NewSpacer(), c.unsaved, c.save)
 	c.content = container.NewPadded(container.NewBorder(nil, container.NewVBox(c.notes.general, bar), nil, nil,
 		formScroll(container.NewVScroll(form))))
@@ -931,6 +960,8 @@ func (c *clinicTab) setStored(v settingsClinic, refill bool) {
 		c.name.SetText(v.name)
 		c.address.SetText(v.address)
 		c.phone.SetText(v.phone)
+		c.currency.SetText(v.currency)
+		c.dateOrder.SetSelectedIndex(settingsDateOrderIndex(v.dateOrder))
 		c.logo = v.logo
 		c.preview.Image = v.preview
 		c.preview.Refresh()
@@ -940,11 +971,18 @@ func (c *clinicTab) setStored(v settingsClinic, refill bool) {
 
 func (c *clinicTab) dirty() bool {
 	return c.name.Text != c.stored.name || c.address.Text != c.stored.address ||
-		c.phone.Text != c.stored.phone || !bytes.Equal(c.logo, c.stored.logo)
+		c.phone.Text != c.stored.phone || !bytes.Equal(c.logo, c.stored.logo) ||
+		c.currency.Text != c.stored.currency ||
+		c.dateOrder.SelectedIndex() != settingsDateOrderIndex(c.stored.dateOrder)
 }
 
 func (c *clinicTab) refreshState() {
 	dirty := c.dirty()
+	if code, err := data.ParseCurrency(c.currency.Text); err == nil && code != "" {
+		c.currencyShown.SetText("Prices show as " + data.FormatMoney(35000, code))
+	} else {
+		c.currencyShown.SetText("")
+	}
 	if dirty && !c.saving {
 		c.save.Enable()
 	} else {
@@ -1010,8 +1048,14 @@ func (c *clinicTab) commit() {
 	if c.saving {
 		return
 	}
+	currency, err := data.ParseCurrency(c.currency.Text)
+	if err != nil {
+		c.notes.show(&data.ValidationError{Fields: []data.FieldError{{Field: data.SettingCurrency, Message: sentenceOf(err)}}})
+		return
+	}
 	v := settingsClinic{name: strings.TrimSpace(c.name.Text), address: strings.TrimSpace(c.address.Text),
-		phone: strings.TrimSpace(c.phone.Text), logo: c.logo, preview: c.preview.Image}
+		phone: strings.TrimSpace(c.phone.Text), logo: c.logo, preview: c.preview.Image, currency: currency,
+		dateOrder: settingsDateOrderValues[max(0, c.dateOrder.SelectedIndex())]}
 	old := c.stored
 	c.saving = true
 	c.refreshState()
@@ -1021,6 +1065,8 @@ func (c *clinicTab) commit() {
 			{data.SettingClinicName, old.name, v.name},
 			{data.SettingClinicAddress, old.address, v.address},
 			{data.SettingClinicPhone, old.phone, v.phone},
+			{data.SettingCurrency, old.currency, v.currency},
+			{data.SettingDateOrder, string(old.dateOrder), string(v.dateOrder)},
 		} {
 			if f.old != f.new {
 				if err := store.SetSetting(ctx, f.key, f.new); err != nil {
@@ -1041,8 +1087,41 @@ func (c *clinicTab) commit() {
 			c.refreshState()
 			return
 		}
+		c.notes.show(nil)
+		data.SetDateOrder(v.dateOrder) // dates typed from now on read in the practice's order
 		c.setStored(v, true)
 	})
+}
+
+// The date orders a practice chooses from, and what is stored for each.
+var (
+	settingsDateOrders      = []string{"Day first: 14/03/1988", "Month first: 03/14/1988"}
+	settingsDateOrderValues = []data.DateOrder{data.DayMonthYear, data.MonthDayYear}
+)
+
+// settingsDateOrderIndex is the choice showing o; a practice that has not chosen sees the
+// computer's order, which is what its dates are read in.
+func settingsDateOrderIndex(o data.DateOrder) int {
+	if o == "" {
+		o = data.SystemDateOrder()
+	}
+	if o == data.MonthDayYear {
+		return 1
+	}
+	return 0
+}
+
+// sentenceOf is an error's text as a sentence: capitalised, with a full stop.
+func sentenceOf(err error) string {
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 // settingsLogo is a logo file's bytes as they will be stored, and its preview.
@@ -1101,7 +1180,7 @@ func settingsFit(img image.Image, w, h int) image.Image {
 
 type practitionerTab struct {
 	ed                *settingsEditor[data.Practitioner]
-	name, credentials *widget.Entry
+	name, credentials *textField
 	role              *widget.RadioGroup
 }
 
@@ -1112,7 +1191,7 @@ const (
 
 func newPractitionerTab(s *settingsWindow) *practitionerTab {
 	t := &practitionerTab{}
-	ed := &settingsEditor[data.Practitioner]{s: s, noun: "practitioner", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Practitioner]{s: s, noun: "practitioner", nameField: "name", notes: newReservedNotes(),
 		id: func(p data.Practitioner) string { return p.ID },
 		row: func(p data.Practitioner) (string, string, widget.Importance) {
 			text := p.Name
@@ -1148,9 +1227,9 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		load: func(ctx context.Context) ([]data.Practitioner, error) { return s.store.Practitioners(ctx, true) },
 	}
 	t.ed = ed
-	t.name = ed.entry(widget.NewEntry())
+	t.name = ed.entry(newTextField())
 	t.name.SetPlaceHolder("Full name, as it appears on signed records")
-	t.credentials = ed.entry(widget.NewEntry())
+	t.credentials = ed.entry(newTextField())
 	t.credentials.SetPlaceHolder("e.g. RN, Level 4 Dip. Aesthetics")
 	t.role = widget.NewRadioGroup([]string{settingsRolePractitioner, settingsRoleAdmin}, func(string) { ed.changed() })
 	t.role.Horizontal = true
@@ -1181,9 +1260,9 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 
 type deviceTab struct {
 	ed                             *settingsEditor[data.Device]
-	model                          *widget.Entry
-	kind, speed                    *widget.Select
-	maxDepth, evaluated, depthStep *widget.Entry
+	model                          *textField
+	kind, speed                    *pickSelect
+	maxDepth, evaluated, depthStep *textField
 	speedUnits                     []data.ListItem
 }
 
@@ -1194,7 +1273,7 @@ const settingsNoSpeed = "None (roller)"
 
 func newDeviceTab(s *settingsWindow) *deviceTab {
 	t := &deviceTab{}
-	ed := &settingsEditor[data.Device]{s: s, noun: "device", nameField: "model", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Device]{s: s, noun: "device", nameField: "model", notes: newReservedNotes(),
 		id: func(d data.Device) string { return d.ID },
 		row: func(d data.Device) (string, string, widget.Importance) {
 			return d.Model, fmt.Sprintf("%s · max %s mm", strings.ToLower(settingsDeviceKinds[d.Kind]), settingsMM(d.MaxDepth)),
@@ -1234,20 +1313,20 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 		load: func(ctx context.Context) ([]data.Device, error) { return s.store.Devices(ctx, true) },
 	}
 	t.ed = ed
-	t.model = ed.entry(widget.NewEntry())
+	t.model = ed.entry(newTextField())
 	t.model.SetPlaceHolder("e.g. Dermapen 4")
 	var kinds []string
 	for _, k := range data.DeviceKinds {
 		kinds = append(kinds, settingsDeviceKinds[k])
 	}
-	t.kind = widget.NewSelect(kinds, func(string) { ed.changed() })
-	t.speed = widget.NewSelect(nil, func(string) { ed.changed() })
+	t.kind = newSelect(kinds, func(string) { ed.changed() })
+	t.speed = newSelect(nil, func(string) { ed.changed() })
 	t.speed.PlaceHolder = "Choose a unit"
-	t.maxDepth = ed.entry(widget.NewEntry())
+	t.maxDepth = ed.entry(newTextField())
 	t.maxDepth.SetPlaceHolder("e.g. 2.5")
-	t.evaluated = ed.entry(widget.NewEntry())
+	t.evaluated = ed.entry(newTextField())
 	t.evaluated.SetPlaceHolder("e.g. 1.5")
-	t.depthStep = ed.entry(widget.NewEntry())
+	t.depthStep = ed.entry(newTextField())
 	t.depthStep.SetPlaceHolder("e.g. 0.25")
 	ed.first = t.model
 	ed.build(nil, container.NewVBox(
@@ -1269,14 +1348,14 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 
 type cartridgeTab struct {
 	ed            *settingsEditor[data.Cartridge]
-	name, needles *widget.Entry
+	name, needles *textField
 	lots          *settingsLots
 }
 
 func newCartridgeTab(s *settingsWindow) *cartridgeTab {
 	t := &cartridgeTab{}
 	t.lots = newSettingsLots(s, "cartridge", s.store.CartridgeLots, s.store.SaveCartridgeLot)
-	ed := &settingsEditor[data.Cartridge]{s: s, noun: "cartridge", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Cartridge]{s: s, noun: "cartridge", nameField: "name", notes: newReservedNotes(),
 		id: func(c data.Cartridge) string { return c.ID },
 		row: func(c data.Cartridge) (string, string, widget.Importance) {
 			if c.Needles == 0 {
@@ -1306,9 +1385,9 @@ func newCartridgeTab(s *settingsWindow) *cartridgeTab {
 		pending: func() bool { return t.lots.pending() },
 	}
 	t.ed = ed
-	t.name = ed.entry(widget.NewEntry())
+	t.name = ed.entry(newTextField())
 	t.name.SetPlaceHolder("e.g. 12-pin")
-	t.needles = ed.entry(widget.NewEntry())
+	t.needles = ed.entry(newTextField())
 	t.needles.SetPlaceHolder("Empty for nano or unknown")
 	ed.first = t.name
 	ed.build(nil, container.NewVBox(
@@ -1325,8 +1404,8 @@ func newCartridgeTab(s *settingsWindow) *cartridgeTab {
 
 type productTab struct {
 	ed          *settingsEditor[data.Product]
-	name, notes *widget.Entry
-	kind        *widget.Select
+	name, notes *textField
+	kind        *pickSelect
 	needledOK   *widget.Check
 	flag        *fyne.Container // says loudly that the product is not made for needled skin
 	lots        *settingsLots
@@ -1336,7 +1415,7 @@ type productTab struct {
 func newProductTab(s *settingsWindow) *productTab {
 	t := &productTab{}
 	t.lots = newSettingsLots(s, "product", s.store.ProductLots, s.store.SaveProductLot)
-	ed := &settingsEditor[data.Product]{s: s, noun: "product", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Product]{s: s, noun: "product", nameField: "name", notes: newReservedNotes(),
 		id: func(p data.Product) string { return p.ID },
 		row: func(p data.Product) (string, string, widget.Importance) {
 			if !p.NeedledSkinOK {
@@ -1364,15 +1443,15 @@ func newProductTab(s *settingsWindow) *productTab {
 		pending: func() bool { return t.lots.pending() },
 	}
 	t.ed = ed
-	t.name = ed.entry(widget.NewEntry())
+	t.name = ed.entry(newTextField())
 	t.name.SetPlaceHolder("e.g. Hyaluronic acid serum (sterile)")
-	t.kind = widget.NewSelect(nil, func(string) { ed.changed() })
+	t.kind = newSelect(nil, func(string) { ed.changed() })
 	t.kind.PlaceHolder = "Choose a kind"
 	t.needledOK = widget.NewCheck("Made for use on needled skin", func(bool) {
 		t.showFlag()
 		ed.changed()
 	})
-	t.notes = ed.entry(widget.NewMultiLineEntry())
+	t.notes = ed.entry(newMultiLineField())
 	t.notes.SetMinRowsVisible(3)
 	t.notes.Wrapping = fyne.TextWrapWord
 	t.notes.SetPlaceHolder("Instructions, ingredients to watch, supplier")
@@ -1415,7 +1494,7 @@ type settingsLots struct {
 	itemID      string
 	editing     data.Lot // the lot in the inputs; an empty ID when adding one
 	rows        *fyne.Container
-	lot, expiry *widget.Entry
+	lot, expiry *textField
 	add, cancel *widget.Button
 	notes       *fieldNotes
 	saving      bool
@@ -1424,13 +1503,13 @@ type settingsLots struct {
 
 func newSettingsLots(s *settingsWindow, noun string, load func(context.Context, string) ([]data.Lot, error),
 	save func(context.Context, *data.Lot) error) *settingsLots {
-	l := &settingsLots{s: s, noun: noun, load: load, save: save, byItem: map[string][]data.Lot{}, notes: newFieldNotes()}
+	l := &settingsLots{s: s, noun: noun, load: load, save: save, byItem: map[string][]data.Lot{}, notes: newReservedNotes()}
 	l.rows = container.NewVBox()
-	l.lot = widget.NewEntry()
+	l.lot = newTextField()
 	l.lot.SetPlaceHolder("As printed on the box")
-	l.expiry = widget.NewEntry()
+	l.expiry = newTextField()
 	l.expiry.SetPlaceHolder("YYYY-MM-DD or YYYY-MM")
-	for _, e := range []*widget.Entry{l.lot, l.expiry} {
+	for _, e := range []*textField{l.lot, l.expiry} {
 		e.OnSubmitted = func(string) { l.commit() }
 	}
 	l.add = widget.NewButtonWithIcon("Add lot", theme.ContentAddIcon(), l.commit)
@@ -1567,9 +1646,9 @@ func (l *settingsLots) commit() {
 
 type zoneTab struct {
 	ed                  *settingsEditor[data.Zone]
-	name                *widget.Entry
-	region              *widget.Select
-	min, max, warnAbove *widget.Entry
+	name                *textField
+	region              *pickSelect
+	min, max, warnAbove *textField
 }
 
 var (
@@ -1579,7 +1658,7 @@ var (
 
 func newZoneTab(s *settingsWindow) *zoneTab {
 	t := &zoneTab{}
-	ed := &settingsEditor[data.Zone]{s: s, noun: "zone", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Zone]{s: s, noun: "zone", nameField: "name", notes: newReservedNotes(),
 		id: func(z data.Zone) string { return z.ID },
 		row: func(z data.Zone) (string, string, widget.Importance) {
 			return z.Name, fmt.Sprintf("%s · %s–%s mm", z.Region, settingsMM(z.TypicalMin), settingsMM(z.TypicalMax)),
@@ -1616,14 +1695,14 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 		load: func(ctx context.Context) ([]data.Zone, error) { return s.store.Zones(ctx, true) },
 	}
 	t.ed = ed
-	t.name = ed.entry(widget.NewEntry())
+	t.name = ed.entry(newTextField())
 	t.name.SetPlaceHolder("e.g. Hands")
-	t.region = widget.NewSelect(settingsRegionNames, func(string) { ed.changed() })
-	t.min = ed.entry(widget.NewEntry())
+	t.region = newSelect(settingsRegionNames, func(string) { ed.changed() })
+	t.min = ed.entry(newTextField())
 	t.min.SetPlaceHolder("e.g. 0.25")
-	t.max = ed.entry(widget.NewEntry())
+	t.max = ed.entry(newTextField())
 	t.max.SetPlaceHolder("e.g. 0.5")
-	t.warnAbove = ed.entry(widget.NewEntry())
+	t.warnAbove = ed.entry(newTextField())
 	t.warnAbove.SetPlaceHolder("e.g. 1.0")
 	ed.first = t.name
 	ed.build(nil, container.NewVBox(
@@ -1645,10 +1724,10 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 // ruleTab edits the contraindication rules the session editor checks a client's history against.
 type ruleTab struct {
 	ed        *settingsEditor[data.Rule]
-	condition *widget.Entry
-	action    *widget.Select
-	window    *widget.Entry
-	message   *widget.Entry
+	condition *textField
+	action    *pickSelect
+	window    *textField
+	message   *textField
 }
 
 var (
@@ -1658,7 +1737,7 @@ var (
 
 func newRuleTab(s *settingsWindow) *ruleTab {
 	t := &ruleTab{}
-	ed := &settingsEditor[data.Rule]{s: s, noun: "rule", nameField: "condition", notes: newFieldNotes(),
+	ed := &settingsEditor[data.Rule]{s: s, noun: "rule", nameField: "condition", notes: newReservedNotes(),
 		id: func(r data.Rule) string { return r.ID },
 		row: func(r data.Rule) (string, string, widget.Importance) {
 			what, imp := "warns", widget.WarningImportance
@@ -1699,12 +1778,12 @@ func newRuleTab(s *settingsWindow) *ruleTab {
 		load: func(ctx context.Context) ([]data.Rule, error) { return s.store.Rules(ctx, true) },
 	}
 	t.ed = ed
-	t.condition = ed.entry(widget.NewEntry())
+	t.condition = ed.entry(newTextField())
 	t.condition.SetPlaceHolder("e.g. Isotretinoin (oral)")
-	t.action = widget.NewSelect(settingsRuleActionNames, func(string) { ed.changed() })
-	t.window = ed.entry(widget.NewEntry())
+	t.action = newSelect(settingsRuleActionNames, func(string) { ed.changed() })
+	t.window = ed.entry(newTextField())
 	t.window.SetPlaceHolder("0: only while current")
-	t.message = ed.entry(widget.NewMultiLineEntry())
+	t.message = ed.entry(newMultiLineField())
 	t.message.Wrapping = fyne.TextWrapWord
 	t.message.SetPlaceHolder("What the practitioner reads, e.g. wait 6 months after the last dose.")
 	ed.first = t.condition
@@ -1724,10 +1803,10 @@ func newRuleTab(s *settingsWindow) *ruleTab {
 
 type listTab struct {
 	ed       *settingsEditor[data.ListItem]
-	kind     *widget.Select
+	kind     *pickSelect
 	kindNow  data.ListKind
-	name     *widget.Entry
-	category *widget.Select
+	name     *textField
+	category *pickSelect
 	catField fyne.CanvasObject
 	up, down *widget.Button
 }
@@ -1761,7 +1840,7 @@ func settingsCategoryBadge(c string) (string, widget.Importance) {
 
 func newListTab(s *settingsWindow) *listTab {
 	t := &listTab{kindNow: data.ListKinds[0]}
-	ed := &settingsEditor[data.ListItem]{s: s, noun: "entry", nameField: "name", notes: newFieldNotes(),
+	ed := &settingsEditor[data.ListItem]{s: s, noun: "entry", nameField: "name", notes: newReservedNotes(),
 		id: func(it data.ListItem) string { return it.ID },
 		row: func(it data.ListItem) (string, string, widget.Importance) {
 			b, look := settingsCategoryBadge(it.Category)
@@ -1811,7 +1890,7 @@ func newListTab(s *settingsWindow) *listTab {
 	for _, k := range data.ListKinds {
 		names = append(names, settingsListNames[k])
 	}
-	t.kind = widget.NewSelect(names, nil)
+	t.kind = newSelect(names, nil)
 	t.kind.SetSelectedIndex(0)
 	t.kind.OnChanged = func(string) {
 		i := t.kind.SelectedIndex()
@@ -1826,8 +1905,8 @@ func newListTab(s *settingsWindow) *listTab {
 		}
 		t.switchTo(k)
 	}
-	t.name = ed.entry(widget.NewEntry())
-	t.category = widget.NewSelect(nil, func(string) { ed.changed() })
+	t.name = ed.entry(newTextField())
+	t.category = newSelect(nil, func(string) { ed.changed() })
 	t.category.PlaceHolder = "Not set"
 	t.catField = ed.notes.field("Category", "category", t.category)
 	t.up = widget.NewButtonWithIcon("Move up", theme.MoveUpIcon(), func() { t.move(-1) })

@@ -221,7 +221,7 @@ func TestSettingsDeviceEvaluatedAboveMaxIsRefused(t *testing.T) {
 	d.speed.SetSelected("rpm")
 	test.Tap(d.ed.saveBtn)
 	s.wait()
-	if note.Visible() || d.ed.notes.note("max_depth").Visible() {
+	if note.Text != "" || d.ed.notes.note("max_depth").Text != "" {
 		t.Fatal("field notes stay after a successful save")
 	}
 	after, _ := store.Devices(ctx, true)
@@ -458,11 +458,11 @@ func TestSettingsAddSafetyRule(t *testing.T) {
 
 func TestSettingsIdleLockMinutes(t *testing.T) {
 	s, store := newTestSettings(t)
-	var idle *widget.Entry
+	var idle *textField
 	var save *widget.Button
 	walk(s.tabs.Items[len(s.tabs.Items)-1].Content, func(o fyne.CanvasObject) {
 		switch w := o.(type) {
-		case *widget.Entry:
+		case *textField:
 			if w.PlaceHolder == "10" {
 				idle = w
 			}

@@ -15,6 +15,9 @@ import (
 
 	"fyne.io/fyne/v2/app"
 
+	// Before Fyne initialises, so that a C.UTF-8 locale leaves standard error quiet.
+	_ "early.needlelog.app/locale"
+
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/ui"
 )

@@ -1,0 +1,3 @@
+module early.needlelog.app/locale
+
+go 1.26
