@@ -280,7 +280,8 @@ func (e *sessionEditor) build() {
 	e.aftercare = newCheckGrid(c.lists[data.ListAftercare], 1, e.changed_)
 	e.aftercareSheet = entry("version")
 	e.price = entry("e.g. 350.00")
-	e.nextDue = entry("YYYY-MM-DD")
+	e.nextDue = newDateField(data.Date{}, "")
+	e.nextDue.OnChanged = func(string) { e.changed_() }
 	e.notesEntry = newTextField()
 	e.notesEntry.MultiLine = true
 	e.notesEntry.Wrapping = fyne.TextWrapWord
@@ -357,7 +358,7 @@ func (e *sessionEditor) build() {
 	after := section("Pain, aftercare and next visit",
 		container.NewGridWithColumns(3,
 			n.field("Pain (0–10)", "pain_score", e.pain),
-			n.field("Price", "price", e.price),
+			n.field(data.MoneyTitle("Price", e.ed.currency), "price", e.price),
 			n.field("Next session due", "next_due", container.NewBorder(nil, nil, nil, suggest, e.nextDue))),
 		e.suggestWhy,
 		n.field("Aftercare given", "aftercare", e.aftercare.content()),

@@ -892,3 +892,41 @@ func TestQuickAddPractitionerAndSuggestOnTheLastSession(t *testing.T) {
 		t.Fatalf("Suggest on the last session says %q", e.suggestWhy.Text)
 	}
 }
+
+// The next due date is a date field like the others: the practice's order, ISO or "14 Mar 2027"
+// typed, or a day picked on its calendar.
+func TestNextDueTakesThePracticesDateOrder(t *testing.T) {
+	test.NewTempApp(t)
+	defer data.SetDateOrder(data.SystemDateOrder())
+	data.SetDateOrder(data.DayMonthYear)
+	s := openStore(t)
+	e, _ := openEditor(t, s, newTestClient(t, s), "", nil)
+	if e.nextDue.ActionItem == nil || e.nextDue.PlaceHolder != "DD/MM/YYYY" {
+		t.Fatalf("the next due field has calendar %v, placeholder %q", e.nextDue.ActionItem != nil, e.nextDue.PlaceHolder)
+	}
+	for _, typed := range []string{"14/03/2027", "2027-03-14", "14 Mar 2027"} {
+		e.nextDue.SetText(typed)
+		se, problems := e.form().parse(e.base, &e.ed.catalog)
+		for _, p := range problems {
+			if p.Field == "next_due" {
+				t.Errorf("%q: %s", typed, p.Message)
+			}
+		}
+		if got := se.NextDue.String(); got != "2027-03-14" {
+			t.Errorf("%q reads as %q", typed, got)
+		}
+	}
+}
+
+// The price says its currency, the practice's.
+func TestPriceSaysItsCurrency(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	if err := s.SetSetting(context.Background(), data.SettingCurrency, "EUR"); err != nil {
+		t.Fatal(err)
+	}
+	_, w := openEditor(t, s, newTestClient(t, s), "", nil)
+	if got := labelsIn(w.Content()); !strings.Contains(got, "Price (€)") {
+		t.Errorf("the editor has no label \"Price (€)\": %s", got)
+	}
+}

@@ -203,7 +203,7 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 	dateOf := func(field, label, v string) data.Date {
 		d, err := data.ParseTypedDate(v)
 		if err != nil {
-			bad(field, label+": use the form YYYY-MM-DD, e.g. 2026-05-17.")
+			bad(field, label+": write it as "+data.DatePattern(data.CurrentDateOrder())+", YYYY-MM-DD or 14 Mar 2026.")
 		}
 		return d
 	}
@@ -366,6 +366,7 @@ type editorData struct {
 	amends  []data.Amendment // of a signed session, oldest first
 	// beforePhotos is how many before photos the session has: signing needs one, or a reason.
 	beforePhotos int
+	currency     string // the practice's, for the price's label
 }
 
 // loadEditorData reads a session (a new one when id is empty) and the practice's lists.
@@ -431,6 +432,9 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 		ed.session = newSession(client, ed.last, store.Now(), c.lists[data.ListAftercare], sheet)
 	}
 	if ed.safety, err = store.SafetyInputFor(ctx, ed.session); err != nil {
+		return ed, err
+	}
+	if ed.currency, err = store.Setting(ctx, data.SettingCurrency); err != nil {
 		return ed, err
 	}
 	if id != "" {

@@ -315,7 +315,7 @@ func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWi
 	w.severity = widget.NewSelect([]string{"mild", "moderate", "severe"}, func(string) { e.changed_() })
 	w.severity.Selected = r.Severity
 	w.onset = newTextField()
-	w.onset.SetPlaceHolder("Started YYYY-MM-DD")
+	w.onset.SetPlaceHolder("Started " + data.DatePattern(data.CurrentDateOrder()))
 	w.onset.SetText(r.Onset)
 	w.onset.OnChanged = func(string) { e.changed_() }
 	w.during = widget.NewCheck("During the session", func(on bool) {
@@ -331,7 +331,7 @@ func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWi
 		w.onset.Disable()
 	}
 	w.resolved = newTextField()
-	w.resolved.SetPlaceHolder("Resolved YYYY-MM-DD")
+	w.resolved.SetPlaceHolder("Resolved " + data.DatePattern(data.CurrentDateOrder()))
 	w.resolved.SetText(r.Resolved)
 	w.resolved.OnChanged = func(string) { e.changed_() }
 	w.treatment = newTextField()
