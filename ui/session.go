@@ -122,7 +122,12 @@ func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data
 		}
 	}
 	e.fill(form)
-	e.drafted = e.encode(form)
+	if d == nil {
+		// What the editor filled in itself (the practitioner, a value normalised by its widget)
+		// is no change: the baseline is the form as it stands once opened.
+		e.saved = e.encode(e.form())
+	}
+	e.drafted = e.encode(e.form())
 	e.beforePhotos = ed.beforePhotos
 	e.setLocked(e.store.ReadOnly() || e.base.Status == data.StatusSigned && d == nil)
 	e.validate()
