@@ -71,6 +71,7 @@ func newClientPage(store *data.Store) *clientPage {
 	p := &clientPage{store: store}
 	p.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.name.SizeName = theme.SizeNameSubHeadingText
+	p.name.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons off the window
 	p.facts = widget.NewLabel("")
 	p.facts.Wrapping = fyne.TextWrapWord
 	p.banner = container.NewVBox()

@@ -99,6 +99,7 @@ func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.
 	closeBtn := widget.NewButtonWithIcon("Close", theme.NavigateBackIcon(), func() { p.leaveThen(p.close) })
 	title := widget.NewLabelWithStyle("Photos of "+client.Name(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
+	title.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons off the window
 	importBtn := widget.NewButtonWithIcon("Import photos…", theme.FolderOpenIcon(), p.importFromFolder)
 	importBtn.Importance = widget.HighImportance
 	compare := widget.NewButtonWithIcon("Compare", theme.ViewFullScreenIcon(), func() { p.leaveThen(func() { p.compare("") }) })

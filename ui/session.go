@@ -49,7 +49,8 @@ type sessionEditor struct {
 	checks    []data.SafetyWarning       // as last found
 	overrides map[string]string          // reasons typed to treat despite a block, by rule
 	status    *widget.Label
-	title     *widget.Label
+	title     *widget.Label // what and whose, shortened to fit
+	facts     *widget.Label // skin type and allergies, never shortened
 
 	startedAt, seriesN, seriesOf, interval *textField
 	practitioner, modality                 *widget.Select
@@ -201,6 +202,9 @@ func (e *sessionEditor) build() {
 	c := &e.ed.catalog
 	e.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	e.title.SizeName = theme.SizeNameSubHeadingText
+	e.title.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons off the window
+	e.facts = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	e.facts.SizeName = theme.SizeNameSubHeadingText
 	e.status = widget.NewLabel("")
 	e.status.Truncation = fyne.TextTruncateEllipsis
 
@@ -406,7 +410,7 @@ func (e *sessionEditor) build() {
 	e.checkMore.Importance = widget.LowImportance
 	e.checkBox = container.NewVBox(container.NewBorder(nil, nil, nil, e.checkMore, e.checkSummary), e.checkList)
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(closeBtn),
-		container.NewCenter(container.NewHBox(e.addPhotosButton(), pdf, aftercare, e.signBtn, save)), container.NewVBox(e.title, e.status)))
+		container.NewCenter(container.NewHBox(e.addPhotosButton(), pdf, aftercare, e.signBtn, save)), container.NewVBox(container.NewBorder(nil, nil, nil, e.facts, e.title), e.status)))
 	if !e.ed.client.Consent.OnFile() {
 		top.Add(alert(theme.ColorNameWarning, "No treatment consent is on file for "+e.ed.client.Name()+
 			": record the signed form under Consent in the client's profile (Edit profile) before treating."))
@@ -423,14 +427,19 @@ func (e *sessionEditor) setTitle() {
 	if e.base.ID != "" {
 		what = "Session of " + e.base.StartedAt.Local().Format("2 Jan 2006")
 	}
-	facts := []string{what, e.ed.client.Name()}
+	e.title.SetText(what + "  ·  " + e.ed.client.Name())
+	// The skin type and allergies stay whole beside the name, which alone is shortened.
+	var facts []string
 	if e.ed.client.Fitzpatrick > 0 {
 		facts = append(facts, "Fitzpatrick "+roman(e.ed.client.Fitzpatrick))
 	}
 	if len(e.ed.client.Allergies) > 0 {
 		facts = append(facts, "allergic to "+strings.Join(e.ed.client.Allergies, ", "))
 	}
-	e.title.SetText(strings.Join(facts, "  ·  "))
+	e.facts.SetText("")
+	if len(facts) > 0 {
+		e.facts.SetText("·  " + strings.Join(facts, "  ·  "))
+	}
 	e.showSignature()
 	if e.store.ReadOnly() {
 		e.saveBtn.Hide()
