@@ -123,9 +123,26 @@ func (e *textField) CreateRenderer() fyne.WidgetRenderer {
 	if (e.picker || len(e.options) > 0) && e.ActionItem == nil {
 		b := widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), e.suggest)
 		b.Importance = widget.LowImportance
+		b.Hidden = e.Disabled()
 		e.ActionItem = b
 	}
 	return e.Entry.CreateRenderer()
+}
+
+// Disable also hides the suggestion button: a read-only value offers nothing to pick.
+func (e *textField) Disable() {
+	e.Entry.Disable()
+	if e.ActionItem != nil {
+		e.ActionItem.Hide()
+	}
+}
+
+// Enable shows the suggestion button again.
+func (e *textField) Enable() {
+	e.Entry.Enable()
+	if e.ActionItem != nil {
+		e.ActionItem.Show()
+	}
 }
 
 // AcceptsTab is false even for multi-line entries, so Tab always moves to the next field.
@@ -233,7 +250,7 @@ func (e *textField) matches() []string {
 // suggest opens the matching options under the entry; choosing one fills it in.
 func (e *textField) suggest() {
 	c := fyne.CurrentApp().Driver().CanvasForObject(e)
-	if c == nil || len(e.options) == 0 {
+	if c == nil || len(e.options) == 0 || e.Disabled() {
 		return
 	}
 	var items []*fyne.MenuItem

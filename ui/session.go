@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/color"
 	"log/slog"
 	"maps"
 	"slices"
@@ -81,9 +82,11 @@ type sessionEditor struct {
 	// Amend… has the reason and unlocks it for the amendment.
 	formBox      fyne.CanvasObject // with the zone area's tools and rows, what the lock disables
 	locked       bool
-	lockedOff    []fyne.Disableable // what the lock disabled, enabled again when it lifts
-	amendWhy     string             // the amendment's reason, asked before the form unlocks
-	beforePhotos int                // the session's before photos, as signing needs one
+	lockedOff    []fyne.Disableable  // what the lock disabled, enabled again when it lifts
+	lockedHidden []fyne.CanvasObject // the buttons the lock hid, shown again when it lifts
+	readable     []fyne.CanvasObject // the form's halves, drawn with readOnlyTheme
+	amendWhy     string              // the amendment's reason, asked before the form unlocks
+	beforePhotos int                 // the session's before photos, as signing needs one
 
 	// What signing still needs, as the practice's rule says it (data.SigningCheck), kept up to date.
 	missing      []string
@@ -410,16 +413,39 @@ func (e *sessionEditor) build() {
 	e.checkMore.Importance = widget.LowImportance
 	e.checkBox = container.NewVBox(container.NewBorder(nil, nil, nil, e.checkMore, e.checkSummary), e.checkList)
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(closeBtn),
-		container.NewCenter(container.NewHBox(e.addPhotosButton(), pdf, aftercare, e.signBtn, save)), container.NewVBox(container.NewBorder(nil, nil, nil, e.facts, e.title), e.status)))
+		container.NewCenter(container.NewHBox(e.addPhotosButton(), pdf, aftercare, e.signBtn, save)), container.NewVBox(container.New(nameThenFacts{}, e.title, e.facts), e.status)))
 	if !e.ed.client.Consent.OnFile() {
 		top.Add(alert(theme.ColorNameWarning, "No treatment consent is on file for "+e.ed.client.Name()+
 			": record the signed form under Consent in the client's profile (Edit profile) before treating."))
 	}
 	top.Add(e.checkBox)
-	split := container.NewHSplit(left, right)
+	leftView := container.NewThemeOverride(left, readOnlyTheme{&e.locked})
+	rightView := container.NewThemeOverride(right, readOnlyTheme{&e.locked})
+	e.readable = []fyne.CanvasObject{leftView, rightView}
+	split := container.NewHSplit(leftView, rightView)
 	split.Offset = 0.5
 	e.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)
 	e.setTitle()
+}
+
+// nameThenFacts lays out a shortened name (objects[0], a label) and then, right after it and
+// never shortened, the facts beside it (objects[1]).
+type nameThenFacts struct{}
+
+func (nameThenFacts) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	name, facts := objects[0].(*widget.Label), objects[1]
+	fw := facts.MinSize().Width
+	natural := fyne.MeasureText(name.Text, theme.Size(name.SizeName), name.TextStyle).Width + 2*theme.InnerPadding()
+	nw := max(min(natural, size.Width-fw), name.MinSize().Width)
+	name.Move(fyne.NewPos(0, 0))
+	name.Resize(fyne.NewSize(nw, size.Height))
+	facts.Move(fyne.NewPos(nw-theme.InnerPadding(), 0)) // the two labels' paddings would part them too far
+	facts.Resize(fyne.NewSize(fw, size.Height))
+}
+
+func (nameThenFacts) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	a, b := objects[0].MinSize(), objects[1].MinSize()
+	return fyne.NewSize(a.Width+b.Width, max(a.Height, b.Height))
 }
 
 func (e *sessionEditor) setTitle() {
@@ -706,10 +732,24 @@ func (e *sessionEditor) setLocked(locked bool) {
 		for _, w := range e.lockedOff {
 			w.Enable()
 		}
-		e.lockedOff = nil
+		for _, w := range e.lockedHidden {
+			w.Show()
+		}
+		e.lockedOff, e.lockedHidden = nil, nil
 	}
 	e.locked = locked
 	e.applyLock()
+	hint := ""
+	if locked {
+		hint = "Read-only: the zones cannot be changed here."
+		if e.base.Status == data.StatusSigned {
+			hint = "Signed: read-only."
+		}
+	}
+	e.zoneMap.setReadOnly(hint)
+	for _, o := range e.readable {
+		o.Refresh() // the values' colour follows the lock
+	}
 	if e.base.Status == data.StatusSigned {
 		e.showSignature()
 	}
@@ -721,12 +761,54 @@ func (e *sessionEditor) applyLock() {
 		return
 	}
 	for _, root := range []fyne.CanvasObject{e.formBox, e.zoneArea.tools, e.zoneArea.scroll} {
+		// What only adds, removes or fills in goes out of sight; the values stay, disabled.
+		e.hideActions(root, func(w fyne.CanvasObject) { e.lockedHidden = append(e.lockedHidden, w) })
 		disableAll(root, func(w fyne.Disableable) { e.lockedOff = append(e.lockedOff, w) })
 	}
 	if f, ok := e.win.Canvas().Focused().(fyne.Disableable); ok && f.Disabled() {
 		e.win.Canvas().Unfocus()
 	}
 }
+
+// hideActions hides every visible button under o, and the select that adds a zone, telling
+// hidden about each.
+func (e *sessionEditor) hideActions(o fyne.CanvasObject, hidden func(fyne.CanvasObject)) {
+	if !o.Visible() {
+		return
+	}
+	switch v := o.(type) {
+	case *widget.Button:
+		v.Hide()
+		hidden(v)
+	case *widget.Select:
+		if v == e.addZone {
+			v.Hide()
+			hidden(v)
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			e.hideActions(c, hidden)
+		}
+	case *container.Scroll:
+		e.hideActions(v.Content, hidden)
+	}
+}
+
+// readOnlyTheme shows disabled values in the normal text colour while the form is locked:
+// a signed record is there to be read, not greyed out.
+type readOnlyTheme struct{ locked *bool }
+
+func (t readOnlyTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t readOnlyTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if *t.locked && n == theme.ColorNameDisabled {
+		n = theme.ColorNameForeground
+	}
+	return t.base().Color(n, v)
+}
+func (t readOnlyTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
+func (t readOnlyTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+func (t readOnlyTheme) Size(n fyne.ThemeSizeName) float32       { return t.base().Size(n) }
 
 // disableAll disables every enabled widget under o, telling off about each.
 func disableAll(o fyne.CanvasObject, off func(fyne.Disableable)) {

@@ -176,6 +176,7 @@ type zoneMap struct {
 	keys   map[string]string    // map key by lower-case zone name
 	depths map[string]float64   // by map key: the zones being treated
 	hover  string               // map key of the area under the pointer
+	locked string               // said in place of the click hint while the form is read-only
 
 	// Where the drawing sits in the widget and the label boxes, kept by Layout for hit-testing.
 	origin fyne.Position
@@ -288,10 +289,19 @@ func (m *zoneMap) Cursor() desktop.Cursor {
 	return desktop.DefaultCursor
 }
 
+// setReadOnly says hint in place of the click hint, or, with "", offers clicks again.
+func (m *zoneMap) setReadOnly(hint string) {
+	m.locked = hint
+	m.Refresh()
+}
+
 // caption describes the area under the pointer, or says what clicking does.
 func (m *zoneMap) caption() string {
 	z, ok := m.zones[m.hover]
 	if !ok {
+		if m.locked != "" {
+			return m.locked
+		}
 		return "Click an area to add or remove that zone."
 	}
 	d, treated := m.depths[m.hover]
