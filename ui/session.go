@@ -428,23 +428,37 @@ func (e *sessionEditor) build() {
 	e.setTitle()
 }
 
-// nameThenFacts lays out a shortened name (objects[0], a label) and then, right after it and
-// never shortened, the facts beside it (objects[1]).
+// nameThenFacts lays out a name (objects[0], a label) and, right after it and never shortened,
+// the facts beside it (objects[1]). The name is shortened with … only when it does not fit:
+// a label that truncates may cut a name that would just fit.
 type nameThenFacts struct{}
 
 func (nameThenFacts) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	name, facts := objects[0].(*widget.Label), objects[1]
 	fw := facts.MinSize().Width
-	natural := fyne.MeasureText(name.Text, theme.Size(name.SizeName), name.TextStyle).Width + 2*theme.InnerPadding()
-	nw := max(min(natural, size.Width-fw), name.MinSize().Width)
+	whole := widget.NewLabelWithStyle(name.Text, name.Alignment, name.TextStyle) // as wide as the name unshortened
+	whole.SizeName = name.SizeName
+	nw := whole.MinSize().Width
+	truncation := fyne.TextTruncateOff
+	if nw > size.Width-fw {
+		nw, truncation = max(size.Width-fw, 0), fyne.TextTruncateEllipsis
+	}
+	if name.Truncation != truncation {
+		name.Truncation = truncation
+		name.Refresh()
+	}
 	name.Move(fyne.NewPos(0, 0))
 	name.Resize(fyne.NewSize(nw, size.Height))
 	facts.Move(fyne.NewPos(nw-theme.InnerPadding(), 0)) // the two labels' paddings would part them too far
 	facts.Resize(fyne.NewSize(fw, size.Height))
 }
 
+// MinSize leaves room for a name shortened to its ellipsis, whatever it is set to now.
 func (nameThenFacts) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	a, b := objects[0].MinSize(), objects[1].MinSize()
+	name := objects[0].(*widget.Label)
+	least := widget.NewLabelWithStyle("…", name.Alignment, name.TextStyle)
+	least.SizeName = name.SizeName
+	a, b := least.MinSize(), objects[1].MinSize()
 	return fyne.NewSize(a.Width+b.Width, max(a.Height, b.Height))
 }
 
