@@ -126,18 +126,51 @@ func (w *zoneRowWidgets) content() fyne.CanvasObject {
 	return w.box
 }
 
-// zoneWeights share out a zone row's width: the zone's name, with its typical range under it,
-// gets more than each field.
-var zoneWeights = [6]float32{1.8, 1, 1, 1, 1, 1}
-
-// zoneLine lays out the six cells of a zone row, or of the grid's column heads.
+// zoneLine lays out the six cells of a zone row, or of the grid's column heads, each column
+// as wide as its usual content needs: a pattern such as "Stamping", an endpoint such as
+// "Pinpoint bleeding" whole; the zone's name, with its typical range under it, gets what is left.
 func zoneLine(objs ...fyne.CanvasObject) *fyne.Container {
-	return container.New(zoneColumns{}, cells(objs...)...)
+	th, field, pick, choice := textWidth, entryNeed, pickerNeed, selectNeed
+	return container.New(&columns{weights: []float32{2, 0.4, 0.4, 0.3, 0.8, 0.8}, mins: func() []float32 {
+		return []float32{
+			th("Forehead", true) + 2*theme.InnerPadding(),
+			// A column head needs the padding before its text, not after it.
+			max(field("0.25"), th("Depth mm", true)+theme.InnerPadding()),
+			max(field("speed"), th("Speed", true)+theme.InnerPadding()),
+			max(field("10"), th("Passes", true)+theme.InnerPadding()),
+			pick("Stamping"),
+			choice("Uniform erythema"),
+		}
+	}}, cells(objs...)...)
 }
 
-type zoneColumns struct{}
+// textWidth is how wide text is in the theme's text size, bold as a zone's name or a column head.
+func textWidth(text string, bold bool) float32 {
+	return fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
+}
 
-func (zoneColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+// entryNeed, pickerNeed and selectNeed are the widths of an entry, an entry with a pick button
+// and a select that show text whole.
+func entryNeed(text string) float32 {
+	return textWidth(text, false) + 2*theme.InnerPadding() + 2*theme.InputBorderSize()
+}
+
+func pickerNeed(text string) float32 {
+	return entryNeed(text) + theme.IconInlineSize() + 2*theme.InnerPadding()
+}
+
+func selectNeed(text string) float32 {
+	return textWidth(text, false) + theme.IconInlineSize() + theme.InnerPadding() + 4*theme.Padding()
+}
+
+// columns lays out cells side by side: each gets the width its content needs (mins), and what
+// is left is shared out by weight. When even the needs do not fit, all shrink alike.
+type columns struct {
+	weights []float32
+	mins    func() []float32
+}
+
+func (*columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var size fyne.Size
 	for _, o := range objs {
 		m := o.MinSize()
@@ -147,15 +180,20 @@ func (zoneColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return size.AddWidthHeight(theme.Padding()*float32(len(objs)-1), 0)
 }
 
-func (zoneColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var sum float32
+func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	mins := c.mins()
+	var need, sum float32
 	for i := range objs {
-		sum += zoneWeights[i%len(zoneWeights)]
+		need += mins[i]
+		sum += c.weights[i]
 	}
 	free := size.Width - theme.Padding()*float32(len(objs)-1)
 	var x float32
 	for i, o := range objs {
-		w := free * zoneWeights[i%len(zoneWeights)] / sum
+		w := mins[i] * free / need
+		if free > need {
+			w = mins[i] + (free-need)*c.weights[i]/sum
+		}
 		o.Move(fyne.NewPos(x, 0))
 		o.Resize(fyne.NewSize(w, size.Height))
 		x += w + theme.Padding()
@@ -237,7 +275,7 @@ func speedUnit(e *sessionEditor) string {
 	case !ok:
 		return "speed"
 	case d.SpeedUnit == "fixed":
-		return "fixed speed"
+		return "fixed"
 	case d.SpeedUnit == "":
 		return "no speed"
 	}
@@ -261,12 +299,12 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 	w.lot = newPicker(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]), "Lot", false)
 	w.lot.SetText(r.Lot)
 	w.expiry = newTextField()
-	w.expiry.SetPlaceHolder("Expiry YYYY-MM-DD")
+	w.expiry.SetPlaceHolder("Expiry")
 	w.expiry.SetText(r.Expiry)
 	w.phase = widget.NewSelect([]string{"before", "during", "after"}, func(string) { e.changed_() })
 	w.phase.Selected = r.Phase
 	w.amount = newTextField()
-	w.amount.SetPlaceHolder("Amount, e.g. 2 ml")
+	w.amount.SetPlaceHolder("Amount")
 	w.amount.SetText(r.Amount)
 	w.product.OnChanged = func(string) {
 		w.lot.SetOptions(lotNames(c.lots[idOf(c.products, w.product.Text, productName, productID)]))
@@ -287,7 +325,12 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 }
 
 func (w *productRowWidgets) content() fyne.CanvasObject {
-	grid := container.NewGridWithColumns(5, cells(w.product, w.lot, w.expiry, w.phase, w.amount)...)
+	// The product's name matters most: it gets room for a name such as "Hyaluronic acid serum",
+	// and most of what is left when the pane is wider.
+	grid := container.New(&columns{weights: []float32{4, 1, 0.5, 0.3, 0.5}, mins: func() []float32 {
+		return []float32{pickerNeed("Hyaluronic acid serum"), pickerNeed("HA2611A"), entryNeed("2028-06"),
+			selectNeed("during"), entryNeed("Amount")}
+	}}, cells(w.product, w.lot, w.expiry, w.phase, w.amount)...)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.note)
 }
 
