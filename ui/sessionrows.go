@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -50,6 +51,7 @@ type zoneRowWidgets struct {
 	note                 *widget.Label
 	typical              *canvas.Text
 	safety               *fyne.Container // the zone's safety warnings, right under its row
+	warnings             *rowWarnings    // lays them out, folded to one line when there are several
 	box                  fyne.CanvasObject
 }
 
@@ -80,7 +82,13 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	if z, ok := c.zone(r.Zone); ok {
 		w.typical.Text = formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn > " + formatMM(z.WarnAbove)
 	}
-	w.safety = container.NewVBox()
+	w.warnings = newRowWarnings(func() {
+		if e.zoneArea != nil {
+			e.zoneArea.layoutRows()
+			e.zoneArea.reveal(w)
+		}
+	})
+	w.safety = w.warnings.list
 	// Focus arriving by Tab may land on a row out of sight: bring it into view.
 	reveal := func() {
 		if e.zoneArea != nil {
@@ -122,7 +130,7 @@ func cells(objs ...fyne.CanvasObject) []fyne.CanvasObject {
 func (w *zoneRowWidgets) content() fyne.CanvasObject {
 	zone := container.New(&zoneCell{full: w.typical.Text}, w.zone, w.typical)
 	line := zoneLine(zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)
-	w.box = container.New(tightColumn{}, container.NewBorder(nil, nil, nil, w.remove, line), w.note, w.safety)
+	w.box = container.New(tightColumn{}, container.NewBorder(nil, nil, nil, w.remove, line), w.note, w.warnings.line, w.safety)
 	return w.box
 }
 
@@ -133,9 +141,9 @@ func zoneLine(objs ...fyne.CanvasObject) *fyne.Container {
 	th, field, pick, choice := textWidth, entryNeed, pickerNeed, selectNeed
 	return container.New(&columns{weights: []float32{2, 0.4, 0.4, 0.3, 0.8, 0.8}, mins: func() []float32 {
 		return []float32{
-			th("Forehead", true) + 2*theme.InnerPadding(),
+			th("Décolletage", true) + 2*theme.InnerPadding(),
 			// A column head needs the padding before its text, not after it.
-			max(field("0.25"), th("Depth mm", true)+theme.InnerPadding()),
+			max(field("0.25"), th("Depth", true)+theme.InnerPadding()),
 			max(field("speed"), th("Speed", true)+theme.InnerPadding()),
 			max(field("10"), th("Passes", true)+theme.InnerPadding()),
 			pick("Stamping"),
@@ -219,6 +227,94 @@ func (c *zoneCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	name.Resize(fyne.NewSize(size.Width, nameH+2*pad))
 	typical.Move(fyne.NewPos(pad, top+nameH))
 	typical.Resize(fyne.NewSize(size.Width-pad, typH))
+}
+
+// rowWarnings keeps a zone's safety warnings from pushing the other rows out of sight: one
+// shows in full under its row; several fold into one line, how many and the first of them,
+// with a button that shows them all (and their Treat anyway buttons) or folds them again.
+type rowWarnings struct {
+	list    *fyne.Container // the warnings, as the safety check puts them; laid out by rowWarnings
+	line    *fyne.Container // the folded line
+	summary *widget.Label
+	toggle  *widget.Button
+	open    bool
+}
+
+func newRowWarnings(changed func()) *rowWarnings {
+	r := &rowWarnings{summary: widget.NewLabel("")}
+	r.summary.Truncation = fyne.TextTruncateEllipsis
+	r.toggle = widget.NewButton("Show all", func() {
+		r.open = !r.open
+		r.sync()
+		changed()
+	})
+	r.list = container.New(r)
+	r.line = container.NewStack()
+	r.line.Hide()
+	return r
+}
+
+func (r *rowWarnings) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return layout.NewVBoxLayout().MinSize(objs)
+}
+
+func (r *rowWarnings) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	layout.NewVBoxLayout().Layout(objs, size)
+}
+
+// sync folds or unfolds the warnings after they changed or the button was pressed.
+func (r *rowWarnings) sync() {
+	n := len(r.list.Objects)
+	if n <= 1 {
+		r.open = false
+		r.line.Hide()
+		r.list.Show()
+		return
+	}
+	var texts []string
+	for _, o := range r.list.Objects {
+		if t := firstLabel(o); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	blocked := 0
+	for _, t := range texts {
+		if strings.HasPrefix(t, "Blocked:") {
+			blocked++
+		}
+	}
+	what, tint := fmt.Sprintf("%d warnings", n), theme.ColorNameWarning
+	if blocked > 0 {
+		what, tint = fmt.Sprintf("%d warnings, %d blocked", n, blocked), theme.ColorNameError
+	}
+	if len(texts) > 0 && !r.open { // shown, each says itself
+		what += ": " + texts[0]
+	}
+	r.summary.SetText(what)
+	r.toggle.SetText(map[bool]string{false: "Show all", true: "Hide"}[r.open])
+	icon := theme.WarningIcon()
+	if tint == theme.ColorNameError {
+		icon = theme.ErrorIcon()
+	}
+	r.line.Objects = []fyne.CanvasObject{tinted(tint, container.NewBorder(nil, nil, widget.NewIcon(icon), r.toggle, r.summary))}
+	r.line.Show()
+	r.line.Refresh()
+	r.list.Hidden = !r.open
+}
+
+// firstLabel is the text of the first label within o, found through its containers.
+func firstLabel(o fyne.CanvasObject) string {
+	switch v := o.(type) {
+	case *widget.Label:
+		return v.Text
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if t := firstLabel(c); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 // tightColumn stacks objects as a VBox does, but gives no room, not even padding, to what is
@@ -628,6 +724,7 @@ func (a *zoneArea) relayout() {
 
 func (a *zoneArea) layoutRows() {
 	c, size := a.scroll.Content, a.scroll.Size()
+	eachRowWarnings(c, (*rowWarnings).sync)
 	c.Resize(fyne.NewSize(size.Width, max(c.MinSize().Height, size.Height)))
 	a.scroll.Refresh()
 }
@@ -675,6 +772,21 @@ func rowOf(field string) string {
 		return field[:i+1]
 	}
 	return ""
+}
+
+// eachRowWarnings calls fn with each zone row's warnings within o.
+func eachRowWarnings(o fyne.CanvasObject, fn func(*rowWarnings)) {
+	c, ok := o.(*fyne.Container)
+	if !ok {
+		return
+	}
+	if r, ok := c.Layout.(*rowWarnings); ok {
+		fn(r)
+		return
+	}
+	for _, child := range c.Objects {
+		eachRowWarnings(child, fn)
+	}
 }
 
 // posIn is where o lies within root, found through the containers under root.

@@ -189,7 +189,7 @@ func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
 		e.zones[i].depth.SetText(formatMM(z.WarnAbove + 0.25))
 
 		var warning *widget.Label
-		walk(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
+		walkShown(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
 			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "warning depth") && strings.Contains(l.Text, z.Name) {
 				warning = l
 			}
@@ -286,5 +286,83 @@ func TestProductAndZoneColumnsShowTheirTextAt1280x800(t *testing.T) {
 				t.Errorf("the zone %q shows as %q", r.zone.Text, got)
 			}
 		})
+	}
+}
+
+// walkShown visits o and everything shown inside it, leaving out what is hidden.
+func walkShown(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	visit(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkShown(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkShown(c, visit)
+		}
+	}
+}
+
+func TestSeveralWarningsOnAZoneLeaveFiveRowsInView(t *testing.T) {
+	e, w := openZones(t, 0)
+	e.toggleZone("Neck")
+	for _, z := range e.ed.catalog.zones {
+		if len(e.zones) < 6 && z.Name != "Neck" {
+			e.toggleZone(z.Name)
+		}
+	}
+	// Too deep for the neck, beyond what the pen was evaluated for, deep for uneven tone and
+	// for the client's Fitzpatrick IV skin: four warnings on one row.
+	e.device.SetText("SkinPen Precision")
+	e.concerns.set([]string{"Uneven tone"})
+	neck := e.zones[0]
+	w.Canvas().Focus(neck.depth)
+	neck.depth.SetText("2.0")
+	if n := len(neck.safety.Objects); n < 4 {
+		t.Fatalf("2.0 mm on the neck shows %d warnings, the test wants four", n)
+	}
+	e.zoneArea.scroll.ScrollToTop()
+	shown := 0
+	for _, r := range e.zones {
+		if inView(e.zoneArea, r.depth) {
+			shown++
+		}
+	}
+	if shown < 5 {
+		t.Fatalf("with %d warnings on the neck, %d zone rows are in view", len(neck.safety.Objects), shown)
+	}
+	// The folded line says how many and which comes first, in view under its row.
+	s := neck.warnings
+	if !inView(e.zoneArea, s.summary) || !strings.HasPrefix(s.summary.Text, fmt.Sprintf("%d warnings", len(neck.safety.Objects))) {
+		t.Errorf("the neck's folded warnings read %q", s.summary.Text)
+	}
+
+	// Show all brings every warning, each in full; Hide folds them again.
+	test.Tap(s.toggle)
+	for i, o := range neck.safety.Objects {
+		if !inView(e.zoneArea, o) && i == 0 {
+			t.Errorf("shown, the neck's first warning is out of sight")
+		}
+		if !o.Visible() || !neck.safety.Visible() || firstLabel(o) == "" {
+			t.Errorf("shown, warning %d is hidden", i+1)
+		}
+	}
+	// Typing on keeps them shown.
+	neck.depth.SetText("2.25")
+	if !neck.safety.Visible() || s.toggle.Text != "Hide" {
+		t.Error("typing in the row folded the warnings shown")
+	}
+	test.Tap(s.toggle)
+	if neck.safety.Visible() {
+		t.Error("Hide leaves the warnings shown")
+	}
+	// Back within range, the line goes.
+	neck.depth.SetText("0.25")
+	if s.line.Visible() {
+		t.Errorf("at 0.25 mm the neck still shows %q", s.summary.Text)
 	}
 }
