@@ -139,7 +139,7 @@ func (w *zoneRowWidgets) content() fyne.CanvasObject {
 // "Pinpoint bleeding" whole; the zone's name, with its typical range under it, gets what is left.
 func zoneLine(objs ...fyne.CanvasObject) *fyne.Container {
 	th, field, pick, choice := textWidth, entryNeed, pickerNeed, selectNeed
-	return container.New(&columns{weights: []float32{2, 0.4, 0.4, 0.3, 0.8, 0.8}, mins: func() []float32 {
+	return container.New(&columns{weights: []float32{1.6, 0.4, 0.4, 0.3, 1.6, 0.2}, mins: func() []float32 {
 		return []float32{
 			th("Décolletage", true) + 2*theme.InnerPadding(),
 			// A column head needs the padding before its text, not after it.

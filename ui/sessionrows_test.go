@@ -273,6 +273,12 @@ func TestProductAndZoneColumnsShowTheirTextAt1280x800(t *testing.T) {
 					t.Errorf("a zone's %q is cut off: its field is %v wide, it needs %v", c.text, c.f.Size().Width, need)
 				}
 			}
+			if size.Width >= 1440 { // with room to spare, a longer pattern shows whole too
+				r.pattern.SetText("Linear strokes")
+				if need, ok := shownWhole(r.pattern, r.pattern.Text); !ok {
+					t.Errorf("at %v %q is cut off: its field is %v wide, it needs %v", size, r.pattern.Text, r.pattern.Size().Width, need)
+				}
+			}
 			if need, ok := shownWhole(r.speed, r.speed.PlaceHolder); !ok {
 				t.Errorf("the speed's placeholder %q is cut off: %v wide, needs %v", r.speed.PlaceHolder, r.speed.Size().Width, need)
 			}
