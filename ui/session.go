@@ -387,7 +387,7 @@ func (e *sessionEditor) build() {
 		copyLast.Disable()
 	}
 	gridHeader := container.NewBorder(nil, nil, nil, removeColumn(), zoneLine(boldLabel("Zone"),
-		boldLabel("Depth mm"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint")))
+		boldLabel("Depth"), boldLabel("Speed"), boldLabel("Passes"), boldLabel("Pattern"), boldLabel("Endpoint")))
 	// The map over the grid, with a divider that moves; a zone's warnings show under its own row.
 	e.zoneArea = newZoneArea(e.zoneMap, container.NewHBox(copyLast, e.addZone), gridHeader,
 		container.NewVBox(e.zoneBox, n.note("zones"), e.safety[data.SectionZones]))

@@ -456,7 +456,7 @@ func TestFixedSpeedDeviceTakesNoSpeed(t *testing.T) {
 	e.toggleZone(zone)
 	row := e.zones[0]
 	e.device.SetText("SkinPen Precision")
-	if row.speed.PlaceHolder != "fixed speed" {
+	if row.speed.PlaceHolder != "fixed" {
 		t.Fatalf("the speed field of a fixed-speed pen invites %q", row.speed.PlaceHolder)
 	}
 	row.speed.SetText("3")

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -50,6 +51,7 @@ type zoneRowWidgets struct {
 	note                 *widget.Label
 	typical              *canvas.Text
 	safety               *fyne.Container // the zone's safety warnings, right under its row
+	warnings             *rowWarnings    // lays them out, folded to one line when there are several
 	box                  fyne.CanvasObject
 }
 
@@ -80,7 +82,13 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	if z, ok := c.zone(r.Zone); ok {
 		w.typical.Text = formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn > " + formatMM(z.WarnAbove)
 	}
-	w.safety = container.NewVBox()
+	w.warnings = newRowWarnings(func() {
+		if e.zoneArea != nil {
+			e.zoneArea.layoutRows()
+			e.zoneArea.reveal(w)
+		}
+	})
+	w.safety = w.warnings.list
 	// Focus arriving by Tab may land on a row out of sight: bring it into view.
 	reveal := func() {
 		if e.zoneArea != nil {
@@ -122,22 +130,55 @@ func cells(objs ...fyne.CanvasObject) []fyne.CanvasObject {
 func (w *zoneRowWidgets) content() fyne.CanvasObject {
 	zone := container.New(&zoneCell{full: w.typical.Text}, w.zone, w.typical)
 	line := zoneLine(zone, w.depth, w.speed, w.passes, w.pattern, w.endpoint)
-	w.box = container.New(tightColumn{}, container.NewBorder(nil, nil, nil, w.remove, line), w.note, w.safety)
+	w.box = container.New(tightColumn{}, container.NewBorder(nil, nil, nil, w.remove, line), w.note, w.warnings.line, w.safety)
 	return w.box
 }
 
-// zoneWeights share out a zone row's width: the zone's name, with its typical range under it,
-// gets more than each field.
-var zoneWeights = [6]float32{1.8, 1, 1, 1, 1, 1}
-
-// zoneLine lays out the six cells of a zone row, or of the grid's column heads.
+// zoneLine lays out the six cells of a zone row, or of the grid's column heads, each column
+// as wide as its usual content needs: a pattern such as "Stamping", an endpoint such as
+// "Pinpoint bleeding" whole; the zone's name, with its typical range under it, gets what is left.
 func zoneLine(objs ...fyne.CanvasObject) *fyne.Container {
-	return container.New(zoneColumns{}, cells(objs...)...)
+	th, field, pick, choice := textWidth, entryNeed, pickerNeed, selectNeed
+	return container.New(&columns{weights: []float32{1.6, 0.4, 0.4, 0.3, 1.6, 0.2}, mins: func() []float32 {
+		return []float32{
+			th("Décolletage", true) + 2*theme.InnerPadding(),
+			// A column head needs the padding before its text, not after it.
+			max(field("0.25"), th("Depth", true)+theme.InnerPadding()),
+			max(field("speed"), th("Speed", true)+theme.InnerPadding()),
+			max(field("10"), th("Passes", true)+theme.InnerPadding()),
+			pick("Stamping"),
+			choice("Uniform erythema"),
+		}
+	}}, cells(objs...)...)
 }
 
-type zoneColumns struct{}
+// textWidth is how wide text is in the theme's text size, bold as a zone's name or a column head.
+func textWidth(text string, bold bool) float32 {
+	return fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
+}
 
-func (zoneColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+// entryNeed, pickerNeed and selectNeed are the widths of an entry, an entry with a pick button
+// and a select that show text whole.
+func entryNeed(text string) float32 {
+	return textWidth(text, false) + 2*theme.InnerPadding() + 2*theme.InputBorderSize()
+}
+
+func pickerNeed(text string) float32 {
+	return entryNeed(text) + theme.IconInlineSize() + 2*theme.InnerPadding()
+}
+
+func selectNeed(text string) float32 {
+	return textWidth(text, false) + theme.IconInlineSize() + theme.InnerPadding() + 4*theme.Padding()
+}
+
+// columns lays out cells side by side: each gets the width its content needs (mins), and what
+// is left is shared out by weight. When even the needs do not fit, all shrink alike.
+type columns struct {
+	weights []float32
+	mins    func() []float32
+}
+
+func (*columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var size fyne.Size
 	for _, o := range objs {
 		m := o.MinSize()
@@ -147,15 +188,20 @@ func (zoneColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return size.AddWidthHeight(theme.Padding()*float32(len(objs)-1), 0)
 }
 
-func (zoneColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var sum float32
+func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	mins := c.mins()
+	var need, sum float32
 	for i := range objs {
-		sum += zoneWeights[i%len(zoneWeights)]
+		need += mins[i]
+		sum += c.weights[i]
 	}
 	free := size.Width - theme.Padding()*float32(len(objs)-1)
 	var x float32
 	for i, o := range objs {
-		w := free * zoneWeights[i%len(zoneWeights)] / sum
+		w := mins[i] * free / need
+		if free > need {
+			w = mins[i] + (free-need)*c.weights[i]/sum
+		}
 		o.Move(fyne.NewPos(x, 0))
 		o.Resize(fyne.NewSize(w, size.Height))
 		x += w + theme.Padding()
@@ -181,6 +227,94 @@ func (c *zoneCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	name.Resize(fyne.NewSize(size.Width, nameH+2*pad))
 	typical.Move(fyne.NewPos(pad, top+nameH))
 	typical.Resize(fyne.NewSize(size.Width-pad, typH))
+}
+
+// rowWarnings keeps a zone's safety warnings from pushing the other rows out of sight: one
+// shows in full under its row; several fold into one line, how many and the first of them,
+// with a button that shows them all (and their Treat anyway buttons) or folds them again.
+type rowWarnings struct {
+	list    *fyne.Container // the warnings, as the safety check puts them; laid out by rowWarnings
+	line    *fyne.Container // the folded line
+	summary *widget.Label
+	toggle  *widget.Button
+	open    bool
+}
+
+func newRowWarnings(changed func()) *rowWarnings {
+	r := &rowWarnings{summary: widget.NewLabel("")}
+	r.summary.Truncation = fyne.TextTruncateEllipsis
+	r.toggle = widget.NewButton("Show all", func() {
+		r.open = !r.open
+		r.sync()
+		changed()
+	})
+	r.list = container.New(r)
+	r.line = container.NewStack()
+	r.line.Hide()
+	return r
+}
+
+func (r *rowWarnings) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return layout.NewVBoxLayout().MinSize(objs)
+}
+
+func (r *rowWarnings) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	layout.NewVBoxLayout().Layout(objs, size)
+}
+
+// sync folds or unfolds the warnings after they changed or the button was pressed.
+func (r *rowWarnings) sync() {
+	n := len(r.list.Objects)
+	if n <= 1 {
+		r.open = false
+		r.line.Hide()
+		r.list.Show()
+		return
+	}
+	var texts []string
+	for _, o := range r.list.Objects {
+		if t := firstLabel(o); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	blocked := 0
+	for _, t := range texts {
+		if strings.HasPrefix(t, "Blocked:") {
+			blocked++
+		}
+	}
+	what, tint := fmt.Sprintf("%d warnings", n), theme.ColorNameWarning
+	if blocked > 0 {
+		what, tint = fmt.Sprintf("%d warnings, %d blocked", n, blocked), theme.ColorNameError
+	}
+	if len(texts) > 0 && !r.open { // shown, each says itself
+		what += ": " + texts[0]
+	}
+	r.summary.SetText(what)
+	r.toggle.SetText(map[bool]string{false: "Show all", true: "Hide"}[r.open])
+	icon := theme.WarningIcon()
+	if tint == theme.ColorNameError {
+		icon = theme.ErrorIcon()
+	}
+	r.line.Objects = []fyne.CanvasObject{tinted(tint, container.NewBorder(nil, nil, widget.NewIcon(icon), r.toggle, r.summary))}
+	r.line.Show()
+	r.line.Refresh()
+	r.list.Hidden = !r.open
+}
+
+// firstLabel is the text of the first label within o, found through its containers.
+func firstLabel(o fyne.CanvasObject) string {
+	switch v := o.(type) {
+	case *widget.Label:
+		return v.Text
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if t := firstLabel(c); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 // tightColumn stacks objects as a VBox does, but gives no room, not even padding, to what is
@@ -237,7 +371,7 @@ func speedUnit(e *sessionEditor) string {
 	case !ok:
 		return "speed"
 	case d.SpeedUnit == "fixed":
-		return "fixed speed"
+		return "fixed"
 	case d.SpeedUnit == "":
 		return "no speed"
 	}
@@ -261,12 +395,12 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 	w.lot = newPicker(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]), "Lot", false)
 	w.lot.SetText(r.Lot)
 	w.expiry = newTextField()
-	w.expiry.SetPlaceHolder("Expiry YYYY-MM-DD")
+	w.expiry.SetPlaceHolder("Expiry")
 	w.expiry.SetText(r.Expiry)
 	w.phase = widget.NewSelect([]string{"before", "during", "after"}, func(string) { e.changed_() })
 	w.phase.Selected = r.Phase
 	w.amount = newTextField()
-	w.amount.SetPlaceHolder("Amount, e.g. 2 ml")
+	w.amount.SetPlaceHolder("Amount")
 	w.amount.SetText(r.Amount)
 	w.product.OnChanged = func(string) {
 		w.lot.SetOptions(lotNames(c.lots[idOf(c.products, w.product.Text, productName, productID)]))
@@ -287,7 +421,12 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 }
 
 func (w *productRowWidgets) content() fyne.CanvasObject {
-	grid := container.NewGridWithColumns(5, cells(w.product, w.lot, w.expiry, w.phase, w.amount)...)
+	// The product's name matters most: it gets room for a name such as "Hyaluronic acid serum",
+	// and most of what is left when the pane is wider.
+	grid := container.New(&columns{weights: []float32{4, 1, 0.5, 0.3, 0.5}, mins: func() []float32 {
+		return []float32{pickerNeed("Hyaluronic acid serum"), pickerNeed("HA2611A"), entryNeed("2028-06"),
+			selectNeed("during"), entryNeed("Amount")}
+	}}, cells(w.product, w.lot, w.expiry, w.phase, w.amount)...)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.note)
 }
 
@@ -585,6 +724,7 @@ func (a *zoneArea) relayout() {
 
 func (a *zoneArea) layoutRows() {
 	c, size := a.scroll.Content, a.scroll.Size()
+	eachRowWarnings(c, (*rowWarnings).sync)
 	c.Resize(fyne.NewSize(size.Width, max(c.MinSize().Height, size.Height)))
 	a.scroll.Refresh()
 }
@@ -632,6 +772,21 @@ func rowOf(field string) string {
 		return field[:i+1]
 	}
 	return ""
+}
+
+// eachRowWarnings calls fn with each zone row's warnings within o.
+func eachRowWarnings(o fyne.CanvasObject, fn func(*rowWarnings)) {
+	c, ok := o.(*fyne.Container)
+	if !ok {
+		return
+	}
+	if r, ok := c.Layout.(*rowWarnings); ok {
+		fn(r)
+		return
+	}
+	for _, child := range c.Objects {
+		eachRowWarnings(child, fn)
+	}
 }
 
 // posIn is where o lies within root, found through the containers under root.

@@ -1,12 +1,17 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
 )
 
 // openZones opens a new session with n zones in the grid, in the room the editor has in a
@@ -59,7 +64,7 @@ func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
 				vTop, vBottom := span(e.zoneArea.scroll)
 				t.Fatalf("row %d (%s) is out of sight: a field at %v–%v, the grid shows %v–%v", i+1, r.zone.Text, top, bottom, vTop, vBottom)
 			}
-			if f.Size().Width < 60 || f.Size().Height < f.MinSize().Height {
+			if f.Size().Width < 50 || f.Size().Height < f.MinSize().Height { // room for a few digits
 				t.Errorf("row %d: a field is %v, too small to type in", i+1, f.Size())
 			}
 		}
@@ -184,7 +189,7 @@ func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
 		e.zones[i].depth.SetText(formatMM(z.WarnAbove + 0.25))
 
 		var warning *widget.Label
-		walk(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
+		walkShown(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
 			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "warning depth") && strings.Contains(l.Text, z.Name) {
 				warning = l
 			}
@@ -206,5 +211,164 @@ func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
 		if len(e.zones[i].safety.Objects) != 0 {
 			t.Errorf("%s's warning stays after the depth came back to %s", z.Name, formatMM(z.TypicalMin))
 		}
+	}
+}
+
+// shownWhole reports whether an entry is wide enough to show text (its text or placeholder)
+// without clipping: the text, the padding inside the field and its pick button, if any.
+func shownWhole(f *textField, text string) (need float32, ok bool) {
+	need = fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding() + 2*theme.InputBorderSize()
+	if f.ActionItem != nil {
+		need += f.ActionItem.MinSize().Width
+	}
+	return need, f.Size().Width >= need
+}
+
+// selectShows reports the text a select draws for its choice, after any ellipsis.
+func selectShows(s fyne.Widget) string {
+	var shown []string
+	walk(s, func(o fyne.CanvasObject) {
+		if t, ok := o.(*canvas.Text); ok && t.Text != "" {
+			shown = append(shown, t.Text)
+		}
+	})
+	return strings.Join(shown, "")
+}
+
+func TestProductAndZoneColumnsShowTheirTextAt1280x800(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 1280, Height: 800 - 70}, {Width: 1440, Height: 900 - 70}} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			e, w := openZones(t, 3)
+			w.Resize(size)
+			e.addProductRow(productRow{Product: "Hyaluronic acid serum (sterile)", Lot: "HA2611A", Phase: "before"})
+			p := e.products[len(e.products)-1]
+			w.Resize(size)
+			for _, c := range []struct {
+				f    *textField
+				text string
+			}{{p.product, "Hyaluronic acid serum"}, {p.lot, "HA2611A"}, {p.expiry, p.expiry.PlaceHolder},
+				{p.amount, p.amount.PlaceHolder}} {
+				if need, ok := shownWhole(c.f, c.text); !ok {
+					t.Errorf("a product's %q is cut off: its field is %v wide, it needs %v", c.text, c.f.Size().Width, need)
+				}
+			}
+			for _, ph := range []string{p.expiry.PlaceHolder, p.amount.PlaceHolder} {
+				if len([]rune(ph)) > 8 {
+					t.Errorf("the placeholder %q is longer than a narrow field shows", ph)
+				}
+			}
+			if got := selectShows(p.phase); got != "before" {
+				t.Errorf("the phase shows %q", got)
+			}
+
+			r := e.zones[0]
+			r.depth.SetText("1.25")
+			r.pattern.SetText("Stamping")
+			r.endpoint.SetSelected("Pinpoint bleeding")
+			for _, c := range []struct {
+				f    *textField
+				text string
+			}{{r.depth, "1.25"}, {r.speed, "fixed"}, {r.passes, "10"}, {r.pattern, "Stamping"}} {
+				if need, ok := shownWhole(c.f, c.text); !ok {
+					t.Errorf("a zone's %q is cut off: its field is %v wide, it needs %v", c.text, c.f.Size().Width, need)
+				}
+			}
+			if size.Width >= 1440 { // with room to spare, a longer pattern shows whole too
+				r.pattern.SetText("Linear strokes")
+				if need, ok := shownWhole(r.pattern, r.pattern.Text); !ok {
+					t.Errorf("at %v %q is cut off: its field is %v wide, it needs %v", size, r.pattern.Text, r.pattern.Size().Width, need)
+				}
+			}
+			if need, ok := shownWhole(r.speed, r.speed.PlaceHolder); !ok {
+				t.Errorf("the speed's placeholder %q is cut off: %v wide, needs %v", r.speed.PlaceHolder, r.speed.Size().Width, need)
+			}
+			for _, ep := range e.ed.catalog.lists[data.ListEndpoint] {
+				r.endpoint.SetSelected(ep)
+				if got := selectShows(r.endpoint); got != ep {
+					t.Errorf("the endpoint %q shows as %q", ep, got)
+				}
+			}
+			if got := selectShows(r.zone); got != r.zone.Text {
+				t.Errorf("the zone %q shows as %q", r.zone.Text, got)
+			}
+		})
+	}
+}
+
+// walkShown visits o and everything shown inside it, leaving out what is hidden.
+func walkShown(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	visit(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkShown(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkShown(c, visit)
+		}
+	}
+}
+
+func TestSeveralWarningsOnAZoneLeaveFiveRowsInView(t *testing.T) {
+	e, w := openZones(t, 0)
+	e.toggleZone("Neck")
+	for _, z := range e.ed.catalog.zones {
+		if len(e.zones) < 6 && z.Name != "Neck" {
+			e.toggleZone(z.Name)
+		}
+	}
+	// Too deep for the neck, beyond what the pen was evaluated for, deep for uneven tone and
+	// for the client's Fitzpatrick IV skin: four warnings on one row.
+	e.device.SetText("SkinPen Precision")
+	e.concerns.set([]string{"Uneven tone"})
+	neck := e.zones[0]
+	w.Canvas().Focus(neck.depth)
+	neck.depth.SetText("2.0")
+	if n := len(neck.safety.Objects); n < 4 {
+		t.Fatalf("2.0 mm on the neck shows %d warnings, the test wants four", n)
+	}
+	e.zoneArea.scroll.ScrollToTop()
+	shown := 0
+	for _, r := range e.zones {
+		if inView(e.zoneArea, r.depth) {
+			shown++
+		}
+	}
+	if shown < 5 {
+		t.Fatalf("with %d warnings on the neck, %d zone rows are in view", len(neck.safety.Objects), shown)
+	}
+	// The folded line says how many and which comes first, in view under its row.
+	s := neck.warnings
+	if !inView(e.zoneArea, s.summary) || !strings.HasPrefix(s.summary.Text, fmt.Sprintf("%d warnings", len(neck.safety.Objects))) {
+		t.Errorf("the neck's folded warnings read %q", s.summary.Text)
+	}
+
+	// Show all brings every warning, each in full; Hide folds them again.
+	test.Tap(s.toggle)
+	for i, o := range neck.safety.Objects {
+		if !inView(e.zoneArea, o) && i == 0 {
+			t.Errorf("shown, the neck's first warning is out of sight")
+		}
+		if !o.Visible() || !neck.safety.Visible() || firstLabel(o) == "" {
+			t.Errorf("shown, warning %d is hidden", i+1)
+		}
+	}
+	// Typing on keeps them shown.
+	neck.depth.SetText("2.25")
+	if !neck.safety.Visible() || s.toggle.Text != "Hide" {
+		t.Error("typing in the row folded the warnings shown")
+	}
+	test.Tap(s.toggle)
+	if neck.safety.Visible() {
+		t.Error("Hide leaves the warnings shown")
+	}
+	// Back within range, the line goes.
+	neck.depth.SetText("0.25")
+	if s.line.Visible() {
+		t.Errorf("at 0.25 mm the neck still shows %q", s.summary.Text)
 	}
 }

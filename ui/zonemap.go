@@ -719,9 +719,11 @@ func (r *zoneMapRenderer) Layout(size fyne.Size) {
 	for i, co := range callouts {
 		t := r.labels[i]
 		t.TextSize = small
-		room := (labelLeft - 2) * s
+		// A label may take all the room beside the drawing, out to the pane's edge: a map drawn
+		// narrower than its pane leaves that room empty otherwise, and cuts names short.
+		room := m.origin.X + (labelLeft-2)*s
 		if co.right {
-			room = (dw - labelRight - 2) * s
+			room = size.Width - m.origin.X - labelRight*s - 2
 		}
 		t.Text = fit(r.full[i], small, t.TextStyle, room)
 		sz := t.MinSize()

@@ -301,3 +301,20 @@ func TestZoneMapHover(t *testing.T) {
 		t.Errorf("after the pointer left, %q is still highlighted", m.hover)
 	}
 }
+
+func TestZoneLabelsAreWholeInTheEditorAt1280x800(t *testing.T) {
+	e, w := openZones(t, 3)
+	for _, size := range []fyne.Size{{Width: 1280, Height: 800 - 70}, {Width: 1440, Height: 900 - 70}} {
+		w.Resize(size)
+		r := test.WidgetRenderer(e.zoneMap).(*zoneMapRenderer)
+		r.Layout(e.zoneMap.Size())
+		for i, l := range r.labels {
+			if l.Text != r.full[i] {
+				t.Errorf("at %v, with the map %v, the %q label reads %q", size, e.zoneMap.Size(), r.full[i], l.Text)
+			}
+			if l.Position().X < 0 || l.Position().X+l.Size().Width > e.zoneMap.Size().Width+0.5 {
+				t.Errorf("at %v the %q label runs out of the map", size, r.full[i])
+			}
+		}
+	}
+}
