@@ -112,6 +112,9 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 		if m.today != nil {
 			m.today.refresh() // their own unsigned sessions come first
 		}
+		if m.total == 0 && m.list != nil {
+			m.refresh() // a passphrase set at the lock screen ticks the first-day list
+		}
 	}
 	m.lock.onLock = func() { m.store.SetActor("") }
 	m.win.Resize(fyne.NewSize(1280, 800))
@@ -756,7 +759,7 @@ func (m *mainWindow) setMenus() {
 		item("Settings…", scSettings, func() { m.openSettingsAt("") }),
 		fyne.NewMenuItemSeparator(),
 		item("Lock", scLock, m.lock.lockNow),
-		writes(fyne.NewMenuItem("My passphrase…", m.lock.changePassphrase)),
+		writes(fyne.NewMenuItem("My passphrase…", func() { m.lock.changePassphrase(m.refresh) })),
 	)
 	client := fyne.NewMenu("Client",
 		writes(item("New client…", scNewClient, func() {

@@ -43,6 +43,7 @@ var settingsOpen *settingsWindow
 type settingsLinks struct {
 	lock    *locker       // who is signed in, and the idle lock
 	backups *backupKeeper // the practice's backups
+	changed func()        // after an entry is saved: the main window's first-day list reads it
 }
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
@@ -85,6 +86,7 @@ type settingsWindow struct {
 	backupStatus  *widget.Label
 	backupDir     *widget.Label
 	backupNow     *widget.Button
+	changed       func() // see settingsLinks
 }
 
 // settingsState is everything the window shows, fetched in one go.
@@ -112,7 +114,8 @@ type settingsClinic struct {
 }
 
 func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *settingsWindow {
-	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups}
+	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
+		changed: links.changed}
 	if s.backups == nil {
 		s.backups = newBackupKeeper(a, store)
 	}
@@ -738,6 +741,9 @@ func (ed *settingsEditor[T]) commit(change func(*T)) {
 		}
 		ed.notes.show(nil)
 		ed.current = v
+		if ed.s.changed != nil {
+			ed.s.changed()
+		}
 		if err != nil {
 			showError(ed.s.win, "read the "+ed.noun+" list again", err)
 			ed.fill()

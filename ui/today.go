@@ -446,6 +446,9 @@ type setupStep struct {
 // setupKey keys, per practice file, whether its setup list was hidden.
 func setupKey(path string) string { return "setupHidden:" + path }
 
+// setupDevicesKey keys, per practice file, whether Settings › Devices was opened from the list.
+func setupDevicesKey(path string) string { return "setupDevicesSeen:" + path }
+
 // setupChecklist is the first day's list on an empty practice's main screen: each step opens the
 // place it is done, is ticked once done, and the list goes once all are done or it is hidden.
 func (m *mainWindow) setupChecklist() fyne.CanvasObject {
@@ -457,11 +460,13 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 	if !p.Practitioner {
 		passphraseNeeds = "add a practitioner first, in Settings › Practitioners"
 	}
+	// The built-in devices are generic: the step is done once the practitioner looked at them.
+	devices := p.Device || m.app.Preferences().Bool(setupDevicesKey(m.store.Path()))
 	steps := []setupStep{
 		{"Clinic details, for the reports' heading", "Settings › Clinic", p.Clinic, func() { m.openSettingsAt("Clinic") }, ""},
 		{"You, as the first practitioner", "Settings › Practitioners", p.Practitioner, func() { m.openSettingsAt("Practitioners") }, ""},
-		{"Your passphrase, to lock the window", "File › My passphrase…", p.Passphrase, m.lock.changePassphrase, passphraseNeeds},
-		{"Your device, with its depths", "Settings › Devices", p.Device, func() { m.openSettingsAt("Devices") }, ""},
+		{"Your passphrase, to lock the window", "File › My passphrase…", p.Passphrase, func() { m.lock.changePassphrase(m.refresh) }, passphraseNeeds},
+		{"Check your devices and their depths", "Settings › Devices", devices, func() { m.openSettingsAt("Devices") }, ""},
 		{"Your products, with their lots", "Settings › Products", p.Product, func() { m.openSettingsAt("Products") }, ""},
 	}
 	title := widget.NewLabelWithStyle("Set up the practice", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -494,10 +499,16 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 
 // openSettingsAt opens Settings at one of its tabs; closing it reads the setup again.
 func (m *mainWindow) openSettingsAt(tab string) {
-	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups})
+	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refresh})
 	s := settingsOpen
 	if s == nil {
 		return
+	}
+	path := m.store.Path()
+	s.tabs.OnSelected = func(it *container.TabItem) {
+		if it.Text == "Devices" {
+			m.app.Preferences().SetBool(setupDevicesKey(path), true)
+		}
 	}
 	for _, it := range s.tabs.Items {
 		if it.Text == tab {
