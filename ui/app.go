@@ -742,6 +742,10 @@ func (m *mainWindow) setMenus() {
 		}
 		return it
 	}
+	// Quit closes as the window's close button does, asking about unsaved work; marked IsQuit so
+	// that Fyne adds no Quit of its own, which would close the window without asking.
+	quit := item("Quit", scQuit, m.closeWindow)
+	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		fyne.NewMenuItem("New database…", m.newDatabase),
 		fyne.NewMenuItem("Open database…", m.openDatabase),
@@ -760,6 +764,8 @@ func (m *mainWindow) setMenus() {
 		fyne.NewMenuItemSeparator(),
 		item("Lock", scLock, m.lock.lockNow),
 		writes(fyne.NewMenuItem("My passphrase…", func() { m.lock.changePassphrase(m.refresh) })),
+		fyne.NewMenuItemSeparator(),
+		quit,
 	)
 	client := fyne.NewMenu("Client",
 		writes(item("New client…", scNewClient, func() {
