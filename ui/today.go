@@ -55,7 +55,8 @@ type todayList struct {
 	loadMore func() // fetches the next page when the list is scrolled near its end; nil for none
 	list     *widget.List
 	note     *widget.Label
-	empty    string // what the note says when there are no rows
+	empty    string        // what the note says when there are no rows
+	blank    *widget.Label // says empty, at the top of the tab, where the eye is
 }
 
 type todayRow struct {
@@ -78,7 +79,11 @@ func newTodayView(store *data.Store, signedIn func() string) *todayView {
 	for i := range v.lists {
 		l := newTodayList(empties[i])
 		v.lists[i] = l
-		items[i] = container.NewTabItem("", container.NewBorder(nil, l.note, nil, nil, l.list))
+		l.blank = widget.NewLabel(l.empty)
+		l.blank.Wrapping = fyne.TextWrapWord
+		l.blank.Importance = widget.LowImportance
+		l.blank.Hidden = true // until the day's work is read
+		items[i] = container.NewTabItem("", container.NewBorder(l.blank, l.note, nil, nil, l.list))
 	}
 	v.lists[tabDue].loadMore = v.moreDue
 	v.tabs = container.NewAppTabs(items...)
@@ -122,8 +127,15 @@ func newTodayList(empty string) *todayList {
 func (l *todayList) set(rows []todayRow, note string) {
 	l.rows = rows
 	l.list.Refresh()
+	if l.blank != nil {
+		l.blank.Hidden = len(rows) > 0
+		l.blank.Refresh()
+	}
 	if len(rows) == 0 {
-		note = l.empty
+		note = "" // said at the top, by blank
+		if l.blank == nil {
+			note = l.empty
+		}
 	}
 	l.note.SetText(note)
 	l.note.Hidden = note == ""

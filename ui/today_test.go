@@ -508,3 +508,29 @@ func TestTheFirstDayListTicksEachStepAsItIsTaken(t *testing.T) {
 		t.Fatalf("after the passphrase was set the step is not ticked: %v", setupSteps(m))
 	}
 }
+
+// A day with nothing to do says so at the top of the pane, where the eye is, not at its foot.
+func TestAnEmptyDaySaysSoAtTheTop(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	newTestClient(t, s) // a practice that has begun: the Today view, not the welcome
+	m := newMainWindow(a, s)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	capture(t, m.win, "today-empty")
+	var said *widget.Label
+	walkVisible(m.today.content, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "No one is due this week." {
+			said = l
+		}
+	})
+	if said == nil {
+		t.Fatal("the empty Due tab does not say that no one is due")
+	}
+	top := fyne.CurrentApp().Driver().AbsolutePositionForObject(said).Y
+	if h := m.win.Canvas().Size().Height; top > h/4 {
+		t.Fatalf("the empty Due tab says so %v down a window %v high", top, h)
+	}
+}
