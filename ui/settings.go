@@ -1211,7 +1211,6 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		},
 		retired:    func(p data.Practitioner) bool { return p.Retired },
 		setRetired: func(p *data.Practitioner, r bool) { p.Retired = r },
-		fresh:      func() data.Practitioner { return data.Practitioner{Role: data.RolePractitioner} },
 		show: func(p data.Practitioner) {
 			t.name.SetText(p.Name)
 			t.credentials.SetText(p.Credentials)
@@ -1231,6 +1230,14 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		},
 		save: s.store.SavePractitioner,
 		load: func(ctx context.Context) ([]data.Practitioner, error) { return s.store.Practitioners(ctx, true) },
+	}
+	// The first practitioner sets the practice up and must be able to reset a forgotten
+	// passphrase: an admin. Those after are practitioners unless made admins.
+	ed.fresh = func() data.Practitioner {
+		if len(ed.items) == 0 {
+			return data.Practitioner{Role: data.RoleAdmin}
+		}
+		return data.Practitioner{Role: data.RolePractitioner}
 	}
 	t.ed = ed
 	t.name = ed.entry(newTextField())
@@ -1252,6 +1259,14 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		}
 		showResetPassphrase(s.win, s.store, admin, ed.current.ID, nil)
 	})
+	// A practitioner not saved yet has no passphrase to reset.
+	ed.stateHook = func() {
+		if ed.chosen && !ed.isNew() {
+			reset.Enable()
+		} else {
+			reset.Disable()
+		}
+	}
 	ed.build(nil, container.NewVBox(
 		ed.notes.field("Name", "name", t.name),
 		ed.notes.field("Credentials", "credentials", t.credentials),
