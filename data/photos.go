@@ -821,3 +821,19 @@ func (s *Store) sessionStart(ctx context.Context, clientID, sessionID string) (t
 		Scan(timeCol{&at})
 	return at, mapError(err)
 }
+
+// PhotoStoredFor says for which client a photo read from a file (f) is already stored, by the
+// SHA-256 of its bytes in either form (see PhotoFile.OtherSHA256), as ImportPhoto would find it;
+// "" when it is not stored. It lets a list of files to import say so before the import.
+func (s *Store) PhotoStoredFor(ctx context.Context, f PhotoFile) (clientID string, err error) {
+	sum := f.Processed.Info.SHA256
+	err = s.db.QueryRowContext(ctx, `SELECT client_id FROM photos WHERE sha256 IN (?, ?) LIMIT 1`,
+		sum, cmp.Or(f.OtherSHA256, sum)).Scan(&clientID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("look for the photo among those stored: %w", mapError(err))
+	}
+	return clientID, nil
+}

@@ -112,6 +112,9 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 		if m.today != nil {
 			m.today.refresh() // their own unsigned sessions come first
 		}
+		if m.total == 0 && m.list != nil {
+			m.refresh() // a passphrase set at the lock screen ticks the first-day list
+		}
 	}
 	m.lock.onLock = func() { m.store.SetActor("") }
 	m.win.Resize(fyne.NewSize(1280, 800))
@@ -739,6 +742,10 @@ func (m *mainWindow) setMenus() {
 		}
 		return it
 	}
+	// Quit closes as the window's close button does, asking about unsaved work; marked IsQuit so
+	// that Fyne adds no Quit of its own, which would close the window without asking.
+	quit := item("Quit", scQuit, m.closeWindow)
+	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		fyne.NewMenuItem("New database…", m.newDatabase),
 		fyne.NewMenuItem("Open database…", m.openDatabase),
@@ -756,7 +763,9 @@ func (m *mainWindow) setMenus() {
 		item("Settings…", scSettings, func() { m.openSettingsAt("") }),
 		fyne.NewMenuItemSeparator(),
 		item("Lock", scLock, m.lock.lockNow),
-		writes(fyne.NewMenuItem("My passphrase…", m.lock.changePassphrase)),
+		writes(fyne.NewMenuItem("My passphrase…", func() { m.lock.changePassphrase(m.refresh) })),
+		fyne.NewMenuItemSeparator(),
+		quit,
 	)
 	client := fyne.NewMenu("Client",
 		writes(item("New client…", scNewClient, func() {

@@ -3,6 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -279,5 +282,55 @@ func TestCurrencySetting(t *testing.T) {
 	s.wait()
 	if got, _ := store.Setting(context.Background(), data.SettingCurrency); got != "GBP" || c.notes.note(data.SettingCurrency).Text != "" {
 		t.Fatalf("currency stored as %q, note %q", got, c.notes.note(data.SettingCurrency).Text)
+	}
+}
+
+// menuItem finds the main menu's item with the given shortcut.
+func menuItem(t *testing.T, w fyne.Window, sc fyne.Shortcut) *fyne.MenuItem {
+	t.Helper()
+	for _, menu := range w.MainMenu().Items {
+		for _, it := range menu.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() {
+				return it
+			}
+		}
+	}
+	t.Fatalf("no menu item has %s", sc.ShortcutName())
+	return nil
+}
+
+// Ctrl+Q quits the way the window's close button does: what would be lost is asked about first
+// (here, a backup that could not be made), and Help › Keyboard shortcuts lists it.
+func TestCtrlQQuitsThroughTheWindowsClosePath(t *testing.T) {
+	m, _ := backupWindow(t)
+	m.autoBackup = true
+	blocked := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(blocked, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	setBackupFolder(m.app, m.store.Path(), blocked)
+	closed := false
+	m.win.SetOnClosed(func() { closed = true })
+
+	q := menuItem(t, m.win, &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	if q.Label != "Quit" || !q.IsQuit {
+		t.Fatalf("Ctrl+Q is on %q (quit item %v)", q.Label, q.IsQuit)
+	}
+	q.Action()
+	if closed || !strings.Contains(overlayText(m.win), "The backup could not be made") {
+		t.Fatalf("Ctrl+Q did not ask first: closed %v, shows %q", closed, overlayText(m.win))
+	}
+	test.Tap(overlayButton(t, m.win, "Stay"))
+
+	showShortcuts(m.app)
+	t.Cleanup(func() { shortcutsWindow.Close() })
+	var listed []string
+	walk(shortcutsWindow.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			listed = append(listed, l.Text)
+		}
+	})
+	if i := slices.Index(listed, "Ctrl+Q"); i < 1 || !strings.HasPrefix(listed[i-1], "Quit") {
+		t.Fatalf("Help › Keyboard shortcuts lists %q", listed)
 	}
 }

@@ -172,14 +172,15 @@ func (l *locker) setIdleMinutes(n int) {
 	}
 }
 
-// changePassphrase lets the signed-in practitioner change their passphrase. While no one is
-// signed in (no one has one), it locks, which offers each practitioner to set one.
-func (l *locker) changePassphrase() {
+// changePassphrase lets the signed-in practitioner change their passphrase, then calls done (if
+// not nil). While no one is signed in (no one has one), it locks, which offers each practitioner
+// to set one; onUnlock follows.
+func (l *locker) changePassphrase(done func()) {
 	if l.user.ID == "" {
 		l.lockNow()
 		return
 	}
-	showChangePassphrase(l.win, l.store, l.user, nil)
+	showChangePassphrase(l.win, l.store, l.user, done)
 }
 
 // close stops the idle lock's polling.

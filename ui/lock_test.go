@@ -404,7 +404,7 @@ func TestNoPassphraseNoLockUntilOneIsSet(t *testing.T) {
 		t.Fatal("Back did not return to the practice")
 	}
 
-	f.l.changePassphrase() // no one signed in: the lock screen, to choose whose
+	f.l.changePassphrase(nil) // no one signed in: the lock screen, to choose whose
 	f.tap(t, "Ben Jones")
 	fields := entriesIn(f.win.Canvas().Content())
 	if len(fields) != 2 {
@@ -582,7 +582,7 @@ func TestChangeOwnPassphrase(t *testing.T) {
 	anna := f.practitioner(t, "Anna Smith", data.RolePractitioner, "correct horse")
 	f.l.useStore(f.store)
 	f.signIn(t, "Anna Smith", "correct horse")
-	f.l.changePassphrase()
+	f.l.changePassphrase(nil)
 	d := f.win.Canvas().Overlays().Top()
 	fields := entriesIn(d)
 	if len(fields) != 3 {

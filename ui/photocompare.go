@@ -28,6 +28,7 @@ type photoComparison struct {
 	sides   [2]*compareSide
 	overlay *widget.Check
 	opacity *widget.Slider
+	fading  *fyne.Container // the opacity slider and its label: shown with the overlay only
 	saveBtn *widget.Button
 	panes   *fyne.Container
 	root    fyne.CanvasObject
@@ -43,9 +44,13 @@ type compareSide struct {
 	loads   int
 }
 
-// compare opens the comparison of leftID (or, when empty, the first "before" photo) with the
-// latest photo of the same view, among all the client's photos whatever the gallery's filters.
+// compare opens the comparison of leftID (or, when empty, the photo on show in the viewer, else
+// the first "before" photo) with the latest photo of the same view, among all the client's
+// photos whatever the gallery's filters.
 func (p *photoScreen) compare(leftID string) {
+	if leftID == "" && p.viewer != nil {
+		leftID = p.viewer.photo.ID // from the photo on show
+	}
 	q := data.PhotoQuery{ClientID: p.client.ID}
 	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(context.Background(), q) },
 		func(all []data.PhotoThumb, err error) {
@@ -127,8 +132,8 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), p.backToGallery)
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), c.state.reset)
 	picks := container.NewGridWithColumns(2, c.sides[0].pick, c.sides[1].pick)
-	bar := container.NewBorder(nil, nil, container.NewHBox(back, fit, c.overlay),
-		container.NewHBox(widget.NewLabel("Opacity"), container.NewGridWrap(fyne.NewSize(160, 36), c.opacity), c.saveBtn), picks)
+	c.fading = container.NewHBox(widget.NewLabel("Opacity"), container.NewGridWrap(fyne.NewSize(160, 36), c.opacity))
+	bar := container.NewBorder(nil, nil, container.NewHBox(back, fit, c.overlay), container.NewHBox(c.fading, c.saveBtn), picks)
 	c.panes = container.NewStack()
 	c.root = container.NewBorder(bar, nil, nil, nil, c.panes)
 	c.layout()
@@ -138,6 +143,9 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 // layout shows the two sides next to each other, or the second over the first.
 func (c *photoComparison) layout() {
 	a, b := c.sides[0], c.sides[1]
+	// A disabled slider looks much like one in use: without the overlay it is not shown at all.
+	c.fading.Hidden = !c.overlay.Checked
+	c.fading.Refresh()
 	if c.overlay.Checked {
 		c.opacity.Enable()
 		b.view.setTranslucency(1 - c.opacity.Value)

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,57 @@ func TestCompareOpensOnBeforeAgainstLatestAfter(t *testing.T) {
 		if got := c.sides[i].caption.Text; got != want || !strings.Contains(got, "Session 1 of 3") {
 			t.Errorf("side %d is captioned %q, want %q", i+1, got, want)
 		}
+	}
+}
+
+// The photo screen has one Compare, which, while a photo is on show, compares that photo; the
+// opacity slider shows only while the photos are overlaid.
+func TestOneCompareButtonComparesThePhotoOnShow(t *testing.T) {
+	fx := newPhotoFixture(t)
+	at := fx.session.StartedAt
+	tags := func(kind data.PhotoKind) data.PhotoTags {
+		return data.PhotoTags{SessionID: fx.session.ID, Kind: kind, View: "Frontal", Zone: fx.zone}
+	}
+	fx.importKind(t, "IMG_0001.JPG", 10, at.Add(-10*time.Minute), tags(data.PhotoBefore))
+	fx.importKind(t, "IMG_0002.JPG", 80, at.Add(50*time.Minute), tags(data.PhotoAfter))
+	later := fx.importKind(t, "IMG_0003.JPG", 160, at.Add(26*time.Hour), tags(data.PhotoBefore))
+
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(p.photos, func(t data.PhotoThumb) bool { return t.ID == later.ID })
+	p.open(i)
+	var compares []*widget.Button
+	walk(p.root, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && strings.HasPrefix(b.Text, "Compare") {
+			compares = append(compares, b)
+		}
+	})
+	if len(compares) != 1 {
+		t.Fatalf("the photo on show has %d Compare buttons", len(compares))
+	}
+	test.Tap(compares[0])
+	waitFor(t, "the comparison", func() bool {
+		c := p.comparison
+		return c != nil && c.sides[0].img != nil && c.sides[1].img != nil
+	})
+	c := p.comparison
+	if c.sides[0].photo.ID != later.ID {
+		t.Fatalf("Compare started from %s, not the photo on show %s", c.sides[0].photo.ID, later.ID)
+	}
+	shown := func() bool {
+		found := false
+		walkVisible(c.root, func(o fyne.CanvasObject) { found = found || o == c.opacity })
+		return found
+	}
+	if shown() {
+		t.Fatal("the opacity slider is shown side by side, where it does nothing")
+	}
+	c.overlay.SetChecked(true)
+	if !shown() || c.opacity.Disabled() {
+		t.Fatal("the opacity slider is not offered with the overlay")
 	}
 }

@@ -361,7 +361,7 @@ func (d *importDialog) preselect(sessionID string) {
 
 func (d *importDialog) tickAll(on bool) {
 	for i := range d.tick {
-		d.tick[i] = on && d.why[i] == ""
+		d.tick[i] = on && d.why[i] == "" && !d.unfit(i)
 	}
 	d.list.Refresh()
 	d.countTicked()
@@ -625,7 +625,16 @@ type thumbRequest struct {
 type importThumb struct {
 	img   image.Image
 	taken string // "Taken …", or why the file cannot be imported
-	bad   bool
+	bad   bool   // the file cannot be imported
+	// stored is "already stored" when the same photo is in the practice already: importing it
+	// again would add nothing; "" when it is not.
+	stored string
+}
+
+// unfit reports whether file i was read and found one not to import: refused, or already stored.
+func (d *importDialog) unfit(i int) bool {
+	th := d.thumbs[i]
+	return th != nil && (th.bad || th.stored != "")
 }
 
 // importRow is one file of the list.
@@ -666,6 +675,7 @@ func (d *importDialog) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	th := d.thumbs[i]
 	r.thumb.Image = nil
 	r.taken.Importance = widget.LowImportance
+	r.taken.Truncation, r.taken.Wrapping = fyne.TextTruncateEllipsis, fyne.TextWrapOff
 	switch {
 	case d.why[i] != "":
 		r.check.Disable()
@@ -673,12 +683,22 @@ func (d *importDialog) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		r.taken.SetText("Not imported: " + d.why[i])
 	case th != nil && th.taken != "":
 		r.check.Enable()
+		if th.bad || th.stored != "" {
+			r.check.Disable() // importing it would refuse it, or add nothing
+		}
 		r.view.Show()
 		r.thumb.Image = th.img
-		if th.bad {
+		text := th.taken
+		switch {
+		case th.bad:
 			r.taken.Importance = widget.DangerImportance
+			// Why, in full: the row was made tall enough (fitReason).
+			r.taken.Truncation, r.taken.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
+		case th.stored != "":
+			r.taken.Importance = widget.WarningImportance
+			text = th.stored + " — " + text
 		}
-		r.taken.SetText(th.taken)
+		r.taken.SetText(text)
 	case !isPhotoName(d.paths[i]):
 		r.check.Enable()
 		r.view.Show()
@@ -740,13 +760,20 @@ func (d *importDialog) readThumbs() {
 		r := d.pending[len(d.pending)-1]
 		d.pending = d.pending[:len(d.pending)-1]
 		d.mu.Unlock()
-		th := readImportThumb(d.ctx, r.path)
+		th := readImportThumb(d.ctx, d.store, d.client.ID, r.path)
 		if d.ctx.Err() != nil {
 			continue // closed while it was read
 		}
 		fyne.Do(func() {
 			if d.thumbs[r.i] != nil {
 				d.thumbs[r.i] = &th
+				if d.unfit(r.i) && d.tick[r.i] {
+					d.tick[r.i] = false
+					d.countTicked()
+				}
+				if th.bad {
+					d.fitReason(r.i, th.taken)
+				}
 				d.list.RefreshItem(r.i)
 			}
 		})
@@ -754,13 +781,22 @@ func (d *importDialog) readThumbs() {
 }
 
 // readImportThumb reads a file as the import will (within the same limits), for its thumbnail
-// and the time it was taken, or why it cannot be imported.
-func readImportThumb(ctx context.Context, path string) importThumb {
+// and the time it was taken, or why it cannot be imported; and looks whether the photo is
+// stored already, for clientID or another client.
+func readImportThumb(ctx context.Context, store *data.Store, clientID, path string) importThumb {
 	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}
 	}
 	th := importThumb{taken: "Taken " + takenLabel(f.TakenAt())}
+	switch owner, err := store.PhotoStoredFor(ctx, f); {
+	case err != nil:
+		slog.Warn("look for a photo to import among those stored", "file", path, "err", err) // the import itself still checks
+	case owner == clientID:
+		th.stored = "Already stored"
+	case owner != "":
+		th.stored = "Already stored for another client"
+	}
 	if f.Processed.Info.TakenAt.IsZero() {
 		th.taken = "File dated " + takenLabel(f.ModTime) + " (the photo does not say when it was taken)"
 	}
@@ -768,6 +804,21 @@ func readImportThumb(ctx context.Context, path string) importThumb {
 		th.img = shrink(img, 2*thumbShown)
 	}
 	return th
+}
+
+// fitReason makes row i tall enough to show why its file cannot be imported in full, wrapped.
+func (d *importDialog) fitReason(i int, reason string) {
+	row := newImportRow(nil)
+	base := row.MinSize().Height
+	width := d.list.Size().Width - thumbShown - 190 - 6*theme.Padding()
+	if width < 100 {
+		width = 560 // not laid out yet: the dialog's usual width
+	}
+	line := fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
+	lines := int(fyne.MeasureText(reason, theme.TextSize(), fyne.TextStyle{}).Width/width) + 1
+	if lines > 1 {
+		d.list.SetItemHeight(i, base+float32(lines-1)*line+theme.Padding())
+	}
 }
 
 // shrink scales img down so that its longest side is at most side pixels.

@@ -244,3 +244,66 @@ func shot(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 }
+
+// Files the import would refuse, or that are stored already, are flagged in the list before the
+// import, unticked and left out of the count; a refusal's reason shows in full.
+func TestImportDialogUnticksFilesThatWouldNotBeImported(t *testing.T) {
+	fx := newPhotoFixture(t)
+	stored := filepath.Join(fx.dir, "IMG_0001.JPG")
+	writeJPEG(t, stored, 640, 480, 1, fx.session.StartedAt)
+	if results, _ := fx.importThroughDialog(t, []string{stored}, noneYet); len(results) != 1 || results[0].err != nil {
+		t.Fatalf("the first import: %+v", results)
+	}
+	for _, o := range fx.w.Canvas().Overlays().List() {
+		fx.w.Canvas().Overlays().Remove(o)
+	}
+	fresh := filepath.Join(fx.dir, "IMG_0002.JPG")
+	writeJPEG(t, fresh, 640, 480, 2, fx.session.StartedAt)
+	scans, err := os.ReadFile("../data/photo/testdata/scans-150.jpg") // refused for its many scans
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := filepath.Join(fx.dir, "IMG_0003.JPG")
+	if err := os.WriteFile(refused, scans, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{stored, fresh, refused}
+	lists, err := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newImportDialog(fx.w, fx.store, fx.client, paths, lists.sessions, lists.views, lists.zones, nil)
+	d.show()
+	waitFor(t, "the files to be read", func() bool {
+		for i := range paths {
+			if th := d.thumbs[i]; th == nil || th.taken == "" {
+				return false
+			}
+		}
+		return true
+	})
+	capture(t, fx.w, "import-unfit")
+	if got := d.ticked(); len(got) != 1 || got[0] != fresh || d.importB.Text != "Import 1 file" {
+		t.Fatalf("ticked %v, button %q; want only %s", got, d.importB.Text, fresh)
+	}
+	row := func(i int) *importRow {
+		item := d.list.CreateItem()
+		d.list.UpdateItem(i, item)
+		return item.(*importRow)
+	}
+	if r := row(0); !strings.HasPrefix(r.taken.Text, "Already stored") || r.check.Checked || !r.check.Disabled() {
+		t.Errorf("the stored file's row reads %q, ticked %v, disabled %v", r.taken.Text, r.check.Checked, r.check.Disabled())
+	}
+	r := row(2)
+	if !strings.HasPrefix(r.taken.Text, "Cannot be imported: ") || r.check.Checked || !r.check.Disabled() {
+		t.Errorf("the refused file's row reads %q, ticked %v, disabled %v", r.taken.Text, r.check.Checked, r.check.Disabled())
+	}
+	if r.taken.Truncation != fyne.TextTruncateOff || r.taken.Wrapping != fyne.TextWrapWord {
+		t.Errorf("the refused file's reason is cut off (truncation %v, wrapping %v)", r.taken.Truncation, r.taken.Wrapping)
+	}
+	d.tickAll(false)
+	d.tickAll(true)
+	if got := d.ticked(); len(got) != 1 || got[0] != fresh {
+		t.Errorf("Tick all ticks %v", got)
+	}
+}

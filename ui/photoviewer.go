@@ -105,13 +105,10 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.state.reset)
 	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { v.state.zoomBy(1.25) })
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), v.leave)
-	compare := widget.NewButtonWithIcon("Compare…", theme.ViewFullScreenIcon(), func() {
-		v.unsavedThen(func() { p.compare(v.photo.ID) })
-	})
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
 	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
 	remove.Importance = widget.LowImportance
-	v.tools = container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, compare, saveCopy)
+	v.tools = container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, saveCopy) // the screen's Compare compares the photo on show
 	bar := container.NewBorder(nil, nil, v.tools,
 		remove)
 	split := container.NewHSplit(v.view, formScroll(container.NewVScroll(container.NewPadded(side))))

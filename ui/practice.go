@@ -243,6 +243,21 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(p
 		text = errorSentence("open the practice for writing", err) +
 			"\n\nYou can open it read-only to look at the records and export them."
 		button("Open read-only", true, readOnly("This computer does not let Needlelog write to the practice's file or its folder.", true))
+	case errors.Is(err, data.ErrMissing):
+		title = "There is no practice here yet"
+		text = errorSentence("open "+path, err) +
+			"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does."
+		button("Create a new practice here", true, func() {
+			async(func() (practice, error) {
+				return openPractice(context.Background(), path, data.Options{Create: true})
+			}, func(p practice, err error) {
+				if err != nil {
+					reask(err)
+					return
+				}
+				open(p)
+			})
+		})
 	default:
 		title = "Needlelog could not open the practice"
 		text = errorSentence("open "+path, err)

@@ -323,3 +323,30 @@ func TestAReadOnlyWindowOffersOnlyWhatReads(t *testing.T) {
 		t.Fatalf("the read-only session: Save shown %v, Sign shown %v, status %q", e.saveBtn.Visible(), e.signBtn.Visible(), e.status.Text)
 	}
 }
+
+func TestAMissingPracticeFileCanBeCreatedWhereItWasAskedFor(t *testing.T) {
+	a := test.NewTempApp(t)
+	path := filepath.Join(t.TempDir(), "new.db")
+	_, err := openPractice(context.Background(), path, data.Options{})
+	if !errors.Is(err, data.ErrMissing) {
+		t.Fatalf("opening a path with no file: %v, want ErrMissing", err)
+	}
+	w := test.NewTempWindow(t, nil)
+	var opened practice
+	quit := 0
+	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() { quit++ })
+	overlayButton(t, w, "Quit") // still offered beside it
+	test.Tap(overlayButton(t, w, "Create a new practice here"))
+	if opened.store == nil || opened.store.ReadOnly() || opened.claim == nil {
+		t.Fatalf("Create a new practice here gave %+v", opened)
+	}
+	opened.close()
+	if quit != 0 {
+		t.Fatalf("creating the practice also quit (%d)", quit)
+	}
+	s, err := data.Open(context.Background(), path, data.Options{})
+	if err != nil {
+		t.Fatalf("the new practice does not open as an existing one: %v", err)
+	}
+	s.Close()
+}

@@ -43,6 +43,7 @@ var settingsOpen *settingsWindow
 type settingsLinks struct {
 	lock    *locker       // who is signed in, and the idle lock
 	backups *backupKeeper // the practice's backups
+	changed func()        // after an entry is saved: the main window's first-day list reads it
 }
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
@@ -85,6 +86,7 @@ type settingsWindow struct {
 	backupStatus  *widget.Label
 	backupDir     *widget.Label
 	backupNow     *widget.Button
+	changed       func() // see settingsLinks
 }
 
 // settingsState is everything the window shows, fetched in one go.
@@ -112,7 +114,8 @@ type settingsClinic struct {
 }
 
 func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *settingsWindow {
-	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups}
+	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
+		changed: links.changed}
 	if s.backups == nil {
 		s.backups = newBackupKeeper(a, store)
 	}
@@ -738,6 +741,9 @@ func (ed *settingsEditor[T]) commit(change func(*T)) {
 		}
 		ed.notes.show(nil)
 		ed.current = v
+		if ed.s.changed != nil {
+			ed.s.changed()
+		}
 		if err != nil {
 			showError(ed.s.win, "read the "+ed.noun+" list again", err)
 			ed.fill()
@@ -1205,7 +1211,6 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		},
 		retired:    func(p data.Practitioner) bool { return p.Retired },
 		setRetired: func(p *data.Practitioner, r bool) { p.Retired = r },
-		fresh:      func() data.Practitioner { return data.Practitioner{Role: data.RolePractitioner} },
 		show: func(p data.Practitioner) {
 			t.name.SetText(p.Name)
 			t.credentials.SetText(p.Credentials)
@@ -1225,6 +1230,14 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		},
 		save: s.store.SavePractitioner,
 		load: func(ctx context.Context) ([]data.Practitioner, error) { return s.store.Practitioners(ctx, true) },
+	}
+	// The first practitioner sets the practice up and must be able to reset a forgotten
+	// passphrase: an admin. Those after are practitioners unless made admins.
+	ed.fresh = func() data.Practitioner {
+		if len(ed.items) == 0 {
+			return data.Practitioner{Role: data.RoleAdmin}
+		}
+		return data.Practitioner{Role: data.RolePractitioner}
 	}
 	t.ed = ed
 	t.name = ed.entry(newTextField())
@@ -1246,6 +1259,14 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		}
 		showResetPassphrase(s.win, s.store, admin, ed.current.ID, nil)
 	})
+	// A practitioner not saved yet has no passphrase to reset.
+	ed.stateHook = func() {
+		if ed.chosen && !ed.isNew() {
+			reset.Enable()
+		} else {
+			reset.Disable()
+		}
+	}
 	ed.build(nil, container.NewVBox(
 		ed.notes.field("Name", "name", t.name),
 		ed.notes.field("Credentials", "credentials", t.credentials),

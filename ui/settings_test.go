@@ -481,3 +481,31 @@ func TestSettingsIdleLockMinutes(t *testing.T) {
 		t.Fatalf("idle lock minutes stored: %d (%v)", n, err)
 	}
 }
+
+// A practice's first practitioner is offered as an admin, who can reset a forgotten passphrase;
+// those after, as practitioners. A practitioner not saved yet has no passphrase to reset.
+func TestTheFirstPractitionerIsAnAdmin(t *testing.T) {
+	ctx := context.Background()
+	s, store := newTestSettings(t)
+	p := s.practitioners
+	reset := findButton(t, p.ed.content, "Reset passphrase…")
+	if !p.ed.isNew() || p.role.Selected != settingsRoleAdmin {
+		t.Fatalf("the first practitioner's form offers the role %q", p.role.Selected)
+	}
+	if !reset.Disabled() {
+		t.Fatal("Reset passphrase… is offered on a practitioner not saved yet")
+	}
+	test.Type(p.name, "Maya Chen")
+	test.Tap(p.ed.saveBtn)
+	s.wait()
+	if got, err := store.Practitioners(ctx, true); err != nil || len(got) != 1 || got[0].Role != data.RoleAdmin {
+		t.Fatalf("the first practitioner saved: %+v, %v", got, err)
+	}
+	if reset.Disabled() {
+		t.Fatal("Reset passphrase… is not offered on a saved practitioner")
+	}
+	test.Tap(p.ed.addBtn)
+	if p.role.Selected != settingsRolePractitioner || !reset.Disabled() {
+		t.Fatalf("the second practitioner's form offers the role %q, reset disabled %v", p.role.Selected, reset.Disabled())
+	}
+}

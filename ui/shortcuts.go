@@ -21,6 +21,7 @@ var (
 	scDue          = shortcut(fyne.Key2, 0)
 	scRecent       = shortcut(fyne.Key3, 0)
 	scLock         = shortcut(fyne.KeyL, 0)
+	scQuit         = shortcut(fyne.KeyQ, 0)
 )
 
 // shortcut is Ctrl (Cmd on macOS) with the given key and any extra modifiers.
@@ -45,6 +46,7 @@ var shortcutList = []struct {
 	{what: "Clients due or overdue", sc: scDue},
 	{what: "Clients seen recently", sc: scRecent},
 	{what: "Settings", sc: scSettings},
+	{what: "Quit (asks about unsaved work first)", sc: scQuit},
 	{what: "Next / previous field", keys: "Tab / Shift+Tab"},
 	{what: "Open a picker list", keys: "Space or Enter on it"},
 }

@@ -55,7 +55,8 @@ type todayList struct {
 	loadMore func() // fetches the next page when the list is scrolled near its end; nil for none
 	list     *widget.List
 	note     *widget.Label
-	empty    string // what the note says when there are no rows
+	empty    string        // what the note says when there are no rows
+	blank    *widget.Label // says empty, at the top of the tab, where the eye is
 }
 
 type todayRow struct {
@@ -78,7 +79,11 @@ func newTodayView(store *data.Store, signedIn func() string) *todayView {
 	for i := range v.lists {
 		l := newTodayList(empties[i])
 		v.lists[i] = l
-		items[i] = container.NewTabItem("", container.NewBorder(nil, l.note, nil, nil, l.list))
+		l.blank = widget.NewLabel(l.empty)
+		l.blank.Wrapping = fyne.TextWrapWord
+		l.blank.Importance = widget.LowImportance
+		l.blank.Hidden = true // until the day's work is read
+		items[i] = container.NewTabItem("", container.NewBorder(l.blank, l.note, nil, nil, l.list))
 	}
 	v.lists[tabDue].loadMore = v.moreDue
 	v.tabs = container.NewAppTabs(items...)
@@ -122,8 +127,15 @@ func newTodayList(empty string) *todayList {
 func (l *todayList) set(rows []todayRow, note string) {
 	l.rows = rows
 	l.list.Refresh()
+	if l.blank != nil {
+		l.blank.Hidden = len(rows) > 0
+		l.blank.Refresh()
+	}
 	if len(rows) == 0 {
-		note = l.empty
+		note = "" // said at the top, by blank
+		if l.blank == nil {
+			note = l.empty
+		}
 	}
 	l.note.SetText(note)
 	l.note.Hidden = note == ""
@@ -446,6 +458,9 @@ type setupStep struct {
 // setupKey keys, per practice file, whether its setup list was hidden.
 func setupKey(path string) string { return "setupHidden:" + path }
 
+// setupDevicesKey keys, per practice file, whether Settings › Devices was opened from the list.
+func setupDevicesKey(path string) string { return "setupDevicesSeen:" + path }
+
 // setupChecklist is the first day's list on an empty practice's main screen: each step opens the
 // place it is done, is ticked once done, and the list goes once all are done or it is hidden.
 func (m *mainWindow) setupChecklist() fyne.CanvasObject {
@@ -457,11 +472,13 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 	if !p.Practitioner {
 		passphraseNeeds = "add a practitioner first, in Settings › Practitioners"
 	}
+	// The built-in devices are generic: the step is done once the practitioner looked at them.
+	devices := p.Device || m.app.Preferences().Bool(setupDevicesKey(m.store.Path()))
 	steps := []setupStep{
 		{"Clinic details, for the reports' heading", "Settings › Clinic", p.Clinic, func() { m.openSettingsAt("Clinic") }, ""},
 		{"You, as the first practitioner", "Settings › Practitioners", p.Practitioner, func() { m.openSettingsAt("Practitioners") }, ""},
-		{"Your passphrase, to lock the window", "File › My passphrase…", p.Passphrase, m.lock.changePassphrase, passphraseNeeds},
-		{"Your device, with its depths", "Settings › Devices", p.Device, func() { m.openSettingsAt("Devices") }, ""},
+		{"Your passphrase, to lock the window", "File › My passphrase…", p.Passphrase, func() { m.lock.changePassphrase(m.refresh) }, passphraseNeeds},
+		{"Check your devices and their depths", "Settings › Devices", devices, func() { m.openSettingsAt("Devices") }, ""},
 		{"Your products, with their lots", "Settings › Products", p.Product, func() { m.openSettingsAt("Products") }, ""},
 	}
 	title := widget.NewLabelWithStyle("Set up the practice", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -494,10 +511,16 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 
 // openSettingsAt opens Settings at one of its tabs; closing it reads the setup again.
 func (m *mainWindow) openSettingsAt(tab string) {
-	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups})
+	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refresh})
 	s := settingsOpen
 	if s == nil {
 		return
+	}
+	path := m.store.Path()
+	s.tabs.OnSelected = func(it *container.TabItem) {
+		if it.Text == "Devices" {
+			m.app.Preferences().SetBool(setupDevicesKey(path), true)
+		}
 	}
 	for _, it := range s.tabs.Items {
 		if it.Text == tab {

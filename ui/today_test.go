@@ -140,22 +140,7 @@ func TestAnEmptyPracticeIsGuidedThroughItsSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	capture(t, m.win, "setup-test")
-	steps := func() map[string]bool { // each step's place, and whether it is ticked
-		out := map[string]bool{}
-		walk(m.right, func(o fyne.CanvasObject) {
-			c, ok := o.(*fyne.Container)
-			if !ok || len(c.Objects) != 3 {
-				return
-			}
-			label, _ := c.Objects[0].(*widget.Label)
-			icon, _ := c.Objects[1].(*widget.Icon)
-			btn, _ := c.Objects[2].(*widget.Button)
-			if label != nil && icon != nil && btn != nil {
-				out[btn.Text] = strings.Contains(icon.Resource.Name(), "checked")
-			}
-		})
-		return out
-	}
+	steps := func() map[string]bool { return setupSteps(m) }
 	got := steps()
 	for _, place := range []string{"Settings › Clinic", "Settings › Practitioners", "File › My passphrase…", "Settings › Devices", "Settings › Products"} {
 		if ticked, ok := got[place]; !ok || ticked {
@@ -172,8 +157,8 @@ func TestAnEmptyPracticeIsGuidedThroughItsSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	settingsOpen.win.Close() // closing Settings reads the steps again
-	if got := steps(); !got["Settings › Clinic"] || got["Settings › Devices"] {
-		t.Fatalf("after the clinic's name was saved: %v", got)
+	if got := steps(); !got["Settings › Clinic"] || !got["Settings › Devices"] {
+		t.Fatalf("after the clinic's name was saved and the devices looked at: %v", got)
 	}
 
 	test.Tap(findButton(t, m.right, "Hide this list"))
@@ -445,5 +430,107 @@ func TestLooseEndsOpenWhatTheyName(t *testing.T) {
 	unsigned.list.Select(0)
 	if m.editor == nil || m.editor.base.ID != tl[0].SessionID || m.current.ID != c.ID {
 		t.Fatal("the unsigned session's row did not open it in the editor")
+	}
+}
+
+// setupStep finds the first-day list's step done at place: its tick, and its button.
+func setupStepAt(m *mainWindow, place string) (ticked bool, btn *widget.Button) {
+	walk(m.right, func(o fyne.CanvasObject) {
+		c, ok := o.(*fyne.Container)
+		if !ok || len(c.Objects) != 3 {
+			return
+		}
+		_, isLabel := c.Objects[0].(*widget.Label)
+		icon, _ := c.Objects[1].(*widget.Icon)
+		b, _ := c.Objects[2].(*widget.Button)
+		if isLabel && icon != nil && b != nil && b.Text == place {
+			ticked, btn = strings.Contains(icon.Resource.Name(), "checked"), b
+		}
+	})
+	return ticked, btn
+}
+
+// setupSteps gives each step of the first-day list by its place, and whether it is ticked.
+func setupSteps(m *mainWindow) map[string]bool {
+	out := map[string]bool{}
+	for _, place := range []string{"Settings › Clinic", "Settings › Practitioners", "File › My passphrase…", "Settings › Devices", "Settings › Products"} {
+		if ticked, btn := setupStepAt(m, place); btn != nil {
+			out[place] = ticked
+		}
+	}
+	return out
+}
+
+// The list follows the practitioner's steps as they are taken, not only once Settings closes.
+func TestTheFirstDayListTicksEachStepAsItIsTaken(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	ctx := context.Background()
+	m := newMainWindow(a, s)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	if err := m.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, btn := setupStepAt(m, "File › My passphrase…"); btn == nil || !btn.Disabled() {
+		t.Fatal("the passphrase step is offered before there is a practitioner")
+	}
+	test.Tap(findButton(t, m.right, "Settings › Practitioners"))
+	st := settingsOpen
+	if st == nil {
+		t.Fatal("Settings did not open")
+	}
+	st.practitioners.name.SetText("Sarah Jones")
+	test.Tap(st.practitioners.ed.saveBtn)
+	st.wait()
+	// Settings is still open: the list has read the new practitioner all the same.
+	if ticked, btn := setupStepAt(m, "Settings › Practitioners"); !ticked || btn == nil {
+		t.Fatalf("after the first practitioner was saved the step is not ticked: %v", setupSteps(m))
+	}
+	if _, btn := setupStepAt(m, "File › My passphrase…"); btn == nil || btn.Disabled() {
+		t.Fatal("after the first practitioner was saved the passphrase step is still greyed out")
+	}
+	if len(st.practitioners.ed.items) != 1 {
+		t.Fatalf("practitioners saved: %v", st.practitioners.ed.items)
+	}
+	st.win.Close()
+
+	// The passphrase is set at the lock screen, which the step opens while no one has one.
+	p := st.practitioners.ed.items[0]
+	test.Tap(findButton(t, m.right, "File › My passphrase…"))
+	if !m.lock.locked() {
+		t.Fatal("the passphrase step did not show the lock screen, where the passphrase is set")
+	}
+	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	m.lock.unlock(p)
+	if ticked, _ := setupStepAt(m, "File › My passphrase…"); !ticked {
+		t.Fatalf("after the passphrase was set the step is not ticked: %v", setupSteps(m))
+	}
+}
+
+// A day with nothing to do says so at the top of the pane, where the eye is, not at its foot.
+func TestAnEmptyDaySaysSoAtTheTop(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	newTestClient(t, s) // a practice that has begun: the Today view, not the welcome
+	m := newMainWindow(a, s)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	capture(t, m.win, "today-empty")
+	var said *widget.Label
+	walkVisible(m.today.content, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "No one is due this week." {
+			said = l
+		}
+	})
+	if said == nil {
+		t.Fatal("the empty Due tab does not say that no one is due")
+	}
+	top := fyne.CurrentApp().Driver().AbsolutePositionForObject(said).Y
+	if h := m.win.Canvas().Size().Height; top > h/4 {
+		t.Fatalf("the empty Due tab says so %v down a window %v high", top, h)
 	}
 }
