@@ -100,7 +100,25 @@ func DateText(d Date) string { return d.Format("2 Jan 2006") }
 
 // ParseTypedDate reads a date as typed anywhere in the app, in the practice's date order: see
 // ParseDateIn. Empty text is no date (the zero Date).
-func ParseTypedDate(s string) (Date, error) { return ParseDateIn(s, CurrentDateOrder()) }
+//
+// A date that reads one way only is taken that way, whatever the order: 14/03/2026 is the 14th
+// of March to a practice that types the month first too. (Only when the practice's order fails
+// can the other succeed, and then the other is the only reading.) Files are read strictly in
+// one order instead: see the client import.
+func ParseTypedDate(s string) (Date, error) {
+	o := CurrentDateOrder()
+	d, err := ParseDateIn(s, o)
+	if err != nil {
+		other := DayMonthYear
+		if o == DayMonthYear {
+			other = MonthDayYear
+		}
+		if d2, err2 := ParseDateIn(s, other); err2 == nil {
+			return d2, nil
+		}
+	}
+	return d, err
+}
 
 // ParseDateIn reads a date as people type it, the one parser of typed dates:
 //   - ISO: 1988-03-14, 1988-3-14, 1988/03/14;

@@ -37,6 +37,29 @@ func TestParseDateIn(t *testing.T) {
 	}
 }
 
+// Typed, a date that can be read one way only is read that way, whatever the practice's order;
+// one that could be read both ways follows the order.
+func TestParseTypedDateTakesTheOnlyReading(t *testing.T) {
+	defer SetDateOrder(CurrentDateOrder())
+	for _, c := range []struct {
+		in   string
+		o    DateOrder
+		want string
+	}{
+		{"03/14/1988", DayMonthYear, "1988-03-14"}, {"14/03/1988", MonthDayYear, "1988-03-14"},
+		{"03/04/1988", DayMonthYear, "1988-04-03"}, {"03/04/1988", MonthDayYear, "1988-03-04"},
+	} {
+		SetDateOrder(c.o)
+		if d, err := ParseTypedDate(c.in); err != nil || d.String() != c.want {
+			t.Errorf("ParseTypedDate(%q) in %s = %q, %v; want %s", c.in, c.o, d, err, c.want)
+		}
+	}
+	SetDateOrder(MonthDayYear)
+	if _, err := ParseTypedDate("13/14/1988"); err == nil || !strings.Contains(err.Error(), "03/14/1988") {
+		t.Errorf("13/14/1988: %v, want the month-first forms shown", err)
+	}
+}
+
 func TestDateOrderFromLocale(t *testing.T) {
 	for in, want := range map[string]DateOrder{"en_US.UTF-8": MonthDayYear, "en-US": MonthDayYear, "en_GB.UTF-8": DayMonthYear,
 		"de_DE@euro": DayMonthYear, "C.UTF-8": DayMonthYear, "C": DayMonthYear, "fil_PH": MonthDayYear} {

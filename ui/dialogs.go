@@ -103,7 +103,7 @@ func closeTop(cv fyne.Canvas) bool {
 }
 
 // dismissButton finds the button of a dialog that closes it without acting: Cancel, Close, No,
-// or a lone OK.
+// Go back, or a lone OK.
 func dismissButton(o fyne.CanvasObject) *widget.Button {
 	var found, ok *widget.Button
 	oks := 0
@@ -116,7 +116,7 @@ func dismissButton(o fyne.CanvasObject) *widget.Button {
 		case *widget.Button:
 			switch {
 			case v.Disabled() || v.OnTapped == nil:
-			case slices.Contains([]string{"Cancel", "Close", "No", "Not now", "Dismiss"}, v.Text):
+			case slices.Contains([]string{"Cancel", "Close", "No", "Not now", "Dismiss", "Go back"}, v.Text):
 				found = v
 			case v.Text == "OK":
 				ok = v

@@ -334,3 +334,58 @@ func TestCtrlQQuitsThroughTheWindowsClosePath(t *testing.T) {
 		t.Fatalf("Help › Keyboard shortcuts lists %q", listed)
 	}
 }
+
+// Escape goes back from the close prompt of a session, cancels the passphrase dialog from its
+// focused field, and closes Settings (asking first when something is unsaved); Ctrl+W closes
+// Settings too.
+func TestEscapeLeavesTheWorkingDaysPrompts(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	e, w := openEditor(t, s, newTestClient(t, s), "", nil)
+	e.notesEntry.SetText("changed")
+	went := false
+	e.askUnsaved("Close the session?", func() { went = true })
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("no close prompt")
+	}
+	pressEscape(w)
+	if w.Canvas().Overlays().Top() != nil || went || !e.changed() {
+		t.Fatalf("Escape on the close prompt: overlay %v, went on %v, changes kept %v", w.Canvas().Overlays().Top(), went, e.changed())
+	}
+
+	p := data.Practitioner{Name: "Léa Fontaine", Role: data.RoleAdmin}
+	if err := s.SavePractitioner(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	newChangeDialog(w, s, p, false, nil)
+	focused, ok := w.Canvas().Focused().(*lockEntry)
+	if !ok {
+		t.Fatalf("the passphrase dialog focuses %T", w.Canvas().Focused())
+	}
+	focused.TypedKey(escapeKey)
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape in the passphrase field left the dialog open")
+	}
+
+	// Settings made here, not by newTestSettings, whose clean-up would close them a second time.
+	openSettings := func() (*settingsWindow, *bool) {
+		sw := newSettingsWindow(fyne.CurrentApp(), s, settingsLinks{})
+		if err := sw.update(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		closed := false
+		sw.win.SetOnClosed(func() { closed = true })
+		return sw, &closed
+	}
+	settings, closed := openSettings()
+	pressEscape(settings.win)
+	if !*closed {
+		t.Fatal("Escape does not close Settings")
+	}
+	settings, closed = openSettings()
+	settings.win.Canvas().Focus(settings.clinic.name) // a field has the focus: Ctrl+W reaches the window
+	settings.clinic.name.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault})
+	if !*closed {
+		t.Fatal("Ctrl+W does not close Settings")
+	}
+}

@@ -397,6 +397,16 @@ func newLockEntry(placeholder string) *lockEntry {
 	return e
 }
 
+// TypedKey hands Escape to the window, which closes the dialog the field is in (a passphrase
+// dialog); the lock screen itself has nothing that Escape closes.
+func (e *lockEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		passKeyToWindow(e, k)
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
 // TappedSecondary opens no menu: a menu is a dialog of its own, which the lock would sweep away.
 func (e *lockEntry) TappedSecondary(*fyne.PointEvent) {}
 
@@ -1213,7 +1223,7 @@ func newChangeDialog(win fyne.Window, s *data.Store, p data.Practitioner, has bo
 	save.Importance = widget.HighImportance
 	d = dialog.NewCustomWithoutButtons(title, atLeastWide(420, box), win)
 	d.SetButtons([]fyne.CanvasObject{newLockButton("Cancel", func() { d.Hide() }), save})
-	d.Show()
+	showDialog(win, d) // Escape cancels, from the passphrase fields too
 	if has {
 		win.Canvas().Focus(old)
 	} else {

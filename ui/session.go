@@ -1252,7 +1252,7 @@ func (e *sessionEditor) askUnsaved(title string, then func()) {
 	d = dialog.NewCustomWithoutButtons(title, msg, e.win)
 	d.SetButtons([]fyne.CanvasObject{back, discard, keep, save})
 	d.Resize(fyne.NewSize(600, 200))
-	d.Show()
+	showDialog(e.win, d) // Escape goes back
 }
 
 // discard throws away what is not saved: the form goes back to the session as saved, and a

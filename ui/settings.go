@@ -148,7 +148,15 @@ func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *sett
 	// Ctrl+S saves the tab shown, as the Save button under it would; fields pass it on.
 	saves := []*widget.Button{s.clinic.save, s.practitioners.ed.saveBtn, s.devices.ed.saveBtn, s.cartridges.ed.saveBtn,
 		s.products.ed.saveBtn, s.zones.ed.saveBtn, s.rules.ed.saveBtn, s.lists.ed.saveBtn}
-	watchEscape(s.win.Canvas()) // Escape closes a dialog shown over Settings, not Settings itself
+	// Escape closes a dialog shown over Settings, else Settings itself, asking about unsaved
+	// changes as its close button does; so does Ctrl+W.
+	s.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			s.close()
+		}
+	})
+	watchEscape(s.win.Canvas())
+	s.win.Canvas().AddShortcut(scCloseSession, func(fyne.Shortcut) { s.close() })
 	s.win.Canvas().AddShortcut(scSave, func(fyne.Shortcut) {
 		if i := s.tabs.SelectedIndex(); i < len(saves) && !saves[i].Disabled() && saves[i].Visible() {
 			saves[i].OnTapped()
@@ -1529,7 +1537,7 @@ func newSettingsLots(s *settingsWindow, noun string, load func(context.Context, 
 	l.lot = newTextField()
 	l.lot.SetPlaceHolder("As printed on the box")
 	l.expiry = newTextField()
-	l.expiry.SetPlaceHolder("YYYY-MM-DD or YYYY-MM")
+	l.expiry.SetPlaceHolder(data.DatePattern(data.CurrentDateOrder()) + " or YYYY-MM")
 	for _, e := range []*textField{l.lot, l.expiry} {
 		e.OnSubmitted = func(string) { l.commit() }
 	}
