@@ -951,6 +951,12 @@ func (e *sessionEditor) validate() error {
 	e.notes.show(e.withoutFresh(err))
 	e.checkSafety(s)
 	e.checkMissing(s)
+	// Values that cannot be read are the first thing signing needs put right.
+	var ve *data.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 && e.base.Status != data.StatusSigned {
+		e.missing = append([]string{"Put right " + plural(len(ve.Fields), "value") + " marked beside " +
+			map[bool]string{true: "its field", false: "their fields"}[len(ve.Fields) == 1] + "."}, e.missing...)
+	}
 	e.showMissing()
 	depths := map[string]float64{}
 	for _, z := range s.Zones {

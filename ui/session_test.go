@@ -930,3 +930,23 @@ func TestPriceSaysItsCurrency(t *testing.T) {
 		t.Errorf("the editor has no label \"Price (€)\": %s", got)
 	}
 }
+
+// A value that cannot be read is on the list of what signing needs, first, as soon as it is typed.
+func TestChecklistNamesValuesThatCannotBeRead(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	e, _ := openEditor(t, s, newTestClient(t, s), "", nil)
+	e.nextDue.SetText("32/13/2026")
+	e.validate()
+	if len(e.missing) == 0 || !strings.HasPrefix(e.missing[0], "Put right 1 value marked beside its field") {
+		t.Fatalf("what signing needs: %q", e.missing)
+	}
+	if !strings.Contains(e.checkSummary.Text, "Put right 1 value") || !e.signBtn.Disabled() {
+		t.Errorf("the checklist reads %q, Sign disabled %v", e.checkSummary.Text, e.signBtn.Disabled())
+	}
+	e.nextDue.SetText("")
+	e.validate()
+	if len(e.missing) > 0 && strings.HasPrefix(e.missing[0], "Put right") {
+		t.Errorf("the value put right is still listed: %q", e.missing)
+	}
+}
