@@ -240,13 +240,13 @@ func TestProductAndZoneColumnsShowTheirTextAt1280x800(t *testing.T) {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			e, w := openZones(t, 3)
 			w.Resize(size)
-			e.addProductRow(productRow{Product: "Hyaluronic acid serum (sterile)", Lot: "HA2611A", Phase: "before"})
+			e.addProductRow(productRow{Product: "Hyaluronic acid serum (sterile)", Lot: "HAS-08083", Expiry: "2028-01-01", Phase: "before"})
 			p := e.products[len(e.products)-1]
 			w.Resize(size)
 			for _, c := range []struct {
 				f    *textField
 				text string
-			}{{p.product, "Hyaluronic acid serum"}, {p.lot, "HA2611A"}, {p.expiry, p.expiry.PlaceHolder},
+			}{{p.product, "Hyaluronic acid"}, {p.lot, "HAS-08083"}, {p.expiry, "2028-01-01"},
 				{p.amount, p.amount.PlaceHolder}} {
 				if need, ok := shownWhole(c.f, c.text); !ok {
 					t.Errorf("a product's %q is cut off: its field is %v wide, it needs %v", c.text, c.f.Size().Width, need)
