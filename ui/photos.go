@@ -38,6 +38,7 @@ type photoScreen struct {
 	perRow              int          // tiles a row holds at that width
 	list                *widget.List
 	empty               *widget.Label
+	compareBtn          *widget.Button // offered once there are two photos to compare
 	gallery             fyne.CanvasObject
 	body                *fyne.Container // the gallery, the viewer or the comparison
 	root                fyne.CanvasObject
@@ -102,8 +103,9 @@ func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.
 	title.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons off the window
 	importBtn := widget.NewButtonWithIcon("Import photos…", theme.FolderOpenIcon(), p.importFromFolder)
 	importBtn.Importance = widget.HighImportance
-	compare := widget.NewButtonWithIcon("Compare", theme.ViewFullScreenIcon(), func() { p.leaveThen(func() { p.compare("") }) })
-	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(compare, importBtn)),
+	p.compareBtn = widget.NewButtonWithIcon("Compare", theme.ViewFullScreenIcon(), func() { p.leaveThen(func() { p.compare("") }) })
+	p.compareBtn.Disable()
+	top := container.NewBorder(nil, nil, container.NewCenter(closeBtn), container.NewCenter(container.NewHBox(p.compareBtn, importBtn)),
 		title)
 	filters := container.NewHBox(widget.NewLabel("View"), p.viewF, widget.NewLabel("Zone"), p.zoneF,
 		widget.NewLabel("Kind"), p.kindF, p.count)
@@ -219,6 +221,11 @@ func (p *photoScreen) apply(photos []data.PhotoThumb) {
 		}
 	}
 	p.count.SetText(plural(len(p.photos), "photo"))
+	if len(p.photos) >= 2 {
+		p.compareBtn.Enable()
+	} else {
+		p.compareBtn.Disable()
+	}
 	p.empty.SetText("No photos yet. Import them with Import photos…, or drop them onto this window.")
 	if p.query() != (data.PhotoQuery{ClientID: p.client.ID}) {
 		p.empty.SetText("No photo matches these filters.")

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -604,4 +605,31 @@ func TestAPhotoWhoseImageIsLostStaysInTheGallery(t *testing.T) {
 		photos, _ := fx.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: fx.client.ID})
 		return len(photos) == 0
 	})
+}
+
+// Compare is offered once the client has two photos to put side by side.
+func TestCompareWaitsForTwoPhotos(t *testing.T) {
+	fx := newPhotoFixture(t)
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !p.compareBtn.Disabled() {
+		t.Fatal("Compare is offered for a client without photos")
+	}
+	var paths []string
+	for i, offset := range []time.Duration{-10 * time.Minute, 50 * time.Minute} {
+		path := filepath.Join(fx.dir, "IMG_000"+strconv.Itoa(i+1)+".JPG")
+		writeJPEG(t, path, 800, 600, uint8(10+100*i), fx.session.StartedAt.Add(offset))
+		paths = append(paths, path)
+	}
+	fx.importNow(t, paths)
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p.compareBtn.Disabled() {
+		t.Fatal("Compare is not offered with two photos")
+	}
 }
