@@ -168,8 +168,6 @@ func CheckTarget(path, practice string) error {
 			return &RefusedTargetError{Path: path, What: "a file SQLite keeps beside the database " + strconv.Quote(db)}
 		}
 	}
-	// The photo library (a folder of photo files beside the database) is refused here too once it
-	// exists: compare each folder above path with the library's folder by identity, as above.
 	return nil
 }
 

@@ -324,14 +324,6 @@ func checkDimensions(format string, b []byte) (err error) {
 	switch format {
 	case "jpeg":
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(b))
-		if err == nil && cfg.Width > 0 && cfg.Height > 0 {
-			if err := checkSize(cfg.Width, cfg.Height); err != nil {
-				return err
-			}
-			if err := checkScans(b, cfg.Width, cfg.Height); err != nil {
-				return err
-			}
-		}
 	case "png":
 		cfg, err = png.DecodeConfig(bytes.NewReader(b))
 	case "webp":
@@ -355,7 +347,13 @@ func checkDimensions(format string, b []byte) (err error) {
 	if cfg.Width < 1 || cfg.Height < 1 {
 		return corrupt(fmt.Errorf("%s header gives %d × %d pixels", format, cfg.Width, cfg.Height))
 	}
-	return checkSize(cfg.Width, cfg.Height)
+	if err := checkSize(cfg.Width, cfg.Height); err != nil {
+		return err
+	}
+	if format == "jpeg" {
+		return checkScans(b, cfg.Width, cfg.Height) // a progressive JPEG's cost grows with its scans
+	}
+	return nil
 }
 
 func decode(format string, b []byte) (img image.Image, err error) {

@@ -100,14 +100,14 @@ func checkScans(b []byte, w, h int) error {
 		// The decoder would read the file otherwise than counted, or fail: it is not decoded.
 		return corrupt(errors.New("jpeg: the markers cannot be followed to the end of the image"))
 	}
-	if scans > MaxScans || int64(scans)*int64(w)*int64(h) > maxScanPixels {
-		what := fmt.Sprintf("%d passes", scans)
-		if scans > MaxScans {
-			what = fmt.Sprintf("more than %d passes", MaxScans)
-		}
-		return &photoError{kind: ErrTooLarge, msg: fmt.Sprintf(
-			"the photo is saved as a progressive JPEG in %s, far more than cameras and photo editors write, and would take minutes to open: open it in a photo editor, save it as a standard JPEG and import that",
-			what)}
+	const resave = ": open it in a photo editor, save it as a standard JPEG and import that"
+	switch {
+	case scans > MaxScans:
+		return &photoError{kind: ErrTooLarge, msg: fmt.Sprintf("the photo is saved as a progressive JPEG in more than %d passes, "+
+			"far more than cameras and photo editors write, and would take minutes to open"+resave, MaxScans)}
+	case int64(scans)*int64(w)*int64(h) > maxScanPixels:
+		return &photoError{kind: ErrTooLarge, msg: fmt.Sprintf("the photo is saved as a progressive JPEG in %d passes, "+
+			"which at %d × %d pixels would take too long to open"+resave, scans, w, h)}
 	}
 	return nil
 }

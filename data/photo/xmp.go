@@ -2,10 +2,12 @@ package photo
 
 import (
 	"bytes"
+	"cmp"
 	"compress/zlib"
 	"encoding/binary"
 	pngcrc "hash/crc32"
 	"io"
+	"slices"
 )
 
 // A position can also be kept in XMP, the XML packet beside EXIF that photo editors and phones
@@ -56,11 +58,7 @@ func jpegXMP(b []byte) []xmpRegion {
 	for _, g := range guids {
 		parts := ext[g]
 		// Writers put the parts in order; a stable sort keeps them so when offsets repeat.
-		for i := 1; i < len(parts); i++ {
-			for j := i; j > 0 && parts[j].offset < parts[j-1].offset; j-- {
-				parts[j], parts[j-1] = parts[j-1], parts[j]
-			}
-		}
+		slices.SortStableFunc(parts, func(a, b extPart) int { return cmp.Compare(a.offset, b.offset) })
 		r := xmpRegion{}
 		for _, p := range parts {
 			r.parts = append(r.parts, p.data)
