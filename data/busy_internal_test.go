@@ -42,7 +42,7 @@ func TestBusyIsSaidInWords(t *testing.T) {
 		t.Fatalf("save while another program holds the write lock: %v, want ErrBusy", err)
 	}
 	if msg := err.Error(); strings.Contains(msg, "SQLITE") || strings.Contains(msg, "locked") ||
-		!strings.Contains(msg, "the practice is busy with another import; try again in a moment") {
+		!strings.Contains(msg, "the practice is busy with another program's changes (an import, or another window); try again in a moment") {
 		t.Errorf("said %q", msg)
 	}
 	if waited := time.Since(start); waited < 4*time.Second {

@@ -125,10 +125,12 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// useDateOrder makes dates typed from now on read in the practice's order, when it has chosen one;
-// a practice that has not keeps the computer's. A setting that cannot be read changes nothing.
-func (s *Store) useDateOrder(ctx context.Context) {
-	if o, err := s.Setting(ctx, SettingDateOrder); err == nil && o != "" {
-		SetDateOrder(DateOrder(o))
+// DateOrder is the order the practice types dates in: its setting, else the computer's. The app
+// makes it the one typed dates are read in (SetDateOrder) when it opens the practice to work in;
+// opening a file, a backup for one, changes nothing.
+func (s *Store) DateOrder(ctx context.Context) DateOrder {
+	if o, err := s.Setting(ctx, SettingDateOrder); err == nil && (o == string(DayMonthYear) || o == string(MonthDayYear)) {
+		return DateOrder(o)
 	}
+	return SystemDateOrder()
 }

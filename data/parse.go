@@ -26,8 +26,8 @@ const (
 // SettingDateOrder is the practice's DateOrder; unset, the computer's locale decides.
 const SettingDateOrder = "dates.order"
 
-// dateOrder is the order typed dates are read in: the open practice's, set when it opens and
-// when Settings changes it. It is the process's, as a date typed anywhere in the app is read alike.
+// dateOrder is the order typed dates are read in: the open practice's, set when the app opens it
+// and when Settings changes it. It is the process's, as a date typed anywhere in the app is read alike.
 var dateOrder atomic.Value // DateOrder
 
 // SetDateOrder makes typed dates read in o from now on; anything but MonthDayYear is day first.

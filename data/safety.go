@@ -291,21 +291,18 @@ func (f Finding) Restriction(day Date) string {
 	if u.IsZero() {
 		return f.Condition + ", current"
 	}
-	s := f.Condition + " ended " + u.Format(textDate)
+	s := f.Condition + " ended " + DateText(u)
 	if !u.Before(day) {
-		s = f.Condition + " until " + u.Format(textDate)
+		s = f.Condition + " until " + DateText(u)
 	}
 	switch f.Action {
 	case RuleBlock:
-		s += "; no needling before " + u.AddDays(f.Window+1).Format(textDate)
+		s += "; no needling before " + DateText(u.AddDays(f.Window+1))
 	case RuleWarn:
-		s += "; take care until " + u.AddDays(f.Window).Format(textDate)
+		s += "; take care until " + DateText(u.AddDays(f.Window))
 	}
 	return s
 }
-
-// textDate is how a day is written for people: "1 Oct 2026", never ambiguous between practices.
-const textDate = "2 Jan 2006"
 
 func ruleKey(condition string) string { return strings.ToLower(strings.TrimSpace(condition)) }
 

@@ -174,7 +174,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 	}
 	s.writes.Store(0) // what opening wrote (an upgrade, the first lists) is the file as found
-	s.useDateOrder(ctx)
 	return s, nil
 }
 
@@ -582,7 +581,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // ErrBusy is a write that waited its bounded time for another program's writes to the practice
 // (an import on the command line, another window) and gave up.
-var ErrBusy = errors.New("the practice is busy with another import; try again in a moment")
+var ErrBusy = errors.New("the practice is busy with another program's changes (an import, or another window); try again in a moment")
 
 // busyWait bounds how long a write waits for another program's writes to end: SQLite's own wait
 // (busy_timeout) on each attempt, and the pauses between attempts. Tests shorten it.

@@ -492,6 +492,16 @@ func ValidateSetting(key, value string) error {
 	default:
 		c.long(key, l.label, value, l.max)
 	}
+	switch key {
+	case SettingCurrency:
+		if _, err := ParseCurrency(value); err != nil {
+			c.add(key, "The currency is its three letters, such as EUR, GBP or USD.")
+		}
+	case SettingDateOrder:
+		if value != "" && value != string(DayMonthYear) && value != string(MonthDayYear) {
+			c.add(key, "The date order is dmy (day first) or mdy (month first).")
+		}
+	}
 	return c.err()
 }
 

@@ -256,3 +256,17 @@ func TestDate(t *testing.T) {
 		t.Fatalf("days: %d", got)
 	}
 }
+
+// The currency and the date order are checked as the data layer reads them, whoever stores them.
+func TestValidateSettingCurrencyAndDateOrder(t *testing.T) {
+	for key, bad := range map[string]string{data.SettingCurrency: "euros", data.SettingDateOrder: "ymd"} {
+		if err := data.ValidateSetting(key, bad); err == nil {
+			t.Errorf("%s %q was accepted", key, bad)
+		}
+	}
+	for key, good := range map[string]string{data.SettingCurrency: "eur", data.SettingDateOrder: "mdy"} {
+		if err := data.ValidateSetting(key, good); err != nil {
+			t.Errorf("%s %q: %v", key, good, err)
+		}
+	}
+}

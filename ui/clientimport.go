@@ -163,7 +163,7 @@ func (m *clientMapping) check() {
 // importer's own sentences, which say what to do, and never the database's words.
 func importProblem(err error) string {
 	if errors.Is(err, data.ErrBusy) {
-		return "The practice is busy with another import; try again in a moment."
+		return sentenceCase(data.ErrBusy.Error()) + "."
 	}
 	return sentenceCase(err.Error()) + "."
 }

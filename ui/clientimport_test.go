@@ -60,11 +60,11 @@ func TestClientImportSaysHowFarItCame(t *testing.T) {
 		t.Errorf("summary %q", got)
 	}
 	busy := fmt.Errorf("the import stopped at line 503: %w", data.ErrBusy)
-	if got := importProblem(busy); got != "The practice is busy with another import; try again in a moment." {
+	if got := importProblem(busy); got != "The practice is busy with another program's changes (an import, or another window); try again in a moment." {
 		t.Errorf("a busy practice is said as %q", got)
 	}
 	if got := errorSentence("save the photo", busy); strings.Contains(got, "Try again; if it keeps happening") ||
-		!strings.Contains(got, "busy with another import; try again in a moment") {
+		!strings.Contains(got, "busy with another program's changes (an import, or another window); try again in a moment") {
 		t.Errorf("a busy practice is said as %q", got)
 	}
 }

@@ -171,7 +171,7 @@ func errorSentence(doing string, err error) string {
 	case errors.Is(err, data.ErrDamaged):
 		return "Could not " + doing + ": the database file is damaged, so Needlelog will not write to it. Close Needlelog and open it again to restore the latest good backup."
 	case errors.Is(err, data.ErrBusy):
-		return "Could not " + doing + ": the practice is busy with another import; try again in a moment. What you typed is still here."
+		return "Could not " + doing + ": " + data.ErrBusy.Error() + ". What you typed is still here."
 	case errors.Is(err, data.ErrInUse):
 		return "Could not " + doing + ": that practice is open in another Needlelog window."
 	case errors.Is(err, data.ErrNoSpace):

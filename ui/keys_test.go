@@ -212,13 +212,24 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 	if f.dob.PlaceHolder != "MM/DD/YYYY" {
 		t.Errorf("placeholder %q", f.dob.PlaceHolder)
 	}
-	// Opened again, a practice's order comes back with it.
+	// Opened again by the app, a practice's order comes back with it; a file merely read, such as
+	// a backup listed, changes nothing.
 	data.SetDateOrder(data.DayMonthYear)
-	reopened, err := data.Open(context.Background(), store.Path(), data.Options{})
+	peek, err := data.Open(context.Background(), store.Path(), data.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	reopened.Close()
+	peek.Close()
+	if data.CurrentDateOrder() != data.DayMonthYear {
+		t.Fatal("reading a file changed the order typed dates are read in")
+	}
+	store.Close()
+	reopened, err := openPractice(context.Background(), store.Path(), data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reopened.store.Close()
+	reopened.claim.Release()
 	if data.CurrentDateOrder() != data.MonthDayYear {
 		t.Fatal("opening the practice does not bring back its date order")
 	}

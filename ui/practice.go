@@ -50,6 +50,14 @@ func (p practice) close() {
 // openPractice claims the file at path for this app and opens it. A read-only open claims
 // nothing: it is how a second window looks at a practice another one has open.
 func openPractice(ctx context.Context, path string, opts data.Options) (practice, error) {
+	p, err := openPracticeFile(ctx, path, opts)
+	if err == nil {
+		data.SetDateOrder(p.store.DateOrder(ctx)) // dates typed from now on read in its order
+	}
+	return p, err
+}
+
+func openPracticeFile(ctx context.Context, path string, opts data.Options) (practice, error) {
 	if opts.ReadOnly {
 		s, err := data.Open(ctx, path, opts)
 		return practice{store: s}, err
