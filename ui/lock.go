@@ -890,7 +890,12 @@ func (ls *lockScreen) setAndSignIn() {
 		return struct{}{}, s.SignIn(data.WithActor(context.Background(), a.ID), a.ID, pass)
 	}, func(_ struct{}, err error) {
 		if needAdmin {
-			s.SetActor("") // the admin's key is not kept: no one is signed in until the unlock
+			// The admin's key is not kept; the practitioner's, unsealed by their sign-in, is.
+			if err == nil {
+				s.SetActor(a.ID)
+			} else {
+				s.SetActor("")
+			}
 		}
 		if l.screen != ls || l.store != s {
 			return

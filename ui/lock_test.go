@@ -476,6 +476,10 @@ func TestFirstPassphraseNeedsAnAdminAtTheLockScreen(t *testing.T) {
 	if err := f.store.CreateClient(data.WithActor(context.Background(), ada.ID), &data.Client{FirstName: "Not", LastName: "Ada"}); !errors.Is(err, data.ErrNotSignedIn) {
 		t.Fatalf("Ada's key stayed in memory: %v", err)
 	}
+	// Ben's is kept: he works as himself from the moment he is in.
+	if err := f.store.CreateClient(data.WithActor(context.Background(), ben.ID), &data.Client{FirstName: "By", LastName: "Ben"}); err != nil {
+		t.Fatalf("Ben, signed in, cannot save: %v", err)
+	}
 }
 
 // Without an admin who has a passphrase, no one can confirm: the lock screen says so.
