@@ -109,11 +109,8 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 	// Whoever unlocks is who the audit log names for every write until the next lock.
 	m.lock.onUnlock = func(p data.Practitioner) {
 		m.store.SetActor(p.ID)
-		if m.today != nil {
-			m.today.refresh() // their own unsigned sessions come first
-		}
-		if m.total == 0 && m.list != nil {
-			m.refresh() // a passphrase set at the lock screen ticks the first-day list
+		if m.today != nil && m.list != nil {
+			m.refreshDay() // their own unsigned sessions come first; a passphrase set ticks the first-day list
 		}
 	}
 	m.lock.onLock = func() { m.store.SetActor("") }
@@ -218,6 +215,16 @@ func (m *mainWindow) update(ctx context.Context) error {
 }
 
 // refresh reloads the list, the counts and the day's work in the background.
+// refreshDay reads the day's work again, and the first-day list of a practice that has no client
+// yet; not the client list, which would lose the practitioner's place in it.
+func (m *mainWindow) refreshDay() {
+	if m.total == 0 {
+		m.refresh()
+		return
+	}
+	m.today.refresh()
+}
+
 func (m *mainWindow) refresh() {
 	m.list.refresh()
 	m.today.refresh()

@@ -111,9 +111,6 @@ func (m *mainWindow) tick() {
 		m.status.SetText(text)
 	}
 	if m.browsing() && m.current.ID == "" && m.today.stale() {
-		m.today.refresh() // not the client list: it would lose the practitioner's place in it
-		if m.total == 0 {
-			m.refresh() // the first steps may have been done in Settings
-		}
+		m.refreshDay()
 	}
 }

@@ -511,7 +511,7 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 
 // openSettingsAt opens Settings at one of its tabs; closing it reads the setup again.
 func (m *mainWindow) openSettingsAt(tab string) {
-	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refresh})
+	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay})
 	s := settingsOpen
 	if s == nil {
 		return
@@ -531,6 +531,6 @@ func (m *mainWindow) openSettingsAt(tab string) {
 		if settingsOpen == s {
 			settingsOpen = nil
 		}
-		m.refresh()
+		m.refreshDay()
 	})
 }
