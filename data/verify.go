@@ -644,7 +644,7 @@ func (v *verifier) lacks() error {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("No practitioner has a passphrase, so none of the %s audit entries is signed: "+
 			"someone with the file could rewrite the log and its chain together, and this check alone would not see it; "+
 			"--against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			thousands(rep.AuditEntries)))
+			Thousands(rep.AuditEntries)))
 		return nil
 	}
 	var without []string
@@ -667,7 +667,7 @@ func (v *verifier) lacks() error {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s no passphrase, or set it before entries were signed (%s): the %s entries they wrote "+
 			"are chained but not signed, so someone with the file could write entries in their name; an entry followed by a signed one "+
 			"still cannot change unseen. Setting a passphrase makes a signing key (one set earlier makes it at the next sign-in).",
-			plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), thousands(entries)))
+			plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), Thousands(entries)))
 	}
 	if tail := rep.HeadSeq - v.lastSigned; tail > 0 && v.lastSigSeen {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s after entry %d, the last signed one, %s not signed: someone with the file could "+
@@ -676,7 +676,7 @@ func (v *verifier) lacks() error {
 	} else if !v.lastSigSeen {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("None of the %s audit entries is signed yet: someone with the file could rewrite the log "+
 			"and its chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			thousands(rep.AuditEntries)))
+			Thousands(rep.AuditEntries)))
 	}
 	return nil
 }
@@ -692,8 +692,8 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// thousands writes n with commas: 1,204.
-func thousands(n int) string {
+// Thousands writes a count with thousands separators: 1,204.
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
 		s = s[:i] + "," + s[i:]
@@ -819,7 +819,7 @@ func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, e
 	if lost > 0 {
 		more := ""
 		if lost > 1 {
-			more = fmt.Sprintf(", and %s more of its %s entries %s gone or changed", thousands(lost-1), thousands(int(ac.Head.Seq)),
+			more = fmt.Sprintf(", and %s more of its %s entries %s gone or changed", Thousands(lost-1), Thousands(int(ac.Head.Seq)),
 				plural(lost-1, "is", "are"))
 		}
 		ac.Breaks = append(ac.Breaks, fmt.Sprintf("The audit log has lost or changed entries since %s: %s%s.", when, first, more))

@@ -244,7 +244,7 @@ func (l *clientList) apply(p listPage) {
 }
 
 func (l *clientList) showCount() {
-	n := thousands(l.total) + " clients"
+	n := data.Thousands(l.total) + " clients"
 	if l.total == 1 {
 		n = "1 client"
 	}

@@ -189,7 +189,7 @@ func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
 		e.zones[i].depth.SetText(formatMM(z.WarnAbove + 0.25))
 
 		var warning *widget.Label
-		walkShown(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
+		walkVisible(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
 			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "warning depth") && strings.Contains(l.Text, z.Name) {
 				warning = l
 			}
@@ -292,24 +292,6 @@ func TestProductAndZoneColumnsShowTheirTextAt1280x800(t *testing.T) {
 				t.Errorf("the zone %q shows as %q", r.zone.Text, got)
 			}
 		})
-	}
-}
-
-// walkShown visits o and everything shown inside it, leaving out what is hidden.
-func walkShown(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	visit(o)
-	switch v := o.(type) {
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			walkShown(c, visit)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(v).Objects() {
-			walkShown(c, visit)
-		}
 	}
 }
 

@@ -300,7 +300,7 @@ func moreNote(shown, total int, what, where string) string {
 	if total <= shown {
 		return ""
 	}
-	s := fmt.Sprintf("Showing %d of %s %s.", shown, thousands(total), what)
+	s := fmt.Sprintf("Showing %d of %s %s.", shown, data.Thousands(total), what)
 	if where != "" {
 		s += " The rest are in " + where + "."
 	}
@@ -329,15 +329,6 @@ func sessionDay(t time.Time, today data.Date) string {
 		return "yesterday"
 	}
 	return formatDate(d)
-}
-
-// thousands writes a count with thousands separators: 1,204.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // openClientFromToday opens a client's page from a row of the day's work.
