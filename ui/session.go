@@ -990,6 +990,9 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 	e.checks = data.CheckSafety(in)
 	for _, box := range e.safety {
 		box.RemoveAll()
+		if rw, ok := box.Layout.(*rowWarnings); ok {
+			rw.shown = nil
+		}
 	}
 	for _, w := range e.checks {
 		box := e.safety[rowOf(w.Field)] // a zone's own warnings go under its row
@@ -1000,6 +1003,9 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 			box = e.safety[data.SectionHeader]
 		}
 		box.Add(e.safetyLine(w))
+		if rw, ok := box.Layout.(*rowWarnings); ok { // folded to one line, it says what they are
+			rw.shown = append(rw.shown, shownWarning{w.Message, e.blocked(w)})
+		}
 	}
 	for _, box := range e.safety {
 		box.Refresh()
@@ -1008,13 +1014,19 @@ func (e *sessionEditor) checkSafety(s data.Session) {
 	e.zoneArea.relayout() // rows grow and shrink with their warnings
 }
 
+// blocked reports whether w stops the session being saved: a block not passed with a reason.
+func (e *sessionEditor) blocked(w data.SafetyWarning) bool {
+	return w.Block && strings.TrimSpace(e.overrides[w.Rule]) == ""
+}
+
 // safetyLine shows one warning. A block can be passed only with a written reason, kept with the
 // session and in the audit log.
 func (e *sessionEditor) safetyLine(w data.SafetyWarning) fyne.CanvasObject {
 	if !w.Block {
 		return alert(theme.ColorNameWarning, w.Message)
 	}
-	if reason, ok := e.overrides[w.Rule]; ok && strings.TrimSpace(reason) != "" {
+	if !e.blocked(w) {
+		reason := e.overrides[w.Rule]
 		withdraw := widget.NewButton("Withdraw", func() {
 			delete(e.overrides, w.Rule)
 			e.changed_()

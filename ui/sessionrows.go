@@ -234,6 +234,7 @@ func (c *zoneCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // with a button that shows them all (and their Treat anyway buttons) or folds them again.
 type rowWarnings struct {
 	list    *fyne.Container // the warnings, as the safety check puts them; laid out by rowWarnings
+	shown   []shownWarning  // what list shows, in its order, as the safety check put it
 	line    *fyne.Container // the folded line
 	summary *widget.Label
 	toggle  *widget.Button
@@ -271,15 +272,9 @@ func (r *rowWarnings) sync() {
 		r.list.Show()
 		return
 	}
-	var texts []string
-	for _, o := range r.list.Objects {
-		if t := firstLabel(o); t != "" {
-			texts = append(texts, t)
-		}
-	}
 	blocked := 0
-	for _, t := range texts {
-		if strings.HasPrefix(t, "Blocked:") {
+	for _, w := range r.shown {
+		if w.blocked {
 			blocked++
 		}
 	}
@@ -287,8 +282,8 @@ func (r *rowWarnings) sync() {
 	if blocked > 0 {
 		what, tint = fmt.Sprintf("%d warnings, %d blocked", n, blocked), theme.ColorNameError
 	}
-	if len(texts) > 0 && !r.open { // shown, each says itself
-		what += ": " + texts[0]
+	if len(r.shown) > 0 && !r.open { // shown, each says itself
+		what += ": " + r.shown[0].message
 	}
 	r.summary.SetText(what)
 	r.toggle.SetText(map[bool]string{false: "Show all", true: "Hide"}[r.open])
@@ -302,19 +297,10 @@ func (r *rowWarnings) sync() {
 	r.list.Hidden = !r.open
 }
 
-// firstLabel is the text of the first label within o, found through its containers.
-func firstLabel(o fyne.CanvasObject) string {
-	switch v := o.(type) {
-	case *widget.Label:
-		return v.Text
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			if t := firstLabel(c); t != "" {
-				return t
-			}
-		}
-	}
-	return ""
+// shownWarning is what a folded line says of one warning.
+type shownWarning struct {
+	message string
+	blocked bool // a block not passed with a written reason
 }
 
 // tightColumn stacks objects as a VBox does, but gives no room, not even padding, to what is

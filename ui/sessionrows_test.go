@@ -335,7 +335,7 @@ func TestSeveralWarningsOnAZoneLeaveFiveRowsInView(t *testing.T) {
 		if !inView(e.zoneArea, o) && i == 0 {
 			t.Errorf("shown, the neck's first warning is out of sight")
 		}
-		if !o.Visible() || !neck.safety.Visible() || firstLabel(o) == "" {
+		if !o.Visible() || !neck.safety.Visible() || labelsIn(o) == "" {
 			t.Errorf("shown, warning %d is hidden", i+1)
 		}
 	}
