@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"unicode"
@@ -191,6 +192,15 @@ type ClientQuery struct {
 
 // ListClients returns a page of clients. Pages follow on from the last row of the previous one
 // (keyset paging), so any page of a long list costs the same.
+// clientSummaryColumns are the columns of clients that scanClientSummary reads, in its order.
+const clientSummaryColumns = `id, first_name, last_name, date_of_birth, phone, email, archived_at <> '', sort_key,
+	last_session, next_due`
+
+func scanClientSummary(r *sql.Rows, c *ClientSummary) error {
+	return r.Scan(&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Archived,
+		&c.sortKey, timeCol{&c.LastSession}, &c.NextDue)
+}
+
 func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary, error) {
 	if q.Limit <= 0 {
 		q.Limit = 100
@@ -223,8 +233,8 @@ func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary
 	default:
 		return nil, fmt.Errorf("unknown client filter %d", q.Filter)
 	}
-	query := `SELECT id, first_name, last_name, date_of_birth, phone, email, archived_at <> '', sort_key,
-		last_session, next_due FROM clients WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
+	query := `SELECT ` + clientSummaryColumns + ` FROM clients WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ?`
 	args = append(args, q.Limit)
 
 	rows, err := s.db.QueryContext(ctx, query, args...)
@@ -235,8 +245,7 @@ func (s *Store) ListClients(ctx context.Context, q ClientQuery) ([]ClientSummary
 	var out []ClientSummary
 	for rows.Next() {
 		var c ClientSummary
-		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Archived,
-			&c.sortKey, timeCol{&c.LastSession}, &c.NextDue); err != nil {
+		if err := scanClientSummary(rows, &c); err != nil {
 			return nil, fmt.Errorf("list clients: %w", err)
 		}
 		out = append(out, c)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -77,12 +78,12 @@ func (s *Store) Today(ctx context.Context, practitionerID string, limit int) (To
 	t := TodayList{Today: today}
 	var err error
 
-	if t.Due, err = s.dueClients(ctx, `next_due >= ? AND next_due <= ?`, []any{today, weekEnd},
-		`next_due, sort_key, id`, limit); err != nil {
+	due, dueArgs := `next_due >= ? AND next_due <= ?`, []any{today, weekEnd}
+	overdue, overdueArgs := `next_due < ?`, []any{today}
+	if t.Due, err = s.dueClients(ctx, due, dueArgs, `next_due, sort_key, id`, limit); err != nil {
 		return t, fmt.Errorf("read who is due this week: %w", err)
 	}
-	if t.Overdue, err = s.dueClients(ctx, `next_due < ?`, []any{today},
-		`next_due DESC, sort_key, id`, limit); err != nil {
+	if t.Overdue, err = s.dueClients(ctx, overdue, overdueArgs, `next_due DESC, sort_key, id`, limit); err != nil {
 		return t, fmt.Errorf("read who is overdue: %w", err)
 	}
 
@@ -91,8 +92,8 @@ func (s *Store) Today(ctx context.Context, practitionerID string, limit int) (To
 		query string
 		args  []any
 	}{
-		{&t.DueCount, `SELECT count(*) FROM clients WHERE archived_at = '' AND next_due <> '' AND next_due >= ? AND next_due <= ?`, []any{today, weekEnd}},
-		{&t.OverdueCount, `SELECT count(*) FROM clients WHERE archived_at = '' AND next_due <> '' AND next_due < ?`, []any{today}},
+		{&t.DueCount, `SELECT count(*) FROM clients WHERE ` + currentDue + ` AND ` + due, dueArgs},
+		{&t.OverdueCount, `SELECT count(*) FROM clients WHERE ` + currentDue + ` AND ` + overdue, overdueArgs},
 		{&t.UnsignedCount, `SELECT count(*) FROM sessions WHERE status = 'draft'`, nil},
 		{&t.SideEffectCount, `SELECT count(*) FROM side_effects WHERE resolved = ''`, nil},
 		{&t.DraftCount, `SELECT count(*) FROM drafts`, nil},
@@ -161,15 +162,13 @@ func (s *Store) unsignedSessions(ctx context.Context, cond, practitionerID strin
 		})
 }
 
+// currentDue are the clients who are current and have a next due date: those Today lists.
+const currentDue = `archived_at = '' AND next_due <> ''`
+
 // dueClients lists current clients with a due date matching cond, through the clients_due index.
 func (s *Store) dueClients(ctx context.Context, cond string, args []any, order string, limit int) ([]ClientSummary, error) {
-	return query(ctx, s, "clients due", `SELECT id, first_name, last_name, date_of_birth, phone, email,
-		archived_at <> '', sort_key, last_session, next_due
-		FROM clients WHERE archived_at = '' AND next_due <> '' AND `+cond+` ORDER BY `+order+` LIMIT ?`,
-		append(args, limit), func(r *sql.Rows, c *ClientSummary) error {
-			return r.Scan(&c.ID, &c.FirstName, &c.LastName, &c.DateOfBirth, &c.Phone, &c.Email, &c.Archived,
-				&c.sortKey, timeCol{&c.LastSession}, &c.NextDue)
-		})
+	return query(ctx, s, "clients due", `SELECT `+clientSummaryColumns+` FROM clients WHERE `+currentDue+` AND `+cond+
+		` ORDER BY `+order+` LIMIT ?`, append(slices.Clone(args), limit), scanClientSummary)
 }
 
 // SetupProgress says which of a new practice's first steps are done.
