@@ -963,14 +963,8 @@ func parseImportDate(v string) (Date, error) {
 	if d, err := ParseDateIn(s, DayMonthYear); err == nil { // an import's numbers are day first
 		return d, nil
 	}
-	if day, month, year, ok := splitDayFirst(s); ok {
-		if year < 1000 {
-			return Date{}, fmt.Errorf("%q has a two-digit year: write the year in full (DD/MM/YYYY or YYYY-MM-DD).", v)
-		}
-		d := NewDate(year, time.Month(month), day)
-		if month >= 1 && month <= 12 && d.Day() == day {
-			return d, nil
-		}
+	if _, _, year, ok := splitDayFirst(s); ok && year < 1000 {
+		return Date{}, fmt.Errorf("%q has a two-digit year: write the year in full (DD/MM/YYYY or YYYY-MM-DD).", v)
 	}
 	return Date{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD or DD/MM/YYYY.", v)
 }
