@@ -46,26 +46,33 @@ func jpegHeaderSegments(b []byte, fn func(marker byte, seg []byte) bool) {
 	})
 }
 
-// pngEXIF returns the data of a PNG's eXIf chunk, which holds the TIFF structure directly.
-func pngEXIF(b []byte) []byte {
+// pngChunks calls fn for each chunk of a PNG file in order, with its type and where its data lies
+// in b, until fn returns false, the IEND chunk, or a chunk whose data and CRC do not fit in b.
+func pngChunks(b []byte, fn func(typ string, start, end int) bool) {
 	i := 8 // after the signature
 	for i+8 <= len(b) {
 		n := uint64(binary.BigEndian.Uint32(b[i:]))
 		typ := string(b[i+4 : i+8])
 		start := uint64(i) + 8
 		end := start + n
-		if end+4 > uint64(len(b)) { // data and CRC must fit
-			return nil
-		}
-		switch typ {
-		case "eXIf":
-			return trimExifHeader(b[start:end])
-		case "IEND":
-			return nil
+		if end+4 > uint64(len(b)) || typ == "IEND" || !fn(typ, int(start), int(end)) {
+			return
 		}
 		i = int(end + 4)
 	}
-	return nil
+}
+
+// pngEXIF returns the data of a PNG's eXIf chunk, which holds the TIFF structure directly.
+func pngEXIF(b []byte) []byte {
+	var ex []byte
+	pngChunks(b, func(typ string, start, end int) bool {
+		if typ == "eXIf" {
+			ex = trimExifHeader(b[start:end])
+			return false
+		}
+		return true
+	})
+	return ex
 }
 
 // riffChunks calls fn for each top-level chunk of a WebP file (RIFF form "WEBP") in order, within

@@ -2,10 +2,8 @@ package photo
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"image"
-	"io"
 	"math"
 	"slices"
 )
@@ -77,37 +75,17 @@ func jpegICC(b []byte) []byte {
 
 // pngICC returns the profile of a PNG's iCCP chunk (a name, a NUL, method 0, zlib data), or nil.
 func pngICC(b []byte) []byte {
-	i := 8
-	for i+8 <= len(b) {
-		n := uint64(binary.BigEndian.Uint32(b[i:]))
-		typ := string(b[i+4 : i+8])
-		start := uint64(i) + 8
-		end := start + n
-		if end+4 > uint64(len(b)) {
-			return nil
-		}
-		switch typ {
-		case "iCCP":
+	var p []byte
+	pngChunks(b, func(typ string, start, end int) bool {
+		if typ == "iCCP" {
 			d := b[start:end]
-			z := bytes.IndexByte(d, 0)
-			if z < 1 || z+2 > len(d) || d[z+1] != 0 {
-				return nil
+			if z := bytes.IndexByte(d, 0); z >= 1 && z+2 <= len(d) && d[z+1] == 0 {
+				p, _ = inflate(d[z+2:], maxICCBytes)
 			}
-			r, err := zlib.NewReader(bytes.NewReader(d[z+2:]))
-			if err != nil {
-				return nil
-			}
-			p, err := io.ReadAll(io.LimitReader(r, maxICCBytes+1))
-			if err != nil || len(p) > maxICCBytes {
-				return nil
-			}
-			return p
-		case "IDAT", "IEND":
-			return nil
 		}
-		i = int(end + 4)
-	}
-	return nil
+		return typ != "iCCP" && typ != "IDAT" // the profile comes before the image data
+	})
+	return p
 }
 
 // colourTransform converts 8-bit RGB in a matrix/TRC profile's space to sRGB, in integers (a

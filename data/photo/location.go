@@ -139,17 +139,11 @@ func blankIFD(t []byte, bo binary.ByteOrder, off uint64) {
 
 // fixPNGCRC makes again the CRC of the PNG chunk whose data holds the byte at pos.
 func fixPNGCRC(b []byte, pos int) {
-	i := 8
-	for i+12 <= len(b) {
-		n := int(binary.BigEndian.Uint32(b[i:]))
-		end := i + 8 + n
-		if n < 0 || end+4 > len(b) {
-			return
+	pngChunks(b, func(_ string, start, end int) bool {
+		if pos >= start && pos < end {
+			binary.BigEndian.PutUint32(b[end:], pngcrc.ChecksumIEEE(b[start-4:end])) // type and data
+			return false
 		}
-		if pos >= i+8 && pos < end {
-			binary.BigEndian.PutUint32(b[end:], pngcrc.ChecksumIEEE(b[i+4:end]))
-			return
-		}
-		i = end + 4
-	}
+		return true
+	})
 }

@@ -77,20 +77,9 @@ type pngXMPChunk struct {
 
 func pngXMPChunks(b []byte) []pngXMPChunk {
 	var out []pngXMPChunk
-	i := 8
-	for i+12 <= len(b) {
-		n := uint64(binary.BigEndian.Uint32(b[i:]))
-		start := uint64(i) + 8
-		end := start + n
-		if end+4 > uint64(len(b)) {
-			break
-		}
-		typ := string(b[i+4 : i+8])
-		if typ == "IEND" {
-			break
-		}
+	pngChunks(b, func(typ string, start, end int) bool {
 		if d := b[start:end]; typ == "iTXt" && bytes.HasPrefix(d, xmpPNGKeyword) && len(d) >= len(xmpPNGKeyword)+2 {
-			c := pngXMPChunk{start: int(start), end: int(end), compressed: d[len(xmpPNGKeyword)] != 0}
+			c := pngXMPChunk{start: start, end: end, compressed: d[len(xmpPNGKeyword)] != 0}
 			// Then the method byte, the language tag and the translated keyword, each ended by NUL.
 			k := len(xmpPNGKeyword) + 2
 			for range 2 {
@@ -102,22 +91,23 @@ func pngXMPChunks(b []byte) []pngXMPChunk {
 				k += z + 1
 			}
 			if k >= 0 {
-				c.text = int(start) + k
+				c.text = start + k
 				out = append(out, c)
 			}
 		}
-		i = int(end + 4)
-	}
+		return true
+	})
 	return out
 }
 
-func inflate(b []byte) ([]byte, bool) {
+// inflate reads zlib data of at most max bytes once inflated: more, or damaged data, is refused.
+func inflate(b []byte, max int) ([]byte, bool) {
 	r, err := zlib.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, false
 	}
-	out, err := io.ReadAll(io.LimitReader(r, int64(maxXMPInflated)+1))
-	if err != nil || len(out) > maxXMPInflated {
+	out, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	if err != nil || len(out) > max {
 		return nil, false
 	}
 	return out, true
@@ -137,7 +127,7 @@ func xmpHasLocation(format string, b []byte) bool {
 			text := bytes.Clone(b[c.text:c.end])
 			if c.compressed {
 				var ok bool
-				if text, ok = inflate(text); !ok {
+				if text, ok = inflate(text, maxXMPInflated); !ok {
 					continue
 				}
 			}
@@ -185,7 +175,7 @@ func withoutXMPLocation(format string, out []byte) ([]byte, bool) {
 				}
 				continue
 			}
-			text, ok := inflate(out[c.text:c.end])
+			text, ok := inflate(out[c.text:c.end], maxXMPInflated)
 			if !ok || !blankXMPGPS(text) {
 				continue
 			}

@@ -109,7 +109,7 @@ func xmpTexts(t *testing.T, format string, b []byte) []string {
 			text := b[c.text:c.end]
 			if c.compressed {
 				var ok bool
-				if text, ok = inflate(text); !ok {
+				if text, ok = inflate(text, maxXMPInflated); !ok {
 					t.Fatal("the compressed packet does not inflate")
 				}
 			}
