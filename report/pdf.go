@@ -431,16 +431,27 @@ func (d *doc) rule(width float64) {
 
 // heading starts a section. It stays with at least keep millimetres of what follows it.
 func (d *doc) heading(text string, keep float64) {
-	d.gap(4)
+	d.gap(headingGap)
 	d.font("B", 12.5)
 	ls := d.split(text, contentW)
-	d.need(float64(len(ls))*6 + 2 + keep)
-	d.lines(marginX, contentW, 6, ls, "L")
+	d.need(float64(len(ls))*headingLine + 2 + keep)
+	d.lines(marginX, contentW, headingLine, ls, "L")
 	d.f.SetDrawColor(greyRule, greyRule, greyRule)
 	d.f.SetLineWidth(0.25)
 	d.f.Line(marginX, d.y()+0.5, pageW-marginX, d.y()+0.5)
 	d.gap(2)
 	d.font("", bodySize)
+}
+
+// The room a heading takes: the gap above it and the height of each of its lines.
+const headingGap, headingLine = 4, 6
+
+// headingHeight is the most a heading takes on the page, as heading draws it.
+func (d *doc) headingHeight(text string) float64 {
+	d.font("B", 12.5)
+	n := len(d.split(text, contentW))
+	d.font("", bodySize)
+	return headingGap + float64(n)*headingLine + 2
 }
 
 // subheading starts a part of a section, kept with keep millimetres of what follows it.
@@ -481,33 +492,51 @@ type field struct {
 // fields writes labels in a narrow column with their values wrapped beside them. An empty
 // value shows as a dash, so a reader sees that nothing was recorded.
 func (d *doc) fields(fs []field) {
-	const labelW = 44
 	for _, fl := range fs {
-		value := strings.TrimSpace(fl.value)
-		if value == "" {
-			value = missing
-		}
-		d.font("B", smallSize+0.5)
-		labels := d.split(fl.label, labelW-3)
-		d.font("", bodySize)
-		values := d.split(value, contentW-labelW)
+		labels, values := d.fieldLines(fl)
 		// A label is never left alone at the foot of a page.
 		d.need(bodyLine * float64(min(max(len(values), len(labels)), 3)))
 		top, page := d.y(), d.f.PageNo()
 		d.font("B", smallSize+0.5)
 		d.f.SetTextColor(greyText-20, greyText-20, greyText-20)
 		for i, l := range labels {
-			d.drawLine(marginX, top+float64(i)*bodyLine, labelW-3, bodyLine, l, "L")
+			d.drawLine(marginX, top+float64(i)*bodyLine, fieldLabelW-3, bodyLine, l, "L")
 		}
 		d.f.SetTextColor(0, 0, 0)
 		d.font("", bodySize)
 		d.f.SetXY(marginX, top)
-		d.lines(marginX+labelW, contentW-labelW, bodyLine, values, "L")
+		d.lines(marginX+fieldLabelW, contentW-fieldLabelW, bodyLine, values, "L")
 		if d.f.PageNo() == page {
 			d.f.SetXY(marginX, max(d.y(), top+float64(len(labels))*bodyLine))
 		}
 		d.gap(0.6)
 	}
+}
+
+// fieldLabelW is the width of a field's label column.
+const fieldLabelW = 44
+
+// fieldLines lays out a field as fields draws it: its label's lines and its value's ("missing"
+// when empty).
+func (d *doc) fieldLines(fl field) (labels, values []line) {
+	value := strings.TrimSpace(fl.value)
+	if value == "" {
+		value = missing
+	}
+	d.font("B", smallSize+0.5)
+	labels = d.split(fl.label, fieldLabelW-3)
+	d.font("", bodySize)
+	return labels, d.split(value, contentW-fieldLabelW)
+}
+
+// fieldsHeight is the height fields takes for fs on one page, as fields draws them.
+func (d *doc) fieldsHeight(fs []field) float64 {
+	h := 0.0
+	for _, fl := range fs {
+		labels, values := d.fieldLines(fl)
+		h += bodyLine*float64(max(len(labels), len(values))) + 0.6
+	}
+	return h
 }
 
 // column is one column of a table: its title, its share of the content width, its alignment.

@@ -213,32 +213,6 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 
 const noPhotos = "No photos are filed under this session."
 
-// headingHeight is the most a heading takes on the page, as heading draws it.
-func (d *doc) headingHeight(text string) float64 {
-	d.font("B", 12.5)
-	n := len(d.split(text, contentW))
-	d.font("", bodySize)
-	return 4 + float64(n)*6 + 2
-}
-
-// fieldsHeight is the height fields takes for fs on one page, as fields draws them.
-func (d *doc) fieldsHeight(fs []field) float64 {
-	const labelW = 44
-	h := 0.0
-	for _, fl := range fs {
-		value := strings.TrimSpace(fl.value)
-		if value == "" {
-			value = missing
-		}
-		d.font("B", smallSize+0.5)
-		labels := len(d.split(fl.label, labelW-3))
-		d.font("", bodySize)
-		values := len(d.split(value, contentW-labelW))
-		h += bodyLine*float64(max(labels, values)) + 0.6
-	}
-	return h
-}
-
 // AuditHeadLine is how a record names the audit log's head, for `needlelog verify --head`.
 func AuditHeadLine(m data.AuditMark) string {
 	return fmt.Sprintf("Audit log head: %s (entry %d)", m.Hash, m.Seq)
