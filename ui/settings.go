@@ -44,6 +44,9 @@ type settingsLinks struct {
 	lock    *locker       // who is signed in, and the idle lock
 	backups *backupKeeper // the practice's backups
 	changed func()        // after an entry is saved: the main window's first-day list reads it
+	tab     string        // the tab to show ("Clinic", "Devices"…); "" leaves it as it is
+	shown   func(string)  // a tab was shown, by its title
+	closed  func()        // the window was closed
 }
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
@@ -53,16 +56,37 @@ func showSettings(a fyne.App, store *data.Store, links settingsLinks) fyne.Windo
 		settingsOpen.win.Close() // it belongs to a practice that is no longer open
 	}
 	if settingsOpen != nil {
+		settingsOpen.showTab(links.tab)
 		settingsOpen.win.Show()
 		settingsOpen.win.RequestFocus()
 		return settingsOpen.win
 	}
 	s := newSettingsWindow(a, store, links)
 	settingsOpen = s
-	s.win.SetOnClosed(func() { settingsOpen = nil })
+	s.win.SetOnClosed(func() {
+		if settingsOpen == s {
+			settingsOpen = nil
+		}
+		if links.closed != nil {
+			links.closed()
+		}
+	})
+	if links.shown != nil {
+		s.tabs.OnSelected = func(it *container.TabItem) { links.shown(it.Text) }
+	}
+	s.showTab(links.tab)
 	s.win.Show()
 	s.refresh()
 	return s.win
+}
+
+// showTab shows the tab titled title; "" shows the one shown.
+func (s *settingsWindow) showTab(title string) {
+	for _, it := range s.tabs.Items {
+		if title != "" && it.Text == title {
+			s.tabs.Select(it)
+		}
+	}
 }
 
 // settingsWindow holds the practice's settings, one tab per concern.

@@ -502,26 +502,11 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 
 // openSettingsAt opens Settings at one of its tabs; closing it reads the setup again.
 func (m *mainWindow) openSettingsAt(tab string) {
-	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay})
-	s := settingsOpen
-	if s == nil {
-		return
-	}
 	path := m.store.Path()
-	s.tabs.OnSelected = func(it *container.TabItem) {
-		if it.Text == "Devices" {
-			m.app.Preferences().SetBool(setupDevicesKey(path), true)
-		}
-	}
-	for _, it := range s.tabs.Items {
-		if it.Text == tab {
-			s.tabs.Select(it)
-		}
-	}
-	s.win.SetOnClosed(func() {
-		if settingsOpen == s {
-			settingsOpen = nil
-		}
-		m.refreshDay()
-	})
+	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay,
+		closed: m.refreshDay, tab: tab, shown: func(tab string) {
+			if tab == "Devices" { // the first-day step "Check your devices" is done
+				m.app.Preferences().SetBool(setupDevicesKey(path), true)
+			}
+		}})
 }
