@@ -19,7 +19,8 @@ const TodayLimit = 100
 
 // TodayList is the day's work.
 type TodayList struct {
-	Today Date
+	Today   Date
+	WeekEnd Date // the last day of the week Due covers: six days on
 
 	Due      []ClientSummary // due from today to the end of the week (six days on), by date
 	DueCount int
@@ -75,7 +76,7 @@ func (s *Store) Today(ctx context.Context, practitionerID string, limit int) (To
 	}
 	today := DateOf(s.now())
 	weekEnd := today.AddDays(6)
-	t := TodayList{Today: today}
+	t := TodayList{Today: today, WeekEnd: weekEnd}
 	var err error
 
 	due, dueArgs := `next_due >= ? AND next_due <= ?`, []any{today, weekEnd}

@@ -252,7 +252,8 @@ func (v *todayView) moreDue() {
 	}
 	v.loading = true
 	s, day := v.store, t.Today
-	q := data.ClientQuery{Filter: data.DueClients, DueBy: day.AddDays(6), After: &t.Due[len(t.Due)-1], Limit: data.TodayLimit}
+	// The client list's due order is Today's: the page goes on after the last row shown.
+	q := data.ClientQuery{Filter: data.DueClients, DueBy: t.WeekEnd, After: &t.Due[len(t.Due)-1], Limit: data.TodayLimit}
 	async(func() ([]data.ClientSummary, error) { return s.ListClients(context.Background(), q) },
 		func(page []data.ClientSummary, err error) {
 			if v.store != s || !v.loading || !v.loaded.Today.Equal(day) {
