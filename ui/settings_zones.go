@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+)
+
+type zoneTab struct {
+	ed                  *settingsEditor[data.Zone]
+	name                *textField
+	region              *pickSelect
+	min, max, warnAbove *textField
+}
+
+var (
+	settingsRegions     = []data.Region{data.RegionFace, data.RegionNeck, data.RegionScalp, data.RegionBody}
+	settingsRegionNames = []string{"Face", "Neck", "Scalp", "Body"}
+)
+
+func newZoneTab(s *settingsWindow) *zoneTab {
+	t := &zoneTab{}
+	ed := &settingsEditor[data.Zone]{s: s, noun: "zone", nameField: "name", notes: newReservedNotes(),
+		id: func(z data.Zone) string { return z.ID },
+		row: func(z data.Zone) (string, string, widget.Importance) {
+			return z.Name, fmt.Sprintf("%s · %s–%s mm", z.Region, settingsMM(z.TypicalMin), settingsMM(z.TypicalMax)),
+				widget.MediumImportance
+		},
+		retired:    func(z data.Zone) bool { return z.Retired },
+		setRetired: func(z *data.Zone, r bool) { z.Retired = r },
+		fresh: func() data.Zone {
+			z := data.Zone{Region: data.RegionFace}
+			for _, o := range t.ed.items {
+				z.Position = max(z.Position, o.Position+1)
+			}
+			return z
+		},
+		show: func(z data.Zone) {
+			t.name.SetText(z.Name)
+			t.region.SetSelectedIndex(slices.Index(settingsRegions, z.Region))
+			t.min.SetText(settingsMM(z.TypicalMin))
+			t.max.SetText(settingsMM(z.TypicalMax))
+			t.warnAbove.SetText(settingsMM(z.WarnAbove))
+		},
+		read: func(z data.Zone) (data.Zone, error) {
+			var p settingsParser
+			z.Name = t.name.Text
+			if i := t.region.SelectedIndex(); i >= 0 {
+				z.Region = settingsRegions[i]
+			}
+			z.TypicalMin = p.mm("typical_min", "Typical minimum", t.min)
+			z.TypicalMax = p.mm("typical_max", "Typical maximum", t.max)
+			z.WarnAbove = p.mm("warn_above", "Warning depth", t.warnAbove)
+			return z, p.err()
+		},
+		save: s.store.SaveZone,
+		load: func(ctx context.Context) ([]data.Zone, error) { return s.store.Zones(ctx, true) },
+	}
+	t.ed = ed
+	t.name = ed.entry(newTextField())
+	t.name.SetPlaceHolder("e.g. Hands")
+	t.region = newSelect(settingsRegionNames, func(string) { ed.changed() })
+	t.min = ed.entry(newTextField())
+	t.min.SetPlaceHolder("e.g. 0.25")
+	t.max = ed.entry(newTextField())
+	t.max.SetPlaceHolder("e.g. 0.5")
+	t.warnAbove = ed.entry(newTextField())
+	t.warnAbove.SetPlaceHolder("e.g. 1.0")
+	ed.first = t.name
+	ed.build(nil, container.NewVBox(
+		settingsRow(ed.notes,
+			settingsField{"Name", "name", t.name},
+			settingsField{"Region", "region", t.region}),
+		settingsRow(ed.notes,
+			settingsField{"Typical from (mm)", "typical_min", t.min},
+			settingsField{"Typical to (mm)", "typical_max", t.max},
+			settingsField{"Warn above (mm)", "warn_above", t.warnAbove}),
+		settingsHint(fmt.Sprintf("Depths are %.1f to %.1f mm. A session deeper than “warn above” gets a warning.",
+			data.MinDepthMM, data.MaxDepthMM)),
+	))
+	return t
+}
