@@ -50,10 +50,8 @@ func newCartridgeTab(s *settingsWindow) *cartridgeTab {
 		pending: func() bool { return t.lots.pending() },
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
-	t.name.SetPlaceHolder("e.g. 12-pin")
-	t.needles = ed.entry(newTextField())
-	t.needles.SetPlaceHolder("Empty for nano or unknown")
+	t.name = ed.textEntry("e.g. 12-pin")
+	t.needles = ed.textEntry("Empty for nano or unknown")
 	ed.first = t.name
 	ed.build(nil, container.NewVBox(
 		settingsRow(ed.notes,

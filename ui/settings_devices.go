@@ -66,8 +66,7 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 		load: func(ctx context.Context) ([]data.Device, error) { return s.store.Devices(ctx, true) },
 	}
 	t.ed = ed
-	t.model = ed.entry(newTextField())
-	t.model.SetPlaceHolder("e.g. Dermapen 4")
+	t.model = ed.textEntry("e.g. Dermapen 4")
 	var kinds []string
 	for _, k := range data.DeviceKinds {
 		kinds = append(kinds, settingsDeviceKinds[k])
@@ -75,12 +74,9 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 	t.kind = newSelect(kinds, func(string) { ed.changed() })
 	t.speed = newSelect(nil, func(string) { ed.changed() })
 	t.speed.PlaceHolder = "Choose a unit"
-	t.maxDepth = ed.entry(newTextField())
-	t.maxDepth.SetPlaceHolder("e.g. 2.5")
-	t.evaluated = ed.entry(newTextField())
-	t.evaluated.SetPlaceHolder("e.g. 1.5")
-	t.depthStep = ed.entry(newTextField())
-	t.depthStep.SetPlaceHolder("e.g. 0.25")
+	t.maxDepth = ed.textEntry("e.g. 2.5")
+	t.evaluated = ed.textEntry("e.g. 1.5")
+	t.depthStep = ed.textEntry("e.g. 0.25")
 	ed.first = t.model
 	ed.build(nil, container.NewVBox(
 		ed.notes.field("Model", "model", t.model),

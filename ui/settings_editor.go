@@ -127,6 +127,13 @@ func (ed *settingsEditor[T]) entry(e *textField) *textField {
 	return e
 }
 
+// textEntry is a one-line field of the form, showing placeholder while empty.
+func (ed *settingsEditor[T]) textEntry(placeholder string) *textField {
+	e := ed.entry(newTextField())
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
 func (ed *settingsEditor[T]) changed() {
 	if !ed.quiet {
 		ed.refreshState()
@@ -345,4 +352,14 @@ func (ed *settingsEditor[T]) report(err error) {
 	if !ed.notes.show(err) {
 		showError(ed.s.win, "save the "+ed.noun, err)
 	}
+}
+
+// settingsNextPosition is the position that puts a new entry after all of items, for the tabs
+// whose entries keep the order they are given.
+func settingsNextPosition[T any](items []T, position func(T) int) int {
+	next := 0
+	for _, o := range items {
+		next = max(next, position(o)+1)
+	}
+	return next
 }

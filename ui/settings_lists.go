@@ -60,11 +60,8 @@ func newListTab(s *settingsWindow) *listTab {
 		retired:    func(it data.ListItem) bool { return it.Retired },
 		setRetired: func(it *data.ListItem, r bool) { it.Retired = r },
 		fresh: func() data.ListItem {
-			it := data.ListItem{Kind: t.kindNow}
-			for _, o := range t.ed.items {
-				it.Position = max(it.Position, o.Position+1)
-			}
-			return it
+			return data.ListItem{Kind: t.kindNow,
+				Position: settingsNextPosition(t.ed.items, func(it data.ListItem) int { return it.Position })}
 		},
 		show: func(it data.ListItem) {
 			t.name.SetText(it.Name)

@@ -66,10 +66,8 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		return data.Practitioner{Role: data.RolePractitioner}
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
-	t.name.SetPlaceHolder("Full name, as it appears on signed records")
-	t.credentials = ed.entry(newTextField())
-	t.credentials.SetPlaceHolder("e.g. RN, Level 4 Dip. Aesthetics")
+	t.name = ed.textEntry("Full name, as it appears on signed records")
+	t.credentials = ed.textEntry("e.g. RN, Level 4 Dip. Aesthetics")
 	t.role = widget.NewRadioGroup([]string{settingsRolePractitioner, settingsRoleAdmin}, func(string) { ed.changed() })
 	t.role.Horizontal = true
 	t.role.Required = true

@@ -52,8 +52,7 @@ func newProductTab(s *settingsWindow) *productTab {
 		pending: func() bool { return t.lots.pending() },
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
-	t.name.SetPlaceHolder("e.g. Hyaluronic acid serum (sterile)")
+	t.name = ed.textEntry("e.g. Hyaluronic acid serum (sterile)")
 	t.kind = newSelect(nil, func(string) { ed.changed() })
 	t.kind.PlaceHolder = "Choose a kind"
 	t.needledOK = widget.NewCheck("Made for use on needled skin", func(bool) {

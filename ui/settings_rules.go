@@ -44,11 +44,8 @@ func newRuleTab(s *settingsWindow) *ruleTab {
 		retired:    func(r data.Rule) bool { return r.Retired },
 		setRetired: func(r *data.Rule, v bool) { r.Retired = v },
 		fresh: func() data.Rule {
-			r := data.Rule{Action: data.RuleWarn}
-			for _, o := range t.ed.items {
-				r.Position = max(r.Position, o.Position+1)
-			}
-			return r
+			return data.Rule{Action: data.RuleWarn,
+				Position: settingsNextPosition(t.ed.items, func(r data.Rule) int { return r.Position })}
 		},
 		show: func(r data.Rule) {
 			t.condition.SetText(r.Condition)
@@ -70,11 +67,9 @@ func newRuleTab(s *settingsWindow) *ruleTab {
 		load: func(ctx context.Context) ([]data.Rule, error) { return s.store.Rules(ctx, true) },
 	}
 	t.ed = ed
-	t.condition = ed.entry(newTextField())
-	t.condition.SetPlaceHolder("e.g. Isotretinoin (oral)")
+	t.condition = ed.textEntry("e.g. Isotretinoin (oral)")
 	t.action = newSelect(settingsRuleActionNames, func(string) { ed.changed() })
-	t.window = ed.entry(newTextField())
-	t.window.SetPlaceHolder("0: only while current")
+	t.window = ed.textEntry("0: only while current")
 	t.message = ed.entry(newMultiLineField())
 	t.message.Wrapping = fyne.TextWrapWord
 	t.message.SetPlaceHolder("What the practitioner reads, e.g. wait 6 months after the last dose.")

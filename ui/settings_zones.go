@@ -34,11 +34,8 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 		retired:    func(z data.Zone) bool { return z.Retired },
 		setRetired: func(z *data.Zone, r bool) { z.Retired = r },
 		fresh: func() data.Zone {
-			z := data.Zone{Region: data.RegionFace}
-			for _, o := range t.ed.items {
-				z.Position = max(z.Position, o.Position+1)
-			}
-			return z
+			return data.Zone{Region: data.RegionFace,
+				Position: settingsNextPosition(t.ed.items, func(z data.Zone) int { return z.Position })}
 		},
 		show: func(z data.Zone) {
 			t.name.SetText(z.Name)
@@ -62,15 +59,11 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 		load: func(ctx context.Context) ([]data.Zone, error) { return s.store.Zones(ctx, true) },
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
-	t.name.SetPlaceHolder("e.g. Hands")
+	t.name = ed.textEntry("e.g. Hands")
 	t.region = newSelect(settingsRegionNames, func(string) { ed.changed() })
-	t.min = ed.entry(newTextField())
-	t.min.SetPlaceHolder("e.g. 0.25")
-	t.max = ed.entry(newTextField())
-	t.max.SetPlaceHolder("e.g. 0.5")
-	t.warnAbove = ed.entry(newTextField())
-	t.warnAbove.SetPlaceHolder("e.g. 1.0")
+	t.min = ed.textEntry("e.g. 0.25")
+	t.max = ed.textEntry("e.g. 0.5")
+	t.warnAbove = ed.textEntry("e.g. 1.0")
 	ed.first = t.name
 	ed.build(nil, container.NewVBox(
 		settingsRow(ed.notes,
