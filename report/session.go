@@ -345,7 +345,7 @@ func productRows(ps []data.ProductUse, cat Catalog) [][]string {
 	rows := make([][]string, len(ps))
 	for i, p := range ps {
 		name := cat.product(p.ProductID)
-		if prod, ok := cat.Products[p.ProductID]; ok && !prod.NeedledSkinOK && p.Phase != data.PhaseBefore {
+		if prod, ok := cat.Products[p.ProductID]; ok && data.NotForNeedledSkin(prod, p.Phase) {
 			name += " (not made for needled skin)"
 		}
 		rows[i] = []string{name, string(p.Phase), p.Lot, formatDate(p.Expiry), p.Amount}
