@@ -63,12 +63,21 @@ func paragraphBase(t []bidi.Class) uint8 {
 // resolveLevels applies rules W1–W7, N1, N2, I1 and I2 to text of classes t (changed in place)
 // at base level base.
 func resolveLevels(t []bidi.Class, base uint8) []uint8 {
-	n := len(t)
-	sos := bidi.L
+	sos := bidi.L // the type before the text's start (and after its end)
 	if base == 1 {
 		sos = bidi.R
 	}
-	// W1: a mark takes the type of what it follows.
+	marksFollow(t, sos)
+	arabicNumbers(t, sos)
+	joinNumbers(t)
+	terminatorsJoinDigits(t)
+	neutraliseSeparators(t, sos)
+	resolveNeutrals(t, sos)
+	return implicitLevels(t, base)
+}
+
+// marksFollow is W1: a mark takes the type of what it follows.
+func marksFollow(t []bidi.Class, sos bidi.Class) {
 	for i := range t {
 		if t[i] == bidi.NSM {
 			if i == 0 {
@@ -78,7 +87,11 @@ func resolveLevels(t []bidi.Class, base uint8) []uint8 {
 			}
 		}
 	}
-	// W2, W3: European digits after Arabic letters are Arabic numbers; Arabic letters are R.
+}
+
+// arabicNumbers is W2 and W3: European digits after Arabic letters are Arabic numbers; Arabic
+// letters are R.
+func arabicNumbers(t []bidi.Class, sos bidi.Class) {
 	last := sos
 	for i, c := range t {
 		switch c {
@@ -95,13 +108,20 @@ func resolveLevels(t []bidi.Class, base uint8) []uint8 {
 			t[i] = bidi.R
 		}
 	}
-	// W4: one separator between two numbers of a kind joins them.
-	for i := 1; i+1 < n; i++ {
+}
+
+// joinNumbers is W4: one separator between two numbers of a kind joins them.
+func joinNumbers(t []bidi.Class) {
+	for i := 1; i+1 < len(t); i++ {
 		if t[i-1] == t[i+1] && ((t[i] == bidi.ES && t[i-1] == bidi.EN) || (t[i] == bidi.CS && (t[i-1] == bidi.EN || t[i-1] == bidi.AN))) {
 			t[i] = t[i-1]
 		}
 	}
-	// W5: terminators (%, currency signs) next to European digits are digits.
+}
+
+// terminatorsJoinDigits is W5: terminators (%, currency signs) next to European digits are digits.
+func terminatorsJoinDigits(t []bidi.Class) {
+	n := len(t)
 	for i := 0; i < n; {
 		if t[i] != bidi.ET {
 			i++
@@ -118,8 +138,12 @@ func resolveLevels(t []bidi.Class, base uint8) []uint8 {
 		}
 		i = j
 	}
-	// W6: other separators and terminators are neutral. W7: digits in left-to-right text are L.
-	last = sos
+}
+
+// neutraliseSeparators is W6 and W7: other separators and terminators are neutral; digits in
+// left-to-right text are L.
+func neutraliseSeparators(t []bidi.Class, sos bidi.Class) {
+	last := sos
 	for i, c := range t {
 		switch c {
 		case bidi.ES, bidi.ET, bidi.CS:
@@ -132,35 +156,42 @@ func resolveLevels(t []bidi.Class, base uint8) []uint8 {
 			}
 		}
 	}
-	// N1, N2: neutrals between two of the same direction (numbers count as R) take it, others
-	// the paragraph's.
-	strong := func(c bidi.Class) (bidi.Class, bool) {
-		switch c {
-		case bidi.L:
-			return bidi.L, true
-		case bidi.R, bidi.EN, bidi.AN:
-			return bidi.R, true
-		}
-		return 0, false
+}
+
+// strongDirection is the direction a class counts as for N1 (numbers count as R), or ok=false
+// for a neutral.
+func strongDirection(c bidi.Class) (dir bidi.Class, ok bool) {
+	switch c {
+	case bidi.L:
+		return bidi.L, true
+	case bidi.R, bidi.EN, bidi.AN:
+		return bidi.R, true
 	}
+	return 0, false
+}
+
+// resolveNeutrals is N1 and N2: neutrals between two of the same direction take it, others the
+// paragraph's.
+func resolveNeutrals(t []bidi.Class, sos bidi.Class) {
+	n := len(t)
 	for i := 0; i < n; {
-		if _, ok := strong(t[i]); ok {
+		if _, ok := strongDirection(t[i]); ok {
 			i++
 			continue
 		}
 		j := i
 		for j < n {
-			if _, ok := strong(t[j]); ok {
+			if _, ok := strongDirection(t[j]); ok {
 				break
 			}
 			j++
 		}
 		before, after := sos, sos
 		if i > 0 {
-			before, _ = strong(t[i-1])
+			before, _ = strongDirection(t[i-1])
 		}
 		if j < n {
-			after, _ = strong(t[j])
+			after, _ = strongDirection(t[j])
 		}
 		dir := sos
 		if before == after {
@@ -171,8 +202,11 @@ func resolveLevels(t []bidi.Class, base uint8) []uint8 {
 		}
 		i = j
 	}
-	// I1, I2.
-	lv := make([]uint8, n)
+}
+
+// implicitLevels is I1 and I2: the level of each character from its resolved type.
+func implicitLevels(t []bidi.Class, base uint8) []uint8 {
+	lv := make([]uint8, len(t))
 	for i, c := range t {
 		switch {
 		case base == 0 && c == bidi.R:

@@ -81,9 +81,29 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 
 	d.heading("Client", 20)
 	d.fields(clientFields(r.Client, se.StartedAt))
+	writeTreatment(d, se, cat)
+	d.heading("Outcome and follow-up", 20)
+	d.fields(outcomeFields(se, r.Currency))
 
+	// The signature block closes the record and is never left alone on a last page: the
+	// photos' last row (or the whole photos section, when short) moves over with it.
+	sig := newSignatureBlock(r)
+	if err := writeSessionPhotos(d, r, sig.height(d)); err != nil {
+		return fmt.Errorf("session record: %w", err)
+	}
+	sig.write(d)
+	if err := d.finish(w); err != nil {
+		return fmt.Errorf("session record: %w", err)
+	}
+	return nil
+}
+
+const noPhotos = "No photos are filed under this session."
+
+// writeTreatment writes what was done in the session: its settings, the zones treated, the
+// products applied and the side effects.
+func writeTreatment(d *doc, se data.Session, cat Catalog) {
 	d.heading("Session", 20)
-	dev := cat.Devices[se.DeviceID]
 	d.fields([]field{
 		{"Date and time", formatDay(se.StartedAt)},
 		{"Practitioner", cat.practitioner(se.PractitionerID)},
@@ -99,7 +119,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	if len(se.Zones) == 0 {
 		d.para("No zones recorded.")
 	} else {
-		d.table(zoneColumns, zoneRows(se.Zones, dev))
+		d.table(zoneColumns, zoneRows(se.Zones, cat.Devices[se.DeviceID]))
 	}
 
 	d.subheading("Products applied", 15)
@@ -123,55 +143,38 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	default:
 		d.para("None recorded.")
 	}
+}
 
-	d.heading("Outcome and follow-up", 20)
+// outcomeFields say how the session went and what follows it: pain, aftercare, price, the next
+// session's date and the notes.
+func outcomeFields(se data.Session, currency string) []field {
 	pain := ""
 	if se.PainScore.Valid {
 		pain = strconv.Itoa(se.PainScore.V) + " / 10"
 	}
 	fee := ""
 	if se.PriceCents.Valid {
-		fee = price(se.PriceCents.V, r.Currency)
+		fee = price(se.PriceCents.V, currency)
 	}
 	aftercare := strings.Join(se.Aftercare, "\n")
 	if se.AftercareSheet != "" {
 		aftercare = strings.TrimSpace(aftercare + "\nAftercare sheet version " + se.AftercareSheet + " handed over")
 	}
-	d.fields([]field{
+	return []field{
 		{"Pain score", pain},
 		{"Aftercare given", aftercare},
 		{"Price", fee},
 		{"Next session due", formatDate(se.NextDue)},
 		{"Notes", se.Notes},
-	})
+	}
+}
 
-	// The signature block closes the record and is never left alone on a last page: the
-	// photos' last row (or the whole photos section, when short) moves over with it.
-	sig := []field{{"State", signState(se, cat)}}
-	if se.Status == data.StatusSigned && se.RecordHash != "" {
-		sig = append(sig, field{"Record hash", se.RecordHash})
-	}
-	sig = append(sig, field{"Last changed", formatTime(se.UpdatedAt)})
-	head, keys := "", ""
-	if r.AuditHead.Hash != "" {
-		head = AuditHeadLine(r.AuditHead)
-		if len(r.Keys) > 0 {
-			keys = KeysLine(r.Keys)
-		}
-	}
-	tail := d.headingHeight("Signature") + d.fieldsHeight(sig)
-	if head != "" {
-		d.font("", smallSize)
-		tail += 3 + smallLine*float64(len(d.split(head, contentW)))
-		if keys != "" {
-			tail += smallLine * float64(len(d.split(keys, contentW)))
-		}
-		d.font("", bodySize)
-	}
-
+// writeSessionPhotos writes the photos section: why there is no before photo, if the client
+// refused one, then the photos, keeping tail (the signature block's height) with the last row.
+func writeSessionPhotos(d *doc, r SessionRecord, tail float64) error {
 	var refusal []field
-	if se.PhotoRefusal != "" {
-		refusal = []field{{"No before photo", se.PhotoRefusal}}
+	if r.Session.PhotoRefusal != "" {
+		refusal = []field{{"No before photo", r.Session.PhotoRefusal}}
 	}
 	if len(r.Photos) == 0 {
 		d.font("", bodySize)
@@ -179,39 +182,70 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 		d.heading("Photos", body+tail)
 		d.fields(refusal)
 		d.para(noPhotos)
-	} else {
-		keep := 95 + 1.5 + 3*smallLine // the heading goes with the first row (at most this high)
-		if len(r.Photos) <= 2 {        // which is the last, which goes with the signature
-			keep += 4 + tail
-		}
-		d.heading("Photos", keep+d.fieldsHeight(refusal))
-		d.fields(refusal)
-		ps := make([]pictured, len(r.Photos))
-		for i, p := range r.Photos {
-			ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt), p.Note}}
-		}
-		if err := d.photosThen(ps, 2, 95, tail); err != nil {
-			return fmt.Errorf("session record: %w", err)
-		}
+		return nil
 	}
-
-	d.heading("Signature", 18)
-	d.fields(sig)
-	if head != "" {
-		d.gap(3)
-		d.font("", smallSize)
-		d.lines(marginX, contentW, smallLine, d.split(head, contentW), "L")
-		if keys != "" {
-			d.lines(marginX, contentW, smallLine, d.split(keys, contentW), "L")
-		}
+	keep := 95 + 1.5 + 3*smallLine // the heading goes with the first row (at most this high)
+	if len(r.Photos) <= 2 {        // which is the last, which goes with the signature
+		keep += 4 + tail
 	}
-	if err := d.finish(w); err != nil {
-		return fmt.Errorf("session record: %w", err)
+	d.heading("Photos", keep+d.fieldsHeight(refusal))
+	d.fields(refusal)
+	ps := make([]pictured, len(r.Photos))
+	for i, p := range r.Photos {
+		ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt), p.Note}}
 	}
-	return nil
+	return d.photosThen(ps, 2, 95, tail)
 }
 
-const noPhotos = "No photos are filed under this session."
+// signatureBlock closes a session record: its state, its hash when signed, when it last
+// changed, and the audit log head and signing keys in force when printed, if known.
+type signatureBlock struct {
+	fields     []field
+	head, keys string // "" when not printed
+}
+
+func newSignatureBlock(r SessionRecord) signatureBlock {
+	se := r.Session
+	b := signatureBlock{fields: []field{{"State", signState(se, r.Catalog)}}}
+	if se.Status == data.StatusSigned && se.RecordHash != "" {
+		b.fields = append(b.fields, field{"Record hash", se.RecordHash})
+	}
+	b.fields = append(b.fields, field{"Last changed", formatTime(se.UpdatedAt)})
+	if r.AuditHead.Hash != "" {
+		b.head = AuditHeadLine(r.AuditHead)
+		if len(r.Keys) > 0 {
+			b.keys = KeysLine(r.Keys)
+		}
+	}
+	return b
+}
+
+// height is how much room write takes, heading included.
+func (b signatureBlock) height(d *doc) float64 {
+	h := d.headingHeight("Signature") + d.fieldsHeight(b.fields)
+	if b.head != "" {
+		d.font("", smallSize)
+		h += 3 + smallLine*float64(len(d.split(b.head, contentW)))
+		if b.keys != "" {
+			h += smallLine * float64(len(d.split(b.keys, contentW)))
+		}
+		d.font("", bodySize)
+	}
+	return h
+}
+
+func (b signatureBlock) write(d *doc) {
+	d.heading("Signature", 18)
+	d.fields(b.fields)
+	if b.head != "" {
+		d.gap(3)
+		d.font("", smallSize)
+		d.lines(marginX, contentW, smallLine, d.split(b.head, contentW), "L")
+		if b.keys != "" {
+			d.lines(marginX, contentW, smallLine, d.split(b.keys, contentW), "L")
+		}
+	}
+}
 
 // AuditHeadLine is how a record names the audit log's head, for `needlelog verify --head`.
 func AuditHeadLine(m data.AuditMark) string {
@@ -311,7 +345,7 @@ func productRows(ps []data.ProductUse, cat Catalog) [][]string {
 	rows := make([][]string, len(ps))
 	for i, p := range ps {
 		name := cat.product(p.ProductID)
-		if prod, ok := cat.Products[p.ProductID]; ok && !prod.NeedledSkinOK && p.Phase != data.PhaseBefore {
+		if prod, ok := cat.Products[p.ProductID]; ok && data.NotForNeedledSkin(prod, p.Phase) {
 			name += " (not made for needled skin)"
 		}
 		rows[i] = []string{name, string(p.Phase), p.Lot, formatDate(p.Expiry), p.Amount}

@@ -216,3 +216,29 @@ func TestSessionRecordPrintsTheSigningKeys(t *testing.T) {
 	}
 	requireText(t, "session record", pdfText(t, buf.Bytes()), "Signing keys (SHA-256): Dr Lée Ørsted "+rep.Keys[0].Fingerprint[:16]+"…")
 }
+
+// A product not made for needled skin is marked where it met needled skin, during or after the
+// needling, and not where it was used before it, as the safety check sees it.
+func TestSessionRecordMarksProductsNotForNeedledSkin(t *testing.T) {
+	cat := Catalog{Products: map[string]data.Product{}}
+	se := data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft}
+	for _, ph := range data.Phases {
+		id := "p-" + string(ph)
+		cat.Products[id] = data.Product{ID: id, Name: "Serum " + string(ph), NeedledSkinOK: false}
+		se.Products = append(se.Products, data.ProductUse{ProductID: id, Phase: ph, Lot: "L-" + string(ph)})
+	}
+	cat.Products["ok"] = data.Product{ID: "ok", Name: "Serum sterile", NeedledSkinOK: true}
+	se.Products = append(se.Products, data.ProductUse{ProductID: "ok", Phase: data.PhaseDuring, Lot: "L-ok"})
+	var buf bytes.Buffer
+	if err := WriteSessionRecord(&buf, SessionRecord{Client: data.Client{FirstName: "Ada", LastName: "Byrne"},
+		Session: se, Catalog: cat, Printed: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, buf.Bytes())), " ")
+	requireText(t, "session record", text, "Serum during (not made", "Serum after (not made")
+	for _, unmarked := range []string{"Serum before", "Serum sterile"} {
+		if !strings.Contains(text, unmarked+" ") || strings.Contains(text, unmarked+" (not made") {
+			t.Errorf("%q is missing or marked as not made for needled skin:\n%s", unmarked, text)
+		}
+	}
+}

@@ -153,130 +153,174 @@ func openingContent(path string) (fyne.CanvasObject, *widget.ProgressBarInfinite
 // askHowToOpen shows over w why the practice at path could not be opened (err) and what can be
 // done; open receives the practice once one is open, cancel runs when the practitioner gives up.
 func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(practice), cancelLabel string, cancel func()) {
-	var d dialog.Dialog
-	var buttons []fyne.CanvasObject
-	button := func(label string, important bool, fn func()) {
-		b := widget.NewButton(label, func() { d.Hide(); fn() })
-		if important {
-			b.Importance = widget.HighImportance
-		}
-		buttons = append(buttons, b)
-	}
-	reask := func(err error) { askHowToOpen(a, w, path, err, open, cancelLabel, cancel) }
-	readOnly := func(why string, canRetry bool) func() {
-		return func() {
-			async(func() (practice, error) {
-				return openPractice(context.Background(), path, data.Options{ReadOnly: true})
-			},
-				func(p practice, err error) {
-					if err != nil {
-						reask(err)
-						return
-					}
-					p.readOnlyWhy, p.canRetry = why, canRetry
-					open(p)
-				})
-		}
-	}
-
+	q := &openQuestion{a: a, w: w, path: path, open: open, cancelLabel: cancelLabel, cancel: cancel}
 	var title, text string
 	switch {
 	case errors.Is(err, data.ErrInUse):
-		title = "This practice is already open"
-		text = "Another Needlelog window has this practice open:\n" + path +
-			"\n\nOnly one window at a time can change a practice, so that no one's changes overwrite another's. " +
-			"You can bring that window to the front, or look at the records here without changing them."
-		button("Show that window", true, func() {
-			// The other window may take a moment to answer: never on the UI goroutine.
-			async(func() (struct{}, error) { return struct{}{}, data.Knock(path) }, func(_ struct{}, err error) {
-				if err != nil {
-					showErrorThen(w, "reach the other window", fmt.Errorf("%w (it may be on another desktop, or still starting)", err),
-						func() { reask(data.ErrInUse) })
-					return
-				}
-				cancel()
-			})
-		})
-		button("Open read-only here", false, readOnly("Another Needlelog window has this practice open for writing.", true))
+		title, text = q.inUse()
 	case errors.Is(err, data.ErrDamaged), errors.Is(err, data.ErrForeignSchema):
-		title = "The practice file is damaged"
-		// SQLite's own lines (page numbers, error codes) are for whoever repairs the file.
-		slog.Error("damaged practice file", "err", err)
-		text = "The check made on opening found damage in\n" + path + "\n\nParts of the file do not hold what they should, " +
-			"so what is read from it cannot be trusted.\n\nNeedlelog has not written to it, and has moved nothing."
-		readOnlyWhy := "The practice file is damaged, so Needlelog writes nothing to it: " +
-			"restore a backup to go on working (close Needlelog and open it again to be offered one)."
-		if errors.Is(err, data.ErrForeignSchema) {
-			title, text = "The practice file was changed outside Needlelog", foreignSchemaText(path, err)
-			readOnlyWhy = "The practice file was changed outside Needlelog, so Needlelog writes nothing to it: " +
-				"restore a backup to go on working (close Needlelog and open it again to be offered one)."
-		}
-		dir, derr := backupFolder(a, path)
-		var latest data.Backup
-		if derr == nil {
-			if list, lerr := practiceBackups(a, dir, path); lerr == nil {
-				// The newest backup not already found unusable in this run.
-				if i := slices.IndexFunc(list, func(b data.Backup) bool { return !unusableBackups[b.Path] }); i >= 0 {
-					latest = list[i]
-				}
-			}
-		}
-		again := func() { reask(err) }
-		restore := func(b data.Backup) {
-			c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe current file is kept beside it, "+
-				"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
-				func(ok bool) {
-					if !ok {
-						again()
-						return
-					}
-					restoreOver(w, path, b, open, again, reask)
-				}, w)
-			c.SetConfirmText("Restore")
-			c.Show()
-		}
-		if latest.Path != "" {
-			text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, timeNow()) + ":\n" + latest.Path
-			button("Restore that backup…", true, func() { restore(latest) })
-		} else {
-			text += "\n\nNo backup of this practice was found in " + dir + ". If there is one elsewhere " +
-				"(a USB drive, another folder, a backup made before the file was moved), choose it with Choose a backup file…"
-		}
-		button("Choose a backup file…", latest.Path == "", func() {
-			chooseBackupFile(w, dir, restore, again)
-		})
-		button("Open read-only", false, readOnly(readOnlyWhy, false))
+		title, text = q.damaged(err)
 	case errors.Is(err, data.ErrReadOnlyFile):
 		title = "Needlelog cannot write to this practice"
 		text = errorSentence("open the practice for writing", err) +
 			"\n\nYou can open it read-only to look at the records and export them."
-		button("Open read-only", true, readOnly("This computer does not let Needlelog write to the practice's file or its folder.", true))
+		q.button("Open read-only", true, q.readOnly("This computer does not let Needlelog write to the practice's file or its folder.", true))
 	case errors.Is(err, data.ErrMissing):
-		title = "There is no practice here yet"
-		text = errorSentence("open "+path, err) +
-			"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does."
-		button("Create a new practice here", true, func() {
-			async(func() (practice, error) {
-				return openPractice(context.Background(), path, data.Options{Create: true})
-			}, func(p practice, err error) {
-				if err != nil {
-					reask(err)
-					return
-				}
-				open(p)
-			})
-		})
+		title, text = q.missing(err)
 	default:
 		title = "Needlelog could not open the practice"
 		text = errorSentence("open "+path, err)
 	}
-	button(cancelLabel, false, cancel)
+	q.button(cancelLabel, false, cancel)
 
 	label := widget.NewLabel(text)
 	label.Wrapping = fyne.TextWrapWord
-	body := container.NewBorder(nil, container.NewHBox(buttons...), nil, nil, container.NewVScroll(label))
-	d = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(620, 320), body), w)
-	d.Show()
+	body := container.NewBorder(nil, container.NewHBox(q.buttons...), nil, nil, container.NewVScroll(label))
+	q.d = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(620, 320), body), w)
+	q.d.Show()
+}
+
+// openQuestion is the dialog askHowToOpen shows: what it was asked with, and the buttons each
+// kind of failure adds to it.
+type openQuestion struct {
+	a           fyne.App
+	w           fyne.Window
+	path        string
+	open        func(practice)
+	cancelLabel string
+	cancel      func()
+	d           dialog.Dialog
+	buttons     []fyne.CanvasObject
+}
+
+// button adds a button that closes the dialog, then runs fn.
+func (q *openQuestion) button(label string, important bool, fn func()) {
+	b := widget.NewButton(label, func() { q.d.Hide(); fn() })
+	if important {
+		b.Importance = widget.HighImportance
+	}
+	q.buttons = append(q.buttons, b)
+}
+
+// reask asks again, about err.
+func (q *openQuestion) reask(err error) {
+	askHowToOpen(q.a, q.w, q.path, err, q.open, q.cancelLabel, q.cancel)
+}
+
+// readOnly opens the practice read-only, saying why (and whether trying again to write may work).
+func (q *openQuestion) readOnly(why string, canRetry bool) func() {
+	return func() {
+		async(func() (practice, error) {
+			return openPractice(context.Background(), q.path, data.Options{ReadOnly: true})
+		},
+			func(p practice, err error) {
+				if err != nil {
+					q.reask(err)
+					return
+				}
+				p.readOnlyWhy, p.canRetry = why, canRetry
+				q.open(p)
+			})
+	}
+}
+
+// inUse offers, when another window has the practice, to bring that window forward or to open
+// the practice read-only here.
+func (q *openQuestion) inUse() (title, text string) {
+	title = "This practice is already open"
+	text = "Another Needlelog window has this practice open:\n" + q.path +
+		"\n\nOnly one window at a time can change a practice, so that no one's changes overwrite another's. " +
+		"You can bring that window to the front, or look at the records here without changing them."
+	q.button("Show that window", true, func() {
+		// The other window may take a moment to answer: never on the UI goroutine.
+		async(func() (struct{}, error) { return struct{}{}, data.Knock(q.path) }, func(_ struct{}, err error) {
+			if err != nil {
+				showErrorThen(q.w, "reach the other window", fmt.Errorf("%w (it may be on another desktop, or still starting)", err),
+					func() { q.reask(data.ErrInUse) })
+				return
+			}
+			q.cancel()
+		})
+	})
+	q.button("Open read-only here", false, q.readOnly("Another Needlelog window has this practice open for writing.", true))
+	return title, text
+}
+
+// damaged offers, for a damaged file or one changed outside Needlelog (err), to restore the
+// latest good backup, to choose a backup file, or to open the file read-only.
+func (q *openQuestion) damaged(err error) (title, text string) {
+	title = "The practice file is damaged"
+	// SQLite's own lines (page numbers, error codes) are for whoever repairs the file.
+	slog.Error("damaged practice file", "err", err)
+	text = "The check made on opening found damage in\n" + q.path + "\n\nParts of the file do not hold what they should, " +
+		"so what is read from it cannot be trusted.\n\nNeedlelog has not written to it, and has moved nothing."
+	readOnlyWhy := "The practice file is damaged, so Needlelog writes nothing to it: " +
+		"restore a backup to go on working (close Needlelog and open it again to be offered one)."
+	if errors.Is(err, data.ErrForeignSchema) {
+		title, text = "The practice file was changed outside Needlelog", foreignSchemaText(q.path, err)
+		readOnlyWhy = "The practice file was changed outside Needlelog, so Needlelog writes nothing to it: " +
+			"restore a backup to go on working (close Needlelog and open it again to be offered one)."
+	}
+	dir, latest := latestGoodBackup(q.a, q.path)
+	again := func() { q.reask(err) }
+	restore := func(b data.Backup) {
+		c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe current file is kept beside it, "+
+			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
+			func(ok bool) {
+				if !ok {
+					again()
+					return
+				}
+				restoreOver(q.w, q.path, b, q.open, again, q.reask)
+			}, q.w)
+		c.SetConfirmText("Restore")
+		c.Show()
+	}
+	if latest.Path != "" {
+		text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, timeNow()) + ":\n" + latest.Path
+		q.button("Restore that backup…", true, func() { restore(latest) })
+	} else {
+		text += "\n\nNo backup of this practice was found in " + dir + ". If there is one elsewhere " +
+			"(a USB drive, another folder, a backup made before the file was moved), choose it with Choose a backup file…"
+	}
+	q.button("Choose a backup file…", latest.Path == "", func() {
+		chooseBackupFile(q.w, dir, restore, again)
+	})
+	q.button("Open read-only", false, q.readOnly(readOnlyWhy, false))
+	return title, text
+}
+
+// latestGoodBackup is the folder the practice at path is backed up to, and the newest backup in
+// it not already found unusable in this run (none when there is none, or the folder is unknown).
+func latestGoodBackup(a fyne.App, path string) (dir string, latest data.Backup) {
+	dir, derr := backupFolder(a, path)
+	if derr == nil {
+		if list, lerr := practiceBackups(a, dir, path); lerr == nil {
+			if i := slices.IndexFunc(list, func(b data.Backup) bool { return !unusableBackups[b.Path] }); i >= 0 {
+				latest = list[i]
+			}
+		}
+	}
+	return dir, latest
+}
+
+// missing offers, when there is no practice at the path, to start a new one there.
+func (q *openQuestion) missing(err error) (title, text string) {
+	title = "There is no practice here yet"
+	text = errorSentence("open "+q.path, err) +
+		"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does."
+	q.button("Create a new practice here", true, func() {
+		async(func() (practice, error) {
+			return openPractice(context.Background(), q.path, data.Options{Create: true})
+		}, func(p practice, err error) {
+			if err != nil {
+				q.reask(err)
+				return
+			}
+			q.open(p)
+		})
+	})
+	return title, text
 }
 
 // foreignSchemaText says that the file at path was changed outside Needlelog, naming the changes

@@ -8,31 +8,27 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
+// backupAbout is what needlelog backup -h says the command does.
+const backupAbout = `Makes a backup of the whole database, photos included, into FOLDER (created if needed), named
+after the database, the practice's identity and the time (UTC), e.g.
+needlelog-1a2b3c4d-20260310-143000.db. It works while the app has the file open. The copy is made
+by SQLite, flushed to the disk and checked before it takes its name, so a backup is complete or not
+there at all. Free space is checked first. Then older backups of the same practice in FOLDER are
+removed, keeping the newest of each of the last --daily days and, before those, of each of the
+last --weekly weeks. The newest backup is always kept. Another practice's backups are never
+removed, even when its file has the same name, nor is a file in use: the practice itself, one open in
+Needlelog, or one with a write-ahead log or journal beside it.`
+
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4]",
-		"Makes a backup of the whole database, photos included, into FOLDER (created if needed), named\n"+
-			"after the database, the practice's identity and the time (UTC), e.g.\n"+
-			"needlelog-1a2b3c4d-20260310-143000.db. It works while the app has the file open. The copy is made\n"+
-			"by SQLite, flushed to the disk and checked before it takes its name, so a backup is complete or not\n"+
-			"there at all. Free space is checked first. Then older backups of the same practice in FOLDER are\n"+
-			"removed, keeping the newest of each of the last --daily days and, before those, of each of the\n"+
-			"last --weekly weeks. The newest backup is always kept. Another practice's backups are never\n"+
-			"removed, even when its file has the same name, nor is a file in use: the practice itself, one open in\n"+
-			"Needlelog, or one with a write-ahead log or journal beside it.", errOut)
+	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4]", backupAbout, errOut)
 	db := fs.String("db", "", "path of the database file")
 	to := fs.String("to", "", "folder to keep the backups in")
 	daily := fs.Int("daily", data.DefaultRetention.Daily, "days whose newest backup is kept")
 	weekly := fs.Int("weekly", data.DefaultRetention.Weekly, "weeks, before those days, whose newest backup is kept")
-	rest, code, ok := parse(fs, args)
-	if !ok {
+	if code, ok := parseNoArgs(fs, args, db, errOut); !ok {
 		return code
 	}
 	switch {
-	case !requireDB(fs, *db, errOut):
-		return 2
-	case len(rest) > 0:
-		fmt.Fprintf(errOut, "needlelog backup: unexpected argument %q\n", rest[0])
-		return 2
 	case *to == "":
 		fmt.Fprintln(errOut, "needlelog backup: --to FOLDER is required")
 		return 2
@@ -41,7 +37,7 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 2
 	}
 	// Read-only: the app may have the file open, and a backup never needs to write to it.
-	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "backup", err)
 	}
@@ -59,27 +55,22 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	return 0
 }
 
+// restoreAbout is what needlelog restore -h says the command does.
+const restoreAbout = `Puts a copy of the backup FILE in place of the database PATH. The backup is checked first; a file
+that is not a Needlelog database, is from a newer version or is damaged is refused and nothing is
+changed. An existing database is replaced only with --force, and then kept beside it as
+PATH.replaced-YYYYMMDD-HHMMSS (UTC), with its write-ahead log. It refuses while Needlelog has the
+database open.`
+
 func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("restore", "--from FILE --db PATH [--force]",
-		"Puts a copy of the backup FILE in place of the database PATH. The backup is checked first; a file\n"+
-			"that is not a Needlelog database, is from a newer version or is damaged is refused and nothing is\n"+
-			"changed. An existing database is replaced only with --force, and then kept beside it as\n"+
-			"PATH.replaced-YYYYMMDD-HHMMSS (UTC), with its write-ahead log. It refuses while Needlelog has the\n"+
-			"database open.", errOut)
+	fs := newFlags("restore", "--from FILE --db PATH [--force]", restoreAbout, errOut)
 	from := fs.String("from", "", "the backup file to restore")
 	db := fs.String("db", "", "path of the database file to restore into")
 	force := fs.Bool("force", false, "replace an existing database, keeping it aside")
-	rest, code, ok := parse(fs, args)
-	if !ok {
+	if code, ok := parseNoArgs(fs, args, db, errOut); !ok {
 		return code
 	}
-	switch {
-	case !requireDB(fs, *db, errOut):
-		return 2
-	case len(rest) > 0:
-		fmt.Fprintf(errOut, "needlelog restore: unexpected argument %q\n", rest[0])
-		return 2
-	case *from == "":
+	if *from == "" {
 		fmt.Fprintln(errOut, "needlelog restore: --from FILE is required")
 		return 2
 	}

@@ -156,11 +156,45 @@ func requireDB(fs *flag.FlagSet, db string, errOut io.Writer) bool {
 	return true
 }
 
+// usageError returns how command cmd refuses the way it was called: with a sentence on errOut,
+// and exit code 2.
+func usageError(errOut io.Writer, cmd string) func(format string, a ...any) int {
+	return func(format string, a ...any) int {
+		fmt.Fprintf(errOut, "needlelog %s: "+format+"\n", append([]any{cmd}, a...)...)
+		return 2
+	}
+}
+
+// parseWithDB is parse for a command that works on the practice named by --db (its flag db):
+// it also says so when --db is missing, and returns ok=false with the exit code then.
+func parseWithDB(fs *flag.FlagSet, args []string, db *string, errOut io.Writer) (positional []string, code int, ok bool) {
+	positional, code, ok = parse(fs, args)
+	if !ok {
+		return nil, code, false
+	}
+	if !requireDB(fs, *db, errOut) {
+		return nil, 2, false
+	}
+	return positional, 0, true
+}
+
+// parseNoArgs is parseWithDB for a command that takes no positional argument: one is refused.
+func parseNoArgs(fs *flag.FlagSet, args []string, db *string, errOut io.Writer) (code int, ok bool) {
+	rest, code, ok := parseWithDB(fs, args, db, errOut)
+	if ok && len(rest) > 0 {
+		fmt.Fprintf(errOut, "needlelog %s: unexpected argument %q\n", fs.Name(), rest[0])
+		return 2, false
+	}
+	return code, ok
+}
+
+// demoAbout is what needlelog demo -h says the command does.
+const demoAbout = `Creates a demo practice (practitioners, clients, series of sessions, products with lots, side effects,
+and with --photos drawn stand-in photos) in a new database file. It never writes into an existing
+file, so demo records cannot mix with real ones.`
+
 func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N] [--photos]",
-		"Creates a demo practice (practitioners, clients, series of sessions, products with lots, side effects,\n"+
-			"and with --photos drawn stand-in photos) in a new database file. It never writes into an existing\n"+
-			"file, so demo records cannot mix with real ones.", errOut)
+	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N] [--photos]", demoAbout, errOut)
 	db := fs.String("db", "", "path of the new database file (must not exist yet)")
 	clients := fs.Int("clients", 200, "number of clients")
 	sessions := fs.Int("sessions", 0, "number of sessions in all (default: 5 per client)")
@@ -206,11 +240,13 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 	return 0
 }
 
+// checkAbout is what needlelog check -h says the command does.
+const checkAbout = `Checks a database without changing it: its tables, indexes, triggers and views against those
+Needlelog made, SQLite's integrity and foreign-key checks, the schema version, and the number of
+records. Exits 1 when anything is wrong.`
+
 func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("check", "--db PATH",
-		"Checks a database without changing it: its tables, indexes, triggers and views against those\n"+
-			"Needlelog made, SQLite's integrity and foreign-key checks, the schema version, and the number of\n"+
-			"records. Exits 1 when anything is wrong.", errOut)
+	fs := newFlags("check", "--db PATH", checkAbout, errOut)
 	db := fs.String("db", "", "path of the database file")
 	if rest, code, ok := parse(fs, args); !ok {
 		return code
@@ -220,7 +256,7 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	} else if !requireDB(fs, *db, errOut) {
 		return 2
 	}
-	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "check", err)
 	}
@@ -264,20 +300,19 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	return 0
 }
 
+// clientsAbout is what needlelog clients -h says the command does.
+const clientsAbout = `Lists clients by name, one per line: ID, a tab, then the name. With TEXT, only clients whose
+name, phone or email match it (each word by its beginning).`
+
 func runClients(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("clients", "--db PATH [TEXT]",
-		"Lists clients by name, one per line: ID, a tab, then the name. With TEXT, only clients whose\n"+
-			"name, phone or email match it (each word by its beginning).", errOut)
+	fs := newFlags("clients", "--db PATH [TEXT]", clientsAbout, errOut)
 	db := fs.String("db", "", "path of the database file")
 	archived := fs.Bool("archived", false, "list archived clients instead")
-	rest, code, ok := parse(fs, args)
+	rest, code, ok := parseWithDB(fs, args, db, errOut)
 	if !ok {
 		return code
 	}
-	if !requireDB(fs, *db, errOut) {
-		return 2
-	}
-	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "clients", err)
 	}
@@ -298,22 +333,22 @@ func runClients(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 }
 
+// sessionsAbout is what needlelog sessions -h says the command does.
+const sessionsAbout = `Lists a client's sessions, newest first, one per line: session ID, date and time (local), and the
+zones treated, separated by tabs.`
+
 func runSessions(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("sessions", "--db PATH --client ID",
-		"Lists a client's sessions, newest first, one per line: session ID, date and time (local), and the\n"+
-			"zones treated, separated by tabs.", errOut)
+	fs := newFlags("sessions", "--db PATH --client ID", sessionsAbout, errOut)
 	db := fs.String("db", "", "path of the database file")
 	clientID := fs.String("client", "", "the client's ID (see 'needlelog clients')")
-	if _, code, ok := parse(fs, args); !ok {
+	if _, code, ok := parseWithDB(fs, args, db, errOut); !ok {
 		return code
-	} else if !requireDB(fs, *db, errOut) {
-		return 2
 	}
 	if *clientID == "" {
 		fmt.Fprintln(errOut, "needlelog sessions: --client ID is required (see 'needlelog clients')")
 		return 2
 	}
-	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "sessions", err)
 	}

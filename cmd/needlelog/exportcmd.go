@@ -141,17 +141,11 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		fs.StringVar(&o.practitioner, "practitioner", "", "only sessions by this practitioner (name or ID)")
 		fs.StringVar(&o.format, "format", "", "xlsx or csv (default: from -o: FILE.xlsx, FILE.zip of CSV files, or a FOLDER of them)")
 	}
-	positional, code, ok := parse(fs, args)
+	positional, code, ok := parseWithDB(fs, args, db, errOut)
 	if !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(errOut, "needlelog %s: "+format+"\n", append([]any{name}, a...)...)
-		return 2
-	}
-	if !requireDB(fs, *db, errOut) {
-		return 2
-	}
+	usageErr := usageError(errOut, name)
 	switch {
 	case o.out == "":
 		return usageErr("-o PATH is required: where to write")
@@ -192,15 +186,7 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	if k.arg != "" {
 		arg = positional[0]
 	}
-	// It writes to the practice too: the audit log records every export. An export also runs
-	// while the app has the practice open (a nightly archive of a PC left on): its claim keeps a
-	// restore away meanwhile, and SQLite orders the export's one audit entry with the app's writes.
-	s, release, err := openToWrite(ctx, *db)
-	if errors.Is(err, data.ErrInUse) {
-		if s, err = data.Open(ctx, *db, data.Options{}); err == nil {
-			release = func() { s.Close() } //nolint:errcheck // what was written was committed already
-		}
-	}
+	s, release, err := openToExport(ctx, *db)
 	if err != nil {
 		return failToWrite(errOut, name, *db, "export from the app's Export menu. Nothing was written", err)
 	}

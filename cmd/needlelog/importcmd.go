@@ -43,25 +43,24 @@ func runImport(ctx context.Context, args []string, out, errOut io.Writer) int {
 	return 2
 }
 
+// importClientsAbout is what needlelog import clients -h says the command does.
+const importClientsAbout = `Imports clients from a CSV file, such as another system's export or Excel's: UTF-8, UTF-16 or
+Windows-1252, separated by commas, semicolons or tabs, with a header row whose names say which column holds what
+(first name, last name or full name, date of birth, phone, email, notes..., in English and the
+common European languages). Prints the columns as understood, then every row that could not be
+imported with its line number; the other rows are imported. Clients already in the practice (same
+name, and the same date of birth, email or phone) are not added again, so importing a file twice adds
+no one twice. In the app, File › Import clients from CSV lets you correct which column is which.
+It holds the practice while it runs, as the app does, and refuses while Needlelog has it open.
+Exits 1 when any row was not imported.`
+
 func runImportClients(ctx context.Context, args []string, out, errOut io.Writer) int {
 	const name = "import clients"
-	fs := newFlags(name, "--db PATH FILE.csv",
-		"Imports clients from a CSV file, such as another system's export or Excel's: UTF-8, UTF-16 or\n"+
-			"Windows-1252, separated by commas, semicolons or tabs, with a header row whose names say which column holds what\n"+
-			"(first name, last name or full name, date of birth, phone, email, notes..., in English and the\n"+
-			"common European languages). Prints the columns as understood, then every row that could not be\n"+
-			"imported with its line number; the other rows are imported. Clients already in the practice (same\n"+
-			"name, and the same date of birth, email or phone) are not added again, so importing a file twice adds\n"+
-			"no one twice. In the app, File › Import clients from CSV lets you correct which column is which.\n"+
-			"It holds the practice while it runs, as the app does, and refuses while Needlelog has it open.\n"+
-			"Exits 1 when any row was not imported.", errOut)
+	fs := newFlags(name, "--db PATH FILE.csv", importClientsAbout, errOut)
 	db := fs.String("db", "", "path of the database file (it must exist)")
-	paths, code, ok := parse(fs, args)
+	paths, code, ok := parseWithDB(fs, args, db, errOut)
 	if !ok {
 		return code
-	}
-	if !requireDB(fs, *db, errOut) {
-		return 2
 	}
 	if len(paths) != 1 {
 		fmt.Fprintf(errOut, "needlelog %s: name one CSV file\n", name)
@@ -111,31 +110,6 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 	return 0
 }
 
-// openToWrite opens the practice at db for a command that writes to it, claiming it for the
-// command's run as the app does: no two write it at once, and a restore cannot set it aside under
-// the command. release closes the store, then gives up the claim.
-func openToWrite(ctx context.Context, db string) (s *data.Store, release func(), err error) {
-	s, claim, err := data.OpenClaimed(ctx, db, data.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, func() {
-		s.Close()       //nolint:errcheck // what was written was committed, and said, already
-		claim.Release() //nolint:errcheck // the process ends next, which lets go of it anyway
-	}, nil
-}
-
-// failToWrite says why a command could not open the practice at db to write to it: when Needlelog
-// has it open, in its window or in another command, what to do instead (instead), else the error.
-func failToWrite(errOut io.Writer, cmd, db, instead string, err error) int {
-	if errors.Is(err, data.ErrInUse) {
-		fmt.Fprintf(errOut, "needlelog %s: %s is open in Needlelog on this computer (in its window, or in another command "+
-			"writing to it); close it, or %s.\n", cmd, quote(db), instead)
-		return 1
-	}
-	return fail(errOut, cmd, err)
-}
-
 // refused says that a file was refused before anything was imported from it, and why.
 func refused(errOut io.Writer, cmd, path string, err error) int {
 	var pe *fs.PathError
@@ -152,18 +126,21 @@ func refused(errOut io.Writer, cmd, path string, err error) int {
 	return 1
 }
 
+// importPhotosAbout is what needlelog import photos -h says the command does.
+const importPhotosAbout = `Imports photos (JPEG, PNG or WebP) into a client's record and prints one line per file: imported,
+with the new photo's ID; a duplicate of a photo already stored, which is left as it was; or refused,
+and why. A DIR imports every file in it and in its subfolders, in name order, hidden files aside.
+Originals are kept unchanged, beside an upright preview and thumbnail, but for the camera's GPS
+position, which is taken out of them (the image itself untouched) unless --keep-location is given.
+Links in a DIR are not followed: each is listed as skipped, with the reason.
+
+Without --kind, each photo's kind is suggested from the time it was taken (its EXIF date, or else the
+file's time), and so is its session when --session is not given either. Names may be typed loosely:
+"left 45" is the view "Left 45°". Exits 1 when any file was refused.`
+
 func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) int {
 	const name = "import photos"
-	fs := newFlags(name, "--db PATH --client ID [--session ID] [--kind K] [--view V] [--zone Z] [--keep-location] FILE|DIR...",
-		"Imports photos (JPEG, PNG or WebP) into a client's record and prints one line per file: imported,\n"+
-			"with the new photo's ID; a duplicate of a photo already stored, which is left as it was; or refused,\n"+
-			"and why. A DIR imports every file in it and in its subfolders, in name order, hidden files aside.\n"+
-			"Originals are kept unchanged, beside an upright preview and thumbnail, but for the camera's GPS\n"+
-			"position, which is taken out of them (the image itself untouched) unless --keep-location is given.\n"+
-			"Links in a DIR are not followed: each is listed as skipped, with the reason.\n\n"+
-			"Without --kind, each photo's kind is suggested from the time it was taken (its EXIF date, or else the\n"+
-			"file's time), and so is its session when --session is not given either. Names may be typed loosely:\n"+
-			"\"left 45\" is the view \"Left 45°\". Exits 1 when any file was refused.", errOut)
+	fs := newFlags(name, "--db PATH --client ID [--session ID] [--kind K] [--view V] [--zone Z] [--keep-location] FILE|DIR...", importPhotosAbout, errOut)
 	db := fs.String("db", "", "path of the database file (it must exist)")
 	clientID := fs.String("client", "", "the client's ID (see 'needlelog clients')")
 	sessionID := fs.String("session", "", "the session's ID (see 'needlelog sessions')")
@@ -173,17 +150,11 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 	consent := fs.String("consent", string(data.PhotoConsentClinical), "the photos' consent scope: clinical, education or marketing")
 	note := fs.String("note", "", "a note for every photo imported")
 	keepLocation := fs.Bool("keep-location", false, "keep the camera's GPS position in the stored originals (by default it is removed)")
-	paths, code, ok := parse(fs, args)
+	paths, code, ok := parseWithDB(fs, args, db, errOut)
 	if !ok {
 		return code
 	}
-	if !requireDB(fs, *db, errOut) {
-		return 2
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(errOut, "needlelog %s: "+format+"\n", append([]any{name}, a...)...)
-		return 2
-	}
+	usageErr := usageError(errOut, name)
 	switch {
 	case *clientID == "":
 		return usageErr("--client ID is required (see 'needlelog clients')")

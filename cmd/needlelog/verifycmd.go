@@ -6,8 +6,6 @@ import (
 	"io"
 	"regexp"
 	"strings"
-
-	"needlelog.app/needlelog/data"
 )
 
 // hexHash is an audit entry's hash as printed: 64 hexadecimal digits.
@@ -19,19 +17,21 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// verifyAbout is what needlelog verify -h says the command does.
+const verifyAbout = `Checks that the records can be trusted, without changing the file: that the audit log's hash chain
+is whole (no entry changed, removed or moved), that every entry written by a practitioner with a
+passphrase carries their signature and matches the key this file holds for them, that each key is
+the one the entry that made it names, that every client and session was made by an entry of the
+log, that every signed session and every amendment still matches the hash it was signed with and
+is in the log, and that the database's protections of signed records are in place. Keys replaced
+and entries removed from the end of the log show only against something kept elsewhere: --against
+an earlier backup of the practice (its log must be the start of this one, its signing keys still
+here), or --head the audit log head printed on an earlier session record. Prints OK with the
+counts and the keys' fingerprints, or each break found, and exits 1 on any; also says which
+guarantees the practice lacks (practitioners without a passphrase) and clocks set back.`
+
 func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("verify", "--db PATH [--against BACKUP]... [--head HASH]...",
-		"Checks that the records can be trusted, without changing the file: that the audit log's hash chain\n"+
-			"is whole (no entry changed, removed or moved), that every entry written by a practitioner with a\n"+
-			"passphrase carries their signature and matches the key this file holds for them, that each key is\n"+
-			"the one the entry that made it names, that every client and session was made by an entry of the\n"+
-			"log, that every signed session and every amendment still matches the hash it was signed with and\n"+
-			"is in the log, and that the database's protections of signed records are in place. Keys replaced\n"+
-			"and entries removed from the end of the log show only against something kept elsewhere: --against\n"+
-			"an earlier backup of the practice (its log must be the start of this one, its signing keys still\n"+
-			"here), or --head the audit log head printed on an earlier session record. Prints OK with the\n"+
-			"counts and the keys' fingerprints, or each break found, and exits 1 on any; also says which\n"+
-			"guarantees the practice lacks (practitioners without a passphrase) and clocks set back.", errOut)
+	fs := newFlags("verify", "--db PATH [--against BACKUP]... [--head HASH]...", verifyAbout, errOut)
 	db := fs.String("db", "", "path of the database file")
 	var against, heads listFlag
 	fs.Var(&against, "against", "an earlier backup of the practice whose audit log this one must extend (may repeat)")
@@ -52,7 +52,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return 2
 		}
 	}
-	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "verify", err)
 	}

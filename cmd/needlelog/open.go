@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"needlelog.app/needlelog/data"
+)
+
+// How the commands open the practice at --db: every command opens it through one of these.
+
+// openToRead opens the practice at db for a command that only reads it. Read-only, so that it
+// works while the app has the file open, and never changes the file.
+func openToRead(ctx context.Context, db string) (*data.Store, error) {
+	return data.Open(ctx, db, data.Options{ReadOnly: true})
+}
+
+// openToWrite opens the practice at db for a command that writes to it, claiming it for the
+// command's run as the app does: no two write it at once, and a restore cannot set it aside under
+// the command. release closes the store, then gives up the claim.
+func openToWrite(ctx context.Context, db string) (s *data.Store, release func(), err error) {
+	s, claim, err := data.OpenClaimed(ctx, db, data.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() {
+		s.Close()       //nolint:errcheck // what was written was committed, and said, already
+		claim.Release() //nolint:errcheck // the process ends next, which lets go of it anyway
+	}, nil
+}
+
+// openToExport opens the practice at db for an export, which writes to it too: the audit log
+// records every export. An export also runs while the app has the practice open (a nightly
+// archive of a PC left on): its claim keeps a restore away meanwhile, and SQLite orders the
+// export's one audit entry with the app's writes.
+func openToExport(ctx context.Context, db string) (s *data.Store, release func(), err error) {
+	s, release, err = openToWrite(ctx, db)
+	if errors.Is(err, data.ErrInUse) {
+		if s, err = data.Open(ctx, db, data.Options{}); err == nil {
+			release = func() { s.Close() } //nolint:errcheck // what was written was committed already
+		}
+	}
+	return s, release, err
+}
+
+// failToWrite says why a command could not open the practice at db to write to it: when Needlelog
+// has it open, in its window or in another command, what to do instead (instead), else the error.
+func failToWrite(errOut io.Writer, cmd, db, instead string, err error) int {
+	if errors.Is(err, data.ErrInUse) {
+		fmt.Fprintf(errOut, "needlelog %s: %s is open in Needlelog on this computer (in its window, or in another command "+
+			"writing to it); close it, or %s.\n", cmd, quote(db), instead)
+		return 1
+	}
+	return fail(errOut, cmd, err)
+}
