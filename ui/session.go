@@ -359,7 +359,7 @@ func (e *sessionEditor) build() {
 	e.suggestWhy.Hide()
 	suggest := widget.NewButton("Suggest", func() {
 		s, _ := e.form().parse(e.base, &e.ed.catalog)
-		d, why := suggestNextDueWhy(s)
+		d, why := data.NextDueSuggestion(s)
 		if !d.IsZero() {
 			e.nextDue.SetText(d.String())
 		}
