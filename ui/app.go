@@ -382,12 +382,7 @@ func (m *mainWindow) logSideEffect(c data.Client, e data.TimelineEntry) {
 // A session that has a kept draft opens with the draft, so there is never a second one.
 func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
 	if d == nil && id != "" && m.page.st.client.ID == c.ID {
-		for _, kept := range m.page.st.drafts {
-			if kept.SessionID == id {
-				d = &kept
-				break
-			}
-		}
+		d = keptDraft(m.page.st.drafts, id, "")
 	}
 	s := m.store
 	async(func() (editorData, error) { return loadEditorData(context.Background(), s, c, id) },

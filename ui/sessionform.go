@@ -185,108 +185,142 @@ func formOf(s data.Session, c *catalog) sessionForm {
 // then still carries everything that could be read, so it can be validated for the rest.
 func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.FieldError) {
 	s := base
-	var errs []data.FieldError
-	bad := func(field, msg string) { errs = append(errs, data.FieldError{Field: field, Message: msg}) }
-	intOf := func(field, label, v string, out *int) {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			*out = 0
-			return
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			bad(field, label+" must be a whole number.")
-			return
-		}
-		*out = n
-	}
-	dateOf := func(field, label, v string) data.Date {
-		d, err := data.ParseTypedDate(v)
-		if err != nil {
-			bad(field, label+": write it as "+data.DatePattern(data.CurrentDateOrder())+", YYYY-MM-DD or 14 Mar 2026.")
-		}
-		return d
-	}
-	// An expiry may be written as the packaging prints it: 2027-03 is the end of March 2027.
-	expiryOf := func(field, label, v string) data.Date {
-		d, err := data.ParseExpiry(v)
-		if err != nil {
-			bad(field, label+": use the form YYYY-MM-DD, or YYYY-MM for the end of that month.")
-		}
-		return d
-	}
+	r := &fieldReader{}
+	f.parseHeader(r, &s, c)
+	f.parseEquipment(r, &s, c)
+	f.parseZones(r, &s, c)
+	f.parseProducts(r, &s, c)
+	f.parseSideEffects(r, &s, base)
+	f.parseAfter(r, &s)
+	return s, r.errs
+}
 
+// fieldReader reads typed values, keeping a message beside its field for each that cannot be read.
+type fieldReader struct{ errs []data.FieldError }
+
+func (r *fieldReader) bad(field, msg string) {
+	r.errs = append(r.errs, data.FieldError{Field: field, Message: msg})
+}
+
+func (r *fieldReader) intOf(field, label, v string, out *int) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		*out = 0
+		return
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r.bad(field, label+" must be a whole number.")
+		return
+	}
+	*out = n
+}
+
+func (r *fieldReader) dateOf(field, label, v string) data.Date {
+	d, err := data.ParseTypedDate(v)
+	if err != nil {
+		r.bad(field, label+": write it as "+data.DatePattern(data.CurrentDateOrder())+", YYYY-MM-DD or 14 Mar 2026.")
+	}
+	return d
+}
+
+// expiryOf reads an expiry as the packaging prints it: 2027-03 is the end of March 2027.
+func (r *fieldReader) expiryOf(field, label, v string) data.Date {
+	d, err := data.ParseExpiry(v)
+	if err != nil {
+		r.bad(field, label+": use the form YYYY-MM-DD, or YYYY-MM for the end of that month.")
+	}
+	return d
+}
+
+// parseHeader reads when and who, the place in the series, the concerns and the modality.
+func (f sessionForm) parseHeader(r *fieldReader, s *data.Session, c *catalog) {
 	if t, err := time.ParseInLocation(dateTimeLayout, strings.TrimSpace(f.StartedAt), time.Local); err != nil {
-		bad("started_at", "Date and time: use the form YYYY-MM-DD HH:MM, e.g. 2026-05-17 14:30.")
+		r.bad("started_at", "Date and time: use the form YYYY-MM-DD HH:MM, e.g. 2026-05-17 14:30.")
 	} else {
 		s.StartedAt = t
 	}
 	s.PractitionerID = idOf(c.practitioners, f.Practitioner, practitionerName, practitionerID)
 	if s.PractitionerID == "" && strings.TrimSpace(f.Practitioner) != "" {
-		bad("practitioner", fmt.Sprintf("%q is not one of the practice's practitioners (Settings › Practitioners).", f.Practitioner))
+		r.bad("practitioner", fmt.Sprintf("%q is not one of the practice's practitioners (Settings › Practitioners).", f.Practitioner))
 	}
-	intOf("series_n", "Session number", f.SeriesN, &s.SeriesN)
-	intOf("series_of", "Series length", f.SeriesOf, &s.SeriesOf)
-	intOf("interval_days", "Interval", f.IntervalDays, &s.IntervalDays)
+	r.intOf("series_n", "Session number", f.SeriesN, &s.SeriesN)
+	r.intOf("series_of", "Series length", f.SeriesOf, &s.SeriesOf)
+	r.intOf("interval_days", "Interval", f.IntervalDays, &s.IntervalDays)
 	s.Concerns = slices.Clone(f.Concerns)
 	s.Modality = f.Modality
+}
 
+// parseEquipment reads the anaesthetic, the device and the cartridge.
+func (f sessionForm) parseEquipment(r *fieldReader, s *data.Session, c *catalog) {
 	s.Anaesthetic.ProductID = idOf(c.products, f.Anaesthetic, productName, productID)
 	if s.Anaesthetic.ProductID == "" && strings.TrimSpace(f.Anaesthetic) != "" {
-		bad("anaesthetic_product", fmt.Sprintf("%q is not in the practice's products: add it with +.", f.Anaesthetic))
+		r.bad("anaesthetic_product", fmt.Sprintf("%q is not in the practice's products: add it with +.", f.Anaesthetic))
 	}
 	s.Anaesthetic.Lot = f.AnaestheticLot
-	intOf("anaesthetic_minutes", "Anaesthetic minutes", f.AnaestheticMinutes, &s.Anaesthetic.Minutes)
+	r.intOf("anaesthetic_minutes", "Anaesthetic minutes", f.AnaestheticMinutes, &s.Anaesthetic.Minutes)
 
 	s.DeviceID = idOf(c.devices, f.Device, deviceName, deviceID)
 	if s.DeviceID == "" && strings.TrimSpace(f.Device) != "" {
-		bad("device", fmt.Sprintf("%q is not in the practice's devices: add it with +.", f.Device))
+		r.bad("device", fmt.Sprintf("%q is not in the practice's devices: add it with +.", f.Device))
 	}
 	s.HandpieceSerial = f.HandpieceSerial
 	s.Cartridge.CartridgeID = idOf(c.cartridges, f.Cartridge, cartridgeName, cartridgeID)
 	if s.Cartridge.CartridgeID == "" && strings.TrimSpace(f.Cartridge) != "" {
-		bad("cartridge", fmt.Sprintf("%q is not in the practice's cartridges: add it with +.", f.Cartridge))
+		r.bad("cartridge", fmt.Sprintf("%q is not in the practice's cartridges: add it with +.", f.Cartridge))
 	}
 	s.Cartridge.Lot = f.CartridgeLot
-	s.Cartridge.Expiry = expiryOf("cartridge_expiry", "Cartridge expiry", f.CartridgeExpiry)
+	s.Cartridge.Expiry = r.expiryOf("cartridge_expiry", "Cartridge expiry", f.CartridgeExpiry)
+}
 
+// parseZones reads the zone grid; a speed is refused for a device that has no speed setting.
+func (f sessionForm) parseZones(r *fieldReader, s *data.Session, c *catalog) {
 	s.Zones = nil
 	for i, z := range f.Zones {
 		field := fmt.Sprintf("zones[%d]", i)
 		zt := data.ZoneTreatment{Zone: z.Zone, Pattern: z.Pattern, Endpoint: z.Endpoint}
 		if d, err := data.ParseDecimal(z.Depth); err != nil {
-			bad(field+".depth_mm", fmt.Sprintf("Depth for %s must be a number of millimetres, e.g. 1.25.", z.Zone))
+			r.bad(field+".depth_mm", fmt.Sprintf("Depth for %s must be a number of millimetres, e.g. 1.25.", z.Zone))
 		} else {
 			zt.DepthMM = d
 		}
 		if strings.TrimSpace(z.Speed) != "" {
 			if d, ok := c.device(s.DeviceID); ok && (d.SpeedUnit == "fixed" || d.SpeedUnit == "") {
-				bad(field+".speed", fmt.Sprintf("%s has no speed setting: leave Speed empty for %s.", d.Model, z.Zone))
+				r.bad(field+".speed", fmt.Sprintf("%s has no speed setting: leave Speed empty for %s.", d.Model, z.Zone))
 			} else if v, err := data.ParseDecimal(z.Speed); err != nil {
-				bad(field+".speed", fmt.Sprintf("Speed for %s must be a number.", z.Zone))
+				r.bad(field+".speed", fmt.Sprintf("Speed for %s must be a number.", z.Zone))
 			} else {
 				zt.Speed = v
 			}
 		}
-		intOf(field+".passes", "Passes for "+z.Zone, z.Passes, &zt.Passes)
+		r.intOf(field+".passes", "Passes for "+z.Zone, z.Passes, &zt.Passes)
 		s.Zones = append(s.Zones, zt)
 	}
+}
+
+// parseProducts reads the products applied.
+func (f sessionForm) parseProducts(r *fieldReader, s *data.Session, c *catalog) {
 	s.Products = nil
 	for i, p := range f.Products {
 		field := fmt.Sprintf("products[%d]", i)
 		id := idOf(c.products, p.Product, productName, productID)
 		if id == "" && strings.TrimSpace(p.Product) != "" {
-			bad(field+".product", fmt.Sprintf("%q is not in the practice's products: add it with +.", p.Product))
+			r.bad(field+".product", fmt.Sprintf("%q is not in the practice's products: add it with +.", p.Product))
 		}
 		s.Products = append(s.Products, data.ProductUse{ProductID: id, Lot: p.Lot, Phase: data.Phase(p.Phase),
-			Amount: p.Amount, Expiry: expiryOf(field+".expiry", "Expiry", p.Expiry)})
+			Amount: p.Amount, Expiry: r.expiryOf(field+".expiry", "Expiry", p.Expiry)})
 	}
+}
+
+// parseSideEffects reads the side effects, keeping when each was first recorded (from base); one
+// seen during the session started then.
+func (f sessionForm) parseSideEffects(r *fieldReader, s *data.Session, base data.Session) {
 	s.SideEffects = nil
 	for i, e := range f.SideEffects {
 		field := fmt.Sprintf("side_effects[%d]", i)
 		se := data.SideEffect{ID: e.ID, Kind: e.Kind, Severity: data.Severity(e.Severity), DuringSession: e.During,
 			Treatment: e.Treatment, Notes: e.Notes,
-			Onset: dateOf(field+".onset", "Started on", e.Onset), Resolved: dateOf(field+".resolved", "Resolved on", e.Resolved)}
+			Onset: r.dateOf(field+".onset", "Started on", e.Onset), Resolved: r.dateOf(field+".resolved", "Resolved on", e.Resolved)}
 		if i < len(base.SideEffects) && base.SideEffects[i].ID == e.ID {
 			se.CreatedAt = base.SideEffects[i].CreatedAt
 		}
@@ -296,28 +330,31 @@ func (f sessionForm) parse(base data.Session, c *catalog) (data.Session, []data.
 		s.SideEffects = append(s.SideEffects, se)
 	}
 	s.NoSideEffects = f.NoSideEffects
+}
+
+// parseAfter reads the pain, aftercare, price, next due date, notes, photo refusal and overrides.
+func (f sessionForm) parseAfter(r *fieldReader, s *data.Session) {
 	s.PainScore.Valid = strings.TrimSpace(f.Pain) != ""
 	if s.PainScore.Valid {
-		intOf("pain_score", "Pain score", f.Pain, &s.PainScore.V)
+		r.intOf("pain_score", "Pain score", f.Pain, &s.PainScore.V)
 	}
 	s.Aftercare = slices.Clone(f.Aftercare)
 	s.AftercareSheet = f.AftercareSheet
 	s.PriceCents.Valid = strings.TrimSpace(f.Price) != ""
 	if s.PriceCents.Valid {
 		if v, err := data.ParseDecimal(f.Price); err != nil {
-			bad("price", "Price must be a number, e.g. 350 or 350.00.")
+			r.bad("price", "Price must be a number, e.g. 350 or 350.00.")
 		} else {
 			s.PriceCents.V = int64(v*100 + 0.5)
 		}
 	}
-	s.NextDue = dateOf("next_due", "Next session due", f.NextDue)
+	s.NextDue = r.dateOf("next_due", "Next session due", f.NextDue)
 	s.Notes = f.Notes
 	s.PhotoRefusal = strings.TrimSpace(f.PhotoRefusal)
 	s.Overrides = nil
 	for _, rule := range slices.Sorted(maps.Keys(f.Overrides)) {
 		s.Overrides = append(s.Overrides, data.Override{Rule: rule, Reason: f.Overrides[rule]})
 	}
-	return s, errs
 }
 
 // check parses the form and validates the result: every problem, beside its field.
@@ -429,7 +466,7 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 		if err != nil {
 			return ed, err
 		}
-		ed.session = newSession(client, ed.last, store.Now(), c.lists[data.ListAftercare], sheet)
+		ed.session = data.NextSessionDefaults(client, ed.last, store.Now(), c.lists[data.ListAftercare], sheet)
 	}
 	if ed.safety, err = store.SafetyInputFor(ctx, ed.session); err != nil {
 		return ed, err
@@ -446,50 +483,4 @@ func loadEditorData(ctx context.Context, store *data.Store, client data.Client, 
 		ed.amends, err = store.Amendments(ctx, ed.session.ID)
 	}
 	return ed, err
-}
-
-// newSession is a new session's defaults: now, the next in the client's series, the client's
-// concerns, the devices of last time, the full aftercare checklist. Who treats is not taken from
-// last time: the editor fills in who is signed in.
-func newSession(client data.Client, last *data.Session, now time.Time, aftercare []string, sheet string) data.Session {
-	s := data.Session{ClientID: client.ID, StartedAt: now.Truncate(time.Minute), SeriesN: 1,
-		IntervalDays: data.DefaultIntervalDays, Concerns: slices.Clone(client.Concerns), Modality: "None",
-		Aftercare: slices.Clone(aftercare), AftercareSheet: sheet, Status: data.StatusDraft}
-	if last != nil {
-		s.DeviceID = last.DeviceID
-		s.HandpieceSerial = last.HandpieceSerial
-		s.Cartridge.CartridgeID = last.Cartridge.CartridgeID
-		s.IntervalDays = last.IntervalDays
-		s.Modality = last.Modality
-		if len(last.Concerns) > 0 {
-			s.Concerns = slices.Clone(last.Concerns)
-		}
-		if last.SeriesOf == 0 || last.SeriesN < last.SeriesOf {
-			s.SeriesN, s.SeriesOf = last.SeriesN+1, last.SeriesOf
-		} else {
-			s.SeriesOf = last.SeriesOf // a new series, planned like the last
-		}
-	}
-	s.NextDue = suggestNextDue(s)
-	return s
-}
-
-// suggestNextDue is the series interval after the session, unless the series ends with it.
-func suggestNextDue(s data.Session) data.Date {
-	d, _ := suggestNextDueWhy(s)
-	return d
-}
-
-// suggestNextDueWhy is suggestNextDue, or, when there is none to suggest, why not.
-func suggestNextDueWhy(s data.Session) (data.Date, string) {
-	switch {
-	case s.SeriesOf > 0 && s.SeriesN >= s.SeriesOf:
-		return data.Date{}, fmt.Sprintf("This is the last session of the series (%d of %d): no next session to suggest.",
-			s.SeriesN, s.SeriesOf)
-	case s.StartedAt.IsZero():
-		return data.Date{}, "Enter the session's date first: the next is due the series interval after it."
-	case s.IntervalDays <= 0:
-		return data.Date{}, "Enter the interval in days first: the next session is due that long after this one."
-	}
-	return data.DateOf(s.StartedAt).AddDays(s.IntervalDays), ""
 }

@@ -360,11 +360,8 @@ func (m *mainWindow) openSessionFromToday(clientID, sessionID, draftID string) {
 			return f, err
 		}
 		f.sessionID = sessionID
-		for _, d := range drafts {
-			if (draftID != "" && d.ID == draftID) || (draftID == "" && sessionID != "" && d.SessionID == sessionID) {
-				f.draft, f.sessionID = &d, d.SessionID
-				break
-			}
+		if f.draft = keptDraft(drafts, sessionID, draftID); f.draft != nil {
+			f.sessionID = f.draft.SessionID
 		}
 		if draftID != "" && f.draft == nil {
 			return f, errFormGone
@@ -382,6 +379,18 @@ func (m *mainWindow) openSessionFromToday(clientID, sessionID, draftID string) {
 		m.openClientFromToday(summaryOf(f.client))
 		m.openSession(f.client, f.sessionID, f.draft)
 	})
+}
+
+// keptDraft is the draft a session opens with: the one named by draftID, or, when none is named,
+// the one kept of session sessionID; nil when there is none. A session that has a kept draft
+// opens with it, so there is never a second one.
+func keptDraft(drafts []data.Draft, sessionID, draftID string) *data.Draft {
+	for _, d := range drafts {
+		if (draftID != "" && d.ID == draftID) || (draftID == "" && sessionID != "" && d.SessionID == sessionID) {
+			return &d
+		}
+	}
+	return nil
 }
 
 // errFormGone is a session form saved or discarded since the day's work was read.

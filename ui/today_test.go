@@ -534,3 +534,26 @@ func TestAnEmptyDaySaysSoAtTheTop(t *testing.T) {
 		t.Fatalf("the empty Due tab says so %v down a window %v high", top, h)
 	}
 }
+
+// The draft a session opens with, from Today's rows and from the client's page alike: the one
+// named, else the one kept of that session; never the draft of another (new) session.
+func TestDraftKeptForTheSessionOpened(t *testing.T) {
+	drafts := []data.Draft{{ID: "d1", SessionID: ""}, {ID: "d2", SessionID: "s2"}, {ID: "d3", SessionID: "s3"}}
+	for _, tc := range []struct{ sessionID, draftID, want string }{
+		{"s2", "", "d2"},
+		{"s3", "", "d3"},
+		{"", "d1", "d1"},   // a new session's open form, named from Today
+		{"s2", "d3", "d3"}, // the named draft wins
+		{"", "", ""},       // a new session: not some other new session's draft
+		{"s9", "", ""},
+		{"s2", "gone", ""}, // named but saved or discarded since: not the session's other draft
+	} {
+		got := ""
+		if d := keptDraft(drafts, tc.sessionID, tc.draftID); d != nil {
+			got = d.ID
+		}
+		if got != tc.want {
+			t.Errorf("session %q, draft %q: opens with %q, want %q", tc.sessionID, tc.draftID, got, tc.want)
+		}
+	}
+}
