@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // The lock screen, sign-in and the idle lock.
@@ -401,7 +402,7 @@ func newLockEntry(placeholder string) *lockEntry {
 // dialog); the lock screen itself has nothing that Escape closes.
 func (e *lockEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape {
-		passKeyToWindow(e, k)
+		nlwidget.PassKeyToWindow(e, k)
 		return
 	}
 	e.Entry.TypedKey(k)
@@ -613,7 +614,7 @@ func newLockScreen(l *locker) *lockScreen {
 	}
 	ls.box = container.NewVBox(container.NewCenter(icon), title, ls.note, ls.list, ls.prompt, ls.signIn, ls.setUp,
 		ls.message, ls.retry, ls.back)
-	ls.center = container.NewCenter(atLeastWide(380, container.NewPadded(ls.box)))
+	ls.center = container.NewCenter(nlwidget.AtLeastWide(380, container.NewPadded(ls.box)))
 	ls.content = container.NewStack(newTapCatcher(ls.focus), ls.center)
 	return ls
 }
@@ -1076,7 +1077,7 @@ func newResetDialog(win fyne.Window, s *data.Store, accounts []data.Account, adm
 		}
 	}
 	box.Add(r.message)
-	r.d = dialog.NewCustomWithoutButtons("Reset a passphrase", atLeastWide(420, box), win)
+	r.d = dialog.NewCustomWithoutButtons("Reset a passphrase", nlwidget.AtLeastWide(420, box), win)
 	r.d.SetButtons([]fyne.CanvasObject{newLockButton("Cancel", func() { r.close(false) }), r.reset})
 	r.d.SetOnClosed(func() { r.close(false) })
 	r.d.Show()
@@ -1226,7 +1227,7 @@ func newChangeDialog(win fyne.Window, s *data.Store, p data.Practitioner, has bo
 		save.Text = "Change passphrase"
 	}
 	save.Importance = widget.HighImportance
-	d = dialog.NewCustomWithoutButtons(title, atLeastWide(420, box), win)
+	d = dialog.NewCustomWithoutButtons(title, nlwidget.AtLeastWide(420, box), win)
 	d.SetButtons([]fyne.CanvasObject{newLockButton("Cancel", func() { d.Hide() }), save})
 	showDialog(win, d) // Escape cancels, from the passphrase fields too
 	if has {

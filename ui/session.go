@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // draftDelay is how long after the last keystroke the form is saved as a draft: a crash or a
@@ -53,14 +54,14 @@ type sessionEditor struct {
 	title     *widget.Label // what and whose, shortened to fit
 	facts     *widget.Label // skin type and allergies, never shortened
 
-	startedAt, seriesN, seriesOf, interval *textField
+	startedAt, seriesN, seriesOf, interval *nlwidget.TextField
 	practitioner, modality                 *widget.Select
 	concerns                               *checkGrid
-	anaesthetic, anaestheticLot            *textField
-	anaestheticMinutes                     *textField
-	device, cartridge, cartridgeLot        *textField
-	serial, cartridgeExpiry                *textField
-	zoneMap                                *zoneMap
+	anaesthetic, anaestheticLot            *nlwidget.TextField
+	anaestheticMinutes                     *nlwidget.TextField
+	device, cartridge, cartridgeLot        *nlwidget.TextField
+	serial, cartridgeExpiry                *nlwidget.TextField
+	zoneMap                                *nlwidget.ZoneMap
 	zoneArea                               *zoneArea
 	zoneBox, productBox, sideEffectBox     *fyne.Container
 	zones                                  []*zoneRowWidgets
@@ -69,8 +70,8 @@ type sessionEditor struct {
 	noSideEffects                          *widget.Check
 	pain                                   *widget.Select
 	aftercare                              *checkGrid
-	aftercareSheet, price, nextDue         *textField
-	notesEntry, photoRefusal               *textField
+	aftercareSheet, price, nextDue         *nlwidget.TextField
+	notesEntry, photoRefusal               *nlwidget.TextField
 	amendBox                               *fyne.Container
 	signBtn                                *widget.Button
 	actor                                  func() string // the practitioner signing in, "" without accounts
@@ -211,20 +212,20 @@ func (e *sessionEditor) build() {
 	e.status = widget.NewLabel("")
 	e.status.Truncation = fyne.TextTruncateEllipsis
 
-	entry := func(placeholder string) *textField {
-		w := newTextField()
+	entry := func(placeholder string) *nlwidget.TextField {
+		w := nlwidget.NewTextField()
 		w.SetPlaceHolder(placeholder)
 		w.OnChanged = func(string) { e.changed_() }
 		return w
 	}
 	// Names are completed when left (a unique start stands for the name); lot numbers never are.
-	selectEntry := func(options []string, placeholder string) *textField {
-		w := newPicker(options, placeholder, true)
+	selectEntry := func(options []string, placeholder string) *nlwidget.TextField {
+		w := nlwidget.NewPicker(options, placeholder, true)
 		w.OnChanged = func(string) { e.changed_() }
 		return w
 	}
-	lotEntry := func() *textField {
-		w := newPicker(nil, "Lot", false)
+	lotEntry := func() *nlwidget.TextField {
+		w := nlwidget.NewPicker(nil, "Lot", false)
 		w.OnChanged = func(string) { e.changed_() }
 		return w
 	}
@@ -268,7 +269,7 @@ func (e *sessionEditor) build() {
 		e.changed_()
 	}
 
-	e.zoneMap = newZoneMap(c.zones, func(z data.Zone) {
+	e.zoneMap = nlwidget.NewZoneMap(c.zones, func(z data.Zone) {
 		if !e.locked {
 			e.toggleZone(z.Name)
 		}
@@ -294,7 +295,7 @@ func (e *sessionEditor) build() {
 	e.price = entry("e.g. 350.00")
 	e.nextDue = newDateField(data.Date{}, "")
 	e.nextDue.OnChanged = func(string) { e.changed_() }
-	e.notesEntry = newTextField()
+	e.notesEntry = nlwidget.NewTextField()
 	e.notesEntry.MultiLine = true
 	e.notesEntry.Wrapping = fyne.TextWrapWord
 	e.notesEntry.SetMinRowsVisible(3)
@@ -380,7 +381,7 @@ func (e *sessionEditor) build() {
 	)
 	amendments := section("Signature and amendments", e.amendBox)
 	e.formBox = container.NewVBox(header, anaesthetic, device, products, sideEffects, after)
-	left := formScroll(container.NewVScroll(container.NewPadded(container.NewVBox(e.formBox, amendments, n.general))))
+	left := nlwidget.FormScroll(container.NewVScroll(container.NewPadded(container.NewVBox(e.formBox, amendments, n.general))))
 
 	copyLast := widget.NewButtonWithIcon("Copy settings from the last session", theme.ContentCopyIcon(), e.copyLast)
 	if e.ed.last == nil {
@@ -683,7 +684,7 @@ func (e *sessionEditor) startAmend() {
 
 // askAmendReason asks why a signed session is changed, then runs then with the reason.
 func (e *sessionEditor) askAmendReason(then func(why string)) {
-	reason := newTextField()
+	reason := nlwidget.NewTextField()
 	reason.SetPlaceHolder("e.g. depth for Cheeks was typed as 2.5, the device log says 1.5")
 	var d *dialog.FormDialog
 	d = dialog.NewForm("Amend the signed session", "Amend", "Cancel", []*widget.FormItem{
@@ -760,7 +761,7 @@ func (e *sessionEditor) setLocked(locked bool) {
 			hint = "Signed: read-only."
 		}
 	}
-	e.zoneMap.setReadOnly(hint)
+	e.zoneMap.SetReadOnly(hint)
 	for _, o := range e.readable {
 		o.Refresh() // the values' colour follows the lock
 	}
@@ -962,7 +963,7 @@ func (e *sessionEditor) validate() error {
 	for _, z := range s.Zones {
 		depths[z.Zone] = z.DepthMM
 	}
-	e.zoneMap.setDepths(depths)
+	e.zoneMap.SetDepths(depths)
 	return err
 }
 
@@ -1039,7 +1040,7 @@ func (e *sessionEditor) safetyLine(w data.SafetyWarning) fyne.CanvasObject {
 
 // askOverride asks for the reason to treat despite a block.
 func (e *sessionEditor) askOverride(w data.SafetyWarning) {
-	reason := newTextField()
+	reason := nlwidget.NewTextField()
 	reason.MultiLine = true
 	reason.Wrapping = fyne.TextWrapWord
 	reason.SetMinRowsVisible(3)
@@ -1479,7 +1480,7 @@ func lotNames(lots []data.Lot) []string { return names(lots, func(l data.Lot) st
 
 // fillExpiry fills an expiry field from a known lot, but never over an expiry typed by hand:
 // only when the field is empty or holds what was filled in before. It returns what it filled.
-func fillExpiry(expiry *textField, lots []data.Lot, lot, filled string) string {
+func fillExpiry(expiry *nlwidget.TextField, lots []data.Lot, lot, filled string) string {
 	if expiry.Text != "" && expiry.Text != filled {
 		return filled
 	}

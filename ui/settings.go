@@ -28,6 +28,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 const (
@@ -192,7 +193,7 @@ func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *sett
 }
 
 func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
-	idle := newTextField()
+	idle := nlwidget.NewTextField()
 	idle.SetPlaceHolder("10")
 	async(func() (int, error) { return s.store.IdleLockMinutes(context.Background()) }, func(n int, err error) {
 		if err == nil {
@@ -559,7 +560,7 @@ func (ed *settingsEditor[T]) build(top, form fyne.CanvasObject, actions ...fyne.
 	bar := container.NewHBox(append(append([]fyne.CanvasObject{ed.retireBtn}, actions...),
 		layout.NewSpacer(), ed.unsavedL, ed.saveBtn)...)
 	right := container.NewBorder(ed.heading, container.NewVBox(ed.notes.general, bar), nil, nil,
-		formScroll(container.NewVScroll(form)))
+		nlwidget.FormScroll(container.NewVScroll(form)))
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
 	split.Offset = 0.36
 	ed.content = split
@@ -567,7 +568,7 @@ func (ed *settingsEditor[T]) build(top, form fyne.CanvasObject, actions ...fyne.
 }
 
 // entry wires a text input: edits show as unsaved, and Enter saves a one-line one.
-func (ed *settingsEditor[T]) entry(e *textField) *textField {
+func (ed *settingsEditor[T]) entry(e *nlwidget.TextField) *nlwidget.TextField {
 	e.OnChanged = func(string) { ed.changed() }
 	if !e.MultiLine {
 		e.OnSubmitted = func(string) {
@@ -820,7 +821,7 @@ func settingsRow(n *fieldNotes, fields ...settingsField) fyne.CanvasObject {
 // settingsParser reads typed numbers, collecting a message for each field it cannot read.
 type settingsParser struct{ errs []data.FieldError }
 
-func (p *settingsParser) mm(field, label string, e *textField) float64 {
+func (p *settingsParser) mm(field, label string, e *nlwidget.TextField) float64 {
 	if strings.TrimSpace(e.Text) == "" {
 		return 0
 	}
@@ -831,7 +832,7 @@ func (p *settingsParser) mm(field, label string, e *textField) float64 {
 	return v
 }
 
-func (p *settingsParser) count(field, label string, e *textField) int {
+func (p *settingsParser) count(field, label string, e *nlwidget.TextField) int {
 	s := strings.TrimSpace(e.Text)
 	if s == "" {
 		return 0
@@ -887,7 +888,7 @@ func settingsOptions(items []data.ListItem, current string) []string {
 }
 
 // settingsSelect sets a Select's options and choice; "" clears it.
-func settingsSelect(sel *pickSelect, options []string, choice string) {
+func settingsSelect(sel *nlwidget.PickSelect, options []string, choice string) {
 	sel.Options = options
 	if choice == "" {
 		sel.ClearSelected()
@@ -902,10 +903,10 @@ func settingsSelect(sel *pickSelect, options []string, choice string) {
 // clinicTab edits the clinic's details that reports print.
 type clinicTab struct {
 	s                    *settingsWindow
-	name, address, phone *textField
-	currency             *textField
+	name, address, phone *nlwidget.TextField
+	currency             *nlwidget.TextField
 	currencyShown        *widget.Label // how prices will look
-	dateOrder            *pickSelect
+	dateOrder            *nlwidget.PickSelect
 	preview              *canvas.Image
 	noLogo               *widget.Label
 	chooseLogo           *widget.Button
@@ -922,21 +923,21 @@ type clinicTab struct {
 func newClinicTab(s *settingsWindow) *clinicTab {
 	c := &clinicTab{s: s, notes: newReservedNotes()}
 	changed := func(string) { c.refreshState() }
-	c.name = newTextField()
+	c.name = nlwidget.NewTextField()
 	c.name.SetPlaceHolder("The practice's name as reports show it")
-	c.address = newMultiLineField()
+	c.address = nlwidget.NewMultiLineField()
 	c.address.SetMinRowsVisible(3)
 	c.address.SetPlaceHolder("Street\nTown and postcode")
-	c.phone = newTextField()
+	c.phone = nlwidget.NewTextField()
 	c.phone.SetPlaceHolder("+44 20 7946 0000")
-	c.currency = newPicker(data.CommonCurrencies, "e.g. EUR", false)
+	c.currency = nlwidget.NewPicker(data.CommonCurrencies, "e.g. EUR", false)
 	c.currencyShown = widget.NewLabel("")
-	c.dateOrder = newSelect(settingsDateOrders, nil)
+	c.dateOrder = nlwidget.NewSelect(settingsDateOrders, nil)
 	c.dateOrder.SetSelectedIndex(settingsDateOrderIndex(""))
-	for _, e := range []*textField{c.name, c.address, c.phone, c.currency} {
+	for _, e := range []*nlwidget.TextField{c.name, c.address, c.phone, c.currency} {
 		e.OnChanged = changed
 	}
-	for _, e := range []*textField{c.name, c.phone, c.currency} {
+	for _, e := range []*nlwidget.TextField{c.name, c.phone, c.currency} {
 		e.OnSubmitted = func(string) {
 			if c.dirty() {
 				c.commit()
@@ -979,13 +980,13 @@ func newClinicTab(s *settingsWindow) *clinicTab {
 	), container.NewVBox(
 		settingsHeading("Prices and dates"),
 		c.notes.field("Currency (ISO code)", data.SettingCurrency,
-			container.NewHBox(atLeastWide(160, c.currency), c.currencyShown)),
-		c.notes.field("Dates typed as", data.SettingDateOrder, container.NewHBox(atLeastWide(260, c.dateOrder))),
+			container.NewHBox(nlwidget.AtLeastWide(160, c.currency), c.currencyShown)),
+		c.notes.field("Dates typed as", data.SettingDateOrder, container.NewHBox(nlwidget.AtLeastWide(260, c.dateOrder))),
 		settingsHint("Every date field also reads 1988-03-14 and 14 Mar 1988, and has a calendar beside it."),
 	))
 	bar := container.NewHBox(layout.NewSpacer(), c.unsaved, c.save)
 	c.content = container.NewPadded(container.NewBorder(nil, container.NewVBox(c.notes.general, bar), nil, nil,
-		formScroll(container.NewVScroll(form))))
+		nlwidget.FormScroll(container.NewVScroll(form))))
 	c.refreshState()
 	return c
 }
@@ -1218,7 +1219,7 @@ func settingsFit(img image.Image, w, h int) image.Image {
 
 type practitionerTab struct {
 	ed                *settingsEditor[data.Practitioner]
-	name, credentials *textField
+	name, credentials *nlwidget.TextField
 	role              *widget.RadioGroup
 }
 
@@ -1272,9 +1273,9 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 		return data.Practitioner{Role: data.RolePractitioner}
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
+	t.name = ed.entry(nlwidget.NewTextField())
 	t.name.SetPlaceHolder("Full name, as it appears on signed records")
-	t.credentials = ed.entry(newTextField())
+	t.credentials = ed.entry(nlwidget.NewTextField())
 	t.credentials.SetPlaceHolder("e.g. RN, Level 4 Dip. Aesthetics")
 	t.role = widget.NewRadioGroup([]string{settingsRolePractitioner, settingsRoleAdmin}, func(string) { ed.changed() })
 	t.role.Horizontal = true
@@ -1313,9 +1314,9 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 
 type deviceTab struct {
 	ed                             *settingsEditor[data.Device]
-	model                          *textField
-	kind, speed                    *pickSelect
-	maxDepth, evaluated, depthStep *textField
+	model                          *nlwidget.TextField
+	kind, speed                    *nlwidget.PickSelect
+	maxDepth, evaluated, depthStep *nlwidget.TextField
 	speedUnits                     []data.ListItem
 }
 
@@ -1366,20 +1367,20 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 		load: func(ctx context.Context) ([]data.Device, error) { return s.store.Devices(ctx, true) },
 	}
 	t.ed = ed
-	t.model = ed.entry(newTextField())
+	t.model = ed.entry(nlwidget.NewTextField())
 	t.model.SetPlaceHolder("e.g. Dermapen 4")
 	var kinds []string
 	for _, k := range data.DeviceKinds {
 		kinds = append(kinds, settingsDeviceKinds[k])
 	}
-	t.kind = newSelect(kinds, func(string) { ed.changed() })
-	t.speed = newSelect(nil, func(string) { ed.changed() })
+	t.kind = nlwidget.NewSelect(kinds, func(string) { ed.changed() })
+	t.speed = nlwidget.NewSelect(nil, func(string) { ed.changed() })
 	t.speed.PlaceHolder = "Choose a unit"
-	t.maxDepth = ed.entry(newTextField())
+	t.maxDepth = ed.entry(nlwidget.NewTextField())
 	t.maxDepth.SetPlaceHolder("e.g. 2.5")
-	t.evaluated = ed.entry(newTextField())
+	t.evaluated = ed.entry(nlwidget.NewTextField())
 	t.evaluated.SetPlaceHolder("e.g. 1.5")
-	t.depthStep = ed.entry(newTextField())
+	t.depthStep = ed.entry(nlwidget.NewTextField())
 	t.depthStep.SetPlaceHolder("e.g. 0.25")
 	ed.first = t.model
 	ed.build(nil, container.NewVBox(
@@ -1401,7 +1402,7 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 
 type cartridgeTab struct {
 	ed            *settingsEditor[data.Cartridge]
-	name, needles *textField
+	name, needles *nlwidget.TextField
 	lots          *settingsLots
 }
 
@@ -1438,9 +1439,9 @@ func newCartridgeTab(s *settingsWindow) *cartridgeTab {
 		pending: func() bool { return t.lots.pending() },
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
+	t.name = ed.entry(nlwidget.NewTextField())
 	t.name.SetPlaceHolder("e.g. 12-pin")
-	t.needles = ed.entry(newTextField())
+	t.needles = ed.entry(nlwidget.NewTextField())
 	t.needles.SetPlaceHolder("Empty for nano or unknown")
 	ed.first = t.name
 	ed.build(nil, container.NewVBox(
@@ -1457,8 +1458,8 @@ func newCartridgeTab(s *settingsWindow) *cartridgeTab {
 
 type productTab struct {
 	ed          *settingsEditor[data.Product]
-	name, notes *textField
-	kind        *pickSelect
+	name, notes *nlwidget.TextField
+	kind        *nlwidget.PickSelect
 	needledOK   *widget.Check
 	flag        *fyne.Container // says loudly that the product is not made for needled skin
 	lots        *settingsLots
@@ -1496,15 +1497,15 @@ func newProductTab(s *settingsWindow) *productTab {
 		pending: func() bool { return t.lots.pending() },
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
+	t.name = ed.entry(nlwidget.NewTextField())
 	t.name.SetPlaceHolder("e.g. Hyaluronic acid serum (sterile)")
-	t.kind = newSelect(nil, func(string) { ed.changed() })
+	t.kind = nlwidget.NewSelect(nil, func(string) { ed.changed() })
 	t.kind.PlaceHolder = "Choose a kind"
 	t.needledOK = widget.NewCheck("Made for use on needled skin", func(bool) {
 		t.showFlag()
 		ed.changed()
 	})
-	t.notes = ed.entry(newMultiLineField())
+	t.notes = ed.entry(nlwidget.NewMultiLineField())
 	t.notes.SetMinRowsVisible(3)
 	t.notes.Wrapping = fyne.TextWrapWord
 	t.notes.SetPlaceHolder("Instructions, ingredients to watch, supplier")
@@ -1547,7 +1548,7 @@ type settingsLots struct {
 	itemID      string
 	editing     data.Lot // the lot in the inputs; an empty ID when adding one
 	rows        *fyne.Container
-	lot, expiry *textField
+	lot, expiry *nlwidget.TextField
 	add, cancel *widget.Button
 	notes       *fieldNotes
 	saving      bool
@@ -1558,11 +1559,11 @@ func newSettingsLots(s *settingsWindow, noun string, load func(context.Context, 
 	save func(context.Context, *data.Lot) error) *settingsLots {
 	l := &settingsLots{s: s, noun: noun, load: load, save: save, byItem: map[string][]data.Lot{}, notes: newReservedNotes()}
 	l.rows = container.NewVBox()
-	l.lot = newTextField()
+	l.lot = nlwidget.NewTextField()
 	l.lot.SetPlaceHolder("As printed on the box")
-	l.expiry = newTextField()
+	l.expiry = nlwidget.NewTextField()
 	l.expiry.SetPlaceHolder(data.DatePattern(data.CurrentDateOrder()) + " or YYYY-MM")
-	for _, e := range []*textField{l.lot, l.expiry} {
+	for _, e := range []*nlwidget.TextField{l.lot, l.expiry} {
 		e.OnSubmitted = func(string) { l.commit() }
 	}
 	l.add = widget.NewButtonWithIcon("Add lot", theme.ContentAddIcon(), l.commit)
@@ -1699,9 +1700,9 @@ func (l *settingsLots) commit() {
 
 type zoneTab struct {
 	ed                  *settingsEditor[data.Zone]
-	name                *textField
-	region              *pickSelect
-	min, max, warnAbove *textField
+	name                *nlwidget.TextField
+	region              *nlwidget.PickSelect
+	min, max, warnAbove *nlwidget.TextField
 }
 
 var (
@@ -1748,14 +1749,14 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 		load: func(ctx context.Context) ([]data.Zone, error) { return s.store.Zones(ctx, true) },
 	}
 	t.ed = ed
-	t.name = ed.entry(newTextField())
+	t.name = ed.entry(nlwidget.NewTextField())
 	t.name.SetPlaceHolder("e.g. Hands")
-	t.region = newSelect(settingsRegionNames, func(string) { ed.changed() })
-	t.min = ed.entry(newTextField())
+	t.region = nlwidget.NewSelect(settingsRegionNames, func(string) { ed.changed() })
+	t.min = ed.entry(nlwidget.NewTextField())
 	t.min.SetPlaceHolder("e.g. 0.25")
-	t.max = ed.entry(newTextField())
+	t.max = ed.entry(nlwidget.NewTextField())
 	t.max.SetPlaceHolder("e.g. 0.5")
-	t.warnAbove = ed.entry(newTextField())
+	t.warnAbove = ed.entry(nlwidget.NewTextField())
 	t.warnAbove.SetPlaceHolder("e.g. 1.0")
 	ed.first = t.name
 	ed.build(nil, container.NewVBox(
@@ -1777,10 +1778,10 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 // ruleTab edits the contraindication rules the session editor checks a client's history against.
 type ruleTab struct {
 	ed        *settingsEditor[data.Rule]
-	condition *textField
-	action    *pickSelect
-	window    *textField
-	message   *textField
+	condition *nlwidget.TextField
+	action    *nlwidget.PickSelect
+	window    *nlwidget.TextField
+	message   *nlwidget.TextField
 }
 
 var (
@@ -1831,12 +1832,12 @@ func newRuleTab(s *settingsWindow) *ruleTab {
 		load: func(ctx context.Context) ([]data.Rule, error) { return s.store.Rules(ctx, true) },
 	}
 	t.ed = ed
-	t.condition = ed.entry(newTextField())
+	t.condition = ed.entry(nlwidget.NewTextField())
 	t.condition.SetPlaceHolder("e.g. Isotretinoin (oral)")
-	t.action = newSelect(settingsRuleActionNames, func(string) { ed.changed() })
-	t.window = ed.entry(newTextField())
+	t.action = nlwidget.NewSelect(settingsRuleActionNames, func(string) { ed.changed() })
+	t.window = ed.entry(nlwidget.NewTextField())
 	t.window.SetPlaceHolder("0: only while current")
-	t.message = ed.entry(newMultiLineField())
+	t.message = ed.entry(nlwidget.NewMultiLineField())
 	t.message.Wrapping = fyne.TextWrapWord
 	t.message.SetPlaceHolder("What the practitioner reads, e.g. wait 6 months after the last dose.")
 	ed.first = t.condition
@@ -1856,10 +1857,10 @@ func newRuleTab(s *settingsWindow) *ruleTab {
 
 type listTab struct {
 	ed       *settingsEditor[data.ListItem]
-	kind     *pickSelect
+	kind     *nlwidget.PickSelect
 	kindNow  data.ListKind
-	name     *textField
-	category *pickSelect
+	name     *nlwidget.TextField
+	category *nlwidget.PickSelect
 	catField fyne.CanvasObject
 	up, down *widget.Button
 }
@@ -1943,7 +1944,7 @@ func newListTab(s *settingsWindow) *listTab {
 	for _, k := range data.ListKinds {
 		names = append(names, settingsListNames[k])
 	}
-	t.kind = newSelect(names, nil)
+	t.kind = nlwidget.NewSelect(names, nil)
 	t.kind.SetSelectedIndex(0)
 	t.kind.OnChanged = func(string) {
 		i := t.kind.SelectedIndex()
@@ -1958,8 +1959,8 @@ func newListTab(s *settingsWindow) *listTab {
 		}
 		t.switchTo(k)
 	}
-	t.name = ed.entry(newTextField())
-	t.category = newSelect(nil, func(string) { ed.changed() })
+	t.name = ed.entry(nlwidget.NewTextField())
+	t.category = nlwidget.NewSelect(nil, func(string) { ed.changed() })
 	t.category.PlaceHolder = "Not set"
 	t.catField = ed.notes.field("Category", "category", t.category)
 	t.up = widget.NewButtonWithIcon("Move up", theme.MoveUpIcon(), func() { t.move(-1) })
