@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -295,5 +296,38 @@ func TestZoneMapHover(t *testing.T) {
 	m.MouseOut()
 	if m.hover != "" {
 		t.Errorf("after the pointer left, %q is still highlighted", m.hover)
+	}
+}
+
+func TestZoneMapLabelsSayWhenTheyAreCut(t *testing.T) {
+	test.NewTempApp(t)
+	m, w, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(800, 600))
+	w.Canvas().Capture()
+	labels := m.Labels()
+	if len(labels) != len(callouts) {
+		t.Fatalf("%d labels, want %d", len(labels), len(callouts))
+	}
+	for _, l := range labels {
+		if l.Text != l.Whole || l.Size.Width <= 0 || l.Pos.X < 0 || l.Pos.X+l.Size.Width > m.Size().Width+0.5 {
+			t.Errorf("with room to spare the %q label reads %q at %v, %v", l.Whole, l.Text, l.Pos, l.Size)
+		}
+	}
+
+	// Narrower than the window lets it be: the names beside the drawing have little room, and
+	// long ones are cut.
+	w.SetContent(container.NewWithoutLayout(m))
+	m.Resize(fyne.NewSize(150, 600))
+	w.Canvas().Capture()
+	cut := 0
+	for _, l := range m.Labels() {
+		if l.Text != l.Whole {
+			cut++
+			if !strings.HasSuffix(l.Text, "…") {
+				t.Errorf("the %q label is cut to %q, without an ellipsis", l.Whole, l.Text)
+			}
+		}
+	}
+	if cut == 0 {
+		t.Error("at 150 wide no label is reported cut")
 	}
 }
