@@ -2,12 +2,15 @@ package widget
 
 import (
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
 )
 
 func TestTabIntoFieldSelectsItsText(t *testing.T) {
@@ -127,4 +130,30 @@ func click(e *TextField) {
 		Button: desktop.MouseButtonPrimary}
 	e.MouseDown(ev)
 	e.MouseUp(ev)
+}
+
+func TestDateFieldCalendarIsToldToTheWindow(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDateField(data.NewDate(1988, time.March, 14), "")
+	w := test.NewTempWindow(t, container.NewVBox(d))
+	w.Resize(fyne.NewSize(400, 500))
+	var shown fyne.CanvasObject
+	var hide func()
+	d.OnPopUp = func(c fyne.Canvas, pop fyne.CanvasObject, h func()) {
+		if c != w.Canvas() {
+			t.Error("the calendar was told with another canvas")
+		}
+		shown, hide = pop, h
+	}
+	test.Tap(d.ActionItem.(*TapIcon))
+	if shown == nil || w.Canvas().Overlays().Top() != shown {
+		t.Fatal("the calendar was not told to OnPopUp as the top overlay")
+	}
+	hide()
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the hide given with the calendar does not close it")
+	}
+	if d.Text != data.DateText(data.NewDate(1988, time.March, 14)) {
+		t.Fatalf("closing the calendar changed the date to %q", d.Text)
+	}
 }
