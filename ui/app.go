@@ -21,6 +21,7 @@ import (
 	"needlelog.app/needlelog/assets"
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // AppID identifies the app to the OS and keys its preferences.
@@ -884,7 +885,7 @@ func (m *mainWindow) deleteClient() {
 	if !ok {
 		return
 	}
-	reason := newTextField()
+	reason := nlwidget.NewTextField()
 	reason.SetPlaceHolder("e.g. the client asked for their records to be erased")
 	msg := widget.NewLabel("This removes " + c.Name() + " and every session, photo and note recorded about them, for good. " +
 		"To only hide a client, archive them instead.")

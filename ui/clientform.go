@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // clientLists holds what the client form's pickers offer.
@@ -79,21 +80,21 @@ type clientForm struct {
 	run func(work func() (data.Client, error), done func(data.Client, error))
 
 	notes                         *fieldNotes
-	first, last, dob, phone, mail *textField
+	first, last, dob, phone, mail *nlwidget.TextField
 	age                           *widget.Label
-	fitz                          *pickSelect
+	fitz                          *nlwidget.PickSelect
 	fitzNote                      *widget.Label
-	concerns                      []*pickCheck
-	medications, allergies        *textField
-	medicalNotes                  *textField
+	concerns                      []*nlwidget.PickCheck
+	medications, allergies        *nlwidget.TextField
+	medicalNotes                  *nlwidget.TextField
 	conditions                    []string // offered in history rows
 	history                       []*historyRow
 	historyBox                    *fyne.Container
 	addHistory                    *widget.Button
-	consentForm, consentVersion   *textField
-	consentSigned                 *textField
-	photo                         *pickSelect
-	notesText                     *textField
+	consentForm, consentVersion   *nlwidget.TextField
+	consentSigned                 *nlwidget.TextField
+	photo                         *nlwidget.PickSelect
+	notesText                     *nlwidget.TextField
 	scroll                        *container.Scroll
 
 	tried    bool   // a save was attempted: every message shows from now on
@@ -104,8 +105,8 @@ type clientForm struct {
 // historyRow is one line of the medical history.
 type historyRow struct {
 	id                      string
-	condition, since, until *textField
-	notes                   *textField
+	condition, since, until *nlwidget.TextField
+	notes                   *nlwidget.TextField
 	remove                  *widget.Button
 	messages                *fyne.Container // the row's field notes, under it
 	box                     fyne.CanvasObject
@@ -131,7 +132,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.phone = f.entry(c.Phone, "e.g. 07700 900123")
 	f.mail = f.entry(c.Email, "name@example.com")
 
-	f.fitz = newPickSelect(fitzpatrickChoices)
+	f.fitz = nlwidget.NewPickSelect(fitzpatrickChoices)
 	f.fitz.SetSelectedIndex(max(0, min(c.Fitzpatrick, 6)))
 	f.fitzNote = widget.NewLabel(pihNote)
 	f.fitzNote.Importance = widget.WarningImportance
@@ -145,7 +146,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 		}
 	}
 	for _, name := range options {
-		ch := newPickCheck(name)
+		ch := nlwidget.NewPickCheck(name)
 		ch.Checked = slices.Contains(c.Concerns, name)
 		f.concerns = append(f.concerns, ch)
 	}
@@ -156,7 +157,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.historyBox = container.NewVBox()
 	f.addHistory = widget.NewButtonWithIcon("Add condition or medication", theme.ContentAddIcon(), func() {
 		r := f.addHistoryRow(data.HistoryEntry{})
-		for _, e := range []*textField{r.condition, r.since, r.until, r.notes} {
+		for _, e := range []*nlwidget.TextField{r.condition, r.since, r.until, r.notes} {
 			f.wireEntry(e)
 		}
 		f.layoutHistory()
@@ -170,7 +171,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.consentForm = f.entry(c.Consent.Form, "e.g. Microneedling consent")
 	f.consentVersion = f.entry(c.Consent.Version, "e.g. v3")
 	f.consentSigned = newDateField(c.Consent.Signed, "")
-	f.photo = newPickSelect(photoConsentChoices)
+	f.photo = nlwidget.NewPickSelect(photoConsentChoices)
 	if i := slices.Index(data.PhotoConsents, c.PhotoConsent); i >= 0 {
 		f.photo.SetSelectedIndex(i)
 	}
@@ -178,7 +179,7 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 	f.notesText.SetMinRowsVisible(7)
 
 	// Both directions, so that a window too narrow for the two columns still reaches everything.
-	f.scroll = formScroll(container.NewScroll(f.layout()))
+	f.scroll = nlwidget.FormScroll(container.NewScroll(f.layout()))
 	f.layoutHistory()
 	f.refreshDerived()
 	f.savedKey = f.key()
@@ -187,14 +188,14 @@ func newClientForm(win fyne.Window, store *data.Store, c data.Client, lists clie
 }
 
 // entry makes a single-line entry holding text.
-func (f *clientForm) entry(text, placeholder string) *textField {
-	e := newTextField()
+func (f *clientForm) entry(text, placeholder string) *nlwidget.TextField {
+	e := nlwidget.NewTextField()
 	e.SetText(text)
 	e.SetPlaceHolder(placeholder)
 	return e
 }
 
-func (f *clientForm) multiLine(text, placeholder string) *textField {
+func (f *clientForm) multiLine(text, placeholder string) *nlwidget.TextField {
 	e := f.entry(text, placeholder)
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
@@ -207,33 +208,33 @@ func (f *clientForm) wire() {
 	for _, e := range f.entries() {
 		f.wireEntry(e)
 	}
-	for _, s := range []*pickSelect{f.fitz, f.photo} {
+	for _, s := range []*nlwidget.PickSelect{f.fitz, f.photo} {
 		s.OnChanged = func(string) { f.edited() }
-		s.onFocus = func() { f.reveal(s) }
+		s.OnFocus = func() { f.reveal(s) }
 	}
 	for _, ch := range f.concerns {
 		ch.OnChanged = func(bool) { f.edited() }
-		ch.onFocus = func() { f.reveal(ch) }
+		ch.OnFocus = func() { f.reveal(ch) }
 	}
 }
 
-func (f *clientForm) wireEntry(e *textField) {
+func (f *clientForm) wireEntry(e *nlwidget.TextField) {
 	e.OnChanged = func(string) {
-		e.dirty = true
+		e.Dirty = true
 		f.edited()
 	}
-	e.onLeave = func() {
-		if e.dirty {
-			e.touched = true
+	e.OnLeave = func() {
+		if e.Dirty {
+			e.Touched = true
 		}
 		f.validate()
 	}
-	e.onFocus = func() { f.reveal(e) }
+	e.OnFocus = func() { f.reveal(e) }
 }
 
 // entries lists every text field in visual order.
-func (f *clientForm) entries() []*textField {
-	es := []*textField{f.first, f.last, f.dob, f.phone, f.mail, f.medications, f.allergies}
+func (f *clientForm) entries() []*nlwidget.TextField {
+	es := []*nlwidget.TextField{f.first, f.last, f.dob, f.phone, f.mail, f.medications, f.allergies}
 	for _, r := range f.history {
 		es = append(es, r.condition, r.since, r.until, r.notes)
 	}
@@ -267,7 +268,7 @@ func (f *clientForm) read() (data.Client, []data.FieldError) {
 	var bad []data.FieldError
 	// date reads one date field; what it is called prefixes the message when the field's label
 	// alone would not say which date is meant.
-	date := func(e *textField, field, what string) data.Date {
+	date := func(e *nlwidget.TextField, field, what string) data.Date {
 		d, err := data.ParseTypedDate(e.Text)
 		if err != nil {
 			msg := "Type the date as " + data.DateForms(data.CurrentDateOrder()) + "."
@@ -352,9 +353,9 @@ func (f *clientForm) validate() error {
 	var shown []data.FieldError
 	for _, fe := range all {
 		e := entries[fe.Field]
-		touched := e != nil && e.touched
+		touched := e != nil && e.Touched
 		if fe.Field == "last_name" { // "Enter the client's name" concerns both name fields
-			touched = f.first.touched || f.last.touched
+			touched = f.first.Touched || f.last.Touched
 		}
 		if f.tried || touched {
 			shown = append(shown, fe)
@@ -368,8 +369,8 @@ func (f *clientForm) validate() error {
 }
 
 // fieldEntries maps validation field names onto the entries they concern.
-func (f *clientForm) fieldEntries() map[string]*textField {
-	m := map[string]*textField{
+func (f *clientForm) fieldEntries() map[string]*nlwidget.TextField {
+	m := map[string]*nlwidget.TextField{
 		"first_name": f.first, "last_name": f.last, "date_of_birth": f.dob, "phone": f.phone, "email": f.mail,
 		"medications": f.medications, "medical_notes": f.medicalNotes, "consent_form": f.consentForm,
 		"consent_signed": f.consentSigned, "notes": f.notesText,
@@ -447,7 +448,7 @@ func (f *clientForm) focusFirstProblem(err error) {
 	if !errors.As(err, &ve) {
 		return
 	}
-	byEntry := map[*textField]bool{}
+	byEntry := map[*nlwidget.TextField]bool{}
 	for field, e := range f.fieldEntries() {
 		if ve.For(field) != "" {
 			byEntry[e] = true
@@ -467,7 +468,7 @@ func (f *clientForm) focusFirstProblem(err error) {
 func (f *clientForm) addHistoryRow(h data.HistoryEntry) *historyRow {
 	// A unique start of a listed condition is completed when left, so that screening, which
 	// matches listed conditions, never misses a half-typed "isotre".
-	condition := newPicker(f.conditions, "Type, or press ↓ to choose", true)
+	condition := nlwidget.NewPicker(f.conditions, "Type, or press ↓ to choose", true)
 	condition.SetText(h.Condition)
 	r := &historyRow{
 		id:        h.ID,
@@ -500,7 +501,7 @@ func (f *clientForm) removeHistoryRow(r *historyRow) {
 // historyLine lays out a condition beside its two dates; the header uses it too, so they align.
 func historyLine(condition, since, until fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil,
-		container.NewHBox(atLeastWide(dateWidth, since), atLeastWide(dateWidth, until)), condition)
+		container.NewHBox(nlwidget.AtLeastWide(dateWidth, since), nlwidget.AtLeastWide(dateWidth, until)), condition)
 }
 
 // layoutHistory shows the rows, numbering their messages by their new positions.
@@ -556,7 +557,7 @@ func (f *clientForm) layout() fyne.CanvasObject {
 	left := container.NewVBox(
 		profileHeading("Client"),
 		container.NewGridWithColumns(2, n.field("First name", "first_name", f.first), n.field("Last name", "last_name", f.last)),
-		n.field("Date of birth", "date_of_birth", container.NewHBox(atLeastWide(dateWidth, f.dob), f.age)),
+		n.field("Date of birth", "date_of_birth", container.NewHBox(nlwidget.AtLeastWide(dateWidth, f.dob), f.age)),
 		container.NewGridWithColumns(2, n.field("Phone", "phone", f.phone), n.field("Email", "email", f.mail)),
 		profileHeading("Skin"),
 		n.field("Fitzpatrick skin type", "fitzpatrick", container.NewVBox(f.fitz, f.fitzNote)),
@@ -571,12 +572,12 @@ func (f *clientForm) layout() fyne.CanvasObject {
 		f.historyBox,
 		n.field("Medical notes", "medical_notes", f.medicalNotes),
 	)
-	signed := container.NewHBox(atLeastWide(dateWidth, f.consentSigned), widget.NewButton("Today", func() {
+	signed := container.NewHBox(nlwidget.AtLeastWide(dateWidth, f.consentSigned), widget.NewButton("Today", func() {
 		f.consentSigned.SetText(data.DateText(data.DateOf(f.store.Now())))
 	}))
 	consent := container.NewVBox(
 		profileHeading("Consent"),
-		container.NewBorder(nil, nil, nil, atLeastWide(160, n.field("Form version", "consent_version", f.consentVersion)),
+		container.NewBorder(nil, nil, nil, nlwidget.AtLeastWide(160, n.field("Form version", "consent_version", f.consentVersion)),
 			n.field("Consent form", "consent_form", f.consentForm)),
 		n.field("Date signed", "consent_signed", signed),
 		n.field("Photo consent", "photo_consent", f.photo),

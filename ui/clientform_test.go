@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // runNow does a form's save work in the test's goroutine, so tests see its result at once.
@@ -47,14 +48,14 @@ func newClientFormFixture(t *testing.T, s *data.Store, c data.Client) *clientFor
 }
 
 // typeIn types into an entry as a person does: focus it, type, move on.
-func (fx *clientFormFixture) typeIn(e *textField, text string) {
+func (fx *clientFormFixture) typeIn(e *nlwidget.TextField, text string) {
 	fx.w.Canvas().Focus(e)
 	test.Type(e, text)
 	fx.w.Canvas().Unfocus()
 }
 
 // retype replaces what an entry holds.
-func (fx *clientFormFixture) retype(e *textField, text string) {
+func (fx *clientFormFixture) retype(e *nlwidget.TextField, text string) {
 	fx.w.Canvas().Focus(e)
 	e.SetText("")
 	test.Type(e, text)

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // Importing clients from another system's CSV export: choose the file, check which column holds
@@ -107,7 +108,7 @@ func newClientMapping(win fyne.Window, store *data.Store, name string, f data.Cl
 		"Clients already in the practice (same name and date of birth, email or phone) are not added twice.",
 		name, plural(len(f.Rows), "row"), data.FieldIgnore.Label()))
 	intro.Wrapping = fyne.TextWrapWord
-	content := container.NewBorder(intro, m.problem, nil, nil, formScroll(container.NewVScroll(grid)))
+	content := container.NewBorder(intro, m.problem, nil, nil, nlwidget.FormScroll(container.NewVScroll(grid)))
 	m.importB = widget.NewButton("Import", m.start)
 	m.importB.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { m.dialog.Hide() })

@@ -35,7 +35,7 @@ func showErrorThen(win fyne.Window, doing string, err error, then func()) {
 // Escape closes dialogs. Fyne's dialogs do not listen for it, so each window's canvas gets a
 // key handler (watchEscape) that, while a dialog or pop-up is shown over the window, closes the
 // top one as its dismissing button would: a confirmation is answered no, a form is cancelled.
-// Fields in a dialog pass Escape on to that handler (textField, pickSelect, pickCheck).
+// Fields in a dialog pass Escape on to that handler (ui/widget's TextField, PickSelect and PickCheck).
 
 // escapeClosers are the ways to close the overlays shown through showDialog or onEscape, by
 // overlay. Only the UI goroutine touches them.

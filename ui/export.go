@@ -19,6 +19,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // exportWork writes one export to w, telling progress how far it has come (total 0 while it
@@ -35,7 +36,7 @@ const prefLastFolder = "lastFolder" // where the last export was saved or import
 // here.) fileName is offered as a safe file name (report.FileName), whatever it was made of.
 func exportFile(a fyne.App, win fyne.Window, store *data.Store, doing, fileName string, exts []string, work exportWork) {
 	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
-	name := newTextField()
+	name := nlwidget.NewTextField()
 	name.SetText(report.FileName(fileName))
 	folder := widget.NewLabel(dir)
 	folder.Wrapping = fyne.TextWrapBreak

@@ -14,13 +14,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // saveAs fills in the Save as form that exportFile shows with name and saves, and returns the
 // name the form offered first.
 func saveAs(t *testing.T, w fyne.Window, name string) string {
 	t.Helper()
-	field, ok := w.Canvas().Focused().(*textField)
+	field, ok := w.Canvas().Focused().(*nlwidget.TextField)
 	if !ok {
 		t.Fatalf("the Save as form has no file name field in focus: %q", overlayText(w))
 	}

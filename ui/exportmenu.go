@@ -15,6 +15,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // What the Export menu and the export buttons write. Each asks where to save, then writes off the
@@ -48,7 +49,7 @@ func exportHistoryPDF(a fyne.App, win fyne.Window, store *data.Store, client dat
 // client, or save the list as a PDF.
 type lotRecall struct {
 	store   *data.Store
-	lot     *textField
+	lot     *nlwidget.TextField
 	status  *widget.Label
 	list    *widget.List
 	rows    []data.RecallRow
@@ -61,7 +62,7 @@ type lotRecall struct {
 // showLotRecall opens the recall screen over win; open shows a client's page.
 func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(clientID string)) *lotRecall {
 	r := &lotRecall{store: store}
-	r.lot = newTextField()
+	r.lot = nlwidget.NewTextField()
 	r.lot.SetPlaceHolder("Lot number as printed on the box, e.g. C-9931")
 	r.status = widget.NewLabel("Every client and session that used a cartridge, anaesthetic or product lot.")
 	r.status.Wrapping = fyne.TextWrapWord

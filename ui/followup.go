@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // sideEffectForm logs a side effect against a past session, as a follow-up call or visit
@@ -22,12 +23,12 @@ type sideEffectForm struct {
 	existing []data.SideEffect
 	kinds    []string
 
-	kind      *textField
+	kind      *nlwidget.TextField
 	severity  *widget.RadioGroup
-	onset     *textField
-	resolved  *textField
-	treatment *textField
-	notes     *textField
+	onset     *nlwidget.TextField
+	resolved  *nlwidget.TextField
+	treatment *nlwidget.TextField
+	notes     *nlwidget.TextField
 	list      *fyne.Container
 	fields    *fieldNotes
 	saving    bool // a save is under way: a second click does not log the side effect twice
@@ -35,15 +36,15 @@ type sideEffectForm struct {
 
 func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
 	f := &sideEffectForm{store: store, session: session, existing: existing, kinds: kinds, fields: newFieldNotes()}
-	f.kind = newPicker(kinds, "e.g. Post-inflammatory hyperpigmentation", true)
+	f.kind = nlwidget.NewPicker(kinds, "e.g. Post-inflammatory hyperpigmentation", true)
 	f.severity = widget.NewRadioGroup([]string{"mild", "moderate", "severe"}, nil)
 	f.severity.Horizontal = true
 	f.severity.SetSelected("mild")
 	f.onset = newDateField(data.DateOf(store.Now()), "")
 	f.resolved = newDateField(data.Date{}, "Empty while it lasts")
-	f.treatment = newTextField()
+	f.treatment = nlwidget.NewTextField()
 	f.treatment.SetPlaceHolder("What was advised or given")
-	f.notes = newTextField()
+	f.notes = nlwidget.NewTextField()
 	f.notes.MultiLine = true
 	f.notes.Wrapping = fyne.TextWrapWord
 	f.notes.SetMinRowsVisible(2)

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 var escapeKey = &fyne.KeyEvent{Name: fyne.KeyEscape}
@@ -78,7 +79,7 @@ func TestEscapeInADialogsFieldClosesIt(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel("behind"))
 	w.Resize(fyne.NewSize(900, 600))
-	e := newTextField()
+	e := nlwidget.NewTextField()
 	d := dialog.NewCustomConfirm("Reason", "Save", "Cancel", e, func(bool) {}, w)
 	showDialog(w, d)
 	w.Canvas().Focus(e)
@@ -123,7 +124,7 @@ func multiLine(o fyne.CanvasObject) bool {
 	switch e := o.(type) {
 	case *widget.Entry:
 		return e.MultiLine
-	case *textField:
+	case *nlwidget.TextField:
 		return e.MultiLine
 	}
 	return false
@@ -149,8 +150,8 @@ func TestCtrlSSavesSettings(t *testing.T) {
 // Pickers open their list on Space or Enter, as Help › Keyboard shortcuts says.
 func TestPickersOpenOnSpaceAndEnter(t *testing.T) {
 	test.NewTempApp(t)
-	sel := newPickSelect([]string{"I", "II", "III"})
-	picker := newPicker([]string{"Isotretinoin (Accutane)", "Pregnancy"}, "", true)
+	sel := nlwidget.NewPickSelect([]string{"I", "II", "III"})
+	picker := nlwidget.NewPicker([]string{"Isotretinoin (Accutane)", "Pregnancy"}, "", true)
 	w := test.NewTempWindow(t, widget.NewForm(widget.NewFormItem("Type", sel), widget.NewFormItem("Condition", picker)))
 	w.Resize(fyne.NewSize(600, 400))
 	for _, c := range []struct {
@@ -243,7 +244,7 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 
 	// The calendar beside the field.
 	f.dob.SetText("14 Mar 1988")
-	test.Tap(f.dob.ActionItem.(*tapIcon))
+	test.Tap(f.dob.ActionItem.(*nlwidget.TapIcon))
 	var cal *widget.Calendar
 	if top := s.win.Canvas().Overlays().Top(); top != nil {
 		walk(top, func(o fyne.CanvasObject) {
@@ -268,7 +269,7 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 	if got := f.value().DateOfBirth; got != data.NewDate(1988, time.March, 21) || s.win.Canvas().Overlays().Top() != nil {
 		t.Fatalf("choosing the 21st gives %s (%q); calendar still open: %v", got, f.dob.Text, s.win.Canvas().Overlays().Top() != nil)
 	}
-	test.Tap(f.dob.ActionItem.(*tapIcon))
+	test.Tap(f.dob.ActionItem.(*nlwidget.TapIcon))
 	pressEscape(s.win)
 	if s.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape does not close the calendar")

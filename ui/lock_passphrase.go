@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // showResetPassphrase lets a practitioner with the admin role clear another's forgotten
@@ -136,7 +137,7 @@ func newResetDialog(win fyne.Window, s *data.Store, accounts []data.Account, adm
 		}
 	}
 	box.Add(r.message)
-	r.d = dialog.NewCustomWithoutButtons("Reset a passphrase", atLeastWide(420, box), win)
+	r.d = dialog.NewCustomWithoutButtons("Reset a passphrase", nlwidget.AtLeastWide(420, box), win)
 	r.d.SetButtons([]fyne.CanvasObject{newLockButton("Cancel", func() { r.close(false) }), r.reset})
 	r.d.SetOnClosed(func() { r.close(false) })
 	r.d.Show()
@@ -286,7 +287,7 @@ func newChangeDialog(win fyne.Window, s *data.Store, p data.Practitioner, has bo
 		save.Text = "Change passphrase"
 	}
 	save.Importance = widget.HighImportance
-	d = dialog.NewCustomWithoutButtons(title, atLeastWide(420, box), win)
+	d = dialog.NewCustomWithoutButtons(title, nlwidget.AtLeastWide(420, box), win)
 	d.SetButtons([]fyne.CanvasObject{newLockButton("Cancel", func() { d.Hide() }), save})
 	showDialog(win, d) // Escape cancels, from the passphrase fields too
 	if has {

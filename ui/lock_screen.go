@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // lockScreen is what the locked window shows.
@@ -96,7 +97,7 @@ func newLockScreen(l *locker) *lockScreen {
 	}
 	ls.box = container.NewVBox(container.NewCenter(icon), title, ls.note, ls.list, ls.prompt, ls.signIn, ls.setUp,
 		ls.message, ls.retry, ls.back)
-	ls.center = container.NewCenter(atLeastWide(380, container.NewPadded(ls.box)))
+	ls.center = container.NewCenter(nlwidget.AtLeastWide(380, container.NewPadded(ls.box)))
 	ls.content = container.NewStack(newTapCatcher(ls.focus), ls.center)
 	return ls
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // The lock screen's widgets take every keyboard shortcut themselves. Fyne hands a shortcut the
@@ -44,7 +45,7 @@ func newLockEntry(placeholder string) *lockEntry {
 // dialog); the lock screen itself has nothing that Escape closes.
 func (e *lockEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape {
-		passKeyToWindow(e, k)
+		nlwidget.PassKeyToWindow(e, k)
 		return
 	}
 	e.Entry.TypedKey(k)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 func openStore(t *testing.T) *data.Store {
@@ -226,9 +227,9 @@ func TestArchiveRestoreAndDeleteAClient(t *testing.T) {
 	}
 	open()
 	m.deleteClient()
-	var reason *textField
+	var reason *nlwidget.TextField
 	walk(m.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*textField); ok {
+		if e, ok := o.(*nlwidget.TextField); ok {
 			reason = e
 		}
 	})

@@ -16,6 +16,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // photoComparison shows two photos side by side, or one over the other with an opacity slider
@@ -24,7 +25,7 @@ import (
 type photoComparison struct {
 	p       *photoScreen
 	all     []data.PhotoThumb // the client's photos, in gallery order
-	state   *viewState
+	state   *nlwidget.ViewState
 	sides   [2]*compareSide
 	overlay *widget.Check
 	opacity *widget.Slider
@@ -36,7 +37,7 @@ type photoComparison struct {
 
 type compareSide struct {
 	pick    *widget.Select
-	view    *photoView
+	view    *nlwidget.PhotoView
 	caption *widget.Label
 	photo   data.Photo
 	img     image.Image
@@ -103,17 +104,17 @@ func defaultPair(all []data.PhotoThumb, leftID string, views []string) (int, int
 }
 
 func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison {
-	c := &photoComparison{p: p, all: all, state: newViewState()}
+	c := &photoComparison{p: p, all: all, state: nlwidget.NewViewState()}
 	var names []string
 	for _, t := range all {
 		names = append(names, takenLabel(t.TakenAt)+" · "+photoCaption(t.Photo)+" · "+t.FileName)
 	}
 	for i := range c.sides {
-		s := &compareSide{view: newPhotoView(c.state), caption: widget.NewLabel("")}
+		s := &compareSide{view: nlwidget.NewPhotoView(c.state), caption: widget.NewLabel("")}
 		s.caption.Wrapping = fyne.TextWrapWord
 		s.pick = widget.NewSelect(names, nil)
 		s.pick.OnChanged = func(string) { c.load(s, s.pick.SelectedIndex()) }
-		s.view.onKey = func(k *fyne.KeyEvent) bool {
+		s.view.OnKey = func(k *fyne.KeyEvent) bool {
 			if k.Name == fyne.KeyEscape {
 				p.backToGallery()
 				return true
@@ -125,12 +126,12 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 	c.opacity = widget.NewSlider(0, 1)
 	c.opacity.Step = 0.01
 	c.opacity.Value = 0.5
-	c.opacity.OnChanged = func(float64) { c.sides[1].view.setTranslucency(1 - c.opacity.Value) }
+	c.opacity.OnChanged = func(float64) { c.sides[1].view.SetTranslucency(1 - c.opacity.Value) }
 	c.overlay = widget.NewCheck("Overlay", func(bool) { c.layout() })
 	c.saveBtn = widget.NewButtonWithIcon("Save as image…", theme.DocumentSaveIcon(), c.save)
 	c.saveBtn.Disable() // until both photos are in
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), p.backToGallery)
-	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), c.state.reset)
+	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), c.state.Reset)
 	picks := container.NewGridWithColumns(2, c.sides[0].pick, c.sides[1].pick)
 	c.fading = container.NewHBox(widget.NewLabel("Opacity"), container.NewGridWrap(fyne.NewSize(160, 36), c.opacity))
 	bar := container.NewBorder(nil, nil, container.NewHBox(back, fit, c.overlay), container.NewHBox(c.fading, c.saveBtn), picks)
@@ -148,14 +149,14 @@ func (c *photoComparison) layout() {
 	c.fading.Refresh()
 	if c.overlay.Checked {
 		c.opacity.Enable()
-		b.view.setTranslucency(1 - c.opacity.Value)
-		b.view.setBackdrop(false) // the first photo shows through the faded second
+		b.view.SetTranslucency(1 - c.opacity.Value)
+		b.view.SetBackdrop(false) // the first photo shows through the faded second
 		captions := container.NewGridWithColumns(2, a.caption, b.caption)
 		c.panes.Objects = []fyne.CanvasObject{container.NewBorder(nil, captions, nil, nil, container.NewStack(a.view, b.view))}
 	} else {
 		c.opacity.Disable()
-		b.view.setTranslucency(0)
-		b.view.setBackdrop(true)
+		b.view.SetTranslucency(0)
+		b.view.SetBackdrop(true)
 		c.panes.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2,
 			container.NewBorder(nil, a.caption, nil, nil, a.view), container.NewBorder(nil, b.caption, nil, nil, b.view))}
 	}
@@ -196,7 +197,7 @@ func (c *photoComparison) load(s *compareSide, i int) {
 			return
 		}
 		s.photo, s.img, s.lines = ph, l.img, l.lines
-		s.view.setImage(l.img, "")
+		s.view.SetImage(l.img, "")
 		s.caption.SetText(strings.Join(l.lines, "\n"))
 		c.panes.Refresh() // lay out again for the caption's new height
 		if c.sides[0].img != nil && c.sides[1].img != nil {

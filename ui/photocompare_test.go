@@ -35,8 +35,8 @@ func TestCompareOverlayBlendsTheTwoPhotos(t *testing.T) {
 	w.Resize(fyne.NewSize(1280, 800))
 	red, blue := color.RGBA{220, 20, 20, 255}, color.RGBA{20, 20, 220, 255}
 	c := newPhotoComparison(&photoScreen{win: w}, nil)
-	c.sides[0].view.setImage(flatImage(red), "")
-	c.sides[1].view.setImage(flatImage(blue), "")
+	c.sides[0].view.SetImage(flatImage(red), "")
+	c.sides[1].view.SetImage(flatImage(blue), "")
 	w.SetContent(c.root)
 	c.overlay.SetChecked(true)
 

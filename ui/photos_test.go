@@ -22,6 +22,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // writeJPEG writes a real photo-like JPEG (a gradient with a mark, so no two are alike) and
@@ -261,7 +262,7 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	// Open the first photo: Right goes to the next; tags can be changed and saved.
 	p.open(0)
 	v := p.viewer
-	if v.photo.ID != p.photos[0].ID || v.view.img.Image == nil {
+	if v.photo.ID != p.photos[0].ID || v.view.Image() == nil {
 		t.Fatal("the viewer did not load the photo")
 	}
 	v.view.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
@@ -296,7 +297,7 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	}
 
 	// A click on the photo pins a note there.
-	pos, size := v.view.frame()
+	pos, size := v.view.Frame()
 	if size.Width == 0 {
 		t.Fatal("the photo has no size on screen")
 	}
@@ -309,7 +310,7 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	if pin.N != 1 || pin.Note != "Atrophic scar, 4 mm" || pin.X < 0.24 || pin.X > 0.26 || pin.Y < 0.49 || pin.Y > 0.51 {
 		t.Fatalf("pinned %+v", pin)
 	}
-	if len(v.view.marks) != 1 {
+	if len(v.view.Marks()) != 1 {
 		t.Fatal("the pin is not drawn")
 	}
 
@@ -351,13 +352,13 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	}
 	// Zoom and pan move both sides together.
 	c.sides[0].view.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: 20}})
-	if c.state.zoom <= 1 || c.sides[1].view.state != c.state {
-		t.Fatalf("zooming one side: zoom %v, shared %v", c.state.zoom, c.sides[1].view.state == c.state)
+	if c.state.Zoom() <= 1 || c.sides[1].view.State() != c.state {
+		t.Fatalf("zooming one side: zoom %v, shared %v", c.state.Zoom(), c.sides[1].view.State() == c.state)
 	}
 	// The overlay puts the second photo over the first at the slider's opacity.
 	c.overlay.SetChecked(true)
 	c.opacity.SetValue(0.3)
-	if got := c.sides[1].view.img.Translucency; got < 0.69 || got > 0.71 {
+	if got := c.sides[1].view.Translucency(); got < 0.69 || got > 0.71 {
 		t.Fatalf("overlay at opacity 0.3 has translucency %v", got)
 	}
 	// The saved image is a JPEG without any EXIF block.
@@ -371,11 +372,11 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 }
 
 // overlayEntry returns the text field of the dialog in front.
-func overlayEntry(t *testing.T, w fyne.Window) *textField {
+func overlayEntry(t *testing.T, w fyne.Window) *nlwidget.TextField {
 	t.Helper()
-	var found *textField
+	var found *nlwidget.TextField
 	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*textField); ok && found == nil {
+		if e, ok := o.(*nlwidget.TextField); ok && found == nil {
 			found = e
 		}
 	})
@@ -595,8 +596,8 @@ func TestAPhotoWhoseImageIsLostStaysInTheGallery(t *testing.T) {
 	if fx.w.Canvas().Overlays().Top() != nil {
 		t.Fatalf("opening the photo shows %q", overlayText(fx.w))
 	}
-	if !p.viewer.view.empty.Visible() || p.viewer.view.empty.Text != lostImageText || p.viewer.kind.Selected != "before" {
-		t.Fatalf("the viewer shows %q (visible %v), kind %q", p.viewer.view.empty.Text, p.viewer.view.empty.Visible(), p.viewer.kind.Selected)
+	if !p.viewer.view.ShowsEmpty() || p.viewer.view.EmptyText() != lostImageText || p.viewer.kind.Selected != "before" {
+		t.Fatalf("the viewer shows %q (visible %v), kind %q", p.viewer.view.EmptyText(), p.viewer.view.ShowsEmpty(), p.viewer.kind.Selected)
 	}
 	p.viewer.delete()
 	test.Type(overlayEntry(t, fx.w), "Its image was lost")

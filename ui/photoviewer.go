@@ -20,6 +20,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // photoViewer shows one photo of the gallery at screen size, with zoom and pan, its tags to edit,
@@ -37,10 +38,10 @@ type photoViewer struct {
 	typing *time.Timer // saves the note once typing pauses
 	after  func()      // what to do once the changes are stored: leave, or go to the next photo
 
-	state                                 *viewState
-	view                                  *photoView
+	state                                 *nlwidget.ViewState
+	view                                  *nlwidget.PhotoView
 	kind, viewSel, zone, session, consent *widget.Select
-	note                                  *textField
+	note                                  *nlwidget.TextField
 	saved                                 *widget.Label // "Saved", or why not
 	pinList                               *fyne.Container
 	title, position                       *widget.Label
@@ -50,10 +51,10 @@ type photoViewer struct {
 }
 
 func newPhotoViewer(p *photoScreen, i int) *photoViewer {
-	v := &photoViewer{p: p, i: i, state: newViewState()}
-	v.view = newPhotoView(v.state)
-	v.view.onTap = v.pinAt
-	v.view.onKey = v.key
+	v := &photoViewer{p: p, i: i, state: nlwidget.NewViewState()}
+	v.view = nlwidget.NewPhotoView(v.state)
+	v.view.OnTap = v.pinAt
+	v.view.OnKey = v.key
 	changed := func(string) { v.edited() }
 	var kinds []string
 	for _, k := range data.PhotoKinds {
@@ -72,7 +73,7 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 		scopes = append(scopes, photoScopeLabel(c))
 	}
 	v.consent = widget.NewSelect(scopes, changed)
-	v.note = newTextField()
+	v.note = nlwidget.NewTextField()
 	v.note.MultiLine = true
 	v.note.Wrapping = fyne.TextWrapWord
 	v.note.SetMinRowsVisible(3)
@@ -101,9 +102,9 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 
 	prev := widget.NewButtonWithIcon("Previous", theme.NavigateBackIcon(), func() { v.step(-1) })
 	next := widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { v.step(1) })
-	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { v.state.zoomBy(0.8) })
-	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.state.reset)
-	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { v.state.zoomBy(1.25) })
+	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { v.state.ZoomBy(0.8) })
+	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.state.Reset)
+	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { v.state.ZoomBy(1.25) })
 	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), v.leave)
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
 	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
@@ -111,7 +112,7 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	v.tools = container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, saveCopy) // the screen's Compare compares the photo on show
 	bar := container.NewBorder(nil, nil, v.tools,
 		remove)
-	split := container.NewHSplit(v.view, formScroll(container.NewVScroll(container.NewPadded(side))))
+	split := container.NewHSplit(v.view, nlwidget.FormScroll(container.NewVScroll(container.NewPadded(side))))
 	split.Offset = 0.7
 	v.root = container.NewBorder(bar, nil, nil, nil, split)
 	return v
@@ -189,7 +190,7 @@ func (v *photoViewer) show(i int) {
 	id := v.p.photos[i].ID
 	v.position.SetText(fmt.Sprintf("%d of %d", i+1, len(v.p.photos)))
 	v.tools.Refresh()
-	v.state.reset()
+	v.state.Reset()
 	store := v.p.store
 	type loaded struct {
 		photo data.Photo
@@ -226,7 +227,7 @@ func (v *photoViewer) show(i int) {
 			return
 		}
 		v.photo = l.photo
-		v.view.setImage(l.img, lostImageText)
+		v.view.SetImage(l.img, lostImageText)
 		v.fill()
 		v.setPins(l.pins)
 		v.focus()
@@ -361,10 +362,10 @@ func (v *photoViewer) save() {
 // setPins lists the pins and draws their markers.
 func (v *photoViewer) setPins(pins []data.PhotoPin) {
 	v.pins = pins
-	marks := make([]photoPin, len(pins))
+	marks := make([]nlwidget.PhotoPin, len(pins))
 	v.pinList.RemoveAll()
 	for i, pin := range pins {
-		marks[i] = photoPin{N: pin.N, X: pin.X, Y: pin.Y}
+		marks[i] = nlwidget.PhotoPin{N: pin.N, X: pin.X, Y: pin.Y}
 		text := widget.NewLabel(strconv.Itoa(pin.N) + ".  " + pin.Note)
 		text.Wrapping = fyne.TextWrapWord
 		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { v.editPin(pin) })
@@ -377,7 +378,7 @@ func (v *photoViewer) setPins(pins []data.PhotoPin) {
 		none.Importance = widget.LowImportance
 		v.pinList.Add(none)
 	}
-	v.view.setPins(marks)
+	v.view.SetPins(marks)
 }
 
 func (v *photoViewer) reloadPins() {
@@ -427,7 +428,7 @@ func (v *photoViewer) removePin(pin data.PhotoPin) {
 // askPinNote asks for a pin's note; save runs off the UI goroutine. What was typed stays in the
 // dialog when saving fails.
 func (v *photoViewer) askPinNote(title, text string, save func(note string) error) {
-	entry := newTextField()
+	entry := nlwidget.NewTextField()
 	entry.SetText(text)
 	entry.SetPlaceHolder("e.g. the scar measured 4 mm here")
 	var d *dialog.FormDialog
@@ -480,7 +481,7 @@ func (v *photoViewer) delete() {
 	if ph.ID == "" {
 		return
 	}
-	reason := newTextField()
+	reason := nlwidget.NewTextField()
 	reason.SetPlaceHolder("e.g. taken of the wrong client")
 	var d *dialog.FormDialog
 	d = dialog.NewForm("Delete this photo?", "Delete", "Cancel", []*widget.FormItem{

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // textColour is the colour o draws text in, found by the text itself.
@@ -38,7 +40,7 @@ func TestSignedSessionReadsClearly(t *testing.T) {
 	capture(t, w, "signed session")
 	fg := a.Settings().Theme().Color(theme.ColorNameForeground, a.Settings().ThemeVariant())
 	for what, o := range map[string]fyne.CanvasObject{"the date": e.startedAt, "the device": e.device, "the depth": e.zones[0].depth} {
-		text := o.(*textField).Text
+		text := o.(*nlwidget.TextField).Text
 		if got := textColour(t, o, text); got != fg {
 			t.Errorf("%s %q is drawn in %v, not the text colour %v", what, text, got, fg)
 		}
@@ -60,7 +62,7 @@ func TestSignedSessionReadsClearly(t *testing.T) {
 			t.Errorf("the signed session shows the button %q", b.Text)
 		}
 	})
-	if got := e.zoneMap.caption(); got != "Signed: read-only." {
+	if got := e.zoneMap.Caption(); got != "Signed: read-only." {
 		t.Errorf("the map of a signed session says %q", got)
 	}
 
@@ -68,7 +70,7 @@ func TestSignedSessionReadsClearly(t *testing.T) {
 	test.Tap(e.saveBtn)
 	test.Type(overlayEntry(t, w), "Depth typed wrong")
 	tapButton(t, w, "Amend")
-	if !pattern.ActionItem.Visible() || e.zoneMap.caption() != "Click an area to add or remove that zone." {
-		t.Fatalf("amending leaves the pattern's list hidden or the map read-only: %q", e.zoneMap.caption())
+	if !pattern.ActionItem.Visible() || e.zoneMap.Caption() != "Click an area to add or remove that zone." {
+		t.Fatalf("amending leaves the pattern's list hidden or the map read-only: %q", e.zoneMap.Caption())
 	}
 }

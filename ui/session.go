@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // draftDelay is how long after the last keystroke the form is saved as a draft: a crash or a
@@ -50,14 +51,14 @@ type sessionEditor struct {
 	title     *widget.Label // what and whose, shortened to fit
 	facts     *widget.Label // skin type and allergies, never shortened
 
-	startedAt, seriesN, seriesOf, interval *textField
+	startedAt, seriesN, seriesOf, interval *nlwidget.TextField
 	practitioner, modality                 *widget.Select
 	concerns                               *checkGrid
-	anaesthetic, anaestheticLot            *textField
-	anaestheticMinutes                     *textField
-	device, cartridge, cartridgeLot        *textField
-	serial, cartridgeExpiry                *textField
-	zoneMap                                *zoneMap
+	anaesthetic, anaestheticLot            *nlwidget.TextField
+	anaestheticMinutes                     *nlwidget.TextField
+	device, cartridge, cartridgeLot        *nlwidget.TextField
+	serial, cartridgeExpiry                *nlwidget.TextField
+	zoneMap                                *nlwidget.ZoneMap
 	zoneArea                               *zoneArea
 	zoneBox, productBox, sideEffectBox     *fyne.Container
 	zones                                  []*zoneRowWidgets
@@ -66,8 +67,8 @@ type sessionEditor struct {
 	noSideEffects                          *widget.Check
 	pain                                   *widget.Select
 	aftercare                              *checkGrid
-	aftercareSheet, price, nextDue         *textField
-	notesEntry, photoRefusal               *textField
+	aftercareSheet, price, nextDue         *nlwidget.TextField
+	notesEntry, photoRefusal               *nlwidget.TextField
 	amendBox                               *fyne.Container
 	signBtn                                *widget.Button
 	actor                                  func() string // the practitioner signing in, "" without accounts
@@ -317,7 +318,7 @@ func (e *sessionEditor) validate() error {
 	for _, z := range s.Zones {
 		depths[z.Zone] = z.DepthMM
 	}
-	e.zoneMap.setDepths(depths)
+	e.zoneMap.SetDepths(depths)
 	return err
 }
 
@@ -394,7 +395,7 @@ func (e *sessionEditor) safetyLine(w data.SafetyWarning) fyne.CanvasObject {
 
 // askOverride asks for the reason to treat despite a block.
 func (e *sessionEditor) askOverride(w data.SafetyWarning) {
-	reason := newTextField()
+	reason := nlwidget.NewTextField()
 	reason.MultiLine = true
 	reason.Wrapping = fyne.TextWrapWord
 	reason.SetMinRowsVisible(3)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // waitFor polls cond until it holds: saves run off the UI goroutine, as in the app.
@@ -54,12 +55,12 @@ func openEditor(t *testing.T, s *data.Store, c data.Client, sessionID string, d 
 }
 
 // tapZone taps the zone map where it draws the named zone.
-func tapZone(t *testing.T, m *zoneMap, name string) {
+func tapZone(t *testing.T, m *nlwidget.ZoneMap, name string) {
 	t.Helper()
 	size := m.Size()
 	for y := float32(2); y < size.Height; y += 4 {
 		for x := float32(2); x < size.Width; x += 4 {
-			if z, ok := m.zoneAt(fyne.NewPos(x, y)); ok && z.Name == name {
+			if z, ok := m.ZoneAt(fyne.NewPos(x, y)); ok && z.Name == name {
 				test.TapAt(m, fyne.NewPos(x, y))
 				return
 			}

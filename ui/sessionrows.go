@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // The editable rows of the session editor: one per treated zone, product applied and side effect.
@@ -44,9 +45,9 @@ func removeColumn() fyne.CanvasObject {
 
 type zoneRowWidgets struct {
 	zone                 *widget.Label
-	depth, speed, passes *textField
-	pattern              *textField
-	endpoint             *pickSelect
+	depth, speed, passes *nlwidget.TextField
+	pattern              *nlwidget.TextField
+	endpoint             *nlwidget.PickSelect
 	remove               *widget.Button
 	note                 *widget.Label
 	typical              *canvas.Text
@@ -59,8 +60,8 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	c := &e.ed.catalog
 	w := &zoneRowWidgets{zone: widget.NewLabelWithStyle(r.Zone, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), note: rowNote()}
 	w.zone.Truncation = fyne.TextTruncateEllipsis
-	number := func(v, placeholder string) *textField {
-		en := newTextField()
+	number := func(v, placeholder string) *nlwidget.TextField {
+		en := nlwidget.NewTextField()
 		en.SetText(v)
 		en.SetPlaceHolder(placeholder)
 		en.OnChanged = func(string) { e.changed_() }
@@ -69,10 +70,10 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.depth = number(r.Depth, "mm")
 	w.speed = number(r.Speed, speedUnit(e))
 	w.passes = number(r.Passes, "passes")
-	w.pattern = newPicker(c.lists[data.ListPattern], "", true) // the column header names it
+	w.pattern = nlwidget.NewPicker(c.lists[data.ListPattern], "", true) // the column header names it
 	w.pattern.SetText(r.Pattern)
 	w.pattern.OnChanged = func(string) { e.changed_() }
-	w.endpoint = newPickSelect(c.lists[data.ListEndpoint])
+	w.endpoint = nlwidget.NewPickSelect(c.lists[data.ListEndpoint])
 	w.endpoint.OnChanged = func(string) { e.changed_() }
 	w.endpoint.PlaceHolder = "—" // the column header names it
 	w.endpoint.Selected = r.Endpoint
@@ -95,7 +96,7 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 			e.zoneArea.reveal(w)
 		}
 	}
-	w.depth.onFocus, w.speed.onFocus, w.passes.onFocus, w.pattern.onFocus, w.endpoint.onFocus = reveal, reveal, reveal, reveal, reveal
+	w.depth.OnFocus, w.speed.OnFocus, w.passes.OnFocus, w.pattern.OnFocus, w.endpoint.OnFocus = reveal, reveal, reveal, reveal, reveal
 	return w
 }
 
@@ -220,7 +221,7 @@ func (c *zoneCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	name, typical := objs[0], objs[1].(*canvas.Text)
 	pad := theme.InnerPadding()
 	nameH := name.MinSize().Height - 2*pad // the label's text, without the padding round it
-	typical.Text = fit(c.full, typical.TextSize, typical.TextStyle, size.Width-pad)
+	typical.Text = nlwidget.FitText(c.full, typical.TextSize, typical.TextStyle, size.Width-pad)
 	typH := typical.MinSize().Height
 	top := max((size.Height-nameH-typH)/2, 0)
 	name.Move(fyne.NewPos(0, top-pad))
@@ -365,10 +366,10 @@ func speedUnit(e *sessionEditor) string {
 }
 
 type productRowWidgets struct {
-	product, lot *textField
-	expiry       *textField
+	product, lot *nlwidget.TextField
+	expiry       *nlwidget.TextField
 	phase        *widget.Select
-	amount       *textField
+	amount       *nlwidget.TextField
 	remove       *widget.Button
 	note         *widget.Label
 }
@@ -376,16 +377,16 @@ type productRowWidgets struct {
 func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 	c := &e.ed.catalog
 	w := &productRowWidgets{note: rowNote()}
-	w.product = newPicker(names(current(c.serums(), productRetired), productName), "Product", true)
+	w.product = nlwidget.NewPicker(names(current(c.serums(), productRetired), productName), "Product", true)
 	w.product.SetText(r.Product)
-	w.lot = newPicker(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]), "Lot", false)
+	w.lot = nlwidget.NewPicker(lotNames(c.lots[idOf(c.products, r.Product, productName, productID)]), "Lot", false)
 	w.lot.SetText(r.Lot)
-	w.expiry = newTextField()
+	w.expiry = nlwidget.NewTextField()
 	w.expiry.SetPlaceHolder("Expiry")
 	w.expiry.SetText(r.Expiry)
 	w.phase = widget.NewSelect([]string{"before", "during", "after"}, func(string) { e.changed_() })
 	w.phase.Selected = r.Phase
-	w.amount = newTextField()
+	w.amount = nlwidget.NewTextField()
 	w.amount.SetPlaceHolder("Amount")
 	w.amount.SetText(r.Amount)
 	w.product.OnChanged = func(string) {
@@ -401,7 +402,7 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 	}
 	w.expiry.OnChanged = func(string) { e.changed_() }
 	w.amount.OnChanged = func(string) { e.changed_() }
-	w.product.onLeave = func() { e.settle("products", slices.Index(e.products, w)) }
+	w.product.OnLeave = func() { e.settle("products", slices.Index(e.products, w)) }
 	w.remove = removeButton(func() { e.removeProduct(w) })
 	return w
 }
@@ -424,22 +425,22 @@ func (w *productRowWidgets) value() productRow {
 
 type sideEffectRowWidgets struct {
 	id                         string
-	kind                       *textField
+	kind                       *nlwidget.TextField
 	severity                   *widget.Select
 	during                     *widget.Check
-	onset, resolved, treatment *textField
+	onset, resolved, treatment *nlwidget.TextField
 	remove                     *widget.Button
 	note                       *widget.Label
 }
 
 func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWidgets {
 	w := &sideEffectRowWidgets{id: r.ID, note: rowNote()}
-	w.kind = newPicker(e.ed.catalog.lists[data.ListSideEffect], "Side effect", true)
+	w.kind = nlwidget.NewPicker(e.ed.catalog.lists[data.ListSideEffect], "Side effect", true)
 	w.kind.SetText(r.Kind)
 	w.kind.OnChanged = func(string) { e.changed_() }
 	w.severity = widget.NewSelect([]string{"mild", "moderate", "severe"}, func(string) { e.changed_() })
 	w.severity.Selected = r.Severity
-	w.onset = newTextField()
+	w.onset = nlwidget.NewTextField()
 	w.onset.SetPlaceHolder("Started " + data.DatePattern(data.CurrentDateOrder()))
 	w.onset.SetText(r.Onset)
 	w.onset.OnChanged = func(string) { e.changed_() }
@@ -455,15 +456,15 @@ func newSideEffectRowWidgets(e *sessionEditor, r sideEffectRow) *sideEffectRowWi
 	if r.During {
 		w.onset.Disable()
 	}
-	w.resolved = newTextField()
+	w.resolved = nlwidget.NewTextField()
 	w.resolved.SetPlaceHolder("Resolved " + data.DatePattern(data.CurrentDateOrder()))
 	w.resolved.SetText(r.Resolved)
 	w.resolved.OnChanged = func(string) { e.changed_() }
-	w.treatment = newTextField()
+	w.treatment = nlwidget.NewTextField()
 	w.treatment.SetPlaceHolder("Treatment given, notes")
 	w.treatment.SetText(strings.TrimSpace(r.Treatment))
 	w.treatment.OnChanged = func(string) { e.changed_() }
-	w.kind.onLeave = func() { e.settle("side_effects", slices.Index(e.sideEffects, w)) }
+	w.kind.OnLeave = func() { e.settle("side_effects", slices.Index(e.sideEffects, w)) }
 	w.remove = removeButton(func() { e.removeSideEffect(w) })
 	return w
 }
@@ -661,7 +662,7 @@ type zoneArea struct {
 	split   *container.Split
 	scroll  *container.Scroll
 	fold    *widget.Button
-	m       *zoneMap
+	m       *nlwidget.ZoneMap
 	tools   fyne.CanvasObject // copy the last row, add a zone
 	content fyne.CanvasObject
 	current *zoneRowWidgets // the row last focused
@@ -671,8 +672,8 @@ type zoneArea struct {
 // rows in view under it, and the map stays large enough to click an area.
 const mapShare = 0.35
 
-func newZoneArea(m *zoneMap, tools, header, rows fyne.CanvasObject) *zoneArea {
-	a := &zoneArea{m: m, tools: tools, scroll: formScroll(container.NewVScroll(rows))}
+func newZoneArea(m *nlwidget.ZoneMap, tools, header, rows fyne.CanvasObject) *zoneArea {
+	a := &zoneArea{m: m, tools: tools, scroll: nlwidget.FormScroll(container.NewVScroll(rows))}
 	a.fold = widget.NewButtonWithIcon("Hide map", theme.MenuDropUpIcon(), a.toggleMap)
 	a.fold.Importance = widget.LowImportance
 	// The fold button sits with the grid's tools, so that it stays in reach with the map folded.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // openZones opens a new session with n zones in the grid, in the room the editor has in a
@@ -58,7 +59,7 @@ func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
 	}
 	e.zoneArea.scroll.ScrollToTop()
 	for i, r := range e.zones[:5] {
-		for _, f := range []*textField{r.depth, r.speed, r.passes, r.pattern} {
+		for _, f := range []*nlwidget.TextField{r.depth, r.speed, r.passes, r.pattern} {
 			if !inView(e.zoneArea, f) {
 				top, bottom := span(f)
 				vTop, vBottom := span(e.zoneArea.scroll)
@@ -216,7 +217,7 @@ func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
 
 // shownWhole reports whether an entry is wide enough to show text (its text or placeholder)
 // without clipping: the text, the padding inside the field and its pick button, if any.
-func shownWhole(f *textField, text string) (need float32, ok bool) {
+func shownWhole(f *nlwidget.TextField, text string) (need float32, ok bool) {
 	need = fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding() + 2*theme.InputBorderSize()
 	if f.ActionItem != nil {
 		need += f.ActionItem.MinSize().Width
@@ -244,7 +245,7 @@ func TestProductAndZoneColumnsShowTheirTextAt1280x800(t *testing.T) {
 			p := e.products[len(e.products)-1]
 			w.Resize(size)
 			for _, c := range []struct {
-				f    *textField
+				f    *nlwidget.TextField
 				text string
 			}{{p.product, "Hyaluronic acid"}, {p.lot, "HAS-08083"}, {p.expiry, "2028-01-01"},
 				{p.amount, p.amount.PlaceHolder}} {
@@ -266,7 +267,7 @@ func TestProductAndZoneColumnsShowTheirTextAt1280x800(t *testing.T) {
 			r.pattern.SetText("Stamping")
 			r.endpoint.SetSelected("Pinpoint bleeding")
 			for _, c := range []struct {
-				f    *textField
+				f    *nlwidget.TextField
 				text string
 			}{{r.depth, "1.25"}, {r.speed, "fixed"}, {r.passes, "10"}, {r.pattern, "Stamping"}} {
 				if need, ok := shownWhole(c.f, c.text); !ok {

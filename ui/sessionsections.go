@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // build makes the editor: the action bar and signing checklist on top, the form's sections on the
@@ -25,7 +26,7 @@ func (e *sessionEditor) build() {
 		e.productsSection(), e.sideEffectsSection(), e.afterSection())
 	e.amendBox = container.NewVBox()
 	amendments := section("Signature and amendments", e.amendBox)
-	left := formScroll(container.NewVScroll(container.NewPadded(container.NewVBox(e.formBox, amendments, e.notes.general))))
+	left := nlwidget.FormScroll(container.NewVScroll(container.NewPadded(container.NewVBox(e.formBox, amendments, e.notes.general))))
 	right := container.NewPadded(e.zonesSection())
 	top := e.actionBar()
 
@@ -39,8 +40,8 @@ func (e *sessionEditor) build() {
 }
 
 // entry is a text field of the form.
-func (e *sessionEditor) entry(placeholder string) *textField {
-	w := newTextField()
+func (e *sessionEditor) entry(placeholder string) *nlwidget.TextField {
+	w := nlwidget.NewTextField()
 	w.SetPlaceHolder(placeholder)
 	w.OnChanged = func(string) { e.changed_() }
 	return w
@@ -48,15 +49,15 @@ func (e *sessionEditor) entry(placeholder string) *textField {
 
 // nameEntry picks a name from options. Names are completed when left (a unique start stands for
 // the name); lot numbers never are.
-func (e *sessionEditor) nameEntry(options []string, placeholder string) *textField {
-	w := newPicker(options, placeholder, true)
+func (e *sessionEditor) nameEntry(options []string, placeholder string) *nlwidget.TextField {
+	w := nlwidget.NewPicker(options, placeholder, true)
 	w.OnChanged = func(string) { e.changed_() }
 	return w
 }
 
 // lotEntry offers the known lots, but takes any lot number as typed.
-func (e *sessionEditor) lotEntry() *textField {
-	w := newPicker(nil, "Lot", false)
+func (e *sessionEditor) lotEntry() *nlwidget.TextField {
+	w := nlwidget.NewPicker(nil, "Lot", false)
 	w.OnChanged = func(string) { e.changed_() }
 	return w
 }
@@ -166,7 +167,7 @@ func (e *sessionEditor) deviceSection() fyne.CanvasObject {
 // adds or removes a zone, and a zone's warnings show under its own row.
 func (e *sessionEditor) zonesSection() fyne.CanvasObject {
 	c := &e.ed.catalog
-	e.zoneMap = newZoneMap(c.zones, func(z data.Zone) {
+	e.zoneMap = nlwidget.NewZoneMap(c.zones, func(z data.Zone) {
 		if !e.locked {
 			e.toggleZone(z.Name)
 		}
@@ -261,7 +262,7 @@ func (e *sessionEditor) nextDueField() fyne.CanvasObject {
 
 // notesFields is the session's notes and, when no before photo was taken, why.
 func (e *sessionEditor) notesFields() (notes, photoRefusal fyne.CanvasObject) {
-	e.notesEntry = newTextField()
+	e.notesEntry = nlwidget.NewTextField()
 	e.notesEntry.MultiLine = true
 	e.notesEntry.Wrapping = fyne.TextWrapWord
 	e.notesEntry.SetMinRowsVisible(3)
@@ -412,7 +413,7 @@ func lotNames(lots []data.Lot) []string { return names(lots, func(l data.Lot) st
 
 // fillExpiry fills an expiry field from a known lot, but never over an expiry typed by hand:
 // only when the field is empty or holds what was filled in before. It returns what it filled.
-func fillExpiry(expiry *textField, lots []data.Lot, lot, filled string) string {
+func fillExpiry(expiry *nlwidget.TextField, lots []data.Lot, lot, filled string) string {
 	if expiry.Text != "" && expiry.Text != filled {
 		return filled
 	}

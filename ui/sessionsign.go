@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // showSignature says whether the session is signed, lists its amendments, and offers Sign only
@@ -213,7 +214,7 @@ func (e *sessionEditor) startAmend() {
 
 // askAmendReason asks why a signed session is changed, then runs then with the reason.
 func (e *sessionEditor) askAmendReason(then func(why string)) {
-	reason := newTextField()
+	reason := nlwidget.NewTextField()
 	reason.SetPlaceHolder("e.g. depth for Cheeks was typed as 2.5, the device log says 1.5")
 	var d *dialog.FormDialog
 	d = dialog.NewForm("Amend the signed session", "Amend", "Cancel", []*widget.FormItem{
@@ -290,7 +291,7 @@ func (e *sessionEditor) setLocked(locked bool) {
 			hint = "Signed: read-only."
 		}
 	}
-	e.zoneMap.setReadOnly(hint)
+	e.zoneMap.SetReadOnly(hint)
 	for _, o := range e.readable {
 		o.Refresh() // the values' colour follows the lock
 	}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // settingsOpen is the open Settings window, if any. Only touched on the UI goroutine.
@@ -324,7 +325,7 @@ func settingsRow(n *fieldNotes, fields ...settingsField) fyne.CanvasObject {
 // settingsParser reads typed numbers, collecting a message for each field it cannot read.
 type settingsParser struct{ errs []data.FieldError }
 
-func (p *settingsParser) mm(field, label string, e *textField) float64 {
+func (p *settingsParser) mm(field, label string, e *nlwidget.TextField) float64 {
 	if strings.TrimSpace(e.Text) == "" {
 		return 0
 	}
@@ -335,7 +336,7 @@ func (p *settingsParser) mm(field, label string, e *textField) float64 {
 	return v
 }
 
-func (p *settingsParser) count(field, label string, e *textField) int {
+func (p *settingsParser) count(field, label string, e *nlwidget.TextField) int {
 	s := strings.TrimSpace(e.Text)
 	if s == "" {
 		return 0
@@ -391,7 +392,7 @@ func settingsOptions(items []data.ListItem, current string) []string {
 }
 
 // settingsSelect sets a Select's options and choice; "" clears it.
-func settingsSelect(sel *pickSelect, options []string, choice string) {
+func settingsSelect(sel *nlwidget.PickSelect, options []string, choice string) {
 	sel.Options = options
 	if choice == "" {
 		sel.ClearSelected()

@@ -9,11 +9,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 type cartridgeTab struct {
 	ed            *settingsEditor[data.Cartridge]
-	name, needles *textField
+	name, needles *nlwidget.TextField
 	lots          *settingsLots
 }
 

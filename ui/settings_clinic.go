@@ -23,6 +23,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 const (
@@ -42,10 +43,10 @@ type settingsClinic struct {
 // clinicTab edits the clinic's details that reports print.
 type clinicTab struct {
 	s                    *settingsWindow
-	name, address, phone *textField
-	currency             *textField
+	name, address, phone *nlwidget.TextField
+	currency             *nlwidget.TextField
 	currencyShown        *widget.Label // how prices will look
-	dateOrder            *pickSelect
+	dateOrder            *nlwidget.PickSelect
 	preview              *canvas.Image
 	noLogo               *widget.Label
 	chooseLogo           *widget.Button
@@ -62,21 +63,21 @@ type clinicTab struct {
 func newClinicTab(s *settingsWindow) *clinicTab {
 	c := &clinicTab{s: s, notes: newReservedNotes()}
 	changed := func(string) { c.refreshState() }
-	c.name = newTextField()
+	c.name = nlwidget.NewTextField()
 	c.name.SetPlaceHolder("The practice's name as reports show it")
-	c.address = newMultiLineField()
+	c.address = nlwidget.NewMultiLineField()
 	c.address.SetMinRowsVisible(3)
 	c.address.SetPlaceHolder("Street\nTown and postcode")
-	c.phone = newTextField()
+	c.phone = nlwidget.NewTextField()
 	c.phone.SetPlaceHolder("+44 20 7946 0000")
-	c.currency = newPicker(data.CommonCurrencies, "e.g. EUR", false)
+	c.currency = nlwidget.NewPicker(data.CommonCurrencies, "e.g. EUR", false)
 	c.currencyShown = widget.NewLabel("")
-	c.dateOrder = newSelect(settingsDateOrders, nil)
+	c.dateOrder = nlwidget.NewSelect(settingsDateOrders, nil)
 	c.dateOrder.SetSelectedIndex(settingsDateOrderIndex(""))
-	for _, e := range []*textField{c.name, c.address, c.phone, c.currency} {
+	for _, e := range []*nlwidget.TextField{c.name, c.address, c.phone, c.currency} {
 		e.OnChanged = changed
 	}
-	for _, e := range []*textField{c.name, c.phone, c.currency} {
+	for _, e := range []*nlwidget.TextField{c.name, c.phone, c.currency} {
 		e.OnSubmitted = func(string) {
 			if c.dirty() {
 				c.commit()
@@ -119,13 +120,13 @@ func newClinicTab(s *settingsWindow) *clinicTab {
 	), container.NewVBox(
 		settingsHeading("Prices and dates"),
 		c.notes.field("Currency (ISO code)", data.SettingCurrency,
-			container.NewHBox(atLeastWide(160, c.currency), c.currencyShown)),
-		c.notes.field("Dates typed as", data.SettingDateOrder, container.NewHBox(atLeastWide(260, c.dateOrder))),
+			container.NewHBox(nlwidget.AtLeastWide(160, c.currency), c.currencyShown)),
+		c.notes.field("Dates typed as", data.SettingDateOrder, container.NewHBox(nlwidget.AtLeastWide(260, c.dateOrder))),
 		settingsHint("Every date field also reads 1988-03-14 and 14 Mar 1988, and has a calendar beside it."),
 	))
 	bar := container.NewHBox(layout.NewSpacer(), c.unsaved, c.save)
 	c.content = container.NewPadded(container.NewBorder(nil, container.NewVBox(c.notes.general, bar), nil, nil,
-		formScroll(container.NewVScroll(form))))
+		nlwidget.FormScroll(container.NewVScroll(form))))
 	c.refreshState()
 	return c
 }

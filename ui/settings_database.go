@@ -16,10 +16,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
-	idle := newTextField()
+	idle := nlwidget.NewTextField()
 	idle.SetPlaceHolder("10")
 	async(func() (int, error) { return s.store.IdleLockMinutes(context.Background()) }, func(n int, err error) {
 		if err == nil {

@@ -9,13 +9,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 type deviceTab struct {
 	ed                             *settingsEditor[data.Device]
-	model                          *textField
-	kind, speed                    *pickSelect
-	maxDepth, evaluated, depthStep *textField
+	model                          *nlwidget.TextField
+	kind, speed                    *nlwidget.PickSelect
+	maxDepth, evaluated, depthStep *nlwidget.TextField
 	speedUnits                     []data.ListItem
 }
 
@@ -71,8 +72,8 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 	for _, k := range data.DeviceKinds {
 		kinds = append(kinds, settingsDeviceKinds[k])
 	}
-	t.kind = newSelect(kinds, func(string) { ed.changed() })
-	t.speed = newSelect(nil, func(string) { ed.changed() })
+	t.kind = nlwidget.NewSelect(kinds, func(string) { ed.changed() })
+	t.speed = nlwidget.NewSelect(nil, func(string) { ed.changed() })
 	t.speed.PlaceHolder = "Choose a unit"
 	t.maxDepth = ed.textEntry("e.g. 2.5")
 	t.evaluated = ed.textEntry("e.g. 1.5")

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // settingsEditor is the master-detail pane most tabs share: the entries on the left (retired ones
@@ -107,7 +108,7 @@ func (ed *settingsEditor[T]) build(top, form fyne.CanvasObject, actions ...fyne.
 	bar := container.NewHBox(append(append([]fyne.CanvasObject{ed.retireBtn}, actions...),
 		layout.NewSpacer(), ed.unsavedL, ed.saveBtn)...)
 	right := container.NewBorder(ed.heading, container.NewVBox(ed.notes.general, bar), nil, nil,
-		formScroll(container.NewVScroll(form)))
+		nlwidget.FormScroll(container.NewVScroll(form)))
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
 	split.Offset = 0.36
 	ed.content = split
@@ -115,7 +116,7 @@ func (ed *settingsEditor[T]) build(top, form fyne.CanvasObject, actions ...fyne.
 }
 
 // entry wires a text input: edits show as unsaved, and Enter saves a one-line one.
-func (ed *settingsEditor[T]) entry(e *textField) *textField {
+func (ed *settingsEditor[T]) entry(e *nlwidget.TextField) *nlwidget.TextField {
 	e.OnChanged = func(string) { ed.changed() }
 	if !e.MultiLine {
 		e.OnSubmitted = func(string) {
@@ -128,8 +129,8 @@ func (ed *settingsEditor[T]) entry(e *textField) *textField {
 }
 
 // textEntry is a one-line field of the form, showing placeholder while empty.
-func (ed *settingsEditor[T]) textEntry(placeholder string) *textField {
-	e := ed.entry(newTextField())
+func (ed *settingsEditor[T]) textEntry(placeholder string) *nlwidget.TextField {
+	e := ed.entry(nlwidget.NewTextField())
 	e.SetPlaceHolder(placeholder)
 	return e
 }

@@ -10,14 +10,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 type listTab struct {
 	ed       *settingsEditor[data.ListItem]
-	kind     *pickSelect
+	kind     *nlwidget.PickSelect
 	kindNow  data.ListKind
-	name     *textField
-	category *pickSelect
+	name     *nlwidget.TextField
+	category *nlwidget.PickSelect
 	catField fyne.CanvasObject
 	up, down *widget.Button
 }
@@ -98,7 +99,7 @@ func newListTab(s *settingsWindow) *listTab {
 	for _, k := range data.ListKinds {
 		names = append(names, settingsListNames[k])
 	}
-	t.kind = newSelect(names, nil)
+	t.kind = nlwidget.NewSelect(names, nil)
 	t.kind.SetSelectedIndex(0)
 	t.kind.OnChanged = func(string) {
 		i := t.kind.SelectedIndex()
@@ -113,8 +114,8 @@ func newListTab(s *settingsWindow) *listTab {
 		}
 		t.switchTo(k)
 	}
-	t.name = ed.entry(newTextField())
-	t.category = newSelect(nil, func(string) { ed.changed() })
+	t.name = ed.entry(nlwidget.NewTextField())
+	t.category = nlwidget.NewSelect(nil, func(string) { ed.changed() })
 	t.category.PlaceHolder = "Not set"
 	t.catField = ed.notes.field("Category", "category", t.category)
 	t.up = widget.NewButtonWithIcon("Move up", theme.MoveUpIcon(), func() { t.move(-1) })

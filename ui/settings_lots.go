@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // settingsLots lists the lots of one product or cartridge and adds or corrects them.
@@ -23,7 +24,7 @@ type settingsLots struct {
 	itemID      string
 	editing     data.Lot // the lot in the inputs; an empty ID when adding one
 	rows        *fyne.Container
-	lot, expiry *textField
+	lot, expiry *nlwidget.TextField
 	add, cancel *widget.Button
 	notes       *fieldNotes
 	saving      bool
@@ -34,11 +35,11 @@ func newSettingsLots(s *settingsWindow, noun string, load func(context.Context, 
 	save func(context.Context, *data.Lot) error) *settingsLots {
 	l := &settingsLots{s: s, noun: noun, load: load, save: save, byItem: map[string][]data.Lot{}, notes: newReservedNotes()}
 	l.rows = container.NewVBox()
-	l.lot = newTextField()
+	l.lot = nlwidget.NewTextField()
 	l.lot.SetPlaceHolder("As printed on the box")
-	l.expiry = newTextField()
+	l.expiry = nlwidget.NewTextField()
 	l.expiry.SetPlaceHolder(data.DatePattern(data.CurrentDateOrder()) + " or YYYY-MM")
-	for _, e := range []*textField{l.lot, l.expiry} {
+	for _, e := range []*nlwidget.TextField{l.lot, l.expiry} {
 		e.OnSubmitted = func(string) { l.commit() }
 	}
 	l.add = widget.NewButtonWithIcon("Add lot", theme.ContentAddIcon(), l.commit)

@@ -8,11 +8,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 type practitionerTab struct {
 	ed                *settingsEditor[data.Practitioner]
-	name, credentials *textField
+	name, credentials *nlwidget.TextField
 	role              *widget.RadioGroup
 }
 

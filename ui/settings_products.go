@@ -9,12 +9,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 type productTab struct {
 	ed          *settingsEditor[data.Product]
-	name, notes *textField
-	kind        *pickSelect
+	name, notes *nlwidget.TextField
+	kind        *nlwidget.PickSelect
 	needledOK   *widget.Check
 	flag        *fyne.Container // says loudly that the product is not made for needled skin
 	lots        *settingsLots
@@ -53,13 +54,13 @@ func newProductTab(s *settingsWindow) *productTab {
 	}
 	t.ed = ed
 	t.name = ed.textEntry("e.g. Hyaluronic acid serum (sterile)")
-	t.kind = newSelect(nil, func(string) { ed.changed() })
+	t.kind = nlwidget.NewSelect(nil, func(string) { ed.changed() })
 	t.kind.PlaceHolder = "Choose a kind"
 	t.needledOK = widget.NewCheck("Made for use on needled skin", func(bool) {
 		t.showFlag()
 		ed.changed()
 	})
-	t.notes = ed.entry(newMultiLineField())
+	t.notes = ed.entry(nlwidget.NewMultiLineField())
 	t.notes.SetMinRowsVisible(3)
 	t.notes.Wrapping = fyne.TextWrapWord
 	t.notes.SetPlaceHolder("Instructions, ingredients to watch, supplier")

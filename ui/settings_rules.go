@@ -11,15 +11,16 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // ruleTab edits the contraindication rules the session editor checks a client's history against.
 type ruleTab struct {
 	ed        *settingsEditor[data.Rule]
-	condition *textField
-	action    *pickSelect
-	window    *textField
-	message   *textField
+	condition *nlwidget.TextField
+	action    *nlwidget.PickSelect
+	window    *nlwidget.TextField
+	message   *nlwidget.TextField
 }
 
 var (
@@ -68,9 +69,9 @@ func newRuleTab(s *settingsWindow) *ruleTab {
 	}
 	t.ed = ed
 	t.condition = ed.textEntry("e.g. Isotretinoin (oral)")
-	t.action = newSelect(settingsRuleActionNames, func(string) { ed.changed() })
+	t.action = nlwidget.NewSelect(settingsRuleActionNames, func(string) { ed.changed() })
 	t.window = ed.textEntry("0: only while current")
-	t.message = ed.entry(newMultiLineField())
+	t.message = ed.entry(nlwidget.NewMultiLineField())
 	t.message.Wrapping = fyne.TextWrapWord
 	t.message.SetPlaceHolder("What the practitioner reads, e.g. wait 6 months after the last dose.")
 	ed.first = t.condition

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // newTestSettings opens the Settings window on a fresh practice and loads it.
@@ -458,11 +459,11 @@ func TestSettingsAddSafetyRule(t *testing.T) {
 
 func TestSettingsIdleLockMinutes(t *testing.T) {
 	s, store := newTestSettings(t)
-	var idle *textField
+	var idle *nlwidget.TextField
 	var save *widget.Button
 	walk(s.tabs.Items[len(s.tabs.Items)-1].Content, func(o fyne.CanvasObject) {
 		switch w := o.(type) {
-		case *textField:
+		case *nlwidget.TextField:
 			if w.PlaceHolder == "10" {
 				idle = w
 			}

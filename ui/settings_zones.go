@@ -9,13 +9,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 type zoneTab struct {
 	ed                  *settingsEditor[data.Zone]
-	name                *textField
-	region              *pickSelect
-	min, max, warnAbove *textField
+	name                *nlwidget.TextField
+	region              *nlwidget.PickSelect
+	min, max, warnAbove *nlwidget.TextField
 }
 
 var (
@@ -60,7 +61,7 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 	}
 	t.ed = ed
 	t.name = ed.textEntry("e.g. Hands")
-	t.region = newSelect(settingsRegionNames, func(string) { ed.changed() })
+	t.region = nlwidget.NewSelect(settingsRegionNames, func(string) { ed.changed() })
 	t.min = ed.textEntry("e.g. 0.25")
 	t.max = ed.textEntry("e.g. 0.5")
 	t.warnAbove = ed.textEntry("e.g. 1.0")

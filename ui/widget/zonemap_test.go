@@ -1,7 +1,6 @@
-package ui
+package widget
 
 import (
-	"context"
 	"image"
 	"image/color"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -17,32 +17,29 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-func storeZones(t *testing.T) []data.Zone {
+// defaultZones are the zones a new practice starts with.
+func defaultZones(t *testing.T) []data.Zone {
 	t.Helper()
-	zones, err := openStore(t).Zones(context.Background(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return zones
+	return slices.Clone(data.DefaultZones)
 }
 
 // showZoneMap puts a map of zones in a window of the given size; taps are collected in *tapped.
-func showZoneMap(t *testing.T, zones []data.Zone, size fyne.Size) (*zoneMap, fyne.Window, *[]string) {
+func showZoneMap(t *testing.T, zones []data.Zone, size fyne.Size) (*ZoneMap, fyne.Window, *[]string) {
 	t.Helper()
 	var tapped []string
-	m := newZoneMap(zones, func(z data.Zone) { tapped = append(tapped, z.Name) })
+	m := NewZoneMap(zones, func(z data.Zone) { tapped = append(tapped, z.Name) })
 	w := test.NewTempWindow(t, m)
 	w.Resize(size)
 	return m, w, &tapped
 }
 
 // widgetPos converts a point of the drawing to a position in the widget.
-func widgetPos(m *zoneMap, p pt) fyne.Position {
+func widgetPos(m *ZoneMap, p pt) fyne.Position {
 	return fyne.NewPos(m.origin.X+p.x*m.scale, m.origin.Y+p.y*m.scale)
 }
 
 // centre is where the leader line of an area's label ends, inside the area.
-func centre(t *testing.T, m *zoneMap, key string) fyne.Position {
+func centre(t *testing.T, m *ZoneMap, key string) fyne.Position {
 	t.Helper()
 	for _, co := range callouts {
 		if co.key == key {
@@ -54,7 +51,7 @@ func centre(t *testing.T, m *zoneMap, key string) fyne.Position {
 }
 
 // pixel is the colour the window shows at a point of the drawing; m is the window's content.
-func pixel(w fyne.Window, m *zoneMap, p pt) color.NRGBA {
+func pixel(w fyne.Window, m *ZoneMap, p pt) color.NRGBA {
 	img := w.Canvas().Capture()
 	abs := m.Position().Add(widgetPos(m, p))
 	s := w.Canvas().Scale()
@@ -67,7 +64,7 @@ func near(a, b color.Color) bool {
 	return d(ca.R, cb.R) && d(ca.G, cb.G) && d(ca.B, cb.B)
 }
 
-func label(m *zoneMap, key string) *canvas.Text {
+func label(m *ZoneMap, key string) *canvas.Text {
 	r := test.WidgetRenderer(m).(*zoneMapRenderer)
 	for i, co := range callouts {
 		if co.key == key {
@@ -93,13 +90,13 @@ func samePixels(a, b image.Image) bool {
 
 func TestZoneMapTapsEachArea(t *testing.T) {
 	test.NewTempApp(t)
-	zones := storeZones(t)
+	zones := defaultZones(t)
 	m, _, tapped := showZoneMap(t, zones, fyne.NewSize(420, 480))
 
 	for _, z := range zones {
 		pos := centre(t, m, z.MapKey)
-		if got, ok := m.zoneAt(pos); !ok || got.Name != z.Name {
-			t.Errorf("zoneAt the middle of %s: %q, %v", z.MapKey, got.Name, ok)
+		if got, ok := m.ZoneAt(pos); !ok || got.Name != z.Name {
+			t.Errorf("ZoneAt the middle of %s: %q, %v", z.MapKey, got.Name, ok)
 		}
 		*tapped = nil
 		test.TapAt(m, pos)
@@ -121,8 +118,8 @@ func TestZoneMapTapsEachArea(t *testing.T) {
 
 	*tapped = nil
 	for _, p := range []fyne.Position{{X: 2, Y: 2}, widgetPos(m, pt{125, 90}) /* face, between areas */, widgetPos(m, pt{146, 262}) /* a figure's head */} {
-		if z, ok := m.zoneAt(p); ok {
-			t.Errorf("zoneAt %v: %s, want none", p, z.Name)
+		if z, ok := m.ZoneAt(p); ok {
+			t.Errorf("ZoneAt %v: %s, want none", p, z.Name)
 		}
 		test.TapAt(m, p)
 	}
@@ -133,9 +130,9 @@ func TestZoneMapTapsEachArea(t *testing.T) {
 
 func TestZoneMapColoursByDepth(t *testing.T) {
 	test.NewTempApp(t)
-	m, w, _ := showZoneMap(t, storeZones(t), fyne.NewSize(420, 480))
+	m, w, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(420, 480))
 	cheek, forehead := pt{140, 132}, pt{200, 60} // inside the areas, clear of leader lines
-	if z, _ := m.zoneAt(widgetPos(m, cheek)); z.Name != "Cheeks" {
+	if z, _ := m.ZoneAt(widgetPos(m, cheek)); z.Name != "Cheeks" {
 		t.Fatalf("sample point is on %q, not the cheeks", z.Name)
 	}
 	untreated, foreheadBefore := pixel(w, m, cheek), pixel(w, m, forehead)
@@ -143,9 +140,9 @@ func TestZoneMapColoursByDepth(t *testing.T) {
 		t.Errorf("untreated cheek is %v, want the neutral %v", untreated, m.palette().pad)
 	}
 
-	m.setDepths(map[string]float64{"Cheeks": 0.5})
+	m.SetDepths(map[string]float64{"Cheeks": 0.5})
 	shallow := pixel(w, m, cheek)
-	m.setDepths(map[string]float64{"cheeks": 2.0}) // names match as the grid's validation does, ignoring case
+	m.SetDepths(map[string]float64{"cheeks": 2.0}) // names match as the grid's validation does, ignoring case
 	deep := pixel(w, m, cheek)
 	if !near(shallow, depthColour(0.5)) || !near(deep, depthColour(2.0)) || near(shallow, deep) || near(untreated, shallow) {
 		t.Errorf("cheek colours: untreated %v, 0.5 mm %v, 2.0 mm %v", untreated, shallow, deep)
@@ -158,7 +155,7 @@ func TestZoneMapColoursByDepth(t *testing.T) {
 	}
 
 	// Chosen, but no depth typed yet: stripes of the neutral and the shallow colour.
-	m.setDepths(map[string]float64{"Cheeks": 0})
+	m.SetDepths(map[string]float64{"Cheeks": 0})
 	seen := map[string]bool{}
 	for dx := float32(0); dx < 10; dx++ {
 		c := pixel(w, m, pt{cheek.x + dx/m.scale, cheek.y})
@@ -169,7 +166,7 @@ func TestZoneMapColoursByDepth(t *testing.T) {
 		t.Errorf("cheeks with no depth are not striped: %v", seen)
 	}
 
-	m.setDepths(nil)
+	m.SetDepths(nil)
 	if got := pixel(w, m, cheek); got != untreated {
 		t.Errorf("after clearing, cheek is %v, want %v", got, untreated)
 	}
@@ -177,7 +174,7 @@ func TestZoneMapColoursByDepth(t *testing.T) {
 
 func TestZoneMapMarksDepthAboveWarning(t *testing.T) {
 	test.NewTempApp(t)
-	m, w, _ := showZoneMap(t, storeZones(t), fyne.NewSize(420, 480))
+	m, w, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(420, 480))
 	var edge pt
 	for _, a := range areas {
 		if a.key == "cheeks" {
@@ -187,11 +184,11 @@ func TestZoneMapMarksDepthAboveWarning(t *testing.T) {
 	}
 	red := theme.ColorForWidget(theme.ColorNameError, m)
 
-	m.setDepths(map[string]float64{"Cheeks": 2.0}) // at the warning depth, not above it
+	m.SetDepths(map[string]float64{"Cheeks": 2.0}) // at the warning depth, not above it
 	if near(pixel(w, m, edge), red) || label(m, "cheeks").Text != "Cheeks" {
 		t.Fatalf("2.0 mm on the cheeks is marked: outline %v, label %q", pixel(w, m, edge), label(m, "cheeks").Text)
 	}
-	m.setDepths(map[string]float64{"Cheeks": 2.25})
+	m.SetDepths(map[string]float64{"Cheeks": 2.25})
 	if !near(pixel(w, m, edge), red) {
 		t.Errorf("2.25 mm on the cheeks: outline %v, want the warning colour %v", pixel(w, m, edge), red)
 	}
@@ -205,7 +202,7 @@ func TestZoneMapMarksDepthAboveWarning(t *testing.T) {
 
 func TestZoneMapScales(t *testing.T) {
 	test.NewTempApp(t)
-	m, w, _ := showZoneMap(t, storeZones(t), fyne.NewSize(100, 100))
+	m, w, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(100, 100))
 	// Small enough to leave the zone grid room under it, never so small that areas vanish.
 	if min := m.MinSize(); min.Width < 200 || min.Width > 260 || min.Height < 130 || min.Height > 220 {
 		t.Errorf("min size %v, want about 216x150", min)
@@ -222,7 +219,7 @@ func TestZoneMapScales(t *testing.T) {
 		if r.caption.Position().Y+r.caption.Size().Height > m.Size().Height+0.5 {
 			t.Errorf("at %v the caption is cut off", size)
 		}
-		if z, ok := m.zoneAt(centre(t, m, "glabella")); !ok || z.Name != "Glabella" {
+		if z, ok := m.ZoneAt(centre(t, m, "glabella")); !ok || z.Name != "Glabella" {
 			t.Errorf("at %v the glabella is not where it is drawn", size)
 		}
 	}
@@ -234,7 +231,7 @@ func TestZoneMapScales(t *testing.T) {
 func TestZoneMapShowsOnlyZonesItKnows(t *testing.T) {
 	test.NewTempApp(t)
 	var zones []data.Zone
-	for _, z := range storeZones(t) {
+	for _, z := range defaultZones(t) {
 		if z.MapKey != "scalp" { // as if the practice had retired it
 			zones = append(zones, z)
 		}
@@ -245,7 +242,7 @@ func TestZoneMapShowsOnlyZonesItKnows(t *testing.T) {
 	found := map[string]bool{}
 	for x := float32(0); x < m.Size().Width; x += 2 {
 		for y := float32(0); y < m.Size().Height; y += 2 {
-			if z, ok := m.zoneAt(fyne.NewPos(x, y)); ok {
+			if z, ok := m.ZoneAt(fyne.NewPos(x, y)); ok {
 				found[z.Name] = true
 			}
 		}
@@ -267,7 +264,7 @@ func TestZoneMapShowsOnlyZonesItKnows(t *testing.T) {
 	}
 
 	before := w.Canvas().Capture()
-	m.setDepths(map[string]float64{"Hands": 1.0, "Nobody's zone": 2.0})
+	m.SetDepths(map[string]float64{"Hands": 1.0, "Nobody's zone": 2.0})
 	if !samePixels(before, w.Canvas().Capture()) {
 		t.Error("depths of zones off the map changed the drawing")
 	}
@@ -275,7 +272,7 @@ func TestZoneMapShowsOnlyZonesItKnows(t *testing.T) {
 
 func TestZoneMapHover(t *testing.T) {
 	test.NewTempApp(t)
-	m, w, _ := showZoneMap(t, storeZones(t), fyne.NewSize(420, 480))
+	m, w, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(420, 480))
 	r := test.WidgetRenderer(m).(*zoneMapRenderer)
 	plain := pixel(w, m, pt{140, 132})
 
@@ -286,7 +283,7 @@ func TestZoneMapHover(t *testing.T) {
 	if pixel(w, m, pt{140, 132}) == plain {
 		t.Error("hovering the cheeks does not highlight them")
 	}
-	m.setDepths(map[string]float64{"Cheeks": 2.5})
+	m.SetDepths(map[string]float64{"Cheeks": 2.5})
 	if r.caption.Text != "Cheeks — 2.5 mm, above the 2.0 mm warning depth" {
 		t.Errorf("hovering deep cheeks: caption %q", r.caption.Text)
 	}
@@ -302,19 +299,35 @@ func TestZoneMapHover(t *testing.T) {
 	}
 }
 
-func TestZoneLabelsAreWholeInTheEditorAt1280x800(t *testing.T) {
-	e, w := openZones(t, 3)
-	for _, size := range []fyne.Size{{Width: 1280, Height: 800 - 70}, {Width: 1440, Height: 900 - 70}} {
-		w.Resize(size)
-		r := test.WidgetRenderer(e.zoneMap).(*zoneMapRenderer)
-		r.Layout(e.zoneMap.Size())
-		for i, l := range r.labels {
-			if l.Text != r.full[i] {
-				t.Errorf("at %v, with the map %v, the %q label reads %q", size, e.zoneMap.Size(), r.full[i], l.Text)
-			}
-			if l.Position().X < 0 || l.Position().X+l.Size().Width > e.zoneMap.Size().Width+0.5 {
-				t.Errorf("at %v the %q label runs out of the map", size, r.full[i])
+func TestZoneMapLabelsSayWhenTheyAreCut(t *testing.T) {
+	test.NewTempApp(t)
+	m, w, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(800, 600))
+	w.Canvas().Capture()
+	labels := m.Labels()
+	if len(labels) != len(callouts) {
+		t.Fatalf("%d labels, want %d", len(labels), len(callouts))
+	}
+	for _, l := range labels {
+		if l.Text != l.Whole || l.Size.Width <= 0 || l.Pos.X < 0 || l.Pos.X+l.Size.Width > m.Size().Width+0.5 {
+			t.Errorf("with room to spare the %q label reads %q at %v, %v", l.Whole, l.Text, l.Pos, l.Size)
+		}
+	}
+
+	// Narrower than the window lets it be: the names beside the drawing have little room, and
+	// long ones are cut.
+	w.SetContent(container.NewWithoutLayout(m))
+	m.Resize(fyne.NewSize(150, 600))
+	w.Canvas().Capture()
+	cut := 0
+	for _, l := range m.Labels() {
+		if l.Text != l.Whole {
+			cut++
+			if !strings.HasSuffix(l.Text, "…") {
+				t.Errorf("the %q label is cut to %q, without an ellipsis", l.Whole, l.Text)
 			}
 		}
+	}
+	if cut == 0 {
+		t.Error("at 150 wide no label is reported cut")
 	}
 }

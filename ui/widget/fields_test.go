@@ -1,17 +1,20 @@
-package ui
+package widget
 
 import (
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
 )
 
 func TestTabIntoFieldSelectsItsText(t *testing.T) {
-	passes, depth := newTextField(), newTextField()
+	passes, depth := NewTextField(), NewTextField()
 	passes.SetText("3")
 	depth.SetText("1.5")
 	w := test.NewTempWindow(t, container.NewVBox(passes, depth))
@@ -42,12 +45,12 @@ func TestTabIntoFieldSelectsItsText(t *testing.T) {
 
 func TestPickerCompletesAUniqueStartWhenLeft(t *testing.T) {
 	options := []string{"Isotretinoin (oral)", "Isoniazid", "Pregnancy"}
-	condition := newPicker(options, "", true)
-	lot := newPicker([]string{"A1234"}, "Lot", false)
+	condition := NewPicker(options, "", true)
+	lot := NewPicker([]string{"A1234"}, "Lot", false)
 	other := widget.NewEntry()
 	w := test.NewTempWindow(t, container.NewVBox(condition, lot, other))
 
-	leave := func(e *textField, text string) string {
+	leave := func(e *TextField, text string) string {
 		w.Canvas().Focus(e)
 		e.SetText("")
 		typeInFocused(w.Canvas(), text)
@@ -70,11 +73,11 @@ func TestPickerCompletesAUniqueStartWhenLeft(t *testing.T) {
 }
 
 func TestWheelScrollsFormOverTextFields(t *testing.T) {
-	build := func(catch bool) (*container.Scroll, *textField, fyne.Canvas) {
+	build := func(catch bool) (*container.Scroll, *TextField, fyne.Canvas) {
 		box := container.NewVBox()
-		var target *textField
+		var target *TextField
 		for i := range 40 {
-			f := newTextField()
+			f := NewTextField()
 			f.SetText("field")
 			box.Add(f)
 			if i == 2 {
@@ -83,18 +86,18 @@ func TestWheelScrollsFormOverTextFields(t *testing.T) {
 		}
 		s := container.NewVScroll(box)
 		if catch {
-			s = formScroll(s)
+			s = FormScroll(s)
 		}
 		w := test.NewTempWindow(t, s)
 		w.Resize(fyne.NewSize(300, 300))
 		return s, target, w.Canvas()
 	}
-	overField := func(c fyne.Canvas, f *textField) fyne.Position {
+	overField := func(c fyne.Canvas, f *TextField) fyne.Position {
 		return fyne.CurrentApp().Driver().AbsolutePositionForObject(f).AddXY(20, f.Size().Height/2)
 	}
 
 	// Without the catcher the field's own scroller takes the wheel and the form stays put: this
-	// is what formScroll is for.
+	// is what FormScroll is for.
 	s, f, c := build(false)
 	test.Scroll(c, overField(c, f), 0, -60)
 	if s.Offset.Y != 0 {
@@ -122,9 +125,35 @@ func typeInFocused(c fyne.Canvas, text string) {
 }
 
 // click presses and releases the primary button near the end of an entry, as a mouse does.
-func click(e *textField) {
+func click(e *TextField) {
 	ev := &desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(e.Size().Width-4, e.Size().Height/2)},
 		Button: desktop.MouseButtonPrimary}
 	e.MouseDown(ev)
 	e.MouseUp(ev)
+}
+
+func TestDateFieldCalendarIsToldToTheWindow(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDateField(data.NewDate(1988, time.March, 14), "")
+	w := test.NewTempWindow(t, container.NewVBox(d))
+	w.Resize(fyne.NewSize(400, 500))
+	var shown fyne.CanvasObject
+	var hide func()
+	d.OnPopUp = func(c fyne.Canvas, pop fyne.CanvasObject, h func()) {
+		if c != w.Canvas() {
+			t.Error("the calendar was told with another canvas")
+		}
+		shown, hide = pop, h
+	}
+	test.Tap(d.ActionItem.(*TapIcon))
+	if shown == nil || w.Canvas().Overlays().Top() != shown {
+		t.Fatal("the calendar was not told to OnPopUp as the top overlay")
+	}
+	hide()
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the hide given with the calendar does not close it")
+	}
+	if d.Text != data.DateText(data.NewDate(1988, time.March, 14)) {
+		t.Fatalf("closing the calendar changed the date to %q", d.Text)
+	}
 }

@@ -1,4 +1,4 @@
-package ui
+package widget
 
 import (
 	"image/color"
@@ -18,7 +18,7 @@ import (
 
 // The input widgets every form of the app uses, so that they all behave alike at the keyboard.
 
-// textField is a text entry that:
+// TextField is a text entry that:
 //   - selects what it holds when the focus arrives by keyboard, so typing 25 over 3 gives 25;
 //   - passes Escape and the Ctrl+letter shortcuts it has no use for on to the window, so that
 //     Ctrl+S and Escape work while typing;
@@ -27,40 +27,44 @@ import (
 //     "isotre" is not kept as a condition of its own;
 //   - knows whether the practitioner has worked on it (dirty, then touched once left), so that
 //     a form shows a field's messages only from then on.
-type textField struct {
+type TextField struct {
 	widget.Entry
 	options  []string
 	picker   bool // has a suggestion button, even while options is empty (lots not known yet)
 	complete bool
-	dirty    bool // changed since the form was filled
-	touched  bool // changed and then left: its messages may show
-	onLeave  func()
-	onFocus  func()
+	Dirty    bool   // changed since the form was filled; the form sets it
+	Touched  bool   // changed and then left: its messages may show; the form sets it
+	OnLeave  func() // the focus left the field
+	OnFocus  func() // the focus arrived
+	// OnPopUp is told of a pop-up the field shows (a date field's calendar) and how to close it,
+	// so that the window can close it on Escape.
+	OnPopUp  func(c fyne.Canvas, pop fyne.CanvasObject, hide func())
 	calendar *widget.PopUp // a date field's calendar, once shown
 }
 
-func newTextField() *textField {
-	e := &textField{}
+// NewTextField is a one-line TextField.
+func NewTextField() *TextField {
+	e := &TextField{}
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewEntry: long text scrolls inside
 	e.ExtendBaseWidget(e)
 	return e
 }
 
-// newMultiLineField is a textField for several lines (an address, notes). Tab still moves to the
+// NewMultiLineField is a TextField for several lines (an address, notes). Tab still moves to the
 // next field, as in every field: a tab typed into an address is never wanted, and the phone
 // number typed after it would land in the address.
-func newMultiLineField() *textField {
-	e := newTextField()
+func NewMultiLineField() *TextField {
+	e := NewTextField()
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
 	return e
 }
 
-// newDateField is the one date input of the app. It reads what ParseTypedDate reads (the
+// NewDateField is the one date input of the app. It reads what ParseTypedDate reads (the
 // practice's order, 14/03/1988 or 03/14/1988, ISO 1988-03-14 and 14 Mar 1988), shows a date as
 // 14 Mar 1988, and has a calendar button beside it for choosing a day with the mouse.
-func newDateField(d data.Date, placeholder string) *textField {
-	e := newTextField()
+func NewDateField(d data.Date, placeholder string) *TextField {
+	e := NewTextField()
 	e.ActionItem = newTapIcon(theme.CalendarIcon(), func() { showCalendar(e) }) // before the entry is drawn
 	e.SetText(data.DateText(d))
 	if placeholder == "" {
@@ -72,7 +76,7 @@ func newDateField(d data.Date, placeholder string) *textField {
 
 // showCalendar opens a month calendar under a date field, on the field's date or today's
 // month; a day chosen is typed into the field, which keeps the focus.
-func showCalendar(e *textField) {
+func showCalendar(e *TextField) {
 	c := fyne.CurrentApp().Driver().CanvasForObject(e)
 	if c == nil {
 		return
@@ -94,12 +98,14 @@ func showCalendar(e *textField) {
 		pos.Y = max(0, c.Size().Height-size.Height)
 	}
 	pop.ShowAtPosition(pos)
-	onEscape(c, pop, pop.Hide)
+	if e.OnPopUp != nil {
+		e.OnPopUp(c, pop, pop.Hide)
+	}
 }
 
-// newPicker is a textField that offers options; complete fills in a unique start when left.
-func newPicker(options []string, placeholder string, complete bool) *textField {
-	e := newTextField()
+// NewPicker is a TextField that offers options; complete fills in a unique start when left.
+func NewPicker(options []string, placeholder string, complete bool) *TextField {
+	e := NewTextField()
 	e.options, e.picker, e.complete = options, true, complete
 	e.SetPlaceHolder(placeholder)
 	return e
@@ -107,7 +113,7 @@ func newPicker(options []string, placeholder string, complete bool) *textField {
 
 // SetText replaces the text and drops a selection of the old one, which the entry would
 // otherwise keep and let the next keystroke eat a character of the new text.
-func (e *textField) SetText(text string) {
+func (e *TextField) SetText(text string) {
 	selected := e.SelectedText() != ""
 	e.Entry.SetText(text)
 	if selected {
@@ -116,10 +122,10 @@ func (e *textField) SetText(text string) {
 }
 
 // SetOptions replaces what the field suggests.
-func (e *textField) SetOptions(options []string) { e.options = options }
+func (e *TextField) SetOptions(options []string) { e.options = options }
 
 // CreateRenderer adds the suggestion button when the entry has options.
-func (e *textField) CreateRenderer() fyne.WidgetRenderer {
+func (e *TextField) CreateRenderer() fyne.WidgetRenderer {
 	if (e.picker || len(e.options) > 0) && e.ActionItem == nil {
 		b := widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), e.suggest)
 		b.Importance = widget.LowImportance
@@ -130,7 +136,7 @@ func (e *textField) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // Disable also hides the suggestion button: a read-only value offers nothing to pick.
-func (e *textField) Disable() {
+func (e *TextField) Disable() {
 	e.Entry.Disable()
 	if e.ActionItem != nil {
 		e.ActionItem.Hide()
@@ -138,7 +144,7 @@ func (e *textField) Disable() {
 }
 
 // Enable shows the suggestion button again.
-func (e *textField) Enable() {
+func (e *TextField) Enable() {
 	e.Entry.Enable()
 	if e.ActionItem != nil {
 		e.ActionItem.Show()
@@ -146,29 +152,30 @@ func (e *textField) Enable() {
 }
 
 // AcceptsTab is false even for multi-line entries, so Tab always moves to the next field.
-func (e *textField) AcceptsTab() bool { return false }
+func (e *TextField) AcceptsTab() bool { return false }
 
 // FocusGained selects the text. A click then places the cursor where it was pressed (the entry
 // drops the selection on mouse down), so only focus that came by keyboard keeps it.
-func (e *textField) FocusGained() {
+func (e *TextField) FocusGained() {
 	e.Entry.FocusGained()
 	if !e.MultiLine && e.Text != "" {
 		e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
 	}
-	if e.onFocus != nil {
-		e.onFocus()
+	if e.OnFocus != nil {
+		e.OnFocus()
 	}
 }
 
-func (e *textField) FocusLost() {
+// FocusLost completes a half-typed option, if the field does, and tells OnLeave.
+func (e *TextField) FocusLost() {
 	e.Entry.FocusLost()
 	if e.complete {
 		if o, ok := completion(e.options, e.Text); ok && o != e.Text {
 			e.SetText(o)
 		}
 	}
-	if e.onLeave != nil {
-		e.onLeave()
+	if e.OnLeave != nil {
+		e.OnLeave()
 	}
 }
 
@@ -196,11 +203,11 @@ func completion(options []string, text string) (string, bool) {
 
 // TypedKey opens a picker's list on Down, and on Enter while what is typed is not yet one of
 // its options (a whole option typed, Enter does what it does in any field).
-func (e *textField) TypedKey(k *fyne.KeyEvent) {
+func (e *TextField) TypedKey(k *fyne.KeyEvent) {
 	enter := k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter
 	switch {
 	case k.Name == fyne.KeyEscape:
-		passKeyToWindow(e, k)
+		PassKeyToWindow(e, k)
 	case k.Name == fyne.KeyDown && len(e.options) > 0 && !e.MultiLine:
 		e.suggest()
 	case enter && len(e.options) > 0 && !e.MultiLine && !slices.ContainsFunc(e.options, func(o string) bool {
@@ -213,7 +220,7 @@ func (e *textField) TypedKey(k *fyne.KeyEvent) {
 }
 
 // TypedRune opens a picker's list on Space while it is empty: no option starts with a space.
-func (e *textField) TypedRune(r rune) {
+func (e *TextField) TypedRune(r rune) {
 	if r == ' ' && e.Text == "" && len(e.options) > 0 && !e.MultiLine {
 		e.suggest()
 		return
@@ -222,7 +229,7 @@ func (e *textField) TypedRune(r rune) {
 }
 
 // TypedShortcut passes on Ctrl+letter shortcuts the entry has no use for, such as Ctrl+S.
-func (e *textField) TypedShortcut(s fyne.Shortcut) {
+func (e *TextField) TypedShortcut(s fyne.Shortcut) {
 	if cs, ok := s.(*desktop.CustomShortcut); ok && len(cs.KeyName) == 1 {
 		if c, ok := fyne.CurrentApp().Driver().CanvasForObject(e).(fyne.Shortcutable); ok {
 			c.TypedShortcut(s)
@@ -233,7 +240,7 @@ func (e *textField) TypedShortcut(s fyne.Shortcut) {
 }
 
 // matches returns the options containing what is typed, or all of them when none does.
-func (e *textField) matches() []string {
+func (e *TextField) matches() []string {
 	text := strings.ToLower(strings.TrimSpace(e.Text))
 	var out []string
 	for _, o := range e.options {
@@ -248,7 +255,7 @@ func (e *textField) matches() []string {
 }
 
 // suggest opens the matching options under the entry; choosing one fills it in.
-func (e *textField) suggest() {
+func (e *TextField) suggest() {
 	c := fyne.CurrentApp().Driver().CanvasForObject(e)
 	if c == nil || len(e.options) == 0 || e.Disabled() {
 		return
@@ -273,31 +280,32 @@ func (e *textField) suggest() {
 	pop.ShowAtPosition(pos)
 }
 
-// pickSelect is a select that passes Escape on to the window.
-type pickSelect struct {
+// PickSelect is a select that passes Escape on to the window.
+type PickSelect struct {
 	widget.Select
-	onFocus func()
+	OnFocus func() // the focus arrived
 }
 
-func newPickSelect(options []string) *pickSelect {
-	s := &pickSelect{}
+// NewPickSelect is a PickSelect of options.
+func NewPickSelect(options []string) *PickSelect {
+	s := &PickSelect{}
 	s.Options = options
 	s.ExtendBaseWidget(s)
 	return s
 }
 
-// newSelect is a pickSelect calling changed with each choice, as widget.NewSelect.
-func newSelect(options []string, changed func(string)) *pickSelect {
-	s := newPickSelect(options)
+// NewSelect is a PickSelect calling changed with each choice, as widget.NewSelect.
+func NewSelect(options []string, changed func(string)) *PickSelect {
+	s := NewPickSelect(options)
 	s.OnChanged = changed
 	return s
 }
 
 // TypedKey opens the list on Enter as on Space (Fyne's Select opens on Space, Up and Down only).
-func (s *pickSelect) TypedKey(k *fyne.KeyEvent) {
+func (s *PickSelect) TypedKey(k *fyne.KeyEvent) {
 	switch k.Name {
 	case fyne.KeyEscape:
-		passKeyToWindow(s, k)
+		PassKeyToWindow(s, k)
 	case fyne.KeyReturn, fyne.KeyEnter:
 		s.Select.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	default:
@@ -305,54 +313,58 @@ func (s *pickSelect) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-func (s *pickSelect) FocusGained() {
+// FocusGained tells OnFocus.
+func (s *PickSelect) FocusGained() {
 	s.Select.FocusGained()
-	if s.onFocus != nil {
-		s.onFocus()
+	if s.OnFocus != nil {
+		s.OnFocus()
 	}
 }
 
-// pickCheck is a check box that passes Escape on to the window.
-type pickCheck struct {
+// PickCheck is a check box that passes Escape on to the window.
+type PickCheck struct {
 	widget.Check
-	onFocus func()
+	OnFocus func() // the focus arrived
 }
 
-func newPickCheck(label string) *pickCheck {
-	c := &pickCheck{}
+// NewPickCheck is a PickCheck with label beside it.
+func NewPickCheck(label string) *PickCheck {
+	c := &PickCheck{}
 	c.Text = label
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-func (c *pickCheck) TypedKey(k *fyne.KeyEvent) {
+// TypedKey passes Escape on to the window.
+func (c *PickCheck) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape {
-		passKeyToWindow(c, k)
+		PassKeyToWindow(c, k)
 		return
 	}
 	c.Check.TypedKey(k)
 }
 
-func (c *pickCheck) FocusGained() {
+// FocusGained tells OnFocus.
+func (c *PickCheck) FocusGained() {
 	c.Check.FocusGained()
-	if c.onFocus != nil {
-		c.onFocus()
+	if c.OnFocus != nil {
+		c.OnFocus()
 	}
 }
 
-// passKeyToWindow hands a key a widget does not use to its window's handler.
-func passKeyToWindow(o fyne.CanvasObject, k *fyne.KeyEvent) {
+// PassKeyToWindow hands a key a widget does not use to its window's handler.
+func PassKeyToWindow(o fyne.CanvasObject, k *fyne.KeyEvent) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil && c.OnTypedKey() != nil {
 		c.OnTypedKey()(k)
 	}
 }
 
-// formScroll makes the mouse wheel move a form's scroll wherever the pointer is over the form.
+// FormScroll makes the mouse wheel move a form's scroll wherever the pointer is over the form.
 // Fyne gives a wheel event to the innermost scrollable thing under the pointer, and every text
 // entry scrolls its own text, so over a field the form would not move. A transparent layer over
 // the whole form catches the wheel for s; clicks and typing pass through it, as it takes
 // nothing but the wheel.
-func formScroll(s *container.Scroll) *container.Scroll {
+func FormScroll(s *container.Scroll) *container.Scroll {
 	s.Content = container.NewStack(s.Content, newWheelCatcher(s))
 	return s
 }
@@ -376,8 +388,8 @@ func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
 }
 
-// atLeastWide lays o out at least w wide.
-func atLeastWide(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+// AtLeastWide lays o out at least w wide.
+func AtLeastWide(w float32, o fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(minWidthLayout(w), o)
 }
 
@@ -393,24 +405,27 @@ func (w minWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[0].Resize(size)
 }
 
-// tapIcon is an icon that acts when clicked. Unlike a button it takes no focus, so Tab goes from
+// TapIcon is an icon that acts when clicked. Unlike a button it takes no focus, so Tab goes from
 // a date field straight to the next field, not to the field's calendar button.
-type tapIcon struct {
+type TapIcon struct {
 	widget.BaseWidget
 	icon  fyne.Resource
 	onTap func()
 }
 
-func newTapIcon(icon fyne.Resource, onTap func()) *tapIcon {
-	t := &tapIcon{icon: icon, onTap: onTap}
+func newTapIcon(icon fyne.Resource, onTap func()) *TapIcon {
+	t := &TapIcon{icon: icon, onTap: onTap}
 	t.ExtendBaseWidget(t)
 	return t
 }
 
-func (t *tapIcon) Tapped(*fyne.PointEvent) { t.onTap() }
+// Tapped acts.
+func (t *TapIcon) Tapped(*fyne.PointEvent) { t.onTap() }
 
-func (t *tapIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
+// Cursor is a pointing hand: the icon acts when clicked.
+func (t *TapIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
-func (t *tapIcon) CreateRenderer() fyne.WidgetRenderer {
+// CreateRenderer draws the icon with padding around it.
+func (t *TapIcon) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewPadded(widget.NewIcon(t.icon)))
 }

@@ -1,4 +1,4 @@
-package ui
+package widget
 
 import (
 	"fmt"
@@ -167,8 +167,8 @@ func figure(cx, y0 float32, back bool) {
 	}
 }
 
-// zoneMap is a clickable drawing of the face and body; each drawn area answers to a zone.
-type zoneMap struct {
+// ZoneMap is a clickable drawing of the face and body; each drawn area answers to a zone.
+type ZoneMap struct {
 	widget.BaseWidget
 	onToggle func(zone data.Zone)
 
@@ -185,6 +185,8 @@ type zoneMap struct {
 
 	base    *image.RGBA // the silhouette as last painted
 	baseKey baseKey
+
+	renderer *zoneMapRenderer // once drawn
 }
 
 type baseKey struct {
@@ -198,12 +200,14 @@ type labelBox struct {
 	size fyne.Size
 }
 
-func newZoneMap(zones []data.Zone, onToggle func(zone data.Zone)) *zoneMap {
+// NewZoneMap draws the zones the drawing has an area for (by MapKey; the first zone of a key wins);
+// onToggle is called with the zone of an area or label clicked.
+func NewZoneMap(zones []data.Zone, onToggle func(zone data.Zone)) *ZoneMap {
 	known := map[string]bool{}
 	for _, a := range areas {
 		known[a.key] = true
 	}
-	m := &zoneMap{onToggle: onToggle, zones: map[string]data.Zone{}, keys: map[string]string{}}
+	m := &ZoneMap{onToggle: onToggle, zones: map[string]data.Zone{}, keys: map[string]string{}}
 	for _, z := range zones {
 		if _, taken := m.zones[z.MapKey]; known[z.MapKey] && !taken {
 			m.zones[z.MapKey] = z
@@ -214,9 +218,9 @@ func newZoneMap(zones []data.Zone, onToggle func(zone data.Zone)) *zoneMap {
 	return m
 }
 
-// setDepths colours the zones being treated by their depth (mm); zones absent from the map are shown untreated.
+// SetDepths colours the zones being treated by their depth (mm); zones absent from the map are shown untreated.
 // Keys are zone names (data.Zone.Name).
-func (m *zoneMap) setDepths(depths map[string]float64) {
+func (m *ZoneMap) SetDepths(depths map[string]float64) {
 	m.depths = map[string]float64{}
 	for name, d := range depths {
 		if key, ok := m.keys[strings.ToLower(strings.TrimSpace(name))]; ok {
@@ -226,14 +230,14 @@ func (m *zoneMap) setDepths(depths map[string]float64) {
 	m.Refresh()
 }
 
-// zoneAt returns the zone drawn at a point of the widget, for tests and tooltips.
-func (m *zoneMap) zoneAt(pos fyne.Position) (data.Zone, bool) {
+// ZoneAt returns the zone drawn at a point of the widget, for tests and tooltips.
+func (m *ZoneMap) ZoneAt(pos fyne.Position) (data.Zone, bool) {
 	z, ok := m.zones[m.keyAt(pos)]
 	return z, ok
 }
 
 // keyAt returns the map key of the area or label at pos, "" for none.
-func (m *zoneMap) keyAt(pos fyne.Position) string {
+func (m *ZoneMap) keyAt(pos fyne.Position) string {
 	for _, b := range m.boxes {
 		if pos.X >= b.pos.X && pos.X < b.pos.X+b.size.Width && pos.Y >= b.pos.Y && pos.Y < b.pos.Y+b.size.Height {
 			return b.key
@@ -252,17 +256,17 @@ func (m *zoneMap) keyAt(pos fyne.Position) string {
 }
 
 // Tapped toggles the zone of the area tapped, if any.
-func (m *zoneMap) Tapped(ev *fyne.PointEvent) {
-	if z, ok := m.zoneAt(ev.Position); ok && m.onToggle != nil {
+func (m *ZoneMap) Tapped(ev *fyne.PointEvent) {
+	if z, ok := m.ZoneAt(ev.Position); ok && m.onToggle != nil {
 		m.onToggle(z)
 	}
 }
 
 // MouseIn highlights the area under the pointer.
-func (m *zoneMap) MouseIn(ev *desktop.MouseEvent) { m.MouseMoved(ev) }
+func (m *ZoneMap) MouseIn(ev *desktop.MouseEvent) { m.MouseMoved(ev) }
 
 // MouseMoved highlights the area under the pointer and names it in the caption.
-func (m *zoneMap) MouseMoved(ev *desktop.MouseEvent) {
+func (m *ZoneMap) MouseMoved(ev *desktop.MouseEvent) {
 	key := m.keyAt(ev.Position)
 	if _, ok := m.zones[key]; !ok {
 		key = ""
@@ -274,7 +278,7 @@ func (m *zoneMap) MouseMoved(ev *desktop.MouseEvent) {
 }
 
 // MouseOut clears the highlight.
-func (m *zoneMap) MouseOut() {
+func (m *ZoneMap) MouseOut() {
 	if m.hover != "" {
 		m.hover = ""
 		m.Refresh()
@@ -282,21 +286,21 @@ func (m *zoneMap) MouseOut() {
 }
 
 // Cursor shows a pointing hand over a clickable area.
-func (m *zoneMap) Cursor() desktop.Cursor {
+func (m *ZoneMap) Cursor() desktop.Cursor {
 	if m.hover != "" {
 		return desktop.PointerCursor
 	}
 	return desktop.DefaultCursor
 }
 
-// setReadOnly says hint in place of the click hint, or, with "", offers clicks again.
-func (m *zoneMap) setReadOnly(hint string) {
+// SetReadOnly says hint in place of the click hint, or, with "", offers clicks again.
+func (m *ZoneMap) SetReadOnly(hint string) {
 	m.locked = hint
 	m.Refresh()
 }
 
-// caption describes the area under the pointer, or says what clicking does.
-func (m *zoneMap) caption() string {
+// Caption describes the area under the pointer, or says what clicking does.
+func (m *ZoneMap) Caption() string {
 	z, ok := m.zones[m.hover]
 	if !ok {
 		if m.locked != "" {
@@ -316,8 +320,30 @@ func (m *zoneMap) caption() string {
 	return fmt.Sprintf("%s — %s mm (typical %s–%s, warn above %s)", z.Name, mm(d), mm(z.TypicalMin), mm(z.TypicalMax), mm(z.WarnAbove))
 }
 
+// Label is an area's name beside the drawing, as last laid out.
+type Label struct {
+	Text  string        // as shown: cut short with an ellipsis when its room is too narrow
+	Whole string        // the whole name
+	Pos   fyne.Position // in the map
+	Size  fyne.Size
+}
+
+// Labels lists the area names beside the drawing as last laid out, so that a screen can check
+// that the room it gives the map leaves them whole.
+func (m *ZoneMap) Labels() []Label {
+	r := m.renderer
+	if r == nil {
+		return nil
+	}
+	out := make([]Label, len(r.labels))
+	for i, t := range r.labels {
+		out[i] = Label{Text: t.Text, Whole: r.full[i], Pos: t.Position(), Size: t.Size()}
+	}
+	return out
+}
+
 // warned reports whether the area's zone is treated deeper than its warning depth.
-func (m *zoneMap) warned(key string) bool {
+func (m *ZoneMap) warned(key string) bool {
 	d, ok := m.depths[key]
 	return ok && d > m.zones[key].WarnAbove
 }
@@ -369,7 +395,7 @@ type palette struct {
 	skin, pad, line, feature, leader, hover, warn, text, quiet, muted color.Color
 }
 
-func (m *zoneMap) palette() palette {
+func (m *ZoneMap) palette() palette {
 	c := func(n fyne.ThemeColorName) color.Color { return theme.ColorForWidget(n, m) }
 	bg, fg := c(theme.ColorNameBackground), c(theme.ColorNameForeground)
 	return palette{
@@ -387,7 +413,7 @@ func (m *zoneMap) palette() palette {
 }
 
 // paint draws the picture at w×h pixels.
-func (m *zoneMap) paint(w, h int) image.Image {
+func (m *ZoneMap) paint(w, h int) image.Image {
 	c := m.palette()
 	// The silhouette depends only on size and theme; keeping it makes a hover redraw cheap.
 	if key := (baseKey{w, h, c.skin, c.line}); m.base == nil || m.baseKey != key {
@@ -626,7 +652,7 @@ func shortName(name string) string {
 	return strings.TrimSpace(name)
 }
 
-func (m *zoneMap) CreateRenderer() fyne.WidgetRenderer {
+func (m *ZoneMap) CreateRenderer() fyne.WidgetRenderer {
 	r := &zoneMapRenderer{m: m, caption: canvas.NewText("", nil)}
 	r.raster = canvas.NewRaster(m.paint)
 	r.objects = append(r.objects, r.raster)
@@ -659,11 +685,12 @@ func (m *zoneMap) CreateRenderer() fyne.WidgetRenderer {
 	}
 	r.objects = append(r.objects, r.caption)
 	r.Refresh()
+	m.renderer = r
 	return r
 }
 
 type zoneMapRenderer struct {
-	m           *zoneMap
+	m           *ZoneMap
 	raster      *canvas.Raster
 	labels      []*canvas.Text
 	full        []string // each label's whole text, before fitting it to its column
@@ -725,7 +752,7 @@ func (r *zoneMapRenderer) Layout(size fyne.Size) {
 		if co.right {
 			room = size.Width - m.origin.X - labelRight*s - 2
 		}
-		t.Text = fit(r.full[i], small, t.TextStyle, room)
+		t.Text = FitText(r.full[i], small, t.TextStyle, room)
 		sz := t.MinSize()
 		x := m.origin.X + labelLeft*s - sz.Width
 		if co.right {
@@ -749,7 +776,7 @@ func (r *zoneMapRenderer) Layout(size fyne.Size) {
 	y := m.origin.Y + draw.Height + 2
 	y += r.legend(k, size.Width, y, true) + 4
 	r.caption.TextSize = text
-	r.caption.Text = fit(m.caption(), r.caption.TextSize, r.caption.TextStyle, size.Width)
+	r.caption.Text = FitText(m.Caption(), r.caption.TextSize, r.caption.TextStyle, size.Width)
 	csz := r.caption.MinSize()
 	r.caption.Move(fyne.NewPos((size.Width-csz.Width)/2, y))
 	r.caption.Resize(csz)
@@ -813,8 +840,8 @@ func (r *zoneMapRenderer) legend(k, width, y float32, place bool) float32 {
 	return float32(len(rows))*(lh+2) - 2
 }
 
-// fit shortens text with an ellipsis until it fits width.
-func fit(text string, size float32, style fyne.TextStyle, width float32) string {
+// FitText shortens text with an ellipsis until it fits width.
+func FitText(text string, size float32, style fyne.TextStyle, width float32) string {
 	if fyne.MeasureText(text, size, style).Width <= width {
 		return text
 	}

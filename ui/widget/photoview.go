@@ -1,4 +1,4 @@
-package ui
+package widget
 
 import (
 	"image"
@@ -19,19 +19,23 @@ import (
 
 const maxZoom = 8
 
-// viewState is the zoom and pan of photo views. Views that share one move together, as the two
+// ViewState is the zoom and pan of photo views. Views that share one move together, as the two
 // sides of a comparison do.
-type viewState struct {
+type ViewState struct {
 	zoom float32 // 1 shows the whole photo
 	// pan is how far the photo's centre sits from the view's centre, as a fraction of the photo's
 	// size on screen, so that it means the same spot on two photos of different sizes.
 	panX, panY float32
-	views      []*photoView
+	views      []*PhotoView
 }
 
-func newViewState() *viewState { return &viewState{zoom: 1} }
+// NewViewState shows the whole photo.
+func NewViewState() *ViewState { return &ViewState{zoom: 1} }
 
-func (s *viewState) set(zoom, panX, panY float32) {
+// Zoom is the zoom: 1 shows the whole photo.
+func (s *ViewState) Zoom() float32 { return s.zoom }
+
+func (s *ViewState) set(zoom, panX, panY float32) {
 	s.zoom = min(max(zoom, 1), maxZoom)
 	s.panX, s.panY = panX, panY
 	for _, v := range s.views {
@@ -39,36 +43,37 @@ func (s *viewState) set(zoom, panX, panY float32) {
 	}
 }
 
-// reset shows the whole photo again.
-func (s *viewState) reset() { s.set(1, 0, 0) }
+// Reset shows the whole photo again.
+func (s *ViewState) Reset() { s.set(1, 0, 0) }
 
-// zoomBy zooms about the centre of the view.
-func (s *viewState) zoomBy(factor float32) { s.set(s.zoom*factor, s.panX, s.panY) }
+// ZoomBy zooms about the centre of the view.
+func (s *ViewState) ZoomBy(factor float32) { s.set(s.zoom*factor, s.panX, s.panY) }
 
-// photoPin is a note pinned to a point of a photo, at coordinates from 0 to 1 across and down.
-type photoPin struct {
+// PhotoPin is a note pinned to a point of a photo, at coordinates from 0 to 1 across and down.
+type PhotoPin struct {
 	N    int
 	X, Y float64
 }
 
-// photoView shows one photo in a view state.
-type photoView struct {
+// PhotoView shows one photo in a view state.
+type PhotoView struct {
 	widget.BaseWidget
-	state  *viewState
+	state  *ViewState
 	img    *canvas.Image
 	size   fyne.Size // of the picture in pixels, upright
-	pins   []photoPin
+	pins   []PhotoPin
 	marks  []fyne.CanvasObject
 	layer  *fyne.Container
-	onTap  func(x, y float64) // a tap on the photo, relative coordinates
-	onKey  func(*fyne.KeyEvent) bool
+	OnTap  func(x, y float64)        // a tap on the photo, relative coordinates
+	OnKey  func(*fyne.KeyEvent) bool // a key the view does not use; true if it was taken
 	empty  *widget.Label
 	bg     *canvas.Rectangle
 	hasPic bool
 }
 
-func newPhotoView(state *viewState) *photoView {
-	v := &photoView{state: state}
+// NewPhotoView is an empty view that zooms and pans with state, and with the other views of state.
+func NewPhotoView(state *ViewState) *PhotoView {
+	v := &PhotoView{state: state}
 	v.img = canvas.NewImageFromImage(nil)
 	v.img.FillMode = canvas.ImageFillStretch // the view keeps the aspect itself, as it zooms
 	v.bg = canvas.NewRectangle(color.Black)
@@ -80,8 +85,8 @@ func newPhotoView(state *viewState) *photoView {
 	return v
 }
 
-// setImage shows a decoded photo; nil shows an empty view saying so.
-func (v *photoView) setImage(img image.Image, emptyText string) {
+// SetImage shows a decoded photo; nil shows an empty view saying so.
+func (v *PhotoView) SetImage(img image.Image, emptyText string) {
 	v.hasPic = img != nil
 	v.img.Image = img
 	if img != nil {
@@ -99,8 +104,8 @@ func (v *photoView) setImage(img image.Image, emptyText string) {
 	v.place()
 }
 
-// setPins shows numbered markers at the pins.
-func (v *photoView) setPins(pins []photoPin) {
+// SetPins shows numbered markers at the pins.
+func (v *PhotoView) SetPins(pins []PhotoPin) {
 	v.pins = pins
 	v.layer.Objects = []fyne.CanvasObject{v.img}
 	v.marks = nil
@@ -113,21 +118,21 @@ func (v *photoView) setPins(pins []photoPin) {
 	v.place()
 }
 
-// setBackdrop shows or hides the view's black background. A view laid over another hides it,
+// SetBackdrop shows or hides the view's black background. A view laid over another hides it,
 // so that where its photo is faded the photo beneath shows through.
-func (v *photoView) setBackdrop(on bool) {
+func (v *PhotoView) SetBackdrop(on bool) {
 	v.bg.Hidden = !on
 	v.bg.Refresh()
 }
 
-// setTranslucency fades the photo, 0 opaque to 1 invisible, for an overlay.
-func (v *photoView) setTranslucency(t float64) {
+// SetTranslucency fades the photo, 0 opaque to 1 invisible, for an overlay.
+func (v *PhotoView) SetTranslucency(t float64) {
 	v.img.Translucency = t
 	v.img.Refresh()
 }
 
-// frame returns where the photo lies in the view: its top-left corner and its size on screen.
-func (v *photoView) frame() (fyne.Position, fyne.Size) {
+// Frame returns where the photo lies in the view: its top-left corner and its size on screen.
+func (v *PhotoView) Frame() (fyne.Position, fyne.Size) {
 	s := v.Size()
 	if v.size.Width == 0 || v.size.Height == 0 || s.Width == 0 || s.Height == 0 {
 		return fyne.Position{}, fyne.Size{}
@@ -141,9 +146,27 @@ func (v *photoView) frame() (fyne.Position, fyne.Size) {
 	return fyne.NewPos(s.Width/2-w/2+px*w, s.Height/2-h/2+py*h), fyne.NewSize(w, h)
 }
 
+// State is the view state the view moves with.
+func (v *PhotoView) State() *ViewState { return v.state }
+
+// Image is the photo shown, nil for none.
+func (v *PhotoView) Image() image.Image { return v.img.Image }
+
+// Translucency is how far the photo is faded, 0 opaque to 1 invisible.
+func (v *PhotoView) Translucency() float64 { return v.img.Translucency }
+
+// Marks are the numbered markers drawn over the photo, one a pin.
+func (v *PhotoView) Marks() []fyne.CanvasObject { return v.marks }
+
+// ShowsEmpty reports whether the view says it has no photo, in place of one.
+func (v *PhotoView) ShowsEmpty() bool { return v.empty.Visible() }
+
+// EmptyText is what the view says when it has no photo.
+func (v *PhotoView) EmptyText() string { return v.empty.Text }
+
 // place moves the picture and the markers to where the view state says.
-func (v *photoView) place() {
-	pos, size := v.frame()
+func (v *PhotoView) place() {
+	pos, size := v.Frame()
 	v.img.Move(pos)
 	v.img.Resize(size)
 	for i, m := range v.marks {
@@ -155,12 +178,12 @@ func (v *photoView) place() {
 	v.layer.Refresh()
 }
 
-func (v *photoView) CreateRenderer() fyne.WidgetRenderer {
+func (v *PhotoView) CreateRenderer() fyne.WidgetRenderer {
 	return &photoViewRenderer{v: v, objects: []fyne.CanvasObject{v.bg, container.NewClip(v.layer), v.empty}}
 }
 
 type photoViewRenderer struct {
-	v       *photoView
+	v       *PhotoView
 	objects []fyne.CanvasObject
 }
 
@@ -182,24 +205,24 @@ func (r *photoViewRenderer) Refresh() {
 }
 
 // Scrolled zooms with the wheel.
-func (v *photoView) Scrolled(ev *fyne.ScrollEvent) {
+func (v *PhotoView) Scrolled(ev *fyne.ScrollEvent) {
 	if v.hasPic {
-		v.state.zoomBy(float32(math.Pow(1.2, float64(ev.Scrolled.DY)/10)))
+		v.state.ZoomBy(float32(math.Pow(1.2, float64(ev.Scrolled.DY)/10)))
 	}
 }
 
 // Dragged pans the zoomed photo.
-func (v *photoView) Dragged(ev *fyne.DragEvent) {
-	_, size := v.frame()
+func (v *PhotoView) Dragged(ev *fyne.DragEvent) {
+	_, size := v.Frame()
 	if size.Width == 0 || v.state.zoom == 1 {
 		return
 	}
 	v.state.set(v.state.zoom, v.state.panX+ev.Dragged.DX/size.Width, v.state.panY+ev.Dragged.DY/size.Height)
 }
 
-func (v *photoView) DragEnd() {
+func (v *PhotoView) DragEnd() {
 	// Keep the pan where the photo stopped, not where the pointer went past an edge.
-	pos, size := v.frame()
+	pos, size := v.Frame()
 	if size.Width == 0 {
 		return
 	}
@@ -209,41 +232,41 @@ func (v *photoView) DragEnd() {
 }
 
 // Tapped reports a tap on the photo in coordinates relative to it, and takes the keyboard.
-func (v *photoView) Tapped(ev *fyne.PointEvent) {
+func (v *PhotoView) Tapped(ev *fyne.PointEvent) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
 		c.Focus(v)
 	}
-	pos, size := v.frame()
-	if v.onTap == nil || size.Width == 0 {
+	pos, size := v.Frame()
+	if v.OnTap == nil || size.Width == 0 {
 		return
 	}
 	x, y := (ev.Position.X-pos.X)/size.Width, (ev.Position.Y-pos.Y)/size.Height
 	if x >= 0 && x <= 1 && y >= 0 && y <= 1 {
-		v.onTap(float64(x), float64(y))
+		v.OnTap(float64(x), float64(y))
 	}
 }
 
-// The view takes the keyboard when tapped: + and - zoom, 0 shows the whole photo, and onKey
+// The view takes the keyboard when tapped: + and - zoom, 0 shows the whole photo, and OnKey
 // gets the rest (previous and next photo).
-func (v *photoView) FocusGained() {}
-func (v *photoView) FocusLost()   {}
-func (v *photoView) TypedRune(r rune) {
+func (v *PhotoView) FocusGained() {}
+func (v *PhotoView) FocusLost()   {}
+func (v *PhotoView) TypedRune(r rune) {
 	switch r {
 	case '+', '=':
-		v.state.zoomBy(1.25)
+		v.state.ZoomBy(1.25)
 	case '-':
-		v.state.zoomBy(0.8)
+		v.state.ZoomBy(0.8)
 	case '0':
-		v.state.reset()
+		v.state.Reset()
 	}
 }
 
-func (v *photoView) TypedKey(k *fyne.KeyEvent) {
-	if v.onKey != nil && v.onKey(k) {
+func (v *PhotoView) TypedKey(k *fyne.KeyEvent) {
+	if v.OnKey != nil && v.OnKey(k) {
 		return
 	}
 	if k.Name == fyne.KeyEscape {
-		passKeyToWindow(v, k)
+		PassKeyToWindow(v, k)
 	}
 }
 
