@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // SessionRecord is everything a session's record shows: the clinic, the client, the session with
@@ -67,12 +68,12 @@ func LoadSession(ctx context.Context, store *data.Store, sessionID string) (Sess
 func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	se, cat := r.Session, r.Catalog
 	name := r.Client.Name()
-	d := newDoc("Session record: "+name+", "+formatTime(se.StartedAt), "Session record · "+name+" · "+
-		formatTime(se.StartedAt), r.Clinic.Name, r.Printed)
+	d := newDoc("Session record: "+name+", "+wording.DateTime(se.StartedAt), "Session record · "+name+" · "+
+		wording.DateTime(se.StartedAt), r.Clinic.Name, r.Printed)
 	if err := d.clinicHeader(r.Clinic); err != nil {
 		return fmt.Errorf("session record: %w", err)
 	}
-	d.title("Session record", formatDay(se.StartedAt)+" · "+series(se))
+	d.title("Session record", wording.WeekdayTime(se.StartedAt)+" · "+wording.Series(se.SeriesN, se.SeriesOf))
 	if se.Status == data.StatusSigned {
 		d.banner(signState(se, cat), 226, 240, 228)
 	} else {
@@ -85,7 +86,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	d.heading("Session", 20)
 	dev := cat.Devices[se.DeviceID]
 	d.fields([]field{
-		{"Date and time", formatDay(se.StartedAt)},
+		{"Date and time", wording.WeekdayTime(se.StartedAt)},
 		{"Practitioner", cat.practitioner(se.PractitionerID)},
 		{"Series", seriesDetail(se)},
 		{"Concerns treated", strings.Join(se.Concerns, ", ")},
@@ -131,7 +132,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	}
 	fee := ""
 	if se.PriceCents.Valid {
-		fee = price(se.PriceCents.V, r.Currency)
+		fee = wording.Money(se.PriceCents.V, r.Currency)
 	}
 	aftercare := strings.Join(se.Aftercare, "\n")
 	if se.AftercareSheet != "" {
@@ -141,7 +142,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 		{"Pain score", pain},
 		{"Aftercare given", aftercare},
 		{"Price", fee},
-		{"Next session due", formatDate(se.NextDue)},
+		{"Next session due", wording.Date(se.NextDue)},
 		{"Notes", se.Notes},
 	})
 
@@ -151,7 +152,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	if se.Status == data.StatusSigned && se.RecordHash != "" {
 		sig = append(sig, field{"Record hash", se.RecordHash})
 	}
-	sig = append(sig, field{"Last changed", formatTime(se.UpdatedAt)})
+	sig = append(sig, field{"Last changed", wording.DateTime(se.UpdatedAt)})
 	head, keys := "", ""
 	if r.AuditHead.Hash != "" {
 		head = AuditHeadLine(r.AuditHead)
@@ -188,7 +189,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 		d.fields(refusal)
 		ps := make([]pictured, len(r.Photos))
 		for i, p := range r.Photos {
-			ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt), p.Note}}
+			ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{wording.PhotoLabel(p.Photo), wording.DateTime(p.TakenAt), p.Note}}
 		}
 		if err := d.photosThen(ps, 2, 95, tail); err != nil {
 			return fmt.Errorf("session record: %w", err)
@@ -230,7 +231,7 @@ func KeysLine(keys []data.KeyPrint) string {
 
 // clientFields identify the client in a session record; at says the age at the session.
 func clientFields(c data.Client, at time.Time) []field {
-	dob := formatDate(c.DateOfBirth)
+	dob := wording.Date(c.DateOfBirth)
 	if dob != "" && !at.IsZero() {
 		dob += fmt.Sprintf(" (aged %d at the session)", data.DateOf(at).YearsSince(c.DateOfBirth))
 	}
@@ -243,7 +244,7 @@ func clientFields(c data.Client, at time.Time) []field {
 }
 
 func seriesDetail(se data.Session) string {
-	s := series(se)
+	s := wording.Series(se.SeriesN, se.SeriesOf)
 	if se.IntervalDays > 0 {
 		s += fmt.Sprintf(", every %d days", se.IntervalDays)
 	}
@@ -291,7 +292,7 @@ func cartridge(c data.CartridgeUse, cat Catalog) string {
 		parts = append(parts, "lot "+c.Lot)
 	}
 	if !c.Expiry.IsZero() {
-		parts = append(parts, "expires "+formatDate(c.Expiry))
+		parts = append(parts, "expires "+wording.Date(c.Expiry))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -302,7 +303,7 @@ var zoneColumns = []column{{"Zone", 3, "L"}, {"Depth (mm)", 1.5, "R"}, {"Speed",
 func zoneRows(zs []data.ZoneTreatment, dev data.Device) [][]string {
 	rows := make([][]string, len(zs))
 	for i, z := range zs {
-		rows[i] = []string{z.Zone, formatMM(z.DepthMM), speed(z.Speed, dev), strconv.Itoa(z.Passes), z.Pattern, z.Endpoint}
+		rows[i] = []string{z.Zone, wording.Number(z.DepthMM), speed(z.Speed, dev), strconv.Itoa(z.Passes), z.Pattern, z.Endpoint}
 	}
 	return rows
 }
@@ -314,10 +315,7 @@ func productRows(ps []data.ProductUse, cat Catalog) [][]string {
 		if prod, ok := cat.Products[p.ProductID]; ok && !prod.NeedledSkinOK && p.Phase != data.PhaseBefore {
 			name += " (not made for needled skin)"
 		}
-		rows[i] = []string{name, string(p.Phase), p.Lot, formatDate(p.Expiry), p.Amount}
+		rows[i] = []string{name, string(p.Phase), p.Lot, wording.Date(p.Expiry), p.Amount}
 	}
 	return rows
 }
-
-// photoLabel says what a photo shows: "Before · Frontal · Cheeks".
-func photoLabel(p data.Photo) string { return data.PhotoLabel(p) }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // sideEffectForm logs a side effect against a past session, as a follow-up call or visit
@@ -53,7 +54,7 @@ func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing [
 }
 
 func (f *sideEffectForm) content() fyne.CanvasObject {
-	heading := widget.NewLabel(fmt.Sprintf("Session of %s", f.session.StartedAt.Local().Format("Mon 2 Jan 2006, 15:04")))
+	heading := widget.NewLabel(fmt.Sprintf("Session of %s", wording.WeekdayTime(f.session.StartedAt)))
 	form := container.NewVBox(
 		f.fields.field("Side effect", "side_effect.kind", f.kind),
 		f.fields.field("Severity", "side_effect.severity", f.severity),
@@ -76,9 +77,9 @@ func (f *sideEffectForm) showExisting() {
 	}
 	for _, e := range f.existing {
 		e := e
-		text := fmt.Sprintf("%s (%s), from %s", e.Kind, e.Severity, formatDate(e.Onset))
+		text := fmt.Sprintf("%s (%s), from %s", e.Kind, e.Severity, wording.Date(e.Onset))
 		if !e.Resolved.IsZero() {
-			text += ", resolved " + formatDate(e.Resolved)
+			text += ", resolved " + wording.Date(e.Resolved)
 			f.list.Add(widget.NewLabel(text))
 			continue
 		}

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // draftDelay is how long after the last keystroke the form is saved as a draft: a crash or a
@@ -370,7 +371,7 @@ func (e *sessionEditor) build() {
 	after := section("Pain, aftercare and next visit",
 		container.NewGridWithColumns(3,
 			n.field("Pain (0–10)", "pain_score", e.pain),
-			n.field(data.MoneyTitle("Price", e.ed.currency), "price", e.price),
+			n.field(wording.MoneyTitle("Price", e.ed.currency), "price", e.price),
 			n.field("Next session due", "next_due", container.NewBorder(nil, nil, nil, suggest, e.nextDue))),
 		e.suggestWhy,
 		n.field("Aftercare given", "aftercare", e.aftercare.content()),
@@ -465,7 +466,7 @@ func (nameThenFacts) MinSize(objects []fyne.CanvasObject) fyne.Size {
 func (e *sessionEditor) setTitle() {
 	what := "New session"
 	if e.base.ID != "" {
-		what = "Session of " + e.base.StartedAt.Local().Format("2 Jan 2006")
+		what = "Session of " + wording.Date(data.DateOf(e.base.StartedAt))
 	}
 	e.title.SetText(what + "  ·  " + e.ed.client.Name())
 	// The skin type and allergies stay whole beside the name, which alone is shortened.
@@ -509,14 +510,14 @@ func (e *sessionEditor) showSignature() {
 	}
 	signer := nameOf(e.ed.catalog.practitioners, e.base.SignedBy, practitionerName, practitionerID)
 	e.amendBox.Add(alert(theme.ColorNamePrimary, fmt.Sprintf("Signed by %s on %s. It opens read-only: Amend… asks for the reason, then lets you change it; the signed values stay on record.",
-		signer, e.base.SignedAt.Local().Format("2 Jan 2006, 15:04"))))
+		signer, wording.DateTime(e.base.SignedAt))))
 	for _, a := range e.ed.amends {
 		who := nameOf(e.ed.catalog.practitioners, a.PractitionerID, practitionerName, practitionerID)
 		var lines []string
 		for _, c := range a.Changes {
 			lines = append(lines, fmt.Sprintf("%s: %s → %s", c.Label, orDash(c.Old), orDash(c.New)))
 		}
-		l := widget.NewLabel(fmt.Sprintf("Amendment %d, %s by %s: %s\n%s", a.N, a.At.Local().Format("2 Jan 2006, 15:04"),
+		l := widget.NewLabel(fmt.Sprintf("Amendment %d, %s by %s: %s\n%s", a.N, wording.DateTime(a.At),
 			who, a.Reason, strings.Join(lines, "\n")))
 		l.Wrapping = fyne.TextWrapWord
 		e.amendBox.Add(l)
@@ -954,7 +955,7 @@ func (e *sessionEditor) validate() error {
 	// Values that cannot be read are the first thing signing needs put right.
 	var ve *data.ValidationError
 	if errors.As(err, &ve) && len(ve.Fields) > 0 && e.base.Status != data.StatusSigned {
-		e.missing = append([]string{"Put right " + plural(len(ve.Fields), "value") + " marked beside " +
+		e.missing = append([]string{"Put right " + wording.Count(len(ve.Fields), "value", "values") + " marked beside " +
 			map[bool]string{true: "its field", false: "their fields"}[len(ve.Fields) == 1] + "."}, e.missing...)
 	}
 	e.showMissing()
@@ -1167,12 +1168,12 @@ func (e *sessionEditor) saveThen(done func()) {
 	e.fresh = nil // trying to save shows every message
 	e.notes.show(err)
 	if err != nil {
-		e.status.SetText("Not saved: " + plural(len(err.(*data.ValidationError).Fields), "problem") + " to fix, shown beside the fields.")
+		e.status.SetText("Not saved: " + wording.Count(len(err.(*data.ValidationError).Fields), "problem", "problems") + " to fix, shown beside the fields.")
 		return
 	}
 	e.checkSafety(s)
 	if n := e.blocking(); n > 0 {
-		e.status.SetText("Not saved: " + plural(n, "safety block") + " to resolve, or to pass with a written reason (Treat anyway).")
+		e.status.SetText("Not saved: " + wording.Count(n, "safety block", "safety blocks") + " to resolve, or to pass with a written reason (Treat anyway).")
 		return
 	}
 	s.Overrides = e.currentOverrides(s.Overrides)
@@ -1301,7 +1302,7 @@ func (e *sessionEditor) toggleZone(name string) {
 	} else {
 		row := zoneRow{Zone: name, Passes: "3"}
 		if z, ok := e.ed.catalog.zone(name); ok {
-			row.Depth = formatMM(z.TypicalMin)
+			row.Depth = wording.Number(z.TypicalMin)
 		}
 		f.Zones = append(f.Zones, row)
 	}
@@ -1327,7 +1328,7 @@ func (e *sessionEditor) copyLast() {
 		}
 		e.fill(f)
 		e.changed_()
-		e.status.SetText("Copied from the session of " + e.ed.last.StartedAt.Local().Format("2 Jan 2006") +
+		e.status.SetText("Copied from the session of " + wording.Date(data.DateOf(e.ed.last.StartedAt)) +
 			": check the lots, they are not copied.")
 	}
 	if len(e.zones) == 0 {

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // The editable rows of the session editor: one per treated zone, product applied and side effect.
@@ -80,7 +81,7 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.typical = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	w.typical.TextSize = theme.CaptionTextSize()
 	if z, ok := c.zone(r.Zone); ok {
-		w.typical.Text = formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn > " + formatMM(z.WarnAbove)
+		w.typical.Text = wording.Number(z.TypicalMin) + "–" + wording.Number(z.TypicalMax) + " mm, warn > " + wording.Number(z.WarnAbove)
 	}
 	w.warnings = newRowWarnings(func() {
 		if e.zoneArea != nil {

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 const (
@@ -855,7 +856,7 @@ func settingsMM(v float64) string {
 	if v == 0 {
 		return ""
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return wording.Number(v)
 }
 
 func settingsHeading(text string) *widget.Label {
@@ -1017,7 +1018,7 @@ func (c *clinicTab) dirty() bool {
 func (c *clinicTab) refreshState() {
 	dirty := c.dirty()
 	if code, err := data.ParseCurrency(c.currency.Text); err == nil && code != "" {
-		c.currencyShown.SetText("Prices show as " + data.FormatMoney(35000, code))
+		c.currencyShown.SetText("Prices show as " + wording.Money(35000, code))
 	} else {
 		c.currencyShown.SetText("")
 	}
