@@ -91,7 +91,7 @@ func DateExample(d Date, o DateOrder) string {
 // DateForms names the ways a date can be typed, for messages: "14/03/1988, 1988-03-14 or 14 Mar 1988".
 func DateForms(o DateOrder) string {
 	ex := NewDate(1988, time.March, 14)
-	return DateExample(ex, o) + ", " + ex.String() + " or " + ex.Format("2 Jan 2006")
+	return DateExample(ex, o) + ", " + ex.String() + " or " + DateText(ex)
 }
 
 // DateText writes a date for a date field to show: "14 Mar 1988", which reads the same whatever

@@ -2,15 +2,13 @@ package data
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
-// Before and after: which photos a comparison sets side by side, and how each is captioned. The
-// app's Compare screen and the treatment history PDF both use these, so that they pair and say
-// the same.
+// Before and after: which photos a comparison sets side by side. The app's Compare screen and
+// the treatment history PDF both use these, so that they pair the same (package wording
+// captions them).
 
 // PhotoPair is a view's baseline photo and the photo to compare with it, as indices into the
 // photos they were chosen from.
@@ -61,69 +59,4 @@ func LatestAfter(photos []Photo, i int) int {
 		}
 	}
 	return -1
-}
-
-// PhotoLabel says what a photo shows: "Before · Frontal · Cheeks".
-func PhotoLabel(p Photo) string {
-	kind := string(p.Kind)
-	if kind != "" {
-		kind = strings.ToUpper(kind[:1]) + kind[1:]
-	}
-	parts := []string{kind}
-	if p.View != "" {
-		parts = append(parts, p.View)
-	}
-	if p.Zone != "" {
-		parts = append(parts, p.Zone)
-	}
-	return strings.Join(parts, " · ")
-}
-
-// SeriesLabel is "Session 2 of 4", or "Session 2" without a planned series.
-func SeriesLabel(se Session) string {
-	if se.SeriesOf > 0 {
-		return fmt.Sprintf("Session %d of %d", se.SeriesN, se.SeriesOf)
-	}
-	return fmt.Sprintf("Session %d", max(se.SeriesN, 1))
-}
-
-// PhotoCaption captions a photo in a comparison: what it shows; when it was taken and where its
-// session stands in the series; what that session did to the photo's zone (to every zone when
-// the photo names none); and the products used, with their lots. se is the photo's session, nil
-// when it is not filed under one; product names a product from its ID.
-func PhotoCaption(p Photo, se *Session, product func(id string) string) []string {
-	when := p.TakenAt.Local().Format("2 Jan 2006, 15:04")
-	if se == nil {
-		return []string{PhotoLabel(p), when, "Not filed under a session"}
-	}
-	var zones []string
-	for _, z := range se.Zones {
-		if p.Zone == "" || strings.EqualFold(z.Zone, p.Zone) {
-			passes := strconv.Itoa(z.Passes) + " passes"
-			if z.Passes == 1 {
-				passes = "1 pass"
-			}
-			zones = append(zones, fmt.Sprintf("%s %s mm × %s", z.Zone, strconv.FormatFloat(z.DepthMM, 'f', -1, 64), passes))
-		}
-	}
-	settings := strings.Join(zones, "; ")
-	switch {
-	case len(se.Zones) == 0:
-		settings = "No zones recorded in this session"
-	case settings == "":
-		settings = p.Zone + " not treated in this session"
-	}
-	lines := []string{PhotoLabel(p), when + " · " + SeriesLabel(*se), settings}
-	if len(se.Products) > 0 {
-		var names []string
-		for _, u := range se.Products {
-			n := product(u.ProductID)
-			if u.Lot != "" {
-				n += " (lot " + u.Lot + ")"
-			}
-			names = append(names, n)
-		}
-		lines = append(lines, "Products: "+strings.Join(names, ", "))
-	}
-	return lines
 }

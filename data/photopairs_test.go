@@ -3,7 +3,6 @@ package data_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"needlelog.app/needlelog/data"
 )
@@ -38,29 +37,5 @@ func TestBeforeAfterPairs(t *testing.T) {
 	}
 	if got := data.LatestAfter(photos, 3); got != -1 {
 		t.Errorf("Left 45° has no after, yet LatestAfter gives %d", got)
-	}
-}
-
-func TestPhotoCaption(t *testing.T) {
-	taken := time.Date(2026, 2, 10, 12, 35, 0, 0, time.Local)
-	p := data.Photo{TakenAt: taken, PhotoTags: data.PhotoTags{Kind: data.PhotoBefore, View: "Frontal", Zone: "Cheeks"}}
-	se := data.Session{SeriesN: 2, SeriesOf: 4,
-		Zones:    []data.ZoneTreatment{{Zone: "Forehead", DepthMM: 0.5, Passes: 1}, {Zone: "cheeks", DepthMM: 1.25, Passes: 3}},
-		Products: []data.ProductUse{{ProductID: "ha", Lot: "HA-2291"}, {ProductID: "cu"}}}
-	names := map[string]string{"ha": "Hyaluronic acid", "cu": "Copper peptide"}
-	got := strings.Join(data.PhotoCaption(p, &se, func(id string) string { return names[id] }), " | ")
-	want := "Before · Frontal · Cheeks | 10 Feb 2026, 12:35 · Session 2 of 4 | cheeks 1.25 mm × 3 passes | " +
-		"Products: Hyaluronic acid (lot HA-2291), Copper peptide"
-	if got != want {
-		t.Errorf("caption\n%q, want\n%q", got, want)
-	}
-	p.Zone = ""
-	se.Products, se.SeriesOf = nil, 0
-	if got := strings.Join(data.PhotoCaption(p, &se, nil), " | "); got !=
-		"Before · Frontal | 10 Feb 2026, 12:35 · Session 2 | Forehead 0.5 mm × 1 pass; cheeks 1.25 mm × 3 passes" {
-		t.Errorf("a photo of no zone is captioned %q", got)
-	}
-	if got := strings.Join(data.PhotoCaption(p, nil, nil), " | "); got != "Before · Frontal | 10 Feb 2026, 12:35 | Not filed under a session" {
-		t.Errorf("a photo of no session is captioned %q", got)
 	}
 }

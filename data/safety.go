@@ -331,7 +331,7 @@ func lastTreated(past []PastSession, se Session, zone string) (time.Time, bool) 
 	return last, !last.IsZero()
 }
 
-func mm(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+func mm(v float64) string { return decimal(v) }
 
 func daysText(n int) string {
 	if n == 1 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // AftercareText is what an aftercare sheet tells the client, as lists of sentences.
@@ -131,7 +132,7 @@ func WriteAftercare(w io.Writer, a AftercareSheet) error {
 	d.title("Caring for your skin after microneedling", sub)
 
 	if dt := Downtime(a.DeepestMM); dt != "" {
-		d.banner(fmt.Sprintf("Expected downtime: %s (treated up to %s mm deep).", dt, formatMM(a.DeepestMM)), 232, 240, 250)
+		d.banner(fmt.Sprintf("Expected downtime: %s (treated up to %s deep).", dt, wording.MM(a.DeepestMM)), 232, 240, 250)
 	}
 	seen := map[string]bool{} // an item is said once on the sheet, where it first comes
 	section := func(title string, items []string) {

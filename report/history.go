@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // ClientHistory is everything a client's treatment history shows.
@@ -135,7 +136,7 @@ func WriteClientHistory(w io.Writer, h ClientHistory) error {
 	var rows [][]string
 	for _, se := range h.Sessions {
 		for _, e := range se.SideEffects {
-			rows = append(rows, append([]string{formatDate(data.DateOf(se.StartedAt)) + "\n" + series(se)}, sideEffectRow(e)...))
+			rows = append(rows, append([]string{wording.Date(data.DateOf(se.StartedAt)) + "\n" + wording.Series(se.SeriesN, se.SeriesOf)}, sideEffectRow(e)...))
 		}
 	}
 	if len(rows) == 0 {
@@ -165,7 +166,7 @@ func WriteClientHistory(w io.Writer, h ClientHistory) error {
 			if s, ok := sessions[ph.SessionID]; ok {
 				se = &s
 			}
-			sides[i] = pictured{key: ph.ID, jpeg: ph.Preview, caption: data.PhotoCaption(ph.Photo, se, h.Catalog.product)}
+			sides[i] = pictured{key: ph.ID, jpeg: ph.Preview, caption: wording.PhotoCaption(ph.Photo, se, h.Catalog.Products)}
 		}
 		if err := d.photos(sides, 2, 100); err != nil {
 			return fmt.Errorf("treatment history: %w", err)
@@ -183,15 +184,15 @@ func sessionSpan(ss []data.Session) string {
 	case 0:
 		return "no sessions"
 	case 1:
-		return "1 session, " + formatDate(data.DateOf(ss[0].StartedAt))
+		return "1 session, " + wording.Date(data.DateOf(ss[0].StartedAt))
 	}
-	return fmt.Sprintf("%d sessions, %s to %s", len(ss), formatDate(data.DateOf(ss[0].StartedAt)),
-		formatDate(data.DateOf(ss[len(ss)-1].StartedAt)))
+	return fmt.Sprintf("%d sessions, %s to %s", len(ss), wording.Date(data.DateOf(ss[0].StartedAt)),
+		wording.Date(data.DateOf(ss[len(ss)-1].StartedAt)))
 }
 
 // clientSummary is the client's profile, medical history, allergies and consent.
 func clientSummary(c data.Client, now time.Time) []field {
-	dob := formatDate(c.DateOfBirth)
+	dob := wording.Date(c.DateOfBirth)
 	if dob != "" && !now.IsZero() {
 		dob += fmt.Sprintf(" (aged %d)", data.DateOf(now).YearsSince(c.DateOfBirth))
 	}
@@ -199,10 +200,10 @@ func clientSummary(c data.Client, now time.Time) []field {
 	for _, e := range c.History {
 		s := e.Condition
 		if !e.Since.IsZero() {
-			s += ", since " + formatDate(e.Since)
+			s += ", since " + wording.Date(e.Since)
 		}
 		if !e.Until.IsZero() {
-			s += ", until " + formatDate(e.Until)
+			s += ", until " + wording.Date(e.Until)
 		}
 		if e.Notes != "" {
 			s += ": " + e.Notes
@@ -215,7 +216,7 @@ func clientSummary(c data.Client, now time.Time) []field {
 		if c.Consent.Version != "" {
 			consent += ", version " + c.Consent.Version
 		}
-		consent += ", signed " + formatDate(c.Consent.Signed)
+		consent += ", signed " + wording.Date(c.Consent.Signed)
 	}
 	photoConsent := map[data.PhotoConsent]string{
 		data.PhotoConsentNone:      "No photos",
@@ -241,7 +242,7 @@ func clientSummary(c data.Client, now time.Time) []field {
 		fs = append(fs, field{"Notes", c.Notes})
 	}
 	if !c.ArchivedAt.IsZero() {
-		fs = append(fs, field{"Archived", formatTime(c.ArchivedAt)})
+		fs = append(fs, field{"Archived", wording.DateTime(c.ArchivedAt)})
 	}
 	return fs
 }
@@ -249,7 +250,7 @@ func clientSummary(c data.Client, now time.Time) []field {
 // writeSessionSummary writes one session compactly: its settings, products with lots, side
 // effects in brief (the log gives them whole) and its photos, small.
 func writeSessionSummary(d *doc, se data.Session, cat Catalog, currency string, photos []Photo) error {
-	d.subheading(series(se)+" · "+formatDay(se.StartedAt), 35)
+	d.subheading(wording.Series(se.SeriesN, se.SeriesOf)+" · "+wording.WeekdayTime(se.StartedAt), 35)
 	var effects []string
 	for _, e := range se.SideEffects {
 		effects = append(effects, e.Kind+" ("+string(e.Severity)+")")
@@ -275,7 +276,7 @@ func writeSessionSummary(d *doc, se data.Session, cat Catalog, currency string, 
 	}
 	fee := ""
 	if se.PriceCents.Valid {
-		fee = price(se.PriceCents.V, currency)
+		fee = wording.Money(se.PriceCents.V, currency)
 	}
 	d.fields(present([]field{
 		{"Practitioner", cat.practitioner(se.PractitionerID)},
@@ -296,7 +297,7 @@ func writeSessionSummary(d *doc, se data.Session, cat Catalog, currency string, 
 		{"Pain score", pain},
 		{"Aftercare given", strings.Join(se.Aftercare, ", ")},
 		{"Price", fee},
-		{"Next session due", formatDate(se.NextDue)},
+		{"Next session due", wording.Date(se.NextDue)},
 		{"Notes", se.Notes},
 	}))
 	if len(photos) > 0 {
@@ -325,7 +326,7 @@ func anaestheticIfAny(a data.Anaesthetic, cat Catalog) string {
 func photoStrip(ps []Photo) []pictured {
 	out := make([]pictured, len(ps))
 	for i, p := range ps {
-		out[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt)}}
+		out[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{wording.PhotoLabel(p.Photo), wording.DateTime(p.TakenAt)}}
 	}
 	return out
 }

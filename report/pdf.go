@@ -9,7 +9,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // The PDF documents share one A4 layout, in millimetres: fixed margins, a footer on every page
@@ -143,15 +143,7 @@ func (c Catalog) practitioner(id string) string {
 	return p.Name
 }
 
-func (c Catalog) product(id string) string {
-	if id == "" {
-		return ""
-	}
-	if p, ok := c.Products[id]; ok {
-		return p.Name
-	}
-	return "unknown product " + id
-}
+func (c Catalog) product(id string) string { return wording.ProductName(c.Products, id) }
 
 func (c Catalog) cartridge(id string) string {
 	if id == "" {
@@ -230,7 +222,7 @@ func newDoc(title, footer, author string, printed time.Time) *doc {
 	d.font("", footerSize)
 	d.footerNumW = f.GetStringWidth("Page 9999 of 9999")
 	var missed bool
-	d.footer, missed = fitLine(footer+" · printed "+formatTime(printed), contentW-d.footerNumW-4, "", footerSize)
+	d.footer, missed = fitLine(footer+" · printed "+wording.DateTime(printed), contentW-d.footerNumW-4, "", footerSize)
 	d.missed = d.missed || missed
 	f.SetFooterFunc(d.drawFooter)
 	d.f.AddPage()
@@ -883,34 +875,6 @@ func (d *doc) banner(text string, r, g, b int) {
 	d.font("", bodySize)
 }
 
-// Formatting shared by the documents. Dates and times are the practice's local ones, as the
-// app shows them.
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Local().Format("2 Jan 2006, 15:04")
-}
-
-func formatDay(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Local().Format("Mon 2 Jan 2006, 15:04")
-}
-
-func formatDate(d data.Date) string { return d.Format("2 Jan 2006") }
-
-func formatMM(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 // fitzpatrick is a skin type in Roman numerals, as practitioners write it.
 func fitzpatrick(n int) string {
 	if n < 1 || n > 6 {
@@ -918,12 +882,6 @@ func fitzpatrick(n int) string {
 	}
 	return []string{"I", "II", "III", "IV", "V", "VI"}[n-1]
 }
-
-// price is cents as an amount with the practice's currency.
-func price(cents int64, currency string) string { return data.FormatMoney(cents, currency) }
-
-// series is "Session 2 of 4", or "Session 2" without a planned series.
-func series(se data.Session) string { return data.SeriesLabel(se) }
 
 // speed is a zone's speed in its device's unit: "level 4", "12000 rpm", "fixed".
 func speed(v float64, dev data.Device) string {
@@ -933,7 +891,7 @@ func speed(v float64, dev data.Device) string {
 		}
 		return ""
 	}
-	n := strconv.FormatFloat(v, 'f', -1, 64)
+	n := wording.Number(v)
 	switch dev.SpeedUnit {
 	case "":
 		return n
@@ -953,7 +911,7 @@ func signState(se data.Session, cat Catalog) string {
 		s += " by " + by
 	}
 	if !se.SignedAt.IsZero() {
-		s += " on " + formatTime(se.SignedAt)
+		s += " on " + wording.DateTime(se.SignedAt)
 	}
 	return s
 }
@@ -961,11 +919,11 @@ func signState(se data.Session, cat Catalog) string {
 // sideEffectRow is a session's side effects as table rows: kind, severity, onset, resolved,
 // treatment and notes.
 func sideEffectRow(e data.SideEffect) []string {
-	onset := formatDate(e.Onset)
+	onset := wording.Date(e.Onset)
 	if e.DuringSession {
 		onset = strings.TrimSpace(onset + " (during the session)")
 	}
-	resolved := formatDate(e.Resolved)
+	resolved := wording.Date(e.Resolved)
 	if resolved == "" {
 		resolved = "not yet"
 	}

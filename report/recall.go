@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // WriteRecall writes a lot recall as a PDF: every client and session that used the lot, as
@@ -18,8 +19,8 @@ func WriteRecall(w io.Writer, lot string, rows []data.RecallRow) error {
 	for _, r := range rows {
 		clients[r.ClientID], sessions[r.SessionID] = true, true
 	}
-	sub := fmt.Sprintf("%s, %s, %s", plural(len(rows), "use", "uses"), plural(len(sessions), "session", "sessions"),
-		plural(len(clients), "client", "clients"))
+	sub := fmt.Sprintf("%s, %s, %s", wording.Count(len(rows), "use", "uses"), wording.Count(len(sessions), "session", "sessions"),
+		wording.Count(len(clients), "client", "clients"))
 	d.title("Lot recall: "+lot, sub)
 	if len(rows) == 0 {
 		d.para("No session recorded lot " + lot + " as its cartridge, its anaesthetic or one of its products.")
@@ -34,7 +35,7 @@ func WriteRecall(w io.Writer, lot string, rows []data.RecallRow) error {
 			client += " (archived)"
 		}
 		contact := strings.TrimSpace(r.Phone + "\n" + r.Email)
-		session := formatTime(r.StartedAt)
+		session := wording.DateTime(r.StartedAt)
 		if r.SessionStatus != data.StatusSigned {
 			session += "\nnot signed"
 		}
@@ -71,7 +72,7 @@ func recallUse(r data.RecallRow) string {
 	}
 	s += ", lot " + strings.TrimSpace(r.Lot)
 	if !r.Expiry.IsZero() {
-		s += ", expires " + formatDate(r.Expiry)
+		s += ", expires " + wording.Date(r.Expiry)
 	}
 	return s
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // SessionRecord is everything a session's record shows: the clinic, the client, the session with
@@ -67,12 +68,12 @@ func LoadSession(ctx context.Context, store *data.Store, sessionID string) (Sess
 func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	se, cat := r.Session, r.Catalog
 	name := r.Client.Name()
-	d := newDoc("Session record: "+name+", "+formatTime(se.StartedAt), "Session record · "+name+" · "+
-		formatTime(se.StartedAt), r.Clinic.Name, r.Printed)
+	d := newDoc("Session record: "+name+", "+wording.DateTime(se.StartedAt), "Session record · "+name+" · "+
+		wording.DateTime(se.StartedAt), r.Clinic.Name, r.Printed)
 	if err := d.clinicHeader(r.Clinic); err != nil {
 		return fmt.Errorf("session record: %w", err)
 	}
-	d.title("Session record", formatDay(se.StartedAt)+" · "+series(se))
+	d.title("Session record", wording.WeekdayTime(se.StartedAt)+" · "+wording.Series(se.SeriesN, se.SeriesOf))
 	if se.Status == data.StatusSigned {
 		d.banner(signState(se, cat), 226, 240, 228)
 	} else {
@@ -105,7 +106,7 @@ const noPhotos = "No photos are filed under this session."
 func writeTreatment(d *doc, se data.Session, cat Catalog) {
 	d.heading("Session", 20)
 	d.fields([]field{
-		{"Date and time", formatDay(se.StartedAt)},
+		{"Date and time", wording.WeekdayTime(se.StartedAt)},
 		{"Practitioner", cat.practitioner(se.PractitionerID)},
 		{"Series", seriesDetail(se)},
 		{"Concerns treated", strings.Join(se.Concerns, ", ")},
@@ -154,7 +155,7 @@ func outcomeFields(se data.Session, currency string) []field {
 	}
 	fee := ""
 	if se.PriceCents.Valid {
-		fee = price(se.PriceCents.V, currency)
+		fee = wording.Money(se.PriceCents.V, currency)
 	}
 	aftercare := strings.Join(se.Aftercare, "\n")
 	if se.AftercareSheet != "" {
@@ -164,7 +165,7 @@ func outcomeFields(se data.Session, currency string) []field {
 		{"Pain score", pain},
 		{"Aftercare given", aftercare},
 		{"Price", fee},
-		{"Next session due", formatDate(se.NextDue)},
+		{"Next session due", wording.Date(se.NextDue)},
 		{"Notes", se.Notes},
 	}
 }
@@ -192,7 +193,7 @@ func writeSessionPhotos(d *doc, r SessionRecord, tail float64) error {
 	d.fields(refusal)
 	ps := make([]pictured, len(r.Photos))
 	for i, p := range r.Photos {
-		ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{photoLabel(p.Photo), formatTime(p.TakenAt), p.Note}}
+		ps[i] = pictured{key: p.ID, jpeg: p.Preview, caption: []string{wording.PhotoLabel(p.Photo), wording.DateTime(p.TakenAt), p.Note}}
 	}
 	return d.photosThen(ps, 2, 95, tail)
 }
@@ -210,7 +211,7 @@ func newSignatureBlock(r SessionRecord) signatureBlock {
 	if se.Status == data.StatusSigned && se.RecordHash != "" {
 		b.fields = append(b.fields, field{"Record hash", se.RecordHash})
 	}
-	b.fields = append(b.fields, field{"Last changed", formatTime(se.UpdatedAt)})
+	b.fields = append(b.fields, field{"Last changed", wording.DateTime(se.UpdatedAt)})
 	if r.AuditHead.Hash != "" {
 		b.head = AuditHeadLine(r.AuditHead)
 		if len(r.Keys) > 0 {
@@ -264,7 +265,7 @@ func KeysLine(keys []data.KeyPrint) string {
 
 // clientFields identify the client in a session record; at says the age at the session.
 func clientFields(c data.Client, at time.Time) []field {
-	dob := formatDate(c.DateOfBirth)
+	dob := wording.Date(c.DateOfBirth)
 	if dob != "" && !at.IsZero() {
 		dob += fmt.Sprintf(" (aged %d at the session)", data.DateOf(at).YearsSince(c.DateOfBirth))
 	}
@@ -277,7 +278,7 @@ func clientFields(c data.Client, at time.Time) []field {
 }
 
 func seriesDetail(se data.Session) string {
-	s := series(se)
+	s := wording.Series(se.SeriesN, se.SeriesOf)
 	if se.IntervalDays > 0 {
 		s += fmt.Sprintf(", every %d days", se.IntervalDays)
 	}
@@ -325,7 +326,7 @@ func cartridge(c data.CartridgeUse, cat Catalog) string {
 		parts = append(parts, "lot "+c.Lot)
 	}
 	if !c.Expiry.IsZero() {
-		parts = append(parts, "expires "+formatDate(c.Expiry))
+		parts = append(parts, "expires "+wording.Date(c.Expiry))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -336,7 +337,7 @@ var zoneColumns = []column{{"Zone", 3, "L"}, {"Depth (mm)", 1.5, "R"}, {"Speed",
 func zoneRows(zs []data.ZoneTreatment, dev data.Device) [][]string {
 	rows := make([][]string, len(zs))
 	for i, z := range zs {
-		rows[i] = []string{z.Zone, formatMM(z.DepthMM), speed(z.Speed, dev), strconv.Itoa(z.Passes), z.Pattern, z.Endpoint}
+		rows[i] = []string{z.Zone, wording.Number(z.DepthMM), speed(z.Speed, dev), strconv.Itoa(z.Passes), z.Pattern, z.Endpoint}
 	}
 	return rows
 }
@@ -348,10 +349,7 @@ func productRows(ps []data.ProductUse, cat Catalog) [][]string {
 		if prod, ok := cat.Products[p.ProductID]; ok && data.NotForNeedledSkin(prod, p.Phase) {
 			name += " (not made for needled skin)"
 		}
-		rows[i] = []string{name, string(p.Phase), p.Lot, formatDate(p.Expiry), p.Amount}
+		rows[i] = []string{name, string(p.Phase), p.Lot, wording.Date(p.Expiry), p.Amount}
 	}
 	return rows
 }
-
-// photoLabel says what a photo shows: "Before · Frontal · Cheeks".
-func photoLabel(p data.Photo) string { return data.PhotoLabel(p) }

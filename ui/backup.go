@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 const (
@@ -346,5 +347,5 @@ func humanTime(t, now time.Time) string {
 	case day.Equal(today.AddDate(0, 0, -1)):
 		return "yesterday at " + t.Format("15:04")
 	}
-	return "on " + t.Format("2 Jan 2006") + " at " + t.Format("15:04")
+	return "on " + wording.Date(data.DateOf(t)) + " at " + t.Format("15:04")
 }

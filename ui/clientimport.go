@@ -17,6 +17,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // Importing clients from another system's CSV export: choose the file, check which column holds
@@ -106,7 +107,7 @@ func newClientMapping(win fyne.Window, store *data.Store, name string, f data.Cl
 	m.problem.Wrapping = fyne.TextWrapWord
 	intro := widget.NewLabel(fmt.Sprintf("%s holds %s. Check which column holds what; columns set to %q are left out. "+
 		"Clients already in the practice (same name and date of birth, email or phone) are not added twice.",
-		name, plural(len(f.Rows), "row"), data.FieldIgnore.Label()))
+		name, wording.Count(len(f.Rows), "row", "rows"), data.FieldIgnore.Label()))
 	intro.Wrapping = fyne.TextWrapWord
 	content := container.NewBorder(intro, m.problem, nil, nil, nlwidget.FormScroll(container.NewVScroll(grid)))
 	m.importB = widget.NewButton("Import", m.start)
@@ -182,7 +183,7 @@ func (m *clientMapping) start() {
 	m.dialog.Hide()
 	ctx, cancel := context.WithCancel(context.Background())
 	bar := widget.NewProgressBarInfinite()
-	status := widget.NewLabel("Importing " + plural(len(m.file.Rows), "row") + " from " + m.name + "…")
+	status := widget.NewLabel("Importing " + wording.Count(len(m.file.Rows), "row", "rows") + " from " + m.name + "…")
 	stop := widget.NewButton("Cancel", func() { cancel(); status.SetText("Stopping…") })
 	prog := dialog.NewCustomWithoutButtons("Importing clients", container.NewVBox(status, bar), m.win)
 	prog.SetButtons([]fyne.CanvasObject{stop})
@@ -228,12 +229,12 @@ const maxListedLines = 200
 
 // clientImportSummary says what an import did, naming each refused row by its line.
 func clientImportSummary(res data.ClientImportResult, cancelled bool) string {
-	parts := []string{plural(res.Imported, "client") + " imported"}
+	parts := []string{wording.Count(res.Imported, "client", "clients") + " imported"}
 	if res.Skipped > 0 {
-		parts = append(parts, plural(res.Skipped, "row")+" of clients already in the practice, not added again")
+		parts = append(parts, wording.Count(res.Skipped, "row", "rows")+" of clients already in the practice, not added again")
 	}
 	if len(res.Failed) > 0 {
-		parts = append(parts, plural(len(res.Failed), "row")+" not imported")
+		parts = append(parts, wording.Count(len(res.Failed), "row", "rows")+" not imported")
 	}
 	s := strings.Join(parts, "; ") + "."
 	switch {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // pageSize is how many clients the list fetches at a time; the next page is fetched as the
@@ -170,18 +171,18 @@ func clientDetail(c data.ClientSummary, today data.Date, lastSeen bool) string {
 	var s string
 	switch {
 	case lastSeen && !c.LastSession.IsZero():
-		s = "Last seen " + formatDate(data.DateOf(c.LastSession))
+		s = "Last seen " + wording.Date(data.DateOf(c.LastSession))
 	case !c.NextDue.IsZero() && !c.NextDue.After(today):
 		days := today.DaysSince(c.NextDue)
 		if days == 0 {
 			s = "Due today"
 		} else {
-			s = fmt.Sprintf("Overdue %s", plural(days, "day"))
+			s = fmt.Sprintf("Overdue %s", wording.Count(days, "day", "days"))
 		}
 	case !c.NextDue.IsZero():
-		s = "Next due " + formatDate(c.NextDue)
+		s = "Next due " + wording.Date(c.NextDue)
 	case !c.LastSession.IsZero():
-		s = "Last seen " + formatDate(data.DateOf(c.LastSession))
+		s = "Last seen " + wording.Date(data.DateOf(c.LastSession))
 	default:
 		s = "No sessions yet"
 	}
@@ -409,13 +410,3 @@ func (rowsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(w, h+objs[len(objs)-1].MinSize().Height*0.2)
 }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// formatDate shows a day the way the app shows days everywhere: "17 May 2026".
-func formatDate(d data.Date) string { return d.Format("2 Jan 2006") }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // clientState is everything a client page shows, fetched in one go off the UI goroutine.
@@ -152,7 +153,7 @@ func (p *clientPage) apply(st clientState) {
 	p.banner.RemoveAll()
 	if !c.ArchivedAt.IsZero() {
 		restore := widget.NewButton("Restore", func() { p.onRestore(p.st.client) })
-		p.banner.Add(alert(theme.ColorNamePrimary, "Archived on "+formatDate(data.DateOf(c.ArchivedAt))+
+		p.banner.Add(alert(theme.ColorNamePrimary, "Archived on "+wording.Date(data.DateOf(c.ArchivedAt))+
 			": hidden from the lists, records kept.", restore))
 	}
 	if len(c.Allergies) > 0 {
@@ -202,7 +203,7 @@ func (p *clientPage) apply(st clientState) {
 func clientFacts(c data.Client, today data.Date) string {
 	var parts []string
 	if !c.DateOfBirth.IsZero() {
-		parts = append(parts, fmt.Sprintf("%d years (born %s)", today.YearsSince(c.DateOfBirth), formatDate(c.DateOfBirth)))
+		parts = append(parts, fmt.Sprintf("%d years (born %s)", today.YearsSince(c.DateOfBirth), wording.Date(c.DateOfBirth)))
 	}
 	if c.Fitzpatrick > 0 {
 		parts = append(parts, "Fitzpatrick "+roman(c.Fitzpatrick))
@@ -233,7 +234,7 @@ func profileSummary(c data.Client) string {
 		lines = append(lines, "Medications: "+strings.ReplaceAll(c.Medications, "\n", "; "))
 	}
 	if c.Consent.OnFile() {
-		lines = append(lines, fmt.Sprintf("Consent: %s %s, signed %s", c.Consent.Form, c.Consent.Version, formatDate(c.Consent.Signed)))
+		lines = append(lines, fmt.Sprintf("Consent: %s %s, signed %s", c.Consent.Form, c.Consent.Version, wording.Date(c.Consent.Signed)))
 	}
 	lines = append(lines, "Photo consent: "+photoConsentLabel(c.PhotoConsent))
 	if c.MedicalNotes != "" {
@@ -250,11 +251,11 @@ func historyItem(h data.HistoryEntry) string {
 	s := h.Condition
 	switch {
 	case !h.Since.IsZero() && !h.Until.IsZero():
-		s += ", " + formatDate(h.Since) + " to " + formatDate(h.Until)
+		s += ", " + wording.Date(h.Since) + " to " + wording.Date(h.Until)
 	case !h.Since.IsZero():
-		s += ", since " + formatDate(h.Since)
+		s += ", since " + wording.Date(h.Since)
 	case !h.Until.IsZero():
-		s += ", until " + formatDate(h.Until)
+		s += ", until " + wording.Date(h.Until)
 	}
 	if h.Notes != "" {
 		s += " (" + h.Notes + ")"
@@ -275,11 +276,9 @@ func photoConsentLabel(p data.PhotoConsent) string {
 }
 
 func timelineTitle(e data.TimelineEntry) string {
-	s := e.StartedAt.Local().Format("Mon 2 Jan 2006, 15:04")
-	if e.SeriesOf > 0 {
-		s += fmt.Sprintf("  ·  Session %d of %d", e.SeriesN, e.SeriesOf)
-	} else if e.SeriesN > 1 {
-		s += fmt.Sprintf("  ·  Session %d", e.SeriesN)
+	s := wording.WeekdayTime(e.StartedAt)
+	if e.SeriesOf > 0 || e.SeriesN > 1 {
+		s += "  ·  " + wording.Series(e.SeriesN, e.SeriesOf)
 	}
 	if e.Status != data.StatusSigned {
 		s += "  ·  not signed"
@@ -292,9 +291,9 @@ func timelineTitle(e data.TimelineEntry) string {
 func timelineDetail(e data.TimelineEntry) string {
 	var parts []string
 	if len(e.Zones) > 0 {
-		parts = append(parts, "deepest "+formatMM(e.DeepestMM)+" mm")
+		parts = append(parts, "deepest "+wording.MM(e.DeepestMM))
 	}
-	parts = append(parts, plural(e.SideEffects, "side effect"), plural(e.Photos, "photo"))
+	parts = append(parts, wording.Count(e.SideEffects, "side effect", "side effects"), wording.Count(e.Photos, "photo", "photos"))
 	if len(e.Zones) > 0 {
 		parts = append(parts, strings.Join(e.Zones, ", "))
 	} else {

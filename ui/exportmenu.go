@@ -16,6 +16,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // What the Export menu and the export buttons write. Each asks where to save, then writes off the
@@ -117,7 +118,7 @@ func (r *lotRecall) show(win fyne.Window) {
 
 // recallDetail is a recall row's second line: when, what used the lot, and who treated.
 func recallDetail(row data.RecallRow) string {
-	parts := []string{row.StartedAt.Local().Format("2 Jan 2006, 15:04")}
+	parts := []string{wording.DateTime(row.StartedAt)}
 	what := row.Use
 	if row.Item != "" {
 		what = row.Item + " (" + row.Use + ")"
@@ -160,7 +161,7 @@ func (r *lotRecall) find(store *data.Store) {
 				r.saveBtn.Disable()
 			} else {
 				r.status.SetText(fmt.Sprintf("Lot %s was used in %s for %s. Choose one to open their page.",
-					lot, plural(len(rows), "session"), plural(len(clients), "client")))
+					lot, wording.Count(len(rows), "session", "sessions"), wording.Count(len(clients), "client", "clients")))
 				r.saveBtn.Enable()
 			}
 			r.list.Refresh()

@@ -13,6 +13,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // sideEffectForm logs a side effect against a past session, as a follow-up call or visit
@@ -54,7 +55,7 @@ func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing [
 }
 
 func (f *sideEffectForm) content() fyne.CanvasObject {
-	heading := widget.NewLabel(fmt.Sprintf("Session of %s", f.session.StartedAt.Local().Format("Mon 2 Jan 2006, 15:04")))
+	heading := widget.NewLabel(fmt.Sprintf("Session of %s", wording.WeekdayTime(f.session.StartedAt)))
 	form := container.NewVBox(
 		f.fields.field("Side effect", "side_effect.kind", f.kind),
 		f.fields.field("Severity", "side_effect.severity", f.severity),
@@ -77,9 +78,9 @@ func (f *sideEffectForm) showExisting() {
 	}
 	for _, e := range f.existing {
 		e := e
-		text := fmt.Sprintf("%s (%s), from %s", e.Kind, e.Severity, formatDate(e.Onset))
+		text := fmt.Sprintf("%s (%s), from %s", e.Kind, e.Severity, wording.Date(e.Onset))
 		if !e.Resolved.IsZero() {
-			text += ", resolved " + formatDate(e.Resolved)
+			text += ", resolved " + wording.Date(e.Resolved)
 			f.list.Add(widget.NewLabel(text))
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 func openStore(t *testing.T) *data.Store {
@@ -138,7 +139,7 @@ func TestDueFilterListsClientsDue(t *testing.T) {
 	if err := m.list.update(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	last := formatDate(today.AddDays(-25))
+	last := wording.Date(today.AddDays(-25))
 	if got := clientDetail(m.list.clients[0], today, true); got != "Last seen "+last {
 		t.Fatalf("recent row says %q, want Last seen %s", got, last)
 	}

@@ -17,6 +17,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // photoComparison shows two photos side by side, or one over the other with an opacity slider
@@ -107,7 +108,7 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 	c := &photoComparison{p: p, all: all, state: nlwidget.NewViewState()}
 	var names []string
 	for _, t := range all {
-		names = append(names, takenLabel(t.TakenAt)+" · "+photoCaption(t.Photo)+" · "+t.FileName)
+		names = append(names, wording.DateTime(t.TakenAt)+" · "+wording.PhotoLabelInline(t.Photo)+" · "+t.FileName)
 	}
 	for i := range c.sides {
 		s := &compareSide{view: nlwidget.NewPhotoView(c.state), caption: widget.NewLabel("")}
@@ -206,14 +207,14 @@ func (c *photoComparison) load(s *compareSide, i int) {
 	})
 }
 
-// captionLines captions a photo as the treatment history does (data.PhotoCaption).
+// captionLines captions a photo as the treatment history does (wording.PhotoCaption), lots and all.
 func (c *photoComparison) captionLines(ctx context.Context, ph data.Photo) ([]string, error) {
 	if ph.SessionID == "" {
-		return data.PhotoCaption(ph, nil, nil), nil
+		return wording.PhotoCaption(ph, nil, nil), nil
 	}
 	s, err := c.p.store.Session(ctx, ph.SessionID)
 	if errors.Is(err, data.ErrNotFound) {
-		return data.PhotoCaption(ph, nil, nil), nil // its session was deleted
+		return wording.PhotoCaption(ph, nil, nil), nil // its session was deleted
 	}
 	if err != nil {
 		return nil, err
@@ -222,13 +223,11 @@ func (c *photoComparison) captionLines(ctx context.Context, ph data.Photo) ([]st
 	if err != nil {
 		return nil, err
 	}
-	name := func(id string) string {
-		if i := slices.IndexFunc(products, func(p data.Product) bool { return p.ID == id }); i >= 0 {
-			return products[i].Name
-		}
-		return "unknown product"
+	byID := make(map[string]data.Product, len(products))
+	for _, p := range products {
+		byID[p.ID] = p
 	}
-	return data.PhotoCaption(ph, &s, name), nil
+	return wording.PhotoCaption(ph, &s, byID), nil
 }
 
 // save writes the two photos side by side with their captions as a JPEG with no metadata.

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +20,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/report"
+	"needlelog.app/needlelog/wording"
 )
 
 // flatImage is a photo of one colour.
@@ -124,7 +128,7 @@ func TestCompareOpensOnBeforeAgainstLatestAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, ph := range []data.Photo{before, after} {
-		want := strings.Join(data.PhotoCaption(ph, &se, nil), "\n")
+		want := strings.Join(wording.PhotoCaption(ph, &se, nil), "\n")
 		if got := c.sides[i].caption.Text; got != want || !strings.Contains(got, "Session 1 of 3") {
 			t.Errorf("side %d is captioned %q, want %q", i+1, got, want)
 		}
@@ -180,5 +184,90 @@ func TestOneCompareButtonComparesThePhotoOnShow(t *testing.T) {
 	c.overlay.SetChecked(true)
 	if !shown() || c.opacity.Disabled() {
 		t.Fatal("the opacity slider is not offered with the overlay")
+	}
+}
+
+// The Compare screen captions a pair word for word as the treatment history PDF does, products'
+// lots included, and the caption is whole on screen.
+func TestCompareCaptionsAsTheTreatmentHistory(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext (poppler-utils) is needed to read the treatment history back")
+	}
+	fx := newPhotoFixture(t)
+	ctx := context.Background()
+	serum := data.Product{Name: "Hyaluronic acid serum 2%", Kind: "Hyaluronic acid", NeedledSkinOK: true}
+	peptide := data.Product{Name: "Copper peptide GHK-Cu", Kind: "Peptide", NeedledSkinOK: true}
+	txa := data.Product{Name: "Tranexamic acid 3% brightening serum", Kind: "Serum", NeedledSkinOK: true} // a line that wraps
+	for _, p := range []*data.Product{&serum, &peptide, &txa} {
+		if err := fx.store.SaveProduct(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	se := data.Session{ClientID: fx.client.ID, StartedAt: fx.session.StartedAt.Add(-28 * 24 * time.Hour), SeriesN: 1, SeriesOf: 3,
+		NoSideEffects: true, Zones: []data.ZoneTreatment{{Zone: fx.zone, DepthMM: 0.25, Passes: 2}, {Zone: "Neck", DepthMM: 0.5, Passes: 1}},
+		Products: []data.ProductUse{
+			{ProductID: serum.ID, Lot: "HA-2291-B", Expiry: data.NewDate(2030, 6, 30), Phase: data.PhaseDuring, Amount: "2 ml"},
+			{ProductID: peptide.ID, Lot: "GHK-0042", Phase: data.PhaseAfter, Amount: "0.5 ml"},
+			{ProductID: txa.ID, Lot: "TXA-2026-117", Phase: data.PhaseAfter, Amount: "1 ml"},
+		}}
+	if err := fx.store.CreateSession(ctx, &se); err != nil {
+		t.Fatal(err)
+	}
+	tags := func(s data.Session, kind data.PhotoKind) data.PhotoTags {
+		return data.PhotoTags{SessionID: s.ID, Kind: kind, View: "Frontal"}
+	}
+	fx.importKind(t, "IMG_0001.JPG", 10, se.StartedAt.Add(-10*time.Minute), tags(se, data.PhotoBefore))
+	fx.importKind(t, "IMG_0002.JPG", 80, fx.session.StartedAt.Add(50*time.Minute), tags(fx.session, data.PhotoAfter))
+
+	lists, _ := loadPhotoLists(ctx, fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	p.compare("")
+	waitFor(t, "the comparison", func() bool {
+		c := p.comparison
+		return c != nil && c.sides[0].img != nil && c.sides[1].img != nil
+	})
+	if path := os.Getenv("NEEDLELOG_SHOT"); path != "" { // to look at the screen: NEEDLELOG_SHOT=/tmp/x.png
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, fx.w.Canvas().Capture()); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+
+	h, err := report.LoadClientHistory(ctx, fx.store, fx.client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pdf bytes.Buffer
+	if err := report.WriteClientHistory(&pdf, h); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "history.pdf")
+	if err := os.WriteFile(file, pdf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-raw", "-enc", "UTF-8", file, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	text := string(out)
+	pairs := strings.Join(strings.Fields(text[strings.Index(text, "Before and after, by view"):]), " ")
+	for i, s := range p.comparison.sides {
+		shown := strings.Join(strings.Fields(s.caption.Text), " ") // the PDF wraps lines to its column
+		if !strings.Contains(pairs, shown) {
+			t.Errorf("side %d is captioned\n%q\non screen, but the treatment history's pair reads\n%q", i+1, shown, pairs)
+		}
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.caption)
+		if bottom := pos.Y + s.caption.Size().Height; bottom > fx.w.Canvas().Size().Height || s.caption.Size().Height < s.caption.MinSize().Height {
+			t.Errorf("caption %d is cut: %v high of %v, its foot at %v", i+1, s.caption.Size().Height, s.caption.MinSize().Height, bottom)
+		}
+	}
+	if want := "Products: Hyaluronic acid serum 2% (lot HA-2291-B), Copper peptide GHK-Cu (lot GHK-0042), " +
+		"Tranexamic acid 3% brightening serum (lot TXA-2026-117)"; !strings.Contains(p.comparison.sides[0].caption.Text, want) {
+		t.Errorf("the before photo's caption does not name its session's products with their lots:\n%s", p.comparison.sides[0].caption.Text)
 	}
 }

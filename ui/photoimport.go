@@ -25,6 +25,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/wording"
 )
 
 // Importing photos: choose a folder (a camera card, a phone's export), tick the files to take,
@@ -79,12 +80,12 @@ func importSummary(results []importOutcome, cancelled bool) string {
 			imported++
 		}
 	}
-	parts := []string{plural(imported, "photo") + " imported"}
+	parts := []string{wording.Count(imported, "photo", "photos") + " imported"}
 	if dups > 0 {
-		parts = append(parts, plural(dups, "photo")+" already stored, not added again")
+		parts = append(parts, wording.Count(dups, "photo", "photos")+" already stored, not added again")
 	}
 	if len(refused) > 0 {
-		parts = append(parts, plural(len(refused), "file")+" refused")
+		parts = append(parts, wording.Count(len(refused), "file", "files")+" refused")
 	}
 	s := strings.Join(parts, "; ") + "."
 	if cancelled {
@@ -277,7 +278,7 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	none := widget.NewButton("Tick none", func() { d.tickAll(false) })
 	var notes []string
 	if skipped > 0 {
-		notes = append(notes, plural(skipped, "file")+" that are not JPEG, PNG or WebP photos are left unticked; tick them to try.")
+		notes = append(notes, wording.Count(skipped, "file", "files")+" that are not JPEG, PNG or WebP photos are left unticked; tick them to try.")
 	}
 	if len(paths) >= maxListedFiles {
 		notes = append(notes, fmt.Sprintf("Only the first %d files of the folder are listed: import the rest from their own folder.", maxListedFiles))
@@ -287,7 +288,7 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 	d.note.Wrapping = fyne.TextWrapWord
 	d.note.Importance = widget.LowImportance
 	d.note.Hidden = len(notes) == 0
-	d.count = boldLabel(plural(len(paths), "file"))
+	d.count = boldLabel(wording.Count(len(paths), "file", "files"))
 	files := container.NewBorder(container.NewHBox(d.count, all, none), d.note, nil, nil, d.list)
 	// A phone's photos say where they were taken: for a mobile practitioner, the client's home.
 	d.noGPS = widget.NewCheck("Remove location (GPS) from originals", nil)
@@ -327,10 +328,10 @@ func (d *importDialog) listSkipped(skipped []data.SkippedFile) *importDialog {
 		d.why = append(d.why, s.Reason)
 		d.rowView = append(d.rowView, "")
 	}
-	d.notes = append(d.notes, plural(len(skipped), "file")+" cannot be imported from here: each says why at the end of the list.")
+	d.notes = append(d.notes, wording.Count(len(skipped), "file", "files")+" cannot be imported from here: each says why at the end of the list.")
 	d.note.SetText(strings.Join(d.notes, " "))
 	d.note.Show()
-	d.count.SetText(plural(len(d.paths)-len(skipped), "file"))
+	d.count.SetText(wording.Count(len(d.paths)-len(skipped), "file", "files"))
 	d.list.Refresh()
 	return d
 }
@@ -341,9 +342,9 @@ func importLabel(path string) string {
 }
 
 func sessionLabel(s data.TimelineEntry) string {
-	label := "Session of " + s.StartedAt.Local().Format("2 Jan 2006, 15:04")
+	label := "Session of " + wording.DateTime(s.StartedAt)
 	if s.SeriesOf > 0 {
-		label += fmt.Sprintf(" (%d of %d)", s.SeriesN, s.SeriesOf)
+		label += " (" + wording.OfN(s.SeriesN, s.SeriesOf) + ")"
 	}
 	return label
 }
@@ -379,7 +380,7 @@ func (d *importDialog) ticked() []string {
 
 func (d *importDialog) countTicked() {
 	n := len(d.ticked())
-	d.importB.SetText("Import " + plural(n, "file"))
+	d.importB.SetText("Import " + wording.Count(n, "file", "files"))
 	if n == 0 {
 		d.importB.Disable()
 	} else {
@@ -444,7 +445,7 @@ func (d *importDialog) start() {
 	runImport(ctx, d.store, d.client.ID, paths, choice, func(n int, name string) {
 		bar.SetValue(float64(n))
 		if name != "" {
-			status.SetText(fmt.Sprintf("%d of %d: %s", n+1, len(paths), name))
+			status.SetText(wording.OfN(n+1, len(paths)) + ": " + name)
 		}
 	}, func(results []importOutcome, cancelled bool) {
 		cancel()
@@ -788,7 +789,7 @@ func readImportThumb(ctx context.Context, store *data.Store, clientID, path stri
 	if err != nil {
 		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}
 	}
-	th := importThumb{taken: "Taken " + takenLabel(f.TakenAt())}
+	th := importThumb{taken: "Taken " + wording.DateTime(f.TakenAt())}
 	switch owner, err := store.PhotoStoredFor(ctx, f); {
 	case err != nil:
 		slog.Warn("look for a photo to import among those stored", "file", path, "err", err) // the import itself still checks
@@ -798,7 +799,7 @@ func readImportThumb(ctx context.Context, store *data.Store, clientID, path stri
 		th.stored = "Already stored for another client"
 	}
 	if f.Processed.Info.TakenAt.IsZero() {
-		th.taken = "File dated " + takenLabel(f.ModTime) + " (the photo does not say when it was taken)"
+		th.taken = "File dated " + wording.DateTime(f.ModTime) + " (the photo does not say when it was taken)"
 	}
 	if img, err := decodePhoto(f.Processed.Thumbnail); err == nil {
 		th.img = shrink(img, 2*thumbShown)

@@ -18,6 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/wording"
 )
 
 // The import dialog offers "Remove location (GPS) from originals", ticked: a phone photo with
@@ -197,7 +198,7 @@ func TestImportListShowsThumbnailsTimesAndAViewPerPhoto(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"IMG_0001.JPG":  "Taken 17 May 2024, ",
-		"IMG_0002.JPG":  "File dated " + takenLabel(fileTime) + " (the photo does not say when it was taken)",
+		"IMG_0002.JPG":  "File dated " + wording.DateTime(fileTime) + " (the photo does not say when it was taken)",
 		"IMG_0003.HEIC": "Cannot be imported: HEIC",
 	} {
 		r := rows[name]

@@ -7,8 +7,6 @@ import (
 	"image"
 	_ "image/jpeg" // previews and thumbnails are JPEGs
 	"slices"
-	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -18,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // photoScreen is a client's photos: the gallery, one photo in full with its tags and pinned notes,
@@ -217,10 +216,10 @@ func (p *photoScreen) apply(photos []data.PhotoThumb) {
 		// The photo on screen may have moved: an import or a filter changed the list under it.
 		if i := slices.IndexFunc(p.photos, func(t data.PhotoThumb) bool { return t.ID == v.photo.ID }); i >= 0 {
 			v.i = i
-			v.position.SetText(fmt.Sprintf("%d of %d", i+1, len(p.photos)))
+			v.position.SetText(wording.OfN(i+1, len(p.photos)))
 		}
 	}
-	p.count.SetText(plural(len(p.photos), "photo"))
+	p.count.SetText(wording.Count(len(p.photos), "photo", "photos"))
 	if len(p.photos) >= 2 {
 		p.compareBtn.Enable()
 	} else {
@@ -414,7 +413,7 @@ func (t *thumbTile) show(i int) {
 		t.img.Image = img
 		t.img.Refresh()
 	}
-	caption := photoCaption(ph.Photo) // the tags may have changed since: always from the record
+	caption := wording.PhotoLabelInline(ph.Photo) // the tags may have changed since: always from the record
 	if ph.ImageMissing {
 		caption = "image missing · " + caption
 	}
@@ -430,18 +429,6 @@ func (t *thumbTile) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(nil, t.caption, nil, nil, t.img))
 }
 
-// photoCaption says what a photo shows in a few words: "before · Frontal · Cheeks".
-func photoCaption(ph data.Photo) string {
-	parts := []string{string(ph.Kind)}
-	if ph.View != "" {
-		parts = append(parts, ph.View)
-	}
-	if ph.Zone != "" {
-		parts = append(parts, ph.Zone)
-	}
-	return strings.Join(parts, " · ")
-}
-
 // decodePhoto decodes a stored preview or thumbnail (a JPEG the app made).
 func decodePhoto(b []byte) (image.Image, error) {
 	img, _, err := image.Decode(bytes.NewReader(b))
@@ -450,6 +437,3 @@ func decodePhoto(b []byte) (image.Image, error) {
 	}
 	return img, nil
 }
-
-// takenLabel is when a photo was taken, as captions show it.
-func takenLabel(t time.Time) string { return t.Local().Format("2 Jan 2006, 15:04") }

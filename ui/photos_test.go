@@ -23,6 +23,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // writeJPEG writes a real photo-like JPEG (a gradient with a mark, so no two are alike) and
@@ -343,7 +344,7 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 			t.Errorf("caption %q lacks the session's place or its settings (%s)", cap, want)
 		}
 	}
-	if !strings.Contains(captions[0], takenLabel(p.photos[0].TakenAt)) || !strings.Contains(captions[0], "Before") {
+	if !strings.Contains(captions[0], wording.DateTime(p.photos[0].TakenAt)) || !strings.Contains(captions[0], "Before") {
 		t.Errorf("the left caption %q is not the first before photo", captions[0])
 	}
 	c := p.comparison

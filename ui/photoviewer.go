@@ -21,6 +21,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // photoViewer shows one photo of the gallery at screen size, with zoom and pan, its tags to edit,
@@ -188,7 +189,7 @@ func (v *photoViewer) show(i int) {
 	v.shown++
 	n := v.shown
 	id := v.p.photos[i].ID
-	v.position.SetText(fmt.Sprintf("%d of %d", i+1, len(v.p.photos)))
+	v.position.SetText(wording.OfN(i+1, len(v.p.photos)))
 	v.tools.Refresh()
 	v.state.Reset()
 	store := v.p.store
@@ -243,7 +244,7 @@ func (v *photoViewer) fill() {
 	v.filling = true
 	defer func() { v.filling = false }()
 	ph := v.photo
-	v.title.SetText(ph.FileName + " · taken " + takenLabel(ph.TakenAt))
+	v.title.SetText(ph.FileName + " · taken " + wording.DateTime(ph.TakenAt))
 	v.kind.SetSelected(string(ph.Kind))
 	setOr(v.viewSel, ph.View)
 	setOr(v.zone, ph.Zone)

@@ -18,6 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // draftDelay is how long after the last keystroke the form is saved as a draft: a crash or a
@@ -310,7 +311,7 @@ func (e *sessionEditor) validate() error {
 	// Values that cannot be read are the first thing signing needs put right.
 	var ve *data.ValidationError
 	if errors.As(err, &ve) && len(ve.Fields) > 0 && e.base.Status != data.StatusSigned {
-		e.missing = append([]string{"Put right " + plural(len(ve.Fields), "value") + " marked beside " +
+		e.missing = append([]string{"Put right " + wording.Count(len(ve.Fields), "value", "values") + " marked beside " +
 			map[bool]string{true: "its field", false: "their fields"}[len(ve.Fields) == 1] + "."}, e.missing...)
 	}
 	e.showMissing()
@@ -523,12 +524,12 @@ func (e *sessionEditor) saveThen(done func()) {
 	e.fresh = nil // trying to save shows every message
 	e.notes.show(err)
 	if err != nil {
-		e.status.SetText("Not saved: " + plural(len(err.(*data.ValidationError).Fields), "problem") + " to fix, shown beside the fields.")
+		e.status.SetText("Not saved: " + wording.Count(len(err.(*data.ValidationError).Fields), "problem", "problems") + " to fix, shown beside the fields.")
 		return
 	}
 	e.checkSafety(s)
 	if n := e.blocking(); n > 0 {
-		e.status.SetText("Not saved: " + plural(n, "safety block") + " to resolve, or to pass with a written reason (Treat anyway).")
+		e.status.SetText("Not saved: " + wording.Count(n, "safety block", "safety blocks") + " to resolve, or to pass with a written reason (Treat anyway).")
 		return
 	}
 	s.Overrides = e.currentOverrides(s.Overrides)
@@ -657,7 +658,7 @@ func (e *sessionEditor) toggleZone(name string) {
 	} else {
 		row := zoneRow{Zone: name, Passes: "3"}
 		if z, ok := e.ed.catalog.zone(name); ok {
-			row.Depth = formatMM(z.TypicalMin)
+			row.Depth = wording.Number(z.TypicalMin)
 		}
 		f.Zones = append(f.Zones, row)
 	}
@@ -683,7 +684,7 @@ func (e *sessionEditor) copyLast() {
 		}
 		e.fill(f)
 		e.changed_()
-		e.status.SetText("Copied from the session of " + e.ed.last.StartedAt.Local().Format("2 Jan 2006") +
+		e.status.SetText("Copied from the session of " + wording.Date(data.DateOf(e.ed.last.StartedAt)) +
 			": check the lots, they are not copied.")
 	}
 	if len(e.zones) == 0 {

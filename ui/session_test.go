@@ -14,6 +14,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // waitFor polls cond until it holds: saves run off the UI goroutine, as in the app.
@@ -510,7 +511,7 @@ func TestSafetyBlockNeedsAWrittenReason(t *testing.T) {
 	// A zone deeper than its warning depth warns under its row, without stopping typing.
 	zone := e.ed.catalog.zones[0]
 	e.toggleZone(zone.Name)
-	e.zones[0].depth.SetText(formatMM(zone.WarnAbove + 0.25))
+	e.zones[0].depth.SetText(wording.Number(zone.WarnAbove + 0.25))
 	if got := shown("zones[0]"); !strings.Contains(got, zone.Name) {
 		t.Fatalf("a depth above %s's warning depth shows %q", zone.Name, got)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // sessionForm is the session editor's form exactly as typed: every value is kept as text, so a
@@ -166,7 +167,7 @@ func formOf(s data.Session, c *catalog) sessionForm {
 		f.Price = formatMoney(s.PriceCents.V)
 	}
 	for _, z := range s.Zones {
-		f.Zones = append(f.Zones, zoneRow{Zone: z.Zone, Depth: formatMM(z.DepthMM), Speed: optionalFloat(z.Speed),
+		f.Zones = append(f.Zones, zoneRow{Zone: z.Zone, Depth: wording.Number(z.DepthMM), Speed: optionalFloat(z.Speed),
 			Passes: strconv.Itoa(z.Passes), Pattern: z.Pattern, Endpoint: z.Endpoint})
 	}
 	for _, p := range s.Products {
@@ -375,8 +376,6 @@ func (f sessionForm) check(base data.Session, c *catalog, now time.Time) (data.S
 	return s, nil
 }
 
-func formatMM(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
 func optionalInt(n int) string {
 	if n == 0 {
 		return ""
@@ -388,10 +387,10 @@ func optionalFloat(v float64) string {
 	if v == 0 {
 		return ""
 	}
-	return formatMM(v)
+	return wording.Number(v)
 }
 
-func formatMoney(cents int64) string { return data.FormatMoney(cents, "") } // as typed: no sign
+func formatMoney(cents int64) string { return wording.Money(cents, "") } // as typed: no sign
 
 // editorData is what the session editor needs, read in one go before it opens.
 type editorData struct {

@@ -18,6 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // The editable rows of the session editor: one per treated zone, product applied and side effect.
@@ -81,7 +82,7 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.typical = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	w.typical.TextSize = theme.CaptionTextSize()
 	if z, ok := c.zone(r.Zone); ok {
-		w.typical.Text = formatMM(z.TypicalMin) + "–" + formatMM(z.TypicalMax) + " mm, warn > " + formatMM(z.WarnAbove)
+		w.typical.Text = wording.Number(z.TypicalMin) + "–" + wording.Number(z.TypicalMax) + " mm, warn > " + wording.Number(z.WarnAbove)
 	}
 	w.warnings = newRowWarnings(func() {
 		if e.zoneArea != nil {

@@ -13,6 +13,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // openZones opens a new session with n zones in the grid, in the room the editor has in a
@@ -53,7 +54,7 @@ func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
 	e, w := openEightZones(t)
 	// Even with a warning under one of them.
 	z, _ := e.ed.catalog.zone(e.zones[1].zone.Text)
-	e.zones[1].depth.SetText(formatMM(z.WarnAbove + 0.25))
+	e.zones[1].depth.SetText(wording.Number(z.WarnAbove + 0.25))
 	if len(e.zones[1].safety.Objects) == 0 {
 		t.Fatalf("%s at %s mm shows no warning", z.Name, e.zones[1].depth.Text)
 	}
@@ -77,7 +78,7 @@ func TestFiveZoneRowsFitUnderTheMapAt1280x800(t *testing.T) {
 	// The fifth row takes typing where it is shown.
 	d := e.zones[4].depth
 	fifth, _ := e.ed.catalog.zone(e.zones[4].zone.Text)
-	typed := formatMM(fifth.TypicalMax)
+	typed := wording.Number(fifth.TypicalMax)
 	w.Canvas().Focus(d)
 	test.Type(d, typed) // over the depth there, selected as the focus arrived
 	if got := e.form().Zones[4].Depth; got != typed {
@@ -187,7 +188,7 @@ func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
 			t.Fatalf("no zone %q", e.zones[i].zone.Text)
 		}
 		w.Canvas().Focus(e.zones[i].depth)
-		e.zones[i].depth.SetText(formatMM(z.WarnAbove + 0.25))
+		e.zones[i].depth.SetText(wording.Number(z.WarnAbove + 0.25))
 
 		var warning *widget.Label
 		walkVisible(e.zoneArea.scroll.Content, func(o fyne.CanvasObject) {
@@ -208,9 +209,9 @@ func TestZoneWarningShowsUnderItsOwnRow(t *testing.T) {
 			t.Errorf("%s's warning is out of sight while its depth is typed", z.Name)
 		}
 		// It is the row's own: it goes when the depth comes back within the warning depth.
-		e.zones[i].depth.SetText(formatMM(z.TypicalMin))
+		e.zones[i].depth.SetText(wording.Number(z.TypicalMin))
 		if len(e.zones[i].safety.Objects) != 0 {
-			t.Errorf("%s's warning stays after the depth came back to %s", z.Name, formatMM(z.TypicalMin))
+			t.Errorf("%s's warning stays after the depth came back to %s", z.Name, wording.Number(z.TypicalMin))
 		}
 	}
 }

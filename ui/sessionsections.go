@@ -13,6 +13,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // build makes the editor: the action bar and signing checklist on top, the form's sections on the
@@ -228,7 +229,7 @@ func (e *sessionEditor) afterSection() fyne.CanvasObject {
 	return section("Pain, aftercare and next visit",
 		container.NewGridWithColumns(3,
 			n.field("Pain (0–10)", "pain_score", e.pain),
-			n.field(data.MoneyTitle("Price", e.ed.currency), "price", e.price),
+			n.field(wording.MoneyTitle("Price", e.ed.currency), "price", e.price),
 			n.field("Next session due", "next_due", nextDue)),
 		e.suggestWhy,
 		n.field("Aftercare given", "aftercare", e.aftercare.content()),
@@ -353,7 +354,7 @@ func (nameThenFacts) MinSize(objects []fyne.CanvasObject) fyne.Size {
 func (e *sessionEditor) setTitle() {
 	what := "New session"
 	if e.base.ID != "" {
-		what = "Session of " + e.base.StartedAt.Local().Format("2 Jan 2006")
+		what = "Session of " + wording.Date(data.DateOf(e.base.StartedAt))
 	}
 	e.title.SetText(what + "  ·  " + e.ed.client.Name())
 	// The skin type and allergies stay whole beside the name, which alone is shortened.

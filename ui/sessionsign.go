@@ -16,6 +16,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // showSignature says whether the session is signed, lists its amendments, and offers Sign only
@@ -40,14 +41,14 @@ func (e *sessionEditor) showSignature() {
 	}
 	signer := nameOf(e.ed.catalog.practitioners, e.base.SignedBy, practitionerName, practitionerID)
 	e.amendBox.Add(alert(theme.ColorNamePrimary, fmt.Sprintf("Signed by %s on %s. It opens read-only: Amend… asks for the reason, then lets you change it; the signed values stay on record.",
-		signer, e.base.SignedAt.Local().Format("2 Jan 2006, 15:04"))))
+		signer, wording.DateTime(e.base.SignedAt))))
 	for _, a := range e.ed.amends {
 		who := nameOf(e.ed.catalog.practitioners, a.PractitionerID, practitionerName, practitionerID)
 		var lines []string
 		for _, c := range a.Changes {
 			lines = append(lines, fmt.Sprintf("%s: %s → %s", c.Label, orDash(c.Old), orDash(c.New)))
 		}
-		l := widget.NewLabel(fmt.Sprintf("Amendment %d, %s by %s: %s\n%s", a.N, a.At.Local().Format("2 Jan 2006, 15:04"),
+		l := widget.NewLabel(fmt.Sprintf("Amendment %d, %s by %s: %s\n%s", a.N, wording.DateTime(a.At),
 			who, a.Reason, strings.Join(lines, "\n")))
 		l.Wrapping = fyne.TextWrapWord
 		e.amendBox.Add(l)

@@ -14,6 +14,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // settingsOpen is the open Settings window, if any. Only touched on the UI goroutine.
@@ -360,7 +361,7 @@ func settingsMM(v float64) string {
 	if v == 0 {
 		return ""
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return wording.Number(v)
 }
 
 func settingsHeading(text string) *widget.Label {

@@ -24,6 +24,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 const (
@@ -158,7 +159,7 @@ func (c *clinicTab) dirty() bool {
 func (c *clinicTab) refreshState() {
 	dirty := c.dirty()
 	if code, err := data.ParseCurrency(c.currency.Text); err == nil && code != "" {
-		c.currencyShown.SetText("Prices show as " + data.FormatMoney(35000, code))
+		c.currencyShown.SetText("Prices show as " + wording.Money(35000, code))
 	} else {
 		c.currencyShown.SetText("")
 	}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // todayView is what the main window shows when no client is open: who is due this week, who is
@@ -183,7 +184,7 @@ func (v *todayView) apply(t data.TodayList, writes uint64) {
 
 	overdue := make([]todayRow, 0, len(t.Overdue))
 	for _, c := range t.Overdue {
-		d := fmt.Sprintf("Overdue %s (due %s)", plural(t.Today.DaysSince(c.NextDue), "day"), formatDate(c.NextDue))
+		d := fmt.Sprintf("Overdue %s (due %s)", wording.Count(t.Today.DaysSince(c.NextDue), "day", "days"), wording.Date(c.NextDue))
 		overdue = append(overdue, v.clientRow(c, d))
 	}
 	v.lists[tabOverdue].set(overdue, moreNote(len(t.Overdue), t.OverdueCount, "overdue clients, the most recently overdue first", "the client list's Due tab"))
@@ -212,7 +213,7 @@ func (v *todayView) apply(t data.TodayList, writes uint64) {
 		clientID, sessionID := e.ClientID, e.SessionID
 		effects = append(effects, todayRow{
 			title:  e.ClientName,
-			detail: fmt.Sprintf("%s, %s, since %s · not resolved", e.Kind, e.Severity, formatDate(e.Onset)),
+			detail: fmt.Sprintf("%s, %s, since %s · not resolved", e.Kind, e.Severity, wording.Date(e.Onset)),
 			open:   func() { v.onSideEffect(clientID, sessionID) },
 		})
 	}
@@ -329,7 +330,7 @@ func sessionDay(t time.Time, today data.Date) string {
 	case 1:
 		return "yesterday"
 	}
-	return formatDate(d)
+	return wording.Date(d)
 }
 
 // openClientFromToday opens a client's page from a row of the day's work.

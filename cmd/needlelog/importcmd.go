@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // runImport dispatches "needlelog import KIND": photos or clients.
@@ -223,10 +224,10 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 	})
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintf(errOut, "needlelog %s: interrupted after %d of %d files\n", name, done, len(files))
+		fmt.Fprintf(errOut, "needlelog %s: interrupted after %s files\n", name, wording.OfN(done, len(files)))
 		return 1
 	case refused > 0:
-		fmt.Fprintf(errOut, "needlelog %s: %d of %d files were refused\n", name, refused, len(files))
+		fmt.Fprintf(errOut, "needlelog %s: %s files were refused\n", name, wording.OfN(refused, len(files)))
 		return 1
 	}
 	return 0

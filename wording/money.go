@@ -1,0 +1,38 @@
+package wording
+
+import (
+	"fmt"
+	"strings"
+
+	"needlelog.app/needlelog/data"
+)
+
+// noMinorUnit are the currencies whose prices have no decimals.
+var noMinorUnit = map[string]bool{"JPY": true, "KRW": true, "VND": true, "ISK": true, "CLP": true}
+
+// Money writes a price in cents in the practice's currency, the one way the app and its
+// reports write money: "€350.00", "£49.50", "CHF 350.00", "¥35000" (no grouping, so that it
+// reads back as typed). Without a currency it is the bare amount, "350.00".
+func Money(cents int64, code string) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	amount := fmt.Sprintf("%d.%02d", cents/100, cents%100)
+	if noMinorUnit[code] {
+		amount = fmt.Sprintf("%d", (cents+50)/100)
+	}
+	switch s := data.CurrencySymbol(code); {
+	case s == "":
+		return sign + amount
+	case s == code:
+		return sign + code + " " + amount
+	default:
+		return sign + s + amount
+	}
+}
+
+// MoneyTitle is a price column's or field's title with the currency's sign: "Price (€)". The
+// data export titles its price column with the same rule, so it lives in data.
+func MoneyTitle(title, code string) string { return data.MoneyTitle(title, code) }
