@@ -8,10 +8,6 @@ import (
 	"strings"
 )
 
-// Before and after: which photos a comparison sets side by side, and how each is captioned. The
-// app's Compare screen and the treatment history PDF both use these, so that they pair and say
-// the same.
-
 // PhotoPair is a view's baseline photo and the photo to compare with it, as indices into the
 // photos they were chosen from.
 type PhotoPair struct {

@@ -12,12 +12,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // sideEffectForm logs a side effect against a past session, as a follow-up call or visit
 // reports it, and marks earlier ones resolved.
 type sideEffectForm struct {
-	store    *data.Store
+	store    *sqlite.Store
 	session  data.TimelineEntry
 	existing []data.SideEffect
 	kinds    []string
@@ -33,7 +34,7 @@ type sideEffectForm struct {
 	saving    bool // a save is under way: a second click does not log the side effect twice
 }
 
-func newSideEffectForm(store *data.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
+func newSideEffectForm(store *sqlite.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
 	f := &sideEffectForm{store: store, session: session, existing: existing, kinds: kinds, fields: newFieldNotes()}
 	f.kind = newPicker(kinds, "e.g. Post-inflammatory hyperpigmentation", true)
 	f.severity = widget.NewRadioGroup([]string{"mild", "moderate", "severe"}, nil)
@@ -150,7 +151,7 @@ func (f *sideEffectForm) save(done func()) {
 }
 
 // showSideEffectDialog opens the follow-up form for a past session of a client.
-func showSideEffectDialog(win fyne.Window, store *data.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
+func showSideEffectDialog(win fyne.Window, store *sqlite.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
 	type loaded struct {
 		existing []data.SideEffect
 		kinds    []string

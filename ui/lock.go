@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // The lock screen, sign-in and the idle lock.
@@ -51,7 +52,7 @@ var lockPoll = 2 * time.Second
 type locker struct {
 	app   fyne.App
 	win   fyne.Window
-	store *data.Store
+	store *sqlite.Store
 
 	root    *fyne.Container   // the window's content: the app over the activity layer, or the lock screen
 	content fyne.CanvasObject // the app's own content, kept while locked
@@ -117,7 +118,7 @@ func newLocker(a fyne.App, win fyne.Window) *locker {
 
 // useStore shows the practice in s. The window is covered at once and stays locked when a
 // practitioner of s has a passphrase; no one is signed in until someone unlocks it.
-func (l *locker) useStore(s *data.Store) {
+func (l *locker) useStore(s *sqlite.Store) {
 	if l.isLocked && l.store == s {
 		return
 	}
@@ -962,7 +963,7 @@ func (ls *lockScreen) forgotten() {
 // admin is the admin signed in (from Settings), or zero to choose one in the dialog (from the
 // lock screen); target is whose passphrase, or "" to choose. closed runs when the dialog
 // closes, telling whether a passphrase was reset.
-func showResetPassphrase(win fyne.Window, s *data.Store, admin data.Practitioner, target string, closed func(reset bool)) {
+func showResetPassphrase(win fyne.Window, s *sqlite.Store, admin data.Practitioner, target string, closed func(reset bool)) {
 	done := func(reset bool) {
 		if closed != nil {
 			closed(reset)
@@ -994,7 +995,7 @@ func showResetPassphrase(win fyne.Window, s *data.Store, admin data.Practitioner
 // resetDialog is showResetPassphrase's dialog.
 type resetDialog struct {
 	win      fyne.Window
-	store    *data.Store
+	store    *sqlite.Store
 	d        *dialog.CustomDialog
 	targets  []data.Account // whose passphrase may be reset
 	admins   []data.Account // who may reset it
@@ -1008,7 +1009,7 @@ type resetDialog struct {
 	finished bool
 }
 
-func newResetDialog(win fyne.Window, s *data.Store, accounts []data.Account, admin data.Practitioner, targetID string,
+func newResetDialog(win fyne.Window, s *sqlite.Store, accounts []data.Account, admin data.Practitioner, targetID string,
 	done func(reset bool, who data.Account)) {
 	adminID := admin.ID
 	r := &resetDialog{win: win, store: s, done: done}
@@ -1148,7 +1149,7 @@ func (r *resetDialog) submit() {
 
 // showChangePassphrase lets a practitioner set or change their own passphrase: the current one
 // first when they have one. done runs after a change.
-func showChangePassphrase(win fyne.Window, s *data.Store, p data.Practitioner, done func()) {
+func showChangePassphrase(win fyne.Window, s *sqlite.Store, p data.Practitioner, done func()) {
 	async(func() ([]data.Account, error) { return s.Accounts(context.Background()) },
 		func(accounts []data.Account, err error) {
 			if err != nil {
@@ -1160,7 +1161,7 @@ func showChangePassphrase(win fyne.Window, s *data.Store, p data.Practitioner, d
 		})
 }
 
-func newChangeDialog(win fyne.Window, s *data.Store, p data.Practitioner, has bool, done func()) {
+func newChangeDialog(win fyne.Window, s *sqlite.Store, p data.Practitioner, has bool, done func()) {
 	old := newLockEntry("Current passphrase")
 	pass := newLockEntry(fmt.Sprintf("New passphrase, at least %d characters", data.MinPassphraseLength))
 	again := newLockEntry("The same passphrase again")

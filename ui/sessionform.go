@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // sessionForm is the session editor's form exactly as typed: every value is kept as text, so a
@@ -370,7 +371,7 @@ type editorData struct {
 }
 
 // loadEditorData reads a session (a new one when id is empty) and the practice's lists.
-func loadEditorData(ctx context.Context, store *data.Store, client data.Client, id string) (editorData, error) {
+func loadEditorData(ctx context.Context, store *sqlite.Store, client data.Client, id string) (editorData, error) {
 	ed := editorData{client: client}
 	c := &ed.catalog
 	var err error

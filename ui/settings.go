@@ -28,6 +28,8 @@ import (
 	"golang.org/x/image/draw"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 const (
@@ -51,7 +53,7 @@ type settingsLinks struct {
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
-func showSettings(a fyne.App, store *data.Store, links settingsLinks) fyne.Window {
+func showSettings(a fyne.App, store *sqlite.Store, links settingsLinks) fyne.Window {
 	if settingsOpen != nil && settingsOpen.store != store {
 		settingsOpen.win.Close() // it belongs to a practice that is no longer open
 	}
@@ -92,7 +94,7 @@ func (s *settingsWindow) showTab(title string) {
 // settingsWindow holds the practice's settings, one tab per concern.
 type settingsWindow struct {
 	win     fyne.Window
-	store   *data.Store
+	store   *sqlite.Store
 	tabs    *container.AppTabs
 	pending sync.WaitGroup // background work not yet applied; tests wait on it
 
@@ -137,7 +139,7 @@ type settingsClinic struct {
 	preview              image.Image // the logo scaled for the screen; nil without a logo
 }
 
-func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *settingsWindow {
+func newSettingsWindow(a fyne.App, store *sqlite.Store, links settingsLinks) *settingsWindow {
 	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
 		changed: links.changed}
 	if s.backups == nil {
@@ -305,7 +307,7 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 		container.NewHBox(now, change),
 		settingsHint(fmt.Sprintf("Needlelog backs the practice up when it closes and once a day while it is open, and keeps "+
 			"the latest %d daily and %d weekly backups. A folder on another disk, a USB drive or a cloud folder keeps them "+
-			"safe from this computer's failures.", data.DefaultRetention.Daily, data.DefaultRetention.Weekly)),
+			"safe from this computer's failures.", ondisk.DefaultRetention.Daily, ondisk.DefaultRetention.Weekly)),
 	)
 }
 

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
@@ -21,8 +22,8 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 			"Needlelog, or one with a write-ahead log or journal beside it.", errOut)
 	db := fs.String("db", "", "path of the database file")
 	to := fs.String("to", "", "folder to keep the backups in")
-	daily := fs.Int("daily", data.DefaultRetention.Daily, "days whose newest backup is kept")
-	weekly := fs.Int("weekly", data.DefaultRetention.Weekly, "weeks, before those days, whose newest backup is kept")
+	daily := fs.Int("daily", practice.DefaultRetention.Daily, "days whose newest backup is kept")
+	weekly := fs.Int("weekly", practice.DefaultRetention.Weekly, "weeks, before those days, whose newest backup is kept")
 	rest, code, ok := parse(fs, args)
 	if !ok {
 		return code
@@ -41,12 +42,12 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 2
 	}
 	// Read-only: the app may have the file open, and a backup never needs to write to it.
-	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	s, err := sqlite.Open(ctx, *db, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		return fail(errOut, "backup", err)
 	}
 	defer s.Close()
-	b, removed, err := s.BackupTo(ctx, *to, data.Retention{Daily: *daily, Weekly: *weekly})
+	b, removed, err := practice.BackupTo(ctx, s, *to, practice.Retention{Daily: *daily, Weekly: *weekly})
 	if b.Path != "" {
 		fmt.Fprintf(out, "Backed up %s to %s (%s, checked).\n", quote(s.Path()), quote(b.Path), sizeText(b.Size))
 	}
@@ -83,7 +84,7 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "needlelog restore: --from FILE is required")
 		return 2
 	}
-	r, err := data.RestoreFrom(ctx, *from, *db, *force)
+	r, err := practice.RestoreFrom(ctx, *from, *db, *force)
 	aside := r.KeptAside
 	if err != nil {
 		// Not fail: its hints speak of the database, and here the file at fault may be the backup;

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // hexHash is an audit entry's hash as printed: 64 hexadecimal digits.
@@ -52,7 +52,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return 2
 		}
 	}
-	s, err := data.Open(ctx, *db, data.Options{ReadOnly: true})
+	s, err := sqlite.Open(ctx, *db, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		return fail(errOut, "verify", err)
 	}
