@@ -1,6 +1,8 @@
 package data
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestFormatMoney(t *testing.T) {
 	for _, c := range []struct {

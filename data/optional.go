@@ -6,5 +6,3 @@ type Optional[T any] struct {
 	Valid bool // V was recorded
 }
 
-// Some is an Optional holding v.
-func Some[T any](v T) Optional[T] { return Optional[T]{V: v, Valid: true} }

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // runNow does a form's save work in the test's goroutine, so tests see its result at once.
@@ -28,7 +29,7 @@ type clientFormFixture struct {
 	saved []data.Client
 }
 
-func newClientFormFixture(t *testing.T, s *data.Store, c data.Client) *clientFormFixture {
+func newClientFormFixture(t *testing.T, s *sqlite.Store, c data.Client) *clientFormFixture {
 	t.Helper()
 	lists, err := loadClientLists(context.Background(), s)
 	if err != nil {
@@ -127,7 +128,7 @@ func overlayButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 	return found
 }
 
-func clientCount(t *testing.T, s *data.Store) int {
+func clientCount(t *testing.T, s *sqlite.Store) int {
 	t.Helper()
 	list, err := s.ListClients(context.Background(), data.ClientQuery{})
 	if err != nil {

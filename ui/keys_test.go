@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 var escapeKey = &fyne.KeyEvent{Name: fyne.KeyEscape}
@@ -215,7 +216,7 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 	// Opened again by the app, a practice's order comes back with it; a file merely read, such as
 	// a backup listed, changes nothing.
 	data.SetDateOrder(data.DayMonthYear)
-	peek, err := data.Open(context.Background(), store.Path(), data.Options{ReadOnly: true})
+	peek, err := sqlite.Open(context.Background(), store.Path(), sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 		t.Fatal("reading a file changed the order typed dates are read in")
 	}
 	store.Close()
-	reopened, err := openPractice(context.Background(), store.Path(), data.Options{})
+	reopened, err := openPractice(context.Background(), store.Path(), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
