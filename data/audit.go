@@ -43,3 +43,10 @@ type KeyPrint struct {
 	PractitionerID, Practitioner string
 	Fingerprint                  string // KeyFingerprint of its public key
 }
+
+// Audit actions of accounts. Each entry names the practitioner concerned as its record.
+const (
+	ActionSignInFailed    = "sign-in-failed"   // by no one: whoever tried is not known
+	ActionPassphraseSet   = "passphrase-set"   // set or changed
+	ActionPassphraseReset = "passphrase-reset" // cleared by an admin, who is the entry's practitioner
+)

@@ -5,4 +5,3 @@ type Optional[T any] struct {
 	V     T
 	Valid bool // V was recorded
 }
-

@@ -6,23 +6,22 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 // safetyInput is a practice with the default lists, a client and a session on testNow's day.
 func safetyInput() data.SafetyInput {
 	var rules []data.Rule
-	for i, r := range sqlite.DefaultRules {
+	for i, r := range data.DefaultRules {
 		r.ID = "rule" + string(rune('a'+i))
 		rules = append(rules, r)
 	}
 	var devices []data.Device
-	for _, d := range sqlite.DefaultDevices {
+	for _, d := range data.DefaultDevices {
 		d.ID = d.Model
 		devices = append(devices, d)
 	}
 	var products []data.Product
-	for _, p := range sqlite.DefaultProducts {
+	for _, p := range data.DefaultProducts {
 		p.ID = p.Name
 		products = append(products, p)
 	}
@@ -31,11 +30,11 @@ func safetyInput() data.SafetyInput {
 			Concerns: []string{"Acne scars"}, Zones: []data.ZoneTreatment{{Zone: "Cheeks", DepthMM: 1.5, Passes: 4}}},
 		Client:   data.Client{ID: "c", Fitzpatrick: 2},
 		Rules:    rules,
-		Zones:    sqlite.DefaultZones,
+		Zones:    data.DefaultZones,
 		Devices:  devices,
 		Products: products,
 		Lots:     map[string][]data.Lot{},
-		Concerns: sqlite.DefaultListItems[data.ListConcern],
+		Concerns: data.DefaultListItems[data.ListConcern],
 		Today:    data.DateOf(testNow),
 	}
 }

@@ -470,7 +470,7 @@ func TestFirstPassphraseNeedsAnAdminAtTheLockScreen(t *testing.T) {
 		t.Fatalf("not signed in as Ben after Ada confirmed: %s", f.whatShows())
 	}
 	log, _ := f.store.AuditLog(context.Background(), ben.ID)
-	if last := log[len(log)-2]; last.Action != sqlite.ActionPassphraseSet || last.PractitionerID != ada.ID {
+	if last := log[len(log)-2]; last.Action != data.ActionPassphraseSet || last.PractitionerID != ada.ID {
 		t.Fatalf("the passphrase is not logged as confirmed by Ada: %+v", last)
 	}
 	// Ada's key, unsealed to confirm, is not kept: only Ben is signed in.
@@ -539,7 +539,7 @@ func TestAdminResetsAForgottenPassphrase(t *testing.T) {
 		t.Fatalf("after the reset, Anna is not offered to choose a new one: %s", f.whatShows())
 	}
 	log, _ := f.store.AuditLog(ctx, anna.ID)
-	if last := log[len(log)-1]; last.Action != sqlite.ActionPassphraseReset || last.PractitionerID != ada.ID {
+	if last := log[len(log)-1]; last.Action != data.ActionPassphraseReset || last.PractitionerID != ada.ID {
 		t.Fatalf("last audit entry: %+v", last)
 	}
 	// Ada's passphrase unsealed her signing key for the reset; at the lock screen it is forgotten at once.

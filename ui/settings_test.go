@@ -308,7 +308,7 @@ func TestSettingsListRenameAndReorder(t *testing.T) {
 
 	chooseList(l, "Side effects")
 	s.wait()
-	if l.kindNow != data.ListSideEffect || l.ed.list.Length() != len(sqlite.DefaultListItems[data.ListSideEffect]) {
+	if l.kindNow != data.ListSideEffect || l.ed.list.Length() != len(data.DefaultListItems[data.ListSideEffect]) {
 		t.Fatalf("side effects list shows %d entries", l.ed.list.Length())
 	}
 	last := l.ed.list.Length() - 1
@@ -346,8 +346,8 @@ func TestSettingsAddZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := data.Zone{ID: zones[len(zones)-1].ID, Name: "Hands", Region: data.RegionBody, TypicalMin: 0.25,
-		TypicalMax: 0.5, WarnAbove: 0.75, Position: len(sqlite.DefaultZones)}
-	if len(zones) != len(sqlite.DefaultZones)+1 || zones[len(zones)-1] != want {
+		TypicalMax: 0.5, WarnAbove: 0.75, Position: len(data.DefaultZones)}
+	if len(zones) != len(data.DefaultZones)+1 || zones[len(zones)-1] != want {
 		t.Fatalf("last zone %+v", zones[len(zones)-1])
 	}
 	if rowText(z.ed, len(zones)-1) != "Hands | body · 0.25–0.5 mm" {
@@ -387,7 +387,7 @@ func TestShowSettingsOneAtATime(t *testing.T) {
 	if showSettings(a, store, settingsLinks{}) != w {
 		t.Fatal("a second Settings window opened")
 	}
-	if s.clinic.name.Text != "" || s.devices.ed.list.Length() != len(sqlite.DefaultDevices) {
+	if s.clinic.name.Text != "" || s.devices.ed.list.Length() != len(data.DefaultDevices) {
 		t.Fatal("the window did not load")
 	}
 	w.Close()

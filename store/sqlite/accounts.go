@@ -18,13 +18,8 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-// Audit actions of accounts. Each entry names the practitioner concerned as its record.
-const (
-	actionSignIn          = "sign-in"          // by the practitioner who signed in; ActionSignIn's value
-	ActionSignInFailed    = "sign-in-failed"   // by no one: whoever tried is not known
-	ActionPassphraseSet   = "passphrase-set"   // set or changed
-	ActionPassphraseReset = "passphrase-reset" // cleared by an admin, who is the entry's practitioner
-)
+// actionSignIn is the audit action of a sign-in, by the practitioner who signed in; ActionSignIn's value.
+const actionSignIn = "sign-in"
 
 // maxPassphraseBytes bounds what is hashed; a passphrase is typed, not pasted from a file.
 const maxPassphraseBytes = 1024
@@ -134,7 +129,7 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 			if _, err := b.exec(`UPDATE practitioner_keys SET sealed_key = ? WHERE id = ? AND retired_seq = 0`, sealed, key.id); err != nil {
 				return fmt.Errorf("seal key: %w", err)
 			}
-			return b.audit(ActionPassphraseSet, "practitioner", practitionerID, "")
+			return b.audit(data.ActionPassphraseSet, "practitioner", practitionerID, "")
 		}
 		var retired []practitionerKey
 		if hasKey { // a key left in force without a passphrase: it cannot be opened any more
@@ -145,7 +140,7 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 		if err := b.addKey(key, sealed); err != nil {
 			return err
 		}
-		return b.audit(ActionPassphraseSet, "practitioner", practitionerID, keyDetail(key, retired))
+		return b.audit(data.ActionPassphraseSet, "practitioner", practitionerID, keyDetail(key, retired))
 	})
 	if err != nil {
 		return fmt.Errorf("set passphrase: %w", err)
@@ -241,7 +236,7 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 	}
 	if !ok {
 		err := s.Batch(data.WithActor(ctx, ""), func(b *Batch) error {
-			return b.audit(ActionSignInFailed, "practitioner", practitionerID, "")
+			return b.audit(data.ActionSignInFailed, "practitioner", practitionerID, "")
 		})
 		if err != nil {
 			return fmt.Errorf("sign in: %w", err)
@@ -309,7 +304,7 @@ func (s *Store) ResetPassphrase(ctx context.Context, practitionerID string) erro
 		if err != nil {
 			return err
 		}
-		return b.audit(ActionPassphraseReset, "practitioner", practitionerID, keyDetail(nil, gone))
+		return b.audit(data.ActionPassphraseReset, "practitioner", practitionerID, keyDetail(nil, gone))
 	})
 	if err != nil {
 		return fmt.Errorf("reset passphrase: %w", err)

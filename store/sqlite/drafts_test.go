@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestDrafts(t *testing.T) {
@@ -36,7 +35,7 @@ func TestDrafts(t *testing.T) {
 
 func TestFindings(t *testing.T) {
 	day := data.NewDate(2026, 3, 10)
-	rules := sqlite.DefaultRules
+	rules := data.DefaultRules
 	c := data.Client{History: []data.HistoryEntry{
 		{Condition: "Isotretinoin (Accutane)", Until: day.AddDays(-100)}, // within 180 days: block
 		{Condition: "Chemical peel", Until: day.AddDays(-45)},            // past its 30 days: gone

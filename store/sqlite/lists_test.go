@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestListItemsAddRenameRetire(t *testing.T) {
@@ -123,7 +122,7 @@ func TestProductsCartridgesAndLots(t *testing.T) {
 	}
 
 	cartridges, _ := s.Cartridges(ctx, false)
-	if len(cartridges) != len(sqlite.DefaultCartridges) || cartridges[0].Name != "Nano" {
+	if len(cartridges) != len(data.DefaultCartridges) || cartridges[0].Name != "Nano" {
 		t.Fatalf("cartridges: %+v", cartridges)
 	}
 	l := data.Lot{ItemID: cartridges[1].ID, Lot: "C-100", Expiry: data.NewDate(2027, 1, 1)}

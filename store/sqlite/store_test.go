@@ -45,21 +45,21 @@ func TestOpenNewFileAppliesSchemaAndDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(zones) != len(sqlite.DefaultZones) || zones[0].Name != "Forehead" {
-		t.Fatalf("zones: got %d starting %q, want %d starting Forehead", len(zones), zones[0].Name, len(sqlite.DefaultZones))
+	if len(zones) != len(data.DefaultZones) || zones[0].Name != "Forehead" {
+		t.Fatalf("zones: got %d starting %q, want %d starting Forehead", len(zones), zones[0].Name, len(data.DefaultZones))
 	}
 	for _, kind := range data.ListKinds {
 		items, err := s.ListItems(ctx, kind, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(items) != len(sqlite.DefaultListItems[kind]) {
-			t.Errorf("list %s: got %d entries, want %d", kind, len(items), len(sqlite.DefaultListItems[kind]))
+		if len(items) != len(data.DefaultListItems[kind]) {
+			t.Errorf("list %s: got %d entries, want %d", kind, len(items), len(data.DefaultListItems[kind]))
 		}
 	}
 	rules, _ := s.Rules(ctx, false)
 	devices, _ := s.Devices(ctx, false)
-	if len(rules) != len(sqlite.DefaultRules) || len(devices) != len(sqlite.DefaultDevices) {
+	if len(rules) != len(data.DefaultRules) || len(devices) != len(data.DefaultDevices) {
 		t.Fatalf("got %d rules and %d devices", len(rules), len(devices))
 	}
 }
@@ -85,8 +85,8 @@ func TestReopenKeepsRecordsAndDoesNotSeedTwice(t *testing.T) {
 		t.Fatalf("after reopen: %q, %v", got.Name(), err)
 	}
 	zones, _ := s.Zones(ctx, true)
-	if len(zones) != len(sqlite.DefaultZones) {
-		t.Fatalf("after reopen: %d zones, want %d", len(zones), len(sqlite.DefaultZones))
+	if len(zones) != len(data.DefaultZones) {
+		t.Fatalf("after reopen: %d zones, want %d", len(zones), len(data.DefaultZones))
 	}
 }
 

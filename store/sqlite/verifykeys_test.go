@@ -125,7 +125,7 @@ func TestKeyEntriesCarryTheFingerprint(t *testing.T) {
 	}
 	found := false
 	for _, e := range log {
-		found = found || (e.Action == sqlite.ActionPassphraseSet && strings.Contains(e.Detail, "; fingerprint "+fp))
+		found = found || (e.Action == data.ActionPassphraseSet && strings.Contains(e.Detail, "; fingerprint "+fp))
 	}
 	if !found {
 		t.Fatalf("no passphrase entry names the key's fingerprint %s: %+v", fp, log)
