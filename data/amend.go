@@ -35,7 +35,7 @@ type FieldChange struct {
 	New   string `json:"new"`
 }
 
-// amendedSideEffects takes the observed fields of the sealed side effects from updated, by ID, and
+// AmendedSideEffects takes the observed fields of the sealed side effects from updated, by ID, and
 // keeps the rest of each side effect, and the follow-ups, as stored.
 func AmendedSideEffects(stored, updated []SideEffect) ([]SideEffect, error) {
 	var c Checker
@@ -151,7 +151,7 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// diffSessions lists the fields whose values differ between two versions of a record. Rows are
+// DiffSessions lists the fields whose values differ between two versions of a record. Rows are
 // compared by position; overrides by the warning they pass.
 func DiffSessions(old, next Session, names map[string]string) []FieldChange {
 	a, b := sessionFields(old, names), sessionFields(next, names)

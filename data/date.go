@@ -107,11 +107,11 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// storedTimeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so that stored times sort
+// StoredTimeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so that stored times sort
 // as text in time order (RFC3339Nano drops trailing zeros, and "10:00:00.5Z" sorts after "10:00:00Z").
 const StoredTimeLayout = "2006-01-02T15:04:05.000000000Z"
 
-// timeText formats a time for storage.
+// TimeText formats a time for storage.
 func TimeText(t time.Time) string {
 	if t.IsZero() {
 		return ""

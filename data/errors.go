@@ -58,7 +58,7 @@ func (e *SchemaError) Error() string {
 // Is makes errors.Is(err, ErrForeignSchema) hold.
 func (e *SchemaError) Is(target error) bool { return target == ErrForeignSchema }
 
-// damageShown is how many of the problems a quick check finds an error lists: the first few
+// DamageShown is how many of the problems a quick check finds an error lists: the first few
 // say what is wrong; the rest are for the read-only Check.
 const DamageShown = 3
 

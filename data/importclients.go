@@ -599,7 +599,7 @@ type ClientImportResult struct {
 	StoppedAt int
 }
 
-// clientFromRow reads a row into a client. blank reports a row with no value at all; msg says
+// ClientFromRow reads a row into a client. blank reports a row with no value at all; msg says
 // what cannot be read.
 func ClientFromRow(fields []string, m ClientMapping) (c Client, blank bool, msg string) {
 	blank = true
@@ -786,7 +786,7 @@ func splitDayFirst(s string) (day, month, year int, ok bool) {
 	return n[0], n[1], n[2], true
 }
 
-// checkDayFirst refuses a file whose dates of birth are month first: one where some date can only
+// CheckDayFirst refuses a file whose dates of birth are month first: one where some date can only
 // be month first (its second number is over 12) and none can only be day first.
 func CheckDayFirst(rows []CSVRow, m ClientMapping) error {
 	col := slices.Index(m, FieldDateOfBirth)

@@ -251,7 +251,7 @@ func (e worded) Error() string { return e.msg }
 
 func (e worded) Unwrap() error { return e.cause }
 
-// baseName is a file's name without its folder; "" stays "".
+// BaseName is a file's name without its folder; "" stays "".
 func BaseName(name string) string {
 	if name == "" {
 		return ""
@@ -259,7 +259,7 @@ func BaseName(name string) string {
 	return filepath.Base(name)
 }
 
-// tidy trims what people type and fills defaults.
+// Tidy trims what people type and fills defaults.
 func (t *PhotoTags) Tidy() {
 	t.Zone = strings.TrimSpace(t.Zone)
 	t.View = strings.TrimSpace(t.View)
@@ -331,7 +331,7 @@ const (
 // session the practitioner chose use it, as SuggestPhoto does for the session it finds.
 func PhotoKindFor(taken, started time.Time) PhotoKind { return KindAt(taken, started) }
 
-// kindAt is the kind of a photo taken at taken for a session that started at started.
+// KindAt is the kind of a photo taken at taken for a session that started at started.
 func KindAt(taken, started time.Time) PhotoKind {
 	switch {
 	case taken.Before(started.Add(beforeGrace)):

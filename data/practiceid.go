@@ -4,11 +4,11 @@ import (
 	"strings"
 )
 
-// shortIDLen is how much of the identity a backup's name carries: told apart from another
+// ShortIDLen is how much of the identity a backup's name carries: told apart from another
 // practice's one time in four billion.
 const ShortIDLen = 8
 
-// shortID is the part of the practice identity id that backup names carry; "" when id is not one.
+// ShortPracticeID is the part of the practice identity id that backup names carry; "" when id is not one.
 func ShortPracticeID(id string) string {
 	if len(id) < ShortIDLen {
 		return ""

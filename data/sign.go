@@ -332,7 +332,7 @@ func validList(v []string) []string {
 	return out
 }
 
-// canonicalRecord encodes a session canonically; see RecordHash.
+// CanonicalRecord encodes a session canonically; see RecordHash.
 func CanonicalRecord(se Session) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -343,7 +343,7 @@ func CanonicalRecord(se Session) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// decodeRecord reads a canonical encoding back into a session's recorded fields.
+// DecodeRecord reads a canonical encoding back into a session's recorded fields.
 func DecodeRecord(b []byte) (Session, error) {
 	var r canonRecord
 	if err := json.Unmarshal(b, &r); err != nil {

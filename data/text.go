@@ -7,7 +7,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// fold lower-cases s and strips its diacritics.
+// Fold lower-cases s and strips its diacritics.
 func Fold(s string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// tidy trims what people type around values, and fills defaults.
+// Tidy trims what people type around values, and fills defaults.
 func (c *Client) Tidy() {
 	for _, p := range []*string{&c.FirstName, &c.LastName, &c.Phone, &c.Email, &c.Consent.Form, &c.Consent.Version} {
 		*p = strings.TrimSpace(*p)
@@ -17,7 +17,7 @@ func (c *Client) Tidy() {
 	}
 }
 
-// tidy trims what people type and fills defaults.
+// Tidy trims what people type and fills defaults.
 func (se *Session) Tidy() {
 	if se.Status == "" {
 		se.Status = StatusDraft

@@ -88,7 +88,7 @@ func (c *Checker) Err() error {
 	return &ValidationError{Fields: c.errs}
 }
 
-// text checks free text, which may run over several lines.
+// Text checks free text, which may run over several lines.
 func (c *Checker) Text(field, label, v string) { c.long(field, label, v, MaxTextLength) }
 
 // long checks a value's length in characters.
@@ -505,7 +505,7 @@ func ValidateSetting(key, value string) error {
 	return c.Err()
 }
 
-// requireName checks a value that must be given, such as a written reason: it is there, and it
+// RequireName checks a value that must be given, such as a written reason: it is there, and it
 // is free text of a sensible length.
 func RequireName(field, label, v string) error {
 	if strings.TrimSpace(v) == "" {

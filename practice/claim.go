@@ -80,7 +80,7 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 	return &Claim{path: abs, real: real, lock: f, file: held}, nil
 }
 
-// OpenClaimed claims the existing database at path for this process, then opens it for writing:
+// Open claims the existing database at path for this process, then opens it for writing:
 // how every writer opens a practice, so that no two write it at once and a restore never replaces
 // it under one. When another process holds the claim, the error wraps ErrInUse and nothing was
 // opened. Close the store, then release the claim.

@@ -9,7 +9,7 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-// checkBackupFile opens a backup read-only, refusing files that are not Needlelog's or are newer
+// CheckBackupFile opens a backup read-only, refusing files that are not Needlelog's or are newer
 // than this version, runs SQLite's integrity check on it, and returns its schema version.
 func CheckBackupFile(ctx context.Context, path string) (int, error) {
 	c, err := Open(ctx, path, Options{ReadOnly: true})

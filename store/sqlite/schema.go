@@ -315,7 +315,7 @@ var sqlKeywords = func() map[string]bool {
 	return m
 }()
 
-// putBackSchema makes the schema of the database at path, a restored copy at version, the one
+// PutBackSchema makes the schema of the database at path, a restored copy at version, the one
 // Needlelog made, and says what it did, a sentence each: it drops the triggers, views, indexes
 // and tables Needlelog did not make, and makes Needlelog's triggers, views and indexes that are
 // missing or were changed again from their definitions. Leaving foreign objects out, rather than

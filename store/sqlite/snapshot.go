@@ -4,7 +4,7 @@ import (
 	"context"
 )
 
-// vacuumInto copies the database into the empty file at path, from a read-only connection of its
+// VacuumInto copies the database into the empty file at path, from a read-only connection of its
 // own: the copy reads one consistent state of the file and holds up no one's saves.
 func (s *Store) VacuumInto(ctx context.Context, path string) error {
 	db, err := s.readerDB()
