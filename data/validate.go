@@ -73,14 +73,18 @@ const (
 // futureSlack allows a session to be entered for later today, and clocks that disagree a little.
 const futureSlack = 24 * time.Hour
 
+// Checker gathers the fields of a record that fail their checks, for one ValidationError: the
+// store checks what only it can know (references, stored lists) with the same one.
 type Checker struct {
 	errs []FieldError
 }
 
+// Add records that field fails, with the sentence format says.
 func (c *Checker) Add(field, format string, args ...any) {
 	c.errs = append(c.errs, FieldError{field, fmt.Sprintf(format, args...)})
 }
 
+// Err is the ValidationError of the fields that failed, or nil.
 func (c *Checker) Err() error {
 	if len(c.errs) == 0 {
 		return nil
