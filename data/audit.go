@@ -1,20 +1,7 @@
 package data
 
 import (
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
-
-	"golang.org/x/crypto/argon2"
-	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // Audit actions.
@@ -43,31 +30,6 @@ type AuditEntry struct {
 	Hash           string
 }
 
-// genesisHash is the PrevHash of the first entry.
-var genesisHash = strings.Repeat("0", 64)
-
-// auditHash chains an entry to the one before it: changing or removing any entry changes
-// every hash after it.
-func auditHash(e AuditEntry) string {
-	h := sha256.New()
-	for _, f := range []string{e.PrevHash, strconv.FormatInt(e.Seq, 10), timeText(e.At), e.PractitionerID,
-		e.Action, e.Entity, e.EntityID, e.Detail} {
-		h.Write([]byte(f))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// AuditLog returns the audit entries about one record, oldest first.
-func (s *Store) AuditLog(ctx context.Context, entityID string) ([]AuditEntry, error) {
-	return query(ctx, s, "audit log", `SELECT seq, at, practitioner_id, action, entity, entity_id, detail, prev_hash, hash
-		FROM audit_log WHERE entity_id = ? ORDER BY seq`, []any{entityID},
-		func(r *sql.Rows, e *AuditEntry) error {
-			return r.Scan(&e.Seq, timeCol{&e.At}, &e.PractitionerID, &e.Action, &e.Entity, &e.EntityID, &e.Detail,
-				&e.PrevHash, &e.Hash)
-		})
-}
-
 // AuditMark is the latest entry of the audit log: its number and its hash, which chains every
 // entry before it. Every change appends an entry, so two files with the same mark hold the same
 // changes, and a file whose mark differs holds others.
@@ -76,229 +38,15 @@ type AuditMark struct {
 	Hash string
 }
 
-// AuditHead is the latest entry of the audit log; the zero mark when there is none.
-func (s *Store) AuditHead(ctx context.Context) (AuditMark, error) {
-	var m AuditMark
-	err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&m.Seq, &m.Hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return AuditMark{}, fmt.Errorf("read the audit log: %w", mapError(err))
-	}
-	return m, nil
-}
-
-// Signed entries. A chain of hashes shows a changed entry only to someone who cannot recompute
-// the chain, which anyone with the file can. A signature by the acting practitioner's private
-// key, which only their passphrase unseals (migrations/0005), cannot be recomputed: and as each
-// entry's hash covers every entry before it, a signed entry vouches for the whole log up to it.
-
-// ErrNotSignedIn is a write attributed to a practitioner who has a signing key that is not
-// unlocked: their entries must be signed, so they sign in (again) first.
-var ErrNotSignedIn = errors.New("the practitioner is not signed in: their changes are signed with a key only their passphrase unlocks; sign in again")
-
-// mustSign refuses an entry by a practitioner with a key in force that the batch does not hold:
-// it would be an unsigned entry where verify expects a signature.
-func (b *Batch) mustSign() error {
-	if b.actor == "" || (b.key != nil && b.key.practitionerID == b.actor) || b.keyless[b.actor] {
-		return nil
-	}
-	_, has, err := keyInForce(b.ctx, b.q(), b.actor)
-	if err != nil {
-		return err
-	}
-	if has {
-		return ErrNotSignedIn
-	}
-	if b.keyless == nil {
-		b.keyless = map[string]bool{}
-	}
-	b.keyless[b.actor] = true
-	return nil
-}
-
-// signingKey is a practitioner's private key, unsealed: held in memory only while they are signed in.
-type signingKey struct {
-	id, practitionerID string
-	priv               ed25519.PrivateKey
-}
-
-// auditSigned is what an entry's signature signs: its hash, named as an audit entry's so that
-// the signature means nothing anywhere else.
-func auditSigned(hash string) []byte { return []byte("needlelog audit entry " + hash) }
-
-func (k *signingKey) sign(hash string) []byte { return ed25519.Sign(k.priv, auditSigned(hash)) }
-
-// practitionerKey is a row of practitioner_keys.
-type practitionerKey struct {
-	id, practitionerID, public, sealed string
-	createdSeq, retiredSeq             int64 // retiredSeq 0: in force
-}
-
-// inForce reports whether the key is its practitioner's for the entry numbered seq.
-func (k practitionerKey) inForce(seq int64) bool {
-	return seq >= k.createdSeq && (k.retiredSeq == 0 || seq < k.retiredSeq)
-}
-
-// keyInForce reads a practitioner's key in force; ok is false when they have none.
-func keyInForce(ctx context.Context, q querier, practitionerID string) (k practitionerKey, ok bool, err error) {
-	err = q.QueryRowContext(ctx, `SELECT id, practitioner_id, public_key, sealed_key, created_seq, retired_seq
-		FROM practitioner_keys WHERE practitioner_id = ? AND retired_seq = 0`, practitionerID).
-		Scan(&k.id, &k.practitionerID, &k.public, &k.sealed, &k.createdSeq, &k.retiredSeq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return k, false, nil
-	}
-	if err != nil {
-		return k, false, fmt.Errorf("read key: %w", mapError(err))
-	}
-	return k, true, nil
-}
-
-// newSigningKey makes a practitioner a key pair.
-func newSigningKey(practitionerID string) *signingKey {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		panic(err) // crypto/rand does not fail
-	}
-	return &signingKey{id: newID(), practitionerID: practitionerID, priv: priv}
-}
-
-func (k *signingKey) public() string { return hex.EncodeToString(k.priv.Public().(ed25519.PublicKey)) }
-
-// sealAD binds a seal to its key: a seal copied onto another key's row does not open.
-func sealAD(keyID, public string) []byte { return []byte("needlelog key " + keyID + " " + public) }
-
-// seal encrypts the key's seed with XChaCha20-Poly1305 under a key derived from the passphrase
-// by argon2id with a salt of its own: $argon2id$v=19$m=…,t=…,p=…$salt$nonce$ciphertext.
-func (k *signingKey) seal(passphrase string, c argonCost) string {
-	salt := make([]byte, saltBytes)
-	rand.Read(salt) //nolint:errcheck // crypto/rand.Read never fails
-	aead, err := chacha20poly1305.NewX(argon2.IDKey([]byte(passphrase), salt, c.time, c.memory, c.threads, chacha20poly1305.KeySize))
-	if err != nil {
-		panic(err) // the key size is right
-	}
-	nonce := make([]byte, chacha20poly1305.NonceSizeX)
-	rand.Read(nonce) //nolint:errcheck // crypto/rand.Read never fails
-	ct := aead.Seal(nil, nonce, k.priv.Seed(), sealAD(k.id, k.public()))
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s$%s", argon2.Version, c.memory, c.time, c.threads,
-		b64.EncodeToString(salt), b64.EncodeToString(nonce), b64.EncodeToString(ct))
-}
-
-// unseal opens a stored key with a passphrase: ErrWrongPassphrase when it is not the one it was
-// sealed with. This is one argon2id, as a passphrase check is.
-func (k practitionerKey) unseal(passphrase string) (*signingKey, error) {
-	parts := strings.Split(k.sealed, "$")
-	if len(parts) != 7 {
-		return nil, fmt.Errorf("the stored key of practitioner %s is damaged: an admin can reset their passphrase", k.practitionerID)
-	}
-	// The first six parts read as a PHC hash whose "hash" is the nonce: parseHash bounds the cost.
-	c, salt, nonce, err := parseHash(strings.Join(parts[:6], "$"))
-	ct, err2 := b64.DecodeString(parts[6])
-	if err != nil || err2 != nil || len(nonce) != chacha20poly1305.NonceSizeX {
-		return nil, fmt.Errorf("the stored key of practitioner %s is damaged: an admin can reset their passphrase", k.practitionerID)
-	}
-	aead, err := chacha20poly1305.NewX(argon2.IDKey([]byte(passphrase), salt, c.time, c.memory, c.threads, chacha20poly1305.KeySize))
-	if err != nil {
-		return nil, err
-	}
-	seed, err := aead.Open(nil, nonce, ct, sealAD(k.id, k.public))
-	if err != nil {
-		return nil, ErrWrongPassphrase
-	}
-	if len(seed) != ed25519.SeedSize {
-		return nil, fmt.Errorf("the stored key of practitioner %s is damaged: an admin can reset their passphrase", k.practitionerID)
-	}
-	sk := &signingKey{id: k.id, practitionerID: k.practitionerID, priv: ed25519.NewKeyFromSeed(seed)}
-	if sk.public() != k.public {
-		return nil, fmt.Errorf("the stored key of practitioner %s does not match its public key: an admin can reset their passphrase", k.practitionerID)
-	}
-	return sk, nil
-}
-
-// addKey stores a new key, in force from the next audit entry, which it signs.
-func (b *Batch) addKey(k *signingKey, sealed string) error {
-	seq, err := b.nextAuditSeq()
-	if err != nil {
-		return err
-	}
-	_, err = b.exec(`INSERT INTO practitioner_keys (id, practitioner_id, public_key, sealed_key, created_at, created_seq)
-		VALUES (?, ?, ?, ?, ?, ?)`, k.id, k.practitionerID, k.public(), sealed, timeText(b.store.now()), seq)
-	if err != nil {
-		return fmt.Errorf("store key: %w", err)
-	}
-	return nil
-}
-
-// retireKeys retires a practitioner's key in force from the next audit entry on, and returns it
-// (none when they had none), for that entry to name.
-func (b *Batch) retireKeys(practitionerID string) ([]practitionerKey, error) {
-	seq, err := b.nextAuditSeq()
-	if err != nil {
-		return nil, err
-	}
-	k, ok, err := keyInForce(b.ctx, b.tx, practitionerID)
-	if err != nil || !ok {
-		return nil, err
-	}
-	_, err = b.exec(`UPDATE practitioner_keys SET retired_at = ?, retired_seq = ? WHERE practitioner_id = ? AND retired_seq = 0`,
-		timeText(b.store.now()), seq, practitionerID)
-	if err != nil {
-		return nil, fmt.Errorf("retire key: %w", err)
-	}
-	return []practitionerKey{k}, nil
-}
-
-// KeyFingerprint is the SHA-256 of a public key's bytes, in hexadecimal. The audit entry that
-// makes or retires a key names it by it, chained and signed, so a key replaced in the file no
-// longer matches the entry; verify and the session record print it, so a copy kept elsewhere
-// shows a replaced key too.
-func KeyFingerprint(publicHex string) string {
-	b, err := hex.DecodeString(publicHex)
-	if err != nil {
-		b = []byte(publicHex)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// keyDetail is the detail of the audit entry that makes a key and retires others (either may be
-// none): "key ID; fingerprint FP; retired key ID; retired fingerprint FP".
-func keyDetail(made *signingKey, retired []practitionerKey) string {
-	var parts []string
-	if made != nil {
-		parts = append(parts, "key "+made.id, "fingerprint "+KeyFingerprint(made.public()))
-	}
-	for _, k := range retired {
-		parts = append(parts, "retired key "+k.id, "retired fingerprint "+KeyFingerprint(k.public))
-	}
-	return strings.Join(parts, "; ")
-}
-
 // KeyPrint is a practitioner's signing key in force, as verify and the session record print it.
 type KeyPrint struct {
 	PractitionerID, Practitioner string
 	Fingerprint                  string // KeyFingerprint of its public key
 }
 
-// SigningKeys lists the practitioners' signing keys in force, by practitioner name.
-func (s *Store) SigningKeys(ctx context.Context) ([]KeyPrint, error) {
-	return signingKeys(ctx, s.db)
-}
-
-func signingKeys(ctx context.Context, q querier) ([]KeyPrint, error) {
-	var out []KeyPrint
-	err := scanAll(ctx, q, `SELECT k.practitioner_id, coalesce(p.name, ''), k.public_key FROM practitioner_keys k
-		LEFT JOIN practitioners p ON p.id = k.practitioner_id WHERE k.retired_seq = 0 ORDER BY p.name, k.practitioner_id`, nil,
-		func(r *sql.Rows) error {
-			var k KeyPrint
-			var public string
-			if err := r.Scan(&k.PractitionerID, &k.Practitioner, &public); err != nil {
-				return err
-			}
-			k.Fingerprint = KeyFingerprint(public)
-			out = append(out, k)
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("read signing keys: %w", mapError(err))
-	}
-	return out, nil
-}
+// Audit actions of accounts. Each entry names the practitioner concerned as its record.
+const (
+	ActionSignInFailed    = "sign-in-failed"   // by no one: whoever tried is not known
+	ActionPassphraseSet   = "passphrase-set"   // set or changed
+	ActionPassphraseReset = "passphrase-reset" // cleared by an admin, who is the entry's practitioner
+)

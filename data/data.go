@@ -35,7 +35,7 @@ func WithActor(ctx context.Context, practitionerID string) context.Context {
 	return context.WithValue(ctx, actorKey{}, practitionerID)
 }
 
-func actorFrom(ctx context.Context) string {
+func ActorFrom(ctx context.Context) string {
 	id, _ := ctx.Value(actorKey{}).(string)
 	return id
 }

@@ -1,8 +1,6 @@
 package data
 
 import (
-	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -53,13 +51,20 @@ func (d Date) String() string {
 	return d.t.Format(dateLayout)
 }
 
-func (d Date) Year() int          { return d.t.Year() }
-func (d Date) Month() time.Month  { return d.t.Month() }
-func (d Date) Day() int           { return d.t.Day() }
+func (d Date) Year() int { return d.t.Year() }
+
+func (d Date) Month() time.Month { return d.t.Month() }
+
+func (d Date) Day() int { return d.t.Day() }
+
 func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
-func (d Date) Equal(o Date) bool  { return d.t.Equal(o.t) }
-func (d Date) After(o Date) bool  { return d.t.After(o.t) }
+
+func (d Date) Equal(o Date) bool { return d.t.Equal(o.t) }
+
+func (d Date) After(o Date) bool { return d.t.After(o.t) }
+
 func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
 func (d Date) Format(l string) string {
 	if d.IsZero() {
 		return ""
@@ -87,29 +92,6 @@ func (d Date) YearsSince(o Date) int {
 	return years
 }
 
-// Value stores the Date as text.
-func (d Date) Value() (driver.Value, error) { return d.String(), nil }
-
-// Scan reads a Date stored as text.
-func (d *Date) Scan(src any) error {
-	var s string
-	switch v := src.(type) {
-	case nil:
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	default:
-		return fmt.Errorf("scan date from %T", src)
-	}
-	parsed, err := ParseDate(s)
-	if err != nil {
-		return err
-	}
-	*d = parsed
-	return nil
-}
-
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 func (d *Date) UnmarshalJSON(b []byte) error {
@@ -125,12 +107,25 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// DateOrder is the order the practice types dates in: its setting, else the computer's. The app
-// makes it the one typed dates are read in (SetDateOrder) when it opens the practice to work in;
-// opening a file, a backup for one, changes nothing.
-func (s *Store) DateOrder(ctx context.Context) DateOrder {
-	if o, err := s.Setting(ctx, SettingDateOrder); err == nil && (o == string(DayMonthYear) || o == string(MonthDayYear)) {
-		return DateOrder(o)
+// StoredTimeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so that stored times sort
+// as text in time order (RFC3339Nano drops trailing zeros, and "10:00:00.5Z" sorts after "10:00:00Z").
+const StoredTimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// TimeText formats a time for storage.
+func TimeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return SystemDateOrder()
+	return t.UTC().Format(StoredTimeLayout)
+}
+
+func ParseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
 }

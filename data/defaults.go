@@ -1,13 +1,5 @@
 package data
 
-import (
-	"context"
-	"database/sql"
-	"time"
-)
-
-// The lists a new practice starts with, from DOMAIN.md. All of them are the practice's to edit.
-
 // DefaultZones are the treatable zones with DOMAIN.md's typical depths and warning depths.
 var DefaultZones = []Zone{
 	{Name: "Forehead", Region: RegionFace, MapKey: "forehead", TypicalMin: 0.25, TypicalMax: 0.75, WarnAbove: 1.0},
@@ -62,9 +54,6 @@ var DefaultListItems = map[ListKind][]ListItem{
 		{Name: "Right 90° (profile)"}, {Name: "Close-up"}},
 	ListSpeedUnit: {{Name: "level"}, {Name: "rpm"}, {Name: "fixed"}},
 }
-
-// ProductKindAnaesthetic is the product kind the session editor offers as anaesthetics.
-const ProductKindAnaesthetic = "Topical anaesthetic"
 
 // DefaultDevices are common pens and a roller. Where a maker states no separate "evaluated up
 // to" depth, it equals the maximum.
@@ -126,51 +115,4 @@ var DefaultRules = []Rule{
 	{Condition: "Topical retinoids", Action: RuleWarn, WindowDays: 5, Message: "Retinoids within a few days make the skin more reactive."},
 	{Condition: "AHA products", Action: RuleWarn, WindowDays: 5, Message: "AHA products within a few days make the skin more reactive."},
 	{Condition: "Sunburn or fresh tan", Action: RuleWarn, WindowDays: 14, Message: "Sunburnt or freshly tanned skin raises the risk of pigmentation."},
-}
-
-// seedDefaults writes the default lists into a new database, inside its first migration.
-func seedDefaults(ctx context.Context, tx *sql.Tx, now time.Time) error {
-	ts := timeText(now)
-	exec := func(q string, args ...any) error {
-		_, err := tx.ExecContext(ctx, q, args...)
-		return err
-	}
-	for i, z := range DefaultZones {
-		if err := exec(`INSERT INTO zones (id, name, region, map_key, typical_min, typical_max, warn_above, position)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, newID(), z.Name, z.Region, z.MapKey, z.TypicalMin, z.TypicalMax, z.WarnAbove, i); err != nil {
-			return err
-		}
-	}
-	for _, kind := range ListKinds {
-		for i, it := range DefaultListItems[kind] {
-			if err := exec(`INSERT INTO list_items (id, kind, name, category, position) VALUES (?, ?, ?, ?, ?)`,
-				newID(), kind, it.Name, it.Category, i); err != nil {
-				return err
-			}
-		}
-	}
-	for _, d := range DefaultDevices {
-		if err := exec(`INSERT INTO devices (id, model, kind, speed_unit, max_depth, evaluated_depth, depth_step, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), d.Model, d.Kind, d.SpeedUnit, d.MaxDepth, d.EvaluatedDepth, d.DepthStep, ts, ts); err != nil {
-			return err
-		}
-	}
-	for _, c := range DefaultCartridges {
-		if err := exec(`INSERT INTO cartridges (id, name, needles) VALUES (?, ?, ?)`, newID(), c.Name, c.Needles); err != nil {
-			return err
-		}
-	}
-	for _, p := range DefaultProducts {
-		if err := exec(`INSERT INTO products (id, name, kind, needled_skin_ok, notes) VALUES (?, ?, ?, ?, ?)`,
-			newID(), p.Name, p.Kind, p.NeedledSkinOK, p.Notes); err != nil {
-			return err
-		}
-	}
-	for i, r := range DefaultRules {
-		if err := exec(`INSERT INTO contraindication_rules (id, condition, action, window_days, message, position)
-			VALUES (?, ?, ?, ?, ?, ?)`, newID(), r.Condition, r.Action, r.WindowDays, r.Message, i); err != nil {
-			return err
-		}
-	}
-	return exec(`INSERT INTO settings (key, value) VALUES (?, ?)`, SettingAftercareSheet, "1")
 }

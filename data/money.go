@@ -5,9 +5,6 @@ import (
 	"strings"
 )
 
-// Prices are stored in cents (hundredths of the currency's unit) with no currency of their own:
-// the practice's currency, an ISO 4217 code in the SettingCurrency setting, says what they are.
-
 // currencySymbols are the signs written before an amount for the currencies that have one
 // nobody could misread; any other code is written as it is ("CHF 350.00").
 var currencySymbols = map[string]string{

@@ -1,6 +1,8 @@
 package data
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestMoneyTitleAndParseCurrency(t *testing.T) {
 	if MoneyTitle("Price", "EUR") != "Price (€)" || MoneyTitle("Price", "") != "Price" {

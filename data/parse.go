@@ -11,9 +11,6 @@ import (
 	"unicode"
 )
 
-// Parsers for what people type. Storage uses ParseDate's one strict form; forms, imports and the
-// command line accept these slightly looser forms, the same everywhere.
-
 // DateOrder is how a practice writes a date in numbers: day first (14/03/1988) or month first
 // (03/14/1988). It is the practice's setting SettingDateOrder.
 type DateOrder string
@@ -28,7 +25,7 @@ const SettingDateOrder = "dates.order"
 
 // dateOrder is the order typed dates are read in: the open practice's, set when the app opens it
 // and when Settings changes it. It is the process's, as a date typed anywhere in the app is read alike.
-var dateOrder atomic.Value // DateOrder
+var dateOrder atomic.Value
 
 // SetDateOrder makes typed dates read in o from now on; anything but MonthDayYear is day first.
 func SetDateOrder(o DateOrder) {

@@ -2,10 +2,8 @@ package data
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -144,10 +141,9 @@ type PhotoImportOptions struct {
 	// GPS tags go; the image data and every other tag are kept byte for byte, and the SHA-256
 	// recorded is that of the bytes stored.
 	KeepLocation bool
+	// Process decodes and resizes the image; nil is photo.Process. Tests put a slow one in its place.
+	Process func([]byte) (photo.Processed, error)
 }
-
-// processPhoto is photo.Process; tests put a slow stand-in in its place.
-var processPhoto = photo.Process
 
 // ReadPhotoFile reads and processes the photo file at path with the default options; see
 // ReadPhotoFileContext.
@@ -210,8 +206,12 @@ func ReadPhotoFileContext(ctx context.Context, path string, opts PhotoImportOpti
 		err error
 	}
 	done := make(chan result, 1) // buffered: a forgotten decode does not block on sending
+	process := opts.Process
+	if process == nil {
+		process = photo.Process
+	}
 	go func() {
-		p, err := processPhoto(original)
+		p, err := process(original)
 		done <- result{p, err}
 	}()
 	select {
@@ -248,332 +248,25 @@ type worded struct {
 }
 
 func (e worded) Error() string { return e.msg }
+
 func (e worded) Unwrap() error { return e.cause }
 
-// ImportPhotoFile is ImportPhotoFileWith with the default options.
-func (s *Store) ImportPhotoFile(ctx context.Context, clientID string, tags PhotoTags, path string) (Photo, error) {
-	return s.ImportPhotoFileWith(ctx, clientID, tags, path, PhotoImportOptions{})
-}
-
-// ImportPhotoFileWith reads, processes and stores the photo file at path for a client, in one
-// call, with opts (see ReadPhotoFileContext). Cancelling ctx stops it at once, storing nothing.
-// When tags.Kind is empty it is suggested from the time taken (see SuggestPhoto), and so is the
-// session when tags.SessionID is empty too. Every error is a *PhotoFileError naming the file; a
-// photo already stored gives the stored one with an error matching ErrDuplicatePhoto.
-func (s *Store) ImportPhotoFileWith(ctx context.Context, clientID string, tags PhotoTags, path string,
-	opts PhotoImportOptions) (Photo, error) {
-	f, err := ReadPhotoFileContext(ctx, path, opts)
-	if err != nil {
-		return Photo{}, err
-	}
-	if tags.Kind == "" {
-		if tags.SessionID != "" {
-			if started, err := s.sessionStart(ctx, clientID, tags.SessionID); err == nil {
-				tags.Kind = kindAt(f.TakenAt(), started)
-			} // otherwise ImportPhoto says what is wrong with the session
-		} else {
-			sug, err := s.SuggestPhoto(ctx, clientID, f.TakenAt())
-			if err != nil {
-				return Photo{}, &PhotoFileError{Path: path, Err: err}
-			}
-			tags.Kind, tags.SessionID = sug.Kind, sug.SessionID
-		}
-	}
-	p, err := s.ImportPhoto(ctx, clientID, tags, f)
-	if err != nil {
-		return p, &PhotoFileError{Path: path, Err: err}
-	}
-	return p, nil
-}
-
-// ImportPhoto stores a processed photo for a client: its record, the original bytes unchanged and
-// both renditions, in one transaction. When the same bytes are already stored, nothing is written
-// and the stored photo is returned with a *DuplicatePhotoError (errors.Is ErrDuplicatePhoto).
-func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags PhotoTags, f PhotoFile) (Photo, error) {
-	var p Photo
-	err := s.Batch(ctx, func(b *Batch) error {
-		var err error
-		p, err = b.ImportPhoto(clientID, tags, f)
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrDuplicatePhoto) {
-		return Photo{}, err
-	}
-	return p, err
-}
-
-// ImportPhoto adds a processed photo to the batch; see Store.ImportPhoto.
-func (b *Batch) ImportPhoto(clientID string, tags PhotoTags, f PhotoFile) (Photo, error) {
-	info := f.Processed.Info
-	sum := sha256.Sum256(f.Original)
-	switch {
-	case len(f.Original) == 0:
-		return Photo{}, errors.New("import photo: no bytes")
-	case info.SHA256 != hex.EncodeToString(sum[:]):
-		return Photo{}, errors.New("import photo: the processed photo was made from other bytes than the original given")
-	case len(f.Processed.Thumbnail) == 0 || len(f.Processed.Preview) == 0 || info.Width < 1 || info.Height < 1:
-		return Photo{}, errors.New("import photo: the photo has not been processed (see photo.Process)")
-	}
-	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 IN (?, ?) LIMIT 1`,
-		info.SHA256, cmp.Or(f.OtherSHA256, info.SHA256)))
-	switch {
-	case err == nil:
-		return existing, &DuplicatePhotoError{Existing: existing, ClientID: clientID}
-	case !errors.Is(err, ErrNotFound):
-		return Photo{}, fmt.Errorf("import photo: %w", err)
-	}
-
-	now := b.store.now()
-	tags.tidy()
-	if err := b.checkPhotoTags(clientID, tags, PhotoTags{}); err != nil {
-		return Photo{}, err
-	}
-	p := Photo{ID: newID(), ClientID: clientID, PhotoTags: tags, TakenAt: f.TakenAt(), FileName: baseName(f.Name),
-		MIME: "image/" + info.Format, Width: info.Width, Height: info.Height, ByteSize: int64(len(f.Original)),
-		SHA256: info.SHA256, CreatedAt: now, UpdatedAt: now, Version: 1}
-	if p.TakenAt.IsZero() {
-		p.TakenAt = now
-	}
-	_, err = b.exec(`INSERT INTO photos (id, client_id, session_id, kind, zone, view, taken_at, note, consent_scope,
-		file_name, mime, width, height, byte_size, sha256, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.ClientID, nullID(p.SessionID), string(p.Kind), p.Zone, p.View, timeText(p.TakenAt), p.Note,
-		string(p.Consent), p.FileName, p.MIME, p.Width, p.Height, p.ByteSize, p.SHA256, timeText(now), timeText(now), p.Version)
-	if err != nil {
-		return Photo{}, fmt.Errorf("import photo: %w", err)
-	}
-	if _, err := b.exec(`INSERT INTO photo_originals (photo_id, bytes) VALUES (?, ?)`, p.ID, f.Original); err != nil {
-		return Photo{}, fmt.Errorf("import photo: store the original: %w", err)
-	}
-	if _, err := b.exec(`INSERT INTO photo_renditions (photo_id, thumbnail, preview) VALUES (?, ?, ?)`,
-		p.ID, f.Processed.Thumbnail, f.Processed.Preview); err != nil {
-		return Photo{}, fmt.Errorf("import photo: store the preview: %w", err)
-	}
-	if err := b.audit(ActionCreate, "photo", p.ID, "sha256 "+p.SHA256); err != nil {
-		return Photo{}, err
-	}
-	return p, nil
-}
-
-// baseName is a file's name without its folder; "" stays "".
-func baseName(name string) string {
+// BaseName is a file's name without its folder; "" stays "".
+func BaseName(name string) string {
 	if name == "" {
 		return ""
 	}
 	return filepath.Base(name)
 }
 
-// tidy trims what people type and fills defaults.
-func (t *PhotoTags) tidy() {
+// Tidy trims what people type and fills defaults.
+func (t *PhotoTags) Tidy() {
 	t.Zone = strings.TrimSpace(t.Zone)
 	t.View = strings.TrimSpace(t.View)
 	t.SessionID = strings.TrimSpace(t.SessionID)
 	if t.Consent == "" {
 		t.Consent = PhotoConsentClinical
 	}
-}
-
-// checkPhotoTags validates tags for a photo of clientID against the client's consent and the
-// practice's lists. stored holds the photo's tags before this change (zero for an import): a
-// zone or view retired since, or a consent since narrowed, does not block editing the note.
-func (b *Batch) checkPhotoTags(clientID string, t, stored PhotoTags) error {
-	var consent PhotoConsent
-	err := b.tx.QueryRowContext(b.ctx, `SELECT photo_consent FROM clients WHERE id = ?`, clientID).Scan(&consent)
-	if err != nil {
-		return fmt.Errorf("client %s: %w", clientID, mapError(err))
-	}
-	var c checker
-	if !slices.Contains(PhotoKinds, t.Kind) {
-		c.add("kind", "Choose whether the photo was taken before, after or at a follow-up.")
-	}
-	switch {
-	case !slices.Contains(PhotoScopes, t.Consent):
-		c.add("consent", "A photo's consent scope must be clinical, education or marketing.")
-	case t.Consent == stored.Consent:
-	case consent == PhotoConsentNone:
-		c.add("consent", "The client has not consented to photos: record their photo consent first.")
-	case slices.Index(PhotoConsents, t.Consent) > slices.Index(PhotoConsents, consent):
-		c.add("consent", "The client's photo consent (%s) does not cover %s use.", consent, t.Consent)
-	}
-	if t.SessionID != "" {
-		var owner string
-		err := b.tx.QueryRowContext(b.ctx, `SELECT client_id FROM sessions WHERE id = ?`, t.SessionID).Scan(&owner)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			c.add("session", "There is no session %s.", t.SessionID)
-		case err != nil:
-			return mapError(err)
-		case owner != clientID:
-			c.add("session", "Session %s is another client's: choose one of this client's sessions.", t.SessionID)
-		}
-	}
-	if t.View != "" && t.View != stored.View {
-		n, err := b.count(`SELECT count(*) FROM list_items WHERE kind = ? AND name = ? AND retired = 0`, ListPhotoView, t.View)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			c.add("view", "%q is not one of the practice's photo views.", t.View)
-		}
-	}
-	if t.Zone != "" && t.Zone != stored.Zone {
-		n, err := b.count(`SELECT count(*) FROM zones WHERE name = ? AND retired = 0`, t.Zone)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			c.add("zone", "%q is not one of the practice's zones.", t.Zone)
-		}
-	}
-	c.text("note", "Note", t.Note)
-	return c.err()
-}
-
-func (b *Batch) count(q string, args ...any) (int, error) {
-	var n int
-	if err := b.tx.QueryRowContext(b.ctx, q, args...).Scan(&n); err != nil {
-		return 0, mapError(err)
-	}
-	return n, nil
-}
-
-// UpdatePhoto saves changes to a photo's tags (p.PhotoTags); nothing else of a photo changes.
-// It fails with ErrConflict when the photo was changed elsewhere since p was loaded.
-func (s *Store) UpdatePhoto(ctx context.Context, p *Photo) error {
-	return saveCopy(ctx, s, p, (*Batch).UpdatePhoto)
-}
-
-// UpdatePhoto saves changes to a photo's tags in the batch.
-func (b *Batch) UpdatePhoto(p *Photo) error {
-	stored, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE id = ?`, p.ID))
-	if err != nil {
-		return fmt.Errorf("save photo %s: %w", p.ID, err)
-	}
-	p.tidy()
-	if err := b.checkPhotoTags(stored.ClientID, p.PhotoTags, stored.PhotoTags); err != nil {
-		return err
-	}
-	now := b.store.now()
-	res, err := b.exec(`UPDATE photos SET session_id = ?, kind = ?, zone = ?, view = ?, consent_scope = ?, note = ?,
-		updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		nullID(p.SessionID), string(p.Kind), p.Zone, p.View, string(p.Consent), p.Note, timeText(now), p.ID, p.Version)
-	if err != nil {
-		return fmt.Errorf("save photo %s: %w", p.ID, err)
-	}
-	if err := b.updated(res, "photos", p.ID); err != nil {
-		return fmt.Errorf("save photo %s: %w", p.ID, err)
-	}
-	// The rest of the record is the stored one: only tags are edited here.
-	tags, version := p.PhotoTags, p.Version
-	*p = stored
-	p.PhotoTags, p.UpdatedAt, p.Version = tags, now, version+1
-	return b.audit(ActionUpdate, "photo", p.ID, "")
-}
-
-// DeletePhoto removes a photo with its bytes and pins. The reason is required and is kept in
-// the audit log, with the photo's SHA-256, so that an auditor can tell which photo it was.
-func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
-	reason = strings.TrimSpace(reason)
-	if err := requireName("reason", "reason for deleting the photo", reason); err != nil {
-		return err
-	}
-	err := s.Batch(ctx, func(b *Batch) error {
-		var sum string
-		err := b.tx.QueryRowContext(b.ctx, `SELECT sha256 FROM photos WHERE id = ?`, id).Scan(&sum)
-		if err != nil {
-			return fmt.Errorf("delete photo %s: %w", id, mapError(err))
-		}
-		if _, err := b.exec(`DELETE FROM photos WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete photo %s: %w", id, err)
-		}
-		return b.audit(ActionDelete, "photo", id, "sha256 "+sum+"; reason: "+reason)
-	})
-	if err != nil {
-		return err
-	}
-	// secure_delete zeroes the freed pages, but the write-ahead log still holds their earlier
-	// copies until a checkpoint: move everything into the file and empty the log now.
-	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return fmt.Errorf("delete photo %s: clear the log: %w", id, mapError(err))
-	}
-	return nil
-}
-
-// photoColumns are a photo's record, from the table aliased p, in scanPhoto's order.
-const photoColumns = `p.id, p.client_id, coalesce(p.session_id, ''), p.kind, p.zone, p.view, p.taken_at, p.note,
-	p.consent_scope, p.file_name, p.mime, p.width, p.height, p.byte_size, p.sha256, p.created_at, p.updated_at, p.version`
-
-func (p *Photo) scanTargets() []any {
-	return []any{&p.ID, &p.ClientID, &p.SessionID, &p.Kind, &p.Zone, &p.View, timeCol{&p.TakenAt}, &p.Note,
-		&p.Consent, &p.FileName, &p.MIME, &p.Width, &p.Height, &p.ByteSize, &p.SHA256, timeCol{&p.CreatedAt},
-		timeCol{&p.UpdatedAt}, &p.Version}
-}
-
-func scanPhoto(row *sql.Row) (Photo, error) {
-	var p Photo
-	if err := row.Scan(p.scanTargets()...); err != nil {
-		return Photo{}, mapError(err)
-	}
-	return p, nil
-}
-
-// Photo returns a photo's record.
-func (s *Store) Photo(ctx context.Context, id string) (Photo, error) {
-	p, err := scanPhoto(s.db.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE id = ?`, id))
-	if err != nil {
-		return Photo{}, fmt.Errorf("photo %s: %w", id, err)
-	}
-	return p, nil
-}
-
-// PhotoPreview returns a photo's preview: an upright JPEG without metadata, its longest side
-// at most photo.PreviewSide pixels, for the viewer and for reports. A photo whose record is
-// there but whose stored image is not (lost to a damaged file, or removed by another program)
-// gives an error wrapping ErrNotFound that names the photo by its day and client.
-func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
-	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT preview FROM photo_renditions WHERE photo_id = ?`, id).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, s.missingImage(ctx, id, "preview")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("preview of photo %s: %w", id, mapError(err))
-	}
-	return b, nil
-}
-
-// PhotoOriginal returns the bytes of a photo's file exactly as imported, metadata included:
-// pass them through photo.Clean before they leave the practice. A photo whose original is
-// missing gives an error wrapping ErrNotFound, as PhotoPreview does.
-func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
-	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT bytes FROM photo_originals WHERE photo_id = ?`, id).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, s.missingImage(ctx, id, "original")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("original of photo %s: %w", id, mapError(err))
-	}
-	return b, nil
-}
-
-// missingImage says why a photo's bytes (what: "preview" or "original") were not found: the
-// photo is gone altogether, or only its image is, in which case the photo is named as a
-// practitioner knows it, "photo taken 2026-03-10 of Anna Berg".
-func (s *Store) missingImage(ctx context.Context, id, what string) error {
-	var taken time.Time
-	var first, last string
-	err := s.db.QueryRowContext(ctx, `SELECT p.taken_at, coalesce(c.first_name, ''), coalesce(c.last_name, '')
-		FROM photos p LEFT JOIN clients c ON c.id = p.client_id WHERE p.id = ?`, id).Scan(timeCol{&taken}, &first, &last)
-	if err != nil {
-		return fmt.Errorf("%s of photo %s: %w", what, id, mapError(err))
-	}
-	who := joinName(first, last)
-	if who == "" {
-		who = "a client no longer on file"
-	}
-	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s is missing from the database)",
-		DateOf(taken), who, what), ErrNotFound}
 }
 
 // PhotoQuery says which of a client's photos to list. Empty fields do not filter.
@@ -597,49 +290,6 @@ type PhotoThumb struct {
 	ImageMissing bool
 }
 
-// ListPhotos returns a client's photos with their thumbnails, never reading an original or a
-// preview. They come in treatment order: session by session, oldest first, each session's photos
-// by the time taken; a photo of no session falls in by its own time. A photo whose thumbnail is
-// missing is listed all the same, with ImageMissing set: one lost image must not keep a client's
-// gallery from opening.
-func (s *Store) ListPhotos(ctx context.Context, q PhotoQuery) ([]PhotoThumb, error) {
-	where := []string{`p.client_id = ?`}
-	args := []any{q.ClientID}
-	for _, f := range []struct {
-		col string
-		v   string
-	}{{"p.session_id", q.SessionID}, {"p.kind", string(q.Kind)}, {"p.view", q.View}, {"p.zone", q.Zone}} {
-		if f.v != "" {
-			where = append(where, f.col+` = ?`)
-			args = append(args, f.v)
-		}
-	}
-	// Sorted here rather than by SQLite, whose sorter would copy every thumbnail: twice the time.
-	type row struct {
-		PhotoThumb
-		sessionStart, takenAt string
-	}
-	rows, err := query(ctx, s, "photos", `SELECT `+photoColumns+`, r.thumbnail, r.photo_id IS NULL,
-		(SELECT count(*) FROM photo_pins n WHERE n.photo_id = p.id), coalesce(se.started_at, p.taken_at), p.taken_at
-		FROM photos p LEFT JOIN photo_renditions r ON r.photo_id = p.id LEFT JOIN sessions se ON se.id = p.session_id
-		WHERE `+strings.Join(where, " AND "), args,
-		func(r *sql.Rows, t *row) error {
-			return r.Scan(append(t.scanTargets(), &t.Thumbnail, &t.ImageMissing, &t.Pins, &t.sessionStart, &t.takenAt)...)
-		})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(rows, func(a, b row) int { // stored times sort as text
-		return cmp.Or(strings.Compare(a.sessionStart, b.sessionStart), strings.Compare(a.SessionID, b.SessionID),
-			strings.Compare(a.takenAt, b.takenAt), strings.Compare(a.ID, b.ID))
-	})
-	out := make([]PhotoThumb, len(rows))
-	for i := range rows {
-		out[i] = rows[i].PhotoThumb
-	}
-	return out, nil
-}
-
 // PhotoPin is a numbered note pinned to a point of a photo.
 type PhotoPin struct {
 	ID      string
@@ -653,77 +303,12 @@ type PhotoPin struct {
 
 // Validate checks a pin's position and note.
 func (p *PhotoPin) Validate() error {
-	var c checker
+	var c Checker
 	if !(p.X >= 0 && p.X <= 1 && p.Y >= 0 && p.Y <= 1) { // NaN fails too
-		c.add("position", "A pin must be placed on the photo.")
+		c.Add("position", "A pin must be placed on the photo.")
 	}
-	c.text("note", "Pin note", p.Note)
-	return c.err()
-}
-
-// AddPhotoPin pins a note to a photo, numbering it after the photo's other pins.
-func (s *Store) AddPhotoPin(ctx context.Context, pin *PhotoPin) error {
-	return saveCopy(ctx, s, pin, (*Batch).AddPhotoPin)
-}
-
-// AddPhotoPin adds a pin to the batch.
-func (b *Batch) AddPhotoPin(pin *PhotoPin) error {
-	pin.Note = strings.TrimSpace(pin.Note)
-	if err := pin.Validate(); err != nil {
-		return err
-	}
-	if n, err := b.count(`SELECT count(*) FROM photos WHERE id = ?`, pin.PhotoID); err != nil {
-		return err
-	} else if n == 0 {
-		return fmt.Errorf("pin a note to photo %s: %w", pin.PhotoID, ErrNotFound)
-	}
-	next, err := b.count(`SELECT coalesce(max(n), 0) + 1 FROM photo_pins WHERE photo_id = ?`, pin.PhotoID)
-	if err != nil {
-		return err
-	}
-	pin.ID, pin.N = newID(), next
-	if _, err := b.exec(`INSERT INTO photo_pins (id, photo_id, n, x, y, note) VALUES (?, ?, ?, ?, ?, ?)`,
-		pin.ID, pin.PhotoID, pin.N, pin.X, pin.Y, pin.Note); err != nil {
-		return fmt.Errorf("pin a note to photo %s: %w", pin.PhotoID, err)
-	}
-	return b.audit(ActionCreate, "photo_pin", pin.ID, fmt.Sprintf("photo %s pin %d", pin.PhotoID, pin.N))
-}
-
-// UpdatePhotoPin saves a pin's note and position; its photo and number stay as they were.
-func (s *Store) UpdatePhotoPin(ctx context.Context, pin *PhotoPin) error {
-	return saveCopy(ctx, s, pin, func(b *Batch, pin *PhotoPin) error {
-		pin.Note = strings.TrimSpace(pin.Note)
-		if err := pin.Validate(); err != nil {
-			return err
-		}
-		err := b.tx.QueryRowContext(b.ctx, `UPDATE photo_pins SET x = ?, y = ?, note = ? WHERE id = ? RETURNING photo_id, n`,
-			pin.X, pin.Y, pin.Note, pin.ID).Scan(&pin.PhotoID, &pin.N)
-		if err != nil {
-			return fmt.Errorf("save pin %s: %w", pin.ID, mapError(err))
-		}
-		return b.audit(ActionUpdate, "photo_pin", pin.ID, fmt.Sprintf("photo %s pin %d", pin.PhotoID, pin.N))
-	})
-}
-
-// DeletePhotoPin removes a pin; the photo's other pins keep their numbers.
-func (s *Store) DeletePhotoPin(ctx context.Context, id string) error {
-	return s.Batch(ctx, func(b *Batch) error {
-		var photoID string
-		var n int
-		err := b.tx.QueryRowContext(b.ctx, `DELETE FROM photo_pins WHERE id = ? RETURNING photo_id, n`, id).Scan(&photoID, &n)
-		if err != nil {
-			return fmt.Errorf("delete pin %s: %w", id, mapError(err))
-		}
-		return b.audit(ActionDelete, "photo_pin", id, fmt.Sprintf("photo %s pin %d", photoID, n))
-	})
-}
-
-// PhotoPins returns a photo's pins by number.
-func (s *Store) PhotoPins(ctx context.Context, photoID string) ([]PhotoPin, error) {
-	return query(ctx, s, "pins", `SELECT id, photo_id, n, x, y, note FROM photo_pins WHERE photo_id = ? ORDER BY n`,
-		[]any{photoID}, func(r *sql.Rows, p *PhotoPin) error {
-			return r.Scan(&p.ID, &p.PhotoID, &p.N, &p.X, &p.Y, &p.Note)
-		})
+	c.Text("note", "Pin note", p.Note)
+	return c.Err()
 }
 
 // PhotoSuggestion is what an import proposes for a photo from the time it was taken.
@@ -737,67 +322,17 @@ type PhotoSuggestion struct {
 // taken on arrival, before cleansing and numbing, so some minutes after it.
 const (
 	beforeGrace     = 20 * time.Minute
-	followUpReach   = 400 * 24 * time.Hour // the 12-month follow-up, with room to spare
-	consultationGap = 30 * 24 * time.Hour  // photos at a consultation this long before a first session
+	FollowUpReach   = 400 * 24 * time.Hour // the 12-month follow-up, with room to spare
+	ConsultationGap = 30 * 24 * time.Hour  // photos at a consultation this long before a first session
 )
-
-// SuggestPhoto proposes a kind and a session for a client's photo taken at takenAt:
-//
-//   - On a day with one of the client's sessions (in the practice's time zone), the session whose
-//     start is nearest; "before" when taken earlier than 20 minutes after its start, else "after".
-//   - Otherwise, after a session: "follow-up" of the latest session before it, if that was within
-//     about 13 months; "follow-up" of no session when it was longer ago.
-//   - Otherwise (before any session): "before" the client's next session if it is within 30
-//     days, as at a consultation; "before" of no session when there is none.
-func (s *Store) SuggestPhoto(ctx context.Context, clientID string, takenAt time.Time) (PhotoSuggestion, error) {
-	type start struct {
-		id string
-		at time.Time
-	}
-	sessions, err := query(ctx, s, "sessions", `SELECT id, started_at FROM sessions WHERE client_id = ? ORDER BY started_at, id`,
-		[]any{clientID}, func(r *sql.Rows, v *start) error { return r.Scan(&v.id, timeCol{&v.at}) })
-	if err != nil {
-		return PhotoSuggestion{}, err
-	}
-	suggest := func(kind PhotoKind, se *start) PhotoSuggestion {
-		if se == nil {
-			return PhotoSuggestion{Kind: kind}
-		}
-		return PhotoSuggestion{Kind: kind, SessionID: se.id, SessionStart: se.at}
-	}
-	day := DateOf(takenAt)
-	var nearest, prev, next *start
-	for i := range sessions {
-		se := &sessions[i]
-		if DateOf(se.at).Equal(day) && (nearest == nil || absDuration(se.at.Sub(takenAt)) < absDuration(nearest.at.Sub(takenAt))) {
-			nearest = se
-		}
-		if !se.at.After(takenAt) {
-			prev = se
-		} else if next == nil {
-			next = se
-		}
-	}
-	switch {
-	case nearest != nil:
-		return suggest(kindAt(takenAt, nearest.at), nearest), nil
-	case prev != nil && takenAt.Sub(prev.at) <= followUpReach:
-		return suggest(PhotoFollowUp, prev), nil
-	case prev != nil:
-		return suggest(PhotoFollowUp, nil), nil
-	case next != nil && next.at.Sub(takenAt) <= consultationGap:
-		return suggest(PhotoBefore, next), nil
-	}
-	return suggest(PhotoBefore, nil), nil
-}
 
 // PhotoKindFor is the kind of a photo taken at taken for a session that started at started: before
 // until 20 minutes into it, after on its day, follow-up on a later day. Imports filed under a
 // session the practitioner chose use it, as SuggestPhoto does for the session it finds.
-func PhotoKindFor(taken, started time.Time) PhotoKind { return kindAt(taken, started) }
+func PhotoKindFor(taken, started time.Time) PhotoKind { return KindAt(taken, started) }
 
-// kindAt is the kind of a photo taken at taken for a session that started at started.
-func kindAt(taken, started time.Time) PhotoKind {
+// KindAt is the kind of a photo taken at taken for a session that started at started.
+func KindAt(taken, started time.Time) PhotoKind {
 	switch {
 	case taken.Before(started.Add(beforeGrace)):
 		return PhotoBefore
@@ -805,35 +340,4 @@ func kindAt(taken, started time.Time) PhotoKind {
 		return PhotoAfter
 	}
 	return PhotoFollowUp
-}
-
-func absDuration(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
-}
-
-// sessionStart returns when one of a client's sessions started.
-func (s *Store) sessionStart(ctx context.Context, clientID, sessionID string) (time.Time, error) {
-	var at time.Time
-	err := s.db.QueryRowContext(ctx, `SELECT started_at FROM sessions WHERE id = ? AND client_id = ?`, sessionID, clientID).
-		Scan(timeCol{&at})
-	return at, mapError(err)
-}
-
-// PhotoStoredFor says for which client a photo read from a file (f) is already stored, by the
-// SHA-256 of its bytes in either form (see PhotoFile.OtherSHA256), as ImportPhoto would find it;
-// "" when it is not stored. It lets a list of files to import say so before the import.
-func (s *Store) PhotoStoredFor(ctx context.Context, f PhotoFile) (clientID string, err error) {
-	sum := f.Processed.Info.SHA256
-	err = s.db.QueryRowContext(ctx, `SELECT client_id FROM photos WHERE sha256 IN (?, ?) LIMIT 1`,
-		sum, cmp.Or(f.OtherSHA256, sum)).Scan(&clientID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("look for the photo among those stored: %w", mapError(err))
-	}
-	return clientID, nil
 }

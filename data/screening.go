@@ -1,6 +1,8 @@
 package data
 
-import "strings"
+import (
+	"strings"
+)
 
 // Finding is something in a client's record that matters before treating.
 type Finding struct {

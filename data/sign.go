@@ -2,9 +2,7 @@ package data
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -14,8 +12,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNoActor reports a write that must say who made it, such as a signature, made without a
@@ -37,156 +33,6 @@ func (e *IncompleteError) Error() string {
 
 // Is makes errors.Is(err, ErrIncomplete) true.
 func (e *IncompleteError) Is(target error) bool { return target == ErrIncomplete }
-
-// signedRaise is the text the database's triggers (migrations/0003) raise on a change to a signed session.
-const signedRaise = "signed session is read-only"
-
-// signedError maps the database's refusal to change a signed session to ErrSigned.
-func signedError(err error) error {
-	if err != nil && extendedCode(err) == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(err.Error(), signedRaise) {
-		return fmt.Errorf("%w (%v)", ErrSigned, err)
-	}
-	return err
-}
-
-// SignSession signs a draft session as the practitioner in ctx (WithActor), who must be one of the
-// practice's current practitioners and the one the session records as treating: another is
-// refused with a *WrongSignerError saying who must sign. version is the session's Version as loaded: a session changed
-// since is refused with ErrConflict, one already signed with ErrSigned.
-//
-// Signing needs a complete record: the practitioner, the device and (for pens) the cartridge
-// with its lot, at least one zone and a depth for each, the client's treatment consent on file
-// by the session's day, a before photo or the reason none was taken, the aftercare given, the side
-// effects observed or "none observed", a valid record, and a reason for every safety block. What
-// is missing is returned as an *IncompleteError.
-//
-// Signing seals the side effects recorded so far (see SideEffect.Sealed), sets the status, who
-// signed and when, and the record hash: the SHA-256 of the record's canonical encoding (see
-// RecordHash). From then on the database itself refuses changes to the session, except through
-// AmendSession.
-func (s *Store) SignSession(ctx context.Context, id string, version int64) error {
-	return s.Batch(ctx, func(b *Batch) error { return b.SignSession(id, version) })
-}
-
-// SignSession signs a session in the batch, as the batch's practitioner; see Store.SignSession.
-func (b *Batch) SignSession(id string, version int64) error {
-	if b.actor == "" {
-		return fmt.Errorf("sign session: %w", ErrNoActor)
-	}
-	var retired bool
-	if err := b.q().QueryRowContext(b.ctx, `SELECT retired FROM practitioners WHERE id = ?`, b.actor).Scan(&retired); err != nil {
-		return fmt.Errorf("sign session: practitioner %s: %w", b.actor, mapError(err))
-	}
-	if retired {
-		return fmt.Errorf("sign session: practitioner %s is retired: %w", b.actor, ErrNoActor)
-	}
-	se, err := b.recall(id, version)
-	if err != nil {
-		return fmt.Errorf("sign session: %w", err)
-	}
-	b.forget(id)
-	switch {
-	case se.Status == StatusSigned:
-		return fmt.Errorf("sign session %s: %w", id, ErrSigned)
-	case se.Version != version:
-		return fmt.Errorf("sign session %s: %w", id, ErrConflict)
-	}
-	// The record names who treated; its signature must be theirs.
-	if se.PractitionerID != b.actor {
-		names := map[string]string{}
-		rows, err := b.q().QueryContext(b.ctx, `SELECT id, name FROM practitioners WHERE id IN (?, ?)`, se.PractitionerID, b.actor)
-		if err != nil {
-			return fmt.Errorf("sign session %s: %w", id, mapError(err))
-		}
-		for rows.Next() {
-			var pid, name string
-			if err := rows.Scan(&pid, &name); err != nil {
-				rows.Close()
-				return fmt.Errorf("sign session %s: %w", id, mapError(err))
-			}
-			names[pid] = name
-		}
-		if err := rows.Close(); err != nil {
-			return fmt.Errorf("sign session %s: %w", id, mapError(err))
-		}
-		if w := (SigningCheck{In: SafetyInput{Session: se}, SignerID: b.actor, Names: names}).WrongSigner(); w != "" {
-			return &WrongSignerError{Sentence: w}
-		}
-	}
-	missing, err := b.completeness(se)
-	if err != nil {
-		return fmt.Errorf("sign session %s: %w", id, err)
-	}
-	if len(missing) > 0 {
-		return &IncompleteError{Missing: missing}
-	}
-
-	now := b.store.now()
-	if len(se.SideEffects) > 0 {
-		if _, err := b.exec(`INSERT OR IGNORE INTO sealed_side_effects (side_effect_id)
-			SELECT id FROM side_effects WHERE session_id = ?`, id); err != nil {
-			return fmt.Errorf("sign session %s: %w", id, err)
-		}
-	}
-	for i := range se.SideEffects {
-		se.SideEffects[i].Sealed = true
-	}
-	se.Status, se.SignedAt, se.SignedBy = StatusSigned, now, b.actor
-	hash, err := RecordHash(se)
-	if err != nil {
-		return err
-	}
-	res, err := b.exec(`UPDATE sessions SET status = 'signed', signed_at = ?, signed_by = ?, record_hash = ?, updated_at = ?,
-		version = version + 1 WHERE id = ? AND version = ? AND status = 'draft'`,
-		timeText(now), b.actor, hash, timeText(now), id, version)
-	if err != nil {
-		return fmt.Errorf("sign session %s: %w", id, err)
-	}
-	if err := b.updated(res, "sessions", id); err != nil {
-		return fmt.Errorf("sign session %s: %w", id, err)
-	}
-	return b.audit(ActionSign, "session", id, "record "+hash+"; client "+se.ClientID)
-}
-
-// remember keeps a copy of a session just written in the batch, as it was written.
-func (b *Batch) remember(se *Session) {
-	cp := *se
-	cp.Concerns, cp.Aftercare = slices.Clone(se.Concerns), slices.Clone(se.Aftercare)
-	cp.Zones, cp.Products = slices.Clone(se.Zones), slices.Clone(se.Products)
-	cp.SideEffects, cp.Overrides = slices.Clone(se.SideEffects), slices.Clone(se.Overrides)
-	b.saved = &cp
-}
-
-// forget drops the copy of a session that is about to change.
-func (b *Batch) forget(id string) {
-	if b.saved != nil && b.saved.ID == id {
-		b.saved = nil
-	}
-}
-
-// recall returns a session as stored: the copy this batch just wrote when it is that version
-// (importers and the demo create and sign in one batch, and reading it back would cost as much as
-// writing it), and otherwise as read from the database. Both hash the same (TestSignInTheBatchThatSaved).
-func (b *Batch) recall(id string, version int64) (Session, error) {
-	if se := b.saved; se != nil && se.ID == id && se.Version == version && se.Status == StatusDraft {
-		return *se, nil
-	}
-	return loadSession(b.ctx, b.q(), id)
-}
-
-// completeness lists what a session needs before it can be signed, one sentence each.
-func (b *Batch) completeness(se Session) ([]string, error) {
-	in, err := b.blockInput(se)
-	if err != nil {
-		return nil, err
-	}
-	var n int
-	if err := b.q().QueryRowContext(b.ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
-		se.ID, PhotoBefore).Scan(&n); err != nil {
-		return nil, mapError(err)
-	}
-	return SigningCheck{In: in, BeforePhotos: n, Now: b.store.now()}.Missing(), nil
-}
 
 // ErrWrongSigner is what a *WrongSignerError is, for errors.Is.
 var ErrWrongSigner = errors.New("only the practitioner who treated may sign the session")
@@ -291,20 +137,10 @@ func (c SigningCheck) Missing() []string {
 	if len(se.SideEffects) == 0 && !se.NoSideEffects {
 		need("Record the side effects observed, or that none were.")
 	}
-	for _, w := range Blocking(checkSafety(in, true), se.Overrides) {
+	for _, w := range Blocking(SafetyBlocks(in), se.Overrides) {
 		need("%s No reason to go ahead is recorded.", w.Message)
 	}
 	return missing
-}
-
-// BeforePhotos counts a session's before photos, as signing needs one (or the reason none was taken).
-func (s *Store) BeforePhotos(ctx context.Context, sessionID string) (int, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
-		sessionID, PhotoBefore).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count before photos: %w", mapError(err))
-	}
-	return n, nil
 }
 
 // RecordHash returns the hex SHA-256 of a signed session's canonical encoding, as SignSession and
@@ -329,14 +165,14 @@ func (s *Store) BeforePhotos(ctx context.Context, sessionID string) (int, error)
 // its own hash. Follow-up fields (a side effect's resolution, treatment and notes), bookkeeping
 // (created_at, updated_at, version) and the status are not part of the record.
 func RecordHash(se Session) (string, error) {
-	b, err := canonicalRecord(se)
+	b, err := CanonicalRecord(se)
 	if err != nil {
 		return "", err
 	}
-	return hashBytes(b), nil
+	return HashBytes(b), nil
 }
 
-func hashBytes(b []byte) string {
+func HashBytes(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -424,7 +260,7 @@ func decimal(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 func canonical(se Session) canonRecord {
 	u := validText
 	r := canonRecord{Format: 1, ID: u(se.ID), ClientID: u(se.ClientID), PractitionerID: u(se.PractitionerID),
-		StartedAt: timeText(se.StartedAt), SeriesN: se.SeriesN, SeriesOf: se.SeriesOf, IntervalDays: se.IntervalDays,
+		StartedAt: TimeText(se.StartedAt), SeriesN: se.SeriesN, SeriesOf: se.SeriesOf, IntervalDays: se.IntervalDays,
 		Concerns: validList(se.Concerns), Modality: u(se.Modality),
 		Anaesthetic: canonAnaesthetic{u(se.Anaesthetic.ProductID), u(se.Anaesthetic.Lot), se.Anaesthetic.Minutes},
 		DeviceID:    u(se.DeviceID), HandpieceSerial: u(se.HandpieceSerial),
@@ -432,7 +268,7 @@ func canonical(se Session) canonRecord {
 		Zones:     []canonZone{}, Products: []canonProduct{}, SideEffects: []canonSideEffect{},
 		NoSideEffects: se.NoSideEffects, Aftercare: validList(se.Aftercare), AftercareSheet: u(se.AftercareSheet),
 		NextDue: se.NextDue.String(), Notes: u(se.Notes), PhotoRefusal: u(se.PhotoRefusal), Overrides: []canonOverride{},
-		SignedAt: timeText(se.SignedAt), SignedBy: u(se.SignedBy), Amendment: se.Amendments}
+		SignedAt: TimeText(se.SignedAt), SignedBy: u(se.SignedBy), Amendment: se.Amendments}
 	if se.PainScore.Valid {
 		v := se.PainScore.V
 		r.PainScore = &v
@@ -455,7 +291,7 @@ func canonical(se Session) canonRecord {
 	}
 	slices.SortFunc(r.SideEffects, func(a, b canonSideEffect) int { return strings.Compare(a.ID, b.ID) })
 	for _, o := range se.Overrides {
-		r.Overrides = append(r.Overrides, canonOverride{u(o.Rule), u(o.Reason), u(o.PractitionerID), timeText(o.At)})
+		r.Overrides = append(r.Overrides, canonOverride{u(o.Rule), u(o.Reason), u(o.PractitionerID), TimeText(o.At)})
 	}
 	slices.SortFunc(r.Overrides, func(a, b canonOverride) int {
 		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
@@ -496,8 +332,8 @@ func validList(v []string) []string {
 	return out
 }
 
-// canonicalRecord encodes a session canonically; see RecordHash.
-func canonicalRecord(se Session) ([]byte, error) {
+// CanonicalRecord encodes a session canonically; see RecordHash.
+func CanonicalRecord(se Session) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -507,8 +343,8 @@ func canonicalRecord(se Session) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// decodeRecord reads a canonical encoding back into a session's recorded fields.
-func decodeRecord(b []byte) (Session, error) {
+// DecodeRecord reads a canonical encoding back into a session's recorded fields.
+func DecodeRecord(b []byte) (Session, error) {
 	var r canonRecord
 	if err := json.Unmarshal(b, &r); err != nil {
 		return Session{}, fmt.Errorf("stored record: %w", err)
@@ -530,9 +366,9 @@ func decodeRecord(b []byte) (Session, error) {
 	}
 	var errs []error
 	var err error
-	se.StartedAt, err = parseTime(r.StartedAt)
+	se.StartedAt, err = ParseTime(r.StartedAt)
 	errs = append(errs, err)
-	se.SignedAt, err = parseTime(r.SignedAt)
+	se.SignedAt, err = ParseTime(r.SignedAt)
 	errs = append(errs, err)
 	se.NextDue, err = ParseDate(r.NextDue)
 	errs = append(errs, err)
@@ -540,10 +376,10 @@ func decodeRecord(b []byte) (Session, error) {
 	se.Cartridge.Expiry, err = ParseDate(r.Cartridge.Expiry)
 	errs = append(errs, err)
 	if r.PainScore != nil {
-		se.PainScore = sql.Null[int]{V: *r.PainScore, Valid: true}
+		se.PainScore = Optional[int]{V: *r.PainScore, Valid: true}
 	}
 	if r.PriceCents != nil {
-		se.PriceCents = sql.Null[int64]{V: *r.PriceCents, Valid: true}
+		se.PriceCents = Optional[int64]{V: *r.PriceCents, Valid: true}
 	}
 	for _, z := range r.Zones {
 		zt := ZoneTreatment{Zone: z.Zone, Passes: z.Passes, Pattern: z.Pattern, Endpoint: z.Endpoint}
@@ -568,7 +404,7 @@ func decodeRecord(b []byte) (Session, error) {
 	}
 	for _, o := range r.Overrides {
 		ov := Override{Rule: o.Rule, Reason: o.Reason, PractitionerID: o.PractitionerID}
-		ov.At, err = parseTime(o.At)
+		ov.At, err = ParseTime(o.At)
 		errs = append(errs, err)
 		se.Overrides = append(se.Overrides, ov)
 	}

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"database/sql"
 	"time"
 )
 
@@ -29,9 +28,9 @@ type Client struct {
 }
 
 // Name is the client's name as people read it: "First Last".
-func (c Client) Name() string { return joinName(c.FirstName, c.LastName) }
+func (c Client) Name() string { return JoinName(c.FirstName, c.LastName) }
 
-func joinName(first, last string) string {
+func JoinName(first, last string) string {
 	switch {
 	case first == "":
 		return last
@@ -84,11 +83,11 @@ type ClientSummary struct {
 	LastSession time.Time // zero when none
 	NextDue     Date      // from the latest session; zero when none is planned
 	Archived    bool
-	sortKey     string
+	SortKey     string
 }
 
 // Name is the client's name as people read it: "First Last".
-func (c ClientSummary) Name() string { return joinName(c.FirstName, c.LastName) }
+func (c ClientSummary) Name() string { return JoinName(c.FirstName, c.LastName) }
 
 // SessionStatus is where a session record is in its life.
 type SessionStatus string
@@ -117,10 +116,10 @@ type Session struct {
 	Products        []ProductUse
 	SideEffects     []SideEffect
 	NoSideEffects   bool // "none observed" was recorded
-	PainScore       sql.Null[int]
+	PainScore       Optional[int]
 	Aftercare       []string // the aftercare checklist items given
 	AftercareSheet  string   // the version of the aftercare sheet handed over
-	PriceCents      sql.Null[int64]
+	PriceCents      Optional[int64]
 	NextDue         Date
 	Notes           string
 	PhotoRefusal    string     // why no before photo was taken, when none was

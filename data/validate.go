@@ -73,28 +73,32 @@ const (
 // futureSlack allows a session to be entered for later today, and clocks that disagree a little.
 const futureSlack = 24 * time.Hour
 
-type checker struct {
+// Checker gathers the fields of a record that fail their checks, for one ValidationError: the
+// store checks what only it can know (references, stored lists) with the same one.
+type Checker struct {
 	errs []FieldError
 }
 
-func (c *checker) add(field, format string, args ...any) {
+// Add records that field fails, with the sentence format says.
+func (c *Checker) Add(field, format string, args ...any) {
 	c.errs = append(c.errs, FieldError{field, fmt.Sprintf(format, args...)})
 }
 
-func (c *checker) err() error {
+// Err is the ValidationError of the fields that failed, or nil.
+func (c *Checker) Err() error {
 	if len(c.errs) == 0 {
 		return nil
 	}
 	return &ValidationError{Fields: c.errs}
 }
 
-// text checks free text, which may run over several lines.
-func (c *checker) text(field, label, v string) { c.long(field, label, v, MaxTextLength) }
+// Text checks free text, which may run over several lines.
+func (c *Checker) Text(field, label, v string) { c.long(field, label, v, MaxTextLength) }
 
 // long checks a value's length in characters.
-func (c *checker) long(field, label, v string, max int) bool {
+func (c *Checker) long(field, label, v string, max int) bool {
 	if len(v) > max && utf8.RuneCountInString(v) > max {
-		c.add(field, "%s is too long (at most %d characters).", label, max)
+		c.Add(field, "%s is too long (at most %d characters).", label, max)
 		return false
 	}
 	return true
@@ -102,61 +106,61 @@ func (c *checker) long(field, label, v string, max int) bool {
 
 // line checks a value that is one line, such as a name: its length, and no line break or other
 // control character in it.
-func (c *checker) line(field, label, v string, max int) {
+func (c *Checker) line(field, label, v string, max int) {
 	if c.long(field, label, v, max) && strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		c.add(field, "%s must be on one line.", label)
+		c.Add(field, "%s must be on one line.", label)
 	}
 }
 
 // lines checks each entry of a list as a line of its own.
-func (c *checker) lines(field, label string, vs []string, max int) {
+func (c *Checker) lines(field, label string, vs []string, max int) {
 	for i, v := range vs {
 		c.line(fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("%s %d", label, i+1), v, max)
 	}
 }
 
-func (c *checker) notFuture(field, label string, d Date, today Date) {
+func (c *Checker) notFuture(field, label string, d Date, today Date) {
 	if !d.IsZero() && d.After(today) {
-		c.add(field, "%s cannot be in the future.", label)
+		c.Add(field, "%s cannot be in the future.", label)
 	}
 }
 
 // Validate checks a client against the domain's bounds. now is the current time.
 func (cl *Client) Validate(now time.Time) error {
-	var c checker
+	var c Checker
 	today := DateOf(now)
 	if strings.TrimSpace(cl.FirstName) == "" && strings.TrimSpace(cl.LastName) == "" {
-		c.add("last_name", "Enter the client's name.")
+		c.Add("last_name", "Enter the client's name.")
 	}
 	c.line("first_name", "First name", cl.FirstName, MaxNameLength)
 	c.line("last_name", "Last name", cl.LastName, MaxNameLength)
 	if !cl.DateOfBirth.IsZero() {
 		switch {
 		case cl.DateOfBirth.After(today):
-			c.add("date_of_birth", "Date of birth cannot be in the future.")
+			c.Add("date_of_birth", "Date of birth cannot be in the future.")
 		case cl.DateOfBirth.Year() < oldestBirthYear:
-			c.add("date_of_birth", "Date of birth must be after %d.", oldestBirthYear)
+			c.Add("date_of_birth", "Date of birth must be after %d.", oldestBirthYear)
 		}
 	}
 	if p := strings.TrimSpace(cl.Phone); !c.long("phone", "Phone", p, MaxPhoneLength) {
 	} else if p != "" {
 		if strings.Trim(p, "+0123456789 ()-./") != "" {
-			c.add("phone", "Phone may hold only digits, spaces and + ( ) - . /")
-		} else if n := len(digitsOf(p)); n < 5 || n > 15 {
-			c.add("phone", "Phone needs between 5 and 15 digits.")
+			c.Add("phone", "Phone may hold only digits, spaces and + ( ) - . /")
+		} else if n := len(DigitsOf(p)); n < 5 || n > 15 {
+			c.Add("phone", "Phone needs between 5 and 15 digits.")
 		}
 	}
 	if e := strings.TrimSpace(cl.Email); !c.long("email", "Email", e, MaxEmailLength) {
 	} else if e != "" {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || !strings.Contains(e[strings.LastIndex(e, "@"):], ".") {
-			c.add("email", "Email %q is not an address like name@example.com.", e)
+			c.Add("email", "Email %q is not an address like name@example.com.", e)
 		}
 	}
 	if cl.Fitzpatrick < 0 || cl.Fitzpatrick > 6 {
-		c.add("fitzpatrick", "Fitzpatrick skin type must be I to VI.")
+		c.Add("fitzpatrick", "Fitzpatrick skin type must be I to VI.")
 	}
 	if !slices.Contains(PhotoConsents, cl.PhotoConsent) {
-		c.add("photo_consent", "Photo consent must be one of none, clinical, education or marketing.")
+		c.Add("photo_consent", "Photo consent must be one of none, clinical, education or marketing.")
 	}
 	c.lines("concerns", "Concern", cl.Concerns, MaxLabelLength)
 	c.lines("allergies", "Allergy", cl.Allergies, MaxLabelLength)
@@ -164,71 +168,71 @@ func (cl *Client) Validate(now time.Time) error {
 	c.line("consent_version", "Consent form version", cl.Consent.Version, MaxCodeLength)
 	c.notFuture("consent_signed", "Consent date", cl.Consent.Signed, today)
 	if !cl.Consent.Signed.IsZero() && cl.Consent.Form == "" {
-		c.add("consent_form", "Name the consent form that was signed.")
+		c.Add("consent_form", "Name the consent form that was signed.")
 	}
 	if cl.Consent.Form != "" && cl.Consent.Signed.IsZero() {
-		c.add("consent_signed", "Enter the date the consent form was signed.")
+		c.Add("consent_signed", "Enter the date the consent form was signed.")
 	}
 	for i, h := range cl.History {
 		f := fmt.Sprintf("history[%d]", i)
 		if strings.TrimSpace(h.Condition) == "" {
-			c.add(f+".condition", "Medical history line %d needs a condition.", i+1)
+			c.Add(f+".condition", "Medical history line %d needs a condition.", i+1)
 		}
 		c.line(f+".condition", fmt.Sprintf("Medical history line %d's condition", i+1), h.Condition, MaxLabelLength)
-		c.text(f+".notes", fmt.Sprintf("Medical history line %d's notes", i+1), h.Notes)
+		c.Text(f+".notes", fmt.Sprintf("Medical history line %d's notes", i+1), h.Notes)
 		c.notFuture(f+".since", fmt.Sprintf("Medical history line %d's start date", i+1), h.Since, today)
 		c.notFuture(f+".until", fmt.Sprintf("Medical history line %d's end date", i+1), h.Until, today)
 		if !h.Since.IsZero() && !h.Until.IsZero() && h.Until.Before(h.Since) {
-			c.add(f+".until", "Medical history line %d ends before it starts.", i+1)
+			c.Add(f+".until", "Medical history line %d ends before it starts.", i+1)
 		}
 	}
-	c.text("medications", "Medications", cl.Medications)
-	c.text("medical_notes", "Medical notes", cl.MedicalNotes)
-	c.text("notes", "Notes", cl.Notes)
-	return c.err()
+	c.Text("medications", "Medications", cl.Medications)
+	c.Text("medical_notes", "Medical notes", cl.MedicalNotes)
+	c.Text("notes", "Notes", cl.Notes)
+	return c.Err()
 }
 
 // Validate checks a session against the domain's bounds. now is the current time.
 func (s *Session) Validate(now time.Time) error {
-	var c checker
+	var c Checker
 	today := DateOf(now)
 	if s.ClientID == "" {
-		c.add("client", "Choose the client for this session.")
+		c.Add("client", "Choose the client for this session.")
 	}
 	switch {
 	case s.StartedAt.IsZero():
-		c.add("started_at", "Enter the session's date and time.")
+		c.Add("started_at", "Enter the session's date and time.")
 	case s.StartedAt.After(now.Add(futureSlack)):
-		c.add("started_at", "Session date cannot be more than a day in the future.")
+		c.Add("started_at", "Session date cannot be more than a day in the future.")
 	}
 	if s.SeriesN < 1 {
-		c.add("series_n", "Session number in the series must be 1 or more.")
+		c.Add("series_n", "Session number in the series must be 1 or more.")
 	}
 	if s.SeriesOf < 0 || s.SeriesOf > MaxSeriesLength {
-		c.add("series_of", "A planned series has at most %d sessions.", MaxSeriesLength)
+		c.Add("series_of", "A planned series has at most %d sessions.", MaxSeriesLength)
 	} else if s.SeriesOf > 0 && s.SeriesN > s.SeriesOf {
-		c.add("series_n", "Session %d cannot be part of a series of %d.", s.SeriesN, s.SeriesOf)
+		c.Add("series_n", "Session %d cannot be part of a series of %d.", s.SeriesN, s.SeriesOf)
 	}
 	if s.IntervalDays < MinIntervalDays || s.IntervalDays > MaxIntervalDays {
-		c.add("interval_days", "Series interval must be %d to %d days.", MinIntervalDays, MaxIntervalDays)
+		c.Add("interval_days", "Series interval must be %d to %d days.", MinIntervalDays, MaxIntervalDays)
 	}
 	if s.Anaesthetic.Minutes < 0 || s.Anaesthetic.Minutes > MaxAnaestheticMins {
-		c.add("anaesthetic_minutes", "Anaesthetic time must be 0 to %d minutes.", MaxAnaestheticMins)
+		c.Add("anaesthetic_minutes", "Anaesthetic time must be 0 to %d minutes.", MaxAnaestheticMins)
 	}
 	if s.Anaesthetic.Minutes > 0 && s.Anaesthetic.ProductID == "" {
-		c.add("anaesthetic_product", "Choose the anaesthetic that was applied.")
+		c.Add("anaesthetic_product", "Choose the anaesthetic that was applied.")
 	}
 	if s.Cartridge.Lot != "" && s.Cartridge.CartridgeID == "" {
-		c.add("cartridge", "Choose the cartridge the lot belongs to.")
+		c.Add("cartridge", "Choose the cartridge the lot belongs to.")
 	}
 	if s.PainScore.Valid && (s.PainScore.V < 0 || s.PainScore.V > MaxPain) {
-		c.add("pain_score", "Pain score must be 0 to %d.", MaxPain)
+		c.Add("pain_score", "Pain score must be 0 to %d.", MaxPain)
 	}
 	if s.PriceCents.Valid && (s.PriceCents.V < 0 || s.PriceCents.V > MaxPriceCents) {
-		c.add("price", "Price must be between 0 and %d.", MaxPriceCents/100)
+		c.Add("price", "Price must be between 0 and %d.", MaxPriceCents/100)
 	}
 	if !s.NextDue.IsZero() && !s.StartedAt.IsZero() && s.NextDue.Before(DateOf(s.StartedAt)) {
-		c.add("next_due", "Next session cannot be due before this one.")
+		c.Add("next_due", "Next session cannot be due before this one.")
 	}
 	c.lines("concerns", "Concern", s.Concerns, MaxLabelLength)
 	c.line("modality", "Combined modality", s.Modality, MaxLabelLength)
@@ -237,12 +241,12 @@ func (s *Session) Validate(now time.Time) error {
 	c.line("cartridge_lot", "Cartridge lot", s.Cartridge.Lot, MaxCodeLength)
 	c.lines("aftercare", "Aftercare item", s.Aftercare, MaxLabelLength)
 	c.line("aftercare_sheet", "Aftercare sheet version", s.AftercareSheet, MaxCodeLength)
-	c.text("photo_refusal", "Why no photo was taken", s.PhotoRefusal)
+	c.Text("photo_refusal", "Why no photo was taken", s.PhotoRefusal)
 	for i, o := range s.Overrides {
-		c.text(fmt.Sprintf("overrides[%d].reason", i), "The reason to treat despite the warning", o.Reason)
+		c.Text(fmt.Sprintf("overrides[%d].reason", i), "The reason to treat despite the warning", o.Reason)
 	}
 	if s.Status != StatusDraft && s.Status != StatusSigned {
-		c.add("status", "Session status must be draft or signed.")
+		c.Add("status", "Session status must be draft or signed.")
 	}
 	seen := map[string]bool{}
 	for i, z := range s.Zones {
@@ -250,19 +254,19 @@ func (s *Session) Validate(now time.Time) error {
 		name := strings.TrimSpace(z.Zone)
 		switch {
 		case name == "":
-			c.add(f+".zone", "Zone row %d needs a zone.", i+1)
+			c.Add(f+".zone", "Zone row %d needs a zone.", i+1)
 		case seen[strings.ToLower(name)]:
-			c.add(f+".zone", "%s is listed twice; use one row per zone.", name)
+			c.Add(f+".zone", "%s is listed twice; use one row per zone.", name)
 		}
 		seen[strings.ToLower(name)] = true
 		if z.DepthMM < MinDepthMM || z.DepthMM > MaxDepthMM {
-			c.add(f+".depth_mm", "Depth for %s must be %.1f to %.1f mm.", zoneLabel(name, i), MinDepthMM, MaxDepthMM)
+			c.Add(f+".depth_mm", "Depth for %s must be %.1f to %.1f mm.", zoneLabel(name, i), MinDepthMM, MaxDepthMM)
 		}
 		if z.Passes < MinPasses || z.Passes > MaxPasses {
-			c.add(f+".passes", "Passes for %s must be %d to %d.", zoneLabel(name, i), MinPasses, MaxPasses)
+			c.Add(f+".passes", "Passes for %s must be %d to %d.", zoneLabel(name, i), MinPasses, MaxPasses)
 		}
 		if z.Speed < 0 || z.Speed > MaxSpeed {
-			c.add(f+".speed", "Speed for %s is out of range.", zoneLabel(name, i))
+			c.Add(f+".speed", "Speed for %s is out of range.", zoneLabel(name, i))
 		}
 		c.line(f+".zone", fmt.Sprintf("Zone row %d's zone", i+1), z.Zone, MaxLabelLength)
 		c.line(f+".pattern", "Pattern for "+zoneLabel(name, i), z.Pattern, MaxLabelLength)
@@ -271,57 +275,57 @@ func (s *Session) Validate(now time.Time) error {
 	for i, p := range s.Products {
 		f := fmt.Sprintf("products[%d]", i)
 		if p.ProductID == "" {
-			c.add(f+".product", "Product row %d needs a product.", i+1)
+			c.Add(f+".product", "Product row %d needs a product.", i+1)
 		}
 		if !slices.Contains(Phases, p.Phase) {
-			c.add(f+".phase", "Product row %d: phase must be before, during or after needling.", i+1)
+			c.Add(f+".phase", "Product row %d: phase must be before, during or after needling.", i+1)
 		}
 		c.line(f+".lot", fmt.Sprintf("Product row %d's lot", i+1), p.Lot, MaxCodeLength)
 		c.line(f+".amount", fmt.Sprintf("Product row %d's amount", i+1), p.Amount, MaxCodeLength)
 	}
 	if s.NoSideEffects && len(s.SideEffects) > 0 {
-		c.add("no_side_effects", "Side effects are listed, so \"none observed\" cannot be ticked.")
+		c.Add("no_side_effects", "Side effects are listed, so \"none observed\" cannot be ticked.")
 	}
 	for i, e := range s.SideEffects {
 		c.sideEffect(fmt.Sprintf("side_effects[%d]", i), fmt.Sprintf("Side effect %d", i+1), e, DateOf(s.StartedAt), today)
 	}
-	c.text("notes", "Notes", s.Notes)
-	return c.err()
+	c.Text("notes", "Notes", s.Notes)
+	return c.Err()
 }
 
 // ValidateSideEffect checks a side effect logged against a session that started on sessionDay.
 func ValidateSideEffect(e SideEffect, sessionDay Date, now time.Time) error {
-	var c checker
+	var c Checker
 	c.sideEffect("side_effect", "Side effect", e, sessionDay, DateOf(now))
-	return c.err()
+	return c.Err()
 }
 
-func (c *checker) sideEffect(f, label string, e SideEffect, sessionDay, today Date) {
+func (c *Checker) sideEffect(f, label string, e SideEffect, sessionDay, today Date) {
 	if strings.TrimSpace(e.Kind) == "" {
-		c.add(f+".kind", "%s needs a kind.", label)
+		c.Add(f+".kind", "%s needs a kind.", label)
 	}
 	if !slices.Contains(Severities, e.Severity) {
-		c.add(f+".severity", "%s: severity must be mild, moderate or severe.", label)
+		c.Add(f+".severity", "%s: severity must be mild, moderate or severe.", label)
 	}
 	c.line(f+".kind", label+"'s kind", e.Kind, MaxLabelLength)
-	c.text(f+".treatment", label+"'s treatment", e.Treatment)
-	c.text(f+".notes", label+"'s notes", e.Notes)
+	c.Text(f+".treatment", label+"'s treatment", e.Treatment)
+	c.Text(f+".notes", label+"'s notes", e.Notes)
 	switch {
 	case e.Onset.IsZero():
 		if !e.DuringSession { // during the session means on the session's day
-			c.add(f+".onset", "%s needs the date it started.", label)
+			c.Add(f+".onset", "%s needs the date it started.", label)
 		}
 	case e.Onset.After(today):
-		c.add(f+".onset", "%s cannot start in the future.", label)
+		c.Add(f+".onset", "%s cannot start in the future.", label)
 	case !sessionDay.IsZero() && e.Onset.Before(sessionDay):
-		c.add(f+".onset", "%s cannot start before the session.", label)
+		c.Add(f+".onset", "%s cannot start before the session.", label)
 	}
 	switch {
 	case e.Resolved.IsZero():
 	case e.Resolved.After(today):
-		c.add(f+".resolved", "%s cannot be resolved in the future.", label)
+		c.Add(f+".resolved", "%s cannot be resolved in the future.", label)
 	case !e.Onset.IsZero() && e.Resolved.Before(e.Onset):
-		c.add(f+".resolved", "%s cannot resolve before it started.", label)
+		c.Add(f+".resolved", "%s cannot resolve before it started.", label)
 	}
 }
 
@@ -332,7 +336,7 @@ func zoneLabel(name string, i int) string {
 	return name
 }
 
-func digitsOf(s string) string {
+func DigitsOf(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r >= '0' && r <= '9' {
@@ -344,127 +348,127 @@ func digitsOf(s string) string {
 
 // Validate checks a zone definition.
 func (z *Zone) Validate() error {
-	var c checker
+	var c Checker
 	if strings.TrimSpace(z.Name) == "" {
-		c.add("name", "Enter the zone's name.")
+		c.Add("name", "Enter the zone's name.")
 	}
 	c.line("name", "The zone's name", z.Name, MaxLabelLength)
 	c.line("map_key", "The zone's map area", z.MapKey, MaxCodeLength)
 	if !slices.Contains([]Region{RegionFace, RegionNeck, RegionScalp, RegionBody}, z.Region) {
-		c.add("region", "Region must be face, neck, scalp or body.")
+		c.Add("region", "Region must be face, neck, scalp or body.")
 	}
 	for _, v := range []struct {
 		field string
 		d     float64
 	}{{"typical_min", z.TypicalMin}, {"typical_max", z.TypicalMax}, {"warn_above", z.WarnAbove}} {
 		if v.d < MinDepthMM || v.d > MaxDepthMM {
-			c.add(v.field, "Depths must be %.1f to %.1f mm.", MinDepthMM, MaxDepthMM)
+			c.Add(v.field, "Depths must be %.1f to %.1f mm.", MinDepthMM, MaxDepthMM)
 		}
 	}
 	if z.TypicalMin > z.TypicalMax {
-		c.add("typical_max", "The typical range ends below where it starts.")
+		c.Add("typical_max", "The typical range ends below where it starts.")
 	}
-	return c.err()
+	return c.Err()
 }
 
 // Validate checks a device definition.
 func (d *Device) Validate() error {
-	var c checker
+	var c Checker
 	if strings.TrimSpace(d.Model) == "" {
-		c.add("model", "Enter the device's model.")
+		c.Add("model", "Enter the device's model.")
 	}
 	c.line("model", "The device's model", d.Model, MaxLabelLength)
 	c.line("speed_unit", "The speed unit", d.SpeedUnit, MaxCodeLength)
 	if !slices.Contains(DeviceKinds, d.Kind) {
-		c.add("kind", "Device kind must be pen, roller, rf or stamp.")
+		c.Add("kind", "Device kind must be pen, roller, rf or stamp.")
 	}
 	if d.MaxDepth < MinDepthMM || d.MaxDepth > MaxDepthMM {
-		c.add("max_depth", "Maximum depth must be %.1f to %.1f mm.", MinDepthMM, MaxDepthMM)
+		c.Add("max_depth", "Maximum depth must be %.1f to %.1f mm.", MinDepthMM, MaxDepthMM)
 	}
 	if d.EvaluatedDepth < MinDepthMM || d.EvaluatedDepth > d.MaxDepth {
-		c.add("evaluated_depth", "Evaluated depth must be between %.1f mm and the maximum depth.", MinDepthMM)
+		c.Add("evaluated_depth", "Evaluated depth must be between %.1f mm and the maximum depth.", MinDepthMM)
 	}
 	if d.DepthStep < 0 || d.DepthStep > 1 {
-		c.add("depth_step", "Depth step must be 0 to 1 mm.")
+		c.Add("depth_step", "Depth step must be 0 to 1 mm.")
 	}
-	return c.err()
+	return c.Err()
 }
 
 // Validate checks a contraindication rule.
 func (r *Rule) Validate() error {
-	var c checker
+	var c Checker
 	if strings.TrimSpace(r.Condition) == "" {
-		c.add("condition", "Enter the condition the rule looks for.")
+		c.Add("condition", "Enter the condition the rule looks for.")
 	}
 	c.line("condition", "The condition", r.Condition, MaxLabelLength)
-	c.text("message", "The rule's message", r.Message)
+	c.Text("message", "The rule's message", r.Message)
 	if r.Action != RuleBlock && r.Action != RuleWarn {
-		c.add("action", "A rule either blocks or warns.")
+		c.Add("action", "A rule either blocks or warns.")
 	}
 	if r.WindowDays < 0 || r.WindowDays > 3650 {
-		c.add("window_days", "The time window must be 0 to 3650 days.")
+		c.Add("window_days", "The time window must be 0 to 3650 days.")
 	}
-	return c.err()
+	return c.Err()
 }
 
 // Validate checks an entry of one of the practice's lists.
 func (it *ListItem) Validate() error {
-	var c checker
+	var c Checker
 	if !slices.Contains(ListKinds, it.Kind) {
 		return fmt.Errorf("unknown list %q", it.Kind)
 	}
 	if strings.TrimSpace(it.Name) == "" {
-		c.add("name", "Enter the entry's name.")
+		c.Add("name", "Enter the entry's name.")
 	}
 	c.line("name", "The entry's name", it.Name, MaxLabelLength)
 	c.line("category", "The entry's category", it.Category, MaxCodeLength)
-	return c.err()
+	return c.Err()
 }
 
 // Validate checks a kind of cartridge.
 func (ca *Cartridge) Validate() error {
-	var c checker
+	var c Checker
 	if strings.TrimSpace(ca.Name) == "" {
-		c.add("name", "Enter the cartridge's name.")
+		c.Add("name", "Enter the cartridge's name.")
 	}
 	c.line("name", "The cartridge's name", ca.Name, MaxLabelLength)
-	return c.err()
+	return c.Err()
 }
 
 // Validate checks a product.
 func (p *Product) Validate() error {
-	var c checker
+	var c Checker
 	if strings.TrimSpace(p.Name) == "" {
-		c.add("name", "Enter the product's name.")
+		c.Add("name", "Enter the product's name.")
 	}
 	c.line("name", "The product's name", p.Name, MaxLabelLength)
 	c.line("kind", "The product's kind", p.Kind, MaxLabelLength)
-	c.text("notes", "The product's notes", p.Notes)
-	return c.err()
+	c.Text("notes", "The product's notes", p.Notes)
+	return c.Err()
 }
 
 // Validate checks a lot of a product or cartridge.
 func (l *Lot) Validate() error {
-	var c checker
+	var c Checker
 	if strings.TrimSpace(l.Lot) == "" {
-		c.add("lot", "Enter the lot number.")
+		c.Add("lot", "Enter the lot number.")
 	}
 	c.line("lot", "The lot number", l.Lot, MaxCodeLength)
-	return c.err()
+	return c.Err()
 }
 
 // Validate checks a practitioner.
 func (p *Practitioner) Validate() error {
-	var c checker
+	var c Checker
 	if strings.TrimSpace(p.Name) == "" {
-		c.add("name", "Enter the practitioner's name.")
+		c.Add("name", "Enter the practitioner's name.")
 	}
 	c.line("name", "The practitioner's name", p.Name, MaxNameLength)
 	c.line("credentials", "Credentials", p.Credentials, MaxLabelLength)
 	if p.Role != RolePractitioner && p.Role != RoleAdmin {
-		c.add("role", "Role must be practitioner or admin.")
+		c.Add("role", "Role must be practitioner or admin.")
 	}
-	return c.err()
+	return c.Err()
 }
 
 // settingLimits are the longest values of the practice's text settings; others take free text.
@@ -482,11 +486,11 @@ var settingLimits = map[string]struct {
 
 // ValidateSetting checks a practice setting's value; the field named is the setting's key.
 func ValidateSetting(key, value string) error {
-	var c checker
+	var c Checker
 	l, ok := settingLimits[key]
 	switch {
 	case !ok:
-		c.text(key, "The setting", value)
+		c.Text(key, "The setting", value)
 	case l.line:
 		c.line(key, l.label, value, l.max)
 	default:
@@ -495,23 +499,23 @@ func ValidateSetting(key, value string) error {
 	switch key {
 	case SettingCurrency:
 		if _, err := ParseCurrency(value); err != nil {
-			c.add(key, "The currency is its three letters, such as EUR, GBP or USD.")
+			c.Add(key, "The currency is its three letters, such as EUR, GBP or USD.")
 		}
 	case SettingDateOrder:
 		if value != "" && value != string(DayMonthYear) && value != string(MonthDayYear) {
-			c.add(key, "The date order is dmy (day first) or mdy (month first).")
+			c.Add(key, "The date order is dmy (day first) or mdy (month first).")
 		}
 	}
-	return c.err()
+	return c.Err()
 }
 
-// requireName checks a value that must be given, such as a written reason: it is there, and it
+// RequireName checks a value that must be given, such as a written reason: it is there, and it
 // is free text of a sensible length.
-func requireName(field, label, v string) error {
+func RequireName(field, label, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return &ValidationError{Fields: []FieldError{{field, "Enter the " + label + "."}}}
 	}
-	var c checker
-	c.text(field, "The "+label, v)
-	return c.err()
+	var c Checker
+	c.Text(field, "The "+label, v)
+	return c.Err()
 }

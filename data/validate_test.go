@@ -1,7 +1,6 @@
 package data_test
 
 import (
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -34,8 +33,8 @@ func validSession(clientID string) data.Session {
 			{Zone: "Forehead", DepthMM: 0.5, Speed: 4, Passes: 3, Endpoint: "Uniform erythema"},
 		},
 		SideEffects: []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, DuringSession: true}},
-		PainScore:   sql.Null[int]{V: 3, Valid: true}, Aftercare: []string{"Stay hydrated"}, AftercareSheet: "1",
-		PriceCents: sql.Null[int64]{V: 35000, Valid: true}, NextDue: data.NewDate(2026, 4, 7),
+		PainScore:   data.Optional[int]{V: 3, Valid: true}, Aftercare: []string{"Stay hydrated"}, AftercareSheet: "1",
+		PriceCents: data.Optional[int64]{V: 35000, Valid: true}, NextDue: data.NewDate(2026, 4, 7),
 	}
 }
 

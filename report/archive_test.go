@@ -29,6 +29,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // exifJPEG is a w×h JPEG stored sideways with an EXIF block saying so (orientation 6: turn
@@ -71,7 +72,7 @@ func exifJPEG(t testing.TB, w, h int, seed uint8) []byte {
 }
 
 // addPhoto imports a sideways photo with EXIF for a client.
-func addPhoto(t testing.TB, s *data.Store, clientID, sessionID string, kind data.PhotoKind, view string, seed uint8) data.Photo {
+func addPhoto(t testing.TB, s *sqlite.Store, clientID, sessionID string, kind data.PhotoKind, view string, seed uint8) data.Photo {
 	t.Helper()
 	orig := exifJPEG(t, 64, 48, seed)
 	if !bytes.Contains(orig, []byte("Exif\x00\x00")) {
@@ -193,7 +194,7 @@ func TestWriteArchive(t *testing.T) {
 	if err := os.WriteFile(dbPath, a.files[ArchiveDatabasePath], 0o600); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := data.Open(context.Background(), dbPath, data.Options{ReadOnly: true})
+	snap, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("the archived database does not open: %v", err)
 	}
@@ -209,9 +210,9 @@ func TestWriteArchive(t *testing.T) {
 	}
 
 	// A CSV per table, as WriteCSV writes them.
-	for _, table := range data.ExportTables {
+	for _, table := range sqlite.ExportTables {
 		name := "tables/" + CSVFileName(table)
-		if n := len(readCSV(t, name, a.files[name])) - 1; n != p.counts[table]+boolInt(table == data.ExportClients) {
+		if n := len(readCSV(t, name, a.files[name])) - 1; n != p.counts[table]+boolInt(table == sqlite.ExportClients) {
 			t.Errorf("%s has %d rows", name, n)
 		}
 	}
@@ -404,7 +405,7 @@ func TestArchiveName(t *testing.T) {
 // clients with photos): go test ./report/ -run '^$' -bench WriteArchiveDemo -benchtime 1x
 func BenchmarkWriteArchiveDemo(b *testing.B) {
 	ctx := context.Background()
-	s, err := data.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), data.Options{Create: true})
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), sqlite.Options{Create: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -16,11 +15,12 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // expPractice is a small demo practice plus clients whose names and notes try to break exports.
 type expPractice struct {
-	store    *data.Store
+	store    *sqlite.Store
 	lee      data.Practitioner
 	formula  data.Client // first name "=1+1"
 	ana      data.Client // accents, a phone with a +
@@ -36,7 +36,7 @@ var expNow = time.Date(2026, 5, 20, 15, 0, 0, 0, time.Local)
 func newExpPractice(t testing.TB, demoClients int) *expPractice {
 	t.Helper()
 	ctx := context.Background()
-	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), data.Options{Create: true, Now: func() time.Time { return expNow }})
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true, Now: func() time.Time { return expNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,21 +67,21 @@ func newExpPractice(t testing.TB, demoClients int) *expPractice {
 		},
 		SideEffects: []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, DuringSession: true,
 			Resolved: data.NewDate(2026, 5, 19), Notes: "-2+3 days"}},
-		PainScore: sql.Null[int]{V: 3, Valid: true}, PriceCents: sql.Null[int64]{V: 35050, Valid: true},
+		PainScore: data.Optional[int]{V: 3, Valid: true}, PriceCents: data.Optional[int64]{V: 35050, Valid: true},
 		NextDue: data.NewDate(2026, 6, 14), Notes: "=HYPERLINK(\"http://x.example\",\"click\")"}
 	if err := s.CreateSession(ctx, &p.session); err != nil {
 		t.Fatal(err)
 	}
-	p.counts = expCounts(t, s, data.ExportQuery{})
-	p.leeCount = expCounts(t, s, data.ExportQuery{PractitionerID: p.lee.ID})
+	p.counts = expCounts(t, s, sqlite.ExportQuery{})
+	p.leeCount = expCounts(t, s, sqlite.ExportQuery{PractitionerID: p.lee.ID})
 	return p
 }
 
 // expCounts counts the rows of each table an export gives.
-func expCounts(t testing.TB, s *data.Store, q data.ExportQuery) map[string]int {
+func expCounts(t testing.TB, s *sqlite.Store, q sqlite.ExportQuery) map[string]int {
 	t.Helper()
 	n := map[string]int{}
-	err := s.ExportRows(context.Background(), q, func(tb *data.ExportTable) error {
+	err := s.ExportRows(context.Background(), q, func(tb *sqlite.ExportTable) error {
 		n[tb.Name] = 0
 		for tb.Next() {
 			n[tb.Name]++
@@ -131,7 +131,7 @@ func TestWriteCSV(t *testing.T) {
 	p := newExpPractice(t, 8)
 	files := map[string]*bytes.Buffer{}
 	var order []string
-	err := WriteCSV(context.Background(), p.store, data.ExportQuery{}, func(name string) (io.Writer, error) {
+	err := WriteCSV(context.Background(), p.store, sqlite.ExportQuery{}, func(name string) (io.Writer, error) {
 		order = append(order, name)
 		files[name] = &bytes.Buffer{}
 		return files[name], nil
@@ -142,7 +142,7 @@ func TestWriteCSV(t *testing.T) {
 	if want := []string{"sessions.csv", "zones.csv", "products_applied.csv", "side_effects.csv", "clients.csv"}; !slices.Equal(order, want) {
 		t.Fatalf("files %v, want %v", order, want)
 	}
-	for _, table := range data.ExportTables {
+	for _, table := range sqlite.ExportTables {
 		name := CSVFileName(table)
 		records := readCSV(t, name, files[name].Bytes())
 		if len(records)-1 != p.counts[table] {
@@ -191,14 +191,14 @@ func TestWriteCSV(t *testing.T) {
 func TestWriteCSVFilters(t *testing.T) {
 	p := newExpPractice(t, 8)
 	var buf bytes.Buffer
-	if err := WriteCSVZip(context.Background(), &buf, p.store, data.ExportQuery{PractitionerID: p.lee.ID}); err != nil {
+	if err := WriteCSVZip(context.Background(), &buf, p.store, sqlite.ExportQuery{PractitionerID: p.lee.ID}); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(zr.File) != len(data.ExportTables) {
+	if len(zr.File) != len(sqlite.ExportTables) {
 		t.Fatalf("the zip holds %d files", len(zr.File))
 	}
 	for _, f := range zr.File {
@@ -222,7 +222,7 @@ func TestWriteCSVCancelled(t *testing.T) {
 	p := newExpPractice(t, 8)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := WriteCSVZip(ctx, io.Discard, p.store, data.ExportQuery{})
+	err := WriteCSVZip(ctx, io.Discard, p.store, sqlite.ExportQuery{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled export returned %v", err)
 	}
@@ -253,7 +253,7 @@ func BenchmarkWriteCSV100kSessions(b *testing.B) {
 	var size int64
 	for b.Loop() {
 		w := &countingWriter{}
-		if err := WriteCSVZip(context.Background(), w, s, data.ExportQuery{}); err != nil {
+		if err := WriteCSVZip(context.Background(), w, s, sqlite.ExportQuery{}); err != nil {
 			b.Fatal(err)
 		}
 		size = w.n
@@ -267,7 +267,7 @@ func TestClientsCSVImportsBack(t *testing.T) {
 	p := newExpPractice(t, 4)
 	ctx := context.Background()
 	var clients bytes.Buffer
-	err := WriteCSV(ctx, p.store, data.ExportQuery{Tables: []string{data.ExportClients}}, func(string) (io.Writer, error) {
+	err := WriteCSV(ctx, p.store, sqlite.ExportQuery{Tables: []string{sqlite.ExportClients}}, func(string) (io.Writer, error) {
 		return &clients, nil
 	})
 	if err != nil {
@@ -281,13 +281,13 @@ func TestClientsCSVImportsBack(t *testing.T) {
 	if got := m[slices.Index(f.Header, "date_of_birth")]; got != data.FieldDateOfBirth {
 		t.Fatalf("date_of_birth mapped to %q", got)
 	}
-	fresh, err := data.Open(ctx, filepath.Join(t.TempDir(), "fresh.db"), data.Options{Create: true, Now: func() time.Time { return expNow }})
+	fresh, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "fresh.db"), sqlite.Options{Create: true, Now: func() time.Time { return expNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
 	res, err := fresh.ImportClients(ctx, f.Rows, m)
-	if err != nil || res.Imported != p.counts[data.ExportClients] || len(res.Failed) != 0 {
+	if err != nil || res.Imported != p.counts[sqlite.ExportClients] || len(res.Failed) != 0 {
 		t.Fatalf("import into a new practice: %+v %v", res, err)
 	}
 	list, err := fresh.ListClients(ctx, data.ClientQuery{Text: "Aardvark"})
@@ -304,7 +304,7 @@ func TestClientsCSVImportsBack(t *testing.T) {
 	}
 
 	again, err := p.store.ImportClients(ctx, f.Rows, m)
-	if err != nil || again.Imported != 0 || again.Skipped != p.counts[data.ExportClients] {
+	if err != nil || again.Imported != 0 || again.Skipped != p.counts[sqlite.ExportClients] {
 		t.Errorf("import into the practice it came from: %+v %v", again, err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // WriteFile writes a file whole or not at all: into a temporary file beside path, flushed to the
@@ -39,10 +39,10 @@ func WriteFile(path, practice string, write func(io.Writer) error) error {
 // under a temporary name and they are given their names only once every table is written, so a
 // failed or cancelled export leaves the folder as it was. It adds files and never replaces one:
 // when a file it would write is already in the folder, it writes nothing and says which.
-func WriteCSVFolder(ctx context.Context, dir string, store *data.Store, q data.ExportQuery) (err error) {
+func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqlite.ExportQuery) (err error) {
 	tables := q.Tables
 	if len(tables) == 0 {
-		tables = data.ExportTables
+		tables = sqlite.ExportTables
 	}
 	for _, t := range tables {
 		if err := checkNewFile(filepath.Join(dir, CSVFileName(t)), store.Path()); err != nil {

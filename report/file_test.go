@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestWriteFileIsWholeOrNothing(t *testing.T) {
@@ -53,7 +55,7 @@ func TestWriteFileIsWholeOrNothing(t *testing.T) {
 
 func TestWriteCSVFolderIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "p.db"), data.Options{Create: true})
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,17 +67,17 @@ func TestWriteCSVFolderIsAllOrNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "csv")
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := WriteCSVFolder(cancelled, dir, store, data.ExportQuery{}); err == nil {
+	if err := WriteCSVFolder(cancelled, dir, store, sqlite.ExportQuery{}); err == nil {
 		t.Fatal("a cancelled export succeeded")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("a cancelled export left %d files", len(entries))
 	}
-	if err := WriteCSVFolder(ctx, dir, store, data.ExportQuery{}); err != nil {
+	if err := WriteCSVFolder(ctx, dir, store, sqlite.ExportQuery{}); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != len(data.ExportTables) {
+	if len(entries) != len(sqlite.ExportTables) {
 		t.Fatalf("the folder holds %d files, want one per table", len(entries))
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "clients.csv")); !strings.Contains(string(b), "Ångström") {
@@ -124,12 +126,12 @@ func practiceTargets(t *testing.T, db string) map[string]string {
 func TestWriteFileNeverReplacesThePracticeOrADatabase(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "p.db")
-	store, err := data.Open(ctx, db, data.Options{Create: true})
+	store, err := sqlite.Open(ctx, db, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	claim, err := data.ClaimDatabase(db)
+	claim, err := ondisk.ClaimDatabase(db)
 	if err != nil {
 		t.Fatal(err)
 	}

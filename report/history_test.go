@@ -3,13 +3,13 @@ package report
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestClientHistory(t *testing.T) {
@@ -87,7 +87,7 @@ func TestClientHistoryWithoutSessions(t *testing.T) {
 
 // buildBigHistory makes a client with 20 sessions and 40 photos of 1600×1200, and returns the
 // total size of the photos' previews.
-func buildBigHistory(tb testing.TB) (*data.Store, string, int64) {
+func buildBigHistory(tb testing.TB) (*sqlite.Store, string, int64) {
 	tb.Helper()
 	ctx := context.Background()
 	s := openStore(tb)
@@ -104,7 +104,7 @@ func buildBigHistory(tb testing.TB) (*data.Store, string, int64) {
 				{Zone: "Forehead", DepthMM: 0.5, Passes: 3}},
 			Products:    []data.ProductUse{{ProductID: serums[0].ID, Lot: fmt.Sprintf("HA-%04d", i), Phase: data.PhaseDuring, Amount: "2 ml"}},
 			SideEffects: []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, DuringSession: true}},
-			PainScore:   sql.Null[int]{V: 3, Valid: true}, Notes: "Tolerated well."}
+			PainScore:   data.Optional[int]{V: 3, Valid: true}, Notes: "Tolerated well."}
 		if err := s.CreateSession(ctx, &se); err != nil {
 			tb.Fatal(err)
 		}

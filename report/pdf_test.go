@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"image"
@@ -20,16 +19,17 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // testNow is the fixed "now" of the test stores.
 var testNow = time.Date(2026, 3, 10, 14, 30, 0, 0, time.Local)
 
 // openStore creates a new practice database in the test's temporary folder.
-func openStore(t testing.TB) *data.Store {
+func openStore(t testing.TB) *sqlite.Store {
 	t.Helper()
-	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "practice.db"),
-		data.Options{Create: true, Now: func() time.Time { return testNow }})
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "practice.db"),
+		sqlite.Options{Create: true, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatalf("open new database: %v", err)
 	}
@@ -102,7 +102,7 @@ func withEXIF(jpg []byte, taken time.Time) []byte {
 }
 
 // importPhoto stores a photo made from jpg, with EXIF added, for a client.
-func importPhoto(t testing.TB, s *data.Store, clientID string, tags data.PhotoTags, jpg []byte, taken time.Time) data.Photo {
+func importPhoto(t testing.TB, s *sqlite.Store, clientID string, tags data.PhotoTags, jpg []byte, taken time.Time) data.Photo {
 	t.Helper()
 	original := withEXIF(jpg, taken)
 	p, err := photo.Process(original)
@@ -120,7 +120,7 @@ func importPhoto(t testing.TB, s *data.Store, clientID string, tags data.PhotoTa
 // practice is a test practice: a clinic with a logo, a practitioner, and clients named in three
 // scripts, one of them with a course of three sessions and photos.
 type practice struct {
-	store    *data.Store
+	store    *sqlite.Store
 	lee      data.Practitioner
 	zoe      data.Client // Zoë Ångström, with the sessions
 	anna     data.Client // Анна Иванова
@@ -209,8 +209,8 @@ func newPractice(t testing.TB, photoSide int) *practice {
 			},
 			SideEffects: []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, DuringSession: true,
 				Resolved: data.DateOf(testNow.AddDate(0, 0, -28*(2-i)+2))}},
-			PainScore: sql.Null[int]{V: 3 + i, Valid: true}, Aftercare: []string{"Stay hydrated", "Avoid AHA and retinol products"},
-			AftercareSheet: "1", PriceCents: sql.Null[int64]{V: 35000, Valid: true},
+			PainScore: data.Optional[int]{V: 3 + i, Valid: true}, Aftercare: []string{"Stay hydrated", "Avoid AHA and retinol products"},
+			AftercareSheet: "1", PriceCents: data.Optional[int64]{V: 35000, Valid: true},
 			NextDue: data.DateOf(testNow.AddDate(0, 0, -28*(2-i)+28)),
 			Notes:   fmt.Sprintf("Session %d. Tolerated well; Ångström family history of PIH noted.", n),
 		}

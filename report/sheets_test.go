@@ -15,9 +15,10 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
-func writeTestSheets(t testing.TB, p *expPractice, q data.ExportQuery) *excelize.File {
+func writeTestSheets(t testing.TB, p *expPractice, q sqlite.ExportQuery) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteSheets(context.Background(), &buf, p.store, q); err != nil {
@@ -100,12 +101,12 @@ func requireDateCell(t testing.TB, f *excelize.File, sheet, cell string, serial 
 
 func TestWriteSheets(t *testing.T) {
 	p := newExpPractice(t, 8)
-	f := writeTestSheets(t, p, data.ExportQuery{})
+	f := writeTestSheets(t, p, sqlite.ExportQuery{})
 	want := []string{"Sessions", "Zones", "Products applied", "Side effects", "Clients"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
-	for i, table := range data.ExportTables {
+	for i, table := range sqlite.ExportTables {
 		rows, err := f.GetRows(want[i])
 		if err != nil {
 			t.Fatal(err)
@@ -177,7 +178,7 @@ func TestWriteSheets(t *testing.T) {
 
 func TestWriteSheetsFilters(t *testing.T) {
 	p := newExpPractice(t, 8)
-	f := writeTestSheets(t, p, data.ExportQuery{PractitionerID: p.lee.ID})
+	f := writeTestSheets(t, p, sqlite.ExportQuery{PractitionerID: p.lee.ID})
 	rows, _ := f.GetRows("Sessions")
 	if len(rows) != 2 {
 		t.Fatalf("Dr Lee's sheet has %d sessions, want 1", len(rows)-1)
@@ -188,7 +189,7 @@ func TestWriteSheetsFilters(t *testing.T) {
 	}
 
 	day := data.DateOf(p.session.StartedAt)
-	f = writeTestSheets(t, p, data.ExportQuery{From: day.AddDays(1), Tables: []string{data.ExportSessions}})
+	f = writeTestSheets(t, p, sqlite.ExportQuery{From: day.AddDays(1), Tables: []string{sqlite.ExportSessions}})
 	if got := f.GetSheetList(); !slices.Equal(got, []string{"Sessions"}) {
 		t.Errorf("sheets %v, want Sessions alone", got)
 	}
@@ -204,16 +205,16 @@ func TestWriteSheetsCancelled(t *testing.T) {
 	p := newExpPractice(t, 8)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := WriteSheets(ctx, io.Discard, p.store, data.ExportQuery{}); !errors.Is(err, context.Canceled) {
+	if err := WriteSheets(ctx, io.Discard, p.store, sqlite.ExportQuery{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled export returned %v", err)
 	}
 }
 
 // bigPractice is a demo practice of 20,000 clients and 100,000 sessions, without photos.
-func bigPractice(b *testing.B) *data.Store {
+func bigPractice(b *testing.B) *sqlite.Store {
 	b.Helper()
 	ctx := context.Background()
-	s, err := data.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), data.Options{Create: true})
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), sqlite.Options{Create: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -235,7 +236,7 @@ func BenchmarkWriteSheets100kSessions(b *testing.B) {
 	var size int64
 	for b.Loop() {
 		w := &countingWriter{}
-		if err := WriteSheets(context.Background(), w, s, data.ExportQuery{}); err != nil {
+		if err := WriteSheets(context.Background(), w, s, sqlite.ExportQuery{}); err != nil {
 			b.Fatal(err)
 		}
 		size = w.n

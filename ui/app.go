@@ -21,6 +21,8 @@ import (
 	"needlelog.app/needlelog/assets"
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -39,7 +41,7 @@ const (
 type mainWindow struct {
 	app   fyne.App
 	win   fyne.Window
-	store *data.Store
+	store *sqlite.Store
 
 	list    *clientList
 	page    *clientPage
@@ -53,7 +55,7 @@ type mainWindow struct {
 	notices *fyne.Container // warnings across the top: read-only, a risky folder, an old backup
 	status  *widget.Label   // the latest backup, at the bottom
 
-	claim         *data.Claim // this app's claim on the open file; nil when open read-only
+	claim         *ondisk.Claim // this app's claim on the open file; nil when open read-only
 	backups       *backupKeeper
 	autoBackup    bool               // make backups on close and daily: off in tests of other things
 	notice        string             // how the practice was opened, when it needs saying ("Restored from …")
@@ -87,7 +89,7 @@ func newMainWindowFor(a fyne.App, w fyne.Window, p practice) fyne.Window {
 var autoBackups = true
 
 // newMainWindow builds the main window over a store, without a claim or automatic backups.
-func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
+func newMainWindow(a fyne.App, s *sqlite.Store) *mainWindow {
 	return newMainWindowWith(a, practice{store: s}, false)
 }
 
@@ -132,7 +134,7 @@ func (m *mainWindow) use(p practice) {
 		m.backups.close()
 	}
 	m.store, m.claim, m.notice, m.readOnlyWhy, m.canRetryWrite = s, p.claim, p.notice, p.readOnlyWhy, p.canRetry
-	m.location = data.LocationWarning(s.Path())
+	m.location = ondisk.LocationWarning(s.Path())
 	if m.claim != nil {
 		// A second start of the app on this file knocks: this window comes forward.
 		// Without it the second start still says the practice is open; it only cannot bring this
@@ -448,7 +450,7 @@ func (m *mainWindow) dropped(uris []fyne.URI) {
 		return
 	}
 	// A dropped camera card is walked off the UI goroutine.
-	var skipped []data.SkippedFile // links and the like in dropped folders, listed as not imported
+	var skipped []ondisk.SkippedFile // links and the like in dropped folders, listed as not imported
 	async(func() ([]string, error) {
 		paths, sk := droppedFiles(uris)
 		skipped = sk
@@ -460,7 +462,7 @@ func (m *mainWindow) dropped(uris []fyne.URI) {
 	})
 }
 
-func (m *mainWindow) offerDropped(paths []string, skipped ...data.SkippedFile) {
+func (m *mainWindow) offerDropped(paths []string, skipped ...ondisk.SkippedFile) {
 	switch {
 	case m.photos != nil:
 		m.photos.offer(paths, skipped...)
@@ -475,7 +477,7 @@ func (m *mainWindow) offerDropped(paths []string, skipped ...data.SkippedFile) {
 
 // offerPhotos asks which of the files to import for a client, and imports them; sessionID, when
 // set, is the session they are offered for.
-func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string, skipped ...data.SkippedFile) {
+func (m *mainWindow) offerPhotos(c data.Client, sessionID string, paths []string, skipped ...ondisk.SkippedFile) {
 	offerImport(m.win, m.store, c, sessionID, paths, skipped, func() {
 		switch {
 		case m.editor != nil:
@@ -533,7 +535,7 @@ func (m *mainWindow) backUpThen(title, goOn string, then, stay func()) {
 		widget.NewLabel("A copy of the practice goes to "+k.current().dir+"."),
 		widget.NewProgressBarInfinite(), container.NewCenter(skipBtn)), m.win)
 	prog.Show()
-	async(func() (data.Backup, error) { return k.backUp(ctx) }, func(_ data.Backup, err error) {
+	async(func() (ondisk.Backup, error) { return k.backUp(ctx) }, func(_ ondisk.Backup, err error) {
 		if ctx.Err() != nil {
 			return // skipped: then has run
 		}
@@ -594,7 +596,7 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 	}
 	m.backUpThen("Backing up before opening another practice", "Open the other practice", func() {
 		async(func() (practice, error) {
-			return openPractice(context.Background(), path, data.Options{Create: create})
+			return openPractice(context.Background(), path, sqlite.Options{Create: create})
 		},
 			func(p practice, err error) {
 				if err != nil {
@@ -650,7 +652,7 @@ func (m *mainWindow) newDatabase() {
 
 // demoPath is where the demo practice lives: beside the default database, never in it.
 func demoPath() (string, error) {
-	p, err := data.DefaultPath()
+	p, err := ondisk.DefaultPath()
 	if err != nil {
 		return "", err
 	}
@@ -675,7 +677,7 @@ func (m *mainWindow) openDemo() {
 	prog.SetOnClosed(cancel)
 	prog.Show()
 	async(func() (struct{}, error) {
-		s, err := data.Open(ctx, path, data.Options{Create: true})
+		s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -949,7 +951,7 @@ func (m *mainWindow) clientInFront() (data.Client, bool) {
 
 // exportForSession writes a document of the session in front: the one open in the editor, or
 // else the client's latest session.
-func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, store *data.Store, c data.Client, id, day string)) {
+func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, store *sqlite.Store, c data.Client, id, day string)) {
 	if m.editor != nil {
 		m.editor.export(write)
 		return

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -29,13 +31,13 @@ const (
 var timeNow = time.Now
 
 // backupFolder is where the practice at dbPath is backed up: the folder chosen in Settings, else
-// its default beside the user data folder (see data.BackupDirFor). It is kept in the app's
+// its default beside the user data folder (see ondisk.BackupDirFor). It is kept in the app's
 // preferences, not in the database, because it is needed most when the database cannot be read.
 func backupFolder(a fyne.App, dbPath string) (string, error) {
 	if dir := a.Preferences().String(backupFolderKey(dbPath)); dir != "" {
 		return dir, nil
 	}
-	return data.BackupDirFor(dbPath)
+	return ondisk.BackupDirFor(dbPath)
 }
 
 func setBackupFolder(a fyne.App, dbPath, dir string) {
@@ -52,13 +54,13 @@ func backupFolderKey(dbPath string) string {
 
 // practiceBackups lists the backups in dir of the practice at dbPath, newest first: by the identity
 // read from its file or, when the file cannot be read (it is damaged), the identity it had when
-// last opened here; failing both, see data.BackupsOf.
-func practiceBackups(a fyne.App, dir, dbPath string) ([]data.Backup, error) {
-	id, err := data.PracticeIDOf(context.Background(), dbPath)
+// last opened here; failing both, see ondisk.BackupsOf.
+func practiceBackups(a fyne.App, dir, dbPath string) ([]ondisk.Backup, error) {
+	id, err := ondisk.PracticeIDOf(context.Background(), dbPath)
 	if err != nil {
 		id = a.Preferences().String(practiceIDKey(dbPath))
 	}
-	return data.BackupsOf(dir, dbPath, id)
+	return ondisk.BackupsOf(dir, dbPath, id)
 }
 
 // rememberPracticeID keeps the identity of the practice at dbPath, for when its file is damaged.
@@ -88,15 +90,15 @@ func (e *backupFolderError) Unwrap() error { return e.err }
 // backupState is what is known about a practice's backups.
 type backupState struct {
 	dir    string
-	latest data.Backup // zero when there is none
-	failed error       // why the latest automatic backup failed; nil when it did not
+	latest ondisk.Backup // zero when there is none
+	failed error         // why the latest automatic backup failed; nil when it did not
 }
 
 // backupKeeper makes a practice's automatic backups, one when the window closes and one a day
 // while it is open, and tells the window how recent the latest good one is.
 type backupKeeper struct {
 	app   fyne.App
-	store *data.Store
+	store *sqlite.Store
 	now   func() time.Time
 
 	onChange func(backupState) // on the UI goroutine, after every change
@@ -116,7 +118,7 @@ type backupKeeper struct {
 	leftOver bool
 }
 
-func newBackupKeeper(a fyne.App, s *data.Store) *backupKeeper {
+func newBackupKeeper(a fyne.App, s *sqlite.Store) *backupKeeper {
 	k := &backupKeeper{app: a, store: s, now: timeNow}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	k.state.dir, k.state.failed = backupFolder(a, s.Path())
@@ -126,12 +128,12 @@ func newBackupKeeper(a fyne.App, s *data.Store) *backupKeeper {
 // load reads the backup folder for the latest backup; it runs off the UI goroutine.
 func (k *backupKeeper) load() backupState {
 	dir, err := backupFolder(k.app, k.store.Path())
-	var list []data.Backup
+	var list []ondisk.Backup
 	if err == nil {
 		// Without the lock: a slow folder (a network share, a USB drive waking up) must not
 		// hold up the window, which reads the state to draw the status line.
 		// Only this practice's: another whose file has the same name may share the folder.
-		if list, err = data.BackupsOf(dir, k.store.Path(), k.practiceID()); err != nil {
+		if list, err = ondisk.BackupsOf(dir, k.store.Path(), k.practiceID()); err != nil {
 			err = fmt.Errorf("read the backup folder %s: %w", dir, err)
 		}
 	}
@@ -152,7 +154,7 @@ func (k *backupKeeper) load() backupState {
 		k.state.latest = list[0]
 		k.leftOver = leftOver
 	default:
-		k.state.latest = data.Backup{}
+		k.state.latest = ondisk.Backup{}
 	}
 	return k.state
 }
@@ -172,13 +174,13 @@ func (k *backupKeeper) practiceID() string {
 // entries of their audit logs differ. (An older backup restored, then changed, can have a log as
 // long as a newer backup's: the entries' hashes tell them apart.) File times cannot tell: SQLite
 // writes the file when it opens and closes it.
-func (k *backupKeeper) lacks(b data.Backup) bool {
+func (k *backupKeeper) lacks(b ondisk.Backup) bool {
 	ctx := context.Background()
 	head, err := k.store.AuditHead(ctx)
 	if err != nil {
 		return true
 	}
-	backup, err := data.Open(ctx, b.Path, data.Options{ReadOnly: true})
+	backup, err := sqlite.Open(ctx, b.Path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		return true // unreadable: another backup is needed all the more
 	}
@@ -218,23 +220,23 @@ func (k *backupKeeper) due() bool {
 
 // backUp makes a backup now and prunes the old ones; it runs off the UI goroutine. It stops
 // when ctx or the keeper is cancelled.
-func (k *backupKeeper) backUp(ctx context.Context) (data.Backup, error) {
+func (k *backupKeeper) backUp(ctx context.Context) (ondisk.Backup, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if err := k.ctx.Err(); err != nil {
-		return data.Backup{}, err // closed: the store may be closing
+		return ondisk.Backup{}, err // closed: the store may be closing
 	}
 	if err := ctx.Err(); err != nil {
-		return data.Backup{}, err // skipped while waiting for another backup
+		return ondisk.Backup{}, err // skipped while waiting for another backup
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	defer context.AfterFunc(k.ctx, stop)() // closing the keeper stops this backup too
 	writes := k.store.Writes()
 	dir, err := backupFolder(k.app, k.store.Path())
-	var b data.Backup
+	var b ondisk.Backup
 	if err == nil {
-		b, _, err = k.store.BackupTo(ctx, dir, data.DefaultRetention)
+		b, _, err = ondisk.BackupTo(ctx, k.store, dir, ondisk.DefaultRetention)
 		if err != nil && b.Path != "" {
 			// Made, but an old one could not be removed (a sync client holding it, say): the
 			// practice is backed up, and the folder only keeps more than it should.

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // noticesText is what the notices across the top of the main window say.
@@ -62,11 +64,11 @@ func TestBackUpNowFromTheNotice(t *testing.T) {
 	}
 	test.Tap(noticeButton(t, m, "Back up now"))
 
-	list, err := data.Backups(dir, m.store.Path())
+	list, err := ondisk.Backups(dir, m.store.Path())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups after Back up now: %v, %v", list, err)
 	}
-	b, err := data.Open(context.Background(), list[0].Path, data.Options{ReadOnly: true})
+	b, err := sqlite.Open(context.Background(), list[0].Path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("the backup does not open: %v", err)
 	}
@@ -104,7 +106,7 @@ func TestClosingBacksUpWhatChanged(t *testing.T) {
 	m.win.SetOnClosed(func() { closed++ })
 
 	m.closeWindow()
-	list, _ := data.Backups(dir, m.store.Path())
+	list, _ := ondisk.Backups(dir, m.store.Path())
 	if closed != 1 || len(list) != 1 {
 		t.Fatalf("closing a practice never backed up: closed %d, %d backups", closed, len(list))
 	}
@@ -114,7 +116,7 @@ func TestClosingBacksUpWhatChanged(t *testing.T) {
 	m2.autoBackup = true
 	m2.backups.load()
 	m2.quit()
-	if again, _ := data.Backups(dir, m.store.Path()); len(again) != 1 {
+	if again, _ := ondisk.Backups(dir, m.store.Path()); len(again) != 1 {
 		t.Fatalf("closing an unchanged practice made another backup: %d", len(again))
 	}
 }
@@ -127,7 +129,7 @@ func TestOnlyChangesNeedABackup(t *testing.T) {
 	dir := t.TempDir()
 	open := func() *backupKeeper {
 		t.Helper()
-		s, err := data.Open(context.Background(), path, data.Options{})
+		s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +220,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 		t.Fatalf("Settings say %q, %q", w.backupStatus.Text, w.backupDir.Text)
 	}
 	test.Tap(w.backupNow)
-	if list, _ := data.Backups(dir, s.Path()); len(list) != 1 {
+	if list, _ := ondisk.Backups(dir, s.Path()); len(list) != 1 {
 		t.Fatalf("%d backups after Back up now in Settings", len(list))
 	}
 	if !strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
@@ -228,7 +230,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 	// Another folder, empty: a backup goes there at once.
 	usb := filepath.Join(t.TempDir(), "usb")
 	w.useBackupFolder(a, usb)
-	if list, _ := data.Backups(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
+	if list, _ := ondisk.Backups(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
 		!strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
 		t.Fatalf("after choosing an empty folder: %d backups there, Settings say %q, %q", len(list), w.backupDir.Text, w.backupStatus.Text)
 	}
@@ -295,28 +297,28 @@ func TestABackupOfAnotherHistoryIsNoBackup(t *testing.T) {
 	dir := t.TempDir()
 	setBackupFolder(a, path, dir)
 	older := filepath.Join(t.TempDir(), "older.db")
-	s, err := data.Open(ctx, path, data.Options{})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Snapshot(ctx, older); err != nil {
+	if err := ondisk.Snapshot(ctx, s, older); err != nil {
 		t.Fatal(err)
 	}
 	newTestClient(t, s)
-	if _, _, err := s.BackupTo(ctx, dir, data.DefaultRetention); err != nil {
+	if _, _, err := ondisk.BackupTo(ctx, s, dir, ondisk.DefaultRetention); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := data.Restore(ctx, older, path, true); err != nil {
+	if _, err := ondisk.Restore(ctx, older, path, true); err != nil {
 		t.Fatal(err)
 	}
-	if s, err = data.Open(ctx, path, data.Options{}); err != nil {
+	if s, err = sqlite.Open(ctx, path, sqlite.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	newTestClient(t, s) // as many changes as the backup holds, but others
 	s.Close()
 
-	if s, err = data.Open(ctx, path, data.Options{}); err != nil {
+	if s, err = sqlite.Open(ctx, path, sqlite.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
@@ -349,7 +351,7 @@ func TestASlowBackupOnCloseCanBeSkipped(t *testing.T) {
 	}
 	m.backups.mu.Unlock()
 	<-finished
-	if list, _ := data.Backups(dir, m.store.Path()); len(list) != 0 {
+	if list, _ := ondisk.Backups(dir, m.store.Path()); len(list) != 0 {
 		t.Fatalf("the skipped backup was made after all: %d", len(list))
 	}
 }
@@ -363,16 +365,16 @@ func TestAnotherPracticesBackupsAreNotThisOnes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "backups")
 	setBackupFolder(a, mine, dir)
 	setBackupFolder(a, theirs, dir)
-	other, err := data.Open(context.Background(), theirs, data.Options{})
+	other, err := sqlite.Open(context.Background(), theirs, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := other.BackupTo(context.Background(), dir, data.DefaultRetention); err != nil {
+	if _, _, err := ondisk.BackupTo(context.Background(), other, dir, ondisk.DefaultRetention); err != nil {
 		t.Fatal(err)
 	}
 	other.Close()
 
-	s, err := data.Open(context.Background(), mine, data.Options{})
+	s, err := sqlite.Open(context.Background(), mine, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +389,7 @@ func TestAnotherPracticesBackupsAreNotThisOnes(t *testing.T) {
 	s.Close()
 
 	damage(t, mine)
-	_, err = openPractice(context.Background(), mine, data.Options{})
+	_, err = openPractice(context.Background(), mine, sqlite.Options{})
 	if !errors.Is(err, data.ErrDamaged) {
 		t.Fatalf("opening a damaged file: %v, want ErrDamaged", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -29,7 +30,7 @@ type clientFormFixture struct {
 	saved []data.Client
 }
 
-func newClientFormFixture(t *testing.T, s *data.Store, c data.Client) *clientFormFixture {
+func newClientFormFixture(t *testing.T, s *sqlite.Store, c data.Client) *clientFormFixture {
 	t.Helper()
 	lists, err := loadClientLists(context.Background(), s)
 	if err != nil {
@@ -128,7 +129,7 @@ func overlayButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 	return found
 }
 
-func clientCount(t *testing.T, s *data.Store) int {
+func clientCount(t *testing.T, s *sqlite.Store) int {
 	t.Helper()
 	list, err := s.ListClients(context.Background(), data.ClientQuery{})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -25,7 +26,7 @@ var filterNames = []string{"All", "Due", "Recent", "Archived"}
 
 // clientList is the searchable, filterable list of clients on the left of the main window.
 type clientList struct {
-	store    *data.Store
+	store    *sqlite.Store
 	search   *searchEntry
 	todayBtn *widget.Button
 	filter   *widget.RadioGroup
@@ -105,7 +106,7 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-func newClientList(store *data.Store, onSelect func(data.ClientSummary)) *clientList {
+func newClientList(store *sqlite.Store, onSelect func(data.ClientSummary)) *clientList {
 	l := &clientList{store: store, onSelect: onSelect, cursor: -1}
 	l.search = newSearchEntry()
 	l.search.SetPlaceHolder("Find: name, phone or email")
@@ -245,7 +246,7 @@ func (l *clientList) apply(p listPage) {
 }
 
 func (l *clientList) showCount() {
-	n := data.Thousands(l.total) + " clients"
+	n := sqlite.Thousands(l.total) + " clients"
 	if l.total == 1 {
 		n = "1 client"
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // envFullDisk names the database the child run of TestAFullDiskKeepsTheSessionForm works on.
@@ -31,7 +32,7 @@ func TestAFullDiskKeepsTheSessionForm(t *testing.T) {
 		return
 	}
 	path := filepath.Join(t.TempDir(), "practice.db")
-	s, err := data.Open(context.Background(), path, data.Options{Create: true})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestAFullDiskKeepsTheSessionForm(t *testing.T) {
 		t.Fatalf("the child did not get as far as checking the form:\n%s", out)
 	}
 
-	s, err = data.Open(context.Background(), path, data.Options{})
+	s, err = sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatalf("the practice does not open after the full disk: %v", err)
 	}
@@ -69,7 +70,7 @@ func fullDiskChild(t *testing.T, path string) {
 	test.NewTempApp(t)
 	// Over the limit, a write fails with EFBIG instead of the process being killed.
 	signal.Ignore(syscall.SIGXFSZ)
-	s, err := data.Open(context.Background(), path, data.Options{})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -34,7 +34,7 @@ const prefLastFolder = "lastFolder" // where the last export was saved or import
 // and any SQLite database are never replaced: choosing one says so and writes nothing. (Fyne's own
 // save dialog empties a file it is told to replace before the export begins, so it is not used
 // here.) fileName is offered as a safe file name (report.FileName), whatever it was made of.
-func exportFile(a fyne.App, win fyne.Window, store *data.Store, doing, fileName string, exts []string, work exportWork) {
+func exportFile(a fyne.App, win fyne.Window, store *sqlite.Store, doing, fileName string, exts []string, work exportWork) {
 	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
 	name := nlwidget.NewTextField()
 	name.SetText(report.FileName(fileName))

@@ -15,6 +15,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -23,7 +24,7 @@ import (
 // UI goroutine (exportFile).
 
 // exportSessionPDF writes a session's record.
-func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
+func exportSessionPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client, sessionID string, started string) {
 	exportFile(a, win, store, "export the session record", report.FileName(client.Name()+" session "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.SessionPDF(ctx, store, sessionID, w)
@@ -31,7 +32,7 @@ func exportSessionPDF(a fyne.App, win fyne.Window, store *data.Store, client dat
 }
 
 // exportAftercarePDF writes the aftercare sheet of a session, to hand to the client.
-func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client, sessionID string, started string) {
+func exportAftercarePDF(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client, sessionID string, started string) {
 	exportFile(a, win, store, "export the aftercare sheet", report.FileName(client.Name()+" aftercare "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.AftercarePDF(ctx, store, sessionID, w)
@@ -39,7 +40,7 @@ func exportAftercarePDF(a fyne.App, win fyne.Window, store *data.Store, client d
 }
 
 // exportHistoryPDF writes a client's whole history.
-func exportHistoryPDF(a fyne.App, win fyne.Window, store *data.Store, client data.Client) {
+func exportHistoryPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client) {
 	exportFile(a, win, store, "export the client's history", report.FileName(client.Name()+" history.pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.HistoryPDF(ctx, store, client.ID, w)
@@ -49,7 +50,7 @@ func exportHistoryPDF(a fyne.App, win fyne.Window, store *data.Store, client dat
 // lotRecall is the recall screen: type a lot, see every client and session that got it, open a
 // client, or save the list as a PDF.
 type lotRecall struct {
-	store   *data.Store
+	store   *sqlite.Store
 	lot     *nlwidget.TextField
 	status  *widget.Label
 	list    *widget.List
@@ -61,7 +62,7 @@ type lotRecall struct {
 }
 
 // showLotRecall opens the recall screen over win; open shows a client's page.
-func showLotRecall(a fyne.App, win fyne.Window, store *data.Store, open func(clientID string)) *lotRecall {
+func showLotRecall(a fyne.App, win fyne.Window, store *sqlite.Store, open func(clientID string)) *lotRecall {
 	r := &lotRecall{store: store}
 	r.lot = nlwidget.NewTextField()
 	r.lot.SetPlaceHolder("Lot number as printed on the box, e.g. C-9931")
@@ -133,7 +134,7 @@ func recallDetail(row data.RecallRow) string {
 	return strings.Join(parts, "  ·  ")
 }
 
-func (r *lotRecall) find(store *data.Store) {
+func (r *lotRecall) find(store *sqlite.Store) {
 	lot := strings.TrimSpace(r.lot.Text)
 	if lot == "" {
 		return
@@ -177,7 +178,7 @@ const (
 )
 
 // askSheets asks which sessions to include (dates, practitioner), then writes the spreadsheets.
-func askSheets(a fyne.App, win fyne.Window, store *data.Store, format sheetsFormat) {
+func askSheets(a fyne.App, win fyne.Window, store *sqlite.Store, format sheetsFormat) {
 	async(func() ([]data.Practitioner, error) { return store.Practitioners(context.Background(), true) },
 		func(ps []data.Practitioner, err error) {
 			if err != nil {
@@ -190,7 +191,7 @@ func askSheets(a fyne.App, win fyne.Window, store *data.Store, format sheetsForm
 
 const everyone = "Everyone"
 
-func showSheetsDialog(a fyne.App, win fyne.Window, store *data.Store, format sheetsFormat, ps []data.Practitioner) *dialog.FormDialog {
+func showSheetsDialog(a fyne.App, win fyne.Window, store *sqlite.Store, format sheetsFormat, ps []data.Practitioner) *dialog.FormDialog {
 	from := newDateField(data.Date{}, "Empty for the first")
 	to := newDateField(data.Date{}, "Empty for the last")
 	who := widget.NewSelect(append([]string{everyone}, names(ps, practitionerName)...), nil)
@@ -234,8 +235,8 @@ func showSheetsDialog(a fyne.App, win fyne.Window, store *data.Store, format she
 }
 
 // sheetsQuery reads the sheets dialog's fields.
-func sheetsQuery(from, to string, who int, ps []data.Practitioner) (data.ExportQuery, error) {
-	var q data.ExportQuery
+func sheetsQuery(from, to string, who int, ps []data.Practitioner) (sqlite.ExportQuery, error) {
+	var q sqlite.ExportQuery
 	var err error
 	if q.From, err = data.ParseTypedDate(from); err != nil {
 		return q, errors.New("Sessions from: type the date as " + data.DateForms(data.CurrentDateOrder()) + ".")
@@ -253,7 +254,7 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (data.ExportQ
 }
 
 // exportArchive writes the complete archive of the practice.
-func exportArchive(a fyne.App, win fyne.Window, store *data.Store) {
+func exportArchive(a fyne.App, win fyne.Window, store *sqlite.Store) {
 	exportFile(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
 			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, store, progress))

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // A practice whose file another program gave a trigger is not opened for writing: the window names
@@ -33,17 +35,17 @@ func TestAFileChangedOutsideNeedlelogIsNamedAndRestored(t *testing.T) {
 	// The backup is made after the change, so it holds the trigger too.
 	dir := filepath.Join(t.TempDir(), "backups")
 	setBackupFolder(a, path, dir)
-	ro, err := data.Open(context.Background(), path, data.Options{ReadOnly: true})
+	ro, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ro.BackupTo(context.Background(), dir, data.DefaultRetention); err != nil {
+	if _, _, err := ondisk.BackupTo(context.Background(), ro, dir, ondisk.DefaultRetention); err != nil {
 		t.Fatalf("back up the practice read-only: %v", err)
 	}
 	ro.Close()
 	before, _ := os.ReadFile(path)
 
-	_, err = openPractice(context.Background(), path, data.Options{})
+	_, err = openPractice(context.Background(), path, sqlite.Options{})
 	if !errors.Is(err, data.ErrForeignSchema) {
 		t.Fatalf("opening a file with a foreign trigger: %v, want ErrForeignSchema", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -216,7 +217,7 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 	// Opened again by the app, a practice's order comes back with it; a file merely read, such as
 	// a backup listed, changes nothing.
 	data.SetDateOrder(data.DayMonthYear)
-	peek, err := data.Open(context.Background(), store.Path(), data.Options{ReadOnly: true})
+	peek, err := sqlite.Open(context.Background(), store.Path(), sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +226,7 @@ func TestDateFieldsReadThePracticesOrder(t *testing.T) {
 		t.Fatal("reading a file changed the order typed dates are read in")
 	}
 	store.Close()
-	reopened, err := openPractice(context.Background(), store.Path(), data.Options{})
+	reopened, err := openPractice(context.Background(), store.Path(), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // The lock screen, sign-in and the idle lock.
@@ -48,7 +49,7 @@ var lockPoll = 2 * time.Second
 type locker struct {
 	app   fyne.App
 	win   fyne.Window
-	store *data.Store
+	store *sqlite.Store
 
 	root    *fyne.Container   // the window's content: the app over the activity layer, or the lock screen
 	content fyne.CanvasObject // the app's own content, kept while locked
@@ -114,7 +115,7 @@ func newLocker(a fyne.App, win fyne.Window) *locker {
 
 // useStore shows the practice in s. The window is covered at once and stays locked when a
 // practitioner of s has a passphrase; no one is signed in until someone unlocks it.
-func (l *locker) useStore(s *data.Store) {
+func (l *locker) useStore(s *sqlite.Store) {
 	if l.isLocked && l.store == s {
 		return
 	}

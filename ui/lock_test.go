@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 func init() {
@@ -25,7 +26,7 @@ func init() {
 // lockFixture is a window showing a client's record, with a menu, under a locker on a fake clock.
 type lockFixture struct {
 	app    fyne.App
-	store  *data.Store
+	store  *sqlite.Store
 	win    fyne.Window
 	secret *widget.Label
 	field  *widget.Entry

@@ -9,11 +9,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // longNamedClient is a client whose name is far wider than the window, with an allergy and no
 // consent, so that the banners show too.
-func longNamedClient(t *testing.T, s *data.Store) data.Client {
+func longNamedClient(t *testing.T, s *sqlite.Store) data.Client {
 	t.Helper()
 	c := data.Client{FirstName: "Anastasia-Maximiliana Konstantinopoulou-Fairweather-Smythe",
 		LastName: "Papadopoulou-Montgomery-Wellesley", Allergies: []string{"Lidocaine"}, PhotoConsent: data.PhotoConsentClinical}

@@ -11,13 +11,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
 
-func openStore(t *testing.T) *data.Store {
+func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "practice.db"), data.Options{Create: true})
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

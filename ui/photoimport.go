@@ -25,6 +25,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -120,7 +122,7 @@ func photoErrorText(err error) string {
 // after each file; done gets every outcome, in order, once all are through or ctx is cancelled.
 // Cancelling does not wait for the photo being decoded: it is left out, and its decode finishes
 // on its own and is forgotten.
-func runImport(ctx context.Context, store *data.Store, clientID string, paths []string, choice importChoice,
+func runImport(ctx context.Context, store *sqlite.Store, clientID string, paths []string, choice importChoice,
 	progress func(done int, name string), done func([]importOutcome, bool)) {
 	background(func() {
 		var results []importOutcome
@@ -148,7 +150,7 @@ func runImport(ctx context.Context, store *data.Store, clientID string, paths []
 // importOne imports one file. Cancelling ctx stops it while the file is read and decoded (the
 // slow part, seconds for a large photo), with an error matching context.Canceled; once decoded,
 // the photo is stored whole whatever ctx says: storing takes a moment.
-func importOne(ctx context.Context, store *data.Store, clientID, path string, choice importChoice) importOutcome {
+func importOne(ctx context.Context, store *sqlite.Store, clientID, path string, choice importChoice) importOutcome {
 	out := importOutcome{path: path}
 	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: choice.keepLocation})
 	if err != nil {
@@ -195,7 +197,7 @@ func importOne(ctx context.Context, store *data.Store, clientID, path string, ch
 // ones. sessions are the client's, newest first; views and zones the practice's lists.
 type importDialog struct {
 	win      fyne.Window
-	store    *data.Store
+	store    *sqlite.Store
 	client   data.Client
 	paths    []string
 	tick     []bool   // per path: import it
@@ -229,7 +231,7 @@ const (
 	noneSess = "No session"
 )
 
-func newImportDialog(win fyne.Window, store *data.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
+func newImportDialog(win fyne.Window, store *sqlite.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
 	views, zones []string, onDone func([]importOutcome)) *importDialog {
 	d := &importDialog{win: win, store: store, client: client, paths: paths, sessions: sessions, onDone: onDone,
 		thumbs: map[int]*importThumb{}}
@@ -317,8 +319,8 @@ func newImportDialog(win fyne.Window, store *data.Store, client data.Client, pat
 }
 
 // listSkipped adds to the list the files of the folder that are not imported, each with why
-// (data.PhotoFolder), unticked and greyed out.
-func (d *importDialog) listSkipped(skipped []data.SkippedFile) *importDialog {
+// (ondisk.PhotoFolder), unticked and greyed out.
+func (d *importDialog) listSkipped(skipped []ondisk.SkippedFile) *importDialog {
 	if len(skipped) == 0 {
 		return d
 	}
@@ -472,7 +474,7 @@ func (d *importDialog) start() {
 
 // chooseImportFolder asks for a folder, starting where photos came from last time, and lists it:
 // the files to offer, and those that cannot be imported from it, with why.
-func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string, skipped ...data.SkippedFile)) {
+func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string, skipped ...ondisk.SkippedFile)) {
 	fd := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
 			showError(win, "open the folder", err)
@@ -484,10 +486,10 @@ func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string, s
 		a.Preferences().SetString(prefPhotoFolder, dir.Path())
 		type listing struct {
 			files   []string
-			skipped []data.SkippedFile
+			skipped []ondisk.SkippedFile
 		}
 		async(func() (listing, error) {
-			files, skipped, _, err := data.PhotoFolder(dir.Path(), maxListedFiles)
+			files, skipped, _, err := ondisk.PhotoFolder(dir.Path(), maxListedFiles)
 			return listing{files, skipped}, err
 		}, func(l listing, err error) {
 			if err != nil {
@@ -512,8 +514,8 @@ func chooseImportFolder(a fyne.App, win fyne.Window, then func(paths []string, s
 }
 
 // droppedFiles expands dropped files and folders into the files to offer, and the files in the
-// folders that cannot be imported from them, with why (data.PhotoFolder).
-func droppedFiles(uris []fyne.URI) (out []string, skipped []data.SkippedFile) {
+// folders that cannot be imported from them, with why (ondisk.PhotoFolder).
+func droppedFiles(uris []fyne.URI) (out []string, skipped []ondisk.SkippedFile) {
 	for _, u := range uris {
 		if u.Scheme() != "file" {
 			continue
@@ -523,7 +525,7 @@ func droppedFiles(uris []fyne.URI) (out []string, skipped []data.SkippedFile) {
 			continue
 		}
 		if info.IsDir() {
-			files, sk, _, err := data.PhotoFolder(u.Path(), maxListedFiles)
+			files, sk, _, err := ondisk.PhotoFolder(u.Path(), maxListedFiles)
 			if err == nil {
 				out = append(out, files...)
 				skipped = append(skipped, sk...)
@@ -538,8 +540,8 @@ func droppedFiles(uris []fyne.URI) (out []string, skipped []data.SkippedFile) {
 // offerImport asks which of the files to import for a client, and imports them; sessionID, when
 // set, is the session they are filed under unless the practitioner chooses otherwise. onDone,
 // when set, runs once the import is through.
-func offerImport(win fyne.Window, store *data.Store, c data.Client, sessionID string, paths []string,
-	skipped []data.SkippedFile, onDone func()) {
+func offerImport(win fyne.Window, store *sqlite.Store, c data.Client, sessionID string, paths []string,
+	skipped []ondisk.SkippedFile, onDone func()) {
 	if !canTakePhotos(win, c) {
 		return
 	}
@@ -594,7 +596,7 @@ func (e *sessionEditor) addPhotos() {
 		if !canTakePhotos(e.win, e.ed.client) {
 			return
 		}
-		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...data.SkippedFile) {
+		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...ondisk.SkippedFile) {
 			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, e.photosAdded)
 		})
 	}
@@ -784,7 +786,7 @@ func (d *importDialog) readThumbs() {
 // readImportThumb reads a file as the import will (within the same limits), for its thumbnail
 // and the time it was taken, or why it cannot be imported; and looks whether the photo is
 // stored already, for clientID or another client.
-func readImportThumb(ctx context.Context, store *data.Store, clientID, path string) importThumb {
+func readImportThumb(ctx context.Context, store *sqlite.Store, clientID, path string) importThumb {
 	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}

@@ -16,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -24,7 +26,7 @@ import (
 type photoScreen struct {
 	app      fyne.App
 	win      fyne.Window
-	store    *data.Store
+	store    *sqlite.Store
 	client   data.Client
 	sessions []data.TimelineEntry // newest first
 	views    []string
@@ -55,7 +57,7 @@ type photoLists struct {
 	zones    []string
 }
 
-func loadPhotoLists(ctx context.Context, store *data.Store, clientID string) (photoLists, error) {
+func loadPhotoLists(ctx context.Context, store *sqlite.Store, clientID string) (photoLists, error) {
 	var l photoLists
 	var err error
 	if l.sessions, err = store.Timeline(ctx, clientID); err != nil {
@@ -76,7 +78,7 @@ func loadPhotoLists(ctx context.Context, store *data.Store, clientID string) (ph
 	return l, nil
 }
 
-func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.Client, lists photoLists) *photoScreen {
+func newPhotoScreen(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client, lists photoLists) *photoScreen {
 	p := &photoScreen{app: a, win: win, store: store, client: client, sessions: lists.sessions, views: lists.views, zones: lists.zones}
 	filter := func(options []string) *widget.Select {
 		s := widget.NewSelect(append([]string{allOption}, options...), func(string) { p.reload() })
@@ -367,7 +369,7 @@ func canTakePhotos(win fyne.Window, c data.Client) bool {
 
 // offer asks which of paths to import and what they show, then imports them; skipped are files
 // listed as not imported, with why.
-func (p *photoScreen) offer(paths []string, skipped ...data.SkippedFile) {
+func (p *photoScreen) offer(paths []string, skipped ...ondisk.SkippedFile) {
 	if !canTakePhotos(p.win, p.client) {
 		return
 	}

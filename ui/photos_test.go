@@ -22,6 +22,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -53,7 +55,7 @@ func writeJPEG(t *testing.T, path string, w, h int, seed uint8, modTime time.Tim
 
 // photoFixture is a client with one session of a series and a folder of files from a camera.
 type photoFixture struct {
-	store   *data.Store
+	store   *sqlite.Store
 	client  data.Client
 	session data.Session
 	zone    string
@@ -122,7 +124,7 @@ func TestImportPhotosThroughTheDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	paths, _, err := data.PhotoFilesIn(fx.dir, 0)
+	paths, _, err := ondisk.PhotoFilesIn(fx.dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

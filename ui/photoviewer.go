@@ -20,6 +20,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -468,7 +469,7 @@ func (v *photoViewer) saveCopy() {
 }
 
 // cleanCopy re-encodes a stored original upright, at full size, without metadata.
-func cleanCopy(ctx context.Context, store *data.Store, id string) ([]byte, error) {
+func cleanCopy(ctx context.Context, store *sqlite.Store, id string) ([]byte, error) {
 	b, err := store.PhotoOriginal(ctx, id)
 	if err != nil {
 		return nil, err

@@ -20,13 +20,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // practice is an open database, this app's claim on its file (nil when open read-only), and a
 // note for the practitioner about how it was opened ("Restored from the backup of …").
 type practice struct {
-	store  *data.Store
-	claim  *data.Claim
+	store  *sqlite.Store
+	claim  *ondisk.Claim
 	notice string
 	// readOnlyWhy says why a practice opened read-only could not be opened for writing; canRetry,
 	// that trying again later may succeed (not for a damaged file: that wants a restore).
@@ -49,7 +51,7 @@ func (p practice) close() {
 
 // openPractice claims the file at path for this app and opens it. A read-only open claims
 // nothing: it is how a second window looks at a practice another one has open.
-func openPractice(ctx context.Context, path string, opts data.Options) (practice, error) {
+func openPractice(ctx context.Context, path string, opts sqlite.Options) (practice, error) {
 	p, err := openPracticeFile(ctx, path, opts)
 	if err == nil {
 		data.SetDateOrder(p.store.DateOrder(ctx)) // dates typed from now on read in its order
@@ -57,9 +59,9 @@ func openPractice(ctx context.Context, path string, opts data.Options) (practice
 	return p, err
 }
 
-func openPracticeFile(ctx context.Context, path string, opts data.Options) (practice, error) {
+func openPracticeFile(ctx context.Context, path string, opts sqlite.Options) (practice, error) {
 	if opts.ReadOnly {
-		s, err := data.Open(ctx, path, opts)
+		s, err := sqlite.Open(ctx, path, opts)
 		return practice{store: s}, err
 	}
 	// Looked at before the claim, whose lock file would otherwise be left beside a mistyped path.
@@ -72,11 +74,11 @@ func openPracticeFile(ctx context.Context, path string, opts data.Options) (prac
 			return practice{}, fmt.Errorf("create folder for %s: %w", path, err)
 		}
 	}
-	claim, err := data.ClaimDatabase(path)
+	claim, err := ondisk.ClaimDatabase(path)
 	if err != nil {
 		return practice{}, err
 	}
-	s, err := data.Open(ctx, path, opts)
+	s, err := sqlite.Open(ctx, path, opts)
 	if err != nil {
 		claim.Release() //nolint:errcheck // the open failed; the claim was ours alone
 		return practice{}, err
@@ -89,7 +91,7 @@ func openPracticeFile(ctx context.Context, path string, opts data.Options) (prac
 // so, when it takes longer than a moment. When the practice cannot be opened as it is, the window
 // says why and offers what can be done: bring forward the window that has it open, open it
 // read-only, restore the latest good backup; failed receives the error the first attempt met.
-func Start(ctx context.Context, a fyne.App, path string, opts data.Options, failed func(error)) {
+func Start(ctx context.Context, a fyne.App, path string, opts sqlite.Options, failed func(error)) {
 	a.SetIcon(appIcon)
 	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
 	// window just shown, before the system has made it, can leave it on screen.)
@@ -211,7 +213,7 @@ func (q *openQuestion) reask(err error) {
 func (q *openQuestion) readOnly(why string, canRetry bool) func() {
 	return func() {
 		async(func() (practice, error) {
-			return openPractice(context.Background(), q.path, data.Options{ReadOnly: true})
+			return openPractice(context.Background(), q.path, sqlite.Options{ReadOnly: true})
 		},
 			func(p practice, err error) {
 				if err != nil {
@@ -233,7 +235,7 @@ func (q *openQuestion) inUse() (title, text string) {
 		"You can bring that window to the front, or look at the records here without changing them."
 	q.button("Show that window", true, func() {
 		// The other window may take a moment to answer: never on the UI goroutine.
-		async(func() (struct{}, error) { return struct{}{}, data.Knock(q.path) }, func(_ struct{}, err error) {
+		async(func() (struct{}, error) { return struct{}{}, ondisk.Knock(q.path) }, func(_ struct{}, err error) {
 			if err != nil {
 				showErrorThen(q.w, "reach the other window", fmt.Errorf("%w (it may be on another desktop, or still starting)", err),
 					func() { q.reask(data.ErrInUse) })
@@ -263,7 +265,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 	}
 	dir, latest := latestGoodBackup(q.a, q.path)
 	again := func() { q.reask(err) }
-	restore := func(b data.Backup) {
+	restore := func(b ondisk.Backup) {
 		c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe current file is kept beside it, "+
 			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
 			func(ok bool) {
@@ -292,11 +294,11 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 
 // latestGoodBackup is the folder the practice at path is backed up to, and the newest backup in
 // it not already found unusable in this run (none when there is none, or the folder is unknown).
-func latestGoodBackup(a fyne.App, path string) (dir string, latest data.Backup) {
+func latestGoodBackup(a fyne.App, path string) (dir string, latest ondisk.Backup) {
 	dir, derr := backupFolder(a, path)
 	if derr == nil {
 		if list, lerr := practiceBackups(a, dir, path); lerr == nil {
-			if i := slices.IndexFunc(list, func(b data.Backup) bool { return !unusableBackups[b.Path] }); i >= 0 {
+			if i := slices.IndexFunc(list, func(b ondisk.Backup) bool { return !unusableBackups[b.Path] }); i >= 0 {
 				latest = list[i]
 			}
 		}
@@ -311,7 +313,7 @@ func (q *openQuestion) missing(err error) (title, text string) {
 		"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does."
 	q.button("Create a new practice here", true, func() {
 		async(func() (practice, error) {
-			return openPractice(context.Background(), q.path, data.Options{Create: true})
+			return openPractice(context.Background(), q.path, sqlite.Options{Create: true})
 		}, func(p practice, err error) {
 			if err != nil {
 				q.reask(err)
@@ -347,7 +349,7 @@ var unusableBackups = map[string]bool{}
 // restoreOver puts backup b in place of the damaged file at path, which is kept aside, then opens
 // it. Restore checks the backup before it moves anything, so a bad backup leaves path as it was
 // (back shows the choices again); reask shows them for a new fault.
-func restoreOver(w fyne.Window, path string, b data.Backup, open func(practice), back func(), reask func(error)) {
+func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(practice), back func(), reask func(error)) {
 	type restored struct {
 		p       practice
 		aside   string
@@ -355,13 +357,13 @@ func restoreOver(w fyne.Window, path string, b data.Backup, open func(practice),
 	}
 	async(func() (restored, error) {
 		ctx := context.Background()
-		done, err := data.RestoreFrom(ctx, b.Path, path, true)
+		done, err := ondisk.RestoreFrom(ctx, b.Path, path, true)
 		aside := done.KeptAside
 		if err != nil && aside == "" {
 			return restored{}, err
 		}
 		// With aside set the backup is in place even if err says its folder was not flushed.
-		p, err := openPractice(ctx, path, data.Options{})
+		p, err := openPractice(ctx, path, sqlite.Options{})
 		return restored{p, aside, done.SchemaRepairs}, err
 	}, func(r restored, err error) {
 		switch {
@@ -404,7 +406,7 @@ func backupFault(err error) string {
 }
 
 // chooseBackupFile lets the practitioner pick a backup anywhere, starting in dir.
-func chooseBackupFile(w fyne.Window, dir string, chosen func(data.Backup), back func()) {
+func chooseBackupFile(w fyne.Window, dir string, chosen func(ondisk.Backup), back func()) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			back()
@@ -416,7 +418,7 @@ func chooseBackupFile(w fyne.Window, dir string, chosen func(data.Backup), back 
 		if info, err := os.Stat(p); err == nil {
 			taken = info.ModTime()
 		}
-		chosen(data.Backup{Path: p, Taken: taken})
+		chosen(ondisk.Backup{Path: p, Taken: taken})
 	}, w)
 	// The practice's own folder may hold none yet: then the folder of all backups, so that a
 	// backup kept under another practice's name is near (the file dialog hides dot-folders such

@@ -18,13 +18,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // practiceFile makes a practice file with one client and closes it.
 func practiceFile(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "practice.db")
-	s, err := data.Open(context.Background(), path, data.Options{Create: true})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +40,7 @@ func practiceFile(t *testing.T) string {
 func TestASecondWindowIsOfferedTheFirstOrReadOnly(t *testing.T) {
 	a := test.NewTempApp(t)
 	path := practiceFile(t)
-	first, err := openPractice(context.Background(), path, data.Options{})
+	first, err := openPractice(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +49,7 @@ func TestASecondWindowIsOfferedTheFirstOrReadOnly(t *testing.T) {
 	knocked := make(chan struct{}, 1)
 	first.claim.OnKnock(func() { knocked <- struct{}{} })
 
-	_, err = openPractice(context.Background(), path, data.Options{})
+	_, err = openPractice(context.Background(), path, sqlite.Options{})
 	if !errors.Is(err, data.ErrInUse) {
 		t.Fatalf("a second open for writing: %v, want ErrInUse", err)
 	}
@@ -124,19 +126,19 @@ func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
 	setBackupFolder(a, path, dir)
 	// Yesterday's backup, then today's; only the newest of a day is kept.
 	yesterday := func() time.Time { return time.Now().Add(-24 * time.Hour) }
-	s, err := data.Open(context.Background(), path, data.Options{Now: yesterday})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: yesterday})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.BackupTo(context.Background(), dir, data.DefaultRetention); err != nil {
+	if _, _, err := ondisk.BackupTo(context.Background(), s, dir, ondisk.DefaultRetention); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	if s, err = data.Open(context.Background(), path, data.Options{}); err != nil {
+	if s, err = sqlite.Open(context.Background(), path, sqlite.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Today's is itself damaged: it is refused, and yesterday's offered.
-	bad, _, err := s.BackupTo(context.Background(), dir, data.DefaultRetention)
+	bad, _, err := ondisk.BackupTo(context.Background(), s, dir, ondisk.DefaultRetention)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +147,7 @@ func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
 	damage(t, path)
 	damaged, _ := os.ReadFile(path)
 
-	_, err = openPractice(context.Background(), path, data.Options{})
+	_, err = openPractice(context.Background(), path, sqlite.Options{})
 	if !errors.Is(err, data.ErrDamaged) {
 		t.Fatalf("opening a damaged file: %v, want ErrDamaged", err)
 	}
@@ -199,7 +201,7 @@ func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
 
 func TestAMissingFileIsNotCreatedUnasked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "typo.db")
-	if _, err := openPractice(context.Background(), path, data.Options{}); !errors.Is(err, data.ErrMissing) {
+	if _, err := openPractice(context.Background(), path, sqlite.Options{}); !errors.Is(err, data.ErrMissing) {
 		t.Fatalf("opening a missing file: %v, want ErrMissing", err)
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 0 {
@@ -213,7 +215,7 @@ func TestStart(t *testing.T) {
 	a := test.NewTempApp(t)
 	path := practiceFile(t)
 	var failed []error
-	Start(context.Background(), a, path, data.Options{}, func(err error) { failed = append(failed, err) })
+	Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) })
 	var titles []string
 	for _, w := range a.Driver().AllWindows() {
 		titles = append(titles, w.Title())
@@ -225,7 +227,7 @@ func TestStart(t *testing.T) {
 	t.Cleanup(func() { a.Lifecycle().(interface{ OnStopped() func() }).OnStopped()() })
 
 	// A second start on the same file: the first has it.
-	Start(context.Background(), a, path, data.Options{}, func(err error) { failed = append(failed, err) })
+	Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) })
 	if len(failed) != 1 || !errors.Is(failed[0], data.ErrInUse) {
 		t.Fatalf("a second start: failures %v", failed)
 	}
@@ -249,7 +251,7 @@ func TestStartOnAFileItCannotUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", data.SchemaVersion()+1)); err != nil {
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", sqlite.SchemaVersion()+1)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -260,7 +262,7 @@ func TestStartOnAFileItCannotUse(t *testing.T) {
 	for path, want := range map[string]string{notDB: "is not a Needlelog database", newer: "written by a newer version of Needlelog"} {
 		before, _ := os.ReadFile(path)
 		var failed error
-		Start(context.Background(), a, path, data.Options{}, func(err error) { failed = err })
+		Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = err })
 		var said string
 		for _, w := range a.Driver().AllWindows() {
 			if w.Canvas().Overlays().Top() != nil {
@@ -283,7 +285,7 @@ func TestAReadOnlyWindowOffersOnlyWhatReads(t *testing.T) {
 	a := test.NewTempApp(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "practice.db")
-	s, err := data.Open(ctx, path, data.Options{Create: true})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +295,7 @@ func TestAReadOnlyWindowOffersOnlyWhatReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	ro, err := data.Open(ctx, path, data.Options{ReadOnly: true})
+	ro, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +329,7 @@ func TestAReadOnlyWindowOffersOnlyWhatReads(t *testing.T) {
 func TestAMissingPracticeFileCanBeCreatedWhereItWasAskedFor(t *testing.T) {
 	a := test.NewTempApp(t)
 	path := filepath.Join(t.TempDir(), "new.db")
-	_, err := openPractice(context.Background(), path, data.Options{})
+	_, err := openPractice(context.Background(), path, sqlite.Options{})
 	if !errors.Is(err, data.ErrMissing) {
 		t.Fatalf("opening a path with no file: %v, want ErrMissing", err)
 	}
@@ -344,7 +346,7 @@ func TestAMissingPracticeFileCanBeCreatedWhereItWasAskedFor(t *testing.T) {
 	if quit != 0 {
 		t.Fatalf("creating the practice also quit (%d)", quit)
 	}
-	s, err := data.Open(context.Background(), path, data.Options{})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatalf("the new practice does not open as an existing one: %v", err)
 	}

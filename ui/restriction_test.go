@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // A restriction whose condition ended in the past says when needling is allowed again, so that
@@ -19,8 +20,8 @@ import (
 func TestClientPageSaysWhenTreatmentIsAllowedAgain(t *testing.T) {
 	test.NewTempApp(t)
 	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.Local)
-	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "practice.db"),
-		data.Options{Create: true, Now: func() time.Time { return now }})
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "practice.db"),
+		sqlite.Options{Create: true, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -29,7 +30,7 @@ var draftDelay = 2 * time.Second
 // grid, products, side effects, pain, aftercare, price and next due date.
 type sessionEditor struct {
 	win     fyne.Window
-	store   *data.Store
+	store   *sqlite.Store
 	ed      editorData
 	base    data.Session // the session as last loaded or saved; the form edits on top of it
 	draftID string
@@ -97,7 +98,7 @@ type sessionEditor struct {
 }
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
-func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data.Draft) *sessionEditor {
+func newSessionEditor(win fyne.Window, store *sqlite.Store, ed editorData, d *data.Draft) *sessionEditor {
 	e := &sessionEditor{win: win, store: store, ed: ed, base: ed.session, notes: newFieldNotes(),
 		safety: map[string]*fyne.Container{}, overrides: map[string]string{}}
 	e.build()
@@ -185,16 +186,16 @@ func (e *sessionEditor) signedInID() string {
 }
 
 // The practitioner last recorded on a session on this computer, kept per practice file.
-func lastPractitionerKey(s *data.Store) string { return "session.last_practitioner." + s.Path() }
+func lastPractitionerKey(s *sqlite.Store) string { return "session.last_practitioner." + s.Path() }
 
-func lastPractitioner(s *data.Store) string {
+func lastPractitioner(s *sqlite.Store) string {
 	if a := fyne.CurrentApp(); a != nil {
 		return a.Preferences().String(lastPractitionerKey(s))
 	}
 	return ""
 }
 
-func rememberPractitioner(s *data.Store, id string) {
+func rememberPractitioner(s *sqlite.Store, id string) {
 	if a := fyne.CurrentApp(); a != nil && id != "" {
 		a.Preferences().SetString(lastPractitionerKey(s), id)
 	}
@@ -789,7 +790,7 @@ func (e *sessionEditor) removeSideEffect(w *sideEffectRowWidgets) {
 
 // export writes a document of the session as saved; with changes not yet saved, it asks to save
 // first, so that the paper never differs from the record.
-func (e *sessionEditor) export(write func(a fyne.App, win fyne.Window, store *data.Store, c data.Client, id, day string)) {
+func (e *sessionEditor) export(write func(a fyne.App, win fyne.Window, store *sqlite.Store, c data.Client, id, day string)) {
 	if e.base.ID == "" || e.changed() {
 		dialog.ShowInformation("Save the session first",
 			"The document shows the session as saved: save it with Ctrl+S, then print or export it.", e.win)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -30,7 +31,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // newTestClient saves a client with a history, a concern and an allergy.
-func newTestClient(t *testing.T, s *data.Store) data.Client {
+func newTestClient(t *testing.T, s *sqlite.Store) data.Client {
 	t.Helper()
 	c := data.Client{FirstName: "Zoë", LastName: "Ångström", Fitzpatrick: 4, Concerns: []string{"Acne scars"},
 		Allergies: []string{"Lidocaine"}, PhotoConsent: data.PhotoConsentClinical}
@@ -41,7 +42,7 @@ func newTestClient(t *testing.T, s *data.Store) data.Client {
 }
 
 // openEditor opens the session editor for a client as the app does, in a 1280x800 test window.
-func openEditor(t *testing.T, s *data.Store, c data.Client, sessionID string, d *data.Draft) (*sessionEditor, fyne.Window) {
+func openEditor(t *testing.T, s *sqlite.Store, c data.Client, sessionID string, d *data.Draft) (*sessionEditor, fyne.Window) {
 	t.Helper()
 	ed, err := loadEditorData(context.Background(), s, c, sessionID)
 	if err != nil {
@@ -170,7 +171,7 @@ func TestSaveRefusesInvalidSessionAndKeepsTheForm(t *testing.T) {
 func TestDraftSurvivesARestart(t *testing.T) {
 	test.NewTempApp(t)
 	path := filepath.Join(t.TempDir(), "practice.db")
-	s, err := data.Open(context.Background(), path, data.Options{Create: true})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestDraftSurvivesARestart(t *testing.T) {
 	e.finish()
 	// The process is killed: nothing else is saved. The next start opens the same file.
 	s.Close()
-	s, err = data.Open(context.Background(), path, data.Options{})
+	s, err = sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -635,7 +636,7 @@ func completeSessionIn(t *testing.T, e *sessionEditor) {
 }
 
 // consentedClient is a client with treatment consent on file.
-func consentedClient(t *testing.T, s *data.Store) data.Client {
+func consentedClient(t *testing.T, s *sqlite.Store) data.Client {
 	t.Helper()
 	c := data.Client{FirstName: "Ida", LastName: "Holm", Fitzpatrick: 2, PhotoConsent: data.PhotoConsentClinical,
 		Consent: data.Consent{Form: "Microneedling consent", Version: "3", Signed: data.DateOf(s.Now()).AddDays(-30)}}
@@ -645,7 +646,7 @@ func consentedClient(t *testing.T, s *data.Store) data.Client {
 	return c
 }
 
-func addPractitioner(t *testing.T, s *data.Store, name string) data.Practitioner {
+func addPractitioner(t *testing.T, s *sqlite.Store, name string) data.Practitioner {
 	t.Helper()
 	p := data.Practitioner{Name: name, Role: data.RolePractitioner}
 	if err := s.SavePractitioner(context.Background(), &p); err != nil {
@@ -718,7 +719,7 @@ func TestNewSessionIsByWhoIsSignedIn(t *testing.T) {
 }
 
 // signedSessionOf saves and signs a complete session for c, by p.
-func signedSessionOf(t *testing.T, s *data.Store, c data.Client, p data.Practitioner) string {
+func signedSessionOf(t *testing.T, s *sqlite.Store, c data.Client, p data.Practitioner) string {
 	t.Helper()
 	e, _ := openEditor(t, s, c, "", nil)
 	e.practitioner.SetSelected(p.Name)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -33,7 +34,7 @@ type settingsLinks struct {
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
-func showSettings(a fyne.App, store *data.Store, links settingsLinks) fyne.Window {
+func showSettings(a fyne.App, store *sqlite.Store, links settingsLinks) fyne.Window {
 	if settingsOpen != nil && settingsOpen.store != store {
 		settingsOpen.win.Close() // it belongs to a practice that is no longer open
 	}
@@ -74,7 +75,7 @@ func (s *settingsWindow) showTab(title string) {
 // settingsWindow holds the practice's settings, one tab per concern.
 type settingsWindow struct {
 	win     fyne.Window
-	store   *data.Store
+	store   *sqlite.Store
 	tabs    *container.AppTabs
 	pending sync.WaitGroup // background work not yet applied; tests wait on it
 
@@ -110,7 +111,7 @@ type settingsState struct {
 	listItems     []data.ListItem // of the list chosen on the Lists tab
 }
 
-func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *settingsWindow {
+func newSettingsWindow(a fyne.App, store *sqlite.Store, links settingsLinks) *settingsWindow {
 	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
 		changed: links.changed}
 	if s.backups == nil {

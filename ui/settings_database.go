@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -133,7 +133,7 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 		container.NewHBox(now, change),
 		settingsHint(fmt.Sprintf("Needlelog backs the practice up when it closes and once a day while it is open, and keeps "+
 			"the latest %d daily and %d weekly backups. A folder on another disk, a USB drive or a cloud folder keeps them "+
-			"safe from this computer's failures.", data.DefaultRetention.Daily, data.DefaultRetention.Weekly)),
+			"safe from this computer's failures.", ondisk.DefaultRetention.Daily, ondisk.DefaultRetention.Weekly)),
 	)
 }
 

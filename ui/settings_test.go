@@ -16,11 +16,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // newTestSettings opens the Settings window on a fresh practice and loads it.
-func newTestSettings(t *testing.T) (*settingsWindow, *data.Store) {
+func newTestSettings(t *testing.T) (*settingsWindow, *sqlite.Store) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	store := openStore(t)

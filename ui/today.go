@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -21,7 +22,7 @@ import (
 // overdue, and the practice's loose ends, each a tab with its count. Every row opens what it
 // names.
 type todayView struct {
-	store    *data.Store
+	store    *sqlite.Store
 	signedIn func() string // the practitioner signed in, whose unsigned sessions come first
 
 	day     data.Date
@@ -65,7 +66,7 @@ type todayRow struct {
 	open          func()
 }
 
-func newTodayView(store *data.Store, signedIn func() string) *todayView {
+func newTodayView(store *sqlite.Store, signedIn func() string) *todayView {
 	v := &todayView{store: store, signedIn: signedIn}
 	v.heading = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.heading.SizeName = theme.SizeNameSubHeadingText
@@ -302,7 +303,7 @@ func moreNote(shown, total int, what, where string) string {
 	if total <= shown {
 		return ""
 	}
-	s := fmt.Sprintf("Showing %d of %s %s.", shown, data.Thousands(total), what)
+	s := fmt.Sprintf("Showing %d of %s %s.", shown, sqlite.Thousands(total), what)
 	if where != "" {
 		s += " The rest are in " + where + "."
 	}

@@ -14,10 +14,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // dueClient adds a client whose one session plans their next visit dueIn days from today.
-func dueClient(t *testing.T, s *data.Store, first string, dueIn int, effect bool) data.Client {
+func dueClient(t *testing.T, s *sqlite.Store, first string, dueIn int, effect bool) data.Client {
 	t.Helper()
 	ctx := context.Background()
 	c := data.Client{FirstName: first, LastName: "Client", Phone: "07700 900" + fmt.Sprintf("%03d", dueIn+400)}
@@ -189,7 +190,7 @@ func TestTheClientCountIsTheWholeCount(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := openStore(t)
 	ctx := context.Background()
-	err := s.Batch(ctx, func(b *data.Batch) error {
+	err := s.Batch(ctx, func(b *sqlite.Batch) error {
 		for i := range pageSize + 5 {
 			c := data.Client{FirstName: "Anna", LastName: fmt.Sprintf("Number %d", i)}
 			if err := b.CreateClient(&c); err != nil {
@@ -316,7 +317,7 @@ func TestABusyWeekScrollsOnPastItsFirstPage(t *testing.T) {
 	ctx := context.Background()
 	today := data.DateOf(s.Now())
 	n := data.TodayLimit + 5
-	err := s.Batch(ctx, func(b *data.Batch) error {
+	err := s.Batch(ctx, func(b *sqlite.Batch) error {
 		for i := range n {
 			c := data.Client{FirstName: "Client", LastName: fmt.Sprintf("%03d", i)}
 			if err := b.CreateClient(&c); err != nil {

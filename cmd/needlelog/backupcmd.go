@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
 )
 
 // backupAbout is what needlelog backup -h says the command does.
@@ -23,8 +23,8 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4]", backupAbout, errOut)
 	db := fs.String("db", "", "path of the database file")
 	to := fs.String("to", "", "folder to keep the backups in")
-	daily := fs.Int("daily", data.DefaultRetention.Daily, "days whose newest backup is kept")
-	weekly := fs.Int("weekly", data.DefaultRetention.Weekly, "weeks, before those days, whose newest backup is kept")
+	daily := fs.Int("daily", practice.DefaultRetention.Daily, "days whose newest backup is kept")
+	weekly := fs.Int("weekly", practice.DefaultRetention.Weekly, "weeks, before those days, whose newest backup is kept")
 	if code, ok := parseNoArgs(fs, args, db, errOut); !ok {
 		return code
 	}
@@ -42,7 +42,7 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return fail(errOut, "backup", err)
 	}
 	defer s.Close()
-	b, removed, err := s.BackupTo(ctx, *to, data.Retention{Daily: *daily, Weekly: *weekly})
+	b, removed, err := practice.BackupTo(ctx, s, *to, practice.Retention{Daily: *daily, Weekly: *weekly})
 	if b.Path != "" {
 		fmt.Fprintf(out, "Backed up %s to %s (%s, checked).\n", quote(s.Path()), quote(b.Path), sizeText(b.Size))
 	}
@@ -74,7 +74,7 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "needlelog restore: --from FILE is required")
 		return 2
 	}
-	r, err := data.RestoreFrom(ctx, *from, *db, *force)
+	r, err := practice.RestoreFrom(ctx, *from, *db, *force)
 	aside := r.KeptAside
 	if err != nil {
 		// Not fail: its hints speak of the database, and here the file at fault may be the backup;

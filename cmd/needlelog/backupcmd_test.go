@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // checkCounts runs 'needlelog check' on path and returns its figures by name.
@@ -74,12 +76,12 @@ func equalMaps(a, b map[string]string) bool {
 func TestBackupWhileTheAppHasTheFileOpen(t *testing.T) {
 	path := demoFile(t)
 	ctx := context.Background()
-	claim, err := data.ClaimDatabase(path)
+	claim, err := practice.ClaimDatabase(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer claim.Release()
-	s, err := data.Open(ctx, path, data.Options{})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +195,7 @@ func TestBackupsOfTwoPracticesOfOneNameInOneFolder(t *testing.T) {
 	}
 	// A's latest backup (what the app's status line and the damaged-file window offer) is its own.
 	for db, want := range map[string][]string{a: {aNew, aOld}, c: {cNew}} {
-		list, err := data.Backups(dir, db)
+		list, err := practice.Backups(dir, db)
 		var got []string
 		for _, b := range list {
 			got = append(got, b.Path)
@@ -217,13 +219,13 @@ func TestRestoreNeedsForceAndKeepsTheReplacedFile(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := data.Backups(dir, path)
+	list, err := practice.Backups(dir, path)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}
 	// The database changes after the backup.
 	ctx := context.Background()
-	s, err := data.Open(ctx, path, data.Options{})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,8 +266,8 @@ func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, _ := data.Backups(dir, path)
-	claim, err := data.ClaimDatabase(path)
+	list, _ := practice.Backups(dir, path)
+	claim, err := practice.ClaimDatabase(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +287,7 @@ func TestRestoreRefusesWhileTheAppHasTheFileByAnotherName(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := data.Backups(dir, path)
+	list, err := practice.Backups(dir, path)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}
@@ -312,7 +314,7 @@ func TestRestoreRefusesWhileTheAppHasTheFileByAnotherName(t *testing.T) {
 	}
 	before, _ := os.ReadFile(path)
 	for how, name := range names {
-		claim, err := data.ClaimDatabase(name)
+		claim, err := practice.ClaimDatabase(name)
 		if err != nil {
 			t.Fatal(err)
 		}

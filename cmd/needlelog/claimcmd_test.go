@@ -17,7 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // Some tests need a second Needlelog process: the app holding a practice open, or a command
@@ -34,7 +35,7 @@ const (
 func beChild() {
 	switch os.Getenv(childEnv) {
 	case "app":
-		_, _, err := data.OpenClaimed(context.Background(), os.Getenv(childDBEnv), data.Options{})
+		_, _, err := practice.Open(context.Background(), os.Getenv(childDBEnv), sqlite.Options{})
 		if err != nil {
 			fmt.Println("failed:", err)
 			os.Exit(3)
@@ -182,7 +183,7 @@ func TestRestoreRefusesWhileACommandWrites(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", db, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := data.Backups(dir, db)
+	list, err := practice.Backups(dir, db)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}
@@ -197,7 +198,7 @@ func TestRestoreRefusesWhileACommandWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(time.Minute); !data.Claimed(db); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); !practice.Claimed(db); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the import never claimed the practice")
 		}
@@ -274,7 +275,7 @@ func TestRestoreRefusesAPlantedLockLink(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", db, "--to", filepath.Join(dir, "bk")); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := data.Backups(filepath.Join(dir, "bk"), db)
+	list, err := practice.Backups(filepath.Join(dir, "bk"), db)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}

@@ -16,6 +16,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // command is a headless subcommand: it writes to out and errOut and returns the exit code.
@@ -61,7 +63,7 @@ Commands:
 }
 
 func defaultPathForHelp() string {
-	p, err := data.DefaultPath()
+	p, err := practice.DefaultPath()
 	if err != nil {
 		return "the user data folder"
 	}
@@ -219,7 +221,7 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 1
 	}
 	start := time.Now()
-	s, err := data.Open(ctx, *db, data.Options{Create: true})
+	s, err := sqlite.Open(ctx, *db, sqlite.Options{Create: true})
 	if err != nil {
 		return fail(errOut, "demo", err)
 	}
@@ -266,7 +268,7 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return fail(errOut, "check", err)
 	}
 	fmt.Fprintf(out, "%-18s %s\n", "database:", quote(s.Path()))
-	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, data.SchemaVersion())
+	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, sqlite.SchemaVersion())
 	if len(h.SchemaChanges) > 0 {
 		// The records may be sound: what follows still says so.
 		fmt.Fprintf(out, "%-18s %d change(s) made outside Needlelog; Needlelog will not write to this file "+
@@ -291,7 +293,7 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 			fmt.Fprintf(out, "  %s\n", visible(p))
 		}
 	}
-	for _, t := range data.CountedTables() {
+	for _, t := range sqlite.CountedTables() {
 		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])
 	}
 	if len(h.SchemaChanges) > 0 {

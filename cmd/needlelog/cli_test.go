@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // runCLI runs the command line in-process and returns its exit code, standard output and standard error.
@@ -48,7 +48,7 @@ func TestDemoThenCheck(t *testing.T) {
 		got[k] = strings.TrimSpace(v)
 	}
 	for k, want := range map[string]string{"integrity": "ok", "design": "as Needlelog made it", "clients": "30", "sessions": "120",
-		"schema version": fmt.Sprintf("%d (this version of Needlelog writes %[1]d)", data.SchemaVersion())} {
+		"schema version": fmt.Sprintf("%d (this version of Needlelog writes %[1]d)", sqlite.SchemaVersion())} {
 		if got[k] != want {
 			t.Errorf("check says %s: %q, want %q\n%s", k, got[k], want, out)
 		}

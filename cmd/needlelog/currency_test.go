@@ -10,12 +10,13 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // The sheets' price column says the practice's currency in its header.
 func TestExportedSheetsNameTheCurrency(t *testing.T) {
 	db := demoFile(t)
-	s, err := data.Open(context.Background(), db, data.Options{})
+	s, err := sqlite.Open(context.Background(), db, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestExportedSheetsNameTheCurrency(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows(report.SheetTitle(data.ExportSessions))
+	rows, err := f.GetRows(report.SheetTitle(sqlite.ExportSessions))
 	if err != nil || len(rows) == 0 {
 		t.Fatalf("sessions sheet: %v", err)
 	}

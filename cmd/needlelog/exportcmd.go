@@ -10,6 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/report"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // exportKind is one thing "needlelog export" makes.
@@ -18,7 +19,7 @@ type exportKind struct {
 	synopsis string
 	about    string
 	arg      string // what the positional argument is: "ID", "LOT" or "" for none
-	run      func(ctx context.Context, s *data.Store, arg string, o exportOptions) error
+	run      func(ctx context.Context, s *sqlite.Store, arg string, o exportOptions) error
 }
 
 // exportOptions are the flags some kinds take.
@@ -57,20 +58,20 @@ var exportKinds = []exportKind{
 		"Writes a complete archive in open formats: a checked copy of the database, a CSV file per table,\n" +
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
 			"SHA-256, and a README saying what each file is.",
-		"", func(ctx context.Context, s *data.Store, _ string, o exportOptions) error {
+		"", func(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
 			return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, s, nil) })
 		}},
 }
 
 // exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
-func exportPDF(write func(ctx context.Context, s *data.Store, arg string, w io.Writer) error) func(context.Context, *data.Store, string, exportOptions) error {
-	return func(ctx context.Context, s *data.Store, arg string, o exportOptions) error {
+func exportPDF(write func(ctx context.Context, s *sqlite.Store, arg string, w io.Writer) error) func(context.Context, *sqlite.Store, string, exportOptions) error {
+	return func(ctx context.Context, s *sqlite.Store, arg string, o exportOptions) error {
 		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
 	}
 }
 
-func exportSheets(ctx context.Context, s *data.Store, _ string, o exportOptions) error {
-	q := data.ExportQuery{From: o.from, To: o.to}
+func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
+	q := sqlite.ExportQuery{From: o.from, To: o.to}
 	if o.practitioner != "" {
 		id, err := practitionerID(ctx, s, o.practitioner)
 		if err != nil {
@@ -88,7 +89,7 @@ func exportSheets(ctx context.Context, s *data.Store, _ string, o exportOptions)
 }
 
 // practitionerID finds a practitioner by ID or by name, ignoring letter case.
-func practitionerID(ctx context.Context, s *data.Store, nameOrID string) (string, error) {
+func practitionerID(ctx context.Context, s *sqlite.Store, nameOrID string) (string, error) {
 	ps, err := s.Practitioners(ctx, true)
 	if err != nil {
 		return "", err

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // pdfText reads a PDF back with a real reader.
@@ -50,7 +51,7 @@ func TestExportCommands(t *testing.T) {
 	}
 
 	// Each export is in the audit log.
-	st, err := data.Open(context.Background(), db, data.Options{})
+	st, err := sqlite.Open(context.Background(), db, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 func newPractice(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "practice.db")
-	s, err := data.Open(context.Background(), path, data.Options{Create: true})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -235,7 +237,7 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 
 // checkImportTarget checks the client and session, and turns the loosely typed view and zone
 // into the practice's own names, before any file is read.
-func checkImportTarget(ctx context.Context, s *data.Store, clientID string, tags *data.PhotoTags, view, zone string,
+func checkImportTarget(ctx context.Context, s *sqlite.Store, clientID string, tags *data.PhotoTags, view, zone string,
 	errOut io.Writer) (code int, ok bool) {
 	const name = "import photos"
 	if _, err := s.Client(ctx, clientID); errors.Is(err, data.ErrNotFound) {
@@ -291,7 +293,7 @@ func checkImportTarget(ctx context.Context, s *data.Store, clientID string, tags
 
 // importFiles imports files for a client, reading and processing several at once (the slow part)
 // while the store writes one at a time, and calls report for each file in the order given.
-func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.PhotoTags, opts data.PhotoImportOptions, files []string,
+func importFiles(ctx context.Context, s *sqlite.Store, clientID string, tags data.PhotoTags, opts data.PhotoImportOptions, files []string,
 	report func(path string, p data.Photo, err error)) {
 	type result struct {
 		p   data.Photo
@@ -339,16 +341,16 @@ func importFiles(ctx context.Context, s *data.Store, clientID string, tags data.
 }
 
 // photoFiles expands the paths given: a folder stands for the files an import of it reads (see
-// data.PhotoFolder); a file named by hand is imported even if hidden. It also returns the
+// practice.PhotoFolder); a file named by hand is imported even if hidden. It also returns the
 // folders that held no file, and the links and other files in folders that are not imported.
-func photoFiles(paths []string) (files, empty []string, skipped []data.SkippedFile, err error) {
+func photoFiles(paths []string) (files, empty []string, skipped []practice.SkippedFile, err error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil || !info.IsDir() {
 			files = append(files, p) // the import says what is wrong with it
 			continue
 		}
-		in, sk, _, err := data.PhotoFolder(p, 0)
+		in, sk, _, err := practice.PhotoFolder(p, 0)
 		if err != nil {
 			return nil, nil, nil, err
 		}

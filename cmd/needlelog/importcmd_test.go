@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // importFixture is a practice with two clients, one session each, and the path of its file.
@@ -29,7 +30,7 @@ func newImportFixture(t *testing.T) importFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := importFixture{db: filepath.Join(t.TempDir(), "practice.db")}
-	s, err := data.Open(ctx, f.db, data.Options{Create: true})
+	s, err := sqlite.Open(ctx, f.db, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func newImportFixture(t *testing.T) importFixture {
 // photos reads back a client's photos.
 func (f importFixture) photos(t *testing.T, clientID string) []data.PhotoThumb {
 	t.Helper()
-	s, err := data.Open(context.Background(), f.db, data.Options{ReadOnly: true})
+	s, err := sqlite.Open(context.Background(), f.db, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

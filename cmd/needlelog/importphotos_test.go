@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // A link in an imported folder is listed with the reason and not followed.
@@ -62,7 +62,7 @@ func TestImportPhotosLocation(t *testing.T) {
 		if len(photos) != 1 {
 			t.Fatalf("%v: stored %d photos", c.args, len(photos))
 		}
-		s, err := data.Open(context.Background(), f.db, data.Options{ReadOnly: true})
+		s, err := sqlite.Open(context.Background(), f.db, sqlite.Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,19 +6,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"fyne.io/fyne/v2"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
 	"syscall"
 
+	"fyne.io/fyne/v2"
+
 	"fyne.io/fyne/v2/app"
 
 	// Before Fyne initialises, so that a C.UTF-8 locale leaves standard error quiet.
 	_ "early.needlelog.app/locale"
 
-	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/ui"
 )
 
@@ -65,9 +67,9 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	}
 	// Only the default database is created on first run: a path given by hand that does not
 	// exist is more likely a typo than a wish for an empty practice.
-	opts := data.Options{}
+	opts := sqlite.Options{}
 	if *db == "" {
-		p, err := data.DefaultPath()
+		p, err := practice.DefaultPath()
 		if err != nil {
 			fmt.Fprintf(errOut, "needlelog: %s\n", sentence(err))
 			return 1

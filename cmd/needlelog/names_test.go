@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // hostileNames are file names made to mislead a reader of the output: a new line forging a line
@@ -169,7 +170,7 @@ func TestErrorsShowHiddenCharacters(t *testing.T) {
 // A client's name is listed with its hidden characters shown, on its own line.
 func TestClientsListShowsHiddenCharacters(t *testing.T) {
 	f := newImportFixture(t)
-	s, err := data.Open(context.Background(), f.db, data.Options{})
+	s, err := sqlite.Open(context.Background(), f.db, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

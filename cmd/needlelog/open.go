@@ -7,21 +7,23 @@ import (
 	"io"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // How the commands open the practice at --db: every command opens it through one of these.
 
 // openToRead opens the practice at db for a command that only reads it. Read-only, so that it
 // works while the app has the file open, and never changes the file.
-func openToRead(ctx context.Context, db string) (*data.Store, error) {
-	return data.Open(ctx, db, data.Options{ReadOnly: true})
+func openToRead(ctx context.Context, db string) (*sqlite.Store, error) {
+	return sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
 }
 
 // openToWrite opens the practice at db for a command that writes to it, claiming it for the
 // command's run as the app does: no two write it at once, and a restore cannot set it aside under
 // the command. release closes the store, then gives up the claim.
-func openToWrite(ctx context.Context, db string) (s *data.Store, release func(), err error) {
-	s, claim, err := data.OpenClaimed(ctx, db, data.Options{})
+func openToWrite(ctx context.Context, db string) (s *sqlite.Store, release func(), err error) {
+	s, claim, err := practice.Open(ctx, db, sqlite.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -35,10 +37,10 @@ func openToWrite(ctx context.Context, db string) (s *data.Store, release func(),
 // records every export. An export also runs while the app has the practice open (a nightly
 // archive of a PC left on): its claim keeps a restore away meanwhile, and SQLite orders the
 // export's one audit entry with the app's writes.
-func openToExport(ctx context.Context, db string) (s *data.Store, release func(), err error) {
+func openToExport(ctx context.Context, db string) (s *sqlite.Store, release func(), err error) {
 	s, release, err = openToWrite(ctx, db)
 	if errors.Is(err, data.ErrInUse) {
-		if s, err = data.Open(ctx, db, data.Options{}); err == nil {
+		if s, err = sqlite.Open(ctx, db, sqlite.Options{}); err == nil {
 			release = func() { s.Close() } //nolint:errcheck // what was written was committed already
 		}
 	}

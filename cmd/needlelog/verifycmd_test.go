@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // tamperFile changes a database behind Needlelog's back, as anyone with a SQLite tool could: with
@@ -189,7 +190,7 @@ func TestVerifyRefusesWhatIsNotAHead(t *testing.T) {
 func TestVerifyPrintsAndChecksTheSigningKeys(t *testing.T) {
 	db := demoFile(t)
 	ctx := context.Background()
-	s, err := data.Open(ctx, db, data.Options{})
+	s, err := sqlite.Open(ctx, db, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

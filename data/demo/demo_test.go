@@ -13,14 +13,15 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // testNow is a fixed "now", so that runs are comparable.
 var testNow = time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
 
-func openStore(tb testing.TB, now func() time.Time) *data.Store {
+func openStore(tb testing.TB, now func() time.Time) *sqlite.Store {
 	tb.Helper()
-	s, err := data.Open(context.Background(), filepath.Join(tb.TempDir(), "demo.db"), data.Options{Create: true, Now: now})
+	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "demo.db"), sqlite.Options{Create: true, Now: now})
 	if err != nil {
 		tb.Fatalf("open: %v", err)
 	}
@@ -31,7 +32,7 @@ func openStore(tb testing.TB, now func() time.Time) *data.Store {
 func fixedNow() time.Time { return testNow }
 
 // allClients lists every client, page by page.
-func allClients(t *testing.T, s *data.Store, q data.ClientQuery) []data.ClientSummary {
+func allClients(t *testing.T, s *sqlite.Store, q data.ClientQuery) []data.ClientSummary {
 	t.Helper()
 	var out []data.ClientSummary
 	for {
@@ -407,7 +408,7 @@ func BenchmarkGenerate100kSessions(b *testing.B) {
 
 func TestDemoPracticeHasClinicDetails(t *testing.T) {
 	ctx := context.Background()
-	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), data.Options{Create: true})
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,10 +11,11 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // demoPhotos generates a small practice with photos and returns it with every client's photos.
-func demoPhotos(t *testing.T, opt demo.Options) (*data.Store, demo.Result, map[string][]data.PhotoThumb) {
+func demoPhotos(t *testing.T, opt demo.Options) (*sqlite.Store, demo.Result, map[string][]data.PhotoThumb) {
 	t.Helper()
 	s := openStore(t, fixedNow)
 	res, err := demo.Generate(context.Background(), s, opt)

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // concernZones are the zones, by map key, that each default concern is treated on, the usual
@@ -82,7 +82,7 @@ type visit struct {
 }
 
 // writeClient creates a client and their n sessions, and plans photos of them when withPhotos is set.
-func (g *generator) writeClient(b *data.Batch, n int, withPhotos bool, res *Result) error {
+func (g *generator) writeClient(b *sqlite.Batch, n int, withPhotos bool, res *Result) error {
 	c := g.person()
 	if withPhotos && c.PhotoConsent == data.PhotoConsentNone {
 		c.PhotoConsent = data.PhotoConsentClinical // photos are for those who agreed to them
@@ -372,7 +372,7 @@ func (g *generator) newSession(c *data.Client, v visit, practitioner string) *da
 		pain += 2
 	}
 	if chance(r, 0.96) {
-		se.PainScore = sql.Null[int]{V: min(pain, data.MaxPain), Valid: true}
+		se.PainScore = data.Optional[int]{V: min(pain, data.MaxPain), Valid: true}
 	}
 
 	for i, item := range g.aftercare {
@@ -387,7 +387,7 @@ func (g *generator) newSession(c *data.Client, v visit, practitioner string) *da
 	if len(g.modalities) > 0 && s.modality != g.modalities[0] {
 		price += 200
 	}
-	se.PriceCents = sql.Null[int64]{V: int64(min(price/10*10, 800)) * 100, Valid: true}
+	se.PriceCents = data.Optional[int64]{V: int64(min(price/10*10, 800)) * 100, Valid: true}
 	if se.Notes == "" && chance(r, 0.15) {
 		se.Notes = pick(r, sessionNotes)
 	}

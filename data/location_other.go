@@ -1,6 +1,0 @@
-//go:build !linux && !darwin && !windows
-
-package data
-
-// networkFS finds no network file systems where no way to tell them is known.
-func networkFS(string) string { return "" }

@@ -1,0 +1,779 @@
+package practice
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// DefaultBackupDir is where backups go when no other folder is chosen: a folder beside the one
+// DefaultPath keeps the database in, so that removing or moving the app's own folder does not take
+// the backups with it.
+func DefaultBackupDir() (string, error) {
+	p, err := DefaultPath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(filepath.Dir(p)), "Needlelog Backups"), nil
+}
+
+// BackupDirFor is where the practice at dbPath is backed up when no other folder is chosen: the
+// default database in DefaultBackupDir itself, any other in a folder of its own inside it, named
+// after the file and its place ("clinic 1a2b3c4d"), so that each practice's backups are found in
+// a folder of their own. (Backups sharing a folder are told apart by the practice's identity.)
+func BackupDirFor(dbPath string) (string, error) {
+	dir, err := DefaultBackupDir()
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", fmt.Errorf("backup folder for %s: %w", dbPath, err)
+	}
+	if def, err := DefaultPath(); err == nil && filepath.Clean(def) == abs {
+		return dir, nil
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(dir, fmt.Sprintf("%s %x", backupBase(abs), sum[:4])), nil
+}
+
+// Retention says how many backups Prune keeps: the newest of each of the last Daily days that have
+// one, and before those the newest of each of the last Weekly ISO weeks that have one.
+type Retention struct{ Daily, Weekly int }
+
+// DefaultRetention keeps a week of daily backups and a month of weekly ones.
+var DefaultRetention = Retention{Daily: 7, Weekly: 4}
+
+// Backup is one backup file of a database.
+type Backup struct {
+	Path  string
+	Taken time.Time // from the file's name, in UTC, to the second
+	Size  int64     // bytes
+}
+
+// olderBackupIDs caches the identities read from inside backups named without one, by path, size
+// and time: listing a folder reads each only once while it is unchanged.
+var olderBackupIDs = struct {
+	sync.Mutex
+	m map[olderBackupKey]string
+}{m: map[olderBackupKey]string{}}
+
+type olderBackupKey struct {
+	path string
+	size int64
+	mod  time.Time
+}
+
+// olderBackupID is the identity inside the backup at path, named without one; "" when it cannot be
+// read or has none, which makes it no practice's: never offered, never pruned.
+func olderBackupID(path string, info fs.FileInfo) string {
+	key := olderBackupKey{path, info.Size(), info.ModTime()}
+	olderBackupIDs.Lock()
+	id, ok := olderBackupIDs.m[key]
+	olderBackupIDs.Unlock()
+	if ok {
+		return id
+	}
+	id, _ = PracticeIDOf(context.Background(), path)
+	olderBackupIDs.Lock()
+	olderBackupIDs.m[key] = id
+	olderBackupIDs.Unlock()
+	return id
+}
+
+// backupStamp is the time in a backup's name: in UTC, so that names sort in time order whatever
+// the time zone or daylight saving time.
+const backupStamp = "20060102-150405"
+
+// backupBase is the start of the names of dbPath's backups: its file name without ".db".
+func backupBase(dbPath string) string {
+	base := filepath.Base(dbPath)
+	if ext := filepath.Ext(base); strings.EqualFold(ext, ".db") {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}
+
+// parseBackupName reads what follows "<base>-" in a backup's name: YYYYMMDD-HHMMSS, then -N for the
+// Nth backup made in the same second, then .db.
+func parseBackupName(rest string) (taken time.Time, seq int, ok bool) {
+	rest, found := strings.CutSuffix(rest, ".db")
+	if !found || len(rest) < len(backupStamp) {
+		return time.Time{}, 0, false
+	}
+	stamp, n := rest[:len(backupStamp)], rest[len(backupStamp):]
+	taken, err := time.Parse(backupStamp, stamp)
+	if err != nil || taken.Format(backupStamp) != stamp {
+		return time.Time{}, 0, false
+	}
+	seq = 1
+	if n != "" {
+		digits, found := strings.CutPrefix(n, "-")
+		seq, err = strconv.Atoi(digits)
+		if !found || err != nil || seq < 2 || strconv.Itoa(seq) != digits {
+			return time.Time{}, 0, false
+		}
+	}
+	return taken, seq, true
+}
+
+// Backups lists the backups of the practice at dbPath found in dir, newest first: those carrying its
+// identity, read from the file. Other files, other practices' backups and unfinished copies are
+// left out. A folder that does not exist holds none. When the file cannot be read (it is damaged,
+// say), see BackupsOf with an unknown identity.
+func Backups(dir, dbPath string) ([]Backup, error) {
+	id, _ := PracticeIDOf(context.Background(), dbPath)
+	return BackupsOf(dir, dbPath, id)
+}
+
+// BackupsOf lists the backups in dir of the practice whose identity is id and whose file is at
+// dbPath, newest first (see Backups). With id "", unknown, they are the backups named after its
+// file when those are all of one practice, which is then taken for this one (a damaged practice
+// whose identity cannot be read, backed up to a folder of its own); none when they are of several.
+func BackupsOf(dir, dbPath, id string) ([]Backup, error) {
+	if id == "" {
+		var err error
+		if id, err = soleIdentity(dir, dbPath); err != nil {
+			return nil, err
+		}
+	}
+	return publicBackups(listBackups(dir, dbPath, id))
+}
+
+// PracticeIDOf reads the identity of the practice in the file at path (see Store.PracticeID),
+// without writing to it.
+func PracticeIDOf(ctx context.Context, path string) (string, error) {
+	s, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	return s.PracticeID(ctx)
+}
+
+func publicBackups(list []foundBackup, err error) ([]Backup, error) {
+	backups := make([]Backup, len(list))
+	for i, f := range list {
+		backups[i] = f.Backup
+	}
+	return backups, err
+}
+
+// foundBackup is a backup with its number within its second: 1, or N from a name ending -N.
+type foundBackup struct {
+	Backup
+	seq int
+	id  string // the short identity it was found by
+}
+
+// listBackups lists the backups in dir of the practice whose identity is id, at dbPath: those named
+// "<any name>-<short id>-<time>.db", whatever the practice's file was called then, and those named
+// "<its name>-<time>.db" before backups carried the identity, whose identity is read from inside.
+// A practice without an identity has none.
+func listBackups(dir, dbPath, id string) ([]foundBackup, error) {
+	short := data.ShortPracticeID(id)
+	if short == "" {
+		return nil, nil
+	}
+	all, err := scanBackups(dir, dbPath, short)
+	return slices.DeleteFunc(all, func(b foundBackup) bool { return b.id != short }), err
+}
+
+// soleIdentity is the short identity of every backup in dir named after the file at dbPath, when
+// they share one; "" when there are none or they are of several practices.
+func soleIdentity(dir, dbPath string) (string, error) {
+	all, err := scanBackups(dir, dbPath, "")
+	if err != nil {
+		return "", err
+	}
+	id := ""
+	for _, b := range all {
+		switch {
+		case b.id == "":
+			continue
+		case id != "" && b.id != id:
+			return "", nil
+		}
+		id = b.id
+	}
+	return id, nil
+}
+
+// scanBackups finds the backups in dir named after the file at dbPath, and those of any name
+// carrying the short identity short, newest first, each with its short identity ("" for an older
+// backup whose identity cannot be read).
+func scanBackups(dir, dbPath, short string) ([]foundBackup, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list the backups in %s: %w", dir, err)
+	}
+	base := backupBase(dbPath) + "-"
+	var list []foundBackup
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		name := e.Name()
+		b, older, ok := parseBackupFile(name, base, short)
+		if !ok {
+			continue
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed since the folder was read
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list the backups in %s: %w", dir, err)
+		}
+		b.Path, b.Size = filepath.Join(dir, name), info.Size()
+		if older {
+			b.id = data.ShortPracticeID(olderBackupID(b.Path, info))
+		}
+		list = append(list, b)
+	}
+	slices.SortFunc(list, func(a, b foundBackup) int {
+		return cmp.Or(b.Taken.Compare(a.Taken), cmp.Compare(b.seq, a.seq))
+	})
+	return list, nil
+}
+
+// parseBackupFile reads a backup's name: "<base><short id>-<time>.db", or "<any name>-<short>-<time>.db"
+// when short is given, or, older, "<base><time>.db". older says the name carries no identity.
+func parseBackupFile(name, base, short string) (b foundBackup, older, ok bool) {
+	if short != "" {
+		if i := strings.LastIndex(name, "-"+short+"-"); i > 0 {
+			if b.Taken, b.seq, ok = parseBackupName(name[i+len(short)+2:]); ok {
+				b.id = short
+				return b, false, true
+			}
+		}
+	}
+	rest, found := strings.CutPrefix(name, base)
+	if !found {
+		return b, false, false
+	}
+	if b.Taken, b.seq, ok = parseBackupName(rest); ok {
+		return b, true, true
+	}
+	if id, after, cut := strings.Cut(rest, "-"); cut && data.ShortPracticeID(id) == id {
+		if b.Taken, b.seq, ok = parseBackupName(after); ok {
+			b.id = id
+			return b, false, true
+		}
+	}
+	return b, false, false
+}
+
+// Prune removes the backups in dir of the practice at dbPath (see Backups) that keep does not hold
+// on to, and returns the paths it removed, newest first. Another practice's backups are never
+// removed, whatever their names. It keeps the newest backup of each of the newest keep.Daily calendar
+// days that have one; of the older backups, the newest of each of the newest keep.Weekly ISO weeks
+// that have one; and always the newest backup of all. Days and weeks are those of now's time zone.
+func Prune(dir, dbPath string, now time.Time, keep Retention) ([]string, error) {
+	id, err := PracticeIDOf(context.Background(), dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("prune backups in %s: tell this practice's backups from others: %w", dir, err)
+	}
+	return prune(dir, dbPath, id, now, keep, "")
+}
+
+// prune is Prune that never removes the backup at protect: the one just made, even if a clock
+// that was once set ahead left backups that look newer.
+func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string) ([]string, error) {
+	if keep.Daily < 0 || keep.Weekly < 0 {
+		return nil, fmt.Errorf("prune backups in %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
+	}
+	all, err := publicBackups(listBackups(dir, dbPath, id))
+	if err != nil {
+		return nil, err
+	}
+	practice, _ := os.Stat(dbPath)
+	all = slices.DeleteFunc(all, func(b Backup) bool { return b.Path != protect && inUseAsPractice(b.Path, practice) })
+	if len(all) == 0 {
+		return nil, nil
+	}
+	loc := now.Location()
+	kept := make([]bool, len(all))
+	kept[0] = true
+	i := 0
+	days := map[string]bool{}
+	for ; i < len(all); i++ {
+		day := all[i].Taken.In(loc).Format(time.DateOnly)
+		if days[day] {
+			continue
+		}
+		if len(days) == keep.Daily {
+			break
+		}
+		days[day], kept[i] = true, true
+	}
+	weeks := map[[2]int]bool{}
+	for ; i < len(all); i++ {
+		y, w := all[i].Taken.In(loc).ISOWeek()
+		if weeks[[2]int{y, w}] {
+			continue
+		}
+		if len(weeks) == keep.Weekly {
+			break
+		}
+		weeks[[2]int{y, w}], kept[i] = true, true
+	}
+	var removed []string
+	var errs []error
+	for i, b := range all {
+		if kept[i] || b.Path == protect {
+			continue
+		}
+		if err := os.Remove(b.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("remove old backup %s: %w", b.Path, err))
+			continue
+		}
+		removeWithSidecars(b.Path) // the empty log and shared memory a reading of it left
+		removed = append(removed, b.Path)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// inUseAsPractice reports whether the file at path, though named as a backup, is a practice in use,
+// which pruning must never remove: the practice being backed up itself (practice, by any name), one
+// a Needlelog process has claimed, one with a write-ahead log or journal beside it holding changes
+// not yet in the file, or one whose shared memory file another program has locked (SQLite keeps it
+// locked while the file is open). An empty log and an unlocked shared memory file are what reading
+// a backup leaves behind, even read-only: they are removed with it.
+func inUseAsPractice(path string, practice fs.FileInfo) bool {
+	info, err := os.Stat(path)
+	if err != nil {
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	if practice != nil && os.SameFile(info, practice) {
+		return true
+	}
+	for _, side := range []string{"-wal", "-journal"} {
+		if info, err := os.Lstat(path + side); err == nil && (info.Size() > 0 || !info.Mode().IsRegular()) {
+			return true
+		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	if _, err := os.Lstat(path + "-shm"); !errors.Is(err, fs.ErrNotExist) && (err != nil || lockedByAnother(path+"-shm")) {
+		return true
+	}
+	return Claimed(path)
+}
+
+// freeSpace reports the bytes free to this user on the disk holding a folder, or -1 where that
+// cannot be known. Tests replace it.
+var freeSpace = diskFree
+
+// backupNeed estimates the space a backup of the database at dbPath takes while it is made: the
+// file and its write-ahead log (the copy is never larger), and a margin so that the disk is not left
+// full for the app itself.
+func backupNeed(dbPath string) (int64, error) {
+	var need int64
+	for _, p := range []string{dbPath, dbPath + "-wal"} {
+		info, err := os.Stat(p) // Stat, not Open: opening and closing the live file drops SQLite's locks
+		if errors.Is(err, fs.ErrNotExist) && p != dbPath {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		need += info.Size()
+	}
+	return need + need/10 + 8<<20, nil
+}
+
+const mb = 1 << 20
+
+// BackupTo makes a checked backup of the whole database in dir, creating the folder if needed, then
+// removes the backups keep no longer holds on to. It returns the backup and the paths it removed.
+//
+// The free space is checked first: when the disk is short, ErrNoSpace is returned before anything
+// is written. The backup is named <database name>-<short practice identity>-YYYYMMDD-HHMMSS.db from
+// the store's clock in UTC (with -2, -3, ... when that name is taken), so that it is told apart
+// from the backups of another practice whose file has the same name; it is made by Snapshot, so it
+// is complete and checked, or not there at all. It works on a store opened read-only, while the app has the file open. When the
+// backup was made but old ones could not all be removed, the backup is returned with the error.
+func BackupTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention) (Backup, []string, error) {
+	if keep.Daily < 0 || keep.Weekly < 0 {
+		return Backup{}, nil, fmt.Errorf("back up to %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	}
+	removeUnfinished(abs, s.Path(), time.Now())
+	need, err := backupNeed(s.Path())
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
+	}
+	free, err := freeSpace(abs)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	}
+	if free >= 0 && free < need {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w: the disk has %d MB free and a backup of %s needs about %d MB; free some space or choose another folder",
+			abs, data.ErrNoSpace, free/mb, filepath.Base(s.Path()), (need+mb-1)/mb)
+	}
+
+	id, err := s.PracticeID(ctx)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
+	}
+	taken := s.Now().UTC().Truncate(time.Second)
+	path, err := nextBackupPath(abs, s.Path(), id, taken)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	}
+	if err := Snapshot(ctx, s, path); err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
+	}
+	b := Backup{Path: path, Taken: taken, Size: info.Size()}
+	removed, err := prune(abs, s.Path(), id, s.Now(), keep, path)
+	if err != nil {
+		return b, removed, fmt.Errorf("the backup %s was made, but old backups could not all be removed: %w", path, err)
+	}
+	return b, removed, nil
+}
+
+// unfinishedAfter is how old an unfinished copy must be before it is taken for the leftover of a
+// backup that was stopped (the app killed, the computer switched off) rather than one under way.
+const unfinishedAfter = time.Hour
+
+// removeUnfinished removes the copies that backups of dbPath left unfinished in dir: hidden files
+// as large as the practice, that no listing shows and that would otherwise fill the disk. What
+// cannot be removed now is tried again at the next backup.
+func removeUnfinished(dir, dbPath string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + backupBase(dbPath) + "-"
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || !(strings.HasSuffix(name, ".tmp") || strings.Contains(name, ".tmp-")) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > unfinishedAfter {
+			os.Remove(filepath.Join(dir, name)) //nolint:errcheck // tried again next time
+		}
+	}
+}
+
+// nextBackupPath names a new backup taken at taken: numbered after every backup already made in
+// the same second, even one since removed by pruning would have been, so that its name says it is
+// the newest.
+func nextBackupPath(dir, dbPath, id string, taken time.Time) (string, error) {
+	list, err := listBackups(dir, dbPath, id)
+	if err != nil {
+		return "", err
+	}
+	seq := 1
+	for _, b := range list {
+		if b.Taken.Equal(taken) {
+			seq = max(seq, b.seq+1)
+		}
+	}
+	name := backupBase(dbPath) + "-" + taken.Format(backupStamp)
+	if short := data.ShortPracticeID(id); short != "" {
+		name = backupBase(dbPath) + "-" + short + "-" + taken.Format(backupStamp)
+	}
+	for ; ; seq++ {
+		path := filepath.Join(dir, name+".db")
+		if seq > 1 {
+			path = filepath.Join(dir, name+"-"+strconv.Itoa(seq)+".db")
+		}
+		// Something not taken for a backup (a folder, say) may hold the name too.
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+}
+
+// Restored is what RestoreFrom did.
+type Restored struct {
+	// KeptAside is where the replaced file now is, or "" when there was none.
+	KeptAside string
+	// SchemaRepairs says, a sentence each, which of the backup's tables, indexes, triggers and
+	// views were left out of the restored copy or put back as Needlelog made them (putBackSchema).
+	SchemaRepairs []string
+}
+
+// RestoreFrom puts a copy of the backup at from in place of the database at dbPath.
+//
+// The backup is checked first (a Needlelog file, not from a newer version, passing SQLite's
+// integrity check); if it fails, nothing is changed. An existing database is replaced only with
+// force (else ErrExists), and never while a Needlelog window has it open (ErrInUse). The backup is
+// copied by SQLite into a temporary file beside dbPath; the tables, indexes, triggers and views
+// Needlelog did not make are left out of the copy, and Needlelog's own that were changed or removed
+// are put back (a backup whose Needlelog tables were changed is refused with ErrForeignSchema);
+// the copy is brought up to this version's schema if it is older, flushed to the disk and checked;
+// only then is the current file set aside (see SetAside, label "replaced") and the copy renamed
+// into its place. The backup itself is never changed. On failure dbPath is as it was.
+func RestoreFrom(ctx context.Context, from, dbPath string, force bool) (Restored, error) {
+	var r Restored
+	var err error
+	r.KeptAside, err = restore(ctx, from, dbPath, force, &r.SchemaRepairs)
+	return r, err
+}
+
+// Restore is RestoreFrom without the account of what was left out or put back.
+func Restore(ctx context.Context, from, dbPath string, force bool) (keptAside string, err error) {
+	return restore(ctx, from, dbPath, force, new([]string))
+}
+
+// restore is RestoreFrom, noting in repairs what putBackSchema did.
+func restore(ctx context.Context, from, dbPath string, force bool, repairs *[]string) (keptAside string, err error) {
+	src, err := filepath.Abs(from)
+	if err != nil {
+		return "", fmt.Errorf("restore from %s: %w", from, err)
+	}
+	dst, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", fmt.Errorf("restore to %s: %w", dbPath, err)
+	}
+	if src == dst {
+		return "", fmt.Errorf("restore from %s: that is the database itself", src)
+	}
+	if a, err := os.Stat(src); err == nil {
+		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
+			return "", fmt.Errorf("restore from %s: that is the database itself", src)
+		}
+	}
+	version, err := sqlite.CheckBackupFile(ctx, src)
+	if err != nil {
+		return "", fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
+	}
+
+	info, err := os.Stat(dst)
+	exists := err == nil
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("restore to %s: %w", dst, err)
+	case exists && info.IsDir():
+		return "", fmt.Errorf("restore to %s: it is a folder, not a database file", dst)
+	case exists && !force:
+		return "", fmt.Errorf("restore to %s: %w; restore with --force to replace it (the current file is kept aside as %s.replaced-DATE-TIME)",
+			dst, data.ErrExists, filepath.Base(dst))
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return "", fmt.Errorf("restore to %s: %w", dst, err)
+	}
+	// Held until the copy is in place, so that the app cannot open the file halfway through.
+	claim, err := ClaimDatabase(dst)
+	if errors.Is(err, data.ErrInUse) {
+		return "", fmt.Errorf("restore to %s: %w; close Needlelog there first", dst, data.ErrInUse)
+	}
+	if err != nil {
+		return "", fmt.Errorf("restore to %s: %w", dst, err)
+	}
+	defer func() {
+		if rerr := claim.Release(); rerr != nil && err == nil {
+			err = fmt.Errorf("restore to %s: %w", dst, rerr)
+		}
+	}()
+
+	tmp, done, err := copyForRestore(ctx, src, dst, version)
+	*repairs = done
+	if err != nil {
+		return "", fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
+	}
+	defer func() {
+		if err != nil {
+			removeWithSidecars(tmp)
+		}
+	}()
+	if exists {
+		// The restored file is read and written by whoever could before (a shared clinic
+		// account, say), not only by whoever restored it.
+		if err := os.Chmod(tmp, info.Mode().Perm()); err != nil {
+			return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+		}
+	}
+
+	// Set aside the current file, or the write-ahead log a file removed by hand left behind: SQLite
+	// would apply a log to whatever file next takes its name.
+	var undo func() error
+	if exists {
+		keptAside, undo, err = setAside(dst, "replaced")
+	} else {
+		_, undo, err = setAside(dst, "orphaned")
+	}
+	if err != nil {
+		return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		if uerr := undo(); uerr != nil {
+			return "", fmt.Errorf("restore to %s: %w; and putting the current file back failed: %v (it is at %s)", dst, err, uerr, keptAside)
+		}
+		return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+	}
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return keptAside, fmt.Errorf("restore to %s: the backup is in place, but flushing the folder failed: %w", dst, err)
+	}
+	return keptAside, nil
+}
+
+// copyForRestore copies the backup at src into a new temporary file beside dst, through SQLite so
+// that a write-ahead log beside the backup is included; puts Needlelog's schema back in the copy
+// (putBackSchema); upgrades the copy's schema if it is older; flushes it to the disk and checks it.
+// It returns the temporary file's path and what putBackSchema did.
+func copyForRestore(ctx context.Context, src, dst string, version int) (tmp string, repairs []string, err error) {
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.restore")
+	if err != nil {
+		return "", nil, err
+	}
+	tmp = f.Name()
+	f.Close()
+	made := tmp // tmp is "" once an error is returned
+	defer func() {
+		if err != nil {
+			removeWithSidecars(made)
+		}
+	}()
+	b, err := sqlite.Open(ctx, src, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return "", nil, err
+	}
+	err = b.VacuumInto(ctx, tmp)
+	b.Close()
+	if err != nil {
+		return "", nil, fmt.Errorf("copy: %w", err)
+	}
+	if repairs, err = sqlite.PutBackSchema(ctx, tmp, version); err != nil {
+		return "", nil, err
+	}
+	if version < sqlite.SchemaVersion() {
+		// Opening for writing applies the migrations, as the app would on opening the file.
+		w, err := sqlite.Open(ctx, tmp, sqlite.Options{})
+		if err != nil {
+			return "", nil, fmt.Errorf("bring the copy up to date: %w", err)
+		}
+		if err := w.Close(); err != nil {
+			return "", nil, fmt.Errorf("bring the copy up to date: %w", err)
+		}
+	}
+	if err := syncFile(tmp); err != nil {
+		return "", nil, err
+	}
+	if err := checkCopy(ctx, tmp); err != nil {
+		return "", nil, err
+	}
+	return tmp, repairs, nil
+}
+
+// sidecars are the files SQLite keeps beside a database that belong to it: its write-ahead log and
+// its rollback journal hold committed or half-committed changes and must travel with it.
+var sidecars = []string{"-wal", "-journal"}
+
+func removeWithSidecars(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
+}
+
+// SetAside moves the database at dbPath out of the way, to "<dbPath>.<label>-YYYYMMDD-HHMMSS" (UTC;
+// with -2, -3, ... when taken), together with its write-ahead log or journal so that no committed
+// change is lost, and returns the new path. Its shared-memory index is removed: SQLite makes it
+// again. Nothing may have the database open. On failure everything is left where it was.
+func SetAside(dbPath, label string) (string, error) {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", fmt.Errorf("set aside %s: %w", dbPath, err)
+	}
+	if _, err := os.Lstat(abs); err != nil {
+		return "", fmt.Errorf("set aside %s: %w", abs, err)
+	}
+	aside, _, err := setAside(abs, label)
+	return aside, err
+}
+
+// setAside is SetAside for an absolute path that may be missing, in which case a write-ahead log
+// or journal left without it is still moved, and "" returned as the new path. undo puts back what
+// was moved.
+func setAside(abs, label string) (aside string, undo func() error, err error) {
+	if label == "" || strings.ContainsAny(label, `/\:`) {
+		return "", nil, fmt.Errorf("set aside %s: the label %q cannot be part of a file name", abs, label)
+	}
+	base := abs + "." + label + "-" + time.Now().UTC().Format(backupStamp)
+	aside = base
+	for n := 2; ; n++ {
+		taken := false
+		for _, suffix := range append([]string{""}, sidecars...) {
+			if _, err := os.Lstat(aside + suffix); !errors.Is(err, fs.ErrNotExist) {
+				taken = true
+			}
+		}
+		if !taken {
+			break
+		}
+		aside = base + "-" + strconv.Itoa(n)
+	}
+	var moved [][2]string
+	undo = func() error {
+		var errs []error
+		for i := len(moved) - 1; i >= 0; i-- {
+			if err := os.Rename(moved[i][1], moved[i][0]); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if err := syncDir(filepath.Dir(abs)); err != nil {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	}
+	// The database first: were the process to stop between the two, no file would be left under
+	// the database's name to meet the other's log.
+	mainMoved := false
+	for _, suffix := range append([]string{""}, sidecars...) {
+		if _, err := os.Lstat(abs + suffix); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(abs+suffix, aside+suffix); err != nil {
+			if uerr := undo(); uerr != nil {
+				return "", nil, fmt.Errorf("set aside %s: %w; and putting back what was moved failed: %v", abs, err, uerr)
+			}
+			return "", nil, fmt.Errorf("set aside %s: %w", abs, err)
+		}
+		moved = append(moved, [2]string{abs + suffix, aside + suffix})
+		mainMoved = mainMoved || suffix == ""
+	}
+	// A stale index would otherwise be taken up by the file that comes next; a reader still
+	// holding it (on Windows) only keeps it, which SQLite then rebuilds.
+	os.Remove(abs + "-shm")
+	if err := syncDir(filepath.Dir(abs)); err != nil {
+		if uerr := undo(); uerr != nil {
+			return "", nil, fmt.Errorf("set aside %s: %w; and putting back what was moved failed: %v", abs, err, uerr)
+		}
+		return "", nil, fmt.Errorf("set aside %s: %w", abs, err)
+	}
+	if !mainMoved {
+		aside = ""
+	}
+	return aside, undo, nil
+}

@@ -1,0 +1,139 @@
+package practice
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	need, err := backupNeed(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if need <= info.Size() {
+		t.Fatalf("need %d for a file of %d bytes: no margin", need, info.Size())
+	}
+
+	var asked string
+	free := int64(3 * mb)
+	t.Cleanup(func() { freeSpace = diskFree })
+	freeSpace = func(dir string) (int64, error) { asked = dir; return free, nil }
+
+	dir := filepath.Join(t.TempDir(), "backups")
+	_, _, err = BackupTo(ctx, s, dir, DefaultRetention)
+	if !errors.Is(err, data.ErrNoSpace) {
+		t.Fatalf("backup onto a disk with 3 MB free: %v", err)
+	}
+	wantNeed := (need + mb - 1) / mb
+	for _, part := range []string{"3 MB free", "needs about " + strconv.FormatInt(wantNeed, 10) + " MB", dir} {
+		if !strings.Contains(err.Error(), part) {
+			t.Errorf("the refusal %q does not say %q", err, part)
+		}
+	}
+	if asked != dir {
+		t.Errorf("free space asked of %q, want %q", asked, dir)
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+		t.Errorf("a refused backup left %v %v", entries, err)
+	}
+
+	// Exactly enough is enough; an unknown figure does not stop a backup.
+	for _, free = range []int64{need, -1} {
+		if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
+			t.Errorf("backup with %d bytes free: %v", free, err)
+		}
+	}
+}
+
+func TestDiskFree(t *testing.T) {
+	free, err := diskFree(t.TempDir())
+	if err != nil || free <= 0 {
+		t.Fatalf("free space of the temporary folder: %d %v", free, err)
+	}
+	if _, err := diskFree(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("free space of a missing folder: no error")
+	}
+}
+
+// TestRestoreOlderSchema restores a backup made by an older version: it is brought up to date.
+func TestRestoreOlderSchema(t *testing.T) {
+	ctx := context.Background()
+	old := filepath.Join(t.TempDir(), "old.db")
+	latest := sqlite.SchemaVersion()
+	if latest < 2 {
+		t.Fatalf("only %d migrations", latest)
+	}
+	if err := sqlite.CreateAtVersion(ctx, old, latest-1); err != nil {
+		t.Fatal(err)
+	}
+
+	db := filepath.Join(t.TempDir(), "practice.db")
+	if _, err := Restore(ctx, old, db, false); err != nil {
+		t.Fatalf("restore an older backup: %v", err)
+	}
+	r, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h, err := r.Check(ctx)
+	if err != nil || len(h.Problems) > 0 || h.SchemaVersion != sqlite.SchemaVersion() {
+		t.Fatalf("restored file: version %d, %v %v", h.SchemaVersion, h.Problems, err)
+	}
+	// The backup itself is left as it was.
+	b, err := sqlite.Open(ctx, old, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if h, err := b.Check(ctx); err != nil || h.SchemaVersion != latest-1 {
+		t.Errorf("the backup is now at version %d: %v", h.SchemaVersion, err)
+	}
+}
+
+func TestKnockSocket(t *testing.T) {
+	dir := t.TempDir()
+	a, err := knockSocket(filepath.Join(dir, "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := knockSocket(filepath.Join(dir, "a.db"))
+	b, _ := knockSocket(filepath.Join(dir, "b.db"))
+	if a != again || a == b || len(a) > maxSocketPath {
+		t.Errorf("sockets %s, %s, %s", a, again, b)
+	}
+	c, err := ClaimDatabase(filepath.Join(dir, "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.OnKnock(func() {}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(a); err != nil {
+		t.Fatalf("the socket while listening: %v", err)
+	}
+	if err := c.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(a); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the socket after release: %v", err)
+	}
+}

@@ -1,0 +1,63 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+func TestDrafts(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTemp(t)
+	c := mustCreateClient(t, s, "Anna", "Smith")
+	d := data.Draft{ClientID: c.ID, Form: []byte(`{"depth":"4.5 mm?"}`)}
+	if err := s.SaveDraft(ctx, &d); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(2 * time.Second)
+	d.Form = []byte(`{"depth":"1.5"}`)
+	if err := s.SaveDraft(ctx, &d); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Drafts(ctx, c.ID)
+	if err != nil || len(got) != 1 || string(got[0].Form) != `{"depth":"1.5"}` || !got[0].UpdatedAt.Equal(clk.t) {
+		t.Fatalf("drafts: %+v %v", got, err)
+	}
+	if err := s.DeleteDraft(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Drafts(ctx, c.ID); len(got) != 0 {
+		t.Fatalf("deleted draft still there: %+v", got)
+	}
+}
+
+func TestFindings(t *testing.T) {
+	day := data.NewDate(2026, 3, 10)
+	rules := data.DefaultRules
+	c := data.Client{History: []data.HistoryEntry{
+		{Condition: "Isotretinoin (Accutane)", Until: day.AddDays(-100)}, // within 180 days: block
+		{Condition: "Chemical peel", Until: day.AddDays(-45)},            // past its 30 days: gone
+		{Condition: "herpes simplex, history"},                           // current, any case: warn
+		{Condition: "Pregnancy", Until: day.AddDays(-400)},               // ended, no window: gone
+		{Condition: "Thyroid medication"},                                // no rule, current: shown
+		{Condition: "Broken wrist", Until: day.AddDays(-20)},             // no rule, ended: gone
+	}}
+	got := data.Findings(c, rules, day)
+	want := []struct {
+		condition string
+		action    data.RuleAction
+	}{{"Isotretinoin (Accutane)", data.RuleBlock}, {"herpes simplex, history", data.RuleWarn}, {"Thyroid medication", ""}}
+	if len(got) != len(want) {
+		t.Fatalf("findings: %+v", got)
+	}
+	for i, w := range want {
+		if got[i].Condition != w.condition || got[i].Action != w.action {
+			t.Errorf("finding %d: %+v, want %v %v", i, got[i], w.condition, w.action)
+		}
+	}
+	if got[0].Message == "" {
+		t.Error("a rule's finding carries no message")
+	}
+}

@@ -1,0 +1,515 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+// ExportQuery chooses the records an export reads. Zero fields do not filter.
+type ExportQuery struct {
+	From, To       data.Date // sessions started on these days (in the practice's time zone), both included
+	PractitionerID string    // sessions by this practitioner
+	// Tables names the tables to read, from ExportTables; empty reads them all.
+	Tables []string
+}
+
+// Filtered reports whether the query chooses some sessions rather than all.
+func (q ExportQuery) Filtered() bool {
+	return !q.From.IsZero() || !q.To.IsZero() || q.PractitionerID != ""
+}
+
+// The tables an export reads, in the order ExportRows gives them.
+const (
+	ExportSessions        = "sessions"
+	ExportZones           = "zones"
+	ExportProductsApplied = "products_applied"
+	ExportSideEffects     = "side_effects"
+	ExportClients         = "clients"
+)
+
+// ExportTables lists the tables ExportRows gives, in order.
+var ExportTables = []string{ExportSessions, ExportZones, ExportProductsApplied, ExportSideEffects, ExportClients}
+
+// ColumnKind says what a column's values are, so that a spreadsheet can store dates as dates and
+// numbers as numbers.
+type ColumnKind int
+
+const (
+	ColumnText   ColumnKind = iota // string; "" when not recorded
+	ColumnNumber                   // int64 or float64; nil when not recorded
+	ColumnDate                     // Date, a calendar day; the zero Date when not recorded
+	ColumnTime                     // time.Time in the computer's time zone; the zero Time when not recorded
+)
+
+// ExportColumn is one column of an exported table.
+type ExportColumn struct {
+	Name  string // stable snake_case name, for CSV headers and other programs: "depth_mm"
+	Title string // heading for people: "Depth (mm)"
+	Kind  ColumnKind
+	// Decimals is how many decimals a Number column is shown with; 0 shows the number as it is.
+	Decimals int
+}
+
+// ExportTable is one table of an export, read row by row: Next moves to the next row, Row
+// returns it, and Err says why Next stopped early. Rows are read from the database as they are
+// asked for, so a table of any size is never held in memory.
+type ExportTable struct {
+	Name    string // one of ExportTables
+	Columns []ExportColumn
+
+	rows *sql.Rows
+	scan func(*sql.Rows, []any) error
+	row  []any
+	err  error
+}
+
+// Next reads the next row, reporting false at the end of the table or on an error (see Err).
+func (t *ExportTable) Next() bool {
+	if t.err != nil || !t.rows.Next() {
+		return false
+	}
+	clear(t.row)
+	if err := t.scan(t.rows, t.row); err != nil {
+		kind := "session" // each table's first column is its session's ID, or the client's
+		if t.Name == ExportClients {
+			kind = "client"
+		}
+		id, _ := t.row[0].(string)
+		if d := damagedRecord(err, kind, id); d != nil {
+			t.err = d
+			return false
+		}
+		t.err = fmt.Errorf("export %s: %w", t.Name, err)
+		return false
+	}
+	return true
+}
+
+// Row returns the current row, one value per column of the kind the column says. The slice is
+// reused by the next call to Next: copy what must outlive it.
+func (t *ExportTable) Row() []any { return t.row }
+
+// Err returns the error that stopped Next, if any.
+func (t *ExportTable) Err() error {
+	if t.err != nil {
+		return t.err
+	}
+	if err := t.rows.Err(); err != nil {
+		return fmt.Errorf("export %s: %w", t.Name, mapError(err))
+	}
+	return nil
+}
+
+// ExportRows calls fn with each table of q.Tables in the order of ExportTables. All tables are
+// read in one read transaction, so they agree with each other even while the practice goes on
+// working: an export never shows a zone of a session it does not list.
+//
+// Sessions, zones, products applied and side effects are those of the sessions q chooses, oldest
+// first. Clients are every client (archived ones too) when q filters nothing, and otherwise the
+// clients of the chosen sessions, by name.
+//
+// The reads run on a connection of their own, so an export of any length holds up neither the
+// app's saves nor its screens.
+func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *ExportTable) error) error {
+	for _, name := range q.Tables {
+		if !slices.Contains(ExportTables, name) {
+			return fmt.Errorf("export: there is no table %q", name)
+		}
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return fmt.Errorf("export: the period ends (%s) before it starts (%s)", q.To, q.From)
+	}
+	db, err := s.readerDB()
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("export: %w", mapError(err))
+	}
+	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep
+	var currency string // prices' column says their currency
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(value), '') FROM settings WHERE key = ?`, data.SettingCurrency).Scan(&currency); err != nil {
+		return fmt.Errorf("export: %w", mapError(err))
+	}
+	for _, spec := range exportSpecs {
+		if len(q.Tables) > 0 && !slices.Contains(q.Tables, spec.name) {
+			continue
+		}
+		query, args := spec.query(q)
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("export %s: %w", spec.name, mapError(err))
+		}
+		cols := slices.Clone(spec.columns)
+		for i := range cols {
+			if cols[i].Name == "price" {
+				cols[i].Title = data.MoneyTitle(cols[i].Title, currency)
+			}
+		}
+		t := &ExportTable{Name: spec.name, Columns: cols, rows: rows, scan: spec.scan,
+			row: make([]any, len(spec.columns))}
+		err = fn(t)
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		if err := t.Err(); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// readerDB opens a connection of its own to the store's file that can only read. Under WAL a
+// reader never waits for the writer, nor the writer for it.
+func (s *Store) readerDB() (*sql.DB, error) {
+	q := s.readerQuery()
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "trusted_schema(0)")
+	// Reading pages through memory mapping instead of a system call each makes a whole-table read
+	// two to three times faster; the file is only read through it.
+	q.Add("_pragma", "mmap_size(1073741824)")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1) // one connection: the transaction and its queries share it
+	return db, nil
+}
+
+// exportSpec is how one table is read.
+type exportSpec struct {
+	name    string
+	columns []ExportColumn
+	query   func(ExportQuery) (string, []any)
+	scan    func(*sql.Rows, []any) error
+}
+
+// sessionFilter is the WHERE clause choosing q's sessions from the table aliased s.
+func sessionFilter(q ExportQuery) (string, []any) {
+	where := []string{"1"}
+	var args []any
+	if !q.From.IsZero() {
+		where = append(where, `s.started_at >= ?`)
+		args = append(args, data.TimeText(q.From.Start()))
+	}
+	if !q.To.IsZero() {
+		where = append(where, `s.started_at < ?`)
+		args = append(args, data.TimeText(q.To.AddDays(1).Start()))
+	}
+	if q.PractitionerID != "" {
+		where = append(where, `s.practitioner_id = ?`)
+		args = append(args, q.PractitionerID)
+	}
+	return strings.Join(where, " AND "), args
+}
+
+func colText(name, title string) ExportColumn {
+	return ExportColumn{Name: name, Title: title, Kind: ColumnText}
+}
+
+func colNumber(name, title string) ExportColumn {
+	return ExportColumn{Name: name, Title: title, Kind: ColumnNumber}
+}
+
+func colDate(name, title string) ExportColumn {
+	return ExportColumn{Name: name, Title: title, Kind: ColumnDate}
+}
+
+func colTime(name, title string) ExportColumn {
+	return ExportColumn{Name: name, Title: title, Kind: ColumnTime}
+}
+
+func colDecimal(name, title string, places int) ExportColumn {
+	return ExportColumn{Name: name, Title: title, Kind: ColumnNumber, Decimals: places}
+}
+
+// Scan targets that turn stored values into export values.
+type (
+	// exportTime scans a stored time into a local time.Time; zero when empty.
+	exportTime struct{ v *any }
+	// exportList scans a stored JSON list into "a; b".
+	exportList struct {
+		v     *any
+		field string
+	}
+	// exportYes scans a 0/1 flag into "yes" or "no".
+	exportYes struct{ v *any }
+	// exportNumber scans a nullable number; zero too is "not recorded" when zeroIsNone.
+	exportNumber struct {
+		v          *any
+		zeroIsNone bool
+	}
+	// exportCents scans a price in cents into units of the currency.
+	exportCents struct{ v *any }
+)
+
+func (c exportTime) Scan(src any) error {
+	var t time.Time
+	if err := (timeCol{&t}).Scan(src); err != nil {
+		return err
+	}
+	if t.IsZero() {
+		*c.v = time.Time{}
+	} else {
+		*c.v = t.Local()
+	}
+	return nil
+}
+
+func (c exportList) Scan(src any) error {
+	var l []string
+	if err := (listCol{&l, c.field}).Scan(src); err != nil {
+		return err
+	}
+	*c.v = strings.Join(l, "; ")
+	return nil
+}
+
+func (c exportYes) Scan(src any) error {
+	var n sql.NullInt64
+	if err := n.Scan(src); err != nil {
+		return err
+	}
+	*c.v = "no"
+	if n.Int64 != 0 {
+		*c.v = "yes"
+	}
+	return nil
+}
+
+func (c exportNumber) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*c.v = nil
+	case int64:
+		*c.v = v
+		if v == 0 && c.zeroIsNone {
+			*c.v = nil
+		}
+	case float64:
+		*c.v = v
+		if v == 0 && c.zeroIsNone {
+			*c.v = nil
+		}
+	default:
+		return fmt.Errorf("scan number from %T", src)
+	}
+	return nil
+}
+
+func (c exportCents) Scan(src any) error {
+	var n sql.NullInt64
+	if err := n.Scan(src); err != nil {
+		return err
+	}
+	*c.v = nil
+	if n.Valid {
+		*c.v = float64(n.Int64) / 100
+	}
+	return nil
+}
+
+// exportDate scans a stored calendar day into a Date.
+type exportDate struct{ v *any }
+
+func (c exportDate) Scan(src any) error {
+	var d data.Date
+	if err := (dateCol{&d}).Scan(src); err != nil {
+		return err
+	}
+	*c.v = d
+	return nil
+}
+
+// exportText scans text, turning NULL into "".
+type exportText struct{ v *any }
+
+func (c exportText) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*c.v = ""
+	case string:
+		*c.v = v
+	case []byte:
+		*c.v = string(v)
+	default:
+		return fmt.Errorf("scan text from %T", src)
+	}
+	return nil
+}
+
+// exportTargets makes the scan targets for a row from one scanner maker per column.
+func exportTargets(row []any, makers ...func(*any) any) []any {
+	out := make([]any, len(makers))
+	for i, m := range makers {
+		out[i] = m(&row[i])
+	}
+	return out
+}
+
+var (
+	exText  = func(v *any) any { return exportText{v} }
+	exTime  = func(v *any) any { return exportTime{v} }
+	exDate  = func(v *any) any { return exportDate{v} }
+	exYes   = func(v *any) any { return exportYes{v} }
+	exNum   = func(v *any) any { return exportNumber{v: v} }
+	exNum0  = func(v *any) any { return exportNumber{v: v, zeroIsNone: true} }
+	exCents = func(v *any) any { return exportCents{v} }
+)
+
+// exList scans the stored list field.
+func exList(field string) func(*any) any {
+	return func(v *any) any { return exportList{v, field} }
+}
+
+// exportScan returns a scan function for a table whose columns are read by makers, in order.
+func exportScan(makers ...func(*any) any) func(*sql.Rows, []any) error {
+	return func(r *sql.Rows, row []any) error { return r.Scan(exportTargets(row, makers...)...) }
+}
+
+// exportClientName is the SQL for the name of the client aliased c, as people read it.
+const exportClientName = `trim(c.first_name || ' ' || c.last_name)`
+
+var exportSpecs = []exportSpec{
+	{
+		name: ExportSessions,
+		columns: []ExportColumn{
+			colText("session_id", "Session ID"), colText("client_id", "Client ID"), colText("client", "Client"),
+			colTime("started_at", "Started"), colText("practitioner", "Practitioner"),
+			colNumber("series_n", "Session n"), colNumber("series_of", "Of N"), colNumber("interval_days", "Interval (days)"),
+			colText("concerns", "Concerns"), colText("modality", "Combined modality"),
+			colText("anaesthetic", "Anaesthetic"), colText("anaesthetic_lot", "Anaesthetic lot"),
+			colNumber("anaesthetic_minutes", "Anaesthetic (min)"),
+			colText("device", "Device"), colText("handpiece_serial", "Handpiece serial"),
+			colText("cartridge", "Cartridge"), colText("cartridge_lot", "Cartridge lot"), colDate("cartridge_expiry", "Cartridge expiry"),
+			colDecimal("deepest_mm", "Deepest (mm)", 2), colNumber("pain_score", "Pain (0-10)"),
+			colText("no_side_effects", "No side effects observed"), colText("aftercare", "Aftercare given"),
+			colText("aftercare_sheet", "Aftercare sheet"), colDecimal("price", "Price", 2), colDate("next_due", "Next session due"),
+			colText("notes", "Notes"), colText("photo_refusal", "No before photo because"), colText("status", "Status"),
+			colTime("signed_at", "Signed"), colText("signed_by", "Signed by"),
+			colTime("created_at", "Created"), colTime("updated_at", "Updated"),
+		},
+		query: func(q ExportQuery) (string, []any) {
+			where, args := sessionFilter(q)
+			return `SELECT s.id, s.client_id, ` + exportClientName + `, s.started_at, coalesce(p.name, ''),
+				s.series_n, nullif(s.series_of, 0), s.series_interval_days, s.concerns, s.modality,
+				coalesce(an.name, ''), s.anaesthetic_lot, nullif(s.anaesthetic_minutes, 0),
+				coalesce(d.model, ''), s.handpiece_serial, coalesce(ca.name, ''), s.cartridge_lot, s.cartridge_expiry,
+				(SELECT max(depth_mm) FROM session_zones z WHERE z.session_id = s.id), s.pain_score,
+				s.no_side_effects, s.aftercare, s.aftercare_sheet, s.price_cents, s.next_due, s.notes,
+				s.photo_refusal, s.status, s.signed_at, coalesce(sb.name, ''), s.created_at, s.updated_at
+				FROM sessions s JOIN clients c ON c.id = s.client_id
+				LEFT JOIN practitioners p ON p.id = s.practitioner_id
+				LEFT JOIN products an ON an.id = s.anaesthetic_product_id
+				LEFT JOIN devices d ON d.id = s.device_id
+				LEFT JOIN cartridges ca ON ca.id = s.cartridge_id
+				LEFT JOIN practitioners sb ON sb.id = s.signed_by
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid`, args
+		},
+		scan: exportScan(exText, exText, exText, exTime, exText, exNum, exNum, exNum, exList("concerns"), exText, exText, exText, exNum,
+			exText, exText, exText, exText, exDate, exNum, exNum, exYes, exList("aftercare"), exText, exCents, exDate, exText, exText, exText,
+			exTime, exText, exTime, exTime),
+	},
+	{
+		name: ExportZones,
+		columns: []ExportColumn{
+			colText("session_id", "Session ID"), colText("client", "Client"), colTime("started_at", "Session started"),
+			colNumber("row", "Row"), colText("zone", "Zone"), colDecimal("depth_mm", "Depth (mm)", 2),
+			colNumber("speed", "Speed"), colText("speed_unit", "Speed unit"), colNumber("passes", "Passes"),
+			colText("pattern", "Pattern"), colText("endpoint", "Endpoint"),
+		},
+		query: func(q ExportQuery) (string, []any) {
+			where, args := sessionFilter(q)
+			// CROSS JOIN keeps the sessions the outer loop, read in their index's order: rows stream
+			// out as they are read instead of after a sort of the whole table (and its temporary file).
+			return `SELECT s.id, ` + exportClientName + `, s.started_at, z.position + 1, z.zone, z.depth_mm, z.speed,
+				CASE WHEN z.speed = 0 THEN '' ELSE coalesce(d.speed_unit, '') END, z.passes, z.pattern, z.endpoint
+				FROM sessions s CROSS JOIN session_zones z ON z.session_id = s.id JOIN clients c ON c.id = s.client_id
+				LEFT JOIN devices d ON d.id = s.device_id
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, z.position`, args
+		},
+		scan: exportScan(exText, exText, exTime, exNum, exText, exNum, exNum0, exText, exNum, exText, exText),
+	},
+	{
+		name: ExportProductsApplied,
+		columns: []ExportColumn{
+			colText("session_id", "Session ID"), colText("client", "Client"), colTime("started_at", "Session started"),
+			colNumber("row", "Row"), colText("product", "Product"), colText("product_kind", "Kind"), colText("phase", "Phase"),
+			colText("lot", "Lot"), colDate("expiry", "Expiry"), colText("amount", "Amount"),
+			colText("made_for_needled_skin", "Made for needled skin"),
+		},
+		query: func(q ExportQuery) (string, []any) {
+			where, args := sessionFilter(q)
+			return `SELECT s.id, ` + exportClientName + `, s.started_at, sp.position + 1, pr.name, pr.kind, sp.phase,
+				sp.lot, sp.expiry, sp.amount, pr.needled_skin_ok
+				FROM sessions s CROSS JOIN session_products sp ON sp.session_id = s.id JOIN clients c ON c.id = s.client_id
+				JOIN products pr ON pr.id = sp.product_id
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, sp.position`, args
+		},
+		scan: exportScan(exText, exText, exTime, exNum, exText, exText, exText, exText, exDate, exText, exYes),
+	},
+	{
+		name: ExportSideEffects,
+		columns: []ExportColumn{
+			colText("side_effect_id", "Side effect ID"), colText("session_id", "Session ID"), colText("client", "Client"),
+			colTime("started_at", "Session started"), colText("kind", "Side effect"), colText("severity", "Severity"),
+			colText("during_session", "During the session"), colDate("onset", "Onset"), colDate("resolved", "Resolved"),
+			colText("treatment", "Treatment given"), colText("notes", "Notes"), colTime("logged_at", "Logged"),
+		},
+		query: func(q ExportQuery) (string, []any) {
+			where, args := sessionFilter(q)
+			return `SELECT e.id, s.id, ` + exportClientName + `, s.started_at, e.kind, e.severity, e.during_session,
+				e.onset, e.resolved, e.treatment, e.notes, e.created_at
+				FROM sessions s CROSS JOIN side_effects e ON e.session_id = s.id JOIN clients c ON c.id = s.client_id
+				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, e.onset, e.created_at, e.id`, args
+		},
+		scan: exportScan(exText, exText, exText, exTime, exText, exText, exYes, exDate, exDate, exText, exText, exTime),
+	},
+	{
+		name: ExportClients,
+		columns: []ExportColumn{
+			colText("client_id", "Client ID"), colText("first_name", "First name"), colText("last_name", "Last name"),
+			colDate("date_of_birth", "Date of birth"), colText("phone", "Phone"), colText("email", "Email"),
+			colNumber("fitzpatrick", "Fitzpatrick type"), colText("concerns", "Concerns"), colText("medications", "Medications"),
+			colText("allergies", "Allergies"), colText("medical_history", "Medical history"),
+			colText("medical_notes", "Medical notes"), colText("consent_form", "Consent form"),
+			colText("consent_version", "Consent version"), colDate("consent_signed", "Consent signed"),
+			colText("photo_consent", "Photo consent"), colText("notes", "Notes"), colTime("last_session", "Last session"),
+			colDate("next_due", "Next session due"), colTime("archived_at", "Archived"),
+			colTime("created_at", "Created"), colTime("updated_at", "Updated"),
+		},
+		query: func(q ExportQuery) (string, []any) {
+			where, args := "1", []any(nil)
+			if q.Filtered() {
+				var sw string
+				sw, args = sessionFilter(q)
+				where = `c.id IN (SELECT s.client_id FROM sessions s WHERE ` + sw + `)`
+			}
+			// A history line reads "Isotretinoin (2025-01-10 to 2025-07-01): notes".
+			return `SELECT c.id, c.first_name, c.last_name, c.date_of_birth, c.phone, c.email, c.fitzpatrick,
+				c.concerns, c.medications, c.allergies,
+				coalesce((SELECT group_concat(h.condition
+					|| CASE WHEN h.since <> '' OR h.until <> '' THEN ' (' || h.since || ' to ' || h.until || ')' ELSE '' END
+					|| CASE WHEN h.notes <> '' THEN ': ' || h.notes ELSE '' END, '; ' ORDER BY h.position)
+					FROM client_history h WHERE h.client_id = c.id), ''),
+				c.medical_notes, c.consent_form, c.consent_version, c.consent_signed, c.photo_consent, c.notes,
+				c.last_session, c.next_due, c.archived_at, c.created_at, c.updated_at
+				FROM clients c WHERE ` + where + ` ORDER BY c.sort_key, c.id`, args
+		},
+		scan: exportScan(exText, exText, exText, exDate, exText, exText, exNum0, exList("concerns"), exText, exList("allergies"), exText, exText, exText,
+			exText, exDate, exText, exText, exTime, exDate, exTime, exTime, exTime),
+	},
+}

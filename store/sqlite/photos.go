@@ -1,0 +1,522 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+// ImportPhotoFile is ImportPhotoFileWith with the default options.
+func (s *Store) ImportPhotoFile(ctx context.Context, clientID string, tags data.PhotoTags, path string) (data.Photo, error) {
+	return s.ImportPhotoFileWith(ctx, clientID, tags, path, data.PhotoImportOptions{})
+}
+
+// ImportPhotoFileWith reads, processes and stores the photo file at path for a client, in one
+// call, with opts (see ReadPhotoFileContext). Cancelling ctx stops it at once, storing nothing.
+// When tags.Kind is empty it is suggested from the time taken (see SuggestPhoto), and so is the
+// session when tags.SessionID is empty too. Every error is a *PhotoFileError naming the file; a
+// photo already stored gives the stored one with an error matching ErrDuplicatePhoto.
+func (s *Store) ImportPhotoFileWith(ctx context.Context, clientID string, tags data.PhotoTags, path string,
+	opts data.PhotoImportOptions) (data.Photo, error) {
+	f, err := data.ReadPhotoFileContext(ctx, path, opts)
+	if err != nil {
+		return data.Photo{}, err
+	}
+	if tags.Kind == "" {
+		if tags.SessionID != "" {
+			if started, err := s.sessionStart(ctx, clientID, tags.SessionID); err == nil {
+				tags.Kind = data.KindAt(f.TakenAt(), started)
+			} // otherwise ImportPhoto says what is wrong with the session
+		} else {
+			sug, err := s.SuggestPhoto(ctx, clientID, f.TakenAt())
+			if err != nil {
+				return data.Photo{}, &data.PhotoFileError{Path: path, Err: err}
+			}
+			tags.Kind, tags.SessionID = sug.Kind, sug.SessionID
+		}
+	}
+	p, err := s.ImportPhoto(ctx, clientID, tags, f)
+	if err != nil {
+		return p, &data.PhotoFileError{Path: path, Err: err}
+	}
+	return p, nil
+}
+
+// ImportPhoto stores a processed photo for a client: its record, the original bytes unchanged and
+// both renditions, in one transaction. When the same bytes are already stored, nothing is written
+// and the stored photo is returned with a *DuplicatePhotoError (errors.Is ErrDuplicatePhoto).
+func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
+	var p data.Photo
+	err := s.Batch(ctx, func(b *Batch) error {
+		var err error
+		p, err = b.ImportPhoto(clientID, tags, f)
+		return err
+	})
+	if err != nil && !errors.Is(err, data.ErrDuplicatePhoto) {
+		return data.Photo{}, err
+	}
+	return p, err
+}
+
+// ImportPhoto adds a processed photo to the batch; see Store.ImportPhoto.
+func (b *Batch) ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
+	info := f.Processed.Info
+	sum := sha256.Sum256(f.Original)
+	switch {
+	case len(f.Original) == 0:
+		return data.Photo{}, errors.New("import photo: no bytes")
+	case info.SHA256 != hex.EncodeToString(sum[:]):
+		return data.Photo{}, errors.New("import photo: the processed photo was made from other bytes than the original given")
+	case len(f.Processed.Thumbnail) == 0 || len(f.Processed.Preview) == 0 || info.Width < 1 || info.Height < 1:
+		return data.Photo{}, errors.New("import photo: the photo has not been processed (see photo.Process)")
+	}
+	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 IN (?, ?) LIMIT 1`,
+		info.SHA256, cmp.Or(f.OtherSHA256, info.SHA256)))
+	switch {
+	case err == nil:
+		return existing, &data.DuplicatePhotoError{Existing: existing, ClientID: clientID}
+	case !errors.Is(err, data.ErrNotFound):
+		return data.Photo{}, fmt.Errorf("import photo: %w", err)
+	}
+
+	now := b.store.now()
+	tags.Tidy()
+	if err := b.checkPhotoTags(clientID, tags, data.PhotoTags{}); err != nil {
+		return data.Photo{}, err
+	}
+	p := data.Photo{ID: newID(), ClientID: clientID, PhotoTags: tags, TakenAt: f.TakenAt(), FileName: data.BaseName(f.Name),
+		MIME: "image/" + info.Format, Width: info.Width, Height: info.Height, ByteSize: int64(len(f.Original)),
+		SHA256: info.SHA256, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if p.TakenAt.IsZero() {
+		p.TakenAt = now
+	}
+	_, err = b.exec(`INSERT INTO photos (id, client_id, session_id, kind, zone, view, taken_at, note, consent_scope,
+		file_name, mime, width, height, byte_size, sha256, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.ClientID, nullID(p.SessionID), string(p.Kind), p.Zone, p.View, data.TimeText(p.TakenAt), p.Note,
+		string(p.Consent), p.FileName, p.MIME, p.Width, p.Height, p.ByteSize, p.SHA256, data.TimeText(now), data.TimeText(now), p.Version)
+	if err != nil {
+		return data.Photo{}, fmt.Errorf("import photo: %w", err)
+	}
+	if _, err := b.exec(`INSERT INTO photo_originals (photo_id, bytes) VALUES (?, ?)`, p.ID, f.Original); err != nil {
+		return data.Photo{}, fmt.Errorf("import photo: store the original: %w", err)
+	}
+	if _, err := b.exec(`INSERT INTO photo_renditions (photo_id, thumbnail, preview) VALUES (?, ?, ?)`,
+		p.ID, f.Processed.Thumbnail, f.Processed.Preview); err != nil {
+		return data.Photo{}, fmt.Errorf("import photo: store the preview: %w", err)
+	}
+	if err := b.audit(data.ActionCreate, "photo", p.ID, "sha256 "+p.SHA256); err != nil {
+		return data.Photo{}, err
+	}
+	return p, nil
+}
+
+// checkPhotoTags validates tags for a photo of clientID against the client's consent and the
+// practice's lists. stored holds the photo's tags before this change (zero for an import): a
+// zone or view retired since, or a consent since narrowed, does not block editing the note.
+func (b *Batch) checkPhotoTags(clientID string, t, stored data.PhotoTags) error {
+	var consent data.PhotoConsent
+	err := b.tx.QueryRowContext(b.ctx, `SELECT photo_consent FROM clients WHERE id = ?`, clientID).Scan(&consent)
+	if err != nil {
+		return fmt.Errorf("client %s: %w", clientID, mapError(err))
+	}
+	var c data.Checker
+	if !slices.Contains(data.PhotoKinds, t.Kind) {
+		c.Add("kind", "Choose whether the photo was taken before, after or at a follow-up.")
+	}
+	switch {
+	case !slices.Contains(data.PhotoScopes, t.Consent):
+		c.Add("consent", "A photo's consent scope must be clinical, education or marketing.")
+	case t.Consent == stored.Consent:
+	case consent == data.PhotoConsentNone:
+		c.Add("consent", "The client has not consented to photos: record their photo consent first.")
+	case slices.Index(data.PhotoConsents, t.Consent) > slices.Index(data.PhotoConsents, consent):
+		c.Add("consent", "The client's photo consent (%s) does not cover %s use.", consent, t.Consent)
+	}
+	if t.SessionID != "" {
+		var owner string
+		err := b.tx.QueryRowContext(b.ctx, `SELECT client_id FROM sessions WHERE id = ?`, t.SessionID).Scan(&owner)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			c.Add("session", "There is no session %s.", t.SessionID)
+		case err != nil:
+			return mapError(err)
+		case owner != clientID:
+			c.Add("session", "Session %s is another client's: choose one of this client's sessions.", t.SessionID)
+		}
+	}
+	if t.View != "" && t.View != stored.View {
+		n, err := b.count(`SELECT count(*) FROM list_items WHERE kind = ? AND name = ? AND retired = 0`, data.ListPhotoView, t.View)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			c.Add("view", "%q is not one of the practice's photo views.", t.View)
+		}
+	}
+	if t.Zone != "" && t.Zone != stored.Zone {
+		n, err := b.count(`SELECT count(*) FROM zones WHERE name = ? AND retired = 0`, t.Zone)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			c.Add("zone", "%q is not one of the practice's zones.", t.Zone)
+		}
+	}
+	c.Text("note", "Note", t.Note)
+	return c.Err()
+}
+
+func (b *Batch) count(q string, args ...any) (int, error) {
+	var n int
+	if err := b.tx.QueryRowContext(b.ctx, q, args...).Scan(&n); err != nil {
+		return 0, mapError(err)
+	}
+	return n, nil
+}
+
+// UpdatePhoto saves changes to a photo's tags (p.PhotoTags); nothing else of a photo changes.
+// It fails with ErrConflict when the photo was changed elsewhere since p was loaded.
+func (s *Store) UpdatePhoto(ctx context.Context, p *data.Photo) error {
+	return saveCopy(ctx, s, p, (*Batch).UpdatePhoto)
+}
+
+// UpdatePhoto saves changes to a photo's tags in the batch.
+func (b *Batch) UpdatePhoto(p *data.Photo) error {
+	stored, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE id = ?`, p.ID))
+	if err != nil {
+		return fmt.Errorf("save photo %s: %w", p.ID, err)
+	}
+	p.Tidy()
+	if err := b.checkPhotoTags(stored.ClientID, p.PhotoTags, stored.PhotoTags); err != nil {
+		return err
+	}
+	now := b.store.now()
+	res, err := b.exec(`UPDATE photos SET session_id = ?, kind = ?, zone = ?, view = ?, consent_scope = ?, note = ?,
+		updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		nullID(p.SessionID), string(p.Kind), p.Zone, p.View, string(p.Consent), p.Note, data.TimeText(now), p.ID, p.Version)
+	if err != nil {
+		return fmt.Errorf("save photo %s: %w", p.ID, err)
+	}
+	if err := b.updated(res, "photos", p.ID); err != nil {
+		return fmt.Errorf("save photo %s: %w", p.ID, err)
+	}
+	// The rest of the record is the stored one: only tags are edited here.
+	tags, version := p.PhotoTags, p.Version
+	*p = stored
+	p.PhotoTags, p.UpdatedAt, p.Version = tags, now, version+1
+	return b.audit(data.ActionUpdate, "photo", p.ID, "")
+}
+
+// DeletePhoto removes a photo with its bytes and pins. The reason is required and is kept in
+// the audit log, with the photo's SHA-256, so that an auditor can tell which photo it was.
+func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if err := data.RequireName("reason", "reason for deleting the photo", reason); err != nil {
+		return err
+	}
+	err := s.Batch(ctx, func(b *Batch) error {
+		var sum string
+		err := b.tx.QueryRowContext(b.ctx, `SELECT sha256 FROM photos WHERE id = ?`, id).Scan(&sum)
+		if err != nil {
+			return fmt.Errorf("delete photo %s: %w", id, mapError(err))
+		}
+		if _, err := b.exec(`DELETE FROM photos WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("delete photo %s: %w", id, err)
+		}
+		return b.audit(data.ActionDelete, "photo", id, "sha256 "+sum+"; reason: "+reason)
+	})
+	if err != nil {
+		return err
+	}
+	// secure_delete zeroes the freed pages, but the write-ahead log still holds their earlier
+	// copies until a checkpoint: move everything into the file and empty the log now.
+	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("delete photo %s: clear the log: %w", id, mapError(err))
+	}
+	return nil
+}
+
+// photoColumns are a photo's record, from the table aliased p, in scanPhoto's order.
+const photoColumns = `p.id, p.client_id, coalesce(p.session_id, ''), p.kind, p.zone, p.view, p.taken_at, p.note,
+	p.consent_scope, p.file_name, p.mime, p.width, p.height, p.byte_size, p.sha256, p.created_at, p.updated_at, p.version`
+
+func photoTargets(p *data.Photo) []any {
+	return []any{&p.ID, &p.ClientID, &p.SessionID, &p.Kind, &p.Zone, &p.View, timeCol{&p.TakenAt}, &p.Note,
+		&p.Consent, &p.FileName, &p.MIME, &p.Width, &p.Height, &p.ByteSize, &p.SHA256, timeCol{&p.CreatedAt},
+		timeCol{&p.UpdatedAt}, &p.Version}
+}
+
+func scanPhoto(row *sql.Row) (data.Photo, error) {
+	var p data.Photo
+	if err := row.Scan(photoTargets(&p)...); err != nil {
+		return data.Photo{}, mapError(err)
+	}
+	return p, nil
+}
+
+// Photo returns a photo's record.
+func (s *Store) Photo(ctx context.Context, id string) (data.Photo, error) {
+	p, err := scanPhoto(s.db.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE id = ?`, id))
+	if err != nil {
+		return data.Photo{}, fmt.Errorf("photo %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// PhotoPreview returns a photo's preview: an upright JPEG without metadata, its longest side
+// at most photo.PreviewSide pixels, for the viewer and for reports. A photo whose record is
+// there but whose stored image is not (lost to a damaged file, or removed by another program)
+// gives an error wrapping ErrNotFound that names the photo by its day and client.
+func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT preview FROM photo_renditions WHERE photo_id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, s.missingImage(ctx, id, "preview")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("preview of photo %s: %w", id, mapError(err))
+	}
+	return b, nil
+}
+
+// PhotoOriginal returns the bytes of a photo's file exactly as imported, metadata included:
+// pass them through photo.Clean before they leave the practice. A photo whose original is
+// missing gives an error wrapping ErrNotFound, as PhotoPreview does.
+func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT bytes FROM photo_originals WHERE photo_id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, s.missingImage(ctx, id, "original")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("original of photo %s: %w", id, mapError(err))
+	}
+	return b, nil
+}
+
+// missingImage says why a photo's bytes (what: "preview" or "original") were not found: the
+// photo is gone altogether, or only its image is, in which case the photo is named as a
+// practitioner knows it, "photo taken 2026-03-10 of Anna Berg".
+func (s *Store) missingImage(ctx context.Context, id, what string) error {
+	var taken time.Time
+	var first, last string
+	err := s.db.QueryRowContext(ctx, `SELECT p.taken_at, coalesce(c.first_name, ''), coalesce(c.last_name, '')
+		FROM photos p LEFT JOIN clients c ON c.id = p.client_id WHERE p.id = ?`, id).Scan(timeCol{&taken}, &first, &last)
+	if err != nil {
+		return fmt.Errorf("%s of photo %s: %w", what, id, mapError(err))
+	}
+	who := data.JoinName(first, last)
+	if who == "" {
+		who = "a client no longer on file"
+	}
+	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s is missing from the database)",
+		data.DateOf(taken), who, what), data.ErrNotFound}
+}
+
+// ListPhotos returns a client's photos with their thumbnails, never reading an original or a
+// preview. They come in treatment order: session by session, oldest first, each session's photos
+// by the time taken; a photo of no session falls in by its own time. A photo whose thumbnail is
+// missing is listed all the same, with ImageMissing set: one lost image must not keep a client's
+// gallery from opening.
+func (s *Store) ListPhotos(ctx context.Context, q data.PhotoQuery) ([]data.PhotoThumb, error) {
+	where := []string{`p.client_id = ?`}
+	args := []any{q.ClientID}
+	for _, f := range []struct {
+		col string
+		v   string
+	}{{"p.session_id", q.SessionID}, {"p.kind", string(q.Kind)}, {"p.view", q.View}, {"p.zone", q.Zone}} {
+		if f.v != "" {
+			where = append(where, f.col+` = ?`)
+			args = append(args, f.v)
+		}
+	}
+	// Sorted here rather than by SQLite, whose sorter would copy every thumbnail: twice the time.
+	type row struct {
+		data.PhotoThumb
+		sessionStart, takenAt string
+	}
+	rows, err := query(ctx, s, "photos", `SELECT `+photoColumns+`, r.thumbnail, r.photo_id IS NULL,
+		(SELECT count(*) FROM photo_pins n WHERE n.photo_id = p.id), coalesce(se.started_at, p.taken_at), p.taken_at
+		FROM photos p LEFT JOIN photo_renditions r ON r.photo_id = p.id LEFT JOIN sessions se ON se.id = p.session_id
+		WHERE `+strings.Join(where, " AND "), args,
+		func(r *sql.Rows, t *row) error {
+			return r.Scan(append(photoTargets(&t.Photo), &t.Thumbnail, &t.ImageMissing, &t.Pins, &t.sessionStart, &t.takenAt)...)
+		})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(rows, func(a, b row) int { // stored times sort as text
+		return cmp.Or(strings.Compare(a.sessionStart, b.sessionStart), strings.Compare(a.SessionID, b.SessionID),
+			strings.Compare(a.takenAt, b.takenAt), strings.Compare(a.ID, b.ID))
+	})
+	out := make([]data.PhotoThumb, len(rows))
+	for i := range rows {
+		out[i] = rows[i].PhotoThumb
+	}
+	return out, nil
+}
+
+// AddPhotoPin pins a note to a photo, numbering it after the photo's other pins.
+func (s *Store) AddPhotoPin(ctx context.Context, pin *data.PhotoPin) error {
+	return saveCopy(ctx, s, pin, (*Batch).AddPhotoPin)
+}
+
+// AddPhotoPin adds a pin to the batch.
+func (b *Batch) AddPhotoPin(pin *data.PhotoPin) error {
+	pin.Note = strings.TrimSpace(pin.Note)
+	if err := pin.Validate(); err != nil {
+		return err
+	}
+	if n, err := b.count(`SELECT count(*) FROM photos WHERE id = ?`, pin.PhotoID); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("pin a note to photo %s: %w", pin.PhotoID, data.ErrNotFound)
+	}
+	next, err := b.count(`SELECT coalesce(max(n), 0) + 1 FROM photo_pins WHERE photo_id = ?`, pin.PhotoID)
+	if err != nil {
+		return err
+	}
+	pin.ID, pin.N = newID(), next
+	if _, err := b.exec(`INSERT INTO photo_pins (id, photo_id, n, x, y, note) VALUES (?, ?, ?, ?, ?, ?)`,
+		pin.ID, pin.PhotoID, pin.N, pin.X, pin.Y, pin.Note); err != nil {
+		return fmt.Errorf("pin a note to photo %s: %w", pin.PhotoID, err)
+	}
+	return b.audit(data.ActionCreate, "photo_pin", pin.ID, fmt.Sprintf("photo %s pin %d", pin.PhotoID, pin.N))
+}
+
+// UpdatePhotoPin saves a pin's note and position; its photo and number stay as they were.
+func (s *Store) UpdatePhotoPin(ctx context.Context, pin *data.PhotoPin) error {
+	return saveCopy(ctx, s, pin, func(b *Batch, pin *data.PhotoPin) error {
+		pin.Note = strings.TrimSpace(pin.Note)
+		if err := pin.Validate(); err != nil {
+			return err
+		}
+		err := b.tx.QueryRowContext(b.ctx, `UPDATE photo_pins SET x = ?, y = ?, note = ? WHERE id = ? RETURNING photo_id, n`,
+			pin.X, pin.Y, pin.Note, pin.ID).Scan(&pin.PhotoID, &pin.N)
+		if err != nil {
+			return fmt.Errorf("save pin %s: %w", pin.ID, mapError(err))
+		}
+		return b.audit(data.ActionUpdate, "photo_pin", pin.ID, fmt.Sprintf("photo %s pin %d", pin.PhotoID, pin.N))
+	})
+}
+
+// DeletePhotoPin removes a pin; the photo's other pins keep their numbers.
+func (s *Store) DeletePhotoPin(ctx context.Context, id string) error {
+	return s.Batch(ctx, func(b *Batch) error {
+		var photoID string
+		var n int
+		err := b.tx.QueryRowContext(b.ctx, `DELETE FROM photo_pins WHERE id = ? RETURNING photo_id, n`, id).Scan(&photoID, &n)
+		if err != nil {
+			return fmt.Errorf("delete pin %s: %w", id, mapError(err))
+		}
+		return b.audit(data.ActionDelete, "photo_pin", id, fmt.Sprintf("photo %s pin %d", photoID, n))
+	})
+}
+
+// PhotoPins returns a photo's pins by number.
+func (s *Store) PhotoPins(ctx context.Context, photoID string) ([]data.PhotoPin, error) {
+	return query(ctx, s, "pins", `SELECT id, photo_id, n, x, y, note FROM photo_pins WHERE photo_id = ? ORDER BY n`,
+		[]any{photoID}, func(r *sql.Rows, p *data.PhotoPin) error {
+			return r.Scan(&p.ID, &p.PhotoID, &p.N, &p.X, &p.Y, &p.Note)
+		})
+}
+
+// SuggestPhoto proposes a kind and a session for a client's photo taken at takenAt:
+//
+//   - On a day with one of the client's sessions (in the practice's time zone), the session whose
+//     start is nearest; "before" when taken earlier than 20 minutes after its start, else "after".
+//   - Otherwise, after a session: "follow-up" of the latest session before it, if that was within
+//     about 13 months; "follow-up" of no session when it was longer ago.
+//   - Otherwise (before any session): "before" the client's next session if it is within 30
+//     days, as at a consultation; "before" of no session when there is none.
+func (s *Store) SuggestPhoto(ctx context.Context, clientID string, takenAt time.Time) (data.PhotoSuggestion, error) {
+	type start struct {
+		id string
+		at time.Time
+	}
+	sessions, err := query(ctx, s, "sessions", `SELECT id, started_at FROM sessions WHERE client_id = ? ORDER BY started_at, id`,
+		[]any{clientID}, func(r *sql.Rows, v *start) error { return r.Scan(&v.id, timeCol{&v.at}) })
+	if err != nil {
+		return data.PhotoSuggestion{}, err
+	}
+	suggest := func(kind data.PhotoKind, se *start) data.PhotoSuggestion {
+		if se == nil {
+			return data.PhotoSuggestion{Kind: kind}
+		}
+		return data.PhotoSuggestion{Kind: kind, SessionID: se.id, SessionStart: se.at}
+	}
+	day := data.DateOf(takenAt)
+	var nearest, prev, next *start
+	for i := range sessions {
+		se := &sessions[i]
+		if data.DateOf(se.at).Equal(day) && (nearest == nil || absDuration(se.at.Sub(takenAt)) < absDuration(nearest.at.Sub(takenAt))) {
+			nearest = se
+		}
+		if !se.at.After(takenAt) {
+			prev = se
+		} else if next == nil {
+			next = se
+		}
+	}
+	switch {
+	case nearest != nil:
+		return suggest(data.KindAt(takenAt, nearest.at), nearest), nil
+	case prev != nil && takenAt.Sub(prev.at) <= data.FollowUpReach:
+		return suggest(data.PhotoFollowUp, prev), nil
+	case prev != nil:
+		return suggest(data.PhotoFollowUp, nil), nil
+	case next != nil && next.at.Sub(takenAt) <= data.ConsultationGap:
+		return suggest(data.PhotoBefore, next), nil
+	}
+	return suggest(data.PhotoBefore, nil), nil
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// sessionStart returns when one of a client's sessions started.
+func (s *Store) sessionStart(ctx context.Context, clientID, sessionID string) (time.Time, error) {
+	var at time.Time
+	err := s.db.QueryRowContext(ctx, `SELECT started_at FROM sessions WHERE id = ? AND client_id = ?`, sessionID, clientID).
+		Scan(timeCol{&at})
+	return at, mapError(err)
+}
+
+// PhotoStoredFor says for which client a photo read from a file (f) is already stored, by the
+// SHA-256 of its bytes in either form (see PhotoFile.OtherSHA256), as ImportPhoto would find it;
+// "" when it is not stored. It lets a list of files to import say so before the import.
+func (s *Store) PhotoStoredFor(ctx context.Context, f data.PhotoFile) (clientID string, err error) {
+	sum := f.Processed.Info.SHA256
+	err = s.db.QueryRowContext(ctx, `SELECT client_id FROM photos WHERE sha256 IN (?, ?) LIMIT 1`,
+		sum, cmp.Or(f.OtherSHA256, sum)).Scan(&clientID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("look for the photo among those stored: %w", mapError(err))
+	}
+	return clientID, nil
+}
+
+// worded is an error said in the practitioner's words, keeping its cause for errors.Is.
+type worded struct {
+	msg   string
+	cause error
+}
+
+func (e worded) Error() string { return e.msg }
+func (e worded) Unwrap() error { return e.cause }

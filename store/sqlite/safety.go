@@ -1,0 +1,330 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+// SafetyInputFor gathers what CheckSafety needs for a session: its client with their history, the
+// practice's rules and lists, lots in stock, and the client's other sessions. The session is put in
+// as given; an editor replaces it with the form's values before each check.
+func (s *Store) SafetyInputFor(ctx context.Context, se data.Session) (data.SafetyInput, error) {
+	lists, err := loadSafetyLists(ctx, s.db)
+	if err != nil {
+		return data.SafetyInput{}, err
+	}
+	in := lists.input(se, data.DateOf(s.now()))
+	if se.ClientID != "" {
+		if in.Client, err = s.Client(ctx, se.ClientID); err != nil {
+			return data.SafetyInput{}, err
+		}
+		if in.Sessions, err = pastSessions(ctx, s.db, se.ClientID); err != nil {
+			return data.SafetyInput{}, err
+		}
+	}
+	return in, nil
+}
+
+// safetyLists are the practice-wide parts of a SafetyInput.
+type safetyLists struct {
+	rules    []data.Rule
+	zones    []data.Zone
+	devices  []data.Device
+	products []data.Product
+	lots     map[string][]data.Lot
+	concerns []data.ListItem
+}
+
+func (l *safetyLists) input(se data.Session, today data.Date) data.SafetyInput {
+	return data.SafetyInput{Session: se, Rules: l.rules, Zones: l.zones, Devices: l.devices, Products: l.products,
+		Lots: l.lots, Concerns: l.concerns, Today: today}
+}
+
+// loadSafetyLists reads the practice's lists through q, so that a batch can read them inside its
+// transaction (the store's one connection is the batch's until it ends).
+func loadSafetyLists(ctx context.Context, q querier) (*safetyLists, error) {
+	l := &safetyLists{lots: map[string][]data.Lot{}}
+	err := scanAll(ctx, q, `SELECT id, condition, action, window_days, message, position, retired
+		FROM contraindication_rules WHERE retired = 0 ORDER BY position, condition`, nil, func(r *sql.Rows) error {
+		var v data.Rule
+		err := r.Scan(&v.ID, &v.Condition, &v.Action, &v.WindowDays, &v.Message, &v.Position, &v.Retired)
+		l.rules = append(l.rules, v)
+		return err
+	})
+	if err == nil {
+		err = scanAll(ctx, q, `SELECT id, name, region, map_key, typical_min, typical_max, warn_above, position, retired
+			FROM zones ORDER BY position, name`, nil, func(r *sql.Rows) error {
+			var z data.Zone
+			err := r.Scan(&z.ID, &z.Name, &z.Region, &z.MapKey, &z.TypicalMin, &z.TypicalMax, &z.WarnAbove, &z.Position, &z.Retired)
+			l.zones = append(l.zones, z)
+			return err
+		})
+	}
+	if err == nil {
+		err = scanAll(ctx, q, `SELECT id, model, kind, speed_unit, max_depth, evaluated_depth, depth_step, retired
+			FROM devices ORDER BY model`, nil, func(r *sql.Rows) error {
+			var d data.Device
+			err := r.Scan(&d.ID, &d.Model, &d.Kind, &d.SpeedUnit, &d.MaxDepth, &d.EvaluatedDepth, &d.DepthStep, &d.Retired)
+			l.devices = append(l.devices, d)
+			return err
+		})
+	}
+	if err == nil {
+		err = scanAll(ctx, q, `SELECT id, name, kind, needled_skin_ok, notes, retired FROM products ORDER BY name`, nil,
+			func(r *sql.Rows) error {
+				var p data.Product
+				err := r.Scan(&p.ID, &p.Name, &p.Kind, &p.NeedledSkinOK, &p.Notes, &p.Retired)
+				l.products = append(l.products, p)
+				return err
+			})
+	}
+	for _, of := range []string{"product", "cartridge"} {
+		if err != nil {
+			break
+		}
+		t := lotTables[of]
+		err = scanAll(ctx, q, `SELECT id, `+t[1]+`, lot, expiry FROM `+t[0]+` ORDER BY `+t[1]+`, expiry DESC, lot`, nil,
+			func(r *sql.Rows) error {
+				var lot data.Lot
+				err := r.Scan(&lot.ID, &lot.ItemID, &lot.Lot, dateCol{&lot.Expiry})
+				l.lots[lot.ItemID] = append(l.lots[lot.ItemID], lot)
+				return err
+			})
+	}
+	if err == nil {
+		err = scanAll(ctx, q, `SELECT id, kind, name, category, position, retired FROM list_items WHERE kind = ?
+			ORDER BY position, name`, []any{data.ListConcern}, func(r *sql.Rows) error {
+			var it data.ListItem
+			err := r.Scan(&it.ID, &it.Kind, &it.Name, &it.Category, &it.Position, &it.Retired)
+			l.concerns = append(l.concerns, it)
+			return err
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the practice's lists for safety checks: %w", err)
+	}
+	return l, nil
+}
+
+// scanAll runs a query and hands each row to scan.
+func scanAll(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// pastSessions lists a client's sessions with the zones each treated, oldest first.
+func pastSessions(ctx context.Context, q querier, clientID string) ([]data.PastSession, error) {
+	var out []data.PastSession
+	err := scanAll(ctx, q, `SELECT s.id, s.started_at, z.zone FROM sessions s JOIN session_zones z ON z.session_id = s.id
+		WHERE s.client_id = ? ORDER BY s.started_at, s.id, z.position`, []any{clientID}, func(r *sql.Rows) error {
+		var id, zone string
+		var at time.Time
+		if err := r.Scan(&id, timeCol{&at}, &zone); err != nil {
+			return err
+		}
+		if n := len(out); n == 0 || out[n-1].ID != id {
+			out = append(out, data.PastSession{ID: id, StartedAt: at})
+		}
+		out[len(out)-1].Zones = append(out[len(out)-1].Zones, zone)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sessions of client %s: %w", clientID, err)
+	}
+	return out, nil
+}
+
+// screeningClient reads what screening needs of a client, in one query: their skin type, consent
+// and history.
+func screeningClient(ctx context.Context, q querier, id string) (data.Client, error) {
+	c := data.Client{ID: id}
+	found := false
+	err := scanAll(ctx, q, `SELECT c.fitzpatrick, c.consent_form, c.consent_version, c.consent_signed, c.archived_at,
+		h.id, h.condition, h.since, h.until, h.notes
+		FROM clients c LEFT JOIN client_history h ON h.client_id = c.id WHERE c.id = ? ORDER BY h.position`,
+		[]any{id}, func(r *sql.Rows) error {
+			var hid, condition, notes sql.NullString
+			var h data.HistoryEntry
+			err := r.Scan(&c.Fitzpatrick, &c.Consent.Form, &c.Consent.Version, dateCol{&c.Consent.Signed}, timeCol{&c.ArchivedAt},
+				&hid, &condition, dateCol{&h.Since}, dateCol{&h.Until}, &notes)
+			if err == nil && hid.Valid {
+				h.ID, h.Condition, h.Notes = hid.String, condition.String, notes.String
+				c.History = append(c.History, h)
+			}
+			found = true
+			return err
+		})
+	switch {
+	case err != nil:
+		return data.Client{}, fmt.Errorf("client %s: %w", id, err)
+	case !found:
+		return data.Client{}, fmt.Errorf("client %s: %w", id, data.ErrNotFound)
+	}
+	return c, nil
+}
+
+// batchQuerier reads inside a batch's transaction with statements prepared once per batch.
+type batchQuerier struct{ b *Batch }
+
+func (q batchQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := q.b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (q batchQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := q.b.stmt(query)
+	if err != nil {
+		return q.b.tx.QueryRowContext(ctx, query, args...) // reports the same error on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (b *Batch) q() querier { return batchQuerier{b} }
+
+// SafetyInputFor is Store.SafetyInputFor inside the batch, which sees the batch's own writes. The
+// practice's lists are read once per batch.
+func (b *Batch) SafetyInputFor(se data.Session) (data.SafetyInput, error) {
+	in, err := b.blockInput(se)
+	if err == nil && se.ClientID != "" {
+		in.Sessions, err = pastSessions(b.ctx, b.q(), se.ClientID)
+	}
+	return in, err
+}
+
+// blockInput is SafetyInputFor without the client's past sessions: enough to find the blocks.
+func (b *Batch) blockInput(se data.Session) (data.SafetyInput, error) {
+	if b.lists == nil {
+		lists, err := loadSafetyLists(b.ctx, b.q())
+		if err != nil {
+			return data.SafetyInput{}, err
+		}
+		b.lists = lists
+	}
+	in := b.lists.input(se, data.DateOf(b.store.now()))
+	if se.ClientID != "" {
+		var err error
+		// A client that does not exist has no history; saving the session then says which reference is wrong.
+		if in.Client, err = screeningClient(b.ctx, b.q(), se.ClientID); err != nil && !errors.Is(err, data.ErrNotFound) {
+			return data.SafetyInput{}, err
+		}
+	}
+	return in, nil
+}
+
+// tidyOverrides trims reasons and fills in who passed each block and when.
+func (b *Batch) tidyOverrides(se *data.Session, now time.Time) {
+	for i := range se.Overrides {
+		o := &se.Overrides[i]
+		o.Rule = strings.TrimSpace(o.Rule)
+		o.Reason = strings.TrimSpace(o.Reason)
+		if o.PractitionerID == "" {
+			o.PractitionerID = cmp.Or(b.actor, se.PractitionerID)
+		}
+		if o.At.IsZero() {
+			o.At = now
+		}
+	}
+}
+
+// checkBlocks refuses a session with a block that no override passes, with the warning beside its
+// field, and overrides without a reason.
+func (b *Batch) checkBlocks(se *data.Session) error {
+	var c data.Checker
+	for i, o := range se.Overrides {
+		f := fmt.Sprintf("overrides[%d]", i)
+		switch {
+		case o.Rule == "":
+			c.Add(f+".rule", "Override %d does not say which warning it passes.", i+1)
+		case o.Reason == "":
+			c.Add(f+".reason", "Write the reason for going ahead despite the warning.")
+		case slices.ContainsFunc(se.Overrides[:i], func(p data.Override) bool { return p.Rule == o.Rule }):
+			c.Add(f+".rule", "The same warning is passed twice; keep one reason.")
+		}
+		c.Text(f+".reason", "The reason", o.Reason)
+	}
+	if err := c.Err(); err != nil {
+		return err
+	}
+	in, err := b.blockInput(*se)
+	if err != nil {
+		return err
+	}
+	for _, w := range data.Blocking(data.SafetyBlocks(in), se.Overrides) {
+		c.Add(w.Field, "%s To go ahead, record the reason.", w.Message)
+	}
+	return c.Err()
+}
+
+// saveOverrides stores the session's overrides, replacing those stored, and logs each one given
+// or withdrawn.
+func (b *Batch) saveOverrides(se *data.Session, replace bool) error {
+	var stored []data.Override
+	if replace {
+		var err error
+		if stored, err = loadOverrides(b.ctx, b.q(), se.ID); err != nil {
+			return err
+		}
+		if len(stored) == 0 && len(se.Overrides) == 0 {
+			return nil
+		}
+		if _, err := b.exec(`DELETE FROM session_overrides WHERE session_id = ?`, se.ID); err != nil {
+			return fmt.Errorf("save overrides: %w", err)
+		}
+	}
+	same := func(a, o data.Override) bool { return a.Rule == o.Rule && a.Reason == o.Reason }
+	for _, o := range se.Overrides {
+		_, err := b.exec(`INSERT INTO session_overrides (id, session_id, rule, reason, practitioner_id, at)
+			VALUES (?, ?, ?, ?, ?, ?)`, newID(), se.ID, o.Rule, o.Reason, nullID(o.PractitionerID), data.TimeText(o.At))
+		if err != nil {
+			return fmt.Errorf("save override of %s: %w", o.Rule, err)
+		}
+		if !slices.ContainsFunc(stored, func(s data.Override) bool { return same(s, o) }) {
+			if err := b.audit(data.ActionOverride, "session", se.ID, o.Rule+"; reason: "+o.Reason); err != nil {
+				return err
+			}
+		}
+	}
+	for _, s := range stored {
+		if !slices.ContainsFunc(se.Overrides, func(o data.Override) bool { return same(s, o) }) {
+			if err := b.audit(data.ActionOverride, "session", se.ID, "withdrawn: "+s.Rule); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func loadOverrides(ctx context.Context, q querier, sessionID string) ([]data.Override, error) {
+	var out []data.Override
+	err := scanAll(ctx, q, `SELECT rule, reason, coalesce(practitioner_id, ''), at FROM session_overrides
+		WHERE session_id = ? ORDER BY at, rule`, []any{sessionID}, func(r *sql.Rows) error {
+		var o data.Override
+		err := r.Scan(&o.Rule, &o.Reason, &o.PractitionerID, timeCol{&o.At})
+		out = append(out, o)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("overrides of session %s: %w", sessionID, err)
+	}
+	return out, nil
+}
