@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -68,13 +69,20 @@ type mainWindow struct {
 	statusWarn    bool               // the status line's backup wording needs attention
 	backingUp     bool               // the status line says a backup is under way
 	current       data.ClientSummary
+
+	// What tests replace on the window they build; production values are set in newMainWindowIn.
+	now         func() time.Time // the wall clock times are worded against
+	statusEvery time.Duration    // how often the window words its times again
+	draftDelay  time.Duration    // handed to the session editors it opens
+	settings    settingsSlot     // the open Settings window, if any
+	shortcuts   fyne.Window      // the open Keyboard shortcuts window, if any
 }
 
 // newMainWindowFor makes w the main window over an opened practice, backing it up on close and
 // daily. The window closes the store, and any store the practitioner switches to, when the app
 // stops, and gives up its claim on the file.
-func newMainWindowFor(a fyne.App, w fyne.Window, p practice) fyne.Window {
-	m := newMainWindowIn(a, w, p, autoBackups)
+func newMainWindowFor(a fyne.App, w fyne.Window, p practice, o windowOptions) fyne.Window {
+	m := newMainWindowIn(a, w, p, o)
 	a.Lifecycle().SetOnStopped(m.stopped)
 	m.win.SetMaster() // closing it quits, even with Settings open
 	m.startTicking()
@@ -82,23 +90,39 @@ func newMainWindowFor(a fyne.App, w fyne.Window, p practice) fyne.Window {
 	return m.win
 }
 
-// autoBackups is whether newMainWindowFor's windows back their practice up by themselves; tests
-// of other things turn it off.
-var autoBackups = true
+// windowOptions are what a main window does by itself, and hands down to the screens it makes.
+// The app's window does all of it (appWindow); a test's window waits to be told (quietWindow).
+type windowOptions struct {
+	autoBackup bool          // back the practice up on close and daily
+	lockPoll   time.Duration // how often the idle lock looks for activity; 0 polls not at all
+	draftDelay time.Duration // how long after the last change the session editor drafts the form
+}
+
+// appWindow is how the app's own window runs.
+func appWindow() windowOptions {
+	return windowOptions{autoBackup: true, lockPoll: lockPoll, draftDelay: draftDelay}
+}
+
+// quietWindow runs nothing on its own: no backups, no idle-lock polling (tests call tick), and
+// drafts only when asked, so that a test sees each change in order.
+func quietWindow() windowOptions { return windowOptions{draftDelay: time.Hour} }
 
 // newMainWindow builds the main window over a store, without a claim or automatic backups.
 func newMainWindow(a fyne.App, s *data.Store) *mainWindow {
 	return newMainWindowWith(a, practice{store: s}, false)
 }
 
+// newMainWindowWith builds a quiet main window over p, backing it up by itself if autoBackup.
 func newMainWindowWith(a fyne.App, p practice, autoBackup bool) *mainWindow {
-	return newMainWindowIn(a, a.NewWindow("Needlelog"), p, autoBackup)
+	o := quietWindow()
+	o.autoBackup = autoBackup
+	return newMainWindowIn(a, a.NewWindow("Needlelog"), p, o)
 }
 
 // newMainWindowIn makes w, a new window or the one that waited for the practice to open, the
 // main window over p.
-func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *mainWindow {
-	m := &mainWindow{app: a, win: w, autoBackup: autoBackup}
+func newMainWindowIn(a fyne.App, w fyne.Window, p practice, o windowOptions) *mainWindow {
+	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, draftDelay: o.draftDelay, now: time.Now, statusEvery: statusEvery}
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
 	m.status = widget.NewLabel("")
@@ -107,6 +131,7 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 	m.frame = container.NewBorder(m.notices, m.status, nil, nil, m.body)
 	m.win.SetContent(m.frame)
 	m.lock = newLocker(a, m.win)
+	m.lock.pollEvery = o.lockPoll
 	// Whoever unlocks is who the audit log names for every write until the next lock.
 	m.lock.onUnlock = func(p data.Practitioner) {
 		m.store.SetActor(p.ID)
@@ -125,8 +150,8 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 // use shows practice p, giving up the claim on the one shown before.
 func (m *mainWindow) use(p practice) {
 	s := p.store
-	if settingsOpen != nil && settingsOpen.store != s {
-		settingsOpen.win.Close() // its edits would go to the practice being closed
+	if m.settings.open != nil && m.settings.open.store != s {
+		m.settings.open.win.Close() // its edits would go to the practice being closed
 	}
 	if m.backups != nil {
 		m.backups.close()
@@ -143,6 +168,7 @@ func (m *mainWindow) use(p practice) {
 	}
 	m.backups = newBackupKeeper(m.app, s)
 	m.backups.onChange = func(backupState) { m.showNotices() }
+	m.backups.now = func() time.Time { return m.now() }
 	if m.autoBackup {
 		m.backups.start()
 	}
@@ -151,6 +177,7 @@ func (m *mainWindow) use(p practice) {
 	m.list = newClientList(s, m.showClient)
 	m.list.onToday = m.showToday
 	m.today = newTodayView(s, m.signedIn)
+	m.today.now = func() time.Time { return m.now() }
 	m.today.onClient = func(id string) { m.openClientFromToday(data.ClientSummary{ID: id}) }
 	m.today.onSession = func(clientID, sessionID string) { m.openSessionFromToday(clientID, sessionID, "") }
 	m.today.onDraft = func(clientID, draftID string) { m.openSessionFromToday(clientID, "", draftID) }
@@ -396,6 +423,7 @@ func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
 				return
 			}
 			m.editor = newSessionEditor(m.win, s, ed, d)
+			m.editor.draftDelay = m.draftDelay
 			m.editor.actor = m.signedIn
 			m.editor.onClose = m.closeSession
 			m.body.Objects = []fyne.CanvasObject{m.editor.content()}
@@ -821,7 +849,7 @@ func (m *mainWindow) setMenus() {
 		fyne.NewMenuItem("Complete archive…", func() { exportArchive(m.app, m.win, m.store) }),
 	)
 	help := fyne.NewMenu("Help",
-		fyne.NewMenuItem("Keyboard shortcuts", func() { showShortcuts(m.app) }),
+		fyne.NewMenuItem("Keyboard shortcuts", func() { m.showShortcuts() }),
 		fyne.NewMenuItem("About Needlelog", func() {
 			dialog.ShowInformation("About Needlelog", fmt.Sprintf(
 				"Needlelog %s\nMicroneedling treatment records, kept on this computer.\n\nDatabase: %s",

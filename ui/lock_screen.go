@@ -288,7 +288,7 @@ func (ls *lockScreen) submit() {
 	if ls.busy || a.ID == "" || !a.HasPassphrase {
 		return
 	}
-	if d := signInThrottle.wait(l.now()); d > 0 {
+	if d := l.throttle.wait(l.now()); d > 0 {
 		ls.show(waitSentence(d))
 		return
 	}
@@ -305,13 +305,13 @@ func (ls *lockScreen) submit() {
 			ls.setBusy(false)
 			switch {
 			case err == nil:
-				signInThrottle.succeed()
+				l.throttle.succeed()
 				l.unlock(a.Practitioner)
 			case errors.Is(err, data.ErrWrongPassphrase):
-				signInThrottle.fail(l.now())
+				l.throttle.fail(l.now())
 				ls.pass.SetText("")
 				msg := "That passphrase is not right for " + a.Name + ". Check Caps Lock and try again."
-				if d := signInThrottle.wait(l.now()); d > 0 {
+				if d := l.throttle.wait(l.now()); d > 0 {
 					msg = "That passphrase is not right for " + a.Name + ". " + waitSentence(d)
 				}
 				ls.show(msg)
@@ -351,7 +351,7 @@ func (ls *lockScreen) setAndSignIn() {
 			l.win.Canvas().Focus(ls.adminPass)
 			return
 		}
-		if d := signInThrottle.wait(l.now()); d > 0 {
+		if d := l.throttle.wait(l.now()); d > 0 {
 			ls.show(waitSentence(d))
 			return
 		}
@@ -388,13 +388,13 @@ func (ls *lockScreen) setAndSignIn() {
 		var ve *data.ValidationError
 		switch {
 		case err == nil:
-			signInThrottle.succeed()
+			l.throttle.succeed()
 			l.unlock(a.Practitioner)
 		case adminWrong:
-			signInThrottle.fail(l.now())
+			l.throttle.fail(l.now())
 			ls.adminPass.SetText("")
 			msg := "That passphrase is not right for " + admin.Name + "."
-			if d := signInThrottle.wait(l.now()); d > 0 {
+			if d := l.throttle.wait(l.now()); d > 0 {
 				msg += " " + waitSentence(d)
 			}
 			ls.show(msg)
@@ -428,7 +428,7 @@ func (ls *lockScreen) forgotten() {
 	l, a := ls.l, ls.chosen
 	l.dialogs++
 	s := l.store
-	showResetPassphrase(l.win, s, data.Practitioner{}, a.ID, func(reset bool) {
+	showResetPassphrase(l.win, s, &l.throttle, data.Practitioner{}, a.ID, func(reset bool) {
 		l.dialogs--
 		// The admin's passphrase unsealed their signing key to sign the reset; no one is signed
 		// in at the lock screen, so it is forgotten at once.

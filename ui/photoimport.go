@@ -561,7 +561,6 @@ func offerImport(win fyne.Window, store *data.Store, c data.Client, sessionID st
 }
 
 // chooseFolder is chooseImportFolder; tests answer in its place.
-var chooseFolder = chooseImportFolder
 
 // addPhotosButton is the session editor's "Add photos…": the same import as dropping files onto
 // the editor, filed under the session.
@@ -594,7 +593,7 @@ func (e *sessionEditor) addPhotos() {
 		if !canTakePhotos(e.win, e.ed.client) {
 			return
 		}
-		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...data.SkippedFile) {
+		e.chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...data.SkippedFile) {
 			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, e.photosAdded)
 		})
 	}

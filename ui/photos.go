@@ -7,6 +7,7 @@ import (
 	"image"
 	_ "image/jpeg" // previews and thumbnails are JPEGs
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -30,6 +31,8 @@ type photoScreen struct {
 	views    []string
 	zones    []string
 	photos   []data.PhotoThumb // as the filters show them, in gallery order
+	// typingPause is how long the viewer's note waits after the last key before it is saved.
+	typingPause time.Duration
 
 	viewF, zoneF, kindF *widget.Select
 	count               *widget.Label
@@ -77,7 +80,8 @@ func loadPhotoLists(ctx context.Context, store *data.Store, clientID string) (ph
 }
 
 func newPhotoScreen(a fyne.App, win fyne.Window, store *data.Store, client data.Client, lists photoLists) *photoScreen {
-	p := &photoScreen{app: a, win: win, store: store, client: client, sessions: lists.sessions, views: lists.views, zones: lists.zones}
+	p := &photoScreen{app: a, win: win, store: store, client: client, sessions: lists.sessions, views: lists.views, zones: lists.zones,
+		typingPause: typingPause}
 	filter := func(options []string) *widget.Select {
 		s := widget.NewSelect(append([]string{allOption}, options...), func(string) { p.reload() })
 		s.Selected = allOption

@@ -276,8 +276,9 @@ func (v *photoViewer) edited() {
 	}
 }
 
-// typingPause is how long the note waits after the last key before it is saved.
-var typingPause = 800 * time.Millisecond
+// typingPause is how long the note waits after the last key before it is saved, unless the
+// photo screen says otherwise (photoScreen.typingPause).
+const typingPause = 800 * time.Millisecond
 
 // typed saves the note once typing pauses, not at every key.
 func (v *photoViewer) typed() {
@@ -288,7 +289,7 @@ func (v *photoViewer) typed() {
 	if v.typing != nil {
 		v.typing.Stop()
 	}
-	v.typing = time.AfterFunc(typingPause, func() { fyne.Do(v.save) })
+	v.typing = time.AfterFunc(v.p.typingPause, func() { fyne.Do(v.save) })
 }
 
 // tags reads the fields.

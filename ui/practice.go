@@ -90,6 +90,11 @@ func openPracticeFile(ctx context.Context, path string, opts data.Options) (prac
 // says why and offers what can be done: bring forward the window that has it open, open it
 // read-only, restore the latest good backup; failed receives the error the first attempt met.
 func Start(ctx context.Context, a fyne.App, path string, opts data.Options, failed func(error)) {
+	start(ctx, a, path, opts, failed, appWindow())
+}
+
+// start is Start with the main window running as o says.
+func start(ctx context.Context, a fyne.App, path string, opts data.Options, failed func(error), o windowOptions) {
 	a.SetIcon(appIcon)
 	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
 	// window just shown, before the system has made it, can leave it on screen.)
@@ -113,7 +118,7 @@ func Start(ctx context.Context, a fyne.App, path string, opts data.Options, fail
 		a.Quit()
 	})
 	opened := func(p practice) {
-		newMainWindowFor(a, w, p)
+		newMainWindowFor(a, w, p, o)
 		show()
 	}
 	async(func() (practice, error) { return openPractice(ctx, path, opts) }, func(p practice, err error) {
@@ -265,7 +270,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 	again := func() { q.reask(err) }
 	restore := func(b data.Backup) {
 		c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe current file is kept beside it, "+
-			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
+			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, time.Now())),
 			func(ok bool) {
 				if !ok {
 					again()
@@ -277,7 +282,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 		c.Show()
 	}
 	if latest.Path != "" {
-		text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, timeNow()) + ":\n" + latest.Path
+		text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, time.Now()) + ":\n" + latest.Path
 		q.button("Restore that backup…", true, func() { restore(latest) })
 	} else {
 		text += "\n\nNo backup of this practice was found in " + dir + ". If there is one elsewhere " +
@@ -366,7 +371,7 @@ func restoreOver(w fyne.Window, path string, b data.Backup, open func(practice),
 	}, func(r restored, err error) {
 		switch {
 		case err == nil:
-			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, timeNow()) + ". The file it replaced is kept as " + r.aside + "."
+			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, time.Now()) + ". The file it replaced is kept as " + r.aside + "."
 			if len(r.repairs) > 0 {
 				r.p.notice += " Changes made to the backup outside Needlelog were undone: it " + strings.Join(r.repairs, "; ") + "."
 			}
@@ -378,7 +383,7 @@ func restoreOver(w fyne.Window, path string, b data.Backup, open func(practice),
 			errors.Is(err, data.ErrForeignSchema):
 			unusableBackups[b.Path] = true
 			slog.Error("backup refused", "backup", b.Path, "err", err)
-			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, timeNow())+
+			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, time.Now())+
 				" cannot be restored: "+backupFault(err)+"\n\nNothing was changed. The next older backup, if there is one, is offered instead.", w)
 			d.SetOnClosed(back)
 			d.Show()
@@ -412,7 +417,7 @@ func chooseBackupFile(w fyne.Window, dir string, chosen func(data.Backup), back 
 		}
 		r.Close()
 		p := r.URI().Path()
-		var taken = timeNow()
+		var taken = time.Now()
 		if info, err := os.Stat(p); err == nil {
 			taken = info.ModTime()
 		}

@@ -23,22 +23,27 @@ import (
 
 // draftDelay is how long after the last keystroke the form is saved as a draft: a crash or a
 // power cut loses at most about this much typing. Tests save drafts themselves.
-var draftDelay = 2 * time.Second
+const draftDelay = 2 * time.Second
 
 // sessionEditor logs one session: header, anaesthetic, device and cartridge, the zone map and
 // grid, products, side effects, pain, aftercare, price and next due date.
 type sessionEditor struct {
-	win     fyne.Window
-	store   *data.Store
-	ed      editorData
-	base    data.Session // the session as last loaded or saved; the form edits on top of it
-	draftID string
-	saved   string // the form, as JSON, when it was last saved (or opened): changed() compares
-	drafted string // the form, as JSON, when it was last saved as a draft
-	timer   *time.Timer
-	filling bool // widgets are being set from a form: not a change by the practitioner
-	closed  bool
-	saving  bool // a save is under way: no second save, and no draft that could outlive it
+	win   fyne.Window
+	store *data.Store
+	ed    editorData
+	// draftDelay is how long after the last change the form is drafted (draftDelay, unless the
+	// window that opened it says otherwise).
+	draftDelay time.Duration
+	// chooseFolder asks for the folder of photos to add (chooseImportFolder; tests answer it).
+	chooseFolder func(a fyne.App, win fyne.Window, then func([]string, ...data.SkippedFile))
+	base         data.Session // the session as last loaded or saved; the form edits on top of it
+	draftID      string
+	saved        string // the form, as JSON, when it was last saved (or opened): changed() compares
+	drafted      string // the form, as JSON, when it was last saved as a draft
+	timer        *time.Timer
+	filling      bool // widgets are being set from a form: not a change by the practitioner
+	closed       bool
+	saving       bool // a save is under way: no second save, and no draft that could outlive it
 	// fresh holds rows just added ("products[1]") whose messages wait until the practitioner
 	// leaves the row's first field or tries to save: an empty row is not yet a mistake.
 	fresh   map[string]bool
@@ -98,7 +103,8 @@ type sessionEditor struct {
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
 func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data.Draft) *sessionEditor {
-	e := &sessionEditor{win: win, store: store, ed: ed, base: ed.session, notes: newFieldNotes(),
+	e := &sessionEditor{win: win, store: store, ed: ed, draftDelay: draftDelay, chooseFolder: chooseImportFolder,
+		base: ed.session, notes: newFieldNotes(),
 		safety: map[string]*fyne.Container{}, overrides: map[string]string{}}
 	e.build()
 	form := formOf(ed.session, &e.ed.catalog)
@@ -299,7 +305,7 @@ func (e *sessionEditor) changed_() {
 	if e.timer != nil {
 		e.timer.Stop()
 	}
-	e.timer = time.AfterFunc(draftDelay, func() { fyne.Do(e.saveDraft) })
+	e.timer = time.AfterFunc(e.draftDelay, func() { fyne.Do(e.saveDraft) })
 }
 
 // validate shows every problem of the form beside its field, and colours the zone map.

@@ -17,8 +17,9 @@ import (
 	"needlelog.app/needlelog/wording"
 )
 
-// settingsOpen is the open Settings window, if any. Only touched on the UI goroutine.
-var settingsOpen *settingsWindow
+// settingsSlot holds the main window's open Settings window, if any. Only touched on the UI
+// goroutine.
+type settingsSlot struct{ open *settingsWindow }
 
 // settingsLinks are the parts of the main window that Settings acts on; nil ones are left alone
 // (tests of Settings by itself).
@@ -33,21 +34,21 @@ type settingsLinks struct {
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
-func showSettings(a fyne.App, store *data.Store, links settingsLinks) fyne.Window {
-	if settingsOpen != nil && settingsOpen.store != store {
-		settingsOpen.win.Close() // it belongs to a practice that is no longer open
+func (slot *settingsSlot) show(a fyne.App, store *data.Store, links settingsLinks) fyne.Window {
+	if slot.open != nil && slot.open.store != store {
+		slot.open.win.Close() // it belongs to a practice that is no longer open
 	}
-	if settingsOpen != nil {
-		settingsOpen.showTab(links.tab)
-		settingsOpen.win.Show()
-		settingsOpen.win.RequestFocus()
-		return settingsOpen.win
+	if slot.open != nil {
+		slot.open.showTab(links.tab)
+		slot.open.win.Show()
+		slot.open.win.RequestFocus()
+		return slot.open.win
 	}
 	s := newSettingsWindow(a, store, links)
-	settingsOpen = s
+	slot.open = s
 	s.win.SetOnClosed(func() {
-		if settingsOpen == s {
-			settingsOpen = nil
+		if slot.open == s {
+			slot.open = nil
 		}
 		if links.closed != nil {
 			links.closed()
@@ -92,7 +93,16 @@ type settingsWindow struct {
 	backupStatus  *widget.Label
 	backupDir     *widget.Label
 	backupNow     *widget.Button
-	changed       func() // see settingsLinks
+	changed       func()   // see settingsLinks
+	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
+}
+
+// throttle counts wrong passphrases typed in Settings, with the lock screen's when there is one.
+func (s *settingsWindow) throttle() *throttle {
+	if s.lock != nil {
+		return &s.lock.throttle
+	}
+	return &s.ownThrottle
 }
 
 // settingsState is everything the window shows, fetched in one go.

@@ -138,7 +138,7 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 }
 
 func (s *settingsWindow) showBackups(st backupState) {
-	text, _ := backupSummary(st, timeNow())
+	text, _ := backupSummary(st, s.backups.now())
 	s.backupStatus.SetText(text)
 	s.backupDir.SetText("Folder: " + st.dir)
 }

@@ -22,7 +22,8 @@ import (
 // names.
 type todayView struct {
 	store    *data.Store
-	signedIn func() string // the practitioner signed in, whose unsigned sessions come first
+	signedIn func() string    // the practitioner signed in, whose unsigned sessions come first
+	now      func() time.Time // the clock drafts' times are worded against
 
 	day     data.Date
 	loaded  data.TodayList
@@ -66,7 +67,7 @@ type todayRow struct {
 }
 
 func newTodayView(store *data.Store, signedIn func() string) *todayView {
-	v := &todayView{store: store, signedIn: signedIn}
+	v := &todayView{store: store, signedIn: signedIn, now: time.Now}
 	v.heading = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.heading.SizeName = theme.SizeNameSubHeadingText
 	empties := [todayTabs]string{
@@ -228,7 +229,7 @@ func (v *todayView) apply(t data.TodayList, writes uint64) {
 		clientID, draftID := d.ClientID, d.DraftID
 		drafts = append(drafts, todayRow{
 			title:  d.ClientName,
-			detail: what + ", last typed in " + humanTime(d.UpdatedAt, timeNow()) + " · not saved",
+			detail: what + ", last typed in " + humanTime(d.UpdatedAt, v.now()) + " · not saved",
 			open:   func() { v.onDraft(clientID, draftID) },
 		})
 	}
@@ -514,7 +515,7 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 // openSettingsAt opens Settings at one of its tabs; closing it reads the setup again.
 func (m *mainWindow) openSettingsAt(tab string) {
 	path := m.store.Path()
-	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay,
+	m.settings.show(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay,
 		closed: m.refreshDay, tab: tab, shown: func(tab string) {
 			if tab == "Devices" { // the first-day step "Check your devices" is done
 				m.app.Preferences().SetBool(setupDevicesKey(path), true)
