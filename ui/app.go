@@ -74,6 +74,7 @@ type mainWindow struct {
 	now         func() time.Time // the wall clock times are worded against
 	statusEvery time.Duration    // how often the window words its times again
 	draftDelay  time.Duration    // handed to the session editors it opens
+	life        life             // the practice shown: ends when another is shown, or the app stops
 	settings    settingsSlot     // the open Settings window, if any
 	shortcuts   fyne.Window      // the open Keyboard shortcuts window, if any
 }
@@ -156,6 +157,8 @@ func (m *mainWindow) use(p practice) {
 	if m.backups != nil {
 		m.backups.close()
 	}
+	m.endScreens()
+	m.life = newLife(nil)
 	m.store, m.claim, m.notice, m.readOnlyWhy, m.canRetryWrite = s, p.claim, p.notice, p.readOnlyWhy, p.canRetry
 	m.location = data.LocationWarning(s.Path())
 	if m.claim != nil {
@@ -209,11 +212,29 @@ func (m *mainWindow) use(p practice) {
 
 // stopped closes the store and gives up the claim when the app stops.
 func (m *mainWindow) stopped() {
+	m.endScreens()
 	if m.stopTicking != nil {
 		m.stopTicking()
 	}
 	m.backups.close()
 	practice{store: m.store, claim: m.claim}.close()
+}
+
+// endScreens ends the lives of the practice shown and of its screens: their reads stop.
+func (m *mainWindow) endScreens() {
+	m.life.end()
+	if m.today != nil {
+		m.today.life.end()
+	}
+	if m.page != nil {
+		m.page.life.end()
+	}
+	if m.editor != nil {
+		m.editor.life.end()
+	}
+	if m.photos != nil {
+		m.photos.life.end()
+	}
 }
 
 // signedIn is the ID of the practitioner signed in at the lock screen; "" in a practice
@@ -261,8 +282,8 @@ func (m *mainWindow) refresh() {
 		total int64
 		setup data.SetupProgress
 	}
+	ctx := m.life.ctx
 	async(func() (read, error) {
-		ctx := context.Background()
 		counts, err := s.Counts(ctx)
 		if err != nil {
 			return read{}, err
@@ -329,10 +350,10 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 // showClient shows a client's page, asking first if a session editor has unsaved changes.
 func (m *mainWindow) showClient(c data.ClientSummary) {
 	m.current = c
-	s := m.store
-	async(func() (clientState, error) { return loadClientState(context.Background(), s, c.ID) },
+	s, l := m.store, m.page.lifeFor(c.ID)
+	async(func() (clientState, error) { return loadClientState(l.ctx, s, c.ID) },
 		func(st clientState, err error) {
-			if m.current.ID != c.ID || m.store != s {
+			if m.current.ID != c.ID || m.store != s || l.gone(err) {
 				return // the practitioner has moved on
 			}
 			if err != nil {
@@ -392,6 +413,7 @@ func (m *mainWindow) newSessionForCurrent() {
 func (m *mainWindow) discardDraft(d data.Draft) {
 	confirm(m.win, "Discard the unsaved session?", "What was typed in it will be lost.", "Discard", func() {
 		s := m.store
+		// Confirmed: it is done even if the practitioner moves on meanwhile, as each write below.
 		async(func() (struct{}, error) { return struct{}{}, s.DeleteDraft(context.Background(), d.ID) },
 			func(_ struct{}, err error) {
 				if err != nil {
@@ -412,11 +434,11 @@ func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
 	if d == nil && id != "" && m.page.st.client.ID == c.ID {
 		d = keptDraft(m.page.st.drafts, id, "")
 	}
-	s := m.store
-	async(func() (editorData, error) { return loadEditorData(context.Background(), s, c, id) },
+	s, l := m.store, m.page.lifeFor(c.ID)
+	async(func() (editorData, error) { return loadEditorData(l.ctx, s, c, id) },
 		func(ed editorData, err error) {
-			if m.editor != nil || m.store != s {
-				return // a second click, or another database opened meanwhile
+			if m.editor != nil || m.store != s || l.gone(err) {
+				return // a second click, another database opened meanwhile, or the page left
 			}
 			if err != nil {
 				showError(m.win, "open the session", err)
@@ -449,10 +471,10 @@ func (m *mainWindow) showBrowser() {
 
 // openPhotos shows a client's photos over the whole window.
 func (m *mainWindow) openPhotos(c data.Client) {
-	s := m.store
-	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), s, c.ID) },
+	s, l := m.store, m.page.lifeFor(c.ID)
+	async(func() (photoLists, error) { return loadPhotoLists(l.ctx, s, c.ID) },
 		func(lists photoLists, err error) {
-			if m.photos != nil || m.editor != nil || m.store != s {
+			if m.photos != nil || m.editor != nil || m.store != s || l.gone(err) {
 				return
 			}
 			if err != nil {
@@ -547,6 +569,7 @@ func (m *mainWindow) backUpThen(title, goOn string, then, stay func()) {
 		then()
 		return
 	}
+	// The backup on close outlives every screen (and may outlive the window): only Skip ends it.
 	ctx, skip := context.WithCancel(context.Background())
 	k := m.backups
 	var prog dialog.Dialog
@@ -610,11 +633,11 @@ func (m *mainWindow) setFilter(name string) {
 // switchDatabase closes the open practice and opens the one at path. create makes a new file.
 func (m *mainWindow) switchDatabase(path string, create bool) {
 	if m.editor != nil {
-		m.editor.askUnsaved("Open another database?", func() { m.editor = nil; m.switchDatabase(path, create) })
+		m.editor.askUnsaved("Open another database?", func() { m.editor.life.end(); m.editor = nil; m.switchDatabase(path, create) })
 		return
 	}
 	if m.photos != nil && m.photos.unsaved() {
-		m.photos.leaveThen(func() { m.photos = nil; m.switchDatabase(path, create) })
+		m.photos.leaveThen(func() { m.photos.life.end(); m.photos = nil; m.switchDatabase(path, create) })
 		return
 	}
 	if path == m.store.Path() && !m.store.ReadOnly() {
@@ -622,6 +645,8 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 	}
 	m.backUpThen("Backing up before opening another practice", "Open the other practice", func() {
 		async(func() (practice, error) {
+			// Opening the next practice is what the window is switching to: nothing of the
+			// one shown may stop it.
 			return openPractice(context.Background(), path, data.Options{Create: create})
 		},
 			func(p practice, err error) {
@@ -697,6 +722,7 @@ func (m *mainWindow) openDemo() {
 		return
 	}
 	bar := widget.NewProgressBar()
+	// A file of its own, asked for: only its Cancel button stops it.
 	ctx, cancel := context.WithCancel(context.Background())
 	prog := dialog.NewCustom("Writing a demo practice", "Cancel", container.NewVBox(
 		widget.NewLabel("200 clients with their treatment series and before-and-after photos, in a file of its own."), bar), m.win)

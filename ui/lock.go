@@ -128,6 +128,7 @@ func (l *locker) useStore(s *data.Store) {
 	l.user = data.Practitioner{}
 	l.idleAfter = 0
 	if l.isLocked {
+		l.endScreen()
 		l.screen = newLockScreen(l)
 		l.root.Objects = []fyne.CanvasObject{l.screen.content}
 		l.root.Refresh()
@@ -209,6 +210,7 @@ func (l *locker) lock() {
 	cv.SetOnTypedRune(nil)
 	l.hidden.menu = l.win.MainMenu()
 	l.win.SetMainMenu(l.noMenu)
+	l.endScreen()
 	l.screen = newLockScreen(l)
 	l.root.Objects = []fyne.CanvasObject{l.screen.content}
 	l.root.Refresh()
@@ -247,10 +249,18 @@ func (l *locker) sweep() {
 	}
 }
 
+// endScreen ends the life of the lock screen shown, if any: its reads stop.
+func (l *locker) endScreen() {
+	if l.screen != nil {
+		l.screen.life.end()
+	}
+}
+
 func (l *locker) unlock(p data.Practitioner) {
 	if !l.isLocked {
 		return
 	}
+	l.endScreen()
 	l.isLocked, l.checking, l.screen = false, false, nil
 	l.user = p
 	l.idleAfter = 0

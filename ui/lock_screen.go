@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -48,10 +47,11 @@ type lockScreen struct {
 	center    *fyne.Container // laid out again as parts show and hide
 	busy      bool
 	content   fyne.CanvasObject
+	life      life // ends when the screen is unlocked or replaced
 }
 
 func newLockScreen(l *locker) *lockScreen {
-	ls := &lockScreen{l: l}
+	ls := &lockScreen{l: l, life: newLife(nil)}
 	icon := canvas.NewImageFromResource(appIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(64, 64))
@@ -116,9 +116,8 @@ type lockState struct {
 
 // load reads who can sign in, and shows them.
 func (ls *lockScreen) load() {
-	l, s := ls.l, ls.l.store
+	l, s, ctx := ls.l, ls.l.store, ls.life.ctx
 	async(func() (lockState, error) {
-		ctx := context.Background()
 		accounts, err := s.Accounts(ctx)
 		if err != nil {
 			return lockState{}, err
@@ -297,7 +296,8 @@ func (ls *lockScreen) submit() {
 		return
 	}
 	ls.setBusy(true)
-	async(func() (struct{}, error) { return struct{}{}, s.SignIn(context.Background(), a.ID, pass) },
+	// A sign-in under way is finished (and logged) even if the screen goes meanwhile.
+	async(func() (struct{}, error) { return struct{}{}, s.SignIn(ls.life.lasting(), a.ID, pass) },
 		func(_ struct{}, err error) {
 			if l.screen != ls || l.store != s {
 				return
@@ -358,20 +358,22 @@ func (ls *lockScreen) setAndSignIn() {
 	}
 	ls.setBusy(true)
 	adminWrong := false
+	// The passphrase asked for, and its sign-in, are written even if the screen goes meanwhile.
+	lasting := ls.life.lasting()
 	async(func() (struct{}, error) {
-		ctx := data.WithActor(context.Background(), a.ID)
+		ctx := data.WithActor(lasting, a.ID)
 		if needAdmin {
 			// The admin's sign-in checks their passphrase and unseals their key, which signs the entry.
-			if err := s.SignIn(context.Background(), admin.ID, adminPass); err != nil {
+			if err := s.SignIn(lasting, admin.ID, adminPass); err != nil {
 				adminWrong = errors.Is(err, data.ErrWrongPassphrase)
 				return struct{}{}, err
 			}
-			ctx = data.WithActor(context.Background(), admin.ID)
+			ctx = data.WithActor(lasting, admin.ID)
 		}
 		if err := s.SetPassphrase(ctx, a.ID, "", pass); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, s.SignIn(data.WithActor(context.Background(), a.ID), a.ID, pass)
+		return struct{}{}, s.SignIn(data.WithActor(lasting, a.ID), a.ID, pass)
 	}, func(_ struct{}, err error) {
 		if needAdmin {
 			// The admin's key is not kept; the practitioner's, unsealed by their sign-in, is.

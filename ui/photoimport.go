@@ -560,8 +560,6 @@ func offerImport(win fyne.Window, store *data.Store, c data.Client, sessionID st
 		})
 }
 
-// chooseFolder is chooseImportFolder; tests answer in its place.
-
 // addPhotosButton is the session editor's "Add photos…": the same import as dropping files onto
 // the editor, filed under the session.
 func (e *sessionEditor) addPhotosButton() fyne.CanvasObject {
@@ -575,7 +573,10 @@ func (e *sessionEditor) photosAdded() {
 	if id == "" {
 		return
 	}
-	async(func() (int, error) { return e.store.BeforePhotos(context.Background(), id) }, func(n int, err error) {
+	async(func() (int, error) { return e.store.BeforePhotos(e.life.ctx, id) }, func(n int, err error) {
+		if e.life.gone(err) {
+			return
+		}
 		if err != nil {
 			slog.Warn("count the session's before photos", "err", err)
 			return

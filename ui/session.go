@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +30,7 @@ type sessionEditor struct {
 	win   fyne.Window
 	store *data.Store
 	ed    editorData
+	life  life // ends when the editor closes
 	// draftDelay is how long after the last change the form is drafted (draftDelay, unless the
 	// window that opened it says otherwise).
 	draftDelay time.Duration
@@ -103,7 +103,7 @@ type sessionEditor struct {
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
 func newSessionEditor(win fyne.Window, store *data.Store, ed editorData, d *data.Draft) *sessionEditor {
-	e := &sessionEditor{win: win, store: store, ed: ed, draftDelay: draftDelay, chooseFolder: chooseImportFolder,
+	e := &sessionEditor{win: win, store: store, ed: ed, life: newLife(nil), draftDelay: draftDelay, chooseFolder: chooseImportFolder,
 		base: ed.session, notes: newFieldNotes(),
 		safety: map[string]*fyne.Container{}, overrides: map[string]string{}}
 	e.build()
@@ -482,7 +482,8 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 	}
 	d := data.Draft{ID: e.draftID, ClientID: e.ed.client.ID, SessionID: e.base.ID, Form: []byte(text)}
 	base := e.base.Version
-	async(func() (data.Draft, error) { return d, e.store.SaveDraft(context.Background(), &d) },
+	// A draft started is written even when the editor closes meanwhile: it is what was typed.
+	async(func() (data.Draft, error) { return d, e.store.SaveDraft(e.life.lasting(), &d) },
 		func(d data.Draft, err error) {
 			if err != nil {
 				slog.Error("keep a draft", "err", err)
@@ -506,7 +507,7 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 }
 
 func (e *sessionEditor) deleteDraft(id string) {
-	async(func() (struct{}, error) { return struct{}{}, e.store.DeleteDraft(context.Background(), id) },
+	async(func() (struct{}, error) { return struct{}{}, e.store.DeleteDraft(e.life.lasting(), id) },
 		func(_ struct{}, err error) {
 			if err != nil {
 				slog.Error("remove outdated draft", "id", id, "err", err)
@@ -557,7 +558,7 @@ func (e *sessionEditor) saveThen(done func()) {
 	e.saveBtn.Disable()
 	draftID := e.draftID
 	async(func() (data.Session, error) {
-		ctx := context.Background()
+		ctx := e.life.lasting() // a save asked for finishes even if the editor closes meanwhile
 		var err error
 		if s.ID == "" {
 			err = e.store.CreateSession(ctx, &s)
@@ -601,6 +602,7 @@ func (e *sessionEditor) close() {
 
 func (e *sessionEditor) finish() {
 	e.closed = true
+	e.life.end()
 	if e.timer != nil {
 		e.timer.Stop()
 	}

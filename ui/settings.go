@@ -47,6 +47,7 @@ func (slot *settingsSlot) show(a fyne.App, store *data.Store, links settingsLink
 	s := newSettingsWindow(a, store, links)
 	slot.open = s
 	s.win.SetOnClosed(func() {
+		s.life.end()
 		if slot.open == s {
 			slot.open = nil
 		}
@@ -95,6 +96,7 @@ type settingsWindow struct {
 	backupNow     *widget.Button
 	changed       func()   // see settingsLinks
 	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
+	life          life     // ends when the window closes
 }
 
 // throttle counts wrong passphrases typed in Settings, with the lock screen's when there is one.
@@ -122,7 +124,8 @@ type settingsState struct {
 
 func newSettingsWindow(a fyne.App, store *data.Store, links settingsLinks) *settingsWindow {
 	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
-		changed: links.changed}
+		changed: links.changed, life: newLife(nil)}
+	s.win.SetOnClosed(s.life.end)
 	if s.backups == nil {
 		s.backups = newBackupKeeper(a, store)
 	}
@@ -258,7 +261,7 @@ func (s *settingsWindow) update(ctx context.Context) error {
 func (s *settingsWindow) refresh() {
 	kind := s.lists.kindNow
 	var st settingsState
-	s.background(func(ctx context.Context) (err error) {
+	s.read(func(ctx context.Context) (err error) {
 		st, err = s.load(ctx, kind)
 		return err
 	}, func(err error) {
@@ -270,13 +273,29 @@ func (s *settingsWindow) refresh() {
 	})
 }
 
-// background runs work off the UI goroutine, then done on it.
+// background runs work off the UI goroutine, then done on it. The work is an entry saved or a
+// change asked for: it finishes even when the window closes meanwhile.
 func (s *settingsWindow) background(work func(context.Context) error, done func(error)) {
 	s.pending.Add(1)
-	async(func() (struct{}, error) { return struct{}{}, work(context.Background()) },
+	ctx := s.life.lasting()
+	async(func() (struct{}, error) { return struct{}{}, work(ctx) },
 		func(_ struct{}, err error) {
 			defer s.pending.Done()
 			done(err)
+		})
+}
+
+// read runs a read off the UI goroutine, then done on it, unless the window closed meanwhile:
+// then the read stops, and there is no one to show it to.
+func (s *settingsWindow) read(work func(context.Context) error, done func(error)) {
+	s.pending.Add(1)
+	l := s.life
+	async(func() (struct{}, error) { return struct{}{}, work(l.ctx) },
+		func(_ struct{}, err error) {
+			defer s.pending.Done()
+			if !l.gone(err) {
+				done(err)
+			}
 		})
 }
 

@@ -24,6 +24,7 @@ type todayView struct {
 	store    *data.Store
 	signedIn func() string    // the practitioner signed in, whose unsigned sessions come first
 	now      func() time.Time // the clock drafts' times are worded against
+	life     life             // ends when the window shows another practice, or the app stops
 
 	day     data.Date
 	loaded  data.TodayList
@@ -67,7 +68,7 @@ type todayRow struct {
 }
 
 func newTodayView(store *data.Store, signedIn func() string) *todayView {
-	v := &todayView{store: store, signedIn: signedIn, now: time.Now}
+	v := &todayView{store: store, signedIn: signedIn, now: time.Now, life: newLife(nil)}
 	v.heading = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.heading.SizeName = theme.SizeNameSubHeadingText
 	empties := [todayTabs]string{
@@ -159,7 +160,7 @@ func (v *todayView) update(ctx context.Context) error {
 func (v *todayView) refresh() {
 	s, who := v.store, v.signedIn()
 	w := s.Writes()
-	async(func() (data.TodayList, error) { return s.Today(context.Background(), who, 0) },
+	async(func() (data.TodayList, error) { return s.Today(v.life.ctx, who, 0) },
 		func(t data.TodayList, err error) {
 			if v.store != s {
 				return
@@ -256,7 +257,7 @@ func (v *todayView) moreDue() {
 	s, day := v.store, t.Today
 	// The client list's due order is Today's: the page goes on after the last row shown.
 	q := data.ClientQuery{Filter: data.DueClients, DueBy: t.WeekEnd, After: &t.Due[len(t.Due)-1], Limit: data.TodayLimit}
-	async(func() ([]data.ClientSummary, error) { return s.ListClients(context.Background(), q) },
+	async(func() ([]data.ClientSummary, error) { return s.ListClients(v.life.ctx, q) },
 		func(page []data.ClientSummary, err error) {
 			if v.store != s || !v.loading || !v.loaded.Today.Equal(day) {
 				return // read again meanwhile
@@ -344,14 +345,13 @@ func (m *mainWindow) openClientFromToday(c data.ClientSummary) {
 // openSessionFromToday opens a client's session, or their open session form, in the editor,
 // over their page. A session with an open form opens with it, so there is never a second one.
 func (m *mainWindow) openSessionFromToday(clientID, sessionID, draftID string) {
-	s := m.store
+	s, ctx := m.store, m.today.life.ctx
 	type found struct {
 		client    data.Client
 		sessionID string
 		draft     *data.Draft
 	}
 	async(func() (found, error) {
-		ctx := context.Background()
 		var f found
 		var err error
 		if f.client, err = s.Client(ctx, clientID); err != nil {
@@ -401,13 +401,12 @@ var errFormGone = errors.New("That session form was saved or discarded meanwhile
 // openSideEffectFromToday opens a client's page and the follow-up form of the session whose side
 // effect awaits a follow-up.
 func (m *mainWindow) openSideEffectFromToday(clientID, sessionID string) {
-	s := m.store
+	s, ctx := m.store, m.today.life.ctx
 	type found struct {
 		client data.Client
 		entry  data.TimelineEntry
 	}
 	async(func() (found, error) {
-		ctx := context.Background()
 		var f found
 		var err error
 		if f.client, err = s.Client(ctx, clientID); err != nil {
@@ -445,6 +444,7 @@ func (m *mainWindow) showToday() {
 		return
 	}
 	m.current = data.ClientSummary{}
+	m.page.life.end() // the client's page is left
 	m.list.unselect()
 	m.showRight()
 	m.today.refresh()
