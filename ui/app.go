@@ -223,6 +223,9 @@ func (m *mainWindow) stopped() {
 // endScreens ends the lives of the practice shown and of its screens: their reads stop.
 func (m *mainWindow) endScreens() {
 	m.life.end()
+	if m.list != nil {
+		m.list.life.end()
+	}
 	if m.today != nil {
 		m.today.life.end()
 	}
@@ -413,7 +416,7 @@ func (m *mainWindow) newSessionForCurrent() {
 func (m *mainWindow) discardDraft(d data.Draft) {
 	confirm(m.win, "Discard the unsaved session?", "What was typed in it will be lost.", "Discard", func() {
 		s := m.store
-		// Confirmed: it is done even if the practitioner moves on meanwhile, as each write below.
+		// Confirmed: done even if the practitioner moves on meanwhile, so not the page's context.
 		async(func() (struct{}, error) { return struct{}{}, s.DeleteDraft(context.Background(), d.ID) },
 			func(_ struct{}, err error) {
 				if err != nil {
@@ -909,6 +912,7 @@ func (m *mainWindow) archiveClient() {
 	confirm(m.win, "Archive "+c.Name()+"?", "The client is hidden from the lists; their records are kept and can be restored from Archived.",
 		"Archive", func() {
 			s := m.store
+			// Confirmed: done even if the practitioner moves on meanwhile.
 			async(func() (struct{}, error) { return struct{}{}, s.ArchiveClient(context.Background(), c.ID) },
 				func(_ struct{}, err error) {
 					if err != nil {
@@ -922,6 +926,7 @@ func (m *mainWindow) archiveClient() {
 
 func (m *mainWindow) restoreClient(c data.Client) {
 	s := m.store
+	// Asked for: done even if the practitioner moves on meanwhile.
 	async(func() (struct{}, error) { return struct{}{}, s.RestoreClient(context.Background(), c.ID) },
 		func(_ struct{}, err error) {
 			if err != nil {
@@ -953,6 +958,7 @@ func (m *mainWindow) deleteClient() {
 		}
 		why := reason.Text
 		s := m.store
+		// Confirmed with a reason: done even if the practitioner moves on meanwhile.
 		async(func() (struct{}, error) { return struct{}{}, s.DeleteClient(context.Background(), c.ID, why) },
 			func(_ struct{}, err error) {
 				if err != nil {

@@ -62,6 +62,7 @@ func (m *mainWindow) backUpNow() {
 	m.status.SetText(fmt.Sprintf("Backing up to %s…", k.current().dir))
 	m.backingUp = true
 	async(func() (struct{}, error) {
+		// Asked for: it runs to its end whatever is shown meanwhile; the keeper stops it on close.
 		_, err := k.backUp(context.Background())
 		return struct{}{}, err
 	}, func(_ struct{}, err error) {

@@ -242,7 +242,9 @@ func (c *photoComparison) save() {
 		return
 	}
 	name := fmt.Sprintf("%s comparison %s.jpg", c.p.client.Name(), a.photo.TakenAt.Local().Format("2006-01-02"))
-	exportFile(fyne.CurrentApp(), c.p.win, c.p.store, "save the comparison", name, []string{".jpg"}, bytesExport(c.encoder()))
+	encode := c.encoder() // the comparison as it is now
+	exportFile(fyne.CurrentApp(), c.p.win, c.p.store, "save the comparison", name, []string{".jpg"},
+		bytesExport(func(context.Context) ([]byte, error) { return encode() }))
 }
 
 // encoder returns the work of making the saved image, to run off the UI goroutine: the two

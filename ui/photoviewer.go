@@ -468,8 +468,8 @@ func (v *photoViewer) saveCopy() {
 	}
 	store := v.p.store
 	name := strings.TrimSuffix(ph.FileName, filepath.Ext(ph.FileName)) + " (copy).jpg"
-	exportFile(fyne.CurrentApp(), v.p.win, store, "save the photo", name, []string{".jpg"}, bytesExport(func() ([]byte, error) {
-		return cleanCopy(context.Background(), store, ph.ID)
+	exportFile(fyne.CurrentApp(), v.p.win, store, "save the photo", name, []string{".jpg"}, bytesExport(func(ctx context.Context) ([]byte, error) {
+		return cleanCopy(ctx, store, ph.ID) // the export's context: its Cancel stops it, not leaving the viewer
 	}))
 }
 
