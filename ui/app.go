@@ -285,20 +285,20 @@ func (m *mainWindow) refresh() {
 		total int64
 		setup data.SetupProgress
 	}
-	ctx := m.life.ctx
+	l := m.life
 	async(func() (read, error) {
-		counts, err := s.Counts(ctx)
+		counts, err := s.Counts(l.ctx)
 		if err != nil {
 			return read{}, err
 		}
 		r := read{total: counts["clients"]}
 		if r.total == 0 { // the first steps matter to a practice that has not begun
-			r.setup, err = s.SetupProgress(ctx)
+			r.setup, err = s.SetupProgress(l.ctx)
 		}
 		return r, err
 	}, func(r read, err error) {
-		if m.store != s {
-			return // another database was opened meanwhile
+		if m.store != s || l.gone(err) {
+			return // another database was opened meanwhile, or the app is stopping
 		}
 		if err != nil {
 			showError(m.win, "read the database", err)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,27 @@ func TestTheClientPageContextEndsWithItsClient(t *testing.T) {
 	}
 	if m.today.life.ctx.Err() != nil || m.life.ctx.Err() != nil {
 		t.Fatal("the practice shown anew has no live context")
+	}
+}
+
+// The lock screen's context ends when it is unlocked: a read of who can sign in still under way
+// stops, and does not put the lock screen's words over the practice.
+func TestUnlockingEndsTheLockScreensContext(t *testing.T) {
+	f := newLockFixture(t)
+	f.practitioner(t, "Anna Smith", data.RolePractitioner, "correct horse")
+	f.l.useStore(f.store)
+	ls := f.l.screen
+	if ls == nil || ls.life.ctx.Err() != nil {
+		t.Fatal("the practice did not open locked, with a live lock screen")
+	}
+	pending := holdBackground(t)
+	ls.load() // who can sign in: still being read...
+	f.l.unlock(data.Practitioner{})
+	if !errors.Is(ls.life.ctx.Err(), context.Canceled) {
+		t.Fatalf("the lock screen's context after unlocking: %v", ls.life.ctx.Err())
+	}
+	runHeld(pending)
+	if f.l.locked() || !strings.Contains(f.whatShows(), "Zoë") {
+		t.Fatalf("after unlocking: %s", f.whatShows())
 	}
 }

@@ -162,7 +162,7 @@ func (v *todayView) refresh() {
 	w := s.Writes()
 	async(func() (data.TodayList, error) { return s.Today(v.life.ctx, who, 0) },
 		func(t data.TodayList, err error) {
-			if v.store != s {
+			if v.store != s || v.life.gone(err) {
 				return
 			}
 			if err != nil {
@@ -259,8 +259,8 @@ func (v *todayView) moreDue() {
 	q := data.ClientQuery{Filter: data.DueClients, DueBy: t.WeekEnd, After: &t.Due[len(t.Due)-1], Limit: data.TodayLimit}
 	async(func() ([]data.ClientSummary, error) { return s.ListClients(v.life.ctx, q) },
 		func(page []data.ClientSummary, err error) {
-			if v.store != s || !v.loading || !v.loaded.Today.Equal(day) {
-				return // read again meanwhile
+			if v.store != s || !v.loading || !v.loaded.Today.Equal(day) || v.life.gone(err) {
+				return // read again meanwhile, or the practice left
 			}
 			v.loading = false
 			if err != nil {
@@ -345,7 +345,8 @@ func (m *mainWindow) openClientFromToday(c data.ClientSummary) {
 // openSessionFromToday opens a client's session, or their open session form, in the editor,
 // over their page. A session with an open form opens with it, so there is never a second one.
 func (m *mainWindow) openSessionFromToday(clientID, sessionID, draftID string) {
-	s, ctx := m.store, m.today.life.ctx
+	s, l := m.store, m.today.life
+	ctx := l.ctx
 	type found struct {
 		client    data.Client
 		sessionID string
@@ -370,7 +371,7 @@ func (m *mainWindow) openSessionFromToday(clientID, sessionID, draftID string) {
 		}
 		return f, nil
 	}, func(f found, err error) {
-		if m.store != s {
+		if m.store != s || l.gone(err) {
 			return
 		}
 		if err != nil {
@@ -401,7 +402,8 @@ var errFormGone = errors.New("That session form was saved or discarded meanwhile
 // openSideEffectFromToday opens a client's page and the follow-up form of the session whose side
 // effect awaits a follow-up.
 func (m *mainWindow) openSideEffectFromToday(clientID, sessionID string) {
-	s, ctx := m.store, m.today.life.ctx
+	s, l := m.store, m.today.life
+	ctx := l.ctx
 	type found struct {
 		client data.Client
 		entry  data.TimelineEntry
@@ -420,7 +422,7 @@ func (m *mainWindow) openSideEffectFromToday(clientID, sessionID string) {
 		}
 		return f, err
 	}, func(f found, err error) {
-		if m.store != s {
+		if m.store != s || l.gone(err) {
 			return
 		}
 		if err != nil {
