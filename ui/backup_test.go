@@ -90,8 +90,7 @@ func TestAnOldBackupIsPointedOut(t *testing.T) {
 	if _, err := m.backups.backUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { timeNow = time.Now }()
-	timeNow = func() time.Time { return time.Now().Add(4 * 24 * time.Hour) }
+	m.now = func() time.Time { return time.Now().Add(4 * 24 * time.Hour) }
 	m.showNotices()
 	if got := noticesText(m); !strings.Contains(got, "The latest backup was made ") || !strings.Contains(got, "back up now") {
 		t.Fatalf("a four-day-old backup is not pointed out: %q", got)

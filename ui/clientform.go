@@ -76,6 +76,7 @@ type clientForm struct {
 	store   *sqlite.Store
 	client  data.Client // as loaded or last saved: ID, version and what the form does not edit
 	onSaved func(data.Client)
+	life    life // ends when the form closes
 	// run does the save's database work and hands its result back on the UI goroutine;
 	// async in the app, a direct call in tests.
 	run func(work func() (data.Client, error), done func(data.Client, error))
@@ -119,7 +120,7 @@ func newClientForm(win fyne.Window, store *sqlite.Store, c data.Client, lists cl
 	if c.PhotoConsent == "" {
 		c.PhotoConsent = data.PhotoConsentNone // what the store assumes too: no consent until recorded
 	}
-	f := &clientForm{win: win, store: store, client: c, onSaved: onSaved, run: async[data.Client],
+	f := &clientForm{win: win, store: store, client: c, onSaved: onSaved, life: newLife(nil), run: async[data.Client],
 		notes: newReservedNotes(), conditions: lists.Conditions}
 	// Messages about no field in particular get a reserved line at the top, as the fields do.
 	f.notes.general.Truncation = fyne.TextTruncateEllipsis
@@ -411,12 +412,13 @@ func (f *clientForm) save() {
 	}
 	c, key := f.value(), f.key() // what is typed while it saves stays unsaved
 	f.saving = true
+	ctx := f.life.lasting() // a save asked for finishes even if the form closes meanwhile
 	f.run(func() (data.Client, error) {
 		var err error
 		if c.ID == "" {
-			err = f.store.CreateClient(context.Background(), &c)
+			err = f.store.CreateClient(ctx, &c)
 		} else {
-			err = f.store.UpdateClient(context.Background(), &c)
+			err = f.store.UpdateClient(ctx, &c)
 		}
 		return c, err
 	}, func(c data.Client, err error) { f.saved(c, key, err) })
@@ -680,6 +682,7 @@ func openClientDialog(win fyne.Window, store *sqlite.Store, c data.Client, lists
 	cv.AddShortcut(saveKey, func(fyne.Shortcut) { f.save() })
 	restoreMenu := borrowMenuShortcut(win, saveKey, f.save)
 	d.SetOnClosed(func() {
+		f.life.end()
 		restoreMenu()
 		cv.RemoveShortcut(saveKey)
 	})

@@ -45,8 +45,10 @@ func loadClientState(ctx context.Context, store *sqlite.Store, id string) (clien
 
 // clientPage shows one client: what matters before treating, the profile, and the sessions.
 type clientPage struct {
-	store *sqlite.Store
-	st    clientState
+	store  *sqlite.Store
+	st     clientState
+	life   life   // the client shown: ends when the page shows another, or is left
+	lifeOf string // whose page life is
 
 	name      *widget.Label
 	facts     *widget.Label
@@ -67,6 +69,16 @@ type clientPage struct {
 	onHistoryPDF  func(data.Client)
 	onSessionPDF  func(data.Client, data.TimelineEntry)
 	onRestore     func(data.Client)
+}
+
+// lifeFor is the page's life with client id: the one under way, or a new one, ending the life
+// of the client shown before.
+func (p *clientPage) lifeFor(id string) life {
+	if p.life.ctx == nil || p.lifeOf != id || p.life.ctx.Err() != nil {
+		p.life.end()
+		p.life, p.lifeOf = newLife(nil), id
+	}
+	return p.life
 }
 
 func newClientPage(store *sqlite.Store) *clientPage {

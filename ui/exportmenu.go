@@ -59,6 +59,7 @@ type lotRecall struct {
 	asked   int    // counts lookups, so that a late answer to an earlier one is dropped
 	saveBtn *widget.Button
 	dialog  *dialog.CustomDialog
+	life    life // ends when the screen is closed; a lookup asked for begins it again
 }
 
 // showLotRecall opens the recall screen over win; open shows a client's page.
@@ -107,6 +108,7 @@ func showLotRecall(a fyne.App, win fyne.Window, store *sqlite.Store, open func(c
 	r.dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { r.dialog.Hide() }), r.saveBtn})
 	size := win.Canvas().Size()
 	r.dialog.Resize(fyne.NewSize(min(760, size.Width-40), min(600, size.Height-40)))
+	r.dialog.SetOnClosed(func() { r.life.end() })
 	r.show(win)
 	return r
 }
@@ -143,10 +145,14 @@ func (r *lotRecall) find(store *sqlite.Store) {
 	r.saveBtn.Disable()
 	r.asked++
 	n := r.asked
-	async(func() ([]data.RecallRow, error) { return store.LotRecall(context.Background(), lot) },
+	if r.life.ctx == nil || r.life.ctx.Err() != nil {
+		r.life = newLife(nil)
+	}
+	l := r.life
+	async(func() ([]data.RecallRow, error) { return store.LotRecall(l.ctx, lot) },
 		func(rows []data.RecallRow, err error) {
-			if n != r.asked {
-				return // a newer lot was asked for meanwhile
+			if n != r.asked || l.gone(err) {
+				return // a newer lot was asked for meanwhile, or the screen closed
 			}
 			if err != nil {
 				r.status.SetText(errorSentence("look up the lot", err))

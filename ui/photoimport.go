@@ -562,9 +562,6 @@ func offerImport(win fyne.Window, store *sqlite.Store, c data.Client, sessionID 
 		})
 }
 
-// chooseFolder is chooseImportFolder; tests answer in its place.
-var chooseFolder = chooseImportFolder
-
 // addPhotosButton is the session editor's "Add photos…": the same import as dropping files onto
 // the editor, filed under the session.
 func (e *sessionEditor) addPhotosButton() fyne.CanvasObject {
@@ -578,7 +575,10 @@ func (e *sessionEditor) photosAdded() {
 	if id == "" {
 		return
 	}
-	async(func() (int, error) { return e.store.BeforePhotos(context.Background(), id) }, func(n int, err error) {
+	async(func() (int, error) { return e.store.BeforePhotos(e.life.ctx, id) }, func(n int, err error) {
+		if e.life.gone(err) {
+			return
+		}
 		if err != nil {
 			slog.Warn("count the session's before photos", "err", err)
 			return
@@ -596,7 +596,7 @@ func (e *sessionEditor) addPhotos() {
 		if !canTakePhotos(e.win, e.ed.client) {
 			return
 		}
-		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...ondisk.SkippedFile) {
+		e.chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...ondisk.SkippedFile) {
 			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, e.photosAdded)
 		})
 	}

@@ -120,9 +120,8 @@ func TestSessionEditorAddsPhotosUnderItsSession(t *testing.T) {
 	fx := newPhotoFixture(t)
 	path := filepath.Join(fx.dir, "IMG_0001.JPG")
 	writeJPEG(t, path, 800, 600, 30, fx.session.StartedAt.Add(-10*time.Minute))
-	chooseFolder = func(_ fyne.App, _ fyne.Window, then func([]string, ...ondisk.SkippedFile)) { then([]string{path}) }
-	t.Cleanup(func() { chooseFolder = chooseImportFolder })
 	e, w := openEditor(t, fx.store, fx.client, fx.session.ID, nil)
+	e.chooseFolder = func(_ fyne.App, _ fyne.Window, then func([]string, ...ondisk.SkippedFile)) { then([]string{path}) }
 
 	var add *widget.Button
 	walk(e.root, func(o fyne.CanvasObject) {

@@ -282,8 +282,7 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	})
 	// The note waits for a pause in the typing (here longer than the test), or for the viewer
 	// to be left, as the next photo is shown.
-	defer func(d time.Duration) { typingPause = d }(typingPause)
-	typingPause = time.Hour
+	p.typingPause = time.Hour
 	v.note.SetText("Flash on, 50 cm")
 	if stored, _ = fx.store.Photo(context.Background(), v.photo.ID); stored.Note != "" || !v.unsaved() || v.typing == nil {
 		t.Fatalf("the note was saved at once (%q), or is not waiting for a pause", stored.Note)

@@ -92,6 +92,11 @@ func openPracticeFile(ctx context.Context, path string, opts sqlite.Options) (pr
 // says why and offers what can be done: bring forward the window that has it open, open it
 // read-only, restore the latest good backup; failed receives the error the first attempt met.
 func Start(ctx context.Context, a fyne.App, path string, opts sqlite.Options, failed func(error)) {
+	start(ctx, a, path, opts, failed, appWindow())
+}
+
+// start is Start with the main window running as o says.
+func start(ctx context.Context, a fyne.App, path string, opts sqlite.Options, failed func(error), o windowOptions) {
 	a.SetIcon(appIcon)
 	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
 	// window just shown, before the system has made it, can leave it on screen.)
@@ -115,7 +120,7 @@ func Start(ctx context.Context, a fyne.App, path string, opts sqlite.Options, fa
 		a.Quit()
 	})
 	opened := func(p practice) {
-		newMainWindowFor(a, w, p)
+		newMainWindowFor(a, w, p, o)
 		show()
 	}
 	async(func() (practice, error) { return openPractice(ctx, path, opts) }, func(p practice, err error) {
@@ -267,7 +272,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 	again := func() { q.reask(err) }
 	restore := func(b ondisk.Backup) {
 		c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe current file is kept beside it, "+
-			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
+			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, time.Now())),
 			func(ok bool) {
 				if !ok {
 					again()
@@ -279,7 +284,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 		c.Show()
 	}
 	if latest.Path != "" {
-		text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, timeNow()) + ":\n" + latest.Path
+		text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, time.Now()) + ":\n" + latest.Path
 		q.button("Restore that backup…", true, func() { restore(latest) })
 	} else {
 		text += "\n\nNo backup of this practice was found in " + dir + ". If there is one elsewhere " +
@@ -368,7 +373,7 @@ func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(practice
 	}, func(r restored, err error) {
 		switch {
 		case err == nil:
-			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, timeNow()) + ". The file it replaced is kept as " + r.aside + "."
+			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, time.Now()) + ". The file it replaced is kept as " + r.aside + "."
 			if len(r.repairs) > 0 {
 				r.p.notice += " Changes made to the backup outside Needlelog were undone: it " + strings.Join(r.repairs, "; ") + "."
 			}
@@ -380,7 +385,7 @@ func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(practice
 			errors.Is(err, data.ErrForeignSchema):
 			unusableBackups[b.Path] = true
 			slog.Error("backup refused", "backup", b.Path, "err", err)
-			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, timeNow())+
+			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, time.Now())+
 				" cannot be restored: "+backupFault(err)+"\n\nNothing was changed. The next older backup, if there is one, is offered instead.", w)
 			d.SetOnClosed(back)
 			d.Show()
@@ -414,7 +419,7 @@ func chooseBackupFile(w fyne.Window, dir string, chosen func(ondisk.Backup), bac
 		}
 		r.Close()
 		p := r.URI().Path()
-		var taken = timeNow()
+		var taken = time.Now()
 		if info, err := os.Stat(p); err == nil {
 			taken = info.ModTime()
 		}

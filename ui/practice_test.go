@@ -215,7 +215,7 @@ func TestStart(t *testing.T) {
 	a := test.NewTempApp(t)
 	path := practiceFile(t)
 	var failed []error
-	Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) })
+	start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) }, quietWindow())
 	var titles []string
 	for _, w := range a.Driver().AllWindows() {
 		titles = append(titles, w.Title())
@@ -227,7 +227,7 @@ func TestStart(t *testing.T) {
 	t.Cleanup(func() { a.Lifecycle().(interface{ OnStopped() func() }).OnStopped()() })
 
 	// A second start on the same file: the first has it.
-	Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) })
+	start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) }, quietWindow())
 	if len(failed) != 1 || !errors.Is(failed[0], data.ErrInUse) {
 		t.Fatalf("a second start: failures %v", failed)
 	}
@@ -262,7 +262,7 @@ func TestStartOnAFileItCannotUse(t *testing.T) {
 	for path, want := range map[string]string{notDB: "is not a Needlelog database", newer: "written by a newer version of Needlelog"} {
 		before, _ := os.ReadFile(path)
 		var failed error
-		Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = err })
+		start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = err }, quietWindow())
 		var said string
 		for _, w := range a.Driver().AllWindows() {
 			if w.Canvas().Overlays().Top() != nil {

@@ -151,13 +151,13 @@ func TestAnEmptyPracticeIsGuidedThroughItsSetup(t *testing.T) {
 
 	// A step's button opens Settings at its tab.
 	test.Tap(findButton(t, m.right, "Settings › Devices"))
-	if settingsOpen == nil || settingsOpen.tabs.Selected().Text != "Devices" {
+	if m.settings.open == nil || m.settings.open.tabs.Selected().Text != "Devices" {
 		t.Fatal("Settings › Devices did not open Settings at Devices")
 	}
 	if err := s.SetSetting(ctx, data.SettingClinicName, "Skin Studio"); err != nil {
 		t.Fatal(err)
 	}
-	settingsOpen.win.Close() // closing Settings reads the steps again
+	m.settings.open.win.Close() // closing Settings reads the steps again
 	if got := steps(); !got["Settings › Clinic"] || !got["Settings › Devices"] {
 		t.Fatalf("after the clinic's name was saved and the devices looked at: %v", got)
 	}
@@ -269,19 +269,18 @@ func TestTheStatusLineKeepsTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	taken := m.backups.current().latest.Taken
-	defer func() { timeNow = time.Now }()
-	timeNow = func() time.Time { return taken.Add(10 * time.Second) }
+	m.now = func() time.Time { return taken.Add(10 * time.Second) }
 	m.showNotices()
 	if m.status.Text != "Backed up just now." {
 		t.Fatalf("status line %q", m.status.Text)
 	}
-	timeNow = func() time.Time { return taken.Add(10 * time.Minute) }
+	m.now = func() time.Time { return taken.Add(10 * time.Minute) }
 	m.tick()
-	if want := "Backed up " + humanTime(taken, timeNow()) + "."; m.status.Text != want || strings.Contains(want, "just now") {
+	if want := "Backed up " + humanTime(taken, m.now()) + "."; m.status.Text != want || strings.Contains(want, "just now") {
 		t.Fatalf("ten minutes later the status line says %q, want %q", m.status.Text, want)
 	}
 	// Four days on, the old backup gains its notice.
-	timeNow = func() time.Time { return taken.Add(4 * 24 * time.Hour) }
+	m.now = func() time.Time { return taken.Add(4 * 24 * time.Hour) }
 	m.tick()
 	if got := noticesText(m); !strings.Contains(got, "back up now") {
 		t.Fatalf("four days later the notices say %q", got)
@@ -476,7 +475,7 @@ func TestTheFirstDayListTicksEachStepAsItIsTaken(t *testing.T) {
 		t.Fatal("the passphrase step is offered before there is a practitioner")
 	}
 	test.Tap(findButton(t, m.right, "Settings › Practitioners"))
-	st := settingsOpen
+	st := m.settings.open
 	if st == nil {
 		t.Fatal("Settings did not open")
 	}
