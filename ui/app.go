@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,7 +20,6 @@ import (
 
 	"needlelog.app/needlelog/assets"
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/data/demo"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -40,9 +38,11 @@ const (
 // mainWindow is the practice's window: the client list on the left and the selected client's
 // page on the right; the session editor takes the whole window while it is open.
 type mainWindow struct {
-	app   fyne.App
-	win   fyne.Window
-	store *sqlite.Store
+	app fyne.App
+	win fyne.Window
+	// The practice shown: its store, claim, backups and notices (m.store, m.claim, m.backups, …).
+	// Showing another, closing and trying again to write go through it.
+	*openedPractice
 
 	list    *clientList
 	page    *clientPage
@@ -56,21 +56,16 @@ type mainWindow struct {
 	notices *fyne.Container // warnings across the top: read-only, a risky folder, an old backup
 	status  *widget.Label   // the latest backup, at the bottom
 
-	claim         *ondisk.Claim // this app's claim on the open file; nil when open read-only
-	backups       *backupKeeper
-	autoBackup    bool               // make backups on close and daily: off in tests of other things
-	notice        string             // how the practice was opened, when it needs saying ("Restored from …")
-	readOnlyWhy   string             // why the practice is open read-only, when it is
-	canRetryWrite bool               // and whether opening it for writing may work later
-	frame         *fyne.Container    // notices above, status below, body between
-	closing       bool               // the window is backing up before it closes
-	location      string             // why the database's folder is risky; "" when it is not
-	total         int64              // clients in the database, to tell a new practice from an empty search
-	setup         data.SetupProgress // a new practice's first steps, read while it has no client
-	stopTicking   context.CancelFunc // stops the status line's clock
-	statusWarn    bool               // the status line's backup wording needs attention
-	backingUp     bool               // the status line says a backup is under way
-	current       data.ClientSummary
+	autoBackup  bool               // back each practice shown up on close and daily: off in tests of other things
+	makeDemo    DemoMaker          // writes the demo practice; nil where there is none to write
+	frame       *fyne.Container    // notices above, status below, body between
+	closing     bool               // the window is backing up before it closes
+	total       int64              // clients in the database, to tell a new practice from an empty search
+	setup       data.SetupProgress // a new practice's first steps, read while it has no client
+	stopTicking context.CancelFunc // stops the status line's clock
+	statusWarn  bool               // the status line's backup wording needs attention
+	backingUp   bool               // the status line says a backup is under way
+	current     data.ClientSummary
 
 	// What tests replace on the window they build; production values are set in newMainWindowIn.
 	now         func() time.Time // the wall clock times are worded against
@@ -82,10 +77,11 @@ type mainWindow struct {
 }
 
 // newMainWindowFor makes w the main window over an opened practice, backing it up on close and
-// daily. The window closes the store, and any store the practitioner switches to, when the app
-// stops, and gives up its claim on the file.
-func newMainWindowFor(a fyne.App, w fyne.Window, p practice, o windowOptions) fyne.Window {
+// daily, and writing the demo practice with makeDemo when asked. The window closes the practice,
+// and any the practitioner switches to, when the app stops.
+func newMainWindowFor(a fyne.App, w fyne.Window, p *openedPractice, o windowOptions, makeDemo DemoMaker) fyne.Window {
 	m := newMainWindowIn(a, w, p, o)
+	m.makeDemo = makeDemo
 	a.Lifecycle().SetOnStopped(m.stopped)
 	m.win.SetMaster() // closing it quits, even with Settings open
 	m.startTicking()
@@ -112,11 +108,11 @@ func quietWindow() windowOptions { return windowOptions{draftDelay: time.Hour} }
 
 // newMainWindow builds the main window over a store, without a claim or automatic backups.
 func newMainWindow(a fyne.App, s *sqlite.Store) *mainWindow {
-	return newMainWindowWith(a, practice{store: s}, false)
+	return newMainWindowWith(a, &openedPractice{store: s}, false)
 }
 
 // newMainWindowWith builds a quiet main window over p, backing it up by itself if autoBackup.
-func newMainWindowWith(a fyne.App, p practice, autoBackup bool) *mainWindow {
+func newMainWindowWith(a fyne.App, p *openedPractice, autoBackup bool) *mainWindow {
 	o := quietWindow()
 	o.autoBackup = autoBackup
 	return newMainWindowIn(a, a.NewWindow("Needlelog"), p, o)
@@ -124,7 +120,7 @@ func newMainWindowWith(a fyne.App, p practice, autoBackup bool) *mainWindow {
 
 // newMainWindowIn makes w, a new window or the one that waited for the practice to open, the
 // main window over p.
-func newMainWindowIn(a fyne.App, w fyne.Window, p practice, o windowOptions) *mainWindow {
+func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptions) *mainWindow {
 	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, draftDelay: o.draftDelay, now: time.Now, statusEvery: statusEvery}
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
@@ -150,33 +146,21 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, o windowOptions) *ma
 	return m
 }
 
-// use shows practice p, giving up the claim on the one shown before.
-func (m *mainWindow) use(p practice) {
+// use shows practice p, stopping the backups of the one shown before (switchTo closes it).
+func (m *mainWindow) use(p *openedPractice) {
 	s := p.store
 	if m.settings.open != nil && m.settings.open.store != s {
 		m.settings.open.win.Close() // its edits would go to the practice being closed
 	}
-	if m.backups != nil {
-		m.backups.close()
+	if m.openedPractice != nil {
+		m.openedPractice.stopBackups()
 	}
 	m.endScreens()
 	m.life = newLife(nil)
-	m.store, m.claim, m.notice, m.readOnlyWhy, m.canRetryWrite = s, p.claim, p.notice, p.readOnlyWhy, p.canRetry
-	m.location = ondisk.LocationWarning(s.Path())
-	if m.claim != nil {
-		// A second start of the app on this file knocks: this window comes forward.
-		// Without it the second start still says the practice is open; it only cannot bring this
-		// window forward.
-		if err := m.claim.OnKnock(func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) }); err != nil {
-			slog.Warn("other windows cannot bring this one forward", "err", err)
-		}
-	}
-	m.backups = newBackupKeeper(m.app, s)
-	m.backups.onChange = func(backupState) { m.showNotices() }
-	m.backups.now = func() time.Time { return m.now() }
-	if m.autoBackup {
-		m.backups.start()
-	}
+	m.openedPractice = p
+	// A second start of the app on this file knocks: this window comes forward.
+	p.start(m.app, func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) },
+		func(backupState) { m.showNotices() }, m.autoBackup, func() time.Time { return m.now() })
 	m.editor, m.photos = nil, nil
 	m.current = data.ClientSummary{}
 	m.list = newClientList(s, m.showClient)
@@ -218,8 +202,7 @@ func (m *mainWindow) stopped() {
 	if m.stopTicking != nil {
 		m.stopTicking()
 	}
-	m.backups.close()
-	practice{store: m.store, claim: m.claim}.close()
+	m.openedPractice.close()
 }
 
 // endScreens ends the lives of the practice shown and of its screens: their reads stop.
@@ -649,12 +632,12 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 		return // open already; a read-only window may ask again to write
 	}
 	m.backUpThen("Backing up before opening another practice", "Open the other practice", func() {
-		async(func() (practice, error) {
+		async(func() (*openedPractice, error) {
 			// Opening the next practice is what the window is switching to: nothing of the
 			// one shown may stop it.
 			return openPractice(context.Background(), path, sqlite.Options{Create: create})
 		},
-			func(p practice, err error) {
+			func(p *openedPractice, err error) {
 				if err != nil {
 					askHowToOpen(m.app, m.win, path, err, m.switchTo, "Cancel", func() {})
 					return
@@ -665,8 +648,8 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 }
 
 // switchTo shows practice p in place of the open one, and closes the old one.
-func (m *mainWindow) switchTo(p practice) {
-	old := practice{store: m.store, claim: m.claim}
+func (m *mainWindow) switchTo(p *openedPractice) {
+	old := m.openedPractice
 	m.use(p) // stops the old practice's backups, waiting for one under way
 	m.refresh()
 	old.close()
@@ -726,6 +709,10 @@ func (m *mainWindow) openDemo() {
 		m.switchDatabase(path, false)
 		return
 	}
+	if m.makeDemo == nil {
+		showError(m.win, "write the demo practice", errors.New("this build of Needlelog has no demo practice to write"))
+		return
+	}
 	bar := widget.NewProgressBar()
 	// A file of its own, asked for: only its Cancel button stops it.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -733,20 +720,23 @@ func (m *mainWindow) openDemo() {
 		widget.NewLabel("200 clients with their treatment series and before-and-after photos, in a file of its own."), bar), m.win)
 	prog.SetOnClosed(cancel)
 	prog.Show()
+	makeDemo := m.makeDemo
 	async(func() (struct{}, error) {
-		s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
+		// Claimed while it is written, as every writer claims a practice.
+		s, claim, err := ondisk.Open(ctx, path, sqlite.Options{Create: true})
 		if err != nil {
 			return struct{}{}, err
 		}
-		_, err = demo.Generate(ctx, s, demo.Options{Seed: 1, Progress: func(done, total int) {
+		err = makeDemo(ctx, s, func(done, total int) {
 			fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
-		}})
+		})
 		if cerr := s.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
 			os.Remove(path) // a half-written demo would be opened next time as if it were whole
 		}
+		claim.Release() //nolint:errcheck // the file is whole, or gone; nothing holds it here
 		return struct{}{}, err
 	}, func(_ struct{}, err error) {
 		prog.Hide()

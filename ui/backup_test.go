@@ -111,7 +111,7 @@ func TestClosingBacksUpWhatChanged(t *testing.T) {
 	}
 
 	// Unchanged since: closing again makes no second copy.
-	m2 := newMainWindowWith(m.app, practice{store: m.store}, false)
+	m2 := newMainWindowWith(m.app, &openedPractice{store: m.store}, false)
 	m2.autoBackup = true
 	m2.backups.load()
 	m2.quit()
@@ -393,7 +393,7 @@ func TestAnotherPracticesBackupsAreNotThisOnes(t *testing.T) {
 		t.Fatalf("opening a damaged file: %v, want ErrDamaged", err)
 	}
 	w := test.NewTempWindow(t, nil)
-	askHowToOpen(a, w, mine, err, func(practice) {}, "Quit", func() {})
+	askHowToOpen(a, w, mine, err, func(*openedPractice) {}, "Quit", func() {})
 	if got := overlayText(w); strings.Contains(got, "latest good backup") || !strings.Contains(got, "No backup of this practice was found") {
 		t.Errorf("the damaged-file window offers another practice's backup: %q", got)
 	}

@@ -127,10 +127,10 @@ func TestClosingSettingsStopsItsReadsNotItsWrites(t *testing.T) {
 	}
 }
 
+func practiceOf(s *sqlite.Store) *openedPractice { return &openedPractice{store: s} }
+
 // The client page's context is the client shown: showing another, or going back to the day's
 // work, ends it.
-func practiceOf(s *sqlite.Store) practice { return practice{store: s} }
-
 func TestTheClientPageContextEndsWithItsClient(t *testing.T) {
 	test.NewTempApp(t)
 	s := openStore(t)
