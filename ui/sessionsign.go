@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -245,13 +246,15 @@ func (e *sessionEditor) amend(s data.Session, why string, done func()) {
 	draftID := e.draftID
 	async(func() (editorData, error) {
 		ctx := data.WithActor(context.Background(), actor)
-		if _, err := e.store.AmendSession(ctx, s, why); err != nil {
-			return editorData{}, err
-		}
-		if draftID != "" {
-			if err := e.store.DeleteDraft(ctx, draftID); err != nil {
-				return editorData{}, err
+		// The draft goes in the amendment's own transaction, as it does when a session is saved.
+		err := e.store.Batch(ctx, func(b *sqlite.Batch) error {
+			if _, err := b.AmendSession(s, why); err != nil {
+				return err
 			}
+			return b.DeleteDraft(draftID)
+		})
+		if err != nil {
+			return editorData{}, err
 		}
 		return loadEditorData(context.Background(), e.store, e.ed.client, s.ID)
 	}, func(ed editorData, err error) {
