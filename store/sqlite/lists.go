@@ -354,13 +354,20 @@ func (s *Store) SaveRule(ctx context.Context, r *data.Rule) error {
 
 // SettingBytes returns a practice setting held as bytes, such as the logo; nil when it is not set.
 func (s *Store) SettingBytes(ctx context.Context, key string) ([]byte, error) {
-	var v []byte
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	return setting[[]byte](ctx, s.db, key)
+}
+
+// setting reads a practice setting as text or bytes; the zero value when it is not set.
+func setting[T string | []byte](ctx context.Context, q querier, key string) (T, error) {
+	var v T
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if err == sql.ErrNoRows {
-		return nil, nil
+		var none T
+		return none, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("setting %s: %w", key, mapError(err))
+		var none T
+		return none, fmt.Errorf("setting %s: %w", key, mapError(err))
 	}
 	return v, nil
 }
@@ -384,15 +391,7 @@ func (s *Store) SetSettingBytes(ctx context.Context, key string, value []byte) e
 
 // Setting returns a practice setting, or "" when it is not set.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
-	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("setting %s: %w", key, mapError(err))
-	}
-	return v, nil
+	return setting[string](ctx, s.db, key)
 }
 
 // SetSetting stores a practice setting.
