@@ -85,8 +85,8 @@ func LoadClinic(ctx context.Context, store *sqlite.Store) (Clinic, error) {
 	return c, nil
 }
 
-// Catalog names what sessions refer to by ID. Retired entries are included: old records still
-// name them.
+// Catalog names what sessions refer to by ID: a view of data.Catalog indexed for documents.
+// Retired entries are included: old records still name them.
 type Catalog struct {
 	Practitioners map[string]data.Practitioner
 	Devices       map[string]data.Device
@@ -94,39 +94,29 @@ type Catalog struct {
 	Products      map[string]data.Product
 }
 
-// LoadCatalog reads the practice's practitioners, devices, cartridges and products.
+// LoadCatalog reads the practice's lists.
 func LoadCatalog(ctx context.Context, store *sqlite.Store) (Catalog, error) {
-	c := Catalog{Practitioners: map[string]data.Practitioner{}, Devices: map[string]data.Device{},
-		Cartridges: map[string]data.Cartridge{}, Products: map[string]data.Product{}}
-	ps, err := store.Practitioners(ctx, true)
+	all, err := store.Catalog(ctx)
 	if err != nil {
 		return Catalog{}, err
 	}
-	for _, p := range ps {
-		c.Practitioners[p.ID] = p
+	return catalogOf(all), nil
+}
+
+// catalogOf indexes the practice's lists by ID.
+func catalogOf(all data.Catalog) Catalog {
+	return Catalog{Practitioners: byID(all.Practitioners, func(p data.Practitioner) string { return p.ID }),
+		Devices:    byID(all.Devices, func(d data.Device) string { return d.ID }),
+		Cartridges: byID(all.Cartridges, func(k data.Cartridge) string { return k.ID }),
+		Products:   byID(all.Products, func(p data.Product) string { return p.ID })}
+}
+
+func byID[T any](list []T, id func(T) string) map[string]T {
+	m := make(map[string]T, len(list))
+	for _, v := range list {
+		m[id(v)] = v
 	}
-	ds, err := store.Devices(ctx, true)
-	if err != nil {
-		return Catalog{}, err
-	}
-	for _, d := range ds {
-		c.Devices[d.ID] = d
-	}
-	cs, err := store.Cartridges(ctx, true)
-	if err != nil {
-		return Catalog{}, err
-	}
-	for _, k := range cs {
-		c.Cartridges[k.ID] = k
-	}
-	prods, err := store.Products(ctx, "", true)
-	if err != nil {
-		return Catalog{}, err
-	}
-	for _, p := range prods {
-		c.Products[p.ID] = p
-	}
-	return c, nil
+	return m
 }
 
 // practitioner is "Name, credentials"; "" when id is empty.

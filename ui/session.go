@@ -517,7 +517,7 @@ func (e *sessionEditor) deleteDraft(id string) {
 		})
 }
 
-// save validates and saves the session; then the draft is no longer needed.
+// save validates and saves the session, removing its draft in the same transaction.
 func (e *sessionEditor) save() { e.saveThen(nil) }
 
 func (e *sessionEditor) saveThen(done func()) {
@@ -560,16 +560,9 @@ func (e *sessionEditor) saveThen(done func()) {
 	e.saveBtn.Disable()
 	draftID := e.draftID
 	async(func() (data.Session, error) {
-		ctx := e.life.lasting() // a save asked for finishes even if the editor closes meanwhile
-		var err error
-		if s.ID == "" {
-			err = e.store.CreateSession(ctx, &s)
-		} else {
-			err = e.store.UpdateSession(ctx, &s)
-		}
-		if err == nil && draftID != "" {
-			err = e.store.DeleteDraft(ctx, draftID)
-		}
+		// A save asked for finishes even if the editor closes meanwhile. The draft goes in the
+		// save's own transaction: a crash leaves one or the other, never both.
+		err := e.store.SaveSession(e.life.lasting(), &s, draftID)
 		return s, err
 	}, func(saved data.Session, err error) {
 		e.saving = false

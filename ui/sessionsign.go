@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -247,13 +248,15 @@ func (e *sessionEditor) amend(s data.Session, why string, done func()) {
 	async(func() (editorData, error) {
 		// The amendment, asked for, finishes even if the editor closes; reading it back need not.
 		ctx := data.WithActor(e.life.lasting(), actor)
-		if _, err := e.store.AmendSession(ctx, s, why); err != nil {
-			return editorData{}, err
-		}
-		if draftID != "" {
-			if err := e.store.DeleteDraft(ctx, draftID); err != nil {
-				return editorData{}, err
+		// The draft goes in the amendment's own transaction, as it does when a session is saved.
+		err := e.store.Batch(ctx, func(b *sqlite.Batch) error {
+			if _, err := b.AmendSession(s, why); err != nil {
+				return err
 			}
+			return b.DeleteDraft(draftID)
+		})
+		if err != nil {
+			return editorData{}, err
 		}
 		return loadEditorData(e.life.ctx, e.store, e.ed.client, s.ID)
 	}, func(ed editorData, err error) {

@@ -35,8 +35,8 @@ type Batch struct {
 	auditHash   string
 	keyless     map[string]bool // practitioners known to have no key in force
 
-	lists *safetyLists  // the practice's lists for safety checks, read once per batch
-	saved *data.Session // the session last written, as written: signing it need not read it back
+	catalog *data.Catalog // the practice's lists for safety checks, read once per batch
+	saved   *data.Session // the session last written, as written: signing it need not read it back
 }
 
 // Batch runs fn in one transaction: all of its writes are kept, or none.
@@ -75,6 +75,41 @@ func (b *Batch) stmt(query string) (*sql.Stmt, error) {
 	}
 	return st, nil
 }
+
+// querier is what a read needs: the store's pool (*sql.DB), one connection (*sql.Conn), a
+// transaction (*sql.Tx) or a batch (Batch.q). A read used both by the Store and inside a Batch is
+// written once over it.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+var (
+	_ querier = (*sql.DB)(nil)
+	_ querier = (*sql.Conn)(nil)
+	_ querier = (*sql.Tx)(nil)
+)
+
+// batchQuerier reads inside a batch's transaction with statements prepared once per batch.
+type batchQuerier struct{ b *Batch }
+
+func (q batchQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := q.b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (q batchQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := q.b.stmt(query)
+	if err != nil {
+		return q.b.tx.QueryRowContext(ctx, query, args...) // reports the same error on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (b *Batch) q() querier { return batchQuerier{b} }
 
 // exec runs a statement, prepared once per batch.
 func (b *Batch) exec(query string, args ...any) (sql.Result, error) {
