@@ -125,7 +125,8 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	want := bkCounts(t, s)
 
 	restored := filepath.Join(t.TempDir(), "restored", "practice.db")
-	aside, err := practice.Restore(ctx, b.Path, restored, false)
+	restoredFrom, err := practice.RestoreFrom(ctx, b.Path, restored, false)
+	aside := restoredFrom.KeptAside
 	if err != nil || aside != "" {
 		t.Fatalf("restore into a new file: %q %v", aside, err)
 	}
@@ -551,7 +552,7 @@ func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	_, err = practice.Restore(ctx, b.Path, db, false)
+	_, err = practice.RestoreFrom(ctx, b.Path, db, false)
 	if !errors.Is(err, data.ErrExists) || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("restore over an existing file without force: %v", err)
 	}
@@ -565,7 +566,8 @@ func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 	if err := os.Chmod(db, 0o640); err != nil { // shared with the clinic's group
 		t.Fatal(err)
 	}
-	aside, err := practice.Restore(ctx, b.Path, db, true)
+	restoredFrom, err := practice.RestoreFrom(ctx, b.Path, db, true)
+	aside := restoredFrom.KeptAside
 	if err != nil {
 		t.Fatalf("restore with force: %v", err)
 	}
@@ -634,7 +636,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 			db := filepath.Join(dir, "practice.db")
 			bkClosedPractice(t, db, "Current")
 			before, _ := os.ReadFile(db)
-			_, err := practice.Restore(ctx, tc.from, db, true)
+			_, err := practice.RestoreFrom(ctx, tc.from, db, true)
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), "nothing was changed") {
 				t.Fatalf("restore from a %s file: %v; want %v", name, err, tc.want)
 			}
@@ -648,7 +650,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 	}
 
 	t.Run("itself", func(t *testing.T) {
-		if _, err := practice.Restore(ctx, good, good, true); err == nil {
+		if _, err := practice.RestoreFrom(ctx, good, good, true); err == nil {
 			t.Error("a database was restored over itself")
 		}
 	})
@@ -687,14 +689,14 @@ func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer claim.Release()
-	if _, err := practice.Restore(ctx, src, db, true); !errors.Is(err, data.ErrInUse) {
+	if _, err := practice.RestoreFrom(ctx, src, db, true); !errors.Is(err, data.ErrInUse) {
 		t.Fatalf("restore while the database is claimed: %v", err)
 	}
 	if after, _ := os.ReadFile(db); string(after) != string(before) {
 		t.Error("the database was changed")
 	}
 	claim.Release()
-	if _, err := practice.Restore(ctx, src, db, true); err != nil {
+	if _, err := practice.RestoreFrom(ctx, src, db, true); err != nil {
 		t.Fatalf("restore once released: %v", err)
 	}
 }
@@ -749,7 +751,8 @@ func TestRestoreKeepsTheLogWithTheReplacedFile(t *testing.T) {
 		t.Fatalf("the killed child left no write-ahead log: %v %v", info, err)
 	}
 
-	aside, err := practice.Restore(ctx, src, db, true)
+	restoredFrom, err := practice.RestoreFrom(ctx, src, db, true)
+	aside := restoredFrom.KeptAside
 	if err != nil {
 		t.Fatal(err)
 	}

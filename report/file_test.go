@@ -161,7 +161,7 @@ func TestWriteFileNeverReplacesThePracticeOrADatabase(t *testing.T) {
 	for target, what := range targets {
 		wrote := false
 		err := WriteFile(target, store.Path(), func(w io.Writer) error { wrote = true; _, err := w.Write([]byte("%PDF")); return err })
-		var rt *RefusedTargetError
+		var rt *ondisk.RefusedTargetError
 		if !errors.As(err, &rt) || !strings.Contains(err.Error(), what) || !strings.Contains(err.Error(), strconv.Quote(target)) {
 			t.Errorf("%s: %v; want it refused as the %s", target, err, what)
 		}

@@ -64,7 +64,7 @@ func TestBackUpNowFromTheNotice(t *testing.T) {
 	}
 	test.Tap(noticeButton(t, m, "Back up now"))
 
-	list, err := ondisk.Backups(dir, m.store.Path())
+	list, err := backupsOf(dir, m.store.Path())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups after Back up now: %v, %v", list, err)
 	}
@@ -105,7 +105,7 @@ func TestClosingBacksUpWhatChanged(t *testing.T) {
 	m.win.SetOnClosed(func() { closed++ })
 
 	m.closeWindow()
-	list, _ := ondisk.Backups(dir, m.store.Path())
+	list, _ := backupsOf(dir, m.store.Path())
 	if closed != 1 || len(list) != 1 {
 		t.Fatalf("closing a practice never backed up: closed %d, %d backups", closed, len(list))
 	}
@@ -115,7 +115,7 @@ func TestClosingBacksUpWhatChanged(t *testing.T) {
 	m2.autoBackup = true
 	m2.backups.load()
 	m2.quit()
-	if again, _ := ondisk.Backups(dir, m.store.Path()); len(again) != 1 {
+	if again, _ := backupsOf(dir, m.store.Path()); len(again) != 1 {
 		t.Fatalf("closing an unchanged practice made another backup: %d", len(again))
 	}
 }
@@ -219,7 +219,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 		t.Fatalf("Settings say %q, %q", w.backupStatus.Text, w.backupDir.Text)
 	}
 	test.Tap(w.backupNow)
-	if list, _ := ondisk.Backups(dir, s.Path()); len(list) != 1 {
+	if list, _ := backupsOf(dir, s.Path()); len(list) != 1 {
 		t.Fatalf("%d backups after Back up now in Settings", len(list))
 	}
 	if !strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
@@ -229,7 +229,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 	// Another folder, empty: a backup goes there at once.
 	usb := filepath.Join(t.TempDir(), "usb")
 	w.useBackupFolder(a, usb)
-	if list, _ := ondisk.Backups(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
+	if list, _ := backupsOf(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
 		!strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
 		t.Fatalf("after choosing an empty folder: %d backups there, Settings say %q, %q", len(list), w.backupDir.Text, w.backupStatus.Text)
 	}
@@ -308,7 +308,7 @@ func TestABackupOfAnotherHistoryIsNoBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := ondisk.Restore(ctx, older, path, true); err != nil {
+	if _, err := ondisk.RestoreFrom(ctx, older, path, true); err != nil {
 		t.Fatal(err)
 	}
 	if s, err = sqlite.Open(ctx, path, sqlite.Options{}); err != nil {
@@ -350,7 +350,7 @@ func TestASlowBackupOnCloseCanBeSkipped(t *testing.T) {
 	}
 	m.backups.mu.Unlock()
 	<-finished
-	if list, _ := ondisk.Backups(dir, m.store.Path()); len(list) != 0 {
+	if list, _ := backupsOf(dir, m.store.Path()); len(list) != 0 {
 		t.Fatalf("the skipped backup was made after all: %d", len(list))
 	}
 }

@@ -247,7 +247,7 @@ func (l *clientList) apply(p listPage) {
 }
 
 func (l *clientList) showCount() {
-	n := sqlite.Thousands(l.total) + " clients"
+	n := wording.Thousands(l.total) + " clients"
 	if l.total == 1 {
 		n = "1 client"
 	}

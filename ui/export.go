@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -69,7 +70,7 @@ func exportFile(a fyne.App, win fyne.Window, store *sqlite.Store, doing, fileNam
 		}
 		a.Preferences().SetString(prefLastFolder, dir)
 		path := filepath.Join(dir, base)
-		if err := report.CheckTarget(path, store.Path()); err != nil {
+		if err := ondisk.CheckTarget(path, store.Path()); err != nil {
 			refusedTarget(win, err, d.Show) // the form again, to choose another
 			return
 		}
@@ -113,9 +114,9 @@ func defaultFolder() string {
 }
 
 // refusedTarget says in one sentence why a file chosen for an export is not written, when err is
-// a report.RefusedTargetError, then runs then; it reports false for any other error.
+// a practice.RefusedTargetError, then runs then; it reports false for any other error.
 func refusedTarget(win fyne.Window, err error, then func()) bool {
-	var rt *report.RefusedTargetError
+	var rt *ondisk.RefusedTargetError
 	if !errors.As(err, &rt) {
 		return false
 	}

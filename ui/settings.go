@@ -321,6 +321,7 @@ func (s *settingsWindow) close() {
 		{"Cartridges", s.cartridges.ed.unsaved()},
 		{"Products", s.products.ed.unsaved()},
 		{"Zones", s.zones.ed.unsaved()},
+		{"Safety rules", s.rules.ed.unsaved()},
 		{"Lists", s.lists.ed.unsaved()},
 	} {
 		if t.dirty {

@@ -305,7 +305,7 @@ func moreNote(shown, total int, what, where string) string {
 	if total <= shown {
 		return ""
 	}
-	s := fmt.Sprintf("Showing %d of %s %s.", shown, sqlite.Thousands(total), what)
+	s := fmt.Sprintf("Showing %d of %s %s.", shown, wording.Thousands(total), what)
 	if where != "" {
 		s += " The rest are in " + where + "."
 	}

@@ -316,9 +316,7 @@ func (g *generator) newSession(c *data.Client, v visit, practitioner string) *da
 	if chance(r, 0.15) {
 		se.PractitionerID = pick(r, g.practitioners).ID // covering for a colleague
 	}
-	if v.n < s.of {
-		se.NextDue = day.AddDays(s.interval)
-	}
+	se.NextDue = data.SuggestNextDue(*se) // the rule the session editor suggests
 	if s.cartridge != nil {
 		lot := s.cartridge.lotFor(g.today, day)
 		se.Cartridge = data.CartridgeUse{CartridgeID: s.cartridge.id, Lot: lot.Lot, Expiry: lot.Expiry}

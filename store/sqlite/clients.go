@@ -10,17 +10,6 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-// CreateClient validates and saves a new client, giving it an ID when it has none.
-func (s *Store) CreateClient(ctx context.Context, c *data.Client) error {
-	return saveCopy(ctx, s, c, (*Batch).CreateClient)
-}
-
-// UpdateClient validates and saves changes to a client. It fails with ErrConflict when the
-// client was changed elsewhere since c was loaded.
-func (s *Store) UpdateClient(ctx context.Context, c *data.Client) error {
-	return saveCopy(ctx, s, c, (*Batch).UpdateClient)
-}
-
 // saveCopy runs one batch write on a copy of v, and hands the saved copy back only once it is
 // committed, so a failed save leaves the caller's record (its version in particular) as it was.
 func saveCopy[T any](ctx context.Context, s *Store, v *T, write func(*Batch, *T) error) error {
@@ -30,6 +19,17 @@ func saveCopy[T any](ctx context.Context, s *Store, v *T, write func(*Batch, *T)
 	}
 	*v = cp
 	return nil
+}
+
+// CreateClient validates and saves a new client, giving it an ID when it has none.
+func (s *Store) CreateClient(ctx context.Context, c *data.Client) error {
+	return saveCopy(ctx, s, c, (*Batch).CreateClient)
+}
+
+// UpdateClient validates and saves changes to a client. It fails with ErrConflict when the
+// client was changed elsewhere since c was loaded.
+func (s *Store) UpdateClient(ctx context.Context, c *data.Client) error {
+	return saveCopy(ctx, s, c, (*Batch).UpdateClient)
 }
 
 // CreateClient adds a new client to the batch.

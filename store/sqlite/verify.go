@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // VerifyReport is what Verify found.
@@ -251,7 +251,7 @@ func (v *verifier) keyEntries() error {
 	if unprinted > 0 {
 		v.rep.Lacks = append(v.rep.Lacks, fmt.Sprintf("%s made before Needlelog logged keys' fingerprints: a replacement of %s shows only "+
 			"--against a backup kept elsewhere, or --head a head printed on an earlier record.",
-			plural(unprinted, "1 signing key was", "%d signing keys were"), plural(unprinted, "it", "them")))
+			wording.Plural(unprinted, "1 signing key was", "%d signing keys were"), wording.Plural(unprinted, "it", "them")))
 	}
 	return nil
 }
@@ -283,7 +283,7 @@ func (v *verifier) records() error {
 				which += fmt.Sprintf(" and %d more", n-len(ids))
 			}
 			v.breakf("%s (%s) %s made by no entry of the audit log: %s added outside Needlelog, or the entries that made %s were cut off the end of the log.",
-				plural(n, "1 "+r.entity, "%d "+r.table), which, plural(n, "was", "were"), plural(n, "it was", "they were"), plural(n, "it", "them"))
+				wording.Plural(n, "1 "+r.entity, "%d "+r.table), which, wording.Plural(n, "was", "were"), wording.Plural(n, "it was", "they were"), wording.Plural(n, "it", "them"))
 		}
 	}
 	return nil
@@ -644,7 +644,7 @@ func (v *verifier) lacks() error {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("No practitioner has a passphrase, so none of the %s audit entries is signed: "+
 			"someone with the file could rewrite the log and its chain together, and this check alone would not see it; "+
 			"--against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			Thousands(rep.AuditEntries)))
+			wording.Thousands(rep.AuditEntries)))
 		return nil
 	}
 	var without []string
@@ -667,38 +667,18 @@ func (v *verifier) lacks() error {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s no passphrase, or set it before entries were signed (%s): the %s entries they wrote "+
 			"are chained but not signed, so someone with the file could write entries in their name; an entry followed by a signed one "+
 			"still cannot change unseen. Setting a passphrase makes a signing key (one set earlier makes it at the next sign-in).",
-			plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), Thousands(entries)))
+			wording.Plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), wording.Thousands(entries)))
 	}
 	if tail := rep.HeadSeq - v.lastSigned; tail > 0 && v.lastSigSeen {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s after entry %d, the last signed one, %s not signed: someone with the file could "+
 			"rewrite or remove %s and the chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			plural(int(tail), "The 1 entry", "The %d entries"), v.lastSigned, plural(int(tail), "is", "are"), plural(int(tail), "it", "them")))
+			wording.Plural(int(tail), "The 1 entry", "The %d entries"), v.lastSigned, wording.Plural(int(tail), "is", "are"), wording.Plural(int(tail), "it", "them")))
 	} else if !v.lastSigSeen {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("None of the %s audit entries is signed yet: someone with the file could rewrite the log "+
 			"and its chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			Thousands(rep.AuditEntries)))
+			wording.Thousands(rep.AuditEntries)))
 	}
 	return nil
-}
-
-// plural picks one or many, many formatted with n.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	if strings.Contains(many, "%d") {
-		return fmt.Sprintf(many, n)
-	}
-	return many
-}
-
-// Thousands writes a count with thousands separators: 1,204.
-func Thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // HeadCheck is what VerifyHead found.
@@ -819,8 +799,8 @@ func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, e
 	if lost > 0 {
 		more := ""
 		if lost > 1 {
-			more = fmt.Sprintf(", and %s more of its %s entries %s gone or changed", Thousands(lost-1), Thousands(int(ac.Head.Seq)),
-				plural(lost-1, "is", "are"))
+			more = fmt.Sprintf(", and %s more of its %s entries %s gone or changed", wording.Thousands(lost-1), wording.Thousands(int(ac.Head.Seq)),
+				wording.Plural(lost-1, "is", "are"))
 		}
 		ac.Breaks = append(ac.Breaks, fmt.Sprintf("The audit log has lost or changed entries since %s: %s%s.", when, first, more))
 	}
