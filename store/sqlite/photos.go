@@ -254,7 +254,7 @@ func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
 }
 
 // PhotoOriginal returns the bytes of a photo's file exactly as imported, metadata included:
-// pass them through photo.Clean before they leave the practice. A photo whose original is
+// pass them through photo.CleanJPEG before they leave the practice. A photo whose original is
 // missing gives an error wrapping ErrNotFound, as PhotoPreview does.
 func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
 	var b []byte
