@@ -203,3 +203,84 @@ func TestImportPhotosCancelledKeepsWhatWasImported(t *testing.T) {
 		t.Fatalf("%d photos stored (%v), want the 2 imported before Cancel", len(list), err)
 	}
 }
+
+// bigJPEG is a w × h JPEG of gradients with noise, which costs about as much to decode as a photo
+// of skin: a flat image would flatter every figure.
+func bigJPEG(tb testing.TB, w, h int, seed uint32) []byte {
+	tb.Helper()
+	m := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	seed = seed*2654435761 | 1
+	for i := range m.Y {
+		seed ^= seed << 13
+		seed ^= seed >> 17
+		seed ^= seed << 5
+		x, y := i%m.YStride, i/m.YStride
+		m.Y[i] = uint8(90 + 100*x/w + 40*y/h + int(seed%25) - 12)
+	}
+	for i := range m.Cb {
+		m.Cb[i], m.Cr[i] = 120, 150
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 92}); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkImportPhotos imports 4 phone photos of 12 MP (4032 × 3024) in one batch: "workflow" is
+// ImportPhotos; "one at a time" reads, decodes and stores them one after the other, as the app
+// did before. median-ms/op is the median round, for the whole batch.
+func BenchmarkImportPhotos(b *testing.B) {
+	const n = 4
+	var files [][]byte
+	for i := range n {
+		files = append(files, bigJPEG(b, 4032, 3024, uint32(i+1)))
+	}
+	for _, way := range []string{"workflow", "one at a time"} {
+		b.Run(way, func(b *testing.B) {
+			ctx := context.Background()
+			s, _ := openTemp(b)
+			c := data.Client{FirstName: "Anna", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
+			if err := s.CreateClient(ctx, &c); err != nil {
+				b.Fatal(err)
+			}
+			tags := data.PhotoTags{Kind: data.PhotoBefore}
+			var times []time.Duration
+			round := 0
+			for b.Loop() {
+				b.StopTimer()
+				round++
+				dir := b.TempDir()
+				var paths []string
+				for i, f := range files { // different bytes each round: none is a duplicate
+					p := filepath.Join(dir, fmt.Sprintf("IMG_%04d.JPG", i))
+					if err := os.WriteFile(p, append(slices.Clip(f), byte(round), byte(round>>8)), 0o600); err != nil {
+						b.Fatal(err)
+					}
+					paths = append(paths, p)
+				}
+				b.StartTimer()
+				start := time.Now()
+				if way == "workflow" {
+					res, err := practice.ImportPhotos(ctx, s, practice.ImportRequest{ClientID: c.ID, Files: paths, Tags: tags}, nil)
+					if err != nil || res.Imported != n {
+						b.Fatalf("%+v, %v", res, err)
+					}
+				} else {
+					for _, p := range paths {
+						f, err := data.ReadPhotoFileContext(ctx, p, data.PhotoImportOptions{})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := s.ImportPhoto(ctx, c.ID, tags, f); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				times = append(times, time.Since(start))
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms/op")
+		})
+	}
+}
