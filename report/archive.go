@@ -408,9 +408,9 @@ func (a *archiveWriter) produce(ctx context.Context, snap *sqlite.Store, clients
 	return nil
 }
 
-// archivePhoto re-encodes a photo's original upright at full size with no metadata. An original
-// that no longer decodes (it did when it was imported) is given as its preview, which is just as
-// clean, and the manifest says so.
+// archivePhoto gives a photo's original upright at full size with no metadata (photo.CleanJPEG).
+// An original that no longer decodes (it did when it was imported) is given as its preview, which
+// is just as clean, and the manifest says so.
 func archivePhoto(ctx context.Context, snap *sqlite.Store, id string) ([]byte, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -418,7 +418,7 @@ func archivePhoto(ctx context.Context, snap *sqlite.Store, id string) ([]byte, s
 	orig, err := snap.PhotoOriginal(ctx, id)
 	if errors.Is(err, data.ErrNotFound) {
 		// Lost from the practice file: the preview is the best copy there is.
-		preview, perr := snap.PhotoPreview(ctx, id)
+		preview, perr := cleanPreview(ctx, snap, id)
 		if errors.Is(perr, data.ErrNotFound) {
 			return nil, "", fmt.Errorf("%w: %w", errImageLost, perr)
 		} else if perr != nil {
@@ -428,15 +428,24 @@ func archivePhoto(ctx context.Context, snap *sqlite.Store, id string) ([]byte, s
 	} else if err != nil {
 		return nil, "", err
 	}
-	clean, cerr := photo.Clean(orig, 0)
+	clean, cerr := photo.CleanJPEG(orig)
 	if cerr == nil {
 		return clean, "", nil
 	}
-	preview, err := snap.PhotoPreview(ctx, id)
+	preview, err := cleanPreview(ctx, snap, id)
 	if err != nil {
 		return nil, "", errors.Join(cerr, err)
 	}
 	return preview, "the original could not be re-encoded (" + cerr.Error() + "); this is its preview", nil
+}
+
+// cleanPreview is a photo's stored preview, through photo.CleanJPEG like every image that leaves.
+func cleanPreview(ctx context.Context, snap *sqlite.Store, id string) ([]byte, error) {
+	b, err := snap.PhotoPreview(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return photo.CleanJPEG(b)
 }
 
 // errImageLost is a photo with neither its original nor its preview in the practice file: the

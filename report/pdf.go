@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -21,6 +20,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -702,12 +702,12 @@ func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 	return d.f.Error()
 }
 
-// image registers a JPEG under key once, without any metadata segment it might carry.
+// image registers a JPEG under key once, without any metadata it might carry (photo.CleanJPEG).
 func (d *doc) image(key string, b []byte) (*fpdf.ImageInfoType, error) {
 	if info := d.f.GetImageInfo(key); info != nil {
 		return info, nil
 	}
-	clean, err := stripJPEGMetadata(b)
+	clean, err := photo.CleanJPEG(b)
 	if err != nil {
 		return nil, fmt.Errorf("photo %s: %w", key, err)
 	}
@@ -725,49 +725,6 @@ func fitBox(w, h, maxW, maxH float64) (float64, float64) {
 	}
 	s := min(maxW/w, maxH/h)
 	return w * s, h * s
-}
-
-// stripJPEGMetadata drops every APPn segment but JFIF (APP0) and Adobe (APP14), and comments:
-// EXIF with its GPS position, XMP, IPTC, ICC and maker notes. Previews carry none already; this
-// keeps a document clean even when handed other bytes. The image data is never re-encoded, and
-// bytes with nothing to drop are returned as they are.
-func stripJPEGMetadata(b []byte) ([]byte, error) {
-	bad := errors.New("not a JPEG image")
-	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
-		return nil, bad
-	}
-	var out []byte // nil until a segment is dropped
-	i := 2
-	for {
-		for i+1 < len(b) && b[i] == 0xFF && b[i+1] == 0xFF {
-			i++ // fill bytes
-		}
-		if i+4 > len(b) || b[i] != 0xFF {
-			return nil, bad
-		}
-		marker := b[i+1]
-		if marker == 0xDA { // start of scan: the rest is image data
-			if out == nil {
-				return b, nil
-			}
-			return append(out, b[i:]...), nil
-		}
-		n := 0
-		if marker != 0x01 && (marker < 0xD0 || marker > 0xD7) { // those stand alone, without a length
-			n = int(b[i+2])<<8 | int(b[i+3])
-			if n < 2 || i+2+n > len(b) {
-				return nil, bad
-			}
-		}
-		if (marker >= 0xE1 && marker <= 0xEF && marker != 0xEE) || marker == 0xFE {
-			if out == nil {
-				out = append(make([]byte, 0, len(b)), b[:i]...)
-			}
-		} else if out != nil {
-			out = append(out, b[i:i+2+n]...)
-		}
-		i += 2 + n
-	}
 }
 
 // clinicHeader draws the clinic's logo, name, address and phone at the top of the first page.

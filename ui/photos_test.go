@@ -124,7 +124,7 @@ func TestImportPhotosThroughTheDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	paths, _, err := ondisk.PhotoFilesIn(fx.dir, 0)
+	paths, _, _, err := ondisk.PhotoFolder(fx.dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,8 +535,7 @@ func TestImportIntoAChosenSessionAndAnotherClientsDuplicate(t *testing.T) {
 	}
 	path := filepath.Join(fx.dir, "IMG_0001.JPG")
 	writeJPEG(t, path, 640, 480, 9, later.StartedAt.Add(2*time.Hour))
-	out := importOne(ctx, fx.store, fx.client.ID, path,
-		importChoice{sessionID: fx.session.ID, sessionStart: fx.session.StartedAt})
+	out := importOne(ctx, fx.store, fx.client.ID, path, importChoice{sessionID: fx.session.ID})
 	if out.err != nil || out.photo.SessionID != fx.session.ID || out.photo.Kind != data.PhotoFollowUp {
 		t.Fatalf("filed under the first session: %+v (%v)", out.photo.PhotoTags, out.err)
 	}

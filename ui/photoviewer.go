@@ -474,13 +474,13 @@ func (v *photoViewer) saveCopy() {
 	}))
 }
 
-// cleanCopy re-encodes a stored original upright, at full size, without metadata.
+// cleanCopy is a stored original, upright, at full size, without metadata (photo.CleanJPEG).
 func cleanCopy(ctx context.Context, store *sqlite.Store, id string) ([]byte, error) {
 	b, err := store.PhotoOriginal(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return photo.Clean(b, 0)
+	return photo.CleanJPEG(b)
 }
 
 // delete removes the photo for good, which needs a reason: it goes into the audit log.

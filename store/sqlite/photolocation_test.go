@@ -55,7 +55,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	path := writeFile(t, t.TempDir(), "IMG_0001.JPG", file)
 
-	p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
+	p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	// Kept on request: the very bytes of the file.
 	s2, _ := openTemp(t)
 	c2 := photoClient(t, s2, "Bea", data.PhotoConsentClinical)
-	p2, err := s2.ImportPhotoFileWith(ctx, c2.ID, data.PhotoTags{Kind: data.PhotoBefore}, path, data.PhotoImportOptions{KeepLocation: true})
+	p2, err := importFile(ctx, s2, c2.ID, data.PhotoTags{Kind: data.PhotoBefore}, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 		keep   bool
 		stored string
 	}{{s, c.ID, true, p.ID}, {s2, c2.ID, false, p2.ID}} {
-		again, err := c.s.ImportPhotoFileWith(ctx, c.client, data.PhotoTags{Kind: data.PhotoAfter}, path,
+		again, err := importFile(ctx, c.s, c.client, data.PhotoTags{Kind: data.PhotoAfter}, path,
 			data.PhotoImportOptions{KeepLocation: c.keep})
 		if !errors.Is(err, data.ErrDuplicatePhoto) || again.ID != c.stored {
 			t.Errorf("imported again with KeepLocation %v: %v, %v; want the duplicate of %s", c.keep, again.ID, err, c.stored)

@@ -34,7 +34,7 @@ func FuzzImportPhoto(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.ImportPhotoFile(ctx, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
+		p, err := importFile(ctx, s, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
 		switch {
 		case errors.Is(err, data.ErrDuplicatePhoto):
 			if !equalMaps(photoRows(t, s), before) {

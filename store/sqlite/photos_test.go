@@ -23,6 +23,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -165,6 +166,23 @@ func importBytes(t testing.TB, s *sqlite.Store, clientID string, tags data.Photo
 	return s.ImportPhoto(context.Background(), clientID, tags, data.PhotoFile{Name: name, ModTime: mod, Original: b, Processed: p})
 }
 
+// importFile imports the photo file at path for a client as needlelog import photos does (with
+// opts, when given), and says what became of it: the photo stored, or for a duplicate the one
+// stored before, with the file's error.
+func importFile(ctx context.Context, s *sqlite.Store, clientID string, tags data.PhotoTags, path string,
+	opts ...data.PhotoImportOptions) (data.Photo, error) {
+	req := practice.ImportRequest{ClientID: clientID, Files: []string{path}, Tags: tags,
+		SuggestSession: tags.Kind == "" && tags.SessionID == ""}
+	if len(opts) > 0 {
+		req.Options = opts[0]
+	}
+	res, err := practice.ImportPhotos(ctx, s, req, nil)
+	if err != nil {
+		return data.Photo{}, err
+	}
+	return res.Files[0].Photo, res.Files[0].Err
+}
+
 func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
@@ -175,7 +193,7 @@ func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 
 	tags := data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore, Zone: "Cheeks", View: "Left 45°",
 		Consent: data.PhotoConsentEducation, Note: "  Scarring on the left cheek."}
-	p, err := s.ImportPhotoFile(ctx, c.ID, tags, path)
+	p, err := importFile(ctx, s, c.ID, tags, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +261,7 @@ func TestImportPhotoDuplicate(t *testing.T) {
 	bea := photoClient(t, s, "Bea", data.PhotoConsentClinical)
 	orig := testJPEG(t, 640, 480, 2)
 	dir := t.TempDir()
-	first, err := s.ImportPhotoFile(ctx, anna.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, dir, "a.jpg", orig))
+	first, err := importFile(ctx, s, anna.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, dir, "a.jpg", orig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +269,7 @@ func TestImportPhotoDuplicate(t *testing.T) {
 	auditBefore, _ := s.Counts(ctx)
 
 	// The same bytes under another name, as when a card is imported twice.
-	again, err := s.ImportPhotoFile(ctx, anna.ID, data.PhotoTags{Kind: data.PhotoAfter, View: "Frontal"}, writeFile(t, dir, "copy of a.jpg", orig))
+	again, err := importFile(ctx, s, anna.ID, data.PhotoTags{Kind: data.PhotoAfter, View: "Frontal"}, writeFile(t, dir, "copy of a.jpg", orig))
 	var dup *data.DuplicatePhotoError
 	if !errors.Is(err, data.ErrDuplicatePhoto) || !errors.As(err, &dup) {
 		t.Fatalf("second import: %v, want ErrDuplicatePhoto", err)
@@ -328,7 +346,7 @@ func TestImportHostileFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var m0, m1 runtime.MemStats
 			runtime.ReadMemStats(&m0)
-			p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, tc.path)
+			p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, tc.path)
 			runtime.ReadMemStats(&m1)
 			var fe *data.PhotoFileError
 			if err == nil || !errors.As(err, &fe) || p.ID != "" {
@@ -388,7 +406,7 @@ func TestImportTakenAt(t *testing.T) {
 		{withDate, time.Date(2025, 10, 30, 14, 12, 44, 0, time.UTC)}, // the camera's time, not the file's
 		{plain, mod},
 	} {
-		p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{Kind: data.PhotoFollowUp}, tc.path)
+		p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoFollowUp}, tc.path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -448,13 +466,13 @@ func TestSuggestPhoto(t *testing.T) {
 	dir := t.TempDir()
 	after := writeFile(t, dir, "after.jpg", testJPEG(t, 320, 240, 7))
 	os.Chtimes(after, day(3, 31, 15, 10), day(3, 31, 15, 10))
-	p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{}, after)
+	p, err := importFile(ctx, s, c.ID, data.PhotoTags{}, after)
 	if err != nil || p.Kind != data.PhotoAfter || p.SessionID != second.ID {
 		t.Fatalf("import without tags: %s of %q (%v), want after of %s", p.Kind, p.SessionID, err, second.ID)
 	}
 	followUp := writeFile(t, dir, "follow.jpg", testJPEG(t, 320, 240, 8))
 	os.Chtimes(followUp, day(3, 31, 15, 10), day(3, 31, 15, 10))
-	p, err = s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{SessionID: first.ID}, followUp)
+	p, err = importFile(ctx, s, c.ID, data.PhotoTags{SessionID: first.ID}, followUp)
 	if err != nil || p.Kind != data.PhotoFollowUp || p.SessionID != first.ID {
 		t.Fatalf("import for the first session: %s of %q (%v), want follow-up of %s", p.Kind, p.SessionID, err, first.ID)
 	}

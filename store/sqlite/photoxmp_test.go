@@ -24,7 +24,7 @@ func TestImportPhotoRemovesXMPLocation(t *testing.T) {
 			}
 			s, _ := openTemp(t)
 			c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
-			p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, t.TempDir(), name, file))
+			p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, t.TempDir(), name, file))
 			if err != nil {
 				t.Fatal(err)
 			}
