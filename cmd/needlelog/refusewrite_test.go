@@ -60,7 +60,7 @@ func TestEveryWritingCommandRefusesAClaimedPractice(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", f.db, "--to", bk); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := practice.Backups(bk, f.db)
+	list, err := backupsOf(bk, f.db)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}
