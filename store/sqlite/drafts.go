@@ -15,7 +15,7 @@ func (s *Store) SaveDraft(ctx context.Context, d *data.Draft) error {
 		d.ID = newID()
 	}
 	d.UpdatedAt = s.now()
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		_, err := b.exec(`INSERT INTO drafts (id, client_id, session_id, form, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET form = excluded.form, session_id = excluded.session_id,
 			updated_at = excluded.updated_at`,
@@ -41,7 +41,7 @@ func (s *Store) Drafts(ctx context.Context, clientID string) ([]data.Draft, erro
 
 // DeleteDraft removes a draft once its session is saved or the practitioner discards it.
 func (s *Store) DeleteDraft(ctx context.Context, id string) error {
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		_, err := b.exec(`DELETE FROM drafts WHERE id = ?`, id)
 		return err
 	})

@@ -23,6 +23,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -953,7 +954,7 @@ func gallery500(b *testing.B) (*sqlite.Store, string, float64) {
 	views := []string{"Frontal", "Left 45°", "Right 45°", "Left 90° (profile)", "Right 90° (profile)", "Close-up"}
 	preview := noisyJPEG(b, 1600, 1200, 12, 85, 2)
 	thumbKB := 0.0
-	err := s.Batch(ctx, func(batch *sqlite.Batch) error {
+	err := s.Batch(ctx, func(batch nlstore.Batch) error {
 		for i := range 500 {
 			thumb := noisyJPEG(b, 256, 192, 30, 80, uint32(i))
 			thumbKB += float64(len(thumb)) / 1024 / 500
