@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // WriteFile writes a file whole or not at all: into a temporary file beside path, flushed to the
@@ -39,13 +39,14 @@ func WriteFile(path, practice string, write func(io.Writer) error) error {
 // under a temporary name and they are given their names only once every table is written, so a
 // failed or cancelled export leaves the folder as it was. It adds files and never replaces one:
 // when a file it would write is already in the folder, it writes nothing and says which.
-func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqlite.ExportQuery) (err error) {
+// practice is the path of the database the export reads, "" when there is none (see WriteFile).
+func WriteCSVFolder(ctx context.Context, dir, practice string, store Source, q nlstore.ExportQuery) (err error) {
 	tables := q.Tables
 	if len(tables) == 0 {
-		tables = sqlite.ExportTables
+		tables = nlstore.ExportTables
 	}
 	for _, t := range tables {
-		if err := checkNewFile(filepath.Join(dir, CSVFileName(t)), store.Path()); err != nil {
+		if err := checkNewFile(filepath.Join(dir, CSVFileName(t)), practice); err != nil {
 			return err
 		}
 	}
@@ -62,7 +63,7 @@ func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqli
 	}
 	var parts []*part
 	err = WriteCSV(ctx, store, q, func(name string) (io.Writer, error) {
-		p, err := newPart(filepath.Join(dir, name), store.Path())
+		p, err := newPart(filepath.Join(dir, name), practice)
 		if err == nil {
 			parts = append(parts, p)
 		}
@@ -73,7 +74,7 @@ func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqli
 	}
 	for _, p := range parts { // a file that appeared meanwhile is not replaced either
 		if err == nil {
-			err = checkNewFile(p.path, store.Path())
+			err = checkNewFile(p.path, practice)
 		}
 	}
 	for _, p := range parts {

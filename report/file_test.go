@@ -67,13 +67,13 @@ func TestWriteCSVFolderIsAllOrNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "csv")
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := WriteCSVFolder(cancelled, dir, store, sqlite.ExportQuery{}); err == nil {
+	if err := WriteCSVFolder(cancelled, dir, store.Path(), store, sqlite.ExportQuery{}); err == nil {
 		t.Fatal("a cancelled export succeeded")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("a cancelled export left %d files", len(entries))
 	}
-	if err := WriteCSVFolder(ctx, dir, store, sqlite.ExportQuery{}); err != nil {
+	if err := WriteCSVFolder(ctx, dir, store.Path(), store, sqlite.ExportQuery{}); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)

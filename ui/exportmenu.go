@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -257,6 +258,6 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (sqlite.Expor
 func exportArchive(a fyne.App, win fyne.Window, store *sqlite.Store) {
 	exportFile(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
-			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, store, progress))
+			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchivableOf(store), progress))
 		})
 }
