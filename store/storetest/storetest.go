@@ -21,7 +21,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		name  string
 		tests []subtest
 	}{
-		{"Clients", clientTests},
+		{"Clients", append(clientTests, clientLifeTests...)},
 		{"Sessions", sessionTests},
 		{"Drafts", draftTests},
 		{"Lists", listTests},
