@@ -233,4 +233,3 @@ func clientDelete(t *testing.T, s store.Store) {
 		t.Fatalf("delete twice: %v", err)
 	}
 }
-
