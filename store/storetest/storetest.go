@@ -67,23 +67,24 @@ func stampedNow(s store.Store, at, before time.Time) bool {
 	return !at.Before(before) && !at.After(s.Now())
 }
 
-// fieldsOf returns the field names a validation error lists, or fails the test when err is not one.
-func fieldsOf(t *testing.T, err error) []string {
+// fieldsOf returns the field names a validation error lists, each with a sentence for the
+// screen, or fails the test when err is not a *data.ValidationError.
+func fieldsOf(t *testing.T, err error) (fields []string) {
 	t.Helper()
-	var ve *data.ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("got %v, want a *data.ValidationError", err)
-	}
-	var fields []string
-	for _, f := range ve.Fields {
-		if f.Message == "" {
-			t.Errorf("field %s has no message", f.Field)
+	if ve, ok := errors.AsType[*data.ValidationError](err); ok {
+		for _, f := range ve.Fields {
+			if f.Message == "" {
+				t.Errorf("field %s has no message", f.Field)
+			}
+			fields = append(fields, f.Field)
 		}
-		fields = append(fields, f.Field)
+		return fields
 	}
-	return fields
+	t.Fatalf("got %v, want a *data.ValidationError", err)
+	return nil
 }
 
+// expectFields fails the test unless err is a validation error naming exactly want, in order.
 func expectFields(t *testing.T, err error, want ...string) {
 	t.Helper()
 	if got := fieldsOf(t, err); !slices.Equal(got, want) {
