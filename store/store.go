@@ -31,6 +31,11 @@ type Store interface {
 	Actor() string
 	// Now is the store's clock: the time it stamps records with.
 	Now() time.Time
+	// ReadOnly reports whether the store was opened to read only: its writes are refused.
+	ReadOnly() bool
+	// Writes is how many changes this store has committed since it was opened: screens and
+	// backups compare it with the count they last saw to know whether anything changed.
+	Writes() uint64
 	// Counts gives the number of records of each kind, by table name.
 	Counts(ctx context.Context) (map[string]int64, error)
 	// Close releases the store; it is not used again.

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Today", todayTests},
 		{"Exports", exportTests},
 		{"Errors", errorTests},
+		{"Store", storeTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
