@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -26,7 +27,7 @@ var filterNames = []string{"All", "Due", "Recent", "Archived"}
 
 // clientList is the searchable, filterable list of clients on the left of the main window.
 type clientList struct {
-	store    *sqlite.Store
+	store    nlstore.Store
 	search   *searchEntry
 	todayBtn *widget.Button
 	filter   *widget.RadioGroup
@@ -106,7 +107,7 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-func newClientList(store *sqlite.Store, onSelect func(data.ClientSummary)) *clientList {
+func newClientList(store nlstore.Store, onSelect func(data.ClientSummary)) *clientList {
 	l := &clientList{store: store, onSelect: onSelect, cursor: -1}
 	l.search = newSearchEntry()
 	l.search.SetPlaceHolder("Find: name, phone or email")

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -22,7 +23,7 @@ import (
 // overdue, and the practice's loose ends, each a tab with its count. Every row opens what it
 // names.
 type todayView struct {
-	store    *sqlite.Store
+	store    nlstore.Store
 	signedIn func() string // the practitioner signed in, whose unsigned sessions come first
 
 	day     data.Date
@@ -66,7 +67,7 @@ type todayRow struct {
 	open          func()
 }
 
-func newTodayView(store *sqlite.Store, signedIn func() string) *todayView {
+func newTodayView(store nlstore.Store, signedIn func() string) *todayView {
 	v := &todayView{store: store, signedIn: signedIn}
 	v.heading = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.heading.SizeName = theme.SizeNameSubHeadingText
