@@ -16,6 +16,7 @@ import (
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
@@ -51,7 +52,7 @@ func exportHistoryPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client d
 // lotRecall is the recall screen: type a lot, see every client and session that got it, open a
 // client, or save the list as a PDF.
 type lotRecall struct {
-	store   *sqlite.Store
+	store   nlstore.Store
 	lot     *nlwidget.TextField
 	status  *widget.Label
 	list    *widget.List
@@ -135,7 +136,7 @@ func recallDetail(row data.RecallRow) string {
 	return strings.Join(parts, "  ·  ")
 }
 
-func (r *lotRecall) find(store *sqlite.Store) {
+func (r *lotRecall) find(store nlstore.Store) {
 	lot := strings.TrimSpace(r.lot.Text)
 	if lot == "" {
 		return

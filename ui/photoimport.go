@@ -26,7 +26,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	ondisk "needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -122,7 +122,7 @@ func photoErrorText(err error) string {
 // after each file; done gets every outcome, in order, once all are through or ctx is cancelled.
 // Cancelling does not wait for the photo being decoded: it is left out, and its decode finishes
 // on its own and is forgotten.
-func runImport(ctx context.Context, store *sqlite.Store, clientID string, paths []string, choice importChoice,
+func runImport(ctx context.Context, store nlstore.Store, clientID string, paths []string, choice importChoice,
 	progress func(done int, name string), done func([]importOutcome, bool)) {
 	background(func() {
 		var results []importOutcome
@@ -150,7 +150,7 @@ func runImport(ctx context.Context, store *sqlite.Store, clientID string, paths 
 // importOne imports one file. Cancelling ctx stops it while the file is read and decoded (the
 // slow part, seconds for a large photo), with an error matching context.Canceled; once decoded,
 // the photo is stored whole whatever ctx says: storing takes a moment.
-func importOne(ctx context.Context, store *sqlite.Store, clientID, path string, choice importChoice) importOutcome {
+func importOne(ctx context.Context, store nlstore.Store, clientID, path string, choice importChoice) importOutcome {
 	out := importOutcome{path: path}
 	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: choice.keepLocation})
 	if err != nil {
@@ -197,7 +197,7 @@ func importOne(ctx context.Context, store *sqlite.Store, clientID, path string, 
 // ones. sessions are the client's, newest first; views and zones the practice's lists.
 type importDialog struct {
 	win      fyne.Window
-	store    *sqlite.Store
+	store    nlstore.Store
 	client   data.Client
 	paths    []string
 	tick     []bool   // per path: import it
@@ -231,7 +231,7 @@ const (
 	noneSess = "No session"
 )
 
-func newImportDialog(win fyne.Window, store *sqlite.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
+func newImportDialog(win fyne.Window, store nlstore.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
 	views, zones []string, onDone func([]importOutcome)) *importDialog {
 	d := &importDialog{win: win, store: store, client: client, paths: paths, sessions: sessions, onDone: onDone,
 		thumbs: map[int]*importThumb{}}
@@ -540,7 +540,7 @@ func droppedFiles(uris []fyne.URI) (out []string, skipped []ondisk.SkippedFile) 
 // offerImport asks which of the files to import for a client, and imports them; sessionID, when
 // set, is the session they are filed under unless the practitioner chooses otherwise. onDone,
 // when set, runs once the import is through.
-func offerImport(win fyne.Window, store *sqlite.Store, c data.Client, sessionID string, paths []string,
+func offerImport(win fyne.Window, store nlstore.Store, c data.Client, sessionID string, paths []string,
 	skipped []ondisk.SkippedFile, onDone func()) {
 	if !canTakePhotos(win, c) {
 		return
@@ -786,7 +786,7 @@ func (d *importDialog) readThumbs() {
 // readImportThumb reads a file as the import will (within the same limits), for its thumbnail
 // and the time it was taken, or why it cannot be imported; and looks whether the photo is
 // stored already, for clientID or another client.
-func readImportThumb(ctx context.Context, store *sqlite.Store, clientID, path string) importThumb {
+func readImportThumb(ctx context.Context, store nlstore.Store, clientID, path string) importThumb {
 	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}

@@ -11,6 +11,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -90,7 +91,7 @@ func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOption
 }
 
 // practitionerID finds a practitioner by ID or by name, ignoring letter case.
-func practitionerID(ctx context.Context, s *sqlite.Store, nameOrID string) (string, error) {
+func practitionerID(ctx context.Context, s nlstore.Store, nameOrID string) (string, error) {
 	ps, err := s.Practitioners(ctx, true)
 	if err != nil {
 		return "", err
