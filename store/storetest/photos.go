@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"image"
-	"image/color"
 	"image/jpeg"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -25,19 +25,14 @@ var photoTests = []subtest{
 	{"SuggestKind", photoSuggest},
 }
 
-// testJPEG is a w×h JPEG of noisy gradients, different for each seed.
+// testJPEG is a w×h JPEG of random colours, different for each seed: photos of different
+// bytes, as the store keeps one copy of the same bytes.
 func testJPEG(t *testing.T, w, h int, seed uint32) []byte {
 	t.Helper()
+	rnd := rand.New(rand.NewPCG(uint64(seed), 7))
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	x32 := seed*2654435761 + 1
-	for y := range h {
-		for x := range w {
-			x32 ^= x32 << 13
-			x32 ^= x32 >> 17
-			x32 ^= x32 << 5
-			n := uint8(x32 % 16)
-			m.SetRGBA(x, y, color.RGBA{uint8(200*x/w) + n, uint8(160*y/h) + n, uint8(seed*37) + n, 255})
-		}
+	for i := range m.Pix {
+		m.Pix[i] = uint8(rnd.UintN(256)) // JPEG drops the alpha bytes
 	}
 	var b bytes.Buffer
 	must(t, jpeg.Encode(&b, m, &jpeg.Options{Quality: 85}))
