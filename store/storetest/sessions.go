@@ -41,6 +41,10 @@ func sessionRoundTrip(t *testing.T, s store.Store) {
 	}
 	got, err := s.Session(ctx, se.ID)
 	must(t, err)
+	se.CreatedAt, se.UpdatedAt = se.CreatedAt.Round(0).UTC(), se.UpdatedAt.Round(0).UTC() // stored as UTC, without a clock reading
+	for i := range se.SideEffects {
+		se.SideEffects[i].CreatedAt, se.SideEffects[i].UpdatedAt = se.SideEffects[i].CreatedAt.Round(0).UTC(), se.SideEffects[i].UpdatedAt.Round(0).UTC()
+	}
 	if !reflect.DeepEqual(got, se) {
 		t.Fatalf("read back differs:\n got %+v\nwant %+v", got, se)
 	}

@@ -141,7 +141,7 @@ func storedSession(t *testing.T, s store.Store, clientID string) data.Session {
 		t.Fatalf("serums: %v %v", serums, err)
 	}
 	return data.Session{
-		ClientID: clientID, StartedAt: s.Now().Add(-time.Hour).Truncate(time.Second), SeriesN: 2, SeriesOf: 4,
+		ClientID: clientID, StartedAt: s.Now().UTC().Add(-time.Hour).Truncate(time.Second), SeriesN: 2, SeriesOf: 4,
 		IntervalDays: 28, Concerns: []string{"Acne scars"}, Modality: "None", DeviceID: devices[0].ID,
 		Anaesthetic: data.Anaesthetic{ProductID: anaesthetics[0].ID, Lot: "LA-221", Minutes: 25},
 		Cartridge:   data.CartridgeUse{CartridgeID: cartridges[0].ID, Lot: "C-9931", Expiry: data.NewDate(2027, 1, 31)},
