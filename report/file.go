@@ -10,17 +10,17 @@ import (
 	"path/filepath"
 	"strconv"
 
-	ondisk "needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/practice/files"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // WriteFile writes a file whole or not at all: into a temporary file beside path, flushed to the
 // disk, then renamed over path. When write fails or is cancelled, or the disk fills, the
 // temporary file is removed and whatever path held before is left as it was. It never writes over
-// the practice's own files or any SQLite database (practice.CheckTarget); practice is the path of the
+// the practice's own files or any SQLite database (files.CheckTarget); practice is the path of the
 // database the export reads, "" when there is none.
 func WriteFile(path, practice string, write func(io.Writer) error) error {
-	if err := ondisk.CheckTarget(path, practice); err != nil {
+	if err := files.CheckTarget(path, practice); err != nil {
 		return err
 	}
 	p, err := newPart(path, practice)
@@ -38,13 +38,14 @@ func WriteFile(path, practice string, write func(io.Writer) error) error {
 // under a temporary name and they are given their names only once every table is written, so a
 // failed or cancelled export leaves the folder as it was. It adds files and never replaces one:
 // when a file it would write is already in the folder, it writes nothing and says which.
-func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqlite.ExportQuery) (err error) {
+// practice is the path of the database the export reads, "" when there is none (see WriteFile).
+func WriteCSVFolder(ctx context.Context, dir, practice string, store Source, q nlstore.ExportQuery) (err error) {
 	tables := q.Tables
 	if len(tables) == 0 {
-		tables = sqlite.ExportTables
+		tables = nlstore.ExportTables
 	}
 	for _, t := range tables {
-		if err := checkNewFile(filepath.Join(dir, CSVFileName(t)), store.Path()); err != nil {
+		if err := checkNewFile(filepath.Join(dir, CSVFileName(t)), practice); err != nil {
 			return err
 		}
 	}
@@ -61,7 +62,7 @@ func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqli
 	}
 	var parts []*part
 	err = WriteCSV(ctx, store, q, func(name string) (io.Writer, error) {
-		p, err := newPart(filepath.Join(dir, name), store.Path())
+		p, err := newPart(filepath.Join(dir, name), practice)
 		if err == nil {
 			parts = append(parts, p)
 		}
@@ -72,7 +73,7 @@ func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqli
 	}
 	for _, p := range parts { // a file that appeared meanwhile is not replaced either
 		if err == nil {
-			err = checkNewFile(p.path, store.Path())
+			err = checkNewFile(p.path, practice)
 		}
 	}
 	for _, p := range parts {
@@ -85,13 +86,13 @@ func WriteCSVFolder(ctx context.Context, dir string, store *sqlite.Store, q sqli
 	return err
 }
 
-// checkNewFile refuses a file that is already there, as well as what practice.CheckTarget refuses.
+// checkNewFile refuses a file that is already there, as well as what files.CheckTarget refuses.
 func checkNewFile(path, practice string) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s is already there: choose an empty or new folder, or move the file away; nothing was written",
 			strconv.Quote(path))
 	}
-	return ondisk.CheckTarget(path, practice)
+	return files.CheckTarget(path, practice)
 }
 
 // fileError says a file system error without the path in it, which the message around it gives
@@ -144,7 +145,7 @@ func (p *part) commit() error {
 		err = cerr
 	}
 	// Again: a long export gives the folder time to change.
-	if rerr := ondisk.CheckTarget(p.path, p.practice); rerr != nil {
+	if rerr := files.CheckTarget(p.path, p.practice); rerr != nil {
 		os.Remove(p.Name())
 		return rerr
 	}

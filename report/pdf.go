@@ -21,7 +21,6 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
-	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -65,7 +64,7 @@ type Clinic struct {
 }
 
 // LoadClinic reads the clinic's name, address, phone and logo from the practice's settings.
-func LoadClinic(ctx context.Context, store *sqlite.Store) (Clinic, error) {
+func LoadClinic(ctx context.Context, store Source) (Clinic, error) {
 	var c Clinic
 	for _, s := range []struct {
 		key string
@@ -95,7 +94,7 @@ type Catalog struct {
 }
 
 // LoadCatalog reads the practice's lists.
-func LoadCatalog(ctx context.Context, store *sqlite.Store) (Catalog, error) {
+func LoadCatalog(ctx context.Context, store Source) (Catalog, error) {
 	all, err := store.Catalog(ctx)
 	if err != nil {
 		return Catalog{}, err
@@ -154,7 +153,7 @@ type Photo struct {
 }
 
 // loadPhotos reads the records and previews of the photos q selects, in treatment order.
-func loadPhotos(ctx context.Context, store *sqlite.Store, q data.PhotoQuery) ([]Photo, error) {
+func loadPhotos(ctx context.Context, store Source, q data.PhotoQuery) ([]Photo, error) {
 	thumbs, err := store.ListPhotos(ctx, q)
 	if err != nil {
 		return nil, err

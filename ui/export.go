@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/report"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -70,7 +70,7 @@ func exportFile(a fyne.App, win fyne.Window, store *sqlite.Store, doing, fileNam
 		}
 		a.Preferences().SetString(prefLastFolder, dir)
 		path := filepath.Join(dir, base)
-		if err := ondisk.CheckTarget(path, store.Path()); err != nil {
+		if err := files.CheckTarget(path, store.Path()); err != nil {
 			refusedTarget(win, err, d.Show) // the form again, to choose another
 			return
 		}
@@ -114,9 +114,9 @@ func defaultFolder() string {
 }
 
 // refusedTarget says in one sentence why a file chosen for an export is not written, when err is
-// a practice.RefusedTargetError, then runs then; it reports false for any other error.
+// a files.RefusedTargetError, then runs then; it reports false for any other error.
 func refusedTarget(win fyne.Window, err error, then func()) bool {
-	var rt *ondisk.RefusedTargetError
+	var rt *files.RefusedTargetError
 	if !errors.As(err, &rt) {
 		return false
 	}

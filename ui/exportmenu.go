@@ -14,7 +14,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
@@ -50,7 +52,7 @@ func exportHistoryPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client d
 // lotRecall is the recall screen: type a lot, see every client and session that got it, open a
 // client, or save the list as a PDF.
 type lotRecall struct {
-	store   *sqlite.Store
+	store   nlstore.Store
 	lot     *nlwidget.TextField
 	status  *widget.Label
 	list    *widget.List
@@ -136,7 +138,7 @@ func recallDetail(row data.RecallRow) string {
 	return strings.Join(parts, "  ·  ")
 }
 
-func (r *lotRecall) find(store *sqlite.Store) {
+func (r *lotRecall) find(store nlstore.Store) {
 	lot := strings.TrimSpace(r.lot.Text)
 	if lot == "" {
 		return
@@ -263,6 +265,6 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (sqlite.Expor
 func exportArchive(a fyne.App, win fyne.Window, store *sqlite.Store) {
 	exportFile(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
-			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, store, progress))
+			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchivableOf(store), progress))
 		})
 }

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // The lock screen, sign-in and the idle lock.
@@ -49,7 +49,7 @@ const lockPoll = 2 * time.Second
 type locker struct {
 	app   fyne.App
 	win   fyne.Window
-	store *sqlite.Store
+	store nlstore.Store
 
 	// throttle counts wrong passphrases on the lock screen and in the passphrase dialogs alike.
 	throttle throttle
@@ -121,7 +121,7 @@ func newLocker(a fyne.App, win fyne.Window) *locker {
 
 // useStore shows the practice in s. The window is covered at once and stays locked when a
 // practitioner of s has a passphrase; no one is signed in until someone unlocks it.
-func (l *locker) useStore(s *sqlite.Store) {
+func (l *locker) useStore(s nlstore.Store) {
 	if l.isLocked && l.store == s {
 		return
 	}

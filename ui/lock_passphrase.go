@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -24,7 +24,7 @@ import (
 // admin is the admin signed in (from Settings), or zero to choose one in the dialog (from the
 // lock screen); target is whose passphrase, or "" to choose. closed runs when the dialog
 // closes, telling whether a passphrase was reset.
-func showResetPassphrase(win fyne.Window, s *sqlite.Store, th *throttle, admin data.Practitioner, target string, closed func(reset bool)) {
+func showResetPassphrase(win fyne.Window, s nlstore.Store, th *throttle, admin data.Practitioner, target string, closed func(reset bool)) {
 	done := func(reset bool) {
 		if closed != nil {
 			closed(reset)
@@ -56,7 +56,7 @@ func showResetPassphrase(win fyne.Window, s *sqlite.Store, th *throttle, admin d
 // resetDialog is showResetPassphrase's dialog.
 type resetDialog struct {
 	win      fyne.Window
-	store    *sqlite.Store
+	store    nlstore.Store
 	throttle *throttle // wrong passphrases, counted with the lock screen's
 	d        *dialog.CustomDialog
 	targets  []data.Account // whose passphrase may be reset
@@ -71,7 +71,7 @@ type resetDialog struct {
 	finished bool
 }
 
-func newResetDialog(win fyne.Window, s *sqlite.Store, th *throttle, accounts []data.Account, admin data.Practitioner, targetID string,
+func newResetDialog(win fyne.Window, s nlstore.Store, th *throttle, accounts []data.Account, admin data.Practitioner, targetID string,
 	done func(reset bool, who data.Account)) {
 	adminID := admin.ID
 	r := &resetDialog{win: win, store: s, throttle: th, done: done}
@@ -211,7 +211,7 @@ func (r *resetDialog) submit() {
 
 // showChangePassphrase lets a practitioner set or change their own passphrase: the current one
 // first when they have one. done runs after a change.
-func showChangePassphrase(win fyne.Window, s *sqlite.Store, th *throttle, p data.Practitioner, done func()) {
+func showChangePassphrase(win fyne.Window, s nlstore.Store, th *throttle, p data.Practitioner, done func()) {
 	async(func() ([]data.Account, error) { return s.Accounts(context.Background()) },
 		func(accounts []data.Account, err error) {
 			if err != nil {
@@ -223,7 +223,7 @@ func showChangePassphrase(win fyne.Window, s *sqlite.Store, th *throttle, p data
 		})
 }
 
-func newChangeDialog(win fyne.Window, s *sqlite.Store, th *throttle, p data.Practitioner, has bool, done func()) {
+func newChangeDialog(win fyne.Window, s nlstore.Store, th *throttle, p data.Practitioner, has bool, done func()) {
 	old := newLockEntry("Current passphrase")
 	pass := newLockEntry(fmt.Sprintf("New passphrase, at least %d characters", data.MinPassphraseLength))
 	again := newLockEntry("The same passphrase again")

@@ -18,6 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -61,7 +62,7 @@ type photoLists struct {
 	zones    []string
 }
 
-func loadPhotoLists(ctx context.Context, store *sqlite.Store, clientID string) (photoLists, error) {
+func loadPhotoLists(ctx context.Context, store nlstore.Store, clientID string) (photoLists, error) {
 	var l photoLists
 	var err error
 	if l.sessions, err = store.Timeline(ctx, clientID); err != nil {

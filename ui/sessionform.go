@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -423,7 +423,7 @@ type editorData struct {
 }
 
 // loadEditorData reads a session (a new one when id is empty) and the practice's lists.
-func loadEditorData(ctx context.Context, store *sqlite.Store, client data.Client, id string) (editorData, error) {
+func loadEditorData(ctx context.Context, store nlstore.Store, client data.Client, id string) (editorData, error) {
 	ed := editorData{client: client}
 	all, err := store.Catalog(ctx)
 	if err != nil {

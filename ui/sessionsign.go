@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -249,7 +249,7 @@ func (e *sessionEditor) amend(s data.Session, why string, done func()) {
 		// The amendment, asked for, finishes even if the editor closes; reading it back need not.
 		ctx := data.WithActor(e.life.lasting(), actor)
 		// The draft goes in the amendment's own transaction, as it does when a session is saved.
-		err := e.store.Batch(ctx, func(b *sqlite.Batch) error {
+		err := e.store.Batch(ctx, func(b nlstore.Batch) error {
 			if _, err := b.AmendSession(s, why); err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -190,7 +191,7 @@ func TestTheClientCountIsTheWholeCount(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := openStore(t)
 	ctx := context.Background()
-	err := s.Batch(ctx, func(b *sqlite.Batch) error {
+	err := s.Batch(ctx, func(b nlstore.Batch) error {
 		for i := range pageSize + 5 {
 			c := data.Client{FirstName: "Anna", LastName: fmt.Sprintf("Number %d", i)}
 			if err := b.CreateClient(&c); err != nil {
@@ -316,7 +317,7 @@ func TestABusyWeekScrollsOnPastItsFirstPage(t *testing.T) {
 	ctx := context.Background()
 	today := data.DateOf(s.Now())
 	n := data.TodayLimit + 5
-	err := s.Batch(ctx, func(b *sqlite.Batch) error {
+	err := s.Batch(ctx, func(b nlstore.Batch) error {
 		for i := range n {
 			c := data.Client{FirstName: "Client", LastName: fmt.Sprintf("%03d", i)}
 			if err := b.CreateClient(&c); err != nil {

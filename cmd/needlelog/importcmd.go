@@ -16,7 +16,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -235,7 +235,7 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 
 // checkImportTarget checks the client and session, and turns the loosely typed view and zone
 // into the practice's own names, before any file is read.
-func checkImportTarget(ctx context.Context, s *sqlite.Store, clientID string, tags *data.PhotoTags, view, zone string,
+func checkImportTarget(ctx context.Context, s nlstore.Store, clientID string, tags *data.PhotoTags, view, zone string,
 	errOut io.Writer) (code int, ok bool) {
 	const name = "import photos"
 	if _, err := s.Client(ctx, clientID); errors.Is(err, data.ErrNotFound) {

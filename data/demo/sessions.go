@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // concernZones are the zones, by map key, that each default concern is treated on, the usual
@@ -82,7 +82,7 @@ type visit struct {
 }
 
 // writeClient creates a client and their n sessions, and plans photos of them when withPhotos is set.
-func (g *generator) writeClient(b *sqlite.Batch, n int, withPhotos bool, res *Result) error {
+func (g *generator) writeClient(b nlstore.Batch, n int, withPhotos bool, res *Result) error {
 	c := g.person()
 	if withPhotos && c.PhotoConsent == data.PhotoConsentNone {
 		c.PhotoConsent = data.PhotoConsentClinical // photos are for those who agreed to them

@@ -340,28 +340,6 @@ func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 	}
 }
 
-func TestIdleLockMinutes(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTemp(t)
-	if n, err := s.IdleLockMinutes(ctx); err != nil || n != data.DefaultIdleLockMinutes {
-		t.Fatalf("default: %d %v", n, err)
-	}
-	if err := s.SetIdleLockMinutes(ctx, 5); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := s.IdleLockMinutes(ctx); n != 5 {
-		t.Fatalf("after setting 5: %d", n)
-	}
-	expectFields(t, s.SetIdleLockMinutes(ctx, 0), "idle_lock_minutes")
-	expectFields(t, s.SetIdleLockMinutes(ctx, 100000), "idle_lock_minutes")
-	if err := s.SetSetting(ctx, data.SettingIdleLockMinutes, "soon"); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := s.IdleLockMinutes(ctx); err != nil || n != data.DefaultIdleLockMinutes {
-		t.Fatalf("unreadable setting: %d %v", n, err)
-	}
-}
-
 // BenchmarkCheckPassphrase is the time a sign-in spends hashing.
 func BenchmarkCheckPassphrase(b *testing.B) {
 	ctx := context.Background()

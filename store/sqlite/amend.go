@@ -23,7 +23,7 @@ import (
 // UpdateSideEffect (AmendSession leaves them as they are, and refuses a new one in updated).
 func (s *Store) AmendSession(ctx context.Context, updated data.Session, reason string) (data.Amendment, error) {
 	var a data.Amendment
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		var err error
 		a, err = b.AmendSession(updated, reason)
 		return err

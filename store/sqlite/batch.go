@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store"
 )
 
 // Batch is a group of writes that succeed or fail together, in one transaction. The Store's
@@ -40,7 +41,12 @@ type Batch struct {
 }
 
 // Batch runs fn in one transaction: all of its writes are kept, or none.
-func (s *Store) Batch(ctx context.Context, fn func(*Batch) error) error {
+func (s *Store) Batch(ctx context.Context, fn func(store.Batch) error) error {
+	return s.batch(ctx, func(b *Batch) error { return fn(b) })
+}
+
+// batch is Batch for the store's own methods, which use the batch's unexported helpers.
+func (s *Store) batch(ctx context.Context, fn func(*Batch) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		b := &Batch{ctx: ctx, tx: tx, store: s, actor: cmp.Or(data.ActorFrom(ctx), s.defaultActor()), stmts: map[string]*sql.Stmt{}}
 		b.key = s.keyOf(b.actor)

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // TestCatalogReturnsWhatWasSaved saves an entry in every list, retires one of each, and reads the
@@ -108,7 +108,7 @@ func TestCatalogReturnsWhatWasSaved(t *testing.T) {
 	}
 
 	// A batch reads the same catalog inside its transaction.
-	mustDo(t, s.Batch(ctx, func(b *sqlite.Batch) error {
+	mustDo(t, s.Batch(ctx, func(b nlstore.Batch) error {
 		inBatch, err := b.Catalog()
 		same("catalog in a batch", inBatch, cat, err)
 		return nil

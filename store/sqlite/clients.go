@@ -14,7 +14,7 @@ import (
 // committed, so a failed save leaves the caller's record (its version in particular) as it was.
 func saveCopy[T any](ctx context.Context, s *Store, v *T, write func(*Batch, *T) error) error {
 	cp := *v
-	if err := s.Batch(ctx, func(b *Batch) error { return write(b, &cp) }); err != nil {
+	if err := s.batch(ctx, func(b *Batch) error { return write(b, &cp) }); err != nil {
 		return err
 	}
 	*v = cp

@@ -54,7 +54,7 @@ func (s *Store) save(ctx context.Context, entity string, id *string, validate fu
 		action = data.ActionCreate
 		*id = newID()
 	}
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		if _, err := b.exec(stmt, args()...); err != nil {
 			return err
 		}
@@ -374,7 +374,7 @@ func setting[T string | []byte](ctx context.Context, q querier, key string) (T, 
 
 // SetSettingBytes stores a practice setting held as bytes; nil removes it.
 func (s *Store) SetSettingBytes(ctx context.Context, key string, value []byte) error {
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		var err error
 		if value == nil {
 			_, err = b.exec(`DELETE FROM settings WHERE key = ?`, key)
@@ -399,7 +399,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	if err := data.ValidateSetting(key, value); err != nil {
 		return err
 	}
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		if _, err := b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
 			return fmt.Errorf("save setting %s: %w", key, err)

@@ -20,7 +20,7 @@ import (
 // and the stored photo is returned with a *DuplicatePhotoError (errors.Is ErrDuplicatePhoto).
 func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
 	var p data.Photo
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		var err error
 		p, err = b.ImportPhoto(clientID, tags, f)
 		return err
@@ -188,7 +188,7 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	if err := data.RequireName("reason", "reason for deleting the photo", reason); err != nil {
 		return err
 	}
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		var sum string
 		err := b.tx.QueryRowContext(b.ctx, `SELECT sha256 FROM photos WHERE id = ?`, id).Scan(&sum)
 		if err != nil {
@@ -376,7 +376,7 @@ func (s *Store) UpdatePhotoPin(ctx context.Context, pin *data.PhotoPin) error {
 
 // DeletePhotoPin removes a pin; the photo's other pins keep their numbers.
 func (s *Store) DeletePhotoPin(ctx context.Context, id string) error {
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		var photoID string
 		var n int
 		err := b.tx.QueryRowContext(b.ctx, `DELETE FROM photo_pins WHERE id = ? RETURNING photo_id, n`, id).Scan(&photoID, &n)

@@ -24,6 +24,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -550,118 +551,6 @@ func galleryPhotos(t *testing.T, s *sqlite.Store) (data.Client, []data.Session, 
 	return c, []data.Session{s1, s2}, photos
 }
 
-func TestListPhotos(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTemp(t)
-	c, sessions, ps := galleryPhotos(t, s)
-	other := photoClient(t, s, "Bea", data.PhotoConsentClinical)
-	if _, err := importBytes(t, s, other.ID, data.PhotoTags{Kind: data.PhotoBefore, View: "Frontal"}, "b.jpg",
-		testJPEG(t, 320, 240, 999), time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	ids := func(list []data.PhotoThumb) []string {
-		var out []string
-		for _, p := range list {
-			if len(p.Thumbnail) == 0 {
-				t.Errorf("photo %s listed without its thumbnail", p.ID)
-			}
-			out = append(out, p.ID)
-		}
-		return out
-	}
-	cases := []struct {
-		what string
-		q    data.PhotoQuery
-		want []string
-	}{
-		{"all, in treatment order", data.PhotoQuery{ClientID: c.ID}, []string{ps[1].ID, ps[3].ID, ps[5].ID, ps[4].ID, ps[0].ID, ps[2].ID}},
-		{"frontal", data.PhotoQuery{ClientID: c.ID, View: "Frontal"}, []string{ps[1].ID, ps[5].ID, ps[4].ID, ps[0].ID, ps[2].ID}},
-		{"before", data.PhotoQuery{ClientID: c.ID, Kind: data.PhotoBefore}, []string{ps[1].ID, ps[3].ID, ps[4].ID}},
-		{"forehead", data.PhotoQuery{ClientID: c.ID, Zone: "Forehead"}, []string{ps[3].ID}},
-		{"second session's frontal before", data.PhotoQuery{ClientID: c.ID, SessionID: sessions[1].ID, View: "Frontal",
-			Kind: data.PhotoBefore}, []string{ps[4].ID}},
-		{"no match", data.PhotoQuery{ClientID: c.ID, View: "Close-up"}, nil},
-	}
-	for _, tc := range cases {
-		list, err := s.ListPhotos(ctx, tc.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := ids(list); !slices.Equal(got, tc.want) {
-			t.Errorf("%s: listed %v, want %v", tc.what, got, tc.want)
-		}
-	}
-	tl, _ := s.Timeline(ctx, c.ID)
-	if len(tl) != 2 || tl[0].Photos != 2 || tl[1].Photos != 3 { // newest session first
-		t.Errorf("timeline photo counts: %+v", tl)
-	}
-}
-
-func TestPhotoPins(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTemp(t)
-	_, _, ps := galleryPhotos(t, s)
-	p := ps[1]
-	var pins []data.PhotoPin
-	for i, note := range []string{"Boxcar scar", "Rolling scars", "PIH patch"} {
-		pin := data.PhotoPin{PhotoID: p.ID, X: 0.1 * float64(i+1), Y: 0.5, Note: note}
-		if err := s.AddPhotoPin(ctx, &pin); err != nil {
-			t.Fatal(err)
-		}
-		if pin.N != i+1 || pin.ID == "" {
-			t.Fatalf("pin %d numbered %d", i+1, pin.N)
-		}
-		pins = append(pins, pin)
-	}
-	// Another photo's pins are numbered on their own.
-	elsewhere := data.PhotoPin{PhotoID: ps[0].ID, X: 1, Y: 0}
-	if err := s.AddPhotoPin(ctx, &elsewhere); err != nil || elsewhere.N != 1 {
-		t.Fatalf("first pin of another photo: n=%d, %v", elsewhere.N, err)
-	}
-	if err := s.DeletePhotoPin(ctx, pins[1].ID); err != nil {
-		t.Fatal(err)
-	}
-	fourth := data.PhotoPin{PhotoID: p.ID, X: 0.9, Y: 0.9, Note: "Milia"}
-	if err := s.AddPhotoPin(ctx, &fourth); err != nil || fourth.N != 4 {
-		t.Fatalf("pin after a deletion: n=%d, %v; want 4", fourth.N, err)
-	}
-	edit := pins[2]
-	edit.Note, edit.X, edit.PhotoID, edit.N = "PIH patch, fading", 0.35, "ignored", 99
-	if err := s.UpdatePhotoPin(ctx, &edit); err != nil {
-		t.Fatal(err)
-	}
-	if edit.PhotoID != p.ID || edit.N != 3 {
-		t.Fatalf("edited pin reads photo %s n=%d", edit.PhotoID, edit.N)
-	}
-	got, err := s.PhotoPins(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []data.PhotoPin{pins[0], edit, fourth}
-	if !slices.Equal(got, want) {
-		t.Fatalf("pins:\n got %+v\nwant %+v", got, want)
-	}
-	list, _ := s.ListPhotos(ctx, data.PhotoQuery{ClientID: p.ClientID, SessionID: p.SessionID, Kind: p.Kind, View: p.View})
-	if len(list) != 1 || list[0].Pins != 3 {
-		t.Errorf("gallery shows %+v; want the photo with 3 pins", list)
-	}
-
-	for _, bad := range []data.PhotoPin{{PhotoID: p.ID, X: 1.2, Y: 0.5}, {PhotoID: p.ID, X: -0.1}} {
-		if f := fieldsOf(t, s.AddPhotoPin(ctx, &bad)); !slices.Equal(f, []string{"position"}) {
-			t.Errorf("pin at %v,%v: fields %v", bad.X, bad.Y, f)
-		}
-	}
-	if err := s.AddPhotoPin(ctx, &data.PhotoPin{PhotoID: "nope", X: 0.5, Y: 0.5}); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("pin on a missing photo: %v", err)
-	}
-	if err := s.UpdatePhotoPin(ctx, &data.PhotoPin{ID: "nope", X: 0.5, Y: 0.5}); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("edit a missing pin: %v", err)
-	}
-	if err := s.DeletePhotoPin(ctx, pins[1].ID); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("delete a deleted pin: %v", err)
-	}
-}
-
 func TestUpdatePhoto(t *testing.T) {
 	ctx := context.Background()
 	s, clk := openTemp(t)
@@ -971,7 +860,7 @@ func gallery500(b *testing.B) (*sqlite.Store, string, float64) {
 	views := []string{"Frontal", "Left 45°", "Right 45°", "Left 90° (profile)", "Right 90° (profile)", "Close-up"}
 	preview := noisyJPEG(b, 1600, 1200, 12, 85, 2)
 	thumbKB := 0.0
-	err := s.Batch(ctx, func(batch *sqlite.Batch) error {
+	err := s.Batch(ctx, func(batch nlstore.Batch) error {
 		for i := range 500 {
 			thumb := noisyJPEG(b, 256, 192, 30, 80, uint32(i))
 			thumbKB += float64(len(thumb)) / 1024 / 500

@@ -37,7 +37,7 @@ func signedError(err error) error {
 // RecordHash). From then on the database itself refuses changes to the session, except through
 // AmendSession.
 func (s *Store) SignSession(ctx context.Context, id string, version int64) error {
-	return s.Batch(ctx, func(b *Batch) error { return b.SignSession(id, version) })
+	return s.batch(ctx, func(b *Batch) error { return b.SignSession(id, version) })
 }
 
 // SignSession signs a session in the batch, as the batch's practitioner; see Store.SignSession.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -324,7 +325,7 @@ func TestSignInTheBatchThatSaved(t *testing.T) {
 	se.Notes = "Spätere Kontrolle <b>&</b> \xfe"
 	se.StartedAt = se.StartedAt.In(time.FixedZone("UTC+5:30", 19800)).Add(123456789 * time.Nanosecond)
 	se.Overrides = []data.Override{{Rule: "rule:Pregnancy", Reason: "Test negative today; client confirms not pregnant."}}
-	err := s.Batch(ctx, func(b *sqlite.Batch) error {
+	err := s.Batch(ctx, func(b nlstore.Batch) error {
 		if err := b.CreateSession(&se); err != nil {
 			return err
 		}

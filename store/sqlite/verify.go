@@ -16,30 +16,11 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/wording"
+	"needlelog.app/needlelog/store"
 )
 
 // VerifyReport is what Verify found.
-type VerifyReport struct {
-	AuditEntries   int
-	SignedEntries  int // audit entries signed by their practitioner's key, each signature checked
-	SignedSessions int
-	Amendments     int
-	// Head is the hash of the last audit entry, HeadSeq its number. A hash chain shows any change
-	// to an entry and any entry removed before the last; noting Head somewhere else (a printout,
-	// a backup) also shows entries cut off the end since (VerifyHead, VerifyAgainst).
-	Head    string
-	HeadSeq int64
-	Breaks  []string // one sentence each; empty when everything checks out
-	// Findings are odd but not breaks: a clock set back, say. One sentence each.
-	Findings []string
-	// Lacks says which guarantees the practice does not have, and why: entries no key signed.
-	Lacks []string
-	// Keys are the signing keys in force, whose fingerprints a copy kept elsewhere can be held against.
-	Keys []data.KeyPrint
-}
-
-// OK reports whether nothing was found wrong.
-func (r VerifyReport) OK() bool { return len(r.Breaks) == 0 }
+type VerifyReport = store.VerifyReport
 
 // Verify checks that the records can be trusted: it walks the audit log's hash chain, which shows
 // an entry changed, removed or moved; checks every signed session against its record hash and its
@@ -504,12 +485,12 @@ func loadSessions(ctx context.Context, q querier, ids []string) ([]data.Session,
 // LogExport records in the audit log that something was exported: what ("session", "client",
 // "aftercare", "recall", "sheets", "archive"...) and its ID, lot or period ("" for everything).
 func (s *Store) LogExport(ctx context.Context, what, id string) error {
-	return s.Batch(ctx, func(b *Batch) error { return b.audit(data.ActionExport, what, id, "") })
+	return s.batch(ctx, func(b *Batch) error { return b.audit(data.ActionExport, what, id, "") })
 }
 
 // LogSignIn records in the audit log that a practitioner signed in.
 func (s *Store) LogSignIn(ctx context.Context, practitionerID string) error {
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		b.SetActor(practitionerID)
 		return b.audit(data.ActionSignIn, "practitioner", practitionerID, "")
 	})
@@ -682,13 +663,7 @@ func (v *verifier) lacks() error {
 }
 
 // HeadCheck is what VerifyHead found.
-type HeadCheck struct {
-	Found bool
-	Entry data.AuditMark
-	At    time.Time
-	Added int64  // entries after it
-	Break string // a sentence when not found
-}
+type HeadCheck = store.HeadCheck
 
 // VerifyHead looks for the audit entry whose hash is hash, as printed on a session record: a
 // log that lost entries off its end since no longer has it.

@@ -1,4 +1,6 @@
-package practice
+// Package files knows which files make a practice on disk, so that nothing written by an export
+// or a copy lands on one of them. It imports nothing of Needlelog's, so report can use it too.
+package files
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package practice_test
+package files_test
 
 import (
 	"context"
@@ -10,13 +10,19 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/practice/files"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // CheckTarget refuses the practice's own files under any name that reaches them, and any SQLite
 // database with the files beside it; names that only look alike pass.
 func TestCheckTargetRefusesThePracticesFiles(t *testing.T) {
-	s, _ := openTemp(t)
-	db := s.Path()
+	db := filepath.Join(t.TempDir(), "practice.db")
+	s, err := sqlite.Open(context.Background(), db, sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	claim, err := practice.ClaimDatabase(db)
 	if err != nil {
 		t.Fatal(err)
@@ -51,19 +57,19 @@ func TestCheckTargetRefusesThePracticesFiles(t *testing.T) {
 		other:          "a SQLite database",
 		other + "-wal": "beside the database",
 	} {
-		err := practice.CheckTarget(target, db)
-		var rt *practice.RefusedTargetError
+		err := files.CheckTarget(target, db)
+		var rt *files.RefusedTargetError
 		if !errors.As(err, &rt) || rt.Path != target || !strings.Contains(rt.What, what) {
 			t.Errorf("%s: %v; want it refused as %q", target, err, what)
 		}
 	}
 	for _, ok := range []string{db + ".pdf", db + "-wal.pdf", filepath.Join(dir, "p.dbx"), filepath.Join(dir, "new.csv")} {
-		if err := practice.CheckTarget(ok, db); err != nil {
+		if err := files.CheckTarget(ok, db); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
 	// With no practice open, a database is still a database.
-	if err := practice.CheckTarget(other, ""); err == nil {
+	if err := files.CheckTarget(other, ""); err == nil {
 		t.Error("another database passes when no practice is open")
 	}
 }

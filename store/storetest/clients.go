@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -6,36 +6,36 @@ import (
 	"reflect"
 	"slices"
 	"testing"
-	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store"
 )
 
-func TestClientRoundTrip(t *testing.T) {
+func clientClientRoundTrip(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	c := validClient()
 	c.Medications = "Doxycycline 100 mg"
 	c.MedicalNotes = "Prone to cold sores."
 	c.Notes = "Prefers mornings."
+	before := s.Now()
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.ID == "" || c.Version != 1 || !c.CreatedAt.Equal(testNow) || c.History[0].ID == "" {
+	if c.ID == "" || c.Version != 1 || !stampedNow(s, c.CreatedAt, before) || c.History[0].ID == "" {
 		t.Fatalf("after create: id %q version %d created %v history id %q", c.ID, c.Version, c.CreatedAt, c.History[0].ID)
 	}
 	got, err := s.Client(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.Round(0).UTC(), c.UpdatedAt.Round(0).UTC() // stored as UTC, without a clock reading
 	if !reflect.DeepEqual(got, c) {
 		t.Fatalf("read back differs:\n got %+v\nwant %+v", got, c)
 	}
 }
 
-func TestCreateClientRejectsInvalidAndStoresNothing(t *testing.T) {
+func clientCreateClientRejectsInvalidAndStoresNothing(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	c := validClient()
 	c.Email = "not-an-email"
 	err := s.CreateClient(ctx, &c)
@@ -48,21 +48,20 @@ func TestCreateClientRejectsInvalidAndStoresNothing(t *testing.T) {
 	}
 }
 
-func TestUpdateClient(t *testing.T) {
+func clientUpdateClient(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, clk := openTemp(t)
 	c := validClient()
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
 	stale := c
-	clk.advance(time.Minute)
+	before := s.Now()
 	c.Phone = "+353 87 765 4321"
 	c.History = append(c.History, data.HistoryEntry{Condition: "Pregnancy", Since: data.NewDate(2026, 1, 5)})
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Version != 2 || !c.UpdatedAt.Equal(clk.t) {
+	if c.Version != 2 || !stampedNow(s, c.UpdatedAt, before) {
 		t.Fatalf("after update: version %d updated %v", c.Version, c.UpdatedAt)
 	}
 	got, _ := s.Client(ctx, c.ID)
@@ -84,7 +83,7 @@ func TestUpdateClient(t *testing.T) {
 	}
 
 	missing := validClient()
-	missing.ID, missing.Version = "01900000-0000-7000-8000-000000000000", 1
+	missing.ID, missing.Version = missingID, 1
 	if err := s.UpdateClient(ctx, &missing); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("update of a missing client: got %v, want ErrNotFound", err)
 	}
@@ -101,9 +100,8 @@ func names(list []data.ClientSummary) []string {
 	return out
 }
 
-func TestSearchClients(t *testing.T) {
+func clientSearchClients(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	for _, c := range []data.Client{
 		{FirstName: "Zoë", LastName: "Ångström", Phone: "07700 900123", Email: "zoe.a@example.com"},
 		{FirstName: "Анна", LastName: "Иванова", Phone: "+7 912 345 67 89"},
@@ -147,10 +145,9 @@ func TestSearchClients(t *testing.T) {
 	}
 }
 
-func TestSearchFollowsRenames(t *testing.T) {
+func clientSearchFollowsRenames(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Maria", "Lopez")
+	c := mustClient(t, s, "Maria", "Lopez")
 	c.LastName = "García"
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
@@ -163,12 +160,11 @@ func TestSearchFollowsRenames(t *testing.T) {
 	}
 }
 
-func TestListClientsPagesInNameOrder(t *testing.T) {
+func clientListClientsPagesInNameOrder(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	last := []string{"Ödegaard", "adams", "Zhang", "Brown", "Émile", "Nguyen", "Young", "Clarke", "Eady", "Murphy", "Brown"}
 	for i, l := range last {
-		mustCreateClient(t, s, string(rune('A'+i)), l)
+		mustClient(t, s, string(rune('A'+i)), l)
 	}
 	var all []string
 	q := data.ClientQuery{Limit: 3}
@@ -190,14 +186,14 @@ func TestListClientsPagesInNameOrder(t *testing.T) {
 	}
 }
 
-func TestListClientsDueRecentAndArchived(t *testing.T) {
+func clientListClientsDueRecentAndArchived(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	today := data.DateOf(testNow)
+	now := s.Now()
+	today := data.DateOf(now)
 	add := func(first string, daysAgo int, due data.Date) data.Client {
-		c := mustCreateClient(t, s, first, "Client")
+		c := mustClient(t, s, first, "Client")
 		se := storedSession(t, s, c.ID)
-		se.StartedAt = testNow.AddDate(0, 0, -daysAgo)
+		se.StartedAt = now.AddDate(0, 0, -daysAgo)
 		se.NextDue = due
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatalf("session for %s: %v", first, err)
@@ -211,12 +207,12 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 	// The latest session decides: an old due date superseded by a new session does not count.
 	c := add("Rebooked", 60, today.AddDays(-32))
 	se := storedSession(t, s, c.ID)
-	se.StartedAt = testNow.AddDate(0, 0, -2)
+	se.StartedAt = now.AddDate(0, 0, -2)
 	se.NextDue = today.AddDays(26)
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
-	mustCreateClient(t, s, "NeverTreated", "Client")
+	mustClient(t, s, "NeverTreated", "Client")
 
 	due, err := s.ListClients(ctx, data.ClientQuery{Filter: data.DueClients})
 	if err != nil {
@@ -254,7 +250,7 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 		t.Fatalf("due after rebooking: got %q, want %q", names(due), want)
 	}
 
-	c.ArchivedAt = testNow
+	c.ArchivedAt = now
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -265,10 +261,9 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 	}
 }
 
-func TestWritesAreAudited(t *testing.T) {
+func clientWritesAreAudited(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
+	c := mustClient(t, s, "Anna", "Smith")
 	c.Notes = "x"
 	if err := s.UpdateClient(data.WithActor(ctx, "practitioner-7"), &c); err != nil {
 		t.Fatal(err)
@@ -280,5 +275,28 @@ func TestWritesAreAudited(t *testing.T) {
 	if len(log) != 2 || log[0].Action != data.ActionCreate || log[1].Action != data.ActionUpdate ||
 		log[1].PractitionerID != "practitioner-7" || log[1].PrevHash != log[0].Hash || log[0].Hash == "" {
 		t.Fatalf("audit log: %+v", log)
+	}
+}
+
+var clientTests = []subtest{
+	{"ClientRoundTrip", clientClientRoundTrip},
+	{"CreateClientRejectsInvalidAndStoresNothing", clientCreateClientRejectsInvalidAndStoresNothing},
+	{"UpdateClient", clientUpdateClient},
+	{"SearchClients", clientSearchClients},
+	{"SearchFollowsRenames", clientSearchFollowsRenames},
+	{"ListClientsPagesInNameOrder", clientListClientsPagesInNameOrder},
+	{"ListClientsDueRecentAndArchived", clientListClientsDueRecentAndArchived},
+	{"WritesAreAudited", clientWritesAreAudited},
+}
+
+func validClient() data.Client {
+	return data.Client{
+		FirstName: "Siobhán", LastName: "O'Neill", DateOfBirth: data.NewDate(1988, 5, 17),
+		Phone: "+353 87 123 4567", Email: "siobhan@example.ie", Fitzpatrick: 2,
+		Concerns: []string{"Acne scars"}, Allergies: []string{"Lidocaine"},
+		History: []data.HistoryEntry{{Condition: "Isotretinoin (Accutane)", Since: data.NewDate(2024, 1, 1),
+			Until: data.NewDate(2025, 6, 30)}},
+		Consent:      data.Consent{Form: "Microneedling consent", Version: "3", Signed: data.NewDate(2026, 3, 1)},
+		PhotoConsent: data.PhotoConsentClinical,
 	}
 }
