@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -26,7 +26,7 @@ var filterNames = []string{"All", "Due", "Recent", "Archived"}
 
 // clientList is the searchable, filterable list of clients on the left of the main window.
 type clientList struct {
-	store    *sqlite.Store
+	store    nlstore.Store
 	life     life // ends when the window shows another practice, or the app stops
 	search   *searchEntry
 	todayBtn *widget.Button
@@ -107,7 +107,7 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-func newClientList(store *sqlite.Store, onSelect func(data.ClientSummary)) *clientList {
+func newClientList(store nlstore.Store, onSelect func(data.ClientSummary)) *clientList {
 	l := &clientList{store: store, life: newLife(nil), onSelect: onSelect, cursor: -1}
 	l.search = newSearchEntry()
 	l.search.SetPlaceHolder("Find: name, phone or email")

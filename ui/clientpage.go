@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -25,7 +25,7 @@ type clientState struct {
 	drafts   []data.Draft
 }
 
-func loadClientState(ctx context.Context, store *sqlite.Store, id string) (clientState, error) {
+func loadClientState(ctx context.Context, store nlstore.Store, id string) (clientState, error) {
 	var st clientState
 	var err error
 	if st.client, err = store.Client(ctx, id); err != nil {
@@ -45,7 +45,7 @@ func loadClientState(ctx context.Context, store *sqlite.Store, id string) (clien
 
 // clientPage shows one client: what matters before treating, the profile, and the sessions.
 type clientPage struct {
-	store  *sqlite.Store
+	store  nlstore.Store
 	st     clientState
 	life   life   // the client shown: ends when the page shows another, or is left
 	lifeOf string // whose page life is
@@ -81,7 +81,7 @@ func (p *clientPage) lifeFor(id string) life {
 	return p.life
 }
 
-func newClientPage(store *sqlite.Store) *clientPage {
+func newClientPage(store nlstore.Store) *clientPage {
 	p := &clientPage{store: store}
 	p.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.name.SizeName = theme.SizeNameSubHeadingText

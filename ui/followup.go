@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -19,7 +19,7 @@ import (
 // sideEffectForm logs a side effect against a past session, as a follow-up call or visit
 // reports it, and marks earlier ones resolved.
 type sideEffectForm struct {
-	store    *sqlite.Store
+	store    nlstore.Store
 	session  data.TimelineEntry
 	existing []data.SideEffect
 	kinds    []string
@@ -36,7 +36,7 @@ type sideEffectForm struct {
 	life      life // ends when the follow-up closes
 }
 
-func newSideEffectForm(store *sqlite.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
+func newSideEffectForm(store nlstore.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
 	f := &sideEffectForm{store: store, session: session, existing: existing, kinds: kinds, fields: newFieldNotes(), life: newLife(nil)}
 	f.kind = nlwidget.NewPicker(kinds, "e.g. Post-inflammatory hyperpigmentation", true)
 	f.severity = widget.NewRadioGroup([]string{"mild", "moderate", "severe"}, nil)
@@ -153,7 +153,7 @@ func (f *sideEffectForm) save(done func()) {
 }
 
 // showSideEffectDialog opens the follow-up form for a past session of a client.
-func showSideEffectDialog(win fyne.Window, store *sqlite.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
+func showSideEffectDialog(win fyne.Window, store nlstore.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
 	type loaded struct {
 		existing []data.SideEffect
 		kinds    []string

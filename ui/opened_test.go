@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	ondisk "needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // useDataFolder puts the default practice, and so the demo practice beside it, in a folder of the test's.
@@ -37,7 +37,7 @@ func TestDemoPracticeIsClaimedWhileItIsWritten(t *testing.T) {
 	t.Cleanup(m.stopped)
 	first := m.store.Path()
 
-	m.makeDemo = func(ctx context.Context, s *sqlite.Store, progress func(done, total int)) error {
+	m.makeDemo = func(ctx context.Context, s nlstore.Store, progress func(done, total int)) error {
 		progress(1, 2)
 		return errors.New("the demo could not be drawn")
 	}
@@ -50,8 +50,8 @@ func TestDemoPracticeIsClaimedWhileItIsWritten(t *testing.T) {
 	}
 
 	var written, claimed bool
-	m.makeDemo = func(ctx context.Context, s *sqlite.Store, progress func(done, total int)) error {
-		written, claimed = s.Path() == path, ondisk.Claimed(path)
+	m.makeDemo = func(ctx context.Context, s nlstore.Store, progress func(done, total int)) error {
+		written, claimed = s.(*sqlite.Store).Path() == path, ondisk.Claimed(path)
 		progress(1, 1)
 		return nil
 	}
@@ -77,7 +77,7 @@ func TestDemoPracticeClaimedElsewhereIsNotWritten(t *testing.T) {
 	m := newMainWindow(a, openStore(t))
 	t.Cleanup(m.stopped)
 	called := false
-	m.makeDemo = func(context.Context, *sqlite.Store, func(done, total int)) error { called = true; return nil }
+	m.makeDemo = func(context.Context, nlstore.Store, func(done, total int)) error { called = true; return nil }
 	m.openDemo()
 	if got := overlayText(m.win); called || !strings.Contains(got, "another Needlelog window") {
 		t.Fatalf("a demo claimed elsewhere: written %v, the window says %q", called, got)

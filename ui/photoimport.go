@@ -25,6 +25,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -755,7 +756,7 @@ func (d *importDialog) readThumbs() {
 // readImportThumb reads a file as the import will (within the same limits), for its thumbnail
 // and the time it was taken, or why it cannot be imported; and looks whether the photo is
 // stored already, for clientID or another client.
-func readImportThumb(ctx context.Context, store *sqlite.Store, clientID, path string) importThumb {
+func readImportThumb(ctx context.Context, store nlstore.Store, clientID, path string) importThumb {
 	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}

@@ -20,7 +20,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -475,7 +475,7 @@ func (v *photoViewer) saveCopy() {
 }
 
 // cleanCopy is a stored original, upright, at full size, without metadata (photo.CleanJPEG).
-func cleanCopy(ctx context.Context, store *sqlite.Store, id string) ([]byte, error) {
+func cleanCopy(ctx context.Context, store nlstore.Store, id string) ([]byte, error) {
 	b, err := store.PhotoOriginal(ctx, id)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -33,7 +34,7 @@ type Options struct {
 
 // DemoMaker writes the demo practice into s, a new and empty practice, saying how far it is with
 // progress.
-type DemoMaker func(ctx context.Context, s *sqlite.Store, progress func(done, total int)) error
+type DemoMaker func(ctx context.Context, s nlstore.Store, progress func(done, total int)) error
 
 // Start opens the practice at path in the main window. Opening checks the whole file first, which
 // takes seconds for a large practice that is not in the disk cache yet, so the window shows, saying

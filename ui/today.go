@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -22,7 +22,7 @@ import (
 // overdue, and the practice's loose ends, each a tab with its count. Every row opens what it
 // names.
 type todayView struct {
-	store    *sqlite.Store
+	store    nlstore.Store
 	signedIn func() string    // the practitioner signed in, whose unsigned sessions come first
 	now      func() time.Time // the clock drafts' times are worded against
 	life     life             // ends when the window shows another practice, or the app stops
@@ -68,7 +68,7 @@ type todayRow struct {
 	open          func()
 }
 
-func newTodayView(store *sqlite.Store, signedIn func() string) *todayView {
+func newTodayView(store nlstore.Store, signedIn func() string) *todayView {
 	v := &todayView{store: store, signedIn: signedIn, now: time.Now, life: newLife(nil)}
 	v.heading = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.heading.SizeName = theme.SizeNameSubHeadingText

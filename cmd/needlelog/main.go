@@ -21,6 +21,7 @@ import (
 
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/ui"
 )
@@ -101,7 +102,7 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 
 // makeDemo writes the app's demo practice into s, a new and empty practice: the demo's generator
 // stays out of the window's own code.
-func makeDemo(ctx context.Context, s *sqlite.Store, progress func(done, total int)) error {
+func makeDemo(ctx context.Context, s nlstore.Store, progress func(done, total int)) error {
 	_, err := demo.Generate(ctx, s, demo.Options{Seed: 1, Progress: progress})
 	return err
 }

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/wording"
 	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/wording"
 )
 
 // VerifyReport is what Verify found.
