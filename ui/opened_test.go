@@ -11,6 +11,7 @@ import (
 
 	ondisk "needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // useDataFolder puts the default practice, and so the demo practice beside it, in a folder of the test's.
