@@ -57,6 +57,8 @@ type importChoice struct {
 	consent        data.PhotoConsent
 	keepLocation   bool              // keep the camera's GPS position in the stored originals
 	viewOf         map[string]string // a file's own view, by path, over view
+	// process decodes and resizes a photo; nil is photo.Process. Tests put a slow one in its place.
+	process func([]byte) (photo.Processed, error)
 }
 
 // importOutcome is what became of one file.
@@ -147,7 +149,7 @@ func runImport(ctx context.Context, store *sqlite.Store, clientID string, paths 
 func (c importChoice) request(clientID string, paths []string) ondisk.ImportRequest {
 	return ondisk.ImportRequest{ClientID: clientID, Files: paths, SuggestSession: c.suggestSession, ViewOf: c.viewOf,
 		Tags:    data.PhotoTags{Kind: c.kind, SessionID: c.sessionID, View: c.view, Zone: c.zone, Consent: c.consent},
-		Options: data.PhotoImportOptions{KeepLocation: c.keepLocation}}
+		Options: data.PhotoImportOptions{KeepLocation: c.keepLocation, Process: c.process}}
 }
 
 // outcomeOf is what became of a file, as the summary counts it: a photo already stored for
