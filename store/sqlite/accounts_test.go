@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -52,16 +53,17 @@ func actions(t testing.TB, s *sqlite.Store, id string) []string {
 }
 
 func TestSetCheckAndChangePassphrase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	anna := mustPractitioner(t, s, "Anna Smith", data.RoleAdmin)
 	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if set, err := s.AnyPassphraseSet(ctx); err != nil || set {
 		t.Fatalf("a new practice has a passphrase set: %v %v", set, err)
 	}
 
-	expectFields(t, s.SetPassphrase(ctx, anna.ID, "", "short"), "passphrase")
-	expectFields(t, s.SetPassphrase(ctx, anna.ID, "", "ünïcødé"), "passphrase") // 7 characters, more bytes
+	testkit.ExpectFields(t, s.SetPassphrase(ctx, anna.ID, "", "short"), "passphrase")
+	testkit.ExpectFields(t, s.SetPassphrase(ctx, anna.ID, "", "ünïcødé"), "passphrase") // 7 characters, more bytes
 	if err := s.SetPassphrase(ctx, "no-such-id", "", "correct horse"); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("passphrase for an unknown practitioner: %v", err)
 	}
@@ -125,8 +127,9 @@ func TestSetCheckAndChangePassphrase(t *testing.T) {
 // Once the practice uses passphrases, no one at the lock screen can choose one for a colleague
 // who has none and sign in as them: an admin with a passphrase confirms a first one.
 func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	ada := mustPractitioner(t, s, "Ada Admin", data.RoleAdmin)
 	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
@@ -181,8 +184,9 @@ func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
 }
 
 func TestPassphraseIsNormalised(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	p := mustPractitioner(t, s, "Zoë", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "caf\u00e9 au lait"); err != nil { // é as one character
 		t.Fatal(err)
@@ -193,8 +197,9 @@ func TestPassphraseIsNormalised(t *testing.T) {
 }
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	gone := mustPractitioner(t, s, "Retired Person", data.RolePractitioner)
@@ -242,8 +247,9 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestAdminResetsAPassphrase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	admin := mustPractitioner(t, s, "Ada Admin", data.RoleAdmin)
 	other := mustPractitioner(t, s, "Olga Admin", data.RoleAdmin)
 	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
@@ -315,8 +321,9 @@ func TestAdminResetsAPassphrase(t *testing.T) {
 }
 
 func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	p := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
@@ -341,8 +348,9 @@ func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 }
 
 func TestIdleLockMinutes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	if n, err := s.IdleLockMinutes(ctx); err != nil || n != data.DefaultIdleLockMinutes {
 		t.Fatalf("default: %d %v", n, err)
 	}
@@ -352,8 +360,8 @@ func TestIdleLockMinutes(t *testing.T) {
 	if n, _ := s.IdleLockMinutes(ctx); n != 5 {
 		t.Fatalf("after setting 5: %d", n)
 	}
-	expectFields(t, s.SetIdleLockMinutes(ctx, 0), "idle_lock_minutes")
-	expectFields(t, s.SetIdleLockMinutes(ctx, 100000), "idle_lock_minutes")
+	testkit.ExpectFields(t, s.SetIdleLockMinutes(ctx, 0), "idle_lock_minutes")
+	testkit.ExpectFields(t, s.SetIdleLockMinutes(ctx, 100000), "idle_lock_minutes")
 	if err := s.SetSetting(ctx, data.SettingIdleLockMinutes, "soon"); err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +373,7 @@ func TestIdleLockMinutes(t *testing.T) {
 // BenchmarkCheckPassphrase is the time a sign-in spends hashing.
 func BenchmarkCheckPassphrase(b *testing.B) {
 	ctx := context.Background()
-	s, _ := openTemp(b)
+	s, _ := testkit.OpenStore(b)
 	p := mustPractitioner(b, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		b.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -26,10 +28,11 @@ func listedIDs(t *testing.T, s *sqlite.Store, archived bool) []string {
 }
 
 func TestArchiveAndRestoreClient(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := testkit.OpenStore(t)
 	ctx := context.Background()
-	anna := mustCreateClient(t, s, "Anna", "Smith")
-	bea := mustCreateClient(t, s, "Bea", "Jones")
+	anna := testkit.CreateClient(t, s, "Anna", "Smith")
+	bea := testkit.CreateClient(t, s, "Bea", "Jones")
 	if err := s.ArchiveClient(ctx, anna.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +69,8 @@ func TestArchiveAndRestoreClient(t *testing.T) {
 }
 
 func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
-	s, clk := openTemp(t)
+	t.Parallel()
+	s, clk := testkit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	clientID := signed.ClientID
 	c, _ := s.Client(ctx, clientID)
@@ -80,12 +84,12 @@ func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
 	if _, err := s.AmendSession(ctx, edit, "Typo."); err != nil {
 		t.Fatal(err)
 	}
-	draft := storedSession(t, s, clientID)
+	draft := testkit.StoredSession(t, s, clientID)
 	if err := s.CreateSession(ctx, &draft); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importBytes(t, s, clientID, data.PhotoTags{SessionID: signed.ID, Kind: data.PhotoBefore}, "a.jpg",
-		testJPEG(t, 64, 48, 3), time.Time{}); err != nil {
+	if _, err := testkit.ImportPhoto(t, s, clientID, data.PhotoTags{SessionID: signed.ID, Kind: data.PhotoBefore}, "a.jpg",
+		phototest.NoisyJPEG(t, 64, 48, 3, 16), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveDraft(ctx, &data.Draft{ClientID: clientID, Form: []byte("{}")}); err != nil {
@@ -102,8 +106,8 @@ func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
 	// A signed session cannot be deleted on its own, even with raw SQL.
 	rawExecFails(t, s.Path(), `DELETE FROM sessions WHERE id = '`+signed.ID+`'`)
 
-	expectFields(t, s.DeleteClient(ctx, clientID, "  "), "reason")
-	clk.advance(time.Hour)
+	testkit.ExpectFields(t, s.DeleteClient(ctx, clientID, "  "), "reason")
+	clk.Advance(time.Hour)
 	const reason = "Client asked for her records to be erased (email of 2026-03-09); retention period checked."
 	if err := s.DeleteClient(ctx, clientID, reason); err != nil {
 		t.Fatalf("delete: %v", err)

@@ -9,19 +9,21 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 func TestClientRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := validClient()
+	s, _ := testkit.OpenStore(t)
+	c := testkit.ValidClient()
 	c.Medications = "Doxycycline 100 mg"
 	c.MedicalNotes = "Prone to cold sores."
 	c.Notes = "Prefers mornings."
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.ID == "" || c.Version != 1 || !c.CreatedAt.Equal(testNow) || c.History[0].ID == "" {
+	if c.ID == "" || c.Version != 1 || !c.CreatedAt.Equal(testkit.Now) || c.History[0].ID == "" {
 		t.Fatalf("after create: id %q version %d created %v history id %q", c.ID, c.Version, c.CreatedAt, c.History[0].ID)
 	}
 	got, err := s.Client(ctx, c.ID)
@@ -34,12 +36,13 @@ func TestClientRoundTrip(t *testing.T) {
 }
 
 func TestCreateClientRejectsInvalidAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := validClient()
+	s, _ := testkit.OpenStore(t)
+	c := testkit.ValidClient()
 	c.Email = "not-an-email"
 	err := s.CreateClient(ctx, &c)
-	expectFields(t, err, "email")
+	testkit.ExpectFields(t, err, "email")
 	if c.ID != "" {
 		t.Fatalf("a refused client was given ID %q", c.ID)
 	}
@@ -49,20 +52,21 @@ func TestCreateClientRejectsInvalidAndStoresNothing(t *testing.T) {
 }
 
 func TestUpdateClient(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	c := validClient()
+	s, clk := testkit.OpenStore(t)
+	c := testkit.ValidClient()
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
 	stale := c
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	c.Phone = "+353 87 765 4321"
 	c.History = append(c.History, data.HistoryEntry{Condition: "Pregnancy", Since: data.NewDate(2026, 1, 5)})
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Version != 2 || !c.UpdatedAt.Equal(clk.t) {
+	if c.Version != 2 || !c.UpdatedAt.Equal(clk.T) {
 		t.Fatalf("after update: version %d updated %v", c.Version, c.UpdatedAt)
 	}
 	got, _ := s.Client(ctx, c.ID)
@@ -83,7 +87,7 @@ func TestUpdateClient(t *testing.T) {
 		t.Fatalf("stale update reached the file: %+v", got)
 	}
 
-	missing := validClient()
+	missing := testkit.ValidClient()
 	missing.ID, missing.Version = "01900000-0000-7000-8000-000000000000", 1
 	if err := s.UpdateClient(ctx, &missing); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("update of a missing client: got %v, want ErrNotFound", err)
@@ -102,8 +106,9 @@ func names(list []data.ClientSummary) []string {
 }
 
 func TestSearchClients(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	for _, c := range []data.Client{
 		{FirstName: "Zoë", LastName: "Ångström", Phone: "07700 900123", Email: "zoe.a@example.com"},
 		{FirstName: "Анна", LastName: "Иванова", Phone: "+7 912 345 67 89"},
@@ -148,9 +153,10 @@ func TestSearchClients(t *testing.T) {
 }
 
 func TestSearchFollowsRenames(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Maria", "Lopez")
+	s, _ := testkit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Maria", "Lopez")
 	c.LastName = "García"
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
@@ -164,11 +170,12 @@ func TestSearchFollowsRenames(t *testing.T) {
 }
 
 func TestListClientsPagesInNameOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	last := []string{"Ödegaard", "adams", "Zhang", "Brown", "Émile", "Nguyen", "Young", "Clarke", "Eady", "Murphy", "Brown"}
 	for i, l := range last {
-		mustCreateClient(t, s, string(rune('A'+i)), l)
+		testkit.CreateClient(t, s, string(rune('A'+i)), l)
 	}
 	var all []string
 	q := data.ClientQuery{Limit: 3}
@@ -191,13 +198,14 @@ func TestListClientsPagesInNameOrder(t *testing.T) {
 }
 
 func TestListClientsDueRecentAndArchived(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	today := data.DateOf(testNow)
+	s, _ := testkit.OpenStore(t)
+	today := data.DateOf(testkit.Now)
 	add := func(first string, daysAgo int, due data.Date) data.Client {
-		c := mustCreateClient(t, s, first, "Client")
-		se := storedSession(t, s, c.ID)
-		se.StartedAt = testNow.AddDate(0, 0, -daysAgo)
+		c := testkit.CreateClient(t, s, first, "Client")
+		se := testkit.StoredSession(t, s, c.ID)
+		se.StartedAt = testkit.Now.AddDate(0, 0, -daysAgo)
 		se.NextDue = due
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatalf("session for %s: %v", first, err)
@@ -210,13 +218,13 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 	add("SeriesDone", 5, data.Date{})
 	// The latest session decides: an old due date superseded by a new session does not count.
 	c := add("Rebooked", 60, today.AddDays(-32))
-	se := storedSession(t, s, c.ID)
-	se.StartedAt = testNow.AddDate(0, 0, -2)
+	se := testkit.StoredSession(t, s, c.ID)
+	se.StartedAt = testkit.Now.AddDate(0, 0, -2)
 	se.NextDue = today.AddDays(26)
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
-	mustCreateClient(t, s, "NeverTreated", "Client")
+	testkit.CreateClient(t, s, "NeverTreated", "Client")
 
 	due, err := s.ListClients(ctx, data.ClientQuery{Filter: data.DueClients})
 	if err != nil {
@@ -254,7 +262,7 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 		t.Fatalf("due after rebooking: got %q, want %q", names(due), want)
 	}
 
-	c.ArchivedAt = testNow
+	c.ArchivedAt = testkit.Now
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -266,9 +274,10 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 }
 
 func TestWritesAreAudited(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
+	s, _ := testkit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	c.Notes = "x"
 	if err := s.UpdateClient(data.WithActor(ctx, "practitioner-7"), &c); err != nil {
 		t.Fatal(err)

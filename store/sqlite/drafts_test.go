@@ -6,23 +6,25 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 func TestDrafts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
+	s, clk := testkit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	d := data.Draft{ClientID: c.ID, Form: []byte(`{"depth":"4.5 mm?"}`)}
 	if err := s.SaveDraft(ctx, &d); err != nil {
 		t.Fatal(err)
 	}
-	clk.advance(2 * time.Second)
+	clk.Advance(2 * time.Second)
 	d.Form = []byte(`{"depth":"1.5"}`)
 	if err := s.SaveDraft(ctx, &d); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Drafts(ctx, c.ID)
-	if err != nil || len(got) != 1 || string(got[0].Form) != `{"depth":"1.5"}` || !got[0].UpdatedAt.Equal(clk.t) {
+	if err != nil || len(got) != 1 || string(got[0].Form) != `{"depth":"1.5"}` || !got[0].UpdatedAt.Equal(clk.T) {
 		t.Fatalf("drafts: %+v %v", got, err)
 	}
 	if err := s.DeleteDraft(ctx, d.ID); err != nil {
@@ -34,6 +36,7 @@ func TestDrafts(t *testing.T) {
 }
 
 func TestFindings(t *testing.T) {
+	t.Parallel()
 	day := data.NewDate(2026, 3, 10)
 	rules := data.DefaultRules
 	c := data.Client{History: []data.HistoryEntry{

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 func readFixture(t *testing.T, name string) (data.ClientCSV, error) {
@@ -37,6 +38,7 @@ func strayQuoteCSV(n, quoteLine int) string {
 }
 
 func TestReadClientCSVQuotes(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, in string
 		want     string // in the error
@@ -59,7 +61,7 @@ func TestReadClientCSVQuotes(t *testing.T) {
 	}
 
 	// Excel quotes an address over several lines: the row has the header's columns and imports.
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	f, err := readFixture(t, "multiline-address.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +76,7 @@ func TestReadClientCSVQuotes(t *testing.T) {
 	clientNamed(t, s, "Anna", "Smith")
 
 	// A name over two lines is a quote out of place: that row is refused by its line.
-	s, _ = openTemp(t)
+	s, _ = testkit.OpenStore(t)
 	f, err = readFixture(t, "multiline-name.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +94,7 @@ func TestReadClientCSVQuotes(t *testing.T) {
 }
 
 func TestReadClientCSVLineEndingsAndEncodings(t *testing.T) {
+	t.Parallel()
 	want := [][]string{{"Jürgen", "Müller"}, {"Zoë", "Brontë"}}
 	for _, c := range []struct {
 		file  string
@@ -124,7 +127,7 @@ func TestReadClientCSVLineEndingsAndEncodings(t *testing.T) {
 				t.Errorf("%s: row %d on line %d reads %q, want %q on line %d", c.file, i, r.Line, r.Fields, c.names[i], line)
 			}
 		}
-		s, _ := openTemp(t)
+		s, _ := testkit.OpenStore(t)
 		res, err := s.ImportClients(context.Background(), f.Rows, data.GuessClientMapping(f.Header))
 		if err != nil || res.Imported != len(c.names) {
 			t.Errorf("%s: %+v %v", c.file, res, err)
@@ -144,6 +147,7 @@ func TestReadClientCSVLineEndingsAndEncodings(t *testing.T) {
 }
 
 func TestReadClientCSVNoRows(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"header-only.csv", "header-and-blank-rows.csv"} {
 		if _, err := readFixture(t, name); err == nil || !strings.Contains(err.Error(), "no clients in it") {
 			t.Errorf("%s: got %v, want an error saying there are no clients in it", name, err)

@@ -7,11 +7,13 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 func TestListItemsAddRenameRetire(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	concerns, err := s.ListItems(ctx, data.ListConcern, false)
 	if err != nil {
 		t.Fatal(err)
@@ -55,12 +57,13 @@ func TestListItemsAddRenameRetire(t *testing.T) {
 	if err := s.SaveListItem(ctx, &data.ListItem{Kind: "colour", Name: "Red"}); err == nil {
 		t.Fatal("entry in an unknown list was saved")
 	}
-	expectFields(t, s.SaveListItem(ctx, &data.ListItem{Kind: data.ListEndpoint, Name: " "}), "name")
+	testkit.ExpectFields(t, s.SaveListItem(ctx, &data.ListItem{Kind: data.ListEndpoint, Name: " "}), "name")
 }
 
 func TestZonesAndDevices(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	z := data.Zone{Name: "Hands", Region: data.RegionBody, MapKey: "hands", TypicalMin: 0.5, TypicalMax: 1.0, WarnAbove: 1.5, Position: 20}
 	if err := s.SaveZone(ctx, &z); err != nil {
 		t.Fatal(err)
@@ -70,7 +73,7 @@ func TestZonesAndDevices(t *testing.T) {
 		t.Fatalf("saved zone read back as %+v", last)
 	}
 	bad := data.Zone{Name: "Ears", Region: data.RegionFace, TypicalMin: 0.5, TypicalMax: 0.25, WarnAbove: 1}
-	expectFields(t, s.SaveZone(ctx, &bad), "typical_max")
+	testkit.ExpectFields(t, s.SaveZone(ctx, &bad), "typical_max")
 
 	devices, _ := s.Devices(ctx, false)
 	i := slices.IndexFunc(devices, func(d data.Device) bool { return d.Model == "SkinPen Precision" })
@@ -92,8 +95,9 @@ func TestZonesAndDevices(t *testing.T) {
 }
 
 func TestProductsCartridgesAndLots(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	anaesthetics, _ := s.Products(ctx, data.ProductKindAnaesthetic, false)
 	if len(anaesthetics) != 1 || anaesthetics[0].NeedledSkinOK {
 		t.Fatalf("anaesthetics: %+v", anaesthetics)
@@ -154,8 +158,9 @@ func TestProductsCartridgesAndLots(t *testing.T) {
 }
 
 func TestPractitionersRulesAndSettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	p := data.Practitioner{Name: "Maya Patel", Credentials: "RN", Role: data.RoleAdmin}
 	if err := s.SavePractitioner(ctx, &p); err != nil {
 		t.Fatal(err)
@@ -168,7 +173,7 @@ func TestPractitionersRulesAndSettings(t *testing.T) {
 	if len(list) != 2 || list[0] != p || list[1].Role != data.RolePractitioner {
 		t.Fatalf("practitioners: %+v", list)
 	}
-	expectFields(t, s.SavePractitioner(ctx, &data.Practitioner{Name: "X", Role: "owner"}), "role")
+	testkit.ExpectFields(t, s.SavePractitioner(ctx, &data.Practitioner{Name: "X", Role: "owner"}), "role")
 
 	rules, _ := s.Rules(ctx, false)
 	i := slices.IndexFunc(rules, func(r data.Rule) bool { return r.Condition == "Isotretinoin (Accutane)" })
@@ -199,8 +204,9 @@ func TestPractitionersRulesAndSettings(t *testing.T) {
 }
 
 func TestSettingBytes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	logo := []byte("\x89PNG\r\n\x1a\nnot really a logo")
 	if err := s.SetSettingBytes(ctx, data.SettingClinicLogo, logo); err != nil {
 		t.Fatal(err)

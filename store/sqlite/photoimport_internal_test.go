@@ -16,6 +16,7 @@ import (
 // Cancelling an import returns at once while the photo is still being decoded, and stores
 // nothing; the decode left behind finishes on its own without touching the store.
 func TestImportPhotoFileCancelledDuringDecode(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "practice.db"), Options{Create: true})
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -36,7 +38,7 @@ func consentingClient(t testing.TB, s *sqlite.Store, first, last string) data.Cl
 // completeSession is storedSession with all that signing needs but the client's consent.
 func completeSession(t testing.TB, s *sqlite.Store, clientID, practitionerID string) data.Session {
 	t.Helper()
-	se := storedSession(t, s, clientID)
+	se := testkit.StoredSession(t, s, clientID)
 	se.PractitionerID = practitionerID
 	se.PhotoRefusal = "Client declined photographs."
 	return se
@@ -70,7 +72,8 @@ func signedSessionBy(t testing.TB, s *sqlite.Store) (data.Session, context.Conte
 }
 
 func TestSignSession(t *testing.T) {
-	s, clk := openTemp(t)
+	t.Parallel()
+	s, clk := testkit.OpenStore(t)
 	p := signer(t, s, "Léa Fontaine")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
@@ -78,7 +81,7 @@ func TestSignSession(t *testing.T) {
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
-	clk.advance(time.Hour)
+	clk.Advance(time.Hour)
 
 	if err := s.SignSession(context.Background(), se.ID, se.Version); !errors.Is(err, data.ErrNoActor) {
 		t.Fatalf("sign without a practitioner: %v, want ErrNoActor", err)
@@ -96,7 +99,7 @@ func TestSignSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != data.StatusSigned || got.SignedBy != p.ID || !got.SignedAt.Equal(clk.t) || got.Version != se.Version+1 {
+	if got.Status != data.StatusSigned || got.SignedBy != p.ID || !got.SignedAt.Equal(clk.T) || got.Version != se.Version+1 {
 		t.Fatalf("after signing: status %s by %q at %v, version %d", got.Status, got.SignedBy, got.SignedAt, got.Version)
 	}
 	if h, err := data.RecordHash(got); err != nil || h != got.RecordHash || len(h) != 64 {
@@ -116,12 +119,13 @@ func TestSignSession(t *testing.T) {
 }
 
 func TestSignRefusesAnIncompleteRecord(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := testkit.OpenStore(t)
 	p := signer(t, s, "Léa Fontaine")
 	ctx := data.WithActor(context.Background(), p.ID)
-	c := mustCreateClient(t, s, "Anna", "Smith") // no consent on file
+	c := testkit.CreateClient(t, s, "Anna", "Smith") // no consent on file
 	cartridges, _ := s.Cartridges(ctx, false)
-	se := data.Session{ClientID: c.ID, StartedAt: testNow.Add(-time.Hour),
+	se := data.Session{ClientID: c.ID, StartedAt: testkit.Now.Add(-time.Hour),
 		Cartridge: data.CartridgeUse{CartridgeID: cartridges[0].ID}}
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
@@ -155,7 +159,7 @@ func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ = s.Client(ctx, c.ID)
-	c.Consent = data.Consent{Form: "Consent", Signed: data.DateOf(testNow)} // signed on the session's day
+	c.Consent = data.Consent{Form: "Consent", Signed: data.DateOf(testkit.Now)} // signed on the session's day
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +177,8 @@ func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 }
 
 func TestSignWithBeforePhoto(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := testkit.OpenStore(t)
 	p := signer(t, s, "Léa Fontaine")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
@@ -190,15 +195,15 @@ func TestSignWithBeforePhoto(t *testing.T) {
 	if err := s.SignSession(ctx, se.ID, se.Version); !errors.As(err, &inc) || !strings.Contains(inc.Error(), "before photo") {
 		t.Fatalf("sign without a before photo: %v", err)
 	}
-	if _, err := importBytes(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoAfter}, "after.jpg",
-		testJPEG(t, 64, 48, 1), time.Time{}); err != nil {
+	if _, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoAfter}, "after.jpg",
+		phototest.NoisyJPEG(t, 64, 48, 1, 16), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SignSession(ctx, se.ID, se.Version); !errors.As(err, &inc) {
 		t.Fatalf("an after photo is not a before photo: %v", err)
 	}
-	if _, err := importBytes(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore}, "before.jpg",
-		testJPEG(t, 64, 48, 2), time.Time{}); err != nil {
+	if _, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore}, "before.jpg",
+		phototest.NoisyJPEG(t, 64, 48, 2, 16), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SignSession(ctx, se.ID, se.Version); err != nil {
@@ -208,7 +213,8 @@ func TestSignWithBeforePhoto(t *testing.T) {
 
 // The database itself refuses changes to a signed session, whoever asks.
 func TestDatabaseRefusesChangesToSignedSession(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := testkit.OpenStore(t)
 	se, ctx := signedSessionBy(t, s)
 	if err := s.UpdateSession(ctx, &se); !errors.Is(err, data.ErrSigned) {
 		t.Fatalf("UpdateSession of a signed session: %v, want ErrSigned", err)
@@ -266,16 +272,17 @@ func TestDatabaseRefusesChangesToSignedSession(t *testing.T) {
 
 // Side effects at later follow-ups are not edits of the signed record.
 func TestFollowUpsOnSignedSession(t *testing.T) {
-	s, clk := openTemp(t)
+	t.Parallel()
+	s, clk := testkit.OpenStore(t)
 	se, ctx := signedSessionBy(t, s)
-	clk.advance(3 * 24 * time.Hour)
+	clk.Advance(3 * 24 * time.Hour)
 	e := data.SideEffect{SessionID: se.ID, Kind: "Post-inflammatory hyperpigmentation", Severity: data.SeverityModerate,
-		Onset: data.DateOf(clk.t)}
+		Onset: data.DateOf(clk.T)}
 	if err := s.AddSideEffect(ctx, &e); err != nil {
 		t.Fatalf("follow-up on a signed session: %v", err)
 	}
 	sealed := se.SideEffects[0]
-	sealed.Resolved, sealed.Treatment = data.DateOf(clk.t), "Cooling gel"
+	sealed.Resolved, sealed.Treatment = data.DateOf(clk.T), "Cooling gel"
 	if err := s.UpdateSideEffect(ctx, &sealed); err != nil {
 		t.Fatalf("resolve a side effect recorded before signing: %v", err)
 	}
@@ -302,20 +309,22 @@ func TestFollowUpsOnSignedSession(t *testing.T) {
 }
 
 func TestCreateSessionRefusesSignedStatus(t *testing.T) {
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := storedSession(t, s, c.ID)
+	t.Parallel()
+	s, _ := testkit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := testkit.StoredSession(t, s, c.ID)
 	se.Status = data.StatusSigned
-	expectFields(t, s.CreateSession(context.Background(), &se), "status")
+	testkit.ExpectFields(t, s.CreateSession(context.Background(), &se), "status")
 }
 
 func TestRecordHashIsCanonical(t *testing.T) {
-	se := validSession("client")
-	se.ID, se.SignedBy, se.SignedAt = "s", "p", testNow
+	t.Parallel()
+	se := testkit.ValidSession("client")
+	se.ID, se.SignedBy, se.SignedAt = "s", "p", testkit.Now
 	se.SideEffects[0].ID, se.SideEffects[0].Sealed = "e1", true
 	se.SideEffects = append(se.SideEffects, data.SideEffect{ID: "e0", Kind: "Itching", Severity: data.SeverityMild, Sealed: true},
 		data.SideEffect{ID: "e2", Kind: "Milia", Severity: data.SeverityMild}) // a follow-up: not in the record
-	se.Overrides = []data.Override{{Rule: "b", Reason: "y", At: testNow}, {Rule: "a", Reason: "x", At: testNow}}
+	se.Overrides = []data.Override{{Rule: "b", Reason: "y", At: testkit.Now}, {Rule: "a", Reason: "x", At: testkit.Now}}
 	h1, err := data.RecordHash(se)
 	if err != nil {
 		t.Fatal(err)
@@ -325,7 +334,7 @@ func TestRecordHashIsCanonical(t *testing.T) {
 	other.SideEffects = []data.SideEffect{se.SideEffects[1], se.SideEffects[0]}
 	other.Overrides = []data.Override{se.Overrides[1], se.Overrides[0]}
 	other.StartedAt = se.StartedAt.In(time.FixedZone("X", 5*3600))
-	other.Version, other.UpdatedAt, other.Concerns = 9, testNow, append([]string(nil), se.Concerns...)
+	other.Version, other.UpdatedAt, other.Concerns = 9, testkit.Now, append([]string(nil), se.Concerns...)
 	if h2, _ := data.RecordHash(other); h2 != h1 {
 		t.Error("the same record hashes differently")
 	}
@@ -347,7 +356,8 @@ func TestRecordHashIsCanonical(t *testing.T) {
 
 // Importers and the demo create and sign in one batch; the record signed is the record stored.
 func TestSignInTheBatchThatSaved(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := testkit.OpenStore(t)
 	p := signer(t, s, "Léa Fontaine")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Zoë", "Ødegård")
@@ -383,7 +393,8 @@ func TestSignInTheBatchThatSaved(t *testing.T) {
 
 // A record that names Léa as treating is not signed by Sofia: the PDF would print both.
 func TestOnlyTheTreatingPractitionerSigns(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := testkit.OpenStore(t)
 	lea := signer(t, s, "Léa Fontaine")
 	sofia := signer(t, s, "Sofia Lindqvist")
 	c := consentingClient(t, s, "Anna", "Smith")

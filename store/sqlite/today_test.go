@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 // A Tuesday's work: due this week in date order, overdue most recent first, and the loose ends
 // with the signed-in practitioner's unsigned sessions first.
 func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	today := data.DateOf(testNow)
+	s, _ := testkit.OpenStore(t)
+	today := data.DateOf(testkit.Now)
 	anna := data.Practitioner{Name: "Anna Lind"}
 	bo := data.Practitioner{Name: "Bo Berg"}
 	for _, p := range []*data.Practitioner{&anna, &bo} {
@@ -24,12 +26,12 @@ func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
 	}
 	// Each client's one session plans their next visit dueIn days from today.
 	session := func(first string, dueIn int, by string, resolved bool) data.Session {
-		c := mustCreateClient(t, s, first, "Client")
-		se := storedSession(t, s, c.ID)
+		c := testkit.CreateClient(t, s, first, "Client")
+		se := testkit.StoredSession(t, s, c.ID)
 		se.NextDue = today.AddDays(dueIn)
 		se.StartedAt = se.NextDue.AddDays(-28).Start().Add(10 * time.Hour)
-		if se.StartedAt.After(testNow) {
-			se.StartedAt = testNow.Add(-time.Hour)
+		if se.StartedAt.After(testkit.Now) {
+			se.StartedAt = testkit.Now.Add(-time.Hour)
 		}
 		se.PractitionerID = by
 		se.SideEffects[0].Onset = data.DateOf(se.StartedAt)
@@ -113,8 +115,9 @@ func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
 // A new practice's first steps are ticked as they are done; its generic devices and products
 // count only once the practice saved one of its own.
 func TestSetupProgress(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	p, err := s.SetupProgress(ctx)
 	if err != nil || p != (data.SetupProgress{}) {
 		t.Fatalf("a new practice's setup %+v (%v), want nothing done", p, err)
@@ -149,12 +152,13 @@ func TestSetupProgress(t *testing.T) {
 
 // The count of a search or filter is the whole count, past the first page.
 func TestCountClients(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := testkit.OpenStore(t)
 	for i := range 7 {
-		mustCreateClient(t, s, "Anna", string(rune('A'+i))+"son")
+		testkit.CreateClient(t, s, "Anna", string(rune('A'+i))+"son")
 	}
-	mustCreateClient(t, s, "Bo", "Berg")
+	testkit.CreateClient(t, s, "Bo", "Berg")
 	for q, want := range map[string]int{"": 8, "ann": 7, "berg": 1, "zed": 0, "(": 0} {
 		n, err := s.CountClients(ctx, data.ClientQuery{Text: q})
 		if err != nil || n != want {
