@@ -126,3 +126,13 @@ func ExpectFields(tb testing.TB, err error, want ...string) {
 		tb.Fatalf("fields %v, want %v", got, want)
 	}
 }
+
+// CreatePractitioner saves a practitioner with a name and a role ("" for the store's default).
+func CreatePractitioner(tb testing.TB, s *sqlite.Store, name string, role data.Role) data.Practitioner {
+	tb.Helper()
+	p := data.Practitioner{Name: name, Role: role}
+	if err := s.SavePractitioner(context.Background(), &p); err != nil {
+		tb.Fatalf("save practitioner %s: %v", name, err)
+	}
+	return p
+}

@@ -13,15 +13,6 @@ import (
 	"needlelog.app/needlelog/store/sqlite"
 )
 
-func mustPractitioner(t testing.TB, s *sqlite.Store, name string, role data.Role) data.Practitioner {
-	t.Helper()
-	p := data.Practitioner{Name: name, Role: role}
-	if err := s.SavePractitioner(context.Background(), &p); err != nil {
-		t.Fatalf("save practitioner %s: %v", name, err)
-	}
-	return p
-}
-
 // storedHash reads a practitioner's passphrase hash straight from the file, as anyone holding a
 // copy of it could.
 func storedHash(t testing.TB, s *sqlite.Store, id string) string {
@@ -56,8 +47,8 @@ func TestSetCheckAndChangePassphrase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := testkit.OpenStore(t)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RoleAdmin)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if set, err := s.AnyPassphraseSet(ctx); err != nil || set {
 		t.Fatalf("a new practice has a passphrase set: %v %v", set, err)
 	}
@@ -130,10 +121,10 @@ func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := testkit.OpenStore(t)
-	ada := mustPractitioner(t, s, "Ada Admin", data.RoleAdmin)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
-	noPass := mustPractitioner(t, s, "Nora Nopass", data.RoleAdmin)
+	ada := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	noPass := testkit.CreatePractitioner(t, s, "Nora Nopass", data.RoleAdmin)
 	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "correct horse"); err != nil {
 		t.Fatalf("the practice's first passphrase: %v", err)
 	}
@@ -187,7 +178,7 @@ func TestPassphraseIsNormalised(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := testkit.OpenStore(t)
-	p := mustPractitioner(t, s, "Zoë", data.RolePractitioner)
+	p := testkit.CreatePractitioner(t, s, "Zoë", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "caf\u00e9 au lait"); err != nil { // é as one character
 		t.Fatal(err)
 	}
@@ -200,9 +191,9 @@ func TestSignIn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := testkit.OpenStore(t)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
-	gone := mustPractitioner(t, s, "Retired Person", data.RolePractitioner)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	gone := testkit.CreatePractitioner(t, s, "Retired Person", data.RolePractitioner)
 	// Retired before Anna sets hers, the practice's first passphrase is still Anna's to choose.
 	if err := s.SetPassphrase(ctx, gone.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
@@ -250,10 +241,10 @@ func TestAdminResetsAPassphrase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := testkit.OpenStore(t)
-	admin := mustPractitioner(t, s, "Ada Admin", data.RoleAdmin)
-	other := mustPractitioner(t, s, "Olga Admin", data.RoleAdmin)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	admin := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
+	other := testkit.CreatePractitioner(t, s, "Olga Admin", data.RoleAdmin)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, admin.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +315,7 @@ func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := testkit.OpenStore(t)
-	p := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	p := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +365,7 @@ func TestIdleLockMinutes(t *testing.T) {
 func BenchmarkCheckPassphrase(b *testing.B) {
 	ctx := context.Background()
 	s, _ := testkit.OpenStore(b)
-	p := mustPractitioner(b, s, "Anna Smith", data.RolePractitioner)
+	p := testkit.CreatePractitioner(b, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		b.Fatal(err)
 	}

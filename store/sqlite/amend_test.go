@@ -24,7 +24,7 @@ func TestAmendSession(t *testing.T) {
 	t.Parallel()
 	s, clk := testkit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
-	other := signer(t, s, "Sofia Lindqvist")
+	other := testkit.CreatePractitioner(t, s, "Sofia Lindqvist", "")
 	octx := data.WithActor(context.Background(), other.ID)
 	clk.Advance(24 * time.Hour)
 

@@ -26,8 +26,8 @@ func signingPractice(t *testing.T) (s *sqlite.Store, anna, ben data.Practitioner
 	t.Helper()
 	ctx := context.Background()
 	s, clk := testkit.OpenStore(t)
-	anna = mustPractitioner(t, s, "Anna Smith", data.RoleAdmin)
-	ben = mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	anna = testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
+	ben = testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}

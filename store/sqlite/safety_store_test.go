@@ -15,7 +15,7 @@ import (
 func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 	t.Parallel()
 	s, clk := testkit.OpenStore(t)
-	p := signer(t, s, "Léa Fontaine")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	c.History = []data.HistoryEntry{{Condition: "Isotretinoin (Accutane)", Until: data.DateOf(testkit.Now).AddDays(-100)}}

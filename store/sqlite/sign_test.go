@@ -15,15 +15,6 @@ import (
 	"needlelog.app/needlelog/store/sqlite"
 )
 
-func signer(t testing.TB, s *sqlite.Store, name string) data.Practitioner {
-	t.Helper()
-	p := data.Practitioner{Name: name}
-	if err := s.SavePractitioner(context.Background(), &p); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // consentingClient is a client with treatment consent on file.
 func consentingClient(t testing.TB, s *sqlite.Store, first, last string) data.Client {
 	t.Helper()
@@ -54,7 +45,7 @@ func signedSession(t testing.TB, s *sqlite.Store) data.Session {
 
 func signedSessionBy(t testing.TB, s *sqlite.Store) (data.Session, context.Context) {
 	t.Helper()
-	p := signer(t, s, "Léa Fontaine")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, p.ID)
@@ -74,7 +65,7 @@ func signedSessionBy(t testing.TB, s *sqlite.Store) (data.Session, context.Conte
 func TestSignSession(t *testing.T) {
 	t.Parallel()
 	s, clk := testkit.OpenStore(t)
-	p := signer(t, s, "Léa Fontaine")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, p.ID)
@@ -121,7 +112,7 @@ func TestSignSession(t *testing.T) {
 func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 	t.Parallel()
 	s, _ := testkit.OpenStore(t)
-	p := signer(t, s, "Léa Fontaine")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := testkit.CreateClient(t, s, "Anna", "Smith") // no consent on file
 	cartridges, _ := s.Cartridges(ctx, false)
@@ -179,7 +170,7 @@ func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 func TestSignWithBeforePhoto(t *testing.T) {
 	t.Parallel()
 	s, _ := testkit.OpenStore(t)
-	p := signer(t, s, "Léa Fontaine")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	c.PhotoConsent = data.PhotoConsentClinical
@@ -358,7 +349,7 @@ func TestRecordHashIsCanonical(t *testing.T) {
 func TestSignInTheBatchThatSaved(t *testing.T) {
 	t.Parallel()
 	s, _ := testkit.OpenStore(t)
-	p := signer(t, s, "Léa Fontaine")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Zoë", "Ødegård")
 	c.History = []data.HistoryEntry{{Condition: "Pregnancy", Since: data.NewDate(2025, 8, 1)}}
@@ -395,8 +386,8 @@ func TestSignInTheBatchThatSaved(t *testing.T) {
 func TestOnlyTheTreatingPractitionerSigns(t *testing.T) {
 	t.Parallel()
 	s, _ := testkit.OpenStore(t)
-	lea := signer(t, s, "Léa Fontaine")
-	sofia := signer(t, s, "Sofia Lindqvist")
+	lea := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
+	sofia := testkit.CreatePractitioner(t, s, "Sofia Lindqvist", "")
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, lea.ID)
 	asSofia := data.WithActor(context.Background(), sofia.ID)
