@@ -145,12 +145,6 @@ type PhotoImportOptions struct {
 	Process func([]byte) (photo.Processed, error)
 }
 
-// ReadPhotoFile reads and processes the photo file at path with the default options; see
-// ReadPhotoFileContext.
-func ReadPhotoFile(path string) (PhotoFile, error) {
-	return ReadPhotoFileContext(context.Background(), path, PhotoImportOptions{})
-}
-
 // ReadPhotoFileContext reads the photo file at path, takes its GPS position out unless
 // opts.KeepLocation, and processes it with photo.Process. A file larger than photo.MaxFileBytes
 // is refused from its size, before any of it is read. When ctx is cancelled it returns at once,

@@ -169,14 +169,14 @@ type ZoneTreatment struct {
 // Phase is when in the session a product was applied.
 type Phase string
 
+// Phases lists the phases in session order.
+var Phases = []Phase{PhaseBefore, PhaseDuring, PhaseAfter}
+
 const (
 	PhaseBefore Phase = "before"
 	PhaseDuring Phase = "during"
 	PhaseAfter  Phase = "after"
 )
-
-// Phases lists the phases in session order.
-var Phases = []Phase{PhaseBefore, PhaseDuring, PhaseAfter}
 
 // ProductUse is a serum or other product applied in a session.
 type ProductUse struct {
@@ -251,6 +251,10 @@ const (
 // ListKind names one of the practice's editable vocabularies.
 type ListKind string
 
+// ListKinds lists every editable vocabulary.
+var ListKinds = []ListKind{ListConcern, ListModality, ListEndpoint, ListPattern, ListSideEffect,
+	ListAftercare, ListProductKind, ListPhotoView, ListSpeedUnit}
+
 const (
 	ListConcern     ListKind = "concern"
 	ListModality    ListKind = "modality"
@@ -262,10 +266,6 @@ const (
 	ListPhotoView   ListKind = "photo_view"
 	ListSpeedUnit   ListKind = "speed_unit"
 )
-
-// ListKinds lists every editable vocabulary.
-var ListKinds = []ListKind{ListConcern, ListModality, ListEndpoint, ListPattern, ListSideEffect,
-	ListAftercare, ListProductKind, ListPhotoView, ListSpeedUnit}
 
 // ListItem is one entry of an editable vocabulary. Retired entries stay readable in old records
 // but are no longer offered.

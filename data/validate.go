@@ -112,6 +112,15 @@ func (c *Checker) line(field, label, v string, max int) {
 	}
 }
 
+// required checks a one-line value that must be given, as line does; label begins "The", and a
+// blank value is asked for by it: "Enter the zone's name."
+func (c *Checker) required(field, label, v string, max int) {
+	if strings.TrimSpace(v) == "" {
+		c.Add(field, "Enter %s.", strings.ToLower(label[:1])+label[1:])
+	}
+	c.line(field, label, v, max)
+}
+
 // lines checks each entry of a list as a line of its own.
 func (c *Checker) lines(field, label string, vs []string, max int) {
 	for i, v := range vs {
@@ -349,10 +358,7 @@ func DigitsOf(s string) string {
 // Validate checks a zone definition.
 func (z *Zone) Validate() error {
 	var c Checker
-	if strings.TrimSpace(z.Name) == "" {
-		c.Add("name", "Enter the zone's name.")
-	}
-	c.line("name", "The zone's name", z.Name, MaxLabelLength)
+	c.required("name", "The zone's name", z.Name, MaxLabelLength)
 	c.line("map_key", "The zone's map area", z.MapKey, MaxCodeLength)
 	if !slices.Contains([]Region{RegionFace, RegionNeck, RegionScalp, RegionBody}, z.Region) {
 		c.Add("region", "Region must be face, neck, scalp or body.")
@@ -374,10 +380,7 @@ func (z *Zone) Validate() error {
 // Validate checks a device definition.
 func (d *Device) Validate() error {
 	var c Checker
-	if strings.TrimSpace(d.Model) == "" {
-		c.Add("model", "Enter the device's model.")
-	}
-	c.line("model", "The device's model", d.Model, MaxLabelLength)
+	c.required("model", "The device's model", d.Model, MaxLabelLength)
 	c.line("speed_unit", "The speed unit", d.SpeedUnit, MaxCodeLength)
 	if !slices.Contains(DeviceKinds, d.Kind) {
 		c.Add("kind", "Device kind must be pen, roller, rf or stamp.")
@@ -417,10 +420,7 @@ func (it *ListItem) Validate() error {
 	if !slices.Contains(ListKinds, it.Kind) {
 		return fmt.Errorf("unknown list %q", it.Kind)
 	}
-	if strings.TrimSpace(it.Name) == "" {
-		c.Add("name", "Enter the entry's name.")
-	}
-	c.line("name", "The entry's name", it.Name, MaxLabelLength)
+	c.required("name", "The entry's name", it.Name, MaxLabelLength)
 	c.line("category", "The entry's category", it.Category, MaxCodeLength)
 	return c.Err()
 }
@@ -428,20 +428,14 @@ func (it *ListItem) Validate() error {
 // Validate checks a kind of cartridge.
 func (ca *Cartridge) Validate() error {
 	var c Checker
-	if strings.TrimSpace(ca.Name) == "" {
-		c.Add("name", "Enter the cartridge's name.")
-	}
-	c.line("name", "The cartridge's name", ca.Name, MaxLabelLength)
+	c.required("name", "The cartridge's name", ca.Name, MaxLabelLength)
 	return c.Err()
 }
 
 // Validate checks a product.
 func (p *Product) Validate() error {
 	var c Checker
-	if strings.TrimSpace(p.Name) == "" {
-		c.Add("name", "Enter the product's name.")
-	}
-	c.line("name", "The product's name", p.Name, MaxLabelLength)
+	c.required("name", "The product's name", p.Name, MaxLabelLength)
 	c.line("kind", "The product's kind", p.Kind, MaxLabelLength)
 	c.Text("notes", "The product's notes", p.Notes)
 	return c.Err()
@@ -450,20 +444,14 @@ func (p *Product) Validate() error {
 // Validate checks a lot of a product or cartridge.
 func (l *Lot) Validate() error {
 	var c Checker
-	if strings.TrimSpace(l.Lot) == "" {
-		c.Add("lot", "Enter the lot number.")
-	}
-	c.line("lot", "The lot number", l.Lot, MaxCodeLength)
+	c.required("lot", "The lot number", l.Lot, MaxCodeLength)
 	return c.Err()
 }
 
 // Validate checks a practitioner.
 func (p *Practitioner) Validate() error {
 	var c Checker
-	if strings.TrimSpace(p.Name) == "" {
-		c.Add("name", "Enter the practitioner's name.")
-	}
-	c.line("name", "The practitioner's name", p.Name, MaxNameLength)
+	c.required("name", "The practitioner's name", p.Name, MaxNameLength)
 	c.line("credentials", "Credentials", p.Credentials, MaxLabelLength)
 	if p.Role != RolePractitioner && p.Role != RoleAdmin {
 		c.Add("role", "Role must be practitioner or admin.")

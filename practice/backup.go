@@ -50,7 +50,7 @@ func BackupDirFor(dbPath string) (string, error) {
 	return filepath.Join(dir, fmt.Sprintf("%s %x", backupBase(abs), sum[:4])), nil
 }
 
-// Retention says how many backups Prune keeps: the newest of each of the last Daily days that have
+// Retention says how many backups BackupTo keeps: the newest of each of the last Daily days that have
 // one, and before those the newest of each of the last Weekly ISO weeks that have one.
 type Retention struct{ Daily, Weekly int }
 
@@ -130,17 +130,9 @@ func parseBackupName(rest string) (taken time.Time, seq int, ok bool) {
 	return taken, seq, true
 }
 
-// Backups lists the backups of the practice at dbPath found in dir, newest first: those carrying its
-// identity, read from the file. Other files, other practices' backups and unfinished copies are
-// left out. A folder that does not exist holds none. When the file cannot be read (it is damaged,
-// say), see BackupsOf with an unknown identity.
-func Backups(dir, dbPath string) ([]Backup, error) {
-	id, _ := PracticeIDOf(context.Background(), dbPath)
-	return BackupsOf(dir, dbPath, id)
-}
-
 // BackupsOf lists the backups in dir of the practice whose identity is id and whose file is at
-// dbPath, newest first (see Backups). With id "", unknown, they are the backups named after its
+// dbPath, newest first: those carrying that identity. Other files, other practices' backups and
+// unfinished copies are left out. A folder that does not exist holds none. With id "", unknown, they are the backups named after its
 // file when those are all of one practice, which is then taken for this one (a damaged practice
 // whose identity cannot be read, backed up to a folder of its own); none when they are of several.
 func BackupsOf(dir, dbPath, id string) ([]Backup, error) {
@@ -280,20 +272,12 @@ func parseBackupFile(name, base, short string) (b foundBackup, older, ok bool) {
 	return b, false, false
 }
 
-// Prune removes the backups in dir of the practice at dbPath (see Backups) that keep does not hold
-// on to, and returns the paths it removed, newest first. Another practice's backups are never
-// removed, whatever their names. It keeps the newest backup of each of the newest keep.Daily calendar
-// days that have one; of the older backups, the newest of each of the newest keep.Weekly ISO weeks
-// that have one; and always the newest backup of all. Days and weeks are those of now's time zone.
-func Prune(dir, dbPath string, now time.Time, keep Retention) ([]string, error) {
-	id, err := PracticeIDOf(context.Background(), dbPath)
-	if err != nil {
-		return nil, fmt.Errorf("prune backups in %s: tell this practice's backups from others: %w", dir, err)
-	}
-	return prune(dir, dbPath, id, now, keep, "")
-}
-
-// prune is Prune that never removes the backup at protect: the one just made, even if a clock
+// prune removes the backups in dir of the practice at dbPath whose identity is id (see BackupsOf)
+// that keep does not hold on to, and returns the paths it removed, newest first. Another practice's
+// backups are never removed, whatever their names. It keeps the newest backup of each of the newest
+// keep.Daily calendar days that have one; of the older backups, the newest of each of the newest
+// keep.Weekly ISO weeks that have one; and always the newest backup of all. Days and weeks are those
+// of now's time zone. It never removes the backup at protect: the one just made, even if a clock
 // that was once set ahead left backups that look newer.
 func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string) ([]string, error) {
 	if keep.Daily < 0 || keep.Weekly < 0 {
@@ -540,11 +524,6 @@ func RestoreFrom(ctx context.Context, from, dbPath string, force bool) (Restored
 	var err error
 	r.KeptAside, err = restore(ctx, from, dbPath, force, &r.SchemaRepairs)
 	return r, err
-}
-
-// Restore is RestoreFrom without the account of what was left out or put back.
-func Restore(ctx context.Context, from, dbPath string, force bool) (keptAside string, err error) {
-	return restore(ctx, from, dbPath, force, new([]string))
 }
 
 // restore is RestoreFrom, noting in repairs what putBackSchema did.

@@ -88,7 +88,7 @@ func TestRestoreOlderSchema(t *testing.T) {
 	}
 
 	db := filepath.Join(t.TempDir(), "practice.db")
-	if _, err := Restore(ctx, old, db, false); err != nil {
+	if _, err := RestoreFrom(ctx, old, db, false); err != nil {
 		t.Fatalf("restore an older backup: %v", err)
 	}
 	r, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})

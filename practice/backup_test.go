@@ -18,6 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -104,7 +105,7 @@ func bkCounts(t *testing.T, s *sqlite.Store) map[string]int64 {
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	p := testkit.NewExportPractice(t, s)
 	dir := filepath.Join(t.TempDir(), "Needlelog Backups")
 
@@ -127,7 +128,8 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	want := bkCounts(t, s)
 
 	restored := filepath.Join(t.TempDir(), "restored", "practice.db")
-	aside, err := practice.Restore(ctx, b.Path, restored, false)
+	restoredFrom, err := practice.RestoreFrom(ctx, b.Path, restored, false)
+	aside := restoredFrom.KeptAside
 	if err != nil || aside != "" {
 		t.Fatalf("restore into a new file: %q %v", aside, err)
 	}
@@ -163,7 +165,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 func TestBackupFromReadOnlyStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	testkit.NewExportPractice(t, s)
 	// The app keeps the file open for writing; the command line opens it read-only beside it.
 	ro := bkOpenRO(t, s.Path())
@@ -179,7 +181,7 @@ func TestBackupFromReadOnlyStore(t *testing.T) {
 func TestBackupNamesInTheSameSecond(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	dir := t.TempDir()
 	var paths []string
 	for range 3 {
@@ -206,10 +208,10 @@ func TestBackupNamesInTheSameSecond(t *testing.T) {
 func TestBackupsListsOnlyThisDatabasesBackups(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	db := s.Path()
 	id := bkShortID(t, s)
-	other, _ := testkit.OpenStore(t)
+	other, _ := sqlitekit.OpenStore(t)
 	otherID := bkShortID(t, other)
 	if otherID == id {
 		t.Fatalf("two practices have the identity %s", id)
@@ -290,7 +292,7 @@ func bkBothLists(t *testing.T, dir string, s *sqlite.Store) [2][]practice.Backup
 // bkPractice makes a practice and returns its path.
 func bkPractice(t *testing.T) string {
 	t.Helper()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	return s.Path()
 }
 
@@ -403,7 +405,7 @@ func TestPruneCountsDaysInNowsTimeZone(t *testing.T) {
 func TestBackupRotation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := testkit.OpenStore(t)
+	s, clk := sqlitekit.OpenStore(t)
 	testkit.CreateClient(t, s, "Daily", "Client")
 	dir := t.TempDir()
 	var removedAll []string
@@ -437,7 +439,7 @@ func TestBackupRotation(t *testing.T) {
 func TestBackupWhileWriting(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Busy", "Day")
 	template := testkit.StoredSession(t, s, c.ID)
 
@@ -545,7 +547,7 @@ var asideName = regexp.MustCompile(`^practice\.db\.replaced-\d{8}-\d{6}$`)
 func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	testkit.NewExportPractice(t, s)
 	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
 	if err != nil {
@@ -561,7 +563,7 @@ func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	_, err = practice.Restore(ctx, b.Path, db, false)
+	_, err = practice.RestoreFrom(ctx, b.Path, db, false)
 	if !errors.Is(err, data.ErrExists) || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("restore over an existing file without force: %v", err)
 	}
@@ -575,7 +577,8 @@ func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 	if err := os.Chmod(db, 0o640); err != nil { // shared with the clinic's group
 		t.Fatal(err)
 	}
-	aside, err := practice.Restore(ctx, b.Path, db, true)
+	restoredFrom, err := practice.RestoreFrom(ctx, b.Path, db, true)
+	aside := restoredFrom.KeptAside
 	if err != nil {
 		t.Fatalf("restore with force: %v", err)
 	}
@@ -617,10 +620,10 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 
 	newer := filepath.Join(src, "newer.db")
 	bkClosedPractice(t, newer, "Newer")
-	testkit.MarkNewer(t, newer)
+	sqlitekit.MarkNewer(t, newer)
 
 	other := filepath.Join(src, "other.db")
-	testkit.RawExec(t, other, `CREATE TABLE t(x)`)
+	sqlitekit.RawExec(t, other, `CREATE TABLE t(x)`)
 
 	text := filepath.Join(src, "notes.db")
 	if err := os.WriteFile(text, []byte(strings.Repeat("not a database\n", 400)), 0o600); err != nil {
@@ -645,7 +648,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 			db := filepath.Join(dir, "practice.db")
 			bkClosedPractice(t, db, "Current")
 			before, _ := os.ReadFile(db)
-			_, err := practice.Restore(ctx, tc.from, db, true)
+			_, err := practice.RestoreFrom(ctx, tc.from, db, true)
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), "nothing was changed") {
 				t.Fatalf("restore from a %s file: %v; want %v", name, err, tc.want)
 			}
@@ -659,7 +662,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 	}
 
 	t.Run("itself", func(t *testing.T) {
-		if _, err := practice.Restore(ctx, good, good, true); err == nil {
+		if _, err := practice.RestoreFrom(ctx, good, good, true); err == nil {
 			t.Error("a database was restored over itself")
 		}
 	})
@@ -699,14 +702,14 @@ func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer claim.Release()
-	if _, err := practice.Restore(ctx, src, db, true); !errors.Is(err, data.ErrInUse) {
+	if _, err := practice.RestoreFrom(ctx, src, db, true); !errors.Is(err, data.ErrInUse) {
 		t.Fatalf("restore while the database is claimed: %v", err)
 	}
 	if after, _ := os.ReadFile(db); string(after) != string(before) {
 		t.Error("the database was changed")
 	}
 	claim.Release()
-	if _, err := practice.Restore(ctx, src, db, true); err != nil {
+	if _, err := practice.RestoreFrom(ctx, src, db, true); err != nil {
 		t.Fatalf("restore once released: %v", err)
 	}
 }
@@ -761,7 +764,8 @@ func TestRestoreKeepsTheLogWithTheReplacedFile(t *testing.T) {
 		t.Fatalf("the killed child left no write-ahead log: %v %v", info, err)
 	}
 
-	aside, err := practice.Restore(ctx, src, db, true)
+	restoredFrom, err := practice.RestoreFrom(ctx, src, db, true)
+	aside := restoredFrom.KeptAside
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -835,7 +839,7 @@ func TestSetAside(t *testing.T) {
 func TestBackupRemovesUnfinishedCopies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	dir := t.TempDir()
 	base := strings.TrimSuffix(filepath.Base(s.Path()), ".db")
 	old := time.Now().Add(-2 * time.Hour)

@@ -80,10 +80,11 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 	return &Claim{path: abs, real: real, lock: f, file: held}, nil
 }
 
-// Open claims the existing database at path for this process, then opens it for writing:
-// how every writer opens a practice, so that no two write it at once and a restore never replaces
-// it under one. When another process holds the claim, the error wraps ErrInUse and nothing was
-// opened. Close the store, then release the claim.
+// Open claims the database at path for this process, then opens it for writing: how every writer
+// opens a practice (the app, its demo, and every command that writes), so that no two write it at
+// once and a restore never replaces it under one. The file must exist unless opts.Create is set,
+// and then it is claimed before it is made. When another process holds the claim, the error wraps
+// ErrInUse and nothing was opened or made. Close the store, then release the claim.
 func Open(ctx context.Context, path string, opts sqlite.Options) (*sqlite.Store, *Claim, error) {
 	// Looked at before the claim, whose lock file would otherwise be left beside a mistyped path.
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !opts.Create {

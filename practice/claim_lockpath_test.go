@@ -82,7 +82,7 @@ func TestClaimNeverFollowsAPlantedLockFile(t *testing.T) {
 			if !errors.As(err, &nl) {
 				t.Errorf("claim through %s: %v, want the lock file refused", how, err)
 			}
-			_, err = practice.Restore(context.Background(), backup, db, true)
+			_, err = practice.RestoreFrom(context.Background(), backup, db, true)
 			if !errors.As(err, &nl) {
 				t.Errorf("restore through %s: %v, want the lock file refused", how, err)
 			}

@@ -149,7 +149,7 @@ func TestClaimHoldsTheFileWhateverNamesIt(t *testing.T) {
 	}
 	claimInChild(t, claimNamesTest, names[1])
 	for _, other := range names {
-		if _, err := practice.Restore(context.Background(), backup, other, true); !errors.Is(err, data.ErrInUse) {
+		if _, err := practice.RestoreFrom(context.Background(), backup, other, true); !errors.Is(err, data.ErrInUse) {
 			t.Errorf("restore over %s while another process has %s: %v", other, names[1], err)
 		}
 	}

@@ -19,12 +19,6 @@ type SkippedFile struct {
 	Reason string
 }
 
-// PhotoFilesIn lists the files an import of the folder dir reads; see PhotoFolder.
-func PhotoFilesIn(dir string, limit int) (files []string, cut bool, err error) {
-	files, _, cut, err = PhotoFolder(dir, limit)
-	return files, cut, err
-}
-
 // PhotoFolder lists the files an import of the folder dir reads: those in it and in its
 // subfolders (a camera card keeps photos in DCIM/100CANON), in path order, leaving out hidden
 // files and folders and the files operating systems leave behind. A subfolder that cannot be

@@ -9,7 +9,7 @@ import (
 	"needlelog.app/needlelog/practice"
 )
 
-func TestPhotoFilesIn(t *testing.T) {
+func TestPhotoFolderLists(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for _, p := range []string{"DCIM/100CANON/IMG_0002.JPG", "DCIM/100CANON/IMG_0001.JPG", "a.png", ".hidden.jpg",
@@ -22,16 +22,16 @@ func TestPhotoFilesIn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	files, cut, err := practice.PhotoFilesIn(dir, 0)
+	files, _, cut, err := practice.PhotoFolder(dir, 0)
 	want := []string{filepath.Join(dir, "DCIM/100CANON/IMG_0001.JPG"), filepath.Join(dir, "DCIM/100CANON/IMG_0002.JPG"),
 		filepath.Join(dir, "a.png")}
 	if err != nil || cut || !slices.Equal(files, want) {
-		t.Fatalf("PhotoFilesIn = %v, %v, %v; want %v", files, cut, err, want)
+		t.Fatalf("PhotoFolder = %v, %v, %v; want %v", files, cut, err, want)
 	}
-	if files, cut, _ := practice.PhotoFilesIn(dir, 2); len(files) != 2 || !cut {
+	if files, _, cut, _ := practice.PhotoFolder(dir, 2); len(files) != 2 || !cut {
 		t.Fatalf("with a limit of 2: %v, cut %v", files, cut)
 	}
-	if _, _, err := practice.PhotoFilesIn(filepath.Join(dir, "missing"), 0); err == nil {
+	if _, _, _, err := practice.PhotoFolder(filepath.Join(dir, "missing"), 0); err == nil {
 		t.Fatal("a missing folder was listed")
 	}
 }

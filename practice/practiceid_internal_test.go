@@ -137,7 +137,7 @@ func TestOlderBackupsAreKnownByThePracticeInside(t *testing.T) {
 
 	// C restored from its older backup is C: its newer backups and older ones are one list.
 	restored := filepath.Join(t.TempDir(), "needlelog.db")
-	if _, err := Restore(ctx, cOld, restored, false); err != nil {
+	if _, err := RestoreFrom(ctx, cOld, restored, false); err != nil {
 		t.Fatal(err)
 	}
 	if list, err := Backups(dir, restored); err != nil || !slices.Equal(paths(list), []string{cOld}) {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -76,7 +75,7 @@ type AftercareSheet struct {
 }
 
 // LoadAftercare reads what the aftercare sheet for a session needs.
-func LoadAftercare(ctx context.Context, store *sqlite.Store, sessionID string) (AftercareSheet, error) {
+func LoadAftercare(ctx context.Context, store Source, sessionID string) (AftercareSheet, error) {
 	fail := func(err error) (AftercareSheet, error) {
 		return AftercareSheet{}, fmt.Errorf("aftercare sheet: %w", err)
 	}

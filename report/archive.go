@@ -26,8 +26,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
-	ondisk "needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // The archive's layout. README.txt (archiveReadme) says the same to whoever opens it.
@@ -91,7 +90,7 @@ func archiveWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
 // progress, when set, is called after each file with the files done and the total. When ctx is
 // cancelled, WriteArchive stops and returns ctx.Err(); what was written to w is then a partial
 // zip, which the caller removes.
-func WriteArchive(ctx context.Context, w io.Writer, store *sqlite.Store, progress func(done, total int)) error {
+func WriteArchive(ctx context.Context, w io.Writer, store ArchiveSource, progress func(done, total int)) error {
 	err := writeArchive(ctx, w, store, progress)
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()
@@ -99,9 +98,9 @@ func WriteArchive(ctx context.Context, w io.Writer, store *sqlite.Store, progres
 	return err
 }
 
-func writeArchive(ctx context.Context, w io.Writer, store *sqlite.Store, progress func(done, total int)) error {
+func writeArchive(ctx context.Context, w io.Writer, store ArchiveSource, progress func(done, total int)) error {
 	created := store.Now()
-	tmp, err := os.MkdirTemp(filepath.Dir(store.Path()), ".needlelog-archive-*")
+	tmp, err := os.MkdirTemp(store.Folder(), ".needlelog-archive-*")
 	if err != nil {
 		if tmp, err = os.MkdirTemp("", "needlelog-archive-*"); err != nil {
 			return fmt.Errorf("archive: %w", err)
@@ -109,25 +108,18 @@ func writeArchive(ctx context.Context, w io.Writer, store *sqlite.Store, progres
 	}
 	defer os.RemoveAll(tmp)
 	snapPath := filepath.Join(tmp, "needlelog.db")
-	if err := ondisk.Snapshot(ctx, store, snapPath); err != nil {
-		return fmt.Errorf("archive: %w", err)
-	}
-	snap, err := sqlite.Open(ctx, snapPath, sqlite.Options{ReadOnly: true, Now: func() time.Time { return created }})
+	snap, health, err := store.Snapshot(ctx, snapPath, created)
 	if err != nil {
-		return fmt.Errorf("archive: open the snapshot: %w", err)
+		return fmt.Errorf("archive: %w", err)
 	}
 	defer snap.Close()
-	health, err := snap.Check(ctx)
-	if err != nil {
-		return fmt.Errorf("archive: %w", err)
-	}
 	clients, err := archiveClients(ctx, snap)
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
 
 	a := &archiveWriter{zw: zip.NewWriter(w), modified: created, progress: progress,
-		total: 3 + len(sqlite.ExportTables) + int(health.Counts["photos"]) + len(clients)}
+		total: 3 + len(nlstore.ExportTables) + int(health.Counts["photos"]) + len(clients)}
 	// Photos and PDFs are stored as they are (they are compressed already); for the rest,
 	// the fastest deflate: the snapshot is mostly photos too.
 	a.zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
@@ -153,7 +145,7 @@ func writeArchive(ctx context.Context, w io.Writer, store *sqlite.Store, progres
 	}); err != nil {
 		return err
 	}
-	err = snap.ExportRows(ctx, sqlite.ExportQuery{}, func(t *sqlite.ExportTable) error {
+	err = snap.ExportRows(ctx, nlstore.ExportQuery{}, func(t *nlstore.ExportTable) error {
 		return a.file(ArchiveManifestFile{Path: archiveTables + CSVFileName(t.Name), Kind: "table"}, zip.Deflate,
 			func(out io.Writer) error { return writeCSVTable(ctx, out, t) })
 	})
@@ -247,7 +239,7 @@ type archiveClient struct {
 // archiveClients lists every client, archived ones too, by name, each with a folder name of
 // their own: two clients of the same name (ignoring letter case, and accents typed either way)
 // get their ID's last eight digits after it.
-func archiveClients(ctx context.Context, s *sqlite.Store) ([]archiveClient, error) {
+func archiveClients(ctx context.Context, s Source) ([]archiveClient, error) {
 	var list []data.ClientSummary
 	for _, archived := range []bool{false, true} {
 		q := data.ClientQuery{Archived: archived, Limit: 1000}
@@ -300,7 +292,7 @@ type archiveResult struct {
 
 // clientFiles writes each client's photos and history. Up to archiveWorkers files are made at
 // once, in order: a few photos in memory at a time, whatever the practice's size.
-func (a *archiveWriter) clientFiles(ctx context.Context, snap *sqlite.Store, clients []archiveClient) error {
+func (a *archiveWriter) clientFiles(ctx context.Context, snap Source, clients []archiveClient) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := archiveWorkers()
@@ -355,7 +347,7 @@ func (a *archiveWriter) clientFiles(ctx context.Context, snap *sqlite.Store, cli
 }
 
 // produce queues each client's photos, then their history, stopping when ctx is done.
-func (a *archiveWriter) produce(ctx context.Context, snap *sqlite.Store, clients []archiveClient,
+func (a *archiveWriter) produce(ctx context.Context, snap Source, clients []archiveClient,
 	jobs, ordered chan<- *archiveJob) error {
 	queue := func(j *archiveJob) error {
 		j.result = make(chan archiveResult, 1)
@@ -408,17 +400,17 @@ func (a *archiveWriter) produce(ctx context.Context, snap *sqlite.Store, clients
 	return nil
 }
 
-// archivePhoto re-encodes a photo's original upright at full size with no metadata. An original
-// that no longer decodes (it did when it was imported) is given as its preview, which is just as
-// clean, and the manifest says so.
-func archivePhoto(ctx context.Context, snap *sqlite.Store, id string) ([]byte, string, error) {
+// archivePhoto gives a photo's original upright at full size with no metadata (photo.CleanJPEG).
+// An original that no longer decodes (it did when it was imported) is given as its preview, which
+// is just as clean, and the manifest says so.
+func archivePhoto(ctx context.Context, snap Source, id string) ([]byte, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
 	orig, err := snap.PhotoOriginal(ctx, id)
 	if errors.Is(err, data.ErrNotFound) {
 		// Lost from the practice file: the preview is the best copy there is.
-		preview, perr := snap.PhotoPreview(ctx, id)
+		preview, perr := cleanPreview(ctx, snap, id)
 		if errors.Is(perr, data.ErrNotFound) {
 			return nil, "", fmt.Errorf("%w: %w", errImageLost, perr)
 		} else if perr != nil {
@@ -428,15 +420,24 @@ func archivePhoto(ctx context.Context, snap *sqlite.Store, id string) ([]byte, s
 	} else if err != nil {
 		return nil, "", err
 	}
-	clean, cerr := photo.Clean(orig, 0)
+	clean, cerr := photo.CleanJPEG(orig)
 	if cerr == nil {
 		return clean, "", nil
 	}
-	preview, err := snap.PhotoPreview(ctx, id)
+	preview, err := cleanPreview(ctx, snap, id)
 	if err != nil {
 		return nil, "", errors.Join(cerr, err)
 	}
 	return preview, "the original could not be re-encoded (" + cerr.Error() + "); this is its preview", nil
+}
+
+// cleanPreview is a photo's stored preview, through photo.CleanJPEG like every image that leaves.
+func cleanPreview(ctx context.Context, snap Source, id string) ([]byte, error) {
+	b, err := snap.PhotoPreview(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return photo.CleanJPEG(b)
 }
 
 // errImageLost is a photo with neither its original nor its preview in the practice file: the

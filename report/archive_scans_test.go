@@ -9,6 +9,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
+	ondisk "needlelog.app/needlelog/practice"
 )
 
 // A stored original that is a progressive JPEG of far too many passes, hidden from the count by
@@ -33,7 +34,7 @@ func TestWriteArchiveRefusesAnOriginalOfEndlessScans(t *testing.T) {
 		t.Fatalf("%d originals replaced", n)
 	}
 	var buf bytes.Buffer
-	if err := WriteArchive(context.Background(), &buf, s, nil); err != nil {
+	if err := WriteArchive(context.Background(), &buf, ondisk.ArchivableOf(s), nil); err != nil {
 		t.Fatalf("archive: %v", err)
 	}
 	found := false

@@ -29,6 +29,7 @@ import (
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -136,7 +137,7 @@ func TestWriteArchive(t *testing.T) {
 
 	var calls [][2]int
 	var buf bytes.Buffer
-	err = WriteArchive(context.Background(), &buf, s, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+	err = WriteArchive(context.Background(), &buf, ondisk.ArchivableOf(s), func(done, total int) { calls = append(calls, [2]int{done, total}) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func TestWriteArchiveIsOneSnapshot(t *testing.T) {
 	addPhoto(t, p.store, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
 	var once sync.Once
 	var buf bytes.Buffer
-	err := WriteArchive(context.Background(), &buf, p.store, func(done, total int) {
+	err := WriteArchive(context.Background(), &buf, ondisk.ArchivableOf(p.store), func(done, total int) {
 		if done == 2 { // the README and the database are written; the rest is to come
 			once.Do(func() {
 				mustClient := data.Client{FirstName: "Late", LastName: "Comer", PhotoConsent: data.PhotoConsentClinical}
@@ -298,7 +299,7 @@ func TestWriteArchiveCancelled(t *testing.T) {
 		if at == 0 {
 			cancel()
 		}
-		err := WriteArchive(ctx, io.Discard, p.store, func(done, total int) {
+		err := WriteArchive(ctx, io.Discard, ondisk.ArchivableOf(p.store), func(done, total int) {
 			if done >= at {
 				cancel()
 			}
@@ -323,7 +324,7 @@ func TestWriteArchiveWriteError(t *testing.T) {
 	p := newExpPractice(t, 6)
 	addPhoto(t, p.store, p.ana.ID, "", data.PhotoBefore, "Frontal", 1)
 	full := errors.New("disk full")
-	err := WriteArchive(context.Background(), &failAfter{n: 20000, err: full}, p.store, nil)
+	err := WriteArchive(context.Background(), &failAfter{n: 20000, err: full}, ondisk.ArchivableOf(p.store), nil)
 	if !errors.Is(err, full) {
 		t.Fatalf("got %v, want the writer's error", err)
 	}
@@ -388,7 +389,7 @@ func BenchmarkWriteArchiveDemo(b *testing.B) {
 	var size int64
 	for b.Loop() {
 		w := &countingWriter{}
-		if err := WriteArchive(ctx, w, s, nil); err != nil {
+		if err := WriteArchive(ctx, w, ondisk.ArchivableOf(s), nil); err != nil {
 			b.Fatal(err)
 		}
 		size = w.n
@@ -426,7 +427,7 @@ func TestWriteArchiveWithLostImages(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := WriteArchive(context.Background(), &buf, s, nil); err != nil {
+	if err := WriteArchive(context.Background(), &buf, ondisk.ArchivableOf(s), nil); err != nil {
 		t.Fatalf("archive with lost images: %v", err)
 	}
 	a := readArchive(t, buf.Bytes())
@@ -495,7 +496,7 @@ func TestWriteArchiveNamesAreSafeAndUnique(t *testing.T) {
 		addPhoto(t, s, c.ID, "", data.PhotoBefore, "Frontal", uint8(40+i))
 	}
 	path := filepath.Join(t.TempDir(), "archive.zip")
-	if err := WriteFile(path, s.Path(), func(w io.Writer) error { return WriteArchive(ctx, w, s, nil) }); err != nil {
+	if err := WriteFile(path, s.Path(), func(w io.Writer) error { return WriteArchive(ctx, w, ondisk.ArchivableOf(s), nil) }); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.OpenReader(path)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // The CSV files' form, the same in WriteCSV, WriteCSVZip and the archive:
@@ -35,8 +35,8 @@ func CSVFileName(table string) string { return table + ".csv" }
 // WriteCSV writes one CSV file per table of the records q chooses, each to the writer create
 // returns for its file name (see CSVFileName). Files are written one after the other; a file's
 // writer is not used again once the next one is asked for.
-func WriteCSV(ctx context.Context, store *sqlite.Store, q sqlite.ExportQuery, create func(name string) (io.Writer, error)) error {
-	err := store.ExportRows(ctx, q, func(t *sqlite.ExportTable) error {
+func WriteCSV(ctx context.Context, store Source, q nlstore.ExportQuery, create func(name string) (io.Writer, error)) error {
+	err := store.ExportRows(ctx, q, func(t *nlstore.ExportTable) error {
 		w, err := create(CSVFileName(t.Name))
 		if err != nil {
 			return err
@@ -50,7 +50,7 @@ func WriteCSV(ctx context.Context, store *sqlite.Store, q sqlite.ExportQuery, cr
 }
 
 // WriteCSVZip writes one zip holding a CSV file per table of the records q chooses.
-func WriteCSVZip(ctx context.Context, w io.Writer, store *sqlite.Store, q sqlite.ExportQuery) error {
+func WriteCSVZip(ctx context.Context, w io.Writer, store Source, q nlstore.ExportQuery) error {
 	zw := zip.NewWriter(w)
 	now := time.Now()
 	err := WriteCSV(ctx, store, q, func(name string) (io.Writer, error) {
@@ -66,7 +66,7 @@ func WriteCSVZip(ctx context.Context, w io.Writer, store *sqlite.Store, q sqlite
 }
 
 // writeCSVTable writes a table as one CSV file, BOM and header first.
-func writeCSVTable(ctx context.Context, w io.Writer, t *sqlite.ExportTable) error {
+func writeCSVTable(ctx context.Context, w io.Writer, t *nlstore.ExportTable) error {
 	if _, err := io.WriteString(w, csvBOM); err != nil {
 		return fmt.Errorf("write %s: %w", CSVFileName(t.Name), err)
 	}
@@ -103,7 +103,7 @@ func writeCSVTable(ctx context.Context, w io.Writer, t *sqlite.ExportTable) erro
 }
 
 // csvField formats an exported value for a CSV file (see the form above).
-func csvField(v any, c sqlite.ExportColumn) string {
+func csvField(v any, c nlstore.ExportColumn) string {
 	switch v := v.(type) {
 	case nil:
 		return ""

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 // The documents as the app and the command line make them: read what they need from the store,
@@ -15,7 +14,7 @@ import (
 // so that a cancelled export is never taken for a finished one.
 
 // SessionPDF writes a session's record.
-func SessionPDF(ctx context.Context, store *sqlite.Store, sessionID string, w io.Writer) error {
+func SessionPDF(ctx context.Context, store Source, sessionID string, w io.Writer) error {
 	r, err := LoadSession(ctx, store, sessionID)
 	if err != nil {
 		return err
@@ -24,7 +23,7 @@ func SessionPDF(ctx context.Context, store *sqlite.Store, sessionID string, w io
 }
 
 // HistoryPDF writes a client's history.
-func HistoryPDF(ctx context.Context, store *sqlite.Store, clientID string, w io.Writer) error {
+func HistoryPDF(ctx context.Context, store Source, clientID string, w io.Writer) error {
 	h, err := LoadClientHistory(ctx, store, clientID)
 	if err != nil {
 		return err
@@ -33,7 +32,7 @@ func HistoryPDF(ctx context.Context, store *sqlite.Store, clientID string, w io.
 }
 
 // AftercarePDF writes the aftercare sheet of a session.
-func AftercarePDF(ctx context.Context, store *sqlite.Store, sessionID string, w io.Writer) error {
+func AftercarePDF(ctx context.Context, store Source, sessionID string, w io.Writer) error {
 	a, err := LoadAftercare(ctx, store, sessionID)
 	if err != nil {
 		return err
@@ -42,7 +41,7 @@ func AftercarePDF(ctx context.Context, store *sqlite.Store, sessionID string, w 
 }
 
 // RecallPDF writes the recall report of a lot, read at the time of writing.
-func RecallPDF(ctx context.Context, store *sqlite.Store, lot string, w io.Writer) error {
+func RecallPDF(ctx context.Context, store Source, lot string, w io.Writer) error {
 	rows, err := store.LotRecall(ctx, lot)
 	if err != nil {
 		return err
@@ -59,7 +58,7 @@ func done(ctx context.Context, err error) error {
 
 // logged ends an export: cancelled or failed, it is not one; done, it goes into the audit log
 // (a practice opened read-only is read without being written to, so there it is not logged).
-func logged(ctx context.Context, store *sqlite.Store, what, id string, err error) error {
+func logged(ctx context.Context, store Source, what, id string, err error) error {
 	if err = done(ctx, err); err != nil {
 		return err
 	}
@@ -70,6 +69,6 @@ func logged(ctx context.Context, store *sqlite.Store, what, id string, err error
 }
 
 // LoggedExport is logged for exports made by other writers (spreadsheets, archives).
-func LoggedExport(ctx context.Context, store *sqlite.Store, what, id string, err error) error {
+func LoggedExport(ctx context.Context, store Source, what, id string, err error) error {
 	return logged(ctx, store, what, id, err)
 }

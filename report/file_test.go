@@ -14,6 +14,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -69,13 +70,13 @@ func TestWriteCSVFolderIsAllOrNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "csv")
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := WriteCSVFolder(cancelled, dir, store, sqlite.ExportQuery{}); err == nil {
+	if err := WriteCSVFolder(cancelled, dir, store.Path(), store, sqlite.ExportQuery{}); err == nil {
 		t.Fatal("a cancelled export succeeded")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("a cancelled export left %d files", len(entries))
 	}
-	if err := WriteCSVFolder(ctx, dir, store, sqlite.ExportQuery{}); err != nil {
+	if err := WriteCSVFolder(ctx, dir, store.Path(), store, sqlite.ExportQuery{}); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -164,7 +165,7 @@ func TestWriteFileNeverReplacesThePracticeOrADatabase(t *testing.T) {
 	for target, what := range targets {
 		wrote := false
 		err := WriteFile(target, store.Path(), func(w io.Writer) error { wrote = true; _, err := w.Write([]byte("%PDF")); return err })
-		var rt *RefusedTargetError
+		var rt *files.RefusedTargetError
 		if !errors.As(err, &rt) || !strings.Contains(err.Error(), what) || !strings.Contains(err.Error(), strconv.Quote(target)) {
 			t.Errorf("%s: %v; want it refused as the %s", target, err, what)
 		}

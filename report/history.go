@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -20,7 +19,7 @@ type ClientHistory struct {
 	Client   data.Client
 	Sessions []data.Session // oldest first
 	Catalog  Catalog
-	Photos   []Photo  // all the client's photos, in treatment order (as sqlite.Store.ListPhotos gives them)
+	Photos   []Photo  // all the client's photos, in treatment order (as the store's ListPhotos gives them)
 	Views    []string // the practice's photo views in their display order: before/after pairs follow it
 	Currency string
 	Printed  time.Time
@@ -30,7 +29,7 @@ type ClientHistory struct {
 }
 
 // LoadClientHistory reads a client's record with every session, side effect and photo.
-func LoadClientHistory(ctx context.Context, store *sqlite.Store, clientID string) (ClientHistory, error) {
+func LoadClientHistory(ctx context.Context, store Source, clientID string) (ClientHistory, error) {
 	fail := func(err error) (ClientHistory, error) {
 		return ClientHistory{}, fmt.Errorf("treatment history: %w", err)
 	}

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -21,7 +20,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -65,7 +64,7 @@ type Clinic struct {
 }
 
 // LoadClinic reads the clinic's name, address, phone and logo from the practice's settings.
-func LoadClinic(ctx context.Context, store *sqlite.Store) (Clinic, error) {
+func LoadClinic(ctx context.Context, store Source) (Clinic, error) {
 	var c Clinic
 	for _, s := range []struct {
 		key string
@@ -85,8 +84,8 @@ func LoadClinic(ctx context.Context, store *sqlite.Store) (Clinic, error) {
 	return c, nil
 }
 
-// Catalog names what sessions refer to by ID. Retired entries are included: old records still
-// name them.
+// Catalog names what sessions refer to by ID: a view of data.Catalog indexed for documents.
+// Retired entries are included: old records still name them.
 type Catalog struct {
 	Practitioners map[string]data.Practitioner
 	Devices       map[string]data.Device
@@ -94,39 +93,29 @@ type Catalog struct {
 	Products      map[string]data.Product
 }
 
-// LoadCatalog reads the practice's practitioners, devices, cartridges and products.
-func LoadCatalog(ctx context.Context, store *sqlite.Store) (Catalog, error) {
-	c := Catalog{Practitioners: map[string]data.Practitioner{}, Devices: map[string]data.Device{},
-		Cartridges: map[string]data.Cartridge{}, Products: map[string]data.Product{}}
-	ps, err := store.Practitioners(ctx, true)
+// LoadCatalog reads the practice's lists.
+func LoadCatalog(ctx context.Context, store Source) (Catalog, error) {
+	all, err := store.Catalog(ctx)
 	if err != nil {
 		return Catalog{}, err
 	}
-	for _, p := range ps {
-		c.Practitioners[p.ID] = p
+	return catalogOf(all), nil
+}
+
+// catalogOf indexes the practice's lists by ID.
+func catalogOf(all data.Catalog) Catalog {
+	return Catalog{Practitioners: byID(all.Practitioners, func(p data.Practitioner) string { return p.ID }),
+		Devices:    byID(all.Devices, func(d data.Device) string { return d.ID }),
+		Cartridges: byID(all.Cartridges, func(k data.Cartridge) string { return k.ID }),
+		Products:   byID(all.Products, func(p data.Product) string { return p.ID })}
+}
+
+func byID[T any](list []T, id func(T) string) map[string]T {
+	m := make(map[string]T, len(list))
+	for _, v := range list {
+		m[id(v)] = v
 	}
-	ds, err := store.Devices(ctx, true)
-	if err != nil {
-		return Catalog{}, err
-	}
-	for _, d := range ds {
-		c.Devices[d.ID] = d
-	}
-	cs, err := store.Cartridges(ctx, true)
-	if err != nil {
-		return Catalog{}, err
-	}
-	for _, k := range cs {
-		c.Cartridges[k.ID] = k
-	}
-	prods, err := store.Products(ctx, "", true)
-	if err != nil {
-		return Catalog{}, err
-	}
-	for _, p := range prods {
-		c.Products[p.ID] = p
-	}
-	return c, nil
+	return m
 }
 
 // practitioner is "Name, credentials"; "" when id is empty.
@@ -164,7 +153,7 @@ type Photo struct {
 }
 
 // loadPhotos reads the records and previews of the photos q selects, in treatment order.
-func loadPhotos(ctx context.Context, store *sqlite.Store, q data.PhotoQuery) ([]Photo, error) {
+func loadPhotos(ctx context.Context, store Source, q data.PhotoQuery) ([]Photo, error) {
 	thumbs, err := store.ListPhotos(ctx, q)
 	if err != nil {
 		return nil, err
@@ -712,12 +701,12 @@ func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 	return d.f.Error()
 }
 
-// image registers a JPEG under key once, without any metadata segment it might carry.
+// image registers a JPEG under key once, without any metadata it might carry (photo.CleanJPEG).
 func (d *doc) image(key string, b []byte) (*fpdf.ImageInfoType, error) {
 	if info := d.f.GetImageInfo(key); info != nil {
 		return info, nil
 	}
-	clean, err := stripJPEGMetadata(b)
+	clean, err := photo.CleanJPEG(b)
 	if err != nil {
 		return nil, fmt.Errorf("photo %s: %w", key, err)
 	}
@@ -735,49 +724,6 @@ func fitBox(w, h, maxW, maxH float64) (float64, float64) {
 	}
 	s := min(maxW/w, maxH/h)
 	return w * s, h * s
-}
-
-// stripJPEGMetadata drops every APPn segment but JFIF (APP0) and Adobe (APP14), and comments:
-// EXIF with its GPS position, XMP, IPTC, ICC and maker notes. Previews carry none already; this
-// keeps a document clean even when handed other bytes. The image data is never re-encoded, and
-// bytes with nothing to drop are returned as they are.
-func stripJPEGMetadata(b []byte) ([]byte, error) {
-	bad := errors.New("not a JPEG image")
-	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
-		return nil, bad
-	}
-	var out []byte // nil until a segment is dropped
-	i := 2
-	for {
-		for i+1 < len(b) && b[i] == 0xFF && b[i+1] == 0xFF {
-			i++ // fill bytes
-		}
-		if i+4 > len(b) || b[i] != 0xFF {
-			return nil, bad
-		}
-		marker := b[i+1]
-		if marker == 0xDA { // start of scan: the rest is image data
-			if out == nil {
-				return b, nil
-			}
-			return append(out, b[i:]...), nil
-		}
-		n := 0
-		if marker != 0x01 && (marker < 0xD0 || marker > 0xD7) { // those stand alone, without a length
-			n = int(b[i+2])<<8 | int(b[i+3])
-			if n < 2 || i+2+n > len(b) {
-				return nil, bad
-			}
-		}
-		if (marker >= 0xE1 && marker <= 0xEF && marker != 0xEE) || marker == 0xFE {
-			if out == nil {
-				out = append(make([]byte, 0, len(b)), b[:i]...)
-			}
-		} else if out != nil {
-			out = append(out, b[i:i+2+n]...)
-		}
-		i += 2 + n
-	}
 }
 
 // clinicHeader draws the clinic's logo, name, address and phone at the top of the first page.

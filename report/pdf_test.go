@@ -18,6 +18,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -59,7 +60,7 @@ const (
 func newPractice(t testing.TB, photoSide int) *practice {
 	t.Helper()
 	ctx := context.Background()
-	s := testkit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	p := &practice{store: s}
 	for k, v := range map[string]string{data.SettingClinicName: clinicName, data.SettingClinicAddress: clinicAddress,
 		data.SettingClinicPhone: clinicPhone, data.SettingCurrency: "CHF"} {
@@ -256,33 +257,6 @@ func pngLogo(t testing.TB) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-func TestStripJPEGMetadata(t *testing.T) {
-	t.Parallel()
-	jpg := phototest.NoisyJPEG(t, 64, 48, 7, 24)
-	// image/jpeg writes no metadata: such bytes are used as they are, without a copy.
-	same, err := stripJPEGMetadata(jpg)
-	if err != nil || &same[0] != &jpg[0] || len(same) != len(jpg) {
-		t.Fatalf("clean JPEG: copied or changed (%v)", err)
-	}
-	// A camera's EXIF with its GPS text, and a comment, are dropped; everything else is kept byte
-	// for byte, so the image data is not re-encoded.
-	withMeta := withEXIF(jpg, testkit.LocalNow)
-	comment := append([]byte{0xFF, 0xFE, 0, 9}, "secret!"...)
-	withMeta = append(append(append([]byte{}, withMeta[:2]...), comment...), withMeta[2:]...)
-	clean, err := stripJPEGMetadata(withMeta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(clean, jpg) {
-		t.Fatalf("stripped JPEG differs from the one without metadata (%d vs %d bytes)", len(clean), len(jpg))
-	}
-	for _, bad := range [][]byte{nil, []byte("\x89PNG\r\n\x1a\n"), withMeta[:30], {0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF}} {
-		if _, err := stripJPEGMetadata(bad); err == nil {
-			t.Errorf("%q accepted as a JPEG", bad)
-		}
-	}
 }
 
 func TestClinicLogo(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 )
 
 // WriteRecall writes a lot recall as a PDF: every client and session that used the lot, as
-// sqlite.Store.LotRecall finds them, with how to reach the client and who treated them.
+// the store's LotRecall finds them, with how to reach the client and who treated them.
 func WriteRecall(w io.Writer, lot string, rows []data.RecallRow) error {
 	lot = strings.TrimSpace(lot)
 	d := newDoc("Lot recall: "+lot, "Lot recall · lot "+lot, "", time.Time{})

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -30,7 +29,7 @@ type SessionRecord struct {
 }
 
 // LoadSession reads a session's record and everything it shows.
-func LoadSession(ctx context.Context, store *sqlite.Store, sessionID string) (SessionRecord, error) {
+func LoadSession(ctx context.Context, store Source, sessionID string) (SessionRecord, error) {
 	fail := func(err error) (SessionRecord, error) {
 		return SessionRecord{}, fmt.Errorf("session record: %w", err)
 	}

@@ -10,16 +10,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // sheetTitles names each exported table's sheet.
 var sheetTitles = map[string]string{
-	sqlite.ExportSessions:        "Sessions",
-	sqlite.ExportZones:           "Zones",
-	sqlite.ExportProductsApplied: "Products applied",
-	sqlite.ExportSideEffects:     "Side effects",
-	sqlite.ExportClients:         "Clients",
+	nlstore.ExportSessions:        "Sessions",
+	nlstore.ExportZones:           "Zones",
+	nlstore.ExportProductsApplied: "Products applied",
+	nlstore.ExportSideEffects:     "Side effects",
+	nlstore.ExportClients:         "Clients",
 }
 
 // SheetTitle is the name of a table's sheet in the workbook WriteSheets makes.
@@ -45,7 +45,7 @@ const sheetCheckEvery = 1024
 //
 // Rows are streamed from the database to the workbook: memory stays flat whatever the number of
 // rows (the streaming writer keeps large sheets in temporary files, removed before it returns).
-func WriteSheets(ctx context.Context, w io.Writer, store *sqlite.Store, q sqlite.ExportQuery) error {
+func WriteSheets(ctx context.Context, w io.Writer, store Source, q nlstore.ExportQuery) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newSheetStyles(f)
@@ -53,7 +53,7 @@ func WriteSheets(ctx context.Context, w io.Writer, store *sqlite.Store, q sqlite
 		return fmt.Errorf("spreadsheet: %w", err)
 	}
 	first := true
-	err = store.ExportRows(ctx, q, func(t *sqlite.ExportTable) error {
+	err = store.ExportRows(ctx, q, func(t *nlstore.ExportTable) error {
 		err := writeSheet(ctx, f, st, t, first)
 		first = false
 		return err
@@ -121,18 +121,18 @@ func (st *sheetStyles) number(f *excelize.File, decimals int) (int, error) {
 const sheetMaxRows = excelize.TotalRows - 1
 
 // writeSheet streams one table into a new sheet (or several, past a sheet's last row).
-func writeSheet(ctx context.Context, f *excelize.File, st *sheetStyles, t *sqlite.ExportTable, first bool) error {
+func writeSheet(ctx context.Context, f *excelize.File, st *sheetStyles, t *nlstore.ExportTable, first bool) error {
 	title := SheetTitle(t.Name)
 	colStyles := make([]int, len(t.Columns))
 	for i, c := range t.Columns {
 		switch c.Kind {
-		case sqlite.ColumnText:
+		case nlstore.ColumnText:
 			colStyles[i] = st.text
-		case sqlite.ColumnDate:
+		case nlstore.ColumnDate:
 			colStyles[i] = st.date
-		case sqlite.ColumnTime:
+		case nlstore.ColumnTime:
 			colStyles[i] = st.time
-		case sqlite.ColumnNumber:
+		case nlstore.ColumnNumber:
 			id, err := st.number(f, c.Decimals)
 			if err != nil {
 				return err
@@ -185,7 +185,7 @@ func writeSheet(ctx context.Context, f *excelize.File, st *sheetStyles, t *sqlit
 }
 
 // startSheet makes a sheet with the table's header row, its top row frozen.
-func startSheet(f *excelize.File, st *sheetStyles, t *sqlite.ExportTable, name string, first bool) (*excelize.StreamWriter, error) {
+func startSheet(f *excelize.File, st *sheetStyles, t *nlstore.ExportTable, name string, first bool) (*excelize.StreamWriter, error) {
 	if first {
 		if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
 			return nil, fmt.Errorf("spreadsheet %s: %w", name, err)
@@ -216,13 +216,13 @@ func startSheet(f *excelize.File, st *sheetStyles, t *sqlite.ExportTable, name s
 }
 
 // sheetColumnWidth is a column's width in characters, by what it holds.
-func sheetColumnWidth(c sqlite.ExportColumn) float64 {
+func sheetColumnWidth(c nlstore.ExportColumn) float64 {
 	switch {
-	case c.Kind == sqlite.ColumnTime:
+	case c.Kind == nlstore.ColumnTime:
 		return 17
-	case c.Kind == sqlite.ColumnDate:
+	case c.Kind == nlstore.ColumnDate:
 		return 11
-	case c.Kind == sqlite.ColumnNumber:
+	case c.Kind == nlstore.ColumnNumber:
 		return max(8, float64(len(c.Title))+2)
 	case c.Name == "notes" || c.Name == "medical_history" || c.Name == "medical_notes":
 		return 40

@@ -14,7 +14,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
-	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -217,7 +217,7 @@ func TestWriteSheetsCancelled(t *testing.T) {
 func bigPractice(b *testing.B) *sqlite.Store {
 	b.Helper()
 	ctx := context.Background()
-	s := testkit.OpenStoreNow(b, nil)
+	s := sqlitekit.OpenStoreNow(b, nil)
 	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 1, PhotoClients: -1}); err != nil {
 		b.Fatal(err)
 	}

@@ -6,10 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,7 +20,6 @@ import (
 
 	"needlelog.app/needlelog/assets"
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/data/demo"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -39,9 +38,11 @@ const (
 // mainWindow is the practice's window: the client list on the left and the selected client's
 // page on the right; the session editor takes the whole window while it is open.
 type mainWindow struct {
-	app   fyne.App
-	win   fyne.Window
-	store *sqlite.Store
+	app fyne.App
+	win fyne.Window
+	// The practice shown: its store, claim, backups and notices (m.store, m.claim, m.backups, …).
+	// Showing another, closing and trying again to write go through it.
+	*openedPractice
 
 	list    *clientList
 	page    *clientPage
@@ -55,28 +56,32 @@ type mainWindow struct {
 	notices *fyne.Container // warnings across the top: read-only, a risky folder, an old backup
 	status  *widget.Label   // the latest backup, at the bottom
 
-	claim         *ondisk.Claim // this app's claim on the open file; nil when open read-only
-	backups       *backupKeeper
-	autoBackup    bool               // make backups on close and daily: off in tests of other things
-	notice        string             // how the practice was opened, when it needs saying ("Restored from …")
-	readOnlyWhy   string             // why the practice is open read-only, when it is
-	canRetryWrite bool               // and whether opening it for writing may work later
-	frame         *fyne.Container    // notices above, status below, body between
-	closing       bool               // the window is backing up before it closes
-	location      string             // why the database's folder is risky; "" when it is not
-	total         int64              // clients in the database, to tell a new practice from an empty search
-	setup         data.SetupProgress // a new practice's first steps, read while it has no client
-	stopTicking   context.CancelFunc // stops the status line's clock
-	statusWarn    bool               // the status line's backup wording needs attention
-	backingUp     bool               // the status line says a backup is under way
-	current       data.ClientSummary
+	autoBackup  bool               // back each practice shown up on close and daily: off in tests of other things
+	makeDemo    DemoMaker          // writes the demo practice; nil where there is none to write
+	frame       *fyne.Container    // notices above, status below, body between
+	closing     bool               // the window is backing up before it closes
+	total       int64              // clients in the database, to tell a new practice from an empty search
+	setup       data.SetupProgress // a new practice's first steps, read while it has no client
+	stopTicking context.CancelFunc // stops the status line's clock
+	statusWarn  bool               // the status line's backup wording needs attention
+	backingUp   bool               // the status line says a backup is under way
+	current     data.ClientSummary
+
+	// What tests replace on the window they build; production values are set in newMainWindowIn.
+	now         func() time.Time // the wall clock times are worded against
+	statusEvery time.Duration    // how often the window words its times again
+	draftDelay  time.Duration    // handed to the session editors it opens
+	life        life             // the practice shown: ends when another is shown, or the app stops
+	settings    settingsSlot     // the open Settings window, if any
+	shortcuts   fyne.Window      // the open Keyboard shortcuts window, if any
 }
 
 // newMainWindowFor makes w the main window over an opened practice, backing it up on close and
-// daily. The window closes the store, and any store the practitioner switches to, when the app
-// stops, and gives up its claim on the file.
-func newMainWindowFor(a fyne.App, w fyne.Window, p practice) fyne.Window {
-	m := newMainWindowIn(a, w, p, autoBackups)
+// daily, and writing the demo practice with makeDemo when asked. The window closes the practice,
+// and any the practitioner switches to, when the app stops.
+func newMainWindowFor(a fyne.App, w fyne.Window, p *openedPractice, o windowOptions, makeDemo DemoMaker) fyne.Window {
+	m := newMainWindowIn(a, w, p, o)
+	m.makeDemo = makeDemo
 	a.Lifecycle().SetOnStopped(m.stopped)
 	m.win.SetMaster() // closing it quits, even with Settings open
 	m.startTicking()
@@ -84,23 +89,39 @@ func newMainWindowFor(a fyne.App, w fyne.Window, p practice) fyne.Window {
 	return m.win
 }
 
-// autoBackups is whether newMainWindowFor's windows back their practice up by themselves; tests
-// of other things turn it off.
-var autoBackups = true
+// windowOptions are what a main window does by itself, and hands down to the screens it makes.
+// The app's window does all of it (appWindow); a test's window waits to be told (quietWindow).
+type windowOptions struct {
+	autoBackup bool          // back the practice up on close and daily
+	lockPoll   time.Duration // how often the idle lock looks for activity; 0 polls not at all
+	draftDelay time.Duration // how long after the last change the session editor drafts the form
+}
+
+// appWindow is how the app's own window runs.
+func appWindow() windowOptions {
+	return windowOptions{autoBackup: true, lockPoll: lockPoll, draftDelay: draftDelay}
+}
+
+// quietWindow runs nothing on its own: no backups, no idle-lock polling (tests call tick), and
+// drafts only when asked, so that a test sees each change in order.
+func quietWindow() windowOptions { return windowOptions{draftDelay: time.Hour} }
 
 // newMainWindow builds the main window over a store, without a claim or automatic backups.
 func newMainWindow(a fyne.App, s *sqlite.Store) *mainWindow {
-	return newMainWindowWith(a, practice{store: s}, false)
+	return newMainWindowWith(a, &openedPractice{store: s}, false)
 }
 
-func newMainWindowWith(a fyne.App, p practice, autoBackup bool) *mainWindow {
-	return newMainWindowIn(a, a.NewWindow("Needlelog"), p, autoBackup)
+// newMainWindowWith builds a quiet main window over p, backing it up by itself if autoBackup.
+func newMainWindowWith(a fyne.App, p *openedPractice, autoBackup bool) *mainWindow {
+	o := quietWindow()
+	o.autoBackup = autoBackup
+	return newMainWindowIn(a, a.NewWindow("Needlelog"), p, o)
 }
 
 // newMainWindowIn makes w, a new window or the one that waited for the practice to open, the
 // main window over p.
-func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *mainWindow {
-	m := &mainWindow{app: a, win: w, autoBackup: autoBackup}
+func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptions) *mainWindow {
+	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, draftDelay: o.draftDelay, now: time.Now, statusEvery: statusEvery}
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
 	m.status = widget.NewLabel("")
@@ -109,6 +130,7 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 	m.frame = container.NewBorder(m.notices, m.status, nil, nil, m.body)
 	m.win.SetContent(m.frame)
 	m.lock = newLocker(a, m.win)
+	m.lock.pollEvery = o.lockPoll
 	// Whoever unlocks is who the audit log names for every write until the next lock.
 	m.lock.onUnlock = func(p data.Practitioner) {
 		m.store.SetActor(p.ID)
@@ -124,35 +146,27 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p practice, autoBackup bool) *ma
 	return m
 }
 
-// use shows practice p, giving up the claim on the one shown before.
-func (m *mainWindow) use(p practice) {
+// use shows practice p, stopping the backups of the one shown before (switchTo closes it).
+func (m *mainWindow) use(p *openedPractice) {
 	s := p.store
-	if settingsOpen != nil && settingsOpen.store != s {
-		settingsOpen.win.Close() // its edits would go to the practice being closed
+	if m.settings.open != nil && m.settings.open.store != s {
+		m.settings.open.win.Close() // its edits would go to the practice being closed
 	}
-	if m.backups != nil {
-		m.backups.close()
+	if m.openedPractice != nil {
+		m.openedPractice.stopBackups()
 	}
-	m.store, m.claim, m.notice, m.readOnlyWhy, m.canRetryWrite = s, p.claim, p.notice, p.readOnlyWhy, p.canRetry
-	m.location = ondisk.LocationWarning(s.Path())
-	if m.claim != nil {
-		// A second start of the app on this file knocks: this window comes forward.
-		// Without it the second start still says the practice is open; it only cannot bring this
-		// window forward.
-		if err := m.claim.OnKnock(func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) }); err != nil {
-			slog.Warn("other windows cannot bring this one forward", "err", err)
-		}
-	}
-	m.backups = newBackupKeeper(m.app, s)
-	m.backups.onChange = func(backupState) { m.showNotices() }
-	if m.autoBackup {
-		m.backups.start()
-	}
+	m.endScreens()
+	m.life = newLife(nil)
+	m.openedPractice = p
+	// A second start of the app on this file knocks: this window comes forward.
+	p.start(m.app, func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) },
+		func(backupState) { m.showNotices() }, m.autoBackup, func() time.Time { return m.now() })
 	m.editor, m.photos = nil, nil
 	m.current = data.ClientSummary{}
 	m.list = newClientList(s, m.showClient)
 	m.list.onToday = m.showToday
 	m.today = newTodayView(s, m.signedIn)
+	m.today.now = func() time.Time { return m.now() }
 	m.today.onClient = func(id string) { m.openClientFromToday(data.ClientSummary{ID: id}) }
 	m.today.onSession = func(clientID, sessionID string) { m.openSessionFromToday(clientID, sessionID, "") }
 	m.today.onDraft = func(clientID, draftID string) { m.openSessionFromToday(clientID, "", draftID) }
@@ -184,11 +198,31 @@ func (m *mainWindow) use(p practice) {
 
 // stopped closes the store and gives up the claim when the app stops.
 func (m *mainWindow) stopped() {
+	m.endScreens()
 	if m.stopTicking != nil {
 		m.stopTicking()
 	}
-	m.backups.close()
-	practice{store: m.store, claim: m.claim}.close()
+	m.openedPractice.close()
+}
+
+// endScreens ends the lives of the practice shown and of its screens: their reads stop.
+func (m *mainWindow) endScreens() {
+	m.life.end()
+	if m.list != nil {
+		m.list.life.end()
+	}
+	if m.today != nil {
+		m.today.life.end()
+	}
+	if m.page != nil {
+		m.page.life.end()
+	}
+	if m.editor != nil {
+		m.editor.life.end()
+	}
+	if m.photos != nil {
+		m.photos.life.end()
+	}
 }
 
 // signedIn is the ID of the practitioner signed in at the lock screen; "" in a practice
@@ -236,20 +270,20 @@ func (m *mainWindow) refresh() {
 		total int64
 		setup data.SetupProgress
 	}
+	l := m.life
 	async(func() (read, error) {
-		ctx := context.Background()
-		counts, err := s.Counts(ctx)
+		counts, err := s.Counts(l.ctx)
 		if err != nil {
 			return read{}, err
 		}
 		r := read{total: counts["clients"]}
 		if r.total == 0 { // the first steps matter to a practice that has not begun
-			r.setup, err = s.SetupProgress(ctx)
+			r.setup, err = s.SetupProgress(l.ctx)
 		}
 		return r, err
 	}, func(r read, err error) {
-		if m.store != s {
-			return // another database was opened meanwhile
+		if m.store != s || l.gone(err) {
+			return // another database was opened meanwhile, or the app is stopping
 		}
 		if err != nil {
 			showError(m.win, "read the database", err)
@@ -304,10 +338,10 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 // showClient shows a client's page, asking first if a session editor has unsaved changes.
 func (m *mainWindow) showClient(c data.ClientSummary) {
 	m.current = c
-	s := m.store
-	async(func() (clientState, error) { return loadClientState(context.Background(), s, c.ID) },
+	s, l := m.store, m.page.lifeFor(c.ID)
+	async(func() (clientState, error) { return loadClientState(l.ctx, s, c.ID) },
 		func(st clientState, err error) {
-			if m.current.ID != c.ID || m.store != s {
+			if m.current.ID != c.ID || m.store != s || l.gone(err) {
 				return // the practitioner has moved on
 			}
 			if err != nil {
@@ -367,6 +401,7 @@ func (m *mainWindow) newSessionForCurrent() {
 func (m *mainWindow) discardDraft(d data.Draft) {
 	confirm(m.win, "Discard the unsaved session?", "What was typed in it will be lost.", "Discard", func() {
 		s := m.store
+		// Confirmed: done even if the practitioner moves on meanwhile, so not the page's context.
 		async(func() (struct{}, error) { return struct{}{}, s.DeleteDraft(context.Background(), d.ID) },
 			func(_ struct{}, err error) {
 				if err != nil {
@@ -387,17 +422,18 @@ func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
 	if d == nil && id != "" && m.page.st.client.ID == c.ID {
 		d = keptDraft(m.page.st.drafts, id, "")
 	}
-	s := m.store
-	async(func() (editorData, error) { return loadEditorData(context.Background(), s, c, id) },
+	s, l := m.store, m.page.lifeFor(c.ID)
+	async(func() (editorData, error) { return loadEditorData(l.ctx, s, c, id) },
 		func(ed editorData, err error) {
-			if m.editor != nil || m.store != s {
-				return // a second click, or another database opened meanwhile
+			if m.editor != nil || m.store != s || l.gone(err) {
+				return // a second click, another database opened meanwhile, or the page left
 			}
 			if err != nil {
 				showError(m.win, "open the session", err)
 				return
 			}
 			m.editor = newSessionEditor(m.win, s, ed, d)
+			m.editor.draftDelay = m.draftDelay
 			m.editor.actor = m.signedIn
 			m.editor.onClose = m.closeSession
 			m.body.Objects = []fyne.CanvasObject{m.editor.content()}
@@ -423,10 +459,10 @@ func (m *mainWindow) showBrowser() {
 
 // openPhotos shows a client's photos over the whole window.
 func (m *mainWindow) openPhotos(c data.Client) {
-	s := m.store
-	async(func() (photoLists, error) { return loadPhotoLists(context.Background(), s, c.ID) },
+	s, l := m.store, m.page.lifeFor(c.ID)
+	async(func() (photoLists, error) { return loadPhotoLists(l.ctx, s, c.ID) },
 		func(lists photoLists, err error) {
-			if m.photos != nil || m.editor != nil || m.store != s {
+			if m.photos != nil || m.editor != nil || m.store != s || l.gone(err) {
 				return
 			}
 			if err != nil {
@@ -521,6 +557,7 @@ func (m *mainWindow) backUpThen(title, goOn string, then, stay func()) {
 		then()
 		return
 	}
+	// The backup on close outlives every screen (and may outlive the window): only Skip ends it.
 	ctx, skip := context.WithCancel(context.Background())
 	k := m.backups
 	var prog dialog.Dialog
@@ -584,21 +621,23 @@ func (m *mainWindow) setFilter(name string) {
 // switchDatabase closes the open practice and opens the one at path. create makes a new file.
 func (m *mainWindow) switchDatabase(path string, create bool) {
 	if m.editor != nil {
-		m.editor.askUnsaved("Open another database?", func() { m.editor = nil; m.switchDatabase(path, create) })
+		m.editor.askUnsaved("Open another database?", func() { m.editor.life.end(); m.editor = nil; m.switchDatabase(path, create) })
 		return
 	}
 	if m.photos != nil && m.photos.unsaved() {
-		m.photos.leaveThen(func() { m.photos = nil; m.switchDatabase(path, create) })
+		m.photos.leaveThen(func() { m.photos.life.end(); m.photos = nil; m.switchDatabase(path, create) })
 		return
 	}
 	if path == m.store.Path() && !m.store.ReadOnly() {
 		return // open already; a read-only window may ask again to write
 	}
 	m.backUpThen("Backing up before opening another practice", "Open the other practice", func() {
-		async(func() (practice, error) {
+		async(func() (*openedPractice, error) {
+			// Opening the next practice is what the window is switching to: nothing of the
+			// one shown may stop it.
 			return openPractice(context.Background(), path, sqlite.Options{Create: create})
 		},
-			func(p practice, err error) {
+			func(p *openedPractice, err error) {
 				if err != nil {
 					askHowToOpen(m.app, m.win, path, err, m.switchTo, "Cancel", func() {})
 					return
@@ -609,8 +648,8 @@ func (m *mainWindow) switchDatabase(path string, create bool) {
 }
 
 // switchTo shows practice p in place of the open one, and closes the old one.
-func (m *mainWindow) switchTo(p practice) {
-	old := practice{store: m.store, claim: m.claim}
+func (m *mainWindow) switchTo(p *openedPractice) {
+	old := m.openedPractice
 	m.use(p) // stops the old practice's backups, waiting for one under way
 	m.refresh()
 	old.close()
@@ -670,26 +709,34 @@ func (m *mainWindow) openDemo() {
 		m.switchDatabase(path, false)
 		return
 	}
+	if m.makeDemo == nil {
+		showError(m.win, "write the demo practice", errors.New("this build of Needlelog has no demo practice to write"))
+		return
+	}
 	bar := widget.NewProgressBar()
+	// A file of its own, asked for: only its Cancel button stops it.
 	ctx, cancel := context.WithCancel(context.Background())
 	prog := dialog.NewCustom("Writing a demo practice", "Cancel", container.NewVBox(
 		widget.NewLabel("200 clients with their treatment series and before-and-after photos, in a file of its own."), bar), m.win)
 	prog.SetOnClosed(cancel)
 	prog.Show()
+	makeDemo := m.makeDemo
 	async(func() (struct{}, error) {
-		s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
+		// Claimed while it is written, as every writer claims a practice.
+		s, claim, err := ondisk.Open(ctx, path, sqlite.Options{Create: true})
 		if err != nil {
 			return struct{}{}, err
 		}
-		_, err = demo.Generate(ctx, s, demo.Options{Seed: 1, Progress: func(done, total int) {
+		err = makeDemo(ctx, s, func(done, total int) {
 			fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
-		}})
+		})
 		if cerr := s.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
 			os.Remove(path) // a half-written demo would be opened next time as if it were whole
 		}
+		claim.Release() //nolint:errcheck // the file is whole, or gone; nothing holds it here
 		return struct{}{}, err
 	}, func(_ struct{}, err error) {
 		prog.Hide()
@@ -823,7 +870,7 @@ func (m *mainWindow) setMenus() {
 		fyne.NewMenuItem("Complete archive…", func() { exportArchive(m.app, m.win, m.store) }),
 	)
 	help := fyne.NewMenu("Help",
-		fyne.NewMenuItem("Keyboard shortcuts", func() { showShortcuts(m.app) }),
+		fyne.NewMenuItem("Keyboard shortcuts", func() { m.showShortcuts() }),
 		fyne.NewMenuItem("About Needlelog", func() {
 			dialog.ShowInformation("About Needlelog", fmt.Sprintf(
 				"Needlelog %s\nMicroneedling treatment records, kept on this computer.\n\nDatabase: %s",
@@ -857,6 +904,7 @@ func (m *mainWindow) archiveClient() {
 	confirm(m.win, "Archive "+c.Name()+"?", "The client is hidden from the lists; their records are kept and can be restored from Archived.",
 		"Archive", func() {
 			s := m.store
+			// Confirmed: done even if the practitioner moves on meanwhile.
 			async(func() (struct{}, error) { return struct{}{}, s.ArchiveClient(context.Background(), c.ID) },
 				func(_ struct{}, err error) {
 					if err != nil {
@@ -870,6 +918,7 @@ func (m *mainWindow) archiveClient() {
 
 func (m *mainWindow) restoreClient(c data.Client) {
 	s := m.store
+	// Asked for: done even if the practitioner moves on meanwhile.
 	async(func() (struct{}, error) { return struct{}{}, s.RestoreClient(context.Background(), c.ID) },
 		func(_ struct{}, err error) {
 			if err != nil {
@@ -901,6 +950,7 @@ func (m *mainWindow) deleteClient() {
 		}
 		why := reason.Text
 		s := m.store
+		// Confirmed with a reason: done even if the practitioner moves on meanwhile.
 		async(func() (struct{}, error) { return struct{}{}, s.DeleteClient(context.Background(), c.ID, why) },
 			func(_ struct{}, err error) {
 				if err != nil {

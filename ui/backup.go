@@ -27,9 +27,6 @@ const (
 	backupOldAfter   = 3 * 24 * time.Hour // the window warns when the latest backup is older than this
 )
 
-// timeNow is the wall clock the window words times against; tests set it.
-var timeNow = time.Now
-
 // backupFolder is where the practice at dbPath is backed up: the folder chosen in Settings, else
 // its default beside the user data folder (see ondisk.BackupDirFor). It is kept in the app's
 // preferences, not in the database, because it is needed most when the database cannot be read.
@@ -119,7 +116,7 @@ type backupKeeper struct {
 }
 
 func newBackupKeeper(a fyne.App, s *sqlite.Store) *backupKeeper {
-	k := &backupKeeper{app: a, store: s, now: timeNow}
+	k := &backupKeeper{app: a, store: s, now: time.Now}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	k.state.dir, k.state.failed = backupFolder(a, s.Path())
 	return k

@@ -64,7 +64,7 @@ func TestBackUpNowFromTheNotice(t *testing.T) {
 	}
 	test.Tap(noticeButton(t, m, "Back up now"))
 
-	list, err := ondisk.Backups(dir, m.store.Path())
+	list, err := backupsOf(dir, m.store.Path())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups after Back up now: %v, %v", list, err)
 	}
@@ -90,8 +90,7 @@ func TestAnOldBackupIsPointedOut(t *testing.T) {
 	if _, err := m.backups.backUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { timeNow = time.Now }()
-	timeNow = func() time.Time { return time.Now().Add(4 * 24 * time.Hour) }
+	m.now = func() time.Time { return time.Now().Add(4 * 24 * time.Hour) }
 	m.showNotices()
 	if got := noticesText(m); !strings.Contains(got, "The latest backup was made ") || !strings.Contains(got, "back up now") {
 		t.Fatalf("a four-day-old backup is not pointed out: %q", got)
@@ -106,17 +105,17 @@ func TestClosingBacksUpWhatChanged(t *testing.T) {
 	m.win.SetOnClosed(func() { closed++ })
 
 	m.closeWindow()
-	list, _ := ondisk.Backups(dir, m.store.Path())
+	list, _ := backupsOf(dir, m.store.Path())
 	if closed != 1 || len(list) != 1 {
 		t.Fatalf("closing a practice never backed up: closed %d, %d backups", closed, len(list))
 	}
 
 	// Unchanged since: closing again makes no second copy.
-	m2 := newMainWindowWith(m.app, practice{store: m.store}, false)
+	m2 := newMainWindowWith(m.app, &openedPractice{store: m.store}, false)
 	m2.autoBackup = true
 	m2.backups.load()
 	m2.quit()
-	if again, _ := ondisk.Backups(dir, m.store.Path()); len(again) != 1 {
+	if again, _ := backupsOf(dir, m.store.Path()); len(again) != 1 {
 		t.Fatalf("closing an unchanged practice made another backup: %d", len(again))
 	}
 }
@@ -220,7 +219,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 		t.Fatalf("Settings say %q, %q", w.backupStatus.Text, w.backupDir.Text)
 	}
 	test.Tap(w.backupNow)
-	if list, _ := ondisk.Backups(dir, s.Path()); len(list) != 1 {
+	if list, _ := backupsOf(dir, s.Path()); len(list) != 1 {
 		t.Fatalf("%d backups after Back up now in Settings", len(list))
 	}
 	if !strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
@@ -230,7 +229,7 @@ func TestSettingsShowTheBackupsAndMakeOne(t *testing.T) {
 	// Another folder, empty: a backup goes there at once.
 	usb := filepath.Join(t.TempDir(), "usb")
 	w.useBackupFolder(a, usb)
-	if list, _ := ondisk.Backups(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
+	if list, _ := backupsOf(usb, s.Path()); len(list) != 1 || !strings.Contains(w.backupDir.Text, usb) ||
 		!strings.HasPrefix(w.backupStatus.Text, "Backed up just now") {
 		t.Fatalf("after choosing an empty folder: %d backups there, Settings say %q, %q", len(list), w.backupDir.Text, w.backupStatus.Text)
 	}
@@ -309,7 +308,7 @@ func TestABackupOfAnotherHistoryIsNoBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := ondisk.Restore(ctx, older, path, true); err != nil {
+	if _, err := ondisk.RestoreFrom(ctx, older, path, true); err != nil {
 		t.Fatal(err)
 	}
 	if s, err = sqlite.Open(ctx, path, sqlite.Options{}); err != nil {
@@ -351,7 +350,7 @@ func TestASlowBackupOnCloseCanBeSkipped(t *testing.T) {
 	}
 	m.backups.mu.Unlock()
 	<-finished
-	if list, _ := ondisk.Backups(dir, m.store.Path()); len(list) != 0 {
+	if list, _ := backupsOf(dir, m.store.Path()); len(list) != 0 {
 		t.Fatalf("the skipped backup was made after all: %d", len(list))
 	}
 }
@@ -394,7 +393,7 @@ func TestAnotherPracticesBackupsAreNotThisOnes(t *testing.T) {
 		t.Fatalf("opening a damaged file: %v, want ErrDamaged", err)
 	}
 	w := test.NewTempWindow(t, nil)
-	askHowToOpen(a, w, mine, err, func(practice) {}, "Quit", func() {})
+	askHowToOpen(a, w, mine, err, func(*openedPractice) {}, "Quit", func() {})
 	if got := overlayText(w); strings.Contains(got, "latest good backup") || !strings.Contains(got, "No backup of this practice was found") {
 		t.Errorf("the damaged-file window offers another practice's backup: %q", got)
 	}

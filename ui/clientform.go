@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -27,7 +27,7 @@ type clientLists struct {
 }
 
 // loadClientLists reads clientLists from the store (call it off the UI goroutine).
-func loadClientLists(ctx context.Context, store *sqlite.Store) (clientLists, error) {
+func loadClientLists(ctx context.Context, store nlstore.Store) (clientLists, error) {
 	var l clientLists
 	items, err := store.ListItems(ctx, data.ListConcern, false)
 	if err != nil {
@@ -73,9 +73,10 @@ const (
 // clientForm edits one client's profile. It validates as the practitioner types and saves through the store.
 type clientForm struct {
 	win     fyne.Window
-	store   *sqlite.Store
+	store   nlstore.Store
 	client  data.Client // as loaded or last saved: ID, version and what the form does not edit
 	onSaved func(data.Client)
+	life    life // ends when the form closes
 	// run does the save's database work and hands its result back on the UI goroutine;
 	// async in the app, a direct call in tests.
 	run func(work func() (data.Client, error), done func(data.Client, error))
@@ -115,11 +116,11 @@ type historyRow struct {
 
 // newClientForm builds the form for c (a zero data.Client for a new client). lists holds what the
 // pickers offer; onSaved runs on the UI goroutine with the saved client.
-func newClientForm(win fyne.Window, store *sqlite.Store, c data.Client, lists clientLists, onSaved func(data.Client)) *clientForm {
+func newClientForm(win fyne.Window, store nlstore.Store, c data.Client, lists clientLists, onSaved func(data.Client)) *clientForm {
 	if c.PhotoConsent == "" {
 		c.PhotoConsent = data.PhotoConsentNone // what the store assumes too: no consent until recorded
 	}
-	f := &clientForm{win: win, store: store, client: c, onSaved: onSaved, run: async[data.Client],
+	f := &clientForm{win: win, store: store, client: c, onSaved: onSaved, life: newLife(nil), run: async[data.Client],
 		notes: newReservedNotes(), conditions: lists.Conditions}
 	// Messages about no field in particular get a reserved line at the top, as the fields do.
 	f.notes.general.Truncation = fyne.TextTruncateEllipsis
@@ -411,12 +412,13 @@ func (f *clientForm) save() {
 	}
 	c, key := f.value(), f.key() // what is typed while it saves stays unsaved
 	f.saving = true
+	ctx := f.life.lasting() // a save asked for finishes even if the form closes meanwhile
 	f.run(func() (data.Client, error) {
 		var err error
 		if c.ID == "" {
-			err = f.store.CreateClient(context.Background(), &c)
+			err = f.store.CreateClient(ctx, &c)
 		} else {
-			err = f.store.UpdateClient(context.Background(), &c)
+			err = f.store.UpdateClient(ctx, &c)
 		}
 		return c, err
 	}, func(c data.Client, err error) { f.saved(c, key, err) })
@@ -624,7 +626,7 @@ func boldLabel(text string) *widget.Label {
 }
 
 // showClientDialog opens the form in a dialog (Save / Cancel) over win: Cancel with unsaved changes asks first.
-func showClientDialog(win fyne.Window, store *sqlite.Store, c data.Client, onSaved func(data.Client)) {
+func showClientDialog(win fyne.Window, store nlstore.Store, c data.Client, onSaved func(data.Client)) {
 	async(func() (clientLists, error) { return loadClientLists(context.Background(), store) },
 		func(lists clientLists, err error) {
 			if err != nil {
@@ -637,7 +639,7 @@ func showClientDialog(win fyne.Window, store *sqlite.Store, c data.Client, onSav
 
 // openClientDialog shows the form in a dialog once the lists are loaded. Ctrl+S saves and
 // Escape cancels while it is open.
-func openClientDialog(win fyne.Window, store *sqlite.Store, c data.Client, lists clientLists, onSaved func(data.Client)) (*clientForm, *dialog.CustomDialog) {
+func openClientDialog(win fyne.Window, store nlstore.Store, c data.Client, lists clientLists, onSaved func(data.Client)) (*clientForm, *dialog.CustomDialog) {
 	var d *dialog.CustomDialog
 	f := newClientForm(win, store, c, lists, func(saved data.Client) {
 		d.Hide()
@@ -680,6 +682,7 @@ func openClientDialog(win fyne.Window, store *sqlite.Store, c data.Client, lists
 	cv.AddShortcut(saveKey, func(fyne.Shortcut) { f.save() })
 	restoreMenu := borrowMenuShortcut(win, saveKey, f.save)
 	d.SetOnClosed(func() {
+		f.life.end()
 		restoreMenu()
 		cv.RemoveShortcut(saveKey)
 	})

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -25,7 +25,7 @@ import (
 // what (guessed from the header), import with progress and Cancel, and read what was refused.
 
 // chooseClientCSV asks for a CSV file, reads it off the UI goroutine and shows the mapping step.
-func chooseClientCSV(a fyne.App, win fyne.Window, store *sqlite.Store, done func()) {
+func chooseClientCSV(a fyne.App, win fyne.Window, store nlstore.Store, done func()) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			showError(win, "open the file", err)
@@ -51,7 +51,7 @@ func chooseClientCSV(a fyne.App, win fyne.Window, store *sqlite.Store, done func
 
 // openClientCSV reads a chosen client file off the UI goroutine and shows the mapping step, or
 // what keeps the file from being read.
-func openClientCSV(win fyne.Window, store *sqlite.Store, name string, r io.ReadCloser, done func()) {
+func openClientCSV(win fyne.Window, store nlstore.Store, name string, r io.ReadCloser, done func()) {
 	async(func() (data.ClientCSV, error) {
 		defer r.Close()
 		return data.ReadClientCSV(r)
@@ -68,7 +68,7 @@ func openClientCSV(win fyne.Window, store *sqlite.Store, name string, r io.ReadC
 // clientMapping is the step where the practitioner says which column holds which detail.
 type clientMapping struct {
 	win     fyne.Window
-	store   *sqlite.Store
+	store   nlstore.Store
 	name    string
 	file    data.ClientCSV
 	picks   []*widget.Select
@@ -78,7 +78,7 @@ type clientMapping struct {
 	done    func()
 }
 
-func newClientMapping(win fyne.Window, store *sqlite.Store, name string, f data.ClientCSV, done func()) *clientMapping {
+func newClientMapping(win fyne.Window, store nlstore.Store, name string, f data.ClientCSV, done func()) *clientMapping {
 	m := &clientMapping{win: win, store: store, name: name, file: f, done: done}
 	options := []string{data.FieldIgnore.Label()}
 	for _, fld := range data.ClientFields {

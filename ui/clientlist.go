@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -26,7 +26,8 @@ var filterNames = []string{"All", "Due", "Recent", "Archived"}
 
 // clientList is the searchable, filterable list of clients on the left of the main window.
 type clientList struct {
-	store    *sqlite.Store
+	store    nlstore.Store
+	life     life // ends when the window shows another practice, or the app stops
 	search   *searchEntry
 	todayBtn *widget.Button
 	filter   *widget.RadioGroup
@@ -106,8 +107,8 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-func newClientList(store *sqlite.Store, onSelect func(data.ClientSummary)) *clientList {
-	l := &clientList{store: store, onSelect: onSelect, cursor: -1}
+func newClientList(store nlstore.Store, onSelect func(data.ClientSummary)) *clientList {
+	l := &clientList{store: store, life: newLife(nil), onSelect: onSelect, cursor: -1}
 	l.search = newSearchEntry()
 	l.search.SetPlaceHolder("Find: name, phone or email")
 	l.search.OnChanged = func(string) { l.refresh() }
@@ -246,7 +247,7 @@ func (l *clientList) apply(p listPage) {
 }
 
 func (l *clientList) showCount() {
-	n := sqlite.Thousands(l.total) + " clients"
+	n := wording.Thousands(l.total) + " clients"
 	if l.total == 1 {
 		n = "1 client"
 	}
@@ -268,8 +269,8 @@ func (l *clientList) showCount() {
 func (l *clientList) refresh() {
 	n := l.queries.Add(1)
 	q := l.query()
+	ctx := l.life.ctx
 	async(func() (listPage, error) {
-		ctx := context.Background()
 		page, err := l.store.ListClients(ctx, q)
 		if err != nil {
 			return listPage{}, err
@@ -277,7 +278,7 @@ func (l *clientList) refresh() {
 		total, err := l.countAll(ctx, q, len(page))
 		return listPage{page, total}, err
 	}, func(page listPage, err error) {
-		if l.queries.Load() != n {
+		if l.queries.Load() != n || l.life.gone(err) {
 			return
 		}
 		if err != nil {
@@ -299,9 +300,9 @@ func (l *clientList) loadMore() {
 	q := l.query()
 	q.After = &l.clients[len(l.clients)-1]
 	async(func() ([]data.ClientSummary, error) {
-		return l.store.ListClients(context.Background(), q)
+		return l.store.ListClients(l.life.ctx, q)
 	}, func(page []data.ClientSummary, err error) {
-		if l.queries.Load() != n {
+		if l.queries.Load() != n || l.life.gone(err) {
 			return
 		}
 		l.loading = false

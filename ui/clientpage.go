@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -25,7 +25,7 @@ type clientState struct {
 	drafts   []data.Draft
 }
 
-func loadClientState(ctx context.Context, store *sqlite.Store, id string) (clientState, error) {
+func loadClientState(ctx context.Context, store nlstore.Store, id string) (clientState, error) {
 	var st clientState
 	var err error
 	if st.client, err = store.Client(ctx, id); err != nil {
@@ -45,8 +45,10 @@ func loadClientState(ctx context.Context, store *sqlite.Store, id string) (clien
 
 // clientPage shows one client: what matters before treating, the profile, and the sessions.
 type clientPage struct {
-	store *sqlite.Store
-	st    clientState
+	store  nlstore.Store
+	st     clientState
+	life   life   // the client shown: ends when the page shows another, or is left
+	lifeOf string // whose page life is
 
 	name      *widget.Label
 	facts     *widget.Label
@@ -69,7 +71,17 @@ type clientPage struct {
 	onRestore     func(data.Client)
 }
 
-func newClientPage(store *sqlite.Store) *clientPage {
+// lifeFor is the page's life with client id: the one under way, or a new one, ending the life
+// of the client shown before.
+func (p *clientPage) lifeFor(id string) life {
+	if p.life.ctx == nil || p.lifeOf != id || p.life.ctx.Err() != nil {
+		p.life.end()
+		p.life, p.lifeOf = newLife(nil), id
+	}
+	return p.life
+}
+
+func newClientPage(store nlstore.Store) *clientPage {
 	p := &clientPage{store: store}
 	p.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.name.SizeName = theme.SizeNameSubHeadingText

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/report"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -69,7 +70,7 @@ func exportFile(a fyne.App, win fyne.Window, store *sqlite.Store, doing, fileNam
 		}
 		a.Preferences().SetString(prefLastFolder, dir)
 		path := filepath.Join(dir, base)
-		if err := report.CheckTarget(path, store.Path()); err != nil {
+		if err := files.CheckTarget(path, store.Path()); err != nil {
 			refusedTarget(win, err, d.Show) // the form again, to choose another
 			return
 		}
@@ -113,9 +114,9 @@ func defaultFolder() string {
 }
 
 // refusedTarget says in one sentence why a file chosen for an export is not written, when err is
-// a report.RefusedTargetError, then runs then; it reports false for any other error.
+// a files.RefusedTargetError, then runs then; it reports false for any other error.
 func refusedTarget(win fyne.Window, err error, then func()) bool {
-	var rt *report.RefusedTargetError
+	var rt *files.RefusedTargetError
 	if !errors.As(err, &rt) {
 		return false
 	}
@@ -128,10 +129,21 @@ func refusedTarget(win fyne.Window, err error, then func()) bool {
 	return true
 }
 
+// export is one export under way, behind its own progress dialog. Its context ends when it is
+// through or its Cancel is pressed, not with the screen that started it: the file was asked for.
+type export struct {
+	win  fyne.Window
+	life life
+	// openURL hands a URL to the system (the file to its viewer, its folder to the file manager);
+	// tests replace it to see what would be opened.
+	openURL func(u *url.URL) error
+}
+
 // runExport writes path with work behind a progress dialog, never over the files of practice (the
 // database the export reads). Tests call it directly.
-func runExport(win fyne.Window, practice, doing, path string, work exportWork) {
-	ctx, cancel := context.WithCancel(context.Background())
+func runExport(win fyne.Window, practice, doing, path string, work exportWork) *export {
+	x := &export{win: win, life: newLife(nil), openURL: systemOpenURL}
+	ctx, cancel := x.life.ctx, x.life.end
 	bar := widget.NewProgressBar()
 	wait := widget.NewProgressBarInfinite()
 	status := widget.NewLabel(filepath.Base(path))
@@ -180,24 +192,26 @@ func runExport(win fyne.Window, practice, doing, path string, work exportWork) {
 		case err != nil:
 			showError(win, doing, err)
 		default:
-			showSaved(win, path)
+			x.showSaved(path)
 		}
 	})
+	return x
 }
 
 // showSaved says where a file went, with ways to open it in the system's viewer (to print it)
 // and to open its folder.
-func showSaved(win fyne.Window, path string) {
+func (x *export) showSaved(path string) {
+	win := x.win
 	msg := widget.NewLabel("Saved as " + path)
 	msg.Wrapping = fyne.TextWrapWord
 	view := widget.NewButtonWithIcon("Open", theme.DocumentIcon(), func() {
-		if err := openURL(fileURL(path)); err != nil {
+		if err := x.openURL(fileURL(path)); err != nil {
 			showError(win, "open the file", err)
 		}
 	})
 	view.Importance = widget.HighImportance
 	folder := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
-		if err := openURL(settingsFolderURL(path)); err != nil {
+		if err := x.openURL(settingsFolderURL(path)); err != nil {
 			showError(win, "open the folder", err)
 		}
 	})
@@ -206,9 +220,8 @@ func showSaved(win fyne.Window, path string) {
 	showDialog(win, d)
 }
 
-// openURL hands a URL to the system (a file to its viewer, a folder to its file manager). Tests
-// replace it to see what would be opened.
-var openURL = func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }
+// systemOpenURL hands a URL to the system: a file to its viewer, a folder to its file manager.
+func systemOpenURL(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }
 
 // fileURL is the file URL of path, made absolute: file:///home/…/record.pdf, file:///C:/….
 func fileURL(path string) *url.URL {
@@ -223,9 +236,9 @@ func fileURL(path string) *url.URL {
 }
 
 // bytesExport is the work of an export made whole in memory first, such as one image.
-func bytesExport(make func() ([]byte, error)) exportWork {
-	return func(_ context.Context, w io.Writer, _ func(done, total int)) error {
-		out, err := make()
+func bytesExport(make func(ctx context.Context) ([]byte, error)) exportWork {
+	return func(ctx context.Context, w io.Writer, _ func(done, total int)) error {
+		out, err := make(ctx)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
@@ -50,7 +52,7 @@ func exportHistoryPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client d
 // lotRecall is the recall screen: type a lot, see every client and session that got it, open a
 // client, or save the list as a PDF.
 type lotRecall struct {
-	store   *sqlite.Store
+	store   nlstore.Store
 	lot     *nlwidget.TextField
 	status  *widget.Label
 	list    *widget.List
@@ -59,6 +61,7 @@ type lotRecall struct {
 	asked   int    // counts lookups, so that a late answer to an earlier one is dropped
 	saveBtn *widget.Button
 	dialog  *dialog.CustomDialog
+	life    life // ends when the screen is closed; a lookup asked for begins it again
 }
 
 // showLotRecall opens the recall screen over win; open shows a client's page.
@@ -107,6 +110,7 @@ func showLotRecall(a fyne.App, win fyne.Window, store *sqlite.Store, open func(c
 	r.dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { r.dialog.Hide() }), r.saveBtn})
 	size := win.Canvas().Size()
 	r.dialog.Resize(fyne.NewSize(min(760, size.Width-40), min(600, size.Height-40)))
+	r.dialog.SetOnClosed(func() { r.life.end() })
 	r.show(win)
 	return r
 }
@@ -134,7 +138,7 @@ func recallDetail(row data.RecallRow) string {
 	return strings.Join(parts, "  ·  ")
 }
 
-func (r *lotRecall) find(store *sqlite.Store) {
+func (r *lotRecall) find(store nlstore.Store) {
 	lot := strings.TrimSpace(r.lot.Text)
 	if lot == "" {
 		return
@@ -143,10 +147,14 @@ func (r *lotRecall) find(store *sqlite.Store) {
 	r.saveBtn.Disable()
 	r.asked++
 	n := r.asked
-	async(func() ([]data.RecallRow, error) { return store.LotRecall(context.Background(), lot) },
+	if r.life.ctx == nil || r.life.ctx.Err() != nil {
+		r.life = newLife(nil)
+	}
+	l := r.life
+	async(func() ([]data.RecallRow, error) { return store.LotRecall(l.ctx, lot) },
 		func(rows []data.RecallRow, err error) {
-			if n != r.asked {
-				return // a newer lot was asked for meanwhile
+			if n != r.asked || l.gone(err) {
+				return // a newer lot was asked for meanwhile, or the screen closed
 			}
 			if err != nil {
 				r.status.SetText(errorSentence("look up the lot", err))
@@ -257,6 +265,6 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (sqlite.Expor
 func exportArchive(a fyne.App, win fyne.Window, store *sqlite.Store) {
 	exportFile(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
-			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, store, progress))
+			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchivableOf(store), progress))
 		})
 }

@@ -20,16 +20,14 @@ func TestSavedExportOpensTheFile(t *testing.T) {
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(900, 600))
 	var opened []*url.URL
-	was := openURL
-	openURL = func(u *url.URL) error { opened = append(opened, u); return nil }
-	defer func() { openURL = was }()
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "session record.pdf")
-	runExport(w, "", "export the session record", path, func(_ context.Context, out io.Writer, _ func(int, int)) error {
+	x := runExport(w, "", "export the session record", path, func(_ context.Context, out io.Writer, _ func(int, int)) error {
 		_, err := out.Write([]byte("%PDF-1.7"))
 		return err
 	})
+	x.openURL = func(u *url.URL) error { opened = append(opened, u); return nil }
 	buttons := map[string]*widget.Button{}
 	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -12,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -20,7 +19,7 @@ import (
 // sideEffectForm logs a side effect against a past session, as a follow-up call or visit
 // reports it, and marks earlier ones resolved.
 type sideEffectForm struct {
-	store    *sqlite.Store
+	store    nlstore.Store
 	session  data.TimelineEntry
 	existing []data.SideEffect
 	kinds    []string
@@ -34,10 +33,11 @@ type sideEffectForm struct {
 	list      *fyne.Container
 	fields    *fieldNotes
 	saving    bool // a save is under way: a second click does not log the side effect twice
+	life      life // ends when the follow-up closes
 }
 
-func newSideEffectForm(store *sqlite.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
-	f := &sideEffectForm{store: store, session: session, existing: existing, kinds: kinds, fields: newFieldNotes()}
+func newSideEffectForm(store nlstore.Store, session data.TimelineEntry, existing []data.SideEffect, kinds []string) *sideEffectForm {
+	f := &sideEffectForm{store: store, session: session, existing: existing, kinds: kinds, fields: newFieldNotes(), life: newLife(nil)}
 	f.kind = nlwidget.NewPicker(kinds, "e.g. Post-inflammatory hyperpigmentation", true)
 	f.severity = widget.NewRadioGroup([]string{"mild", "moderate", "severe"}, nil)
 	f.severity.Horizontal = true
@@ -92,7 +92,7 @@ func (f *sideEffectForm) showExisting() {
 
 func (f *sideEffectForm) resolve(e data.SideEffect) {
 	e.Resolved = data.DateOf(f.store.Now())
-	async(func() (data.SideEffect, error) { return e, f.store.UpdateSideEffect(context.Background(), &e) },
+	async(func() (data.SideEffect, error) { return e, f.store.UpdateSideEffect(f.life.lasting(), &e) },
 		func(saved data.SideEffect, err error) {
 			if err != nil {
 				slog.Error("mark a side effect resolved", "err", err)
@@ -137,7 +137,7 @@ func (f *sideEffectForm) save(done func()) {
 		return
 	}
 	f.saving = true
-	async(func() (struct{}, error) { return struct{}{}, f.store.AddSideEffect(context.Background(), &e) },
+	async(func() (struct{}, error) { return struct{}{}, f.store.AddSideEffect(f.life.lasting(), &e) },
 		func(_ struct{}, err error) {
 			f.saving = false
 			if err != nil {
@@ -153,34 +153,39 @@ func (f *sideEffectForm) save(done func()) {
 }
 
 // showSideEffectDialog opens the follow-up form for a past session of a client.
-func showSideEffectDialog(win fyne.Window, store *sqlite.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
+func showSideEffectDialog(win fyne.Window, store nlstore.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
 	type loaded struct {
 		existing []data.SideEffect
 		kinds    []string
 	}
+	lf := newLife(nil) // the follow-up's life begins with its loading
 	async(func() (loaded, error) {
 		var l loaded
 		var err error
-		if l.existing, err = store.SideEffects(context.Background(), session.SessionID); err != nil {
+		if l.existing, err = store.SideEffects(lf.ctx, session.SessionID); err != nil {
 			return l, err
 		}
-		items, err := store.ListItems(context.Background(), data.ListSideEffect, false)
+		items, err := store.ListItems(lf.ctx, data.ListSideEffect, false)
 		for _, it := range items {
 			l.kinds = append(l.kinds, it.Name)
 		}
 		return l, err
 	}, func(l loaded, err error) {
 		if err != nil {
+			lf.end()
 			showError(win, "open the session's side effects", err)
 			return
 		}
 		f := newSideEffectForm(store, session, l.existing, l.kinds)
+		f.life.end()
+		f.life = lf
 		var d *dialog.CustomDialog
 		save := widget.NewButton("Save side effect", func() { f.save(func() { d.Hide(); onSaved() }) })
 		save.Importance = widget.HighImportance
 		closeBtn := widget.NewButton("Close", func() { d.Hide(); onSaved() })
 		d = dialog.NewCustomWithoutButtons("Side effects — "+c.Name(), f.content(), win)
 		d.SetButtons([]fyne.CanvasObject{closeBtn, save})
+		d.SetOnClosed(f.life.end)
 		d.Resize(fyne.NewSize(640, 640))
 		d.Show()
 		win.Canvas().Focus(f.kind)

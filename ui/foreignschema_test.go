@@ -53,8 +53,8 @@ func TestAFileChangedOutsideNeedlelogIsNamedAndRestored(t *testing.T) {
 		t.Fatal("opening the file changed it")
 	}
 	w := test.NewTempWindow(t, nil)
-	var opened practice
-	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() {})
+	opened := &openedPractice{}
+	askHowToOpen(a, w, path, err, func(p *openedPractice) { opened = p }, "Quit", func() {})
 	got := overlayText(w)
 	for _, want := range []string{"changed outside Needlelog", said, "has moved nothing", "latest good backup"} {
 		if !strings.Contains(got, want) {
@@ -73,9 +73,9 @@ func TestAFileChangedOutsideNeedlelogIsNamedAndRestored(t *testing.T) {
 		t.Fatalf("read-only, the practice shows %d clients, want 1", n)
 	}
 	opened.store.Close()
-	opened = practice{}
+	opened = &openedPractice{}
 
-	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() {})
+	askHowToOpen(a, w, path, err, func(p *openedPractice) { opened = p }, "Quit", func() {})
 	test.Tap(overlayButton(t, w, "Restore that backup…"))
 	test.Tap(overlayButton(t, w, "Restore"))
 	if opened.store == nil || opened.store.ReadOnly() {

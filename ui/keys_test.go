@@ -335,10 +335,10 @@ func TestCtrlQQuitsThroughTheWindowsClosePath(t *testing.T) {
 	}
 	test.Tap(overlayButton(t, m.win, "Stay"))
 
-	showShortcuts(m.app)
-	t.Cleanup(func() { shortcutsWindow.Close() })
+	m.showShortcuts()
+	t.Cleanup(func() { m.shortcuts.Close() })
 	var listed []string
-	walk(shortcutsWindow.Content(), func(o fyne.CanvasObject) {
+	walk(m.shortcuts.Content(), func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok {
 			listed = append(listed, l.Text)
 		}
@@ -370,7 +370,7 @@ func TestEscapeLeavesTheWorkingDaysPrompts(t *testing.T) {
 	if err := s.SavePractitioner(context.Background(), &p); err != nil {
 		t.Fatal(err)
 	}
-	newChangeDialog(w, s, p, false, nil)
+	newChangeDialog(w, s, &throttle{}, p, false, nil)
 	focused, ok := w.Canvas().Focused().(*lockEntry)
 	if !ok {
 		t.Fatalf("the passphrase dialog focuses %T", w.Canvas().Focused())

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // The lock screen, sign-in and the idle lock.
@@ -40,16 +40,22 @@ import (
 // as with a screen saver. The idle time is measured on the wall clock, so a computer woken
 // from sleep locks within lockPoll.
 
-// lockPoll is how often the idle lock looks for activity and, while locked, puts away dialogs
+// lockPoll is by default how often the idle lock looks for activity and, while locked, puts away dialogs
 // and windows that the app's background work opened. Zero turns the polling off: tests then
 // call tick themselves.
-var lockPoll = 2 * time.Second
+const lockPoll = 2 * time.Second
 
 // locker owns the window's content and decides when the lock screen covers it.
 type locker struct {
 	app   fyne.App
 	win   fyne.Window
-	store *sqlite.Store
+	store nlstore.Store
+
+	// throttle counts wrong passphrases on the lock screen and in the passphrase dialogs alike.
+	throttle throttle
+	// pollEvery is how often the idle lock looks for activity (lockPoll); 0, in tests, polls not
+	// at all: they call tick on their own goroutine.
+	pollEvery time.Duration
 
 	root    *fyne.Container   // the window's content: the app over the activity layer, or the lock screen
 	content fyne.CanvasObject // the app's own content, kept while locked
@@ -85,7 +91,7 @@ type locker struct {
 // newLocker takes over win's content, putting the activity layer behind it. Call useStore to
 // show a practice: it decides whether the window opens locked.
 func newLocker(a fyne.App, win fyne.Window) *locker {
-	l := &locker{app: a, win: win, now: func() time.Time { return time.Now().Round(0) }} // Round(0): wall clock
+	l := &locker{app: a, win: win, pollEvery: lockPoll, now: func() time.Time { return time.Now().Round(0) }} // Round(0): wall clock
 	if runtime.GOOS == "darwin" {
 		// Given no menu, Fyne leaves macOS's menu bar as it was, items and all: an empty one clears it.
 		l.noMenu = fyne.NewMainMenu()
@@ -115,7 +121,7 @@ func newLocker(a fyne.App, win fyne.Window) *locker {
 
 // useStore shows the practice in s. The window is covered at once and stays locked when a
 // practitioner of s has a passphrase; no one is signed in until someone unlocks it.
-func (l *locker) useStore(s *sqlite.Store) {
+func (l *locker) useStore(s nlstore.Store) {
 	if l.isLocked && l.store == s {
 		return
 	}
@@ -123,6 +129,7 @@ func (l *locker) useStore(s *sqlite.Store) {
 	l.user = data.Practitioner{}
 	l.idleAfter = 0
 	if l.isLocked {
+		l.endScreen()
 		l.screen = newLockScreen(l)
 		l.root.Objects = []fyne.CanvasObject{l.screen.content}
 		l.root.Refresh()
@@ -178,7 +185,7 @@ func (l *locker) changePassphrase(done func()) {
 		l.lockNow()
 		return
 	}
-	showChangePassphrase(l.win, l.store, l.user, done)
+	showChangePassphrase(l.win, l.store, &l.throttle, l.user, done)
 }
 
 // close stops the idle lock's polling.
@@ -204,6 +211,7 @@ func (l *locker) lock() {
 	cv.SetOnTypedRune(nil)
 	l.hidden.menu = l.win.MainMenu()
 	l.win.SetMainMenu(l.noMenu)
+	l.endScreen()
 	l.screen = newLockScreen(l)
 	l.root.Objects = []fyne.CanvasObject{l.screen.content}
 	l.root.Refresh()
@@ -242,10 +250,18 @@ func (l *locker) sweep() {
 	}
 }
 
+// endScreen ends the life of the lock screen shown, if any: its reads stop.
+func (l *locker) endScreen() {
+	if l.screen != nil {
+		l.screen.life.end()
+	}
+}
+
 func (l *locker) unlock(p data.Practitioner) {
 	if !l.isLocked {
 		return
 	}
+	l.endScreen()
 	l.isLocked, l.checking, l.screen = false, false, nil
 	l.user = p
 	l.idleAfter = 0
@@ -283,9 +299,9 @@ func (l *locker) unlock(p data.Practitioner) {
 
 // startPoll starts the polling; the first lock does, and useStore locks at once. close stops it.
 func (l *locker) startPoll() {
-	if l.stop == nil && lockPoll > 0 {
+	if l.stop == nil && l.pollEvery > 0 {
 		l.stop, l.done = make(chan struct{}), make(chan struct{})
-		go l.poll(lockPoll, l.stop, l.done)
+		go l.poll(l.pollEvery, l.stop, l.done)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -24,7 +24,7 @@ import (
 // admin is the admin signed in (from Settings), or zero to choose one in the dialog (from the
 // lock screen); target is whose passphrase, or "" to choose. closed runs when the dialog
 // closes, telling whether a passphrase was reset.
-func showResetPassphrase(win fyne.Window, s *sqlite.Store, admin data.Practitioner, target string, closed func(reset bool)) {
+func showResetPassphrase(win fyne.Window, s nlstore.Store, th *throttle, admin data.Practitioner, target string, closed func(reset bool)) {
 	done := func(reset bool) {
 		if closed != nil {
 			closed(reset)
@@ -44,7 +44,7 @@ func showResetPassphrase(win fyne.Window, s *sqlite.Store, admin data.Practition
 				done(false)
 				return
 			}
-			newResetDialog(win, s, accounts, admin, target, func(reset bool, who data.Account) {
+			newResetDialog(win, s, th, accounts, admin, target, func(reset bool, who data.Account) {
 				if reset && admin.ID != "" { // from Settings; the lock screen shows it itself
 					dialog.ShowInformation("Passphrase reset", who.Name+" chooses a new passphrase when they next sign in.", win)
 				}
@@ -56,7 +56,8 @@ func showResetPassphrase(win fyne.Window, s *sqlite.Store, admin data.Practition
 // resetDialog is showResetPassphrase's dialog.
 type resetDialog struct {
 	win      fyne.Window
-	store    *sqlite.Store
+	store    nlstore.Store
+	throttle *throttle // wrong passphrases, counted with the lock screen's
 	d        *dialog.CustomDialog
 	targets  []data.Account // whose passphrase may be reset
 	admins   []data.Account // who may reset it
@@ -70,10 +71,10 @@ type resetDialog struct {
 	finished bool
 }
 
-func newResetDialog(win fyne.Window, s *sqlite.Store, accounts []data.Account, admin data.Practitioner, targetID string,
+func newResetDialog(win fyne.Window, s nlstore.Store, th *throttle, accounts []data.Account, admin data.Practitioner, targetID string,
 	done func(reset bool, who data.Account)) {
 	adminID := admin.ID
-	r := &resetDialog{win: win, store: s, done: done}
+	r := &resetDialog{win: win, store: s, throttle: th, done: done}
 	for _, a := range accounts {
 		if a.HasPassphrase && a.ID != adminID && (targetID == "" || a.ID == targetID) {
 			r.targets = append(r.targets, a)
@@ -170,7 +171,7 @@ func (r *resetDialog) submit() {
 		r.show("Choose the admin who resets it.")
 		return
 	}
-	if d := signInThrottle.wait(time.Now()); d > 0 {
+	if d := r.throttle.wait(time.Now()); d > 0 {
 		r.show(waitSentence(d))
 		return
 	}
@@ -188,13 +189,13 @@ func (r *resetDialog) submit() {
 		r.reset.Enable()
 		switch {
 		case err == nil:
-			signInThrottle.succeed()
+			r.throttle.succeed()
 			r.close(true)
 		case errors.Is(err, data.ErrWrongPassphrase):
-			signInThrottle.fail(time.Now())
+			r.throttle.fail(time.Now())
 			r.pass.SetText("")
 			msg := "That passphrase is not right for " + admin.Name + "."
-			if d := signInThrottle.wait(time.Now()); d > 0 {
+			if d := r.throttle.wait(time.Now()); d > 0 {
 				msg += " " + waitSentence(d)
 			}
 			r.show(msg)
@@ -210,7 +211,7 @@ func (r *resetDialog) submit() {
 
 // showChangePassphrase lets a practitioner set or change their own passphrase: the current one
 // first when they have one. done runs after a change.
-func showChangePassphrase(win fyne.Window, s *sqlite.Store, p data.Practitioner, done func()) {
+func showChangePassphrase(win fyne.Window, s nlstore.Store, th *throttle, p data.Practitioner, done func()) {
 	async(func() ([]data.Account, error) { return s.Accounts(context.Background()) },
 		func(accounts []data.Account, err error) {
 			if err != nil {
@@ -218,11 +219,11 @@ func showChangePassphrase(win fyne.Window, s *sqlite.Store, p data.Practitioner,
 				return
 			}
 			has := slices.ContainsFunc(accounts, func(a data.Account) bool { return a.ID == p.ID && a.HasPassphrase })
-			newChangeDialog(win, s, p, has, done)
+			newChangeDialog(win, s, th, p, has, done)
 		})
 }
 
-func newChangeDialog(win fyne.Window, s *sqlite.Store, p data.Practitioner, has bool, done func()) {
+func newChangeDialog(win fyne.Window, s nlstore.Store, th *throttle, p data.Practitioner, has bool, done func()) {
 	old := newLockEntry("Current passphrase")
 	pass := newLockEntry(fmt.Sprintf("New passphrase, at least %d characters", data.MinPassphraseLength))
 	again := newLockEntry("The same passphrase again")
@@ -246,7 +247,7 @@ func newChangeDialog(win fyne.Window, s *sqlite.Store, p data.Practitioner, has 
 			win.Canvas().Focus(again)
 			return
 		}
-		if d := signInThrottle.wait(time.Now()); d > 0 {
+		if d := th.wait(time.Now()); d > 0 {
 			show(waitSentence(d))
 			return
 		}
@@ -259,13 +260,13 @@ func newChangeDialog(win fyne.Window, s *sqlite.Store, p data.Practitioner, has 
 			var ve *data.ValidationError
 			switch {
 			case err == nil:
-				signInThrottle.succeed()
+				th.succeed()
 				d.Hide()
 				if done != nil {
 					done()
 				}
 			case errors.Is(err, data.ErrWrongPassphrase):
-				signInThrottle.fail(time.Now())
+				th.fail(time.Now())
 				old.SetText("")
 				show("Your current passphrase is not right.")
 				win.Canvas().Focus(old)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -48,10 +47,11 @@ type lockScreen struct {
 	center    *fyne.Container // laid out again as parts show and hide
 	busy      bool
 	content   fyne.CanvasObject
+	life      life // ends when the screen is unlocked or replaced
 }
 
 func newLockScreen(l *locker) *lockScreen {
-	ls := &lockScreen{l: l}
+	ls := &lockScreen{l: l, life: newLife(nil)}
 	icon := canvas.NewImageFromResource(appIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(64, 64))
@@ -116,9 +116,8 @@ type lockState struct {
 
 // load reads who can sign in, and shows them.
 func (ls *lockScreen) load() {
-	l, s := ls.l, ls.l.store
+	l, s, ctx := ls.l, ls.l.store, ls.life.ctx
 	async(func() (lockState, error) {
-		ctx := context.Background()
 		accounts, err := s.Accounts(ctx)
 		if err != nil {
 			return lockState{}, err
@@ -288,7 +287,7 @@ func (ls *lockScreen) submit() {
 	if ls.busy || a.ID == "" || !a.HasPassphrase {
 		return
 	}
-	if d := signInThrottle.wait(l.now()); d > 0 {
+	if d := l.throttle.wait(l.now()); d > 0 {
 		ls.show(waitSentence(d))
 		return
 	}
@@ -297,7 +296,8 @@ func (ls *lockScreen) submit() {
 		return
 	}
 	ls.setBusy(true)
-	async(func() (struct{}, error) { return struct{}{}, s.SignIn(context.Background(), a.ID, pass) },
+	// A sign-in under way is finished (and logged) even if the screen goes meanwhile.
+	async(func() (struct{}, error) { return struct{}{}, s.SignIn(ls.life.lasting(), a.ID, pass) },
 		func(_ struct{}, err error) {
 			if l.screen != ls || l.store != s {
 				return
@@ -305,13 +305,13 @@ func (ls *lockScreen) submit() {
 			ls.setBusy(false)
 			switch {
 			case err == nil:
-				signInThrottle.succeed()
+				l.throttle.succeed()
 				l.unlock(a.Practitioner)
 			case errors.Is(err, data.ErrWrongPassphrase):
-				signInThrottle.fail(l.now())
+				l.throttle.fail(l.now())
 				ls.pass.SetText("")
 				msg := "That passphrase is not right for " + a.Name + ". Check Caps Lock and try again."
-				if d := signInThrottle.wait(l.now()); d > 0 {
+				if d := l.throttle.wait(l.now()); d > 0 {
 					msg = "That passphrase is not right for " + a.Name + ". " + waitSentence(d)
 				}
 				ls.show(msg)
@@ -351,27 +351,29 @@ func (ls *lockScreen) setAndSignIn() {
 			l.win.Canvas().Focus(ls.adminPass)
 			return
 		}
-		if d := signInThrottle.wait(l.now()); d > 0 {
+		if d := l.throttle.wait(l.now()); d > 0 {
 			ls.show(waitSentence(d))
 			return
 		}
 	}
 	ls.setBusy(true)
 	adminWrong := false
+	// The passphrase asked for, and its sign-in, are written even if the screen goes meanwhile.
+	lasting := ls.life.lasting()
 	async(func() (struct{}, error) {
-		ctx := data.WithActor(context.Background(), a.ID)
+		ctx := data.WithActor(lasting, a.ID)
 		if needAdmin {
 			// The admin's sign-in checks their passphrase and unseals their key, which signs the entry.
-			if err := s.SignIn(context.Background(), admin.ID, adminPass); err != nil {
+			if err := s.SignIn(lasting, admin.ID, adminPass); err != nil {
 				adminWrong = errors.Is(err, data.ErrWrongPassphrase)
 				return struct{}{}, err
 			}
-			ctx = data.WithActor(context.Background(), admin.ID)
+			ctx = data.WithActor(lasting, admin.ID)
 		}
 		if err := s.SetPassphrase(ctx, a.ID, "", pass); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, s.SignIn(data.WithActor(context.Background(), a.ID), a.ID, pass)
+		return struct{}{}, s.SignIn(data.WithActor(lasting, a.ID), a.ID, pass)
 	}, func(_ struct{}, err error) {
 		if needAdmin {
 			// The admin's key is not kept; the practitioner's, unsealed by their sign-in, is.
@@ -388,13 +390,13 @@ func (ls *lockScreen) setAndSignIn() {
 		var ve *data.ValidationError
 		switch {
 		case err == nil:
-			signInThrottle.succeed()
+			l.throttle.succeed()
 			l.unlock(a.Practitioner)
 		case adminWrong:
-			signInThrottle.fail(l.now())
+			l.throttle.fail(l.now())
 			ls.adminPass.SetText("")
 			msg := "That passphrase is not right for " + admin.Name + "."
-			if d := signInThrottle.wait(l.now()); d > 0 {
+			if d := l.throttle.wait(l.now()); d > 0 {
 				msg += " " + waitSentence(d)
 			}
 			ls.show(msg)
@@ -428,7 +430,7 @@ func (ls *lockScreen) forgotten() {
 	l, a := ls.l, ls.chosen
 	l.dialogs++
 	s := l.store
-	showResetPassphrase(l.win, s, data.Practitioner{}, a.ID, func(reset bool) {
+	showResetPassphrase(l.win, s, &l.throttle, data.Practitioner{}, a.ID, func(reset bool) {
 		l.dialogs--
 		// The admin's passphrase unsealed their signing key to sign the reset; no one is signed
 		// in at the lock screen, so it is forgotten at once.

@@ -18,11 +18,6 @@ import (
 	"needlelog.app/needlelog/store/sqlite"
 )
 
-func init() {
-	// No polling goroutine in tests: they call tick, on their own goroutine.
-	lockPoll = 0
-}
-
 // lockFixture is a window showing a client's record, with a menu, under a locker on a fake clock.
 type lockFixture struct {
 	app    fyne.App
@@ -41,7 +36,6 @@ type lockFixture struct {
 
 func newLockFixture(t *testing.T) *lockFixture {
 	t.Helper()
-	signInThrottle = throttle{}
 	f := &lockFixture{app: test.NewTempApp(t), store: openStore(t), now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	f.secret = widget.NewLabel("Zoë Ångström: isotretinoin until March")
 	f.field = widget.NewEntry()
@@ -49,6 +43,7 @@ func newLockFixture(t *testing.T) *lockFixture {
 	f.win.SetContent(container.NewVBox(f.secret, f.field))
 	f.win.Resize(fyne.NewSize(1000, 700))
 	f.l = newLocker(f.app, f.win)
+	f.l.pollEvery = 0 // no polling goroutine: the tests call tick, on their own goroutine
 	f.l.now = func() time.Time { return f.now }
 	f.l.onLock = func() { f.locks++ }
 	f.l.onUnlock = func(p data.Practitioner) { f.users = append(f.users, p.Name) }
@@ -368,8 +363,7 @@ func TestIdleLockFiresOnItsOwn(t *testing.T) {
 	f.l.now = func() time.Time { return time.Now().Round(0) }
 	f.l.idleAfter = 50 * time.Millisecond // test-shortened: Settings allows whole minutes
 	f.l.touch()
-	lockPoll = 5 * time.Millisecond
-	t.Cleanup(func() { lockPoll = 0 })
+	f.l.pollEvery = 5 * time.Millisecond
 	f.l.startPoll()
 	select {
 	case <-locked:
@@ -555,7 +549,7 @@ func TestAdminResetsAForgottenPassphrase(t *testing.T) {
 	}
 
 	// From Settings: only an admin may, and confirms with her passphrase.
-	showResetPassphrase(f.win, f.store, f.l.signedIn(), "", nil)
+	showResetPassphrase(f.win, f.store, &f.l.throttle, f.l.signedIn(), "", nil)
 	if !strings.Contains(f.whatShows(), "Only a practitioner with the admin role can reset a passphrase.") {
 		t.Fatalf("a practitioner was offered to reset: %s", f.whatShows())
 	}
@@ -563,7 +557,7 @@ func TestAdminResetsAForgottenPassphrase(t *testing.T) {
 	f.l.lockNow()
 	f.signIn(t, "Ada Admin", "admin passphrase")
 	var closed []bool
-	showResetPassphrase(f.win, f.store, f.l.signedIn(), "", func(reset bool) { closed = append(closed, reset) })
+	showResetPassphrase(f.win, f.store, &f.l.throttle, f.l.signedIn(), "", func(reset bool) { closed = append(closed, reset) })
 	d = f.win.Canvas().Overlays().Top()
 	if strings.Contains(texts(d), "[Ada Admin]") {
 		t.Errorf("an admin is offered to reset her own: %s", texts(d))

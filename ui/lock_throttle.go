@@ -13,9 +13,6 @@ type throttle struct {
 	until time.Time
 }
 
-// signInThrottle counts wrong passphrases on the lock screen and in the reset dialog alike.
-var signInThrottle throttle
-
 const freeTries = 3
 
 func (t *throttle) wait(now time.Time) time.Duration {

@@ -3,15 +3,12 @@ package ui
 import (
 	"os"
 	"testing"
-	"time"
 )
 
 func TestMain(m *testing.M) {
-	// Database work runs in place, and drafts are saved only when a test says so: each test then
-	// sees the app's state change in order, as a practitioner would, without waiting.
+	// Database work runs in place: each test then sees the app's state change in order, as a
+	// practitioner would, without waiting.
 	background = func(work func()) { work() }
-	draftDelay = time.Hour
-	autoBackups = false // tests of backups turn them on for themselves
 	// Default folders (the backup folder above all) point into a throwaway data folder, never
 	// into the account's own.
 	home, err := os.MkdirTemp("", "needlelog-ui-test-")

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
@@ -18,7 +18,7 @@ import (
 
 func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	return testkit.OpenStoreNow(t, nil)
+	return sqlitekit.OpenStoreNow(t, nil)
 }
 
 func TestEmptyPracticeIsWelcomed(t *testing.T) {

@@ -32,7 +32,7 @@ func (m *mainWindow) showNotices() {
 	if m.location != "" {
 		rows = append(rows, noticeRow(theme.WarningIcon(), m.location, nil))
 	}
-	text, warn := backupSummary(m.backups.current(), timeNow())
+	text, warn := backupSummary(m.backups.current(), m.now())
 	if warn && !m.store.ReadOnly() {
 		rows = append(rows, noticeRow(theme.WarningIcon(), text, widget.NewButton("Back up now", m.backUpNow)))
 	}
@@ -62,6 +62,7 @@ func (m *mainWindow) backUpNow() {
 	m.status.SetText(fmt.Sprintf("Backing up to %s…", k.current().dir))
 	m.backingUp = true
 	async(func() (struct{}, error) {
+		// Asked for: it runs to its end whatever is shown meanwhile; the keeper stops it on close.
 		_, err := k.backUp(context.Background())
 		return struct{}{}, err
 	}, func(_ struct{}, err error) {
@@ -76,15 +77,15 @@ func (m *mainWindow) backUpNow() {
 	})
 }
 
-// statusEvery is how often the window words its times again: the status line's "Backed up just
-// now" must not still say so ten minutes later.
-var statusEvery = 30 * time.Second
+// statusEvery is how often the window words its times again, unless a test says otherwise: the
+// status line's "Backed up just now" must not still say so ten minutes later.
+const statusEvery = 30 * time.Second
 
 // startTicking keeps the window's times current until the app stops.
 func (m *mainWindow) startTicking() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopTicking = cancel
-	go repeat(ctx, statusEvery, m.tick)
+	go repeat(ctx, m.statusEvery, m.tick)
 }
 
 // repeat runs fn on the UI goroutine every interval until ctx ends.
@@ -104,7 +105,7 @@ func repeat(ctx context.Context, every time.Duration, fn func()) {
 // tick words the latest backup against the time now, and reads the day's work again when the
 // practice or the day changed since it was read.
 func (m *mainWindow) tick() {
-	text, warn := backupSummary(m.backups.current(), timeNow())
+	text, warn := backupSummary(m.backups.current(), m.now())
 	if warn != m.statusWarn {
 		m.showNotices() // an old backup gains its notice and its button
 	} else if m.status.Text != text && !m.backingUp {

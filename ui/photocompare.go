@@ -25,6 +25,7 @@ import (
 // session's place in the series and that session's settings for the zone.
 type photoComparison struct {
 	p       *photoScreen
+	life    life              // ends when the screen leaves the comparison, or closes
 	all     []data.PhotoThumb // the client's photos, in gallery order
 	state   *nlwidget.ViewState
 	sides   [2]*compareSide
@@ -54,8 +55,11 @@ func (p *photoScreen) compare(leftID string) {
 		leftID = p.viewer.photo.ID // from the photo on show
 	}
 	q := data.PhotoQuery{ClientID: p.client.ID}
-	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(context.Background(), q) },
+	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(p.life.ctx, q) },
 		func(all []data.PhotoThumb, err error) {
+			if p.life.gone(err) {
+				return
+			}
 			if err != nil {
 				showError(p.win, "read the photos", err)
 				return
@@ -66,6 +70,7 @@ func (p *photoScreen) compare(leftID string) {
 			}
 			slices.SortStableFunc(all, func(a, b data.PhotoThumb) int { return a.TakenAt.Compare(b.TakenAt) })
 			l, r := defaultPair(all, leftID, p.views)
+			p.endViews()
 			c := newPhotoComparison(p, all)
 			p.show(c.root)
 			p.viewer, p.comparison = nil, c
@@ -105,7 +110,7 @@ func defaultPair(all []data.PhotoThumb, leftID string, views []string) (int, int
 }
 
 func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison {
-	c := &photoComparison{p: p, all: all, state: nlwidget.NewViewState()}
+	c := &photoComparison{p: p, life: newLife(p.life.ctx), all: all, state: nlwidget.NewViewState()}
 	var names []string
 	for _, t := range all {
 		names = append(names, wording.DateTime(t.TakenAt)+" · "+wording.PhotoLabelInline(t.Photo)+" · "+t.FileName)
@@ -177,8 +182,8 @@ func (c *photoComparison) load(s *compareSide, i int) {
 		img   image.Image
 		lines []string
 	}
+	ctx := c.life.ctx
 	async(func() (loaded, error) {
-		ctx := context.Background()
 		b, err := store.PhotoPreview(ctx, ph.ID)
 		if err != nil {
 			return loaded{}, err
@@ -190,7 +195,7 @@ func (c *photoComparison) load(s *compareSide, i int) {
 		lines, err := c.captionLines(ctx, ph)
 		return loaded{img, lines}, err
 	}, func(l loaded, err error) {
-		if n != s.loads {
+		if n != s.loads || c.life.gone(err) {
 			return
 		}
 		if err != nil {
@@ -237,7 +242,9 @@ func (c *photoComparison) save() {
 		return
 	}
 	name := fmt.Sprintf("%s comparison %s.jpg", c.p.client.Name(), a.photo.TakenAt.Local().Format("2006-01-02"))
-	exportFile(fyne.CurrentApp(), c.p.win, c.p.store, "save the comparison", name, []string{".jpg"}, bytesExport(c.encoder()))
+	encode := c.encoder() // the comparison as it is now
+	exportFile(fyne.CurrentApp(), c.p.win, c.p.store, "save the comparison", name, []string{".jpg"},
+		bytesExport(func(context.Context) ([]byte, error) { return encode() }))
 }
 
 // encoder returns the work of making the saved image, to run off the UI goroutine: the two

@@ -80,7 +80,7 @@ func (fx *photoFixture) importKind(t *testing.T, name string, seed uint8, taken 
 	t.Helper()
 	path := filepath.Join(fx.dir, name)
 	writeJPEG(t, path, 600, 400, seed, taken)
-	f, err := data.ReadPhotoFile(path)
+	f, err := data.ReadPhotoFileContext(context.Background(), path, data.PhotoImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -26,6 +25,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -52,8 +52,7 @@ func isPhotoName(name string) bool {
 type importChoice struct {
 	kind           data.PhotoKind
 	suggestSession bool
-	sessionID      string    // when not suggested; "" for no session
-	sessionStart   time.Time // of that session, to suggest the kind against
+	sessionID      string // when not suggested; "" for no session
 	view, zone     string
 	consent        data.PhotoConsent
 	keepLocation   bool              // keep the camera's GPS position in the stored originals
@@ -118,77 +117,48 @@ func photoErrorText(err error) string {
 	return errorSentence("import it", err)
 }
 
-// runImport imports the files one by one off the UI goroutine. progress runs on the UI goroutine
-// after each file; done gets every outcome, in order, once all are through or ctx is cancelled.
-// Cancelling does not wait for the photo being decoded: it is left out, and its decode finishes
-// on its own and is forgotten.
+// runImport imports the files off the UI goroutine (ondisk.ImportPhotos). progress runs on the UI
+// goroutine before each file; done gets every outcome, in order, once all are through or ctx is
+// cancelled. Cancelling does not wait for the photos being decoded: they are left out, and their
+// decodes finish on their own and are forgotten.
 func runImport(ctx context.Context, store *sqlite.Store, clientID string, paths []string, choice importChoice,
 	progress func(done int, name string), done func([]importOutcome, bool)) {
 	background(func() {
-		var results []importOutcome
-		cancelled := false
-		for i, path := range paths {
-			if ctx.Err() != nil {
-				cancelled = true
-				break
+		if len(paths) > 0 {
+			fyne.Do(func() { progress(0, filepath.Base(paths[0])) })
+		}
+		res, _ := ondisk.ImportPhotos(ctx, store, choice.request(clientID, paths), func(p ondisk.Progress) {
+			if p.Next != "" {
+				fyne.Do(func() { progress(p.Done, filepath.Base(p.Next)) })
 			}
-			fyne.Do(func() { progress(i, filepath.Base(path)) })
-			out := importOne(ctx, store, clientID, path, choice)
-			if errors.Is(out.err, context.Canceled) && ctx.Err() != nil {
-				cancelled = true // cancelled while the photo was read or decoded: nothing of it stored
-				break
-			}
-			results = append(results, out)
+		})
+		results := make([]importOutcome, len(res.Files))
+		for i, r := range res.Files {
+			results[i] = outcomeOf(r)
 		}
 		fyne.Do(func() {
 			progress(len(results), "")
-			done(results, cancelled)
+			done(results, res.Cancelled)
 		})
 	})
 }
 
-// importOne imports one file. Cancelling ctx stops it while the file is read and decoded (the
-// slow part, seconds for a large photo), with an error matching context.Canceled; once decoded,
-// the photo is stored whole whatever ctx says: storing takes a moment.
-func importOne(ctx context.Context, store *sqlite.Store, clientID, path string, choice importChoice) importOutcome {
-	out := importOutcome{path: path}
-	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: choice.keepLocation})
-	if err != nil {
-		out.err = err
-		return out
-	}
-	ctx = context.WithoutCancel(ctx)
-	tags := data.PhotoTags{Kind: choice.kind, SessionID: choice.sessionID, View: choice.view, Zone: choice.zone,
-		Consent: choice.consent}
-	if v, ok := choice.viewOf[path]; ok {
-		tags.View = v
-	}
-	if tags.Kind == "" && tags.SessionID != "" {
-		tags.Kind = data.PhotoKindFor(f.TakenAt(), choice.sessionStart)
-	}
-	if tags.Kind == "" || choice.suggestSession {
-		s, err := store.SuggestPhoto(ctx, clientID, f.TakenAt())
-		if err != nil {
-			out.err = &data.PhotoFileError{Path: path, Err: err}
-			return out
-		}
-		if tags.Kind == "" {
-			tags.Kind = s.Kind
-		}
-		if choice.suggestSession {
-			tags.SessionID = s.SessionID
-		}
-	}
-	out.photo, err = store.ImportPhoto(ctx, clientID, tags, f)
-	var dup *data.DuplicatePhotoError
+// request is the import of paths for a client that the choice says.
+func (c importChoice) request(clientID string, paths []string) ondisk.ImportRequest {
+	return ondisk.ImportRequest{ClientID: clientID, Files: paths, SuggestSession: c.suggestSession, ViewOf: c.viewOf,
+		Tags:    data.PhotoTags{Kind: c.kind, SessionID: c.sessionID, View: c.view, Zone: c.zone, Consent: c.consent},
+		Options: data.PhotoImportOptions{KeepLocation: c.keepLocation}}
+}
+
+// outcomeOf is what became of a file, as the summary counts it: a photo already stored for
+// another client is refused, so that one filed under the wrong person does not pass unnoticed.
+func outcomeOf(r ondisk.FileResult) importOutcome {
+	out := importOutcome{path: r.Path, photo: r.Photo}
 	switch {
-	case errors.As(err, &dup) && dup.Existing.ClientID != clientID:
-		// Stored for another client: a photo filed under the wrong person must not pass unnoticed.
-		out.err = &data.PhotoFileError{Path: path, Err: err}
-	case errors.As(err, &dup):
-		out.photo, out.dup = dup.Existing, true
-	case err != nil:
-		out.err = &data.PhotoFileError{Path: path, Err: err}
+	case r.Outcome == ondisk.Refused || r.OtherClient():
+		out.err = r.Err
+	case r.Outcome == ondisk.Duplicate:
+		out.dup = true
 	}
 	return out
 }
@@ -400,7 +370,7 @@ func (d *importDialog) choice() importChoice {
 	case d.session.Selected == fromTime:
 		c.suggestSession = true
 	case i >= 2: // after "suggest" and "no session"
-		c.sessionID, c.sessionStart = d.sessions[i-2].SessionID, d.sessions[i-2].StartedAt
+		c.sessionID = d.sessions[i-2].SessionID
 	}
 	if d.view.Selected != noneYet {
 		c.view = d.view.Selected
@@ -562,9 +532,6 @@ func offerImport(win fyne.Window, store *sqlite.Store, c data.Client, sessionID 
 		})
 }
 
-// chooseFolder is chooseImportFolder; tests answer in its place.
-var chooseFolder = chooseImportFolder
-
 // addPhotosButton is the session editor's "Add photos…": the same import as dropping files onto
 // the editor, filed under the session.
 func (e *sessionEditor) addPhotosButton() fyne.CanvasObject {
@@ -578,7 +545,10 @@ func (e *sessionEditor) photosAdded() {
 	if id == "" {
 		return
 	}
-	async(func() (int, error) { return e.store.BeforePhotos(context.Background(), id) }, func(n int, err error) {
+	async(func() (int, error) { return e.store.BeforePhotos(e.life.ctx, id) }, func(n int, err error) {
+		if e.life.gone(err) {
+			return
+		}
 		if err != nil {
 			slog.Warn("count the session's before photos", "err", err)
 			return
@@ -596,7 +566,7 @@ func (e *sessionEditor) addPhotos() {
 		if !canTakePhotos(e.win, e.ed.client) {
 			return
 		}
-		chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...ondisk.SkippedFile) {
+		e.chooseFolder(fyne.CurrentApp(), e.win, func(paths []string, skipped ...ondisk.SkippedFile) {
 			offerImport(e.win, e.store, e.ed.client, e.base.ID, paths, skipped, e.photosAdded)
 		})
 	}
@@ -786,7 +756,7 @@ func (d *importDialog) readThumbs() {
 // readImportThumb reads a file as the import will (within the same limits), for its thumbnail
 // and the time it was taken, or why it cannot be imported; and looks whether the photo is
 // stored already, for clientID or another client.
-func readImportThumb(ctx context.Context, store *sqlite.Store, clientID, path string) importThumb {
+func readImportThumb(ctx context.Context, store nlstore.Store, clientID, path string) importThumb {
 	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"image/png"
 	"os"
@@ -19,6 +21,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -120,9 +123,8 @@ func TestSessionEditorAddsPhotosUnderItsSession(t *testing.T) {
 	fx := newPhotoFixture(t)
 	path := filepath.Join(fx.dir, "IMG_0001.JPG")
 	writeJPEG(t, path, 800, 600, 30, fx.session.StartedAt.Add(-10*time.Minute))
-	chooseFolder = func(_ fyne.App, _ fyne.Window, then func([]string, ...ondisk.SkippedFile)) { then([]string{path}) }
-	t.Cleanup(func() { chooseFolder = chooseImportFolder })
 	e, w := openEditor(t, fx.store, fx.client, fx.session.ID, nil)
+	e.chooseFolder = func(_ fyne.App, _ fyne.Window, then func([]string, ...ondisk.SkippedFile)) { then([]string{path}) }
 
 	var add *widget.Button
 	walk(e.root, func(o fyne.CanvasObject) {
@@ -308,4 +310,13 @@ func TestImportDialogUnticksFilesThatWouldNotBeImported(t *testing.T) {
 	if got := d.ticked(); len(got) != 1 || got[0] != fresh {
 		t.Errorf("Tick all ticks %v", got)
 	}
+}
+
+// importOne imports one file as the dialog's Import does, and says what became of it.
+func importOne(ctx context.Context, store *sqlite.Store, clientID, path string, choice importChoice) importOutcome {
+	res, err := ondisk.ImportPhotos(ctx, store, choice.request(clientID, []string{path}), nil)
+	if err != nil || len(res.Files) != 1 {
+		return importOutcome{path: path, err: cmp.Or(err, errors.New("no outcome"))}
+	}
+	return outcomeOf(res.Files[0])
 }

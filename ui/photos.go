@@ -7,6 +7,7 @@ import (
 	"image"
 	_ "image/jpeg" // previews and thumbnails are JPEGs
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,6 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -32,6 +34,9 @@ type photoScreen struct {
 	views    []string
 	zones    []string
 	photos   []data.PhotoThumb // as the filters show them, in gallery order
+	life     life              // ends when the screen closes; the viewer's and comparison's end with it
+	// typingPause is how long the viewer's note waits after the last key before it is saved.
+	typingPause time.Duration
 
 	viewF, zoneF, kindF *widget.Select
 	count               *widget.Label
@@ -57,7 +62,7 @@ type photoLists struct {
 	zones    []string
 }
 
-func loadPhotoLists(ctx context.Context, store *sqlite.Store, clientID string) (photoLists, error) {
+func loadPhotoLists(ctx context.Context, store nlstore.Store, clientID string) (photoLists, error) {
 	var l photoLists
 	var err error
 	if l.sessions, err = store.Timeline(ctx, clientID); err != nil {
@@ -79,7 +84,8 @@ func loadPhotoLists(ctx context.Context, store *sqlite.Store, clientID string) (
 }
 
 func newPhotoScreen(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client, lists photoLists) *photoScreen {
-	p := &photoScreen{app: a, win: win, store: store, client: client, sessions: lists.sessions, views: lists.views, zones: lists.zones}
+	p := &photoScreen{app: a, win: win, store: store, client: client, sessions: lists.sessions, views: lists.views, zones: lists.zones,
+		life: newLife(nil), typingPause: typingPause}
 	filter := func(options []string) *widget.Select {
 		s := widget.NewSelect(append([]string{allOption}, options...), func(string) { p.reload() })
 		s.Selected = allOption
@@ -122,6 +128,7 @@ func newPhotoScreen(a fyne.App, win fyne.Window, store *sqlite.Store, client dat
 func (p *photoScreen) content() fyne.CanvasObject { return p.root }
 
 func (p *photoScreen) close() {
+	p.life.end()
 	p.win.Canvas().Unfocus() // the photo view must not keep taking keys once it is gone
 	if p.onClose != nil {
 		p.onClose()
@@ -182,8 +189,11 @@ func (p *photoScreen) update(ctx context.Context) error {
 // reload fetches the photos for the filters in the background.
 func (p *photoScreen) reload() {
 	q := p.query()
-	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(context.Background(), q) },
+	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(p.life.ctx, q) },
 		func(photos []data.PhotoThumb, err error) {
+			if p.life.gone(err) {
+				return
+			}
 			if err != nil {
 				showError(p.win, "read the photos", err)
 				return
@@ -338,6 +348,7 @@ func (p *photoScreen) sessionOf(id string) (data.TimelineEntry, bool) {
 
 // open shows photo i of the gallery in the viewer.
 func (p *photoScreen) open(i int) {
+	p.endViews()
 	p.viewer = newPhotoViewer(p, i)
 	p.show(p.viewer.content())
 	p.viewer.show(i)
@@ -345,9 +356,20 @@ func (p *photoScreen) open(i int) {
 
 // backToGallery leaves the viewer or the comparison, showing any change made there.
 func (p *photoScreen) backToGallery() {
+	p.endViews()
 	p.viewer, p.comparison = nil, nil
 	p.show(p.gallery)
 	p.reload()
+}
+
+// endViews ends the viewer's or the comparison's life as the screen leaves it.
+func (p *photoScreen) endViews() {
+	if p.viewer != nil {
+		p.viewer.life.end()
+	}
+	if p.comparison != nil {
+		p.comparison.life.end()
+	}
 }
 
 // importFromFolder lets the practitioner choose a folder, then the files in it.

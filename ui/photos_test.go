@@ -124,7 +124,7 @@ func TestImportPhotosThroughTheDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	paths, _, err := ondisk.PhotoFilesIn(fx.dir, 0)
+	paths, _, _, err := ondisk.PhotoFolder(fx.dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,8 +282,7 @@ func TestGalleryTagsAPinAndACaptionedComparison(t *testing.T) {
 	})
 	// The note waits for a pause in the typing (here longer than the test), or for the viewer
 	// to be left, as the next photo is shown.
-	defer func(d time.Duration) { typingPause = d }(typingPause)
-	typingPause = time.Hour
+	p.typingPause = time.Hour
 	v.note.SetText("Flash on, 50 cm")
 	if stored, _ = fx.store.Photo(context.Background(), v.photo.ID); stored.Note != "" || !v.unsaved() || v.typing == nil {
 		t.Fatalf("the note was saved at once (%q), or is not waiting for a pause", stored.Note)
@@ -536,8 +535,7 @@ func TestImportIntoAChosenSessionAndAnotherClientsDuplicate(t *testing.T) {
 	}
 	path := filepath.Join(fx.dir, "IMG_0001.JPG")
 	writeJPEG(t, path, 640, 480, 9, later.StartedAt.Add(2*time.Hour))
-	out := importOne(ctx, fx.store, fx.client.ID, path,
-		importChoice{sessionID: fx.session.ID, sessionStart: fx.session.StartedAt})
+	out := importOne(ctx, fx.store, fx.client.ID, path, importChoice{sessionID: fx.session.ID})
 	if out.err != nil || out.photo.SessionID != fx.session.ID || out.photo.Kind != data.PhotoFollowUp {
 		t.Fatalf("filed under the first session: %+v (%v)", out.photo.PhotoTags, out.err)
 	}

@@ -20,7 +20,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -29,6 +29,7 @@ import (
 // its note, and the notes pinned to points of it. Left and Right go to the previous and next photo.
 type photoViewer struct {
 	p      *photoScreen
+	life   life // ends when the screen leaves the viewer, or closes
 	i      int
 	photo  data.Photo
 	pins   []data.PhotoPin
@@ -53,7 +54,7 @@ type photoViewer struct {
 }
 
 func newPhotoViewer(p *photoScreen, i int) *photoViewer {
-	v := &photoViewer{p: p, i: i, state: nlwidget.NewViewState()}
+	v := &photoViewer{p: p, i: i, life: newLife(p.life.ctx), state: nlwidget.NewViewState()}
 	v.view = nlwidget.NewPhotoView(v.state)
 	v.view.OnTap = v.pinAt
 	v.view.OnKey = v.key
@@ -199,8 +200,8 @@ func (v *photoViewer) show(i int) {
 		img   image.Image
 		pins  []data.PhotoPin
 	}
+	ctx := v.life.ctx
 	async(func() (loaded, error) {
-		ctx := context.Background()
 		var l loaded
 		var err error
 		if l.photo, err = store.Photo(ctx, id); err != nil {
@@ -221,7 +222,7 @@ func (v *photoViewer) show(i int) {
 		l.pins, err = store.PhotoPins(ctx, id)
 		return l, err
 	}, func(l loaded, err error) {
-		if n != v.shown {
+		if n != v.shown || v.life.gone(err) {
 			return
 		}
 		if err != nil {
@@ -277,8 +278,9 @@ func (v *photoViewer) edited() {
 	}
 }
 
-// typingPause is how long the note waits after the last key before it is saved.
-var typingPause = 800 * time.Millisecond
+// typingPause is how long the note waits after the last key before it is saved, unless the
+// photo screen says otherwise (photoScreen.typingPause).
+const typingPause = 800 * time.Millisecond
 
 // typed saves the note once typing pauses, not at every key.
 func (v *photoViewer) typed() {
@@ -289,7 +291,7 @@ func (v *photoViewer) typed() {
 	if v.typing != nil {
 		v.typing.Stop()
 	}
-	v.typing = time.AfterFunc(typingPause, func() { fyne.Do(v.save) })
+	v.typing = time.AfterFunc(v.p.typingPause, func() { fyne.Do(v.save) })
 }
 
 // tags reads the fields.
@@ -333,7 +335,8 @@ func (v *photoViewer) save() {
 	v.saved.Importance = widget.LowImportance
 	v.saved.SetText("Saving…")
 	n := v.shown
-	async(func() (data.Photo, error) { return ph, v.p.store.UpdatePhoto(context.Background(), &ph) },
+	// Tags typed are saved even when the viewer is left meanwhile.
+	async(func() (data.Photo, error) { return ph, v.p.store.UpdatePhoto(v.life.lasting(), &ph) },
 		func(saved data.Photo, err error) {
 			v.saving = false
 			if err != nil {
@@ -385,8 +388,11 @@ func (v *photoViewer) setPins(pins []data.PhotoPin) {
 
 func (v *photoViewer) reloadPins() {
 	id := v.photo.ID
-	async(func() ([]data.PhotoPin, error) { return v.p.store.PhotoPins(context.Background(), id) },
+	async(func() ([]data.PhotoPin, error) { return v.p.store.PhotoPins(v.life.ctx, id) },
 		func(pins []data.PhotoPin, err error) {
+			if v.life.gone(err) {
+				return
+			}
 			if err != nil {
 				showError(v.p.win, "read the pinned notes", err)
 				return
@@ -404,20 +410,20 @@ func (v *photoViewer) pinAt(x, y float64) {
 	}
 	v.askPinNote("Pin a note here", "", func(note string) error {
 		pin := data.PhotoPin{PhotoID: v.photo.ID, X: x, Y: y, Note: note}
-		return v.p.store.AddPhotoPin(context.Background(), &pin)
+		return v.p.store.AddPhotoPin(v.life.lasting(), &pin) // asked for: done even if the viewer is left
 	})
 }
 
 func (v *photoViewer) editPin(pin data.PhotoPin) {
 	v.askPinNote(fmt.Sprintf("Note %d", pin.N), pin.Note, func(note string) error {
 		pin.Note = note
-		return v.p.store.UpdatePhotoPin(context.Background(), &pin)
+		return v.p.store.UpdatePhotoPin(v.life.lasting(), &pin) // asked for: done even if the viewer is left
 	})
 }
 
 func (v *photoViewer) removePin(pin data.PhotoPin) {
 	confirm(v.p.win, fmt.Sprintf("Remove note %d?", pin.N), pin.Note, "Remove", func() {
-		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhotoPin(context.Background(), pin.ID) },
+		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhotoPin(v.life.lasting(), pin.ID) },
 			func(_ struct{}, err error) {
 				if err != nil {
 					showError(v.p.win, "remove the note", err)
@@ -463,18 +469,18 @@ func (v *photoViewer) saveCopy() {
 	}
 	store := v.p.store
 	name := strings.TrimSuffix(ph.FileName, filepath.Ext(ph.FileName)) + " (copy).jpg"
-	exportFile(fyne.CurrentApp(), v.p.win, store, "save the photo", name, []string{".jpg"}, bytesExport(func() ([]byte, error) {
-		return cleanCopy(context.Background(), store, ph.ID)
+	exportFile(fyne.CurrentApp(), v.p.win, store, "save the photo", name, []string{".jpg"}, bytesExport(func(ctx context.Context) ([]byte, error) {
+		return cleanCopy(ctx, store, ph.ID) // the export's context: its Cancel stops it, not leaving the viewer
 	}))
 }
 
-// cleanCopy re-encodes a stored original upright, at full size, without metadata.
-func cleanCopy(ctx context.Context, store *sqlite.Store, id string) ([]byte, error) {
+// cleanCopy is a stored original, upright, at full size, without metadata (photo.CleanJPEG).
+func cleanCopy(ctx context.Context, store nlstore.Store, id string) ([]byte, error) {
 	b, err := store.PhotoOriginal(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return photo.Clean(b, 0)
+	return photo.CleanJPEG(b)
 }
 
 // delete removes the photo for good, which needs a reason: it goes into the audit log.
@@ -493,7 +499,7 @@ func (v *photoViewer) delete() {
 			return
 		}
 		why := reason.Text
-		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhoto(context.Background(), ph.ID, why) },
+		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhoto(v.life.lasting(), ph.ID, why) },
 			func(_ struct{}, err error) {
 				if err != nil {
 					showErrorThen(v.p.win, "delete the photo", err, d.Show) // the reason typed is still there

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -21,77 +20,33 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
-// practice is an open database, this app's claim on its file (nil when open read-only), and a
-// note for the practitioner about how it was opened ("Restored from the backup of …").
-type practice struct {
-	store  *sqlite.Store
-	claim  *ondisk.Claim
-	notice string
-	// readOnlyWhy says why a practice opened read-only could not be opened for writing; canRetry,
-	// that trying again later may succeed (not for a damaged file: that wants a restore).
-	readOnlyWhy string
-	canRetry    bool
+// Options is how the app is started.
+type Options struct {
+	// Open is how the practice at Start's path is opened: Create for the default practice on first run.
+	Open sqlite.Options
+	// MakeDemo writes the demo practice; without it, the app opens one already written but writes none.
+	MakeDemo DemoMaker
 }
 
-// close closes the store, then gives up the claim: no other window may open the file before
-// this one has let go of it.
-func (p practice) close() {
-	if err := p.store.Close(); err != nil {
-		slog.Error("close database", "path", p.store.Path(), "err", err)
-	}
-	if p.claim != nil {
-		if err := p.claim.Release(); err != nil {
-			slog.Error("give up the claim on the database", "path", p.store.Path(), "err", err)
-		}
-	}
-}
-
-// openPractice claims the file at path for this app and opens it. A read-only open claims
-// nothing: it is how a second window looks at a practice another one has open.
-func openPractice(ctx context.Context, path string, opts sqlite.Options) (practice, error) {
-	p, err := openPracticeFile(ctx, path, opts)
-	if err == nil {
-		data.SetDateOrder(p.store.DateOrder(ctx)) // dates typed from now on read in its order
-	}
-	return p, err
-}
-
-func openPracticeFile(ctx context.Context, path string, opts sqlite.Options) (practice, error) {
-	if opts.ReadOnly {
-		s, err := sqlite.Open(ctx, path, opts)
-		return practice{store: s}, err
-	}
-	// Looked at before the claim, whose lock file would otherwise be left beside a mistyped path.
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		if !opts.Create {
-			return practice{}, fmt.Errorf("open %s: %w", path, data.ErrMissing)
-		}
-		// The claim's lock file goes beside the database, in a folder that may not exist yet.
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return practice{}, fmt.Errorf("create folder for %s: %w", path, err)
-		}
-	}
-	claim, err := ondisk.ClaimDatabase(path)
-	if err != nil {
-		return practice{}, err
-	}
-	s, err := sqlite.Open(ctx, path, opts)
-	if err != nil {
-		claim.Release() //nolint:errcheck // the open failed; the claim was ours alone
-		return practice{}, err
-	}
-	return practice{store: s, claim: claim}, nil
-}
+// DemoMaker writes the demo practice into s, a new and empty practice, saying how far it is with
+// progress.
+type DemoMaker func(ctx context.Context, s nlstore.Store, progress func(done, total int)) error
 
 // Start opens the practice at path in the main window. Opening checks the whole file first, which
 // takes seconds for a large practice that is not in the disk cache yet, so the window shows, saying
 // so, when it takes longer than a moment. When the practice cannot be opened as it is, the window
 // says why and offers what can be done: bring forward the window that has it open, open it
 // read-only, restore the latest good backup; failed receives the error the first attempt met.
-func Start(ctx context.Context, a fyne.App, path string, opts sqlite.Options, failed func(error)) {
+func Start(ctx context.Context, a fyne.App, path string, opts Options, failed func(error)) {
+	start(ctx, a, path, opts, failed, appWindow())
+}
+
+// start is Start with the main window running as o says.
+func start(ctx context.Context, a fyne.App, path string, opts Options, failed func(error), o windowOptions) {
 	a.SetIcon(appIcon)
 	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
 	// window just shown, before the system has made it, can leave it on screen.)
@@ -114,11 +69,11 @@ func Start(ctx context.Context, a fyne.App, path string, opts sqlite.Options, fa
 		abandoned = true
 		a.Quit()
 	})
-	opened := func(p practice) {
-		newMainWindowFor(a, w, p)
+	opened := func(p *openedPractice) {
+		newMainWindowFor(a, w, p, o, opts.MakeDemo)
 		show()
 	}
-	async(func() (practice, error) { return openPractice(ctx, path, opts) }, func(p practice, err error) {
+	async(func() (*openedPractice, error) { return openPractice(ctx, path, opts.Open) }, func(p *openedPractice, err error) {
 		bar.Stop()
 		if abandoned {
 			if err == nil {
@@ -154,7 +109,7 @@ func openingContent(path string) (fyne.CanvasObject, *widget.ProgressBarInfinite
 
 // askHowToOpen shows over w why the practice at path could not be opened (err) and what can be
 // done; open receives the practice once one is open, cancel runs when the practitioner gives up.
-func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(practice), cancelLabel string, cancel func()) {
+func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(*openedPractice), cancelLabel string, cancel func()) {
 	q := &openQuestion{a: a, w: w, path: path, open: open, cancelLabel: cancelLabel, cancel: cancel}
 	var title, text string
 	switch {
@@ -188,7 +143,7 @@ type openQuestion struct {
 	a           fyne.App
 	w           fyne.Window
 	path        string
-	open        func(practice)
+	open        func(*openedPractice)
 	cancelLabel string
 	cancel      func()
 	d           dialog.Dialog
@@ -212,15 +167,15 @@ func (q *openQuestion) reask(err error) {
 // readOnly opens the practice read-only, saying why (and whether trying again to write may work).
 func (q *openQuestion) readOnly(why string, canRetry bool) func() {
 	return func() {
-		async(func() (practice, error) {
+		async(func() (*openedPractice, error) {
 			return openPractice(context.Background(), q.path, sqlite.Options{ReadOnly: true})
 		},
-			func(p practice, err error) {
+			func(p *openedPractice, err error) {
 				if err != nil {
 					q.reask(err)
 					return
 				}
-				p.readOnlyWhy, p.canRetry = why, canRetry
+				p.readOnlyWhy, p.canRetryWrite = why, canRetry
 				q.open(p)
 			})
 	}
@@ -267,7 +222,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 	again := func() { q.reask(err) }
 	restore := func(b ondisk.Backup) {
 		c := dialog.NewConfirm("Restore the backup?", fmt.Sprintf("Restore the backup made %s?\n\nThe current file is kept beside it, "+
-			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, timeNow())),
+			"renamed, in case it is needed. Changes made after that backup are not in it.", humanTime(b.Taken, time.Now())),
 			func(ok bool) {
 				if !ok {
 					again()
@@ -279,7 +234,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 		c.Show()
 	}
 	if latest.Path != "" {
-		text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, timeNow()) + ":\n" + latest.Path
+		text += "\n\nThe latest good backup was made " + humanTime(latest.Taken, time.Now()) + ":\n" + latest.Path
 		q.button("Restore that backup…", true, func() { restore(latest) })
 	} else {
 		text += "\n\nNo backup of this practice was found in " + dir + ". If there is one elsewhere " +
@@ -312,9 +267,9 @@ func (q *openQuestion) missing(err error) (title, text string) {
 	text = errorSentence("open "+q.path, err) +
 		"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does."
 	q.button("Create a new practice here", true, func() {
-		async(func() (practice, error) {
+		async(func() (*openedPractice, error) {
 			return openPractice(context.Background(), q.path, sqlite.Options{Create: true})
-		}, func(p practice, err error) {
+		}, func(p *openedPractice, err error) {
 			if err != nil {
 				q.reask(err)
 				return
@@ -349,9 +304,9 @@ var unusableBackups = map[string]bool{}
 // restoreOver puts backup b in place of the damaged file at path, which is kept aside, then opens
 // it. Restore checks the backup before it moves anything, so a bad backup leaves path as it was
 // (back shows the choices again); reask shows them for a new fault.
-func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(practice), back func(), reask func(error)) {
+func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(*openedPractice), back func(), reask func(error)) {
 	type restored struct {
-		p       practice
+		p       *openedPractice
 		aside   string
 		repairs []string
 	}
@@ -368,7 +323,7 @@ func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(practice
 	}, func(r restored, err error) {
 		switch {
 		case err == nil:
-			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, timeNow()) + ". The file it replaced is kept as " + r.aside + "."
+			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, time.Now()) + ". The file it replaced is kept as " + r.aside + "."
 			if len(r.repairs) > 0 {
 				r.p.notice += " Changes made to the backup outside Needlelog were undone: it " + strings.Join(r.repairs, "; ") + "."
 			}
@@ -380,7 +335,7 @@ func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(practice
 			errors.Is(err, data.ErrForeignSchema):
 			unusableBackups[b.Path] = true
 			slog.Error("backup refused", "backup", b.Path, "err", err)
-			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, timeNow())+
+			d := dialog.NewInformation("This backup cannot be used", "The backup made "+humanTime(b.Taken, time.Now())+
 				" cannot be restored: "+backupFault(err)+"\n\nNothing was changed. The next older backup, if there is one, is offered instead.", w)
 			d.SetOnClosed(back)
 			d.Show()
@@ -414,7 +369,7 @@ func chooseBackupFile(w fyne.Window, dir string, chosen func(ondisk.Backup), bac
 		}
 		r.Close()
 		p := r.URI().Path()
-		var taken = timeNow()
+		var taken = time.Now()
 		if info, err := os.Stat(p); err == nil {
 			taken = info.ModTime()
 		}

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -53,9 +53,9 @@ func TestASecondWindowIsOfferedTheFirstOrReadOnly(t *testing.T) {
 		t.Fatalf("a second open for writing: %v, want ErrInUse", err)
 	}
 	w := test.NewTempWindow(t, nil)
-	var opened practice
+	opened := &openedPractice{}
 	cancelled := 0
-	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() { cancelled++ })
+	askHowToOpen(a, w, path, err, func(p *openedPractice) { opened = p }, "Quit", func() { cancelled++ })
 	if got := overlayText(w); !strings.Contains(got, "already open") {
 		t.Fatalf("the second window says %q", got)
 	}
@@ -69,7 +69,7 @@ func TestASecondWindowIsOfferedTheFirstOrReadOnly(t *testing.T) {
 		t.Fatalf("after bringing the first window forward the second did not leave (%d)", cancelled)
 	}
 
-	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() { cancelled++ })
+	askHowToOpen(a, w, path, err, func(p *openedPractice) { opened = p }, "Quit", func() { cancelled++ })
 	test.Tap(overlayButton(t, w, "Open read-only here"))
 	if opened.store == nil || !opened.store.ReadOnly() || opened.claim != nil {
 		t.Fatalf("Open read-only gave %+v", opened)
@@ -154,8 +154,8 @@ func TestADamagedFileIsRestoredFromTheLatestBackup(t *testing.T) {
 		t.Fatal("opening the damaged file changed it")
 	}
 	w := test.NewTempWindow(t, nil)
-	var opened practice
-	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() {})
+	opened := &openedPractice{}
+	askHowToOpen(a, w, path, err, func(p *openedPractice) { opened = p }, "Quit", func() {})
 	got := overlayText(w)
 	for _, want := range []string{"damaged", "has moved nothing", "latest good backup"} {
 		if !strings.Contains(got, want) {
@@ -214,7 +214,7 @@ func TestStart(t *testing.T) {
 	a := test.NewTempApp(t)
 	path := practiceFile(t)
 	var failed []error
-	Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) })
+	start(context.Background(), a, path, Options{}, func(err error) { failed = append(failed, err) }, quietWindow())
 	var titles []string
 	for _, w := range a.Driver().AllWindows() {
 		titles = append(titles, w.Title())
@@ -226,7 +226,7 @@ func TestStart(t *testing.T) {
 	t.Cleanup(func() { a.Lifecycle().(interface{ OnStopped() func() }).OnStopped()() })
 
 	// A second start on the same file: the first has it.
-	Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = append(failed, err) })
+	start(context.Background(), a, path, Options{}, func(err error) { failed = append(failed, err) }, quietWindow())
 	if len(failed) != 1 || !errors.Is(failed[0], data.ErrInUse) {
 		t.Fatalf("a second start: failures %v", failed)
 	}
@@ -246,7 +246,7 @@ func TestStart(t *testing.T) {
 func TestStartOnAFileItCannotUse(t *testing.T) {
 	a := test.NewTempApp(t)
 	newer := practiceFile(t)
-	testkit.MarkNewer(t, newer)
+	sqlitekit.MarkNewer(t, newer)
 	notDB := filepath.Join(t.TempDir(), "notes.db")
 	if err := os.WriteFile(notDB, []byte("Client list, typed in a hurry\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -254,7 +254,7 @@ func TestStartOnAFileItCannotUse(t *testing.T) {
 	for path, want := range map[string]string{notDB: "is not a Needlelog database", newer: "written by a newer version of Needlelog"} {
 		before, _ := os.ReadFile(path)
 		var failed error
-		Start(context.Background(), a, path, sqlite.Options{}, func(err error) { failed = err })
+		start(context.Background(), a, path, Options{}, func(err error) { failed = err }, quietWindow())
 		var said string
 		for _, w := range a.Driver().AllWindows() {
 			if w.Canvas().Overlays().Top() != nil {
@@ -293,7 +293,7 @@ func TestAReadOnlyWindowOffersOnlyWhatReads(t *testing.T) {
 	}
 	t.Cleanup(func() { ro.Close() })
 
-	m := newMainWindowWith(a, practice{store: ro, readOnlyWhy: "Another Needlelog window has this practice open for writing."}, false)
+	m := newMainWindowWith(a, &openedPractice{store: ro, readOnlyWhy: "Another Needlelog window has this practice open for writing."}, false)
 	if err := m.page.update(ctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -326,9 +326,9 @@ func TestAMissingPracticeFileCanBeCreatedWhereItWasAskedFor(t *testing.T) {
 		t.Fatalf("opening a path with no file: %v, want ErrMissing", err)
 	}
 	w := test.NewTempWindow(t, nil)
-	var opened practice
+	opened := &openedPractice{}
 	quit := 0
-	askHowToOpen(a, w, path, err, func(p practice) { opened = p }, "Quit", func() { quit++ })
+	askHowToOpen(a, w, path, err, func(p *openedPractice) { opened = p }, "Quit", func() { quit++ })
 	overlayButton(t, w, "Quit") // still offered beside it
 	test.Tap(overlayButton(t, w, "Create a new practice here"))
 	if opened.store == nil || opened.store.ReadOnly() || opened.claim == nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
@@ -24,22 +24,28 @@ import (
 
 // draftDelay is how long after the last keystroke the form is saved as a draft: a crash or a
 // power cut loses at most about this much typing. Tests save drafts themselves.
-var draftDelay = 2 * time.Second
+const draftDelay = 2 * time.Second
 
 // sessionEditor logs one session: header, anaesthetic, device and cartridge, the zone map and
 // grid, products, side effects, pain, aftercare, price and next due date.
 type sessionEditor struct {
-	win     fyne.Window
-	store   *sqlite.Store
-	ed      editorData
-	base    data.Session // the session as last loaded or saved; the form edits on top of it
-	draftID string
-	saved   string // the form, as JSON, when it was last saved (or opened): changed() compares
-	drafted string // the form, as JSON, when it was last saved as a draft
-	timer   *time.Timer
-	filling bool // widgets are being set from a form: not a change by the practitioner
-	closed  bool
-	saving  bool // a save is under way: no second save, and no draft that could outlive it
+	win   fyne.Window
+	store *sqlite.Store
+	ed    editorData
+	life  life // ends when the editor closes
+	// draftDelay is how long after the last change the form is drafted (draftDelay, unless the
+	// window that opened it says otherwise).
+	draftDelay time.Duration
+	// chooseFolder asks for the folder of photos to add (chooseImportFolder; tests answer it).
+	chooseFolder func(a fyne.App, win fyne.Window, then func([]string, ...ondisk.SkippedFile))
+	base         data.Session // the session as last loaded or saved; the form edits on top of it
+	draftID      string
+	saved        string // the form, as JSON, when it was last saved (or opened): changed() compares
+	drafted      string // the form, as JSON, when it was last saved as a draft
+	timer        *time.Timer
+	filling      bool // widgets are being set from a form: not a change by the practitioner
+	closed       bool
+	saving       bool // a save is under way: no second save, and no draft that could outlive it
 	// fresh holds rows just added ("products[1]") whose messages wait until the practitioner
 	// leaves the row's first field or tries to save: an empty row is not yet a mistake.
 	fresh   map[string]bool
@@ -99,7 +105,8 @@ type sessionEditor struct {
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
 func newSessionEditor(win fyne.Window, store *sqlite.Store, ed editorData, d *data.Draft) *sessionEditor {
-	e := &sessionEditor{win: win, store: store, ed: ed, base: ed.session, notes: newFieldNotes(),
+	e := &sessionEditor{win: win, store: store, ed: ed, life: newLife(nil), draftDelay: draftDelay, chooseFolder: chooseImportFolder,
+		base: ed.session, notes: newFieldNotes(),
 		safety: map[string]*fyne.Container{}, overrides: map[string]string{}}
 	e.build()
 	form := formOf(ed.session, &e.ed.catalog)
@@ -300,7 +307,7 @@ func (e *sessionEditor) changed_() {
 	if e.timer != nil {
 		e.timer.Stop()
 	}
-	e.timer = time.AfterFunc(draftDelay, func() { fyne.Do(e.saveDraft) })
+	e.timer = time.AfterFunc(e.draftDelay, func() { fyne.Do(e.saveDraft) })
 }
 
 // validate shows every problem of the form beside its field, and colours the zone map.
@@ -477,7 +484,8 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 	}
 	d := data.Draft{ID: e.draftID, ClientID: e.ed.client.ID, SessionID: e.base.ID, Form: []byte(text)}
 	base := e.base.Version
-	async(func() (data.Draft, error) { return d, e.store.SaveDraft(context.Background(), &d) },
+	// A draft started is written even when the editor closes meanwhile: it is what was typed.
+	async(func() (data.Draft, error) { return d, e.store.SaveDraft(e.life.lasting(), &d) },
 		func(d data.Draft, err error) {
 			if err != nil {
 				slog.Error("keep a draft", "err", err)
@@ -501,7 +509,7 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 }
 
 func (e *sessionEditor) deleteDraft(id string) {
-	async(func() (struct{}, error) { return struct{}{}, e.store.DeleteDraft(context.Background(), id) },
+	async(func() (struct{}, error) { return struct{}{}, e.store.DeleteDraft(e.life.lasting(), id) },
 		func(_ struct{}, err error) {
 			if err != nil {
 				slog.Error("remove outdated draft", "id", id, "err", err)
@@ -509,7 +517,7 @@ func (e *sessionEditor) deleteDraft(id string) {
 		})
 }
 
-// save validates and saves the session; then the draft is no longer needed.
+// save validates and saves the session, removing its draft in the same transaction.
 func (e *sessionEditor) save() { e.saveThen(nil) }
 
 func (e *sessionEditor) saveThen(done func()) {
@@ -552,16 +560,9 @@ func (e *sessionEditor) saveThen(done func()) {
 	e.saveBtn.Disable()
 	draftID := e.draftID
 	async(func() (data.Session, error) {
-		ctx := context.Background()
-		var err error
-		if s.ID == "" {
-			err = e.store.CreateSession(ctx, &s)
-		} else {
-			err = e.store.UpdateSession(ctx, &s)
-		}
-		if err == nil && draftID != "" {
-			err = e.store.DeleteDraft(ctx, draftID)
-		}
+		// A save asked for finishes even if the editor closes meanwhile. The draft goes in the
+		// save's own transaction: a crash leaves one or the other, never both.
+		err := e.store.SaveSession(e.life.lasting(), &s, draftID)
 		return s, err
 	}, func(saved data.Session, err error) {
 		e.saving = false
@@ -596,6 +597,7 @@ func (e *sessionEditor) close() {
 
 func (e *sessionEditor) finish() {
 	e.closed = true
+	e.life.end()
 	if e.timer != nil {
 		e.timer.Stop()
 	}

@@ -51,6 +51,7 @@ func openEditor(t *testing.T, s *sqlite.Store, c data.Client, sessionID string, 
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	e := newSessionEditor(w, s, ed, d)
+	e.draftDelay = time.Hour // drafts only when the test says so
 	w.SetContent(e.content())
 	w.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(e.finish)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -63,7 +63,8 @@ type sideEffectRow struct {
 	During                                                bool
 }
 
-// catalog is the practice's lists as the editor offers them, by the names people see.
+// catalog is the practice's lists as the editor offers them, by the names people see: a view of
+// data.Catalog that the editor grows as entries are added from the form.
 type catalog struct {
 	zones         []data.Zone
 	devices       []data.Device
@@ -72,6 +73,21 @@ type catalog struct {
 	practitioners []data.Practitioner
 	lists         map[data.ListKind][]string
 	lots          map[string][]data.Lot // by product or cartridge ID
+}
+
+// editorCatalog is the editor's view of the practice's lists. Retired devices, cartridges, products
+// and practitioners stay, so that an old record keeps the names it refers to; the editor offers
+// only current ones for new choices. Zones and vocabularies are the current ones.
+func editorCatalog(all data.Catalog) catalog {
+	c := catalog{zones: all.CurrentZones(), devices: all.Devices, cartridges: all.Cartridges, products: all.Products,
+		practitioners: all.Practitioners, lists: map[data.ListKind][]string{}, lots: all.Lots}
+	for _, kind := range []data.ListKind{data.ListConcern, data.ListModality, data.ListEndpoint, data.ListPattern,
+		data.ListSideEffect, data.ListAftercare} {
+		if names := all.CurrentNames(kind); names != nil {
+			c.lists[kind] = names
+		}
+	}
+	return c
 }
 
 func (c *catalog) anaesthetics() []data.Product {
@@ -407,41 +423,14 @@ type editorData struct {
 }
 
 // loadEditorData reads a session (a new one when id is empty) and the practice's lists.
-func loadEditorData(ctx context.Context, store *sqlite.Store, client data.Client, id string) (editorData, error) {
+func loadEditorData(ctx context.Context, store nlstore.Store, client data.Client, id string) (editorData, error) {
 	ed := editorData{client: client}
+	all, err := store.Catalog(ctx)
+	if err != nil {
+		return ed, err
+	}
+	ed.catalog = editorCatalog(all)
 	c := &ed.catalog
-	var err error
-	// Retired entries are read too, so that an old record keeps the names it refers to; the
-	// editor offers only current ones for new choices.
-	if c.zones, err = store.Zones(ctx, false); err != nil {
-		return ed, err
-	}
-	if c.devices, err = store.Devices(ctx, true); err != nil {
-		return ed, err
-	}
-	if c.cartridges, err = store.Cartridges(ctx, true); err != nil {
-		return ed, err
-	}
-	if c.products, err = store.Products(ctx, "", true); err != nil {
-		return ed, err
-	}
-	if c.practitioners, err = store.Practitioners(ctx, true); err != nil {
-		return ed, err
-	}
-	c.lists = map[data.ListKind][]string{}
-	for _, kind := range []data.ListKind{data.ListConcern, data.ListModality, data.ListEndpoint, data.ListPattern,
-		data.ListSideEffect, data.ListAftercare} {
-		items, err := store.ListItems(ctx, kind, false)
-		if err != nil {
-			return ed, err
-		}
-		for _, it := range items {
-			c.lists[kind] = append(c.lists[kind], it.Name)
-		}
-	}
-	if c.lots, err = store.AllLots(ctx); err != nil {
-		return ed, err
-	}
 
 	timeline, err := store.Timeline(ctx, client.ID)
 	if err != nil {

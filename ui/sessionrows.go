@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"image/color"
 	"slices"
@@ -590,7 +589,7 @@ func (e *sessionEditor) quickAddDevice() {
 		if err := d.Validate(); err != nil {
 			return nil, err
 		}
-		return func() error { return e.store.SaveDevice(context.Background(), &d) }, nil
+		return func() error { return e.store.SaveDevice(e.life.lasting(), &d) }, nil
 	}, func() {
 		e.ed.catalog.devices = append(e.ed.catalog.devices, d)
 		e.device.SetOptions(names(current(e.ed.catalog.devices, func(d data.Device) bool { return d.Retired }), deviceName))
@@ -615,7 +614,7 @@ func (e *sessionEditor) quickAddCartridge() {
 			}
 		}
 		c = data.Cartridge{Name: name.Text, Needles: n}
-		return func() error { return e.store.SaveCartridge(context.Background(), &c) }, nil
+		return func() error { return e.store.SaveCartridge(e.life.lasting(), &c) }, nil
 	}, func() {
 		e.ed.catalog.cartridges = append(e.ed.catalog.cartridges, c)
 		e.cartridge.SetOptions(names(current(e.ed.catalog.cartridges, func(c data.Cartridge) bool { return c.Retired }), cartridgeName))
@@ -640,7 +639,7 @@ func (e *sessionEditor) quickAddProduct(anaesthetic bool) {
 		widget.NewFormItem("Name", name), widget.NewFormItem("Kind", kind), widget.NewFormItem("", ok),
 	}, func() (func() error, error) {
 		p = data.Product{Name: name.Text, Kind: kind.Selected, NeedledSkinOK: ok.Checked}
-		return func() error { return e.store.SaveProduct(context.Background(), &p) }, nil
+		return func() error { return e.store.SaveProduct(e.life.lasting(), &p) }, nil
 	}, func() {
 		c := &e.ed.catalog
 		c.products = append(c.products, p)

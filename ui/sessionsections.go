@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -449,7 +448,7 @@ func (e *sessionEditor) quickAddPractitioner() {
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
-		return func() error { return e.store.SavePractitioner(context.Background(), &p) }, nil
+		return func() error { return e.store.SavePractitioner(e.life.lasting(), &p) }, nil
 	}, func() {
 		e.ed.catalog.practitioners = append(e.ed.catalog.practitioners, p)
 		e.practitioner.SetOptions(names(current(e.ed.catalog.practitioners, func(p data.Practitioner) bool { return p.Retired }),

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"image/color"
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -155,15 +155,17 @@ func (e *sessionEditor) sign() {
 		"Sign", func() {
 			id, version := e.base.ID, e.base.Version
 			async(func() (editorData, error) {
-				ctx := data.WithActor(context.Background(), signer)
+				// Signing, confirmed, finishes even if the editor closes; reading it back need not.
+				ctx := data.WithActor(e.life.lasting(), signer)
 				if err := e.store.SignSession(ctx, id, version); err != nil {
 					return editorData{}, err
 				}
-				return loadEditorData(context.Background(), e.store, e.ed.client, id)
+				return loadEditorData(e.life.ctx, e.store, e.ed.client, id)
 			}, func(ed editorData, err error) {
 				var inc *data.IncompleteError
 				var wrong *data.WrongSignerError
 				switch {
+				case e.life.gone(err): // signed, and the editor closed before it was read back
 				case errors.As(err, &inc):
 					e.showNotSigned(inc.Missing)
 				case errors.As(err, &wrong):
@@ -244,19 +246,25 @@ func (e *sessionEditor) amend(s data.Session, why string, done func()) {
 	e.saveBtn.Disable()
 	draftID := e.draftID
 	async(func() (editorData, error) {
-		ctx := data.WithActor(context.Background(), actor)
-		if _, err := e.store.AmendSession(ctx, s, why); err != nil {
+		// The amendment, asked for, finishes even if the editor closes; reading it back need not.
+		ctx := data.WithActor(e.life.lasting(), actor)
+		// The draft goes in the amendment's own transaction, as it does when a session is saved.
+		err := e.store.Batch(ctx, func(b nlstore.Batch) error {
+			if _, err := b.AmendSession(s, why); err != nil {
+				return err
+			}
+			return b.DeleteDraft(draftID)
+		})
+		if err != nil {
 			return editorData{}, err
 		}
-		if draftID != "" {
-			if err := e.store.DeleteDraft(ctx, draftID); err != nil {
-				return editorData{}, err
-			}
-		}
-		return loadEditorData(context.Background(), e.store, e.ed.client, s.ID)
+		return loadEditorData(e.life.ctx, e.store, e.ed.client, s.ID)
 	}, func(ed editorData, err error) {
 		e.saving = false
 		e.saveBtn.Enable()
+		if e.life.gone(err) {
+			return // amended, and the editor closed before it was read back
+		}
 		if err != nil {
 			if !e.notes.show(err) {
 				showError(e.win, "amend the session", err)

@@ -18,8 +18,9 @@ import (
 	"needlelog.app/needlelog/wording"
 )
 
-// settingsOpen is the open Settings window, if any. Only touched on the UI goroutine.
-var settingsOpen *settingsWindow
+// settingsSlot holds the main window's open Settings window, if any. Only touched on the UI
+// goroutine.
+type settingsSlot struct{ open *settingsWindow }
 
 // settingsLinks are the parts of the main window that Settings acts on; nil ones are left alone
 // (tests of Settings by itself).
@@ -34,21 +35,22 @@ type settingsLinks struct {
 
 // showSettings opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
-func showSettings(a fyne.App, store *sqlite.Store, links settingsLinks) fyne.Window {
-	if settingsOpen != nil && settingsOpen.store != store {
-		settingsOpen.win.Close() // it belongs to a practice that is no longer open
+func (slot *settingsSlot) show(a fyne.App, store *sqlite.Store, links settingsLinks) fyne.Window {
+	if slot.open != nil && slot.open.store != store {
+		slot.open.win.Close() // it belongs to a practice that is no longer open
 	}
-	if settingsOpen != nil {
-		settingsOpen.showTab(links.tab)
-		settingsOpen.win.Show()
-		settingsOpen.win.RequestFocus()
-		return settingsOpen.win
+	if slot.open != nil {
+		slot.open.showTab(links.tab)
+		slot.open.win.Show()
+		slot.open.win.RequestFocus()
+		return slot.open.win
 	}
 	s := newSettingsWindow(a, store, links)
-	settingsOpen = s
+	slot.open = s
 	s.win.SetOnClosed(func() {
-		if settingsOpen == s {
-			settingsOpen = nil
+		s.life.end()
+		if slot.open == s {
+			slot.open = nil
 		}
 		if links.closed != nil {
 			links.closed()
@@ -93,7 +95,17 @@ type settingsWindow struct {
 	backupStatus  *widget.Label
 	backupDir     *widget.Label
 	backupNow     *widget.Button
-	changed       func() // see settingsLinks
+	changed       func()   // see settingsLinks
+	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
+	life          life     // ends when the window closes
+}
+
+// throttle counts wrong passphrases typed in Settings, with the lock screen's when there is one.
+func (s *settingsWindow) throttle() *throttle {
+	if s.lock != nil {
+		return &s.lock.throttle
+	}
+	return &s.ownThrottle
 }
 
 // settingsState is everything the window shows, fetched in one go.
@@ -113,7 +125,8 @@ type settingsState struct {
 
 func newSettingsWindow(a fyne.App, store *sqlite.Store, links settingsLinks) *settingsWindow {
 	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
-		changed: links.changed}
+		changed: links.changed, life: newLife(nil)}
+	s.win.SetOnClosed(s.life.end)
 	if s.backups == nil {
 		s.backups = newBackupKeeper(a, store)
 	}
@@ -249,7 +262,7 @@ func (s *settingsWindow) update(ctx context.Context) error {
 func (s *settingsWindow) refresh() {
 	kind := s.lists.kindNow
 	var st settingsState
-	s.background(func(ctx context.Context) (err error) {
+	s.read(func(ctx context.Context) (err error) {
 		st, err = s.load(ctx, kind)
 		return err
 	}, func(err error) {
@@ -261,13 +274,29 @@ func (s *settingsWindow) refresh() {
 	})
 }
 
-// background runs work off the UI goroutine, then done on it.
+// background runs work off the UI goroutine, then done on it. The work is an entry saved or a
+// change asked for: it finishes even when the window closes meanwhile.
 func (s *settingsWindow) background(work func(context.Context) error, done func(error)) {
 	s.pending.Add(1)
-	async(func() (struct{}, error) { return struct{}{}, work(context.Background()) },
+	ctx := s.life.lasting()
+	async(func() (struct{}, error) { return struct{}{}, work(ctx) },
 		func(_ struct{}, err error) {
 			defer s.pending.Done()
 			done(err)
+		})
+}
+
+// read runs a read off the UI goroutine, then done on it, unless the window closed meanwhile:
+// then the read stops, and there is no one to show it to.
+func (s *settingsWindow) read(work func(context.Context) error, done func(error)) {
+	s.pending.Add(1)
+	l := s.life
+	async(func() (struct{}, error) { return struct{}{}, work(l.ctx) },
+		func(_ struct{}, err error) {
+			defer s.pending.Done()
+			if !l.gone(err) {
+				done(err)
+			}
 		})
 }
 
@@ -292,6 +321,7 @@ func (s *settingsWindow) close() {
 		{"Cartridges", s.cartridges.ed.unsaved()},
 		{"Products", s.products.ed.unsaved()},
 		{"Zones", s.zones.ed.unsaved()},
+		{"Safety rules", s.rules.ed.unsaved()},
 		{"Lists", s.lists.ed.unsaved()},
 	} {
 		if t.dirty {

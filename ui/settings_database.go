@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -22,7 +21,7 @@ import (
 func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 	idle := nlwidget.NewTextField()
 	idle.SetPlaceHolder("10")
-	async(func() (int, error) { return s.store.IdleLockMinutes(context.Background()) }, func(n int, err error) {
+	async(func() (int, error) { return s.store.IdleLockMinutes(s.life.ctx) }, func(n int, err error) {
 		if err == nil {
 			idle.SetText(strconv.Itoa(n))
 		}
@@ -33,7 +32,7 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 			showError(s.win, "set the idle lock", errors.New("the idle time is a whole number of minutes, such as 10"))
 			return
 		}
-		async(func() (struct{}, error) { return struct{}{}, s.store.SetIdleLockMinutes(context.Background(), n) },
+		async(func() (struct{}, error) { return struct{}{}, s.store.SetIdleLockMinutes(s.life.lasting(), n) },
 			func(_ struct{}, err error) {
 				if err != nil {
 					showError(s.win, "set the idle lock", err)
@@ -99,7 +98,7 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 		s.backupStatus.SetText("Backing up…")
 		k := s.backups
 		async(func() (struct{}, error) {
-			_, err := k.backUp(context.Background())
+			_, err := k.backUp(s.life.lasting()) // asked for: it finishes even if Settings closes
 			return struct{}{}, err
 		}, func(_ struct{}, err error) {
 			now.Enable()
@@ -138,7 +137,7 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 }
 
 func (s *settingsWindow) showBackups(st backupState) {
-	text, _ := backupSummary(st, timeNow())
+	text, _ := backupSummary(st, s.backups.now())
 	s.backupStatus.SetText(text)
 	s.backupDir.SetText("Folder: " + st.dir)
 }

@@ -145,7 +145,7 @@ func (t *listTab) switchTo(k data.ListKind) {
 	ed.refreshState()
 	load := ed.load
 	var items []data.ListItem
-	ed.s.background(func(ctx context.Context) (err error) {
+	ed.s.read(func(ctx context.Context) (err error) {
 		items, err = load(ctx)
 		return err
 	}, func(err error) {

@@ -82,7 +82,7 @@ func newPractitionerTab(s *settingsWindow) *practitionerTab {
 			dialog.ShowInformation("Only an admin can reset", "Sign in as a practitioner with the admin role to reset another's passphrase.", s.win)
 			return
 		}
-		showResetPassphrase(s.win, s.store, admin, ed.current.ID, nil)
+		showResetPassphrase(s.win, s.store, s.throttle(), admin, ed.current.ID, nil)
 	})
 	// A practitioner not saved yet has no passphrase to reset.
 	ed.stateHook = func() {

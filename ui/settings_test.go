@@ -382,17 +382,18 @@ func TestSettingsDatabaseShowsPath(t *testing.T) {
 func TestShowSettingsOneAtATime(t *testing.T) {
 	a := test.NewTempApp(t)
 	store := openStore(t)
-	w := showSettings(a, store, settingsLinks{})
-	s := settingsOpen
+	var slot settingsSlot
+	w := slot.show(a, store, settingsLinks{})
+	s := slot.open
 	s.wait()
-	if showSettings(a, store, settingsLinks{}) != w {
+	if slot.show(a, store, settingsLinks{}) != w {
 		t.Fatal("a second Settings window opened")
 	}
 	if s.clinic.name.Text != "" || s.devices.ed.list.Length() != len(data.DefaultDevices) {
 		t.Fatal("the window did not load")
 	}
 	w.Close()
-	if settingsOpen != nil {
+	if slot.open != nil {
 		t.Fatal("closed window still counted as open")
 	}
 }

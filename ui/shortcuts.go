@@ -73,12 +73,10 @@ func keysLabel(sc fyne.Shortcut) string {
 	return s + string(cs.KeyName)
 }
 
-var shortcutsWindow fyne.Window
-
 // showShortcuts opens Help › Keyboard shortcuts, or brings it forward when it is open.
-func showShortcuts(a fyne.App) {
-	if shortcutsWindow != nil {
-		shortcutsWindow.RequestFocus()
+func (m *mainWindow) showShortcuts() {
+	if m.shortcuts != nil {
+		m.shortcuts.RequestFocus()
 		return
 	}
 	grid := container.NewGridWithColumns(2)
@@ -90,9 +88,9 @@ func showShortcuts(a fyne.App) {
 		grid.Add(widget.NewLabel(s.what))
 		grid.Add(widget.NewLabelWithStyle(keys, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	}
-	w := a.NewWindow("Keyboard shortcuts")
+	w := m.app.NewWindow("Keyboard shortcuts")
 	w.SetContent(container.NewPadded(grid))
-	w.SetOnClosed(func() { shortcutsWindow = nil })
-	shortcutsWindow = w
+	w.SetOnClosed(func() { m.shortcuts = nil })
+	m.shortcuts = w
 	w.Show()
 }

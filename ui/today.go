@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -22,8 +22,10 @@ import (
 // overdue, and the practice's loose ends, each a tab with its count. Every row opens what it
 // names.
 type todayView struct {
-	store    *sqlite.Store
-	signedIn func() string // the practitioner signed in, whose unsigned sessions come first
+	store    nlstore.Store
+	signedIn func() string    // the practitioner signed in, whose unsigned sessions come first
+	now      func() time.Time // the clock drafts' times are worded against
+	life     life             // ends when the window shows another practice, or the app stops
 
 	day     data.Date
 	loaded  data.TodayList
@@ -66,8 +68,8 @@ type todayRow struct {
 	open          func()
 }
 
-func newTodayView(store *sqlite.Store, signedIn func() string) *todayView {
-	v := &todayView{store: store, signedIn: signedIn}
+func newTodayView(store nlstore.Store, signedIn func() string) *todayView {
+	v := &todayView{store: store, signedIn: signedIn, now: time.Now, life: newLife(nil)}
 	v.heading = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.heading.SizeName = theme.SizeNameSubHeadingText
 	empties := [todayTabs]string{
@@ -159,9 +161,9 @@ func (v *todayView) update(ctx context.Context) error {
 func (v *todayView) refresh() {
 	s, who := v.store, v.signedIn()
 	w := s.Writes()
-	async(func() (data.TodayList, error) { return s.Today(context.Background(), who, 0) },
+	async(func() (data.TodayList, error) { return s.Today(v.life.ctx, who, 0) },
 		func(t data.TodayList, err error) {
-			if v.store != s {
+			if v.store != s || v.life.gone(err) {
 				return
 			}
 			if err != nil {
@@ -229,7 +231,7 @@ func (v *todayView) apply(t data.TodayList, writes uint64) {
 		clientID, draftID := d.ClientID, d.DraftID
 		drafts = append(drafts, todayRow{
 			title:  d.ClientName,
-			detail: what + ", last typed in " + humanTime(d.UpdatedAt, timeNow()) + " · not saved",
+			detail: what + ", last typed in " + humanTime(d.UpdatedAt, v.now()) + " · not saved",
 			open:   func() { v.onDraft(clientID, draftID) },
 		})
 	}
@@ -256,10 +258,10 @@ func (v *todayView) moreDue() {
 	s, day := v.store, t.Today
 	// The client list's due order is Today's: the page goes on after the last row shown.
 	q := data.ClientQuery{Filter: data.DueClients, DueBy: t.WeekEnd, After: &t.Due[len(t.Due)-1], Limit: data.TodayLimit}
-	async(func() ([]data.ClientSummary, error) { return s.ListClients(context.Background(), q) },
+	async(func() ([]data.ClientSummary, error) { return s.ListClients(v.life.ctx, q) },
 		func(page []data.ClientSummary, err error) {
-			if v.store != s || !v.loading || !v.loaded.Today.Equal(day) {
-				return // read again meanwhile
+			if v.store != s || !v.loading || !v.loaded.Today.Equal(day) || v.life.gone(err) {
+				return // read again meanwhile, or the practice left
 			}
 			v.loading = false
 			if err != nil {
@@ -303,7 +305,7 @@ func moreNote(shown, total int, what, where string) string {
 	if total <= shown {
 		return ""
 	}
-	s := fmt.Sprintf("Showing %d of %s %s.", shown, sqlite.Thousands(total), what)
+	s := fmt.Sprintf("Showing %d of %s %s.", shown, wording.Thousands(total), what)
 	if where != "" {
 		s += " The rest are in " + where + "."
 	}
@@ -344,14 +346,14 @@ func (m *mainWindow) openClientFromToday(c data.ClientSummary) {
 // openSessionFromToday opens a client's session, or their open session form, in the editor,
 // over their page. A session with an open form opens with it, so there is never a second one.
 func (m *mainWindow) openSessionFromToday(clientID, sessionID, draftID string) {
-	s := m.store
+	s, l := m.store, m.today.life
+	ctx := l.ctx
 	type found struct {
 		client    data.Client
 		sessionID string
 		draft     *data.Draft
 	}
 	async(func() (found, error) {
-		ctx := context.Background()
 		var f found
 		var err error
 		if f.client, err = s.Client(ctx, clientID); err != nil {
@@ -370,7 +372,7 @@ func (m *mainWindow) openSessionFromToday(clientID, sessionID, draftID string) {
 		}
 		return f, nil
 	}, func(f found, err error) {
-		if m.store != s {
+		if m.store != s || l.gone(err) {
 			return
 		}
 		if err != nil {
@@ -401,13 +403,13 @@ var errFormGone = errors.New("That session form was saved or discarded meanwhile
 // openSideEffectFromToday opens a client's page and the follow-up form of the session whose side
 // effect awaits a follow-up.
 func (m *mainWindow) openSideEffectFromToday(clientID, sessionID string) {
-	s := m.store
+	s, l := m.store, m.today.life
+	ctx := l.ctx
 	type found struct {
 		client data.Client
 		entry  data.TimelineEntry
 	}
 	async(func() (found, error) {
-		ctx := context.Background()
 		var f found
 		var err error
 		if f.client, err = s.Client(ctx, clientID); err != nil {
@@ -421,7 +423,7 @@ func (m *mainWindow) openSideEffectFromToday(clientID, sessionID string) {
 		}
 		return f, err
 	}, func(f found, err error) {
-		if m.store != s {
+		if m.store != s || l.gone(err) {
 			return
 		}
 		if err != nil {
@@ -445,6 +447,7 @@ func (m *mainWindow) showToday() {
 		return
 	}
 	m.current = data.ClientSummary{}
+	m.page.life.end() // the client's page is left
 	m.list.unselect()
 	m.showRight()
 	m.today.refresh()
@@ -515,7 +518,7 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 // openSettingsAt opens Settings at one of its tabs; closing it reads the setup again.
 func (m *mainWindow) openSettingsAt(tab string) {
 	path := m.store.Path()
-	showSettings(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay,
+	m.settings.show(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay,
 		closed: m.refreshDay, tab: tab, shown: func(tab string) {
 			if tab == "Devices" { // the first-day step "Check your devices" is done
 				m.app.Preferences().SetBool(setupDevicesKey(path), true)

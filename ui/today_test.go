@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -151,13 +152,13 @@ func TestAnEmptyPracticeIsGuidedThroughItsSetup(t *testing.T) {
 
 	// A step's button opens Settings at its tab.
 	test.Tap(findButton(t, m.right, "Settings › Devices"))
-	if settingsOpen == nil || settingsOpen.tabs.Selected().Text != "Devices" {
+	if m.settings.open == nil || m.settings.open.tabs.Selected().Text != "Devices" {
 		t.Fatal("Settings › Devices did not open Settings at Devices")
 	}
 	if err := s.SetSetting(ctx, data.SettingClinicName, "Skin Studio"); err != nil {
 		t.Fatal(err)
 	}
-	settingsOpen.win.Close() // closing Settings reads the steps again
+	m.settings.open.win.Close() // closing Settings reads the steps again
 	if got := steps(); !got["Settings › Clinic"] || !got["Settings › Devices"] {
 		t.Fatalf("after the clinic's name was saved and the devices looked at: %v", got)
 	}
@@ -190,7 +191,7 @@ func TestTheClientCountIsTheWholeCount(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := openStore(t)
 	ctx := context.Background()
-	err := s.Batch(ctx, func(b *sqlite.Batch) error {
+	err := s.Batch(ctx, func(b nlstore.Batch) error {
 		for i := range pageSize + 5 {
 			c := data.Client{FirstName: "Anna", LastName: fmt.Sprintf("Number %d", i)}
 			if err := b.CreateClient(&c); err != nil {
@@ -269,19 +270,18 @@ func TestTheStatusLineKeepsTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	taken := m.backups.current().latest.Taken
-	defer func() { timeNow = time.Now }()
-	timeNow = func() time.Time { return taken.Add(10 * time.Second) }
+	m.now = func() time.Time { return taken.Add(10 * time.Second) }
 	m.showNotices()
 	if m.status.Text != "Backed up just now." {
 		t.Fatalf("status line %q", m.status.Text)
 	}
-	timeNow = func() time.Time { return taken.Add(10 * time.Minute) }
+	m.now = func() time.Time { return taken.Add(10 * time.Minute) }
 	m.tick()
-	if want := "Backed up " + humanTime(taken, timeNow()) + "."; m.status.Text != want || strings.Contains(want, "just now") {
+	if want := "Backed up " + humanTime(taken, m.now()) + "."; m.status.Text != want || strings.Contains(want, "just now") {
 		t.Fatalf("ten minutes later the status line says %q, want %q", m.status.Text, want)
 	}
 	// Four days on, the old backup gains its notice.
-	timeNow = func() time.Time { return taken.Add(4 * 24 * time.Hour) }
+	m.now = func() time.Time { return taken.Add(4 * 24 * time.Hour) }
 	m.tick()
 	if got := noticesText(m); !strings.Contains(got, "back up now") {
 		t.Fatalf("four days later the notices say %q", got)
@@ -317,7 +317,7 @@ func TestABusyWeekScrollsOnPastItsFirstPage(t *testing.T) {
 	ctx := context.Background()
 	today := data.DateOf(s.Now())
 	n := data.TodayLimit + 5
-	err := s.Batch(ctx, func(b *sqlite.Batch) error {
+	err := s.Batch(ctx, func(b nlstore.Batch) error {
 		for i := range n {
 			c := data.Client{FirstName: "Client", LastName: fmt.Sprintf("%03d", i)}
 			if err := b.CreateClient(&c); err != nil {
@@ -476,7 +476,7 @@ func TestTheFirstDayListTicksEachStepAsItIsTaken(t *testing.T) {
 		t.Fatal("the passphrase step is offered before there is a practitioner")
 	}
 	test.Tap(findButton(t, m.right, "Settings › Practitioners"))
-	st := settingsOpen
+	st := m.settings.open
 	if st == nil {
 		t.Fatal("Settings did not open")
 	}

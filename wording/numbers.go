@@ -33,5 +33,14 @@ func Plural(n int, one, many string) string {
 	return many
 }
 
+// Thousands writes a count with thousands separators: 1,204.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // OfN is a place in a sequence: "2 of 4".
 func OfN(n, of int) string { return strconv.Itoa(n) + " of " + strconv.Itoa(of) }

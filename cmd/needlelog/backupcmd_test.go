@@ -195,7 +195,7 @@ func TestBackupsOfTwoPracticesOfOneNameInOneFolder(t *testing.T) {
 	}
 	// A's latest backup (what the app's status line and the damaged-file window offer) is its own.
 	for db, want := range map[string][]string{a: {aNew, aOld}, c: {cNew}} {
-		list, err := practice.Backups(dir, db)
+		list, err := backupsOf(dir, db)
 		var got []string
 		for _, b := range list {
 			got = append(got, b.Path)
@@ -219,7 +219,7 @@ func TestRestoreNeedsForceAndKeepsTheReplacedFile(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := practice.Backups(dir, path)
+	list, err := backupsOf(dir, path)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}
@@ -266,7 +266,7 @@ func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, _ := practice.Backups(dir, path)
+	list, _ := backupsOf(dir, path)
 	claim, err := practice.ClaimDatabase(path)
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestRestoreRefusesWhileTheAppHasTheFileByAnotherName(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := practice.Backups(dir, path)
+	list, err := backupsOf(dir, path)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}

@@ -183,7 +183,7 @@ func TestRestoreRefusesWhileACommandWrites(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", db, "--to", dir); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := practice.Backups(dir, db)
+	list, err := backupsOf(dir, db)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}
@@ -275,7 +275,7 @@ func TestRestoreRefusesAPlantedLockLink(t *testing.T) {
 	if code, out, errOut := runCLI(t, "backup", "--db", db, "--to", filepath.Join(dir, "bk")); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
 	}
-	list, err := practice.Backups(filepath.Join(dir, "bk"), db)
+	list, err := backupsOf(filepath.Join(dir, "bk"), db)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups %v %v", list, err)
 	}

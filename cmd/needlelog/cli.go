@@ -221,10 +221,12 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 1
 	}
 	start := time.Now()
-	s, err := sqlite.Open(ctx, *db, sqlite.Options{Create: true})
+	// Claimed before the file is made, as the app claims its own demo: never two writers at once.
+	s, claim, err := practice.Open(ctx, *db, sqlite.Options{Create: true})
 	if err != nil {
-		return fail(errOut, "demo", err)
+		return failToWrite(errOut, "demo", *db, "choose a new file for the demo practice. Nothing was written", err)
 	}
+	defer claim.Release() //nolint:errcheck // the process ends next, which lets go of it anyway
 	opts := demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed, PhotoClients: -1}
 	if *photos {
 		opts.PhotoClients = 0 // the demo's own choice
@@ -234,7 +236,7 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(*db) // a half-written demo is no use to anyone
+		os.Remove(*db) // a half-written demo is no use to anyone; removed while still claimed
 		return fail(errOut, "demo", err)
 	}
 	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d photos (%.1f s).\n",

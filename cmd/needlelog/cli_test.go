@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -119,7 +119,7 @@ func TestCommandErrors(t *testing.T) {
 	if code, _, errOut := runCLI(t, "demo", "--db", newer, "--clients", "2"); code != 0 {
 		t.Fatal(errOut)
 	}
-	testkit.MarkNewer(t, newer)
+	sqlitekit.MarkNewer(t, newer)
 	demo := demoFile(t)
 
 	cases := []struct {

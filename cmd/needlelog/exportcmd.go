@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -59,12 +61,12 @@ var exportKinds = []exportKind{
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
 			"SHA-256, and a README saying what each file is.",
 		"", func(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
-			return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, s, nil) })
+			return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, practice.ArchivableOf(s), nil) })
 		}},
 }
 
 // exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
-func exportPDF(write func(ctx context.Context, s *sqlite.Store, arg string, w io.Writer) error) func(context.Context, *sqlite.Store, string, exportOptions) error {
+func exportPDF(write func(ctx context.Context, s report.Source, arg string, w io.Writer) error) func(context.Context, *sqlite.Store, string, exportOptions) error {
 	return func(ctx context.Context, s *sqlite.Store, arg string, o exportOptions) error {
 		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
 	}
@@ -85,11 +87,11 @@ func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOption
 	case "zip":
 		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
 	}
-	return report.WriteCSVFolder(ctx, o.out, s, q)
+	return report.WriteCSVFolder(ctx, o.out, s.Path(), s, q)
 }
 
 // practitionerID finds a practitioner by ID or by name, ignoring letter case.
-func practitionerID(ctx context.Context, s *sqlite.Store, nameOrID string) (string, error) {
+func practitionerID(ctx context.Context, s nlstore.Store, nameOrID string) (string, error) {
 	ps, err := s.Practitioners(ctx, true)
 	if err != nil {
 		return "", err

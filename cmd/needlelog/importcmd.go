@@ -8,9 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -18,7 +16,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -205,25 +203,25 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 	for _, sk := range skipped {
 		fmt.Fprintf(out, "%s: skipped: %s\n", quote(sk.Path), sk.Reason)
 	}
-	refused, done := 0, 0
-	opts := data.PhotoImportOptions{KeepLocation: *keepLocation}
-	importFiles(ctx, s, *clientID, tags, opts, files, func(path string, p data.Photo, err error) {
-		done++
-		var dup *data.DuplicatePhotoError
-		switch {
-		case errors.As(err, &dup):
+	// Without kind or session, both are suggested for each photo from its time.
+	req := practice.ImportRequest{ClientID: *clientID, Files: files, Tags: tags,
+		SuggestSession: tags.Kind == "" && tags.SessionID == "", Options: data.PhotoImportOptions{KeepLocation: *keepLocation}}
+	res, _ := practice.ImportPhotos(ctx, s, req, func(pr practice.Progress) {
+		r := pr.File
+		switch r.Outcome {
+		case practice.Duplicate:
 			where := ""
-			if dup.Existing.ClientID != *clientID {
+			if r.OtherClient() {
 				where = ", stored for another client"
 			}
-			fmt.Fprintf(out, "%s: duplicate of photo %s%s; nothing stored\n", quote(path), dup.Existing.ID, where)
-		case err != nil:
-			refused++
-			fmt.Fprintf(out, "%s: refused: %s\n", quote(path), reason(err))
+			fmt.Fprintf(out, "%s: duplicate of photo %s%s; nothing stored\n", quote(r.Path), r.Photo.ID, where)
+		case practice.Refused:
+			fmt.Fprintf(out, "%s: refused: %s\n", quote(r.Path), reason(r.Err))
 		default:
-			fmt.Fprintf(out, "%s: imported as photo %s: %s\n", quote(path), p.ID, describePhoto(p, started))
+			fmt.Fprintf(out, "%s: imported as photo %s: %s\n", quote(r.Path), r.Photo.ID, describePhoto(r.Photo, started))
 		}
 	})
+	refused, done := res.Refused, len(res.Files)
 	switch {
 	case ctx.Err() != nil:
 		fmt.Fprintf(errOut, "needlelog %s: interrupted after %s files\n", name, wording.OfN(done, len(files)))
@@ -237,7 +235,7 @@ func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) 
 
 // checkImportTarget checks the client and session, and turns the loosely typed view and zone
 // into the practice's own names, before any file is read.
-func checkImportTarget(ctx context.Context, s *sqlite.Store, clientID string, tags *data.PhotoTags, view, zone string,
+func checkImportTarget(ctx context.Context, s nlstore.Store, clientID string, tags *data.PhotoTags, view, zone string,
 	errOut io.Writer) (code int, ok bool) {
 	const name = "import photos"
 	if _, err := s.Client(ctx, clientID); errors.Is(err, data.ErrNotFound) {
@@ -289,55 +287,6 @@ func checkImportTarget(ctx context.Context, s *sqlite.Store, clientID string, ta
 		}
 	}
 	return 0, true
-}
-
-// importFiles imports files for a client, reading and processing several at once (the slow part)
-// while the store writes one at a time, and calls report for each file in the order given.
-func importFiles(ctx context.Context, s *sqlite.Store, clientID string, tags data.PhotoTags, opts data.PhotoImportOptions, files []string,
-	report func(path string, p data.Photo, err error)) {
-	type result struct {
-		p   data.Photo
-		err error
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer wg.Wait() // no import outlives the command, nor the store it writes to
-	defer cancel()
-	// A 50 MP photo takes a few hundred MB to decode: a few at a time is enough to keep two to
-	// four cores busy without running a small laptop out of memory.
-	workers := min(runtime.GOMAXPROCS(0), 4)
-	slots := make(chan struct{}, workers)
-	results := make([]chan result, len(files))
-	for i := range results {
-		results[i] = make(chan result, 1)
-	}
-	wg.Go(func() {
-		for i, path := range files {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			wg.Go(func() {
-				// Returns at once when ctx is cancelled, even with a decode under way.
-				p, err := s.ImportPhotoFileWith(ctx, clientID, tags, path, opts)
-				results[i] <- result{p, err}
-			})
-		}
-	})
-	for i, path := range files {
-		var r result
-		select {
-		case r = <-results[i]:
-		case <-ctx.Done():
-			return
-		}
-		if ctx.Err() != nil {
-			return // interrupted: what failed then failed for that reason, not its own
-		}
-		report(path, r.p, r.err)
-		<-slots
-	}
 }
 
 // photoFiles expands the paths given: a folder stands for the files an import of it reads (see

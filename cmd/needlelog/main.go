@@ -19,7 +19,9 @@ import (
 	// Before Fyne initialises, so that a C.UTF-8 locale leaves standard error quiet.
 	_ "early.needlelog.app/locale"
 
+	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/ui"
 )
@@ -81,7 +83,7 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	// A file that cannot be opened as it is gets a window saying why and what can be done;
 	// the exit code still tells a script that the first attempt failed.
 	var failed bool
-	ui.Start(ctx, a, *db, opts, func(err error) {
+	ui.Start(ctx, a, *db, ui.Options{Open: opts, MakeDemo: makeDemo}, func(err error) {
 		failed = true // on the UI goroutine, which a.Run below runs on this one
 		fmt.Fprintf(errOut, "needlelog: %s\n", sentence(err))
 	})
@@ -96,6 +98,13 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// makeDemo writes the app's demo practice into s, a new and empty practice: the demo's generator
+// stays out of the window's own code.
+func makeDemo(ctx context.Context, s nlstore.Store, progress func(done, total int)) error {
+	_, err := demo.Generate(ctx, s, demo.Options{Seed: 1, Progress: progress})
+	return err
 }
 
 // noDisplay says why the desktop app cannot start here, or "" when it can: on Linux and the BSDs

@@ -34,9 +34,10 @@ func openToWrite(ctx context.Context, db string) (s *sqlite.Store, release func(
 }
 
 // openToExport opens the practice at db for an export, which writes to it too: the audit log
-// records every export. An export also runs while the app has the practice open (a nightly
-// archive of a PC left on): its claim keeps a restore away meanwhile, and SQLite orders the
-// export's one audit entry with the app's writes.
+// records every export. Exports are the one kind of writing command decided here to run while the
+// app (or another command) has the practice claimed (a nightly archive of a PC left on): unclaimed
+// then, as all they write is their one audit entry, which SQLite orders with the holder's writes.
+// When the practice is free, the export claims it like any writer, which keeps a restore away.
 func openToExport(ctx context.Context, db string) (s *sqlite.Store, release func(), err error) {
 	s, release, err = openToWrite(ctx, db)
 	if errors.Is(err, data.ErrInUse) {

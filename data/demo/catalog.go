@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // generator holds the practice's lists, read once, and the random source everything is drawn from.
@@ -81,7 +81,7 @@ var practitioners = []data.Practitioner{
 
 // newGenerator reads the store's lists and saves the practitioners and stock lots that sessions
 // refer to. These are single writes: there is no Batch method for them, and there are few.
-func newGenerator(ctx context.Context, s *sqlite.Store, r *rand.Rand) (*generator, error) {
+func newGenerator(ctx context.Context, s nlstore.Store, r *rand.Rand) (*generator, error) {
 	now := s.Now()
 	g := &generator{r: r, now: now, today: data.DateOf(now), pigment: map[string]bool{},
 		zones: map[string]data.Zone{}, serials: map[string]string{}}

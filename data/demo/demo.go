@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // Options says how large a practice to make. Zero values take the defaults.
@@ -44,7 +44,7 @@ const chunkRecords = 2000
 // reason, a few clients are treated within a rule's window with the reason written, and the audit
 // log holds every one of these writes. Signing and amending are stamped with the time of
 // generation, as the store's clock gives it, not with the session's day.
-func Generate(ctx context.Context, s *sqlite.Store, opt Options) (Result, error) {
+func Generate(ctx context.Context, s nlstore.Store, opt Options) (Result, error) {
 	if opt.Clients <= 0 {
 		opt.Clients = 200
 	}
@@ -84,7 +84,7 @@ func Generate(ctx context.Context, s *sqlite.Store, opt Options) (Result, error)
 			end++
 		}
 		var chunk Result
-		err := s.Batch(ctx, func(b *sqlite.Batch) error {
+		err := s.Batch(ctx, func(b nlstore.Batch) error {
 			chunk = Result{}
 			for i, n := range counts[start:end] {
 				if err := g.writeClient(b, n, photosFor[start+i], &chunk); err != nil {

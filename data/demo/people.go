@@ -89,7 +89,7 @@ var cultures = []culture{
 		male:   []string{"Omar", "Karim", "Youssef"},
 		last:   []string{"Haddad", "Khalil", "Mansour", "Nasser", "El-Amin", "Saleh", "Farah", "Aziz"}},
 	{weight: 3,
-		female: []string{"Jing", "Yan", "Hui", "Ling", "Fang", "Xiu Ying"},
+		female: []string{"Jing", "Yan", "Hui", "Ling", "Fang", "Lan", "Xiu Ying"},
 		male:   []string{"Wei", "Jun", "Hao"},
 		last:   []string{"Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao"}},
 }

@@ -28,7 +28,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // Demo photos are drawings, not photographs of anyone: a head or a patch of skin in the client's
@@ -183,7 +183,7 @@ func (g *generator) planPhotos(r *rand.Rand, views []string) []photoJob {
 
 // writePhotos draws the planned photos on every core and stores them in chunks, each chunk in one
 // transaction. progress is told how many photos are stored after each chunk.
-func (g *generator) writePhotos(ctx context.Context, s *sqlite.Store, progress func(int)) (int, error) {
+func (g *generator) writePhotos(ctx context.Context, s nlstore.Store, progress func(int)) (int, error) {
 	items, err := s.ListItems(ctx, data.ListPhotoView, false)
 	if err != nil {
 		return 0, err
@@ -222,7 +222,7 @@ func (g *generator) writePhotos(ctx context.Context, s *sqlite.Store, progress f
 		if err := errors.Join(errs...); err != nil {
 			return written, err
 		}
-		err := s.Batch(ctx, func(b *sqlite.Batch) error {
+		err := s.Batch(ctx, func(b nlstore.Batch) error {
 			for i := range chunk {
 				j := &chunk[i]
 				tags := data.PhotoTags{SessionID: j.session.id, Kind: j.kind, View: j.view, Zone: j.session.zone,

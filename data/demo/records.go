@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // What became of each demo session, as in a practice that signs its records: most past sessions
@@ -51,7 +51,7 @@ func (g *generator) passedBlock(c *data.Client, first data.Date) bool {
 }
 
 // passBlocks writes the reason for each block a session meets.
-func (g *generator) passBlocks(b *sqlite.Batch, se *data.Session, res *Result) error {
+func (g *generator) passBlocks(b nlstore.Batch, se *data.Session, res *Result) error {
 	in, err := b.SafetyInputFor(*se)
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func (g *generator) signs(c *data.Client, se *data.Session) bool {
 }
 
 // sign signs a session as its practitioner, and now and then amends it afterwards.
-func (g *generator) sign(b *sqlite.Batch, se *data.Session, s *series, res *Result) error {
+func (g *generator) sign(b nlstore.Batch, se *data.Session, s *series, res *Result) error {
 	b.SetActor(se.PractitionerID)
 	if err := b.SignSession(se.ID, se.Version); err != nil {
 		return err
@@ -149,8 +149,8 @@ func mmText(v float64) string { return fmt.Sprintf("%g", v) }
 
 // signPhotographed signs the sessions whose before photos were drawn after them, now that the
 // photos are in.
-func (g *generator) signPhotographed(ctx context.Context, s *sqlite.Store, res *Result) error {
-	return s.Batch(ctx, func(b *sqlite.Batch) error {
+func (g *generator) signPhotographed(ctx context.Context, s nlstore.Store, res *Result) error {
+	return s.Batch(ctx, func(b nlstore.Batch) error {
 		for _, p := range g.photoPlans {
 			for _, se := range p.sessions {
 				if !se.sign {

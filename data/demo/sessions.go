@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	nlstore "needlelog.app/needlelog/store"
 )
 
 // concernZones are the zones, by map key, that each default concern is treated on, the usual
@@ -82,7 +82,7 @@ type visit struct {
 }
 
 // writeClient creates a client and their n sessions, and plans photos of them when withPhotos is set.
-func (g *generator) writeClient(b *sqlite.Batch, n int, withPhotos bool, res *Result) error {
+func (g *generator) writeClient(b nlstore.Batch, n int, withPhotos bool, res *Result) error {
 	c := g.person()
 	if withPhotos && c.PhotoConsent == data.PhotoConsentNone {
 		c.PhotoConsent = data.PhotoConsentClinical // photos are for those who agreed to them
@@ -316,9 +316,7 @@ func (g *generator) newSession(c *data.Client, v visit, practitioner string) *da
 	if chance(r, 0.15) {
 		se.PractitionerID = pick(r, g.practitioners).ID // covering for a colleague
 	}
-	if v.n < s.of {
-		se.NextDue = day.AddDays(s.interval)
-	}
+	se.NextDue = data.SuggestNextDue(*se) // the rule the session editor suggests
 	if s.cartridge != nil {
 		lot := s.cartridge.lotFor(g.today, day)
 		se.Cartridge = data.CartridgeUse{CartridgeID: s.cartridge.id, Lot: lot.Lot, Expiry: lot.Expiry}

@@ -54,7 +54,7 @@ func BenchmarkProcess12MP(b *testing.B) {
 
 // BenchmarkClean12MP is an export at full size.
 func BenchmarkClean12MP(b *testing.B) {
-	benchmark(b, func(orig []byte) error { _, err := Clean(orig, 0); return err })
+	benchmark(b, func(orig []byte) error { _, err := clean(orig, 0); return err })
 }
 
 func benchmark(b *testing.B, f func([]byte) error) {

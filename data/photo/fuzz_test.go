@@ -45,7 +45,7 @@ func FuzzProcess(f *testing.F) {
 				t.Fatalf("%s is %d × %d", name, cfg.Width, cfg.Height)
 			}
 		}
-		if _, err := Clean(b, 64); err != nil {
+		if _, err := clean(b, 64); err != nil {
 			t.Fatalf("Process accepted what Clean refused: %v", err)
 		}
 	})

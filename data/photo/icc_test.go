@@ -151,7 +151,7 @@ func TestProcessConvertsColourProfiles(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		checkPatches(t, name+" preview", p.Preview, c.ps, 4)
-		clean, err := Clean(c.b, 0)
+		clean, err := clean(c.b, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

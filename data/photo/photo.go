@@ -1,6 +1,6 @@
 // Package photo is Needlelog's image pipeline: it checks an imported photo within fixed limits,
-// reads its EXIF orientation and capture time, and makes an upright thumbnail and preview; Clean
-// re-encodes a photo without any metadata for exports. Everything here is a pure function of the
+// reads its EXIF orientation and capture time, and makes an upright thumbnail and preview; CleanJPEG
+// gives a photo without any metadata for exports. Everything here is a pure function of the
 // bytes given: no files, no database, no UI, no global state, safe for concurrent use.
 //
 // A photo's bytes are checked in an order that makes hostile or damaged files cheap to refuse:
@@ -132,10 +132,10 @@ func Process(original []byte) (p Processed, err error) {
 	return p, nil
 }
 
-// Clean re-encodes a photo upright as a JPEG with no metadata at all (no EXIF, no GPS position,
+// clean re-encodes a photo upright as a JPEG with no metadata at all (no EXIF, no GPS position,
 // no camera serial number), its longest side at most maxSide pixels (never upscaled; 0 or less
-// keeps the full size). Exports use it, or the stored previews, which are already clean.
-func Clean(original []byte, maxSide int) (out []byte, err error) {
+// keeps the full size): CleanJPEG's way for a photo whose metadata changes how it looks.
+func clean(original []byte, maxSide int) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, panicError(r)
@@ -237,7 +237,7 @@ func tooLargeDims(w, h int) error {
 		w, h, MaxPixels/1_000_000, MaxSide)}
 }
 
-// panicError words a panic recovered anywhere below Process or Clean, as ErrCorrupt: a photo must
+// panicError words a panic recovered anywhere below Process or CleanJPEG, as ErrCorrupt: a photo must
 // never crash the app. Limits are checked first, so this is for decoder bugs, not for running out
 // of memory, which no recover can catch.
 func panicError(r any) error {

@@ -53,7 +53,7 @@ func TestProcessOrientations(t *testing.T) {
 				checkCorners(t, "thumbnail", p.Thumbnail, uprightCorners)
 				checkCorners(t, "preview", p.Preview, uprightCorners)
 
-				clean, err := Clean(orig, 0)
+				clean, err := clean(orig, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -123,21 +123,21 @@ func TestProcessSizes(t *testing.T) {
 func TestCleanScales(t *testing.T) {
 	t.Parallel()
 	orig := photoJPEG(t, 6, 1200, 900, binary.BigEndian) // stored 900 × 1200
-	out, err := Clean(orig, 800)
+	out, err := clean(orig, 800)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w, h := jpegSize(t, out); w != 800 || h != 600 {
-		t.Errorf("Clean(800) is %d × %d, want 800 × 600", w, h)
+		t.Errorf("clean(800) is %d × %d, want 800 × 600", w, h)
 	}
-	checkCorners(t, "Clean(800)", out, uprightCorners)
-	checkNoMetadata(t, "Clean(800)", out, binary.BigEndian)
-	out, err = Clean(orig, 5000)
+	checkCorners(t, "clean(800)", out, uprightCorners)
+	checkNoMetadata(t, "clean(800)", out, binary.BigEndian)
+	out, err = clean(orig, 5000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w, h := jpegSize(t, out); w != 1200 || h != 900 {
-		t.Errorf("Clean(5000) is %d × %d, want 1200 × 900 (never upscaled)", w, h)
+		t.Errorf("clean(5000) is %d × %d, want 1200 × 900 (never upscaled)", w, h)
 	}
 }
 
@@ -369,7 +369,7 @@ func TestProcessRefuses(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.says) {
 				t.Errorf("error %q does not say %q", err, tc.says)
 			}
-			if _, err := Clean(tc.in, 0); !errors.Is(err, tc.kind) {
+			if _, err := clean(tc.in, 0); !errors.Is(err, tc.kind) {
 				t.Errorf("Clean: %v, want %v", err, tc.kind)
 			}
 			if strings.Contains(tc.name, "bomb") {
@@ -389,7 +389,7 @@ func TestProcessRefusesLargeFile(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "60 MB") {
 		t.Fatalf("Process: %v, want ErrTooLarge saying the 60 MB limit", err)
 	}
-	if _, err := Clean(big, 0); !errors.Is(err, ErrTooLarge) {
+	if _, err := clean(big, 0); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Clean: %v, want ErrTooLarge", err)
 	}
 	if d := time.Since(start); d > 100*time.Millisecond {

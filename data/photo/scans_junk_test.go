@@ -38,7 +38,7 @@ func TestJunkBytesDoNotHideScans(t *testing.T) {
 			if _, err := Process(b); !errors.Is(err, ErrTooLarge) {
 				t.Errorf("Process: %v, want ErrTooLarge", err)
 			}
-			if _, err := Clean(b, 0); !errors.Is(err, ErrTooLarge) {
+			if _, err := clean(b, 0); !errors.Is(err, ErrTooLarge) {
 				t.Errorf("Clean: %v, want ErrTooLarge", err)
 			}
 			// With few passes the same junk is no reason to refuse: the decoder reads the photo.
@@ -61,7 +61,7 @@ func TestUnwalkableJPEGIsRefused(t *testing.T) {
 		if _, err := Process(b); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: Process: %v, want ErrCorrupt", name, err)
 		}
-		if _, err := Clean(b, 0); !errors.Is(err, ErrCorrupt) {
+		if _, err := clean(b, 0); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: Clean: %v, want ErrCorrupt", name, err)
 		}
 	}

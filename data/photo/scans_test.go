@@ -31,7 +31,7 @@ func TestProcessRefusesEndlessScans(t *testing.T) {
 		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "progressive JPEG") {
 			t.Errorf("%s: Process error = %v, want ErrTooLarge about the passes", name, err)
 		}
-		if _, err := Clean(b, 0); !errors.Is(err, ErrTooLarge) {
+		if _, err := clean(b, 0); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%s: Clean error = %v, want ErrTooLarge", name, err)
 		}
 	}

@@ -41,7 +41,7 @@ func TestProcessLossyWebPFullRange(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		checkPatches(t, name+" preview", p.Preview, ps, 8)
-		clean, err := Clean(b, 0)
+		clean, err := clean(b, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store"
 )
 
 // ExportPractice is two practitioners' sessions on three days of March 2026 (machine's zone), and
@@ -19,7 +19,7 @@ type ExportPractice struct {
 }
 
 // NewExportPractice saves an ExportPractice in s.
-func NewExportPractice(tb testing.TB, s *sqlite.Store) ExportPractice {
+func NewExportPractice(tb testing.TB, s store.Store) ExportPractice {
 	tb.Helper()
 	ctx := context.Background()
 	var p ExportPractice

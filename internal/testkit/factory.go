@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store"
 )
 
 // CreateClient saves a client with only a name.
-func CreateClient(tb testing.TB, s *sqlite.Store, first, last string) data.Client {
+func CreateClient(tb testing.TB, s store.Store, first, last string) data.Client {
 	tb.Helper()
 	c := data.Client{FirstName: first, LastName: last}
 	if err := s.CreateClient(context.Background(), &c); err != nil {
@@ -56,7 +56,7 @@ func ValidSession(clientID string) data.Session {
 
 // StoredSession is ValidSession with references to the store's own default device, cartridge and
 // products (a serum during and after), ready to save.
-func StoredSession(tb testing.TB, s *sqlite.Store, clientID string) data.Session {
+func StoredSession(tb testing.TB, s store.Store, clientID string) data.Session {
 	tb.Helper()
 	ctx := context.Background()
 	devices, err := s.Devices(ctx, false)
@@ -87,7 +87,7 @@ func StoredSession(tb testing.TB, s *sqlite.Store, clientID string) data.Session
 }
 
 // CreateSession saves StoredSession for a client, changed first by each edit.
-func CreateSession(tb testing.TB, s *sqlite.Store, clientID string, edits ...func(*data.Session)) data.Session {
+func CreateSession(tb testing.TB, s store.Store, clientID string, edits ...func(*data.Session)) data.Session {
 	tb.Helper()
 	se := StoredSession(tb, s, clientID)
 	for _, edit := range edits {
@@ -128,7 +128,7 @@ func ExpectFields(tb testing.TB, err error, want ...string) {
 }
 
 // CreatePractitioner saves a practitioner with a name and a role ("" for the store's default).
-func CreatePractitioner(tb testing.TB, s *sqlite.Store, name string, role data.Role) data.Practitioner {
+func CreatePractitioner(tb testing.TB, s store.Store, name string, role data.Role) data.Practitioner {
 	tb.Helper()
 	p := data.Practitioner{Name: name, Role: role}
 	if err := s.SavePractitioner(context.Background(), &p); err != nil {

@@ -113,7 +113,7 @@ func (s *Store) SetPassphrase(ctx context.Context, practitionerID, old, new stri
 		key = newSigningKey(practitionerID)
 	}
 	enc, sealed := hashPassphrase(newN, passphraseCost), key.seal(newN, passphraseCost)
-	err = s.Batch(ctx, func(b *Batch) error {
+	err = s.batch(ctx, func(b *Batch) error {
 		if cur == "" {
 			if err := b.firstPassphraseAllowed(practitionerID); err != nil {
 				return err
@@ -235,7 +235,7 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 		verifyPassphrase(dummyHash(), pass) //nolint:errcheck // for its time only
 	}
 	if !ok {
-		err := s.Batch(data.WithActor(ctx, ""), func(b *Batch) error {
+		err := s.batch(data.WithActor(ctx, ""), func(b *Batch) error {
 			return b.audit(data.ActionSignInFailed, "practitioner", practitionerID, "")
 		})
 		if err != nil {
@@ -248,7 +248,7 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 		key = newSigningKey(practitionerID)
 		sealed = key.seal(pass, passphraseCost)
 	}
-	err = s.Batch(data.WithActor(ctx, practitionerID), func(b *Batch) error {
+	err = s.batch(data.WithActor(ctx, practitionerID), func(b *Batch) error {
 		if hashCost(cur) != passphraseCost {
 			// Stored under older parameters: store it again under the current ones, now that
 			// the passphrase is at hand. A concurrent change wins; the old hash still works.
@@ -279,7 +279,7 @@ func (s *Store) SignIn(ctx context.Context, practitionerID, passphrase string) e
 // passphrase makes a new one. No record depends on the passphrase.
 func (s *Store) ResetPassphrase(ctx context.Context, practitionerID string) error {
 	actor := data.ActorFrom(ctx)
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		if actor == "" || actor == practitionerID {
 			return data.ErrResetNotAllowed
 		}

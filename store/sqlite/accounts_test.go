@@ -10,6 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -46,7 +47,7 @@ func actions(t testing.TB, s *sqlite.Store, id string) []string {
 func TestSetCheckAndChangePassphrase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
 	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if set, err := s.AnyPassphraseSet(ctx); err != nil || set {
@@ -120,7 +121,7 @@ func TestSetCheckAndChangePassphrase(t *testing.T) {
 func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	ada := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
@@ -177,7 +178,7 @@ func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
 func TestPassphraseIsNormalised(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Zoë", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "caf\u00e9 au lait"); err != nil { // é as one character
 		t.Fatal(err)
@@ -190,7 +191,7 @@ func TestPassphraseIsNormalised(t *testing.T) {
 func TestSignIn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	gone := testkit.CreatePractitioner(t, s, "Retired Person", data.RolePractitioner)
@@ -240,7 +241,7 @@ func TestSignIn(t *testing.T) {
 func TestAdminResetsAPassphrase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	admin := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
 	other := testkit.CreatePractitioner(t, s, "Olga Admin", data.RoleAdmin)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
@@ -314,7 +315,7 @@ func TestAdminResetsAPassphrase(t *testing.T) {
 func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
@@ -338,33 +339,10 @@ func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 	}
 }
 
-func TestIdleLockMinutes(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
-	if n, err := s.IdleLockMinutes(ctx); err != nil || n != data.DefaultIdleLockMinutes {
-		t.Fatalf("default: %d %v", n, err)
-	}
-	if err := s.SetIdleLockMinutes(ctx, 5); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := s.IdleLockMinutes(ctx); n != 5 {
-		t.Fatalf("after setting 5: %d", n)
-	}
-	testkit.ExpectFields(t, s.SetIdleLockMinutes(ctx, 0), "idle_lock_minutes")
-	testkit.ExpectFields(t, s.SetIdleLockMinutes(ctx, 100000), "idle_lock_minutes")
-	if err := s.SetSetting(ctx, data.SettingIdleLockMinutes, "soon"); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := s.IdleLockMinutes(ctx); err != nil || n != data.DefaultIdleLockMinutes {
-		t.Fatalf("unreadable setting: %d %v", n, err)
-	}
-}
-
 // BenchmarkCheckPassphrase is the time a sign-in spends hashing.
 func BenchmarkCheckPassphrase(b *testing.B) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(b)
+	s, _ := sqlitekit.OpenStore(b)
 	p := testkit.CreatePractitioner(b, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		b.Fatal(err)

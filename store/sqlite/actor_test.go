@@ -6,11 +6,12 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func TestWritesAreAttributedToThePractitionerSignedIn(t *testing.T) {
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	ctx := context.Background()
 	p := data.Practitioner{Name: "Dr. Amara Okafor", Role: data.RoleAdmin}
 	if err := s.SavePractitioner(ctx, &p); err != nil {

@@ -23,7 +23,7 @@ import (
 // UpdateSideEffect (AmendSession leaves them as they are, and refuses a new one in updated).
 func (s *Store) AmendSession(ctx context.Context, updated data.Session, reason string) (data.Amendment, error) {
 	var a data.Amendment
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		var err error
 		a, err = b.AmendSession(updated, reason)
 		return err
@@ -81,11 +81,11 @@ func (b *Batch) AmendSession(updated data.Session, reason string) (data.Amendmen
 	if err := b.checkBlocks(&next); err != nil {
 		return data.Amendment{}, err
 	}
-	names, err := b.refNames()
+	cat, err := b.Catalog()
 	if err != nil {
 		return data.Amendment{}, err
 	}
-	changes := data.DiffSessions(cur, next, names)
+	changes := data.DiffSessions(cur, next, cat.Names())
 	if len(changes) == 0 {
 		return data.Amendment{}, &data.ValidationError{Fields: []data.FieldError{{Field: "reason", Message: "Nothing was changed, so there is nothing to amend."}}}
 	}
@@ -173,20 +173,6 @@ func (b *Batch) writeAmendment(cur data.Session, next *data.Session, a data.Amen
 		return fmt.Errorf("amend session %s: %w", cur.ID, err)
 	}
 	return nil
-}
-
-// refNames maps the IDs a session refers to (practitioners, devices, cartridges, products) to names.
-func (b *Batch) refNames() (map[string]string, error) {
-	names := map[string]string{}
-	err := scanAll(b.ctx, b.q(), `SELECT id, name FROM practitioners UNION ALL SELECT id, model FROM devices
-		UNION ALL SELECT id, name FROM cartridges UNION ALL SELECT id, name FROM products`, nil,
-		func(r *sql.Rows) error {
-			var id, name string
-			err := r.Scan(&id, &name)
-			names[id] = name
-			return err
-		})
-	return names, err
 }
 
 // Amendments returns the amendments made to a session, the first first.

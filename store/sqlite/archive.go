@@ -24,7 +24,7 @@ func (s *Store) setArchived(ctx context.Context, id string, archive bool) error 
 	if !archive {
 		what, action, stamp, where = "restore", data.ActionRestore, "", `archived_at <> ''`
 	}
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		res, err := b.exec(`UPDATE clients SET archived_at = ?, updated_at = ?, version = version + 1
 			WHERE id = ? AND `+where, stamp, data.TimeText(b.store.now()), id)
 		if err != nil {
@@ -56,7 +56,7 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 	if err := data.RequireName("reason", "reason for deleting the client and all their records", reason); err != nil {
 		return err
 	}
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		n, err := b.count(`SELECT count(*) FROM clients WHERE id = ?`, id)
 		if err != nil {
 			return err

@@ -1,9 +1,7 @@
 package sqlite_test
 
 import (
-	"context"
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,66 +9,12 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
-
-func listedIDs(t *testing.T, s *sqlite.Store, archived bool) []string {
-	t.Helper()
-	list, err := s.ListClients(context.Background(), data.ClientQuery{Archived: archived})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, c := range list {
-		ids = append(ids, c.ID)
-	}
-	return ids
-}
-
-func TestArchiveAndRestoreClient(t *testing.T) {
-	t.Parallel()
-	s, _ := testkit.OpenStore(t)
-	ctx := context.Background()
-	anna := testkit.CreateClient(t, s, "Anna", "Smith")
-	bea := testkit.CreateClient(t, s, "Bea", "Jones")
-	if err := s.ArchiveClient(ctx, anna.ID); err != nil {
-		t.Fatal(err)
-	}
-	if got := listedIDs(t, s, false); !slices.Equal(got, []string{bea.ID}) {
-		t.Fatalf("current clients %v, want only Bea", got)
-	}
-	if got := listedIDs(t, s, true); !slices.Equal(got, []string{anna.ID}) {
-		t.Fatalf("archived clients %v, want only Anna", got)
-	}
-	c, _ := s.Client(ctx, anna.ID)
-	if c.ArchivedAt.IsZero() || c.Version != anna.Version+1 {
-		t.Fatalf("archived client: %+v", c)
-	}
-	if err := s.ArchiveClient(ctx, anna.ID); err != nil { // again: nothing to do
-		t.Fatal(err)
-	}
-	if err := s.RestoreClient(ctx, anna.ID); err != nil {
-		t.Fatal(err)
-	}
-	if got := listedIDs(t, s, false); len(got) != 2 {
-		t.Fatalf("after restoring: %v", got)
-	}
-	var actions []string
-	log, _ := s.AuditLog(ctx, anna.ID)
-	for _, e := range log {
-		actions = append(actions, e.Action)
-	}
-	if !slices.Equal(actions, []string{data.ActionCreate, data.ActionArchive, data.ActionRestore}) {
-		t.Fatalf("audit: %v", actions)
-	}
-	if err := s.ArchiveClient(ctx, "01900000-0000-7000-8000-00000000beef"); !errors.Is(err, data.ErrNotFound) {
-		t.Fatalf("archive nobody: %v", err)
-	}
-}
 
 func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
 	t.Parallel()
-	s, clk := testkit.OpenStore(t)
+	s, clk := sqlitekit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	clientID := signed.ClientID
 	c, _ := s.Client(ctx, clientID)

@@ -29,7 +29,7 @@ func benchAudit(b *testing.B, sign bool) {
 		}
 	}
 	b.ResetTimer()
-	err = s.Batch(data.WithActor(ctx, p.ID), func(bt *Batch) error {
+	err = s.batch(data.WithActor(ctx, p.ID), func(bt *Batch) error {
 		for range b.N {
 			if err := bt.audit(data.ActionExport, "session", "01a24e34-8371-77da-938f-816f1a57f1ef", ""); err != nil {
 				return err
@@ -68,7 +68,7 @@ func BenchmarkVerifySignedLog(b *testing.B) {
 		b.Fatal(err)
 	}
 	const entries = 20000
-	err = s.Batch(data.WithActor(ctx, p.ID), func(bt *Batch) error {
+	err = s.batch(data.WithActor(ctx, p.ID), func(bt *Batch) error {
 		for range entries {
 			if err := bt.audit(data.ActionExport, "session", "01a24e34-8371-77da-938f-816f1a57f1ef", ""); err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store"
 )
 
 // Batch is a group of writes that succeed or fail together, in one transaction. The Store's
@@ -35,12 +36,17 @@ type Batch struct {
 	auditHash   string
 	keyless     map[string]bool // practitioners known to have no key in force
 
-	lists *safetyLists  // the practice's lists for safety checks, read once per batch
-	saved *data.Session // the session last written, as written: signing it need not read it back
+	catalog *data.Catalog // the practice's lists for safety checks, read once per batch
+	saved   *data.Session // the session last written, as written: signing it need not read it back
 }
 
 // Batch runs fn in one transaction: all of its writes are kept, or none.
-func (s *Store) Batch(ctx context.Context, fn func(*Batch) error) error {
+func (s *Store) Batch(ctx context.Context, fn func(store.Batch) error) error {
+	return s.batch(ctx, func(b *Batch) error { return fn(b) })
+}
+
+// batch is Batch for the store's own methods, which use the batch's unexported helpers.
+func (s *Store) batch(ctx context.Context, fn func(*Batch) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		b := &Batch{ctx: ctx, tx: tx, store: s, actor: cmp.Or(data.ActorFrom(ctx), s.defaultActor()), stmts: map[string]*sql.Stmt{}}
 		b.key = s.keyOf(b.actor)
@@ -75,6 +81,41 @@ func (b *Batch) stmt(query string) (*sql.Stmt, error) {
 	}
 	return st, nil
 }
+
+// querier is what a read needs: the store's pool (*sql.DB), one connection (*sql.Conn), a
+// transaction (*sql.Tx) or a batch (Batch.q). A read used both by the Store and inside a Batch is
+// written once over it.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+var (
+	_ querier = (*sql.DB)(nil)
+	_ querier = (*sql.Conn)(nil)
+	_ querier = (*sql.Tx)(nil)
+)
+
+// batchQuerier reads inside a batch's transaction with statements prepared once per batch.
+type batchQuerier struct{ b *Batch }
+
+func (q batchQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := q.b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (q batchQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := q.b.stmt(query)
+	if err != nil {
+		return q.b.tx.QueryRowContext(ctx, query, args...) // reports the same error on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (b *Batch) q() querier { return batchQuerier{b} }
 
 // exec runs a statement, prepared once per batch.
 func (b *Batch) exec(query string, args ...any) (sql.Result, error) {

@@ -12,6 +12,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -34,7 +35,7 @@ func TestTwoWritersShareThePractice(t *testing.T) {
 		t.Skip("imports tens of thousands of clients")
 	}
 	ctx := context.Background()
-	importer, _ := testkit.OpenStore(t)
+	importer, _ := sqlitekit.OpenStore(t)
 	other, err := sqlite.Open(ctx, importer.Path(), sqlite.Options{Now: func() time.Time { return testkit.Now }})
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +112,7 @@ func TestWriteWaitsForAnotherWriter(t *testing.T) {
 		t.Skip("waits for a write lock held 7 s")
 	}
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	holdWriteLock(t, s.Path(), 7*time.Second)
 	c := data.Client{FirstName: "Ann", LastName: "Lee"}
 	if err := s.CreateClient(context.Background(), &c); err != nil {

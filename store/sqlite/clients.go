@@ -10,6 +10,17 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
+// saveCopy runs one batch write on a copy of v, and hands the saved copy back only once it is
+// committed, so a failed save leaves the caller's record (its version in particular) as it was.
+func saveCopy[T any](ctx context.Context, s *Store, v *T, write func(*Batch, *T) error) error {
+	cp := *v
+	if err := s.batch(ctx, func(b *Batch) error { return write(b, &cp) }); err != nil {
+		return err
+	}
+	*v = cp
+	return nil
+}
+
 // CreateClient validates and saves a new client, giving it an ID when it has none.
 func (s *Store) CreateClient(ctx context.Context, c *data.Client) error {
 	return saveCopy(ctx, s, c, (*Batch).CreateClient)
@@ -19,17 +30,6 @@ func (s *Store) CreateClient(ctx context.Context, c *data.Client) error {
 // client was changed elsewhere since c was loaded.
 func (s *Store) UpdateClient(ctx context.Context, c *data.Client) error {
 	return saveCopy(ctx, s, c, (*Batch).UpdateClient)
-}
-
-// saveCopy runs one batch write on a copy of v, and hands the saved copy back only once it is
-// committed, so a failed save leaves the caller's record (its version in particular) as it was.
-func saveCopy[T any](ctx context.Context, s *Store, v *T, write func(*Batch, *T) error) error {
-	cp := *v
-	if err := s.Batch(ctx, func(b *Batch) error { return write(b, &cp) }); err != nil {
-		return err
-	}
-	*v = cp
-	return nil
 }
 
 // CreateClient adds a new client to the batch.

@@ -15,7 +15,7 @@ func (s *Store) SaveDraft(ctx context.Context, d *data.Draft) error {
 		d.ID = newID()
 	}
 	d.UpdatedAt = s.now()
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		_, err := b.exec(`INSERT INTO drafts (id, client_id, session_id, form, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET form = excluded.form, session_id = excluded.session_id,
 			updated_at = excluded.updated_at`,
@@ -39,10 +39,20 @@ func (s *Store) Drafts(ctx context.Context, clientID string) ([]data.Draft, erro
 		})
 }
 
-// DeleteDraft removes a draft once its session is saved or the practitioner discards it.
+// DeleteDraft removes a draft the practitioner discards. A draft whose session is saved is removed
+// by SaveSession, in the save's own transaction.
 func (s *Store) DeleteDraft(ctx context.Context, id string) error {
-	return s.Batch(ctx, func(b *Batch) error {
-		_, err := b.exec(`DELETE FROM drafts WHERE id = ?`, id)
-		return err
-	})
+	return s.batch(ctx, func(b *Batch) error { return b.DeleteDraft(id) })
+}
+
+// DeleteDraft removes a draft in the batch, so that it goes exactly when the batch's writes are
+// kept; "" removes none.
+func (b *Batch) DeleteDraft(id string) error {
+	if id == "" {
+		return nil
+	}
+	if _, err := b.exec(`DELETE FROM drafts WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("remove draft: %w", err)
+	}
+	return nil
 }

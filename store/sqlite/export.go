@@ -10,60 +10,40 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store"
 )
 
-// ExportQuery chooses the records an export reads. Zero fields do not filter.
-type ExportQuery struct {
-	From, To       data.Date // sessions started on these days (in the practice's time zone), both included
-	PractitionerID string    // sessions by this practitioner
-	// Tables names the tables to read, from ExportTables; empty reads them all.
-	Tables []string
-}
-
-// Filtered reports whether the query chooses some sessions rather than all.
-func (q ExportQuery) Filtered() bool {
-	return !q.From.IsZero() || !q.To.IsZero() || q.PractitionerID != ""
-}
+// The export's types are the boundary's own (package store).
+type (
+	ExportQuery  = store.ExportQuery
+	ColumnKind   = store.ColumnKind
+	ExportColumn = store.ExportColumn
+	ExportTable  = store.ExportTable
+)
 
 // The tables an export reads, in the order ExportRows gives them.
 const (
-	ExportSessions        = "sessions"
-	ExportZones           = "zones"
-	ExportProductsApplied = "products_applied"
-	ExportSideEffects     = "side_effects"
-	ExportClients         = "clients"
+	ExportSessions        = store.ExportSessions
+	ExportZones           = store.ExportZones
+	ExportProductsApplied = store.ExportProductsApplied
+	ExportSideEffects     = store.ExportSideEffects
+	ExportClients         = store.ExportClients
 )
 
 // ExportTables lists the tables ExportRows gives, in order.
-var ExportTables = []string{ExportSessions, ExportZones, ExportProductsApplied, ExportSideEffects, ExportClients}
+var ExportTables = store.ExportTables
 
-// ColumnKind says what a column's values are, so that a spreadsheet can store dates as dates and
-// numbers as numbers.
-type ColumnKind int
-
+// The kinds of an export's columns.
 const (
-	ColumnText   ColumnKind = iota // string; "" when not recorded
-	ColumnNumber                   // int64 or float64; nil when not recorded
-	ColumnDate                     // Date, a calendar day; the zero Date when not recorded
-	ColumnTime                     // time.Time in the computer's time zone; the zero Time when not recorded
+	ColumnText   = store.ColumnText
+	ColumnNumber = store.ColumnNumber
+	ColumnDate   = store.ColumnDate
+	ColumnTime   = store.ColumnTime
 )
 
-// ExportColumn is one column of an exported table.
-type ExportColumn struct {
-	Name  string // stable snake_case name, for CSV headers and other programs: "depth_mm"
-	Title string // heading for people: "Depth (mm)"
-	Kind  ColumnKind
-	// Decimals is how many decimals a Number column is shown with; 0 shows the number as it is.
-	Decimals int
-}
-
-// ExportTable is one table of an export, read row by row: Next moves to the next row, Row
-// returns it, and Err says why Next stopped early. Rows are read from the database as they are
-// asked for, so a table of any size is never held in memory.
-type ExportTable struct {
-	Name    string // one of ExportTables
-	Columns []ExportColumn
-
+// exportCursor reads one export table's rows from SQLite.
+type exportCursor struct {
+	name string
 	rows *sql.Rows
 	scan func(*sql.Rows, []any) error
 	row  []any
@@ -71,14 +51,14 @@ type ExportTable struct {
 }
 
 // Next reads the next row, reporting false at the end of the table or on an error (see Err).
-func (t *ExportTable) Next() bool {
+func (t *exportCursor) Next() bool {
 	if t.err != nil || !t.rows.Next() {
 		return false
 	}
 	clear(t.row)
 	if err := t.scan(t.rows, t.row); err != nil {
 		kind := "session" // each table's first column is its session's ID, or the client's
-		if t.Name == ExportClients {
+		if t.name == ExportClients {
 			kind = "client"
 		}
 		id, _ := t.row[0].(string)
@@ -86,7 +66,7 @@ func (t *ExportTable) Next() bool {
 			t.err = d
 			return false
 		}
-		t.err = fmt.Errorf("export %s: %w", t.Name, err)
+		t.err = fmt.Errorf("export %s: %w", t.name, err)
 		return false
 	}
 	return true
@@ -94,15 +74,15 @@ func (t *ExportTable) Next() bool {
 
 // Row returns the current row, one value per column of the kind the column says. The slice is
 // reused by the next call to Next: copy what must outlive it.
-func (t *ExportTable) Row() []any { return t.row }
+func (t *exportCursor) Row() []any { return t.row }
 
 // Err returns the error that stopped Next, if any.
-func (t *ExportTable) Err() error {
+func (t *exportCursor) Err() error {
 	if t.err != nil {
 		return t.err
 	}
 	if err := t.rows.Err(); err != nil {
-		return fmt.Errorf("export %s: %w", t.Name, mapError(err))
+		return fmt.Errorf("export %s: %w", t.name, mapError(err))
 	}
 	return nil
 }
@@ -155,8 +135,8 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 				cols[i].Title = data.MoneyTitle(cols[i].Title, currency)
 			}
 		}
-		t := &ExportTable{Name: spec.name, Columns: cols, rows: rows, scan: spec.scan,
-			row: make([]any, len(spec.columns))}
+		t := &ExportTable{Name: spec.name, Columns: cols, Rows: &exportCursor{name: spec.name, rows: rows,
+			scan: spec.scan, row: make([]any, len(spec.columns))}}
 		err = fn(t)
 		rows.Close()
 		if err != nil {

@@ -74,7 +74,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []data.CSVRow, m data.Cl
 		}
 		var failed, dups []data.LineError
 		began := time.Now()
-		err := s.Batch(ctx, func(b *Batch) error {
+		err := s.batch(ctx, func(b *Batch) error {
 			var err error
 			failed, dups, err = b.addClients(batch)
 			return err

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -62,111 +62,6 @@ func lines(errs []data.LineError) []int {
 	return out
 }
 
-func TestReadClientCSV(t *testing.T) {
-	t.Parallel()
-	f := readCSVString(t, "\uFEFFVorname;Nachname;Notiz\r\nJürgen;Müller;\"a; b\"\r\n\r\nZoë;Ça;\"two\nlines\"\r\nAnn;Lee;x\r\n")
-	if f.Comma != ';' {
-		t.Errorf("separator %q, want ;", f.Comma)
-	}
-	if !slices.Equal(f.Header, []string{"Vorname", "Nachname", "Notiz"}) {
-		t.Errorf("header %q: the byte-order mark must not stick to the first name", f.Header)
-	}
-	if got := []int{f.Rows[0].Line, f.Rows[1].Line, f.Rows[2].Line}; !slices.Equal(got, []int{2, 4, 6}) {
-		t.Errorf("rows start on lines %v, want 2, 4 and 6 (a blank line and a note of two lines between)", got)
-	}
-	if f.Rows[0].Fields[2] != "a; b" || f.Rows[1].Fields[2] != "two\nlines" {
-		t.Errorf("quoted fields read as %q and %q", f.Rows[0].Fields[2], f.Rows[1].Fields[2])
-	}
-
-	for in, want := range map[string]rune{
-		"a,b\n1,2\n":           ',',
-		"a;b\n1;2\n":           ';',
-		"a\tb\n1\t2\n":         '\t',
-		"\"x,y\";b;c\n1;2;3\n": ';',
-		"name\nAnn\n":          ',',
-	} {
-		if got := readCSVString(t, in).Comma; got != want {
-			t.Errorf("%q: separator %q, want %q", in, got, want)
-		}
-	}
-
-	for in, want := range map[string]string{
-		"":                          "empty",
-		"\xFF\xFEn\x00a\x00":        "no clients in it",
-		"name,notes\nZoë,caf\xe9\n": "line 2 is not UTF-8",
-	} {
-		_, err := data.ReadClientCSV(strings.NewReader(in))
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%q: got %v, want an error saying %q", in, err, want)
-		}
-	}
-	big := strings.NewReader("name\n" + strings.Repeat("x", data.MaxClientCSVBytes))
-	if _, err := data.ReadClientCSV(big); err == nil {
-		t.Error("a file over the limit was read")
-	}
-}
-
-func TestGuessClientMapping(t *testing.T) {
-	t.Parallel()
-	const (
-		ig    = data.FieldIgnore
-		first = data.FieldFirstName
-		last  = data.FieldLastName
-		full  = data.FieldFullName
-		dob   = data.FieldDateOfBirth
-		phone = data.FieldPhone
-		email = data.FieldEmail
-		notes = data.FieldNotes
-		allg  = data.FieldAllergies
-		med   = data.FieldMedicalNotes
-		fitz  = data.FieldFitzpatrick
-		drugs = data.FieldMedications
-	)
-	for _, tc := range []struct {
-		header []string
-		want   data.ClientMapping
-	}{
-		{[]string{"First name", "Last name", "Date of birth", "Phone", "Email", "Notes"}, data.ClientMapping{first, last, dob, phone, email, notes}},
-		{[]string{"ID", "Forename", "Surname", "DOB", "Mobile", "E-mail", "Comments"}, data.ClientMapping{ig, first, last, dob, phone, email, notes}},
-		{[]string{"Vorname", "Name", "Geburtsdatum", "Handy", "E-Mail", "Bemerkungen", "Allergien"}, data.ClientMapping{first, last, dob, phone, email, notes, allg}},
-		{[]string{"Prénom", "Nom", "Date de naissance", "Téléphone portable", "Courriel", "Allergies"}, data.ClientMapping{first, last, dob, phone, email, allg}},
-		{[]string{"Nombre", "Apellidos", "Fecha de nacimiento", "Móvil", "Correo electrónico"}, data.ClientMapping{first, last, dob, phone, email}},
-		{[]string{"Name", "Birthday", "Tel.", "Skin type", "Medical history", "Medications"}, data.ClientMapping{full, dob, phone, fitz, med, drugs}},
-		{[]string{"Client name", "Mobile (private)", "E-mail address of client", "Place of birth"}, data.ClientMapping{full, phone, email, ig}},
-		{[]string{"Phone", "Mobile", "Fax"}, data.ClientMapping{phone, ig, ig}},
-		{[]string{"first_name", "last_name", "notes", "medical_notes", "medical_history", "client_id"}, data.ClientMapping{first, last, notes, med, med, ig}},
-		{[]string{"Name", "First name", "Last name"}, data.ClientMapping{ig, first, last}},
-		{[]string{"", "Geburtsort", "Telefax", "Newsletter e-mail consent"}, data.ClientMapping{ig, ig, ig, ig}},
-	} {
-		if got := data.GuessClientMapping(tc.header); !slices.Equal(got, tc.want) {
-			t.Errorf("%q: guessed %q, want %q", tc.header, got, tc.want)
-		}
-	}
-}
-
-func TestClientMappingValidate(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		m    data.ClientMapping
-		want string // in the error; "" when valid
-	}{
-		{data.ClientMapping{data.FieldFirstName, data.FieldLastName, data.FieldNotes, data.FieldNotes}, ""},
-		{data.ClientMapping{data.FieldFullName, data.FieldIgnore}, ""},
-		{data.ClientMapping{data.FieldEmail, data.FieldPhone}, "name"},
-		{data.ClientMapping{data.FieldLastName, data.FieldPhone, data.FieldPhone}, "Phone is chosen for 2 columns"},
-		{data.ClientMapping{data.FieldFullName, data.FieldFirstName}, "not both"},
-		{data.ClientMapping{data.FieldLastName, "shoe_size"}, "not a client field"},
-	} {
-		err := tc.m.Validate()
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("%q: %v", tc.m, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("%q: got %v, want an error about %q", tc.m, err, tc.want)
-		}
-	}
-}
-
 // clientsFile is a practice's client list as Excel saves it in Germany: a byte-order mark,
 // semicolons, day-first dates, and some rows that cannot be imported.
 const clientsFile = "\uFEFFVorname;Nachname;Geburtsdatum;Handy;E-Mail;Allergien;Hauttyp;Bemerkungen\r\n" +
@@ -183,7 +78,7 @@ const clientsFile = "\uFEFFVorname;Nachname;Geburtsdatum;Handy;E-Mail;Allergien;
 
 func TestImportClients(t *testing.T) {
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	ctx := context.Background()
 	f := readCSVString(t, clientsFile)
 	m := data.GuessClientMapping(f.Header)
@@ -244,7 +139,7 @@ func TestImportClients(t *testing.T) {
 
 func TestImportClientsIdentity(t *testing.T) {
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	ctx := context.Background()
 	for _, c := range []data.Client{
 		{FirstName: "Maria", LastName: "García", DateOfBirth: data.NewDate(1980, 1, 1), Email: "maria@example.com"},
@@ -279,7 +174,7 @@ func TestImportClientsIdentity(t *testing.T) {
 
 func TestImportClientsMonthFirstDates(t *testing.T) {
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	f := readCSVString(t, "Name,Date of birth\nAnn Lee,05/06/1990\nBo Diaz,05/17/1990\n")
 	res, err := s.ImportClients(context.Background(), f.Rows, data.GuessClientMapping(f.Header))
 	if err == nil || !strings.Contains(err.Error(), "month first") || !strings.Contains(err.Error(), "line 3") {
@@ -306,7 +201,7 @@ func TestImportClientsMonthFirstDates(t *testing.T) {
 
 func TestImportClientsFullNames(t *testing.T) {
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	f := readCSVString(t, "Client\n\"Smith, Anna Maria\"\nJean-Luc de la Tour\nMadonna\n")
 	res, err := s.ImportClients(context.Background(), f.Rows, data.GuessClientMapping(f.Header))
 	if err != nil || res.Imported != 3 {
@@ -319,7 +214,7 @@ func TestImportClientsFullNames(t *testing.T) {
 
 func TestImportClientsInBatches(t *testing.T) {
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	var b strings.Builder
 	b.WriteString("first name,last name,email\n")
 	const n = 1203
@@ -340,7 +235,7 @@ func TestImportClientsInBatches(t *testing.T) {
 	}
 
 	// A cancelled import stops, keeping what was saved before.
-	s2, _ := testkit.OpenStore(t)
+	s2, _ := sqlitekit.OpenStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res, err = s2.ImportClients(ctx, f.Rows, data.GuessClientMapping(f.Header))
@@ -351,7 +246,7 @@ func TestImportClientsInBatches(t *testing.T) {
 
 func TestImportClientsCSV(t *testing.T) {
 	t.Parallel()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	res, m, err := s.ImportClientsCSV(context.Background(), strings.NewReader("Surname;Given name\nLee;Ann\n"))
 	if err != nil || res.Imported != 1 || !slices.Equal(m, data.ClientMapping{data.FieldLastName, data.FieldFirstName}) {
 		t.Fatalf("%+v %q %v", res, m, err)

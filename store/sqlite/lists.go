@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -9,9 +10,14 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-// query runs a list query and scans each row with scan.
+// query runs a list query on the store and scans each row with scan.
 func query[T any](ctx context.Context, s *Store, what, q string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	return queryOn(ctx, s.db, what, q, args, scan)
+}
+
+// queryOn runs a list query through q, the store's pool or a batch's transaction.
+func queryOn[T any](ctx context.Context, qr querier, what, q string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := qr.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", what, mapError(err))
 	}
@@ -48,7 +54,7 @@ func (s *Store) save(ctx context.Context, entity string, id *string, validate fu
 		action = data.ActionCreate
 		*id = newID()
 	}
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		if _, err := b.exec(stmt, args()...); err != nil {
 			return err
 		}
@@ -63,10 +69,59 @@ func (s *Store) save(ctx context.Context, entity string, id *string, validate fu
 	return nil
 }
 
-// ListItems returns the entries of one vocabulary in their display order.
+// Catalog reads the practice's lists, retired entries included, each in its display order.
+func (s *Store) Catalog(ctx context.Context) (data.Catalog, error) {
+	return loadCatalog(ctx, s.db)
+}
+
+// Catalog is Store.Catalog inside the batch: it sees the batch's own writes.
+func (b *Batch) Catalog() (data.Catalog, error) {
+	return loadCatalog(b.ctx, b.q())
+}
+
+// loadCatalog reads the practice's lists through q, the store's pool or a batch's transaction.
+func loadCatalog(ctx context.Context, q querier) (data.Catalog, error) {
+	var c data.Catalog
+	var items []data.ListItem
+	err := first(
+		func() (err error) { c.Practitioners, err = practitioners(ctx, q, true); return },
+		func() (err error) { c.Devices, err = devices(ctx, q, true); return },
+		func() (err error) { c.Cartridges, err = cartridges(ctx, q, true); return },
+		func() (err error) { c.Products, err = products(ctx, q, "", true); return },
+		func() (err error) { c.Zones, err = zones(ctx, q, true); return },
+		func() (err error) { c.Rules, err = rules(ctx, q, true); return },
+		func() (err error) { items, err = listItems(ctx, q, "", true); return },
+		func() (err error) { c.Lots, err = allLots(ctx, q); return },
+	)
+	if err != nil {
+		return data.Catalog{}, fmt.Errorf("read the practice's lists: %w", err)
+	}
+	c.Items = map[data.ListKind][]data.ListItem{}
+	for _, it := range items {
+		c.Items[it.Kind] = append(c.Items[it.Kind], it)
+	}
+	return c, nil
+}
+
+// first runs each step in turn until one fails.
+func first(steps ...func() error) error {
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ListItems returns the entries of one vocabulary in their display order; kind "" lists every one.
 func (s *Store) ListItems(ctx context.Context, kind data.ListKind, includeRetired bool) ([]data.ListItem, error) {
-	return query(ctx, s, string(kind), `SELECT id, kind, name, category, position, retired FROM list_items
-		WHERE kind = ? AND `+retiredClause(includeRetired)+` ORDER BY position, name`, []any{kind},
+	return listItems(ctx, s.db, kind, includeRetired)
+}
+
+// listItems reads one vocabulary, or every one when kind is "", each in its display order.
+func listItems(ctx context.Context, q querier, kind data.ListKind, includeRetired bool) ([]data.ListItem, error) {
+	return queryOn(ctx, q, cmp.Or(string(kind), "lists"), `SELECT id, kind, name, category, position, retired FROM list_items
+		WHERE (? = '' OR kind = ?) AND `+retiredClause(includeRetired)+` ORDER BY position, name`, []any{kind, kind},
 		func(r *sql.Rows, v *data.ListItem) error {
 			return r.Scan(&v.ID, &v.Kind, &v.Name, &v.Category, &v.Position, &v.Retired)
 		})
@@ -83,7 +138,11 @@ func (s *Store) SaveListItem(ctx context.Context, it *data.ListItem) error {
 
 // Zones returns the treatable zones in map order.
 func (s *Store) Zones(ctx context.Context, includeRetired bool) ([]data.Zone, error) {
-	return query(ctx, s, "zones", `SELECT id, name, region, map_key, typical_min, typical_max, warn_above, position, retired
+	return zones(ctx, s.db, includeRetired)
+}
+
+func zones(ctx context.Context, q querier, includeRetired bool) ([]data.Zone, error) {
+	return queryOn(ctx, q, "zones", `SELECT id, name, region, map_key, typical_min, typical_max, warn_above, position, retired
 		FROM zones WHERE `+retiredClause(includeRetired)+` ORDER BY position, name`, nil,
 		func(r *sql.Rows, z *data.Zone) error {
 			return r.Scan(&z.ID, &z.Name, &z.Region, &z.MapKey, &z.TypicalMin, &z.TypicalMax, &z.WarnAbove, &z.Position, &z.Retired)
@@ -106,7 +165,11 @@ func (s *Store) SaveZone(ctx context.Context, z *data.Zone) error {
 
 // Devices returns the practice's devices by model.
 func (s *Store) Devices(ctx context.Context, includeRetired bool) ([]data.Device, error) {
-	return query(ctx, s, "devices", `SELECT id, model, kind, speed_unit, max_depth, evaluated_depth, depth_step, retired
+	return devices(ctx, s.db, includeRetired)
+}
+
+func devices(ctx context.Context, q querier, includeRetired bool) ([]data.Device, error) {
+	return queryOn(ctx, q, "devices", `SELECT id, model, kind, speed_unit, max_depth, evaluated_depth, depth_step, retired
 		FROM devices WHERE `+retiredClause(includeRetired)+` ORDER BY model`, nil,
 		func(r *sql.Rows, d *data.Device) error {
 			return r.Scan(&d.ID, &d.Model, &d.Kind, &d.SpeedUnit, &d.MaxDepth, &d.EvaluatedDepth, &d.DepthStep, &d.Retired)
@@ -130,7 +193,11 @@ func (s *Store) SaveDevice(ctx context.Context, d *data.Device) error {
 
 // Cartridges returns the kinds of needle cartridge by name.
 func (s *Store) Cartridges(ctx context.Context, includeRetired bool) ([]data.Cartridge, error) {
-	return query(ctx, s, "cartridges", `SELECT id, name, needles, retired FROM cartridges
+	return cartridges(ctx, s.db, includeRetired)
+}
+
+func cartridges(ctx context.Context, q querier, includeRetired bool) ([]data.Cartridge, error) {
+	return queryOn(ctx, q, "cartridges", `SELECT id, name, needles, retired FROM cartridges
 		WHERE `+retiredClause(includeRetired)+` ORDER BY needles, name`, nil,
 		func(r *sql.Rows, c *data.Cartridge) error { return r.Scan(&c.ID, &c.Name, &c.Needles, &c.Retired) })
 }
@@ -146,7 +213,11 @@ func (s *Store) SaveCartridge(ctx context.Context, c *data.Cartridge) error {
 
 // Products returns the practice's products by name; kind "" lists every kind.
 func (s *Store) Products(ctx context.Context, kind string, includeRetired bool) ([]data.Product, error) {
-	return query(ctx, s, "products", `SELECT id, name, kind, needled_skin_ok, notes, retired FROM products
+	return products(ctx, s.db, kind, includeRetired)
+}
+
+func products(ctx context.Context, q querier, kind string, includeRetired bool) ([]data.Product, error) {
+	return queryOn(ctx, q, "products", `SELECT id, name, kind, needled_skin_ok, notes, retired FROM products
 		WHERE (? = '' OR kind = ?) AND `+retiredClause(includeRetired)+` ORDER BY name`, []any{kind, kind},
 		func(r *sql.Rows, p *data.Product) error {
 			return r.Scan(&p.ID, &p.Name, &p.Kind, &p.NeedledSkinOK, &p.Notes, &p.Retired)
@@ -189,10 +260,14 @@ func (s *Store) lots(ctx context.Context, of, itemID string) ([]data.Lot, error)
 // AllLots returns every lot in stock, of products and of cartridges, by the ID of what it is a lot
 // of (product and cartridge IDs never collide), newest expiry first: one query for a whole form.
 func (s *Store) AllLots(ctx context.Context) (map[string][]data.Lot, error) {
+	return allLots(ctx, s.db)
+}
+
+func allLots(ctx context.Context, q querier) (map[string][]data.Lot, error) {
 	out := map[string][]data.Lot{}
 	for _, of := range []string{"product", "cartridge"} {
 		t := lotTables[of]
-		lots, err := query(ctx, s, of+" lots", `SELECT id, `+t[1]+`, lot, expiry FROM `+t[0]+`
+		lots, err := queryOn(ctx, q, of+" lots", `SELECT id, `+t[1]+`, lot, expiry FROM `+t[0]+`
 			ORDER BY `+t[1]+`, expiry DESC, lot`, nil,
 			func(r *sql.Rows, l *data.Lot) error { return r.Scan(&l.ID, &l.ItemID, &l.Lot, dateCol{&l.Expiry}) })
 		if err != nil {
@@ -226,7 +301,11 @@ func (s *Store) saveLot(ctx context.Context, of string, l *data.Lot) error {
 
 // Practitioners returns the practice's practitioners by name.
 func (s *Store) Practitioners(ctx context.Context, includeRetired bool) ([]data.Practitioner, error) {
-	return query(ctx, s, "practitioners", `SELECT id, name, credentials, role, retired FROM practitioners
+	return practitioners(ctx, s.db, includeRetired)
+}
+
+func practitioners(ctx context.Context, q querier, includeRetired bool) ([]data.Practitioner, error) {
+	return queryOn(ctx, q, "practitioners", `SELECT id, name, credentials, role, retired FROM practitioners
 		WHERE `+retiredClause(includeRetired)+` ORDER BY name`, nil,
 		func(r *sql.Rows, p *data.Practitioner) error {
 			return r.Scan(&p.ID, &p.Name, &p.Credentials, &p.Role, &p.Retired)
@@ -248,7 +327,11 @@ func (s *Store) SavePractitioner(ctx context.Context, p *data.Practitioner) erro
 
 // Rules returns the contraindication rules in display order.
 func (s *Store) Rules(ctx context.Context, includeRetired bool) ([]data.Rule, error) {
-	return query(ctx, s, "contraindication rules", `SELECT id, condition, action, window_days, message, position, retired
+	return rules(ctx, s.db, includeRetired)
+}
+
+func rules(ctx context.Context, q querier, includeRetired bool) ([]data.Rule, error) {
+	return queryOn(ctx, q, "contraindication rules", `SELECT id, condition, action, window_days, message, position, retired
 		FROM contraindication_rules WHERE `+retiredClause(includeRetired)+` ORDER BY position, condition`, nil,
 		func(r *sql.Rows, v *data.Rule) error {
 			return r.Scan(&v.ID, &v.Condition, &v.Action, &v.WindowDays, &v.Message, &v.Position, &v.Retired)
@@ -271,20 +354,27 @@ func (s *Store) SaveRule(ctx context.Context, r *data.Rule) error {
 
 // SettingBytes returns a practice setting held as bytes, such as the logo; nil when it is not set.
 func (s *Store) SettingBytes(ctx context.Context, key string) ([]byte, error) {
-	var v []byte
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	return setting[[]byte](ctx, s.db, key)
+}
+
+// setting reads a practice setting as text or bytes; the zero value when it is not set.
+func setting[T string | []byte](ctx context.Context, q querier, key string) (T, error) {
+	var v T
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if err == sql.ErrNoRows {
-		return nil, nil
+		var none T
+		return none, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("setting %s: %w", key, mapError(err))
+		var none T
+		return none, fmt.Errorf("setting %s: %w", key, mapError(err))
 	}
 	return v, nil
 }
 
 // SetSettingBytes stores a practice setting held as bytes; nil removes it.
 func (s *Store) SetSettingBytes(ctx context.Context, key string, value []byte) error {
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		var err error
 		if value == nil {
 			_, err = b.exec(`DELETE FROM settings WHERE key = ?`, key)
@@ -301,15 +391,7 @@ func (s *Store) SetSettingBytes(ctx context.Context, key string, value []byte) e
 
 // Setting returns a practice setting, or "" when it is not set.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
-	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("setting %s: %w", key, mapError(err))
-	}
-	return v, nil
+	return setting[string](ctx, s.db, key)
 }
 
 // SetSetting stores a practice setting.
@@ -317,7 +399,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	if err := data.ValidateSetting(key, value); err != nil {
 		return err
 	}
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		if _, err := b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
 			return fmt.Errorf("save setting %s: %w", key, err)

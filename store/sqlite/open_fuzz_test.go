@@ -15,6 +15,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -111,7 +112,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 		tb.Fatal(err)
 	}
 	other := filepath.Join(dir, "other.db")
-	testkit.RawExec(tb, other, "PRAGMA page_size = 512", "CREATE TABLE songs (title TEXT, artist TEXT)",
+	sqlitekit.RawExec(tb, other, "PRAGMA page_size = 512", "CREATE TABLE songs (title TEXT, artist TEXT)",
 		"INSERT INTO songs VALUES ('Blue', 'Joni Mitchell')")
 	otherBytes, err := os.ReadFile(other)
 	if err != nil {
@@ -122,7 +123,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 	if err := os.WriteFile(foreign, db, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	testkit.RawExec(tb, foreign, endlessTrigger, erasingTrigger, "PRAGMA journal_mode = DELETE")
+	sqlitekit.RawExec(tb, foreign, endlessTrigger, erasingTrigger, "PRAGMA journal_mode = DELETE")
 	foreignBytes, err := os.ReadFile(foreign)
 	if err != nil {
 		tb.Fatal(err)
@@ -158,7 +159,7 @@ func smallPractice(tb testing.TB, path string) []byte {
 	if err := s.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	testkit.RawExec(tb, path, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 512", "VACUUM", "PRAGMA journal_mode = WAL")
+	sqlitekit.RawExec(tb, path, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 512", "VACUUM", "PRAGMA journal_mode = WAL")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)

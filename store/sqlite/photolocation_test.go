@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -53,11 +53,11 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	if !slices.Contains(ifd0Tags(t, file), gpsIFD) || !bytes.Contains(file, []byte("WGS-84")) {
 		t.Fatal("the fixture has no GPS position")
 	}
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	path := writeFile(t, t.TempDir(), "IMG_0001.JPG", file)
 
-	p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
+	p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,9 +99,9 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	}
 
 	// Kept on request: the very bytes of the file.
-	s2, _ := testkit.OpenStore(t)
+	s2, _ := sqlitekit.OpenStore(t)
 	c2 := photoClient(t, s2, "Bea", data.PhotoConsentClinical)
-	p2, err := s2.ImportPhotoFileWith(ctx, c2.ID, data.PhotoTags{Kind: data.PhotoBefore}, path, data.PhotoImportOptions{KeepLocation: true})
+	p2, err := importFile(ctx, s2, c2.ID, data.PhotoTags{Kind: data.PhotoBefore}, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 		keep   bool
 		stored string
 	}{{s, c.ID, true, p.ID}, {s2, c2.ID, false, p2.ID}} {
-		again, err := c.s.ImportPhotoFileWith(ctx, c.client, data.PhotoTags{Kind: data.PhotoAfter}, path,
+		again, err := importFile(ctx, c.s, c.client, data.PhotoTags{Kind: data.PhotoAfter}, path,
 			data.PhotoImportOptions{KeepLocation: c.keep})
 		if !errors.Is(err, data.ErrDuplicatePhoto) || again.ID != c.stored {
 			t.Errorf("imported again with KeepLocation %v: %v, %v; want the duplicate of %s", c.keep, again.ID, err, c.stored)

@@ -15,48 +15,12 @@ import (
 	"needlelog.app/needlelog/data"
 )
 
-// ImportPhotoFile is ImportPhotoFileWith with the default options.
-func (s *Store) ImportPhotoFile(ctx context.Context, clientID string, tags data.PhotoTags, path string) (data.Photo, error) {
-	return s.ImportPhotoFileWith(ctx, clientID, tags, path, data.PhotoImportOptions{})
-}
-
-// ImportPhotoFileWith reads, processes and stores the photo file at path for a client, in one
-// call, with opts (see ReadPhotoFileContext). Cancelling ctx stops it at once, storing nothing.
-// When tags.Kind is empty it is suggested from the time taken (see SuggestPhoto), and so is the
-// session when tags.SessionID is empty too. Every error is a *PhotoFileError naming the file; a
-// photo already stored gives the stored one with an error matching ErrDuplicatePhoto.
-func (s *Store) ImportPhotoFileWith(ctx context.Context, clientID string, tags data.PhotoTags, path string,
-	opts data.PhotoImportOptions) (data.Photo, error) {
-	f, err := data.ReadPhotoFileContext(ctx, path, opts)
-	if err != nil {
-		return data.Photo{}, err
-	}
-	if tags.Kind == "" {
-		if tags.SessionID != "" {
-			if started, err := s.sessionStart(ctx, clientID, tags.SessionID); err == nil {
-				tags.Kind = data.KindAt(f.TakenAt(), started)
-			} // otherwise ImportPhoto says what is wrong with the session
-		} else {
-			sug, err := s.SuggestPhoto(ctx, clientID, f.TakenAt())
-			if err != nil {
-				return data.Photo{}, &data.PhotoFileError{Path: path, Err: err}
-			}
-			tags.Kind, tags.SessionID = sug.Kind, sug.SessionID
-		}
-	}
-	p, err := s.ImportPhoto(ctx, clientID, tags, f)
-	if err != nil {
-		return p, &data.PhotoFileError{Path: path, Err: err}
-	}
-	return p, nil
-}
-
 // ImportPhoto stores a processed photo for a client: its record, the original bytes unchanged and
 // both renditions, in one transaction. When the same bytes are already stored, nothing is written
 // and the stored photo is returned with a *DuplicatePhotoError (errors.Is ErrDuplicatePhoto).
 func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
 	var p data.Photo
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		var err error
 		p, err = b.ImportPhoto(clientID, tags, f)
 		return err
@@ -224,7 +188,7 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	if err := data.RequireName("reason", "reason for deleting the photo", reason); err != nil {
 		return err
 	}
-	err := s.Batch(ctx, func(b *Batch) error {
+	err := s.batch(ctx, func(b *Batch) error {
 		var sum string
 		err := b.tx.QueryRowContext(b.ctx, `SELECT sha256 FROM photos WHERE id = ?`, id).Scan(&sum)
 		if err != nil {
@@ -290,7 +254,7 @@ func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
 }
 
 // PhotoOriginal returns the bytes of a photo's file exactly as imported, metadata included:
-// pass them through photo.Clean before they leave the practice. A photo whose original is
+// pass them through photo.CleanJPEG before they leave the practice. A photo whose original is
 // missing gives an error wrapping ErrNotFound, as PhotoPreview does.
 func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
 	var b []byte
@@ -412,7 +376,7 @@ func (s *Store) UpdatePhotoPin(ctx context.Context, pin *data.PhotoPin) error {
 
 // DeletePhotoPin removes a pin; the photo's other pins keep their numbers.
 func (s *Store) DeletePhotoPin(ctx context.Context, id string) error {
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		var photoID string
 		var n int
 		err := b.tx.QueryRowContext(b.ctx, `DELETE FROM photo_pins WHERE id = ? RETURNING photo_id, n`, id).Scan(&photoID, &n)
@@ -488,8 +452,9 @@ func absDuration(d time.Duration) time.Duration {
 	return d
 }
 
-// sessionStart returns when one of a client's sessions started.
-func (s *Store) sessionStart(ctx context.Context, clientID, sessionID string) (time.Time, error) {
+// SessionStart returns when one of a client's sessions started; an error wrapping ErrNotFound
+// when the client has no such session.
+func (s *Store) SessionStart(ctx context.Context, clientID, sessionID string) (time.Time, error) {
 	var at time.Time
 	err := s.db.QueryRowContext(ctx, `SELECT started_at FROM sessions WHERE id = ? AND client_id = ?`, sessionID, clientID).
 		Scan(timeCol{&at})

@@ -11,7 +11,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
-	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // FuzzImportPhoto runs arbitrary bytes through the whole import path, file to database: each
@@ -26,7 +26,7 @@ func FuzzImportPhoto(f *testing.F) {
 	jpg := phototest.NoisyJPEG(f, 64, 48, 5, 16)
 	f.Add(jpg)
 	f.Add(jpg[:len(jpg)/2])
-	s, _ := testkit.OpenStore(f)
+	s, _ := sqlitekit.OpenStore(f)
 	client := photoClient(f, s, "Fuzz", data.PhotoConsentClinical)
 	dir := f.TempDir()
 	ctx := context.Background()
@@ -36,7 +36,7 @@ func FuzzImportPhoto(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.ImportPhotoFile(ctx, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
+		p, err := importFile(ctx, s, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, path)
 		switch {
 		case errors.Is(err, data.ErrDuplicatePhoto):
 			if !equalMaps(photoRows(t, s), before) {

@@ -23,6 +23,9 @@ import (
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -84,10 +87,27 @@ func requireNoPhotoRows(t *testing.T, s *sqlite.Store) {
 	}
 }
 
+// importFile imports the photo file at path for a client as needlelog import photos does (with
+// opts, when given), and says what became of it: the photo stored, or for a duplicate the one
+// stored before, with the file's error.
+func importFile(ctx context.Context, s *sqlite.Store, clientID string, tags data.PhotoTags, path string,
+	opts ...data.PhotoImportOptions) (data.Photo, error) {
+	req := practice.ImportRequest{ClientID: clientID, Files: []string{path}, Tags: tags,
+		SuggestSession: tags.Kind == "" && tags.SessionID == ""}
+	if len(opts) > 0 {
+		req.Options = opts[0]
+	}
+	res, err := practice.ImportPhotos(ctx, s, req, nil)
+	if err != nil {
+		return data.Photo{}, err
+	}
+	return res.Files[0].Photo, res.Files[0].Err
+}
+
 func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentEducation)
 	se := sessionAt(t, s, c.ID, testkit.Now.Add(-2*time.Hour))
 	orig := phototest.WithEXIF(phototest.NoisyJPEG(t, 2000, 1500, 1, 16), phototest.EXIF{Taken: "2026:03:10 12:31:05", Offset: "+00:00"})
@@ -95,7 +115,7 @@ func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 
 	tags := data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore, Zone: "Cheeks", View: "Left 45°",
 		Consent: data.PhotoConsentEducation, Note: "  Scarring on the left cheek."}
-	p, err := s.ImportPhotoFile(ctx, c.ID, tags, path)
+	p, err := importFile(ctx, s, c.ID, tags, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,12 +179,12 @@ func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 func TestImportPhotoDuplicate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	anna := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	bea := photoClient(t, s, "Bea", data.PhotoConsentClinical)
 	orig := phototest.NoisyJPEG(t, 640, 480, 2, 16)
 	dir := t.TempDir()
-	first, err := s.ImportPhotoFile(ctx, anna.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, dir, "a.jpg", orig))
+	first, err := importFile(ctx, s, anna.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, dir, "a.jpg", orig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +192,7 @@ func TestImportPhotoDuplicate(t *testing.T) {
 	auditBefore, _ := s.Counts(ctx)
 
 	// The same bytes under another name, as when a card is imported twice.
-	again, err := s.ImportPhotoFile(ctx, anna.ID, data.PhotoTags{Kind: data.PhotoAfter, View: "Frontal"}, writeFile(t, dir, "copy of a.jpg", orig))
+	again, err := importFile(ctx, s, anna.ID, data.PhotoTags{Kind: data.PhotoAfter, View: "Frontal"}, writeFile(t, dir, "copy of a.jpg", orig))
 	var dup *data.DuplicatePhotoError
 	if !errors.Is(err, data.ErrDuplicatePhoto) || !errors.As(err, &dup) {
 		t.Fatalf("second import: %v, want ErrDuplicatePhoto", err)
@@ -211,7 +231,7 @@ func equalMaps(a, b map[string]int) bool {
 
 func TestImportHostileFiles(t *testing.T) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	dir := t.TempDir()
 	good := phototest.NoisyJPEG(t, 800, 600, 3, 16)
@@ -249,7 +269,7 @@ func TestImportHostileFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var m0, m1 runtime.MemStats
 			runtime.ReadMemStats(&m0)
-			p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, tc.path)
+			p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, tc.path)
 			runtime.ReadMemStats(&m1)
 			var fe *data.PhotoFileError
 			if err == nil || !errors.As(err, &fe) || p.ID != "" {
@@ -274,10 +294,10 @@ func TestImportHostileFiles(t *testing.T) {
 func TestImportIsAllOrNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	// The renditions are written after the record and the original: make that last write fail.
-	testkit.RawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_renditions BEGIN SELECT RAISE(ABORT, 'no room'); END`)
+	sqlitekit.RawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_renditions BEGIN SELECT RAISE(ABORT, 'no room'); END`)
 	auditBefore, _ := s.Counts(ctx)
 	_, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", phototest.NoisyJPEG(t, 320, 240, 4, 16), time.Time{})
 	if err == nil || !strings.Contains(err.Error(), "no room") {
@@ -292,7 +312,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 func TestImportTakenAt(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	dir := t.TempDir()
 	mod := time.Date(2025, 11, 2, 16, 45, 0, 0, time.UTC)
@@ -311,7 +331,7 @@ func TestImportTakenAt(t *testing.T) {
 		{withDate, time.Date(2025, 10, 30, 14, 12, 44, 0, time.UTC)}, // the camera's time, not the file's
 		{plain, mod},
 	} {
-		p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{Kind: data.PhotoFollowUp}, tc.path)
+		p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoFollowUp}, tc.path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +347,7 @@ func TestImportTakenAt(t *testing.T) {
 func TestSuggestPhoto(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := testkit.OpenStore(t)
+	s, clk := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	day := func(m time.Month, d, h, min int) time.Time { return time.Date(2025, m, d, h, min, 0, 0, time.Local) }
 	first := sessionAt(t, s, c.ID, day(3, 3, 10, 0))
@@ -372,13 +392,13 @@ func TestSuggestPhoto(t *testing.T) {
 	dir := t.TempDir()
 	after := writeFile(t, dir, "after.jpg", phototest.NoisyJPEG(t, 320, 240, 7, 16))
 	os.Chtimes(after, day(3, 31, 15, 10), day(3, 31, 15, 10))
-	p, err := s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{}, after)
+	p, err := importFile(ctx, s, c.ID, data.PhotoTags{}, after)
 	if err != nil || p.Kind != data.PhotoAfter || p.SessionID != second.ID {
 		t.Fatalf("import without tags: %s of %q (%v), want after of %s", p.Kind, p.SessionID, err, second.ID)
 	}
 	followUp := writeFile(t, dir, "follow.jpg", phototest.NoisyJPEG(t, 320, 240, 8, 16))
 	os.Chtimes(followUp, day(3, 31, 15, 10), day(3, 31, 15, 10))
-	p, err = s.ImportPhotoFile(ctx, c.ID, data.PhotoTags{SessionID: first.ID}, followUp)
+	p, err = importFile(ctx, s, c.ID, data.PhotoTags{SessionID: first.ID}, followUp)
 	if err != nil || p.Kind != data.PhotoFollowUp || p.SessionID != first.ID {
 		t.Fatalf("import for the first session: %s of %q (%v), want follow-up of %s", p.Kind, p.SessionID, err, first.ID)
 	}
@@ -387,7 +407,7 @@ func TestSuggestPhoto(t *testing.T) {
 func TestImportValidation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	anna := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	none := photoClient(t, s, "Nora", data.PhotoConsentNone)
 	other := sessionAt(t, s, none.ID, testkit.Now.Add(-time.Hour))
@@ -457,124 +477,10 @@ func galleryPhotos(t *testing.T, s *sqlite.Store) (data.Client, []data.Session, 
 	return c, []data.Session{s1, s2}, photos
 }
 
-func TestListPhotos(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
-	c, sessions, ps := galleryPhotos(t, s)
-	other := photoClient(t, s, "Bea", data.PhotoConsentClinical)
-	if _, err := testkit.ImportPhoto(t, s, other.ID, data.PhotoTags{Kind: data.PhotoBefore, View: "Frontal"}, "b.jpg",
-		phototest.NoisyJPEG(t, 320, 240, 999, 16), time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	ids := func(list []data.PhotoThumb) []string {
-		var out []string
-		for _, p := range list {
-			if len(p.Thumbnail) == 0 {
-				t.Errorf("photo %s listed without its thumbnail", p.ID)
-			}
-			out = append(out, p.ID)
-		}
-		return out
-	}
-	cases := []struct {
-		what string
-		q    data.PhotoQuery
-		want []string
-	}{
-		{"all, in treatment order", data.PhotoQuery{ClientID: c.ID}, []string{ps[1].ID, ps[3].ID, ps[5].ID, ps[4].ID, ps[0].ID, ps[2].ID}},
-		{"frontal", data.PhotoQuery{ClientID: c.ID, View: "Frontal"}, []string{ps[1].ID, ps[5].ID, ps[4].ID, ps[0].ID, ps[2].ID}},
-		{"before", data.PhotoQuery{ClientID: c.ID, Kind: data.PhotoBefore}, []string{ps[1].ID, ps[3].ID, ps[4].ID}},
-		{"forehead", data.PhotoQuery{ClientID: c.ID, Zone: "Forehead"}, []string{ps[3].ID}},
-		{"second session's frontal before", data.PhotoQuery{ClientID: c.ID, SessionID: sessions[1].ID, View: "Frontal",
-			Kind: data.PhotoBefore}, []string{ps[4].ID}},
-		{"no match", data.PhotoQuery{ClientID: c.ID, View: "Close-up"}, nil},
-	}
-	for _, tc := range cases {
-		list, err := s.ListPhotos(ctx, tc.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := ids(list); !slices.Equal(got, tc.want) {
-			t.Errorf("%s: listed %v, want %v", tc.what, got, tc.want)
-		}
-	}
-	tl, _ := s.Timeline(ctx, c.ID)
-	if len(tl) != 2 || tl[0].Photos != 2 || tl[1].Photos != 3 { // newest session first
-		t.Errorf("timeline photo counts: %+v", tl)
-	}
-}
-
-func TestPhotoPins(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
-	_, _, ps := galleryPhotos(t, s)
-	p := ps[1]
-	var pins []data.PhotoPin
-	for i, note := range []string{"Boxcar scar", "Rolling scars", "PIH patch"} {
-		pin := data.PhotoPin{PhotoID: p.ID, X: 0.1 * float64(i+1), Y: 0.5, Note: note}
-		if err := s.AddPhotoPin(ctx, &pin); err != nil {
-			t.Fatal(err)
-		}
-		if pin.N != i+1 || pin.ID == "" {
-			t.Fatalf("pin %d numbered %d", i+1, pin.N)
-		}
-		pins = append(pins, pin)
-	}
-	// Another photo's pins are numbered on their own.
-	elsewhere := data.PhotoPin{PhotoID: ps[0].ID, X: 1, Y: 0}
-	if err := s.AddPhotoPin(ctx, &elsewhere); err != nil || elsewhere.N != 1 {
-		t.Fatalf("first pin of another photo: n=%d, %v", elsewhere.N, err)
-	}
-	if err := s.DeletePhotoPin(ctx, pins[1].ID); err != nil {
-		t.Fatal(err)
-	}
-	fourth := data.PhotoPin{PhotoID: p.ID, X: 0.9, Y: 0.9, Note: "Milia"}
-	if err := s.AddPhotoPin(ctx, &fourth); err != nil || fourth.N != 4 {
-		t.Fatalf("pin after a deletion: n=%d, %v; want 4", fourth.N, err)
-	}
-	edit := pins[2]
-	edit.Note, edit.X, edit.PhotoID, edit.N = "PIH patch, fading", 0.35, "ignored", 99
-	if err := s.UpdatePhotoPin(ctx, &edit); err != nil {
-		t.Fatal(err)
-	}
-	if edit.PhotoID != p.ID || edit.N != 3 {
-		t.Fatalf("edited pin reads photo %s n=%d", edit.PhotoID, edit.N)
-	}
-	got, err := s.PhotoPins(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []data.PhotoPin{pins[0], edit, fourth}
-	if !slices.Equal(got, want) {
-		t.Fatalf("pins:\n got %+v\nwant %+v", got, want)
-	}
-	list, _ := s.ListPhotos(ctx, data.PhotoQuery{ClientID: p.ClientID, SessionID: p.SessionID, Kind: p.Kind, View: p.View})
-	if len(list) != 1 || list[0].Pins != 3 {
-		t.Errorf("gallery shows %+v; want the photo with 3 pins", list)
-	}
-
-	for _, bad := range []data.PhotoPin{{PhotoID: p.ID, X: 1.2, Y: 0.5}, {PhotoID: p.ID, X: -0.1}} {
-		if f := testkit.FieldsOf(t, s.AddPhotoPin(ctx, &bad)); !slices.Equal(f, []string{"position"}) {
-			t.Errorf("pin at %v,%v: fields %v", bad.X, bad.Y, f)
-		}
-	}
-	if err := s.AddPhotoPin(ctx, &data.PhotoPin{PhotoID: "nope", X: 0.5, Y: 0.5}); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("pin on a missing photo: %v", err)
-	}
-	if err := s.UpdatePhotoPin(ctx, &data.PhotoPin{ID: "nope", X: 0.5, Y: 0.5}); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("edit a missing pin: %v", err)
-	}
-	if err := s.DeletePhotoPin(ctx, pins[1].ID); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("delete a deleted pin: %v", err)
-	}
-}
-
 func TestUpdatePhoto(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := testkit.OpenStore(t)
+	s, clk := sqlitekit.OpenStore(t)
 	c, sessions, ps := galleryPhotos(t, s)
 	mine, theirs := ps[2], ps[2] // two screens holding the same photo
 	clk.Advance(time.Minute)
@@ -631,7 +537,7 @@ func TestUpdatePhoto(t *testing.T) {
 func TestDeletePhoto(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c, _, ps := galleryPhotos(t, s)
 	p := ps[1]
 	if err := s.AddPhotoPin(ctx, &data.PhotoPin{PhotoID: p.ID, X: 0.5, Y: 0.5, Note: "Scar"}); err != nil {
@@ -676,7 +582,7 @@ func TestDeletePhoto(t *testing.T) {
 func TestPhotoWithMissingImage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c, _, ps := galleryPhotos(t, s)
 	noImage, noOriginal := ps[1], ps[4]
 	db, err := sql.Open("sqlite", "file:"+s.Path())
@@ -765,7 +671,7 @@ func TestMigrationAddsPhotoVersion(t *testing.T) {
 	}
 	s.Close()
 	// Make the file as the first schema left it.
-	testkit.RawExec(t, path, "ALTER TABLE photos DROP COLUMN version")
+	sqlitekit.RawExec(t, path, "ALTER TABLE photos DROP COLUMN version")
 	sqlite.AsOlderVersion(t, path, 1)
 
 	s, err = sqlite.Open(ctx, path, sqlite.Options{Now: func() time.Time { return testkit.Now }})
@@ -845,7 +751,7 @@ func BenchmarkImport12MPAdobeRGB(b *testing.B) {
 
 func benchmarkImport(b *testing.B, file []byte) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(b)
+	s, _ := sqlitekit.OpenStore(b)
 	c := photoClient(b, s, "Anna", data.PhotoConsentClinical)
 	se := sessionAt(b, s, c.ID, testkit.Now.Add(-2*time.Hour))
 	tags := data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore, View: "Frontal", Zone: "Cheeks"}
@@ -875,7 +781,7 @@ func benchmarkImport(b *testing.B, file []byte) {
 // mean size it returns in KB, and a 1600 × 1200 preview and an original of 0.3 MB each.
 func gallery500(b *testing.B) (*sqlite.Store, string, float64) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(b)
+	s, _ := sqlitekit.OpenStore(b)
 	c := photoClient(b, s, "Anna", data.PhotoConsentClinical)
 	var sessions []data.Session
 	for i := range 25 {
@@ -884,7 +790,7 @@ func gallery500(b *testing.B) (*sqlite.Store, string, float64) {
 	views := []string{"Frontal", "Left 45°", "Right 45°", "Left 90° (profile)", "Right 90° (profile)", "Close-up"}
 	preview := noisyJPEG(b, 1600, 1200, 12, 85, 2)
 	thumbKB := 0.0
-	err := s.Batch(ctx, func(batch *sqlite.Batch) error {
+	err := s.Batch(ctx, func(batch nlstore.Batch) error {
 		for i := range 500 {
 			thumb := noisyJPEG(b, 256, 192, 30, 80, uint32(i))
 			thumbKB += float64(len(thumb)) / 1024 / 500

@@ -17,11 +17,11 @@ import (
 // practice's rules and lists, lots in stock, and the client's other sessions. The session is put in
 // as given; an editor replaces it with the form's values before each check.
 func (s *Store) SafetyInputFor(ctx context.Context, se data.Session) (data.SafetyInput, error) {
-	lists, err := loadSafetyLists(ctx, s.db)
+	cat, err := s.Catalog(ctx)
 	if err != nil {
 		return data.SafetyInput{}, err
 	}
-	in := lists.input(se, data.DateOf(s.now()))
+	in := cat.SafetyInput(se, data.DateOf(s.now()))
 	if se.ClientID != "" {
 		if in.Client, err = s.Client(ctx, se.ClientID); err != nil {
 			return data.SafetyInput{}, err
@@ -31,87 +31,6 @@ func (s *Store) SafetyInputFor(ctx context.Context, se data.Session) (data.Safet
 		}
 	}
 	return in, nil
-}
-
-// safetyLists are the practice-wide parts of a SafetyInput.
-type safetyLists struct {
-	rules    []data.Rule
-	zones    []data.Zone
-	devices  []data.Device
-	products []data.Product
-	lots     map[string][]data.Lot
-	concerns []data.ListItem
-}
-
-func (l *safetyLists) input(se data.Session, today data.Date) data.SafetyInput {
-	return data.SafetyInput{Session: se, Rules: l.rules, Zones: l.zones, Devices: l.devices, Products: l.products,
-		Lots: l.lots, Concerns: l.concerns, Today: today}
-}
-
-// loadSafetyLists reads the practice's lists through q, so that a batch can read them inside its
-// transaction (the store's one connection is the batch's until it ends).
-func loadSafetyLists(ctx context.Context, q querier) (*safetyLists, error) {
-	l := &safetyLists{lots: map[string][]data.Lot{}}
-	err := scanAll(ctx, q, `SELECT id, condition, action, window_days, message, position, retired
-		FROM contraindication_rules WHERE retired = 0 ORDER BY position, condition`, nil, func(r *sql.Rows) error {
-		var v data.Rule
-		err := r.Scan(&v.ID, &v.Condition, &v.Action, &v.WindowDays, &v.Message, &v.Position, &v.Retired)
-		l.rules = append(l.rules, v)
-		return err
-	})
-	if err == nil {
-		err = scanAll(ctx, q, `SELECT id, name, region, map_key, typical_min, typical_max, warn_above, position, retired
-			FROM zones ORDER BY position, name`, nil, func(r *sql.Rows) error {
-			var z data.Zone
-			err := r.Scan(&z.ID, &z.Name, &z.Region, &z.MapKey, &z.TypicalMin, &z.TypicalMax, &z.WarnAbove, &z.Position, &z.Retired)
-			l.zones = append(l.zones, z)
-			return err
-		})
-	}
-	if err == nil {
-		err = scanAll(ctx, q, `SELECT id, model, kind, speed_unit, max_depth, evaluated_depth, depth_step, retired
-			FROM devices ORDER BY model`, nil, func(r *sql.Rows) error {
-			var d data.Device
-			err := r.Scan(&d.ID, &d.Model, &d.Kind, &d.SpeedUnit, &d.MaxDepth, &d.EvaluatedDepth, &d.DepthStep, &d.Retired)
-			l.devices = append(l.devices, d)
-			return err
-		})
-	}
-	if err == nil {
-		err = scanAll(ctx, q, `SELECT id, name, kind, needled_skin_ok, notes, retired FROM products ORDER BY name`, nil,
-			func(r *sql.Rows) error {
-				var p data.Product
-				err := r.Scan(&p.ID, &p.Name, &p.Kind, &p.NeedledSkinOK, &p.Notes, &p.Retired)
-				l.products = append(l.products, p)
-				return err
-			})
-	}
-	for _, of := range []string{"product", "cartridge"} {
-		if err != nil {
-			break
-		}
-		t := lotTables[of]
-		err = scanAll(ctx, q, `SELECT id, `+t[1]+`, lot, expiry FROM `+t[0]+` ORDER BY `+t[1]+`, expiry DESC, lot`, nil,
-			func(r *sql.Rows) error {
-				var lot data.Lot
-				err := r.Scan(&lot.ID, &lot.ItemID, &lot.Lot, dateCol{&lot.Expiry})
-				l.lots[lot.ItemID] = append(l.lots[lot.ItemID], lot)
-				return err
-			})
-	}
-	if err == nil {
-		err = scanAll(ctx, q, `SELECT id, kind, name, category, position, retired FROM list_items WHERE kind = ?
-			ORDER BY position, name`, []any{data.ListConcern}, func(r *sql.Rows) error {
-			var it data.ListItem
-			err := r.Scan(&it.ID, &it.Kind, &it.Name, &it.Category, &it.Position, &it.Retired)
-			l.concerns = append(l.concerns, it)
-			return err
-		})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the practice's lists for safety checks: %w", err)
-	}
-	return l, nil
 }
 
 // scanAll runs a query and hands each row to scan.
@@ -180,27 +99,6 @@ func screeningClient(ctx context.Context, q querier, id string) (data.Client, er
 	return c, nil
 }
 
-// batchQuerier reads inside a batch's transaction with statements prepared once per batch.
-type batchQuerier struct{ b *Batch }
-
-func (q batchQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := q.b.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-func (q batchQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := q.b.stmt(query)
-	if err != nil {
-		return q.b.tx.QueryRowContext(ctx, query, args...) // reports the same error on Scan
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-func (b *Batch) q() querier { return batchQuerier{b} }
-
 // SafetyInputFor is Store.SafetyInputFor inside the batch, which sees the batch's own writes. The
 // practice's lists are read once per batch.
 func (b *Batch) SafetyInputFor(se data.Session) (data.SafetyInput, error) {
@@ -213,14 +111,14 @@ func (b *Batch) SafetyInputFor(se data.Session) (data.SafetyInput, error) {
 
 // blockInput is SafetyInputFor without the client's past sessions: enough to find the blocks.
 func (b *Batch) blockInput(se data.Session) (data.SafetyInput, error) {
-	if b.lists == nil {
-		lists, err := loadSafetyLists(b.ctx, b.q())
+	if b.catalog == nil {
+		cat, err := b.Catalog()
 		if err != nil {
 			return data.SafetyInput{}, err
 		}
-		b.lists = lists
+		b.catalog = &cat
 	}
-	in := b.lists.input(se, data.DateOf(b.store.now()))
+	in := b.catalog.SafetyInput(se, data.DateOf(b.store.now()))
 	if se.ClientID != "" {
 		var err error
 		// A client that does not exist has no history; saving the session then says which reference is wrong.

@@ -9,13 +9,14 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // A deleted photo must not stay readable in the file's free pages: anyone given a copy of the
 // database could otherwise carve the client's photo out of it.
 func TestDeletedPhotoLeavesNoBytesInTheFile(t *testing.T) {
 	t.Parallel()
-	s, c := testkit.OpenStore(t)
+	s, c := sqlitekit.OpenStore(t)
 	client := photoClient(t, s, "Ada", data.PhotoConsentClinical)
 	jpg := phototest.NoisyJPEG(t, 1200, 900, 99, 16)
 	p, err := testkit.ImportPhoto(t, s, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_1.JPG", jpg, c.Now())

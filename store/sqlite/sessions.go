@@ -27,6 +27,23 @@ func (s *Store) UpdateSession(ctx context.Context, se *data.Session) error {
 	return saveCopy(ctx, s, se, (*Batch).UpdateSession)
 }
 
+// SaveSession saves se as CreateSession does when it has no ID, else as UpdateSession does, and
+// removes the draft it was edited in (draftID; "" for none) in the same transaction: the draft is
+// gone exactly when the session is saved, and stays when the save fails. A failed save leaves se
+// as it was.
+func (s *Store) SaveSession(ctx context.Context, se *data.Session, draftID string) error {
+	return saveCopy(ctx, s, se, func(b *Batch, se *data.Session) error {
+		write := b.UpdateSession
+		if se.ID == "" {
+			write = b.CreateSession
+		}
+		if err := write(se); err != nil {
+			return err
+		}
+		return b.DeleteDraft(draftID)
+	})
+}
+
 // CreateSession adds a new session to the batch.
 func (b *Batch) CreateSession(se *data.Session) error {
 	now := b.store.now()
@@ -315,12 +332,6 @@ func sessionTargets(se *data.Session) []any {
 // as it was signed.
 func (s *Store) Session(ctx context.Context, id string) (data.Session, error) {
 	return loadSession(ctx, s.db, id)
-}
-
-// querier reads from the store's pool or inside a transaction.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func loadSession(ctx context.Context, q querier, id string) (data.Session, error) {

@@ -37,7 +37,7 @@ func signedError(err error) error {
 // RecordHash). From then on the database itself refuses changes to the session, except through
 // AmendSession.
 func (s *Store) SignSession(ctx context.Context, id string, version int64) error {
-	return s.Batch(ctx, func(b *Batch) error { return b.SignSession(id, version) })
+	return s.batch(ctx, func(b *Batch) error { return b.SignSession(id, version) })
 }
 
 // SignSession signs a session in the batch, as the batch's practitioner; see Store.SignSession.
@@ -152,18 +152,21 @@ func (b *Batch) completeness(se data.Session) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var n int
-	if err := b.q().QueryRowContext(b.ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
-		se.ID, data.PhotoBefore).Scan(&n); err != nil {
-		return nil, mapError(err)
+	n, err := beforePhotos(b.ctx, b.q(), se.ID)
+	if err != nil {
+		return nil, err
 	}
 	return data.SigningCheck{In: in, BeforePhotos: n, Now: b.store.now()}.Missing(), nil
 }
 
 // BeforePhotos counts a session's before photos, as signing needs one (or the reason none was taken).
 func (s *Store) BeforePhotos(ctx context.Context, sessionID string) (int, error) {
+	return beforePhotos(ctx, s.db, sessionID)
+}
+
+func beforePhotos(ctx context.Context, q querier, sessionID string) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM photos WHERE session_id = ? AND kind = ?`,
 		sessionID, data.PhotoBefore).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count before photos: %w", mapError(err))
 	}

@@ -46,7 +46,7 @@ func TestTriggerRefusalIsErrSigned(t *testing.T) {
 	if err == nil || !errors.Is(signedError(err), data.ErrSigned) {
 		t.Fatalf("raw update on the store's connection: %v", err)
 	}
-	err = s.Batch(ctx, func(b *Batch) error {
+	err = s.batch(ctx, func(b *Batch) error {
 		_, err := b.exec(`DELETE FROM session_zones WHERE session_id = ?`, se.ID)
 		return err
 	})

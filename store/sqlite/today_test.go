@@ -8,6 +8,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // A Tuesday's work: due this week in date order, overdue most recent first, and the loose ends
@@ -15,7 +16,7 @@ import (
 func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
+	s, _ := sqlitekit.OpenStore(t)
 	today := data.DateOf(testkit.Now)
 	anna := data.Practitioner{Name: "Anna Lind"}
 	bo := data.Practitioner{Name: "Bo Berg"}
@@ -109,65 +110,6 @@ func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
 	if len(capped.Overdue) != 2 || capped.OverdueCount != 3 || len(capped.Unsigned) != 2 || capped.UnsignedCount != 8 {
 		t.Errorf("capped at 2: %d of %d overdue, %d of %d unsigned", len(capped.Overdue), capped.OverdueCount,
 			len(capped.Unsigned), capped.UnsignedCount)
-	}
-}
-
-// A new practice's first steps are ticked as they are done; its generic devices and products
-// count only once the practice saved one of its own.
-func TestSetupProgress(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
-	p, err := s.SetupProgress(ctx)
-	if err != nil || p != (data.SetupProgress{}) {
-		t.Fatalf("a new practice's setup %+v (%v), want nothing done", p, err)
-	}
-	if err := s.SetSetting(ctx, data.SettingClinicName, "Skin Studio"); err != nil {
-		t.Fatal(err)
-	}
-	pr := data.Practitioner{Name: "Anna Lind"}
-	if err := s.SavePractitioner(ctx, &pr); err != nil {
-		t.Fatal(err)
-	}
-	devices, _ := s.Devices(ctx, false)
-	devices[0].Model = "Dr. Pen M8"
-	if err := s.SaveDevice(ctx, &devices[0]); err != nil {
-		t.Fatal(err)
-	}
-	p, err = s.SetupProgress(ctx)
-	if err != nil || !p.Clinic || !p.Practitioner || p.Passphrase || !p.Device || p.Product || p.Done() {
-		t.Fatalf("after clinic, practitioner and device: %+v (%v)", p, err)
-	}
-	if err := s.SetPassphrase(ctx, pr.ID, "", "correct horse battery"); err != nil {
-		t.Fatal(err)
-	}
-	prod := data.Product{Name: "Our HA serum", Kind: "Hyaluronic acid", NeedledSkinOK: true}
-	if err := s.SaveProduct(ctx, &prod); err != nil {
-		t.Fatal(err)
-	}
-	if p, err = s.SetupProgress(ctx); err != nil || !p.Done() {
-		t.Fatalf("after every step: %+v (%v)", p, err)
-	}
-}
-
-// The count of a search or filter is the whole count, past the first page.
-func TestCountClients(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
-	for i := range 7 {
-		testkit.CreateClient(t, s, "Anna", string(rune('A'+i))+"son")
-	}
-	testkit.CreateClient(t, s, "Bo", "Berg")
-	for q, want := range map[string]int{"": 8, "ann": 7, "berg": 1, "zed": 0, "(": 0} {
-		n, err := s.CountClients(ctx, data.ClientQuery{Text: q})
-		if err != nil || n != want {
-			t.Errorf("count %q = %d (%v), want %d", q, n, err, want)
-		}
-		page, _ := s.ListClients(ctx, data.ClientQuery{Text: q, Limit: 3})
-		if len(page) != min(3, want) {
-			t.Errorf("page of %q holds %d", q, len(page))
-		}
 	}
 }
 

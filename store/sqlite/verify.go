@@ -10,36 +10,17 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/wording"
 )
 
 // VerifyReport is what Verify found.
-type VerifyReport struct {
-	AuditEntries   int
-	SignedEntries  int // audit entries signed by their practitioner's key, each signature checked
-	SignedSessions int
-	Amendments     int
-	// Head is the hash of the last audit entry, HeadSeq its number. A hash chain shows any change
-	// to an entry and any entry removed before the last; noting Head somewhere else (a printout,
-	// a backup) also shows entries cut off the end since (VerifyHead, VerifyAgainst).
-	Head    string
-	HeadSeq int64
-	Breaks  []string // one sentence each; empty when everything checks out
-	// Findings are odd but not breaks: a clock set back, say. One sentence each.
-	Findings []string
-	// Lacks says which guarantees the practice does not have, and why: entries no key signed.
-	Lacks []string
-	// Keys are the signing keys in force, whose fingerprints a copy kept elsewhere can be held against.
-	Keys []data.KeyPrint
-}
-
-// OK reports whether nothing was found wrong.
-func (r VerifyReport) OK() bool { return len(r.Breaks) == 0 }
+type VerifyReport = store.VerifyReport
 
 // Verify checks that the records can be trusted: it walks the audit log's hash chain, which shows
 // an entry changed, removed or moved; checks every signed session against its record hash and its
@@ -251,7 +232,7 @@ func (v *verifier) keyEntries() error {
 	if unprinted > 0 {
 		v.rep.Lacks = append(v.rep.Lacks, fmt.Sprintf("%s made before Needlelog logged keys' fingerprints: a replacement of %s shows only "+
 			"--against a backup kept elsewhere, or --head a head printed on an earlier record.",
-			plural(unprinted, "1 signing key was", "%d signing keys were"), plural(unprinted, "it", "them")))
+			wording.Plural(unprinted, "1 signing key was", "%d signing keys were"), wording.Plural(unprinted, "it", "them")))
 	}
 	return nil
 }
@@ -283,7 +264,7 @@ func (v *verifier) records() error {
 				which += fmt.Sprintf(" and %d more", n-len(ids))
 			}
 			v.breakf("%s (%s) %s made by no entry of the audit log: %s added outside Needlelog, or the entries that made %s were cut off the end of the log.",
-				plural(n, "1 "+r.entity, "%d "+r.table), which, plural(n, "was", "were"), plural(n, "it was", "they were"), plural(n, "it", "them"))
+				wording.Plural(n, "1 "+r.entity, "%d "+r.table), which, wording.Plural(n, "was", "were"), wording.Plural(n, "it was", "they were"), wording.Plural(n, "it", "them"))
 		}
 	}
 	return nil
@@ -504,12 +485,12 @@ func loadSessions(ctx context.Context, q querier, ids []string) ([]data.Session,
 // LogExport records in the audit log that something was exported: what ("session", "client",
 // "aftercare", "recall", "sheets", "archive"...) and its ID, lot or period ("" for everything).
 func (s *Store) LogExport(ctx context.Context, what, id string) error {
-	return s.Batch(ctx, func(b *Batch) error { return b.audit(data.ActionExport, what, id, "") })
+	return s.batch(ctx, func(b *Batch) error { return b.audit(data.ActionExport, what, id, "") })
 }
 
 // LogSignIn records in the audit log that a practitioner signed in.
 func (s *Store) LogSignIn(ctx context.Context, practitionerID string) error {
-	return s.Batch(ctx, func(b *Batch) error {
+	return s.batch(ctx, func(b *Batch) error {
 		b.SetActor(practitionerID)
 		return b.audit(data.ActionSignIn, "practitioner", practitionerID, "")
 	})
@@ -644,7 +625,7 @@ func (v *verifier) lacks() error {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("No practitioner has a passphrase, so none of the %s audit entries is signed: "+
 			"someone with the file could rewrite the log and its chain together, and this check alone would not see it; "+
 			"--against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			Thousands(rep.AuditEntries)))
+			wording.Thousands(rep.AuditEntries)))
 		return nil
 	}
 	var without []string
@@ -667,48 +648,22 @@ func (v *verifier) lacks() error {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s no passphrase, or set it before entries were signed (%s): the %s entries they wrote "+
 			"are chained but not signed, so someone with the file could write entries in their name; an entry followed by a signed one "+
 			"still cannot change unseen. Setting a passphrase makes a signing key (one set earlier makes it at the next sign-in).",
-			plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), Thousands(entries)))
+			wording.Plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), wording.Thousands(entries)))
 	}
 	if tail := rep.HeadSeq - v.lastSigned; tail > 0 && v.lastSigSeen {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s after entry %d, the last signed one, %s not signed: someone with the file could "+
 			"rewrite or remove %s and the chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			plural(int(tail), "The 1 entry", "The %d entries"), v.lastSigned, plural(int(tail), "is", "are"), plural(int(tail), "it", "them")))
+			wording.Plural(int(tail), "The 1 entry", "The %d entries"), v.lastSigned, wording.Plural(int(tail), "is", "are"), wording.Plural(int(tail), "it", "them")))
 	} else if !v.lastSigSeen {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("None of the %s audit entries is signed yet: someone with the file could rewrite the log "+
 			"and its chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			Thousands(rep.AuditEntries)))
+			wording.Thousands(rep.AuditEntries)))
 	}
 	return nil
 }
 
-// plural picks one or many, many formatted with n.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	if strings.Contains(many, "%d") {
-		return fmt.Sprintf(many, n)
-	}
-	return many
-}
-
-// Thousands writes a count with thousands separators: 1,204.
-func Thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // HeadCheck is what VerifyHead found.
-type HeadCheck struct {
-	Found bool
-	Entry data.AuditMark
-	At    time.Time
-	Added int64  // entries after it
-	Break string // a sentence when not found
-}
+type HeadCheck = store.HeadCheck
 
 // VerifyHead looks for the audit entry whose hash is hash, as printed on a session record: a
 // log that lost entries off its end since no longer has it.
@@ -819,8 +774,8 @@ func (s *Store) VerifyAgainst(ctx context.Context, path string) (AgainstCheck, e
 	if lost > 0 {
 		more := ""
 		if lost > 1 {
-			more = fmt.Sprintf(", and %s more of its %s entries %s gone or changed", Thousands(lost-1), Thousands(int(ac.Head.Seq)),
-				plural(lost-1, "is", "are"))
+			more = fmt.Sprintf(", and %s more of its %s entries %s gone or changed", wording.Thousands(lost-1), wording.Thousands(int(ac.Head.Seq)),
+				wording.Plural(lost-1, "is", "are"))
 		}
 		ac.Breaks = append(ac.Breaks, fmt.Sprintf("The audit log has lost or changed entries since %s: %s%s.", when, first, more))
 	}

@@ -1,10 +1,9 @@
-package testkit
+package sqlitekit
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -59,26 +58,6 @@ func OpenRaw(tb testing.TB, path string) *sql.DB {
 		tb.Fatal(err)
 	}
 	return db
-}
-
-// FlipByte inverts the bits of the byte at offset in a file (from its end when offset < 0), as a
-// failing disk or a bad copy would.
-func FlipByte(tb testing.TB, path string, offset int64) {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if offset < 0 {
-		offset += int64(len(b))
-	}
-	if offset < 0 || offset >= int64(len(b)) {
-		tb.Fatalf("flip byte %d of %s: the file has %d", offset, path, len(b))
-	}
-	b[offset] ^= 0xFF
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		tb.Fatal(err)
-	}
 }
 
 // NewerVersion is a schema version above the one this build knows: a file written by a later

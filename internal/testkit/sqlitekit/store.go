@@ -1,4 +1,4 @@
-package testkit
+package sqlitekit
 
 import (
 	"context"
@@ -6,14 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
 // OpenStore creates a new practice database in the test's temporary folder, on a clock standing
 // at Now, and closes it when the test ends.
-func OpenStore(tb testing.TB) (*sqlite.Store, *Clock) {
+func OpenStore(tb testing.TB) (*sqlite.Store, *testkit.Clock) {
 	tb.Helper()
-	c := NewClock()
+	c := testkit.NewClock()
 	return OpenStoreNow(tb, c.Now), c
 }
 

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -6,39 +6,37 @@ import (
 	"reflect"
 	"slices"
 	"testing"
-	"time"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/store"
 )
 
-func TestClientRoundTrip(t *testing.T) {
-	t.Parallel()
+func clientClientRoundTrip(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
 	c := testkit.ValidClient()
 	c.Medications = "Doxycycline 100 mg"
 	c.MedicalNotes = "Prone to cold sores."
 	c.Notes = "Prefers mornings."
+	before := s.Now()
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.ID == "" || c.Version != 1 || !c.CreatedAt.Equal(testkit.Now) || c.History[0].ID == "" {
+	if c.ID == "" || c.Version != 1 || !stampedNow(s, c.CreatedAt, before) || c.History[0].ID == "" {
 		t.Fatalf("after create: id %q version %d created %v history id %q", c.ID, c.Version, c.CreatedAt, c.History[0].ID)
 	}
 	got, err := s.Client(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.Round(0).UTC(), c.UpdatedAt.Round(0).UTC() // stored as UTC, without a clock reading
 	if !reflect.DeepEqual(got, c) {
 		t.Fatalf("read back differs:\n got %+v\nwant %+v", got, c)
 	}
 }
 
-func TestCreateClientRejectsInvalidAndStoresNothing(t *testing.T) {
-	t.Parallel()
+func clientCreateClientRejectsInvalidAndStoresNothing(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
 	c := testkit.ValidClient()
 	c.Email = "not-an-email"
 	err := s.CreateClient(ctx, &c)
@@ -51,22 +49,20 @@ func TestCreateClientRejectsInvalidAndStoresNothing(t *testing.T) {
 	}
 }
 
-func TestUpdateClient(t *testing.T) {
-	t.Parallel()
+func clientUpdateClient(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, clk := testkit.OpenStore(t)
 	c := testkit.ValidClient()
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
 	stale := c
-	clk.Advance(time.Minute)
+	before := s.Now()
 	c.Phone = "+353 87 765 4321"
 	c.History = append(c.History, data.HistoryEntry{Condition: "Pregnancy", Since: data.NewDate(2026, 1, 5)})
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Version != 2 || !c.UpdatedAt.Equal(clk.T) {
+	if c.Version != 2 || !stampedNow(s, c.UpdatedAt, before) {
 		t.Fatalf("after update: version %d updated %v", c.Version, c.UpdatedAt)
 	}
 	got, _ := s.Client(ctx, c.ID)
@@ -88,7 +84,7 @@ func TestUpdateClient(t *testing.T) {
 	}
 
 	missing := testkit.ValidClient()
-	missing.ID, missing.Version = "01900000-0000-7000-8000-000000000000", 1
+	missing.ID, missing.Version = missingID, 1
 	if err := s.UpdateClient(ctx, &missing); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("update of a missing client: got %v, want ErrNotFound", err)
 	}
@@ -105,10 +101,8 @@ func names(list []data.ClientSummary) []string {
 	return out
 }
 
-func TestSearchClients(t *testing.T) {
-	t.Parallel()
+func clientSearchClients(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
 	for _, c := range []data.Client{
 		{FirstName: "Zoë", LastName: "Ångström", Phone: "07700 900123", Email: "zoe.a@example.com"},
 		{FirstName: "Анна", LastName: "Иванова", Phone: "+7 912 345 67 89"},
@@ -152,10 +146,8 @@ func TestSearchClients(t *testing.T) {
 	}
 }
 
-func TestSearchFollowsRenames(t *testing.T) {
-	t.Parallel()
+func clientSearchFollowsRenames(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Maria", "Lopez")
 	c.LastName = "García"
 	if err := s.UpdateClient(ctx, &c); err != nil {
@@ -169,10 +161,8 @@ func TestSearchFollowsRenames(t *testing.T) {
 	}
 }
 
-func TestListClientsPagesInNameOrder(t *testing.T) {
-	t.Parallel()
+func clientListClientsPagesInNameOrder(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
 	last := []string{"Ödegaard", "adams", "Zhang", "Brown", "Émile", "Nguyen", "Young", "Clarke", "Eady", "Murphy", "Brown"}
 	for i, l := range last {
 		testkit.CreateClient(t, s, string(rune('A'+i)), l)
@@ -197,15 +187,14 @@ func TestListClientsPagesInNameOrder(t *testing.T) {
 	}
 }
 
-func TestListClientsDueRecentAndArchived(t *testing.T) {
-	t.Parallel()
+func clientListClientsDueRecentAndArchived(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
-	today := data.DateOf(testkit.Now)
+	now := s.Now()
+	today := data.DateOf(now)
 	add := func(first string, daysAgo int, due data.Date) data.Client {
 		c := testkit.CreateClient(t, s, first, "Client")
-		se := testkit.StoredSession(t, s, c.ID)
-		se.StartedAt = testkit.Now.AddDate(0, 0, -daysAgo)
+		se := storedSession(t, s, c.ID)
+		se.StartedAt = now.AddDate(0, 0, -daysAgo)
 		se.NextDue = due
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatalf("session for %s: %v", first, err)
@@ -218,8 +207,8 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 	add("SeriesDone", 5, data.Date{})
 	// The latest session decides: an old due date superseded by a new session does not count.
 	c := add("Rebooked", 60, today.AddDays(-32))
-	se := testkit.StoredSession(t, s, c.ID)
-	se.StartedAt = testkit.Now.AddDate(0, 0, -2)
+	se := storedSession(t, s, c.ID)
+	se.StartedAt = now.AddDate(0, 0, -2)
 	se.NextDue = today.AddDays(26)
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
@@ -262,7 +251,7 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 		t.Fatalf("due after rebooking: got %q, want %q", names(due), want)
 	}
 
-	c.ArchivedAt = testkit.Now
+	c.ArchivedAt = now
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -273,10 +262,8 @@ func TestListClientsDueRecentAndArchived(t *testing.T) {
 	}
 }
 
-func TestWritesAreAudited(t *testing.T) {
-	t.Parallel()
+func clientWritesAreAudited(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	s, _ := testkit.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	c.Notes = "x"
 	if err := s.UpdateClient(data.WithActor(ctx, "practitioner-7"), &c); err != nil {
@@ -290,4 +277,15 @@ func TestWritesAreAudited(t *testing.T) {
 		log[1].PractitionerID != "practitioner-7" || log[1].PrevHash != log[0].Hash || log[0].Hash == "" {
 		t.Fatalf("audit log: %+v", log)
 	}
+}
+
+var clientTests = []subtest{
+	{"ClientRoundTrip", clientClientRoundTrip},
+	{"CreateClientRejectsInvalidAndStoresNothing", clientCreateClientRejectsInvalidAndStoresNothing},
+	{"UpdateClient", clientUpdateClient},
+	{"SearchClients", clientSearchClients},
+	{"SearchFollowsRenames", clientSearchFollowsRenames},
+	{"ListClientsPagesInNameOrder", clientListClientsPagesInNameOrder},
+	{"ListClientsDueRecentAndArchived", clientListClientsDueRecentAndArchived},
+	{"WritesAreAudited", clientWritesAreAudited},
 }

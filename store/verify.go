@@ -1,0 +1,39 @@
+package store
+
+import (
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
+
+// VerifyReport is what Audit.Verify found.
+type VerifyReport struct {
+	AuditEntries   int
+	SignedEntries  int // audit entries signed by their practitioner's key, each signature checked
+	SignedSessions int
+	Amendments     int
+	// Head is the hash of the last audit entry, HeadSeq its number. A hash chain shows any change
+	// to an entry and any entry removed before the last; noting Head somewhere else (a printout,
+	// a backup) also shows entries cut off the end since (VerifyHead).
+	Head    string
+	HeadSeq int64
+	Breaks  []string // one sentence each; empty when everything checks out
+	// Findings are odd but not breaks: a clock set back, say. One sentence each.
+	Findings []string
+	// Lacks says which guarantees the practice does not have, and why: entries no key signed.
+	Lacks []string
+	// Keys are the signing keys in force, whose fingerprints a copy kept elsewhere can be held against.
+	Keys []data.KeyPrint
+}
+
+// OK reports whether nothing was found wrong.
+func (r VerifyReport) OK() bool { return len(r.Breaks) == 0 }
+
+// HeadCheck is what Audit.VerifyHead found.
+type HeadCheck struct {
+	Found bool
+	Entry data.AuditMark
+	At    time.Time
+	Added int64  // entries after it
+	Break string // a sentence when not found
+}

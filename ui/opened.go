@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// openedPractice is a practice open in this app: its database, this app's claim on its file (nil
+// when open read-only), its backups once a window shows it, and what the window says about how it
+// was opened. The opening code makes it and hands it to the main window, which shows one at a time
+// and closes it when it shows another or stops.
+type openedPractice struct {
+	store   *sqlite.Store
+	claim   *ondisk.Claim
+	backups *backupKeeper // made by start
+	// notice says how the practice was opened, when it needs saying ("Restored from the backup of …").
+	notice string
+	// readOnlyWhy says why a practice opened read-only could not be opened for writing;
+	// canRetryWrite, that trying again later may succeed (not for a damaged file: that wants a restore).
+	readOnlyWhy   string
+	canRetryWrite bool
+	location      string // why the database's folder is risky; "" when it is not
+}
+
+// openPractice opens the practice at path: for writing through practice.Open, which claims the
+// file for this app first; read-only without a claim, which is how a second window looks at a
+// practice another one has open.
+func openPractice(ctx context.Context, path string, opts sqlite.Options) (*openedPractice, error) {
+	p, err := openPracticeFile(ctx, path, opts)
+	if err == nil {
+		data.SetDateOrder(p.store.DateOrder(ctx)) // dates typed from now on read in its order
+	}
+	return p, err
+}
+
+func openPracticeFile(ctx context.Context, path string, opts sqlite.Options) (*openedPractice, error) {
+	if opts.ReadOnly {
+		s, err := sqlite.Open(ctx, path, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &openedPractice{store: s}, nil
+	}
+	if _, err := os.Stat(path); opts.Create && errors.Is(err, fs.ErrNotExist) {
+		// The claim's lock file goes beside the database, in a folder that may not exist yet.
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("create folder for %s: %w", path, err)
+		}
+	}
+	s, claim, err := ondisk.Open(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &openedPractice{store: s, claim: claim}, nil
+}
+
+// start readies the practice for the window that shows it: knocks from another start of the app
+// on this file call forward, its backups begin (by themselves only when auto, timed by now), and
+// changed hears of each backup.
+func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupState), auto bool, now func() time.Time) {
+	p.location = ondisk.LocationWarning(p.store.Path())
+	if p.claim != nil {
+		// Without it the second start still says the practice is open; it only cannot bring this
+		// window forward.
+		if err := p.claim.OnKnock(forward); err != nil {
+			slog.Warn("other windows cannot bring this one forward", "err", err)
+		}
+	}
+	p.backups = newBackupKeeper(a, p.store)
+	p.backups.onChange = changed
+	p.backups.now = now
+	if auto {
+		p.backups.start()
+	}
+}
+
+// stopBackups stops the practice's backups, waiting for one under way.
+func (p *openedPractice) stopBackups() {
+	if p.backups != nil {
+		p.backups.close()
+	}
+}
+
+// close stops the backups, closes the store, then gives up the claim: no other window may open
+// the file before this one has let go of it.
+func (p *openedPractice) close() {
+	p.stopBackups()
+	if err := p.store.Close(); err != nil {
+		slog.Error("close database", "path", p.store.Path(), "err", err)
+	}
+	if p.claim != nil {
+		if err := p.claim.Release(); err != nil {
+			slog.Error("give up the claim on the database", "path", p.store.Path(), "err", err)
+		}
+	}
+}

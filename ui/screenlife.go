@@ -1,0 +1,39 @@
+package ui
+
+import (
+	"context"
+	"errors"
+)
+
+// life is a screen's time on screen. Its context is made when the screen opens and ends when
+// the screen closes (or the main window switches practice, or the app stops), so the store
+// reads and background work the screen starts stop with it.
+type life struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// newLife starts a screen's life within parent's: a screen inside another (the photo viewer in
+// the photo screen) ends with it. A nil parent is the app's whole run.
+func newLife(parent context.Context) life {
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	return life{ctx: ctx, cancel: cancel}
+}
+
+// end ends the screen's context; ending it again does nothing.
+func (l life) end() {
+	if l.cancel != nil {
+		l.cancel()
+	}
+}
+
+// lasting is the context of work that must finish even when the screen closes first: a write
+// the practitioner asked for, a draft. It keeps the screen's values but not its end.
+func (l life) lasting() context.Context { return context.WithoutCancel(l.ctx) }
+
+// gone reports whether err only says that the screen closed while its work was under way: no one
+// is left to tell.
+func (l life) gone(err error) bool { return l.ctx.Err() != nil && errors.Is(err, context.Canceled) }
