@@ -7,6 +7,7 @@ import (
 )
 
 func TestFindings(t *testing.T) {
+	t.Parallel()
 	day := data.NewDate(2026, 3, 10)
 	rules := data.DefaultRules
 	c := data.Client{History: []data.HistoryEntry{

@@ -5,6 +5,7 @@ import (
 )
 
 func TestMoneyTitleAndParseCurrency(t *testing.T) {
+	t.Parallel()
 	if MoneyTitle("Price", "EUR") != "Price (€)" || MoneyTitle("Price", "") != "Price" {
 		t.Error("MoneyTitle")
 	}

@@ -3,6 +3,7 @@ package data
 import "testing"
 
 func TestNotForNeedledSkin(t *testing.T) {
+	t.Parallel()
 	serum := Product{Name: "Hyaluronic acid serum (sterile)", NeedledSkinOK: true}
 	vitaminC := Product{Name: "Vitamin C serum (L-ascorbic acid)", NeedledSkinOK: false}
 	for _, c := range []struct {

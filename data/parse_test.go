@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseDateIn(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		o    DateOrder
@@ -75,6 +76,7 @@ func TestDateOrderFromLocale(t *testing.T) {
 }
 
 func TestParseExpiry(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"2027-03": "2027-03-31", "2028-02": "2028-02-29", "2027-12": "2027-12-31",
 		"2027-3-15": "2027-03-15", "": ""} {
 		d, err := ParseExpiry(in)
@@ -88,6 +90,7 @@ func TestParseExpiry(t *testing.T) {
 }
 
 func TestParseDecimal(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]float64{"1.25": 1.25, "1,25": 1.25, " 2 ": 2, "-0.5": -0.5} {
 		if v, err := ParseDecimal(in); err != nil || v != want {
 			t.Errorf("ParseDecimal(%q) = %v, %v; want %v", in, v, err, want)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestBeforeAfterPairs(t *testing.T) {
+	t.Parallel()
 	ph := func(id, view string, kind data.PhotoKind) data.Photo {
 		return data.Photo{ID: id, PhotoTags: data.PhotoTags{View: view, Kind: kind}}
 	}

@@ -6,9 +6,10 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
-// safetyInput is a practice with the default lists, a client and a session on testNow's day.
+// safetyInput is a practice with the default lists, a client and a session on testkit.Now's day.
 func safetyInput() data.SafetyInput {
 	var rules []data.Rule
 	for i, r := range data.DefaultRules {
@@ -26,7 +27,7 @@ func safetyInput() data.SafetyInput {
 		products = append(products, p)
 	}
 	return data.SafetyInput{
-		Session: data.Session{ID: "now", ClientID: "c", StartedAt: testNow, IntervalDays: 28, DeviceID: "Dermapen 4",
+		Session: data.Session{ID: "now", ClientID: "c", StartedAt: testkit.Now, IntervalDays: 28, DeviceID: "Dermapen 4",
 			Concerns: []string{"Acne scars"}, Zones: []data.ZoneTreatment{{Zone: "Cheeks", DepthMM: 1.5, Passes: 4}}},
 		Client:   data.Client{ID: "c", Fitzpatrick: 2},
 		Rules:    rules,
@@ -35,7 +36,7 @@ func safetyInput() data.SafetyInput {
 		Products: products,
 		Lots:     map[string][]data.Lot{},
 		Concerns: data.DefaultListItems[data.ListConcern],
-		Today:    data.DateOf(testNow),
+		Today:    data.DateOf(testkit.Now),
 	}
 }
 
@@ -71,12 +72,14 @@ func none(t *testing.T, ws []data.SafetyWarning) {
 }
 
 func TestSafetyNothingToSay(t *testing.T) {
+	t.Parallel()
 	none(t, data.CheckSafety(safetyInput()))
 }
 
 func TestSafetyRuleBlocksWithinItsWindow(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
-	day := data.DateOf(testNow)
+	day := data.DateOf(testkit.Now)
 	in.Client.History = []data.HistoryEntry{{Condition: "isotretinoin (accutane)", Until: day.AddDays(-120)}}
 	w := only(t, data.CheckSafety(in), "rule:Isotretinoin (Accutane)", true, data.SectionHeader, "client")
 	ended, again := day.AddDays(-120).Format("2 Jan 2006"), day.AddDays(61).Format("2 Jan 2006")
@@ -96,6 +99,7 @@ func TestSafetyRuleBlocksWithinItsWindow(t *testing.T) {
 }
 
 func TestSafetyRuleWarns(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	in.Client.History = []data.HistoryEntry{{Condition: "Anticoagulants / antiplatelets", Since: data.NewDate(2020, 1, 1)},
 		{Condition: "Hypothyroidism"}} // no rule covers it: not a safety warning
@@ -103,6 +107,7 @@ func TestSafetyRuleWarns(t *testing.T) {
 }
 
 func TestSafetyDepthAboveZoneWarning(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	in.Session.Zones = []data.ZoneTreatment{{Zone: "Forehead", DepthMM: 0.5, Passes: 3},
 		{Zone: "Periorbital / under-eye", DepthMM: 0.5, Passes: 3}}
@@ -112,6 +117,7 @@ func TestSafetyDepthAboveZoneWarning(t *testing.T) {
 }
 
 func TestSafetyDepthAboveDeviceEvaluation(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	in.Session.DeviceID = "SkinPen Precision" // evaluated up to 1.5 mm
 	none(t, data.CheckSafety(in))
@@ -123,6 +129,7 @@ func TestSafetyDepthAboveDeviceEvaluation(t *testing.T) {
 }
 
 func TestSafetyDepthWithPigmentConcern(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	in.Session.Zones[0].DepthMM = 1.25
 	none(t, data.CheckSafety(in))
@@ -136,6 +143,7 @@ func TestSafetyDepthWithPigmentConcern(t *testing.T) {
 }
 
 func TestSafetyDeepOnDarkerSkin(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	in.Session.Zones[0].DepthMM = 1.75
 	none(t, data.CheckSafety(in)) // type II
@@ -152,27 +160,29 @@ func TestSafetyDeepOnDarkerSkin(t *testing.T) {
 }
 
 func TestSafetyInterval(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	in.Session.Zones = append(in.Session.Zones, data.ZoneTreatment{Zone: "Neck", DepthMM: 0.5, Passes: 3})
 	in.Sessions = []data.PastSession{
-		{ID: "older", StartedAt: testNow.AddDate(0, 0, -60), Zones: []string{"Cheeks", "Neck"}},
-		{ID: "recent", StartedAt: testNow.AddDate(0, 0, -14), Zones: []string{"Forehead", "cheeks"}},
-		{ID: "later", StartedAt: testNow.AddDate(0, 0, 3), Zones: []string{"Neck"}}, // after this one: its own problem
-		{ID: "now", StartedAt: testNow, Zones: []string{"Neck"}},                    // this session as stored
+		{ID: "older", StartedAt: testkit.Now.AddDate(0, 0, -60), Zones: []string{"Cheeks", "Neck"}},
+		{ID: "recent", StartedAt: testkit.Now.AddDate(0, 0, -14), Zones: []string{"Forehead", "cheeks"}},
+		{ID: "later", StartedAt: testkit.Now.AddDate(0, 0, 3), Zones: []string{"Neck"}}, // after this one: its own problem
+		{ID: "now", StartedAt: testkit.Now, Zones: []string{"Neck"}},                    // this session as stored
 	}
 	w := only(t, data.CheckSafety(in), "interval:Cheeks", false, data.SectionZones, "zones[0].zone")
 	if !strings.Contains(w.Message, "14 days") || !strings.Contains(w.Message, "28 days") {
 		t.Errorf("message %q", w.Message)
 	}
-	in.Sessions[1].StartedAt = testNow.AddDate(0, 0, -28)
+	in.Sessions[1].StartedAt = testkit.Now.AddDate(0, 0, -28)
 	none(t, data.CheckSafety(in))
 	in.Session.IntervalDays = 42
 	only(t, data.CheckSafety(in), "interval:Cheeks", false, data.SectionZones, "zones[0].zone")
 }
 
 func TestSafetyExpiredLots(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
-	day := data.DateOf(testNow)
+	day := data.DateOf(testkit.Now)
 	in.Session.Cartridge = data.CartridgeUse{CartridgeID: "12-pin", Lot: "C-1", Expiry: day}
 	none(t, data.CheckSafety(in)) // expires today: still in date
 	in.Session.Cartridge.Expiry = day.AddDays(-1)
@@ -199,6 +209,7 @@ func TestSafetyExpiredLots(t *testing.T) {
 }
 
 func TestSafetyProductNotForNeedledSkin(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	const vitC = "Vitamin C serum (L-ascorbic acid)"
 	in.Session.Products = []data.ProductUse{{ProductID: vitC, Phase: data.PhaseBefore}}
@@ -213,8 +224,9 @@ func TestSafetyProductNotForNeedledSkin(t *testing.T) {
 }
 
 func TestSafetyOrderAndEveryMessage(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
-	day := data.DateOf(testNow)
+	day := data.DateOf(testkit.Now)
 	in.Client.Fitzpatrick = 6
 	in.Client.History = []data.HistoryEntry{{Condition: "Pregnancy"}, {Condition: "Herpes simplex, history"}}
 	in.Session.DeviceID = "SkinPen Precision"
@@ -224,7 +236,7 @@ func TestSafetyOrderAndEveryMessage(t *testing.T) {
 	in.Session.Anaesthetic = data.Anaesthetic{ProductID: "Lidocaine 4% cream", Lot: "L", Minutes: 20}
 	in.Lots = map[string][]data.Lot{"Lidocaine 4% cream": {{Lot: "L", Expiry: day.AddDays(-1)}}}
 	in.Session.Products = []data.ProductUse{{ProductID: "Vitamin C serum (L-ascorbic acid)", Phase: data.PhaseDuring}}
-	in.Sessions = []data.PastSession{{ID: "x", StartedAt: testNow.Add(-72 * time.Hour), Zones: []string{"Neck"}}}
+	in.Sessions = []data.PastSession{{ID: "x", StartedAt: testkit.Now.Add(-72 * time.Hour), Zones: []string{"Neck"}}}
 	ws := data.CheckSafety(in)
 	want := []string{"rule:Pregnancy", "rule:Herpes simplex, history", "lot.expired:anaesthetic:L", "lot.expired:cartridge:C",
 		"depth.zone:Neck", "depth.device:Neck", "depth.pigment:Neck", "depth.fitzpatrick:Neck", "interval:Neck",
@@ -250,7 +262,7 @@ func BenchmarkCheckSafety(b *testing.B) {
 	in.Session.Zones = append(in.Session.Zones, data.ZoneTreatment{Zone: "Forehead", DepthMM: 0.5, Passes: 3},
 		data.ZoneTreatment{Zone: "Chin", DepthMM: 1.0, Passes: 3})
 	for i := range 30 {
-		in.Sessions = append(in.Sessions, data.PastSession{ID: string(rune('a' + i)), StartedAt: testNow.AddDate(0, 0, -30*(i+1)),
+		in.Sessions = append(in.Sessions, data.PastSession{ID: string(rune('a' + i)), StartedAt: testkit.Now.AddDate(0, 0, -30*(i+1)),
 			Zones: []string{"Cheeks", "Chin"}})
 	}
 	for b.Loop() {
@@ -259,6 +271,7 @@ func BenchmarkCheckSafety(b *testing.B) {
 }
 
 func TestSafetyAllergy(t *testing.T) {
+	t.Parallel()
 	in := safetyInput()
 	in.Session.Anaesthetic = data.Anaesthetic{ProductID: "Lidocaine 4% cream", Minutes: 20}
 	none(t, data.CheckSafety(in))

@@ -13,6 +13,7 @@ import (
 var seriesNow = time.Date(2026, 5, 17, 14, 30, 42, 0, time.Local)
 
 func TestSeriesNewClientStartsASeries(t *testing.T) {
+	t.Parallel()
 	c := data.Client{ID: "c1", Concerns: []string{"Acne scars"}}
 	s := data.NextSessionDefaults(c, nil, seriesNow, []string{"No make-up for 24 h", "SPF 50"}, "v3")
 	if s.ClientID != "c1" || s.SeriesN != 1 || s.SeriesOf != 0 || s.IntervalDays != data.DefaultIntervalDays {
@@ -37,6 +38,7 @@ func TestSeriesNewClientStartsASeries(t *testing.T) {
 }
 
 func TestSeriesContinuesFromTheLastSession(t *testing.T) {
+	t.Parallel()
 	last := data.Session{SeriesN: 2, SeriesOf: 4, IntervalDays: 42, DeviceID: "d1", HandpieceSerial: "HP-9",
 		Cartridge: data.CartridgeUse{CartridgeID: "k1", Lot: "L-1"}, Modality: "PRP", Concerns: []string{"Melasma"},
 		PractitionerID: "p1"}
@@ -65,6 +67,7 @@ func TestSeriesContinuesFromTheLastSession(t *testing.T) {
 }
 
 func TestSeriesNextInSeries(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ n, of, wantN, wantOf int }{
 		{1, 0, 2, 0}, // no series planned: the count goes on
 		{7, 0, 8, 0},
@@ -81,6 +84,7 @@ func TestSeriesNextInSeries(t *testing.T) {
 }
 
 func TestSeriesLastOfASeriesHasNoNextDue(t *testing.T) {
+	t.Parallel()
 	last := data.Session{SeriesN: 2, SeriesOf: 3, IntervalDays: 28}
 	s := data.NextSessionDefaults(data.Client{}, &last, seriesNow, nil, "")
 	if s.SeriesN != 3 || s.SeriesOf != 3 || !s.NextDue.IsZero() {
@@ -89,6 +93,7 @@ func TestSeriesLastOfASeriesHasNoNextDue(t *testing.T) {
 }
 
 func TestSeriesNextDueSuggestion(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		s       data.Session

@@ -5,15 +5,16 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 func TestRecordHashIsCanonical(t *testing.T) {
-	se := validSession("client")
-	se.ID, se.SignedBy, se.SignedAt = "s", "p", testNow
+	se := testkit.ValidSession("client")
+	se.ID, se.SignedBy, se.SignedAt = "s", "p", testkit.Now
 	se.SideEffects[0].ID, se.SideEffects[0].Sealed = "e1", true
 	se.SideEffects = append(se.SideEffects, data.SideEffect{ID: "e0", Kind: "Itching", Severity: data.SeverityMild, Sealed: true},
 		data.SideEffect{ID: "e2", Kind: "Milia", Severity: data.SeverityMild}) // a follow-up: not in the record
-	se.Overrides = []data.Override{{Rule: "b", Reason: "y", At: testNow}, {Rule: "a", Reason: "x", At: testNow}}
+	se.Overrides = []data.Override{{Rule: "b", Reason: "y", At: testkit.Now}, {Rule: "a", Reason: "x", At: testkit.Now}}
 	h1, err := data.RecordHash(se)
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +24,7 @@ func TestRecordHashIsCanonical(t *testing.T) {
 	other.SideEffects = []data.SideEffect{se.SideEffects[1], se.SideEffects[0]}
 	other.Overrides = []data.Override{se.Overrides[1], se.Overrides[0]}
 	other.StartedAt = se.StartedAt.In(time.FixedZone("X", 5*3600))
-	other.Version, other.UpdatedAt, other.Concerns = 9, testNow, append([]string(nil), se.Concerns...)
+	other.Version, other.UpdatedAt, other.Concerns = 9, testkit.Now, append([]string(nil), se.Concerns...)
 	if h2, _ := data.RecordHash(other); h2 != h1 {
 		t.Error("the same record hashes differently")
 	}

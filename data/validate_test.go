@@ -6,83 +6,26 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
-func validClient() data.Client {
-	return data.Client{
-		FirstName: "Siobhán", LastName: "O'Neill", DateOfBirth: data.NewDate(1988, 5, 17),
-		Phone: "+353 87 123 4567", Email: "siobhan@example.ie", Fitzpatrick: 2,
-		Concerns: []string{"Acne scars"}, Allergies: []string{"Lidocaine"},
-		History: []data.HistoryEntry{{Condition: "Isotretinoin (Accutane)", Since: data.NewDate(2024, 1, 1),
-			Until: data.NewDate(2025, 6, 30)}},
-		Consent:      data.Consent{Form: "Microneedling consent", Version: "3", Signed: data.NewDate(2026, 3, 1)},
-		PhotoConsent: data.PhotoConsentClinical,
-	}
-}
-
-// validSession is a complete, valid session for a client, an hour before testNow. Its product and
-// cartridge IDs are placeholders: storedSession swaps in real ones.
-func validSession(clientID string) data.Session {
-	return data.Session{
-		ClientID: clientID, StartedAt: testNow.Add(-time.Hour), SeriesN: 2, SeriesOf: 4, IntervalDays: 28,
-		Concerns: []string{"Acne scars"}, Modality: "None",
-		Anaesthetic: data.Anaesthetic{ProductID: "anaesthetic", Lot: "LA-221", Minutes: 25},
-		Cartridge:   data.CartridgeUse{CartridgeID: "cartridge", Lot: "C-9931", Expiry: data.NewDate(2027, 1, 31)},
-		Zones: []data.ZoneTreatment{
-			{Zone: "Cheeks", DepthMM: 1.5, Speed: 4, Passes: 4, Pattern: "Stamping", Endpoint: "Pinpoint bleeding"},
-			{Zone: "Forehead", DepthMM: 0.5, Speed: 4, Passes: 3, Endpoint: "Uniform erythema"},
-		},
-		SideEffects: []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, DuringSession: true}},
-		PainScore:   data.Optional[int]{V: 3, Valid: true}, Aftercare: []string{"Stay hydrated"}, AftercareSheet: "1",
-		PriceCents: data.Optional[int64]{V: 35000, Valid: true}, NextDue: data.NewDate(2026, 4, 7),
-	}
-}
-
-// fieldsOf returns the field names a validation error lists, or fails the test when err is not one.
-func fieldsOf(t *testing.T, err error) []string {
-	t.Helper()
-	var ve *data.ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("got %v, want a *data.ValidationError", err)
-	}
-	var fields []string
-	for _, f := range ve.Fields {
-		if f.Message == "" {
-			t.Errorf("field %s has no message", f.Field)
-		}
-		fields = append(fields, f.Field)
-	}
-	return fields
-}
-
-func expectFields(t *testing.T, err error, want ...string) {
-	t.Helper()
-	got := fieldsOf(t, err)
-	if len(got) != len(want) {
-		t.Fatalf("fields %v, want %v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("fields %v, want %v", got, want)
-		}
-	}
-}
-
 func TestValidClientPasses(t *testing.T) {
-	c := validClient()
-	if err := c.Validate(testNow); err != nil {
+	t.Parallel()
+	c := testkit.ValidClient()
+	if err := c.Validate(testkit.Now); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestClientValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		edit  func(*data.Client)
 		field string
 	}{
 		{"no name", func(c *data.Client) { c.FirstName, c.LastName = " ", "" }, "last_name"},
-		{"born tomorrow", func(c *data.Client) { c.DateOfBirth = data.DateOf(testNow).AddDays(1) }, "date_of_birth"},
+		{"born tomorrow", func(c *data.Client) { c.DateOfBirth = data.DateOf(testkit.Now).AddDays(1) }, "date_of_birth"},
 		{"born 1899", func(c *data.Client) { c.DateOfBirth = data.NewDate(1899, 12, 31) }, "date_of_birth"},
 		{"letters in phone", func(c *data.Client) { c.Phone = "call me" }, "phone"},
 		{"short phone", func(c *data.Client) { c.Phone = "1234" }, "phone"},
@@ -93,53 +36,56 @@ func TestClientValidation(t *testing.T) {
 		{"fitzpatrick 7", func(c *data.Client) { c.Fitzpatrick = 7 }, "fitzpatrick"},
 		{"fitzpatrick -1", func(c *data.Client) { c.Fitzpatrick = -1 }, "fitzpatrick"},
 		{"photo consent unknown", func(c *data.Client) { c.PhotoConsent = "everything" }, "photo_consent"},
-		{"consent in the future", func(c *data.Client) { c.Consent.Signed = data.DateOf(testNow).AddDays(2) }, "consent_signed"},
+		{"consent in the future", func(c *data.Client) { c.Consent.Signed = data.DateOf(testkit.Now).AddDays(2) }, "consent_signed"},
 		{"consent date without form", func(c *data.Client) { c.Consent.Form = "" }, "consent_form"},
 		{"consent form without date", func(c *data.Client) { c.Consent.Signed = data.Date{} }, "consent_signed"},
 		{"history without condition", func(c *data.Client) { c.History[0].Condition = "" }, "history[0].condition"},
 		{"history ends before start", func(c *data.Client) { c.History[0].Until = data.NewDate(2023, 1, 1) }, "history[0].until"},
 		{"history starts in future", func(c *data.Client) {
-			c.History[0].Since, c.History[0].Until = data.DateOf(testNow).AddDays(3), data.Date{}
+			c.History[0].Since, c.History[0].Until = data.DateOf(testkit.Now).AddDays(3), data.Date{}
 		}, "history[0].since"},
 		{"notes too long", func(c *data.Client) { c.Notes = string(make([]byte, data.MaxTextLength+1)) }, "notes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := validClient()
+			c := testkit.ValidClient()
 			tc.edit(&c)
-			expectFields(t, c.Validate(testNow), tc.field)
+			testkit.ExpectFields(t, c.Validate(testkit.Now), tc.field)
 		})
 	}
 }
 
 func TestClientValidationBoundsThatPass(t *testing.T) {
+	t.Parallel()
 	for _, edit := range []func(*data.Client){
 		func(c *data.Client) { c.FirstName = "" },  // one name is enough
 		func(c *data.Client) { c.Fitzpatrick = 0 }, // not recorded
 		func(c *data.Client) { c.Fitzpatrick = 6 },
 		func(c *data.Client) { c.DateOfBirth = data.Date{} },
-		func(c *data.Client) { c.DateOfBirth = data.DateOf(testNow) },
+		func(c *data.Client) { c.DateOfBirth = data.DateOf(testkit.Now) },
 		func(c *data.Client) { c.Phone = "(020) 7946-0958" },
 		func(c *data.Client) { c.Consent = data.Consent{} },
 		func(c *data.Client) { c.PhotoConsent = data.PhotoConsentMarketing },
 	} {
-		c := validClient()
+		c := testkit.ValidClient()
 		edit(&c)
-		if err := c.Validate(testNow); err != nil {
+		if err := c.Validate(testkit.Now); err != nil {
 			t.Errorf("%+v: %v", c, err)
 		}
 	}
 }
 
 func TestValidSessionPasses(t *testing.T) {
-	s := validSession("client")
+	t.Parallel()
+	s := testkit.ValidSession("client")
 	s.Status = data.StatusDraft
-	if err := s.Validate(testNow); err != nil {
+	if err := s.Validate(testkit.Now); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestSessionValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		edit  func(*data.Session)
@@ -147,7 +93,7 @@ func TestSessionValidation(t *testing.T) {
 	}{
 		{"no client", func(s *data.Session) { s.ClientID = "" }, "client"},
 		{"no date", func(s *data.Session) { s.StartedAt = time.Time{} }, "started_at"},
-		{"two days ahead", func(s *data.Session) { s.StartedAt = testNow.Add(48 * time.Hour) }, "started_at"},
+		{"two days ahead", func(s *data.Session) { s.StartedAt = testkit.Now.Add(48 * time.Hour) }, "started_at"},
 		{"session 0", func(s *data.Session) { s.SeriesN = 0 }, "series_n"},
 		{"series too long", func(s *data.Session) { s.SeriesOf = data.MaxSeriesLength + 1 }, "series_of"},
 		{"n beyond series", func(s *data.Session) { s.SeriesN = 5 }, "series_n"},
@@ -159,7 +105,7 @@ func TestSessionValidation(t *testing.T) {
 		{"pain 11", func(s *data.Session) { s.PainScore.V = 11 }, "pain_score"},
 		{"pain -1", func(s *data.Session) { s.PainScore.V = -1 }, "pain_score"},
 		{"negative price", func(s *data.Session) { s.PriceCents.V = -1 }, "price"},
-		{"due before session", func(s *data.Session) { s.NextDue = data.DateOf(testNow).AddDays(-2) }, "next_due"},
+		{"due before session", func(s *data.Session) { s.NextDue = data.DateOf(testkit.Now).AddDays(-2) }, "next_due"},
 		{"unknown status", func(s *data.Session) { s.Status = "final" }, "status"},
 		{"zone without name", func(s *data.Session) { s.Zones[0].Zone = "" }, "zones[0].zone"},
 		{"zone twice", func(s *data.Session) { s.Zones[1].Zone = "cheeks" }, "zones[1].zone"},
@@ -179,65 +125,69 @@ func TestSessionValidation(t *testing.T) {
 		{"side effect unknown severity", func(s *data.Session) { s.SideEffects[0].Severity = "awful" }, "side_effects[0].severity"},
 		{"side effect without onset", func(s *data.Session) { s.SideEffects[0].DuringSession = false }, "side_effects[0].onset"},
 		{"side effect starts before session", func(s *data.Session) {
-			s.SideEffects[0].Onset = data.DateOf(testNow).AddDays(-1)
+			s.SideEffects[0].Onset = data.DateOf(testkit.Now).AddDays(-1)
 		}, "side_effects[0].onset"},
 		{"side effect starts in future", func(s *data.Session) {
-			s.SideEffects[0].Onset = data.DateOf(testNow).AddDays(1)
+			s.SideEffects[0].Onset = data.DateOf(testkit.Now).AddDays(1)
 		}, "side_effects[0].onset"},
 		{"side effect resolved in future", func(s *data.Session) {
-			s.SideEffects[0].Onset, s.SideEffects[0].Resolved = data.DateOf(testNow), data.DateOf(testNow).AddDays(1)
+			s.SideEffects[0].Onset, s.SideEffects[0].Resolved = data.DateOf(testkit.Now), data.DateOf(testkit.Now).AddDays(1)
 		}, "side_effects[0].resolved"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := validSession("client")
+			s := testkit.ValidSession("client")
 			s.Status = data.StatusDraft
 			tc.edit(&s)
-			expectFields(t, s.Validate(testNow), tc.field)
+			testkit.ExpectFields(t, s.Validate(testkit.Now), tc.field)
 		})
 	}
 }
 
 func TestSessionDepthAndPassBoundsPass(t *testing.T) {
+	t.Parallel()
 	for _, z := range []data.ZoneTreatment{
 		{Zone: "Neck", DepthMM: data.MinDepthMM, Passes: data.MinPasses},
 		{Zone: "Abdomen", DepthMM: data.MaxDepthMM, Passes: data.MaxPasses},
 	} {
-		s := validSession("client")
+		s := testkit.ValidSession("client")
 		s.Status = data.StatusDraft
 		s.Zones = []data.ZoneTreatment{z}
-		if err := s.Validate(testNow); err != nil {
+		if err := s.Validate(testkit.Now); err != nil {
 			t.Errorf("%+v: %v", z, err)
 		}
 	}
 }
 
 func TestValidationListsEveryProblem(t *testing.T) {
-	s := validSession("")
+	t.Parallel()
+	s := testkit.ValidSession("")
 	s.Status = data.StatusDraft
 	s.Zones[0].DepthMM = 4
 	s.PainScore.V = 12
 	s.Cartridge.CartridgeID = ""
-	expectFields(t, s.Validate(testNow), "client", "cartridge", "pain_score", "zones[0].depth_mm")
+	testkit.ExpectFields(t, s.Validate(testkit.Now), "client", "cartridge", "pain_score", "zones[0].depth_mm")
 	var ve *data.ValidationError
-	errors.As(s.Validate(testNow), &ve)
+	errors.As(s.Validate(testkit.Now), &ve)
 	if ve.For("zones[0].depth_mm") != "Depth for Cheeks must be 0.1 to 3.0 mm." {
 		t.Fatalf("depth message: %q", ve.For("zones[0].depth_mm"))
 	}
 }
 
 func TestZoneDeviceAndRuleValidation(t *testing.T) {
+	t.Parallel()
 	z := data.Zone{Name: "Ear", Region: "leg", TypicalMin: 1, TypicalMax: 0.5, WarnAbove: 4}
-	expectFields(t, z.Validate(), "region", "warn_above", "typical_max")
+	testkit.ExpectFields(t, z.Validate(), "region", "warn_above", "typical_max")
 	d := data.Device{Model: "Pen", Kind: data.DevicePen, MaxDepth: 2.5, EvaluatedDepth: 3}
-	expectFields(t, d.Validate(), "evaluated_depth")
+	testkit.ExpectFields(t, d.Validate(), "evaluated_depth")
 	d = data.Device{Kind: "laser", MaxDepth: 3.5, EvaluatedDepth: 1, DepthStep: 2}
-	expectFields(t, d.Validate(), "model", "kind", "max_depth", "depth_step")
+	testkit.ExpectFields(t, d.Validate(), "model", "kind", "max_depth", "depth_step")
 	r := data.Rule{Condition: "Pregnancy", Action: "maybe", WindowDays: -1}
-	expectFields(t, r.Validate(), "action", "window_days")
+	testkit.ExpectFields(t, r.Validate(), "action", "window_days")
 }
 
 func TestDate(t *testing.T) {
+	t.Parallel()
 	d, err := data.ParseDate("2024-02-29")
 	if err != nil || d.String() != "2024-02-29" || d.AddDays(1).String() != "2024-03-01" {
 		t.Fatalf("parse leap day: %v %v", d, err)
@@ -258,6 +208,7 @@ func TestDate(t *testing.T) {
 
 // The currency and the date order are checked as the data layer reads them, whoever stores them.
 func TestValidateSettingCurrencyAndDateOrder(t *testing.T) {
+	t.Parallel()
 	for key, bad := range map[string]string{data.SettingCurrency: "euros", data.SettingDateOrder: "ymd"} {
 		if err := data.ValidateSetting(key, bad); err == nil {
 			t.Errorf("%s %q was accepted", key, bad)

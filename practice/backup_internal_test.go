@@ -64,6 +64,7 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 }
 
 func TestDiskFree(t *testing.T) {
+	t.Parallel()
 	free, err := diskFree(t.TempDir())
 	if err != nil || free <= 0 {
 		t.Fatalf("free space of the temporary folder: %d %v", free, err)
@@ -75,6 +76,7 @@ func TestDiskFree(t *testing.T) {
 
 // TestRestoreOlderSchema restores a backup made by an older version: it is brought up to date.
 func TestRestoreOlderSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	old := filepath.Join(t.TempDir(), "old.db")
 	latest := sqlite.SchemaVersion()
@@ -110,6 +112,7 @@ func TestRestoreOlderSchema(t *testing.T) {
 }
 
 func TestKnockSocket(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, err := knockSocket(filepath.Join(dir, "a.db"))
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 // journal. An old backup that was only read, which leaves an empty log and shared memory file beside
 // it, is removed with them.
 func TestPruneNeverRemovesAPracticeInUse(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	src := filepath.Join(t.TempDir(), "needlelog.db")

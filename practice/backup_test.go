@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -101,17 +103,18 @@ func bkCounts(t *testing.T, s *sqlite.Store) map[string]int64 {
 }
 
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	p := newExportPractice(t, s)
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.NewExportPractice(t, s)
 	dir := filepath.Join(t.TempDir(), "Needlelog Backups")
 
 	b, removed, err := practice.BackupTo(ctx, s, dir, practice.DefaultRetention)
 	if err != nil {
 		t.Fatalf("backup: %v", err)
 	}
-	if want := filepath.Join(dir, "practice-"+bkShortID(t, s)+"-20260310-143000.db"); b.Path != want || !b.Taken.Equal(testNow) || len(removed) != 0 {
-		t.Fatalf("backup %+v, removed %v; want %s taken at %v", b, removed, want, testNow)
+	if want := filepath.Join(dir, "practice-"+bkShortID(t, s)+"-20260310-143000.db"); b.Path != want || !b.Taken.Equal(testkit.Now) || len(removed) != 0 {
+		t.Fatalf("backup %+v, removed %v; want %s taken at %v", b, removed, want, testkit.Now)
 	}
 	if info, err := os.Stat(b.Path); err != nil || info.Size() != b.Size || b.Size == 0 {
 		t.Fatalf("backup file: %v %v, reported size %d", info, err, b.Size)
@@ -138,11 +141,11 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	if got, want := bkShortID(t, r), bkShortID(t, s); got != want {
 		t.Errorf("the restored practice's identity %s, the practice's %s", got, want)
 	}
-	got, err := r.Session(ctx, p.march9.ID)
+	got, err := r.Session(ctx, p.March9.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	orig, err := s.Session(ctx, p.march9.ID)
+	orig, err := s.Session(ctx, p.March9.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,14 +158,15 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open the restored file for writing: %v", err)
 	}
-	mustCreateClient(t, w, "After", "Restore")
+	testkit.CreateClient(t, w, "After", "Restore")
 	w.Close()
 }
 
 func TestBackupFromReadOnlyStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	newExportPractice(t, s)
+	s, _ := sqlitekit.OpenStore(t)
+	testkit.NewExportPractice(t, s)
 	// The app keeps the file open for writing; the command line opens it read-only beside it.
 	ro := bkOpenRO(t, s.Path())
 	b, _, err := practice.BackupTo(ctx, ro, t.TempDir(), practice.DefaultRetention)
@@ -175,8 +179,9 @@ func TestBackupFromReadOnlyStore(t *testing.T) {
 }
 
 func TestBackupNamesInTheSameSecond(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	dir := t.TempDir()
 	var paths []string
 	for range 3 {
@@ -201,11 +206,12 @@ func TestBackupNamesInTheSameSecond(t *testing.T) {
 }
 
 func TestBackupsListsOnlyThisDatabasesBackups(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	db := s.Path()
 	id := bkShortID(t, s)
-	other, _ := openTemp(t)
+	other, _ := sqlitekit.OpenStore(t)
 	otherID := bkShortID(t, other)
 	if otherID == id {
 		t.Fatalf("two practices have the identity %s", id)
@@ -286,7 +292,7 @@ func bkBothLists(t *testing.T, dir string, s *sqlite.Store) [2][]practice.Backup
 // bkPractice makes a practice and returns its path.
 func bkPractice(t *testing.T) string {
 	t.Helper()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	return s.Path()
 }
 
@@ -318,6 +324,7 @@ func bkDays(t *testing.T, dir, dbPath string, layout string) []string {
 }
 
 func TestPruneKeepsDailyAndWeekly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := bkPractice(t)
 	// 60 nightly backups from 15 November 2025 to 13 January 2026, across a month's and a year's
@@ -375,6 +382,7 @@ func TestPruneKeepsDailyAndWeekly(t *testing.T) {
 }
 
 func TestPruneCountsDaysInNowsTimeZone(t *testing.T) {
+	t.Parallel()
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
@@ -395,15 +403,16 @@ func TestPruneCountsDaysInNowsTimeZone(t *testing.T) {
 }
 
 func TestBackupRotation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	mustCreateClient(t, s, "Daily", "Client")
+	s, clk := sqlitekit.OpenStore(t)
+	testkit.CreateClient(t, s, "Daily", "Client")
 	dir := t.TempDir()
 	var removedAll []string
 	// One backup a day for 20 days, from Tuesday 10 to Sunday 29 March 2026.
 	for day := range 20 {
 		if day > 0 {
-			clk.advance(24 * time.Hour)
+			clk.Advance(24 * time.Hour)
 		}
 		b, removed, err := practice.BackupTo(ctx, s, dir, practice.DefaultRetention)
 		if err != nil {
@@ -428,10 +437,11 @@ func TestBackupRotation(t *testing.T) {
 }
 
 func TestBackupWhileWriting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Busy", "Day")
-	template := storedSession(t, s, c.ID)
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Busy", "Day")
+	template := testkit.StoredSession(t, s, c.ID)
 
 	var (
 		mu       sync.Mutex
@@ -520,11 +530,11 @@ func TestBackupWhileWriting(t *testing.T) {
 // bkClosedPractice writes a practice at path with a client named first and closes it.
 func bkClosedPractice(t *testing.T, path, first string) map[string]int64 {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Create: true, Now: (&clock{t: testNow}).now})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Create: true, Now: testkit.NewClock().Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustCreateClient(t, s, first, "Client")
+	testkit.CreateClient(t, s, first, "Client")
 	c := bkCounts(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -535,9 +545,10 @@ func bkClosedPractice(t *testing.T, path, first string) map[string]int64 {
 var asideName = regexp.MustCompile(`^practice\.db\.replaced-\d{8}-\d{6}$`)
 
 func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	newExportPractice(t, s)
+	s, _ := sqlitekit.OpenStore(t)
+	testkit.NewExportPractice(t, s)
 	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
 	if err != nil {
 		t.Fatal(err)
@@ -601,6 +612,7 @@ func bkSorted(s []string) []string {
 }
 
 func TestRestoreRefusesBadBackups(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := t.TempDir()
 	good := filepath.Join(src, "good.db")
@@ -608,10 +620,10 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 
 	newer := filepath.Join(src, "newer.db")
 	bkClosedPractice(t, newer, "Newer")
-	rawExec(t, newer, `PRAGMA user_version = 999`)
+	sqlitekit.MarkNewer(t, newer)
 
 	other := filepath.Join(src, "other.db")
-	rawExec(t, other, `CREATE TABLE t(x)`)
+	sqlitekit.RawExec(t, other, `CREATE TABLE t(x)`)
 
 	text := filepath.Join(src, "notes.db")
 	if err := os.WriteFile(text, []byte(strings.Repeat("not a database\n", 400)), 0o600); err != nil {
@@ -677,6 +689,7 @@ func bkDamage(t *testing.T, from, to string) {
 }
 
 func TestRestoreRefusesWhileTheAppHasTheFile(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := filepath.Join(t.TempDir(), "backup.db")
 	bkClosedPractice(t, src, "Backup")
@@ -707,13 +720,13 @@ const walChildBody = "wal"
 // write-ahead log, as a crashed app leaves it: they must travel with the file set aside.
 func TestRestoreKeepsTheLogWithTheReplacedFile(t *testing.T) {
 	ctx := context.Background()
-	if childBody() == walChildBody {
+	if testkit.ChildBody() == walChildBody {
 		s, err := sqlite.Open(ctx, os.Getenv("NEEDLELOG_WAL_DB"), sqlite.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mustCreateClient(t, s, "Only", "InTheLog")
-		childReport(t, "saved", nil)
+		testkit.CreateClient(t, s, "Only", "InTheLog")
+		testkit.ChildReport(t, "saved", nil)
 		time.Sleep(time.Hour) // killed here, its log not checkpointed
 	}
 	src := filepath.Join(t.TempDir(), "backup.db")
@@ -723,7 +736,7 @@ func TestRestoreKeepsTheLogWithTheReplacedFile(t *testing.T) {
 	want := bkClosedPractice(t, db, "Current")
 	want["clients"]++
 
-	cmd := childCommand(t, "", "TestRestoreKeepsTheLogWithTheReplacedFile", walChildBody, "NEEDLELOG_WAL_DB="+db)
+	cmd := testkit.ChildCommand(t, "", "TestRestoreKeepsTheLogWithTheReplacedFile", walChildBody, "NEEDLELOG_WAL_DB="+db)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -732,7 +745,7 @@ func TestRestoreKeepsTheLogWithTheReplacedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	saved := make(chan struct{}, 1)
-	go readChildLines(out, func(l childLine) {
+	go testkit.ReadChildLines(out, func(l testkit.ChildLine) {
 		if l.Kind == "saved" {
 			saved <- struct{}{}
 		}
@@ -779,6 +792,7 @@ func TestRestoreKeepsTheLogWithTheReplacedFile(t *testing.T) {
 }
 
 func TestSetAside(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "practice.db")
 	bkClosedPractice(t, db, "Damaged")
@@ -823,8 +837,9 @@ func TestSetAside(t *testing.T) {
 // A backup stopped half way (the app killed, the power cut) leaves a hidden copy as large as the
 // practice; the next backup removes it once it is clearly not one under way.
 func TestBackupRemovesUnfinishedCopies(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	dir := t.TempDir()
 	base := strings.TrimSuffix(filepath.Base(s.Path()), ".db")
 	old := time.Now().Add(-2 * time.Hour)

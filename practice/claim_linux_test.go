@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -18,7 +19,7 @@ const claimHardLinkTest = "TestClaimHoldsTheFileThroughAHardLink"
 // TestClaimHoldsTheFileThroughAHardLink: a hard link is the same file under a name of its own; a
 // claim through one refuses a claim through the other, in another process and in this one.
 func TestClaimHoldsTheFileThroughAHardLink(t *testing.T) {
-	if childBody() == claimNamesChildBody {
+	if testkit.ChildBody() == claimNamesChildBody {
 		claimInChild(t, "", "")
 	}
 	_, g, _ := practiceFiles(t)
@@ -65,11 +66,11 @@ const lockHolderChildBody = "lock-holder"
 // sees it; 0 when none does.
 func sqliteSharedLockHolder(t *testing.T, testName, path string) int {
 	t.Helper()
-	cmd := childCommand(t, "", testName, lockHolderChildBody, "NEEDLELOG_CLAIM_DB="+path)
+	cmd := testkit.ChildCommand(t, "", testName, lockHolderChildBody, "NEEDLELOG_CLAIM_DB="+path)
 	var pid int
-	for _, l := range runChild(t, cmd) {
+	for _, l := range testkit.RunChild(t, cmd) {
 		if l.Kind == "holder" {
-			decodeChild(t, l, &pid)
+			testkit.DecodeChild(t, l, &pid)
 		}
 	}
 	return pid
@@ -82,7 +83,7 @@ const claimKeepsLocksTest = "TestARefusedClaimKeepsSQLitesLocks"
 // POSIX lock the process holds on it, SQLite's too, so the locks of a store this process has open
 // on the file (a read-only window asking to write, say) must outlive the refusal.
 func TestARefusedClaimKeepsSQLitesLocks(t *testing.T) {
-	switch childBody() {
+	switch testkit.ChildBody() {
 	case claimNamesChildBody:
 		claimInChild(t, "", "")
 	case lockHolderChildBody:
@@ -98,8 +99,8 @@ func TestARefusedClaimKeepsSQLitesLocks(t *testing.T) {
 		if lk.Type != unix.F_UNLCK {
 			pid = int(lk.Pid)
 		}
-		childReport(t, "holder", pid)
-		childReport(t, childDone, nil)
+		testkit.ChildReport(t, "holder", pid)
+		testkit.ChildReport(t, testkit.ChildDone, nil)
 		return
 	}
 	_, g, _ := practiceFiles(t)

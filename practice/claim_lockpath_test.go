@@ -67,6 +67,7 @@ func lockPathPractice(t *testing.T) (db, backup, secret string) {
 // refused in a sentence, whether the app opens the practice or a restore replaces it, and the file
 // it aims at keeps its permissions and content, or is not created.
 func TestClaimNeverFollowsAPlantedLockFile(t *testing.T) {
+	t.Parallel()
 	for how, plant := range plantedLocks {
 		t.Run(how, func(t *testing.T) {
 			db, backup, secret := lockPathPractice(t)
@@ -111,6 +112,7 @@ func TestClaimNeverFollowsAPlantedLockFile(t *testing.T) {
 // TestClaimLeavesAHardLinkedLockFileAlone: a lock file that is another name of a file of the user's
 // still locks, but its permissions are not widened to the practice's.
 func TestClaimLeavesAHardLinkedLockFileAlone(t *testing.T) {
+	t.Parallel()
 	db, _, secret := lockPathPractice(t)
 	mustDo(t, os.Link(secret, db+".lock"))
 	c, err := practice.ClaimDatabase(db)
@@ -127,6 +129,7 @@ func TestClaimLeavesAHardLinkedLockFileAlone(t *testing.T) {
 // tight umask) is given the practice's permissions, so that every account that may write the
 // practice can lock it.
 func TestClaimWidensItsOwnLockFile(t *testing.T) {
+	t.Parallel()
 	db, _, _ := lockPathPractice(t)
 	mustDo(t, os.WriteFile(db+".lock", nil, 0o600))
 	mustDo(t, os.Chmod(db+".lock", 0o600))

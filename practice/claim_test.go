@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 )
 
 func TestClaimIsExclusive(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "practice.db")
 	c, err := practice.ClaimDatabase(db)
 	if err != nil {
@@ -60,6 +62,7 @@ func mustGetwd(t *testing.T) string {
 }
 
 func TestKnock(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "practice.db")
 	if err := practice.Knock(db); err == nil {
 		t.Fatal("a knock with no one listening succeeded")
@@ -107,19 +110,19 @@ const claimChildBody = "claim"
 // while the child holds it, its knock reaches the child, and once the child is killed the claim is
 // free and the socket it left behind is no obstacle.
 func TestClaimAcrossProcesses(t *testing.T) {
-	if childBody() == claimChildBody {
+	if testkit.ChildBody() == claimChildBody {
 		c, err := practice.ClaimDatabase(os.Getenv("NEEDLELOG_CLAIM_DB"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.OnKnock(func() { childReport(t, "knocked", nil) }); err != nil {
+		if err := c.OnKnock(func() { testkit.ChildReport(t, "knocked", nil) }); err != nil {
 			t.Fatal(err)
 		}
-		childReport(t, "claimed", nil)
+		testkit.ChildReport(t, "claimed", nil)
 		time.Sleep(time.Hour) // killed here, never releasing
 	}
 	db := filepath.Join(t.TempDir(), "practice.db")
-	cmd := childCommand(t, "", "TestClaimAcrossProcesses", claimChildBody, "NEEDLELOG_CLAIM_DB="+db)
+	cmd := testkit.ChildCommand(t, "", "TestClaimAcrossProcesses", claimChildBody, "NEEDLELOG_CLAIM_DB="+db)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +132,7 @@ func TestClaimAcrossProcesses(t *testing.T) {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	reports := make(chan string, 4)
-	go readChildLines(out, func(l childLine) { reports <- l.Kind })
+	go testkit.ReadChildLines(out, func(l testkit.ChildLine) { reports <- l.Kind })
 	expect := func(kind string) {
 		t.Helper()
 		select {

@@ -14,12 +14,14 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestClaimInAReadOnlyFolder(t *testing.T) {
-	asUnprivileged(t, "TestClaimInAReadOnlyFolder", func(t *testing.T, dir string) {
+	t.Parallel()
+	testkit.AsUnprivileged(t, "TestClaimInAReadOnlyFolder", func(t *testing.T, dir string) {
 		ro := filepath.Join(dir, "readonly")
 		if err := os.Mkdir(ro, 0o500); err != nil {
 			t.Fatal(err)
@@ -37,18 +39,18 @@ const claimNamesChildBody = "claim-names"
 // the test ends; testName is the calling test, whose body must call claimInChild first.
 func claimInChild(t *testing.T, testName, db string) {
 	t.Helper()
-	if childBody() == claimNamesChildBody {
+	if testkit.ChildBody() == claimNamesChildBody {
 		c, err := practice.ClaimDatabase(os.Getenv("NEEDLELOG_CLAIM_DB"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.OnKnock(func() { childReport(t, "knocked", nil) }); err != nil {
+		if err := c.OnKnock(func() { testkit.ChildReport(t, "knocked", nil) }); err != nil {
 			t.Fatal(err)
 		}
-		childReport(t, "claimed", nil)
+		testkit.ChildReport(t, "claimed", nil)
 		time.Sleep(time.Hour) // killed here
 	}
-	cmd := childCommand(t, "", testName, claimNamesChildBody, "NEEDLELOG_CLAIM_DB="+db)
+	cmd := testkit.ChildCommand(t, "", testName, claimNamesChildBody, "NEEDLELOG_CLAIM_DB="+db)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +60,7 @@ func claimInChild(t *testing.T, testName, db string) {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	claimed := make(chan struct{})
-	go readChildLines(out, func(l childLine) {
+	go testkit.ReadChildLines(out, func(l testkit.ChildLine) {
 		if l.Kind == "claimed" {
 			close(claimed)
 		}
@@ -115,7 +117,7 @@ const claimNamesTest = "TestClaimHoldsTheFileWhateverNamesIt"
 // another process and in this one; restore refuses to replace it by any name, and a knock through
 // any name reaches the holder.
 func TestClaimHoldsTheFileWhateverNamesIt(t *testing.T) {
-	if childBody() == claimNamesChildBody {
+	if testkit.ChildBody() == claimNamesChildBody {
 		claimInChild(t, claimNamesTest, "")
 	}
 	_, _, names := practiceFiles(t)
@@ -181,9 +183,9 @@ type claimResult struct {
 // the returned stop is called.
 func claimAsNobody(t *testing.T, testName, bin, db string) (claimResult, func()) {
 	t.Helper()
-	cmd := childCommand(t, bin, testName, nobodyClaimChildBody, "NEEDLELOG_CLAIM_DB="+db)
+	cmd := testkit.ChildCommand(t, bin, testName, nobodyClaimChildBody, "NEEDLELOG_CLAIM_DB="+db)
 	cmd.Dir = filepath.Dir(db)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobodyID, Gid: nobodyID, NoSetGroups: true}}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: testkit.NobodyID, Gid: testkit.NobodyID, NoSetGroups: true}}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -196,10 +198,10 @@ func claimAsNobody(t *testing.T, testName, bin, db string) (claimResult, func())
 	stop := func() { cmd.Process.Kill(); cmd.Wait() }
 	t.Cleanup(stop)
 	got := make(chan claimResult, 1)
-	go readChildLines(out, func(l childLine) {
+	go testkit.ReadChildLines(out, func(l testkit.ChildLine) {
 		if l.Kind == "claim" {
 			var r claimResult
-			decodeChild(t, l, &r)
+			testkit.DecodeChild(t, l, &r)
 			got <- r
 		}
 	})
@@ -218,13 +220,13 @@ func claimAsNobody(t *testing.T, testName, bin, db string) (claimResult, func())
 // the lock file has the practice's permissions, and an account that may only read the lock file
 // (as it may only read a practice kept 0644) still locks it.
 func TestClaimSharedBetweenAccounts(t *testing.T) {
-	if childBody() == nobodyClaimChildBody {
+	if testkit.ChildBody() == nobodyClaimChildBody {
 		c, err := practice.ClaimDatabase(os.Getenv("NEEDLELOG_CLAIM_DB"))
 		r := claimResult{Held: err == nil, InUse: errors.Is(err, data.ErrInUse)}
 		if err != nil {
 			r.Err = err.Error()
 		}
-		childReport(t, "claim", r)
+		testkit.ChildReport(t, "claim", r)
 		if c != nil {
 			time.Sleep(time.Hour) // killed here
 		}
@@ -248,7 +250,7 @@ func TestClaimSharedBetweenAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(top, "test.bin")
-	if err := copyFile(exe, bin, 0o755); err != nil {
+	if err := testkit.CopyFile(exe, bin, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	practiceFile := func(name string, perm os.FileMode) string {

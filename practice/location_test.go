@@ -10,6 +10,7 @@ import (
 
 // The path rules are pure, so every system tests every system's paths.
 func TestCloudFolder(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		dir, service, folder string
 	}{
@@ -54,6 +55,7 @@ func TestCloudFolder(t *testing.T) {
 }
 
 func TestUNCShare(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		`\\nas\clinic\Needlelog`:       `\\nas\clinic`,
 		`\\nas\clinic`:                 `\\nas\clinic`,
@@ -75,6 +77,7 @@ func TestUNCShare(t *testing.T) {
 }
 
 func TestNetworkFileSystemNames(t *testing.T) {
+	t.Parallel()
 	linux := []struct {
 		magic     int64
 		mountType string
@@ -110,6 +113,7 @@ func TestNetworkFileSystemNames(t *testing.T) {
 }
 
 func TestMountType(t *testing.T) {
+	t.Parallel()
 	mountinfo := `22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
 40 22 0:35 / /home/anna/remote rw,nosuid shared:20 - fuse.sshfs anna@nas:/clinic rw,user_id=1000
 41 22 0:36 / /home/anna/remote\040copy rw shared:21 - fuse.rclone gdrive: rw
@@ -133,6 +137,7 @@ func TestMountType(t *testing.T) {
 }
 
 func TestLocationWarning(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if w := LocationWarning(filepath.Join(dir, "practice.db")); w != "" {
 		t.Errorf("a database on this computer's disk (%s): %q", dir, w)
@@ -158,6 +163,7 @@ func TestLocationWarning(t *testing.T) {
 // The file system part asks the system itself, here of folders that are on this computer: the
 // test folder and, on Linux, a tmpfs, which no network file system is taken for.
 func TestNetworkFSOfLocalFolders(t *testing.T) {
+	t.Parallel()
 	dirs := []string{t.TempDir(), os.TempDir()}
 	if runtime.GOOS == "linux" {
 		for _, d := range []string{"/dev/shm", "/run", "/proc"} {

@@ -13,6 +13,7 @@ import (
 
 // Links in an imported folder are listed with the reason, never followed; so is a named pipe.
 func TestPhotoFolderListsLinks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	elsewhere := t.TempDir()
 	for _, p := range []string{filepath.Join(dir, "DCIM", "IMG_0001.JPG"), filepath.Join(elsewhere, "IMG_9999.JPG"),

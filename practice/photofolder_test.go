@@ -10,6 +10,7 @@ import (
 )
 
 func TestPhotoFolderLists(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, p := range []string{"DCIM/100CANON/IMG_0002.JPG", "DCIM/100CANON/IMG_0001.JPG", "a.png", ".hidden.jpg",
 		".thumbs/x.jpg", "DCIM/Thumbs.db", "desktop.ini"} {

@@ -17,6 +17,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -104,7 +106,7 @@ func smallJPEG(t *testing.T, dir, name string, seed uint8, mod time.Time) string
 // why, with progress after each file and the sums in the result.
 func TestImportPhotosReportsEachFileInOrder(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	anna := data.Client{FirstName: "Anna", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 	bea := data.Client{FirstName: "Bea", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 	for _, c := range []*data.Client{&anna, &bea} {
@@ -112,7 +114,7 @@ func TestImportPhotosReportsEachFileInOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	se := data.Session{ClientID: anna.ID, StartedAt: testNow.Add(-3 * time.Hour), NoSideEffects: true}
+	se := data.Session{ClientID: anna.ID, StartedAt: testkit.Now.Add(-3 * time.Hour), NoSideEffects: true}
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +123,7 @@ func TestImportPhotosReportsEachFileInOrder(t *testing.T) {
 	for i := range 6 {
 		files = append(files, smallJPEG(t, dir, fmt.Sprintf("IMG_%04d.JPG", i), uint8(i), se.StartedAt.Add(2*time.Hour)))
 	}
-	beas := smallJPEG(t, dir, "bea.jpg", 99, testNow)
+	beas := smallJPEG(t, dir, "bea.jpg", 99, testkit.Now)
 	if _, err := practice.ImportPhotos(ctx, s, practice.ImportRequest{ClientID: bea.ID, Files: []string{beas},
 		Tags: data.PhotoTags{Kind: data.PhotoBefore}}, nil); err != nil {
 		t.Fatal(err)
@@ -179,7 +181,7 @@ func TestImportPhotosReportsEachFileInOrder(t *testing.T) {
 func TestImportPhotosCancelledKeepsWhatWasImported(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := data.Client{FirstName: "Anna", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
@@ -187,7 +189,7 @@ func TestImportPhotosCancelledKeepsWhatWasImported(t *testing.T) {
 	dir := t.TempDir()
 	var files []string
 	for i := range 8 {
-		files = append(files, smallJPEG(t, dir, fmt.Sprintf("IMG_%04d.JPG", i), uint8(i), testNow))
+		files = append(files, smallJPEG(t, dir, fmt.Sprintf("IMG_%04d.JPG", i), uint8(i), testkit.Now))
 	}
 	res, err := practice.ImportPhotos(ctx, s, practice.ImportRequest{ClientID: c.ID, Files: files,
 		Tags: data.PhotoTags{Kind: data.PhotoBefore}}, func(p practice.Progress) {
@@ -239,7 +241,7 @@ func BenchmarkImportPhotos(b *testing.B) {
 	for _, way := range []string{"workflow", "one at a time"} {
 		b.Run(way, func(b *testing.B) {
 			ctx := context.Background()
-			s, _ := openTemp(b)
+			s, _ := sqlitekit.OpenStore(b)
 			c := data.Client{FirstName: "Anna", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 			if err := s.CreateClient(ctx, &c); err != nil {
 				b.Fatal(err)

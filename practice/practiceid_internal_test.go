@@ -63,6 +63,7 @@ func copyPracticeFile(t *testing.T, from, to string) {
 // "needlelog". Each practice finds its own older backups by what is inside them, keeps that
 // identity once it is opened by this version, and pruning one never removes the other's.
 func TestOlderBackupsAreKnownByThePracticeInside(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := filepath.Join(t.TempDir(), "needlelog.db")
 	c := filepath.Join(t.TempDir(), "needlelog.db")
@@ -147,6 +148,7 @@ func TestOlderBackupsAreKnownByThePracticeInside(t *testing.T) {
 // TestNewPracticesHaveIdentitiesOfTheirOwn: two practices made the same way at the same moment
 // are told apart.
 func TestNewPracticesHaveIdentitiesOfTheirOwn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC) }
 	var ids []string
@@ -170,6 +172,7 @@ func TestNewPracticesHaveIdentitiesOfTheirOwn(t *testing.T) {
 // TestBackupsOfAPracticeWhoseIdentityCannotBeRead: a damaged practice whose identity cannot be
 // read is offered the backups named after its file only when they are all of one practice.
 func TestBackupsOfAPracticeWhoseIdentityCannotBeRead(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	practice := func() *sqlite.Store {
 		s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "needlelog.db"), sqlite.Options{Create: true})

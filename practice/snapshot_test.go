@@ -7,13 +7,16 @@ import (
 	"path/filepath"
 	"testing"
 
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestSnapshot(t *testing.T) {
-	s, _ := openTemp(t)
-	p := newExportPractice(t, s)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.NewExportPractice(t, s)
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "copy.db")
@@ -24,7 +27,7 @@ func TestSnapshot(t *testing.T) {
 		t.Fatalf("snapshot: %v", err)
 	}
 	// The store goes on working after it, and the copy does not change with it.
-	mustCreateClient(t, s, "After", "Snapshot")
+	testkit.CreateClient(t, s, "After", "Snapshot")
 
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 || entries[0].Name() != "copy.db" {
@@ -49,7 +52,7 @@ func TestSnapshot(t *testing.T) {
 	if h.Counts["clients"] != 3 || h.Counts["sessions"] != 3 || h.Counts["session_zones"] != 6 {
 		t.Errorf("copy counts %v", h.Counts)
 	}
-	got, err := c.Client(ctx, p.ana.ID)
+	got, err := c.Client(ctx, p.Ana.ID)
 	if err != nil || got.LastName != "Núñez" || len(got.History) != 1 {
 		t.Errorf("client in the copy: %+v %v", got, err)
 	}
@@ -63,7 +66,8 @@ func TestSnapshot(t *testing.T) {
 }
 
 func TestSnapshotRefusesTheDatabaseItself(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	for _, p := range []string{s.Path(), s.Path() + "-wal"} {
 		if err := practice.Snapshot(context.Background(), s, p); err == nil {
 			t.Errorf("a snapshot over %s was accepted", filepath.Base(p))
@@ -75,8 +79,9 @@ func TestSnapshotRefusesTheDatabaseItself(t *testing.T) {
 }
 
 func TestSnapshotCancelledLeavesNothing(t *testing.T) {
-	s, _ := openTemp(t)
-	newExportPractice(t, s)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	testkit.NewExportPractice(t, s)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "copy.db")
 	if err := os.WriteFile(path, []byte("an older copy"), 0o600); err != nil {
@@ -97,7 +102,8 @@ func TestSnapshotCancelledLeavesNothing(t *testing.T) {
 }
 
 func TestSnapshotIntoMissingFolder(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	path := filepath.Join(t.TempDir(), "no such folder", "copy.db")
 	if err := practice.Snapshot(context.Background(), s, path); err == nil {
 		t.Fatal("a snapshot into a missing folder reported success")

@@ -7,9 +7,11 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 func TestAftercareSheet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newPractice(t, 64)
 	a, err := LoadAftercare(ctx, p.store, p.sessions[2].ID)
@@ -39,7 +41,8 @@ func TestAftercareSheet(t *testing.T) {
 // A sheet for a light session without a next date, written from a plain struct: shallow needling
 // gives the short downtime, and the text is the default one.
 func TestAftercareSheetLightSession(t *testing.T) {
-	a := AftercareSheet{ClientName: "Ελένη Παπαδοπούλου", SessionStart: testNow, DeepestMM: 0.3, Printed: testNow}
+	t.Parallel()
+	a := AftercareSheet{ClientName: "Ελένη Παπαδοπούλου", SessionStart: testkit.LocalNow, DeepestMM: 0.3, Printed: testkit.LocalNow}
 	var buf bytes.Buffer
 	if err := WriteAftercare(&buf, a); err != nil {
 		t.Fatal(err)
@@ -50,6 +53,7 @@ func TestAftercareSheetLightSession(t *testing.T) {
 }
 
 func TestDowntime(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		mm   float64
 		want string
@@ -64,9 +68,10 @@ func TestDowntime(t *testing.T) {
 // An item given twice, or written twice into the sheet's text, is printed once, where it first
 // comes, and the order of the rest is kept.
 func TestAftercareSheetSaysEachItemOnce(t *testing.T) {
+	t.Parallel()
 	text := DefaultAftercare
 	text.Do = append([]string{"Apply an antioxidant serum."}, text.Do...) // the practice's edit repeats an item
-	a := AftercareSheet{ClientName: "Ada Byrne", SessionStart: testNow, DeepestMM: 0.5, Printed: testNow, Text: text,
+	a := AftercareSheet{ClientName: "Ada Byrne", SessionStart: testkit.LocalNow, DeepestMM: 0.5, Printed: testkit.LocalNow, Text: text,
 		Given: []string{"Cooling mask", "Zinc balm", "zinc  balm", "Zinc balm.", "Barrier cream", "Cooling mask"}}
 	var buf bytes.Buffer
 	if err := WriteAftercare(&buf, a); err != nil {

@@ -16,6 +16,7 @@ import (
 // a junk byte between its segments (which the decoder skips), is not decoded for the archive: it
 // is refused as an import is, and its preview given in its place.
 func TestWriteArchiveRefusesAnOriginalOfEndlessScans(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 0)
 	s := p.store
 	ph := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)

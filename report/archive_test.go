@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -28,7 +27,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
-	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -44,32 +44,7 @@ func exifJPEG(t testing.TB, w, h int, seed uint8) []byte {
 			img.Set(x, y, color.RGBA{uint8(x) + seed, uint8(y), seed * 3, 255})
 		}
 	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
-		t.Fatal(err)
-	}
-	be := binary.BigEndian
-	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
-	ifd := func(entries ...[]byte) []byte {
-		b := be.AppendUint16(nil, uint16(len(entries)))
-		for _, e := range entries {
-			b = append(b, e...)
-		}
-		return be.AppendUint32(b, 0)
-	}
-	entry := func(tag, typ uint16, count uint32, value []byte) []byte {
-		b := be.AppendUint16(nil, tag)
-		b = be.AppendUint16(b, typ)
-		b = be.AppendUint32(b, count)
-		return append(b, append(value, make([]byte, 4-len(value))...)...)
-	}
-	gpsAt := uint32(8 + 2 + 2*12 + 4)
-	tiff = append(tiff, ifd(entry(0x0112, 3, 1, []byte{0, 6}), entry(0x8825, 4, 1, be.AppendUint32(nil, gpsAt)))...)
-	tiff = append(tiff, ifd(entry(0x0001, 2, 2, []byte("N\x00")))...)
-	app1 := append([]byte("Exif\x00\x00"), tiff...)
-	seg := append([]byte{0xFF, 0xE1}, be.AppendUint16(nil, uint16(len(app1)+2))...)
-	jpg := buf.Bytes()
-	return slices.Concat(jpg[:2], seg, app1, jpg[2:])
+	return phototest.WithEXIF(phototest.JPEG(t, img, 80), phototest.EXIF{BigEndian: true, Orientation: 6, GPS: &phototest.GPS{LatRef: "N"}})
 }
 
 // addPhoto imports a sideways photo with EXIF for a client.
@@ -79,16 +54,7 @@ func addPhoto(t testing.TB, s *sqlite.Store, clientID, sessionID string, kind da
 	if !bytes.Contains(orig, []byte("Exif\x00\x00")) {
 		t.Fatal("the test photo has no EXIF")
 	}
-	processed, err := photo.Process(orig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := data.PhotoFile{Name: "IMG_0001.JPG", ModTime: expNow.Add(-time.Hour), Original: orig, Processed: processed}
-	p, err := s.ImportPhoto(context.Background(), clientID, data.PhotoTags{SessionID: sessionID, Kind: kind, View: view}, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testkit.MustImportPhoto(t, s, clientID, data.PhotoTags{SessionID: sessionID, Kind: kind, View: view}, "IMG_0001.JPG", orig, expNow.Add(-time.Hour))
 }
 
 // openedArchive is an archive read back: its files' bytes by path, and its manifest.
@@ -152,6 +118,7 @@ func verifyManifest(t testing.TB, a openedArchive) {
 }
 
 func TestWriteArchive(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 6)
 	s := p.store
 	before := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
@@ -288,6 +255,7 @@ func boolInt(b bool) int {
 
 // The archive reads one snapshot: what is saved while it is written is in none of its files.
 func TestWriteArchiveIsOneSnapshot(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 6)
 	addPhoto(t, p.store, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
 	var once sync.Once
@@ -321,6 +289,7 @@ func TestWriteArchiveIsOneSnapshot(t *testing.T) {
 }
 
 func TestWriteArchiveCancelled(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 6)
 	for i := range 6 {
 		addPhoto(t, p.store, p.ana.ID, "", data.PhotoFollowUp, "Frontal", uint8(10+i))
@@ -351,6 +320,7 @@ func TestWriteArchiveCancelled(t *testing.T) {
 
 // A failing writer (a full disk) stops the archive with its error.
 func TestWriteArchiveWriteError(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 6)
 	addPhoto(t, p.store, p.ana.ID, "", data.PhotoBefore, "Frontal", 1)
 	full := errors.New("disk full")
@@ -374,6 +344,7 @@ func (w *failAfter) Write(p []byte) (int, error) {
 }
 
 func TestArchiveName(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Ana Núñez":                            "Ana Núñez",
 		"a/b\\c:d*e?f":                         "a_b_c_d_e_f",
@@ -432,6 +403,7 @@ func BenchmarkWriteArchiveDemo(b *testing.B) {
 // its preview is given as it, noted; one that kept nothing is listed under missing; the client's
 // history is drawn without them.
 func TestWriteArchiveWithLostImages(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 0)
 	s := p.store
 	kept := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
@@ -512,6 +484,7 @@ func hostileClientNames() [][2]string {
 }
 
 func TestWriteArchiveNamesAreSafeAndUnique(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newExpPractice(t, 0)
 	s := p.store

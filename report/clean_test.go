@@ -10,6 +10,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -25,7 +26,7 @@ func hostilePhotos(t *testing.T) map[string][]byte {
 		}
 		out[name] = b
 	}
-	out["mpf-gps.jpg"] = phototest.MPF(noisyJPEG(t, 64, 48, 3), out["gps.jpg"])
+	out["mpf-gps.jpg"] = phototest.MPF(phototest.NoisyJPEG(t, 64, 48, 3, 24), out["gps.jpg"])
 	return out
 }
 
@@ -56,7 +57,7 @@ func TestReportsExportPhotosWithoutMetadata(t *testing.T) {
 	}
 	for name, b := range hostilePhotos(t) {
 		if bytes.HasPrefix(b, []byte{0xFF, 0xD8}) { // previews are JPEGs
-			r := SessionRecord{Client: c, Session: data.Session{ID: "s1", StartedAt: testNow}, Printed: testNow,
+			r := SessionRecord{Client: c, Session: data.Session{ID: "s1", StartedAt: testkit.LocalNow}, Printed: testkit.LocalNow,
 				Photos: []Photo{{Photo: data.Photo{ID: "p1"}, Preview: b}}}
 			var buf bytes.Buffer
 			if err := WriteSessionRecord(&buf, r); err != nil {

@@ -20,6 +20,7 @@ func solid(w, h int, c color.Color) image.Image {
 }
 
 func TestComparisonSideBySideWithCaptions(t *testing.T) {
+	t.Parallel()
 	red, blue := color.RGBA{200, 30, 30, 255}, color.RGBA{30, 30, 200, 255}
 	left := Side{Photo: solid(400, 300, red), Caption: []string{"Zoë Ångström · Анна · Ελένη", "12 Mar 2026 · Session 1 of 3"}}
 	right := Side{Photo: solid(300, 400, blue), Caption: []string{"9 Jun 2026 · Session 3 of 3"}}
@@ -68,12 +69,14 @@ func TestComparisonSideBySideWithCaptions(t *testing.T) {
 }
 
 func TestComparisonNeedsTwoPhotos(t *testing.T) {
+	t.Parallel()
 	if _, err := Comparison(Side{Photo: solid(10, 10, color.White)}, Side{}); err == nil {
 		t.Fatal("a comparison without its second photo was made")
 	}
 }
 
 func TestLongCaptionWrapsWithinItsPhoto(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Cheeks 1.25 mm × 3 passes; ", 12)
 	left := Side{Photo: solid(300, 400, color.Gray{128}), Caption: []string{long}}
 	right := Side{Photo: solid(300, 400, color.Gray{128})}

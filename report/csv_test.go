@@ -15,6 +15,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -36,11 +38,7 @@ var expNow = time.Date(2026, 5, 20, 15, 0, 0, 0, time.Local)
 func newExpPractice(t testing.TB, demoClients int) *expPractice {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true, Now: func() time.Time { return expNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(expNow))
 	p := &expPractice{store: s}
 	if demoClients > 0 {
 		if _, err := demo.Generate(ctx, s, demo.Options{Clients: demoClients, Seed: 7, PhotoClients: -1}); err != nil {
@@ -128,6 +126,7 @@ func csvRow(t testing.TB, records [][]string, col, want string) map[string]strin
 }
 
 func TestWriteCSV(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 8)
 	files := map[string]*bytes.Buffer{}
 	var order []string
@@ -189,6 +188,7 @@ func TestWriteCSV(t *testing.T) {
 }
 
 func TestWriteCSVFilters(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 8)
 	var buf bytes.Buffer
 	if err := WriteCSVZip(context.Background(), &buf, p.store, sqlite.ExportQuery{PractitionerID: p.lee.ID}); err != nil {
@@ -219,6 +219,7 @@ func TestWriteCSVFilters(t *testing.T) {
 }
 
 func TestWriteCSVCancelled(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 8)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -229,6 +230,7 @@ func TestWriteCSVCancelled(t *testing.T) {
 }
 
 func TestCSVSafe(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":            "",
 		"Anna":        "Anna",
@@ -264,6 +266,7 @@ func BenchmarkWriteCSV100kSessions(b *testing.B) {
 // The clients.csv an export writes imports back as the same clients, formula-like text and
 // phone numbers included; imported into the practice it came from, it adds no one.
 func TestClientsCSVImportsBack(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 4)
 	ctx := context.Background()
 	var clients bytes.Buffer

@@ -19,6 +19,7 @@ import (
 )
 
 func TestWriteFileIsWholeOrNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "history.pdf")
 	if err := WriteFile(path, "", func(w io.Writer) error { _, err := w.Write([]byte("first")); return err }); err != nil {
@@ -55,6 +56,7 @@ func TestWriteFileIsWholeOrNothing(t *testing.T) {
 }
 
 func TestWriteCSVFolderIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.Options{Create: true})
 	if err != nil {
@@ -125,6 +127,7 @@ func practiceTargets(t *testing.T, db string) map[string]string {
 }
 
 func TestWriteFileNeverReplacesThePracticeOrADatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "p.db")
 	store, err := sqlite.Open(ctx, db, sqlite.Options{Create: true})

@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestClientHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newPractice(t, 480)
 	h, err := LoadClientHistory(ctx, p.store, p.zoe.ID)
@@ -72,6 +76,7 @@ func TestClientHistory(t *testing.T) {
 }
 
 func TestClientHistoryWithoutSessions(t *testing.T) {
+	t.Parallel()
 	p := newPractice(t, 64)
 	h, err := LoadClientHistory(context.Background(), p.store, p.anna.ID)
 	if err != nil {
@@ -90,7 +95,7 @@ func TestClientHistoryWithoutSessions(t *testing.T) {
 func buildBigHistory(tb testing.TB) (*sqlite.Store, string, int64) {
 	tb.Helper()
 	ctx := context.Background()
-	s := openStore(tb)
+	s := sqlitekit.OpenStoreNow(tb, testkit.Fixed(testkit.LocalNow))
 	c := data.Client{FirstName: "Zoë", LastName: "Ångström", PhotoConsent: data.PhotoConsentClinical, Fitzpatrick: 3}
 	if err := s.CreateClient(ctx, &c); err != nil {
 		tb.Fatal(err)
@@ -99,7 +104,7 @@ func buildBigHistory(tb testing.TB) (*sqlite.Store, string, int64) {
 	views := []string{"Frontal", "Left 45°", "Right 45°", "Left 90° (profile)", "Right 90° (profile)", "Close-up"}
 	var photoBytes int64
 	for i := range 20 {
-		se := data.Session{ClientID: c.ID, StartedAt: testNow.AddDate(0, 0, -14*(20-i)), SeriesN: i%5 + 1, SeriesOf: 5,
+		se := data.Session{ClientID: c.ID, StartedAt: testkit.LocalNow.AddDate(0, 0, -14*(20-i)), SeriesN: i%5 + 1, SeriesOf: 5,
 			Zones: []data.ZoneTreatment{{Zone: "Cheeks", DepthMM: 0.5 + 0.05*float64(i), Passes: 4, Endpoint: "Mild erythema"},
 				{Zone: "Forehead", DepthMM: 0.5, Passes: 3}},
 			Products:    []data.ProductUse{{ProductID: serums[0].ID, Lot: fmt.Sprintf("HA-%04d", i), Phase: data.PhaseDuring, Amount: "2 ml"}},
@@ -110,7 +115,7 @@ func buildBigHistory(tb testing.TB) (*sqlite.Store, string, int64) {
 		}
 		for k, kind := range []data.PhotoKind{data.PhotoBefore, data.PhotoAfter} {
 			ph := importPhoto(tb, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: kind, View: views[i%len(views)], Zone: "Cheeks"},
-				noisyJPEG(tb, 1600, 1200, uint32(2*i+k+1)), se.StartedAt.Add(time.Duration(5+60*k)*time.Minute))
+				phototest.NoisyJPEG(tb, 1600, 1200, uint32(2*i+k+1), 24), se.StartedAt.Add(time.Duration(5+60*k)*time.Minute))
 			prev, err := s.PhotoPreview(ctx, ph.ID)
 			if err != nil {
 				tb.Fatal(err)

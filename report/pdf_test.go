@@ -3,11 +3,9 @@ package report
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
 	"image/png"
 	"os"
 	"os/exec"
@@ -18,103 +16,25 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-// testNow is the fixed "now" of the test stores.
-var testNow = time.Date(2026, 3, 10, 14, 30, 0, 0, time.Local)
-
-// openStore creates a new practice database in the test's temporary folder.
-func openStore(t testing.TB) *sqlite.Store {
-	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "practice.db"),
-		sqlite.Options{Create: true, Now: func() time.Time { return testNow }})
-	if err != nil {
-		t.Fatalf("open new database: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// noisyJPEG is a w×h JPEG of gradients with noise, different for each seed: it compresses about
-// as a photo does, unlike a flat image.
-func noisyJPEG(t testing.TB, w, h int, seed uint32) []byte {
-	t.Helper()
-	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	x := seed*2654435761 + 1
-	for py := range h {
-		for px := range w {
-			x ^= x << 13
-			x ^= x >> 17
-			x ^= x << 5
-			n := uint8(x % 24)
-			m.SetRGBA(px, py, color.RGBA{uint8(180*px/w) + n, uint8(150*py/h) + n, uint8(seed*37) + n, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 // exifMarker is how an EXIF block starts inside a JPEG's APP1 segment.
 const exifMarker = "Exif\x00\x00"
 
-// withEXIF splices an EXIF block after a JPEG's SOI, as cameras write it: a little-endian TIFF
-// header, IFD0 with the Exif IFD pointer and a GPS-like text, and DateTimeOriginal.
+// withEXIF adds an EXIF block with the date taken and a GPS position in its description, as
+// cameras write it.
 func withEXIF(jpg []byte, taken time.Time) []byte {
-	le := binary.LittleEndian
-	date := taken.Format("2006:01:02 15:04:05")
-	const gps = "GPS 48.8566N 2.3522E"
-	tiff := []byte("II*\x00")
-	tiff = le.AppendUint32(tiff, 8)
-	const ifd0 = 8
-	const exifIFD = ifd0 + 2 + 2*12 + 4
-	const texts = exifIFD + 2 + 12 + 4
-	tiff = le.AppendUint16(tiff, 2)
-	tiff = le.AppendUint16(tiff, 0x010E) // ImageDescription
-	tiff = le.AppendUint16(tiff, 2)
-	tiff = le.AppendUint32(tiff, uint32(len(gps)+1))
-	tiff = le.AppendUint32(tiff, texts+20)
-	tiff = le.AppendUint16(tiff, 0x8769) // Exif IFD
-	tiff = le.AppendUint16(tiff, 4)
-	tiff = le.AppendUint32(tiff, 1)
-	tiff = le.AppendUint32(tiff, exifIFD)
-	tiff = le.AppendUint32(tiff, 0)
-	tiff = le.AppendUint16(tiff, 1)
-	tiff = le.AppendUint16(tiff, 0x9003) // DateTimeOriginal
-	tiff = le.AppendUint16(tiff, 2)
-	tiff = le.AppendUint32(tiff, uint32(len(date)+1))
-	tiff = le.AppendUint32(tiff, texts)
-	tiff = le.AppendUint32(tiff, 0)
-	tiff = append(tiff, date+"\x00"...)
-	tiff = append(tiff, gps+"\x00"...)
-
-	payload := append([]byte(exifMarker), tiff...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, seg...)
-	out = append(out, payload...)
-	return append(out, jpg[2:]...)
+	return phototest.WithEXIF(jpg, phototest.EXIF{Description: "GPS 48.8566N 2.3522E", Taken: taken.Format("2006:01:02 15:04:05")})
 }
 
 // importPhoto stores a photo made from jpg, with EXIF added, for a client.
 func importPhoto(t testing.TB, s *sqlite.Store, clientID string, tags data.PhotoTags, jpg []byte, taken time.Time) data.Photo {
 	t.Helper()
-	original := withEXIF(jpg, taken)
-	p, err := photo.Process(original)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ph, err := s.ImportPhoto(context.Background(), clientID, tags,
-		data.PhotoFile{Name: "IMG.jpg", ModTime: taken, Original: original, Processed: p})
-	if err != nil {
-		t.Fatalf("import photo: %v", err)
-	}
-	return ph
+	return testkit.MustImportPhoto(t, s, clientID, tags, "IMG.jpg", withEXIF(jpg, taken), taken)
 }
 
 // practice is a test practice: a clinic with a logo, a practitioner, and clients named in three
@@ -140,7 +60,7 @@ const (
 func newPractice(t testing.TB, photoSide int) *practice {
 	t.Helper()
 	ctx := context.Background()
-	s := openStore(t)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	p := &practice{store: s}
 	for k, v := range map[string]string{data.SettingClinicName: clinicName, data.SettingClinicAddress: clinicAddress,
 		data.SettingClinicPhone: clinicPhone, data.SettingCurrency: "CHF"} {
@@ -149,7 +69,7 @@ func newPractice(t testing.TB, photoSide int) *practice {
 		}
 	}
 	// A JPEG logo straight from a camera, EXIF and all: it must not reach a document as it is.
-	if err := s.SetSettingBytes(ctx, data.SettingClinicLogo, withEXIF(noisyJPEG(t, 300, 120, 99), testNow)); err != nil {
+	if err := s.SetSettingBytes(ctx, data.SettingClinicLogo, withEXIF(phototest.NoisyJPEG(t, 300, 120, 99, 24), testkit.LocalNow)); err != nil {
 		t.Fatal(err)
 	}
 	p.lee = data.Practitioner{Name: "Dr Lée Ørsted", Credentials: "RN"}
@@ -193,7 +113,7 @@ func newPractice(t testing.TB, photoSide int) *practice {
 	for i, depth := range []float64{0.5, 1.25, 1.75} {
 		n := i + 1
 		se := data.Session{
-			ClientID: p.zoe.ID, PractitionerID: p.lee.ID, StartedAt: testNow.AddDate(0, 0, -28*(2-i)).Add(-2 * time.Hour),
+			ClientID: p.zoe.ID, PractitionerID: p.lee.ID, StartedAt: testkit.LocalNow.AddDate(0, 0, -28*(2-i)).Add(-2 * time.Hour),
 			SeriesN: n, SeriesOf: 3, IntervalDays: 28, Concerns: []string{"Acne scars", "Enlarged pores"}, Modality: "None",
 			Anaesthetic:     data.Anaesthetic{ProductID: anaesthetics[0].ID, Lot: fmt.Sprintf("LA-22%d", n), Minutes: 25},
 			DeviceID:        dermapen.ID,
@@ -208,16 +128,16 @@ func newPractice(t testing.TB, photoSide int) *practice {
 				{ProductID: vitC[0].ID, Lot: "VC-77", Phase: data.PhaseAfter, Amount: "0.5 ml"},
 			},
 			SideEffects: []data.SideEffect{{Kind: "Erythema", Severity: data.SeverityMild, DuringSession: true,
-				Resolved: data.DateOf(testNow.AddDate(0, 0, -28*(2-i)+2))}},
+				Resolved: data.DateOf(testkit.LocalNow.AddDate(0, 0, -28*(2-i)+2))}},
 			PainScore: data.Optional[int]{V: 3 + i, Valid: true}, Aftercare: []string{"Stay hydrated", "Avoid AHA and retinol products"},
 			AftercareSheet: "1", PriceCents: data.Optional[int64]{V: 35000, Valid: true},
-			NextDue: data.DateOf(testNow.AddDate(0, 0, -28*(2-i)+28)),
+			NextDue: data.DateOf(testkit.LocalNow.AddDate(0, 0, -28*(2-i)+28)),
 			Notes:   fmt.Sprintf("Session %d. Tolerated well; Ångström family history of PIH noted.", n),
 		}
 		if i == 2 {
 			se.SideEffects[0].Resolved = data.Date{}
 			se.SideEffects = append(se.SideEffects, data.SideEffect{Kind: "Post-inflammatory hyperpigmentation",
-				Severity: data.SeverityModerate, Onset: data.DateOf(testNow), Treatment: "Hydroquinone 4%", Notes: "Left cheek"})
+				Severity: data.SeverityModerate, Onset: data.DateOf(testkit.LocalNow), Treatment: "Hydroquinone 4%", Notes: "Left cheek"})
 		}
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatalf("session %d: %v", n, err)
@@ -228,7 +148,7 @@ func newPractice(t testing.TB, photoSide int) *practice {
 	add := func(se data.Session, kind data.PhotoKind, view, zone string, offset time.Duration, seed uint32) {
 		taken := se.StartedAt.Add(offset).Truncate(time.Second)
 		p.photos = append(p.photos, importPhoto(t, s, p.zoe.ID, data.PhotoTags{SessionID: se.ID, Kind: kind,
-			View: view, Zone: zone, Note: "Note " + view}, noisyJPEG(t, w, h, seed), taken))
+			View: view, Zone: zone, Note: "Note " + view}, phototest.NoisyJPEG(t, w, h, seed, 24), taken))
 	}
 	add(p.sessions[0], data.PhotoBefore, "Frontal", "Cheeks", 5*time.Minute, 1)
 	add(p.sessions[0], data.PhotoAfter, "Frontal", "Cheeks", 70*time.Minute, 2)
@@ -340,7 +260,8 @@ func pngLogo(t testing.TB) []byte {
 }
 
 func TestClinicLogo(t *testing.T) {
-	r := SessionRecord{Client: data.Client{FirstName: "Zoë"}, Session: data.Session{StartedAt: testNow}, Printed: testNow,
+	t.Parallel()
+	r := SessionRecord{Client: data.Client{FirstName: "Zoë"}, Session: data.Session{StartedAt: testkit.LocalNow}, Printed: testkit.LocalNow,
 		Clinic: Clinic{Name: clinicName, Logo: pngLogo(t)}}
 	var buf bytes.Buffer
 	if err := WriteSessionRecord(&buf, r); err != nil {
@@ -350,7 +271,7 @@ func TestClinicLogo(t *testing.T) {
 		t.Errorf("%d images drawn, want the logo", uses)
 	}
 	// A large logo is scaled down rather than embedded at full size.
-	r.Clinic.Logo = noisyJPEG(t, 3000, 1200, 3)
+	r.Clinic.Logo = phototest.NoisyJPEG(t, 3000, 1200, 3, 24)
 	buf.Reset()
 	if err := WriteSessionRecord(&buf, r); err != nil {
 		t.Fatal(err)

@@ -8,18 +8,20 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 func TestRecall(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newPractice(t, 64)
 	// Анна got the same serum lot, typed in lower case, and has since been archived.
-	se := data.Session{ClientID: p.anna.ID, StartedAt: testNow.Add(-30 * time.Minute),
+	se := data.Session{ClientID: p.anna.ID, StartedAt: testkit.LocalNow.Add(-30 * time.Minute),
 		Products: []data.ProductUse{{ProductID: p.vitC.ID, Lot: "vc-77 ", Phase: data.PhaseAfter}}}
 	if err := p.store.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
-	p.anna.ArchivedAt = testNow
+	p.anna.ArchivedAt = testkit.LocalNow
 	if err := p.store.UpdateClient(ctx, &p.anna); err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +60,7 @@ func TestRecall(t *testing.T) {
 }
 
 func TestRecallOfUnusedLot(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := WriteRecall(&buf, " X-1 ", nil); err != nil {
 		t.Fatal(err)
@@ -68,10 +71,11 @@ func TestRecallOfUnusedLot(t *testing.T) {
 
 // A recall of a widely used lot runs over several pages, repeating the table's header.
 func TestRecallTableRepeatsHeader(t *testing.T) {
+	t.Parallel()
 	var rows []data.RecallRow
 	for i := range 120 {
 		rows = append(rows, data.RecallRow{ClientID: "c", ClientName: "Zoë Ångström", SessionID: string(rune('a' + i)),
-			StartedAt: testNow.Add(-time.Duration(i) * 24 * time.Hour), Use: data.RecallCartridge, Item: "12-pin",
+			StartedAt: testkit.LocalNow.Add(-time.Duration(i) * 24 * time.Hour), Use: data.RecallCartridge, Item: "12-pin",
 			Lot: "C-1", Practitioner: "Dr Lee", SessionStatus: data.StatusSigned})
 	}
 	var buf bytes.Buffer

@@ -6,13 +6,16 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // The treatment history says, as the client page does, until when a past condition still stops
 // needling, so that a date already past is not read as the restriction's end.
 func TestClientHistorySaysWhenTreatmentIsAllowedAgain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	c := data.Client{FirstName: "Ada", LastName: "Byrne", History: []data.HistoryEntry{
 		{Condition: "Isotretinoin (Accutane)", Since: data.NewDate(2025, 6, 1), Until: data.NewDate(2026, 1, 15)}}}
 	if err := s.CreateClient(ctx, &c); err != nil {

@@ -10,9 +10,12 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func TestSessionRecordDraft(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newPractice(t, 480)
 	se := p.sessions[2]
@@ -70,6 +73,7 @@ func TestSessionRecordDraft(t *testing.T) {
 }
 
 func TestSessionRecordSigned(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newPractice(t, 320)
 	r, err := LoadSession(ctx, p.store, p.sessions[0].ID)
@@ -91,7 +95,8 @@ func TestSessionRecordSigned(t *testing.T) {
 }
 
 func TestSessionRecordUnknownSession(t *testing.T) {
-	s := openStore(t)
+	t.Parallel()
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	_, err := LoadSession(context.Background(), s, "no-such-session")
 	if err == nil || !strings.Contains(err.Error(), "no-such-session") {
 		t.Fatalf("got %v, want an error naming the session", err)
@@ -101,7 +106,8 @@ func TestSessionRecordUnknownSession(t *testing.T) {
 // A long session breaks across pages: its zone table's header repeats on each page it runs
 // onto, and every row and every line of the notes is printed.
 func TestSessionRecordLongTablesBreakAcrossPages(t *testing.T) {
-	se := data.Session{ID: "s1", StartedAt: testNow, SeriesN: 1, Status: data.StatusDraft}
+	t.Parallel()
+	se := data.Session{ID: "s1", StartedAt: testkit.LocalNow, SeriesN: 1, Status: data.StatusDraft}
 	for i := range 70 {
 		se.Zones = append(se.Zones, data.ZoneTreatment{Zone: fmt.Sprintf("Zone%02d", i+1), DepthMM: 0.5, Passes: 3,
 			Pattern: "Cross-hatch", Endpoint: "Mild erythema"})
@@ -111,7 +117,7 @@ func TestSessionRecordLongTablesBreakAcrossPages(t *testing.T) {
 		notes = append(notes, fmt.Sprintf("Line%03d of a long note that goes on and on so that it has to wrap within the page width.", i+1))
 	}
 	se.Notes = strings.Join(notes, " ")
-	r := SessionRecord{Client: data.Client{FirstName: "Ελένη", LastName: "Παπαδοπούλου"}, Session: se, Printed: testNow}
+	r := SessionRecord{Client: data.Client{FirstName: "Ελένη", LastName: "Παπαδοπούλου"}, Session: se, Printed: testkit.LocalNow}
 	var buf bytes.Buffer
 	if err := WriteSessionRecord(&buf, r); err != nil {
 		t.Fatal(err)
@@ -168,9 +174,10 @@ func imageCount(t testing.TB, pdf []byte) (uses, objects int) {
 // Characters Go's fonts lack (emoji typed on a phone, CJK) print as "?" instead of failing the
 // document, and an accent typed as a separate mark prints on its letter.
 func TestSessionRecordOddCharacters(t *testing.T) {
-	se := data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft,
+	t.Parallel()
+	se := data.Session{ID: "s1", StartedAt: testkit.LocalNow, Status: data.StatusDraft,
 		Notes: "Happy 😀 with 漢字, nul\x00 gone; Zoe\u0308 decomposed"}
-	r := SessionRecord{Client: data.Client{FirstName: "Zoe\u0308", LastName: "😀"}, Session: se, Printed: testNow}
+	r := SessionRecord{Client: data.Client{FirstName: "Zoe\u0308", LastName: "😀"}, Session: se, Printed: testkit.LocalNow}
 	var buf bytes.Buffer
 	if err := WriteSessionRecord(&buf, r); err != nil {
 		t.Fatal(err)
@@ -185,6 +192,7 @@ func TestSessionRecordOddCharacters(t *testing.T) {
 
 // A session record prints the audit log's head when printed, which verify --head checks later.
 func TestSessionRecordPrintsTheAuditLogHead(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newPractice(t, 320)
 	head, err := p.store.AuditHead(ctx)
@@ -201,6 +209,7 @@ func TestSessionRecordPrintsTheAuditLogHead(t *testing.T) {
 // A session record prints the fingerprints of the signing keys in force beside the audit log's
 // head, as verify prints them: a key replaced in the file since no longer matches the printout.
 func TestSessionRecordPrintsTheSigningKeys(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := newPractice(t, 320)
 	if err := p.store.SetPassphrase(data.WithActor(ctx, p.lee.ID), p.lee.ID, "", "correct horse"); err != nil {
@@ -220,8 +229,9 @@ func TestSessionRecordPrintsTheSigningKeys(t *testing.T) {
 // A product not made for needled skin is marked where it met needled skin, during or after the
 // needling, and not where it was used before it, as the safety check sees it.
 func TestSessionRecordMarksProductsNotForNeedledSkin(t *testing.T) {
+	t.Parallel()
 	cat := Catalog{Products: map[string]data.Product{}}
-	se := data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft}
+	se := data.Session{ID: "s1", StartedAt: testkit.LocalNow, Status: data.StatusDraft}
 	for _, ph := range data.Phases {
 		id := "p-" + string(ph)
 		cat.Products[id] = data.Product{ID: id, Name: "Serum " + string(ph), NeedledSkinOK: false}
@@ -231,7 +241,7 @@ func TestSessionRecordMarksProductsNotForNeedledSkin(t *testing.T) {
 	se.Products = append(se.Products, data.ProductUse{ProductID: "ok", Phase: data.PhaseDuring, Lot: "L-ok"})
 	var buf bytes.Buffer
 	if err := WriteSessionRecord(&buf, SessionRecord{Client: data.Client{FirstName: "Ada", LastName: "Byrne"},
-		Session: se, Catalog: cat, Printed: testNow}); err != nil {
+		Session: se, Catalog: cat, Printed: testkit.LocalNow}); err != nil {
 		t.Fatal(err)
 	}
 	text := strings.Join(strings.Fields(pdfText(t, buf.Bytes())), " ")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -100,6 +100,7 @@ func requireDateCell(t testing.TB, f *excelize.File, sheet, cell string, serial 
 }
 
 func TestWriteSheets(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 8)
 	f := writeTestSheets(t, p, sqlite.ExportQuery{})
 	want := []string{"Sessions", "Zones", "Products applied", "Side effects", "Clients"}
@@ -177,6 +178,7 @@ func TestWriteSheets(t *testing.T) {
 }
 
 func TestWriteSheetsFilters(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 8)
 	f := writeTestSheets(t, p, sqlite.ExportQuery{PractitionerID: p.lee.ID})
 	rows, _ := f.GetRows("Sessions")
@@ -202,6 +204,7 @@ func TestWriteSheetsFilters(t *testing.T) {
 }
 
 func TestWriteSheetsCancelled(t *testing.T) {
+	t.Parallel()
 	p := newExpPractice(t, 8)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -214,11 +217,7 @@ func TestWriteSheetsCancelled(t *testing.T) {
 func bigPractice(b *testing.B) *sqlite.Store {
 	b.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "practice.db"), sqlite.Options{Create: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
+	s := sqlitekit.OpenStoreNow(b, nil)
 	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 1, PhotoClients: -1}); err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // readable is a document's extracted text as compared with what was typed: Arabic presentation
@@ -34,8 +36,9 @@ func readable(text string) string {
 // Names and notes in Chinese, Japanese, Korean, Hebrew and Arabic print as typed, in the title,
 // the record and the footer, in reading order.
 func TestNamesInEveryScriptPrint(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	for _, c := range []struct{ first, last, notes string }{
 		{"王", "小明", "对利多卡因过敏。"},
 		{"山田", "さくら", "ヒアルロン酸にアレルギー"},
@@ -75,8 +78,9 @@ func TestNamesInEveryScriptPrint(t *testing.T) {
 // What no embedded font draws (here an emoji newer than Symbola) shows as □, and the document
 // says so once, at its end.
 func TestUnprintableCharactersAreNoted(t *testing.T) {
-	r := SessionRecord{Client: data.Client{FirstName: "Ana", LastName: "🩺"}, Printed: testNow,
-		Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: "Smiled 🩺🩺 at the end"}}
+	t.Parallel()
+	r := SessionRecord{Client: data.Client{FirstName: "Ana", LastName: "🩺"}, Printed: testkit.LocalNow,
+		Session: data.Session{ID: "s1", StartedAt: testkit.LocalNow, Status: data.StatusDraft, Notes: "Smiled 🩺🩺 at the end"}}
 	var buf bytes.Buffer
 	if err := WriteSessionRecord(&buf, r); err != nil {
 		t.Fatal(err)
@@ -127,13 +131,14 @@ func darkPixels(t *testing.T, pdf []byte) int {
 // Emoji beyond the Basic Multilingual Plane, which fpdf's fonts cannot hold, are drawn as
 // shapes from Symbola's outlines: on the page, and without □ or the note.
 func TestEmojiAreDrawn(t *testing.T) {
+	t.Parallel()
 	ls, missed := layout("😀👍", 100, "", bodySize)
 	if missed || len(ls) != 1 || len(ls[0].runs) != 1 || ls[0].runs[0].face != outlineFace || ls[0].w < 5 {
 		t.Fatalf("emoji laid out as %+v (missed %v)", ls, missed)
 	}
 	write := func(notes string) []byte {
-		r := SessionRecord{Client: data.Client{FirstName: "Ana"}, Printed: testNow,
-			Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: notes}}
+		r := SessionRecord{Client: data.Client{FirstName: "Ana"}, Printed: testkit.LocalNow,
+			Session: data.Session{ID: "s1", StartedAt: testkit.LocalNow, Status: data.StatusDraft, Notes: notes}}
 		var buf bytes.Buffer
 		if err := WriteSessionRecord(&buf, r); err != nil {
 			t.Fatal(err)
@@ -152,6 +157,7 @@ func TestEmojiAreDrawn(t *testing.T) {
 }
 
 func TestArabicShaping(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want []rune
@@ -202,6 +208,7 @@ func drawn(t *testing.T, text string) string {
 }
 
 func TestBidiVisualOrder(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, want string }{
 		{"abc def", "abc def"},
 		{"שלום", "םולש"},
@@ -239,6 +246,7 @@ func longWord(n int) string {
 // A 10,000-character name is printed whole, broken across lines at its cell's width, on a few
 // pages.
 func TestLongNameFitsItsCell(t *testing.T) {
+	t.Parallel()
 	name := longWord(10_000)
 	for _, w := range []float64{contentW, contentW - 44} {
 		ls, _ := layout(name, w, "", bodySize)
@@ -256,7 +264,7 @@ func TestLongNameFitsItsCell(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	s := openStore(t)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	c := data.Client{FirstName: "First", LastName: "Last"}
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
@@ -302,7 +310,7 @@ func TestLongNameFitsItsCell(t *testing.T) {
 func allocated(t *testing.T, n int) float64 {
 	t.Helper()
 	h := ClientHistory{Client: data.Client{ID: "c1", FirstName: longWord(n), LastName: "Li", MedicalNotes: longWord(n)},
-		Printed: testNow}
+		Printed: testkit.LocalNow}
 	least := math.Inf(1)
 	for range 3 {
 		var before, after runtime.MemStats
@@ -343,8 +351,8 @@ func BenchmarkFieldLength(b *testing.B) {
 				notes = append(notes, []rune(words[i%len(words)]+" ")...)
 			}
 			notes = append(notes, []rune(longWord(n-len(notes)))...)
-			r := SessionRecord{Client: data.Client{FirstName: "Ana", LastName: longWord(n)}, Printed: testNow,
-				Session: data.Session{ID: "s1", StartedAt: testNow, Status: data.StatusDraft, Notes: string(notes)}}
+			r := SessionRecord{Client: data.Client{FirstName: "Ana", LastName: longWord(n)}, Printed: testkit.LocalNow,
+				Session: data.Session{ID: "s1", StartedAt: testkit.LocalNow, Status: data.StatusDraft, Notes: string(notes)}}
 			b.ResetTimer()
 			for b.Loop() {
 				if err := WriteSessionRecord(&bytes.Buffer{}, r); err != nil {
@@ -357,7 +365,7 @@ func BenchmarkFieldLength(b *testing.B) {
 
 // BenchmarkClientHistoryLongNames is a client named with two 9,999-character words.
 func BenchmarkClientHistoryLongNames(b *testing.B) {
-	h := ClientHistory{Client: data.Client{ID: "c1", FirstName: longWord(9_999), LastName: longWord(9_999)}, Printed: testNow}
+	h := ClientHistory{Client: data.Client{ID: "c1", FirstName: longWord(9_999), LastName: longWord(9_999)}, Printed: testkit.LocalNow}
 	for b.Loop() {
 		if err := WriteClientHistory(&bytes.Buffer{}, h); err != nil {
 			b.Fatal(err)

@@ -3,9 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -247,14 +246,7 @@ func TestStart(t *testing.T) {
 func TestStartOnAFileItCannotUse(t *testing.T) {
 	a := test.NewTempApp(t)
 	newer := practiceFile(t)
-	db, err := sql.Open("sqlite", "file:"+newer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", sqlite.SchemaVersion()+1)); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	sqlitekit.MarkNewer(t, newer)
 	notDB := filepath.Join(t.TempDir(), "notes.db")
 	if err := os.WriteFile(notDB, []byte("Client list, typed in a hurry\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // keepDraftOf has the editor keep a draft of what is typed, and waits until it is written.
@@ -142,10 +143,7 @@ func TestASaveThatCannotRemoveItsDraftSavesNothing(t *testing.T) {
 // is dropped through the connection it returns.
 func blockDraftRemoval(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitekit.OpenRaw(t, path)
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Exec(`CREATE TRIGGER drafts_stay BEFORE DELETE ON drafts BEGIN SELECT RAISE(ABORT, 'drafts stay'); END`); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
@@ -649,11 +650,7 @@ func consentedClient(t *testing.T, s *sqlite.Store) data.Client {
 
 func addPractitioner(t *testing.T, s *sqlite.Store, name string) data.Practitioner {
 	t.Helper()
-	p := data.Practitioner{Name: name, Role: data.RolePractitioner}
-	if err := s.SavePractitioner(context.Background(), &p); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testkit.CreatePractitioner(t, s, name, data.RolePractitioner)
 }
 
 // labelsIn joins the text of every visible label under o.

@@ -10,6 +10,7 @@ import (
 )
 
 func TestNumbersAndMillimetres(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		v       float64
 		num, mm string
@@ -27,6 +28,7 @@ func TestNumbersAndMillimetres(t *testing.T) {
 }
 
 func TestCountsAndPlurals(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		n           int
 		count, verb string
@@ -49,6 +51,7 @@ func TestCountsAndPlurals(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		cents int64
 		code  string
@@ -93,6 +96,7 @@ func TestDatesAndTimes(t *testing.T) {
 }
 
 func TestPhotoLabelAndSeries(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		tags          data.PhotoTags
 		label, inline string
@@ -119,6 +123,7 @@ func TestPhotoLabelAndSeries(t *testing.T) {
 }
 
 func TestPhotoCaption(t *testing.T) {
+	t.Parallel()
 	taken := time.Date(2026, 2, 10, 12, 35, 0, 0, time.Local)
 	p := data.Photo{TakenAt: taken, PhotoTags: data.PhotoTags{Kind: data.PhotoBefore, View: "Frontal", Zone: "Cheeks"}}
 	se := data.Session{SeriesN: 2, SeriesOf: 4,

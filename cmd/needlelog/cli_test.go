@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -119,11 +119,7 @@ func TestCommandErrors(t *testing.T) {
 	if code, _, errOut := runCLI(t, "demo", "--db", newer, "--clients", "2"); code != 0 {
 		t.Fatal(errOut)
 	}
-	db, _ := sql.Open("sqlite", "file:"+newer)
-	if _, err := db.Exec("PRAGMA user_version = 42"); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	sqlitekit.MarkNewer(t, newer)
 	demo := demoFile(t)
 
 	cases := []struct {

@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // erasingTrigger empties every new client's allergies: a change another program could make to the
@@ -17,26 +18,12 @@ const (
 	erasingTriggerSaid = `an extra trigger "keep_tidy" on table "clients" that Needlelog did not make`
 )
 
-func execFile(t *testing.T, path string, stmts ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
-
 // A trigger Needlelog did not make is reported by check and verify (exit 1); import refuses to
 // write with a sentence and leaves the file as it was; reading still works; a restore from a copy
 // leaves the trigger out and says so.
 func TestForeignTriggerFromTheCommandLine(t *testing.T) {
 	path := demoFile(t)
-	execFile(t, path, "PRAGMA journal_mode = DELETE", erasingTrigger)
+	sqlitekit.RawExec(t, path, "PRAGMA journal_mode = DELETE", erasingTrigger)
 
 	code, out, errOut := runCLI(t, "check", "--db", path)
 	if code != 1 || errOut != "" || !strings.Contains(out, "design:") || !strings.Contains(out, "\n  "+erasingTriggerSaid+"\n") ||

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,37 +11,9 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-// tamperFile changes a database behind Needlelog's back, as anyone with a SQLite tool could: with
-// the protective triggers lifted for the change and put back after it.
-func tamperFile(t *testing.T, path string, stmts ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql LIKE '%RAISE(ABORT%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var drops, creates []string
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			t.Fatal(err)
-		}
-		drops, creates = append(drops, `DROP TRIGGER "`+name+`"`), append(creates, def)
-	}
-	rows.Close()
-	for _, q := range append(append(drops, stmts...), creates...) {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
 
 func TestVerifyDemo(t *testing.T) {
 	path := demoFile(t)
@@ -69,7 +40,7 @@ func TestVerifyExitsOneOnEachBreak(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := demoFile(t)
-			tamperFile(t, path, tc.stmts...)
+			sqlitekit.Tamper(t, path, tc.stmts...)
 			code, out, errOut := runCLI(t, "verify", "--db", path)
 			if code != 1 || !strings.Contains(out, tc.want) || !strings.Contains(out, "break(s) found") {
 				t.Fatalf("verify after the log was %s: exit %d\n%s%s", name, code, out, errOut)
@@ -153,7 +124,7 @@ func TestVerifyAgainstABackupAndThePrintedHead(t *testing.T) {
 		t.Errorf("verify does not say the demo's log is unsigned:\n%s", out)
 	}
 
-	tamperFile(t, db, fmt.Sprintf(`DELETE FROM audit_log WHERE seq >= %d`, n))
+	sqlitekit.Tamper(t, db, fmt.Sprintf(`DELETE FROM audit_log WHERE seq >= %d`, n))
 	if code, out, _ := runCLI(t, "verify", "--db", db); code != 0 {
 		t.Fatalf("a log cut short is whole as a chain; verify alone said exit %d\n%s", code, out)
 	}
@@ -217,7 +188,7 @@ func TestVerifyPrintsAndChecksTheSigningKeys(t *testing.T) {
 	if strings.Contains(out, "each matching its practitioner's signature\n") {
 		t.Errorf("verify claims more than it checks:\n%s", out)
 	}
-	tamperFile(t, db, `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("ab", 32)+`'`)
+	sqlitekit.Tamper(t, db, `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("ab", 32)+`'`)
 	code, out, _ = runCLI(t, "verify", "--db", db)
 	if code != 1 || !strings.Contains(out, "the key was replaced in the file") {
 		t.Errorf("verify after the key was replaced: exit %d\n%s", code, out)

@@ -13,23 +13,10 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-// testNow is a fixed "now", so that runs are comparable.
-var testNow = time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
-
-func openStore(tb testing.TB, now func() time.Time) *sqlite.Store {
-	tb.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "demo.db"), sqlite.Options{Create: true, Now: now})
-	if err != nil {
-		tb.Fatalf("open: %v", err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
-}
-
-func fixedNow() time.Time { return testNow }
 
 // allClients lists every client, page by page.
 func allClients(t *testing.T, s *sqlite.Store, q data.ClientQuery) []data.ClientSummary {
@@ -49,9 +36,10 @@ func allClients(t *testing.T, s *sqlite.Store, q data.ClientQuery) []data.Client
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t, fixedNow)
-	today := data.DateOf(testNow)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	today := data.DateOf(testkit.Now)
 	var progress []int
 	res, err := demo.Generate(ctx, s, demo.Options{Sessions: 1500, Seed: 1, PhotoClients: -1,
 		Progress: func(done, total int) {
@@ -143,7 +131,7 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Validate(testNow); err != nil {
+		if err := c.Validate(testkit.Now); err != nil {
 			t.Errorf("client %s reads back invalid: %v", c.Name(), err)
 		}
 		if age := today.YearsSince(c.DateOfBirth); age < 22 || age > 70 {
@@ -157,7 +145,7 @@ func TestGenerate(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, e := range timeline {
-			if !e.StartedAt.Before(testNow) {
+			if !e.StartedAt.Before(testkit.Now) {
 				t.Errorf("%s: session at %v is not in the past", c.Name(), e.StartedAt)
 			}
 			if i > 0 && !e.StartedAt.Before(timeline[i-1].StartedAt) {
@@ -230,9 +218,9 @@ func TestGenerate(t *testing.T) {
 // checkSession checks one session read back from the store against the domain's rules.
 func checkSession(t *testing.T, c data.Client, se data.Session, zones map[string]data.Zone, dev data.Device, category map[string]string) {
 	t.Helper()
-	today := data.DateOf(testNow)
+	today := data.DateOf(testkit.Now)
 	day := data.DateOf(se.StartedAt)
-	if err := se.Validate(testNow); err != nil {
+	if err := se.Validate(testkit.Now); err != nil {
 		t.Errorf("session %s reads back invalid: %v", se.ID, err)
 	}
 	if se.ClientID != c.ID || se.DeviceID == "" || se.PractitionerID == "" {
@@ -316,7 +304,7 @@ func checkSession(t *testing.T, c data.Client, se data.Session, zones map[string
 // practice generates a small practice and reads back what identifies a generated practice: names, birthdays and visit times.
 func practice(t *testing.T, seed int64) []string {
 	t.Helper()
-	s := openStore(t, fixedNow)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	if _, err := demo.Generate(context.Background(), s, demo.Options{Clients: 40, Sessions: 150, Seed: seed, PhotoClients: -1}); err != nil {
 		t.Fatalf("generate: %v", err)
 	}
@@ -336,6 +324,7 @@ func practice(t *testing.T, seed int64) []string {
 }
 
 func TestGenerateSameSeedSamePractice(t *testing.T) {
+	t.Parallel()
 	a, b, other := practice(t, 42), practice(t, 42), practice(t, 43)
 	if !slices.Equal(a, b) {
 		t.Errorf("same seed, different practices:\n%s\n---\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
@@ -346,7 +335,8 @@ func TestGenerateSameSeedSamePractice(t *testing.T) {
 }
 
 func TestGenerateCancelKeepsWholeChunks(t *testing.T) {
-	s := openStore(t, fixedNow)
+	t.Parallel()
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	committed := -1
@@ -370,7 +360,8 @@ func TestGenerateCancelKeepsWholeChunks(t *testing.T) {
 }
 
 func TestGenerateTimeoutMidChunk(t *testing.T) {
-	s := openStore(t, fixedNow)
+	t.Parallel()
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	committed := 0
@@ -392,7 +383,7 @@ func BenchmarkGenerate100kSessions(b *testing.B) {
 	const sessions = 100_000
 	for range b.N {
 		b.StopTimer()
-		s := openStore(b, nil)
+		s := sqlitekit.OpenStoreNow(b, nil)
 		b.StartTimer()
 		res, err := demo.Generate(context.Background(), s, demo.Options{Clients: 20_000, Sessions: sessions, Seed: 1,
 			PhotoClients: -1}) // sessions/s, not photos
@@ -407,6 +398,7 @@ func BenchmarkGenerate100kSessions(b *testing.B) {
 }
 
 func TestDemoPracticeHasClinicDetails(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{Create: true})
 	if err != nil {
@@ -424,8 +416,9 @@ func TestDemoPracticeHasClinicDetails(t *testing.T) {
 // Most past sessions are signed by their practitioner, some amended, a few passed a block with a
 // reason, and the audit log holds all of it in an unbroken chain.
 func TestGenerateSignedRecords(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t, fixedNow)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	res, err := demo.Generate(ctx, s, demo.Options{Clients: 300, Sessions: 1500, Seed: 5, PhotoClients: 4})
 	if err != nil {
 		t.Fatalf("generate: %v", err)

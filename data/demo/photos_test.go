@@ -11,13 +11,15 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
 // demoPhotos generates a small practice with photos and returns it with every client's photos.
 func demoPhotos(t *testing.T, opt demo.Options) (*sqlite.Store, demo.Result, map[string][]data.PhotoThumb) {
 	t.Helper()
-	s := openStore(t, fixedNow)
+	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	res, err := demo.Generate(context.Background(), s, opt)
 	if err != nil {
 		t.Fatalf("generate: %v", err)
@@ -36,6 +38,7 @@ func demoPhotos(t *testing.T, opt demo.Options) (*sqlite.Store, demo.Result, map
 }
 
 func TestGeneratePhotos(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var progress [][2]int
 	s, res, photos := demoPhotos(t, demo.Options{Clients: 12, Sessions: 40, Seed: 1, PhotoClients: 4,
@@ -131,6 +134,7 @@ func TestGeneratePhotos(t *testing.T) {
 }
 
 func TestGeneratePhotosSameSeedSamePhotos(t *testing.T) {
+	t.Parallel()
 	hashes := func(seed int64) []string {
 		_, _, photos := demoPhotos(t, demo.Options{Clients: 10, Sessions: 25, Seed: seed})
 		if len(photos) != 2 {

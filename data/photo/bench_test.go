@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+
+	"needlelog.app/needlelog/data/photo/phototest"
 )
 
 // photo12MP is a 4032 × 3024 JPEG (a 12 MP phone photo) at quality 92, with EXIF orientation 6
@@ -41,7 +43,7 @@ var photo12MP = sync.OnceValue(func() []byte {
 		panic(err)
 	}
 	tiff := buildTIFF(exifSpec{bo: binary.BigEndian, orientation: 6, taken: "2024:05:17 14:03:09", offset: "+02:00", gps: true})
-	return withAPP1(b.Bytes(), tiff)
+	return phototest.WithAPP1(b.Bytes(), tiff)
 })
 
 // BenchmarkProcess12MP is an import: checks, decode, preview, thumbnail, hash. Besides ns/op and

@@ -45,7 +45,7 @@ func TestCleanJPEGStripsWithoutReEncoding(t *testing.T) {
 	}
 	// A camera's EXIF with its GPS position, and a comment, are dropped; everything else is kept
 	// byte for byte, so the image data is not re-encoded.
-	withMeta := withAPP1(jpg, buildTIFF(exifSpec{taken: "2024:05:17 14:03:09", gps: true}))
+	withMeta := phototest.WithAPP1(jpg, buildTIFF(exifSpec{taken: "2024:05:17 14:03:09", gps: true}))
 	comment := append([]byte{0xFF, 0xFE, 0, 9}, "secret!"...)
 	withMeta = append(append(append([]byte{}, withMeta[:2]...), comment...), withMeta[2:]...)
 	clean, err := CleanJPEG(withMeta)
@@ -68,11 +68,11 @@ func TestCleanJPEGStripsWithoutReEncoding(t *testing.T) {
 func TestCleanJPEGHostileFixtures(t *testing.T) {
 	gps := readSeed(t, "gps.jpg")
 	plain := encodeJPEG(t, storedImage(1, 64, 48), 90) // upright, sRGB: stripped, not re-encoded
-	mpf := phototest.MPF(withAPP1(plain, buildTIFF(exifSpec{orientation: 1})), gps)
+	mpf := phototest.MPF(phototest.WithAPP1(plain, buildTIFF(exifSpec{orientation: 1})), gps)
 	if !bytes.Contains(mpf[len(plain):], []byte(testDatum)) || !HasLocation(mpf[bytes.LastIndex(mpf, []byte{0xFF, 0xD8}):]) {
 		t.Fatal("the MPF file's second image has no GPS position")
 	}
-	cases := map[string][]byte{"mpf-gps.jpg": mpf, "gps with orientation 1": withAPP1(plain, buildTIFF(exifSpec{orientation: 1, gps: true}))}
+	cases := map[string][]byte{"mpf-gps.jpg": mpf, "gps with orientation 1": phototest.WithAPP1(plain, buildTIFF(exifSpec{orientation: 1, gps: true}))}
 	for _, name := range []string{"gps.jpg", "gps.png", "gps.webp", "xmp-gps.jpg", "xmp-gps.png", "adobergb.jpg"} {
 		cases[name] = readSeed(t, name)
 	}

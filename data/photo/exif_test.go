@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseEXIF(t *testing.T) {
+	t.Parallel()
 	plus2 := time.FixedZone("", 2*3600)
 	minus530 := time.FixedZone("", -(5*3600 + 30*60))
 	for _, tc := range []struct {
@@ -44,6 +45,7 @@ func TestParseEXIF(t *testing.T) {
 
 // Without DateTimeOriginal, DateTimeDigitized is used.
 func TestParseEXIFDigitized(t *testing.T) {
+	t.Parallel()
 	tiff := buildTIFF(exifSpec{taken: "2022:02:02 10:00:00"})
 	// Rename DateTimeOriginal (0x9003) to an unknown tag: only DateTimeDigitized remains.
 	i := bytes.Index(tiff, []byte{0x03, 0x90, typeASCII, 0})
@@ -57,6 +59,7 @@ func TestParseEXIFDigitized(t *testing.T) {
 }
 
 func TestParseEXIFHostile(t *testing.T) {
+	t.Parallel()
 	good := buildTIFF(exifSpec{orientation: 6, taken: "2024:05:17 14:03:09", offset: "+02:00", gps: true})
 	for name, b := range hostileTIFFs(good) {
 		m := parseEXIF(b) // must not panic
@@ -67,6 +70,7 @@ func TestParseEXIFHostile(t *testing.T) {
 }
 
 func TestExifOffset(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]int{"+00:00": 0, "+01:00": 3600, "-03:30": -12600, "+14:00": 50400} {
 		if z, ok := exifOffset(s); !ok {
 			t.Errorf("%q refused", s)
@@ -83,6 +87,7 @@ func TestExifOffset(t *testing.T) {
 
 // The EXIF block is found after other segments, fill bytes and an XMP APP1, and not after SOS.
 func TestJPEGEXIF(t *testing.T) {
+	t.Parallel()
 	tiff := buildTIFF(exifSpec{orientation: 7})
 	seg := func(marker byte, payload string) []byte {
 		out := []byte{0xFF, marker, 0, 0}
@@ -109,6 +114,7 @@ func TestJPEGEXIF(t *testing.T) {
 
 // A PNG's eXIf chunk gives the orientation too.
 func TestPNGEXIF(t *testing.T) {
+	t.Parallel()
 	plain := encodePNG(t, storedImage(6, 80, 60))
 	tiff := buildTIFF(exifSpec{bo: binary.BigEndian, orientation: 6})
 	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(tiff)))
@@ -131,6 +137,7 @@ func TestPNGEXIF(t *testing.T) {
 }
 
 func TestWebPLayout(t *testing.T) {
+	t.Parallel()
 	lossy := readSeed(t, "corners-alpha.lossy.webp")
 	l, err := readWebPLayout(lossy)
 	if err != nil || l != (webpLayout{canvasW: 64, canvasH: 48, frameW: 64, frameH: 48}) {

@@ -8,6 +8,8 @@ import (
 	"image/color"
 	"image/jpeg"
 	"testing"
+
+	"needlelog.app/needlelog/data/photo/phototest"
 )
 
 // FuzzProcess feeds Process and Clean arbitrary bytes: they must return a photo within the
@@ -77,7 +79,7 @@ func FuzzEXIF(f *testing.F) {
 
 // fuzzSeeds are small valid and damaged files of each kind.
 func fuzzSeeds(tb testing.TB) [][]byte {
-	small := withAPP1(encodeJPEG(tb, storedImage(6, 24, 16), 75),
+	small := phototest.WithAPP1(encodeJPEG(tb, storedImage(6, 24, 16), 75),
 		buildTIFF(exifSpec{orientation: 6, taken: "2024:05:17 14:03:09", offset: "+02:00", gps: true}))
 	vp8l := firstChunk(tb, readSeed(tb, "corners.lossless.webp"), "VP8L")
 	return [][]byte{

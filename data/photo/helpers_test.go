@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"needlelog.app/needlelog/data/photo/phototest"
 )
 
 // Test images are made here, not checked in: a scene with coloured corners, JPEG and PNG
@@ -137,17 +139,6 @@ func encodePNG(t testing.TB, m image.Image) []byte {
 	return b.Bytes()
 }
 
-// withAPP1 splices an EXIF APP1 segment holding tiff right after a JPEG's SOI marker.
-func withAPP1(jpg, tiff []byte) []byte {
-	payload := append([]byte("Exif\x00\x00"), tiff...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, seg...)
-	out = append(out, payload...)
-	return append(out, jpg[2:]...)
-}
-
 // Values that a clean output must not carry.
 const (
 	testMake   = "NeedleCam"
@@ -162,21 +153,6 @@ func testLatitude(bo byteOrder) []byte { return rationals(bo, 48, 1, 51, 1, 2964
 type byteOrder interface {
 	binary.ByteOrder
 	binary.AppendByteOrder
-}
-
-// tiffField is one IFD entry; data is the value already in the block's byte order.
-type tiffField struct {
-	tag, typ uint16
-	count    uint32
-	data     []byte
-}
-
-func short(bo byteOrder, tag uint16, v uint16) tiffField {
-	return tiffField{tag, typeShort, 1, bo.AppendUint16(nil, v)}
-}
-
-func asciiField(tag uint16, s string) tiffField {
-	return tiffField{tag, typeASCII, uint32(len(s) + 1), append([]byte(s), 0)}
 }
 
 func rationals(bo byteOrder, v ...uint32) []byte {
@@ -197,101 +173,23 @@ type exifSpec struct {
 }
 
 // buildTIFF lays out a TIFF block: header, IFD0 (Make, Orientation, Exif and GPS pointers), the
-// Exif IFD (dates and a body serial number) and the GPS IFD, each followed by its long values.
+// Exif IFD (a body serial number and dates) and the GPS IFD, each followed by its long values.
 func buildTIFF(s exifSpec) []byte {
-	bo := s.bo
-	if bo == nil {
-		bo = binary.LittleEndian
-	}
-	ifd0 := []tiffField{asciiField(0x010F, testMake)}
-	if s.orientation != 0 {
-		ifd0 = append(ifd0, short(bo, tagOrientation, s.orientation))
-	}
-	exif := []tiffField{asciiField(0xA431, testSerial)}
-	if s.taken != "" {
-		exif = append(exif, asciiField(tagDateTimeOriginal, s.taken), asciiField(tagDateTimeDigitized, s.taken))
-	}
-	if s.offset != "" {
-		exif = append(exif, asciiField(tagOffsetTimeOriginal, s.offset))
-	}
-	var gps []tiffField
+	e := phototest.EXIF{BigEndian: s.bo == binary.BigEndian, Make: testMake, Orientation: s.orientation,
+		Serial: testSerial, Taken: s.taken, Digitized: true, Offset: s.offset}
 	if s.gps {
-		gps = []tiffField{
-			{0x0000, 1, 4, []byte{2, 3, 0, 0}}, // GPSVersionID
-			asciiField(0x0001, "N"),
-			{0x0002, 5, 3, testLatitude(bo)},
-			asciiField(0x0003, "E"),
-			{0x0004, 5, 3, rationals(bo, 2, 1, 21, 1, 1234, 100)},
-			asciiField(0x0012, testDatum),
-		}
+		g := *phototest.Paris
+		g.Version, g.Datum = [4]byte{2, 3, 0, 0}, testDatum
+		e.GPS = &g
 	}
-	size := func(fs []tiffField) int {
-		n := 2 + 12*len(fs) + 4
-		for _, f := range fs {
-			if len(f.data) > 4 {
-				n += (len(f.data) + 1) &^ 1
-			}
-		}
-		return n
-	}
-	// The pointers' values are known once the sizes are: IFD0 at 8, then Exif, then GPS.
-	ifd0 = append(ifd0, tiffField{tagExifIFD, typeLong, 1, nil})
-	if gps != nil {
-		ifd0 = append(ifd0, tiffField{0x8825, typeLong, 1, nil})
-	}
-	exifAt := 8 + size(ifd0)
-	gpsAt := exifAt + size(exif)
-	ifd0[len(ifd0)-1].data = bo.AppendUint32(nil, uint32(gpsAt))
-	if gps != nil {
-		ifd0[len(ifd0)-2].data = bo.AppendUint32(nil, uint32(exifAt))
-	} else {
-		ifd0[len(ifd0)-1].data = bo.AppendUint32(nil, uint32(exifAt))
-	}
-
-	var out []byte
-	if bo == binary.LittleEndian {
-		out = []byte("II*\x00")
-	} else {
-		out = []byte("MM\x00*")
-	}
-	out = bo.AppendUint32(out, 8)
-	writeIFD := func(fs []tiffField) {
-		start := len(out)
-		extra := start + 2 + 12*len(fs) + 4
-		var tail []byte
-		out = bo.AppendUint16(out, uint16(len(fs)))
-		for _, f := range fs {
-			out = bo.AppendUint16(out, f.tag)
-			out = bo.AppendUint16(out, f.typ)
-			out = bo.AppendUint32(out, f.count)
-			if len(f.data) <= 4 {
-				v := make([]byte, 4)
-				copy(v, f.data)
-				out = append(out, v...)
-			} else {
-				out = bo.AppendUint32(out, uint32(extra+len(tail)))
-				tail = append(tail, f.data...)
-				if len(tail)%2 == 1 {
-					tail = append(tail, 0)
-				}
-			}
-		}
-		out = bo.AppendUint32(out, 0) // no next IFD
-		out = append(out, tail...)
-	}
-	writeIFD(ifd0)
-	writeIFD(exif)
-	if gps != nil {
-		writeIFD(gps)
-	}
-	return out
+	return e.TIFF()
 }
 
 // photoJPEG is a JPEG of the corner scene stored at orientation o, with full EXIF and GPS.
 func photoJPEG(t testing.TB, o, w, h int, bo byteOrder) []byte {
 	t.Helper()
 	tiff := buildTIFF(exifSpec{bo: bo, orientation: uint16(o), taken: "2024:05:17 14:03:09", offset: "+02:00", gps: true})
-	return withAPP1(encodeJPEG(t, storedImage(o, w, h), 95), tiff)
+	return phototest.WithAPP1(encodeJPEG(t, storedImage(o, w, h), 95), tiff)
 }
 
 // readSeed reads a file from testdata.

@@ -131,6 +131,7 @@ func checkPatches(t *testing.T, what string, jpg []byte, ps []patch, tol int) {
 // Photos with an embedded Adobe RGB (1998) or Display P3 profile come out in sRGB: JPEG with the
 // profile in one APP2 segment or split over several, ImageMagick's own JPEG, and PNG iCCP.
 func TestProcessConvertsColourProfiles(t *testing.T) {
+	t.Parallel()
 	adobe := readSeed(t, "compatibleWithAdobeRGB1998.icc")
 	adobeJPEG := encodeJPEG(t, patchImage(adobePatches), 100)
 	p3 := displayP3()
@@ -165,6 +166,7 @@ func TestProcessConvertsColourProfiles(t *testing.T) {
 
 // An sRGB profile, a damaged or partial one, or a grey one changes nothing.
 func TestColourProfilesLeftAlone(t *testing.T) {
+	t.Parallel()
 	adobe := readSeed(t, "compatibleWithAdobeRGB1998.icc")
 	if parseICC(adobe) == nil {
 		t.Fatal("the Adobe RGB profile was not read")
@@ -204,6 +206,7 @@ func TestColourProfilesLeftAlone(t *testing.T) {
 // A lossy WebP with a Display P3 profile (VP8X, ICCP, VP8) is converted from both its
 // limited-range YCbCr and its profile.
 func TestProcessWebPWithProfile(t *testing.T) {
+	t.Parallel()
 	vp8 := firstChunk(t, readSeed(t, "patches.lossy.webp"), "VP8 ")
 	b := riffFile(vp8x(0x20, 64, 64), riffChunk("ICCP", displayP3()), riffChunk("VP8 ", vp8))
 	p, err := Process(b)

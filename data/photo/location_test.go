@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"golang.org/x/image/webp"
+	"needlelog.app/needlelog/data/photo/phototest"
 )
 
 // Photos whose EXIF was written by exiftool (JPEG APP1, PNG eXIf, WebP EXIF) lose their GPS
 // position and nothing else: same length, same pixels, same bytes outside the EXIF block, the
 // orientation and the date taken still read.
 func TestWithoutLocation(t *testing.T) {
+	t.Parallel()
 	decoders := map[string]func([]byte) (image.Image, error){
 		"jpeg": func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) },
 		"png":  func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) },
@@ -79,6 +81,7 @@ func TestWithoutLocation(t *testing.T) {
 
 // Built EXIF blocks in both byte orders: the GPS IFD and its values are zeroed, the Exif IFD kept.
 func TestWithoutLocationBuilt(t *testing.T) {
+	t.Parallel()
 	for _, bo := range []byteOrder{binary.LittleEndian, binary.BigEndian} {
 		orig := photoJPEG(t, 3, 64, 48, bo)
 		out, removed := WithoutLocation(orig)
@@ -97,7 +100,7 @@ func TestWithoutLocationBuilt(t *testing.T) {
 		t.Error("a JPEG without EXIF was changed")
 	}
 	for _, h := range hostileTIFFs(buildTIFF(exifSpec{orientation: 6, gps: true})) {
-		WithoutLocation(withAPP1(plain, h)) // no panic
+		WithoutLocation(phototest.WithAPP1(plain, h)) // no panic
 	}
 }
 

@@ -14,11 +14,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"needlelog.app/needlelog/data/photo/phototest"
 )
 
 // Every orientation, in both byte orders: the thumbnail, the preview and Clean's output are
 // upright, Info gives the upright size, the time taken and the hash of the original.
 func TestProcessOrientations(t *testing.T) {
+	t.Parallel()
 	wantTaken := time.Date(2024, 5, 17, 12, 3, 9, 0, time.UTC) // 14:03:09 at +02:00
 	for _, bo := range []byteOrder{binary.LittleEndian, binary.BigEndian} {
 		for o := 1; o <= 8; o++ {
@@ -83,6 +86,7 @@ func checkNoMetadata(t *testing.T, name string, out []byte, bo byteOrder) {
 }
 
 func TestProcessSizes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		w, h, o            int
 		thumbW, thumbH     int
@@ -97,7 +101,7 @@ func TestProcessSizes(t *testing.T) {
 		{1, 1, 8, 1, 1, 1, 1},
 	} {
 		t.Run(fmt.Sprintf("%dx%d@%d", tc.w, tc.h, tc.o), func(t *testing.T) {
-			orig := withAPP1(encodeJPEG(t, image.NewGray(image.Rect(0, 0, tc.w, tc.h)), 50),
+			orig := phototest.WithAPP1(encodeJPEG(t, image.NewGray(image.Rect(0, 0, tc.w, tc.h)), 50),
 				buildTIFF(exifSpec{orientation: uint16(tc.o)}))
 			p, err := Process(orig)
 			if err != nil {
@@ -117,6 +121,7 @@ func TestProcessSizes(t *testing.T) {
 }
 
 func TestCleanScales(t *testing.T) {
+	t.Parallel()
 	orig := photoJPEG(t, 6, 1200, 900, binary.BigEndian) // stored 900 × 1200
 	out, err := clean(orig, 800)
 	if err != nil {
@@ -137,6 +142,7 @@ func TestCleanScales(t *testing.T) {
 }
 
 func TestProcessPNG(t *testing.T) {
+	t.Parallel()
 	// Transparent middle on white; the corners keep their colours.
 	m := image.NewNRGBA(image.Rect(0, 0, 120, 80))
 	scene := cornerImage(120, 80, uprightCorners)
@@ -215,6 +221,7 @@ func jpegAt(t *testing.T, jpg []byte, x, y int) color.RGBA {
 
 // Other JPEG colour models: greyscale and CMYK (Adobe).
 func TestProcessJPEGColourModels(t *testing.T) {
+	t.Parallel()
 	cmyk := image.NewCMYK(image.Rect(0, 0, 40, 30))
 	for i := range cmyk.Pix {
 		if i%4 == 1 || i%4 == 2 { // magenta and yellow: red
@@ -235,6 +242,7 @@ func TestProcessJPEGColourModels(t *testing.T) {
 
 // The seeds in testdata are 64 × 48 corner scenes made with cwebp (see testdata/README.md).
 func TestProcessWebP(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"corners.lossless.webp", "corners.lossy.webp", "corners-alpha.lossy.webp"} {
 		t.Run(name, func(t *testing.T) {
 			p, err := Process(readSeed(t, name))
@@ -259,6 +267,7 @@ func TestProcessWebP(t *testing.T) {
 
 // A WebP with an EXIF chunk (VP8X, VP8L, EXIF), assembled from the lossless seed's bitstream.
 func TestProcessWebPEXIF(t *testing.T) {
+	t.Parallel()
 	vp8l := firstChunk(t, readSeed(t, "corners.lossless.webp"), "VP8L")
 	for _, prefix := range []string{"", "Exif\x00\x00"} { // some writers put the JPEG prefix in
 		tiff := buildTIFF(exifSpec{bo: binary.BigEndian, orientation: 6, taken: "2023:11:02 09:15:00"})
@@ -283,6 +292,7 @@ func TestProcessWebPEXIF(t *testing.T) {
 }
 
 func TestSniff(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, in, want string
 		kind           error
@@ -389,11 +399,12 @@ func TestProcessRefusesLargeFile(t *testing.T) {
 
 // Damaged EXIF never stops an otherwise good photo, nor panics: it is ignored.
 func TestProcessHostileEXIF(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEG(t, cornerImage(40, 30, uprightCorners), 90)
 	good := buildTIFF(exifSpec{orientation: 6, taken: "2024:05:17 14:03:09", offset: "+02:00", gps: true})
 	for name, tiff := range hostileTIFFs(good) {
 		t.Run(name, func(t *testing.T) {
-			p, err := Process(withAPP1(jpg, tiff))
+			p, err := Process(phototest.WithAPP1(jpg, tiff))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -403,7 +414,7 @@ func TestProcessHostileEXIF(t *testing.T) {
 		})
 	}
 	// An APP1 segment whose length runs past the end of the file: the JPEG itself is damaged.
-	bad := withAPP1(jpg, good)
+	bad := phototest.WithAPP1(jpg, good)
 	binary.BigEndian.PutUint16(bad[4:], 0xFFFF)
 	if _, err := Process(bad); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("APP1 past the end: %v, want ErrCorrupt", err)
@@ -496,6 +507,7 @@ func jpegWithSize(t *testing.T, w, h int) []byte {
 }
 
 func TestPanicError(t *testing.T) {
+	t.Parallel()
 	err := func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -512,6 +524,7 @@ func TestPanicError(t *testing.T) {
 }
 
 func TestErrorKinds(t *testing.T) {
+	t.Parallel()
 	_, err := Process([]byte("hello"))
 	var pe *photoError
 	if !errors.As(err, &pe) || errors.Is(err, ErrCorrupt) || errors.Is(err, ErrTooLarge) {

@@ -12,6 +12,7 @@ import (
 // The fast row converters agree with the image's own At, for every type the decoders return,
 // every chroma subsampling, and sub-images whose bounds do not start at the origin.
 func TestRowsOfMatchesAt(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	fill := func(b []byte) {
 		for i := range b {
@@ -113,6 +114,7 @@ func referenceOpaque(c color.Color) color.RGBA {
 
 // resample is an exact area average: compare it with a direct computation in floating point.
 func TestResampleAreaAverage(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, tc := range [][4]int{{37, 23, 10, 7}, {100, 3, 33, 2}, {64, 64, 63, 1}, {5, 9, 5, 2}, {9, 5, 2, 5}, {13, 11, 1, 1}, {640, 480, 256, 192}} {
 		sw, sh, dw, dh := tc[0], tc[1], tc[2], tc[3]
@@ -160,6 +162,7 @@ func TestResampleAreaAverage(t *testing.T) {
 }
 
 func TestResampleUniform(t *testing.T) {
+	t.Parallel()
 	c := color.RGBA{17, 200, 93, 255}
 	src := image.NewRGBA(image.Rect(0, 0, 1001, 777))
 	for i := 0; i < len(src.Pix); i += 4 {
@@ -174,6 +177,7 @@ func TestResampleUniform(t *testing.T) {
 }
 
 func TestFit(t *testing.T) {
+	t.Parallel()
 	for _, tc := range [][5]int{
 		{4000, 3000, 1600, 1600, 1200}, {3000, 4000, 1600, 1200, 1600}, {1600, 1600, 1600, 1600, 1600},
 		{100, 50, 1600, 100, 50}, {16384, 1, 256, 256, 1}, {1, 16384, 256, 1, 256}, {4032, 3024, 256, 256, 192},
@@ -186,6 +190,7 @@ func TestFit(t *testing.T) {
 
 // orient moves each pixel where the EXIF definition says (table in helpers_test.go).
 func TestOrientPixels(t *testing.T) {
+	t.Parallel()
 	for o := 1; o <= 8; o++ {
 		src := image.NewRGBA(image.Rect(0, 0, 3, 2))
 		corners := [4]image.Point{{0, 0}, {2, 0}, {0, 1}, {2, 1}}
@@ -211,6 +216,7 @@ func TestOrientPixels(t *testing.T) {
 
 // resamplePlane (the path for decoded JPEGs) is an exact area average too.
 func TestResamplePlane(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, tc := range [][4]int{{37, 23, 10, 7}, {100, 3, 33, 2}, {64, 64, 63, 1}, {5, 9, 5, 2}, {9, 5, 2, 5}, {13, 11, 1, 1}, {17, 17, 17, 16}, {4032, 2, 1600, 1}} {
 		sw, sh, dw, dh := tc[0], tc[1], tc[2], tc[3]
@@ -243,6 +249,7 @@ func TestResamplePlane(t *testing.T) {
 
 // Shrinking a YCbCr image plane by plane gives what shrinking its RGB conversion gives.
 func TestResampleYCbCrMatchesRGB(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio422} {
 		m := image.NewYCbCr(image.Rect(0, 0, 400, 300), ratio)

@@ -19,6 +19,7 @@ func withJunk(b []byte, after int, junk ...byte) []byte {
 // JPEG's scans: thousands of passes are refused by Process and by Clean (which exports use),
 // however the junk is placed.
 func TestJunkBytesDoNotHideScans(t *testing.T) {
+	t.Parallel()
 	many := hostileProgressive(1448, 1448, 2000)
 	few := hostileProgressive(64, 64, 20)
 	for name, junk := range map[string]struct {
@@ -51,6 +52,7 @@ func TestJunkBytesDoNotHideScans(t *testing.T) {
 // A JPEG whose markers cannot be followed to its end is refused before it is decoded: the
 // decoder would read it otherwise than counted.
 func TestUnwalkableJPEGIsRefused(t *testing.T) {
+	t.Parallel()
 	few := hostileProgressive(64, 64, 20)
 	for name, b := range map[string][]byte{
 		"no end marker":          few[:len(few)-2],
@@ -68,6 +70,7 @@ func TestUnwalkableJPEGIsRefused(t *testing.T) {
 // The EXIF and GPS position of a JPEG with junk before its APP1 segment are found, as any
 // reader that follows the decoder finds them, and the position is taken out.
 func TestJunkBeforeEXIFStillFindsLocation(t *testing.T) {
+	t.Parallel()
 	// SOI, a comment, a junk byte, then the APP1 segment with the EXIF.
 	jpg := photoJPEG(t, 6, 64, 48, binary.LittleEndian)
 	withComment := append([]byte{0xFF, 0xD8, 0xFF, 0xFE, 0x00, 0x04, 'h', 'i'}, jpg[2:]...)

@@ -20,6 +20,7 @@ func hostileProgressive(w, h, refinements int) []byte {
 // A progressive JPEG of a few hundred KB with thousands of refinement scans is refused before
 // it is decoded, by Process and Clean alike, with a sentence that says what to do.
 func TestProcessRefusesEndlessScans(t *testing.T) {
+	t.Parallel()
 	fixture := readSeed(t, "scans-150.jpg") // hostileProgressive(64, 64, 149), kept as made
 	big := hostileProgressive(1448, 1448, 2000)
 	for name, b := range map[string][]byte{"fixture": fixture, "generated": big} {
@@ -42,6 +43,7 @@ func TestProcessRefusesEndlessScans(t *testing.T) {
 // The hand-written file is a real image: with few scans the decoder reads it and Process takes
 // it, small or large (several end-of-band runs a scan).
 func TestHostileProgressiveDecodes(t *testing.T) {
+	t.Parallel()
 	for _, size := range []image.Point{{64, 64}, {1600, 1200}} {
 		b := hostileProgressive(size.X, size.Y, 20)
 		m, err := jpeg.Decode(bytes.NewReader(b))
@@ -59,6 +61,7 @@ func TestHostileProgressiveDecodes(t *testing.T) {
 
 // Progressive JPEGs as encoders write them pass: libjpeg's (ImageMagick, 10 scans).
 func TestProcessTakesRealProgressive(t *testing.T) {
+	t.Parallel()
 	b := readSeed(t, "corners.progressive.jpg")
 	if n, _ := jpegScans(b, 1000); n < 6 || n > 20 {
 		t.Errorf("counted %d scans in libjpeg's progressive JPEG, want about 10", n)
@@ -72,6 +75,7 @@ func TestProcessTakesRealProgressive(t *testing.T) {
 
 // The counter skips entropy-coded data with stuffed bytes and restart markers, and stops early.
 func TestJPEGScansCounting(t *testing.T) {
+	t.Parallel()
 	b := hostileProgressive(64, 64, 30) // 31 scans, each with a stuffed 0xFF
 	if n, _ := jpegScans(b, 1000); n != 31 {
 		t.Errorf("counted %d, want 31", n)
@@ -90,6 +94,7 @@ func TestJPEGScansCounting(t *testing.T) {
 
 // The fixture is what the generator makes; NEEDLELOG_WRITE_FIXTURES=1 writes it again.
 func TestScanFixtureIsGenerated(t *testing.T) {
+	t.Parallel()
 	want := hostileProgressive(64, 64, 149)
 	if os.Getenv("NEEDLELOG_WRITE_FIXTURES") != "" {
 		if err := os.WriteFile("testdata/scans-150.jpg", want, 0o644); err != nil {

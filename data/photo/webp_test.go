@@ -13,6 +13,7 @@ import (
 // JPEG re-encoding, and Go upsamples chroma more simply): white 255, black 0,
 // skin 224,172,150, not 235, 16 and 210,163,145. Both seeds were made with cwebp (testdata/README.md).
 func TestProcessLossyWebPFullRange(t *testing.T) {
+	t.Parallel()
 	cases := map[string][]patch{
 		"patches.lossy.webp": {
 			{image.Pt(16, 16), color.RGBA{}, color.RGBA{255, 255, 255, 255}},
@@ -70,6 +71,7 @@ func TestProcessLossyWebPFullRange(t *testing.T) {
 
 // The limited-range formulas: black, white and the extremes of chroma.
 func TestStudioYCbCrToRGB(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		y, cb, cr uint8
 		want      color.RGBA

@@ -145,6 +145,7 @@ func wellFormed(text string) error {
 // packet stays well-formed XML with every other property, the file keeps its length (but for a
 // compressed PNG packet) and every byte outside the packets, and the pixels are the same.
 func TestWithoutLocationInXMP(t *testing.T) {
+	t.Parallel()
 	plainJPEG := encodeJPEG(t, cornerImage(64, 48, uprightCorners), 90)
 	var pngBuf bytes.Buffer
 	if err := png.Encode(&pngBuf, cornerImage(64, 48, uprightCorners)); err != nil {
@@ -254,6 +255,7 @@ func crcByte(b []byte, i int) bool {
 // A packet that ends in the middle of a tag, or never closes a GPS element, is left as it is up
 // to where it cannot be read, and nothing panics.
 func TestBlankXMPGPSOnBrokenPackets(t *testing.T) {
+	t.Parallel()
 	for _, cut := range []int{1, 50, len(xmpPacket) / 2, len(xmpPacket) - 30} {
 		x := []byte(xmpPacket[:cut])
 		blankXMPGPS(x)

@@ -9,17 +9,10 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-func mustPractitioner(t testing.TB, s *sqlite.Store, name string, role data.Role) data.Practitioner {
-	t.Helper()
-	p := data.Practitioner{Name: name, Role: role}
-	if err := s.SavePractitioner(context.Background(), &p); err != nil {
-		t.Fatalf("save practitioner %s: %v", name, err)
-	}
-	return p
-}
 
 // storedHash reads a practitioner's passphrase hash straight from the file, as anyone holding a
 // copy of it could.
@@ -52,16 +45,17 @@ func actions(t testing.TB, s *sqlite.Store, id string) []string {
 }
 
 func TestSetCheckAndChangePassphrase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RoleAdmin)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	s, _ := sqlitekit.OpenStore(t)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if set, err := s.AnyPassphraseSet(ctx); err != nil || set {
 		t.Fatalf("a new practice has a passphrase set: %v %v", set, err)
 	}
 
-	expectFields(t, s.SetPassphrase(ctx, anna.ID, "", "short"), "passphrase")
-	expectFields(t, s.SetPassphrase(ctx, anna.ID, "", "ünïcødé"), "passphrase") // 7 characters, more bytes
+	testkit.ExpectFields(t, s.SetPassphrase(ctx, anna.ID, "", "short"), "passphrase")
+	testkit.ExpectFields(t, s.SetPassphrase(ctx, anna.ID, "", "ünïcødé"), "passphrase") // 7 characters, more bytes
 	if err := s.SetPassphrase(ctx, "no-such-id", "", "correct horse"); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("passphrase for an unknown practitioner: %v", err)
 	}
@@ -125,12 +119,13 @@ func TestSetCheckAndChangePassphrase(t *testing.T) {
 // Once the practice uses passphrases, no one at the lock screen can choose one for a colleague
 // who has none and sign in as them: an admin with a passphrase confirms a first one.
 func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	ada := mustPractitioner(t, s, "Ada Admin", data.RoleAdmin)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
-	noPass := mustPractitioner(t, s, "Nora Nopass", data.RoleAdmin)
+	s, _ := sqlitekit.OpenStore(t)
+	ada := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	noPass := testkit.CreatePractitioner(t, s, "Nora Nopass", data.RoleAdmin)
 	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "correct horse"); err != nil {
 		t.Fatalf("the practice's first passphrase: %v", err)
 	}
@@ -181,9 +176,10 @@ func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
 }
 
 func TestPassphraseIsNormalised(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	p := mustPractitioner(t, s, "Zoë", data.RolePractitioner)
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.CreatePractitioner(t, s, "Zoë", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "caf\u00e9 au lait"); err != nil { // é as one character
 		t.Fatal(err)
 	}
@@ -193,11 +189,12 @@ func TestPassphraseIsNormalised(t *testing.T) {
 }
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
-	gone := mustPractitioner(t, s, "Retired Person", data.RolePractitioner)
+	s, _ := sqlitekit.OpenStore(t)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	gone := testkit.CreatePractitioner(t, s, "Retired Person", data.RolePractitioner)
 	// Retired before Anna sets hers, the practice's first passphrase is still Anna's to choose.
 	if err := s.SetPassphrase(ctx, gone.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
@@ -242,12 +239,13 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestAdminResetsAPassphrase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	admin := mustPractitioner(t, s, "Ada Admin", data.RoleAdmin)
-	other := mustPractitioner(t, s, "Olga Admin", data.RoleAdmin)
-	anna := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	s, _ := sqlitekit.OpenStore(t)
+	admin := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
+	other := testkit.CreatePractitioner(t, s, "Olga Admin", data.RoleAdmin)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, admin.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
@@ -315,9 +313,10 @@ func TestAdminResetsAPassphrase(t *testing.T) {
 }
 
 func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	p := mustPractitioner(t, s, "Anna Smith", data.RolePractitioner)
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
@@ -343,8 +342,8 @@ func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 // BenchmarkCheckPassphrase is the time a sign-in spends hashing.
 func BenchmarkCheckPassphrase(b *testing.B) {
 	ctx := context.Background()
-	s, _ := openTemp(b)
-	p := mustPractitioner(b, s, "Anna Smith", data.RolePractitioner)
+	s, _ := sqlitekit.OpenStore(b)
+	p := testkit.CreatePractitioner(b, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		b.Fatal(err)
 	}

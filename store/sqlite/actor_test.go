@@ -5,19 +5,22 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func TestWritesAreAttributedToThePractitionerSignedIn(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	ctx := context.Background()
 	p := data.Practitioner{Name: "Dr. Amara Okafor", Role: data.RoleAdmin}
 	if err := s.SavePractitioner(ctx, &p); err != nil {
 		t.Fatal(err)
 	}
 	s.SetActor(p.ID)
-	c := mustCreateClient(t, s, "Ann", "Lee")
+	c := testkit.CreateClient(t, s, "Ann", "Lee")
 	s.SetActor("")
-	d := mustCreateClient(t, s, "Bo", "Berg")
+	d := testkit.CreateClient(t, s, "Bo", "Berg")
 	for id, want := range map[string]string{c.ID: p.ID, d.ID: ""} {
 		entries, err := s.AuditLog(ctx, id)
 		if err != nil || len(entries) == 0 || entries[0].PractitionerID != want {

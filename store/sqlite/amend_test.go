@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func changedFields(a data.Amendment) string {
@@ -20,11 +22,12 @@ func changedFields(a data.Amendment) string {
 }
 
 func TestAmendSession(t *testing.T) {
-	s, clk := openTemp(t)
+	t.Parallel()
+	s, clk := sqlitekit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
-	other := signer(t, s, "Sofia Lindqvist")
+	other := testkit.CreatePractitioner(t, s, "Sofia Lindqvist", "")
 	octx := data.WithActor(context.Background(), other.ID)
-	clk.advance(24 * time.Hour)
+	clk.Advance(24 * time.Hour)
 
 	edit := signed
 	edit.Zones = append([]data.ZoneTreatment(nil), signed.Zones...)
@@ -38,7 +41,7 @@ func TestAmendSession(t *testing.T) {
 	if got := changedFields(a); got != "zones[0].depth_mm=1.5>1.25 notes=>"+edit.Notes {
 		t.Fatalf("changes: %s", got)
 	}
-	if a.N != 1 || a.PractitionerID != other.ID || a.Reason != reason || !a.At.Equal(clk.t) || a.PrevHash != signed.RecordHash ||
+	if a.N != 1 || a.PractitionerID != other.ID || a.Reason != reason || !a.At.Equal(clk.T) || a.PrevHash != signed.RecordHash ||
 		a.RecordHash == signed.RecordHash || a.Changes[0].Label != "Cheeks: depth (mm)" {
 		t.Fatalf("amendment: %+v", a)
 	}
@@ -114,11 +117,12 @@ func rawExecFails(t *testing.T, path, q string) {
 }
 
 func TestAmendRefusals(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	edit := signed
 	edit.Notes = "Changed."
-	if _, err := s.AmendSession(ctx, edit, " "); fieldsOf(t, err)[0] != "reason" {
+	if _, err := s.AmendSession(ctx, edit, " "); testkit.FieldsOf(t, err)[0] != "reason" {
 		t.Fatalf("amend without a reason: %v", err)
 	}
 	if _, err := s.AmendSession(context.Background(), edit, "why"); !errors.Is(err, data.ErrNoActor) {
@@ -129,25 +133,25 @@ func TestAmendRefusals(t *testing.T) {
 	if _, err := s.AmendSession(ctx, stale, "why"); !errors.Is(err, data.ErrConflict) {
 		t.Fatalf("amend a stale copy: %v", err)
 	}
-	if _, err := s.AmendSession(ctx, signed, "why"); fieldsOf(t, err)[0] != "reason" {
+	if _, err := s.AmendSession(ctx, signed, "why"); testkit.FieldsOf(t, err)[0] != "reason" {
 		t.Fatalf("amend with no change: %v", err)
 	}
 	moved := edit
-	moved.ClientID = mustCreateClient(t, s, "Other", "Client").ID
-	expectFields(t, func() error { _, err := s.AmendSession(ctx, moved, "why"); return err }(), "client")
+	moved.ClientID = testkit.CreateClient(t, s, "Other", "Client").ID
+	testkit.ExpectFields(t, func() error { _, err := s.AmendSession(ctx, moved, "why"); return err }(), "client")
 	bad := edit
 	bad.Zones = []data.ZoneTreatment{{Zone: "Cheeks", DepthMM: 5, Passes: 3}}
-	expectFields(t, func() error { _, err := s.AmendSession(ctx, bad, "why"); return err }(), "zones[0].depth_mm")
+	testkit.ExpectFields(t, func() error { _, err := s.AmendSession(ctx, bad, "why"); return err }(), "zones[0].depth_mm")
 	// Side effects recorded before signing stay; later ones are follow-ups, not amendments.
 	gone := edit
 	gone.SideEffects = nil
-	expectFields(t, func() error { _, err := s.AmendSession(ctx, gone, "why"); return err }(), "side_effects")
+	testkit.ExpectFields(t, func() error { _, err := s.AmendSession(ctx, gone, "why"); return err }(), "side_effects")
 	added := edit
 	added.SideEffects = append(append([]data.SideEffect(nil), edit.SideEffects...), data.SideEffect{Kind: "Milia",
-		Severity: data.SeverityMild, Onset: data.DateOf(testNow)})
-	expectFields(t, func() error { _, err := s.AmendSession(ctx, added, "why"); return err }(), "side_effects[1].kind")
+		Severity: data.SeverityMild, Onset: data.DateOf(testkit.Now)})
+	testkit.ExpectFields(t, func() error { _, err := s.AmendSession(ctx, added, "why"); return err }(), "side_effects[1].kind")
 
-	draft := storedSession(t, s, signed.ClientID)
+	draft := testkit.StoredSession(t, s, signed.ClientID)
 	if err := s.CreateSession(ctx, &draft); err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +164,8 @@ func TestAmendRefusals(t *testing.T) {
 }
 
 func TestAmendSideEffectAndOverride(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	edit := signed
 	edit.SideEffects = append([]data.SideEffect(nil), signed.SideEffects...)

@@ -7,10 +7,14 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
-	s, clk := openTemp(t)
+	t.Parallel()
+	s, clk := sqlitekit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	clientID := signed.ClientID
 	c, _ := s.Client(ctx, clientID)
@@ -24,12 +28,12 @@ func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
 	if _, err := s.AmendSession(ctx, edit, "Typo."); err != nil {
 		t.Fatal(err)
 	}
-	draft := storedSession(t, s, clientID)
+	draft := testkit.StoredSession(t, s, clientID)
 	if err := s.CreateSession(ctx, &draft); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importBytes(t, s, clientID, data.PhotoTags{SessionID: signed.ID, Kind: data.PhotoBefore}, "a.jpg",
-		testJPEG(t, 64, 48, 3), time.Time{}); err != nil {
+	if _, err := testkit.ImportPhoto(t, s, clientID, data.PhotoTags{SessionID: signed.ID, Kind: data.PhotoBefore}, "a.jpg",
+		phototest.NoisyJPEG(t, 64, 48, 3, 16), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveDraft(ctx, &data.Draft{ClientID: clientID, Form: []byte("{}")}); err != nil {
@@ -46,8 +50,8 @@ func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
 	// A signed session cannot be deleted on its own, even with raw SQL.
 	rawExecFails(t, s.Path(), `DELETE FROM sessions WHERE id = '`+signed.ID+`'`)
 
-	expectFields(t, s.DeleteClient(ctx, clientID, "  "), "reason")
-	clk.advance(time.Hour)
+	testkit.ExpectFields(t, s.DeleteClient(ctx, clientID, "  "), "reason")
+	clk.Advance(time.Hour)
 	const reason = "Client asked for her records to be erased (email of 2026-03-09); retention period checked."
 	if err := s.DeleteClient(ctx, clientID, reason); err != nil {
 		t.Fatalf("delete: %v", err)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -24,9 +26,9 @@ import (
 func signingPractice(t *testing.T) (s *sqlite.Store, anna, ben data.Practitioner) {
 	t.Helper()
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	anna = mustPractitioner(t, s, "Anna Smith", data.RoleAdmin)
-	ben = mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	s, clk := sqlitekit.OpenStore(t)
+	anna = testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
+	ben = testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
 	}
@@ -35,11 +37,11 @@ func signingPractice(t *testing.T) (s *sqlite.Store, anna, ben data.Practitioner
 	}
 	s.SetActor(anna.ID)
 	for i := range 80 {
-		clk.advance(time.Minute)
-		mustCreateClient(t, s, "Client", strconv.Itoa(i))
+		clk.Advance(time.Minute)
+		testkit.CreateClient(t, s, "Client", strconv.Itoa(i))
 	}
 	for i := range 3 {
-		clk.advance(time.Minute)
+		clk.Advance(time.Minute)
 		c := data.Client{FirstName: "Ben's", LastName: strconv.Itoa(i)}
 		if err := s.CreateClient(data.WithActor(ctx, ben.ID), &c); err != nil {
 			t.Fatal(err)
@@ -96,6 +98,7 @@ func rewriteLog(t *testing.T, path string, edit func(e *entryRow)) []string {
 // The attack of a hash chain without a secret: entry 60 given to another practitioner, entry
 // 61 dated earlier, every hash computed again. The chain is whole again; the signatures are not.
 func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
+	t.Parallel()
 	s, anna, ben := signingPractice(t)
 	rep := mustVerify(t, s)
 	if !rep.OK() || rep.SignedEntries != 82 || rep.AuditEntries != 87 {
@@ -119,7 +122,7 @@ func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
 
 	t.Run("signatures kept", func(t *testing.T) {
 		s, _, _ := signingPractice(t)
-		tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
+		sqlitekit.Tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
 			if e.seq == 60 {
 				e.practitioner = ben.ID
 			}
@@ -135,7 +138,7 @@ func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
 		wantBreak(t, rep, "Audit entry 84 ", "does not match its signature")
 	})
 	t.Run("both entries, as the review did", func(t *testing.T) {
-		tamper(t, s.Path(), stmts...)
+		sqlitekit.Tamper(t, s.Path(), stmts...)
 		rep := mustVerify(t, s)
 		wantBreak(t, rep, "Audit entry 60 ", "Ben Jones")
 		wantBreak(t, rep, "Audit entry 61 ", "does not match its signature")
@@ -149,7 +152,7 @@ func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
 	})
 	t.Run("signatures removed too", func(t *testing.T) {
 		s, _, _ := signingPractice(t)
-		tamper(t, s.Path(), append(rewriteLog(t, s.Path(), func(e *entryRow) {
+		sqlitekit.Tamper(t, s.Path(), append(rewriteLog(t, s.Path(), func(e *entryRow) {
 			if e.seq == 60 {
 				e.practitioner = ben.ID
 			}
@@ -162,6 +165,7 @@ func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
 // Entries cut off the end of the log leave a whole chain: only something kept elsewhere shows
 // it, an earlier backup or the head printed on a record.
 func TestVerifyAgainstABackupAndAPrintedHead(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _, _ := signingPractice(t)
 	backup := filepath.Join(t.TempDir(), "backup.db")
@@ -173,7 +177,7 @@ func TestVerifyAgainstABackupAndAPrintedHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 5 {
-		mustCreateClient(t, s, "Later", strconv.Itoa(i))
+		testkit.CreateClient(t, s, "Later", strconv.Itoa(i))
 	}
 	ac, err := s.VerifyAgainst(ctx, backup)
 	if err != nil || len(ac.Breaks) > 0 || ac.Added != 5 || ac.Head != printed {
@@ -185,14 +189,14 @@ func TestVerifyAgainstABackupAndAPrintedHead(t *testing.T) {
 	}
 
 	head, _ := s.AuditHead(ctx)
-	tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq-19),
+	sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq-19),
 		fmt.Sprintf(`DELETE FROM audit_log WHERE seq > %d`, head.Seq-19)) // the last 14 before the 5 added, and those
 	// The chain stays whole, but the clients the cut entries made remain: verify alone sees them.
 	wantBreak(t, mustVerify(t, s), " clients (", "were made by no entry of the audit log")
 	ac, err = s.VerifyAgainst(ctx, backup)
 	if err != nil || len(ac.Breaks) != 1 || !strings.Contains(ac.Breaks[0],
 		fmt.Sprintf("The audit log has lost or changed entries since the backup of %s: entry %d is gone, and 13 more of its %d entries are gone or changed.",
-			testNow.Add(83*time.Minute).Local().Format("2006-01-02 15:04"), printed.Seq-13, printed.Seq)) {
+			testkit.Now.Add(83*time.Minute).Local().Format("2006-01-02 15:04"), printed.Seq-13, printed.Seq)) {
 		t.Fatalf("against the backup after cutting 14 entries: %+v, %v", ac, err)
 	}
 	hc, err = s.VerifyHead(ctx, printed.Hash)
@@ -202,13 +206,14 @@ func TestVerifyAgainstABackupAndAPrintedHead(t *testing.T) {
 }
 
 func TestVerifyAgainstFindsAReplacedKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _, _ := signingPractice(t)
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	if err := practice.Snapshot(ctx, s, backup); err != nil {
 		t.Fatal(err)
 	}
-	tamper(t, s.Path(), `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("00", 32)+`'`)
+	sqlitekit.Tamper(t, s.Path(), `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("00", 32)+`'`)
 	ac, err := s.VerifyAgainst(ctx, backup)
 	if err != nil || len(ac.Breaks) != 1 || !strings.Contains(ac.Breaks[0], "is not what it was in the backup of") {
 		t.Fatalf("against the backup after its key was replaced: %+v, %v", ac, err)
@@ -217,6 +222,7 @@ func TestVerifyAgainstFindsAReplacedKey(t *testing.T) {
 }
 
 func TestVerifyAgainstWhatIsNotAPractice(t *testing.T) {
+	t.Parallel()
 	s, _, _ := signingPractice(t)
 	_, err := s.VerifyAgainst(context.Background(), filepath.Join(t.TempDir(), "missing.db"))
 	if !errors.Is(err, data.ErrMissing) {
@@ -227,6 +233,7 @@ func TestVerifyAgainstWhatIsNotAPractice(t *testing.T) {
 // A key is made with the first passphrase, sealed again with a new one, retired by a reset (its
 // entries still check), and a new one made with the next passphrase.
 func TestSigningKeyLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, anna, ben := signingPractice(t)
 	raw := rawDB(t, s)
@@ -289,7 +296,7 @@ func TestSigningKeyLifecycle(t *testing.T) {
 	if err := s.SignIn(ctx, anna.ID, "a new start"); err != nil {
 		t.Fatal(err)
 	}
-	mustCreateClient(t, s, "After", "Reset")
+	testkit.CreateClient(t, s, "After", "Reset")
 	rep := mustVerify(t, s)
 	if !rep.OK() || rep.SignedEntries < 85 {
 		t.Fatalf("verify after a reset and a new key: %+v", rep)
@@ -299,6 +306,7 @@ func TestSigningKeyLifecycle(t *testing.T) {
 // Locking forgets the key: a write in the name of a practitioner with a key, made after the
 // lock, is refused rather than logged unsigned.
 func TestLockForgetsTheKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, anna, _ := signingPractice(t)
 	s.SetActor("")
@@ -310,7 +318,7 @@ func TestLockForgetsTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.SetActor(anna.ID)
-	mustCreateClient(t, s, "After", "Unlock")
+	testkit.CreateClient(t, s, "After", "Unlock")
 	if rep := mustVerify(t, s); !rep.OK() {
 		t.Fatalf("verify: %q", rep.Breaks)
 	}
@@ -318,11 +326,12 @@ func TestLockForgetsTheKey(t *testing.T) {
 
 // A practitioner whose passphrase was set before keys existed gets a key at their next sign-in.
 func TestPassphraseFromBeforeKeysGetsAKeyAtSignIn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, anna, _ := signingPractice(t)
 	s.SetActor("")
 	// As a database from before signing keys: a passphrase, no key, no signatures.
-	tamper(t, s.Path(), `DELETE FROM audit_signatures`, `DELETE FROM practitioner_keys`)
+	sqlitekit.Tamper(t, s.Path(), `DELETE FROM audit_signatures`, `DELETE FROM practitioner_keys`)
 	rep := mustVerify(t, s)
 	if !rep.OK() || rep.SignedEntries != 0 || len(rep.Lacks) == 0 || !strings.Contains(rep.Lacks[0], "No practitioner has a passphrase") {
 		t.Fatalf("verify without keys: %+v", rep)
@@ -334,7 +343,7 @@ func TestPassphraseFromBeforeKeysGetsAKeyAtSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.SetActor(anna.ID)
-	mustCreateClient(t, s, "With", "Key")
+	testkit.CreateClient(t, s, "With", "Key")
 	rep = mustVerify(t, s)
 	if !rep.OK() || rep.SignedEntries != 2 {
 		t.Fatalf("verify after the sign-in made a key: %+v", rep)
@@ -343,9 +352,10 @@ func TestPassphraseFromBeforeKeysGetsAKeyAtSignIn(t *testing.T) {
 }
 
 func TestVerifySaysWhatAPracticeWithoutPassphrasesLacks(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	for i := range 3 {
-		mustCreateClient(t, s, "Client", strconv.Itoa(i))
+		testkit.CreateClient(t, s, "Client", strconv.Itoa(i))
 	}
 	rep := mustVerify(t, s)
 	if !rep.OK() {
@@ -355,6 +365,7 @@ func TestVerifySaysWhatAPracticeWithoutPassphrasesLacks(t *testing.T) {
 }
 
 func TestVerifySaysWhichEntriesFollowTheLastSignedOne(t *testing.T) {
+	t.Parallel()
 	s, _, _ := signingPractice(t)
 	rep := mustVerify(t, s)
 	wantLack(t, rep, "The 3 entries after entry 84, the last signed one, are not signed")
@@ -362,15 +373,16 @@ func TestVerifySaysWhichEntriesFollowTheLastSignedOne(t *testing.T) {
 
 // A clock set back by more than a clock sync moves it is reported; a few seconds are not.
 func TestVerifyReportsTimeGoingBackwards(t *testing.T) {
-	s, clk := openTemp(t)
-	mustCreateClient(t, s, "A", "A")
-	clk.advance(-30 * time.Second)
-	mustCreateClient(t, s, "B", "B")
+	t.Parallel()
+	s, clk := sqlitekit.OpenStore(t)
+	testkit.CreateClient(t, s, "A", "A")
+	clk.Advance(-30 * time.Second)
+	testkit.CreateClient(t, s, "B", "B")
 	if rep := mustVerify(t, s); len(rep.Findings) != 0 {
 		t.Fatalf("30 seconds back: %q", rep.Findings)
 	}
-	clk.advance(-time.Hour)
-	mustCreateClient(t, s, "C", "C")
+	clk.Advance(-time.Hour)
+	testkit.CreateClient(t, s, "C", "C")
 	rep := mustVerify(t, s)
 	if !rep.OK() || len(rep.Findings) != 1 || !strings.Contains(rep.Findings[0], "Audit entry 3 is dated") ||
 		!strings.Contains(rep.Findings[0], "1h0m0s before entry 2") {
@@ -405,8 +417,9 @@ func rawDB(t *testing.T, s *sqlite.Store) *sql.DB {
 // Without keys, a rewritten and rehashed chain passes as a chain; a sign entry given to another
 // practitioner still disagrees with the signed record it names.
 func TestVerifyFindsASignEntryGivenToAnother(t *testing.T) {
+	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
+	sqlitekit.Tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
 		if e.action == data.ActionSign {
 			e.practitioner = "someone-else"
 		}
@@ -417,6 +430,7 @@ func TestVerifyFindsASignEntryGivenToAnother(t *testing.T) {
 // A damaged or edited seal is an error that says what to do, never a sign-in, and its
 // parameters cannot make a sign-in take gigabytes.
 func TestDamagedSealIsAnErrorNotASignIn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, anna, _ := signingPractice(t)
 	s.SetActor("")
@@ -425,7 +439,7 @@ func TestDamagedSealIsAnErrorNotASignIn(t *testing.T) {
 		"$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$c2hvcnQ$Y2lwaGVy",                            // short nonce
 		"plain text",
 	} {
-		tamper(t, s.Path(), `UPDATE practitioner_keys SET sealed_key = '`+sealed+`'`)
+		sqlitekit.Tamper(t, s.Path(), `UPDATE practitioner_keys SET sealed_key = '`+sealed+`'`)
 		err := s.SignIn(ctx, anna.ID, "correct horse")
 		if err == nil || errors.Is(err, data.ErrWrongPassphrase) || !strings.Contains(err.Error(), "is damaged: an admin can reset their passphrase") {
 			t.Errorf("seal %q: sign in gave %v", sealed, err)

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -27,12 +30,13 @@ func manyClientsCSV(n int) string {
 // Two writers on one practice file, as two programs (the app and the command line, or two
 // imports) are: a long client import must not keep the other from saving.
 func TestTwoWritersShareThePractice(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("imports tens of thousands of clients")
 	}
 	ctx := context.Background()
-	importer, _ := openTemp(t)
-	other, err := sqlite.Open(ctx, importer.Path(), sqlite.Options{Now: func() time.Time { return testNow }})
+	importer, _ := sqlitekit.OpenStore(t)
+	other, err := sqlite.Open(ctx, importer.Path(), sqlite.Options{Now: func() time.Time { return testkit.Now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +59,8 @@ func TestTwoWritersShareThePractice(t *testing.T) {
 	// Save photos and clients from the other store for as long as the import runs.
 	during := 0
 	for i := 0; importing.Load(); i++ {
-		jpg := testJPEG(t, 64, 48, uint32(i+1))
-		if _, err := importBytes(t, other, owner.ID, data.PhotoTags{Kind: data.PhotoBefore}, fmt.Sprintf("p%d.jpg", i), jpg, testNow); err != nil {
+		jpg := phototest.NoisyJPEG(t, 64, 48, uint32(i+1), 16)
+		if _, err := testkit.ImportPhoto(t, other, owner.ID, data.PhotoTags{Kind: data.PhotoBefore}, fmt.Sprintf("p%d.jpg", i), jpg, testkit.Now); err != nil {
 			t.Fatalf("photo %d while the import runs: %v", i, err)
 		}
 		c := data.Client{FirstName: "Walk", LastName: fmt.Sprintf("In %d", i)}
@@ -108,7 +112,7 @@ func TestWriteWaitsForAnotherWriter(t *testing.T) {
 		t.Skip("waits for a write lock held 7 s")
 	}
 	t.Parallel()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	holdWriteLock(t, s.Path(), 7*time.Second)
 	c := data.Client{FirstName: "Ann", LastName: "Lee"}
 	if err := s.CreateClient(context.Background(), &c); err != nil {

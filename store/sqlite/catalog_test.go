@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	nlstore "needlelog.app/needlelog/store"
 )
 
@@ -13,7 +14,7 @@ import (
 // catalog back: everything is there, retired entries too, in the order each list is shown.
 func TestCatalogReturnsWhatWasSaved(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	p := data.Practitioner{Name: "Léa Fontaine", Credentials: "RN"}
 	mustDo(t, s.SavePractitioner(ctx, &p))
 	gone := data.Practitioner{Name: "Zoë Retired", Retired: true}

@@ -22,6 +22,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -61,7 +62,7 @@ type crashEffect struct {
 }
 
 func TestCrashKill(t *testing.T) {
-	if childBody() == crashChildBody {
+	if testkit.ChildBody() == crashChildBody {
 		crashChild(t)
 		return
 	}
@@ -154,7 +155,7 @@ func (r *crashRun) killOnce(ctx context.Context) {
 		delay = randDuration(r.rnd, r.saveGap)
 	}
 
-	cmd := childCommand(r.tb, "", "TestCrashKill", crashChildBody,
+	cmd := testkit.ChildCommand(r.tb, "", "TestCrashKill", crashChildBody,
 		crashPathEnv+"="+r.path, crashCycleEnv+"="+strconv.Itoa(r.cycle))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -164,7 +165,7 @@ func (r *crashRun) killOnce(ctx context.Context) {
 	}
 	acks := make(chan time.Time, 64)
 	type output struct {
-		lines []childLine
+		lines []testkit.ChildLine
 		other string
 		err   error
 	}
@@ -174,7 +175,7 @@ func (r *crashRun) killOnce(ctx context.Context) {
 		r.fatalf("start child: %v", err)
 	}
 	go func() {
-		lines, other, err := readChildLines(stdout, func(l childLine) {
+		lines, other, err := testkit.ReadChildLines(stdout, func(l testkit.ChildLine) {
 			if l.Kind == "ack" {
 				select {
 				case acks <- time.Now():
@@ -242,7 +243,7 @@ func randDuration(rnd *rand.Rand, max time.Duration) time.Duration {
 }
 
 // verifyKill opens the file as the app would after the crash and checks what the child left.
-func (r *crashRun) verifyKill(ctx context.Context, lines []childLine) {
+func (r *crashRun) verifyKill(ctx context.Context, lines []testkit.ChildLine) {
 	r.tb.Helper()
 	var clientID string
 	var begun, ackList []crashSave
@@ -250,14 +251,14 @@ func (r *crashRun) verifyKill(ctx context.Context, lines []childLine) {
 	for _, l := range lines {
 		switch l.Kind {
 		case "client":
-			decodeChild(r.tb, l, &clientID)
+			testkit.DecodeChild(r.tb, l, &clientID)
 		case "begin":
 			var s crashSave
-			decodeChild(r.tb, l, &s)
+			testkit.DecodeChild(r.tb, l, &s)
 			begun = append(begun, s)
 		case "ack":
 			var s crashSave
-			decodeChild(r.tb, l, &s)
+			testkit.DecodeChild(r.tb, l, &s)
 			if len(begun) == 0 || begun[len(begun)-1].Seq != s.Seq {
 				r.fatalf("acknowledgement of save %d does not follow its beginning", s.Seq)
 			}
@@ -479,7 +480,7 @@ func crashChild(t *testing.T) {
 	}
 	// A clock of its own that moves on a minute from kill to kill (a child lives well under one),
 	// so times stay in order in the file.
-	base, began := testNow.Add(time.Duration(cycle)*time.Minute), time.Now()
+	base, began := testkit.Now.Add(time.Duration(cycle)*time.Minute), time.Now()
 	now := func() time.Time { return base.Add(time.Since(began)) }
 	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: now})
 	if err != nil {
@@ -489,8 +490,8 @@ func crashChild(t *testing.T) {
 	if err := s.CreateClient(ctx, &client); err != nil {
 		t.Fatal(err)
 	}
-	childReport(t, "client", client.ID)
-	template := storedSession(t, s, client.ID)
+	testkit.ChildReport(t, "client", client.ID)
+	template := testkit.StoredSession(t, s, client.ID)
 	zones, err := s.Zones(ctx, false)
 	if err != nil || len(zones) < crashZones {
 		t.Fatalf("zones %v: %v", zones, err)
@@ -503,7 +504,7 @@ func crashChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		save.PhotoSHA = processed.Info.SHA256
-		childReport(t, "begin", save)
+		testkit.ChildReport(t, "begin", save)
 
 		se := save.session(template)
 		if err := s.CreateSession(ctx, &se); err != nil {
@@ -515,7 +516,7 @@ func crashChild(t *testing.T) {
 			t.Fatalf("save %d: photo: %v", seq, err)
 		}
 		save.SessionID, save.PhotoID = se.ID, p.ID
-		childReport(t, "ack", save)
+		testkit.ChildReport(t, "ack", save)
 	}
 }
 

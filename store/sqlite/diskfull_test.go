@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -41,13 +42,13 @@ type diskFullFailure struct {
 }
 
 func TestDiskFullKeepsSavedRecords(t *testing.T) {
-	if childBody() == diskFullChildBody {
+	if testkit.ChildBody() == diskFullChildBody {
 		diskFullChild(t)
 		return
 	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "practice.db")
-	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: (&clock{t: testNow}).now})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: testkit.NewClock().Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestDiskFullKeepsSavedRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	lines := runChild(t, childCommand(t, "", "TestDiskFullKeepsSavedRecords", diskFullChildBody,
+	lines := testkit.RunChild(t, testkit.ChildCommand(t, "", "TestDiskFullKeepsSavedRecords", diskFullChildBody,
 		diskFullPathEnv+"="+path, diskFullClientEnv+"="+client.ID))
 	var sessions, photos []crashSave
 	var failure *diskFullFailure
@@ -64,7 +65,7 @@ func TestDiskFullKeepsSavedRecords(t *testing.T) {
 		switch l.Kind {
 		case "session", "photo":
 			var save crashSave
-			decodeChild(t, l, &save)
+			testkit.DecodeChild(t, l, &save)
 			if l.Kind == "session" {
 				sessions = append(sessions, save)
 			} else {
@@ -72,7 +73,7 @@ func TestDiskFullKeepsSavedRecords(t *testing.T) {
 			}
 		case "failed":
 			failure = new(diskFullFailure)
-			decodeChild(t, l, failure)
+			testkit.DecodeChild(t, l, failure)
 		}
 	}
 	if failure == nil {
@@ -159,11 +160,11 @@ func diskFullChild(t *testing.T) {
 	// write fails with EFBIG instead, which SQLite sees as an I/O error.
 	signal.Ignore(syscall.SIGXFSZ)
 	path, clientID := os.Getenv(diskFullPathEnv), os.Getenv(diskFullClientEnv)
-	s, err := sqlite.Open(ctx, path, sqlite.Options{Now: (&clock{t: testNow}).now})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Now: testkit.NewClock().Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	template := storedSession(t, s, clientID)
+	template := testkit.StoredSession(t, s, clientID)
 	zones, err := s.Zones(ctx, false)
 	if err != nil || len(zones) < crashZones {
 		t.Fatalf("zones %v: %v", zones, err)
@@ -191,7 +192,7 @@ func diskFullChild(t *testing.T) {
 		if err := s.Close(); err != nil {
 			f.Close = err.Error()
 		}
-		childReport(t, "failed", f)
+		testkit.ChildReport(t, "failed", f)
 	}
 	var last *crashSave
 	for seq := 0; seq < 200; seq++ {
@@ -209,7 +210,7 @@ func diskFullChild(t *testing.T) {
 		}
 		save.SessionID = se.ID
 		last = &save
-		childReport(t, "session", save)
+		testkit.ChildReport(t, "session", save)
 		p, err := s.ImportPhoto(ctx, clientID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore},
 			data.PhotoFile{Name: fmt.Sprintf("save-%d.jpg", seq), ModTime: save.StartedAt, Original: jpg, Processed: processed})
 		if err != nil {
@@ -217,9 +218,9 @@ func diskFullChild(t *testing.T) {
 			break
 		}
 		save.PhotoID = p.ID
-		childReport(t, "photo", save)
+		testkit.ChildReport(t, "photo", save)
 	}
-	childReport(t, childDone, nil)
+	testkit.ChildReport(t, testkit.ChildDone, nil)
 }
 
 // setLimit sets a resource limit, whose type is uint64 on most systems and int64 on some.

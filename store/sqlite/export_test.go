@@ -10,6 +10,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -52,55 +54,10 @@ func (e exported) cell(t *testing.T, table string, row int, column string) any {
 	return e.rows[table][row][i]
 }
 
-// exportPractice is two practitioners' sessions on three days, and a client never treated.
-type exportPractice struct {
-	lee, kim               data.Practitioner
-	ana, boris, never      data.Client
-	march1, march5, march9 data.Session
-}
-
-func newExportPractice(t *testing.T, s *sqlite.Store) exportPractice {
-	t.Helper()
-	ctx := context.Background()
-	var p exportPractice
-	p.lee = data.Practitioner{Name: "Dr Lee"}
-	p.kim = data.Practitioner{Name: "Kim Ødegård"}
-	for _, pr := range []*data.Practitioner{&p.lee, &p.kim} {
-		if err := s.SavePractitioner(ctx, pr); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p.ana = data.Client{FirstName: "Ana", LastName: "Núñez", DateOfBirth: data.NewDate(1990, 4, 2), Phone: "+34 600 123 456",
-		Allergies: []string{"Lidocaine", "Nickel"}, Fitzpatrick: 4,
-		History: []data.HistoryEntry{{Condition: "Isotretinoin", Since: data.NewDate(2024, 1, 10), Until: data.NewDate(2024, 7, 1)}}}
-	p.boris = data.Client{FirstName: "Борис", LastName: "Петров"}
-	p.never = data.Client{FirstName: "Never", LastName: "Treated"}
-	for _, c := range []*data.Client{&p.ana, &p.boris, &p.never} {
-		if err := s.CreateClient(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	at := func(day int) time.Time { return time.Date(2026, 3, day, 10, 0, 0, 0, time.Local) }
-	treat := func(c data.Client, pr data.Practitioner, day int) data.Session {
-		se := storedSession(t, s, c.ID)
-		se.PractitionerID = pr.ID
-		se.StartedAt = at(day)
-		se.NextDue = data.DateOf(at(day)).AddDays(28)
-		se.SideEffects[0].Onset = data.DateOf(at(day))
-		if err := s.CreateSession(ctx, &se); err != nil {
-			t.Fatal(err)
-		}
-		return se
-	}
-	p.march1 = treat(p.ana, p.lee, 1)
-	p.march5 = treat(p.boris, p.kim, 5)
-	p.march9 = treat(p.ana, p.kim, 9)
-	return p
-}
-
 func TestExportRowsTablesAndValues(t *testing.T) {
-	s, _ := openTemp(t)
-	p := newExportPractice(t, s)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.NewExportPractice(t, s)
 	e := exportAll(t, s, sqlite.ExportQuery{})
 
 	if !slices.Equal(e.order, sqlite.ExportTables) {
@@ -123,7 +80,7 @@ func TestExportRowsTablesAndValues(t *testing.T) {
 	}
 
 	// Oldest session first, with names instead of IDs and typed values.
-	if got := e.cell(t, "sessions", 0, "session_id"); got != p.march1.ID {
+	if got := e.cell(t, "sessions", 0, "session_id"); got != p.March1.ID {
 		t.Errorf("first session %v, want the one of March 1", got)
 	}
 	if got := e.cell(t, "sessions", 0, "client"); got != "Ana Núñez" {
@@ -132,8 +89,8 @@ func TestExportRowsTablesAndValues(t *testing.T) {
 	if got := e.cell(t, "sessions", 0, "practitioner"); got != "Dr Lee" {
 		t.Errorf("practitioner %q", got)
 	}
-	if got, ok := e.cell(t, "sessions", 0, "started_at").(time.Time); !ok || !got.Equal(p.march1.StartedAt) {
-		t.Errorf("started_at %v, want the time %v", got, p.march1.StartedAt)
+	if got, ok := e.cell(t, "sessions", 0, "started_at").(time.Time); !ok || !got.Equal(p.March1.StartedAt) {
+		t.Errorf("started_at %v, want the time %v", got, p.March1.StartedAt)
 	}
 	if got := e.cell(t, "sessions", 0, "next_due"); got != data.NewDate(2026, 3, 29) {
 		t.Errorf("next_due %v, want the Date 2026-03-29", got)
@@ -201,7 +158,7 @@ func TestExportRowsTablesAndValues(t *testing.T) {
 	if got := e.cell(t, "clients", 0, "medical_history"); got != "Isotretinoin (2024-01-10 to 2024-07-01)" {
 		t.Errorf("medical_history %q", got)
 	}
-	if got, ok := e.cell(t, "clients", 0, "last_session").(time.Time); !ok || !got.Equal(p.march9.StartedAt) {
+	if got, ok := e.cell(t, "clients", 0, "last_session").(time.Time); !ok || !got.Equal(p.March9.StartedAt) {
 		t.Errorf("last_session %v", got)
 	}
 
@@ -237,15 +194,16 @@ func TestExportRowsTablesAndValues(t *testing.T) {
 }
 
 func TestExportRowsFilters(t *testing.T) {
-	s, _ := openTemp(t)
-	p := newExportPractice(t, s)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.NewExportPractice(t, s)
 
 	e := exportAll(t, s, sqlite.ExportQuery{From: data.NewDate(2026, 3, 5), To: data.NewDate(2026, 3, 9)})
 	var ids []any
 	for i := range e.rows["sessions"] {
 		ids = append(ids, e.cell(t, "sessions", i, "session_id"))
 	}
-	if !slices.Equal(ids, []any{p.march5.ID, p.march9.ID}) {
+	if !slices.Equal(ids, []any{p.March5.ID, p.March9.ID}) {
 		t.Errorf("March 5 to 9 gave sessions %v, want both days included", ids)
 	}
 	if n := len(e.rows["zones"]); n != 4 {
@@ -255,19 +213,19 @@ func TestExportRowsFilters(t *testing.T) {
 		t.Errorf("%d clients, want the 2 treated in the period", n)
 	}
 
-	e = exportAll(t, s, sqlite.ExportQuery{PractitionerID: p.lee.ID})
-	if n := len(e.rows["sessions"]); n != 1 || e.cell(t, "sessions", 0, "session_id") != p.march1.ID {
+	e = exportAll(t, s, sqlite.ExportQuery{PractitionerID: p.Lee.ID})
+	if n := len(e.rows["sessions"]); n != 1 || e.cell(t, "sessions", 0, "session_id") != p.March1.ID {
 		t.Errorf("Dr Lee's sessions: %v", e.rows["sessions"])
 	}
 	if n := len(e.rows["side_effects"]); n != 1 {
 		t.Errorf("%d side effects, want Dr Lee's session's one", n)
 	}
-	if n := len(e.rows["clients"]); n != 1 || e.cell(t, "clients", 0, "client_id") != p.ana.ID {
+	if n := len(e.rows["clients"]); n != 1 || e.cell(t, "clients", 0, "client_id") != p.Ana.ID {
 		t.Errorf("Dr Lee's clients: %v", e.rows["clients"])
 	}
 
-	e = exportAll(t, s, sqlite.ExportQuery{PractitionerID: p.kim.ID, To: data.NewDate(2026, 3, 8)})
-	if n := len(e.rows["sessions"]); n != 1 || e.cell(t, "sessions", 0, "session_id") != p.march5.ID {
+	e = exportAll(t, s, sqlite.ExportQuery{PractitionerID: p.Kim.ID, To: data.NewDate(2026, 3, 8)})
+	if n := len(e.rows["sessions"]); n != 1 || e.cell(t, "sessions", 0, "session_id") != p.March5.ID {
 		t.Errorf("Kim's sessions up to March 8: %v", e.rows["sessions"])
 	}
 
@@ -293,8 +251,9 @@ func TestExportRowsFilters(t *testing.T) {
 // An export reads one state of the records: a session saved while it runs appears in none of its
 // tables, and the save does not wait for the export to end.
 func TestExportRowsIsOneSnapshot(t *testing.T) {
-	s, _ := openTemp(t)
-	p := newExportPractice(t, s)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.NewExportPractice(t, s)
 	ctx := context.Background()
 	var late data.Session
 	counts := map[string]int{}
@@ -302,7 +261,7 @@ func TestExportRowsIsOneSnapshot(t *testing.T) {
 		for tb.Next() {
 			counts[tb.Name]++
 			if tb.Name == sqlite.ExportSessions && late.ID == "" {
-				late = storedSession(t, s, p.never.ID)
+				late = testkit.StoredSession(t, s, p.Never.ID)
 				late.StartedAt = time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)
 				late.NextDue = data.Date{}
 				late.SideEffects[0].Onset = data.NewDate(2026, 3, 2)
@@ -335,8 +294,9 @@ func TestExportRowsIsOneSnapshot(t *testing.T) {
 }
 
 func TestExportRowsCancelled(t *testing.T) {
-	s, _ := openTemp(t)
-	newExportPractice(t, s)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	testkit.NewExportPractice(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	err := s.ExportRows(ctx, sqlite.ExportQuery{}, func(tb *sqlite.ExportTable) error {
 		cancel()

@@ -30,6 +30,7 @@ func distinctClientsCSV(n int) (csv string, distinct int) {
 // have it) import the same file at once; each client is added once, and each writer's counts say
 // what it did with every row.
 func TestConcurrentImportsAddNoOneTwice(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "practice.db")
 	first, err := sqlite.Open(ctx, db, sqlite.Options{Create: true})

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // FuzzImportClientsCSV feeds any bytes through the whole client import, file to database:
@@ -20,12 +20,7 @@ import (
 // data/testdata/clientcsv.
 func FuzzImportClientsCSV(f *testing.F) {
 	now := time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
-	s, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "practice.db"),
-		sqlite.Options{Create: true, Now: func() time.Time { return now }})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { s.Close() })
+	s := sqlitekit.OpenStoreNow(f, func() time.Time { return now })
 	// The hostile files spreadsheets and other systems write are seeds too.
 	fixtures, err := filepath.Glob(filepath.Join("..", "..", "data", "testdata", "clientcsv", "*"))
 	if err != nil || len(fixtures) == 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // swallowCSV is n client rows after a header of six columns, with a quote opening the notes of the
@@ -34,6 +35,7 @@ func swallowCSV(n, opened, closed int) string {
 // the line the quote opened on and the line it closed on, whether it closes two lines later or
 // five hundred.
 func TestAQuoteThatTakesInRowsIsRefused(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		csv            string
 		opened, closed int
@@ -49,7 +51,7 @@ func TestAQuoteThatTakesInRowsIsRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "nothing was imported") {
 			t.Errorf("%s: %v, want it refused saying %q", name, err, want)
 		}
-		s, _ := openTemp(t)
+		s, _ := sqlitekit.OpenStore(t)
 		res, _, err := s.ImportClientsCSV(context.Background(), strings.NewReader(c.csv))
 		if err == nil || res.Imported != 0 || res.Started {
 			t.Errorf("%s: imported %d (%v)", name, res.Imported, err)
@@ -70,6 +72,7 @@ func fixtureText(t *testing.T, name string) string {
 // already there or not imported, and multi-line values that take in no row (Excel's addresses and
 // notes) import.
 func TestImportCountsAddUp(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	for _, name := range []string{"multiline-address.csv", "multiline-address-commas.csv", "multiline-name.csv",
 		"mac-cr.csv", "windows-1252.csv"} {
@@ -89,7 +92,7 @@ func TestImportCountsAddUp(t *testing.T) {
 				records++
 			}
 		}
-		s, _ := openTemp(t)
+		s, _ := sqlitekit.OpenStore(t)
 		ctx := context.Background()
 		for round := 1; round <= 2; round++ { // the second time, every row is already there
 			res, _, err := s.ImportClientsCSV(ctx, strings.NewReader(text))

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // messageFor returns the sentence a validation error gives a field, or fails the test.
@@ -26,8 +28,9 @@ func messageFor(t *testing.T, err error, field string) string {
 }
 
 func TestTextLimitsAtEntry(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 
 	// Names: 100 characters (not bytes) go in, 101 do not, nor a line break.
 	c := data.Client{FirstName: strings.Repeat("é", data.MaxNameLength), LastName: "Lee"}
@@ -53,7 +56,7 @@ func TestTextLimitsAtEntry(t *testing.T) {
 	}
 
 	// Sessions, and amendments of signed ones.
-	se := storedSession(t, s, c.ID)
+	se := testkit.StoredSession(t, s, c.ID)
 	se.Products[0].Lot = strings.Repeat("L", data.MaxCodeLength+1)
 	se.Zones[0].Pattern = strings.Repeat("p", data.MaxLabelLength+1)
 	se.SideEffects[0].Notes = strings.Repeat("s", data.MaxTextLength+1)
@@ -69,7 +72,7 @@ func TestTextLimitsAtEntry(t *testing.T) {
 		messageFor(t, err, "notes")
 	}
 	follow := data.SideEffect{SessionID: signed.ID, Kind: strings.Repeat("k", data.MaxLabelLength+1),
-		Severity: data.SeverityMild, Onset: data.DateOf(testNow)}
+		Severity: data.SeverityMild, Onset: data.DateOf(testkit.Now)}
 	messageFor(t, s.AddSideEffect(sctx, &follow), "side_effect.kind")
 
 	// The practice's lists and settings.
@@ -102,9 +105,10 @@ func TestTextLimitsAtEntry(t *testing.T) {
 
 // Values longer than the limits, stored before there were limits, still open and show.
 func TestLongValuesStoredBeforeStillOpen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Ann", "Lee")
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Ann", "Lee")
 	db, err := sql.Open("sqlite", "file:"+s.Path()+"?mode=rw&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +129,8 @@ func TestLongValuesStoredBeforeStillOpen(t *testing.T) {
 }
 
 func TestClientImportReportsOverlongValuesByLine(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	var b strings.Builder
 	b.WriteString("First name,Last name,Email,Notes\n")
 	b.WriteString("Ann,Lee,ann@example.com,ok\n")

@@ -6,11 +6,14 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func TestZonesAndDevices(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	z := data.Zone{Name: "Hands", Region: data.RegionBody, MapKey: "hands", TypicalMin: 0.5, TypicalMax: 1.0, WarnAbove: 1.5, Position: 20}
 	if err := s.SaveZone(ctx, &z); err != nil {
 		t.Fatal(err)
@@ -20,7 +23,7 @@ func TestZonesAndDevices(t *testing.T) {
 		t.Fatalf("saved zone read back as %+v", last)
 	}
 	bad := data.Zone{Name: "Ears", Region: data.RegionFace, TypicalMin: 0.5, TypicalMax: 0.25, WarnAbove: 1}
-	expectFields(t, s.SaveZone(ctx, &bad), "typical_max")
+	testkit.ExpectFields(t, s.SaveZone(ctx, &bad), "typical_max")
 
 	devices, _ := s.Devices(ctx, false)
 	i := slices.IndexFunc(devices, func(d data.Device) bool { return d.Model == "SkinPen Precision" })

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -109,7 +112,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 		tb.Fatal(err)
 	}
 	other := filepath.Join(dir, "other.db")
-	rawExec(tb, other, "PRAGMA page_size = 512", "CREATE TABLE songs (title TEXT, artist TEXT)",
+	sqlitekit.RawExec(tb, other, "PRAGMA page_size = 512", "CREATE TABLE songs (title TEXT, artist TEXT)",
 		"INSERT INTO songs VALUES ('Blue', 'Joni Mitchell')")
 	otherBytes, err := os.ReadFile(other)
 	if err != nil {
@@ -120,7 +123,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 	if err := os.WriteFile(foreign, db, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	rawExec(tb, foreign, endlessTrigger, erasingTrigger, "PRAGMA journal_mode = DELETE")
+	sqlitekit.RawExec(tb, foreign, endlessTrigger, erasingTrigger, "PRAGMA journal_mode = DELETE")
 	foreignBytes, err := os.ReadFile(foreign)
 	if err != nil {
 		tb.Fatal(err)
@@ -134,7 +137,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 		{"other-program", otherBytes},
 		{"needlelog-foreign-triggers", foreignBytes},
 		{"text", []byte("name,phone\nAnna Berg,0770 900 123\n")},
-		{"png", pngHeader(64, 48)},
+		{"png", phototest.PNGHeader(64, 48)},
 		{"empty", nil},
 	}
 }
@@ -148,15 +151,15 @@ func smallPractice(tb testing.TB, path string) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := mustCreateClient(tb, s, "Anna", "Berg")
-	se := storedSession(tb, s, c.ID)
+	c := testkit.CreateClient(tb, s, "Anna", "Berg")
+	se := testkit.StoredSession(tb, s, c.ID)
 	if err := s.CreateSession(context.Background(), &se); err != nil {
 		tb.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	rawExec(tb, path, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 512", "VACUUM", "PRAGMA journal_mode = WAL")
+	sqlitekit.RawExec(tb, path, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 512", "VACUUM", "PRAGMA journal_mode = WAL")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)

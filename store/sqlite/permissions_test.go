@@ -6,106 +6,28 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-const (
-	unprivilegedChildBody = "unprivileged"
-	unprivilegedDirEnv    = "NEEDLELOG_UNPRIVILEGED_DIR"
-	nobodyID              = 65534 // nobody and nogroup (or nobody) on Linux
-)
-
-// asUnprivileged runs body as a user whom file permissions bind, with a folder of its own to work
-// in: in this process when it is not root's, otherwise in a child process running as nobody.
-// testName is the calling test's name, which the child runs.
-func asUnprivileged(t *testing.T, testName string, body func(t *testing.T, dir string)) {
-	t.Helper()
-	if childBody() == unprivilegedChildBody {
-		childReport(t, "user", os.Geteuid())
-		body(t, os.Getenv(unprivilegedDirEnv))
-		childReport(t, childDone, nil)
-		return
-	}
-	if os.Geteuid() != 0 {
-		body(t, t.TempDir())
-		return
-	}
-	// t.TempDir() sits in a folder only root may enter: nobody gets a folder of its own in one
-	// anyone may enter, with a copy of the test binary it may run.
-	top, err := os.MkdirTemp("", "needlelog-unprivileged-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(top) })
-	if err := os.Chmod(top, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	binCopy := filepath.Join(top, filepath.Base(exe))
-	if err := copyFile(exe, binCopy, 0o755); err != nil {
-		t.Fatalf("copy the test binary for nobody: %v", err)
-	}
-	dir := filepath.Join(top, "work")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(dir, nobodyID, nobodyID); err != nil {
-		t.Fatal(err)
-	}
-	cmd := childCommand(t, binCopy, testName, unprivilegedChildBody, unprivilegedDirEnv+"="+dir)
-	cmd.Dir = dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobodyID, Gid: nobodyID, NoSetGroups: true}}
-	lines := runChild(t, cmd)
-	var uid int
-	if len(lines) == 0 || lines[0].Kind != "user" {
-		t.Fatalf("the child did not say which user it ran as: %v", lines)
-	}
-	decodeChild(t, lines[0], &uid)
-	if uid != nobodyID {
-		t.Fatalf("the child ran as user %d, not as nobody (%d)", uid, nobodyID)
-	}
-}
-
-func copyFile(from, to string, mode fs.FileMode) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
-}
 
 // permPractice writes a database with a client and a session at path, and closes it: a closed
 // database is one file, its write-ahead log checkpointed into it and removed.
 func permPractice(t *testing.T, path string) (data.Client, data.Session) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: (&clock{t: testNow}).now})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: testkit.NewClock().Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := mustCreateClient(t, s, "Rhea", "Only")
-	se := storedSession(t, s, c.ID)
+	c := testkit.CreateClient(t, s, "Rhea", "Only")
+	se := testkit.StoredSession(t, s, c.ID)
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +103,8 @@ func assertReadsRecords(t *testing.T, path string, c data.Client, se data.Sessio
 }
 
 func TestReadOnlyDatabaseFile(t *testing.T) {
-	asUnprivileged(t, "TestReadOnlyDatabaseFile", func(t *testing.T, dir string) {
+	t.Parallel()
+	testkit.AsUnprivileged(t, "TestReadOnlyDatabaseFile", func(t *testing.T, dir string) {
 		path := filepath.Join(dir, "practice.db")
 		c, se := permPractice(t, path)
 		if err := os.Chmod(path, 0o444); err != nil {
@@ -197,7 +120,8 @@ func TestReadOnlyDatabaseFile(t *testing.T) {
 }
 
 func TestReadOnlyDatabaseFolder(t *testing.T) {
-	asUnprivileged(t, "TestReadOnlyDatabaseFolder", func(t *testing.T, dir string) {
+	t.Parallel()
+	testkit.AsUnprivileged(t, "TestReadOnlyDatabaseFolder", func(t *testing.T, dir string) {
 		folder := filepath.Join(dir, "practice")
 		path := filepath.Join(folder, "practice.db")
 		c, se := permPractice(t, path)

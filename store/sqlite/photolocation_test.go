@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -42,6 +43,7 @@ func ifd0Tags(t *testing.T, jpg []byte) []uint16 {
 // the same pixels, length and other EXIF (orientation, date taken), and the SHA-256 of the bytes
 // stored. Keeping the location stores the file's own bytes.
 func TestImportPhotoRemovesLocation(t *testing.T) {
+	t.Parallel()
 	const gpsIFD = 0x8825
 	ctx := context.Background()
 	file, err := os.ReadFile("../../data/photo/testdata/gps.jpg")
@@ -51,7 +53,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	if !slices.Contains(ifd0Tags(t, file), gpsIFD) || !bytes.Contains(file, []byte("WGS-84")) {
 		t.Fatal("the fixture has no GPS position")
 	}
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	path := writeFile(t, t.TempDir(), "IMG_0001.JPG", file)
 
@@ -97,7 +99,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	}
 
 	// Kept on request: the very bytes of the file.
-	s2, _ := openTemp(t)
+	s2, _ := sqlitekit.OpenStore(t)
 	c2 := photoClient(t, s2, "Bea", data.PhotoConsentClinical)
 	p2, err := importFile(ctx, s2, c2.ID, data.PhotoTags{Kind: data.PhotoBefore}, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {

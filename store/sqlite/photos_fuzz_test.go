@@ -10,6 +10,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // FuzzImportPhoto runs arbitrary bytes through the whole import path, file to database: each
@@ -21,10 +23,10 @@ import (
 func FuzzImportPhoto(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("GIF89a not a photo"))
-	jpg := testJPEG(f, 64, 48, 5)
+	jpg := phototest.NoisyJPEG(f, 64, 48, 5, 16)
 	f.Add(jpg)
 	f.Add(jpg[:len(jpg)/2])
-	s, _ := openTemp(f)
+	s, _ := sqlitekit.OpenStore(f)
 	client := photoClient(f, s, "Fuzz", data.PhotoConsentClinical)
 	dir := f.TempDir()
 	ctx := context.Background()

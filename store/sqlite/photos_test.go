@@ -9,9 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"os"
 	"path/filepath"
@@ -23,82 +21,13 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-// testJPEG is a w × h JPEG whose content depends on seed, so that different seeds give
-// different bytes: gradients with a little noise, as cheap to make as a flat image.
-func testJPEG(t testing.TB, w, h int, seed uint32) []byte {
-	t.Helper()
-	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	x32 := seed*2654435761 + 1
-	for y := range h {
-		for x := range w {
-			x32 ^= x32 << 13
-			x32 ^= x32 >> 17
-			x32 ^= x32 << 5
-			n := uint8(x32 % 16)
-			m.SetRGBA(x, y, color.RGBA{uint8(200*x/w) + n, uint8(160*y/h) + n, uint8(seed*37) + n, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// withEXIFDate splices an EXIF block holding DateTimeOriginal (and OffsetTimeOriginal when
-// offset is set) right after a JPEG's SOI marker, laid out by hand: a little-endian TIFF header,
-// IFD0 with only the Exif IFD pointer, then the Exif IFD and the two strings.
-func withEXIFDate(jpg []byte, date, offset string) []byte {
-	le := binary.LittleEndian
-	tiff := []byte("II*\x00")
-	tiff = le.AppendUint32(tiff, 8)
-	const exifAt, dataAt = 8 + 18, 8 + 18 + 30
-	tiff = le.AppendUint16(tiff, 1) // IFD0: one entry
-	tiff = le.AppendUint16(tiff, 0x8769)
-	tiff = le.AppendUint16(tiff, 4)
-	tiff = le.AppendUint32(tiff, 1)
-	tiff = le.AppendUint32(tiff, exifAt)
-	tiff = le.AppendUint32(tiff, 0)
-	tiff = le.AppendUint16(tiff, 2) // Exif IFD: the date and its offset
-	for i, f := range []struct {
-		tag uint16
-		s   string
-	}{{0x9003, date}, {0x9011, offset}} {
-		at := uint32(dataAt + 20*i)
-		tiff = le.AppendUint16(tiff, f.tag)
-		tiff = le.AppendUint16(tiff, 2)
-		tiff = le.AppendUint32(tiff, uint32(len(f.s)+1))
-		tiff = le.AppendUint32(tiff, at)
-	}
-	tiff = le.AppendUint32(tiff, 0)
-	tiff = append(tiff, []byte(date+"\x00")...)
-	tiff = append(tiff, []byte(offset+"\x00")...)
-
-	payload := append([]byte("Exif\x00\x00"), tiff...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, seg...)
-	out = append(out, payload...)
-	return append(out, jpg[2:]...)
-}
-
-// pngHeader is a PNG signature and IHDR chunk declaring w × h pixels, and nothing else.
-func pngHeader(w, h uint32) []byte {
-	ihdr := []byte("IHDR")
-	ihdr = binary.BigEndian.AppendUint32(ihdr, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit RGBA
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = binary.BigEndian.AppendUint32(out, 13)
-	out = append(out, ihdr...)
-	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
-}
 
 // writeFile writes b to name in dir and returns its path.
 func writeFile(t testing.TB, dir, name string, b []byte) string {
@@ -158,15 +87,6 @@ func requireNoPhotoRows(t *testing.T, s *sqlite.Store) {
 	}
 }
 
-func importBytes(t testing.TB, s *sqlite.Store, clientID string, tags data.PhotoTags, name string, b []byte, mod time.Time) (data.Photo, error) {
-	t.Helper()
-	p, err := photo.Process(b)
-	if err != nil {
-		t.Fatalf("process %s: %v", name, err)
-	}
-	return s.ImportPhoto(context.Background(), clientID, tags, data.PhotoFile{Name: name, ModTime: mod, Original: b, Processed: p})
-}
-
 // importFile imports the photo file at path for a client as needlelog import photos does (with
 // opts, when given), and says what became of it: the photo stored, or for a duplicate the one
 // stored before, with the file's error.
@@ -185,11 +105,12 @@ func importFile(ctx context.Context, s *sqlite.Store, clientID string, tags data
 }
 
 func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentEducation)
-	se := sessionAt(t, s, c.ID, testNow.Add(-2*time.Hour))
-	orig := withEXIFDate(testJPEG(t, 2000, 1500, 1), "2026:03:10 12:31:05", "+00:00")
+	se := sessionAt(t, s, c.ID, testkit.Now.Add(-2*time.Hour))
+	orig := phototest.WithEXIF(phototest.NoisyJPEG(t, 2000, 1500, 1, 16), phototest.EXIF{Taken: "2026:03:10 12:31:05", Offset: "+00:00"})
 	path := writeFile(t, t.TempDir(), "IMG_0001.JPG", orig)
 
 	tags := data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore, Zone: "Cheeks", View: "Left 45°",
@@ -200,7 +121,7 @@ func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 	}
 	want := data.Photo{ID: p.ID, ClientID: c.ID, PhotoTags: tags, TakenAt: time.Date(2026, 3, 10, 12, 31, 5, 0, time.UTC),
 		FileName: "IMG_0001.JPG", MIME: "image/jpeg", Width: 2000, Height: 1500, ByteSize: int64(len(orig)),
-		SHA256: p.SHA256, CreatedAt: testNow, UpdatedAt: testNow, Version: 1}
+		SHA256: p.SHA256, CreatedAt: testkit.Now, UpdatedAt: testkit.Now, Version: 1}
 	if len(p.ID) != 36 || len(p.SHA256) != 64 || !p.TakenAt.Equal(want.TakenAt) {
 		t.Fatalf("imported %+v", p)
 	}
@@ -256,11 +177,12 @@ func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 }
 
 func TestImportPhotoDuplicate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	anna := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	bea := photoClient(t, s, "Bea", data.PhotoConsentClinical)
-	orig := testJPEG(t, 640, 480, 2)
+	orig := phototest.NoisyJPEG(t, 640, 480, 2, 16)
 	dir := t.TempDir()
 	first, err := importFile(ctx, s, anna.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, dir, "a.jpg", orig))
 	if err != nil {
@@ -289,7 +211,7 @@ func TestImportPhotoDuplicate(t *testing.T) {
 	}
 
 	// For another client it is still a duplicate, and the message says so.
-	_, err = importBytes(t, s, bea.ID, data.PhotoTags{Kind: data.PhotoBefore}, "b.jpg", orig, time.Time{})
+	_, err = testkit.ImportPhoto(t, s, bea.ID, data.PhotoTags{Kind: data.PhotoBefore}, "b.jpg", orig, time.Time{})
 	if !errors.Is(err, data.ErrDuplicatePhoto) || !strings.Contains(err.Error(), "another client") {
 		t.Fatalf("same photo for another client: %v", err)
 	}
@@ -309,10 +231,10 @@ func equalMaps(a, b map[string]int) bool {
 
 func TestImportHostileFiles(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	dir := t.TempDir()
-	good := testJPEG(t, 800, 600, 3)
+	good := phototest.NoisyJPEG(t, 800, 600, 3, 16)
 	jpegBomb := append([]byte{}, good...)
 	// Patch the frame header (SOF0: FF C0, length, precision, height, width) to claim 65000 × 65000.
 	if i := bytes.Index(jpegBomb, []byte{0xFF, 0xC0}); i < 0 {
@@ -337,7 +259,7 @@ func TestImportHostileFiles(t *testing.T) {
 		{"empty", writeFile(t, dir, "empty.jpg", nil), photo.ErrCorrupt, "empty"},
 		{"truncated", writeFile(t, dir, "cut.jpg", good[:len(good)/2]), photo.ErrCorrupt, "damaged or incomplete"},
 		{"text renamed", writeFile(t, dir, "notes.jpg", []byte("Shopping: milk, eggs, serum\n")), photo.ErrUnsupported, "not a JPEG"},
-		{"PNG bomb", writeFile(t, dir, "bomb.png", pngHeader(100000, 100000)), photo.ErrTooLarge, "100000 × 100000"},
+		{"PNG bomb", writeFile(t, dir, "bomb.png", phototest.PNGHeader(100000, 100000)), photo.ErrTooLarge, "100000 × 100000"},
 		{"JPEG bomb", writeFile(t, dir, "bomb.jpg", jpegBomb), photo.ErrTooLarge, "65000 × 65000"},
 		{"200 MB", sparse, photo.ErrTooLarge, "200.0 MB"},
 		{"missing", filepath.Join(dir, "gone.jpg"), os.ErrNotExist, "does not exist"},
@@ -370,13 +292,14 @@ func TestImportHostileFiles(t *testing.T) {
 }
 
 func TestImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	// The renditions are written after the record and the original: make that last write fail.
-	rawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_renditions BEGIN SELECT RAISE(ABORT, 'no room'); END`)
+	sqlitekit.RawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_renditions BEGIN SELECT RAISE(ABORT, 'no room'); END`)
 	auditBefore, _ := s.Counts(ctx)
-	_, err := importBytes(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", testJPEG(t, 320, 240, 4), time.Time{})
+	_, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", phototest.NoisyJPEG(t, 320, 240, 4, 16), time.Time{})
 	if err == nil || !strings.Contains(err.Error(), "no room") {
 		t.Fatalf("import with a failing last write: %v", err)
 	}
@@ -387,14 +310,15 @@ func TestImportIsAllOrNothing(t *testing.T) {
 }
 
 func TestImportTakenAt(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	dir := t.TempDir()
 	mod := time.Date(2025, 11, 2, 16, 45, 0, 0, time.UTC)
 
-	withDate := writeFile(t, dir, "exif.jpg", withEXIFDate(testJPEG(t, 320, 240, 5), "2025:10:30 09:12:44", "-05:00"))
-	plain := writeFile(t, dir, "plain.jpg", testJPEG(t, 320, 240, 6))
+	withDate := writeFile(t, dir, "exif.jpg", phototest.WithEXIF(phototest.NoisyJPEG(t, 320, 240, 5, 16), phototest.EXIF{Taken: "2025:10:30 09:12:44", Offset: "-05:00"}))
+	plain := writeFile(t, dir, "plain.jpg", phototest.NoisyJPEG(t, 320, 240, 6, 16))
 	for _, p := range []string{withDate, plain} {
 		if err := os.Chtimes(p, mod, mod); err != nil {
 			t.Fatal(err)
@@ -421,14 +345,15 @@ func TestImportTakenAt(t *testing.T) {
 }
 
 func TestSuggestPhoto(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, clk := openTemp(t)
+	s, clk := sqlitekit.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	day := func(m time.Month, d, h, min int) time.Time { return time.Date(2025, m, d, h, min, 0, 0, time.Local) }
 	first := sessionAt(t, s, c.ID, day(3, 3, 10, 0))
 	second := sessionAt(t, s, c.ID, day(3, 31, 14, 0))
 	late := sessionAt(t, s, c.ID, day(3, 31, 17, 30)) // a second visit that day, for a touch-up
-	clk.t = day(12, 31, 12, 0).AddDate(1, 0, 0)
+	clk.T = day(12, 31, 12, 0).AddDate(1, 0, 0)
 
 	cases := []struct {
 		what    string
@@ -465,13 +390,13 @@ func TestSuggestPhoto(t *testing.T) {
 	// An import without a kind takes the suggestion, session included; with a session, the kind is
 	// read against that session.
 	dir := t.TempDir()
-	after := writeFile(t, dir, "after.jpg", testJPEG(t, 320, 240, 7))
+	after := writeFile(t, dir, "after.jpg", phototest.NoisyJPEG(t, 320, 240, 7, 16))
 	os.Chtimes(after, day(3, 31, 15, 10), day(3, 31, 15, 10))
 	p, err := importFile(ctx, s, c.ID, data.PhotoTags{}, after)
 	if err != nil || p.Kind != data.PhotoAfter || p.SessionID != second.ID {
 		t.Fatalf("import without tags: %s of %q (%v), want after of %s", p.Kind, p.SessionID, err, second.ID)
 	}
-	followUp := writeFile(t, dir, "follow.jpg", testJPEG(t, 320, 240, 8))
+	followUp := writeFile(t, dir, "follow.jpg", phototest.NoisyJPEG(t, 320, 240, 8, 16))
 	os.Chtimes(followUp, day(3, 31, 15, 10), day(3, 31, 15, 10))
 	p, err = importFile(ctx, s, c.ID, data.PhotoTags{SessionID: first.ID}, followUp)
 	if err != nil || p.Kind != data.PhotoFollowUp || p.SessionID != first.ID {
@@ -480,12 +405,13 @@ func TestSuggestPhoto(t *testing.T) {
 }
 
 func TestImportValidation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	anna := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	none := photoClient(t, s, "Nora", data.PhotoConsentNone)
-	other := sessionAt(t, s, none.ID, testNow.Add(-time.Hour))
-	orig := testJPEG(t, 320, 240, 9)
+	other := sessionAt(t, s, none.ID, testkit.Now.Add(-time.Hour))
+	orig := phototest.NoisyJPEG(t, 320, 240, 9, 16)
 	cases := []struct {
 		what   string
 		client string
@@ -504,12 +430,12 @@ func TestImportValidation(t *testing.T) {
 		{"overlong note", anna.ID, data.PhotoTags{Kind: data.PhotoBefore, Note: strings.Repeat("x", data.MaxTextLength+1)}, []string{"note"}},
 	}
 	for _, tc := range cases {
-		_, err := importBytes(t, s, tc.client, tc.tags, "a.jpg", orig, time.Time{})
-		if got := fieldsOf(t, err); !slices.Equal(got, tc.fields) {
+		_, err := testkit.ImportPhoto(t, s, tc.client, tc.tags, "a.jpg", orig, time.Time{})
+		if got := testkit.FieldsOf(t, err); !slices.Equal(got, tc.fields) {
 			t.Errorf("%s: fields %v (%v), want %v", tc.what, got, err, tc.fields)
 		}
 	}
-	if _, err := importBytes(t, s, "nobody", data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", orig, time.Time{}); !errors.Is(err, data.ErrNotFound) {
+	if _, err := testkit.ImportPhoto(t, s, "nobody", data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", orig, time.Time{}); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("unknown client: %v, want ErrNotFound", err)
 	}
 	requireNoPhotoRows(t, s)
@@ -517,7 +443,7 @@ func TestImportValidation(t *testing.T) {
 	// Processed bytes that do not belong to the original are a programming error, refused.
 	p, _ := photo.Process(orig)
 	if _, err := s.ImportPhoto(ctx, anna.ID, data.PhotoTags{Kind: data.PhotoBefore},
-		data.PhotoFile{Original: testJPEG(t, 320, 240, 10), Processed: p}); err == nil {
+		data.PhotoFile{Original: phototest.NoisyJPEG(t, 320, 240, 10, 16), Processed: p}); err == nil {
 		t.Error("import with another photo's renditions was accepted")
 	}
 	requireNoPhotoRows(t, s)
@@ -528,14 +454,14 @@ func TestImportValidation(t *testing.T) {
 func galleryPhotos(t *testing.T, s *sqlite.Store) (data.Client, []data.Session, []data.Photo) {
 	t.Helper()
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
-	s1 := sessionAt(t, s, c.ID, testNow.AddDate(0, -2, 0))
-	s2 := sessionAt(t, s, c.ID, testNow.AddDate(0, -1, 0))
+	s1 := sessionAt(t, s, c.ID, testkit.Now.AddDate(0, -2, 0))
+	s2 := sessionAt(t, s, c.ID, testkit.Now.AddDate(0, -1, 0))
 	var photos []data.Photo
 	seed := uint32(100)
 	add := func(se data.Session, kind data.PhotoKind, view, zone string, at time.Time) {
 		seed++
-		p, err := importBytes(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: kind, View: view, Zone: zone},
-			"p.jpg", testJPEG(t, 320, 240, seed), at)
+		p, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: kind, View: view, Zone: zone},
+			"p.jpg", phototest.NoisyJPEG(t, 320, 240, seed, 16), at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -544,7 +470,7 @@ func galleryPhotos(t *testing.T, s *sqlite.Store) (data.Client, []data.Session, 
 	// Imported out of order, as photos from two cards would be.
 	add(s2, data.PhotoAfter, "Frontal", "Cheeks", s2.StartedAt.Add(70*time.Minute))
 	add(s1, data.PhotoBefore, "Frontal", "Cheeks", s1.StartedAt.Add(-5*time.Minute))
-	add(data.Session{}, data.PhotoFollowUp, "Frontal", "", testNow.Add(-24*time.Hour))
+	add(data.Session{}, data.PhotoFollowUp, "Frontal", "", testkit.Now.Add(-24*time.Hour))
 	add(s1, data.PhotoBefore, "Left 45°", "Forehead", s1.StartedAt.Add(-3*time.Minute))
 	add(s2, data.PhotoBefore, "Frontal", "Cheeks", s2.StartedAt.Add(-2*time.Minute))
 	add(s1, data.PhotoAfter, "Frontal", "Cheeks", s1.StartedAt.Add(65*time.Minute))
@@ -552,17 +478,18 @@ func galleryPhotos(t *testing.T, s *sqlite.Store) (data.Client, []data.Session, 
 }
 
 func TestUpdatePhoto(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, clk := openTemp(t)
+	s, clk := sqlitekit.OpenStore(t)
 	c, sessions, ps := galleryPhotos(t, s)
 	mine, theirs := ps[2], ps[2] // two screens holding the same photo
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 
 	mine.SessionID, mine.Kind, mine.View, mine.Zone, mine.Note = sessions[1].ID, data.PhotoAfter, "Right 45°", "Chin", "Retaken"
 	if err := s.UpdatePhoto(ctx, &mine); err != nil {
 		t.Fatal(err)
 	}
-	if mine.Version != 2 || !mine.UpdatedAt.Equal(clk.t) || mine.FileName != "p.jpg" || mine.ClientID != c.ID {
+	if mine.Version != 2 || !mine.UpdatedAt.Equal(clk.T) || mine.FileName != "p.jpg" || mine.ClientID != c.ID {
 		t.Fatalf("after update: %+v", mine)
 	}
 	stored, _ := s.Photo(ctx, mine.ID)
@@ -581,7 +508,7 @@ func TestUpdatePhoto(t *testing.T) {
 
 	bad := stored
 	bad.View, bad.Consent = "Sideways", data.PhotoConsentMarketing
-	if f := fieldsOf(t, s.UpdatePhoto(ctx, &bad)); !slices.Equal(f, []string{"consent", "view"}) {
+	if f := testkit.FieldsOf(t, s.UpdatePhoto(ctx, &bad)); !slices.Equal(f, []string{"consent", "view"}) {
 		t.Errorf("bad tags: fields %v", f)
 	}
 	missing := stored
@@ -608,14 +535,15 @@ func TestUpdatePhoto(t *testing.T) {
 }
 
 func TestDeletePhoto(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c, _, ps := galleryPhotos(t, s)
 	p := ps[1]
 	if err := s.AddPhotoPin(ctx, &data.PhotoPin{PhotoID: p.ID, X: 0.5, Y: 0.5, Note: "Scar"}); err != nil {
 		t.Fatal(err)
 	}
-	if f := fieldsOf(t, s.DeletePhoto(ctx, p.ID, "  ")); !slices.Equal(f, []string{"reason"}) {
+	if f := testkit.FieldsOf(t, s.DeletePhoto(ctx, p.ID, "  ")); !slices.Equal(f, []string{"reason"}) {
 		t.Fatalf("delete without a reason: fields %v", f)
 	}
 	before := photoRows(t, s)
@@ -652,8 +580,9 @@ func TestDeletePhoto(t *testing.T) {
 // damage: the gallery still lists it, with a placeholder; its preview and original say which
 // photo lost its image; the record can still be deleted.
 func TestPhotoWithMissingImage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	c, _, ps := galleryPhotos(t, s)
 	noImage, noOriginal := ps[1], ps[4]
 	db, err := sql.Open("sqlite", "file:"+s.Path())
@@ -728,23 +657,24 @@ func TestPhotoWithMissingImage(t *testing.T) {
 }
 
 func TestMigrationAddsPhotoVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: func() time.Time { return testNow }})
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: func() time.Time { return testkit.Now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
-	p, err := importBytes(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", testJPEG(t, 320, 240, 11), time.Time{})
+	p, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", phototest.NoisyJPEG(t, 320, 240, 11, 16), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 	// Make the file as the first schema left it.
-	rawExec(t, path, "ALTER TABLE photos DROP COLUMN version")
+	sqlitekit.RawExec(t, path, "ALTER TABLE photos DROP COLUMN version")
 	sqlite.AsOlderVersion(t, path, 1)
 
-	s, err = sqlite.Open(ctx, path, sqlite.Options{Now: func() time.Time { return testNow }})
+	s, err = sqlite.Open(ctx, path, sqlite.Options{Now: func() time.Time { return testkit.Now }})
 	if err != nil {
 		t.Fatalf("open a version 1 file: %v", err)
 	}
@@ -799,7 +729,7 @@ var photo12MP []byte
 // which decoders ignore), so none is refused as a duplicate. median-ms/op is the median round.
 func BenchmarkImport12MP(b *testing.B) {
 	if photo12MP == nil {
-		photo12MP = withEXIFDate(noisyJPEG(b, 4032, 3024, 12, 92, 1), "2026:03:10 13:05:00", "+00:00")
+		photo12MP = phototest.WithEXIF(noisyJPEG(b, 4032, 3024, 12, 92, 1), phototest.EXIF{Taken: "2026:03:10 13:05:00", Offset: "+00:00"})
 	}
 	benchmarkImport(b, photo12MP)
 }
@@ -808,7 +738,7 @@ func BenchmarkImport12MP(b *testing.B) {
 // preview and thumbnail are converted from, to sRGB: what the conversion costs.
 func BenchmarkImport12MPAdobeRGB(b *testing.B) {
 	if photo12MP == nil {
-		photo12MP = withEXIFDate(noisyJPEG(b, 4032, 3024, 12, 92, 1), "2026:03:10 13:05:00", "+00:00")
+		photo12MP = phototest.WithEXIF(noisyJPEG(b, 4032, 3024, 12, 92, 1), phototest.EXIF{Taken: "2026:03:10 13:05:00", Offset: "+00:00"})
 	}
 	profile, err := os.ReadFile("../../data/photo/testdata/compatibleWithAdobeRGB1998.icc")
 	if err != nil {
@@ -821,9 +751,9 @@ func BenchmarkImport12MPAdobeRGB(b *testing.B) {
 
 func benchmarkImport(b *testing.B, file []byte) {
 	ctx := context.Background()
-	s, _ := openTemp(b)
+	s, _ := sqlitekit.OpenStore(b)
 	c := photoClient(b, s, "Anna", data.PhotoConsentClinical)
-	se := sessionAt(b, s, c.ID, testNow.Add(-2*time.Hour))
+	se := sessionAt(b, s, c.ID, testkit.Now.Add(-2*time.Hour))
 	tags := data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore, View: "Frontal", Zone: "Cheeks"}
 	b.SetBytes(int64(len(file)))
 	b.ReportAllocs()
@@ -851,11 +781,11 @@ func benchmarkImport(b *testing.B, file []byte) {
 // mean size it returns in KB, and a 1600 × 1200 preview and an original of 0.3 MB each.
 func gallery500(b *testing.B) (*sqlite.Store, string, float64) {
 	ctx := context.Background()
-	s, _ := openTemp(b)
+	s, _ := sqlitekit.OpenStore(b)
 	c := photoClient(b, s, "Anna", data.PhotoConsentClinical)
 	var sessions []data.Session
 	for i := range 25 {
-		sessions = append(sessions, sessionAt(b, s, c.ID, testNow.AddDate(0, 0, -28*(25-i))))
+		sessions = append(sessions, sessionAt(b, s, c.ID, testkit.Now.AddDate(0, 0, -28*(25-i))))
 	}
 	views := []string{"Frontal", "Left 45°", "Right 45°", "Left 90° (profile)", "Right 90° (profile)", "Close-up"}
 	preview := noisyJPEG(b, 1600, 1200, 12, 85, 2)

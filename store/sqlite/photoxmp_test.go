@@ -7,11 +7,13 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // A position written into XMP (exiftool -XMP:GPSLatitude=52.3731 -XMP:GPSLongitude=4.8922) is
 // not kept in the stored original either, unless asked; the file keeps its length.
 func TestImportPhotoRemovesXMPLocation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, name := range []string{"xmp-gps.jpg", "xmp-gps.png"} {
 		t.Run(name, func(t *testing.T) {
@@ -22,7 +24,7 @@ func TestImportPhotoRemovesXMPLocation(t *testing.T) {
 			if !bytes.Contains(file, []byte("52,22.386N")) {
 				t.Fatal("the fixture has no position in its XMP")
 			}
-			s, _ := openTemp(t)
+			s, _ := sqlitekit.OpenStore(t)
 			c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 			p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, t.TempDir(), name, file))
 			if err != nil {

@@ -9,31 +9,34 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func TestLotRecall(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	lee := data.Practitioner{Name: "Dr Lee"}
 	if err := s.SavePractitioner(ctx, &lee); err != nil {
 		t.Fatal(err)
 	}
-	zoe := mustCreateClient(t, s, "Zoë", "Ångström")
+	zoe := testkit.CreateClient(t, s, "Zoë", "Ångström")
 	zoe.Phone = "+44 20 7946 0001"
 	if err := s.UpdateClient(ctx, &zoe); err != nil {
 		t.Fatal(err)
 	}
-	anna := mustCreateClient(t, s, "Анна", "Иванова")
-	other := mustCreateClient(t, s, "Ελένη", "Παπαδοπούλου")
+	anna := testkit.CreateClient(t, s, "Анна", "Иванова")
+	other := testkit.CreateClient(t, s, "Ελένη", "Παπαδοπούλου")
 
 	// Zoë: cartridge C-9931, anaesthetic LA-221, serum HA-2291 twice (during and after).
-	first := storedSession(t, s, zoe.ID)
+	first := testkit.StoredSession(t, s, zoe.ID)
 	first.PractitionerID = lee.ID
 	if err := s.CreateSession(ctx, &first); err != nil {
 		t.Fatal(err)
 	}
 	// Anna, two days earlier: the serum's lot as typed, with spaces and in lower case.
-	earlier := storedSession(t, s, anna.ID)
+	earlier := testkit.StoredSession(t, s, anna.ID)
 	earlier.StartedAt = earlier.StartedAt.Add(-48 * time.Hour)
 	earlier.Cartridge.Lot = "C-1000"
 	earlier.Anaesthetic.Lot = "LA-999"
@@ -42,12 +45,12 @@ func TestLotRecall(t *testing.T) {
 	if err := s.CreateSession(ctx, &earlier); err != nil {
 		t.Fatal(err)
 	}
-	anna.ArchivedAt = testNow // archived clients must still be found
+	anna.ArchivedAt = testkit.Now // archived clients must still be found
 	if err := s.UpdateClient(ctx, &anna); err != nil {
 		t.Fatal(err)
 	}
 	// Ελένη: lots that only begin or end like the recalled ones.
-	near := storedSession(t, s, other.ID)
+	near := testkit.StoredSession(t, s, other.ID)
 	near.Cartridge.Lot = "C-99310"
 	near.Anaesthetic.Lot = "XLA-221"
 	near.Products = near.Products[:1]

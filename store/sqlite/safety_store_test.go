@@ -8,15 +8,18 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // The practice's own store: SafetyInputFor gathers, CreateSession and UpdateSession check again.
 func TestSaveRefusesBlockWithoutReason(t *testing.T) {
-	s, clk := openTemp(t)
-	p := signer(t, s, "Léa Fontaine")
+	t.Parallel()
+	s, clk := sqlitekit.OpenStore(t)
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
-	c.History = []data.HistoryEntry{{Condition: "Isotretinoin (Accutane)", Until: data.DateOf(testNow).AddDays(-100)}}
+	c.History = []data.HistoryEntry{{Condition: "Isotretinoin (Accutane)", Until: data.DateOf(testkit.Now).AddDays(-100)}}
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +30,7 @@ func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(in.Rules) == 0 || len(in.Zones) == 0 || len(in.Devices) == 0 || len(in.Products) == 0 ||
-		len(in.Client.History) != 1 || in.Today != data.DateOf(testNow) {
+		len(in.Client.History) != 1 || in.Today != data.DateOf(testkit.Now) {
 		t.Fatalf("safety input: %d rules, %d zones, %d devices, %d products, history %v, today %v",
 			len(in.Rules), len(in.Zones), len(in.Devices), len(in.Products), in.Client.History, in.Today)
 	}
@@ -44,7 +47,7 @@ func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 		t.Fatal("a refused session kept an ID")
 	}
 	se.Overrides = []data.Override{{Rule: "rule:Isotretinoin (Accutane)", Reason: "   "}}
-	expectFields(t, s.CreateSession(ctx, &se), "overrides[0].reason")
+	testkit.ExpectFields(t, s.CreateSession(ctx, &se), "overrides[0].reason")
 
 	const reason = "Dermatologist's letter of 2026-03-02 clears treatment at 3 months after a low-dose course."
 	se.Overrides[0].Reason = reason
@@ -56,7 +59,7 @@ func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(got.Overrides) != 1 || got.Overrides[0].Reason != reason || got.Overrides[0].PractitionerID != p.ID ||
-		!got.Overrides[0].At.Equal(testNow) {
+		!got.Overrides[0].At.Equal(testkit.Now) {
 		t.Fatalf("overrides read back: %+v", got.Overrides)
 	}
 	log, _ := s.AuditLog(ctx, se.ID)
@@ -65,12 +68,12 @@ func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 	}
 
 	// Saving again keeps the override as it was, and logs nothing more about it.
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	got.Notes = "Reviewed the letter with the client."
 	if err := s.UpdateSession(ctx, &got); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := s.Session(ctx, se.ID); len(again.Overrides) != 1 || !again.Overrides[0].At.Equal(testNow) {
+	if again, _ := s.Session(ctx, se.ID); len(again.Overrides) != 1 || !again.Overrides[0].At.Equal(testkit.Now) {
 		t.Fatalf("overrides after another save: %+v", again.Overrides)
 	}
 	if log2, _ := s.AuditLog(ctx, se.ID); len(log2) != len(log)+1 || log2[len(log2)-1].Action != data.ActionUpdate {
@@ -106,15 +109,16 @@ func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 }
 
 func TestSaveChecksIntervalAgainstStoredSessions(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	ctx := context.Background()
 	c := consentingClient(t, s, "Anna", "Smith")
-	first := storedSession(t, s, c.ID)
-	first.StartedAt = testNow.AddDate(0, 0, -10)
+	first := testkit.StoredSession(t, s, c.ID)
+	first.StartedAt = testkit.Now.AddDate(0, 0, -10)
 	if err := s.CreateSession(ctx, &first); err != nil {
 		t.Fatal(err)
 	}
-	second := storedSession(t, s, c.ID)
+	second := testkit.StoredSession(t, s, c.ID)
 	in, err := s.SafetyInputFor(ctx, second)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -61,7 +63,7 @@ func reopen(t *testing.T, s *sqlite.Store) *sqlite.Store {
 	t.Helper()
 	path := s.Path()
 	mustDo(t, s.Close())
-	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: func() time.Time { return testNow }})
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: func() time.Time { return testkit.Now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,12 +73,12 @@ func reopen(t *testing.T, s *sqlite.Store) *sqlite.Store {
 
 func TestSaveSessionRemovesItsDraftInTheSameTransaction(t *testing.T) {
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
+	s, clk := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	d := keptDraft(t, s, c.ID, "")
 	other := keptDraft(t, s, c.ID, "") // another session's draft, not this one's
 
-	se := storedSession(t, s, c.ID)
+	se := testkit.StoredSession(t, s, c.ID)
 	mustDo(t, s.SaveSession(ctx, &se, d.ID))
 	if se.ID == "" || se.Version != 1 {
 		t.Fatalf("saved session: id %q, version %d", se.ID, se.Version)
@@ -91,7 +93,7 @@ func TestSaveSessionRemovesItsDraftInTheSameTransaction(t *testing.T) {
 	}
 
 	// Saving changes to the session removes the draft they were typed in, in the same way.
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	d = keptDraft(t, s, c.ID, se.ID)
 	se.Notes = "Stopped at the jawline."
 	mustDo(t, s.SaveSession(ctx, &se, d.ID))
@@ -116,8 +118,8 @@ func TestSaveSessionRemovesItsDraftInTheSameTransaction(t *testing.T) {
 
 func TestFailedSaveKeepsTheDraft(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	d := keptDraft(t, s, c.ID, "")
 	before := stateOf(t, s, c.ID, "")
 	kept := func(what string, se data.Session) {
@@ -137,14 +139,14 @@ func TestFailedSaveKeepsTheDraft(t *testing.T) {
 		}
 	}
 
-	invalid := storedSession(t, s, c.ID)
+	invalid := testkit.StoredSession(t, s, c.ID)
 	invalid.StartedAt = time.Time{}
-	if err := s.SaveSession(ctx, &invalid, d.ID); len(fieldsOf(t, err)) == 0 {
+	if err := s.SaveSession(ctx, &invalid, d.ID); len(testkit.FieldsOf(t, err)) == 0 {
 		t.Fatal("an undated session was saved")
 	}
 	kept("a session that is not valid", invalid)
 
-	dangling := storedSession(t, s, c.ID)
+	dangling := testkit.StoredSession(t, s, c.ID)
 	dangling.DeviceID = "no-such-device"
 	if err := s.SaveSession(ctx, &dangling, d.ID); !errors.Is(err, data.ErrBadReference) {
 		t.Fatalf("a session naming a missing device: %v", err)
@@ -153,8 +155,8 @@ func TestFailedSaveKeepsTheDraft(t *testing.T) {
 
 	// The draft cannot be removed: the session, written first in the same transaction, is not kept
 	// either. Two transactions would leave the session saved and its draft beside it.
-	rawExec(t, s.Path(), `CREATE TRIGGER drafts_stay BEFORE DELETE ON drafts BEGIN SELECT RAISE(ABORT, 'drafts stay'); END`)
-	se := storedSession(t, s, c.ID)
+	sqlitekit.RawExec(t, s.Path(), `CREATE TRIGGER drafts_stay BEFORE DELETE ON drafts BEGIN SELECT RAISE(ABORT, 'drafts stay'); END`)
+	se := testkit.StoredSession(t, s, c.ID)
 	if err := s.SaveSession(ctx, &se, d.ID); err == nil || !strings.Contains(err.Error(), "drafts stay") {
 		t.Fatalf("a save whose draft cannot go: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestNormalSQL(t *testing.T) {
+	t.Parallel()
 	base := normalSQL(`CREATE TRIGGER t BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the log'); END`)
 	for _, same := range []string{
 		"create trigger T before update on AUDIT_LOG begin select raise(abort,'the log');end",

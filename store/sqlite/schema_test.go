@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -56,7 +57,7 @@ func foreignPractice(t *testing.T, stmts ...string) (string, []data.Client) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "practice.db")
 	clients := closedPractice(t, path)
-	rawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
+	sqlitekit.RawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
 	return path, clients
 }
 
@@ -140,6 +141,7 @@ func sameItems(got, want []string) bool {
 // A client imported from another system keeps the allergies the file listed: a file whose trigger
 // would empty them is never opened for writing.
 func TestImportNeverRunsAForeignTrigger(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path, _ := foreignPractice(t, erasingTrigger)
 	s, err := sqlite.Open(ctx, path, sqlite.Options{})
@@ -163,9 +165,10 @@ func TestImportNeverRunsAForeignTrigger(t *testing.T) {
 // The same file, with the trigger's effect shown: the allergies the CSV names are lost when it runs.
 // (The trigger itself works: the test above passes because it never runs, not because it is broken.)
 func TestForeignTriggerWouldEraseAllergies(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	rawExec(t, s.Path(), erasingTrigger)
+	s, _ := sqlitekit.OpenStore(t)
+	sqlitekit.RawExec(t, s.Path(), erasingTrigger)
 	if _, _, err := s.ImportClientsCSV(ctx, strings.NewReader("Surname;Given name;Allergies\nLee;Ann;Latex\n")); err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +207,7 @@ func TestRecursiveTriggerNeverSpins(t *testing.T) {
 // Needlelog's own definitions written with other spacing, case and quotes are Needlelog's: only a
 // change of meaning counts.
 func TestSchemaComparisonIsByDefinition(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	same := "CREATE\n\tTRIGGER IF NOT EXISTS \"Audit_Log_No_Update\" /* as before */ before update ON [audit_log]\n" +
 		"begin select RAISE ( abort , 'the audit log is append-only' ) ; -- kept\nEND"
@@ -236,16 +240,17 @@ func TestSchemaComparisonIsByDefinition(t *testing.T) {
 // A do-nothing trigger named as one of Needlelog's and put in a file of an older version would be
 // kept by the upgrade (CREATE TRIGGER IF NOT EXISTS): the file is refused before it.
 func TestOlderFileWithATriggerOfALaterVersion(t *testing.T) {
+	t.Parallel()
 	path, _ := foreignPractice(t)
 	sqlite.AsOlderVersion(t, path, 2)
-	rawExec(t, path, idleAuditProtection)
+	sqlitekit.RawExec(t, path, idleAuditProtection)
 	assertRefusedUntouched(t, path, sqlite.Options{}, data.ErrForeignSchema)
 	_, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if want := `an extra trigger "audit_log_no_update" on table "audit_log" that Needlelog did not make`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("open for writing: %v, want %q", err, want)
 	}
 	// Without it, the same file upgrades.
-	rawExec(t, path, dropAuditProtection)
+	sqlitekit.RawExec(t, path, dropAuditProtection)
 	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatalf("open the older file: %v", err)
@@ -312,6 +317,7 @@ func TestRestoreLeavesForeignObjectsOut(t *testing.T) {
 // A backup whose Needlelog tables were changed cannot be put right by dropping and remaking
 // triggers: it is refused, and nothing is changed.
 func TestRestoreRefusesAChangedTable(t *testing.T) {
+	t.Parallel()
 	backup, _ := foreignPractice(t, changedTable, extraIndex)
 	dst := filepath.Join(t.TempDir(), "practice.db")
 	closedPractice(t, dst)
@@ -334,6 +340,7 @@ func TestRestoreRefusesAChangedTable(t *testing.T) {
 // A file that ends before its last page is said to be cut short, for writing and read-only, both
 // when it ends at a page's end and within a page.
 func TestOpenSaysAFileIsCutShort(t *testing.T) {
+	t.Parallel()
 	for name, cut := range map[string]int{"last page": 4096, "half a page": 2048} {
 		t.Run(name, func(t *testing.T) {
 			path, _ := foreignPractice(t)
@@ -410,6 +417,7 @@ func TestObjectsNamedAsSQLitesOwnAreCompared(t *testing.T) {
 
 // A restore leaves out a trigger named as SQLite's own tables are, and new clients keep their allergies.
 func TestRestoreLeavesOutAStealthTrigger(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	backup, _ := foreignPractice(t, stealthObject("trigger", "sqlite_stat_evil", "clients", stealthTrigger)...)
 	dst := filepath.Join(t.TempDir(), "practice.db")
@@ -434,6 +442,7 @@ func TestRestoreLeavesOutAStealthTrigger(t *testing.T) {
 
 // SQLite's own statistics tables, made by ANALYZE, are not a change to the design.
 func TestAnalyzeIsNoSchemaChange(t *testing.T) {
+	t.Parallel()
 	path, _ := foreignPractice(t, `ANALYZE`, `PRAGMA optimize`)
 	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {

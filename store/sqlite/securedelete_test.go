@@ -7,15 +7,19 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // A deleted photo must not stay readable in the file's free pages: anyone given a copy of the
 // database could otherwise carve the client's photo out of it.
 func TestDeletedPhotoLeavesNoBytesInTheFile(t *testing.T) {
-	s, c := openTemp(t)
+	t.Parallel()
+	s, c := sqlitekit.OpenStore(t)
 	client := photoClient(t, s, "Ada", data.PhotoConsentClinical)
-	jpg := testJPEG(t, 1200, 900, 99)
-	p, err := importBytes(t, s, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_1.JPG", jpg, c.now())
+	jpg := phototest.NoisyJPEG(t, 1200, 900, 99, 16)
+	p, err := testkit.ImportPhoto(t, s, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_1.JPG", jpg, c.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

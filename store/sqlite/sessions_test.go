@@ -11,22 +11,25 @@ import (
 	_ "time/tzdata"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 func TestSessionRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	practitioner := data.Practitioner{Name: "Dr Lee", Credentials: "RN"}
 	if err := s.SavePractitioner(ctx, &practitioner); err != nil {
 		t.Fatal(err)
 	}
-	se := storedSession(t, s, c.ID)
+	se := testkit.StoredSession(t, s, c.ID)
 	se.PractitionerID = practitioner.ID
 	se.HandpieceSerial = "HP-0042"
 	se.Notes = "Tolerated well."
 	se.SideEffects = append(se.SideEffects, data.SideEffect{Kind: "Oedema / swelling", Severity: data.SeverityModerate,
-		Onset: data.DateOf(testNow), Treatment: "Cold compress", Notes: "Under the eyes"})
+		Onset: data.DateOf(testkit.Now), Treatment: "Cold compress", Notes: "Under the eyes"})
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +49,11 @@ func TestSessionRoundTrip(t *testing.T) {
 }
 
 func TestSessionWithoutOptionalValues(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := data.Session{ClientID: c.ID, StartedAt: testNow, NoSideEffects: true}
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := data.Session{ClientID: c.ID, StartedAt: testkit.Now, NoSideEffects: true}
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
@@ -64,10 +68,11 @@ func TestSessionWithoutOptionalValues(t *testing.T) {
 }
 
 func TestCreateSessionIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := storedSession(t, s, c.ID)
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := testkit.StoredSession(t, s, c.ID)
 	se.Products[1].ProductID = "01900000-0000-7000-8000-00000000dead" // a product that does not exist
 	err := s.CreateSession(ctx, &se)
 	if !errors.Is(err, data.ErrBadReference) || !strings.Contains(err.Error(), "product") {
@@ -83,27 +88,28 @@ func TestCreateSessionIsAllOrNothing(t *testing.T) {
 		}
 	}
 
-	se = storedSession(t, s, "01900000-0000-7000-8000-00000000beef")
+	se = testkit.StoredSession(t, s, "01900000-0000-7000-8000-00000000beef")
 	if err := s.CreateSession(ctx, &se); !errors.Is(err, data.ErrBadReference) || !strings.Contains(err.Error(), "client") {
 		t.Fatalf("session for an unknown client: got %v", err)
 	}
 }
 
 func TestUpdateSession(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := storedSession(t, s, c.ID)
+	s, clk := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := testkit.StoredSession(t, s, c.ID)
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
 	// A follow-up side effect logged from elsewhere while the editor had the session open.
-	followUp := data.SideEffect{SessionID: se.ID, Kind: "Milia", Severity: data.SeverityMild, Onset: data.DateOf(testNow)}
+	followUp := data.SideEffect{SessionID: se.ID, Kind: "Milia", Severity: data.SeverityMild, Onset: data.DateOf(testkit.Now)}
 	if err := s.AddSideEffect(ctx, &followUp); err != nil {
 		t.Fatal(err)
 	}
 	editor, _ := s.Session(ctx, se.ID)
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	editor.Zones = []data.ZoneTreatment{{Zone: "Neck", DepthMM: 0.5, Passes: 3}}
 	editor.Products = editor.Products[:1]
 	editor.PainScore = data.Optional[int]{}
@@ -124,8 +130,9 @@ func TestUpdateSession(t *testing.T) {
 }
 
 func TestSignedSessionIsNotUpdated(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	se := signedSession(t, s)
 	se.Zones[0].DepthMM = 2.0
 	if err := s.UpdateSession(ctx, &se); !errors.Is(err, data.ErrSigned) {
@@ -136,40 +143,41 @@ func TestSignedSessionIsNotUpdated(t *testing.T) {
 	}
 	// Follow-ups still reach a signed session.
 	e := data.SideEffect{SessionID: se.ID, Kind: "Post-inflammatory hyperpigmentation", Severity: data.SeverityModerate,
-		Onset: data.DateOf(testNow)}
+		Onset: data.DateOf(testkit.Now)}
 	if err := s.AddSideEffect(ctx, &e); err != nil {
 		t.Fatalf("follow-up on signed session: %v", err)
 	}
 }
 
 func TestFollowUpSideEffects(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := storedSession(t, s, c.ID)
+	s, clk := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := testkit.StoredSession(t, s, c.ID)
 	se.SideEffects, se.NoSideEffects = nil, true
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
-	clk.advance(5 * 24 * time.Hour)
-	e := data.SideEffect{SessionID: se.ID, Kind: "Acne flare", Severity: data.SeverityMild, Onset: data.DateOf(testNow).AddDays(3)}
+	clk.Advance(5 * 24 * time.Hour)
+	e := data.SideEffect{SessionID: se.ID, Kind: "Acne flare", Severity: data.SeverityMild, Onset: data.DateOf(testkit.Now).AddDays(3)}
 	if err := s.AddSideEffect(ctx, &e); err != nil {
 		t.Fatal(err)
 	}
-	e.Resolved = data.DateOf(clk.t)
+	e.Resolved = data.DateOf(clk.T)
 	e.Treatment = "Topical antibiotic"
 	if err := s.UpdateSideEffect(ctx, &e); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.Session(ctx, se.ID)
-	if got.NoSideEffects || len(got.SideEffects) != 1 || !got.SideEffects[0].Resolved.Equal(data.DateOf(clk.t)) ||
+	if got.NoSideEffects || len(got.SideEffects) != 1 || !got.SideEffects[0].Resolved.Equal(data.DateOf(clk.T)) ||
 		got.SideEffects[0].Treatment != "Topical antibiotic" {
 		t.Fatalf("after follow-up: %+v", got)
 	}
 
-	bad := data.SideEffect{SessionID: se.ID, Kind: "Crusting", Severity: data.SeverityMild, Onset: data.DateOf(testNow).AddDays(-1)}
-	expectFields(t, s.AddSideEffect(ctx, &bad), "side_effect.onset")
-	bad = data.SideEffect{SessionID: "no-such-session", Kind: "Crusting", Severity: data.SeverityMild, Onset: data.DateOf(testNow)}
+	bad := data.SideEffect{SessionID: se.ID, Kind: "Crusting", Severity: data.SeverityMild, Onset: data.DateOf(testkit.Now).AddDays(-1)}
+	testkit.ExpectFields(t, s.AddSideEffect(ctx, &bad), "side_effect.onset")
+	bad = data.SideEffect{SessionID: "no-such-session", Kind: "Crusting", Severity: data.SeverityMild, Onset: data.DateOf(testkit.Now)}
 	if err := s.AddSideEffect(ctx, &bad); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("follow-up on a missing session: got %v", err)
 	}
@@ -180,14 +188,15 @@ func TestFollowUpSideEffects(t *testing.T) {
 }
 
 func TestTimeline(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	other := mustCreateClient(t, s, "Other", "Client")
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	other := testkit.CreateClient(t, s, "Other", "Client")
 	var ids []string
 	for i, days := range []int{56, 0, 28} {
-		se := storedSession(t, s, c.ID)
-		se.StartedAt = testNow.AddDate(0, 0, -days).Add(-time.Hour)
+		se := testkit.StoredSession(t, s, c.ID)
+		se.StartedAt = testkit.Now.AddDate(0, 0, -days).Add(-time.Hour)
 		se.SeriesN = i + 1
 		se.Zones[0].DepthMM = 1.0 + float64(i)*0.25
 		if i == 1 {
@@ -198,7 +207,7 @@ func TestTimeline(t *testing.T) {
 		}
 		ids = append(ids, se.ID)
 	}
-	noise := storedSession(t, s, other.ID)
+	noise := testkit.StoredSession(t, s, other.ID)
 	if err := s.CreateSession(ctx, &noise); err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +242,10 @@ func TestEveningSessionInAWesternTimeZone(t *testing.T) {
 	t.Cleanup(func() { time.Local = saved })
 
 	ctx := context.Background()
-	s, clk := openTemp(t)
-	clk.t = time.Date(2026, 3, 10, 18, 30, 0, 0, la) // 01:30 UTC on the 11th
-	c := mustCreateClient(t, s, "Evening", "Client")
-	se := storedSession(t, s, c.ID)
+	s, clk := sqlitekit.OpenStore(t)
+	clk.T = time.Date(2026, 3, 10, 18, 30, 0, 0, la) // 01:30 UTC on the 11th
+	c := testkit.CreateClient(t, s, "Evening", "Client")
+	se := testkit.StoredSession(t, s, c.ID)
 	se.StartedAt = time.Date(2026, 3, 10, 17, 0, 0, 0, la)
 	se.NextDue = data.NewDate(2026, 4, 7)
 	if err := s.CreateSession(ctx, &se); err != nil {
@@ -261,10 +270,11 @@ func TestEveningSessionInAWesternTimeZone(t *testing.T) {
 }
 
 func TestSessionsOrderBySubSecondTimes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	base := testNow.Add(-time.Hour)
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	base := testkit.Now.Add(-time.Hour)
 	var want []string
 	for _, offset := range []time.Duration{0, 500 * time.Millisecond, 250 * time.Millisecond, time.Second} {
 		se := data.Session{ClientID: c.ID, StartedAt: base.Add(offset), NoSideEffects: true}

@@ -12,6 +12,7 @@ import (
 
 // The refusal of the database's own triggers reaches callers as ErrSigned, on the store's connection.
 func TestTriggerRefusalIsErrSigned(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{Create: true, Now: func() time.Time { return now }})

@@ -10,18 +10,12 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-func signer(t testing.TB, s *sqlite.Store, name string) data.Practitioner {
-	t.Helper()
-	p := data.Practitioner{Name: name}
-	if err := s.SavePractitioner(context.Background(), &p); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // consentingClient is a client with treatment consent on file.
 func consentingClient(t testing.TB, s *sqlite.Store, first, last string) data.Client {
@@ -37,7 +31,7 @@ func consentingClient(t testing.TB, s *sqlite.Store, first, last string) data.Cl
 // completeSession is storedSession with all that signing needs but the client's consent.
 func completeSession(t testing.TB, s *sqlite.Store, clientID, practitionerID string) data.Session {
 	t.Helper()
-	se := storedSession(t, s, clientID)
+	se := testkit.StoredSession(t, s, clientID)
 	se.PractitionerID = practitionerID
 	se.PhotoRefusal = "Client declined photographs."
 	return se
@@ -53,7 +47,7 @@ func signedSession(t testing.TB, s *sqlite.Store) data.Session {
 
 func signedSessionBy(t testing.TB, s *sqlite.Store) (data.Session, context.Context) {
 	t.Helper()
-	p := signer(t, s, "Léa Fontaine")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, p.ID)
@@ -71,15 +65,16 @@ func signedSessionBy(t testing.TB, s *sqlite.Store) (data.Session, context.Conte
 }
 
 func TestSignSession(t *testing.T) {
-	s, clk := openTemp(t)
-	p := signer(t, s, "Léa Fontaine")
+	t.Parallel()
+	s, clk := sqlitekit.OpenStore(t)
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, p.ID)
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
-	clk.advance(time.Hour)
+	clk.Advance(time.Hour)
 
 	if err := s.SignSession(context.Background(), se.ID, se.Version); !errors.Is(err, data.ErrNoActor) {
 		t.Fatalf("sign without a practitioner: %v, want ErrNoActor", err)
@@ -97,7 +92,7 @@ func TestSignSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != data.StatusSigned || got.SignedBy != p.ID || !got.SignedAt.Equal(clk.t) || got.Version != se.Version+1 {
+	if got.Status != data.StatusSigned || got.SignedBy != p.ID || !got.SignedAt.Equal(clk.T) || got.Version != se.Version+1 {
 		t.Fatalf("after signing: status %s by %q at %v, version %d", got.Status, got.SignedBy, got.SignedAt, got.Version)
 	}
 	if h, err := data.RecordHash(got); err != nil || h != got.RecordHash || len(h) != 64 {
@@ -117,12 +112,13 @@ func TestSignSession(t *testing.T) {
 }
 
 func TestSignRefusesAnIncompleteRecord(t *testing.T) {
-	s, _ := openTemp(t)
-	p := signer(t, s, "Léa Fontaine")
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
-	c := mustCreateClient(t, s, "Anna", "Smith") // no consent on file
+	c := testkit.CreateClient(t, s, "Anna", "Smith") // no consent on file
 	cartridges, _ := s.Cartridges(ctx, false)
-	se := data.Session{ClientID: c.ID, StartedAt: testNow.Add(-time.Hour),
+	se := data.Session{ClientID: c.ID, StartedAt: testkit.Now.Add(-time.Hour),
 		Cartridge: data.CartridgeUse{CartridgeID: cartridges[0].ID}}
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
@@ -156,7 +152,7 @@ func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ = s.Client(ctx, c.ID)
-	c.Consent = data.Consent{Form: "Consent", Signed: data.DateOf(testNow)} // signed on the session's day
+	c.Consent = data.Consent{Form: "Consent", Signed: data.DateOf(testkit.Now)} // signed on the session's day
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -174,8 +170,9 @@ func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 }
 
 func TestSignWithBeforePhoto(t *testing.T) {
-	s, _ := openTemp(t)
-	p := signer(t, s, "Léa Fontaine")
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	c.PhotoConsent = data.PhotoConsentClinical
@@ -191,15 +188,15 @@ func TestSignWithBeforePhoto(t *testing.T) {
 	if err := s.SignSession(ctx, se.ID, se.Version); !errors.As(err, &inc) || !strings.Contains(inc.Error(), "before photo") {
 		t.Fatalf("sign without a before photo: %v", err)
 	}
-	if _, err := importBytes(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoAfter}, "after.jpg",
-		testJPEG(t, 64, 48, 1), time.Time{}); err != nil {
+	if _, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoAfter}, "after.jpg",
+		phototest.NoisyJPEG(t, 64, 48, 1, 16), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SignSession(ctx, se.ID, se.Version); !errors.As(err, &inc) {
 		t.Fatalf("an after photo is not a before photo: %v", err)
 	}
-	if _, err := importBytes(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore}, "before.jpg",
-		testJPEG(t, 64, 48, 2), time.Time{}); err != nil {
+	if _, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore}, "before.jpg",
+		phototest.NoisyJPEG(t, 64, 48, 2, 16), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SignSession(ctx, se.ID, se.Version); err != nil {
@@ -209,7 +206,8 @@ func TestSignWithBeforePhoto(t *testing.T) {
 
 // The database itself refuses changes to a signed session, whoever asks.
 func TestDatabaseRefusesChangesToSignedSession(t *testing.T) {
-	s, _ := openTemp(t)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
 	se, ctx := signedSessionBy(t, s)
 	if err := s.UpdateSession(ctx, &se); !errors.Is(err, data.ErrSigned) {
 		t.Fatalf("UpdateSession of a signed session: %v, want ErrSigned", err)
@@ -267,16 +265,17 @@ func TestDatabaseRefusesChangesToSignedSession(t *testing.T) {
 
 // Side effects at later follow-ups are not edits of the signed record.
 func TestFollowUpsOnSignedSession(t *testing.T) {
-	s, clk := openTemp(t)
+	t.Parallel()
+	s, clk := sqlitekit.OpenStore(t)
 	se, ctx := signedSessionBy(t, s)
-	clk.advance(3 * 24 * time.Hour)
+	clk.Advance(3 * 24 * time.Hour)
 	e := data.SideEffect{SessionID: se.ID, Kind: "Post-inflammatory hyperpigmentation", Severity: data.SeverityModerate,
-		Onset: data.DateOf(clk.t)}
+		Onset: data.DateOf(clk.T)}
 	if err := s.AddSideEffect(ctx, &e); err != nil {
 		t.Fatalf("follow-up on a signed session: %v", err)
 	}
 	sealed := se.SideEffects[0]
-	sealed.Resolved, sealed.Treatment = data.DateOf(clk.t), "Cooling gel"
+	sealed.Resolved, sealed.Treatment = data.DateOf(clk.T), "Cooling gel"
 	if err := s.UpdateSideEffect(ctx, &sealed); err != nil {
 		t.Fatalf("resolve a side effect recorded before signing: %v", err)
 	}
@@ -303,17 +302,19 @@ func TestFollowUpsOnSignedSession(t *testing.T) {
 }
 
 func TestCreateSessionRefusesSignedStatus(t *testing.T) {
-	s, _ := openTemp(t)
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := storedSession(t, s, c.ID)
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := testkit.StoredSession(t, s, c.ID)
 	se.Status = data.StatusSigned
-	expectFields(t, s.CreateSession(context.Background(), &se), "status")
+	testkit.ExpectFields(t, s.CreateSession(context.Background(), &se), "status")
 }
 
 // Importers and the demo create and sign in one batch; the record signed is the record stored.
 func TestSignInTheBatchThatSaved(t *testing.T) {
-	s, _ := openTemp(t)
-	p := signer(t, s, "Léa Fontaine")
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Zoë", "Ødegård")
 	c.History = []data.HistoryEntry{{Condition: "Pregnancy", Since: data.NewDate(2025, 8, 1)}}
@@ -348,9 +349,10 @@ func TestSignInTheBatchThatSaved(t *testing.T) {
 
 // A record that names Léa as treating is not signed by Sofia: the PDF would print both.
 func TestOnlyTheTreatingPractitionerSigns(t *testing.T) {
-	s, _ := openTemp(t)
-	lea := signer(t, s, "Léa Fontaine")
-	sofia := signer(t, s, "Sofia Lindqvist")
+	t.Parallel()
+	s, _ := sqlitekit.OpenStore(t)
+	lea := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
+	sofia := testkit.CreatePractitioner(t, s, "Sofia Lindqvist", "")
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, lea.ID)
 	asSofia := data.WithActor(context.Background(), sofia.ID)

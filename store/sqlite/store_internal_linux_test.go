@@ -58,6 +58,7 @@ func MakeImmutable(t *testing.T, path string) {
 // start refuses a file that SQLite opened read-only though asked to open it read-write (as on
 // Windows, where the access check cannot see every rule), in WAL mode or not.
 func TestInitRefusesAFileSQLiteOpenedReadOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, journal := range []string{"wal", "delete"} {
 		t.Run(journal, func(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 // A file that cannot grow past a few pages, as on a full disk: the save that does not fit fails
 // with ErrDiskFull in words, the driver's error kept inside, and nothing of it is stored.
 func TestFullDatabaseIsSaidInWords(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{Create: true})
 	if err != nil {
@@ -56,6 +57,7 @@ func TestFullDatabaseIsSaidInWords(t *testing.T) {
 }
 
 func TestReadOnlyErrorIsSaidInWords(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	s, err := Open(ctx, path, Options{Create: true})
@@ -80,6 +82,7 @@ func TestReadOnlyErrorIsSaidInWords(t *testing.T) {
 
 // Every connection of the pool gets the settings in the DSN, the ones read back at open included.
 func TestEveryConnectionHasTheSettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	s, err := Open(ctx, path, Options{Create: true})

@@ -14,6 +14,7 @@ import (
 )
 
 func TestOpenRefusesWriteProtectedFileOnLinux(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "protected.db")
 	clients := closedPractice(t, path)
@@ -47,6 +48,7 @@ func TestOpenRefusesWriteProtectedFileOnLinux(t *testing.T) {
 }
 
 func TestOpenInWriteProtectedFolderOnLinux(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "practice")
 	path := filepath.Join(dir, "practice.db")

@@ -12,28 +12,16 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
-// rawExec changes a database file behind the store's back, as another program or a damaged
-// copy would.
-func rawExec(t testing.TB, path string, stmts ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
-
 func TestOpenNewFileAppliesSchemaAndDefaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	h, err := s.Check(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -65,13 +53,14 @@ func TestOpenNewFileAppliesSchemaAndDefaults(t *testing.T) {
 }
 
 func TestReopenKeepsRecordsAndDoesNotSeedTwice(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := mustCreateClient(t, s, "Zoë", "Ångström")
+	c := testkit.CreateClient(t, s, "Zoë", "Ångström")
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +80,7 @@ func TestReopenKeepsRecordsAndDoesNotSeedTwice(t *testing.T) {
 }
 
 func TestOpenMissingFileIsReportedNotCreated(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "typo.db")
 	for _, opts := range []sqlite.Options{{}, {ReadOnly: true}} {
 		_, err := sqlite.Open(context.Background(), path, opts)
@@ -133,6 +123,7 @@ func assertRefusedUntouched(t *testing.T, path string, opts sqlite.Options, want
 }
 
 func TestOpenRefusesNewerSchemaWithoutTouchingIt(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "future.db")
 	s, err := sqlite.Open(context.Background(), path, sqlite.Options{Create: true})
@@ -141,13 +132,14 @@ func TestOpenRefusesNewerSchemaWithoutTouchingIt(t *testing.T) {
 	}
 	s.Close()
 	// A later Needlelog has moved the file on, and left it in rollback-journal mode.
-	rawExec(t, path, "PRAGMA journal_mode = DELETE", "PRAGMA user_version = 99")
+	sqlitekit.RawExec(t, path, "PRAGMA journal_mode = DELETE", "PRAGMA user_version = 99")
 	for _, opts := range []sqlite.Options{{}, {Create: true}, {ReadOnly: true}} {
 		assertRefusedUntouched(t, path, opts, data.ErrNewerSchema)
 	}
 }
 
 func TestOpenRefusesFilesThatAreNotNeedlelogDatabases(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	text := filepath.Join(dir, "notes.db")
 	if err := os.WriteFile(text, bytes.Repeat([]byte("this is not a database\n"), 300), 0o600); err != nil {
@@ -157,18 +149,18 @@ func TestOpenRefusesFilesThatAreNotNeedlelogDatabases(t *testing.T) {
 	assertRefusedUntouched(t, text, sqlite.Options{Create: true}, data.ErrNotDatabase)
 
 	other := filepath.Join(dir, "other.db")
-	rawExec(t, other, "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
+	sqlitekit.RawExec(t, other, "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
 	assertRefusedUntouched(t, other, sqlite.Options{}, data.ErrNotDatabase)
 
 	// Another program's database in WAL mode: looking at it must not leave a -wal or -shm beside it.
 	otherWAL := filepath.Join(dir, "other-wal.db")
-	rawExec(t, otherWAL, "PRAGMA journal_mode = WAL", "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
+	sqlitekit.RawExec(t, otherWAL, "PRAGMA journal_mode = WAL", "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
 	assertRefusedUntouched(t, otherWAL, sqlite.Options{}, data.ErrNotDatabase)
 	assertRefusedUntouched(t, otherWAL, sqlite.Options{ReadOnly: true}, data.ErrNotDatabase)
 
 	// A photo given a database's name.
 	png := filepath.Join(dir, "photo.db")
-	if err := os.WriteFile(png, append(pngHeader(640, 480), make([]byte, 4096)...), 0o600); err != nil {
+	if err := os.WriteFile(png, append(phototest.PNGHeader(640, 480), make([]byte, 4096)...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	assertRefusedUntouched(t, png, sqlite.Options{}, data.ErrNotDatabase)
@@ -189,13 +181,14 @@ func TestOpenRefusesFilesThatAreNotNeedlelogDatabases(t *testing.T) {
 }
 
 func TestReadOnlyOpenRefusesWrites(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustCreateClient(t, s, "Anna", "Smith")
+	testkit.CreateClient(t, s, "Anna", "Smith")
 	s.Close()
 	ro, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
 	if err != nil {
@@ -212,8 +205,9 @@ func TestReadOnlyOpenRefusesWrites(t *testing.T) {
 }
 
 func TestOpenAppliesDurableSettingsOnEveryConnection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	// Several writes and reads in parallel make the pool open what connections it will.
 	errs := make(chan error, 8)
 	for i := range 8 {
@@ -244,20 +238,21 @@ func TestOpenAppliesDurableSettingsOnEveryConnection(t *testing.T) {
 }
 
 func TestCheckFindsDamage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := mustCreateClient(t, s, "Anna", "Smith")
-	se := storedSession(t, s, c.ID)
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := testkit.StoredSession(t, s, c.ID)
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 	// A tool that ignored foreign keys removed the client under the session.
-	rawExec(t, path, "PRAGMA foreign_keys = OFF", "DELETE FROM clients")
+	sqlitekit.RawExec(t, path, "PRAGMA foreign_keys = OFF", "DELETE FROM clients")
 	ro, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +276,7 @@ func closedPractice(t *testing.T, path string) []data.Client {
 	}
 	var clients []data.Client
 	for _, name := range []string{"Anna", "Bea", "Cleo", "Dora", "Eve"} {
-		clients = append(clients, mustCreateClient(t, s, name, "Berg"))
+		clients = append(clients, testkit.CreateClient(t, s, name, "Berg"))
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -332,6 +327,7 @@ func damageTable(t testing.TB, path, table string) {
 }
 
 func TestOpenRefusesDamagedFileAndReadOnlyShowsTheDamage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "damaged.db")
 	clients := closedPractice(t, path)
@@ -368,6 +364,7 @@ func TestOpenRefusesDamagedFileAndReadOnlyShowsTheDamage(t *testing.T) {
 // TestOpenRefusesDamagedFileLeftOpen: a damaged file whose write-ahead log is still there (the
 // app was killed) is refused too, and its log is left as it was for a restore to carry along.
 func TestOpenRefusesDamagedFileLeftOpen(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "damaged.db")
 	closedPractice(t, path)
 	damageTable(t, path, "clients")
@@ -391,6 +388,7 @@ func TestOpenRefusesDamagedFileLeftOpen(t *testing.T) {
 }
 
 func TestOpenLeavesASoundFileUnwrittenUntilItIsOpened(t *testing.T) {
+	t.Parallel()
 	// The quick check reads; a sound file then opens for writing as before.
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
@@ -409,6 +407,7 @@ func TestOpenLeavesASoundFileUnwrittenUntilItIsOpened(t *testing.T) {
 // written, WAL conversion included: here in rollback-journal mode, as backups are, so that a
 // conversion would show in the bytes.
 func TestOpenRefusesTablesThatDoNotFitTheVersion(t *testing.T) {
+	t.Parallel()
 	cases := map[string][]string{
 		// A table of the current version is gone.
 		"missing table": {"DROP TABLE photo_pins"},
@@ -419,7 +418,7 @@ func TestOpenRefusesTablesThatDoNotFitTheVersion(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "p.db")
 			clients := closedPractice(t, path)
-			rawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
+			sqlitekit.RawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
 			assertRefusedUntouched(t, path, sqlite.Options{}, data.ErrForeignSchema)
 			ro, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: true})
 			if err != nil {
@@ -493,8 +492,9 @@ func BenchmarkOpen(b *testing.B) {
 // Writes counts the changes committed since the store was opened, and nothing else: a backup
 // made when it was n is known to hold every change while it stays n.
 func TestWritesCountsCommittedChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	if n := s.Writes(); n != 0 {
 		t.Fatalf("a store just opened counts %d writes", n)
 	}
@@ -526,6 +526,7 @@ func TestWritesCountsCommittedChanges(t *testing.T) {
 // A file damaged so badly that SQLite's own check stops part way is still reported as problems,
 // not as a check that failed: the practitioner reads what is wrong, and `check` exits 1.
 func TestCheckReportsDamageThatStopsTheCheck(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "damaged.db")
 	closedPractice(t, path)

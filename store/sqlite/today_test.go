@@ -7,14 +7,17 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 )
 
 // A Tuesday's work: due this week in date order, overdue most recent first, and the loose ends
 // with the signed-in practitioner's unsigned sessions first.
 func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	today := data.DateOf(testNow)
+	s, _ := sqlitekit.OpenStore(t)
+	today := data.DateOf(testkit.Now)
 	anna := data.Practitioner{Name: "Anna Lind"}
 	bo := data.Practitioner{Name: "Bo Berg"}
 	for _, p := range []*data.Practitioner{&anna, &bo} {
@@ -24,12 +27,12 @@ func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
 	}
 	// Each client's one session plans their next visit dueIn days from today.
 	session := func(first string, dueIn int, by string, resolved bool) data.Session {
-		c := mustCreateClient(t, s, first, "Client")
-		se := storedSession(t, s, c.ID)
+		c := testkit.CreateClient(t, s, first, "Client")
+		se := testkit.StoredSession(t, s, c.ID)
 		se.NextDue = today.AddDays(dueIn)
 		se.StartedAt = se.NextDue.AddDays(-28).Start().Add(10 * time.Hour)
-		if se.StartedAt.After(testNow) {
-			se.StartedAt = testNow.Add(-time.Hour)
+		if se.StartedAt.After(testkit.Now) {
+			se.StartedAt = testkit.Now.Add(-time.Hour)
 		}
 		se.PractitionerID = by
 		se.SideEffects[0].Onset = data.DateOf(se.StartedAt)

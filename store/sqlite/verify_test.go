@@ -2,59 +2,26 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
-
-// tamper changes the file behind the store's back the way someone with a SQLite tool could:
-// it lifts the protective triggers, runs stmts, and puts the triggers back, so that only the
-// change itself is left for Verify to find.
-func tamper(t *testing.T, path string, stmts ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql LIKE '%RAISE(ABORT%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names, defs []string
-	for rows.Next() {
-		var n, d string
-		if err := rows.Scan(&n, &d); err != nil {
-			t.Fatal(err)
-		}
-		names, defs = append(names, n), append(defs, d)
-	}
-	rows.Close()
-	for _, n := range names {
-		stmts = append([]string{`DROP TRIGGER "` + n + `"`}, stmts...)
-	}
-	stmts = append(stmts, defs...)
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
 
 // verifiedPractice is a store with signed, amended and draft sessions, exports and a sign-in.
 func verifiedPractice(t *testing.T) (*sqlite.Store, context.Context, data.Session) {
 	t.Helper()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	edit := signed
 	edit.Notes = "Amended note."
 	if _, err := s.AmendSession(ctx, edit, "Note was incomplete."); err != nil {
 		t.Fatal(err)
 	}
-	draft := storedSession(t, s, signed.ClientID)
+	draft := testkit.StoredSession(t, s, signed.ClientID)
 	if err := s.CreateSession(ctx, &draft); err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +59,7 @@ func wantBreak(t *testing.T, rep sqlite.VerifyReport, parts ...string) {
 }
 
 func TestVerifyCleanPractice(t *testing.T) {
+	t.Parallel()
 	s, ctx, signed := verifiedPractice(t)
 	rep := mustVerify(t, s)
 	if !rep.OK() || rep.SignedSessions != 1 || rep.Amendments != 1 || rep.AuditEntries < 8 || len(rep.Head) != 64 {
@@ -114,8 +82,9 @@ func TestVerifyCleanPractice(t *testing.T) {
 }
 
 func TestVerifyFindsAnEditedEntry(t *testing.T) {
+	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	tamper(t, s.Path(), `UPDATE audit_log SET practitioner_id = 'someone else' WHERE seq = 3`)
+	sqlitekit.Tamper(t, s.Path(), `UPDATE audit_log SET practitioner_id = 'someone else' WHERE seq = 3`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "Audit entry 3", "changed")
 	if len(rep.Breaks) != 1 {
@@ -124,23 +93,26 @@ func TestVerifyFindsAnEditedEntry(t *testing.T) {
 }
 
 func TestVerifyFindsAnEntryRehashedAfterEditing(t *testing.T) {
+	t.Parallel()
 	s, _, _ := verifiedPractice(t)
 	// Whoever edits an entry and fixes its own hash still breaks the link to the next one.
-	tamper(t, s.Path(), `UPDATE audit_log SET detail = 'edited', hash = '`+strings.Repeat("ab", 32)+`' WHERE seq = 4`)
+	sqlitekit.Tamper(t, s.Path(), `UPDATE audit_log SET detail = 'edited', hash = '`+strings.Repeat("ab", 32)+`' WHERE seq = 4`)
 	wantBreak(t, mustVerify(t, s), "Audit entry 4")
 }
 
 func TestVerifyFindsADeletedEntry(t *testing.T) {
+	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	tamper(t, s.Path(), `DELETE FROM audit_log WHERE seq = 5`)
+	sqlitekit.Tamper(t, s.Path(), `DELETE FROM audit_log WHERE seq = 5`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "Audit entry 5 is missing", "deleted")
 }
 
 func TestVerifyFindsADeletedSignature(t *testing.T) {
+	t.Parallel()
 	s, _, signed := verifiedPractice(t)
 	// Deleted and the later entries renumbered, as a careful forger would.
-	tamper(t, s.Path(), `DELETE FROM audit_log WHERE action = 'sign'`,
+	sqlitekit.Tamper(t, s.Path(), `DELETE FROM audit_log WHERE action = 'sign'`,
 		`UPDATE audit_log SET seq = seq - 1 WHERE seq > (SELECT min(seq) FROM audit_log WHERE action = 'amend') - 1`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "does not match its hash")
@@ -148,8 +120,9 @@ func TestVerifyFindsADeletedSignature(t *testing.T) {
 }
 
 func TestVerifyFindsAReorderedEntry(t *testing.T) {
+	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	tamper(t, s.Path(), `UPDATE audit_log SET seq = -1 WHERE seq = 4`, `UPDATE audit_log SET seq = 4 WHERE seq = 5`,
+	sqlitekit.Tamper(t, s.Path(), `UPDATE audit_log SET seq = -1 WHERE seq = 4`, `UPDATE audit_log SET seq = 4 WHERE seq = 5`,
 		`UPDATE audit_log SET seq = 5 WHERE seq = -1`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "Audit entry 4", "moved")
@@ -157,8 +130,9 @@ func TestVerifyFindsAReorderedEntry(t *testing.T) {
 }
 
 func TestVerifyFindsAChangedSignedRecord(t *testing.T) {
+	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	tamper(t, s.Path(), `UPDATE session_zones SET depth_mm = 2.5 WHERE session_id = '`+signed.ID+`' AND position = 0`)
+	sqlitekit.Tamper(t, s.Path(), `UPDATE session_zones SET depth_mm = 2.5 WHERE session_id = '`+signed.ID+`' AND position = 0`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, signed.ID, "does not match its record hash")
 	if len(rep.Breaks) != 1 {
@@ -167,32 +141,37 @@ func TestVerifyFindsAChangedSignedRecord(t *testing.T) {
 }
 
 func TestVerifyFindsAChangedOriginal(t *testing.T) {
+	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	tamper(t, s.Path(), `UPDATE amendment_records SET record_before = replace(record_before, '"depth_mm":"1.5"', '"depth_mm":"1"')`)
+	sqlitekit.Tamper(t, s.Path(), `UPDATE amendment_records SET record_before = replace(record_before, '"depth_mm":"1.5"', '"depth_mm":"1"')`)
 	wantBreak(t, mustVerify(t, s), signed.ID, "before amendment 1", "changed")
 }
 
 func TestVerifyFindsRemovedProtection(t *testing.T) {
+	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	rawExec(t, s.Path(), `DROP TRIGGER sessions_signed_update`)
+	sqlitekit.RawExec(t, s.Path(), `DROP TRIGGER sessions_signed_update`)
 	wantBreak(t, mustVerify(t, s), `trigger "sessions_signed_update" is missing`)
 }
 
 func TestVerifyFindsADeletedSignedSession(t *testing.T) {
+	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	tamper(t, s.Path(), `DELETE FROM sessions WHERE id = '`+signed.ID+`'`)
+	sqlitekit.Tamper(t, s.Path(), `DELETE FROM sessions WHERE id = '`+signed.ID+`'`)
 	wantBreak(t, mustVerify(t, s), signed.ID, "is missing")
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	s, _, _ := verifiedPractice(t)
 	rawExecFails(t, s.Path(), `UPDATE audit_log SET detail = 'x' WHERE seq = 1`)
 	rawExecFails(t, s.Path(), `DELETE FROM audit_log WHERE seq = 1`)
 }
 
 func TestVerifyOlderSchema(t *testing.T) {
+	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	rawExec(t, s.Path(), `PRAGMA user_version = 2`)
+	sqlitekit.RawExec(t, s.Path(), `PRAGMA user_version = 2`)
 	if _, err := s.Verify(context.Background()); err == nil || !strings.Contains(err.Error(), "older") {
 		t.Fatalf("verify an older schema: %v", err)
 	}

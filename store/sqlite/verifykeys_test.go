@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -113,6 +115,7 @@ func must[T any](v T, err error) T {
 // The entry that makes a key names it by its fingerprint, and verify reports the fingerprint of
 // each key in force.
 func TestKeyEntriesCarryTheFingerprint(t *testing.T) {
+	t.Parallel()
 	s, anna, _ := signingPractice(t)
 	fp := storedFingerprint(t, s.Path(), anna.ID)
 	rep := mustVerify(t, s)
@@ -136,10 +139,11 @@ func TestKeyEntriesCarryTheFingerprint(t *testing.T) {
 // no longer matches the chained, signed entry that made it; rewriting that entry too shows in
 // the signatures of another practitioner's untouched key after it.
 func TestVerifyFindsAReplacedKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("key replaced", func(t *testing.T) {
 		s, anna, _ := signingPractice(t)
-		tamper(t, s.Path(), forgeKeys(t, s.Path(), false, anna.ID)...)
+		sqlitekit.Tamper(t, s.Path(), forgeKeys(t, s.Path(), false, anna.ID)...)
 		rep := mustVerify(t, s)
 		wantBreak(t, rep, "Anna Smith's signing key (fingerprint ", "is not the key audit entry 3 made: the key was replaced in the file")
 		for _, b := range rep.Breaks {
@@ -156,11 +160,11 @@ func TestVerifyFindsAReplacedKey(t *testing.T) {
 		if err := s.SignIn(ctx, ben.ID, "battery staple"); err != nil {
 			t.Fatal(err)
 		}
-		mustCreateClient(t, s, "Signed", "By Ben") // Ben's key signs an entry after all of Anna's
+		testkit.CreateClient(t, s, "Signed", "By Ben") // Ben's key signs an entry after all of Anna's
 		if rep := mustVerify(t, s); !rep.OK() {
 			t.Fatalf("before: %q", rep.Breaks)
 		}
-		tamper(t, s.Path(), forgeKeys(t, s.Path(), true, anna.ID)...)
+		sqlitekit.Tamper(t, s.Path(), forgeKeys(t, s.Path(), true, anna.ID)...)
 		wantBreak(t, mustVerify(t, s), "Ben Jones", "does not match its signature")
 	})
 }
@@ -168,6 +172,7 @@ func TestVerifyFindsAReplacedKey(t *testing.T) {
 // What the keys' rows and the records say of entries no longer in the log shows that entries
 // were cut off its end, or that a key or record was added outside Needlelog.
 func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("key made by an entry cut off the end", func(t *testing.T) {
 		s, anna, ben := signingPractice(t)
@@ -175,7 +180,7 @@ func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
 		if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), ben.ID, "", "battery staple"); err != nil {
 			t.Fatal(err)
 		}
-		tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq),
+		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq),
 			fmt.Sprintf(`DELETE FROM audit_log WHERE seq > %d`, head.Seq))
 		wantBreak(t, mustVerify(t, s), "Ben Jones's signing key", fmt.Sprintf("was made by audit entry %d, but the log ends at entry %d: entries were cut off its end", head.Seq+1, head.Seq))
 	})
@@ -191,25 +196,25 @@ func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
 		if err := s.ResetPassphrase(data.WithActor(ctx, anna.ID), ben.ID); err != nil {
 			t.Fatal(err)
 		}
-		tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq+2),
+		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq+2),
 			fmt.Sprintf(`DELETE FROM audit_log WHERE seq > %d`, head.Seq+2))
 		wantBreak(t, mustVerify(t, s), "Ben Jones's signing key", "was retired by audit entry", "entries were cut off its end")
 	})
 	t.Run("key added outside Needlelog", func(t *testing.T) {
 		s, _, ben := signingPractice(t)
 		pub, _, _ := ed25519.GenerateKey(nil)
-		tamper(t, s.Path(), fmt.Sprintf(`INSERT INTO practitioner_keys (id, practitioner_id, public_key, sealed_key, created_at, created_seq)
+		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`INSERT INTO practitioner_keys (id, practitioner_id, public_key, sealed_key, created_at, created_seq)
 			VALUES ('forged', '%s', '%x', '', '2026-01-01T00:00:00Z', 20)`, ben.ID, []byte(pub)))
 		wantBreak(t, mustVerify(t, s), "Ben Jones's signing key", "was not made by audit entry 20")
 	})
 	t.Run("client and session added outside Needlelog", func(t *testing.T) {
 		s, _, _ := signingPractice(t)
-		c := mustCreateClient(t, s, "Made", "Properly")
-		se := storedSession(t, s, c.ID)
+		c := testkit.CreateClient(t, s, "Made", "Properly")
+		se := testkit.StoredSession(t, s, c.ID)
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatal(err)
 		}
-		tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_log WHERE entity_id IN ('%s', '%s')`, c.ID, se.ID))
+		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_log WHERE entity_id IN ('%s', '%s')`, c.ID, se.ID))
 		rep := mustVerify(t, s)
 		wantBreak(t, rep, "1 client ("+c.ID+") was made by no entry of the audit log")
 		wantBreak(t, rep, "1 session ("+se.ID+") was made by no entry of the audit log")

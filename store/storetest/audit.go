@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
@@ -77,7 +78,7 @@ func auditChainAndVerify(t *testing.T, s store.Store) {
 		t.Fatalf("head %+v, %v; verify says %s at %d", head, err, rep.Head, rep.HeadSeq)
 	}
 	// The chain only grows: a new write follows the head.
-	c := mustClient(t, s, "Bea", "Jones")
+	c := testkit.CreateClient(t, s, "Bea", "Jones")
 	log, _ = s.AuditLog(ctx, c.ID)
 	if len(log) != 1 || log[0].Seq != head.Seq+1 || log[0].PrevHash != head.Hash {
 		t.Fatalf("entry after the head %+v: %+v", head, log)
@@ -86,11 +87,11 @@ func auditChainAndVerify(t *testing.T, s store.Store) {
 
 func auditVerifyHead(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	mustClient(t, s, "Anna", "Smith")
+	testkit.CreateClient(t, s, "Anna", "Smith")
 	printed, err := s.AuditHead(ctx)
 	must(t, err)
 	for range 3 {
-		mustClient(t, s, "Bea", "Jones")
+		testkit.CreateClient(t, s, "Bea", "Jones")
 	}
 	hc, err := s.VerifyHead(ctx, strings.ToUpper(printed.Hash))
 	if err != nil || !hc.Found || hc.Entry.Seq != printed.Seq || hc.Added != 3 {
@@ -105,12 +106,12 @@ func auditVerifyHead(t *testing.T, s store.Store) {
 
 func accountsPassphrases(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	anna := mustPractitioner(t, s, "Anna Smith", data.RoleAdmin)
-	ben := mustPractitioner(t, s, "Ben Jones", data.RolePractitioner)
+	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
+	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if set, err := s.AnyPassphraseSet(ctx); err != nil || set {
 		t.Fatalf("a new practice has a passphrase set: %v %v", set, err)
 	}
-	expectFields(t, s.SetPassphrase(ctx, anna.ID, "", "short"), "passphrase")
+	testkit.ExpectFields(t, s.SetPassphrase(ctx, anna.ID, "", "short"), "passphrase")
 	if err := s.SetPassphrase(ctx, "no-such-id", "", "correct horse"); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("passphrase for an unknown practitioner: %v", err)
 	}
@@ -161,8 +162,8 @@ func mustHead(t *testing.T, s store.Store) data.AuditMark {
 
 func clientArchiveAndRestore(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	anna := mustClient(t, s, "Anna", "Smith")
-	bea := mustClient(t, s, "Bea", "Jones")
+	anna := testkit.CreateClient(t, s, "Anna", "Smith")
+	bea := testkit.CreateClient(t, s, "Bea", "Jones")
 	must(t, s.ArchiveClient(ctx, anna.ID))
 	listed := func(archived bool) (ids []string) {
 		list, err := s.ListClients(ctx, data.ClientQuery{Archived: archived})
@@ -204,7 +205,7 @@ func clientDelete(t *testing.T, s store.Store) {
 	kept := completeSession(t, s, keep.ID, signed.SignedBy)
 	must(t, s.CreateSession(ctx, &kept))
 
-	expectFields(t, s.DeleteClient(ctx, clientID, "  "), "reason")
+	testkit.ExpectFields(t, s.DeleteClient(ctx, clientID, "  "), "reason")
 	const reason = "Client asked for her records to be erased (email of 2026-03-09); retention period checked."
 	if err := s.DeleteClient(ctx, clientID, reason); err != nil {
 		t.Fatalf("delete: %v", err)

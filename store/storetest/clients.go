@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
 func clientClientRoundTrip(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := validClient()
+	c := testkit.ValidClient()
 	c.Medications = "Doxycycline 100 mg"
 	c.MedicalNotes = "Prone to cold sores."
 	c.Notes = "Prefers mornings."
@@ -36,10 +37,10 @@ func clientClientRoundTrip(t *testing.T, s store.Store) {
 
 func clientCreateClientRejectsInvalidAndStoresNothing(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := validClient()
+	c := testkit.ValidClient()
 	c.Email = "not-an-email"
 	err := s.CreateClient(ctx, &c)
-	expectFields(t, err, "email")
+	testkit.ExpectFields(t, err, "email")
 	if c.ID != "" {
 		t.Fatalf("a refused client was given ID %q", c.ID)
 	}
@@ -50,7 +51,7 @@ func clientCreateClientRejectsInvalidAndStoresNothing(t *testing.T, s store.Stor
 
 func clientUpdateClient(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := validClient()
+	c := testkit.ValidClient()
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func clientUpdateClient(t *testing.T, s store.Store) {
 		t.Fatalf("stale update reached the file: %+v", got)
 	}
 
-	missing := validClient()
+	missing := testkit.ValidClient()
 	missing.ID, missing.Version = missingID, 1
 	if err := s.UpdateClient(ctx, &missing); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("update of a missing client: got %v, want ErrNotFound", err)
@@ -147,7 +148,7 @@ func clientSearchClients(t *testing.T, s store.Store) {
 
 func clientSearchFollowsRenames(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Maria", "Lopez")
+	c := testkit.CreateClient(t, s, "Maria", "Lopez")
 	c.LastName = "García"
 	if err := s.UpdateClient(ctx, &c); err != nil {
 		t.Fatal(err)
@@ -164,7 +165,7 @@ func clientListClientsPagesInNameOrder(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	last := []string{"Ödegaard", "adams", "Zhang", "Brown", "Émile", "Nguyen", "Young", "Clarke", "Eady", "Murphy", "Brown"}
 	for i, l := range last {
-		mustClient(t, s, string(rune('A'+i)), l)
+		testkit.CreateClient(t, s, string(rune('A'+i)), l)
 	}
 	var all []string
 	q := data.ClientQuery{Limit: 3}
@@ -191,7 +192,7 @@ func clientListClientsDueRecentAndArchived(t *testing.T, s store.Store) {
 	now := s.Now()
 	today := data.DateOf(now)
 	add := func(first string, daysAgo int, due data.Date) data.Client {
-		c := mustClient(t, s, first, "Client")
+		c := testkit.CreateClient(t, s, first, "Client")
 		se := storedSession(t, s, c.ID)
 		se.StartedAt = now.AddDate(0, 0, -daysAgo)
 		se.NextDue = due
@@ -212,7 +213,7 @@ func clientListClientsDueRecentAndArchived(t *testing.T, s store.Store) {
 	if err := s.CreateSession(ctx, &se); err != nil {
 		t.Fatal(err)
 	}
-	mustClient(t, s, "NeverTreated", "Client")
+	testkit.CreateClient(t, s, "NeverTreated", "Client")
 
 	due, err := s.ListClients(ctx, data.ClientQuery{Filter: data.DueClients})
 	if err != nil {
@@ -263,7 +264,7 @@ func clientListClientsDueRecentAndArchived(t *testing.T, s store.Store) {
 
 func clientWritesAreAudited(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	c.Notes = "x"
 	if err := s.UpdateClient(data.WithActor(ctx, "practitioner-7"), &c); err != nil {
 		t.Fatal(err)
@@ -287,16 +288,4 @@ var clientTests = []subtest{
 	{"ListClientsPagesInNameOrder", clientListClientsPagesInNameOrder},
 	{"ListClientsDueRecentAndArchived", clientListClientsDueRecentAndArchived},
 	{"WritesAreAudited", clientWritesAreAudited},
-}
-
-func validClient() data.Client {
-	return data.Client{
-		FirstName: "Siobhán", LastName: "O'Neill", DateOfBirth: data.NewDate(1988, 5, 17),
-		Phone: "+353 87 123 4567", Email: "siobhan@example.ie", Fitzpatrick: 2,
-		Concerns: []string{"Acne scars"}, Allergies: []string{"Lidocaine"},
-		History: []data.HistoryEntry{{Condition: "Isotretinoin (Accutane)", Since: data.NewDate(2024, 1, 1),
-			Until: data.NewDate(2025, 6, 30)}},
-		Consent:      data.Consent{Form: "Microneedling consent", Version: "3", Signed: data.NewDate(2026, 3, 1)},
-		PhotoConsent: data.PhotoConsentClinical,
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
@@ -28,7 +29,7 @@ var settingTests = []subtest{
 
 func draftsSaveListDelete(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	d := data.Draft{ClientID: c.ID, Form: []byte(`{"depth":"4.5 mm?"}`)}
 	must(t, s.SaveDraft(ctx, &d))
 	before := s.Now()
@@ -38,7 +39,7 @@ func draftsSaveListDelete(t *testing.T, s store.Store) {
 	if err != nil || len(got) != 1 || string(got[0].Form) != `{"depth":"1.5"}` || !stampedNow(s, got[0].UpdatedAt, before) {
 		t.Fatalf("drafts: %+v %v", got, err)
 	}
-	if other, _ := s.Drafts(ctx, mustClient(t, s, "Bea", "Jones").ID); len(other) != 0 {
+	if other, _ := s.Drafts(ctx, testkit.CreateClient(t, s, "Bea", "Jones").ID); len(other) != 0 {
 		t.Fatalf("another client's drafts: %+v", other)
 	}
 	must(t, s.DeleteDraft(ctx, d.ID))
@@ -82,7 +83,7 @@ func listItemsAddRenameRetire(t *testing.T, s store.Store) {
 	if err := s.SaveListItem(ctx, &data.ListItem{Kind: "colour", Name: "Red"}); err == nil {
 		t.Fatal("entry in an unknown list was saved")
 	}
-	expectFields(t, s.SaveListItem(ctx, &data.ListItem{Kind: data.ListEndpoint, Name: " "}), "name")
+	testkit.ExpectFields(t, s.SaveListItem(ctx, &data.ListItem{Kind: data.ListEndpoint, Name: " "}), "name")
 }
 
 func listProductsCartridgesAndLots(t *testing.T, s store.Store) {
@@ -148,7 +149,7 @@ func listPractitionersAndRules(t *testing.T, s store.Store) {
 	if len(list) != 2 || list[0] != p || list[1].Role != data.RolePractitioner {
 		t.Fatalf("practitioners: %+v", list)
 	}
-	expectFields(t, s.SavePractitioner(ctx, &data.Practitioner{Name: "X", Role: "owner"}), "role")
+	testkit.ExpectFields(t, s.SavePractitioner(ctx, &data.Practitioner{Name: "X", Role: "owner"}), "role")
 	rules, _ := s.Rules(ctx, false)
 	i := slices.IndexFunc(rules, func(r data.Rule) bool { return r.Condition == "Isotretinoin (Accutane)" })
 	if i < 0 || rules[i].Action != data.RuleBlock || rules[i].WindowDays != 180 {
@@ -164,7 +165,7 @@ func listPractitionersAndRules(t *testing.T, s store.Store) {
 
 func listLotRecall(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := storedSession(t, s, c.ID)
 	must(t, s.CreateSession(ctx, &se))
 	rows, err := s.LotRecall(ctx, "HA-2291")
@@ -216,7 +217,7 @@ func settingsIdleLock(t *testing.T, s store.Store) {
 	if n, _ := s.IdleLockMinutes(ctx); n != 5 {
 		t.Fatalf("after setting 5: %d", n)
 	}
-	expectFields(t, s.SetIdleLockMinutes(ctx, 0), "idle_lock_minutes")
+	testkit.ExpectFields(t, s.SetIdleLockMinutes(ctx, 0), "idle_lock_minutes")
 	must(t, s.SetSetting(ctx, data.SettingIdleLockMinutes, "soon"))
 	if n, err := s.IdleLockMinutes(ctx); err != nil || n != data.DefaultIdleLockMinutes {
 		t.Fatalf("unreadable setting: %d %v", n, err)

@@ -13,6 +13,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
@@ -41,9 +42,7 @@ func testJPEG(t *testing.T, w, h int, seed uint32) []byte {
 
 func importBytes(t *testing.T, s store.Store, clientID string, tags data.PhotoTags, b []byte, mod time.Time) (data.Photo, error) {
 	t.Helper()
-	p, err := photo.Process(b)
-	must(t, err)
-	return s.ImportPhoto(context.Background(), clientID, tags, data.PhotoFile{Name: "p.jpg", ModTime: mod, Original: b, Processed: p})
+	return testkit.ImportPhoto(t, s, clientID, tags, "p.jpg", b, mod)
 }
 
 func photoClient(t *testing.T, s store.Store, first string) data.Client {
@@ -200,7 +199,7 @@ func photoPins(t *testing.T, s store.Store) {
 		t.Errorf("gallery shows %+v; want the photo with 3 pins", list)
 	}
 	for _, bad := range []data.PhotoPin{{PhotoID: p.ID, X: 1.2, Y: 0.5}, {PhotoID: p.ID, X: -0.1}} {
-		if f := fieldsOf(t, s.AddPhotoPin(ctx, &bad)); !slices.Equal(f, []string{"position"}) {
+		if f := testkit.FieldsOf(t, s.AddPhotoPin(ctx, &bad)); !slices.Equal(f, []string{"position"}) {
 			t.Errorf("pin at %v,%v: fields %v", bad.X, bad.Y, f)
 		}
 	}
@@ -235,7 +234,7 @@ func photoUpdate(t *testing.T, s store.Store) {
 	}
 	bad := stored
 	bad.View, bad.Consent = "Sideways", data.PhotoConsentMarketing
-	if f := fieldsOf(t, s.UpdatePhoto(ctx, &bad)); !slices.Equal(f, []string{"consent", "view"}) {
+	if f := testkit.FieldsOf(t, s.UpdatePhoto(ctx, &bad)); !slices.Equal(f, []string{"consent", "view"}) {
 		t.Errorf("bad tags: fields %v", f)
 	}
 	missing := stored
@@ -253,7 +252,7 @@ func photoDelete(t *testing.T, s store.Store) {
 	c, _, ps := galleryPhotos(t, s)
 	p := ps[1]
 	must(t, s.AddPhotoPin(ctx, &data.PhotoPin{PhotoID: p.ID, X: 0.5, Y: 0.5, Note: "Scar"}))
-	if f := fieldsOf(t, s.DeletePhoto(ctx, p.ID, "  ")); !slices.Equal(f, []string{"reason"}) {
+	if f := testkit.FieldsOf(t, s.DeletePhoto(ctx, p.ID, "  ")); !slices.Equal(f, []string{"reason"}) {
 		t.Fatalf("delete without a reason: fields %v", f)
 	}
 	must(t, s.DeletePhoto(ctx, p.ID, "Wrong client's photo"))

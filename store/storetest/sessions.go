@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
@@ -23,7 +24,7 @@ var sessionTests = []subtest{
 
 func sessionRoundTrip(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	practitioner := data.Practitioner{Name: "Dr Lee", Credentials: "RN"}
 	must(t, s.SavePractitioner(ctx, &practitioner))
 	se := storedSession(t, s, c.ID)
@@ -52,7 +53,7 @@ func sessionRoundTrip(t *testing.T, s store.Store) {
 
 func sessionWithoutOptionalValues(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := data.Session{ClientID: c.ID, StartedAt: s.Now(), NoSideEffects: true}
 	must(t, s.CreateSession(ctx, &se))
 	got, err := s.Session(ctx, se.ID)
@@ -65,7 +66,7 @@ func sessionWithoutOptionalValues(t *testing.T, s store.Store) {
 
 func sessionRefusesBadReferences(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := storedSession(t, s, c.ID)
 	se.Products[1].ProductID = "01900000-0000-7000-8000-00000000dead" // a product that does not exist
 	err := s.CreateSession(ctx, &se)
@@ -86,7 +87,7 @@ func sessionRefusesBadReferences(t *testing.T, s store.Store) {
 
 func sessionUpdate(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := storedSession(t, s, c.ID)
 	must(t, s.CreateSession(ctx, &se))
 	// A follow-up side effect logged from elsewhere while the editor had the session open.
@@ -110,7 +111,7 @@ func sessionUpdate(t *testing.T, s store.Store) {
 }
 
 func sessionSign(t *testing.T, s store.Store) {
-	p := mustPractitioner(t, s, "Léa Fontaine", "")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, p.ID)
@@ -172,7 +173,7 @@ func changedFields(a data.Amendment) string {
 
 func sessionAmend(t *testing.T, s store.Store) {
 	signed, ctx := signedSession(t, s)
-	other := mustPractitioner(t, s, "Sofia Lindqvist", "")
+	other := testkit.CreatePractitioner(t, s, "Sofia Lindqvist", "")
 	octx := data.WithActor(context.Background(), other.ID)
 	edit := signed
 	edit.Zones = append([]data.ZoneTreatment(nil), signed.Zones...)
@@ -240,7 +241,7 @@ func sessionAmend(t *testing.T, s store.Store) {
 // sessionBatch: the writes of one batch are kept together or not at all, and a session saved
 // and signed in one batch reads back signed.
 func sessionBatch(t *testing.T, s store.Store) {
-	p := mustPractitioner(t, s, "Léa Fontaine", "")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, p.ID)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
@@ -20,7 +21,7 @@ func storeWrites(t *testing.T, s store.Store) {
 		t.Fatal("a new practice opened to write says it is read-only")
 	}
 	w := s.Writes()
-	c := mustClient(t, s, "Anna", "Smith")
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	if s.Writes() <= w {
 		t.Fatalf("writes %d after creating a client, were %d", s.Writes(), w)
 	}

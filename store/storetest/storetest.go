@@ -4,12 +4,11 @@ package storetest
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"testing"
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
@@ -68,40 +67,6 @@ func stampedNow(s store.Store, at, before time.Time) bool {
 	return !at.Before(before) && !at.After(s.Now())
 }
 
-// fieldsOf returns the field names a validation error lists, each with a sentence for the
-// screen, or fails the test when err is not a *data.ValidationError.
-func fieldsOf(t *testing.T, err error) (fields []string) {
-	t.Helper()
-	if ve, ok := errors.AsType[*data.ValidationError](err); ok {
-		for _, f := range ve.Fields {
-			if f.Message == "" {
-				t.Errorf("field %s has no message", f.Field)
-			}
-			fields = append(fields, f.Field)
-		}
-		return fields
-	}
-	t.Fatalf("got %v, want a *data.ValidationError", err)
-	return nil
-}
-
-// expectFields fails the test unless err is a validation error naming exactly want, in order.
-func expectFields(t *testing.T, err error, want ...string) {
-	t.Helper()
-	if got := fieldsOf(t, err); !slices.Equal(got, want) {
-		t.Fatalf("fields %v, want %v", got, want)
-	}
-}
-
-func mustClient(t *testing.T, s store.Store, first, last string) data.Client {
-	t.Helper()
-	c := data.Client{FirstName: first, LastName: last}
-	if err := s.CreateClient(context.Background(), &c); err != nil {
-		t.Fatalf("create client %s %s: %v", first, last, err)
-	}
-	return c
-}
-
 // consentingClient is a client with treatment consent on file.
 func consentingClient(t *testing.T, s store.Store, first, last string) data.Client {
 	t.Helper()
@@ -111,15 +76,6 @@ func consentingClient(t *testing.T, s store.Store, first, last string) data.Clie
 		t.Fatal(err)
 	}
 	return c
-}
-
-func mustPractitioner(t *testing.T, s store.Store, name string, role data.Role) data.Practitioner {
-	t.Helper()
-	p := data.Practitioner{Name: name, Role: role}
-	if err := s.SavePractitioner(context.Background(), &p); err != nil {
-		t.Fatalf("save practitioner %s: %v", name, err)
-	}
-	return p
 }
 
 // storedSession is a complete, valid session for a client, an hour before the store's now, with
@@ -172,7 +128,7 @@ func completeSession(t *testing.T, s store.Store, clientID, practitionerID strin
 // with the context of the practitioner who signed it.
 func signedSession(t *testing.T, s store.Store) (data.Session, context.Context) {
 	t.Helper()
-	p := mustPractitioner(t, s, "Léa Fontaine", "")
+	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
 	se := completeSession(t, s, c.ID, p.ID)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store"
 )
 
@@ -29,10 +30,10 @@ func todayLists(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	now := s.Now()
 	today := data.DateOf(now)
-	anna := mustPractitioner(t, s, "Anna Lind", "")
+	anna := testkit.CreatePractitioner(t, s, "Anna Lind", "")
 	// Each client's one session plans their next visit dueIn days from today.
 	session := func(first string, dueIn int, by string) data.Session {
-		c := mustClient(t, s, first, "Client")
+		c := testkit.CreateClient(t, s, first, "Client")
 		se := storedSession(t, s, c.ID)
 		se.NextDue = today.AddDays(dueIn)
 		se.StartedAt = se.NextDue.AddDays(-28).Start().Add(10 * time.Hour)
@@ -89,7 +90,7 @@ func todaySetupProgress(t *testing.T, s store.Store) {
 		t.Fatalf("a new practice's setup %+v (%v), want nothing done", p, err)
 	}
 	must(t, s.SetSetting(ctx, data.SettingClinicName, "Skin Studio"))
-	pr := mustPractitioner(t, s, "Anna Lind", "")
+	pr := testkit.CreatePractitioner(t, s, "Anna Lind", "")
 	devices, _ := s.Devices(ctx, false)
 	devices[0].Model = "Dr. Pen M8"
 	must(t, s.SaveDevice(ctx, &devices[0]))
@@ -108,9 +109,9 @@ func todaySetupProgress(t *testing.T, s store.Store) {
 func todayCountClients(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	for i := range 7 {
-		mustClient(t, s, "Anna", string(rune('A'+i))+"son")
+		testkit.CreateClient(t, s, "Anna", string(rune('A'+i))+"son")
 	}
-	mustClient(t, s, "Bo", "Berg")
+	testkit.CreateClient(t, s, "Bo", "Berg")
 	for q, want := range map[string]int{"": 8, "ann": 7, "berg": 1, "zed": 0, "(": 0} {
 		n, err := s.CountClients(ctx, data.ClientQuery{Text: q})
 		if err != nil || n != want {
@@ -140,10 +141,10 @@ func exported(t *testing.T, s store.Store, q store.ExportQuery) (order []string,
 
 func exportTablesAndFilters(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	lee := mustPractitioner(t, s, "Dr Lee", "")
-	ana := mustClient(t, s, "Ana", "Núñez")
-	bo := mustClient(t, s, "Bo", "Berg")
-	mustClient(t, s, "Never", "Treated")
+	lee := testkit.CreatePractitioner(t, s, "Dr Lee", "")
+	ana := testkit.CreateClient(t, s, "Ana", "Núñez")
+	bo := testkit.CreateClient(t, s, "Bo", "Berg")
+	testkit.CreateClient(t, s, "Never", "Treated")
 	first := storedSession(t, s, ana.ID)
 	first.StartedAt = first.StartedAt.AddDate(0, 0, -9)
 	first.PractitionerID = lee.ID
@@ -224,7 +225,7 @@ func errorsNotFound(t *testing.T, s store.Store) {
 		"delete client":  s.DeleteClient(ctx, missingID, "Asked to."),
 		"delete photo":   s.DeletePhoto(ctx, missingID, "Wrong client."),
 		"delete pin":     s.DeletePhotoPin(ctx, missingID),
-		"sign session":   s.SignSession(data.WithActor(ctx, mustPractitioner(t, s, "Léa Fontaine", "").ID), missingID, 1),
+		"sign session":   s.SignSession(data.WithActor(ctx, testkit.CreatePractitioner(t, s, "Léa Fontaine", "").ID), missingID, 1),
 		"update session": s.UpdateSession(ctx, &data.Session{ID: missingID, ClientID: missingID, Version: 1, StartedAt: s.Now()}),
 	} {
 		if !errors.Is(err, data.ErrNotFound) {
