@@ -156,6 +156,18 @@ func PracticeIDOf(ctx context.Context, path string) (string, error) {
 	return s.PracticeID(ctx)
 }
 
+// AuditHeadOf reads the last entry of the audit log of the practice in the file at path (see
+// Store.AuditHead), without writing to it: a backup whose head differs from the practice's lacks
+// some of its changes.
+func AuditHeadOf(ctx context.Context, path string) (data.AuditMark, error) {
+	s, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return data.AuditMark{}, err
+	}
+	defer s.Close()
+	return s.AuditHead(ctx)
+}
+
 func publicBackups(list []foundBackup, err error) ([]Backup, error) {
 	backups := make([]Backup, len(list))
 	for i, f := range list {

@@ -870,3 +870,39 @@ func TestBackupRemovesUnfinishedCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditHeadOfABackup: a backup's audit head is the practice's when it was taken, so a change
+// made since tells them apart; a file that is not a practice has none and is left as it was.
+func TestAuditHeadOfABackup(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	mustCreateClient(t, s, "Ann", "Lee")
+	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := s.AuditHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := practice.AuditHeadOf(ctx, b.Path); err != nil || got != head || got.Hash == "" {
+		t.Fatalf("backup's head: %+v, %v; want the practice's %+v", got, err, head)
+	}
+	mustCreateClient(t, s, "Bea", "Lee")
+	if now, err := s.AuditHead(ctx); err != nil || now == head {
+		t.Fatalf("the practice's head after a change: %+v, %v", now, err)
+	}
+	if got, err := practice.AuditHeadOf(ctx, b.Path); err != nil || got != head {
+		t.Errorf("backup's head after the practice changed: %+v, %v; want %+v", got, err, head)
+	}
+	junk := filepath.Join(t.TempDir(), "notes.db")
+	if err := os.WriteFile(junk, []byte("not a practice"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := practice.AuditHeadOf(ctx, junk); !errors.Is(err, data.ErrNotDatabase) {
+		t.Errorf("head of a file that is not a practice: %v, want ErrNotDatabase", err)
+	}
+	if after, err := os.ReadFile(junk); err != nil || string(after) != "not a practice" {
+		t.Errorf("the file that is not a practice was changed: %q, %v", after, err)
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store"
 )
 
 // ImportRequest is a batch of photo files to import for one client, as the app's import dialog
@@ -19,7 +19,7 @@ type ImportRequest struct {
 	Files    []string // in the order they are imported and reported
 	// Tags are every photo's. An empty Kind is read from each photo's time: against Tags.SessionID
 	// when one is given (before, after or follow-up of that session), else suggested with its
-	// session (sqlite.Store.SuggestPhoto).
+	// session (store.Photos.SuggestPhoto).
 	Tags data.PhotoTags
 	// SuggestSession files each photo under the session suggested from its time, over Tags.SessionID.
 	SuggestSession bool
@@ -72,7 +72,7 @@ type ImportResult struct {
 // whole, those still being decoded and those not started are not imported, and their decodes
 // finish on their own and are forgotten (no decoder can be stopped half way). What was
 // imported stays; the result says how many went through, and the error is ctx's, with it.
-func ImportPhotos(ctx context.Context, s *sqlite.Store, req ImportRequest, progress func(Progress)) (ImportResult, error) {
+func ImportPhotos(ctx context.Context, s store.Store, req ImportRequest, progress func(Progress)) (ImportResult, error) {
 	res := ImportResult{Total: len(req.Files)}
 	var started time.Time
 	if req.Tags.Kind == "" && req.Tags.SessionID != "" && !req.SuggestSession {
@@ -145,7 +145,7 @@ func ImportPhotos(ctx context.Context, s *sqlite.Store, req ImportRequest, progr
 
 // storePhoto tags a photo read from path as the request says and stores it. started is when the
 // request's session started, for reading the kind against; zero when not needed.
-func storePhoto(ctx context.Context, s *sqlite.Store, req ImportRequest, started time.Time, path string, f data.PhotoFile) FileResult {
+func storePhoto(ctx context.Context, s store.Store, req ImportRequest, started time.Time, path string, f data.PhotoFile) FileResult {
 	fail := func(err error) FileResult {
 		return FileResult{Path: path, Outcome: Refused, Err: &data.PhotoFileError{Path: path, Err: err}}
 	}

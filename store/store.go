@@ -155,6 +155,9 @@ type Photos interface {
 	ListPhotos(ctx context.Context, q data.PhotoQuery) ([]data.PhotoThumb, error)
 	// SuggestPhoto suggests a photo's kind and session from when it was taken.
 	SuggestPhoto(ctx context.Context, clientID string, takenAt time.Time) (data.PhotoSuggestion, error)
+	// SessionStart is when one of a client's sessions started, for reading a photo's kind
+	// against; an error wrapping data.ErrNotFound when the client has no such session.
+	SessionStart(ctx context.Context, clientID, sessionID string) (time.Time, error)
 	// PhotoStoredFor names the client a photo with f's bytes is stored for, "" when none.
 	PhotoStoredFor(ctx context.Context, f data.PhotoFile) (clientID string, err error)
 	AddPhotoPin(ctx context.Context, pin *data.PhotoPin) error

@@ -21,6 +21,7 @@ import (
 	"needlelog.app/needlelog/assets"
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
@@ -722,22 +723,11 @@ func (m *mainWindow) openDemo() {
 	prog.Show()
 	makeDemo := m.makeDemo
 	async(func() (struct{}, error) {
-		// Claimed while it is written, as every writer claims a practice.
-		s, claim, err := ondisk.Open(ctx, path, sqlite.Options{Create: true})
-		if err != nil {
-			return struct{}{}, err
-		}
-		err = makeDemo(ctx, s, func(done, total int) {
-			fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
+		return struct{}{}, ondisk.WriteDemo(ctx, path, func(ctx context.Context, s nlstore.Store) error {
+			return makeDemo(ctx, s, func(done, total int) {
+				fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
+			})
 		})
-		if cerr := s.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(path) // a half-written demo would be opened next time as if it were whole
-		}
-		claim.Release() //nolint:errcheck // the file is whole, or gone; nothing holds it here
-		return struct{}{}, err
 	}, func(_ struct{}, err error) {
 		prog.Hide()
 		cancel()

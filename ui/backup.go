@@ -177,13 +177,8 @@ func (k *backupKeeper) lacks(b ondisk.Backup) bool {
 	if err != nil {
 		return true
 	}
-	backup, err := sqlite.Open(ctx, b.Path, sqlite.Options{ReadOnly: true})
-	if err != nil {
-		return true // unreadable: another backup is needed all the more
-	}
-	defer backup.Close()
-	held, err := backup.AuditHead(ctx)
-	return err != nil || held != head
+	held, err := ondisk.AuditHeadOf(ctx, b.Path)
+	return err != nil || held != head // unreadable: another backup is needed all the more
 }
 
 func (k *backupKeeper) current() backupState {

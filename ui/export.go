@@ -19,7 +19,6 @@ import (
 
 	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/report"
-	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -29,13 +28,16 @@ type exportWork func(ctx context.Context, w io.Writer, progress func(done, total
 
 const prefLastFolder = "lastFolder" // where the last export was saved or import read from
 
+// practiceLocation is where a practice's records are kept on disk, which an export never writes over.
+type practiceLocation interface{ Path() string }
+
 // exportFile asks for a file name and a folder, then runs work off the UI goroutine behind a
 // progress bar with Cancel. The file appears whole or not at all: cancelled or failed, nothing is
 // left behind, and a file it was to replace is left as it was. The practice's own files (store's)
 // and any SQLite database are never replaced: choosing one says so and writes nothing. (Fyne's own
 // save dialog empties a file it is told to replace before the export begins, so it is not used
 // here.) fileName is offered as a safe file name (report.FileName), whatever it was made of.
-func exportFile(a fyne.App, win fyne.Window, store *sqlite.Store, doing, fileName string, exts []string, work exportWork) {
+func exportFile(a fyne.App, win fyne.Window, store practiceLocation, doing, fileName string, exts []string, work exportWork) {
 	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
 	name := nlwidget.NewTextField()
 	name.SetText(report.FileName(fileName))

@@ -243,8 +243,8 @@ func showSheetsDialog(a fyne.App, win fyne.Window, store *sqlite.Store, format s
 }
 
 // sheetsQuery reads the sheets dialog's fields.
-func sheetsQuery(from, to string, who int, ps []data.Practitioner) (sqlite.ExportQuery, error) {
-	var q sqlite.ExportQuery
+func sheetsQuery(from, to string, who int, ps []data.Practitioner) (nlstore.ExportQuery, error) {
+	var q nlstore.ExportQuery
 	var err error
 	if q.From, err = data.ParseTypedDate(from); err != nil {
 		return q, errors.New("Sessions from: type the date as " + data.DateForms(data.CurrentDateOrder()) + ".")

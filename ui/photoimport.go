@@ -26,7 +26,6 @@ import (
 	"needlelog.app/needlelog/data/photo"
 	ondisk "needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
-	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -123,7 +122,7 @@ func photoErrorText(err error) string {
 // goroutine before each file; done gets every outcome, in order, once all are through or ctx is
 // cancelled. Cancelling does not wait for the photos being decoded: they are left out, and their
 // decodes finish on their own and are forgotten.
-func runImport(ctx context.Context, store *sqlite.Store, clientID string, paths []string, choice importChoice,
+func runImport(ctx context.Context, store nlstore.Store, clientID string, paths []string, choice importChoice,
 	progress func(done int, name string), done func([]importOutcome, bool)) {
 	background(func() {
 		if len(paths) > 0 {
@@ -169,7 +168,7 @@ func outcomeOf(r ondisk.FileResult) importOutcome {
 // ones. sessions are the client's, newest first; views and zones the practice's lists.
 type importDialog struct {
 	win      fyne.Window
-	store    *sqlite.Store
+	store    nlstore.Store
 	client   data.Client
 	paths    []string
 	tick     []bool   // per path: import it
@@ -203,7 +202,7 @@ const (
 	noneSess = "No session"
 )
 
-func newImportDialog(win fyne.Window, store *sqlite.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
+func newImportDialog(win fyne.Window, store nlstore.Store, client data.Client, paths []string, sessions []data.TimelineEntry,
 	views, zones []string, onDone func([]importOutcome)) *importDialog {
 	d := &importDialog{win: win, store: store, client: client, paths: paths, sessions: sessions, onDone: onDone,
 		thumbs: map[int]*importThumb{}}
@@ -512,7 +511,7 @@ func droppedFiles(uris []fyne.URI) (out []string, skipped []ondisk.SkippedFile) 
 // offerImport asks which of the files to import for a client, and imports them; sessionID, when
 // set, is the session they are filed under unless the practitioner chooses otherwise. onDone,
 // when set, runs once the import is through.
-func offerImport(win fyne.Window, store *sqlite.Store, c data.Client, sessionID string, paths []string,
+func offerImport(win fyne.Window, store nlstore.Store, c data.Client, sessionID string, paths []string,
 	skipped []ondisk.SkippedFile, onDone func()) {
 	if !canTakePhotos(win, c) {
 		return

@@ -19,16 +19,22 @@ import (
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
-	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
+
+// photoStore is the records a photo screen works on, and where they are kept: a photo or a
+// comparison saved out never replaces the practice's file.
+type photoStore interface {
+	nlstore.Store
+	practiceLocation
+}
 
 // photoScreen is a client's photos: the gallery, one photo in full with its tags and pinned notes,
 // and two photos compared. It takes the whole window, as the session editor does.
 type photoScreen struct {
 	app      fyne.App
 	win      fyne.Window
-	store    *sqlite.Store
+	store    photoStore
 	client   data.Client
 	sessions []data.TimelineEntry // newest first
 	views    []string
@@ -83,7 +89,7 @@ func loadPhotoLists(ctx context.Context, store nlstore.Store, clientID string) (
 	return l, nil
 }
 
-func newPhotoScreen(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client, lists photoLists) *photoScreen {
+func newPhotoScreen(a fyne.App, win fyne.Window, store photoStore, client data.Client, lists photoLists) *photoScreen {
 	p := &photoScreen{app: a, win: win, store: store, client: client, sessions: lists.sessions, views: lists.views, zones: lists.zones,
 		life: newLife(nil), typingPause: typingPause}
 	filter := func(options []string) *widget.Select {

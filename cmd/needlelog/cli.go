@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -221,26 +223,21 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 1
 	}
 	start := time.Now()
-	// Claimed before the file is made, as the app claims its own demo: never two writers at once.
-	s, claim, err := practice.Open(ctx, *db, sqlite.Options{Create: true})
-	if err != nil {
-		return failToWrite(errOut, "demo", *db, "choose a new file for the demo practice. Nothing was written", err)
-	}
-	defer claim.Release() //nolint:errcheck // the process ends next, which lets go of it anyway
 	opts := demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed, PhotoClients: -1}
 	if *photos {
 		opts.PhotoClients = 0 // the demo's own choice
 	}
-	res, err := demo.Generate(ctx, s, opts)
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
+	var res demo.Result
+	err := practice.WriteDemo(ctx, *db, func(ctx context.Context, s nlstore.Store) (err error) {
+		res, err = demo.Generate(ctx, s, opts)
+		return err
+	})
 	if err != nil {
-		os.Remove(*db) // a half-written demo is no use to anyone; removed while still claimed
-		return fail(errOut, "demo", err)
+		return failToWrite(errOut, "demo", *db, "choose a new file for the demo practice. Nothing was written", err)
 	}
+	where, _ := filepath.Abs(*db) // the file was just made there, so it has one
 	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d photos (%.1f s).\n",
-		quote(s.Path()), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
+		quote(where), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
 	return 0
 }
 

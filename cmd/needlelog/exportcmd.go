@@ -73,7 +73,7 @@ func exportPDF(write func(ctx context.Context, s report.Source, arg string, w io
 }
 
 func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
-	q := sqlite.ExportQuery{From: o.from, To: o.to}
+	q := nlstore.ExportQuery{From: o.from, To: o.to}
 	if o.practitioner != "" {
 		id, err := practitionerID(ctx, s, o.practitioner)
 		if err != nil {

@@ -303,4 +303,11 @@ func photoSuggest(t *testing.T, s store.Store) {
 		got != (data.PhotoSuggestion{Kind: data.PhotoBefore}) {
 		t.Errorf("client without sessions: %+v, %v", got, err)
 	}
+	// A session's start is found for its own client only.
+	if at, err := s.SessionStart(ctx, c.ID, late.ID); err != nil || !at.Equal(late.StartedAt) {
+		t.Errorf("start of the late session: %v, %v; want %v", at, err, late.StartedAt)
+	}
+	if _, err := s.SessionStart(ctx, photoClient(t, s, "Cleo").ID, late.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("start of another client's session: %v, want not found", err)
+	}
 }
