@@ -875,7 +875,7 @@ func TestBackupRemovesUnfinishedCopies(t *testing.T) {
 // made since tells them apart; a file that is not a practice has none and is left as it was.
 func TestAuditHeadOfABackup(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	mustCreateClient(t, s, "Ann", "Lee")
 	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
 	if err != nil {

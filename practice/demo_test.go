@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
@@ -83,7 +84,7 @@ func TestWriteDemoFailingLeavesNothing(t *testing.T) {
 // is refused before anything is written, and the file there is left byte for byte.
 func TestWriteDemoRefusesATakenPath(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, _ := sqlitekit.OpenStore(t)
 	mustCreateClient(t, s, "Ann", "Lee")
 	db := s.Path()
 	if err := s.Close(); err != nil {
