@@ -876,7 +876,7 @@ func TestBackupRemovesUnfinishedCopies(t *testing.T) {
 func TestAuditHeadOfABackup(t *testing.T) {
 	ctx := context.Background()
 	s, _ := sqlitekit.OpenStore(t)
-	mustCreateClient(t, s, "Ann", "Lee")
+	testkit.CreateClient(t, s, "Ann", "Lee")
 	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
 	if err != nil {
 		t.Fatal(err)
@@ -888,7 +888,7 @@ func TestAuditHeadOfABackup(t *testing.T) {
 	if got, err := practice.AuditHeadOf(ctx, b.Path); err != nil || got != head || got.Hash == "" {
 		t.Fatalf("backup's head: %+v, %v; want the practice's %+v", got, err, head)
 	}
-	mustCreateClient(t, s, "Bea", "Lee")
+	testkit.CreateClient(t, s, "Bea", "Lee")
 	if now, err := s.AuditHead(ctx); err != nil || now == head {
 		t.Fatalf("the practice's head after a change: %+v, %v", now, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store"
@@ -85,7 +86,7 @@ func TestWriteDemoFailingLeavesNothing(t *testing.T) {
 func TestWriteDemoRefusesATakenPath(t *testing.T) {
 	ctx := context.Background()
 	s, _ := sqlitekit.OpenStore(t)
-	mustCreateClient(t, s, "Ann", "Lee")
+	testkit.CreateClient(t, s, "Ann", "Lee")
 	db := s.Path()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
