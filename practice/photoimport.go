@@ -102,7 +102,7 @@ func ImportPhotos(ctx context.Context, s *sqlite.Store, req ImportRequest, progr
 				return
 			}
 			wg.Go(func() {
-				f, err := data.ReadPhotoFileContext(ctx, path, req.Options)
+				f, err := ReadPhotoFileContext(ctx, path, req.Options)
 				reads[i] <- read{f, err}
 			})
 		}
