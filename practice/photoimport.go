@@ -102,7 +102,7 @@ func ImportPhotos(ctx context.Context, s store.Store, req ImportRequest, progres
 				return
 			}
 			wg.Go(func() {
-				f, err := data.ReadPhotoFileContext(ctx, path, req.Options)
+				f, err := ReadPhotoFileContext(ctx, path, req.Options)
 				reads[i] <- read{f, err}
 			})
 		}

@@ -270,7 +270,7 @@ func BenchmarkImportPhotos(b *testing.B) {
 					}
 				} else {
 					for _, p := range paths {
-						f, err := data.ReadPhotoFileContext(ctx, p, data.PhotoImportOptions{})
+						f, err := practice.ReadPhotoFileContext(ctx, p, data.PhotoImportOptions{})
 						if err != nil {
 							b.Fatal(err)
 						}

@@ -30,6 +30,7 @@ import (
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
 	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -496,7 +497,7 @@ func TestWriteArchiveNamesAreSafeAndUnique(t *testing.T) {
 		addPhoto(t, s, c.ID, "", data.PhotoBefore, "Frontal", uint8(40+i))
 	}
 	path := filepath.Join(t.TempDir(), "archive.zip")
-	if err := WriteFile(path, s.Path(), func(w io.Writer) error { return WriteArchive(ctx, w, ondisk.ArchivableOf(s), nil) }); err != nil {
+	if err := files.WriteFile(path, s.Path(), func(w io.Writer) error { return WriteArchive(ctx, w, ondisk.ArchivableOf(s), nil) }); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.OpenReader(path)

@@ -2,171 +2,27 @@ package report
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strconv"
 
 	"needlelog.app/needlelog/practice/files"
 	nlstore "needlelog.app/needlelog/store"
 )
 
-// WriteFile writes a file whole or not at all: into a temporary file beside path, flushed to the
-// disk, then renamed over path. When write fails or is cancelled, or the disk fills, the
-// temporary file is removed and whatever path held before is left as it was. It never writes over
-// the practice's own files or any SQLite database (files.CheckTarget); practice is the path of the
-// database the export reads, "" when there is none.
-func WriteFile(path, practice string, write func(io.Writer) error) error {
-	if err := files.CheckTarget(path, practice); err != nil {
-		return err
-	}
-	p, err := newPart(path, practice)
-	if err != nil {
-		return err
-	}
-	if err := write(p); err != nil {
-		p.discard()
-		return err
-	}
-	return p.commit()
-}
-
 // WriteCSVFolder writes one CSV file per table into the folder dir, all or none: each is written
 // under a temporary name and they are given their names only once every table is written, so a
 // failed or cancelled export leaves the folder as it was. It adds files and never replaces one:
 // when a file it would write is already in the folder, it writes nothing and says which.
-// practice is the path of the database the export reads, "" when there is none (see WriteFile).
-func WriteCSVFolder(ctx context.Context, dir, practice string, store Source, q nlstore.ExportQuery) (err error) {
+// practice is the path of the database the export reads, "" when there is none (see files.WriteFile).
+func WriteCSVFolder(ctx context.Context, dir, practice string, store Source, q nlstore.ExportQuery) error {
 	tables := q.Tables
 	if len(tables) == 0 {
 		tables = nlstore.ExportTables
 	}
-	for _, t := range tables {
-		if err := checkNewFile(filepath.Join(dir, CSVFileName(t)), practice); err != nil {
-			return err
-		}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = CSVFileName(t)
 	}
-	// A folder made here and left empty by a failed export is removed again.
-	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
-		defer func() {
-			if err != nil {
-				os.Remove(dir)
-			}
-		}()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("make the folder %s: %w", strconv.Quote(dir), fileError{err})
-	}
-	var parts []*part
-	err = WriteCSV(ctx, store, q, func(name string) (io.Writer, error) {
-		p, err := newPart(filepath.Join(dir, name), practice)
-		if err == nil {
-			parts = append(parts, p)
-		}
-		return p, err
+	return files.WriteFolder(ctx, dir, practice, names, func(create func(string) (io.Writer, error)) error {
+		return WriteCSV(ctx, store, q, create)
 	})
-	if err == nil {
-		err = ctx.Err()
-	}
-	for _, p := range parts { // a file that appeared meanwhile is not replaced either
-		if err == nil {
-			err = checkNewFile(p.path, practice)
-		}
-	}
-	for _, p := range parts {
-		if err != nil {
-			p.discard()
-			continue
-		}
-		err = p.commit()
-	}
-	return err
-}
-
-// checkNewFile refuses a file that is already there, as well as what files.CheckTarget refuses.
-func checkNewFile(path, practice string) error {
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s is already there: choose an empty or new folder, or move the file away; nothing was written",
-			strconv.Quote(path))
-	}
-	return files.CheckTarget(path, practice)
-}
-
-// fileError says a file system error without the path in it, which the message around it gives
-// quoted: a path printed as it is can hide characters or break a line.
-type fileError struct{ err error }
-
-func (e fileError) Error() string {
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(e.err, &pe):
-		return pe.Err.Error()
-	case errors.As(e.err, &le):
-		return le.Err.Error()
-	}
-	return e.err.Error()
-}
-
-func (e fileError) Unwrap() error { return e.err }
-
-// part is a file being written under a temporary name beside its final one.
-type part struct {
-	*os.File
-	path     string
-	practice string // the database the export reads, whose files are never replaced
-}
-
-func newPart(path, practice string) (*part, error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.part")
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", strconv.Quote(base), fileError{err})
-	}
-	return &part{File: f, path: path, practice: practice}, nil
-}
-
-func (p *part) discard() {
-	p.Close()
-	os.Remove(p.Name())
-}
-
-// commit flushes the file to the disk and gives it its final name.
-func (p *part) commit() error {
-	base := filepath.Base(p.path)
-	err := p.Sync()
-	if cerr := p.Close(); err == nil {
-		err = cerr
-	}
-	// Again: a long export gives the folder time to change.
-	if rerr := files.CheckTarget(p.path, p.practice); rerr != nil {
-		os.Remove(p.Name())
-		return rerr
-	}
-	// A file replaced keeps its permissions; a new one is readable by its owner only, as the
-	// records in it are a clinic's.
-	if info, serr := os.Stat(p.path); err == nil && serr == nil {
-		err = os.Chmod(p.Name(), info.Mode().Perm())
-	}
-	if err == nil {
-		err = os.Rename(p.Name(), p.path)
-	}
-	if err != nil {
-		os.Remove(p.Name())
-		return fmt.Errorf("write %s: %w", strconv.Quote(base), fileError{err})
-	}
-	// The rename survives a power cut once the folder's entry is on disk too. Not every system can
-	// sync a folder (Windows refuses), and the file is in place whole either way: so it is tried,
-	// and a refusal is not a failure.
-	if d, err := os.Open(filepath.Dir(p.path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }

@@ -176,7 +176,7 @@ func runExport(win fyne.Window, practice, doing, path string, work exportWork) *
 	async(func() (struct{}, error) {
 		// A cancelled export fails even when the work did not notice: it is never taken for a
 		// finished one.
-		err := report.WriteFile(path, practice, func(w io.Writer) error {
+		err := files.WriteFile(path, practice, func(w io.Writer) error {
 			if err := work(ctx, w, progress); err != nil {
 				return err
 			}

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
 	"needlelog.app/needlelog/wording"
 )
@@ -80,7 +81,7 @@ func (fx *photoFixture) importKind(t *testing.T, name string, seed uint8, taken 
 	t.Helper()
 	path := filepath.Join(fx.dir, name)
 	writeJPEG(t, path, 600, 400, seed, taken)
-	f, err := data.ReadPhotoFileContext(context.Background(), path, data.PhotoImportOptions{})
+	f, err := practice.ReadPhotoFileContext(context.Background(), path, data.PhotoImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -758,7 +758,7 @@ func (d *importDialog) readThumbs() {
 // and the time it was taken, or why it cannot be imported; and looks whether the photo is
 // stored already, for clientID or another client.
 func readImportThumb(ctx context.Context, store nlstore.Store, clientID, path string) importThumb {
-	f, err := data.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
+	f, err := ondisk.ReadPhotoFileContext(ctx, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {
 		return importThumb{taken: "Cannot be imported: " + photoErrorText(err), bad: true}
 	}

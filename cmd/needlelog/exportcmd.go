@@ -10,6 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/report"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
@@ -61,14 +62,14 @@ var exportKinds = []exportKind{
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
 			"SHA-256, and a README saying what each file is.",
 		"", func(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
-			return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, practice.ArchivableOf(s), nil) })
+			return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, practice.ArchivableOf(s), nil) })
 		}},
 }
 
 // exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
 func exportPDF(write func(ctx context.Context, s report.Source, arg string, w io.Writer) error) func(context.Context, *sqlite.Store, string, exportOptions) error {
 	return func(ctx context.Context, s *sqlite.Store, arg string, o exportOptions) error {
-		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
+		return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
 	}
 }
 
@@ -83,9 +84,9 @@ func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOption
 	}
 	switch o.format {
 	case "xlsx":
-		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
+		return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
 	case "zip":
-		return report.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
+		return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
 	}
 	return report.WriteCSVFolder(ctx, o.out, s.Path(), s, q)
 }

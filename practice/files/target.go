@@ -1,5 +1,6 @@
 // Package files knows which files make a practice on disk, so that nothing written by an export
-// or a copy lands on one of them. It imports nothing of Needlelog's, so report can use it too.
+// or a copy lands on one of them, and writes such files whole or not at all. It imports nothing of
+// Needlelog's, so report can use it too.
 package files
 
 import (

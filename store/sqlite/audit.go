@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -18,19 +16,10 @@ import (
 )
 
 // genesisHash is the PrevHash of the first entry.
-var genesisHash = strings.Repeat("0", 64)
+var genesisHash = data.GenesisHash
 
-// auditHash chains an entry to the one before it: changing or removing any entry changes
-// every hash after it.
-func auditHash(e data.AuditEntry) string {
-	h := sha256.New()
-	for _, f := range []string{e.PrevHash, strconv.FormatInt(e.Seq, 10), data.TimeText(e.At), e.PractitionerID,
-		e.Action, e.Entity, e.EntityID, e.Detail} {
-		h.Write([]byte(f))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+// auditHash chains an entry to the one before it (data.AuditHash).
+func auditHash(e data.AuditEntry) string { return data.AuditHash(e) }
 
 // AuditLog returns the audit entries about one record, oldest first.
 func (s *Store) AuditLog(ctx context.Context, entityID string) ([]data.AuditEntry, error) {
@@ -78,11 +67,7 @@ type signingKey struct {
 	priv               ed25519.PrivateKey
 }
 
-// auditSigned is what an entry's signature signs: its hash, named as an audit entry's so that
-// the signature means nothing anywhere else.
-func auditSigned(hash string) []byte { return []byte("needlelog audit entry " + hash) }
-
-func (k *signingKey) sign(hash string) []byte { return ed25519.Sign(k.priv, auditSigned(hash)) }
+func (k *signingKey) sign(hash string) []byte { return ed25519.Sign(k.priv, data.AuditSigned(hash)) }
 
 // practitionerKey is a row of practitioner_keys.
 type practitionerKey struct {
@@ -203,18 +188,8 @@ func (b *Batch) retireKeys(practitionerID string) ([]practitionerKey, error) {
 	return []practitionerKey{k}, nil
 }
 
-// KeyFingerprint is the SHA-256 of a public key's bytes, in hexadecimal. The audit entry that
-// makes or retires a key names it by it, chained and signed, so a key replaced in the file no
-// longer matches the entry; verify and the session record print it, so a copy kept elsewhere
-// shows a replaced key too.
-func KeyFingerprint(publicHex string) string {
-	b, err := hex.DecodeString(publicHex)
-	if err != nil {
-		b = []byte(publicHex)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
+// KeyFingerprint is the SHA-256 of a public key's bytes, in hexadecimal (data.KeyFingerprint).
+func KeyFingerprint(publicHex string) string { return data.KeyFingerprint(publicHex) }
 
 // keyDetail is the detail of the audit entry that makes a key and retires others (either may be
 // none): "key ID; fingerprint FP; retired key ID; retired fingerprint FP".

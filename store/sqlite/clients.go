@@ -110,7 +110,7 @@ func (b *Batch) writeHistory(c *data.Client) error {
 
 // sortKey orders clients by last name then first, ignoring case and accents ("Ängel" sorts with "Angel").
 func sortKey(first, last string) string {
-	return data.Fold(last + " " + first)
+	return data.ClientNameKey(first, last)
 }
 
 const clientColumns = `id, first_name, last_name, date_of_birth, phone, email, fitzpatrick, concerns, medications,

@@ -115,10 +115,10 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 	if err != nil {
 		return fmt.Errorf("export: %w", mapError(err))
 	}
-	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep
-	var currency string // prices' column says their currency
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(value), '') FROM settings WHERE key = ?`, data.SettingCurrency).Scan(&currency); err != nil {
-		return fmt.Errorf("export: %w", mapError(err))
+	defer tx.Rollback()                                             //nolint:errcheck // read only: nothing to keep
+	currency, err := setting[string](ctx, tx, data.SettingCurrency) // prices' column says their currency
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
 	for _, spec := range exportSpecs {
 		if len(q.Tables) > 0 && !slices.Contains(q.Tables, spec.name) {
@@ -129,14 +129,9 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 		if err != nil {
 			return fmt.Errorf("export %s: %w", spec.name, mapError(err))
 		}
-		cols := slices.Clone(spec.columns)
-		for i := range cols {
-			if cols[i].Name == "price" {
-				cols[i].Title = data.MoneyTitle(cols[i].Title, currency)
-			}
-		}
+		cols := store.ExportColumns(spec.name, currency)
 		t := &ExportTable{Name: spec.name, Columns: cols, Rows: &exportCursor{name: spec.name, rows: rows,
-			scan: spec.scan, row: make([]any, len(spec.columns))}}
+			scan: spec.scan, row: make([]any, len(cols))}}
 		err = fn(t)
 		rows.Close()
 		if err != nil {
@@ -169,12 +164,11 @@ func (s *Store) readerDB() (*sql.DB, error) {
 	return db, nil
 }
 
-// exportSpec is how one table is read.
+// exportSpec is how one table is read: its columns are the boundary's (store.ExportColumns).
 type exportSpec struct {
-	name    string
-	columns []ExportColumn
-	query   func(ExportQuery) (string, []any)
-	scan    func(*sql.Rows, []any) error
+	name  string
+	query func(ExportQuery) (string, []any)
+	scan  func(*sql.Rows, []any) error
 }
 
 // sessionFilter is the WHERE clause choosing q's sessions from the table aliased s.
@@ -194,26 +188,6 @@ func sessionFilter(q ExportQuery) (string, []any) {
 		args = append(args, q.PractitionerID)
 	}
 	return strings.Join(where, " AND "), args
-}
-
-func colText(name, title string) ExportColumn {
-	return ExportColumn{Name: name, Title: title, Kind: ColumnText}
-}
-
-func colNumber(name, title string) ExportColumn {
-	return ExportColumn{Name: name, Title: title, Kind: ColumnNumber}
-}
-
-func colDate(name, title string) ExportColumn {
-	return ExportColumn{Name: name, Title: title, Kind: ColumnDate}
-}
-
-func colTime(name, title string) ExportColumn {
-	return ExportColumn{Name: name, Title: title, Kind: ColumnTime}
-}
-
-func colDecimal(name, title string, places int) ExportColumn {
-	return ExportColumn{Name: name, Title: title, Kind: ColumnNumber, Decimals: places}
 }
 
 // Scan targets that turn stored values into export values.
@@ -366,22 +340,6 @@ const exportClientName = `trim(c.first_name || ' ' || c.last_name)`
 var exportSpecs = []exportSpec{
 	{
 		name: ExportSessions,
-		columns: []ExportColumn{
-			colText("session_id", "Session ID"), colText("client_id", "Client ID"), colText("client", "Client"),
-			colTime("started_at", "Started"), colText("practitioner", "Practitioner"),
-			colNumber("series_n", "Session n"), colNumber("series_of", "Of N"), colNumber("interval_days", "Interval (days)"),
-			colText("concerns", "Concerns"), colText("modality", "Combined modality"),
-			colText("anaesthetic", "Anaesthetic"), colText("anaesthetic_lot", "Anaesthetic lot"),
-			colNumber("anaesthetic_minutes", "Anaesthetic (min)"),
-			colText("device", "Device"), colText("handpiece_serial", "Handpiece serial"),
-			colText("cartridge", "Cartridge"), colText("cartridge_lot", "Cartridge lot"), colDate("cartridge_expiry", "Cartridge expiry"),
-			colDecimal("deepest_mm", "Deepest (mm)", 2), colNumber("pain_score", "Pain (0-10)"),
-			colText("no_side_effects", "No side effects observed"), colText("aftercare", "Aftercare given"),
-			colText("aftercare_sheet", "Aftercare sheet"), colDecimal("price", "Price", 2), colDate("next_due", "Next session due"),
-			colText("notes", "Notes"), colText("photo_refusal", "No before photo because"), colText("status", "Status"),
-			colTime("signed_at", "Signed"), colText("signed_by", "Signed by"),
-			colTime("created_at", "Created"), colTime("updated_at", "Updated"),
-		},
 		query: func(q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			return `SELECT s.id, s.client_id, ` + exportClientName + `, s.started_at, coalesce(p.name, ''),
@@ -405,12 +363,6 @@ var exportSpecs = []exportSpec{
 	},
 	{
 		name: ExportZones,
-		columns: []ExportColumn{
-			colText("session_id", "Session ID"), colText("client", "Client"), colTime("started_at", "Session started"),
-			colNumber("row", "Row"), colText("zone", "Zone"), colDecimal("depth_mm", "Depth (mm)", 2),
-			colNumber("speed", "Speed"), colText("speed_unit", "Speed unit"), colNumber("passes", "Passes"),
-			colText("pattern", "Pattern"), colText("endpoint", "Endpoint"),
-		},
 		query: func(q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			// CROSS JOIN keeps the sessions the outer loop, read in their index's order: rows stream
@@ -425,12 +377,6 @@ var exportSpecs = []exportSpec{
 	},
 	{
 		name: ExportProductsApplied,
-		columns: []ExportColumn{
-			colText("session_id", "Session ID"), colText("client", "Client"), colTime("started_at", "Session started"),
-			colNumber("row", "Row"), colText("product", "Product"), colText("product_kind", "Kind"), colText("phase", "Phase"),
-			colText("lot", "Lot"), colDate("expiry", "Expiry"), colText("amount", "Amount"),
-			colText("made_for_needled_skin", "Made for needled skin"),
-		},
 		query: func(q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			return `SELECT s.id, ` + exportClientName + `, s.started_at, sp.position + 1, pr.name, pr.kind, sp.phase,
@@ -443,12 +389,6 @@ var exportSpecs = []exportSpec{
 	},
 	{
 		name: ExportSideEffects,
-		columns: []ExportColumn{
-			colText("side_effect_id", "Side effect ID"), colText("session_id", "Session ID"), colText("client", "Client"),
-			colTime("started_at", "Session started"), colText("kind", "Side effect"), colText("severity", "Severity"),
-			colText("during_session", "During the session"), colDate("onset", "Onset"), colDate("resolved", "Resolved"),
-			colText("treatment", "Treatment given"), colText("notes", "Notes"), colTime("logged_at", "Logged"),
-		},
 		query: func(q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			return `SELECT e.id, s.id, ` + exportClientName + `, s.started_at, e.kind, e.severity, e.during_session,
@@ -460,17 +400,6 @@ var exportSpecs = []exportSpec{
 	},
 	{
 		name: ExportClients,
-		columns: []ExportColumn{
-			colText("client_id", "Client ID"), colText("first_name", "First name"), colText("last_name", "Last name"),
-			colDate("date_of_birth", "Date of birth"), colText("phone", "Phone"), colText("email", "Email"),
-			colNumber("fitzpatrick", "Fitzpatrick type"), colText("concerns", "Concerns"), colText("medications", "Medications"),
-			colText("allergies", "Allergies"), colText("medical_history", "Medical history"),
-			colText("medical_notes", "Medical notes"), colText("consent_form", "Consent form"),
-			colText("consent_version", "Consent version"), colDate("consent_signed", "Consent signed"),
-			colText("photo_consent", "Photo consent"), colText("notes", "Notes"), colTime("last_session", "Last session"),
-			colDate("next_due", "Next session due"), colTime("archived_at", "Archived"),
-			colTime("created_at", "Created"), colTime("updated_at", "Updated"),
-		},
 		query: func(q ExportQuery) (string, []any) {
 			where, args := "1", []any(nil)
 			if q.Filtered() {

@@ -132,13 +132,13 @@ func (s *Store) ImportClients(ctx context.Context, rows []data.CSVRow, m data.Cl
 			res.Failed = append(res.Failed, data.LineError{Line: row.Line, Message: err.Error()})
 			continue
 		}
-		id := identityOf(c.FirstName, c.LastName, c.DateOfBirth.String(), c.Email, c.Phone)
-		if match, ok := known.find(id); ok {
+		id := data.IdentityOf(c.FirstName, c.LastName, c.DateOfBirth.String(), c.Email, c.Phone)
+		if match, ok := known.Find(id); ok {
 			res.Skipped++
-			res.Duplicates = append(res.Duplicates, data.LineError{Line: row.Line, Message: "already a client: " + match.describe()})
+			res.Duplicates = append(res.Duplicates, data.LineError{Line: row.Line, Message: "already a client: " + match.Describe()})
 			continue
 		}
-		known.add(id)
+		known.Add(id)
 		batch = append(batch, pendingClient{row.Line, c, id})
 		if len(batch) == clientImportBatch {
 			if err := flush(false); err != nil {
@@ -157,7 +157,7 @@ func (s *Store) ImportClients(ctx context.Context, rows []data.CSVRow, m data.Cl
 type pendingClient struct {
 	line   int
 	client data.Client
-	id     clientIdentity
+	id     data.ClientIdentity
 }
 
 // addClients adds a batch of an import's clients, but those already there: the rows that failed
@@ -168,15 +168,15 @@ func (b *Batch) addClients(batch []pendingClient) (failed, dups []data.LineError
 	// which holds the write lock from its start, so no one can add them in between.
 	names := make([]string, len(batch))
 	for i := range batch {
-		names[i] = batch[i].id.name
+		names[i] = batch[i].id.Name
 	}
 	there, err := b.clientsNamed(names)
 	if err != nil {
 		return nil, nil, err
 	}
 	for i := range batch {
-		if match, found := there.find(batch[i].id); found {
-			dups = append(dups, data.LineError{Line: batch[i].line, Message: "already a client: " + match.describe()})
+		if match, found := there.Find(batch[i].id); found {
+			dups = append(dups, data.LineError{Line: batch[i].line, Message: "already a client: " + match.Describe()})
 			continue
 		}
 		err := b.CreateClient(&batch[i].client)
@@ -214,56 +214,10 @@ func (s *Store) ImportClientsCSV(ctx context.Context, r io.Reader) (data.ClientI
 	return res, m, err
 }
 
-// clientIdentity is what tells one client from another in an import.
-type clientIdentity struct {
-	name, dob, email, phone string // folded name, YYYY-MM-DD, lower-case email, phone digits
-	display                 string
-}
-
-func identityOf(first, last, dob, email, phone string) clientIdentity {
-	id := clientIdentity{name: sortKey(first, last), dob: dob, email: strings.ToLower(strings.TrimSpace(email)),
-		phone: data.DigitsOf(phone), display: data.JoinName(first, last)}
-	return id
-}
-
-func (id clientIdentity) describe() string {
-	if id.dob != "" {
-		return id.display + ", born " + id.dob
-	}
-	return id.display
-}
-
-// sameClient reports whether a row (r) is the client e (see ImportClients).
-func sameClient(e, r clientIdentity) bool {
-	switch {
-	case e.name != r.name:
-		return false
-	case e.dob != "" && r.dob != "":
-		return e.dob == r.dob
-	case r.email != "" && r.email == e.email, r.phone != "" && r.phone == e.phone:
-		return true
-	}
-	return r.dob == "" && r.email == "" && r.phone == ""
-}
-
-// clientIndex holds the identities of the practice's clients by folded name.
-type clientIndex map[string][]clientIdentity
-
-func (ix clientIndex) find(r clientIdentity) (clientIdentity, bool) {
-	for _, e := range ix[r.name] {
-		if sameClient(e, r) {
-			return e, true
-		}
-	}
-	return clientIdentity{}, false
-}
-
-func (ix clientIndex) add(id clientIdentity) { ix[id.name] = append(ix[id.name], id) }
-
 // clientsNamed reads, within the batch's transaction, the identities of the clients (archived ones
 // too) whose folded names are among names.
-func (b *Batch) clientsNamed(names []string) (clientIndex, error) {
-	ix := clientIndex{}
+func (b *Batch) clientsNamed(names []string) (data.ClientIndex, error) {
+	ix := data.ClientIndex{}
 	args := make([]any, 0, len(names))
 	for _, n := range slices.Compact(slices.Sorted(slices.Values(names))) {
 		args = append(args, n)
@@ -282,7 +236,7 @@ func (b *Batch) clientsNamed(names []string) (clientIndex, error) {
 		if err := rows.Scan(&first, &last, &dob, &email, &phone); err != nil {
 			return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
 		}
-		ix.add(identityOf(first, last, dob, email, phone))
+		ix.Add(data.IdentityOf(first, last, dob, email, phone))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("look for clients already in the practice: %w", mapError(err))
@@ -291,8 +245,8 @@ func (b *Batch) clientsNamed(names []string) (clientIndex, error) {
 }
 
 // clientIdentities reads every client's identity, archived clients too.
-func (s *Store) clientIdentities(ctx context.Context) (clientIndex, error) {
-	ix := clientIndex{}
+func (s *Store) clientIdentities(ctx context.Context) (data.ClientIndex, error) {
+	ix := data.ClientIndex{}
 	type row struct{ first, last, dob, email, phone string }
 	rows, err := query(ctx, s, "clients", `SELECT first_name, last_name, date_of_birth, email, phone FROM clients`, nil,
 		func(r *sql.Rows, v *row) error { return r.Scan(&v.first, &v.last, &v.dob, &v.email, &v.phone) })
@@ -300,7 +254,7 @@ func (s *Store) clientIdentities(ctx context.Context) (clientIndex, error) {
 		return nil, err
 	}
 	for _, r := range rows {
-		ix.add(identityOf(r.first, r.last, r.dob, r.email, r.phone))
+		ix.Add(data.IdentityOf(r.first, r.last, r.dob, r.email, r.phone))
 	}
 	return ix, nil
 }

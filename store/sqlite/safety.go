@@ -147,30 +147,14 @@ func (b *Batch) tidyOverrides(se *data.Session, now time.Time) {
 // checkBlocks refuses a session with a block that no override passes, with the warning beside its
 // field, and overrides without a reason.
 func (b *Batch) checkBlocks(se *data.Session) error {
-	var c data.Checker
-	for i, o := range se.Overrides {
-		f := fmt.Sprintf("overrides[%d]", i)
-		switch {
-		case o.Rule == "":
-			c.Add(f+".rule", "Override %d does not say which warning it passes.", i+1)
-		case o.Reason == "":
-			c.Add(f+".reason", "Write the reason for going ahead despite the warning.")
-		case slices.ContainsFunc(se.Overrides[:i], func(p data.Override) bool { return p.Rule == o.Rule }):
-			c.Add(f+".rule", "The same warning is passed twice; keep one reason.")
-		}
-		c.Text(f+".reason", "The reason", o.Reason)
-	}
-	if err := c.Err(); err != nil {
+	if err := data.CheckOverrides(se.Overrides); err != nil {
 		return err
 	}
 	in, err := b.blockInput(*se)
 	if err != nil {
 		return err
 	}
-	for _, w := range data.Blocking(data.SafetyBlocks(in), se.Overrides) {
-		c.Add(w.Field, "%s To go ahead, record the reason.", w.Message)
-	}
-	return c.Err()
+	return data.CheckBlocks(in, se.Overrides)
 }
 
 // saveOverrides stores the session's overrides, replacing those stored, and logs each one given
