@@ -93,10 +93,16 @@ func (p *openedPractice) stopBackups() {
 	}
 }
 
-// close stops the backups, closes the store, then gives up the claim: no other window may open
-// the file before this one has let go of it.
+// writesWait is how long closing a practice waits for the writes asked for to finish.
+const writesWait = 30 * time.Second
+
+// close stops the backups, waits for the writes asked for, closes the store, then gives up the
+// claim: no other window may open the file before this one has let go of it.
 func (p *openedPractice) close() {
 	p.stopBackups()
+	if !waitForWrites(p.store, writesWait) {
+		slog.Error("close database with writes still under way", "path", p.store.Path(), "waited", writesWait)
+	}
 	if err := p.store.Close(); err != nil {
 		slog.Error("close database", "path", p.store.Path(), "err", err)
 	}

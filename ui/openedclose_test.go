@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// openTestPractice opens a new practice for writing, claim and all, in a folder that does not
+// exist yet.
+func openTestPractice(t *testing.T) *openedPractice {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "not", "yet", "practice.db")
+	p, err := openPractice(context.Background(), path, sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatalf("create a practice in a new folder: %v", err)
+	}
+	return p
+}
+
+// A draft the editor started writing is still under way when the practice closes (the window
+// switches practice, or the app quits): closing waits for it, and the draft is in the file.
+func TestClosingThePracticeWaitsForAWriteUnderWay(t *testing.T) {
+	test.NewTempApp(t)
+	p := openTestPractice(t)
+	path := p.store.Path()
+	c := newTestClient(t, p.store)
+	e, _ := openEditor(t, p.store, c, "", nil)
+	pending := holdBackground(t)
+	e.toggleZone("Chin")
+	e.saveDraft() // the draft is being written...
+	e.close()     // ...as the editor closes...
+	closed := make(chan struct{})
+	go func() { p.close(); close(closed) }() // ...and the practice with it
+	select {
+	case <-closed:
+		t.Fatal("the practice closed with a draft still being written")
+	case <-time.After(200 * time.Millisecond):
+	}
+	if len(*pending) == 0 {
+		t.Fatal("no draft write under way")
+	}
+	runHeld(pending)
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the practice did not close once the draft was written")
+	}
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if d, err := s.Drafts(context.Background(), c.ID); err != nil || len(d) != 1 {
+		t.Fatalf("drafts in the file: %d (%v), want 1", len(d), err)
+	}
+}
