@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 
+	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -58,5 +60,25 @@ func TestClosingThePracticeWaitsForAWriteUnderWay(t *testing.T) {
 	defer s.Close()
 	if d, err := s.Drafts(context.Background(), c.ID); err != nil || len(d) != 1 {
 		t.Fatalf("drafts in the file: %d (%v), want 1", len(d), err)
+	}
+}
+
+// The clinic's details are saved together or not at all: a phone too long to keep leaves the
+// new name unsaved too, and the form keeps what was typed.
+func TestClinicDetailsAreSavedTogetherOrNotAtAll(t *testing.T) {
+	ctx := context.Background()
+	s, store := newTestSettings(t)
+	c := s.clinic
+	test.Type(c.name, "Glow Skin Clinic")
+	c.phone.SetText(strings.Repeat("0113 496 0000 ", 20)) // longer than any phone number
+	test.Tap(c.save)
+	s.wait()
+	for _, key := range []string{data.SettingClinicName, data.SettingClinicPhone} {
+		if got, err := store.Setting(ctx, key); err != nil || got != "" {
+			t.Fatalf("a refused save stored %s as %q (%v)", key, got, err)
+		}
+	}
+	if c.name.Text != "Glow Skin Clinic" || c.save.Disabled() {
+		t.Fatalf("after a refused save: name %q, Save disabled %v", c.name.Text, c.save.Disabled())
 	}
 }
