@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/sqlite"
@@ -80,5 +82,39 @@ func TestClinicDetailsAreSavedTogetherOrNotAtAll(t *testing.T) {
 	}
 	if c.name.Text != "Glow Skin Clinic" || c.save.Disabled() {
 		t.Fatalf("after a refused save: name %q, Save disabled %v", c.name.Text, c.save.Disabled())
+	}
+}
+
+// An import that the practice's file stops is said in the dialogs' sentence, never in the
+// database's words; dates the importer refuses are still said in its own words, to act on.
+func TestClientImportNeverShowsTheDatabasesWords(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1000, 700))
+	importText := func(s *sqlite.Store, csv string) string {
+		t.Helper()
+		f, err := data.ReadClientCSV(strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := newClientMapping(w, s, "clients.csv", f, nil)
+		m.show()
+		m.start()
+		got := shownText(w)
+		w.Canvas().Overlays().Top().Hide()
+		return got
+	}
+
+	closed := openStore(t)
+	closed.Close() // the practice's file is gone from under the import
+	got := importText(closed, "First name,Last name\nAda,Lovelace\n")
+	if !strings.Contains(got, "Could not import the clients") || strings.Contains(strings.ToLower(got), "sql") ||
+		strings.Contains(got, "database is closed") {
+		t.Errorf("an import the store stopped shows %q", got)
+	}
+
+	got = importText(openStore(t), "First name,Last name,Date of birth\nAda,Lovelace,12/31/1990\n")
+	if !strings.Contains(got, "month first") {
+		t.Errorf("month-first dates are said as %q", got)
 	}
 }
