@@ -118,3 +118,18 @@ func TestClientImportNeverShowsTheDatabasesWords(t *testing.T) {
 		t.Errorf("month-first dates are said as %q", got)
 	}
 }
+
+// A session form opened from Today that was saved or discarded meanwhile is said so, as written,
+// not as a failure to try again.
+func TestAFormGoneFromTodayIsSaidSo(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	c := newTestClient(t, s)
+	m := newMainWindow(a, s)
+	t.Cleanup(m.stopped)
+	m.openSessionFromToday(c.ID, "", "a-draft-since-discarded")
+	if got := shownText(m.win); !strings.Contains(got, "That session form was saved or discarded meanwhile.") ||
+		strings.Contains(got, "Try again") {
+		t.Errorf("a form gone since Today was read is said as %q", got)
+	}
+}
