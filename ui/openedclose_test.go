@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -131,5 +133,17 @@ func TestAFormGoneFromTodayIsSaidSo(t *testing.T) {
 	if got := shownText(m.win); !strings.Contains(got, "That session form was saved or discarded meanwhile.") ||
 		strings.Contains(got, "Try again") {
 		t.Errorf("a form gone since Today was read is said as %q", got)
+	}
+}
+
+// A new practice is created, and claimed, in a folder that does not exist yet.
+func TestANewPracticeIsMadeInAFolderNotYetThere(t *testing.T) {
+	p := openTestPractice(t)
+	defer p.close()
+	if p.claim == nil || !ondisk.Claimed(p.store.Path()) {
+		t.Fatal("the new practice is not claimed")
+	}
+	if _, err := os.Stat(p.store.Path()); err != nil {
+		t.Fatalf("the new practice's file: %v", err)
 	}
 }
