@@ -62,6 +62,9 @@ type Batch interface {
 	Catalog() (data.Catalog, error)
 	// SetActor attributes the batch's following writes to another practitioner.
 	SetActor(practitionerID string)
+	// SetSetting and SetSettingBytes store practice settings with the batch's writes.
+	SetSetting(key, value string) error
+	SetSettingBytes(key string, value []byte) error
 }
 
 // Clients are the practice's clients: their records, search, archive and deletion. Every change

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,7 +55,11 @@ func chooseClientCSV(a fyne.App, win fyne.Window, store nlstore.Store, done func
 func openClientCSV(win fyne.Window, store nlstore.Store, name string, r io.ReadCloser, done func()) {
 	async(func() (data.ClientCSV, error) {
 		defer r.Close()
-		return data.ReadClientCSV(r)
+		f, err := data.ReadClientCSV(r)
+		if err != nil {
+			err = importRefusal{err} // its own words: the file, not the practice, is at fault
+		}
+		return f, err
 	}, func(f data.ClientCSV, err error) {
 		if err != nil {
 			// The reader's messages say how to save the file so that it can be read.
@@ -162,13 +167,24 @@ func (m *clientMapping) check() {
 	m.importB.Enable()
 }
 
+// importRefusal is the reader's or the importer's refusal of a client file: its sentence says
+// what to do with the file.
+type importRefusal struct{ error }
+
+func (r importRefusal) Unwrap() error { return r.error }
+
 // importProblem words what stopped reading or importing a client file: the reader's and the
 // importer's own sentences, which say what to do, and never the database's words.
 func importProblem(err error) string {
-	if errors.Is(err, data.ErrBusy) {
+	var refused importRefusal
+	var invalid *data.ValidationError
+	switch {
+	case errors.Is(err, data.ErrBusy):
 		return sentenceCase(data.ErrBusy.Error()) + "."
+	case errors.As(err, &refused), errors.As(err, &invalid):
+		return sentenceCase(err.Error()) + "."
 	}
-	return sentenceCase(err.Error()) + "."
+	return errorSentence("import the clients", err)
 }
 
 func sentenceCase(s string) string {
@@ -191,7 +207,13 @@ func (m *clientMapping) start() {
 	prog.Resize(fyne.NewSize(480, 0))
 	prog.Show()
 	rows := m.file.Rows
-	async(func() (data.ClientImportResult, error) { return m.store.ImportClients(ctx, rows, mapping) },
+	async(func() (data.ClientImportResult, error) {
+		// A bad mapping or month-first dates are refused before anything is written, in words to act on.
+		if err := cmp.Or(mapping.Validate(), data.CheckDayFirst(rows, mapping)); err != nil {
+			return data.ClientImportResult{}, importRefusal{err}
+		}
+		return m.store.ImportClients(ctx, rows, mapping)
+	},
 		func(res data.ClientImportResult, err error) {
 			cancel()
 			bar.Stop()

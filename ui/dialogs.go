@@ -139,11 +139,20 @@ func dismissButton(o fyne.CanvasObject) *widget.Button {
 	return found
 }
 
+// wordedError is an error already said as the practitioner reads it: errorSentence shows it as
+// written.
+type wordedError string
+
+func (e wordedError) Error() string { return string(e) }
+
 // errorSentence words an error for a practitioner: what failed and what to do, not a stack.
 func errorSentence(doing string, err error) string {
 	var ve *data.ValidationError
 	var bf *backupFolderError
+	var worded wordedError
 	switch {
+	case errors.As(err, &worded):
+		return worded.Error()
 	case errors.As(err, &bf):
 		return "Could not " + doing + ": the backup folder " + bf.dir + " cannot be written to (it may be on a drive that is not " +
 			"connected, or have been moved). Connect the drive, or choose another folder in Settings › Database."

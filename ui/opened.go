@@ -2,12 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -53,13 +48,7 @@ func openPracticeFile(ctx context.Context, path string, opts sqlite.Options) (*o
 		}
 		return &openedPractice{store: s}, nil
 	}
-	if _, err := os.Stat(path); opts.Create && errors.Is(err, fs.ErrNotExist) {
-		// The claim's lock file goes beside the database, in a folder that may not exist yet.
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("create folder for %s: %w", path, err)
-		}
-	}
-	s, claim, err := ondisk.Open(ctx, path, opts)
+	s, claim, err := ondisk.Open(ctx, path, opts) // makes the folder of a new practice, for the claim's lock file too
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +82,16 @@ func (p *openedPractice) stopBackups() {
 	}
 }
 
-// close stops the backups, closes the store, then gives up the claim: no other window may open
-// the file before this one has let go of it.
+// writesWait is how long closing a practice waits for the writes asked for to finish.
+const writesWait = 30 * time.Second
+
+// close stops the backups, waits for the writes asked for, closes the store, then gives up the
+// claim: no other window may open the file before this one has let go of it.
 func (p *openedPractice) close() {
 	p.stopBackups()
+	if !waitForWrites(p.store, writesWait) {
+		slog.Error("close database with writes still under way", "path", p.store.Path(), "waited", writesWait)
+	}
 	if err := p.store.Close(); err != nil {
 		slog.Error("close database", "path", p.store.Path(), "err", err)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -485,7 +486,7 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 	d := data.Draft{ID: e.draftID, ClientID: e.ed.client.ID, SessionID: e.base.ID, Form: []byte(text)}
 	base := e.base.Version
 	// A draft started is written even when the editor closes meanwhile: it is what was typed.
-	async(func() (data.Draft, error) { return d, e.store.SaveDraft(e.life.lasting(), &d) },
+	lastingWrite(e.life, e.store, func(ctx context.Context) (data.Draft, error) { return d, e.store.SaveDraft(ctx, &d) },
 		func(d data.Draft, err error) {
 			if err != nil {
 				slog.Error("keep a draft", "err", err)
@@ -509,7 +510,7 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 }
 
 func (e *sessionEditor) deleteDraft(id string) {
-	async(func() (struct{}, error) { return struct{}{}, e.store.DeleteDraft(e.life.lasting(), id) },
+	lastingWrite(e.life, e.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, e.store.DeleteDraft(ctx, id) },
 		func(_ struct{}, err error) {
 			if err != nil {
 				slog.Error("remove outdated draft", "id", id, "err", err)
@@ -559,10 +560,10 @@ func (e *sessionEditor) saveThen(done func()) {
 	e.saving = true
 	e.saveBtn.Disable()
 	draftID := e.draftID
-	async(func() (data.Session, error) {
+	lastingWrite(e.life, e.store, func(ctx context.Context) (data.Session, error) {
 		// A save asked for finishes even if the editor closes meanwhile. The draft goes in the
 		// save's own transaction: a crash leaves one or the other, never both.
-		err := e.store.SaveSession(e.life.lasting(), &s, draftID)
+		err := e.store.SaveSession(ctx, &s, draftID)
 		return s, err
 	}, func(saved data.Session, err error) {
 		e.saving = false

@@ -356,8 +356,9 @@ func TestSavingTwiceQuicklySavesOneSession(t *testing.T) {
 	e, _ := openEditor(t, s, c, "", nil)
 	e.toggleZone("Chin")
 	var pending []func()
+	was := background
 	background = func(work func()) { pending = append(pending, work) } // the first save is still running...
-	t.Cleanup(func() { background = func(work func()) { work() } })
+	t.Cleanup(func() { background = was })
 	e.save()
 	e.save() // ...when the practitioner presses Ctrl+S again
 	e.saveThen(nil)

@@ -278,8 +278,7 @@ func (s *settingsWindow) refresh() {
 // change asked for: it finishes even when the window closes meanwhile.
 func (s *settingsWindow) background(work func(context.Context) error, done func(error)) {
 	s.pending.Add(1)
-	ctx := s.life.lasting()
-	async(func() (struct{}, error) { return struct{}{}, work(ctx) },
+	lastingWrite(s.life, s.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, work(ctx) },
 		func(_ struct{}, err error) {
 			defer s.pending.Done()
 			done(err)

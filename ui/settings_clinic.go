@@ -23,6 +23,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -241,23 +242,8 @@ func (c *clinicTab) commit() {
 	c.refreshState()
 	store := c.s.store
 	c.s.background(func(ctx context.Context) error {
-		for _, f := range []struct{ key, old, new string }{
-			{data.SettingClinicName, old.name, v.name},
-			{data.SettingClinicAddress, old.address, v.address},
-			{data.SettingClinicPhone, old.phone, v.phone},
-			{data.SettingCurrency, old.currency, v.currency},
-			{data.SettingDateOrder, string(old.dateOrder), string(v.dateOrder)},
-		} {
-			if f.old != f.new {
-				if err := store.SetSetting(ctx, f.key, f.new); err != nil {
-					return err
-				}
-			}
-		}
-		if !bytes.Equal(old.logo, v.logo) {
-			return store.SetSettingBytes(ctx, data.SettingClinicLogo, v.logo)
-		}
-		return nil
+		// One batch: the details are saved together or not at all.
+		return store.Batch(ctx, func(b nlstore.Batch) error { return saveClinic(b, old, v) })
 	}, func(err error) {
 		c.saving = false
 		if err != nil {
@@ -354,4 +340,25 @@ func settingsFit(img image.Image, w, h int) image.Image {
 	dst := image.NewNRGBA(image.Rect(0, 0, max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))))
 	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
 	return dst
+}
+
+// saveClinic writes in b the clinic details that changed from old to v.
+func saveClinic(b nlstore.Batch, old, v settingsClinic) error {
+	for _, f := range []struct{ key, old, new string }{
+		{data.SettingClinicName, old.name, v.name},
+		{data.SettingClinicAddress, old.address, v.address},
+		{data.SettingClinicPhone, old.phone, v.phone},
+		{data.SettingCurrency, old.currency, v.currency},
+		{data.SettingDateOrder, string(old.dateOrder), string(v.dateOrder)},
+	} {
+		if f.old != f.new {
+			if err := b.SetSetting(f.key, f.new); err != nil {
+				return err
+			}
+		}
+	}
+	if !bytes.Equal(old.logo, v.logo) {
+		return b.SetSettingBytes(data.SettingClinicLogo, v.logo)
+	}
+	return nil
 }

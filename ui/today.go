@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -398,7 +397,7 @@ func keptDraft(drafts []data.Draft, sessionID, draftID string) *data.Draft {
 }
 
 // errFormGone is a session form saved or discarded since the day's work was read.
-var errFormGone = errors.New("That session form was saved or discarded meanwhile.")
+var errFormGone error = wordedError("That session form was saved or discarded meanwhile.")
 
 // openSideEffectFromToday opens a client's page and the follow-up form of the session whose side
 // effect awaits a follow-up.

@@ -374,19 +374,22 @@ func setting[T string | []byte](ctx context.Context, q querier, key string) (T, 
 
 // SetSettingBytes stores a practice setting held as bytes; nil removes it.
 func (s *Store) SetSettingBytes(ctx context.Context, key string, value []byte) error {
-	return s.batch(ctx, func(b *Batch) error {
-		var err error
-		if value == nil {
-			_, err = b.exec(`DELETE FROM settings WHERE key = ?`, key)
-		} else {
-			_, err = b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-		}
-		if err != nil {
-			return fmt.Errorf("save setting %s: %w", key, err)
-		}
-		return b.audit(data.ActionUpdate, "setting", key, "")
-	})
+	return s.batch(ctx, func(b *Batch) error { return b.SetSettingBytes(key, value) })
+}
+
+// SetSettingBytes is the store's SetSettingBytes within the batch.
+func (b *Batch) SetSettingBytes(key string, value []byte) error {
+	var err error
+	if value == nil {
+		_, err = b.exec(`DELETE FROM settings WHERE key = ?`, key)
+	} else {
+		_, err = b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	}
+	if err != nil {
+		return fmt.Errorf("save setting %s: %w", key, err)
+	}
+	return b.audit(data.ActionUpdate, "setting", key, "")
 }
 
 // Setting returns a practice setting, or "" when it is not set.
@@ -396,14 +399,17 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting stores a practice setting.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	return s.batch(ctx, func(b *Batch) error { return b.SetSetting(key, value) })
+}
+
+// SetSetting is the store's SetSetting within the batch.
+func (b *Batch) SetSetting(key, value string) error {
 	if err := data.ValidateSetting(key, value); err != nil {
 		return err
 	}
-	return s.batch(ctx, func(b *Batch) error {
-		if _, err := b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
-			return fmt.Errorf("save setting %s: %w", key, err)
-		}
-		return b.audit(data.ActionUpdate, "setting", key, "")
-	})
+	if _, err := b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("save setting %s: %w", key, err)
+	}
+	return b.audit(data.ActionUpdate, "setting", key, "")
 }
