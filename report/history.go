@@ -26,6 +26,8 @@ type ClientHistory struct {
 	// Restrictions say, on the day printed, what the practice's rules make of the history:
 	// "Isotretinoin (Accutane) ended 1 Oct 2026; no needling before 31 Mar 2027".
 	Restrictions []string
+	// Amendments are the changes made to signed sessions since they were signed, by session ID.
+	Amendments map[string][]data.Amendment
 }
 
 // LoadClientHistory reads a client's record with every session, side effect and photo.
@@ -48,6 +50,14 @@ func LoadClientHistory(ctx context.Context, store Source, clientID string) (Clie
 			return fail(err)
 		}
 		h.Sessions = append(h.Sessions, se)
+		if se.Amendments > 0 {
+			if h.Amendments == nil {
+				h.Amendments = map[string][]data.Amendment{}
+			}
+			if h.Amendments[se.ID], err = store.Amendments(ctx, se.ID); err != nil {
+				return fail(err)
+			}
+		}
 	}
 	if h.Clinic, err = LoadClinic(ctx, store); err != nil {
 		return fail(err)
@@ -114,7 +124,7 @@ func WriteClientHistory(w io.Writer, h ClientHistory) error {
 		d.para("No sessions recorded.")
 	}
 	for _, se := range h.Sessions {
-		if err := writeSessionSummary(d, se, h.Catalog, h.Currency, bySession[se.ID]); err != nil {
+		if err := writeSessionSummary(d, se, h.Amendments[se.ID], h.Catalog, h.Currency, bySession[se.ID]); err != nil {
 			return fmt.Errorf("treatment history: %w", err)
 		}
 	}
@@ -248,8 +258,8 @@ func clientSummary(c data.Client, now time.Time) []field {
 }
 
 // writeSessionSummary writes one session compactly: its settings, products with lots, side
-// effects in brief (the log gives them whole) and its photos, small.
-func writeSessionSummary(d *doc, se data.Session, cat Catalog, currency string, photos []Photo) error {
+// effects in brief (the log gives them whole), its amendments and its photos, small.
+func writeSessionSummary(d *doc, se data.Session, amends []data.Amendment, cat Catalog, currency string, photos []Photo) error {
 	d.subheading(wording.Series(se.SeriesN, se.SeriesOf)+" · "+wording.WeekdayTime(se.StartedAt), 35)
 	var effects []string
 	for _, e := range se.SideEffects {
@@ -270,6 +280,10 @@ func writeSessionSummary(d *doc, se data.Session, cat Catalog, currency string, 
 		}
 		products = append(products, s)
 	}
+	var amended []string
+	for _, a := range amends {
+		amended = append(amended, wording.AmendmentLines(a, cat.practitioner(a.PractitionerID))...)
+	}
 	pain := ""
 	if se.PainScore.Valid {
 		pain = strconv.Itoa(se.PainScore.V) + " / 10"
@@ -281,6 +295,7 @@ func writeSessionSummary(d *doc, se data.Session, cat Catalog, currency string, 
 	d.fields(present([]field{
 		{"Practitioner", cat.practitioner(se.PractitionerID)},
 		{"Record", signState(se, cat)},
+		{"Amendments", strings.Join(amended, "\n")},
 		{"Concerns treated", strings.Join(se.Concerns, ", ")},
 		{"Combined modality", se.Modality},
 		{"Anaesthetic", anaestheticIfAny(se.Anaesthetic, cat)},

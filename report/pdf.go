@@ -860,6 +860,9 @@ func signState(se data.Session, cat Catalog) string {
 	if !se.SignedAt.IsZero() {
 		s += " on " + wording.DateTime(se.SignedAt)
 	}
+	if se.Amendments > 0 { // a signed record changed since says so wherever it says it is signed
+		s += "; " + wording.AmendedAfterSigning(se.Amendments)
+	}
 	return s
 }
 

@@ -26,6 +26,8 @@ type SessionRecord struct {
 	// whether the log still holds it, so entries cut off its end since are seen.
 	AuditHead data.AuditMark
 	Keys      []data.KeyPrint // the signing keys in force when printed, which anchor them as the head anchors the log
+	// Amendments are the changes made to the session since it was signed, oldest first.
+	Amendments []data.Amendment
 }
 
 // LoadSession reads a session's record and everything it shows.
@@ -39,6 +41,9 @@ func LoadSession(ctx context.Context, store Source, sessionID string) (SessionRe
 		return fail(err)
 	}
 	if r.Client, err = store.Client(ctx, r.Session.ClientID); err != nil {
+		return fail(err)
+	}
+	if r.Amendments, err = store.Amendments(ctx, sessionID); err != nil {
 		return fail(err)
 	}
 	if r.Clinic, err = LoadClinic(ctx, store); err != nil {
@@ -93,6 +98,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 		return fmt.Errorf("session record: %w", err)
 	}
 	sig.write(d)
+	writeAmendments(d, r.Amendments, r.Catalog)
 	if err := d.finish(w); err != nil {
 		return fmt.Errorf("session record: %w", err)
 	}
@@ -245,6 +251,25 @@ func (b signatureBlock) write(d *doc) {
 		if b.keys != "" {
 			d.lines(marginX, contentW, smallLine, d.split(b.keys, contentW), "L")
 		}
+	}
+}
+
+// writeAmendments lists the changes made to a signed record since it was signed, after the
+// signature they qualify, each as the session editor says it.
+func writeAmendments(d *doc, as []data.Amendment, cat Catalog) {
+	if len(as) == 0 {
+		return
+	}
+	d.heading("Amendments", 2*bodyLine)
+	d.para("This record was changed after it was signed. The values above are the current ones; each change below gives the value before it.")
+	for _, a := range as {
+		lines := wording.AmendmentLines(a, cat.practitioner(a.PractitionerID))
+		d.gap(2)
+		d.font("B", bodySize)
+		head := d.split(lines[0], contentW)
+		d.need(bodyLine * float64(len(head)+min(len(lines)-1, 2))) // the heading line goes with its first changes
+		d.lines(marginX, contentW, bodyLine, head, "L")
+		d.bullets(lines[1:])
 	}
 }
 

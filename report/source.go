@@ -15,6 +15,7 @@ type Source interface {
 	Client(ctx context.Context, id string) (data.Client, error)
 	Timeline(ctx context.Context, clientID string) ([]data.TimelineEntry, error)
 	Session(ctx context.Context, id string) (data.Session, error)
+	Amendments(ctx context.Context, sessionID string) ([]data.Amendment, error)
 	LotRecall(ctx context.Context, lot string) ([]data.RecallRow, error)
 	ListPhotos(ctx context.Context, q data.PhotoQuery) ([]data.PhotoThumb, error)
 	PhotoPreview(ctx context.Context, id string) ([]byte, error)

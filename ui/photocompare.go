@@ -47,12 +47,12 @@ type compareSide struct {
 	loads   int
 }
 
-// compare opens the comparison of leftID (or, when empty, the photo on show in the viewer, else
-// the first "before" photo) with the latest photo of the same view, among all the client's
-// photos whatever the gallery's filters.
-func (p *photoScreen) compare(leftID string) {
-	if leftID == "" && p.viewer != nil {
-		leftID = p.viewer.photo.ID // from the photo on show
+// compare opens the comparison of fromID (or, when empty, the photo on show in the viewer, else
+// the first "before" photo) with its baseline or the latest photo of the same view, among all
+// the client's photos whatever the gallery's filters (defaultPair).
+func (p *photoScreen) compare(fromID string) {
+	if fromID == "" && p.viewer != nil {
+		fromID = p.viewer.photo.ID // from the photo on show
 	}
 	q := data.PhotoQuery{ClientID: p.client.ID}
 	async(func() ([]data.PhotoThumb, error) { return p.store.ListPhotos(p.life.ctx, q) },
@@ -69,7 +69,7 @@ func (p *photoScreen) compare(leftID string) {
 				return
 			}
 			slices.SortStableFunc(all, func(a, b data.PhotoThumb) int { return a.TakenAt.Compare(b.TakenAt) })
-			l, r := defaultPair(all, leftID, p.views)
+			l, r := defaultPair(all, fromID, p.views)
 			p.endViews()
 			c := newPhotoComparison(p, all)
 			p.show(c.root)
@@ -79,16 +79,25 @@ func (p *photoScreen) compare(leftID string) {
 		})
 }
 
-// defaultPair picks the photos to compare, by index into all (sorted by time taken): the given
-// photo, or else the first "before" of the first view that has one, against the latest "after"
-// or "follow-up" of the same view (data.BeforeAfterPairs). Without such a photo, the latest
-// other photo of the view, or of any view.
-func defaultPair(all []data.PhotoThumb, leftID string, views []string) (int, int) {
+// defaultPair picks the photos to compare, by index into all (sorted by time taken), the
+// baseline on the left: from a given "after" or "follow-up" photo, its view's first "before"
+// taken before it against it; from any other given photo, or else the first "before" of the
+// first view that has one, it against the latest "after" or "follow-up" of the same view
+// (data.BeforeAfterPairs). Without such a photo, the latest other photo of the view, or of any
+// view; a "before" still goes on the left.
+func defaultPair(all []data.PhotoThumb, fromID string, views []string) (int, int) {
 	photos := make([]data.Photo, len(all))
 	for i, t := range all {
 		photos[i] = t.Photo
 	}
-	l := slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.ID == leftID })
+	l := slices.IndexFunc(all, func(t data.PhotoThumb) bool { return t.ID == fromID })
+	if l >= 0 && all[l].Kind != data.PhotoBefore {
+		if b := slices.IndexFunc(all[:l], func(t data.PhotoThumb) bool {
+			return t.View != "" && t.View == all[l].View && t.Kind == data.PhotoBefore
+		}); b >= 0 {
+			return b, l
+		}
+	}
 	if l < 0 {
 		if pairs := data.BeforeAfterPairs(photos, views); len(pairs) > 0 {
 			return pairs[0].Before, pairs[0].After
@@ -98,15 +107,20 @@ func defaultPair(all []data.PhotoThumb, leftID string, views []string) (int, int
 	if r := data.LatestAfter(photos, l); r >= 0 {
 		return l, r
 	}
-	for r := len(all) - 1; r >= 0; r-- {
-		if r != l && all[r].View == all[l].View {
-			return l, r
+	r := len(all) - 1
+	if l == r {
+		r = l - 1
+	}
+	for i := len(all) - 1; i >= 0; i-- {
+		if i != l && all[i].View == all[l].View {
+			r = i
+			break
 		}
 	}
-	if l == len(all)-1 {
-		return l, l - 1
+	if all[r].Kind == data.PhotoBefore && all[l].Kind != data.PhotoBefore {
+		return r, l
 	}
-	return l, len(all) - 1
+	return l, r
 }
 
 func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison {

@@ -188,6 +188,50 @@ func TestOneCompareButtonComparesThePhotoOnShow(t *testing.T) {
 	}
 }
 
+// Compare opened from an "after" photo in the viewer sets it against its view's baseline, the
+// first "before", which goes on the left as it does from the gallery.
+func TestCompareFromAnAfterPhotoPutsTheBeforeOnTheLeft(t *testing.T) {
+	fx := newPhotoFixture(t)
+	at := fx.session.StartedAt
+	tags := func(kind data.PhotoKind) data.PhotoTags {
+		return data.PhotoTags{SessionID: fx.session.ID, Kind: kind, View: "Frontal", Zone: fx.zone}
+	}
+	before := fx.importKind(t, "IMG_0001.JPG", 10, at.Add(-10*time.Minute), tags(data.PhotoBefore))
+	after := fx.importKind(t, "IMG_0002.JPG", 80, at.Add(50*time.Minute), tags(data.PhotoAfter))
+	fx.importKind(t, "IMG_0003.JPG", 160, at.Add(26*time.Hour), tags(data.PhotoBefore)) // the next visit's before
+
+	lists, _ := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	p := newPhotoScreen(fyne.CurrentApp(), fx.w, fx.store, fx.client, lists)
+	fx.w.SetContent(p.content())
+	if err := p.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.open(slices.IndexFunc(p.photos, func(t data.PhotoThumb) bool { return t.ID == after.ID }))
+	test.Tap(p.compareBtn)
+	waitFor(t, "the comparison", func() bool {
+		c := p.comparison
+		return c != nil && c.sides[0].img != nil && c.sides[1].img != nil
+	})
+	c := p.comparison
+	if left, right := c.sides[0].caption.Text, c.sides[1].caption.Text; !strings.HasPrefix(left, "Before") ||
+		!strings.HasPrefix(right, "After") {
+		t.Errorf("compare from the after photo shows\n%q\non the left and\n%q\non the right, want the before on the left", left, right)
+	}
+	if l, r := c.sides[0].photo.ID, c.sides[1].photo.ID; l != before.ID || r != after.ID {
+		t.Errorf("compare from the after photo %s sets %s against %s, want the first before %s against it", after.ID, l, r, before.ID)
+	}
+	if path := os.Getenv("NEEDLELOG_SHOT"); path != "" { // to look at the screen: NEEDLELOG_SHOT=/tmp/x.png
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, fx.w.Canvas().Capture()); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+}
+
 // The Compare screen captions a pair word for word as the treatment history PDF does, products'
 // lots included, and the caption is whole on screen.
 func TestCompareCaptionsAsTheTreatmentHistory(t *testing.T) {

@@ -44,22 +44,10 @@ func (e *sessionEditor) showSignature() {
 		signer, wording.DateTime(e.base.SignedAt))))
 	for _, a := range e.ed.amends {
 		who := nameOf(e.ed.catalog.practitioners, a.PractitionerID, practitionerName, practitionerID)
-		var lines []string
-		for _, c := range a.Changes {
-			lines = append(lines, fmt.Sprintf("%s: %s → %s", c.Label, orDash(c.Old), orDash(c.New)))
-		}
-		l := widget.NewLabel(fmt.Sprintf("Amendment %d, %s by %s: %s\n%s", a.N, wording.DateTime(a.At),
-			who, a.Reason, strings.Join(lines, "\n")))
+		l := widget.NewLabel(strings.Join(wording.AmendmentLines(a, who), "\n"))
 		l.Wrapping = fyne.TextWrapWord
 		e.amendBox.Add(l)
 	}
-}
-
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "—"
-	}
-	return s
 }
 
 // signerID is who signs and amends: the practitioner signed in, or, in a practice without
