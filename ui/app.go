@@ -139,6 +139,7 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptio
 		}
 	}
 	m.lock.onLock = func() { m.store.SetActor("") }
+	m.lock.onQuit = m.closeWindow
 	m.win.Resize(fyne.NewSize(1280, 800))
 	m.win.SetCloseIntercept(m.closeWindow)
 	m.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.dropped(uris) })
