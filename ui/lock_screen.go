@@ -43,7 +43,7 @@ type lockScreen struct {
 	message   *widget.Label
 	retry     *lockButton
 	back      *lockButton
-	quit      *lockButton // closes the window, as File › Quit does
+	quit      *lockButton     // closes the window, as File › Quit does
 	signIn    *fyne.Container // for a practitioner with a passphrase
 	setUp     *fyne.Container // for one without
 	box       *fyne.Container // all of the above
