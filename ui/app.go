@@ -140,6 +140,7 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptio
 		}
 	}
 	m.lock.onLock = func() { m.store.SetActor("") }
+	m.lock.onQuit = m.closeWindow
 	m.win.Resize(fyne.NewSize(1280, 800))
 	m.win.SetCloseIntercept(m.closeWindow)
 	m.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { m.dropped(uris) })
@@ -796,7 +797,7 @@ func (m *mainWindow) setMenus() {
 		fyne.NewMenuItemSeparator(),
 		writes(fyne.NewMenuItem("Import clients from CSV…", func() {
 			if !m.browsing() {
-				dialog.ShowInformation("Close the session first", "Clients are imported from the client list: close the session with Session › Close session, then choose File › Import clients from CSV… again.", m.win)
+				m.sayWhatToCloseFirst("Clients are imported from the client list", "File › Import clients from CSV…")
 				return
 			}
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
@@ -956,11 +957,24 @@ func (m *mainWindow) deleteClient() {
 	m.win.Canvas().Focus(reason)
 }
 
+// sayWhatToCloseFirst explains why an action that starts from the client list waits, naming
+// what covers the list: from says where the action starts, again the menu item to choose after.
+func (m *mainWindow) sayWhatToCloseFirst(from, again string) {
+	title, how := "Close the session first", "close the session with Session › Close session"
+	switch {
+	case m.editor == nil && m.photos != nil:
+		title, how = "Close the photos first", "close the photos with Close at their top left"
+	case m.editor == nil:
+		title, how = "Close the dialog first", "close the dialog in front"
+	}
+	dialog.ShowInformation(title, from+": "+how+", then choose "+again+" again.", m.win)
+}
+
 // lotRecall opens the recall screen; choosing a client there opens their page.
 // It keeps its lot and list when a client is opened from it, for working through them one by one.
 func (m *mainWindow) lotRecall() {
 	if !m.browsing() {
-		dialog.ShowInformation("Close the session first", "The lot recall opens from the client list: close the session with Session › Close session, then choose Client › Lot recall… again.", m.win)
+		m.sayWhatToCloseFirst("The lot recall opens from the client list", "Client › Lot recall…")
 		return
 	}
 	if m.recall != nil && m.recall.store == m.store {

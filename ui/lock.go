@@ -86,6 +86,16 @@ type locker struct {
 
 	onLock   func()
 	onUnlock func(p data.Practitioner)
+	// onQuit closes the window as File › Quit does; while locked, the lock screen's Quit and
+	// Ctrl+Q call it, the menu being hidden.
+	onQuit func()
+}
+
+// quit closes the window from the lock screen.
+func (l *locker) quit() {
+	if l.onQuit != nil {
+		l.onQuit()
+	}
 }
 
 // newLocker takes over win's content, putting the activity layer behind it. Call useStore to
@@ -209,6 +219,8 @@ func (l *locker) lock() {
 	// The app's Escape handlers would act on the screens behind the lock.
 	cv.SetOnTypedKey(nil)
 	cv.SetOnTypedRune(nil)
+	// Ctrl+Q hangs on the menu, which the lock hides: the canvas takes it meanwhile.
+	cv.AddShortcut(scQuit, func(fyne.Shortcut) { l.quit() })
 	l.hidden.menu = l.win.MainMenu()
 	l.win.SetMainMenu(l.noMenu)
 	l.endScreen()
@@ -271,6 +283,7 @@ func (l *locker) unlock(p data.Practitioner) {
 	l.root.Objects = []fyne.CanvasObject{l.layer, l.content}
 	l.root.Refresh()
 	cv := l.win.Canvas()
+	cv.RemoveShortcut(scQuit)
 	l.win.SetMainMenu(l.hidden.menu)
 	for _, o := range l.hidden.overlays {
 		if o.Visible() { // not closed meanwhile

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -41,6 +43,7 @@ type lockScreen struct {
 	message   *widget.Label
 	retry     *lockButton
 	back      *lockButton
+	quit      *lockButton     // closes the window, as File › Quit does
 	signIn    *fyne.Container // for a practitioner with a passphrase
 	setUp     *fyne.Container // for one without
 	box       *fyne.Container // all of the above
@@ -92,11 +95,15 @@ func newLockScreen(l *locker) *lockScreen {
 	ls.message.Importance = widget.DangerImportance
 	ls.retry = newLockButton("Try again", ls.load)
 	ls.back = newLockButton("Back to the practice", func() { l.unlock(l.user) })
+	// The lock hides the menu, and with it File › Quit: the screen offers its own way out.
+	ls.quit = newLockButton("Quit", l.quit)
+	ls.quit.Importance = widget.LowImportance
+	ls.quit.Hidden = l.onQuit == nil
 	for _, o := range []fyne.CanvasObject{ls.prompt, ls.signIn, ls.setUp, ls.message, ls.retry, ls.back} {
 		o.Hide()
 	}
 	ls.box = container.NewVBox(container.NewCenter(icon), title, ls.note, ls.list, ls.prompt, ls.signIn, ls.setUp,
-		ls.message, ls.retry, ls.back)
+		ls.message, ls.retry, ls.back, ls.quit)
 	ls.center = container.NewCenter(nlwidget.AtLeastWide(380, container.NewPadded(ls.box)))
 	ls.content = container.NewStack(newTapCatcher(ls.focus), ls.center)
 	return ls
@@ -297,7 +304,7 @@ func (ls *lockScreen) submit() {
 	}
 	ls.setBusy(true)
 	// A sign-in under way is finished (and logged) even if the screen goes meanwhile.
-	async(func() (struct{}, error) { return struct{}{}, s.SignIn(ls.life.lasting(), a.ID, pass) },
+	async(func() (struct{}, error) { return struct{}{}, signIn(ls.life.lasting(), s, a.ID, pass) },
 		func(_ struct{}, err error) {
 			if l.screen != ls || l.store != s {
 				return
@@ -322,6 +329,22 @@ func (ls *lockScreen) submit() {
 				ls.show(errorSentence("sign in", err))
 			}
 		})
+}
+
+// signIn checks the passphrase and signs the practitioner in. A practice open read-only takes no
+// write, so there the passphrase is only checked: no audit entry, no rehash, no key made.
+func signIn(ctx context.Context, s nlstore.Store, id, pass string) error {
+	if !s.ReadOnly() {
+		return s.SignIn(ctx, id, pass)
+	}
+	ok, err := s.CheckPassphrase(ctx, id, pass)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return data.ErrWrongPassphrase
+	}
+	return nil
 }
 
 // setAndSignIn sets a first passphrase for the chosen practitioner and signs them in.

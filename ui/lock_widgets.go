@@ -27,7 +27,18 @@ func newLockButton(label string, tapped func()) *lockButton {
 	return b
 }
 
-func (b *lockButton) TypedShortcut(fyne.Shortcut) {}
+func (b *lockButton) TypedShortcut(s fyne.Shortcut) { passQuitToWindow(b, s) }
+
+// passQuitToWindow hands Ctrl+Q to the window's canvas, where the lock screen listens for it
+// (the menu that has it is hidden while locked). Other shortcuts stay with the widget.
+func passQuitToWindow(o fyne.CanvasObject, s fyne.Shortcut) {
+	if s.ShortcutName() != scQuit.ShortcutName() {
+		return
+	}
+	if c, ok := fyne.CurrentApp().Driver().CanvasForObject(o).(fyne.Shortcutable); ok {
+		c.TypedShortcut(s)
+	}
+}
 
 // lockEntry is a passphrase field: hidden text with a button to show it, and the clipboard.
 type lockEntry struct{ widget.Entry }
@@ -59,6 +70,8 @@ func (e *lockEntry) TypedShortcut(s fyne.Shortcut) {
 	case *fyne.ShortcutPaste, *fyne.ShortcutCut, *fyne.ShortcutCopy, *fyne.ShortcutSelectAll,
 		*fyne.ShortcutUndo, *fyne.ShortcutRedo:
 		e.Entry.TypedShortcut(s)
+	default:
+		passQuitToWindow(e, s)
 	}
 }
 

@@ -34,7 +34,7 @@ var commands = []command{
 	{"check", "check a database: integrity, schema version, record counts", runCheck},
 	{"clients", "list clients, or those matching a search", runClients},
 	{"sessions", "list a client's sessions, newest first", runSessions},
-	{"import", "import photos into a client's record ('import photos -h')", runImport},
+	{"import", "import clients from a CSV file, or photos into a client's record ('import -h')", runImport},
 	{"export", "write a PDF, spreadsheets or a complete archive ('export -h')", runExport},
 	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},
 	{"backup", "make a checked backup into a folder, removing old ones (7 daily and 4 weekly kept)", runBackup},

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -103,8 +104,8 @@ func runImportClients(ctx context.Context, args []string, out, errOut io.Writer)
 	for _, e := range res.Failed {
 		fmt.Fprintf(out, "%s: %s\n", quote(filepath.Base(paths[0])), e)
 	}
-	fmt.Fprintf(out, "%d rows read: %d imported, %d already in the practice, %d not imported\n",
-		res.Read, res.Imported, res.Skipped, len(res.Failed))
+	fmt.Fprintf(out, "%s read: %d imported, %d already in the practice, %d not imported\n",
+		wording.Count(res.Read, "row", "rows"), res.Imported, res.Skipped, len(res.Failed))
 	if len(res.Failed) > 0 {
 		return 1
 	}
@@ -318,11 +319,23 @@ func reason(err error) string {
 	if errors.As(err, &fe) {
 		err = fe.Err
 	}
-	msg := strings.TrimSpace(visible(sentence(err)))
+	msg := afterColon(strings.TrimSpace(visible(sentence(err))))
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}
 	return msg
+}
+
+// afterColon starts a sentence that follows a colon in lower case ("refused: the client has
+// not…"), unless its first word is an acronym (PNG) or otherwise not plain lower case after its
+// first letter.
+func afterColon(msg string) string {
+	first, _, _ := strings.Cut(msg, " ")
+	r, n := utf8.DecodeRuneInString(first)
+	if !unicode.IsUpper(r) || strings.ToLower(first[n:]) != first[n:] {
+		return msg
+	}
+	return string(unicode.ToLower(r)) + msg[n:]
 }
 
 // describePhoto says how an imported photo was filed.

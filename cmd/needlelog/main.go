@@ -85,7 +85,7 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	var failed bool
 	ui.Start(ctx, a, *db, ui.Options{Open: opts, MakeDemo: makeDemo}, func(err error) {
 		failed = true // on the UI goroutine, which a.Run below runs on this one
-		fmt.Fprintf(errOut, "needlelog: %s\n", sentence(err))
+		fmt.Fprintf(errOut, "needlelog: %s\n", sentence(openError(*db, err)))
 	})
 	// Asked to stop (Ctrl+C, or the session ending): quit as the window would, closing the
 	// practice so that it is whole and its claim given up, without the close-time backup.

@@ -16,7 +16,8 @@ import (
 // openToRead opens the practice at db for a command that only reads it. Read-only, so that it
 // works while the app has the file open, and never changes the file.
 func openToRead(ctx context.Context, db string) (*sqlite.Store, error) {
-	return sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
+	s, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
+	return s, openError(db, err)
 }
 
 // openToWrite opens the practice at db for a command that writes to it, claiming it for the
@@ -25,7 +26,7 @@ func openToRead(ctx context.Context, db string) (*sqlite.Store, error) {
 func openToWrite(ctx context.Context, db string) (s *sqlite.Store, release func(), err error) {
 	s, claim, err := practice.Open(ctx, db, sqlite.Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, openError(db, err)
 	}
 	return s, func() {
 		s.Close()       //nolint:errcheck // what was written was committed, and said, already
@@ -45,8 +46,23 @@ func openToExport(ctx context.Context, db string) (s *sqlite.Store, release func
 			release = func() { s.Close() } //nolint:errcheck // what was written was committed already
 		}
 	}
-	return s, release, err
+	return s, release, openError(db, err)
 }
+
+// openError says why the practice at db, as the user gave it, could not be opened: a missing file
+// by its quoted path, rather than the store's "open /abs/path: database file does not exist".
+func openError(db string, err error) error {
+	if errors.Is(err, data.ErrMissing) {
+		return missingPractice(db)
+	}
+	return err
+}
+
+// missingPractice is the path given for a practice that does not exist.
+type missingPractice string
+
+func (m missingPractice) Error() string { return quote(string(m)) + " does not exist" }
+func (m missingPractice) Unwrap() error { return data.ErrMissing }
 
 // failToWrite says why a command could not open the practice at db to write to it: when Needlelog
 // has it open, in its window or in another command, what to do instead (instead), else the error.
