@@ -277,14 +277,14 @@ func TestZoneMapHover(t *testing.T) {
 	plain := pixel(w, m, pt{140, 132})
 
 	m.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: centre(t, m, "cheeks")}})
-	if r.caption.Text != "Cheeks — typical 0.5–1.5 mm, warn above 2.0 mm" || m.Cursor() != desktop.PointerCursor {
+	if r.caption.Text != "Cheeks — typical 0.5–1.5 mm, warn above 2 mm" || m.Cursor() != desktop.PointerCursor {
 		t.Errorf("hovering the cheeks: caption %q, cursor %v", r.caption.Text, m.Cursor())
 	}
 	if pixel(w, m, pt{140, 132}) == plain {
 		t.Error("hovering the cheeks does not highlight them")
 	}
 	m.SetDepths(map[string]float64{"Cheeks": 2.5})
-	if r.caption.Text != "Cheeks — 2.5 mm, above the 2.0 mm warning depth" {
+	if r.caption.Text != "Cheeks — 2.5 mm, above the 2 mm warning depth" {
 		t.Errorf("hovering deep cheeks: caption %q", r.caption.Text)
 	}
 
