@@ -19,7 +19,7 @@ type ImportRequest struct {
 	Files    []string // in the order they are imported and reported
 	// Tags are every photo's. An empty Kind is read from each photo's time: against Tags.SessionID
 	// when one is given (before, after or follow-up of that session), else suggested with its
-	// session (sqlite.Store.SuggestPhoto).
+	// session (store.Photos.SuggestPhoto).
 	Tags data.PhotoTags
 	// SuggestSession files each photo under the session suggested from its time, over Tags.SessionID.
 	SuggestSession bool
