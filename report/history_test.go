@@ -152,8 +152,8 @@ func TestClientHistoryWordsPhotoConsentAsTheForm(t *testing.T) {
 	}
 	for c, want := range map[data.PhotoConsent]string{
 		data.PhotoConsentNone:      "Photo consent No photos may be used",
-		data.PhotoConsentEducation: "Photo consent Clinical record and teaching (anonymised)",
-		data.PhotoConsentMarketing: "Photo consent Clinical record, teaching and the practice's marketing",
+		data.PhotoConsentEducation: "Photo consent Record and teaching (anonymised)",
+		data.PhotoConsentMarketing: "Photo consent Record, teaching and marketing",
 	} {
 		h.Client.PhotoConsent = c
 		var buf bytes.Buffer

@@ -37,7 +37,7 @@ func TestZoneMapSaysDepthsAsTyped(t *testing.T) {
 // The client's page, the form and the photo viewer word a photo consent as the history PDF does.
 func TestPhotoConsentAndSkinTypeAreSaidAlike(t *testing.T) {
 	c := data.Client{PhotoConsent: data.PhotoConsentEducation, Fitzpatrick: 4}
-	if s := profileSummary(c); !strings.Contains(s, "Photo consent: Clinical record and teaching (anonymised)") {
+	if s := profileSummary(c); !strings.Contains(s, "Photo consent: Record and teaching (anonymised)") {
 		t.Errorf("the client's page says %q", s)
 	}
 	if s := clientFacts(c, data.NewDate(2026, time.March, 2)); !strings.Contains(s, "Fitzpatrick IV") {

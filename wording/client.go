@@ -3,17 +3,17 @@ package wording
 import "needlelog.app/needlelog/data"
 
 // PhotoConsent says how far a client lets their photos be used, or a photo's scope, the same
-// in the client's form, on their page, in the photo viewer and in their history: "Clinical
-// record and teaching (anonymised)". Anything but a known scope is said as no use at all, the
-// safe reading.
+// in the client's form, on their page, in the photo viewer and in their history: "Record and
+// teaching (anonymised)". Each fits the photo viewer's narrow pick list whole. Anything but a
+// known scope is said as no use at all, the safe reading.
 func PhotoConsent(c data.PhotoConsent) string {
 	switch c {
 	case data.PhotoConsentClinical:
 		return "Clinical record only"
 	case data.PhotoConsentEducation:
-		return "Clinical record and teaching (anonymised)"
+		return "Record and teaching (anonymised)"
 	case data.PhotoConsentMarketing:
-		return "Clinical record, teaching and the practice's marketing"
+		return "Record, teaching and marketing"
 	}
 	return "No photos may be used"
 }

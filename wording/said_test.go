@@ -31,8 +31,8 @@ func TestPhotoConsent(t *testing.T) {
 	want := map[data.PhotoConsent]string{
 		data.PhotoConsentNone:      "No photos may be used",
 		data.PhotoConsentClinical:  "Clinical record only",
-		data.PhotoConsentEducation: "Clinical record and teaching (anonymised)",
-		data.PhotoConsentMarketing: "Clinical record, teaching and the practice's marketing",
+		data.PhotoConsentEducation: "Record and teaching (anonymised)",
+		data.PhotoConsentMarketing: "Record, teaching and marketing",
 		"":                         "No photos may be used", // never wider than given
 		"everything":               "No photos may be used",
 	}
