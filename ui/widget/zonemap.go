@@ -663,7 +663,18 @@ func (m *ZoneMap) CreateRenderer() fyne.WidgetRenderer {
 	// Legend: the depth scale, then the warning outline.
 	r.legendTitle = canvas.NewText("Depth", nil)
 	r.objects = append(r.objects, r.legendTitle)
-	texts := []string{"≤0.5", "1.0", "1.5", "≥2.0 mm", "above warn depth"}
+	var texts []string
+	for i, st := range depthStops {
+		switch i {
+		case 0:
+			texts = append(texts, "≤"+wording.Number(st.mm))
+		case len(depthStops) - 1:
+			texts = append(texts, "≥"+wording.MM(st.mm))
+		default:
+			texts = append(texts, wording.Number(st.mm))
+		}
+	}
+	texts = append(texts, "above warn depth")
 	for i, s := range texts {
 		sw := canvas.NewRectangle(nil)
 		sw.CornerRadius = 2

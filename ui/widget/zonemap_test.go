@@ -331,3 +331,17 @@ func TestZoneMapLabelsSayWhenTheyAreCut(t *testing.T) {
 		t.Error("at 150 wide no label is reported cut")
 	}
 }
+
+// The legend says its depths as typed, as the hover and the editor do: "1", never "1.0".
+func TestZoneMapLegendSaysDepthsAsTyped(t *testing.T) {
+	test.NewTempApp(t)
+	m, _, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(420, 480))
+	r := test.WidgetRenderer(m).(*zoneMapRenderer)
+	var got []string
+	for _, l := range r.legendTexts {
+		got = append(got, l.Text)
+	}
+	if s := strings.Join(got, ", "); s != "≤0.5, 1, 1.5, ≥2 mm, above warn depth" {
+		t.Errorf("the legend reads %q", s)
+	}
+}
