@@ -1,7 +1,10 @@
-// Package data holds Needlelog's domain types, their validation and the SQLite store that keeps them.
+// Package data is Needlelog's domain core: the records' types and errors, their validation, the
+// safety rules, series and next-due rules, amendment diffs, the signature's canon, the photo
+// rules and date parsing.
 //
-// It never imports Fyne: the desktop UI, the command line and the report encoders all reach the
-// records through the Store's typed methods, and none of them speaks SQL.
+// It imports no database and no Fyne: a store (package store, its SQLite engine in store/sqlite)
+// keeps these records, and the desktop UI, the command line and the report encoders reach them
+// through the store's interfaces; none of them speaks SQL.
 package data
 
 import (

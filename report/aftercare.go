@@ -127,7 +127,7 @@ func WriteAftercare(w io.Writer, a AftercareSheet) error {
 	}
 	sub := "For " + a.ClientName
 	if !a.SessionStart.IsZero() {
-		sub += " · treatment on " + a.SessionStart.Local().Format("Monday 2 January 2006")
+		sub += " · treatment on " + wording.LongDate(data.DateOf(a.SessionStart))
 	}
 	d.title("Caring for your skin after microneedling", sub)
 
@@ -152,7 +152,7 @@ func WriteAftercare(w io.Writer, a AftercareSheet) error {
 	d.heading("Your next session", 3*bodyLine)
 	next := "Your practitioner will agree the date of your next session with you."
 	if !a.NextDue.IsZero() {
-		next = a.NextDue.Format("Monday 2 January 2006")
+		next = wording.LongDate(a.NextDue)
 	}
 	d.para(next)
 	var contact []string

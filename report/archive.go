@@ -27,6 +27,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/wording"
 )
 
 // The archive's layout. README.txt (archiveReadme) says the same to whoever opens it.
@@ -599,7 +600,7 @@ histories/<client>.pdf
     products and lots, the side-effect log, and before/after photos for each view.
 
 Two clients with the same name have the last eight digits of their ID after it.
-`, m.Created.Local().Format("2006-01-02 15:04 (MST)"), clients, m.Counts["sessions"], m.Counts["photos"],
+`, wording.DateTimeZone(m.Created), clients, m.Counts["sessions"], m.Counts["photos"],
 		ArchiveDatabasePath, m.SchemaVersion, m.TimeZone)
 	return strings.ReplaceAll(b.String(), "\n", "\r\n") // Notepad on older Windows shows LF files on one line
 }

@@ -32,6 +32,7 @@ import (
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/wording"
 )
 
 // exifJPEG is a w×h JPEG stored sideways with an EXIF block saying so (orientation 6: turn
@@ -240,6 +241,9 @@ func TestWriteArchive(t *testing.T) {
 	}
 
 	readme := string(a.files[ArchiveReadmePath])
+	if made := "Made " + wording.DateTimeZone(a.manifest.Created) + "."; !strings.Contains(readme, made) {
+		t.Errorf("README.txt does not say %q", made)
+	}
 	for _, s := range []string{"manifest.json", "database/needlelog.db", "tables/", "photos/", "histories/", "SHA-256", "no EXIF"} {
 		if !strings.Contains(readme, s) {
 			t.Errorf("README.txt does not mention %q", s)

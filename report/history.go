@@ -228,25 +228,19 @@ func clientSummary(c data.Client, now time.Time) []field {
 		}
 		consent += ", signed " + wording.Date(c.Consent.Signed)
 	}
-	photoConsent := map[data.PhotoConsent]string{
-		data.PhotoConsentNone:      "No photos",
-		data.PhotoConsentClinical:  "Clinical record only",
-		data.PhotoConsentEducation: "Clinical record and education (anonymised)",
-		data.PhotoConsentMarketing: "Clinical record, education and marketing",
-	}[c.PhotoConsent]
 	fs := []field{
 		{"Name", c.Name()},
 		{"Date of birth", dob},
 		{"Phone", c.Phone},
 		{"Email", c.Email},
-		{"Fitzpatrick skin type", fitzpatrick(c.Fitzpatrick)},
+		{"Fitzpatrick skin type", wording.Fitzpatrick(c.Fitzpatrick)},
 		{"Concerns", strings.Join(c.Concerns, ", ")},
 		{"Medical history", strings.Join(history, "\n")},
 		{"Medications", c.Medications},
 		{"Allergies", strings.Join(c.Allergies, ", ")},
 		{"Medical notes", c.MedicalNotes},
 		{"Treatment consent", consent},
-		{"Photo consent", photoConsent},
+		{"Photo consent", wording.PhotoConsent(c.PhotoConsent)},
 	}
 	if c.Notes != "" {
 		fs = append(fs, field{"Notes", c.Notes})

@@ -147,3 +147,24 @@ func BenchmarkClientHistory20x40(b *testing.B) {
 	b.ReportMetric(float64(size), "bytes")
 	b.ReportMetric(float64(photoBytes), "photo-bytes")
 }
+
+// A client's photo consent prints in the words their form gave it: "teaching" stays teaching.
+func TestClientHistoryWordsPhotoConsentAsTheForm(t *testing.T) {
+	p := newPractice(t, 480)
+	h, err := LoadClientHistory(context.Background(), p.store, p.zoe.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, want := range map[data.PhotoConsent]string{
+		data.PhotoConsentNone:      "Photo consent No photos may be used",
+		data.PhotoConsentEducation: "Photo consent Record and teaching (anonymised)",
+		data.PhotoConsentMarketing: "Photo consent Record, teaching and marketing",
+	} {
+		h.Client.PhotoConsent = c
+		var buf bytes.Buffer
+		if err := WriteClientHistory(&buf, h); err != nil {
+			t.Fatal(err)
+		}
+		requireText(t, "history", pdfText(t, buf.Bytes()), want)
+	}
+}

@@ -822,14 +822,6 @@ func (d *doc) banner(text string, r, g, b int) {
 	d.font("", bodySize)
 }
 
-// fitzpatrick is a skin type in Roman numerals, as practitioners write it.
-func fitzpatrick(n int) string {
-	if n < 1 || n > 6 {
-		return ""
-	}
-	return []string{"I", "II", "III", "IV", "V", "VI"}[n-1]
-}
-
 // speed is a zone's speed in its device's unit: "level 4", "12000 rpm", "fixed".
 func speed(v float64, dev data.Device) string {
 	if v == 0 {

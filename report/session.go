@@ -297,7 +297,7 @@ func clientFields(c data.Client, at time.Time) []field {
 	return []field{
 		{"Name", c.Name()},
 		{"Date of birth", dob},
-		{"Fitzpatrick skin type", fitzpatrick(c.Fitzpatrick)},
+		{"Fitzpatrick skin type", wording.Fitzpatrick(c.Fitzpatrick)},
 		{"Allergies", strings.Join(c.Allergies, ", ")},
 	}
 }

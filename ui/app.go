@@ -1,5 +1,6 @@
-// Package ui holds Needlelog's Fyne screens. It reaches records only through the data package's
-// typed API, and does database work off the UI goroutine.
+// Package ui holds Needlelog's Fyne screens. It reaches records only through the store's
+// boundary (package store; the SQLite engine's own type where a practice's file is concerned),
+// never through SQL, and does database work off the UI goroutine.
 package ui
 
 import (

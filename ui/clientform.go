@@ -18,6 +18,7 @@ import (
 	"needlelog.app/needlelog/data"
 	nlstore "needlelog.app/needlelog/store"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // clientLists holds what the client form's pickers offer.
@@ -55,14 +56,6 @@ var fitzpatrickChoices = []string{
 	"IV – burns minimally, tans easily",
 	"V – rarely burns, tans darkly",
 	"VI – never burns, deeply pigmented",
-}
-
-// photoConsentChoices word data.PhotoConsents, in the same order.
-var photoConsentChoices = []string{
-	"None: no photos may be used",
-	"Clinical record only",
-	"Clinical record and teaching (anonymised)",
-	"Clinical record, teaching and the practice's marketing",
 }
 
 const (
@@ -173,7 +166,7 @@ func newClientForm(win fyne.Window, store nlstore.Store, c data.Client, lists cl
 	f.consentForm = f.entry(c.Consent.Form, "e.g. Microneedling consent")
 	f.consentVersion = f.entry(c.Consent.Version, "e.g. v3")
 	f.consentSigned = newDateField(c.Consent.Signed, "")
-	f.photo = nlwidget.NewPickSelect(photoConsentChoices)
+	f.photo = nlwidget.NewPickSelect(wording.PhotoConsentChoices())
 	if i := slices.Index(data.PhotoConsents, c.PhotoConsent); i >= 0 {
 		f.photo.SetSelectedIndex(i)
 	}

@@ -195,7 +195,7 @@ func (p *clientPage) apply(st clientState) {
 			what = "Changes to a session"
 		}
 		msg := widget.NewLabel(fmt.Sprintf("%s typed at %s was not saved. It was kept for you.", what,
-			d.UpdatedAt.Local().Format("2 Jan 15:04")))
+			wording.DateTime(d.UpdatedAt)))
 		msg.Wrapping = fyne.TextWrapWord
 		resume := widget.NewButton("Resume", func() { p.onResume(p.st.client, d) })
 		resume.Importance = widget.HighImportance
@@ -219,7 +219,7 @@ func clientFacts(c data.Client, today data.Date) string {
 		parts = append(parts, fmt.Sprintf("%d years (born %s)", today.YearsSince(c.DateOfBirth), wording.Date(c.DateOfBirth)))
 	}
 	if c.Fitzpatrick > 0 {
-		parts = append(parts, "Fitzpatrick "+roman(c.Fitzpatrick))
+		parts = append(parts, "Fitzpatrick "+wording.Fitzpatrick(c.Fitzpatrick))
 	} else {
 		parts = append(parts, "Fitzpatrick not recorded")
 	}
@@ -249,7 +249,7 @@ func profileSummary(c data.Client) string {
 	if c.Consent.OnFile() {
 		lines = append(lines, fmt.Sprintf("Consent: %s %s, signed %s", c.Consent.Form, c.Consent.Version, wording.Date(c.Consent.Signed)))
 	}
-	lines = append(lines, "Photo consent: "+photoConsentLabel(c.PhotoConsent))
+	lines = append(lines, "Photo consent: "+wording.PhotoConsent(c.PhotoConsent))
 	if c.MedicalNotes != "" {
 		lines = append(lines, "Medical notes: "+strings.ReplaceAll(c.MedicalNotes, "\n", "; "))
 	}
@@ -274,18 +274,6 @@ func historyItem(h data.HistoryEntry) string {
 		s += " (" + h.Notes + ")"
 	}
 	return s
-}
-
-func photoConsentLabel(p data.PhotoConsent) string {
-	switch p {
-	case data.PhotoConsentClinical:
-		return "clinical record only"
-	case data.PhotoConsentEducation:
-		return "clinical record and education"
-	case data.PhotoConsentMarketing:
-		return "clinical record, education and marketing"
-	}
-	return "none"
 }
 
 func timelineTitle(e data.TimelineEntry) string {
@@ -313,13 +301,6 @@ func timelineDetail(e data.TimelineEntry) string {
 		parts = append(parts, "no zones recorded")
 	}
 	return strings.Join(parts, "  ·  ")
-}
-
-func roman(n int) string {
-	if n < 1 || n > 6 {
-		return ""
-	}
-	return []string{"I", "II", "III", "IV", "V", "VI"}[n-1]
 }
 
 // alert is a line of text on a tinted band, for what a practitioner must see before treating,

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -123,14 +124,9 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 
 func (v *photoViewer) content() fyne.CanvasObject { return v.root }
 
+// photoScopeLabel says a photo's consent scope; a photo without one is in the clinical record only.
 func photoScopeLabel(c data.PhotoConsent) string {
-	switch c {
-	case data.PhotoConsentEducation:
-		return "Education"
-	case data.PhotoConsentMarketing:
-		return "Marketing"
-	}
-	return "Clinical record only"
+	return wording.PhotoConsent(cmp.Or(c, data.PhotoConsentClinical))
 }
 
 // key handles the keys the photo view does not: Left and Right step, Escape goes back.

@@ -118,12 +118,12 @@ func newSessionEditor(win fyne.Window, store *sqlite.Store, ed editorData, d *da
 		if err := json.Unmarshal(d.Form, &recovered); err != nil {
 			// Keep the draft as it is (draftID stays empty, so saving does not remove it).
 			slog.Error("read draft", "id", d.ID, "err", err)
-			status = "The draft kept at " + d.UpdatedAt.Local().Format("15:04") + " could not be read; it is kept untouched."
+			status = "The draft kept at " + wording.Clock(d.UpdatedAt) + " could not be read; it is kept untouched."
 		} else {
 			e.draftID = d.ID
 			form = recovered
 			e.base.Version = recovered.Version
-			status = "Recovered what was typed at " + d.UpdatedAt.Local().Format("15:04:05") + ": check it and save."
+			status = "Recovered what was typed at " + wording.ClockSeconds(d.UpdatedAt) + ": check it and save."
 		}
 	}
 	if e.base.ID == "" && d == nil {
@@ -502,7 +502,7 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 				return
 			}
 			e.draftID, e.drafted = d.ID, text
-			e.status.SetText("Draft kept at " + d.UpdatedAt.Local().Format("15:04:05") + " (not saved yet: Ctrl+S saves)")
+			e.status.SetText("Draft kept at " + wording.ClockSeconds(d.UpdatedAt) + " (not saved yet: Ctrl+S saves)")
 			if done != nil {
 				done()
 			}
@@ -580,7 +580,7 @@ func (e *sessionEditor) saveThen(done func()) {
 		rememberPractitioner(e.store, saved.PractitionerID)
 		e.setTitle()
 		e.validate()
-		e.status.SetText("Saved at " + time.Now().Format("15:04:05"))
+		e.status.SetText("Saved at " + wording.ClockSeconds(time.Now()))
 		if done != nil {
 			done()
 		}

@@ -81,7 +81,7 @@ func newZoneRowWidgets(e *sessionEditor, r zoneRow) *zoneRowWidgets {
 	w.typical = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	w.typical.TextSize = theme.CaptionTextSize()
 	if z, ok := c.zone(r.Zone); ok {
-		w.typical.Text = wording.Number(z.TypicalMin) + "–" + wording.Number(z.TypicalMax) + " mm, warn > " + wording.Number(z.WarnAbove)
+		w.typical.Text = wording.MMRange(z.TypicalMin, z.TypicalMax) + ", warn > " + wording.Number(z.WarnAbove)
 	}
 	w.warnings = newRowWarnings(func() {
 		if e.zoneArea != nil {

@@ -359,7 +359,7 @@ func (e *sessionEditor) setTitle() {
 	// The skin type and allergies stay whole beside the name, which alone is shortened.
 	var facts []string
 	if e.ed.client.Fitzpatrick > 0 {
-		facts = append(facts, "Fitzpatrick "+roman(e.ed.client.Fitzpatrick))
+		facts = append(facts, "Fitzpatrick "+wording.Fitzpatrick(e.ed.client.Fitzpatrick))
 	}
 	if len(e.ed.client.Allergies) > 0 {
 		facts = append(facts, "allergic to "+strings.Join(e.ed.client.Allergies, ", "))

@@ -162,7 +162,7 @@ func (e *sessionEditor) sign() {
 					showError(e.win, "sign the session", err)
 				default:
 					e.reloaded(ed)
-					e.status.SetText("Signed at " + time.Now().Format("15:04:05"))
+					e.status.SetText("Signed at " + wording.ClockSeconds(time.Now()))
 				}
 			})
 		})
@@ -261,7 +261,7 @@ func (e *sessionEditor) amend(s data.Session, why string, done func()) {
 		}
 		e.draftID = ""
 		e.reloaded(ed)
-		e.status.SetText("Amended at " + time.Now().Format("15:04:05"))
+		e.status.SetText("Amended at " + wording.ClockSeconds(time.Now()))
 		if done != nil {
 			done()
 		}

@@ -33,7 +33,7 @@ type settingsLinks struct {
 	closed  func()        // the window was closed
 }
 
-// showSettings opens the practice's settings in a window of their own (one at a time: a second
+// show opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
 func (slot *settingsSlot) show(a fyne.App, store *sqlite.Store, links settingsLinks) fyne.Window {
 	if slot.open != nil && slot.open.store != store {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2/container"
@@ -10,6 +9,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 type deviceTab struct {
@@ -30,7 +30,7 @@ func newDeviceTab(s *settingsWindow) *deviceTab {
 	ed := &settingsEditor[data.Device]{s: s, noun: "device", nameField: "model", notes: newReservedNotes(),
 		id: func(d data.Device) string { return d.ID },
 		row: func(d data.Device) (string, string, widget.Importance) {
-			return d.Model, fmt.Sprintf("%s · max %s mm", strings.ToLower(settingsDeviceKinds[d.Kind]), settingsMM(d.MaxDepth)),
+			return d.Model, strings.ToLower(settingsDeviceKinds[d.Kind]) + " · max " + wording.MM(d.MaxDepth),
 				widget.MediumImportance
 		},
 		retired:    func(d data.Device) bool { return d.Retired },

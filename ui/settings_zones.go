@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"fyne.io/fyne/v2/container"
@@ -10,6 +9,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 type zoneTab struct {
@@ -29,7 +29,7 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 	ed := &settingsEditor[data.Zone]{s: s, noun: "zone", nameField: "name", notes: newReservedNotes(),
 		id: func(z data.Zone) string { return z.ID },
 		row: func(z data.Zone) (string, string, widget.Importance) {
-			return z.Name, fmt.Sprintf("%s · %s–%s mm", z.Region, settingsMM(z.TypicalMin), settingsMM(z.TypicalMax)),
+			return z.Name, string(z.Region) + " · " + wording.MMRange(z.TypicalMin, z.TypicalMax),
 				widget.MediumImportance
 		},
 		retired:    func(z data.Zone) bool { return z.Retired },
@@ -74,8 +74,8 @@ func newZoneTab(s *settingsWindow) *zoneTab {
 			settingsField{"Typical from (mm)", "typical_min", t.min},
 			settingsField{"Typical to (mm)", "typical_max", t.max},
 			settingsField{"Warn above (mm)", "warn_above", t.warnAbove}),
-		settingsHint(fmt.Sprintf("Depths are %.1f to %.1f mm. A session deeper than “warn above” gets a warning.",
-			data.MinDepthMM, data.MaxDepthMM)),
+		settingsHint("Depths are "+wording.Number(data.MinDepthMM)+" to "+wording.MM(data.MaxDepthMM)+
+			". A session deeper than “warn above” gets a warning."),
 	))
 	return t
 }

@@ -181,7 +181,7 @@ func (v *todayView) stale() bool {
 
 func (v *todayView) apply(t data.TodayList, writes uint64) {
 	v.loaded, v.writes, v.day, v.loading = t, writes, t.Today, false
-	v.heading.SetText("Today, " + t.Today.Format("Monday 2 January"))
+	v.heading.SetText("Today, " + wording.Weekday(t.Today))
 	v.showDue()
 
 	overdue := make([]todayRow, 0, len(t.Overdue))
@@ -319,7 +319,7 @@ func dueDay(d, today data.Date) string {
 	case 1:
 		return "Due tomorrow"
 	default:
-		return "Due " + d.Format("Monday 2 Jan")
+		return "Due " + wording.WeekdayShort(d)
 	}
 }
 

@@ -34,5 +34,6 @@ func Money(cents int64, code string) string {
 }
 
 // MoneyTitle is a price column's or field's title with the currency's sign: "Price (€)". The
-// data export titles its price column with the same rule, so it lives in data.
+// store's data export titles its price column with the same rule, data.MoneyTitle, where
+// the rule lives.
 func MoneyTitle(title, code string) string { return data.MoneyTitle(title, code) }

@@ -13,6 +13,9 @@ func Number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // MM is a depth in millimetres: "0.25 mm".
 func MM(v float64) string { return Number(v) + " mm" }
 
+// MMRange is a span of depths: "0.5–1.5 mm".
+func MMRange(lo, hi float64) string { return Number(lo) + "–" + Number(hi) + " mm" }
+
 // Count is a number of things: "1 session", "3 sessions". many is the plural as English spells it.
 func Count(n int, one, many string) string {
 	if n == 1 {

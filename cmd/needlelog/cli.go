@@ -133,6 +133,10 @@ func sentence(err error) string {
 // and invalid UTF-8. Every line that names a file the user gave uses it.
 func quote(name string) string { return strconv.Quote(name) }
 
+// stamp is a moment as the command line prints it, in the computer's time zone, sorting as
+// text and read by scripts: "2026-05-17 14:30".
+func stamp(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
 // visible shows, with Go's escapes, what a reader could not see in a message: an error from
 // below may carry a path as it was given, and a new line or a direction override in it would
 // forge or disguise a line of the output.
@@ -366,7 +370,7 @@ func runSessions(ctx context.Context, args []string, out, errOut io.Writer) int 
 		return fail(errOut, "sessions", err)
 	}
 	for _, t := range timeline {
-		fmt.Fprintf(out, "%s\t%s\t%s\n", t.SessionID, t.StartedAt.Local().Format("2006-01-02 15:04"), visible(strings.Join(t.Zones, ", ")))
+		fmt.Fprintf(out, "%s\t%s\t%s\n", t.SessionID, stamp(t.StartedAt), visible(strings.Join(t.Zones, ", ")))
 	}
 	return 0
 }

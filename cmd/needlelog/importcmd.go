@@ -347,11 +347,11 @@ func describePhoto(p data.Photo, started map[string]time.Time) string {
 		}
 	}
 	if at, ok := started[p.SessionID]; ok {
-		parts = append(parts, "session of "+at.Local().Format("2006-01-02 15:04"))
+		parts = append(parts, "session of "+stamp(at))
 	} else {
 		parts = append(parts, "no session")
 	}
-	return strings.Join(parts, ", ") + " (taken " + p.TakenAt.Local().Format("2006-01-02 15:04") + ")"
+	return strings.Join(parts, ", ") + " (taken " + stamp(p.TakenAt) + ")"
 }
 
 func names[T ~string](list []T) []string {

@@ -71,7 +71,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 		breaks = append(breaks, ac.Breaks...)
 		if len(ac.Breaks) == 0 {
 			notes = append(notes, fmt.Sprintf("The log extends the backup of %s (%s, %d entries): %d entries added since.",
-				ac.At.Local().Format("2006-01-02 15:04"), quote(path), ac.Head.Seq, ac.Added))
+				stamp(ac.At), quote(path), ac.Head.Seq, ac.Added))
 		}
 	}
 	for _, h := range heads {
@@ -84,7 +84,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 			continue
 		}
 		notes = append(notes, fmt.Sprintf("Head %s… is entry %d, of %s: %d entries added since.", hc.Entry.Hash[:12], hc.Entry.Seq,
-			hc.At.Local().Format("2006-01-02 15:04"), hc.Added))
+			stamp(hc.At), hc.Added))
 	}
 	if len(breaks) > 0 {
 		fmt.Fprintf(out, "%s: %d break(s) found; the records cannot be trusted as they are:\n", quote(s.Path()), len(breaks))

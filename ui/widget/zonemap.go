@@ -15,6 +15,7 @@ import (
 	"golang.org/x/image/vector"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/wording"
 )
 
 // The drawing is laid out in units of a dw×dh box, scaled to fit the widget with its aspect kept.
@@ -311,13 +312,14 @@ func (m *ZoneMap) Caption() string {
 	d, treated := m.depths[m.hover]
 	switch {
 	case !treated:
-		return fmt.Sprintf("%s — typical %s–%s mm, warn above %s mm", z.Name, mm(z.TypicalMin), mm(z.TypicalMax), mm(z.WarnAbove))
+		return fmt.Sprintf("%s — typical %s, warn above %s", z.Name, wording.MMRange(z.TypicalMin, z.TypicalMax), wording.MM(z.WarnAbove))
 	case d <= 0:
-		return fmt.Sprintf("%s — treated, no depth entered yet (typical %s–%s mm)", z.Name, mm(z.TypicalMin), mm(z.TypicalMax))
+		return fmt.Sprintf("%s — treated, no depth entered yet (typical %s)", z.Name, wording.MMRange(z.TypicalMin, z.TypicalMax))
 	case d > z.WarnAbove:
-		return fmt.Sprintf("%s — %s mm, above the %s mm warning depth", z.Name, mm(d), mm(z.WarnAbove))
+		return fmt.Sprintf("%s — %s, above the %s warning depth", z.Name, wording.MM(d), wording.MM(z.WarnAbove))
 	}
-	return fmt.Sprintf("%s — %s mm (typical %s–%s, warn above %s)", z.Name, mm(d), mm(z.TypicalMin), mm(z.TypicalMax), mm(z.WarnAbove))
+	return fmt.Sprintf("%s — %s (typical %s–%s, warn above %s)", z.Name, wording.MM(d),
+		wording.Number(z.TypicalMin), wording.Number(z.TypicalMax), wording.Number(z.WarnAbove))
 }
 
 // Label is an area's name beside the drawing, as last laid out.
@@ -346,15 +348,6 @@ func (m *ZoneMap) Labels() []Label {
 func (m *ZoneMap) warned(key string) bool {
 	d, ok := m.depths[key]
 	return ok && d > m.zones[key].WarnAbove
-}
-
-func mm(v float64) string {
-	s := fmt.Sprintf("%.2f", v)
-	s = strings.TrimRight(s, "0")
-	if strings.HasSuffix(s, ".") {
-		s += "0"
-	}
-	return s
 }
 
 // depthStops is the colour scale for depth, light for shallow to dark for deep. The colours carry
@@ -670,7 +663,18 @@ func (m *ZoneMap) CreateRenderer() fyne.WidgetRenderer {
 	// Legend: the depth scale, then the warning outline.
 	r.legendTitle = canvas.NewText("Depth", nil)
 	r.objects = append(r.objects, r.legendTitle)
-	texts := []string{"≤0.5", "1.0", "1.5", "≥2.0 mm", "above warn depth"}
+	var texts []string
+	for i, st := range depthStops {
+		switch i {
+		case 0:
+			texts = append(texts, "≤"+wording.Number(st.mm))
+		case len(depthStops) - 1:
+			texts = append(texts, "≥"+wording.MM(st.mm))
+		default:
+			texts = append(texts, wording.Number(st.mm))
+		}
+	}
+	texts = append(texts, "above warn depth")
 	for i, s := range texts {
 		sw := canvas.NewRectangle(nil)
 		sw.CornerRadius = 2

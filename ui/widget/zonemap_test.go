@@ -277,14 +277,14 @@ func TestZoneMapHover(t *testing.T) {
 	plain := pixel(w, m, pt{140, 132})
 
 	m.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: centre(t, m, "cheeks")}})
-	if r.caption.Text != "Cheeks — typical 0.5–1.5 mm, warn above 2.0 mm" || m.Cursor() != desktop.PointerCursor {
+	if r.caption.Text != "Cheeks — typical 0.5–1.5 mm, warn above 2 mm" || m.Cursor() != desktop.PointerCursor {
 		t.Errorf("hovering the cheeks: caption %q, cursor %v", r.caption.Text, m.Cursor())
 	}
 	if pixel(w, m, pt{140, 132}) == plain {
 		t.Error("hovering the cheeks does not highlight them")
 	}
 	m.SetDepths(map[string]float64{"Cheeks": 2.5})
-	if r.caption.Text != "Cheeks — 2.5 mm, above the 2.0 mm warning depth" {
+	if r.caption.Text != "Cheeks — 2.5 mm, above the 2 mm warning depth" {
 		t.Errorf("hovering deep cheeks: caption %q", r.caption.Text)
 	}
 
@@ -329,5 +329,19 @@ func TestZoneMapLabelsSayWhenTheyAreCut(t *testing.T) {
 	}
 	if cut == 0 {
 		t.Error("at 150 wide no label is reported cut")
+	}
+}
+
+// The legend says its depths as typed, as the hover and the editor do: "1", never "1.0".
+func TestZoneMapLegendSaysDepthsAsTyped(t *testing.T) {
+	test.NewTempApp(t)
+	m, _, _ := showZoneMap(t, defaultZones(t), fyne.NewSize(420, 480))
+	r := test.WidgetRenderer(m).(*zoneMapRenderer)
+	var got []string
+	for _, l := range r.legendTexts {
+		got = append(got, l.Text)
+	}
+	if s := strings.Join(got, ", "); s != "≤0.5, 1, 1.5, ≥2 mm, above warn depth" {
+		t.Errorf("the legend reads %q", s)
 	}
 }

@@ -9,7 +9,7 @@
 -- made, so no two versions of a record share a hash and an old amendment never looks pending
 -- again. The original, and every version before an amendment, stays readable in record_before.
 --
--- The triggers raise 'signed session is read-only'; the data package maps that to ErrSigned.
+-- The triggers raise 'signed session is read-only'; the store maps that to data.ErrSigned.
 -- Every statement here may run again harmlessly (IF NOT EXISTS): new tables rather than new
 -- columns, so that no upgrade path can trip over a half-known schema.
 
