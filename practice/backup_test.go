@@ -18,9 +18,9 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // tempHome points the user's data folders, on every system, into a fresh folder.
@@ -105,7 +105,7 @@ func bkCounts(t *testing.T, s *sqlite.Store) map[string]int64 {
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.NewExportPractice(t, s)
 	dir := filepath.Join(t.TempDir(), "Needlelog Backups")
 
@@ -165,7 +165,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 func TestBackupFromReadOnlyStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	testkit.NewExportPractice(t, s)
 	// The app keeps the file open for writing; the command line opens it read-only beside it.
 	ro := bkOpenRO(t, s.Path())
@@ -181,7 +181,7 @@ func TestBackupFromReadOnlyStore(t *testing.T) {
 func TestBackupNamesInTheSameSecond(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	dir := t.TempDir()
 	var paths []string
 	for range 3 {
@@ -208,10 +208,10 @@ func TestBackupNamesInTheSameSecond(t *testing.T) {
 func TestBackupsListsOnlyThisDatabasesBackups(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	db := s.Path()
 	id := bkShortID(t, s)
-	other, _ := sqlitekit.OpenStore(t)
+	other, _ := sqlitetest.OpenStore(t)
 	otherID := bkShortID(t, other)
 	if otherID == id {
 		t.Fatalf("two practices have the identity %s", id)
@@ -292,7 +292,7 @@ func bkBothLists(t *testing.T, dir string, s *sqlite.Store) [2][]practice.Backup
 // bkPractice makes a practice and returns its path.
 func bkPractice(t *testing.T) string {
 	t.Helper()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	return s.Path()
 }
 
@@ -405,7 +405,7 @@ func TestPruneCountsDaysInNowsTimeZone(t *testing.T) {
 func TestBackupRotation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	testkit.CreateClient(t, s, "Daily", "Client")
 	dir := t.TempDir()
 	var removedAll []string
@@ -439,7 +439,7 @@ func TestBackupRotation(t *testing.T) {
 func TestBackupWhileWriting(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Busy", "Day")
 	template := testkit.StoredSession(t, s, c.ID)
 
@@ -547,7 +547,7 @@ var asideName = regexp.MustCompile(`^practice\.db\.replaced-\d{8}-\d{6}$`)
 func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	testkit.NewExportPractice(t, s)
 	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
 	if err != nil {
@@ -620,10 +620,10 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 
 	newer := filepath.Join(src, "newer.db")
 	bkClosedPractice(t, newer, "Newer")
-	sqlitekit.MarkNewer(t, newer)
+	sqlitetest.MarkNewer(t, newer)
 
 	other := filepath.Join(src, "other.db")
-	sqlitekit.RawExec(t, other, `CREATE TABLE t(x)`)
+	sqlitetest.RawExec(t, other, `CREATE TABLE t(x)`)
 
 	text := filepath.Join(src, "notes.db")
 	if err := os.WriteFile(text, []byte(strings.Repeat("not a database\n", 400)), 0o600); err != nil {
@@ -839,7 +839,7 @@ func TestSetAside(t *testing.T) {
 func TestBackupRemovesUnfinishedCopies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	dir := t.TempDir()
 	base := strings.TrimSuffix(filepath.Base(s.Path()), ".db")
 	old := time.Now().Add(-2 * time.Hour)
@@ -875,7 +875,7 @@ func TestBackupRemovesUnfinishedCopies(t *testing.T) {
 // made since tells them apart; a file that is not a practice has none and is left as it was.
 func TestAuditHeadOfABackup(t *testing.T) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	testkit.CreateClient(t, s, "Ann", "Lee")
 	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
 	if err != nil {

@@ -11,10 +11,10 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // TestWriteDemoWritesANewClaimedFile: the demo is written into a new file, claimed while it is
@@ -85,7 +85,7 @@ func TestWriteDemoFailingLeavesNothing(t *testing.T) {
 // is refused before anything is written, and the file there is left byte for byte.
 func TestWriteDemoRefusesATakenPath(t *testing.T) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	testkit.CreateClient(t, s, "Ann", "Lee")
 	db := s.Path()
 	if err := s.Close(); err != nil {

@@ -18,9 +18,9 @@ import (
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // Cancelling an import returns at once while the photo is still being decoded, and stores
@@ -106,7 +106,7 @@ func smallJPEG(t *testing.T, dir, name string, seed uint8, mod time.Time) string
 // why, with progress after each file and the sums in the result.
 func TestImportPhotosReportsEachFileInOrder(t *testing.T) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	anna := data.Client{FirstName: "Anna", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 	bea := data.Client{FirstName: "Bea", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 	for _, c := range []*data.Client{&anna, &bea} {
@@ -181,7 +181,7 @@ func TestImportPhotosReportsEachFileInOrder(t *testing.T) {
 func TestImportPhotosCancelledKeepsWhatWasImported(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := data.Client{FirstName: "Anna", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)
@@ -241,7 +241,7 @@ func BenchmarkImportPhotos(b *testing.B) {
 	for _, way := range []string{"workflow", "one at a time"} {
 		b.Run(way, func(b *testing.B) {
 			ctx := context.Background()
-			s, _ := sqlitekit.OpenStore(b)
+			s, _ := sqlitetest.OpenStore(b)
 			c := data.Client{FirstName: "Anna", LastName: "Photo", PhotoConsent: data.PhotoConsentClinical}
 			if err := s.CreateClient(ctx, &c); err != nil {
 				b.Fatal(err)

@@ -8,14 +8,14 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestSnapshot(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.NewExportPractice(t, s)
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -67,7 +67,7 @@ func TestSnapshot(t *testing.T) {
 
 func TestSnapshotRefusesTheDatabaseItself(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	for _, p := range []string{s.Path(), s.Path() + "-wal"} {
 		if err := practice.Snapshot(context.Background(), s, p); err == nil {
 			t.Errorf("a snapshot over %s was accepted", filepath.Base(p))
@@ -80,7 +80,7 @@ func TestSnapshotRefusesTheDatabaseItself(t *testing.T) {
 
 func TestSnapshotCancelledLeavesNothing(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	testkit.NewExportPractice(t, s)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "copy.db")
@@ -103,7 +103,7 @@ func TestSnapshotCancelledLeavesNothing(t *testing.T) {
 
 func TestSnapshotIntoMissingFolder(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	path := filepath.Join(t.TempDir(), "no such folder", "copy.db")
 	if err := practice.Snapshot(context.Background(), s, path); err == nil {
 		t.Fatal("a snapshot into a missing folder reported success")

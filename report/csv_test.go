@@ -16,8 +16,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // expPractice is a small demo practice plus clients whose names and notes try to break exports.
@@ -38,7 +38,7 @@ var expNow = time.Date(2026, 5, 20, 15, 0, 0, 0, time.Local)
 func newExpPractice(t testing.TB, demoClients int) *expPractice {
 	t.Helper()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(expNow))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(expNow))
 	p := &expPractice{store: s}
 	if demoClients > 0 {
 		if _, err := demo.Generate(ctx, s, demo.Options{Clients: demoClients, Seed: 7, PhotoClients: -1}); err != nil {

@@ -11,8 +11,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestClientHistory(t *testing.T) {
@@ -95,7 +95,7 @@ func TestClientHistoryWithoutSessions(t *testing.T) {
 func buildBigHistory(tb testing.TB) (*sqlite.Store, string, int64) {
 	tb.Helper()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(tb, testkit.Fixed(testkit.LocalNow))
+	s := sqlitetest.OpenStoreNow(tb, testkit.Fixed(testkit.LocalNow))
 	c := data.Client{FirstName: "Zoë", LastName: "Ångström", PhotoConsent: data.PhotoConsentClinical, Fitzpatrick: 3}
 	if err := s.CreateClient(ctx, &c); err != nil {
 		tb.Fatal(err)

@@ -18,8 +18,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // exifMarker is how an EXIF block starts inside a JPEG's APP1 segment.
@@ -60,7 +60,7 @@ const (
 func newPractice(t testing.TB, photoSide int) *practice {
 	t.Helper()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	p := &practice{store: s}
 	for k, v := range map[string]string{data.SettingClinicName: clinicName, data.SettingClinicAddress: clinicAddress,
 		data.SettingClinicPhone: clinicPhone, data.SettingCurrency: "CHF"} {

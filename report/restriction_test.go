@@ -7,7 +7,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // The treatment history says, as the client page does, until when a past condition still stops
@@ -15,7 +15,7 @@ import (
 func TestClientHistorySaysWhenTreatmentIsAllowedAgain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	c := data.Client{FirstName: "Ada", LastName: "Byrne", History: []data.HistoryEntry{
 		{Condition: "Isotretinoin (Accutane)", Since: data.NewDate(2025, 6, 1), Until: data.NewDate(2026, 1, 15)}}}
 	if err := s.CreateClient(ctx, &c); err != nil {

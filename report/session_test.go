@@ -11,7 +11,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestSessionRecordDraft(t *testing.T) {
@@ -96,7 +96,7 @@ func TestSessionRecordSigned(t *testing.T) {
 
 func TestSessionRecordUnknownSession(t *testing.T) {
 	t.Parallel()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	_, err := LoadSession(context.Background(), s, "no-such-session")
 	if err == nil || !strings.Contains(err.Error(), "no-such-session") {
 		t.Fatalf("got %v, want an error naming the session", err)

@@ -14,8 +14,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func writeTestSheets(t testing.TB, p *expPractice, q sqlite.ExportQuery) *excelize.File {
@@ -217,7 +217,7 @@ func TestWriteSheetsCancelled(t *testing.T) {
 func bigPractice(b *testing.B) *sqlite.Store {
 	b.Helper()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(b, nil)
+	s := sqlitetest.OpenStoreNow(b, nil)
 	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 1, PhotoClients: -1}); err != nil {
 		b.Fatal(err)
 	}

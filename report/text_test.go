@@ -18,7 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // readable is a document's extracted text as compared with what was typed: Arabic presentation
@@ -38,7 +38,7 @@ func readable(text string) string {
 func TestNamesInEveryScriptPrint(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	for _, c := range []struct{ first, last, notes string }{
 		{"王", "小明", "对利多卡因过敏。"},
 		{"山田", "さくら", "ヒアルロン酸にアレルギー"},
@@ -264,7 +264,7 @@ func TestLongNameFitsItsCell(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.LocalNow))
 	c := data.Client{FirstName: "First", LastName: "Last"}
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)

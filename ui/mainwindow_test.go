@@ -10,15 +10,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
 
 func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	return sqlitekit.OpenStoreNow(t, nil)
+	return sqlitetest.OpenStoreNow(t, nil)
 }
 
 func TestEmptyPracticeIsWelcomed(t *testing.T) {

@@ -16,9 +16,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // practiceFile makes a practice file with one client and closes it.
@@ -246,7 +246,7 @@ func TestStart(t *testing.T) {
 func TestStartOnAFileItCannotUse(t *testing.T) {
 	a := test.NewTempApp(t)
 	newer := practiceFile(t)
-	sqlitekit.MarkNewer(t, newer)
+	sqlitetest.MarkNewer(t, newer)
 	notDB := filepath.Join(t.TempDir(), "notes.db")
 	if err := os.WriteFile(notDB, []byte("Client list, typed in a hurry\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // keepDraftOf has the editor keep a draft of what is typed, and waits until it is written.
@@ -143,7 +143,7 @@ func TestASaveThatCannotRemoveItsDraftSavesNothing(t *testing.T) {
 // is dropped through the connection it returns.
 func blockDraftRemoval(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db := sqlitekit.OpenRaw(t, path)
+	db := sqlitetest.OpenRaw(t, path)
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Exec(`CREATE TRIGGER drafts_stay BEFORE DELETE ON drafts BEGIN SELECT RAISE(ABORT, 'drafts stay'); END`); err != nil {
 		t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // runCLI runs the command line in-process and returns its exit code, standard output and standard error.
@@ -119,7 +119,7 @@ func TestCommandErrors(t *testing.T) {
 	if code, _, errOut := runCLI(t, "demo", "--db", newer, "--clients", "2"); code != 0 {
 		t.Fatal(errOut)
 	}
-	sqlitekit.MarkNewer(t, newer)
+	sqlitetest.MarkNewer(t, newer)
 	demo := demoFile(t)
 
 	cases := []struct {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // A stored list that is not valid JSON (a tool's edit, a damaged page) makes an export stop
@@ -19,7 +19,7 @@ func TestDamagedListIsOneSentence(t *testing.T) {
 	_, sessions, _ := runCLI(t, "sessions", "--db", db, "--client", clientID)
 	sessionID, _, _ := strings.Cut(sessions, "\t")
 	junk := `["Sun cream", ` + strings.Repeat("x", 100_000) // 100 KB and never closed
-	sqlitekit.Tamper(t, db, fmt.Sprintf(`UPDATE sessions SET aftercare = '%s' WHERE id = '%s'`, junk, sessionID))
+	sqlitetest.Tamper(t, db, fmt.Sprintf(`UPDATE sessions SET aftercare = '%s' WHERE id = '%s'`, junk, sessionID))
 	want := "session " + sessionID + " has a damaged aftercare list; restore a backup or run needlelog check"
 	dir := t.TempDir()
 	for _, kind := range []string{"session", "client"} {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // erasingTrigger empties every new client's allergies: a change another program could make to the
@@ -23,7 +23,7 @@ const (
 // leaves the trigger out and says so.
 func TestForeignTriggerFromTheCommandLine(t *testing.T) {
 	path := demoFile(t)
-	sqlitekit.RawExec(t, path, "PRAGMA journal_mode = DELETE", erasingTrigger)
+	sqlitetest.RawExec(t, path, "PRAGMA journal_mode = DELETE", erasingTrigger)
 
 	code, out, errOut := runCLI(t, "check", "--db", path)
 	if code != 1 || errOut != "" || !strings.Contains(out, "design:") || !strings.Contains(out, "\n  "+erasingTriggerSaid+"\n") ||

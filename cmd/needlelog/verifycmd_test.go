@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestVerifyDemo(t *testing.T) {
@@ -40,7 +40,7 @@ func TestVerifyExitsOneOnEachBreak(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := demoFile(t)
-			sqlitekit.Tamper(t, path, tc.stmts...)
+			sqlitetest.Tamper(t, path, tc.stmts...)
 			code, out, errOut := runCLI(t, "verify", "--db", path)
 			if code != 1 || !strings.Contains(out, tc.want) || !strings.Contains(out, "break(s) found") {
 				t.Fatalf("verify after the log was %s: exit %d\n%s%s", name, code, out, errOut)
@@ -124,7 +124,7 @@ func TestVerifyAgainstABackupAndThePrintedHead(t *testing.T) {
 		t.Errorf("verify does not say the demo's log is unsigned:\n%s", out)
 	}
 
-	sqlitekit.Tamper(t, db, fmt.Sprintf(`DELETE FROM audit_log WHERE seq >= %d`, n))
+	sqlitetest.Tamper(t, db, fmt.Sprintf(`DELETE FROM audit_log WHERE seq >= %d`, n))
 	if code, out, _ := runCLI(t, "verify", "--db", db); code != 0 {
 		t.Fatalf("a log cut short is whole as a chain; verify alone said exit %d\n%s", code, out)
 	}
@@ -188,7 +188,7 @@ func TestVerifyPrintsAndChecksTheSigningKeys(t *testing.T) {
 	if strings.Contains(out, "each matching its practitioner's signature\n") {
 		t.Errorf("verify claims more than it checks:\n%s", out)
 	}
-	sqlitekit.Tamper(t, db, `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("ab", 32)+`'`)
+	sqlitetest.Tamper(t, db, `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("ab", 32)+`'`)
 	code, out, _ = runCLI(t, "verify", "--db", db)
 	if code != 1 || !strings.Contains(out, "the key was replaced in the file") {
 		t.Errorf("verify after the key was replaced: exit %d\n%s", code, out)

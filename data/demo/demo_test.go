@@ -14,8 +14,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // allClients lists every client, page by page.
@@ -38,7 +38,7 @@ func allClients(t *testing.T, s *sqlite.Store, q data.ClientQuery) []data.Client
 func TestGenerate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	today := data.DateOf(testkit.Now)
 	var progress []int
 	res, err := demo.Generate(ctx, s, demo.Options{Sessions: 1500, Seed: 1, PhotoClients: -1,
@@ -304,7 +304,7 @@ func checkSession(t *testing.T, c data.Client, se data.Session, zones map[string
 // practice generates a small practice and reads back what identifies a generated practice: names, birthdays and visit times.
 func practice(t *testing.T, seed int64) []string {
 	t.Helper()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	if _, err := demo.Generate(context.Background(), s, demo.Options{Clients: 40, Sessions: 150, Seed: seed, PhotoClients: -1}); err != nil {
 		t.Fatalf("generate: %v", err)
 	}
@@ -336,7 +336,7 @@ func TestGenerateSameSeedSamePractice(t *testing.T) {
 
 func TestGenerateCancelKeepsWholeChunks(t *testing.T) {
 	t.Parallel()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	committed := -1
@@ -361,7 +361,7 @@ func TestGenerateCancelKeepsWholeChunks(t *testing.T) {
 
 func TestGenerateTimeoutMidChunk(t *testing.T) {
 	t.Parallel()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	committed := 0
@@ -383,7 +383,7 @@ func BenchmarkGenerate100kSessions(b *testing.B) {
 	const sessions = 100_000
 	for range b.N {
 		b.StopTimer()
-		s := sqlitekit.OpenStoreNow(b, nil)
+		s := sqlitetest.OpenStoreNow(b, nil)
 		b.StartTimer()
 		res, err := demo.Generate(context.Background(), s, demo.Options{Clients: 20_000, Sessions: sessions, Seed: 1,
 			PhotoClients: -1}) // sessions/s, not photos
@@ -418,7 +418,7 @@ func TestDemoPracticeHasClinicDetails(t *testing.T) {
 func TestGenerateSignedRecords(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	res, err := demo.Generate(ctx, s, demo.Options{Clients: 300, Sessions: 1500, Seed: 5, PhotoClients: 4})
 	if err != nil {
 		t.Fatalf("generate: %v", err)

@@ -12,14 +12,14 @@ import (
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // demoPhotos generates a small practice with photos and returns it with every client's photos.
 func demoPhotos(t *testing.T, opt demo.Options) (*sqlite.Store, demo.Result, map[string][]data.PhotoThumb) {
 	t.Helper()
-	s := sqlitekit.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
 	res, err := demo.Generate(context.Background(), s, opt)
 	if err != nil {
 		t.Fatalf("generate: %v", err)

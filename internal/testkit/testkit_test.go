@@ -13,13 +13,13 @@ import (
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestStoreFactoriesMakeValidRecords(t *testing.T) {
 	t.Parallel()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	if got := clk.Now(); !got.Equal(testkit.Now) {
 		t.Fatalf("the clock starts at %v, want %v", got, testkit.Now)
 	}
@@ -44,7 +44,7 @@ func TestStoreFactoriesMakeValidRecords(t *testing.T) {
 
 func TestNewerSchemaIsRefused(t *testing.T) {
 	t.Parallel()
-	_, err := sqlite.Open(context.Background(), sqlitekit.NewerSchema(t), sqlite.Options{})
+	_, err := sqlite.Open(context.Background(), sqlitetest.NewerSchema(t), sqlite.Options{})
 	if !errors.Is(err, data.ErrNewerSchema) {
 		t.Fatalf("opening a newer practice: %v, want ErrNewerSchema", err)
 	}
@@ -66,20 +66,20 @@ func TestFlipByte(t *testing.T) {
 // Tamper gets past the guard on signed records, and leaves the guard in place.
 func TestTamperKeepsTheGuards(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Ana", "Núñez")
 	path := s.Path()
 	testkit.CreateSession(t, s, c.ID)
 	s.Close()
 	count := `SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'`
 	var n0 int
-	db := sqlitekit.OpenRaw(t, path)
+	db := sqlitetest.OpenRaw(t, path)
 	if err := db.QueryRow(count).Scan(&n0); err != nil || n0 == 0 {
 		t.Fatalf("triggers: %d, %v", n0, err)
 	}
 	db.Close()
-	sqlitekit.Tamper(t, path, `UPDATE audit_log SET action = 'x' WHERE rowid = 1`)
-	db = sqlitekit.OpenRaw(t, path)
+	sqlitetest.Tamper(t, path, `UPDATE audit_log SET action = 'x' WHERE rowid = 1`)
+	db = sqlitetest.OpenRaw(t, path)
 	defer db.Close()
 	var n1 int
 	if err := db.QueryRow(count).Scan(&n1); err != nil || n1 != n0 {

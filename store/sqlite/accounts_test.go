@@ -10,8 +10,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // storedHash reads a practitioner's passphrase hash straight from the file, as anyone holding a
@@ -47,7 +47,7 @@ func actions(t testing.TB, s *sqlite.Store, id string) []string {
 func TestSetCheckAndChangePassphrase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
 	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if set, err := s.AnyPassphraseSet(ctx); err != nil || set {
@@ -121,7 +121,7 @@ func TestSetCheckAndChangePassphrase(t *testing.T) {
 func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	ada := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
@@ -178,7 +178,7 @@ func TestFirstPassphraseNeedsAnAdminOnceThePracticeUsesThem(t *testing.T) {
 func TestPassphraseIsNormalised(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Zoë", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "caf\u00e9 au lait"); err != nil { // é as one character
 		t.Fatal(err)
@@ -191,7 +191,7 @@ func TestPassphraseIsNormalised(t *testing.T) {
 func TestSignIn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	ben := testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	gone := testkit.CreatePractitioner(t, s, "Retired Person", data.RolePractitioner)
@@ -241,7 +241,7 @@ func TestSignIn(t *testing.T) {
 func TestAdminResetsAPassphrase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	admin := testkit.CreatePractitioner(t, s, "Ada Admin", data.RoleAdmin)
 	other := testkit.CreatePractitioner(t, s, "Olga Admin", data.RoleAdmin)
 	anna := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
@@ -315,7 +315,7 @@ func TestAdminResetsAPassphrase(t *testing.T) {
 func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		t.Fatal(err)
@@ -342,7 +342,7 @@ func TestDamagedHashIsAnErrorNotAMatch(t *testing.T) {
 // BenchmarkCheckPassphrase is the time a sign-in spends hashing.
 func BenchmarkCheckPassphrase(b *testing.B) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(b)
+	s, _ := sqlitetest.OpenStore(b)
 	p := testkit.CreatePractitioner(b, s, "Anna Smith", data.RolePractitioner)
 	if err := s.SetPassphrase(ctx, p.ID, "", "correct horse"); err != nil {
 		b.Fatal(err)

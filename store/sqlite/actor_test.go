@@ -6,12 +6,12 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestWritesAreAttributedToThePractitionerSignedIn(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	ctx := context.Background()
 	p := data.Practitioner{Name: "Dr. Amara Okafor", Role: data.RoleAdmin}
 	if err := s.SavePractitioner(ctx, &p); err != nil {

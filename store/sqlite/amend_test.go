@@ -10,7 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func changedFields(a data.Amendment) string {
@@ -23,7 +23,7 @@ func changedFields(a data.Amendment) string {
 
 func TestAmendSession(t *testing.T) {
 	t.Parallel()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	other := testkit.CreatePractitioner(t, s, "Sofia Lindqvist", "")
 	octx := data.WithActor(context.Background(), other.ID)
@@ -118,7 +118,7 @@ func rawExecFails(t *testing.T, path, q string) {
 
 func TestAmendRefusals(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	edit := signed
 	edit.Notes = "Changed."
@@ -165,7 +165,7 @@ func TestAmendRefusals(t *testing.T) {
 
 func TestAmendSideEffectAndOverride(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	edit := signed
 	edit.SideEffects = append([]data.SideEffect(nil), signed.SideEffects...)

@@ -9,12 +9,12 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestDeleteClientNeedsAReasonAndRemovesEverything(t *testing.T) {
 	t.Parallel()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	clientID := signed.ClientID
 	c, _ := s.Client(ctx, clientID)

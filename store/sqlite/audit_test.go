@@ -15,9 +15,9 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // signingPractice is a practice where Anna has a passphrase and is signed in, and Ben has none:
@@ -26,7 +26,7 @@ import (
 func signingPractice(t *testing.T) (s *sqlite.Store, anna, ben data.Practitioner) {
 	t.Helper()
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	anna = testkit.CreatePractitioner(t, s, "Anna Smith", data.RoleAdmin)
 	ben = testkit.CreatePractitioner(t, s, "Ben Jones", data.RolePractitioner)
 	if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), anna.ID, "", "correct horse"); err != nil {
@@ -122,7 +122,7 @@ func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
 
 	t.Run("signatures kept", func(t *testing.T) {
 		s, _, _ := signingPractice(t)
-		sqlitekit.Tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
+		sqlitetest.Tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
 			if e.seq == 60 {
 				e.practitioner = ben.ID
 			}
@@ -138,7 +138,7 @@ func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
 		wantBreak(t, rep, "Audit entry 84 ", "does not match its signature")
 	})
 	t.Run("both entries, as the review did", func(t *testing.T) {
-		sqlitekit.Tamper(t, s.Path(), stmts...)
+		sqlitetest.Tamper(t, s.Path(), stmts...)
 		rep := mustVerify(t, s)
 		wantBreak(t, rep, "Audit entry 60 ", "Ben Jones")
 		wantBreak(t, rep, "Audit entry 61 ", "does not match its signature")
@@ -152,7 +152,7 @@ func TestVerifyFindsARewrittenAndRehashedLog(t *testing.T) {
 	})
 	t.Run("signatures removed too", func(t *testing.T) {
 		s, _, _ := signingPractice(t)
-		sqlitekit.Tamper(t, s.Path(), append(rewriteLog(t, s.Path(), func(e *entryRow) {
+		sqlitetest.Tamper(t, s.Path(), append(rewriteLog(t, s.Path(), func(e *entryRow) {
 			if e.seq == 60 {
 				e.practitioner = ben.ID
 			}
@@ -189,7 +189,7 @@ func TestVerifyAgainstABackupAndAPrintedHead(t *testing.T) {
 	}
 
 	head, _ := s.AuditHead(ctx)
-	sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq-19),
+	sqlitetest.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq-19),
 		fmt.Sprintf(`DELETE FROM audit_log WHERE seq > %d`, head.Seq-19)) // the last 14 before the 5 added, and those
 	// The chain stays whole, but the clients the cut entries made remain: verify alone sees them.
 	wantBreak(t, mustVerify(t, s), " clients (", "were made by no entry of the audit log")
@@ -213,7 +213,7 @@ func TestVerifyAgainstFindsAReplacedKey(t *testing.T) {
 	if err := practice.Snapshot(ctx, s, backup); err != nil {
 		t.Fatal(err)
 	}
-	sqlitekit.Tamper(t, s.Path(), `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("00", 32)+`'`)
+	sqlitetest.Tamper(t, s.Path(), `UPDATE practitioner_keys SET public_key = '`+strings.Repeat("00", 32)+`'`)
 	ac, err := s.VerifyAgainst(ctx, backup)
 	if err != nil || len(ac.Breaks) != 1 || !strings.Contains(ac.Breaks[0], "is not what it was in the backup of") {
 		t.Fatalf("against the backup after its key was replaced: %+v, %v", ac, err)
@@ -331,7 +331,7 @@ func TestPassphraseFromBeforeKeysGetsAKeyAtSignIn(t *testing.T) {
 	s, anna, _ := signingPractice(t)
 	s.SetActor("")
 	// As a database from before signing keys: a passphrase, no key, no signatures.
-	sqlitekit.Tamper(t, s.Path(), `DELETE FROM audit_signatures`, `DELETE FROM practitioner_keys`)
+	sqlitetest.Tamper(t, s.Path(), `DELETE FROM audit_signatures`, `DELETE FROM practitioner_keys`)
 	rep := mustVerify(t, s)
 	if !rep.OK() || rep.SignedEntries != 0 || len(rep.Lacks) == 0 || !strings.Contains(rep.Lacks[0], "No practitioner has a passphrase") {
 		t.Fatalf("verify without keys: %+v", rep)
@@ -353,7 +353,7 @@ func TestPassphraseFromBeforeKeysGetsAKeyAtSignIn(t *testing.T) {
 
 func TestVerifySaysWhatAPracticeWithoutPassphrasesLacks(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	for i := range 3 {
 		testkit.CreateClient(t, s, "Client", strconv.Itoa(i))
 	}
@@ -374,7 +374,7 @@ func TestVerifySaysWhichEntriesFollowTheLastSignedOne(t *testing.T) {
 // A clock set back by more than a clock sync moves it is reported; a few seconds are not.
 func TestVerifyReportsTimeGoingBackwards(t *testing.T) {
 	t.Parallel()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	testkit.CreateClient(t, s, "A", "A")
 	clk.Advance(-30 * time.Second)
 	testkit.CreateClient(t, s, "B", "B")
@@ -419,7 +419,7 @@ func rawDB(t *testing.T, s *sqlite.Store) *sql.DB {
 func TestVerifyFindsASignEntryGivenToAnother(t *testing.T) {
 	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	sqlitekit.Tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
+	sqlitetest.Tamper(t, s.Path(), rewriteLog(t, s.Path(), func(e *entryRow) {
 		if e.action == data.ActionSign {
 			e.practitioner = "someone-else"
 		}
@@ -439,7 +439,7 @@ func TestDamagedSealIsAnErrorNotASignIn(t *testing.T) {
 		"$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$c2hvcnQ$Y2lwaGVy",                            // short nonce
 		"plain text",
 	} {
-		sqlitekit.Tamper(t, s.Path(), `UPDATE practitioner_keys SET sealed_key = '`+sealed+`'`)
+		sqlitetest.Tamper(t, s.Path(), `UPDATE practitioner_keys SET sealed_key = '`+sealed+`'`)
 		err := s.SignIn(ctx, anna.ID, "correct horse")
 		if err == nil || errors.Is(err, data.ErrWrongPassphrase) || !strings.Contains(err.Error(), "is damaged: an admin can reset their passphrase") {
 			t.Errorf("seal %q: sign in gave %v", sealed, err)

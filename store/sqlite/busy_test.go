@@ -12,8 +12,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // manyClientsCSV is a file of n clients, as a large practice's export has them.
@@ -35,7 +35,7 @@ func TestTwoWritersShareThePractice(t *testing.T) {
 		t.Skip("imports tens of thousands of clients")
 	}
 	ctx := context.Background()
-	importer, _ := sqlitekit.OpenStore(t)
+	importer, _ := sqlitetest.OpenStore(t)
 	other, err := sqlite.Open(ctx, importer.Path(), sqlite.Options{Now: func() time.Time { return testkit.Now }})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestWriteWaitsForAnotherWriter(t *testing.T) {
 		t.Skip("waits for a write lock held 7 s")
 	}
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	holdWriteLock(t, s.Path(), 7*time.Second)
 	c := data.Client{FirstName: "Ann", LastName: "Lee"}
 	if err := s.CreateClient(context.Background(), &c); err != nil {

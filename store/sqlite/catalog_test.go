@@ -6,15 +6,15 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // TestCatalogReturnsWhatWasSaved saves an entry in every list, retires one of each, and reads the
 // catalog back: everything is there, retired entries too, in the order each list is shown.
 func TestCatalogReturnsWhatWasSaved(t *testing.T) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := data.Practitioner{Name: "Léa Fontaine", Credentials: "RN"}
 	mustDo(t, s.SavePractitioner(ctx, &p))
 	gone := data.Practitioner{Name: "Zoë Retired", Retired: true}

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 	"needlelog.app/needlelog/store/storetest"
 )
 
@@ -16,7 +16,7 @@ func TestConformance(t *testing.T) {
 	for name, now := range map[string]func() time.Time{"FixedClock": testkit.NewClock().Now, "RunningClock": time.Now} {
 		t.Run(name, func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) store.Store {
-				return sqlitekit.OpenStoreNow(t, now)
+				return sqlitetest.OpenStoreNow(t, now)
 			})
 		})
 	}

@@ -11,8 +11,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // exported is what ExportRows gave: per table, its column names and rows.
@@ -56,7 +56,7 @@ func (e exported) cell(t *testing.T, table string, row int, column string) any {
 
 func TestExportRowsTablesAndValues(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.NewExportPractice(t, s)
 	e := exportAll(t, s, sqlite.ExportQuery{})
 
@@ -195,7 +195,7 @@ func TestExportRowsTablesAndValues(t *testing.T) {
 
 func TestExportRowsFilters(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.NewExportPractice(t, s)
 
 	e := exportAll(t, s, sqlite.ExportQuery{From: data.NewDate(2026, 3, 5), To: data.NewDate(2026, 3, 9)})
@@ -252,7 +252,7 @@ func TestExportRowsFilters(t *testing.T) {
 // tables, and the save does not wait for the export to end.
 func TestExportRowsIsOneSnapshot(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.NewExportPractice(t, s)
 	ctx := context.Background()
 	var late data.Session
@@ -295,7 +295,7 @@ func TestExportRowsIsOneSnapshot(t *testing.T) {
 
 func TestExportRowsCancelled(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	testkit.NewExportPractice(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	err := s.ExportRows(ctx, sqlite.ExportQuery{}, func(tb *sqlite.ExportTable) error {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // FuzzImportClientsCSV feeds any bytes through the whole client import, file to database:
@@ -20,7 +20,7 @@ import (
 // data/testdata/clientcsv.
 func FuzzImportClientsCSV(f *testing.F) {
 	now := time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
-	s := sqlitekit.OpenStoreNow(f, func() time.Time { return now })
+	s := sqlitetest.OpenStoreNow(f, func() time.Time { return now })
 	// The hostile files spreadsheets and other systems write are seeds too.
 	fixtures, err := filepath.Glob(filepath.Join("..", "..", "data", "testdata", "clientcsv", "*"))
 	if err != nil || len(fixtures) == 0 {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func readFixture(t *testing.T, name string) (data.ClientCSV, error) {
@@ -24,7 +24,7 @@ func readFixture(t *testing.T, name string) (data.ClientCSV, error) {
 // TestImportClientsMultiLineValues: Excel's multi-line addresses import; a name over two lines is refused.
 func TestImportClientsMultiLineValues(t *testing.T) {
 	// Excel quotes an address over several lines: the row imports.
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	f, err := readFixture(t, "multiline-address.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +36,7 @@ func TestImportClientsMultiLineValues(t *testing.T) {
 	clientNamed(t, s, "Anna", "Smith")
 
 	// A name over two lines is a quote out of place: that row is refused by its line.
-	s, _ = sqlitekit.OpenStore(t)
+	s, _ = sqlitetest.OpenStore(t)
 	f, err = readFixture(t, "multiline-name.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestImportClientsLineEndingsAndEncodings(t *testing.T) {
 			t.Errorf("%s: %v", file, err)
 			continue
 		}
-		s, _ := sqlitekit.OpenStore(t)
+		s, _ := sqlitetest.OpenStore(t)
 		res, err := s.ImportClients(context.Background(), f.Rows, data.GuessClientMapping(f.Header))
 		if err != nil || res.Imported != n {
 			t.Errorf("%s: %+v %v", file, res, err)

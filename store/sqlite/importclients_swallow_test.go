@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // swallowCSV is n client rows after a header of six columns, with a quote opening the notes of the
@@ -51,7 +51,7 @@ func TestAQuoteThatTakesInRowsIsRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "nothing was imported") {
 			t.Errorf("%s: %v, want it refused saying %q", name, err, want)
 		}
-		s, _ := sqlitekit.OpenStore(t)
+		s, _ := sqlitetest.OpenStore(t)
 		res, _, err := s.ImportClientsCSV(context.Background(), strings.NewReader(c.csv))
 		if err == nil || res.Imported != 0 || res.Started {
 			t.Errorf("%s: imported %d (%v)", name, res.Imported, err)
@@ -92,7 +92,7 @@ func TestImportCountsAddUp(t *testing.T) {
 				records++
 			}
 		}
-		s, _ := sqlitekit.OpenStore(t)
+		s, _ := sqlitetest.OpenStore(t)
 		ctx := context.Background()
 		for round := 1; round <= 2; round++ { // the second time, every row is already there
 			res, _, err := s.ImportClientsCSV(ctx, strings.NewReader(text))

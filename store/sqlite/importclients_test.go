@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func readCSVString(t *testing.T, s string) data.ClientCSV {
@@ -78,7 +78,7 @@ const clientsFile = "\uFEFFVorname;Nachname;Geburtsdatum;Handy;E-Mail;Allergien;
 
 func TestImportClients(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	ctx := context.Background()
 	f := readCSVString(t, clientsFile)
 	m := data.GuessClientMapping(f.Header)
@@ -139,7 +139,7 @@ func TestImportClients(t *testing.T) {
 
 func TestImportClientsIdentity(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	ctx := context.Background()
 	for _, c := range []data.Client{
 		{FirstName: "Maria", LastName: "García", DateOfBirth: data.NewDate(1980, 1, 1), Email: "maria@example.com"},
@@ -174,7 +174,7 @@ func TestImportClientsIdentity(t *testing.T) {
 
 func TestImportClientsMonthFirstDates(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	f := readCSVString(t, "Name,Date of birth\nAnn Lee,05/06/1990\nBo Diaz,05/17/1990\n")
 	res, err := s.ImportClients(context.Background(), f.Rows, data.GuessClientMapping(f.Header))
 	if err == nil || !strings.Contains(err.Error(), "month first") || !strings.Contains(err.Error(), "line 3") {
@@ -201,7 +201,7 @@ func TestImportClientsMonthFirstDates(t *testing.T) {
 
 func TestImportClientsFullNames(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	f := readCSVString(t, "Client\n\"Smith, Anna Maria\"\nJean-Luc de la Tour\nMadonna\n")
 	res, err := s.ImportClients(context.Background(), f.Rows, data.GuessClientMapping(f.Header))
 	if err != nil || res.Imported != 3 {
@@ -214,7 +214,7 @@ func TestImportClientsFullNames(t *testing.T) {
 
 func TestImportClientsInBatches(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	var b strings.Builder
 	b.WriteString("first name,last name,email\n")
 	const n = 1203
@@ -235,7 +235,7 @@ func TestImportClientsInBatches(t *testing.T) {
 	}
 
 	// A cancelled import stops, keeping what was saved before.
-	s2, _ := sqlitekit.OpenStore(t)
+	s2, _ := sqlitetest.OpenStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res, err = s2.ImportClients(ctx, f.Rows, data.GuessClientMapping(f.Header))
@@ -246,7 +246,7 @@ func TestImportClientsInBatches(t *testing.T) {
 
 func TestImportClientsCSV(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	res, m, err := s.ImportClientsCSV(context.Background(), strings.NewReader("Surname;Given name\nLee;Ann\n"))
 	if err != nil || res.Imported != 1 || !slices.Equal(m, data.ClientMapping{data.FieldLastName, data.FieldFirstName}) {
 		t.Fatalf("%+v %q %v", res, m, err)

@@ -10,7 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // messageFor returns the sentence a validation error gives a field, or fails the test.
@@ -30,7 +30,7 @@ func messageFor(t *testing.T, err error, field string) string {
 func TestTextLimitsAtEntry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 
 	// Names: 100 characters (not bytes) go in, 101 do not, nor a line break.
 	c := data.Client{FirstName: strings.Repeat("é", data.MaxNameLength), LastName: "Lee"}
@@ -107,7 +107,7 @@ func TestTextLimitsAtEntry(t *testing.T) {
 func TestLongValuesStoredBeforeStillOpen(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Ann", "Lee")
 	db, err := sql.Open("sqlite", "file:"+s.Path()+"?mode=rw&_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -130,7 +130,7 @@ func TestLongValuesStoredBeforeStillOpen(t *testing.T) {
 
 func TestClientImportReportsOverlongValuesByLine(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	var b strings.Builder
 	b.WriteString("First name,Last name,Email,Notes\n")
 	b.WriteString("Ann,Lee,ann@example.com,ok\n")

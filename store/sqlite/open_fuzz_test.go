@@ -15,8 +15,8 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // openRefusals are the errors Open may refuse a file with for what is in it.
@@ -112,7 +112,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 		tb.Fatal(err)
 	}
 	other := filepath.Join(dir, "other.db")
-	sqlitekit.RawExec(tb, other, "PRAGMA page_size = 512", "CREATE TABLE songs (title TEXT, artist TEXT)",
+	sqlitetest.RawExec(tb, other, "PRAGMA page_size = 512", "CREATE TABLE songs (title TEXT, artist TEXT)",
 		"INSERT INTO songs VALUES ('Blue', 'Joni Mitchell')")
 	otherBytes, err := os.ReadFile(other)
 	if err != nil {
@@ -123,7 +123,7 @@ func openSeeds(tb testing.TB) []namedSeed {
 	if err := os.WriteFile(foreign, db, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	sqlitekit.RawExec(tb, foreign, endlessTrigger, erasingTrigger, "PRAGMA journal_mode = DELETE")
+	sqlitetest.RawExec(tb, foreign, endlessTrigger, erasingTrigger, "PRAGMA journal_mode = DELETE")
 	foreignBytes, err := os.ReadFile(foreign)
 	if err != nil {
 		tb.Fatal(err)
@@ -159,7 +159,7 @@ func smallPractice(tb testing.TB, path string) []byte {
 	if err := s.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	sqlitekit.RawExec(tb, path, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 512", "VACUUM", "PRAGMA journal_mode = WAL")
+	sqlitetest.RawExec(tb, path, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 512", "VACUUM", "PRAGMA journal_mode = WAL")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // ifd0Tags lists the tags of IFD0 in a JPEG's EXIF, read here independently of the product.
@@ -53,7 +53,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	if !slices.Contains(ifd0Tags(t, file), gpsIFD) || !bytes.Contains(file, []byte("WGS-84")) {
 		t.Fatal("the fixture has no GPS position")
 	}
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	path := writeFile(t, t.TempDir(), "IMG_0001.JPG", file)
 
@@ -99,7 +99,7 @@ func TestImportPhotoRemovesLocation(t *testing.T) {
 	}
 
 	// Kept on request: the very bytes of the file.
-	s2, _ := sqlitekit.OpenStore(t)
+	s2, _ := sqlitetest.OpenStore(t)
 	c2 := photoClient(t, s2, "Bea", data.PhotoConsentClinical)
 	p2, err := importFile(ctx, s2, c2.ID, data.PhotoTags{Kind: data.PhotoBefore}, path, data.PhotoImportOptions{KeepLocation: true})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // FuzzImportPhoto runs arbitrary bytes through the whole import path, file to database: each
@@ -26,7 +26,7 @@ func FuzzImportPhoto(f *testing.F) {
 	jpg := phototest.NoisyJPEG(f, 64, 48, 5, 16)
 	f.Add(jpg)
 	f.Add(jpg[:len(jpg)/2])
-	s, _ := sqlitekit.OpenStore(f)
+	s, _ := sqlitetest.OpenStore(f)
 	client := photoClient(f, s, "Fuzz", data.PhotoConsentClinical)
 	dir := f.TempDir()
 	ctx := context.Background()

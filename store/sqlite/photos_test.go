@@ -23,10 +23,10 @@ import (
 	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // writeFile writes b to name in dir and returns its path.
@@ -107,7 +107,7 @@ func importFile(ctx context.Context, s *sqlite.Store, clientID string, tags data
 func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentEducation)
 	se := sessionAt(t, s, c.ID, testkit.Now.Add(-2*time.Hour))
 	orig := phototest.WithEXIF(phototest.NoisyJPEG(t, 2000, 1500, 1, 16), phototest.EXIF{Taken: "2026:03:10 12:31:05", Offset: "+00:00"})
@@ -179,7 +179,7 @@ func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 func TestImportPhotoDuplicate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	anna := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	bea := photoClient(t, s, "Bea", data.PhotoConsentClinical)
 	orig := phototest.NoisyJPEG(t, 640, 480, 2, 16)
@@ -231,7 +231,7 @@ func equalMaps(a, b map[string]int) bool {
 
 func TestImportHostileFiles(t *testing.T) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	dir := t.TempDir()
 	good := phototest.NoisyJPEG(t, 800, 600, 3, 16)
@@ -294,10 +294,10 @@ func TestImportHostileFiles(t *testing.T) {
 func TestImportIsAllOrNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	// The renditions are written after the record and the original: make that last write fail.
-	sqlitekit.RawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_renditions BEGIN SELECT RAISE(ABORT, 'no room'); END`)
+	sqlitetest.RawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_renditions BEGIN SELECT RAISE(ABORT, 'no room'); END`)
 	auditBefore, _ := s.Counts(ctx)
 	_, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", phototest.NoisyJPEG(t, 320, 240, 4, 16), time.Time{})
 	if err == nil || !strings.Contains(err.Error(), "no room") {
@@ -312,7 +312,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 func TestImportTakenAt(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	dir := t.TempDir()
 	mod := time.Date(2025, 11, 2, 16, 45, 0, 0, time.UTC)
@@ -347,7 +347,7 @@ func TestImportTakenAt(t *testing.T) {
 func TestSuggestPhoto(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	day := func(m time.Month, d, h, min int) time.Time { return time.Date(2025, m, d, h, min, 0, 0, time.Local) }
 	first := sessionAt(t, s, c.ID, day(3, 3, 10, 0))
@@ -407,7 +407,7 @@ func TestSuggestPhoto(t *testing.T) {
 func TestImportValidation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	anna := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 	none := photoClient(t, s, "Nora", data.PhotoConsentNone)
 	other := sessionAt(t, s, none.ID, testkit.Now.Add(-time.Hour))
@@ -480,7 +480,7 @@ func galleryPhotos(t *testing.T, s *sqlite.Store) (data.Client, []data.Session, 
 func TestUpdatePhoto(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	c, sessions, ps := galleryPhotos(t, s)
 	mine, theirs := ps[2], ps[2] // two screens holding the same photo
 	clk.Advance(time.Minute)
@@ -537,7 +537,7 @@ func TestUpdatePhoto(t *testing.T) {
 func TestDeletePhoto(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c, _, ps := galleryPhotos(t, s)
 	p := ps[1]
 	if err := s.AddPhotoPin(ctx, &data.PhotoPin{PhotoID: p.ID, X: 0.5, Y: 0.5, Note: "Scar"}); err != nil {
@@ -582,7 +582,7 @@ func TestDeletePhoto(t *testing.T) {
 func TestPhotoWithMissingImage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c, _, ps := galleryPhotos(t, s)
 	noImage, noOriginal := ps[1], ps[4]
 	db, err := sql.Open("sqlite", "file:"+s.Path())
@@ -671,7 +671,7 @@ func TestMigrationAddsPhotoVersion(t *testing.T) {
 	}
 	s.Close()
 	// Make the file as the first schema left it.
-	sqlitekit.RawExec(t, path, "ALTER TABLE photos DROP COLUMN version")
+	sqlitetest.RawExec(t, path, "ALTER TABLE photos DROP COLUMN version")
 	sqlite.AsOlderVersion(t, path, 1)
 
 	s, err = sqlite.Open(ctx, path, sqlite.Options{Now: func() time.Time { return testkit.Now }})
@@ -751,7 +751,7 @@ func BenchmarkImport12MPAdobeRGB(b *testing.B) {
 
 func benchmarkImport(b *testing.B, file []byte) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(b)
+	s, _ := sqlitetest.OpenStore(b)
 	c := photoClient(b, s, "Anna", data.PhotoConsentClinical)
 	se := sessionAt(b, s, c.ID, testkit.Now.Add(-2*time.Hour))
 	tags := data.PhotoTags{SessionID: se.ID, Kind: data.PhotoBefore, View: "Frontal", Zone: "Cheeks"}
@@ -781,7 +781,7 @@ func benchmarkImport(b *testing.B, file []byte) {
 // mean size it returns in KB, and a 1600 × 1200 preview and an original of 0.3 MB each.
 func gallery500(b *testing.B) (*sqlite.Store, string, float64) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(b)
+	s, _ := sqlitetest.OpenStore(b)
 	c := photoClient(b, s, "Anna", data.PhotoConsentClinical)
 	var sessions []data.Session
 	for i := range 25 {

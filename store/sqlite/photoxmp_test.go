@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // A position written into XMP (exiftool -XMP:GPSLatitude=52.3731 -XMP:GPSLongitude=4.8922) is
@@ -24,7 +24,7 @@ func TestImportPhotoRemovesXMPLocation(t *testing.T) {
 			if !bytes.Contains(file, []byte("52,22.386N")) {
 				t.Fatal("the fixture has no position in its XMP")
 			}
-			s, _ := sqlitekit.OpenStore(t)
+			s, _ := sqlitetest.OpenStore(t)
 			c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
 			p, err := importFile(ctx, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, writeFile(t, t.TempDir(), name, file))
 			if err != nil {

@@ -10,13 +10,13 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestLotRecall(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	lee := data.Practitioner{Name: "Dr Lee"}
 	if err := s.SavePractitioner(ctx, &lee); err != nil {
 		t.Fatal(err)

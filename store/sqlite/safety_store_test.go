@@ -9,13 +9,13 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // The practice's own store: SafetyInputFor gathers, CreateSession and UpdateSession check again.
 func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 	t.Parallel()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
@@ -110,7 +110,7 @@ func TestSaveRefusesBlockWithoutReason(t *testing.T) {
 
 func TestSaveChecksIntervalAgainstStoredSessions(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	ctx := context.Background()
 	c := consentingClient(t, s, "Anna", "Smith")
 	first := testkit.StoredSession(t, s, c.ID)

@@ -9,8 +9,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // keptDraft saves a draft of a session of client c, as the editor does while the form is typed in.
@@ -73,7 +73,7 @@ func reopen(t *testing.T, s *sqlite.Store) *sqlite.Store {
 
 func TestSaveSessionRemovesItsDraftInTheSameTransaction(t *testing.T) {
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	d := keptDraft(t, s, c.ID, "")
 	other := keptDraft(t, s, c.ID, "") // another session's draft, not this one's
@@ -118,7 +118,7 @@ func TestSaveSessionRemovesItsDraftInTheSameTransaction(t *testing.T) {
 
 func TestFailedSaveKeepsTheDraft(t *testing.T) {
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	d := keptDraft(t, s, c.ID, "")
 	before := stateOf(t, s, c.ID, "")
@@ -155,7 +155,7 @@ func TestFailedSaveKeepsTheDraft(t *testing.T) {
 
 	// The draft cannot be removed: the session, written first in the same transaction, is not kept
 	// either. Two transactions would leave the session saved and its draft beside it.
-	sqlitekit.RawExec(t, s.Path(), `CREATE TRIGGER drafts_stay BEFORE DELETE ON drafts BEGIN SELECT RAISE(ABORT, 'drafts stay'); END`)
+	sqlitetest.RawExec(t, s.Path(), `CREATE TRIGGER drafts_stay BEFORE DELETE ON drafts BEGIN SELECT RAISE(ABORT, 'drafts stay'); END`)
 	se := testkit.StoredSession(t, s, c.ID)
 	if err := s.SaveSession(ctx, &se, d.ID); err == nil || !strings.Contains(err.Error(), "drafts stay") {
 		t.Fatalf("a save whose draft cannot go: %v", err)

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // Changes made to a practice's file with a SQLite tool, as a program, a support script or someone
@@ -57,7 +57,7 @@ func foreignPractice(t *testing.T, stmts ...string) (string, []data.Client) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "practice.db")
 	clients := closedPractice(t, path)
-	sqlitekit.RawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
+	sqlitetest.RawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
 	return path, clients
 }
 
@@ -167,8 +167,8 @@ func TestImportNeverRunsAForeignTrigger(t *testing.T) {
 func TestForeignTriggerWouldEraseAllergies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
-	sqlitekit.RawExec(t, s.Path(), erasingTrigger)
+	s, _ := sqlitetest.OpenStore(t)
+	sqlitetest.RawExec(t, s.Path(), erasingTrigger)
 	if _, _, err := s.ImportClientsCSV(ctx, strings.NewReader("Surname;Given name;Allergies\nLee;Ann;Latex\n")); err != nil {
 		t.Fatal(err)
 	}
@@ -243,14 +243,14 @@ func TestOlderFileWithATriggerOfALaterVersion(t *testing.T) {
 	t.Parallel()
 	path, _ := foreignPractice(t)
 	sqlite.AsOlderVersion(t, path, 2)
-	sqlitekit.RawExec(t, path, idleAuditProtection)
+	sqlitetest.RawExec(t, path, idleAuditProtection)
 	assertRefusedUntouched(t, path, sqlite.Options{}, data.ErrForeignSchema)
 	_, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if want := `an extra trigger "audit_log_no_update" on table "audit_log" that Needlelog did not make`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("open for writing: %v, want %q", err, want)
 	}
 	// Without it, the same file upgrades.
-	sqlitekit.RawExec(t, path, dropAuditProtection)
+	sqlitetest.RawExec(t, path, dropAuditProtection)
 	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 	if err != nil {
 		t.Fatalf("open the older file: %v", err)

@@ -9,14 +9,14 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // A deleted photo must not stay readable in the file's free pages: anyone given a copy of the
 // database could otherwise carve the client's photo out of it.
 func TestDeletedPhotoLeavesNoBytesInTheFile(t *testing.T) {
 	t.Parallel()
-	s, c := sqlitekit.OpenStore(t)
+	s, c := sqlitetest.OpenStore(t)
 	client := photoClient(t, s, "Ada", data.PhotoConsentClinical)
 	jpg := phototest.NoisyJPEG(t, 1200, 900, 99, 16)
 	p, err := testkit.ImportPhoto(t, s, client.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_1.JPG", jpg, c.Now())

@@ -12,13 +12,13 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestSessionRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	practitioner := data.Practitioner{Name: "Dr Lee", Credentials: "RN"}
 	if err := s.SavePractitioner(ctx, &practitioner); err != nil {
@@ -51,7 +51,7 @@ func TestSessionRoundTrip(t *testing.T) {
 func TestSessionWithoutOptionalValues(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := data.Session{ClientID: c.ID, StartedAt: testkit.Now, NoSideEffects: true}
 	if err := s.CreateSession(ctx, &se); err != nil {
@@ -70,7 +70,7 @@ func TestSessionWithoutOptionalValues(t *testing.T) {
 func TestCreateSessionIsAllOrNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := testkit.StoredSession(t, s, c.ID)
 	se.Products[1].ProductID = "01900000-0000-7000-8000-00000000dead" // a product that does not exist
@@ -97,7 +97,7 @@ func TestCreateSessionIsAllOrNothing(t *testing.T) {
 func TestUpdateSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := testkit.StoredSession(t, s, c.ID)
 	if err := s.CreateSession(ctx, &se); err != nil {
@@ -132,7 +132,7 @@ func TestUpdateSession(t *testing.T) {
 func TestSignedSessionIsNotUpdated(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	se := signedSession(t, s)
 	se.Zones[0].DepthMM = 2.0
 	if err := s.UpdateSession(ctx, &se); !errors.Is(err, data.ErrSigned) {
@@ -152,7 +152,7 @@ func TestSignedSessionIsNotUpdated(t *testing.T) {
 func TestFollowUpSideEffects(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := testkit.StoredSession(t, s, c.ID)
 	se.SideEffects, se.NoSideEffects = nil, true
@@ -190,7 +190,7 @@ func TestFollowUpSideEffects(t *testing.T) {
 func TestTimeline(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	other := testkit.CreateClient(t, s, "Other", "Client")
 	var ids []string
@@ -242,7 +242,7 @@ func TestEveningSessionInAWesternTimeZone(t *testing.T) {
 	t.Cleanup(func() { time.Local = saved })
 
 	ctx := context.Background()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	clk.T = time.Date(2026, 3, 10, 18, 30, 0, 0, la) // 01:30 UTC on the 11th
 	c := testkit.CreateClient(t, s, "Evening", "Client")
 	se := testkit.StoredSession(t, s, c.ID)
@@ -272,7 +272,7 @@ func TestEveningSessionInAWesternTimeZone(t *testing.T) {
 func TestSessionsOrderBySubSecondTimes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	base := testkit.Now.Add(-time.Hour)
 	var want []string

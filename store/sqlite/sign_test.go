@@ -12,9 +12,9 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // consentingClient is a client with treatment consent on file.
@@ -66,7 +66,7 @@ func signedSessionBy(t testing.TB, s *sqlite.Store) (data.Session, context.Conte
 
 func TestSignSession(t *testing.T) {
 	t.Parallel()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
@@ -113,7 +113,7 @@ func TestSignSession(t *testing.T) {
 
 func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := testkit.CreateClient(t, s, "Anna", "Smith") // no consent on file
@@ -171,7 +171,7 @@ func TestSignRefusesAnIncompleteRecord(t *testing.T) {
 
 func TestSignWithBeforePhoto(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Anna", "Smith")
@@ -207,7 +207,7 @@ func TestSignWithBeforePhoto(t *testing.T) {
 // The database itself refuses changes to a signed session, whoever asks.
 func TestDatabaseRefusesChangesToSignedSession(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	se, ctx := signedSessionBy(t, s)
 	if err := s.UpdateSession(ctx, &se); !errors.Is(err, data.ErrSigned) {
 		t.Fatalf("UpdateSession of a signed session: %v, want ErrSigned", err)
@@ -266,7 +266,7 @@ func TestDatabaseRefusesChangesToSignedSession(t *testing.T) {
 // Side effects at later follow-ups are not edits of the signed record.
 func TestFollowUpsOnSignedSession(t *testing.T) {
 	t.Parallel()
-	s, clk := sqlitekit.OpenStore(t)
+	s, clk := sqlitetest.OpenStore(t)
 	se, ctx := signedSessionBy(t, s)
 	clk.Advance(3 * 24 * time.Hour)
 	e := data.SideEffect{SessionID: se.ID, Kind: "Post-inflammatory hyperpigmentation", Severity: data.SeverityModerate,
@@ -303,7 +303,7 @@ func TestFollowUpsOnSignedSession(t *testing.T) {
 
 func TestCreateSessionRefusesSignedStatus(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	c := testkit.CreateClient(t, s, "Anna", "Smith")
 	se := testkit.StoredSession(t, s, c.ID)
 	se.Status = data.StatusSigned
@@ -313,7 +313,7 @@ func TestCreateSessionRefusesSignedStatus(t *testing.T) {
 // Importers and the demo create and sign in one batch; the record signed is the record stored.
 func TestSignInTheBatchThatSaved(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	p := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	ctx := data.WithActor(context.Background(), p.ID)
 	c := consentingClient(t, s, "Zoë", "Ødegård")
@@ -350,7 +350,7 @@ func TestSignInTheBatchThatSaved(t *testing.T) {
 // A record that names Léa as treating is not signed by Sofia: the PDF would print both.
 func TestOnlyTheTreatingPractitionerSigns(t *testing.T) {
 	t.Parallel()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	lea := testkit.CreatePractitioner(t, s, "Léa Fontaine", "")
 	sofia := testkit.CreatePractitioner(t, s, "Sofia Lindqvist", "")
 	c := consentingClient(t, s, "Anna", "Smith")

@@ -14,14 +14,14 @@ import (
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 func TestOpenNewFileAppliesSchemaAndDefaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	h, err := s.Check(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestOpenRefusesNewerSchemaWithoutTouchingIt(t *testing.T) {
 	}
 	s.Close()
 	// A later Needlelog has moved the file on, and left it in rollback-journal mode.
-	sqlitekit.RawExec(t, path, "PRAGMA journal_mode = DELETE", "PRAGMA user_version = 99")
+	sqlitetest.RawExec(t, path, "PRAGMA journal_mode = DELETE", "PRAGMA user_version = 99")
 	for _, opts := range []sqlite.Options{{}, {Create: true}, {ReadOnly: true}} {
 		assertRefusedUntouched(t, path, opts, data.ErrNewerSchema)
 	}
@@ -149,12 +149,12 @@ func TestOpenRefusesFilesThatAreNotNeedlelogDatabases(t *testing.T) {
 	assertRefusedUntouched(t, text, sqlite.Options{Create: true}, data.ErrNotDatabase)
 
 	other := filepath.Join(dir, "other.db")
-	sqlitekit.RawExec(t, other, "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
+	sqlitetest.RawExec(t, other, "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
 	assertRefusedUntouched(t, other, sqlite.Options{}, data.ErrNotDatabase)
 
 	// Another program's database in WAL mode: looking at it must not leave a -wal or -shm beside it.
 	otherWAL := filepath.Join(dir, "other-wal.db")
-	sqlitekit.RawExec(t, otherWAL, "PRAGMA journal_mode = WAL", "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
+	sqlitetest.RawExec(t, otherWAL, "PRAGMA journal_mode = WAL", "CREATE TABLE songs (title TEXT)", "INSERT INTO songs VALUES ('x')")
 	assertRefusedUntouched(t, otherWAL, sqlite.Options{}, data.ErrNotDatabase)
 	assertRefusedUntouched(t, otherWAL, sqlite.Options{ReadOnly: true}, data.ErrNotDatabase)
 
@@ -207,7 +207,7 @@ func TestReadOnlyOpenRefusesWrites(t *testing.T) {
 func TestOpenAppliesDurableSettingsOnEveryConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	// Several writes and reads in parallel make the pool open what connections it will.
 	errs := make(chan error, 8)
 	for i := range 8 {
@@ -252,7 +252,7 @@ func TestCheckFindsDamage(t *testing.T) {
 	}
 	s.Close()
 	// A tool that ignored foreign keys removed the client under the session.
-	sqlitekit.RawExec(t, path, "PRAGMA foreign_keys = OFF", "DELETE FROM clients")
+	sqlitetest.RawExec(t, path, "PRAGMA foreign_keys = OFF", "DELETE FROM clients")
 	ro, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -418,7 +418,7 @@ func TestOpenRefusesTablesThatDoNotFitTheVersion(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "p.db")
 			clients := closedPractice(t, path)
-			sqlitekit.RawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
+			sqlitetest.RawExec(t, path, append([]string{"PRAGMA journal_mode = DELETE"}, stmts...)...)
 			assertRefusedUntouched(t, path, sqlite.Options{}, data.ErrForeignSchema)
 			ro, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: true})
 			if err != nil {
@@ -494,7 +494,7 @@ func BenchmarkOpen(b *testing.B) {
 func TestWritesCountsCommittedChanges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	if n := s.Writes(); n != 0 {
 		t.Fatalf("a store just opened counts %d writes", n)
 	}

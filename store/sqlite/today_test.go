@@ -8,7 +8,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // A Tuesday's work: due this week in date order, overdue most recent first, and the loose ends
@@ -16,7 +16,7 @@ import (
 func TestTodayListsTheWeekOverdueAndLooseEnds(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	today := data.DateOf(testkit.Now)
 	anna := data.Practitioner{Name: "Anna Lind"}
 	bo := data.Practitioner{Name: "Bo Berg"}

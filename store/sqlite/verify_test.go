@@ -7,14 +7,14 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // verifiedPractice is a store with signed, amended and draft sessions, exports and a sign-in.
 func verifiedPractice(t *testing.T) (*sqlite.Store, context.Context, data.Session) {
 	t.Helper()
-	s, _ := sqlitekit.OpenStore(t)
+	s, _ := sqlitetest.OpenStore(t)
 	signed, ctx := signedSessionBy(t, s)
 	edit := signed
 	edit.Notes = "Amended note."
@@ -84,7 +84,7 @@ func TestVerifyCleanPractice(t *testing.T) {
 func TestVerifyFindsAnEditedEntry(t *testing.T) {
 	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	sqlitekit.Tamper(t, s.Path(), `UPDATE audit_log SET practitioner_id = 'someone else' WHERE seq = 3`)
+	sqlitetest.Tamper(t, s.Path(), `UPDATE audit_log SET practitioner_id = 'someone else' WHERE seq = 3`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "Audit entry 3", "changed")
 	if len(rep.Breaks) != 1 {
@@ -96,14 +96,14 @@ func TestVerifyFindsAnEntryRehashedAfterEditing(t *testing.T) {
 	t.Parallel()
 	s, _, _ := verifiedPractice(t)
 	// Whoever edits an entry and fixes its own hash still breaks the link to the next one.
-	sqlitekit.Tamper(t, s.Path(), `UPDATE audit_log SET detail = 'edited', hash = '`+strings.Repeat("ab", 32)+`' WHERE seq = 4`)
+	sqlitetest.Tamper(t, s.Path(), `UPDATE audit_log SET detail = 'edited', hash = '`+strings.Repeat("ab", 32)+`' WHERE seq = 4`)
 	wantBreak(t, mustVerify(t, s), "Audit entry 4")
 }
 
 func TestVerifyFindsADeletedEntry(t *testing.T) {
 	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	sqlitekit.Tamper(t, s.Path(), `DELETE FROM audit_log WHERE seq = 5`)
+	sqlitetest.Tamper(t, s.Path(), `DELETE FROM audit_log WHERE seq = 5`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "Audit entry 5 is missing", "deleted")
 }
@@ -112,7 +112,7 @@ func TestVerifyFindsADeletedSignature(t *testing.T) {
 	t.Parallel()
 	s, _, signed := verifiedPractice(t)
 	// Deleted and the later entries renumbered, as a careful forger would.
-	sqlitekit.Tamper(t, s.Path(), `DELETE FROM audit_log WHERE action = 'sign'`,
+	sqlitetest.Tamper(t, s.Path(), `DELETE FROM audit_log WHERE action = 'sign'`,
 		`UPDATE audit_log SET seq = seq - 1 WHERE seq > (SELECT min(seq) FROM audit_log WHERE action = 'amend') - 1`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "does not match its hash")
@@ -122,7 +122,7 @@ func TestVerifyFindsADeletedSignature(t *testing.T) {
 func TestVerifyFindsAReorderedEntry(t *testing.T) {
 	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	sqlitekit.Tamper(t, s.Path(), `UPDATE audit_log SET seq = -1 WHERE seq = 4`, `UPDATE audit_log SET seq = 4 WHERE seq = 5`,
+	sqlitetest.Tamper(t, s.Path(), `UPDATE audit_log SET seq = -1 WHERE seq = 4`, `UPDATE audit_log SET seq = 4 WHERE seq = 5`,
 		`UPDATE audit_log SET seq = 5 WHERE seq = -1`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, "Audit entry 4", "moved")
@@ -132,7 +132,7 @@ func TestVerifyFindsAReorderedEntry(t *testing.T) {
 func TestVerifyFindsAChangedSignedRecord(t *testing.T) {
 	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	sqlitekit.Tamper(t, s.Path(), `UPDATE session_zones SET depth_mm = 2.5 WHERE session_id = '`+signed.ID+`' AND position = 0`)
+	sqlitetest.Tamper(t, s.Path(), `UPDATE session_zones SET depth_mm = 2.5 WHERE session_id = '`+signed.ID+`' AND position = 0`)
 	rep := mustVerify(t, s)
 	wantBreak(t, rep, signed.ID, "does not match its record hash")
 	if len(rep.Breaks) != 1 {
@@ -143,21 +143,21 @@ func TestVerifyFindsAChangedSignedRecord(t *testing.T) {
 func TestVerifyFindsAChangedOriginal(t *testing.T) {
 	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	sqlitekit.Tamper(t, s.Path(), `UPDATE amendment_records SET record_before = replace(record_before, '"depth_mm":"1.5"', '"depth_mm":"1"')`)
+	sqlitetest.Tamper(t, s.Path(), `UPDATE amendment_records SET record_before = replace(record_before, '"depth_mm":"1.5"', '"depth_mm":"1"')`)
 	wantBreak(t, mustVerify(t, s), signed.ID, "before amendment 1", "changed")
 }
 
 func TestVerifyFindsRemovedProtection(t *testing.T) {
 	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	sqlitekit.RawExec(t, s.Path(), `DROP TRIGGER sessions_signed_update`)
+	sqlitetest.RawExec(t, s.Path(), `DROP TRIGGER sessions_signed_update`)
 	wantBreak(t, mustVerify(t, s), `trigger "sessions_signed_update" is missing`)
 }
 
 func TestVerifyFindsADeletedSignedSession(t *testing.T) {
 	t.Parallel()
 	s, _, signed := verifiedPractice(t)
-	sqlitekit.Tamper(t, s.Path(), `DELETE FROM sessions WHERE id = '`+signed.ID+`'`)
+	sqlitetest.Tamper(t, s.Path(), `DELETE FROM sessions WHERE id = '`+signed.ID+`'`)
 	wantBreak(t, mustVerify(t, s), signed.ID, "is missing")
 }
 
@@ -171,7 +171,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 func TestVerifyOlderSchema(t *testing.T) {
 	t.Parallel()
 	s, _, _ := verifiedPractice(t)
-	sqlitekit.RawExec(t, s.Path(), `PRAGMA user_version = 2`)
+	sqlitetest.RawExec(t, s.Path(), `PRAGMA user_version = 2`)
 	if _, err := s.Verify(context.Background()); err == nil || !strings.Contains(err.Error(), "older") {
 		t.Fatalf("verify an older schema: %v", err)
 	}

@@ -14,8 +14,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
-	"needlelog.app/needlelog/internal/testkit/sqlitekit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // forgeKeys is the attack on signatures by someone with the file and a script: each key of the
@@ -143,7 +143,7 @@ func TestVerifyFindsAReplacedKey(t *testing.T) {
 	ctx := context.Background()
 	t.Run("key replaced", func(t *testing.T) {
 		s, anna, _ := signingPractice(t)
-		sqlitekit.Tamper(t, s.Path(), forgeKeys(t, s.Path(), false, anna.ID)...)
+		sqlitetest.Tamper(t, s.Path(), forgeKeys(t, s.Path(), false, anna.ID)...)
 		rep := mustVerify(t, s)
 		wantBreak(t, rep, "Anna Smith's signing key (fingerprint ", "is not the key audit entry 3 made: the key was replaced in the file")
 		for _, b := range rep.Breaks {
@@ -164,7 +164,7 @@ func TestVerifyFindsAReplacedKey(t *testing.T) {
 		if rep := mustVerify(t, s); !rep.OK() {
 			t.Fatalf("before: %q", rep.Breaks)
 		}
-		sqlitekit.Tamper(t, s.Path(), forgeKeys(t, s.Path(), true, anna.ID)...)
+		sqlitetest.Tamper(t, s.Path(), forgeKeys(t, s.Path(), true, anna.ID)...)
 		wantBreak(t, mustVerify(t, s), "Ben Jones", "does not match its signature")
 	})
 }
@@ -180,7 +180,7 @@ func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
 		if err := s.SetPassphrase(data.WithActor(ctx, anna.ID), ben.ID, "", "battery staple"); err != nil {
 			t.Fatal(err)
 		}
-		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq),
+		sqlitetest.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq),
 			fmt.Sprintf(`DELETE FROM audit_log WHERE seq > %d`, head.Seq))
 		wantBreak(t, mustVerify(t, s), "Ben Jones's signing key", fmt.Sprintf("was made by audit entry %d, but the log ends at entry %d: entries were cut off its end", head.Seq+1, head.Seq))
 	})
@@ -196,14 +196,14 @@ func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
 		if err := s.ResetPassphrase(data.WithActor(ctx, anna.ID), ben.ID); err != nil {
 			t.Fatal(err)
 		}
-		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq+2),
+		sqlitetest.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_signatures WHERE seq > %d`, head.Seq+2),
 			fmt.Sprintf(`DELETE FROM audit_log WHERE seq > %d`, head.Seq+2))
 		wantBreak(t, mustVerify(t, s), "Ben Jones's signing key", "was retired by audit entry", "entries were cut off its end")
 	})
 	t.Run("key added outside Needlelog", func(t *testing.T) {
 		s, _, ben := signingPractice(t)
 		pub, _, _ := ed25519.GenerateKey(nil)
-		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`INSERT INTO practitioner_keys (id, practitioner_id, public_key, sealed_key, created_at, created_seq)
+		sqlitetest.Tamper(t, s.Path(), fmt.Sprintf(`INSERT INTO practitioner_keys (id, practitioner_id, public_key, sealed_key, created_at, created_seq)
 			VALUES ('forged', '%s', '%x', '', '2026-01-01T00:00:00Z', 20)`, ben.ID, []byte(pub)))
 		wantBreak(t, mustVerify(t, s), "Ben Jones's signing key", "was not made by audit entry 20")
 	})
@@ -214,7 +214,7 @@ func TestVerifyFindsKeysAndRecordsTheLogDoesNotHold(t *testing.T) {
 		if err := s.CreateSession(ctx, &se); err != nil {
 			t.Fatal(err)
 		}
-		sqlitekit.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_log WHERE entity_id IN ('%s', '%s')`, c.ID, se.ID))
+		sqlitetest.Tamper(t, s.Path(), fmt.Sprintf(`DELETE FROM audit_log WHERE entity_id IN ('%s', '%s')`, c.ID, se.ID))
 		rep := mustVerify(t, s)
 		wantBreak(t, rep, "1 client ("+c.ID+") was made by no entry of the audit log")
 		wantBreak(t, rep, "1 session ("+se.ID+") was made by no entry of the audit log")

@@ -1,4 +1,4 @@
-package sqlitekit
+package sqlitetest
 
 import (
 	"context"
