@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -92,7 +93,7 @@ func (f *sideEffectForm) showExisting() {
 
 func (f *sideEffectForm) resolve(e data.SideEffect) {
 	e.Resolved = data.DateOf(f.store.Now())
-	async(func() (data.SideEffect, error) { return e, f.store.UpdateSideEffect(f.life.lasting(), &e) },
+	lastingWrite(f.life, f.store, func(ctx context.Context) (data.SideEffect, error) { return e, f.store.UpdateSideEffect(ctx, &e) },
 		func(saved data.SideEffect, err error) {
 			if err != nil {
 				slog.Error("mark a side effect resolved", "err", err)
@@ -137,7 +138,7 @@ func (f *sideEffectForm) save(done func()) {
 		return
 	}
 	f.saving = true
-	async(func() (struct{}, error) { return struct{}{}, f.store.AddSideEffect(f.life.lasting(), &e) },
+	lastingWrite(f.life, f.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, f.store.AddSideEffect(ctx, &e) },
 		func(_ struct{}, err error) {
 			f.saving = false
 			if err != nil {

@@ -332,7 +332,7 @@ func (v *photoViewer) save() {
 	v.saved.SetText("Saving…")
 	n := v.shown
 	// Tags typed are saved even when the viewer is left meanwhile.
-	async(func() (data.Photo, error) { return ph, v.p.store.UpdatePhoto(v.life.lasting(), &ph) },
+	lastingWrite(v.life, v.p.store, func(ctx context.Context) (data.Photo, error) { return ph, v.p.store.UpdatePhoto(ctx, &ph) },
 		func(saved data.Photo, err error) {
 			v.saving = false
 			if err != nil {
@@ -419,7 +419,7 @@ func (v *photoViewer) editPin(pin data.PhotoPin) {
 
 func (v *photoViewer) removePin(pin data.PhotoPin) {
 	confirm(v.p.win, fmt.Sprintf("Remove note %d?", pin.N), pin.Note, "Remove", func() {
-		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhotoPin(v.life.lasting(), pin.ID) },
+		lastingWrite(v.life, v.p.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, v.p.store.DeletePhotoPin(ctx, pin.ID) },
 			func(_ struct{}, err error) {
 				if err != nil {
 					showError(v.p.win, "remove the note", err)
@@ -495,7 +495,7 @@ func (v *photoViewer) delete() {
 			return
 		}
 		why := reason.Text
-		async(func() (struct{}, error) { return struct{}{}, v.p.store.DeletePhoto(v.life.lasting(), ph.ID, why) },
+		lastingWrite(v.life, v.p.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, v.p.store.DeletePhoto(ctx, ph.ID, why) },
 			func(_ struct{}, err error) {
 				if err != nil {
 					showErrorThen(v.p.win, "delete the photo", err, d.Show) // the reason typed is still there

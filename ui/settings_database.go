@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -32,7 +33,7 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 			showError(s.win, "set the idle lock", errors.New("the idle time is a whole number of minutes, such as 10"))
 			return
 		}
-		async(func() (struct{}, error) { return struct{}{}, s.store.SetIdleLockMinutes(s.life.lasting(), n) },
+		lastingWrite(s.life, s.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, s.store.SetIdleLockMinutes(ctx, n) },
 			func(_ struct{}, err error) {
 				if err != nil {
 					showError(s.win, "set the idle lock", err)
