@@ -314,14 +314,24 @@ func (e *sessionEditor) changed_() {
 // validate shows every problem of the form beside its field, and colours the zone map.
 func (e *sessionEditor) validate() error {
 	s, err := e.form().check(e.base, &e.ed.catalog, e.store.Now())
-	e.notes.show(e.withoutFresh(err))
+	shown := e.withoutFresh(err)
+	e.notes.show(shown)
 	e.checkSafety(s)
 	e.checkMissing(s)
-	// Values that cannot be read are the first thing signing needs put right.
+	// Values that cannot be read are the first thing signing needs put right. Only marks on
+	// show are spoken of, and not those the checklist already says in words.
 	var ve *data.ValidationError
-	if errors.As(err, &ve) && len(ve.Fields) > 0 && e.base.Status != data.StatusSigned {
-		e.missing = append([]string{"Put right " + wording.Count(len(ve.Fields), "value", "values") + " marked beside " +
-			map[bool]string{true: "its field", false: "their fields"}[len(ve.Fields) == 1] + "."}, e.missing...)
+	if errors.As(shown, &ve) && e.base.Status != data.StatusSigned {
+		n := 0
+		for _, f := range ve.Fields {
+			if !slices.Contains(e.missing, f.Message) {
+				n++
+			}
+		}
+		if n > 0 {
+			e.missing = append([]string{"Put right " + wording.Count(n, "value", "values") + " marked beside " +
+				map[bool]string{true: "its field", false: "their fields"}[n == 1] + "."}, e.missing...)
+		}
 	}
 	e.showMissing()
 	depths := map[string]float64{}
