@@ -91,6 +91,7 @@ type sessionEditor struct {
 	locked       bool
 	lockedOff    []fyne.Disableable  // what the lock disabled, enabled again when it lifts
 	lockedHidden []fyne.CanvasObject // the buttons the lock hid, shown again when it lifts
+	lockedHints  map[any]string      // the hints of empty fields the lock replaced by "—", put back when it lifts
 	readable     []fyne.CanvasObject // the form's halves, drawn with readOnlyTheme
 	amendWhy     string              // the amendment's reason, asked before the form unlocks
 	beforePhotos int                 // the session's before photos, as signing needs one

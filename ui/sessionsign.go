@@ -270,6 +270,7 @@ func (e *sessionEditor) amend(s data.Session, why string, done func()) {
 
 // setLocked makes the form read-only (every field disabled, the map deaf) or editable again.
 func (e *sessionEditor) setLocked(locked bool) {
+	e.locked = locked // first: the widgets enabled below redraw with the theme of the unlocked form
 	if !locked {
 		for _, w := range e.lockedOff {
 			w.Enable()
@@ -277,9 +278,17 @@ func (e *sessionEditor) setLocked(locked bool) {
 		for _, w := range e.lockedHidden {
 			w.Show()
 		}
-		e.lockedOff, e.lockedHidden = nil, nil
+		for w, hint := range e.lockedHints {
+			switch v := w.(type) {
+			case *widget.Entry:
+				v.SetPlaceHolder(hint)
+			case *widget.Select:
+				v.PlaceHolder = hint
+				v.Refresh()
+			}
+		}
+		e.lockedOff, e.lockedHidden, e.lockedHints = nil, nil, nil
 	}
-	e.locked = locked
 	e.applyLock()
 	hint := ""
 	if locked {
@@ -306,6 +315,7 @@ func (e *sessionEditor) applyLock() {
 		// What only adds, removes or fills in goes out of sight; the values stay, disabled.
 		e.hideActions(root, func(w fyne.CanvasObject) { e.lockedHidden = append(e.lockedHidden, w) })
 		disableAll(root, func(w fyne.Disableable) { e.lockedOff = append(e.lockedOff, w) })
+		e.quietHints(root)
 	}
 	if f, ok := e.win.Canvas().Focused().(fyne.Disableable); ok && f.Disabled() {
 		e.win.Canvas().Unfocus()
@@ -336,6 +346,41 @@ func (e *sessionEditor) hideActions(o fyne.CanvasObject, hidden func(fyne.Canvas
 	}
 }
 
+// quietHints replaces the hint of every empty field under o by "—", as the printed record has it:
+// a locked field is drawn in the text colour, where a hint such as "level" would read as a value.
+func (e *sessionEditor) quietHints(o fyne.CanvasObject) {
+	if e.lockedHints == nil {
+		e.lockedHints = map[any]string{}
+	}
+	var en *widget.Entry
+	var sel *widget.Select
+	switch v := o.(type) {
+	case *widget.Entry:
+		en = v
+	case *nlwidget.TextField:
+		en = &v.Entry
+	case *widget.Select:
+		sel = v
+	case *nlwidget.PickSelect:
+		sel = &v.Select
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			e.quietHints(c)
+		}
+	case *container.Scroll:
+		e.quietHints(v.Content)
+	}
+	if _, done := e.lockedHints[en]; en != nil && !done && en.Text == "" && en.PlaceHolder != "—" {
+		e.lockedHints[en] = en.PlaceHolder
+		en.SetPlaceHolder("—")
+	}
+	if _, done := e.lockedHints[sel]; sel != nil && !done && sel.Selected == "" && sel.PlaceHolder != "—" {
+		e.lockedHints[sel] = sel.PlaceHolder
+		sel.PlaceHolder = "—"
+		sel.Refresh()
+	}
+}
+
 // readOnlyTheme shows disabled values in the normal text colour while the form is locked:
 // a signed record is there to be read, not greyed out.
 type readOnlyTheme struct{ locked *bool }
@@ -348,9 +393,19 @@ func (t readOnlyTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	}
 	return t.base().Color(n, v)
 }
-func (t readOnlyTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
-func (t readOnlyTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
-func (t readOnlyTheme) Size(n fyne.ThemeSizeName) float32       { return t.base().Size(n) }
+func (t readOnlyTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base().Font(s) }
+
+// Icon draws no drop-down arrow while the form is locked: a locked picker offers nothing to pick.
+func (t readOnlyTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
+	if *t.locked && n == theme.IconNameArrowDropDown {
+		return noIcon
+	}
+	return t.base().Icon(n)
+}
+
+var noIcon = fyne.NewStaticResource("none.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"/>`))
+
+func (t readOnlyTheme) Size(n fyne.ThemeSizeName) float32 { return t.base().Size(n) }
 
 // disableAll disables every enabled widget under o, telling off about each.
 func disableAll(o fyne.CanvasObject, off func(fyne.Disableable)) {
