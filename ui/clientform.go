@@ -476,9 +476,11 @@ func (f *clientForm) addHistoryRow(h data.HistoryEntry) *historyRow {
 	}
 	r.remove = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() { f.removeHistoryRow(r) })
 	r.remove.Importance = widget.LowImportance
+	// The condition has a line of its own, so that a long one ("Keloid or hypertrophic
+	// scarring") is read whole; its notes share the next line with the dates.
 	r.box = container.NewVBox(
-		historyLine(r.condition, r.since, r.until),
-		container.NewBorder(nil, nil, nil, r.remove, r.notes),
+		container.NewBorder(nil, nil, nil, r.remove, r.condition),
+		historyLine(r.notes, r.since, r.until),
 		r.messages)
 	f.history = append(f.history, r)
 	return r
@@ -516,7 +518,7 @@ func (f *clientForm) layoutHistory() {
 	} else {
 		// The header may shorten rather than widen the form.
 		var head []fyne.CanvasObject
-		for _, text := range []string{"Condition or medication", "Since", "Until / last dose"} {
+		for _, text := range []string{"Condition or medication, notes", "Since", "Until / last dose"} {
 			l := boldLabel(text)
 			l.Truncation = fyne.TextTruncateEllipsis
 			head = append(head, l)

@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/data"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -100,5 +102,73 @@ func TestPolishSignedSessionShowsNoHintsNorArrows(t *testing.T) {
 	}
 	if !dropArrowShown(t, row.endpoint) {
 		t.Error("the endpoint shows no arrow once unlocked")
+	}
+}
+
+// textFits reports whether a label or an entry shows its text whole, at its size in the window.
+func textFits(t *testing.T, o fyne.CanvasObject) bool {
+	t.Helper()
+	ts := theme.TextSize()
+	switch v := o.(type) {
+	case *widget.Label:
+		if v.Wrapping != fyne.TextWrapOff {
+			// A wrapped label is whole when every word fits its width and its height holds the lines.
+			return v.Size().Height >= v.MinSize().Height
+		}
+		return fyne.MeasureText(v.Text, ts, v.TextStyle).Width+2*theme.InnerPadding() <= v.Size().Width
+	case *nlwidget.TextField:
+		need := fyne.MeasureText(v.Text, ts, v.TextStyle).Width + 2*theme.InnerPadding()
+		if v.ActionItem != nil && v.ActionItem.Visible() {
+			need += v.ActionItem.MinSize().Width
+		}
+		return need <= v.Size().Width
+	}
+	t.Fatalf("cannot measure %T", o)
+	return false
+}
+
+// The amendment's status is read whole at 1280 wide, reason and advice alike.
+func TestPolishAmendStatusIsReadWhole(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	c := consentedClient(t, s)
+	id := signedSessionOf(t, s, c, addPractitioner(t, s, "Léa Fontaine"))
+	e, w := openEditor(t, s, c, id, nil)
+	test.Tap(e.saveBtn)
+	test.Type(overlayEntry(t, w), "depth for Cheeks typed as 2.5, device log says 1.5")
+	tapButton(t, w, "Amend")
+	w.Resize(fyne.NewSize(1280, 800))
+	shot(t, w, "polish_amend_status")
+	if !strings.Contains(e.status.Text, "Ctrl+S") || !textFits(t, e.status) {
+		t.Errorf("the amendment's status %q is cut at %v wide", e.status.Text, e.status.Size().Width)
+	}
+}
+
+// A long product name is read whole in the session editor at 1280 wide.
+func TestPolishProductNameIsReadWhole(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	e, w := openEditor(t, s, newTestClient(t, s), "", nil)
+	e.addProductRow(productRow{Phase: "during"})
+	e.products[0].product.SetText("Hyaluronic acid serum (sterile)")
+	e.products[0].lot.SetText("HA-5521")
+	w.Resize(fyne.NewSize(1280, 800))
+	shot(t, w, "polish_product")
+	if !textFits(t, e.products[0].product) || !textFits(t, e.products[0].lot) {
+		t.Errorf("the product %q is cut at %v wide", e.products[0].product.Text, e.products[0].product.Size().Width)
+	}
+}
+
+// A long condition in the client's medical history is read whole at 1280 wide.
+func TestPolishClientHistoryConditionIsReadWhole(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	fx := newClientFormFixture(t, s, data.Client{FirstName: "Hannah", LastName: "Groß",
+		History: []data.HistoryEntry{{Condition: "Keloid or hypertrophic scarring history"}}})
+	fx.w.Resize(fyne.NewSize(1280, 800))
+	shot(t, fx.w, "polish_history")
+	r := fx.f.history[0]
+	if !textFits(t, r.condition) || !textFits(t, r.since) {
+		t.Errorf("the condition %q is cut at %v wide", r.condition.Text, r.condition.Size().Width)
 	}
 }

@@ -408,13 +408,13 @@ func newProductRowWidgets(e *sessionEditor, r productRow) *productRowWidgets {
 }
 
 func (w *productRowWidgets) content() fyne.CanvasObject {
-	// The lot and its expiry are shown whole, as a recall reads them; the product's name gets
-	// room for "Hyaluronic acid" and most of what is left when the pane is wider.
-	grid := container.New(&columns{weights: []float32{4, 1, 0.5, 0.3, 0.5}, mins: func() []float32 {
-		return []float32{pickerNeed("Hyaluronic acid"), pickerNeed("HAS-08083"), entryNeed("2028-01-01"),
-			selectNeed("during"), entryNeed("Amount")}
-	}}, cells(w.product, w.lot, w.expiry, w.phase, w.amount)...)
-	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, grid), w.note)
+	// The product's name has a line of its own, so that a long name is read whole; the lot and
+	// its expiry are shown whole below it, as a recall reads them.
+	grid := container.New(&columns{weights: []float32{1, 0.5, 0.3, 0.5}, mins: func() []float32 {
+		return []float32{pickerNeed("HAS-08083"), entryNeed("2028-01-01"), selectNeed("during"), entryNeed("Amount")}
+	}}, cells(w.lot, w.expiry, w.phase, w.amount)...)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, w.remove, w.product),
+		container.NewBorder(nil, nil, nil, removeColumn(), grid), w.note)
 }
 
 func (w *productRowWidgets) noteLabel() *widget.Label { return w.note }

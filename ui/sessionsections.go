@@ -280,7 +280,7 @@ func (e *sessionEditor) actionBar() fyne.CanvasObject {
 	e.facts = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	e.facts.SizeName = theme.SizeNameSubHeadingText
 	e.status = widget.NewLabel("")
-	e.status.Truncation = fyne.TextTruncateEllipsis
+	e.status.Wrapping = fyne.TextWrapWord // a sentence with a typed reason is read whole, never cut
 
 	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.save)
 	save.Importance = widget.HighImportance

@@ -199,7 +199,7 @@ func (e *sessionEditor) startAmend() {
 		e.setLocked(false)
 		e.setTitle()
 		// No field takes the focus: a keystroke must not replace a signed value unseen.
-		e.status.SetText("Amending: " + why + ". Save the amendment with Ctrl+S, or close and discard it.")
+		e.status.SetText("Amending: " + why + ". Ctrl+S saves the amendment; Close discards it.")
 	})
 }
 
