@@ -222,25 +222,17 @@ func (m *clientMapping) start() {
 				// What the importer refuses (month-first dates, a bad mapping) it says in a sentence
 				// to act on; what was saved before the error is counted.
 				slog.Error("import clients", "err", err)
-				msg := widget.NewLabel(importProblem(err) + "\n\n" + clientImportSummary(res, false))
-				msg.Wrapping = fyne.TextWrapWord
-				d := dialog.NewCustom("Import stopped", "OK", container.NewVScroll(msg), m.win)
-				d.Resize(fyne.NewSize(600, 360))
-				d.Show()
+				showSummary(m.win, "Import stopped", importProblem(err)+"\n\n"+clientImportSummary(res, false))
 				if m.done != nil {
 					m.done()
 				}
 				return
 			}
-			msg := widget.NewLabel(clientImportSummary(res, errors.Is(err, context.Canceled)))
-			msg.Wrapping = fyne.TextWrapWord
 			title := "Clients imported"
 			if err != nil {
 				title = "Import cancelled"
 			}
-			d := dialog.NewCustom(title, "OK", container.NewVScroll(msg), m.win)
-			d.Resize(fyne.NewSize(600, 400))
-			d.Show()
+			showSummary(m.win, title, clientImportSummary(res, errors.Is(err, context.Canceled)))
 			if m.done != nil {
 				m.done()
 			}

@@ -428,15 +428,11 @@ func (d *importDialog) start() {
 				slog.Warn("photo refused", "file", r.path, "err", r.err)
 			}
 		}
-		msg := widget.NewLabel(importSummary(results, cancelled))
-		msg.Wrapping = fyne.TextWrapWord
 		title := "Photos imported"
 		if cancelled {
 			title = "Import cancelled"
 		}
-		info := dialog.NewCustom(title, "OK", container.NewVScroll(msg), d.win)
-		info.Resize(fyne.NewSize(560, 300))
-		info.Show()
+		showSummary(d.win, title, importSummary(results, cancelled))
 		if d.onDone != nil {
 			d.onDone(results)
 		}
