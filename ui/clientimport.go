@@ -115,7 +115,9 @@ func newClientMapping(win fyne.Window, store nlstore.Store, name string, f data.
 		"Clients already in the practice (same name and date of birth, email or phone) are not added twice.",
 		name, wording.Count(len(f.Rows), "row", "rows"), data.FieldIgnore.Label()))
 	intro.Wrapping = fyne.TextWrapWord
-	content := container.NewBorder(intro, m.problem, nil, nil, nlwidget.FormScroll(container.NewVScroll(grid)))
+	// In a VBox, the grid's rows keep their own height: a scroll would stretch them to fill it,
+	// making the pickers tall and setting them lower than their labels.
+	content := container.NewBorder(intro, m.problem, nil, nil, nlwidget.FormScroll(container.NewVScroll(container.NewVBox(grid))))
 	m.importB = widget.NewButton("Import", m.start)
 	m.importB.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { m.dialog.Hide() })
