@@ -528,19 +528,65 @@ type column struct {
 	align string // "L" or "R"
 }
 
+// columnWidths shares the content width among cols by their shares, but widens a column to its
+// widest word (an e-mail address, a lot number), taking from the columns with room to spare, so
+// that a word is cut only when the words of all the columns cannot fit side by side.
+func columnWidths(cols []column, rows [][]string, size float64) []float64 {
+	need := make([]float64, len(cols))
+	for i, c := range cols {
+		need[i] = widestWord(c.title, "B", size)
+		for _, r := range rows {
+			if i < len(r) {
+				need[i] = max(need[i], widestWord(r[i], "", size))
+			}
+		}
+		need[i] += 2*tablePad + 0.01
+	}
+	sum := 0.0
+	for _, n := range need {
+		sum += n
+	}
+	fixed := make([]bool, len(cols))
+	for changed := true; changed; {
+		changed = false
+		free, shares := contentW, 0.0
+		for i, c := range cols {
+			if fixed[i] {
+				free -= need[i]
+			} else {
+				shares += c.share
+			}
+		}
+		for i, c := range cols {
+			if !fixed[i] && sum <= contentW && free*c.share/shares < need[i] {
+				fixed[i], changed = true, true
+			}
+		}
+	}
+	free, shares := contentW, 0.0
+	for i, c := range cols {
+		if fixed[i] {
+			free -= need[i]
+		} else {
+			shares += c.share
+		}
+	}
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = need[i]
+		if !fixed[i] {
+			widths[i] = free * c.share / shares
+		}
+	}
+	return widths
+}
+
 // table writes rows under a header row. A row that does not fit at the foot of a page moves to
 // the next one; a row taller than a page is split across pages. The header is repeated at the
 // top of every page the table runs onto.
 func (d *doc) table(cols []column, rows [][]string) {
-	total := 0.0
-	for _, c := range cols {
-		total += c.share
-	}
-	widths := make([]float64, len(cols))
-	for i, c := range cols {
-		widths[i] = contentW * c.share / total
-	}
 	const size, lh = 8.5, 3.9
+	widths := columnWidths(cols, rows, size)
 	wrap := func(cells []string, style string) [][]line {
 		d.font(style, size)
 		out := make([][]line, len(cols))

@@ -97,3 +97,30 @@ func TestRecallTableRepeatsHeader(t *testing.T) {
 		t.Errorf("%d rows printed, want 120", n)
 	}
 }
+
+// An e-mail address too long for its column at the shares set is kept whole on one line: the
+// column widens to it, taking room from the others, rather than cutting it mid-address.
+func TestRecallKeepsAnEmailAddressWhole(t *testing.T) {
+	t.Parallel()
+	const email = "hannah.gross21@example.com"
+	long := "marie-christine.vanderhoeven@praxis-beispiel.example.org"
+	rows := []data.RecallRow{
+		{ClientID: "c1", ClientName: "Hannah Groß", Phone: "+49 170 1234567", Email: email, SessionID: "s1",
+			StartedAt: testkit.LocalNow, Use: data.RecallCartridge, Item: "12-pin", Lot: "C-1",
+			Practitioner: "Dr Lee", SessionStatus: data.StatusSigned},
+		{ClientID: "c2", ClientName: "Marie-Christine van der Hoeven", Email: long, SessionID: "s2",
+			StartedAt: testkit.LocalNow, Use: data.RecallCartridge, Item: "12-pin", Lot: "C-1",
+			Practitioner: "Dr Lee", SessionStatus: data.StatusSigned},
+	}
+	var buf bytes.Buffer
+	if err := WriteRecall(&buf, "C-1", rows); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, buf.Bytes())
+	for _, want := range []string{email, long} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q is not whole on one line in:\n%s", want, text)
+		}
+	}
+	requireText(t, "recall", text, "Practitioner", "Hannah Groß", "Dr Lee")
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -157,7 +158,8 @@ type shaped struct {
 	level  []uint8
 	cum    []float64
 	base   uint8
-	missed bool // a character no face draws became notDrawn
+	missed bool   // a character no face draws became notDrawn
+	mail   []bool // r[i] is in a word with an "@": an e-mail address, broken only if wider than a line
 }
 
 // ignorable characters are dropped: controls, bidi controls (the bidi algorithm here orders by
@@ -232,6 +234,19 @@ func shape(text string, style string, size float64) *shaped {
 		p.cum[i+1] = p.cum[i] + float64(w)*scale
 	}
 	p.level, p.base = bidiLevels(p.r)
+	p.mail = make([]bool, n)
+	for s := 0; s < n; {
+		e := s
+		for e < n && p.r[e] != ' ' {
+			e++
+		}
+		if slices.Contains(p.r[s:e], '@') {
+			for i := s; i < e; i++ {
+				p.mail[i] = true
+			}
+		}
+		s = e + 1
+	}
 	return p
 }
 
@@ -253,7 +268,7 @@ func (p *shaped) breakBefore(i int) bool {
 		return false
 	case prev == ' ', wide(r), wide(prev):
 		return true
-	case (prev == '-' || prev == '/') && i > 1 && unicode.IsLetter(p.r[i-2]) && unicode.IsLetter(r):
+	case (prev == '-' || prev == '/') && i > 1 && !p.mail[i] && unicode.IsLetter(p.r[i-2]) && unicode.IsLetter(r):
 		return true
 	}
 	return false
@@ -363,6 +378,26 @@ func layout(text string, w float64, style string, size float64) (ls []line, miss
 		}
 	}
 	return ls, missed
+}
+
+// widestWord is the width of text's widest run that layout never breaks: its longest word.
+func widestWord(text string, style string, size float64) float64 {
+	widest := 0.0
+	for _, para := range strings.Split(cleanText(text), "\n") {
+		p := shape(para, style, size)
+		start := 0
+		for i := 0; i <= len(p.r); i++ {
+			switch {
+			case i == len(p.r) || p.r[i] == ' ':
+				widest = max(widest, p.cum[i]-p.cum[start])
+				start = i + 1
+			case i > start && p.breakBefore(i):
+				widest = max(widest, p.cum[i]-p.cum[start])
+				start = i
+			}
+		}
+	}
+	return widest
 }
 
 // fitLine lays text out as one line of at most w millimetres, shortened with an ellipsis if it

@@ -115,7 +115,9 @@ func newClientMapping(win fyne.Window, store nlstore.Store, name string, f data.
 		"Clients already in the practice (same name and date of birth, email or phone) are not added twice.",
 		name, wording.Count(len(f.Rows), "row", "rows"), data.FieldIgnore.Label()))
 	intro.Wrapping = fyne.TextWrapWord
-	content := container.NewBorder(intro, m.problem, nil, nil, nlwidget.FormScroll(container.NewVScroll(grid)))
+	// In a VBox, the grid's rows keep their own height: a scroll would stretch them to fill it,
+	// making the pickers tall and setting them lower than their labels.
+	content := container.NewBorder(intro, m.problem, nil, nil, nlwidget.FormScroll(container.NewVScroll(container.NewVBox(grid))))
 	m.importB = widget.NewButton("Import", m.start)
 	m.importB.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { m.dialog.Hide() })
@@ -222,25 +224,17 @@ func (m *clientMapping) start() {
 				// What the importer refuses (month-first dates, a bad mapping) it says in a sentence
 				// to act on; what was saved before the error is counted.
 				slog.Error("import clients", "err", err)
-				msg := widget.NewLabel(importProblem(err) + "\n\n" + clientImportSummary(res, false))
-				msg.Wrapping = fyne.TextWrapWord
-				d := dialog.NewCustom("Import stopped", "OK", container.NewVScroll(msg), m.win)
-				d.Resize(fyne.NewSize(600, 360))
-				d.Show()
+				showSummary(m.win, "Import stopped", importProblem(err)+"\n\n"+clientImportSummary(res, false))
 				if m.done != nil {
 					m.done()
 				}
 				return
 			}
-			msg := widget.NewLabel(clientImportSummary(res, errors.Is(err, context.Canceled)))
-			msg.Wrapping = fyne.TextWrapWord
 			title := "Clients imported"
 			if err != nil {
 				title = "Import cancelled"
 			}
-			d := dialog.NewCustom(title, "OK", container.NewVScroll(msg), m.win)
-			d.Resize(fyne.NewSize(600, 400))
-			d.Show()
+			showSummary(m.win, title, clientImportSummary(res, errors.Is(err, context.Canceled)))
 			if m.done != nil {
 				m.done()
 			}

@@ -68,3 +68,36 @@ func TestClientImportSaysHowFarItCame(t *testing.T) {
 		t.Errorf("a busy practice is said as %q", got)
 	}
 }
+
+// The mapping step's pickers are of normal height, each on the row of its column's name.
+func TestClientMappingRowsAreAligned(t *testing.T) {
+	test.NewTempApp(t)
+	s := openStore(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	f := data.ClientCSV{Header: []string{"First name", "Last name", "Phone", "Email", "Date of birth"},
+		Rows: []data.CSVRow{{Line: 2, Fields: []string{"María", "López", "+34 600 111 222", "maria@example.com", "31/12/1990"}}}}
+	m := newClientMapping(w, s, "clients2.csv", f, nil)
+	m.show()
+	shot(t, w, "csv_map")
+	d := fyne.CurrentApp().Driver()
+	for i, pick := range m.picks {
+		if h, min := pick.Size().Height, pick.MinSize().Height; h > min+1 {
+			t.Errorf("picker %d is %v high, want its normal %v", i, h, min)
+		}
+		var label *widget.Label
+		walkOverlay(w, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && l.Text == f.Header[i] {
+				label = l
+			}
+		})
+		if label == nil {
+			t.Fatalf("no label %q", f.Header[i])
+		}
+		ly, py := d.AbsolutePositionForObject(label).Y, d.AbsolutePositionForObject(pick).Y
+		lc, pc := ly+label.Size().Height/2, py+pick.Size().Height/2
+		if lc-pc > 3 || pc-lc > 3 {
+			t.Errorf("%q: label centred at y %v, its picker at %v", f.Header[i], lc, pc)
+		}
+	}
+}

@@ -196,14 +196,30 @@ func errorSentence(doing string, err error) string {
 
 // confirm asks a question with a clear action word on its button; fn runs only on yes.
 func confirm(win fyne.Window, title, message, action string, fn func()) {
-	d := dialog.NewConfirm(title, message, func(ok bool) {
+	// Fyne's own confirmation puts a large "?" in its top corner, over the message when that is
+	// short: the question is in the title already.
+	msg := &widget.Label{Text: message, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
+	d := dialog.NewCustomConfirm(title, action, "Cancel", msg, func(ok bool) {
 		if ok {
 			fn()
 		}
 	}, win)
-	d.SetConfirmText(action)
-	d.SetDismissText("Cancel")
 	showDialog(win, d)
+}
+
+// summaryWidth is the width of a summary dialog's text.
+const summaryWidth = 520
+
+// showSummary tells what a long piece of work did, in a dialog as tall as its text, scrolling
+// only when the text is taller than most of the window.
+func showSummary(win fyne.Window, title, text string) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Resize(fyne.NewSize(summaryWidth, msg.MinSize().Height))
+	h := min(msg.MinSize().Height, win.Canvas().Size().Height*0.7-120)
+	scroll := container.NewVScroll(msg)
+	scroll.SetMinSize(fyne.NewSize(summaryWidth, max(h, 40)))
+	showDialog(win, dialog.NewCustom(title, "OK", scroll, win))
 }
 
 // async runs work off the UI goroutine and hands its result to done on the UI goroutine.

@@ -428,15 +428,11 @@ func (d *importDialog) start() {
 				slog.Warn("photo refused", "file", r.path, "err", r.err)
 			}
 		}
-		msg := widget.NewLabel(importSummary(results, cancelled))
-		msg.Wrapping = fyne.TextWrapWord
 		title := "Photos imported"
 		if cancelled {
 			title = "Import cancelled"
 		}
-		info := dialog.NewCustom(title, "OK", container.NewVScroll(msg), d.win)
-		info.Resize(fyne.NewSize(560, 300))
-		info.Show()
+		showSummary(d.win, title, importSummary(results, cancelled))
 		if d.onDone != nil {
 			d.onDone(results)
 		}
@@ -780,18 +776,23 @@ func readImportThumb(ctx context.Context, store nlstore.Store, clientID, path st
 	return th
 }
 
-// fitReason makes row i tall enough to show why its file cannot be imported in full, wrapped.
+// fitReason makes row i tall enough to show why its file cannot be imported in full, wrapped:
+// a row laid out at the list's width, showing the reason, says how tall it needs to be.
 func (d *importDialog) fitReason(i int, reason string) {
 	row := newImportRow(nil)
 	base := row.MinSize().Height
-	width := d.list.Size().Width - thumbShown - 190 - 6*theme.Padding()
-	if width < 100 {
-		width = 560 // not laid out yet: the dialog's usual width
+	width := d.list.Size().Width - theme.Padding() // room for the scroll bar
+	if width < 400 {
+		width = 560 + thumbShown + 190 + 6*theme.Padding() // not laid out yet: the dialog's usual width
 	}
-	line := fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
-	lines := int(fyne.MeasureText(reason, theme.TextSize(), fyne.TextStyle{}).Width/width) + 1
-	if lines > 1 {
-		d.list.SetItemHeight(i, base+float32(lines-1)*line+theme.Padding())
+	oneLine := row.taken.MinSize().Height
+	row.taken.Truncation, row.taken.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
+	row.taken.SetText(reason)
+	row.Resize(fyne.NewSize(width, base))
+	row.box.Resize(row.Size())
+	row.taken.Resize(fyne.NewSize(row.taken.Size().Width, oneLine))
+	if need := base + row.taken.MinSize().Height - oneLine; need > base {
+		d.list.SetItemHeight(i, need)
 	}
 }
 

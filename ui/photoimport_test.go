@@ -320,3 +320,53 @@ func importOne(ctx context.Context, store *sqlite.Store, clientID, path string, 
 	}
 	return outcomeOf(res.Files[0])
 }
+
+// A refused file's reason, wrapped, fits within its row at 1280×800: the row grows to it.
+func TestImportListRowFitsTheReasonAFileIsRefused(t *testing.T) {
+	fx := newPhotoFixture(t)
+	fx.w.Resize(fyne.NewSize(1280, 800))
+	var paths []string
+	for i := range 4 {
+		p := filepath.Join(fx.dir, fmt.Sprintf("IMG_%04d.jpg", i+1))
+		writeJPEG(t, p, 64, 48, uint8(i), fx.session.StartedAt)
+		paths = append(paths, p)
+	}
+	broken := filepath.Join(fx.dir, "broken.heic") // not a photo at all, whatever its name says
+	if err := os.WriteFile(broken, []byte(strings.Repeat("not a photo ", 40)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths[:2], append([]string{broken}, paths[2:]...)...)
+	lists, err := loadPhotoLists(context.Background(), fx.store, fx.client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newImportDialog(fx.w, fx.store, fx.client, paths, lists.sessions, lists.views, lists.zones, nil)
+	d.show()
+	waitFor(t, "the files to be read", func() bool {
+		for i := range paths {
+			if th := d.thumbs[i]; th == nil || th.taken == "" {
+				return false
+			}
+		}
+		return true
+	})
+	d.list.Refresh()
+	shot(t, fx.w, "import-refused-row")
+	var row *importRow
+	walkOverlay(fx.w, func(o fyne.CanvasObject) {
+		if r, ok := o.(*importRow); ok && strings.HasPrefix(r.check.Text, "broken.heic") {
+			row = r
+		}
+	})
+	if row == nil {
+		t.Fatal("no row for broken.heic on screen")
+	}
+	if !strings.HasPrefix(row.taken.Text, "Cannot be imported: ") {
+		t.Fatalf("the row reads %q", row.taken.Text)
+	}
+	drv := fyne.CurrentApp().Driver()
+	bottom := drv.AbsolutePositionForObject(row.taken).Y + row.taken.MinSize().Height
+	if rowBottom := drv.AbsolutePositionForObject(row).Y + row.Size().Height; bottom > rowBottom+0.5 {
+		t.Errorf("the reason ends at y %v, below its row's foot at %v", bottom, rowBottom)
+	}
+}

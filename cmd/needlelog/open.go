@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
@@ -49,13 +51,17 @@ func openToExport(ctx context.Context, db string) (s *sqlite.Store, release func
 	return s, release, openError(db, err)
 }
 
-// openError says why the practice at db, as the user gave it, could not be opened: a missing file
-// by its quoted path, rather than the store's "open /abs/path: database file does not exist".
+// openError says why the practice at db, as the user gave it, could not be opened, in one sentence
+// naming it by its quoted path, rather than the store's "open /abs/path: …". The store's error is
+// kept underneath, so that callers still tell its kinds apart (in use, newer schema, damaged…).
 func openError(db string, err error) error {
-	if errors.Is(err, data.ErrMissing) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, data.ErrMissing):
 		return missingPractice(db)
 	}
-	return err
+	return unopened{db, err}
 }
 
 // missingPractice is the path given for a practice that does not exist.
@@ -63,6 +69,29 @@ type missingPractice string
 
 func (m missingPractice) Error() string { return quote(string(m)) + " does not exist" }
 func (m missingPractice) Unwrap() error { return data.ErrMissing }
+
+// unopened is a practice that exists but could not be opened, and the store's reason why.
+type unopened struct {
+	db  string
+	err error
+}
+
+func (u unopened) Unwrap() error { return u.err }
+
+func (u unopened) Error() string {
+	reason := u.err.Error()
+	prefixes := []string{"open " + u.db + ": "}
+	if abs, err := filepath.Abs(u.db); err == nil {
+		prefixes = append(prefixes, "open "+abs+": ")
+	}
+	for _, p := range prefixes {
+		if r, ok := strings.CutPrefix(reason, p); ok {
+			reason = r
+			break
+		}
+	}
+	return quote(u.db) + " cannot be opened: " + reason
+}
 
 // failToWrite says why a command could not open the practice at db to write to it: when Needlelog
 // has it open, in its window or in another command, what to do instead (instead), else the error.

@@ -10,6 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // Every command that opens a practice names a missing one by its quoted path, in one sentence,
@@ -87,4 +88,37 @@ func TestHelpSaysImportTakesClientsToo(t *testing.T) {
 		}
 	}
 	t.Errorf("help lists no import:\n%s", out)
+}
+
+// A practice that exists but cannot be opened is named by its quoted path in one sentence too,
+// without the store's "open /path: " before the reason.
+func TestAnUnopenablePracticeIsNamedInOneSentence(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes y.db")
+	if err := os.WriteFile(notDB, []byte(strings.Repeat("not a database\n", 300)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, "folder.db")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	newer := sqlitetest.NewerSchema(t)
+	for _, tc := range []struct{ args []string }{
+		{[]string{"check", "--db", notDB}}, {[]string{"clients", "--db", notDB}},
+		{[]string{"backup", "--db", notDB, "--to", filepath.Join(dir, "backups")}},
+		{[]string{"check", "--db", newer}}, {[]string{"verify", "--db", newer}},
+		{[]string{"clients", "--db", folder}},
+	} {
+		db := tc.args[2]
+		reason := map[string]string{
+			notDB:  "file is not a Needlelog database (it is not a SQLite database); the file was left untouched",
+			newer:  "database was written by a newer version of Needlelog",
+			folder: "it is a folder, not a database file",
+		}[db]
+		want := "needlelog " + tc.args[0] + ": " + quote(db) + " cannot be opened: " + reason
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != 1 || !strings.HasPrefix(errOut, want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want it to start %q, on one line", tc.args, code, errOut, want)
+		}
+	}
 }
