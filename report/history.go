@@ -62,29 +62,23 @@ func LoadClientHistory(ctx context.Context, store Source, clientID string) (Clie
 	if h.Clinic, err = LoadClinic(ctx, store); err != nil {
 		return fail(err)
 	}
-	if h.Catalog, err = LoadCatalog(ctx, store); err != nil {
-		return fail(err)
-	}
-	if h.Currency, err = store.Setting(ctx, data.SettingCurrency); err != nil {
-		return fail(err)
-	}
-	views, err := store.ListItems(ctx, data.ListPhotoView, true)
+	all, err := store.Catalog(ctx) // one read of the lists: names, photo views and rules
 	if err != nil {
 		return fail(err)
 	}
-	for _, v := range views {
+	h.Catalog = catalogOf(all)
+	if h.Currency, err = store.Setting(ctx, data.SettingCurrency); err != nil {
+		return fail(err)
+	}
+	for _, v := range all.Items[data.ListPhotoView] {
 		h.Views = append(h.Views, v.Name)
 	}
 	if h.Photos, err = loadPhotos(ctx, store, data.PhotoQuery{ClientID: clientID}); err != nil {
 		return fail(err)
 	}
 	h.Printed = store.Now()
-	rules, err := store.Rules(ctx, false)
-	if err != nil {
-		return fail(err)
-	}
 	day := data.DateOf(h.Printed)
-	for _, f := range data.Findings(h.Client, rules, day) {
+	for _, f := range data.Findings(h.Client, all.CurrentRules(), day) {
 		if f.Action != "" {
 			h.Restrictions = append(h.Restrictions, f.Restriction(day))
 		}
