@@ -206,10 +206,7 @@ const (
 // PhotoKindFor is the kind of a photo taken at taken for a session that started at started: before
 // until 20 minutes into it, after on its day, follow-up on a later day. Imports filed under a
 // session the practitioner chose use it, as SuggestPhoto does for the session it finds.
-func PhotoKindFor(taken, started time.Time) PhotoKind { return KindAt(taken, started) }
-
-// KindAt is the kind of a photo taken at taken for a session that started at started.
-func KindAt(taken, started time.Time) PhotoKind {
+func PhotoKindFor(taken, started time.Time) PhotoKind {
 	switch {
 	case taken.Before(started.Add(beforeGrace)):
 		return PhotoBefore

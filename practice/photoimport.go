@@ -157,7 +157,7 @@ func storePhoto(ctx context.Context, s store.Store, req ImportRequest, started t
 		tags.View = v
 	}
 	if tags.Kind == "" && tags.SessionID != "" && !started.IsZero() {
-		tags.Kind = data.KindAt(f.TakenAt(), started)
+		tags.Kind = data.PhotoKindFor(f.TakenAt(), started)
 	}
 	if (tags.Kind == "" && tags.SessionID == "") || req.SuggestSession {
 		sug, err := s.SuggestPhoto(ctx, req.ClientID, f.TakenAt())

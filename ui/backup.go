@@ -337,9 +337,9 @@ func humanTime(t, now time.Time) string {
 	today := time.Date(y2, m2, d2, 0, 0, 0, 0, time.Local)
 	switch {
 	case day.Equal(today):
-		return "today at " + t.Format("15:04")
+		return "today at " + wording.Clock(t)
 	case day.Equal(today.AddDate(0, 0, -1)):
-		return "yesterday at " + t.Format("15:04")
+		return "yesterday at " + wording.Clock(t)
 	}
-	return "on " + wording.Date(data.DateOf(t)) + " at " + t.Format("15:04")
+	return "on " + wording.Date(data.DateOf(t)) + " at " + wording.Clock(t)
 }

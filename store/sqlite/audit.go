@@ -75,11 +75,6 @@ type practitionerKey struct {
 	createdSeq, retiredSeq             int64 // retiredSeq 0: in force
 }
 
-// inForce reports whether the key is its practitioner's for the entry numbered seq.
-func (k practitionerKey) inForce(seq int64) bool {
-	return seq >= k.createdSeq && (k.retiredSeq == 0 || seq < k.retiredSeq)
-}
-
 // keyInForce reads a practitioner's key in force; ok is false when they have none.
 func keyInForce(ctx context.Context, q querier, practitionerID string) (k practitionerKey, ok bool, err error) {
 	err = q.QueryRowContext(ctx, `SELECT id, practitioner_id, public_key, sealed_key, created_seq, retired_seq

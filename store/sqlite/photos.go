@@ -434,7 +434,7 @@ func (s *Store) SuggestPhoto(ctx context.Context, clientID string, takenAt time.
 	}
 	switch {
 	case nearest != nil:
-		return suggest(data.KindAt(takenAt, nearest.at), nearest), nil
+		return suggest(data.PhotoKindFor(takenAt, nearest.at), nearest), nil
 	case prev != nil && takenAt.Sub(prev.at) <= data.FollowUpReach:
 		return suggest(data.PhotoFollowUp, prev), nil
 	case prev != nil:

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"image/png"
 	"testing"
 )
 
@@ -40,16 +39,6 @@ func JPEG(tb testing.TB, m image.Image, quality int) []byte {
 	}
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, m, opts); err != nil {
-		tb.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// PNG encodes m.
-func PNG(tb testing.TB, m image.Image) []byte {
-	tb.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, m); err != nil {
 		tb.Fatal(err)
 	}
 	return b.Bytes()
