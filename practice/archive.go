@@ -30,7 +30,8 @@ func (a Archivable) Snapshot(ctx context.Context, path string, now time.Time) (s
 	if err := Snapshot(ctx, a.s, path); err != nil {
 		return nil, data.Health{}, err
 	}
-	snap, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true, Now: func() time.Time { return now }})
+	// The snapshot names photo files in the practice's library: they never change once written.
+	snap, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true, Now: func() time.Time { return now }, PhotoDir: a.s.PhotoDir()})
 	if err != nil {
 		return nil, data.Health{}, fmt.Errorf("open the snapshot: %w", err)
 	}

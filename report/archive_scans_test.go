@@ -10,6 +10,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/photolib"
 )
 
 // A stored original that is a progressive JPEG of far too many passes, hidden from the count by
@@ -23,12 +24,18 @@ func TestWriteArchiveRefusesAnOriginalOfEndlessScans(t *testing.T) {
 	hostile := phototest.Progressive(64, 64, 150)
 	const dqtEnd = 2 + 2 + 65 // SOI, then the DQT segment
 	hostile = append(append(bytes.Clone(hostile[:dqtEnd]), 0x00), hostile[dqtEnd:]...)
+	// Put in the photo library under its own name, and named by the photo's record in place of
+	// the original imported.
+	sum := photolib.Sum(hostile)
+	if err := photolib.Open(s.PhotoDir()).Put(sum, hostile); err != nil {
+		t.Fatal(err)
+	}
 	db, err := sql.Open("sqlite", "file:"+s.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if res, err := db.Exec(`UPDATE photo_originals SET bytes = ? WHERE photo_id = ?`, hostile, ph.ID); err != nil {
+	if res, err := db.Exec(`UPDATE photos SET sha256 = ? WHERE id = ?`, sum, ph.ID); err != nil {
 		t.Fatal(err)
 	} else if n, _ := res.RowsAffected(); n != 1 {
 		t.Fatalf("%d originals replaced", n)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -31,6 +30,7 @@ import (
 	"needlelog.app/needlelog/internal/testkit"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/practice/files"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -414,20 +414,13 @@ func TestWriteArchiveWithLostImages(t *testing.T) {
 	kept := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoBefore, "Frontal", 1)
 	noOriginal := addPhoto(t, s, p.ana.ID, p.session.ID, data.PhotoAfter, "Frontal", 2)
 	lost := addPhoto(t, s, p.ana.ID, "", data.PhotoBefore, "Left 45°", 3)
-	db, err := sql.Open("sqlite", "file:"+s.Path())
+	lostPreview, err := s.PhotoPreview(context.Background(), lost.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	for _, q := range []struct{ sql, id string }{
-		{`DELETE FROM photo_originals WHERE photo_id = ?`, noOriginal.ID},
-		{`DELETE FROM photo_originals WHERE photo_id = ?`, lost.ID},
-		{`DELETE FROM photo_renditions WHERE photo_id = ?`, lost.ID},
-	} {
-		if res, err := db.Exec(q.sql, q.id); err != nil {
+	for _, sum := range []string{noOriginal.SHA256, lost.SHA256, photolib.Sum(lostPreview)} {
+		if err := os.Remove(photolib.PathIn(s.PhotoDir(), sum)); err != nil {
 			t.Fatal(err)
-		} else if n, _ := res.RowsAffected(); n != 1 {
-			t.Fatalf("%s: %d rows", q.sql, n)
 		}
 	}
 

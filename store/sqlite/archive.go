@@ -56,7 +56,14 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 	if err := data.RequireName("reason", "reason for deleting the client and all their records", reason); err != nil {
 		return err
 	}
+	var files []string
 	err := s.batch(ctx, func(b *Batch) error {
+		files = files[:0]
+		found, err := queryTx(b, `SELECT sha256, preview_sha256 FROM photos WHERE client_id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("delete client %s: %w", id, err)
+		}
+		files = append(files, found...)
 		n, err := b.count(`SELECT count(*) FROM clients WHERE id = ?`, id)
 		if err != nil {
 			return err
@@ -102,5 +109,23 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return fmt.Errorf("delete client %s: clear the log: %w", id, mapError(err))
 	}
-	return nil
+	return s.removePhotoFiles(ctx, files)
+}
+
+// queryTx reads two text columns of every row q gives within the batch, as one list.
+func queryTx(b *Batch, q string, args ...any) ([]string, error) {
+	rows, err := b.tx.QueryContext(b.ctx, q, args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a, c string
+		if err := rows.Scan(&a, &c); err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, a, c)
+	}
+	return out, mapError(rows.Err())
 }

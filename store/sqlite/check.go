@@ -167,35 +167,52 @@ func (s *Store) damagedLists(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// photosWithoutImages lists the photos whose original or whose thumbnail and preview are gone.
+// photosWithoutImages lists the photos whose images are gone: for a photo kept in the photo
+// library, an original or preview file missing from it (looked for, not read: CheckPhotoFiles
+// reads them); for one whose bytes are still in the database, a missing original or preview.
 // Such a photo passes the integrity and foreign key checks: the references point from the images
 // to the photo.
 func (s *Store) photosWithoutImages(ctx context.Context) ([]string, error) {
-	return query(ctx, s, "photos without images", `SELECT p.file_name, p.taken_at,
-			NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
-			NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
-		FROM photos p
-		WHERE NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id)
-			OR NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
-		ORDER BY p.taken_at, p.id`, nil,
-		func(r *sql.Rows, v *string) error {
-			var name string
-			var taken time.Time
-			var noOriginal, noRendition bool
-			if err := r.Scan(&name, timeCol{&taken}, &noOriginal, &noRendition); err != nil {
-				return err
-			}
-			if name == "" {
-				name = "(no file name)"
-			}
-			var lost []string
-			if noOriginal {
-				lost = append(lost, "original")
-			}
-			if noRendition {
-				lost = append(lost, "thumbnail and preview")
-			}
-			*v = fmt.Sprintf("photo %s taken %s has lost its %s", name, data.DateOf(taken), strings.Join(lost, " and its "))
-			return nil
+	type found struct {
+		name, sum, preview      string
+		taken                   time.Time
+		noOriginal, noRendition bool
+	}
+	rows, err := query(ctx, s, "photos without images", `SELECT p.file_name, p.taken_at, p.sha256, p.preview_sha256,
+			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
+			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
+		FROM photos p ORDER BY p.taken_at, p.id`, nil,
+		func(r *sql.Rows, v *found) error {
+			return r.Scan(&v.name, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)
 		})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, v := range rows {
+		if v.preview != "" {
+			v.noOriginal = !s.lib.Has(v.sum)
+			v.noRendition = !s.lib.Has(v.preview)
+		}
+		if !v.noOriginal && !v.noRendition {
+			continue
+		}
+		if v.name == "" {
+			v.name = "(no file name)"
+		}
+		var lost []string
+		if v.noOriginal {
+			lost = append(lost, "original")
+		}
+		if v.noRendition {
+			lost = append(lost, "preview")
+		}
+		where := ""
+		if v.preview != "" {
+			where = " (missing from the photo folder " + s.lib.Dir() + ")"
+		}
+		out = append(out, fmt.Sprintf("photo %s taken %s has lost its %s%s", v.name, data.DateOf(v.taken),
+			strings.Join(lost, " and its "), where))
+	}
+	return out, nil
 }

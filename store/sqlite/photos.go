@@ -3,9 +3,7 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,12 +11,20 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/photolib"
 )
 
-// ImportPhoto stores a processed photo for a client: its record, the original bytes unchanged and
-// both renditions, in one transaction. When the same bytes are already stored, nothing is written
-// and the stored photo is returned with a *DuplicatePhotoError (errors.Is ErrDuplicatePhoto).
+// ImportPhoto stores a processed photo for a client: the original bytes unchanged and the preview
+// as files in the photo library, then its record and thumbnail in one transaction. The files are
+// on the disk before the record naming them commits. When the same bytes are already stored,
+// nothing is written and the stored photo is returned with a *DuplicatePhotoError (errors.Is
+// ErrDuplicatePhoto).
 func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
+	// Written before the transaction, which would otherwise hold every other write while the
+	// files are flushed; the batch finds them there. A duplicate's files are the stored ones.
+	if err := s.putPhotoFiles(f); err != nil {
+		return data.Photo{}, err
+	}
 	var p data.Photo
 	err := s.batch(ctx, func(b *Batch) error {
 		var err error
@@ -31,18 +37,33 @@ func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.Phot
 	return p, err
 }
 
+// putPhotoFiles checks that f was processed from its own bytes and writes its original and its
+// preview to the photo library.
+func (s *Store) putPhotoFiles(f data.PhotoFile) error {
+	info := f.Processed.Info
+	switch {
+	case len(f.Original) == 0:
+		return errors.New("import photo: no bytes")
+	case info.SHA256 != photolib.Sum(f.Original):
+		return errors.New("import photo: the processed photo was made from other bytes than the original given")
+	case len(f.Processed.Thumbnail) == 0 || len(f.Processed.Preview) == 0 || info.Width < 1 || info.Height < 1:
+		return errors.New("import photo: the photo has not been processed (see photo.Process)")
+	}
+	if s.readOnly {
+		return fmt.Errorf("import photo: %w", data.ErrReadOnlyFile)
+	}
+	if err := s.lib.Put(info.SHA256, f.Original); err != nil {
+		return fmt.Errorf("import photo: %w", err)
+	}
+	if err := s.lib.Put(photolib.Sum(f.Processed.Preview), f.Processed.Preview); err != nil {
+		return fmt.Errorf("import photo: %w", err)
+	}
+	return nil
+}
+
 // ImportPhoto adds a processed photo to the batch; see Store.ImportPhoto.
 func (b *Batch) ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
 	info := f.Processed.Info
-	sum := sha256.Sum256(f.Original)
-	switch {
-	case len(f.Original) == 0:
-		return data.Photo{}, errors.New("import photo: no bytes")
-	case info.SHA256 != hex.EncodeToString(sum[:]):
-		return data.Photo{}, errors.New("import photo: the processed photo was made from other bytes than the original given")
-	case len(f.Processed.Thumbnail) == 0 || len(f.Processed.Preview) == 0 || info.Width < 1 || info.Height < 1:
-		return data.Photo{}, errors.New("import photo: the photo has not been processed (see photo.Process)")
-	}
 	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 IN (?, ?) LIMIT 1`,
 		info.SHA256, cmp.Or(f.OtherSHA256, info.SHA256)))
 	switch {
@@ -57,6 +78,10 @@ func (b *Batch) ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFi
 	if err := b.checkPhotoTags(clientID, tags, data.PhotoTags{}); err != nil {
 		return data.Photo{}, err
 	}
+	// Already there when Store.ImportPhoto wrote them: then this only checks and keeps them.
+	if err := b.store.putPhotoFiles(f); err != nil {
+		return data.Photo{}, err
+	}
 	p := data.Photo{ID: newID(), ClientID: clientID, PhotoTags: tags, TakenAt: f.TakenAt(), FileName: data.BaseName(f.Name),
 		MIME: "image/" + info.Format, Width: info.Width, Height: info.Height, ByteSize: int64(len(f.Original)),
 		SHA256: info.SHA256, CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -64,19 +89,16 @@ func (b *Batch) ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFi
 		p.TakenAt = now
 	}
 	_, err = b.exec(`INSERT INTO photos (id, client_id, session_id, kind, zone, view, taken_at, note, consent_scope,
-		file_name, mime, width, height, byte_size, sha256, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		file_name, mime, width, height, byte_size, sha256, created_at, updated_at, version, preview_sha256)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.ClientID, nullID(p.SessionID), string(p.Kind), p.Zone, p.View, data.TimeText(p.TakenAt), p.Note,
-		string(p.Consent), p.FileName, p.MIME, p.Width, p.Height, p.ByteSize, p.SHA256, data.TimeText(now), data.TimeText(now), p.Version)
+		string(p.Consent), p.FileName, p.MIME, p.Width, p.Height, p.ByteSize, p.SHA256, data.TimeText(now), data.TimeText(now), p.Version,
+		photolib.Sum(f.Processed.Preview))
 	if err != nil {
 		return data.Photo{}, fmt.Errorf("import photo: %w", err)
 	}
-	if _, err := b.exec(`INSERT INTO photo_originals (photo_id, bytes) VALUES (?, ?)`, p.ID, f.Original); err != nil {
-		return data.Photo{}, fmt.Errorf("import photo: store the original: %w", err)
-	}
-	if _, err := b.exec(`INSERT INTO photo_renditions (photo_id, thumbnail, preview) VALUES (?, ?, ?)`,
-		p.ID, f.Processed.Thumbnail, f.Processed.Preview); err != nil {
-		return data.Photo{}, fmt.Errorf("import photo: store the preview: %w", err)
+	if _, err := b.exec(`INSERT INTO photo_thumbnails (photo_id, thumbnail) VALUES (?, ?)`, p.ID, f.Processed.Thumbnail); err != nil {
+		return data.Photo{}, fmt.Errorf("import photo: store the thumbnail: %w", err)
 	}
 	if err := b.audit(data.ActionCreate, "photo", p.ID, "sha256 "+p.SHA256); err != nil {
 		return data.Photo{}, err
@@ -181,19 +203,21 @@ func (b *Batch) UpdatePhoto(p *data.Photo) error {
 	return b.audit(data.ActionUpdate, "photo", p.ID, "")
 }
 
-// DeletePhoto removes a photo with its bytes and pins. The reason is required and is kept in
+// DeletePhoto removes a photo with its files and pins. The reason is required and is kept in
 // the audit log, with the photo's SHA-256, so that an auditor can tell which photo it was.
 func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if err := data.RequireName("reason", "reason for deleting the photo", reason); err != nil {
 		return err
 	}
+	var files []string
 	err := s.batch(ctx, func(b *Batch) error {
-		var sum string
-		err := b.tx.QueryRowContext(b.ctx, `SELECT sha256 FROM photos WHERE id = ?`, id).Scan(&sum)
+		var sum, preview string
+		err := b.tx.QueryRowContext(b.ctx, `SELECT sha256, preview_sha256 FROM photos WHERE id = ?`, id).Scan(&sum, &preview)
 		if err != nil {
 			return fmt.Errorf("delete photo %s: %w", id, mapError(err))
 		}
+		files = []string{sum, preview}
 		if _, err := b.exec(`DELETE FROM photos WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("delete photo %s: %w", id, err)
 		}
@@ -207,7 +231,56 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return fmt.Errorf("delete photo %s: clear the log: %w", id, mapError(err))
 	}
+	return s.removePhotoFiles(ctx, files)
+}
+
+// removePhotoFiles removes from the library the files of photos just deleted, keeping any that
+// a remaining photo names. One left behind by a crash here is collected later (CollectPhotoFiles).
+func (s *Store) removePhotoFiles(ctx context.Context, sums []string) error {
+	for _, sum := range sums {
+		if sum == "" {
+			continue
+		}
+		named, err := s.namesPhotoFile(ctx, sum)
+		if err != nil {
+			return err
+		}
+		if named {
+			continue
+		}
+		if err := s.lib.Remove(sum); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// namesPhotoFile says whether a photo names the library file sum as its original or preview.
+func (s *Store) namesPhotoFile(ctx context.Context, sum string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM photos WHERE sha256 = ?1) +
+		(SELECT count(*) FROM photos WHERE preview_sha256 = ?1)`, sum).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look for photo file %s: %w", sum, mapError(err))
+	}
+	return n > 0, nil
+}
+
+// CollectPhotoFiles removes the library's files that no photo names and that are older than
+// grace: those of an import cut short before its record committed, or of a deleted photo whose
+// removal was interrupted. It returns how many it removed.
+func (s *Store) CollectPhotoFiles(ctx context.Context, grace time.Duration) (int, error) {
+	if s.readOnly {
+		return 0, nil
+	}
+	// The files' times are the system's, not the store's clock.
+	removed, err := s.lib.Collect(time.Now(), grace, func(sum string) (bool, error) {
+		if err := ctx.Err(); err != nil {
+			return true, err
+		}
+		return s.namesPhotoFile(ctx, sum)
+	})
+	return len(removed), err
 }
 
 // photoColumns are a photo's record, from the table aliased p, in scanPhoto's order.
@@ -239,39 +312,53 @@ func (s *Store) Photo(ctx context.Context, id string) (data.Photo, error) {
 
 // PhotoPreview returns a photo's preview: an upright JPEG without metadata, its longest side
 // at most photo.PreviewSide pixels, for the viewer and for reports. A photo whose record is
-// there but whose stored image is not (lost to a damaged file, or removed by another program)
-// gives an error wrapping ErrNotFound that names the photo by its day and client.
+// there but whose image is not (its file missing from the photo folder or changed, or its bytes
+// lost to a damaged database) gives an error wrapping ErrNotFound that names the photo by its
+// day and client.
 func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
-	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT preview FROM photo_renditions WHERE photo_id = ?`, id).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, s.missingImage(ctx, id, "preview")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("preview of photo %s: %w", id, mapError(err))
-	}
-	return b, nil
+	return s.photoBytes(ctx, id, "preview", `SELECT p.preview_sha256, r.preview
+		FROM photos p LEFT JOIN photo_renditions r ON r.photo_id = p.id WHERE p.id = ?`)
 }
 
 // PhotoOriginal returns the bytes of a photo's file exactly as imported, metadata included:
 // pass them through photo.CleanJPEG before they leave the practice. A photo whose original is
 // missing gives an error wrapping ErrNotFound, as PhotoPreview does.
 func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
+	return s.photoBytes(ctx, id, "original", `SELECT iif(p.preview_sha256 = '', '', p.sha256), o.bytes
+		FROM photos p LEFT JOIN photo_originals o ON o.photo_id = p.id WHERE p.id = ?`)
+}
+
+// photoBytes reads one of a photo's images (what) through q, which gives the library file's name
+// (” for a photo whose bytes are still in the database) and the bytes held in the database.
+func (s *Store) photoBytes(ctx context.Context, id, what, q string) ([]byte, error) {
+	var sum string
 	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT bytes FROM photo_originals WHERE photo_id = ?`, id).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, s.missingImage(ctx, id, "original")
-	}
+	err := s.db.QueryRowContext(ctx, q, id).Scan(&sum, &b)
 	if err != nil {
-		return nil, fmt.Errorf("original of photo %s: %w", id, mapError(err))
+		return nil, fmt.Errorf("%s of photo %s: %w", what, id, mapError(err))
+	}
+	if sum == "" {
+		if b == nil {
+			return nil, s.missingImage(ctx, id, what, "is missing from the database")
+		}
+		return b, nil
+	}
+	b, err = s.lib.Read(sum)
+	switch {
+	case errors.Is(err, photolib.ErrMissing):
+		return nil, s.missingImage(ctx, id, what, "is missing from the photo folder "+s.lib.Dir())
+	case errors.Is(err, photolib.ErrChanged):
+		return nil, s.missingImage(ctx, id, what, "in the photo folder has been changed since it was imported")
+	case err != nil:
+		return nil, fmt.Errorf("%s of photo %s: %w", what, id, err)
 	}
 	return b, nil
 }
 
-// missingImage says why a photo's bytes (what: "preview" or "original") were not found: the
+// missingImage says why a photo's bytes (what: "preview" or "original") cannot be given: the
 // photo is gone altogether, or only its image is, in which case the photo is named as a
 // practitioner knows it, "photo taken 2026-03-10 of Anna Berg".
-func (s *Store) missingImage(ctx context.Context, id, what string) error {
+func (s *Store) missingImage(ctx context.Context, id, what, why string) error {
 	var taken time.Time
 	var first, last string
 	err := s.db.QueryRowContext(ctx, `SELECT p.taken_at, coalesce(c.first_name, ''), coalesce(c.last_name, '')
@@ -283,8 +370,8 @@ func (s *Store) missingImage(ctx context.Context, id, what string) error {
 	if who == "" {
 		who = "a client no longer on file"
 	}
-	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s is missing from the database)",
-		data.DateOf(taken), who, what), data.ErrNotFound}
+	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s %s)",
+		data.DateOf(taken), who, what, why), data.ErrNotFound}
 }
 
 // ListPhotos returns a client's photos with their thumbnails, never reading an original or a
@@ -308,16 +395,32 @@ func (s *Store) ListPhotos(ctx context.Context, q data.PhotoQuery) ([]data.Photo
 	type row struct {
 		data.PhotoThumb
 		sessionStart, takenAt string
+		preview               string
 	}
-	rows, err := query(ctx, s, "photos", `SELECT `+photoColumns+`, r.thumbnail, r.photo_id IS NULL,
+	// A photo not yet moved to the library has its images in the database; one that has, its
+	// preview in a file, looked for here (not read: the viewer checks its bytes when it reads it).
+	// A lost original alone leaves the photo viewable; the check reports it.
+	rows, err := query(ctx, s, "photos", `SELECT `+photoColumns+`, t.thumbnail, p.preview_sha256,
+		t.photo_id IS NULL OR (p.preview_sha256 = '' AND (
+			NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id) OR
+			NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id))),
 		(SELECT count(*) FROM photo_pins n WHERE n.photo_id = p.id), coalesce(se.started_at, p.taken_at), p.taken_at
-		FROM photos p LEFT JOIN photo_renditions r ON r.photo_id = p.id LEFT JOIN sessions se ON se.id = p.session_id
+		FROM photos p LEFT JOIN photo_thumbnails t ON t.photo_id = p.id LEFT JOIN sessions se ON se.id = p.session_id
 		WHERE `+strings.Join(where, " AND "), args,
 		func(r *sql.Rows, t *row) error {
-			return r.Scan(append(photoTargets(&t.Photo), &t.Thumbnail, &t.ImageMissing, &t.Pins, &t.sessionStart, &t.takenAt)...)
+			return r.Scan(append(photoTargets(&t.Photo), &t.Thumbnail, &t.preview, &t.ImageMissing, &t.Pins, &t.sessionStart, &t.takenAt)...)
 		})
 	if err != nil {
 		return nil, err
+	}
+	for i := range rows {
+		t := &rows[i]
+		if t.preview != "" && !t.ImageMissing && !s.lib.Has(t.preview) {
+			t.ImageMissing = true
+		}
+		if t.ImageMissing {
+			t.Thumbnail = nil
+		}
 	}
 	slices.SortFunc(rows, func(a, b row) int { // stored times sort as text
 		return cmp.Or(strings.Compare(a.sessionStart, b.sessionStart), strings.Compare(a.SessionID, b.SessionID),

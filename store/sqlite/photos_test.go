@@ -25,6 +25,7 @@ import (
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
@@ -68,12 +69,27 @@ func photoRows(t testing.TB, s *sqlite.Store) map[string]int {
 	}
 	defer db.Close()
 	out := map[string]int{}
-	for _, table := range []string{"photos", "photo_originals", "photo_renditions", "photo_pins"} {
+	for _, table := range []string{"photos", "photo_originals", "photo_renditions", "photo_thumbnails", "photo_pins"} {
 		var n int
 		if err := db.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		out[table] = n
+	}
+	return out
+}
+
+// libraryFiles reads every file of the store's photo library, by name.
+func libraryFiles(t testing.TB, s *sqlite.Store) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := photolib.Walk(s.PhotoDir(), func(f photolib.File) error {
+		b, err := os.ReadFile(photolib.PathIn(s.PhotoDir(), f.Sum))
+		out[f.Sum] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -162,8 +178,12 @@ func TestImportPhotoStoresOriginalAndRenditions(t *testing.T) {
 	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(list[0].Thumbnail)); err != nil || cfg.Width != photo.ThumbnailSide {
 		t.Fatalf("thumbnail is %dx%d (%v)", cfg.Width, cfg.Height, err)
 	}
-	if rows := photoRows(t, s); rows["photos"] != 1 || rows["photo_originals"] != 1 || rows["photo_renditions"] != 1 {
+	// The original and the preview are files in the library, the thumbnail a row.
+	if rows := photoRows(t, s); rows["photos"] != 1 || rows["photo_thumbnails"] != 1 || rows["photo_originals"] != 0 || rows["photo_renditions"] != 0 {
 		t.Fatalf("rows after one import: %v", rows)
+	}
+	if files := libraryFiles(t, s); len(files) != 2 || !bytes.Equal(files[p.SHA256], orig) || !bytes.Equal(files[photolib.Sum(preview)], preview) {
+		t.Fatalf("the library holds %d files after one import, want the original and the preview", len(files))
 	}
 	tl, err := s.Timeline(ctx, c.ID)
 	if err != nil || len(tl) != 1 || tl[0].Photos != 1 {
@@ -296,8 +316,8 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	s, _ := sqlitetest.OpenStore(t)
 	c := photoClient(t, s, "Anna", data.PhotoConsentClinical)
-	// The renditions are written after the record and the original: make that last write fail.
-	sqlitetest.RawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_renditions BEGIN SELECT RAISE(ABORT, 'no room'); END`)
+	// The thumbnail is written after the record: make that last write fail.
+	sqlitetest.RawExec(t, s.Path(), `CREATE TRIGGER no_room BEFORE INSERT ON photo_thumbnails BEGIN SELECT RAISE(ABORT, 'no room'); END`)
 	auditBefore, _ := s.Counts(ctx)
 	_, err := testkit.ImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "a.jpg", phototest.NoisyJPEG(t, 320, 240, 4, 16), time.Time{})
 	if err == nil || !strings.Contains(err.Error(), "no room") {
@@ -306,6 +326,17 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	requireNoPhotoRows(t, s)
 	if after, _ := s.Counts(ctx); after["audit_log"] != auditBefore["audit_log"] {
 		t.Fatal("a failed import left an audit entry")
+	}
+	// Its files were written before the record failed: nothing names them, and once their grace
+	// is over they are collected.
+	if files := libraryFiles(t, s); len(files) != 2 {
+		t.Fatalf("the failed import left %d files, want its original and preview", len(files))
+	}
+	if n, err := s.CollectPhotoFiles(ctx, time.Hour); err != nil || n != 0 {
+		t.Fatalf("collect within the grace period: %d removed, %v", n, err)
+	}
+	if n, err := s.CollectPhotoFiles(ctx, 0); err != nil || n != 2 || len(libraryFiles(t, s)) != 0 {
+		t.Fatalf("collect after the grace period: %d removed, %v; %d left", n, err, len(libraryFiles(t, s)))
 	}
 }
 
@@ -546,12 +577,16 @@ func TestDeletePhoto(t *testing.T) {
 	if f := testkit.FieldsOf(t, s.DeletePhoto(ctx, p.ID, "  ")); !slices.Equal(f, []string{"reason"}) {
 		t.Fatalf("delete without a reason: fields %v", f)
 	}
-	before := photoRows(t, s)
+	before, filesBefore := photoRows(t, s), libraryFiles(t, s)
 	if err := s.DeletePhoto(ctx, p.ID, "Wrong client's photo"); err != nil {
 		t.Fatal(err)
 	}
-	after := photoRows(t, s)
-	for table, n := range map[string]int{"photos": 1, "photo_originals": 1, "photo_renditions": 1, "photo_pins": 1} {
+	after, filesAfter := photoRows(t, s), libraryFiles(t, s)
+	if _, ok := filesAfter[p.SHA256]; ok || len(filesBefore)-len(filesAfter) != 2 {
+		t.Errorf("the library held %d files and holds %d, the original still there: %v; want its original and preview removed",
+			len(filesBefore), len(filesAfter), ok)
+	}
+	for table, n := range map[string]int{"photos": 1, "photo_thumbnails": 1, "photo_pins": 1} {
 		if before[table]-after[table] != n {
 			t.Errorf("%s: %d rows, then %d", table, before[table], after[table])
 		}
@@ -585,17 +620,13 @@ func TestPhotoWithMissingImage(t *testing.T) {
 	s, _ := sqlitetest.OpenStore(t)
 	c, _, ps := galleryPhotos(t, s)
 	noImage, noOriginal := ps[1], ps[4]
-	db, err := sql.Open("sqlite", "file:"+s.Path())
+	preview, err := s.PhotoPreview(ctx, noImage.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	for q, id := range map[string]string{`DELETE FROM photo_renditions WHERE photo_id = ?`: noImage.ID,
-		`DELETE FROM photo_originals WHERE photo_id = ?`: noOriginal.ID} {
-		if res, err := db.Exec(q, id); err != nil {
+	for _, sum := range []string{photolib.Sum(preview), noOriginal.SHA256} {
+		if err := os.Remove(photolib.PathIn(s.PhotoDir(), sum)); err != nil {
 			t.Fatal(err)
-		} else if n, _ := res.RowsAffected(); n != 1 {
-			t.Fatalf("%s: %d rows", q, n)
 		}
 	}
 
@@ -604,8 +635,8 @@ func TestPhotoWithMissingImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantProblems := []string{
-		fmt.Sprintf("photo %s taken %s has lost its thumbnail and preview", noImage.FileName, data.DateOf(noImage.TakenAt)),
-		fmt.Sprintf("photo %s taken %s has lost its original", noOriginal.FileName, data.DateOf(noOriginal.TakenAt)),
+		fmt.Sprintf("photo %s taken %s has lost its preview (missing from the photo folder %s)", noImage.FileName, data.DateOf(noImage.TakenAt), s.PhotoDir()),
+		fmt.Sprintf("photo %s taken %s has lost its original (missing from the photo folder %s)", noOriginal.FileName, data.DateOf(noOriginal.TakenAt), s.PhotoDir()),
 	}
 	if noOriginal.TakenAt.Before(noImage.TakenAt) {
 		wantProblems[0], wantProblems[1] = wantProblems[1], wantProblems[0]

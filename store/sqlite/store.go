@@ -23,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/photolib"
 )
 
 //go:embed migrations/*.sql
@@ -40,6 +41,9 @@ type Options struct {
 	ReadOnly bool
 	// Now is the clock; time.Now when nil. Tests set it.
 	Now func() time.Time
+	// PhotoDir is the photo library's folder; "" is the one beside the database (photolib.Beside).
+	// A snapshot opened to be read names the library its photos are in.
+	PhotoDir string
 }
 
 // Store is a Needlelog database: one SQLite file holding the whole practice.
@@ -47,6 +51,7 @@ type Options struct {
 type Store struct {
 	db       *sql.DB
 	path     string
+	lib      *photolib.Library
 	readOnly bool
 	// immutable: read-only, from a folder SQLite cannot create its -shm file in (needsImmutable).
 	immutable bool
@@ -157,7 +162,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 	}
 
-	s := &Store{path: abs, readOnly: opts.ReadOnly, immutable: immutable, now: opts.Now}
+	photoDir := opts.PhotoDir
+	if photoDir == "" {
+		photoDir = photolib.Beside(abs)
+	}
+	s := &Store{path: abs, lib: photolib.Open(photoDir), readOnly: opts.ReadOnly, immutable: immutable, now: opts.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -625,6 +634,9 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 
 // Path is the database file's absolute path.
 func (s *Store) Path() string { return s.path }
+
+// PhotoDir is the folder of the practice's photo library.
+func (s *Store) PhotoDir() string { return s.lib.Dir() }
 
 // ReadOnly reports whether the store was opened read-only.
 func (s *Store) ReadOnly() bool { return s.readOnly }

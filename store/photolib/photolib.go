@@ -1,0 +1,332 @@
+// Package photolib keeps a practice's photo files: immutable files named by the SHA-256 of their
+// bytes, in a folder beside the database ("clinic.db" keeps them in "clinic.photos/ab/cd/<sha256>").
+//
+// A file is written to a temporary file, flushed, renamed into place and its folder flushed
+// before the record naming it is committed, so that a record never names a file that a crash can
+// take away. A file is never changed once written; a file no record names (an import cut short,
+// a deleted photo whose removal was interrupted) is collected after a grace period.
+package photolib
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Suffix names a practice's photo folder after its database: "clinic.db" → "clinic.photos".
+const Suffix = ".photos"
+
+// Beside is the photo folder of the database at dbPath.
+func Beside(dbPath string) string {
+	return strings.TrimSuffix(dbPath, filepath.Ext(dbPath)) + Suffix
+}
+
+// ErrMissing is a file the library should hold and does not.
+var ErrMissing = errors.New("the photo file is missing from the photo folder")
+
+// ErrChanged is a file whose bytes no longer match the SHA-256 it is named by.
+var ErrChanged = errors.New("the photo file's bytes no longer match those imported")
+
+// Library is one photo folder. Its methods are safe for concurrent use.
+type Library struct {
+	dir string
+	// mu orders Put against Collect: a file Put refreshes is never collected by a sweep that
+	// looked at it before.
+	mu sync.Mutex
+}
+
+// Open returns the library in dir. Nothing is created until the first Put.
+func Open(dir string) *Library { return &Library{dir: dir} }
+
+// Dir is the library's folder.
+func (l *Library) Dir() string { return l.dir }
+
+// Valid says whether sum is a SHA-256 in lower-case hex, as the library names files.
+func Valid(sum string) bool {
+	if len(sum) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range sum {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Sum is the SHA-256 of b in the library's spelling.
+func Sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Path is where the file named sum is kept (whether or not it is there).
+func (l *Library) Path(sum string) string { return PathIn(l.dir, sum) }
+
+// PathIn is where a content-addressed folder rooted at dir keeps the file named sum.
+func PathIn(dir, sum string) string {
+	if len(sum) < 4 {
+		return filepath.Join(dir, sum)
+	}
+	return filepath.Join(dir, sum[:2], sum[2:4], sum)
+}
+
+// Put stores b under its SHA-256, which must be sum, and returns once the file and its name are
+// on the disk. A file already there is kept (after checking its size) and its time refreshed, so
+// that a sweep does not collect it before the record naming it commits.
+func (l *Library) Put(sum string, b []byte) error {
+	if !Valid(sum) {
+		return fmt.Errorf("store photo file: %q is not a SHA-256", sum)
+	}
+	if got := Sum(b); got != sum {
+		return fmt.Errorf("store photo file %s: the bytes given have SHA-256 %s", sum, got)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	path := l.Path(sum)
+	if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Size() == int64(len(b)) {
+		now := time.Now()
+		if err := os.Chtimes(path, now, now); err != nil {
+			return fmt.Errorf("store photo file %s: %w", sum, err)
+		}
+		return nil
+	}
+	return writeNew(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// PutFrom copies the file named sum from another content-addressed folder (src), checking its
+// SHA-256 on the way; a file already here is kept. It streams: memory does not grow with the
+// file's size.
+func PutFrom(dst, src, sum string) error {
+	path := PathIn(dst, sum)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	in, err := os.Open(PathIn(src, sum))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("photo file %s: %w", sum, ErrMissing)
+	}
+	if err != nil {
+		return fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	defer in.Close()
+	return writeNew(path, func(w io.Writer) error {
+		h := sha256.New()
+		if _, err := io.Copy(io.MultiWriter(w, h), in); err != nil {
+			return err
+		}
+		if hex.EncodeToString(h.Sum(nil)) != sum {
+			return fmt.Errorf("photo file %s: %w", sum, ErrChanged)
+		}
+		return nil
+	})
+}
+
+// writeNew writes a file whole or not at all: to a temporary file beside path, flushed, renamed
+// into place, and the folder flushed.
+func writeNew(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("store photo file: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".put-*.tmp")
+	if err != nil {
+		return fmt.Errorf("store photo file: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
+	}
+	// The two folders above the file and the library itself may be new too: flush each name,
+	// up to the folder holding the library.
+	d := dir
+	for range 4 {
+		if err := syncDir(d); err != nil {
+			return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
+		}
+		d = filepath.Dir(d)
+	}
+	return nil
+}
+
+// Read returns the bytes of the file named sum after checking them against it: ErrMissing or
+// ErrChanged (wrapped) when they cannot be given.
+func (l *Library) Read(sum string) ([]byte, error) {
+	b, err := os.ReadFile(l.Path(sum))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("photo file %s: %w", sum, ErrMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	if Sum(b) != sum {
+		return nil, fmt.Errorf("photo file %s: %w", sum, ErrChanged)
+	}
+	return b, nil
+}
+
+// Has says whether the file named sum is there, without reading it.
+func (l *Library) Has(sum string) bool {
+	info, err := os.Stat(l.Path(sum))
+	return err == nil && info.Mode().IsRegular()
+}
+
+// Verify reads the file named sum through and checks its SHA-256, in constant memory.
+func (l *Library) Verify(sum string) error { return VerifyIn(l.dir, sum) }
+
+// VerifyIn checks the file named sum in the content-addressed folder dir.
+func VerifyIn(dir, sum string) error {
+	f, err := os.Open(PathIn(dir, sum))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("photo file %s: %w", sum, ErrMissing)
+	}
+	if err != nil {
+		return fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != sum {
+		return fmt.Errorf("photo file %s: %w", sum, ErrChanged)
+	}
+	return nil
+}
+
+// Remove deletes the file named sum; a file already gone is not an error.
+func (l *Library) Remove(sum string) error {
+	if !Valid(sum) {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := os.Remove(l.Path(sum)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove photo file %s: %w", sum, err)
+	}
+	return nil
+}
+
+// File is one file found in a content-addressed folder.
+type File struct {
+	Sum     string
+	Size    int64
+	ModTime time.Time
+}
+
+// Walk calls fn for each file in the content-addressed folder dir, in no set order. Temporary
+// files and anything not named by a SHA-256 are passed over; a folder that does not exist holds
+// nothing.
+func Walk(dir string, fn func(File) error) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == dir {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() || !Valid(d.Name()) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil // removed meanwhile
+		}
+		return fn(File{Sum: d.Name(), Size: info.Size(), ModTime: info.ModTime()})
+	})
+	if err != nil {
+		return fmt.Errorf("look through %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Collect removes the files that named does not name and that are older than grace, with the
+// temporary files of writes cut short; it returns the SHA-256s removed. named is asked again,
+// file by file, just before removing, so a record committed during the sweep keeps its file.
+func (l *Library) Collect(now time.Time, grace time.Duration, named func(sum string) (bool, error)) ([]string, error) {
+	var removed []string
+	err := filepath.WalkDir(l.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == l.dir {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || now.Sub(info.ModTime()) < grace {
+			return nil
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, ".put-") && strings.HasSuffix(name, ".tmp") {
+			os.Remove(path)
+			return nil
+		}
+		if !Valid(name) {
+			return nil
+		}
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if info, err := os.Stat(path); err != nil || now.Sub(info.ModTime()) < grace {
+			return nil
+		}
+		keep, err := named(name)
+		if err != nil || keep {
+			return err
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removed = append(removed, name)
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("collect unused photo files in %s: %w", l.dir, err)
+	}
+	return removed, nil
+}
+
+// syncDir makes a rename in dir durable. Windows cannot open a folder to flush it, and makes
+// renames durable itself.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}
