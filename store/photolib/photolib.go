@@ -39,9 +39,9 @@ var ErrChanged = errors.New("the photo file's bytes no longer match those import
 // Library is one photo folder. Its methods are safe for concurrent use.
 type Library struct {
 	dir string
-	// mu orders Put against Collect: a file Put refreshes is never collected by a sweep that
-	// looked at it before.
-	mu sync.Mutex
+	// mu orders Put (shared: imports write side by side) against Collect and Remove: a file Put
+	// refreshes is never collected by a sweep that looked at it before.
+	mu sync.RWMutex
 }
 
 // Open returns the library in dir. Nothing is created until the first Put.
@@ -90,8 +90,8 @@ func (l *Library) Put(sum string, b []byte) error {
 	if got := Sum(b); got != sum {
 		return fmt.Errorf("store photo file %s: the bytes given have SHA-256 %s", sum, got)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.mu.RLock()
+	defer l.mu.RUnlock()
 	path := l.Path(sum)
 	if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Size() == int64(len(b)) {
 		now := time.Now()
