@@ -27,6 +27,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -35,9 +36,12 @@ const (
 	ArchiveReadmePath   = "README.txt"
 	ArchiveManifestPath = "manifest.json"
 	ArchiveDatabasePath = "database/needlelog.db"
-	archiveTables       = "tables/"
-	archivePhotos       = "photos/"
-	archiveHistories    = "histories/"
+	// ArchivePhotoFolder holds the photo library's files (originals and previews as stored,
+	// named by their SHA-256), which the database names and no longer holds.
+	ArchivePhotoFolder = "database/needlelog.photos/"
+	archiveTables      = "tables/"
+	archivePhotos      = "photos/"
+	archiveHistories   = "histories/"
 )
 
 // ArchiveManifestFile is one file of an archive as its manifest lists it.
@@ -119,8 +123,15 @@ func writeArchive(ctx context.Context, w io.Writer, store ArchiveSource, progres
 		return fmt.Errorf("archive: %w", err)
 	}
 
+	var library []string
+	lib, _ := snap.(PhotoLibrary)
+	if lib != nil {
+		if library, err = lib.PhotoFiles(ctx); err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+	}
 	a := &archiveWriter{zw: zip.NewWriter(w), modified: created, progress: progress,
-		total: 3 + len(nlstore.ExportTables) + int(health.Counts["photos"]) + len(clients)}
+		total: 3 + len(nlstore.ExportTables) + len(library) + int(health.Counts["photos"]) + len(clients)}
 	// Photos and PDFs are stored as they are (they are compressed already); for the rest,
 	// the fastest deflate: the snapshot is mostly photos too.
 	a.zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
@@ -144,6 +155,9 @@ func writeArchive(ctx context.Context, w io.Writer, store ArchiveSource, progres
 		_, err = io.Copy(out, archiveReader{ctx, f})
 		return err
 	}); err != nil {
+		return err
+	}
+	if err := a.photoFiles(ctx, lib, library); err != nil {
 		return err
 	}
 	err = snap.ExportRows(ctx, nlstore.ExportQuery{}, func(t *nlstore.ExportTable) error {
@@ -230,6 +244,38 @@ func (r archiveReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return r.r.Read(p)
+}
+
+// photoFiles copies the photo library's files the snapshot names, as they are, streamed. A file
+// missing from the library is listed under missing; one whose bytes no longer match its name is
+// copied with a note saying so.
+func (a *archiveWriter) photoFiles(ctx context.Context, lib PhotoLibrary, sums []string) error {
+	for _, sum := range sums {
+		entry := ArchiveManifestFile{Path: ArchivePhotoFolder + sum[:2] + "/" + sum[2:4] + "/" + sum, Kind: "photo file"}
+		f, err := lib.OpenPhotoFile(sum)
+		if errors.Is(err, photolib.ErrMissing) {
+			entry.Path, entry.Note = "", "photo file "+sum+" is missing from the practice's photo folder"
+			a.missing = append(a.missing, entry)
+			a.done++
+			a.report()
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		err = a.file(entry, zip.Store, func(out io.Writer) error {
+			_, err := io.Copy(out, archiveReader{ctx, f})
+			return err
+		})
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if last := &a.files[len(a.files)-1]; last.SHA256 != sum {
+			last.Note = "its bytes no longer match those imported: the file was changed in the photo folder"
+		}
+	}
+	return nil
 }
 
 // archiveClient is a client as the archive names their files.
@@ -569,14 +615,18 @@ manifest.json
 
 %s
     The whole database: a SQLite 3 file (schema version %d) that any SQLite tool opens, for
-    example DB Browser for SQLite or the sqlite3 command. It is complete: clients, sessions,
-    side effects, the practice's lists, settings, the audit log with the practitioners'
-    signing keys (each private key sealed by its practitioner's passphrase), and every photo
-    as it was imported: the camera's file with its metadata (camera, date taken, orientation),
-    less the GPS position, which import removes unless it was asked to keep it. Keep this
-    file as safe as the practice's own.
-    Needlelog opens it too: "needlelog --db FILE" (work on a copy: opening it for writing
-    upgrades and changes it).
+    example DB Browser for SQLite or the sqlite3 command. It holds clients, sessions, side
+    effects, the practice's lists, settings, the audit log with the practitioners' signing
+    keys (each private key sealed by its practitioner's passphrase), and each photo's record
+    and thumbnail. Keep this file as safe as the practice's own.
+    Needlelog opens it too, with the photo folder beside it: "needlelog --db FILE" (work on
+    a copy of both: opening it for writing upgrades and changes it).
+
+%s<ab>/<cd>/<sha256>
+    The practice's photo folder: every photo as it was imported (the camera's file with its
+    metadata: camera, date taken, orientation; less the GPS position, which import removes
+    unless it was asked to keep it) and its preview, each named by its SHA-256, which the
+    database's photos table names (sha256 and preview_sha256).
 
 tables/sessions.csv, zones.csv, products_applied.csv, side_effects.csv, clients.csv
     The records as tables, one row per session, per treated zone, per product applied, per
@@ -601,6 +651,6 @@ histories/<client>.pdf
 
 Two clients with the same name have the last eight digits of their ID after it.
 `, wording.DateTimeZone(m.Created), clients, m.Counts["sessions"], m.Counts["photos"],
-		ArchiveDatabasePath, m.SchemaVersion, m.TimeZone)
+		ArchiveDatabasePath, m.SchemaVersion, ArchivePhotoFolder, m.TimeZone)
 	return strings.ReplaceAll(b.String(), "\n", "\r\n") // Notepad on older Windows shows LF files on one line
 }

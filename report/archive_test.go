@@ -159,10 +159,21 @@ func TestWriteArchive(t *testing.T) {
 		t.Errorf("progress total %d, the archive has %d files", calls[0][1], len(a.order))
 	}
 
-	// The snapshot opens, passes its checks and holds everything.
+	// The snapshot opens, passes its checks and holds everything; its photo folder beside it.
 	dbPath := filepath.Join(t.TempDir(), "copy.db")
 	if err := os.WriteFile(dbPath, a.files[ArchiveDatabasePath], 0o600); err != nil {
 		t.Fatal(err)
+	}
+	for name, body := range a.files {
+		if rest, ok := strings.CutPrefix(name, ArchivePhotoFolder); ok {
+			path := filepath.Join(photolib.Beside(dbPath), filepath.FromSlash(rest))
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, body, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	snap, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{ReadOnly: true})
 	if err != nil {
@@ -176,6 +187,17 @@ func TestWriteArchive(t *testing.T) {
 	for k, v := range counts {
 		if h.Counts[k] != v || a.manifest.Counts[k] != v {
 			t.Errorf("%s: %d in the store, %d in the archived database, %d in the manifest", k, v, h.Counts[k], a.manifest.Counts[k])
+		}
+	}
+
+	// Every photo's original as imported, byte for byte, with its preview, in the photo folder.
+	for _, ph := range storePhotos(t, p) {
+		orig, err := snap.PhotoOriginal(context.Background(), ph.ID)
+		if err != nil || photolib.Sum(orig) != ph.SHA256 {
+			t.Errorf("photo %s's original from the archive: %v", ph.ID, err)
+		}
+		if _, err := snap.PhotoPreview(context.Background(), ph.ID); err != nil {
+			t.Errorf("photo %s's preview from the archive: %v", ph.ID, err)
 		}
 	}
 
@@ -445,9 +467,27 @@ func TestWriteArchiveWithLostImages(t *testing.T) {
 	if _, ok := notes[lost.ID]; ok {
 		t.Error("the photo that lost every image has a file")
 	}
-	if len(a.manifest.Missing) != 1 || a.manifest.Missing[0].PhotoID != lost.ID || a.manifest.Missing[0].Path != "" ||
-		!strings.Contains(a.manifest.Missing[0].Note, ArchiveDatabasePath) {
+	var missingPhotos []ArchiveManifestFile
+	missingFiles := map[string]bool{}
+	for _, m := range a.manifest.Missing {
+		if m.Kind == "photo file" {
+			missingFiles[m.Note] = true
+		} else {
+			missingPhotos = append(missingPhotos, m)
+		}
+	}
+	if len(missingPhotos) != 1 || missingPhotos[0].PhotoID != lost.ID || missingPhotos[0].Path != "" ||
+		!strings.Contains(missingPhotos[0].Note, ArchiveDatabasePath) {
 		t.Errorf("missing photos in the manifest: %+v", a.manifest.Missing)
+	}
+	// The photo folder's files that were removed are listed by name.
+	for _, sum := range []string{noOriginal.SHA256, lost.SHA256, photolib.Sum(lostPreview)} {
+		if !missingFiles["photo file "+sum+" is missing from the practice's photo folder"] {
+			t.Errorf("the missing photo file %s is not listed: %v", sum, missingFiles)
+		}
+	}
+	if len(missingFiles) != 3 {
+		t.Errorf("%d photo files listed missing, want 3: %v", len(missingFiles), missingFiles)
 	}
 	var history string
 	for name, body := range a.files {
@@ -542,4 +582,31 @@ func TestWriteArchiveNamesAreSafeAndUnique(t *testing.T) {
 			t.Errorf("no %q in the archive: %v", want, seen)
 		}
 	}
+}
+
+// storePhotos lists every photo of the practice's clients.
+func storePhotos(t *testing.T, p *expPractice) []data.Photo {
+	t.Helper()
+	var out []data.Photo
+	var clients []data.ClientSummary
+	for _, archived := range []bool{false, true} {
+		list, err := p.store.ListClients(context.Background(), data.ClientQuery{Archived: archived})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, list...)
+	}
+	for _, c := range clients {
+		list, err := p.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ph := range list {
+			out = append(out, ph.Photo)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("the practice has no photos: the archive's photo folder would be tried on nothing")
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"needlelog.app/needlelog/data"
@@ -43,4 +44,14 @@ type ArchiveSource interface {
 	// practice goes on working, and opens it to read, its clock stopped at now. Health is the
 	// copy's check. The copy's file goes into the archive as it is.
 	Snapshot(ctx context.Context, path string, now time.Time) (nlstore.Store, data.Health, error)
+}
+
+// PhotoLibrary is a store whose photos' images are files in a photo library beside its database
+// (the embedded engine's, store/photolib). An archive copies those files as they are, so that its
+// database and its photo folder together are the whole practice.
+type PhotoLibrary interface {
+	// PhotoFiles lists the files the store's photos name, by SHA-256.
+	PhotoFiles(ctx context.Context) ([]string, error)
+	// OpenPhotoFile opens one of them to read.
+	OpenPhotoFile(sum string) (io.ReadCloser, error)
 }

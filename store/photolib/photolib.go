@@ -191,6 +191,19 @@ func (l *Library) Read(sum string) ([]byte, error) {
 	return b, nil
 }
 
+// Open opens the file named sum to read; ErrMissing (wrapped) when it is not there. The caller
+// checks the bytes against sum if it needs to.
+func (l *Library) Open(sum string) (*os.File, error) {
+	f, err := os.Open(l.Path(sum))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("photo file %s: %w", sum, ErrMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	return f, nil
+}
+
 // Has says whether the file named sum is there, without reading it.
 func (l *Library) Has(sum string) bool {
 	info, err := os.Stat(l.Path(sum))

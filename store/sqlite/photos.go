@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -264,6 +265,23 @@ func (s *Store) namesPhotoFile(ctx context.Context, sum string) (bool, error) {
 		return false, fmt.Errorf("look for photo file %s: %w", sum, mapError(err))
 	}
 	return n > 0, nil
+}
+
+// PhotoFiles lists the photo library's files the practice's photos name (originals and previews),
+// sorted: what a backup, a move or an archive copies besides the database.
+func (s *Store) PhotoFiles(ctx context.Context) ([]string, error) {
+	return query(ctx, s, "photo files", `SELECT sha256 FROM photos WHERE preview_sha256 != ''
+		UNION SELECT preview_sha256 FROM photos WHERE preview_sha256 != '' ORDER BY 1`, nil,
+		func(r *sql.Rows, sum *string) error { return r.Scan(sum) })
+}
+
+// OpenPhotoFile opens one of the library's files (as PhotoFiles names them) to read.
+func (s *Store) OpenPhotoFile(sum string) (io.ReadCloser, error) {
+	f, err := s.lib.Open(sum)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // CollectPhotoFiles removes the library's files that no photo names and that are older than
