@@ -25,14 +25,49 @@ type MovePlan struct {
 	Folder     string // the folder it goes to
 	DB         string // the database's new path: the same name, in Folder
 	Photos     string // the photo folder beside it
-	DBBytes    int64  // the database with its write-ahead log: the copy is never larger
-	PhotoFiles int    // the files of the photo library the practice names
-	PhotoBytes int64
-	Free       int64 // bytes free on the new place's disk; -1 when that cannot be known
+	PracticeSize
+	Free int64 // bytes free on the new place's disk; -1 when that cannot be known
 }
 
-// Bytes is what the move copies.
-func (p MovePlan) Bytes() int64 { return p.DBBytes + p.PhotoBytes }
+// PracticeSize is how big a practice is on the disk: what a move copies.
+type PracticeSize struct {
+	DBBytes       int64 // the database with its write-ahead log: a copy is never larger
+	PhotoCount    int64 // the practice's photos (each has an original and a preview)
+	PhotoFiles    int   // the files of the photo library the practice names, there
+	PhotoBytes    int64
+	MissingPhotos int // files it names that its photo folder lacks
+}
+
+// Bytes is what a copy of the practice takes.
+func (z PracticeSize) Bytes() int64 { return z.DBBytes + z.PhotoBytes }
+
+// SizeOf measures the practice open in s, looking at its files' sizes without reading them.
+func SizeOf(ctx context.Context, s *sqlite.Store) (PracticeSize, error) {
+	var z PracticeSize
+	var err error
+	if z.DBBytes, err = databaseSize(s.Path()); err != nil {
+		return z, fmt.Errorf("measure %s: %w", s.Path(), err)
+	}
+	sums, err := s.PhotoFileSums(ctx)
+	if err != nil {
+		return z, fmt.Errorf("measure %s: %w", s.Path(), err)
+	}
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		return z, fmt.Errorf("measure %s: %w", s.Path(), err)
+	}
+	z.PhotoCount = counts["photos"]
+	for _, sum := range sums {
+		info, err := os.Stat(photolib.PathIn(s.PhotoDir(), sum))
+		if err != nil {
+			z.MissingPhotos++
+			continue
+		}
+		z.PhotoFiles++
+		z.PhotoBytes += info.Size()
+	}
+	return z, nil
+}
 
 // MoveRefusedError is a folder a practice is not moved into, and why, in one sentence.
 type MoveRefusedError struct{ Why string }
@@ -69,24 +104,10 @@ func PlanMove(ctx context.Context, s *sqlite.Store, folder string) (MovePlan, er
 	if err := p.refuseFolder(); err != nil {
 		return MovePlan{}, err
 	}
-	if p.DBBytes, err = databaseSize(p.From); err != nil {
-		return MovePlan{}, fmt.Errorf("move %s: %w", p.From, err)
+	if p.PracticeSize, err = SizeOf(ctx, s); err != nil {
+		return MovePlan{}, err
 	}
-	sums, err := s.PhotoFileSums(ctx)
-	if err != nil {
-		return MovePlan{}, fmt.Errorf("move %s: %w", p.From, err)
-	}
-	missing := 0
-	for _, sum := range sums {
-		info, err := os.Stat(photolib.PathIn(p.FromPhotos, sum))
-		if err != nil {
-			missing++
-			continue
-		}
-		p.PhotoFiles++
-		p.PhotoBytes += info.Size()
-	}
-	if missing > 0 {
+	if missing := p.MissingPhotos; missing > 0 {
 		return MovePlan{}, refuse("%s missing from the photo folder %s, so the moved practice could not be checked complete: "+
 			"bring them back from a backup (a check of the practice names them), then move it.",
 			wording.Count(missing, "photo file the practice names is", "photo files the practice names are"), p.FromPhotos)
