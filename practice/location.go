@@ -45,7 +45,7 @@ type locationRisk struct {
 // riskOf judges the folder dir, which need not exist yet, both as named and where links in it lead.
 func riskOf(dir string) locationRisk {
 	dirs := []string{dir}
-	if real, err := filepath.EvalSymlinks(existingFolder(dir)); err == nil && real != existingFolder(dir) {
+	if real, err := realLocation(existingFolder(dir)); err == nil && real != existingFolder(dir) {
 		dirs = append(dirs, real)
 	}
 	for _, d := range dirs {

@@ -153,7 +153,7 @@ func (p MovePlan) refuseFolder() error {
 func realFolder(dir string) string {
 	dir = filepath.Clean(dir)
 	top := existingFolder(dir)
-	real, err := filepath.EvalSymlinks(top)
+	real, err := realLocation(top)
 	if err != nil {
 		return dir
 	}
