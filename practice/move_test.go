@@ -57,8 +57,8 @@ func movingPracticeOf(t *testing.T) (*sqlite.Store, []string, string) {
 	return s, sums, c.ID
 }
 
-// folderNames lists what a folder holds, recursively, as slash paths; nil when it does not exist.
-func folderNames(t *testing.T, dir string) []string {
+// moveFolderNames lists what a folder holds, recursively, as slash paths; nil when it does not exist.
+func moveFolderNames(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -86,7 +86,7 @@ func TestMoveCopiesTheDatabaseAndItsPhotos(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, sums, clientID := movingPracticeOf(t)
-	oldFiles := folderNames(t, filepath.Dir(s.Path()))
+	oldFiles := moveFolderNames(t, filepath.Dir(s.Path()))
 	target := filepath.Join(t.TempDir(), "New PC", "Needlelog")
 
 	plan, err := practice.PlanMove(ctx, s, target)
@@ -114,13 +114,13 @@ func TestMoveCopiesTheDatabaseAndItsPhotos(t *testing.T) {
 			t.Errorf("progress went back: %+v then %+v", steps[i-1], steps[i])
 		}
 	}
-	got := folderNames(t, target)
+	got := moveFolderNames(t, target)
 	if len(got) == 0 || !slices.Contains(got, "clinic.db") || slices.ContainsFunc(got, func(n string) bool {
 		return n != "clinic.db" && !strings.HasPrefix(n, "clinic.photos")
 	}) {
 		t.Errorf("the new folder holds %v, want clinic.db and clinic.photos alone", got)
 	}
-	if after := folderNames(t, filepath.Dir(s.Path())); !slices.Equal(after, oldFiles) {
+	if after := moveFolderNames(t, filepath.Dir(s.Path())); !slices.Equal(after, oldFiles) {
 		t.Errorf("the old folder changed: %v, was %v", after, oldFiles)
 	}
 
@@ -161,13 +161,13 @@ func TestMoveRefusesUnsafePlaces(t *testing.T) {
 	ctx := context.Background()
 	s, _ := movingPractice(t)
 	taken := t.TempDir()
-	mustWrite(t, filepath.Join(taken, "clinic.db"), "another practice")
+	moveWrite(t, filepath.Join(taken, "clinic.db"), "another practice")
 	photosTaken := t.TempDir()
 	if err := os.Mkdir(filepath.Join(photosTaken, "clinic.photos"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	logLeft := t.TempDir()
-	mustWrite(t, filepath.Join(logLeft, "clinic.db-wal"), "a log without its database")
+	moveWrite(t, filepath.Join(logLeft, "clinic.db-wal"), "a log without its database")
 	cloud := filepath.Join(t.TempDir(), "OneDrive - Skin Clinic Ltd", "Needlelog")
 	linkedCloud := filepath.Join(t.TempDir(), "practice")
 	if err := os.MkdirAll(filepath.Join(t.TempDir(), "Dropbox"), 0o700); err != nil {
@@ -192,7 +192,7 @@ func TestMoveRefusesUnsafePlaces(t *testing.T) {
 		{"  ", "Choose the folder"},
 	}
 	for _, tc := range cases {
-		before := folderNames(t, tc.folder)
+		before := moveFolderNames(t, tc.folder)
 		_, err := practice.PlanMove(ctx, s, tc.folder)
 		var refused *practice.MoveRefusedError
 		if !errors.As(err, &refused) || !strings.Contains(err.Error(), tc.says) {
@@ -202,7 +202,7 @@ func TestMoveRefusesUnsafePlaces(t *testing.T) {
 		if msg := err.Error(); strings.Count(msg, ". ") > 0 || !strings.HasSuffix(msg, ".") {
 			t.Errorf("the refusal is not one sentence: %q", msg)
 		}
-		if after := folderNames(t, tc.folder); !slices.Equal(after, before) {
+		if after := moveFolderNames(t, tc.folder); !slices.Equal(after, before) {
 			t.Errorf("a refused move to %s changed it: %v", tc.folder, after)
 		}
 	}
@@ -222,7 +222,7 @@ func TestMoveRefusesUnsafePlaces(t *testing.T) {
 	}
 }
 
-func mustWrite(t *testing.T, path, text string) {
+func moveWrite(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
@@ -235,9 +235,9 @@ func TestMoveCutShortLeavesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, sums := movingPractice(t)
-	oldFiles := folderNames(t, filepath.Dir(s.Path()))
+	oldFiles := moveFolderNames(t, filepath.Dir(s.Path()))
 	existing := t.TempDir()
-	mustWrite(t, filepath.Join(existing, "notes.txt"), "the practitioner's own file")
+	moveWrite(t, filepath.Join(existing, "notes.txt"), "the practitioner's own file")
 
 	for _, at := range []string{"Copying the database", "Copying the photos", "Checking the copy"} {
 		for _, folder := range []string{filepath.Join(t.TempDir(), "a", "b"), existing} {
@@ -251,7 +251,7 @@ func TestMoveCutShortLeavesNothing(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("move cancelled while %s: %v", at, err)
 			}
-			if got := folderNames(t, folder); folder != existing && got != nil || folder == existing && !slices.Equal(got, []string{"notes.txt"}) {
+			if got := moveFolderNames(t, folder); folder != existing && got != nil || folder == existing && !slices.Equal(got, []string{"notes.txt"}) {
 				t.Errorf("move cancelled while %s left %v in %s", at, got, folder)
 			}
 			if folder != existing {
@@ -271,15 +271,15 @@ func TestMoveCutShortLeavesNothing(t *testing.T) {
 	}
 	bad := bytes.Clone(good)
 	bad[len(bad)/2] ^= 0xff
-	mustWrite(t, damaged, string(bad))
+	moveWrite(t, damaged, string(bad))
 	folder := filepath.Join(t.TempDir(), "new")
 	if _, err := planAndMove(ctx, s, folder, nil); !errors.Is(err, photolib.ErrChanged) {
 		t.Errorf("move with a changed photo file: %v", err)
 	}
-	if got := folderNames(t, folder); got != nil {
+	if got := moveFolderNames(t, folder); got != nil {
 		t.Errorf("a failed move left %v", got)
 	}
-	mustWrite(t, damaged, string(good))
+	moveWrite(t, damaged, string(good))
 	wrote := false
 	_, err = planAndMove(ctx, s, folder, func(p practice.MoveProgress) {
 		if p.Step == "Copying the photos" && !wrote {
@@ -293,10 +293,10 @@ func TestMoveCutShortLeavesNothing(t *testing.T) {
 	if !errors.Is(err, practice.ErrChangedWhileMoving) {
 		t.Errorf("move with a write during the copy: %v", err)
 	}
-	if got := folderNames(t, folder); got != nil {
+	if got := moveFolderNames(t, folder); got != nil {
 		t.Errorf("a move that missed a write left %v", got)
 	}
-	if after := folderNames(t, filepath.Dir(s.Path())); !slices.Equal(after, oldFiles) {
+	if after := moveFolderNames(t, filepath.Dir(s.Path())); !slices.Equal(after, oldFiles) {
 		t.Errorf("the old folder changed: %v, was %v", after, oldFiles)
 	}
 }

@@ -67,7 +67,7 @@ func (m *mainWindow) openMoveDialog() *moveDialog {
 	return md
 }
 
-func wrapped(text string) *widget.Label {
+func moveText(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	return l
@@ -75,70 +75,70 @@ func wrapped(text string) *widget.Label {
 
 func (md *moveDialog) show() {
 	s := md.store
-	intro := wrapped("Needlelog copies this practice (every record and every photo) into the folder you choose, " +
+	intro := moveText("Needlelog copies this practice (every record and every photo) into the folder you choose, " +
 		"checks that all of it arrived intact, and from then on works from there. Your current files are not " +
 		"deleted: they stay where they are, and Needlelog tells you where, so you can delete them once you are sure.")
-	md.size = wrapped("Working out its size…")
+	md.size = moveText("Working out its size…")
 	now := container.New(layout.NewFormLayout(),
-		fieldName("Database"), wrapped(s.Path()),
-		fieldName("Photos"), wrapped(s.PhotoDir()),
-		fieldName("Size"), md.size)
-	md.folder = wrapped("No folder chosen yet.")
+		moveField("Database"), moveText(s.Path()),
+		moveField("Photos"), moveText(s.PhotoDir()),
+		moveField("Size"), md.size)
+	md.folder = moveText("No folder chosen yet.")
 	choose := widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), md.chooseFolder)
-	md.outcome = wrapped("Choose a folder on this computer's own disk or on a drive plugged into it, such as a " +
+	md.outcome = moveText("Choose a folder on this computer's own disk or on a drive plugged into it, such as a " +
 		"new drive, or a USB drive to take the practice to a new computer.")
-	to := container.New(layout.NewFormLayout(), fieldName("Folder"), container.NewBorder(nil, nil, nil, choose, md.folder))
-	md.newDB, md.newPics, md.space = wrapped(""), wrapped(""), wrapped("")
-	md.after = container.New(layout.NewFormLayout(), fieldName("Database"), md.newDB, fieldName("Photos"), md.newPics,
-		fieldName("To copy"), md.space)
+	to := container.New(layout.NewFormLayout(), moveField("Folder"), container.NewBorder(nil, nil, nil, choose, md.folder))
+	md.newDB, md.newPics, md.space = moveText(""), moveText(""), moveText("")
+	md.after = container.New(layout.NewFormLayout(), moveField("Database"), md.newDB, moveField("Photos"), md.newPics,
+		moveField("To copy"), md.space)
 	md.after.Hide()
 	md.moveBtn = widget.NewButtonWithIcon("Move practice", theme.ConfirmIcon(), md.start)
 	md.moveBtn.Importance = widget.HighImportance
 	md.moveBtn.Disable()
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { md.d.Hide() })
-	body := container.NewVBox(intro, widget.NewSeparator(), heading("Now"), now, widget.NewSeparator(),
-		heading("Move to"), to, md.after, md.outcome, layout.NewSpacer(),
+	body := container.NewVBox(intro, widget.NewSeparator(), moveHeading("Now"), now, widget.NewSeparator(),
+		moveHeading("Move to"), to, md.after, md.outcome, layout.NewSpacer(),
 		container.NewHBox(layout.NewSpacer(), cancel, md.moveBtn))
-	md.d = dialog.NewCustomWithoutButtons("Move the practice to another folder", fixedWidth(body, moveWidth), md.m.win)
+	md.d = dialog.NewCustomWithoutButtons("Move the practice to another folder", moveFixedWidth(body, moveWidth), md.m.win)
 	showDialog(md.m.win, md.d)
 	md.measure()
 }
 
-func bold(text string) *widget.Label {
+func moveBold(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
 // fieldName is a row's name in the dialog's forms, all as wide, so that their values line up.
-func fieldName(text string) fyne.CanvasObject {
+func moveField(text string) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(88, 0))
-	return container.NewStack(r, bold(text))
+	return container.NewStack(r, moveBold(text))
 }
 
-func heading(text string) *widget.Label {
-	l := bold(text)
+func moveHeading(text string) *widget.Label {
+	l := moveBold(text)
 	l.SizeName = theme.SizeNameSubHeadingText
 	return l
 }
 
 // fixedWidth lays o out at width w, as tall as it needs.
-func fixedWidth(o fyne.CanvasObject, w float32) fyne.CanvasObject {
-	return container.New(&widthLayout{w: w}, o)
+func moveFixedWidth(o fyne.CanvasObject, w float32) fyne.CanvasObject {
+	return container.New(&moveWidthLayout{w: w}, o)
 }
 
-type widthLayout struct{ w float32 }
+type moveWidthLayout struct{ w float32 }
 
-func (l *widthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l *moveWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Resize(size)
 		o.Move(fyne.NewPos(0, 0))
 	}
 }
 
-func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (l *moveWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	h := float32(0)
 	for _, o := range objs {
-		o.Resize(fyne.NewSize(l.w, o.MinSize().Height)) // wrapped labels know their height at a width
+		o.Resize(fyne.NewSize(l.w, o.MinSize().Height)) // moveText labels know their height at a width
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(l.w, h)
@@ -154,12 +154,12 @@ func (md *moveDialog) measure() {
 				md.size.SetText("Not known: " + errorSentence("measure the practice", err))
 				return
 			}
-			md.size.SetText(sizeSentence(z))
+			md.size.SetText(moveSizeSentence(z))
 		})
 }
 
-// sizeSentence words a practice's size: "436 MB of records and 600 photos (2.0 GB): 2.5 GB in all."
-func sizeSentence(z ondisk.PracticeSize) string {
+// moveSizeSentence words a practice's size: "436 MB of records and 600 photos (2.0 GB): 2.5 GB in all."
+func moveSizeSentence(z ondisk.PracticeSize) string {
 	if z.PhotoFiles == 0 {
 		return wording.Bytes(z.DBBytes) + " of records and " + wording.Count(int(z.PhotoCount), "photo", "photos") + "."
 	}
@@ -242,23 +242,23 @@ func (md *moveDialog) start() {
 	md.d.Hide()
 	m, s, plan := md.m, md.store, md.plan
 	ctx, cancel := context.WithCancel(context.Background())
-	step := wrapped("Getting ready…")
+	step := moveText("Getting ready…")
 	bar := widget.NewProgressBar()
-	note := wrapped("Cancel leaves your practice as it was and removes the part copied so far.")
+	note := moveText("Cancel leaves your practice as it was and removes the part copied so far.")
 	note.Importance = widget.LowImportance
 	var prog dialog.Dialog
 	stop := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		cancel()
 		step.SetText("Stopping and removing the part copied so far…")
 	})
-	prog = dialog.NewCustomWithoutButtons("Moving the practice", fixedWidth(container.NewVBox(
-		wrapped("To "+plan.Folder), step, bar, note, container.NewCenter(stop)), moveWidth), m.win)
+	prog = dialog.NewCustomWithoutButtons("Moving the practice", moveFixedWidth(container.NewVBox(
+		moveText("To "+plan.Folder), step, bar, note, container.NewCenter(stop)), moveWidth), m.win)
 	prog.Show()
 	async(func() (ondisk.Moved, error) {
 		return ondisk.Move(ctx, s, plan, func(p ondisk.MoveProgress) {
 			fyne.Do(func() {
 				if ctx.Err() == nil {
-					step.SetText(progressSentence(p))
+					step.SetText(moveProgressSentence(p))
 				}
 				if p.Total > 0 {
 					bar.SetValue(float64(p.Done) / float64(p.Total))
@@ -281,8 +281,8 @@ func (md *moveDialog) start() {
 	})
 }
 
-// progressSentence says how far a move has come: "Copying the photos: 120 of 600".
-func progressSentence(p ondisk.MoveProgress) string {
+// moveProgressSentence says how far a move has come: "Copying the photos: 120 of 600".
+func moveProgressSentence(p ondisk.MoveProgress) string {
 	if p.FilesTotal == 0 || p.Step == "Copying the database" {
 		return p.Step + "…"
 	}

@@ -53,8 +53,8 @@ func movingWindow(t *testing.T) (*mainWindow, fyne.App) {
 	return m, a
 }
 
-// shoot keeps what the window shows, for a person to look at.
-func shoot(t *testing.T, w fyne.Window, name string) {
+// shootMove keeps what the window shows, for a person to look at.
+func shootMove(t *testing.T, w fyne.Window, name string) {
 	t.Helper()
 	dir := filepath.Join(os.TempDir(), "needlelog-shots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -109,7 +109,7 @@ func TestMovePracticeFromTheMenu(t *testing.T) {
 		!strings.Contains(md.space.Text, "free") || md.moveBtn.Disabled() || !md.after.Visible() {
 		t.Fatalf("a good folder: %q, %q, %q (button disabled %v)", md.newDB.Text, md.newPics.Text, md.space.Text, md.moveBtn.Disabled())
 	}
-	shoot(t, m.win, "move-dialog.png")
+	shootMove(t, m.win, "move-dialog.png")
 	oldClaim := m.claim
 	test.Tap(md.moveBtn)
 
@@ -130,7 +130,7 @@ func TestMovePracticeFromTheMenu(t *testing.T) {
 			t.Errorf("the summary does not say %q: %s", part, said)
 		}
 	}
-	shoot(t, m.win, "move-done.png")
+	shootMove(t, m.win, "move-done.png")
 	if _, err := os.Stat(old); err != nil {
 		t.Errorf("the old database is gone: %v", err)
 	}
@@ -194,7 +194,7 @@ func TestMoveCancelled(t *testing.T) {
 			t.Errorf("the progress does not say %q: %s", part, said)
 		}
 	}
-	shoot(t, m.win, "move-progress.png")
+	shootMove(t, m.win, "move-progress.png")
 	test.Tap(overlayButton(t, m.win, "Cancel"))
 	runHeld(pending)
 	if m.store.Path() != old || m.claim == nil || !ondisk.Claimed(old) {
