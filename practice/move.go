@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/photolib"
@@ -255,7 +256,13 @@ func Move(ctx context.Context, s *sqlite.Store, p MovePlan, progress func(MovePr
 
 	total := p.DBBytes + 2*p.PhotoBytes
 	progress(MoveProgress{Step: "Copying the database", Total: total, FilesTotal: p.PhotoFiles})
-	if err := Snapshot(ctx, s, stagedDB); err != nil {
+	// SQLite says nothing while it copies: the copy's size, as it grows, is the progress.
+	stop := watchGrowth(filepath.Join(p.Folder, "."+filepath.Base(stagedDB)+".*.tmp"), func(n int64) {
+		progress(MoveProgress{Step: "Copying the database", Done: min(n, p.DBBytes), Total: total, FilesTotal: p.PhotoFiles})
+	})
+	err = Snapshot(ctx, s, stagedDB)
+	stop()
+	if err != nil {
 		return Moved{}, fmt.Errorf("move the practice to %s: %w", p.Folder, err)
 	}
 	c, err := sqlite.Open(ctx, stagedDB, sqlite.Options{ReadOnly: true, PhotoDir: stagedPhotos})
@@ -380,4 +387,38 @@ func removeDatabaseFiles(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		os.Remove(path + suffix)
 	}
+}
+
+// growthEvery is how often watchGrowth looks.
+const growthEvery = 250 * time.Millisecond
+
+// watchGrowth calls fn with the size of the files matching pattern whenever it changes, from a
+// goroutine of its own, until the returned stop is called; stop returns once fn no longer runs.
+func watchGrowth(pattern string, fn func(int64)) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(growthEvery)
+		defer t.Stop()
+		var last int64
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			var n int64
+			names, _ := filepath.Glob(pattern)
+			for _, name := range names {
+				if info, err := os.Stat(name); err == nil {
+					n += info.Size()
+				}
+			}
+			if n != last {
+				last = n
+				fn(n)
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/sqlite"
@@ -46,4 +47,39 @@ func TestMoveRefusesWhenTheDiskIsShort(t *testing.T) {
 	if _, err := PlanMove(ctx, s, folder); err != nil {
 		t.Errorf("move where the free space is not known: %v", err)
 	}
+}
+
+// The database copy's progress is its size as it grows: each new size is told, and nothing
+// after stop returns.
+func TestWatchGrowth(t *testing.T) {
+	dir := t.TempDir()
+	sizes := make(chan int64, 16)
+	stopped := false
+	stop := watchGrowth(filepath.Join(dir, ".clinic.db.*.tmp"), func(n int64) {
+		if stopped {
+			t.Error("told of a size after stop returned")
+		}
+		sizes <- n
+	})
+	f, err := os.Create(filepath.Join(dir, ".clinic.db.123.tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, want := range []int64{10, 30} {
+		if _, err := f.Write(make([]byte, want-func() int64 { info, _ := f.Stat(); return info.Size() }())); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case got := <-sizes:
+			if got != want {
+				t.Errorf("told %d bytes, want %d", got, want)
+			}
+		case <-time.After(10 * time.Second): // a failure guard: it looks four times a second
+			t.Fatalf("not told of %d bytes", want)
+		}
+	}
+	stop()
+	stopped = true
+	f.Write(make([]byte, 5))
 }
