@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -230,6 +232,12 @@ func moveErrorSentence(err error) string {
 	case errors.Is(err, ondisk.ErrChangedWhileMoving):
 		return "Nothing was moved: something was saved in the practice while it was being copied (Needlelog may " +
 			"still be moving photos out of the database after an update); wait a minute, then move it again."
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, data.ErrReadOnlyFile):
+		return "Nothing was moved: this computer does not let Needlelog write in the folder chosen (or the drive is " +
+			"read-only); choose another folder."
+	case errors.Is(err, syscall.ENOSPC):
+		return "Nothing was moved: the disk of the folder chosen filled up during the copy, which was removed; " +
+			"free some space there or choose another drive."
 	case errors.Is(err, photolib.ErrChanged), errors.Is(err, photolib.ErrMissing):
 		return "Nothing was moved: a photo file in the practice's photo folder is damaged or missing (a check of the " +
 			"practice names it); bring it back from a backup, then move the practice again."

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +19,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -209,5 +211,22 @@ func TestMoveCancelled(t *testing.T) {
 	c := data.Client{FirstName: "Still", LastName: "Writable"}
 	if err := m.store.CreateClient(context.Background(), &c); err != nil {
 		t.Errorf("the practice after a cancelled move: %v", err)
+	}
+}
+
+// Why a move did not happen is said in the practitioner's words, each saying nothing was moved.
+func TestMoveErrorSentences(t *testing.T) {
+	cases := map[error]string{
+		&ondisk.MoveRefusedError{Why: "X already holds a practice named clinic.db."}: "X already holds a practice named clinic.db.",
+		fmt.Errorf("move: %w", ondisk.ErrChangedWhileMoving):                         "Nothing was moved: something was saved",
+		fmt.Errorf("copy: %w", syscall.ENOSPC):                                       "Nothing was moved: the disk of the folder chosen filled up",
+		fmt.Errorf("copy: %w", photolib.ErrChanged):                                  "Nothing was moved: a photo file",
+		fmt.Errorf("copy: %w", os.ErrPermission):                                     "Nothing was moved: this computer does not let Needlelog write in the folder chosen",
+		fmt.Errorf("copy: %w", os.ErrClosed):                                         "Nothing was moved, and your practice is as it was.",
+	}
+	for err, want := range cases {
+		if got := moveErrorSentence(err); !strings.Contains(got, want) || strings.Contains(got, "copy:") {
+			t.Errorf("moveErrorSentence(%v) = %q, want it to say %q", err, got, want)
+		}
 	}
 }
