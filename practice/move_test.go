@@ -319,3 +319,33 @@ func TestMoveRefusesAPracticeMissingPhotoFiles(t *testing.T) {
 		t.Errorf("a refused move made %s", folder)
 	}
 }
+
+// A photo folder that a link puts elsewhere is copied from where it leads, and the moved practice
+// gets a photo folder of its own beside its database, not a link.
+func TestMoveFollowsALinkedPhotoFolder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, sums := movingPractice(t)
+	elsewhere := filepath.Join(t.TempDir(), "Photos drive")
+	if err := os.Rename(s.PhotoDir(), elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, s.PhotoDir()); err != nil {
+		t.Skipf("this system makes no symbolic links here: %v", err)
+	}
+	moved, err := planAndMove(ctx, s, filepath.Join(t.TempDir(), "new"), nil)
+	if err != nil {
+		t.Fatalf("move: %v", err)
+	}
+	if info, err := os.Lstat(moved.Photos); err != nil || !info.IsDir() {
+		t.Fatalf("the moved photo folder: %v %v, want a folder", info, err)
+	}
+	for _, sum := range sums {
+		if err := photolib.VerifyIn(moved.Photos, sum); err != nil {
+			t.Errorf("moved photo file: %v", err)
+		}
+		if err := photolib.VerifyIn(elsewhere, sum); err != nil {
+			t.Errorf("the linked photo folder lost a file: %v", err)
+		}
+	}
+}
