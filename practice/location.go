@@ -6,45 +6,98 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"needlelog.app/needlelog/store/photolib"
 )
 
-// LocationWarning returns "" when the database at path sits on this computer's own disk, or
-// else one sentence telling the practitioner that it sits in a cloud-synced folder or on a
-// network file system, and why that is risky. The file need not exist yet: its folder, or the
-// nearest folder above that exists, is what is looked at.
+// LocationWarning returns "" when the database at path and its photo folder sit on this
+// computer's own disk, or else one sentence telling the practitioner that one of them sits in a
+// cloud-synced folder or on a network file system, and why that is risky. The file need not exist
+// yet: its folder, or the nearest folder above that exists, is what is looked at. The photo folder
+// normally sits beside the database, but a link (a symbolic link, a junction) can put it elsewhere,
+// so it is judged where it really is.
 //
 // Sync clients copy a SQLite file while it is being written, and network file systems do not
 // keep SQLite's locks reliably: either can leave a damaged database, or two computers' copies
-// overwriting each other. Backups, on the other hand, are whole files written once, and are
-// safe to keep there.
+// overwriting each other. Sync clients also take files off the computer to free space and delete
+// them when another computer does, which loses photos. Backups, on the other hand, are whole files
+// written once, and are safe to keep there.
 func LocationWarning(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
-	dir := filepath.Dir(abs)
-	if service, folder := cloudFolder(dir); service != "" {
-		return cloudWarning(service, folder)
+	if r := riskOf(filepath.Dir(abs)); r.where != "" {
+		return r.warning()
 	}
-	if share := uncShare(dir); share != "" {
-		return networkWarning("the network share " + share)
-	}
-	if remote := networkFS(existingFolder(dir)); remote != "" {
-		return networkWarning(remote)
+	if r := riskOf(photolib.Beside(abs)); r.where != "" {
+		return r.photoWarning(photolib.Beside(abs))
 	}
 	return ""
 }
 
-func cloudWarning(service, folder string) string {
-	return "The database is in a " + service + " folder (" + folder + "), which copies files while they are " +
-		"being written and can damage a database or let another computer's copy overwrite it: keep the " +
-		"database on this computer's own disk, and let the backups go to the " + service + " folder instead."
+// locationRisk is why a folder is a risky place for a practice's files.
+type locationRisk struct {
+	where   string // "a Dropbox folder (/home/anna/Dropbox)", "the network share \\nas\clinic"
+	service string // the sync service, for a cloud folder
 }
 
-func networkWarning(what string) string {
-	return "The database is on " + what + ", where a file being written can be damaged by a dropped " +
+// riskOf judges the folder dir, which need not exist yet, both as named and where links in it lead.
+func riskOf(dir string) locationRisk {
+	dirs := []string{dir}
+	if real, err := realLocation(existingFolder(dir)); err == nil && real != existingFolder(dir) {
+		dirs = append(dirs, real)
+	}
+	for _, d := range dirs {
+		if service, folder := cloudFolder(d); service != "" {
+			return locationRisk{where: "a " + service + " folder (" + folder + ")", service: service}
+		}
+		if share := uncShare(d); share != "" {
+			return locationRisk{where: "the network share " + share}
+		}
+	}
+	// The system's answer already follows links.
+	if remote := networkFS(existingFolder(dir)); remote != "" {
+		return locationRisk{where: remote}
+	}
+	return locationRisk{}
+}
+
+func (r locationRisk) warning() string {
+	if r.service != "" {
+		return "The database is in " + r.where + ", which copies files while they are " +
+			"being written and can damage a database or let another computer's copy overwrite it: keep the " +
+			"database on this computer's own disk, and let the backups go to the " + r.service + " folder instead."
+	}
+	return "The database is on " + r.where + ", where a file being written can be damaged by a dropped " +
 		"connection or by another computer writing at the same time: keep the database on this computer's " +
 		"own disk, and let the backups go to the network drive instead."
+}
+
+// photoWarning warns of the photo folder photos, which sits somewhere riskier than its database.
+func (r locationRisk) photoWarning(photos string) string {
+	if r.service != "" {
+		return "The photo folder " + photos + " is in " + r.where + ", whose sync can take photos off this " +
+			"computer to free space or delete them when another computer does: keep the photo folder beside " +
+			"the database on this computer's own disk, and let the backups go to the " + r.service + " folder instead."
+	}
+	return "The photo folder " + photos + " is on " + r.where + ", where photos cannot be read when the " +
+		"connection drops and a file being written can be damaged: keep the photo folder beside the database " +
+		"on this computer's own disk, and let the backups go to the network drive instead."
+}
+
+// moveRefusal says in one sentence why a practice may not be moved into the folder dir, or "".
+func moveRefusal(dir string) string {
+	r := riskOf(dir)
+	switch {
+	case r.where == "":
+		return ""
+	case r.service != "":
+		return dir + " is in " + r.where + ", whose sync copies files while they are being written and can " +
+			"damage the database or lose photos: choose a folder on this computer's own disk or on a drive plugged into it."
+	}
+	return dir + " is on " + r.where + ", where a dropped connection or another computer writing at the same " +
+		"time can damage the database: choose a folder on this computer's own disk or on a drive plugged into it."
 }
 
 // existingFolder is dir, or the nearest folder above it that exists.

@@ -181,3 +181,39 @@ func TestNetworkFSOfLocalFolders(t *testing.T) {
 		t.Errorf("existingFolder of a folder to be made: %s, want %s", got, dirs[0])
 	}
 }
+
+// The photo folder is judged too, where it really is: a link (here a symbolic link, on Windows
+// often a junction) can put it in a cloud folder while its database sits on this computer's disk.
+// So is the database's folder reached through a link.
+func TestLocationWarningFollowsThePhotoFolder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "clinic.db")
+	cloud := filepath.Join(t.TempDir(), "Dropbox", "Clinic photos")
+	if err := os.MkdirAll(cloud, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if w := LocationWarning(db); w != "" {
+		t.Fatalf("before the link: %q", w)
+	}
+	if err := os.Symlink(cloud, filepath.Join(dir, "clinic.photos")); err != nil {
+		t.Skipf("this system makes no symbolic links here: %v", err)
+	}
+	w := LocationWarning(db)
+	for _, part := range []string{"photo folder " + filepath.Join(dir, "clinic.photos"), "Dropbox folder", filepath.Dir(cloud), "own disk", "backups"} {
+		if !strings.Contains(w, part) {
+			t.Errorf("warning for a photo folder linked into Dropbox does not say %q: %q", part, w)
+		}
+	}
+	if strings.Count(w, ". ") > 0 || !strings.HasSuffix(w, ".") {
+		t.Errorf("the warning is not one sentence: %q", w)
+	}
+
+	linked := filepath.Join(t.TempDir(), "Needlelog")
+	if err := os.Symlink(filepath.Dir(cloud), linked); err != nil {
+		t.Fatal(err)
+	}
+	if w := LocationWarning(filepath.Join(linked, "clinic.db")); !strings.Contains(w, "The database is in a Dropbox folder") {
+		t.Errorf("a database in a folder linked into Dropbox: %q", w)
+	}
+}

@@ -795,6 +795,7 @@ func (m *mainWindow) setMenus() {
 		fyne.NewMenuItem("Open database…", m.openDatabase),
 		openRecent,
 		fyne.NewMenuItem("Explore the demo practice", m.openDemo),
+		writes(fyne.NewMenuItem("Move practice…", m.movePractice)),
 		fyne.NewMenuItemSeparator(),
 		writes(fyne.NewMenuItem("Import clients from CSV…", func() {
 			if !m.browsing() {

@@ -305,7 +305,7 @@ func TestAReadOnlyWindowOffersOnlyWhatReads(t *testing.T) {
 	for _, menu := range m.win.MainMenu().Items {
 		for _, it := range menu.Items {
 			changes := slices.Contains([]string{"New client…", "Edit profile…", "Archive client…", "Delete client…", "New session",
-				"Import clients from CSV…", "My passphrase…"}, it.Label)
+				"Import clients from CSV…", "My passphrase…", "Move practice…"}, it.Label)
 			if changes && !it.Disabled || !changes && it.Disabled && it.Label != "Open recent" { // none yet
 				t.Errorf("menu item %q: disabled %v in a read-only window", it.Label, it.Disabled)
 			}

@@ -39,6 +39,7 @@ var commands = []command{
 	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},
 	{"backup", "make a checked backup into a folder, removing old ones (7 daily and 4 weekly kept)", runBackup},
 	{"restore", "put a backup in place of a database, keeping the file it replaces", runRestore},
+	{"move", "move a practice, its database and its photo folder, into another folder, checked", runMove},
 }
 
 func findCommand(name string) (command, bool) {
