@@ -49,7 +49,7 @@ func SizeOf(ctx context.Context, s *sqlite.Store) (PracticeSize, error) {
 	if z.DBBytes, err = databaseSize(s.Path()); err != nil {
 		return z, fmt.Errorf("measure %s: %w", s.Path(), err)
 	}
-	sums, err := s.PhotoFileSums(ctx)
+	sums, err := s.PhotoFiles(ctx)
 	if err != nil {
 		return z, fmt.Errorf("measure %s: %w", s.Path(), err)
 	}
@@ -270,7 +270,7 @@ func Move(ctx context.Context, s *sqlite.Store, p MovePlan, progress func(MovePr
 		return Moved{}, fmt.Errorf("move the practice to %s: the copy does not open: %w", p.Folder, err)
 	}
 	defer c.Close()
-	sums, err := c.PhotoFileSums(ctx)
+	sums, err := c.PhotoFiles(ctx)
 	if err != nil {
 		return Moved{}, fmt.Errorf("move the practice to %s: %w", p.Folder, err)
 	}
