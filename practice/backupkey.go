@@ -327,6 +327,21 @@ func BackupEncryptionOf(ctx context.Context, s store.Settings) (BackupEncryption
 	return BackupEncryption{Recipient: rcpt, KeyFile: key}, nil
 }
 
+// BackupEncryptionFor is how the practice's backups into dir are to be encrypted, as its settings
+// say, with the key file put into dir when it is not there yet (see PlaceKey); the zero
+// BackupEncryption when they are not encrypted. The backup code calls it before each backup:
+// it needs no passphrase.
+func BackupEncryptionFor(ctx context.Context, s store.Settings, dir string) (BackupEncryption, error) {
+	e, err := BackupEncryptionOf(ctx, s)
+	if err != nil || !e.On() {
+		return e, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return BackupEncryption{}, fmt.Errorf("make the backup folder: %w", err)
+	}
+	return e, e.PlaceKey(dir)
+}
+
 // settingsBatch is the part of a store that writes settings together.
 type settingsBatch interface {
 	Batch(ctx context.Context, fn func(store.Batch) error) error

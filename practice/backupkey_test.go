@@ -297,11 +297,32 @@ func TestBackupEncryptionSetting(t *testing.T) {
 	if err != nil || got.Recipient != e.Recipient || !bytes.Equal(got.KeyFile, e.KeyFile) {
 		t.Fatalf("after reopening: %+v, %v; want %+v", got, err, e)
 	}
+	// Backing up into a folder chosen later puts the key file there; one with another key is refused.
+	later := filepath.Join(t.TempDir(), "chosen later")
+	if got, err := practice.BackupEncryptionFor(ctx, s, later); err != nil || got.Recipient != e.Recipient {
+		t.Fatalf("backups into a new folder: %+v, %v", got, err)
+	}
+	if k, err := practice.UnlockBackupKey(later, backupPass); err != nil || k.Recipient() != e.Recipient {
+		t.Errorf("the new folder's key file opens as %v, %v", k, err)
+	}
+	taken := t.TempDir()
+	setUpKey(t, taken, otherPass)
+	if _, err := practice.BackupEncryptionFor(ctx, s, taken); !errors.Is(err, practice.ErrOtherBackupKey) {
+		t.Errorf("backups into a folder with another key: %v; want ErrOtherBackupKey", err)
+	}
+
 	if err := practice.SetBackupEncryption(ctx, s, practice.BackupEncryption{}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := practice.BackupEncryptionOf(ctx, s); err != nil || got.On() {
 		t.Errorf("turned off: %+v, %v", got, err)
+	}
+	plainDir := t.TempDir()
+	if got, err := practice.BackupEncryptionFor(ctx, s, plainDir); err != nil || got.On() {
+		t.Errorf("turned off, backups are encrypted: %+v, %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(plainDir, practice.BackupKeyFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("turned off, a key file was put into the backup folder (%v)", err)
 	}
 	if b, err := s.SettingBytes(ctx, "backup.encrypt.key"); err != nil || b != nil {
 		t.Errorf("turned off, the practice still keeps a key file (%d bytes, %v)", len(b), err)
