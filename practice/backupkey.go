@@ -42,8 +42,8 @@ const BackupKeyFile = "needlelog-backup-key.age"
 const MinBackupPassphraseLength = 12
 
 // BackupPassphraseRule says MinBackupPassphraseLength to the practitioner choosing a passphrase.
-var BackupPassphraseRule = fmt.Sprintf("At least %d characters. Three or four words that belong together only for you, "+
-	"such as “yellow kettle harbour march”, are easy to remember and hard to guess.", MinBackupPassphraseLength)
+var BackupPassphraseRule = fmt.Sprintf("At least %d characters. Three or four words that have nothing to do with each "+
+	"other, or with the clinic, are easy to remember and hard to guess.", MinBackupPassphraseLength)
 
 // The settings keeping a practice's backup key: the recipient (text) and the key file (bytes).
 const (
