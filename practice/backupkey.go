@@ -68,6 +68,10 @@ var (
 	// never replaced (those backups would be lost).
 	ErrOtherBackupKey = errors.New("The backup folder already holds the key of other encrypted backups, which this passphrase " +
 		"does not open. Enter the passphrase of those backups, or choose another folder.")
+	// ErrFolderHasOtherKey: backups are to go to a folder that holds the key file of other
+	// encrypted backups, which is never replaced (those backups would be lost).
+	ErrFolderHasOtherKey = errors.New("The backup folder holds the key of other encrypted backups. Choose another " +
+		"backup folder in Settings › Database; or, to use this one, stop encrypting and encrypt again with the passphrase of those backups.")
 	// ErrOtherKey: a backup was encrypted with another key than the one its folder holds.
 	ErrOtherKey = errors.New("This backup was encrypted with another key than the one in its folder (" + BackupKeyFile + "): " +
 		"bring back the key file that was beside it.")
@@ -117,7 +121,7 @@ func (e BackupEncryption) Encrypt(w io.Writer) (io.WriteCloser, error) {
 
 // PlaceKey puts the key file into dir, the folder backups are about to be written to, when it is
 // not there yet: without it, they could not be opened. A folder holding another key file is
-// refused (ErrOtherBackupKey) rather than losing the backups that one opens.
+// refused (ErrFolderHasOtherKey) rather than losing the backups that one opens.
 func (e BackupEncryption) PlaceKey(dir string) error {
 	path := filepath.Join(dir, BackupKeyFile)
 	held, err := readKeyFile(path)
@@ -125,7 +129,7 @@ func (e BackupEncryption) PlaceKey(dir string) error {
 	case err == nil && bytes.Equal(held, e.KeyFile):
 		return nil
 	case err == nil:
-		return ErrOtherBackupKey
+		return ErrFolderHasOtherKey
 	case !errors.Is(err, ErrNoBackupKey):
 		return err
 	}

@@ -263,8 +263,8 @@ func TestPlaceKeyInAnotherFolder(t *testing.T) {
 	}
 	taken := t.TempDir()
 	other := setUpKey(t, taken, otherPass)
-	if err := e.PlaceKey(taken); !errors.Is(err, practice.ErrOtherBackupKey) {
-		t.Errorf("placing over another key gives %v; want ErrOtherBackupKey", err)
+	if err := e.PlaceKey(taken); !errors.Is(err, practice.ErrFolderHasOtherKey) {
+		t.Errorf("placing over another key gives %v; want ErrFolderHasOtherKey", err)
 	}
 	if !bytes.Equal(readFile(t, filepath.Join(taken, practice.BackupKeyFile)), other.KeyFile) {
 		t.Error("another key file was replaced")
@@ -307,8 +307,8 @@ func TestBackupEncryptionSetting(t *testing.T) {
 	}
 	taken := t.TempDir()
 	setUpKey(t, taken, otherPass)
-	if _, err := practice.BackupEncryptionFor(ctx, s, taken); !errors.Is(err, practice.ErrOtherBackupKey) {
-		t.Errorf("backups into a folder with another key: %v; want ErrOtherBackupKey", err)
+	if _, err := practice.BackupEncryptionFor(ctx, s, taken); !errors.Is(err, practice.ErrFolderHasOtherKey) {
+		t.Errorf("backups into a folder with another key: %v; want ErrFolderHasOtherKey", err)
 	}
 
 	if err := practice.SetBackupEncryption(ctx, s, practice.BackupEncryption{}); err != nil {
@@ -429,5 +429,44 @@ func TestBackupEncryptionStreamsInConstantMemory(t *testing.T) {
 	}
 	if grew := int64(src.peakHeap) - int64(base.HeapAlloc); grew > 16<<20 {
 		t.Errorf("the heap grew by %d MB while %d MB went through; want it to stay under 16 MB", grew>>20, size>>20)
+	}
+}
+
+// Opening a key file at the cost used (scrypt 2^18): what restoring an encrypted backup waits for
+// once, and setting encryption up costs.
+func BenchmarkUnlockBackupKey(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := practice.SetUpBackupKey(dir, backupPass); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := practice.UnlockBackupKey(dir, backupPass); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Encrypting a phone photo (3.4 MB) to the practice's key: what each photo file of a backup costs.
+func BenchmarkEncryptPhoto(b *testing.B) {
+	old := practice.BackupKeyWorkFactor
+	practice.BackupKeyWorkFactor = testWorkLog
+	defer func() { practice.BackupKeyWorkFactor = old }()
+	e, err := practice.SetUpBackupKey(b.TempDir(), backupPass)
+	if err != nil {
+		b.Fatal(err)
+	}
+	photo := bytes.Repeat([]byte("a 12 MP phone photo "), 3400<<10/20)
+	b.SetBytes(int64(len(photo)))
+	for b.Loop() {
+		w, err := e.Encrypt(io.Discard)
+		if err == nil {
+			_, err = w.Write(photo)
+		}
+		if err == nil {
+			err = w.Close()
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }

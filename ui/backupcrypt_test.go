@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -254,5 +256,18 @@ func TestAskBackupPassphrase(t *testing.T) {
 	overlayFields(w)[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if len(got) != 1 || got[0] != nil {
 		t.Errorf("Escape gave %v; want one nil", got)
+	}
+}
+
+// A backup that fails on the key (the folder holds another) says so, not "try again".
+func TestBackupKeyErrorsAreSaid(t *testing.T) {
+	err := fmt.Errorf("back up to /media/usb: %w", ondisk.ErrFolderHasOtherKey)
+	got := errorSentence("make a newer one", err)
+	if !strings.HasPrefix(got, "Could not make a newer one: the backup folder holds the key of other encrypted backups.") {
+		t.Errorf("said %q", got)
+	}
+	text, warn := backupSummary(backupState{failed: err}, time.Now())
+	if !warn || !strings.Contains(text, "Choose another backup folder in Settings › Database") {
+		t.Errorf("the backup status says %q (warn %v)", text, warn)
 	}
 }

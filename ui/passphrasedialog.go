@@ -131,14 +131,23 @@ func (p *passphraseDialog) close() {
 	}
 }
 
-// backupKeySentence words an error of the backup key for the practitioner: practice's own
+// backupKeyError is the backup key's error that err is, each said in a sentence of its own; nil
+// when it is none of them.
+func backupKeyError(err error) error {
+	for _, e := range []error{ondisk.ErrWrongPassphrase, ondisk.ErrNoBackupKey, ondisk.ErrOtherBackupKey,
+		ondisk.ErrFolderHasOtherKey, ondisk.ErrOtherKey, ondisk.ErrDamagedBackupKey} {
+		if errors.Is(err, e) {
+			return e
+		}
+	}
+	return nil
+}
+
+// backupKeySentence words an error of the backup key in a dialog about the key: practice's own
 // sentences as they are, a file error as the backup folder's, anything else generally.
 func backupKeySentence(doing, dir string, err error) string {
-	for _, e := range []error{ondisk.ErrWrongPassphrase, ondisk.ErrNoBackupKey, ondisk.ErrOtherBackupKey,
-		ondisk.ErrOtherKey, ondisk.ErrDamagedBackupKey} {
-		if errors.Is(err, e) {
-			return e.Error()
-		}
+	if e := backupKeyError(err); e != nil {
+		return e.Error()
 	}
 	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 		err = &backupFolderError{dir: dir, err: err}
