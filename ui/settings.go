@@ -95,10 +95,10 @@ type settingsWindow struct {
 	backupStatus  *widget.Label
 	backupDir     *widget.Label
 	backupNow     *widget.Button
-	backupCrypt   *backupCrypt // whether backups are encrypted
-	changed       func()       // see settingsLinks
-	ownThrottle   throttle     // wrong passphrases, when no lock screen counts them (Settings alone)
-	life          life         // ends when the window closes
+	backupCrypt   *backupCrypt
+	changed       func()   // see settingsLinks
+	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
+	life          life     // ends when the window closes
 }
 
 // throttle counts wrong passphrases typed in Settings, with the lock screen's when there is one.
