@@ -153,6 +153,10 @@ func errorSentence(doing string, err error) string {
 	switch {
 	case errors.As(err, &worded):
 		return worded.Error()
+	case backupKeyError(err) != nil:
+		// "Could not back up: the backup folder holds the key of other encrypted backups…"
+		key := backupKeyError(err).Error()
+		return "Could not " + doing + ": " + strings.ToLower(key[:1]) + key[1:]
 	case errors.As(err, &bf):
 		return "Could not " + doing + ": the backup folder " + bf.dir + " cannot be written to (it may be on a drive that is not " +
 			"connected, or have been moved). Connect the drive, or choose another folder in Settings › Database."

@@ -95,6 +95,7 @@ type settingsWindow struct {
 	backupStatus  *widget.Label
 	backupDir     *widget.Label
 	backupNow     *widget.Button
+	backupCrypt   *backupCrypt
 	changed       func()   // see settingsLinks
 	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
 	life          life     // ends when the window closes

@@ -85,6 +85,7 @@ func (s *settingsWindow) useBackupFolder(a fyne.App, dir string) {
 // backupSection shows where the practice is backed up and when it last was, lets the folder be
 // changed, and makes a backup on request.
 func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
+	s.backupCrypt = newBackupCrypt(s, a)
 	s.backupDir = widget.NewLabel("")
 	s.backupDir.Selectable = true
 	s.backupDir.Wrapping = fyne.TextWrapBreak
@@ -134,6 +135,7 @@ func (s *settingsWindow) backupSection(a fyne.App) fyne.CanvasObject {
 		settingsHint(fmt.Sprintf("Needlelog backs the practice up when it closes and once a day while it is open, and keeps "+
 			"the latest %d daily and %d weekly backups. A folder on another disk, a USB drive or a cloud folder keeps them "+
 			"safe from this computer's failures.", ondisk.DefaultRetention.Daily, ondisk.DefaultRetention.Weekly)),
+		s.backupCrypt.content,
 	)
 }
 
