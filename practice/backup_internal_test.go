@@ -20,7 +20,8 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	need, err := backupNeed(s.Path())
+	dir := filepath.Join(t.TempDir(), "backups")
+	need, err := backupNeed(s, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,6 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 	t.Cleanup(func() { freeSpace = diskFree })
 	freeSpace = func(dir string) (int64, error) { asked = dir; return free, nil }
 
-	dir := filepath.Join(t.TempDir(), "backups")
 	_, _, err = BackupTo(ctx, s, dir, DefaultRetention)
 	if !errors.Is(err, data.ErrNoSpace) {
 		t.Fatalf("backup onto a disk with 3 MB free: %v", err)
