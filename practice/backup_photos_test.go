@@ -416,3 +416,41 @@ func TestPruneRemovesOnlyPhotoFilesNoBackupNames(t *testing.T) {
 		t.Errorf("the manifest of a backup cut short a day ago is still there: %v", err)
 	}
 }
+
+// A backup whose records name photo files by something other than a SHA-256 (a path climbing out
+// of the photo folder, say) is restored without writing outside the practice's photo folder:
+// those photos are named as not restored.
+func TestRestoreOfHostilePhotoNames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _ := phPractice(t, 2)
+	root := t.TempDir()
+	dir := filepath.Join(root, "a", "b", "backups")
+	b, _, err := practice.BackupTo(ctx, s, dir, practice.DefaultRetention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The escape target holds a file that would pass a check against its own name.
+	escape := filepath.Join(root, "escaped")
+	if err := os.WriteFile(escape, []byte("not a photo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sqlitetest.Tamper(t, b.Path, `UPDATE photos SET preview_sha256 = '../../../../../escaped' WHERE file_name = 'IMG_0002.jpg'`)
+
+	db := filepath.Join(root, "restored", "clinic.db")
+	r, err := practice.RestoreFrom(ctx, b.Path, db, false)
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if len(r.Photos.Lost) != 1 || !strings.HasPrefix(r.Photos.Lost[0], "IMG_0002.jpg of Nora Lens") {
+		t.Errorf("restore of a backup naming a file outside its store: %+v", r.Photos)
+	}
+	if err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasPrefix(filepath.Base(path), "escaped") && path != escape {
+			t.Errorf("a file was written at %s", path)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
