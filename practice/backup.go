@@ -398,10 +398,9 @@ func backupNeed(s *sqlite.Store, dir string) (int64, error) {
 		}
 		need += info.Size()
 	}
-	photos, err := photosToCopy(backupPhotoDir(dir), s.PhotoDir())
-	if err != nil {
-		return 0, err
-	}
+	// A photo folder that cannot be looked through is found out by the copy, which backs up the
+	// records all the same.
+	photos, _ := photosToCopy(backupPhotoDir(dir), s.PhotoDir())
 	need += photos
 	return need + need/10 + 8<<20, nil
 }

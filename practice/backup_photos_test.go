@@ -181,7 +181,7 @@ func TestBackupCountsPhotoFilesMissingFromTheLibrary(t *testing.T) {
 	if b.Photos.Missing != 1 || b.Photos.Copied != 3 || len(phStored(t, dir)) != 3 {
 		t.Errorf("backup of a library missing a file: %+v", b.Photos)
 	}
-	if o := b.Outcome(); !strings.Contains(o, "1 photo file was missing or damaged") {
+	if o := b.Outcome(); !strings.Contains(o, "1 photo file was missing, damaged or unreadable") {
 		t.Errorf("the outcome %q does not say a photo file was missing", o)
 	}
 }

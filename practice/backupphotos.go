@@ -47,7 +47,7 @@ func manifestOf(path string) string { return path + manifestSuffix }
 type PhotoCopy struct {
 	Copied  int   // files copied into the backup folder's photo store
 	Bytes   int64 // their size
-	Missing int   // files the snapshot names that were missing from the practice's photo folder or damaged there
+	Missing int   // files the snapshot names that the practice's photo folder could not give whole: missing, damaged or unreadable
 }
 
 // writeManifest lists the photo files the snapshot at snap names in a new file at path, written
@@ -144,9 +144,16 @@ func copyPhoto(dst, src, sum string) (int64, error) {
 	now := time.Now()
 	if err := os.Chtimes(path, now, now); err == nil {
 		return 0, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return 0, fmt.Errorf("photo file %s: %w", sum, err)
+	} else if _, serr := os.Stat(path); serr == nil {
+		return 0, nil // there, though its time cannot be set (a share not this account's): kept all the same
 	}
+	// A file the practice's folder cannot give is counted, not a reason to leave the records
+	// unsaved; only a failure to write here stops the backup.
+	in, err := os.Open(photolib.PathIn(src, sum))
+	if err != nil {
+		return 0, fmt.Errorf("photo file %s: %w (%v)", sum, photolib.ErrMissing, err)
+	}
+	in.Close()
 	if err := photolib.PutFrom(dst, src, sum); err != nil {
 		return 0, err
 	}
@@ -303,7 +310,7 @@ func (b Backup) Outcome() string {
 	text := wording.Count(b.Photos.Copied, "photo file", "photo files") + " copied, " + wording.Size(b.Written) + " written"
 	if b.Photos.Missing > 0 {
 		text += "; " + wording.Plural(b.Photos.Missing, "1 photo file was", "%d photo files were") +
-			" missing or damaged in the practice's photo folder, so not backed up"
+			" missing, damaged or unreadable in the practice's photo folder, so not backed up"
 	}
 	return text
 }
