@@ -414,6 +414,6 @@ func (r Restored) PhotoWarning() string {
 	if len(lost) > len(shown) {
 		text += fmt.Sprintf("; and %d more", len(lost)-len(shown))
 	}
-	return text + ". Their files are missing from the backup's photo folder (" + backupPhotosName +
-		" beside the backup) or damaged there. Their records are restored, and the gallery shows those photos as missing."
+	return text + `. Their files are missing or damaged in the backup's photo folder (the "` + backupPhotosName +
+		`" folder beside the backup). Their records are restored, and the gallery shows those photos as missing.`
 }
