@@ -75,3 +75,41 @@ func TestADamagedFileIsRestoredWithItsPhotos(t *testing.T) {
 		t.Errorf("the photo whose files were in the backup was not restored: %v", err)
 	}
 }
+
+// The status line says what a backup copied and wrote; a photo file the practice's folder could
+// not give is pointed out in the notices, with Back up now.
+func TestTheBackupSaysWhatItCopied(t *testing.T) {
+	m, _ := backupWindow(t)
+	c := data.Client{FirstName: "Nora", LastName: "Lens", PhotoConsent: data.PhotoConsentClinical}
+	if err := m.store.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	p := testkit.MustImportPhoto(t, m.store, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_0001.jpg",
+		phototest.NoisyJPEG(t, 96, 64, 1, 40), testkit.Now)
+	test.Tap(noticeButton(t, m, "Back up now"))
+	if !strings.HasPrefix(m.status.Text, "Backed up just now (2 photo files copied, ") || !strings.HasSuffix(m.status.Text, " written).") {
+		t.Fatalf("status line after backing up a photo: %q", m.status.Text)
+	}
+	if got := noticesText(m); got != "" {
+		t.Fatalf("notices after a good backup: %q", got)
+	}
+
+	// A new photo whose original is then lost from the practice's folder (one already in the
+	// backup folder is backed up all the same).
+	q := testkit.MustImportPhoto(t, m.store, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_0002.jpg",
+		phototest.NoisyJPEG(t, 96, 64, 2, 40), testkit.Now)
+	if err := os.Remove(photolib.PathIn(m.store.PhotoDir(), p.SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(photolib.PathIn(m.store.PhotoDir(), q.SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.backups.backUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.showNotices()
+	if got := noticesText(m); !strings.Contains(got, "1 photo file was missing, damaged or unreadable in the practice's photo folder") {
+		t.Fatalf("a photo file left out of the backup is not pointed out: %q (status %q)", got, m.status.Text)
+	}
+	noticeButton(t, m, "Back up now")
+}
