@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -144,19 +144,5 @@ func syncFile(path string) error {
 	return f.Close()
 }
 
-// syncDir makes a rename in dir durable. Windows cannot open a folder to flush it, and makes
-// renames durable itself.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
-}
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error { return photolib.SyncDir(dir) }
