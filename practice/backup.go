@@ -62,6 +62,9 @@ type Backup struct {
 	Path  string
 	Taken time.Time // from the file's name, in UTC, to the second
 	Size  int64     // bytes
+	// Set by BackupTo for the backup it made, zero for one found in a folder:
+	Photos  PhotoCopy // the photo files copied into the folder's photo store
+	Written int64     // bytes written: the snapshot, its manifest and the photo files copied
 }
 
 // olderBackupIDs caches the identities read from inside backups named without one, by path, size
@@ -341,6 +344,7 @@ func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string
 			continue
 		}
 		removeWithSidecars(b.Path) // the empty log and shared memory a reading of it left
+		os.Remove(manifestOf(b.Path))
 		removed = append(removed, b.Path)
 	}
 	return removed, errors.Join(errs...)
@@ -377,10 +381,12 @@ func inUseAsPractice(path string, practice fs.FileInfo) bool {
 // cannot be known. Tests replace it.
 var freeSpace = diskFree
 
-// backupNeed estimates the space a backup of the database at dbPath takes while it is made: the
-// file and its write-ahead log (the copy is never larger), and a margin so that the disk is not left
-// full for the app itself.
-func backupNeed(dbPath string) (int64, error) {
+// backupNeed estimates the space a backup of the practice in s takes in the backup folder dir
+// while it is made: the database file and its write-ahead log (the copy is never larger), the
+// photo files its library holds that the folder's photo store lacks, and a margin so that the
+// disk is not left full for the app itself.
+func backupNeed(s *sqlite.Store, dir string) (int64, error) {
+	dbPath := s.Path()
 	var need int64
 	for _, p := range []string{dbPath, dbPath + "-wal"} {
 		info, err := os.Stat(p) // Stat, not Open: opening and closing the live file drops SQLite's locks
@@ -392,13 +398,21 @@ func backupNeed(dbPath string) (int64, error) {
 		}
 		need += info.Size()
 	}
+	// A photo folder that cannot be looked through is found out by the copy, which backs up the
+	// records all the same.
+	photos, _ := photosToCopy(backupPhotoDir(dir), s.PhotoDir())
+	need += photos
 	return need + need/10 + 8<<20, nil
 }
 
 const mb = 1 << 20
 
-// BackupTo makes a checked backup of the whole database in dir, creating the folder if needed, then
+// BackupTo makes a checked backup of the whole practice in dir, creating the folder if needed, then
 // removes the backups keep no longer holds on to. It returns the backup and the paths it removed.
+// A backup is a snapshot of the database and the photo files of the library it names, copied
+// into the folder's photo store only when not already there (see backUp); a photo file missing or
+// damaged in the library is counted (Backup.Photos.Missing) and the rest backed up. Pruning then
+// removes the photo files no backup in the folder names any longer (prunePhotos).
 //
 // The free space is checked first: when the disk is short, ErrNoSpace is returned before anything
 // is written. The backup is named <database name>-<short practice identity>-YYYYMMDD-HHMMSS.db from
@@ -418,7 +432,7 @@ func BackupTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention) 
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
 	}
 	removeUnfinished(abs, s.Path(), time.Now())
-	need, err := backupNeed(s.Path())
+	need, err := backupNeed(s, abs)
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
 	}
@@ -440,19 +454,58 @@ func BackupTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention) 
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
 	}
-	if err := Snapshot(ctx, s, path); err != nil {
-		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
-	}
-	info, err := os.Stat(path)
+	b, err := backUp(ctx, s, path)
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
 	}
-	b := Backup{Path: path, Taken: taken, Size: info.Size()}
+	b.Taken = taken
 	removed, err := prune(abs, s.Path(), id, s.Now(), keep, path)
-	if err != nil {
+	// Even when a backup could not be removed: its manifest still speaks for it.
+	_, perr := prunePhotos(ctx, abs, time.Now()) // the files' times are the system's
+	if err = errors.Join(err, perr); err != nil {
 		return b, removed, fmt.Errorf("the backup %s was made, but old backups could not all be removed: %w", path, err)
 	}
 	return b, removed, nil
+}
+
+// backUp makes the backup at path: the snapshot into a temporary file, the manifest of the
+// photo files it names, those files copied into the folder's photo store, and last the snapshot
+// renamed into place, so that a backup cut short is never listed and a listed one names only
+// files the store holds. (The manifest comes before the photos so that pruning by another
+// process spares them however long the copy takes.)
+func backUp(ctx context.Context, s *sqlite.Store, path string) (b Backup, err error) {
+	tmp, err := writeSnapshot(ctx, s, path)
+	if err != nil {
+		return b, fmt.Errorf("snapshot to %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			removeSnapshotTemp(tmp)
+		}
+	}()
+	manifest := manifestOf(path)
+	listed, err := writeManifest(ctx, tmp, manifest)
+	if err != nil {
+		return b, err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(manifest)
+		}
+	}()
+	if b.Photos, err = copyPhotos(ctx, backupPhotoDir(filepath.Dir(path)), s.PhotoDir(), manifest); err != nil {
+		return b, fmt.Errorf("copy the photo files to %s: %w", backupPhotoDir(filepath.Dir(path)), err)
+	}
+	info, err := os.Stat(tmp)
+	if err != nil {
+		return b, err
+	}
+	if err := placeSnapshot(tmp, path); err != nil {
+		return b, fmt.Errorf("snapshot to %s: %w", path, err)
+	}
+	b.Path, b.Size = path, info.Size()
+	b.Written = b.Size + listed + b.Photos.Bytes
+	return b, nil
 }
 
 // unfinishedAfter is how old an unfinished copy must be before it is taken for the leftover of a
@@ -518,9 +571,12 @@ type Restored struct {
 	// SchemaRepairs says, a sentence each, which of the backup's tables, indexes, triggers and
 	// views were left out of the restored copy or put back as Needlelog made them (putBackSchema).
 	SchemaRepairs []string
+	// Photos is what became of the photo files the backup names.
+	Photos PhotoRestore
 }
 
-// RestoreFrom puts a copy of the backup at from in place of the database at dbPath.
+// RestoreFrom puts a copy of the backup at from in place of the database at dbPath, and the photo
+// files it names into the practice's photo folder (photolib.Beside(dbPath)).
 //
 // The backup is checked first (a Needlelog file, not from a newer version, passing SQLite's
 // integrity check); if it fails, nothing is changed. An existing database is replaced only with
@@ -528,60 +584,63 @@ type Restored struct {
 // copied by SQLite into a temporary file beside dbPath; the tables, indexes, triggers and views
 // Needlelog did not make are left out of the copy, and Needlelog's own that were changed or removed
 // are put back (a backup whose Needlelog tables were changed is refused with ErrForeignSchema);
-// the copy is brought up to this version's schema if it is older, flushed to the disk and checked;
-// only then is the current file set aside (see SetAside, label "replaced") and the copy renamed
-// into its place. The backup itself is never changed. On failure dbPath is as it was.
+// the copy is brought up to this version's schema if it is older, flushed to the disk and checked.
+// Then the photo files it names are copied from the backup folder's photo store (see
+// restorePhotos), each checked against its SHA-256; a file missing there or damaged does not stop
+// the restore: the records and every good photo are worth more than the photos that cannot be had,
+// which are listed in Restored.Photos.Lost (the gallery shows them as missing until their files
+// are put back). Only then is the current file set aside (see SetAside, label "replaced") and the
+// copy renamed into its place. The backup itself is never changed. On failure dbPath is as it was.
 func RestoreFrom(ctx context.Context, from, dbPath string, force bool) (Restored, error) {
 	var r Restored
-	var err error
-	r.KeptAside, err = restore(ctx, from, dbPath, force, &r.SchemaRepairs)
+	err := restore(ctx, from, dbPath, force, &r)
 	return r, err
 }
 
-// restore is RestoreFrom, noting in repairs what putBackSchema did.
-func restore(ctx context.Context, from, dbPath string, force bool, repairs *[]string) (keptAside string, err error) {
+// restore is RestoreFrom, noting in r what it did.
+func restore(ctx context.Context, from, dbPath string, force bool, r *Restored) (err error) {
 	src, err := filepath.Abs(from)
 	if err != nil {
-		return "", fmt.Errorf("restore from %s: %w", from, err)
+		return fmt.Errorf("restore from %s: %w", from, err)
 	}
 	dst, err := filepath.Abs(dbPath)
 	if err != nil {
-		return "", fmt.Errorf("restore to %s: %w", dbPath, err)
+		return fmt.Errorf("restore to %s: %w", dbPath, err)
 	}
 	if src == dst {
-		return "", fmt.Errorf("restore from %s: that is the database itself", src)
+		return fmt.Errorf("restore from %s: that is the database itself", src)
 	}
 	if a, err := os.Stat(src); err == nil {
 		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
-			return "", fmt.Errorf("restore from %s: that is the database itself", src)
+			return fmt.Errorf("restore from %s: that is the database itself", src)
 		}
 	}
 	version, err := sqlite.CheckBackupFile(ctx, src)
 	if err != nil {
-		return "", fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
+		return fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
 	}
 
 	info, err := os.Stat(dst)
 	exists := err == nil
 	switch {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return "", fmt.Errorf("restore to %s: %w", dst, err)
+		return fmt.Errorf("restore to %s: %w", dst, err)
 	case exists && info.IsDir():
-		return "", fmt.Errorf("restore to %s: it is a folder, not a database file", dst)
+		return fmt.Errorf("restore to %s: it is a folder, not a database file", dst)
 	case exists && !force:
-		return "", fmt.Errorf("restore to %s: %w; restore with --force to replace it (the current file is kept aside as %s.replaced-DATE-TIME)",
+		return fmt.Errorf("restore to %s: %w; restore with --force to replace it (the current file is kept aside as %s.replaced-DATE-TIME)",
 			dst, data.ErrExists, filepath.Base(dst))
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return "", fmt.Errorf("restore to %s: %w", dst, err)
+		return fmt.Errorf("restore to %s: %w", dst, err)
 	}
 	// Held until the copy is in place, so that the app cannot open the file halfway through.
 	claim, err := ClaimDatabase(dst)
 	if errors.Is(err, data.ErrInUse) {
-		return "", fmt.Errorf("restore to %s: %w; close Needlelog there first", dst, data.ErrInUse)
+		return fmt.Errorf("restore to %s: %w; close Needlelog there first", dst, data.ErrInUse)
 	}
 	if err != nil {
-		return "", fmt.Errorf("restore to %s: %w", dst, err)
+		return fmt.Errorf("restore to %s: %w", dst, err)
 	}
 	defer func() {
 		if rerr := claim.Release(); rerr != nil && err == nil {
@@ -590,20 +649,23 @@ func restore(ctx context.Context, from, dbPath string, force bool, repairs *[]st
 	}()
 
 	tmp, done, err := copyForRestore(ctx, src, dst, version)
-	*repairs = done
+	r.SchemaRepairs = done
 	if err != nil {
-		return "", fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
+		return fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
 	}
 	defer func() {
 		if err != nil {
 			removeWithSidecars(tmp)
 		}
 	}()
+	if r.Photos, err = restorePhotos(ctx, tmp, src, dst); err != nil {
+		return fmt.Errorf("restore the photos of %s: %w; the records were not restored", src, err)
+	}
 	if exists {
 		// The restored file is read and written by whoever could before (a shared clinic
 		// account, say), not only by whoever restored it.
 		if err := os.Chmod(tmp, info.Mode().Perm()); err != nil {
-			return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+			return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
 		}
 	}
 
@@ -611,23 +673,25 @@ func restore(ctx context.Context, from, dbPath string, force bool, repairs *[]st
 	// would apply a log to whatever file next takes its name.
 	var undo func() error
 	if exists {
-		keptAside, undo, err = setAside(dst, "replaced")
+		r.KeptAside, undo, err = setAside(dst, "replaced")
 	} else {
 		_, undo, err = setAside(dst, "orphaned")
 	}
 	if err != nil {
-		return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+		return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
 	}
 	if err := os.Rename(tmp, dst); err != nil {
+		aside := r.KeptAside
+		r.KeptAside = ""
 		if uerr := undo(); uerr != nil {
-			return "", fmt.Errorf("restore to %s: %w; and putting the current file back failed: %v (it is at %s)", dst, err, uerr, keptAside)
+			return fmt.Errorf("restore to %s: %w; and putting the current file back failed: %v (it is at %s)", dst, err, uerr, aside)
 		}
-		return "", fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+		return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
 	}
 	if err := syncDir(filepath.Dir(dst)); err != nil {
-		return keptAside, fmt.Errorf("restore to %s: the backup is in place, but flushing the folder failed: %w", dst, err)
+		return fmt.Errorf("restore to %s: the backup is in place, but flushing the folder failed: %w", dst, err)
 	}
-	return keptAside, nil
+	return nil
 }
 
 // copyForRestore copies the backup at src into a new temporary file beside dst, through SQLite so

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -20,7 +23,8 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	need, err := backupNeed(s.Path())
+	dir := filepath.Join(t.TempDir(), "backups")
+	need, err := backupNeed(s, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +41,6 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 	t.Cleanup(func() { freeSpace = diskFree })
 	freeSpace = func(dir string) (int64, error) { asked = dir; return free, nil }
 
-	dir := filepath.Join(t.TempDir(), "backups")
 	_, _, err = BackupTo(ctx, s, dir, DefaultRetention)
 	if !errors.Is(err, data.ErrNoSpace) {
 		t.Fatalf("backup onto a disk with 3 MB free: %v", err)
@@ -138,5 +141,45 @@ func TestKnockSocket(t *testing.T) {
 	}
 	if _, err := os.Stat(a); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the socket after release: %v", err)
+	}
+}
+
+// The space a backup needs counts the photo files it will copy, and only those: after a backup
+// the photo store holds them.
+func TestBackupNeedCountsThePhotoFilesToCopy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	dir := filepath.Join(t.TempDir(), "backups")
+	before, err := backupNeed(s, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := data.Client{FirstName: "Nora", LastName: "Lens", PhotoConsent: data.PhotoConsentClinical}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	jpg := phototest.NoisyJPEG(t, 800, 600, 7, 60)
+	testkit.MustImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG.jpg", jpg, testkit.Now)
+	var files int64
+	if err := photolib.Walk(s.PhotoDir(), func(f photolib.File) error { files += f.Size; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	need, err := backupNeed(s, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < int64(len(jpg)) || need < before+files {
+		t.Errorf("need %d bytes with %d bytes of photo files to copy, %d without", need, files, before)
+	}
+	if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := backupNeed(s, dir); err != nil || again >= before+files {
+		t.Errorf("need %d bytes once the photo files are in the backup folder (%v)", again, err)
 	}
 }

@@ -122,7 +122,8 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	if info, err := os.Stat(dir); err != nil || (runtime.GOOS != "windows" && info.Mode().Perm() != 0o700) {
 		t.Errorf("backup folder: %v %v, want mode 0700", info, err)
 	}
-	if names := bkNames(t, dir); !slices.Equal(names, []string{filepath.Base(b.Path)}) {
+	// The snapshot and the list of the photo files it names (none here).
+	if names := bkNames(t, dir); !slices.Equal(names, []string{filepath.Base(b.Path), filepath.Base(b.Path) + ".manifest"}) {
 		t.Errorf("backup folder holds %v", names)
 	}
 	want := bkCounts(t, s)
@@ -431,7 +432,8 @@ func TestBackupRotation(t *testing.T) {
 	if len(removedAll) != 20-len(want) {
 		t.Errorf("removed %d in all: %v", len(removedAll), removedAll)
 	}
-	if names := bkNames(t, dir); len(names) != len(want) {
+	// Each backup kept with its manifest, those removed without theirs.
+	if names := bkNames(t, dir); len(names) != 2*len(want) {
 		t.Errorf("the folder holds %v", names)
 	}
 }

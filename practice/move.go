@@ -118,7 +118,7 @@ func PlanMove(ctx context.Context, s *sqlite.Store, folder string) (MovePlan, er
 	}
 	if need := p.Bytes() + moveMargin(p.Bytes()); p.Free >= 0 && p.Free < need {
 		return MovePlan{}, fmt.Errorf("%w: the disk of %s has %s free and the practice needs about %s there: "+
-			"free some space or choose another drive", data.ErrNoSpace, abs, wording.Bytes(p.Free), wording.Bytes(need))
+			"free some space or choose another drive", data.ErrNoSpace, abs, wording.Size(p.Free), wording.Size(need))
 	}
 	return p, nil
 }

@@ -4,16 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
-// Snapshot writes a consistent copy of the whole database to path, photos included, while the
-// practice goes on working. The copy is made by SQLite (VACUUM INTO, never a copy of the live
+// Snapshot writes a consistent copy of the whole database to path while the practice goes on
+// working: its records, and the photos whose bytes are still in it (the files of the photo library
+// it names are not copied: a backup copies them beside it, see BackupTo). The copy is made by SQLite (VACUUM INTO, never a copy of the live
 // file, whose locks a plain open and close would drop), into a temporary file beside path; it is
 // flushed to the disk, checked with SQLite's integrity and foreign-key checks, and only then
 // renamed over path. On any failure, cancellation included, path is left as it was and the
@@ -26,40 +28,86 @@ func Snapshot(ctx context.Context, s *sqlite.Store, path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", path, err)
 	}
-	if abs == s.Path() || abs == s.Path()+"-wal" || abs == s.Path()+"-shm" || abs == s.Path()+"-journal" {
-		return fmt.Errorf("snapshot to %s: that is the database itself", abs)
-	}
-	dir := filepath.Dir(abs)
-	// VACUUM INTO needs a file that does not exist or is empty: an empty temporary file reserves a
-	// name no one else takes.
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(abs)+".*.tmp")
+	tmp, err := writeSnapshot(ctx, s, abs)
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", abs, err)
 	}
-	tmpName := tmp.Name()
-	tmp.Close()
-	defer func() {
-		if err != nil {
-			os.Remove(tmpName)
-			os.Remove(tmpName + "-journal")
-		}
-	}()
-	if err := s.VacuumInto(ctx, tmpName); err != nil {
-		return fmt.Errorf("snapshot to %s: %w", abs, err)
-	}
-	if err := syncFile(tmpName); err != nil {
-		return fmt.Errorf("snapshot to %s: %w", abs, err)
-	}
-	if err := checkCopy(ctx, tmpName); err != nil {
-		return fmt.Errorf("snapshot to %s: %w", abs, err)
-	}
-	if err := os.Rename(tmpName, abs); err != nil {
-		return fmt.Errorf("snapshot to %s: %w", abs, err)
-	}
-	if err := syncDir(dir); err != nil {
+	if err := placeSnapshot(tmp, abs); err != nil {
 		return fmt.Errorf("snapshot to %s: %w", abs, err)
 	}
 	return nil
+}
+
+// writeSnapshot writes a checked copy of the database into a new temporary file beside path, and
+// returns its name; on failure nothing is left.
+func writeSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, error) {
+	if path == s.Path() || path == s.Path()+"-wal" || path == s.Path()+"-shm" || path == s.Path()+"-journal" {
+		return "", errors.New("that is the database itself")
+	}
+	// VACUUM INTO needs a file that does not exist or is empty: an empty temporary file reserves a
+	// name no one else takes.
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	f.Close()
+	if err := s.VacuumInto(ctx, tmp); err != nil {
+		removeSnapshotTemp(tmp)
+		return "", err
+	}
+	if err := syncFile(tmp); err != nil {
+		removeSnapshotTemp(tmp)
+		return "", err
+	}
+	if err := checkCopy(ctx, tmp); err != nil {
+		removeSnapshotTemp(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// placeSnapshot renames the checked copy tmp to path and makes the new name durable; on failure
+// tmp is removed.
+func placeSnapshot(tmp, path string) error {
+	if err := os.Rename(tmp, path); err != nil {
+		removeSnapshotTemp(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func removeSnapshotTemp(tmp string) {
+	os.Remove(tmp)
+	os.Remove(tmp + "-journal")
+}
+
+// writeWhole writes a new file at path whole or not at all: into a temporary file beside it,
+// flushed, then renamed into place and the folder flushed.
+func writeWhole(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
 }
 
 // checkCopy opens the copy read-only and runs the integrity and foreign-key checks on it.
@@ -96,19 +144,5 @@ func syncFile(path string) error {
 	return f.Close()
 }
 
-// syncDir makes a rename in dir durable. Windows cannot open a folder to flush it, and makes
-// renames durable itself.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
-}
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error { return photolib.SyncDir(dir) }

@@ -252,7 +252,7 @@ func (k *backupKeeper) backUp(ctx context.Context) (ondisk.Backup, error) {
 	if err != nil {
 		slog.Error("backup", "db", k.store.Path(), "err", err)
 	} else {
-		slog.Info("backed up", "path", b.Path, "bytes", b.Size)
+		slog.Info("backed up", "path", b.Path, "bytes", b.Size, "written", b.Written, "photos copied", b.Photos.Copied)
 	}
 	k.changed()
 	return b, err
@@ -315,13 +315,17 @@ func backupSummary(st backupState, now time.Time) (text string, warn bool) {
 		return "No backup of this practice yet.", true
 	}
 	when := humanTime(st.latest.Taken, now)
+	done := ""
+	if o := st.latest.Outcome(); o != "" { // a backup this window made: what it copied and wrote
+		done = " (" + o + ")"
+	}
 	switch {
 	case st.failed != nil:
 		return "The latest backup was made " + when + ". " + errorSentence("make a newer one", st.failed), true
 	case now.Sub(st.latest.Taken) > backupOldAfter:
 		return "The latest backup was made " + when + ": back up now.", true
 	}
-	return "Backed up " + when + ".", false
+	return "Backed up " + when + done + ".", st.latest.Photos.Missing > 0
 }
 
 // humanTime says when t was, the way people say it: "just now", "today at 08:30", "yesterday at

@@ -163,10 +163,10 @@ func (md *moveDialog) measure() {
 // moveSizeSentence words a practice's size: "436 MB of records and 600 photos (2.0 GB): 2.5 GB in all."
 func moveSizeSentence(z ondisk.PracticeSize) string {
 	if z.PhotoFiles == 0 {
-		return wording.Bytes(z.DBBytes) + " of records and " + wording.Count(int(z.PhotoCount), "photo", "photos") + "."
+		return wording.Size(z.DBBytes) + " of records and " + wording.Count(int(z.PhotoCount), "photo", "photos") + "."
 	}
-	return fmt.Sprintf("%s of records and %s (%s): %s in all.", wording.Bytes(z.DBBytes),
-		wording.Count(int(z.PhotoCount), "photo", "photos"), wording.Bytes(z.PhotoBytes), wording.Bytes(z.Bytes()))
+	return fmt.Sprintf("%s of records and %s (%s): %s in all.", wording.Size(z.DBBytes),
+		wording.Count(int(z.PhotoCount), "photo", "photos"), wording.Size(z.PhotoBytes), wording.Size(z.Bytes()))
 }
 
 func (md *moveDialog) chooseFolder() {
@@ -203,9 +203,9 @@ func (md *moveDialog) choose(folder string) {
 			md.plan = p
 			md.newDB.SetText(p.DB)
 			md.newPics.SetText(p.Photos)
-			space := wording.Bytes(p.Bytes())
+			space := wording.Size(p.Bytes())
 			if p.Free >= 0 {
-				space += ", and that disk has " + wording.Bytes(p.Free) + " free"
+				space += ", and that disk has " + wording.Size(p.Free) + " free"
 			}
 			md.space.SetText(space + ".")
 			md.after.Show()

@@ -309,6 +309,7 @@ func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(*openedP
 		p       *openedPractice
 		aside   string
 		repairs []string
+		photos  string // which photos could not be restored, if any
 	}
 	async(func() (restored, error) {
 		ctx := context.Background()
@@ -319,13 +320,16 @@ func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(*openedP
 		}
 		// With aside set the backup is in place even if err says its folder was not flushed.
 		p, err := openPractice(ctx, path, sqlite.Options{})
-		return restored{p, aside, done.SchemaRepairs}, err
+		return restored{p, aside, done.SchemaRepairs, done.PhotoWarning()}, err
 	}, func(r restored, err error) {
 		switch {
 		case err == nil:
 			r.p.notice = "Restored from the backup made " + humanTime(b.Taken, time.Now()) + ". The file it replaced is kept as " + r.aside + "."
 			if len(r.repairs) > 0 {
 				r.p.notice += " Changes made to the backup outside Needlelog were undone: it " + strings.Join(r.repairs, "; ") + "."
+			}
+			if r.photos != "" {
+				r.p.notice += " " + r.photos
 			}
 			open(r.p)
 		case r.aside != "":

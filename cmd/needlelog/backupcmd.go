@@ -6,18 +6,24 @@ import (
 	"io"
 
 	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/wording"
 )
 
 // backupAbout is what needlelog backup -h says the command does.
-const backupAbout = `Makes a backup of the whole database, photos included, into FOLDER (created if needed), named
-after the database, the practice's identity and the time (UTC), e.g.
-needlelog-1a2b3c4d-20260310-143000.db. It works while the app has the file open. The copy is made
-by SQLite, flushed to the disk and checked before it takes its name, so a backup is complete or not
-there at all. Free space is checked first. Then older backups of the same practice in FOLDER are
-removed, keeping the newest of each of the last --daily days and, before those, of each of the
-last --weekly weeks. The newest backup is always kept. Another practice's backups are never
-removed, even when its file has the same name, nor is a file in use: the practice itself, one open in
-Needlelog, or one with a write-ahead log or journal beside it.`
+const backupAbout = `Makes a backup of the whole practice, photos included, into FOLDER (created if needed): a copy
+of the database named after it, the practice's identity and the time (UTC), e.g.
+needlelog-1a2b3c4d-20260310-143000.db, with the list of its photo files beside it (.db.manifest),
+and the photo files themselves in FOLDER/photos, copied only when not already there, so that a
+backup of unchanged photos copies none. It works while the app has the file open. The copy is
+made by SQLite, flushed to the disk and checked, and its photo files copied and checked against
+their SHA-256, before it takes its name, so a backup is complete or not there at all. Free space
+is checked first. It says how many photo files it copied and how many bytes it wrote. Then older
+backups of the same practice in FOLDER are removed, keeping the newest of each of the last --daily
+days and, before those, of each of the last --weekly weeks, and the photo files that no backup left
+in FOLDER names (of any practice) are removed after an hour. The newest backup is always kept.
+Another practice's backups are never removed, even when its file has the same name, nor is a file
+in use: the practice itself, one open in Needlelog, or one with a write-ahead log or journal beside it.`
 
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4]", backupAbout, errOut)
@@ -44,7 +50,7 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	defer s.Close()
 	b, removed, err := practice.BackupTo(ctx, s, *to, practice.Retention{Daily: *daily, Weekly: *weekly})
 	if b.Path != "" {
-		fmt.Fprintf(out, "Backed up %s to %s (%s, checked).\n", quote(s.Path()), quote(b.Path), sizeText(b.Size))
+		fmt.Fprintf(out, "Backed up %s to %s (%s, checked): %s.\n", quote(s.Path()), quote(b.Path), wording.Size(b.Size), b.Outcome())
 	}
 	for _, p := range removed {
 		fmt.Fprintf(out, "Removed old backup %s\n", quote(p))
@@ -56,11 +62,14 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 }
 
 // restoreAbout is what needlelog restore -h says the command does.
-const restoreAbout = `Puts a copy of the backup FILE in place of the database PATH. The backup is checked first; a file
-that is not a Needlelog database, is from a newer version or is damaged is refused and nothing is
-changed. An existing database is replaced only with --force, and then kept beside it as
-PATH.replaced-YYYYMMDD-HHMMSS (UTC), with its write-ahead log. It refuses while Needlelog has the
-database open.`
+const restoreAbout = `Puts a copy of the backup FILE in place of the database PATH, and the photo files it names, from
+the photos folder beside FILE, into the practice's photo folder (PATH without .db, plus .photos),
+each checked against its SHA-256. The backup is checked first; a file that is not a Needlelog
+database, is from a newer version or is damaged is refused and nothing is changed. An existing
+database is replaced only with --force, and then kept beside it as PATH.replaced-YYYYMMDD-HHMMSS
+(UTC), with its write-ahead log. It refuses while Needlelog has the database open. A photo file
+missing from the backup or damaged there does not stop the restore: the records and every good
+photo are restored, the photos that could not be are named on standard error, and the exit code is 1.`
 
 func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("restore", "--from FILE --db PATH [--force]", restoreAbout, errOut)
@@ -89,18 +98,12 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if aside != "" {
 		fmt.Fprintf(out, "The file it replaced is kept as %s\n", quote(aside))
 	}
-	return 0
-}
-
-// sizeText says a file's size the way a file manager does.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", (n+1<<10-1)/(1<<10))
+	if r.Photos.Copied > 0 {
+		fmt.Fprintf(out, "%s copied into %s.\n", wording.Count(r.Photos.Copied, "photo file", "photo files"), quote(photolib.Beside(*db)))
 	}
-	return fmt.Sprintf("%d bytes", n)
+	if warn := r.PhotoWarning(); warn != "" {
+		fmt.Fprintf(errOut, "needlelog restore: %s\n", visible(warn))
+		return 1
+	}
+	return 0
 }

@@ -32,7 +32,7 @@ func checkCounts(t *testing.T, path string) map[string]string {
 	return got
 }
 
-var backedUp = regexp.MustCompile(`^Backed up ".+" to "(.+demo-[0-9a-f]{8}-\d{8}-\d{6}\.db)" \((\d+ KB|\d+\.\d MB), checked\)\.\n`)
+var backedUp = regexp.MustCompile(`^Backed up ".+" to "(.+demo-[0-9a-f]{8}-\d{8}-\d{6}(?:-\d+)?\.db)" \((\d+ KB|\d+\.\d MB), checked\): (\d+) photo files? copied, (\d+ KB|\d+\.\d MB) written\.\n`)
 
 func TestBackupThenRestore(t *testing.T) {
 	path := demoFile(t)
@@ -49,6 +49,10 @@ func TestBackupThenRestore(t *testing.T) {
 	backup := m[1]
 	if got := checkCounts(t, backup); !equalMaps(got, want) {
 		t.Errorf("the backup's check %v, want %v", got, want)
+	}
+
+	if m[3] != "0" {
+		t.Errorf("a practice without photos: %s photo files copied", m[3])
 	}
 
 	restored := filepath.Join(t.TempDir(), "restored.db")
@@ -382,5 +386,49 @@ func TestBackupAndRestoreUsage(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "new.db")); err == nil {
 		t.Error("a failed restore created the database")
+	}
+}
+
+// A backup says how many photo files it copied and how many bytes it wrote: all at first, none
+// when the photos are unchanged. A restore copies them back; one whose photo files are missing
+// from the backup restores the rest, names the photos it could not bring back on standard error,
+// and exits 1.
+func TestBackupAndRestorePhotos(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if code, _, errOut := runCLI(t, "demo", "--db", path, "--clients", "5", "--sessions", "10", "--photos"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir)
+	m := backedUp.FindStringSubmatch(out)
+	if code != 0 || errOut != "" || m == nil || m[3] == "0" {
+		t.Fatalf("first backup: exit %d\n%s%s", code, out, errOut)
+	}
+	copied := m[3]
+	code, out, errOut = runCLI(t, "backup", "--db", path, "--to", dir)
+	m2 := backedUp.FindStringSubmatch(out)
+	if code != 0 || m2 == nil || m2[3] != "0" {
+		t.Fatalf("a backup of unchanged photos: exit %d\n%s%s", code, out, errOut)
+	}
+
+	restored := filepath.Join(t.TempDir(), "restored.db")
+	code, out, errOut = runCLI(t, "restore", "--from", m2[1], "--db", restored)
+	if code != 0 || errOut != "" || !strings.Contains(out, copied+" photo files copied into "+quote(filepath.Join(filepath.Dir(restored), "restored.photos"))) {
+		t.Fatalf("restore: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Every file of the backup's photo store gone: the records still come back.
+	if err := os.RemoveAll(filepath.Join(dir, "photos")); err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(t.TempDir(), "bare.db")
+	code, out, errOut = runCLI(t, "restore", "--from", m2[1], "--db", bare)
+	if code != 1 || !strings.HasPrefix(out, "Restored ") || !strings.HasPrefix(errOut, "needlelog restore: ") ||
+		!strings.Contains(errOut, "photos could not be restored: ") || !strings.Contains(errOut, " taken ") ||
+		strings.Count(errOut, "\n") != 1 {
+		t.Fatalf("restore without the photo files: exit %d\n%s%s", code, out, errOut)
+	}
+	if got, want := checkCounts(t, bare)["clients"], checkCounts(t, path)["clients"]; got != want {
+		t.Errorf("restored without photos: %s clients, want %s", got, want)
 	}
 }

@@ -43,7 +43,7 @@ func runMove(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if err != nil {
 		return fail(errOut, "move", err)
 	}
-	fmt.Fprintf(out, "Moving %s (%s, %s) to %s\n", quote(plan.From), wording.Bytes(plan.Bytes()),
+	fmt.Fprintf(out, "Moving %s (%s, %s) to %s\n", quote(plan.From), wording.Size(plan.Bytes()),
 		wording.Count(int(plan.PhotoCount), "photo", "photos"), quote(plan.Folder))
 	moved, err := practice.Move(ctx, s, plan, nil)
 	if errors.Is(err, context.Canceled) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -267,12 +268,19 @@ func (s *Store) namesPhotoFile(ctx context.Context, sum string) (bool, error) {
 	return n > 0, nil
 }
 
-// PhotoFiles lists the photo library's files the practice's photos name (originals and previews),
-// sorted: what a backup, a move or an archive copies besides the database.
+// PhotoFiles lists, each once and sorted, the photo library's files the practice's photos name
+// (originals and previews; EachPhotoFile gives them one by one): what an archive or a move copies
+// besides the database.
 func (s *Store) PhotoFiles(ctx context.Context) ([]string, error) {
-	return query(ctx, s, "photo files", `SELECT sha256 FROM photos WHERE preview_sha256 != ''
-		UNION SELECT preview_sha256 FROM photos WHERE preview_sha256 != '' ORDER BY 1`, nil,
-		func(r *sql.Rows, sum *string) error { return r.Scan(sum) })
+	seen := map[string]bool{}
+	err := s.EachPhotoFile(ctx, func(f PhotoFileRef) error {
+		seen[f.Sum] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
 }
 
 // OpenPhotoFile opens one of the library's files (as PhotoFiles names them) to read.

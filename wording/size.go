@@ -2,8 +2,8 @@ package wording
 
 import "fmt"
 
-// Bytes is a size as a person reads it: "812 bytes", "64 KB", "3.4 MB", "2.1 GB".
-func Bytes(n int64) string {
+// Size is a number of bytes the way a file manager says it: "512 bytes", "3 KB", "3.4 MB", "2.6 GB".
+func Size(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))

@@ -1,0 +1,419 @@
+package practice
+
+// A backup is a snapshot of the database and the photo files it names. The files are kept once,
+// in a content-addressed store shared by every backup in the folder ("<folder>/photos/ab/cd/<sha256>"),
+// so a backup of an unchanged library copies none; each snapshot has a manifest beside it
+// ("<backup>.db.manifest") listing the files it names, so that pruning need not open every snapshot.
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/wording"
+)
+
+const (
+	backupPhotosName = "photos"
+	manifestSuffix   = ".manifest"
+	manifestHeader   = "needlelog backup photo files 1"
+	// backupPhotoGrace: a photo file in a backup store younger than this is never pruned: a
+	// backup under way in another process may have just copied it, or found it there and
+	// refreshed its time, before its manifest names it.
+	backupPhotoGrace = time.Hour
+	// pendingManifestAfter: a manifest whose snapshot is not there belongs to a backup still
+	// copying photos for this long; after that it is the leftover of one cut short.
+	pendingManifestAfter = 24 * time.Hour
+)
+
+// backupPhotoDir is the photo store of the backup folder dir.
+func backupPhotoDir(dir string) string { return filepath.Join(dir, backupPhotosName) }
+
+// manifestOf is the manifest of the backup at path.
+func manifestOf(path string) string { return path + manifestSuffix }
+
+// PhotoCopy is what copying a backup's photo files did.
+type PhotoCopy struct {
+	Copied  int   // files copied into the backup folder's photo store
+	Bytes   int64 // their size
+	Missing int   // files the snapshot names that the practice's photo folder could not give whole: missing, damaged or unreadable
+}
+
+// writeManifest lists the photo files the snapshot at snap names in a new file at path, written
+// whole or not at all. It streams: the list is never held in memory.
+func writeManifest(ctx context.Context, snap, path string) (written int64, err error) {
+	c, err := sqlite.Open(ctx, snap, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("list the snapshot's photo files: %w", err)
+	}
+	defer c.Close()
+	err = writeWhole(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		fmt.Fprintln(bw, manifestHeader)
+		err := c.EachPhotoFile(ctx, func(f sqlite.PhotoFileRef) error {
+			if !photolib.Valid(f.Sum) {
+				return nil // names no file a store can hold; the restore says so
+			}
+			_, err := fmt.Fprintln(bw, f.Sum)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("write the list of photo files %s: %w", path, err)
+	}
+	if info, err := os.Stat(path); err == nil {
+		written = info.Size()
+	}
+	return written, nil
+}
+
+// readManifest calls fn with each photo file the manifest at path lists.
+func readManifest(path string, fn func(sum string) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() || sc.Text() != manifestHeader {
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		return fmt.Errorf("read %s: it is not a list of a backup's photo files", path)
+	}
+	for sc.Scan() {
+		sum := sc.Text()
+		if !photolib.Valid(sum) {
+			return fmt.Errorf("read %s: %q is not the name of a photo file", path, sum)
+		}
+		if err := fn(sum); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return nil
+}
+
+// copyPhotos copies into the photo store dst each file the manifest at manifest lists, from the
+// practice's photo folder src, when dst lacks it; a file already there has its time refreshed so
+// that no pruning takes it while this backup is made. Each file copied is checked against its
+// SHA-256 on the way. A file missing from src, or damaged there, is counted and passed over: the
+// rest of the practice is still backed up.
+func copyPhotos(ctx context.Context, dst, src, manifest string) (PhotoCopy, error) {
+	var c PhotoCopy
+	err := readManifest(manifest, func(sum string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := copyPhoto(dst, src, sum)
+		switch {
+		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
+			c.Missing++
+		case err != nil:
+			return err
+		case n > 0:
+			c.Copied++
+			c.Bytes += n
+		}
+		return nil
+	})
+	return c, err
+}
+
+// copyPhoto copies the file named sum from the photo folder src into the store dst unless it is
+// there, and returns the bytes it wrote.
+func copyPhoto(dst, src, sum string) (int64, error) {
+	path := photolib.PathIn(dst, sum)
+	now := time.Now()
+	if err := os.Chtimes(path, now, now); err == nil {
+		return 0, nil
+	} else if _, serr := os.Stat(path); serr == nil {
+		return 0, nil // there, though its time cannot be set (a share not this account's): kept all the same
+	}
+	// A file the practice's folder cannot give is counted, not a reason to leave the records
+	// unsaved; only a failure to write here stops the backup.
+	in, err := os.Open(photolib.PathIn(src, sum))
+	if err != nil {
+		return 0, fmt.Errorf("photo file %s: %w (%v)", sum, photolib.ErrMissing, err)
+	}
+	in.Close()
+	if err := photolib.PutFrom(dst, src, sum); err != nil {
+		return 0, err
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	return info.Size(), nil
+}
+
+// photosToCopy is the size of the files in the photo folder src that the store dst lacks: what a
+// backup copies at most.
+func photosToCopy(dst, src string) (int64, error) {
+	var need int64
+	err := photolib.Walk(src, func(f photolib.File) error {
+		if _, err := os.Stat(photolib.PathIn(dst, f.Sum)); errors.Is(err, fs.ErrNotExist) {
+			need += f.Size
+		}
+		return nil
+	})
+	return need, err
+}
+
+// prunePhotos removes from the photo store of the backup folder dir the files that no backup there
+// names, of any practice, and that are older than backupPhotoGrace; and the manifests left by
+// backups cut short. It returns how many photo files it removed. When what a backup names cannot
+// be read, nothing is removed.
+func prunePhotos(ctx context.Context, dir string, now time.Time) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("list the backups in %s: %w", dir, err)
+	}
+	named := map[[32]byte]bool{}
+	add := func(sum string) error {
+		var k [32]byte
+		if _, err := hex.Decode(k[:], []byte(sum)); err == nil && photolib.Valid(sum) {
+			named[k] = true
+		}
+		return nil
+	}
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		if err := namedBy(ctx, dir, e, now, add); err != nil {
+			return 0, fmt.Errorf("remove unused photo files from %s: %w; none were removed", dir, err)
+		}
+	}
+	removed, err := photolib.Open(backupPhotoDir(dir)).Collect(now, backupPhotoGrace, func(sum string) (bool, error) {
+		var k [32]byte
+		_, err := hex.Decode(k[:], []byte(sum))
+		return err != nil || named[k], ctx.Err()
+	})
+	return len(removed), err
+}
+
+// namedBy passes to add the photo files the folder entry e names: those a manifest lists, or a
+// backup without one (made before the photo library, or its manifest lost) holds. A manifest
+// whose backup is gone is removed once it is older than pendingManifestAfter.
+func namedBy(ctx context.Context, dir string, e fs.DirEntry, now time.Time, add func(string) error) error {
+	name := e.Name()
+	path := filepath.Join(dir, name)
+	if !e.Type().IsRegular() || strings.HasPrefix(name, ".") {
+		return nil
+	}
+	if backup, ok := strings.CutSuffix(path, manifestSuffix); ok {
+		if _, err := os.Lstat(backup); errors.Is(err, fs.ErrNotExist) {
+			if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > pendingManifestAfter {
+				os.Remove(path) //nolint:errcheck // tried again next time
+				return nil
+			}
+		}
+		err := readManifest(path, add)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // removed since the folder was read
+		}
+		return err
+	}
+	if !looksLikeBackup(name) {
+		return nil
+	}
+	if _, err := os.Lstat(manifestOf(path)); !errors.Is(err, fs.ErrNotExist) {
+		return nil // its manifest speaks for it
+	}
+	info, err := e.Info()
+	if err != nil {
+		return nil // removed since the folder was read
+	}
+	return olderBackupPhotos(ctx, path, info, add)
+}
+
+// olderBackupPhotos passes to add the library files the backup at path, which has no manifest,
+// names; cached by path, size and time: a backup made before the photo library names none, and
+// is opened once per run.
+func olderBackupPhotos(ctx context.Context, path string, info fs.FileInfo, add func(string) error) error {
+	key := olderBackupKey{path, info.Size(), info.ModTime()}
+	olderBackupIDs.Lock()
+	none := olderNoPhotos[key]
+	olderBackupIDs.Unlock()
+	if none {
+		return nil
+	}
+	c, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if errors.Is(err, data.ErrNotDatabase) || errors.Is(err, data.ErrDamaged) {
+		return nil // cannot be restored, so its photos would be of no use
+	}
+	if err != nil {
+		return fmt.Errorf("read the backup %s: %w", path, err)
+	}
+	defer c.Close()
+	n := 0
+	err = c.EachPhotoFile(ctx, func(f sqlite.PhotoFileRef) error {
+		n++
+		return add(f.Sum)
+	})
+	if err != nil {
+		return fmt.Errorf("read the backup %s: %w", path, err)
+	}
+	if n == 0 {
+		olderBackupIDs.Lock()
+		olderNoPhotos[key] = true
+		olderBackupIDs.Unlock()
+	}
+	return nil
+}
+
+// olderNoPhotos holds the backups without a manifest found to name no photo file; guarded by
+// olderBackupIDs' lock.
+var olderNoPhotos = map[olderBackupKey]bool{}
+
+// looksLikeBackup says whether a file's name is a backup's, whatever practice it is of:
+// "<name>-YYYYMMDD-HHMMSS.db" or "...-N.db".
+func looksLikeBackup(name string) bool {
+	rest, ok := strings.CutSuffix(name, ".db")
+	if !ok {
+		return false
+	}
+	for i := len(rest) - len(backupStamp) - 1; i >= 0; i-- {
+		if rest[i] == '-' {
+			if _, _, ok := parseBackupName(rest[i+1:] + ".db"); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Outcome says what a backup just made wrote: "2 photo files copied, 7.1 MB written", with the
+// photos it could not take when there are any. It is "" for a backup found in a folder.
+func (b Backup) Outcome() string {
+	if b.Written == 0 {
+		return ""
+	}
+	text := wording.Count(b.Photos.Copied, "photo file", "photo files") + " copied, " + wording.Size(b.Written) + " written"
+	if b.Photos.Missing > 0 {
+		text += "; " + wording.Plural(b.Photos.Missing, "1 photo file was", "%d photo files were") +
+			" missing, damaged or unreadable in the practice's photo folder, so not backed up"
+	}
+	return text
+}
+
+// PhotoRestore is what became of the photo files a restored backup names.
+type PhotoRestore struct {
+	Copied int // files copied from the backup into the practice's photo folder
+	// Lost lists the photos (as the gallery knows them: file name, client, date) some of whose
+	// files are neither in the backup, whole, nor already in the practice's photo folder.
+	Lost []string
+}
+
+// restorePhotos puts into the photo folder of the practice at dst each library file that the
+// restored copy at tmp names, from the photo store of the backup at src's folder or, for a
+// practice file copied with its photo folder, that folder. A file already in the practice's folder
+// and whole is kept; one damaged there is replaced by a good copy. Every file copied is checked
+// against its SHA-256 on the way. A file that cannot be had whole is listed, not an error: see
+// RestoreFrom. An error is one that stops all (the disk full, say).
+func restorePhotos(ctx context.Context, tmp, src, dst string) (PhotoRestore, error) {
+	var r PhotoRestore
+	c, err := sqlite.Open(ctx, tmp, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return r, err
+	}
+	defer c.Close()
+	lib := photolib.Beside(dst)
+	sources := []string{backupPhotoDir(filepath.Dir(src)), photolib.Beside(src)}
+	err = c.EachPhotoFile(ctx, func(f sqlite.PhotoFileRef) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		copied, err := restorePhoto(lib, sources, f.Sum)
+		switch {
+		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
+			// A photo's original and preview come one after the other: say the photo once.
+			if n := len(r.Lost); n == 0 || r.Lost[n-1] != f.Photo {
+				r.Lost = append(r.Lost, f.Photo)
+			}
+		case err != nil:
+			return err
+		case copied:
+			r.Copied++
+		}
+		return nil
+	})
+	return r, err
+}
+
+// restorePhoto brings the file named sum into the photo folder lib from the first of sources that
+// holds it whole, unless lib holds it whole already; copied says it was copied.
+func restorePhoto(lib string, sources []string, sum string) (copied bool, err error) {
+	if !photolib.Valid(sum) {
+		return false, fmt.Errorf("%q: %w", sum, photolib.ErrMissing) // no file can bear that name
+	}
+	err = photolib.VerifyIn(lib, sum)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, photolib.ErrMissing) && !errors.Is(err, photolib.ErrChanged) {
+		return false, err
+	}
+	damaged := errors.Is(err, photolib.ErrChanged)
+	for _, from := range sources {
+		if from == lib {
+			continue
+		}
+		if damaged {
+			// Files are never changed in place: the damaged one goes once a good one is found,
+			// and the good one takes its name.
+			if err := photolib.VerifyIn(from, sum); err != nil {
+				if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
+					continue
+				}
+				return false, err
+			}
+			if err := os.Remove(photolib.PathIn(lib, sum)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return false, fmt.Errorf("photo file %s: %w", sum, err)
+			}
+		}
+		err := photolib.PutFrom(lib, from, sum) // checks the SHA-256 as it copies
+		if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
+			continue
+		}
+		return err == nil, err
+	}
+	return false, fmt.Errorf("photo file %s: %w", sum, photolib.ErrMissing)
+}
+
+// PhotoWarning says, in a sentence or two, which photos a restore could not bring back; "" when
+// it brought back all.
+func (r Restored) PhotoWarning() string {
+	lost := r.Photos.Lost
+	if len(lost) == 0 {
+		return ""
+	}
+	shown := lost
+	if len(shown) > 10 {
+		shown = shown[:10]
+	}
+	text := wording.Plural(len(lost), "1 photo", "%d photos") + " could not be restored: " + strings.Join(shown, "; ")
+	if len(lost) > len(shown) {
+		text += fmt.Sprintf("; and %d more", len(lost)-len(shown))
+	}
+	return text + `. Their files are missing or damaged in the backup's photo folder (the "` + backupPhotosName +
+		`" folder beside the backup). Their records are restored, and the gallery shows those photos as missing.`
+}
