@@ -339,16 +339,16 @@ func (s *Store) photoBytes(ctx context.Context, id, what, q string) ([]byte, err
 	}
 	if sum == "" {
 		if b == nil {
-			return nil, s.missingImage(ctx, id, what, "is missing from the database")
+			return nil, s.missingImage(ctx, id, what, "is missing from the database", nil)
 		}
 		return b, nil
 	}
 	b, err = s.lib.Read(sum)
 	switch {
 	case errors.Is(err, photolib.ErrMissing):
-		return nil, s.missingImage(ctx, id, what, "is missing from the photo folder "+s.lib.Dir())
+		return nil, s.missingImage(ctx, id, what, "is missing from the photo folder "+s.lib.Dir(), err)
 	case errors.Is(err, photolib.ErrChanged):
-		return nil, s.missingImage(ctx, id, what, "in the photo folder has been changed since it was imported")
+		return nil, s.missingImage(ctx, id, what, "in the photo folder has been changed since it was imported", err)
 	case err != nil:
 		return nil, fmt.Errorf("%s of photo %s: %w", what, id, err)
 	}
@@ -357,8 +357,9 @@ func (s *Store) photoBytes(ctx context.Context, id, what, q string) ([]byte, err
 
 // missingImage says why a photo's bytes (what: "preview" or "original") cannot be given: the
 // photo is gone altogether, or only its image is, in which case the photo is named as a
-// practitioner knows it, "photo taken 2026-03-10 of Anna Berg".
-func (s *Store) missingImage(ctx context.Context, id, what, why string) error {
+// practitioner knows it, "photo taken 2026-03-10 of Anna Berg". cause (photolib.ErrMissing or
+// ErrChanged, or nil) is kept beside ErrNotFound for errors.Is.
+func (s *Store) missingImage(ctx context.Context, id, what, why string, cause error) error {
 	var taken time.Time
 	var first, last string
 	err := s.db.QueryRowContext(ctx, `SELECT p.taken_at, coalesce(c.first_name, ''), coalesce(c.last_name, '')
@@ -371,7 +372,7 @@ func (s *Store) missingImage(ctx context.Context, id, what, why string) error {
 		who = "a client no longer on file"
 	}
 	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s %s)",
-		data.DateOf(taken), who, what, why), data.ErrNotFound}
+		data.DateOf(taken), who, what, why), errors.Join(data.ErrNotFound, cause)}
 }
 
 // ListPhotos returns a client's photos with their thumbnails, never reading an original or a
