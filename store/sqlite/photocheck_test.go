@@ -134,3 +134,35 @@ func TestCheckPhotoFilesInTheDatabase(t *testing.T) {
 		t.Errorf("problems (%d files read):\n%s\nwant:\n%s", rep.Files, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// BenchmarkCheckPhotoFiles reads the files of 50 full-size photos (4000 × 3000, 3.4 MB each)
+// through, as needlelog check --photos does.
+//
+//	go test ./store/sqlite/ -run '^$' -bench CheckPhotoFiles -benchmem
+func BenchmarkCheckPhotoFiles(b *testing.B) {
+	ctx := context.Background()
+	full, err := crashFullSize()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, _ := sqlitetest.OpenStore(b)
+	c := data.Client{FirstName: "Anna", LastName: "Berg", PhotoConsent: data.PhotoConsentClinical}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		b.Fatal(err)
+	}
+	const photos = 50
+	for i := range photos {
+		f := crashVariant(full, fmt.Sprintf("photo %d", i))
+		if _, err := s.ImportPhoto(ctx, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var rep sqlite.PhotoFilesReport
+	for b.Loop() {
+		if rep, err = s.CheckPhotoFiles(ctx, nil); err != nil || len(rep.Problems) > 0 || rep.Photos != photos {
+			b.Fatalf("%+v %v", rep, err)
+		}
+	}
+	b.SetBytes(rep.Bytes)
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/photos, "ms/photo")
+}
