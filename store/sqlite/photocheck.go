@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"needlelog.app/needlelog/data"
@@ -20,8 +21,8 @@ type PhotoFileProblem struct {
 	FileName string // the photo's file name when imported
 	TakenAt  time.Time
 	Client   string // the client's name; "" for a client no longer on file
-	What     string // "original" or "preview"
-	Sum      string // the SHA-256 the image is named by
+	What     string // "original", "preview", or "original and preview" when both have the problem
+	Sum      string // the SHA-256 the image is named by ("a, b" for both; "" for bytes in the database)
 	Err      error  // wraps photolib.ErrMissing or photolib.ErrChanged
 }
 
@@ -40,17 +41,22 @@ func (p PhotoFileProblem) String() string {
 
 func (p PhotoFileProblem) why() string {
 	changed := errors.Is(p.Err, photolib.ErrChanged)
+	both := strings.Contains(p.What, " and ")
 	switch {
 	case p.Sum == "" && changed:
 		return "in the database no longer matches the bytes imported"
+	case p.Sum == "" && both:
+		return "are missing from the database"
 	case p.Sum == "":
 		return "is missing from the database"
+	case changed && both:
+		return "files have been changed since they were imported (" + p.Sum + ")"
 	case changed:
 		return "file has been changed since it was imported (" + p.Sum + ")"
-	case errors.Is(p.Err, photolib.ErrMissing):
-		return "file is missing from the photo folder (" + p.Sum + ")"
+	case both:
+		return "files are missing from the photo folder (" + p.Sum + ")"
 	default:
-		return "file cannot be read: " + p.Err.Error()
+		return "file is missing from the photo folder (" + p.Sum + ")"
 	}
 }
 
@@ -88,28 +94,47 @@ func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total i
 		}
 		images := []PhotoFileProblem{r.PhotoFileProblem, r.PhotoFileProblem}
 		images[0].What, images[1].What, images[1].Sum = "original", "preview", r.preview
-		for _, im := range images {
+		var found []PhotoFileProblem
+		for k, im := range images {
 			var n int64
-			if r.preview == "" {
+			switch {
+			case r.preview == "":
 				im.Sum = ""
 				n, err = s.verifyStoredImage(ctx, im.PhotoID, im.What, r.Sum)
-			} else {
+			case k == 1 && im.Sum == r.Sum: // a small photo whose preview is its original: read once
+				err = images[0].Err
+			default:
 				n, err = verifyFile(s.lib.Dir(), im.Sum)
 				rep.Files++
 			}
 			rep.Bytes += n
+			images[k].Err = err
 			if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
 				im.Err = err
-				rep.Problems = append(rep.Problems, im)
+				found = append(found, im)
 			} else if err != nil {
 				return rep, fmt.Errorf("check the %s of photo %s: %w", im.What, im.PhotoID, err)
 			}
 		}
+		rep.Problems = append(rep.Problems, joinProblems(found)...)
 		if progress != nil {
 			progress(i+1, len(rows))
 		}
 	}
 	return rep, nil
+}
+
+// joinProblems says the same problem of a photo's original and preview once.
+func joinProblems(found []PhotoFileProblem) []PhotoFileProblem {
+	if len(found) != 2 || errors.Is(found[0].Err, photolib.ErrChanged) != errors.Is(found[1].Err, photolib.ErrChanged) {
+		return found
+	}
+	p := found[0]
+	p.What = "original and preview"
+	if found[1].Sum != p.Sum {
+		p.Sum += ", " + found[1].Sum
+	}
+	return []PhotoFileProblem{p}
 }
 
 // verifyFile checks one library file and says how many bytes it holds.

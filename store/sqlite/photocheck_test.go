@@ -19,8 +19,8 @@ import (
 	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
-// photoCheckPractice is a closed practice of four photos of Anna Berg, one of whose originals has
-// changed bytes on disk and another of whose preview file is gone; the photos in that order.
+// photoCheckPractice is a closed practice of four photos of Anna Berg: the second's original has
+// changed bytes on disk, the third's preview file is gone, and both of the fourth's files.
 func photoCheckPractice(t testing.TB) (path string, ps []data.Photo) {
 	t.Helper()
 	ctx := context.Background()
@@ -42,6 +42,16 @@ func photoCheckPractice(t testing.TB) (path string, ps []data.Photo) {
 	}
 	if err := os.Remove(photolib.PathIn(s.PhotoDir(), photolib.Sum(preview))); err != nil {
 		t.Fatal(err)
+	}
+	// The oldest photo has lost both its files.
+	preview, err = s.PhotoPreview(ctx, ps[3].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sum := range []string{ps[3].SHA256, photolib.Sum(preview)} {
+		if err := os.Remove(photolib.PathIn(s.PhotoDir(), sum)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -79,15 +89,17 @@ func TestCheckPhotoFilesReadsEveryFile(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
+		fmt.Sprintf("photo IMG_0413.jpg taken %s of Anna Berg: its original and preview files are missing from the photo folder (%s, ",
+			data.DateOf(ps[3].TakenAt), ps[3].SHA256),
 		fmt.Sprintf("photo IMG_0412.jpg taken %s of Anna Berg: its preview file is missing from the photo folder (", data.DateOf(ps[2].TakenAt)),
 		fmt.Sprintf("photo IMG_0411.jpg taken %s of Anna Berg: its original file has been changed since it was imported (%s)",
 			data.DateOf(ps[1].TakenAt), ps[1].SHA256),
 	}
-	if len(got) != 2 || !strings.HasPrefix(got[0], want[0]) || got[1] != want[1] {
+	if len(got) != 3 || !strings.HasPrefix(got[0], want[0]) || !strings.HasPrefix(got[1], want[1]) || got[2] != want[2] {
 		t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if !errors.Is(rep.Problems[0].Err, photolib.ErrMissing) || !errors.Is(rep.Problems[1].Err, photolib.ErrChanged) ||
-		rep.Problems[0].PhotoID != ps[2].ID || rep.Problems[1].PhotoID != ps[1].ID {
+	if !errors.Is(rep.Problems[1].Err, photolib.ErrMissing) || !errors.Is(rep.Problems[2].Err, photolib.ErrChanged) ||
+		rep.Problems[0].PhotoID != ps[3].ID || rep.Problems[1].PhotoID != ps[2].ID || rep.Problems[2].PhotoID != ps[1].ID {
 		t.Errorf("problems %+v", rep.Problems)
 	}
 }
@@ -165,4 +177,32 @@ func BenchmarkCheckPhotoFiles(b *testing.B) {
 	}
 	b.SetBytes(rep.Bytes)
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/photos, "ms/photo")
+}
+
+// A photo small enough to be its own preview (as the demo's are) names one file twice: it is
+// read once and said once.
+func TestCheckPhotoFilesReadsASharedFileOnce(t *testing.T) {
+	ctx := context.Background()
+	s, _ := sqlitetest.OpenStore(t)
+	c := data.Client{FirstName: "Anna", LastName: "Berg", PhotoConsent: data.PhotoConsentClinical}
+	mustDo(t, s.CreateClient(ctx, &c))
+	f := testkit.PhotoFile(t, "small.jpg", phototest.NoisyJPEG(t, 160, 120, 5, 16), testkit.Now)
+	f.Processed.Preview = f.Original
+	p, err := s.ImportPhoto(ctx, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.CheckPhotoFiles(ctx, nil); err != nil || rep.Files != 1 || len(rep.Problems) != 0 {
+		t.Fatalf("read %d files, found %v (%v); want the one file, whole", rep.Files, rep.Problems, err)
+	}
+	testkit.FlipByte(t, photolib.PathIn(s.PhotoDir(), p.SHA256), 500)
+	rep, err := s.CheckPhotoFiles(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("photo small.jpg taken %s of Anna Berg: its original and preview files have been changed since they were imported (%s)",
+		data.DateOf(p.TakenAt), p.SHA256)
+	if len(rep.Problems) != 1 || rep.Problems[0].String() != want {
+		t.Fatalf("problems %v, want %q", rep.Problems, want)
+	}
 }
