@@ -67,7 +67,7 @@ func TestCrashKillPhotos(t *testing.T) {
 // BenchmarkCrashKillPhotos is the long run of the photo crash test: each iteration is one kill
 // of a full-size photo import and its checks.
 //
-//	go test ./store/sqlite/ -run '^$' -bench 'CrashKillPhotos$' -benchtime 1000x -timeout 2h
+//	go test ./store/sqlite/ -run '^$' -bench 'CrashKillPhotos$' -benchtime 1000x -timeout 1h
 func BenchmarkCrashKillPhotos(b *testing.B) {
 	ctx := context.Background()
 	r := newPhotoCrashRun(b, b.TempDir())
