@@ -27,6 +27,9 @@ type openedPractice struct {
 	readOnlyWhy   string
 	canRetryWrite bool
 	location      string // why the database's folder is risky; "" when it is not
+
+	// photos collects the photo files no photo names, started by start; nil when read-only.
+	photos *photoCollection
 }
 
 // openPractice opens the practice at path: for writing through practice.Open, which claims the
@@ -73,6 +76,7 @@ func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupSt
 	if auto {
 		p.backups.start()
 	}
+	p.photos = collectPhotoFilesLater(p.store, photoCollectDelay)
 }
 
 // stopBackups stops the practice's backups, waiting for one under way.
@@ -89,6 +93,7 @@ const writesWait = 30 * time.Second
 // claim: no other window may open the file before this one has let go of it.
 func (p *openedPractice) close() {
 	p.stopBackups()
+	p.photos.stop()
 	if !waitForWrites(p.store, writesWait) {
 		slog.Error("close database with writes still under way", "path", p.store.Path(), "waited", writesWait)
 	}

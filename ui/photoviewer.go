@@ -22,6 +22,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/photolib"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -194,6 +195,7 @@ func (v *photoViewer) show(i int) {
 	type loaded struct {
 		photo data.Photo
 		img   image.Image
+		lost  string // said in the image's place when it cannot be shown
 		pins  []data.PhotoPin
 	}
 	ctx := v.life.ctx
@@ -208,6 +210,10 @@ func (v *photoViewer) show(i int) {
 		case errors.Is(err, data.ErrNotFound):
 			// Its image is lost but its record is here: show the record, so that it can be
 			// read, retagged or deleted.
+			l.lost = lostImageText
+			if errors.Is(err, photolib.ErrChanged) {
+				l.lost = changedImageText
+			}
 		case err != nil:
 			return l, err
 		default:
@@ -226,7 +232,7 @@ func (v *photoViewer) show(i int) {
 			return
 		}
 		v.photo = l.photo
-		v.view.SetImage(l.img, lostImageText)
+		v.view.SetImage(l.img, l.lost)
 		v.fill()
 		v.setPins(l.pins)
 		v.focus()
@@ -236,6 +242,10 @@ func (v *photoViewer) show(i int) {
 // lostImageText stands in for a photo whose image is missing from the practice file.
 const lostImageText = "The image of this photo is missing from the practice file.\n" +
 	"Its record is kept: delete it, or restore a backup made before the image was lost."
+
+// changedImageText stands in for a photo whose image file no longer holds the bytes imported.
+const changedImageText = "The image of this photo has been changed since it was imported: its file in the photo folder no longer matches it.\n" +
+	"Its record is kept: restore a backup made before the change, or delete it."
 
 // fill sets the fields from the photo's record.
 func (v *photoViewer) fill() {

@@ -249,11 +249,14 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 // checkAbout is what needlelog check -h says the command does.
 const checkAbout = `Checks a database without changing it: its tables, indexes, triggers and views against those
 Needlelog made, SQLite's integrity and foreign-key checks, the schema version, and the number of
-records. Exits 1 when anything is wrong.`
+records; photos whose files are missing from the photo folder. With --photos, also reads every photo
+file through and checks its bytes against those imported, naming each photo missing or changed.
+Exits 1 when anything is wrong.`
 
 func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("check", "--db PATH", checkAbout, errOut)
+	fs := newFlags("check", "--db PATH [--photos]", checkAbout, errOut)
 	db := fs.String("db", "", "path of the database file")
+	photos := fs.Bool("photos", false, "also read every photo file and check its bytes (takes a while for many photos)")
 	if rest, code, ok := parse(fs, args); !ok {
 		return code
 	} else if len(rest) > 0 {
@@ -291,7 +294,7 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(out, "%-18s ok\n", "integrity:")
-	if len(h.LostImages) > 0 {
+	if len(h.LostImages) > 0 && !*photos { // --photos says it below, and more
 		fmt.Fprintf(out, "%-18s %d photo(s) lost images; restore a backup from before it to get them back\n", "photos:", len(h.LostImages))
 		for _, p := range h.LostImages { // they name the photos' files
 			fmt.Fprintf(out, "  %s\n", visible(p))
@@ -300,10 +303,14 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	for _, t := range sqlite.CountedTables() {
 		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])
 	}
+	code := 0
+	if *photos {
+		code = checkPhotoFiles(ctx, s, out, errOut)
+	}
 	if len(h.SchemaChanges) > 0 {
 		return 1
 	}
-	return 0
+	return code
 }
 
 // clientsAbout is what needlelog clients -h says the command does.

@@ -84,7 +84,7 @@ func TestCrashKill(t *testing.T) {
 
 // BenchmarkCrashKill is the long run of the crash test: each iteration is one kill and its checks.
 //
-//	go test ./data/ -run '^$' -bench CrashKill -benchtime 1000x
+//	go test ./store/sqlite/ -run '^$' -bench 'CrashKill$' -benchtime 1000x
 func BenchmarkCrashKill(b *testing.B) {
 	ctx := context.Background()
 	r := newCrashRun(b, b.TempDir())
@@ -106,8 +106,15 @@ func BenchmarkCrashKill(b *testing.B) {
 
 // crashRun is one database file killed again and again, with what the kills left in it.
 type crashRun struct {
-	tb    testing.TB
-	path  string
+	tb   testing.TB
+	path string
+	// The child each kill starts (its top-level test and body, with env added to its
+	// environment) and the check of what it leaves: saves of sessions unless set otherwise.
+	test, body string
+	env        []string
+	verify     func(context.Context, []testkit.ChildLine)
+	maxAcks    int // a kill mostly waits for 1 to maxAcks acknowledgements
+
 	seed  uint64
 	rnd   *rand.Rand
 	cycle int // the next child's number
@@ -132,8 +139,11 @@ func newCrashRun(tb testing.TB, dir string) *crashRun {
 		}
 	}
 	tb.Logf("crash test seed %d (replay its kill timings with %s=%d)", seed, crashSeedEnv, seed)
-	return &crashRun{tb: tb, path: filepath.Join(dir, "practice.db"), seed: seed, rnd: rand.New(rand.NewPCG(seed, 0x6e6565646c65)),
+	r := &crashRun{tb: tb, path: filepath.Join(dir, "practice.db"), seed: seed, rnd: rand.New(rand.NewPCG(seed, 0x6e6565646c65)),
+		test: "TestCrashKill", body: crashChildBody, maxAcks: 6,
 		counts: map[string]int64{}, firstAck: 300 * time.Millisecond, saveGap: 20 * time.Millisecond}
+	r.verify = r.verifyKill
+	return r
 }
 
 func (r *crashRun) fatalf(format string, args ...any) {
@@ -151,12 +161,12 @@ func (r *crashRun) killOnce(ctx context.Context) {
 	if r.rnd.IntN(6) == 0 {
 		delay = randDuration(r.rnd, r.firstAck*6/5)
 	} else {
-		wantAcks = 1 + r.rnd.IntN(6)
+		wantAcks = 1 + r.rnd.IntN(r.maxAcks)
 		delay = randDuration(r.rnd, r.saveGap)
 	}
 
-	cmd := testkit.ChildCommand(r.tb, "", "TestCrashKill", crashChildBody,
-		crashPathEnv+"="+r.path, crashCycleEnv+"="+strconv.Itoa(r.cycle))
+	cmd := testkit.ChildCommand(r.tb, "", r.test, r.body,
+		append([]string{crashPathEnv + "=" + r.path, crashCycleEnv + "=" + strconv.Itoa(r.cycle)}, r.env...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -223,7 +233,7 @@ func (r *crashRun) killOnce(ctx context.Context) {
 		gap := ackTimes[len(ackTimes)-1].Sub(ackTimes[0]) / time.Duration(len(ackTimes)-1)
 		r.saveGap = (3*r.saveGap + gap) / 4
 	}
-	r.verifyKill(ctx, out.lines)
+	r.verify(ctx, out.lines)
 	r.cycle++
 }
 

@@ -22,13 +22,27 @@ import (
 // nothing is written and the stored photo is returned with a *DuplicatePhotoError (errors.Is
 // ErrDuplicatePhoto).
 func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
-	// Written before the transaction, which would otherwise hold every other write while the
-	// files are flushed; the batch finds them there. A duplicate's files are the stored ones.
-	if err := s.putPhotoFiles(f); err != nil {
+	// A photo refused, or already stored, is found so before its files are written: only a photo
+	// about to be stored leaves files in the library. (A change in between, such as consent
+	// withdrawn, refuses it below; its files are then collected as no photo names them.)
+	if err := s.checkPhotoFile(f); err != nil {
 		return data.Photo{}, err
 	}
 	var p data.Photo
 	err := s.batch(ctx, func(b *Batch) error {
+		var err error
+		p, err = b.refusePhoto(clientID, tags, f)
+		return err
+	})
+	if err != nil {
+		return p, err // a duplicate's is the stored photo
+	}
+	// Written before the transaction, which would otherwise hold every other write while the
+	// files are flushed; the batch finds them there.
+	if err := s.putPhotoFiles(f); err != nil {
+		return data.Photo{}, err
+	}
+	err = s.batch(ctx, func(b *Batch) error {
 		var err error
 		p, err = b.ImportPhoto(clientID, tags, f)
 		return err
@@ -39,9 +53,23 @@ func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.Phot
 	return p, err
 }
 
-// putPhotoFiles checks that f was processed from its own bytes and writes its original and its
-// preview to the photo library.
+// putPhotoFiles checks f (checkPhotoFile) and writes its original and its preview to the photo
+// library.
 func (s *Store) putPhotoFiles(f data.PhotoFile) error {
+	if err := s.checkPhotoFile(f); err != nil {
+		return err
+	}
+	if err := s.lib.Put(f.Processed.Info.SHA256, f.Original); err != nil {
+		return fmt.Errorf("import photo: %w", err)
+	}
+	if err := s.lib.Put(photolib.Sum(f.Processed.Preview), f.Processed.Preview); err != nil {
+		return fmt.Errorf("import photo: %w", err)
+	}
+	return nil
+}
+
+// checkPhotoFile checks that f was processed from its own bytes and that the store can write.
+func (s *Store) checkPhotoFile(f data.PhotoFile) error {
 	info := f.Processed.Info
 	switch {
 	case len(f.Original) == 0:
@@ -54,32 +82,17 @@ func (s *Store) putPhotoFiles(f data.PhotoFile) error {
 	if s.readOnly {
 		return fmt.Errorf("import photo: %w", data.ErrReadOnlyFile)
 	}
-	if err := s.lib.Put(info.SHA256, f.Original); err != nil {
-		return fmt.Errorf("import photo: %w", err)
-	}
-	if err := s.lib.Put(photolib.Sum(f.Processed.Preview), f.Processed.Preview); err != nil {
-		return fmt.Errorf("import photo: %w", err)
-	}
 	return nil
 }
 
 // ImportPhoto adds a processed photo to the batch; see Store.ImportPhoto.
 func (b *Batch) ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
 	info := f.Processed.Info
-	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 IN (?, ?) LIMIT 1`,
-		info.SHA256, cmp.Or(f.OtherSHA256, info.SHA256)))
-	switch {
-	case err == nil:
-		return existing, &data.DuplicatePhotoError{Existing: existing, ClientID: clientID}
-	case !errors.Is(err, data.ErrNotFound):
-		return data.Photo{}, fmt.Errorf("import photo: %w", err)
-	}
-
-	now := b.store.now()
 	tags.Tidy()
-	if err := b.checkPhotoTags(clientID, tags, data.PhotoTags{}); err != nil {
-		return data.Photo{}, err
+	if existing, err := b.refusePhoto(clientID, tags, f); err != nil {
+		return existing, err
 	}
+	now := b.store.now()
 	// Already there when Store.ImportPhoto wrote them: then this only checks and keeps them.
 	if err := b.store.putPhotoFiles(f); err != nil {
 		return data.Photo{}, err
@@ -90,7 +103,7 @@ func (b *Batch) ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFi
 	if p.TakenAt.IsZero() {
 		p.TakenAt = now
 	}
-	_, err = b.exec(`INSERT INTO photos (id, client_id, session_id, kind, zone, view, taken_at, note, consent_scope,
+	_, err := b.exec(`INSERT INTO photos (id, client_id, session_id, kind, zone, view, taken_at, note, consent_scope,
 		file_name, mime, width, height, byte_size, sha256, created_at, updated_at, version, preview_sha256)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.ClientID, nullID(p.SessionID), string(p.Kind), p.Zone, p.View, data.TimeText(p.TakenAt), p.Note,
@@ -106,6 +119,22 @@ func (b *Batch) ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFi
 		return data.Photo{}, err
 	}
 	return p, nil
+}
+
+// refusePhoto says why the photo f cannot be imported for clientID with tags: already stored
+// (the stored photo, with a *DuplicatePhotoError) or tags that do not check out.
+func (b *Batch) refusePhoto(clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error) {
+	info := f.Processed.Info
+	existing, err := scanPhoto(b.tx.QueryRowContext(b.ctx, `SELECT `+photoColumns+` FROM photos p WHERE sha256 IN (?, ?) LIMIT 1`,
+		info.SHA256, cmp.Or(f.OtherSHA256, info.SHA256)))
+	switch {
+	case err == nil:
+		return existing, &data.DuplicatePhotoError{Existing: existing, ClientID: clientID}
+	case !errors.Is(err, data.ErrNotFound):
+		return data.Photo{}, fmt.Errorf("import photo: %w", err)
+	}
+	tags.Tidy()
+	return data.Photo{}, b.checkPhotoTags(clientID, tags, data.PhotoTags{})
 }
 
 // checkPhotoTags validates tags for a photo of clientID against the client's consent and the
@@ -365,16 +394,16 @@ func (s *Store) photoBytes(ctx context.Context, id, what, q string) ([]byte, err
 	}
 	if sum == "" {
 		if b == nil {
-			return nil, s.missingImage(ctx, id, what, "is missing from the database")
+			return nil, s.missingImage(ctx, id, what, "is missing from the database", nil)
 		}
 		return b, nil
 	}
 	b, err = s.lib.Read(sum)
 	switch {
 	case errors.Is(err, photolib.ErrMissing):
-		return nil, s.missingImage(ctx, id, what, "is missing from the photo folder "+s.lib.Dir())
+		return nil, s.missingImage(ctx, id, what, "is missing from the photo folder "+s.lib.Dir(), err)
 	case errors.Is(err, photolib.ErrChanged):
-		return nil, s.missingImage(ctx, id, what, "in the photo folder has been changed since it was imported")
+		return nil, s.missingImage(ctx, id, what, "in the photo folder has been changed since it was imported", err)
 	case err != nil:
 		return nil, fmt.Errorf("%s of photo %s: %w", what, id, err)
 	}
@@ -383,8 +412,9 @@ func (s *Store) photoBytes(ctx context.Context, id, what, q string) ([]byte, err
 
 // missingImage says why a photo's bytes (what: "preview" or "original") cannot be given: the
 // photo is gone altogether, or only its image is, in which case the photo is named as a
-// practitioner knows it, "photo taken 2026-03-10 of Anna Berg".
-func (s *Store) missingImage(ctx context.Context, id, what, why string) error {
+// practitioner knows it, "photo taken 2026-03-10 of Anna Berg". cause (photolib.ErrMissing or
+// ErrChanged, or nil) is kept beside ErrNotFound for errors.Is.
+func (s *Store) missingImage(ctx context.Context, id, what, why string, cause error) error {
 	var taken time.Time
 	var first, last string
 	err := s.db.QueryRowContext(ctx, `SELECT p.taken_at, coalesce(c.first_name, ''), coalesce(c.last_name, '')
@@ -397,7 +427,7 @@ func (s *Store) missingImage(ctx context.Context, id, what, why string) error {
 		who = "a client no longer on file"
 	}
 	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s %s)",
-		data.DateOf(taken), who, what, why), data.ErrNotFound}
+		data.DateOf(taken), who, what, why), errors.Join(data.ErrNotFound, cause)}
 }
 
 // ListPhotos returns a client's photos with their thumbnails, never reading an original or a

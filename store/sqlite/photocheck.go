@@ -1,0 +1,171 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/photolib"
+)
+
+// PhotoFileProblem is one of a photo's images that cannot be given as imported: its file missing
+// from the photo folder or its bytes changed (or, for a photo whose bytes are still in the
+// database, the bytes there missing or changed).
+type PhotoFileProblem struct {
+	PhotoID  string
+	FileName string // the photo's file name when imported
+	TakenAt  time.Time
+	Client   string // the client's name; "" for a client no longer on file
+	What     string // "original", "preview", or "original and preview" when both have the problem
+	Sum      string // the SHA-256 the image is named by ("a, b" for both; "" for bytes in the database)
+	Err      error  // wraps photolib.ErrMissing or photolib.ErrChanged
+}
+
+// String names the photo as a practitioner knows it and says what is wrong with it:
+// "photo IMG_0412.jpg taken 2026-03-10 of Anna Berg: its original is missing from the photo folder …".
+func (p PhotoFileProblem) String() string {
+	name, who := p.FileName, p.Client
+	if name == "" {
+		name = "(no file name)"
+	}
+	if who == "" {
+		who = "a client no longer on file"
+	}
+	return fmt.Sprintf("photo %s taken %s of %s: its %s %s", name, data.DateOf(p.TakenAt), who, p.What, p.why())
+}
+
+func (p PhotoFileProblem) why() string {
+	changed := errors.Is(p.Err, photolib.ErrChanged)
+	both := strings.Contains(p.What, " and ")
+	switch {
+	case p.Sum == "" && changed:
+		return "in the database no longer matches the bytes imported"
+	case p.Sum == "" && both:
+		return "are missing from the database"
+	case p.Sum == "":
+		return "is missing from the database"
+	case changed && both:
+		return "files have been changed since they were imported (" + p.Sum + ")"
+	case changed:
+		return "file has been changed since it was imported (" + p.Sum + ")"
+	case both:
+		return "files are missing from the photo folder (" + p.Sum + ")"
+	default:
+		return "file is missing from the photo folder (" + p.Sum + ")"
+	}
+}
+
+// PhotoFilesReport is what CheckPhotoFiles found.
+type PhotoFilesReport struct {
+	Photos   int   // photos checked
+	Files    int   // files read from the photo folder
+	Bytes    int64 // bytes read, files and database alike
+	Problems []PhotoFileProblem
+}
+
+// CheckPhotoFiles reads every photo's original and preview through and checks each against the
+// SHA-256 it is named by: the library's files, or for a photo not yet moved there, its bytes in
+// the database. Files are streamed, one at a time, so memory does not grow with the library.
+// progress, when not nil, is called after each photo with the number checked and the total.
+func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total int)) (PhotoFilesReport, error) {
+	type row struct {
+		PhotoFileProblem
+		preview string
+	}
+	// Only the names are held, a few hundred bytes a photo, never the images.
+	rows, err := query(ctx, s, "photo files", `SELECT p.id, p.file_name, p.taken_at,
+			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.sha256, p.preview_sha256
+		FROM photos p LEFT JOIN clients c ON c.id = p.client_id ORDER BY p.taken_at, p.id`, nil,
+		func(r *sql.Rows, v *row) error {
+			return r.Scan(&v.PhotoID, &v.FileName, timeCol{&v.TakenAt}, &v.Client, &v.Sum, &v.preview)
+		})
+	if err != nil {
+		return PhotoFilesReport{}, err
+	}
+	rep := PhotoFilesReport{Photos: len(rows)}
+	for i, r := range rows {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		images := []PhotoFileProblem{r.PhotoFileProblem, r.PhotoFileProblem}
+		images[0].What, images[1].What, images[1].Sum = "original", "preview", r.preview
+		var found []PhotoFileProblem
+		for k, im := range images {
+			var n int64
+			switch {
+			case r.preview == "":
+				im.Sum = ""
+				n, err = s.verifyStoredImage(ctx, im.PhotoID, im.What, r.Sum)
+			case k == 1 && im.Sum == r.Sum: // a small photo whose preview is its original: read once
+				err = images[0].Err
+			default:
+				n, err = verifyFile(s.lib.Dir(), im.Sum)
+				rep.Files++
+			}
+			rep.Bytes += n
+			images[k].Err = err
+			if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
+				im.Err = err
+				found = append(found, im)
+			} else if err != nil {
+				return rep, fmt.Errorf("check the %s of photo %s: %w", im.What, im.PhotoID, err)
+			}
+		}
+		rep.Problems = append(rep.Problems, joinProblems(found)...)
+		if progress != nil {
+			progress(i+1, len(rows))
+		}
+	}
+	return rep, nil
+}
+
+// joinProblems says the same problem of a photo's original and preview once.
+func joinProblems(found []PhotoFileProblem) []PhotoFileProblem {
+	if len(found) != 2 || errors.Is(found[0].Err, photolib.ErrChanged) != errors.Is(found[1].Err, photolib.ErrChanged) {
+		return found
+	}
+	p := found[0]
+	p.What = "original and preview"
+	if found[1].Sum != p.Sum {
+		p.Sum += ", " + found[1].Sum
+	}
+	return []PhotoFileProblem{p}
+}
+
+// verifyFile checks one library file and says how many bytes it holds.
+func verifyFile(dir, sum string) (int64, error) {
+	if err := photolib.VerifyIn(dir, sum); err != nil {
+		return 0, err
+	}
+	info, err := os.Stat(photolib.PathIn(dir, sum))
+	if err != nil {
+		return 0, fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	return info.Size(), nil
+}
+
+// verifyStoredImage checks an image of a photo whose bytes are still in the database: the
+// original against the photo's SHA-256; the preview, which is named by nothing, only for being
+// there. One photo's bytes are held at a time.
+func (s *Store) verifyStoredImage(ctx context.Context, id, what, sum string) (int64, error) {
+	q := `SELECT bytes FROM photo_originals WHERE photo_id = ?`
+	if what == "preview" {
+		q = `SELECT preview FROM photo_renditions WHERE photo_id = ?`
+	}
+	var b []byte
+	err := s.db.QueryRowContext(ctx, q, id).Scan(&b)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err == nil && b == nil:
+		return 0, photolib.ErrMissing
+	case err != nil:
+		return 0, mapError(err)
+	case what == "original" && photolib.Sum(b) != sum:
+		return int64(len(b)), photolib.ErrChanged
+	}
+	return int64(len(b)), nil
+}
