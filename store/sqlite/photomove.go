@@ -14,6 +14,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/wording"
 )
 
 // A practice written before the photo library keeps each photo's original and preview in the
@@ -308,8 +309,9 @@ func vacuumDSN(path string) string {
 // MissingPhotos is what a practice's photo folder lacks: as when the database was copied without
 // the folder beside it.
 type MissingPhotos struct {
-	// Photos is how many photos kept in the photo library have lost their original or preview file.
-	Photos int
+	// Photos is how many photos kept in the photo library have lost their original or preview file,
+	// of InLibrary kept there.
+	Photos, InLibrary int
 	// Dir is the folder the files are looked for in ("clinic.photos" beside "clinic.db").
 	Dir string
 	// DirMissing: the folder itself is not there.
@@ -321,6 +323,9 @@ type MissingPhotos struct {
 // goroutine and out of the way of opening.
 func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
 	m := MissingPhotos{Dir: s.lib.Dir()}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos WHERE preview_sha256 <> ''`).Scan(&m.InLibrary); err != nil {
+		return m, fmt.Errorf("count the photos in the photo folder: %w", mapError(err))
+	}
 	lost, err := s.lostImages(ctx)
 	if err != nil {
 		return m, err
@@ -334,4 +339,29 @@ func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
 		m.DirMissing = true
 	}
 	return m, nil
+}
+
+// Sentence says which photos are missing, where their folder was looked for, and how to bring
+// them back; "" when none is.
+func (m MissingPhotos) Sentence() string {
+	if m.Photos == 0 {
+		return ""
+	}
+	name, parent := filepath.Base(m.Dir), filepath.Dir(m.Dir)
+	if m.DirMissing {
+		return fmt.Sprintf("%s no images: the photo folder %s is missing (it belongs beside the database). "+
+			"To bring them back, copy the folder %q from where this practice came from into %s, or restore a backup of the practice.",
+			wording.Count(m.Photos, "photo has", "photos have"), m.Dir, name, parent)
+	}
+	return fmt.Sprintf("%d of the %s kept in the photo folder %s %s missing from it. To bring them back, copy the folder %q "+
+		"from where this practice came from into %s (files already there are the same and can be kept), or restore a backup of the practice.",
+		m.Photos, wording.Count(m.InLibrary, "photo", "photos"), m.Dir, wording.Plural(m.Photos, "is", "are"), name, parent)
+}
+
+// Sentence says how far moving the photos to the photo folder has come, for a progress line.
+func (p PhotoMove) Sentence() string {
+	if p.Reclaiming {
+		return "Reclaiming space: the database file gives back the room the photos took…"
+	}
+	return "Moving photos to the photo folder… " + wording.OfN(p.Done, p.Total)
 }

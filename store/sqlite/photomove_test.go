@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,7 +260,7 @@ func TestMissingPhotosCountsPhotosWhoseFilesAreGone(t *testing.T) {
 		ids = append(ids, p.ID)
 	}
 	m, err := s.MissingPhotos(ctx)
-	if err != nil || m != (sqlite.MissingPhotos{Dir: s.PhotoDir()}) {
+	if err != nil || m != (sqlite.MissingPhotos{InLibrary: 3, Dir: s.PhotoDir()}) || m.Sentence() != "" {
 		t.Fatalf("nothing missing: %+v, %v", m, err)
 	}
 	p, err := s.Photo(ctx, ids[0])
@@ -269,8 +270,16 @@ func TestMissingPhotosCountsPhotosWhoseFilesAreGone(t *testing.T) {
 	if err := os.Remove(photolib.PathIn(s.PhotoDir(), p.SHA256)); err != nil {
 		t.Fatal(err)
 	}
-	if m, err := s.MissingPhotos(ctx); err != nil || m.Photos != 1 || m.DirMissing {
+	m, err = s.MissingPhotos(ctx)
+	if err != nil || m.Photos != 1 || m.DirMissing {
 		t.Fatalf("one original removed: %+v, %v", m, err)
+	}
+	dir := filepath.Dir(s.Path())
+	for _, part := range []string{"1 of the 3 photos kept in the photo folder " + s.PhotoDir() + " is missing from it",
+		`copy the folder "practice.photos" from where this practice came from into ` + dir, "restore a backup"} {
+		if !strings.Contains(m.Sentence(), part) {
+			t.Errorf("%q does not say %q", m.Sentence(), part)
+		}
 	}
 	if err := os.RemoveAll(s.PhotoDir()); err != nil {
 		t.Fatal(err)
@@ -278,5 +287,8 @@ func TestMissingPhotosCountsPhotosWhoseFilesAreGone(t *testing.T) {
 	m, err = s.MissingPhotos(ctx)
 	if err != nil || m.Photos != 3 || !m.DirMissing || m.Dir != filepath.Join(filepath.Dir(s.Path()), "practice.photos") {
 		t.Fatalf("folder removed: %+v, %v", m, err)
+	}
+	if want := "3 photos have no images: the photo folder " + s.PhotoDir() + " is missing"; !strings.HasPrefix(m.Sentence(), want) {
+		t.Errorf("%q does not begin %q", m.Sentence(), want)
 	}
 }
