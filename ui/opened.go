@@ -27,6 +27,8 @@ type openedPractice struct {
 	readOnlyWhy   string
 	canRetryWrite bool
 	location      string // why the database's folder is risky; "" when it is not
+
+	photoWork *photoWork // its photos moved to the photo folder, and those missing from it (photomove.go)
 }
 
 // openPractice opens the practice at path: for writing through practice.Open, which claims the
@@ -88,6 +90,7 @@ const writesWait = 30 * time.Second
 // close stops the backups, waits for the writes asked for, closes the store, then gives up the
 // claim: no other window may open the file before this one has let go of it.
 func (p *openedPractice) close() {
+	p.photoWork.stop()
 	p.stopBackups()
 	if !waitForWrites(p.store, writesWait) {
 		slog.Error("close database with writes still under way", "path", p.store.Path(), "waited", writesWait)
