@@ -53,12 +53,12 @@ func (m *mainWindow) startPhotoWork() {
 	w.ctx, w.stopAll = context.WithCancel(m.life.ctx)
 	w.moveCtx, w.stopMove = context.WithCancel(w.ctx)
 	p.photoWork = w
+	// One line: the sentence (short enough not to wrap), the bar filling the rest, Cancel.
 	w.label = widget.NewLabel("")
-	w.label.Wrapping = fyne.TextWrapWord
 	w.bar = widget.NewProgressBar()
 	w.cancel = widget.NewButton("Cancel", w.cancelMove)
-	w.row = container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.FolderIcon()), container.NewCenter(w.cancel),
-		container.NewVBox(w.label, w.bar))
+	w.row = container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(widget.NewIcon(theme.FolderIcon()), w.label),
+		w.cancel, w.bar)
 	s := p.store
 	// show runs f on the UI goroutine and redraws the notices, while this practice is still shown.
 	show := func(f func()) {
