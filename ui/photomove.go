@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -143,10 +145,22 @@ func moveOutcome(s *sqlite.Store, res sqlite.PhotoMoveResult, err error, cancell
 	case cancelled && errors.Is(err, context.Canceled):
 		return fmt.Sprintf("Moving the photos to the photo folder stopped with %d of %d moved. The rest are moved the next time "+
 			"this practice is opened; meanwhile every photo can be viewed as before.", res.Moved, total), false
+	case errors.Is(err, sqlite.ErrReclaim):
+		slog.Error("give back the photos' space", "err", err)
+		why := ""
+		if errors.Is(err, data.ErrDiskFull) {
+			why = " (the disk is too full: giving it back needs about as much free space as the database file's records take)"
+		}
+		return fmt.Sprintf("The photos are now kept in the photo folder %s, but the room they took in the database file could not "+
+			"be given back yet%s; this is tried again the next time the practice is opened.", s.PhotoDir(), why), true
 	case err != nil:
 		slog.Error("move the photos to the photo folder", "err", err)
-		return errorSentence("move every photo to the photo folder "+s.PhotoDir(), err) +
-			" The photos not moved stay in the database, where they can be viewed as before, and are moved the next time this practice is opened.", true
+		why := errorSentence("move every photo to the photo folder "+s.PhotoDir(), err)
+		if errors.Is(err, data.ErrDiskFull) || errors.Is(err, syscall.ENOSPC) {
+			why = "Moving the photos to the photo folder " + s.PhotoDir() + " stopped: the disk is full; free some space."
+		}
+		return why + " The photos not moved stay in the database, where they can be viewed as before, and are moved the next time " +
+			"this practice is opened.", true
 	case res.Moved == 0 && res.Reclaimed == 0:
 		return "", false
 	}

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -208,4 +211,34 @@ func TestAPracticeCopiedWithoutItsPhotoFolderSaysWhereItBelongs(t *testing.T) {
 		t.Fatalf("notices without the photo folder: %q", got)
 	}
 	shoot(t, m.win, "photomove-missing.png")
+}
+
+// What moving came to, in each way it can end.
+func TestPhotoMoveOutcomes(t *testing.T) {
+	s := openStore(t)
+	full := fmt.Errorf("%w: %w", sqlite.ErrReclaim, fmt.Errorf("reclaim: %w", data.ErrDiskFull))
+	for _, c := range []struct {
+		res       sqlite.PhotoMoveResult
+		err       error
+		cancelled bool
+		want      string
+		warn      bool
+	}{
+		{sqlite.PhotoMoveResult{Moved: 5, Reclaimed: 300 << 20}, nil, false, "The photos are now kept in the photo folder " + s.PhotoDir() +
+			", beside the database: keep the two together when copying or moving the practice. The database file is 300 MB smaller.", false},
+		{sqlite.PhotoMoveResult{Moved: 2}, context.Canceled, true, "Moving the photos to the photo folder stopped with 2 of 5 moved.", false},
+		{sqlite.PhotoMoveResult{Moved: 5}, full, false, "The photos are now kept in the photo folder " + s.PhotoDir() + ", but the room " +
+			"they took in the database file could not be given back yet (the disk is too full", true},
+		{sqlite.PhotoMoveResult{Moved: 1}, fmt.Errorf("move photo x: %w", &os.PathError{Op: "write", Err: syscall.ENOSPC}), false,
+			"Moving the photos to the photo folder " + s.PhotoDir() + " stopped: the disk is full; free some space. The photos not moved " +
+				"stay in the database", true},
+		{sqlite.PhotoMoveResult{Moved: 1}, errors.New("move photo x: input/output error"), false, "Could not move every photo to the photo folder " +
+			s.PhotoDir() + ". Try again; if it keeps happening, restart Needlelog. The photos not moved stay in the database", true},
+		{sqlite.PhotoMoveResult{}, nil, false, "", false},
+	} {
+		text, warn := moveOutcome(s, c.res, c.err, c.cancelled, 5)
+		if !strings.HasPrefix(text, c.want) || warn != c.warn || (c.want == "") != (text == "") {
+			t.Errorf("%+v, %v: said %q (warning %v), want %q… (warning %v)", c.res, c.err, text, warn, c.want, c.warn)
+		}
+	}
 }

@@ -135,7 +135,7 @@ func (s *Store) MovePhotos(ctx context.Context, progress func(PhotoMove)) (Photo
 			break
 		}
 		if err != nil {
-			return res, fmt.Errorf("find the next photo to move to the photo folder: %w", mapError(err))
+			return res, cmpCtx(ctx, fmt.Errorf("find the next photo to move to the photo folder: %w", mapError(err)))
 		}
 		after = id
 		moved, err := s.movePhoto(ctx, id)
@@ -144,7 +144,7 @@ func (s *Store) MovePhotos(ctx context.Context, progress func(PhotoMove)) (Photo
 			slog.Warn("photo kept in the database", "photo", id, "err", err)
 			res.Kept++
 		case err != nil:
-			return res, err
+			return res, cmpCtx(ctx, err)
 		case moved:
 			res.Moved++
 		}
@@ -157,7 +157,23 @@ func (s *Store) MovePhotos(ctx context.Context, progress func(PhotoMove)) (Photo
 	}
 	progress(PhotoMove{Done: total, Total: total, Reclaiming: true})
 	res.Reclaimed, err = s.reclaimSpace(ctx)
-	return res, err
+	if err != nil && ctx.Err() == nil {
+		err = fmt.Errorf("%w: %w", ErrReclaim, err)
+	}
+	return res, cmpCtx(ctx, err)
+}
+
+// ErrReclaim is a move whose photos all moved, but whose space could not be given back yet: the
+// next run tries again.
+var ErrReclaim = errors.New("the photos have moved, but the room they took in the database file could not be given back yet")
+
+// cmpCtx is err, or ctx's own error when ctx ended: SQLite says an interrupted statement in its
+// own words.
+func cmpCtx(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
 
 // errPhotoBytesChanged is a photo whose original in the database no longer has the SHA-256 it was

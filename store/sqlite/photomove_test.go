@@ -197,9 +197,25 @@ func TestMovePhotosStopsWhenCancelledAndResumes(t *testing.T) {
 		t.Fatalf("to move after cancelling at 2 of 4: %d, %v", n, err)
 	}
 	requirePhotoBytes(t, s, want) // both layouts read at once
-	res, err := s.MovePhotos(context.Background(), nil)
-	if err != nil || res.Moved != 2 {
-		t.Fatalf("resumed: %+v, %v", res, err)
+	// Cancelled again as the space is about to be given back: the file is left as it was.
+	sqlite.SetReclaimAtLeast(t, 64<<10)
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	res, err := s.MovePhotos(ctx, func(p sqlite.PhotoMove) {
+		if p.Reclaiming {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || res.Moved != 2 || res.Reclaimed != 0 {
+		t.Fatalf("resumed, cancelled while reclaiming: %+v, %v", res, err)
+	}
+	if due, err := s.PhotoMoveDue(context.Background()); err != nil || due != (sqlite.PhotoMoveDue{Reclaim: true}) {
+		t.Fatalf("due after cancelling the reclaim: %+v, %v", due, err)
+	}
+	requirePhotoBytes(t, s, want)
+	res, err = s.MovePhotos(context.Background(), nil)
+	if err != nil || res.Moved != 0 || res.Reclaimed <= 0 {
+		t.Fatalf("resumed again: %+v, %v", res, err)
 	}
 	requirePhotoBytes(t, s, want)
 }
