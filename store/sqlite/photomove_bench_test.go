@@ -15,8 +15,33 @@ import (
 // BenchmarkMissingPhotos10k counts the missing files of a practice of 10,000 photos in its photo
 // library (20,000 files looked for), as opening does once the window shows:
 //
-//	go test ./store/sqlite/ -run '^$' -bench MissingPhotos10k -benchtime 20x
+//	go test ./store/sqlite/ -run '^$' -bench 'MissingPhotos10k|PhotoMoveDue10k' -benchtime 20x
 func BenchmarkMissingPhotos10k(b *testing.B) {
+	ctx := context.Background()
+	s := tenThousandPhotos(b)
+	for b.Loop() {
+		m, err := s.MissingPhotos(ctx)
+		if err != nil || m.Photos != 0 {
+			b.Fatalf("%+v, %v", m, err)
+		}
+	}
+}
+
+// BenchmarkPhotoMoveDue10k asks whether a practice of 10,000 photos, all in its photo library,
+// has any to move, as opening does.
+func BenchmarkPhotoMoveDue10k(b *testing.B) {
+	ctx := context.Background()
+	s := tenThousandPhotos(b)
+	for b.Loop() {
+		d, err := s.PhotoMoveDue(ctx)
+		if err != nil || d.Due() {
+			b.Fatalf("%+v, %v", d, err)
+		}
+	}
+}
+
+// tenThousandPhotos is a practice of 10,000 photos kept in its photo library, each file there.
+func tenThousandPhotos(b *testing.B) *sqlite.Store {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "clinic.db")
 	s := sqlitetest.OpenStoreAt(b, path, nil)
@@ -24,7 +49,6 @@ func BenchmarkMissingPhotos10k(b *testing.B) {
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
-	const n = 10000
 	sqlitetest.RawExec(b, path, `WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 10000)
 		INSERT INTO photos (id, client_id, kind, taken_at, mime, width, height, byte_size, sha256, created_at, updated_at, preview_sha256)
 		SELECT printf('p%05d', n), '`+c.ID+`', 'before', '2026-01-01T10:00:00Z', 'image/jpeg', 4000, 3000, 3400000,
@@ -33,13 +57,13 @@ func BenchmarkMissingPhotos10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	db := sqlitetest.OpenRaw(b, path)
 	rows, err := db.Query(`SELECT sha256, preview_sha256 FROM photos`)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for rows.Next() { // every file there but one photo's preview: the whole folder is looked through
+	for rows.Next() { // every file there: the whole folder is looked through
 		var o, p string
 		if err := rows.Scan(&o, &p); err != nil {
 			b.Fatal(err)
@@ -56,12 +80,5 @@ func BenchmarkMissingPhotos10k(b *testing.B) {
 	}
 	rows.Close()
 	db.Close()
-	b.ResetTimer()
-	for b.Loop() {
-		m, err := s.MissingPhotos(ctx)
-		if err != nil || m.Photos != 0 {
-			b.Fatalf("%+v, %v", m, err)
-		}
-	}
-	b.ReportMetric(n, "photos")
+	return s
 }
