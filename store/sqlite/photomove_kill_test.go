@@ -11,12 +11,15 @@ import (
 
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 const (
 	moveChildBody = "photo-mover"
 	moveDBEnv     = "NEEDLELOG_MOVE_DB"
 	moveSeedEnv   = "NEEDLELOG_MOVE_SEED" // replays a run's kill points
+	// moveReclaimAtLeast is the unused space worth giving back in the test's small practice.
+	moveReclaimAtLeast = 64 << 10
 )
 
 // A mover killed at random points, again and again, loses no photo: after each kill every photo
@@ -27,6 +30,7 @@ func TestMovePhotosKilledAtRandomPointsLosesNothing(t *testing.T) {
 		moveChild(t)
 		return
 	}
+	sqlite.SetReclaimAtLeast(t, moveReclaimAtLeast) // as the child does
 	seed := rand.Uint64()
 	if v := os.Getenv(moveSeedEnv); v != "" {
 		var err error
@@ -37,11 +41,17 @@ func TestMovePhotosKilledAtRandomPointsLosesNothing(t *testing.T) {
 	t.Logf("seed %d (replay with %s=%d)", seed, moveSeedEnv, seed)
 	rnd := rand.New(rand.NewPCG(seed, 1))
 	path := filepath.Join(t.TempDir(), "clinic.db")
-	const photos = 16
-	want := oldLayoutPractice(t, path, photos, 700)
+	const photos = 24
+	want := oldLayoutPractice(t, path, photos, 1200)
+	// 8 MB that giving the space back copies, so that it takes long enough to be killed in (the
+	// photos take more: the space is worth giving back).
+	sqlitetest.RawExec(t, path, `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 32)
+		INSERT INTO photo_pins (id, photo_id, n, x, y, note)
+		SELECT hex(randomblob(16)), (SELECT min(id) FROM photos), i, 0.5, 0.5, hex(randomblob(128 << 10)) FROM c`)
 	ctx := context.Background()
+	before := fileSize(t, path)
 	kills, inReclaim := 0, 0
-	for run := 0; run < 40; run++ {
+	for run := 0; run < 40 && inReclaim < 3; run++ {
 		killed, reclaiming := killMover(t, path, rnd)
 		if !killed {
 			break // it ran to its end before the kill: all moved and reclaimed
@@ -64,8 +74,15 @@ func TestMovePhotosKilledAtRandomPointsLosesNothing(t *testing.T) {
 		if rows["photo_originals"] != left || rows["photo_renditions"] != left || rows["photo_thumbnails"] != photos {
 			t.Fatalf("after kill %d: %d to move, rows %v", kills, left, rows)
 		}
+		due, err := s.PhotoMoveDue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
+		}
+		if !due.Due() {
+			break // killed as it ended, with all done
 		}
 	}
 	testkit.RunChild(t, testkit.ChildCommand(t, "", t.Name(), moveChildBody, moveDBEnv+"="+path))
@@ -77,17 +94,20 @@ func TestMovePhotosKilledAtRandomPointsLosesNothing(t *testing.T) {
 	if rows := photoRows(t, s); rows["photo_originals"]+rows["photo_renditions"] != 0 {
 		t.Fatalf("rows left: %v", rows)
 	}
+	if after := fileSize(t, path); after > before*2/3 {
+		t.Fatalf("the database file is %d bytes after, %d before: the space was not given back", after, before)
+	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "clinic.reclaim")); !os.IsNotExist(err) {
 		t.Fatalf("a killed reclaim's temporary folder is left: %v", err)
 	}
-	if kills < photos/4 {
-		t.Fatalf("only %d runs were killed under way", kills)
+	if kills < photos/4 || inReclaim == 0 {
+		t.Fatalf("only %d runs were killed under way, %d while giving the space back", kills, inReclaim)
 	}
 	t.Logf("%d kills, %d of them while giving the space back", kills, inReclaim)
 }
 
 // killMover starts a mover on path and kills it at a random point: after a random number of its
-// progress reports (the first says how many photos are left; at most four photos are moved before
+// progress reports (the first says how many photos are left; at most three photos are moved before
 // the kill), and a random moment more. It reports whether the kill found it under way, and whether
 // it had begun to give the space back.
 func killMover(t *testing.T, path string, rnd *rand.Rand) (killed, reclaiming bool) {
@@ -113,7 +133,7 @@ func killMover(t *testing.T, path string, rnd *rand.Rand) (killed, reclaiming bo
 		var p sqlite.PhotoMove
 		testkit.DecodeChild(t, l, &p)
 		if reports == 0 {
-			waitFor = 1 + rnd.IntN(min(p.Total, 4)+2) // the last: into the reclaiming once none is left
+			waitFor = 1 + rnd.IntN(min(p.Total, 3)+2) // the last: into the reclaiming once none is left
 		}
 		reports++
 		reclaiming = p.Reclaiming
@@ -121,7 +141,11 @@ func killMover(t *testing.T, path string, rnd *rand.Rand) (killed, reclaiming bo
 			break
 		}
 	}
-	time.Sleep(time.Duration(rnd.IntN(4000)) * time.Microsecond)
+	pause := 4000 // µs: within a photo's move, or between two
+	if reclaiming {
+		pause = 1000 // within the rewrite of the file
+	}
+	time.Sleep(time.Duration(rnd.IntN(pause)) * time.Microsecond)
 	cmd.Process.Kill() //nolint:errcheck // it may have ended by itself
 	done := false
 	for l := range lines {
@@ -133,7 +157,7 @@ func killMover(t *testing.T, path string, rnd *rand.Rand) (killed, reclaiming bo
 
 // moveChild moves the photos of the practice it is given, reporting each step.
 func moveChild(t *testing.T) {
-	sqlite.SetReclaimAtLeast(t, 64<<10)
+	sqlite.SetReclaimAtLeast(t, moveReclaimAtLeast)
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, os.Getenv(moveDBEnv), sqlite.Options{})
 	if err != nil {
