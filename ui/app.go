@@ -59,6 +59,7 @@ type mainWindow struct {
 	status  *widget.Label   // the latest backup, at the bottom
 
 	autoBackup  bool               // back each practice shown up on close and daily: off in tests of other things
+	movePhotos  bool               // start each practice's photo work (photomove.go) once it shows
 	makeDemo    DemoMaker          // writes the demo practice; nil where there is none to write
 	frame       *fyne.Container    // notices above, status below, body between
 	closing     bool               // the window is backing up before it closes
@@ -95,13 +96,14 @@ func newMainWindowFor(a fyne.App, w fyne.Window, p *openedPractice, o windowOpti
 // The app's window does all of it (appWindow); a test's window waits to be told (quietWindow).
 type windowOptions struct {
 	autoBackup bool          // back the practice up on close and daily
+	movePhotos bool          // move photos still in the database to the photo folder, and look for missing ones
 	lockPoll   time.Duration // how often the idle lock looks for activity; 0 polls not at all
 	draftDelay time.Duration // how long after the last change the session editor drafts the form
 }
 
 // appWindow is how the app's own window runs.
 func appWindow() windowOptions {
-	return windowOptions{autoBackup: true, lockPoll: lockPoll, draftDelay: draftDelay}
+	return windowOptions{autoBackup: true, movePhotos: true, lockPoll: lockPoll, draftDelay: draftDelay}
 }
 
 // quietWindow runs nothing on its own: no backups, no idle-lock polling (tests call tick), and
@@ -123,7 +125,7 @@ func newMainWindowWith(a fyne.App, p *openedPractice, autoBackup bool) *mainWind
 // newMainWindowIn makes w, a new window or the one that waited for the practice to open, the
 // main window over p.
 func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptions) *mainWindow {
-	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, draftDelay: o.draftDelay, now: time.Now, statusEvery: statusEvery}
+	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, movePhotos: o.movePhotos, draftDelay: o.draftDelay, now: time.Now, statusEvery: statusEvery}
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
 	m.status = widget.NewLabel("")
@@ -197,6 +199,9 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.setMenus()
 	m.lock.useStore(s)
 	m.showNotices()
+	if m.movePhotos {
+		m.startPhotoWork()
+	}
 }
 
 // stopped closes the store and gives up the claim when the app stops.

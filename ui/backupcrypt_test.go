@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,25 +53,6 @@ func fillOverlay(t *testing.T, w fyne.Window, texts ...string) {
 	}
 }
 
-// shoot writes what the window shows to /tmp/crypt/name.png when NEEDLELOG_SHOTS is set, to look at.
-func shoot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	if os.Getenv("NEEDLELOG_SHOTS") == "" {
-		return
-	}
-	if err := os.MkdirAll("/tmp/crypt", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create("/tmp/crypt/" + name + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 	cheapBackupKeys(t)
 	ctx := context.Background()
@@ -85,7 +65,7 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 	if !strings.Contains(c.status.Text, "not encrypted") || !c.turnOn.Visible() || c.change.Visible() || c.turnOff.Visible() {
 		t.Fatalf("a new practice: %q, on %v change %v off %v", c.status.Text, c.turnOn.Visible(), c.change.Visible(), c.turnOff.Visible())
 	}
-	shoot(t, s.win, "database-tab")
+	shoot(t, s.win, "database-tab.png")
 
 	test.Tap(c.turnOn)
 	said := shownText(s.win)
@@ -95,7 +75,7 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 			t.Errorf("before a passphrase is set, the dialog does not say %q: %q", want, said)
 		}
 	}
-	shoot(t, s.win, "encrypt-dialog")
+	shoot(t, s.win, "encrypt-dialog.png")
 	ok := overlayButton(t, s.win, "Encrypt backups")
 	for _, c := range []struct{ pass, again, says string }{
 		{"", "", "Enter a passphrase."},
@@ -108,7 +88,7 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 			t.Errorf("passphrase %q then %q: the dialog says %q; want %q", c.pass, c.again, said, c.says)
 		}
 	}
-	shoot(t, s.win, "encrypt-dialog-differ")
+	shoot(t, s.win, "encrypt-dialog-differ.png")
 	if _, err := os.Stat(filepath.Join(dir, ondisk.BackupKeyFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a refused passphrase made a key file (%v)", err)
 	}
@@ -127,7 +107,7 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 	if !strings.Contains(c.status.Text, "encrypted with a passphrase") || c.turnOn.Visible() || !c.change.Visible() || !c.turnOff.Visible() {
 		t.Errorf("encrypted: %q, on %v change %v off %v", c.status.Text, c.turnOn.Visible(), c.change.Visible(), c.turnOff.Visible())
 	}
-	shoot(t, s.win, "database-tab-encrypted")
+	shoot(t, s.win, "database-tab-encrypted.png")
 
 	// Changing the passphrase: a wrong current one is said, and asked again.
 	test.Tap(c.change)
@@ -139,7 +119,7 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 	if f := overlayFields(s.win); f[0].Text != "" || f[1].Text != cryptOther {
 		t.Errorf("after a wrong current passphrase the fields hold %q, %q; want it emptied and the new one kept", f[0].Text, f[1].Text)
 	}
-	shoot(t, s.win, "change-wrong")
+	shoot(t, s.win, "change-wrong.png")
 	fillOverlay(t, s.win, cryptPass, cryptOther, cryptOther)
 	test.Tap(overlayButton(t, s.win, "Change passphrase"))
 	if s.win.Canvas().Overlays().Top() != nil {
@@ -228,7 +208,7 @@ func TestAskBackupPassphrase(t *testing.T) {
 			t.Errorf("after a wrong passphrase the field holds %q (disabled %v); want it empty to type again", f[0].Text, f[0].Disabled())
 		}
 	}
-	shoot(t, w, "restore-wrong")
+	shoot(t, w, "restore-wrong.png")
 	fillOverlay(t, w, cryptPass)
 	overlayFields(w)[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if len(got) != 1 || got[0] == nil || got[0].Recipient() != e.Recipient {

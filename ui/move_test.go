@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,23 +54,6 @@ func movingWindow(t *testing.T) (*mainWindow, fyne.App) {
 	return m, a
 }
 
-// shootMove keeps what the window shows, for a person to look at.
-func shootMove(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := filepath.Join(os.TempDir(), "needlelog-shots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // File › Move practice… says what will happen, where and how big; refuses a folder that already
 // holds the practice's name; and once moved, works from the copy, claimed, with the old files left
 // and named, the old place off the recent list and the backups going on in the same folder.
@@ -111,7 +93,7 @@ func TestMovePracticeFromTheMenu(t *testing.T) {
 		!strings.Contains(md.space.Text, "free") || md.moveBtn.Disabled() || !md.after.Visible() {
 		t.Fatalf("a good folder: %q, %q, %q (button disabled %v)", md.newDB.Text, md.newPics.Text, md.space.Text, md.moveBtn.Disabled())
 	}
-	shootMove(t, m.win, "move-dialog.png")
+	shoot(t, m.win, "move-dialog.png")
 	oldClaim := m.claim
 	test.Tap(md.moveBtn)
 
@@ -132,7 +114,7 @@ func TestMovePracticeFromTheMenu(t *testing.T) {
 			t.Errorf("the summary does not say %q: %s", part, said)
 		}
 	}
-	shootMove(t, m.win, "move-done.png")
+	shoot(t, m.win, "move-done.png")
 	if _, err := os.Stat(old); err != nil {
 		t.Errorf("the old database is gone: %v", err)
 	}
@@ -196,7 +178,7 @@ func TestMoveCancelled(t *testing.T) {
 			t.Errorf("the progress does not say %q: %s", part, said)
 		}
 	}
-	shootMove(t, m.win, "move-progress.png")
+	shoot(t, m.win, "move-progress.png")
 	test.Tap(overlayButton(t, m.win, "Cancel"))
 	runHeld(pending)
 	if m.store.Path() != old || m.claim == nil || !ondisk.Claimed(old) {

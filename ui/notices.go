@@ -32,6 +32,7 @@ func (m *mainWindow) showNotices() {
 	if m.location != "" {
 		rows = append(rows, noticeRow(theme.WarningIcon(), m.location, nil))
 	}
+	rows = append(rows, m.photoNotices()...)
 	text, warn := backupSummary(m.backups.current(), m.now())
 	if warn && !m.store.ReadOnly() {
 		rows = append(rows, noticeRow(theme.WarningIcon(), text, widget.NewButton("Back up now", m.backUpNow)))

@@ -29,7 +29,8 @@ type openedPractice struct {
 	location      string // why the database's folder is risky; "" when it is not
 
 	// photos collects the photo files no photo names, started by start; nil when read-only.
-	photos *photoCollection
+	photos    *photoCollection
+	photoWork *photoWork // its photos moved to the photo folder, and those missing from it (photomove.go)
 }
 
 // openPractice opens the practice at path: for writing through practice.Open, which claims the
@@ -92,6 +93,7 @@ const writesWait = 30 * time.Second
 // close stops the backups, waits for the writes asked for, closes the store, then gives up the
 // claim: no other window may open the file before this one has let go of it.
 func (p *openedPractice) close() {
+	p.photoWork.stop()
 	p.stopBackups()
 	p.photos.stop()
 	if !waitForWrites(p.store, writesWait) {

@@ -248,9 +248,10 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 
 // checkAbout is what needlelog check -h says the command does.
 const checkAbout = `Checks a database without changing it: its tables, indexes, triggers and views against those
-Needlelog made, SQLite's integrity and foreign-key checks, the schema version, and the number of
-records; photos whose files are missing from the photo folder. With --photos, also reads every photo
-file through and checks its bytes against those imported, naming each photo missing or changed.
+Needlelog made, SQLite's integrity and foreign-key checks, the schema version, the number of
+records, and the photo folder beside the database: photos missing from it, and photos still kept in
+the database, which opening the practice in Needlelog moves to it. With --photos, also reads every
+photo file through and checks its bytes against those imported, naming each photo missing or changed.
 Exits 1 when anything is wrong.`
 
 func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
@@ -299,6 +300,9 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 		for _, p := range h.LostImages { // they name the photos' files
 			fmt.Fprintf(out, "  %s\n", visible(p))
 		}
+	}
+	if err := printPhotoFolder(ctx, out, s); err != nil {
+		return fail(errOut, "check", err)
 	}
 	for _, t := range sqlite.CountedTables() {
 		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])

@@ -167,36 +167,16 @@ func (s *Store) damagedLists(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// photosWithoutImages lists the photos whose images are gone: for a photo kept in the photo
-// library, an original or preview file missing from it (looked for, not read: CheckPhotoFiles
-// reads them); for one whose bytes are still in the database, a missing original or preview.
+// photosWithoutImages lists the photos whose images are gone (lostImages), one sentence each.
 // Such a photo passes the integrity and foreign key checks: the references point from the images
 // to the photo.
 func (s *Store) photosWithoutImages(ctx context.Context) ([]string, error) {
-	type found struct {
-		name, sum, preview      string
-		taken                   time.Time
-		noOriginal, noRendition bool
-	}
-	rows, err := query(ctx, s, "photos without images", `SELECT p.file_name, p.taken_at, p.sha256, p.preview_sha256,
-			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
-			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
-		FROM photos p ORDER BY p.taken_at, p.id`, nil,
-		func(r *sql.Rows, v *found) error {
-			return r.Scan(&v.name, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)
-		})
+	found, err := s.lostImages(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, v := range rows {
-		if v.preview != "" {
-			v.noOriginal = !s.lib.Has(v.sum)
-			v.noRendition = !s.lib.Has(v.preview)
-		}
-		if !v.noOriginal && !v.noRendition {
-			continue
-		}
+	for _, v := range found {
 		if v.name == "" {
 			v.name = "(no file name)"
 		}
@@ -208,11 +188,49 @@ func (s *Store) photosWithoutImages(ctx context.Context) ([]string, error) {
 			lost = append(lost, "preview")
 		}
 		where := ""
-		if v.preview != "" {
+		if v.inLibrary() {
 			where = " (missing from the photo folder " + s.lib.Dir() + ")"
 		}
 		out = append(out, fmt.Sprintf("photo %s taken %s has lost its %s%s", v.name, data.DateOf(v.taken),
 			strings.Join(lost, " and its "), where))
+	}
+	return out, nil
+}
+
+// lostImage is a photo whose original or preview is gone.
+type lostImage struct {
+	name, sum, preview      string
+	taken                   time.Time
+	noOriginal, noRendition bool
+}
+
+// inLibrary: the photo is kept in the photo library (not in the database), whose files are gone.
+func (l lostImage) inLibrary() bool { return l.preview != "" }
+
+// lostImages finds the photos whose images are gone: for a photo kept in the photo library, an
+// original or preview file missing from it (looked for, not read: CheckPhotoFiles reads them);
+// for one whose bytes are still in the database, a missing original or preview. It looks for two
+// files a photo: keep it off the UI goroutine.
+func (s *Store) lostImages(ctx context.Context) ([]lostImage, error) {
+	rows, err := query(ctx, s, "photos without images", `SELECT p.file_name, p.taken_at, p.sha256, p.preview_sha256,
+			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
+			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
+		FROM photos p ORDER BY p.taken_at, p.id`, nil,
+		func(r *sql.Rows, v *lostImage) error {
+			return r.Scan(&v.name, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)
+		})
+	if err != nil {
+		return nil, err
+	}
+	out := rows[:0]
+	for _, v := range rows {
+		if v.inLibrary() {
+			v.noOriginal = !s.lib.Has(v.sum)
+			v.noRendition = !s.lib.Has(v.preview)
+		}
+		if v.noOriginal || v.noRendition {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }

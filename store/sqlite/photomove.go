@@ -1,0 +1,383 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/wording"
+)
+
+// A practice written before the photo library keeps each photo's original and preview in the
+// database (photo_originals, photo_renditions; photos.preview_sha256 = ''). MovePhotos moves them
+// out to the library one photo at a time: both files written, flushed and read back against their
+// SHA-256 first, then, in one transaction, the photo names its preview file and its rows in the old
+// tables go. A kill at any point leaves each photo either wholly in the database or wholly in the
+// library (files of a move cut short before its commit are named by nothing and collected later),
+// so moving resumes where it stopped. Once nothing is left to move, the space the bytes took is
+// given back to the disk (VACUUM).
+
+// PhotoMove says how far moving the photos has come, for a progress line.
+type PhotoMove struct {
+	Done, Total int
+	// Reclaiming: every photo has moved, and the space their bytes took in the database file is
+	// being given back.
+	Reclaiming bool
+}
+
+// PhotoMoveDue says what moving the photos has still to do.
+type PhotoMoveDue struct {
+	// ToMove is how many photos still have their bytes in the database.
+	ToMove int
+	// Reclaim: the file holds enough unused space (that of photos moved out) to be worth giving back.
+	Reclaim bool
+}
+
+// Due reports whether there is anything to do.
+func (d PhotoMoveDue) Due() bool { return d.ToMove > 0 || d.Reclaim }
+
+// PhotoMoveResult is what a run of MovePhotos did.
+type PhotoMoveResult struct {
+	Moved int
+	// Kept is photos whose bytes in the database no longer match the SHA-256 recorded at import
+	// (a damaged file): they stay where they are, as moving them would pass the damage on.
+	Kept int
+	// Reclaimed is how many bytes the database file shrank by.
+	Reclaimed int64
+}
+
+// Reclaiming gives the space back only when it is worth a rewrite of the whole file: at least
+// reclaimAtLeast bytes and a quarter of the file. Tests lower it.
+var reclaimAtLeast int64 = 32 << 20
+
+// movableWhere chooses the photos MovePhotos can move: still in the database, with both rows
+// there (a photo whose bytes were lost to a damaged file has nothing to move; Check reports it).
+const movableWhere = `p.preview_sha256 = ''
+	AND EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id)
+	AND EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)`
+
+// PhotosToMove is how many photos still have their bytes in the database: one count over the
+// photos' records, cheap at any size.
+func (s *Store) PhotosToMove(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+movableWhere).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count the photos to move to the photo folder: %w", mapError(err))
+	}
+	return n, nil
+}
+
+// PhotoMoveDue says whether opening the practice has photos to move or space to give back; cheap
+// enough to ask on every opening. A read-only practice has nothing due: it cannot be changed.
+func (s *Store) PhotoMoveDue(ctx context.Context) (PhotoMoveDue, error) {
+	var d PhotoMoveDue
+	if s.readOnly {
+		return d, nil
+	}
+	n, err := s.PhotosToMove(ctx)
+	if err != nil {
+		return d, err
+	}
+	d.ToMove = n
+	free, size, err := s.freeSpace(ctx)
+	if err != nil {
+		return d, err
+	}
+	d.Reclaim = free >= reclaimAtLeast && free >= size/4
+	return d, nil
+}
+
+// freeSpace is how many bytes of the database file are unused pages, and its size in bytes.
+func (s *Store) freeSpace(ctx context.Context) (free, size int64, err error) {
+	var pageSize, pages, freePages int64
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT page_size FROM pragma_page_size), (SELECT page_count FROM pragma_page_count),
+		(SELECT freelist_count FROM pragma_freelist_count)`).Scan(&pageSize, &pages, &freePages)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read the database's unused space: %w", mapError(err))
+	}
+	return freePages * pageSize, pages * pageSize, nil
+}
+
+// MovePhotos moves every photo whose bytes are still in the database to the photo library, then
+// gives back the space they took. progress, when not nil, hears how far it has come after each
+// photo and before reclaiming. Ending ctx stops it between two photos (or cuts the reclaiming
+// short, which leaves the file as it was): what has moved stays moved, and the next run goes on.
+func (s *Store) MovePhotos(ctx context.Context, progress func(PhotoMove)) (PhotoMoveResult, error) {
+	var res PhotoMoveResult
+	if s.readOnly {
+		return res, data.ErrReadOnlyMode
+	}
+	if progress == nil {
+		progress = func(PhotoMove) {}
+	}
+	total, err := s.PhotosToMove(ctx)
+	if err != nil {
+		return res, err
+	}
+	progress(PhotoMove{Total: total})
+	after := "" // photos are taken in the order of their IDs, through the primary key
+	for done := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		var id string
+		err := s.db.QueryRowContext(ctx, `SELECT p.id FROM photos p WHERE p.id > ? AND `+movableWhere+` ORDER BY p.id LIMIT 1`,
+			after).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		if err != nil {
+			return res, cmpCtx(ctx, fmt.Errorf("find the next photo to move to the photo folder: %w", mapError(err)))
+		}
+		after = id
+		moved, err := s.movePhoto(ctx, id)
+		switch {
+		case errors.Is(err, errPhotoBytesChanged):
+			slog.Warn("photo kept in the database", "photo", id, "err", err)
+			res.Kept++
+		case err != nil:
+			return res, cmpCtx(ctx, err)
+		case moved:
+			res.Moved++
+		}
+		done++
+		progress(PhotoMove{Done: min(done, total), Total: max(total, done)})
+	}
+	d, err := s.PhotoMoveDue(ctx)
+	if err != nil || !d.Reclaim {
+		return res, err
+	}
+	progress(PhotoMove{Done: total, Total: total, Reclaiming: true})
+	res.Reclaimed, err = s.reclaimSpace(ctx)
+	if err != nil && ctx.Err() == nil {
+		err = fmt.Errorf("%w: %w", ErrReclaim, err)
+	}
+	return res, cmpCtx(ctx, err)
+}
+
+// ErrReclaim is a move whose photos all moved, but whose space could not be given back yet: the
+// next run tries again.
+var ErrReclaim = errors.New("the photos have moved, but the room they took in the database file could not be given back yet")
+
+// cmpCtx is err, or ctx's own error when ctx ended: SQLite says an interrupted statement in its
+// own words.
+func cmpCtx(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// errPhotoBytesChanged is a photo whose original in the database no longer has the SHA-256 it was
+// imported with.
+var errPhotoBytesChanged = errors.New("the photo's bytes in the database no longer match those imported")
+
+// movePhoto moves one photo's original and preview to the library; it reports false when the
+// photo had moved or gone meanwhile.
+func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
+	var sum string
+	var original, preview []byte
+	err := s.db.QueryRowContext(ctx, `SELECT p.sha256, o.bytes, r.preview FROM photos p
+		JOIN photo_originals o ON o.photo_id = p.id JOIN photo_renditions r ON r.photo_id = p.id
+		WHERE p.id = ? AND p.preview_sha256 = ''`, id).Scan(&sum, &original, &preview)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read photo %s to move it: %w", id, mapError(err))
+	}
+	if photolib.Sum(original) != sum {
+		return false, fmt.Errorf("photo %s: %w", id, errPhotoBytesChanged)
+	}
+	previewSum := photolib.Sum(preview)
+	// Never a row gone before its file is there and holds the bytes.
+	for _, f := range []struct {
+		sum string
+		b   []byte
+	}{{sum, original}, {previewSum, preview}} {
+		if err := s.putVerified(f.sum, f.b); err != nil {
+			return false, fmt.Errorf("move photo %s to the photo folder: %w", id, err)
+		}
+	}
+	moved := false
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE photos SET preview_sha256 = ? WHERE id = ? AND preview_sha256 = ''`, previewSum, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // deleted or moved meanwhile: its files, if unnamed, are collected later
+		}
+		moved = true
+		for _, q := range []string{
+			// Since migration 0007 every photo has its thumbnail there; this keeps it so whatever.
+			`INSERT OR IGNORE INTO photo_thumbnails (photo_id, thumbnail) SELECT photo_id, thumbnail FROM photo_renditions WHERE photo_id = ?`,
+			`DELETE FROM photo_originals WHERE photo_id = ?`,
+			`DELETE FROM photo_renditions WHERE photo_id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("move photo %s to the photo folder: %w", id, mapError(err))
+	}
+	return moved, nil
+}
+
+// putVerified writes b to the library under sum and reads it back. A file already there whose
+// bytes do not match its name (Put keeps a file of the right size) is written again.
+func (s *Store) putVerified(sum string, b []byte) error {
+	if err := s.lib.Put(sum, b); err != nil {
+		return err
+	}
+	err := s.lib.Verify(sum)
+	if errors.Is(err, photolib.ErrChanged) {
+		if err := s.lib.Remove(sum); err != nil {
+			return err
+		}
+		if err := s.lib.Put(sum, b); err != nil {
+			return err
+		}
+		err = s.lib.Verify(sum)
+	}
+	return err
+}
+
+// vacuumMu keeps two reclaims in this process from sharing SQLite's temporary folder setting,
+// which is the process's, not the connection's.
+var vacuumMu sync.Mutex
+
+// reclaimSpace rewrites the database file without its unused pages and returns how many bytes it
+// shrank by. The store's connections keep temporary data in memory (temp_store=2), where VACUUM
+// would build its copy of the whole database: this runs it on a connection of its own that keeps
+// it in a file, in a folder beside the database (the same disk, not the system's temporary
+// folder), so memory stays bounded by SQLite's page cache whatever the file's size.
+func (s *Store) reclaimSpace(ctx context.Context) (int64, error) {
+	vacuumMu.Lock()
+	defer vacuumMu.Unlock()
+	_, before, err := s.freeSpace(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tmp := strings.TrimSuffix(s.path, filepath.Ext(s.path)) + ".reclaim"
+	os.RemoveAll(tmp) // left by a reclaim cut short; SQLite's temporary file is unnamed anyway
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return 0, fmt.Errorf("reclaim the photos' space: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	db, err := sql.Open("sqlite", vacuumDSN(s.path))
+	if err != nil {
+		return 0, fmt.Errorf("reclaim the photos' space: %w", err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reclaim the photos' space: %w", mapError(err))
+	}
+	defer conn.Close()
+	var temp int
+	if err := conn.QueryRowContext(ctx, `SELECT temp_store FROM pragma_temp_store`).Scan(&temp); err != nil || temp != 1 {
+		return 0, fmt.Errorf("reclaim the photos' space: temporary data not kept in a file (temp_store=%d): %w", temp, mapError(err))
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store_directory = '`+strings.ReplaceAll(tmp, "'", "''")+`'`); err != nil {
+		return 0, fmt.Errorf("reclaim the photos' space: %w", mapError(err))
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA temp_store_directory = ''`) //nolint:errcheck // back to the default
+	if _, err := conn.ExecContext(ctx, `VACUUM`); err != nil {
+		return 0, fmt.Errorf("reclaim the photos' space: %w", mapError(err))
+	}
+	// The rewritten pages went through the write-ahead log: fold it back and empty it.
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return 0, fmt.Errorf("reclaim the photos' space: %w", mapError(err))
+	}
+	s.writes.Add(1)
+	_, after, err := s.freeSpace(ctx)
+	return before - after, err
+}
+
+// vacuumDSN is the store's own connection string for path, but keeping temporary data in files.
+func vacuumDSN(path string) string {
+	full := dsn(path, false, false)
+	base, query, _ := strings.Cut(full, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return full // checked after opening: temp_store must read 1
+	}
+	for i, p := range q["_pragma"] {
+		if strings.HasPrefix(p, "temp_store(") {
+			q["_pragma"][i] = "temp_store(1)"
+		}
+	}
+	return base + "?" + q.Encode()
+}
+
+// MissingPhotos is what a practice's photo folder lacks: as when the database was copied without
+// the folder beside it.
+type MissingPhotos struct {
+	// Photos is how many photos kept in the photo library have lost their original or preview file,
+	// of InLibrary kept there.
+	Photos, InLibrary int
+	// Dir is the folder the files are looked for in ("clinic.photos" beside "clinic.db").
+	Dir string
+	// DirMissing: the folder itself is not there.
+	DirMissing bool
+}
+
+// MissingPhotos counts the photos whose files are missing from the photo folder, as Check finds
+// them. It looks for two files a photo (about 20,000 for 10,000 photos): keep it off the UI
+// goroutine and out of the way of opening.
+func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
+	m := MissingPhotos{Dir: s.lib.Dir()}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos WHERE preview_sha256 <> ''`).Scan(&m.InLibrary); err != nil {
+		return m, fmt.Errorf("count the photos in the photo folder: %w", mapError(err))
+	}
+	lost, err := s.lostImages(ctx)
+	if err != nil {
+		return m, err
+	}
+	for _, l := range lost {
+		if l.inLibrary() {
+			m.Photos++
+		}
+	}
+	if info, err := os.Stat(m.Dir); err != nil || !info.IsDir() {
+		m.DirMissing = true
+	}
+	return m, nil
+}
+
+// Sentence says which photos are missing, where their folder was looked for, and how to bring
+// them back; "" when none is.
+func (m MissingPhotos) Sentence() string {
+	if m.Photos == 0 {
+		return ""
+	}
+	name, parent := filepath.Base(m.Dir), filepath.Dir(m.Dir)
+	if m.DirMissing {
+		return fmt.Sprintf("%s no images: the photo folder %s is missing (it belongs beside the database). "+
+			"To bring them back, copy the folder %q from where this practice came from into %s, or restore a backup of the practice.",
+			wording.Count(m.Photos, "photo has", "photos have"), m.Dir, name, parent)
+	}
+	return fmt.Sprintf("%d of the %s kept in the photo folder %s %s missing from it. To bring them back, copy the folder %q "+
+		"from where this practice came from into %s (files already there are the same and can be kept), or restore a backup of the practice.",
+		m.Photos, wording.Count(m.InLibrary, "photo", "photos"), m.Dir, wording.Plural(m.Photos, "is", "are"), name, parent)
+}
+
+// Sentence says how far moving the photos to the photo folder has come, for a progress line.
+func (p PhotoMove) Sentence() string {
+	if p.Reclaiming {
+		return "Reclaiming space: the database file gives back the room the photos took…"
+	}
+	return "Moving photos to the photo folder… " + wording.OfN(p.Done, p.Total)
+}

@@ -1,0 +1,21 @@
+package sqlite
+
+import "testing"
+
+// SetReclaimAtLeast lowers the unused space worth giving back, for the test's run, so that a
+// test's small practice is reclaimed as a real one is.
+func SetReclaimAtLeast(tb testing.TB, n int64) {
+	old := reclaimAtLeast
+	reclaimAtLeast = n
+	tb.Cleanup(func() { reclaimAtLeast = old })
+}
+
+// ReclaimSpace gives back the database's unused space as MovePhotos does once every photo moved.
+func (s *Store) ReclaimSpace(tb testing.TB) int64 {
+	tb.Helper()
+	n, err := s.reclaimSpace(tb.Context())
+	if err != nil {
+		tb.Fatalf("reclaim space: %v", err)
+	}
+	return n
+}

@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// photoWorkAfter is how long after a practice is shown its photo work begins: the window shows
+// and its list reads first, as the work shares the practice's one connection. Tests set it to 0.
+var photoWorkAfter = 1500 * time.Millisecond
+
+// photoWork is what a practice's window does with its photos once it shows: it moves the photos
+// a practice written before the photo library still keeps in its database out to the photo
+// folder, with a progress line and Cancel (what has moved stays moved; the rest moves the next
+// time), and it looks for photos missing from the photo folder, as when the database was copied
+// without it. Both run off the UI goroutine; the practice is used as usual meanwhile, every photo
+// reading from wherever it is kept.
+type photoWork struct {
+	ctx, moveCtx context.Context
+	stopAll      context.CancelFunc // ends the whole work: the practice is closing
+	stopMove     context.CancelFunc // ends the moving only (moveCtx): Cancel
+	done         chan struct{}      // closed when the work has ended
+
+	// Only the UI goroutine touches what follows.
+	moving    bool
+	cancelled bool
+	row       fyne.CanvasObject // the progress line, while moving
+	label     *widget.Label
+	bar       *widget.ProgressBar
+	cancel    *widget.Button
+	outcome   string // what moving came to, until dismissed
+	warn      bool   // outcome is a failure
+	missing   string // photos missing from the photo folder, and how to bring them back
+}
+
+// startPhotoWork begins the photo work of the practice shown, once.
+func (m *mainWindow) startPhotoWork() {
+	p := m.openedPractice
+	if p.photoWork != nil {
+		return
+	}
+	w := &photoWork{done: make(chan struct{})}
+	w.ctx, w.stopAll = context.WithCancel(m.life.ctx)
+	w.moveCtx, w.stopMove = context.WithCancel(w.ctx)
+	p.photoWork = w
+	// One line: the sentence (short enough not to wrap), the bar filling the rest, Cancel.
+	w.label = widget.NewLabel("")
+	w.bar = widget.NewProgressBar()
+	w.cancel = widget.NewButton("Cancel", w.cancelMove)
+	w.row = container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(widget.NewIcon(theme.FolderIcon()), w.label),
+		w.cancel, w.bar)
+	s := p.store
+	// show runs f on the UI goroutine and redraws the notices, while this practice is still shown.
+	show := func(f func()) {
+		fyne.Do(func() {
+			if m.openedPractice == p {
+				f()
+				m.showNotices()
+			}
+		})
+	}
+	background(func() {
+		defer close(w.done)
+		t := time.NewTimer(photoWorkAfter)
+		defer t.Stop()
+		select {
+		case <-w.ctx.Done():
+			return
+		case <-t.C:
+		}
+		w.run(s, show)
+	})
+}
+
+// run moves the photos still in the database, then counts those missing from the photo folder.
+func (w *photoWork) run(s *sqlite.Store, show func(func())) {
+	due, err := s.PhotoMoveDue(w.ctx)
+	if err != nil {
+		slog.Error("look for photos to move to the photo folder", "err", err)
+	}
+	if due.Due() {
+		show(func() {
+			w.moving = true
+			w.progress(sqlite.PhotoMove{Total: due.ToMove})
+		})
+		res, err := s.MovePhotos(w.moveCtx, func(p sqlite.PhotoMove) { fyne.Do(func() { w.progress(p) }) })
+		if w.ctx.Err() != nil {
+			return // the practice is closing: no one is left to tell
+		}
+		show(func() { w.moving = false; w.outcome, w.warn = moveOutcome(s, res, err, w.cancelled, due.ToMove) })
+	}
+	if w.ctx.Err() != nil {
+		return
+	}
+	missing, err := s.MissingPhotos(w.ctx)
+	if err != nil {
+		slog.Error("look for photos missing from the photo folder", "err", err)
+		return
+	}
+	if text := missing.Sentence(); text != "" {
+		show(func() { w.missing = text })
+	}
+}
+
+// progress shows how far moving has come.
+func (w *photoWork) progress(p sqlite.PhotoMove) {
+	if w.cancelled {
+		return
+	}
+	w.label.SetText(p.Sentence())
+	if p.Total > 0 {
+		w.bar.SetValue(float64(p.Done) / float64(p.Total))
+	}
+	if p.Reclaiming {
+		w.bar.SetValue(1)
+	}
+}
+
+// cancelMove stops moving after the photo under way.
+func (w *photoWork) cancelMove() {
+	if w.cancelled {
+		return
+	}
+	w.cancelled = true
+	w.label.SetText("Stopping after the photo being moved…")
+	w.cancel.Disable()
+	w.stopMove()
+}
+
+// moveOutcome says what moving the photos came to, and whether it is a warning.
+func moveOutcome(s *sqlite.Store, res sqlite.PhotoMoveResult, err error, cancelled bool, total int) (string, bool) {
+	switch {
+	case cancelled && errors.Is(err, context.Canceled):
+		return fmt.Sprintf("Moving the photos to the photo folder stopped with %d of %d moved. The rest are moved the next time "+
+			"this practice is opened; meanwhile every photo can be viewed as before.", res.Moved, total), false
+	case errors.Is(err, sqlite.ErrReclaim):
+		slog.Error("give back the photos' space", "err", err)
+		why := ""
+		if errors.Is(err, data.ErrDiskFull) {
+			why = " (the disk is too full: giving it back needs about as much free space as the database file's records take)"
+		}
+		return fmt.Sprintf("The photos are now kept in the photo folder %s, but the room they took in the database file could not "+
+			"be given back yet%s; this is tried again the next time the practice is opened.", s.PhotoDir(), why), true
+	case err != nil:
+		slog.Error("move the photos to the photo folder", "err", err)
+		why := errorSentence("move every photo to the photo folder "+s.PhotoDir(), err)
+		if errors.Is(err, data.ErrDiskFull) || errors.Is(err, syscall.ENOSPC) {
+			why = "Moving the photos to the photo folder " + s.PhotoDir() + " stopped: the disk is full; free some space."
+		}
+		return why + " The photos not moved stay in the database, where they can be viewed as before, and are moved the next time " +
+			"this practice is opened.", true
+	case res.Moved == 0 && res.Reclaimed == 0:
+		return "", false
+	}
+	text := fmt.Sprintf("The photos are now kept in the photo folder %s, beside the database: keep the two together "+
+		"when copying or moving the practice.", s.PhotoDir())
+	if res.Reclaimed >= 1<<20 {
+		text += fmt.Sprintf(" The database file is %d MB smaller.", res.Reclaimed>>20)
+	}
+	return text, false
+}
+
+// photoNotices are the photo work's lines among the window's notices.
+func (m *mainWindow) photoNotices() []fyne.CanvasObject {
+	w := m.openedPractice.photoWork
+	if w == nil {
+		return nil
+	}
+	var rows []fyne.CanvasObject
+	if w.moving {
+		rows = append(rows, w.row)
+	}
+	if w.outcome != "" {
+		icon := theme.InfoIcon()
+		if w.warn {
+			icon = theme.WarningIcon()
+		}
+		rows = append(rows, noticeRow(icon, w.outcome, widget.NewButton("Dismiss", func() {
+			w.outcome = ""
+			m.showNotices()
+		})))
+	}
+	if w.missing != "" {
+		rows = append(rows, noticeRow(theme.WarningIcon(), w.missing, nil))
+	}
+	return rows
+}
+
+// stop ends the photo work and waits for it: a photo being moved finishes first, so the store
+// can be closed after.
+func (w *photoWork) stop() {
+	if w == nil {
+		return
+	}
+	w.stopAll()
+	<-w.done
+}

@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// previousReleaseWindow opens, in a quiet main window, a copy of the practice written by the
+// release before the photo library (five photos kept in its database), its photo work to begin
+// at once when started.
+func previousReleaseWindow(t *testing.T) *mainWindow {
+	t.Helper()
+	was := photoWorkAfter
+	photoWorkAfter = 0
+	t.Cleanup(func() { photoWorkAfter = was })
+	b, err := os.ReadFile(filepath.Join("..", "store", "sqlite", "testdata", "previous-release", "clinic.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "clinic.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	m := newMainWindow(test.NewTempApp(t), s)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	return m
+}
+
+func TestOpeningAPracticeMovesItsPhotosToThePhotoFolder(t *testing.T) {
+	m := previousReleaseWindow(t)
+	ctx := context.Background()
+	if n, err := m.store.PhotosToMove(ctx); err != nil || n != 5 {
+		t.Fatalf("to move before: %d, %v", n, err)
+	}
+	m.startPhotoWork() // runs to its end here: the tests run background work in place
+	if n, err := m.store.PhotosToMove(ctx); err != nil || n != 0 {
+		t.Fatalf("to move after: %d, %v", n, err)
+	}
+	got := noticesText(m)
+	if !strings.Contains(got, "The photos are now kept in the photo folder "+m.store.PhotoDir()+", beside the database") {
+		t.Fatalf("notices after the move: %q", got)
+	}
+	// The last progress the line showed.
+	if l := m.photoWork.label.Text; l != "Moving photos to the photo folder… 5 of 5" {
+		t.Errorf("progress line ended at %q", l)
+	}
+	test.Tap(noticeButton(t, m, "Dismiss"))
+	if got := noticesText(m); strings.Contains(got, "photo folder") {
+		t.Fatalf("dismissed, the notices still say %q", got)
+	}
+	// Nothing is left: a second start of the work shows nothing.
+	m.openedPractice.photoWork = nil
+	m.startPhotoWork()
+	if got := noticesText(m); strings.Contains(got, "photo") {
+		t.Fatalf("a practice with nothing to move says %q", got)
+	}
+}
+
+// The progress line, as it shows while photos move: its sentence, a bar and Cancel.
+func TestPhotoMoveProgressLine(t *testing.T) {
+	m := previousReleaseWindow(t)
+	var pending []func()
+	was := background
+	background = func(work func()) { pending = append(pending, work) }
+	t.Cleanup(func() { background = was })
+	m.startPhotoWork()
+	w := m.photoWork
+	w.moving = true
+	w.progress(sqlite.PhotoMove{Done: 120, Total: 600})
+	m.showNotices()
+	if got := noticesText(m); !strings.Contains(got, "Moving photos to the photo folder… 120 of 600") || w.bar.Value != 0.2 {
+		t.Fatalf("progress line %q, bar %v", got, w.bar.Value)
+	}
+	noticeButton(t, m, "Cancel")
+	shoot(t, m.win, "photomove-progress.png")
+	w.progress(sqlite.PhotoMove{Done: 600, Total: 600, Reclaiming: true})
+	if got := noticesText(m); !strings.Contains(got, "Reclaiming space") {
+		t.Fatalf("progress line while reclaiming: %q", got)
+	}
+	w.moving = false
+	for _, work := range pending {
+		work()
+	}
+}
+
+func TestCancelStopsMovingThePhotosAndTheRestMoveNextTime(t *testing.T) {
+	m := previousReleaseWindow(t)
+	var pending []func()
+	was := background
+	background = func(work func()) { pending = append(pending, work) }
+	t.Cleanup(func() { background = was })
+	m.startPhotoWork()
+	test.Tap(m.photoWork.cancel) // before the first photo has moved
+	if m.photoWork.label.Text != "Stopping after the photo being moved…" || !m.photoWork.cancel.Disabled() {
+		t.Fatalf("cancelling shows %q", m.photoWork.label.Text)
+	}
+	for _, work := range pending {
+		work()
+	}
+	got := noticesText(m)
+	if !strings.Contains(got, "Moving the photos to the photo folder stopped with 0 of 5 moved. The rest are moved the next time this practice is opened") {
+		t.Fatalf("notices after Cancel: %q", got)
+	}
+	if n, err := m.store.PhotosToMove(context.Background()); err != nil || n != 5 {
+		t.Fatalf("to move after Cancel: %d, %v", n, err)
+	}
+	// Every photo is still there to view.
+	photos, err := m.store.ListPhotos(context.Background(), data.PhotoQuery{ClientID: firstPhotoClient(t, m.store)})
+	if err != nil || len(photos) == 0 {
+		t.Fatalf("photos after Cancel: %d, %v", len(photos), err)
+	}
+	for _, p := range photos {
+		if _, err := m.store.PhotoPreview(context.Background(), p.ID); err != nil || p.ImageMissing {
+			t.Fatalf("photo %s after Cancel: %v (missing %v)", p.ID, err, p.ImageMissing)
+		}
+	}
+}
+
+// firstPhotoClient is the ID of a client with photos in s.
+func firstPhotoClient(t *testing.T, s *sqlite.Store) string {
+	t.Helper()
+	clients, err := s.ListClients(context.Background(), data.ClientQuery{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clients {
+		if p, err := s.ListPhotos(context.Background(), data.PhotoQuery{ClientID: c.ID}); err == nil && len(p) > 0 {
+			return c.ID
+		}
+	}
+	t.Fatal("no client has photos")
+	return ""
+}
+
+func TestAPracticeCopiedWithoutItsPhotoFolderSaysWhereItBelongs(t *testing.T) {
+	was := photoWorkAfter
+	photoWorkAfter = 0
+	t.Cleanup(func() { photoWorkAfter = was })
+	s := openStore(t)
+	c := newTestClient(t, s)
+	var last data.Photo
+	for i := range 2 {
+		last = testkit.MustImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore, Consent: data.PhotoConsentClinical},
+			"IMG.JPG", phototest.NoisyJPEG(t, 320, 240, uint32(i+1), 8), time.Now())
+	}
+	// Part of the folder copied: one photo's original is not there.
+	if err := os.Remove(photolib.PathIn(s.PhotoDir(), last.SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindow(test.NewTempApp(t), s)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	m.startPhotoWork()
+	dir := filepath.Dir(s.Path())
+	if got := noticesText(m); !strings.Contains(got, "1 of the 2 photos kept in the photo folder "+s.PhotoDir()+" is missing from it. "+
+		"To bring them back, copy the folder \"practice.photos\" from where this practice came from into "+dir) {
+		t.Fatalf("notices with one photo's file missing: %q", got)
+	}
+
+	// None of the folder copied.
+	if err := os.RemoveAll(s.PhotoDir()); err != nil {
+		t.Fatal(err)
+	}
+	m.openedPractice.photoWork = nil
+	m.startPhotoWork()
+	if got := noticesText(m); !strings.Contains(got, "2 photos have no images: the photo folder "+s.PhotoDir()+" is missing "+
+		"(it belongs beside the database). To bring them back, copy the folder \"practice.photos\" from where this practice came from into "+
+		dir+", or restore a backup of the practice.") {
+		t.Fatalf("notices without the photo folder: %q", got)
+	}
+	shoot(t, m.win, "photomove-missing.png")
+}
+
+// What moving came to, in each way it can end.
+func TestPhotoMoveOutcomes(t *testing.T) {
+	s := openStore(t)
+	full := fmt.Errorf("%w: %w", sqlite.ErrReclaim, fmt.Errorf("reclaim: %w", data.ErrDiskFull))
+	for _, c := range []struct {
+		res       sqlite.PhotoMoveResult
+		err       error
+		cancelled bool
+		want      string
+		warn      bool
+	}{
+		{sqlite.PhotoMoveResult{Moved: 5, Reclaimed: 300 << 20}, nil, false, "The photos are now kept in the photo folder " + s.PhotoDir() +
+			", beside the database: keep the two together when copying or moving the practice. The database file is 300 MB smaller.", false},
+		{sqlite.PhotoMoveResult{Moved: 2}, context.Canceled, true, "Moving the photos to the photo folder stopped with 2 of 5 moved.", false},
+		{sqlite.PhotoMoveResult{Moved: 5}, full, false, "The photos are now kept in the photo folder " + s.PhotoDir() + ", but the room " +
+			"they took in the database file could not be given back yet (the disk is too full", true},
+		{sqlite.PhotoMoveResult{Moved: 1}, fmt.Errorf("move photo x: %w", &os.PathError{Op: "write", Err: syscall.ENOSPC}), false,
+			"Moving the photos to the photo folder " + s.PhotoDir() + " stopped: the disk is full; free some space. The photos not moved " +
+				"stay in the database", true},
+		{sqlite.PhotoMoveResult{Moved: 1}, errors.New("move photo x: input/output error"), false, "Could not move every photo to the photo folder " +
+			s.PhotoDir() + ". Try again; if it keeps happening, restart Needlelog. The photos not moved stay in the database", true},
+		{sqlite.PhotoMoveResult{}, nil, false, "", false},
+	} {
+		text, warn := moveOutcome(s, c.res, c.err, c.cancelled, 5)
+		if !strings.HasPrefix(text, c.want) || warn != c.warn || (c.want == "") != (text == "") {
+			t.Errorf("%+v, %v: said %q (warning %v), want %q… (warning %v)", c.res, c.err, text, warn, c.want, c.warn)
+		}
+	}
+}
