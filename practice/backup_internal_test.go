@@ -24,7 +24,7 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 	}
 	defer s.Close()
 	dir := filepath.Join(t.TempDir(), "backups")
-	need, err := backupNeed(s, dir)
+	need, err := backupNeed(s, dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestBackupNeedCountsThePhotoFilesToCopy(t *testing.T) {
 	}
 	defer s.Close()
 	dir := filepath.Join(t.TempDir(), "backups")
-	before, err := backupNeed(s, dir)
+	before, err := backupNeed(s, dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestBackupNeedCountsThePhotoFilesToCopy(t *testing.T) {
 	if err := photolib.Walk(s.PhotoDir(), func(f photolib.File) error { files += f.Size; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	need, err := backupNeed(s, dir)
+	need, err := backupNeed(s, dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestBackupNeedCountsThePhotoFilesToCopy(t *testing.T) {
 	if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
 		t.Fatal(err)
 	}
-	if again, err := backupNeed(s, dir); err != nil || again >= before+files {
+	if again, err := backupNeed(s, dir, false); err != nil || again >= before+files {
 		t.Errorf("need %d bytes once the photo files are in the backup folder (%v)", again, err)
 	}
 }

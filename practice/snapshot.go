@@ -28,7 +28,7 @@ func Snapshot(ctx context.Context, s *sqlite.Store, path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", path, err)
 	}
-	tmp, err := writeSnapshot(ctx, s, abs)
+	tmp, err := writeSnapshot(ctx, s, abs, filepath.Dir(abs))
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", abs, err)
 	}
@@ -38,15 +38,16 @@ func Snapshot(ctx context.Context, s *sqlite.Store, path string) (err error) {
 	return nil
 }
 
-// writeSnapshot writes a checked copy of the database into a new temporary file beside path, and
-// returns its name; on failure nothing is left.
-func writeSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, error) {
+// writeSnapshot writes a checked copy of the database into a new temporary file in the folder dir
+// (beside path, or elsewhere for one to be encrypted), named after path, and returns its name; on
+// failure nothing is left.
+func writeSnapshot(ctx context.Context, s *sqlite.Store, path, dir string) (string, error) {
 	if path == s.Path() || path == s.Path()+"-wal" || path == s.Path()+"-shm" || path == s.Path()+"-journal" {
 		return "", errors.New("that is the database itself")
 	}
 	// VACUUM INTO needs a file that does not exist or is empty: an empty temporary file reserves a
 	// name no one else takes.
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return "", err
 	}
