@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -164,13 +165,20 @@ func decryptForRestore(src, dst string, key *BackupKey) (tmp string, err error) 
 		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 			return "", err
 		}
-		return "", fmt.Errorf("the encrypted backup is damaged or cut short (%v)", err)
+		return "", errCutShort{}
 	}
 	if err := f.Sync(); err != nil {
 		return "", err
 	}
 	return f.Name(), f.Close()
 }
+
+// errCutShort: an encrypted backup failed its authentication, a damaged backup (age's own words
+// would not help whoever restores it).
+type errCutShort struct{}
+
+func (errCutShort) Error() string { return "the encrypted backup is damaged or cut short" }
+func (errCutShort) Unwrap() error { return data.ErrDamaged }
 
 // collectEncryptedPhotos removes from the backup photo store dir the encrypted photo files that
 // keep does not keep and that are older than backupPhotoGrace, and the temporary files an encrypted
