@@ -92,3 +92,51 @@ func TestADamagedFileIsRestoredFromAnEncryptedBackup(t *testing.T) {
 		t.Errorf("the restore is not explained: %q", opened.notice)
 	}
 }
+
+// An encrypted backup cannot be read without the passphrase: the window knows it holds every change
+// from having made it, so an unchanged practice is not backed up again on every close.
+func TestAnEncryptedBackupOfEveryChangeNeedsNoOther(t *testing.T) {
+	cheapBackupKeys(t)
+	a := test.NewTempApp(t)
+	ctx := context.Background()
+	path := practiceFile(t)
+	dir := t.TempDir()
+	setBackupFolder(a, path, dir)
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := ondisk.SetUpBackupKey(dir, cryptPass)
+	if err == nil {
+		err = ondisk.SetBackupEncryption(ctx, s, e)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newBackupKeeper(a, s)
+	if b, err := k.backUp(ctx); err != nil || !b.Encrypted {
+		t.Fatalf("backup %+v: %v", b, err)
+	}
+	k.close()
+	s.Close()
+
+	reopen := func() (*sqlite.Store, *backupKeeper) {
+		s, err := sqlite.Open(ctx, path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		k := newBackupKeeper(a, s)
+		k.load()
+		return s, k
+	}
+	if _, k := reopen(); k.neededOnClose() {
+		t.Error("an unchanged practice whose encrypted backup holds every change is backed up again on close")
+	}
+	s2, _ := reopen()
+	newTestClient(t, s2)
+	s2.Close()
+	if _, k := reopen(); !k.neededOnClose() {
+		t.Error("a practice changed since its encrypted backup is not backed up on close")
+	}
+}
