@@ -540,6 +540,13 @@ func backUp(ctx context.Context, s *sqlite.Store, path string, enc BackupEncrypt
 	return b, nil
 }
 
+// errCutShort: an encrypted backup failed its authentication, a damaged backup (age's own words
+// would not help whoever restores it).
+type errCutShort struct{}
+
+func (errCutShort) Error() string { return "the encrypted backup is damaged or cut short" }
+func (errCutShort) Unwrap() error { return data.ErrDamaged }
+
 // unfinishedAfter is how old an unfinished copy must be before it is taken for the leftover of a
 // backup that was stopped (the app killed, the computer switched off) rather than one under way.
 const unfinishedAfter = time.Hour

@@ -6,7 +6,6 @@ package practice
 // and checked on the practice's own disk, then streamed encrypted into the folder.
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,12 +14,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
-	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/photolib"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 // encryptedSuffix ends the name of an encrypted backup or photo file.
@@ -36,17 +31,6 @@ func storedPhoto(dir, sum string, encrypted bool) string {
 		return photolib.PathIn(dir, sum) + encryptedSuffix
 	}
 	return photolib.PathIn(dir, sum)
-}
-
-// writePlainSnapshot writes the checked snapshot of an encrypted backup to be made at path into a
-// temporary file on the practice's own disk (beside the database; the system's temporary folder
-// when that folder cannot be written, a practice on read-only media), never in the backup folder.
-func writePlainSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, error) {
-	tmp, err := writeSnapshot(ctx, s, path, filepath.Dir(s.Path()))
-	if errors.Is(err, fs.ErrPermission) {
-		tmp, err = writeSnapshot(ctx, s, path, os.TempDir())
-	}
-	return tmp, err
 }
 
 // encryptSnapshot writes the plain snapshot at plain to path encrypted with enc, whole or not at
@@ -171,54 +155,4 @@ func decryptForRestore(src, dst string, key *BackupKey) (tmp string, err error) 
 		return "", err
 	}
 	return f.Name(), f.Close()
-}
-
-// errCutShort: an encrypted backup failed its authentication, a damaged backup (age's own words
-// would not help whoever restores it).
-type errCutShort struct{}
-
-func (errCutShort) Error() string { return "the encrypted backup is damaged or cut short" }
-func (errCutShort) Unwrap() error { return data.ErrDamaged }
-
-// collectEncryptedPhotos removes from the backup photo store dir the encrypted photo files that
-// keep does not keep and that are older than backupPhotoGrace, and the temporary files an encrypted
-// copy cut short left, after the same time. It returns how many photo files it removed.
-func collectEncryptedPhotos(ctx context.Context, dir string, now time.Time, keep func(sum string) bool) (int, error) {
-	removed := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && path == dir {
-				return fs.SkipAll
-			}
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() || !strings.Contains(name, encryptedSuffix) {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil || now.Sub(info.ModTime()) < backupPhotoGrace {
-			return nil
-		}
-		if strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".tmp") {
-			os.Remove(path) //nolint:errcheck // tried again next time
-			return nil
-		}
-		sum, ok := strings.CutSuffix(name, encryptedSuffix)
-		if !ok || !photolib.Valid(sum) || keep(sum) {
-			return nil
-		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		removed++
-		return nil
-	})
-	if err != nil {
-		return removed, fmt.Errorf("remove unused encrypted photo files in %s: %w", dir, err)
-	}
-	return removed, nil
 }

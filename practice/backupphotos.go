@@ -242,6 +242,49 @@ func prunePhotos(ctx context.Context, dir string, now time.Time) (int, error) {
 	return len(removed) + n, err
 }
 
+// collectEncryptedPhotos removes from the backup photo store dir the encrypted photo files that
+// keep does not keep and that are older than backupPhotoGrace, and the temporary files an encrypted
+// copy cut short left, after the same time. It returns how many photo files it removed.
+func collectEncryptedPhotos(ctx context.Context, dir string, now time.Time, keep func(sum string) bool) (int, error) {
+	removed := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == dir {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() || !strings.Contains(name, encryptedSuffix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || now.Sub(info.ModTime()) < backupPhotoGrace {
+			return nil
+		}
+		if strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".tmp") {
+			os.Remove(path) //nolint:errcheck // tried again next time
+			return nil
+		}
+		sum, ok := strings.CutSuffix(name, encryptedSuffix)
+		if !ok || !photolib.Valid(sum) || keep(sum) {
+			return nil
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removed++
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("remove unused encrypted photo files in %s: %w", dir, err)
+	}
+	return removed, nil
+}
+
 // The kinds of backup that name a photo file, for pruning.
 const (
 	namedPlain     uint8 = 1

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +67,17 @@ func writeSnapshot(ctx context.Context, s *sqlite.Store, path, dir string) (stri
 		return "", err
 	}
 	return tmp, nil
+}
+
+// writePlainSnapshot writes the checked snapshot of an encrypted backup to be made at path into a
+// temporary file on the practice's own disk (beside the database; the system's temporary folder
+// when that folder cannot be written, a practice on read-only media), never in the backup folder.
+func writePlainSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, error) {
+	tmp, err := writeSnapshot(ctx, s, path, filepath.Dir(s.Path()))
+	if errors.Is(err, fs.ErrPermission) {
+		tmp, err = writeSnapshot(ctx, s, path, os.TempDir())
+	}
+	return tmp, err
 }
 
 // placeSnapshot renames the checked copy tmp to path and makes the new name durable; on failure
