@@ -391,23 +391,30 @@ var freeSpace = diskFree
 // photo files its library holds that the folder's photo store lacks (in the form, plain or
 // encrypted, the backup needs), and a margin so that the disk is not left full for the app itself.
 func backupNeed(s *sqlite.Store, dir string, encrypted bool) (int64, error) {
-	dbPath := s.Path()
-	var need int64
-	for _, p := range []string{dbPath, dbPath + "-wal"} {
-		info, err := os.Stat(p) // Stat, not Open: opening and closing the live file drops SQLite's locks
-		if errors.Is(err, fs.ErrNotExist) && p != dbPath {
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		need += info.Size()
+	need, err := databaseSize(s.Path())
+	if err != nil {
+		return 0, err
 	}
 	// A photo folder that cannot be looked through is found out by the copy, which backs up the
 	// records all the same.
 	photos, _ := photosToCopy(backupPhotoDir(dir), s.PhotoDir(), encrypted)
 	need += photos
 	return need + need/10 + 8<<20, nil
+}
+
+// plainCopyFits refuses, before anything is written, an encrypted backup whose plain snapshot
+// would not fit on the practice's own disk, where it is made first (see writePlainSnapshot).
+func plainCopyFits(s *sqlite.Store) error {
+	size, err := databaseSize(s.Path())
+	if err != nil {
+		return err
+	}
+	need := size + size/10 + 8<<20
+	if free, err := freeSpace(filepath.Dir(s.Path())); err == nil && free >= 0 && free < need {
+		return fmt.Errorf("%w: an encrypted backup is first copied on the practice's own disk, which has %d MB free "+
+			"and needs about %d MB; free some space there", data.ErrNoSpace, free/mb, (need+mb-1)/mb)
+	}
+	return nil
 }
 
 const mb = 1 << 20
@@ -463,6 +470,11 @@ func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Re
 	if free >= 0 && free < need {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w: the disk has %d MB free and a backup of %s needs about %d MB; free some space or choose another folder",
 			abs, data.ErrNoSpace, free/mb, filepath.Base(s.Path()), (need+mb-1)/mb)
+	}
+	if enc.On() {
+		if err := plainCopyFits(s); err != nil {
+			return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
+		}
 	}
 
 	id, err := s.PracticeID(ctx)

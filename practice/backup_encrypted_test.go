@@ -121,9 +121,26 @@ func TestEncryptedBackupAndRestoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A decrypted copy a restore stopped short left an hour ago goes; one of a restore under way stays.
+	stale, fresh := filepath.Join(filepath.Dir(db), ".clinic.db.111.decrypt"), filepath.Join(filepath.Dir(db), ".clinic.db.222.decrypt")
+	if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("left"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	phAge(t, stale, 2*time.Hour)
 	r, err := practice.RestoreWithKey(ctx, b.Path, db, false, k)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a decrypted copy left two hours ago is still there: %v", err)
+	}
+	if err := os.Remove(fresh); err != nil {
+		t.Errorf("a decrypted copy of a restore under way was removed: %v", err)
 	}
 	if r.Photos.Copied != 4 || len(r.Photos.Lost) != 0 {
 		t.Errorf("restore: %+v", r.Photos)

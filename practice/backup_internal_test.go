@@ -66,6 +66,48 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 	}
 }
 
+// An encrypted backup first makes its plain copy on the practice's own disk: a disk too short
+// there is said before anything is written, to either disk.
+func TestEncryptedBackupRefusesWhenThePracticesDiskIsShort(t *testing.T) {
+	ctx := context.Background()
+	old := BackupKeyWorkFactor
+	BackupKeyWorkFactor = 10
+	t.Cleanup(func() { BackupKeyWorkFactor = old })
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	dir := filepath.Join(t.TempDir(), "backups")
+	enc, err := SetUpBackupKey(dir, "yellow kettle harbour march")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Dir(s.Path())
+	t.Cleanup(func() { freeSpace = diskFree })
+	freeSpace = func(d string) (int64, error) {
+		if d == home {
+			return 2 * mb, nil
+		}
+		return 1 << 40, nil
+	}
+	_, _, err = BackupEncryptedTo(ctx, s, dir, DefaultRetention, enc)
+	if !errors.Is(err, data.ErrNoSpace) || !strings.Contains(err.Error(), "practice's own disk, which has 2 MB free") {
+		t.Fatalf("an encrypted backup with the practice's disk short: %v", err)
+	}
+	for _, d := range []string{dir, home} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if e.Name() != "practice.db" && e.Name() != BackupKeyFile && !strings.HasPrefix(e.Name(), "practice.db-") {
+				t.Errorf("a refused backup left %s in %s", e.Name(), d)
+			}
+		}
+	}
+	if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
+		t.Errorf("a plain backup, made on the backup disk alone: %v", err)
+	}
+}
+
 func TestDiskFree(t *testing.T) {
 	t.Parallel()
 	free, err := diskFree(t.TempDir())

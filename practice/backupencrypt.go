@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"needlelog.app/needlelog/store/photolib"
 )
@@ -135,6 +136,7 @@ func decryptForRestore(src, dst string, key *BackupKey) (tmp string, err error) 
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return "", err
 	}
+	removeUnfinishedDecrypts(dst)
 	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.decrypt")
 	if err != nil {
 		return "", err
@@ -155,4 +157,22 @@ func decryptForRestore(src, dst string, key *BackupKey) (tmp string, err error) 
 		return "", err
 	}
 	return f.Name(), f.Close()
+}
+
+// removeUnfinishedDecrypts removes the decrypted copies that restores into dst stopped short (the
+// app killed, the computer switched off) left beside it, once older than unfinishedAfter: each is
+// as large as the practice.
+func removeUnfinishedDecrypts(dst string) {
+	entries, err := os.ReadDir(filepath.Dir(dst))
+	if err != nil {
+		return
+	}
+	prefix := "." + filepath.Base(dst) + "."
+	for _, e := range entries {
+		if name := e.Name(); len(name) > len(prefix) && name[:len(prefix)] == prefix && filepath.Ext(name) == ".decrypt" {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > unfinishedAfter {
+				os.Remove(filepath.Join(filepath.Dir(dst), name)) //nolint:errcheck // tried again next time
+			}
+		}
+	}
 }
