@@ -345,3 +345,33 @@ func TestPruneMixesPlainAndEncryptedBackups(t *testing.T) {
 		t.Errorf("encrypted photo files no backup names were kept: %v", left)
 	}
 }
+
+// An encrypted backup whose list of photo files was lost cannot be read without the passphrase:
+// pruning then keeps every encrypted photo file rather than guess which it names.
+func TestPruneKeepsEncryptedPhotosOfABackupWithoutItsList(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cheapBackupKeys(t)
+	s, clock, photos := phPractice(t, 1)
+	if err := practice.SetBackupEncryption(ctx, s, setUpKey(t, dir, backupPass)); err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := practice.BackupTo(ctx, s, dir, practice.Retention{Daily: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(b.Path + ".manifest"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeletePhoto(ctx, photos[0].ID, "taken of the wrong client"); err != nil {
+		t.Fatal(err)
+	}
+	encAgeAll(t, dir, 2*time.Hour)
+	clock.Advance(24 * time.Hour)
+	if _, removed, err := practice.BackupTo(ctx, s, dir, practice.Retention{Daily: 3}); err != nil || len(removed) != 0 {
+		t.Fatalf("removed %v: %v", removed, err)
+	}
+	if got := encStored(t, dir); len(got) != 2 {
+		t.Errorf("encrypted photo files kept: %v; want both of the deleted photo's, which the backup without its list may name", got)
+	}
+}
