@@ -687,7 +687,9 @@ func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKe
 	plain := src // the backup in plain form: src, or src decrypted
 	// A file that cannot be read is said by the check below, as for a plain backup.
 	if encrypted, _ := IsEncrypted(src); encrypted {
-		if plain, err = decryptForRestore(src, dst, key); err != nil {
+		if plain, err = decryptForRestore(src, dst, key); errors.Is(err, ErrOtherKey) {
+			return err // a sentence of its own, saying what to do
+		} else if err != nil {
 			return fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
 		}
 		defer removeWithSidecars(plain)

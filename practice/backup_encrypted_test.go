@@ -214,7 +214,7 @@ func TestEncryptedRestoreRefusesADamagedBackup(t *testing.T) {
 		}
 		db := filepath.Join(t.TempDir(), "clinic.db")
 		_, err := practice.RestoreWithKey(ctx, path, db, false, c.key)
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "nothing was changed") {
+		if err == nil || !strings.Contains(err.Error(), c.want) || (c.key == k && !strings.Contains(err.Error(), "nothing was changed")) {
 			t.Errorf("%s: %v", c.name, err)
 		}
 		if entries, _ := os.ReadDir(filepath.Dir(db)); len(entries) != 0 {
