@@ -62,6 +62,9 @@ type Backup struct {
 	Path  string
 	Taken time.Time // from the file's name, in UTC, to the second
 	Size  int64     // bytes
+	// Encrypted: the snapshot is an age file, "<name>.db.age", and its photo files are kept
+	// encrypted in the folder's photo store ("<sha256>.age"); restoring it needs the passphrase.
+	Encrypted bool
 	// Set by BackupTo for the backup it made, zero for one found in a folder:
 	Photos  PhotoCopy // the photo files copied into the folder's photo store
 	Written int64     // bytes written: the snapshot, its manifest and the photo files copied
@@ -261,8 +264,10 @@ func scanBackups(dir, dbPath, short string) ([]foundBackup, error) {
 }
 
 // parseBackupFile reads a backup's name: "<base><short id>-<time>.db", or "<any name>-<short>-<time>.db"
-// when short is given, or, older, "<base><time>.db". older says the name carries no identity.
+// when short is given, or, older, "<base><time>.db"; each may end in .age, encrypted. older says
+// the name carries no identity.
 func parseBackupFile(name, base, short string) (b foundBackup, older, ok bool) {
+	name, b.Encrypted = strings.CutSuffix(name, encryptedSuffix)
 	if short != "" {
 		if i := strings.LastIndex(name, "-"+short+"-"); i > 0 {
 			if b.Taken, b.seq, ok = parseBackupName(name[i+len(short)+2:]); ok {
@@ -383,26 +388,33 @@ var freeSpace = diskFree
 
 // backupNeed estimates the space a backup of the practice in s takes in the backup folder dir
 // while it is made: the database file and its write-ahead log (the copy is never larger), the
-// photo files its library holds that the folder's photo store lacks, and a margin so that the
-// disk is not left full for the app itself.
-func backupNeed(s *sqlite.Store, dir string) (int64, error) {
-	dbPath := s.Path()
-	var need int64
-	for _, p := range []string{dbPath, dbPath + "-wal"} {
-		info, err := os.Stat(p) // Stat, not Open: opening and closing the live file drops SQLite's locks
-		if errors.Is(err, fs.ErrNotExist) && p != dbPath {
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		need += info.Size()
+// photo files its library holds that the folder's photo store lacks (in the form, plain or
+// encrypted, the backup needs), and a margin so that the disk is not left full for the app itself.
+func backupNeed(s *sqlite.Store, dir string, encrypted bool) (int64, error) {
+	need, err := databaseSize(s.Path())
+	if err != nil {
+		return 0, err
 	}
 	// A photo folder that cannot be looked through is found out by the copy, which backs up the
 	// records all the same.
-	photos, _ := photosToCopy(backupPhotoDir(dir), s.PhotoDir())
+	photos, _ := photosToCopy(backupPhotoDir(dir), s.PhotoDir(), encrypted)
 	need += photos
 	return need + need/10 + 8<<20, nil
+}
+
+// plainCopyFits refuses, before anything is written, an encrypted backup whose plain snapshot
+// would not fit on the practice's own disk, where it is made first (see writePlainSnapshot).
+func plainCopyFits(s *sqlite.Store) error {
+	size, err := databaseSize(s.Path())
+	if err != nil {
+		return err
+	}
+	need := size + size/10 + 8<<20
+	if free, err := freeSpace(filepath.Dir(s.Path())); err == nil && free >= 0 && free < need {
+		return fmt.Errorf("%w: an encrypted backup is first copied on the practice's own disk, which has %d MB free "+
+			"and needs about %d MB; free some space there", data.ErrNoSpace, free/mb, (need+mb-1)/mb)
+	}
+	return nil
 }
 
 const mb = 1 << 20
@@ -420,7 +432,21 @@ const mb = 1 << 20
 // from the backups of another practice whose file has the same name; it is made by Snapshot, so it
 // is complete and checked, or not there at all. It works on a store opened read-only, while the app has the file open. When the
 // backup was made but old ones could not all be removed, the backup is returned with the error.
+//
+// The backup is encrypted when the practice's settings say so (see BackupEncryptionFor).
 func BackupTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention) (Backup, []string, error) {
+	enc, err := BackupEncryptionFor(ctx, s, dir)
+	if err != nil {
+		return Backup{}, nil, fmt.Errorf("back up to %s: %w", dir, err)
+	}
+	return BackupEncryptedTo(ctx, s, dir, keep, enc)
+}
+
+// BackupEncryptedTo is BackupTo encrypting with enc, whatever the settings say; the zero
+// BackupEncryption makes a plain backup. An encrypted backup is named "<...>.db.age"; its snapshot
+// is made and checked in plain form on the practice's own disk, never in dir, then written into
+// dir encrypted, and its photo files are kept encrypted in dir's photo store (see copyPhotos).
+func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention, enc BackupEncryption) (Backup, []string, error) {
 	if keep.Daily < 0 || keep.Weekly < 0 {
 		return Backup{}, nil, fmt.Errorf("back up to %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
 	}
@@ -432,7 +458,8 @@ func BackupTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention) 
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
 	}
 	removeUnfinished(abs, s.Path(), time.Now())
-	need, err := backupNeed(s, abs)
+	removeUnfinished(filepath.Dir(s.Path()), s.Path(), time.Now()) // an encrypted backup's plain snapshot
+	need, err := backupNeed(s, abs, enc.On())
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
 	}
@@ -444,17 +471,22 @@ func BackupTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention) 
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w: the disk has %d MB free and a backup of %s needs about %d MB; free some space or choose another folder",
 			abs, data.ErrNoSpace, free/mb, filepath.Base(s.Path()), (need+mb-1)/mb)
 	}
+	if enc.On() {
+		if err := plainCopyFits(s); err != nil {
+			return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
+		}
+	}
 
 	id, err := s.PracticeID(ctx)
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
 	}
 	taken := s.Now().UTC().Truncate(time.Second)
-	path, err := nextBackupPath(abs, s.Path(), id, taken)
+	path, err := nextBackupPath(abs, s.Path(), id, taken, enc.On())
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
 	}
-	b, err := backUp(ctx, s, path)
+	b, err := backUp(ctx, s, path, enc)
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
 	}
@@ -472,9 +504,15 @@ func BackupTo(ctx context.Context, s *sqlite.Store, dir string, keep Retention) 
 // photo files it names, those files copied into the folder's photo store, and last the snapshot
 // renamed into place, so that a backup cut short is never listed and a listed one names only
 // files the store holds. (The manifest comes before the photos so that pruning by another
-// process spares them however long the copy takes.)
-func backUp(ctx context.Context, s *sqlite.Store, path string) (b Backup, err error) {
-	tmp, err := writeSnapshot(ctx, s, path)
+// process spares them however long the copy takes.) Encrypted, the snapshot is made and checked
+// on the practice's own disk and only its encrypted form is written beside path.
+func backUp(ctx context.Context, s *sqlite.Store, path string, enc BackupEncryption) (b Backup, err error) {
+	var tmp string
+	if enc.On() {
+		tmp, err = writePlainSnapshot(ctx, s, path)
+	} else {
+		tmp, err = writeSnapshot(ctx, s, path, filepath.Dir(path))
+	}
 	if err != nil {
 		return b, fmt.Errorf("snapshot to %s: %w", path, err)
 	}
@@ -493,20 +531,33 @@ func backUp(ctx context.Context, s *sqlite.Store, path string) (b Backup, err er
 			os.Remove(manifest)
 		}
 	}()
-	if b.Photos, err = copyPhotos(ctx, backupPhotoDir(filepath.Dir(path)), s.PhotoDir(), manifest); err != nil {
+	if b.Photos, err = copyPhotos(ctx, backupPhotoDir(filepath.Dir(path)), s.PhotoDir(), manifest, enc); err != nil {
 		return b, fmt.Errorf("copy the photo files to %s: %w", backupPhotoDir(filepath.Dir(path)), err)
 	}
-	info, err := os.Stat(tmp)
+	if enc.On() {
+		err = encryptSnapshot(tmp, path, enc)
+		removeSnapshotTemp(tmp)
+	} else {
+		err = placeSnapshot(tmp, path)
+	}
+	if err != nil {
+		return b, fmt.Errorf("snapshot to %s: %w", path, err)
+	}
+	info, err := os.Stat(path)
 	if err != nil {
 		return b, err
 	}
-	if err := placeSnapshot(tmp, path); err != nil {
-		return b, fmt.Errorf("snapshot to %s: %w", path, err)
-	}
-	b.Path, b.Size = path, info.Size()
+	b.Path, b.Size, b.Encrypted = path, info.Size(), enc.On()
 	b.Written = b.Size + listed + b.Photos.Bytes
 	return b, nil
 }
+
+// errCutShort: an encrypted backup failed its authentication, a damaged backup (age's own words
+// would not help whoever restores it).
+type errCutShort struct{}
+
+func (errCutShort) Error() string { return "the encrypted backup is damaged or cut short" }
+func (errCutShort) Unwrap() error { return data.ErrDamaged }
 
 // unfinishedAfter is how old an unfinished copy must be before it is taken for the leftover of a
 // backup that was stopped (the app killed, the computer switched off) rather than one under way.
@@ -534,8 +585,8 @@ func removeUnfinished(dir, dbPath string, now time.Time) {
 
 // nextBackupPath names a new backup taken at taken: numbered after every backup already made in
 // the same second, even one since removed by pruning would have been, so that its name says it is
-// the newest.
-func nextBackupPath(dir, dbPath, id string, taken time.Time) (string, error) {
+// the newest. An encrypted one ends in .age; a plain and an encrypted backup never share a number.
+func nextBackupPath(dir, dbPath, id string, taken time.Time, encrypted bool) (string, error) {
 	list, err := listBackups(dir, dbPath, id)
 	if err != nil {
 		return "", err
@@ -556,9 +607,16 @@ func nextBackupPath(dir, dbPath, id string, taken time.Time) (string, error) {
 			path = filepath.Join(dir, name+"-"+strconv.Itoa(seq)+".db")
 		}
 		// Something not taken for a backup (a folder, say) may hold the name too.
-		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		_, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			_, err = os.Lstat(path + encryptedSuffix)
+		}
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && encrypted:
+			return path + encryptedSuffix, nil
+		case errors.Is(err, fs.ErrNotExist):
 			return path, nil
-		} else if err != nil {
+		case err != nil:
 			return "", err
 		}
 	}
@@ -591,14 +649,25 @@ type Restored struct {
 // which are listed in Restored.Photos.Lost (the gallery shows them as missing until their files
 // are put back). Only then is the current file set aside (see SetAside, label "replaced") and the
 // copy renamed into its place. The backup itself is never changed. On failure dbPath is as it was.
+//
+// An encrypted backup (see IsEncrypted) is refused with ErrBackupEncrypted: see RestoreWithKey.
 func RestoreFrom(ctx context.Context, from, dbPath string, force bool) (Restored, error) {
+	return RestoreWithKey(ctx, from, dbPath, force, nil)
+}
+
+// RestoreWithKey is RestoreFrom for a backup that may be encrypted, with key the backup folder's
+// key (UnlockBackupKey). An encrypted backup is decrypted into a temporary file beside dbPath (the
+// whole file read and authenticated before any of it is trusted), then restored from there as a
+// plain one; its photo files are decrypted from the backup folder's photo store and checked against
+// their SHA-256. The temporary file is removed whatever happens. A plain backup ignores key.
+func RestoreWithKey(ctx context.Context, from, dbPath string, force bool, key *BackupKey) (Restored, error) {
 	var r Restored
-	err := restore(ctx, from, dbPath, force, &r)
+	err := restore(ctx, from, dbPath, force, key, &r)
 	return r, err
 }
 
-// restore is RestoreFrom, noting in r what it did.
-func restore(ctx context.Context, from, dbPath string, force bool, r *Restored) (err error) {
+// restore is RestoreWithKey, noting in r what it did.
+func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKey, r *Restored) (err error) {
 	src, err := filepath.Abs(from)
 	if err != nil {
 		return fmt.Errorf("restore from %s: %w", from, err)
@@ -615,7 +684,17 @@ func restore(ctx context.Context, from, dbPath string, force bool, r *Restored) 
 			return fmt.Errorf("restore from %s: that is the database itself", src)
 		}
 	}
-	version, err := sqlite.CheckBackupFile(ctx, src)
+	plain := src // the backup in plain form: src, or src decrypted
+	// A file that cannot be read is said by the check below, as for a plain backup.
+	if encrypted, _ := IsEncrypted(src); encrypted {
+		if plain, err = decryptForRestore(src, dst, key); errors.Is(err, ErrOtherKey) {
+			return err // a sentence of its own, saying what to do
+		} else if err != nil {
+			return fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
+		}
+		defer removeWithSidecars(plain)
+	}
+	version, err := sqlite.CheckBackupFile(ctx, plain)
 	if err != nil {
 		return fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
 	}
@@ -648,7 +727,7 @@ func restore(ctx context.Context, from, dbPath string, force bool, r *Restored) 
 		}
 	}()
 
-	tmp, done, err := copyForRestore(ctx, src, dst, version)
+	tmp, done, err := copyForRestore(ctx, plain, dst, version)
 	r.SchemaRepairs = done
 	if err != nil {
 		return fmt.Errorf("restore from %s: %w; nothing was changed", src, err)
@@ -658,7 +737,7 @@ func restore(ctx context.Context, from, dbPath string, force bool, r *Restored) 
 			removeWithSidecars(tmp)
 		}
 	}()
-	if r.Photos, err = restorePhotos(ctx, tmp, src, dst); err != nil {
+	if r.Photos, err = restorePhotos(ctx, tmp, src, dst, key); err != nil {
 		return fmt.Errorf("restore the photos of %s: %w; the records were not restored", src, err)
 	}
 	if exists {

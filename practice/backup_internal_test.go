@@ -24,7 +24,7 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 	}
 	defer s.Close()
 	dir := filepath.Join(t.TempDir(), "backups")
-	need, err := backupNeed(s, dir)
+	need, err := backupNeed(s, dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +63,48 @@ func TestBackupRefusesWhenTheDiskIsShort(t *testing.T) {
 		if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
 			t.Errorf("backup with %d bytes free: %v", free, err)
 		}
+	}
+}
+
+// An encrypted backup first makes its plain copy on the practice's own disk: a disk too short
+// there is said before anything is written, to either disk.
+func TestEncryptedBackupRefusesWhenThePracticesDiskIsShort(t *testing.T) {
+	ctx := context.Background()
+	old := BackupKeyWorkFactor
+	BackupKeyWorkFactor = 10
+	t.Cleanup(func() { BackupKeyWorkFactor = old })
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	dir := filepath.Join(t.TempDir(), "backups")
+	enc, err := SetUpBackupKey(dir, "yellow kettle harbour march")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Dir(s.Path())
+	t.Cleanup(func() { freeSpace = diskFree })
+	freeSpace = func(d string) (int64, error) {
+		if d == home {
+			return 2 * mb, nil
+		}
+		return 1 << 40, nil
+	}
+	_, _, err = BackupEncryptedTo(ctx, s, dir, DefaultRetention, enc)
+	if !errors.Is(err, data.ErrNoSpace) || !strings.Contains(err.Error(), "practice's own disk, which has 2 MB free") {
+		t.Fatalf("an encrypted backup with the practice's disk short: %v", err)
+	}
+	for _, d := range []string{dir, home} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if e.Name() != "practice.db" && e.Name() != BackupKeyFile && !strings.HasPrefix(e.Name(), "practice.db-") {
+				t.Errorf("a refused backup left %s in %s", e.Name(), d)
+			}
+		}
+	}
+	if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
+		t.Errorf("a plain backup, made on the backup disk alone: %v", err)
 	}
 }
 
@@ -155,7 +197,7 @@ func TestBackupNeedCountsThePhotoFilesToCopy(t *testing.T) {
 	}
 	defer s.Close()
 	dir := filepath.Join(t.TempDir(), "backups")
-	before, err := backupNeed(s, dir)
+	before, err := backupNeed(s, dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +211,7 @@ func TestBackupNeedCountsThePhotoFilesToCopy(t *testing.T) {
 	if err := photolib.Walk(s.PhotoDir(), func(f photolib.File) error { files += f.Size; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	need, err := backupNeed(s, dir)
+	need, err := backupNeed(s, dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +221,7 @@ func TestBackupNeedCountsThePhotoFilesToCopy(t *testing.T) {
 	if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
 		t.Fatal(err)
 	}
-	if again, err := backupNeed(s, dir); err != nil || again >= before+files {
+	if again, err := backupNeed(s, dir, false); err != nil || again >= before+files {
 		t.Errorf("need %d bytes once the photo files are in the backup folder (%v)", again, err)
 	}
 }

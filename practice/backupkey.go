@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -262,6 +263,7 @@ func wrapKey(id *age.X25519Identity, passphrase string) ([]byte, error) {
 	if err == nil {
 		err = w.Close()
 	}
+	debug.FreeOSMemory() // scrypt's memory, as in unwrapKey
 	if err != nil {
 		return nil, fmt.Errorf("encrypt the backup key: %w", err)
 	}
@@ -274,6 +276,9 @@ func unwrapKey(keyFile []byte, passphrase string) (*BackupKey, error) {
 		return nil, ErrWrongPassphrase // an empty passphrase
 	}
 	r, err := age.Decrypt(bytes.NewReader(keyFile), sid)
+	// Scrypt has just used 256 MB (at the work factor in use): given back now, so that the
+	// backup or restore that follows does not add its own on top of them.
+	debug.FreeOSMemory()
 	if errors.Is(err, age.ErrIncorrectIdentity) {
 		return nil, ErrWrongPassphrase
 	}

@@ -4,6 +4,16 @@ package practice
 // in a content-addressed store shared by every backup in the folder ("<folder>/photos/ab/cd/<sha256>"),
 // so a backup of an unchanged library copies none; each snapshot has a manifest beside it
 // ("<backup>.db.manifest") listing the files it names, so that pruning need not open every snapshot.
+//
+// An encrypted backup ("<backup>.db.age") keeps its photo files encrypted in the same store, as
+// "<sha256>.age", still named by the SHA-256 of the plain bytes so that an unchanged library costs
+// nothing to back up again. Each kind of backup needs its own form: a plain file never serves an
+// encrypted backup (whose restore would then depend on a file the encryption was meant to replace),
+// nor an encrypted one a plain backup (whose restore needs no passphrase). Pruning keeps each form
+// while a backup of its kind names it. The manifest of an encrypted backup ("<backup>.db.age.manifest")
+// is plain: pruning, which runs unattended, must read it without the passphrase, and it says nothing
+// the store's own file names do not (which SHA-256s are kept); a SHA-256 does not give back a photo,
+// it only confirms one already held.
 
 import (
 	"bufio"
@@ -116,13 +126,13 @@ func readManifest(path string, fn func(sum string) error) error {
 // that no pruning takes it while this backup is made. Each file copied is checked against its
 // SHA-256 on the way. A file missing from src, or damaged there, is counted and passed over: the
 // rest of the practice is still backed up.
-func copyPhotos(ctx context.Context, dst, src, manifest string) (PhotoCopy, error) {
+func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryption) (PhotoCopy, error) {
 	var c PhotoCopy
 	err := readManifest(manifest, func(sum string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := copyPhoto(dst, src, sum)
+		n, err := copyPhoto(dst, src, sum, enc)
 		switch {
 		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
 			c.Missing++
@@ -138,9 +148,9 @@ func copyPhotos(ctx context.Context, dst, src, manifest string) (PhotoCopy, erro
 }
 
 // copyPhoto copies the file named sum from the photo folder src into the store dst unless it is
-// there, and returns the bytes it wrote.
-func copyPhoto(dst, src, sum string) (int64, error) {
-	path := photolib.PathIn(dst, sum)
+// there (encrypted when enc is on), and returns the bytes it wrote.
+func copyPhoto(dst, src, sum string, enc BackupEncryption) (int64, error) {
+	path := storedPhoto(dst, sum, enc.On())
 	now := time.Now()
 	if err := os.Chtimes(path, now, now); err == nil {
 		return 0, nil
@@ -153,8 +163,14 @@ func copyPhoto(dst, src, sum string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("photo file %s: %w (%v)", sum, photolib.ErrMissing, err)
 	}
-	in.Close()
-	if err := photolib.PutFrom(dst, src, sum); err != nil {
+	if enc.On() {
+		err = putEncryptedPhoto(path, in, sum, enc)
+		in.Close()
+	} else {
+		in.Close()
+		err = photolib.PutFrom(dst, src, sum)
+	}
+	if err != nil {
 		return 0, err
 	}
 	info, err := os.Stat(path)
@@ -164,12 +180,12 @@ func copyPhoto(dst, src, sum string) (int64, error) {
 	return info.Size(), nil
 }
 
-// photosToCopy is the size of the files in the photo folder src that the store dst lacks: what a
-// backup copies at most.
-func photosToCopy(dst, src string) (int64, error) {
+// photosToCopy is the size of the files in the photo folder src that the store dst lacks, in the
+// form a backup encrypted or not needs: what a backup copies at most.
+func photosToCopy(dst, src string, encrypted bool) (int64, error) {
 	var need int64
 	err := photolib.Walk(src, func(f photolib.File) error {
-		if _, err := os.Stat(photolib.PathIn(dst, f.Sum)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(storedPhoto(dst, f.Sum, encrypted)); errors.Is(err, fs.ErrNotExist) {
 			need += f.Size
 		}
 		return nil
@@ -186,11 +202,13 @@ func prunePhotos(ctx context.Context, dir string, now time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("list the backups in %s: %w", dir, err)
 	}
-	named := map[[32]byte]bool{}
-	add := func(sum string) error {
+	// What each file is named by: namedPlain, namedEncrypted, or both.
+	named := map[[32]byte]uint8{}
+	keepEncrypted := false
+	add := func(sum string, kind uint8) error {
 		var k [32]byte
 		if _, err := hex.Decode(k[:], []byte(sum)); err == nil && photolib.Valid(sum) {
-			named[k] = true
+			named[k] |= kind
 		}
 		return nil
 	}
@@ -198,35 +216,104 @@ func prunePhotos(ctx context.Context, dir string, now time.Time) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		if err := namedBy(ctx, dir, e, now, add); err != nil {
+		err := namedBy(ctx, dir, e, now, add)
+		if errors.Is(err, errUnlisted) {
+			keepEncrypted = true
+			continue
+		}
+		if err != nil {
 			return 0, fmt.Errorf("remove unused photo files from %s: %w; none were removed", dir, err)
 		}
 	}
-	removed, err := photolib.Open(backupPhotoDir(dir)).Collect(now, backupPhotoGrace, func(sum string) (bool, error) {
+	isNamed := func(sum string, kind uint8) bool {
 		var k [32]byte
 		_, err := hex.Decode(k[:], []byte(sum))
-		return err != nil || named[k], ctx.Err()
+		return err != nil || named[k]&kind != 0
+	}
+	removed, err := photolib.Open(backupPhotoDir(dir)).Collect(now, backupPhotoGrace, func(sum string) (bool, error) {
+		return isNamed(sum, namedPlain), ctx.Err()
 	})
-	return len(removed), err
+	if err != nil {
+		return len(removed), err
+	}
+	n, err := collectEncryptedPhotos(ctx, backupPhotoDir(dir), now, func(sum string) bool {
+		return keepEncrypted || isNamed(sum, namedEncrypted)
+	})
+	return len(removed) + n, err
 }
 
-// namedBy passes to add the photo files the folder entry e names: those a manifest lists, or a
-// backup without one (made before the photo library, or its manifest lost) holds. A manifest
-// whose backup is gone is removed once it is older than pendingManifestAfter.
-func namedBy(ctx context.Context, dir string, e fs.DirEntry, now time.Time, add func(string) error) error {
+// collectEncryptedPhotos removes from the backup photo store dir the encrypted photo files that
+// keep does not keep and that are older than backupPhotoGrace, and the temporary files an encrypted
+// copy cut short left, after the same time. It returns how many photo files it removed.
+func collectEncryptedPhotos(ctx context.Context, dir string, now time.Time, keep func(sum string) bool) (int, error) {
+	removed := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == dir {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() || !strings.Contains(name, encryptedSuffix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || now.Sub(info.ModTime()) < backupPhotoGrace {
+			return nil
+		}
+		if strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".tmp") {
+			os.Remove(path) //nolint:errcheck // tried again next time
+			return nil
+		}
+		sum, ok := strings.CutSuffix(name, encryptedSuffix)
+		if !ok || !photolib.Valid(sum) || keep(sum) {
+			return nil
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removed++
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("remove unused encrypted photo files in %s: %w", dir, err)
+	}
+	return removed, nil
+}
+
+// The kinds of backup that name a photo file, for pruning.
+const (
+	namedPlain     uint8 = 1
+	namedEncrypted uint8 = 2
+)
+
+// namedBy passes to add the photo files the folder entry e names, with the kind of backup naming
+// them: those a manifest lists, or a backup without one (made before the photo library, or its
+// manifest lost) holds. A manifest whose backup is gone is removed once it is older than
+// pendingManifestAfter. An encrypted backup without its manifest cannot be read without the
+// passphrase: errUnlisted, and every encrypted photo file is kept.
+func namedBy(ctx context.Context, dir string, e fs.DirEntry, now time.Time, add func(string, uint8) error) error {
 	name := e.Name()
 	path := filepath.Join(dir, name)
 	if !e.Type().IsRegular() || strings.HasPrefix(name, ".") {
 		return nil
 	}
 	if backup, ok := strings.CutSuffix(path, manifestSuffix); ok {
+		kind := namedPlain
+		if strings.HasSuffix(backup, encryptedSuffix) {
+			kind = namedEncrypted
+		}
 		if _, err := os.Lstat(backup); errors.Is(err, fs.ErrNotExist) {
 			if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > pendingManifestAfter {
 				os.Remove(path) //nolint:errcheck // tried again next time
 				return nil
 			}
 		}
-		err := readManifest(path, add)
+		err := readManifest(path, func(sum string) error { return add(sum, kind) })
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil // removed since the folder was read
 		}
@@ -238,12 +325,18 @@ func namedBy(ctx context.Context, dir string, e fs.DirEntry, now time.Time, add 
 	if _, err := os.Lstat(manifestOf(path)); !errors.Is(err, fs.ErrNotExist) {
 		return nil // its manifest speaks for it
 	}
+	if strings.HasSuffix(name, encryptedSuffix) {
+		return errUnlisted
+	}
 	info, err := e.Info()
 	if err != nil {
 		return nil // removed since the folder was read
 	}
-	return olderBackupPhotos(ctx, path, info, add)
+	return olderBackupPhotos(ctx, path, info, func(sum string) error { return add(sum, namedPlain) })
 }
+
+// errUnlisted: an encrypted backup has no manifest, so which photo files it names cannot be known.
+var errUnlisted = errors.New("an encrypted backup without its list of photo files")
 
 // olderBackupPhotos passes to add the library files the backup at path, which has no manifest,
 // names; cached by path, size and time: a backup made before the photo library names none, and
@@ -285,9 +378,9 @@ func olderBackupPhotos(ctx context.Context, path string, info fs.FileInfo, add f
 var olderNoPhotos = map[olderBackupKey]bool{}
 
 // looksLikeBackup says whether a file's name is a backup's, whatever practice it is of:
-// "<name>-YYYYMMDD-HHMMSS.db" or "...-N.db".
+// "<name>-YYYYMMDD-HHMMSS.db" or "...-N.db", plain, or encrypted with .age after it.
 func looksLikeBackup(name string) bool {
-	rest, ok := strings.CutSuffix(name, ".db")
+	rest, ok := strings.CutSuffix(strings.TrimSuffix(name, encryptedSuffix), ".db")
 	if !ok {
 		return false
 	}
@@ -308,6 +401,9 @@ func (b Backup) Outcome() string {
 		return ""
 	}
 	text := wording.Count(b.Photos.Copied, "photo file", "photo files") + " copied, " + wording.Size(b.Written) + " written"
+	if b.Encrypted {
+		text = "encrypted, " + text
+	}
 	if b.Photos.Missing > 0 {
 		text += "; " + wording.Plural(b.Photos.Missing, "1 photo file was", "%d photo files were") +
 			" missing, damaged or unreadable in the practice's photo folder, so not backed up"
@@ -329,7 +425,10 @@ type PhotoRestore struct {
 // and whole is kept; one damaged there is replaced by a good copy. Every file copied is checked
 // against its SHA-256 on the way. A file that cannot be had whole is listed, not an error: see
 // RestoreFrom. An error is one that stops all (the disk full, say).
-func restorePhotos(ctx context.Context, tmp, src, dst string) (PhotoRestore, error) {
+//
+// With key (an encrypted backup), a file the store holds encrypted is decrypted on the way, and
+// checked against its SHA-256 as it is written; a plain copy there serves as well.
+func restorePhotos(ctx context.Context, tmp, src, dst string, key *BackupKey) (PhotoRestore, error) {
 	var r PhotoRestore
 	c, err := sqlite.Open(ctx, tmp, sqlite.Options{ReadOnly: true})
 	if err != nil {
@@ -342,7 +441,7 @@ func restorePhotos(ctx context.Context, tmp, src, dst string) (PhotoRestore, err
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		copied, err := restorePhoto(lib, sources, f.Sum)
+		copied, err := restorePhoto(lib, sources, f.Sum, key)
 		switch {
 		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
 			// A photo's original and preview come one after the other: say the photo once.
@@ -360,8 +459,9 @@ func restorePhotos(ctx context.Context, tmp, src, dst string) (PhotoRestore, err
 }
 
 // restorePhoto brings the file named sum into the photo folder lib from the first of sources that
-// holds it whole, unless lib holds it whole already; copied says it was copied.
-func restorePhoto(lib string, sources []string, sum string) (copied bool, err error) {
+// holds it whole, unless lib holds it whole already; copied says it was copied. With key, the
+// encrypted copy in the first source (the backup folder's store) is tried last.
+func restorePhoto(lib string, sources []string, sum string, key *BackupKey) (copied bool, err error) {
 	if !photolib.Valid(sum) {
 		return false, fmt.Errorf("%q: %w", sum, photolib.ErrMissing) // no file can bear that name
 	}
@@ -394,6 +494,12 @@ func restorePhoto(lib string, sources []string, sum string) (copied bool, err er
 		if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
 			continue
 		}
+		return err == nil, err
+	}
+	if key != nil {
+		// Written under a temporary name and renamed over a damaged file only once whole and
+		// checked: a failure leaves lib as it was.
+		err := restoreEncryptedPhoto(lib, storedPhoto(sources[0], sum, true), sum, key)
 		return err == nil, err
 	}
 	return false, fmt.Errorf("photo file %s: %w", sum, photolib.ErrMissing)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ func Snapshot(ctx context.Context, s *sqlite.Store, path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", path, err)
 	}
-	tmp, err := writeSnapshot(ctx, s, abs)
+	tmp, err := writeSnapshot(ctx, s, abs, filepath.Dir(abs))
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", abs, err)
 	}
@@ -38,15 +39,16 @@ func Snapshot(ctx context.Context, s *sqlite.Store, path string) (err error) {
 	return nil
 }
 
-// writeSnapshot writes a checked copy of the database into a new temporary file beside path, and
-// returns its name; on failure nothing is left.
-func writeSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, error) {
+// writeSnapshot writes a checked copy of the database into a new temporary file in the folder dir
+// (beside path, or elsewhere for one to be encrypted), named after path, and returns its name; on
+// failure nothing is left.
+func writeSnapshot(ctx context.Context, s *sqlite.Store, path, dir string) (string, error) {
 	if path == s.Path() || path == s.Path()+"-wal" || path == s.Path()+"-shm" || path == s.Path()+"-journal" {
 		return "", errors.New("that is the database itself")
 	}
 	// VACUUM INTO needs a file that does not exist or is empty: an empty temporary file reserves a
 	// name no one else takes.
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return "", err
 	}
@@ -65,6 +67,17 @@ func writeSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, e
 		return "", err
 	}
 	return tmp, nil
+}
+
+// writePlainSnapshot writes the checked snapshot of an encrypted backup to be made at path into a
+// temporary file on the practice's own disk (beside the database; the system's temporary folder
+// when that folder cannot be written, a practice on read-only media), never in the backup folder.
+func writePlainSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, error) {
+	tmp, err := writeSnapshot(ctx, s, path, filepath.Dir(s.Path()))
+	if errors.Is(err, fs.ErrPermission) {
+		tmp, err = writeSnapshot(ctx, s, path, os.TempDir())
+	}
+	return tmp, err
 }
 
 // placeSnapshot renames the checked copy tmp to path and makes the new name durable; on failure

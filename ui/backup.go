@@ -20,9 +20,10 @@ import (
 )
 
 const (
-	prefBackupFolder = "backupFolder:" // + the database's path: where its backups go
-	prefPracticeID   = "practiceID:"   // + the database's path: the identity of the practice last seen there
-	backupEvery      = 24 * time.Hour  // automatic backups while the window is open, at most this often
+	prefBackupFolder = "backupFolder:"        // + the database's path: where its backups go
+	prefPracticeID   = "practiceID:"          // + the database's path: the identity of the practice last seen there
+	prefEncryptedAt  = "encryptedBackupHead:" // + the database's path: its latest encrypted backup and audit head
+	backupEvery      = 24 * time.Hour         // automatic backups while the window is open, at most this often
 	backupCheckEvery = 30 * time.Minute
 	backupOldAfter   = 3 * 24 * time.Hour // the window warns when the latest backup is older than this
 )
@@ -171,14 +172,33 @@ func (k *backupKeeper) practiceID() string {
 // entries of their audit logs differ. (An older backup restored, then changed, can have a log as
 // long as a newer backup's: the entries' hashes tell them apart.) File times cannot tell: SQLite
 // writes the file when it opens and closes it.
+//
+// An encrypted backup cannot be read without the passphrase: the head it holds is the one this app
+// remembered when it made it (rememberEncryptedHead); one made elsewhere counts as lacking changes.
 func (k *backupKeeper) lacks(b ondisk.Backup) bool {
 	ctx := context.Background()
 	head, err := k.store.AuditHead(ctx)
 	if err != nil {
 		return true
 	}
+	if b.Encrypted {
+		return k.app.Preferences().String(encryptedHeadKey(k.store.Path())) != encryptedHead(b.Path, head)
+	}
 	held, err := ondisk.AuditHeadOf(ctx, b.Path)
 	return err != nil || held != head // unreadable: another backup is needed all the more
+}
+
+// encryptedHead is what the preferences keep of an encrypted backup: its path and the audit head
+// the practice had before it was made (changes made while it was made only make it look older).
+func encryptedHead(path string, head data.AuditMark) string {
+	return fmt.Sprintf("%d %s %s", head.Seq, head.Hash, path)
+}
+
+func encryptedHeadKey(dbPath string) string {
+	if abs, err := filepath.Abs(dbPath); err == nil {
+		dbPath = abs
+	}
+	return prefEncryptedAt + dbPath
 }
 
 func (k *backupKeeper) current() backupState {
@@ -225,6 +245,7 @@ func (k *backupKeeper) backUp(ctx context.Context) (ondisk.Backup, error) {
 	defer stop()
 	defer context.AfterFunc(k.ctx, stop)() // closing the keeper stops this backup too
 	writes := k.store.Writes()
+	head, headErr := k.store.AuditHead(ctx)
 	dir, err := backupFolder(k.app, k.store.Path())
 	var b ondisk.Backup
 	if err == nil {
@@ -249,6 +270,9 @@ func (k *backupKeeper) backUp(ctx context.Context) (ondisk.Backup, error) {
 		k.heldWrites, k.heldWritesOK = writes, true
 	}
 	k.stateMu.Unlock()
+	if err == nil && b.Encrypted && headErr == nil {
+		k.app.Preferences().SetString(encryptedHeadKey(k.store.Path()), encryptedHead(b.Path, head))
+	}
 	if err != nil {
 		slog.Error("backup", "db", k.store.Path(), "err", err)
 	} else {

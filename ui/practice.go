@@ -228,7 +228,7 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 					again()
 					return
 				}
-				restoreOver(q.w, q.path, b, q.open, again, q.reask)
+				withBackupKey(q.w, b, func(k *ondisk.BackupKey) { restoreOver(q.w, q.path, b, k, q.open, again, q.reask) }, again)
 			}, q.w)
 		c.SetConfirmText("Restore")
 		c.Show()
@@ -301,10 +301,27 @@ func foreignSchemaText(path string, err error) string {
 // a newer version): the damaged-file window offers the next older one instead. UI goroutine only.
 var unusableBackups = map[string]bool{}
 
+// withBackupKey calls restore with the key of backup b's folder, asked for with its passphrase when
+// b is encrypted (nil when it is not); Cancel calls back, and nothing is changed.
+func withBackupKey(w fyne.Window, b ondisk.Backup, restore func(*ondisk.BackupKey), back func()) {
+	if enc, _ := ondisk.IsEncrypted(b.Path); !enc {
+		restore(nil)
+		return
+	}
+	askBackupPassphrase(w, filepath.Dir(b.Path), func(k *ondisk.BackupKey) {
+		if k == nil {
+			back()
+			return
+		}
+		restore(k)
+	})
+}
+
 // restoreOver puts backup b in place of the damaged file at path, which is kept aside, then opens
-// it. Restore checks the backup before it moves anything, so a bad backup leaves path as it was
-// (back shows the choices again); reask shows them for a new fault.
-func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(*openedPractice), back func(), reask func(error)) {
+// it, decrypting it with key when it is encrypted. Restore checks the backup before it moves
+// anything, so a bad backup leaves path as it was (back shows the choices again); reask shows them
+// for a new fault.
+func restoreOver(w fyne.Window, path string, b ondisk.Backup, key *ondisk.BackupKey, open func(*openedPractice), back func(), reask func(error)) {
 	type restored struct {
 		p       *openedPractice
 		aside   string
@@ -313,7 +330,7 @@ func restoreOver(w fyne.Window, path string, b ondisk.Backup, open func(*openedP
 	}
 	async(func() (restored, error) {
 		ctx := context.Background()
-		done, err := ondisk.RestoreFrom(ctx, b.Path, path, true)
+		done, err := ondisk.RestoreWithKey(ctx, b.Path, path, true, key)
 		aside := done.KeptAside
 		if err != nil && aside == "" {
 			return restored{}, err
@@ -388,7 +405,7 @@ func chooseBackupFile(w fyne.Window, dir string, chosen func(ondisk.Backup), bac
 			break
 		}
 	}
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".db", ".sqlite", ".sqlite3"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".db", ".sqlite", ".sqlite3", ".age"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }

@@ -122,9 +122,16 @@ func PutFrom(dst, src, sum string) error {
 		return fmt.Errorf("photo file %s: %w", sum, err)
 	}
 	defer in.Close()
-	return writeNew(path, func(w io.Writer) error {
+	return PutReader(dst, sum, in)
+}
+
+// PutReader writes the file named sum into the content-addressed folder dst from r, checking its
+// SHA-256 on the way (ErrChanged when it differs, and nothing is written); a file already there
+// is replaced whole, never changed in place. It streams: memory does not grow with the file's size.
+func PutReader(dst, sum string, r io.Reader) error {
+	return writeNew(PathIn(dst, sum), func(w io.Writer) error {
 		h := sha256.New()
-		if _, err := io.Copy(io.MultiWriter(w, h), in); err != nil {
+		if _, err := io.Copy(io.MultiWriter(w, h), r); err != nil {
 			return err
 		}
 		if hex.EncodeToString(h.Sum(nil)) != sum {
