@@ -228,7 +228,7 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	}
 	// secure_delete zeroes the freed pages, but the write-ahead log still holds their earlier
 	// copies until a checkpoint: move everything into the file and empty the log now.
-	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if err := s.checkpoint(ctx); err != nil {
 		return fmt.Errorf("delete photo %s: clear the log: %w", id, mapError(err))
 	}
 	return s.removePhotoFiles(ctx, files)
