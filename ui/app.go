@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -187,6 +188,10 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.page.onSessionPDF = func(c data.Client, e data.TimelineEntry) {
 		exportSessionPDF(m.app, m.win, m.store, c, e.SessionID, e.StartedAt.Local().Format("2006-01-02"))
 	}
+	opening := time.Now()
+	m.list.shown = func() {
+		slog.Info("practice shown", "path", s.Path(), "list after", time.Since(opening).Round(time.Millisecond))
+	}
 	m.right = container.NewStack()
 	split := container.NewHSplit(m.list.content(), m.right)
 	split.Offset = 0.3
@@ -197,6 +202,32 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.setMenus()
 	m.lock.useStore(s)
 	m.showNotices()
+	p.watchCheck(func(err error) { m.damagedWhileShown(p, err) })
+}
+
+// damagedWhileShown: the check that ran while p was shown found its file damaged, and nothing
+// was written to it. The window shows it read-only instead, and asks what to do as opening
+// asks of a damaged file (restore a backup, or go on reading).
+func (m *mainWindow) damagedWhileShown(p *openedPractice, err error) {
+	if m.openedPractice != p {
+		return
+	}
+	path := p.store.Path()
+	async(func() (*openedPractice, error) {
+		return openPractice(context.Background(), path, sqlite.Options{ReadOnly: true})
+	}, func(ro *openedPractice, rerr error) {
+		if m.openedPractice != p {
+			if rerr == nil {
+				ro.close()
+			}
+			return
+		}
+		if rerr == nil {
+			ro.readOnlyWhy = "The practice file is damaged, so Needlelog writes nothing to it: restore a backup to go on working."
+			m.switchTo(ro)
+		}
+		askHowToOpen(m.app, m.win, path, err, m.switchTo, "Keep reading", func() {})
+	})
 }
 
 // stopped closes the store and gives up the claim when the app stops.

@@ -38,6 +38,7 @@ type clientList struct {
 	counts   countCache
 	cursor   int          // the row Up and Down in the search box moved to; -1 for none
 	more     bool         // another page may follow
+	shown    func()       // told once, when the first page of clients is shown
 	loading  bool         // a next page is being fetched
 	queries  atomic.Int64 // the newest query; late answers to older ones are dropped
 	selected string       // the selected client's ID
@@ -287,6 +288,10 @@ func (l *clientList) refresh() {
 			return
 		}
 		l.apply(page)
+		if l.shown != nil {
+			l.shown()
+			l.shown = nil
+		}
 	})
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -73,6 +74,19 @@ func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupSt
 	if auto {
 		p.backups.start()
 	}
+}
+
+// watchCheck calls damaged on the UI goroutine when the check of the practice's file, left to run
+// while it is shown (sqlite.Options.CheckLater), finds the file damaged or changed outside
+// Needlelog. Nothing was written to it meanwhile: writes wait for the check.
+func (p *openedPractice) watchCheck(damaged func(error)) {
+	s := p.store
+	background(func() {
+		err := s.Checked(context.Background())
+		if errors.Is(err, data.ErrDamaged) || errors.Is(err, data.ErrForeignSchema) {
+			fyne.Do(func() { damaged(err) })
+		}
+	})
 }
 
 // stopBackups stops the practice's backups, waiting for one under way.

@@ -69,7 +69,8 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	}
 	// Only the default database is created on first run: a path given by hand that does not
 	// exist is more likely a typo than a wish for an empty practice.
-	opts := sqlite.Options{}
+	// The window shows the practice while its file is checked; writes wait for the check.
+	opts := sqlite.Options{CheckLater: true}
 	if *db == "" {
 		p, err := practice.DefaultPath()
 		if err != nil {
