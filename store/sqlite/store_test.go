@@ -459,7 +459,8 @@ func BenchmarkOpen(b *testing.B) {
 	for _, opts := range []struct {
 		name string
 		sqlite.Options
-	}{{"write", sqlite.Options{}}, {"read-only", sqlite.Options{ReadOnly: true}}} {
+	}{{"write", sqlite.Options{}}, {"write, checked while shown", sqlite.Options{CheckLater: true}},
+		{"read-only", sqlite.Options{ReadOnly: true}}} {
 		b.Run(opts.name, func(b *testing.B) {
 			for b.Loop() {
 				s, err := sqlite.Open(ctx, path, opts.Options)
