@@ -148,7 +148,9 @@ func choosePhotoClients(counts []int, want, clients, target int) (chosen []bool,
 	chosen = make([]bool, len(counts))
 	for _, least := range []int{2, 1} {
 		for i, n := range counts {
-			if want > 0 && !chosen[i] && n >= least && (target <= 0 || photos < target) {
+			// With a target, a quarter more is planned: follow-ups not yet due are counted but not
+			// made, and writePhotos stops at the target.
+			if want > 0 && !chosen[i] && n >= least && (target <= 0 || photos < target+target/4) {
 				chosen[i] = true
 				photos += estimatePhotos(n)
 				want--
