@@ -63,7 +63,8 @@ type mainWindow struct {
 	makeDemo    DemoMaker          // writes the demo practice; nil where there is none to write
 	frame       *fyne.Container    // notices above, status below, body between
 	closing     bool               // the window is backing up before it closes
-	total       int64              // clients in the database, to tell a new practice from an empty search
+	hasStopped  bool               // the app stopped, and the practice was closed
+	total       int64              // clients in the database, to tell a new practice from an empty search; -1 until counted
 	setup       data.SetupProgress // a new practice's first steps, read while it has no client
 	stopTicking context.CancelFunc // stops the status line's clock
 	statusWarn  bool               // the status line's backup wording needs attention
@@ -167,6 +168,7 @@ func (m *mainWindow) use(p *openedPractice) {
 		func(backupState) { m.showNotices() }, m.autoBackup, func() time.Time { return m.now() })
 	m.editor, m.photos = nil, nil
 	m.current = data.ClientSummary{}
+	m.total = -1 // not counted yet: the first refresh counts, and a sign-in meanwhile need not
 	m.list = newClientList(s, m.showClient)
 	m.list.onToday = m.showToday
 	m.today = newTodayView(s, m.signedIn)
@@ -232,6 +234,10 @@ func (m *mainWindow) damagedWhileShown(p *openedPractice, err error) {
 
 // stopped closes the store and gives up the claim when the app stops.
 func (m *mainWindow) stopped() {
+	if m.hasStopped {
+		return // run by Fyne, then again by the app's main (see runApp)
+	}
+	m.hasStopped = true
 	m.endScreens()
 	if m.stopTicking != nil {
 		m.stopTicking()
@@ -268,11 +274,11 @@ func (m *mainWindow) update(ctx context.Context) error {
 	if err := m.list.update(ctx); err != nil {
 		return err
 	}
-	counts, err := m.store.Counts(ctx)
+	total, err := m.store.ClientTotal(ctx)
 	if err != nil {
 		return err
 	}
-	m.total = counts["clients"]
+	m.total = total
 	if m.total == 0 {
 		if m.setup, err = m.store.SetupProgress(ctx); err != nil {
 			return err
@@ -306,11 +312,11 @@ func (m *mainWindow) refresh() {
 	}
 	l := m.life
 	async(func() (read, error) {
-		counts, err := s.Counts(l.ctx)
+		total, err := s.ClientTotal(l.ctx)
 		if err != nil {
 			return read{}, err
 		}
-		r := read{total: counts["clients"]}
+		r := read{total: total}
 		if r.total == 0 { // the first steps matter to a practice that has not begun
 			r.setup, err = s.SetupProgress(l.ctx)
 		}
