@@ -153,7 +153,7 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptio
 
 // use shows practice p, stopping the backups of the one shown before (switchTo closes it).
 func (m *mainWindow) use(p *openedPractice) {
-	s := p.store
+	s, opening := p.store, time.Now()
 	if m.settings.open != nil && m.settings.open.store != s {
 		m.settings.open.win.Close() // its edits would go to the practice being closed
 	}
@@ -190,7 +190,6 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.page.onSessionPDF = func(c data.Client, e data.TimelineEntry) {
 		exportSessionPDF(m.app, m.win, m.store, c, e.SessionID, e.StartedAt.Local().Format("2006-01-02"))
 	}
-	opening := time.Now()
 	m.list.shown = func() {
 		slog.Info("practice shown", "path", s.Path(), "list after", time.Since(opening).Round(time.Millisecond))
 	}
