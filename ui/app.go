@@ -190,7 +190,7 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.page.onSessionPDF = func(c data.Client, e data.TimelineEntry) {
 		exportSessionPDF(m.app, m.win, m.store, c, e.SessionID, e.StartedAt.Local().Format("2006-01-02"))
 	}
-	m.list.shown = func() {
+	m.list.firstRead = func() {
 		slog.Info("practice shown", "path", s.Path(), "list after", time.Since(opening).Round(time.Millisecond))
 	}
 	m.right = container.NewStack()
@@ -290,7 +290,6 @@ func (m *mainWindow) update(ctx context.Context) error {
 	return nil
 }
 
-// refresh reloads the list, the counts and the day's work in the background.
 // refreshDay reads the day's work again, and the first-day list of a practice that has no client
 // yet; not the client list, which would lose the practitioner's place in it.
 func (m *mainWindow) refreshDay() {
@@ -301,8 +300,21 @@ func (m *mainWindow) refreshDay() {
 	m.today.refresh()
 }
 
+// refresh reloads the list, the counts and the day's work in the background.
 func (m *mainWindow) refresh() {
+	if first := m.list.firstRead; first != nil {
+		// The practice's first screen: its list is read first, alone on the practice's one
+		// connection, and the rest once it is shown.
+		m.list.firstRead = func() { first(); m.refreshRest() }
+		m.list.refresh()
+		return
+	}
 	m.list.refresh()
+	m.refreshRest()
+}
+
+// refreshRest reloads the day's work and the counts in the background.
+func (m *mainWindow) refreshRest() {
 	m.today.refresh()
 	s := m.store
 	type read struct {

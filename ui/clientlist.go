@@ -36,13 +36,15 @@ type clientList struct {
 	clients  []data.ClientSummary
 	total    int // how many clients the search and filter find, over all pages
 	counts   countCache
-	cursor   int          // the row Up and Down in the search box moved to; -1 for none
-	more     bool         // another page may follow
-	shown    func()       // told once, when the first page of clients is shown
-	loading  bool         // a next page is being fetched
-	queries  atomic.Int64 // the newest query; late answers to older ones are dropped
-	selected string       // the selected client's ID
-	quiet    bool         // the list is re-selecting after a reload: not a new choice
+	cursor   int  // the row Up and Down in the search box moved to; -1 for none
+	more     bool // another page may follow
+	// firstRead is told once, when the first page of clients has been read: shown, or said to be
+	// unreadable.
+	firstRead func()
+	loading   bool         // a next page is being fetched
+	queries   atomic.Int64 // the newest query; late answers to older ones are dropped
+	selected  string       // the selected client's ID
+	quiet     bool         // the list is re-selecting after a reload: not a new choice
 
 	onSelect func(data.ClientSummary) // the practitioner picked a client
 	onToday  func()                   // the practitioner asked for the day's work
@@ -282,16 +284,16 @@ func (l *clientList) refresh() {
 		if l.queries.Load() != n || l.life.gone(err) {
 			return
 		}
+		if first := l.firstRead; first != nil {
+			l.firstRead = nil
+			defer first()
+		}
 		if err != nil {
 			slog.Error("read the client list", "err", err)
 			l.count.SetText(errorSentence("read the client list", err))
 			return
 		}
 		l.apply(page)
-		if l.shown != nil {
-			l.shown()
-			l.shown = nil
-		}
 	})
 }
 
