@@ -193,6 +193,10 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.list.firstRead = func() {
 		slog.Info("practice shown", "path", s.Path(), "list after", time.Since(opening).Round(time.Millisecond))
 	}
+	if p.firstPage != nil {
+		m.list.preload(*p.firstPage)
+		p.firstPage = nil
+	}
 	m.right = container.NewStack()
 	split := container.NewHSplit(m.list.content(), m.right)
 	split.Offset = 0.3

@@ -52,3 +52,22 @@ func TestDamageFoundWhileShownAsksAsOpeningDoes(t *testing.T) {
 		t.Error("the damaged file was modified")
 	}
 }
+
+// The client list's first page is read while the window is made, so that the window's first
+// picture shows the clients, before anything else is read.
+func TestTheFirstScreenShowsTheClientsReadWhileOpening(t *testing.T) {
+	a := test.NewTempApp(t)
+	path := practiceFile(t)
+	p, err := openPractice(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindowWith(a, p, false)
+	defer m.openedPractice.close()
+	if len(m.list.clients) != 1 || m.list.total != 1 {
+		t.Fatalf("the list shows %d of %d clients before any refresh, want the practice's one", len(m.list.clients), m.list.total)
+	}
+	if m.list.firstRead != nil {
+		t.Error("the first screen still waits for the list")
+	}
+}

@@ -231,6 +231,37 @@ type listPage struct {
 	total   int
 }
 
+// readFirstPage reads what a new list shows first (all current clients, no search): their first
+// page and how many there are. Opening reads it while the window is made (openPractice).
+func readFirstPage(ctx context.Context, s nlstore.Store) (listPage, error) {
+	q := data.ClientQuery{Limit: pageSize}
+	page, err := s.ListClients(ctx, q)
+	if err != nil || len(page) < pageSize {
+		return listPage{page, len(page)}, err
+	}
+	n, err := s.CountClients(ctx, q)
+	return listPage{page, n}, err
+}
+
+// preload shows a first page read before the list was made, if the list still asks for it.
+func (l *clientList) preload(p listPage) bool {
+	q := l.query()
+	if q.Text != "" || q.Filter != data.AllClients || q.Archived {
+		return false
+	}
+	key := q
+	key.After, key.Limit = nil, 0
+	l.counts.mu.Lock()
+	l.counts.key, l.counts.writes, l.counts.n, l.counts.ok = key, l.store.Writes(), p.total, true
+	l.counts.mu.Unlock()
+	l.apply(p)
+	if first := l.firstRead; first != nil {
+		l.firstRead = nil
+		first()
+	}
+	return true
+}
+
 func (l *clientList) apply(p listPage) {
 	page := p.clients
 	l.clients, l.total, l.cursor = page, p.total, -1

@@ -28,6 +28,9 @@ type openedPractice struct {
 	readOnlyWhy   string
 	canRetryWrite bool
 	location      string // why the database's folder is risky; "" when it is not
+	// firstPage is the client list's first page, read while the window is made so that the
+	// window's first picture shows it; nil once shown, or when it could not be read.
+	firstPage *listPage
 }
 
 // openPractice opens the practice at path: for writing through practice.Open, which claims the
@@ -37,6 +40,9 @@ func openPractice(ctx context.Context, path string, opts sqlite.Options) (*opene
 	p, err := openPracticeFile(ctx, path, opts)
 	if err == nil {
 		data.SetDateOrder(p.store.DateOrder(ctx)) // dates typed from now on read in its order
+		if page, err := readFirstPage(ctx, p.store); err == nil {
+			p.firstPage = &page
+		}
 	}
 	return p, err
 }
