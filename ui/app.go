@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,7 +64,8 @@ type mainWindow struct {
 	makeDemo    DemoMaker          // writes the demo practice; nil where there is none to write
 	frame       *fyne.Container    // notices above, status below, body between
 	closing     bool               // the window is backing up before it closes
-	total       int64              // clients in the database, to tell a new practice from an empty search
+	hasStopped  bool               // the app stopped, and the practice was closed
+	total       int64              // clients in the database, to tell a new practice from an empty search; -1 until counted
 	setup       data.SetupProgress // a new practice's first steps, read while it has no client
 	stopTicking context.CancelFunc // stops the status line's clock
 	statusWarn  bool               // the status line's backup wording needs attention
@@ -153,7 +155,7 @@ func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptio
 
 // use shows practice p, stopping the backups of the one shown before (switchTo closes it).
 func (m *mainWindow) use(p *openedPractice) {
-	s := p.store
+	s, opening := p.store, time.Now()
 	if m.settings.open != nil && m.settings.open.store != s {
 		m.settings.open.win.Close() // its edits would go to the practice being closed
 	}
@@ -168,6 +170,7 @@ func (m *mainWindow) use(p *openedPractice) {
 		func(backupState) { m.showNotices() }, m.autoBackup, func() time.Time { return m.now() })
 	m.editor, m.photos = nil, nil
 	m.current = data.ClientSummary{}
+	m.total = -1 // not counted yet: the first refresh counts, and a sign-in meanwhile need not
 	m.list = newClientList(s, m.showClient)
 	m.list.onToday = m.showToday
 	m.today = newTodayView(s, m.signedIn)
@@ -189,6 +192,13 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.page.onSessionPDF = func(c data.Client, e data.TimelineEntry) {
 		exportSessionPDF(m.app, m.win, m.store, c, e.SessionID, e.StartedAt.Local().Format("2006-01-02"))
 	}
+	m.list.firstRead = func() {
+		slog.Info("practice shown", "path", s.Path(), "list after", time.Since(opening).Round(time.Millisecond))
+	}
+	if p.firstPage != nil {
+		m.list.preload(*p.firstPage)
+		p.firstPage = nil
+	}
 	m.right = container.NewStack()
 	split := container.NewHSplit(m.list.content(), m.right)
 	split.Offset = 0.3
@@ -202,10 +212,40 @@ func (m *mainWindow) use(p *openedPractice) {
 	if m.movePhotos {
 		m.startPhotoWork()
 	}
+	p.watchCheck(func(err error) { m.damagedWhileShown(p, err) })
+}
+
+// damagedWhileShown: the check that ran while p was shown found its file damaged, and nothing
+// was written to it. The window shows it read-only instead, and asks what to do as opening
+// asks of a damaged file (restore a backup, or go on reading).
+func (m *mainWindow) damagedWhileShown(p *openedPractice, err error) {
+	if m.openedPractice != p {
+		return
+	}
+	path := p.store.Path()
+	async(func() (*openedPractice, error) {
+		return openPractice(context.Background(), path, sqlite.Options{ReadOnly: true})
+	}, func(ro *openedPractice, rerr error) {
+		if m.openedPractice != p {
+			if rerr == nil {
+				ro.close()
+			}
+			return
+		}
+		if rerr == nil {
+			ro.readOnlyWhy = "The practice file is damaged, so Needlelog writes nothing to it: restore a backup to go on working."
+			m.switchTo(ro)
+		}
+		askHowToOpen(m.app, m.win, path, err, m.switchTo, "Keep reading", func() {})
+	})
 }
 
 // stopped closes the store and gives up the claim when the app stops.
 func (m *mainWindow) stopped() {
+	if m.hasStopped {
+		return // run by Fyne, then again by the app's main (see runApp)
+	}
+	m.hasStopped = true
 	m.endScreens()
 	if m.stopTicking != nil {
 		m.stopTicking()
@@ -242,11 +282,11 @@ func (m *mainWindow) update(ctx context.Context) error {
 	if err := m.list.update(ctx); err != nil {
 		return err
 	}
-	counts, err := m.store.Counts(ctx)
+	total, err := m.store.ClientTotal(ctx)
 	if err != nil {
 		return err
 	}
-	m.total = counts["clients"]
+	m.total = total
 	if m.total == 0 {
 		if m.setup, err = m.store.SetupProgress(ctx); err != nil {
 			return err
@@ -259,7 +299,6 @@ func (m *mainWindow) update(ctx context.Context) error {
 	return nil
 }
 
-// refresh reloads the list, the counts and the day's work in the background.
 // refreshDay reads the day's work again, and the first-day list of a practice that has no client
 // yet; not the client list, which would lose the practitioner's place in it.
 func (m *mainWindow) refreshDay() {
@@ -270,8 +309,21 @@ func (m *mainWindow) refreshDay() {
 	m.today.refresh()
 }
 
+// refresh reloads the list, the counts and the day's work in the background.
 func (m *mainWindow) refresh() {
+	if first := m.list.firstRead; first != nil {
+		// The practice's first screen: its list is read first, alone on the practice's one
+		// connection, and the rest once it is shown.
+		m.list.firstRead = func() { first(); m.refreshRest() }
+		m.list.refresh()
+		return
+	}
 	m.list.refresh()
+	m.refreshRest()
+}
+
+// refreshRest reloads the day's work and the counts in the background.
+func (m *mainWindow) refreshRest() {
 	m.today.refresh()
 	s := m.store
 	type read struct {
@@ -280,11 +332,11 @@ func (m *mainWindow) refresh() {
 	}
 	l := m.life
 	async(func() (read, error) {
-		counts, err := s.Counts(l.ctx)
+		total, err := s.ClientTotal(l.ctx)
 		if err != nil {
 			return read{}, err
 		}
-		r := read{total: counts["clients"]}
+		r := read{total: total}
 		if r.total == 0 { // the first steps matter to a practice that has not begun
 			r.setup, err = s.SetupProgress(l.ctx)
 		}

@@ -25,6 +25,7 @@ const (
 	prefEncryptedAt  = "encryptedBackupHead:" // + the database's path: its latest encrypted backup and audit head
 	backupEvery      = 24 * time.Hour         // automatic backups while the window is open, at most this often
 	backupCheckEvery = 30 * time.Minute
+	firstBackupAfter = time.Minute        // after opening, before the first automatic backup
 	backupOldAfter   = 3 * 24 * time.Hour // the window warns when the latest backup is older than this
 )
 
@@ -299,6 +300,16 @@ func (k *backupKeeper) start() {
 		k.changed()
 		if k.store.ReadOnly() {
 			return
+		}
+		// A backup reads the whole practice: the first waits for the file's check (a damaged file
+		// is never backed up) and leaves the first moments after opening to the practitioner.
+		if k.store.Checked(k.ctx) != nil {
+			return
+		}
+		select {
+		case <-k.ctx.Done():
+			return
+		case <-time.After(firstBackupAfter):
 		}
 		t := time.NewTicker(backupCheckEvery)
 		defer t.Stop()

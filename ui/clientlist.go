@@ -36,12 +36,15 @@ type clientList struct {
 	clients  []data.ClientSummary
 	total    int // how many clients the search and filter find, over all pages
 	counts   countCache
-	cursor   int          // the row Up and Down in the search box moved to; -1 for none
-	more     bool         // another page may follow
-	loading  bool         // a next page is being fetched
-	queries  atomic.Int64 // the newest query; late answers to older ones are dropped
-	selected string       // the selected client's ID
-	quiet    bool         // the list is re-selecting after a reload: not a new choice
+	cursor   int  // the row Up and Down in the search box moved to; -1 for none
+	more     bool // another page may follow
+	// firstRead is told once, when the first page of clients has been read: shown, or said to be
+	// unreadable.
+	firstRead func()
+	loading   bool         // a next page is being fetched
+	queries   atomic.Int64 // the newest query; late answers to older ones are dropped
+	selected  string       // the selected client's ID
+	quiet     bool         // the list is re-selecting after a reload: not a new choice
 
 	onSelect func(data.ClientSummary) // the practitioner picked a client
 	onToday  func()                   // the practitioner asked for the day's work
@@ -228,6 +231,37 @@ type listPage struct {
 	total   int
 }
 
+// readFirstPage reads what a new list shows first (all current clients, no search): their first
+// page and how many there are. Opening reads it while the window is made (openPractice).
+func readFirstPage(ctx context.Context, s nlstore.Store) (listPage, error) {
+	q := data.ClientQuery{Limit: pageSize}
+	page, err := s.ListClients(ctx, q)
+	if err != nil || len(page) < pageSize {
+		return listPage{page, len(page)}, err
+	}
+	n, err := s.CountClients(ctx, q)
+	return listPage{page, n}, err
+}
+
+// preload shows a first page read before the list was made, if the list still asks for it.
+func (l *clientList) preload(p listPage) bool {
+	q := l.query()
+	if q.Text != "" || q.Filter != data.AllClients || q.Archived {
+		return false
+	}
+	key := q
+	key.After, key.Limit = nil, 0
+	l.counts.mu.Lock()
+	l.counts.key, l.counts.writes, l.counts.n, l.counts.ok = key, l.store.Writes(), p.total, true
+	l.counts.mu.Unlock()
+	l.apply(p)
+	if first := l.firstRead; first != nil {
+		l.firstRead = nil
+		first()
+	}
+	return true
+}
+
 func (l *clientList) apply(p listPage) {
 	page := p.clients
 	l.clients, l.total, l.cursor = page, p.total, -1
@@ -280,6 +314,10 @@ func (l *clientList) refresh() {
 	}, func(page listPage, err error) {
 		if l.queries.Load() != n || l.life.gone(err) {
 			return
+		}
+		if first := l.firstRead; first != nil {
+			l.firstRead = nil
+			defer first()
 		}
 		if err != nil {
 			slog.Error("read the client list", "err", err)

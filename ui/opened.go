@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -31,6 +32,9 @@ type openedPractice struct {
 	// photos collects the photo files no photo names, started by start; nil when read-only.
 	photos    *photoCollection
 	photoWork *photoWork // its photos moved to the photo folder, and those missing from it (photomove.go)
+	// firstPage is the client list's first page, read while the window is made so that the
+	// window's first picture shows it; nil once shown, or when it could not be read.
+	firstPage *listPage
 }
 
 // openPractice opens the practice at path: for writing through practice.Open, which claims the
@@ -40,6 +44,9 @@ func openPractice(ctx context.Context, path string, opts sqlite.Options) (*opene
 	p, err := openPracticeFile(ctx, path, opts)
 	if err == nil {
 		data.SetDateOrder(p.store.DateOrder(ctx)) // dates typed from now on read in its order
+		if page, err := readFirstPage(ctx, p.store); err == nil {
+			p.firstPage = &page
+		}
 	}
 	return p, err
 }
@@ -78,6 +85,19 @@ func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupSt
 		p.backups.start()
 	}
 	p.photos = collectPhotoFilesLater(p.store, photoCollectDelay)
+}
+
+// watchCheck calls damaged on the UI goroutine when the check of the practice's file, left to run
+// while it is shown (sqlite.Options.CheckLater), finds the file damaged or changed outside
+// Needlelog. Nothing was written to it meanwhile: writes wait for the check.
+func (p *openedPractice) watchCheck(damaged func(error)) {
+	s := p.store
+	background(func() {
+		err := s.Checked(context.Background())
+		if errors.Is(err, data.ErrDamaged) || errors.Is(err, data.ErrForeignSchema) {
+			fyne.Do(func() { damaged(err) })
+		}
+	})
 }
 
 // stopBackups stops the practice's backups, waiting for one under way.

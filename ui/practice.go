@@ -49,20 +49,20 @@ func Start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 func start(ctx context.Context, a fyne.App, path string, opts Options, failed func(error), o windowOptions) {
 	a.SetIcon(appIcon)
 	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
-	// window just shown, before the system has made it, can leave it on screen.)
+	// window just shown, before the system has made it, can leave it on screen.) It is shown at
+	// once, while the practice opens: the system takes a while to make it. It says that the
+	// practice is being opened only when that takes long enough to read.
 	w := a.NewWindow("Needlelog")
 	watchEscape(w.Canvas()) // Escape closes whatever dialog is shown over it
 	w.Resize(fyne.NewSize(1280, 800))
-	waiting, bar := openingContent(path)
-	w.SetContent(waiting)
-	shown := false
-	show := func() {
-		if !shown {
-			shown = true
-			w.Show()
+	opening := true
+	var bar *widget.ProgressBarInfinite // made only when opening takes long enough to say so
+	show := func() {                    // the window shows the practice, or why it did not open
+		opening = false
+		if bar != nil {
+			bar.Stop()
 		}
 	}
-	time.AfterFunc(openingShownAfter, func() { fyne.Do(show) })
 	// Closed while opening: the app quits, and a practice that opens after all is closed again.
 	abandoned := false
 	w.SetCloseIntercept(func() {
@@ -74,7 +74,6 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 		show()
 	}
 	async(func() (*openedPractice, error) { return openPractice(ctx, path, opts.Open) }, func(p *openedPractice, err error) {
-		bar.Stop()
 		if abandoned {
 			if err == nil {
 				p.close()
@@ -89,6 +88,16 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 		w.SetContent(widget.NewLabel(""))
 		askHowToOpen(a, w, path, err, opened, "Quit", a.Quit)
 		show()
+	})
+	w.Show() // while the practice opens
+	time.AfterFunc(openingShownAfter, func() {
+		fyne.Do(func() {
+			if opening {
+				var waiting fyne.CanvasObject
+				waiting, bar = openingContent(path)
+				w.SetContent(waiting)
+			}
+		})
 	})
 }
 

@@ -203,13 +203,17 @@ and with --photos drawn stand-in photos) in a new database file. It never writes
 file, so demo records cannot mix with real ones.`
 
 func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N] [--photos]", demoAbout, errOut)
+	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N] [--photos[=N]] [--photo-size drawn|12mp]", demoAbout, errOut)
 	db := fs.String("db", "", "path of the new database file (must not exist yet)")
 	clients := fs.Int("clients", 200, "number of clients")
 	sessions := fs.Int("sessions", 0, "number of sessions in all (default: 5 per client)")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same practice")
-	photos := fs.Bool("photos", false, "also draw before and after photos for one client in five, at most 30 (a few seconds more)")
-	rest, code, ok := parse(fs, args)
+	var photos photoCount
+	fs.Var(&photos, "photos", "also draw before and after photos for one client in five, at most 30 (a few seconds more); "+
+		"--photos N makes N photos")
+	size := fs.String("photo-size", "drawn", "drawn: 1600 × 1200 drawings; 12mp: 4000 × 3000 originals of 3–4 MB, as a phone's "+
+		"(about 1 s of processor time each), to measure a practice at its real size")
+	rest, code, ok := parse(fs, photoCountArgs(args))
 	if !ok {
 		return code
 	}
@@ -223,14 +227,19 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "needlelog demo: --clients must be 1 or more and --sessions 0 or more")
 		return 2
 	}
+	if *size != "drawn" && *size != "12mp" {
+		fmt.Fprintf(errOut, "needlelog demo: --photo-size is drawn or 12mp, not %q\n", *size)
+		return 2
+	}
 	if _, err := os.Stat(*db); err == nil {
 		fmt.Fprintf(errOut, "needlelog demo: %s already exists; choose a new file for the demo practice\n", quote(*db))
 		return 1
 	}
 	start := time.Now()
-	opts := demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed, PhotoClients: -1}
-	if *photos {
-		opts.PhotoClients = 0 // the demo's own choice
+	opts := demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed, PhotoClients: -1,
+		Photos: photos.n, FullSize: *size == "12mp"}
+	if photos.on {
+		opts.PhotoClients = 0 // the demo's own choice, unless a number was given
 	}
 	var res demo.Result
 	err := practice.WriteDemo(ctx, *db, func(ctx context.Context, s nlstore.Store) (err error) {
@@ -244,6 +253,53 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d photos (%.1f s).\n",
 		quote(where), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
 	return 0
+}
+
+// photoCount is demo's --photos: on its own, the demo's choice of photos; with a number, that many.
+type photoCount struct {
+	on bool
+	n  int
+}
+
+func (p *photoCount) IsBoolFlag() bool { return true }
+
+func (p *photoCount) String() string {
+	if p == nil || !p.on {
+		return "false"
+	}
+	if p.n > 0 {
+		return strconv.Itoa(p.n)
+	}
+	return "true"
+}
+
+func (p *photoCount) Set(v string) error {
+	if on, err := strconv.ParseBool(v); err == nil {
+		p.on, p.n = on, 0
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return errors.New("give a number of photos, 1 or more, or nothing")
+	}
+	p.on, p.n = true, n
+	return nil
+}
+
+// photoCountArgs joins "--photos N" into "--photos=N": a flag that may stand alone takes its
+// value only after "=".
+func photoCountArgs(args []string) []string {
+	out := slices.Clone(args)
+	for i := 0; i+1 < len(out); i++ {
+		if (out[i] == "--photos" || out[i] == "-photos") && isDigits(out[i+1]) {
+			out = slices.Replace(out, i, i+2, out[i]+"="+out[i+1])
+		}
+	}
+	return out
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // checkAbout is what needlelog check -h says the command does.

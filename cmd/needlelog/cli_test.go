@@ -137,6 +137,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"sessions", "--db", demo, "--client", "nope"}, 1, "no client with ID nope"},
 		{[]string{"check", "--db", demo, "--bogus"}, 2, "flag provided but not defined"},
 		{[]string{"demo", "--db", filepath.Join(dir, "x.db"), "--clients", "0"}, 2, "--clients must be 1 or more"},
+		{[]string{"demo", "--db", filepath.Join(dir, "x.db"), "--photo-size", "8k"}, 2, "--photo-size is drawn or 12mp"},
+		{[]string{"demo", "--db", filepath.Join(dir, "x.db"), "--photos=many"}, 2, "give a number of photos"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 	}
 	for _, tc := range cases {
@@ -190,5 +192,18 @@ func TestTheAppWithoutADisplaySaysSo(t *testing.T) {
 	code, _, errOut := runCLI(t, "--db", filepath.Join(t.TempDir(), "practice.db"))
 	if code != 1 || !strings.Contains(errOut, "no display") || strings.Contains(errOut, "panic") {
 		t.Fatalf("the app without a display: exit %d, %q", code, errOut)
+	}
+}
+
+// "--photos N" makes N photos, however the number is given.
+func TestDemoMakesTheNumberOfPhotosAsked(t *testing.T) {
+	t.Parallel()
+	for _, photos := range [][]string{{"--photos", "4"}, {"--photos=4"}} {
+		path := filepath.Join(t.TempDir(), "demo.db")
+		args := append([]string{"demo", "--db", path, "--clients", "20", "--sessions", "60"}, photos...)
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, " 4 photos") {
+			t.Errorf("%v: exit %d, %q, %q; want 4 photos", photos, code, out, errOut)
+		}
 	}
 }

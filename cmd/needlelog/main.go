@@ -69,7 +69,8 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	}
 	// Only the default database is created on first run: a path given by hand that does not
 	// exist is more likely a typo than a wish for an empty practice.
-	opts := sqlite.Options{}
+	// The window shows the practice while its file is checked; writes wait for the check.
+	opts := sqlite.Options{CheckLater: true}
 	if *db == "" {
 		p, err := practice.DefaultPath()
 		if err != nil {
@@ -94,6 +95,14 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 		fyne.Do(a.Quit)
 	}()
 	a.Run()
+	// Fyne can drop its stopped hook while it shuts down (work queued for the UI is let go without
+	// running), which would leave the practice unclosed: its log beside it, so that the next start
+	// checks the whole file before showing it. Run the hook again; it does nothing the second time.
+	if l, ok := a.Lifecycle().(interface{ OnStopped() func() }); ok {
+		if stopped := l.OnStopped(); stopped != nil {
+			stopped()
+		}
+	}
 	if failed {
 		return 1
 	}

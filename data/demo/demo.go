@@ -20,6 +20,13 @@ type Options struct {
 	// latest three sessions, and a follow-up. Default one client in five, at most 30; negative for
 	// none. Each client's photos take about 0.4 s of processor time and 2 MB of the file.
 	PhotoClients int
+	// Photos, when above 0, is how many photos to make: clients are given photos (as PhotoClients
+	// says of each) until there are that many, whatever PhotoClients says.
+	Photos int
+	// FullSize makes each original a 12 MP photo as a phone takes it (PhotoSize12MP): 4000 × 3000,
+	// 3–4 MB, with its date in EXIF, so that a practice's size, opening and backups can be measured
+	// as a real one's. About 1 s of processor time a photo.
+	FullSize bool
 	// Progress, when set, is told after each committed chunk how far the work has come: sessions
 	// written, then photos, out of their total.
 	Progress func(done, total int)
@@ -57,6 +64,7 @@ func Generate(ctx context.Context, s nlstore.Store, opt Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
+	g.photoLimit, g.fullSize = opt.Photos, opt.FullSize
 	g.records = rand.New(rand.NewPCG(seed^0x243f6a8885a308d3, seed+0x13198a2e03707344))
 	// A clinic of its own, so that reports printed from the demo carry a header like a real one's.
 	for key, v := range map[string]string{data.SettingClinicName: "Demo Skin Clinic",
@@ -67,7 +75,7 @@ func Generate(ctx context.Context, s nlstore.Store, opt Options) (Result, error)
 	}
 	res := Result{Practitioners: len(g.practitioners)}
 	counts := spread(r, opt.Clients, opt.Sessions)
-	photosFor, photoEstimate := choosePhotoClients(counts, opt.PhotoClients, opt.Clients)
+	photosFor, photoEstimate := choosePhotoClients(counts, opt.PhotoClients, opt.Clients, opt.Photos)
 	total := opt.Sessions + photoEstimate
 	progress := func(done int) {
 		if opt.Progress != nil {
@@ -128,20 +136,29 @@ func Generate(ctx context.Context, s nlstore.Store, opt Options) (Result, error)
 
 // choosePhotoClients picks which clients get photos: want of them (0 for the default, negative for
 // none), those with two sessions or more first, so that photos show a course's progress. It also
-// returns how many photos that makes at most.
-func choosePhotoClients(counts []int, want, clients int) (chosen []bool, photos int) {
+// returns how many photos that makes at most. A target above 0 gives clients photos until there
+// are that many, and no more.
+func choosePhotoClients(counts []int, want, clients, target int) (chosen []bool, photos int) {
 	if want == 0 {
 		want = photoClientsFor(clients)
+	}
+	if target > 0 {
+		want = len(counts)
 	}
 	chosen = make([]bool, len(counts))
 	for _, least := range []int{2, 1} {
 		for i, n := range counts {
-			if want > 0 && !chosen[i] && n >= least {
+			// With a target, a quarter more is planned: follow-ups not yet due are counted but not
+			// made, and writePhotos stops at the target.
+			if want > 0 && !chosen[i] && n >= least && (target <= 0 || photos < target+target/4) {
 				chosen[i] = true
 				photos += estimatePhotos(n)
 				want--
 			}
 		}
+	}
+	if target > 0 {
+		photos = min(photos, target)
 	}
 	return chosen, photos
 }

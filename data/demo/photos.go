@@ -43,6 +43,8 @@ const (
 	thumbQuality   = 80
 	// photosPerChunk is how many photos are written per transaction: about 10 MB.
 	photosPerChunk = 24
+	// fullSizePerChunk is photosPerChunk for 12 MP photos: about 30 MB.
+	fullSizePerChunk = 8
 )
 
 // photoClientsFor is how many clients get photos by default: one in five, at most 30, which
@@ -78,6 +80,7 @@ type photoJob struct {
 	taken   time.Time
 	file    string
 	pins    []data.PhotoPin
+	seed    uint64 // the grain of a full-size photo
 }
 
 // shape is what a drawing shows.
@@ -194,15 +197,26 @@ func (g *generator) writePhotos(ctx context.Context, s nlstore.Store, progress f
 	}
 	seed := g.r.Uint64() // drawn once, so that photos change nothing else a seed gives
 	jobs := g.planPhotos(rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d)), views)
+	if g.photoLimit > 0 && len(jobs) > g.photoLimit {
+		jobs = jobs[:g.photoLimit]
+		g.unsignUnphotographed(jobs)
+	}
+	for i := range jobs {
+		jobs[i].seed = seed + uint64(i)
+	}
 	art := newArtist()
 	workers := runtime.GOMAXPROCS(0)
-	files := make([]data.PhotoFile, photosPerChunk)
+	perChunk := photosPerChunk
+	if g.fullSize {
+		perChunk = fullSizePerChunk
+	}
+	files := make([]data.PhotoFile, perChunk)
 	written := 0
-	for start := 0; start < len(jobs); start += photosPerChunk {
+	for start := 0; start < len(jobs); start += perChunk {
 		if err := ctx.Err(); err != nil {
 			return written, err
 		}
-		chunk := jobs[start:min(start+photosPerChunk, len(jobs))]
+		chunk := jobs[start:min(start+perChunk, len(jobs))]
 		var wg sync.WaitGroup
 		errs := make([]error, len(chunk))
 		next := make(chan int, len(chunk))
@@ -213,6 +227,7 @@ func (g *generator) writePhotos(ctx context.Context, s nlstore.Store, progress f
 		for range min(workers, len(chunk)) {
 			wg.Go(func() {
 				p := art.painter()
+				p.fullSize = g.fullSize
 				for i := range next {
 					files[i], errs[i] = p.photo(&chunk[i])
 				}
@@ -247,6 +262,22 @@ func (g *generator) writePhotos(ctx context.Context, s nlstore.Store, progress f
 		progress(written)
 	}
 	return written, nil
+}
+
+// unsignUnphotographed leaves unsigned the sessions that jobs, cut short, no longer photograph:
+// a session is signed only once its photos are in.
+func (g *generator) unsignUnphotographed(jobs []photoJob) {
+	kept := map[string]bool{}
+	for _, j := range jobs {
+		kept[j.session.id] = true
+	}
+	for i := range g.photoPlans {
+		for k := range g.photoPlans[i].sessions {
+			if se := &g.photoPlans[i].sessions[k]; !kept[se.id] {
+				se.sign = false
+			}
+		}
+	}
 }
 
 // artist holds what every painter shares: the fonts and the drawings already made.
@@ -314,6 +345,8 @@ type painter struct {
 	band        *image.RGBA // the label along the bottom
 	thumb       *image.RGBA
 	buf         bytes.Buffer
+	fullSize    bool
+	big         *image.YCbCr // the 12 MP canvas, for full-size photos (bigOriginal)
 }
 
 const bandH = 190
@@ -348,6 +381,14 @@ func (p *painter) photo(j *photoJob) (data.PhotoFile, error) {
 		return data.PhotoFile{}, err
 	}
 	original := bytes.Clone(p.buf.Bytes())
+	preview, w, h := original, photoW, photoH
+	if p.fullSize {
+		var err error
+		if original, err = p.bigOriginal(j.taken, j.seed); err != nil {
+			return data.PhotoFile{}, err
+		}
+		w, h = bigW, bigH
+	}
 	xdraw.ApproxBiLinear.Scale(p.thumb, p.thumb.Bounds(), p.canvas, p.canvas.Bounds(), draw.Src, nil)
 	p.buf.Reset()
 	if err := jpeg.Encode(&p.buf, p.thumb, &jpeg.Options{Quality: thumbQuality}); err != nil {
@@ -355,8 +396,8 @@ func (p *painter) photo(j *photoJob) (data.PhotoFile, error) {
 	}
 	sum := sha256.Sum256(original)
 	return data.PhotoFile{Name: j.file, ModTime: j.taken, Original: original, Processed: photo.Processed{
-		Info:      photo.Info{Format: "jpeg", Width: photoW, Height: photoH, Orientation: 1, SHA256: hex.EncodeToString(sum[:])},
-		Thumbnail: bytes.Clone(p.buf.Bytes()), Preview: original,
+		Info:      photo.Info{Format: "jpeg", Width: w, Height: h, Orientation: 1, SHA256: hex.EncodeToString(sum[:])},
+		Thumbnail: bytes.Clone(p.buf.Bytes()), Preview: preview,
 	}}, nil
 }
 

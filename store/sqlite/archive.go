@@ -106,7 +106,7 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 		return err
 	}
 	// secure_delete zeroes freed pages, but the write-ahead log holds earlier copies until a checkpoint.
-	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if err := s.checkpoint(ctx); err != nil {
 		return fmt.Errorf("delete client %s: clear the log: %w", id, mapError(err))
 	}
 	return s.removePhotoFiles(ctx, files)

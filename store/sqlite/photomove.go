@@ -264,6 +264,9 @@ var vacuumMu sync.Mutex
 // it in a file, in a folder beside the database (the same disk, not the system's temporary
 // folder), so memory stays bounded by SQLite's page cache whatever the file's size.
 func (s *Store) reclaimSpace(ctx context.Context) (int64, error) {
+	if err := s.gate.wait(ctx); err != nil { // a rewrite of the whole file: never of a damaged one
+		return 0, err
+	}
 	vacuumMu.Lock()
 	defer vacuumMu.Unlock()
 	_, before, err := s.freeSpace(ctx)

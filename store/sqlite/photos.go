@@ -259,7 +259,7 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	}
 	// secure_delete zeroes the freed pages, but the write-ahead log still holds their earlier
 	// copies until a checkpoint: move everything into the file and empty the log now.
-	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if err := s.checkpoint(ctx); err != nil {
 		return fmt.Errorf("delete photo %s: clear the log: %w", id, mapError(err))
 	}
 	return s.removePhotoFiles(ctx, files)
@@ -327,6 +327,10 @@ func (s *Store) OpenPhotoFile(sum string) (io.ReadCloser, error) {
 func (s *Store) CollectPhotoFiles(ctx context.Context, grace time.Duration) (int, error) {
 	if s.readOnly {
 		return 0, nil
+	}
+	// What a damaged file names cannot be trusted to say which photo files are unused.
+	if err := s.gate.wait(ctx); err != nil {
+		return 0, err
 	}
 	// The files' times are the system's, not the store's clock.
 	removed, err := s.lib.Collect(time.Now(), grace, func(sum string) (bool, error) {

@@ -44,6 +44,10 @@ type Options struct {
 	// PhotoDir is the photo library's folder; "" is the one beside the database (photolib.Beside).
 	// A snapshot opened to be read names the library its photos are in.
 	PhotoDir string
+	// CheckLater opens a file that was closed cleanly without waiting for SQLite's quick check,
+	// which then runs while the practice is shown; every write waits for it, and is refused when
+	// it finds damage (see gate.go). Checked says its verdict.
+	CheckLater bool
 }
 
 // Store is a Needlelog database: one SQLite file holding the whole practice.
@@ -58,6 +62,7 @@ type Store struct {
 	now       func() time.Time
 	actor     atomic.Value // string: the practitioner signed in, for writes whose context names none
 	writes    atomic.Uint64
+	gate      *gate // holds writes until the file's check has passed
 
 	keyMu sync.Mutex
 	keys  map[string]*signingKey // practitioner ID → their unsealed key, only while they are signed in
@@ -127,7 +132,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	immutable := false
+	immutable, checkLater := false, false
 	info, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -149,7 +154,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: it is a folder, not a database file", abs)
 	default:
 		// Look before touching: converting the file to WAL, or a migration, would modify it.
-		if err := probe(ctx, abs, opts.Create, !opts.ReadOnly); err != nil {
+		checkLater, err = probe(ctx, abs, opts.Create, !opts.ReadOnly, opts.CheckLater)
+		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 		}
 		if !opts.ReadOnly {
@@ -184,6 +190,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 	}
 	s.writes.Store(0) // what opening wrote (an upgrade, the first lists) is the file as found
+	if checkLater {
+		s.checkInBackground()
+	}
 	return s, nil
 }
 
@@ -348,8 +357,9 @@ func readQuery(immutable bool) url.Values {
 func (s *Store) readerQuery() url.Values { return readQuery(s.immutable) }
 
 // probe reads the file's header through a read-only connection that sets nothing, and refuses
-// files that are not ours or are newer than this build understands; with quickCheck, it also
-// runs SQLite's quick check and refuses a damaged file.
+// files that are not ours or are newer than this build understands; with check, it also
+// runs SQLite's quick check and refuses a damaged file. With later, the quick check is left for
+// after opening (checkLater is then true) when the file allows it (see gate.go).
 //
 // A read-only connection to a WAL database creates the -wal and -shm files and, not being
 // allowed to checkpoint, leaves them behind. When there is no -wal or -journal file, no one has
@@ -357,15 +367,64 @@ func (s *Store) readerQuery() url.Values { return readQuery(s.immutable) }
 // immutable, which creates nothing and takes no locks, so a refused file is left exactly as it
 // was. (Were a writer to open it during those milliseconds, the worst is a check that fails and
 // is repeated on the next open.)
-func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error {
-	q := readQuery(!sidecarsPresent(path))
+func probe(ctx context.Context, path string, allowBlank, check, later bool) (checkLater bool, err error) {
+	sidecars := sidecarsPresent(path)
+	q := readQuery(!sidecars)
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer db.Close()
-	var appID, version, objects int
+	if err := probeHeader(ctx, db, path, allowBlank); err != nil {
+		return false, err
+	}
+	if !check {
+		return false, nil
+	}
+	var appID, version int
+	var wal bool
 	err = db.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version),
+		coalesce((SELECT hex(substr(data, 19, 2)) = '0202' FROM sqlite_dbpage WHERE pgno = 1), 0)`).Scan(&appID, &version, &wal)
+	if err != nil {
+		return false, fmt.Errorf("read header: %w", mapError(err))
+	}
+	if appID == applicationID {
+		// A migration run on tables other than its version's would fail halfway through
+		// opening, the file already switched to WAL: compare before anything is written.
+		if err := checkSchema(ctx, db, version); err != nil {
+			return false, err
+		}
+	}
+	if later && appID == applicationID && version == SchemaVersion() && wal && !sidecars {
+		return true, nil
+	}
+	return false, quickCheck(ctx, db)
+}
+
+// quickCheck runs SQLite's quick check on db and refuses a damaged file.
+func quickCheck(ctx context.Context, db *sql.DB) error {
+	problems, err := checkRows(ctx, db, `PRAGMA quick_check(`+strconv.Itoa(data.DamageShown+1)+`)`)
+	if err != nil {
+		if sqliteCode(err) == sqlite3.SQLITE_CORRUPT {
+			return fmt.Errorf("%w: %v", data.ErrDamaged, err)
+		}
+		return fmt.Errorf("quick check: %w", mapError(err))
+	}
+	if len(problems) > data.DamageShown {
+		problems = append(problems[:data.DamageShown], "…")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", data.ErrDamaged, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// probeHeader refuses a file that is not a SQLite database, not Needlelog's, newer than this
+// build, or cut short.
+func probeHeader(ctx context.Context, db *sql.DB, path string, allowBlank bool) error {
+	var appID, version, objects int
+	err := db.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id),
 		(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &objects)
 	if err != nil {
 		switch sqliteCode(err) {
@@ -399,29 +458,6 @@ func probe(ctx context.Context, path string, allowBlank, quickCheck bool) error 
 	// the quick check: its header's page count says it all the same.
 	if short := cutShort(ctx, path); short != "" {
 		return fmt.Errorf("%w: %s", data.ErrDamaged, short)
-	}
-	if !quickCheck {
-		return nil
-	}
-	if appID == applicationID {
-		// A migration run on tables other than its version's would fail halfway through
-		// opening, the file already switched to WAL: compare before anything is written.
-		if err := checkSchema(ctx, db, version); err != nil {
-			return err
-		}
-	}
-	problems, err := checkRows(ctx, db, `PRAGMA quick_check(`+strconv.Itoa(data.DamageShown+1)+`)`)
-	if err != nil {
-		if sqliteCode(err) == sqlite3.SQLITE_CORRUPT {
-			return fmt.Errorf("%w: %v", data.ErrDamaged, err)
-		}
-		return fmt.Errorf("quick check: %w", mapError(err))
-	}
-	if len(problems) > data.DamageShown {
-		problems = append(problems[:data.DamageShown], "…")
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%w: %s", data.ErrDamaged, strings.Join(problems, "; "))
 	}
 	return nil
 }
@@ -597,6 +633,9 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.readOnly {
 		return data.ErrReadOnlyMode
 	}
+	if err := s.gate.wait(ctx); err != nil {
+		return err
+	}
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
@@ -632,6 +671,17 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	}
 }
 
+// ClientTotal is how many clients the practice holds, archived ones included: whether it has
+// begun. Unlike Counts it reads one small table, which opening a large practice from a cold disk
+// notices.
+func (s *Store) ClientTotal(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM clients`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count clients: %w", mapError(err))
+	}
+	return n, nil
+}
+
 // Path is the database file's absolute path.
 func (s *Store) Path() string { return s.path }
 
@@ -642,7 +692,10 @@ func (s *Store) PhotoDir() string { return s.lib.Dir() }
 func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Close closes the database. Its WAL is checkpointed, leaving a single file behind.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.gate.stop()
+	return s.db.Close()
+}
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }

@@ -288,42 +288,7 @@ func closedPractice(t *testing.T, path string) []data.Client {
 // or a half-copied file would leave them: the file's header and schema stay readable.
 func damageTable(t testing.TB, path, table string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root, pageSize int64
-	err = db.QueryRow(`SELECT (SELECT rootpage FROM sqlite_schema WHERE name = ?), (SELECT page_size FROM pragma_page_size)`,
-		table).Scan(&root, &pageSize)
-	db.Close()
-	if err != nil || root < 2 {
-		t.Fatalf("root page of %s: %d, %v", table, root, err)
-	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(path + suffix) // left by the read-only look; empty, as the file was closed
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	page := make([]byte, pageSize)
-	if _, err := f.ReadAt(page, (root-1)*pageSize); err != nil {
-		t.Fatal(err)
-	}
-	if page[0] != 0x0d { // a table's leaf page: a few clients fit on their root page
-		t.Fatalf("root page of %s is of type %#x, not a table leaf", table, page[0])
-	}
-	cells := int(page[3])<<8 | int(page[4])
-	for i := 8; i < 8+2*cells; i++ {
-		page[i] ^= 0xff
-	}
-	if _, err := f.WriteAt(page, (root-1)*pageSize); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Sync(); err != nil {
-		t.Fatal(err)
-	}
+	sqlitetest.DamageTable(t, path, table)
 }
 
 func TestOpenRefusesDamagedFileAndReadOnlyShowsTheDamage(t *testing.T) {
@@ -459,7 +424,8 @@ func BenchmarkOpen(b *testing.B) {
 	for _, opts := range []struct {
 		name string
 		sqlite.Options
-	}{{"write", sqlite.Options{}}, {"read-only", sqlite.Options{ReadOnly: true}}} {
+	}{{"write", sqlite.Options{}}, {"write, checked while shown", sqlite.Options{CheckLater: true}},
+		{"read-only", sqlite.Options{ReadOnly: true}}} {
 		b.Run(opts.name, func(b *testing.B) {
 			for b.Loop() {
 				s, err := sqlite.Open(ctx, path, opts.Options)
