@@ -8,17 +8,20 @@
 package photolib
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -63,6 +66,26 @@ func Valid(sum string) bool {
 	return true
 }
 
+// checkSum is the one rule for a name the library is given. A record restored from a crafted
+// backup or edited outside the app may name anything ("../../etc/passwd", "ab", ""): such a name
+// names no photo file, so it is said as a missing one, and no path is built from it.
+func checkSum(sum string) error {
+	if Valid(sum) {
+		return nil
+	}
+	return fmt.Errorf("photo file %q: not a photo file name: %w", sum, ErrMissing)
+}
+
+// notAFile is where PathIn points for a name that is not a SHA-256: inside the folder, under a
+// name the library never writes, walks or collects.
+const notAFile = "not-a-photo-file-name"
+
+// missing says whether err means nothing is at a path: not there, or a file where one of its
+// folders should be.
+func missing(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
 // Sum is the SHA-256 of b in the library's spelling.
 func Sum(b []byte) string {
 	s := sha256.Sum256(b)
@@ -72,20 +95,26 @@ func Sum(b []byte) string {
 // Path is where the file named sum is kept (whether or not it is there).
 func (l *Library) Path(sum string) string { return PathIn(l.dir, sum) }
 
-// PathIn is where a content-addressed folder rooted at dir keeps the file named sum.
+// PathIn is where a content-addressed folder rooted at dir keeps the file named sum. A name that
+// is not a SHA-256 gives a path inside dir where no photo file is ever kept.
 func PathIn(dir, sum string) string {
-	if len(sum) < 4 {
-		return filepath.Join(dir, sum)
+	if !Valid(sum) {
+		return filepath.Join(dir, notAFile)
 	}
 	return filepath.Join(dir, sum[:2], sum[2:4], sum)
 }
 
+// touch gives an existing file the time of its latest use. A variable so that its failure,
+// which Windows gives for a file another program holds open, can be tried anywhere.
+var touch = func(path string, t time.Time) error { return os.Chtimes(path, t, t) }
+
 // Put stores b under its SHA-256, which must be sum, and returns once the file and its name are
-// on the disk. A file already there is kept (after checking its size) and its time refreshed, so
-// that a sweep does not collect it before the record naming it commits.
+// on the disk. A file already there is kept only when its bytes match sum (anything else, a
+// damaged file, a link, is replaced whole), and its time is refreshed, so that a sweep does not
+// collect it before the record naming it commits.
 func (l *Library) Put(sum string, b []byte) error {
-	if !Valid(sum) {
-		return fmt.Errorf("store photo file: %q is not a SHA-256", sum)
+	if err := checkSum(sum); err != nil {
+		return fmt.Errorf("store photo file: %w", err)
 	}
 	if got := Sum(b); got != sum {
 		return fmt.Errorf("store photo file %s: the bytes given have SHA-256 %s", sum, got)
@@ -93,10 +122,11 @@ func (l *Library) Put(sum string, b []byte) error {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	path := l.Path(sum)
-	if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Size() == int64(len(b)) {
-		now := time.Now()
-		if err := os.Chtimes(path, now, now); err != nil {
-			return fmt.Errorf("store photo file %s: %w", sum, err)
+	if holds(path, sum, int64(len(b))) {
+		// A time that cannot be set leaves the grace counted from the file's earlier use; the
+		// file is sound, and refusing the import for it would lose the photo instead.
+		if err := touch(path, time.Now()); err != nil {
+			slog.Warn("refresh the time of a photo file", "path", path, "err", err)
 		}
 		return nil
 	}
@@ -107,28 +137,55 @@ func (l *Library) Put(sum string, b []byte) error {
 }
 
 // PutFrom copies the file named sum from another content-addressed folder (src), checking its
-// SHA-256 on the way; a file already here is kept. It streams: memory does not grow with the
-// file's size.
+// SHA-256 on the way; a file already here whose bytes match sum is kept. It streams: memory does
+// not grow with the file's size.
 func PutFrom(dst, src, sum string) error {
-	path := PathIn(dst, sum)
-	if _, err := os.Stat(path); err == nil {
+	if err := checkSum(sum); err != nil {
+		return err
+	}
+	if holds(PathIn(dst, sum), sum, -1) {
 		return nil
 	}
-	in, err := os.Open(PathIn(src, sum))
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("photo file %s: %w", sum, ErrMissing)
-	}
+	in, _, err := openFile(src, sum)
 	if err != nil {
-		return fmt.Errorf("photo file %s: %w", sum, err)
+		return err
 	}
 	defer in.Close()
 	return PutReader(dst, sum, in)
+}
+
+// holds says whether path is a file of size bytes (any size when size < 0), not a link nor a
+// folder, whose bytes match sum: one the library can keep. It streams.
+func holds(path, sum string, size int64) bool {
+	info, err := os.Lstat(path)
+	if err != nil || !info.Mode().IsRegular() || size >= 0 && info.Size() != size {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	got, err := hashOf(f)
+	return err == nil && got == sum
+}
+
+// hashOf is the SHA-256 of what r gives, in the library's spelling.
+func hashOf(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // PutReader writes the file named sum into the content-addressed folder dst from r, checking its
 // SHA-256 on the way (ErrChanged when it differs, and nothing is written); a file already there
 // is replaced whole, never changed in place. It streams: memory does not grow with the file's size.
 func PutReader(dst, sum string, r io.Reader) error {
+	if err := checkSum(sum); err != nil {
+		return fmt.Errorf("store photo file: %w", err)
+	}
 	return writeNew(PathIn(dst, sum), func(w io.Writer) error {
 		h := sha256.New()
 		if _, err := io.Copy(io.MultiWriter(w, h), r); err != nil {
@@ -167,6 +224,13 @@ func writeNew(path string, write func(io.Writer) error) (err error) {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
 	}
+	// An empty folder where the file belongs (left by hand or by another program) would refuse
+	// the rename forever; a folder holding anything is not the library's to remove.
+	if info, err := os.Lstat(path); err == nil && info.IsDir() {
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("store photo file %s: a folder is where the file belongs: %w", filepath.Base(path), err)
+		}
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
 	}
@@ -185,34 +249,60 @@ func writeNew(path string, write func(io.Writer) error) (err error) {
 // Read returns the bytes of the file named sum after checking them against it: ErrMissing or
 // ErrChanged (wrapped) when they cannot be given.
 func (l *Library) Read(sum string) ([]byte, error) {
-	b, err := os.ReadFile(l.Path(sum))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("photo file %s: %w", sum, ErrMissing)
-	}
+	f, size, err := openFile(l.dir, sum)
 	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	b.Grow(int(size) + bytes.MinRead)
+	if _, err := b.ReadFrom(f); err != nil {
 		return nil, fmt.Errorf("photo file %s: %w", sum, err)
 	}
-	if Sum(b) != sum {
+	if Sum(b.Bytes()) != sum {
 		return nil, fmt.Errorf("photo file %s: %w", sum, ErrChanged)
 	}
-	return b, nil
+	return b.Bytes(), nil
 }
 
 // Open opens the file named sum to read; ErrMissing (wrapped) when it is not there. The caller
 // checks the bytes against sum if it needs to.
 func (l *Library) Open(sum string) (*os.File, error) {
-	f, err := os.Open(l.Path(sum))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("photo file %s: %w", sum, ErrMissing)
+	f, _, err := openFile(l.dir, sum)
+	return f, err
+}
+
+// openFile opens the file named sum in the content-addressed folder dir, and says its size:
+// ErrMissing (wrapped) when sum is not a photo file's name, or no file is there (nothing, or a
+// folder, or a file where a folder should be).
+func openFile(dir, sum string) (*os.File, int64, error) {
+	if err := checkSum(sum); err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(PathIn(dir, sum))
+	if missing(err) {
+		return nil, 0, fmt.Errorf("photo file %s: %w", sum, ErrMissing)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("photo file %s: %w", sum, err)
+		return nil, 0, fmt.Errorf("photo file %s: %w", sum, err)
 	}
-	return f, nil
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("photo file %s: a folder or device is in its place: %w", sum, ErrMissing)
+	}
+	return f, info.Size(), nil
 }
 
 // Has says whether the file named sum is there, without reading it.
 func (l *Library) Has(sum string) bool {
+	if checkSum(sum) != nil {
+		return false
+	}
 	info, err := os.Stat(l.Path(sum))
 	return err == nil && info.Mode().IsRegular()
 }
@@ -222,27 +312,25 @@ func (l *Library) Verify(sum string) error { return VerifyIn(l.dir, sum) }
 
 // VerifyIn checks the file named sum in the content-addressed folder dir.
 func VerifyIn(dir, sum string) error {
-	f, err := os.Open(PathIn(dir, sum))
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("photo file %s: %w", sum, ErrMissing)
+	f, _, err := openFile(dir, sum)
+	if err != nil {
+		return err
 	}
+	defer f.Close()
+	got, err := hashOf(f)
 	if err != nil {
 		return fmt.Errorf("photo file %s: %w", sum, err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("photo file %s: %w", sum, err)
-	}
-	if hex.EncodeToString(h.Sum(nil)) != sum {
+	if got != sum {
 		return fmt.Errorf("photo file %s: %w", sum, ErrChanged)
 	}
 	return nil
 }
 
-// Remove deletes the file named sum; a file already gone is not an error.
+// Remove deletes the file named sum; a file already gone is not an error, nor is a name that is
+// not a photo file's (it names nothing to remove, and a record naming it can still be deleted).
 func (l *Library) Remove(sum string) error {
-	if !Valid(sum) {
+	if checkSum(sum) != nil {
 		return nil
 	}
 	l.mu.Lock()
