@@ -189,10 +189,10 @@ func TestSomethingElseInAFilesPlace(t *testing.T) {
 	}
 	isMissing(sum)
 	if err := l.Put(sum, b); err != nil {
-		t.Fatal(err)
+		t.Error(err)
 	}
 	if got, err := l.Read(sum); err != nil || !bytes.Equal(got, b) {
-		t.Fatalf("put over an empty folder: %q, %v", got, err)
+		t.Errorf("put over an empty folder: %q, %v", got, err)
 	}
 
 	// A folder holding something is not removed, and the Put says so.
@@ -206,20 +206,76 @@ func TestSomethingElseInAFilesPlace(t *testing.T) {
 	}
 	isMissing(sum)
 	if err := l.Put(sum, b); err == nil || !strings.Contains(err.Error(), "folder") {
-		t.Fatalf("put over a folder holding a file: %v", err)
+		t.Errorf("put over a folder holding a file: %v", err)
+	}
+	if err := l.Remove(sum); err != nil {
+		t.Errorf("a folder in its file's place kept a photo from being deleted: %v", err)
 	}
 	if _, err := os.Stat(kept); err != nil {
 		t.Fatal(err)
 	}
 
-	// A file where the file's folder should be.
-	_, sum = photo("file for a folder")
-	if err := os.WriteFile(filepath.Join(dir, sum[:2]), []byte("in the way"), 0o600); err != nil {
+	// A file where one of the file's folders should be ("ab", then "ab/cd"): said missing, no
+	// reason to refuse a delete, moved aside (kept) when the photo is put.
+	for i, prefix := range []func(string) string{
+		func(sum string) string { return sum[:2] },
+		func(sum string) string { return filepath.Join(sum[:2], sum[2:4]) },
+	} {
+		b, sum := photo(fmt.Sprint("file for folder ", i))
+		inTheWay := filepath.Join(dir, prefix(sum))
+		if err := os.MkdirAll(filepath.Dir(inTheWay), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(inTheWay, []byte("in the way"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		isMissing(sum)
+		if err := photolib.PutFrom(t.TempDir(), dir, sum); !errors.Is(err, photolib.ErrMissing) {
+			t.Errorf("copy from under a file: %v", err)
+		}
+		if err := l.Remove(sum); err != nil {
+			t.Errorf("a file in a folder's place kept a photo from being deleted: %v", err)
+		}
+		if err := l.Put(sum, b); err != nil {
+			t.Errorf("a file in a folder's place refused the photo: %v", err)
+		}
+		if err := l.Verify(sum); err != nil {
+			t.Error(err)
+		}
+		if got, err := os.ReadFile(inTheWay + ".not-a-folder"); err != nil || string(got) != "in the way" {
+			t.Errorf("the file in the way was not kept aside: %q, %v", got, err)
+		}
+	}
+}
+
+// Walk gives the library's own files only: not a folder, a link or a stray file that bears a
+// photo file's name.
+func TestWalkGivesOnlyTheLibrarysFiles(t *testing.T) {
+	dir := t.TempDir()
+	l := photolib.Open(dir)
+	b := []byte("the one photo")
+	if err := l.Put(photolib.Sum(b), b); err != nil {
 		t.Fatal(err)
 	}
-	isMissing(sum)
-	if err := photolib.PutFrom(t.TempDir(), dir, sum); !errors.Is(err, photolib.ErrMissing) {
-		t.Fatalf("copy from under a file: %v", err)
+	stray := photolib.Sum([]byte("stray"))
+	if err := os.WriteFile(filepath.Join(dir, stray), []byte("stray"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	folder := photolib.Sum([]byte("folder"))
+	if err := os.MkdirAll(l.Path(folder), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := photolib.Sum([]byte("link"))
+	if err := os.MkdirAll(filepath.Dir(l.Path(link)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	linked := os.Symlink(filepath.Join(dir, stray), l.Path(link)) == nil
+	var got []string
+	if err := photolib.Walk(dir, func(f photolib.File) error { got = append(got, f.Sum); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != photolib.Sum(b) {
+		t.Fatalf("walked %v, want only %s (links made: %v)", got, photolib.Sum(b), linked)
 	}
 }
 

@@ -202,7 +202,7 @@ func PutReader(dst, sum string, r io.Reader) error {
 // into place, and the folder flushed.
 func writeNew(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := makeFolders(dir); err != nil {
 		return fmt.Errorf("store photo file: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, ".put-*.tmp")
@@ -244,6 +244,24 @@ func writeNew(path string, write func(io.Writer) error) (err error) {
 		d = filepath.Dir(d)
 	}
 	return nil
+}
+
+// makeFolders makes the two folders (ab/cd) that hold a file. A file in a folder's place, put
+// there by hand or by another program, would refuse every photo whose name starts the same way:
+// it is moved aside, kept under its name with ".not-a-folder" added.
+func makeFolders(dir string) error {
+	err := os.MkdirAll(dir, 0o700)
+	if !errors.Is(err, syscall.ENOTDIR) {
+		return err
+	}
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if info, err := os.Lstat(d); err == nil && !info.IsDir() {
+			if err := os.Rename(d, d+".not-a-folder"); err != nil {
+				return err
+			}
+		}
+	}
+	return os.MkdirAll(dir, 0o700)
 }
 
 // Read returns the bytes of the file named sum after checking them against it: ErrMissing or
@@ -328,14 +346,19 @@ func VerifyIn(dir, sum string) error {
 }
 
 // Remove deletes the file named sum; a file already gone is not an error, nor is a name that is
-// not a photo file's (it names nothing to remove, and a record naming it can still be deleted).
+// not a photo file's, nor a folder in the file's place: none holds the photo, and the record
+// naming it can still be deleted.
 func (l *Library) Remove(sum string) error {
 	if checkSum(sum) != nil {
 		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := os.Remove(l.Path(sum)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	path := l.Path(sum)
+	if info, err := os.Lstat(path); err == nil && info.IsDir() {
+		return nil
+	}
+	if err := os.Remove(path); err != nil && !missing(err) {
 		return fmt.Errorf("remove photo file %s: %w", sum, err)
 	}
 	return nil
@@ -359,7 +382,8 @@ func Walk(dir string, fn func(File) error) error {
 			}
 			return err
 		}
-		if d.IsDir() || !Valid(d.Name()) {
+		// Only the library's own files: no folder, link or stray file that happens to have such a name.
+		if !d.Type().IsRegular() || !Valid(d.Name()) || path != PathIn(dir, d.Name()) {
 			return nil
 		}
 		info, err := d.Info()
