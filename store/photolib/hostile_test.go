@@ -7,11 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"needlelog.app/needlelog/data/photo"
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/photolib"
 )
@@ -311,5 +313,33 @@ func TestPutReplacesALink(t *testing.T) {
 	}
 	if err := l.Verify(sum); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A file larger than any photo in a photo file's place is said to be changed without being read
+// into memory: a crafted backup can bring a file of any size under the name a record gives.
+func TestReadRefusesAFileLargerThanAnyPhoto(t *testing.T) {
+	l := photolib.Open(t.TempDir())
+	b := []byte("a photo")
+	sum := photolib.Sum(b)
+	if err := l.Put(sum, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(l.Path(sum), photo.MaxFileBytes+1); err != nil { // sparse: costs no disk
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := l.Read(sum)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, photolib.ErrChanged) {
+		t.Fatalf("read a file larger than any photo: %v", err)
+	}
+	if held := after.TotalAlloc - before.TotalAlloc; held > 1<<20 {
+		t.Fatalf("reading a file larger than any photo took %d bytes of memory", held)
+	}
+	big := make([]byte, photo.MaxFileBytes+1)
+	if err := l.Put(photolib.Sum(big), big); err == nil {
+		t.Fatal("stored a file larger than any photo, which Read would refuse")
 	}
 }

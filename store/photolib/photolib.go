@@ -23,6 +23,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"needlelog.app/needlelog/data/photo"
 )
 
 // Suffix names a practice's photo folder after its database: "clinic.db" → "clinic.photos".
@@ -104,6 +106,11 @@ func PathIn(dir, sum string) string {
 	return filepath.Join(dir, sum[:2], sum[2:4], sum)
 }
 
+// maxFile is the largest file the library holds: no photo the app imports is larger, so a larger
+// file (brought by a crafted backup, say) is not one imported, and Read does not take it whole
+// into memory to find that out.
+const maxFile = photo.MaxFileBytes
+
 // touch gives an existing file the time of its latest use. A variable so that its failure,
 // which Windows gives for a file another program holds open, can be tried anywhere.
 var touch = func(path string, t time.Time) error { return os.Chtimes(path, t, t) }
@@ -118,6 +125,9 @@ func (l *Library) Put(sum string, b []byte) error {
 	}
 	if got := Sum(b); got != sum {
 		return fmt.Errorf("store photo file %s: the bytes given have SHA-256 %s", sum, got)
+	}
+	if len(b) > maxFile {
+		return fmt.Errorf("store photo file %s: %d bytes, more than any photo", sum, len(b))
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -272,9 +282,12 @@ func (l *Library) Read(sum string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if size > maxFile {
+		return nil, fmt.Errorf("photo file %s: %d bytes, more than any photo: %w", sum, size, ErrChanged)
+	}
 	var b bytes.Buffer
 	b.Grow(int(size) + bytes.MinRead)
-	if _, err := b.ReadFrom(f); err != nil {
+	if _, err := b.ReadFrom(io.LimitReader(f, maxFile+1)); err != nil {
 		return nil, fmt.Errorf("photo file %s: %w", sum, err)
 	}
 	if Sum(b.Bytes()) != sum {
