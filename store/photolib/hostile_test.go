@@ -250,8 +250,28 @@ func TestSomethingElseInAFilesPlace(t *testing.T) {
 	}
 }
 
+// A broken link in a folder's place is moved aside too.
+func TestPutMovesABrokenLinkAside(t *testing.T) {
+	dir := t.TempDir()
+	l := photolib.Open(dir)
+	b := []byte("under a broken link")
+	sum := photolib.Sum(b)
+	if err := os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, sum[:2])); err != nil {
+		t.Skipf("this system makes no links: %v", err)
+	}
+	if err := l.Put(sum, b); err != nil {
+		t.Fatalf("a broken link in a folder's place refused the photo: %v", err)
+	}
+	if err := l.Verify(sum); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, sum[:2]+".not-a-folder")); err != nil {
+		t.Fatalf("the link was not kept aside: %v", err)
+	}
+}
+
 // Walk gives the library's own files only: not a folder, a link or a stray file that bears a
-// photo file's name.
+// photo file's name, nor a temporary file.
 func TestWalkGivesOnlyTheLibrarysFiles(t *testing.T) {
 	dir := t.TempDir()
 	l := photolib.Open(dir)
@@ -272,6 +292,10 @@ func TestWalkGivesOnlyTheLibrarysFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	linked := os.Symlink(filepath.Join(dir, stray), l.Path(link)) == nil
+	// The temporary file of a write a kill cut short.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(l.Path(photolib.Sum(b))), ".put-123.tmp"), b[:5], 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	if err := photolib.Walk(dir, func(f photolib.File) error { got = append(got, f.Sum); return nil }); err != nil {
 		t.Fatal(err)

@@ -256,12 +256,12 @@ func writeNew(path string, write func(io.Writer) error) (err error) {
 	return nil
 }
 
-// makeFolders makes the two folders (ab/cd) that hold a file. A file in a folder's place, put
-// there by hand or by another program, would refuse every photo whose name starts the same way:
-// it is moved aside, kept under its name with ".not-a-folder" added.
+// makeFolders makes the two folders (ab/cd) that hold a file. A file or a broken link in a
+// folder's place, put there by hand or by another program, would refuse every photo whose name
+// starts the same way: it is moved aside, kept under its name with ".not-a-folder" added.
 func makeFolders(dir string) error {
 	err := os.MkdirAll(dir, 0o700)
-	if !errors.Is(err, syscall.ENOTDIR) {
+	if !errors.Is(err, syscall.ENOTDIR) && !errors.Is(err, fs.ErrExist) { // ErrExist: a broken link
 		return err
 	}
 	for _, d := range []string{filepath.Dir(dir), dir} {
