@@ -16,8 +16,29 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
+
+// storePractice is a practice with photos small photos.
+func storePractice(t *testing.T, photos int) *sqlite.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c := data.Client{FirstName: "Nora", LastName: "Lens", PhotoConsent: data.PhotoConsentClinical}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	for i := range photos {
+		jpg := phototest.NoisyJPEG(t, 64, 48, uint32(i+1), 40)
+		testkit.MustImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_"+strconv.Itoa(i)+".jpg", jpg, testkit.Now)
+	}
+	return s
+}
 
 // storeTimes is the modification time of everything under dir, by path.
 func storeTimes(t *testing.T, dir string) map[string]time.Time {
@@ -58,19 +79,8 @@ func TestUnchangedBackupWritesNothingInThePhotoStore(t *testing.T) {
 	}
 	const photos = 12
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "practice.db"), sqlite.Options{Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := data.Client{FirstName: "Nora", LastName: "Lens", PhotoConsent: data.PhotoConsentClinical}
-	if err := s.CreateClient(ctx, &c); err != nil {
-		t.Fatal(err)
-	}
-	for i := range photos {
-		jpg := phototest.NoisyJPEG(t, 64, 48, uint32(i+1), 40)
-		testkit.MustImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_"+strconv.Itoa(i)+".jpg", jpg, testkit.Now)
-	}
+	s := storePractice(t, photos)
+	var err error
 	for _, encrypted := range []bool{false, true} {
 		dir := filepath.Join(t.TempDir(), "backups")
 		var enc BackupEncryption
@@ -143,5 +153,63 @@ func TestEncryptedSizeIsAgesOwn(t *testing.T) {
 		if got := encryptedSize(st.header, n); got != int64(b.Len()) {
 			t.Errorf("%d plain bytes: expected %d encrypted, age wrote %d", n, got, b.Len())
 		}
+	}
+}
+
+// A file the backups keep that rots at its own size is found when its slice of the store is
+// next read through, at most a day after the last reading, and copied again from the practice.
+func TestBackupReadsTheStoreThroughASliceAtATime(t *testing.T) {
+	ctx := context.Background()
+	s := storePractice(t, 2)
+	dir := filepath.Join(t.TempDir(), "backups")
+	if _, _, err := BackupTo(ctx, s, dir, DefaultRetention); err != nil {
+		t.Fatal(err)
+	}
+	store := backupPhotoDir(dir)
+	var sum string
+	if err := s.EachPhotoFile(ctx, func(f sqlite.PhotoFileRef) error { sum = f.Sum; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	path := photolib.PathIn(store, sum)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	slice := strings.IndexByte(hexDigits, sum[0])
+	now := time.Now()
+	for _, step := range []struct {
+		name        string
+		age, others time.Duration // since the rotten file's slice, and the others, were last read
+		copied      int
+	}{
+		{"read an hour ago", time.Hour, 2 * time.Hour, 0},
+		{"another slice due before it", 25 * time.Hour, 26 * time.Hour, 0},
+		{"due", 25 * time.Hour, 2 * time.Hour, 1},
+	} {
+		var times [16]time.Time
+		for i := range times {
+			times[i] = now.Add(-step.others)
+		}
+		times[slice] = now.Add(-step.age)
+		if err := writeScrubTimes(store, times); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := BackupTo(ctx, s, dir, DefaultRetention)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Photos.Copied != step.copied {
+			t.Errorf("%s: the backup copied %d files, want %d", step.name, got.Photos.Copied, step.copied)
+		}
+	}
+	if err := photolib.VerifyIn(store, sum); err != nil {
+		t.Errorf("the store's file: %v", err)
+	}
+	if times := scrubTimes(store); now.Sub(times[slice]) > time.Minute {
+		t.Errorf("the slice read was last read at %v", times[slice])
 	}
 }

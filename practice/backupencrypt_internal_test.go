@@ -99,7 +99,7 @@ func TestEncryptedCopiesStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := allocated(func() { _, err = st.copy(sum, false) }); err != nil || n > most {
+	if n := allocated(func() { _, err = st.copy(sum, false, true) }); err != nil || n > most {
 		t.Fatalf("encrypting a %d MB photo file held %d KB: %v", size>>20, n>>10, err)
 	}
 	lib := t.TempDir()

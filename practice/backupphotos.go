@@ -129,9 +129,10 @@ func readManifest(path string, fn func(sum string) error) error {
 // practice's photo folder src, in the form enc asks, unless the store holds it good already (see
 // photoStore.holds). An unchanged library costs no write: a file that a finished backup of the
 // same form in the folder names is taken when it is there at its size; only a file new to the
-// folder's backups is read through to check its bytes. Each file copied is checked against its
-// SHA-256 on the way, and the folders that gained a name are flushed once each at the end. A file
-// missing from src, or damaged there, is counted and passed over: the rest is still backed up.
+// folder's backups, or in the slice of the store due to be read through (see scrubFile), has its
+// bytes read. Each file copied is checked against its SHA-256 on the way, and the folders that
+// gained a name are flushed once each at the end. A file missing from src, or damaged there, is
+// counted and passed over: the rest is still backed up.
 func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryption) (PhotoCopy, error) {
 	var c PhotoCopy
 	// Read once this backup's manifest is written: a pruning that then removes one of those
@@ -141,11 +142,18 @@ func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryp
 	if err != nil {
 		return c, err
 	}
+	now := time.Now()
+	scrub, times := -1, [16]time.Time{}
+	if !enc.On() {
+		times = scrubTimes(dst)
+		scrub = scrubSlice(times, now)
+	}
 	err = readManifest(manifest, func(sum string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := st.copy(sum, known.has(sum))
+		isKnown := known.has(sum)
+		n, err := st.copy(sum, isKnown, !isKnown || scrub >= 0 && sum[0] == hexDigits[scrub])
 		switch {
 		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
 			c.Missing++
@@ -157,7 +165,77 @@ func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryp
 		}
 		return nil
 	})
-	return c, errors.Join(err, st.flush())
+	if err = errors.Join(err, st.flush()); err != nil || scrub < 0 {
+		return c, err
+	}
+	times[scrub] = now
+	if len(known) == 0 {
+		times = [16]time.Time{now, now, now, now, now, now, now, now, now, now, now, now, now, now, now, now} // each file was read
+	}
+	if _, serr := os.Stat(dst); serr == nil {
+		writeScrubTimes(dst, times) //nolint:errcheck // the slice is read again next time
+	}
+	return c, nil
+}
+
+// The plain files in a backup photo store that its backups name are read through a sixteenth at
+// a time (those whose SHA-256 begins with one hex digit), the slice read least lately first, at
+// most once every scrubEvery: a file spoiled at its own size (bit rot on a USB stick) is found and
+// copied again from the practice's folder within sixteen such periods of backups, while no backup
+// reads more than a sixteenth of the store, and one made within scrubEvery of the last reading
+// reads none. When each slice was last read is kept in the store's scrubFile. An encrypted file
+// cannot be read without the passphrase, which a backup is not given: its size is checked at
+// each backup, and every byte at its restore.
+const (
+	scrubFile  = ".checked"
+	scrubEvery = 24 * time.Hour
+	hexDigits  = "0123456789abcdef"
+)
+
+// scrubTimes reads when each slice of the store was last read through; zero for a slice never read.
+func scrubTimes(store string) (times [16]time.Time) {
+	f, err := os.Open(filepath.Join(store, scrubFile))
+	if err != nil {
+		return times
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		digit, at, _ := strings.Cut(sc.Text(), " ")
+		i := strings.Index(hexDigits, digit)
+		when, err := time.Parse(time.RFC3339, at)
+		if len(digit) == 1 && i >= 0 && err == nil {
+			times[i] = when
+		}
+	}
+	return times
+}
+
+// scrubSlice is the slice of the store that a backup at now reads through: the one read least
+// lately, or -1 when even that one was read within scrubEvery.
+func scrubSlice(times [16]time.Time, now time.Time) int {
+	oldest := 0
+	for i := range times {
+		if times[i].Before(times[oldest]) {
+			oldest = i
+		}
+	}
+	if now.Sub(times[oldest]) < scrubEvery {
+		return -1
+	}
+	return oldest
+}
+
+// writeScrubTimes keeps in the store when each slice of it was last read through.
+func writeScrubTimes(store string, times [16]time.Time) error {
+	return writeWhole(filepath.Join(store, scrubFile), func(w io.Writer) error {
+		for i, at := range times {
+			if _, err := fmt.Fprintf(w, "%c %s\n", hexDigits[i], at.UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // sumSet is a set of SHA-256s, held as 32 bytes each.
@@ -250,15 +328,16 @@ func (st *photoStore) holds(sum string, size int64, check bool) bool {
 	return !check || st.enc.On() || photolib.VerifyIn(st.dir, sum) == nil
 }
 
-// copy puts the file named sum into the store unless the store holds it good already; known says
-// a finished backup names it, so that its bytes need not be read. It returns the bytes written.
-func (st *photoStore) copy(sum string, known bool) (int64, error) {
+// copy puts the file named sum into the store unless the store holds it good already, its bytes
+// read through when check is set; known says a finished backup names it. It returns the bytes
+// written.
+func (st *photoStore) copy(sum string, known, check bool) (int64, error) {
 	src := photolib.PathIn(st.src, sum)
 	size := int64(-1)
 	if info, err := os.Stat(src); err == nil {
 		size = info.Size()
 	}
-	if st.holds(sum, size, !known) {
+	if st.holds(sum, size, check) {
 		if !known {
 			// Named by no finished backup, it may be old enough for a pruning under way to take;
 			// refreshed, it is not.
