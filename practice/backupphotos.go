@@ -14,6 +14,10 @@ package practice
 // is plain: pruning, which runs unattended, must read it without the passphrase, and it says nothing
 // the store's own file names do not (which SHA-256s are kept); a SHA-256 does not give back a photo,
 // it only confirms one already held.
+//
+// Whether a file already in the store serves a backup is photoStore.holds: a file of the wrong size
+// is copied again; bytes are read through only for a file no finished backup names yet, and for
+// the sixteenth of the store due (see scrubFile), so an unchanged library costs no write.
 
 import (
 	"bufio"
@@ -290,7 +294,8 @@ func namedByFinished(dir string, encrypted bool) sumSet {
 type photoStore struct {
 	dir, src string
 	enc      BackupEncryption
-	header   int64           // the size of the header age writes for enc's key
+	sealed   bool            // its files are encrypted (enc is on, or the files are only looked at)
+	header   int64           // the size of the header age writes for enc's key; -1 not known
 	dirty    map[string]bool // folders holding a name not yet flushed
 }
 
@@ -298,7 +303,7 @@ type photoStore struct {
 var storeSync = syncDir
 
 func newPhotoStore(dir, src string, enc BackupEncryption) (*photoStore, error) {
-	st := &photoStore{dir: dir, src: src, enc: enc, dirty: map[string]bool{}}
+	st := &photoStore{dir: dir, src: src, enc: enc, sealed: enc.On(), dirty: map[string]bool{}}
 	if enc.On() {
 		var b bytes.Buffer
 		if err := encryptTo(&b, strings.NewReader(""), enc); err != nil {
@@ -310,22 +315,27 @@ func newPhotoStore(dir, src string, enc BackupEncryption) (*photoStore, error) {
 }
 
 // holds is the one rule for a file already in a backup photo store: it serves when it is a
-// regular file of the size its form makes of the plain file's size bytes (size < 0: not known,
-// the practice's own file being gone) and, with check, when its bytes match sum. An encrypted file
-// cannot be read without the passphrase, which a backup is not given: its size is what a backup
-// checks, and a restore authenticates every byte of it. A file that cannot be read is not held.
+// regular file of the size its form makes of the plain file's size bytes and, with check, when its
+// bytes match sum. (Size < 0: the practice's own file is gone, and the size is not known; nor is
+// an encrypted file's when its header's size is not.) An encrypted file cannot be read without the
+// passphrase, which a backup is not given: its size is what a backup checks, and a restore
+// authenticates every byte of it. A file that cannot be read is not held.
 func (st *photoStore) holds(sum string, size int64, check bool) bool {
-	info, err := os.Lstat(storedPhoto(st.dir, sum, st.enc.On()))
+	info, err := os.Lstat(storedPhoto(st.dir, sum, st.sealed))
 	if err != nil || !info.Mode().IsRegular() {
 		return false
 	}
-	if st.enc.On() && size >= 0 {
-		size = encryptedSize(st.header, size)
+	want := size
+	if st.sealed {
+		want = -1
+		if st.header >= 0 && size >= 0 {
+			want = encryptedSize(st.header, size)
+		}
 	}
-	if size >= 0 && info.Size() != size {
+	if want >= 0 && info.Size() != want {
 		return false
 	}
-	return !check || st.enc.On() || photolib.VerifyIn(st.dir, sum) == nil
+	return !check || st.sealed || photolib.VerifyIn(st.dir, sum) == nil
 }
 
 // copy puts the file named sum into the store unless the store holds it good already, its bytes
@@ -428,12 +438,14 @@ func (st *photoStore) flush() error {
 	return nil
 }
 
-// photosToCopy is the size of the files in the photo folder src that the store dst lacks, in the
-// form a backup encrypted or not needs: what a backup copies at most.
+// photosToCopy is the size of the files in the photo folder src that the store dst does not hold
+// (see photoStore.holds, bytes unread), in the form a backup encrypted or not needs: what a backup
+// copies at most.
 func photosToCopy(dst, src string, encrypted bool) (int64, error) {
+	st := &photoStore{dir: dst, src: src, sealed: encrypted, header: -1}
 	var need int64
 	err := photolib.Walk(src, func(f photolib.File) error {
-		if _, err := os.Stat(storedPhoto(dst, f.Sum, encrypted)); errors.Is(err, fs.ErrNotExist) {
+		if !st.holds(f.Sum, f.Size, false) {
 			need += f.Size
 		}
 		return nil
