@@ -6,8 +6,6 @@ package practice
 // and checked on the practice's own disk, then streamed encrypted into the folder.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -57,34 +55,12 @@ func encryptTo(w io.Writer, r io.Reader, enc BackupEncryption) error {
 	return ew.Close()
 }
 
-// putEncryptedPhoto writes the photo file named sum, read from in, encrypted to path in a backup
-// photo store, checking its SHA-256 on the way: whole and right, or not at all.
-func putEncryptedPhoto(path string, in io.Reader, sum string, enc BackupEncryption) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("store photo file: %w", err)
-	}
-	err := writeWhole(path, func(w io.Writer) error {
-		h := sha256.New()
-		if err := encryptTo(w, io.TeeReader(in, h), enc); err != nil {
-			return err
-		}
-		if hex.EncodeToString(h.Sum(nil)) != sum {
-			return fmt.Errorf("photo file %s: %w", sum, photolib.ErrChanged)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store photo file %s: %w", sum, err)
-	}
-	// The two folders above and the store itself may be new too: writeWhole flushed only the file's own.
-	store := filepath.Dir(filepath.Dir(dir))
-	for _, d := range []string{filepath.Dir(dir), store, filepath.Dir(store)} {
-		if err := syncDir(d); err != nil {
-			return fmt.Errorf("store photo file %s: %w", sum, err)
-		}
-	}
-	return nil
+// encryptedSize is the size of a file of plain bytes encrypted by age with a header of header
+// bytes: a 16-byte nonce, then the bytes in chunks of 64 KiB each sealed with a 16-byte tag (an
+// empty file is one empty chunk).
+func encryptedSize(header, plain int64) int64 {
+	const chunk = 64 << 10
+	return header + 16 + plain + 16*max(1, (plain+chunk-1)/chunk)
 }
 
 // restoreEncryptedPhoto decrypts the photo file at path, named sum, into the photo folder lib,

@@ -95,7 +95,11 @@ func TestEncryptedCopiesStream(t *testing.T) {
 	sum := bigPhotoFile(t, src, size)
 	store := backupPhotoDir(dir)
 
-	if n := allocated(func() { _, err = copyPhoto(store, src, sum, enc) }); err != nil || n > most {
+	st, err := newPhotoStore(store, src, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := allocated(func() { _, err = st.copy(sum, false, true) }); err != nil || n > most {
 		t.Fatalf("encrypting a %d MB photo file held %d KB: %v", size>>20, n>>10, err)
 	}
 	lib := t.TempDir()

@@ -14,17 +14,25 @@ package practice
 // is plain: pruning, which runs unattended, must read it without the passphrase, and it says nothing
 // the store's own file names do not (which SHA-256s are kept); a SHA-256 does not give back a photo,
 // it only confirms one already held.
+//
+// Whether a file already in the store serves a backup is photoStore.holds: a file of the wrong size
+// is copied again; bytes are read through only for a file no finished backup names yet, and for
+// the sixteenth of the store due (see scrubFile), so an unchanged library costs no write.
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,17 +130,34 @@ func readManifest(path string, fn func(sum string) error) error {
 }
 
 // copyPhotos copies into the photo store dst each file the manifest at manifest lists, from the
-// practice's photo folder src, when dst lacks it; a file already there has its time refreshed so
-// that no pruning takes it while this backup is made. Each file copied is checked against its
-// SHA-256 on the way. A file missing from src, or damaged there, is counted and passed over: the
-// rest of the practice is still backed up.
+// practice's photo folder src, in the form enc asks, unless the store holds it good already (see
+// photoStore.holds). An unchanged library costs no write: a file that a finished backup of the
+// same form in the folder names is taken when it is there at its size; only a file new to the
+// folder's backups, or in the slice of the store due to be read through (see scrubFile), has its
+// bytes read. Each file copied is checked against its SHA-256 on the way, and the folders that
+// gained a name are flushed once each at the end. A file missing from src, or damaged there, is
+// counted and passed over: the rest is still backed up.
 func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryption) (PhotoCopy, error) {
 	var c PhotoCopy
-	err := readManifest(manifest, func(sum string) error {
+	// Read once this backup's manifest is written: a pruning that then removes one of those
+	// backups finds this manifest, which names the same files.
+	known := namedByFinished(filepath.Dir(manifest), enc.On())
+	st, err := newPhotoStore(dst, src, enc)
+	if err != nil {
+		return c, err
+	}
+	now := time.Now()
+	scrub, times := -1, [16]time.Time{}
+	if !enc.On() {
+		times = scrubTimes(dst)
+		scrub = scrubSlice(times, now)
+	}
+	err = readManifest(manifest, func(sum string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := copyPhoto(dst, src, sum, enc)
+		isKnown := known.has(sum)
+		n, err := st.copy(sum, isKnown, !isKnown || scrub >= 0 && sum[0] == hexDigits[scrub])
 		switch {
 		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
 			c.Missing++
@@ -144,48 +169,283 @@ func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryp
 		}
 		return nil
 	})
-	return c, err
+	if err = errors.Join(err, st.flush()); err != nil || scrub < 0 {
+		return c, err
+	}
+	times[scrub] = now
+	if len(known) == 0 {
+		times = [16]time.Time{now, now, now, now, now, now, now, now, now, now, now, now, now, now, now, now} // each file was read
+	}
+	if _, serr := os.Stat(dst); serr == nil {
+		writeScrubTimes(dst, times) //nolint:errcheck // the slice is read again next time
+	}
+	return c, nil
 }
 
-// copyPhoto copies the file named sum from the photo folder src into the store dst unless it is
-// there (encrypted when enc is on), and returns the bytes it wrote.
-func copyPhoto(dst, src, sum string, enc BackupEncryption) (int64, error) {
-	path := storedPhoto(dst, sum, enc.On())
-	now := time.Now()
-	if err := os.Chtimes(path, now, now); err == nil {
+// The plain files in a backup photo store that its backups name are read through a sixteenth at
+// a time (those whose SHA-256 begins with one hex digit), the slice read least lately first, at
+// most once every scrubEvery: a file spoiled at its own size (bit rot on a USB stick) is found and
+// copied again from the practice's folder within sixteen such periods of backups, while no backup
+// reads more than a sixteenth of the store, and one made within scrubEvery of the last reading
+// reads none. When each slice was last read is kept in the store's scrubFile. An encrypted file
+// cannot be read without the passphrase, which a backup is not given: its size is checked at
+// each backup, and every byte at its restore.
+const (
+	scrubFile  = ".checked"
+	scrubEvery = 24 * time.Hour
+	hexDigits  = "0123456789abcdef"
+)
+
+// scrubTimes reads when each slice of the store was last read through; zero for a slice never read.
+func scrubTimes(store string) (times [16]time.Time) {
+	f, err := os.Open(filepath.Join(store, scrubFile))
+	if err != nil {
+		return times
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		digit, at, _ := strings.Cut(sc.Text(), " ")
+		i := strings.Index(hexDigits, digit)
+		when, err := time.Parse(time.RFC3339, at)
+		if len(digit) == 1 && i >= 0 && err == nil {
+			times[i] = when
+		}
+	}
+	return times
+}
+
+// scrubSlice is the slice of the store that a backup at now reads through: the one read least
+// lately, or -1 when even that one was read within scrubEvery.
+func scrubSlice(times [16]time.Time, now time.Time) int {
+	oldest := 0
+	for i := range times {
+		if times[i].Before(times[oldest]) {
+			oldest = i
+		}
+	}
+	if now.Sub(times[oldest]) < scrubEvery {
+		return -1
+	}
+	return oldest
+}
+
+// writeScrubTimes keeps in the store when each slice of it was last read through.
+func writeScrubTimes(store string, times [16]time.Time) error {
+	return writeWhole(filepath.Join(store, scrubFile), func(w io.Writer) error {
+		for i, at := range times {
+			if _, err := fmt.Fprintf(w, "%c %s\n", hexDigits[i], at.UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// sumSet is a set of SHA-256s, held as 32 bytes each.
+type sumSet map[[32]byte]struct{}
+
+func (s sumSet) add(sum string) {
+	if k, ok := sumKey(sum); ok {
+		s[k] = struct{}{}
+	}
+}
+
+func (s sumSet) has(sum string) bool {
+	k, ok := sumKey(sum)
+	_, in := s[k]
+	return ok && in
+}
+
+func sumKey(sum string) (k [32]byte, ok bool) {
+	_, err := hex.Decode(k[:], []byte(sum))
+	return k, err == nil && photolib.Valid(sum)
+}
+
+// namedByFinished is the photo files that the finished backups in the folder dir, encrypted or
+// plain as encrypted says, name: a backup is placed only once every file it names is in the store,
+// so those were there whole. A manifest that cannot be read vouches for nothing: its files are
+// checked as new ones are.
+func namedByFinished(dir string, encrypted bool) sumSet {
+	known := sumSet{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return known
+	}
+	for _, e := range entries {
+		backup, ok := strings.CutSuffix(filepath.Join(dir, e.Name()), manifestSuffix)
+		if !ok || strings.HasSuffix(backup, encryptedSuffix) != encrypted || !e.Type().IsRegular() {
+			continue
+		}
+		if info, err := os.Lstat(backup); err != nil || !info.Mode().IsRegular() {
+			continue // a backup still under way, or one removed
+		}
+		readManifest(filepath.Join(dir, e.Name()), func(sum string) error { //nolint:errcheck // see above
+			known.add(sum)
+			return nil
+		})
+	}
+	return known
+}
+
+// photoStore writes photo files into a backup folder's photo store, plain or encrypted with enc.
+// Each file is written whole under a temporary name, flushed and renamed into place; the folders
+// that gained a name are flushed by flush, once each, before the backup naming the files is placed.
+type photoStore struct {
+	dir, src string
+	enc      BackupEncryption
+	sealed   bool            // its files are encrypted (enc is on, or the files are only looked at)
+	header   int64           // the size of the header age writes for enc's key; -1 not known
+	dirty    map[string]bool // folders holding a name not yet flushed
+}
+
+// storeSync flushes a folder of a backup photo store; tests count the calls.
+var storeSync = syncDir
+
+func newPhotoStore(dir, src string, enc BackupEncryption) (*photoStore, error) {
+	st := &photoStore{dir: dir, src: src, enc: enc, sealed: enc.On(), dirty: map[string]bool{}}
+	if enc.On() {
+		var b bytes.Buffer
+		if err := encryptTo(&b, strings.NewReader(""), enc); err != nil {
+			return nil, err
+		}
+		st.header = int64(b.Len()) - encryptedSize(0, 0)
+	}
+	return st, nil
+}
+
+// holds is the one rule for a file already in a backup photo store: it serves when it is a
+// regular file of the size its form makes of the plain file's size bytes and, with check, when its
+// bytes match sum. (Size < 0: the practice's own file is gone, and the size is not known; nor is
+// an encrypted file's when its header's size is not.) An encrypted file cannot be read without the
+// passphrase, which a backup is not given: its size is what a backup checks, and a restore
+// authenticates every byte of it. A file that cannot be read is not held.
+func (st *photoStore) holds(sum string, size int64, check bool) bool {
+	info, err := os.Lstat(storedPhoto(st.dir, sum, st.sealed))
+	if err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	want := size
+	if st.sealed {
+		want = -1
+		if st.header >= 0 && size >= 0 {
+			want = encryptedSize(st.header, size)
+		}
+	}
+	if want >= 0 && info.Size() != want {
+		return false
+	}
+	return !check || st.sealed || photolib.VerifyIn(st.dir, sum) == nil
+}
+
+// copy puts the file named sum into the store unless the store holds it good already, its bytes
+// read through when check is set; known says a finished backup names it. It returns the bytes
+// written.
+func (st *photoStore) copy(sum string, known, check bool) (int64, error) {
+	src := photolib.PathIn(st.src, sum)
+	size := int64(-1)
+	if info, err := os.Stat(src); err == nil {
+		size = info.Size()
+	}
+	if st.holds(sum, size, check) {
+		if !known {
+			// Named by no finished backup, it may be old enough for a pruning under way to take;
+			// refreshed, it is not.
+			now := time.Now()
+			os.Chtimes(storedPhoto(st.dir, sum, st.enc.On()), now, now) //nolint:errcheck // a share not this account's: kept all the same
+		}
 		return 0, nil
-	} else if _, serr := os.Stat(path); serr == nil {
-		return 0, nil // there, though its time cannot be set (a share not this account's): kept all the same
 	}
 	// A file the practice's folder cannot give is counted, not a reason to leave the records
 	// unsaved; only a failure to write here stops the backup.
-	in, err := os.Open(photolib.PathIn(src, sum))
+	in, err := os.Open(src)
 	if err != nil {
 		return 0, fmt.Errorf("photo file %s: %w (%v)", sum, photolib.ErrMissing, err)
 	}
-	if enc.On() {
-		err = putEncryptedPhoto(path, in, sum, enc)
-		in.Close()
+	defer in.Close()
+	return st.put(sum, in)
+}
+
+// put writes the file named sum, read from in, into the store, checking its SHA-256 on the way:
+// whole and right, or not at all. A damaged file there is replaced whole, never changed in place.
+func (st *photoStore) put(sum string, in io.Reader) (written int64, err error) {
+	path := storedPhoto(st.dir, sum, st.enc.On())
+	folder := filepath.Dir(path)
+	if _, err := os.Lstat(folder); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(folder, 0o700); err != nil {
+			return 0, fmt.Errorf("store photo file %s: %w", sum, err)
+		}
+		// Its parent, the store and the backup folder may have gained a name too.
+		for _, d := range []string{filepath.Dir(folder), st.dir, filepath.Dir(st.dir)} {
+			st.dirty[d] = true
+		}
+	}
+	pattern := ".put-*.tmp" // the names photolib.Collect and collectEncryptedPhotos clear away
+	if st.enc.On() {
+		pattern = "." + sum + encryptedSuffix + ".*.tmp"
+	}
+	f, err := os.CreateTemp(folder, pattern)
+	if err != nil {
+		return 0, fmt.Errorf("store photo file %s: %w", sum, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("store photo file %s: %w", sum, err)
+		}
+	}()
+	h := sha256.New()
+	if st.enc.On() {
+		err = encryptTo(f, io.TeeReader(in, h), st.enc)
 	} else {
-		in.Close()
-		err = photolib.PutFrom(dst, src, sum)
+		_, err = io.Copy(io.MultiWriter(f, h), in)
 	}
 	if err != nil {
 		return 0, err
 	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return 0, fmt.Errorf("photo file %s: %w", sum, err)
+	if hex.EncodeToString(h.Sum(nil)) != sum {
+		return 0, photolib.ErrChanged
 	}
+	if err := f.Sync(); err != nil {
+		return 0, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if err := f.Close(); err != nil {
+		return 0, err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return 0, err
+	}
+	st.dirty[folder] = true
 	return info.Size(), nil
 }
 
-// photosToCopy is the size of the files in the photo folder src that the store dst lacks, in the
-// form a backup encrypted or not needs: what a backup copies at most.
+// flush makes durable the names written since the last flush: each folder that gained one is
+// flushed once, the deepest first.
+func (st *photoStore) flush() error {
+	dirs := slices.Collect(maps.Keys(st.dirty))
+	slices.SortFunc(dirs, func(a, b string) int { return len(b) - len(a) })
+	for _, d := range dirs {
+		if err := storeSync(d); err != nil {
+			return fmt.Errorf("store photo files in %s: %w", d, err)
+		}
+		delete(st.dirty, d)
+	}
+	return nil
+}
+
+// photosToCopy is the size of the files in the photo folder src that the store dst does not hold
+// (see photoStore.holds, bytes unread), in the form a backup encrypted or not needs: what a backup
+// copies at most.
 func photosToCopy(dst, src string, encrypted bool) (int64, error) {
+	st := &photoStore{dir: dst, src: src, sealed: encrypted, header: -1}
 	var need int64
 	err := photolib.Walk(src, func(f photolib.File) error {
-		if _, err := os.Stat(storedPhoto(dst, f.Sum, encrypted)); errors.Is(err, fs.ErrNotExist) {
+		if !st.holds(f.Sum, f.Size, false) {
 			need += f.Size
 		}
 		return nil
