@@ -198,6 +198,9 @@ func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
 		return false, fmt.Errorf("photo %s: %w", id, errPhotoBytesChanged)
 	}
 	previewSum := photolib.Sum(preview)
+	if err := s.ownLibrary(true); err != nil {
+		return false, fmt.Errorf("move photo %s to the photo folder: %w", id, err)
+	}
 	// Never a row gone before its file is there and holds the bytes.
 	for _, f := range []struct {
 		sum string

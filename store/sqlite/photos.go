@@ -60,6 +60,9 @@ func (s *Store) putPhotoFiles(f data.PhotoFile) error {
 	if err := s.checkPhotoFile(f); err != nil {
 		return err
 	}
+	if err := s.ownLibrary(true); err != nil {
+		return fmt.Errorf("import photo: %w", err)
+	}
 	if err := s.lib.Put(f.Processed.Info.SHA256, f.Original); err != nil {
 		return fmt.Errorf("import photo: %w", err)
 	}
@@ -353,6 +356,9 @@ func (s *Store) CollectPhotoFiles(ctx context.Context, grace time.Duration) (int
 	// What a damaged file names cannot be trusted to say which photo files are unused.
 	if err := s.gate.wait(ctx); err != nil {
 		return 0, err
+	}
+	if err := s.ownLibrary(false); err != nil {
+		return 0, fmt.Errorf("collect unused photo files: %w", err)
 	}
 	// The files' times are the system's, not the store's clock.
 	removed, err := s.lib.Collect(time.Now(), grace, func(sum string) (bool, error) {
