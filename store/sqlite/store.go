@@ -706,10 +706,8 @@ func (s *Store) ownLibrary(create bool) error {
 	if s.readOnly {
 		return nil
 	}
-	if !create {
-		if _, err := os.Stat(s.lib.Dir()); errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
+	if info, err := os.Stat(s.lib.Dir()); !create && (err != nil || !info.IsDir()) {
+		return nil // no folder yet; or one that cannot be read, which reading a photo says
 	}
 	return photolib.Claim(s.lib.Dir(), s.practiceID)
 }
