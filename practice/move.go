@@ -278,6 +278,16 @@ func Move(ctx context.Context, s *sqlite.Store, p MovePlan, progress func(MovePr
 	if err != nil {
 		return Moved{}, err
 	}
+	if len(sums) > 0 {
+		// The practice keeps its identity where it goes, and its photo folder says so.
+		id, err := s.PracticeID(ctx)
+		if err == nil {
+			err = photolib.Mark(stagedPhotos, id)
+		}
+		if err != nil {
+			return Moved{}, fmt.Errorf("move the practice to %s: %w", p.Folder, err)
+		}
+	}
 	if err := checkMoved(ctx, c, sums, p, stagedPhotos, progress, done, total); err != nil {
 		return Moved{}, err
 	}
