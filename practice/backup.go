@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -754,32 +753,15 @@ func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKe
 		return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
 	}
 	// Set aside the current file, or the write-ahead log a file removed by hand left behind: SQLite
-	// would apply a log to whatever file next takes its name. The file kept aside keeps its photos
-	// in a folder of its own: the restored practice sweeps the old folder of what it does not name.
+	// would apply a log to whatever file next takes its name.
 	var undo func() error
-	keptPhotos := ""
-	if exists {
-		aside := asideName(dst, "replaced")
-		if err := keepPhotosAside(ctx, dst, aside); err != nil {
-			return fmt.Errorf("restore to %s: keep the photos of the file it replaces: %w; nothing was changed", dst, err)
-		}
-		keptPhotos = photolib.Beside(aside)
-		r.KeptAside, undo, err = setAsideAs(dst, aside)
-	} else {
-		_, undo, err = setAside(dst, "orphaned")
-	}
+	r.KeptAside, undo, err = setAsideForRestore(ctx, dst, exists)
 	if err != nil {
-		if keptPhotos != "" {
-			os.RemoveAll(keptPhotos)
-		}
 		return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
 	}
 	if err := os.Rename(tmp, dst); err != nil {
 		aside := r.KeptAside
 		r.KeptAside = ""
-		if keptPhotos != "" {
-			defer os.RemoveAll(keptPhotos)
-		}
 		if uerr := undo(); uerr != nil {
 			return fmt.Errorf("restore to %s: %w; and putting the current file back failed: %v (it is at %s)", dst, err, uerr, aside)
 		}

@@ -52,6 +52,33 @@ func asideTaken(aside string) bool {
 	return false
 }
 
+// setAsideForRestore sets aside the database at dst, when it exists, as "<name>.replaced-<time>.db"
+// with its photos in a folder of its own (keepPhotosAside): the restored practice sweeps the old
+// folder of what it does not name. Else it sets aside the write-ahead log a file removed by hand
+// left behind. undo puts everything back.
+func setAsideForRestore(ctx context.Context, dst string, exists bool) (string, func() error, error) {
+	if !exists {
+		_, undo, err := setAside(dst, "orphaned")
+		return "", undo, err
+	}
+	name := asideName(dst, "replaced")
+	if err := keepPhotosAside(ctx, dst, name); err != nil {
+		return "", nil, fmt.Errorf("keep the photos of the file it replaces: %w", err)
+	}
+	aside, undoFile, err := setAsideAs(dst, name)
+	if err != nil {
+		os.RemoveAll(photolib.Beside(name))
+		return "", nil, err
+	}
+	undo := func() error {
+		if err := undoFile(); err != nil {
+			return err // the file kept aside keeps its photos
+		}
+		return os.RemoveAll(photolib.Beside(name))
+	}
+	return aside, undo, nil
+}
+
 // keepPhotosAside gives the database at dbPath, about to be set aside as aside, its photos in its
 // own photo folder (photolib.Beside(aside)), marked as its practice's: each photo file it names
 // is hard-linked there (no space taken), or copied when the disk cannot link (the free space
