@@ -20,8 +20,9 @@ type OtherPracticeError struct {
 }
 
 func (e *OtherPracticeError) Error() string {
-	return fmt.Sprintf("the photo folder %s belongs to another practice (a file of the same name with another extension, "+
-		"in the same folder): move this practice to a folder of its own, or give it another name, to use its photos", e.Dir)
+	return fmt.Sprintf("the photo folder %s belongs to another practice (one of the same name beside this one, as clinic.db "+
+		"beside clinic.sqlite): with Needlelog closed, give this practice's file another name or move it to a folder of its own, "+
+		"then open it there", e.Dir)
 }
 
 // Owner is the practice the folder dir belongs to, "" when it says none (a folder from before
