@@ -195,8 +195,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if !s.readOnly {
 		s.practiceID, err = s.PracticeID(ctx)
 	}
-	if err == nil {
-		err = s.ownLibrary(false)
+	var other *photolib.OtherPracticeError
+	if err == nil && errors.As(s.ownLibrary(false), &other) {
+		err = other // a folder that cannot be marked now is said when a photo is written or swept
 	}
 	if err != nil {
 		db.Close()
