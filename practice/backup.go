@@ -707,8 +707,8 @@ func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKe
 	case exists && info.IsDir():
 		return fmt.Errorf("restore to %s: it is a folder, not a database file", dst)
 	case exists && !force:
-		return fmt.Errorf("restore to %s: %w; restore with --force to replace it (the current file is kept aside as %s.replaced-DATE-TIME)",
-			dst, data.ErrExists, filepath.Base(dst))
+		return fmt.Errorf("restore to %s: %w; restore with --force to replace it (the current file is kept aside, with its photos, as %s)",
+			dst, data.ErrExists, asideSaid(dst, "replaced"))
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return fmt.Errorf("restore to %s: %w", dst, err)
@@ -748,14 +748,14 @@ func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKe
 		}
 	}
 
+	restoredID, err := PracticeIDOf(ctx, tmp)
+	if err != nil {
+		return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
+	}
 	// Set aside the current file, or the write-ahead log a file removed by hand left behind: SQLite
 	// would apply a log to whatever file next takes its name.
 	var undo func() error
-	if exists {
-		r.KeptAside, undo, err = setAside(dst, "replaced")
-	} else {
-		_, undo, err = setAside(dst, "orphaned")
-	}
+	r.KeptAside, undo, err = setAsideForRestore(ctx, dst, exists)
 	if err != nil {
 		return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
 	}
@@ -769,6 +769,9 @@ func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKe
 	}
 	if err := syncDir(filepath.Dir(dst)); err != nil {
 		return fmt.Errorf("restore to %s: the backup is in place, but flushing the folder failed: %w", dst, err)
+	}
+	if err := markRestored(dst, restoredID); err != nil {
+		return fmt.Errorf("restore to %s: the backup is in place, but marking its photo folder as its own failed: %w", dst, err)
 	}
 	return nil
 }
@@ -831,8 +834,8 @@ func removeWithSidecars(path string) {
 	}
 }
 
-// SetAside moves the database at dbPath out of the way, to "<dbPath>.<label>-YYYYMMDD-HHMMSS" (UTC;
-// with -2, -3, ... when taken), together with its write-ahead log or journal so that no committed
+// SetAside moves the database at dbPath out of the way, to "<name>.<label>-YYYYMMDD-HHMMSS<ext>"
+// (see asideName), together with its write-ahead log or journal so that no committed
 // change is lost, and returns the new path. Its shared-memory index is removed: SQLite makes it
 // again. Nothing may have the database open. On failure everything is left where it was.
 func SetAside(dbPath, label string) (string, error) {
@@ -854,20 +857,11 @@ func setAside(abs, label string) (aside string, undo func() error, err error) {
 	if label == "" || strings.ContainsAny(label, `/\:`) {
 		return "", nil, fmt.Errorf("set aside %s: the label %q cannot be part of a file name", abs, label)
 	}
-	base := abs + "." + label + "-" + time.Now().UTC().Format(backupStamp)
-	aside = base
-	for n := 2; ; n++ {
-		taken := false
-		for _, suffix := range append([]string{""}, sidecars...) {
-			if _, err := os.Lstat(aside + suffix); !errors.Is(err, fs.ErrNotExist) {
-				taken = true
-			}
-		}
-		if !taken {
-			break
-		}
-		aside = base + "-" + strconv.Itoa(n)
-	}
+	return setAsideAs(abs, asideName(abs, label))
+}
+
+// setAsideAs is setAside to the name aside (asideName).
+func setAsideAs(abs, aside string) (_ string, undo func() error, err error) {
 	var moved [][2]string
 	undo = func() error {
 		var errs []error

@@ -544,7 +544,7 @@ func bkClosedPractice(t *testing.T, path, first string) map[string]int64 {
 	return c
 }
 
-var asideName = regexp.MustCompile(`^practice\.db\.replaced-\d{8}-\d{6}$`)
+var asideName = regexp.MustCompile(`^practice\.replaced-\d{8}-\d{6}\.db$`)
 
 func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 	t.Parallel()
@@ -807,7 +807,7 @@ func TestSetAside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`^practice\.db\.damaged-\d{8}-\d{6}$`).MatchString(filepath.Base(aside)) {
+	if !regexp.MustCompile(`^practice\.damaged-\d{8}-\d{6}\.db$`).MatchString(filepath.Base(aside)) {
 		t.Fatalf("set aside as %s", aside)
 	}
 	if b, err := os.ReadFile(aside + "-wal"); err != nil || string(b) != "-wal" {
@@ -824,7 +824,7 @@ func TestSetAside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if aside2 == aside || !strings.HasPrefix(filepath.Base(aside2), "practice.db.damaged-") {
+	if aside2 == aside || !strings.HasPrefix(filepath.Base(aside2), "practice.damaged-") {
 		t.Errorf("second set aside as %s (first %s)", aside2, aside)
 	}
 	if _, err := practice.SetAside(db, "damaged"); !errors.Is(err, fs.ErrNotExist) {

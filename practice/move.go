@@ -278,6 +278,16 @@ func Move(ctx context.Context, s *sqlite.Store, p MovePlan, progress func(MovePr
 	if err != nil {
 		return Moved{}, err
 	}
+	if len(sums) > 0 {
+		// The practice keeps its identity where it goes, and its photo folder says so.
+		id, err := s.PracticeID(ctx)
+		if err == nil {
+			err = photolib.Mark(stagedPhotos, id)
+		}
+		if err != nil {
+			return Moved{}, fmt.Errorf("move the practice to %s: %w", p.Folder, err)
+		}
+	}
 	if err := checkMoved(ctx, c, sums, p, stagedPhotos, progress, done, total); err != nil {
 		return Moved{}, err
 	}
@@ -348,14 +358,39 @@ func nameMoved(p MovePlan, stagedDB, stagedPhotos string, photos bool, named *bo
 	}
 	*named = true
 	if photos {
-		if err := os.Rename(stagedPhotos, p.Photos); err != nil {
+		if err := renameRetrying(stagedPhotos, p.Photos); err != nil {
 			return err
 		}
 	}
-	if err := os.Rename(stagedDB, p.DB); err != nil {
+	if err := renameRetrying(stagedDB, p.DB); err != nil {
 		return err
 	}
 	return syncDir(p.Folder)
+}
+
+// moveRename lets a test make a rename fail.
+var moveRename = os.Rename
+
+// renameBackoff are the pauses between tries of a rename: on Windows an antivirus or the search
+// indexer opens a new file for a moment, and a rename meanwhile fails.
+var renameBackoff = []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond,
+	400 * time.Millisecond, 600 * time.Millisecond, 650 * time.Millisecond}
+
+// renameRetrying renames from to to, trying again for about two seconds before it gives up.
+func renameRetrying(from, to string) error {
+	err := moveRename(from, to)
+	for _, pause := range renameBackoff {
+		if err == nil {
+			return nil
+		}
+		time.Sleep(pause)
+		err = moveRename(from, to)
+	}
+	if err != nil {
+		return fmt.Errorf("the copy could not be given its name %s, even after waiting two seconds: another program "+
+			"(an antivirus or a search indexer) may be holding it; nothing was moved, try again in a moment (%w)", to, err)
+	}
+	return nil
 }
 
 // Discard removes a moved practice's files again: for a copy found to miss a change after Move

@@ -105,6 +105,12 @@ func TestMoveCopiesTheDatabaseAndItsPhotos(t *testing.T) {
 	if moved.DB != plan.DB || moved.PhotoFiles != 6 || moved.Writes != s.Writes() {
 		t.Errorf("moved %+v", moved)
 	}
+	// The photo folder says whose it is before anything opens it: the practice's, which keeps its identity.
+	if id, _ := s.PracticeID(ctx); id == "" {
+		t.Error("the practice has no identity")
+	} else if owner, err := photolib.Owner(plan.Photos); owner != id {
+		t.Errorf("the moved photo folder says it is %q's (%v), want %q", owner, err, id)
+	}
 	last := steps[len(steps)-1]
 	if last.Done != last.Total || last.Files != 6 {
 		t.Errorf("the last progress is %+v, want all done", last)

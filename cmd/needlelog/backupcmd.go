@@ -88,9 +88,9 @@ const restoreAbout = `Puts a copy of the backup FILE in place of the database PA
 the photos folder beside FILE, into the practice's photo folder (PATH without .db, plus .photos),
 each checked against its SHA-256. The backup is checked first; a file that is not a Needlelog
 database, is from a newer version or is damaged is refused and nothing is changed. An existing
-database is replaced only with --force, and then kept beside it as PATH.replaced-YYYYMMDD-HHMMSS
-(UTC), with its write-ahead log. It refuses while Needlelog has the database open. A photo file
-missing from the backup or damaged there does not stop the restore: the records and every good
+database is replaced only with --force, and then kept beside it as NAME.replaced-YYYYMMDD-HHMMSS.db
+(UTC; PATH is NAME.db), with its write-ahead log and its photos in a photo folder of its own. It
+refuses while Needlelog has the database open. A photo file missing from the backup or damaged there does not stop the restore: the records and every good
 photo are restored, the photos that could not be are named on standard error, and the exit code is 1.
 
 An encrypted backup (FILE ending in .db.age) needs --passphrase-file: its passphrase opens the key

@@ -258,7 +258,7 @@ func TestRestoreNeedsForceAndKeepsTheReplacedFile(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("restore --force: exit %d\n%s%s", code, out, errOut)
 	}
-	m := regexp.MustCompile(`\nThe file it replaced is kept as "(.+\.replaced-\d{8}-\d{6})"\n$`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`\nThe file it replaced is kept as "(.+\.replaced-\d{8}-\d{6}\.db)"\n$`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("restore --force said %q", out)
 	}
@@ -336,7 +336,7 @@ func TestRestoreRefusesWhileTheAppHasTheFileByAnotherName(t *testing.T) {
 		if after, _ := os.ReadFile(path); string(after) != string(before) {
 			t.Fatalf("a refused restore changed the database (app through %s)", how)
 		}
-		if aside, _ := filepath.Glob(path + ".replaced-*"); len(aside) > 0 {
+		if aside, _ := filepath.Glob(strings.TrimSuffix(path, filepath.Ext(path)) + ".replaced-*"); len(aside) > 0 {
 			t.Fatalf("a refused restore set the file aside: %v", aside)
 		}
 	}

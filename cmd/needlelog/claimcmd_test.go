@@ -207,7 +207,7 @@ func TestRestoreRefusesWhileACommandWrites(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "open in another Needlelog window") {
 		t.Errorf("restore during an import: exit %d\n%s%s", code, out, errOut)
 	}
-	if aside, _ := filepath.Glob(db + ".replaced-*"); len(aside) > 0 {
+	if aside, _ := filepath.Glob(strings.TrimSuffix(db, filepath.Ext(db)) + ".replaced-*"); len(aside) > 0 {
 		t.Errorf("a refused restore set the practice aside: %v", aside)
 	}
 	code, out, errOut = runCLI(t, "import", "clients", "--db", db, clientsCSV(t, 5))
@@ -295,7 +295,7 @@ func TestRestoreRefusesAPlantedLockLink(t *testing.T) {
 	if info, _ := os.Stat(secret); info.Mode().Perm() != 0o600 {
 		t.Errorf("the private file is now %v", info.Mode().Perm())
 	}
-	if aside, _ := filepath.Glob(db + ".replaced-*"); len(aside) > 0 || !equalMaps(checkCounts(t, db), before) {
+	if aside, _ := filepath.Glob(strings.TrimSuffix(db, filepath.Ext(db)) + ".replaced-*"); len(aside) > 0 || !equalMaps(checkCounts(t, db), before) {
 		t.Errorf("a refused restore replaced the practice (%v)", aside)
 	}
 }

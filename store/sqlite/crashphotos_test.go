@@ -260,7 +260,7 @@ func (r *photoCrashRun) checkOnlyNamedFiles(dir string) {
 		if errors.Is(err, fs.ErrNotExist) && path == dir {
 			return fs.SkipAll
 		}
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || d.Name() == photolib.OwnerFile {
 			return err
 		}
 		if !named[d.Name()] {

@@ -198,6 +198,9 @@ func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
 		return false, fmt.Errorf("photo %s: %w", id, errPhotoBytesChanged)
 	}
 	previewSum := photolib.Sum(preview)
+	if err := s.ownLibrary(true); err != nil {
+		return false, fmt.Errorf("move photo %s to the photo folder: %w", id, err)
+	}
 	// Never a row gone before its file is there and holds the bytes.
 	for _, f := range []struct {
 		sum string
@@ -217,6 +220,14 @@ func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
 			return err // deleted or moved meanwhile: its files, if unnamed, are collected later
 		}
 		moved = true
+		// Put again, in the transaction: a delete of the same bytes may have removed the files
+		// since (it removes only inside one, see removePhotoFiles); Put keeps a file that is there.
+		if err := s.lib.Put(sum, original); err != nil {
+			return err
+		}
+		if err := s.lib.Put(previewSum, preview); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			// Since migration 0007 every photo has its thumbnail there; this keeps it so whatever.
 			`INSERT OR IGNORE INTO photo_thumbnails (photo_id, thumbnail) SELECT photo_id, thumbnail FROM photo_renditions WHERE photo_id = ?`,

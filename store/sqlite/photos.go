@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"maps"
 	"slices"
 	"strings"
@@ -58,6 +59,9 @@ func (s *Store) ImportPhoto(ctx context.Context, clientID string, tags data.Phot
 func (s *Store) putPhotoFiles(f data.PhotoFile) error {
 	if err := s.checkPhotoFile(f); err != nil {
 		return err
+	}
+	if err := s.ownLibrary(true); err != nil {
+		return fmt.Errorf("import photo: %w", err)
 	}
 	if err := s.lib.Put(f.Processed.Info.SHA256, f.Original); err != nil {
 		return fmt.Errorf("import photo: %w", err)
@@ -265,31 +269,52 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 	return s.removePhotoFiles(ctx, files)
 }
 
-// removePhotoFiles removes from the library the files of photos just deleted, keeping any that
-// a remaining photo names. One left behind by a crash here is collected later (CollectPhotoFiles).
+// removePhotoFiles removes from the library the files of photos just deleted that no photo names.
+// It looks and removes inside a write transaction: an import or a move of the same bytes writes its
+// files again in the transaction that commits its row (Put keeps a file that is there), so it comes
+// wholly before (its row is seen, the file kept) or wholly after (the file written anew). The delete
+// has committed: a file that cannot be removed now (on Windows, one a viewer holds open) is only
+// logged, and left to CollectPhotoFiles.
 func (s *Store) removePhotoFiles(ctx context.Context, sums []string) error {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		log.Printf("needlelog: remove the files of a deleted photo from %s: %v; the photo folder's sweep removes them later", s.lib.Dir(), err)
+		return nil
+	}
+	defer tx.Rollback() //nolint:errcheck // nothing is written
 	for _, sum := range sums {
 		if sum == "" {
 			continue
 		}
-		named, err := s.namesPhotoFile(ctx, sum)
-		if err != nil {
-			return err
-		}
-		if named {
+		named, err := namesPhotoFileIn(ctx, tx, sum)
+		if err == nil && named {
 			continue
 		}
-		if err := s.lib.Remove(sum); err != nil {
-			return err
+		if err == nil {
+			beforePhotoFileRemoved(sum)
+			err = removeLibraryFile(s.lib, sum)
+		}
+		if err != nil {
+			log.Printf("needlelog: remove photo file %s from %s: %v; the photo folder's sweep removes it later", sum, s.lib.Dir(), err)
 		}
 	}
 	return nil
 }
 
+// removeLibraryFile and beforePhotoFileRemoved let a test make a removal fail or meet a write.
+var (
+	removeLibraryFile      = (*photolib.Library).Remove
+	beforePhotoFileRemoved = func(string) {}
+)
+
 // namesPhotoFile says whether a photo names the library file sum as its original or preview.
 func (s *Store) namesPhotoFile(ctx context.Context, sum string) (bool, error) {
+	return namesPhotoFileIn(ctx, s.db, sum)
+}
+
+func namesPhotoFileIn(ctx context.Context, q querier, sum string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM photos WHERE sha256 = ?1) +
+	err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM photos WHERE sha256 = ?1) +
 		(SELECT count(*) FROM photos WHERE preview_sha256 = ?1)`, sum).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("look for photo file %s: %w", sum, mapError(err))
@@ -331,6 +356,9 @@ func (s *Store) CollectPhotoFiles(ctx context.Context, grace time.Duration) (int
 	// What a damaged file names cannot be trusted to say which photo files are unused.
 	if err := s.gate.wait(ctx); err != nil {
 		return 0, err
+	}
+	if err := s.ownLibrary(false); err != nil {
+		return 0, fmt.Errorf("collect unused photo files: %w", err)
 	}
 	// The files' times are the system's, not the store's clock.
 	removed, err := s.lib.Collect(time.Now(), grace, func(sum string) (bool, error) {

@@ -57,6 +57,9 @@ type Store struct {
 	path     string
 	lib      *photolib.Library
 	readOnly bool
+	// practiceID is the practice's identity, read on opening for writing: its photo folder is
+	// marked with it (ownLibrary).
+	practiceID string
 	// immutable: read-only, from a folder SQLite cannot create its -shm file in (needsImmutable).
 	immutable bool
 	now       func() time.Time
@@ -188,6 +191,17 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
+	}
+	if !s.readOnly {
+		s.practiceID, err = s.PracticeID(ctx)
+	}
+	var other *photolib.OtherPracticeError
+	if err == nil && errors.As(s.ownLibrary(false), &other) {
+		err = other // a folder that cannot be marked now is said when a photo is written or swept
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
 	s.writes.Store(0) // what opening wrote (an upgrade, the first lists) is the file as found
 	if checkLater {
@@ -684,6 +698,20 @@ func (s *Store) ClientTotal(ctx context.Context) (int64, error) {
 
 // Path is the database file's absolute path.
 func (s *Store) Path() string { return s.path }
+
+// ownLibrary makes sure the photo folder, once it exists or when create, is this practice's
+// (photolib.Claim): a folder that belongs to another practice (clinic.db's clinic.photos seen by
+// clinic.sqlite) is refused, never written to nor swept. Read-only, nothing is written and the
+// files read are checked against their SHA-256 anyway.
+func (s *Store) ownLibrary(create bool) error {
+	if s.readOnly {
+		return nil
+	}
+	if info, err := os.Stat(s.lib.Dir()); !create && (err != nil || !info.IsDir()) {
+		return nil // no folder yet; or one that cannot be read, which reading a photo says
+	}
+	return photolib.Claim(s.lib.Dir(), s.practiceID)
+}
 
 // PhotoDir is the folder of the practice's photo library.
 func (s *Store) PhotoDir() string { return s.lib.Dir() }
