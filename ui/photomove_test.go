@@ -245,6 +245,7 @@ func TestPhotoSpaceIsGivenBackAsTheAppStops(t *testing.T) {
 		!strings.Contains(got, "given back when Needlelog is closed") {
 		t.Fatalf("notices after the move: %q", got)
 	}
+	shoot(t, m.win, "photomove-done.png")
 	if after := size(); after < before {
 		t.Fatalf("the database file shrank from %d to %d bytes while the window was in use", before, after)
 	}
