@@ -467,9 +467,7 @@ func archivePhoto(ctx context.Context, snap Source, id string) ([]byte, string, 
 	if nlstore.ImageLost(err) {
 		// Lost from the practice file: the preview is the best copy there is.
 		preview, perr := cleanPreview(ctx, snap, id)
-		if nlstore.ImageLost(perr) {
-			return nil, "", fmt.Errorf("%w: %w", errImageLost, perr)
-		} else if perr != nil {
+		if perr != nil {
 			return nil, "", perr
 		}
 		return preview, "the original is missing from the practice file; this is its preview", nil
@@ -481,21 +479,26 @@ func archivePhoto(ctx context.Context, snap Source, id string) ([]byte, string, 
 		return clean, "", nil
 	}
 	preview, err := cleanPreview(ctx, snap, id)
-	if nlstore.ImageLost(err) {
-		return nil, "", fmt.Errorf("%w: %w (the original: %v)", errImageLost, err, cerr)
-	} else if err != nil {
-		return nil, "", errors.Join(cerr, err)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w (the original: %v)", err, cerr)
 	}
 	return preview, "the original could not be re-encoded (" + cerr.Error() + "); this is its preview", nil
 }
 
 // cleanPreview is a photo's stored preview, through photo.CleanJPEG like every image that leaves.
+// A preview lost (nlstore.ImageLost) or that no longer decodes is errImageLost.
 func cleanPreview(ctx context.Context, snap Source, id string) ([]byte, error) {
 	b, err := snap.PhotoPreview(ctx, id)
-	if err != nil {
+	if nlstore.ImageLost(err) {
+		return nil, fmt.Errorf("%w: %w", errImageLost, err)
+	} else if err != nil {
 		return nil, err
 	}
-	return photo.CleanJPEG(b)
+	clean, err := photo.CleanJPEG(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: its preview cannot be read (%v)", errImageLost, err)
+	}
+	return clean, nil
 }
 
 // errImageLost is a photo with neither its original nor its preview in the practice file: the

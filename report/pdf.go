@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -711,10 +712,14 @@ func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 			w, h := fitBox(4, 3, cellW, maxH) // a missing image's placeholder
 			if p.jpeg != nil {
 				info, err := d.image(p.key, p.jpeg)
-				if err != nil {
+				switch {
+				case errors.Is(err, errUnreadableImage):
+					row[i].jpeg = nil // damaged: shown as missing, as one lost is
+				case err != nil:
 					return err
+				default:
+					w, h = fitBox(info.Width(), info.Height(), cellW, maxH)
 				}
-				w, h = fitBox(info.Width(), info.Height(), cellW, maxH)
 			}
 			sizes[i] = [2]float64{w, h}
 			imgH = max(imgH, h)
@@ -761,6 +766,9 @@ func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 	return d.f.Error()
 }
 
+// errUnreadableImage is a photo's image whose bytes no longer decode: damaged where it is kept.
+var errUnreadableImage = errors.New("the photo's image cannot be read")
+
 // image registers a JPEG under key once, without any metadata it might carry (photo.CleanJPEG).
 func (d *doc) image(key string, b []byte) (*fpdf.ImageInfoType, error) {
 	if info := d.f.GetImageInfo(key); info != nil {
@@ -768,7 +776,7 @@ func (d *doc) image(key string, b []byte) (*fpdf.ImageInfoType, error) {
 	}
 	clean, err := photo.CleanJPEG(b)
 	if err != nil {
-		return nil, fmt.Errorf("photo %s: %w", key, err)
+		return nil, fmt.Errorf("photo %s: %w (%v)", key, errUnreadableImage, err)
 	}
 	info := d.f.RegisterImageOptionsReader(key, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(clean))
 	if err := d.f.Error(); err != nil {

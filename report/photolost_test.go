@@ -162,3 +162,55 @@ func TestWriteArchiveStaysInThePhotoFolder(t *testing.T) {
 		t.Errorf("the forged name is not listed under missing: %+v", a.manifest.Missing)
 	}
 }
+
+// A photo still kept in the database by a practice of the release before the photo library, whose
+// original and preview there no longer decode (a damaged file), is printed as missing too, and
+// the archive lists it under missing and writes the rest.
+func TestDamagedImagesInTheDatabaseAreShownAsMissing(t *testing.T) {
+	ctx := context.Background()
+	b, err := os.ReadFile(filepath.Join("..", "store", "sqlite", "testdata", "previous-release", "clinic.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "clinic.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const lucia = "01a24f38-dde0-7375-9b89-f17caf1ac238" // her one photo
+	const hers = `photo_id IN (SELECT id FROM photos WHERE client_id = '` + lucia + `')`
+	sqlitetest.RawExec(t, path, `UPDATE photo_renditions SET preview = x'FFD8FFE000104A4649460001' WHERE `+hers,
+		`UPDATE photo_originals SET bytes = x'FFD8FFE000104A46494600' WHERE `+hers)
+	h, err := LoadClientHistory(ctx, s, lucia)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Photos) != 1 {
+		t.Fatalf("%d photos", len(h.Photos))
+	}
+	var buf bytes.Buffer
+	if err := WriteClientHistory(&buf, h); err != nil {
+		t.Fatalf("history with a damaged preview: %v", err)
+	}
+	requireText(t, "history", pdfText(t, buf.Bytes()), "Lucía", imageMissing)
+
+	buf.Reset()
+	if err := WriteArchive(ctx, &buf, ondisk.ArchivableOf(s), nil); err != nil {
+		t.Fatalf("archive with a photo's images damaged in the database: %v", err)
+	}
+	a := readArchive(t, buf.Bytes())
+	verifyManifest(t, a)
+	photos := 0
+	for _, f := range a.manifest.Files {
+		if f.Kind == "photo" {
+			photos++
+		}
+	}
+	if len(a.manifest.Missing) != 1 || a.manifest.Missing[0].PhotoID != h.Photos[0].ID || photos != 4 {
+		t.Errorf("archived %d photos, missing %+v; want 4 and hers", photos, a.manifest.Missing)
+	}
+}
