@@ -247,17 +247,19 @@ func (r archiveReader) Read(p []byte) (int, error) {
 }
 
 // photoFiles copies the photo library's files the snapshot names, as they are, streamed. A file
-// missing from the library is listed under missing; one whose bytes no longer match its name is
-// copied with a note saying so.
+// missing from the library is listed under missing, and so is a name that is no SHA-256 (a
+// damaged or forged record): no such name is ever opened or made a path of the zip. A file whose
+// bytes no longer match its name is copied with a note saying so.
 func (a *archiveWriter) photoFiles(ctx context.Context, lib PhotoLibrary, sums []string) error {
 	for _, sum := range sums {
+		if !photolib.Valid(sum) {
+			a.missingFile(fmt.Sprintf("a photo record names %q, which is not a photo file's name", sum))
+			continue
+		}
 		entry := ArchiveManifestFile{Path: ArchivePhotoFolder + sum[:2] + "/" + sum[2:4] + "/" + sum, Kind: "photo file"}
 		f, err := lib.OpenPhotoFile(sum)
-		if errors.Is(err, photolib.ErrMissing) {
-			entry.Path, entry.Note = "", "photo file "+sum+" is missing from the practice's photo folder"
-			a.missing = append(a.missing, entry)
-			a.done++
-			a.report()
+		if nlstore.ImageLost(err) {
+			a.missingFile("photo file " + sum + " is missing from the practice's photo folder")
 			continue
 		}
 		if err != nil {
@@ -276,6 +278,13 @@ func (a *archiveWriter) photoFiles(ctx context.Context, lib PhotoLibrary, sums [
 		}
 	}
 	return nil
+}
+
+// missingFile lists a photo library's file under missing, saying why in note.
+func (a *archiveWriter) missingFile(note string) {
+	a.missing = append(a.missing, ArchiveManifestFile{Kind: "photo file", Note: note})
+	a.done++
+	a.report()
 }
 
 // archiveClient is a client as the archive names their files.
@@ -455,12 +464,10 @@ func archivePhoto(ctx context.Context, snap Source, id string) ([]byte, string, 
 		return nil, "", err
 	}
 	orig, err := snap.PhotoOriginal(ctx, id)
-	if errors.Is(err, data.ErrNotFound) {
+	if nlstore.ImageLost(err) {
 		// Lost from the practice file: the preview is the best copy there is.
 		preview, perr := cleanPreview(ctx, snap, id)
-		if errors.Is(perr, data.ErrNotFound) {
-			return nil, "", fmt.Errorf("%w: %w", errImageLost, perr)
-		} else if perr != nil {
+		if perr != nil {
 			return nil, "", perr
 		}
 		return preview, "the original is missing from the practice file; this is its preview", nil
@@ -473,18 +480,25 @@ func archivePhoto(ctx context.Context, snap Source, id string) ([]byte, string, 
 	}
 	preview, err := cleanPreview(ctx, snap, id)
 	if err != nil {
-		return nil, "", errors.Join(cerr, err)
+		return nil, "", fmt.Errorf("%w (the original: %v)", err, cerr)
 	}
 	return preview, "the original could not be re-encoded (" + cerr.Error() + "); this is its preview", nil
 }
 
 // cleanPreview is a photo's stored preview, through photo.CleanJPEG like every image that leaves.
+// A preview lost (nlstore.ImageLost) or that no longer decodes is errImageLost.
 func cleanPreview(ctx context.Context, snap Source, id string) ([]byte, error) {
 	b, err := snap.PhotoPreview(ctx, id)
-	if err != nil {
+	if nlstore.ImageLost(err) {
+		return nil, fmt.Errorf("%w: %w", errImageLost, err)
+	} else if err != nil {
 		return nil, err
 	}
-	return photo.CleanJPEG(b)
+	clean, err := photo.CleanJPEG(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: its preview cannot be read (%v)", errImageLost, err)
+	}
+	return clean, nil
 }
 
 // errImageLost is a photo with neither its original nor its preview in the practice file: the

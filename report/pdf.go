@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -21,6 +22,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -149,10 +151,12 @@ func (c Catalog) cartridge(id string) string {
 // 1600 pixels on its longest side, that documents embed. Originals never go into a document.
 type Photo struct {
 	data.Photo
-	Preview []byte
+	Preview []byte // nil when the image is missing
 }
 
-// loadPhotos reads the records and previews of the photos q selects, in treatment order.
+// loadPhotos reads the records and previews of the photos q selects, in treatment order. A photo
+// whose image is lost (nlstore.ImageLost: missing, or changed since it was imported) is kept
+// with no preview: documents print imageMissing in its place, so the record shows it was taken.
 func loadPhotos(ctx context.Context, store Source, q data.PhotoQuery) ([]Photo, error) {
 	thumbs, err := store.ListPhotos(ctx, q)
 	if err != nil {
@@ -160,17 +164,20 @@ func loadPhotos(ctx context.Context, store Source, q data.PhotoQuery) ([]Photo, 
 	}
 	out := make([]Photo, 0, len(thumbs))
 	for _, t := range thumbs {
-		if t.ImageMissing {
-			continue // lost from the practice file: the gallery and the check say so
-		}
-		b, err := store.PhotoPreview(ctx, t.ID)
-		if err != nil {
-			return nil, err
+		var b []byte
+		if !t.ImageMissing {
+			if b, err = store.PhotoPreview(ctx, t.ID); err != nil && !nlstore.ImageLost(err) {
+				return nil, err
+			}
 		}
 		out = append(out, Photo{Photo: t.Photo, Preview: b})
 	}
 	return out, nil
 }
+
+// imageMissing stands in a document where a photo's image cannot be had; the gallery and the
+// practice's check say which photos and how to bring them back.
+const imageMissing = "Image missing"
 
 // doc is a PDF being written, with the shared layout. Pages break only where doc decides, so
 // that table headers repeat and nothing runs into the footer.
@@ -702,11 +709,18 @@ func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 		imgH, capLines := 0.0, 0
 		d.font("", smallSize)
 		for i, p := range row {
-			info, err := d.image(p.key, p.jpeg)
-			if err != nil {
-				return err
+			w, h := fitBox(4, 3, cellW, maxH) // a missing image's placeholder
+			if p.jpeg != nil {
+				info, err := d.image(p.key, p.jpeg)
+				switch {
+				case errors.Is(err, errUnreadableImage):
+					row[i].jpeg = nil // damaged: shown as missing, as one lost is
+				case err != nil:
+					return err
+				default:
+					w, h = fitBox(info.Width(), info.Height(), cellW, maxH)
+				}
 			}
-			w, h := fitBox(info.Width(), info.Height(), cellW, maxH)
 			sizes[i] = [2]float64{w, h}
 			imgH = max(imgH, h)
 			for _, c := range p.caption {
@@ -726,8 +740,13 @@ func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 			x := marginX + float64(i)*(cellW+gutter)
 			w, h := sizes[i][0], sizes[i][1]
 			// Centred in its cell, standing on the row's baseline so captions line up.
-			d.f.ImageOptions(row[i].key, x+(cellW-w)/2, top+imgH-h, w, h, false,
-				fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+			if row[i].jpeg != nil {
+				d.f.ImageOptions(row[i].key, x+(cellW-w)/2, top+imgH-h, w, h, false,
+					fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+			} else {
+				d.font("I", smallSize)
+				d.drawLine(x, top+imgH-h/2-smallLine/2, cellW, smallLine, d.split(imageMissing, cellW)[0], "C")
+			}
 			d.f.SetDrawColor(greyRule, greyRule, greyRule)
 			d.f.SetLineWidth(0.15)
 			d.f.Rect(x+(cellW-w)/2, top+imgH-h, w, h, "D")
@@ -747,6 +766,9 @@ func (d *doc) photosThen(ps []pictured, perRow int, maxH, tail float64) error {
 	return d.f.Error()
 }
 
+// errUnreadableImage is a photo's image whose bytes no longer decode: damaged where it is kept.
+var errUnreadableImage = errors.New("the photo's image cannot be read")
+
 // image registers a JPEG under key once, without any metadata it might carry (photo.CleanJPEG).
 func (d *doc) image(key string, b []byte) (*fpdf.ImageInfoType, error) {
 	if info := d.f.GetImageInfo(key); info != nil {
@@ -754,7 +776,7 @@ func (d *doc) image(key string, b []byte) (*fpdf.ImageInfoType, error) {
 	}
 	clean, err := photo.CleanJPEG(b)
 	if err != nil {
-		return nil, fmt.Errorf("photo %s: %w", key, err)
+		return nil, fmt.Errorf("photo %s: %w (%v)", key, errUnreadableImage, err)
 	}
 	info := d.f.RegisterImageOptionsReader(key, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(clean))
 	if err := d.f.Error(); err != nil {

@@ -250,7 +250,7 @@ func (m *mainWindow) stopped() {
 	if m.stopTicking != nil {
 		m.stopTicking()
 	}
-	m.openedPractice.close()
+	m.openedPractice.closeAtStop()
 }
 
 // endScreens ends the lives of the practice shown and of its screens: their reads stop.

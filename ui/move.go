@@ -306,11 +306,7 @@ func (m *mainWindow) openMoved(moved ondisk.Moved, plan ondisk.MovePlan, prog di
 	backups, _ := backupFolder(m.app, old.store.Path())
 	m.endScreens()
 	async(func() (*openedPractice, error) {
-		old.stopBackups()
-		waitForWrites(old.store, writesWait)
-		if err := old.store.Close(); err != nil {
-			slog.Error("close database", "path", old.store.Path(), "err", err)
-		}
+		old.shut(false) // as closing it does, keeping the claim until the copy is claimed
 		if old.store.Writes() != moved.Writes {
 			moved.Discard() //nolint:errcheck // not opened: removing it is all there is to do
 			return nil, ondisk.ErrChangedWhileMoving
@@ -331,9 +327,7 @@ func (m *mainWindow) openMoved(moved ondisk.Moved, plan ondisk.MovePlan, prog di
 		setBackupFolder(m.app, moved.DB, backups)
 		m.use(p)
 		m.refresh()
-		if err := old.claim.Release(); err != nil {
-			slog.Error("give up the claim on the old place", "path", old.store.Path(), "err", err)
-		}
+		old.releaseClaim()
 		m.forgetRecent(old.store.Path())
 		showSummary(m.win, "The practice has moved", movedSentence(moved, plan))
 	})
@@ -352,9 +346,7 @@ func movedSentence(moved ondisk.Moved, plan ondisk.MovePlan) string {
 // and says why it is still there.
 func (m *mainWindow) reopenAfterMove(old *openedPractice, why string) {
 	path := old.store.Path()
-	if err := old.claim.Release(); err != nil {
-		slog.Error("give up the claim on the database", "path", path, "err", err)
-	}
+	old.releaseClaim()
 	async(func() (*openedPractice, error) { return openPractice(context.Background(), path, sqlite.Options{}) },
 		func(p *openedPractice, err error) {
 			if err != nil {

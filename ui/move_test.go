@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -209,6 +210,35 @@ func TestMoveErrorSentences(t *testing.T) {
 	for err, want := range cases {
 		if got := moveErrorSentence(err); !strings.Contains(got, want) || strings.Contains(got, "copy:") {
 			t.Errorf("moveErrorSentence(%v) = %q, want it to say %q", err, got, want)
+		}
+	}
+}
+
+// Moving closes the practice at its old place completely, as closing it does: its photo work and
+// the collection of its unused photo files have stopped before the copy opens, so nothing more
+// runs on the old files.
+func TestMoveStopsTheOldPlacesWork(t *testing.T) {
+	m, _ := movingWindow(t)
+	was, wasAfter := background, photoWorkAfter
+	background, photoWorkAfter = func(work func()) { go work() }, time.Hour // still waiting to begin
+	t.Cleanup(func() { background, photoWorkAfter = was, wasAfter })
+	m.startPhotoWork()
+	old := m.openedPractice
+	if old.photos == nil || old.photoWork == nil {
+		t.Fatal("the old practice has no photo work or collection under way")
+	}
+	background = was // the move runs in place, as in the other tests
+	md := m.openMoveDialog()
+	md.choose(filepath.Join(t.TempDir(), "New drive"))
+	test.Tap(md.moveBtn)
+	if m.openedPractice == old {
+		t.Fatal("the practice did not move")
+	}
+	for what, done := range map[string]chan struct{}{"photo work": old.photoWork.done, "collection of unused photo files": old.photos.done} {
+		select {
+		case <-done:
+		default:
+			t.Errorf("the old place's %s still runs after the move", what)
 		}
 	}
 }

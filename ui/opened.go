@@ -110,18 +110,40 @@ func (p *openedPractice) stopBackups() {
 // writesWait is how long closing a practice waits for the writes asked for to finish.
 const writesWait = 30 * time.Second
 
-// close stops the backups, waits for the writes asked for, closes the store, then gives up the
-// claim: no other window may open the file before this one has let go of it.
+// close closes the practice (shut), then gives up the claim: no other window may open the file
+// before this one has let go of it.
 func (p *openedPractice) close() {
+	p.shut(false)
+	p.releaseClaim()
+}
+
+// closeAtStop is close as the app stops: the database file's unused space is given back first,
+// when due (photoWork.reclaim).
+func (p *openedPractice) closeAtStop() {
+	p.shut(true)
+	p.releaseClaim()
+}
+
+// shut stops all the practice's work in the background, waiting for each (its photo work, its
+// backups, the collection of its unused photo files), waits for the writes asked for and closes
+// the store, keeping the claim. reclaim gives back the file's unused space before closing it.
+func (p *openedPractice) shut(reclaim bool) {
 	p.photoWork.stop()
 	p.stopBackups()
 	p.photos.stop()
 	if !waitForWrites(p.store, writesWait) {
 		slog.Error("close database with writes still under way", "path", p.store.Path(), "waited", writesWait)
 	}
+	if reclaim {
+		p.photoWork.reclaim(p.store)
+	}
 	if err := p.store.Close(); err != nil {
 		slog.Error("close database", "path", p.store.Path(), "err", err)
 	}
+}
+
+// releaseClaim gives up this app's claim on the practice's file, if it holds one.
+func (p *openedPractice) releaseClaim() {
 	if p.claim != nil {
 		if err := p.claim.Release(); err != nil {
 			slog.Error("give up the claim on the database", "path", p.store.Path(), "err", err)

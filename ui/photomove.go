@@ -32,6 +32,7 @@ type photoWork struct {
 	stopAll      context.CancelFunc // ends the whole work: the practice is closing
 	stopMove     context.CancelFunc // ends the moving only (moveCtx): Cancel
 	done         chan struct{}      // closed when the work has ended
+	moved        int                // photos moved out of the database file, read once done is closed
 
 	// Only the UI goroutine touches what follows.
 	moving    bool
@@ -90,12 +91,14 @@ func (w *photoWork) run(s *sqlite.Store, show func(func())) {
 	if err != nil {
 		slog.Error("look for photos to move to the photo folder", "err", err)
 	}
-	if due.Due() {
+	if due.ToMove > 0 {
 		show(func() {
 			w.moving = true
 			w.progress(sqlite.PhotoMove{Total: due.ToMove})
 		})
-		res, err := s.MovePhotos(w.moveCtx, func(p sqlite.PhotoMove) { fyne.Do(func() { w.progress(p) }) })
+		// The space the photos took is given back as the app stops (reclaim), not now.
+		res, err := s.MovePhotosOnly(w.moveCtx, func(p sqlite.PhotoMove) { fyne.Do(func() { w.progress(p) }) })
+		w.moved = res.Moved
 		if w.ctx.Err() != nil {
 			return // the practice is closing: no one is left to tell
 		}
@@ -145,14 +148,6 @@ func moveOutcome(s *sqlite.Store, res sqlite.PhotoMoveResult, err error, cancell
 	case cancelled && errors.Is(err, context.Canceled):
 		return fmt.Sprintf("Moving the photos to the photo folder stopped with %d of %d moved. The rest are moved the next time "+
 			"this practice is opened; meanwhile every photo can be viewed as before.", res.Moved, total), false
-	case errors.Is(err, sqlite.ErrReclaim):
-		slog.Error("give back the photos' space", "err", err)
-		why := ""
-		if errors.Is(err, data.ErrDiskFull) {
-			why = " (the disk is too full: giving it back needs about as much free space as the database file's records take)"
-		}
-		return fmt.Sprintf("The photos are now kept in the photo folder %s, but the room they took in the database file could not "+
-			"be given back yet%s; this is tried again the next time the practice is opened.", s.PhotoDir(), why), true
 	case err != nil:
 		slog.Error("move the photos to the photo folder", "err", err)
 		why := errorSentence("move every photo to the photo folder "+s.PhotoDir(), err)
@@ -161,15 +156,29 @@ func moveOutcome(s *sqlite.Store, res sqlite.PhotoMoveResult, err error, cancell
 		}
 		return why + " The photos not moved stay in the database, where they can be viewed as before, and are moved the next time " +
 			"this practice is opened.", true
-	case res.Moved == 0 && res.Reclaimed == 0:
+	case res.Moved == 0:
 		return "", false
 	}
-	text := fmt.Sprintf("The photos are now kept in the photo folder %s, beside the database: keep the two together "+
-		"when copying or moving the practice.", s.PhotoDir())
-	if res.Reclaimed >= 1<<20 {
-		text += fmt.Sprintf(" The database file is %d MB smaller.", res.Reclaimed>>20)
+	return res.Sentence(s.PhotoDir()) + " Keep the folder beside the database when copying or moving the practice. " +
+		"The room the photos took in the database file is given back when Needlelog is closed.", false
+}
+
+// reclaim gives back the database file's unused space, when due, as the app stops: photos moved
+// out of it this time (w.moved), or space over sqlite's large threshold. It never runs while the
+// window is in use, because the rewrite holds every save until it ends (seconds for a large
+// practice): a practitioner with a client waiting would rather lose nothing and wait for nothing,
+// and as the app stops no one waits on a save. A stop cut short (the computer shutting down)
+// leaves the file as it was; the next stop gives the space back. w may be nil: no photo work ran.
+func (w *photoWork) reclaim(s *sqlite.Store) {
+	moved := w != nil && w.moved > 0
+	n, err := s.ReclaimIfDue(context.Background(), moved, nil)
+	if err != nil {
+		slog.Error("give back the database file's unused space", "path", s.Path(), "err", err)
+		return
 	}
-	return text, false
+	if text := (sqlite.PhotoMoveResult{Reclaimed: n}).Sentence(s.PhotoDir()); text != "" {
+		slog.Info(text, "path", s.Path())
+	}
 }
 
 // photoNotices are the photo work's lines among the window's notices.

@@ -19,6 +19,7 @@ import (
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // previousReleaseWindow opens, in a quiet main window, a copy of the practice written by the
@@ -58,7 +59,7 @@ func TestOpeningAPracticeMovesItsPhotosToThePhotoFolder(t *testing.T) {
 		t.Fatalf("to move after: %d, %v", n, err)
 	}
 	got := noticesText(m)
-	if !strings.Contains(got, "The photos are now kept in the photo folder "+m.store.PhotoDir()+", beside the database") {
+	if !strings.Contains(got, "Moved 5 photos to the photo folder "+m.store.PhotoDir()+". Keep the folder beside the database") {
 		t.Fatalf("notices after the move: %q", got)
 	}
 	// The last progress the line showed.
@@ -194,7 +195,6 @@ func TestAPracticeCopiedWithoutItsPhotoFolderSaysWhereItBelongs(t *testing.T) {
 // What moving came to, in each way it can end.
 func TestPhotoMoveOutcomes(t *testing.T) {
 	s := openStore(t)
-	full := fmt.Errorf("%w: %w", sqlite.ErrReclaim, fmt.Errorf("reclaim: %w", data.ErrDiskFull))
 	for _, c := range []struct {
 		res       sqlite.PhotoMoveResult
 		err       error
@@ -202,11 +202,10 @@ func TestPhotoMoveOutcomes(t *testing.T) {
 		want      string
 		warn      bool
 	}{
-		{sqlite.PhotoMoveResult{Moved: 5, Reclaimed: 300 << 20}, nil, false, "The photos are now kept in the photo folder " + s.PhotoDir() +
-			", beside the database: keep the two together when copying or moving the practice. The database file is 300 MB smaller.", false},
+		{sqlite.PhotoMoveResult{Moved: 5}, nil, false, "Moved 5 photos to the photo folder " + s.PhotoDir() +
+			". Keep the folder beside the database when copying or moving the practice. The room the photos took in the database " +
+			"file is given back when Needlelog is closed.", false},
 		{sqlite.PhotoMoveResult{Moved: 2}, context.Canceled, true, "Moving the photos to the photo folder stopped with 2 of 5 moved.", false},
-		{sqlite.PhotoMoveResult{Moved: 5}, full, false, "The photos are now kept in the photo folder " + s.PhotoDir() + ", but the room " +
-			"they took in the database file could not be given back yet (the disk is too full", true},
 		{sqlite.PhotoMoveResult{Moved: 1}, fmt.Errorf("move photo x: %w", &os.PathError{Op: "write", Err: syscall.ENOSPC}), false,
 			"Moving the photos to the photo folder " + s.PhotoDir() + " stopped: the disk is full; free some space. The photos not moved " +
 				"stay in the database", true},
@@ -218,5 +217,40 @@ func TestPhotoMoveOutcomes(t *testing.T) {
 		if !strings.HasPrefix(text, c.want) || warn != c.warn || (c.want == "") != (text == "") {
 			t.Errorf("%+v, %v: said %q (warning %v), want %q… (warning %v)", c.res, c.err, text, warn, c.want, c.warn)
 		}
+	}
+}
+
+// The room the photos took in the database file is not given back while the window is in use,
+// where the rewrite would hold every save until it ended, but as the app stops.
+func TestPhotoSpaceIsGivenBackAsTheAppStops(t *testing.T) {
+	m := previousReleaseWindow(t)
+	path := m.store.Path()
+	// 40 MB freed besides the photos': worth giving back once photos moved out of the file.
+	sqlitetest.RawExec(t, path, `CREATE TABLE junk (b BLOB)`,
+		`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 400)
+		INSERT INTO junk SELECT randomblob(100 << 10) FROM c`, `DROP TABLE junk`, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	size := func() int64 {
+		info, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Size()
+	}
+	before := size()
+	m.startPhotoWork() // runs to its end here
+	if n, err := m.store.PhotosToMove(context.Background()); err != nil || n != 0 {
+		t.Fatalf("to move after: %d, %v", n, err)
+	}
+	if got := noticesText(m); !strings.Contains(got, "Moved 5 photos to the photo folder "+m.store.PhotoDir()+".") ||
+		!strings.Contains(got, "given back when Needlelog is closed") {
+		t.Fatalf("notices after the move: %q", got)
+	}
+	shoot(t, m.win, "photomove-done.png")
+	if after := size(); after < before {
+		t.Fatalf("the database file shrank from %d to %d bytes while the window was in use", before, after)
+	}
+	m.stopped()
+	if after := size(); after > before/2 {
+		t.Fatalf("the database file is %d bytes after the app stopped, %d before: the space was not given back", after, before)
 	}
 }

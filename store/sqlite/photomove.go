@@ -38,7 +38,8 @@ type PhotoMove struct {
 type PhotoMoveDue struct {
 	// ToMove is how many photos still have their bytes in the database.
 	ToMove int
-	// Reclaim: the file holds enough unused space (that of photos moved out) to be worth giving back.
+	// Reclaim: the file holds so much unused space that it is worth giving back even though no
+	// photo was moved out of it now (reclaimLarge): as when a move's reclaim was cut short.
 	Reclaim bool
 }
 
@@ -55,9 +56,24 @@ type PhotoMoveResult struct {
 	Reclaimed int64
 }
 
-// Reclaiming gives the space back only when it is worth a rewrite of the whole file: at least
-// reclaimAtLeast bytes and a quarter of the file. Tests lower it.
-var reclaimAtLeast int64 = 32 << 20
+// Reclaiming gives the space back only when it is worth a rewrite of the whole file: a quarter of
+// the file and at least reclaimAtLeast bytes once photos were moved out of it, reclaimLarge
+// otherwise (space freed by ordinary work is used again by SQLite: not worth a rewrite that holds
+// every save). Tests lower reclaimAtLeast.
+var (
+	reclaimAtLeast int64 = 32 << 20
+	reclaimLarge   int64 = 64 << 20
+)
+
+// worthReclaiming applies that rule to free unused bytes of a file of size bytes; moved says
+// photos were moved out of it.
+func worthReclaiming(free, size int64, moved bool) bool {
+	least := reclaimLarge
+	if moved {
+		least = min(least, reclaimAtLeast)
+	}
+	return free >= least && free >= size/4
+}
 
 // movableWhere chooses the photos MovePhotos can move: still in the database, with both rows
 // there (a photo whose bytes were lost to a damaged file has nothing to move; Check reports it).
@@ -91,7 +107,7 @@ func (s *Store) PhotoMoveDue(ctx context.Context) (PhotoMoveDue, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Reclaim = free >= reclaimAtLeast && free >= size/4
+	d.Reclaim = worthReclaiming(free, size, false)
 	return d, nil
 }
 
@@ -107,10 +123,47 @@ func (s *Store) freeSpace(ctx context.Context) (free, size int64, err error) {
 }
 
 // MovePhotos moves every photo whose bytes are still in the database to the photo library, then
-// gives back the space they took. progress, when not nil, hears how far it has come after each
-// photo and before reclaiming. Ending ctx stops it between two photos (or cuts the reclaiming
-// short, which leaves the file as it was): what has moved stays moved, and the next run goes on.
+// gives back the space they took (ReclaimIfDue). progress, when not nil, hears how far it has
+// come after each photo and before reclaiming. Ending ctx stops it between two photos (or cuts
+// the reclaiming short, which leaves the file as it was): what has moved stays moved, and the
+// next run goes on. Reclaiming holds every save for as long as it takes: where the practice is
+// in use meanwhile, call MovePhotosOnly and ReclaimIfDue when nothing waits to be saved.
 func (s *Store) MovePhotos(ctx context.Context, progress func(PhotoMove)) (PhotoMoveResult, error) {
+	if progress == nil {
+		progress = func(PhotoMove) {}
+	}
+	res, err := s.MovePhotosOnly(ctx, progress)
+	if err != nil {
+		return res, err
+	}
+	res.Reclaimed, err = s.ReclaimIfDue(ctx, res.Moved > 0, func() { progress(PhotoMove{Done: res.Moved, Total: res.Moved, Reclaiming: true}) })
+	return res, err
+}
+
+// ReclaimIfDue gives back the database file's unused space when worth it (worthReclaiming; moved
+// says photos were moved out of the file since it was opened) and returns how many bytes the file
+// shrank by. starting, when not nil, is called before the rewrite begins. The rewrite holds every
+// save until it ends: call it where nothing waits to be saved.
+func (s *Store) ReclaimIfDue(ctx context.Context, moved bool, starting func()) (int64, error) {
+	if s.readOnly {
+		return 0, nil
+	}
+	free, size, err := s.freeSpace(ctx)
+	if err != nil || !worthReclaiming(free, size, moved) {
+		return 0, err
+	}
+	if starting != nil {
+		starting()
+	}
+	n, err := s.reclaimSpace(ctx)
+	if err != nil && ctx.Err() == nil {
+		err = fmt.Errorf("%w: %w", ErrReclaim, err)
+	}
+	return n, cmpCtx(ctx, err)
+}
+
+// MovePhotosOnly is MovePhotos without giving the space back.
+func (s *Store) MovePhotosOnly(ctx context.Context, progress func(PhotoMove)) (PhotoMoveResult, error) {
 	var res PhotoMoveResult
 	if s.readOnly {
 		return res, data.ErrReadOnlyMode
@@ -151,21 +204,31 @@ func (s *Store) MovePhotos(ctx context.Context, progress func(PhotoMove)) (Photo
 		done++
 		progress(PhotoMove{Done: min(done, total), Total: max(total, done)})
 	}
-	d, err := s.PhotoMoveDue(ctx)
-	if err != nil || !d.Reclaim {
-		return res, err
-	}
-	progress(PhotoMove{Done: total, Total: total, Reclaiming: true})
-	res.Reclaimed, err = s.reclaimSpace(ctx)
-	if err != nil && ctx.Err() == nil {
-		err = fmt.Errorf("%w: %w", ErrReclaim, err)
-	}
-	return res, cmpCtx(ctx, err)
+	return res, nil
 }
 
-// ErrReclaim is a move whose photos all moved, but whose space could not be given back yet: the
-// next run tries again.
-var ErrReclaim = errors.New("the photos have moved, but the room they took in the database file could not be given back yet")
+// ErrReclaim is unused space in the database file that could not be given back yet (after a move
+// whose photos all moved): the next run tries again.
+var ErrReclaim = errors.New("the room unused in the database file could not be given back yet")
+
+// Sentence says what a run of moving photos and giving back space did, truthfully: "Moved 5 photos
+// to the photo folder D and gave back 300 MB of disk space", "Gave back 70 MB of disk space";
+// "" when it did nothing worth saying. dir is the photo folder.
+func (r PhotoMoveResult) Sentence(dir string) string {
+	gave := ""
+	if r.Reclaimed >= 1<<20 {
+		gave = fmt.Sprintf("gave back %d MB of disk space", r.Reclaimed>>20)
+	}
+	switch {
+	case r.Moved > 0 && gave != "":
+		return fmt.Sprintf("Moved %s to the photo folder %s and %s.", wording.Count(r.Moved, "photo", "photos"), dir, gave)
+	case r.Moved > 0:
+		return fmt.Sprintf("Moved %s to the photo folder %s.", wording.Count(r.Moved, "photo", "photos"), dir)
+	case gave != "":
+		return "G" + gave[1:] + "."
+	}
+	return ""
+}
 
 // cmpCtx is err, or ctx's own error when ctx ended: SQLite says an interrupted statement in its
 // own words.
