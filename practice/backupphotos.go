@@ -159,7 +159,7 @@ func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryp
 		isKnown := known.has(sum)
 		n, err := st.copy(sum, isKnown, !isKnown || scrub >= 0 && sum[0] == hexDigits[scrub])
 		switch {
-		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
+		case photolib.Lost(err):
 			c.Missing++
 		case err != nil:
 			return err
@@ -703,7 +703,7 @@ func restorePhotos(ctx context.Context, tmp, src, dst string, key *BackupKey) (P
 		}
 		copied, err := restorePhoto(lib, sources, f.Sum, key)
 		switch {
-		case errors.Is(err, photolib.ErrMissing), errors.Is(err, photolib.ErrChanged):
+		case photolib.Lost(err):
 			// A photo's original and preview come one after the other: say the photo once.
 			if n := len(r.Lost); n == 0 || r.Lost[n-1] != f.Photo {
 				r.Lost = append(r.Lost, f.Photo)
@@ -729,7 +729,7 @@ func restorePhoto(lib string, sources []string, sum string, key *BackupKey) (cop
 	if err == nil {
 		return false, nil
 	}
-	if !errors.Is(err, photolib.ErrMissing) && !errors.Is(err, photolib.ErrChanged) {
+	if !photolib.Lost(err) {
 		return false, err
 	}
 	damaged := errors.Is(err, photolib.ErrChanged)
@@ -741,7 +741,7 @@ func restorePhoto(lib string, sources []string, sum string, key *BackupKey) (cop
 			// Files are never changed in place: the damaged one goes once a good one is found,
 			// and the good one takes its name.
 			if err := photolib.VerifyIn(from, sum); err != nil {
-				if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
+				if photolib.Lost(err) {
 					continue
 				}
 				return false, err
@@ -751,7 +751,7 @@ func restorePhoto(lib string, sources []string, sum string, key *BackupKey) (cop
 			}
 		}
 		err := photolib.PutFrom(lib, from, sum) // checks the SHA-256 as it copies
-		if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
+		if photolib.Lost(err) {
 			continue
 		}
 		return err == nil, err

@@ -13,5 +13,5 @@ import (
 // whatever is being made of the practice (a document, an archive, a backup) goes on without it:
 // one lost image never costs the rest of the record.
 func ImageLost(err error) bool {
-	return errors.Is(err, data.ErrNotFound) || errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged)
+	return errors.Is(err, data.ErrNotFound) || photolib.Lost(err)
 }

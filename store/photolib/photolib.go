@@ -41,6 +41,10 @@ var ErrMissing = errors.New("the photo file is missing from the photo folder")
 // ErrChanged is a file whose bytes no longer match the SHA-256 it is named by.
 var ErrChanged = errors.New("the photo file's bytes no longer match those imported")
 
+// Lost says whether err means a file cannot be had whole: missing (ErrMissing) or changed
+// (ErrChanged).
+func Lost(err error) bool { return errors.Is(err, ErrMissing) || errors.Is(err, ErrChanged) }
+
 // Library is one photo folder. Its methods are safe for concurrent use.
 type Library struct {
 	dir string

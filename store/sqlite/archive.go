@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -59,11 +60,14 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 	var files []string
 	err := s.batch(ctx, func(b *Batch) error {
 		files = files[:0]
-		found, err := queryTx(b, `SELECT sha256, preview_sha256 FROM photos WHERE client_id = ?`, id)
+		found, err := queryOn(b.ctx, b.tx, "the client's photo files", `SELECT sha256, preview_sha256 FROM photos WHERE client_id = ?`,
+			[]any{id}, func(r *sql.Rows, pair *[2]string) error { return r.Scan(&pair[0], &pair[1]) })
 		if err != nil {
 			return fmt.Errorf("delete client %s: %w", id, err)
 		}
-		files = append(files, found...)
+		for _, pair := range found {
+			files = append(files, pair[0], pair[1])
+		}
 		n, err := b.count(`SELECT count(*) FROM clients WHERE id = ?`, id)
 		if err != nil {
 			return err
@@ -110,22 +114,4 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 		return fmt.Errorf("delete client %s: clear the log: %w", id, mapError(err))
 	}
 	return s.removePhotoFiles(ctx, files)
-}
-
-// queryTx reads two text columns of every row q gives within the batch, as one list.
-func queryTx(b *Batch, q string, args ...any) ([]string, error) {
-	rows, err := b.tx.QueryContext(b.ctx, q, args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var a, c string
-		if err := rows.Scan(&a, &c); err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, a, c)
-	}
-	return out, mapError(rows.Err())
 }

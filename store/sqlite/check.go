@@ -213,8 +213,8 @@ func (l lostImage) inLibrary() bool { return l.preview != "" }
 // files a photo: keep it off the UI goroutine.
 func (s *Store) lostImages(ctx context.Context) ([]lostImage, error) {
 	rows, err := query(ctx, s, "photos without images", `SELECT p.file_name, p.taken_at, p.sha256, p.preview_sha256,
-			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
-			p.preview_sha256 = '' AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
+			`+stillInDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
+			`+stillInDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
 		FROM photos p ORDER BY p.taken_at, p.id`, nil,
 		func(r *sql.Rows, v *lostImage) error {
 			return r.Scan(&v.name, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)

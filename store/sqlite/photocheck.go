@@ -109,7 +109,7 @@ func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total i
 			}
 			rep.Bytes += n
 			images[k].Err = err
-			if errors.Is(err, photolib.ErrMissing) || errors.Is(err, photolib.ErrChanged) {
+			if photolib.Lost(err) {
 				im.Err = err
 				found = append(found, im)
 			} else if err != nil {

@@ -42,7 +42,7 @@ func (s *Store) EachPhotoFile(ctx context.Context, fn func(PhotoFileRef) error) 
 	rows, err := tx.QueryContext(ctx, `SELECT p.sha256, p.preview_sha256, p.file_name, p.taken_at,
 			coalesce(trim(c.first_name || ' ' || c.last_name), '')
 		FROM photos p LEFT JOIN clients c ON c.id = p.client_id
-		WHERE p.preview_sha256 <> '' ORDER BY p.taken_at, p.id`)
+		WHERE `+inPhotoFolder+` ORDER BY p.taken_at, p.id`)
 	if err != nil {
 		return fmt.Errorf("list photo files: %w", mapError(err))
 	}

@@ -77,7 +77,14 @@ func worthReclaiming(free, size int64, moved bool) bool {
 
 // movableWhere chooses the photos MovePhotos can move: still in the database, with both rows
 // there (a photo whose bytes were lost to a damaged file has nothing to move; Check reports it).
-const movableWhere = `p.preview_sha256 = ''
+// Where a photo's bytes are, for a photo aliased p: its preview_sha256 is set once its files are in
+// the photo folder, and ” while its bytes are still in the database's old tables.
+const (
+	inPhotoFolder   = `p.preview_sha256 <> ''`
+	stillInDatabase = `p.preview_sha256 = ''`
+)
+
+const movableWhere = stillInDatabase + `
 	AND EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id)
 	AND EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)`
 
@@ -250,7 +257,7 @@ func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
 	var original, preview []byte
 	err := s.db.QueryRowContext(ctx, `SELECT p.sha256, o.bytes, r.preview FROM photos p
 		JOIN photo_originals o ON o.photo_id = p.id JOIN photo_renditions r ON r.photo_id = p.id
-		WHERE p.id = ? AND p.preview_sha256 = ''`, id).Scan(&sum, &original, &preview)
+		WHERE p.id = ? AND `+stillInDatabase, id).Scan(&sum, &original, &preview)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -309,23 +316,13 @@ func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
 	return moved, nil
 }
 
-// putVerified writes b to the library under sum and reads it back. A file already there whose
-// bytes do not match its name (Put keeps a file of the right size) is written again.
+// putVerified writes b to the library under sum (Put replaces a damaged file already there) and
+// reads it back: the database's copy is dropped only for a file known to hold it.
 func (s *Store) putVerified(sum string, b []byte) error {
 	if err := s.lib.Put(sum, b); err != nil {
 		return err
 	}
-	err := s.lib.Verify(sum)
-	if errors.Is(err, photolib.ErrChanged) {
-		if err := s.lib.Remove(sum); err != nil {
-			return err
-		}
-		if err := s.lib.Put(sum, b); err != nil {
-			return err
-		}
-		err = s.lib.Verify(sum)
-	}
-	return err
+	return s.lib.Verify(sum)
 }
 
 // vacuumMu keeps two reclaims in this process from sharing SQLite's temporary folder setting,
@@ -416,7 +413,7 @@ type MissingPhotos struct {
 // goroutine and out of the way of opening.
 func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
 	m := MissingPhotos{Dir: s.lib.Dir()}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos WHERE preview_sha256 <> ''`).Scan(&m.InLibrary); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+inPhotoFolder).Scan(&m.InLibrary); err != nil {
 		return m, fmt.Errorf("count the photos in the photo folder: %w", mapError(err))
 	}
 	lost, err := s.lostImages(ctx)

@@ -411,7 +411,7 @@ func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
 // pass them through photo.CleanJPEG before they leave the practice. A photo whose original is
 // missing gives an error wrapping ErrNotFound, as PhotoPreview does.
 func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
-	return s.photoBytes(ctx, id, "original", `SELECT iif(p.preview_sha256 = '', '', p.sha256), o.bytes
+	return s.photoBytes(ctx, id, "original", `SELECT iif(`+stillInDatabase+`, '', p.sha256), o.bytes
 		FROM photos p LEFT JOIN photo_originals o ON o.photo_id = p.id WHERE p.id = ?`)
 }
 
@@ -489,7 +489,7 @@ func (s *Store) ListPhotos(ctx context.Context, q data.PhotoQuery) ([]data.Photo
 	// preview in a file, looked for here (not read: the viewer checks its bytes when it reads it).
 	// A lost original alone leaves the photo viewable; the check reports it.
 	rows, err := query(ctx, s, "photos", `SELECT `+photoColumns+`, t.thumbnail, p.preview_sha256,
-		t.photo_id IS NULL OR (p.preview_sha256 = '' AND (
+		t.photo_id IS NULL OR (`+stillInDatabase+` AND (
 			NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id) OR
 			NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id))),
 		(SELECT count(*) FROM photo_pins n WHERE n.photo_id = p.id), coalesce(se.started_at, p.taken_at), p.taken_at
