@@ -511,7 +511,7 @@ func backUp(ctx context.Context, s *sqlite.Store, path string, enc BackupEncrypt
 	if enc.On() {
 		tmp, err = writePlainSnapshot(ctx, s, path)
 	} else {
-		tmp, err = writeSnapshot(ctx, s, path, filepath.Dir(path))
+		tmp, err = writeSnapshot(ctx, s, path, filepath.Dir(path), true)
 	}
 	if err != nil {
 		return b, fmt.Errorf("snapshot to %s: %w", path, err)
@@ -818,7 +818,7 @@ func copyForRestore(ctx context.Context, src, dst string, version int) (tmp stri
 	if err := syncFile(tmp); err != nil {
 		return "", nil, err
 	}
-	if err := checkCopy(ctx, tmp); err != nil {
+	if err := checkCopy(ctx, tmp, false); err != nil {
 		return "", nil, err
 	}
 	return tmp, repairs, nil

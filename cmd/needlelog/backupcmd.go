@@ -59,7 +59,12 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return fail(errOut, "backup", err)
 		}
 	}
-	// Read-only: the app may have the file open, and a backup never needs to write to it.
+	// Read-only: the app may have the file open, and a backup never needs to write to it. A
+	// practice of an older schema (one no one has opened in this version yet) is backed up as it
+	// is, not upgraded: a nightly script must not change a file its practitioner has not opened
+	// (an older Needlelog may still be using it; the upgrade and the moving of its photos out are
+	// the app's to do, showing their progress). Such a backup is whole, its photos being still
+	// inside its snapshot, and restoring it upgrades the copy.
 	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "backup", err)
