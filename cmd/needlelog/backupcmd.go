@@ -22,7 +22,9 @@ their SHA-256, before it takes its name, so a backup is complete or not there at
 is checked first. It says how many photo files it copied and how many bytes it wrote. Then older
 backups of the same practice in FOLDER are removed, keeping the newest of each of the last --daily
 days and, before those, of each of the last --weekly weeks, and the photo files that no backup left
-in FOLDER names (of any practice) are removed after an hour. The newest backup is always kept.
+in FOLDER names (of any practice) are removed after an hour; once no unencrypted backup is left in
+FOLDER, nor being made, its unencrypted photo files are removed at once, and it says how many.
+The newest backup is always kept.
 Another practice's backups are never removed, even when its file has the same name, nor is a file
 in use: the practice itself, one open in Needlelog, or one with a write-ahead log or journal beside it.
 
