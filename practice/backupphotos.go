@@ -10,7 +10,8 @@ package practice
 // nothing to back up again. Each kind of backup needs its own form: a plain file never serves an
 // encrypted backup (whose restore would then depend on a file the encryption was meant to replace),
 // nor an encrypted one a plain backup (whose restore needs no passphrase). Pruning keeps each form
-// while a backup of its kind names it. The manifest of an encrypted backup ("<backup>.db.age.manifest")
+// while a backup of its kind names it; once no plain backup is left in the folder, nor being made,
+// the plain files go at once rather than after the grace (removeLeftPlainPhotos). The manifest of an encrypted backup ("<backup>.db.age.manifest")
 // is plain: pruning, which runs unattended, must read it without the passphrase, and it says nothing
 // the store's own file names do not (which SHA-256s are kept); a SHA-256 does not give back a photo,
 // it only confirms one already held.
