@@ -68,6 +68,9 @@ type Backup struct {
 	// Set by BackupTo for the backup it made, zero for one found in a folder:
 	Photos  PhotoCopy // the photo files copied into the folder's photo store
 	Written int64     // bytes written: the snapshot, its manifest and the photo files copied
+	// UnencryptedRemoved: the plain photo files earlier backups left in the folder, removed by
+	// this backup's pruning once no plain backup was left there to name them.
+	UnencryptedRemoved int
 }
 
 // olderBackupIDs caches the identities read from inside backups named without one, by path, size
@@ -493,7 +496,8 @@ func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Re
 	b.Taken = taken
 	removed, err := prune(abs, s.Path(), id, s.Now(), keep, path)
 	// Even when a backup could not be removed: its manifest still speaks for it.
-	_, perr := prunePhotos(ctx, abs, time.Now()) // the files' times are the system's
+	_, unencrypted, perr := prunePhotos(ctx, abs, time.Now()) // the files' times are the system's
+	b.UnencryptedRemoved = unencrypted
 	if err = errors.Join(err, perr); err != nil {
 		return b, removed, fmt.Errorf("the backup %s was made, but old backups could not all be removed: %w", path, err)
 	}
@@ -511,7 +515,7 @@ func backUp(ctx context.Context, s *sqlite.Store, path string, enc BackupEncrypt
 	if enc.On() {
 		tmp, err = writePlainSnapshot(ctx, s, path)
 	} else {
-		tmp, err = writeSnapshot(ctx, s, path, filepath.Dir(path))
+		tmp, err = writeSnapshot(ctx, s, path, filepath.Dir(path), true)
 	}
 	if err != nil {
 		return b, fmt.Errorf("snapshot to %s: %w", path, err)
@@ -818,7 +822,7 @@ func copyForRestore(ctx context.Context, src, dst string, version int) (tmp stri
 	if err := syncFile(tmp); err != nil {
 		return "", nil, err
 	}
-	if err := checkCopy(ctx, tmp); err != nil {
+	if err := checkCopy(ctx, tmp, false); err != nil {
 		return "", nil, err
 	}
 	return tmp, repairs, nil

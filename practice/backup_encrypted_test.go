@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -373,5 +374,64 @@ func TestPruneKeepsEncryptedPhotosOfABackupWithoutItsList(t *testing.T) {
 	}
 	if got := encStored(t, dir); len(got) != 2 {
 		t.Errorf("encrypted photo files kept: %v; want both of the deleted photo's, which the backup without its list may name", got)
+	}
+}
+
+// Once backups are encrypted, the plain photo files earlier backups left in the folder go at the
+// first backup that finds no plain backup left there, of any practice, nor one being made: not an
+// hour later. While one is left, or being written, they are kept as before.
+func TestEncryptedBackupRemovesThePlainPhotoFilesNoPlainBackupNeeds(t *testing.T) {
+	ctx := context.Background()
+	cheapBackupKeys(t)
+	dir := t.TempDir()
+	keep := practice.DefaultRetention
+	s, clock, _ := phPractice(t, 2)
+	other, _, _ := phPractice(t, 1)
+	enc := setUpKey(t, dir, backupPass)
+	sums := phFiles(t, s)
+	if _, _, err := practice.BackupTo(ctx, s, dir, keep); err != nil {
+		t.Fatal(err)
+	}
+	o, _, err := practice.BackupTo(ctx, other, dir, keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := len(phStored(t, dir)) // the other practice's photo is the same as one of these
+	if plain != len(sums) {
+		t.Fatalf("stored %d plain photo files; want %d", plain, len(sums))
+	}
+	encrypted := func(wantRemoved int) {
+		t.Helper()
+		clock.Advance(time.Second)
+		b, _, err := practice.BackupEncryptedTo(ctx, s, dir, keep, enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := "; removed " + strconv.Itoa(wantRemoved) + " unencrypted photo files left by earlier backups"
+		if got := phStored(t, dir); len(got) != plain-wantRemoved || (wantRemoved > 0) != strings.HasSuffix(b.Outcome(), said) {
+			t.Fatalf("after an encrypted backup: %d plain photo files left, said %q; want %d removed", len(got), b.Outcome(), wantRemoved)
+		}
+		plain -= wantRemoved
+	}
+	// Another practice's plain backup is left: the plain files no backup names keep their grace.
+	encrypted(0)
+	if err := os.Remove(o.Path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(o.Path + ".manifest"); err != nil {
+		t.Fatal(err)
+	}
+	// A plain backup being written, its snapshot not yet placed, may take the files as there.
+	writing := filepath.Join(dir, ".other-1a2b3c4d-20260310-143000.db.123456.tmp")
+	if err := os.WriteFile(writing, []byte("SQLite format 3\x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	encrypted(0)
+	if err := os.Remove(writing); err != nil {
+		t.Fatal(err)
+	}
+	encrypted(plain)
+	if got := encStored(t, dir); len(got) != len(sums) {
+		t.Errorf("encrypted photo files kept: %v; want the practice's %d", got, len(sums))
 	}
 }

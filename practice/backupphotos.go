@@ -10,7 +10,8 @@ package practice
 // nothing to back up again. Each kind of backup needs its own form: a plain file never serves an
 // encrypted backup (whose restore would then depend on a file the encryption was meant to replace),
 // nor an encrypted one a plain backup (whose restore needs no passphrase). Pruning keeps each form
-// while a backup of its kind names it. The manifest of an encrypted backup ("<backup>.db.age.manifest")
+// while a backup of its kind names it; once no plain backup is left in the folder, nor being made,
+// the plain files go at once rather than after the grace (removeLeftPlainPhotos). The manifest of an encrypted backup ("<backup>.db.age.manifest")
 // is plain: pruning, which runs unattended, must read it without the passphrase, and it says nothing
 // the store's own file names do not (which SHA-256s are kept); a SHA-256 does not give back a photo,
 // it only confirms one already held.
@@ -455,12 +456,14 @@ func photosToCopy(dst, src string, encrypted bool) (int64, error) {
 
 // prunePhotos removes from the photo store of the backup folder dir the files that no backup there
 // names, of any practice, and that are older than backupPhotoGrace; and the manifests left by
-// backups cut short. It returns how many photo files it removed. When what a backup names cannot
-// be read, nothing is removed.
-func prunePhotos(ctx context.Context, dir string, now time.Time) (int, error) {
+// backups cut short. When no plain backup is left in dir, nor being made, its plain photo files
+// are removed at once, whatever their age (removeLeftPlainPhotos): unencrypted is how many. It
+// returns how many photo files it removed in all. When what a backup names cannot be read,
+// nothing is removed.
+func prunePhotos(ctx context.Context, dir string, now time.Time) (removed, unencrypted int, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, fmt.Errorf("list the backups in %s: %w", dir, err)
+		return 0, 0, fmt.Errorf("list the backups in %s: %w", dir, err)
 	}
 	// What each file is named by: namedPlain, namedEncrypted, or both.
 	named := map[[32]byte]uint8{}
@@ -474,7 +477,7 @@ func prunePhotos(ctx context.Context, dir string, now time.Time) (int, error) {
 	}
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		err := namedBy(ctx, dir, e, now, add)
 		if errors.Is(err, errUnlisted) {
@@ -482,24 +485,93 @@ func prunePhotos(ctx context.Context, dir string, now time.Time) (int, error) {
 			continue
 		}
 		if err != nil {
-			return 0, fmt.Errorf("remove unused photo files from %s: %w; none were removed", dir, err)
+			return 0, 0, fmt.Errorf("remove unused photo files from %s: %w; none were removed", dir, err)
 		}
+	}
+	if unencrypted, err = removeLeftPlainPhotos(ctx, dir, now); err != nil {
+		return unencrypted, unencrypted, err
 	}
 	isNamed := func(sum string, kind uint8) bool {
 		var k [32]byte
 		_, err := hex.Decode(k[:], []byte(sum))
 		return err != nil || named[k]&kind != 0
 	}
-	removed, err := photolib.Open(backupPhotoDir(dir)).Collect(now, backupPhotoGrace, func(sum string) (bool, error) {
+	collected, err := photolib.Open(backupPhotoDir(dir)).Collect(now, backupPhotoGrace, func(sum string) (bool, error) {
 		return isNamed(sum, namedPlain), ctx.Err()
 	})
 	if err != nil {
-		return len(removed), err
+		return unencrypted + len(collected), unencrypted, err
 	}
 	n, err := collectEncryptedPhotos(ctx, backupPhotoDir(dir), now, func(sum string) bool {
 		return keepEncrypted || isNamed(sum, namedEncrypted)
 	})
-	return len(removed) + n, err
+	return unencrypted + len(collected) + n, unencrypted, err
+}
+
+// removeLeftPlainPhotos removes every plain photo file from the photo store of the backup folder
+// dir, at once, when no plain backup of any practice is left in dir to name them, nor being made
+// (plainBackupIn): what backups turned to encrypted leave behind, readable client photos that the
+// grace would keep for an hour after the last plain backup went, on a USB stick unplugged in the
+// meantime. The grace is for a backup under way in another process, and a plain one writes its
+// manifest before it takes any file of the store as there; so the folder is looked at again
+// before each file goes, and the removal stops as soon as a plain backup appears. (No lock is held
+// across processes on a backup folder: this narrows the race to one file's removal.) It returns how
+// many files it removed.
+func removeLeftPlainPhotos(ctx context.Context, dir string, now time.Time) (int, error) {
+	store := backupPhotoDir(dir)
+	removed := 0
+	err := filepath.WalkDir(store, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == store {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !d.Type().IsRegular() || !photolib.Valid(d.Name()) {
+			return nil
+		}
+		if plainBackupIn(dir, now) {
+			return fs.SkipAll
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removed++
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("remove the unencrypted photo files left in %s: %w", store, err)
+	}
+	return removed, nil
+}
+
+// plainBackupIn says whether the backup folder dir holds a plain backup of any practice, or one
+// being made: a plain manifest (of a backup, or of one still copying its photo files), a plain
+// backup without one, or a plain snapshot or manifest being written (a hidden temporary file
+// younger than unfinishedAfter). A folder that cannot be read is taken to hold one.
+func plainBackupIn(dir string, now time.Time) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return true
+	}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasPrefix(name, "."):
+			if strings.HasSuffix(name, ".tmp") && strings.Contains(name, ".db.") && !strings.Contains(name, ".db"+encryptedSuffix+".") {
+				if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) < unfinishedAfter {
+					return true
+				}
+			}
+		case strings.HasSuffix(name, encryptedSuffix+manifestSuffix) || strings.HasSuffix(name, encryptedSuffix):
+		case strings.HasSuffix(name, manifestSuffix) || looksLikeBackup(name):
+			return true
+		}
+	}
+	return false
 }
 
 // collectEncryptedPhotos removes from the backup photo store dir the encrypted photo files that
@@ -667,6 +739,10 @@ func (b Backup) Outcome() string {
 	if b.Photos.Missing > 0 {
 		text += "; " + wording.Plural(b.Photos.Missing, "1 photo file was", "%d photo files were") +
 			" missing, damaged or unreadable in the practice's photo folder, so not backed up"
+	}
+	if b.UnencryptedRemoved > 0 {
+		text += "; removed " + wording.Count(b.UnencryptedRemoved, "unencrypted photo file", "unencrypted photo files") +
+			" left by earlier backups"
 	}
 	return text
 }

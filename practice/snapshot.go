@@ -29,7 +29,7 @@ func Snapshot(ctx context.Context, s *sqlite.Store, path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", path, err)
 	}
-	tmp, err := writeSnapshot(ctx, s, abs, filepath.Dir(abs))
+	tmp, err := writeSnapshot(ctx, s, abs, filepath.Dir(abs), false)
 	if err != nil {
 		return fmt.Errorf("snapshot to %s: %w", abs, err)
 	}
@@ -41,8 +41,8 @@ func Snapshot(ctx context.Context, s *sqlite.Store, path string) (err error) {
 
 // writeSnapshot writes a checked copy of the database into a new temporary file in the folder dir
 // (beside path, or elsewhere for one to be encrypted), named after path, and returns its name; on
-// failure nothing is left.
-func writeSnapshot(ctx context.Context, s *sqlite.Store, path, dir string) (string, error) {
+// failure nothing is left. With older, a copy of an older schema is taken (see checkCopy).
+func writeSnapshot(ctx context.Context, s *sqlite.Store, path, dir string, older bool) (string, error) {
 	if path == s.Path() || path == s.Path()+"-wal" || path == s.Path()+"-shm" || path == s.Path()+"-journal" {
 		return "", errors.New("that is the database itself")
 	}
@@ -62,7 +62,7 @@ func writeSnapshot(ctx context.Context, s *sqlite.Store, path, dir string) (stri
 		removeSnapshotTemp(tmp)
 		return "", err
 	}
-	if err := checkCopy(ctx, tmp); err != nil {
+	if err := checkCopy(ctx, tmp, older); err != nil {
 		removeSnapshotTemp(tmp)
 		return "", err
 	}
@@ -73,9 +73,9 @@ func writeSnapshot(ctx context.Context, s *sqlite.Store, path, dir string) (stri
 // temporary file on the practice's own disk (beside the database; the system's temporary folder
 // when that folder cannot be written, a practice on read-only media), never in the backup folder.
 func writePlainSnapshot(ctx context.Context, s *sqlite.Store, path string) (string, error) {
-	tmp, err := writeSnapshot(ctx, s, path, filepath.Dir(s.Path()))
+	tmp, err := writeSnapshot(ctx, s, path, filepath.Dir(s.Path()), true)
 	if errors.Is(err, fs.ErrPermission) {
-		tmp, err = writeSnapshot(ctx, s, path, os.TempDir())
+		tmp, err = writeSnapshot(ctx, s, path, os.TempDir(), true)
 	}
 	return tmp, err
 }
@@ -123,8 +123,11 @@ func writeWhole(path string, write func(io.Writer) error) (err error) {
 	return syncDir(filepath.Dir(path))
 }
 
-// checkCopy opens the copy read-only and runs the integrity and foreign-key checks on it.
-func checkCopy(ctx context.Context, path string) error {
+// checkCopy opens the copy read-only and runs the integrity and foreign-key checks on it. A copy
+// of an older schema fails, unless older: a backup of a practice not yet opened by this version
+// is then checked for its integrity only (Check compares nothing more of an older schema), and
+// restoring it upgrades it and checks it whole (copyForRestore).
+func checkCopy(ctx context.Context, path string, older bool) error {
 	c, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("the copy does not open: %w", err)
@@ -136,6 +139,15 @@ func checkCopy(ctx context.Context, path string) error {
 			return ctx.Err()
 		}
 		return fmt.Errorf("check the copy: %w", err)
+	}
+	if older && h.SchemaVersion < sqlite.SchemaVersion() {
+		if _, err := sqlite.CheckBackupFile(ctx, path); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("the copy failed its check: %w", err)
+		}
+		return nil
 	}
 	if len(h.Problems) > 0 {
 		return fmt.Errorf("the copy failed its check: %s", strings.Join(h.Problems, "; "))

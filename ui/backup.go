@@ -278,6 +278,9 @@ func (k *backupKeeper) backUp(ctx context.Context) (ondisk.Backup, error) {
 		slog.Error("backup", "db", k.store.Path(), "err", err)
 	} else {
 		slog.Info("backed up", "path", b.Path, "bytes", b.Size, "written", b.Written, "photos copied", b.Photos.Copied)
+		if b.UnencryptedRemoved > 0 {
+			slog.Info("removed unencrypted photo files left by earlier backups", "dir", dir, "files", b.UnencryptedRemoved)
+		}
 	}
 	k.changed()
 	return b, err

@@ -32,6 +32,10 @@ const (
 	cryptLoss = "If the passphrase is lost, the backups encrypted with it are lost too: no one can open them, not even " +
 		"Needlelog's makers. The practice itself and backups made before are not affected. Write the passphrase " +
 		"down and keep it somewhere safe, away from the backups."
+	// cryptPlainLeft is said once encryption is turned on: what becomes of the backups made
+	// before, which pruning removes as they age, and their photo files with the last of them.
+	cryptPlainLeft = "Unencrypted backups already in the folder are removed as they grow older than the backups kept, " +
+		"their photo files with the last of them."
 )
 
 func newBackupCrypt(s *settingsWindow, a fyne.App) *backupCrypt {
@@ -92,7 +96,8 @@ func checkNew(p *passphraseDialog, pass, again string, i int) bool {
 
 // keyWork sets the key up or changes it off the UI goroutine (scrypt takes a second or so), then
 // keeps what encrypts to it in the practice's settings; the dialog closes when both are done.
-func (c *backupCrypt) keyWork(p *passphraseDialog, doing string, work func(ctx context.Context, dir string) (ondisk.BackupEncryption, error)) {
+// said, when not "", is said below the status once done.
+func (c *backupCrypt) keyWork(p *passphraseDialog, doing, said string, work func(ctx context.Context, dir string) (ondisk.BackupEncryption, error)) {
 	p.busy("Making the key… this takes a few seconds.")
 	dir, derr := backupFolder(c.app, c.s.store.Path())
 	lastingWrite(c.s.life, c.s.store, func(ctx context.Context) (ondisk.BackupEncryption, error) {
@@ -113,6 +118,9 @@ func (c *backupCrypt) keyWork(p *passphraseDialog, doing string, work func(ctx c
 		default:
 			p.finish()
 			c.show(e, nil)
+			if said != "" {
+				c.status.SetText(c.status.Text + " " + said)
+			}
 		}
 	})
 }
@@ -122,7 +130,7 @@ func (c *backupCrypt) askTurnOn() {
 		[]string{"Passphrase", "The same passphrase again"}, ondisk.BackupPassphraseRule)
 	p.submit = func(v []string) {
 		if checkNew(p, v[0], v[1], 0) {
-			c.keyWork(p, "set up encrypted backups", func(_ context.Context, dir string) (ondisk.BackupEncryption, error) {
+			c.keyWork(p, "set up encrypted backups", cryptPlainLeft, func(_ context.Context, dir string) (ondisk.BackupEncryption, error) {
 				return ondisk.SetUpBackupKey(dir, v[0])
 			})
 		}
@@ -140,7 +148,7 @@ func (c *backupCrypt) askChange() {
 			return
 		}
 		if checkNew(p, v[1], v[2], 1) {
-			c.keyWork(p, "change the passphrase", func(ctx context.Context, dir string) (ondisk.BackupEncryption, error) {
+			c.keyWork(p, "change the passphrase", "", func(ctx context.Context, dir string) (ondisk.BackupEncryption, error) {
 				// A folder chosen since the last backup gets the key file first.
 				if _, err := ondisk.BackupEncryptionFor(ctx, c.s.store, dir); err != nil {
 					return ondisk.BackupEncryption{}, err

@@ -107,6 +107,9 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 	if !strings.Contains(c.status.Text, "encrypted with a passphrase") || c.turnOn.Visible() || !c.change.Visible() || !c.turnOff.Visible() {
 		t.Errorf("encrypted: %q, on %v change %v off %v", c.status.Text, c.turnOn.Visible(), c.change.Visible(), c.turnOff.Visible())
 	}
+	if want := "Unencrypted backups already in the folder are removed as they grow older than the backups kept, their photo files with the last of them."; !strings.HasSuffix(c.status.Text, want) {
+		t.Errorf("encryption turned on: %q; want it to say what becomes of the unencrypted backups there: %q", c.status.Text, want)
+	}
 	shoot(t, s.win, "database-tab-encrypted.png")
 
 	// Changing the passphrase: a wrong current one is said, and asked again.

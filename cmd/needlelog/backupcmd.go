@@ -22,7 +22,9 @@ their SHA-256, before it takes its name, so a backup is complete or not there at
 is checked first. It says how many photo files it copied and how many bytes it wrote. Then older
 backups of the same practice in FOLDER are removed, keeping the newest of each of the last --daily
 days and, before those, of each of the last --weekly weeks, and the photo files that no backup left
-in FOLDER names (of any practice) are removed after an hour. The newest backup is always kept.
+in FOLDER names (of any practice) are removed after an hour; once no unencrypted backup is left in
+FOLDER, nor being made, its unencrypted photo files are removed at once, and it says how many.
+The newest backup is always kept.
 Another practice's backups are never removed, even when its file has the same name, nor is a file
 in use: the practice itself, one open in Needlelog, or one with a write-ahead log or journal beside it.
 
@@ -59,7 +61,12 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return fail(errOut, "backup", err)
 		}
 	}
-	// Read-only: the app may have the file open, and a backup never needs to write to it.
+	// Read-only: the app may have the file open, and a backup never needs to write to it. A
+	// practice of an older schema (one no one has opened in this version yet) is backed up as it
+	// is, not upgraded: a nightly script must not change a file its practitioner has not opened
+	// (an older Needlelog may still be using it; the upgrade and the moving of its photos out are
+	// the app's to do, showing their progress). Such a backup is whole, its photos being still
+	// inside its snapshot, and restoring it upgrades the copy.
 	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "backup", err)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -436,5 +439,69 @@ func TestBackupAndRestorePhotos(t *testing.T) {
 	}
 	if got, want := checkCounts(t, bare)["clients"], checkCounts(t, path)["clients"]; got != want {
 		t.Errorf("restored without photos: %s clients, want %s", got, want)
+	}
+}
+
+// A practice of the release before the photo library, not opened since (its photos still inside
+// it), is backed up by a script as it is, left unchanged, and the backup restores to a practice
+// holding every photo with the bytes that release held.
+func TestBackupOfAPracticeOfThePreviousRelease(t *testing.T) {
+	ctx := context.Background()
+	src := filepath.Join("..", "..", "store", "sqlite", "testdata", "previous-release")
+	raw, err := os.ReadFile(filepath.Join(src, "clinic.sums.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sums map[string]struct {
+		Original string `json:"original_sha256"`
+		Preview  string `json:"preview_sha256"`
+	}
+	if err := json.Unmarshal(raw, &sums); err != nil || len(sums) != 5 {
+		t.Fatalf("clinic.sums.json: %d photos, %v", len(sums), err)
+	}
+	db, err := os.ReadFile(filepath.Join(src, "clinic.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "clinic.db")
+	if err := os.WriteFile(path, db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := filepath.Join(t.TempDir(), "backups")
+	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir)
+	m := regexp.MustCompile(`^Backed up ".+" to "(.+clinic-[0-9a-f]{8}-\d{8}-\d{6}\.db)" \(\d+ KB, checked\): 0 photo files copied, \d+ KB written\.\n$`).FindStringSubmatch(out)
+	if code != 0 || errOut != "" || m == nil {
+		t.Fatalf("backup of a practice of the previous release: exit %d\n%s%s", code, out, errOut)
+	}
+	if after, err := os.ReadFile(path); err != nil || !bytes.Equal(after, db) {
+		t.Errorf("the practice backed up was changed (%v): a backup must leave a practice not yet opened as it is", err)
+	}
+
+	restored := filepath.Join(t.TempDir(), "restored.db")
+	code, out, errOut = runCLI(t, "restore", "--from", m[1], "--db", restored)
+	if code != 0 || errOut != "" {
+		t.Fatalf("restore: exit %d\n%s%s", code, out, errOut)
+	}
+	s, err := sqlite.Open(ctx, restored, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for id, w := range sums {
+		o, err := s.PhotoOriginal(ctx, id)
+		if err != nil {
+			t.Fatalf("original of %s: %v", id, err)
+		}
+		p, err := s.PhotoPreview(ctx, id)
+		if err != nil {
+			t.Fatalf("preview of %s: %v", id, err)
+		}
+		if photolib.Sum(o) != w.Original || photolib.Sum(p) != w.Preview {
+			t.Errorf("photo %s restored with other bytes", id)
+		}
+	}
+	if h, err := s.Check(ctx); err != nil || len(h.Problems)+len(h.LostImages) > 0 || h.Counts["photos"] != 5 {
+		t.Errorf("the restored practice's check: %+v, %v", h, err)
 	}
 }

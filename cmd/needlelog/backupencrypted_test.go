@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -87,4 +88,35 @@ func TestEncryptedBackupAndRestoreByTheCommandLine(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// The first encrypted backup into a folder whose plain backups are all gone removes their plain
+// photo files at once, and says how many.
+func TestEncryptedBackupRemovesThePlainPhotoFilesLeft(t *testing.T) {
+	old := practice.BackupKeyWorkFactor
+	practice.BackupKeyWorkFactor = 10
+	t.Cleanup(func() { practice.BackupKeyWorkFactor = old })
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if code, _, errOut := runCLI(t, "demo", "--db", path, "--clients", "5", "--sessions", "10", "--photos"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	dir := filepath.Join(t.TempDir(), "usb")
+	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", dir)
+	m := backedUp.FindStringSubmatch(out)
+	if code != 0 || errOut != "" || m == nil || m[3] == "0" {
+		t.Fatalf("plain backup: exit %d\n%s%s", code, out, errOut)
+	}
+	plain := 0
+	photolib.Walk(filepath.Join(dir, "photos"), func(photolib.File) error { plain++; return nil })
+	// The same day: the encrypted backup, the newest, takes the plain one's place.
+	code, out, errOut = runCLI(t, "backup", "--db", path, "--to", dir, "--passphrase-file", writePassFile(t, "yellow kettle harbour march\n"))
+	said := fmt.Sprintf(" written; removed %d unencrypted photo files left by earlier backups.\n", plain)
+	if code != 0 || errOut != "" || plain == 0 || !strings.Contains(out, said) || !strings.Contains(out, "Removed old backup "+quote(m[1])) {
+		t.Fatalf("encrypted backup after a plain one: exit %d\n%s%s\nwant it to say %q", code, out, errOut, said)
+	}
+	left := 0
+	photolib.Walk(filepath.Join(dir, "photos"), func(photolib.File) error { left++; return nil })
+	if left != 0 {
+		t.Errorf("%d plain photo files left in the folder", left)
+	}
 }
