@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"needlelog.app/needlelog/store/sqlite"
@@ -86,11 +87,19 @@ func refuseMoved(ctx context.Context, s *sqlite.Store) error {
 // movedMarkOf is MovedTo for the practice in the file at path, opened read-only; nil when the
 // file is not marked or cannot be read (whatever opens it next says why).
 func movedMarkOf(ctx context.Context, path string) *MovedError {
+	_, hadLog := os.Lstat(path + "-wal")
 	s, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
 	if err != nil {
 		return nil
 	}
-	defer s.Close()
+	defer func() {
+		s.Close()
+		// Reading a file in WAL mode makes an empty log beside it: not the file's to keep.
+		if info, err := os.Lstat(path + "-wal"); hadLog != nil && err == nil && info.Size() == 0 {
+			os.Remove(path + "-wal")
+			os.Remove(path + "-shm")
+		}
+	}()
 	moved, _ := MovedTo(ctx, s)
 	return moved
 }
