@@ -128,15 +128,26 @@ func (p *openedPractice) closeAtStop() {
 // backups, the collection of its unused photo files), waits for the writes asked for and closes
 // the store, keeping the claim. reclaim gives back the file's unused space before closing it.
 func (p *openedPractice) shut(reclaim bool) {
+	p.settle()
+	if reclaim {
+		p.photoWork.reclaim(p.store)
+	}
+	p.closeStore()
+}
+
+// settle stops all the practice's work in the background, waiting for each, and waits for the
+// writes asked for; the store stays open.
+func (p *openedPractice) settle() {
 	p.photoWork.stop()
 	p.stopBackups()
 	p.photos.stop()
 	if !waitForWrites(p.store, writesWait) {
 		slog.Error("close database with writes still under way", "path", p.store.Path(), "waited", writesWait)
 	}
-	if reclaim {
-		p.photoWork.reclaim(p.store)
-	}
+}
+
+// closeStore closes the practice's store, keeping the claim.
+func (p *openedPractice) closeStore() {
 	if err := p.store.Close(); err != nil {
 		slog.Error("close database", "path", p.store.Path(), "err", err)
 	}

@@ -121,7 +121,10 @@ func openingContent(path string) (fyne.CanvasObject, *widget.ProgressBarInfinite
 func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(*openedPractice), cancelLabel string, cancel func()) {
 	q := &openQuestion{a: a, w: w, path: path, open: open, cancelLabel: cancelLabel, cancel: cancel}
 	var title, text string
+	var moved *ondisk.MovedError
 	switch {
+	case errors.As(err, &moved):
+		title, text = q.moved(moved)
 	case errors.Is(err, data.ErrInUse):
 		title, text = q.inUse()
 	case errors.Is(err, data.ErrDamaged), errors.Is(err, data.ErrForeignSchema):
@@ -253,6 +256,33 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 		chooseBackupFile(q.w, dir, restore, again)
 	})
 	q.button("Open read-only", false, q.readOnly(readOnlyWhy, false))
+	return title, text
+}
+
+// moved offers, for the old copy of a practice that was moved, to open the moved practice, or to
+// look at the old copy read-only.
+func (q *openQuestion) moved(moved *ondisk.MovedError) (title, text string) {
+	title = "This practice was moved"
+	text = moved.Sentence() + "\n\nThese files were left here for you to delete once you are sure of the moved " +
+		"practice. Needlelog saves nothing in them and does not back them up, so that the two copies never part ways."
+	q.button("Open the moved practice", true, func() {
+		async(func() (*openedPractice, error) {
+			return openPractice(context.Background(), moved.To, sqlite.Options{})
+		}, func(p *openedPractice, err error) {
+			switch {
+			case err == nil:
+				q.open(p)
+			case errors.Is(err, data.ErrMissing):
+				d := dialog.NewInformation("The moved practice is not there", "The moved practice is not at "+moved.To+
+					": if it was deleted, restore a backup.", q.w)
+				d.SetOnClosed(func() { q.reask(moved) })
+				d.Show()
+			default: // in use, damaged…: asked about as any practice that does not open
+				askHowToOpen(q.a, q.w, moved.To, err, q.open, q.cancelLabel, q.cancel)
+			}
+		})
+	})
+	q.button("Look at this old copy", false, q.readOnly(moved.Sentence(), false))
 	return title, text
 }
 
