@@ -21,7 +21,7 @@ func movedSentence(err error) string {
 	if !errors.As(err, &moved) {
 		return ""
 	}
-	return fmt.Sprintf("this file is an old copy of a practice that was moved to %s on %s, so nothing is written to it; "+
+	return fmt.Sprintf("this file is an old copy of a practice that was moved to %s on %s, so Needlelog neither writes to it nor backs it up; "+
 		"work in the moved practice", quote(moved.To), wording.DateTime(moved.At))
 }
 
