@@ -76,8 +76,9 @@ func TestTheOldCopyOfAMovedPracticeLeadsToTheMovedOne(t *testing.T) {
 	}
 }
 
-// The old copy is looked at read-only, saying why, with nothing to write or back up; and when the
-// moved practice is gone, opening it says so and how to get it back.
+// The old copy is looked at read-only, saying why, with nothing to write or back up, off the recent
+// list, and its notice leads to the moved practice; when the moved practice is gone, opening it
+// says so and how to get it back.
 func TestTheOldCopyOfAMovedPracticeReadOnlyOrMovedAway(t *testing.T) {
 	old, moved, a := movedByTheMenu(t)
 	_, err := openPractice(context.Background(), old, sqlite.Options{})
@@ -99,6 +100,15 @@ func TestTheOldCopyOfAMovedPracticeReadOnlyOrMovedAway(t *testing.T) {
 		t.Errorf("the old copy's notices: %q", got)
 	}
 	shoot(t, m.win, "moved-old-copy-read-only.png")
+	if recent := m.recent(); slices.Contains(recent, old) {
+		t.Errorf("looking at the old copy put it back on the recent list: %v", recent)
+	}
+	// Its notice leads to the moved practice.
+	test.Tap(noticeButton(t, m, "Open the moved practice"))
+	if m.store.Path() != moved || m.store.ReadOnly() || m.claim == nil || strings.Contains(noticesText(m), "Open read-only") {
+		t.Fatalf("the notice's Open the moved practice: %s (read-only %v), notices %q", m.store.Path(), m.store.ReadOnly(), noticesText(m))
+	}
+	m.stopped()
 
 	for _, f := range []string{moved, moved + "-wal", moved + "-shm"} {
 		os.Remove(f)

@@ -27,7 +27,9 @@ type openedPractice struct {
 	// canRetryWrite, that trying again later may succeed (not for a damaged file: that wants a restore).
 	readOnlyWhy   string
 	canRetryWrite bool
-	location      string // why the database's folder is risky; "" when it is not
+	// movedTo is where the practice went, when this is the old copy a move left (open read-only).
+	movedTo  string
+	location string // why the database's folder is risky; "" when it is not
 
 	// photos collects the photo files no photo names, started by start; nil when read-only.
 	photos    *photoCollection
