@@ -453,6 +453,10 @@ func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Re
 	if keep.Daily < 0 || keep.Weekly < 0 {
 		return Backup{}, nil, fmt.Errorf("back up to %s: the numbers of daily and weekly backups to keep cannot be negative", dir)
 	}
+	// An old copy left by a move shares its practice's identity and backups: it would prune them.
+	if err := refuseMoved(ctx, s); err != nil {
+		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", dir, err)
@@ -713,6 +717,12 @@ func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKe
 	case exists && !force:
 		return fmt.Errorf("restore to %s: %w; restore with --force to replace it (the current file is kept aside, with its photos, as %s)",
 			dst, data.ErrExists, asideSaid(dst, "replaced"))
+	}
+	if exists {
+		if moved := movedMarkOf(ctx, dst); moved != nil {
+			// A backup put in its place would make the old copy a second live practice.
+			return fmt.Errorf("restore to %s: %w", dst, moved)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return fmt.Errorf("restore to %s: %w", dst, err)

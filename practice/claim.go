@@ -84,7 +84,8 @@ func ClaimDatabase(dbPath string) (*Claim, error) {
 // opens a practice (the app, its demo, and every command that writes), so that no two write it at
 // once and a restore never replaces it under one. The file must exist unless opts.Create is set,
 // and then it is claimed before it is made. When another process holds the claim, the error wraps
-// ErrInUse and nothing was opened or made. Close the store, then release the claim.
+// ErrInUse and nothing was opened or made. An old copy left by a move is refused with a
+// *MovedError (ErrMoved). Close the store, then release the claim.
 func Open(ctx context.Context, path string, opts sqlite.Options) (*sqlite.Store, *Claim, error) {
 	// Looked at before the claim, whose lock file would otherwise be left beside a mistyped path.
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !opts.Create {
@@ -95,6 +96,12 @@ func Open(ctx context.Context, path string, opts sqlite.Options) (*sqlite.Store,
 		return nil, nil, err
 	}
 	s, err := sqlite.Open(ctx, path, opts)
+	if err == nil {
+		// An old copy left by a move is never written to: see MovedError.
+		if err = refuseMoved(ctx, s); err != nil {
+			s.Close()
+		}
+	}
 	if err != nil {
 		c.Release() //nolint:errcheck // the open failed; the claim was ours alone
 		return nil, nil, err

@@ -205,7 +205,9 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.body.Objects = []fyne.CanvasObject{split}
 	m.body.Refresh()
 	m.win.SetTitle("Needlelog — " + filepath.Base(s.Path()) + " (" + filepath.Dir(s.Path()) + ")")
-	m.rememberRecent(s.Path())
+	if p.movedTo == "" { // the old copy of a moved practice: the list leads to the moved one
+		m.rememberRecent(s.Path())
+	}
 	m.setMenus()
 	m.lock.useStore(s)
 	m.showNotices()

@@ -306,7 +306,10 @@ func (m *mainWindow) openMoved(moved ondisk.Moved, plan ondisk.MovePlan, prog di
 	backups, _ := backupFolder(m.app, old.store.Path())
 	m.endScreens()
 	async(func() (*openedPractice, error) {
-		old.shut(false) // as closing it does, keeping the claim until the copy is claimed
+		// As closing it does, keeping the claim until the copy is claimed, and the store open to
+		// mark it as moved.
+		old.settle()
+		defer old.closeStore()
 		if old.store.Writes() != moved.Writes {
 			moved.Discard() //nolint:errcheck // not opened: removing it is all there is to do
 			return nil, ondisk.ErrChangedWhileMoving
@@ -314,6 +317,13 @@ func (m *mainWindow) openMoved(moved ondisk.Moved, plan ondisk.MovePlan, prog di
 		p, err := openPractice(context.Background(), moved.DB, sqlite.Options{})
 		if err != nil && !errors.Is(err, data.ErrInUse) {
 			moved.Discard() //nolint:errcheck // it did not open: nothing half-made is left behind
+		}
+		if err == nil {
+			// Only now, the copy checked and open (and so without the mark), is the old practice
+			// marked: it is never written to again. The move stands whatever this write does.
+			if merr := ondisk.MarkMoved(context.Background(), old.store, moved.DB); merr != nil {
+				slog.Error("mark the old copy as moved", "path", plan.From, "err", merr)
+			}
 		}
 		return p, err
 	}, func(p *openedPractice, err error) {
@@ -338,8 +348,8 @@ func movedSentence(moved ondisk.Moved, plan ondisk.MovePlan) string {
 	return "Needlelog now works from:\n" + moved.DB + "\n" + moved.Photos + " (its photos)\n" +
 		"Every record and every photo was checked there.\n\n" +
 		"Your old files are still where they were:\n" + plan.From + "\n" + plan.FromPhotos + " (its photos)\n" +
-		"Once you have looked through the practice here and are sure, you can delete both. Until then, do not " +
-		"work in the old copy: what is saved there is not in this one."
+		"Once you have looked through the practice here and are sure, you can delete both. Needlelog now opens " +
+		"the old copy only for reading, and leads you here from it."
 }
 
 // reopenAfterMove opens the practice again from its old place, whose store the move closed,

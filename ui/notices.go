@@ -27,6 +27,11 @@ func (m *mainWindow) showNotices() {
 		if m.canRetryWrite {
 			retry = widget.NewButton("Open for writing", func() { m.switchDatabase(m.store.Path(), false) })
 		}
+		if to := m.movedTo; to != "" {
+			retry = widget.NewButton("Open the moved practice", func() {
+				openMoved(m.app, m.win, to, m.switchTo, func() {}, "Cancel", func() {})
+			})
+		}
 		rows = append(rows, noticeRow(theme.WarningIcon(), "Open read-only: records can be read and exported here, but not changed. "+m.readOnlyWhy, retry))
 	}
 	if m.location != "" {

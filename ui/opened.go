@@ -27,7 +27,9 @@ type openedPractice struct {
 	// canRetryWrite, that trying again later may succeed (not for a damaged file: that wants a restore).
 	readOnlyWhy   string
 	canRetryWrite bool
-	location      string // why the database's folder is risky; "" when it is not
+	// movedTo is where the practice went, when this is the old copy a move left (open read-only).
+	movedTo  string
+	location string // why the database's folder is risky; "" when it is not
 
 	// photos collects the photo files no photo names, started by start; nil when read-only.
 	photos    *photoCollection
@@ -128,15 +130,26 @@ func (p *openedPractice) closeAtStop() {
 // backups, the collection of its unused photo files), waits for the writes asked for and closes
 // the store, keeping the claim. reclaim gives back the file's unused space before closing it.
 func (p *openedPractice) shut(reclaim bool) {
+	p.settle()
+	if reclaim {
+		p.photoWork.reclaim(p.store)
+	}
+	p.closeStore()
+}
+
+// settle stops all the practice's work in the background, waiting for each, and waits for the
+// writes asked for; the store stays open.
+func (p *openedPractice) settle() {
 	p.photoWork.stop()
 	p.stopBackups()
 	p.photos.stop()
 	if !waitForWrites(p.store, writesWait) {
 		slog.Error("close database with writes still under way", "path", p.store.Path(), "waited", writesWait)
 	}
-	if reclaim {
-		p.photoWork.reclaim(p.store)
-	}
+}
+
+// closeStore closes the practice's store, keeping the claim.
+func (p *openedPractice) closeStore() {
 	if err := p.store.Close(); err != nil {
 		slog.Error("close database", "path", p.store.Path(), "err", err)
 	}

@@ -121,7 +121,10 @@ func openingContent(path string) (fyne.CanvasObject, *widget.ProgressBarInfinite
 func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(*openedPractice), cancelLabel string, cancel func()) {
 	q := &openQuestion{a: a, w: w, path: path, open: open, cancelLabel: cancelLabel, cancel: cancel}
 	var title, text string
+	var moved *ondisk.MovedError
 	switch {
+	case errors.As(err, &moved):
+		title, text = q.moved(moved)
 	case errors.Is(err, data.ErrInUse):
 		title, text = q.inUse()
 	case errors.Is(err, data.ErrDamaged), errors.Is(err, data.ErrForeignSchema):
@@ -157,6 +160,7 @@ type openQuestion struct {
 	cancel      func()
 	d           dialog.Dialog
 	buttons     []fyne.CanvasObject
+	movedTo     string // where the practice went, when path is the old copy a move left
 }
 
 // button adds a button that closes the dialog, then runs fn.
@@ -184,7 +188,7 @@ func (q *openQuestion) readOnly(why string, canRetry bool) func() {
 					q.reask(err)
 					return
 				}
-				p.readOnlyWhy, p.canRetryWrite = why, canRetry
+				p.readOnlyWhy, p.canRetryWrite, p.movedTo = why, canRetry, q.movedTo
 				q.open(p)
 			})
 	}
@@ -254,6 +258,41 @@ func (q *openQuestion) damaged(err error) (title, text string) {
 	})
 	q.button("Open read-only", false, q.readOnly(readOnlyWhy, false))
 	return title, text
+}
+
+// moved offers, for the old copy of a practice that was moved, to open the moved practice, or to
+// look at the old copy read-only.
+func (q *openQuestion) moved(moved *ondisk.MovedError) (title, text string) {
+	title = "This practice was moved"
+	q.movedTo = moved.To
+	text = moved.Sentence() + "\n\nThese files were left here for you to delete once you are sure of the moved " +
+		"practice. Needlelog saves nothing in them and does not back them up, so that the two copies never part ways."
+	q.button("Open the moved practice", true, func() {
+		openMoved(q.a, q.w, moved.To, q.open, func() { q.reask(moved) }, q.cancelLabel, q.cancel)
+	})
+	q.button("Look at this old copy", false, q.readOnly(moved.Sentence(), false))
+	return title, text
+}
+
+// openMoved opens the moved practice at to for writing and hands it to open. One no longer there
+// is said, with what to do, and then back runs; another failure (in use, damaged…) is asked about
+// as for any practice that does not open.
+func openMoved(a fyne.App, w fyne.Window, to string, open func(*openedPractice), back func(), cancelLabel string, cancel func()) {
+	async(func() (*openedPractice, error) {
+		return openPractice(context.Background(), to, sqlite.Options{})
+	}, func(p *openedPractice, err error) {
+		switch {
+		case err == nil:
+			open(p)
+		case errors.Is(err, data.ErrMissing):
+			d := dialog.NewInformation("The moved practice is not there", "The moved practice is not at "+to+
+				": if it was deleted, restore a backup.", w)
+			d.SetOnClosed(back)
+			d.Show()
+		default:
+			askHowToOpen(a, w, to, err, open, cancelLabel, cancel)
+		}
+	})
 }
 
 // latestGoodBackup is the folder the practice at path is backed up to, and the newest backup in

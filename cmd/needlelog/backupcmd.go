@@ -128,6 +128,9 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 	r, err := practice.RestoreWithKey(ctx, *from, *db, *force, key)
 	aside := r.KeptAside
 	if err != nil {
+		if movedSentence(err) != "" {
+			return fail(errOut, "restore", err) // the old copy of a moved practice: one sentence
+		}
 		// Not fail: its hints speak of the database, and here the file at fault may be the backup;
 		// Restore's errors say which file and that nothing was changed.
 		fmt.Fprintf(errOut, "needlelog restore: %s\n", visible(err.Error()))

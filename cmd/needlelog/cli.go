@@ -109,6 +109,10 @@ func parse(fs *flag.FlagSet, args []string) (positional []string, code int, ok b
 
 // fail reports an error as one sentence on errOut and returns the exit code for it.
 func fail(errOut io.Writer, cmd string, err error) int {
+	if moved := movedSentence(err); moved != "" {
+		fmt.Fprintf(errOut, "needlelog %s: %s\n", cmd, visible(moved))
+		return 1
+	}
 	fmt.Fprintf(errOut, "needlelog %s: %s\n", cmd, visible(sentence(err)))
 	return 1
 }
@@ -332,6 +336,7 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return fail(errOut, "check", err)
 	}
 	fmt.Fprintf(out, "%-18s %s\n", "database:", quote(s.Path()))
+	printMoved(ctx, out, s)
 	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, sqlite.SchemaVersion())
 	if len(h.SchemaChanges) > 0 {
 		// The records may be sound: what follows still says so.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/practice"
@@ -16,8 +17,9 @@ import (
 const moveAbout = `Moves the practice at PATH, its database and its photo folder, into FOLDER (created if needed),
 under the same names: for clinic.db, FOLDER/clinic.db and FOLDER/clinic.photos. The database is
 copied by SQLite and checked; every photo file it names is copied and read back against its SHA-256;
-only then does the copy take its names. The old files are left where they were: delete them once you
-have checked the moved practice. A folder that already holds a practice or photo folder of that
+only then does the copy take its names. The old files are left where they were, marked as moved:
+Needlelog and its commands only read them from then on. Delete them once you have checked the moved
+practice. A folder that already holds a practice or photo folder of that
 name, a cloud-synced folder, a network drive or a disk without the space is refused before anything
 is written, and a move stopped half way (Ctrl+C) removes what it copied. It refuses while Needlelog
 has the practice open.`
@@ -64,8 +66,14 @@ func runMove(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	n.Close()
 	claim.Release()
+	// Only now, the copy checked and in place (and so without it), is the old practice marked as
+	// moved, so that nothing is written there any more. The move stands whatever this write does.
+	if err := practice.MarkMoved(ctx, s, moved.DB); err != nil {
+		slog.Warn("mark the old copy as moved", "path", plan.From, "err", err)
+	}
 	fmt.Fprintf(out, "Moved to %s, its photos in %s (checked).\n", quote(moved.DB), quote(moved.Photos))
-	fmt.Fprintf(out, "The old files are still at %s and %s: delete them once you have checked the moved practice.\n",
+	fmt.Fprintf(out, "The old files are still at %s and %s, marked as moved so that nothing more is written there: "+
+		"delete them once you have checked the moved practice.\n",
 		quote(plan.From), quote(plan.FromPhotos))
 	return 0
 }

@@ -57,11 +57,77 @@ func TestMoveCommand(t *testing.T) {
 		t.Errorf("the old database: %v", err)
 	}
 
-	code, out, errOut = runCLI(t, "move", "--db", path, target)
+	// Another practice of the same name, moved onto the moved one, is refused.
+	other := filepath.Join(t.TempDir(), "clinic.db")
+	if code, _, errOut := runCLI(t, "demo", "--db", other, "--clients", "1", "--sessions", "1"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "move", "--db", other, target)
 	if code != 1 || !strings.Contains(errOut, "already holds a practice named clinic.db") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 		t.Errorf("move onto the moved practice: exit %d\n%s%s", code, out, errOut)
 	}
 	if code, _, errOut := runCLI(t, "move", "--db", path); code != 2 || !strings.Contains(errOut, "give the FOLDER") {
 		t.Errorf("move without a folder: exit %d: %s", code, errOut)
+	}
+}
+
+// After a move the old copy is only read: the commands that write refuse it with one sentence
+// naming where the practice went, those that read work, and check says what it is. The moved
+// practice itself is written and backed up as any.
+func TestMoveCommandLeavesAnOldCopyThatIsOnlyRead(t *testing.T) {
+	old := filepath.Join(t.TempDir(), "clinic.db")
+	if code, _, errOut := runCLI(t, "demo", "--db", old, "--clients", "5", "--sessions", "10", "--photos"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	backups := t.TempDir()
+	if code, _, errOut := runCLI(t, "backup", "--db", old, "--to", backups); code != 0 {
+		t.Fatalf("backup before the move: exit %d: %s", code, errOut)
+	}
+	made, _ := filepath.Glob(filepath.Join(backups, "*.db"))
+	if len(made) != 1 {
+		t.Fatalf("backups before the move: %v", made)
+	}
+	target := filepath.Join(t.TempDir(), "New PC")
+	if code, out, errOut := runCLI(t, "move", "--db", old, target); code != 0 {
+		t.Fatalf("move: exit %d\n%s%s", code, out, errOut)
+	}
+	moved := filepath.Join(target, "clinic.db")
+	said := "was moved to " + quote(moved)
+	refused := func(what string, args ...string) {
+		t.Helper()
+		code, out, errOut := runCLI(t, args...)
+		if code != 1 || !strings.Contains(errOut, said) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 ||
+			!strings.Contains(errOut, "old copy") {
+			t.Errorf("%s of the old copy: exit %d, want 1 and one line saying %q\n%s%s", what, code, said, out, errOut)
+		}
+	}
+	refused("backup", "backup", "--db", old, "--to", backups)
+	if now, _ := filepath.Glob(filepath.Join(backups, "*.db")); len(now) != 1 {
+		t.Errorf("the old copy's backup changed the backups: %v", now)
+	}
+	refused("restore", "restore", "--from", made[0], "--db", old, "--force")
+	refused("import", "import", "clients", "--db", old, clientsCSV(t, 2))
+	refused("move", "move", "--db", old, filepath.Join(t.TempDir(), "again"))
+
+	code, out, errOut := runCLI(t, "check", "--db", old)
+	if code != 0 || strings.Count(out, quote(moved)) != 1 || !strings.Contains(out, "old copy") {
+		t.Errorf("check of the old copy: exit %d, want 0 and one line naming %s\n%s%s", code, quote(moved), out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "verify", "--db", old); code != 0 {
+		t.Errorf("verify of the old copy: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "export", "sheets", "--db", old, "--format", "csv", "-o", filepath.Join(t.TempDir(), "csv")); code != 0 {
+		t.Errorf("export of the old copy: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// The moved practice carries no mark.
+	if code, out, _ := runCLI(t, "check", "--db", moved); code != 0 || strings.Contains(out, "old copy") {
+		t.Errorf("check of the moved practice: exit %d\n%s", code, out)
+	}
+	if code, out, errOut := runCLI(t, "backup", "--db", moved, "--to", backups); code != 0 {
+		t.Errorf("backup of the moved practice: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "import", "clients", "--db", moved, clientsCSV(t, 2)); code != 0 {
+		t.Errorf("import into the moved practice: exit %d\n%s%s", code, out, errOut)
 	}
 }

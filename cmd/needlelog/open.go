@@ -43,7 +43,8 @@ func openToWrite(ctx context.Context, db string) (s *sqlite.Store, release func(
 // When the practice is free, the export claims it like any writer, which keeps a restore away.
 func openToExport(ctx context.Context, db string) (s *sqlite.Store, release func(), err error) {
 	s, release, err = openToWrite(ctx, db)
-	if errors.Is(err, data.ErrInUse) {
+	// An old copy left by a move is exported too: what is written is only the export's entry.
+	if errors.Is(err, data.ErrInUse) || errors.Is(err, practice.ErrMoved) {
 		if s, err = sqlite.Open(ctx, db, sqlite.Options{}); err == nil {
 			release = func() { s.Close() } //nolint:errcheck // what was written was committed already
 		}
