@@ -119,7 +119,10 @@ func (w *photoWork) run(s *sqlite.Store, show func(func())) {
 		if rerr != nil && w.ctx.Err() == nil {
 			slog.Error("look at the database file's unused space", "err", rerr)
 		}
-		show(func() { w.moving = false; w.outcome, w.warn = moveOutcome(s, res, err, w.cancelled, due.ToMove, reclaim) })
+		show(func() {
+			w.moving = false
+			w.outcome, w.warn = moveOutcome(s, res, err, w.cancelled, due.ToMove, reclaim)
+		})
 	}
 	if w.ctx.Err() != nil {
 		return
