@@ -48,6 +48,19 @@ type photoWork struct {
 	// imagesBack shows the photos' images again once their folder is back (photoScreen.imagesBack).
 	imagesBack func()
 	watching   sync.WaitGroup // the look for the photo folder coming back (watchFolder)
+	lookNow    chan struct{}  // asks watchFolder to look at once, as a client's gallery opens
+}
+
+// lookForPhotoFolder has the window look at once whether a missing photo folder is back, as
+// opening a client's gallery does; it does nothing when the folder was not missing.
+func (m *mainWindow) lookForPhotoFolder() {
+	if m.openedPractice == nil || m.openedPractice.photoWork == nil {
+		return
+	}
+	select {
+	case m.openedPractice.photoWork.lookNow <- struct{}{}:
+	default: // a look is under way or asked for already, or none is watching
+	}
 }
 
 // photoFolderLookEvery is how often the window looks whether a missing photo folder has been
@@ -60,7 +73,7 @@ func (m *mainWindow) startPhotoWork() {
 	if p.photoWork != nil {
 		return
 	}
-	w := &photoWork{done: make(chan struct{})}
+	w := &photoWork{done: make(chan struct{}), lookNow: make(chan struct{})}
 	w.ctx, w.stopAll = context.WithCancel(m.life.ctx)
 	w.moveCtx, w.stopMove = context.WithCancel(w.ctx)
 	p.photoWork = w
@@ -156,6 +169,7 @@ func (w *photoWork) watchFolder(s *sqlite.Store, show func(func())) {
 			case <-w.ctx.Done():
 				return
 			case <-t.C:
+			case <-w.lookNow:
 			}
 			if s.PhotoFolderMissing() {
 				continue

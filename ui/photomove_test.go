@@ -184,7 +184,7 @@ func TestAPracticeCopiedWithoutItsPhotoFolderSaysWhereItBelongs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func(d time.Duration) { photoFolderLookEvery = d }(photoFolderLookEvery)
-	photoFolderLookEvery = 10 * time.Millisecond
+	photoFolderLookEvery = time.Hour // the test says when to look, as opening a gallery does
 	m.openedPractice.photoWork = nil
 	m.startPhotoWork()
 	t.Cleanup(m.openedPractice.photoWork.stop)
@@ -199,10 +199,14 @@ func TestAPracticeCopiedWithoutItsPhotoFolderSaysWhereItBelongs(t *testing.T) {
 	if err := os.Rename(elsewhere, s.PhotoDir()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the notice to see the folder back", func() bool {
-		got := noticesText(m)
-		return !strings.Contains(got, "have no images") && strings.Contains(got, "1 of the 2 photos kept in the photo folder")
-	})
+	w := m.openedPractice.photoWork
+	w.lookNow <- struct{}{} // as opening a gallery asks (m.lookForPhotoFolder), waiting for the look to be taken
+	w.lookNow <- struct{}{}
+	// It stops looking once a look finds no more files arriving.
+	w.watching.Wait()
+	if got := noticesText(m); strings.Contains(got, "have no images") || !strings.Contains(got, "1 of the 2 photos kept in the photo folder") {
+		t.Fatalf("notices with the folder back: %q", got)
+	}
 }
 
 // What moving came to, in each way it can end.
