@@ -118,10 +118,13 @@ func checkPhotoFiles(ctx context.Context, s *sqlite.Store, m sqlite.MissingPhoto
 // their own preview)".
 func filesForPhotos(rep sqlite.PhotoFilesReport) string {
 	var why []string
-	if rep.Files > 0 {
+	switch inFolder := rep.Photos - rep.InDatabase; {
+	case inFolder > 0 && rep.Shared == inFolder:
+		why = append(why, "one file each, small enough to be its own preview")
+	case inFolder > 0:
 		why = append(why, "an original and a preview each")
 	}
-	if rep.Shared > 0 {
+	if rep.Shared > 0 && rep.Shared < rep.Photos-rep.InDatabase {
 		why = append(why, fmt.Sprintf("one file is both for %d small enough to be their own preview", rep.Shared))
 	}
 	if rep.InDatabase > 0 {
