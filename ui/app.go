@@ -539,6 +539,7 @@ func (m *mainWindow) openPhotos(c data.Client) {
 			m.body.Objects = []fyne.CanvasObject{m.photos.content()}
 			m.body.Refresh()
 			m.photos.reload()
+			m.lookForPhotoFolder()
 		})
 }
 

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -44,7 +45,8 @@ func TestTheViewerSaysAPhotosImageChanged(t *testing.T) {
 	if fx.w.Canvas().Overlays().Top() != nil {
 		t.Fatalf("opening the photo shows %q", overlayText(fx.w))
 	}
-	if !p.viewer.view.ShowsEmpty() || p.viewer.view.EmptyText() != changedImageText {
+	if !p.viewer.view.ShowsEmpty() || !strings.Contains(p.viewer.view.EmptyText(), "has been changed since it was imported. "+
+		"A backup of the practice holds it: restore one to get it back; `needlelog check --photos` lists every photo affected.") {
 		t.Fatalf("the viewer shows %q (visible %v)", p.viewer.view.EmptyText(), p.viewer.view.ShowsEmpty())
 	}
 	if path := os.Getenv("NEEDLELOG_SHOT"); path != "" { // to look at the screen: NEEDLELOG_SHOT=/tmp/x.png

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"syscall"
 	"time"
 
@@ -44,7 +45,27 @@ type photoWork struct {
 	outcome   string // what moving came to, until dismissed
 	warn      bool   // outcome is a failure
 	missing   string // photos missing from the photo folder, and how to bring them back
+	// imagesBack shows the photos' images again once their folder is back (photoScreen.imagesBack).
+	imagesBack func()
+	watching   sync.WaitGroup // the look for the photo folder coming back (watchFolder)
+	lookNow    chan struct{}  // asks watchFolder to look at once, as a client's gallery opens
 }
+
+// lookForPhotoFolder has the window look at once whether a missing photo folder is back, as
+// opening a client's gallery does; it does nothing when the folder was not missing.
+func (m *mainWindow) lookForPhotoFolder() {
+	if m.openedPractice == nil || m.openedPractice.photoWork == nil {
+		return
+	}
+	select {
+	case m.openedPractice.photoWork.lookNow <- struct{}{}:
+	default: // a look is under way or asked for already, or none is watching
+	}
+}
+
+// photoFolderLookEvery is how often the window looks whether a missing photo folder has been
+// copied back: one look at the folder, nothing read. Tests shorten it.
+var photoFolderLookEvery = 2 * time.Second
 
 // startPhotoWork begins the photo work of the practice shown, once.
 func (m *mainWindow) startPhotoWork() {
@@ -52,10 +73,15 @@ func (m *mainWindow) startPhotoWork() {
 	if p.photoWork != nil {
 		return
 	}
-	w := &photoWork{done: make(chan struct{})}
+	w := &photoWork{done: make(chan struct{}), lookNow: make(chan struct{})}
 	w.ctx, w.stopAll = context.WithCancel(m.life.ctx)
 	w.moveCtx, w.stopMove = context.WithCancel(w.ctx)
 	p.photoWork = w
+	w.imagesBack = func() {
+		if m.photos != nil {
+			m.photos.imagesBack()
+		}
+	}
 	// One line: the sentence (short enough not to wrap), the bar filling the rest, Cancel.
 	w.label = widget.NewLabel("")
 	w.bar = widget.NewProgressBar()
@@ -102,7 +128,14 @@ func (w *photoWork) run(s *sqlite.Store, show func(func())) {
 		if w.ctx.Err() != nil {
 			return // the practice is closing: no one is left to tell
 		}
-		show(func() { w.moving = false; w.outcome, w.warn = moveOutcome(s, res, err, w.cancelled, due.ToMove) })
+		reclaim, rerr := s.ReclaimDue(w.ctx, res.Moved > 0) // so that the notice says it only when it will happen
+		if rerr != nil && w.ctx.Err() == nil {
+			slog.Error("look at the database file's unused space", "err", rerr)
+		}
+		show(func() {
+			w.moving = false
+			w.outcome, w.warn = moveOutcome(s, res, err, w.cancelled, due.ToMove, reclaim)
+		})
 	}
 	if w.ctx.Err() != nil {
 		return
@@ -115,6 +148,49 @@ func (w *photoWork) run(s *sqlite.Store, show func(func())) {
 	if text := missing.Sentence(); text != "" {
 		show(func() { w.missing = text })
 	}
+	if missing.DirMissing && missing.Photos > 0 {
+		w.watchFolder(s, show)
+	}
+}
+
+// watchFolder looks, every photoFolderLookEvery until the practice closes, whether the missing
+// photo folder has been copied back while the practice is open; once it has, it says again what
+// is missing and shows the images, and goes on looking while files are still arriving. It runs
+// beside the photo work, which has ended: stop waits for it too.
+func (w *photoWork) watchFolder(s *sqlite.Store, show func(func())) {
+	w.watching.Add(1)
+	go func() {
+		defer w.watching.Done()
+		t := time.NewTicker(photoFolderLookEvery)
+		defer t.Stop()
+		last := -1
+		for {
+			select {
+			case <-w.ctx.Done():
+				return
+			case <-t.C:
+			case <-w.lookNow:
+			}
+			if s.PhotoFolderMissing() {
+				continue
+			}
+			missing, err := s.MissingPhotos(w.ctx)
+			if err != nil {
+				if w.ctx.Err() == nil {
+					slog.Error("look for photos missing from the photo folder", "err", err)
+				}
+				return
+			}
+			show(func() {
+				w.missing = missing.Sentence()
+				w.imagesBack()
+			})
+			if missing.Photos == 0 || missing.Photos == last {
+				return // all back, or the copy has stopped: no more looking through every file
+			}
+			last = missing.Photos // files still arriving: look again
+		}
+	}()
 }
 
 // progress shows how far moving has come.
@@ -142,8 +218,9 @@ func (w *photoWork) cancelMove() {
 	w.stopMove()
 }
 
-// moveOutcome says what moving the photos came to, and whether it is a warning.
-func moveOutcome(s *sqlite.Store, res sqlite.PhotoMoveResult, err error, cancelled bool, total int) (string, bool) {
+// moveOutcome says what moving the photos came to, and whether it is a warning; reclaim says the
+// database file will give back the room the photos took when Needlelog is closed.
+func moveOutcome(s *sqlite.Store, res sqlite.PhotoMoveResult, err error, cancelled bool, total int, reclaim bool) (string, bool) {
 	switch {
 	case cancelled && errors.Is(err, context.Canceled):
 		return fmt.Sprintf("Moving the photos to the photo folder stopped with %d of %d moved. The rest are moved the next time "+
@@ -159,8 +236,11 @@ func moveOutcome(s *sqlite.Store, res sqlite.PhotoMoveResult, err error, cancell
 	case res.Moved == 0:
 		return "", false
 	}
-	return res.Sentence(s.PhotoDir()) + " Keep the folder beside the database when copying or moving the practice. " +
-		"The room the photos took in the database file is given back when Needlelog is closed.", false
+	text := res.Sentence(s.PhotoDir()) + " Keep the folder beside the database when copying or moving the practice."
+	if reclaim {
+		text += " The room the photos took in the database file is given back when Needlelog is closed."
+	}
+	return text, false
 }
 
 // reclaim gives back the database file's unused space, when due, as the app stops: photos moved
@@ -215,4 +295,5 @@ func (w *photoWork) stop() {
 	}
 	w.stopAll()
 	<-w.done
+	w.watching.Wait()
 }

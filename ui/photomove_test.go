@@ -179,17 +179,34 @@ func TestAPracticeCopiedWithoutItsPhotoFolderSaysWhereItBelongs(t *testing.T) {
 	}
 
 	// None of the folder copied.
-	if err := os.RemoveAll(s.PhotoDir()); err != nil {
+	elsewhere := filepath.Join(t.TempDir(), "practice.photos")
+	if err := os.Rename(s.PhotoDir(), elsewhere); err != nil {
 		t.Fatal(err)
 	}
+	defer func(d time.Duration) { photoFolderLookEvery = d }(photoFolderLookEvery)
+	photoFolderLookEvery = time.Hour // the test says when to look, as opening a gallery does
 	m.openedPractice.photoWork = nil
 	m.startPhotoWork()
-	if got := noticesText(m); !strings.Contains(got, "2 photos have no images: the photo folder "+s.PhotoDir()+" is missing "+
-		"(it belongs beside the database). To bring them back, copy the folder \"practice.photos\" from where this practice came from into "+
-		dir+", or restore a backup of the practice.") {
+	t.Cleanup(m.openedPractice.photoWork.stop)
+	if got := noticesText(m); !strings.Contains(got, "2 photos have no images. The photo folder \"practice.photos\" is not beside "+
+		"the practice file: copy it from where the practice came from into "+dir+", then open the photos again.") {
 		t.Fatalf("notices without the photo folder: %q", got)
 	}
 	shoot(t, m.win, "photomove-missing.png")
+
+	// The folder copied back while the practice is open: the window sees it without reopening,
+	// and says what is still missing, the one file never copied.
+	if err := os.Rename(elsewhere, s.PhotoDir()); err != nil {
+		t.Fatal(err)
+	}
+	w := m.openedPractice.photoWork
+	w.lookNow <- struct{}{} // as opening a gallery asks (m.lookForPhotoFolder), waiting for the look to be taken
+	w.lookNow <- struct{}{}
+	// It stops looking once a look finds no more files arriving.
+	w.watching.Wait()
+	if got := noticesText(m); strings.Contains(got, "have no images") || !strings.Contains(got, "1 of the 2 photos kept in the photo folder") {
+		t.Fatalf("notices with the folder back: %q", got)
+	}
 }
 
 // What moving came to, in each way it can end.
@@ -201,22 +218,37 @@ func TestPhotoMoveOutcomes(t *testing.T) {
 		cancelled bool
 		want      string
 		warn      bool
+		reclaim   bool
 	}{
 		{sqlite.PhotoMoveResult{Moved: 5}, nil, false, "Moved 5 photos to the photo folder " + s.PhotoDir() +
 			". Keep the folder beside the database when copying or moving the practice. The room the photos took in the database " +
-			"file is given back when Needlelog is closed.", false},
-		{sqlite.PhotoMoveResult{Moved: 2}, context.Canceled, true, "Moving the photos to the photo folder stopped with 2 of 5 moved.", false},
+			"file is given back when Needlelog is closed.", false, true},
+		// Too little room to be worth giving back: nothing is said of it.
+		{sqlite.PhotoMoveResult{Moved: 5}, nil, false, "Moved 5 photos to the photo folder " + s.PhotoDir() +
+			". Keep the folder beside the database when copying or moving the practice.", false, false},
+		{sqlite.PhotoMoveResult{Moved: 2}, context.Canceled, true, "Moving the photos to the photo folder stopped with 2 of 5 moved.", false, false},
 		{sqlite.PhotoMoveResult{Moved: 1}, fmt.Errorf("move photo x: %w", &os.PathError{Op: "write", Err: syscall.ENOSPC}), false,
 			"Moving the photos to the photo folder " + s.PhotoDir() + " stopped: the disk is full; free some space. The photos not moved " +
-				"stay in the database", true},
+				"stay in the database", true, false},
 		{sqlite.PhotoMoveResult{Moved: 1}, errors.New("move photo x: input/output error"), false, "Could not move every photo to the photo folder " +
-			s.PhotoDir() + ". Try again; if it keeps happening, restart Needlelog. The photos not moved stay in the database", true},
-		{sqlite.PhotoMoveResult{}, nil, false, "", false},
+			s.PhotoDir() + ". Try again; if it keeps happening, restart Needlelog. The photos not moved stay in the database", true, false},
+		{sqlite.PhotoMoveResult{}, nil, false, "", false, false},
 	} {
-		text, warn := moveOutcome(s, c.res, c.err, c.cancelled, 5)
-		if !strings.HasPrefix(text, c.want) || warn != c.warn || (c.want == "") != (text == "") {
+		text, warn := moveOutcome(s, c.res, c.err, c.cancelled, 5, c.reclaim)
+		if !strings.HasPrefix(text, c.want) || !c.reclaim && strings.Contains(text, "given back") || warn != c.warn || (c.want == "") != (text == "") {
 			t.Errorf("%+v, %v: said %q (warning %v), want %q… (warning %v)", c.res, c.err, text, warn, c.want, c.warn)
 		}
+	}
+}
+
+// Moving the few small photos of a practice frees too little to be worth rewriting the file for:
+// the notice does not promise it.
+func TestAMoveThatFreesLittlePromisesNoRoomBack(t *testing.T) {
+	m := previousReleaseWindow(t)
+	m.startPhotoWork() // runs to its end here
+	if got := noticesText(m); !strings.Contains(got, "Moved 5 photos to the photo folder "+m.store.PhotoDir()+".") ||
+		strings.Contains(got, "given back") {
+		t.Fatalf("notices after the move: %q", got)
 	}
 }
 

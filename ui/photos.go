@@ -368,6 +368,16 @@ func (p *photoScreen) backToGallery() {
 	p.reload()
 }
 
+// imagesBack shows again the images the photo folder now holds, as when it was copied back beside
+// the practice while the screen was open: the gallery's tiles, and the photo in the viewer unless
+// its tags are being edited.
+func (p *photoScreen) imagesBack() {
+	p.reload()
+	if v := p.viewer; v != nil && v.view.ShowsEmpty() && !v.unsaved() {
+		v.show(v.i)
+	}
+}
+
 // endViews ends the viewer's or the comparison's life as the screen leaves it.
 func (p *photoScreen) endViews() {
 	if p.viewer != nil {
@@ -413,6 +423,7 @@ type thumbTile struct {
 	p       *photoScreen
 	i       int // index into p.photos
 	img     *canvas.Image
+	missing *fyne.Container // stands in for an image that cannot be shown: an icon and "Image missing"
 	caption *widget.Label
 	shownID string
 }
@@ -422,6 +433,13 @@ func newThumbTile(p *photoScreen) *thumbTile {
 	t.img = canvas.NewImageFromImage(nil)
 	t.img.FillMode = canvas.ImageFillContain
 	t.img.SetMinSize(fyne.NewSize(tileWidth-10, tileHeight-46))
+	icon := canvas.NewImageFromResource(theme.NewDisabledResource(theme.BrokenImageIcon()))
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(56))
+	text := widget.NewLabel("Image missing")
+	text.Alignment = fyne.TextAlignCenter
+	t.missing = container.NewCenter(container.NewVBox(icon, text))
+	t.missing.Hide()
 	t.caption = widget.NewLabel("")
 	t.caption.SizeName = theme.SizeNameCaptionText
 	t.caption.Truncation = fyne.TextTruncateEllipsis
@@ -438,16 +456,17 @@ func (t *thumbTile) show(i int) {
 		t.shownID = ph.ID
 		img, err := decodePhoto(ph.Thumbnail)
 		if err != nil {
-			img = nil // a damaged thumbnail shows an empty tile; the photo itself opens all the same
+			img = nil // a damaged thumbnail shows "Image missing"; the photo itself opens all the same
 		}
 		t.img.Image = img
 		t.img.Refresh()
 	}
-	caption := wording.PhotoLabelInline(ph.Photo) // the tags may have changed since: always from the record
-	if ph.ImageMissing {
-		caption = "image missing · " + caption
+	if t.img.Image == nil {
+		t.missing.Show()
+	} else {
+		t.missing.Hide()
 	}
-	t.caption.SetText(caption)
+	t.caption.SetText(wording.PhotoLabelInline(ph.Photo)) // the tags may have changed since: always from the record
 	t.Show()
 }
 
@@ -456,7 +475,7 @@ func (t *thumbTile) Tapped(*fyne.PointEvent) { t.p.open(t.i) }
 func (t *thumbTile) MinSize() fyne.Size { return fyne.NewSize(tileWidth-4, tileHeight-4) }
 
 func (t *thumbTile) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, t.caption, nil, nil, t.img))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, t.caption, nil, nil, container.NewStack(t.img, t.missing)))
 }
 
 // decodePhoto decodes a stored preview or thumbnail (a JPEG the app made).

@@ -582,20 +582,39 @@ func TestAPhotoWhoseImageIsLostStaysInTheGallery(t *testing.T) {
 	walk(fx.w.Content(), func(o fyne.CanvasObject) {
 		if tile, ok := o.(*thumbTile); ok && tile.Visible() {
 			captions = append(captions, tile.caption.Text)
+			if tile.missing.Visible() { // its tile says so where the image would be
+				walk(tile.missing, func(o fyne.CanvasObject) {
+					if l, ok := o.(*widget.Label); ok {
+						captions = append(captions, l.Text)
+					}
+				})
+			}
 		}
 	})
-	if len(captions) != 1 || !strings.HasPrefix(captions[0], "image missing · before") {
+	if len(captions) != 2 || !strings.HasPrefix(captions[0], "before") || captions[1] != "Image missing" {
 		t.Fatalf("the gallery shows %q", captions)
 	}
+	shoot(t, fx.w, "gallery-image-missing.png")
 
 	p.open(0)
 	waitFor(t, "the photo's record", func() bool { return p.viewer.photo.ID != "" })
 	if fx.w.Canvas().Overlays().Top() != nil {
 		t.Fatalf("opening the photo shows %q", overlayText(fx.w))
 	}
-	if !p.viewer.view.ShowsEmpty() || p.viewer.view.EmptyText() != lostImageText || p.viewer.kind.Selected != "before" {
+	// It says what is true, the folder is not there, and to copy it back: not to delete the record.
+	dir := fx.store.PhotoDir()
+	want := "The photo folder \"" + filepath.Base(dir) + "\" is not beside the practice file: copy it from where the practice came from into " +
+		filepath.Dir(dir) + ", then open the photo again."
+	if !p.viewer.view.ShowsEmpty() || !strings.Contains(p.viewer.view.EmptyText(), want) || p.viewer.kind.Selected != "before" ||
+		strings.Contains(p.viewer.view.EmptyText(), "delete") {
 		t.Fatalf("the viewer shows %q (visible %v), kind %q", p.viewer.view.EmptyText(), p.viewer.view.ShowsEmpty(), p.viewer.kind.Selected)
 	}
+	for _, b := range p.viewer.imageOnly { // nothing to zoom or save
+		if !b.Disabled() {
+			t.Fatalf("%T enabled for a photo with no image", b)
+		}
+	}
+	shoot(t, fx.w, "photoviewer-folder-missing.png")
 	p.viewer.delete()
 	test.Type(overlayEntry(t, fx.w), "Its image was lost")
 	tapButton(t, fx.w, "Delete")

@@ -22,7 +22,6 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo"
 	nlstore "needlelog.app/needlelog/store"
-	"needlelog.app/needlelog/store/photolib"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -52,6 +51,7 @@ type photoViewer struct {
 	title, position                       *widget.Label
 	tools                                 *fyne.Container // the bar's buttons, laid out again as the position's width changes
 	filling                               bool
+	imageOnly                             []fyne.Disableable // what needs the image: zoom and Save a copy
 	root                                  fyne.CanvasObject
 }
 
@@ -114,6 +114,7 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
 	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
 	remove.Importance = widget.LowImportance
+	v.imageOnly = []fyne.Disableable{zoomOut, fit, zoomIn, saveCopy}
 	v.tools = container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, saveCopy) // the screen's Compare compares the photo on show
 	bar := container.NewBorder(nil, nil, v.tools,
 		remove)
@@ -209,11 +210,8 @@ func (v *photoViewer) show(i int) {
 		switch {
 		case errors.Is(err, data.ErrNotFound):
 			// Its image is lost but its record is here: show the record, so that it can be
-			// read, retagged or deleted.
-			l.lost = lostImageText
-			if errors.Is(err, photolib.ErrChanged) {
-				l.lost = changedImageText
-			}
+			// read, retagged or deleted, and the store's sentence of what to do.
+			l.lost = lostImageText(err)
 		case err != nil:
 			return l, err
 		default:
@@ -233,19 +231,25 @@ func (v *photoViewer) show(i int) {
 		}
 		v.photo = l.photo
 		v.view.SetImage(l.img, l.lost)
+		for _, b := range v.imageOnly {
+			if l.img == nil {
+				b.Disable()
+			} else {
+				b.Enable()
+			}
+		}
 		v.fill()
 		v.setPins(l.pins)
 		v.focus()
 	})
 }
 
-// lostImageText stands in for a photo whose image is missing from the practice file.
-const lostImageText = "The image of this photo is missing from the practice file.\n" +
-	"Its record is kept: delete it, or restore a backup made before the image was lost."
-
-// changedImageText stands in for a photo whose image file no longer holds the bytes imported.
-const changedImageText = "The image of this photo has been changed since it was imported: its file in the photo folder no longer matches it.\n" +
-	"Its record is kept: restore a backup made before the change, or delete it."
+// lostImageText stands in for a photo whose image cannot be shown: the store's sentence of why
+// and what to do (the photo folder not beside the practice file, or the file missing or changed).
+func lostImageText(err error) string {
+	text := err.Error()
+	return strings.ToUpper(text[:1]) + text[1:]
+}
 
 // fill sets the fields from the photo's record.
 func (v *photoViewer) fill() {

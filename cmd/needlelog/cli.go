@@ -19,7 +19,6 @@ import (
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 // command is a headless subcommand: it writes to out and errOut and returns the exit code.
@@ -304,78 +303,6 @@ func photoCountArgs(args []string) []string {
 
 func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
-}
-
-// checkAbout is what needlelog check -h says the command does.
-const checkAbout = `Checks a database without changing it: its tables, indexes, triggers and views against those
-Needlelog made, SQLite's integrity and foreign-key checks, the schema version, the number of
-records, and the photo folder beside the database: photos missing from it, and photos still kept in
-the database, which opening the practice in Needlelog moves to it. With --photos, also reads every
-photo file through and checks its bytes against those imported, naming each photo missing or changed.
-Exits 1 when anything is wrong.`
-
-func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("check", "--db PATH [--photos]", checkAbout, errOut)
-	db := fs.String("db", "", "path of the database file")
-	photos := fs.Bool("photos", false, "also read every photo file and check its bytes (takes a while for many photos)")
-	if rest, code, ok := parse(fs, args); !ok {
-		return code
-	} else if len(rest) > 0 {
-		fmt.Fprintf(errOut, "needlelog check: unexpected argument %q (the file is given with --db PATH)\n", rest[0])
-		return 2
-	} else if !requireDB(fs, *db, errOut) {
-		return 2
-	}
-	s, err := openToRead(ctx, *db)
-	if err != nil {
-		return fail(errOut, "check", err)
-	}
-	defer s.Close()
-	h, err := s.Check(ctx)
-	if err != nil {
-		return fail(errOut, "check", err)
-	}
-	fmt.Fprintf(out, "%-18s %s\n", "database:", quote(s.Path()))
-	printMoved(ctx, out, s)
-	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, sqlite.SchemaVersion())
-	if len(h.SchemaChanges) > 0 {
-		// The records may be sound: what follows still says so.
-		fmt.Fprintf(out, "%-18s %d change(s) made outside Needlelog; Needlelog will not write to this file "+
-			"(restoring a backup leaves them out)\n", "design:", len(h.SchemaChanges))
-		for _, c := range h.SchemaChanges {
-			fmt.Fprintf(out, "  %s\n", c)
-		}
-	} else {
-		fmt.Fprintf(out, "%-18s as Needlelog made it\n", "design:")
-	}
-	if len(h.Problems) > 0 {
-		fmt.Fprintf(out, "%-18s %d problem(s)\n", "integrity:", len(h.Problems))
-		for _, p := range h.Problems {
-			fmt.Fprintf(out, "  %s\n", visible(p))
-		}
-		return 1
-	}
-	fmt.Fprintf(out, "%-18s ok\n", "integrity:")
-	if len(h.LostImages) > 0 && !*photos { // --photos says it below, and more
-		fmt.Fprintf(out, "%-18s %d photo(s) lost images; restore a backup from before it to get them back\n", "photos:", len(h.LostImages))
-		for _, p := range h.LostImages { // they name the photos' files
-			fmt.Fprintf(out, "  %s\n", visible(p))
-		}
-	}
-	if err := printPhotoFolder(ctx, out, s); err != nil {
-		return fail(errOut, "check", err)
-	}
-	for _, t := range sqlite.CountedTables() {
-		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])
-	}
-	code := 0
-	if *photos {
-		code = checkPhotoFiles(ctx, s, out, errOut)
-	}
-	if len(h.SchemaChanges) > 0 {
-		return 1
-	}
-	return code
 }
 
 // clientsAbout is what needlelog clients -h says the command does.

@@ -50,7 +50,7 @@ func TestMoveCommand(t *testing.T) {
 	if after := checkCounts(t, moved); !equalMaps(after, before) {
 		t.Errorf("the moved practice counts %v, the old %v", after, before)
 	}
-	if code, out, errOut := runCLI(t, "check", "--db", moved); code != 0 || strings.Contains(out, "lost images") {
+	if code, out, errOut := runCLI(t, "check", "--db", moved); code != 0 || strings.Contains(out, "no images") {
 		t.Errorf("check of the moved practice: exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(path); err != nil {

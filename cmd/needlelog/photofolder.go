@@ -12,12 +12,16 @@ import (
 // the photo folder is the app's, which does it in the background when it opens the practice,
 // showing its progress. check says how many are left, and what the photo folder lacks.
 
-// printPhotoFolder adds to check's report the practice's photo folder: photos missing from it and
-// how to bring them back, and photos still in the database, to be moved to it.
-func printPhotoFolder(ctx context.Context, out io.Writer, s *sqlite.Store) error {
+// lostPhotosListed is how many photos without images check names; --photos names them all.
+const lostPhotosListed = 20
+
+// printPhotoFolder adds to check's report the practice's photo folder: photos whose images are
+// missing from it (or from the database) and how to bring them back, naming the first few when
+// list is set, and photos still in the database, to be moved to it.
+func printPhotoFolder(ctx context.Context, out io.Writer, s *sqlite.Store, list bool) (sqlite.MissingPhotos, error) {
 	m, err := s.MissingPhotos(ctx)
 	if err != nil {
-		return err
+		return m, err
 	}
 	state := "as expected"
 	if m.DirMissing {
@@ -27,16 +31,32 @@ func printPhotoFolder(ctx context.Context, out io.Writer, s *sqlite.Store) error
 		state = "none yet (made when the first photo is kept there)"
 	}
 	fmt.Fprintf(out, "%-18s %s: %s\n", "photo folder:", quote(m.Dir), state)
+	lost, total, err := s.LostPhotos(ctx, lostPhotosListed)
+	if err != nil {
+		return m, err
+	}
 	if m.Photos > 0 {
-		fmt.Fprintf(out, "  %s\n", visible(m.Sentence()))
+		fmt.Fprintf(out, "%-18s %s\n", "photos:", visible(m.Sentence()))
+	}
+	if n := total - m.Photos; n > 0 { // bytes lost from the database itself, as damage does
+		fmt.Fprintf(out, "%-18s %d photo(s) kept in the database lost their images; restore a backup of the practice from before "+
+			"it to get them back\n", "photos:", n)
+	}
+	if list {
+		for _, p := range lost {
+			fmt.Fprintf(out, "  %s\n", visible(p.String()))
+		}
+		if total > len(lost) {
+			fmt.Fprintf(out, "  and %d more; `needlelog check --photos` lists them all\n", total-len(lost))
+		}
 	}
 	n, err := s.PhotosToMove(ctx)
 	if err != nil {
-		return err
+		return m, err
 	}
 	if n > 0 {
 		fmt.Fprintf(out, "%-18s %d photo(s) still kept in the database; opening the practice in Needlelog moves them to the photo folder\n",
 			"photos to move:", n)
 	}
-	return nil
+	return m, nil
 }

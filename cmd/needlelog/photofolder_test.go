@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -61,9 +66,47 @@ func TestCheckSaysWhatThePhotoFolderLacksAndWhatIsLeftToMove(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut = runCLI(t, "check", "--db", path)
-	want := "  5 photos have no images: the photo folder " + dir + " is missing (it belongs beside the database). To bring them back, " +
-		"copy the folder \"clinic.photos\" from where this practice came from into " + filepath.Dir(path) + ", or restore a backup of the practice.\n"
-	if !strings.Contains(out, "photo folder:      \""+dir+"\": missing\n"+want) {
+	want := "photos:            5 photos have no images. The photo folder \"clinic.photos\" is not beside the practice file: copy it " +
+		"from where the practice came from into " + filepath.Dir(path) + ", then open the photos again.\n"
+	if code != 1 || !strings.Contains(out, "photo folder:      \""+dir+"\": missing\n"+want) {
 		t.Fatalf("check of a practice without its photo folder: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// A practice copied without its photo folder: check says to copy the folder back, first, names
+// the first photos as --photos does (by client and date) and how many more, and exits 1.
+func TestCheckWithoutThePhotoFolderSaysCopyItBack(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "clinic.db")
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := data.Client{FirstName: "Anna", LastName: "Berg", PhotoConsent: data.PhotoConsentClinical}
+	if err := s.CreateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	const photos = lostPhotosListed + 3
+	for i := range photos {
+		testkit.MustImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, fmt.Sprintf("IMG_%04d.jpg", i),
+			phototest.NoisyJPEG(t, 64, 48, uint32(i+1), 16), testkit.Now.AddDate(0, 0, i))
+	}
+	dir := s.PhotoDir()
+	s.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := runCLI(t, "check", "--db", path)
+	lines := strings.Split(out, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "photos:") })
+	if code != 1 || i < 0 || lines[i] != fmt.Sprintf("photos:            %d photos have no images. The photo folder \"clinic.photos\" is not "+
+		"beside the practice file: copy it from where the practice came from into %s, then open the photos again.", photos, filepath.Dir(path)) {
+		t.Fatalf("check without the photo folder: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "restore a backup from before it") || strings.Count(out, " of Anna Berg: its original and preview files are missing") != lostPhotosListed ||
+		!strings.Contains(out, "  photo IMG_0000.jpg taken "+data.DateOf(testkit.Now).String()+" of Anna Berg: its original and preview files are missing") ||
+		!strings.Contains(out, "\n  and 3 more; `needlelog check --photos` lists them all\n") {
+		t.Fatalf("check names the photos without their folder:\n%s", out)
 	}
 }

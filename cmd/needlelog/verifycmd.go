@@ -6,9 +6,6 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"time"
-
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 // hexHash is an audit entry's hash as printed: 64 hexadecimal digits.
@@ -138,35 +135,4 @@ func printSentences(out io.Writer, title string, ss []string) {
 	for _, s := range ss {
 		fmt.Fprintf(out, "  %s\n", s)
 	}
-}
-
-// photoProgressEvery is how often a long photo check says how far it has got.
-var photoProgressEvery = time.Second
-
-// checkPhotoFiles reads every photo file of the practice through and names each photo whose
-// original or preview is missing or changed; it returns 1 when any is. How far it has got goes
-// to errOut, for a check long enough to wonder about.
-func checkPhotoFiles(ctx context.Context, s *sqlite.Store, out, errOut io.Writer) int {
-	last := time.Now()
-	rep, err := s.CheckPhotoFiles(ctx, func(done, total int) {
-		if now := time.Now(); now.Sub(last) >= photoProgressEvery && done < total {
-			last = now
-			fmt.Fprintf(errOut, "needlelog check: read the files of %d of %d photos\n", done, total)
-		}
-	})
-	if err != nil {
-		return fail(errOut, "check", err)
-	}
-	fmt.Fprintf(out, "%-18s %s\n", "photo folder:", quote(s.PhotoDir()))
-	if len(rep.Problems) == 0 {
-		fmt.Fprintf(out, "%-18s %d photo(s), %d file(s) read (%.1f MB): each matches the bytes imported\n", "photo files:",
-			rep.Photos, rep.Files, float64(rep.Bytes)/(1<<20))
-		return 0
-	}
-	fmt.Fprintf(out, "%-18s %d problem(s) in %d photo(s); restore a backup from before the change to get them back\n", "photo files:",
-		len(rep.Problems), rep.Photos)
-	for _, p := range rep.Problems {
-		fmt.Fprintf(out, "  %s\n", visible(p.String()))
-	}
-	return 1
 }

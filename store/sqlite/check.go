@@ -199,7 +199,8 @@ func (s *Store) photosWithoutImages(ctx context.Context) ([]string, error) {
 
 // lostImage is a photo whose original or preview is gone.
 type lostImage struct {
-	name, sum, preview      string
+	id, name, client        string
+	sum, preview            string
 	taken                   time.Time
 	noOriginal, noRendition bool
 }
@@ -212,12 +213,13 @@ func (l lostImage) inLibrary() bool { return l.preview != "" }
 // for one whose bytes are still in the database, a missing original or preview. It looks for two
 // files a photo: keep it off the UI goroutine.
 func (s *Store) lostImages(ctx context.Context) ([]lostImage, error) {
-	rows, err := query(ctx, s, "photos without images", `SELECT p.file_name, p.taken_at, p.sha256, p.preview_sha256,
+	rows, err := query(ctx, s, "photos without images", `SELECT p.id, p.file_name,
+			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.taken_at, p.sha256, p.preview_sha256,
 			`+stillInDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
 			`+stillInDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
-		FROM photos p ORDER BY p.taken_at, p.id`, nil,
+		FROM photos p LEFT JOIN clients c ON c.id = p.client_id ORDER BY p.taken_at, p.id`, nil,
 		func(r *sql.Rows, v *lostImage) error {
-			return r.Scan(&v.name, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)
+			return r.Scan(&v.id, &v.name, &v.client, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)
 		})
 	if err != nil {
 		return nil, err

@@ -62,10 +62,14 @@ func (p PhotoFileProblem) why() string {
 
 // PhotoFilesReport is what CheckPhotoFiles found.
 type PhotoFilesReport struct {
-	Photos   int   // photos checked
-	Files    int   // files read from the photo folder
-	Bytes    int64 // bytes read, files and database alike
-	Problems []PhotoFileProblem
+	Photos int // photos checked
+	Files  int // files read from the photo folder
+	// Shared is photos small enough to be their own preview: one file is both.
+	Shared int
+	// InDatabase is photos whose bytes are still in the database, not yet moved to the photo folder.
+	InDatabase int
+	Bytes      int64 // bytes read, files and database alike
+	Problems   []PhotoFileProblem
 }
 
 // CheckPhotoFiles reads every photo's original and preview through and checks each against the
@@ -100,9 +104,11 @@ func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total i
 			switch {
 			case r.preview == "":
 				im.Sum = ""
+				rep.InDatabase += k
 				n, err = s.verifyStoredImage(ctx, im.PhotoID, im.What, r.Sum)
 			case k == 1 && im.Sum == r.Sum: // a small photo whose preview is its original: read once
 				err = images[0].Err
+				rep.Shared++
 			default:
 				n, err = verifyFile(s.lib.Dir(), im.Sum)
 				rep.Files++
@@ -122,6 +128,34 @@ func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total i
 		}
 	}
 	return rep, nil
+}
+
+// LostPhotos names the photos whose images are gone, as CheckPhotoFiles does but looking for
+// their files rather than reading them: the first limit of them, and how many there are in all.
+func (s *Store) LostPhotos(ctx context.Context, limit int) ([]PhotoFileProblem, int, error) {
+	lost, err := s.lostImages(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []PhotoFileProblem
+	for _, l := range lost[:min(limit, len(lost))] {
+		p := PhotoFileProblem{PhotoID: l.id, FileName: l.name, TakenAt: l.taken, Client: l.client, Err: photolib.ErrMissing}
+		var what, sums []string
+		if l.noOriginal {
+			what, sums = append(what, "original"), append(sums, l.sum)
+		}
+		if l.noRendition && (l.preview != l.sum || !l.noOriginal) {
+			what, sums = append(what, "preview"), append(sums, l.preview)
+		} else if l.noRendition {
+			what = append(what, "preview")
+		}
+		p.What = strings.Join(what, " and ")
+		if l.inLibrary() {
+			p.Sum = strings.Join(sums, ", ")
+		}
+		out = append(out, p)
+	}
+	return out, len(lost), nil
 }
 
 // joinProblems says the same problem of a photo's original and preview once.

@@ -206,3 +206,37 @@ func TestCheckPhotoFilesReadsASharedFileOnce(t *testing.T) {
 		t.Fatalf("problems %v, want %q", rep.Problems, want)
 	}
 }
+
+// A photo's missing image says what is true and what to do: a file gone from a photo folder that
+// is there is in a backup; a photo folder not beside the practice file is to be copied back, in
+// the one wording the banner and check use (MissingPhotos.Advice), not "delete it".
+func TestAMissingImageSaysWhatToDo(t *testing.T) {
+	ctx := context.Background()
+	path, ps := photoCheckPractice(t)
+	s := sqlitetest.OpenStoreAt(t, path, nil)
+	_, err := s.PhotoPreview(ctx, ps[2].ID)
+	want := fmt.Sprintf("photo taken %s of Anna Berg has no image here. Its preview file is missing from the photo folder %s. "+
+		"A backup of the practice holds it: restore one to get it back; `needlelog check --photos` lists every photo affected.",
+		data.DateOf(ps[2].TakenAt), s.PhotoDir())
+	if !errors.Is(err, data.ErrNotFound) || err == nil || err.Error() != want {
+		t.Fatalf("a preview file missing: %v, want %q", err, want)
+	}
+	lost, total, err := s.LostPhotos(ctx, 1)
+	if err != nil || total != 2 || len(lost) != 1 || lost[0].Client != "Anna Berg" || lost[0].What != "original and preview" {
+		t.Fatalf("lost photos: %+v of %d, %v", lost, total, err)
+	}
+
+	if err := os.Rename(s.PhotoDir(), s.PhotoDir()+".elsewhere"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.PhotoOriginal(ctx, ps[0].ID)
+	advice := sqlite.MissingPhotos{Dir: s.PhotoDir(), DirMissing: true}.Advice("the photo")
+	if err == nil || !strings.HasSuffix(err.Error(), "has no image here. "+advice) || strings.Contains(err.Error(), "delete") ||
+		!strings.Contains(advice, `The photo folder "clinic.photos" is not beside the practice file: copy it from where the practice came from into `+
+			filepath.Dir(path)+", then open the photo again.") {
+		t.Fatalf("the photo folder missing: %v", err)
+	}
+	if m, err := s.MissingPhotos(ctx); err != nil || !strings.HasSuffix(m.Sentence(), m.Advice("the photos")) {
+		t.Fatalf("the banner's sentence %q (%v) is not the same advice", m.Sentence(), err)
+	}
+}

@@ -412,7 +412,7 @@ type MissingPhotos struct {
 // them. It looks for two files a photo (about 20,000 for 10,000 photos): keep it off the UI
 // goroutine and out of the way of opening.
 func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
-	m := MissingPhotos{Dir: s.lib.Dir()}
+	m := MissingPhotos{Dir: s.lib.Dir(), DirMissing: s.PhotoFolderMissing()}
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+inPhotoFolder).Scan(&m.InLibrary); err != nil {
 		return m, fmt.Errorf("count the photos in the photo folder: %w", mapError(err))
 	}
@@ -425,10 +425,14 @@ func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
 			m.Photos++
 		}
 	}
-	if info, err := os.Stat(m.Dir); err != nil || !info.IsDir() {
-		m.DirMissing = true
-	}
 	return m, nil
+}
+
+// PhotoFolderMissing says whether the practice's photo folder is not there at all (as when the
+// database was copied without it): one look at the folder, cheap enough to ask again and again.
+func (s *Store) PhotoFolderMissing() bool {
+	info, err := os.Stat(s.lib.Dir())
+	return err != nil || !info.IsDir()
 }
 
 // Sentence says which photos are missing, where their folder was looked for, and how to bring
@@ -437,15 +441,35 @@ func (m MissingPhotos) Sentence() string {
 	if m.Photos == 0 {
 		return ""
 	}
-	name, parent := filepath.Base(m.Dir), filepath.Dir(m.Dir)
 	if m.DirMissing {
-		return fmt.Sprintf("%s no images: the photo folder %s is missing (it belongs beside the database). "+
-			"To bring them back, copy the folder %q from where this practice came from into %s, or restore a backup of the practice.",
-			wording.Count(m.Photos, "photo has", "photos have"), m.Dir, name, parent)
+		return wording.Count(m.Photos, "photo has", "photos have") + " no images. " + m.Advice("the photos")
 	}
 	return fmt.Sprintf("%d of the %s kept in the photo folder %s %s missing from it. To bring them back, copy the folder %q "+
 		"from where this practice came from into %s (files already there are the same and can be kept), or restore a backup of the practice.",
-		m.Photos, wording.Count(m.InLibrary, "photo", "photos"), m.Dir, wording.Plural(m.Photos, "is", "are"), name, parent)
+		m.Photos, wording.Count(m.InLibrary, "photo", "photos"), m.Dir, wording.Plural(m.Photos, "is", "are"),
+		filepath.Base(m.Dir), filepath.Dir(m.Dir))
+}
+
+// Advice says how to bring back the images of photos (what: "the photo", "the photos") whose photo
+// folder is not there at all: copy it back, as its files are not lost. It is the one wording for
+// this, in the banner, the photo viewer and needlelog check alike.
+func (m MissingPhotos) Advice(what string) string {
+	return fmt.Sprintf("The photo folder %q is not beside the practice file: copy it from where the practice came from into %s, "+
+		"then open %s again.", filepath.Base(m.Dir), filepath.Dir(m.Dir), what)
+}
+
+// fileAdvice says how to bring back one photo's image file missing or changed in a photo folder
+// that is there.
+const fileAdvice = "A backup of the practice holds it: restore one to get it back; `needlelog check --photos` lists every photo affected."
+
+// ReclaimDue says whether ReclaimIfDue would give space back now (moved as there): so that what
+// is said of it is true.
+func (s *Store) ReclaimDue(ctx context.Context, moved bool) (bool, error) {
+	if s.readOnly {
+		return false, nil
+	}
+	free, size, err := s.freeSpace(ctx)
+	return err == nil && worthReclaiming(free, size, moved), err
 }
 
 // Sentence says how far moving the photos to the photo folder has come, for a progress line.

@@ -304,7 +304,8 @@ func TestMissingPhotosCountsPhotosWhoseFilesAreGone(t *testing.T) {
 	if err != nil || m.Photos != 3 || !m.DirMissing || m.Dir != filepath.Join(filepath.Dir(s.Path()), "practice.photos") {
 		t.Fatalf("folder removed: %+v, %v", m, err)
 	}
-	if want := "3 photos have no images: the photo folder " + s.PhotoDir() + " is missing"; !strings.HasPrefix(m.Sentence(), want) {
+	if want := "3 photos have no images. The photo folder \"practice.photos\" is not beside the practice file: copy it from where " +
+		"the practice came from into " + filepath.Dir(s.Path()) + ", then open the photos again."; m.Sentence() != want {
 		t.Errorf("%q does not begin %q", m.Sentence(), want)
 	}
 }

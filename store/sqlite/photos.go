@@ -426,40 +426,44 @@ func (s *Store) photoBytes(ctx context.Context, id, what, q string) ([]byte, err
 	}
 	if sum == "" {
 		if b == nil {
-			return nil, s.missingImage(ctx, id, what, "is missing from the database", nil)
+			return nil, s.missingImage(ctx, id, "Its "+what+" is missing from the database. Restore a backup of the practice made "+
+				"before it was lost, or delete the photo.", nil)
 		}
 		return b, nil
 	}
 	b, err = s.lib.Read(sum)
 	switch {
 	case errors.Is(err, photolib.ErrMissing):
-		return nil, s.missingImage(ctx, id, what, "is missing from the photo folder "+s.lib.Dir(), err)
+		if s.PhotoFolderMissing() {
+			return nil, s.missingImage(ctx, id, MissingPhotos{Dir: s.lib.Dir(), DirMissing: true}.Advice("the photo"), err)
+		}
+		return nil, s.missingImage(ctx, id, "Its "+what+" file is missing from the photo folder "+s.lib.Dir()+". "+fileAdvice, err)
 	case errors.Is(err, photolib.ErrChanged):
-		return nil, s.missingImage(ctx, id, what, "in the photo folder has been changed since it was imported", err)
+		return nil, s.missingImage(ctx, id, "Its "+what+" file in the photo folder has been changed since it was imported. "+fileAdvice, err)
 	case err != nil:
 		return nil, fmt.Errorf("%s of photo %s: %w", what, id, err)
 	}
 	return b, nil
 }
 
-// missingImage says why a photo's bytes (what: "preview" or "original") cannot be given: the
-// photo is gone altogether, or only its image is, in which case the photo is named as a
-// practitioner knows it, "photo taken 2026-03-10 of Anna Berg". cause (photolib.ErrMissing or
+// missingImage says why a photo's image cannot be given, and what to do (why): the photo is gone
+// altogether, or only its image is, in which case the photo is named as a practitioner knows it,
+// "photo taken 2026-03-10 of Anna Berg". cause (photolib.ErrMissing or
 // ErrChanged, or nil) is kept beside ErrNotFound for errors.Is.
-func (s *Store) missingImage(ctx context.Context, id, what, why string, cause error) error {
+func (s *Store) missingImage(ctx context.Context, id, why string, cause error) error {
 	var taken time.Time
 	var first, last string
 	err := s.db.QueryRowContext(ctx, `SELECT p.taken_at, coalesce(c.first_name, ''), coalesce(c.last_name, '')
 		FROM photos p LEFT JOIN clients c ON c.id = p.client_id WHERE p.id = ?`, id).Scan(timeCol{&taken}, &first, &last)
 	if err != nil {
-		return fmt.Errorf("%s of photo %s: %w", what, id, mapError(err))
+		return fmt.Errorf("image of photo %s: %w", id, mapError(err))
 	}
 	who := data.JoinName(first, last)
 	if who == "" {
 		who = "a client no longer on file"
 	}
-	return worded{fmt.Sprintf("photo taken %s of %s has no stored image (its %s %s)",
-		data.DateOf(taken), who, what, why), errors.Join(data.ErrNotFound, cause)}
+	return worded{fmt.Sprintf("photo taken %s of %s has no image here. %s", data.DateOf(taken), who, why),
+		errors.Join(data.ErrNotFound, cause)}
 }
 
 // ListPhotos returns a client's photos with their thumbnails, never reading an original or a

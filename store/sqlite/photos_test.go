@@ -665,7 +665,7 @@ func TestPhotoWithMissingImage(t *testing.T) {
 	}
 
 	named := func(p data.Photo) string {
-		return fmt.Sprintf("photo taken %s of %s has no stored image", data.DateOf(p.TakenAt), c.Name())
+		return fmt.Sprintf("photo taken %s of %s has no image here. Its ", data.DateOf(p.TakenAt), c.Name())
 	}
 	if _, err := s.PhotoPreview(ctx, noImage.ID); !errors.Is(err, data.ErrNotFound) || !strings.Contains(err.Error(), named(noImage)) {
 		t.Errorf("preview of the photo without its image: %v", err)

@@ -79,6 +79,7 @@ func NewPhotoView(state *ViewState) *PhotoView {
 	v.bg = canvas.NewRectangle(color.Black)
 	v.empty = widget.NewLabel("No photo")
 	v.empty.Alignment = fyne.TextAlignCenter
+	v.empty.Wrapping = fyne.TextWrapWord // a sentence of what to do may stand in for the photo
 	v.layer = container.NewWithoutLayout(v.img)
 	state.views = append(state.views, v)
 	v.ExtendBaseWidget(v)
@@ -192,6 +193,12 @@ func (r *photoViewRenderer) Layout(size fyne.Size) {
 		o.Move(fyne.Position{})
 		o.Resize(size)
 	}
+	// What stands in for a photo is read as a paragraph in the middle, not a line across the top.
+	w := min(size.Width, 560)
+	r.v.empty.Resize(fyne.NewSize(w, size.Height))
+	h := min(r.v.empty.MinSize().Height, size.Height)
+	r.v.empty.Resize(fyne.NewSize(w, h))
+	r.v.empty.Move(fyne.NewPos((size.Width-w)/2, (size.Height-h)/2))
 	r.v.layer.Resize(size)
 	r.v.place()
 }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// checkAbout is what needlelog check -h says the command does.
+const checkAbout = `Checks a database without changing it: its tables, indexes, triggers and views against those
+Needlelog made, SQLite's integrity and foreign-key checks, the schema version, the number of
+records, and the photo folder beside the database: photos missing from it, and photos still kept in
+the database, which opening the practice in Needlelog moves to it. With --photos, also reads every
+photo file through and checks its bytes against those imported, naming each photo missing or changed.
+Exits 1 when anything is wrong.`
+
+func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs := newFlags("check", "--db PATH [--photos]", checkAbout, errOut)
+	db := fs.String("db", "", "path of the database file")
+	photos := fs.Bool("photos", false, "also read every photo file and check its bytes (takes a while for many photos)")
+	if rest, code, ok := parse(fs, args); !ok {
+		return code
+	} else if len(rest) > 0 {
+		fmt.Fprintf(errOut, "needlelog check: unexpected argument %q (the file is given with --db PATH)\n", rest[0])
+		return 2
+	} else if !requireDB(fs, *db, errOut) {
+		return 2
+	}
+	s, err := openToRead(ctx, *db)
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	defer s.Close()
+	h, err := s.Check(ctx)
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	fmt.Fprintf(out, "%-18s %s\n", "database:", quote(s.Path()))
+	printMoved(ctx, out, s)
+	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, sqlite.SchemaVersion())
+	if len(h.SchemaChanges) > 0 {
+		// The records may be sound: what follows still says so.
+		fmt.Fprintf(out, "%-18s %d change(s) made outside Needlelog; Needlelog will not write to this file "+
+			"(restoring a backup leaves them out)\n", "design:", len(h.SchemaChanges))
+		for _, c := range h.SchemaChanges {
+			fmt.Fprintf(out, "  %s\n", c)
+		}
+	} else {
+		fmt.Fprintf(out, "%-18s as Needlelog made it\n", "design:")
+	}
+	if len(h.Problems) > 0 {
+		fmt.Fprintf(out, "%-18s %d problem(s)\n", "integrity:", len(h.Problems))
+		for _, p := range h.Problems {
+			fmt.Fprintf(out, "  %s\n", visible(p))
+		}
+		return 1
+	}
+	fmt.Fprintf(out, "%-18s ok\n", "integrity:")
+	code := 0
+	m, err := printPhotoFolder(ctx, out, s, !*photos) // --photos lists the photos below, and more
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	if m.Photos > 0 || len(h.LostImages) > 0 {
+		code = 1
+	}
+	for _, t := range sqlite.CountedTables() {
+		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", h.Counts[t])
+	}
+	if *photos {
+		code = max(code, checkPhotoFiles(ctx, s, m, out, errOut))
+	}
+	if len(h.SchemaChanges) > 0 {
+		return 1
+	}
+	return code
+}
+
+// photoProgressEvery is how often a long photo check says how far it has got.
+var photoProgressEvery = time.Second
+
+// checkPhotoFiles reads every photo file of the practice through and names each photo whose
+// original or preview is missing or changed; it returns 1 when any is. How far it has got goes
+// to errOut, for a check long enough to wonder about. m is what the photo folder lacks, as
+// printPhotoFolder said it.
+func checkPhotoFiles(ctx context.Context, s *sqlite.Store, m sqlite.MissingPhotos, out, errOut io.Writer) int {
+	last := time.Now()
+	rep, err := s.CheckPhotoFiles(ctx, func(done, total int) {
+		if now := time.Now(); now.Sub(last) >= photoProgressEvery && done < total {
+			last = now
+			fmt.Fprintf(errOut, "needlelog check: read the files of %d of %d photos\n", done, total)
+		}
+	})
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	if len(rep.Problems) == 0 {
+		fmt.Fprintf(out, "%-18s %s, read (%.1f MB): each matches the bytes imported\n", "photo files:", filesForPhotos(rep),
+			float64(rep.Bytes)/(1<<20))
+		return 0
+	}
+	what := "a backup of the practice holds them: restore one to get them back"
+	if m.DirMissing {
+		what = "see above"
+	}
+	fmt.Fprintf(out, "%-18s %d problem(s) among the %d photo(s) checked; %s\n", "photo files:", len(rep.Problems), rep.Photos, what)
+	for _, p := range rep.Problems {
+		fmt.Fprintf(out, "  %s\n", visible(p.String()))
+	}
+	return 1
+}
+
+// filesForPhotos says how many files the photos take, and why that is not two a photo: "290 file(s)
+// for 286 photo(s) (an original and a preview each; one file is both for 282 small enough to be
+// their own preview)".
+func filesForPhotos(rep sqlite.PhotoFilesReport) string {
+	var why []string
+	switch inFolder := rep.Photos - rep.InDatabase; {
+	case inFolder > 0 && rep.Shared == inFolder:
+		why = append(why, "one file each, small enough to be its own preview")
+	case inFolder > 0:
+		why = append(why, "an original and a preview each")
+	}
+	if rep.Shared > 0 && rep.Shared < rep.Photos-rep.InDatabase {
+		why = append(why, fmt.Sprintf("one file is both for %d small enough to be their own preview", rep.Shared))
+	}
+	if rep.InDatabase > 0 {
+		why = append(why, fmt.Sprintf("%d still kept in the database", rep.InDatabase))
+	}
+	text := fmt.Sprintf("%d file(s) for %d photo(s)", rep.Files, rep.Photos)
+	if len(why) > 0 {
+		text += " (" + strings.Join(why, "; ") + ")"
+	}
+	return text
+}
