@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -64,7 +65,8 @@ type mainWindow struct {
 	makeDemo    DemoMaker          // writes the demo practice; nil where there is none to write
 	frame       *fyne.Container    // notices above, status below, body between
 	closing     bool               // the window is backing up before it closes
-	hasStopped  bool               // the app stopped, and the practice was closed
+	closingHook func()             // Options.Closing: called as the window closes for good
+	stopOnce    sync.Once          // the app stopped, and the practice was closed
 	total       int64              // clients in the database, to tell a new practice from an empty search; -1 until counted
 	setup       data.SetupProgress // a new practice's first steps, read while it has no client
 	stopTicking context.CancelFunc // stops the status line's clock
@@ -101,6 +103,7 @@ type windowOptions struct {
 	movePhotos bool          // move photos still in the database to the photo folder, and look for missing ones
 	lockPoll   time.Duration // how often the idle lock looks for activity; 0 polls not at all
 	draftDelay time.Duration // how long after the last change the session editor drafts the form
+	closing    func()        // Options.Closing
 }
 
 // appWindow is how the app's own window runs.
@@ -127,7 +130,8 @@ func newMainWindowWith(a fyne.App, p *openedPractice, autoBackup bool) *mainWind
 // newMainWindowIn makes w, a new window or the one that waited for the practice to open, the
 // main window over p.
 func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptions) *mainWindow {
-	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, movePhotos: o.movePhotos, draftDelay: o.draftDelay, now: time.Now, statusEvery: statusEvery}
+	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, movePhotos: o.movePhotos, draftDelay: o.draftDelay,
+		closingHook: o.closing, now: time.Now, statusEvery: statusEvery}
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
 	m.status = widget.NewLabel("")
@@ -243,16 +247,16 @@ func (m *mainWindow) damagedWhileShown(p *openedPractice, err error) {
 }
 
 // stopped closes the store and gives up the claim when the app stops.
+// It runs once: by Fyne, then again by the app's main (see runApp), or by the app's main when
+// Fyne does not finish stopping; a second call waits for the first to finish.
 func (m *mainWindow) stopped() {
-	if m.hasStopped {
-		return // run by Fyne, then again by the app's main (see runApp)
-	}
-	m.hasStopped = true
-	m.endScreens()
-	if m.stopTicking != nil {
-		m.stopTicking()
-	}
-	m.openedPractice.closeAtStop()
+	m.stopOnce.Do(func() {
+		m.endScreens()
+		if m.stopTicking != nil {
+			m.stopTicking()
+		}
+		m.openedPractice.closeAtStop()
+	})
 }
 
 // endScreens ends the lives of the practice shown and of its screens: their reads stop.
@@ -609,7 +613,12 @@ func (m *mainWindow) quit() {
 		return // already backing up to close: a second click waits for the first
 	}
 	m.closing = true
-	m.backUpThen("Backing up before closing", "Close", m.win.Close, func() { m.closing = false })
+	m.backUpThen("Backing up before closing", "Close", func() {
+		if m.closingHook != nil {
+			m.closingHook()
+		}
+		m.win.Close()
+	}, func() { m.closing = false })
 }
 
 // backUpThen backs the practice up when it changed since the latest backup, with progress and a

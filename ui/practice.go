@@ -30,6 +30,9 @@ type Options struct {
 	Open sqlite.Options
 	// MakeDemo writes the demo practice; without it, the app opens one already written but writes none.
 	MakeDemo DemoMaker
+	// Closing, when set, is called on the UI goroutine as the app begins to close for good: its
+	// window is closed (after the close-time backup) or the app quits while opening.
+	Closing func()
 }
 
 // DemoMaker writes the demo practice into s, a new and empty practice, saying how far it is with
@@ -47,6 +50,7 @@ func Start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 
 // start is Start with the main window running as o says.
 func start(ctx context.Context, a fyne.App, path string, opts Options, failed func(error), o windowOptions) {
+	o.closing = opts.Closing
 	a.SetIcon(appIcon)
 	// One window throughout: it waits for the practice, then becomes the main window. (Closing a
 	// window just shown, before the system has made it, can leave it on screen.) It is shown at
@@ -67,6 +71,9 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 	abandoned := false
 	w.SetCloseIntercept(func() {
 		abandoned = true
+		if opts.Closing != nil {
+			opts.Closing()
+		}
 		a.Quit()
 	})
 	opened := func(p *openedPractice) {

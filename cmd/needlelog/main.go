@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -84,7 +86,15 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	// A file that cannot be opened as it is gets a window saying why and what can be done;
 	// the exit code still tells a script that the first attempt failed.
 	var failed bool
-	ui.Start(ctx, a, *db, ui.Options{Open: opts, MakeDemo: makeDemo}, func(err error) {
+	stopped := func() {
+		if l, ok := a.Lifecycle().(interface{ OnStopped() func() }); ok {
+			if stopped := l.OnStopped(); stopped != nil {
+				stopped()
+			}
+		}
+	}
+	closing := func() { go exitIfStuck(stuckAfter, stopped, os.Exit) }
+	ui.Start(ctx, a, *db, ui.Options{Open: opts, MakeDemo: makeDemo, Closing: closing}, func(err error) {
 		failed = true // on the UI goroutine, which a.Run below runs on this one
 		fmt.Fprintf(errOut, "needlelog: %s\n", sentence(openError(*db, err)))
 	})
@@ -92,21 +102,33 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	// practice so that it is whole and its claim given up, without the close-time backup.
 	go func() {
 		<-ctx.Done()
+		closing()
 		fyne.Do(a.Quit)
 	}()
 	a.Run()
 	// Fyne can drop its stopped hook while it shuts down (work queued for the UI is let go without
 	// running), which would leave the practice unclosed: its log beside it, so that the next start
 	// checks the whole file before showing it. Run the hook again; it does nothing the second time.
-	if l, ok := a.Lifecycle().(interface{ OnStopped() func() }); ok {
-		if stopped := l.OnStopped(); stopped != nil {
-			stopped()
-		}
-	}
+	stopped()
 	if failed {
 		return 1
 	}
 	return 0
+}
+
+// stuckAfter is how long the app may take to stop once its window has closed.
+const stuckAfter = 15 * time.Second
+
+// exitIfStuck ends the process when the app has not stopped a while after its window closed.
+// Fyne 2.7 can hang as it shuts down (a UI event queued as the window closes waits for a main
+// loop that has already stopped), leaving a process with no window that still holds the practice:
+// the next start would find it open elsewhere. stopped closes the practice, or waits for its
+// closing under way to finish (a reclaim of a large file takes a while); then the process ends.
+func exitIfStuck(after time.Duration, stopped func(), exit func(int)) {
+	time.Sleep(after)
+	slog.Warn("the app had not stopped after its window closed: its practice is closed and the app ends", "after", after)
+	stopped()
+	exit(0)
 }
 
 // makeDemo writes the app's demo practice into s, a new and empty practice: the demo's generator
