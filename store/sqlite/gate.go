@@ -17,9 +17,9 @@ import (
 // and is refused with the check's ErrDamaged when it failed. Reading needs no gate: what a damaged
 // file gives is said as damage (mapError), and nothing is written to it.
 //
-// The check waits only for a file that was closed cleanly (no -wal or -journal beside it), already
-// in write-ahead-log mode and at this build's schema version: opening such a file writes nothing
-// to it (the journal mode is already set; the write test is rolled back; the log stays empty, so
+// The check waits only for a file that was closed cleanly (no -journal beside it, and no -wal or
+// an empty one, as a command that only read it leaves), already in write-ahead-log mode and at this
+// build's schema version: opening such a file writes nothing to it (the journal mode is already set; the write test is rolled back; the log stays empty, so
 // closing copies nothing into the file). A file left open by a crash (its log would be copied in
 // on closing), one still in the old journal mode (switching writes the header) and one to be
 // migrated are checked first, as before.

@@ -265,6 +265,21 @@ func sidecarsPresent(path string) bool {
 	return false
 }
 
+// logToRecover reports whether the database at path may hold records outside its file: a
+// -journal beside it, or a -wal with anything in it. An empty -wal holds nothing (a command that
+// only read the file leaves one, and its -shm, not being allowed to checkpoint): the file alone is
+// the whole database, as after a clean close.
+func logToRecover(path string) bool {
+	if _, err := os.Lstat(path + "-journal"); !errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	fi, err := os.Lstat(path + "-wal")
+	if errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	return err != nil || !fi.Mode().IsRegular() || fi.Size() > 0
+}
+
 // writable checks that this account may write the database file and create files beside it
 // (SQLite's -wal and -shm), saying which of the two it may not.
 func writable(path string) error {
@@ -410,7 +425,7 @@ func probe(ctx context.Context, path string, allowBlank, check, later bool) (che
 			return false, err
 		}
 	}
-	if later && appID == applicationID && version == SchemaVersion() && wal && !sidecars {
+	if later && appID == applicationID && version == SchemaVersion() && wal && !logToRecover(path) {
 		return true, nil
 	}
 	return false, quickCheck(ctx, db)
