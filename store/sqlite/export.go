@@ -154,8 +154,10 @@ func (s *Store) readerDB() (*sql.DB, error) {
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "trusted_schema(0)")
 	// Reading pages through memory mapping instead of a system call each makes a whole-table read
-	// two to three times faster; the file is only read through it.
-	q.Add("_pragma", "mmap_size(1073741824)")
+	// two to three times faster; the file is only read through it. The mapped pages count against
+	// the process's memory as they are read, so the mapping covers the file's first 128 MB, not
+	// all of it: an archive of a 436 MB practice peaked at 300 MB with the whole file mapped.
+	q.Add("_pragma", "mmap_size(134217728)")
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, err
