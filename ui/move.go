@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -169,6 +170,9 @@ func moveSizeSentence(z ondisk.PracticeSize) string {
 		wording.Count(int(z.PhotoCount), "photo", "photos"), wording.Size(z.PhotoBytes), wording.Size(z.Bytes()))
 }
 
+// chooseFolder lets the practitioner choose the folder to move into, starting in the folder the
+// practice is in (the new place is most often beside it, or a step up); in the chooser's own
+// starting place when that folder cannot be listed.
 func (md *moveDialog) chooseFolder() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
@@ -179,7 +183,11 @@ func (md *moveDialog) chooseFolder() {
 			md.choose(u.Path())
 		}
 	}, md.m.win)
-	d.Resize(fyne.NewSize(900, 600))
+	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(md.store.Path()))); err == nil {
+		d.SetLocation(l)
+	}
+	size := md.m.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, size.Width-40), min(600, size.Height-40)))
 	d.Show()
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"log/slog"
 	"sync"
 	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -45,6 +47,12 @@ type photoWork struct {
 	outcome   string // what moving came to, until dismissed
 	warn      bool   // outcome is a failure
 	missing   string // photos missing from the photo folder, and how to bring them back
+	// found says the folder came back while the window was open. Its line takes the missing
+	// line's place at no less than that line's height (hold), as does a shorter missing line:
+	// the page must not move under a pointer about to click. Until dismissed or a gallery opens.
+	found      bool
+	missingRow fyne.CanvasObject // the missing line on screen, measured as it is replaced
+	hold       float32
 	// imagesBack shows the photos' images again once their folder is back (photoScreen.imagesBack).
 	imagesBack func()
 	watching   sync.WaitGroup // the look for the photo folder coming back (watchFolder)
@@ -56,6 +64,10 @@ type photoWork struct {
 func (m *mainWindow) lookForPhotoFolder() {
 	if m.openedPractice == nil || m.openedPractice.photoWork == nil {
 		return
+	}
+	if w := m.openedPractice.photoWork; w.found || w.hold > 0 {
+		w.found, w.hold = false, 0 // a new screen: the notices may take their own height again
+		m.showNotices()
 	}
 	select {
 	case m.openedPractice.photoWork.lookNow <- struct{}{}:
@@ -182,7 +194,7 @@ func (w *photoWork) watchFolder(s *sqlite.Store, show func(func())) {
 				return
 			}
 			show(func() {
-				w.missing = missing.Sentence()
+				w.folderBack(missing.Sentence())
 				w.imagesBack()
 			})
 			if missing.Photos == 0 || missing.Photos == last {
@@ -191,6 +203,16 @@ func (w *photoWork) watchFolder(s *sqlite.Store, show func(func())) {
 			last = missing.Photos // files still arriving: look again
 		}
 	}()
+}
+
+// folderBack says what is still missing once the photo folder is back, or that it was found,
+// holding the line's height.
+func (w *photoWork) folderBack(missing string) {
+	if w.missingRow != nil && w.missingRow.Visible() {
+		w.hold = max(w.hold, w.missingRow.Size().Height, w.missingRow.MinSize().Height)
+	}
+	w.found = missing == "" && (w.found || w.missing != "")
+	w.missing = missing
 }
 
 // progress shows how far moving has come.
@@ -281,8 +303,25 @@ func (m *mainWindow) photoNotices() []fyne.CanvasObject {
 			m.showNotices()
 		})))
 	}
-	if w.missing != "" {
-		rows = append(rows, noticeRow(theme.WarningIcon(), w.missing, nil))
+	var photoRow fyne.CanvasObject
+	switch {
+	case w.missing != "":
+		w.missingRow = noticeRow(theme.WarningIcon(), w.missing, nil)
+		photoRow = w.missingRow
+	case w.found:
+		photoRow = noticeRow(theme.ConfirmIcon(), "Photo folder found: the photos' images are shown again.",
+			widget.NewButton("Dismiss", func() {
+				w.found, w.hold = false, 0
+				m.showNotices()
+			}))
+	}
+	if photoRow != nil && w.hold > 0 {
+		keep := canvas.NewRectangle(color.Transparent)
+		keep.SetMinSize(fyne.NewSize(0, w.hold))
+		photoRow = container.NewStack(keep, photoRow)
+	}
+	if photoRow != nil {
+		rows = append(rows, photoRow)
 	}
 	return rows
 }

@@ -425,7 +425,12 @@ type thumbTile struct {
 	img     *canvas.Image
 	missing *fyne.Container // stands in for an image that cannot be shown: an icon and "Image missing"
 	caption *widget.Label
-	shownID string
+	// shown is the photo whose thumbnail the slot has decoded, and whether it had one: a photo
+	// shown as missing is decoded again once its image is back (its folder copied back).
+	shown struct {
+		id      string
+		missing bool
+	}
 }
 
 func newThumbTile(p *photoScreen) *thumbTile {
@@ -452,8 +457,8 @@ func newThumbTile(p *photoScreen) *thumbTile {
 func (t *thumbTile) show(i int) {
 	t.i = i
 	ph := t.p.photos[i]
-	if ph.ID != t.shownID {
-		t.shownID = ph.ID
+	if ph.ID != t.shown.id || ph.ImageMissing != t.shown.missing {
+		t.shown.id, t.shown.missing = ph.ID, ph.ImageMissing
 		img, err := decodePhoto(ph.Thumbnail)
 		if err != nil {
 			img = nil // a damaged thumbnail shows "Image missing"; the photo itself opens all the same

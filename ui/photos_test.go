@@ -614,8 +614,27 @@ func TestAPhotoWhoseImageIsLostStaysInTheGallery(t *testing.T) {
 			t.Fatalf("%T enabled for a photo with no image", b)
 		}
 	}
+	// Its record only needs the folder copied back: it is not offered for deletion meanwhile.
+	if !p.viewer.remove.Disabled() {
+		t.Fatal("Delete… is offered for a photo whose folder is only missing")
+	}
 	shoot(t, fx.w, "photoviewer-folder-missing.png")
 	p.viewer.delete()
+	if fx.w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("deleting a photo whose folder is missing asks %q", overlayText(fx.w))
+	}
+
+	// The folder is back, but without this photo's file: it can be deleted, saying what is lost.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p.viewer.show(0)
+	waitFor(t, "Delete… offered with the folder back", func() bool { return !p.viewer.remove.Disabled() })
+	p.viewer.delete()
+	if got := overlayText(fx.w); !strings.Contains(got, "Its image is missing from the photo folder; a backup of the practice may still hold it.") {
+		t.Fatalf("the delete dialog for a lost image says %q", got)
+	}
+	shoot(t, fx.w, "photoviewer-delete-lost-image.png")
 	test.Type(overlayEntry(t, fx.w), "Its image was lost")
 	tapButton(t, fx.w, "Delete")
 	waitFor(t, "the deletion", func() bool {

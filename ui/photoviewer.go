@@ -52,6 +52,8 @@ type photoViewer struct {
 	tools                                 *fyne.Container // the bar's buttons, laid out again as the position's width changes
 	filling                               bool
 	imageOnly                             []fyne.Disableable // what needs the image: zoom and Save a copy
+	remove                                *widget.Button     // Delete…, held while the photo folder is missing
+	lost                                  bool               // the photo on show has no image
 	root                                  fyne.CanvasObject
 }
 
@@ -114,6 +116,7 @@ func newPhotoViewer(p *photoScreen, i int) *photoViewer {
 	saveCopy := widget.NewButtonWithIcon("Save a copy…", theme.DownloadIcon(), v.saveCopy)
 	remove := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), v.delete)
 	remove.Importance = widget.LowImportance
+	v.remove = remove
 	v.imageOnly = []fyne.Disableable{zoomOut, fit, zoomIn, saveCopy}
 	v.tools = container.NewHBox(back, prev, next, v.position, zoomOut, fit, zoomIn, saveCopy) // the screen's Compare compares the photo on show
 	bar := container.NewBorder(nil, nil, v.tools,
@@ -197,7 +200,10 @@ func (v *photoViewer) show(i int) {
 		photo data.Photo
 		img   image.Image
 		lost  string // said in the image's place when it cannot be shown
-		pins  []data.PhotoPin
+		// folderGone is an image missing only because the whole photo folder is: copying the
+		// folder back brings it back, so the photo is not offered for deletion meanwhile.
+		folderGone bool
+		pins       []data.PhotoPin
 	}
 	ctx := v.life.ctx
 	async(func() (loaded, error) {
@@ -212,6 +218,7 @@ func (v *photoViewer) show(i int) {
 			// Its image is lost but its record is here: show the record, so that it can be
 			// read, retagged or deleted, and the store's sentence of what to do.
 			l.lost = lostImageText(err)
+			l.folderGone = photoFolderMissing(store)
 		case err != nil:
 			return l, err
 		default:
@@ -231,6 +238,12 @@ func (v *photoViewer) show(i int) {
 		}
 		v.photo = l.photo
 		v.view.SetImage(l.img, l.lost)
+		v.lost = l.img == nil
+		if l.folderGone {
+			v.remove.Disable()
+		} else {
+			v.remove.Enable()
+		}
 		for _, b := range v.imageOnly {
 			if l.img == nil {
 				b.Disable()
@@ -242,6 +255,13 @@ func (v *photoViewer) show(i int) {
 		v.setPins(l.pins)
 		v.focus()
 	})
+}
+
+// photoFolderMissing says whether the store's photo folder is not there at all (a practice copied
+// without it), as against one file lost from it.
+func photoFolderMissing(s nlstore.Store) bool {
+	f, ok := s.(interface{ PhotoFolderMissing() bool })
+	return ok && f.PhotoFolderMissing()
 }
 
 // lostImageText stands in for a photo whose image cannot be shown: the store's sentence of why
@@ -496,15 +516,20 @@ func cleanCopy(ctx context.Context, store nlstore.Store, id string) ([]byte, err
 // delete removes the photo for good, which needs a reason: it goes into the audit log.
 func (v *photoViewer) delete() {
 	ph := v.photo
-	if ph.ID == "" {
+	if ph.ID == "" || v.remove.Disabled() {
 		return
 	}
 	reason := nlwidget.NewTextField()
 	reason.SetPlaceHolder("e.g. taken of the wrong client")
+	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
+	if v.lost {
+		// Its file alone is lost: a backup may still hold the image, and deleting ends that hope.
+		lostLine := widget.NewLabel("Its image is missing from the photo folder; a backup of the practice may still hold it.")
+		lostLine.Wrapping = fyne.TextWrapWord
+		items = append([]*widget.FormItem{widget.NewFormItem("", lostLine)}, items...)
+	}
 	var d *dialog.FormDialog
-	d = dialog.NewForm("Delete this photo?", "Delete", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Reason", reason),
-	}, func(ok bool) {
+	d = dialog.NewForm("Delete this photo?", "Delete", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}

@@ -149,11 +149,21 @@ func askHowToOpen(a fyne.App, w fyne.Window, path string, err error, open func(*
 	}
 	q.button(cancelLabel, false, cancel)
 
-	label := widget.NewLabel(text)
-	label.Wrapping = fyne.TextWrapWord
-	body := container.NewBorder(nil, container.NewHBox(q.buttons...), nil, nil, container.NewVScroll(label))
-	q.d = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(620, 320), body), w)
+	q.d = dialog.NewCustomWithoutButtons(title, openQuestionContent(text, q.buttons), w)
 	q.d.Show()
+}
+
+// openQuestionContent is the opening question's text, at its own height (scrolled past a third
+// of a small screen's height), and its buttons centred under it, as Fyne's own dialogs have them.
+func openQuestionContent(sentences string, buttons []fyne.CanvasObject) fyne.CanvasObject {
+	const width, most = 620, 420
+	label := widget.NewLabel(sentences)
+	label.Wrapping = fyne.TextWrapWord
+	label.Resize(fyne.NewSize(width, label.MinSize().Height)) // a wrapped label knows its height once it has its width
+	// At that width whatever the window's: a window smaller than the question must not wrap it
+	// a few letters to a line.
+	text := container.NewGridWrap(fyne.NewSize(width, min(label.MinSize().Height, most)), container.NewVScroll(label))
+	return container.NewVBox(text, container.NewPadded(container.NewCenter(container.NewHBox(buttons...))))
 }
 
 // openQuestion is the dialog askHowToOpen shows: what it was asked with, and the buttons each
