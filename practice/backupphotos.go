@@ -740,6 +740,14 @@ func (b Backup) Outcome() string {
 		text += "; " + wording.Plural(b.Photos.Missing, "1 photo file was", "%d photo files were") +
 			" missing, damaged or unreadable in the practice's photo folder, so not backed up"
 	}
+	if len(b.OtherKindRemoved) > 0 {
+		kind := "unencrypted"
+		if !b.Encrypted {
+			kind = "encrypted"
+		}
+		text += "; removed the " + wording.Plural(len(b.OtherKindRemoved), "older "+kind+" backup ", "older "+kind+" backups ") +
+			strings.Join(b.OtherKindRemoved, ", ")
+	}
 	if b.UnencryptedRemoved > 0 {
 		text += "; removed " + wording.Count(b.UnencryptedRemoved, "unencrypted photo file", "unencrypted photo files") +
 			" left by earlier backups"
