@@ -567,6 +567,14 @@ func backUp(ctx context.Context, s *sqlite.Store, path string, enc BackupEncrypt
 	if b.Photos, err = copyPhotos(ctx, backupPhotoDir(filepath.Dir(path)), s.PhotoDir(), manifest, enc); err != nil {
 		return b, fmt.Errorf("copy the photo files to %s: %w", backupPhotoDir(filepath.Dir(path)), err)
 	}
+	if b.Photos.Missing > 0 {
+		// Said in photos, not files, and with the folder's absence when that is the cause.
+		if b.Photos.MissingPhotos, err = countMissingPhotos(ctx, tmp, b.Photos.missing); err != nil {
+			return b, err
+		}
+		b.Photos.Folder = s.PhotoDir()
+		b.Photos.FolderMissing = s.PhotoFolderMissing()
+	}
 	if enc.On() {
 		err = encryptSnapshot(tmp, path, enc)
 		removeSnapshotTemp(tmp)
