@@ -71,6 +71,9 @@ type Backup struct {
 	// UnencryptedRemoved: the plain photo files earlier backups left in the folder, removed by
 	// this backup's pruning once no plain backup was left there to name them.
 	UnencryptedRemoved int
+	// OtherKindRemoved: the file names of the backups of the other kind (unencrypted for an
+	// encrypted backup, and the reverse) this backup's pruning removed as they aged out.
+	OtherKindRemoved []string
 }
 
 // olderBackupIDs caches the identities read from inside backups named without one, by path, size
@@ -299,7 +302,8 @@ func parseBackupFile(name, base, short string) (b foundBackup, older, ok bool) {
 // that keep does not hold on to, and returns the paths it removed, newest first. Another practice's
 // backups are never removed, whatever their names. It keeps the newest backup of each of the newest
 // keep.Daily calendar days that have one; of the older backups, the newest of each of the newest
-// keep.Weekly ISO weeks that have one; and always the newest backup of all. Days and weeks are those
+// keep.Weekly ISO weeks that have one; and always the newest backup of all. A day or week kept
+// keeps its newest encrypted backup and its newest unencrypted one alike. Days and weeks are those
 // of now's time zone. It never removes the backup at protect: the one just made, even if a clock
 // that was once set ahead left backups that look newer.
 func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string) ([]string, error) {
@@ -318,28 +322,38 @@ func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string
 	loc := now.Location()
 	kept := make([]bool, len(all))
 	kept[0] = true
+	// A day or week kept keeps its newest backup of each kind: an encrypted backup never takes
+	// the place of the plain one made before it that day, readable without the passphrase.
+	newest := map[keptKind]bool{}
+	keepNewest := func(i int, period string) {
+		k := keptKind{period, all[i].Encrypted}
+		if !newest[k] {
+			newest[k], kept[i] = true, true
+		}
+	}
 	i := 0
 	days := map[string]bool{}
 	for ; i < len(all); i++ {
 		day := all[i].Taken.In(loc).Format(time.DateOnly)
-		if days[day] {
-			continue
+		if !days[day] {
+			if len(days) == keep.Daily {
+				break
+			}
+			days[day] = true
 		}
-		if len(days) == keep.Daily {
-			break
-		}
-		days[day], kept[i] = true, true
+		keepNewest(i, day)
 	}
-	weeks := map[[2]int]bool{}
+	weeks := map[string]bool{}
 	for ; i < len(all); i++ {
 		y, w := all[i].Taken.In(loc).ISOWeek()
-		if weeks[[2]int{y, w}] {
-			continue
+		week := fmt.Sprintf("%d-W%02d", y, w)
+		if !weeks[week] {
+			if len(weeks) == keep.Weekly {
+				break
+			}
+			weeks[week] = true
 		}
-		if len(weeks) == keep.Weekly {
-			break
-		}
-		weeks[[2]int{y, w}], kept[i] = true, true
+		keepNewest(i, week)
 	}
 	var removed []string
 	var errs []error
@@ -356,6 +370,12 @@ func prune(dir, dbPath, id string, now time.Time, keep Retention, protect string
 		removed = append(removed, b.Path)
 	}
 	return removed, errors.Join(errs...)
+}
+
+// keptKind is a day or week pruning keeps, and a kind of backup (encrypted or not) in it.
+type keptKind struct {
+	period    string
+	encrypted bool
 }
 
 // inUseAsPractice reports whether the file at path, though named as a backup, is a practice in use,
@@ -502,6 +522,11 @@ func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Re
 	// Even when a backup could not be removed: its manifest still speaks for it.
 	_, unencrypted, perr := prunePhotos(ctx, abs, time.Now()) // the files' times are the system's
 	b.UnencryptedRemoved = unencrypted
+	for _, p := range removed {
+		if strings.HasSuffix(p, encryptedSuffix) != b.Encrypted {
+			b.OtherKindRemoved = append(b.OtherKindRemoved, filepath.Base(p))
+		}
+	}
 	if err = errors.Join(err, perr); err != nil {
 		return b, removed, fmt.Errorf("the backup %s was made, but old backups could not all be removed: %w", path, err)
 	}
@@ -541,6 +566,14 @@ func backUp(ctx context.Context, s *sqlite.Store, path string, enc BackupEncrypt
 	}()
 	if b.Photos, err = copyPhotos(ctx, backupPhotoDir(filepath.Dir(path)), s.PhotoDir(), manifest, enc); err != nil {
 		return b, fmt.Errorf("copy the photo files to %s: %w", backupPhotoDir(filepath.Dir(path)), err)
+	}
+	if b.Photos.Missing > 0 {
+		// Said in photos, not files, and with the folder's absence when that is the cause.
+		if b.Photos.MissingPhotos, err = countMissingPhotos(ctx, tmp, b.Photos.missing); err != nil {
+			return b, err
+		}
+		b.Photos.Folder = s.PhotoDir()
+		b.Photos.FolderMissing = s.PhotoFolderMissing()
 	}
 	if enc.On() {
 		err = encryptSnapshot(tmp, path, enc)

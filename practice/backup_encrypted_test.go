@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -309,18 +310,18 @@ func TestPruneMixesPlainAndEncryptedBackups(t *testing.T) {
 		t.Fatal(err)
 	}
 	e0, removed, err := practice.BackupEncryptedTo(ctx, s, dir, keep, enc)
-	if want := strings.TrimSuffix(p0.Path, ".db") + "-2.db.age"; err != nil || e0.Path != want || len(removed) != 1 || removed[0] != p0.Path {
-		t.Fatalf("an encrypted backup in the same second: %s, removed %v, %v; want %s removing the plain one", e0.Path, removed, err, want)
+	if want := strings.TrimSuffix(p0.Path, ".db") + "-2.db.age"; err != nil || e0.Path != want || len(removed) != 0 {
+		t.Fatalf("an encrypted backup in the same second: %s, removed %v, %v; want %s keeping the plain one", e0.Path, removed, err, want)
 	}
 	p1 := next(false)
-	if list, err := practice.BackupsOf(dir, s.Path(), id); err != nil || len(list) != 2 || list[0].Path != p1.Path ||
-		list[0].Encrypted || list[1].Path != e0.Path || !list[1].Encrypted {
+	if list, err := practice.BackupsOf(dir, s.Path(), id); err != nil || len(list) != 3 || list[0].Path != p1.Path ||
+		list[0].Encrypted || list[1].Path != e0.Path || !list[1].Encrypted || list[2].Path != p0.Path {
 		t.Fatalf("BackupsOf a mixed folder: %+v, %v", list, err)
 	}
 	if len(phStored(t, dir)) != len(sums) || len(encStored(t, dir)) != len(sums) {
 		t.Fatalf("stored plain %v, encrypted %v; want both forms of %v", phStored(t, dir), encStored(t, dir), sums)
 	}
-	e2 := next(true, e0.Path)
+	e2 := next(true, e0.Path, p0.Path)
 	if len(phStored(t, dir)) != len(sums) || len(encStored(t, dir)) != len(sums) {
 		t.Fatalf("stored plain %v, encrypted %v; want both forms kept, each named by a backup of its kind", phStored(t, dir), encStored(t, dir))
 	}
@@ -378,13 +379,13 @@ func TestPruneKeepsEncryptedPhotosOfABackupWithoutItsList(t *testing.T) {
 }
 
 // Once backups are encrypted, the plain photo files earlier backups left in the folder go at the
-// first backup that finds no plain backup left there, of any practice, nor one being made: not an
-// hour later. While one is left, or being written, they are kept as before.
+// first backup that finds no plain backup left there (the practice's own aged out), of any
+// practice, nor one being made: not an hour later. While one is left, or being written, they are kept as before.
 func TestEncryptedBackupRemovesThePlainPhotoFilesNoPlainBackupNeeds(t *testing.T) {
 	ctx := context.Background()
 	cheapBackupKeys(t)
 	dir := t.TempDir()
-	keep := practice.DefaultRetention
+	keep := practice.Retention{Daily: 1}
 	s, clock, _ := phPractice(t, 2)
 	other, _, _ := phPractice(t, 1)
 	enc := setUpKey(t, dir, backupPass)
@@ -430,8 +431,65 @@ func TestEncryptedBackupRemovesThePlainPhotoFilesNoPlainBackupNeeds(t *testing.T
 	if err := os.Remove(writing); err != nil {
 		t.Fatal(err)
 	}
+	// The practice's own plain backup stays beside its encrypted ones until it ages out.
+	encrypted(0)
+	clock.Advance(24 * time.Hour)
 	encrypted(plain)
 	if got := encStored(t, dir); len(got) != len(sums) {
 		t.Errorf("encrypted photo files kept: %v; want the practice's %d", got, len(sums))
+	}
+}
+
+// Turning encryption on never costs a restore point: the first encrypted backup of a day keeps
+// that day's unencrypted backup, and its photo files, readable without the passphrase; the
+// unencrypted backup goes only as it ages out, and the backup whose pruning removes it names it.
+func TestEncryptedBackupKeepsThatDaysUnencryptedBackup(t *testing.T) {
+	ctx := context.Background()
+	cheapBackupKeys(t)
+	dir := t.TempDir()
+	keep := practice.Retention{Daily: 1}
+	s, clock, _ := phPractice(t, 2)
+	clock.T = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	enc := setUpKey(t, dir, backupPass)
+	plain, _, err := practice.BackupEncryptedTo(ctx, s, dir, keep, practice.BackupEncryption{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := phStored(t, dir)
+	clock.Advance(time.Hour)
+	first, removed, err := practice.BackupEncryptedTo(ctx, s, dir, keep, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 0 || len(first.OtherKindRemoved) != 0 {
+		t.Errorf("the first encrypted backup of the day removed %v (%q)", removed, first.Outcome())
+	}
+	if _, err := os.Stat(plain.Path); err != nil {
+		t.Fatalf("that day's unencrypted backup is gone: %v", err)
+	}
+	if got := phStored(t, dir); !slices.Equal(got, files) {
+		t.Errorf("unencrypted photo files kept: %v; want %v", got, files)
+	}
+	if _, err := practice.RestoreFrom(ctx, plain.Path, filepath.Join(t.TempDir(), "clinic.db"), false); err != nil {
+		t.Errorf("the unencrypted backup, restored without the passphrase: %v", err)
+	}
+
+	// A second encrypted backup that day replaces the first; the unencrypted one stays.
+	clock.Advance(time.Hour)
+	if _, removed, err = practice.BackupEncryptedTo(ctx, s, dir, keep, enc); err != nil || !slices.Equal(removed, []string{first.Path}) {
+		t.Fatalf("the second encrypted backup of the day removed %v (%v); want only %s", removed, err, first.Path)
+	}
+	if _, err := os.Stat(plain.Path); err != nil {
+		t.Fatalf("that day's unencrypted backup is gone after a second encrypted one: %v", err)
+	}
+
+	// The next day, with one day kept, it ages out, and the backup says so by name.
+	clock.Advance(24 * time.Hour)
+	next, removed, err := practice.BackupEncryptedTo(ctx, s, dir, keep, enc)
+	if err != nil || !slices.Contains(removed, plain.Path) {
+		t.Fatalf("a day later with one day kept: removed %v (%v); want %s among them", removed, err, plain.Path)
+	}
+	if want := "; removed the older unencrypted backup " + filepath.Base(plain.Path); !strings.Contains(next.Outcome(), want) {
+		t.Errorf("the backup that removed the unencrypted one says %q; want %q", next.Outcome(), want)
 	}
 }

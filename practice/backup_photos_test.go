@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -181,8 +182,45 @@ func TestBackupCountsPhotoFilesMissingFromTheLibrary(t *testing.T) {
 	if b.Photos.Missing != 1 || b.Photos.Copied != 3 || len(phStored(t, dir)) != 3 {
 		t.Errorf("backup of a library missing a file: %+v", b.Photos)
 	}
-	if o := b.Outcome(); !strings.Contains(o, "1 photo file was missing, damaged or unreadable") {
-		t.Errorf("the outcome %q does not say a photo file was missing", o)
+	if o := b.Outcome(); !strings.Contains(o, "; 1 photo was not backed up: its files are missing or damaged (needlelog check --photos lists them)") {
+		t.Errorf("the outcome %q does not say a photo was not backed up", o)
+	}
+}
+
+// A backup says how many photos it could not take, not how many files (a photo has an original
+// and a preview), and, when the practice's photo folder is not there at all, that it is the folder
+// that is missing and how to bring it back.
+func TestBackupSaysPhotosNotBackedUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _ := phPractice(t, 3)
+	files := phFiles(t, s) // each photo's original, then its preview
+	// Both files of one photo, and the preview of another, are lost.
+	for _, sum := range []string{files[0], files[1], files[3]} {
+		if err := os.Remove(photolib.PathIn(s.PhotoDir(), sum)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _, err := practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "; 2 photos were not backed up: their files are missing or damaged (needlelog check --photos lists them)"
+	if b.Photos.Missing != 3 || b.Photos.MissingPhotos != 2 || !strings.HasSuffix(b.Outcome(), want) {
+		t.Errorf("three files of two photos lost: %+v, said %q; want %q", b.Photos, b.Outcome(), want)
+	}
+
+	if err := os.RemoveAll(s.PhotoDir()); err != nil {
+		t.Fatal(err)
+	}
+	b, _, err = practice.BackupTo(ctx, s, t.TempDir(), practice.DefaultRetention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = fmt.Sprintf("; 3 photos were not backed up: the photo folder %q is not beside the practice file "+
+		"(copy it back from where the practice came from)", filepath.Base(s.PhotoDir()))
+	if b.Photos.Missing != 6 || b.Photos.MissingPhotos != 3 || !strings.HasSuffix(b.Outcome(), want) {
+		t.Errorf("the photo folder missing: %+v, said %q; want %q", b.Photos, b.Outcome(), want)
 	}
 }
 

@@ -67,6 +67,14 @@ type PhotoCopy struct {
 	Copied  int   // files copied into the backup folder's photo store
 	Bytes   int64 // their size
 	Missing int   // files the snapshot names that the practice's photo folder could not give whole: missing, damaged or unreadable
+	// MissingPhotos is how many photos those files are of (a photo has an original and a preview).
+	MissingPhotos int
+	// FolderMissing: the practice's photo folder, Folder, is not there at all (the practice file
+	// was copied without it).
+	FolderMissing bool
+	Folder        string
+
+	missing map[string]bool // the files counted in Missing, by SHA-256
 }
 
 // writeManifest lists the photo files the snapshot at snap names in a new file at path, written
@@ -162,6 +170,10 @@ func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryp
 		switch {
 		case photolib.Lost(err):
 			c.Missing++
+			if c.missing == nil {
+				c.missing = map[string]bool{}
+			}
+			c.missing[sum] = true
 		case err != nil:
 			return err
 		case n > 0:
@@ -181,6 +193,30 @@ func copyPhotos(ctx context.Context, dst, src, manifest string, enc BackupEncryp
 		writeScrubTimes(dst, times) //nolint:errcheck // the slice is read again next time
 	}
 	return c, nil
+}
+
+// countMissingPhotos counts the photos of the snapshot at snap with a file in missing (see
+// PhotoCopy.MissingPhotos). It streams the snapshot's photos: only the missing files are held.
+func countMissingPhotos(ctx context.Context, snap string, missing map[string]bool) (int, error) {
+	c, err := sqlite.Open(ctx, snap, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("count the photos not backed up: %w", err)
+	}
+	defer c.Close()
+	n, counted := 0, false
+	err = c.EachPhotoFile(ctx, func(f sqlite.PhotoFileRef) error {
+		if f.What == "original" { // each photo's files come original first
+			counted = false
+		}
+		if missing[f.Sum] && !counted {
+			n, counted = n+1, true
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count the photos not backed up: %w", err)
+	}
+	return n, nil
 }
 
 // The plain files in a backup photo store that its backups name are read through a sixteenth at
@@ -736,9 +772,23 @@ func (b Backup) Outcome() string {
 	if b.Encrypted {
 		text = "encrypted, " + text
 	}
-	if b.Photos.Missing > 0 {
-		text += "; " + wording.Plural(b.Photos.Missing, "1 photo file was", "%d photo files were") +
-			" missing, damaged or unreadable in the practice's photo folder, so not backed up"
+	if p := b.Photos; p.Missing > 0 {
+		text += "; " + wording.Plural(p.MissingPhotos, "1 photo was", "%d photos were") + " not backed up: "
+		if p.FolderMissing {
+			text += fmt.Sprintf("the photo folder %q is not beside the practice file (copy it back from where the practice came from)",
+				filepath.Base(p.Folder))
+		} else {
+			text += wording.Plural(p.MissingPhotos, "its files are", "their files are") +
+				" missing or damaged (needlelog check --photos lists them)"
+		}
+	}
+	if len(b.OtherKindRemoved) > 0 {
+		kind := "unencrypted"
+		if !b.Encrypted {
+			kind = "encrypted"
+		}
+		text += "; removed the " + wording.Plural(len(b.OtherKindRemoved), "older "+kind+" backup ", "older "+kind+" backups ") +
+			strings.Join(b.OtherKindRemoved, ", ")
 	}
 	if b.UnencryptedRemoved > 0 {
 		text += "; removed " + wording.Count(b.UnencryptedRemoved, "unencrypted photo file", "unencrypted photo files") +

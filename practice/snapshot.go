@@ -149,6 +149,9 @@ func checkCopy(ctx context.Context, path string, older bool) error {
 		}
 		return nil
 	}
+	if h.SchemaVersion < sqlite.SchemaVersion() { // only a copy of a practice not yet upgraded may be older
+		return fmt.Errorf("the copy failed its check: its schema version %d is older than %d", h.SchemaVersion, sqlite.SchemaVersion())
+	}
 	if len(h.Problems) > 0 {
 		return fmt.Errorf("the copy failed its check: %s", strings.Join(h.Problems, "; "))
 	}

@@ -108,7 +108,7 @@ func TestTheBackupSaysWhatItCopied(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.showNotices()
-	if got := noticesText(m); !strings.Contains(got, "1 photo file was missing, damaged or unreadable in the practice's photo folder") {
+	if got := noticesText(m); !strings.Contains(got, "1 photo was not backed up: its files are missing or damaged (needlelog check --photos lists them)") {
 		t.Fatalf("a photo file left out of the backup is not pointed out: %q (status %q)", got, m.status.Text)
 	}
 	noticeButton(t, m, "Back up now")

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -26,16 +27,21 @@ type backupCrypt struct {
 }
 
 // The sentences said before a passphrase is set: what it protects, and what losing it loses.
-const (
+var (
 	cryptWhy = "Encrypted with a passphrase, backups on a USB drive or a shared folder cannot be read by anyone who " +
 		"finds them."
-	cryptLoss = "If the passphrase is lost, the backups encrypted with it are lost too: no one can open them, not even " +
-		"Needlelog's makers. The practice itself and backups made before are not affected. Write the passphrase " +
-		"down and keep it somewhere safe, away from the backups."
-	// cryptPlainLeft is said once encryption is turned on: what becomes of the backups made
-	// before, which pruning removes as they age, and their photo files with the last of them.
-	cryptPlainLeft = "Unencrypted backups already in the folder are removed as they grow older than the backups kept, " +
-		"their photo files with the last of them."
+	cryptLost = "If the passphrase is lost, the backups encrypted with it are lost too: no one can open them, not even " +
+		"Needlelog's makers."
+	cryptKeep = "Write the passphrase down and keep it somewhere safe, away from the backups."
+	cryptLoss = cryptLost + " The practice itself is not affected, and " + cryptPlainStay + " " + cryptKeep
+	// cryptPlainStay is what becomes of the backups made before: pruning keeps a day's or a week's
+	// unencrypted backup beside its encrypted one, and removes it only as it ages out.
+	cryptPlainStay = fmt.Sprintf("backups made before stay as they are, unencrypted and readable without the passphrase, "+
+		"until they age out (after the latest %d daily and %d weekly backups).",
+		ondisk.DefaultRetention.Daily, ondisk.DefaultRetention.Weekly)
+	// cryptPlainLeft is said once encryption is turned on.
+	cryptPlainLeft = "Backups made before stay as they are, unencrypted, until they age out; their photo files go with " +
+		"the last of them."
 )
 
 func newBackupCrypt(s *settingsWindow, a fyne.App) *backupCrypt {
@@ -140,7 +146,8 @@ func (c *backupCrypt) askTurnOn() {
 
 func (c *backupCrypt) askChange() {
 	p := newPassphraseDialog(c.s.win, "Change the backups' passphrase", "Change passphrase",
-		[]string{"The new passphrase opens the backups already made as well as later ones. " + cryptLoss},
+		[]string{"The new passphrase opens the backups already made as well as later ones. " + cryptLost +
+			" The practice itself is not affected. " + cryptKeep},
 		[]string{"Current passphrase", "New passphrase", "The new passphrase again"}, ondisk.BackupPassphraseRule)
 	p.submit = func(v []string) {
 		if v[0] == "" {

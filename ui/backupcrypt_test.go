@@ -70,7 +70,7 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 	test.Tap(c.turnOn)
 	said := shownText(s.win)
 	for _, want := range []string{"If the passphrase is lost, the backups encrypted with it are lost too",
-		"The practice itself and backups made before are not affected", "At least 12 characters"} {
+		"The practice itself is not affected, and backups made before stay as they are, unencrypted and readable without the passphrase, until they age out", "At least 12 characters"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("before a passphrase is set, the dialog does not say %q: %q", want, said)
 		}
@@ -107,7 +107,7 @@ func TestSettingsEncryptBackupsWithAPassphrase(t *testing.T) {
 	if !strings.Contains(c.status.Text, "encrypted with a passphrase") || c.turnOn.Visible() || !c.change.Visible() || !c.turnOff.Visible() {
 		t.Errorf("encrypted: %q, on %v change %v off %v", c.status.Text, c.turnOn.Visible(), c.change.Visible(), c.turnOff.Visible())
 	}
-	if want := "Unencrypted backups already in the folder are removed as they grow older than the backups kept, their photo files with the last of them."; !strings.HasSuffix(c.status.Text, want) {
+	if want := "Backups made before stay as they are, unencrypted, until they age out; their photo files go with the last of them."; !strings.HasSuffix(c.status.Text, want) {
 		t.Errorf("encryption turned on: %q; want it to say what becomes of the unencrypted backups there: %q", c.status.Text, want)
 	}
 	shoot(t, s.win, "database-tab-encrypted.png")

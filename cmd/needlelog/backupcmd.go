@@ -21,7 +21,9 @@ made by SQLite, flushed to the disk and checked, and its photo files copied and 
 their SHA-256, before it takes its name, so a backup is complete or not there at all. Free space
 is checked first. It says how many photo files it copied and how many bytes it wrote. Then older
 backups of the same practice in FOLDER are removed, keeping the newest of each of the last --daily
-days and, before those, of each of the last --weekly weeks, and the photo files that no backup left
+days and, before those, of each of the last --weekly weeks (the newest encrypted and the newest
+unencrypted one alike, so turning encryption on keeps the unencrypted backups until they age out,
+and a backup names any of the other kind it removes), and the photo files that no backup left
 in FOLDER names (of any practice) are removed after an hour; once no unencrypted backup is left in
 FOLDER, nor being made, its unencrypted photo files are removed at once, and it says how many.
 The newest backup is always kept.

@@ -90,8 +90,9 @@ func TestEncryptedBackupAndRestoreByTheCommandLine(t *testing.T) {
 	})
 }
 
-// The first encrypted backup into a folder whose plain backups are all gone removes their plain
-// photo files at once, and says how many.
+// The first encrypted backup of a day keeps that day's plain backup, and its photo files; once
+// the plain backups have aged out, the encrypted backup that removes them names them and removes
+// their plain photo files at once, and says how many.
 func TestEncryptedBackupRemovesThePlainPhotoFilesLeft(t *testing.T) {
 	old := practice.BackupKeyWorkFactor
 	practice.BackupKeyWorkFactor = 10
@@ -108,11 +109,21 @@ func TestEncryptedBackupRemovesThePlainPhotoFilesLeft(t *testing.T) {
 	}
 	plain := 0
 	photolib.Walk(filepath.Join(dir, "photos"), func(photolib.File) error { plain++; return nil })
-	// The same day: the encrypted backup, the newest, takes the plain one's place.
-	code, out, errOut = runCLI(t, "backup", "--db", path, "--to", dir, "--passphrase-file", writePassFile(t, "yellow kettle harbour march\n"))
-	said := fmt.Sprintf(" written; removed %d unencrypted photo files left by earlier backups.\n", plain)
+	pass := writePassFile(t, "yellow kettle harbour march\n")
+	// The same day: the encrypted backup is made beside the plain one, which stays.
+	code, out, errOut = runCLI(t, "backup", "--db", path, "--to", dir, "--passphrase-file", pass)
+	if code != 0 || errOut != "" || strings.Contains(out, "Removed") || strings.Contains(out, "removed") {
+		t.Fatalf("the first encrypted backup of the day: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(m[1]); err != nil {
+		t.Fatalf("that day's plain backup is gone: %v", err)
+	}
+	// Keeping only the newest backup: the plain one ages out, named.
+	code, out, errOut = runCLI(t, "backup", "--db", path, "--to", dir, "--passphrase-file", pass, "--daily", "0", "--weekly", "0")
+	said := fmt.Sprintf("; removed the older unencrypted backup %s; removed %d unencrypted photo files left by earlier backups.\n",
+		filepath.Base(m[1]), plain)
 	if code != 0 || errOut != "" || plain == 0 || !strings.Contains(out, said) || !strings.Contains(out, "Removed old backup "+quote(m[1])) {
-		t.Fatalf("encrypted backup after a plain one: exit %d\n%s%s\nwant it to say %q", code, out, errOut, said)
+		t.Fatalf("encrypted backup keeping only the newest: exit %d\n%s%s\nwant it to say %q", code, out, errOut, said)
 	}
 	left := 0
 	photolib.Walk(filepath.Join(dir, "photos"), func(photolib.File) error { left++; return nil })

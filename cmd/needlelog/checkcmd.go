@@ -41,7 +41,11 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	fmt.Fprintf(out, "%-18s %s\n", "database:", quote(s.Path()))
 	printMoved(ctx, out, s)
-	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", h.SchemaVersion, sqlite.SchemaVersion())
+	upgrade := ""
+	if h.SchemaVersion < sqlite.SchemaVersion() {
+		upgrade = "; opening the practice in Needlelog upgrades it" // not a problem: any older file is upgraded
+	}
+	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d%s)\n", "schema version:", h.SchemaVersion, sqlite.SchemaVersion(), upgrade)
 	if len(h.SchemaChanges) > 0 {
 		// The records may be sound: what follows still says so.
 		fmt.Fprintf(out, "%-18s %d change(s) made outside Needlelog; Needlelog will not write to this file "+

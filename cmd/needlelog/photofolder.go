@@ -55,8 +55,7 @@ func printPhotoFolder(ctx context.Context, out io.Writer, s *sqlite.Store, list 
 		return m, err
 	}
 	if n > 0 {
-		fmt.Fprintf(out, "%-18s %d photo(s) still kept in the database; opening the practice in Needlelog moves them to the photo folder\n",
-			"photos to move:", n)
+		fmt.Fprintf(out, "%-18s %d, moved to the photo folder when the practice is opened in Needlelog\n", "photos in database:", n)
 	}
 	return m, nil
 }

@@ -43,7 +43,7 @@ func TestCheckSaysWhatThePhotoFolderLacksAndWhatIsLeftToMove(t *testing.T) {
 	path := previousRelease(t)
 	dir := photolib.Beside(path)
 	code, out, errOut := runCLI(t, "check", "--db", path)
-	if code != 0 || !strings.Contains(out, "photos to move:    5 photo(s) still kept in the database; opening the practice in Needlelog moves them to the photo folder\n") ||
+	if code != 0 || !strings.Contains(out, "photos in database: 5, moved to the photo folder when the practice is opened in Needlelog\n") ||
 		!strings.Contains(out, "photo folder:      \""+dir+"\": none yet") {
 		t.Fatalf("check of a practice whose photos are still in the database: exit %d\n%s%s", code, out, errOut)
 	}
@@ -57,7 +57,7 @@ func TestCheckSaysWhatThePhotoFolderLacksAndWhatIsLeftToMove(t *testing.T) {
 	}
 	s.Close()
 	code, out, errOut = runCLI(t, "check", "--db", path)
-	if code != 0 || strings.Contains(out, "photos to move:") || !strings.Contains(out, "photo folder:      \""+dir+"\": as expected\n") {
+	if code != 0 || strings.Contains(out, "photos in database:") || !strings.Contains(out, "photo folder:      \""+dir+"\": as expected\n") {
 		t.Fatalf("check after the move: exit %d\n%s%s", code, out, errOut)
 	}
 
@@ -108,5 +108,44 @@ func TestCheckWithoutThePhotoFolderSaysCopyItBack(t *testing.T) {
 		!strings.Contains(out, "  photo IMG_0000.jpg taken "+data.DateOf(testkit.Now).String()+" of Anna Berg: its original and preview files are missing") ||
 		!strings.Contains(out, "\n  and 3 more; `needlelog check --photos` lists them all\n") {
 		t.Fatalf("check names the photos without their folder:\n%s", out)
+	}
+}
+
+// A practice made by the release before the photo library, not yet opened by this one, is no
+// problem for check: its older schema is said with what upgrades it, its records are checked and
+// counted, its photos still in the database are said, and the file is left as it was.
+func TestCheckOfAPracticeNotYetUpgraded(t *testing.T) {
+	fixture := filepath.Join("..", "..", "store", "sqlite", "testdata", "previous-release", "clinic.db")
+	b, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "clinic.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"check", "--db", path}, {"check", "--db", path, "--photos"}} {
+		code, out, errOut := runCLI(t, args...)
+		for _, want := range []string{
+			fmt.Sprintf("schema version:    6 (this version of Needlelog writes %d; opening the practice in Needlelog upgrades it)\n", sqlite.SchemaVersion()),
+			"integrity:         ok\n",
+			"photos in database: 5, moved to the photo folder when the practice is opened in Needlelog\n",
+			"clients:           3\n",
+			"photos:            5\n",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: the report lacks %q:\n%s%s", args[1:], want, out, errOut)
+			}
+		}
+		if code != 0 || strings.Contains(out, "problem") || errOut != "" {
+			t.Errorf("%v of a practice of the release before: exit %d\n%s%s", args[1:], code, out, errOut)
+		}
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(after, b) {
+		t.Error("check changed the practice's file")
 	}
 }

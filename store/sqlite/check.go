@@ -41,11 +41,8 @@ func (s *Store) Check(ctx context.Context) (data.Health, error) {
 		}
 		h.SchemaChanges = changes
 	}
-	if h.SchemaVersion < SchemaVersion() {
-		h.Problems = append(h.Problems, fmt.Sprintf("schema version %d is older than %d; opening the file for writing upgrades it",
-			h.SchemaVersion, SchemaVersion()))
-		return h, nil
-	}
+	// An older schema is no problem: opening the practice in Needlelog upgrades it. Its records
+	// are checked as any file's.
 	// A damaged file can fail a check outright instead of letting it list what it found: that
 	// is one more problem to report, not a failure of the check.
 	for _, c := range []struct {
@@ -213,10 +210,18 @@ func (l lostImage) inLibrary() bool { return l.preview != "" }
 // for one whose bytes are still in the database, a missing original or preview. It looks for two
 // files a photo: keep it off the UI goroutine.
 func (s *Store) lostImages(ctx context.Context) ([]lostImage, error) {
+	lib, err := s.hasPhotoLibrary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	preview, inDatabase := "p.preview_sha256", stillInDatabase
+	if !lib { // a file of the release before the library: every photo's bytes are in it
+		preview, inDatabase = "''", "1"
+	}
 	rows, err := query(ctx, s, "photos without images", `SELECT p.id, p.file_name,
-			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.taken_at, p.sha256, p.preview_sha256,
-			`+stillInDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
-			`+stillInDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
+			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.taken_at, p.sha256, `+preview+`,
+			`+inDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
+			`+inDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
 		FROM photos p LEFT JOIN clients c ON c.id = p.client_id ORDER BY p.taken_at, p.id`, nil,
 		func(r *sql.Rows, v *lostImage) error {
 			return r.Scan(&v.id, &v.name, &v.client, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)
@@ -235,4 +240,14 @@ func (s *Store) lostImages(ctx context.Context) ([]lostImage, error) {
 		}
 	}
 	return out, nil
+}
+
+// hasPhotoLibrary says whether the file's photos can be kept in the photo library: false for a
+// file of a schema before it (6 and earlier), not yet upgraded, whose photos are all in the database.
+func (s *Store) hasPhotoLibrary(ctx context.Context) (bool, error) {
+	var lib bool
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('photos') WHERE name = 'preview_sha256'`).Scan(&lib); err != nil {
+		return false, fmt.Errorf("read the photos' columns: %w", mapError(err))
+	}
+	return lib, nil
 }

@@ -81,9 +81,15 @@ func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total i
 		PhotoFileProblem
 		preview string
 	}
+	preview := "p.preview_sha256"
+	if lib, err := s.hasPhotoLibrary(ctx); err != nil {
+		return PhotoFilesReport{}, err
+	} else if !lib { // a file not yet upgraded (read-only): every photo is in the database
+		preview = "''"
+	}
 	// Only the names are held, a few hundred bytes a photo, never the images.
 	rows, err := query(ctx, s, "photo files", `SELECT p.id, p.file_name, p.taken_at,
-			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.sha256, p.preview_sha256
+			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.sha256, `+preview+`
 		FROM photos p LEFT JOIN clients c ON c.id = p.client_id ORDER BY p.taken_at, p.id`, nil,
 		func(r *sql.Rows, v *row) error {
 			return r.Scan(&v.PhotoID, &v.FileName, timeCol{&v.TakenAt}, &v.Client, &v.Sum, &v.preview)

@@ -92,7 +92,13 @@ const movableWhere = stillInDatabase + `
 // photos' records, cheap at any size.
 func (s *Store) PhotosToMove(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+movableWhere).Scan(&n); err != nil {
+	where := movableWhere
+	if lib, err := s.hasPhotoLibrary(ctx); err != nil {
+		return 0, err
+	} else if !lib { // a file not yet upgraded (read-only): every photo is in the database
+		where = strings.Replace(where, stillInDatabase, "1", 1)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+where).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count the photos to move to the photo folder: %w", mapError(err))
 	}
 	return n, nil
@@ -413,6 +419,9 @@ type MissingPhotos struct {
 // goroutine and out of the way of opening.
 func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
 	m := MissingPhotos{Dir: s.lib.Dir(), DirMissing: s.PhotoFolderMissing()}
+	if lib, err := s.hasPhotoLibrary(ctx); err != nil || !lib {
+		return m, err // a file not yet upgraded keeps none in the folder
+	}
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+inPhotoFolder).Scan(&m.InLibrary); err != nil {
 		return m, fmt.Errorf("count the photos in the photo folder: %w", mapError(err))
 	}
