@@ -22,6 +22,11 @@ import (
 // practitioner scrolls near the end.
 const pageSize = 200
 
+// firstPageSize is how many clients opening reads before the window shows them: enough to fill the
+// list on a tall screen, few enough to read at once from a cold disk (each is a page of the file
+// of its own). The rest follow as the list scrolls, and the count once the list is shown.
+const firstPageSize = 50
+
 var filterNames = []string{"All", "Due", "Recent", "Archived"}
 
 // clientList is the searchable, filterable list of clients on the left of the main window.
@@ -221,26 +226,26 @@ func (l *clientList) update(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	l.apply(listPage{page, n})
+	l.apply(listPage{clients: page, total: n, more: len(page) == pageSize})
 	return nil
 }
 
 // listPage is a first page of clients and how many there are in all.
 type listPage struct {
 	clients []data.ClientSummary
-	total   int
+	total   int  // -1 when not counted yet
+	more    bool // another page may follow
 }
 
 // readFirstPage reads what a new list shows first (all current clients, no search): their first
-// page and how many there are. Opening reads it while the window is made (openPractice).
+// page, and how many there are when that page holds them all. Opening reads it while the window
+// is made (openPractice).
 func readFirstPage(ctx context.Context, s nlstore.Store) (listPage, error) {
-	q := data.ClientQuery{Limit: pageSize}
-	page, err := s.ListClients(ctx, q)
-	if err != nil || len(page) < pageSize {
-		return listPage{page, len(page)}, err
+	page, err := s.ListClients(ctx, data.ClientQuery{Limit: firstPageSize})
+	if err != nil || len(page) < firstPageSize {
+		return listPage{clients: page, total: len(page)}, err
 	}
-	n, err := s.CountClients(ctx, q)
-	return listPage{page, n}, err
+	return listPage{clients: page, total: -1, more: true}, nil
 }
 
 // preload shows a first page read before the list was made, if the list still asks for it.
@@ -251,27 +256,53 @@ func (l *clientList) preload(p listPage) bool {
 	}
 	key := q
 	key.After, key.Limit = nil, 0
-	l.counts.mu.Lock()
-	l.counts.key, l.counts.writes, l.counts.n, l.counts.ok = key, l.store.Writes(), p.total, true
-	l.counts.mu.Unlock()
+	if p.total >= 0 {
+		l.counts.mu.Lock()
+		l.counts.key, l.counts.writes, l.counts.n, l.counts.ok = key, l.store.Writes(), p.total, true
+		l.counts.mu.Unlock()
+	}
 	l.apply(p)
 	if first := l.firstRead; first != nil {
 		l.firstRead = nil
 		first()
 	}
+	if p.total < 0 {
+		l.countLater(q)
+	}
 	return true
+}
+
+// countLater counts the clients q finds in the background and shows the count, when the list
+// still shows q's clients.
+func (l *clientList) countLater(q data.ClientQuery) {
+	n := l.queries.Load()
+	async(func() (int, error) { return l.countAll(l.life.ctx, q, q.Limit) }, func(total int, err error) {
+		if l.queries.Load() != n || l.life.gone(err) {
+			return
+		}
+		if err != nil {
+			slog.Error("count the clients", "err", err)
+			return
+		}
+		l.total = max(total, len(l.clients))
+		l.showCount()
+	})
 }
 
 func (l *clientList) apply(p listPage) {
 	page := p.clients
-	l.clients, l.total, l.cursor = page, p.total, -1
-	l.more = len(page) == pageSize
+	l.clients, l.total, l.cursor = page, max(p.total, len(page)), -1
+	l.more = p.more
 	l.loading = false
 	l.quiet = true
 	defer func() { l.quiet = false }()
 	l.list.UnselectAll()
 	l.list.Refresh()
-	l.showCount()
+	if p.total < 0 {
+		l.count.SetText("") // counted once the list is shown (countLater)
+	} else {
+		l.showCount()
+	}
 	for i, c := range l.clients {
 		if c.ID == l.selected {
 			l.list.Select(i)
@@ -310,7 +341,7 @@ func (l *clientList) refresh() {
 			return listPage{}, err
 		}
 		total, err := l.countAll(ctx, q, len(page))
-		return listPage{page, total}, err
+		return listPage{clients: page, total: total, more: len(page) == pageSize}, err
 	}, func(page listPage, err error) {
 		if l.queries.Load() != n || l.life.gone(err) {
 			return
