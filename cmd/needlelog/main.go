@@ -37,6 +37,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out, errOut io.Writer) int {
+	if isVersionArg(args) {
+		return printVersion(args, out, errOut)
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "help", "-h", "-help", "--help":
