@@ -55,6 +55,7 @@ func usage(w io.Writer) {
 Usage:
   needlelog [--db PATH]            open the desktop app (default database: %s)
   needlelog COMMAND [flags]        work without the desktop
+  needlelog --version              print the version
 
 Commands:
 `, defaultPathForHelp())
