@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/rename"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -806,7 +807,7 @@ func restore(ctx context.Context, from, dbPath string, force bool, key *BackupKe
 	if err != nil {
 		return fmt.Errorf("restore to %s: %w; nothing was changed", dst, err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
+	if err := rename.Retrying(tmp, dst); err != nil {
 		aside := r.KeptAside
 		r.KeptAside = ""
 		if uerr := undo(); uerr != nil {
@@ -913,7 +914,7 @@ func setAsideAs(abs, aside string) (_ string, undo func() error, err error) {
 	undo = func() error {
 		var errs []error
 		for i := len(moved) - 1; i >= 0; i-- {
-			if err := os.Rename(moved[i][1], moved[i][0]); err != nil {
+			if err := rename.Retrying(moved[i][1], moved[i][0]); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -929,7 +930,7 @@ func setAsideAs(abs, aside string) (_ string, undo func() error, err error) {
 		if _, err := os.Lstat(abs + suffix); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := os.Rename(abs+suffix, aside+suffix); err != nil {
+		if err := rename.Retrying(abs+suffix, aside+suffix); err != nil {
 			if uerr := undo(); uerr != nil {
 				return "", nil, fmt.Errorf("set aside %s: %w; and putting back what was moved failed: %v", abs, err, uerr)
 			}

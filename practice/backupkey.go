@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,6 +19,7 @@ import (
 
 	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/wording"
 )
 
 // Encrypted backups. Encrypting each backup file with the passphrase (age's scrypt) would cost
@@ -303,12 +303,12 @@ func readKeyFile(path string) ([]byte, error) {
 		return nil, ErrNoBackupKey
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the backup key %s: %w", strconv.Quote(path), err)
+		return nil, fmt.Errorf("read the backup key %s: %w", wording.Quoted(path), err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile))
 	if err != nil {
-		return nil, fmt.Errorf("read the backup key %s: %w", strconv.Quote(path), err)
+		return nil, fmt.Errorf("read the backup key %s: %w", wording.Quoted(path), err)
 	}
 	return b, nil
 }
@@ -389,14 +389,14 @@ func ReadPassphraseFile(path string) (string, error) {
 	defer f.Close()
 	line, err := bufio.NewReader(io.LimitReader(f, maxKeyFile)).ReadString('\n')
 	if err != nil && err != io.EOF {
-		return "", fmt.Errorf("read the passphrase file %s: %w", strconv.Quote(path), err)
+		return "", fmt.Errorf("read the passphrase file %s: %w", wording.Quoted(path), err)
 	}
 	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
 	switch {
 	case line == "" && err == io.EOF:
-		return "", fmt.Errorf("the passphrase file %s is empty: put the passphrase on its first line", strconv.Quote(path))
+		return "", fmt.Errorf("the passphrase file %s is empty: put the passphrase on its first line", wording.Quoted(path))
 	case line == "":
-		return "", fmt.Errorf("the first line of the passphrase file %s is empty: put the passphrase on it", strconv.Quote(path))
+		return "", fmt.Errorf("the first line of the passphrase file %s is empty: put the passphrase on it", wording.Quoted(path))
 	}
 	return line, nil
 }

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/rename"
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
@@ -454,7 +455,7 @@ func (st *photoStore) put(sum string, in io.Reader) (written int64, err error) {
 	if err := f.Close(); err != nil {
 		return 0, err
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := rename.Retrying(f.Name(), path); err != nil {
 		return 0, err
 	}
 	st.dirty[folder] = true

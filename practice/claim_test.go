@@ -63,6 +63,7 @@ func mustGetwd(t *testing.T) string {
 
 func TestKnock(t *testing.T) {
 	t.Parallel()
+	testkit.NeedLocalSockets(t)
 	db := filepath.Join(t.TempDir(), "practice.db")
 	if err := practice.Knock(db); err == nil {
 		t.Fatal("a knock with no one listening succeeded")
@@ -115,8 +116,10 @@ func TestClaimAcrossProcesses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.OnKnock(func() { testkit.ChildReport(t, "knocked", nil) }); err != nil {
-			t.Fatal(err)
+		if testkit.LocalSocketsWork() {
+			if err := c.OnKnock(func() { testkit.ChildReport(t, "knocked", nil) }); err != nil {
+				t.Fatal(err)
+			}
 		}
 		testkit.ChildReport(t, "claimed", nil)
 		time.Sleep(time.Hour) // killed here, never releasing
@@ -149,10 +152,14 @@ func TestClaimAcrossProcesses(t *testing.T) {
 	if _, err := practice.ClaimDatabase(db); !errors.Is(err, data.ErrInUse) {
 		t.Fatalf("claim while another process holds it: %v", err)
 	}
-	if err := practice.Knock(db); err != nil {
-		t.Fatalf("knock at the child: %v", err)
+	// Where there are no local sockets (Wine) the claim alone is tried.
+	sockets := testkit.LocalSocketsWork()
+	if sockets {
+		if err := practice.Knock(db); err != nil {
+			t.Fatalf("knock at the child: %v", err)
+		}
+		expect("knocked")
 	}
-	expect("knocked")
 
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -166,6 +173,9 @@ func TestClaimAcrossProcesses(t *testing.T) {
 		t.Fatalf("claim after the holder was killed: %v", err)
 	}
 	defer c.Release()
+	if !sockets {
+		return
+	}
 	knocked := make(chan struct{}, 1)
 	if err := c.OnKnock(func() { knocked <- struct{}{} }); err != nil {
 		t.Fatalf("listen where a killed holder left its socket: %v", err)

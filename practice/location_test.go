@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 // The path rules are pure, so every system tests every system's paths.
@@ -196,9 +198,7 @@ func TestLocationWarningFollowsThePhotoFolder(t *testing.T) {
 	if w := LocationWarning(db); w != "" {
 		t.Fatalf("before the link: %q", w)
 	}
-	if err := os.Symlink(cloud, filepath.Join(dir, "clinic.photos")); err != nil {
-		t.Skipf("this system makes no symbolic links here: %v", err)
-	}
+	testkit.Symlink(t, cloud, filepath.Join(dir, "clinic.photos"))
 	w := LocationWarning(db)
 	for _, part := range []string{"photo folder " + filepath.Join(dir, "clinic.photos"), "Dropbox folder", filepath.Dir(cloud), "own disk", "backups"} {
 		if !strings.Contains(w, part) {
@@ -210,9 +210,7 @@ func TestLocationWarningFollowsThePhotoFolder(t *testing.T) {
 	}
 
 	linked := filepath.Join(t.TempDir(), "Needlelog")
-	if err := os.Symlink(filepath.Dir(cloud), linked); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, filepath.Dir(cloud), linked)
 	if w := LocationWarning(filepath.Join(linked, "clinic.db")); !strings.Contains(w, "The database is in a Dropbox folder") {
 		t.Errorf("a database in a folder linked into Dropbox: %q", w)
 	}

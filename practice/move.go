@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/rename"
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
@@ -371,21 +372,9 @@ func nameMoved(p MovePlan, stagedDB, stagedPhotos string, photos bool, named *bo
 // moveRename lets a test make a rename fail.
 var moveRename = os.Rename
 
-// renameBackoff are the pauses between tries of a rename: on Windows an antivirus or the search
-// indexer opens a new file for a moment, and a rename meanwhile fails.
-var renameBackoff = []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond,
-	400 * time.Millisecond, 600 * time.Millisecond, 650 * time.Millisecond}
-
 // renameRetrying renames from to to, trying again for about two seconds before it gives up.
 func renameRetrying(from, to string) error {
-	err := moveRename(from, to)
-	for _, pause := range renameBackoff {
-		if err == nil {
-			return nil
-		}
-		time.Sleep(pause)
-		err = moveRename(from, to)
-	}
+	err := rename.With(moveRename, from, to)
 	if err != nil {
 		return fmt.Errorf("the copy could not be given its name %s, even after waiting two seconds: another program "+
 			"(an antivirus or a search indexer) may be holding it; nothing was moved, try again in a moment (%w)", to, err)

@@ -13,6 +13,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
@@ -175,17 +176,6 @@ func TestMoveRefusesUnsafePlaces(t *testing.T) {
 	logLeft := t.TempDir()
 	moveWrite(t, filepath.Join(logLeft, "clinic.db-wal"), "a log without its database")
 	cloud := filepath.Join(t.TempDir(), "OneDrive - Skin Clinic Ltd", "Needlelog")
-	linkedCloud := filepath.Join(t.TempDir(), "practice")
-	if err := os.MkdirAll(filepath.Join(t.TempDir(), "Dropbox"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	realCloud := filepath.Join(t.TempDir(), "Dropbox", "Clinic")
-	if err := os.MkdirAll(realCloud, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(realCloud, linkedCloud); err != nil {
-		t.Fatal(err)
-	}
 	cases := []struct{ folder, says string }{
 		{taken, "already holds a practice named clinic.db"},
 		{photosTaken, "already holds a photo folder named clinic.photos"},
@@ -194,8 +184,16 @@ func TestMoveRefusesUnsafePlaces(t *testing.T) {
 		{s.PhotoDir(), "inside the practice's photo folder"},
 		{filepath.Join(s.PhotoDir(), "sub"), "inside the practice's photo folder"},
 		{cloud, "OneDrive folder"},
-		{linkedCloud, "Dropbox folder"},
 		{"  ", "Choose the folder"},
+	}
+	if testkit.LinksWork() {
+		linkedCloud := filepath.Join(t.TempDir(), "practice")
+		realCloud := filepath.Join(t.TempDir(), "Dropbox", "Clinic")
+		if err := os.MkdirAll(realCloud, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Symlink(t, realCloud, linkedCloud)
+		cases = append(cases, struct{ folder, says string }{linkedCloud, "Dropbox folder"})
 	}
 	for _, tc := range cases {
 		before := moveFolderNames(t, tc.folder)
@@ -336,9 +334,7 @@ func TestMoveFollowsALinkedPhotoFolder(t *testing.T) {
 	if err := os.Rename(s.PhotoDir(), elsewhere); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(elsewhere, s.PhotoDir()); err != nil {
-		t.Skipf("this system makes no symbolic links here: %v", err)
-	}
+	testkit.Symlink(t, elsewhere, s.PhotoDir())
 	moved, err := planAndMove(ctx, s, filepath.Join(t.TempDir(), "new"), nil)
 	if err != nil {
 		t.Fatalf("move: %v", err)

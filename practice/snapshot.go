@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"needlelog.app/needlelog/internal/rename"
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -83,7 +84,7 @@ func writePlainSnapshot(ctx context.Context, s *sqlite.Store, path string) (stri
 // placeSnapshot renames the checked copy tmp to path and makes the new name durable; on failure
 // tmp is removed.
 func placeSnapshot(tmp, path string) error {
-	if err := os.Rename(tmp, path); err != nil {
+	if err := rename.Retrying(tmp, path); err != nil {
 		removeSnapshotTemp(tmp)
 		return err
 	}
@@ -117,7 +118,7 @@ func writeWhole(path string, write func(io.Writer) error) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := rename.Retrying(f.Name(), path); err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))

@@ -223,12 +223,19 @@ func clientFacts(c data.Client, today data.Date) string {
 	} else {
 		parts = append(parts, "Fitzpatrick not recorded")
 	}
+	// How to reach the client starts a line of its own: a label wraps at any space, and a phone
+	// number cut in two is misread.
+	var reach []string
 	for _, s := range []string{c.Phone, c.Email} {
 		if s != "" {
-			parts = append(parts, s)
+			reach = append(reach, s)
 		}
 	}
-	return strings.Join(parts, "  ·  ")
+	facts := strings.Join(parts, "  ·  ")
+	if len(reach) > 0 {
+		facts += "\n" + strings.Join(reach, "  ·  ")
+	}
+	return facts
 }
 
 func profileSummary(c data.Client) string {

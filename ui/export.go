@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -20,6 +19,7 @@ import (
 	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/report"
 	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
 )
 
 // exportWork writes one export to w, telling progress how far it has come (total 0 while it
@@ -122,7 +122,7 @@ func refusedTarget(win fyne.Window, err error, then func()) bool {
 	if !errors.As(err, &rt) {
 		return false
 	}
-	d := dialog.NewInformation("Choose another file", strconv.Quote(filepath.Base(rt.Path))+" is "+rt.What+
+	d := dialog.NewInformation("Choose another file", wording.Quoted(filepath.Base(rt.Path))+" is "+rt.What+
 		", which an export never replaces, so it was left as it was: choose another name or folder.", win)
 	if then != nil {
 		d.SetOnClosed(then)

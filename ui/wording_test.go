@@ -63,3 +63,17 @@ func TestDueDays(t *testing.T) {
 		t.Errorf("dueDay = %q", got)
 	}
 }
+
+// A phone number starts a line of its own on the client's page, so that wrapping never cuts it.
+func TestClientFactsKeepThePhoneWhole(t *testing.T) {
+	c := data.Client{DateOfBirth: data.NewDate(2002, time.November, 16), Fitzpatrick: 3, Phone: "+1 305-555-0139",
+		Email: "adaeze.adebayo64@example.org"}
+	got := clientFacts(c, data.NewDate(2026, time.December, 7))
+	want := "24 years (born 16 Nov 2002)  ·  Fitzpatrick III\n+1 305-555-0139  ·  adaeze.adebayo64@example.org"
+	if got != want {
+		t.Errorf("facts:\n%s\nwant\n%s", got, want)
+	}
+	if got := clientFacts(data.Client{}, data.NewDate(2026, time.December, 7)); got != "Fitzpatrick not recorded" {
+		t.Errorf("facts of a client with nothing recorded: %q", got)
+	}
+}

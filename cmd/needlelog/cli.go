@@ -19,6 +19,7 @@ import (
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/wording"
 )
 
 // command is a headless subcommand: it writes to out and errOut and returns the exit code.
@@ -135,8 +136,9 @@ func sentence(err error) string {
 // quote shows a file name or path in output, between double quotes, with Go's escapes for
 // anything that is not plainly visible: control characters and new lines (which could forge an
 // output line), bidirectional overrides (U+202A–U+202E, U+2066–U+2069), zero-width characters
-// and invalid UTF-8. Every line that names a file the user gave uses it.
-func quote(name string) string { return strconv.Quote(name) }
+// and invalid UTF-8; a Windows path keeps its single backslashes. Every line that names a file
+// the user gave uses it.
+func quote(name string) string { return wording.Quoted(name) }
 
 // stamp is a moment as the command line prints it, in the computer's time zone, sorting as
 // text and read by scripts: "2026-05-17 14:30".

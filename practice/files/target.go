@@ -9,8 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
+
+	"needlelog.app/needlelog/wording"
 )
 
 // RefusedTargetError is an export asked to write over a file that an export never replaces.
@@ -21,7 +22,7 @@ type RefusedTargetError struct {
 
 func (e *RefusedTargetError) Error() string {
 	return fmt.Sprintf("%s is %s, which an export never writes over: choose another file; nothing was written",
-		strconv.Quote(e.Path), e.What)
+		wording.Quoted(e.Path), e.What)
 }
 
 // sqliteHeader begins every SQLite database file.
@@ -83,7 +84,7 @@ func CheckTarget(path, practice string) error {
 			continue
 		}
 		if db := path[:len(path)-len(f.suffix)]; isSQLite(db, nil, own) {
-			return &RefusedTargetError{Path: path, What: "a file SQLite keeps beside the database " + strconv.Quote(db)}
+			return &RefusedTargetError{Path: path, What: "a file SQLite keeps beside the database " + wording.Quoted(db)}
 		}
 	}
 	return nil

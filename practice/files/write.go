@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
+
+	"needlelog.app/needlelog/internal/rename"
+	"needlelog.app/needlelog/wording"
 )
 
 // WriteFile writes a file whole or not at all: into a temporary file beside path, flushed to the
@@ -52,7 +54,7 @@ func WriteFolder(ctx context.Context, dir, practice string, names []string,
 		}()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("make the folder %s: %w", strconv.Quote(dir), fileError{err})
+		return fmt.Errorf("make the folder %s: %w", wording.Quoted(dir), fileError{err})
 	}
 	var parts []*part
 	err = write(func(name string) (io.Writer, error) {
@@ -84,7 +86,7 @@ func WriteFolder(ctx context.Context, dir, practice string, names []string,
 func checkNewFile(path, practice string) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s is already there: choose an empty or new folder, or move the file away; nothing was written",
-			strconv.Quote(path))
+			wording.Quoted(path))
 	}
 	return CheckTarget(path, practice)
 }
@@ -107,6 +109,15 @@ func (e fileError) Error() string {
 
 func (e fileError) Unwrap() error { return e.err }
 
+// missingFolderError says that the folder a file was to be written in is not there.
+type missingFolderError struct{ base, dir string }
+
+func (e missingFolderError) Error() string {
+	return fmt.Sprintf("write %s: the folder %s does not exist; choose a folder that does", wording.Quoted(e.base), wording.Quoted(e.dir))
+}
+
+func (e missingFolderError) Is(target error) bool { return target == fs.ErrNotExist }
+
 // part is a file being written under a temporary name beside its final one.
 type part struct {
 	*os.File
@@ -121,7 +132,10 @@ func newPart(path, practice string) (*part, error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.part")
 	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", strconv.Quote(base), fileError{err})
+		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+			return nil, missingFolderError{base: base, dir: filepath.Clean(dir)}
+		}
+		return nil, fmt.Errorf("write %s: %w", wording.Quoted(base), fileError{err})
 	}
 	return &part{File: f, path: path, practice: practice}, nil
 }
@@ -149,11 +163,11 @@ func (p *part) commit() error {
 		err = os.Chmod(p.Name(), info.Mode().Perm())
 	}
 	if err == nil {
-		err = os.Rename(p.Name(), p.path)
+		err = rename.Retrying(p.Name(), p.path)
 	}
 	if err != nil {
 		os.Remove(p.Name())
-		return fmt.Errorf("write %s: %w", strconv.Quote(base), fileError{err})
+		return fmt.Errorf("write %s: %w", wording.Quoted(base), fileError{err})
 	}
 	// The rename survives a power cut once the folder's entry is on disk too. Not every system can
 	// sync a folder (Windows refuses), and the file is in place whole either way: so it is tried,

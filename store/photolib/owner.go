@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"needlelog.app/needlelog/internal/rename"
 )
 
 // OwnerFile is the file in a photo folder that names the practice it belongs to. Two practices
@@ -68,7 +70,7 @@ func Claim(dir, id string) error {
 			return Claim(dir, id) // the other one won: is it this practice?
 		}
 		// A disk without hard links (FAT): renamed, at the small risk of two at once.
-		if err := os.Rename(tmp, filepath.Join(dir, OwnerFile)); err != nil {
+		if err := rename.Retrying(tmp, filepath.Join(dir, OwnerFile)); err != nil {
 			return fmt.Errorf("mark the photo folder %s: %w", dir, err)
 		}
 	}
@@ -88,7 +90,7 @@ func Mark(dir, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, filepath.Join(dir, OwnerFile)); err != nil {
+	if err := rename.Retrying(tmp, filepath.Join(dir, OwnerFile)); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("mark the photo folder %s: %w", dir, err)
 	}

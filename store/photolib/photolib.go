@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data/photo"
+	"needlelog.app/needlelog/internal/rename"
 )
 
 // Suffix names a practice's photo folder after its database: "clinic.db" → "clinic.photos".
@@ -245,7 +246,7 @@ func writeNew(path string, write func(io.Writer) error) (err error) {
 			return fmt.Errorf("store photo file %s: a folder is where the file belongs: %w", filepath.Base(path), err)
 		}
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := rename.Retrying(tmp.Name(), path); err != nil {
 		return fmt.Errorf("store photo file %s: %w", filepath.Base(path), err)
 	}
 	// The two folders above the file and the library itself may be new too: flush each name,
@@ -270,7 +271,7 @@ func makeFolders(dir string) error {
 	}
 	for _, d := range []string{filepath.Dir(dir), dir} {
 		if info, err := os.Lstat(d); err == nil && !info.IsDir() {
-			if err := os.Rename(d, d+".not-a-folder"); err != nil {
+			if err := rename.Retrying(d, d+".not-a-folder"); err != nil {
 				return err
 			}
 		}
