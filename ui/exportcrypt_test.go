@@ -273,3 +273,47 @@ func TestExportName(t *testing.T) {
 		}
 	}
 }
+
+// Encrypted, the name saved under is guarded as any export's: a link or another name for the
+// practice's own file ending in .age is refused in a sentence, and nothing is written.
+func TestEncryptedExportNeverReplacesThePractice(t *testing.T) {
+	old := ondisk.BackupKeyWorkFactor
+	ondisk.BackupKeyWorkFactor = 10
+	t.Cleanup(func() { ondisk.BackupKeyWorkFactor = old })
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	dir := filepath.Dir(s.Path())
+	a.Preferences().SetString(prefLastFolder, dir)
+	if err := os.Symlink(s.Path(), filepath.Join(dir, "history.pdf.age")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(s.Path(), filepath.Join(dir, "hard.pdf.age")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(s.Path())
+	wrote := false
+	work := func(_ context.Context, out io.Writer, _ func(int, int)) error {
+		wrote = true
+		_, err := out.Write([]byte("%PDF-1.7"))
+		return err
+	}
+	for _, typed := range []string{"history", "hard.pdf.age"} {
+		exportFile(a, w, s, "export the history", "Ann history.pdf", []string{".pdf"}, work)
+		name, check, pass, again := saveAsParts(t, w)
+		test.Tap(check)
+		name.SetText(typed)
+		pass.SetText(testExportPass)
+		again.SetText(testExportPass)
+		test.Tap(overlayButton(t, w, "Save"))
+		says := strings.Join(strings.Fields(overlayText(w)), " ")
+		if !strings.Contains(says, "which an export never replaces") {
+			t.Errorf("saving encrypted as %q: the app says %q", typed, says)
+		}
+		clearOverlays(w)
+	}
+	if after, _ := os.ReadFile(s.Path()); wrote || !bytes.Equal(before, after) {
+		t.Fatalf("an export was made (%v) or the practice changed", wrote)
+	}
+}
