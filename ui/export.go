@@ -248,16 +248,19 @@ func (x *export) showSaved(path string) {
 		}
 	})
 	view.Importance = widget.HighImportance
-	if ondisk.HasEncryptedSuffix(path) { // no viewer opens it: it goes to someone else
-		msg.SetText("Saved as " + path + ", encrypted. " + exportReceiverNote)
-		view.Hide()
-	}
 	folder := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
 		if err := x.openURL(settingsFolderURL(path)); err != nil {
 			showError(win, "open the folder", err)
 		}
 	})
-	d := dialog.NewCustom("Saved", "Close", container.NewVBox(msg, container.NewHBox(view, folder)), win)
+	box := container.NewVBox(msg)
+	if ondisk.HasEncryptedSuffix(path) { // no viewer opens it: it goes to someone else
+		msg.SetText("Saved as " + path + ", encrypted.")
+		box.Add(wrapLabel(exportReceiverNote))
+		view.Hide()
+	}
+	box.Add(container.NewHBox(view, folder))
+	d := dialog.NewCustom("Saved", "Close", box, win)
 	d.Resize(fyne.NewSize(520, 0))
 	showDialog(win, d)
 }

@@ -42,9 +42,8 @@ func newExportCrypt() *exportCrypt {
 
 // formRows are the form's rows for the choice, each a label and its field.
 func (c *exportCrypt) formRows() []fyne.CanvasObject {
-	passLabel, againLabel, notesLabel := boldLabel("Passphrase"), boldLabel(againLabel), widget.NewLabel("")
 	notes := container.NewVBox(settingsHint(ondisk.BackupPassphraseRule), wrapLabel(exportReceiverNote), c.message)
-	c.rows = []fyne.CanvasObject{passLabel, c.pass, againLabel, c.again, notesLabel, notes}
+	c.rows = []fyne.CanvasObject{boldLabel("Passphrase"), c.pass, boldLabel(againLabel), c.again, widget.NewLabel(""), notes}
 	c.show(false)
 	return append([]fyne.CanvasObject{widget.NewLabel(""), c.check}, c.rows...)
 }

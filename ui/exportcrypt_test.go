@@ -177,6 +177,7 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 	again.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // saves
 
 	enc := filepath.Join(dir, "needlelog archive.zip.age")
+	shot(t, w, "saved encrypted")
 	if says := strings.Join(strings.Fields(overlayText(w)), ""); !strings.Contains(says, strings.ReplaceAll("Saved as "+enc+", encrypted.", " ", "")) {
 		t.Fatalf("after saving the app says %q", says)
 	}
