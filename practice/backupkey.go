@@ -80,14 +80,15 @@ var (
 	ErrDamagedBackupKey = errors.New("The backup folder's key file (" + BackupKeyFile + ") is damaged.")
 )
 
-// CheckBackupPassphrase says in a sentence why p is too weak to protect backups, or nil.
+// CheckBackupPassphrase says in a sentence why p is too weak to protect backups or an encrypted
+// export, or nil.
 func CheckBackupPassphrase(p string) error {
 	n := utf8.RuneCountInString(p)
 	switch {
 	case strings.TrimSpace(p) == "":
 		return errors.New("Enter a passphrase.")
 	case n < MinBackupPassphraseLength:
-		return fmt.Errorf("The passphrase has %d characters; a backup passphrase needs at least %d, such as three or four words.",
+		return fmt.Errorf("The passphrase has %d characters; it needs at least %d, such as three or four words.",
 			n, MinBackupPassphraseLength)
 	case strings.Count(p, p[:firstRuneLen(p)]) == n:
 		return errors.New("A passphrase of one character repeated is too easy to guess.")
@@ -173,12 +174,11 @@ func IsEncrypted(path string) (bool, error) {
 		return false, err
 	}
 	defer f.Close()
-	const magic = "age-encryption.org/v1\n"
-	head := make([]byte, len(magic))
+	head := make([]byte, len(ageMagic))
 	if _, err := io.ReadFull(f, head); err != nil {
 		return false, nil // shorter than the line: not one
 	}
-	return string(head) == magic, nil
+	return string(head) == ageMagic, nil
 }
 
 // SetUpBackupKey makes the key of encrypted backups in dir, opened by passphrase, and returns what

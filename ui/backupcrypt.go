@@ -89,15 +89,15 @@ func (c *backupCrypt) show(e ondisk.BackupEncryption, err error) {
 
 // checkNew checks a new passphrase typed twice, saying in the dialog what is wrong with it.
 func checkNew(p *passphraseDialog, pass, again string, i int) bool {
-	if err := ondisk.CheckBackupPassphrase(pass); err != nil {
-		p.fail(err.Error(), -1)
-		return false
+	msg, field := newPassphraseProblem(pass, again)
+	if msg == "" {
+		return true
 	}
-	if pass != again {
-		p.fail("The two passphrases differ: type it again in both.", i+1)
-		return false
+	if field >= 0 {
+		field += i
 	}
-	return true
+	p.fail(msg, field)
+	return false
 }
 
 // keyWork sets the key up or changes it off the UI goroutine (scrypt takes a second or so), then

@@ -12,10 +12,12 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/report"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -57,21 +59,32 @@ func exportFile(a fyne.App, win fyne.Window, store practiceLocation, doing, file
 		fd.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
 		fd.Show()
 	})
-	var d *dialog.FormDialog
-	d = dialog.NewForm("Save as", "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("File name", name),
-		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, change, folder)),
-	}, func(ok bool) {
+	crypt := newExportCrypt()
+	rows := append([]fyne.CanvasObject{
+		crypt.labelWide(boldLabel("File name")), name,
+		boldLabel("Folder"), container.NewBorder(nil, nil, nil, change, folder),
+	}, crypt.formRows()...)
+	width := min(saveAsWidth, win.Canvas().Size().Width-40)
+	form := nlwidget.AtLeastWide(width-40, container.New(layout.NewFormLayout(), rows...))
+	var d *dialog.ConfirmDialog
+	d = dialog.NewCustomConfirm("Save as", "Save", "Cancel", form, func(ok bool) {
 		if !ok {
 			return
 		}
-		base := withExtension(strings.TrimSpace(name.Text), exts)
+		base := exportName(name.Text, exts, crypt.check.Checked)
 		if base == "" || strings.ContainsAny(base, `/\`) {
 			d.Show() // a name is needed, without folders in it
 			return
 		}
+		if retype := crypt.problem(); retype != nil {
+			d.Show()
+			fitHeight(d, width) // the message's lines
+			win.Canvas().Focus(retype)
+			return
+		}
 		a.Preferences().SetString(prefLastFolder, dir)
 		path := filepath.Join(dir, base)
+		work := encryptedWork(work, crypt.passphrase())
 		if err := files.CheckTarget(path, store.Path()); err != nil {
 			refusedTarget(win, err, d.Show) // the form again, to choose another
 			return
@@ -83,11 +96,34 @@ func exportFile(a fyne.App, win fyne.Window, store practiceLocation, doing, file
 		}
 		runExport(win, store.Path(), doing, path, work)
 	}, win)
-	name.OnSubmitted = func(string) { d.Submit() }
-	d.Resize(fyne.NewSize(min(640, win.Canvas().Size().Width-40), 0))
+	crypt.check.OnChanged = func(on bool) {
+		// The name says what the file is: .age while encrypted.
+		if t := strings.TrimSpace(name.Text); t != "" {
+			name.SetText(exportName(t, exts, on))
+		}
+		crypt.show(on)
+		fitHeight(d, width) // grows or shrinks to the rows shown
+		if on {
+			win.Canvas().Focus(crypt.pass)
+		}
+	}
+	name.OnSubmitted = func(string) { d.Confirm() }
+	crypt.pass.OnSubmitted = func(string) { win.Canvas().Focus(crypt.again) }
+	crypt.again.OnSubmitted = func(string) { d.Confirm() }
+	d.Resize(fyne.NewSize(width, 0))
 	d.Show()
 	win.Canvas().Focus(name)
 }
+
+// fitHeight makes d as high as its content at width: twice, as wrapped text knows how many lines
+// it takes only once it has been laid out at that width.
+func fitHeight(d dialog.Dialog, width float32) {
+	d.Resize(fyne.NewSize(width, 0))
+	d.Resize(fyne.NewSize(width, 0))
+}
+
+// saveAsWidth fits a long folder path in two lines and the passphrase's sentences in a few.
+const saveAsWidth = 640
 
 // withExtension adds the first of exts when the name has none of them, so that the file opens
 // with a double click.
@@ -217,7 +253,14 @@ func (x *export) showSaved(path string) {
 			showError(win, "open the folder", err)
 		}
 	})
-	d := dialog.NewCustom("Saved", "Close", container.NewVBox(msg, container.NewHBox(view, folder)), win)
+	box := container.NewVBox(msg)
+	if ondisk.HasEncryptedSuffix(path) { // no viewer opens it: it goes to someone else
+		msg.SetText("Saved as " + path + ", encrypted.")
+		box.Add(wrapLabel(exportReceiverNote))
+		view.Hide()
+	}
+	box.Add(container.NewHBox(view, folder))
+	d := dialog.NewCustom("Saved", "Close", box, win)
 	d.Resize(fyne.NewSize(520, 0))
 	showDialog(win, d)
 }

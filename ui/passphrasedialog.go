@@ -131,6 +131,18 @@ func (p *passphraseDialog) close() {
 	}
 }
 
+// newPassphraseProblem says what is wrong with a new passphrase typed twice (for backups or an
+// export), and which of the two to type again (-1: neither); "" when it will do.
+func newPassphraseProblem(pass, again string) (string, int) {
+	if err := ondisk.CheckBackupPassphrase(pass); err != nil {
+		return err.Error(), -1
+	}
+	if pass != again {
+		return "The two passphrases differ: type it again in both.", 1
+	}
+	return "", -1
+}
+
 // backupKeyError is the backup key's error that err is, each said in a sentence of its own; nil
 // when it is none of them.
 func backupKeyError(err error) error {

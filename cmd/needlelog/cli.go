@@ -36,6 +36,7 @@ var commands = []command{
 	{"sessions", "list a client's sessions, newest first", runSessions},
 	{"import", "import clients from a CSV file, or photos into a client's record ('import -h')", runImport},
 	{"export", "write a PDF, spreadsheets or a complete archive ('export -h')", runExport},
+	{"decrypt", "decrypt a file exported with a passphrase (FILE.age) for whoever received it", runDecrypt},
 	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},
 	{"backup", "make a checked backup into a folder, removing old ones (7 daily and 4 weekly kept)", runBackup},
 	{"restore", "put a backup in place of a database, keeping the file it replaces", runRestore},

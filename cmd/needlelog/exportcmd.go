@@ -31,7 +31,25 @@ type exportOptions struct {
 	from, to     data.Date
 	practitioner string
 	format       string
+	passphrase   string // encrypts the file written with it, when not ""
 }
+
+// writeExport writes the file o.out whole or not at all, never over the practice's own files
+// (files.WriteFile), encrypted with o.passphrase when there is one: the bytes are encrypted as
+// they are made, so no plain copy of the export is written anywhere, even for a moment.
+func writeExport(o exportOptions, practiceDB string, write func(io.Writer) error) error {
+	return files.WriteFile(o.out, practiceDB, func(w io.Writer) error {
+		if o.passphrase == "" {
+			return write(w)
+		}
+		return practice.EncryptExport(w, o.passphrase, write)
+	})
+}
+
+// exportPassphraseUsage is the help of export's --passphrase-file.
+const exportPassphraseUsage = "encrypt the file written with the passphrase on this file's first line (age, as encrypted\n" +
+	"backups; at least 12 characters). -o gains .age unless it ends in .age already. The receiver opens it\n" +
+	"with 'needlelog decrypt' or 'age -d' and that passphrase: tell them it another way than the file"
 
 var exportKinds = []exportKind{
 	{"session", "--db PATH -o FILE.pdf SESSION_ID",
@@ -62,14 +80,14 @@ var exportKinds = []exportKind{
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
 			"SHA-256, and a README saying what each file is.",
 		"", func(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
-			return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, practice.ArchivableOf(s), nil) })
+			return writeExport(o, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, practice.ArchivableOf(s), nil) })
 		}},
 }
 
 // exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
 func exportPDF(write func(ctx context.Context, s report.Source, arg string, w io.Writer) error) func(context.Context, *sqlite.Store, string, exportOptions) error {
 	return func(ctx context.Context, s *sqlite.Store, arg string, o exportOptions) error {
-		return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
+		return writeExport(o, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
 	}
 }
 
@@ -84,9 +102,9 @@ func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOption
 	}
 	switch o.format {
 	case "xlsx":
-		return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
+		return writeExport(o, s.Path(), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
 	case "zip":
-		return files.WriteFile(o.out, s.Path(), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
+		return writeExport(o, s.Path(), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
 	}
 	return report.WriteCSVFolder(ctx, o.out, s.Path(), s, q)
 }
@@ -113,6 +131,10 @@ func runExport(ctx context.Context, args []string, out, errOut io.Writer) int {
 		for _, k := range exportKinds {
 			fmt.Fprintf(errOut, "  %-10s needlelog export %s %s\n", k.name, k.name, k.synopsis)
 		}
+		fmt.Fprintln(errOut, "\nWith --passphrase-file FILE, any kind is encrypted with the passphrase on that file's first line\n"+
+			"(age, as encrypted backups) and written with .age added to its name. The receiver opens it with\n"+
+			"'needlelog decrypt --passphrase-file FILE -o OUT IN.age' (or 'age -d') and the passphrase, which is\n"+
+			"best told them another way than the file: by phone, not in the same email.")
 		fmt.Fprintln(errOut, "\nRun 'needlelog export KIND -h' for what each writes.")
 		if len(args) == 0 {
 			return 2
@@ -137,7 +159,8 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	fs := newFlags(name, k.synopsis, k.about, errOut)
 	db := fs.String("db", "", "path of the database file (it must exist)")
 	var o exportOptions
-	fs.StringVar(&o.out, "o", "", "where to write (replaced whole once complete; never left half-written; never the practice's\nown files or another database)")
+	fs.StringVar(&o.out, "o", "", "where to write (replaced whole once complete; never left half-written; never the practice's\nown files or another database; a name ending in .age needs --passphrase-file)")
+	passFile := fs.String("passphrase-file", "", exportPassphraseUsage)
 	var from, to string
 	if k.name == "sheets" {
 		fs.StringVar(&from, "from", "", "first day of sessions to include, YYYY-MM-DD")
@@ -158,23 +181,46 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	case k.arg == "" && len(positional) > 0:
 		return usageErr("takes no %q", positional[0])
 	}
+	// Encrypted, the file is named as it is: with .age.
+	named := o.out // the name the format is read from
+	switch {
+	case *passFile == "" && practice.HasEncryptedSuffix(o.out):
+		return usageErr("%s ends in .age, the name of an encrypted file: give --passphrase-file FILE to encrypt it, or another name", quote(o.out))
+	case *passFile != "" && practice.HasEncryptedSuffix(o.out):
+		named = o.out[:len(o.out)-len(practice.EncryptedExportSuffix)]
+	case *passFile != "":
+		o.out += practice.EncryptedExportSuffix
+	}
 	if k.name == "sheets" {
 		// The format follows -o unless given: a .xlsx file, a .zip of CSV files, or a folder of them.
-		ext := strings.ToLower(filepath.Ext(o.out))
+		ext := strings.ToLower(filepath.Ext(named))
 		switch {
 		case o.format == "" && ext == ".xlsx", o.format == "xlsx" && ext == ".xlsx":
 			o.format = "xlsx"
 		case o.format == "xlsx":
-			return usageErr("an XLSX workbook goes in a file named .xlsx, not %s", quote(o.out))
+			return usageErr("an XLSX workbook goes in a file named .xlsx, not %s", quote(named))
 		case o.format != "" && o.format != "csv":
 			return usageErr("--format must be xlsx or csv")
 		case ext == ".zip":
 			o.format = "zip"
 		case ext != "":
-			return usageErr("CSV files go into a folder or a .zip file, not %s", quote(o.out))
+			return usageErr("CSV files go into a folder or a .zip file, not %s", quote(named))
+		case *passFile != "":
+			return usageErr("an encrypted export is one file: CSV files go into a .zip file then, such as -o %s",
+				quote(named+".zip"+practice.EncryptedExportSuffix))
 		default:
 			o.format = "csv"
 		}
+	}
+	if *passFile != "" {
+		pass, err := practice.ReadPassphraseFile(*passFile)
+		if err == nil {
+			err = practice.CheckBackupPassphrase(pass)
+		}
+		if err != nil {
+			return usageErr("%s", visible(err.Error()))
+		}
+		o.passphrase = pass
 	}
 	var err error
 	if o.from, err = data.ParseTypedDate(from); err != nil {
@@ -204,6 +250,10 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 			return fail(errOut, name, fmt.Errorf("%s: no such record in %s", quote(arg), quote(*db)))
 		}
 		return fail(errOut, name, err)
+	}
+	if o.passphrase != "" {
+		fmt.Fprintf(out, "wrote %s, encrypted with the passphrase\n", quote(o.out))
+		return 0
 	}
 	fmt.Fprintf(out, "wrote %s\n", quote(o.out))
 	return 0
