@@ -23,8 +23,8 @@ func (r Result) Line() string {
 }
 
 // breach is why it matters, in the practitioner's terms.
-const breach = "If this computer is lost or stolen, anyone who has it can read your clients' records and photos: " +
-	"in most countries that is a data breach you must report."
+const breach = "If this computer is lost or stolen, anyone can read your clients' records and photos: in most " +
+	"countries, a breach you must report."
 
 // Notice is what the window says of a drive not known to be encrypted; "" for an encrypted one.
 func (r Result) Notice() string {
