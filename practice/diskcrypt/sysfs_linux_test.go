@@ -239,3 +239,12 @@ func TestThisComputersAnswer(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStatus: the whole look on Linux (statx, the mount table, the walk down sysfs), which
+// the window makes off its own goroutine as a practice opens.
+func BenchmarkStatus(b *testing.B) {
+	dir := b.TempDir()
+	for b.Loop() {
+		Status(dir)
+	}
+}
