@@ -32,7 +32,7 @@ func TestCheckSaysWhetherTheDriveIsEncrypted(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("check: exit %d: %s%s", code, out, errOut)
 	}
-	want := "disk encryption:   " + diskcrypt.Status(path).Line()
+	want := "disk encryption:   " + diskcrypt.Practice(path).Line()
 	if got := diskLine(t, out); got != want {
 		t.Errorf("check says %q, want %q", got, want)
 	}

@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"needlelog.app/needlelog/store/photolib"
 )
 
 // State is what is known of the encryption of the drive holding a folder.
@@ -55,6 +57,36 @@ func Status(path string) Result {
 	r := status(dir)
 	r.Path = dir
 	return r
+}
+
+// Practice tells whether the drives holding the practice whose database is at dbPath are
+// encrypted: the database's, and its photo folder's, which a link can put on another drive. Of
+// two answers, the one that calls for care is given: not encrypted, then cannot tell.
+func Practice(dbPath string) Result {
+	return practice(dbPath, Status)
+}
+
+func practice(dbPath string, status func(string) Result) Result {
+	db := status(dbPath)
+	photos := photolib.Beside(dbPath)
+	if info, err := os.Stat(photos); err != nil || !info.IsDir() {
+		return db // none yet: it will be made beside the database
+	}
+	if p := status(photos); care(p.State) > care(db.State) {
+		return p
+	}
+	return db
+}
+
+// care ranks states by the care they call for.
+func care(s State) int {
+	switch s {
+	case NotEncrypted:
+		return 2
+	case Unknown:
+		return 1
+	}
+	return 0
 }
 
 // existingFolder is path's folder, or the nearest folder above it that exists, made absolute;

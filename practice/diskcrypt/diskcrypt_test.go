@@ -1,6 +1,8 @@
 package diskcrypt
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -87,5 +89,44 @@ func TestTheWordsForEachState(t *testing.T) {
 	}
 	if !strings.Contains(How("windows"), "BitLocker") || !strings.Contains(How("darwin"), "FileVault") || !strings.Contains(How("linux"), "LUKS") {
 		t.Error("each system's steps name its encryption")
+	}
+}
+
+// A practice's photo folder can be a link to another drive: the answer that calls for more care
+// of the two is the practice's.
+func TestAPracticeIsAsEncryptedAsItsLeastEncryptedDrive(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "clinic.db")
+	photos := filepath.Join(dir, "clinic.photos")
+	on := Result{State: Encrypted, Mechanism: "LUKS", Volume: "/dev/mapper/luks-1f2e"}
+	off := Result{State: NotEncrypted, Volume: "/dev/sdb1", Why: "the drive /dev/sdb1 has no disk encryption"}
+	unknown := Result{Volume: "nas:/photos", Why: "it is on a network file system (nfs4)"}
+	answers := map[string]Result{}
+	status := func(path string) Result { r := answers[path]; r.Path = path; return r }
+	for _, c := range []struct {
+		name           string
+		db, photos     Result
+		photoFolder    bool
+		want           State
+		wantPhotosPath bool
+	}{
+		{"no photo folder yet", on, off, false, Encrypted, false},
+		{"both encrypted", on, on, true, Encrypted, false},
+		{"photos on a plain drive", on, off, true, NotEncrypted, true},
+		{"photos on a network share", on, unknown, true, Unknown, true},
+		{"database on a plain drive, photos on a share", off, unknown, true, NotEncrypted, false},
+		{"database on a share, photos on a plain drive", unknown, off, true, NotEncrypted, true},
+	} {
+		os.RemoveAll(photos)
+		if c.photoFolder {
+			if err := os.Mkdir(photos, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		answers[db], answers[photos] = c.db, c.photos
+		got := practice(db, status)
+		if got.State != c.want || (got.Path == photos) != c.wantPhotosPath {
+			t.Errorf("%s: got %+v", c.name, got)
+		}
 	}
 }
