@@ -17,15 +17,15 @@ import (
 // on another computer, or the practice moved to another drive, is asked about again.
 const prefDiskNoticeDismissed = "diskNoticeDismissed:"
 
-// diskCheck is what the window knows of the encryption of the drive holding the practice shown.
+// diskCheck is what the window knows of the encryption of the drives holding the practice shown.
 type diskCheck struct {
 	p      *openedPractice  // the practice it was found for
 	result diskcrypt.Result // found off the UI goroutine when the practice opened for writing
 	key    string           // the preference that dismisses its notice for good
 }
 
-// checkDisk finds out, off the UI goroutine, whether the drive holding practice p is encrypted,
-// and shows the notice when it is not or cannot be told. Only a practice open for writing is
+// checkDisk finds out, off the UI goroutine, whether the drives holding practice p (its database
+// and its photo folder) are encrypted, and shows the notice when it is not or cannot be told. Only a practice open for writing is
 // asked about: a read-only one is another window's, which asks itself.
 func (m *mainWindow) checkDisk(p *openedPractice) {
 	m.disk = diskCheck{}

@@ -12,8 +12,8 @@ import (
 )
 
 // showNotices puts what the practitioner should know about the open file across the top of the
-// window (opened read-only, kept in a risky folder, restored, not backed up lately) and the
-// latest backup at the bottom.
+// window (opened read-only, kept in a risky folder or on a drive not encrypted, restored, not
+// backed up lately) and the latest backup at the bottom.
 func (m *mainWindow) showNotices() {
 	var rows []fyne.CanvasObject
 	if m.notice != "" {
