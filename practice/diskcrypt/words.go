@@ -35,7 +35,7 @@ func (r Result) Notice() string {
 		return "This practice's records are on a drive that is not encrypted (" + r.Why + "). " + breach +
 			" Turn on " + TurnOn(runtime.GOOS) + "."
 	}
-	return "Needlelog cannot tell whether the drive holding this practice's records is encrypted (" + r.Why + "). " +
+	return "Needlelog cannot tell whether this practice's records are on an encrypted drive (" + r.Why + "). " +
 		breach + " Make sure " + TurnOn(runtime.GOOS) + " is on."
 }
 
