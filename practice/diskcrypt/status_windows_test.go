@@ -5,18 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
-// On any Windows, Wine included, the answer comes within the time allowed, and says why when it
-// is not a yes.
-func TestWindowsAnswersInTime(t *testing.T) {
-	start := time.Now()
+// On any Windows, Wine included, the look comes back (PowerShell runs under a time limit), names
+// the drive, and says why when it is not a yes.
+func TestWindowsAnswers(t *testing.T) {
 	got := Status(filepath.Join(os.TempDir(), "Needlelog", "practice.db")) // need not exist
-
-	if took := time.Since(start); took > Timeout+2*time.Second {
-		t.Errorf("the answer took %s", took)
-	}
 	if got.State != Encrypted && got.Why == "" || !strings.HasSuffix(got.Volume, ":") {
 		t.Errorf("a temporary folder: %+v", got)
 	}
