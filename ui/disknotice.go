@@ -25,8 +25,9 @@ type diskCheck struct {
 }
 
 // checkDisk finds out, off the UI goroutine, whether the drives holding practice p (its database
-// and its photo folder) are encrypted, and shows the notice when it is not or cannot be told. Only a practice open for writing is
-// asked about: a read-only one is another window's, which asks itself.
+// and its photo folder) are encrypted, and shows the notice when they are not or cannot be told.
+// Only a practice open for writing is asked about: a read-only one is another window's, which
+// asks itself.
 func (m *mainWindow) checkDisk(p *openedPractice) {
 	m.disk = diskCheck{}
 	status := m.diskStatus
