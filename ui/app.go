@@ -24,6 +24,7 @@ import (
 	"needlelog.app/needlelog/assets"
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	"needlelog.app/needlelog/practice/diskcrypt"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
@@ -70,6 +71,7 @@ type mainWindow struct {
 	total       int64              // clients in the database, to tell a new practice from an empty search; -1 until counted
 	setup       data.SetupProgress // a new practice's first steps, read while it has no client
 	stopTicking context.CancelFunc // stops the status line's clock
+	disk        diskCheck          // whether the drive holding the practice shown is encrypted (disknotice.go)
 	statusWarn  bool               // the status line's backup wording needs attention
 	backingUp   bool               // the status line says a backup is under way
 	current     data.ClientSummary
@@ -81,6 +83,8 @@ type mainWindow struct {
 	life        life             // the practice shown: ends when another is shown, or the app stops
 	settings    settingsSlot     // the open Settings window, if any
 	shortcuts   fyne.Window      // the open Keyboard shortcuts window, if any
+
+	diskStatus func(path string) diskcrypt.Result // asks whether a practice's drive is encrypted; nil asks nothing
 }
 
 // newMainWindowFor makes w the main window over an opened practice, backing it up on close and
@@ -104,11 +108,14 @@ type windowOptions struct {
 	lockPoll   time.Duration // how often the idle lock looks for activity; 0 polls not at all
 	draftDelay time.Duration // how long after the last change the session editor drafts the form
 	closing    func()        // Options.Closing
+
+	diskStatus func(path string) diskcrypt.Result // asks whether each practice's drive is encrypted; nil asks nothing
 }
 
 // appWindow is how the app's own window runs.
 func appWindow() windowOptions {
-	return windowOptions{autoBackup: true, movePhotos: true, lockPoll: lockPoll, draftDelay: draftDelay}
+	return windowOptions{autoBackup: true, movePhotos: true, lockPoll: lockPoll, draftDelay: draftDelay,
+		diskStatus: diskcrypt.Practice}
 }
 
 // quietWindow runs nothing on its own: no backups, no idle-lock polling (tests call tick), and
@@ -131,7 +138,7 @@ func newMainWindowWith(a fyne.App, p *openedPractice, autoBackup bool) *mainWind
 // main window over p.
 func newMainWindowIn(a fyne.App, w fyne.Window, p *openedPractice, o windowOptions) *mainWindow {
 	m := &mainWindow{app: a, win: w, autoBackup: o.autoBackup, movePhotos: o.movePhotos, draftDelay: o.draftDelay,
-		closingHook: o.closing, now: time.Now, statusEvery: statusEvery}
+		closingHook: o.closing, now: time.Now, statusEvery: statusEvery, diskStatus: o.diskStatus}
 	m.body = container.NewStack()
 	m.notices = container.NewVBox()
 	m.status = widget.NewLabel("")
@@ -215,6 +222,7 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.setMenus()
 	m.lock.useStore(s)
 	m.showNotices()
+	m.checkDisk(p)
 	if m.movePhotos {
 		m.startPhotoWork()
 	}

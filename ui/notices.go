@@ -12,8 +12,8 @@ import (
 )
 
 // showNotices puts what the practitioner should know about the open file across the top of the
-// window (opened read-only, kept in a risky folder, restored, not backed up lately) and the
-// latest backup at the bottom.
+// window (opened read-only, kept in a risky folder or on a drive not encrypted, restored, not
+// backed up lately) and the latest backup at the bottom.
 func (m *mainWindow) showNotices() {
 	var rows []fyne.CanvasObject
 	if m.notice != "" {
@@ -37,6 +37,9 @@ func (m *mainWindow) showNotices() {
 	if m.location != "" {
 		rows = append(rows, noticeRow(theme.WarningIcon(), m.location, nil))
 	}
+	if disk := m.diskNotice(); disk != nil {
+		rows = append(rows, disk)
+	}
 	rows = append(rows, m.photoNotices()...)
 	text, warn := backupSummary(m.backups.current(), m.now())
 	if warn && !m.store.ReadOnly() {
@@ -53,11 +56,23 @@ func (m *mainWindow) showNotices() {
 
 // noticeRow is one notice: an icon, a sentence and, when there is something to do, a button.
 func noticeRow(icon fyne.Resource, text string, action *widget.Button) fyne.CanvasObject {
+	if action == nil {
+		return noticeRowWith(icon, text)
+	}
+	return noticeRowWith(icon, text, action)
+}
+
+// noticeRowWith is a notice with any number of buttons, side by side after the sentence.
+func noticeRowWith(icon fyne.Resource, text string, actions ...*widget.Button) fyne.CanvasObject {
 	label := widget.NewLabel(text)
 	label.Wrapping = fyne.TextWrapWord
 	var right fyne.CanvasObject
-	if action != nil {
-		right = container.NewCenter(action)
+	if len(actions) > 0 {
+		buttons := container.NewHBox()
+		for _, a := range actions {
+			buttons.Add(a)
+		}
+		right = container.NewCenter(buttons)
 	}
 	return container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(icon), right, label)
 }
