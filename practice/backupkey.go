@@ -379,8 +379,9 @@ func SetBackupEncryption(ctx context.Context, s settingsBatch, e BackupEncryptio
 
 // ReadPassphraseFile reads a passphrase from the first line of the file at path (the command
 // line's --passphrase-file): a passphrase typed on the command line would be kept in the shell's
-// history and shown to other users. The line's end is not part of it; an empty file or first
-// line is refused, so that a file left empty by mistake never becomes a passphrase.
+// history and shown to other users. The line's end (LF or CRLF) and a leading byte-order mark are
+// not part of it; an empty file or first line is refused, so that a file left empty by mistake
+// never becomes a passphrase.
 func ReadPassphraseFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -392,6 +393,8 @@ func ReadPassphraseFile(path string) (string, error) {
 		return "", fmt.Errorf("read the passphrase file %s: %w", wording.Quoted(path), err)
 	}
 	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	// Notepad may start a file with a byte-order mark, which is no part of what was typed.
+	line = strings.TrimPrefix(line, "\ufeff")
 	switch {
 	case line == "" && err == io.EOF:
 		return "", fmt.Errorf("the passphrase file %s is empty: put the passphrase on its first line", wording.Quoted(path))

@@ -334,6 +334,8 @@ func TestReadPassphraseFile(t *testing.T) {
 	for _, c := range []struct{ name, content, want, fails string }{
 		{"unix", backupPass + "\n", backupPass, ""},
 		{"windows", backupPass + "\r\nsecond line\r\n", backupPass, ""},
+		{"notepad with BOM", "\ufeff" + backupPass + "\r\n", backupPass, ""},
+		{"only a BOM", "\ufeff\r\n", "", "first line"},
 		{"no line end", backupPass, backupPass, ""},
 		{"spaces kept", "  spaced out words  \n", "  spaced out words  ", ""},
 		{"empty", "", "", "is empty"},

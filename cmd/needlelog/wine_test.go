@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
+
 	"needlelog.app/needlelog/data/photo/phototest"
 )
 
@@ -74,6 +76,10 @@ func TestWindowsZip(t *testing.T) {
 	out := w.ok(cli, "check", "--db", db)
 	if !strings.Contains(out, "40") {
 		t.Errorf("check said %q", out)
+	}
+	// Wine has no BitLocker to ask: check says it cannot tell, and passes.
+	if !strings.Contains(out, "disk encryption:") || !strings.Contains(out, "cannot tell") {
+		t.Errorf("check does not say whether the drive is encrypted:\n%s", out)
 	}
 	w.ok(cli, "verify", "--db", db)
 	sqlite := func(file, query string) string {
@@ -172,6 +178,33 @@ func TestWindowsZip(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(w.unix(exports+`\tableaux`), "clients.csv")); !bytes.Contains(b, []byte(","+strings.ReplaceAll(name, " ", ",")+",")) {
 		t.Errorf("clients.csv does not hold %s", name)
+	}
+
+	// An encrypted export for the accountant, opened again with needlelog decrypt.
+	phrase := home + `\phrase secrète.txt`
+	w.write(phrase, []byte("\ufeffcorrect horse battery staple\r\n")) // as Notepad saves it
+	w.ok(cli, "export", "sheets", "--db", db, "-o", exports+`\pour le comptable.xlsx`, "--passphrase-file", phrase)
+	if b, err := os.ReadFile(w.unix(exports + `\pour le comptable.xlsx.age`)); err != nil || !bytes.HasPrefix(b, []byte("age-encryption.org/v1")) {
+		t.Fatalf("the encrypted export is not an age file (%v)", err)
+	}
+	// The passphrase is what was typed, without Notepad's mark: age opens it here with it.
+	id, err := age.NewScryptIdentity("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := os.Open(w.unix(exports + `\pour le comptable.xlsx.age`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := age.Decrypt(sealed, id); err != nil {
+		t.Errorf("age cannot open the export made on Windows with the typed passphrase: %v", err)
+	} else if _, err := io.Copy(io.Discard, r); err != nil {
+		t.Errorf("age: %v", err)
+	}
+	sealed.Close()
+	w.ok(cli, "decrypt", "--passphrase-file", phrase, "-o", exports+`\déchiffré.xlsx`, exports+`\pour le comptable.xlsx.age`)
+	if b, err := exec.Command("unzip", "-l", w.unix(exports+`\déchiffré.xlsx`)).CombinedOutput(); err != nil || !bytes.Contains(b, []byte("xl/workbook.xml")) {
+		t.Errorf("the decrypted workbook is not one (%v):\n%s", err, b)
 	}
 
 	// A backup into a folder with accents, restored into another, read back with sqlite3.

@@ -46,8 +46,9 @@ type Result struct {
 }
 
 // Timeout bounds a system tool asked on Windows and macOS: a slow or stuck answer is "cannot
-// tell", never a hang.
-const Timeout = 3 * time.Second
+// tell", never a hang. PowerShell's first start after logging in takes several seconds on a
+// slow PC, and the window does not wait for the answer, so the bound is generous.
+const Timeout = 15 * time.Second
 
 // Status tells whether the drive holding path is encrypted. path need not exist yet: the nearest
 // folder above it that exists is looked at. It may take up to Timeout: call it off the UI
