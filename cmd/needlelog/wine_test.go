@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func TestWindowsZip(t *testing.T) {
 	if zipPath == "" || prefix == "" {
 		t.Fatal("NEEDLELOG_WINDOWS_ZIP and WINEPREFIX must be set: run scripts/wine-test")
 	}
-	for _, tool := range []string{"wine", "sqlite3", "pdftotext", "unzip"} {
+	for _, tool := range []string{"wine", "sqlite3", "pdftotext", "unzip", "Xvfb"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is missing: run scripts/setup wine", tool)
 		}
@@ -66,6 +67,29 @@ func TestWindowsZip(t *testing.T) {
 	if out := w.ok(cli, "help"); !strings.Contains(out, "default database: "+local+`\Needlelog\needlelog.db`) {
 		t.Errorf("help does not name the default database under %s:\n%s", local, out)
 	}
+
+	// The app itself, on a virtual screen: with no --db it makes and opens the default practice
+	// under %LOCALAPPDATA%, and holds it as its own: a restore over it is refused.
+	def := local + `\Needlelog\needlelog.db`
+	if err := os.RemoveAll(filepath.Dir(w.unix(def))); err != nil {
+		t.Fatal(err)
+	}
+	gui := w.start(app + `\Needlelog.exe`)
+	gui.waitFor("practice shown", 2*time.Minute)
+	if !strings.Contains(gui.log(), "path="+def) {
+		t.Errorf("the app opened another practice than the default %s:\n%s", def, gui.log())
+	}
+	defBackups := `C:\users\Public\Documents\Sauvegardes Clínica\défaut`
+	w.ok(cli, "backup", "--db", def, "--to", defBackups)
+	defSnaps, _ := filepath.Glob(filepath.Join(w.unix(defBackups), "needlelog-*.db"))
+	if len(defSnaps) != 1 {
+		t.Fatalf("the backup of the default practice made %v", defSnaps)
+	}
+	code, _, errText := w.run(cli, "restore", "--from", defBackups+`\`+filepath.Base(defSnaps[0]), "--db", def, "--force")
+	if code != 1 || !strings.Contains(errText, "open in another Needlelog window") {
+		t.Errorf("restore --force over the practice the app has open: exit %d, %q", code, errText)
+	}
+	gui.stop()
 
 	// A practice in a folder with spaces and accents.
 	home := `C:\users\Public\Documents\Clínica São José\Praxis Müller`
@@ -128,7 +152,7 @@ func TestWindowsZip(t *testing.T) {
 	holder := w.holdClaim(db)
 	again := home + `\Séance 1 again.jpg`
 	w.write(again, phototest.NoisyJPEG(t, 320, 240, 7, 30))
-	code, _, errText := w.run(cli, "import", "photos", "--db", db, "--client", client, "--kind", "after", again)
+	code, _, errText = w.run(cli, "import", "photos", "--db", db, "--client", client, "--kind", "after", again)
 	if code != 1 || !strings.Contains(errText, "is open in Needlelog on this computer") {
 		t.Errorf("import while the practice is held: exit %d, %q; want it refused", code, errText)
 	}
@@ -317,6 +341,82 @@ func (w *winePC) ok(exe string, args ...string) string {
 		w.t.Fatalf("%s %s: exit %d\n%s%s", filepath.Base(strings.ReplaceAll(exe, `\`, "/")), strings.Join(args, " "), code, out, errOut)
 	}
 	return out
+}
+
+// winApp is a Windows program left running, its output kept.
+type winApp struct {
+	t   *testing.T
+	cmd *exec.Cmd
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+func (a *winApp) Write(p []byte) (int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.out.Write(p)
+}
+
+func (a *winApp) log() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.out.String()
+}
+
+// start runs the Windows program exe on a virtual screen of its own until stop.
+func (w *winePC) start(exe string, args ...string) *winApp {
+	w.t.Helper()
+	display := w.screen()
+	a := &winApp{t: w.t}
+	a.cmd = exec.Command("wine", append([]string{exe}, args...)...)
+	a.cmd.Env = append(os.Environ(), "WINEPREFIX="+w.prefix, "WINEDEBUG=-all", "DISPLAY="+display, "LC_ALL=C.UTF-8")
+	a.cmd.Stdout, a.cmd.Stderr = a, a
+	if err := a.cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(a.stop)
+	return a
+}
+
+// waitFor waits until the program's output holds text.
+func (a *winApp) waitFor(text string, limit time.Duration) {
+	a.t.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+		if strings.Contains(a.log(), text) {
+			return
+		}
+	}
+	a.t.Fatalf("the program did not say %q in %s:\n%s", text, limit, a.log())
+}
+
+func (a *winApp) stop() {
+	if a.cmd.ProcessState == nil {
+		a.cmd.Process.Kill()
+		a.cmd.Wait()
+	}
+}
+
+// screen starts a virtual X screen for the test and returns its display name.
+func (w *winePC) screen() string {
+	w.t.Helper()
+	r, wr, err := os.Pipe()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	// Xvfb picks a free display itself and writes its number on fd 3.
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{wr}
+	if err := x.Start(); err != nil {
+		w.t.Fatalf("Xvfb: %v (run scripts/setup wine)", err)
+	}
+	wr.Close()
+	w.t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		w.t.Fatalf("Xvfb gave no display: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
 }
 
 type heldClaim struct {
