@@ -240,7 +240,7 @@ func TestBackupCutShortIsNotListed(t *testing.T) {
 	if list, err := practice.BackupsOf(dir, s.Path(), ""); err != nil || len(list) != 0 {
 		t.Errorf("a backup cut short is listed: %v %v", list, err)
 	}
-	if names := bkNames(t, dir); !slices.Equal(names, []string{"photos"}) {
+	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"photos"}) {
 		t.Errorf("a backup cut short left %v", names)
 	}
 }

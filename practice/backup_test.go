@@ -69,20 +69,6 @@ func TestBackupDirFor(t *testing.T) {
 	}
 }
 
-// bkNames lists a folder's file names.
-func bkNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 func bkOpenRO(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: true})
@@ -123,7 +109,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 		t.Errorf("backup folder: %v %v, want mode 0700", info, err)
 	}
 	// The snapshot and the list of the photo files it names (none here).
-	if names := bkNames(t, dir); !slices.Equal(names, []string{filepath.Base(b.Path), filepath.Base(b.Path) + ".manifest"}) {
+	if names := testkit.Names(t, dir); !slices.Equal(names, []string{filepath.Base(b.Path), filepath.Base(b.Path) + ".manifest"}) {
 		t.Errorf("backup folder holds %v", names)
 	}
 	want := bkCounts(t, s)
@@ -433,7 +419,7 @@ func TestBackupRotation(t *testing.T) {
 		t.Errorf("removed %d in all: %v", len(removedAll), removedAll)
 	}
 	// Each backup kept with its manifest, those removed without theirs.
-	if names := bkNames(t, dir); len(names) != 2*len(want) {
+	if names := testkit.Names(t, dir); len(names) != 2*len(want) {
 		t.Errorf("the folder holds %v", names)
 	}
 }
@@ -572,7 +558,7 @@ func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 	if after, _ := os.ReadFile(db); string(after) != string(before) {
 		t.Fatal("a refused restore changed the file")
 	}
-	if names := bkNames(t, dir); !slices.Equal(names, []string{"practice.db"}) {
+	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"practice.db"}) {
 		t.Fatalf("a refused restore left %v", names)
 	}
 
@@ -591,7 +577,7 @@ func TestRestoreRefusesWithoutForceAndKeepsTheReplacedFile(t *testing.T) {
 	if filepath.Dir(aside) != dir || !asideName.MatchString(filepath.Base(aside)) {
 		t.Fatalf("the replaced file was kept as %q", aside)
 	}
-	names := bkNames(t, dir)
+	names := testkit.Names(t, dir)
 	slices.Sort(names)
 	if want := []string{"practice.db", "practice.db.lock", filepath.Base(aside)}; !slices.Equal(names, bkSorted(want)) {
 		t.Errorf("the folder holds %v", names)
@@ -658,7 +644,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 			if after, _ := os.ReadFile(db); string(after) != string(before) {
 				t.Error("the database was changed")
 			}
-			if names := bkNames(t, dir); !slices.Equal(names, []string{"practice.db"}) {
+			if names := testkit.Names(t, dir); !slices.Equal(names, []string{"practice.db"}) {
 				t.Errorf("the folder holds %v", names)
 			}
 		})
@@ -814,7 +800,7 @@ func TestSetAside(t *testing.T) {
 	if b, err := os.ReadFile(aside + "-wal"); err != nil || string(b) != "-wal" {
 		t.Errorf("the log beside the set-aside file: %q %v", b, err)
 	}
-	names := bkNames(t, dir)
+	names := testkit.Names(t, dir)
 	if want := bkSorted([]string{filepath.Base(aside), filepath.Base(aside) + "-wal"}); !slices.Equal(names, want) {
 		t.Errorf("the folder holds %v, want %v", names, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"needlelog.app/needlelog/internal/mountinfo"
 	"needlelog.app/needlelog/store/photolib"
 )
 
@@ -273,45 +274,8 @@ func describeNetworkFS(name string) string {
 }
 
 // mountType finds the file system type of the mount holding dir in a /proc/self/mountinfo
-// text: the type of the longest mount point that dir is in, or "".
-func mountType(mountinfo, dir string) string {
-	best, typ := -1, ""
-	for line := range strings.Lines(mountinfo) {
-		fields := strings.Fields(line)
-		sep := -1
-		for i, f := range fields {
-			if f == "-" {
-				sep = i
-				break
-			}
-		}
-		if len(fields) < 5 || sep < 0 || sep+1 >= len(fields) {
-			continue
-		}
-		point := unescapeMount(fields[4])
-		inside := dir == point || point == "/" || strings.HasPrefix(dir, strings.TrimSuffix(point, "/")+"/")
-		if inside && len(point) >= best { // later mounts over the same point hide earlier ones
-			best, typ = len(point), fields[sep+1]
-		}
-	}
-	return typ
+// text, or "".
+func mountType(table, dir string) string {
+	m, _ := mountinfo.Holding(table, dir)
+	return m.FSType
 }
-
-// unescapeMount undoes mountinfo's octal escapes of space, tab, newline and backslash.
-func unescapeMount(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) && isOctal(s[i+1]) && isOctal(s[i+2]) && isOctal(s[i+3]) {
-			b.WriteByte((s[i+1]-'0')<<6 | (s[i+2]-'0')<<3 | (s[i+3] - '0'))
-			i += 3
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isOctal(c byte) bool { return c >= '0' && c <= '7' }

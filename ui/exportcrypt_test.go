@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	ondisk "needlelog.app/needlelog/practice"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
@@ -88,19 +89,6 @@ func decryptFile(t *testing.T, path, passphrase string) ([]byte, error) {
 	return io.ReadAll(r)
 }
 
-func dirListing(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 // Turned on in the Save as form, encryption writes the archive as an .age file that its
 // passphrase opens to the same archive as the unencrypted one; a passphrase too weak or typed
 // differently twice is said in the form, which stays with what was typed, and writes nothing.
@@ -166,7 +154,7 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 			t.Errorf("the form lost what was typed: %q, %q, %v", pass.Text, name.Text, check.Checked)
 		}
 	}
-	if names := dirListing(t, dir); !slices.Equal(names, []string{"plain.zip"}) {
+	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"plain.zip"}) {
 		t.Fatalf("refused exports wrote %v", names)
 	}
 	if again.Text != "" || w.Canvas().Focused() != again {
@@ -187,7 +175,7 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 		}
 	})
 	clearOverlays(w)
-	if names := dirListing(t, dir); !slices.Equal(names, []string{"needlelog archive.zip.age", "plain.zip"}) {
+	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"needlelog archive.zip.age", "plain.zip"}) {
 		t.Fatalf("the folder holds %v", names)
 	}
 	if _, err := decryptFile(t, enc, "seven quiet lanterns bloom"); err == nil {
@@ -235,7 +223,7 @@ func TestEncryptedExportCancelledLeavesNothing(t *testing.T) {
 		if _, err := out.Write(plain); err != nil {
 			return err
 		}
-		for _, n := range dirListing(t, dir) {
+		for _, n := range testkit.Names(t, dir) {
 			if b, _ := os.ReadFile(filepath.Join(dir, n)); bytes.Contains(b, plain[:100]) {
 				t.Errorf("%s holds the export unencrypted while it is written", n)
 			}
@@ -247,7 +235,7 @@ func TestEncryptedExportCancelledLeavesNothing(t *testing.T) {
 	if msg := overlayText(w); !strings.Contains(msg, "Nothing was written") {
 		t.Errorf("a cancelled export says %q", msg)
 	}
-	if names := dirListing(t, dir); len(names) != 0 {
+	if names := testkit.Names(t, dir); len(names) != 0 {
 		t.Errorf("a cancelled encrypted export left %v", names)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"filippo.io/age"
 	"github.com/xuri/excelize/v2"
 
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 )
 
@@ -90,19 +91,6 @@ func workbookRows(t *testing.T, b []byte) map[string][][]string {
 		}
 	}
 	return out
-}
-
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }
 
 // Every kind of export, encrypted, decrypts with its passphrase to what the same export writes
@@ -203,7 +191,7 @@ func TestExportEncryptedWithAPassphraseFile(t *testing.T) {
 			}
 		}
 	}
-	if names := dirNames(t, encDir); !slices.Equal(names, sortedCopy(want)) {
+	if names := testkit.Names(t, encDir); !slices.Equal(names, sortedCopy(want)) {
 		t.Errorf("beside the encrypted exports lie %v; want only %v", names, want)
 	}
 
@@ -221,7 +209,7 @@ func TestExportEncryptedWithAPassphraseFile(t *testing.T) {
 		&out, &stderr); code == 0 {
 		t.Errorf("a cancelled archive: exit 0: %s", out.String())
 	}
-	if names := dirNames(t, encDir); !slices.Equal(names, sortedCopy(want)) {
+	if names := testkit.Names(t, encDir); !slices.Equal(names, sortedCopy(want)) {
 		t.Errorf("after failed exports lie %v; want only %v", names, want)
 	}
 }
@@ -281,7 +269,7 @@ func TestEncryptedExportWritesNoPlainCopy(t *testing.T) {
 		if _, err := w.Write(marker); err != nil {
 			return err
 		}
-		for _, name := range dirNames(t, dir) {
+		for _, name := range testkit.Names(t, dir) {
 			b, _ := os.ReadFile(filepath.Join(dir, name))
 			seen += len(b)
 			if bytes.Contains(b, marker[:64]) {
@@ -296,7 +284,7 @@ func TestEncryptedExportWritesNoPlainCopy(t *testing.T) {
 	if seen < 128<<10 {
 		t.Errorf("only %d bytes were on the disk mid-export: the export was held in memory, not streamed", seen)
 	}
-	if names := dirNames(t, dir); len(names) != 0 {
+	if names := testkit.Names(t, dir); len(names) != 0 {
 		t.Errorf("a failed encrypted export left %v", names)
 	}
 	// Whole, it decrypts to what was written.
@@ -341,7 +329,7 @@ func TestEncryptedExportRefusals(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 2 and one line saying %q", c.name, code, out, errOut, c.says)
 		}
 	}
-	if names := dirNames(t, dir); len(names) != 0 {
+	if names := testkit.Names(t, dir); len(names) != 0 {
 		t.Errorf("refused exports wrote %v", names)
 	}
 	// A name ending in .age is kept as it is, in any letter case; the format is read before it.
@@ -433,7 +421,7 @@ func TestDecryptCommand(t *testing.T) {
 		t.Fatalf("decrypt -o: exit %d: %s", code, errOut)
 	}
 	wantRows(named)
-	listing := dirNames(t, dir)
+	listing := testkit.Names(t, dir)
 
 	// Refused, each in one sentence, and nothing written.
 	encBytes, _ := os.ReadFile(enc)
@@ -478,7 +466,7 @@ func TestDecryptCommand(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d and one line saying %q", c.name, code, out, errOut, c.code, c.says)
 		}
 	}
-	if names := dirNames(t, dir); !slices.Equal(names, listing) {
+	if names := testkit.Names(t, dir); !slices.Equal(names, listing) {
 		t.Errorf("refused decrypts left %v; before them %v", names, listing)
 	}
 	if b, _ := os.ReadFile(enc); !bytes.Equal(b, encBytes) {

@@ -24,3 +24,18 @@ func FlipByte(tb testing.TB, path string, offset int64) {
 		tb.Fatal(err)
 	}
 }
+
+// Names lists the names in a folder, in name order, for tests that check what a command left
+// there.
+func Names(tb testing.TB, dir string) []string {
+	tb.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

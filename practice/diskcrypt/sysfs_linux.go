@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"needlelog.app/needlelog/internal/mountinfo"
 )
 
 // linuxSystem is what Linux tells of a folder's drive: its sysfs (root "/sys"; a fake tree in
@@ -30,7 +32,7 @@ func (l linuxSystem) status(dir string, f folderOn, device sourceDevice) Result 
 	if f.fscrypt {
 		return Result{State: Encrypted, Mechanism: "fscrypt", Volume: dir}
 	}
-	m, ok := mountOf(l.mountinfo, dir)
+	m, ok := mountinfo.Holding(l.mountinfo, dir)
 	if !ok {
 		return Result{Why: "the system does not say which file system holds it"}
 	}
@@ -40,63 +42,12 @@ func (l linuxSystem) status(dir string, f folderOn, device sourceDevice) Result 
 	major, minor := f.major, f.minor
 	if major == 0 { // an anonymous device (btrfs, a subvolume): its drive is the mount's source
 		var found bool
-		if major, minor, found = device(m.source); !found {
-			return Result{Why: fmt.Sprintf("the system does not say which drive holds its %s file system", m.fstype)}
+		if major, minor, found = device(m.Source); !found {
+			return Result{Why: fmt.Sprintf("the system does not say which drive holds its %s file system", m.FSType)}
 		}
 	}
 	return l.block(major, minor)
 }
-
-// mount is one line of the mount table.
-type mount struct {
-	point, fstype, source string
-}
-
-// mountOf is the mount holding dir: the one whose mount point is the longest leading part of dir
-// (a later mount over the same point hides an earlier one).
-func mountOf(mountinfo, dir string) (mount, bool) {
-	var best mount
-	found := false
-	for line := range strings.Lines(mountinfo) {
-		// 36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
-		fields := strings.Fields(line)
-		sep := -1
-		for i, f := range fields {
-			if f == "-" && i >= 6 {
-				sep = i
-				break
-			}
-		}
-		if sep < 0 || sep+2 >= len(fields) {
-			continue
-		}
-		point := unescape(fields[4])
-		inside := dir == point || point == "/" || strings.HasPrefix(dir, strings.TrimSuffix(point, "/")+"/")
-		if inside && (!found || len(point) >= len(best.point)) {
-			best, found = mount{point: point, fstype: fields[sep+1], source: unescape(fields[sep+2])}, true
-		}
-	}
-	return best, found
-}
-
-// unescape undoes the mount table's octal escapes of space, tab, newline and backslash.
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) && isOctal(s[i+1]) && isOctal(s[i+2]) && isOctal(s[i+3]) {
-			b.WriteByte((s[i+1]-'0')<<6 | (s[i+2]-'0')<<3 | (s[i+3] - '0'))
-			i += 3
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 // encryptingFileSystems encrypt the files they hold whatever drive they are on.
 var encryptingFileSystems = map[string]string{
@@ -116,24 +67,24 @@ var networkFileSystems = map[string]bool{
 
 // byFileSystem decides from the kind of file system alone, when it can: one that encrypts,
 // one in memory, one over other file systems, one over the network.
-func byFileSystem(m mount) (Result, bool) {
-	t := m.fstype
+func byFileSystem(m mountinfo.Mount) (Result, bool) {
+	t := m.FSType
 	switch {
 	case encryptingFileSystems[t] != "":
-		return Result{State: Encrypted, Mechanism: encryptingFileSystems[t], Volume: m.point}, true
+		return Result{State: Encrypted, Mechanism: encryptingFileSystems[t], Volume: m.Point}, true
 	case networkFileSystems[t]:
-		return Result{Volume: m.source, Why: fmt.Sprintf("it is on a network file system (%s): whether its drive "+
+		return Result{Volume: m.Source, Why: fmt.Sprintf("it is on a network file system (%s): whether its drive "+
 			"is encrypted is for the computer that serves it to say", t)}, true
 	case t == "tmpfs" || t == "ramfs":
-		return Result{Volume: m.point, Why: fmt.Sprintf("it is in memory (%s), not on a drive, and is lost when the "+
+		return Result{Volume: m.Point, Why: fmt.Sprintf("it is in memory (%s), not on a drive, and is lost when the "+
 			"computer stops", t)}, true
 	case t == "overlay" || t == "aufs":
-		return Result{Volume: m.point, Why: fmt.Sprintf("it is on an %s file system, such as a container's, which "+
+		return Result{Volume: m.Point, Why: fmt.Sprintf("it is on an %s file system, such as a container's, which "+
 			"hides the drive beneath", t)}, true
 	case t == "zfs":
-		return Result{Volume: m.source, Why: "it is on ZFS, whose encryption the system does not tell programs"}, true
+		return Result{Volume: m.Source, Why: "it is on ZFS, whose encryption the system does not tell programs"}, true
 	case strings.HasPrefix(t, "fuse.") || t == "fuse":
-		return Result{Volume: m.source, Why: fmt.Sprintf("it is on a FUSE file system (%s), which can keep its "+
+		return Result{Volume: m.Source, Why: fmt.Sprintf("it is on a FUSE file system (%s), which can keep its "+
 			"files anywhere", strings.TrimPrefix(t, "fuse."))}, true
 	}
 	return Result{}, false

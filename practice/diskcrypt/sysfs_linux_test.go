@@ -159,10 +159,10 @@ func TestTheWalkSurvivesBrokenAndLoopingTrees(t *testing.T) {
 	}
 }
 
-// mountinfo is a mount table such as a laptop's: / on LVM on LUKS, /home on a plain partition,
+// laptopMounts is a mount table such as a laptop's: / on LVM on LUKS, /home on a plain partition,
 // a btrfs on LUKS, a folder with a space in its name on a plain partition, and the kinds of file
 // system decided without a drive.
-const mountinfo = `22 1 253:1 / / rw,relatime shared:1 - ext4 /dev/mapper/vg-root rw
+const laptopMounts = `22 1 253:1 / / rw,relatime shared:1 - ext4 /dev/mapper/vg-root rw
 23 22 0:21 / /proc rw,nosuid - proc proc rw
 24 22 8:1 / /home rw,relatime shared:2 - ext4 /dev/sda1 rw
 25 22 0:45 / /srv/btrfs rw,relatime shared:3 - btrfs /dev/mapper/luks-1f2e rw,subvol=/
@@ -179,7 +179,7 @@ const mountinfo = `22 1 253:1 / / rw,relatime shared:1 - ext4 /dev/mapper/vg-roo
 
 func TestTheMountTableDecidesWhatItCan(t *testing.T) {
 	f := laptop(t)
-	l := linuxSystem{sys: f.root, mountinfo: mountinfo}
+	l := linuxSystem{sys: f.root, mountinfo: laptopMounts}
 	// The btrfs file system's own number is anonymous: its drive is its source's.
 	device := func(source string) (uint32, uint32, bool) {
 		if source == "/dev/mapper/luks-1f2e" {
