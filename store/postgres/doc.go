@@ -19,8 +19,10 @@
 //
 // Search: client_search_text folds first name, last name, email and phone as SQLite's FTS5
 // tokenizer (unicode61, remove_diacritics 2) does: tokens of letters and digits, lower case
-// (ICU, not the database's locale), Latin diacritics removed. client_search_pattern makes a
-// typed word's LIKE pattern: its tokens in a row, the last a prefix. A pg_trgm GIN index serves
-// it; phone digits match phone_digits LIKE '%digits%' as on SQLite. The test compares the matches
-// with SQLite's query for query.
+// (ICU, not the database's locale), the diacritics of Latin letters removed. It is stored in the
+// generated column clients.search_text, the one column SQLite lacks, so a search reads no
+// function per row. client_search_pattern makes a typed word's LIKE pattern: its tokens in a
+// row, the last a prefix; one per word, ANDed, OR phone_digits LIKE '%digits%' for a phone
+// number, as on SQLite. pg_trgm GIN indexes serve both. The tests compare the matches with
+// SQLite's, query for query, in three server locales.
 package postgres

@@ -28,6 +28,12 @@ import (
 // silently skips proves nothing.
 func freshDB(t *testing.T) string {
 	t.Helper()
+	return freshDBWith(t, "ENCODING 'UTF8' TEMPLATE template0")
+}
+
+// freshDBWith is freshDB with CREATE DATABASE's options (encoding, locale, owner).
+func freshDBWith(t *testing.T, options string) string {
+	t.Helper()
 	server := os.Getenv("NEEDLELOG_TEST_POSTGRES")
 	if server == "" {
 		t.Fatal("NEEDLELOG_TEST_POSTGRES is not set: it must name a PostgreSQL 15 server (postgres://user@host:port/db) the tests may create databases on")
@@ -45,7 +51,7 @@ func freshDB(t *testing.T) string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	name := "needlelog_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" ENCODING 'UTF8' TEMPLATE template0"); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" "+options); err != nil {
 		t.Fatalf("create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
@@ -77,8 +83,15 @@ func schemaFile(t *testing.T) string {
 // applies it, and a connection to it.
 func practiceDB(t *testing.T) *pgx.Conn {
 	t.Helper()
+	return applySchema(t, freshDB(t))
+}
+
+// applySchema applies the schema to the database at dbURL in one transaction and returns a
+// connection to it.
+func applySchema(t *testing.T, dbURL string) *pgx.Conn {
+	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, freshDB(t))
+	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +164,10 @@ type column struct {
 // sqliteToPG is the PostgreSQL type of each SQLite column type.
 var sqliteToPG = map[string]string{"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision", "BLOB": "bytea", "ANY": "bytea"}
 
-// pgOnlyIndexes are the search's trigram indexes, in place of SQLite's clients_fts.
+// pgOnlyColumns and pgOnlyIndexes are the search's folded text and trigram indexes, in place of
+// SQLite's clients_fts.
+var pgOnlyColumns = []string{"clients.search_text"}
+
 var pgOnlyIndexes = []string{"clients_phone_digits", "clients_search"}
 
 func sqliteTables(t *testing.T, db *sql.DB) map[string]string {
@@ -274,6 +290,9 @@ func TestSchemaMatchesSQLite(t *testing.T) {
 		for _, r := range pgStrings(t, pg, `SELECT column_name, data_type, is_nullable = 'NO', coalesce(column_default, '')
 			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
 			ORDER BY ordinal_position`, table) {
+			if slices.Contains(pgOnlyColumns, table+"."+r[0]) {
+				continue
+			}
 			got = append(got, column{name: r[0], typ: r[1], notNull: r[2] == "true", dflt: pgDefault(r[3])})
 		}
 		for i := range max(len(got), len(want)) {
@@ -386,6 +405,15 @@ func TestSchemaMatchesSQLite(t *testing.T) {
 	}
 	if r := sqliteStrings(t, lite, `SELECT count(*) FROM sqlite_schema WHERE type = 'view'`); r[0][0] != "0" {
 		t.Errorf("SQLite has views (%s): give them to PostgreSQL", r[0][0])
+	}
+
+	for _, c := range pgOnlyColumns {
+		table, col, _ := strings.Cut(c, ".")
+		var generated string
+		if err := pg.QueryRow(ctx, `SELECT is_generated FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`, table, col).Scan(&generated); err != nil || generated != "ALWAYS" {
+			t.Errorf("%s: generated %q (%v); a column SQLite lacks must be made by PostgreSQL, never written", c, generated, err)
+		}
 	}
 
 	// Every text column orders bytewise, as SQLite's do.
@@ -676,7 +704,7 @@ func pgSearch(t *testing.T, conn *pgx.Conn, text string) []string {
 	var args []any
 	for _, w := range words {
 		args = append(args, w)
-		and = append(and, fmt.Sprintf(`client_search_text(first_name, last_name, email, phone) LIKE client_search_pattern($%d)`, len(args)))
+		and = append(and, fmt.Sprintf(`search_text LIKE client_search_pattern($%d)`, len(args)))
 	}
 	var or []string
 	if len(and) > 0 {
@@ -768,6 +796,14 @@ func TestSearchFindsAsSQLiteDoes(t *testing.T) {
 			t.Errorf("search %q: got %q, want %q", tc.text, got, tc.want)
 		}
 	}
+	// A renamed client is found by the new name only.
+	exec(t, conn, `UPDATE clients SET last_name = 'García' WHERE id = 'c5'`)
+	if got := pgSearch(t, conn, "anders"); len(got) != 0 {
+		t.Errorf("old name still found: %v", got)
+	}
+	if got := pgSearch(t, conn, "garcia"); !slices.Equal(got, []string{"c5"}) {
+		t.Errorf("new name found as %v", got)
+	}
 }
 
 // searchCorpus is a practice's worth of hard names, emails and phone numbers: accents composed and
@@ -842,7 +878,24 @@ func searchQueries() []string {
 // TestSearchFindsWhatSQLiteFinds compares, query for query, the clients SQLite's FTS5 search
 // finds in a corpus of hard names with those the PostgreSQL expressions find.
 func TestSearchFindsWhatSQLiteFinds(t *testing.T) {
-	conn := practiceDB(t)
+	compareSearch(t, practiceDB(t))
+}
+
+// TestSearchIsTheSameInEveryLocale: the server's locale ("C" above, a UTF-8 one, ICU) changes
+// neither what search finds nor the order of the list.
+func TestSearchIsTheSameInEveryLocale(t *testing.T) {
+	for _, options := range []string{
+		"ENCODING 'UTF8' TEMPLATE template0 LOCALE 'C.UTF-8'",
+		"ENCODING 'UTF8' TEMPLATE template0 LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
+	} {
+		t.Run(options, func(t *testing.T) {
+			compareSearch(t, applySchema(t, freshDBWith(t, options)))
+		})
+	}
+}
+
+func compareSearch(t *testing.T, conn *pgx.Conn) {
+	t.Helper()
 	lite, _ := sqlitetest.OpenStore(t)
 	ctx := context.Background()
 	for i := range searchCorpus {
@@ -883,4 +936,45 @@ func clientNames(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// TestSchemaNeedsNoSuperuser applies the schema as the database's owner, a role with no other
+// power, as `server init` does; the triggers then hold for that role too.
+func TestSchemaNeedsNoSuperuser(t *testing.T) {
+	ctx := context.Background()
+	server := os.Getenv("NEEDLELOG_TEST_POSTGRES")
+	admin, err := pgx.Connect(ctx, server)
+	if err != nil {
+		t.Fatalf("connect to the test server (NEEDLELOG_TEST_POSTGRES=%q): %v", server, err)
+	}
+	defer admin.Close(ctx)
+	b := make([]byte, 8)
+	rand.Read(b)
+	role, password := "needlelog_owner_"+hex.EncodeToString(b), hex.EncodeToString(b)+"-pw"
+	if _, err := admin.Exec(ctx, "CREATE ROLE "+role+" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"+password+"'"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // after the database's own cleanup, which runs first
+		c, err := pgx.Connect(context.Background(), server)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP ROLE "+role); err != nil {
+			t.Errorf("drop role %s: %v", role, err)
+		}
+	})
+	u, err := url.Parse(freshDBWith(t, "ENCODING 'UTF8' TEMPLATE template0 OWNER "+role))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(role, password)
+	conn := applySchema(t, u.String())
+	var super bool
+	if err := conn.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil || super {
+		t.Fatalf("applied as a superuser (%v)", err)
+	}
+	exec(t, conn, `INSERT INTO audit_log (seq, at, action, entity, entity_id, prev_hash, hash) VALUES (1, $1, 'create', 'client', 'c', '', 'h1')`, someTime)
+	refused(t, conn, codeAudit, `DELETE FROM audit_log`)
 }
