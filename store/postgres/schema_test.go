@@ -34,10 +34,7 @@ func freshDB(t *testing.T) string {
 // freshDBWith is freshDB with CREATE DATABASE's options (encoding, locale, owner).
 func freshDBWith(t *testing.T, options string) string {
 	t.Helper()
-	server := os.Getenv("NEEDLELOG_TEST_POSTGRES")
-	if server == "" {
-		t.Fatal("NEEDLELOG_TEST_POSTGRES is not set: it must name a PostgreSQL 15 server (postgres://user@host:port/db) the tests may create databases on")
-	}
+	server := testServer(t)
 	u, err := url.Parse(server)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		t.Fatalf("NEEDLELOG_TEST_POSTGRES is not a postgres:// URL: %q", server)
@@ -67,6 +64,16 @@ func freshDBWith(t *testing.T, options string) string {
 	})
 	u.Path = "/" + name
 	return u.String()
+}
+
+// testServer is NEEDLELOG_TEST_POSTGRES; the test fails without it.
+func testServer(t *testing.T) string {
+	t.Helper()
+	server := os.Getenv("NEEDLELOG_TEST_POSTGRES")
+	if server == "" {
+		t.Fatal("NEEDLELOG_TEST_POSTGRES is not set: it must name a PostgreSQL 15 server (postgres://user@host:port/db) the tests may create databases and roles on")
+	}
+	return server
 }
 
 // schemaFile is the migration under test.
@@ -249,6 +256,9 @@ func pgStrings(t *testing.T, conn *pgx.Conn, q string, args ...any) [][]string {
 	return out
 }
 
+// triggerEvent reads a SQLite trigger's timing and event.
+var triggerEvent = regexp.MustCompile(`(?is)\b(BEFORE|AFTER)\s+(INSERT|UPDATE|DELETE)\b`)
+
 // pgDefault turns PostgreSQL's spelling of a column default into SQLite's: '[]'::text → '[]'.
 var castSuffix = regexp.MustCompile(`::[a-z ]+$`)
 
@@ -395,6 +405,44 @@ func TestSchemaMatchesSQLite(t *testing.T) {
 		var n int
 		if err := pg.QueryRow(ctx, `SELECT count(*) FROM pg_class WHERE relname = $1 AND relkind = 'i'`, name).Scan(&n); err != nil || n != 1 {
 			t.Errorf("search index %s: %d (%v)", name, n, err)
+		}
+	}
+
+	// Triggers: PostgreSQL guards every table and event SQLite does (its search index's triggers
+	// aside: search_text is a generated column), and TRUNCATE of the tables of history besides.
+	var wantTrig []string
+	for _, r := range sqliteStrings(t, lite, `SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' AND name NOT LIKE 'clients\_fts\_%' ESCAPE '\'`) {
+		event := triggerEvent.FindStringSubmatch(r[1])
+		if event == nil {
+			t.Fatalf("cannot read the event of SQLite's trigger %s", r[1])
+		}
+		wantTrig = append(wantTrig, strings.ToLower(event[1]+" "+event[2]+" on "+r[0]))
+	}
+	var gotTrig []string
+	for _, r := range pgStrings(t, pg, `SELECT action_timing, event_manipulation, event_object_table FROM information_schema.triggers
+		WHERE trigger_schema = current_schema()`) {
+		gotTrig = append(gotTrig, strings.ToLower(r[0]+" "+r[1]+" on "+r[2]))
+	}
+	for _, r := range pgStrings(t, pg, `SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+		WHERE NOT g.tgisinternal AND g.tgtype & 32 <> 0`) { // TRUNCATE triggers are not in information_schema
+		gotTrig = append(gotTrig, "before truncate on "+r[0])
+	}
+	slices.Sort(wantTrig)
+	wantTrig = slices.Compact(wantTrig)
+	slices.Sort(gotTrig)
+	gotTrig = slices.Compact(gotTrig)
+	var missing []string
+	for _, w := range wantTrig {
+		if !slices.Contains(gotTrig, w) {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("PostgreSQL has no trigger for SQLite's %q", missing)
+	}
+	for _, g := range gotTrig {
+		if !slices.Contains(wantTrig, g) && !strings.HasPrefix(g, "before truncate") {
+			t.Errorf("PostgreSQL has a trigger SQLite lacks: %s", g)
 		}
 	}
 
@@ -942,10 +990,10 @@ func clientNames(ids []string) []string {
 // power, as `server init` does; the triggers then hold for that role too.
 func TestSchemaNeedsNoSuperuser(t *testing.T) {
 	ctx := context.Background()
-	server := os.Getenv("NEEDLELOG_TEST_POSTGRES")
+	server := testServer(t)
 	admin, err := pgx.Connect(ctx, server)
 	if err != nil {
-		t.Fatalf("connect to the test server (NEEDLELOG_TEST_POSTGRES=%q): %v", server, err)
+		t.Fatalf("connect to the test server: %v", err)
 	}
 	defer admin.Close(ctx)
 	b := make([]byte, 8)
