@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -370,7 +371,7 @@ func TestSchemaMatchesSQLite(t *testing.T) {
 			FROM pg_index i WHERE i.indrelid = $1::regclass AND i.indisunique`, table) {
 			gotUnique[uniqueKey(r[1], r[0] == "true")] = true
 		}
-		if !mapsEqual(gotUnique, wantUnique) {
+		if !maps.Equal(gotUnique, wantUnique) {
 			t.Errorf("unique keys of %s:\nPostgreSQL %v\nSQLite     %v", table, gotUnique, wantUnique)
 		}
 	}
@@ -478,20 +479,9 @@ func uniqueKey(cols string, partial bool) string {
 	return cols
 }
 
-func mapsEqual(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
-}
-
-// TestSchemaCannotBeAppliedTwice: the file is applied once, by the migrator; a second run fails as
-// a whole (it does not half-apply), so a migrator that lost count is told.
+// TestSchemaAppliesInOneTransaction: the file runs inside the migrator's transaction (nothing in
+// it commits or needs to run outside one), once: a second run fails and is rolled back whole,
+// so a migrator that lost count is told, and the practice keeps its one identity.
 func TestSchemaAppliesInOneTransaction(t *testing.T) {
 	conn := practiceDB(t)
 	ctx := context.Background()
