@@ -1,0 +1,1 @@
+CREATE TABLE needlelog_placeholder (x int);
