@@ -155,7 +155,9 @@ func connectError(ctx context.Context, addr string, c *pgx.ConnConfig, err error
 		case "3D000": // invalid_catalog_name
 			return &serverError{fmt.Sprintf("the clinic's server at %s has no database %q", addr, c.Database), ErrUnreachable, err}
 		}
-		return &serverError{fmt.Sprintf("the clinic's server at %s refused the connection", addr), ErrUnreachable, err}
+		if !isConnectionLost(err) {
+			return &serverError{fmt.Sprintf("the clinic's server at %s refused the connection", addr), ErrUnreachable, err}
+		}
 	}
 	return &serverError{fmt.Sprintf("the clinic's server at %s cannot be reached: check that it is on and that this PC is on the clinic's network", addr), ErrUnreachable, err}
 }

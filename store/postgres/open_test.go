@@ -133,6 +133,49 @@ func TestFailedMigrationLeavesTheVersionBefore(t *testing.T) {
 	}
 }
 
+func TestConnectionLostDuringAMigrationLeavesNothingOfIt(t *testing.T) {
+	ctx := context.Background()
+	dbURL := testkit.Postgres(t)
+	db := strings.TrimPrefix(mustParse(t, dbURL).Path, "/")
+	slow := migrations(t, "0007_init.sql", counted7+" SELECT pg_sleep(30);")
+	opened := make(chan error, 1)
+	go func() {
+		s, err := open(ctx, dbURL, Options{}, slow)
+		if s != nil {
+			s.Close()
+		}
+		opened <- err
+	}()
+	// The server ends the connection while the migration runs, as when it is restarted.
+	admin := adminConn(t, dbURL)
+	for ended := false; !ended; {
+		err := admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) > 0 FROM pg_stat_activity
+			WHERE datname = $1 AND application_name = 'Needlelog' AND query LIKE '%pg_sleep(30)%'`, db).Scan(&ended)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ended {
+			break
+		}
+		select {
+		case err := <-opened:
+			t.Fatalf("open ended before its connection was: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	err := <-opened
+	if want := "the clinic's server at " + mustParse(t, dbURL).Host + " cannot be reached"; !errors.Is(err, ErrUnreachable) || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %q, want ErrUnreachable saying %q", err, want)
+	}
+	if got := tablesOf(t, dbURL); len(got) != 0 {
+		t.Errorf("a migration cut off by the server left the tables %v", got)
+	}
+	openWith(t, dbURL, migrations(t, "0007_init.sql", counted7))
+	if got := appliedOf(t, dbURL); !slices.Equal(got, []int{7}) {
+		t.Errorf("opened again, the migrations applied are %v, want [7]", got)
+	}
+}
+
 func TestOpenRefusesANewerSchemaChangingNothing(t *testing.T) {
 	ctx := context.Background()
 	dbURL := testkit.Postgres(t)
@@ -520,6 +563,15 @@ func loginRole(t *testing.T, dbURL string) (role, password string) {
 		}
 	})
 	return role, password
+}
+
+func mustParse(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 func randomHex() string {
