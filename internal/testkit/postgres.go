@@ -14,8 +14,9 @@ import (
 )
 
 // PostgresEnv names the variable holding the URL of a superuser on a PostgreSQL server the tests
-// may make and drop databases on. scripts/test starts a throwaway cluster (scripts/pg-cluster)
-// and sets it.
+// may make and drop databases and roles on, and which asks for passwords (the tests of wrong
+// passwords count on it). scripts/test starts such a throwaway cluster (scripts/pg-cluster) and
+// sets it.
 const PostgresEnv = "NEEDLELOG_TEST_POSTGRES"
 
 // Postgres gives the test a new, empty database of its own on the test server and returns its URL

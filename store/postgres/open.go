@@ -116,6 +116,23 @@ func poolConfig(connURL string, opts Options) (*pgxpool.Config, error) {
 	return cfg, nil
 }
 
+// Redacted is connURL with any password taken out, to show or log: the only form of a server's
+// URL that may be. A URL that cannot be read is not shown at all.
+func Redacted(connURL string) string {
+	u, err := url.Parse(connURL)
+	if err != nil {
+		return "(a database address that cannot be read)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.User(u.User.Username())
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
 // serverAddr is the server as said to the user: host:port, or the socket's folder and port.
 func serverAddr(c *pgx.ConnConfig) string {
 	if strings.HasPrefix(c.Host, "/") {

@@ -442,6 +442,19 @@ func TestABadURLIsSaidWithoutItsPassword(t *testing.T) {
 	}
 }
 
+func TestRedactedTakesThePasswordOut(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://clinic:s3cret-pw@db.clinic.lan:5432/practice?sslmode=require":     "postgres://clinic@db.clinic.lan:5432/practice?sslmode=require",
+		"postgres://clinic@db.clinic.lan/practice?password=s3cret-pw&sslmode=require": "postgres://clinic@db.clinic.lan/practice?sslmode=require",
+		"postgres://clinic@db.clinic.lan/practice":                                    "postgres://clinic@db.clinic.lan/practice",
+		"postgres://clinic:s3cret-pw@db.clinic.lan:port/practice":                     "(a database address that cannot be read)",
+	} {
+		if got := Redacted(in); got != want {
+			t.Errorf("Redacted(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
 // noSecret fails the test when secret appears in err or anything it wraps.
 func noSecret(t *testing.T, err error, secret string) {
 	t.Helper()
