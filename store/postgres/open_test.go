@@ -521,9 +521,11 @@ func adminExec(t *testing.T, dbURL, sql string, args ...any) {
 	}
 }
 
+// tablesOf lists the database's tables, those outside the public schema with their schema's name.
 func tablesOf(t *testing.T, dbURL string) []string {
 	t.Helper()
-	rows, err := adminConn(t, dbURL).Query(context.Background(), `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)
+	rows, err := adminConn(t, dbURL).Query(context.Background(), `SELECT CASE schemaname WHEN 'public' THEN '' ELSE schemaname || '.' END || tablename
+		FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
