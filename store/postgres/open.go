@@ -40,6 +40,13 @@ var ErrLoginRefused = errors.New("the clinic's server refused the user name or p
 // ErrBadURL is a database address that is not a PostgreSQL URL.
 var ErrBadURL = errors.New("the database address is not a PostgreSQL URL of the form postgres://user@host:port/database")
 
+// migrationIdleTimeout is how long a migration's transaction may wait for its program before the
+// server ends it (idle_in_transaction_session_timeout); tests shorten it.
+var migrationIdleTimeout = "60s"
+
+// afterMigrateLock, when set by a test, runs just after a migration transaction takes the lock.
+var afterMigrateLock func()
+
 // migrateLock is the advisory lock key that serialises migrations (the bytes of "NEEDLmig"), so
 // that two PCs started at once never apply a migration twice. Advisory locks are per database.
 const migrateLock int64 = 0x4E4545444C6D6967
@@ -184,7 +191,9 @@ func connectError(ctx context.Context, addr string, c *pgx.ConnConfig, err error
 func isConnectionLost(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P") // connection_exception, operator_intervention
+		// connection_exception, operator_intervention (the server shutting down or ending the
+		// session), idle_in_transaction_session_timeout
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P") || pgErr.Code == "25P03"
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr) || errors.Is(err, pgconn.ErrConnClosed) || pgconn.Timeout(err)
@@ -265,8 +274,17 @@ func migrateStep(ctx context.Context, pool *pgxpool.Pool, ms []migration) (done 
 		return false, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	// A PC that goes away holding the lock (switched off, cable pulled) would keep the others
+	// waiting until the server noticed, which may take hours: the server ends its session once it
+	// has sent nothing for a while in the middle of the migration.
+	if _, err := tx.Exec(ctx, `SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, migrationIdleTimeout); err != nil {
+		return false, err
+	}
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLock); err != nil {
 		return false, err
+	}
+	if afterMigrateLock != nil {
+		afterMigrateLock()
 	}
 	current, err := schemaVersion(ctx, tx)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -272,6 +273,47 @@ func TestOpensAtOnceApplyTheSchemaOnce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAnOpenerThatGoesAwayHoldingTheLockDoesNotHoldUpTheOthers(t *testing.T) {
+	ctx := context.Background()
+	dbURL := testkit.Postgres(t)
+	migrationIdleTimeout = "1s"
+	held, release := make(chan struct{}), make(chan struct{})
+	var first atomic.Bool
+	afterMigrateLock = func() { // the first opener stops answering once it has the lock
+		if first.CompareAndSwap(false, true) {
+			close(held)
+			<-release
+		}
+	}
+	t.Cleanup(func() { migrationIdleTimeout, afterMigrateLock = "60s", nil })
+
+	firstDone := make(chan error, 1)
+	go func() {
+		s, err := Open(ctx, dbURL, Options{})
+		if s != nil {
+			s.Close()
+		}
+		firstDone <- err
+	}()
+	<-held
+	// The second waits for the lock until the server ends the silent session, then migrates.
+	// (Without that end it would wait for ever: the bound turns a hang into a failure.)
+	bounded, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := Open(bounded, dbURL, Options{})
+	close(release)
+	if err != nil {
+		t.Fatalf("an opener waiting behind one that went away: %v", err)
+	}
+	s.Close()
+	if err := <-firstDone; !errors.Is(err, ErrUnreachable) {
+		t.Errorf("the opener whose session the server ended got %v, want ErrUnreachable", err)
+	}
+	if got := schemaVersionOf(t, dbURL); got != SchemaVersion() {
+		t.Errorf("schema version %d, want %d", got, SchemaVersion())
 	}
 }
 
