@@ -25,6 +25,13 @@ const PostgresEnv = "NEEDLELOG_TEST_POSTGRES"
 // run must not pass for one that did.
 func Postgres(t testing.TB) string {
 	t.Helper()
+	return PostgresWith(t, "")
+}
+
+// PostgresWith is Postgres with CREATE DATABASE's options ("ENCODING 'UTF8' TEMPLATE template0",
+// a locale, an owner), for tests of how the schema meets a server's settings.
+func PostgresWith(t testing.TB, options string) string {
+	t.Helper()
 	server := os.Getenv(PostgresEnv)
 	if server == "" {
 		t.Fatalf("this test needs a PostgreSQL server: run it with scripts/test, which starts one, or set %s to a superuser's URL (scripts/pg-cluster start DIR prints one)", PostgresEnv)
@@ -34,7 +41,7 @@ func Postgres(t testing.TB) string {
 		t.Fatalf("%s is not a postgres:// URL", PostgresEnv)
 	}
 	name := postgresDBName(t.Name())
-	if err := postgresAdmin(server, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+	if err := postgresAdmin(server, strings.TrimSpace("CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" "+options)); err != nil {
 		t.Fatalf("make the test database %s: %v", name, err)
 	}
 	t.Cleanup(func() {

@@ -20,59 +20,28 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
-// freshDB makes an empty database on the server NEEDLELOG_TEST_POSTGRES names, for this test
-// alone, and drops it when the test ends. Without a server the test fails: a PostgreSQL test that
-// silently skips proves nothing.
+// freshDB is an empty UTF-8 database of the test's own on the test server (testkit.PostgresWith).
 func freshDB(t *testing.T) string {
 	t.Helper()
 	return freshDBWith(t, "ENCODING 'UTF8' TEMPLATE template0")
 }
 
-// freshDBWith is freshDB with CREATE DATABASE's options (encoding, locale, owner).
 func freshDBWith(t *testing.T, options string) string {
 	t.Helper()
-	server := testServer(t)
-	u, err := url.Parse(server)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		t.Fatalf("NEEDLELOG_TEST_POSTGRES is not a postgres:// URL: %q", server)
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatalf("connect to the test server: %v", err)
-	}
-	defer admin.Close(ctx)
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "needlelog_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" "+options); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), server)
-		if err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
+	return testkit.PostgresWith(t, options)
 }
 
-// testServer is NEEDLELOG_TEST_POSTGRES; the test fails without it.
+// testServer is the test server's superuser URL; the test fails without it.
 func testServer(t *testing.T) string {
 	t.Helper()
-	server := os.Getenv("NEEDLELOG_TEST_POSTGRES")
+	server := os.Getenv(testkit.PostgresEnv)
 	if server == "" {
-		t.Fatal("NEEDLELOG_TEST_POSTGRES is not set: it must name a PostgreSQL 15 server (postgres://user@host:port/db) the tests may create databases and roles on")
+		testkit.Postgres(t) // fails the test, saying how to give it a server
 	}
 	return server
 }
