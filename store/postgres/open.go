@@ -37,6 +37,11 @@ var ErrUnreachable = errors.New("the clinic's server cannot be reached")
 // when none was given.
 var ErrLoginRefused = errors.New("the clinic's server refused the user name or password")
 
+// ErrServerInitNeeded is a practice whose schema is older than this build, opened as a role that
+// may not change it, as the application role cannot: only the server's administrator brings it
+// up to date, with server init (InitServer), which applies the migrations as the owner role.
+var ErrServerInitNeeded = errors.New("the clinic's server needs `needlelog server init` (as its administrator) to bring it up to date")
+
 // ErrBadURL is a database address that is not a PostgreSQL URL.
 var ErrBadURL = errors.New("the database address is not a PostgreSQL URL of the form postgres://user@host:port/database")
 
@@ -269,6 +274,14 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
 
 // migrateStep applies the next migration, or says that there is none to apply.
 func migrateStep(ctx context.Context, pool *pgxpool.Pool, ms []migration) (done bool, err error) {
+	current, latest := -1, ms[len(ms)-1].version
+	defer func() {
+		// Once the version is known, a refusal for want of rights is a role that may not change
+		// the schema: it is not tried further, and the administrator is asked for.
+		if current >= 0 && isInsufficientPrivilege(err) {
+			err = serverInitNeeded(current, latest, err)
+		}
+	}()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return false, err
@@ -286,11 +299,12 @@ func migrateStep(ctx context.Context, pool *pgxpool.Pool, ms []migration) (done 
 	if afterMigrateLock != nil {
 		afterMigrateLock()
 	}
-	current, err := schemaVersion(ctx, tx)
+	v, err := schemaVersion(ctx, tx)
 	if err != nil {
 		return false, err
 	}
-	first, latest := ms[0].version, ms[len(ms)-1].version
+	current = v
+	first := ms[0].version
 	var next migration
 	switch {
 	case current > latest:
@@ -327,6 +341,21 @@ func migrateStep(ctx context.Context, pool *pgxpool.Pool, ms []migration) (done 
 		return false, fmt.Errorf("record schema version %d: %w", next.version, err)
 	}
 	return false, tx.Commit(ctx)
+}
+
+func isInsufficientPrivilege(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "42501"
+}
+
+// serverInitNeeded says that the practice at version current needs the administrator to bring it
+// to latest.
+func serverInitNeeded(current, latest int, cause error) error {
+	if current == 0 {
+		return &serverError{fmt.Sprintf("the database on the clinic's server holds no practice yet, and this PC's user may not make one: %v", ErrServerInitNeeded), ErrServerInitNeeded, cause}
+	}
+	return &serverError{fmt.Sprintf("the practice on the clinic's server is at schema version %d and this version of Needlelog needs %d, which this PC's user may not change: %v",
+		current, latest, ErrServerInitNeeded), ErrServerInitNeeded, cause}
 }
 
 // schemaVersion is the version the database records; 0 for an empty database. A database that
