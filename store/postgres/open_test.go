@@ -636,3 +636,46 @@ func randomHex() string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+func TestOpenByARoleThatMayNotChangeTheSchemaAsksForServerInit(t *testing.T) {
+	ctx := context.Background()
+	t.Setenv("PGPASSWORD", "")
+	t.Run("an older schema", func(t *testing.T) {
+		dbURL := testkit.Postgres(t)
+		openWith(t, dbURL, migrations(t, "0007_init.sql", counted7))
+		role, password := loginRole(t, dbURL)
+		adminExec(t, dbURL, `GRANT SELECT ON needlelog_schema TO `+pgx.Identifier{role}.Sanitize())
+		u := mustParse(t, dbURL)
+		u.User = url.User(role)
+		s, err := open(ctx, u.String(), Options{Password: password}, migrations(t, "0007_init.sql", counted7, "0008_eight.sql", counted8))
+		if err == nil {
+			s.Close()
+			t.Fatal("a role that may not change the schema opened an older one")
+		}
+		want := "the practice on the clinic's server is at schema version 7 and this version of Needlelog needs 8, which this PC's user may not change: the clinic's server needs `needlelog server init` (as its administrator) to bring it up to date"
+		if !errors.Is(err, ErrServerInitNeeded) || err.Error() != want {
+			t.Errorf("error %q, want ErrServerInitNeeded saying %q", err, want)
+		}
+		if got := appliedOf(t, dbURL); !slices.Equal(got, []int{7}) || schemaVersionOf(t, dbURL) != 7 {
+			t.Errorf("the refused open left the migrations %v applied, version %d", got, schemaVersionOf(t, dbURL))
+		}
+	})
+	t.Run("an empty database", func(t *testing.T) {
+		dbURL := testkit.Postgres(t)
+		role, password := loginRole(t, dbURL)
+		u := mustParse(t, dbURL)
+		u.User = url.User(role)
+		s, err := Open(ctx, u.String(), Options{Password: password})
+		if err == nil {
+			s.Close()
+			t.Fatal("a role that may not make tables opened an empty database")
+		}
+		want := "the database on the clinic's server holds no practice yet, and this PC's user may not make one: the clinic's server needs `needlelog server init` (as its administrator) to bring it up to date"
+		if !errors.Is(err, ErrServerInitNeeded) || err.Error() != want {
+			t.Errorf("error %q, want ErrServerInitNeeded saying %q", err, want)
+		}
+		if got := tablesOf(t, dbURL); len(got) != 0 {
+			t.Errorf("the refused open left the tables %v", got)
+		}
+	})
+}
