@@ -25,4 +25,34 @@
 // row, the last a prefix; one per word, ANDed, OR phone_digits LIKE '%digits%' for a phone
 // number, as on SQLite. pg_trgm GIN indexes serve both. The tests compare the matches with
 // SQLite's, query for query, in three server locales.
+//
+// Least privilege (serverinit.go): InitServer, run once by the server's administrator, makes an
+// owner role (NOLOGIN) that owns the database, its schema and every table, trigger and function,
+// and an application role that each PC connects as. Later migrations run only through InitServer,
+// as the owner: Open as the application role on an older schema says ErrServerInitNeeded rather
+// than trying.
+//
+// Guarantees, engine by engine, as needlelog verify is to say them:
+//
+//	guarantee                    PostgreSQL, as the application role        SQLite file
+//	signed sessions read-only    triggers (NL001); the role cannot drop     triggers; whoever can write the
+//	                             or disable them (not the tables' owner)    file can drop them
+//	audit log append-only        triggers (NL002) and only SELECT, INSERT   triggers only
+//	                             granted on audit_log, audit_signatures
+//	amendments, keys kept        triggers (NL001, NL003) and no DELETE      triggers only
+//	                             (amendments: no UPDATE) granted
+//	no truncation of history     TRUNCATE granted on no table, and          SQLite has no TRUNCATE; the
+//	                             TRUNCATE triggers                          DELETE triggers cover it
+//	schema as the program made   the role owns nothing and has no CREATE    none: the program owns the file
+//	it                           on the schema: only the owner role,        and may run any statement
+//	                             which cannot log in, alters tables
+//	who may reach the records    CONNECT and schema USAGE for the role      the operating system's file
+//	                             alone, none for PUBLIC                     permissions (and disk encryption)
+//	a rewritten history found    verify recomputes the hash chain           verify recomputes the hash chain
+//
+// The PostgreSQL column holds only when the PCs connect as the application role: a practice
+// opened as a superuser or as the tables' owner has SQLite's guarantees (triggers only). verify
+// can tell: the session's role is not a superuser (pg_roles.rolsuper), owns no table
+// (pg_class.relowner), has no CREATE on the schema and no UPDATE or DELETE on audit_log
+// (has_schema_privilege, has_table_privilege).
 package postgres

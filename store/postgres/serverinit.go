@@ -137,7 +137,6 @@ func initServer(ctx context.Context, adminURL string, o InitOptions, ms []migrat
 	defer admin.Close(context.Background())
 	in := &initRun{o: o, res: &res, addr: addr, adminURL: adminURL}
 	if err := in.run(ctx, admin, ms); err != nil {
-		res.AppPassword = "" // a password of a role that may not have been made is no use
 		var se *serverError
 		switch {
 		case errors.As(err, &se), errors.Is(err, data.ErrNotDatabase), errors.Is(err, data.ErrNewerSchema), ctx.Err() != nil:
@@ -249,6 +248,11 @@ func (in *initRun) run(ctx context.Context, admin *pgx.Conn, ms []migration) err
 		return in.refuse("the database %q on the clinic's server at %s exists already and belongs to %q, not to the owner role %q: server init leaves it as it is; choose another database name",
 			o.Database, in.addr, dbOwner, o.OwnerRole)
 	}
+	if dbExists {
+		if err := in.inspect(ctx, ms); err != nil {
+			return err
+		}
+	}
 
 	if !ownerExists {
 		if _, err := admin.Exec(ctx, `CREATE ROLE `+ident(o.OwnerRole)+` NOLOGIN`); err != nil {
@@ -273,12 +277,16 @@ func (in *initRun) run(ctx context.Context, admin *pgx.Conn, ms []migration) err
 		password := o.AppPassword
 		if password == "" {
 			password = newPassword()
-			in.res.AppPassword = password
 		}
 		// The server is sent the password's SCRAM verifier, never the password: a statement
 		// may end up in the server's log.
 		if _, err := admin.Exec(ctx, `CREATE ROLE `+ident(o.AppRole)+` LOGIN PASSWORD '`+scramVerifier(password)+`'`); err != nil {
 			return err
+		}
+		if o.AppPassword == "" {
+			// Given back even if a later step fails: the role keeps it, and a later run
+			// leaves an existing role's password as it is.
+			in.res.AppPassword = password
 		}
 		in.changed("made the role %q, which each PC connects as", o.AppRole)
 	} else if o.AppPassword != "" {
@@ -382,10 +390,6 @@ func (in *initRun) practice(ctx context.Context, ms []migration) error {
 		return err
 	}
 	if err := migrate(ctx, pool, ms); err != nil {
-		if errors.Is(err, data.ErrNotDatabase) {
-			return &serverError{fmt.Sprintf("the database %q on the clinic's server at %s is not a Needlelog practice: server init leaves it as it is; choose another database name",
-				o.Database, in.addr), data.ErrNotDatabase, err}
-		}
 		return err
 	}
 	after, err := practiceVersion(ctx, pool)
@@ -399,13 +403,46 @@ func (in *initRun) practice(ctx context.Context, ms []migration) error {
 	case after != before:
 		in.changed("brought the practice's schema from version %d to %d", before, after)
 	}
+	return in.grant(ctx, pool)
+}
 
-	// Everything in the schema must be the owner role's, or the app's rights and the triggers
-	// would rest on a role server init does not control.
+// inspect looks into a practice database that exists already, as the administrator, before
+// anything is made: it must be Needlelog's (or empty), at a version this build knows, and all
+// the owner role's, or the application role's rights and the triggers would rest on a role server
+// init does not control.
+func (in *initRun) inspect(ctx context.Context, ms []migration) error {
+	o := in.o
+	cfg, err := poolConfig(in.adminURL, Options{Password: o.AdminPassword})
+	if err != nil {
+		return err
+	}
+	cfg.ConnConfig.Database = o.Database
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	current, err := schemaVersion(ctx, tx)
+	if errors.Is(err, data.ErrNotDatabase) {
+		return &serverError{fmt.Sprintf("the database %q on the clinic's server at %s is not a Needlelog practice: server init leaves it as it is; choose another database name",
+			o.Database, in.addr), data.ErrNotDatabase, err}
+	}
+	if err != nil {
+		return err
+	}
+	if latest := ms[len(ms)-1].version; current > latest {
+		return fmt.Errorf("%w (the practice on the clinic's server is at schema version %d; this version reads up to %d): run server init with an up-to-date Needlelog",
+			data.ErrNewerSchema, current, latest)
+	}
 	var foreign int
 	var example string
-	if err := pool.QueryRow(ctx, `SELECT count(*), coalesce(min(name), '') FROM (
-			SELECT c.relname::text AS name, c.relowner AS owner, 'pg_class'::regclass AS cls, c.oid FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(min(name), '') FROM (
+			SELECT c.relname::text AS name, c.relowner AS owner, 'pg_class'::regclass AS cls, c.oid FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
 			UNION ALL
 			SELECT p.proname::text, p.proowner, 'pg_proc'::regclass, p.oid FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
 		) o WHERE o.owner <> $1::regrole
@@ -417,7 +454,7 @@ func (in *initRun) practice(ctx context.Context, ms []migration) error {
 		return in.refuse("the database %q on the clinic's server at %s holds %d tables or functions (%s among them) that do not belong to %q: server init leaves it as it is",
 			o.Database, in.addr, foreign, example, o.OwnerRole)
 	}
-	return in.grant(ctx, pool)
+	return nil
 }
 
 // practiceVersion is the schema version, 0 for a database without one.

@@ -305,58 +305,72 @@ func databaseExists(t *testing.T, adminURL, name string) bool {
 
 func TestInitServerRefusesWhatItDidNotMake(t *testing.T) {
 	ctx := context.Background()
+	// ownedDB makes the owner role and a database of its own holding what sql makes.
+	ownedDB := func(adminURL string, o InitOptions, sql string) {
+		adminExec(t, adminURL, `CREATE ROLE `+ident(o.OwnerRole)+` NOLOGIN`)
+		adminExec(t, adminURL, `CREATE DATABASE `+ident(o.Database)+` OWNER `+ident(o.OwnerRole))
+		adminExec(t, practiceURL(t, adminURL, o.Database), sql)
+	}
 	for _, tc := range []struct {
 		name  string
 		setup func(adminURL string, o InitOptions)
-		want  string
-		// made beforehand, so left there; the others must not be made
-		roles []string
-		db    bool
+		want  string // ADMIN stands for the administrator's name
+		is    error
 	}{
 		{"a database of another owner", func(adminURL string, o InitOptions) {
 			adminExec(t, adminURL, `CREATE DATABASE `+ident(o.Database))
-		}, "exists already and belongs to \"ADMIN\", not to the owner role", nil, true},
+		}, "exists already and belongs to \"ADMIN\", not to the owner role", nil},
 		{"an owner role that can log in", func(adminURL string, o InitOptions) {
 			adminExec(t, adminURL, `CREATE ROLE `+ident(o.OwnerRole)+` LOGIN`)
-		}, "and can log in, so it cannot be the practice's owner role: choose another name", []string{"owner"}, false},
+		}, "and can log in, so it cannot be the practice's owner role: choose another name", nil},
 		{"an application role that may write everywhere", func(adminURL string, o InitOptions) {
 			adminExec(t, adminURL, `CREATE ROLE `+ident(o.AppRole)+` LOGIN IN ROLE pg_write_all_data`)
-		}, "and is a member of pg_write_all_data, so it cannot be the practice's application role", []string{"app"}, false},
+		}, "and is a member of pg_write_all_data, so it cannot be the practice's application role", nil},
 		{"an application role that is a superuser", func(adminURL string, o InitOptions) {
 			adminExec(t, adminURL, `CREATE ROLE `+ident(o.AppRole)+` LOGIN SUPERUSER`)
-		}, "and is a superuser, so it cannot be the practice's application role", []string{"app"}, false},
+		}, "and is a superuser, so it cannot be the practice's application role", nil},
 		{"another program's tables", func(adminURL string, o InitOptions) {
-			adminExec(t, adminURL, `CREATE ROLE `+ident(o.OwnerRole)+` NOLOGIN`)
-			adminExec(t, adminURL, `CREATE DATABASE `+ident(o.Database)+` OWNER `+ident(o.OwnerRole))
-			adminExec(t, practiceURL(t, adminURL, o.Database), `CREATE TABLE invoices (id int); ALTER TABLE invoices OWNER TO `+ident(o.OwnerRole))
-		}, "is not a Needlelog practice: server init leaves it as it is", []string{"owner", "app"}, true},
+			ownedDB(adminURL, o, `CREATE TABLE invoices (id int); ALTER TABLE invoices OWNER TO `+ident(o.OwnerRole))
+		}, "is not a Needlelog practice: server init leaves it as it is", data.ErrNotDatabase},
+		{"a practice's table of another role", func(adminURL string, o InitOptions) {
+			ownedDB(adminURL, o, `CREATE TABLE needlelog_schema (only_row boolean PRIMARY KEY DEFAULT true, version integer NOT NULL);
+				INSERT INTO needlelog_schema (version) VALUES (7)`)
+		}, "holds 1 tables or functions (needlelog_schema among them) that do not belong to", nil},
+		{"a newer schema", func(adminURL string, o InitOptions) {
+			ownedDB(adminURL, o, `CREATE TABLE needlelog_schema (only_row boolean PRIMARY KEY DEFAULT true, version integer NOT NULL);
+				INSERT INTO needlelog_schema (version) VALUES (99); ALTER TABLE needlelog_schema OWNER TO `+ident(o.OwnerRole))
+		}, "at schema version 99; this version reads up to", data.ErrNewerSchema},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			adminURL, o := initFixture(t)
 			tc.setup(adminURL, o)
-			before := rolesNamed(t, adminURL, o.OwnerRole, o.AppRole)
+			roles, db := rolesNamed(t, adminURL, o.OwnerRole, o.AppRole), databaseExists(t, adminURL, o.Database)
+			var tables []string
+			if db {
+				tables = tablesOf(t, practiceURL(t, adminURL, o.Database))
+			}
 			res, err := InitServer(ctx, adminURL, o)
 			want := strings.ReplaceAll(tc.want, "ADMIN", mustParse(t, adminURL).User.Username())
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("server init: %v, want an error saying %q", err, want)
 			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("error %v, want %v", err, tc.is)
+			}
 			if strings.Contains(err.Error(), "SQLSTATE") || res.AppPassword != "" {
 				t.Errorf("the refusal %q speaks PostgreSQL's words, or hands out a password", err)
 			}
-			if tc.name == "another program's tables" {
-				if !errors.Is(err, data.ErrNotDatabase) {
-					t.Errorf("error %v, want data.ErrNotDatabase", err)
-				}
-				if got := tablesOf(t, practiceURL(t, adminURL, o.Database)); !slices.Equal(got, []string{"invoices"}) {
-					t.Errorf("server init changed another program's database: tables %v", got)
-				}
-				return
+			// Refused before anything was made or changed.
+			if got := rolesNamed(t, adminURL, o.OwnerRole, o.AppRole); !slices.Equal(got, roles) {
+				t.Errorf("a refused server init left the roles %v, were %v", got, roles)
 			}
-			if got := rolesNamed(t, adminURL, o.OwnerRole, o.AppRole); !slices.Equal(got, before) {
-				t.Errorf("a refused server init left the roles %v, were %v", got, before)
+			if got := databaseExists(t, adminURL, o.Database); got != db {
+				t.Errorf("after a refused server init the database exists: %v, want %v", got, db)
 			}
-			if got := databaseExists(t, adminURL, o.Database); got != tc.db {
-				t.Errorf("after a refused server init the database exists: %v, want %v", got, tc.db)
+			if db {
+				if got := tablesOf(t, practiceURL(t, adminURL, o.Database)); !slices.Equal(got, tables) {
+					t.Errorf("a refused server init changed the database: tables %v, were %v", got, tables)
+				}
 			}
 		})
 	}
@@ -462,5 +476,31 @@ func TestAnOlderSchemaIsBroughtUpToDateByServerInitNotByThePCs(t *testing.T) {
 				t.Errorf("the application role truncating a later migration's table: %v, want SQLSTATE 42501", err)
 			}
 		})
+	}
+}
+
+// PostgreSQL 14 and older make the public schema the bootstrap superuser's, with CREATE for
+// everyone; a database made by hand for the owner role may have it so.
+func TestInitServerTakesAPublicSchemaOpenToAll(t *testing.T) {
+	ctx := context.Background()
+	adminURL, o := initFixture(t)
+	adminExec(t, adminURL, `CREATE ROLE `+ident(o.OwnerRole)+` NOLOGIN`)
+	adminExec(t, adminURL, `CREATE DATABASE `+ident(o.Database)+` OWNER `+ident(o.OwnerRole))
+	adminExec(t, practiceURL(t, adminURL, o.Database), `ALTER SCHEMA public OWNER TO CURRENT_USER; GRANT ALL ON SCHEMA public TO PUBLIC`)
+
+	res := initServerOK(t, adminURL, o)
+	if want := fmt.Sprintf("gave the schema public of %q to %q", o.Database, o.OwnerRole); !slices.Contains(res.Changes, want) {
+		t.Errorf("server init says %q, want it to say %q", res.Changes, want)
+	}
+	app, err := connectAs(t, res.AppURL, res.AppPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Exec(ctx, `CREATE TABLE my_notes (x int)`); sqlState(err) != "42501" {
+		t.Errorf("the application role making a table in a schema that was open to all: %v, want SQLSTATE 42501", err)
+	}
+	var owner string
+	if err := app.QueryRow(ctx, `SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'`).Scan(&owner); err != nil || owner != o.OwnerRole {
+		t.Errorf("the public schema belongs to %q (%v), want %q", owner, err, o.OwnerRole)
 	}
 }
