@@ -127,6 +127,10 @@ func TestInitServerGivesTheAppRoleRecordsAndNothingMore(t *testing.T) {
 		`INSERT INTO drafts (id, client_id, form, updated_at) VALUES ('d1', 'c1', '{}', 't')`,
 		`DELETE FROM drafts WHERE id = 'd1'`,
 		`UPDATE sessions SET status = 'signed', signed_at = 't', record_hash = 'h1' WHERE id = 's1'`,
+		// An amendment: written, then the session's record changed under it.
+		`INSERT INTO session_amendments (id, session_id, at, reason) VALUES ('a1', 's1', 't', 'wrong zone')`,
+		`INSERT INTO amendment_records (amendment_id, session_id, n, prev_hash, record_hash, record_before) VALUES ('a1', 's1', 1, 'h1', 'h2', '{}')`,
+		`UPDATE sessions SET notes = 'amended', record_hash = 'h2' WHERE id = 's1'`,
 		`INSERT INTO audit_log (seq, at, action, entity, entity_id, prev_hash, hash) VALUES (1, 't', 'sign', 'session', 's1', '', 'a1')`,
 	} {
 		if err := exec(sql); err != nil {
@@ -169,6 +173,20 @@ func TestInitServerGivesTheAppRoleRecordsAndNothingMore(t *testing.T) {
 		if got := sqlState(exec(tc.sql)); got != tc.code {
 			t.Errorf("the application role: %s: SQLSTATE %q, want %s", tc.sql, got, tc.code)
 		}
+	}
+	// A signed session goes with its archived client, its amendments with it: the cascade is the
+	// tables' owner's to run, so the application role needs no DELETE on the amendments.
+	for _, sql := range []string{
+		`UPDATE clients SET archived_at = 't' WHERE id = 'c1'`,
+		`DELETE FROM sessions WHERE id = 's1'`,
+	} {
+		if err := exec(sql); err != nil {
+			t.Fatalf("the application role: %s: %v", sql, err)
+		}
+	}
+	var amendments int
+	if err := app.QueryRow(ctx, `SELECT (SELECT count(*) FROM session_amendments) + (SELECT count(*) FROM amendment_records)`).Scan(&amendments); err != nil || amendments != 0 {
+		t.Errorf("%d amendment rows (%v) left after their session was removed, want none", amendments, err)
 	}
 	var owns int
 	if err := app.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_class WHERE relowner = current_user::regrole)
