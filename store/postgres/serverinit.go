@@ -261,7 +261,9 @@ func (in *initRun) run(ctx context.Context, admin *pgx.Conn, ms []migration) err
 		in.changed("made the role %q, which owns the practice and cannot log in", o.OwnerRole)
 	}
 	if !in.super {
-		// Only a member of the owner role may give it a database and act as it.
+		// Only a member of the owner role may give it a database and act as it. (Tested on
+		// PostgreSQL 15. From 16 on, a CREATEROLE user's roles come with ADMIN but without SET,
+		// which this check takes for membership: such a server is set up as a superuser.)
 		var member bool
 		if err := admin.QueryRow(ctx, `SELECT pg_has_role(current_user, $1, 'MEMBER')`, o.OwnerRole).Scan(&member); err != nil {
 			return err
@@ -390,6 +392,11 @@ func (in *initRun) practice(ctx context.Context, ms []migration) error {
 		return err
 	}
 	if err := migrate(ctx, pool, ms); err != nil {
+		if errors.Is(err, ErrServerInitNeeded) {
+			// Said to a PC as "run server init"; here it is the owner role that lacks a right.
+			return &serverError{fmt.Sprintf("the practice's schema could not be brought to version %d as the owner role %q, which lacks a right it needs (on a server that lets only superusers add the pg_trgm extension, a superuser must first run CREATE EXTENSION pg_trgm in the database %q)",
+				ms[len(ms)-1].version, o.OwnerRole, o.Database), nil, errors.Unwrap(err)}
+		}
 		return err
 	}
 	after, err := practiceVersion(ctx, pool)

@@ -522,3 +522,24 @@ func TestInitServerTakesAPublicSchemaOpenToAll(t *testing.T) {
 		t.Errorf("the public schema belongs to %q (%v), want %q", owner, err, o.OwnerRole)
 	}
 }
+
+func TestInitServerSaysWhenTheOwnerRoleMayNotDoAMigration(t *testing.T) {
+	ctx := context.Background()
+	adminURL, o := initFixture(t)
+	initServerOK(t, adminURL, o)
+	embedded, err := embeddedMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := embedded[len(embedded)-1].version + 1
+	// pg_stat_statements is not a trusted extension: only a superuser may add it.
+	newer := append(slices.Clone(embedded), migration{version: v, name: fmt.Sprintf("%04d_stats.sql", v), body: `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`})
+	_, err = initServer(ctx, adminURL, o, newer)
+	want := fmt.Sprintf("the practice's schema could not be brought to version %d as the owner role %q, which lacks a right it needs", v, o.OwnerRole)
+	if err == nil || !strings.HasPrefix(err.Error(), want) || errors.Is(err, ErrServerInitNeeded) {
+		t.Errorf("server init: %v, want an error saying %q", err, want)
+	}
+	if got := schemaVersionOf(t, practiceURL(t, adminURL, o.Database)); got != v-1 {
+		t.Errorf("schema version %d after the refused migration, want %d", got, v-1)
+	}
+}
