@@ -99,8 +99,9 @@ each checked against its SHA-256. The backup is checked first; a file that is no
 database, is from a newer version or is damaged is refused and nothing is changed. An existing
 database is replaced only with --force, and then kept beside it as NAME.replaced-YYYYMMDD-HHMMSS.db
 (UTC; PATH is NAME.db), with its write-ahead log and its photos in a photo folder of its own. It
-refuses while Needlelog has the database open. A photo file missing from the backup or damaged there does not stop the restore: the records and every good
-photo are restored, the photos that could not be are named on standard error, and the exit code is 1.
+refuses while Needlelog has the database open. A photo file missing from the backup or damaged
+there does not stop the restore: the records and every good photo are restored, the photos that
+could not be are named on standard error, and the exit code is 1.
 
 An encrypted backup (FILE ending in .db.age) needs --passphrase-file: its passphrase opens the key
 file beside it (needlelog-backup-key.age), which decrypts the backup into a temporary file beside
