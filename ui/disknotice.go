@@ -4,6 +4,7 @@ import (
 	"runtime"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -67,4 +68,33 @@ func (m *mainWindow) diskNotice() fyne.CanvasObject {
 		m.showNotices()
 	})
 	return noticeRowWith(theme.WarningIcon(), d.result.Notice(), how, never)
+}
+
+// diskSection is Settings › Database's account of the drive's encryption: what was found, how to
+// turn it on, and the notice back when it was dismissed for good. check gives the main window's
+// latest finding; noticeBack shows the notice again there.
+func diskSection(a fyne.App, win fyne.Window, check func() diskCheck, noticeBack func()) fyne.CanvasObject {
+	d := check()
+	if d.p == nil {
+		return nil // not asked: a read-only practice, or Settings opened by itself
+	}
+	state := widget.NewLabel(d.result.Summary())
+	state.Wrapping = fyne.TextWrapWord
+	row := container.NewHBox()
+	if d.result.State != diskcrypt.Encrypted {
+		row.Add(widget.NewButton("How to turn it on", func() {
+			showSummary(win, "Encrypt this computer's drive", diskcrypt.How(runtime.GOOS))
+		}))
+		var again *widget.Button
+		again = widget.NewButton("Show the notice again", func() {
+			a.Preferences().SetBool(d.key, false)
+			again.Disable()
+			noticeBack()
+		})
+		if !a.Preferences().Bool(d.key) {
+			again.Disable()
+		}
+		row.Add(again)
+	}
+	return container.NewVBox(boldLabel("Drive encryption"), state, row)
 }

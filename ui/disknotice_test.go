@@ -179,3 +179,37 @@ func TestTheDiskNoticeLeavesRoomForTheList(t *testing.T) {
 		t.Errorf("the client list has %.0f of the window's %.0f points", h, size.Height)
 	}
 }
+
+// Settings › Database says what was found of the drive, and brings back a notice dismissed for
+// good.
+func TestSettingsBringsBackTheDriveNotice(t *testing.T) {
+	a := test.NewTempApp(t)
+	drive := &asked{result: plainDrive}
+	m := diskWindow(a, openTestPractice(t), drive.status)
+	defer m.openedPractice.close()
+	test.Tap(noticeButton(t, m, "Don't show again"))
+	if got := noticesText(m); strings.Contains(got, "encrypted") {
+		t.Fatalf("the notice stays after Don't show again: %q", got)
+	}
+
+	m.openSettingsAt("Database")
+	st := m.settings.open
+	defer st.win.Close()
+	tab := st.tabs.Selected().Content
+	if got := texts(tab); !strings.Contains(got, "The drive holding this practice is not encrypted: the drive /dev/sda2 has no disk encryption.") {
+		t.Fatalf("Settings › Database does not say what was found of the drive: %q", got)
+	}
+	again := findButton(t, tab, "Show the notice again")
+	if again.Disabled() {
+		t.Fatal("Show the notice again is disabled after the notice was dismissed")
+	}
+	shoot(t, st.win, "settings-disk.png")
+	test.Tap(again)
+	if got := noticesText(m); !strings.Contains(got, "not encrypted") {
+		t.Fatalf("the notice is not back in the window: %q", got)
+	}
+	if !again.Disabled() {
+		t.Error("Show the notice again stays enabled once the notice is back")
+	}
+	findButton(t, tab, "How to turn it on")
+}

@@ -25,12 +25,14 @@ type settingsSlot struct{ open *settingsWindow }
 // settingsLinks are the parts of the main window that Settings acts on; nil ones are left alone
 // (tests of Settings by itself).
 type settingsLinks struct {
-	lock    *locker       // who is signed in, and the idle lock
-	backups *backupKeeper // the practice's backups
-	changed func()        // after an entry is saved: the main window's first-day list reads it
-	tab     string        // the tab to show ("Clinic", "Devices"…); "" leaves it as it is
-	shown   func(string)  // a tab was shown, by its title
-	closed  func()        // the window was closed
+	lock    *locker          // who is signed in, and the idle lock
+	backups *backupKeeper    // the practice's backups
+	changed func()           // after an entry is saved: the main window's first-day list reads it
+	tab     string           // the tab to show ("Clinic", "Devices"…); "" leaves it as it is
+	shown   func(string)     // a tab was shown, by its title
+	closed  func()           // the window was closed
+	disk    func() diskCheck // what the main window found of the drive's encryption
+	notices func()           // shows the main window's notices again (one dismissed for good, brought back)
 }
 
 // show opens the practice's settings in a window of their own (one at a time: a second
@@ -96,7 +98,9 @@ type settingsWindow struct {
 	backupDir     *widget.Label
 	backupNow     *widget.Button
 	backupCrypt   *backupCrypt
-	changed       func()   // see settingsLinks
+	changed       func() // see settingsLinks
+	disk          func() diskCheck
+	notices       func()
 	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
 	life          life     // ends when the window closes
 }
@@ -126,7 +130,7 @@ type settingsState struct {
 
 func newSettingsWindow(a fyne.App, store *sqlite.Store, links settingsLinks) *settingsWindow {
 	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
-		changed: links.changed, life: newLife(nil)}
+		changed: links.changed, disk: links.disk, notices: links.notices, life: newLife(nil)}
 	s.win.SetOnClosed(s.life.end)
 	if s.backups == nil {
 		s.backups = newBackupKeeper(a, store)

@@ -56,17 +56,20 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 			showError(s.win, "show the database folder", err)
 		}
 	})
-	return container.NewPadded(container.NewVScroll(container.NewVBox(
-		settingsHeading("Database file"),
-		s.dbPath,
-		container.NewHBox(show),
+	parts := []fyne.CanvasObject{settingsHeading("Database file"), s.dbPath, container.NewHBox(show)}
+	if s.disk != nil {
+		if d := diskSection(a, s.win, s.disk, s.notices); d != nil {
+			parts = append(parts, d)
+		}
+	}
+	return container.NewPadded(container.NewVScroll(container.NewVBox(append(parts,
 		widget.NewSeparator(),
 		s.backupSection(a),
 		widget.NewSeparator(),
 		boldLabel("Lock"),
 		idleRow,
 		settingsHint("Applies when practitioners have passphrases (File › My passphrase…). Ctrl+L locks at once."),
-	)))
+	)...)))
 }
 
 // useBackupFolder makes dir the practice's backup folder. A folder with no backup of it yet gets

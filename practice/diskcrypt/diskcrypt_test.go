@@ -71,6 +71,15 @@ func TestTheWordsForEachState(t *testing.T) {
 			t.Errorf("line: got %q, want %q", got, c.line)
 		}
 	}
+	for r, want := range map[*Result]string{
+		&on:      "The drive holding this practice is encrypted (LUKS, /dev/mapper/luks-1f2e).",
+		&off:     "The drive holding this practice is not encrypted: BitLocker is off for C:.",
+		&unknown: "Needlelog cannot tell whether the drive holding this practice is encrypted: it is on a network file system (nfs4).",
+	} {
+		if got := r.Summary(); got != want {
+			t.Errorf("summary: got %q, want %q", got, want)
+		}
+	}
 	if on.Notice() != "" {
 		t.Errorf("an encrypted drive has a notice: %q", on.Notice())
 	}

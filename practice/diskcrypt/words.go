@@ -22,6 +22,22 @@ func (r Result) Line() string {
 	return fmt.Sprintf("cannot tell for %s: %s", r.Path, r.Why)
 }
 
+// Summary says the result in a sentence for Settings: "The drive holding this practice is
+// encrypted (LUKS, /dev/mapper/luks-1f2e).", "… is not encrypted: the drive /dev/sda2 has no disk
+// encryption.", "Needlelog cannot tell whether …: …".
+func (r Result) Summary() string {
+	switch r.State {
+	case Encrypted:
+		if r.Volume == "" {
+			return "The drive holding this practice is encrypted (" + r.Mechanism + ")."
+		}
+		return "The drive holding this practice is encrypted (" + r.Mechanism + ", " + r.Volume + ")."
+	case NotEncrypted:
+		return "The drive holding this practice is not encrypted: " + r.Why + "."
+	}
+	return "Needlelog cannot tell whether the drive holding this practice is encrypted: " + r.Why + "."
+}
+
 // breach is why it matters, in the practitioner's terms.
 const breach = "If this computer is lost or stolen, anyone can read your clients' records and photos: in most " +
 	"countries, a breach you must report."
@@ -36,7 +52,8 @@ func (r Result) Notice() string {
 			" Turn on " + TurnOn(runtime.GOOS) + "."
 	}
 	return "Needlelog cannot tell whether this practice's records are on an encrypted drive (" + r.Why + "). " +
-		breach + " Make sure " + TurnOn(runtime.GOOS) + " is on."
+		"If it is not and this computer is lost or stolen, anyone can read your clients' records and photos: " +
+		"in most countries, a breach you must report. Make sure " + TurnOn(runtime.GOOS) + " is on."
 }
 
 // TurnOn names the disk encryption of the system goos ("windows", "darwin", "linux"), as its
@@ -73,7 +90,8 @@ func How(goos string) string {
 		return "Linux encrypts a drive when the system is installed: the installer's \"Encrypt the disk\" " +
 			"(LUKS) choice. A system installed without it is encrypted by backing up, then installing again " +
 			"with that choice; or keep the practice on a drive encrypted with LUKS (the Disks tool's " +
-			"\"Password protect volume\" when formatting). Whoever looks after this computer can do either.\n\n" +
+			"\"Password protect volume\" when formatting) and move it there with File › Move practice…. " +
+			"Whoever looks after this computer can do either.\n\n" +
 			"Back up the practice to another drive before you start."
 	}
 	return "Turn on the system's disk encryption for the drive holding the practice, or keep the practice " +
