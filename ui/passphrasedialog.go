@@ -20,6 +20,7 @@ type passphraseDialog struct {
 	win     fyne.Window
 	d       *dialog.CustomDialog
 	fields  []*nlwidget.TextField
+	box     *fyne.Container // what the dialog shows, for rows of its own (add)
 	message *widget.Label
 	ok      *widget.Button
 	cancel  *widget.Button
@@ -61,12 +62,20 @@ func newPassphraseDialog(win fyne.Window, title, action string, intro []string, 
 	p.message = wrapLabel("")
 	p.message.Importance = widget.DangerImportance // there from the start: a dialog does not grow to fit
 	box.Add(p.message)
+	p.box = box
 	p.ok = widget.NewButton(action, p.tapped)
 	p.ok.Importance = widget.HighImportance
 	p.cancel = widget.NewButton("Cancel", p.close)
 	p.d = dialog.NewCustomWithoutButtons(title, nlwidget.AtLeastWide(passphraseDialogWidth, box), win)
 	p.d.SetButtons([]fyne.CanvasObject{p.cancel, p.ok})
 	return p
+}
+
+// add puts rows of the caller's own under the fields and hint, above the message.
+func (p *passphraseDialog) add(rows ...fyne.CanvasObject) {
+	objs := p.box.Objects
+	p.box.Objects = append(append(objs[:len(objs)-1:len(objs)-1], rows...), p.message)
+	p.box.Refresh()
 }
 
 func (p *passphraseDialog) show() {
