@@ -40,10 +40,16 @@ type practiceLocation interface{ Path() string }
 // save dialog empties a file it is told to replace before the export begins, so it is not used
 // here.) fileName is offered as a safe file name (report.FileName), whatever it was made of.
 func exportFile(a fyne.App, win fyne.Window, store practiceLocation, doing, fileName string, exts []string, work exportWork) {
+	exportFileNoting(a, win, store, doing, fileName, exts, work, "")
+}
+
+// exportFileNoting is exportFile whose form says plainNote under the box to encrypt while it is
+// not ticked ("" for nothing).
+func exportFileNoting(a fyne.App, win fyne.Window, store practiceLocation, doing, fileName string, exts []string, work exportWork, plainNote string) {
 	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
 	name := nlwidget.NewTextField()
 	name.SetText(report.FileName(fileName))
-	crypt := newExportCrypt()
+	crypt := newExportCrypt(plainNote)
 	rows := append([]fyne.CanvasObject{
 		crypt.labelWide(boldLabel("File name")), name,
 		boldLabel("Folder"), folderRow(win, &dir),
