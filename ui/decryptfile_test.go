@@ -153,22 +153,58 @@ func TestDecryptFileWrongPassphraseOrChangedFileWritesNothing(t *testing.T) {
 	test.Tap(overlayButton(t, w, "Cancel"))
 	clearOverlays(w)
 
-	// One byte changed in the last chunk: the first chunks decrypt, then the file fails.
-	enc, _ := os.ReadFile(in)
-	enc[len(enc)-100] ^= 1
-	os.WriteFile(in, enc, 0o600)
-	askDecrypt(w, "", in)
-	pass, _ = decryptParts(t, w)
+	// Hostile files: one byte changed in the last chunk (the first chunks decrypt, then the file
+	// fails), the file cut short, a file that is not encrypted at all.
+	good, _ := os.ReadFile(in)
+	changed := bytes.Clone(good)
+	changed[len(changed)-100] ^= 1
+	for _, c := range []struct {
+		what  string
+		bytes []byte
+		says  error
+	}{
+		{"changed", changed, ondisk.ErrDamagedExport},
+		{"cut short", good[:len(good)-decryptChunk], ondisk.ErrDamagedExport},
+		{"not encrypted", plain[:5000], ondisk.ErrNotEncrypted},
+	} {
+		clearOverlays(w)
+		os.WriteFile(in, c.bytes, 0o600)
+		askDecrypt(w, "", in)
+		pass, _ = decryptParts(t, w)
+		pass.SetText(testExportPass)
+		test.Tap(overlayButton(t, w, "Decrypt"))
+		says = strings.Join(strings.Fields(overlayText(w)), " ")
+		if !strings.Contains(says, c.says.Error()) || strings.Contains(says, "Saved") {
+			t.Errorf("a file %s says %q", c.what, says)
+		}
+		if names := testkit.Names(t, dir); !slices.Equal(names, []string{"archive.zip.age"}) {
+			t.Fatalf("a file %s wrote %v", c.what, names)
+		}
+	}
+}
+
+// The practice's own database is never written over, whatever name is typed.
+func TestDecryptFileNeverReplacesThePractice(t *testing.T) {
+	in, _ := encryptedExportFixture(t)
+	s := openStore(t)
+	w := decryptWindow(t)
+	before, _ := os.ReadFile(s.Path())
+	// Received into the practice's folder, decrypted under the practice's name.
+	moved := filepath.Join(filepath.Dir(s.Path()), filepath.Base(in))
+	if err := os.Rename(in, moved); err != nil {
+		t.Fatal(err)
+	}
+	askDecrypt(w, s.Path(), moved)
+	pass, name := decryptParts(t, w)
 	pass.SetText(testExportPass)
+	name.SetText(filepath.Base(s.Path()))
 	test.Tap(overlayButton(t, w, "Decrypt"))
-	says = strings.Join(strings.Fields(overlayText(w)), " ")
-	if !strings.Contains(says, ondisk.ErrDamagedExport.Error()) || strings.Contains(says, "Saved") {
-		t.Errorf("a changed file says %q", says)
+	if says := strings.Join(strings.Fields(overlayText(w)), " "); !strings.Contains(says, "which Needlelog never replaces") {
+		t.Errorf("decrypting over the practice says %q", says)
 	}
-	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"archive.zip.age"}) {
-		t.Fatalf("a changed file wrote %v", names)
+	if after, _ := os.ReadFile(s.Path()); !bytes.Equal(before, after) {
+		t.Fatal("the practice's file changed")
 	}
-	_ = plain
 }
 
 // Cancelled while it decrypts, nothing is left; cancelled before, nothing is begun.
