@@ -39,6 +39,8 @@ func openEncryptedFile(a fyne.App, win fyne.Window, practice string) {
 		a.Preferences().SetString(prefLastFolder, filepath.Dir(in))
 		askDecrypt(win, practice, in)
 	}, win)
+	fd.SetTitleText("Open an encrypted file (.age)")
+	fd.SetView(dialog.ListView) // whole names: "records.xlsx.age" says what it holds
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{ondisk.EncryptedExportSuffix}))
 	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
 	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
