@@ -15,8 +15,8 @@ import (
 
 // exportReceiverNote is said beside the passphrase of an encrypted export: what whoever receives
 // the file needs, and how the passphrase should reach them.
-const exportReceiverNote = "Whoever receives the file opens it with the passphrase in Needlelog: File › Open an encrypted file… " +
-	"(or needlelog decrypt on the command line; it is an age file). " +
+const exportReceiverNote = "Whoever receives the file opens it in Needlelog with File › Open an encrypted file… " +
+	"(or needlelog decrypt on the command line; it is an age file) and the passphrase. " +
 	"Tell them the passphrase another way than the file: by phone, never in the same email."
 
 // againLabel names the field the passphrase is typed in again: the form's widest label.

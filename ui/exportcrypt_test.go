@@ -144,7 +144,7 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 		t.Fatalf("encryption on: passphrase fields shown %v, name %q", pass.Visible(), name.Text)
 	}
 	says := strings.Join(strings.Fields(overlayText(w)), " ")
-	for _, want := range []string{"opens it with the passphrase in Needlelog: File › Open an encrypted file…", "another way than the file", "At least 12 characters"} {
+	for _, want := range []string{"opens it in Needlelog with File › Open an encrypted file…", "another way than the file", "At least 12 characters"} {
 		if !strings.Contains(says, want) {
 			t.Errorf("the form does not say %q: %q", want, says)
 		}
