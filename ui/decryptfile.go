@@ -73,6 +73,7 @@ func askDecrypt(win fyne.Window, practice, in string) *passphraseDialog {
 			"is saved under the name and in the folder below."},
 		[]string{"Passphrase"}, "")
 	p.add(boldLabel("Save as"), name, boldLabel("Folder"), folderRow(win, &dir))
+	name.OnChanged = p.typed
 	name.OnSubmitted = func(string) { p.tapped() }
 	p.submit = func(v []string) {
 		pass := v[0]

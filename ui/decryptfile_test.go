@@ -147,6 +147,10 @@ func TestDecryptFileWrongPassphraseOrChangedFileWritesNothing(t *testing.T) {
 		t.Errorf("after a wrong passphrase the field holds %q, focused %v", pass.Text, w.Canvas().Focused() == pass)
 	}
 	shot(t, w, "open an encrypted file, wrong passphrase")
+	pass.TypedRune('s')
+	if says := overlayText(w); strings.Contains(says, "does not open") {
+		t.Errorf("typing again leaves the message: %q", says)
+	}
 	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"archive.zip.age"}) {
 		t.Fatalf("a wrong passphrase wrote %v", names)
 	}

@@ -47,11 +47,7 @@ func newPassphraseDialog(win fyne.Window, title, action string, intro []string, 
 	for i, l := range labels {
 		f := nlwidget.NewTextField()
 		f.Password = true
-		f.OnChanged = func(string) { // a message about what was typed goes as it is typed again
-			if p.message.Importance == widget.DangerImportance {
-				p.message.SetText("")
-			}
-		}
+		f.OnChanged = p.typed
 		f.OnSubmitted = func(string) {
 			if i+1 < len(p.fields) {
 				win.Canvas().Focus(p.fields[i+1])
@@ -76,6 +72,13 @@ func newPassphraseDialog(win fyne.Window, title, action string, intro []string, 
 	p.d = dialog.NewCustomWithoutButtons(title, nlwidget.AtLeastWide(passphraseDialogWidth, box), win)
 	p.d.SetButtons([]fyne.CanvasObject{p.cancel, p.ok})
 	return p
+}
+
+// typed takes away what was said to be wrong: it is being typed again.
+func (p *passphraseDialog) typed(string) {
+	if p.message.Importance == widget.DangerImportance {
+		p.message.SetText("")
+	}
 }
 
 // add puts rows of the caller's own under the fields and hint, above the message.
