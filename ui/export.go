@@ -40,29 +40,19 @@ type practiceLocation interface{ Path() string }
 // save dialog empties a file it is told to replace before the export begins, so it is not used
 // here.) fileName is offered as a safe file name (report.FileName), whatever it was made of.
 func exportFile(a fyne.App, win fyne.Window, store practiceLocation, doing, fileName string, exts []string, work exportWork) {
+	exportFileNoting(a, win, store, doing, fileName, exts, work, "")
+}
+
+// exportFileNoting is exportFile whose form says plainNote under the box to encrypt while it is
+// not ticked ("" for nothing).
+func exportFileNoting(a fyne.App, win fyne.Window, store practiceLocation, doing, fileName string, exts []string, work exportWork, plainNote string) {
 	dir := a.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
 	name := nlwidget.NewTextField()
 	name.SetText(report.FileName(fileName))
-	folder := widget.NewLabel(dir)
-	folder.Wrapping = fyne.TextWrapBreak
-	change := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
-		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-			if err == nil && l != nil {
-				dir = l.Path()
-				folder.SetText(dir)
-			}
-		}, win)
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			fd.SetLocation(l)
-		}
-		size := win.Canvas().Size()
-		fd.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
-		fd.Show()
-	})
-	crypt := newExportCrypt()
+	crypt := newExportCrypt(plainNote)
 	rows := append([]fyne.CanvasObject{
 		crypt.labelWide(boldLabel("File name")), name,
-		boldLabel("Folder"), container.NewBorder(nil, nil, nil, change, folder),
+		boldLabel("Folder"), folderRow(win, &dir),
 	}, crypt.formRows()...)
 	width := min(saveAsWidth, win.Canvas().Size().Width-40)
 	form := nlwidget.AtLeastWide(width-40, container.New(layout.NewFormLayout(), rows...))
@@ -113,6 +103,27 @@ func exportFile(a fyne.App, win fyne.Window, store practiceLocation, doing, file
 	d.Resize(fyne.NewSize(width, 0))
 	d.Show()
 	win.Canvas().Focus(name)
+}
+
+// folderRow shows the folder *dir with a button to choose another, which changes *dir.
+func folderRow(win fyne.Window, dir *string) fyne.CanvasObject {
+	folder := widget.NewLabel(*dir)
+	folder.Wrapping = fyne.TextWrapBreak
+	change := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
+		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err == nil && l != nil {
+				*dir = l.Path()
+				folder.SetText(*dir)
+			}
+		}, win)
+		if l, err := storage.ListerForURI(storage.NewFileURI(*dir)); err == nil {
+			fd.SetLocation(l)
+		}
+		size := win.Canvas().Size()
+		fd.Resize(fyne.NewSize(min(900, size.Width-40), min(640, size.Height-40)))
+		fd.Show()
+	})
+	return container.NewBorder(nil, nil, nil, change, folder)
 }
 
 // fitHeight makes d as high as its content at width: twice, as wrapped text knows how many lines
@@ -180,6 +191,12 @@ type export struct {
 // runExport writes path with work behind a progress dialog, never over the files of practice (the
 // database the export reads). Tests call it directly.
 func runExport(win fyne.Window, practice, doing, path string, work exportWork) *export {
+	return writeWithProgress(win, practice, "Exporting", "Export cancelled", doing, path, work)
+}
+
+// writeWithProgress writes path with work as runExport does, its progress dialog and the dialog
+// said when it is cancelled titled title and cancelled ("" for no practice to guard).
+func writeWithProgress(win fyne.Window, practice, title, cancelled, doing, path string, work exportWork) *export {
 	x := &export{win: win, life: newLife(nil), openURL: systemOpenURL}
 	ctx, cancel := x.life.ctx, x.life.end
 	bar := widget.NewProgressBar()
@@ -192,7 +209,7 @@ func runExport(win fyne.Window, practice, doing, path string, work exportWork) *
 		cancel()
 		status.SetText("Stopping…")
 	})
-	prog := dialog.NewCustomWithoutButtons("Exporting", container.NewVBox(status, bars), win)
+	prog := dialog.NewCustomWithoutButtons(title, container.NewVBox(status, bars), win)
 	prog.SetButtons([]fyne.CanvasObject{stop})
 	prog.Resize(fyne.NewSize(480, 0))
 	prog.Show()
@@ -225,7 +242,7 @@ func runExport(win fyne.Window, practice, doing, path string, work exportWork) *
 		prog.Hide()
 		switch {
 		case errors.Is(err, context.Canceled):
-			dialog.ShowInformation("Export cancelled", "Nothing was written.", win)
+			dialog.ShowInformation(cancelled, "Nothing was written.", win)
 		case refusedTarget(win, err, nil):
 		case err != nil:
 			showError(win, doing, err)

@@ -15,8 +15,9 @@ import (
 
 // exportReceiverNote is said beside the passphrase of an encrypted export: what whoever receives
 // the file needs, and how the passphrase should reach them.
-const exportReceiverNote = "Whoever receives the file needs this passphrase, and Needlelog or the age tool, to open it. " +
-	"Send the passphrase another way than the file: tell it by phone, never in the same email."
+const exportReceiverNote = "Whoever receives the file opens it in Needlelog with File › Open an encrypted file… " +
+	"(or needlelog decrypt on the command line; it is an age file) and the passphrase. " +
+	"Tell them the passphrase another way than the file: by phone, never in the same email."
 
 // againLabel names the field the passphrase is typed in again: the form's widest label.
 const againLabel = "Type it again"
@@ -25,27 +26,36 @@ const againLabel = "Type it again"
 // Its rows (label and field alike) are hidden while it is off.
 type exportCrypt struct {
 	check   *nlwidget.PickCheck
+	plain   *widget.Label // said under the box while it is not ticked, when there is something to say
 	pass    *nlwidget.TextField
 	again   *nlwidget.TextField
 	message *widget.Label       // what is wrong with the passphrase, or empty
 	rows    []fyne.CanvasObject // shown only when on
 }
 
-func newExportCrypt() *exportCrypt {
+// archivePlainNote is said under the box of the complete archive's form while it is not ticked.
+const archivePlainNote = "It holds every record and photo: encrypt it if it leaves this computer."
+
+// newExportCrypt makes the choice; plainNote ("" for none) is said under the box while it is
+// not ticked.
+func newExportCrypt(plainNote string) *exportCrypt {
 	c := &exportCrypt{check: nlwidget.NewPickCheck("Encrypt with a passphrase"),
-		pass: nlwidget.NewTextField(), again: nlwidget.NewTextField()}
+		pass: nlwidget.NewTextField(), again: nlwidget.NewTextField(), plain: wrapLabel(plainNote)}
 	c.pass.Password, c.again.Password = true, true
 	c.message = wrapLabel("")
 	c.message.Importance = widget.DangerImportance
+	// The message is about what was typed: typing again takes it away.
+	clear := func(string) { c.message.SetText("") }
+	c.pass.OnChanged, c.again.OnChanged = clear, clear
 	return c
 }
 
 // formRows are the form's rows for the choice, each a label and its field.
 func (c *exportCrypt) formRows() []fyne.CanvasObject {
-	notes := container.NewVBox(settingsHint(ondisk.BackupPassphraseRule), wrapLabel(exportReceiverNote), c.message)
+	notes := container.NewVBox(wrapLabel(ondisk.BackupPassphraseRule), wrapLabel(exportReceiverNote), messageRoom(c.message))
 	c.rows = []fyne.CanvasObject{boldLabel("Passphrase"), c.pass, boldLabel(againLabel), c.again, widget.NewLabel(""), notes}
 	c.show(false)
-	return append([]fyne.CanvasObject{widget.NewLabel(""), c.check}, c.rows...)
+	return append([]fyne.CanvasObject{widget.NewLabel(""), container.NewVBox(c.check, c.plain)}, c.rows...)
 }
 
 // labelWide makes a label of the form's other rows as wide as the passphrase's labels, so that
@@ -56,6 +66,11 @@ func (c *exportCrypt) labelWide(l fyne.CanvasObject) fyne.CanvasObject {
 
 // show shows the passphrase's rows or hides them.
 func (c *exportCrypt) show(on bool) {
+	if on || c.plain.Text == "" {
+		c.plain.Hide()
+	} else {
+		c.plain.Show()
+	}
 	for _, o := range c.rows {
 		if on {
 			o.Show()
@@ -76,13 +91,13 @@ func (c *exportCrypt) problem() fyne.Focusable {
 		return nil
 	}
 	msg, field := newPassphraseProblem(c.pass.Text, c.again.Text)
-	c.message.SetText(msg)
-	switch {
-	case msg == "":
-		return nil
-	case field == 1:
+	if field == 1 { // differ: which of the two was mistyped cannot be told, so both again
+		c.pass.SetText("")
 		c.again.SetText("")
-		return c.again
+	}
+	c.message.SetText(msg) // after the fields, whose change takes it away
+	if msg == "" {
+		return nil
 	}
 	return c.pass
 }

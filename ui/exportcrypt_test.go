@@ -122,13 +122,29 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 		t.Fatal("the passphrase fields show before encryption is chosen")
 	}
 	shot(t, w, "save as")
+	if says := strings.Join(strings.Fields(overlayText(w)), " "); !strings.Contains(says, archivePlainNote) {
+		t.Errorf("the archive's form, not encrypted, does not say what it holds: %q", says)
+	}
 	test.Tap(check)
 	shot(t, w, "save as encrypted")
+	if says := strings.Join(strings.Fields(overlayText(w)), " "); strings.Contains(says, archivePlainNote) {
+		t.Errorf("encrypted, the archive's form still says to encrypt it: %q", says)
+	}
+	// The passphrase's notes read alike: one size of text.
+	var sizes []fyne.ThemeSizeName
+	walkOverlay(w, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && (l.Text == ondisk.BackupPassphraseRule || l.Text == exportReceiverNote) {
+			sizes = append(sizes, l.SizeName)
+		}
+	})
+	if len(sizes) != 2 || sizes[0] != sizes[1] {
+		t.Errorf("the passphrase's rule and the note for the receiver are in sizes %q", sizes)
+	}
 	if !pass.Visible() || !again.Visible() || name.Text != "needlelog archive.zip.age" {
 		t.Fatalf("encryption on: passphrase fields shown %v, name %q", pass.Visible(), name.Text)
 	}
 	says := strings.Join(strings.Fields(overlayText(w)), " ")
-	for _, want := range []string{"needs this passphrase, and Needlelog or the age tool", "another way than the file", "At least 12 characters"} {
+	for _, want := range []string{"opens it in Needlelog with File › Open an encrypted file…", "another way than the file", "At least 12 characters"} {
 		if !strings.Contains(says, want) {
 			t.Errorf("the form does not say %q: %q", want, says)
 		}
@@ -139,7 +155,11 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 	}
 	test.Tap(check)
 
-	// Refused, in a sentence, with the form kept.
+	// Refused, in a sentence, with the form kept; Save stays where it is, message or not.
+	saveAt := func() fyne.Position {
+		return fyne.CurrentApp().Driver().AbsolutePositionForObject(overlayButton(t, w, "Save"))
+	}
+	at := saveAt()
 	for _, c := range []struct{ pass, again, says string }{
 		{"kettle", "kettle", "it needs at least 12"},
 		{testExportPass, testExportPass + "!", "The two passphrases differ"},
@@ -150,17 +170,30 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 		if says := strings.Join(strings.Fields(overlayText(w)), " "); !strings.Contains(says, c.says) || !strings.Contains(says, "Save as") {
 			t.Errorf("passphrase %q, again %q: the app says %q; want the form saying %q", c.pass, c.again, says, c.says)
 		}
-		if pass.Text != c.pass || name.Text != "needlelog archive.zip.age" || !check.Checked {
-			t.Errorf("the form lost what was typed: %q, %q, %v", pass.Text, name.Text, check.Checked)
+		if name.Text != "needlelog archive.zip.age" || !check.Checked {
+			t.Errorf("the form lost what was typed: %q, %v", name.Text, check.Checked)
+		}
+		if moved := saveAt(); moved != at {
+			t.Errorf("passphrase %q, again %q: Save moved from %v to %v", c.pass, c.again, at, moved)
 		}
 	}
 	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"plain.zip"}) {
 		t.Fatalf("refused exports wrote %v", names)
 	}
-	if again.Text != "" || w.Canvas().Focused() != again {
-		t.Errorf("after passphrases that differ the second is %q and focused %v; want it empty, to type again", again.Text, w.Canvas().Focused() == again)
+	// Which of two passphrases that differ was mistyped cannot be told: both are typed again.
+	if pass.Text != "" || again.Text != "" || w.Canvas().Focused() != pass {
+		t.Errorf("after passphrases that differ they hold %q and %q, the first focused %v; want both empty, the first focused",
+			pass.Text, again.Text, w.Canvas().Focused() == pass)
 	}
 	shot(t, w, "save as encrypted, passphrases differ") // NEEDLELOG_SHOTS=/tmp/dir to look at them
+	pass.TypedRune('y')
+	if says := overlayText(w); strings.Contains(says, "differ") {
+		t.Errorf("typing again leaves the message: %q", says)
+	}
+	if moved := saveAt(); moved != at {
+		t.Errorf("the message gone, Save moved from %v to %v", at, moved)
+	}
+	pass.SetText(testExportPass)
 	again.SetText(testExportPass)
 	again.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // saves
 
@@ -291,6 +324,9 @@ func TestEncryptedExportNeverReplacesThePractice(t *testing.T) {
 	for _, typed := range []string{"history", "hard.pdf.age"} {
 		exportFile(a, w, s, "export the history", "Ann history.pdf", []string{".pdf"}, work)
 		name, check, pass, again := saveAsParts(t, w)
+		if says := strings.Join(strings.Fields(overlayText(w)), " "); strings.Contains(says, archivePlainNote) {
+			t.Errorf("a PDF's form speaks of the archive: %q", says)
+		}
 		test.Tap(check)
 		name.SetText(typed)
 		pass.SetText(testExportPass)

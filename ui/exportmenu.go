@@ -263,8 +263,8 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (nlstore.Expo
 
 // exportArchive writes the complete archive of the practice.
 func exportArchive(a fyne.App, win fyne.Window, store *sqlite.Store) {
-	exportFile(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
+	exportFileNoting(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
 			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchivableOf(store), progress))
-		})
+		}, archivePlainNote)
 }

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"errors"
+	"image/color"
 	"io/fs"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -20,6 +22,7 @@ type passphraseDialog struct {
 	win     fyne.Window
 	d       *dialog.CustomDialog
 	fields  []*nlwidget.TextField
+	box     *fyne.Container // what the dialog shows, for rows of its own (add)
 	message *widget.Label
 	ok      *widget.Button
 	cancel  *widget.Button
@@ -44,6 +47,7 @@ func newPassphraseDialog(win fyne.Window, title, action string, intro []string, 
 	for i, l := range labels {
 		f := nlwidget.NewTextField()
 		f.Password = true
+		f.OnChanged = p.typed
 		f.OnSubmitted = func(string) {
 			if i+1 < len(p.fields) {
 				win.Canvas().Focus(p.fields[i+1])
@@ -59,14 +63,37 @@ func newPassphraseDialog(win fyne.Window, title, action string, intro []string, 
 		box.Add(settingsHint(hint))
 	}
 	p.message = wrapLabel("")
-	p.message.Importance = widget.DangerImportance // there from the start: a dialog does not grow to fit
-	box.Add(p.message)
+	p.message.Importance = widget.DangerImportance
+	box.Add(messageRoom(p.message)) // there from the start: a dialog does not grow to fit
+	p.box = box
 	p.ok = widget.NewButton(action, p.tapped)
 	p.ok.Importance = widget.HighImportance
 	p.cancel = widget.NewButton("Cancel", p.close)
 	p.d = dialog.NewCustomWithoutButtons(title, nlwidget.AtLeastWide(passphraseDialogWidth, box), win)
 	p.d.SetButtons([]fyne.CanvasObject{p.cancel, p.ok})
 	return p
+}
+
+// typed takes away what was said to be wrong: it is being typed again.
+func (p *passphraseDialog) typed(string) {
+	if p.message.Importance == widget.DangerImportance {
+		p.message.SetText("")
+	}
+}
+
+// add puts rows of the caller's own under the fields and hint, above the message.
+func (p *passphraseDialog) add(rows ...fyne.CanvasObject) {
+	objs := p.box.Objects
+	p.box.Objects = append(append(objs[:len(objs)-1:len(objs)-1], rows...), objs[len(objs)-1])
+	p.box.Refresh()
+}
+
+// messageRoom keeps room for a message of two lines from the start, so that the buttons under it
+// do not move when one is said or taken away.
+func messageRoom(message *widget.Label) fyne.CanvasObject {
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, wrapLabel("1\n2").MinSize().Height))
+	return container.NewStack(room, message)
 }
 
 func (p *passphraseDialog) show() {
@@ -100,17 +127,17 @@ func (p *passphraseDialog) busy(doing string) {
 
 // fail says what is wrong and lets the practitioner try again, in field i emptied (-1: none).
 func (p *passphraseDialog) fail(sentence string, i int) {
-	p.message.Importance = widget.DangerImportance
-	p.message.SetText(sentence)
-	p.d.Resize(p.d.MinSize()) // a dialog does not grow to fit a longer message by itself
 	p.ok.Enable()
 	for _, f := range p.fields {
 		f.Enable()
 	}
 	if i >= 0 {
-		p.fields[i].SetText("")
+		p.fields[i].SetText("") // before the message, which the field's change takes away
 		p.win.Canvas().Focus(p.fields[i])
 	}
+	p.message.Importance = widget.DangerImportance
+	p.message.SetText(sentence)
+	p.d.Resize(p.d.MinSize()) // a dialog does not grow to fit a longer message by itself
 }
 
 // finish closes the dialog after success.
