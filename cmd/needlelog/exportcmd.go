@@ -127,15 +127,17 @@ func practitionerID(ctx context.Context, s nlstore.Store, nameOrID string) (stri
 
 func runExport(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fmt.Fprintln(errOut, "Usage: needlelog export KIND --db PATH -o PATH [...]\n\nKinds:")
+		var help strings.Builder
+		fmt.Fprintf(&help, "Usage: %s export KIND --db PATH -o PATH [...]\n\nKinds:\n", prog)
 		for _, k := range exportKinds {
-			fmt.Fprintf(errOut, "  %-10s needlelog export %s %s\n", k.name, k.name, k.synopsis)
+			fmt.Fprintf(&help, "  %-10s %s export %s %s\n", k.name, prog, k.name, k.synopsis)
 		}
-		fmt.Fprintln(errOut, "\nWith --passphrase-file FILE, any kind is encrypted with the passphrase on that file's first line\n"+
+		fmt.Fprintln(&help, "\nWith --passphrase-file FILE, any kind is encrypted with the passphrase on that file's first line\n"+
 			"(age, as encrypted backups) and written with .age added to its name. The receiver opens it with\n"+
 			"'needlelog decrypt --passphrase-file FILE -o OUT IN.age' (or 'age -d') and the passphrase, which is\n"+
 			"best told them another way than the file: by phone, not in the same email.")
-		fmt.Fprintln(errOut, "\nRun 'needlelog export KIND -h' for what each writes.")
+		fmt.Fprintf(&help, "\nRun '%s export KIND -h' for what each writes.\n", prog)
+		io.WriteString(errOut, fitHelp(help.String())) //nolint:errcheck // help on a closed terminal is no loss
 		if len(args) == 0 {
 			return 2
 		}

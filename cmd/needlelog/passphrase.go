@@ -9,7 +9,7 @@ import (
 )
 
 // passphraseFileUsage is the help of --passphrase-file, for backup and restore.
-const passphraseFileUsage = "file whose first line is the passphrase of encrypted backups (kept out of the shell's history)"
+const passphraseFileUsage = "file whose first line is the passphrase of encrypted backups (not in the shell's history)"
 
 // backupEncryption is how `needlelog backup` encrypts into dir. With --passphrase-file, the
 // folder's key opened with that passphrase, or made with it when the folder has none; without,
