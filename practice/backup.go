@@ -19,6 +19,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/rename"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/wording"
 )
 
 // DefaultBackupDir is where backups go when no other folder is chosen: a folder beside the one
@@ -157,6 +158,35 @@ func BackupsOf(dir, dbPath, id string) ([]Backup, error) {
 		}
 	}
 	return publicBackups(listBackups(dir, dbPath, id))
+}
+
+// MakeBackupFolder makes the backup folder dir when it is not there. When dir, or a folder above
+// it, is a file, it says so in a sentence (see CheckBackupFolder).
+func MakeBackupFolder(dir string) error {
+	err := os.MkdirAll(dir, 0o700)
+	if err == nil {
+		return nil
+	}
+	if ferr := CheckBackupFolder(dir); ferr != nil {
+		return &saidError{ferr.Error(), err}
+	}
+	return fmt.Errorf("back up to %s: %w", dir, err)
+}
+
+// CheckBackupFolder says in a sentence when dir, or a folder above it, is a file, which no backup
+// can go into; nil otherwise, the folder being there or not. It writes nothing.
+func CheckBackupFolder(dir string) error {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if info, err := os.Stat(p); err == nil {
+			if !info.IsDir() {
+				return fmt.Errorf("%s is a file, not a folder: choose a folder for the backups", wording.Quoted(p))
+			}
+			return nil
+		}
+		if filepath.Dir(p) == p {
+			return nil
+		}
+	}
 }
 
 // BackupRecordSuffix names the record of a practice's latest backup, beside its database:
@@ -547,8 +577,8 @@ func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Re
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	if err := MakeBackupFolder(abs); err != nil {
+		return Backup{}, nil, err
 	}
 	removeUnfinished(abs, s.Path(), time.Now())
 	removeUnfinished(filepath.Dir(s.Path()), s.Path(), time.Now()) // an encrypted backup's plain snapshot

@@ -61,6 +61,10 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "needlelog backup: --daily and --weekly must be 0 or more")
 		return 2
 	}
+	// Before the passphrase is read or the practice opened: a --to naming a file is said as such.
+	if err := practice.CheckBackupFolder(*to); err != nil {
+		return fail(errOut, "backup", err)
+	}
 	var enc practice.BackupEncryption
 	if *passFile != "" {
 		// Before the practice is opened: scrypt's memory (256 MB) is then given back before

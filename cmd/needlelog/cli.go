@@ -185,6 +185,9 @@ func parse(fs *flag.FlagSet, args []string) (positional []string, code int, ok b
 
 // fail reports an error as one sentence on errOut and returns the exit code for it.
 func fail(errOut io.Writer, cmd string, err error) int {
+	if pe := (*passphraseFileError)(nil); errors.As(err, &pe) {
+		return usageError(errOut, cmd)("%s", visible(pe.Error()))
+	}
 	if moved := movedSentence(err); moved != "" {
 		fmt.Fprintf(errOut, "needlelog %s: %s\n", cmd, visible(moved))
 		return 1

@@ -44,7 +44,7 @@ func runDecrypt(_ context.Context, args []string, out, errOut io.Writer) int {
 	if filepath.Clean(*dst) == filepath.Clean(in) || sameFile(*dst, in) {
 		return usageErr("-o is the encrypted file itself: choose another name for the decrypted one")
 	}
-	pass, err := practice.ReadPassphraseFile(*passFile)
+	pass, err := readPassphrase(*passFile)
 	if err != nil {
 		return usageErr("%s", visible(err.Error()))
 	}

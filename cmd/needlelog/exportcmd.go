@@ -215,10 +215,7 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		}
 	}
 	if *passFile != "" {
-		pass, err := practice.ReadPassphraseFile(*passFile)
-		if err == nil {
-			err = practice.CheckBackupPassphrase(pass)
-		}
+		pass, err := readPassphrase(*passFile)
 		if err != nil {
 			return usageErr("%s", visible(err.Error()))
 		}
