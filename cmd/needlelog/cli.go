@@ -117,11 +117,21 @@ func fitHelp(text string) string {
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(text, "\n") {
 		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
-		if strings.HasPrefix(line, "Usage: ") {
+		synopsis := strings.HasPrefix(line, "Usage: ")
+		if synopsis {
 			indent = strings.Repeat(" ", len("Usage: ")+2)
+		} else if name, rest, ok := strings.Cut(line[len(indent):], "  "); ok && !strings.Contains(name, " ") && strings.TrimSpace(rest) != "" {
+			// A list entry, "  name   what it is": continued under what it is.
+			indent = strings.Repeat(" ", len(line)-len(strings.TrimLeft(rest, " ")))
 		}
 		for columns(strings.TrimSuffix(line, "\n")) > helpWidth {
 			cut := lastSpaceWithin(line, helpWidth)
+			if synopsis {
+				// A synopsis is broken before an option in brackets, never inside one.
+				if i := strings.LastIndex(line[:cut+1], " ["); i > len(indent) {
+					cut = i
+				}
+			}
 			if cut <= len(indent) {
 				break // one word longer than the line: left whole
 			}

@@ -47,9 +47,10 @@ func writeExport(o exportOptions, practiceDB string, write func(io.Writer) error
 }
 
 // exportPassphraseUsage is the help of export's --passphrase-file.
-const exportPassphraseUsage = "encrypt the file written with the passphrase on this file's first line (age, as encrypted\n" +
-	"backups; at least 12 characters). -o gains .age unless it ends in .age already. The receiver opens it\n" +
-	"with 'needlelog decrypt' or 'age -d' and that passphrase: tell them it another way than the file"
+const exportPassphraseUsage = "encrypt the file written with the passphrase on this file's first line\n" +
+	"(age, as encrypted backups; at least 12 characters). -o gains .age unless it ends in .age\n" +
+	"already. The receiver opens it with 'needlelog decrypt' or 'age -d' and that passphrase:\n" +
+	"tell them it another way than the file"
 
 var exportKinds = []exportKind{
 	{"session", "--db PATH -o FILE.pdf SESSION_ID",
