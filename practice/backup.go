@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,6 +19,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/rename"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/wording"
 )
 
 // DefaultBackupDir is where backups go when no other folder is chosen: a folder beside the one
@@ -156,6 +158,99 @@ func BackupsOf(dir, dbPath, id string) ([]Backup, error) {
 		}
 	}
 	return publicBackups(listBackups(dir, dbPath, id))
+}
+
+// MakeBackupFolder makes the backup folder dir when it is not there. When dir, or a folder above
+// it, is a file, it says so in a sentence (see CheckBackupFolder).
+func MakeBackupFolder(dir string) error {
+	err := os.MkdirAll(dir, 0o700)
+	if err == nil {
+		return nil
+	}
+	if ferr := CheckBackupFolder(dir); ferr != nil {
+		return &saidError{ferr.Error(), err}
+	}
+	return fmt.Errorf("back up to %s: %w", dir, err)
+}
+
+// CheckBackupFolder says in a sentence when dir, or a folder above it, is a file, which no backup
+// can go into; nil otherwise, the folder being there or not. It writes nothing.
+func CheckBackupFolder(dir string) error {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if info, err := os.Stat(p); err == nil {
+			if !info.IsDir() {
+				return fmt.Errorf("%s is a file, not a folder: choose a folder for the backups", wording.Quoted(p))
+			}
+			return nil
+		}
+		if filepath.Dir(p) == p {
+			return nil
+		}
+	}
+}
+
+// BackupRecordSuffix names the record of a practice's latest backup, beside its database:
+// "<database>.lastbackup". Every backup, by the app or the command line, into any folder, writes
+// it once the backup is made and checked, so that the app also counts the backups made into
+// folders other than its own (a nightly script's to another drive). It is a file of its own, not
+// a setting in the database: the command line backs up while the app holds the practice, and
+// only the claim's holder writes to the database.
+const BackupRecordSuffix = ".lastbackup"
+
+// backupRecord is what the record holds: when, and in which folder, a backup of which practice
+// was made. The backups themselves are then found in that folder (BackupsOf), so a record whose
+// backup was since removed by pruning still leads to that folder's newest.
+type backupRecord struct {
+	Practice  string    `json:"practice"`
+	Taken     time.Time `json:"taken"`
+	Folder    string    `json:"folder"`
+	File      string    `json:"file"`
+	Encrypted bool      `json:"encrypted,omitempty"`
+}
+
+// recordBackup writes the record of backup b of the practice id at dbPath, whole or not at all.
+// A practice whose folder cannot be written to (a read-only share) keeps no record: the backup
+// itself was made, and is what matters.
+func recordBackup(dbPath, id string, b Backup) {
+	rec, err := json.Marshal(backupRecord{Practice: id, Taken: b.Taken, Folder: filepath.Dir(b.Path),
+		File: filepath.Base(b.Path), Encrypted: b.Encrypted})
+	if err != nil {
+		return
+	}
+	path := dbPath + BackupRecordSuffix
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+backupBase(dbPath)+"-record-*.tmp") // removeUnfinished clears one left behind
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(append(rec, '\n'))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = rename.Retrying(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// RecordedBackups lists, newest first, the backups of the practice id at dbPath in the folder
+// its latest recorded backup went to (see BackupRecordSuffix), with that folder; none when there
+// is no record, or it is of another practice (a file put in the place of this one).
+func RecordedBackups(dbPath, id string) (dir string, list []Backup, err error) {
+	raw, err := os.ReadFile(dbPath + BackupRecordSuffix)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	var rec backupRecord
+	if json.Unmarshal(raw, &rec) != nil || rec.Folder == "" || id == "" || rec.Practice != id {
+		return "", nil, nil // not a record of this practice: as if there were none
+	}
+	list, err = BackupsOf(rec.Folder, dbPath, id)
+	return rec.Folder, list, err
 }
 
 // PracticeIDOf reads the identity of the practice in the file at path (see Store.PracticeID),
@@ -482,8 +577,8 @@ func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Re
 	if err != nil {
 		return Backup{}, nil, fmt.Errorf("back up to %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+	if err := MakeBackupFolder(abs); err != nil {
+		return Backup{}, nil, err
 	}
 	removeUnfinished(abs, s.Path(), time.Now())
 	removeUnfinished(filepath.Dir(s.Path()), s.Path(), time.Now()) // an encrypted backup's plain snapshot
@@ -519,6 +614,7 @@ func BackupEncryptedTo(ctx context.Context, s *sqlite.Store, dir string, keep Re
 		return Backup{}, nil, fmt.Errorf("back up %s: %w", s.Path(), err)
 	}
 	b.Taken = taken
+	recordBackup(s.Path(), id, b)
 	removed, err := prune(abs, s.Path(), id, s.Now(), keep, path)
 	// Even when a backup could not be removed: its manifest still speaks for it.
 	_, unencrypted, perr := prunePhotos(ctx, abs, time.Now()) // the files' times are the system's

@@ -385,12 +385,15 @@ func SetBackupEncryption(ctx context.Context, s settingsBatch, e BackupEncryptio
 func ReadPassphraseFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("read the passphrase file: %w", err)
+		return "", passphraseFileError(path, err)
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return "", fmt.Errorf("%s is a folder, not a passphrase file: give the file whose first line is the passphrase", wording.Quoted(path))
+	}
 	line, err := bufio.NewReader(io.LimitReader(f, maxKeyFile)).ReadString('\n')
 	if err != nil && err != io.EOF {
-		return "", fmt.Errorf("read the passphrase file %s: %w", wording.Quoted(path), err)
+		return "", passphraseFileError(path, err)
 	}
 	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
 	// Notepad may start a file with a byte-order mark, which is no part of what was typed.
@@ -403,3 +406,29 @@ func ReadPassphraseFile(path string) (string, error) {
 	}
 	return line, nil
 }
+
+// passphraseFileError says in one sentence why the passphrase file at path could not be read,
+// keeping err underneath.
+func passphraseFileError(path string, err error) error {
+	q := wording.Quoted(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &saidError{"the passphrase file " + q + " does not exist: check its name and folder", err}
+	case errors.Is(err, fs.ErrPermission):
+		return &saidError{"the passphrase file " + q + " cannot be read: this user is not allowed to read it", err}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // its path is said already
+	}
+	return fmt.Errorf("the passphrase file %s cannot be read: %w", q, err)
+}
+
+// saidError is an error said as msg, the one below it kept for errors.Is.
+type saidError struct {
+	msg string
+	err error
+}
+
+func (e *saidError) Error() string { return e.msg }
+func (e *saidError) Unwrap() error { return e.err }

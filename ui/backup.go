@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -124,21 +125,35 @@ func newBackupKeeper(a fyne.App, s *sqlite.Store) *backupKeeper {
 	return k
 }
 
-// load reads the backup folder for the latest backup; it runs off the UI goroutine.
+// load reads the backup folder for the latest backup, and the folder the practice's latest
+// recorded backup went to (one made by the command line into another folder, say): the newer of
+// the two counts. It runs off the UI goroutine.
 func (k *backupKeeper) load() backupState {
 	dir, err := backupFolder(k.app, k.store.Path())
+	id := k.practiceID()
 	var list []ondisk.Backup
 	if err == nil {
 		// Without the lock: a slow folder (a network share, a USB drive waking up) must not
 		// hold up the window, which reads the state to draw the status line.
 		// Only this practice's: another whose file has the same name may share the folder.
-		if list, err = ondisk.BackupsOf(dir, k.store.Path(), k.practiceID()); err != nil {
+		if list, err = ondisk.BackupsOf(dir, k.store.Path(), id); err != nil {
 			err = fmt.Errorf("read the backup folder %s: %w", dir, err)
 		}
 	}
+	var latest ondisk.Backup
+	if len(list) > 0 {
+		latest = list[0]
+	}
+	// A recorded folder that cannot be read now (a drive unplugged) only does not count: the
+	// app's own folder is the one it answers for. Nor does the folder just left for another.
+	left := k.current().dir
+	if recDir, recorded, rerr := ondisk.RecordedBackups(k.store.Path(), id); rerr == nil && len(recorded) > 0 &&
+		recorded[0].Taken.After(latest.Taken) && (left == dir || !sameFolder(recDir, left)) {
+		latest = recorded[0]
+	}
 	leftOver := false
-	if err == nil && len(list) > 0 {
-		leftOver = k.lacks(list[0])
+	if latest.Path != "" {
+		leftOver = k.lacks(latest)
 	}
 	k.stateMu.Lock()
 	defer k.stateMu.Unlock()
@@ -147,11 +162,16 @@ func (k *backupKeeper) load() backupState {
 		k.state.dir, k.heldWritesOK = dir, false
 	}
 	switch {
+	case latest.Path != "" && (err == nil || latest.Taken.After(k.state.latest.Taken)):
+		if err != nil {
+			k.state.failed = err
+		}
+		if latest.Path != k.state.latest.Path { // the one this window made keeps what it copied
+			k.state.latest = latest
+		}
+		k.leftOver = leftOver
 	case err != nil:
 		k.state.failed = err
-	case len(list) > 0:
-		k.state.latest = list[0]
-		k.leftOver = leftOver
 	default:
 		k.state.latest = ondisk.Backup{}
 	}
@@ -317,6 +337,9 @@ func (k *backupKeeper) start() {
 		t := time.NewTicker(backupCheckEvery)
 		defer t.Stop()
 		for {
+			// A backup made meanwhile by the command line counts too.
+			k.load()
+			k.changed()
 			if k.due() {
 				k.backUp(k.ctx) //nolint:errcheck // reported through the state
 			}
@@ -353,6 +376,9 @@ func backupSummary(st backupState, now time.Time) (text string, warn bool) {
 		return "No backup of this practice yet.", true
 	}
 	when := humanTime(st.latest.Taken, now)
+	if d := filepath.Dir(st.latest.Path); st.dir != "" && !sameFolder(d, st.dir) {
+		when += " to " + d // a backup recorded in another folder than the app's
+	}
 	done := ""
 	if o := st.latest.Outcome(); o != "" { // a backup this window made: what it copied and wrote
 		done = " (" + o + ")"
@@ -364,6 +390,18 @@ func backupSummary(st backupState, now time.Time) (text string, warn bool) {
 		return "The latest backup was made " + when + ": back up now.", true
 	}
 	return "Backed up " + when + done + ".", st.latest.Photos.Missing > 0
+}
+
+// sameFolder reports whether a and b name one folder, however written. Without reading the
+// disk: the status line is drawn on the UI goroutine, and the folder may be on a drive gone away.
+func sameFolder(a, b string) bool {
+	if abs, err := filepath.Abs(a); err == nil {
+		a = abs
+	}
+	if abs, err := filepath.Abs(b); err == nil {
+		b = abs
+	}
+	return a == b || (runtime.GOOS == "windows" && strings.EqualFold(a, b))
 }
 
 // humanTime says when t was, the way people say it: "just now", "today at 08:30", "yesterday at

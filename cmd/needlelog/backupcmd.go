@@ -12,29 +12,36 @@ import (
 )
 
 // backupAbout is what needlelog backup -h says the command does.
-const backupAbout = `Makes a backup of the whole practice, photos included, into FOLDER (created if needed): a copy
-of the database named after it, the practice's identity and the time (UTC), e.g.
-needlelog-1a2b3c4d-20260310-143000.db, with the list of its photo files beside it (.db.manifest),
+const backupAbout = `Makes a backup of the whole practice, photos included, into FOLDER (created if needed). It
+works while the app has the file open, and the app then counts it as the practice's latest backup.
+
+What it writes: a copy of the database named after it, the practice's identity and the time (UTC),
+such as needlelog-1a2b3c4d-20260310-143000.db; beside it the list of its photo files (.db.manifest);
 and the photo files themselves in FOLDER/photos, copied only when not already there, so that a
-backup of unchanged photos copies none. It works while the app has the file open. The copy is
-made by SQLite, flushed to the disk and checked, and its photo files copied and checked against
-their SHA-256, before it takes its name, so a backup is complete or not there at all. Free space
-is checked first. It says how many photo files it copied and how many bytes it wrote. Then older
-backups of the same practice in FOLDER are removed, keeping the newest of each of the last --daily
-days and, before those, of each of the last --weekly weeks (the newest encrypted and the newest
-unencrypted one alike, so turning encryption on keeps the unencrypted backups until they age out,
-and a backup names any of the other kind it removes), and the photo files that no backup left
-in FOLDER names (of any practice) are removed after an hour; once no unencrypted backup is left in
-FOLDER, nor being made, its unencrypted photo files are removed at once, and it says how many.
-The newest backup is always kept.
-Another practice's backups are never removed, even when its file has the same name, nor is a file
-in use: the practice itself, one open in Needlelog, or one with a write-ahead log or journal beside it.
+backup of unchanged photos copies none.
+
+How it is checked: free space is checked first. The copy is made by SQLite, flushed to the disk and
+checked, and its photo files copied and checked against their SHA-256, before it takes its name:
+a backup is complete or not there at all. It says how many photo files it copied and how many
+bytes it wrote.
+
+What it removes: older backups of the same practice in FOLDER, keeping the newest of each of the
+last --daily days and, before those, of each of the last --weekly weeks. The newest encrypted and
+the newest unencrypted one are kept alike, so turning encryption on keeps the unencrypted backups
+until they age out, and a backup names any of the other kind it removes. The newest backup is
+always kept. Photo files that no backup left in FOLDER names (of any practice) are removed after
+an hour; once no unencrypted backup is left in FOLDER, nor being made, its unencrypted photo files
+are removed at once, and it says how many.
+
+What it never removes: another practice's backups, even when its file has the same name, nor a
+file in use: the practice itself, one open in Needlelog, or one with a write-ahead log or journal
+beside it.
 
 Encrypted backups (set in Settings › Database, or with --passphrase-file) end in .db.age, and their
 photo files are kept encrypted in FOLDER/photos (age, to the key in FOLDER/needlelog-backup-key.age,
-which only the passphrase opens); nothing is written to FOLDER unencrypted. With --passphrase-file the
-backup is encrypted whatever the settings say, with the folder's key (made with that passphrase when
-FOLDER has none).`
+which only the passphrase opens); nothing is written to FOLDER unencrypted. With --passphrase-file
+the backup is encrypted whatever the settings say, with the folder's key (made with that
+passphrase when FOLDER has none).`
 
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4] [--passphrase-file FILE]", backupAbout, errOut)
@@ -53,6 +60,10 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	case *daily < 0 || *weekly < 0:
 		fmt.Fprintln(errOut, "needlelog backup: --daily and --weekly must be 0 or more")
 		return 2
+	}
+	// Before the passphrase is read or the practice opened: a --to naming a file is said as such.
+	if err := practice.CheckBackupFolder(*to); err != nil {
+		return fail(errOut, "backup", err)
 	}
 	var enc practice.BackupEncryption
 	if *passFile != "" {

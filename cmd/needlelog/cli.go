@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,20 +52,36 @@ func findCommand(name string) (command, bool) {
 	return commands[i], true
 }
 
-func usage(w io.Writer) {
+// programName is what the console program is called on goos: on Windows needlelog-cli.exe, as
+// Needlelog.exe is the window's, which has no console to print to.
+func programName(goos string) string {
+	if goos == "windows" {
+		return "needlelog-cli"
+	}
+	return "needlelog"
+}
+
+// prog is the console program's name here, as help names it.
+var prog = programName(runtime.GOOS)
+
+func usage(w io.Writer) { usageFor(w, runtime.GOOS, defaultPathForHelp()) }
+
+// usageFor writes the general help as it reads on goos, with dbPath as the default database.
+func usageFor(w io.Writer, goos, dbPath string) {
+	name := programName(goos)
 	fmt.Fprintf(w, `Needlelog keeps a microneedling practice's treatment records in one local file.
 
 Usage:
-  needlelog [--db PATH]            open the desktop app (default database: %s)
-  needlelog COMMAND [flags]        work without the desktop
-  needlelog --version              print the version
+  %-*s open the desktop app (default database: %s)
+  %-*s work without the desktop
+  %-*s print the version
 
 Commands:
-`, defaultPathForHelp())
+`, len(name)+23, name+" [--db PATH]", dbPath, len(name)+23, name+" COMMAND [flags]", len(name)+23, name+" --version")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'needlelog COMMAND -h' for a command's flags.")
+	fmt.Fprintf(w, "\nRun '%s COMMAND -h', or '%[1]s help COMMAND', for a command's flags.\n", name)
 }
 
 func defaultPathForHelp() string {
@@ -80,10 +97,77 @@ func newFlags(name, synopsis, about string, errOut io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.Usage = func() {
-		fmt.Fprintf(errOut, "Usage: needlelog %s %s\n\n%s\n\nFlags:\n", name, synopsis, about)
+		var b strings.Builder
+		fmt.Fprintf(&b, "Usage: %s %s %s\n\n%s\n\nFlags:\n", prog, name, synopsis, about)
+		fs.SetOutput(&b)
 		fs.PrintDefaults()
+		fs.SetOutput(errOut)
+		io.WriteString(errOut, fitHelp(b.String())) //nolint:errcheck // help on a closed terminal is no loss
 	}
 	return fs
+}
+
+// helpWidth is the widest a line of help may be: a Windows console's default is 120 columns, and
+// many terminals open at 100.
+const helpWidth = 100
+
+// fitHelp breaks every line of help wider than helpWidth at its last space that fits, continuing
+// with the line's own indentation (flag texts, list entries), or under the command after "Usage: ".
+func fitHelp(text string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		synopsis := strings.HasPrefix(line, "Usage: ")
+		if synopsis {
+			indent = strings.Repeat(" ", len("Usage: ")+2)
+		} else if name, rest, ok := strings.Cut(line[len(indent):], "  "); ok && !strings.Contains(name, " ") && strings.TrimSpace(rest) != "" {
+			// A list entry, "  name   what it is": continued under what it is.
+			indent = strings.Repeat(" ", len(line)-len(strings.TrimLeft(rest, " ")))
+		}
+		for columns(strings.TrimSuffix(line, "\n")) > helpWidth {
+			cut := lastSpaceWithin(line, helpWidth)
+			if synopsis {
+				// A synopsis is broken before an option in brackets, never inside one.
+				if i := strings.LastIndex(line[:cut+1], " ["); i > len(indent) {
+					cut = i
+				}
+			}
+			if cut <= len(indent) {
+				break // one word longer than the line: left whole
+			}
+			b.WriteString(line[:cut] + "\n")
+			line = indent + strings.TrimLeft(line[cut:], " ")
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// lastSpaceWithin is the byte index of the last space in line before it is max columns wide.
+func lastSpaceWithin(line string, max int) int {
+	cut := -1
+	for i, r := range line {
+		if columns(line[:i]) >= max {
+			break
+		}
+		if r == ' ' {
+			cut = i
+		}
+	}
+	return cut
+}
+
+// columns is how many columns line takes on a terminal, a tab reaching the next multiple of 8.
+func columns(line string) int {
+	n := 0
+	for _, r := range line {
+		if r == '\t' {
+			n += 8 - n%8
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // parse reads flags wherever they stand among the positional arguments, so that both
@@ -111,6 +195,9 @@ func parse(fs *flag.FlagSet, args []string) (positional []string, code int, ok b
 
 // fail reports an error as one sentence on errOut and returns the exit code for it.
 func fail(errOut io.Writer, cmd string, err error) int {
+	if pe := (*passphraseFileError)(nil); errors.As(err, &pe) {
+		return usageError(errOut, cmd)("%s", visible(pe.Error()))
+	}
 	if moved := movedSentence(err); moved != "" {
 		fmt.Fprintf(errOut, "needlelog %s: %s\n", cmd, visible(moved))
 		return 1
@@ -216,10 +303,10 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 	sessions := fs.Int("sessions", 0, "number of sessions in all (default: 5 per client)")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same practice")
 	var photos photoCount
-	fs.Var(&photos, "photos", "also draw before and after photos for one client in five, at most 30 (a few seconds more); "+
-		"--photos N makes N photos")
-	size := fs.String("photo-size", "drawn", "drawn: 1600 × 1200 drawings; 12mp: 4000 × 3000 originals of 3–4 MB, as a phone's "+
-		"(about 1 s of processor time each), to measure a practice at its real size")
+	fs.Var(&photos, "photos", "also draw before and after photos for one client in five, at most 30\n"+
+		"(a few seconds more); --photos N makes N photos")
+	size := fs.String("photo-size", "drawn", "drawn: 1600 × 1200 drawings; 12mp: 4000 × 3000 originals of 3–4 MB,\n"+
+		"as a phone's (about 1 s of processor time each), to measure a practice at its real size")
 	rest, code, ok := parse(fs, photoCountArgs(args))
 	if !ok {
 		return code

@@ -13,7 +13,7 @@ import (
 
 // decryptAbout is what needlelog decrypt -h says the command does.
 const decryptAbout = `Decrypts a file exported with a passphrase (an archive, spreadsheets, CSV files or a PDF whose
-name ends in .age) into OUT, for whoever received it. Without -o, OUT is FILE without its .age,
+name ends in .age) into OUT, for whoever received it. Without -o, OUT is IN without its .age,
 beside it. OUT is replaced whole once complete; a wrong passphrase, or a file changed or cut short on
 its way, writes nothing. The passphrase is read from the first line of the --passphrase-file, never
 from the command line, which the shell's history would keep.
@@ -44,7 +44,7 @@ func runDecrypt(_ context.Context, args []string, out, errOut io.Writer) int {
 	if filepath.Clean(*dst) == filepath.Clean(in) || sameFile(*dst, in) {
 		return usageErr("-o is the encrypted file itself: choose another name for the decrypted one")
 	}
-	pass, err := practice.ReadPassphraseFile(*passFile)
+	pass, err := readPassphrase(*passFile)
 	if err != nil {
 		return usageErr("%s", visible(err.Error()))
 	}

@@ -47,9 +47,10 @@ func writeExport(o exportOptions, practiceDB string, write func(io.Writer) error
 }
 
 // exportPassphraseUsage is the help of export's --passphrase-file.
-const exportPassphraseUsage = "encrypt the file written with the passphrase on this file's first line (age, as encrypted\n" +
-	"backups; at least 12 characters). -o gains .age unless it ends in .age already. The receiver opens it\n" +
-	"with 'needlelog decrypt' or 'age -d' and that passphrase: tell them it another way than the file"
+const exportPassphraseUsage = "encrypt the file written with the passphrase on this file's first line\n" +
+	"(age, as encrypted backups; at least 12 characters). -o gains .age unless it ends in .age\n" +
+	"already. The receiver opens it with 'needlelog decrypt' or 'age -d' and that passphrase:\n" +
+	"tell them it another way than the file"
 
 var exportKinds = []exportKind{
 	{"session", "--db PATH -o FILE.pdf SESSION_ID",
@@ -127,15 +128,17 @@ func practitionerID(ctx context.Context, s nlstore.Store, nameOrID string) (stri
 
 func runExport(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fmt.Fprintln(errOut, "Usage: needlelog export KIND --db PATH -o PATH [...]\n\nKinds:")
+		var help strings.Builder
+		fmt.Fprintf(&help, "Usage: %s export KIND --db PATH -o PATH [...]\n\nKinds:\n", prog)
 		for _, k := range exportKinds {
-			fmt.Fprintf(errOut, "  %-10s needlelog export %s %s\n", k.name, k.name, k.synopsis)
+			fmt.Fprintf(&help, "  %-10s %s export %s %s\n", k.name, prog, k.name, k.synopsis)
 		}
-		fmt.Fprintln(errOut, "\nWith --passphrase-file FILE, any kind is encrypted with the passphrase on that file's first line\n"+
+		fmt.Fprintln(&help, "\nWith --passphrase-file FILE, any kind is encrypted with the passphrase on that file's first line\n"+
 			"(age, as encrypted backups) and written with .age added to its name. The receiver opens it with\n"+
 			"'needlelog decrypt --passphrase-file FILE -o OUT IN.age' (or 'age -d') and the passphrase, which is\n"+
 			"best told them another way than the file: by phone, not in the same email.")
-		fmt.Fprintln(errOut, "\nRun 'needlelog export KIND -h' for what each writes.")
+		fmt.Fprintf(&help, "\nRun '%s export KIND -h' for what each writes.\n", prog)
+		io.WriteString(errOut, fitHelp(help.String())) //nolint:errcheck // help on a closed terminal is no loss
 		if len(args) == 0 {
 			return 2
 		}
@@ -213,10 +216,7 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		}
 	}
 	if *passFile != "" {
-		pass, err := practice.ReadPassphraseFile(*passFile)
-		if err == nil {
-			err = practice.CheckBackupPassphrase(pass)
-		}
+		pass, err := readPassphrase(*passFile)
 		if err != nil {
 			return usageErr("%s", visible(err.Error()))
 		}

@@ -312,7 +312,7 @@ func TestEncryptedExportRefusals(t *testing.T) {
 		{"spaces", []string{"archive", "-o", "a.zip", "--passphrase-file", writePassFile(t, "              \n")}, "Enter a passphrase."},
 		{"empty file", []string{"archive", "-o", "a.zip", "--passphrase-file", writePassFile(t, "")}, "is empty"},
 		{"empty line", []string{"archive", "-o", "a.zip", "--passphrase-file", writePassFile(t, "\nyellow kettle harbour march\n")}, "first line"},
-		{"missing file", []string{"archive", "-o", "a.zip", "--passphrase-file", filepath.Join(dir, "nowhere.txt")}, "read the passphrase file"},
+		{"missing file", []string{"archive", "-o", "a.zip", "--passphrase-file", filepath.Join(dir, "nowhere.txt")}, "does not exist"},
 		{"age without passphrase", []string{"archive", "-o", "a.zip.age"}, "ends in .age"},
 		{"AGE without passphrase", []string{"sheets", "-o", "r.xlsx.AGE"}, "ends in .age"},
 		{"csv folder", []string{"sheets", "-o", "csv", "--passphrase-file", writePassFile(t, exportPass)}, "an encrypted export is one file"},

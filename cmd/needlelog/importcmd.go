@@ -31,9 +31,9 @@ func runImport(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return runImportClients(ctx, args[1:], out, errOut)
 		}
 	}
-	fmt.Fprint(errOut, "Usage: needlelog import photos --db PATH --client ID [...] FILE|DIR...\n"+
-		"       needlelog import clients --db PATH FILE.csv\n\n"+
-		"Run 'needlelog import photos -h' or 'needlelog import clients -h' for each.\n")
+	fmt.Fprintf(errOut, "Usage: %s import photos --db PATH --client ID [...] FILE|DIR...\n"+
+		"       %[1]s import clients --db PATH FILE.csv\n\n"+
+		"Run '%[1]s import photos -h' or '%[1]s import clients -h' for each.\n", prog)
 	if len(args) == 0 {
 		return 2
 	}

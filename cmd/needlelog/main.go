@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"syscall"
 	"time"
 
@@ -43,6 +44,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "help", "-h", "-help", "--help":
+			if args[0] == "help" && len(args) > 1 {
+				return commandHelp(ctx, args[1:], out, errOut)
+			}
 			usage(out)
 			return 0
 		}
@@ -56,6 +60,16 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 		}
 	}
 	return runApp(ctx, args, errOut)
+}
+
+// commandHelp is "help COMMAND [KIND]": what COMMAND -h says, on standard output.
+func commandHelp(ctx context.Context, args []string, out, errOut io.Writer) int {
+	cmd, ok := findCommand(args[0])
+	if !ok {
+		fmt.Fprintf(errOut, "needlelog help: there is no command %q; run '%s help' for the list\n", args[0], prog)
+		return 2
+	}
+	return cmd.run(ctx, append(slices.Clone(args[1:]), "-h"), out, out)
 }
 
 // runApp opens the database and the desktop window.

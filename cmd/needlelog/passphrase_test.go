@@ -51,15 +51,16 @@ func TestPassphraseFileForBackupAndRestore(t *testing.T) {
 	for _, c := range []struct {
 		name, passFile string
 		want           string
+		code           int // a passphrase file that cannot be used is a usage error
 	}{
-		{"no passphrase file", "", "give its passphrase with --passphrase-file"},
-		{"wrong passphrase", writePassFile(t, "seven quiet lanterns bloom\n"), "That passphrase does not open these backups."},
-		{"empty file", writePassFile(t, ""), "is empty"},
-		{"missing file", filepath.Join(t.TempDir(), "nowhere.txt"), "read the passphrase file"},
+		{"no passphrase file", "", "give its passphrase with --passphrase-file", 1},
+		{"wrong passphrase", writePassFile(t, "seven quiet lanterns bloom\n"), "That passphrase does not open these backups.", 1},
+		{"empty file", writePassFile(t, ""), "is empty", 2},
+		{"missing file", filepath.Join(t.TempDir(), "nowhere.txt"), "does not exist", 2},
 	} {
 		_, err := restoreKey(c.passFile, dir)
 		var out bytes.Buffer
-		if err == nil || fail(&out, "restore", err) != 1 {
+		if err == nil || fail(&out, "restore", err) != c.code {
 			t.Errorf("%s: restore opened the key", c.name)
 			continue
 		}

@@ -35,7 +35,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	db := fs.String("db", "", "path of the database file")
 	var against, heads listFlag
 	fs.Var(&against, "against", "an earlier backup of the practice whose audit log this one must extend (may repeat)")
-	fs.Var(&heads, "head", "an audit log head hash printed on a session record, which the log must still hold (may repeat)")
+	fs.Var(&heads, "head", "a head hash printed on a session record, which the audit log must still hold (may repeat)")
 	rest, code, ok := parse(fs, args)
 	if !ok {
 		return code
