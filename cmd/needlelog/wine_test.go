@@ -64,8 +64,9 @@ func TestWindowsZip(t *testing.T) {
 	if !strings.HasPrefix(local, `C:\`) || strings.Contains(local, "Roaming") {
 		t.Fatalf("%%LOCALAPPDATA%% is %q", local)
 	}
-	if out := w.ok(cli, "help"); !strings.Contains(out, "default database: "+local+`\Needlelog\needlelog.db`) {
-		t.Errorf("help does not name the default database under %s:\n%s", local, out)
+	if out := w.ok(cli, "help"); !strings.Contains(out, "default database: "+local+`\Needlelog\needlelog.db`) ||
+		!strings.Contains(out, "Run 'needlelog-cli COMMAND -h'") {
+		t.Errorf("help does not name the default database under %s, or itself as needlelog-cli:\n%s", local, out)
 	}
 
 	// The app itself, on a virtual screen: with no --db it makes and opens the default practice
