@@ -175,7 +175,7 @@ type exportSpec struct {
 
 // sessionFilter is the WHERE clause choosing q's sessions from the table aliased s.
 func sessionFilter(q ExportQuery) (string, []any) {
-	where := []string{"1"}
+	where := []string{"TRUE"}
 	var args []any
 	if !q.From.IsZero() {
 		where = append(where, `s.started_at >= ?`)
@@ -357,7 +357,7 @@ var exportSpecs = []exportSpec{
 				LEFT JOIN devices d ON d.id = s.device_id
 				LEFT JOIN cartridges ca ON ca.id = s.cartridge_id
 				LEFT JOIN practitioners sb ON sb.id = s.signed_by
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id`, args
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exNum, exNum, exNum, exList("concerns"), exText, exText, exText, exNum,
 			exText, exText, exText, exText, exDate, exNum, exNum, exYes, exList("aftercare"), exText, exCents, exDate, exText, exText, exText,
@@ -373,7 +373,7 @@ var exportSpecs = []exportSpec{
 				CASE WHEN z.speed = 0 THEN '' ELSE coalesce(d.speed_unit, '') END, z.passes, z.pattern, z.endpoint
 				FROM sessions s CROSS JOIN session_zones z ON z.session_id = s.id JOIN clients c ON c.id = s.client_id
 				LEFT JOIN devices d ON d.id = s.device_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, z.position`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id, z.position`, args
 		},
 		scan: exportScan(exText, exText, exTime, exNum, exText, exNum, exNum0, exText, exNum, exText, exText),
 	},
@@ -385,7 +385,7 @@ var exportSpecs = []exportSpec{
 				sp.lot, sp.expiry, sp.amount, pr.needled_skin_ok
 				FROM sessions s CROSS JOIN session_products sp ON sp.session_id = s.id JOIN clients c ON c.id = s.client_id
 				JOIN products pr ON pr.id = sp.product_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, sp.position`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id, sp.position`, args
 		},
 		scan: exportScan(exText, exText, exTime, exNum, exText, exText, exText, exText, exDate, exText, exYes),
 	},
@@ -396,14 +396,14 @@ var exportSpecs = []exportSpec{
 			return `SELECT e.id, s.id, ` + exportClientName + `, s.started_at, e.kind, e.severity, e.during_session,
 				e.onset, e.resolved, e.treatment, e.notes, e.created_at
 				FROM sessions s CROSS JOIN side_effects e ON e.session_id = s.id JOIN clients c ON c.id = s.client_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, e.onset, e.created_at, e.id`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id, e.onset, e.created_at, e.id`, args
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exText, exYes, exDate, exDate, exText, exText, exTime),
 	},
 	{
 		name: ExportClients,
 		query: func(q ExportQuery) (string, []any) {
-			where, args := "1", []any(nil)
+			where, args := "TRUE", []any(nil)
 			if q.Filtered() {
 				var sw string
 				sw, args = sessionFilter(q)

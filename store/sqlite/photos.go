@@ -411,7 +411,7 @@ func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
 // pass them through photo.CleanJPEG before they leave the practice. A photo whose original is
 // missing gives an error wrapping ErrNotFound, as PhotoPreview does.
 func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
-	return s.photoBytes(ctx, id, "original", `SELECT iif(`+stillInDatabase+`, '', p.sha256), o.bytes
+	return s.photoBytes(ctx, id, "original", `SELECT CASE WHEN `+stillInDatabase+` THEN '' ELSE p.sha256 END, o.bytes
 		FROM photos p LEFT JOIN photo_originals o ON o.photo_id = p.id WHERE p.id = ?`)
 }
 

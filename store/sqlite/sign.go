@@ -95,8 +95,8 @@ func (b *Batch) SignSession(id string, version int64) error {
 
 	now := b.store.now()
 	if len(se.SideEffects) > 0 {
-		if _, err := b.exec(`INSERT OR IGNORE INTO sealed_side_effects (side_effect_id)
-			SELECT id FROM side_effects WHERE session_id = ?`, id); err != nil {
+		if _, err := b.exec(`INSERT INTO sealed_side_effects (side_effect_id)
+			SELECT id FROM side_effects WHERE session_id = ? ON CONFLICT DO NOTHING`, id); err != nil {
 			return fmt.Errorf("sign session %s: %w", id, err)
 		}
 	}
