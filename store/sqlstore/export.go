@@ -1,10 +1,9 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -145,25 +144,6 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 		return err
 	}
 	return nil
-}
-
-// readerDB opens a connection of its own to the store's file that can only read. Under WAL a
-// reader never waits for the writer, nor the writer for it.
-func (s *Store) readerDB() (*sql.DB, error) {
-	q := s.readerQuery()
-	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "trusted_schema(0)")
-	// Reading pages through memory mapping instead of a system call each makes a whole-table read
-	// two to three times faster; the file is only read through it. The mapped pages count against
-	// the process's memory as they are read, so the mapping covers the file's first 128 MB, not
-	// all of it: an archive of a 436 MB practice peaked at 300 MB with the whole file mapped.
-	q.Add("_pragma", "mmap_size(134217728)")
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?"+q.Encode())
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1) // one connection: the transaction and its queries share it
-	return db, nil
 }
 
 // exportSpec is how one table is read: its columns are the boundary's (store.ExportColumns).
