@@ -58,9 +58,6 @@ type Store struct {
 	path     string
 	lib      *photolib.Library
 	readOnly bool
-	// practiceID is the practice's identity, read on opening for writing: its photo folder is
-	// marked with it (OwnLibrary).
-	practiceID string
 	// immutable: read-only, from a folder SQLite cannot create its -shm file in (needsImmutable).
 	immutable bool
 	now       func() time.Time
@@ -139,8 +136,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 	}
 	if !s.readOnly {
-		s.practiceID, err = s.PracticeID(ctx)
-		s.SetPracticeID(s.practiceID)
+		var id string
+		id, err = s.PracticeID(ctx) // its photo folder is marked with it (OwnLibrary)
+		s.SetPracticeID(id)
 	}
 	var other *photolib.OtherPracticeError
 	if err == nil && errors.As(s.OwnLibrary(false), &other) {

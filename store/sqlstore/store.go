@@ -37,7 +37,7 @@ type Store struct {
 	eng        Engine
 	lib        *photolib.Library
 	readOnly   bool
-	practiceID string
+	practiceID string // the practice's identity, which marks its photo folder (OwnLibrary)
 	now        func() time.Time
 	actor      atomic.Value // string: the practitioner signed in, for writes whose context names none
 	writes     atomic.Uint64
