@@ -4,13 +4,16 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // The benchmarks share one demo practice of 20,000 clients and 100,000 sessions, written once.
@@ -154,4 +157,19 @@ func BenchmarkBackup(b *testing.B) {
 		size = bk.Size
 	}
 	b.ReportMetric(float64(size)/(1<<20), "MB")
+}
+
+// BenchmarkCreateSession saves a draft session with its zones and products, as the editor does.
+func BenchmarkCreateSession(b *testing.B) {
+	s, _ := sqlitetest.OpenStore(b)
+	ctx := context.Background()
+	c := testkit.CreateClient(b, s, "Zoë", "Ångström")
+	tmpl := testkit.StoredSession(b, s, c.ID)
+	for b.Loop() {
+		se := tmpl
+		se.Zones, se.Products = slices.Clone(tmpl.Zones), slices.Clone(tmpl.Products)
+		if err := s.CreateSession(ctx, &se); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -7,10 +7,9 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
-	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlstore"
 )
 
 // countedTables are the tables a check reports, in the order it reports them.
@@ -53,7 +52,7 @@ func (s *Store) Check(ctx context.Context) (data.Health, error) {
 		{"integrity check", s.integrityProblems, &h.Problems},
 		{"foreign key check", s.danglingReferences, &h.Problems},
 		{"list check", s.damagedLists, &h.Problems},
-		{"photo check", s.photosWithoutImages, &h.LostImages},
+		{"photo check", s.PhotosWithoutImages, &h.LostImages},
 	} {
 		found, err := c.find(ctx)
 		if errors.Is(err, data.ErrDamaged) {
@@ -164,84 +163,6 @@ func (s *Store) damagedLists(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// photosWithoutImages lists the photos whose images are gone (lostImages), one sentence each.
-// Such a photo passes the integrity and foreign key checks: the references point from the images
-// to the photo.
-func (s *Store) photosWithoutImages(ctx context.Context) ([]string, error) {
-	found, err := s.lostImages(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, v := range found {
-		if v.name == "" {
-			v.name = "(no file name)"
-		}
-		var lost []string
-		if v.noOriginal {
-			lost = append(lost, "original")
-		}
-		if v.noRendition {
-			lost = append(lost, "preview")
-		}
-		where := ""
-		if v.inLibrary() {
-			where = " (missing from the photo folder " + s.lib.Dir() + ")"
-		}
-		out = append(out, fmt.Sprintf("photo %s taken %s has lost its %s%s", v.name, data.DateOf(v.taken),
-			strings.Join(lost, " and its "), where))
-	}
-	return out, nil
-}
-
-// lostImage is a photo whose original or preview is gone.
-type lostImage struct {
-	id, name, client        string
-	sum, preview            string
-	taken                   time.Time
-	noOriginal, noRendition bool
-}
-
-// inLibrary: the photo is kept in the photo library (not in the database), whose files are gone.
-func (l lostImage) inLibrary() bool { return l.preview != "" }
-
-// lostImages finds the photos whose images are gone: for a photo kept in the photo library, an
-// original or preview file missing from it (looked for, not read: CheckPhotoFiles reads them);
-// for one whose bytes are still in the database, a missing original or preview. It looks for two
-// files a photo: keep it off the UI goroutine.
-func (s *Store) lostImages(ctx context.Context) ([]lostImage, error) {
-	lib, err := s.hasPhotoLibrary(ctx)
-	if err != nil {
-		return nil, err
-	}
-	preview, inDatabase := "p.preview_sha256", stillInDatabase
-	if !lib { // a file of the release before the library: every photo's bytes are in it
-		preview, inDatabase = "''", "1"
-	}
-	rows, err := query(ctx, s, "photos without images", `SELECT p.id, p.file_name,
-			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.taken_at, p.sha256, `+preview+`,
-			`+inDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id),
-			`+inDatabase+` AND NOT EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)
-		FROM photos p LEFT JOIN clients c ON c.id = p.client_id ORDER BY p.taken_at, p.id`, nil,
-		func(r *sql.Rows, v *lostImage) error {
-			return r.Scan(&v.id, &v.name, &v.client, timeCol{&v.taken}, &v.sum, &v.preview, &v.noOriginal, &v.noRendition)
-		})
-	if err != nil {
-		return nil, err
-	}
-	out := rows[:0]
-	for _, v := range rows {
-		if v.inLibrary() {
-			v.noOriginal = !s.lib.Has(v.sum)
-			v.noRendition = !s.lib.Has(v.preview)
-		}
-		if v.noOriginal || v.noRendition {
-			out = append(out, v)
-		}
-	}
-	return out, nil
-}
-
 // hasPhotoLibrary says whether the file's photos can be kept in the photo library: false for a
 // file of a schema before it (6 and earlier), not yet upgraded, whose photos are all in the database.
 func (s *Store) hasPhotoLibrary(ctx context.Context) (bool, error) {
@@ -250,4 +171,9 @@ func (s *Store) hasPhotoLibrary(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("read the photos' columns: %w", mapError(err))
 	}
 	return lib, nil
+}
+
+// query runs a list query on the store and scans each row with scan.
+func query[T any](ctx context.Context, s *Store, what, q string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	return sqlstore.QueryOn(ctx, s.db, what, q, args, scan)
 }

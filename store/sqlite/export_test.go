@@ -336,3 +336,35 @@ func BenchmarkExportRows100kSessions(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows), "rows")
 }
+
+// TestExportRowsSameStartOrder: sessions that started at the same minute come out ordered by
+// their IDs, whatever order they were saved in, and every table lists them in that order, so an
+// export reads the same from the practice, from a restored backup and from a server.
+func TestExportRowsSameStartOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := sqlitetest.OpenStore(t)
+	c := testkit.CreateClient(t, s, "Zoë", "Ångström")
+	ids := []string{"0190a000-0000-7000-8000-000000000003", "0190a000-0000-7000-8000-000000000001",
+		"0190a000-0000-7000-8000-000000000002"}
+	for _, id := range ids { // saved highest ID first
+		se := testkit.StoredSession(t, s, c.ID)
+		se.ID = id
+		if err := s.CreateSession(ctx, &se); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := slices.Sorted(slices.Values(ids))
+	e := exportAll(t, s, sqlite.ExportQuery{})
+	for _, table := range []string{sqlite.ExportSessions, sqlite.ExportZones, sqlite.ExportProductsApplied} {
+		var got []string
+		for i := range e.rows[table] {
+			if id := e.cell(t, table, i, "session_id").(string); len(got) == 0 || got[len(got)-1] != id {
+				got = append(got, id)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s lists the sessions as %v, want %v", table, got, want)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"needlelog.app/needlelog/store/sqlstore"
 )
 
 // CreateAtVersion creates a database with only the first version migrations applied, as an older
@@ -18,6 +20,7 @@ func CreateAtVersion(ctx context.Context, path string, version int) error {
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, path: path, now: time.Now}
+	s.Store = sqlstore.New(db, &engine{s}, nil, false, s.now)
 	for i, name := range migrationNames()[:version] {
 		body, err := migrationFiles.ReadFile(name)
 		if err != nil {
@@ -28,7 +31,7 @@ func CreateAtVersion(ctx context.Context, path string, version int) error {
 				return err
 			}
 			if i == 0 {
-				if err := seedDefaults(ctx, tx, s.now()); err != nil {
+				if err := sqlstore.SeedDefaults(ctx, tx, s.now()); err != nil {
 					return err
 				}
 			}

@@ -14,6 +14,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/store/sqlstore"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -77,14 +78,7 @@ func worthReclaiming(free, size int64, moved bool) bool {
 
 // movableWhere chooses the photos MovePhotos can move: still in the database, with both rows
 // there (a photo whose bytes were lost to a damaged file has nothing to move; Check reports it).
-// Where a photo's bytes are, for a photo aliased p: its preview_sha256 is set once its files are in
-// the photo folder, and ” while its bytes are still in the database's old tables.
-const (
-	inPhotoFolder   = `p.preview_sha256 <> ''`
-	stillInDatabase = `p.preview_sha256 = ''`
-)
-
-const movableWhere = stillInDatabase + `
+const movableWhere = sqlstore.StillInDatabase + `
 	AND EXISTS (SELECT 1 FROM photo_originals o WHERE o.photo_id = p.id)
 	AND EXISTS (SELECT 1 FROM photo_renditions r WHERE r.photo_id = p.id)`
 
@@ -96,7 +90,7 @@ func (s *Store) PhotosToMove(ctx context.Context) (int, error) {
 	if lib, err := s.hasPhotoLibrary(ctx); err != nil {
 		return 0, err
 	} else if !lib { // a file not yet upgraded (read-only): every photo is in the database
-		where = strings.Replace(where, stillInDatabase, "1", 1)
+		where = strings.Replace(where, sqlstore.StillInDatabase, "1", 1)
 	}
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+where).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count the photos to move to the photo folder: %w", mapError(err))
@@ -263,7 +257,7 @@ func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
 	var original, preview []byte
 	err := s.db.QueryRowContext(ctx, `SELECT p.sha256, o.bytes, r.preview FROM photos p
 		JOIN photo_originals o ON o.photo_id = p.id JOIN photo_renditions r ON r.photo_id = p.id
-		WHERE p.id = ? AND `+stillInDatabase, id).Scan(&sum, &original, &preview)
+		WHERE p.id = ? AND `+sqlstore.StillInDatabase, id).Scan(&sum, &original, &preview)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -274,7 +268,7 @@ func (s *Store) movePhoto(ctx context.Context, id string) (bool, error) {
 		return false, fmt.Errorf("photo %s: %w", id, errPhotoBytesChanged)
 	}
 	previewSum := photolib.Sum(preview)
-	if err := s.ownLibrary(true); err != nil {
+	if err := s.OwnLibrary(true); err != nil {
 		return false, fmt.Errorf("move photo %s to the photo folder: %w", id, err)
 	}
 	// Never a row gone before its file is there and holds the bytes.
@@ -381,7 +375,7 @@ func (s *Store) reclaimSpace(ctx context.Context) (int64, error) {
 	if _, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return 0, fmt.Errorf("reclaim the photos' space: %w", mapError(err))
 	}
-	s.writes.Add(1)
+	s.NoteWrite()
 	_, after, err := s.freeSpace(ctx)
 	return before - after, err
 }
@@ -401,75 +395,6 @@ func vacuumDSN(path string) string {
 	}
 	return base + "?" + q.Encode()
 }
-
-// MissingPhotos is what a practice's photo folder lacks: as when the database was copied without
-// the folder beside it.
-type MissingPhotos struct {
-	// Photos is how many photos kept in the photo library have lost their original or preview file,
-	// of InLibrary kept there.
-	Photos, InLibrary int
-	// Dir is the folder the files are looked for in ("clinic.photos" beside "clinic.db").
-	Dir string
-	// DirMissing: the folder itself is not there.
-	DirMissing bool
-}
-
-// MissingPhotos counts the photos whose files are missing from the photo folder, as Check finds
-// them. It looks for two files a photo (about 20,000 for 10,000 photos): keep it off the UI
-// goroutine and out of the way of opening.
-func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
-	m := MissingPhotos{Dir: s.lib.Dir(), DirMissing: s.PhotoFolderMissing()}
-	if lib, err := s.hasPhotoLibrary(ctx); err != nil || !lib {
-		return m, err // a file not yet upgraded keeps none in the folder
-	}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM photos p WHERE `+inPhotoFolder).Scan(&m.InLibrary); err != nil {
-		return m, fmt.Errorf("count the photos in the photo folder: %w", mapError(err))
-	}
-	lost, err := s.lostImages(ctx)
-	if err != nil {
-		return m, err
-	}
-	for _, l := range lost {
-		if l.inLibrary() {
-			m.Photos++
-		}
-	}
-	return m, nil
-}
-
-// PhotoFolderMissing says whether the practice's photo folder is not there at all (as when the
-// database was copied without it): one look at the folder, cheap enough to ask again and again.
-func (s *Store) PhotoFolderMissing() bool {
-	info, err := os.Stat(s.lib.Dir())
-	return err != nil || !info.IsDir()
-}
-
-// Sentence says which photos are missing, where their folder was looked for, and how to bring
-// them back; "" when none is.
-func (m MissingPhotos) Sentence() string {
-	if m.Photos == 0 {
-		return ""
-	}
-	if m.DirMissing {
-		return wording.Count(m.Photos, "photo has", "photos have") + " no images. " + m.Advice("the photos")
-	}
-	return fmt.Sprintf("%d of the %s kept in the photo folder %s %s missing from it. To bring them back, copy the folder %q "+
-		"from where this practice came from into %s (files already there are the same and can be kept), or restore a backup of the practice.",
-		m.Photos, wording.Count(m.InLibrary, "photo", "photos"), m.Dir, wording.Plural(m.Photos, "is", "are"),
-		filepath.Base(m.Dir), filepath.Dir(m.Dir))
-}
-
-// Advice says how to bring back the images of photos (what: "the photo", "the photos") whose photo
-// folder is not there at all: copy it back, as its files are not lost. It is the one wording for
-// this, in the banner, the photo viewer and needlelog check alike.
-func (m MissingPhotos) Advice(what string) string {
-	return fmt.Sprintf("The photo folder %q is not beside the practice file: copy it from where the practice came from into %s, "+
-		"then open %s again.", filepath.Base(m.Dir), filepath.Dir(m.Dir), what)
-}
-
-// fileAdvice says how to bring back one photo's image file missing or changed in a photo folder
-// that is there.
-const fileAdvice = "A backup of the practice holds it: restore one to get it back; `needlelog check --photos` lists every photo affected."
 
 // ReclaimDue says whether ReclaimIfDue would give space back now (moved as there): so that what
 // is said of it is true.

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlstore"
 )
 
 // schemaObject is a row of sqlite_schema: a table, index, trigger or view.
@@ -48,7 +49,7 @@ func ignoredObject(o schemaObject) bool {
 }
 
 // readSchema reads a database's tables, indexes, triggers and views in the order they were made.
-func readSchema(ctx context.Context, q querier) ([]schemaObject, error) {
+func readSchema(ctx context.Context, q sqlstore.Querier) ([]schemaObject, error) {
 	rows, err := q.QueryContext(ctx, `SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid`)
 	if err != nil {
 		return nil, err
@@ -142,7 +143,7 @@ func (d schemaDiff) String() string {
 // migrations make at version, by kind, table and definition: an object of Needlelog's name with
 // another body is as foreign as one of another name. Needlelog's missing or changed objects come
 // first, in the order the migrations make them, then the extra ones in the file's order.
-func compareSchema(ctx context.Context, q querier, version int) ([]schemaDiff, error) {
+func compareSchema(ctx context.Context, q sqlstore.Querier, version int) ([]schemaDiff, error) {
 	want, err := referenceSchema(ctx, version)
 	if err != nil {
 		return nil, err
@@ -187,7 +188,7 @@ func compareSchema(ctx context.Context, q querier, version int) ([]schemaDiff, e
 }
 
 // schemaDifferences is compareSchema said in clauses; none when the file's schema is Needlelog's.
-func schemaDifferences(ctx context.Context, q querier, version int) ([]string, error) {
+func schemaDifferences(ctx context.Context, q sqlstore.Querier, version int) ([]string, error) {
 	diffs, err := compareSchema(ctx, q, version)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -43,14 +44,14 @@ func TestTriggerRefusalIsErrSigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.db.ExecContext(ctx, `UPDATE sessions SET notes = 'changed' WHERE id = ?`, se.ID)
-	if err == nil || !errors.Is(signedError(err), data.ErrSigned) {
+	if err == nil || !errors.Is(mapError(err), data.ErrSigned) {
 		t.Fatalf("raw update on the store's connection: %v", err)
 	}
-	err = s.batch(ctx, func(b *Batch) error {
-		_, err := b.exec(`DELETE FROM session_zones WHERE session_id = ?`, se.ID)
-		return err
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM session_zones WHERE session_id = ?`, se.ID)
+		return mapError(err)
 	})
 	if !errors.Is(err, data.ErrSigned) {
-		t.Fatalf("delete a signed session's zone in a batch: %v, want ErrSigned", err)
+		t.Fatalf("delete a signed session's zone in a write transaction: %v, want ErrSigned", err)
 	}
 }

@@ -16,14 +16,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -50,76 +49,19 @@ type Options struct {
 	CheckLater bool
 }
 
-// Store is a Needlelog database: one SQLite file holding the whole practice.
+// Store is a Needlelog database: one SQLite file holding the whole practice. The shared store
+// (sqlstore.Store) gives the records; this type adds the file: opening, checks, snapshots, the WAL.
 // Its methods are safe for concurrent use.
 type Store struct {
+	*sqlstore.Store
 	db       *sql.DB
 	path     string
 	lib      *photolib.Library
 	readOnly bool
-	// practiceID is the practice's identity, read on opening for writing: its photo folder is
-	// marked with it (ownLibrary).
-	practiceID string
 	// immutable: read-only, from a folder SQLite cannot create its -shm file in (needsImmutable).
 	immutable bool
 	now       func() time.Time
-	actor     atomic.Value // string: the practitioner signed in, for writes whose context names none
-	writes    atomic.Uint64
 	gate      *gate // holds writes until the file's check has passed
-
-	keyMu sync.Mutex
-	keys  map[string]*signingKey // practitioner ID → their unsealed key, only while they are signed in
-}
-
-// Writes is how many changes this store has committed since Open returned: a backup taken when
-// it was n holds everything while it is still n.
-func (s *Store) Writes() uint64 { return s.writes.Load() }
-
-// SetActor names the practitioner signed in at this computer: writes whose context carries no
-// practitioner (WithActor) are attributed to them in the audit log. "" attributes them to no one.
-// The private keys of everyone else, unsealed by SignIn, are forgotten: locking (SetActor(""))
-// leaves none in memory, and the one signed in keeps theirs to sign their audit entries.
-func (s *Store) SetActor(practitionerID string) {
-	s.actor.Store(practitionerID)
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	for id := range s.keys {
-		if id != practitionerID {
-			delete(s.keys, id)
-		}
-	}
-}
-
-// keyOf is the unsealed key of a practitioner signed in; nil when none is held.
-func (s *Store) keyOf(practitionerID string) *signingKey {
-	if practitionerID == "" {
-		return nil
-	}
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	return s.keys[practitionerID]
-}
-
-// holdKey keeps a practitioner's unsealed key until SetActor names someone else; nil forgets it.
-func (s *Store) holdKey(practitionerID string, k *signingKey) {
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	if k == nil {
-		delete(s.keys, practitionerID)
-		return
-	}
-	if s.keys == nil {
-		s.keys = map[string]*signingKey{}
-	}
-	s.keys[practitionerID] = k
-}
-
-// Actor is the practitioner SetActor last named: the one signed in at this computer, or "".
-func (s *Store) Actor() string { return s.defaultActor() }
-
-func (s *Store) defaultActor() string {
-	id, _ := s.actor.Load().(string)
-	return id
 }
 
 // Open opens the database at path, creating it only when opts.Create is set, and brings its
@@ -188,22 +130,25 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	db.SetConnMaxIdleTime(0)
 	s.db = db
+	s.Store = sqlstore.New(db, &engine{s}, s.lib, s.readOnly, s.now)
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", abs, openFault(abs, opts.ReadOnly, err))
 	}
 	if !s.readOnly {
-		s.practiceID, err = s.PracticeID(ctx)
+		var id string
+		id, err = s.PracticeID(ctx) // its photo folder is marked with it (OwnLibrary)
+		s.SetPracticeID(id)
 	}
 	var other *photolib.OtherPracticeError
-	if err == nil && errors.As(s.ownLibrary(false), &other) {
+	if err == nil && errors.As(s.OwnLibrary(false), &other) {
 		err = other // a folder that cannot be marked now is said when a photo is written or swept
 	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
-	s.writes.Store(0) // what opening wrote (an upgrade, the first lists) is the file as found
+	s.ResetWrites() // what opening wrote (an upgrade, the first lists) is the file as found
 	if checkLater {
 		s.checkInBackground()
 	}
@@ -636,7 +581,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 			if i == 0 {
-				if err := seedDefaults(ctx, tx, s.now()); err != nil {
+				if err := sqlstore.SeedDefaults(ctx, tx, s.now()); err != nil {
 					return fmt.Errorf("seed defaults: %w", err)
 				}
 			}
@@ -654,31 +599,11 @@ func (s *Store) migrate(ctx context.Context) error {
 // (busy_timeout) on each attempt, and the pauses between attempts. Tests shorten it.
 var busyWait = 30 * time.Second
 
-// inTx runs fn in a write transaction. It is the one place writes begin, and so the one place a
-// write waits its turn: every writer of a practice, in this program or another, takes the write
-// lock at BEGIN IMMEDIATE; one that finds it held past SQLite's busy timeout tries again after a
-// growing, jittered pause (so that two waiting writers do not try in step), for up to busyWait.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	if s.readOnly {
-		return data.ErrReadOnlyMode
-	}
-	if err := s.gate.wait(ctx); err != nil {
-		return err
-	}
-	tx, err := s.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return mapError(err)
-	}
-	s.writes.Add(1)
-	return nil
-}
+// inTx runs fn in a write transaction (sqlstore.Store.InTx). Every writer of a practice, in this
+// program or another, takes the write lock at BEGIN IMMEDIATE (beginWrite); one that finds it held
+// past SQLite's busy timeout tries again after a growing, jittered pause (so that two waiting
+// writers do not try in step), for up to busyWait.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error { return s.InTx(ctx, fn) }
 
 // beginWrite begins a write transaction, retrying while another connection holds the write lock.
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
@@ -700,48 +625,14 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	}
 }
 
-// ClientTotal is how many clients the practice holds, archived ones included: whether it has
-// begun. Unlike Counts it reads one small table, which opening a large practice from a cold disk
-// notices.
-func (s *Store) ClientTotal(ctx context.Context) (int64, error) {
-	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM clients`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count clients: %w", mapError(err))
-	}
-	return n, nil
-}
-
 // Path is the database file's absolute path.
 func (s *Store) Path() string { return s.path }
-
-// ownLibrary makes sure the photo folder, once it exists or when create, is this practice's
-// (photolib.Claim): a folder that belongs to another practice (clinic.db's clinic.photos seen by
-// clinic.sqlite) is refused, never written to nor swept. Read-only, nothing is written and the
-// files read are checked against their SHA-256 anyway.
-func (s *Store) ownLibrary(create bool) error {
-	if s.readOnly {
-		return nil
-	}
-	if info, err := os.Stat(s.lib.Dir()); !create && (err != nil || !info.IsDir()) {
-		return nil // no folder yet; or one that cannot be read, which reading a photo says
-	}
-	return photolib.Claim(s.lib.Dir(), s.practiceID)
-}
-
-// PhotoDir is the folder of the practice's photo library.
-func (s *Store) PhotoDir() string { return s.lib.Dir() }
-
-// ReadOnly reports whether the store was opened read-only.
-func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Close closes the database. Its WAL is checkpointed, leaving a single file behind.
 func (s *Store) Close() error {
 	s.gate.stop()
 	return s.db.Close()
 }
-
-// Now is the store's clock.
-func (s *Store) Now() time.Time { return s.now() }
 
 // sqliteCode is the primary result code of a driver error, 0 for other errors.
 func sqliteCode(err error) int { return extendedCode(err) & 0xff }
@@ -758,38 +649,41 @@ func extendedCode(err error) int {
 // mapError turns driver errors into the package's own where a caller can act on them. Faults of
 // the file (a full disk, a read-only or damaged file) are said in words a practitioner can act
 // on; the driver's error stays wrapped for the log.
-func mapError(err error) error {
-	if err == nil {
-		return nil
-	}
+func mapError(err error) error { return sqlstore.MapError(err) }
+
+// driverError is mapError for SQLite's errors, registered with sqlstore; false for another error.
+func driverError(err error) (error, bool) {
 	code := extendedCode(err)
+	if code == 0 {
+		return err, false
+	}
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return data.ErrNotFound
+	case code == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(err.Error(), sqlstore.SignedRaise):
+		return fmt.Errorf("%w (%v)", data.ErrSigned, err), true
 	case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE, code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return fmt.Errorf("%w: %v", data.ErrDuplicate, err)
+		return fmt.Errorf("%w: %v", data.ErrDuplicate, err), true
 	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return fmt.Errorf("%w: %v", data.ErrBadReference, err)
+		return fmt.Errorf("%w: %v", data.ErrBadReference, err), true
 	case code&0xff == sqlite3.SQLITE_NOTADB:
-		return fmt.Errorf("%w: %v", data.ErrNotDatabase, err)
+		return fmt.Errorf("%w: %v", data.ErrNotDatabase, err), true
 	case code&0xff == sqlite3.SQLITE_CORRUPT:
-		return &fault{kind: data.ErrDamaged, msg: "SQLite read a part of it that does not hold what it should", cause: err}
+		return &fault{kind: data.ErrDamaged, msg: "SQLite read a part of it that does not hold what it should", cause: err}, true
 	case code&0xff == sqlite3.SQLITE_FULL:
-		return &fault{kind: data.ErrDiskFull, msg: "free some space; the record was not saved", cause: err}
+		return &fault{kind: data.ErrDiskFull, msg: "free some space; the record was not saved", cause: err}, true
 	case code == sqlite3.SQLITE_IOERR_WRITE:
 		// A write the file system refused: a full disk on some systems, and the file-size limit
 		// (EFBIG: a FAT32 memory card's 4 GB, or a process limit) on all of them.
 		return &fault{kind: data.ErrDiskFull, msg: "the file could not grow: free some space, or move the database to a disk " +
-			"that takes larger files; the record was not saved", cause: err}
+			"that takes larger files; the record was not saved", cause: err}, true
 	case code == sqlite3.SQLITE_READONLY_DBMOVED:
 		return &fault{kind: data.ErrReadOnlyFile, msg: "the file was moved, renamed or deleted while it was open; " +
-			"the record was not saved: close the practice and open it from where it is now", cause: err}
+			"the record was not saved: close the practice and open it from where it is now", cause: err}, true
 	case code&0xff == sqlite3.SQLITE_READONLY:
-		return &fault{kind: data.ErrReadOnlyFile, msg: "the record was not saved", cause: err}
+		return &fault{kind: data.ErrReadOnlyFile, msg: "the record was not saved", cause: err}, true
 	case code&0xff == sqlite3.SQLITE_BUSY:
-		return busyError{err}
+		return busyError{err}, true
 	}
-	return err
+	return err, false
 }
 
 // fault is a driver error said in words: "<kind>: <msg>", matching both kind and the driver's
@@ -811,34 +705,3 @@ type busyError struct{ cause error }
 func (e busyError) Error() string { return data.ErrBusy.Error() }
 
 func (e busyError) Unwrap() []error { return []error{data.ErrBusy, e.cause} }
-
-// timeCol scans a stored time.
-type timeCol struct{ t *time.Time }
-
-func (c timeCol) Scan(src any) error {
-	var s string
-	switch v := src.(type) {
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	case nil:
-	default:
-		return fmt.Errorf("scan time from %T", src)
-	}
-	t, err := data.ParseTime(s)
-	*c.t = t
-	return err
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// placeholders returns "?, ?, ?" for n arguments.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}

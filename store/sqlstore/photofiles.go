@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -22,7 +22,7 @@ type PhotoFileRef struct {
 // one transaction on a connection of its own, so memory does not grow with the practice; fn
 // runs while that transaction is open. An error from fn stops it and is returned as it is.
 func (s *Store) EachPhotoFile(ctx context.Context, fn func(PhotoFileRef) error) error {
-	db, err := s.streamDB()
+	db, err := s.eng.StreamDB()
 	if err != nil {
 		return fmt.Errorf("list photo files: %w", err)
 	}

@@ -1,6 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
+	"database/sql"
 	"testing"
 
 	"needlelog.app/needlelog/store/photolib"
@@ -18,3 +19,11 @@ func SetPhotoFileRemoval(tb testing.TB, before func(sum string), remove func(l *
 	}
 	tb.Cleanup(func() { beforePhotoFileRemoved, removeLibraryFile = oldBefore, oldRemove })
 }
+
+// Audit appends an audit entry, as every write does.
+func (b *Batch) Audit(action, entity, id, detail string) error {
+	return b.audit(action, entity, id, detail)
+}
+
+// Exec runs a statement in the batch, its error mapped as the batch's own writes' are.
+func (b *Batch) Exec(query string, args ...any) (sql.Result, error) { return b.exec(query, args...) }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -62,7 +62,7 @@ func (b *Batch) CreateSession(se *data.Session) error {
 		return err
 	}
 	se.CreatedAt, se.UpdatedAt, se.Version = now, now, 1
-	_, err := b.exec(`INSERT INTO sessions (id, client_id, practitioner_id, started_at, series_n, series_of,
+	_, err := b.execExplained(se, `INSERT INTO sessions (id, client_id, practitioner_id, started_at, series_n, series_of,
 		series_interval_days, concerns, modality, anaesthetic_product_id, anaesthetic_lot, anaesthetic_minutes,
 		device_id, handpiece_serial, cartridge_id, cartridge_lot, cartridge_expiry, pain_score, no_side_effects,
 		aftercare, aftercare_sheet, price_cents, next_due, notes, photo_refusal, status, signed_at, signed_by,
@@ -75,7 +75,7 @@ func (b *Batch) CreateSession(se *data.Session) error {
 		se.AftercareSheet, sql.Null[int64](se.PriceCents), se.NextDue.String(), se.Notes, se.PhotoRefusal, string(se.Status),
 		data.TimeText(se.SignedAt), nullID(se.SignedBy), se.RecordHash, data.TimeText(now), data.TimeText(now), se.Version)
 	if err != nil {
-		return fmt.Errorf("save session: %w", b.explain(err, se))
+		return fmt.Errorf("save session: %w", err)
 	}
 	if err := b.writeSessionRows(se, now); err != nil {
 		return err
@@ -98,7 +98,7 @@ func (b *Batch) UpdateSession(se *data.Session) error {
 	if err := se.Validate(now); err != nil {
 		return err
 	}
-	res, err := b.exec(`UPDATE sessions SET client_id = ?, practitioner_id = ?, started_at = ?, series_n = ?,
+	res, err := b.execExplained(se, `UPDATE sessions SET client_id = ?, practitioner_id = ?, started_at = ?, series_n = ?,
 		series_of = ?, series_interval_days = ?, concerns = ?, modality = ?, anaesthetic_product_id = ?,
 		anaesthetic_lot = ?, anaesthetic_minutes = ?, device_id = ?, handpiece_serial = ?, cartridge_id = ?,
 		cartridge_lot = ?, cartridge_expiry = ?, pain_score = ?, no_side_effects = ?, aftercare = ?,
@@ -111,7 +111,7 @@ func (b *Batch) UpdateSession(se *data.Session) error {
 		se.Cartridge.Lot, se.Cartridge.Expiry.String(), sql.Null[int](se.PainScore), boolInt(se.NoSideEffects), jsonList(se.Aftercare),
 		se.AftercareSheet, sql.Null[int64](se.PriceCents), se.NextDue.String(), se.Notes, se.PhotoRefusal, data.TimeText(now), se.ID, se.Version)
 	if err != nil {
-		return fmt.Errorf("save session: %w", b.explain(err, se))
+		return fmt.Errorf("save session: %w", err)
 	}
 	if err := b.updated(res, "sessions", se.ID); err != nil {
 		if errors.Is(err, data.ErrConflict) {
@@ -156,6 +156,26 @@ func (b *Batch) UpdateSession(se *data.Session) error {
 	}
 	b.remember(se)
 	return nil
+}
+
+// execExplained runs a statement writing se's references; a foreign-key failure comes back
+// saying which reference was wrong. The statement runs in a savepoint that explain goes back to
+// first: a failed statement leaves a PostgreSQL transaction refusing every other one until then.
+func (b *Batch) execExplained(se *data.Session, query string, args ...any) (sql.Result, error) {
+	if _, err := b.exec(`SAVEPOINT session_refs`); err != nil {
+		return nil, err
+	}
+	res, err := b.exec(query, args...)
+	if err != nil {
+		if _, rerr := b.exec(`ROLLBACK TO session_refs`); rerr != nil {
+			return nil, err
+		}
+		err = b.explain(err, se)
+	}
+	if _, rerr := b.exec(`RELEASE session_refs`); rerr != nil && err == nil {
+		return nil, rerr
+	}
+	return res, err
 }
 
 // explain turns a foreign-key failure into which reference was wrong.
@@ -208,9 +228,9 @@ func (b *Batch) writeZonesAndProducts(se *data.Session) error {
 		for i, z := range se.Zones {
 			args = append(args, newID(), se.ID, i, z.Zone, z.DepthMM, z.Speed, z.Passes, z.Pattern, z.Endpoint)
 		}
-		if _, err := b.exec(`INSERT INTO session_zones (id, session_id, position, zone, depth_mm, speed, passes, pattern,
+		if _, err := b.execExplained(se, `INSERT INTO session_zones (id, session_id, position, zone, depth_mm, speed, passes, pattern,
 			endpoint) VALUES `+rowsOf(9, n), args...); err != nil {
-			return fmt.Errorf("save zones: %w", b.explain(err, se))
+			return fmt.Errorf("save zones: %w", err)
 		}
 	}
 	if n := len(se.Products); n > 0 {
@@ -218,9 +238,9 @@ func (b *Batch) writeZonesAndProducts(se *data.Session) error {
 		for i, p := range se.Products {
 			args = append(args, newID(), se.ID, i, p.ProductID, p.Lot, p.Expiry.String(), string(p.Phase), p.Amount)
 		}
-		if _, err := b.exec(`INSERT INTO session_products (id, session_id, position, product_id, lot, expiry, phase,
+		if _, err := b.execExplained(se, `INSERT INTO session_products (id, session_id, position, product_id, lot, expiry, phase,
 			amount) VALUES `+rowsOf(8, n), args...); err != nil {
-			return fmt.Errorf("save products: %w", b.explain(err, se))
+			return fmt.Errorf("save products: %w", err)
 		}
 	}
 	return nil

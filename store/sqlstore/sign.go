@@ -1,25 +1,16 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
-	sqlite3 "modernc.org/sqlite/lib"
 	"needlelog.app/needlelog/data"
 )
 
-// signedRaise is the text the database's triggers (migrations/0003) raise on a change to a signed session.
-const signedRaise = "signed session is read-only"
-
-// signedError maps the database's refusal to change a signed session to ErrSigned.
-func signedError(err error) error {
-	if err != nil && extendedCode(err) == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(err.Error(), signedRaise) {
-		return fmt.Errorf("%w (%v)", data.ErrSigned, err)
-	}
-	return err
-}
+// SignedRaise is the text the database's triggers raise on a change to a signed session: an
+// engine maps the refusal carrying it to ErrSigned.
+const SignedRaise = "signed session is read-only"
 
 // SignSession signs a draft session as the practitioner in ctx (WithActor), who must be one of the
 // practice's current practitioners and the one the session records as treating: another is
@@ -95,8 +86,8 @@ func (b *Batch) SignSession(id string, version int64) error {
 
 	now := b.store.now()
 	if len(se.SideEffects) > 0 {
-		if _, err := b.exec(`INSERT OR IGNORE INTO sealed_side_effects (side_effect_id)
-			SELECT id FROM side_effects WHERE session_id = ?`, id); err != nil {
+		if _, err := b.exec(`INSERT INTO sealed_side_effects (side_effect_id)
+			SELECT id FROM side_effects WHERE session_id = ? ON CONFLICT DO NOTHING`, id); err != nil {
 			return fmt.Errorf("sign session %s: %w", id, err)
 		}
 	}

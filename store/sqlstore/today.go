@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -54,7 +54,7 @@ func (s *Store) Today(ctx context.Context, practitionerID string, limit int) (da
 		}
 	}
 	if n := limit - len(t.Unsigned); n > 0 {
-		rest, err := s.unsignedSessions(ctx, `s.practitioner_id IS NOT ?`, practitionerID, n)
+		rest, err := s.unsignedSessions(ctx, `s.practitioner_id IS DISTINCT FROM ?`, practitionerID, n)
 		if err != nil {
 			return t, err
 		}

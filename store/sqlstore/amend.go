@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -154,7 +154,7 @@ func (b *Batch) writeAmendment(cur data.Session, next *data.Session, a data.Amen
 		return err
 	}
 	se := next
-	res, err := b.exec(`UPDATE sessions SET practitioner_id = ?, started_at = ?, series_n = ?,
+	res, err := b.execExplained(se, `UPDATE sessions SET practitioner_id = ?, started_at = ?, series_n = ?,
 		series_of = ?, series_interval_days = ?, concerns = ?, modality = ?, anaesthetic_product_id = ?,
 		anaesthetic_lot = ?, anaesthetic_minutes = ?, device_id = ?, handpiece_serial = ?, cartridge_id = ?,
 		cartridge_lot = ?, cartridge_expiry = ?, pain_score = ?, no_side_effects = ?, aftercare = ?,
@@ -167,7 +167,7 @@ func (b *Batch) writeAmendment(cur data.Session, next *data.Session, a data.Amen
 		se.Cartridge.Lot, se.Cartridge.Expiry.String(), sql.Null[int](se.PainScore), boolInt(se.NoSideEffects), jsonList(se.Aftercare),
 		se.AftercareSheet, sql.Null[int64](se.PriceCents), se.NextDue.String(), se.Notes, se.PhotoRefusal, a.RecordHash, data.TimeText(now), cur.ID, cur.Version)
 	if err != nil {
-		return fmt.Errorf("amend session %s: %w", cur.ID, b.explain(err, se))
+		return fmt.Errorf("amend session %s: %w", cur.ID, err)
 	}
 	if err := b.updated(res, "sessions", cur.ID); err != nil {
 		return fmt.Errorf("amend session %s: %w", cur.ID, err)

@@ -1,4 +1,4 @@
-package sqlite_test
+package sqlstore_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/store/sqlite/sqlitetest"
+	"needlelog.app/needlelog/store/sqlstore"
 )
 
 var clinicalFollowUp = data.PhotoTags{Kind: data.PhotoFollowUp}
@@ -47,7 +48,7 @@ func TestDeletePhotoWhoseFileCannotBeRemoved(t *testing.T) {
 	}
 	var failing atomic.Bool
 	failing.Store(true)
-	sqlite.SetPhotoFileRemoval(t, nil, func(l *photolib.Library, sum string) error {
+	sqlstore.SetPhotoFileRemoval(t, nil, func(l *photolib.Library, sum string) error {
 		if failing.Load() {
 			return errors.New("the process cannot access the file because it is being used by another process")
 		}
@@ -89,7 +90,7 @@ func TestDeletePhotoMeetsImportOfTheSameBytes(t *testing.T) {
 	var importErr error
 	var once sync.Once
 	done := make(chan struct{})
-	sqlite.SetPhotoFileRemoval(t, func(string) {
+	sqlstore.SetPhotoFileRemoval(t, func(string) {
 		once.Do(func() {
 			go func() {
 				defer close(done)
@@ -171,4 +172,14 @@ func TestDeleteAndImportSideBySide(t *testing.T) {
 			}
 		}
 	}
+}
+
+// photoClient creates a client with the given photo consent.
+func photoClient(t testing.TB, s *sqlite.Store, first string, consent data.PhotoConsent) data.Client {
+	t.Helper()
+	c := data.Client{FirstName: first, LastName: "Photo", PhotoConsent: consent}
+	if err := s.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

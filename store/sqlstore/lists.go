@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"cmp"
@@ -38,7 +38,7 @@ func queryOn[T any](ctx context.Context, qr querier, what, q string, args []any,
 
 func retiredClause(includeRetired bool) string {
 	if includeRetired {
-		return "1"
+		return "TRUE"
 	}
 	return "retired = 0"
 }

@@ -1,10 +1,9 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -147,25 +146,6 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 	return nil
 }
 
-// readerDB opens a connection of its own to the store's file that can only read. Under WAL a
-// reader never waits for the writer, nor the writer for it.
-func (s *Store) readerDB() (*sql.DB, error) {
-	q := s.readerQuery()
-	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "trusted_schema(0)")
-	// Reading pages through memory mapping instead of a system call each makes a whole-table read
-	// two to three times faster; the file is only read through it. The mapped pages count against
-	// the process's memory as they are read, so the mapping covers the file's first 128 MB, not
-	// all of it: an archive of a 436 MB practice peaked at 300 MB with the whole file mapped.
-	q.Add("_pragma", "mmap_size(134217728)")
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?"+q.Encode())
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1) // one connection: the transaction and its queries share it
-	return db, nil
-}
-
 // exportSpec is how one table is read: its columns are the boundary's (store.ExportColumns).
 type exportSpec struct {
 	name  string
@@ -175,7 +155,7 @@ type exportSpec struct {
 
 // sessionFilter is the WHERE clause choosing q's sessions from the table aliased s.
 func sessionFilter(q ExportQuery) (string, []any) {
-	where := []string{"1"}
+	where := []string{"TRUE"}
 	var args []any
 	if !q.From.IsZero() {
 		where = append(where, `s.started_at >= ?`)
@@ -357,7 +337,7 @@ var exportSpecs = []exportSpec{
 				LEFT JOIN devices d ON d.id = s.device_id
 				LEFT JOIN cartridges ca ON ca.id = s.cartridge_id
 				LEFT JOIN practitioners sb ON sb.id = s.signed_by
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id`, args
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exNum, exNum, exNum, exList("concerns"), exText, exText, exText, exNum,
 			exText, exText, exText, exText, exDate, exNum, exNum, exYes, exList("aftercare"), exText, exCents, exDate, exText, exText, exText,
@@ -373,7 +353,7 @@ var exportSpecs = []exportSpec{
 				CASE WHEN z.speed = 0 THEN '' ELSE coalesce(d.speed_unit, '') END, z.passes, z.pattern, z.endpoint
 				FROM sessions s CROSS JOIN session_zones z ON z.session_id = s.id JOIN clients c ON c.id = s.client_id
 				LEFT JOIN devices d ON d.id = s.device_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, z.position`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id, z.position`, args
 		},
 		scan: exportScan(exText, exText, exTime, exNum, exText, exNum, exNum0, exText, exNum, exText, exText),
 	},
@@ -385,7 +365,7 @@ var exportSpecs = []exportSpec{
 				sp.lot, sp.expiry, sp.amount, pr.needled_skin_ok
 				FROM sessions s CROSS JOIN session_products sp ON sp.session_id = s.id JOIN clients c ON c.id = s.client_id
 				JOIN products pr ON pr.id = sp.product_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, sp.position`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id, sp.position`, args
 		},
 		scan: exportScan(exText, exText, exTime, exNum, exText, exText, exText, exText, exDate, exText, exYes),
 	},
@@ -396,14 +376,14 @@ var exportSpecs = []exportSpec{
 			return `SELECT e.id, s.id, ` + exportClientName + `, s.started_at, e.kind, e.severity, e.during_session,
 				e.onset, e.resolved, e.treatment, e.notes, e.created_at
 				FROM sessions s CROSS JOIN side_effects e ON e.session_id = s.id JOIN clients c ON c.id = s.client_id
-				WHERE ` + where + ` ORDER BY s.started_at, s.rowid, e.onset, e.created_at, e.id`, args
+				WHERE ` + where + ` ORDER BY s.started_at, s.id, e.onset, e.created_at, e.id`, args
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exText, exYes, exDate, exDate, exText, exText, exTime),
 	},
 	{
 		name: ExportClients,
 		query: func(q ExportQuery) (string, []any) {
-			where, args := "1", []any(nil)
+			where, args := "TRUE", []any(nil)
 			if q.Filtered() {
 				var sw string
 				sw, args = sessionFilter(q)

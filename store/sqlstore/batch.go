@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"cmp"
@@ -124,7 +124,7 @@ func (b *Batch) exec(query string, args ...any) (sql.Result, error) {
 		return nil, err
 	}
 	res, err := st.ExecContext(b.ctx, args...)
-	return res, signedError(mapError(err))
+	return res, mapError(err)
 }
 
 // audit appends an entry to the audit log, chained to the one before it.

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"cmp"
@@ -60,7 +60,7 @@ func (s *Store) putPhotoFiles(f data.PhotoFile) error {
 	if err := s.checkPhotoFile(f); err != nil {
 		return err
 	}
-	if err := s.ownLibrary(true); err != nil {
+	if err := s.OwnLibrary(true); err != nil {
 		return fmt.Errorf("import photo: %w", err)
 	}
 	if err := s.lib.Put(f.Processed.Info.SHA256, f.Original); err != nil {
@@ -276,7 +276,7 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 // has committed: a file that cannot be removed now (on Windows, one a viewer holds open) is only
 // logged, and left to CollectPhotoFiles.
 func (s *Store) removePhotoFiles(ctx context.Context, sums []string) error {
-	tx, err := s.beginWrite(ctx)
+	tx, err := s.eng.BeginWrite(ctx)
 	if err != nil {
 		log.Printf("needlelog: remove the files of a deleted photo from %s: %v; the photo folder's sweep removes them later", s.lib.Dir(), err)
 		return nil
@@ -354,10 +354,10 @@ func (s *Store) CollectPhotoFiles(ctx context.Context, grace time.Duration) (int
 		return 0, nil
 	}
 	// What a damaged file names cannot be trusted to say which photo files are unused.
-	if err := s.gate.wait(ctx); err != nil {
+	if err := s.eng.Ready(ctx); err != nil {
 		return 0, err
 	}
-	if err := s.ownLibrary(false); err != nil {
+	if err := s.OwnLibrary(false); err != nil {
 		return 0, fmt.Errorf("collect unused photo files: %w", err)
 	}
 	// The files' times are the system's, not the store's clock.
@@ -411,7 +411,7 @@ func (s *Store) PhotoPreview(ctx context.Context, id string) ([]byte, error) {
 // pass them through photo.CleanJPEG before they leave the practice. A photo whose original is
 // missing gives an error wrapping ErrNotFound, as PhotoPreview does.
 func (s *Store) PhotoOriginal(ctx context.Context, id string) ([]byte, error) {
-	return s.photoBytes(ctx, id, "original", `SELECT iif(`+stillInDatabase+`, '', p.sha256), o.bytes
+	return s.photoBytes(ctx, id, "original", `SELECT CASE WHEN `+stillInDatabase+` THEN '' ELSE p.sha256 END, o.bytes
 		FROM photos p LEFT JOIN photo_originals o ON o.photo_id = p.id WHERE p.id = ?`)
 }
 

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore_test
 
 import (
 	"context"
@@ -6,12 +6,15 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlstore"
 )
 
 // benchAudit appends b.N audit entries in one batch, as bulk writes do: signed when sign is set.
 func benchAudit(b *testing.B, sign bool) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "p.db"), Options{Create: true})
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "p.db"), sqlite.Options{Create: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -29,9 +32,10 @@ func benchAudit(b *testing.B, sign bool) {
 		}
 	}
 	b.ResetTimer()
-	err = s.batch(data.WithActor(ctx, p.ID), func(bt *Batch) error {
+	err = s.Batch(data.WithActor(ctx, p.ID), func(sb store.Batch) error {
+		bt := sb.(*sqlstore.Batch)
 		for range b.N {
-			if err := bt.audit(data.ActionExport, "session", "01a24e34-8371-77da-938f-816f1a57f1ef", ""); err != nil {
+			if err := bt.Audit(data.ActionExport, "session", "01a24e34-8371-77da-938f-816f1a57f1ef", ""); err != nil {
 				return err
 			}
 		}
@@ -52,7 +56,7 @@ func BenchmarkAuditEntrySigned(b *testing.B) { benchAudit(b, true) }
 // BenchmarkVerifySignedLog is verify's cost per signed entry (chain, signature and all).
 func BenchmarkVerifySignedLog(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "p.db"), Options{Create: true})
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "p.db"), sqlite.Options{Create: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,9 +72,10 @@ func BenchmarkVerifySignedLog(b *testing.B) {
 		b.Fatal(err)
 	}
 	const entries = 20000
-	err = s.batch(data.WithActor(ctx, p.ID), func(bt *Batch) error {
+	err = s.Batch(data.WithActor(ctx, p.ID), func(sb store.Batch) error {
+		bt := sb.(*sqlstore.Batch)
 		for range entries {
-			if err := bt.audit(data.ActionExport, "session", "01a24e34-8371-77da-938f-816f1a57f1ef", ""); err != nil {
+			if err := bt.Audit(data.ActionExport, "session", "01a24e34-8371-77da-938f-816f1a57f1ef", ""); err != nil {
 				return err
 			}
 		}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -20,7 +20,10 @@ func (s *Store) LotRecall(ctx context.Context, lot string) ([]data.RecallRow, er
 	}
 	// trim() in SQL too: product lots are stored as typed. A full scan of sessions is fine for a
 	// recall, which is rare, and keeps the match independent of how each lot was saved.
-	const match = `trim(%s, ' ' || char(9, 10, 13)) = ? COLLATE NOCASE`
+	// The quoted set holds a real space, tab, newline and carriage return; lower() on both sides
+	// rather than SQLite's NOCASE collation, which PostgreSQL lacks (SQLite's lower() folds ASCII
+	// letters only, as NOCASE does).
+	const match = "lower(trim(%s, ' \t\n\r')) = lower(?)"
 	const common = `c.id, c.first_name, c.last_name, c.phone, c.email, c.archived_at <> '', s.id, s.started_at,
 		s.status, coalesce(s.practitioner_id, ''), coalesce(pr.name, '')`
 	q := `SELECT ` + common + `, 'cartridge', coalesce(k.name, ''), '', s.cartridge_lot, s.cartridge_expiry, c.sort_key
