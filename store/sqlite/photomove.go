@@ -155,6 +155,11 @@ func (s *Store) ReclaimIfDue(ctx context.Context, moved bool, starting func()) (
 	if s.readOnly {
 		return 0, nil
 	}
+	// A reclaim killed after its rewrite, before it cleared up, leaves its folder; the next
+	// look clears it whether or not there is space to give back now.
+	vacuumMu.Lock()
+	os.RemoveAll(s.reclaimDir())
+	vacuumMu.Unlock()
 	free, size, err := s.freeSpace(ctx)
 	if err != nil || !worthReclaiming(free, size, moved) {
 		return 0, err
@@ -325,6 +330,11 @@ func (s *Store) putVerified(sum string, b []byte) error {
 	return s.lib.Verify(sum)
 }
 
+// reclaimDir is the folder beside the database where a reclaim keeps SQLite's temporary file.
+func (s *Store) reclaimDir() string {
+	return strings.TrimSuffix(s.path, filepath.Ext(s.path)) + ".reclaim"
+}
+
 // vacuumMu keeps two reclaims in this process from sharing SQLite's temporary folder setting,
 // which is the process's, not the connection's.
 var vacuumMu sync.Mutex
@@ -344,7 +354,7 @@ func (s *Store) reclaimSpace(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	tmp := strings.TrimSuffix(s.path, filepath.Ext(s.path)) + ".reclaim"
+	tmp := s.reclaimDir()
 	os.RemoveAll(tmp) // left by a reclaim cut short; SQLite's temporary file is unnamed anyway
 	if err := os.Mkdir(tmp, 0o700); err != nil {
 		return 0, fmt.Errorf("reclaim the photos' space: %w", err)

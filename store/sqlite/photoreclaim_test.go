@@ -3,6 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"needlelog.app/needlelog/store/sqlite"
@@ -62,5 +65,24 @@ func TestPhotoMoveResultSentence(t *testing.T) {
 		if got := c.res.Sentence("/p"); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.res, got, c.want)
 		}
+	}
+}
+
+// A reclaim killed after its rewrite, before it cleared up, leaves its folder beside the practice:
+// the next look clears it, even with no space to give back.
+func TestALeftReclaimFolderIsCleared(t *testing.T) {
+	s, _ := sqlitetest.OpenStore(t)
+	left := filepath.Join(filepath.Dir(s.Path()), strings.TrimSuffix(filepath.Base(s.Path()), filepath.Ext(s.Path()))+".reclaim")
+	if err := os.Mkdir(left, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(left, "etilqs_1"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.ReclaimIfDue(context.Background(), false, nil); err != nil || n != 0 {
+		t.Fatalf("nothing to give back: %d, %v", n, err)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) {
+		t.Fatalf("the left reclaim folder is still there: %v", err)
 	}
 }
