@@ -16,25 +16,10 @@ import (
 	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
-// clinic.db and clinic.sqlite in one folder would share clinic.photos: the folder is the first
-// one's, and the other neither sweeps it nor opens on it again.
 var clinicalFollowUp = data.PhotoTags{Kind: data.PhotoFollowUp}
 
-// ageLibrary makes every file of the store's photo folder a day old, past any sweep's grace.
-func ageLibrary(t *testing.T, s *sqlite.Store) {
-	t.Helper()
-	old := time.Now().Add(-25 * time.Hour)
-	err := filepath.WalkDir(s.PhotoDir(), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			err = os.Chtimes(path, old, old)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
+// clinic.db and clinic.sqlite in one folder would share clinic.photos: the folder is the first
+// one's, and the other neither sweeps it nor opens on it again.
 func TestTwoPracticesDoNotShareOnePhotoFolder(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -48,7 +33,7 @@ func TestTwoPracticesDoNotShareOnePhotoFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ageLibrary(t, a)
+	sqlitetest.AgeLibrary(t, a)
 	n, err := b.CollectPhotoFiles(ctx, 24*time.Hour)
 	var other *photolib.OtherPracticeError
 	if !errors.As(err, &other) || n != 0 {

@@ -3,8 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,21 +18,6 @@ import (
 )
 
 var clinicalFollowUp = data.PhotoTags{Kind: data.PhotoFollowUp}
-
-// ageLibrary makes every file of the store's photo folder a day old, past any sweep's grace.
-func ageLibrary(t *testing.T, s *sqlite.Store) {
-	t.Helper()
-	old := time.Now().Add(-25 * time.Hour)
-	err := filepath.WalkDir(s.PhotoDir(), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			err = os.Chtimes(path, old, old)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // A photo file that cannot be removed after the delete commits (on Windows, one a viewer holds
 // open) does not make the delete fail: the record is gone, and the sweep removes the file later.
@@ -65,7 +48,7 @@ func TestDeletePhotoWhoseFileCannotBeRemoved(t *testing.T) {
 		t.Fatal("the file held open was removed after all")
 	}
 	failing.Store(false)
-	ageLibrary(t, s)
+	sqlitetest.AgeLibrary(t, s)
 	if _, err := s.CollectPhotoFiles(ctx, 24*time.Hour); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package sqlitetest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -35,4 +36,19 @@ func OpenStoreAt(tb testing.TB, path string, now func() time.Time) *sqlite.Store
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// AgeLibrary makes every file of the store's photo folder a day old, past any sweep's grace.
+func AgeLibrary(t testing.TB, s *sqlite.Store) {
+	t.Helper()
+	old := time.Now().Add(-25 * time.Hour)
+	err := filepath.WalkDir(s.PhotoDir(), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			err = os.Chtimes(path, old, old)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
