@@ -65,3 +65,31 @@ func TestABackupFolderThatIsAFileIsSaidSo(t *testing.T) {
 		}
 	}
 }
+
+// A moved practice keeps the record of its latest backup, so its window still counts the
+// backups made into another folder.
+func TestAMovedPracticeKeepsItsBackupRecord(t *testing.T) {
+	ctx := context.Background()
+	s, _ := sqlitetest.OpenStore(t)
+	id, err := s.PracticeID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "E drive backups")
+	b, _, err := practice.BackupTo(ctx, s, dir, practice.DefaultRetention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := practice.PlanMove(ctx, s, filepath.Join(t.TempDir(), "New PC"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := practice.Move(ctx, s, plan, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, list, err := practice.RecordedBackups(moved.DB, id)
+	if err != nil || got != dir || len(list) != 1 || list[0].Path != b.Path {
+		t.Fatalf("the moved practice's record leads to %q, %v, %v; want the backup in %s", got, list, err, dir)
+	}
+}

@@ -299,7 +299,22 @@ func Move(ctx context.Context, s *sqlite.Store, p MovePlan, progress func(MovePr
 	if err := nameMoved(p, stagedDB, stagedPhotos, len(sums) > 0, &named); err != nil {
 		return Moved{}, fmt.Errorf("move the practice to %s: %w", p.Folder, err)
 	}
+	carryBackupRecord(s.Path(), p.DB)
 	return Moved{DB: p.DB, Photos: p.Photos, PhotoFiles: len(sums), Bytes: p.Bytes(), Writes: writes}, nil
+}
+
+// carryBackupRecord copies the record of the practice's latest backup (BackupRecordSuffix) to its
+// new place, so that the window there still counts backups made into other folders. Without it
+// the next backup writes one: a failure here is no reason to undo the move.
+func carryBackupRecord(from, to string) {
+	b, err := os.ReadFile(from + BackupRecordSuffix)
+	if err != nil {
+		return
+	}
+	tmp := to + BackupRecordSuffix + ".moving"
+	if os.WriteFile(tmp, b, 0o600) != nil || rename.Retrying(tmp, to+BackupRecordSuffix) != nil {
+		os.Remove(tmp)
+	}
 }
 
 // copyPhotoFiles copies each photo file named sums from the old photo folder into staged,
