@@ -49,8 +49,8 @@ func writeExport(o exportOptions, practiceDB string, write func(io.Writer) error
 // exportPassphraseUsage is the help of export's --passphrase-file.
 const exportPassphraseUsage = "encrypt the file written with the passphrase on this file's first line\n" +
 	"(age, as encrypted backups; at least 12 characters). -o gains .age unless it ends in .age\n" +
-	"already. The receiver opens it with 'needlelog decrypt' or 'age -d' and that passphrase:\n" +
-	"tell them it another way than the file"
+	"already. The receiver opens it in Needlelog (File › Open an encrypted file…) or with\n" +
+	"'needlelog decrypt', and that passphrase: tell them it another way than the file"
 
 var exportKinds = []exportKind{
 	{"session", "--db PATH -o FILE.pdf SESSION_ID",
@@ -134,9 +134,10 @@ func runExport(ctx context.Context, args []string, out, errOut io.Writer) int {
 			fmt.Fprintf(&help, "  %-10s %s export %s %s\n", k.name, prog, k.name, k.synopsis)
 		}
 		fmt.Fprintln(&help, "\nWith --passphrase-file FILE, any kind is encrypted with the passphrase on that file's first line\n"+
-			"(age, as encrypted backups) and written with .age added to its name. The receiver opens it with\n"+
-			"'needlelog decrypt --passphrase-file FILE -o OUT IN.age' (or 'age -d') and the passphrase, which is\n"+
-			"best told them another way than the file: by phone, not in the same email.")
+			"(age, as encrypted backups) and written with .age added to its name. The receiver opens it in\n"+
+			"Needlelog with File › Open an encrypted file…, or with 'needlelog decrypt --passphrase-file FILE\n"+
+			"-o OUT IN.age', and the passphrase, which is best told them another way than the file: by phone,\n"+
+			"not in the same email.")
 		fmt.Fprintf(&help, "\nRun '%s export KIND -h' for what each writes.\n", prog)
 		io.WriteString(errOut, fitHelp(help.String())) //nolint:errcheck // help on a closed terminal is no loss
 		if len(args) == 0 {
