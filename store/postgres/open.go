@@ -65,7 +65,19 @@ func Open(ctx context.Context, connURL string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return open(ctx, connURL, opts, ms)
+	s, err := open(ctx, connURL, opts, ms)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := poolConfig(connURL, opts)
+	if err == nil {
+		err = s.openRecords(ctx, cfg.ConnConfig, opts)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func open(ctx context.Context, connURL string, opts Options, ms []migration) (*Store, error) {

@@ -5,9 +5,12 @@
 package postgres
 
 import (
+	"database/sql"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/sqlstore"
 )
 
 // PasswordEnv names the variable holding the server password when the URL has none, so that it
@@ -25,16 +28,30 @@ type Options struct {
 	// password comes from NEEDLELOG_DB_PASSWORD, then PGPASSWORD, then the password file
 	// (PGPASSFILE, the URL's passfile, or ~/.pgpass).
 	Password string
+	// PhotoDir is the photo library's folder. For now each PC names one that all of them reach;
+	// the photos' bytes do not go to the server.
+	PhotoDir string
+	// Now is the clock; time.Now when nil. Tests set it.
+	Now func() time.Time
 }
 
-// Store is a practice on a PostgreSQL server.
+// Store is a practice on a PostgreSQL server: the shared store's records (sqlstore.Store) over
+// the server's connections.
 type Store struct {
+	*sqlstore.Store
 	pool *pgxpool.Pool
-	addr string // the server as said to the user: host:port
+	db   *sql.DB // the shared store's connections (driver.go)
+	addr string  // the server as said to the user: host:port
 }
+
+var _ store.Store = (*Store)(nil)
 
 // Close releases the store's connections; it is not used again.
 func (s *Store) Close() error {
+	var err error
+	if s.db != nil {
+		err = s.db.Close()
+	}
 	s.pool.Close()
-	return nil
+	return err
 }

@@ -219,11 +219,12 @@ func (s *Store) clientWhere(q data.ClientQuery) (cond string, args []any, ok boo
 	} else {
 		where = append(where, `archived_at = ''`)
 	}
-	if match, digits := searchTerms(q.Text); match != "" || digits != "" {
+	if match, words, digits := searchTerms(q.Text); match != "" || digits != "" {
 		var or []string
 		if match != "" {
-			or = append(or, `num IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?)`)
-			args = append(args, match)
+			cond, margs := s.d.clientMatch(match, words)
+			or = append(or, cond)
+			args = append(args, margs...)
 		}
 		if digits != "" {
 			or = append(or, `phone_digits LIKE ?`)
@@ -252,7 +253,7 @@ func (s *Store) clientWhere(q data.ClientQuery) (cond string, args []any, ok boo
 
 // searchTerms turns what a person typed into an FTS5 query that matches each word by its
 // beginning, and, when the text looks like part of a phone number, its digits.
-func searchTerms(text string) (match, digits string) {
+func searchTerms(text string) (match string, words []string, digits string) {
 	var terms []string
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
 		return unicode.IsSpace(r) || r == '"' || r == '*' || r == '(' || r == ')' || r == ':' || r == '^'
@@ -261,10 +262,11 @@ func searchTerms(text string) (match, digits string) {
 			continue
 		}
 		terms = append(terms, `"`+w+`"*`)
+		words = append(words, w)
 	}
 	match = strings.Join(terms, " ")
 	if d := data.DigitsOf(text); len(d) >= 3 && strings.Trim(text, "+0123456789 ()-./") == "" {
 		digits = d
 	}
-	return match, digits
+	return match, words, digits
 }

@@ -123,7 +123,7 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 		if len(q.Tables) > 0 && !slices.Contains(q.Tables, spec.name) {
 			continue
 		}
-		query, args := spec.query(q)
+		query, args := spec.query(s.d, q)
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return fmt.Errorf("export %s: %w", spec.name, mapError(err))
@@ -149,7 +149,7 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery, fn func(t *Export
 // exportSpec is how one table is read: its columns are the boundary's (store.ExportColumns).
 type exportSpec struct {
 	name  string
-	query func(ExportQuery) (string, []any)
+	query func(Dialect, ExportQuery) (string, []any)
 	scan  func(*sql.Rows, []any) error
 }
 
@@ -322,7 +322,7 @@ const exportClientName = `trim(c.first_name || ' ' || c.last_name)`
 var exportSpecs = []exportSpec{
 	{
 		name: ExportSessions,
-		query: func(q ExportQuery) (string, []any) {
+		query: func(d Dialect, q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			return `SELECT s.id, s.client_id, ` + exportClientName + `, s.started_at, coalesce(p.name, ''),
 				s.series_n, nullif(s.series_of, 0), s.series_interval_days, s.concerns, s.modality,
@@ -345,13 +345,13 @@ var exportSpecs = []exportSpec{
 	},
 	{
 		name: ExportZones,
-		query: func(q ExportQuery) (string, []any) {
+		query: func(d Dialect, q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			// CROSS JOIN keeps the sessions the outer loop, read in their index's order: rows stream
 			// out as they are read instead of after a sort of the whole table (and its temporary file).
 			return `SELECT s.id, ` + exportClientName + `, s.started_at, z.position + 1, z.zone, z.depth_mm, z.speed,
 				CASE WHEN z.speed = 0 THEN '' ELSE coalesce(d.speed_unit, '') END, z.passes, z.pattern, z.endpoint
-				FROM sessions s CROSS JOIN session_zones z ON z.session_id = s.id JOIN clients c ON c.id = s.client_id
+				FROM sessions s ` + d.crossJoin() + ` session_zones z ON z.session_id = s.id JOIN clients c ON c.id = s.client_id
 				LEFT JOIN devices d ON d.id = s.device_id
 				WHERE ` + where + ` ORDER BY s.started_at, s.id, z.position`, args
 		},
@@ -359,11 +359,11 @@ var exportSpecs = []exportSpec{
 	},
 	{
 		name: ExportProductsApplied,
-		query: func(q ExportQuery) (string, []any) {
+		query: func(d Dialect, q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			return `SELECT s.id, ` + exportClientName + `, s.started_at, sp.position + 1, pr.name, pr.kind, sp.phase,
 				sp.lot, sp.expiry, sp.amount, pr.needled_skin_ok
-				FROM sessions s CROSS JOIN session_products sp ON sp.session_id = s.id JOIN clients c ON c.id = s.client_id
+				FROM sessions s ` + d.crossJoin() + ` session_products sp ON sp.session_id = s.id JOIN clients c ON c.id = s.client_id
 				JOIN products pr ON pr.id = sp.product_id
 				WHERE ` + where + ` ORDER BY s.started_at, s.id, sp.position`, args
 		},
@@ -371,18 +371,18 @@ var exportSpecs = []exportSpec{
 	},
 	{
 		name: ExportSideEffects,
-		query: func(q ExportQuery) (string, []any) {
+		query: func(d Dialect, q ExportQuery) (string, []any) {
 			where, args := sessionFilter(q)
 			return `SELECT e.id, s.id, ` + exportClientName + `, s.started_at, e.kind, e.severity, e.during_session,
 				e.onset, e.resolved, e.treatment, e.notes, e.created_at
-				FROM sessions s CROSS JOIN side_effects e ON e.session_id = s.id JOIN clients c ON c.id = s.client_id
+				FROM sessions s ` + d.crossJoin() + ` side_effects e ON e.session_id = s.id JOIN clients c ON c.id = s.client_id
 				WHERE ` + where + ` ORDER BY s.started_at, s.id, e.onset, e.created_at, e.id`, args
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exText, exYes, exDate, exDate, exText, exText, exTime),
 	},
 	{
 		name: ExportClients,
-		query: func(q ExportQuery) (string, []any) {
+		query: func(d Dialect, q ExportQuery) (string, []any) {
 			where, args := "TRUE", []any(nil)
 			if q.Filtered() {
 				var sw string
@@ -392,7 +392,7 @@ var exportSpecs = []exportSpec{
 			// A history line reads "Isotretinoin (2025-01-10 to 2025-07-01): notes".
 			return `SELECT c.id, c.first_name, c.last_name, c.date_of_birth, c.phone, c.email, c.fitzpatrick,
 				c.concerns, c.medications, c.allergies,
-				coalesce((SELECT group_concat(h.condition
+				coalesce((SELECT ` + d.groupConcat() + `(h.condition
 					|| CASE WHEN h.since <> '' OR h.until <> '' THEN ' (' || h.since || ' to ' || h.until || ')' ELSE '' END
 					|| CASE WHEN h.notes <> '' THEN ': ' || h.notes ELSE '' END, '; ' ORDER BY h.position)
 					FROM client_history h WHERE h.client_id = c.id), ''),

@@ -408,7 +408,7 @@ func (b *Batch) SetSetting(key, value string) error {
 		return err
 	}
 	if _, err := b.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, b.store.d.settingArg(value)); err != nil {
 		return fmt.Errorf("save setting %s: %w", key, err)
 	}
 	return b.audit(data.ActionUpdate, "setting", key, "")

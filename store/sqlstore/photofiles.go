@@ -31,10 +31,12 @@ func (s *Store) EachPhotoFile(ctx context.Context, fn func(PhotoFileRef) error) 
 	if err != nil {
 		return fmt.Errorf("list photo files: %w", mapError(err))
 	}
-	defer tx.Rollback() //nolint:errcheck // read only
-	var hasLibrary bool
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('photos') WHERE name = 'preview_sha256'`).Scan(&hasLibrary); err != nil {
-		return fmt.Errorf("list photo files: %w", mapError(err))
+	defer tx.Rollback()          //nolint:errcheck // read only
+	hasLibrary := s.d.PostgreSQL // PostgreSQL's schema starts with the library
+	if !hasLibrary {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('photos') WHERE name = 'preview_sha256'`).Scan(&hasLibrary); err != nil {
+			return fmt.Errorf("list photo files: %w", mapError(err))
+		}
 	}
 	if !hasLibrary {
 		return nil

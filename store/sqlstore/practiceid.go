@@ -17,7 +17,7 @@ const settingPracticeID = "practice.id"
 // changed, opened read-only).
 func (s *Store) PracticeID(ctx context.Context) (string, error) {
 	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = ?),
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT `+s.d.settingText()+` FROM settings WHERE key = ?),
 		(SELECT substr(hash, 1, 32) FROM audit_log ORDER BY seq LIMIT 1), '')`, settingPracticeID).Scan(&id)
 	if err != nil {
 		return "", fmt.Errorf("read the practice's identity: %w", mapError(err))

@@ -441,7 +441,7 @@ func sideEffects(ctx context.Context, q querier, sessionID string) ([]data.SideE
 // Timeline returns a client's sessions, newest first, as the client page lists them.
 func (s *Store) Timeline(ctx context.Context, clientID string) ([]data.TimelineEntry, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT s.id, s.started_at, s.series_n, s.series_of, s.status,
-		coalesce((SELECT json_group_array(zone) FROM (SELECT zone FROM session_zones z WHERE z.session_id = s.id ORDER BY position)), '[]'),
+		`+s.d.zonesJSON()+`,
 		coalesce((SELECT max(depth_mm) FROM session_zones z WHERE z.session_id = s.id), 0),
 		(SELECT count(*) FROM side_effects e WHERE e.session_id = s.id),
 		(SELECT count(*) FROM photos p WHERE p.session_id = s.id)

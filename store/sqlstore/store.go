@@ -35,6 +35,7 @@ type Engine interface {
 type Store struct {
 	db         *sql.DB
 	eng        Engine
+	d          Dialect // the engine's SQL where it differs
 	lib        *photolib.Library
 	readOnly   bool
 	practiceID string // the practice's identity, which marks its photo folder (OwnLibrary)
@@ -48,7 +49,7 @@ type Store struct {
 
 // New is the store over db, opened by eng; photos go to lib.
 func New(db *sql.DB, eng Engine, lib *photolib.Library, readOnly bool, now func() time.Time) *Store {
-	return &Store{db: db, eng: eng, lib: lib, readOnly: readOnly, now: now}
+	return &Store{db: db, eng: eng, d: dialectOf(eng), lib: lib, readOnly: readOnly, now: now}
 }
 
 // SetPracticeID notes the practice's identity, read by the engine on opening.

@@ -119,7 +119,7 @@ func (s *Store) dueClients(ctx context.Context, cond string, args []any, order s
 func (s *Store) SetupProgress(ctx context.Context) (data.SetupProgress, error) {
 	var p data.SetupProgress
 	err := s.db.QueryRowContext(ctx, `SELECT
-		EXISTS (SELECT 1 FROM settings WHERE key = ? AND trim(value) <> ''),
+		EXISTS (SELECT 1 FROM settings WHERE key = ? AND trim(`+s.d.settingText()+`) <> ''),
 		EXISTS (SELECT 1 FROM practitioners WHERE retired = 0),
 		EXISTS (SELECT 1 FROM practitioners WHERE retired = 0 AND passphrase_hash <> ''),
 		EXISTS (SELECT 1 FROM audit_log WHERE entity = 'device'),

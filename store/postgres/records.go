@@ -1,0 +1,117 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/store/sqlstore"
+)
+
+// openRecords puts the shared store over the server at cfg, whose schema is up to date, and gives
+// a new practice its default lists.
+func (s *Store) openRecords(ctx context.Context, cfg *pgx.ConnConfig, opts Options) error {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	dir := opts.PhotoDir
+	if dir == "" {
+		// No folder named: a path no system accepts, so that a photo is refused rather than
+		// written into the working folder.
+		dir = noPhotoDir
+	}
+	s.db = openDB(cfg)
+	s.Store = sqlstore.New(s.db, &engine{db: s.db, reader: readerConfig(cfg)}, photolib.Open(dir), false, now)
+	if err := s.seed(ctx, now); err != nil {
+		return err
+	}
+	id, err := s.PracticeID(ctx)
+	if err != nil {
+		return err
+	}
+	s.SetPracticeID(id)
+	s.ResetWrites()
+	return nil
+}
+
+// seed puts the default lists into a practice that has never held anything: no list entry and no
+// audit entry (every later change writes one; the first migration writes only the practice's
+// identity). The write lock makes two PCs opening
+// a new practice at once seed it once.
+func (s *Store) seed(ctx context.Context, now func() time.Time) error {
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		var used bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM audit_log) OR EXISTS (SELECT 1 FROM zones)
+			OR EXISTS (SELECT 1 FROM products) OR EXISTS (SELECT 1 FROM devices)`).Scan(&used); err != nil {
+			return err
+		}
+		if used {
+			return nil
+		}
+		return sqlstore.SeedDefaults(ctx, tx, now())
+	})
+	if err != nil {
+		return fmt.Errorf("put the default lists into the new practice: %w", sqlstore.MapError(err))
+	}
+	return nil
+}
+
+// noPhotoDir is the photo folder of a store opened without one: its NUL makes every file
+// operation on it fail.
+const noPhotoDir = "\x00no photo folder was given"
+
+// countedTables are the tables Counts counts, as on SQLite.
+var countedTables = []string{"clients", "sessions", "session_zones", "session_products", "side_effects",
+	"photos", "practitioners", "devices", "products", "audit_log"}
+
+// Counts gives the number of records of each kind, by table name, from one snapshot.
+func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
+	counts := make(map[string]int64, len(countedTables))
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range countedTables {
+			var n int64
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
+				return fmt.Errorf("count %s: %w", t, sqlstore.MapError(err))
+			}
+			counts[t] = n
+		}
+		return nil
+	})
+	return counts, err
+}
+
+// Verify checks the records from one snapshot: the audit log's chain and signatures, and every
+// signed session. The schema's own protections (the triggers) are not compared here yet.
+func (s *Store) Verify(ctx context.Context) (store.VerifyReport, error) {
+	var rep store.VerifyReport
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var version int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM needlelog_schema`).Scan(&version); err != nil {
+			return fmt.Errorf("read schema version: %w", sqlstore.MapError(err))
+		}
+		if version < SchemaVersion() {
+			return fmt.Errorf("schema version %d is older than %d: %w", version, SchemaVersion(), ErrServerInitNeeded)
+		}
+		return s.VerifyRecords(ctx, tx, &rep)
+	})
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	return rep, ctx.Err()
+}
+
+// readTx runs fn in a read-only transaction that sees one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return sqlstore.MapError(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	return fn(tx)
+}
+
