@@ -27,11 +27,13 @@ func (s *Store) openRecords(ctx context.Context, cfg *pgx.ConnConfig, opts Optio
 	}
 	s.db = openDB(cfg)
 	s.Store = sqlstore.New(s.db, &engine{db: s.db, reader: readerConfig(cfg)}, photolib.Open(dir), false, now)
-	if err := s.seed(ctx, now); err != nil {
+	// A role that may not read the records (only the schema's version) still opens: each use of
+	// the records is then refused on its own.
+	if err := s.seed(ctx, now); err != nil && !isInsufficientPrivilege(err) {
 		return err
 	}
 	id, err := s.PracticeID(ctx)
-	if err != nil {
+	if err != nil && !isInsufficientPrivilege(err) {
 		return err
 	}
 	s.SetPracticeID(id)
@@ -114,4 +116,3 @@ func (s *Store) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	defer tx.Rollback() //nolint:errcheck // read only
 	return fn(tx)
 }
-
