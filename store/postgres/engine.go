@@ -90,6 +90,9 @@ func driverError(err error) (error, bool) {
 			return fmt.Errorf("%w (%v)", data.ErrSigned, err), true
 		}
 	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err, false // the caller gave up: the server is not to blame
+	}
 	if isConnectionLost(err) || errors.Is(err, sql.ErrConnDone) {
 		return &serverError{ErrServerLost.Error(), ErrServerLost, err}, true
 	}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -30,6 +31,10 @@ func TestServerErrorsAreSaidInTheDomainsTerms(t *testing.T) {
 		if errors.Is(c.want, ErrServerLost) && strings.Contains(got.Error(), "reset by peer") {
 			t.Errorf("a lost connection is said with the driver's words: %v", got)
 		}
+	}
+	gaveUp := fmt.Errorf("read: %w", context.DeadlineExceeded)
+	if got := sqlstore.MapError(gaveUp); errors.Is(got, ErrServerLost) {
+		t.Errorf("a caller's own deadline is said as %v", got)
 	}
 	other := &pgconn.PgError{Code: "22P02"}
 	if got := sqlstore.MapError(other); got != error(other) {
