@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"filippo.io/age"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -50,43 +48,6 @@ func saveAsParts(t *testing.T, w fyne.Window) (name *nlwidget.TextField, check *
 		t.Fatalf("the Save as form has %d fields and check %v: %q", len(fields), check, overlayText(w))
 	}
 	return fields[0], check, fields[1], fields[2]
-}
-
-// unzipAll reads every file of a zip.
-func unzipAll(t *testing.T, b []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
-	return out
-}
-
-func decryptFile(t *testing.T, path, passphrase string) ([]byte, error) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	id, err := age.NewScryptIdentity(passphrase)
-	if err != nil {
-		return nil, err
-	}
-	r, err := age.Decrypt(f, id)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(r)
 }
 
 // Turned on in the Save as form, encryption writes the archive as an .age file that its
@@ -211,15 +172,15 @@ func TestExportEncryptedFromTheSaveAsForm(t *testing.T) {
 	if names := testkit.Names(t, dir); !slices.Equal(names, []string{"needlelog archive.zip.age", "plain.zip"}) {
 		t.Fatalf("the folder holds %v", names)
 	}
-	if _, err := decryptFile(t, enc, "seven quiet lanterns bloom"); err == nil {
+	if _, err := testkit.AgeOpen(enc, "seven quiet lanterns bloom"); err == nil {
 		t.Error("another passphrase opens the export")
 	}
-	got, err := decryptFile(t, enc, testExportPass)
+	got, err := testkit.AgeOpen(enc, testExportPass)
 	if err != nil {
 		t.Fatalf("the export does not open with its passphrase: %v", err)
 	}
 	plainBytes, _ := os.ReadFile(filepath.Join(dir, "plain.zip"))
-	g, p := unzipAll(t, got), unzipAll(t, plainBytes)
+	g, p := testkit.ZipFiles(t, got), testkit.ZipFiles(t, plainBytes)
 	var gn, pn []string
 	for n := range g {
 		gn = append(gn, n)

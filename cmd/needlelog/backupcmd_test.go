@@ -94,19 +94,21 @@ func equalMaps(a, b map[string]string) bool {
 	return true
 }
 
+// openAsTheApp opens the practice at path as the app does, holding its claim, until the test ends.
+func openAsTheApp(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	s, claim, err := practice.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(); claim.Release() })
+	return s
+}
+
 func TestBackupWhileTheAppHasTheFileOpen(t *testing.T) {
 	path := demoFile(t)
 	ctx := context.Background()
-	claim, err := practice.ClaimDatabase(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer claim.Release()
-	s, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openAsTheApp(t, path)
 	c := data.Client{FirstName: "Open", LastName: "Window"}
 	if err := s.CreateClient(ctx, &c); err != nil {
 		t.Fatal(err)

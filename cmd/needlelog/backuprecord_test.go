@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 // TestBackupIsRecordedForTheApp: a backup made by the command line into a folder of its own,
@@ -17,16 +16,7 @@ import (
 func TestBackupIsRecordedForTheApp(t *testing.T) {
 	path := demoFile(t)
 	ctx := context.Background()
-	claim, err := practice.ClaimDatabase(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer claim.Release()
-	s, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openAsTheApp(t, path)
 	id, err := s.PracticeID(ctx)
 	if err != nil {
 		t.Fatal(err)

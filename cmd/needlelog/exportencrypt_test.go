@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -34,46 +33,6 @@ func fastScrypt(t *testing.T) {
 	old := practice.BackupKeyWorkFactor
 	practice.BackupKeyWorkFactor = 10
 	t.Cleanup(func() { practice.BackupKeyWorkFactor = old })
-}
-
-// ageDecrypt opens the file at path with passphrase as any age reader would, read to the end.
-func ageDecrypt(path, passphrase string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	id, err := age.NewScryptIdentity(passphrase)
-	if err != nil {
-		return nil, err
-	}
-	r, err := age.Decrypt(f, id)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(r)
-}
-
-// zipEntries reads every file of a zip.
-func zipEntries(t *testing.T, b []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name], err = io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-	}
-	return out
 }
 
 // workbookRows reads every sheet of a workbook, with the reader the sheets tests use.
@@ -141,10 +100,10 @@ func TestExportEncryptedWithAPassphraseFile(t *testing.T) {
 		if !bytes.HasPrefix(encBytes, []byte("age-encryption.org/v1\n-> scrypt ")) {
 			t.Fatalf("%s.age is not an age file encrypted with a passphrase: %.40q", k.name, encBytes)
 		}
-		if _, err := ageDecrypt(enc+".age", otherPass); err == nil {
+		if _, err := testkit.AgeOpen(enc+".age", otherPass); err == nil {
 			t.Errorf("%s.age opens with another passphrase", k.name)
 		}
-		got, err := ageDecrypt(enc+".age", exportPass)
+		got, err := testkit.AgeOpen(enc+".age", exportPass)
 		if err != nil {
 			t.Fatalf("%s.age does not open with its passphrase: %v", k.name, err)
 		}
@@ -169,7 +128,7 @@ func TestExportEncryptedWithAPassphraseFile(t *testing.T) {
 				}
 			}
 		case ".zip":
-			g, w := zipEntries(t, got), zipEntries(t, wantBytes)
+			g, w := testkit.ZipFiles(t, got), testkit.ZipFiles(t, wantBytes)
 			gn, wn := mapsKeys(g), mapsKeys(w)
 			if !slices.Equal(gn, wn) {
 				t.Fatalf("%s: the decrypted zip holds %v, the unencrypted one %v", k.name, gn, wn)
@@ -291,7 +250,7 @@ func TestEncryptedExportWritesNoPlainCopy(t *testing.T) {
 	if err := writeExport(o, "", func(w io.Writer) error { _, err := w.Write(marker); return err }); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := ageDecrypt(o.out, exportPass); err != nil || !bytes.Equal(got, marker) {
+	if got, err := testkit.AgeOpen(o.out, exportPass); err != nil || !bytes.Equal(got, marker) {
 		t.Fatalf("the export decrypts to %d bytes (%v), want %d", len(got), err, len(marker))
 	}
 }
@@ -338,7 +297,7 @@ func TestEncryptedExportRefusals(t *testing.T) {
 		if code, _, errOut := runCLI(t, "export", "sheets", "--db", db, "-o", out, "--passphrase-file", writePassFile(t, exportPass)); code != 0 {
 			t.Fatalf("-o %s: exit %d: %s", name, code, errOut)
 		}
-		if b, err := ageDecrypt(out, exportPass); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		if b, err := testkit.AgeOpen(out, exportPass); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

@@ -20,9 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
-
 	"needlelog.app/needlelog/data/photo/phototest"
+	"needlelog.app/needlelog/internal/testkit"
 )
 
 // TestWindowsZip runs the Windows zip's needlelog-cli.exe under Wine, as a practice would use it,
@@ -213,20 +212,9 @@ func TestWindowsZip(t *testing.T) {
 		t.Fatalf("the encrypted export is not an age file (%v)", err)
 	}
 	// The passphrase is what was typed, without Notepad's mark: age opens it here with it.
-	id, err := age.NewScryptIdentity("correct horse battery staple")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealed, err := os.Open(w.unix(exports + `\pour le comptable.xlsx.age`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, err := age.Decrypt(sealed, id); err != nil {
+	if _, err := testkit.AgeOpen(w.unix(exports+`\pour le comptable.xlsx.age`), "correct horse battery staple"); err != nil {
 		t.Errorf("age cannot open the export made on Windows with the typed passphrase: %v", err)
-	} else if _, err := io.Copy(io.Discard, r); err != nil {
-		t.Errorf("age: %v", err)
 	}
-	sealed.Close()
 	w.ok(cli, "decrypt", "--passphrase-file", phrase, "-o", exports+`\déchiffré.xlsx`, exports+`\pour le comptable.xlsx.age`)
 	if b, err := exec.Command("unzip", "-l", w.unix(exports+`\déchiffré.xlsx`)).CombinedOutput(); err != nil || !bytes.Contains(b, []byte("xl/workbook.xml")) {
 		t.Errorf("the decrypted workbook is not one (%v):\n%s", err, b)
