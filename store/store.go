@@ -222,3 +222,29 @@ type Today interface {
 	Today(ctx context.Context, practitionerID string, limit int) (data.TodayList, error)
 	SetupProgress(ctx context.Context) (data.SetupProgress, error)
 }
+
+// Watcher is a store that several PCs share (the clinic's server): it says when records change,
+// so that open lists and client pages show another PC's work within seconds.
+type Watcher interface {
+	// Watch calls changed for each change committed to the practice, by any PC (this one
+	// included), until ctx ends; it returns ctx's error then. While the server cannot be reached
+	// it keeps trying, and once it is back it calls changed with Change{All: true}: what changed
+	// meanwhile is not known, so everything shown is read again. changed runs on Watch's
+	// goroutine and must not block.
+	Watch(ctx context.Context, changed func(Change)) error
+}
+
+// Change is one change to the practice's records, as a Watcher says it.
+type Change struct {
+	// All is set when what changed is not known (the server came back): read everything again.
+	All bool
+	// Kind is what changed: "client", "session", "photo", "draft", "list" (zones, devices,
+	// products, practitioners and other lists) or "setting".
+	Kind string
+	// ClientID is the client whose records changed, when the change is a client's ("" for lists
+	// and settings).
+	ClientID string
+	// Lost is set while the server cannot be reached (changed is called once when it is lost;
+	// the Change{All: true} that follows says it is back).
+	Lost bool
+}
