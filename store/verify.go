@@ -20,6 +20,10 @@ type VerifyReport struct {
 	Breaks  []string // one sentence each; empty when everything checks out
 	// Findings are odd but not breaks: a clock set back, say. One sentence each.
 	Findings []string
+	// Gives says which guarantees the practice's engine gives its records, one sentence each:
+	// what a triggers-only SQLite file keeps, or what the clinic's server enforces as this
+	// connection's role sees it.
+	Gives []string
 	// Lacks says which guarantees the practice does not have, and why: entries no key signed.
 	Lacks []string
 	// Keys are the signing keys in force, whose fingerprints a copy kept elsewhere can be held against.
