@@ -390,3 +390,78 @@ func TestTheAppRoleMayNotChangeAPhotoFile(t *testing.T) {
 		t.Error("the application role did not remove the deleted photo's bytes")
 	}
 }
+
+// A sweep on one PC while another imports never leaves a photo without its bytes. Bytes swept
+// between the import putting them and its photo's transaction are put again inside it; and a
+// sweep that finds bytes unnamed waits for the write lock, which an import holds until its photo
+// commits, and asks again before removing them.
+func TestASweepDuringAnImportKeepsThePhotoWhole(t *testing.T) {
+	ctx := context.Background()
+	dbURL := testkit.Postgres(t)
+	desk, room := openPC(t, dbURL), openPC(t, dbURL)
+	c := photoClientOn(t, desk, "Anna")
+
+	// Swept between the put and the transaction (no grace at all: every file just put counts).
+	f := testkit.PhotoFile(t, "IMG_1.jpg", phototest.NoisyJPEG(t, 2400, 1600, 11, 30), testkit.Now)
+	if err := desk.PhotoStore().Put(f.Processed.Info.SHA256, f.Original); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := room.CollectPhotoFiles(ctx, 0); err != nil || n != 1 {
+		t.Fatalf("the sweep removed %d files (%v), want the one put", n, err)
+	}
+	p, err := desk.ImportPhoto(ctx, c.ID, followUp, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := room.PhotoOriginal(ctx, p.ID); err != nil || photolib.Sum(b) != p.SHA256 {
+		t.Fatalf("the photo whose bytes were swept before its transaction: %v", err)
+	}
+
+	// Found unnamed while a photo naming it is being saved (here by the administrator, holding
+	// the write lock as a save does).
+	g := testkit.PhotoFile(t, "IMG_2.jpg", phototest.NoisyJPEG(t, 96, 64, 12, 40), testkit.Now)
+	sum := g.Processed.Info.SHA256
+	if err := desk.PhotoStore().Put(sum, g.Original); err != nil {
+		t.Fatal(err)
+	}
+	admin := adminConn(t, dbURL)
+	tx, err := admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	sweep := make(chan result, 1)
+	go func() {
+		n, err := room.CollectPhotoFiles(ctx, 0)
+		sweep <- result{n, err}
+	}()
+	select {
+	case r := <-sweep:
+		t.Fatalf("the sweep ended (%d removed, %v) while a save held the write lock", r.n, r.err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	if !desk.PhotoStore().Has(sum) {
+		t.Fatal("the sweep removed the bytes while a save held the write lock")
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO photos (id, client_id, kind, taken_at, mime, width, height, byte_size, sha256,
+		created_at, updated_at, preview_sha256) VALUES ('p2', $1, 'follow-up', 't', 'image/jpeg', 96, 64, $2, $3, 't', 't', $3)`,
+		c.ID, len(g.Original), sum); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-sweep; r.err != nil || r.n != 0 {
+		t.Fatalf("the sweep removed %d files (%v), want none: the photo committed names them", r.n, r.err)
+	}
+	if b, err := room.PhotoOriginal(ctx, "p2"); err != nil || photolib.Sum(b) != sum {
+		t.Errorf("the photo saved during the sweep: %v", err)
+	}
+}
