@@ -206,19 +206,7 @@ func (p *serverPhotos) Collect(now time.Time, grace time.Duration, named func(su
 	}
 	var removed []string
 	for _, sum := range candidates {
-		var gone bool
-		err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
-				return err
-			}
-			keep, err := named(sum)
-			if err != nil || keep {
-				return err
-			}
-			tag, err := tx.Exec(ctx, `DELETE FROM photo_files WHERE sha256 = $1 AND added_at < $2`, sum, cutoff)
-			gone = err == nil && tag.RowsAffected() > 0
-			return err
-		})
+		gone, err := p.collect(sum, cutoff, named)
 		if err != nil {
 			return removed, fmt.Errorf("collect unused photo files on the clinic's server: %w", sqlstore.MapError(err))
 		}
@@ -227,4 +215,24 @@ func (p *serverPhotos) Collect(now time.Time, grace time.Duration, named func(su
 		}
 	}
 	return removed, nil
+}
+
+// collect removes the file named sum if it is older than cutoff and named says no photo names it,
+// asked under the write lock; each in a transaction and a time of its own, however many there are.
+func (p *serverPhotos) collect(sum, cutoff string, named func(sum string) (bool, error)) (gone bool, err error) {
+	ctx, cancel := photoFileContext()
+	defer cancel()
+	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+			return err
+		}
+		keep, err := named(sum)
+		if err != nil || keep {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM photo_files WHERE sha256 = $1 AND added_at < $2`, sum, cutoff)
+		gone = err == nil && tag.RowsAffected() > 0
+		return err
+	})
+	return gone, err
 }
