@@ -346,6 +346,27 @@ func (l *Library) Has(sum string) bool {
 // Verify reads the file named sum through and checks its SHA-256, in constant memory.
 func (l *Library) Verify(sum string) error { return VerifyIn(l.dir, sum) }
 
+// VerifySize is Verify that also says how many bytes the file holds.
+func (l *Library) VerifySize(sum string) (int64, error) {
+	if err := l.Verify(sum); err != nil {
+		return 0, err
+	}
+	info, err := os.Stat(l.Path(sum))
+	if err != nil {
+		return 0, fmt.Errorf("photo file %s: %w", sum, err)
+	}
+	return info.Size(), nil
+}
+
+// Stream is Open for a caller that only reads: the file as an io.ReadCloser.
+func (l *Library) Stream(sum string) (io.ReadCloser, error) {
+	f, err := l.Open(sum)
+	if err != nil {
+		return nil, err // never a nil *os.File in a non-nil interface
+	}
+	return f, nil
+}
+
 // VerifyIn checks the file named sum in the content-addressed folder dir.
 func VerifyIn(dir, sum string) error {
 	f, _, err := openFile(dir, sum)

@@ -17,7 +17,7 @@ func TestConformance(t *testing.T) {
 	for name, now := range map[string]func() time.Time{"FixedClock": testkit.NewClock().Now, "RunningClock": time.Now} {
 		t.Run(name, func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) store.Store {
-				s, err := postgres.Open(context.Background(), testkit.Postgres(t), postgres.Options{PhotoDir: t.TempDir(), Now: now})
+				s, err := postgres.Open(context.Background(), testkit.Postgres(t), postgres.Options{Now: now})
 				if err != nil {
 					t.Fatal(err)
 				}

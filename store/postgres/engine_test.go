@@ -13,7 +13,7 @@ import (
 
 func openPractice(t *testing.T, dbURL string) *postgres.Store {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), dbURL, postgres.Options{PhotoDir: t.TempDir()})
+	s, err := postgres.Open(context.Background(), dbURL, postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestWritersOnSeveralPCsKeepOneChain(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s, err := postgres.Open(ctx, dbURL, postgres.Options{PhotoDir: t.TempDir()})
+			s, err := postgres.Open(ctx, dbURL, postgres.Options{})
 			if err != nil {
 				t.Error(err)
 				return

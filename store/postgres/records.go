@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"needlelog.app/needlelog/store"
-	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlstore"
 )
 
@@ -19,14 +18,9 @@ func (s *Store) openRecords(ctx context.Context, cfg *pgx.ConnConfig, opts Optio
 	if now == nil {
 		now = time.Now
 	}
-	dir := opts.PhotoDir
-	if dir == "" {
-		// No folder named: a path no system accepts, so that a photo is refused rather than
-		// written into the working folder.
-		dir = noPhotoDir
-	}
 	s.db = openDB(cfg)
-	s.Store = sqlstore.New(s.db, &engine{db: s.db, reader: readerConfig(cfg)}, photolib.Open(dir), false, now)
+	files := &serverPhotos{pool: s.pool, now: time.Now} // the files' times are the PC's, as a folder's are
+	s.Store = sqlstore.New(s.db, &engine{db: s.db, reader: readerConfig(cfg)}, files, false, now)
 	// A role that may not read the records (only the schema's version) still opens: each use of
 	// the records is then refused on its own.
 	if err := s.seed(ctx, now); err != nil && !isInsufficientPrivilege(err) {
@@ -62,10 +56,6 @@ func (s *Store) seed(ctx context.Context, now func() time.Time) error {
 	}
 	return nil
 }
-
-// noPhotoDir is the photo folder of a store opened without one: its NUL makes every file
-// operation on it fail.
-const noPhotoDir = "\x00no photo folder was given"
 
 // countedTables are the tables Counts counts, as on SQLite.
 var countedTables = []string{"clients", "sessions", "session_zones", "session_products", "side_effects",

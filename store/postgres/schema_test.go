@@ -147,6 +147,21 @@ var pgOnlyColumns = []string{"clients.search_text"}
 
 var pgOnlyIndexes = []string{"clients_phone_digits", "clients_search"}
 
+// pgOnlyTables are the photo files, which SQLite keeps in a folder beside its file and PostgreSQL
+// on the server, in the form photoFilesForm says.
+var pgOnlyTables = []string{"photo_files"}
+
+// photoFilesForm is photo_files' columns (name, type, NOT NULL, default), its primary key and its
+// number of CHECKs.
+var photoFilesForm = struct {
+	columns []column
+	key     string
+	checks  int
+}{[]column{
+	{name: "sha256", typ: "text", notNull: true}, {name: "bytes", typ: "bytea", notNull: true},
+	{name: "size", typ: "bigint", notNull: true}, {name: "added_at", typ: "text", notNull: true},
+}, "sha256", 2}
+
 func sqliteTables(t *testing.T, db *sql.DB) map[string]string {
 	t.Helper()
 	rows, err := db.Query(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'
@@ -247,7 +262,31 @@ func TestSchemaMatchesSQLite(t *testing.T) {
 	var pgTables []string
 	for _, r := range pgStrings(t, pg, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`) {
-		pgTables = append(pgTables, r[0])
+		if !slices.Contains(pgOnlyTables, r[0]) {
+			pgTables = append(pgTables, r[0])
+		}
+	}
+	for _, table := range pgOnlyTables {
+		var got []column
+		for _, r := range pgStrings(t, pg, `SELECT column_name, data_type, is_nullable = 'NO', coalesce(column_default, '')
+			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
+			ORDER BY ordinal_position`, table) {
+			got = append(got, column{name: r[0], typ: r[1], notNull: r[2] == "true", dflt: pgDefault(r[3])})
+		}
+		if !slices.Equal(got, photoFilesForm.columns) {
+			t.Errorf("columns of %s: %+v, want %+v", table, got, photoFilesForm.columns)
+		}
+		var key string
+		var checks int
+		if err := pg.QueryRow(ctx, `SELECT
+				coalesce((SELECT string_agg(a.attname, ',') FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+					WHERE i.indrelid = $1::regclass AND i.indisprimary), ''),
+				(SELECT count(*) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'c')`, table).Scan(&key, &checks); err != nil {
+			t.Fatal(err)
+		}
+		if key != photoFilesForm.key || checks != photoFilesForm.checks {
+			t.Errorf("%s: primary key %q and %d CHECKs, want %q and %d", table, key, checks, photoFilesForm.key, photoFilesForm.checks)
+		}
 	}
 	var liteNames []string
 	for name := range tables {

@@ -87,7 +87,8 @@ const minAppPassword = 12
 
 // narrowGrants are the tables of history: the application role adds to them and reads them, and
 // never removes (or, but for a key's seal and retirement, changes) a row. Their triggers refuse
-// too; the grants say it first. Every other table of the practice is a record table: SELECT,
+// too; the grants say it first. The photo files are never changed either, only added and, once
+// no photo names them, collected. Every other table of the practice is a record table: SELECT,
 // INSERT, UPDATE, DELETE.
 var narrowGrants = map[string]string{
 	"needlelog_schema":   "SELECT", // changed only by migrations, as the owner
@@ -96,6 +97,7 @@ var narrowGrants = map[string]string{
 	"session_amendments": "SELECT, INSERT",
 	"amendment_records":  "SELECT, INSERT",
 	"practitioner_keys":  "SELECT, INSERT, UPDATE",
+	"photo_files":        "SELECT, INSERT, DELETE", // files never change; unused ones are collected
 }
 
 const recordGrants = "SELECT, INSERT, UPDATE, DELETE"

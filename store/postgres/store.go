@@ -28,9 +28,6 @@ type Options struct {
 	// password comes from NEEDLELOG_DB_PASSWORD, then PGPASSWORD, then the password file
 	// (PGPASSFILE, the URL's passfile, or ~/.pgpass).
 	Password string
-	// PhotoDir is the photo library's folder. For now each PC names one that all of them reach;
-	// the photos' bytes do not go to the server.
-	PhotoDir string
 	// Now is the clock; time.Now when nil. Tests set it.
 	Now func() time.Time
 }

@@ -15,7 +15,7 @@ func SetPhotoFileRemoval(tb testing.TB, before func(sum string), remove func(l *
 		beforePhotoFileRemoved = before
 	}
 	if remove != nil {
-		removeLibraryFile = remove
+		removeLibraryFile = func(l PhotoFiles, sum string) error { return remove(l.(*photolib.Library), sum) }
 	}
 	tb.Cleanup(func() { beforePhotoFileRemoved, removeLibraryFile = oldBefore, oldRemove })
 }

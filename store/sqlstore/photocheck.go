@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -24,6 +23,8 @@ type PhotoFileProblem struct {
 	What     string // "original", "preview", or "original and preview" when both have the problem
 	Sum      string // the SHA-256 the image is named by ("a, b" for both; "" for bytes in the database)
 	Err      error  // wraps photolib.ErrMissing or photolib.ErrChanged
+	// OnServer: the files are kept on the clinic's server, not in a photo folder.
+	OnServer bool
 }
 
 // String names the photo as a practitioner knows it and says what is wrong with it:
@@ -49,6 +50,14 @@ func (p PhotoFileProblem) why() string {
 		return "are missing from the database"
 	case p.Sum == "":
 		return "is missing from the database"
+	case p.OnServer && changed && both:
+		return "on the clinic's server have been changed since they were imported (" + p.Sum + ")"
+	case p.OnServer && changed:
+		return "on the clinic's server has been changed since it was imported (" + p.Sum + ")"
+	case p.OnServer && both:
+		return "are missing from the clinic's server (" + p.Sum + ")"
+	case p.OnServer:
+		return "is missing from the clinic's server (" + p.Sum + ")"
 	case changed && both:
 		return "files have been changed since they were imported (" + p.Sum + ")"
 	case changed:
@@ -92,6 +101,7 @@ func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total i
 			trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), p.sha256, `+preview+`
 		FROM photos p LEFT JOIN clients c ON c.id = p.client_id ORDER BY p.taken_at, p.id`, nil,
 		func(r *sql.Rows, v *row) error {
+			v.OnServer = s.onServer()
 			return r.Scan(&v.PhotoID, &v.FileName, timeCol{&v.TakenAt}, &v.Client, &v.Sum, &v.preview)
 		})
 	if err != nil {
@@ -116,7 +126,7 @@ func (s *Store) CheckPhotoFiles(ctx context.Context, progress func(done, total i
 				err = images[0].Err
 				rep.Shared++
 			default:
-				n, err = verifyFile(s.lib.Dir(), im.Sum)
+				n, err = s.lib.VerifySize(im.Sum)
 				rep.Files++
 			}
 			rep.Bytes += n
@@ -145,7 +155,8 @@ func (s *Store) LostPhotos(ctx context.Context, limit int) ([]PhotoFileProblem, 
 	}
 	var out []PhotoFileProblem
 	for _, l := range lost[:min(limit, len(lost))] {
-		p := PhotoFileProblem{PhotoID: l.id, FileName: l.name, TakenAt: l.taken, Client: l.client, Err: photolib.ErrMissing}
+		p := PhotoFileProblem{PhotoID: l.id, FileName: l.name, TakenAt: l.taken, Client: l.client, Err: photolib.ErrMissing,
+			OnServer: s.onServer()}
 		var what, sums []string
 		if l.noOriginal {
 			what, sums = append(what, "original"), append(sums, l.sum)
@@ -175,18 +186,6 @@ func joinProblems(found []PhotoFileProblem) []PhotoFileProblem {
 		p.Sum += ", " + found[1].Sum
 	}
 	return []PhotoFileProblem{p}
-}
-
-// verifyFile checks one library file and says how many bytes it holds.
-func verifyFile(dir, sum string) (int64, error) {
-	if err := photolib.VerifyIn(dir, sum); err != nil {
-		return 0, err
-	}
-	info, err := os.Stat(photolib.PathIn(dir, sum))
-	if err != nil {
-		return 0, fmt.Errorf("photo file %s: %w", sum, err)
-	}
-	return info.Size(), nil
 }
 
 // verifyStoredImage checks an image of a photo whose bytes are still in the database: the
@@ -232,7 +231,7 @@ func (s *Store) PhotosWithoutImages(ctx context.Context) ([]string, error) {
 		}
 		where := ""
 		if v.inLibrary() {
-			where = " (missing from the photo folder " + s.lib.Dir() + ")"
+			where = " (missing from " + s.photoPlace() + ")"
 		}
 		out = append(out, fmt.Sprintf("photo %s taken %s has lost its %s%s", v.name, data.DateOf(v.taken),
 			strings.Join(lost, " and its "), where))

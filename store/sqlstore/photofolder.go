@@ -38,6 +38,9 @@ type MissingPhotos struct {
 // PhotoFolderMissing says whether the practice's photo folder is not there at all (as when the
 // database was copied without it): one look at the folder, cheap enough to ask again and again.
 func (s *Store) PhotoFolderMissing() bool {
+	if s.onServer() {
+		return false // no folder: every PC reads the files from the server
+	}
 	info, err := os.Stat(s.lib.Dir())
 	return err != nil || !info.IsDir()
 }
@@ -74,7 +77,7 @@ const fileAdvice = "A backup of the practice holds it: restore one to get it bac
 // clinic.sqlite) is refused, never written to nor swept. Read-only, nothing is written and the
 // files read are checked against their SHA-256 anyway.
 func (s *Store) OwnLibrary(create bool) error {
-	if s.readOnly {
+	if s.readOnly || s.onServer() { // the server's files are the practice's own database's
 		return nil
 	}
 	if info, err := os.Stat(s.lib.Dir()); !create && (err != nil || !info.IsDir()) {
@@ -87,6 +90,11 @@ func (s *Store) OwnLibrary(create bool) error {
 // them. It looks for two files a photo (about 20,000 for 10,000 photos): keep it off the UI
 // goroutine and out of the way of opening.
 func (s *Store) MissingPhotos(ctx context.Context) (MissingPhotos, error) {
+	if s.onServer() {
+		// No folder to have been left behind: a photo whose bytes are gone from the server is
+		// damage, which needlelog check --photos and the viewer say.
+		return MissingPhotos{}, nil
+	}
 	m := MissingPhotos{Dir: s.lib.Dir(), DirMissing: s.PhotoFolderMissing()}
 	if lib, err := s.eng.HasPhotoLibrary(ctx); err != nil || !lib {
 		return m, err // a file not yet upgraded keeps none in the folder

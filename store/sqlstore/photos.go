@@ -278,7 +278,7 @@ func (s *Store) DeletePhoto(ctx context.Context, id, reason string) error {
 func (s *Store) removePhotoFiles(ctx context.Context, sums []string) error {
 	tx, err := s.eng.BeginWrite(ctx)
 	if err != nil {
-		log.Printf("needlelog: remove the files of a deleted photo from %s: %v; the photo folder's sweep removes them later", s.lib.Dir(), err)
+		log.Printf("needlelog: remove the files of a deleted photo from %s: %v; the sweep of unused photo files removes them later", s.photoPlace(), err)
 		return nil
 	}
 	defer tx.Rollback() //nolint:errcheck // nothing is written
@@ -295,7 +295,7 @@ func (s *Store) removePhotoFiles(ctx context.Context, sums []string) error {
 			err = removeLibraryFile(s.lib, sum)
 		}
 		if err != nil {
-			log.Printf("needlelog: remove photo file %s from %s: %v; the photo folder's sweep removes it later", sum, s.lib.Dir(), err)
+			log.Printf("needlelog: remove photo file %s from %s: %v; the sweep of unused photo files removes it later", sum, s.photoPlace(), err)
 		}
 	}
 	return nil
@@ -303,7 +303,7 @@ func (s *Store) removePhotoFiles(ctx context.Context, sums []string) error {
 
 // removeLibraryFile and beforePhotoFileRemoved let a test make a removal fail or meet a write.
 var (
-	removeLibraryFile      = (*photolib.Library).Remove
+	removeLibraryFile      = PhotoFiles.Remove
 	beforePhotoFileRemoved = func(string) {}
 )
 
@@ -338,13 +338,7 @@ func (s *Store) PhotoFiles(ctx context.Context) ([]string, error) {
 }
 
 // OpenPhotoFile opens one of the library's files (as PhotoFiles names them) to read.
-func (s *Store) OpenPhotoFile(sum string) (io.ReadCloser, error) {
-	f, err := s.lib.Open(sum)
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
-}
+func (s *Store) OpenPhotoFile(sum string) (io.ReadCloser, error) { return s.lib.Stream(sum) }
 
 // CollectPhotoFiles removes the library's files that no photo names and that are older than
 // grace: those of an import cut short before its record committed, or of a deleted photo whose
@@ -433,6 +427,10 @@ func (s *Store) photoBytes(ctx context.Context, id, what, q string) ([]byte, err
 	}
 	b, err = s.lib.Read(sum)
 	switch {
+	case errors.Is(err, photolib.ErrMissing) && s.onServer():
+		return nil, s.missingImage(ctx, id, "Its "+what+" is missing from the clinic's server. "+fileAdvice, err)
+	case errors.Is(err, photolib.ErrChanged) && s.onServer():
+		return nil, s.missingImage(ctx, id, "Its "+what+" on the clinic's server has been changed since it was imported. "+fileAdvice, err)
 	case errors.Is(err, photolib.ErrMissing):
 		if s.PhotoFolderMissing() {
 			return nil, s.missingImage(ctx, id, MissingPhotos{Dir: s.lib.Dir(), DirMissing: true}.Advice("the photo"), err)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/photolib"
 )
 
 // Engine is what the database engine under a Store does its own way.
@@ -35,8 +34,8 @@ type Engine interface {
 type Store struct {
 	db         *sql.DB
 	eng        Engine
-	d          Dialect // the engine's SQL where it differs
-	lib        *photolib.Library
+	d          Dialect    // the engine's SQL where it differs
+	lib        PhotoFiles // where photo files are kept: a folder, or the server
 	readOnly   bool
 	practiceID string // the practice's identity, which marks its photo folder (OwnLibrary)
 	now        func() time.Time
@@ -47,8 +46,8 @@ type Store struct {
 	keys  map[string]*signingKey // practitioner ID → their unsealed key, only while they are signed in
 }
 
-// New is the store over db, opened by eng; photos go to lib.
-func New(db *sql.DB, eng Engine, lib *photolib.Library, readOnly bool, now func() time.Time) *Store {
+// New is the store over db, opened by eng; photo files go to lib (*photolib.Library for a folder).
+func New(db *sql.DB, eng Engine, lib PhotoFiles, readOnly bool, now func() time.Time) *Store {
 	return &Store{db: db, eng: eng, d: dialectOf(eng), lib: lib, readOnly: readOnly, now: now}
 }
 
@@ -154,7 +153,8 @@ func (s *Store) ClientTotal(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// PhotoDir is the folder of the practice's photo library.
+// PhotoDir is the folder of the practice's photo library; "" when its photo files are kept on the
+// clinic's server.
 func (s *Store) PhotoDir() string { return s.lib.Dir() }
 
 // ReadOnly reports whether the store was opened read-only.

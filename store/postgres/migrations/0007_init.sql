@@ -368,6 +368,20 @@ CREATE TABLE photos (
 CREATE INDEX photos_client ON photos (client_id, taken_at);
 CREATE INDEX photos_session ON photos (session_id);
 
+-- The photo files (originals and previews), content-addressed as SQLite's photo folder is: each
+-- named by the SHA-256 of its bytes (lower-case hex), written once and committed before the photo
+-- naming it, never changed (the application role may not UPDATE it), removed once no photo names
+-- it and it is older than the grace period (added_at, as the other times are kept). Here, not in a
+-- folder, so that every PC sees every photo. The one table SQLite lacks. JPEG bytes do not
+-- compress: kept uncompressed (EXTERNAL), so that reading and writing them costs no compression.
+CREATE TABLE photo_files (
+    sha256   text COLLATE "C" PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    bytes    bytea NOT NULL,
+    size     bigint NOT NULL CHECK (size = octet_length(bytes)),
+    added_at text COLLATE "C" NOT NULL
+);
+ALTER TABLE photo_files ALTER COLUMN bytes SET STORAGE EXTERNAL;
+
 -- Photos stored before the photo library (SQLite's 0001…0006); kept so that such a practice
 -- moves here as it is and its photos move out to the library as on SQLite.
 CREATE TABLE photo_originals (
