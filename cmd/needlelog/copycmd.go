@@ -127,4 +127,3 @@ func openTarget(ctx context.Context, db string) (opened, func(kept bool) bool, e
 		return false
 	}, nil
 }
-
