@@ -46,12 +46,12 @@ which only the passphrase opens); nothing is written to FOLDER unencrypted. With
 the backup is encrypted whatever the settings say, with the folder's key (made with that
 passphrase when FOLDER has none).
 
-A practice on the clinic's server (--db postgres://user@host/database) is backed up the same way: its
-records and photos are copied into a SQLite file, checked, and that file is the backup, named after
-the server's database, so that restore, archive and every export work on it as on any backup.`
+A practice on the clinic's server (--db postgres://user@host/database) is backed up the same way:
+its records and photos are copied into a SQLite file, checked, and that file is the backup, named
+after the server's database, so that restore, archive and every export work on it as on any backup.`
 
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("backup", "--db PATH|URL --to FOLDER [--daily 7] [--weekly 4] [--passphrase-file FILE]", backupAbout, errOut)
+	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4] [--passphrase-file FILE]", backupAbout, errOut)
 	db := fs.String("db", "", "path of the database file, or the URL of the practice on the clinic's server")
 	to := fs.String("to", "", "folder to keep the backups in")
 	daily := fs.Int("daily", practice.DefaultRetention.Daily, "days whose newest backup is kept")

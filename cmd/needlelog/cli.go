@@ -41,8 +41,8 @@ var commands = []command{
 	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},
 	{"backup", "make a checked backup into a folder, removing old ones (7 daily and 4 weekly kept)", runBackup},
 	{"restore", "put a backup in place of a database, keeping the file it replaces", runRestore},
-	{"move", "move a practice into another folder, or copy it --from a file or server --to another, checked", runMove},
-	{"server", "set up the practice on the clinic's PostgreSQL server, once, as its administrator ('server init -h')", runServer},
+	{"move", "move a practice to another folder, or copy it between a file and the server", runMove},
+	{"server", "set up the practice on the clinic's PostgreSQL server ('server init -h')", runServer},
 }
 
 func findCommand(name string) (command, bool) {

@@ -31,8 +31,8 @@ Every record is copied as it is (its ID, version and signature, the audit log wi
 signatures, the settings and signing keys), and every photo file. DST must hold no records: a new
 file is made, and a server's database must be empty (as server init leaves it). The copy is written
 in one transaction, compared table by table with SRC before it is kept, and then verified: its audit
-log must end at the same hash as SRC's. Anything short of that keeps nothing (a new file is removed).
-SRC is left as it was.`
+log must end at the same hash as SRC's. Anything short of that keeps nothing (a new file is
+removed). SRC is left as it was.`
 
 func runMove(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("move", "--db PATH FOLDER | --from SRC --to DST", moveAbout, errOut)

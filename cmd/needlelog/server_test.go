@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
 )
@@ -309,7 +312,9 @@ func TestServerPasswordIsAskedFor(t *testing.T) {
 	_, app, password := initPractice(t)
 	t.Setenv(postgres.PasswordEnv, "")
 	asked := 0
-	defer func(terminal func() bool, read func(string) (string, error)) { stdinIsTerminal, readPassword = terminal, read }(stdinIsTerminal, readPassword)
+	defer func(terminal func() bool, read func(string) (string, error)) {
+		stdinIsTerminal, readPassword = terminal, read
+	}(stdinIsTerminal, readPassword)
 	stdinIsTerminal = func() bool { return true }
 	readPassword = func(prompt string) (string, error) {
 		asked++
@@ -442,6 +447,54 @@ func TestCommandsOnAServerPractice(t *testing.T) {
 		code, out, errOut := runCLI(t, args...)
 		if code != 2 || !strings.Contains(errOut, "not on the clinic's server") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 			t.Errorf("%s --db URL: exit %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+}
+
+// A copy that cannot be finished keeps nothing: a photo file missing from the practice to copy
+// stops it after many rows were written, and the server's practice is left empty, a new file
+// not made at all.
+func TestMoveCutShortKeepsNothing(t *testing.T) {
+	serverEnv(t)
+	_, app, _ := initPractice(t)
+	file := signedPractice(t)
+	var lost string
+	err := filepath.WalkDir(photolib.Beside(file), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && lost == "" && d.Type().IsRegular() && d.Name() != photolib.OwnerFile {
+			lost = path
+		}
+		return err
+	})
+	if err != nil || lost == "" {
+		t.Fatalf("no photo file to lose (%v)", err)
+	}
+	if err := os.Remove(lost); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "move", "--from", file, "--to", app)
+	if code != 1 || !strings.Contains(errOut, "cannot be read from the practice to copy") || !strings.Contains(errOut, "check --photos") ||
+		strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+		t.Errorf("move of a practice missing a photo file: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "copied sessions:") {
+		t.Errorf("the copy stopped before it wrote the sessions, so this shows nothing:\n%s", out)
+	}
+	if code, out, errOut := runCLI(t, "verify", "--db", app); code != 0 || !strings.Contains(out, "audit entries:     0") {
+		t.Errorf("the server after the copy stopped: exit %d\n%s%s", code, out, errOut)
+	}
+	for table, n := range counted(t, app) {
+		if n != "0" && table != "devices" && table != "products" { // the new practice's default lists
+			t.Errorf("the server kept %s %s of the copy that stopped", n, table)
+		}
+	}
+
+	target := filepath.Join(t.TempDir(), "new", "clinic.db")
+	if code, out, errOut := runCLI(t, "move", "--from", file, "--to", target); code != 1 {
+		t.Errorf("move to a file of a practice missing a photo file: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, p := range []string{target, target + "-wal", photolib.Beside(target)} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the copy that stopped left %s (%v)", p, err)
 		}
 	}
 }

@@ -28,9 +28,9 @@ and entries removed from the end of the log show only against something kept els
 an earlier backup of the practice (its log must be the start of this one, its signing keys still
 here), or --head the audit log head printed on an earlier session record. Prints OK with the
 counts and the keys' fingerprints, or each break found, and exits 1 on any; also says which
-guarantees the practice's engine gives (the file's triggers, or what the clinic's server enforces for the
-role connected), which it lacks (practitioners without a passphrase) and clocks set back. On the clinic's
-server (--db postgres://user@host/database), it checks the practice there the same way.`
+guarantees the practice's engine gives (the file's triggers, or what the clinic's server enforces
+for the role connected), which it lacks (practitioners without a passphrase) and clocks set back.
+On the clinic's server (--db postgres://user@host/database), it checks the practice there alike.`
 
 func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("verify", "--db PATH|URL [--against BACKUP]... [--head HASH]...", verifyAbout, errOut)
