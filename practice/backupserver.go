@@ -10,9 +10,10 @@ import (
 )
 
 // A practice on the clinic's server is backed up as a SQLite snapshot: the whole practice copied
-// (Copy) into a new file in a temporary folder inside the backup folder, then backed up from
-// there as a file's practice is (BackupEncryptedTo), so that a server's backups are restored,
-// archived and exported as any other, and then the temporary copy removed.
+// (Copy) into a new file in this PC's temporary folder, then backed up from there as a file's
+// practice is (BackupEncryptedTo), so that a server's backups are restored, archived and exported
+// as any other, and then the temporary copy removed. The copy is never made in the backup folder,
+// which an encrypted backup must never hold anything plain in.
 
 // BackupServerEncryptedTo backs up the practice in src, on the clinic's server, into dir: as
 // BackupEncryptedTo does a file's, its backups named after name (the server's database).
@@ -29,11 +30,11 @@ func BackupServerEncryptedTo(ctx context.Context, src CopyStore, name, dir strin
 	if err := MakeBackupFolder(abs); err != nil {
 		return Backup{}, nil, err
 	}
-	tmp, err := os.MkdirTemp(abs, "."+name+"-server.tmp-")
+	tmp, err := os.MkdirTemp("", "needlelog-server-backup-*")
 	if err != nil {
-		return Backup{}, nil, fmt.Errorf("back up to %s: %w", abs, err)
+		return Backup{}, nil, fmt.Errorf("back up the practice on the clinic's server: %w", err)
 	}
-	defer os.RemoveAll(tmp) //nolint:errcheck // a leftover is hidden, and tried again by nothing worse
+	defer os.RemoveAll(tmp) //nolint:errcheck // the system's temporary folder is emptied in time anyway
 	path := filepath.Join(tmp, name+".db")
 	snap, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
 	if err != nil {

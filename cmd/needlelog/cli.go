@@ -350,7 +350,7 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if practice.IsServer(*db) {
 		s, release, err := openToWrite(ctx, *db)
 		if err != nil {
-			return failToWrite(errOut, "demo", *db, "close it first. Nothing was written", err)
+			return failToWrite(errOut, "demo", *db, "wait until it is closed. Nothing was written", err)
 		}
 		defer release()
 		// Demo records never mix with real ones: only an empty practice takes them.

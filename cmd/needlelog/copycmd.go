@@ -45,11 +45,11 @@ func runCopy(ctx context.Context, from, to string, out, errOut io.Writer) int {
 		}
 	}
 	if err != nil {
-		return failToWrite(errOut, "move", from, "close it first. Nothing was copied", err)
+		return failToWrite(errOut, "move", from, "wait until it is closed. Nothing was copied", err)
 	}
 	dst, done, err := openTarget(ctx, to)
 	if err != nil {
-		return failToWrite(errOut, "move", to, "close it first. Nothing was copied", err)
+		return failToWrite(errOut, "move", to, "wait until it is closed. Nothing was copied", err)
 	}
 	fmt.Fprintf(out, "Copying %s to %s\n", named(src, from), named(dst, to))
 	res, err := practice.Copy(ctx, src, dst, practice.CopyOptions{Progress: func(s string) { fmt.Fprintf(out, "  %s\n", visible(s)) }})

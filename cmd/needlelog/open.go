@@ -112,6 +112,14 @@ func openToExport(ctx context.Context, db string) (s opened, release func(), err
 	return s, release, nil
 }
 
+// shown is db as output names it: a file by its quoted path, a server by its URL without a password.
+func shown(db string) string {
+	if practice.IsServer(db) {
+		return postgres.Redacted(db)
+	}
+	return quote(db)
+}
+
 // named is the practice at db as output names it: a file by its quoted path, a practice on the
 // clinic's server by its URL, which never holds a password (refused before opening).
 func named(s opened, db string) string {
@@ -250,7 +258,7 @@ func (u unopened) Error() string {
 func failToWrite(errOut io.Writer, cmd, db, instead string, err error) int {
 	if errors.Is(err, data.ErrInUse) {
 		fmt.Fprintf(errOut, "needlelog %s: %s is open in Needlelog on this computer (in its window, or in another command "+
-			"writing to it); close it, or %s.\n", cmd, quote(db), instead)
+			"writing to it); close it, or %s.\n", cmd, shown(db), instead)
 		return 1
 	}
 	return fail(errOut, cmd, err)
