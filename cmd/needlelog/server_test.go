@@ -440,6 +440,36 @@ func TestCommandsOnAServerPractice(t *testing.T) {
 		t.Errorf("check --photos of the restored backup: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// Encrypted, nothing plain is written into the backup folder, and the backup restores.
+	pass := filepath.Join(t.TempDir(), "pass.txt")
+	if err := os.WriteFile(pass, []byte("a long backup passphrase\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sealed := filepath.Join(t.TempDir(), "sealed")
+	code, out, errOut = runCLI(t, "backup", "--db", app, "--to", sealed, "--passphrase-file", pass)
+	if code != 0 {
+		t.Fatalf("encrypted backup of the server: exit %d\n%s%s", code, out, errOut)
+	}
+	var age string
+	filepath.WalkDir(sealed, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			t.Error(err)
+		case strings.HasSuffix(path, ".db.age"):
+			age = path
+		case strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(path, ".db") || strings.Contains(d.Name(), ".photos"):
+			t.Errorf("the encrypted backup left %s in its folder", path)
+		}
+		return nil
+	})
+	unsealed := filepath.Join(t.TempDir(), "unsealed.db")
+	if code, out, errOut := runCLI(t, "restore", "--from", age, "--db", unsealed, "--passphrase-file", pass); code != 0 {
+		t.Fatalf("restore of the server's encrypted backup: exit %d\n%s%s", code, out, errOut)
+	}
+	if h, _ := verified(t, unsealed); h != head {
+		t.Errorf("the restored encrypted backup's head is %s, the server's %s", h, head)
+	}
+
 	for _, args := range [][]string{
 		{"restore", "--from", m[1], "--db", app},
 		{"move", "--db", app, t.TempDir()},
