@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"io/fs"
@@ -141,6 +142,9 @@ func signedPractice(t *testing.T) string {
 		t.Fatal(err)
 	}
 	s.SetActor(ps[0].ID)
+	if err := s.SetSettingBytes(ctx, data.SettingClinicLogo, logoBytes); err != nil {
+		t.Fatal(err)
+	}
 	testkit.CreateClient(t, s, "Zoë", "Ångström") // an entry signed with the practitioner's key
 	// A session the demo signed, amended again by the practitioner.
 	clients, err := s.ListClients(ctx, data.ClientQuery{Limit: 100})
@@ -218,6 +222,17 @@ func TestMoveFileToServerAndBack(t *testing.T) {
 	}
 	if code, out, errOut := runCLI(t, "check", "--db", back, "--photos"); code != 0 || !strings.Contains(out, "each matches the bytes imported") {
 		t.Errorf("check --photos on the file copied back: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Settings keep their kind: text as text, the logo as bytes; the practice keeps its identity.
+	for _, db := range []string{file, back} {
+		kinds := settingKinds(t, db)
+		if kinds[data.SettingClinicLogo] != "blob" || kinds["practice.id"] != "text" {
+			t.Errorf("the settings of %s are kept as %v", db, kinds)
+		}
+	}
+	if a, b := practiceID(t, file), practiceID(t, back); a == "" || a != b {
+		t.Errorf("the practice's identity was %q, and is %q copied back", a, b)
 	}
 
 	// New clients on the server follow the copied ones, as its application role adds them.
@@ -527,4 +542,46 @@ func TestMoveCutShortKeepsNothing(t *testing.T) {
 			t.Errorf("the copy that stopped left %s (%v)", p, err)
 		}
 	}
+}
+
+// logoBytes stand for a clinic's logo: bytes that are not text.
+var logoBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+
+// settingKinds is each setting's SQLite storage class in the practice file at path.
+func settingKinds(t *testing.T, path string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT key, typeof(value) FROM settings`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	kinds := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		kinds[k] = v
+	}
+	return kinds
+}
+
+// practiceID is the identity of the practice in the file at path.
+func practiceID(t *testing.T, path string) string {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	id, err := s.PracticeID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
