@@ -424,7 +424,16 @@ func TestCommandsOnAServerPractice(t *testing.T) {
 		t.Errorf("the archive holds no database: %d files", len(files))
 	}
 
-	head, _ := verified(t, app) // after the exports, which the audit log records
+	img := put(t, filepath.Join(dir, "card", "IMG_0001.JPG"), smallJPEG(t, 40), time.Now().Add(-time.Hour))
+	code, out, errOut = runCLI(t, "import", "photos", "--db", app, "--client", clientID, img)
+	if code != 0 || !strings.Contains(out, ": imported as photo ") {
+		t.Errorf("import photos into the server: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "check", "--db", app, "--photos"); code != 0 || !strings.Contains(out, "4 photo(s)") {
+		t.Errorf("check --photos on the server: exit %d\n%s%s", code, out, errOut)
+	}
+
+	head, _ := verified(t, app) // after the exports and the import, which the audit log records
 	counts := counted(t, app)
 	backups := filepath.Join(t.TempDir(), "backups")
 	code, out, errOut = runCLI(t, "backup", "--db", app, "--to", backups)
