@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
+	"strings"
 
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
 
@@ -41,11 +44,15 @@ Encrypted backups (set in Settings › Database, or with --passphrase-file) end 
 photo files are kept encrypted in FOLDER/photos (age, to the key in FOLDER/needlelog-backup-key.age,
 which only the passphrase opens); nothing is written to FOLDER unencrypted. With --passphrase-file
 the backup is encrypted whatever the settings say, with the folder's key (made with that
-passphrase when FOLDER has none).`
+passphrase when FOLDER has none).
+
+A practice on the clinic's server (--db postgres://user@host/database) is backed up the same way:
+its records and photos are copied into a SQLite file, checked, and that file is the backup, named
+after the server's database, so that restore, archive and every export work on it as on any backup.`
 
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4] [--passphrase-file FILE]", backupAbout, errOut)
-	db := fs.String("db", "", "path of the database file")
+	db := fs.String("db", "", "path of the database file, or the URL of the practice on the clinic's server")
 	to := fs.String("to", "", "folder to keep the backups in")
 	daily := fs.Int("daily", practice.DefaultRetention.Daily, "days whose newest backup is kept")
 	weekly := fs.Int("weekly", practice.DefaultRetention.Weekly, "weeks, before those days, whose newest backup is kept")
@@ -90,9 +97,17 @@ func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 			return fail(errOut, "backup", err)
 		}
 	}
-	b, removed, err := practice.BackupEncryptedTo(ctx, s, *to, practice.Retention{Daily: *daily, Weekly: *weekly}, enc)
+	keep := practice.Retention{Daily: *daily, Weekly: *weekly}
+	var b practice.Backup
+	var removed []string
+	if f, ok := s.(*sqlite.Store); ok {
+		b, removed, err = practice.BackupEncryptedTo(ctx, f, *to, keep, enc)
+	} else {
+		// A snapshot of the server's practice as a SQLite file, backed up as a file's practice is.
+		b, removed, err = practice.BackupServerEncryptedTo(ctx, s, serverDatabase(*db), *to, keep, enc)
+	}
 	if b.Path != "" {
-		fmt.Fprintf(out, "Backed up %s to %s (%s, checked): %s.\n", quote(s.Path()), quote(b.Path), wording.Size(b.Size), b.Outcome())
+		fmt.Fprintf(out, "Backed up %s to %s (%s, checked): %s.\n", named(s, *db), quote(b.Path), wording.Size(b.Size), b.Outcome())
 	}
 	for _, p := range removed {
 		fmt.Fprintf(out, "Removed old backup %s\n", quote(p))
@@ -126,6 +141,10 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 	passFile := fs.String("passphrase-file", "", passphraseFileUsage)
 	if code, ok := parseNoArgs(fs, args, db, errOut); !ok {
 		return code
+	}
+	if refuseServer(errOut, "restore", *db, "restore the backup into a file (--db PATH), then copy that file's practice to the server "+
+		"with needlelog move --from PATH --to URL, into an empty database") {
+		return 2
 	}
 	if *from == "" {
 		fmt.Fprintln(errOut, "needlelog restore: --from FILE is required")
@@ -165,4 +184,18 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// serverDatabase is the name of the database in the server URL db, which a server's backups are
+// named after: "needlelog" for postgres://needlelog_app@host/needlelog.
+func serverDatabase(db string) string {
+	u, err := url.Parse(db)
+	name := ""
+	if err == nil {
+		name = strings.Trim(u.Path, "/")
+	}
+	if name == "" || strings.ContainsAny(name, `/\:*?"<>|`) || strings.HasPrefix(name, ".") {
+		return "server"
+	}
+	return name
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/practice/diskcrypt"
+	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -19,11 +20,12 @@ the database, which opening the practice in Needlelog moves to it. With --photos
 photo file through and checks its bytes against those imported, naming each photo missing or changed.
 Also says whether the drives holding the database and its photos are encrypted (BitLocker, FileVault, LUKS): a
 drive that is not, or that cannot be told, is said but is no failure. Exits 1 when anything is
-wrong with the records.`
+wrong with the records. On the clinic's server (--db postgres://user@host/database), says its schema
+version, the number of records and what its photo store lacks; the server checks its own tables.`
 
 func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("check", "--db PATH [--photos]", checkAbout, errOut)
-	db := fs.String("db", "", "path of the database file")
+	fs := newFlags("check", "--db PATH|URL [--photos]", checkAbout, errOut)
+	db := fs.String("db", "", "path of the database file, or the URL of the practice on the clinic's server")
 	photos := fs.Bool("photos", false, "also read every photo file and check its bytes (takes a while for many photos)")
 	if rest, code, ok := parse(fs, args); !ok {
 		return code
@@ -33,11 +35,15 @@ func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	} else if !requireDB(fs, *db, errOut) {
 		return 2
 	}
-	s, err := openToRead(ctx, *db)
+	o, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "check", err)
 	}
-	defer s.Close()
+	defer o.Close()
+	s, ok := o.(*sqlite.Store)
+	if !ok {
+		return checkServer(ctx, o, *db, *photos, out, errOut)
+	}
 	h, err := s.Check(ctx)
 	if err != nil {
 		return fail(errOut, "check", err)
@@ -96,9 +102,9 @@ var photoProgressEvery = time.Second
 // original or preview is missing or changed; it returns 1 when any is. How far it has got goes
 // to errOut, for a check long enough to wonder about. m is what the photo folder lacks, as
 // printPhotoFolder said it.
-func checkPhotoFiles(ctx context.Context, s *sqlite.Store, m sqlite.MissingPhotos, out, errOut io.Writer) int {
+func checkPhotoFiles(ctx context.Context, s opened, m sqlite.MissingPhotos, out, errOut io.Writer) int {
 	last := time.Now()
-	rep, err := s.CheckPhotoFiles(ctx, func(done, total int) {
+	rep, err := s.Shared().CheckPhotoFiles(ctx, func(done, total int) {
 		if now := time.Now(); now.Sub(last) >= photoProgressEvery && done < total {
 			last = now
 			fmt.Fprintf(errOut, "needlelog check: read the files of %d of %d photos\n", done, total)
@@ -145,4 +151,30 @@ func filesForPhotos(rep sqlite.PhotoFilesReport) string {
 		text += " (" + strings.Join(why, "; ") + ")"
 	}
 	return text
+}
+
+// checkServer is check for a practice on the clinic's server: the server keeps its own tables
+// whole, so what is checked is the schema version, the records' numbers and the photo files.
+func checkServer(ctx context.Context, s opened, db string, photos bool, out, errOut io.Writer) int {
+	fmt.Fprintf(out, "%-18s %s\n", "database:", named(s, db))
+	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", postgres.SchemaVersion(), postgres.SchemaVersion())
+	code := 0
+	m, err := printPhotoFolder(ctx, out, s, !photos)
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	if m.Photos > 0 {
+		code = 1
+	}
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	for _, t := range sqlite.CountedTables() {
+		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", counts[t])
+	}
+	if photos {
+		code = max(code, checkPhotoFiles(ctx, s, m, out, errOut))
+	}
+	return code
 }

@@ -41,7 +41,8 @@ var commands = []command{
 	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},
 	{"backup", "make a checked backup into a folder, removing old ones (7 daily and 4 weekly kept)", runBackup},
 	{"restore", "put a backup in place of a database, keeping the file it replaces", runRestore},
-	{"move", "move a practice, its database and its photo folder, into another folder, checked", runMove},
+	{"move", "move a practice to another folder, or copy it between a file and the server", runMove},
+	{"server", "set up the practice on the clinic's PostgreSQL server ('server init -h')", runServer},
 }
 
 func findCommand(name string) (command, bool) {
@@ -195,6 +196,12 @@ func parse(fs *flag.FlagSet, args []string) (positional []string, code int, ok b
 
 // fail reports an error as one sentence on errOut and returns the exit code for it.
 func fail(errOut io.Writer, cmd string, err error) int {
+	if errors.Is(err, errPasswordInURL) {
+		return usageError(errOut, cmd)("%s", err)
+	}
+	if of := (onlyFiles{}); errors.As(err, &of) {
+		return usageError(errOut, cmd)("%s", err)
+	}
 	if pe := (*passphraseFileError)(nil); errors.As(err, &pe) {
 		return usageError(errOut, cmd)("%s", visible(pe.Error()))
 	}
@@ -294,11 +301,12 @@ func parseNoArgs(fs *flag.FlagSet, args []string, db *string, errOut io.Writer) 
 // demoAbout is what needlelog demo -h says the command does.
 const demoAbout = `Creates a demo practice (practitioners, clients, series of sessions, products with lots, side effects,
 and with --photos drawn stand-in photos) in a new database file. It never writes into an existing
-file, so demo records cannot mix with real ones.`
+file, so demo records cannot mix with real ones. With --db postgres://user@host/database it fills an
+empty practice on the clinic's server instead (one that holds no records), and refuses any other.`
 
 func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N] [--photos[=N]] [--photo-size drawn|12mp]", demoAbout, errOut)
-	db := fs.String("db", "", "path of the new database file (must not exist yet)")
+	db := fs.String("db", "", "path of the new database file (must not exist yet), or the URL of an empty practice on the clinic's server")
 	clients := fs.Int("clients", 200, "number of clients")
 	sessions := fs.Int("sessions", 0, "number of sessions in all (default: 5 per client)")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same practice")
@@ -325,9 +333,11 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "needlelog demo: --photo-size is drawn or 12mp, not %q\n", *size)
 		return 2
 	}
-	if _, err := os.Stat(*db); err == nil {
-		fmt.Fprintf(errOut, "needlelog demo: %s already exists; choose a new file for the demo practice\n", quote(*db))
-		return 1
+	if !practice.IsServer(*db) {
+		if _, err := os.Stat(*db); err == nil {
+			fmt.Fprintf(errOut, "needlelog demo: %s already exists; choose a new file for the demo practice\n", quote(*db))
+			return 1
+		}
 	}
 	start := time.Now()
 	opts := demo.Options{Clients: *clients, Sessions: *sessions, Seed: *seed, PhotoClients: -1,
@@ -336,16 +346,34 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		opts.PhotoClients = 0 // the demo's own choice, unless a number was given
 	}
 	var res demo.Result
-	err := practice.WriteDemo(ctx, *db, func(ctx context.Context, s nlstore.Store) (err error) {
-		res, err = demo.Generate(ctx, s, opts)
-		return err
-	})
-	if err != nil {
-		return failToWrite(errOut, "demo", *db, "choose a new file for the demo practice. Nothing was written", err)
+	where := ""
+	if practice.IsServer(*db) {
+		s, release, err := openToWrite(ctx, *db)
+		if err != nil {
+			return failToWrite(errOut, "demo", *db, "wait until it is closed. Nothing was written", err)
+		}
+		defer release()
+		// Demo records never mix with real ones: only an empty practice takes them.
+		if err := practice.CheckEmpty(ctx, s); err != nil {
+			return fail(errOut, "demo", fmt.Errorf("%s: %w; make the demo in a database of its own (server init --database NAME)", named(s, *db), err))
+		}
+		if res, err = demo.Generate(ctx, s, opts); err != nil {
+			return fail(errOut, "demo", err)
+		}
+		where = named(s, *db)
+	} else {
+		err := practice.WriteDemo(ctx, *db, func(ctx context.Context, s nlstore.Store) (err error) {
+			res, err = demo.Generate(ctx, s, opts)
+			return err
+		})
+		if err != nil {
+			return failToWrite(errOut, "demo", *db, "choose a new file for the demo practice. Nothing was written", err)
+		}
+		abs, _ := filepath.Abs(*db) // the file was just made there, so it has one
+		where = quote(abs)
 	}
-	where, _ := filepath.Abs(*db) // the file was just made there, so it has one
 	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d photos (%.1f s).\n",
-		quote(where), res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
+		where, res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
 	return 0
 }
 

@@ -22,7 +22,7 @@ type exportKind struct {
 	synopsis string
 	about    string
 	arg      string // what the positional argument is: "ID", "LOT" or "" for none
-	run      func(ctx context.Context, s *sqlite.Store, arg string, o exportOptions) error
+	run      func(ctx context.Context, s opened, arg string, o exportOptions) error
 }
 
 // exportOptions are the flags some kinds take.
@@ -80,19 +80,32 @@ var exportKinds = []exportKind{
 		"Writes a complete archive in open formats: a checked copy of the database, a CSV file per table,\n" +
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
 			"SHA-256, and a README saying what each file is.",
-		"", func(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
-			return writeExport(o, s.Path(), func(w io.Writer) error { return report.WriteArchive(ctx, w, practice.ArchivableOf(s), nil) })
+		"", func(ctx context.Context, s opened, _ string, o exportOptions) error {
+			var src report.ArchiveSource = practice.ServerArchivableOf(s)
+			if f, ok := s.(*sqlite.Store); ok {
+				src = practice.ArchivableOf(f)
+			}
+			return writeExport(o, practicePath(s), func(w io.Writer) error { return report.WriteArchive(ctx, w, src, nil) })
 		}},
 }
 
 // exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
-func exportPDF(write func(ctx context.Context, s report.Source, arg string, w io.Writer) error) func(context.Context, *sqlite.Store, string, exportOptions) error {
-	return func(ctx context.Context, s *sqlite.Store, arg string, o exportOptions) error {
-		return writeExport(o, s.Path(), func(w io.Writer) error { return write(ctx, s, arg, w) })
+func exportPDF(write func(ctx context.Context, s report.Source, arg string, w io.Writer) error) func(context.Context, opened, string, exportOptions) error {
+	return func(ctx context.Context, s opened, arg string, o exportOptions) error {
+		return writeExport(o, practicePath(s), func(w io.Writer) error { return write(ctx, s, arg, w) })
 	}
 }
 
-func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOptions) error {
+// practicePath is the practice's database file, which no export may write over; "" on the
+// clinic's server, which has none on this PC.
+func practicePath(s opened) string {
+	if f, ok := s.(*sqlite.Store); ok {
+		return f.Path()
+	}
+	return ""
+}
+
+func exportSheets(ctx context.Context, s opened, _ string, o exportOptions) error {
 	q := nlstore.ExportQuery{From: o.from, To: o.to}
 	if o.practitioner != "" {
 		id, err := practitionerID(ctx, s, o.practitioner)
@@ -103,11 +116,11 @@ func exportSheets(ctx context.Context, s *sqlite.Store, _ string, o exportOption
 	}
 	switch o.format {
 	case "xlsx":
-		return writeExport(o, s.Path(), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
+		return writeExport(o, practicePath(s), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
 	case "zip":
-		return writeExport(o, s.Path(), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
+		return writeExport(o, practicePath(s), func(w io.Writer) error { return report.WriteCSVZip(ctx, w, s, q) })
 	}
-	return report.WriteCSVFolder(ctx, o.out, s.Path(), s, q)
+	return report.WriteCSVFolder(ctx, o.out, practicePath(s), s, q)
 }
 
 // practitionerID finds a practitioner by ID or by name, ignoring letter case.

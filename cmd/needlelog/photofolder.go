@@ -18,7 +18,8 @@ const lostPhotosListed = 20
 // printPhotoFolder adds to check's report the practice's photo folder: photos whose images are
 // missing from it (or from the database) and how to bring them back, naming the first few when
 // list is set, and photos still in the database, to be moved to it.
-func printPhotoFolder(ctx context.Context, out io.Writer, s *sqlite.Store, list bool) (sqlite.MissingPhotos, error) {
+func printPhotoFolder(ctx context.Context, out io.Writer, o opened, list bool) (sqlite.MissingPhotos, error) {
+	s := o.Shared()
 	m, err := s.MissingPhotos(ctx)
 	if err != nil {
 		return m, err
@@ -30,7 +31,9 @@ func printPhotoFolder(ctx context.Context, out io.Writer, s *sqlite.Store, list 
 	if m.InLibrary == 0 && m.DirMissing {
 		state = "none yet (made when the first photo is kept there)"
 	}
-	fmt.Fprintf(out, "%-18s %s: %s\n", "photo folder:", quote(m.Dir), state)
+	if _, file := o.(*sqlite.Store); file || serverPhotoDir() != "" {
+		fmt.Fprintf(out, "%-18s %s: %s\n", "photo folder:", quote(m.Dir), state)
+	}
 	lost, total, err := s.LostPhotos(ctx, lostPhotosListed)
 	if err != nil {
 		return m, err
@@ -50,7 +53,11 @@ func printPhotoFolder(ctx context.Context, out io.Writer, s *sqlite.Store, list 
 			fmt.Fprintf(out, "  and %d more; `needlelog check --photos` lists them all\n", total-len(lost))
 		}
 	}
-	n, err := s.PhotosToMove(ctx)
+	f, ok := o.(*sqlite.Store)
+	if !ok {
+		return m, nil // the server's photos are never kept among its records
+	}
+	n, err := f.PhotosToMove(ctx)
 	if err != nil {
 		return m, err
 	}

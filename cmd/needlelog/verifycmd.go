@@ -28,11 +28,13 @@ and entries removed from the end of the log show only against something kept els
 an earlier backup of the practice (its log must be the start of this one, its signing keys still
 here), or --head the audit log head printed on an earlier session record. Prints OK with the
 counts and the keys' fingerprints, or each break found, and exits 1 on any; also says which
-guarantees the practice lacks (practitioners without a passphrase) and clocks set back.`
+guarantees the practice's engine gives (the file's triggers, or what the clinic's server enforces
+for the role connected), which it lacks (practitioners without a passphrase) and clocks set back.
+On the clinic's server (--db postgres://user@host/database), it checks the practice there alike.`
 
 func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("verify", "--db PATH [--against BACKUP]... [--head HASH]...", verifyAbout, errOut)
-	db := fs.String("db", "", "path of the database file")
+	fs := newFlags("verify", "--db PATH|URL [--against BACKUP]... [--head HASH]...", verifyAbout, errOut)
+	db := fs.String("db", "", "path of the database file, or the URL of the practice on the clinic's server")
 	var against, heads listFlag
 	fs.Var(&against, "against", "an earlier backup of the practice whose audit log this one must extend (may repeat)")
 	fs.Var(&heads, "head", "a head hash printed on a session record, which the audit log must still hold (may repeat)")
@@ -64,7 +66,12 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	breaks := rep.Breaks
 	var notes []string
 	for _, path := range against {
-		ac, err := s.VerifyAgainst(ctx, path)
+		f, err := fileOf(s, "verify --against", "make a backup of it (needlelog backup --db URL --to FOLDER) and verify that "+
+			"backup's file --against the earlier one, or use --head")
+		if err != nil {
+			return usageError(errOut, "verify")("%s", err)
+		}
+		ac, err := f.VerifyAgainst(ctx, path)
 		if err != nil {
 			return fail(errOut, "verify", fmt.Errorf("--against %s: %w", quote(path), err))
 		}
@@ -87,15 +94,16 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 			stamp(hc.At), hc.Added))
 	}
 	if len(breaks) > 0 {
-		fmt.Fprintf(out, "%s: %d break(s) found; the records cannot be trusted as they are:\n", quote(s.Path()), len(breaks))
+		fmt.Fprintf(out, "%s: %d break(s) found; the records cannot be trusted as they are:\n", named(s, *db), len(breaks))
 		for _, b := range breaks {
 			fmt.Fprintf(out, "  %s\n", b)
 		}
 		printSentences(out, "Also found:", rep.Findings)
+		printSentences(out, givesTitle, rep.Gives)
 		printSentences(out, "What this practice's log cannot show:", rep.Lacks)
 		return 1
 	}
-	fmt.Fprintf(out, "OK: %s\n", quote(s.Path()))
+	fmt.Fprintf(out, "OK: %s\n", named(s, *db))
 	fmt.Fprintf(out, "%-18s %d, each chained to the one before\n", "audit entries:", rep.AuditEntries)
 	fmt.Fprintf(out, "%-18s %d, each matching its practitioner's signing key as this file holds it\n", "signed entries:", rep.SignedEntries)
 	fmt.Fprintf(out, "%-18s %d, each matching its record hash\n", "signed sessions:", rep.SignedSessions)
@@ -112,6 +120,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(out, "%s\n", n)
 	}
 	printSentences(out, "Found:", rep.Findings)
+	printSentences(out, givesTitle, rep.Gives)
 	lacks := rep.Lacks
 	if len(against) == 0 && len(heads) == 0 && rep.AuditEntries > 0 {
 		lacks = append(lacks, "Entries removed from the end of the log leave no trace in it: check with --against an earlier backup, "+
@@ -126,6 +135,9 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	printSentences(out, "What this check cannot show:", lacks)
 	return 0
 }
+
+// givesTitle heads the guarantees the practice's engine gives (VerifyReport.Gives).
+const givesTitle = "What keeps these records whole where they are kept:"
 
 func printSentences(out io.Writer, title string, ss []string) {
 	if len(ss) == 0 {
