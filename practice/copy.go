@@ -215,7 +215,8 @@ func tableNames(ctx context.Context, tx *sql.Tx, s *sqlstore.Store) ([]string, e
 	q := `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
 		AND name NOT LIKE 'clients\_fts%' ESCAPE '\'`
 	if s.PostgreSQL() {
-		q = `SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'needlelog_schema'`
+		// photo_files is the server's photo store, copied file by file through PhotoStore.
+		q = `SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('needlelog_schema', 'photo_files')`
 	}
 	rows, err := tx.QueryContext(ctx, q)
 	if err != nil {

@@ -187,7 +187,7 @@ func openServer(ctx context.Context, db string, open func(postgres.Options) (ope
 	if hasPassword(db) {
 		return nil, errPasswordInURL
 	}
-	s, _, err := open(postgres.Options{PhotoDir: serverPhotoDir()})
+	s, _, err := open(postgres.Options{})
 	if errors.Is(err, postgres.ErrLoginRefused) && os.Getenv(postgres.PasswordEnv) == "" && stdinIsTerminal() {
 		var pass string
 		user := "the user"
@@ -197,19 +197,13 @@ func openServer(ctx context.Context, db string, open func(postgres.Options) (ope
 		if pass, err = readPassword(fmt.Sprintf("Password of %s on the clinic's server: ", user)); err != nil {
 			return nil, fmt.Errorf("read the password: %w", err)
 		}
-		s, _, err = open(postgres.Options{PhotoDir: serverPhotoDir(), Password: pass})
+		s, _, err = open(postgres.Options{Password: pass})
 	}
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
 }
-
-// PhotoDirEnv names the folder, reached by every PC, that a practice on the clinic's server keeps
-// its photo files in, until the server keeps them itself.
-const PhotoDirEnv = "NEEDLELOG_SERVER_PHOTOS"
-
-func serverPhotoDir() string { return os.Getenv(PhotoDirEnv) }
 
 // openError says why the practice at db, as the user gave it, could not be opened, in one sentence
 // naming it by its quoted path, rather than the store's "open /abs/path: …". The store's error is

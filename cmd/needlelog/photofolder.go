@@ -31,7 +31,7 @@ func printPhotoFolder(ctx context.Context, out io.Writer, o opened, list bool) (
 	if m.InLibrary == 0 && m.DirMissing {
 		state = "none yet (made when the first photo is kept there)"
 	}
-	if _, file := o.(*sqlite.Store); file || serverPhotoDir() != "" {
+	if _, file := o.(*sqlite.Store); file {
 		fmt.Fprintf(out, "%-18s %s: %s\n", "photo folder:", quote(m.Dir), state)
 	}
 	lost, total, err := s.LostPhotos(ctx, lostPhotosListed)

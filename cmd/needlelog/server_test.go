@@ -28,13 +28,12 @@ import (
 // (testkit.PostgresEnv), as its application role where the practice is set up by server init.
 
 // serverEnv gives the test a home of its own (where this PC's claim on a server practice is
-// kept, and no password file), a folder for the server practice's photos, and no password.
+// kept, and no password file), and no password.
 func serverEnv(t *testing.T) {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
-	t.Setenv(PhotoDirEnv, filepath.Join(t.TempDir(), "server photos"))
 	t.Setenv(postgres.PasswordEnv, "")
 	t.Setenv("PGPASSWORD", "")
 	t.Setenv("PGPASSFILE", "")
