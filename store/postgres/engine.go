@@ -77,6 +77,11 @@ func readerConfig(cfg *pgx.ConnConfig) *pgx.ConnConfig {
 // was kept.
 var ErrServerLost = errors.New("the connection to the clinic's server was lost; what was being saved was not kept: try again once the server is back")
 
+// ErrNotPermitted is a change the server refused for want of a right (SQLSTATE 42501): the role
+// each PC connects as may not make it. The administrator decides what the PCs may do.
+var ErrNotPermitted = errors.New("this PC's user on the clinic's server is not allowed to make that change: " +
+	"the server's administrator decides what each PC may do, and `needlelog server init` gives the PCs the rights Needlelog needs")
+
 // driverError turns PostgreSQL's errors into data's (0007_init.sql's header lists the codes).
 func driverError(err error) (error, bool) {
 	var pe *pgconn.PgError
@@ -88,6 +93,8 @@ func driverError(err error) (error, bool) {
 			return fmt.Errorf("%w: %v", data.ErrBadReference, err), true
 		case pe.Code == "NL001":
 			return fmt.Errorf("%w (%v)", data.ErrSigned, err), true
+		case pe.Code == "42501": // insufficient_privilege: the server's words name no one's role
+			return &serverError{ErrNotPermitted.Error(), ErrNotPermitted, err}, true
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

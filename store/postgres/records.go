@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlstore"
 )
 
@@ -75,26 +74,6 @@ func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
 		return nil
 	})
 	return counts, err
-}
-
-// Verify checks the records from one snapshot: the audit log's chain and signatures, and every
-// signed session. The schema's own protections (the triggers) are not compared here yet.
-func (s *Store) Verify(ctx context.Context) (store.VerifyReport, error) {
-	var rep store.VerifyReport
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		var version int
-		if err := tx.QueryRowContext(ctx, `SELECT version FROM needlelog_schema`).Scan(&version); err != nil {
-			return fmt.Errorf("read schema version: %w", sqlstore.MapError(err))
-		}
-		if version < SchemaVersion() {
-			return fmt.Errorf("schema version %d is older than %d: %w", version, SchemaVersion(), ErrServerInitNeeded)
-		}
-		return s.VerifyRecords(ctx, tx, &rep)
-	})
-	if err != nil {
-		return rep, fmt.Errorf("verify: %w", err)
-	}
-	return rep, ctx.Err()
 }
 
 // readTx runs fn in a read-only transaction that sees one snapshot.

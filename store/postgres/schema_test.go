@@ -428,8 +428,9 @@ func TestSchemaMatchesSQLite(t *testing.T) {
 		wantTrig = append(wantTrig, strings.ToLower(event[1]+" "+event[2]+" on "+r[0]))
 	}
 	var gotTrig []string
+	// The live updates' triggers (…_notify) are PostgreSQL's alone: SQLite has one PC.
 	for _, r := range pgStrings(t, pg, `SELECT action_timing, event_manipulation, event_object_table FROM information_schema.triggers
-		WHERE trigger_schema = current_schema()`) {
+		WHERE trigger_schema = current_schema() AND trigger_name NOT LIKE '%\_notify'`) {
 		gotTrig = append(gotTrig, strings.ToLower(r[0]+" "+r[1]+" on "+r[2]))
 	}
 	for _, r := range pgStrings(t, pg, `SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid

@@ -52,7 +52,20 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	if err := s.VerifyRecords(ctx, tx, &rep); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
+	rep.Gives = append(rep.Gives, gives...)
 	return rep, ctx.Err()
+}
+
+// gives is what a SQLite file guarantees its records (store/postgres/doc.go's table): triggers,
+// which whoever can write the file can drop, and verify's own checks.
+var gives = []string{
+	"Signed sessions are read-only by triggers in the file; whoever can write the file can drop them.",
+	"The audit log is append-only by triggers only; whoever can write the file can drop them.",
+	"Amendments and practitioners' signing keys are kept by triggers only; whoever can write the file can drop them.",
+	"No history can be truncated: SQLite has no TRUNCATE, and the triggers on deletion cover it.",
+	"The schema is compared with Needlelog's: verify finds a table, index or trigger changed, though the program owns the file and may run any statement.",
+	"Who may reach the records is the operating system's file permissions (and disk encryption).",
+	"A rewritten history is found: verify recomputes the audit log's hash chain.",
 }
 
 // schemaChanges compares the file's tables, indexes, triggers and views with those Needlelog made:

@@ -701,3 +701,125 @@ CREATE TRIGGER amendment_records_no_truncate BEFORE TRUNCATE ON amendment_record
 -- its own, which the move writes over this one.
 INSERT INTO settings (key, value)
 VALUES ('practice.id', convert_to(replace(gen_random_uuid()::text, '-', ''), 'UTF8'));
+
+-- Live updates (listen.go): each change to a record table notifies the channel needlelog_changes
+-- with "kind client-id" ('' for lists and settings), which the server delivers to every listening
+-- PC when the change commits (never for one rolled back). The kinds are store.Change's. A
+-- transaction says each distinct change once (the server would fold repeats anyway) and, past ten
+-- of them, says "all" once and nothing more: an import of thousands of clients sends a few
+-- notifications per transaction, not one per client. What it has said is kept in the setting
+-- needlelog.changes_said, which lasts until the transaction ends. The history tables (audit log,
+-- signatures) notify nothing: a change they record notifies by its own table.
+CREATE FUNCTION say_change(kind text, client text) RETURNS void
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+    said text := coalesce(current_setting('needlelog.changes_said', true), '');
+    payload text := kind || ' ' || client;
+BEGIN
+    IF said = 'all' OR strpos(said, E'\n' || payload || E'\n') > 0 THEN
+        RETURN;
+    END IF;
+    IF length(said) - length(replace(said, E'\n', '')) > 10 THEN
+        PERFORM pg_notify('needlelog_changes', 'all');
+        PERFORM set_config('needlelog.changes_said', 'all', true);
+        RETURN;
+    END IF;
+    PERFORM pg_notify('needlelog_changes', payload);
+    PERFORM set_config('needlelog.changes_said', coalesce(nullif(said, ''), E'\n') || payload || E'\n', true);
+END $$;
+
+-- TG_ARGV[0] is the kind; TG_ARGV[1] how the row names its client: its id (clients), its
+-- client_id, its session_id, photo_id or side_effect_id (found through that record), or '' for
+-- none. A row whose session or photo went with it in a cascade says nothing: its parent said it.
+CREATE FUNCTION notify_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+    r record;
+    client text := '';
+BEGIN
+    IF current_setting('needlelog.changes_said', true) = 'all' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        r := OLD;
+    ELSE
+        r := NEW;
+    END IF;
+    CASE TG_ARGV[1]
+    WHEN 'id' THEN
+        client := r.id;
+    WHEN 'client_id' THEN
+        client := r.client_id;
+        IF TG_OP = 'UPDATE' AND OLD.client_id IS DISTINCT FROM NEW.client_id THEN
+            PERFORM say_change(TG_ARGV[0], OLD.client_id);
+        END IF;
+    WHEN 'session_id' THEN
+        SELECT s.client_id INTO client FROM sessions s WHERE s.id = r.session_id;
+    WHEN 'photo_id' THEN
+        SELECT p.client_id INTO client FROM photos p WHERE p.id = r.photo_id;
+    WHEN 'side_effect_id' THEN
+        SELECT s.client_id INTO client FROM side_effects e JOIN sessions s ON s.id = e.session_id
+        WHERE e.id = r.side_effect_id;
+    ELSE
+        client := '';
+    END CASE;
+    IF client IS NOT NULL THEN
+        PERFORM say_change(TG_ARGV[0], client);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER settings_notify AFTER INSERT OR UPDATE OR DELETE ON settings
+    FOR EACH ROW EXECUTE FUNCTION notify_change('setting', '');
+CREATE TRIGGER practitioners_notify AFTER INSERT OR UPDATE OR DELETE ON practitioners
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER practitioner_keys_notify AFTER INSERT OR UPDATE OR DELETE ON practitioner_keys
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER list_items_notify AFTER INSERT OR UPDATE OR DELETE ON list_items
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER zones_notify AFTER INSERT OR UPDATE OR DELETE ON zones
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER devices_notify AFTER INSERT OR UPDATE OR DELETE ON devices
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER cartridges_notify AFTER INSERT OR UPDATE OR DELETE ON cartridges
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER cartridge_lots_notify AFTER INSERT OR UPDATE OR DELETE ON cartridge_lots
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER products_notify AFTER INSERT OR UPDATE OR DELETE ON products
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER product_lots_notify AFTER INSERT OR UPDATE OR DELETE ON product_lots
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER contraindication_rules_notify AFTER INSERT OR UPDATE OR DELETE ON contraindication_rules
+    FOR EACH ROW EXECUTE FUNCTION notify_change('list', '');
+CREATE TRIGGER clients_notify AFTER INSERT OR UPDATE OR DELETE ON clients
+    FOR EACH ROW EXECUTE FUNCTION notify_change('client', 'id');
+CREATE TRIGGER client_history_notify AFTER INSERT OR UPDATE OR DELETE ON client_history
+    FOR EACH ROW EXECUTE FUNCTION notify_change('client', 'client_id');
+CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'client_id');
+CREATE TRIGGER session_zones_notify AFTER INSERT OR UPDATE OR DELETE ON session_zones
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'session_id');
+CREATE TRIGGER session_products_notify AFTER INSERT OR UPDATE OR DELETE ON session_products
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'session_id');
+CREATE TRIGGER side_effects_notify AFTER INSERT OR UPDATE OR DELETE ON side_effects
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'session_id');
+CREATE TRIGGER sealed_side_effects_notify AFTER INSERT OR UPDATE OR DELETE ON sealed_side_effects
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'side_effect_id');
+CREATE TRIGGER session_overrides_notify AFTER INSERT OR UPDATE OR DELETE ON session_overrides
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'session_id');
+CREATE TRIGGER session_amendments_notify AFTER INSERT OR UPDATE OR DELETE ON session_amendments
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'session_id');
+CREATE TRIGGER amendment_records_notify AFTER INSERT OR UPDATE OR DELETE ON amendment_records
+    FOR EACH ROW EXECUTE FUNCTION notify_change('session', 'session_id');
+CREATE TRIGGER photos_notify AFTER INSERT OR UPDATE OR DELETE ON photos
+    FOR EACH ROW EXECUTE FUNCTION notify_change('photo', 'client_id');
+CREATE TRIGGER photo_originals_notify AFTER INSERT OR UPDATE OR DELETE ON photo_originals
+    FOR EACH ROW EXECUTE FUNCTION notify_change('photo', 'photo_id');
+CREATE TRIGGER photo_renditions_notify AFTER INSERT OR UPDATE OR DELETE ON photo_renditions
+    FOR EACH ROW EXECUTE FUNCTION notify_change('photo', 'photo_id');
+CREATE TRIGGER photo_thumbnails_notify AFTER INSERT OR UPDATE OR DELETE ON photo_thumbnails
+    FOR EACH ROW EXECUTE FUNCTION notify_change('photo', 'photo_id');
+CREATE TRIGGER photo_pins_notify AFTER INSERT OR UPDATE OR DELETE ON photo_pins
+    FOR EACH ROW EXECUTE FUNCTION notify_change('photo', 'photo_id');
+CREATE TRIGGER drafts_notify AFTER INSERT OR UPDATE OR DELETE ON drafts
+    FOR EACH ROW EXECUTE FUNCTION notify_change('draft', 'client_id');
