@@ -26,6 +26,9 @@ type VerifyReport struct {
 	Gives []string
 	// Lacks says which guarantees the practice does not have, and why: entries no key signed.
 	Lacks []string
+	// Holder is who could rewrite what no key signed, as Lacks says it: someone with the
+	// practice's file, or the clinic server's administrator.
+	Holder string
 	// Keys are the signing keys in force, whose fingerprints a copy kept elsewhere can be held against.
 	Keys []data.KeyPrint
 }

@@ -440,17 +440,21 @@ func (v *ChainCheck) checkSignatures() error {
 }
 
 // Lacks says which guarantees the log does not have: entries no key signed can be rewritten,
-// chain and all, by someone with the file, unless a signed entry comes after them.
+// chain and all, by whoever holds the records (VerifyReport.Holder), unless a signed entry comes after them.
 func (v *ChainCheck) Lacks() {
 	rep := v.rep
 	if rep.AuditEntries == 0 {
 		return
 	}
+	holder := rep.Holder
+	if holder == "" {
+		holder = "someone with the file"
+	}
 	if len(v.keys) == 0 {
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("No practitioner has a passphrase, so none of the %s audit entries is signed: "+
-			"someone with the file could rewrite the log and its chain together, and this check alone would not see it; "+
+			"%s could rewrite the log and its chain together, and this check alone would not see it; "+
 			"--against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			wording.Thousands(rep.AuditEntries)))
+			wording.Thousands(rep.AuditEntries), holder))
 		return
 	}
 	var without []string
@@ -471,17 +475,17 @@ func (v *ChainCheck) Lacks() {
 	if len(without) > 0 {
 		slices.Sort(without)
 		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s no passphrase, or set it before entries were signed (%s): the %s entries they wrote "+
-			"are chained but not signed, so someone with the file could write entries in their name; an entry followed by a signed one "+
+			"are chained but not signed, so %s could write entries in their name; an entry followed by a signed one "+
 			"still cannot change unseen. Setting a passphrase makes a signing key (one set earlier makes it at the next sign-in).",
-			wording.Plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), wording.Thousands(entries)))
+			wording.Plural(len(without), "1 practitioner has", "%d practitioners have"), strings.Join(without, ", "), wording.Thousands(entries), holder))
 	}
 	if tail := rep.HeadSeq - v.lastSigned; tail > 0 && v.lastSigSeen {
-		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s after entry %d, the last signed one, %s not signed: someone with the file could "+
+		rep.Lacks = append(rep.Lacks, fmt.Sprintf("%s after entry %d, the last signed one, %s not signed: %s could "+
 			"rewrite or remove %s and the chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			wording.Plural(int(tail), "The 1 entry", "The %d entries"), v.lastSigned, wording.Plural(int(tail), "is", "are"), wording.Plural(int(tail), "it", "them")))
+			wording.Plural(int(tail), "The 1 entry", "The %d entries"), v.lastSigned, wording.Plural(int(tail), "is", "are"), holder, wording.Plural(int(tail), "it", "them")))
 	} else if !v.lastSigSeen {
-		rep.Lacks = append(rep.Lacks, fmt.Sprintf("None of the %s audit entries is signed yet: someone with the file could rewrite the log "+
+		rep.Lacks = append(rep.Lacks, fmt.Sprintf("None of the %s audit entries is signed yet: %s could rewrite the log "+
 			"and its chain together; --against an earlier backup, or --head with the hash printed on an earlier record, still shows it.",
-			wording.Thousands(rep.AuditEntries)))
+			wording.Thousands(rep.AuditEntries), holder))
 	}
 }

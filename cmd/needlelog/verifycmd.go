@@ -105,7 +105,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	fmt.Fprintf(out, "OK: %s\n", named(s, *db))
 	fmt.Fprintf(out, "%-18s %d, each chained to the one before\n", "audit entries:", rep.AuditEntries)
-	fmt.Fprintf(out, "%-18s %d, each matching its practitioner's signing key as this file holds it\n", "signed entries:", rep.SignedEntries)
+	fmt.Fprintf(out, "%-18s %d, each matching its practitioner's signing key as the practice holds it\n", "signed entries:", rep.SignedEntries)
 	fmt.Fprintf(out, "%-18s %d, each matching its record hash\n", "signed sessions:", rep.SignedSessions)
 	fmt.Fprintf(out, "%-18s %d, each matching its hashes\n", "amendments:", rep.Amendments)
 	if rep.Head != "" {
@@ -127,7 +127,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 			"or --head the audit log head printed on an earlier session record.")
 	}
 	if len(against) == 0 && len(heads) == 0 && rep.SignedEntries > 0 {
-		lacks = append(lacks, "The signatures are checked against the keys this file holds: someone with the file who replaced every key, "+
+		lacks = append(lacks, "The signatures are checked against the keys the practice holds: "+rep.Holder+" who replaced every key, "+
 			"signed the entries again and rewrote the entries that made the keys would pass this check; only --against a backup "+
 			"kept elsewhere, or --head a head printed on an earlier record, shows keys replaced, as do fingerprints above that differ "+
 			"from those printed on an earlier record.")

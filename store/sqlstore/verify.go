@@ -19,6 +19,10 @@ type VerifyReport = store.VerifyReport
 // its record hash and its amendments, and the signing keys. What it finds wrong is added to rep.
 func (s *Store) VerifyRecords(ctx context.Context, q Querier, rep *VerifyReport) error {
 	v := &verifier{ctx: ctx, q: q, rep: rep}
+	rep.Holder = "someone with the file"
+	if s.d.PostgreSQL {
+		rep.Holder = "the server's administrator"
+	}
 	for _, step := range []func() error{v.loadKeys, v.chain, v.keyEntries, v.records, v.sessions, v.missingSessions, v.lacks} {
 		if err := step(); err != nil {
 			return err
