@@ -123,7 +123,7 @@ func appWindow() windowOptions {
 func quietWindow() windowOptions { return windowOptions{draftDelay: time.Hour} }
 
 // newMainWindow builds the main window over a store, without a claim or automatic backups.
-func newMainWindow(a fyne.App, s *sqlite.Store) *mainWindow {
+func newMainWindow(a fyne.App, s practiceStore) *mainWindow {
 	return newMainWindowWith(a, &openedPractice{store: s}, false)
 }
 
@@ -633,7 +633,7 @@ func (m *mainWindow) quit() {
 // button to skip it, then runs then. A backup that fails says why and lets the practitioner
 // choose: goOn anyway (then), or stay (stay).
 func (m *mainWindow) backUpThen(title, goOn string, then, stay func()) {
-	if !m.autoBackup || !m.backups.neededOnClose() {
+	if !m.autoBackup || m.backups == nil || !m.backups.neededOnClose() {
 		then()
 		return
 	}
@@ -1085,7 +1085,7 @@ func (m *mainWindow) clientInFront() (data.Client, bool) {
 
 // exportForSession writes a document of the session in front: the one open in the editor, or
 // else the client's latest session.
-func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, store *sqlite.Store, c data.Client, id, day string)) {
+func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, store practiceStore, c data.Client, id, day string)) {
 	if m.editor != nil {
 		m.editor.export(write)
 		return

@@ -129,7 +129,7 @@ func overlayButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 	return found
 }
 
-func clientCount(t *testing.T, s *sqlite.Store) int {
+func clientCount(t *testing.T, s practiceStore) int {
 	t.Helper()
 	list, err := s.ListClients(context.Background(), data.ClientQuery{})
 	if err != nil {

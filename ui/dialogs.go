@@ -23,6 +23,16 @@ func showError(win fyne.Window, doing string, err error) {
 	showDialog(win, dialog.NewError(errors.New(errorSentence(doing, err)), win))
 }
 
+// showInfo tells the user something that needs no answer, in a dialog titled title.
+func showInfo(win fyne.Window, title, text string) {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(520, 0), label), win)
+	label.Resize(fyne.NewSize(520, label.MinSize().Height))
+	d.Resize(fyne.NewSize(560, label.MinSize().Height+140))
+	showDialog(win, d)
+}
+
 // showErrorThen is showError, running then once the message is dismissed: a form that failed
 // to save comes back over it, with what was typed.
 func showErrorThen(win fyne.Window, doing string, err error, then func()) {

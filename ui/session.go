@@ -18,7 +18,6 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -31,7 +30,7 @@ const draftDelay = 2 * time.Second
 // grid, products, side effects, pain, aftercare, price and next due date.
 type sessionEditor struct {
 	win   fyne.Window
-	store *sqlite.Store
+	store practiceStore
 	ed    editorData
 	life  life // ends when the editor closes
 	// draftDelay is how long after the last change the form is drafted (draftDelay, unless the
@@ -106,7 +105,7 @@ type sessionEditor struct {
 }
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
-func newSessionEditor(win fyne.Window, store *sqlite.Store, ed editorData, d *data.Draft) *sessionEditor {
+func newSessionEditor(win fyne.Window, store practiceStore, ed editorData, d *data.Draft) *sessionEditor {
 	e := &sessionEditor{win: win, store: store, ed: ed, life: newLife(nil), draftDelay: draftDelay, chooseFolder: chooseImportFolder,
 		base: ed.session, notes: newFieldNotes(),
 		safety: map[string]*fyne.Container{}, overrides: map[string]string{}}
@@ -195,16 +194,16 @@ func (e *sessionEditor) signedInID() string {
 }
 
 // The practitioner last recorded on a session on this computer, kept per practice file.
-func lastPractitionerKey(s *sqlite.Store) string { return "session.last_practitioner." + s.Path() }
+func lastPractitionerKey(s practiceStore) string { return "session.last_practitioner." + s.Path() }
 
-func lastPractitioner(s *sqlite.Store) string {
+func lastPractitioner(s practiceStore) string {
 	if a := fyne.CurrentApp(); a != nil {
 		return a.Preferences().String(lastPractitionerKey(s))
 	}
 	return ""
 }
 
-func rememberPractitioner(s *sqlite.Store, id string) {
+func rememberPractitioner(s practiceStore, id string) {
 	if a := fyne.CurrentApp(); a != nil && id != "" {
 		a.Preferences().SetString(lastPractitionerKey(s), id)
 	}
@@ -804,7 +803,7 @@ func (e *sessionEditor) removeSideEffect(w *sideEffectRowWidgets) {
 
 // export writes a document of the session as saved; with changes not yet saved, it asks to save
 // first, so that the paper never differs from the record.
-func (e *sessionEditor) export(write func(a fyne.App, win fyne.Window, store *sqlite.Store, c data.Client, id, day string)) {
+func (e *sessionEditor) export(write func(a fyne.App, win fyne.Window, store practiceStore, c data.Client, id, day string)) {
 	if e.base.ID == "" || e.changed() {
 		dialog.ShowInformation("Save the session first",
 			"The document shows the session as saved: save it with Ctrl+S, then print or export it.", e.win)
