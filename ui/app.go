@@ -75,6 +75,8 @@ type mainWindow struct {
 	statusWarn  bool               // the status line's backup wording needs attention
 	backingUp   bool               // the status line says a backup is under way
 	current     data.ClientSummary
+	serverLost  bool        // the clinic's server cannot be reached, as its store said (live.go)
+	live        liveChanges // changes made elsewhere, not read again yet
 
 	// What tests replace on the window they build; production values are set in newMainWindowIn.
 	now         func() time.Time // the wall clock times are worded against
@@ -176,6 +178,7 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.endScreens()
 	m.life = newLife(nil)
 	m.openedPractice = p
+	m.serverLost, m.live = false, liveChanges{}
 	// A second start of the app on this file knocks: this window comes forward.
 	p.start(m.app, func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) },
 		func(backupState) { m.showNotices() }, m.autoBackup, func() time.Time { return m.now() })
@@ -216,7 +219,9 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.body.Objects = []fyne.CanvasObject{split}
 	m.body.Refresh()
 	m.win.SetTitle("Needlelog — " + filepath.Base(s.Path()) + " (" + filepath.Dir(s.Path()) + ")")
-	if p.movedTo == "" { // the old copy of a moved practice: the list leads to the moved one
+	if isServer(s) {
+		m.win.SetTitle("Needlelog — the clinic's server " + s.Path())
+	} else if p.movedTo == "" { // the old copy of a moved practice: the list leads to the moved one
 		m.rememberRecent(s.Path())
 	}
 	m.setMenus()
@@ -227,6 +232,7 @@ func (m *mainWindow) use(p *openedPractice) {
 		m.startPhotoWork()
 	}
 	p.watchCheck(func(err error) { m.damagedWhileShown(p, err) })
+	m.watchLive(p)
 }
 
 // damagedWhileShown: the check that ran while p was shown found its file damaged, and nothing

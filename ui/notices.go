@@ -16,6 +16,9 @@ import (
 // backed up lately) and the latest backup at the bottom.
 func (m *mainWindow) showNotices() {
 	var rows []fyne.CanvasObject
+	if m.serverLost {
+		rows = append(rows, serverLostRow())
+	}
 	if m.notice != "" {
 		rows = append(rows, noticeRow(theme.InfoIcon(), m.notice, widget.NewButton("Dismiss", func() {
 			m.notice = ""

@@ -10,6 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -30,6 +31,9 @@ type openedPractice struct {
 	// movedTo is where the practice went, when this is the old copy a move left (open read-only).
 	movedTo  string
 	location string // why the database's folder is risky; "" when it is not
+
+	// watcher says the changes other PCs make; nil takes the store's own, if it has any (tests set it).
+	watcher nlstore.Watcher
 
 	// photos collects the photo files no photo names, started by start; nil when read-only.
 	photos    *photoCollection

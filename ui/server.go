@@ -208,3 +208,35 @@ func capitalised(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// useServer shows p, the practice on the clinic's server that Settings › Database connected to,
+// in place of the one shown, and makes it the practice this PC opens when started without --db.
+func (m *mainWindow) useServer(p *openedPractice) {
+	if !m.browsing() {
+		background(p.close)
+		m.sayWhatToCloseFirst("Another practice is opened from the client list", "Settings › Database › Connect to the clinic's server…")
+		return
+	}
+	m.backUpThen("Backing up before opening another practice", "Open the other practice", func() {
+		rememberServer(m.app, p.store.Path())
+		m.switchTo(p)
+	}, func() { background(p.close) })
+}
+
+// useFileAgain goes back from the clinic's server to the practice file on this PC, which the app
+// then opens when started without --db.
+func (m *mainWindow) useFileAgain() {
+	path, err := ondisk.DefaultPath()
+	if err != nil {
+		showError(m.win, "find the practice file on this PC", err)
+		return
+	}
+	rememberServer(m.app, "")
+	m.switchDatabase(path, true)
+}
+
+// serverDown reports whether err is the clinic's server going away or not being reachable: what
+// was being done can be done again once it is back.
+func serverDown(err error) bool {
+	return errors.Is(err, postgres.ErrServerLost) || errors.Is(err, postgres.ErrUnreachable)
+}

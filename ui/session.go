@@ -311,6 +311,21 @@ func (e *sessionEditor) changed_() {
 	e.timer = time.AfterFunc(e.draftDelay, func() { fyne.Do(e.saveDraft) })
 }
 
+// draftLater tries again to draft the form a while from now: the clinic's server could not be
+// reached, and the draft is kept once it is back.
+func (e *sessionEditor) draftLater() {
+	if e.closed {
+		return
+	}
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.timer = time.AfterFunc(max(e.draftDelay, draftRetry), func() { fyne.Do(e.saveDraft) })
+}
+
+// draftRetry is how long after the server could not be reached a draft is tried again.
+const draftRetry = 5 * time.Second
+
 // validate shows every problem of the form beside its field, and colours the zone map.
 func (e *sessionEditor) validate() error {
 	s, err := e.form().check(e.base, &e.ed.catalog, e.store.Now())
@@ -501,6 +516,9 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 			if err != nil {
 				slog.Error("keep a draft", "err", err)
 				e.status.SetText(errorSentence("keep a draft", err) + " What is typed is still here: save it with Ctrl+S.")
+				if serverDown(err) {
+					e.draftLater()
+				}
 				if done != nil {
 					showError(e.win, "keep a draft of the session", err)
 				}
@@ -579,6 +597,11 @@ func (e *sessionEditor) saveThen(done func()) {
 		e.saving = false
 		e.saveBtn.Enable()
 		if err != nil {
+			if serverDown(err) {
+				// The form stays as typed; its draft is kept on the server's next tick.
+				e.status.SetText("Not saved: the clinic's server cannot be reached. What you typed is still here: press Save again once it is back.")
+				e.draftLater()
+			}
 			if !e.notes.show(err) {
 				showError(e.win, "save the session", err)
 			}

@@ -32,6 +32,10 @@ type settingsLinks struct {
 	closed  func()           // the window was closed
 	disk    func() diskCheck // what the main window found of the drive's encryption
 	notices func()           // shows the main window's notices again (one dismissed for good, brought back)
+	// connected shows a practice on the clinic's server in the main window, once Settings
+	// › Database connected to it; useFile goes back to the practice file on this PC.
+	connected func(*openedPractice)
+	useFile   func()
 }
 
 // show opens the practice's settings in a window of their own (one at a time: a second
@@ -100,6 +104,8 @@ type settingsWindow struct {
 	changed       func() // see settingsLinks
 	disk          func() diskCheck
 	notices       func()
+	connected     func(*openedPractice)
+	useFile       func()
 	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
 	life          life     // ends when the window closes
 }
@@ -129,7 +135,8 @@ type settingsState struct {
 
 func newSettingsWindow(a fyne.App, store practiceStore, links settingsLinks) *settingsWindow {
 	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
-		changed: links.changed, disk: links.disk, notices: links.notices, life: newLife(nil)}
+		changed: links.changed, disk: links.disk, notices: links.notices, life: newLife(nil),
+		connected: links.connected, useFile: links.useFile}
 	s.win.SetOnClosed(s.life.end)
 	if f := fileOf(store); s.backups == nil && f != nil {
 		s.backups = newBackupKeeper(a, f)
