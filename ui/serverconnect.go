@@ -61,7 +61,7 @@ func (a serverAddress) url() (string, error) {
 	switch {
 	case host == "":
 		return "", errors.New("Type the server's name or IP address, such as frontdesk or 192.168.1.20.")
-	case strings.ContainsAny(host, "/:@?# "):
+	case strings.ContainsAny(host, "/@?# ") || (strings.Contains(host, ":") && net.ParseIP(host) == nil):
 		return "", errors.New("The server's name is only its name or IP address, such as frontdesk or 192.168.1.20: leave out any postgres://, port or slash.")
 	case user == "":
 		return "", errors.New("Type the user name the server's administrator gave for Needlelog.")
