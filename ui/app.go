@@ -220,7 +220,7 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.body.Refresh()
 	m.win.SetTitle("Needlelog — " + filepath.Base(s.Path()) + " (" + filepath.Dir(s.Path()) + ")")
 	if isServer(s) {
-		m.win.SetTitle("Needlelog — the clinic's server " + s.Path())
+		m.win.SetTitle("Needlelog — the clinic's server " + serverPlace(s.Path()))
 	} else if p.movedTo == "" { // the old copy of a moved practice: the list leads to the moved one
 		m.rememberRecent(s.Path())
 	}
@@ -395,6 +395,10 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	text := widget.NewLabel("Every client, session, setting and side effect you record stays on this computer, in one file:\n" +
 		m.store.Path())
+	if isServer(m.store) {
+		text.SetText("Every client, session, setting and side effect you record is kept on the clinic's server (" +
+			serverPlace(m.store.Path()) + "), where every PC connected to it sees it.")
+	}
 	text.Alignment = fyne.TextAlignCenter
 	text.Wrapping = fyne.TextWrapWord
 	add := widget.NewButtonWithIcon("Add your first client", theme.ContentAddIcon(), m.newClient)

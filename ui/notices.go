@@ -62,7 +62,7 @@ func (m *mainWindow) showNotices() {
 // which this PC does not see: the line says where the practice is instead.
 func (m *mainWindow) backupLine() (text string, warn bool) {
 	if m.backups == nil {
-		return "On the clinic's server " + m.store.Path() + " · backed up by needlelog backup on one PC", false
+		return "On the clinic's server " + serverPlace(m.store.Path()) + " · backed up by needlelog backup on one PC", false
 	}
 	return backupSummary(m.backups.current(), m.now())
 }

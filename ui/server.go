@@ -51,13 +51,22 @@ func openServerPractice(ctx context.Context, addr, password string) (*openedPrac
 	return p, nil
 }
 
-// serverUser is the user and the address (without password) addr connects as and to, as said
-// to the practitioner.
-func serverUser(addr string) (user, where string) {
+// serverUser is the user addr connects as.
+func serverUser(addr string) string {
 	if u, err := url.Parse(addr); err == nil && u.User != nil {
-		user = u.User.Username()
+		return u.User.Username()
 	}
-	return user, postgres.Redacted(addr)
+	return ""
+}
+
+// serverPlace is the server practice at addr as the window's title and status line name it:
+// "frontdesk:5432, database needlelog".
+func serverPlace(addr string) string {
+	u, err := url.Parse(addr)
+	if err != nil || u.Host == "" {
+		return postgres.Redacted(addr)
+	}
+	return u.Host + ", database " + strings.TrimPrefix(u.Path, "/")
 }
 
 // serverOpening opens a practice on the clinic's server as the app starts (or when Settings
@@ -121,8 +130,8 @@ func (o *serverOpening) askPassword(err error, refused bool) {
 	if o.asking != nil {
 		o.asking()
 	}
-	user, where := serverUser(o.addr)
-	intro := fmt.Sprintf("Needlelog connects to the practice on the clinic's server %s as the user %q. Type that user's password.", where, user)
+	user := serverUser(o.addr)
+	intro := fmt.Sprintf("Needlelog connects to the practice on the clinic's server (%s) as the user %q. Type that user's password.", serverPlace(o.addr), user)
 	if refused {
 		intro = serverSentence(err) + " Type the password again."
 	}
@@ -161,9 +170,8 @@ func (o *serverOpening) askAgain(err error, password string) {
 		button("Use the practice file on this PC", false, o.useFile)
 	}
 	button("Quit", false, o.gaveUp)
-	_, where := serverUser(o.addr)
 	d = dialog.NewCustomWithoutButtons("Needlelog could not open the practice on the clinic's server",
-		openQuestionContent(serverSentence(err)+"\n\nThe practice: "+where, buttons), o.w)
+		openQuestionContent(serverSentence(err)+"\n\nThe practice: "+serverPlace(o.addr), buttons), o.w)
 	d.Show()
 }
 
@@ -183,8 +191,8 @@ func serverSentence(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "Connecting was cancelled."
 	}
-	if (errors.Is(err, postgres.ErrUnreachable) || errors.Is(err, postgres.ErrLoginRefused) ||
-		errors.Is(err, postgres.ErrServerInitNeeded) || errors.Is(err, postgres.ErrServerLost)) {
+	if errors.Is(err, postgres.ErrUnreachable) || errors.Is(err, postgres.ErrLoginRefused) ||
+		errors.Is(err, postgres.ErrServerInitNeeded) || errors.Is(err, postgres.ErrServerLost) {
 		return capitalised(outermostServerSentence(err)) + "."
 	}
 	return "The clinic's server could not be used. Try again; if it keeps happening, ask whoever looks after the server."
@@ -195,6 +203,10 @@ func serverSentence(err error) string {
 func outermostServerSentence(err error) string {
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		if _, ok := e.(interface{ Is(error) bool }); ok {
+			return e.Error()
+		}
+		switch e {
+		case postgres.ErrUnreachable, postgres.ErrLoginRefused, postgres.ErrServerInitNeeded, postgres.ErrServerLost:
 			return e.Error()
 		}
 	}

@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +20,7 @@ import (
 	"needlelog.app/needlelog/internal/testkit"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/postgres"
+	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
 // openServerTestPractice opens a new practice on the test server as the app does, with this PC's
@@ -112,6 +116,8 @@ func TestMainWindowWorksOnAServerPractice(t *testing.T) {
 	if strings.Contains(text, "Back up now") || strings.Contains(text, "Show in file manager") {
 		t.Errorf("Settings › Database offers a file's work for a server practice:\n%s", text)
 	}
+	sw.Resize(fyne.NewSize(1000, 680))
+	shoot(t, sw, "server-settings-database.png")
 	shoot(t, m.win, "server-main-window.png")
 }
 
@@ -528,5 +534,205 @@ func TestASaveWhileTheServerIsUnreachableKeepsTheForm(t *testing.T) {
 func closeOverlays(w fyne.Window) {
 	for w.Canvas().Overlays().Top() != nil {
 		w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+	}
+}
+
+// passwordIn is the password field of the dialog over w; nil when there is none.
+func passwordIn(w fyne.Window) *nlwidget.TextField {
+	var found *nlwidget.TextField
+	walkOverlay(w, func(o fyne.CanvasObject) {
+		if f, ok := o.(*nlwidget.TextField); ok && f.Password && found == nil {
+			found = f
+		}
+	})
+	return found
+}
+
+// serverPassword is the test server's password, from its password file.
+func serverPassword(t *testing.T, passfile string) string {
+	t.Helper()
+	b, err := os.ReadFile(passfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return line[strings.LastIndex(line, ":")+1:]
+}
+
+func TestOpeningAServerPracticeAsksForItsPassword(t *testing.T) {
+	test.NewTempApp(t)
+	addr := testkit.Postgres(t)
+	u, _ := url.Parse(addr)
+	password := serverPassword(t, u.Query().Get("passfile"))
+	u.RawQuery = "sslmode=disable" // no password file named: the app must ask
+	t.Setenv("PGPASSFILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv(postgres.PasswordEnv, "")
+	t.Setenv("PGPASSWORD", "")
+
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	var opened *openedPractice
+	var failed []error
+	gaveUp := 0
+	o := &serverOpening{ctx: context.Background(), w: w, addr: u.String(), opened: func(p *openedPractice) { opened = p },
+		failed: func(err error) { failed = append(failed, err) }, gaveUp: func() { gaveUp++ }}
+	o.try("")
+	field := passwordIn(w)
+	if field == nil || opened != nil || len(failed) > 0 {
+		t.Fatalf("no password asked for: opened %v, failed %v, over the window %q", opened != nil, failed, overlayText(w))
+	}
+	if text := overlayText(w); !strings.Contains(text, "Type that user's password") || !strings.Contains(text, `"needlelog"`) {
+		t.Fatalf("the question: %q", text)
+	}
+	shoot(t, w, "server-password.png")
+
+	// A wrong one is said, never shown, and asked again.
+	test.Type(field, "not-it")
+	tapButton(t, w, "Connect")
+	if text := overlayText(w); !strings.Contains(text, "did not accept the password") || strings.Contains(text, "not-it") ||
+		opened != nil || passwordIn(w) != field || field.Text != "" {
+		t.Fatalf("after a wrong password: %q (field %q)", text, field.Text)
+	}
+	shoot(t, w, "server-password-wrong.png")
+
+	// The right one opens the practice.
+	test.Type(field, password)
+	tapButton(t, w, "Connect")
+	if opened == nil || !isServer(opened.store) || len(failed) > 0 || gaveUp > 0 {
+		t.Fatalf("the right password: opened %v, failed %v, gave up %d: %q", opened != nil, failed, gaveUp, overlayText(w))
+	}
+	opened.close()
+	closeOverlays(w)
+
+	// Cancel gives up, and nothing is reported as a failure to open.
+	o.try("")
+	tapButton(t, w, "Cancel")
+	if gaveUp != 1 || len(failed) > 0 || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("Cancel: gave up %d, failed %v", gaveUp, failed)
+	}
+}
+
+func TestOpeningAnUnreachableServerSaysSoAndTriesAgain(t *testing.T) {
+	test.NewTempApp(t)
+	addr := testkit.Postgres(t)
+	u, _ := url.Parse(addr)
+	path := newCuttable(t, u.Host)
+	u.Host = path.addr
+	path.cut()
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	var opened *openedPractice
+	var failed []error
+	o := &serverOpening{ctx: context.Background(), w: w, addr: u.String(), opened: func(p *openedPractice) { opened = p },
+		failed: func(err error) { failed = append(failed, err) }, gaveUp: func() {}, useFile: func() {}}
+	o.try("")
+	text := overlayText(w)
+	if len(failed) != 1 || !strings.Contains(text, "cannot be reached") || !strings.Contains(text, "Use the practice file on this PC") ||
+		strings.Contains(text, "passfile") {
+		t.Fatalf("an unreachable server: failed %v, says %q", failed, text)
+	}
+	shoot(t, w, "server-unreachable.png")
+	path.restore()
+	tapButton(t, w, "Try again")
+	if opened == nil {
+		t.Fatalf("trying again once the server is back: %q", overlayText(w))
+	}
+	opened.close()
+}
+
+func TestAnotherPCsChangeKeepsTheListWhereItWasScrolled(t *testing.T) {
+	a := test.NewTempApp(t)
+	old := liveDelay
+	liveDelay = 0
+	t.Cleanup(func() { liveDelay = old })
+	addr := testkit.Postgres(t)
+	here := openServerTestPractice(t, addr)
+	watch := newFakeWatcher()
+	here.watcher = watch
+	there := secondPC(t, addr)
+	err := there.store.Batch(context.Background(), func(b nlstore.Batch) error {
+		for i := range 120 {
+			if err := b.CreateClient(&data.Client{FirstName: fmt.Sprintf("Client %03d", i), LastName: "Ng"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindowWith(a, here, false)
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.list.list.Select(1) // chosen near the top, then scrolled far from it
+	chosen := m.current.ID
+	m.list.list.ScrollToOffset(2000)
+	offset := m.list.list.GetScrollOffset()
+	if offset < 1000 {
+		t.Fatalf("the list did not scroll: %v", offset)
+	}
+	c := data.Client{FirstName: "Zed", LastName: "Ng"}
+	if err := there.store.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	watch.say(nlstore.Change{Kind: "client", ClientID: c.ID})
+	if len(m.list.clients) != 121 || m.current.ID != chosen || m.list.selected != chosen {
+		t.Fatalf("after the change: %d clients, chosen %q (was %q)", len(m.list.clients), m.current.ID, chosen)
+	}
+	if got := m.list.list.GetScrollOffset(); got != offset {
+		t.Fatalf("the list moved from %v to %v", offset, got)
+	}
+}
+
+func TestConnectFormCancelLetsGoOfTheTestUnderWay(t *testing.T) {
+	test.NewTempApp(t)
+	addr := testkit.Postgres(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	f := showConnectForm(w, "", func(*openedPractice) { t.Fatal("a cancelled test was used") })
+	opened := 0
+	f.open = func(ctx context.Context, a, password string) (*openedPractice, error) {
+		if !f.bar.Visible() || !f.test.Disabled() || !strings.Contains(f.message.Text, "Connecting to") {
+			t.Errorf("no progress shown while connecting: %q", f.message.Text)
+		}
+		test.Tap(f.cancel) // while connecting
+		p, err := openServerPractice(context.Background(), addr, password)
+		if err == nil {
+			opened++
+		}
+		return p, err
+	}
+	u, _ := url.Parse(addr)
+	t.Setenv("PGPASSFILE", u.Query().Get("passfile"))
+	connectTo(t, f, addr, "")
+	if opened != 1 || f.tested != nil || !f.use.Disabled() || f.test.Disabled() || f.message.Text != "Cancelled." {
+		t.Fatalf("after Cancel: opened %d, kept %v, use enabled %v, says %q", opened, f.tested != nil, !f.use.Disabled(), f.message.Text)
+	}
+	// The practice the cancelled test opened was closed, its claim given up: it opens again.
+	p := openServerTestPractice(t, addr)
+	if p == nil {
+		t.Fatal("the practice did not open again")
+	}
+}
+
+func TestServerErrorsAreSaidAsSentences(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("open: %w", data.ErrNewerSchema), "newer version of Needlelog"},
+		{fmt.Errorf("open: %w", data.ErrNotDatabase), "something other than a Needlelog practice"},
+		{fmt.Errorf("open: %w", data.ErrInUse), "another Needlelog window on this PC"},
+		{postgres.ErrBadURL, "The database address is not a PostgreSQL URL"},
+		{fmt.Errorf("save the session: %w", postgres.ErrServerLost), "The connection to the clinic's server was lost"},
+		{fmt.Errorf("open: %w", postgres.ErrServerInitNeeded), "needlelog server init"},
+	} {
+		if got := serverSentence(c.err); !strings.Contains(got, c.want) || strings.HasPrefix(got, "open:") {
+			t.Errorf("%v is said as %q, want %q in it", c.err, got, c.want)
+		}
+	}
+	if got := errorSentence("save the session", fmt.Errorf("save: %w", postgres.ErrServerLost)); !strings.Contains(got, "cannot be reached") ||
+		!strings.Contains(got, "Nothing typed is lost") {
+		t.Errorf("a lost server while saving is said as %q", got)
 	}
 }

@@ -517,6 +517,8 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 				slog.Error("keep a draft", "err", err)
 				e.status.SetText(errorSentence("keep a draft", err) + " What is typed is still here: save it with Ctrl+S.")
 				if serverDown(err) {
+					e.status.SetText("Draft not kept: the clinic's server cannot be reached. What you typed is still here, " +
+						"and is kept as soon as the server is back (or press Save then).")
 					e.draftLater()
 				}
 				if done != nil {

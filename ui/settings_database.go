@@ -97,7 +97,8 @@ func (s *settingsWindow) serverSection() []fyne.CanvasObject {
 	}
 	backups := wrapLabel(serverBackupText)
 	return []fyne.CanvasObject{
-		settingsHeading("Practice on the clinic's server"), s.dbPath, buttons,
+		settingsHeading("Practice on the clinic's server"), widget.NewLabel(serverPlace(s.store.Path()) + ", as user " +
+			serverUser(s.store.Path())), s.dbPath, buttons,
 		settingsHint("Every PC connected to this server works on the same records: what one saves shows on the others within seconds."),
 		widget.NewSeparator(), boldLabel("Backups"), backups,
 	}
