@@ -689,12 +689,14 @@ func TestConnectFormCancelLetsGoOfTheTestUnderWay(t *testing.T) {
 	test.NewTempApp(t)
 	addr := testkit.Postgres(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1000, 680)) // the Settings window's size
 	f := showConnectForm(w, "", func(*openedPractice) { t.Fatal("a cancelled test was used") })
 	opened := 0
 	f.open = func(ctx context.Context, a, password string) (*openedPractice, error) {
 		if !f.bar.Visible() || !f.test.Disabled() || !strings.Contains(f.message.Text, "Connecting to") {
 			t.Errorf("no progress shown while connecting: %q", f.message.Text)
 		}
+		shoot(t, w, "connect-form-connecting.png")
 		test.Tap(f.cancel) // while connecting
 		p, err := openServerPractice(context.Background(), addr, password)
 		if err == nil {

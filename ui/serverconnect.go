@@ -9,7 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -180,14 +183,14 @@ func showConnectForm(win fyne.Window, current string, connected func(*openedPrac
 		widget.NewFormItem("Connection", f.tls),
 		widget.NewFormItem("Password", f.password),
 	)
-	intro := wrapLabel("Every PC of the clinic works on one practice kept on the clinic's PostgreSQL server. " +
-		"Whoever set the server up (with needlelog server init) has its name, the database and the user for Needlelog.")
+	intro := wrapLabel("All the clinic's PCs work on one practice on its PostgreSQL server. Whoever set the server up " +
+		"(needlelog server init) gives its name, the database and the user for Needlelog.")
 	box := container.NewVBox(intro,
 		boldLabel("Paste the server's address"), f.pasted,
 		boldLabel("Or type it"), form,
 		settingsHint("The password is never kept: Needlelog asks for it each time it starts, unless this PC's password "+
 			"file (.pgpass) or NEEDLELOG_DB_PASSWORD gives it."),
-		f.bar, messageRoom(f.message))
+		messageRoomWith(f.message, f.bar))
 	f.d = dialog.NewCustomWithoutButtons("Connect to the clinic's server", nlwidget.AtLeastWide(620, box), win)
 	f.d.SetButtons([]fyne.CanvasObject{f.cancel, f.test, f.use})
 	f.d.Show()
@@ -196,6 +199,14 @@ func showConnectForm(win fyne.Window, current string, connected func(*openedPrac
 	}
 	win.Canvas().Focus(f.host)
 	return f
+}
+
+// messageRoomWith keeps room for two lines of message from the start, as messageRoom does, the
+// bar that says a test is under way under the message while it shows.
+func messageRoomWith(message *widget.Label, bar fyne.CanvasObject) fyne.CanvasObject {
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, wrapLabel("1\n2").MinSize().Height))
+	return container.NewStack(room, container.NewVBox(message, bar))
 }
 
 // fill puts a into the form's fields.
@@ -245,6 +256,11 @@ func (f *connectForm) letGo() {
 		background(p.close)
 	}
 	f.use.Disable()
+	if f.use.Importance == widget.HighImportance {
+		f.use.Importance, f.test.Importance = widget.MediumImportance, widget.HighImportance
+		f.use.Refresh()
+		f.test.Refresh()
+	}
 }
 
 // say shows a sentence under the form, as a problem when bad.
@@ -276,7 +292,7 @@ func (f *connectForm) startTest() {
 	f.test.Disable()
 	f.bar.Show()
 	f.bar.Start()
-	f.say("Connecting to "+addr+"…", false)
+	f.say("Connecting to "+net.JoinHostPort(strings.TrimSpace(f.host.Text), strings.TrimSpace(f.port.Text))+"…", false)
 	password := f.password.Text
 	type outcome struct {
 		p       *openedPractice
@@ -307,6 +323,9 @@ func (f *connectForm) startTest() {
 		}
 		f.tested = o.p
 		f.use.Enable()
+		f.use.Importance, f.test.Importance = widget.HighImportance, widget.MediumImportance
+		f.use.Refresh()
+		f.test.Refresh()
 		f.say(fmt.Sprintf("Connected: the practice on the server holds %d clients. Choose Use this practice to work on it in this window.", o.clients), false)
 	})
 }
