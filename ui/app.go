@@ -891,7 +891,7 @@ func (m *mainWindow) setMenus() {
 			}
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
 		})),
-		fyne.NewMenuItem("Open an encrypted file…", func() { openEncryptedFile(m.app, m.win, m.store.Path()) }),
+		fyne.NewMenuItem("Open an encrypted file…", func() { openEncryptedFile(m.app, m.win, guardedFile(m.store)) }),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, func() { m.openSettingsAt("") }),
 		fyne.NewMenuItemSeparator(),

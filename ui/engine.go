@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 
+	ondisk "needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
@@ -27,6 +28,15 @@ type practiceStore interface {
 func fileOf(s practiceStore) *sqlite.Store {
 	f, _ := s.(*sqlite.Store)
 	return f
+}
+
+// guardedFile is the practice's database file that exports and decrypted files must never be
+// written over; "" for a server practice, which has none on this PC.
+func guardedFile(s practiceLocation) string {
+	if ondisk.IsServer(s.Path()) {
+		return ""
+	}
+	return s.Path()
 }
 
 // isServer reports whether s is a practice on the clinic's server.

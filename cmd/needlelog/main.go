@@ -78,9 +78,8 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	fs := flag.NewFlagSet("needlelog", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.Usage = func() { usage(errOut) }
-	db := fs.String("db", "", "database file, or the clinic's server as postgres://user@host:port/database?sslmode=..., "+
-		"to open (default: the server chosen in Settings, else the practice database in the user data folder); "+
-		"a server's password comes from "+postgres.PasswordEnv+", the password file (.pgpass, PGPASSFILE) or the app's question, never the command line")
+	db := fs.String("db", "", "database file, or the clinic's server as postgres://user@host:port/database?sslmode=... "+
+		"(default: the server chosen in Settings, else the practice in the user data folder)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
