@@ -81,9 +81,9 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 		newMainWindowFor(a, w, p, o, opts.MakeDemo)
 		show()
 	}
-	reported := false // a server's first failure is reported once, however often it is tried again
 	if ondisk.IsServer(path) {
-		o := &serverOpening{ctx: ctx, w: w, addr: path, opened: opened, abandoned: func() bool { return abandoned },
+		reported := false // its first failure is reported once, however often it is tried again
+		so := &serverOpening{ctx: ctx, w: w, addr: path, opened: opened, abandoned: func() bool { return abandoned },
 			gaveUp: a.Quit, failed: func(err error) {
 				if !reported {
 					reported = true
@@ -92,8 +92,8 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 				w.SetContent(widget.NewLabel(""))
 				show()
 			}}
-		o.asking = func() { w.SetContent(widget.NewLabel("")); show() }
-		o.useFile = func() {
+		so.asking = func() { w.SetContent(widget.NewLabel("")); show() }
+		so.useFile = func() {
 			file, err := ondisk.DefaultPath()
 			if err != nil {
 				showErrorThen(w, "find the practice file on this PC", err, a.Quit)
@@ -103,7 +103,7 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 			fileOpts.Create = true
 			openFile(ctx, a, w, file, fileOpts, &abandoned, opened, func(error) {}, func() {})
 		}
-		o.try("")
+		so.try("")
 	} else {
 		openFile(ctx, a, w, path, opts.Open, &abandoned, opened, failed, show)
 	}

@@ -779,3 +779,26 @@ func TestASessionChangedOnAnotherPCIsRefusedAndWhatWasTypedKept(t *testing.T) {
 		t.Fatalf("the session kept: %+v %v", s.Zones, err)
 	}
 }
+
+func TestTheAppStartsOnAServerPractice(t *testing.T) {
+	a := test.NewTempApp(t)
+	addr := testkit.Postgres(t)
+	var failed []error
+	start(context.Background(), a, addr, Options{}, func(err error) { failed = append(failed, err) }, quietWindow())
+	t.Cleanup(func() { a.Lifecycle().(interface{ OnStopped() func() }).OnStopped()() })
+	if len(failed) != 0 {
+		t.Fatalf("opening failed: %v", failed)
+	}
+	var w fyne.Window
+	for _, win := range a.Driver().AllWindows() {
+		if strings.Contains(win.Title(), "the clinic's server") {
+			w = win
+		}
+	}
+	if w == nil {
+		t.Fatal("no window shows the server practice")
+	}
+	if shown := texts(w.Content()); !strings.Contains(shown, "On the clinic's server") || strings.Contains(shown, "Backed up") {
+		t.Fatalf("the window says %q", shown)
+	}
+}
