@@ -75,6 +75,8 @@ type mainWindow struct {
 	statusWarn  bool               // the status line's backup wording needs attention
 	backingUp   bool               // the status line says a backup is under way
 	current     data.ClientSummary
+	serverLost  bool        // the clinic's server cannot be reached, as its store said (live.go)
+	live        liveChanges // changes made elsewhere, not read again yet
 
 	// What tests replace on the window they build; production values are set in newMainWindowIn.
 	now         func() time.Time // the wall clock times are worded against
@@ -123,7 +125,7 @@ func appWindow() windowOptions {
 func quietWindow() windowOptions { return windowOptions{draftDelay: time.Hour} }
 
 // newMainWindow builds the main window over a store, without a claim or automatic backups.
-func newMainWindow(a fyne.App, s *sqlite.Store) *mainWindow {
+func newMainWindow(a fyne.App, s practiceStore) *mainWindow {
 	return newMainWindowWith(a, &openedPractice{store: s}, false)
 }
 
@@ -176,6 +178,7 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.endScreens()
 	m.life = newLife(nil)
 	m.openedPractice = p
+	m.serverLost, m.live = false, liveChanges{}
 	// A second start of the app on this file knocks: this window comes forward.
 	p.start(m.app, func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) },
 		func(backupState) { m.showNotices() }, m.autoBackup, func() time.Time { return m.now() })
@@ -216,7 +219,9 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.body.Objects = []fyne.CanvasObject{split}
 	m.body.Refresh()
 	m.win.SetTitle("Needlelog — " + filepath.Base(s.Path()) + " (" + filepath.Dir(s.Path()) + ")")
-	if p.movedTo == "" { // the old copy of a moved practice: the list leads to the moved one
+	if isServer(s) {
+		m.win.SetTitle("Needlelog — the clinic's server " + serverPlace(s.Path()))
+	} else if p.movedTo == "" { // the old copy of a moved practice: the list leads to the moved one
 		m.rememberRecent(s.Path())
 	}
 	m.setMenus()
@@ -227,6 +232,7 @@ func (m *mainWindow) use(p *openedPractice) {
 		m.startPhotoWork()
 	}
 	p.watchCheck(func(err error) { m.damagedWhileShown(p, err) })
+	m.watchLive(p)
 }
 
 // damagedWhileShown: the check that ran while p was shown found its file damaged, and nothing
@@ -389,6 +395,10 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	text := widget.NewLabel("Every client, session, setting and side effect you record stays on this computer, in one file:\n" +
 		m.store.Path())
+	if isServer(m.store) {
+		text.SetText("Every client, session, setting and side effect you record is kept on the clinic's server (" +
+			serverPlace(m.store.Path()) + "), where every PC connected to it sees it.")
+	}
 	text.Alignment = fyne.TextAlignCenter
 	text.Wrapping = fyne.TextWrapWord
 	add := widget.NewButtonWithIcon("Add your first client", theme.ContentAddIcon(), m.newClient)
@@ -633,7 +643,7 @@ func (m *mainWindow) quit() {
 // button to skip it, then runs then. A backup that fails says why and lets the practitioner
 // choose: goOn anyway (then), or stay (stay).
 func (m *mainWindow) backUpThen(title, goOn string, then, stay func()) {
-	if !m.autoBackup || !m.backups.neededOnClose() {
+	if !m.autoBackup || m.backups == nil || !m.backups.neededOnClose() {
 		then()
 		return
 	}
@@ -881,7 +891,7 @@ func (m *mainWindow) setMenus() {
 			}
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
 		})),
-		fyne.NewMenuItem("Open an encrypted file…", func() { openEncryptedFile(m.app, m.win, m.store.Path()) }),
+		fyne.NewMenuItem("Open an encrypted file…", func() { openEncryptedFile(m.app, m.win, guardedFile(m.store)) }),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, func() { m.openSettingsAt("") }),
 		fyne.NewMenuItemSeparator(),
@@ -1085,7 +1095,7 @@ func (m *mainWindow) clientInFront() (data.Client, bool) {
 
 // exportForSession writes a document of the session in front: the one open in the editor, or
 // else the client's latest session.
-func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, store *sqlite.Store, c data.Client, id, day string)) {
+func (m *mainWindow) exportForSession(write func(a fyne.App, win fyne.Window, store practiceStore, c data.Client, id, day string)) {
 	if m.editor != nil {
 		m.editor.export(write)
 		return

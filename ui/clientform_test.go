@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 )
 
@@ -30,7 +29,7 @@ type clientFormFixture struct {
 	saved []data.Client
 }
 
-func newClientFormFixture(t *testing.T, s *sqlite.Store, c data.Client) *clientFormFixture {
+func newClientFormFixture(t *testing.T, s practiceStore, c data.Client) *clientFormFixture {
 	t.Helper()
 	lists, err := loadClientLists(context.Background(), s)
 	if err != nil {
@@ -129,7 +128,7 @@ func overlayButton(t *testing.T, w fyne.Window, text string) *widget.Button {
 	return found
 }
 
-func clientCount(t *testing.T, s *sqlite.Store) int {
+func clientCount(t *testing.T, s practiceStore) int {
 	t.Helper()
 	list, err := s.ListClients(context.Background(), data.ClientQuery{})
 	if err != nil {

@@ -359,6 +359,37 @@ func (l *clientList) refresh() {
 	})
 }
 
+// reload reads the list again as it is searched and filtered, after a change made elsewhere: as
+// many clients as it holds now, the same one chosen, scrolled where it was.
+func (l *clientList) reload() {
+	n := l.queries.Add(1)
+	q := l.query()
+	q.Limit = max(pageSize, len(l.clients))
+	l.counts.mu.Lock()
+	l.counts.ok = false // the count follows this store's writes, not another PC's
+	l.counts.mu.Unlock()
+	ctx := l.life.ctx
+	async(func() (listPage, error) {
+		page, err := l.store.ListClients(ctx, q)
+		if err != nil {
+			return listPage{}, err
+		}
+		total, err := l.countAll(ctx, q, len(page))
+		return listPage{clients: page, total: total, more: len(page) == q.Limit}, err
+	}, func(page listPage, err error) {
+		if l.queries.Load() != n || l.life.gone(err) {
+			return
+		}
+		if err != nil {
+			slog.Error("read the client list again", "err", err)
+			return // the list shown stays; the next change reads it again
+		}
+		offset := l.list.GetScrollOffset()
+		l.apply(page)
+		l.list.ScrollToOffset(offset)
+	})
+}
+
 // loadMore fetches the next page when the practitioner scrolls near the end.
 func (l *clientList) loadMore() {
 	if !l.more || l.loading || len(l.clients) == 0 {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/postgres"
 )
 
 // showError tells the user in one sentence what could not be done, and logs the detail.
@@ -21,6 +22,16 @@ import (
 func showError(win fyne.Window, doing string, err error) {
 	slog.Error("could not "+doing, "err", err)
 	showDialog(win, dialog.NewError(errors.New(errorSentence(doing, err)), win))
+}
+
+// showInfo tells the user something that needs no answer, in a dialog titled title.
+func showInfo(win fyne.Window, title, text string) {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(520, 0), label), win)
+	label.Resize(fyne.NewSize(520, label.MinSize().Height))
+	d.Resize(fyne.NewSize(560, label.MinSize().Height+140))
+	showDialog(win, d)
 }
 
 // showErrorThen is showError, running then once the message is dismissed: a form that failed
@@ -153,6 +164,12 @@ func errorSentence(doing string, err error) string {
 	switch {
 	case errors.As(err, &worded):
 		return worded.Error()
+	case serverDown(err):
+		return "Could not " + doing + ": the clinic's server cannot be reached (check that it is on and that this PC is on the " +
+			"clinic's network). Nothing typed is lost: try again once it is back."
+	case errors.Is(err, postgres.ErrLoginRefused), errors.Is(err, postgres.ErrServerInitNeeded):
+		sentence := serverSentence(err)
+		return "Could not " + doing + ": " + strings.ToLower(sentence[:1]) + sentence[1:]
 	case backupKeyError(err) != nil:
 		// "Could not back up: the backup folder holds the key of other encrypted backups…"
 		key := backupKeyError(err).Error()

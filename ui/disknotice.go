@@ -32,8 +32,8 @@ type diskCheck struct {
 func (m *mainWindow) checkDisk(p *openedPractice) {
 	m.disk = diskCheck{}
 	status := m.diskStatus
-	if status == nil || p.store.ReadOnly() {
-		return
+	if status == nil || p.store.ReadOnly() || isServer(p.store) {
+		return // a server practice's records are on the server's drives, which it answers for
 	}
 	s, l := p.store, m.life
 	async(func() (diskCheck, error) {

@@ -75,16 +75,16 @@ func exportFileNoting(a fyne.App, win fyne.Window, store practiceLocation, doing
 		a.Preferences().SetString(prefLastFolder, dir)
 		path := filepath.Join(dir, base)
 		work := encryptedWork(work, crypt.passphrase())
-		if err := files.CheckTarget(path, store.Path()); err != nil {
+		if err := files.CheckTarget(path, guardedFile(store)); err != nil {
 			refusedTarget(win, err, d.Show) // the form again, to choose another
 			return
 		}
 		if _, err := os.Stat(path); err == nil {
 			confirm(win, "Replace "+base+"?", "A file of that name is already in the folder. It is replaced only once the new one is complete.",
-				"Replace", func() { runExport(win, store.Path(), doing, path, work) })
+				"Replace", func() { runExport(win, guardedFile(store), doing, path, work) })
 			return
 		}
-		runExport(win, store.Path(), doing, path, work)
+		runExport(win, guardedFile(store), doing, path, work)
 	}, win)
 	crypt.check.OnChanged = func(on bool) {
 		// The name says what the file is: .age while encrypted.

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 )
 
 func TestExportIsWholeOrNothing(t *testing.T) {
@@ -166,7 +165,7 @@ func TestSheetsFilterAndUnsavedSessionExport(t *testing.T) {
 	s := openStore(t)
 	e, w := openEditor(t, s, newTestClient(t, s), "", nil)
 	wrote := false
-	e.export(func(fyne.App, fyne.Window, *sqlite.Store, data.Client, string, string) { wrote = true })
+	e.export(func(fyne.App, fyne.Window, practiceStore, data.Client, string, string) { wrote = true })
 	if wrote || !strings.Contains(overlayText(w), "Save the session first") {
 		t.Fatalf("an unsaved session was exported (%v), the app says %q", wrote, overlayText(w))
 	}

@@ -17,7 +17,6 @@ import (
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
 	nlstore "needlelog.app/needlelog/store"
-	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -26,7 +25,7 @@ import (
 // UI goroutine (exportFile).
 
 // exportSessionPDF writes a session's record.
-func exportSessionPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client, sessionID string, started string) {
+func exportSessionPDF(a fyne.App, win fyne.Window, store practiceStore, client data.Client, sessionID string, started string) {
 	exportFile(a, win, store, "export the session record", report.FileName(client.Name()+" session "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.SessionPDF(ctx, store, sessionID, w)
@@ -34,7 +33,7 @@ func exportSessionPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client d
 }
 
 // exportAftercarePDF writes the aftercare sheet of a session, to hand to the client.
-func exportAftercarePDF(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client, sessionID string, started string) {
+func exportAftercarePDF(a fyne.App, win fyne.Window, store practiceStore, client data.Client, sessionID string, started string) {
 	exportFile(a, win, store, "export the aftercare sheet", report.FileName(client.Name()+" aftercare "+started+".pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.AftercarePDF(ctx, store, sessionID, w)
@@ -42,7 +41,7 @@ func exportAftercarePDF(a fyne.App, win fyne.Window, store *sqlite.Store, client
 }
 
 // exportHistoryPDF writes a client's whole history.
-func exportHistoryPDF(a fyne.App, win fyne.Window, store *sqlite.Store, client data.Client) {
+func exportHistoryPDF(a fyne.App, win fyne.Window, store practiceStore, client data.Client) {
 	exportFile(a, win, store, "export the client's history", report.FileName(client.Name()+" history.pdf"), []string{".pdf"},
 		func(ctx context.Context, w io.Writer, _ func(int, int)) error {
 			return report.HistoryPDF(ctx, store, client.ID, w)
@@ -65,7 +64,7 @@ type lotRecall struct {
 }
 
 // showLotRecall opens the recall screen over win; open shows a client's page.
-func showLotRecall(a fyne.App, win fyne.Window, store *sqlite.Store, open func(clientID string)) *lotRecall {
+func showLotRecall(a fyne.App, win fyne.Window, store practiceStore, open func(clientID string)) *lotRecall {
 	r := &lotRecall{store: store}
 	r.lot = nlwidget.NewTextField()
 	r.lot.SetPlaceHolder("Lot number as printed on the box, e.g. C-9931")
@@ -186,7 +185,7 @@ const (
 )
 
 // askSheets asks which sessions to include (dates, practitioner), then writes the spreadsheets.
-func askSheets(a fyne.App, win fyne.Window, store *sqlite.Store, format sheetsFormat) {
+func askSheets(a fyne.App, win fyne.Window, store practiceStore, format sheetsFormat) {
 	async(func() ([]data.Practitioner, error) { return store.Practitioners(context.Background(), true) },
 		func(ps []data.Practitioner, err error) {
 			if err != nil {
@@ -199,7 +198,7 @@ func askSheets(a fyne.App, win fyne.Window, store *sqlite.Store, format sheetsFo
 
 const everyone = "Everyone"
 
-func showSheetsDialog(a fyne.App, win fyne.Window, store *sqlite.Store, format sheetsFormat, ps []data.Practitioner) *dialog.FormDialog {
+func showSheetsDialog(a fyne.App, win fyne.Window, store practiceStore, format sheetsFormat, ps []data.Practitioner) *dialog.FormDialog {
 	from := newDateField(data.Date{}, "Empty for the first")
 	to := newDateField(data.Date{}, "Empty for the last")
 	who := widget.NewSelect(append([]string{everyone}, names(ps, practitionerName)...), nil)
@@ -261,10 +260,20 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (nlstore.Expo
 	return q, nil
 }
 
+// serverArchiveText says how the archive of a practice on the clinic's server is made.
+const serverArchiveText = "This practice is on the clinic's server. Its complete archive is made from a backup: " +
+	"a backup of the server practice (needlelog backup --db ADDRESS, run on one PC) is a practice file, and " +
+	"File › Export › Complete archive… on that file writes the archive."
+
 // exportArchive writes the complete archive of the practice.
-func exportArchive(a fyne.App, win fyne.Window, store *sqlite.Store) {
+func exportArchive(a fyne.App, win fyne.Window, store practiceStore) {
+	file := fileOf(store)
+	if file == nil {
+		showInfo(win, "The archive is made from a backup", serverArchiveText)
+		return
+	}
 	exportFileNoting(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
-			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchivableOf(store), progress))
+			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchivableOf(file), progress))
 		}, archivePlainNote)
 }

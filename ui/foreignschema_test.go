@@ -86,7 +86,7 @@ func TestAFileChangedOutsideNeedlelogIsNamedAndRestored(t *testing.T) {
 	if !strings.Contains(opened.notice, "kept as") || !strings.Contains(opened.notice, "left out "+said) {
 		t.Fatalf("the restore is not explained: %q", opened.notice)
 	}
-	if h, err := opened.store.Check(context.Background()); err != nil || len(h.SchemaChanges) > 0 {
+	if h, err := fileOf(opened.store).Check(context.Background()); err != nil || len(h.SchemaChanges) > 0 {
 		t.Fatalf("the restored practice: %q %v", h.SchemaChanges, err)
 	}
 }

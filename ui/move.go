@@ -65,7 +65,13 @@ func (m *mainWindow) openMoveDialog() *moveDialog {
 		dialog.ShowInformation("Close Settings first", "Settings saves into the practice: close its window, then choose File › Move practice… again.", m.win)
 		return nil
 	}
-	md := &moveDialog{m: m, store: m.store}
+	if isServer(m.store) {
+		showInfo(m.win, "A practice on the clinic's server is not moved from here", "This practice is kept on the clinic's server, "+
+			"which every PC reaches: there is no file on this PC to move. To make a practice file from it, use "+
+			"needlelog move --from ADDRESS --to FILE on one PC.")
+		return nil
+	}
+	md := &moveDialog{m: m, store: fileOf(m.store)}
 	md.show()
 	return md
 }
@@ -329,7 +335,7 @@ func (m *mainWindow) openMoved(moved ondisk.Moved, plan ondisk.MovePlan, prog di
 		if err == nil {
 			// Only now, the copy checked and open (and so without the mark), is the old practice
 			// marked: it is never written to again. The move stands whatever this write does.
-			if merr := ondisk.MarkMoved(context.Background(), old.store, moved.DB); merr != nil {
+			if merr := ondisk.MarkMoved(context.Background(), fileOf(old.store), moved.DB); merr != nil {
 				slog.Error("mark the old copy as moved", "path", plan.From, "err", merr)
 			}
 		}

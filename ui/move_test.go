@@ -105,7 +105,7 @@ func TestMovePracticeFromTheMenu(t *testing.T) {
 		t.Errorf("claims after the move: new %v, old %v; want the new held and the old let go",
 			ondisk.Claimed(m.store.Path()), ondisk.Claimed(old))
 	}
-	h, err := m.store.Check(context.Background())
+	h, err := fileOf(m.store).Check(context.Background())
 	if err != nil || len(h.Problems)+len(h.LostImages) > 0 || h.Counts["photos"] != 2 {
 		t.Errorf("the moved practice's check: %+v %v", h, err)
 	}
@@ -134,11 +134,11 @@ func TestMoveMissingALateChangeReopensTheOldPlace(t *testing.T) {
 	old := m.store.Path()
 	target := filepath.Join(t.TempDir(), "New drive")
 	ctx := context.Background()
-	plan, err := ondisk.PlanMove(ctx, m.store, target)
+	plan, err := ondisk.PlanMove(ctx, fileOf(m.store), target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	moved, err := ondisk.Move(ctx, m.store, plan, nil)
+	moved, err := ondisk.Move(ctx, fileOf(m.store), plan, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

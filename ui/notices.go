@@ -16,6 +16,9 @@ import (
 // backed up lately) and the latest backup at the bottom.
 func (m *mainWindow) showNotices() {
 	var rows []fyne.CanvasObject
+	if m.serverLost {
+		rows = append(rows, serverLostRow())
+	}
 	if m.notice != "" {
 		rows = append(rows, noticeRow(theme.InfoIcon(), m.notice, widget.NewButton("Dismiss", func() {
 			m.notice = ""
@@ -41,7 +44,7 @@ func (m *mainWindow) showNotices() {
 		rows = append(rows, disk)
 	}
 	rows = append(rows, m.photoNotices()...)
-	text, warn := backupSummary(m.backups.current(), m.now())
+	text, warn := m.backupLine()
 	if warn && !m.store.ReadOnly() {
 		rows = append(rows, noticeRow(theme.WarningIcon(), text, widget.NewButton("Back up now", m.backUpNow)))
 	}
@@ -52,6 +55,16 @@ func (m *mainWindow) showNotices() {
 	// body keeps its old place under them. Only the layout: refreshing it would redraw the body.
 	m.frame.Layout.Layout(m.frame.Objects, m.frame.Size())
 	m.status.SetText(text)
+}
+
+// backupLine words the practice's latest backup for the status line, and says whether it needs
+// the practitioner's attention. A server practice is backed up on one PC by needlelog backup,
+// which this PC does not see: the line says where the practice is instead.
+func (m *mainWindow) backupLine() (text string, warn bool) {
+	if m.backups == nil {
+		return "On the clinic's server " + serverPlace(m.store.Path()) + " · backed up by needlelog backup on one PC", false
+	}
+	return backupSummary(m.backups.current(), m.now())
 }
 
 // noticeRow is one notice: an icon, a sentence and, when there is something to do, a button.
@@ -126,7 +139,7 @@ func repeat(ctx context.Context, every time.Duration, fn func()) {
 // tick words the latest backup against the time now, and reads the day's work again when the
 // practice or the day changed since it was read.
 func (m *mainWindow) tick() {
-	text, warn := backupSummary(m.backups.current(), m.now())
+	text, warn := m.backupLine()
 	if warn != m.statusWarn {
 		m.showNotices() // an old backup gains its notice and its button
 	} else if m.status.Text != text && !m.backingUp {

@@ -10,6 +10,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -18,7 +19,7 @@ import (
 // was opened. The opening code makes it and hands it to the main window, which shows one at a time
 // and closes it when it shows another or stops.
 type openedPractice struct {
-	store   *sqlite.Store
+	store   practiceStore // a file's (*sqlite.Store) or a server's (*serverStore)
 	claim   *ondisk.Claim
 	backups *backupKeeper // made by start
 	// notice says how the practice was opened, when it needs saying ("Restored from the backup of …").
@@ -30,6 +31,9 @@ type openedPractice struct {
 	// movedTo is where the practice went, when this is the old copy a move left (open read-only).
 	movedTo  string
 	location string // why the database's folder is risky; "" when it is not
+
+	// watcher says the changes other PCs make; nil takes the store's own, if it has any (tests set it).
+	watcher nlstore.Watcher
 
 	// photos collects the photo files no photo names, started by start; nil when read-only.
 	photos    *photoCollection
@@ -72,7 +76,10 @@ func openPracticeFile(ctx context.Context, path string, opts sqlite.Options) (*o
 // on this file call forward, its backups begin (by themselves only when auto, timed by now), and
 // changed hears of each backup.
 func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupState), auto bool, now func() time.Time) {
-	p.location = ondisk.LocationWarning(p.store.Path())
+	file := fileOf(p.store)
+	if file != nil {
+		p.location = ondisk.LocationWarning(file.Path())
+	}
 	if p.claim != nil {
 		// Without it the second start still says the practice is open; it only cannot bring this
 		// window forward.
@@ -80,20 +87,28 @@ func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupSt
 			slog.Warn("other windows cannot bring this one forward", "err", err)
 		}
 	}
-	p.backups = newBackupKeeper(a, p.store)
+	if file == nil {
+		// A server practice is backed up on one PC by needlelog backup, and its photo library is
+		// shared: no PC collects its files by itself.
+		return
+	}
+	p.backups = newBackupKeeper(a, file)
 	p.backups.onChange = changed
 	p.backups.now = now
 	if auto {
 		p.backups.start()
 	}
-	p.photos = collectPhotoFilesLater(p.store, photoCollectDelay)
+	p.photos = collectPhotoFilesLater(file, photoCollectDelay)
 }
 
 // watchCheck calls damaged on the UI goroutine when the check of the practice's file, left to run
 // while it is shown (sqlite.Options.CheckLater), finds the file damaged or changed outside
 // Needlelog. Nothing was written to it meanwhile: writes wait for the check.
 func (p *openedPractice) watchCheck(damaged func(error)) {
-	s := p.store
+	s := fileOf(p.store)
+	if s == nil {
+		return // the server checks its own records
+	}
 	background(func() {
 		err := s.Checked(context.Background())
 		if errors.Is(err, data.ErrDamaged) || errors.Is(err, data.ErrForeignSchema) {
@@ -131,8 +146,8 @@ func (p *openedPractice) closeAtStop() {
 // the store, keeping the claim. reclaim gives back the file's unused space before closing it.
 func (p *openedPractice) shut(reclaim bool) {
 	p.settle()
-	if reclaim {
-		p.photoWork.reclaim(p.store)
+	if f := fileOf(p.store); reclaim && f != nil {
+		p.photoWork.reclaim(f)
 	}
 	p.closeStore()
 }

@@ -23,7 +23,7 @@ import (
 // an import that never committed and a temporary file, both two days old; and a file written a
 // moment ago, as by an import under way in another window. The files of a photo in the practice,
 // two days old too, are returned first.
-func strayPhotoFiles(t *testing.T, s *sqlite.Store) (named, old []string, young string) {
+func strayPhotoFiles(t *testing.T, s practiceStore) (named, old []string, young string) {
 	t.Helper()
 	c := newTestClient(t, s)
 	p := testkit.MustImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_1.jpg",

@@ -82,8 +82,8 @@ var photoFolderLookEvery = 2 * time.Second
 // startPhotoWork begins the photo work of the practice shown, once.
 func (m *mainWindow) startPhotoWork() {
 	p := m.openedPractice
-	if p.photoWork != nil {
-		return
+	if p.photoWork != nil || isServer(p.store) {
+		return // a server practice's photo library is shared: no PC moves photos into it by itself
 	}
 	w := &photoWork{done: make(chan struct{}), lookNow: make(chan struct{})}
 	w.ctx, w.stopAll = context.WithCancel(m.life.ctx)
@@ -100,7 +100,7 @@ func (m *mainWindow) startPhotoWork() {
 	w.cancel = widget.NewButton("Cancel", w.cancelMove)
 	w.row = container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(widget.NewIcon(theme.FolderIcon()), w.label),
 		w.cancel, w.bar)
-	s := p.store
+	s := fileOf(p.store)
 	// show runs f on the UI goroutine and redraws the notices, while this practice is still shown.
 	show := func(f func()) {
 		fyne.Do(func() {

@@ -51,11 +51,11 @@ func previousReleaseWindow(t *testing.T) *mainWindow {
 func TestOpeningAPracticeMovesItsPhotosToThePhotoFolder(t *testing.T) {
 	m := previousReleaseWindow(t)
 	ctx := context.Background()
-	if n, err := m.store.PhotosToMove(ctx); err != nil || n != 5 {
+	if n, err := fileOf(m.store).PhotosToMove(ctx); err != nil || n != 5 {
 		t.Fatalf("to move before: %d, %v", n, err)
 	}
 	m.startPhotoWork() // runs to its end here: the tests run background work in place
-	if n, err := m.store.PhotosToMove(ctx); err != nil || n != 0 {
+	if n, err := fileOf(m.store).PhotosToMove(ctx); err != nil || n != 0 {
 		t.Fatalf("to move after: %d, %v", n, err)
 	}
 	got := noticesText(m)
@@ -123,7 +123,7 @@ func TestCancelStopsMovingThePhotosAndTheRestMoveNextTime(t *testing.T) {
 	if !strings.Contains(got, "Moving the photos to the photo folder stopped with 0 of 5 moved. The rest are moved the next time this practice is opened") {
 		t.Fatalf("notices after Cancel: %q", got)
 	}
-	if n, err := m.store.PhotosToMove(context.Background()); err != nil || n != 5 {
+	if n, err := fileOf(m.store).PhotosToMove(context.Background()); err != nil || n != 5 {
 		t.Fatalf("to move after Cancel: %d, %v", n, err)
 	}
 	// Every photo is still there to view.
@@ -139,7 +139,7 @@ func TestCancelStopsMovingThePhotosAndTheRestMoveNextTime(t *testing.T) {
 }
 
 // firstPhotoClient is the ID of a client with photos in s.
-func firstPhotoClient(t *testing.T, s *sqlite.Store) string {
+func firstPhotoClient(t *testing.T, s practiceStore) string {
 	t.Helper()
 	clients, err := s.ListClients(context.Background(), data.ClientQuery{Limit: 50})
 	if err != nil {
@@ -270,7 +270,7 @@ func TestPhotoSpaceIsGivenBackAsTheAppStops(t *testing.T) {
 	}
 	before := size()
 	m.startPhotoWork() // runs to its end here
-	if n, err := m.store.PhotosToMove(context.Background()); err != nil || n != 0 {
+	if n, err := fileOf(m.store).PhotosToMove(context.Background()); err != nil || n != 0 {
 		t.Fatalf("to move after: %d, %v", n, err)
 	}
 	if got := noticesText(m); !strings.Contains(got, "Moved 5 photos to the photo folder "+m.store.PhotoDir()+".") ||

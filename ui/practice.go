@@ -21,6 +21,7 @@ import (
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -80,8 +81,50 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 		newMainWindowFor(a, w, p, o, opts.MakeDemo)
 		show()
 	}
-	async(func() (*openedPractice, error) { return openPractice(ctx, path, opts.Open) }, func(p *openedPractice, err error) {
-		if abandoned {
+	if ondisk.IsServer(path) {
+		reported := false // its first failure is reported once, however often it is tried again
+		so := &serverOpening{ctx: ctx, w: w, addr: path, opened: opened, abandoned: func() bool { return abandoned },
+			gaveUp: a.Quit, failed: func(err error) {
+				if !reported {
+					reported = true
+					failed(err)
+				}
+				w.SetContent(widget.NewLabel(""))
+				show()
+			}}
+		so.asking = func() { w.SetContent(widget.NewLabel("")); show() }
+		so.useFile = func() {
+			file, err := ondisk.DefaultPath()
+			if err != nil {
+				showErrorThen(w, "find the practice file on this PC", err, a.Quit)
+				return
+			}
+			fileOpts := opts.Open
+			fileOpts.Create = true
+			openFile(ctx, a, w, file, fileOpts, &abandoned, opened, func(error) {}, func() {})
+		}
+		so.try("")
+	} else {
+		openFile(ctx, a, w, path, opts.Open, &abandoned, opened, failed, show)
+	}
+	w.Show() // while the practice opens
+	time.AfterFunc(openingShownAfter, func() {
+		fyne.Do(func() {
+			if opening {
+				var waiting fyne.CanvasObject
+				waiting, bar = openingContent(path)
+				w.SetContent(waiting)
+			}
+		})
+	})
+}
+
+// openFile opens the practice file at path for the window w that waits for it, asking how to
+// open it when it cannot be as it is.
+func openFile(ctx context.Context, a fyne.App, w fyne.Window, path string, opts sqlite.Options, abandoned *bool,
+	opened func(*openedPractice), failed func(error), show func()) {
+	async(func() (*openedPractice, error) { return openPractice(ctx, path, opts) }, func(p *openedPractice, err error) {
+		if *abandoned {
 			if err == nil {
 				p.close()
 			}
@@ -96,16 +139,6 @@ func start(ctx context.Context, a fyne.App, path string, opts Options, failed fu
 		askHowToOpen(a, w, path, err, opened, "Quit", a.Quit)
 		show()
 	})
-	w.Show() // while the practice opens
-	time.AfterFunc(openingShownAfter, func() {
-		fyne.Do(func() {
-			if opening {
-				var waiting fyne.CanvasObject
-				waiting, bar = openingContent(path)
-				w.SetContent(waiting)
-			}
-		})
-	})
 }
 
 // openingShownAfter is how long opening may take before a window says it is under way.
@@ -117,6 +150,9 @@ func openingContent(path string) (fyne.CanvasObject, *widget.ProgressBarInfinite
 	bar := widget.NewProgressBarInfinite()
 	text := widget.NewLabel("Opening the practice\n" + path + "\n\nIts file is checked before anything is written to it: " +
 		"a large practice takes a few seconds.")
+	if ondisk.IsServer(path) {
+		text.SetText("Connecting to the practice on the clinic's server\n" + postgres.Redacted(path))
+	}
 	text.Wrapping = fyne.TextWrapWord
 	text.Alignment = fyne.TextAlignCenter
 	box := container.NewVBox(layout.NewSpacer(), text, container.NewGridWrap(fyne.NewSize(480, bar.MinSize().Height), bar), layout.NewSpacer())

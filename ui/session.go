@@ -18,7 +18,6 @@ import (
 
 	"needlelog.app/needlelog/data"
 	ondisk "needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -31,7 +30,7 @@ const draftDelay = 2 * time.Second
 // grid, products, side effects, pain, aftercare, price and next due date.
 type sessionEditor struct {
 	win   fyne.Window
-	store *sqlite.Store
+	store practiceStore
 	ed    editorData
 	life  life // ends when the editor closes
 	// draftDelay is how long after the last change the form is drafted (draftDelay, unless the
@@ -106,7 +105,7 @@ type sessionEditor struct {
 }
 
 // newSessionEditor builds the editor for ed.session, or for a recovered draft when d is set.
-func newSessionEditor(win fyne.Window, store *sqlite.Store, ed editorData, d *data.Draft) *sessionEditor {
+func newSessionEditor(win fyne.Window, store practiceStore, ed editorData, d *data.Draft) *sessionEditor {
 	e := &sessionEditor{win: win, store: store, ed: ed, life: newLife(nil), draftDelay: draftDelay, chooseFolder: chooseImportFolder,
 		base: ed.session, notes: newFieldNotes(),
 		safety: map[string]*fyne.Container{}, overrides: map[string]string{}}
@@ -195,16 +194,16 @@ func (e *sessionEditor) signedInID() string {
 }
 
 // The practitioner last recorded on a session on this computer, kept per practice file.
-func lastPractitionerKey(s *sqlite.Store) string { return "session.last_practitioner." + s.Path() }
+func lastPractitionerKey(s practiceStore) string { return "session.last_practitioner." + s.Path() }
 
-func lastPractitioner(s *sqlite.Store) string {
+func lastPractitioner(s practiceStore) string {
 	if a := fyne.CurrentApp(); a != nil {
 		return a.Preferences().String(lastPractitionerKey(s))
 	}
 	return ""
 }
 
-func rememberPractitioner(s *sqlite.Store, id string) {
+func rememberPractitioner(s practiceStore, id string) {
 	if a := fyne.CurrentApp(); a != nil && id != "" {
 		a.Preferences().SetString(lastPractitionerKey(s), id)
 	}
@@ -311,6 +310,21 @@ func (e *sessionEditor) changed_() {
 	}
 	e.timer = time.AfterFunc(e.draftDelay, func() { fyne.Do(e.saveDraft) })
 }
+
+// draftLater tries again to draft the form a while from now: the clinic's server could not be
+// reached, and the draft is kept once it is back.
+func (e *sessionEditor) draftLater() {
+	if e.closed {
+		return
+	}
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.timer = time.AfterFunc(max(e.draftDelay, draftRetry), func() { fyne.Do(e.saveDraft) })
+}
+
+// draftRetry is how long after the server could not be reached a draft is tried again.
+const draftRetry = 5 * time.Second
 
 // validate shows every problem of the form beside its field, and colours the zone map.
 func (e *sessionEditor) validate() error {
@@ -502,6 +516,11 @@ func (e *sessionEditor) saveDraftThen(done func()) {
 			if err != nil {
 				slog.Error("keep a draft", "err", err)
 				e.status.SetText(errorSentence("keep a draft", err) + " What is typed is still here: save it with Ctrl+S.")
+				if serverDown(err) {
+					e.status.SetText("Draft not kept: the clinic's server cannot be reached. What you typed is still here, " +
+						"and is kept as soon as the server is back (or press Save then).")
+					e.draftLater()
+				}
 				if done != nil {
 					showError(e.win, "keep a draft of the session", err)
 				}
@@ -580,6 +599,11 @@ func (e *sessionEditor) saveThen(done func()) {
 		e.saving = false
 		e.saveBtn.Enable()
 		if err != nil {
+			if serverDown(err) {
+				// The form stays as typed; its draft is kept on the server's next tick.
+				e.status.SetText("Not saved: the clinic's server cannot be reached. What you typed is still here: press Save again once it is back.")
+				e.draftLater()
+			}
 			if !e.notes.show(err) {
 				showError(e.win, "save the session", err)
 			}
@@ -804,7 +828,7 @@ func (e *sessionEditor) removeSideEffect(w *sideEffectRowWidgets) {
 
 // export writes a document of the session as saved; with changes not yet saved, it asks to save
 // first, so that the paper never differs from the record.
-func (e *sessionEditor) export(write func(a fyne.App, win fyne.Window, store *sqlite.Store, c data.Client, id, day string)) {
+func (e *sessionEditor) export(write func(a fyne.App, win fyne.Window, store practiceStore, c data.Client, id, day string)) {
 	if e.base.ID == "" || e.changed() {
 		dialog.ShowInformation("Save the session first",
 			"The document shows the session as saved: save it with Ctrl+S, then print or export it.", e.win)

@@ -32,7 +32,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // newTestClient saves a client with a history, a concern and an allergy.
-func newTestClient(t *testing.T, s *sqlite.Store) data.Client {
+func newTestClient(t *testing.T, s practiceStore) data.Client {
 	t.Helper()
 	c := data.Client{FirstName: "Zoë", LastName: "Ångström", Fitzpatrick: 4, Concerns: []string{"Acne scars"},
 		Allergies: []string{"Lidocaine"}, PhotoConsent: data.PhotoConsentClinical}
@@ -43,7 +43,7 @@ func newTestClient(t *testing.T, s *sqlite.Store) data.Client {
 }
 
 // openEditor opens the session editor for a client as the app does, in a 1280x800 test window.
-func openEditor(t *testing.T, s *sqlite.Store, c data.Client, sessionID string, d *data.Draft) (*sessionEditor, fyne.Window) {
+func openEditor(t *testing.T, s practiceStore, c data.Client, sessionID string, d *data.Draft) (*sessionEditor, fyne.Window) {
 	t.Helper()
 	ed, err := loadEditorData(context.Background(), s, c, sessionID)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
-	"needlelog.app/needlelog/store/sqlite"
 	nlwidget "needlelog.app/needlelog/ui/widget"
 	"needlelog.app/needlelog/wording"
 )
@@ -33,11 +32,15 @@ type settingsLinks struct {
 	closed  func()           // the window was closed
 	disk    func() diskCheck // what the main window found of the drive's encryption
 	notices func()           // shows the main window's notices again (one dismissed for good, brought back)
+	// connected shows a practice on the clinic's server in the main window, once Settings
+	// › Database connected to it; useFile goes back to the practice file on this PC.
+	connected func(*openedPractice)
+	useFile   func()
 }
 
 // show opens the practice's settings in a window of their own (one at a time: a second
 // call focuses the open one).
-func (slot *settingsSlot) show(a fyne.App, store *sqlite.Store, links settingsLinks) fyne.Window {
+func (slot *settingsSlot) show(a fyne.App, store practiceStore, links settingsLinks) fyne.Window {
 	if slot.open != nil && slot.open.store != store {
 		slot.open.win.Close() // it belongs to a practice that is no longer open
 	}
@@ -79,7 +82,7 @@ func (s *settingsWindow) showTab(title string) {
 // settingsWindow holds the practice's settings, one tab per concern.
 type settingsWindow struct {
 	win     fyne.Window
-	store   *sqlite.Store
+	store   practiceStore
 	tabs    *container.AppTabs
 	pending sync.WaitGroup // background work not yet applied; tests wait on it
 
@@ -101,6 +104,8 @@ type settingsWindow struct {
 	changed       func() // see settingsLinks
 	disk          func() diskCheck
 	notices       func()
+	connected     func(*openedPractice)
+	useFile       func()
 	ownThrottle   throttle // wrong passphrases, when no lock screen counts them (Settings alone)
 	life          life     // ends when the window closes
 }
@@ -128,12 +133,13 @@ type settingsState struct {
 	listItems     []data.ListItem // of the list chosen on the Lists tab
 }
 
-func newSettingsWindow(a fyne.App, store *sqlite.Store, links settingsLinks) *settingsWindow {
+func newSettingsWindow(a fyne.App, store practiceStore, links settingsLinks) *settingsWindow {
 	s := &settingsWindow{win: a.NewWindow("Settings — Needlelog"), store: store, lock: links.lock, backups: links.backups,
-		changed: links.changed, disk: links.disk, notices: links.notices, life: newLife(nil)}
+		changed: links.changed, disk: links.disk, notices: links.notices, life: newLife(nil),
+		connected: links.connected, useFile: links.useFile}
 	s.win.SetOnClosed(s.life.end)
-	if s.backups == nil {
-		s.backups = newBackupKeeper(a, store)
+	if f := fileOf(store); s.backups == nil && f != nil {
+		s.backups = newBackupKeeper(a, f)
 	}
 	s.clinic = newClinicTab(s)
 	s.practitioners = newPractitionerTab(s)

@@ -51,25 +51,66 @@ func (s *settingsWindow) databaseTab(a fyne.App) fyne.CanvasObject {
 	s.dbPath = widget.NewLabel(s.store.Path())
 	s.dbPath.Selectable = true
 	s.dbPath.Wrapping = fyne.TextWrapBreak
-	show := widget.NewButtonWithIcon("Show in file manager", theme.FolderOpenIcon(), func() {
-		if err := a.OpenURL(settingsFolderURL(s.store.Path())); err != nil {
-			showError(s.win, "show the database folder", err)
+	var parts []fyne.CanvasObject
+	if isServer(s.store) {
+		parts = s.serverSection()
+	} else {
+		show := widget.NewButtonWithIcon("Show in file manager", theme.FolderOpenIcon(), func() {
+			if err := a.OpenURL(settingsFolderURL(s.store.Path())); err != nil {
+				showError(s.win, "show the database folder", err)
+			}
+		})
+		row := container.NewHBox(show)
+		if s.connected != nil {
+			row.Add(widget.NewButtonWithIcon("Connect to the clinic's server…", theme.ComputerIcon(), s.connect))
 		}
-	})
-	parts := []fyne.CanvasObject{settingsHeading("Database file"), s.dbPath, container.NewHBox(show)}
-	if s.disk != nil {
-		if d := diskSection(a, s.win, s.disk, s.notices); d != nil {
-			parts = append(parts, d)
+		parts = []fyne.CanvasObject{settingsHeading("Database file"), s.dbPath, row}
+		if s.disk != nil {
+			if d := diskSection(a, s.win, s.disk, s.notices); d != nil {
+				parts = append(parts, d)
+			}
 		}
+		parts = append(parts, widget.NewSeparator(), s.backupSection(a))
 	}
 	return container.NewPadded(container.NewVScroll(container.NewVBox(append(parts,
-		widget.NewSeparator(),
-		s.backupSection(a),
 		widget.NewSeparator(),
 		boldLabel("Lock"),
 		idleRow,
 		settingsHint("Applies when practitioners have passphrases (File › My passphrase…). Ctrl+L locks at once."),
 	)...)))
+}
+
+// serverBackupText says how a practice on the clinic's server is backed up.
+const serverBackupText = "Backups of a practice on the clinic's server are made on one PC, by needlelog backup --db ADDRESS " +
+	"(run daily by that PC's scheduler): each is a practice file with its photos, which opens, restores and exports as any " +
+	"practice file does. This PC makes none by itself."
+
+// serverSection says which server practice is open, how it is backed up, and offers to connect
+// to another or go back to the practice file on this PC.
+func (s *settingsWindow) serverSection() []fyne.CanvasObject {
+	buttons := container.NewHBox()
+	if s.connected != nil {
+		buttons.Add(widget.NewButtonWithIcon("Connect to another server…", theme.ComputerIcon(), s.connect))
+	}
+	if s.useFile != nil {
+		buttons.Add(widget.NewButtonWithIcon("Use the practice file on this PC", theme.StorageIcon(), s.useFile))
+	}
+	backups := wrapLabel(serverBackupText)
+	return []fyne.CanvasObject{
+		settingsHeading("Practice on the clinic's server"), widget.NewLabel(serverPlace(s.store.Path()) + ", as user " +
+			serverUser(s.store.Path())), s.dbPath, buttons,
+		settingsHint("Every PC connected to this server works on the same records: what one saves shows on the others within seconds."),
+		widget.NewSeparator(), boldLabel("Backups"), backups,
+	}
+}
+
+// connect shows the form that connects this window to a practice on the clinic's server.
+func (s *settingsWindow) connect() {
+	current := ""
+	if isServer(s.store) {
+		current = s.store.Path()
+	}
+	showConnectForm(s.win, current, s.connected)
 }
 
 // useBackupFolder makes dir the practice's backup folder. A folder with no backup of it yet gets

@@ -518,7 +518,8 @@ func (m *mainWindow) setupChecklist() fyne.CanvasObject {
 func (m *mainWindow) openSettingsAt(tab string) {
 	path := m.store.Path()
 	m.settings.show(m.app, m.store, settingsLinks{lock: m.lock, backups: m.backups, changed: m.refreshDay,
-		closed: m.refreshDay, disk: func() diskCheck { return m.disk }, notices: m.showNotices, tab: tab, shown: func(tab string) {
+		closed: m.refreshDay, disk: func() diskCheck { return m.disk }, notices: m.showNotices, tab: tab,
+		connected: m.useServer, useFile: m.useFileAgain, shown: func(tab string) {
 			if tab == "Devices" { // the first-day step "Check your devices" is done
 				m.app.Preferences().SetBool(setupDevicesKey(path), true)
 			}

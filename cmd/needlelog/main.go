@@ -26,6 +26,7 @@ import (
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/practice"
 	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/ui"
 )
@@ -77,7 +78,8 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	fs := flag.NewFlagSet("needlelog", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.Usage = func() { usage(errOut) }
-	db := fs.String("db", "", "database file to open (default: the practice database in the user data folder)")
+	db := fs.String("db", "", "database file, or the clinic's server as postgres://user@host:port/database?sslmode=... "+
+		"(default: the server chosen in Settings, else the practice in the user data folder)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -96,6 +98,12 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	// exist is more likely a typo than a wish for an empty practice.
 	// The window shows the practice while its file is checked; writes wait for the check.
 	opts := sqlite.Options{CheckLater: true}
+	a := app.NewWithID(ui.AppID)
+	if *db == "" {
+		// Connected to the clinic's server in Settings: that practice, whose password is asked
+		// for when this PC does not keep it.
+		*db = ui.RememberedServer(a)
+	}
 	if *db == "" {
 		p, err := practice.DefaultPath()
 		if err != nil {
@@ -104,8 +112,6 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 		}
 		*db, opts.Create = p, true
 	}
-
-	a := app.NewWithID(ui.AppID)
 	// A file that cannot be opened as it is gets a window saying why and what can be done;
 	// the exit code still tells a script that the first attempt failed.
 	var failed bool
@@ -119,6 +125,11 @@ func runApp(ctx context.Context, args []string, errOut io.Writer) int {
 	closing := func() { go exitIfStuck(stuckAfter, stopped, os.Exit) }
 	ui.Start(ctx, a, *db, ui.Options{Open: opts, MakeDemo: makeDemo, Closing: closing}, func(err error) {
 		failed = true // on the UI goroutine, which a.Run below runs on this one
+		if practice.IsServer(*db) {
+			// The server's errors name it by address, never with a password.
+			fmt.Fprintf(errOut, "needlelog: open the practice on %s: %s\n", postgres.Redacted(*db), sentence(err))
+			return
+		}
 		fmt.Fprintf(errOut, "needlelog: %s\n", sentence(openError(*db, err)))
 	})
 	// Asked to stop (Ctrl+C, or the session ending): quit as the window would, closing the
