@@ -141,8 +141,11 @@ func (b *Batch) UpdateSession(se *data.Session) error {
 			keep = append(keep, e.ID)
 		}
 	}
-	if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM side_effects WHERE session_id = ? AND id NOT IN (`+
-		placeholders(len(keep)-1)+`)`, keep...); err != nil {
+	q := `DELETE FROM side_effects WHERE session_id = ?`
+	if len(keep) > 1 { // "NOT IN ()" is SQLite's alone: PostgreSQL refuses an empty list
+		q += ` AND id NOT IN (` + placeholders(len(keep)-1) + `)`
+	}
+	if _, err := b.tx.ExecContext(b.ctx, q, keep...); err != nil {
 		return fmt.Errorf("save session: %w", mapError(err))
 	}
 	if err := b.writeSessionRows(se, now); err != nil {

@@ -17,6 +17,7 @@ var sessionTests = []subtest{
 	{"WithoutOptionalValues", sessionWithoutOptionalValues},
 	{"RefusesBadReferences", sessionRefusesBadReferences},
 	{"UpdateKeepsFollowUpsAndRefusesStale", sessionUpdate},
+	{"UpdateWithoutSideEffects", sessionUpdateWithoutSideEffects},
 	{"SignFreezes", sessionSign},
 	{"Amend", sessionAmend},
 	{"BatchIsAllOrNothing", sessionBatch},
@@ -107,6 +108,28 @@ func sessionUpdate(t *testing.T, s store.Store) {
 	// The copy loaded before the edit is stale now.
 	if err := s.UpdateSession(ctx, &se); !errors.Is(err, data.ErrConflict) {
 		t.Fatalf("stale update: got %v, want ErrConflict", err)
+	}
+}
+
+// sessionUpdateWithoutSideEffects: a session saved again with no side effect listed (none ever
+// logged, or every one removed in the editor) keeps none, as every engine says it.
+func sessionUpdateWithoutSideEffects(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c := testkit.CreateClient(t, s, "Anna", "Smith")
+	se := storedSession(t, s, c.ID)
+	se.SideEffects = nil
+	must(t, s.CreateSession(ctx, &se))
+	se.Notes = "Saved again, nothing observed."
+	must(t, s.UpdateSession(ctx, &se))
+	withOne := storedSession(t, s, c.ID)
+	must(t, s.CreateSession(ctx, &withOne))
+	withOne.SideEffects = nil // the erythema removed in the editor
+	must(t, s.UpdateSession(ctx, &withOne))
+	for _, id := range []string{se.ID, withOne.ID} {
+		got, err := s.Session(ctx, id)
+		if err != nil || len(got.SideEffects) != 0 || got.Version != 2 {
+			t.Fatalf("after saving without side effects: %d side effects, version %d (%v)", len(got.SideEffects), got.Version, err)
+		}
 	}
 }
 
