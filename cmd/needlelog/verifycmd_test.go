@@ -180,7 +180,7 @@ func TestVerifyPrintsAndChecksTheSigningKeys(t *testing.T) {
 	code, out, errOut := runCLI(t, "verify", "--db", db)
 	for _, want := range []string{"signing key:       " + keys[0].Fingerprint + " (SHA-256) " + ps[0].Name,
 		"each matching its practitioner's signing key as the practice holds it",
-		"The signatures are checked against the keys this file holds", "shows keys replaced"} {
+		"The signatures are checked against the keys the practice holds", "shows keys replaced"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("verify: exit %d, output lacks %q\n%s%s", code, want, out, errOut)
 		}
