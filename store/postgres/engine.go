@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -93,8 +94,15 @@ func driverError(err error) (error, bool) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err, false // the caller gave up: the server is not to blame
 	}
-	if isConnectionLost(err) || errors.Is(err, sql.ErrConnDone) {
+	if isConnectionLost(err) || errors.Is(err, sql.ErrConnDone) || cutShort(err) {
 		return &serverError{ErrServerLost.Error(), ErrServerLost, err}, true
 	}
 	return err, false
+}
+
+// cutShort is a connection the server closed in the middle of an answer, as it does when it is
+// stopped, or while it is starting and refuses connections: pgx says "unexpected EOF" (on
+// connecting, inside a ConnectError), which is no net.Error.
+func cutShort(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF)
 }
