@@ -4,6 +4,7 @@ package testkit
 
 import (
 	"bytes"
+	"context"
 	"net/url"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -85,7 +87,33 @@ func StartPgCluster(t testing.TB) *PgCluster {
 	if err := postgresAdmin(c.URL, "SELECT pg_reload_conf()"); err != nil {
 		t.Fatal(err)
 	}
-	return c
+	// The server reads its settings again a moment after being asked: connections made before
+	// then would not keep what they were told was saved.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		on, err := synchronousCommit(c.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if on {
+			return c
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the test's cluster does not take synchronous_commit = on")
+		}
+	}
+}
+
+func synchronousCommit(server string) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, server)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close(ctx)
+	var v string
+	err = conn.QueryRow(ctx, "SHOW synchronous_commit").Scan(&v)
+	return v == "on", err
 }
 
 // Database makes a new, empty database on the cluster and returns its URL.
@@ -112,20 +140,6 @@ func (c *PgCluster) Stop(t testing.TB, mode string) {
 func (c *PgCluster) Start(t testing.TB) {
 	t.Helper()
 	c.pgctl(t, "start", "-l", filepath.Join(c.dir, "server.log"), "-o", "-p "+c.port, "-t", "60")
-}
-
-// Running reports whether the server's process is up.
-func (c *PgCluster) Running(t testing.TB) bool {
-	t.Helper()
-	cmd := c.command("status")
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 3 {
-		return false
-	}
-	if err != nil {
-		t.Fatalf("pg_ctl status: %v", err)
-	}
-	return true
 }
 
 func (c *PgCluster) pgctl(t testing.TB, args ...string) {
