@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -102,7 +103,8 @@ func driverError(err error) (error, bool) {
 
 // cutShort is a connection the server closed in the middle of an answer, as it does when it is
 // stopped, or while it is starting and refuses connections: pgx says "unexpected EOF" (on
-// connecting, inside a ConnectError), which is no net.Error.
+// connecting, inside a ConnectError), which is no net.Error. database/sql says a connection it
+// found dead inside a transaction, which it cannot retry there, as driver.ErrBadConn.
 func cutShort(err error) bool {
-	return errors.Is(err, io.ErrUnexpectedEOF)
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn)
 }
