@@ -3,8 +3,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -100,8 +102,16 @@ func driverError(err error) (error, bool) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err, false // the caller gave up: the server is not to blame
 	}
-	if isConnectionLost(err) || errors.Is(err, sql.ErrConnDone) {
+	if isConnectionLost(err) || errors.Is(err, sql.ErrConnDone) || cutShort(err) {
 		return &serverError{ErrServerLost.Error(), ErrServerLost, err}, true
 	}
 	return err, false
+}
+
+// cutShort is a connection the server closed in the middle of an answer, as it does when it is
+// stopped, or while it is starting and refuses connections: pgx says "unexpected EOF" (on
+// connecting, inside a ConnectError), which is no net.Error. database/sql says a connection it
+// found dead inside a transaction, which it cannot retry there, as driver.ErrBadConn.
+func cutShort(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn)
 }
