@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -138,7 +137,6 @@ func TestSavesSurviveTheServerStopping(t *testing.T) {
 	ctx := context.Background()
 	cluster := testkit.StartPgCluster(t)
 	dbURL := cluster.Database(t)
-	t.Cleanup(func() { os.RemoveAll(serverPhotoDir(dbURL)) })
 	s := mustOpenServerPractice(t, dbURL) // the one store: never reopened
 	const savers = 4
 	fs := make([]*faultSaver, savers)
