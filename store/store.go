@@ -227,10 +227,10 @@ type Today interface {
 // so that open lists and client pages show another PC's work within seconds.
 type Watcher interface {
 	// Watch calls changed for each change committed to the practice, by any PC (this one
-	// included), until ctx ends; it returns ctx's error then. While the server cannot be reached
-	// it keeps trying, and once it is back it calls changed with Change{All: true}: what changed
-	// meanwhile is not known, so everything shown is read again. changed runs on Watch's
-	// goroutine and must not block.
+	// included), until ctx ends; it returns ctx's error then. Once it listens, it calls changed
+	// with Change{All: true}: what changed before it listened is not known, so everything shown
+	// is read again. While the server cannot be reached it keeps trying, and once it is back it
+	// says Change{All: true} again. changed runs on Watch's goroutine and must not block.
 	Watch(ctx context.Context, changed func(Change)) error
 }
 

@@ -45,13 +45,14 @@ var _ store.Watcher = (*Store)(nil)
 
 // Watch calls changed for each change to the practice committed by any PC, this one included,
 // until ctx ends, and returns ctx's error then (store.Watcher). It listens on a connection of its
-// own, outside the store's pool. When that connection is lost it calls changed(Change{Lost: true})
-// once, tries again at growing intervals up to a few seconds, and once listening again calls
-// changed(Change{All: true}): what changed meanwhile is not known.
+// own, outside the store's pool. Once it listens it calls changed(Change{All: true}): what changed
+// before (since the caller read what it shows) is not known. When that connection is lost it
+// calls changed(Change{Lost: true}) once, tries again at growing intervals up to a few seconds,
+// and once listening again calls changed(Change{All: true}).
 func (s *Store) Watch(ctx context.Context, changed func(store.Change)) error {
 	cfg := s.pool.Config().ConnConfig // a copy
 	cfg.RuntimeParams["application_name"] = listenerName
-	lost := false
+	lost := true // not yet listening: what changed before is not known
 	wait := watchRetryFirst
 	for {
 		conn, err := listen(ctx, cfg)

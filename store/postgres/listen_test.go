@@ -139,6 +139,15 @@ func watch(t testing.TB, s *Store) *watching {
 			t.Errorf("Watch did not return within %s of its context ending", waitFor)
 		}
 	})
+	// Once it listens, it says All (what changed before is not known), and only then.
+	select {
+	case c := <-w.changes:
+		if c != (store.Change{All: true}) {
+			t.Fatalf("Watch first said %+v, want All once it listens", c)
+		}
+	case <-time.After(waitFor):
+		t.Fatalf("Watch said nothing within %s of starting, want All once it listens", waitFor)
+	}
 	return w
 }
 
@@ -313,7 +322,8 @@ func TestWatchSaysALossOnceAndAllWhenBack(t *testing.T) {
 	onB.await(t, store.Change{Kind: "client", ClientID: client.ID})
 }
 
-// Watch ends with its context, with nothing said, also while it is waiting to try again.
+// Watch ends with its context, with nothing said but the All of its start, also while it is
+// waiting to try again.
 func TestWatchEndsWithItsContext(t *testing.T) {
 	c := newClinic(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -324,8 +334,9 @@ func TestWatchEndsWithItsContext(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.Canceled) || len(said) != 0 {
-			t.Errorf("Watch returned %v having said %+v, want context.Canceled and nothing", err, said)
+		// The All of its start may or may not have been said before the cancel.
+		if !errors.Is(err, context.Canceled) || len(said) > 1 || (len(said) == 1 && said[0] != (store.Change{All: true})) {
+			t.Errorf("Watch returned %v having said %+v, want context.Canceled and at most the All of its start", err, said)
 		}
 	case <-time.After(waitFor):
 		t.Fatal("Watch did not return when its context ended")
