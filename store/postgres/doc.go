@@ -26,6 +26,23 @@
 // number, as on SQLite. pg_trgm GIN indexes serve both. The tests compare the matches with
 // SQLite's, query for query, in three server locales.
 //
+// Photos (photos.go): the bytes of each original and preview are kept on the server, in
+// photo_files, named by their SHA-256 as in a file's photo library, so that every PC sees every
+// photo with no shared folder. They are committed before the row that names them, read back
+// checked against their name, and collected after the library's grace period once no photo
+// names them. The application role may add and remove a photo file, never change one. A removed
+// file's bytes stay in the database's storage until PostgreSQL vacuums and reuses it, and are not
+// overwritten then: unlike a SQLite file (secure_delete), the server's disks keep deleted photos
+// for a while, as they do any deleted row.
+//
+// Live updates (listen.go): the record tables' triggers (the end of 0007_init.sql) notify the
+// channel needlelog_changes with "kind client-id" for each change; PostgreSQL delivers a
+// notification to every listening PC when its transaction commits, never for one rolled back,
+// and sends an identical one once per transaction. A transaction that changes more than a few
+// things says "all" instead. Watch listens on a connection of its own, says Change{All: true}
+// once listening (and again after the server was lost and is back), and pings a quiet server,
+// as a pulled cable closes nothing.
+//
 // Least privilege (serverinit.go): InitServer, run once by the server's administrator, makes an
 // owner role (NOLOGIN) that owns the database, its schema and every table, trigger and function,
 // and an application role that each PC connects as. Later migrations run only through InitServer,
