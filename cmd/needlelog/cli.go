@@ -70,15 +70,18 @@ func usage(w io.Writer) { usageFor(w, runtime.GOOS, defaultPathForHelp()) }
 // usageFor writes the general help as it reads on goos, with dbPath as the default database.
 func usageFor(w io.Writer, goos, dbPath string) {
 	name := programName(goos)
-	fmt.Fprintf(w, `Needlelog keeps a microneedling practice's treatment records in one local file.
+	fmt.Fprintf(w, `Needlelog keeps a microneedling practice's treatment records in a file on this computer, or on
+the clinic's PostgreSQL server, which all its PCs share.
 
 Usage:
   %-*s open the desktop app (default database: %s)
+  %-*s open it on the practice on the clinic's server
   %-*s work without the desktop
   %-*s print the version
 
 Commands:
-`, len(name)+23, name+" [--db PATH]", dbPath, len(name)+23, name+" COMMAND [flags]", len(name)+23, name+" --version")
+`, len(name)+23, name+" [--db PATH]", dbPath, len(name)+23, name+" --db postgres://…", len(name)+23, name+" COMMAND [flags]",
+		len(name)+23, name+" --version")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
