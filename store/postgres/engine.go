@@ -75,9 +75,10 @@ func readerConfig(cfg *pgx.ConnConfig) *pgx.ConnConfig {
 	return r
 }
 
-// ErrServerLost is a server that went away during a read or a save: nothing of an unfinished save
-// was kept.
-var ErrServerLost = errors.New("the connection to the clinic's server was lost; what was being saved was not kept: try again once the server is back")
+// ErrServerLost is a server that went away during a read or a save. A save it cut short was
+// rolled back, unless the connection went in the instant of its commit, which no one can tell
+// from here: the sentence promises no more than that it was not confirmed.
+var ErrServerLost = errors.New("the connection to the clinic's server was lost before it confirmed what was under way: try again once the server is back")
 
 // ErrNotPermitted is a change the server refused for want of a right (SQLSTATE 42501): the role
 // each PC connects as may not make it. The administrator decides what the PCs may do.
