@@ -50,3 +50,19 @@ func (a ServerArchivable) Snapshot(ctx context.Context, path string, now time.Ti
 	}
 	return snap, health, nil
 }
+
+// ArchiveSnapshots is a practice as an archive is written from it (report.ArchiveSource).
+type ArchiveSnapshots interface {
+	Now() time.Time
+	Folder() string
+	Snapshot(ctx context.Context, path string, now time.Time) (store.Store, data.Health, error)
+}
+
+// ArchiveOf gives the practice s for an archive, whichever engine keeps it: a file's own
+// snapshot, or a copy of the server's practice.
+func ArchiveOf(s CopyStore) ArchiveSnapshots {
+	if f, ok := s.(*sqlite.Store); ok {
+		return ArchivableOf(f)
+	}
+	return ServerArchivableOf(s)
+}

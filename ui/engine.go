@@ -23,6 +23,12 @@ type practiceStore interface {
 	Path() string
 }
 
+// Either engine's practice copies whole (practice.Copy), as archives of a server practice need.
+var (
+	_ ondisk.CopyStore = (*sqlite.Store)(nil)
+	_ ondisk.CopyStore = (*serverStore)(nil)
+)
+
 // fileOf is the practice's file when s is a practice on this PC's disk, nil when it is on the
 // clinic's server.
 func fileOf(s practiceStore) *sqlite.Store {

@@ -260,20 +260,11 @@ func sheetsQuery(from, to string, who int, ps []data.Practitioner) (nlstore.Expo
 	return q, nil
 }
 
-// serverArchiveText says how the archive of a practice on the clinic's server is made.
-const serverArchiveText = "This practice is on the clinic's server. Its complete archive is made from a backup: " +
-	"a backup of the server practice (needlelog backup --db ADDRESS, run on one PC) is a practice file, and " +
-	"File › Export › Complete archive… on that file writes the archive."
-
-// exportArchive writes the complete archive of the practice.
+// exportArchive writes the complete archive of the practice: of a practice on the clinic's
+// server, from a copy of it made on this PC.
 func exportArchive(a fyne.App, win fyne.Window, store practiceStore) {
-	file := fileOf(store)
-	if file == nil {
-		showInfo(win, "The archive is made from a backup", serverArchiveText)
-		return
-	}
 	exportFileNoting(a, win, store, "export the archive", "needlelog archive.zip", []string{".zip"},
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
-			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchivableOf(file), progress))
+			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchiveOf(store.(ondisk.CopyStore)), progress))
 		}, archivePlainNote)
 }

@@ -2,13 +2,20 @@ package ui
 
 import (
 	"context"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/photo/phototest"
 	"needlelog.app/needlelog/internal/testkit"
 	nlstore "needlelog.app/needlelog/store"
 )
@@ -91,5 +98,43 @@ func TestAClientAddedOnAnotherPCShowsThroughTheServer(t *testing.T) {
 	}
 	if text := allText(m.page.content()); !strings.Contains(text, "Allergies: Nickel") {
 		t.Fatalf("the open client page was not read again:\n%s", text)
+	}
+}
+
+// TestTheArchiveOfAServerPracticeIsWrittenOnThisPC: File › Export › Complete archive… on a
+// practice on the clinic's server writes the same archive as a file's, from a copy made on this
+// PC: the database, the client's photo and the manifest.
+func TestTheArchiveOfAServerPracticeIsWrittenOnThisPC(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := openServerTestPractice(t, testkit.Postgres(t))
+	s := p.store
+	c := data.Client{FirstName: "Nora", LastName: "Lens", PhotoConsent: data.PhotoConsentClinical}
+	if err := s.CreateClient(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	testkit.MustImportPhoto(t, s, c.ID, data.PhotoTags{Kind: data.PhotoBefore}, "IMG_0001.jpg",
+		phototest.NoisyJPEG(t, 96, 64, 1, 40), testkit.Now)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	dir := t.TempDir()
+	a.Preferences().SetString(prefLastFolder, dir)
+
+	exportArchive(a, w, s)
+	saveAs(t, w, "clinic archive.zip")
+	out := filepath.Join(dir, "clinic archive.zip")
+	waitFor(t, "the archive", func() bool { _, err := os.Stat(out); return err == nil })
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var db, photo, manifest bool
+	for name := range testkit.ZipFiles(t, b) {
+		db = db || strings.HasSuffix(name, ".db")
+		photo = photo || strings.HasSuffix(name, ".jpg")
+		manifest = manifest || strings.Contains(strings.ToLower(name), "manifest")
+	}
+	if !db || !photo || !manifest {
+		t.Fatalf("the archive of the server practice lacks its database (%v), photo (%v) or manifest (%v): %v",
+			db, photo, manifest, slices.Collect(maps.Keys(testkit.ZipFiles(t, b))))
 	}
 }

@@ -81,10 +81,7 @@ var exportKinds = []exportKind{
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
 			"SHA-256, and a README saying what each file is.",
 		"", func(ctx context.Context, s opened, _ string, o exportOptions) error {
-			var src report.ArchiveSource = practice.ServerArchivableOf(s)
-			if f, ok := s.(*sqlite.Store); ok {
-				src = practice.ArchivableOf(f)
-			}
+			src := practice.ArchiveOf(s)
 			return writeExport(o, practicePath(s), func(w io.Writer) error { return report.WriteArchive(ctx, w, src, nil) })
 		}},
 }
