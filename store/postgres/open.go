@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,6 +131,11 @@ func poolConfig(connURL string, opts Options) (*pgxpool.Config, error) {
 			cfg.ConnConfig.Password = opts.Password
 		} else if p := os.Getenv(PasswordEnv); p != "" {
 			cfg.ConnConfig.Password = p
+		} else if cfg.ConnConfig.Password != "" && os.Getenv("PGPASSWORD") == "" {
+			// From the password file: used only while it is its owner's alone, as libpq does.
+			if f := passFile(u); sharedFile(f) {
+				return nil, &PasswordFileSharedError{Path: f}
+			}
 		}
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
@@ -138,6 +145,41 @@ func poolConfig(connURL string, opts Options) (*pgxpool.Config, error) {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "Needlelog"
 	}
 	return cfg, nil
+}
+
+// PasswordFileSharedError is a password file other accounts of the computer may read: its
+// passwords are theirs to read too, so it is not used, as PostgreSQL's own programs do not.
+type PasswordFileSharedError struct{ Path string }
+
+func (e *PasswordFileSharedError) Error() string {
+	return fmt.Sprintf("the password file %s can be read by other accounts on this computer, so Needlelog does not use it: "+
+		"make it readable by its owner alone (chmod 600 %[1]s) and try again", e.Path)
+}
+
+// passFile is the password file pgx read for the URL u: the URL's passfile, PGPASSFILE, or the
+// account's own (~/.pgpass; %APPDATA%\postgresql\pgpass.conf on Windows).
+func passFile(u *url.URL) string {
+	if f := u.Query().Get("passfile"); f != "" {
+		return f
+	}
+	if f := os.Getenv("PGPASSFILE"); f != "" {
+		return f
+	}
+	if runtime.GOOS == "windows" {
+		return filepath.Join(os.Getenv("APPDATA"), "postgresql", "pgpass.conf")
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".pgpass")
+}
+
+// sharedFile reports whether the file at path may be read or written by accounts other than its
+// owner. Windows keeps no such bits: its files are the account's unless shared on purpose.
+func sharedFile(path string) bool {
+	if runtime.GOOS == "windows" {
+		return false
+	}
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().Perm()&0o077 != 0
 }
 
 // Redacted is connURL with any password taken out, to show or log: the only form of a server's

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -678,4 +681,49 @@ func TestOpenByARoleThatMayNotChangeTheSchemaAsksForServerInit(t *testing.T) {
 			t.Errorf("the refused open left the tables %v", got)
 		}
 	})
+}
+
+// TestAPasswordFileOthersMayReadIsNotUsed: a password file is used while it is its owner's alone;
+// one other accounts may read is refused in a sentence naming it (as PostgreSQL's own programs
+// ignore it), and a password asked for still opens. Windows keeps no such bits: used there.
+func TestAPasswordFileOthersMayReadIsNotUsed(t *testing.T) {
+	ctx := context.Background()
+	dbURL := testkit.Postgres(t)
+	openClose(t, dbURL, Options{})
+	role, password := loginRole(t, dbURL)
+	adminExec(t, dbURL, `GRANT SELECT ON needlelog_schema TO `+pgx.Identifier{role}.Sanitize())
+	t.Setenv("PGPASSWORD", "")
+	t.Setenv(PasswordEnv, "")
+	file := filepath.Join(t.TempDir(), "pgpass")
+	if err := os.WriteFile(file, []byte("*:*:*:"+role+":"+password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(dbURL)
+	u.User = url.User(role)
+	q := u.Query()
+	q.Set("passfile", file)
+	u.RawQuery = q.Encode()
+	openClose(t, u.String(), Options{})
+
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, u.String(), Options{})
+	if runtime.GOOS == "windows" {
+		if err != nil {
+			t.Fatalf("open with the password file on Windows: %v", err)
+		}
+		s.Close()
+		return
+	}
+	if err == nil {
+		s.Close()
+		t.Fatal("opened with a password file every account may read")
+	}
+	var shared *PasswordFileSharedError
+	if !errors.As(err, &shared) || shared.Path != file || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("error %q, want the password file %s said as readable by others", err, file)
+	}
+	noSecret(t, err, password)
+	openClose(t, u.String(), Options{Password: password})
 }
