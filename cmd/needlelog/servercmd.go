@@ -46,14 +46,18 @@ databases (postgres://postgres@HOST:5432/postgres). It makes what is missing of:
     audit log;
   - the practice's database (--database, default needlelog), with Needlelog's schema in it;
 
-and gives the application role exactly the rights the app needs. It prints what it did, the URL
-each PC connects with (naming the server as --address gives it, such as 192.168.1.10 or
-clinic-server.local: give it when ADMIN_URL says localhost, which on a PC is the PC itself; and
-asking for TLS when the server has it on, sslmode=require), and, when it made the application role, that role's password, shown this
+and gives the application role exactly the rights the app needs. It prints what it did and the URL
+each PC connects with, and, when it made the application role, that role's password, shown this
 once and kept nowhere else: put it in each PC's password file (.pgpass, as the line printed) or in
 the variable NEEDLELOG_DB_PASSWORD. Run again (after updating Needlelog, say) it brings the schema
 up to date, changes nothing else, and says so. A database or role of those names that is not
 Needlelog's, or has other rights, is refused with nothing changed.
+
+The PCs' URL names the server as --address gives it, by its name or address on the clinic's
+network (192.168.1.10, clinic-server.local): give it when ADMIN_URL says localhost, as on the
+server itself, since on a PC localhost is the PC. The URL asks for TLS (sslmode=require) when the
+server has it on; when it is off, records cross the network unencrypted, and server init says how
+to turn it on.
 
 The administrator's password is never given in the URL: it comes from NEEDLELOG_DB_PASSWORD, the
 password file (.pgpass, or the file PGPASSFILE names), or is asked for when the server wants one.`
