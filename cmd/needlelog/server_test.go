@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,6 +49,24 @@ func initPractice(t *testing.T) (out, appURL, password string) {
 	if admin == "" {
 		t.Fatalf("this test needs a PostgreSQL server: set %s (scripts/pg-cluster start DIR prints one)", testkit.PostgresEnv)
 	}
+	name := serverPractice(t, admin)
+	code, out, errOut := runCLI(t, "server", "init", "--db", admin, "--database", name, "--address", testServerAddress(t, admin))
+	if code != 0 {
+		t.Fatalf("server init: exit %d\n%s%s", code, out, errOut)
+	}
+	m := regexp.MustCompile(`(?m)^Each PC connects with: (\S+)$`).FindStringSubmatch(out)
+	p := regexp.MustCompile(`(?m)made now and shown only this once: (\S+)$`).FindStringSubmatch(out)
+	if m == nil || p == nil {
+		t.Fatalf("server init does not say the URL and the password:\n%s", out)
+	}
+	t.Setenv(postgres.PasswordEnv, p[1])
+	return out, m[1], p[1]
+}
+
+// serverPractice is a name for a practice database on the server at admin, dropped with its
+// roles when the test ends.
+func serverPractice(t *testing.T, admin string) string {
+	t.Helper()
 	random := make([]byte, 5)
 	rand.Read(random)
 	name := "nl_cli_" + hex.EncodeToString(random)
@@ -67,17 +86,18 @@ func initPractice(t *testing.T) (out, appURL, password string) {
 			}
 		}
 	})
-	code, out, errOut := runCLI(t, "server", "init", "--db", admin, "--database", name)
-	if code != 0 {
-		t.Fatalf("server init: exit %d\n%s%s", code, out, errOut)
+	return name
+}
+
+// testServerAddress is the test server's address, HOST:PORT, as the tests (the clinic's PCs)
+// reach it.
+func testServerAddress(t *testing.T, admin string) string {
+	t.Helper()
+	u, err := url.Parse(admin)
+	if err != nil || u.Host == "" {
+		t.Fatalf("%s does not name the test server's host: %v", testkit.PostgresEnv, err)
 	}
-	m := regexp.MustCompile(`(?m)^Each PC connects with: (\S+)$`).FindStringSubmatch(out)
-	p := regexp.MustCompile(`(?m)made now and shown only this once: (\S+)$`).FindStringSubmatch(out)
-	if m == nil || p == nil {
-		t.Fatalf("server init does not say the URL and the password:\n%s", out)
-	}
-	t.Setenv(postgres.PasswordEnv, p[1])
-	return out, m[1], p[1]
+	return u.Host
 }
 
 // counted is what check says of a practice's records: each counted table's number.
@@ -364,7 +384,8 @@ func TestServerInitTwice(t *testing.T) {
 	name := strings.TrimPrefix(regexp.MustCompile(`/[a-z0-9_]+(\?|$)`).FindString(app), "/")
 	name = strings.TrimSuffix(name, "?")
 	t.Setenv(postgres.PasswordEnv, "") // the administrator's comes from the password file
-	code, again, errOut := runCLI(t, "server", "init", "--db", os.Getenv(testkit.PostgresEnv), "--database", name)
+	admin := os.Getenv(testkit.PostgresEnv)
+	code, again, errOut := runCLI(t, "server", "init", "--db", admin, "--database", name, "--address", testServerAddress(t, admin))
 	if code != 0 || !strings.Contains(again, "already set up: nothing was changed") || strings.Contains(again, "made the") ||
 		strings.Contains(again, password) || !strings.Contains(again, "Each PC connects with: "+app) {
 		t.Errorf("server init again: exit %d\n%s%s", code, again, errOut)

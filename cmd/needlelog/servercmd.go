@@ -21,7 +21,7 @@ func runServer(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 		return runServerInit(ctx, args, out, errOut) // its one command's help
 	}
-	fmt.Fprintf(errOut, "Usage: %s server init --db ADMIN_URL [--database NAME] [--owner-role NAME] [--app-role NAME]\n\n"+
+	fmt.Fprintf(errOut, "Usage: %s server init --db ADMIN_URL [--address HOST[:PORT]] [--database NAME] [--owner-role NAME] [--app-role NAME]\n\n"+
 		"Run '%[1]s server init -h' for what it does.\n", prog)
 	if len(args) == 0 {
 		return 2
@@ -36,8 +36,8 @@ func runServer(ctx context.Context, args []string, out, errOut io.Writer) int {
 
 // serverInitAbout is what needlelog server init -h says the command does.
 const serverInitAbout = `Sets up the practice on the clinic's PostgreSQL server, once, as the server's administrator: run it
-on any PC that reaches the server, with ADMIN_URL naming a user who may make roles and databases
-(postgres://postgres@HOST:5432/postgres). It makes what is missing of:
+on the server or on any PC that reaches it, with ADMIN_URL naming a user who may make roles and
+databases (postgres://postgres@HOST:5432/postgres). It makes what is missing of:
 
   - the owner role (--owner-role, default DATABASE_owner), which owns the practice's tables and
     triggers and cannot log in;
@@ -46,22 +46,30 @@ on any PC that reaches the server, with ADMIN_URL naming a user who may make rol
     audit log;
   - the practice's database (--database, default needlelog), with Needlelog's schema in it;
 
-and gives the application role exactly the rights the app needs. It prints what it did, the URL
+and gives the application role exactly the rights the app needs. It prints what it did and the URL
 each PC connects with, and, when it made the application role, that role's password, shown this
 once and kept nowhere else: put it in each PC's password file (.pgpass, as the line printed) or in
 the variable NEEDLELOG_DB_PASSWORD. Run again (after updating Needlelog, say) it brings the schema
 up to date, changes nothing else, and says so. A database or role of those names that is not
 Needlelog's, or has other rights, is refused with nothing changed.
 
+The PCs' URL names the server as --address gives it, by its name or address on the clinic's
+network (192.168.1.10, clinic-server.local): give it when ADMIN_URL says localhost, as on the
+server itself, since on a PC localhost is the PC. The URL asks for TLS (sslmode=require) when the
+server has it on; when it is off, records cross the network unencrypted, and server init says how
+to turn it on.
+
 The administrator's password is never given in the URL: it comes from NEEDLELOG_DB_PASSWORD, the
 password file (.pgpass, or the file PGPASSFILE names), or is asked for when the server wants one.`
 
 func runServerInit(ctx context.Context, args []string, out, errOut io.Writer) int {
 	const name = "server init"
-	fs := newFlags(name, "--db ADMIN_URL [--database NAME] [--owner-role NAME] [--app-role NAME] [--app-password-file FILE]",
+	fs := newFlags(name, "--db ADMIN_URL [--address HOST[:PORT]] [--database NAME] [--owner-role NAME] [--app-role NAME] [--app-password-file FILE]",
 		serverInitAbout, errOut)
 	db := fs.String("db", "", "the server's URL as its administrator, postgres://USER@HOST:PORT/postgres")
 	var o postgres.InitOptions
+	fs.StringVar(&o.Address, "address", "", "the server's name or address as the clinic's PCs reach it, HOST or HOST:PORT\n"+
+		"(such as 192.168.1.10 or clinic-server.local); default ADMIN_URL's host and port")
 	fs.StringVar(&o.Database, "database", "", "the practice's database (default needlelog)")
 	fs.StringVar(&o.OwnerRole, "owner-role", "", "the role that owns the practice (default DATABASE_owner)")
 	fs.StringVar(&o.AppRole, "app-role", "", "the role each PC connects as (default DATABASE_app)")
@@ -76,6 +84,11 @@ func runServerInit(ctx context.Context, args []string, out, errOut io.Writer) in
 	}
 	if hasPassword(*db) {
 		return usageErr("%s", errPasswordInURL)
+	}
+	if o.Address != "" {
+		if _, _, err := postgres.SplitAddress(o.Address); err != nil {
+			return usageErr("%s", err)
+		}
 	}
 	if *passFile != "" {
 		b, err := os.ReadFile(*passFile)
@@ -114,7 +127,16 @@ func runServerInit(ctx context.Context, args []string, out, errOut io.Writer) in
 		}
 	}
 	fmt.Fprintf(out, "%-22s %d\n", "Schema version:", res.SchemaVersion)
-	fmt.Fprintf(out, "%-22s %s\n", "Each PC connects with:", postgres.Redacted(res.AppURL))
+	fmt.Fprintf(out, "%-22s %s\n", "Each PC connects with:", postgres.Redacted(res.PCURL))
+	if res.AddressNeeded {
+		fmt.Fprintf(out, "A PC reaches the server by its name or address on the clinic's network, which --db does not give (it names this computer): "+
+			"put that in place of %s, or run server init again with --address HOST (such as 192.168.1.10 or clinic-server.local) to have it printed.\n",
+			postgres.AddressPlaceholder)
+	}
+	if !res.TLS {
+		fmt.Fprintf(out, "The server has TLS off, so records would cross the clinic's network unencrypted (sslmode=disable): "+
+			"turn it on with ssl = on and a certificate (ssl_cert_file, ssl_key_file) in the server's postgresql.conf, reload the server, and run server init again.\n")
+	}
 	if res.AppPassword == "" {
 		fmt.Fprintf(out, "The role %q logs in with the password it was given when it was made (server init never shows or changes it); "+
 			"each PC reads it from NEEDLELOG_DB_PASSWORD or its password file (.pgpass).\n", res.AppRole)
@@ -142,10 +164,11 @@ func pgpassPlace() string {
 }
 
 // pgpassLine is the password file's line for the application role: host:port:database:user:password.
+// Where server init does not know the server's network address, any host (*) does.
 func pgpassLine(res postgres.InitResult) string {
 	host, port := "*", "*"
-	if u, err := url.Parse(res.AppURL); err == nil {
-		if h := u.Hostname(); h != "" {
+	if u, err := url.Parse(res.PCURL); err == nil {
+		if h := u.Hostname(); h != "" && h != postgres.AddressPlaceholder {
 			host = h
 		}
 		if p := u.Port(); p != "" {

@@ -9,8 +9,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -49,14 +52,30 @@ type InitOptions struct {
 	// AdminPassword is the administrator's password when adminURL has none; without it the
 	// password comes from NEEDLELOG_DB_PASSWORD, then PGPASSWORD, then the password file.
 	AdminPassword string
+	// Address is the server's name or address as the clinic's PCs reach it, HOST or HOST:PORT
+	// (192.168.1.10, clinic-server.local:5433; see SplitAddress): the PCs' URL names it, with
+	// its port or else adminURL's. When empty, the URL names adminURL's host.
+	Address string
 }
 
 // InitResult says what InitServer found and did.
 type InitResult struct {
 	Database, OwnerRole, AppRole string
-	// AppURL is the address each PC connects with: the administrator's server and options, the
-	// application role and the practice's database, and no password.
+	// AppURL is the URL each PC connects with: the server at Address (else at adminURL's host),
+	// the application role, the practice's database and the TLS the server offers (sslmode), and
+	// nothing of the administrator's: no password, no password file.
 	AppURL string
+	// AddressNeeded says that no Address was given and adminURL names this computer (localhost,
+	// a loopback address, a Unix socket): AppURL works on the server itself only, and PCURL
+	// holds AddressPlaceholder where the server's network address goes.
+	AddressNeeded bool
+	// PCURL is the URL to set up on each PC: AppURL, or AppURL with AddressPlaceholder for its
+	// host when AddressNeeded.
+	PCURL string
+	// TLS says the server has TLS on (ssl = on): AppURL asks for it (sslmode=require, or the
+	// verification adminURL asked for). When off, AppURL says sslmode=disable: records cross the
+	// network unencrypted.
+	TLS bool
 	// AppPassword is the application role's password when this run generated it: to be shown
 	// to the administrator once and kept nowhere else. Empty otherwise.
 	AppPassword string
@@ -131,13 +150,12 @@ func initServer(ctx context.Context, adminURL string, o InitOptions, ms []migrat
 		return res, err
 	}
 	addr := serverAddr(cfg.ConnConfig)
-	res.AppURL = appURL(adminURL, o)
 	admin, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	if err != nil {
 		return res, connectError(ctx, addr, cfg.ConnConfig, err)
 	}
 	defer admin.Close(context.Background())
-	in := &initRun{o: o, res: &res, addr: addr, adminURL: adminURL}
+	in := &initRun{o: o, res: &res, addr: addr, adminURL: adminURL, adminHost: cfg.ConnConfig.Host, adminPort: strconv.Itoa(int(cfg.ConnConfig.Port))}
 	if err := in.run(ctx, admin, ms); err != nil {
 		var se *serverError
 		switch {
@@ -170,6 +188,11 @@ func (o *InitOptions) complete() error {
 	if o.OwnerRole == o.AppRole {
 		return fmt.Errorf("the owner role and the application role must differ (both are %q)", o.OwnerRole)
 	}
+	if o.Address != "" {
+		if _, _, err := SplitAddress(o.Address); err != nil {
+			return err
+		}
+	}
 	if p := o.AppPassword; p != "" {
 		// Printable ASCII is the same before and after SASLprep, so the verifier made here
 		// matches what the server and pgx compute at login.
@@ -185,28 +208,121 @@ func (o *InitOptions) complete() error {
 	return nil
 }
 
-// appURL is adminURL for the application role on the practice's database, with no password.
-func appURL(adminURL string, o InitOptions) string {
-	u, err := url.Parse(adminURL)
-	if err != nil {
-		return ""
+// AddressPlaceholder stands in PCURL for the server's network address, when server init was
+// not told it.
+const AddressPlaceholder = "SERVER-ADDRESS"
+
+var (
+	portDigits = regexp.MustCompile(`^[0-9]{1,5}$`)
+	// hostName is a DNS name (clinic-server.local) or a computer's name on the network (the
+	// underscore, which some Windows names have, is allowed).
+	hostName   = regexp.MustCompile(`^(?i)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$`)
+	digitsOnly = regexp.MustCompile(`^[0-9.]+$`)
+)
+
+// SplitAddress checks the server's address as the clinic's PCs reach it, HOST or HOST:PORT
+// (an IPv6 address with a port in brackets, [fd00::10]:5432), and splits it; port is empty
+// when none was given. A URL, a path, spaces or an IP address bound to one computer's network
+// interface (fe80::1%eth0) are refused with a sentence.
+func SplitAddress(address string) (host, port string, err error) {
+	bad := fmt.Errorf("the server's address %q is not a host name or an IP address, with a port if need be (such as 192.168.1.10, clinic-server.local or clinic-server.local:5433)", address)
+	host = address
+	if h, p, err := net.SplitHostPort(address); err == nil {
+		if n, _ := strconv.Atoi(p); !portDigits.MatchString(p) || n < 1 || n > 65535 {
+			return "", "", bad
+		}
+		host, port = h, p
+	} else if strings.HasPrefix(address, "[") && strings.HasSuffix(address, "]") {
+		host = address[1 : len(address)-1]
 	}
-	u.User = url.User(o.AppRole)
-	u.Path, u.RawPath = "/"+o.Database, ""
-	q := u.Query()
-	for _, k := range []string{"password", "passfile", "user", "dbname"} {
-		q.Del(k) // the administrator's, not the PCs'
+	if a, err := netip.ParseAddr(host); err == nil {
+		if a.Zone() != "" {
+			return "", "", bad
+		}
+		return host, port, nil
+	}
+	if len(host) > 253 || !hostName.MatchString(host) || digitsOnly.MatchString(host) {
+		return "", "", bad
+	}
+	return host, port, nil
+}
+
+// isThisComputer says whether host, as pgx reads it from a URL, can only be reached from the
+// server itself: a Unix socket's folder, localhost, a loopback address.
+func isThisComputer(host string) bool {
+	if host == "" || strings.HasPrefix(host, "/") {
+		return true
+	}
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
+// appURL is the URL of the application role on the practice's database at host and port, with
+// only what a PC needs of adminURL's options: the TLS it asks for. That is sslmode=require when
+// the server has TLS on and disable when it has not, unless adminURL asks for more (require,
+// or verify-ca or verify-full with the certificate to verify the server with, sslrootcert).
+// The administrator's password, password file and other options stay out: they are the
+// administrator's, on this computer.
+func appURL(adminURL, host, port string, tls bool, o InitOptions) string {
+	q := url.Values{}
+	mode := "disable"
+	if tls {
+		mode = "require"
+	}
+	if a, err := url.Parse(adminURL); err == nil {
+		switch m := a.Query().Get("sslmode"); m {
+		case "require":
+			mode = m
+		case "verify-ca", "verify-full":
+			mode = m
+			if c := a.Query().Get("sslrootcert"); c != "" {
+				q.Set("sslrootcert", c)
+			}
+		}
+	}
+	q.Set("sslmode", mode)
+	u := url.URL{Scheme: "postgres", User: url.User(o.AppRole), Path: "/" + o.Database}
+	if strings.HasPrefix(host, "/") {
+		// A Unix socket's folder goes in the options, as pgx and libpq read it.
+		q.Set("host", host)
+		q.Set("port", port)
+	} else {
+		u.Host = net.JoinHostPort(host, port)
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
 
+// urls sets the result's URLs, once the server has said whether it has TLS on.
+func (in *initRun) urls(tls bool) {
+	host, port := in.adminHost, in.adminPort
+	if in.o.Address != "" {
+		h, p, _ := SplitAddress(in.o.Address) // checked by complete
+		host = h
+		if p != "" {
+			port = p
+		}
+	}
+	r := in.res
+	r.TLS = tls
+	r.AppURL = appURL(in.adminURL, host, port, tls, in.o)
+	r.PCURL = r.AppURL
+	r.AddressNeeded = in.o.Address == "" && isThisComputer(host)
+	if r.AddressNeeded {
+		r.PCURL = appURL(in.adminURL, AddressPlaceholder, port, tls, in.o)
+	}
+}
+
 type initRun struct {
-	o        InitOptions
-	res      *InitResult
-	addr     string
-	adminURL string
-	super    bool // the administrator is a superuser
+	o                    InitOptions
+	res                  *InitResult
+	addr                 string
+	adminURL             string
+	adminHost, adminPort string // as pgx reads them from adminURL
+	super                bool   // the administrator is a superuser
 }
 
 func (in *initRun) changed(format string, args ...any) {
@@ -220,6 +336,11 @@ func (in *initRun) refuse(format string, args ...any) error {
 func (in *initRun) run(ctx context.Context, admin *pgx.Conn, ms []migration) error {
 	o := in.o
 	// Everything is looked at before anything is made, so a refusal leaves the server as it was.
+	var ssl string
+	if err := admin.QueryRow(ctx, `SHOW ssl`).Scan(&ssl); err != nil {
+		return err
+	}
+	in.urls(ssl == "on")
 	var user string
 	var createRole, createDB bool
 	if err := admin.QueryRow(ctx, `SELECT rolname, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user`).
