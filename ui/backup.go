@@ -404,6 +404,7 @@ type serverBackups struct {
 	onChange func() // on the UI goroutine, after every reading that changed what is known
 
 	mu     sync.Mutex
+	follow bool // the window reads the record by itself (start): again when the server comes back
 	read   bool // the record was read at least once
 	latest ondisk.ServerBackup
 	ok     bool // a backup is recorded
@@ -429,8 +430,29 @@ func (b *serverBackups) load(ctx context.Context) error {
 	return nil
 }
 
-// loadLater is load on a goroutine of its own.
-func (b *serverBackups) loadLater(ctx context.Context) { go b.load(ctx) } //nolint:errcheck // logged; what was known stays
+// start reads the record now, and again whenever the server comes back (again).
+func (b *serverBackups) start(ctx context.Context) {
+	b.mu.Lock()
+	b.follow = true
+	b.mu.Unlock()
+	b.loadLater(ctx)
+}
+
+// again reads the record again when the window follows it by itself: the server came back, and
+// a backup may have been recorded meanwhile.
+func (b *serverBackups) again(ctx context.Context) {
+	b.mu.Lock()
+	follow := b.follow
+	b.mu.Unlock()
+	if follow {
+		b.loadLater(ctx)
+	}
+}
+
+// loadLater is load off the UI goroutine.
+func (b *serverBackups) loadLater(ctx context.Context) {
+	background(func() { b.load(ctx) }) //nolint:errcheck // logged; what was known stays
+}
 
 // summary words the latest backup for the status line, as backupSummary does a file's, and says
 // whether it needs attention; ok is false until the record was read.

@@ -72,7 +72,9 @@ func (m *mainWindow) changedElsewhere(c nlstore.Change) {
 			m.serverLost = false
 			m.showNotices()
 		}
-		m.readServerBackup() // a backup may have been recorded meanwhile
+		if m.serverBackups != nil {
+			m.serverBackups.again(m.life.ctx) // a backup may have been recorded meanwhile
+		}
 	case c.Kind == "client", c.Kind == "session", c.Kind == "photo", c.Kind == "draft":
 		ch.list = true
 		if c.ClientID != "" {

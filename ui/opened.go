@@ -96,7 +96,7 @@ func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupSt
 		// files by itself.
 		p.serverBackups = &serverBackups{store: p.store, onChange: func() { changed(backupState{}) }}
 		if auto {
-			p.serverBackups.loadLater(context.Background())
+			p.serverBackups.start(context.Background())
 		}
 		return
 	}

@@ -64,7 +64,7 @@ func TestServerStatusLineSaysTheBackupRecordedOnTheServer(t *testing.T) {
 	read := followServerBackups(t, m)
 	now := time.Now()
 	m.now = func() time.Time { return now }
-	relay.say(nlstore.Change{All: true}) // listening: everything is read
+	m.serverBackups.start(ctx) // as the app's window does when it shows the practice
 	awaitRead(t, read, "the record before any backup")
 	const none = "No backup of this practice yet: make one every night with needlelog backup --db … on one PC"
 	if m.status.Text != none {
@@ -109,10 +109,25 @@ func TestServerStatusLineSaysTheBackupRecordedOnTheServer(t *testing.T) {
 	}
 	shootStatus(t, m, "server-status-overdue.png")
 
+	// The server is lost while a backup to another folder is recorded: once it is back, the
+	// window reads the record again.
+	relay.say(nlstore.Change{Lost: true})
+	usb := filepath.Join(t.TempDir(), "usb")
+	b2, _, err := ondisk.BackupServerEncryptedTo(ctx, there.store.(ondisk.CopyStore), "needlelog", usb, ondisk.DefaultRetention, ondisk.BackupEncryption{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = b2.Taken.Add(time.Minute)
+	relay.say(nlstore.Change{All: true})
+	awaitRead(t, read, "the backup recorded while the server was lost")
+	if want := "Backed up " + humanTime(b2.Taken, now) + " on " + host + " to " + usb + "."; m.status.Text != want {
+		t.Errorf("once the server is back the status line says %q, not %q", m.status.Text, want)
+	}
+
 	// Settings › Database says the latest backup too.
 	sw := m.settings.show(a, m.store, settingsLinks{tab: "Database"})
 	waitForText(t, sw, "Backed up ")
-	if text := allText(sw.Content()); !strings.Contains(text, " on "+host+" to "+dir+".") || !strings.Contains(text, "needlelog backup --db ADDRESS") {
+	if text := allText(sw.Content()); !strings.Contains(text, " on "+host+" to "+usb+".") || !strings.Contains(text, "needlelog backup --db ADDRESS") {
 		t.Errorf("Settings › Database says:\n%s", text)
 	}
 	sw.Resize(fyne.NewSize(1000, 680))
