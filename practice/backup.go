@@ -206,6 +206,9 @@ type backupRecord struct {
 	Folder    string    `json:"folder"`
 	File      string    `json:"file"`
 	Encrypted bool      `json:"encrypted,omitempty"`
+	// Host is the PC the backup was made on: said for a practice on the clinic's server, whose
+	// record every PC reads (SettingServerBackup); a file's is made beside it.
+	Host string `json:"host,omitempty"`
 }
 
 // recordBackup writes the record of backup b of the practice id at dbPath, whole or not at all.

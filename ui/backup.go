@@ -386,10 +386,97 @@ func backupSummary(st backupState, now time.Time) (text string, warn bool) {
 	switch {
 	case st.failed != nil:
 		return "The latest backup was made " + when + ". " + errorSentence("make a newer one", st.failed), true
-	case now.Sub(st.latest.Taken) > backupOldAfter:
+	case backupOverdue(st.latest.Taken, now):
 		return "The latest backup was made " + when + ": back up now.", true
 	}
 	return "Backed up " + when + done + ".", st.latest.Photos.Missing > 0
+}
+
+// backupOverdue reports whether a practice whose latest backup was taken then wants the
+// practitioner's attention now: backups have stopped.
+func backupOverdue(taken, now time.Time) bool { return now.Sub(taken) > backupOldAfter }
+
+// serverBackups follows the latest backup of a practice on the clinic's server, as needlelog
+// backup records it there (ondisk.SettingServerBackup) on whichever PC makes it: read when the
+// practice is shown and again when another PC changes a setting (live.go).
+type serverBackups struct {
+	store    practiceStore
+	onChange func() // on the UI goroutine, after every reading that changed what is known
+
+	mu     sync.Mutex
+	follow bool // the window reads the record by itself (start): again when the server comes back
+	read   bool // the record was read at least once
+	latest ondisk.ServerBackup
+	ok     bool // a backup is recorded
+}
+
+// load reads the record again, off the UI goroutine. A reading that fails (the server lost)
+// leaves what was known: the window says the server is lost by itself.
+func (b *serverBackups) load(ctx context.Context) error {
+	latest, ok, err := ondisk.LatestServerBackup(ctx, b.store)
+	if err != nil {
+		if ctx.Err() == nil {
+			slog.Warn("read the latest backup recorded on the clinic's server", "err", err)
+		}
+		return err
+	}
+	b.mu.Lock()
+	changed := !b.read || ok != b.ok || latest != b.latest
+	b.read, b.latest, b.ok = true, latest, ok
+	b.mu.Unlock()
+	if changed && b.onChange != nil {
+		fyne.Do(b.onChange)
+	}
+	return nil
+}
+
+// start reads the record now, and again whenever the server comes back (again).
+func (b *serverBackups) start(ctx context.Context) {
+	b.mu.Lock()
+	b.follow = true
+	b.mu.Unlock()
+	b.loadLater(ctx)
+}
+
+// again reads the record again when the window follows it by itself: the server came back, and
+// a backup may have been recorded meanwhile.
+func (b *serverBackups) again(ctx context.Context) {
+	b.mu.Lock()
+	follow := b.follow
+	b.mu.Unlock()
+	if follow {
+		b.loadLater(ctx)
+	}
+}
+
+// loadLater is load off the UI goroutine.
+func (b *serverBackups) loadLater(ctx context.Context) {
+	background(func() { b.load(ctx) }) //nolint:errcheck // logged; what was known stays
+}
+
+// summary words the latest backup for the status line, as backupSummary does a file's, and says
+// whether it needs attention; ok is false until the record was read.
+func (b *serverBackups) summary(now time.Time) (text string, warn, ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.read {
+		return "", false, false
+	}
+	text, warn = serverBackupSummary(b.latest, b.ok, now)
+	return text, warn, true
+}
+
+// serverBackupSummary words the latest backup of a server practice, made on one PC by
+// needlelog backup: none, overdue (by the rule a file's follows), or when, where and on which PC.
+func serverBackupSummary(latest ondisk.ServerBackup, ok bool, now time.Time) (text string, warn bool) {
+	if !ok {
+		return "No backup of this practice yet: make one every night with needlelog backup --db … on one PC", true
+	}
+	when := humanTime(latest.Taken, now) + " on " + latest.Host + " to " + latest.Folder
+	if backupOverdue(latest.Taken, now) {
+		return "The latest backup was made " + when + ": check needlelog backup on " + latest.Host + ".", true
+	}
+	return "Backed up " + when + ".", false
 }
 
 // sameFolder reports whether a and b name one folder, however written. Without reading the

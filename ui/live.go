@@ -72,6 +72,9 @@ func (m *mainWindow) changedElsewhere(c nlstore.Change) {
 			m.serverLost = false
 			m.showNotices()
 		}
+		if m.serverBackups != nil {
+			m.serverBackups.again(m.life.ctx) // a backup may have been recorded meanwhile
+		}
 	case c.Kind == "client", c.Kind == "session", c.Kind == "photo", c.Kind == "draft":
 		ch.list = true
 		if c.ClientID != "" {
@@ -80,7 +83,12 @@ func (m *mainWindow) changedElsewhere(c nlstore.Change) {
 			}
 			ch.clients[c.ClientID] = true
 		}
-	default: // lists and settings: what the window shows of them is read as it is used
+	case c.Kind == "setting":
+		// A backup recorded by needlelog backup on another PC is a setting: the status line says
+		// it. The rest of the settings the window reads as it uses them.
+		m.readServerBackup()
+		return
+	default: // lists: what the window shows of them is read as it is used
 		return
 	}
 	if ch.due {
@@ -114,6 +122,14 @@ func (m *mainWindow) readChanges() {
 		// The page under a dialog (a profile being edited) is read again; the dialog is left as
 		// it is. A session being typed is never replaced: its page is read as it closes.
 		m.showClient(m.current)
+	}
+}
+
+// readServerBackup reads again the latest backup recorded on the server, off the UI goroutine;
+// the status line follows once read.
+func (m *mainWindow) readServerBackup() {
+	if m.serverBackups != nil {
+		m.serverBackups.loadLater(m.life.ctx)
 	}
 }
 

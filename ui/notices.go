@@ -45,7 +45,9 @@ func (m *mainWindow) showNotices() {
 	}
 	rows = append(rows, m.photoNotices()...)
 	text, warn := m.backupLine()
-	if warn && !m.store.ReadOnly() {
+	if warn && m.backups == nil {
+		rows = append(rows, noticeRow(theme.WarningIcon(), text, nil)) // a server's: made on one PC, not here
+	} else if warn && !m.store.ReadOnly() {
 		rows = append(rows, noticeRow(theme.WarningIcon(), text, widget.NewButton("Back up now", m.backUpNow)))
 	}
 	m.statusWarn = warn
@@ -59,10 +61,15 @@ func (m *mainWindow) showNotices() {
 
 // backupLine words the practice's latest backup for the status line, and says whether it needs
 // the practitioner's attention. A server practice is backed up on one PC by needlelog backup,
-// which this PC does not see: the line says where the practice is instead.
+// which records it on the server: until that record is read, the line says where the practice is.
 func (m *mainWindow) backupLine() (text string, warn bool) {
 	if m.backups == nil {
-		return "On the clinic's server " + serverPlace(m.store.Path()) + " · backed up by needlelog backup on one PC", false
+		if m.serverBackups != nil {
+			if text, warn, ok := m.serverBackups.summary(m.now()); ok {
+				return text, warn
+			}
+		}
+		return "On the clinic's server " + serverPlace(m.store.Path()), false
 	}
 	return backupSummary(m.backups.current(), m.now())
 }

@@ -22,6 +22,9 @@ type openedPractice struct {
 	store   practiceStore // a file's (*sqlite.Store) or a server's (*serverStore)
 	claim   *ondisk.Claim
 	backups *backupKeeper // made by start
+	// serverBackups follows the latest backup recorded on the clinic's server, made by start
+	// for a server practice (whose backups are made on one PC by needlelog backup).
+	serverBackups *serverBackups
 	// notice says how the practice was opened, when it needs saying ("Restored from the backup of …").
 	notice string
 	// readOnlyWhy says why a practice opened read-only could not be opened for writing;
@@ -88,8 +91,13 @@ func (p *openedPractice) start(a fyne.App, forward func(), changed func(backupSt
 		}
 	}
 	if file == nil {
-		// A server practice is backed up on one PC by needlelog backup, and its photo library is
-		// shared: no PC collects its files by itself.
+		// A server practice is backed up on one PC by needlelog backup, which records each backup
+		// on the server for every PC to show; its photo library is shared: no PC collects its
+		// files by itself.
+		p.serverBackups = &serverBackups{store: p.store, onChange: func() { changed(backupState{}) }}
+		if auto {
+			p.serverBackups.start(context.Background())
+		}
 		return
 	}
 	p.backups = newBackupKeeper(a, file)

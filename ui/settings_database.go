@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -96,11 +97,22 @@ func (s *settingsWindow) serverSection() []fyne.CanvasObject {
 		buttons.Add(widget.NewButtonWithIcon("Use the practice file on this PC", theme.StorageIcon(), s.useFile))
 	}
 	backups := wrapLabel(serverBackupText)
+	// The latest backup as recorded on the server by whichever PC made it, in the status line's words.
+	latest := wrapLabel("Reading the latest backup recorded on the server…")
+	recorded := &serverBackups{store: s.store}
+	async(func() (struct{}, error) { return struct{}{}, recorded.load(context.Background()) }, func(_ struct{}, err error) {
+		if err != nil {
+			latest.SetText("The latest backup could not be read from the clinic's server: open Settings again once it can be reached.")
+			return
+		}
+		text, _, _ := recorded.summary(time.Now())
+		latest.SetText(text)
+	})
 	return []fyne.CanvasObject{
 		settingsHeading("Practice on the clinic's server"), widget.NewLabel(serverPlace(s.store.Path()) + ", as user " +
 			serverUser(s.store.Path())), s.dbPath, buttons,
 		settingsHint("Every PC connected to this server works on the same records: what one saves shows on the others within seconds."),
-		widget.NewSeparator(), boldLabel("Backups"), backups,
+		widget.NewSeparator(), boldLabel("Backups"), latest, backups,
 	}
 }
 

@@ -48,7 +48,9 @@ passphrase when FOLDER has none).
 
 A practice on the clinic's server (--db postgres://user@host/database) is backed up the same way:
 its records and photos are copied into a SQLite file, checked, and that file is the backup, named
-after the server's database, so that restore, archive and every export work on it as on any backup.`
+after the server's database, so that restore, archive and every export work on it as on any backup.
+Once checked, the backup is recorded on the server (when, on which PC, the folder and the file),
+where every PC's window shows it in its status line.`
 
 func runBackup(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("backup", "--db PATH --to FOLDER [--daily 7] [--weekly 4] [--passphrase-file FILE]", backupAbout, errOut)
