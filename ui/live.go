@@ -23,6 +23,11 @@ const serverLostText = "The clinic's server cannot be reached; trying again… N
 // several. Tests set it to 0, which reads at once.
 var liveDelay = 300 * time.Millisecond
 
+// liveWatcher is where a window hears of the practice's changes: its store's own. Tests hear of
+// none unless they say them (openedPractice.watcher): the server's, said on a goroutine of their
+// own, would reach a window the test is driving, which the test driver does not keep apart.
+var liveWatcher = watcherOf
+
 // liveChanges is what changed since the window last read it again.
 type liveChanges struct {
 	due     bool            // a reading is scheduled
@@ -35,7 +40,7 @@ type liveChanges struct {
 func (m *mainWindow) watchLive(p *openedPractice) {
 	w := p.watcher
 	if w == nil {
-		w = watcherOf(p.store)
+		w = liveWatcher(p.store)
 	}
 	if w == nil {
 		return
