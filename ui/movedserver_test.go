@@ -54,6 +54,12 @@ func TestTheOldFileOfAPracticeMovedToTheServerLeadsToIt(t *testing.T) {
 		t.Errorf("the old file's window offers %q", got)
 	}
 	shoot(t, w, "moved-to-server-old-file.png")
+	// The form given up, the question is asked again: the window is never left with nothing to do.
+	test.Tap(overlayButton(t, w, "Connect to the clinic's server…"))
+	test.Tap(overlayButton(t, w, "Cancel"))
+	if got := overlayButtons(w); !slices.Equal(got, []string{"Connect to the clinic's server…", "Look at this old copy", "Cancel"}) {
+		t.Fatalf("after the connect form was cancelled the window offers %q", got)
+	}
 
 	// Looked at read-only, its notice says the same and leads to the server too.
 	test.Tap(overlayButton(t, w, "Look at this old copy"))

@@ -332,7 +332,8 @@ func (q *openQuestion) moved(moved *ondisk.MovedError) (title, text string) {
 }
 
 // openMoved opens the moved practice at to for writing and hands it to open. One no longer there
-// is said, with what to do, and then back runs; another failure (in use, damaged…) is asked about
+// is said, with what to do, and then back runs, as it does when the form connecting to a practice
+// moved to the clinic's server is given up; another failure (in use, damaged…) is asked about
 // as for any practice that does not open.
 func openMoved(a fyne.App, w fyne.Window, to string, open func(*openedPractice), back func(), cancelLabel string, cancel func()) {
 	if ondisk.IsServer(to) {
@@ -345,6 +346,7 @@ func openMoved(a fyne.App, w fyne.Window, to string, open func(*openedPractice),
 		if addr, err := parseServerAddress(to); err == nil {
 			f.fill(addr)
 		}
+		f.closed = back
 		return
 	}
 	async(func() (*openedPractice, error) {
