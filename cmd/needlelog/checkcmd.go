@@ -180,7 +180,8 @@ func checkServer(ctx context.Context, s opened, db string, photos bool, out, err
 	}
 	if len(changes) > 0 {
 		fmt.Fprintf(out, "%-18s %d change(s) made outside Needlelog to the server's triggers and functions, which keep signed records "+
-			"and the audit log as they are; whoever administers the server should run needlelog server init again, then needlelog verify\n",
+			"and the audit log as they are: only the tables' owner or a superuser can have made them; needlelog verify says what the "+
+			"records still keep\n",
 			"design:", len(changes))
 		for _, c := range changes {
 			fmt.Fprintf(out, "  %s\n", visible(c))
@@ -194,7 +195,11 @@ func checkServer(ctx context.Context, s opened, db string, photos bool, out, err
 		return fail(errOut, "check", err)
 	}
 	if !photos { // --photos reads every file below, which says the same and more
-		code = max(code, serverPhotoFiles(ctx, s, int(counts["photos"]), out))
+		lacking, err := serverPhotoFiles(ctx, s, int(counts["photos"]), out)
+		if err != nil {
+			return fail(errOut, "check", err)
+		}
+		code = max(code, lacking)
 	}
 	for _, t := range sqlite.CountedTables() {
 		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", counts[t])
@@ -207,24 +212,23 @@ func checkServer(ctx context.Context, s opened, db string, photos bool, out, err
 
 // serverPhotoFiles says whether the server holds the original and preview of each of the
 // practice's n photos, naming those it lacks; it returns 1 when any is lacking.
-func serverPhotoFiles(ctx context.Context, s opened, n int, out io.Writer) int {
+func serverPhotoFiles(ctx context.Context, s opened, n int, out io.Writer) (int, error) {
 	lost, total, err := s.Shared().LostPhotos(ctx, lostPhotosListed)
 	if err != nil {
-		fmt.Fprintf(out, "%-18s could not be looked for (%s)\n", "photo files:", visible(sentence(err)))
-		return 1
+		return 1, fmt.Errorf("look for the photo files on the server: %w", err)
 	}
 	if total == 0 {
 		fmt.Fprintf(out, "%-18s on the server for each of the %s (--photos also reads them and checks their bytes)\n", "photo files:",
 			wording.Count(n, "photo", "photos"))
-		return 0
+		return 0, nil
 	}
-	fmt.Fprintf(out, "%-18s %d of the %s lack files on the server; a backup of the practice holds them: restore one to get them back\n",
-		"photo files:", total, wording.Count(n, "photo", "photos"))
+	fmt.Fprintf(out, "%-18s %d of the %s %s files on the server; a backup of the practice holds them: restore one to get them back\n",
+		"photo files:", total, wording.Count(n, "photo", "photos"), wording.Plural(total, "lacks", "lack"))
 	for _, p := range lost {
 		fmt.Fprintf(out, "  %s\n", visible(p.String()))
 	}
 	if total > len(lost) {
 		fmt.Fprintf(out, "  and %d more; `needlelog check --photos` lists them all\n", total-len(lost))
 	}
-	return 1
+	return 1, nil
 }

@@ -33,7 +33,7 @@ func TestCheckOnAServerPractice(t *testing.T) {
 	asAdmin(t, app, `SET session_replication_role = replica`,
 		`DELETE FROM photo_files WHERE sha256 = (SELECT sha256 FROM photos ORDER BY id LIMIT 1)`)
 	code, out, errOut = runCLI(t, "check", "--db", app)
-	if code != 1 || !regexp.MustCompile(`(?m)^photo files:\s+1 of the \d+ photos lack files on the server`).MatchString(out) ||
+	if code != 1 || !regexp.MustCompile(`(?m)^photo files:\s+1 of the \d+ photos lacks files on the server`).MatchString(out) ||
 		!strings.Contains(out, "  photo ") {
 		t.Errorf("check on a server lacking a photo's file: exit %d\n%s%s", code, out, errOut)
 	}
