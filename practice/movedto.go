@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/wording"
 )
@@ -34,8 +35,18 @@ func (e *MovedError) Error() string { return e.Sentence() }
 
 func (e *MovedError) Is(target error) bool { return target == ErrMoved }
 
+// ToServer reports whether the practice went to the clinic's server, To being its address.
+func (e *MovedError) ToServer() bool { return IsServer(e.To) }
+
+// ConnectToServer says where the app connects a PC to a practice on the clinic's server.
+const ConnectToServer = "Settings › Database › Connect to the clinic's server…"
+
 // Sentence is what the practitioner is told of the old copy.
 func (e *MovedError) Sentence() string {
+	if e.ToServer() {
+		return fmt.Sprintf("This practice was moved to the clinic's server (%s) on %s. The records here are an old copy: "+
+			"to work in the practice, connect this PC to the server (%s).", e.To, wording.DateTime(e.At), ConnectToServer)
+	}
 	return fmt.Sprintf("This practice was moved to %s on %s. The records here are an old copy.", e.To, wording.DateTime(e.At))
 }
 
@@ -44,10 +55,14 @@ type movedMark struct {
 	At time.Time `json:"at"`
 }
 
-// MarkMoved marks the practice open in s as moved to the database at to: one setting, written
-// (and audited) as any setting is. It is written only once the moved copy is checked and in its
-// place, so that the copy never carries the mark.
+// MarkMoved marks the practice open in s as moved to the database at to (a file, or a practice
+// on the clinic's server, kept by its address without any password): one setting, written (and
+// audited) as any setting is. It is written only once the moved copy is checked and in its place,
+// so that the copy never carries the mark.
 func MarkMoved(ctx context.Context, s *sqlite.Store, to string) error {
+	if IsServer(to) {
+		to = postgres.Redacted(to)
+	}
 	v, err := json.Marshal(movedMark{To: to, At: s.Now().UTC().Truncate(time.Second)})
 	if err == nil {
 		err = s.SetSetting(ctx, settingMovedTo, string(v))

@@ -123,3 +123,42 @@ func TestRestoreRefusesTheOldCopyOfAMovedPractice(t *testing.T) {
 		t.Errorf("restore elsewhere: %v", err)
 	}
 }
+
+// A practice file moved to the clinic's server is marked with the server's address, never a
+// password in it: opening it for writing is refused with a sentence naming the server and how
+// to connect a PC to it.
+func TestMovedToTheServerNamesItWithoutAPassword(t *testing.T) {
+	ctx := context.Background()
+	old := filepath.Join(t.TempDir(), "clinic.db")
+	s, claim, err := practice.Open(ctx, old, sqlite.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "Tr0ub4dor-and-3"
+	err = practice.MarkMoved(ctx, s, "postgres://needlelog_app:"+secret+"@frontdesk:5432/needlelog?sslmode=require&password="+secret)
+	s.Close()
+	claim.Release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = practice.Open(ctx, old, sqlite.Options{})
+	var me *practice.MovedError
+	if !errors.As(err, &me) {
+		t.Fatalf("opening the file moved to the server: %v, want a MovedError", err)
+	}
+	const server = "postgres://needlelog_app@frontdesk:5432/needlelog?sslmode=require"
+	if me.To != server || !me.ToServer() {
+		t.Errorf("the file says it moved to %q (to a server: %v), want %q", me.To, me.ToServer(), server)
+	}
+	got := me.Sentence()
+	if !strings.HasPrefix(got, "This practice was moved to the clinic's server ("+server+") on ") ||
+		!strings.HasSuffix(got, "The records here are an old copy: to work in the practice, connect this PC to the server "+
+			"(Settings › Database › Connect to the clinic's server…).") {
+		t.Errorf("sentence %q", got)
+	}
+	for _, f := range []string{old, old + "-wal"} {
+		if raw, _ := os.ReadFile(f); strings.Contains(string(raw), secret) {
+			t.Errorf("the password is written in %s", f)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	ondisk "needlelog.app/needlelog/practice"
 )
 
 // showNotices puts what the practitioner should know about the open file across the top of the
@@ -31,7 +33,11 @@ func (m *mainWindow) showNotices() {
 			retry = widget.NewButton("Open for writing", func() { m.switchDatabase(m.store.Path(), false) })
 		}
 		if to := m.movedTo; to != "" {
-			retry = widget.NewButton("Open the moved practice", func() {
+			label := "Open the moved practice"
+			if ondisk.IsServer(to) {
+				label = "Connect to the clinic's server…"
+			}
+			retry = widget.NewButton(label, func() {
 				openMoved(m.app, m.win, to, m.switchTo, func() {}, "Cancel", func() {})
 			})
 		}

@@ -320,7 +320,11 @@ func (q *openQuestion) moved(moved *ondisk.MovedError) (title, text string) {
 	q.movedTo = moved.To
 	text = moved.Sentence() + "\n\nThese files were left here for you to delete once you are sure of the moved " +
 		"practice. Needlelog saves nothing in them and does not back them up, so that the two copies never part ways."
-	q.button("Open the moved practice", true, func() {
+	label := "Open the moved practice"
+	if moved.ToServer() {
+		label = "Connect to the clinic's server…"
+	}
+	q.button(label, true, func() {
 		openMoved(q.a, q.w, moved.To, q.open, func() { q.reask(moved) }, q.cancelLabel, q.cancel)
 	})
 	q.button("Look at this old copy", false, q.readOnly(moved.Sentence(), false))
@@ -328,9 +332,23 @@ func (q *openQuestion) moved(moved *ondisk.MovedError) (title, text string) {
 }
 
 // openMoved opens the moved practice at to for writing and hands it to open. One no longer there
-// is said, with what to do, and then back runs; another failure (in use, damaged…) is asked about
+// is said, with what to do, and then back runs, as it does when the form connecting to a practice
+// moved to the clinic's server is given up; another failure (in use, damaged…) is asked about
 // as for any practice that does not open.
 func openMoved(a fyne.App, w fyne.Window, to string, open func(*openedPractice), back func(), cancelLabel string, cancel func()) {
+	if ondisk.IsServer(to) {
+		// Moved to the clinic's server: this PC connects to it as Settings › Database does, its
+		// address filled in, the password asked for (never kept), and opens it from then on.
+		f := showConnectForm(w, "", func(p *openedPractice) {
+			rememberServer(a, p.store.Path())
+			open(p)
+		})
+		if addr, err := parseServerAddress(to); err == nil {
+			f.fill(addr)
+		}
+		f.closed = back
+		return
+	}
 	async(func() (*openedPractice, error) {
 		return openPractice(context.Background(), to, sqlite.Options{})
 	}, func(p *openedPractice, err error) {

@@ -130,6 +130,7 @@ type connectForm struct {
 
 	current   string                // the address of the practice open now ("" for a file)
 	connected func(*openedPractice) // takes the practice tested, to show it
+	closed    func()                // when set, runs once the form is closed without a practice used
 	testing   context.CancelFunc    // stops a test under way; nil when none is
 	tested    *openedPractice       // the practice the last test opened, until used or let go
 	// open opens the practice at an address with a password; tests may replace it.
@@ -354,4 +355,7 @@ func (f *connectForm) close() {
 	}
 	f.letGo()
 	f.d.Hide()
+	if f.closed != nil {
+		f.closed()
+	}
 }

@@ -10,18 +10,24 @@ import (
 	"needlelog.app/needlelog/practice/diskcrypt"
 	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/wording"
 )
 
 // checkAbout is what needlelog check -h says the command does.
 const checkAbout = `Checks a database without changing it: its tables, indexes, triggers and views against those
 Needlelog made, SQLite's integrity and foreign-key checks, the schema version, the number of
-records, and the photo folder beside the database: photos missing from it, and photos still kept in
-the database, which opening the practice in Needlelog moves to it. With --photos, also reads every
-photo file through and checks its bytes against those imported, naming each photo missing or changed.
-Also says whether the drives holding the database and its photos are encrypted (BitLocker, FileVault, LUKS): a
-drive that is not, or that cannot be told, is said but is no failure. Exits 1 when anything is
-wrong with the records. On the clinic's server (--db postgres://user@host/database), says its schema
-version, the number of records and what its photo store lacks; the server checks its own tables.`
+records, and the photo folder beside the database: photos missing from it, and photos still kept
+in the database, which opening the practice in Needlelog moves to it. With --photos, also reads
+every photo file through and checks its bytes against those imported, naming each photo missing or
+changed. Also says whether the drives holding the database and its photos are encrypted
+(BitLocker, FileVault, LUKS): a drive that is not, or that cannot be told, is said but is no
+failure. Exits 1 when anything is wrong with the records.
+
+On the clinic's server (--db postgres://user@host/database), the server keeps its own tables and
+keys whole: check compares its triggers and their functions with those Needlelog made, says the
+schema version and the number of records, and names each photo whose files the server lacks, or
+with --photos reads every photo file through, as for a file. Exits 1 when anything is wrong. On
+either, needlelog verify checks the audit log and every signed record.`
 
 func runCheck(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("check", "--db PATH|URL [--photos]", checkAbout, errOut)
@@ -153,28 +159,76 @@ func filesForPhotos(rep sqlite.PhotoFilesReport) string {
 	return text
 }
 
-// checkServer is check for a practice on the clinic's server: the server keeps its own tables
-// whole, so what is checked is the schema version, the records' numbers and the photo files.
+// checkServer is check for a practice on the clinic's server. The server keeps its own tables,
+// keys and constraints whole, so what is checked is what it does not: that its triggers and their
+// functions, which keep signed records and the audit log as they are, are those Needlelog made
+// (as verify compares them), and that every photo's files are on it. It returns 1 when either is
+// not so.
 func checkServer(ctx context.Context, s opened, db string, photos bool, out, errOut io.Writer) int {
+	pg, ok := s.(*postgres.Store)
+	if !ok {
+		return fail(errOut, "check", fmt.Errorf("%s is not a practice on the clinic's server", named(s, db)))
+	}
 	fmt.Fprintf(out, "%-18s %s\n", "database:", named(s, db))
+	fmt.Fprintf(out, "%-18s the server's triggers and functions, its photo files and the number of records; the server keeps its "+
+		"tables whole itself, and needlelog verify checks the audit log and signed records\n", "checked:")
 	fmt.Fprintf(out, "%-18s %d (this version of Needlelog writes %d)\n", "schema version:", postgres.SchemaVersion(), postgres.SchemaVersion())
 	code := 0
-	m, err := printPhotoFolder(ctx, out, s, !photos)
+	changes, err := pg.CheckSchema(ctx)
 	if err != nil {
 		return fail(errOut, "check", err)
 	}
-	if m.Photos > 0 {
+	if len(changes) > 0 {
+		fmt.Fprintf(out, "%-18s %d change(s) made outside Needlelog to the server's triggers and functions, which keep signed records "+
+			"and the audit log as they are: only the tables' owner or a superuser can have made them; needlelog verify says what the "+
+			"records still keep\n",
+			"design:", len(changes))
+		for _, c := range changes {
+			fmt.Fprintf(out, "  %s\n", visible(c))
+		}
 		code = 1
+	} else {
+		fmt.Fprintf(out, "%-18s as Needlelog made it (its triggers and functions)\n", "design:")
 	}
 	counts, err := s.Counts(ctx)
 	if err != nil {
 		return fail(errOut, "check", err)
 	}
+	if !photos { // --photos reads every file below, which says the same and more
+		lacking, err := serverPhotoFiles(ctx, s, int(counts["photos"]), out)
+		if err != nil {
+			return fail(errOut, "check", err)
+		}
+		code = max(code, lacking)
+	}
 	for _, t := range sqlite.CountedTables() {
 		fmt.Fprintf(out, "%-18s %d\n", strings.ReplaceAll(t, "_", " ")+":", counts[t])
 	}
 	if photos {
-		code = max(code, checkPhotoFiles(ctx, s, m, out, errOut))
+		code = max(code, checkPhotoFiles(ctx, s, sqlite.MissingPhotos{}, out, errOut))
 	}
 	return code
+}
+
+// serverPhotoFiles says whether the server holds the original and preview of each of the
+// practice's n photos, naming those it lacks; it returns 1 when any is lacking.
+func serverPhotoFiles(ctx context.Context, s opened, n int, out io.Writer) (int, error) {
+	lost, total, err := s.Shared().LostPhotos(ctx, lostPhotosListed)
+	if err != nil {
+		return 1, fmt.Errorf("look for the photo files on the server: %w", err)
+	}
+	if total == 0 {
+		fmt.Fprintf(out, "%-18s on the server for each of the %s (--photos also reads them and checks their bytes)\n", "photo files:",
+			wording.Count(n, "photo", "photos"))
+		return 0, nil
+	}
+	fmt.Fprintf(out, "%-18s %d of the %s %s files on the server; a backup of the practice holds them: restore one to get them back\n",
+		"photo files:", total, wording.Count(n, "photo", "photos"), wording.Plural(total, "lacks", "lack"))
+	for _, p := range lost {
+		fmt.Fprintf(out, "  %s\n", visible(p.String()))
+	}
+	if total > len(lost) {
+		fmt.Fprintf(out, "  and %d more; `needlelog check --photos` lists them all\n", total-len(lost))
+	}
+	return 1, nil
 }

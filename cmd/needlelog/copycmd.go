@@ -68,7 +68,34 @@ func runCopy(ctx context.Context, from, to string, out, errOut io.Writer) int {
 	fmt.Fprintf(out, "Copied to %s: %s, %s, %s, %s; verify passes on the copy, its audit log ending where the original's does (%s).\n",
 		named(dst, to), wording.Count(int(res.Rows["clients"]), "client", "clients"), wording.Count(int(res.Rows["sessions"]), "session", "sessions"),
 		wording.Count(int(res.Rows["photos"]), "photo", "photos"), wording.Count(res.AuditEntries, "audit entry", "audit entries"), headShort(res.Head))
-	fmt.Fprintf(out, "%s is left as it was.\n", named(src, from))
+	f, fromFile := src.(*sqlite.Store)
+	if !fromFile || !practice.IsServer(to) {
+		// A snapshot of the server, or a file copied to another: the practice is still where it was.
+		fmt.Fprintf(out, "%s is left as it was.\n", named(src, from))
+		return 0
+	}
+	return markMovedToServer(ctx, f, to, out, errOut)
+}
+
+// markMovedToServer marks the practice file f, copied whole to the clinic's server at to and the
+// copy checked, as moved there: the practice now lives on the server, and a file still written to
+// would split its records. It then says what to do next.
+func markMovedToServer(ctx context.Context, f *sqlite.Store, to string, out, errOut io.Writer) int {
+	server := postgres.Redacted(to)
+	if err := practice.MarkMoved(ctx, f, server); err != nil {
+		fmt.Fprintf(errOut, "needlelog move: the practice on the server is whole and checked, but %s could not be marked as moved there (%s): "+
+			"open it no more, so that nothing is written to it, and delete it once you have checked the practice on the server\n",
+			quote(f.Path()), visible(sentence(err)))
+		return 1
+	}
+	fmt.Fprintf(out, "Next, connect each PC to the server: in Needlelog, %s with the address %s, or start it with needlelog --db %s.\n",
+		practice.ConnectToServer, server, server)
+	kept, them := quote(f.Path())+" is", "it"
+	if info, err := os.Stat(photolib.Beside(f.Path())); err == nil && info.IsDir() {
+		kept, them = quote(f.Path())+" and its photo folder "+quote(photolib.Beside(f.Path()))+" are", "them"
+	}
+	fmt.Fprintf(out, "%s kept, marked as moved to the server so that nothing more is written there: "+
+		"delete %s once you have checked the practice on the server.\n", kept, them)
 	return 0
 }
 

@@ -32,7 +32,9 @@ signatures, the settings and signing keys), and every photo file. DST must hold 
 file is made, and a server's database must be empty (as server init leaves it). The copy is written
 in one transaction, compared table by table with SRC before it is kept, and then verified: its audit
 log must end at the same hash as SRC's. Anything short of that keeps nothing (a new file is
-removed). SRC is left as it was.`
+removed). A file copied to the server is then marked as moved there, as a moved practice's old files
+are: connect each PC to the server, and delete the file once you have checked the practice there.
+Any other SRC is left as it was.`
 
 func runMove(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("move", "--db PATH FOLDER | --from SRC --to DST", moveAbout, errOut)

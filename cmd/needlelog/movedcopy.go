@@ -21,6 +21,11 @@ func movedSentence(err error) string {
 	if !errors.As(err, &moved) {
 		return ""
 	}
+	if moved.ToServer() {
+		return fmt.Sprintf("this file is an old copy of a practice that was moved to the clinic's server (%s) on %s, so Needlelog neither "+
+			"writes to it nor backs it up; work on the server: needlelog --db %s, or in the app %s", moved.To, wording.DateTime(moved.At),
+			moved.To, practice.ConnectToServer)
+	}
 	return fmt.Sprintf("this file is an old copy of a practice that was moved to %s on %s, so Needlelog neither writes to it nor backs it up; "+
 		"work in the moved practice", quote(moved.To), wording.DateTime(moved.At))
 }
@@ -28,7 +33,12 @@ func movedSentence(err error) string {
 // printMoved adds check's line about an old copy left by a move, when the practice in s is one.
 func printMoved(ctx context.Context, out io.Writer, s *sqlite.Store) {
 	moved, err := practice.MovedTo(ctx, s)
-	if err == nil && moved != nil {
+	switch {
+	case err != nil || moved == nil:
+	case moved.ToServer():
+		fmt.Fprintf(out, "%-18s an old copy: the practice was moved to the clinic's server (%s) on %s; work there "+
+			"(needlelog --db %s, or in the app %s)\n", "moved:", moved.To, wording.DateTime(moved.At), moved.To, practice.ConnectToServer)
+	default:
 		fmt.Fprintf(out, "%-18s an old copy: the practice was moved to %s on %s; work there\n", "moved:",
 			quote(moved.To), wording.DateTime(moved.At))
 	}

@@ -211,7 +211,7 @@ func TestMoveFileToServerAndBack(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("move to the server: exit %d\n%s%s", code, out, errOut)
 	}
-	for _, want := range []string{"copied sessions:", "copied audit log:", "compared every table", "verify passes on the copy", quote(file) + " is left as it was"} {
+	for _, want := range []string{"copied sessions:", "copied audit log:", "compared every table", "verify passes on the copy", quote(file) + " and its photo folder"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("move to the server does not say %q:\n%s", want, out)
 		}

@@ -49,6 +49,17 @@ func (s *Store) Verify(ctx context.Context) (store.VerifyReport, error) {
 	return rep, ctx.Err()
 }
 
+// CheckSchema compares the server's triggers and their functions with those the migrations make,
+// as Verify does, and says each difference in a sentence: none when the schema is as Needlelog
+// made it. An error means the comparison could not be made.
+func (s *Store) CheckSchema(ctx context.Context) ([]string, error) {
+	var rep store.VerifyReport
+	if err := s.readTx(ctx, func(tx *sql.Tx) error { return checkTriggers(ctx, tx, &rep) }); err != nil {
+		return nil, fmt.Errorf("compare the server's triggers with Needlelog's: %w", sqlstore.MapError(err))
+	}
+	return rep.Breaks, ctx.Err()
+}
+
 // roleFacts is what this connection's role may do to the practice, as the server says.
 type roleFacts struct {
 	role        string
