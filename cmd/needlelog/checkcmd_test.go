@@ -50,13 +50,18 @@ func TestCheckOnAServerPractice(t *testing.T) {
 // check -h is wrapped as written: no line of a paragraph is broken into a stub by the help's
 // 100 columns, as "(BitLocker, FileVault, LUKS): a" once was.
 func TestCheckHelpIsWrappedWhole(t *testing.T) {
-	_, _, help := runCLI(t, "check", "-h")
-	about, _, _ := strings.Cut(help, "\nFlags:")
-	for _, para := range strings.Split(about, "\n\n")[1:] { // the usage line first
-		lines := strings.Split(strings.TrimSpace(para), "\n")
-		for _, line := range lines[:len(lines)-1] {
-			if w := columns(line); w < 80 || w > helpWidth {
-				t.Errorf("check -h has a line of %d columns within a paragraph: %q", w, line)
+	for _, args := range [][]string{{"check"}, {"demo"}, {"decrypt"}, {"import", "clients"}, {"import", "photos"}} {
+		_, _, help := runCLI(t, append(args, "-h")...)
+		about, _, _ := strings.Cut(help, "\nFlags:")
+		for _, para := range strings.Split(about, "\n\n")[1:] { // the usage line first
+			lines := strings.Split(strings.TrimSpace(para), "\n")
+			for _, line := range lines[:len(lines)-1] {
+				if strings.HasPrefix(line, " ") || strings.HasPrefix(line, "-") {
+					continue // a list's items
+				}
+				if w := columns(line); w < 80 || w > helpWidth {
+					t.Errorf("%s -h has a line of %d columns within a paragraph: %q", strings.Join(args, " "), w, line)
+				}
 			}
 		}
 	}

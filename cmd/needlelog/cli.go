@@ -302,10 +302,11 @@ func parseNoArgs(fs *flag.FlagSet, args []string, db *string, errOut io.Writer) 
 }
 
 // demoAbout is what needlelog demo -h says the command does.
-const demoAbout = `Creates a demo practice (practitioners, clients, series of sessions, products with lots, side effects,
-and with --photos drawn stand-in photos) in a new database file. It never writes into an existing
-file, so demo records cannot mix with real ones. With --db postgres://user@host/database it fills an
-empty practice on the clinic's server instead (one that holds no records), and refuses any other.`
+const demoAbout = `Creates a demo practice (practitioners, clients, series of sessions, products with lots, side
+effects, and with --photos drawn stand-in photos) in a new database file. It never writes into an
+existing file, so demo records cannot mix with real ones. With --db postgres://user@host/database it
+fills an empty practice on the clinic's server instead (one that holds no records), and refuses any
+other.`
 
 func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("demo", "--db PATH [--clients N] [--sessions N] [--photos[=N]] [--photo-size drawn|12mp]", demoAbout, errOut)

@@ -12,12 +12,12 @@ import (
 )
 
 // decryptAbout is what needlelog decrypt -h says the command does.
-const decryptAbout = `Decrypts a file exported with a passphrase (an archive, spreadsheets, CSV files or a PDF whose
-name ends in .age) into OUT, for whoever received it. Without -o, OUT is IN without its .age,
-beside it. OUT is replaced whole once complete; a wrong passphrase, or a file changed or cut short on
-its way, writes nothing. The passphrase is read from the first line of the --passphrase-file, never
-from the command line, which the shell's history would keep.
-The same files open with the age tool, where it is installed: age -d -o OUT FILE.age.`
+const decryptAbout = `Decrypts a file exported with a passphrase (an archive, spreadsheets, CSV files or a PDF whose name
+ends in .age) into OUT, for whoever received it. Without -o, OUT is IN without its .age, beside it.
+OUT is replaced whole once complete; a wrong passphrase, or a file changed or cut short on its way,
+writes nothing. The passphrase is read from the first line of the --passphrase-file, never from the
+command line, which the shell's history would keep. The same files open with the age tool, where it
+is installed: age -d -o OUT FILE.age.`
 
 func runDecrypt(_ context.Context, args []string, out, errOut io.Writer) int {
 	fs := newFlags("decrypt", "--passphrase-file FILE [-o OUT] IN.age", decryptAbout, errOut)

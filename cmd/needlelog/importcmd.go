@@ -47,14 +47,14 @@ func runImport(ctx context.Context, args []string, out, errOut io.Writer) int {
 
 // importClientsAbout is what needlelog import clients -h says the command does.
 const importClientsAbout = `Imports clients from a CSV file, such as another system's export or Excel's: UTF-8, UTF-16 or
-Windows-1252, separated by commas, semicolons or tabs, with a header row whose names say which column holds what
-(first name, last name or full name, date of birth, phone, email, notes..., in English and the
-common European languages). Prints the columns as understood, then every row that could not be
-imported with its line number; the other rows are imported. Clients already in the practice (same
-name, and the same date of birth, email or phone) are not added again, so importing a file twice adds
-no one twice. In the app, File › Import clients from CSV lets you correct which column is which.
-It holds the practice while it runs, as the app does, and refuses while Needlelog has it open.
-Exits 1 when any row was not imported.`
+Windows-1252, separated by commas, semicolons or tabs, with a header row whose names say which
+column holds what (first name, last name or full name, date of birth, phone, email, notes..., in
+English and the common European languages). Prints the columns as understood, then every row that
+could not be imported with its line number; the other rows are imported. Clients already in the
+practice (same name, and the same date of birth, email or phone) are not added again, so importing a
+file twice adds no one twice. In the app, File › Import clients from CSV lets you correct which
+column is which. It holds the practice while it runs, as the app does, and refuses while Needlelog
+has it open. Exits 1 when any row was not imported.`
 
 func runImportClients(ctx context.Context, args []string, out, errOut io.Writer) int {
 	const name = "import clients"
@@ -136,9 +136,9 @@ Originals are kept unchanged, beside an upright preview and thumbnail, but for t
 position, which is taken out of them (the image itself untouched) unless --keep-location is given.
 Links in a DIR are not followed: each is listed as skipped, with the reason.
 
-Without --kind, each photo's kind is suggested from the time it was taken (its EXIF date, or else the
-file's time), and so is its session when --session is not given either. Names may be typed loosely:
-"left 45" is the view "Left 45°". Exits 1 when any file was refused.`
+Without --kind, each photo's kind is suggested from the time it was taken (its EXIF date, or else
+the file's time), and so is its session when --session is not given either. Names may be typed
+loosely: "left 45" is the view "Left 45°". Exits 1 when any file was refused.`
 
 func runImportPhotos(ctx context.Context, args []string, out, errOut io.Writer) int {
 	const name = "import photos"
