@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -46,14 +47,37 @@ func testServer(t *testing.T) string {
 	return server
 }
 
-// schemaFile is the migration under test.
+// schemaFile is the migrations under test, 0007_init.sql and each later one, in order: the
+// schema a practice made by this build has.
 func schemaFile(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("migrations", "0007_init.sql"))
+	names, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("migrations: %v %v", names, err)
+	}
+	slices.Sort(names)
+	var all strings.Builder
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+		all.WriteString("\n")
+	}
+	return all.String()
+}
+
+// schemaVersion is the version the last migration brings the schema to.
+func schemaVersion(t *testing.T) int {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	slices.Sort(names)
+	v, err := strconv.Atoi(filepath.Base(names[len(names)-1])[:4])
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	return v
 }
 
 // practiceDB is a fresh database with the schema applied in one transaction, as the migrator
@@ -78,7 +102,7 @@ func applySchema(t *testing.T, dbURL string) *pgx.Conn {
 		t.Fatal(err)
 	}
 	if _, err := tx.Conn().PgConn().Exec(ctx, schemaFile(t)).ReadAll(); err != nil {
-		t.Fatalf("apply 0007_init.sql: %v", err)
+		t.Fatalf("apply the migrations: %v", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
@@ -123,8 +147,8 @@ const (
 // opened raw to read its schema.
 func sqliteSchema(t *testing.T) *sql.DB {
 	t.Helper()
-	if v := sqlite.SchemaVersion(); v != 7 {
-		t.Fatalf("SQLite's schema is at version %d; the PostgreSQL schema is SQLite's version 7: add its migration %04d", v, v)
+	if v, pg := sqlite.SchemaVersion(), schemaVersion(t); v != pg {
+		t.Fatalf("SQLite's schema is at version %d; the PostgreSQL schema is at version %d: add its migration %04d", v, pg, max(v, pg))
 	}
 	path := filepath.Join(t.TempDir(), "practice.db")
 	sqlitetest.OpenStoreAt(t, path, nil)
