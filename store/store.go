@@ -12,6 +12,7 @@ import (
 type Store interface {
 	Clients
 	Sessions
+	Outcomes
 	Drafts
 	Lists
 	Photos
@@ -107,6 +108,18 @@ type Sessions interface {
 	AddSideEffect(ctx context.Context, e *data.SideEffect) error
 	UpdateSideEffect(ctx context.Context, e *data.SideEffect) error
 	SideEffects(ctx context.Context, sessionID string) ([]data.SideEffect, error)
+}
+
+// Outcomes are assessments of treatments' results (data.Outcome), each following one of the
+// client's sessions. Every change is audited.
+type Outcomes interface {
+	// SaveOutcome creates the assessment when it has no ID, else updates it: an update fails with
+	// data.ErrConflict when the assessment was changed elsewhere since o was read.
+	SaveOutcome(ctx context.Context, o *data.Outcome) error
+	// Outcomes is a client's assessments, oldest first.
+	Outcomes(ctx context.Context, clientID string) ([]data.Outcome, error)
+	// DeleteOutcome removes an assessment; the audit log keeps why.
+	DeleteOutcome(ctx context.Context, id, reason string) error
 }
 
 // Drafts are sessions being written, kept continuously so that nothing typed is lost.

@@ -46,7 +46,7 @@ func (s *Store) setArchived(ctx context.Context, id string, archive bool) error 
 }
 
 // DeleteClient removes a client and everything recorded about them: sessions (signed ones
-// included, with their amendments), side effects, photos, drafts and medical history. The reason
+// included, with their amendments), side effects, results assessed, photos, drafts and medical history. The reason
 // is required and is kept in the audit log with what was removed; the client's name is not, as a
 // deletion is often the client's own request. Deleted pages are overwritten (secure_delete) and the
 // write-ahead log is emptied, so the records cannot be read back from the file.
@@ -87,11 +87,16 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 		if err != nil {
 			return err
 		}
+		outcomes, err := b.count(`SELECT count(*) FROM outcome_assessments WHERE client_id = ?`, id)
+		if err != nil {
+			return err
+		}
 		// The database lets signed sessions go only with an archived client.
 		for _, stmt := range []string{
 			`UPDATE clients SET archived_at = ? WHERE id = ? AND archived_at = ''`,
 			`DELETE FROM photos WHERE client_id = ?`,
 			`DELETE FROM drafts WHERE client_id = ?`,
+			`DELETE FROM outcome_assessments WHERE client_id = ?`,
 			`DELETE FROM sessions WHERE client_id = ?`,
 			`DELETE FROM clients WHERE id = ?`,
 		} {
@@ -103,8 +108,11 @@ func (s *Store) DeleteClient(ctx context.Context, id, reason string) error {
 				return fmt.Errorf("delete client %s: %w", id, err)
 			}
 		}
-		return b.audit(data.ActionDelete, "client", id, fmt.Sprintf("reason: %s; removed %d sessions (%d signed) and %d photos",
-			reason, sessions, signed, photos))
+		removed := fmt.Sprintf("reason: %s; removed %d sessions (%d signed) and %d photos", reason, sessions, signed, photos)
+		if outcomes > 0 { // said only when there were any, as entries made before results were recorded say
+			removed += fmt.Sprintf("; results assessed: %d", outcomes)
+		}
+		return b.audit(data.ActionDelete, "client", id, removed)
 	})
 	if err != nil {
 		return err

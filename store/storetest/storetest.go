@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"Clients", append(clientTests, clientLifeTests...)},
 		{"Sessions", sessionTests},
+		{"Outcomes", outcomeTests},
 		{"Drafts", draftTests},
 		{"Lists", listTests},
 		{"Photos", photoTests},
