@@ -70,7 +70,7 @@ var copyTables = []copyTable{
 	{"contraindication_rules", "id"}, {"clients", "id"}, {"client_history", "id"},
 	{"sessions", "id"}, {"session_zones", "id"}, {"session_products", "id"}, {"side_effects", "id"},
 	{"session_overrides", "id"}, {"sealed_side_effects", "side_effect_id"},
-	{"session_amendments", "id"}, {"amendment_records", "session_id, n"},
+	{"session_amendments", "id"}, {"amendment_records", "session_id, n"}, {"outcome_assessments", "id"},
 	{"photos", "id"}, {"photo_originals", "photo_id"}, {"photo_renditions", "photo_id"}, {"photo_thumbnails", "photo_id"},
 	{"photo_pins", "id"}, {"drafts", "id"},
 	{"audit_log", "seq"}, {"practitioner_keys", "id"}, {"audit_signatures", "seq"},
@@ -82,11 +82,11 @@ var seededTables = []string{"cartridge_lots", "product_lots", "list_items", "zon
 	"products", "contraindication_rules", "settings"}
 
 // recordTables are those whose rows make a practice more than new: a target holding any is not empty.
-var recordTables = []string{"practitioners", "clients", "sessions", "photos", "drafts", "audit_log", "practitioner_keys"}
+var recordTables = []string{"practitioners", "clients", "sessions", "outcome_assessments", "photos", "drafts", "audit_log", "practitioner_keys"}
 
 // recordLabels say recordTables' rows in words.
 var recordLabels = map[string]string{"practitioners": "practitioners", "clients": "clients", "sessions": "sessions",
-	"photos": "photos", "drafts": "drafts", "audit_log": "audit entries", "practitioner_keys": "signing keys"}
+	"outcome_assessments": "outcome assessments", "photos": "photos", "drafts": "drafts", "audit_log": "audit entries", "practitioner_keys": "signing keys"}
 
 // derivedColumns are made by the engine from other columns, never written.
 var derivedColumns = map[string]bool{"clients.search_text": true}
