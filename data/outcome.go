@@ -110,3 +110,17 @@ func ValidateOutcome(o Outcome, sessionStart, now time.Time) error {
 	c.Text("notes", "The notes", o.Notes)
 	return c.Err()
 }
+
+// AssessedOn is when an assessment typed as made on day was made: now when day is today, else
+// midday of day, and never before the start of the session it follows (an assessment on that
+// session's day was made at it).
+func AssessedOn(day Date, sessionStart, now time.Time) time.Time {
+	if day.Equal(DateOf(now)) {
+		return now
+	}
+	at := time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, time.Local)
+	if day.Equal(DateOf(sessionStart)) && at.Before(sessionStart) {
+		return sessionStart
+	}
+	return at
+}

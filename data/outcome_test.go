@@ -94,3 +94,25 @@ func TestGAISWords(t *testing.T) {
 		t.Error("an unknown code has words")
 	}
 }
+
+func TestAssessedOn(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 20, 15, 30, 0, 0, time.Local)
+	start := time.Date(2026, 3, 2, 14, 0, 0, 0, time.Local)
+	for _, tc := range []struct {
+		day  data.Date
+		want time.Time
+	}{
+		{data.DateOf(now), now},
+		{data.NewDate(2026, 3, 10), time.Date(2026, 3, 10, 12, 0, 0, 0, time.Local)},
+		{data.DateOf(start), start}, // midday is before the session began: at the session
+	} {
+		if got := data.AssessedOn(tc.day, start, now); !got.Equal(tc.want) {
+			t.Errorf("AssessedOn(%s) = %v, want %v", tc.day, got, tc.want)
+		}
+	}
+	morning := time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)
+	if got := data.AssessedOn(data.DateOf(morning), morning, now); !got.Equal(time.Date(2026, 3, 2, 12, 0, 0, 0, time.Local)) {
+		t.Errorf("after a morning session: %v", got)
+	}
+}
