@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -123,4 +124,13 @@ func AssessedOn(day Date, sessionStart, now time.Time) time.Time {
 		return sessionStart
 	}
 	return at
+}
+
+// ScarGradeWords says a Goodman and Baron qualitative grade as the scale names it ("3 moderate");
+// "" for no grade of the scale.
+func ScarGradeWords(g int) string {
+	if g < MinScarGrade || g > MaxScarGrade {
+		return ""
+	}
+	return fmt.Sprintf("%d %s", g, [...]string{"macular", "mild", "moderate", "severe"}[g-1])
 }

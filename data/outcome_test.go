@@ -116,3 +116,12 @@ func TestAssessedOn(t *testing.T) {
 		t.Errorf("after a morning session: %v", got)
 	}
 }
+
+func TestScarGradeWords(t *testing.T) {
+	t.Parallel()
+	for g, want := range map[int]string{0: "", 1: "1 macular", 2: "2 mild", 3: "3 moderate", 4: "4 severe", 5: ""} {
+		if got := data.ScarGradeWords(g); got != want {
+			t.Errorf("grade %d says %q, want %q", g, got, want)
+		}
+	}
+}

@@ -200,6 +200,7 @@ func (m *mainWindow) use(p *openedPractice) {
 	m.page.onDiscard = m.discardDraft
 	m.page.onEdit = m.editClient
 	m.page.onSideEffect = m.logSideEffect
+	m.page.onOutcome = func(c data.Client, e data.TimelineEntry) { showOutcomeDialog(m.win, m.store, c, e, m.reloadClient) }
 	m.page.onPhotos = m.openPhotos
 	m.page.onHistoryPDF = func(c data.Client) { exportHistoryPDF(m.app, m.win, m.store, c) }
 	m.page.onRestore = m.restoreClient

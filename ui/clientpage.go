@@ -23,6 +23,7 @@ type clientState struct {
 	timeline []data.TimelineEntry
 	findings []data.Finding
 	drafts   []data.Draft
+	results  map[string]data.Outcome // each session's latest assessed result, by session ID
 }
 
 func loadClientState(ctx context.Context, store nlstore.Store, id string) (clientState, error) {
@@ -39,6 +40,14 @@ func loadClientState(ctx context.Context, store nlstore.Store, id string) (clien
 		return st, err
 	}
 	st.findings = data.Findings(st.client, rules, data.DateOf(store.Now()))
+	outcomes, err := store.Outcomes(ctx, id)
+	if err != nil {
+		return st, err
+	}
+	st.results = map[string]data.Outcome{}
+	for _, o := range outcomes { // oldest first: the latest stays
+		st.results[o.SessionID] = o
+	}
 	st.drafts, err = store.Drafts(ctx, id)
 	return st, err
 }
@@ -65,6 +74,7 @@ type clientPage struct {
 	onDiscard     func(data.Draft)
 	onEdit        func(data.Client)
 	onSideEffect  func(data.Client, data.TimelineEntry)
+	onOutcome     func(data.Client, data.TimelineEntry)
 	onPhotos      func(data.Client)
 	onHistoryPDF  func(data.Client)
 	onSessionPDF  func(data.Client, data.TimelineEntry)
@@ -104,25 +114,34 @@ func newClientPage(store nlstore.Store) *clientPage {
 		func() int { return len(p.st.timeline) },
 		func() fyne.CanvasObject {
 			title := widget.NewLabelWithStyle("12 Mar 2026 14:30 · Session 2 of 4", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Truncation = fyne.TextTruncateEllipsis // a long result must not widen the row
 			detail := widget.NewLabel("zones")
 			detail.Truncation = fyne.TextTruncateEllipsis
 			log := widget.NewButtonWithIcon("Log side effect", theme.ContentAddIcon(), nil)
 			log.Importance = widget.LowImportance
 			pdf := widget.NewButtonWithIcon("Record PDF", theme.DocumentPrintIcon(), nil)
 			pdf.Importance = widget.LowImportance
-			return container.NewBorder(nil, nil, nil, container.NewHBox(pdf, log), container.New(&rowsLayout{}, title, detail))
+			result := widget.NewButtonWithIcon("Record result…", theme.ContentAddIcon(), nil)
+			result.Importance = widget.LowImportance
+			return container.NewBorder(nil, nil, nil, container.NewHBox(pdf, log, result), container.New(&rowsLayout{}, title, detail))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			e := p.st.timeline[i]
 			row := o.(*fyne.Container)
 			lines := row.Objects[0].(*fyne.Container).Objects
-			lines[0].(*widget.Label).SetText(timelineTitle(e))
+			title := timelineTitle(e)
+			if o, ok := p.st.results[e.SessionID]; ok {
+				title += "  ·  result: " + outcomeSaid(o)
+			}
+			lines[0].(*widget.Label).SetText(title)
 			lines[1].(*widget.Label).SetText(timelineDetail(e))
 			buttons := row.Objects[1].(*fyne.Container).Objects
 			buttons[0].(*widget.Button).OnTapped = func() { p.onSessionPDF(p.st.client, e) }
 			buttons[1].(*widget.Button).OnTapped = func() { p.onSideEffect(p.st.client, e) }
+			buttons[2].(*widget.Button).OnTapped = func() { p.onOutcome(p.st.client, e) }
 			if store.ReadOnly() {
 				buttons[1].Hide()
+				buttons[2].Hide()
 			}
 		})
 	p.timeline.OnSelected = func(i widget.ListItemID) {

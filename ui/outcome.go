@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+	nlstore "needlelog.app/needlelog/store"
+	nlwidget "needlelog.app/needlelog/ui/widget"
+	"needlelog.app/needlelog/wording"
+)
+
+// notGraded is the scar grade pickers' choice for no grade.
+const notGraded = "not graded"
+
+// outcomeForm records the result of a series at a follow-up or a later session: the improvement
+// since the series' first session (GAIS), the client's satisfaction and, for acne scars, the
+// Goodman and Baron grade before and now.
+type outcomeForm struct {
+	store    nlstore.Store
+	clientID string
+	session  data.TimelineEntry
+
+	gais         *widget.RadioGroup
+	satisfaction *nlwidget.TextField
+	scarBaseline *widget.Select
+	scarNow      *widget.Select
+	assessed     *nlwidget.TextField
+	fromPhotos   *widget.Check
+	notes        *nlwidget.TextField
+	fields       *fieldNotes
+	saving       bool // a save is under way: a second click does not record the result twice
+	life         life // ends when the dialog closes
+}
+
+func newOutcomeForm(store nlstore.Store, clientID string, session data.TimelineEntry) *outcomeForm {
+	f := &outcomeForm{store: store, clientID: clientID, session: session, fields: newFieldNotes(), life: newLife(nil)}
+	words := make([]string, len(data.GAISGrades))
+	for i, g := range data.GAISGrades {
+		words[i] = g.Words()
+	}
+	f.gais = widget.NewRadioGroup(words, nil)
+	f.satisfaction = nlwidget.NewTextField()
+	f.satisfaction.SetPlaceHolder("0 to 10; empty if not asked")
+	grades := []string{notGraded}
+	for g := data.MinScarGrade; g <= data.MaxScarGrade; g++ {
+		grades = append(grades, data.ScarGradeWords(g))
+	}
+	f.scarBaseline = widget.NewSelect(grades, nil)
+	f.scarBaseline.SetSelected(notGraded)
+	f.scarNow = widget.NewSelect(grades, nil)
+	f.scarNow.SetSelected(notGraded)
+	f.assessed = newDateField(data.DateOf(store.Now()), "")
+	f.fromPhotos = widget.NewCheck("Assessed from photos (before and after compared)", nil)
+	f.notes = nlwidget.NewTextField()
+	f.notes.MultiLine = true
+	f.notes.Wrapping = fyne.TextWrapWord
+	f.notes.SetMinRowsVisible(2)
+	return f
+}
+
+func (f *outcomeForm) content() fyne.CanvasObject {
+	heading := widget.NewLabel(fmt.Sprintf("Improvement since the series' first session, assessed after the session of %s.",
+		wording.WeekdayTime(f.session.StartedAt)))
+	heading.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(heading, widget.NewSeparator(),
+		f.fields.field("Improvement (GAIS)", "gais", f.gais),
+		container.NewGridWithColumns(2,
+			f.fields.field("Assessed on", "assessed_at", f.assessed),
+			f.fields.field("Client's satisfaction", "satisfaction", f.satisfaction)),
+		widget.NewLabel("Acne scars, Goodman and Baron grade:"),
+		container.NewGridWithColumns(2,
+			f.fields.field("Before the series", "scar_baseline", f.scarBaseline),
+			f.fields.field("Now", "scar_now", f.scarNow)),
+		f.fromPhotos,
+		f.fields.field("Notes", "notes", f.notes),
+		f.fields.general,
+	)
+}
+
+// value reads the typed result; what does not parse is reported beside its field.
+func (f *outcomeForm) value() (data.Outcome, error) {
+	o := data.Outcome{ClientID: f.clientID, SessionID: f.session.SessionID, FromPhotos: f.fromPhotos.Checked, Notes: f.notes.Text}
+	o.GAIS, _ = data.GAISFromWords(f.gais.Selected)
+	o.ScarBaseline = scarGrade(f.scarBaseline.Selected)
+	o.ScarNow = scarGrade(f.scarNow.Selected)
+	var bad []data.FieldError
+	if s := strings.TrimSpace(f.satisfaction.Text); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			bad = append(bad, data.FieldError{Field: "satisfaction", Message: "Type the client's satisfaction as a whole number from 0 to 10, or leave it empty."})
+		}
+		o.Satisfaction = data.Optional[int]{V: n, Valid: true}
+	}
+	day, err := data.ParseTypedDate(f.assessed.Text)
+	switch {
+	case err != nil:
+		bad = append(bad, data.FieldError{Field: "assessed_at", Message: "Type the day of the assessment as " + data.DateForms(data.CurrentDateOrder()) + "."})
+	case !day.IsZero():
+		o.AssessedAt = data.AssessedOn(day, f.session.StartedAt, f.store.Now())
+	}
+	if len(bad) > 0 {
+		return o, &data.ValidationError{Fields: bad}
+	}
+	return o, data.ValidateOutcome(o, f.session.StartedAt, f.store.Now())
+}
+
+// scarGrade reads a scar grade picker's choice ("3 moderate").
+func scarGrade(choice string) data.Optional[int] {
+	for g := data.MinScarGrade; g <= data.MaxScarGrade; g++ {
+		if choice == data.ScarGradeWords(g) {
+			return data.Optional[int]{V: g, Valid: true}
+		}
+	}
+	return data.Optional[int]{}
+}
+
+// save validates and stores the result; done runs after it is saved.
+func (f *outcomeForm) save(done func()) {
+	if f.saving {
+		return
+	}
+	o, err := f.value()
+	if !f.fields.show(err) || err != nil {
+		return
+	}
+	f.saving = true
+	lastingWrite(f.life, f.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, f.store.SaveOutcome(ctx, &o) },
+		func(_ struct{}, err error) {
+			f.saving = false
+			if err != nil {
+				if !f.fields.show(err) {
+					slog.Error("save a result", "err", err)
+					f.fields.general.SetText(errorSentence("save the result", err))
+					f.fields.general.Show()
+				}
+				return
+			}
+			done()
+		})
+}
+
+// showOutcomeDialog opens the result form for a past session of a client.
+func showOutcomeDialog(win fyne.Window, store nlstore.Store, c data.Client, session data.TimelineEntry, onSaved func()) {
+	f := newOutcomeForm(store, c.ID, session)
+	var d *dialog.CustomDialog
+	save := widget.NewButton("Save result", func() { f.save(func() { d.Hide(); onSaved() }) })
+	save.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons("Result — "+c.Name(), f.content(), win)
+	d.SetButtons([]fyne.CanvasObject{cancel, save})
+	d.SetOnClosed(f.life.end)
+	d.Resize(fyne.NewSize(600, 640))
+	d.Show()
+}
+
+// outcomeSaid sums a result up for the timeline: "much improved, satisfaction 8/10, scars 3 → 2".
+func outcomeSaid(o data.Outcome) string {
+	parts := []string{o.GAIS.Words()}
+	if o.Satisfaction.Valid {
+		parts = append(parts, fmt.Sprintf("satisfaction %d/10", o.Satisfaction.V))
+	}
+	if o.ScarBaseline.Valid && o.ScarNow.Valid {
+		parts = append(parts, fmt.Sprintf("scars %d → %d", o.ScarBaseline.V, o.ScarNow.V))
+	} else if o.ScarNow.Valid {
+		parts = append(parts, fmt.Sprintf("scars %d", o.ScarNow.V))
+	}
+	return strings.Join(parts, ", ")
+}
