@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/jackc/pgx/v5"
@@ -614,6 +615,31 @@ func TestChecksRefuseWhatSQLiteRefuses(t *testing.T) {
 	refused(t, conn, codeUnique, `INSERT INTO products (id, name, kind) VALUES ('pr9', 'HA serum', 'Serum')`)
 	refused(t, conn, codeUnique, `INSERT INTO session_zones (id, session_id, zone, depth_mm, passes) VALUES ('z9', 's1', 'Cheeks', 1, 1)`)
 	refused(t, conn, codeBadRef, `INSERT INTO sessions (id, client_id, started_at, created_at, updated_at) VALUES ('s9', 'nobody', 'x', 'x', 'x')`)
+	for _, values := range []string{
+		`'better', NULL, NULL, NULL, 0`, `'improved', 11, NULL, NULL, 0`, `'improved', -1, NULL, NULL, 0`,
+		`'improved', NULL, 0, NULL, 0`, `'improved', NULL, NULL, 5, 0`, `'improved', NULL, NULL, NULL, 2`,
+	} {
+		refused(t, conn, codeCheck, `INSERT INTO outcome_assessments (id, client_id, session_id, assessed_at, gais, satisfaction,
+			scar_baseline, scar_now, from_photos, created_at, updated_at) VALUES ('oa1', 'c-signed', 's1', 'x', `+values+`, 'x', 'x')`)
+	}
+	refused(t, conn, codeBadRef, `INSERT INTO outcome_assessments (id, client_id, session_id, assessed_at, gais, created_at, updated_at)
+		VALUES ('oa1', 'c-signed', 'nothing', 'x', 'worse', 'x', 'x')`)
+}
+
+// TestResultsSayTheirClientChanged: a result recorded on one PC tells the others whose records changed.
+func TestResultsSayTheirClientChanged(t *testing.T) {
+	conn := practiceDB(t)
+	base(t, conn)
+	ctx := context.Background()
+	exec(t, conn, `LISTEN needlelog_changes`)
+	exec(t, conn, `INSERT INTO outcome_assessments (id, client_id, session_id, assessed_at, gais, created_at, updated_at)
+		VALUES ('oa1', 'c-signed', 's1', 'x', 'much_improved', 'x', 'x')`)
+	waitCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	n, err := conn.WaitForNotification(waitCtx)
+	if err != nil || n.Payload != "session c-signed" {
+		t.Fatalf("notified %+v %v, want the session kind for client c-signed", n, err)
+	}
 }
 
 // TestSignedSessionIsReadOnly: a draft and its rows change freely; once signed, the session, its
