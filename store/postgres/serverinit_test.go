@@ -132,6 +132,10 @@ func TestInitServerGivesTheAppRoleRecordsAndNothingMore(t *testing.T) {
 		`INSERT INTO amendment_records (amendment_id, session_id, n, prev_hash, record_hash, record_before) VALUES ('a1', 's1', 1, 'h1', 'h2', '{}')`,
 		`UPDATE sessions SET notes = 'amended', record_hash = 'h2' WHERE id = 's1'`,
 		`INSERT INTO audit_log (seq, at, action, entity, entity_id, prev_hash, hash) VALUES (1, 't', 'sign', 'session', 's1', '', 'a1')`,
+		// A result assessed after the signed session: recorded, corrected, removed.
+		`INSERT INTO outcome_assessments (id, client_id, session_id, assessed_at, gais, created_at, updated_at) VALUES ('o1', 'c1', 's1', 't', 'improved', 't', 't')`,
+		`UPDATE outcome_assessments SET gais = 'much_improved', version = version + 1 WHERE id = 'o1'`,
+		`DELETE FROM outcome_assessments WHERE id = 'o1'`,
 	} {
 		if err := exec(sql); err != nil {
 			t.Fatalf("the application role: %s: %v", sql, err)
