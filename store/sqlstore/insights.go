@@ -11,7 +11,7 @@ import (
 
 // insightsPage is how many sessions InsightFacts reads at a time: enough that the queries' own
 // cost is small, few enough that a page's facts take a few megabytes at most.
-const insightsPage = 2000
+const insightsPage = 500
 
 // InsightFacts reads the period's sessions in pages keyed on (started_at, id), each page with its
 // zones, products and side effects read by three more queries over the same key range; all in
