@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -192,9 +193,34 @@ func readFacts(t *testing.T, s store.Store, q insights.Query) insights.Report {
 func insightFactsOfThePeriod(t *testing.T, s store.Store) {
 	InsightsPractice(t, s)
 	got := readFacts(t, s, InsightsPeriod)
+	signals := got.Signals
 	got.Signals = nil
 	if want := InsightsExpected(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", got, want)
+	}
+	// At the practice's rate of 6 in 42 (1/7), P(X ≥ 6) is 0.00106 for 10 sessions, 0.00361 for
+	// 12 and 0.00909 for 14: all below 0.01. The other groups have fewer than 3 cases or 10 sessions.
+	want := []struct {
+		by    insights.Dimension
+		group string
+		p     float64
+	}{
+		{insights.ByLot, "BAD-1 (Nano 12)", 0.0010611938605636915},
+		{insights.ByLot, "HA-1 (HA serum)", 0.0010611938605636915},
+		{insights.ByZone, "Cheeks", 0.00908503742745986},
+		{insights.ByDepth, "0.5–1.0", 0.0010611938605636915},
+		{insights.ByProduct, "HA serum", 0.003609507141531641},
+		{insights.ByPractitioner, "Dr Lee", 0.003609507141531641},
+		{insights.ByDevice, "Pen A", 0.003609507141531641},
+	}
+	if len(signals) != len(want) {
+		t.Fatalf("signals %+v, want %d", signals, len(want))
+	}
+	for i, w := range want {
+		g := signals[i]
+		if g.By != w.by || g.Rate.Group != w.group || math.Abs(g.P-w.p) > 1e-12 {
+			t.Errorf("signal %d: %s %s p=%v, want %s %s p=%v", i, g.By, g.Rate.Group, g.P, w.by, w.group, w.p)
+		}
 	}
 }
 
