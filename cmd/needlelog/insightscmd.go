@@ -16,8 +16,8 @@ import (
 // insightsAbout is what needlelog insights -h says the command does.
 var insightsAbout = `Prints the side-effect rate of the practice's sessions by one grouping: a header line, then one
 line per group, separated by tabs: the group, its sessions, those with at least one side effect,
-and the rate in percent with one decimal. A group of fewer than ` + strconv.Itoa(insights.MinSessions) + ` sessions gets no rate
-but the words "` + wording.TooFewToRate + `": its counts say it.
+and the rate in percent with one decimal. A group of fewer than ` + strconv.Itoa(insights.MinSessions) + ` sessions gets no rate but the
+words "` + wording.TooFewToRate + `": its counts say it.
 
 A session counts in the period by the day it started (--from and --to, YYYY-MM-DD, both
 included), whatever its state; a side effect counts for its session whenever it began. Groups:
