@@ -132,13 +132,19 @@ type Builder struct {
 	keptDays  int
 	planDays  int
 	firstDay  data.Date
-	seenGroup map[string]bool
+	seenGroup map[groupKey]bool
+}
+
+// groupKey is one group of one dimension.
+type groupKey struct {
+	d     Dimension
+	group string
 }
 
 // NewBuilder starts a report for q.
 func NewBuilder(q Query) *Builder {
 	b := &Builder{q: q, months: map[string]*Month{}, groups: map[Dimension]map[string]*Rate{},
-		clients: map[string]bool{}, kinds: map[string]*Resolution{}, seenGroup: map[string]bool{}}
+		clients: map[string]bool{}, kinds: map[string]*Resolution{}, seenGroup: map[groupKey]bool{}}
 	for _, d := range Dimensions {
 		b.groups[d] = map[string]*Rate{}
 	}
@@ -188,7 +194,7 @@ func (b *Builder) Add(f *Fact) {
 		if group == "" {
 			group = NotRecorded
 		}
-		key := string(d) + "\x00" + group
+		key := groupKey{d, group}
 		if b.seenGroup[key] { // once per session in each group
 			return
 		}

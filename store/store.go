@@ -223,8 +223,8 @@ type Exports interface {
 type Insights interface {
 	// InsightFacts calls fn with each session started in q's period (its days in the practice's
 	// time zone, both included, whatever the session's state) by q's practitioner, oldest first,
-	// with its zones, products, lots and side effects (whenever they began). Sessions are read a
-	// page at a time in one read snapshot, so a large practice's are never all held; fn must not
+	// with its zones, products, lots and side effects (whenever they began), all read in one
+	// snapshot. What is held meanwhile is one compact fact per session of the period; fn must not
 	// keep the fact it is given after it returns.
 	InsightFacts(ctx context.Context, q insights.Query, fn func(*insights.Fact) error) error
 }
