@@ -123,28 +123,22 @@ func (r *Report) Overall() Rate {
 
 // Builder gathers facts one at a time, so that a large practice's sessions need not all be held.
 type Builder struct {
-	q         Query
-	r         Report
-	months    map[string]*Month
-	groups    map[Dimension]map[string]*Rate
-	clients   map[string]bool // client → new
-	kinds     map[string]*Resolution
-	keptDays  int
-	planDays  int
-	firstDay  data.Date
-	seenGroup map[groupKey]bool
-}
-
-// groupKey is one group of one dimension.
-type groupKey struct {
-	d     Dimension
-	group string
+	q        Query
+	r        Report
+	months   map[string]*Month
+	groups   map[Dimension]map[string]*Rate
+	clients  map[string]bool // client → new
+	kinds    map[string]*Resolution
+	keptDays int
+	planDays int
+	firstDay data.Date
+	names    []string // reused by Add
 }
 
 // NewBuilder starts a report for q.
 func NewBuilder(q Query) *Builder {
 	b := &Builder{q: q, months: map[string]*Month{}, groups: map[Dimension]map[string]*Rate{},
-		clients: map[string]bool{}, kinds: map[string]*Resolution{}, seenGroup: map[groupKey]bool{}}
+		clients: map[string]bool{}, kinds: map[string]*Resolution{}}
 	for _, d := range Dimensions {
 		b.groups[d] = map[string]*Rate{}
 	}
@@ -194,11 +188,6 @@ func (b *Builder) Add(f *Fact) {
 		if group == "" {
 			group = NotRecorded
 		}
-		key := groupKey{d, group}
-		if b.seenGroup[key] { // once per session in each group
-			return
-		}
-		b.seenGroup[key] = true
 		g := b.groups[d][group]
 		if g == nil {
 			g = &Rate{Group: group}
@@ -209,27 +198,42 @@ func (b *Builder) Add(f *Fact) {
 			g.WithSideEffects++
 		}
 	}
-	clear(b.seenGroup)
+	// once counts a session once in each of several groups of a dimension, however often it
+	// names one (the same lot twice, a zone in two rows).
+	once := func(d Dimension, groups []string) {
+		for i, g := range groups {
+			if !slices.Contains(groups[:i], g) {
+				count(d, g)
+			}
+		}
+	}
 	count(ByMonth, month)
 	deepest := 0.0
+	names := b.names[:0]
 	for _, z := range f.Zones {
 		deepest = max(deepest, z.DepthMM)
-		count(ByZone, z.Zone)
+		names = append(names, z.Zone)
 	}
+	once(ByZone, names)
 	if len(f.Zones) > 0 {
 		count(ByDepth, BandOf(deepest))
 	} else {
 		count(ByDepth, NotRecorded)
 	}
+	names = names[:0]
 	for _, p := range f.Products {
-		count(ByProduct, p.Product)
+		names = append(names, p.Product)
 	}
+	once(ByProduct, names)
 	count(ByFitzpatrick, fitzpatrickGroup(f.Fitzpatrick))
 	count(ByPractitioner, f.Practitioner)
 	count(ByDevice, f.Device)
+	names = names[:0]
 	for _, l := range f.Lots {
-		count(ByLot, LotGroup(l))
+		names = append(names, LotGroup(l))
 	}
+	once(ByLot, names)
+	b.names = names
 	for _, e := range f.SideEffects {
 		k := b.kinds[e.Kind]
 		if k == nil {
