@@ -56,6 +56,17 @@ func (s *Store) InsightFacts(ctx context.Context, q insights.Query, fn func(*ins
 	if len(r.facts) == 0 {
 		return nil
 	}
+	// A pass over a whole child table ships every row here; for a period holding a small share
+	// of the practice, the rows of its sessions alone are fewer to read (a month of a
+	// 100,000-session practice: 0.06 s in SQLite against seconds of rows through the driver).
+	var all int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sessions`).Scan(&all); err != nil {
+		return fmt.Errorf("insights: count sessions: %w", mapError(err))
+	}
+	if len(r.facts)*4 < all {
+		r.only, r.onlyArgs = ` WHERE session_id IN (SELECT id FROM sessions WHERE `+where+`)`, args
+		r.onlyClients = ` IN (SELECT client_id FROM sessions WHERE ` + where + `)`
+	}
 	for _, step := range []struct {
 		what string
 		read func() error
@@ -77,13 +88,17 @@ func (s *Store) InsightFacts(ctx context.Context, q insights.Query, fn func(*ins
 
 // factReader gathers the facts of one InsightFacts call.
 type factReader struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	facts []insights.Fact
-	byID  map[string]int               // session → index in facts
-	ids   []sessionRefs                // beside facts: the list entries each names
-	names map[string]string            // every name read, kept once
-	lists map[string]map[string]string // table → ID → name
+	ctx      context.Context
+	tx       *sql.Tx
+	only     string // the condition choosing the period's rows of a child table, "" for all
+	onlyArgs []any
+	// onlyClients follows a client's ID to choose the period's clients (with onlyArgs), "" for all.
+	onlyClients string
+	facts       []insights.Fact
+	byID        map[string]int               // session → index in facts
+	ids         []sessionRefs                // beside facts: the list entries each names
+	names       map[string]string            // every name read, kept once
+	lists       map[string]map[string]string // table → ID → name
 }
 
 // sessionRefs are a session's references to the lists, resolved to names once the lists are read.
@@ -163,7 +178,11 @@ func (r *factReader) clients() error {
 	for i := range r.facts {
 		fitz[r.facts[i].ClientID] = 0
 	}
-	err := scanAll(r.ctx, r.tx, `SELECT id, fitzpatrick FROM clients`, nil, func(rows *sql.Rows) error {
+	query, args := `SELECT id, fitzpatrick FROM clients`, []any(nil)
+	if r.onlyClients != "" {
+		query, args = query+` WHERE id`+r.onlyClients, r.onlyArgs
+	}
+	err := scanAll(r.ctx, r.tx, query, args, func(rows *sql.Rows) error {
 		var id string
 		var t int
 		if err := rows.Scan(&id, &t); err != nil {
@@ -189,7 +208,11 @@ func (r *factReader) history() error {
 	}
 	var client sql.RawBytes
 	var at string
-	err := scanAll(r.ctx, r.tx, `SELECT client_id, started_at FROM sessions`, nil, func(rows *sql.Rows) error {
+	query, args := `SELECT client_id, started_at FROM sessions`, []any(nil)
+	if r.onlyClients != "" {
+		query, args = query+` WHERE client_id`+r.onlyClients, r.onlyArgs
+	}
+	err := scanAll(r.ctx, r.tx, query, args, func(rows *sql.Rows) error {
 		if err := rows.Scan(&client, &at); err != nil {
 			return err
 		}
@@ -227,7 +250,7 @@ func (r *factReader) history() error {
 func (r *factReader) each(query string, dest []any, add func(f *insights.Fact)) error {
 	var id sql.RawBytes
 	dest = append([]any{&id}, dest...)
-	return scanAll(r.ctx, r.tx, query, nil, func(rows *sql.Rows) error {
+	return scanAll(r.ctx, r.tx, query+r.only, r.onlyArgs, func(rows *sql.Rows) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}

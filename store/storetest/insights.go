@@ -243,6 +243,15 @@ func insightFactsPractitionerAndEmpty(t *testing.T, s store.Store) {
 	if one.Sessions != 1 || !reflect.DeepEqual(one.By[insights.ByZone], []insights.Rate{{Group: "Chin", Sessions: 1}, {Group: "Nose", Sessions: 1}}) {
 		t.Fatalf("30 April alone: %+v", one)
 	}
+	// Bo's first six sessions, a small share of the practice (read by its sessions' rows alone).
+	six := readFacts(t, s, insights.Query{From: data.NewDate(2025, 3, 3), To: data.NewDate(2025, 3, 8)})
+	if six.Sessions != 6 || six.WithSideEffects != 6 || six.NewClients != 1 ||
+		!reflect.DeepEqual(six.By[insights.ByLot], []insights.Rate{{Group: "BAD-1 (Nano 12)", Sessions: 6, WithSideEffects: 6},
+			{Group: "HA-1 (HA serum)", Sessions: 6, WithSideEffects: 6}}) ||
+		!reflect.DeepEqual(six.By[insights.ByFitzpatrick], []insights.Rate{{Group: "III", Sessions: 6, WithSideEffects: 6}}) ||
+		!reflect.DeepEqual(six.Resolutions, InsightsExpected().Resolutions) {
+		t.Fatalf("3 to 8 March: %+v", six)
+	}
 	err := s.InsightFacts(context.Background(), insights.Query{From: data.NewDate(2025, 5, 1), To: data.NewDate(2025, 4, 1)},
 		func(*insights.Fact) error { return nil })
 	if err == nil {
