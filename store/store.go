@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/insights"
 )
 
 // Store is a practice's records, whatever engine keeps them.
@@ -21,6 +22,7 @@ type Store interface {
 	Settings
 	Exports
 	Today
+	Insights
 
 	// Batch runs fn in one transaction: all of its writes are kept, or none. The batch holds
 	// the store's writing side until it ends: do reads before it, not inside fn through the Store.
@@ -228,6 +230,16 @@ type Exports interface {
 	// ExportRows calls fn with each table of q.Tables in the order of ExportTables, all read in
 	// one read transaction so that they agree with each other.
 	ExportRows(ctx context.Context, q ExportQuery, fn func(t *ExportTable) error) error
+}
+
+// Insights read what the practice's figures are made of (package insights).
+type Insights interface {
+	// InsightFacts calls fn with each session started in q's period (its days in the practice's
+	// time zone, both included, whatever the session's state) by q's practitioner, oldest first,
+	// with its zones, products, lots and side effects (whenever they began), all read in one
+	// snapshot. What is held meanwhile is one compact fact per session of the period; fn must not
+	// keep the fact it is given after it returns.
+	InsightFacts(ctx context.Context, q insights.Query, fn func(*insights.Fact) error) error
 }
 
 // Today is the day's view: the sessions due and recent, and how far the practice is set up.

@@ -36,6 +36,7 @@ var commands = []command{
 	{"clients", "list clients, or those matching a search", runClients},
 	{"sessions", "list a client's sessions, newest first", runSessions},
 	{"import", "import clients from a CSV file, or photos into a client's record ('import -h')", runImport},
+	{"insights", "print side-effect rates by month, depth, zone, product, lot and more", runInsights},
 	{"export", "write a PDF, spreadsheets or a complete archive ('export -h')", runExport},
 	{"decrypt", "decrypt a file exported with a passphrase (FILE.age) for whoever received it", runDecrypt},
 	{"verify", "check the audit log's hash chain and every signed record against its hash", runVerify},

@@ -1,0 +1,128 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/insights"
+	"needlelog.app/needlelog/store/photolib"
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// insightsDemo is a busy clinic's ten years: the demo the PostgreSQL benchmarks use, kept in the
+// same cache folder under the same name, so that it is made once for both.
+var insightsDemo = demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 7}
+
+// insightsDemoFile is the demo practice as a SQLite file, made on first use (about a minute) and
+// kept in NEEDLELOG_BENCH_CACHE or the user's cache folder, marked complete once fully made.
+func insightsDemoFile(b *testing.B) string {
+	b.Helper()
+	dir := os.Getenv("NEEDLELOG_BENCH_CACHE")
+	if dir == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir = filepath.Join(cache, "needlelog-bench")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("demo_c%d_s%d_seed%d_sqlite%d.db", insightsDemo.Clients, insightsDemo.Sessions,
+		insightsDemo.Seed, sqlite.SchemaVersion()))
+	if _, err := os.Stat(path + ".complete"); err == nil {
+		return path
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm", photolib.Beside(path)} {
+		if err := os.RemoveAll(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = demo.Generate(ctx, s, insightsDemo)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.WriteFile(path+".complete", nil, 0o600)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkInsightsYear is every figure of the insights for the demo practice's last year (the
+// 365 days to its latest session): what the Insights screen waits for. Target: under 300 ms.
+func BenchmarkInsightsYear(b *testing.B) { benchInsights(b, 365) }
+
+// BenchmarkInsightsMonth is the same for the last 30 days, the screen's first period.
+func BenchmarkInsightsMonth(b *testing.B) { benchInsights(b, 30) }
+
+func benchInsights(b *testing.B, days int) {
+	path := insightsDemoFile(b)
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var last string
+	err = raw.QueryRowContext(ctx, `SELECT max(started_at) FROM sessions`).Scan(&last)
+	raw.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	at, err := data.ParseTime(last)
+	if err != nil {
+		b.Fatal(err)
+	}
+	to := data.DateOf(at)
+	q := insights.Query{From: to.AddDays(1 - days), To: to}
+	s, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var r insights.Report
+	for b.Loop() {
+		bl := insights.NewBuilder(q)
+		if err := s.InsightFacts(ctx, q, func(f *insights.Fact) error { bl.Add(f); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		r = bl.Report()
+	}
+	b.ReportMetric(float64(r.Sessions), "sessions")
+	b.ReportMetric(float64(len(r.Signals)), "signals")
+}
+
+// BenchmarkInsightsCompute is the figures alone, from the year's facts already read: what the
+// domain adds to the reading.
+func BenchmarkInsightsCompute(b *testing.B) {
+	path := insightsDemoFile(b)
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	q := insights.Query{From: data.NewDate(2025, 12, 6), To: data.NewDate(2026, 12, 5)}
+	var facts []insights.Fact
+	if err := s.InsightFacts(ctx, q, func(f *insights.Fact) error { facts = append(facts, *f); return nil }); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		insights.Compute(q, facts)
+	}
+	b.ReportMetric(float64(len(facts)), "sessions")
+}
