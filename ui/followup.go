@@ -137,15 +137,24 @@ func (f *sideEffectForm) save(done func()) {
 	if !f.fields.show(err) || err != nil {
 		return
 	}
-	f.saving = true
-	lastingWrite(f.life, f.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, f.store.AddSideEffect(ctx, &e) },
+	saveDialogRecord(f.life, f.store, f.fields, &f.saving, "the side effect",
+		func(ctx context.Context) error { return f.store.AddSideEffect(ctx, &e) }, done)
+}
+
+// saveDialogRecord stores a dialog form's record off the UI goroutine, one save at a time
+// (*saving): write saves it, done runs once it is saved, and a refusal is shown beside its field
+// or as one sentence under the form, which stays as typed. what names the record ("the result").
+func saveDialogRecord(l life, store nlstore.Store, fields *fieldNotes, saving *bool, what string,
+	write func(context.Context) error, done func()) {
+	*saving = true
+	lastingWrite(l, store, func(ctx context.Context) (struct{}, error) { return struct{}{}, write(ctx) },
 		func(_ struct{}, err error) {
-			f.saving = false
+			*saving = false
 			if err != nil {
-				if !f.fields.show(err) {
-					slog.Error("save a side effect", "err", err)
-					f.fields.general.SetText(errorSentence("save the side effect", err))
-					f.fields.general.Show()
+				if !fields.show(err) {
+					slog.Error("save "+what, "err", err)
+					fields.general.SetText(errorSentence("save "+what, err))
+					fields.general.Show()
 				}
 				return
 			}

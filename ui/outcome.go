@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 
@@ -132,20 +131,8 @@ func (f *outcomeForm) save(done func()) {
 	if !f.fields.show(err) || err != nil {
 		return
 	}
-	f.saving = true
-	lastingWrite(f.life, f.store, func(ctx context.Context) (struct{}, error) { return struct{}{}, f.store.SaveOutcome(ctx, &o) },
-		func(_ struct{}, err error) {
-			f.saving = false
-			if err != nil {
-				if !f.fields.show(err) {
-					slog.Error("save a result", "err", err)
-					f.fields.general.SetText(errorSentence("save the result", err))
-					f.fields.general.Show()
-				}
-				return
-			}
-			done()
-		})
+	saveDialogRecord(f.life, f.store, f.fields, &f.saving, "the result",
+		func(ctx context.Context) error { return f.store.SaveOutcome(ctx, &o) }, done)
 }
 
 // showOutcomeDialog opens the result form for a past session of a client.
