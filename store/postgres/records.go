@@ -56,22 +56,12 @@ func (s *Store) seed(ctx context.Context, now func() time.Time) error {
 	return nil
 }
 
-// countedTables are the tables Counts counts, as on SQLite.
-var countedTables = []string{"clients", "sessions", "session_zones", "session_products", "side_effects",
-	"photos", "practitioners", "devices", "products", "audit_log"}
-
 // Counts gives the number of records of each kind, by table name, from one snapshot.
 func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
-	counts := make(map[string]int64, len(countedTables))
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		for _, t := range countedTables {
-			var n int64
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
-				return fmt.Errorf("count %s: %w", t, sqlstore.MapError(err))
-			}
-			counts[t] = n
-		}
-		return nil
+	var counts map[string]int64
+	err := s.readTx(ctx, func(tx *sql.Tx) (err error) {
+		counts, err = sqlstore.CountRows(ctx, tx)
+		return err
 	})
 	return counts, err
 }

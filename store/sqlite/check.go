@@ -12,12 +12,8 @@ import (
 	"needlelog.app/needlelog/store/sqlstore"
 )
 
-// countedTables are the tables a check reports, in the order it reports them.
-var countedTables = []string{"clients", "sessions", "session_zones", "session_products", "side_effects",
-	"photos", "practitioners", "devices", "products", "audit_log"}
-
 // CountedTables lists the tables Check counts, in report order.
-func CountedTables() []string { return append([]string(nil), countedTables...) }
+func CountedTables() []string { return sqlstore.CountedTables() }
 
 // Check compares the file's schema with Needlelog's, runs SQLite's integrity and foreign-key
 // checks and counts the records. It only reads, so no trigger in the file runs.
@@ -106,15 +102,7 @@ func (s *Store) integrityProblems(ctx context.Context) ([]string, error) {
 
 // Counts returns the number of rows in each of CountedTables.
 func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
-	counts := make(map[string]int64, len(countedTables))
-	for _, t := range countedTables {
-		var n int64
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
-			return nil, fmt.Errorf("count %s: %w", t, mapError(err))
-		}
-		counts[t] = n
-	}
-	return counts, nil
+	return sqlstore.CountRows(ctx, s.db)
 }
 
 // danglingReferences lists the rows that refer to a row that is not there.
