@@ -80,10 +80,22 @@ func (s *Store) OwnLibrary(create bool) error {
 	if s.readOnly || s.onServer() { // the server's files are the practice's own database's
 		return nil
 	}
+	// Once known, the folder stays this practice's while it is open. Imports side by side would
+	// otherwise each read and mark the folder, and on Windows a read of the mark while another
+	// import removes its temporary link to it fails with a sharing violation.
+	s.claimMu.Lock()
+	defer s.claimMu.Unlock()
+	if s.claimed {
+		return nil
+	}
 	if info, err := os.Stat(s.lib.Dir()); !create && (err != nil || !info.IsDir()) {
 		return nil // no folder yet; or one that cannot be read, which reading a photo says
 	}
-	return photolib.Claim(s.lib.Dir(), s.practiceID)
+	if err := photolib.Claim(s.lib.Dir(), s.practiceID); err != nil {
+		return err
+	}
+	s.claimed = true
+	return nil
 }
 
 // MissingPhotos counts the photos whose files are missing from the photo folder, as Check finds

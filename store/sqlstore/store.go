@@ -42,6 +42,9 @@ type Store struct {
 	actor      atomic.Value // string: the practitioner signed in, for writes whose context names none
 	writes     atomic.Uint64
 
+	claimMu sync.Mutex
+	claimed bool // the photo folder is known to be this practice's (OwnLibrary)
+
 	keyMu sync.Mutex
 	keys  map[string]*signingKey // practitioner ID → their unsealed key, only while they are signed in
 }
