@@ -27,4 +27,7 @@
 //     session N. The interval kept is the days between a session 2 or later of a series and the
 //     client's previous session, averaged.
 //   - Revenue per month adds the prices recorded; sessions without a price are counted apart.
+//   - Results: a session counts with the latest result (GAIS grade) assessed after it, spread by
+//     its depth band and by each concern it treated ("not recorded" when it names none).
+//   - Every group keeps the IDs of the sessions it counts, so that a bar or a row opens them.
 package insights

@@ -28,6 +28,8 @@ type Fact struct {
 	Products            []ProductFact
 	Lots                []LotFact // cartridge, anaesthetic and product lots
 	SideEffects         []SideEffectFact
+	Concerns            []string  // the concerns the session treated, as recorded
+	Result              data.GAIS // the latest result assessed after this session; "" when none
 }
 
 // ZoneFact is one treated zone.

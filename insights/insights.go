@@ -62,6 +62,7 @@ type Rate struct {
 	Group           string
 	Sessions        int
 	WithSideEffects int
+	SessionIDs      []string // the sessions counted, in the order added: what a bar or a row opens
 }
 
 // Enough reports whether the group has enough sessions for its rate to be said as a percentage;
@@ -92,8 +93,29 @@ type Resolution struct {
 	Resolved   int     // of them, resolved
 	MeanDays   float64 // mean days from onset to resolution, of the resolved
 	MedianDays float64
+	SessionIDs []string // the sessions with a side effect of this kind, once each
 	days       []int
 }
+
+// ResultSpread is how the results assessed after a group's sessions spread over the GAIS grades:
+// each session counts with the latest result assessed after it.
+type ResultSpread struct {
+	Group      string
+	Grades     [5]int   // sessions by grade, in the order of data.GAISGrades (very much improved … worse)
+	SessionIDs []string // the sessions with a result, in the order added
+}
+
+// Assessed is how many of the group's sessions have a result.
+func (r ResultSpread) Assessed() int {
+	n := 0
+	for _, c := range r.Grades {
+		n += c
+	}
+	return n
+}
+
+// Improved is how many results say improved, much improved or very much improved.
+func (r ResultSpread) Improved() int { return r.Grades[0] + r.Grades[1] + r.Grades[2] }
 
 // Report is every figure for a period.
 type Report struct {
@@ -114,11 +136,17 @@ type Report struct {
 	By                            map[Dimension][]Rate
 	Resolutions                   []Resolution
 	Signals                       []Signal
+	SessionIDs                    []string // every session counted, in the order added
+	// Assessed is how many sessions have a result; ResultsByConcern and ResultsByDepth spread
+	// their results by the concern treated (a session counts in each it names) and by depth band.
+	Assessed         int
+	ResultsByConcern []ResultSpread
+	ResultsByDepth   []ResultSpread
 }
 
 // Overall is the practice's own rate for the period.
 func (r *Report) Overall() Rate {
-	return Rate{Group: "all sessions", Sessions: r.Sessions, WithSideEffects: r.WithSideEffects}
+	return Rate{Group: "all sessions", Sessions: r.Sessions, WithSideEffects: r.WithSideEffects, SessionIDs: r.SessionIDs}
 }
 
 // Builder gathers facts one at a time, so that a large practice's sessions need not all be held.
@@ -129,6 +157,7 @@ type Builder struct {
 	groups   map[Dimension]map[string]*Rate
 	clients  map[string]bool // client → new
 	kinds    map[string]*Resolution
+	results  map[Dimension]map[string]*ResultSpread // ByDepth, and byConcern
 	keptDays int
 	planDays int
 	firstDay data.Date
@@ -138,7 +167,8 @@ type Builder struct {
 // NewBuilder starts a report for q.
 func NewBuilder(q Query) *Builder {
 	b := &Builder{q: q, months: map[string]*Month{}, groups: map[Dimension]map[string]*Rate{},
-		clients: map[string]bool{}, kinds: map[string]*Resolution{}}
+		clients: map[string]bool{}, kinds: map[string]*Resolution{},
+		results: map[Dimension]map[string]*ResultSpread{ByDepth: {}, byConcern: {}}}
 	for _, d := range Dimensions {
 		b.groups[d] = map[string]*Rate{}
 	}
@@ -150,6 +180,7 @@ func NewBuilder(q Query) *Builder {
 func (b *Builder) Add(f *Fact) {
 	hurt := len(f.SideEffects) > 0
 	b.r.Sessions++
+	b.r.SessionIDs = append(b.r.SessionIDs, f.SessionID)
 	if hurt {
 		b.r.WithSideEffects++
 	}
@@ -194,6 +225,7 @@ func (b *Builder) Add(f *Fact) {
 			b.groups[d][group] = g
 		}
 		g.Sessions++
+		g.SessionIDs = append(g.SessionIDs, f.SessionID)
 		if hurt {
 			g.WithSideEffects++
 		}
@@ -215,11 +247,11 @@ func (b *Builder) Add(f *Fact) {
 		names = append(names, z.Zone)
 	}
 	once(ByZone, names)
+	band := NotRecorded
 	if len(f.Zones) > 0 {
-		count(ByDepth, BandOf(deepest))
-	} else {
-		count(ByDepth, NotRecorded)
+		band = BandOf(deepest)
 	}
+	count(ByDepth, band)
 	names = names[:0]
 	for _, p := range f.Products {
 		names = append(names, p.Product)
@@ -234,11 +266,27 @@ func (b *Builder) Add(f *Fact) {
 	}
 	once(ByLot, names)
 	b.names = names
+	if grade := slices.Index(data.GAISGrades, f.Result); grade >= 0 {
+		b.r.Assessed++
+		b.result(ByDepth, band, grade, f.SessionID)
+		concerns := f.Concerns
+		if len(concerns) == 0 {
+			concerns = []string{NotRecorded}
+		}
+		for i, c := range concerns {
+			if !slices.Contains(concerns[:i], c) {
+				b.result(byConcern, c, grade, f.SessionID)
+			}
+		}
+	}
 	for _, e := range f.SideEffects {
 		k := b.kinds[e.Kind]
 		if k == nil {
 			k = &Resolution{Kind: e.Kind}
 			b.kinds[e.Kind] = k
+		}
+		if !slices.Contains(k.SessionIDs, f.SessionID) {
+			k.SessionIDs = append(k.SessionIDs, f.SessionID)
 		}
 		k.Count++
 		if !e.Resolved.IsZero() && !e.Onset.IsZero() {
@@ -246,6 +294,20 @@ func (b *Builder) Add(f *Fact) {
 			k.days = append(k.days, e.Resolved.DaysSince(e.Onset))
 		}
 	}
+}
+
+// byConcern groups results by the concern treated; it is not a grouping of side-effect rates.
+const byConcern Dimension = "concern"
+
+// result counts a session's result in a group of results.
+func (b *Builder) result(d Dimension, group string, grade int, session string) {
+	g := b.results[d][group]
+	if g == nil {
+		g = &ResultSpread{Group: group}
+		b.results[d][group] = g
+	}
+	g.Grades[grade]++
+	g.SessionIDs = append(g.SessionIDs, session)
 }
 
 // LotGroup names a lot's group: the lot with its item, "C-9931 (Nano cartridge)". Lots are
@@ -301,8 +363,21 @@ func (b *Builder) Report() Report {
 		r.Resolutions = append(r.Resolutions, res)
 	}
 	slices.SortFunc(r.Resolutions, func(a, c Resolution) int { return strings.Compare(fold(a.Kind), fold(c.Kind)) })
+	r.ResultsByDepth = b.spreads(ByDepth)
+	r.ResultsByConcern = b.spreads(byConcern)
 	r.Signals = Signals(&r)
 	return r
+}
+
+// spreads are the result groups of d in the order groupOrder gives.
+func (b *Builder) spreads(d Dimension) []ResultSpread {
+	var out []ResultSpread
+	for _, g := range b.results[d] {
+		out = append(out, *g)
+	}
+	order := groupOrder(d)
+	slices.SortFunc(out, func(a, c ResultSpread) int { return order(Rate{Group: a.Group}, Rate{Group: c.Group}) })
+	return out
 }
 
 // groupOrder orders a dimension's groups: months and depth bands and Fitzpatrick types in their

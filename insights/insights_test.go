@@ -122,11 +122,13 @@ func TestOneSessionAndEmpty(t *testing.T) {
 		len(empty.By[ByDepth]) != 0 || empty.IntervalKept != 0 {
 		t.Fatalf("empty: %+v", empty)
 	}
-	one := Compute(q, []Fact{fact("ada", 4, "L1", true)})
+	f := fact("ada", 4, "L1", true)
+	one := Compute(q, []Fact{f})
+	ids := []string{f.SessionID}
 	want := map[Dimension][]Rate{
-		ByMonth: {{"2025-03", 1, 1}}, ByDepth: {{"0.5–1.0", 1, 1}}, ByZone: {{"Cheeks", 1, 1}},
-		ByFitzpatrick: {{"not recorded", 1, 1}}, ByPractitioner: {{"not recorded", 1, 1}},
-		ByDevice: {{"not recorded", 1, 1}}, ByLot: {{"L1", 1, 1}},
+		ByMonth: {{"2025-03", 1, 1, ids}}, ByDepth: {{"0.5–1.0", 1, 1, ids}}, ByZone: {{"Cheeks", 1, 1, ids}},
+		ByFitzpatrick: {{"not recorded", 1, 1, ids}}, ByPractitioner: {{"not recorded", 1, 1, ids}},
+		ByDevice: {{"not recorded", 1, 1, ids}}, ByLot: {{"L1", 1, 1, ids}},
 	}
 	for d, rates := range want {
 		if !reflect.DeepEqual(one.By[d], rates) {
@@ -134,7 +136,8 @@ func TestOneSessionAndEmpty(t *testing.T) {
 		}
 	}
 	if len(one.By[ByProduct]) != 0 || one.NewClients != 1 || one.ReturningClients != 0 || len(one.Signals) != 0 ||
-		one.By[ByZone][0].Enough() {
+		one.By[ByZone][0].Enough() || one.Assessed != 0 || len(one.ResultsByDepth) != 0 || len(one.ResultsByConcern) != 0 ||
+		!reflect.DeepEqual(one.Overall().SessionIDs, ids) {
 		t.Fatalf("one session: %+v", one)
 	}
 }
@@ -144,8 +147,9 @@ func TestSessionCountsOnceInAGroup(t *testing.T) {
 	f.Zones = append(f.Zones, ZoneFact{Zone: "Cheeks", DepthMM: 2.5}) // the same zone twice
 	f.Lots = append(f.Lots, LotFact{Lot: " l1 "})                     // the same lot typed otherwise
 	r := Compute(Query{}, []Fact{f})
-	if !reflect.DeepEqual(r.By[ByZone], []Rate{{"Cheeks", 1, 1}}) || !reflect.DeepEqual(r.By[ByLot], []Rate{{"L1", 1, 1}}) ||
-		!reflect.DeepEqual(r.By[ByDepth], []Rate{{">2.0", 1, 1}}) {
+	ids := []string{f.SessionID}
+	if !reflect.DeepEqual(r.By[ByZone], []Rate{{"Cheeks", 1, 1, ids}}) || !reflect.DeepEqual(r.By[ByLot], []Rate{{"L1", 1, 1, ids}}) ||
+		!reflect.DeepEqual(r.By[ByDepth], []Rate{{">2.0", 1, 1, ids}}) {
 		t.Fatalf("zones %+v, lots %+v, depth %+v", r.By[ByZone], r.By[ByLot], r.By[ByDepth])
 	}
 }
@@ -158,7 +162,7 @@ func TestResolutionMedianOfAnEvenCount(t *testing.T) {
 	}
 	f.SideEffects = append(f.SideEffects, SideEffectFact{Kind: "Oedema", Onset: data.NewDate(2025, 3, 4)})
 	r := Compute(Query{}, []Fact{f})
-	want := []Resolution{{Kind: "Oedema", Count: 5, Resolved: 4, MeanDays: 3.5, MedianDays: 2.5}}
+	want := []Resolution{{Kind: "Oedema", Count: 5, Resolved: 4, MeanDays: 3.5, MedianDays: 2.5, SessionIDs: []string{f.SessionID}}}
 	if !reflect.DeepEqual(r.Resolutions, want) {
 		t.Fatalf("resolutions %+v, want %+v", r.Resolutions, want)
 	}
@@ -171,5 +175,46 @@ func TestParseDimension(t *testing.T) {
 	if _, err := ParseDimension("colour"); err == nil || err.Error() != `"colour" is not a grouping; use one of `+
 		`month, depth, zone, product, fitzpatrick, practitioner, device, lot` {
 		t.Fatal(err)
+	}
+}
+
+// Results spread by depth band and by concern, each session with its latest result; a session
+// without one counts in neither, and one naming a concern twice counts in it once.
+func TestResultSpreads(t *testing.T) {
+	shallow := fact("ada", 4, "L1", false)
+	shallow.Zones[0].DepthMM = 0.5
+	shallow.Concerns = []string{"Acne scars", "Texture", "Acne scars"}
+	shallow.Result = data.GAISMuchImproved
+	deep := fact("bea", 5, "L1", true)
+	deep.Zones[0].DepthMM = 1.5
+	deep.Concerns = []string{"Acne scars"}
+	deep.Result = data.GAISWorse
+	unrated := fact("cai", 6, "L1", false)
+	unrated.Concerns = []string{"Texture"}
+	noConcern := fact("dag", 7, "L1", false)
+	noConcern.Zones = nil
+	noConcern.Result = data.GAISImproved
+	r := Compute(Query{}, []Fact{shallow, deep, unrated, noConcern})
+	if r.Assessed != 3 {
+		t.Fatalf("assessed %d, want 3", r.Assessed)
+	}
+	wantDepth := []ResultSpread{
+		{Group: "≤0.5", Grades: [5]int{0, 1, 0, 0, 0}, SessionIDs: []string{shallow.SessionID}},
+		{Group: "1.0–1.5", Grades: [5]int{0, 0, 0, 0, 1}, SessionIDs: []string{deep.SessionID}},
+		{Group: NotRecorded, Grades: [5]int{0, 0, 1, 0, 0}, SessionIDs: []string{noConcern.SessionID}},
+	}
+	if !reflect.DeepEqual(r.ResultsByDepth, wantDepth) {
+		t.Errorf("by depth %+v, want %+v", r.ResultsByDepth, wantDepth)
+	}
+	wantConcern := []ResultSpread{
+		{Group: "Acne scars", Grades: [5]int{0, 1, 0, 0, 1}, SessionIDs: []string{shallow.SessionID, deep.SessionID}},
+		{Group: "Texture", Grades: [5]int{0, 1, 0, 0, 0}, SessionIDs: []string{shallow.SessionID}},
+		{Group: NotRecorded, Grades: [5]int{0, 0, 1, 0, 0}, SessionIDs: []string{noConcern.SessionID}},
+	}
+	if !reflect.DeepEqual(r.ResultsByConcern, wantConcern) {
+		t.Errorf("by concern %+v, want %+v", r.ResultsByConcern, wantConcern)
+	}
+	if a := r.ResultsByConcern[0]; a.Assessed() != 2 || a.Improved() != 1 {
+		t.Errorf("acne scars: %d assessed, %d improved; want 2 and 1", a.Assessed(), a.Improved())
 	}
 }

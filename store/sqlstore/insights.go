@@ -72,7 +72,7 @@ func (s *Store) InsightFacts(ctx context.Context, q insights.Query, fn func(*ins
 		read func() error
 	}{
 		{"the lists", r.readLists}, {"clients", r.clients}, {"clients' sessions", r.history},
-		{"zones", r.zones}, {"products", r.products}, {"side effects", r.sideEffects},
+		{"zones", r.zones}, {"products", r.products}, {"side effects", r.sideEffects}, {"results", r.results},
 	} {
 		if err := step.read(); err != nil {
 			return fmt.Errorf("insights: read %s: %w", step.what, err)
@@ -120,15 +120,18 @@ func (r *factReader) sessions(where string, args []any) error {
 	r.byID = map[string]int{}
 	return scanAll(r.ctx, r.tx, `SELECT id, client_id, started_at, series_n, series_of, series_interval_days,
 		coalesce(practitioner_id, ''), coalesce(device_id, ''), price_cents, coalesce(cartridge_id, ''), cartridge_lot,
-		coalesce(anaesthetic_product_id, ''), anaesthetic_lot
+		coalesce(anaesthetic_product_id, ''), anaesthetic_lot, concerns
 		FROM sessions WHERE `+where+` ORDER BY started_at, id`, args, func(rows *sql.Rows) error {
 		var f insights.Fact
 		var refs sessionRefs
 		var price sql.Null[int64]
 		if err := rows.Scan(&f.SessionID, &f.ClientID, timeCol{&f.Started}, &f.SeriesN, &f.SeriesOf, &f.IntervalDays,
 			&refs.practitioner, &refs.device, &price, &refs.cartridge, &refs.cartridgeLot, &refs.anaesthetic,
-			&refs.anaestheticLot); err != nil {
+			&refs.anaestheticLot, listCol{&f.Concerns, "concerns"}); err != nil {
 			return err
+		}
+		for i, c := range f.Concerns {
+			f.Concerns[i] = r.name(c)
 		}
 		f.ClientID = r.name(f.ClientID) // a client's sessions share it
 		f.PriceCents = data.Optional[int64]{V: price.V, Valid: price.Valid}
@@ -297,5 +300,21 @@ func (r *factReader) sideEffects() error {
 		[]any{&kind, dateCol{&onset}, dateCol{&resolved}},
 		func(f *insights.Fact) {
 			f.SideEffects = append(f.SideEffects, insights.SideEffectFact{Kind: r.bytesName(kind), Onset: onset, Resolved: resolved})
+		})
+}
+
+// results notes each session's latest result. Times are stored as fixed-width text that sorts
+// as the instants do, and an assessment's ID (a UUIDv7) as it was made, so the greatest of the two
+// together is the latest.
+func (r *factReader) results() error {
+	var gais, at, id sql.RawBytes
+	latest := map[*insights.Fact]string{}
+	return r.each(`SELECT session_id, gais, assessed_at, id FROM outcome_assessments`, []any{&gais, &at, &id},
+		func(f *insights.Fact) {
+			key := string(at) + " " + string(id)
+			if prev, ok := latest[f]; !ok || key > prev {
+				latest[f] = key
+				f.Result = data.GAIS(r.bytesName(gais))
+			}
 		})
 }

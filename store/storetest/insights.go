@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -26,7 +27,8 @@ var InsightsPeriod = insights.Query{From: data.NewDate(2025, 3, 1), To: data.New
 
 // InsightsFixture names what InsightsPractice made.
 type InsightsFixture struct {
-	Lee, Ray string // practitioners' IDs: "Dr Lee", "Sam Ray"
+	Lee, Ray string   // practitioners' IDs: "Dr Lee", "Sam Ray"
+	Bo       []string // Bo's sessions, in the order they started
 }
 
 // InsightsPractice fills s with a small practice whose figures for InsightsPeriod are worked out
@@ -44,6 +46,10 @@ type InsightsFixture struct {
 //     cartridge lot ok-2 (typed in lower case), 100.00 each.
 //   - Dee (VI): 26 to 30 April, no practitioner or device, the depth bands' edges: Forehead 0.5,
 //     Cheeks 1.5, Cheeks 2.0, Neck 2.05, and Nose 0.5 with Chin 1.05; the first starts a series of 4.
+//
+// Results: Ada's sessions treat acne scars; her 30 March session was assessed improved on 1 April
+// and much improved on 20 April (the latest counts). Bo's first session treats texture and acne
+// scars (acne scars named twice) and was assessed worse. Cy's first, naming no concern, no change.
 func InsightsPractice(t testing.TB, s store.Store) InsightsFixture {
 	t.Helper()
 	ctx := context.Background()
@@ -77,7 +83,7 @@ func InsightsPractice(t testing.TB, s store.Store) InsightsFixture {
 	zone := func(name string, depth float64) data.ZoneTreatment {
 		return data.ZoneTreatment{Zone: name, DepthMM: depth, Passes: 2}
 	}
-	save := func(se data.Session) {
+	save := func(se data.Session) string {
 		t.Helper()
 		if se.SeriesN == 0 {
 			se.SeriesN = 1
@@ -90,6 +96,11 @@ func InsightsPractice(t testing.TB, s store.Store) InsightsFixture {
 			se.SideEffects[i].Severity = data.SeverityMild
 		}
 		check(s.CreateSession(ctx, &se))
+		return se.ID
+	}
+	assess := func(client, session string, at time.Time, g data.GAIS) {
+		t.Helper()
+		check(s.SaveOutcome(ctx, &data.Outcome{ClientID: client, SessionID: session, AssessedAt: at, GAIS: g}))
 	}
 	price := func(cents int64) data.Optional[int64] { return data.Optional[int64]{V: cents, Valid: true} }
 
@@ -101,14 +112,19 @@ func InsightsPractice(t testing.TB, s store.Store) InsightsFixture {
 		if d == 30 {
 			n = 3
 		}
-		save(data.Session{ClientID: ada, PractitionerID: lee.ID, StartedAt: day(3, d), SeriesN: n, SeriesOf: 3,
+		id := save(data.Session{ClientID: ada, PractitionerID: lee.ID, StartedAt: day(3, d), SeriesN: n, SeriesOf: 3,
 			DeviceID: pen.ID, Zones: []data.ZoneTreatment{zone("Cheeks", 1.5)}, PriceCents: price(20000),
-			Products: []data.ProductUse{{ProductID: serum.ID, Phase: data.PhaseDuring}}})
+			Products: []data.ProductUse{{ProductID: serum.ID, Phase: data.PhaseDuring}}, Concerns: []string{"Acne scars"}})
+		if d == 30 {
+			assess(ada, id, day(4, 20), data.GAISMuchImproved) // saved first, made later: the latest
+			assess(ada, id, day(4, 1), data.GAISImproved)
+		}
 	}
 	save(data.Session{ClientID: ada, PractitionerID: lee.ID, StartedAt: day(5, 1), DeviceID: pen.ID,
 		Zones: []data.ZoneTreatment{zone("Cheeks", 1.5)}, PriceCents: price(20000)})
 
 	resolvedAfter := []int{2, 2, 2, 4, -1}
+	var boSessions []string
 	for i := range 10 {
 		d := 3 + i
 		se := data.Session{ClientID: bo, PractitionerID: lee.ID, StartedAt: day(3, d), DeviceID: pen.ID,
@@ -126,12 +142,19 @@ func InsightsPractice(t testing.TB, s store.Store) InsightsFixture {
 			se.SideEffects = []data.SideEffect{{Kind: "Post-inflammatory hyperpigmentation",
 				Onset: data.NewDate(2025, 5, 10), Resolved: data.NewDate(2025, 5, 20)}}
 		}
-		save(se)
+		if i == 0 {
+			se.Concerns = []string{"Texture", "Acne scars", "Acne scars"}
+		}
+		boSessions = append(boSessions, save(se))
 	}
+	assess(bo, boSessions[0], day(3, 12), data.GAISWorse)
 	for d := 1; d <= 25; d++ {
-		save(data.Session{ClientID: cy, PractitionerID: ray.ID, StartedAt: day(4, d), DeviceID: roller.ID,
+		id := save(data.Session{ClientID: cy, PractitionerID: ray.ID, StartedAt: day(4, d), DeviceID: roller.ID,
 			Cartridge: data.CartridgeUse{CartridgeID: nano.ID, Lot: "ok-2"},
 			Zones:     []data.ZoneTreatment{zone("Forehead", 0.25)}, PriceCents: price(10000)})
+		if d == 1 {
+			assess(cy, id, day(4, 1), data.GAISNoChange)
+		}
 	}
 	edges := [][]data.ZoneTreatment{
 		{zone("Forehead", 0.5)}, {zone("Cheeks", 1.5)}, {zone("Cheeks", 2.0)}, {zone("Neck", 2.05)},
@@ -144,7 +167,7 @@ func InsightsPractice(t testing.TB, s store.Store) InsightsFixture {
 		}
 		save(se)
 	}
-	return InsightsFixture{Lee: lee.ID, Ray: ray.ID}
+	return InsightsFixture{Lee: lee.ID, Ray: ray.ID, Bo: boSessions}
 }
 
 // InsightsExpected is InsightsPractice's report for InsightsPeriod, worked out by hand (see
@@ -179,10 +202,46 @@ func InsightsExpected() insights.Report {
 			{Kind: "Erythema", Count: 5, Resolved: 4, MeanDays: 2.5, MedianDays: 2},
 			{Kind: "Post-inflammatory hyperpigmentation", Count: 1, Resolved: 1, MeanDays: 10, MedianDays: 10},
 		},
+		Assessed: 3,
+		ResultsByConcern: []insights.ResultSpread{
+			{Group: "Acne scars", Grades: [5]int{0, 1, 0, 0, 1}}, {Group: "Texture", Grades: [5]int{0, 0, 0, 0, 1}},
+			{Group: "not recorded", Grades: [5]int{0, 0, 0, 1, 0}},
+		},
+		ResultsByDepth: []insights.ResultSpread{
+			{Group: "≤0.5", Grades: [5]int{0, 0, 0, 1, 0}}, {Group: "0.5–1.0", Grades: [5]int{0, 0, 0, 0, 1}},
+			{Group: "1.0–1.5", Grades: [5]int{0, 1, 0, 0, 0}},
+		},
 	}
 }
 
-func readFacts(t *testing.T, s store.Store, q insights.Query) insights.Report {
+// withoutIDs is r without the sessions each group counts, to compare with the figures worked out
+// by hand; the sessions are compared apart.
+func withoutIDs(r insights.Report) insights.Report {
+	r.SessionIDs = nil
+	by := map[insights.Dimension][]insights.Rate{}
+	for d, rates := range r.By {
+		rates = slices.Clone(rates)
+		for i := range rates {
+			rates[i].SessionIDs = nil
+		}
+		by[d] = rates
+	}
+	r.By = by
+	r.Resolutions = slices.Clone(r.Resolutions)
+	for i := range r.Resolutions {
+		r.Resolutions[i].SessionIDs = nil
+	}
+	for _, spreads := range []*[]insights.ResultSpread{&r.ResultsByConcern, &r.ResultsByDepth} {
+		*spreads = slices.Clone(*spreads)
+		for i := range *spreads {
+			(*spreads)[i].SessionIDs = nil
+		}
+	}
+	return r
+}
+
+// readReport is the report of q's sessions, with the sessions each group counts.
+func readReport(t *testing.T, s store.Store, q insights.Query) insights.Report {
 	t.Helper()
 	b := insights.NewBuilder(q)
 	err := s.InsightFacts(context.Background(), q, func(f *insights.Fact) error { b.Add(f); return nil })
@@ -190,13 +249,28 @@ func readFacts(t *testing.T, s store.Store, q insights.Query) insights.Report {
 	return b.Report()
 }
 
+// readFacts is readReport without the sessions each group counts.
+func readFacts(t *testing.T, s store.Store, q insights.Query) insights.Report {
+	t.Helper()
+	return withoutIDs(readReport(t, s, q))
+}
+
 func insightFactsOfThePeriod(t *testing.T, s store.Store) {
-	InsightsPractice(t, s)
-	got := readFacts(t, s, InsightsPeriod)
+	fix := InsightsPractice(t, s)
+	full := readReport(t, s, InsightsPeriod)
+	got := withoutIDs(full)
 	signals := got.Signals
 	got.Signals = nil
 	if want := InsightsExpected(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", got, want)
+	}
+	// A bar opens the sessions it counts: the lot BAD-1's are Bo's ten, in the order they started.
+	if bad := full.By[insights.ByLot][0]; !reflect.DeepEqual(bad.SessionIDs, fix.Bo) {
+		t.Errorf("lot BAD-1 counts sessions %v, want Bo's %v", bad.SessionIDs, fix.Bo)
+	}
+	if len(full.SessionIDs) != 42 || !slices.Contains(full.ResultsByDepth[1].SessionIDs, fix.Bo[0]) {
+		t.Errorf("the period counts %d sessions, results 0.5–1.0 %v; want 42 and Bo's first", len(full.SessionIDs),
+			full.ResultsByDepth[1].SessionIDs)
 	}
 	// At the practice's rate of 6 in 42 (1/7), P(X ≥ 6) is 0.00106 for 10 sessions, 0.00361 for
 	// 12 and 0.00909 for 14: all below 0.01. The other groups have fewer than 3 cases or 10 sessions.
