@@ -240,6 +240,8 @@ type Insights interface {
 	// snapshot. What is held meanwhile is one compact fact per session of the period; fn must not
 	// keep the fact it is given after it returns.
 	InsightFacts(ctx context.Context, q insights.Query, fn func(*insights.Fact) error) error
+	// SessionBriefs are the sessions of ids for a list, oldest first; IDs of no session are left out.
+	SessionBriefs(ctx context.Context, ids []string) ([]SessionBrief, error)
 }
 
 // Today is the day's view: the sessions due and recent, and how far the practice is set up.
