@@ -61,6 +61,9 @@ type mainWindow struct {
 	notices *fyne.Container // warnings across the top: read-only, a risky folder, an old backup
 	status  *widget.Label   // the latest backup, at the bottom
 
+	// insights is kept between openings, with its period; in front while the body shows it.
+	insights *insightsScreen
+
 	autoBackup  bool               // back each practice shown up on close and daily: off in tests of other things
 	movePhotos  bool               // start each practice's photo work (photomove.go) once it shows
 	makeDemo    DemoMaker          // writes the demo practice; nil where there is none to write
@@ -182,7 +185,7 @@ func (m *mainWindow) use(p *openedPractice) {
 	// A second start of the app on this file knocks: this window comes forward.
 	p.start(m.app, func() { fyne.Do(func() { m.win.Show(); m.win.RequestFocus() }) },
 		func(backupState) { m.showNotices() }, m.autoBackup, func() time.Time { return m.now() })
-	m.editor, m.photos = nil, nil
+	m.editor, m.photos, m.insights = nil, nil, nil
 	m.current = data.ClientSummary{}
 	m.total = -1 // not counted yet: the first refresh counts, and a sign-in meanwhile need not
 	m.list = newClientList(s, m.showClient)
@@ -291,6 +294,9 @@ func (m *mainWindow) endScreens() {
 	}
 	if m.photos != nil {
 		m.photos.life.end()
+	}
+	if m.insights != nil {
+		m.insights.life.end()
 	}
 }
 
@@ -462,7 +468,7 @@ func (m *mainWindow) editClient(c data.Client) {
 // browsing reports whether the client list and page are in front: no session editor open and no
 // dialog over the window. Menu shortcuts that act on them do nothing otherwise.
 func (m *mainWindow) browsing() bool {
-	return m.editor == nil && m.photos == nil && m.win.Canvas().Overlays().Top() == nil
+	return m.editor == nil && m.photos == nil && !m.insightsInFront() && m.win.Canvas().Overlays().Top() == nil
 }
 
 // newSessionForCurrent starts a session for the selected client, from the menu or Ctrl+N.
@@ -920,6 +926,7 @@ func (m *mainWindow) setMenus() {
 			}
 		}),
 		fyne.NewMenuItem("Lot recall…", m.lotRecall),
+		item("Insights…", scInsights, m.showInsights),
 		fyne.NewMenuItemSeparator(),
 		writes(fyne.NewMenuItem("Archive client…", m.archiveClient)),
 		writes(fyne.NewMenuItem("Delete client…", m.deleteClient)),
@@ -1055,6 +1062,8 @@ func (m *mainWindow) sayWhatToCloseFirst(from, again string) {
 	switch {
 	case m.editor == nil && m.photos != nil:
 		title, how = "Close the photos first", "close the photos with Close at their top left"
+	case m.editor == nil && m.insightsInFront():
+		title, how = "Close the insights first", "close the insights with Close at their top left"
 	case m.editor == nil:
 		title, how = "Close the dialog first", "close the dialog in front"
 	}
@@ -1072,11 +1081,17 @@ func (m *mainWindow) lotRecall() {
 		m.recall.show(m.win)
 		return
 	}
-	m.recall = showLotRecall(m.app, m.win, m.store, func(id string) {
-		m.list.search.SetText("")
-		m.list.selectID(id)
-		m.showClient(data.ClientSummary{ID: id})
-	})
+	m.recall = showLotRecall(m.app, m.win, m.store, m.openFromRecall)
+}
+
+// openFromRecall opens the page of a client chosen in the lot recall.
+func (m *mainWindow) openFromRecall(id string) {
+	if m.insightsInFront() { // the recall opened from a lot's safety signal
+		m.closeInsights()
+	}
+	m.list.search.SetText("")
+	m.list.selectID(id)
+	m.showClient(data.ClientSummary{ID: id})
 }
 
 // clientInFront is the client whose page, photos or session is open; without one the

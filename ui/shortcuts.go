@@ -20,6 +20,7 @@ var (
 	scAll          = shortcut(fyne.Key1, 0)
 	scDue          = shortcut(fyne.Key2, 0)
 	scRecent       = shortcut(fyne.Key3, 0)
+	scInsights     = shortcut(fyne.KeyI, 0)
 	scLock         = shortcut(fyne.KeyL, 0)
 	scQuit         = shortcut(fyne.KeyQ, 0)
 )
@@ -45,6 +46,7 @@ var shortcutList = []struct {
 	{what: "All clients", sc: scAll},
 	{what: "Clients due or overdue", sc: scDue},
 	{what: "Clients seen recently", sc: scRecent},
+	{what: "Insights: what the records teach", sc: scInsights},
 	{what: "Settings", sc: scSettings},
 	{what: "Quit (asks about unsaved work first)", sc: scQuit},
 	{what: "Next / previous field", keys: "Tab / Shift+Tab"},

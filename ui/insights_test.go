@@ -1,0 +1,338 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/store/storetest"
+	"needlelog.app/needlelog/wording"
+)
+
+// insightsWindow is a main window over the hand-worked insights practice, on 15 April 2025.
+func insightsWindow(t *testing.T) (*mainWindow, storetest.InsightsFixture) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	s := openStore(t)
+	fix := storetest.InsightsPractice(t, s)
+	m := newMainWindow(a, s)
+	m.now = func() time.Time { return time.Date(2025, 4, 15, 12, 0, 0, 0, time.Local) }
+	m.win.Resize(fyne.NewSize(1280, 800))
+	if err := m.update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m, fix
+}
+
+// openInsights opens the screen as Ctrl+I does, through its menu item.
+func openInsights(t *testing.T, m *mainWindow) *insightsScreen {
+	t.Helper()
+	it := menuItem(t, m.win, scInsights)
+	if it.Label != "Insights…" {
+		t.Fatalf("Ctrl+I is on %q", it.Label)
+	}
+	it.Action()
+	if !m.insightsInFront() {
+		t.Fatal("Ctrl+I did not put the Insights screen in front")
+	}
+	return m.insights
+}
+
+// showPeriod types a custom period and shows it.
+func showPeriod(t *testing.T, s *insightsScreen, from, to string) {
+	t.Helper()
+	s.period.SetSelected(periodCustom)
+	s.from.SetText(from)
+	s.to.SetText(to)
+	s.refresh()
+}
+
+// insightsRows are the texts of the rows that open sessions, each as "cell | cell | …".
+func insightsRows(s *insightsScreen) []string {
+	var out []string
+	walk(s.figures, func(o fyne.CanvasObject) {
+		r, ok := o.(*tapRow)
+		if !ok {
+			return
+		}
+		var cells []string
+		walk(r.content, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				cells = append(cells, l.Text)
+			}
+		})
+		out = append(out, strings.Join(cells, " | "))
+	})
+	return out
+}
+
+// tapRowOf is the row whose text starts with prefix.
+func tapRowOf(t *testing.T, s *insightsScreen, prefix string) *tapRow {
+	t.Helper()
+	var found *tapRow
+	walk(s.figures, func(o fyne.CanvasObject) {
+		r, ok := o.(*tapRow)
+		if !ok || found != nil {
+			return
+		}
+		walk(r.content, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && found == nil && strings.HasPrefix(l.Text, prefix) {
+				found = r
+			}
+		})
+	})
+	if found == nil {
+		t.Fatalf("no row starts with %q among %q", prefix, insightsRows(s))
+	}
+	return found
+}
+
+func buttonOf(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(o, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q", text)
+	}
+	return found
+}
+
+// captureInsights writes what the window shows under NEEDLELOG_SHOTS, to look at.
+func captureInsights(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	dir := os.Getenv("NEEDLELOG_SHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Ctrl+I opens the screen over the window; on the hand-worked practice it shows the period's
+// counts, each grouping's rows, small groups as counts with a note, and the signals first.
+func TestInsightsShowTheFiguresOfThePeriod(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	if !strings.Contains(s.status.Text, "from 1 February 2025 to 30 April 2025") {
+		t.Errorf("the last 3 months on 15 April 2025: %q", s.status.Text)
+	}
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	if want := "42 sessions from 1 March 2025 to 30 April 2025, all practitioners."; !strings.HasPrefix(s.status.Text, want) {
+		t.Fatalf("status %q, want it to start %q", s.status.Text, want)
+	}
+	rows := insightsRows(s)
+	for _, want := range []string{
+		"42 sessions | with a side effect: 14.3% (6 of 42 sessions)",
+		"March 2025 | 12 | 6 | 50.0",
+		"April 2025 | 30 | 0 | 0.0",
+		"≤0.5 mm | 26 | 0 | 0.0",
+		"1.0–1.5 mm | 4 | 0 | " + "too few to rate (under 10 sessions)",
+		"Cheeks | 14 | 6 | 42.9",
+		"Type II | 2 | 0 | too few to rate (under 10 sessions)",
+		"not recorded | 5 | 0 | too few to rate (under 10 sessions)",
+		"BAD-1 (Nano 12) | 10 | 6 | 60.0",
+		"OK-2 (Nano 12) | 25 | 0 | 0.0",
+		"Erythema | 5 | 4 | 2.5 | 2.0",
+		"Acne scars | 0 | 1 | 0 | 0 | 1 | 2",
+		"April 2025 | 2500.00 | 25 of 30",
+	} {
+		if !slices.Contains(rows, want) {
+			t.Errorf("no row %q among\n%s", want, strings.Join(rows, "\n"))
+		}
+	}
+	// A group under 10 sessions is said as its counts with the note, never as a percentage.
+	for _, r := range rows {
+		cells := strings.Split(r, " | ")
+		if len(cells) != 4 { // rates: group, sessions, with a side effect, rate
+			continue
+		}
+		if n, err := strconv.Atoi(cells[1]); err == nil && n < 10 && cells[3] != wording.TooFewToRate {
+			t.Errorf("a group of %d sessions is said as %q", n, r)
+		}
+	}
+	// The signals come first, each said with its counts and test.
+	box, ok := s.figures.Objects[0].(*fyne.Container)
+	if !ok {
+		t.Fatalf("the figures start with %T, not the signals", s.figures.Objects[0])
+	}
+	var said []string
+	walk(box, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			said = append(said, l.Text)
+		}
+	})
+	if !slices.ContainsFunc(said, func(t string) bool {
+		return strings.HasPrefix(t, "Lot BAD-1 (Nano 12): 6 of 10 sessions had a side effect, against 6 of 42 in the practice")
+	}) {
+		t.Errorf("the signals say %q", said)
+	}
+	captureInsights(t, m.win, "insights-fixture")
+}
+
+// Changing the period or the practitioner reads the figures again.
+func TestInsightsPeriodAndPractitionerRecompute(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	if !strings.HasPrefix(s.status.Text, "43 sessions") { // 20 February counts too
+		t.Fatalf("the last 3 months: %q", s.status.Text)
+	}
+	s.period.SetSelected(periodThisMonth)
+	if !strings.HasPrefix(s.status.Text, "30 sessions from 1 April 2025 to 30 April 2025") {
+		t.Fatalf("this month: %q", s.status.Text)
+	}
+	if rows := insightsRows(s); slices.ContainsFunc(rows, func(r string) bool { return strings.HasPrefix(r, "March 2025") }) {
+		t.Errorf("April alone still shows March: %q", rows)
+	}
+	s.who.SetSelected("Sam Ray")
+	if !strings.HasPrefix(s.status.Text, "25 sessions from 1 April 2025 to 30 April 2025, Sam Ray's sessions") {
+		t.Fatalf("Sam Ray in April: %q", s.status.Text)
+	}
+	s.period.SetSelected(periodThisYear)
+	if !strings.HasPrefix(s.status.Text, "25 sessions from 1 January 2025 to 31 December 2025") {
+		t.Fatalf("Sam Ray this year: %q", s.status.Text)
+	}
+}
+
+// A newer period asked for while an older one is still being read wins, whichever read ends
+// last; the figures shown meanwhile stay, with the activity turning.
+func TestInsightsNewerPeriodSupersedesOlder(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	was := background
+	var pending []func()
+	background = func(work func()) { pending = append(pending, work) }
+	t.Cleanup(func() { background = was })
+
+	s.period.SetSelected(periodThisYear)  // 43 sessions
+	s.period.SetSelected(periodThisMonth) // 30 sessions: the newer
+	if !strings.HasPrefix(s.status.Text, "43 sessions") || s.busy.Hidden {
+		t.Fatalf("while reading: %q, activity hidden %v", s.status.Text, s.busy.Hidden)
+	}
+	pending[1]()
+	pending[0]() // the older read ends last
+	if !strings.HasPrefix(s.status.Text, "30 sessions") || !s.busy.Hidden {
+		t.Fatalf("after both reads: %q, activity hidden %v", s.status.Text, s.busy.Hidden)
+	}
+}
+
+// A row opens exactly the sessions it counts, and choosing one opens it in the editor.
+func TestInsightsRowOpensItsSessions(t *testing.T) {
+	m, fix := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	test.Tap(tapRowOf(t, s, "BAD-1 (Nano 12)"))
+	l := s.list
+	if l == nil {
+		t.Fatal("the lot's row opened no list")
+	}
+	var ids []string
+	for _, b := range l.rows {
+		ids = append(ids, b.SessionID)
+	}
+	if !slices.Equal(ids, fix.Bo) {
+		t.Fatalf("the lot's row lists %v, want Bo's sessions %v", ids, fix.Bo)
+	}
+	if !strings.HasPrefix(l.status.Text, "10 sessions, 6 with a side effect") {
+		t.Errorf("the list says %q", l.status.Text)
+	}
+	if d := briefDetail(l.rows[0]); d != "Cheeks (deepest 1 mm)  ·  by Dr Lee  ·  Pen A  ·  side effects: Erythema" {
+		t.Errorf("Bo's first session is listed as %q", d)
+	}
+	captureInsights(t, m.win, "insights-list")
+	l.list.Select(0)
+	if m.editor == nil || m.editor.base.ID != fix.Bo[0] || m.insightsInFront() {
+		t.Fatalf("choosing Bo's first session: editor %v, insights in front %v", m.editor != nil, m.insightsInFront())
+	}
+}
+
+// A lot's safety signal opens the lot recall with the lot typed and looked up.
+func TestInsightsLotSignalOpensTheRecall(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	test.Tap(buttonOf(t, s.figures, "Recall lot BAD-1…"))
+	if m.recall == nil || m.recall.lot.Text != "BAD-1" || len(m.recall.rows) != 10 {
+		t.Fatalf("the recall: %+v", m.recall)
+	}
+	if !strings.HasPrefix(m.recall.status.Text, "Lot BAD-1 was used in 10 sessions for 1 client") {
+		t.Errorf("the recall says %q", m.recall.status.Text)
+	}
+	// The other lot signal's recall (a product's lot) takes its lot alone too.
+	m.recall.dialog.Hide()
+	test.Tap(buttonOf(t, s.figures, "Recall lot HA-1…"))
+	if m.recall.lot.Text != "HA-1" || len(m.recall.rows) != 10 {
+		t.Fatalf("the recall of HA-1: %q, %d rows", m.recall.lot.Text, len(m.recall.rows))
+	}
+	// Choosing a client there opens their page in place of the insights.
+	m.recall.list.Select(0)
+	if m.insightsInFront() || m.current.ID == "" {
+		t.Fatalf("choosing a client in the recall: insights in front %v, client %q", m.insightsInFront(), m.current.ID)
+	}
+}
+
+// A period without sessions says so plainly, with no figure.
+func TestInsightsEmptyPeriodSaysSo(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-06-01", "2025-06-30")
+	if want := "No session was started from 1 June 2025 to 30 June 2025 (all practitioners)"; !strings.HasPrefix(s.status.Text, want) {
+		t.Fatalf("status %q, want %q", s.status.Text, want)
+	}
+	if rows := insightsRows(s); len(rows) != 0 {
+		t.Fatalf("an empty period shows rows %q", rows)
+	}
+	showPeriod(t, s, "2025-06-31", "2025-06-30")
+	if !strings.HasPrefix(s.status.Text, "The first day: type the date as") {
+		t.Fatalf("a date that is no date: %q", s.status.Text)
+	}
+}
+
+// Close puts the list back, and the screen comes back as it was left; while a session is open
+// it waits, saying what to close.
+func TestInsightsCloseAndWaitForTheSession(t *testing.T) {
+	m, fix := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	test.Tap(buttonOf(t, s.content, "Close"))
+	if m.insightsInFront() || !m.browsing() {
+		t.Fatal("Close left the insights in front")
+	}
+	if again := openInsights(t, m); again != s || !strings.HasPrefix(s.status.Text, "42 sessions") {
+		t.Fatalf("opened again: the same screen %v, %q", again == s, s.status.Text)
+	}
+	test.Tap(tapRowOf(t, s, "Erythema"))
+	s.list.list.Select(0)
+	if m.editor == nil || m.editor.base.ID != fix.Bo[0] {
+		t.Fatal("the session chosen did not open")
+	}
+	menuItem(t, m.win, scInsights).Action()
+	var said []string
+	walk(m.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			said = append(said, l.Text)
+		}
+	})
+	if m.insightsInFront() || !slices.Contains(said, "Close the session first") {
+		t.Fatalf("Ctrl+I over a session: in front %v, said %q", m.insightsInFront(), said)
+	}
+}

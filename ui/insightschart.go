@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// chartColors are the theme's colours and text size a chart is drawn in.
+type chartColors struct {
+	Foreground, Background, Grid, Accent, Warning color.Color
+	FontSize                                      float64
+}
+
+// themeChartColors are the current theme's: charts follow light and dark as the rest does.
+func themeChartColors() chartColors {
+	return chartColors{
+		Foreground: theme.Color(theme.ColorNameForeground),
+		Background: theme.Color(theme.ColorNameBackground),
+		Grid:       theme.Color(theme.ColorNameSeparator),
+		Accent:     theme.Color(theme.ColorNamePrimary),
+		Warning:    theme.Color(theme.ColorNameError),
+		FontSize:   float64(theme.TextSize()),
+	}
+}
+
+// chartDraw draws a figure's chart width by height pixels, scale pixels to the logical pixel:
+// its image (which may come back taller, to keep every group readable), and which of the
+// figure's rows a pixel of it picks.
+type chartDraw func(width, height int, scale float64, c chartColors) (img image.Image, hit func(x, y int) (int, bool))
+
+// chartMinHeight is a chart's least height, in logical pixels.
+const chartMinHeight = 240
+
+// chartView shows a chart drawn for its size and the theme, off the UI goroutine; choosing a
+// bar picks its row.
+type chartView struct {
+	widget.BaseWidget
+	draw   chartDraw
+	colors func() chartColors
+	onPick func(row int)
+
+	img      *canvas.Image
+	hit      func(x, y int) (int, bool)
+	drawn    fyne.Size   // the size the image shown was drawn for
+	drawnFor chartColors // and the colours
+	asked    int         // counts drawings, so that an older one never replaces a newer
+	height   float32     // the height the chart needs, once drawn
+}
+
+func newChartView(draw chartDraw, colors func() chartColors, onPick func(int)) *chartView {
+	v := &chartView{draw: draw, colors: colors, onPick: onPick, height: chartMinHeight}
+	v.img = canvas.NewImageFromImage(nil)
+	v.img.FillMode = canvas.ImageFillStretch
+	v.img.ScaleMode = canvas.ImageScaleSmooth
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+func (v *chartView) CreateRenderer() fyne.WidgetRenderer { return &chartRenderer{v: v} }
+
+func (v *chartView) MinSize() fyne.Size { return fyne.NewSize(320, v.height) }
+
+func (v *chartView) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (v *chartView) Tapped(e *fyne.PointEvent) {
+	if v.hit == nil || v.onPick == nil {
+		return
+	}
+	scale := v.scale()
+	if i, ok := v.hit(int(e.Position.X*scale), int(e.Position.Y*scale)); ok {
+		v.onPick(i)
+	}
+}
+
+// scale is the pixels to a logical pixel of the window showing the chart.
+func (v *chartView) scale() float32 {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil && c.Scale() > 0 {
+		return c.Scale()
+	}
+	return 1
+}
+
+// redraw draws the chart again when its size or the theme changed since it was drawn.
+func (v *chartView) redraw(size fyne.Size) {
+	if size.Width < 1 || size.Height < 1 {
+		return
+	}
+	colors := v.colors()
+	if size == v.drawn && colors == v.drawnFor {
+		return
+	}
+	v.drawn, v.drawnFor = size, colors
+	v.asked++
+	n := v.asked
+	scale := v.scale()
+	w, h := int(math.Round(float64(size.Width*scale))), int(math.Round(float64(size.Height*scale)))
+	draw := v.draw
+	type drawn struct {
+		img image.Image
+		hit func(x, y int) (int, bool)
+	}
+	async(func() (drawn, error) {
+		img, hit := draw(w, h, float64(scale), colors)
+		return drawn{img, hit}, nil
+	}, func(d drawn, _ error) {
+		if n != v.asked || d.img == nil {
+			return // drawn again meanwhile for another size
+		}
+		v.img.Image, v.hit = d.img, d.hit
+		v.img.Refresh()
+		if need := float32(d.img.Bounds().Dy()) / scale; need > v.height+1 {
+			v.height = need // many groups: the chart grows to keep their names readable
+			v.Refresh()
+		}
+	})
+}
+
+type chartRenderer struct{ v *chartView }
+
+func (r *chartRenderer) Layout(size fyne.Size) {
+	r.v.img.Resize(size)
+	r.v.redraw(size)
+}
+
+func (r *chartRenderer) MinSize() fyne.Size { return r.v.MinSize() }
+
+func (r *chartRenderer) Refresh() {
+	r.v.redraw(r.v.Size()) // the theme may have changed
+	r.v.img.Refresh()
+}
+
+func (r *chartRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.v.img} }
+
+func (r *chartRenderer) Destroy() {}

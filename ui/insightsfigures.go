@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/insights"
+	"needlelog.app/needlelog/wording"
+)
+
+// figure is one of the screen's figures: a title, a note saying how it counts, a chart and its
+// numbers in a table beside it.
+type figure struct {
+	title, note string
+	header      []string
+	rows        []figureRow
+	empty       string    // said instead of the table when there is no row
+	chart       chartDraw // draws the chart; nil for a table alone
+}
+
+// rateHeader heads a table of side-effect rates.
+func rateHeader(group string) []string {
+	return []string{group, "Sessions", "With a side effect", "Rate (%)"}
+}
+
+// dimensionWords name each grouping as a figure's title and a list's title say it.
+var dimensionWords = map[insights.Dimension]struct{ title, group, note, empty string }{
+	insights.ByMonth: {"Sessions per month", "Month", "Sessions started each month, and those with at least one side effect.", ""},
+	insights.ByDepth: {"Side effects by depth", "Deepest zone (mm)",
+		"Each session counts in the band of its deepest zone; a band includes its upper edge.", ""},
+	insights.ByZone:    {"Side effects by zone", "Zone", "A session counts once in each zone it treated.", "No zone was recorded."},
+	insights.ByProduct: {"Side effects by product applied", "Product", "A session counts once in each product applied to the skin.", "No product was applied."},
+	insights.ByFitzpatrick: {"Side effects by Fitzpatrick type", "Fitzpatrick type",
+		"The client's skin type as recorded now.", ""},
+	insights.ByPractitioner: {"Side effects by practitioner", "Practitioner", "", ""},
+	insights.ByDevice:       {"Side effects by device", "Device", "", ""},
+	insights.ByLot: {"Side effects by lot", "Lot (item)",
+		"Cartridge, anaesthetic and product lots; a session counts once in each lot it used.", "No lot was recorded."},
+}
+
+// monthWords says "2025-03" as "March 2025".
+func monthWords(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("January 2006")
+}
+
+// groupWords says a group as its table and list say it.
+func groupWords(d insights.Dimension, g string) string {
+	switch {
+	case d == insights.ByMonth:
+		return monthWords(g)
+	case d == insights.ByFitzpatrick && g != insights.NotRecorded:
+		return "Type " + g
+	case d == insights.ByDepth && g != insights.NotRecorded:
+		return g + " mm"
+	}
+	return g
+}
+
+// rateFigure is the figure of a grouping's side-effect rates.
+func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension) figure {
+	rates := rep.By[d]
+	w := dimensionWords[d]
+	f := figure{title: w.title, note: w.note, header: rateHeader(w.group), empty: w.empty}
+	for _, r := range rates {
+		name := groupWords(d, r.Group)
+		f.rows = append(f.rows, figureRow{
+			cells:    []string{name, strconv.Itoa(r.Sessions), strconv.Itoa(r.WithSideEffects), wording.RatePercent(r)},
+			sessions: r.SessionIDs,
+			what:     name + ": " + wording.SideEffectRate(r),
+		})
+	}
+	f.chart = rateChart(rep, d)
+	return f
+}
+
+// figures are the figures of a read, in the order shown.
+func (s *insightsScreen) figureList(r insightsRead) []figure {
+	rep := &r.report
+	figs := []figure{s.rateFigure(rep, insights.ByMonth)}
+	for _, d := range []insights.Dimension{insights.ByDepth, insights.ByZone, insights.ByProduct, insights.ByFitzpatrick,
+		insights.ByPractitioner, insights.ByDevice, insights.ByLot} {
+		figs = append(figs, s.rateFigure(rep, d))
+	}
+
+	res := figure{title: "Days to resolution by kind of side effect",
+		note:   "From onset to resolution, of the side effects resolved; side effects that began after the period count with their session.",
+		header: []string{"Kind", "Side effects", "Resolved", "Mean days", "Median days"}, empty: "No side effect was recorded.",
+		chart: resolutionChart(rep.Resolutions)}
+	for _, k := range rep.Resolutions {
+		mean, median := "–", "–"
+		if k.Resolved > 0 {
+			mean, median = strconv.FormatFloat(k.MeanDays, 'f', 1, 64), strconv.FormatFloat(k.MedianDays, 'f', 1, 64)
+		}
+		res.rows = append(res.rows, figureRow{cells: []string{k.Kind, strconv.Itoa(k.Count), strconv.Itoa(k.Resolved), mean, median},
+			sessions: k.SessionIDs, what: k.Kind + ": " + wording.OfN(k.Resolved, k.Count) + " resolved"})
+	}
+	figs = append(figs, res)
+
+	for _, g := range []struct {
+		title, group string
+		spreads      []insights.ResultSpread
+		depth        bool
+	}{
+		{"Results (GAIS) by concern treated", "Concern", rep.ResultsByConcern, false},
+		{"Results (GAIS) by depth", "Deepest zone (mm)", rep.ResultsByDepth, true},
+	} {
+		header := []string{g.group}
+		for _, grade := range data.GAISGrades {
+			header = append(header, capitalised(grade.Words()))
+		}
+		f := figure{title: g.title, header: append(header, "Assessed"),
+			note:  "Each session counts with the latest result assessed after it.",
+			empty: "No result was assessed after this period's sessions: record one with Record result… on a client's page.",
+			chart: resultChart(g.spreads)}
+		for _, sp := range g.spreads {
+			name := sp.Group
+			if g.depth {
+				name = groupWords(insights.ByDepth, sp.Group)
+			}
+			cells := []string{name}
+			for _, n := range sp.Grades {
+				cells = append(cells, strconv.Itoa(n))
+			}
+			f.rows = append(f.rows, figureRow{cells: append(cells, strconv.Itoa(sp.Assessed())), sessions: sp.SessionIDs,
+				what: name + ": " + wording.OfN(sp.Improved(), sp.Assessed()) + " improved"})
+		}
+		figs = append(figs, f)
+	}
+
+	rev := figure{title: "Revenue per month", note: "The prices recorded; sessions without a price are not counted in it.",
+		header: []string{"Month", wording.MoneyTitle("Revenue", r.currency), "Sessions with a price"}, chart: revenueChart(rep.Months, r.currency)}
+	monthIDs := map[string][]string{}
+	for _, m := range rep.By[insights.ByMonth] {
+		monthIDs[m.Group] = m.SessionIDs
+	}
+	priced := 0
+	for _, m := range rep.Months {
+		priced += m.Priced
+		rev.rows = append(rev.rows, figureRow{cells: []string{monthWords(m.Month), wording.Money(m.RevenueCents, r.currency),
+			wording.OfN(m.Priced, m.Sessions)}, sessions: monthIDs[m.Month], what: monthWords(m.Month)})
+	}
+	if priced == 0 {
+		rev.rows, rev.empty = nil, "No price was recorded for this period's sessions."
+	}
+	return append(figs, rev)
+}
+
+// figureObjects are the screen's contents for a read: the signals first, then the summary and
+// the figures; for an empty period, a plain sentence.
+func (s *insightsScreen) figureObjects(r insightsRead) []fyne.CanvasObject {
+	rep := &r.report
+	if rep.Sessions == 0 {
+		l := widget.NewLabel("No session in this period. Choose another period or practitioner above.")
+		l.Alignment = fyne.TextAlignCenter
+		l.Wrapping = fyne.TextWrapWord
+		return []fyne.CanvasObject{container.NewPadded(l)}
+	}
+	var out []fyne.CanvasObject
+	if len(rep.Signals) > 0 {
+		out = append(out, s.signalsBox(r))
+	}
+	out = append(out, s.summary(r))
+	for _, f := range s.figureList(r) {
+		out = append(out, widget.NewSeparator(), s.figureSection(f))
+	}
+	return out
+}
+
+// openRow lists the sessions a row counts.
+func (s *insightsScreen) openRow(row figureRow) {
+	s.list = showSessionList(s.win, s.store, s.life, row.what, row.sessions, s.onSession)
+}
+
+// figureSection is a figure laid out: its title and note above, the chart with its table beside it.
+func (s *insightsScreen) figureSection(f figure) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(f.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	head := container.NewVBox(title)
+	if f.note != "" {
+		note := widget.NewLabel(f.note)
+		note.Wrapping = fyne.TextWrapWord
+		note.Importance = widget.LowImportance
+		head.Add(note)
+	}
+	if len(f.rows) == 0 {
+		empty := widget.NewLabel(f.empty)
+		empty.Wrapping = fyne.TextWrapWord
+		return container.NewVBox(head, empty)
+	}
+	table := figureTable(f.header, f.rows, s.openRow)
+	if f.chart == nil {
+		return container.NewVBox(head, container.NewHBox(table))
+	}
+	ch := newChartView(f.chart, s.style, func(i int) {
+		if i >= 0 && i < len(f.rows) && len(f.rows[i].sessions) > 0 {
+			s.openRow(f.rows[i])
+		}
+	})
+	return container.NewBorder(head, nil, nil, container.NewVBox(table), ch)
+}
+
+// summary is the period at a glance: sessions and side effects, clients, series, results and revenue.
+func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
+	rep := &r.report
+	card := func(big, small string, open func()) fyne.CanvasObject {
+		b := widget.NewLabelWithStyle(big, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		b.SizeName = theme.SizeNameSubHeadingText
+		l := widget.NewLabel(small)
+		l.Wrapping = fyne.TextWrapWord
+		box := container.NewVBox(b, l)
+		if open == nil {
+			return box
+		}
+		return newTapRow(box, open)
+	}
+	overall := rep.Overall()
+	interval := "No series session followed another in this period."
+	kept := "Interval kept: –"
+	if rep.Intervals > 0 {
+		kept = "Interval kept: " + days(rep.IntervalKept)
+		interval = fmt.Sprintf("on average between sessions of a series, against %s planned (%s)", days(rep.IntervalPlanned),
+			wording.Count(rep.Intervals, "session", "sessions"))
+	}
+	var revenue int64
+	priced := 0
+	for _, m := range rep.Months {
+		revenue += m.RevenueCents
+		priced += m.Priced
+	}
+	cards := []fyne.CanvasObject{
+		card(wording.Count(rep.Sessions, "session", "sessions"), "with a side effect: "+wording.SideEffectRate(overall),
+			func() {
+				s.openRow(figureRow{sessions: rep.SessionIDs, what: "Every session: " + wording.SideEffectRate(overall)})
+			}),
+		card(wording.Count(rep.Clients, "client", "clients"), fmt.Sprintf("%d new, %d returning (seen before the period)",
+			rep.NewClients, rep.ReturningClients), nil),
+		card(wording.Count(rep.SeriesStarted, "series started", "series started"),
+			wording.Count(rep.SeriesCompleted, "series", "series")+" completed (their last planned session)", nil),
+		card(kept, interval, nil),
+		card(wording.Count(rep.Assessed, "result", "results")+" assessed", "sessions with a GAIS result after them", nil),
+		card(wording.Money(revenue, r.currency), "recorded for "+wording.OfN(priced, rep.Sessions)+" sessions", nil),
+	}
+	return container.NewGridWithColumns(3, cards...)
+}
+
+func days(v float64) string {
+	if v == 1 {
+		return "1 day"
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " days"
+}
+
+// signalsBox points out the safety signals, above everything: each with its counts and test, the
+// sessions it rests on, and for a lot, its recall.
+func (s *insightsScreen) signalsBox(r insightsRead) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("Safety signals: side effects clearly above the practice's own rate",
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	title.Importance = widget.DangerImportance
+	box := container.NewVBox(container.NewHBox(widget.NewIcon(theme.WarningIcon()), title))
+	for _, sg := range r.report.Signals {
+		sentence := widget.NewLabel(capitalised(sg.Sentence()) + ".")
+		sentence.Wrapping = fyne.TextWrapWord
+		rate := sg.Rate
+		what := dimensionWords[sg.By].group + " " + groupWords(sg.By, rate.Group) + ": " + wording.SideEffectRate(rate)
+		buttons := container.NewHBox(widget.NewButton("Its "+wording.Count(rate.Sessions, "session", "sessions")+"…", func() {
+			s.openRow(figureRow{sessions: rate.SessionIDs, what: what})
+		}))
+		if lot := r.lots[rate.Group]; sg.By == insights.ByLot && lot != "" && s.onLot != nil {
+			recall := widget.NewButtonWithIcon("Recall lot "+lot+"…", theme.SearchIcon(), func() { s.onLot(lot) })
+			recall.Importance = widget.DangerImportance
+			buttons.Add(recall)
+		}
+		box.Add(container.NewBorder(nil, nil, nil, buttons, sentence))
+	}
+	bg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameError), 0x26))
+	bg.StrokeColor = theme.Color(theme.ColorNameError)
+	bg.StrokeWidth = 1
+	bg.CornerRadius = theme.InputRadiusSize()
+	return container.NewStack(bg, container.NewPadded(box))
+}
+
+// withAlpha is c made see-through to alpha.
+func withAlpha(c color.Color, alpha uint8) color.Color {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	n.A = alpha
+	return n
+}

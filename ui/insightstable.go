@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	nlstore "needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/wording"
+)
+
+// figureRow is one row of a figure's table: its cells, and the sessions it counts.
+type figureRow struct {
+	cells    []string
+	sessions []string // what choosing the row lists; none: the row opens nothing
+	what     string   // the list's title: "Lot BAD-1 (Nano 12)"
+}
+
+// figureTable is a figure's numbers: a header and its rows, the first column of names, the others
+// of numbers, aligned to the right; a row with sessions opens them when chosen.
+func figureTable(header []string, rows []figureRow, open func(figureRow)) fyne.CanvasObject {
+	widths := make([]float32, len(header))
+	measure := func(cells []string, bold bool) {
+		for i, c := range cells {
+			if i < len(widths) {
+				l := widget.NewLabelWithStyle(c, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
+				widths[i] = max(widths[i], l.MinSize().Width)
+			}
+		}
+	}
+	measure(header, true)
+	for _, r := range rows {
+		measure(r.cells, false)
+	}
+	line := func(cells []string, bold bool) *fyne.Container {
+		objs := make([]fyne.CanvasObject, len(widths))
+		for i := range widths {
+			text := ""
+			if i < len(cells) {
+				text = cells[i]
+			}
+			align := fyne.TextAlignTrailing
+			if i == 0 {
+				align = fyne.TextAlignLeading
+			}
+			objs[i] = widget.NewLabelWithStyle(text, align, fyne.TextStyle{Bold: bold})
+		}
+		return container.New(&columnsLayout{widths: widths}, objs...)
+	}
+	box := container.NewVBox(line(header, true))
+	for _, r := range rows {
+		if len(r.sessions) == 0 || open == nil {
+			box.Add(line(r.cells, false))
+			continue
+		}
+		box.Add(newTapRow(line(r.cells, false), func() { open(r) }))
+	}
+	return box
+}
+
+// columnsLayout sets its objects side by side at fixed widths, the first taking what is left.
+type columnsLayout struct{ widths []float32 }
+
+func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	rest := size.Width
+	for _, w := range l.widths[1:] {
+		rest -= w
+	}
+	x := float32(0)
+	for i, o := range objs {
+		w := l.widths[i]
+		if i == 0 {
+			w = max(w, rest)
+		}
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
+}
+
+func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for i, o := range objs {
+		w += l.widths[i]
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(w, h)
+}
+
+// tapRow is a row of a table that opens something: it lights up under the pointer and shows a
+// hand, as a link does.
+type tapRow struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onTap   func()
+	hover   bool
+	bg      *canvas.Rectangle
+}
+
+func newTapRow(content fyne.CanvasObject, onTap func()) *tapRow {
+	r := &tapRow{content: content, onTap: onTap}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *tapRow) CreateRenderer() fyne.WidgetRenderer {
+	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	r.bg.CornerRadius = theme.InputRadiusSize()
+	r.bg.Hidden = !r.hover
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, r.content))
+}
+
+func (r *tapRow) Tapped(*fyne.PointEvent) {
+	if r.onTap != nil {
+		r.onTap()
+	}
+}
+
+func (r *tapRow) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (r *tapRow) MouseIn(*desktop.MouseEvent) { r.setHover(true) }
+
+func (r *tapRow) MouseMoved(*desktop.MouseEvent) {}
+
+func (r *tapRow) MouseOut() { r.setHover(false) }
+
+func (r *tapRow) setHover(on bool) {
+	r.hover = on
+	if r.bg != nil {
+		r.bg.FillColor = theme.Color(theme.ColorNameHover)
+		r.bg.Hidden = !on
+		r.bg.Refresh()
+	}
+}
+
+// sessionList is the sessions a bar or a row counts, over the window: each with its date,
+// client, practitioner, zones and side effects; choosing one opens it.
+type sessionList struct {
+	dlg    *dialog.CustomDialog
+	list   *widget.List
+	status *widget.Label
+	rows   []nlstore.SessionBrief
+}
+
+// showSessionList lists the sessions of ids, read off the UI goroutine; open opens one.
+func showSessionList(win fyne.Window, store nlstore.Store, l life, title string, ids []string,
+	open func(clientID, sessionID string)) *sessionList {
+	s := &sessionList{}
+	s.status = widget.NewLabel("Reading " + wording.Count(len(ids), "session", "sessions") + "…")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.list = widget.NewList(func() int { return len(s.rows) },
+		func() fyne.CanvasObject {
+			name := boldLabel("Client name")
+			detail := widget.NewLabel("detail")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			return container.New(&rowsLayout{}, name, detail)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			b := s.rows[i]
+			lines := o.(*fyne.Container).Objects
+			lines[0].(*widget.Label).SetText(wording.DateTime(b.StartedAt) + "  ·  " + b.ClientName)
+			lines[1].(*widget.Label).SetText(briefDetail(b))
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		s.list.UnselectAll()
+		if i < len(s.rows) && open != nil {
+			s.dlg.Hide()
+			open(s.rows[i].ClientID, s.rows[i].SessionID)
+		}
+	}
+	s.dlg = dialog.NewCustom(title, "Close", container.NewBorder(s.status, nil, nil, nil, s.list), win)
+	size := win.Canvas().Size()
+	s.dlg.Resize(fyne.NewSize(min(820, size.Width-40), min(620, size.Height-40)))
+	s.dlg.Show()
+	async(func() ([]nlstore.SessionBrief, error) { return store.SessionBriefs(l.ctx, ids) },
+		func(rows []nlstore.SessionBrief, err error) {
+			if l.gone(err) {
+				return
+			}
+			if err != nil {
+				s.status.SetText(errorSentence("read the sessions", err))
+				return
+			}
+			s.rows = rows
+			hurt := 0
+			for _, b := range rows {
+				if len(b.SideEffects) > 0 {
+					hurt++
+				}
+			}
+			s.status.SetText(fmt.Sprintf("%s, %d with a side effect, oldest first. Choose one to open it.",
+				wording.Count(len(rows), "session", "sessions"), hurt))
+			s.list.Refresh()
+		})
+	return s
+}
+
+// briefDetail is a listed session's second line: zones and depth, who, with what, side effects.
+func briefDetail(b nlstore.SessionBrief) string {
+	var parts []string
+	if len(b.Zones) > 0 {
+		parts = append(parts, strings.Join(b.Zones, ", ")+" (deepest "+wording.MM(b.DeepestMM)+")")
+	} else {
+		parts = append(parts, "no zone recorded")
+	}
+	if b.Practitioner != "" {
+		parts = append(parts, "by "+b.Practitioner)
+	}
+	if b.Device != "" {
+		parts = append(parts, b.Device)
+	}
+	if len(b.SideEffects) > 0 {
+		parts = append(parts, "side effects: "+strings.Join(b.SideEffects, ", "))
+	} else {
+		parts = append(parts, "no side effect")
+	}
+	return strings.Join(parts, "  ·  ")
+}
