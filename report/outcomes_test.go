@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/internal/testkit"
 	ondisk "needlelog.app/needlelog/practice"
+	nlstore "needlelog.app/needlelog/store"
 	"needlelog.app/needlelog/store/sqlite"
 )
 
@@ -23,7 +25,7 @@ const resultNotes = "-1 grade on both cheeks; boxcar scars shallower."
 // addResults records two results of se: one in person just after it with nothing optional, and
 // one from photos at fullAt by practitionerID with every optional value. They are returned as
 // saved, the plain one first.
-func addResults(t testing.TB, s *sqlite.Store, se data.Session, practitionerID string, fullAt time.Time) (plain, full data.Outcome) {
+func addResults(t testing.TB, s nlstore.Store, se data.Session, practitionerID string, fullAt time.Time) (plain, full data.Outcome) {
 	t.Helper()
 	ctx := context.Background()
 	plain = data.Outcome{ClientID: se.ClientID, SessionID: se.ID, AssessedAt: se.StartedAt.Add(time.Hour), GAIS: data.GAISNoChange}
@@ -127,6 +129,9 @@ func TestResultsCSV(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if files["results.csv"] == nil {
+		t.Fatalf("no results.csv among %v", slices.Collect(maps.Keys(files)))
 	}
 	results := readCSV(t, "results.csv", files["results.csv"].Bytes())
 	if len(results) != 3 {
@@ -233,7 +238,9 @@ func TestNoResultsExportAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows := readCSV(t, "results.csv", buf.Bytes()); len(rows) != 1 {
+	if buf.Len() == 0 {
+		t.Errorf("no results.csv")
+	} else if rows := readCSV(t, "results.csv", buf.Bytes()); len(rows) != 1 {
 		t.Errorf("results.csv of a practice without results: %v", rows)
 	}
 	// The documents show no results section.
