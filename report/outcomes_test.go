@@ -112,7 +112,7 @@ func TestSessionRecordShowsItsResults(t *testing.T) {
 		}
 		// After the signature, which they are no part of.
 		results := between(t, text, "Signature", "")
-		requireText(t, "session 2's record", results, append([]string{"Results assessed since",
+		requireText(t, "session 2's record", results, append([]string{"Results assessed after this session",
 			"not part of the session's signed record"}, resultWords...)...)
 		requirePageNumbers(t, "session 2's record", text, pageCount(t, buf.Bytes()))
 	}
@@ -199,21 +199,21 @@ func TestResultsSheet(t *testing.T) {
 	srow, sheader := sheetRowOf(t, f, "Sessions", "Session ID", p.session.ID)
 	sessionClient, _ := f.GetCellValue("Sessions", sheetCellName(t, sheader, "Client ID", srow))
 	for col, want := range map[string]string{"Session ID": p.session.ID, "Client ID": sessionClient, "Client": "Ana Núñez",
-		"Assessed by": "Dr Lee", "Improvement (GAIS)": "much improved", "Client's satisfaction (0-10)": "8",
+		"Assessed by": "Dr Lee", "Improvement (GAIS)": "much improved", "Satisfaction (0-10)": "8",
 		"Scar grade at baseline (1-4)": "3", "Scar grade now (1-4)": "2", "Assessed from photos": "yes", "Notes": resultNotes} {
 		if got, _ := f.GetCellValue("Results", sheetCellName(t, header, col, r)); got != want {
 			t.Errorf("Results %s = %q, want %q", col, got, want)
 		}
 	}
 	// Scores are numbers, not text; times are dates.
-	for _, col := range []string{"Client's satisfaction (0-10)", "Scar grade at baseline (1-4)", "Scar grade now (1-4)"} {
+	for _, col := range []string{"Satisfaction (0-10)", "Scar grade at baseline (1-4)", "Scar grade now (1-4)"} {
 		raw, _ := f.GetCellValue("Results", sheetCellName(t, header, col, r), excelize.Options{RawCellValue: true})
 		if typ, _ := f.GetCellType("Results", sheetCellName(t, header, col, r)); typ == excelize.CellTypeInlineString || raw == "" {
 			t.Errorf("Results %s is stored as %v %q, want a number", col, typ, raw)
 		}
 	}
 	requireDateCell(t, f, "Results", sheetCellName(t, header, "Assessed", r), excelSerial(2026, 5, 19, 12, 0), "yyyy-mm-dd hh:mm", "2026-05-19 12:00")
-	for _, col := range []string{"Client's satisfaction (0-10)", "Scar grade at baseline (1-4)", "Notes"} {
+	for _, col := range []string{"Satisfaction (0-10)", "Scar grade at baseline (1-4)", "Notes"} {
 		if got, _ := f.GetCellValue("Results", sheetCellName(t, header, col, 2)); got != "" {
 			t.Errorf("the plain result's %s shows %q, want an empty cell", col, got)
 		}

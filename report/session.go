@@ -287,7 +287,7 @@ func writeOutcomes(d *doc, os []data.Outcome, cat Catalog) {
 	if len(os) == 0 {
 		return
 	}
-	d.heading("Results assessed since", 2*bodyLine+20)
+	d.heading("Results assessed after this session", 2*bodyLine+20)
 	d.para("Assessed at follow-ups or later sessions: the improvement since the series' first session. " +
 		"Results are not part of the session's signed record; they may be corrected later, and every change is audited.")
 	d.gap(1)

@@ -152,7 +152,7 @@ var exportColumns = map[string][]ExportColumn{
 		colText("result_id", "Result ID"), colText("session_id", "Session ID"), colText("client_id", "Client ID"),
 		colText("client", "Client"), colTime("started_at", "Session started"), colTime("assessed_at", "Assessed"),
 		colText("assessed_by", "Assessed by"), colText("gais", "Improvement (GAIS)"),
-		colNumber("satisfaction", "Client's satisfaction (0-10)"),
+		colNumber("satisfaction", "Satisfaction (0-10)"),
 		colNumber("scar_baseline", "Scar grade at baseline (1-4)"), colNumber("scar_now", "Scar grade now (1-4)"),
 		colText("from_photos", "Assessed from photos"), colText("notes", "Notes"),
 		colTime("created_at", "Created"), colTime("updated_at", "Updated"),
