@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/store/sqlite"
 )
 
 // laterSession records the fixture client's next session of the series, days after the first.
@@ -256,4 +257,26 @@ func TestLeavingTheComparisonWithAResultBegunAsks(t *testing.T) {
 	if p.comparison != c || c.result == nil || c.result.notes.Text != "Texture smoother on the left cheek." {
 		t.Fatal("staying lost the result begun")
 	}
+}
+
+// A practice open read-only offers no result to record: nothing could be saved.
+func TestNoResultToRecordReadOnly(t *testing.T) {
+	fx := newPhotoFixture(t)
+	tags := func(kind data.PhotoKind) data.PhotoTags {
+		return data.PhotoTags{SessionID: fx.session.ID, Kind: kind, View: "Frontal", Zone: fx.zone}
+	}
+	fx.importKind(t, "IMG_0001.JPG", 10, fx.session.StartedAt.Add(-10*time.Minute), tags(data.PhotoBefore))
+	fx.importKind(t, "IMG_0002.JPG", 80, fx.session.StartedAt.Add(50*time.Minute), tags(data.PhotoAfter))
+	ro, err := sqlite.Open(context.Background(), fx.store.Path(), sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ro.Close() })
+	fx.store = ro
+	_, c := fx.comparing(t)
+	walkVisible(c.root, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Record result…" {
+			t.Error("a read-only practice offers Record result…")
+		}
+	})
 }
