@@ -204,7 +204,7 @@ func showOutcomeDialog(win fyne.Window, store nlstore.Store, c data.Client, sess
 func outcomeSaid(o data.Outcome) string {
 	parts := []string{o.GAIS.Words()}
 	if o.Satisfaction.Valid {
-		parts = append(parts, fmt.Sprintf("satisfaction %d/10", o.Satisfaction.V))
+		parts = append(parts, "satisfaction "+wording.Satisfaction(o.Satisfaction.V))
 	}
 	if o.ScarBaseline.Valid && o.ScarNow.Valid {
 		parts = append(parts, fmt.Sprintf("scars %d → %d", o.ScarBaseline.V, o.ScarNow.V))
