@@ -1,0 +1,223 @@
+package chart
+
+import (
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// seg is a part of a bar: from and to on the value axis, and words said inside it when they fit.
+type seg struct {
+	from, to    float64
+	fill, hatch color.Color
+	words       string
+}
+
+// inside says s's words centred in its rectangle r when they fit, in black or white, whichever
+// stands out on its fill.
+func (cv *canvas) inside(c draw.Canvas, r vg.Rectangle, s seg) {
+	sty := cv.text(0.9, color.White)
+	if s.words == "" || sty.Width(s.words)+cv.em()*0.4 > r.Max.X-r.Min.X || sty.Height(s.words) > r.Max.Y-r.Min.Y {
+		return
+	}
+	if cr, cg, cb, _ := s.fill.RGBA(); 0.2126*float64(cr)+0.7152*float64(cg)+0.0722*float64(cb) > 0.55*0xffff {
+		sty.Color = color.Black
+	}
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	c.FillText(sty, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: (r.Min.Y + r.Max.Y) / 2}, s.words)
+}
+
+// row is one group's bar: its parts, and the words at its end.
+type row struct {
+	name  string
+	segs  []seg
+	label string
+}
+
+// horizontal draws one bar per row, the first at the top, names on the left, values along the
+// bottom up to at most most (when not NaN); ref, when not NaN, is a dashed line across the bars.
+func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, ref, most float64, keys []key) *Chart {
+	n := len(rows)
+	p := cv.plot()
+	em := cv.em()
+	nameSty := p.Y.Tick.Label
+	labelSty := cv.text(0.95, cv.o.Style.Foreground)
+	labelSty.YAlign = draw.YCenter
+
+	// Names take at most two fifths of the width, wrapped onto more lines rather than cut.
+	var names plot.ConstantTicks
+	rowH := em * 1.9
+	for i, r := range rows {
+		name := wrap(nameSty, r.name, cv.w*0.4)
+		names = append(names, plot.Tick{Value: float64(n - 1 - i), Label: name})
+		rowH = max(rowH, nameSty.Height(name)+em*0.5)
+	}
+	// Grow the image rather than crowd the rows.
+	need := vg.Length(n)*rowH + em*4.5 + cv.legendHeight(keys, cv.w-em*2.5) + em*1.5
+	if need > cv.h {
+		cv.h = need
+		cv.o.Height = int(math.Ceil(float64(need) * float64(cv.dpi) / 72))
+	}
+	p.Y.Tick.Marker = names
+	p.Y.Tick.Length = 0
+	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
+	p.X.Label.Text = valueLabel
+	p.X.Tick.Marker = ticks
+	p.X.Min, p.X.Max = 0, 1
+
+	// Leave room right of the longest bar for its words.
+	top, room := 0.0, 0.0
+	area := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: cv.w - em*2.5, Y: cv.h}}})
+	aw := float64(area.Max.X - area.Min.X)
+	for _, r := range rows {
+		end := 0.0
+		for _, s := range r.segs {
+			end = max(end, s.to)
+		}
+		top = max(top, end)
+		if !math.IsNaN(ref) {
+			top = max(top, ref)
+		}
+		// A label wider than half the area goes inside its bar instead (below).
+		room = max(room, end/max(0.5, 1-float64(labelSty.Width(r.label)+em*0.6)/aw))
+	}
+	p.X.Max = max(room, top*1.05)
+	if !math.IsNaN(most) {
+		p.X.Max = min(p.X.Max, most)
+	}
+	if p.X.Max <= 0 || math.IsNaN(p.X.Max) {
+		p.X.Max = 1
+	}
+
+	var bars, areas []vg.Rectangle
+	p.Add(plotFunc(func(c draw.Canvas, p *plot.Plot) {
+		cv.grid(c, p, true)
+		trX, trY := p.Transforms(&c)
+		thick := min(trY(0.32)-trY(0), em*0.9)
+		bars, areas = nil, nil
+		if !math.IsNaN(ref) {
+			c.StrokeLine2(cv.dash(), trX(ref), c.Min.Y, trX(ref), c.Max.Y)
+		}
+		for i, r := range rows {
+			y := trY(float64(n - 1 - i))
+			bar := vg.Rectangle{Min: vg.Point{X: trX(0), Y: y - thick}, Max: vg.Point{X: trX(0), Y: y + thick}}
+			for _, s := range r.segs {
+				sr := vg.Rectangle{Min: vg.Point{X: trX(s.from), Y: y - thick}, Max: vg.Point{X: trX(s.to), Y: y + thick}}
+				if sr.Max.X > sr.Min.X {
+					cv.fillBar(c, sr, s.fill, s.hatch)
+					bar.Max.X = max(bar.Max.X, sr.Max.X)
+					cv.inside(c, sr, s)
+					if s.from > 0 { // parts of a bar kept apart by a hairline
+						c.StrokeLine2(draw.LineStyle{Color: cv.o.Style.Background, Width: 1}, sr.Min.X, sr.Min.Y, sr.Min.X, sr.Max.Y)
+					}
+				}
+			}
+			bars = append(bars, bar)
+			at := vg.Point{X: bar.Max.X + em*0.4, Y: y}
+			lw, h := labelSty.Width(r.label), labelSty.Height(r.label)
+			if at.X+lw > c.Max.X {
+				at.X = bar.Max.X - lw - em*0.4 // no room after the bar: inside its end
+			}
+			// On the background, so that the practice's line never runs through the words.
+			c.FillPolygon(cv.o.Style.Background, []vg.Point{{X: at.X - em*0.2, Y: y - h/2}, {X: at.X - em*0.2, Y: y + h/2},
+				{X: at.X + lw + em*0.2, Y: y + h/2}, {X: at.X + lw + em*0.2, Y: y - h/2}})
+			c.FillText(labelSty, at, r.label)
+			half := (trY(0.5) - trY(0))
+			areas = append(areas, vg.Rectangle{Min: vg.Point{X: 0, Y: y - half}, Max: vg.Point{X: cv.w, Y: y + half}})
+		}
+	}))
+	return cv.draw(p, keys, &bars, &areas)
+}
+
+// col is one month's bar: its parts from the bottom up.
+type col struct {
+	segs []seg
+}
+
+// vertical draws one bar per column, left to right, labelled by labels (an empty label leaves a
+// minor tick), values up the left.
+func (cv *canvas) vertical(cols []col, labels []string, valueLabel string, ticks plot.Ticker, keys []key) *Chart {
+	n := len(cols)
+	p := cv.plot()
+	em := cv.em()
+	var marks plot.ConstantTicks
+	for i, l := range labels {
+		marks = append(marks, plot.Tick{Value: float64(i), Label: l})
+	}
+	p.X.Tick.Marker = marks
+	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
+	p.Y.Label.Text = valueLabel
+	p.Y.Tick.Marker = ticks
+	top := 0.0
+	for _, c := range cols {
+		for _, s := range c.segs {
+			top = max(top, s.to)
+		}
+	}
+	p.Y.Min, p.Y.Max = 0, top*1.05
+	if p.Y.Max <= 0 {
+		p.Y.Max = 1
+	}
+	var bars, areas []vg.Rectangle
+	p.Add(plotFunc(func(c draw.Canvas, p *plot.Plot) {
+		cv.grid(c, p, false)
+		trX, trY := p.Transforms(&c)
+		half := trX(0.5) - trX(0)
+		thick := min(half*0.72, em*1.6)
+		bars, areas = nil, nil
+		for i, col := range cols {
+			x := trX(float64(i))
+			bar := vg.Rectangle{Min: vg.Point{X: x - thick, Y: trY(0)}, Max: vg.Point{X: x + thick, Y: trY(0)}}
+			for _, s := range col.segs {
+				sr := vg.Rectangle{Min: vg.Point{X: x - thick, Y: trY(s.from)}, Max: vg.Point{X: x + thick, Y: trY(s.to)}}
+				if sr.Max.Y > sr.Min.Y {
+					cv.fillBar(c, sr, s.fill, s.hatch)
+					bar.Max.Y = max(bar.Max.Y, sr.Max.Y)
+				}
+			}
+			bars = append(bars, bar)
+			areas = append(areas, vg.Rectangle{Min: vg.Point{X: x - half, Y: 0}, Max: vg.Point{X: x + half, Y: c.Max.Y}})
+		}
+	}))
+	return cv.draw(p, keys, &bars, &areas)
+}
+
+// grid draws the lines of the value axis's labelled ticks across the data area.
+func (cv *canvas) grid(c draw.Canvas, p *plot.Plot, vertical bool) {
+	sty := draw.LineStyle{Color: cv.o.Style.Grid, Width: 1}
+	trX, trY := p.Transforms(&c)
+	a := p.Y
+	if vertical {
+		a = p.X
+	}
+	for _, t := range a.Tick.Marker.Ticks(a.Min, a.Max) {
+		if t.IsMinor() || t.Value < a.Min || t.Value > a.Max {
+			continue
+		}
+		if vertical {
+			c.StrokeLine2(sty, trX(t.Value), c.Min.Y, trX(t.Value), c.Max.Y)
+		} else {
+			c.StrokeLine2(sty, c.Min.X, trY(t.Value), c.Max.X, trY(t.Value))
+		}
+	}
+}
+
+// ticksWith is the default ticks with each label said by say.
+func ticksWith(say func(v float64) string, whole bool) plot.Ticker {
+	return plot.TickerFunc(func(lo, hi float64) []plot.Tick {
+		var out []plot.Tick
+		for _, t := range (plot.DefaultTicks{}).Ticks(lo, hi) {
+			if t.IsMinor() {
+				continue
+			}
+			if whole && t.Value != math.Trunc(t.Value) {
+				continue
+			}
+			out = append(out, plot.Tick{Value: t.Value, Label: say(t.Value)})
+		}
+		return out
+	})
+}
