@@ -128,6 +128,10 @@ func (cv *canvas) text(size float64, c color.Color) text.Style {
 		XAlign: draw.XLeft, YAlign: draw.YBottom, Handler: plot.DefaultTextHandler}
 }
 
+// pad is the margin around the chart: one on the left, top and bottom, two on the right, where
+// the last tick's label reaches out.
+func (cv *canvas) pad() vg.Length { return cv.em() / 2 }
+
 // em is the font size in points.
 func (cv *canvas) em() vg.Length { return vg.Length(cv.o.Style.FontSize) }
 
@@ -159,7 +163,7 @@ func (cv *canvas) plot() *plot.Plot {
 func (cv *canvas) draw(p *plot.Plot, keys []key, bars, areas *[]vg.Rectangle) *Chart {
 	img := vgimg.NewWith(vgimg.UseWH(cv.w, cv.h), vgimg.UseDPI(cv.dpi), vgimg.UseBackgroundColor(cv.o.Style.Background))
 	c := draw.New(img)
-	pad := cv.em() / 2
+	pad := cv.pad()
 	c = draw.Crop(c, pad, -pad*2, pad, -pad)
 	lh := cv.legendHeight(keys, c.Max.X-c.Min.X)
 	if lh > 0 {
@@ -205,6 +209,7 @@ type key struct {
 	fill   color.Color
 	hatch  color.Color // hatched over fill, when not nil
 	dashed bool        // a dashed line instead of a swatch
+	mark   bool        // an upright line instead of a swatch
 	words  string
 }
 
@@ -243,9 +248,12 @@ func (cv *canvas) drawLegend(c draw.Canvas, keys []key) {
 		x := c.Min.X + at[i].X
 		y := c.Max.Y - at[i].Y*em*1.4 - em*0.7
 		sw := vg.Rectangle{Min: vg.Point{X: x, Y: y - em*0.4}, Max: vg.Point{X: x + em*1.1, Y: y + em*0.4}}
-		if k.dashed {
+		switch {
+		case k.dashed:
 			c.StrokeLine2(cv.dash(), x, y, x+em*1.1, y)
-		} else {
+		case k.mark:
+			c.StrokeLine2(draw.LineStyle{Color: cv.o.Style.Foreground, Width: 2}, x+em*0.55, y-em*0.55, x+em*0.55, y+em*0.55)
+		default:
 			cv.fillBar(c, sw, k.fill, k.hatch)
 		}
 		c.FillText(sty, vg.Point{X: x + em*1.5, Y: y}, k.words)

@@ -288,7 +288,7 @@ func TestMonthLabels(t *testing.T) {
 				}
 			}
 			last = i
-			if months[i].Month[5:] == "01" && l != "Jan\n"+months[i].Month[:4] {
+			if months[i].Month[5:] == "01" && l != "Jan\n"+months[i].Month[:4] || !strings.Contains(l, "\n") {
 				t.Errorf("January is labelled %q", l)
 			}
 		}

@@ -57,7 +57,7 @@ func rateRows(r *insights.Report, by insights.Dimension, st Style) ([]row, []key
 			label += " · signal"
 			warned = true
 		}
-		rows = append(rows, row{name: g.Group, segs: []seg{s}, label: label})
+		rows = append(rows, row{name: g.Group, segs: []seg{s}, label: label, mark: math.NaN()})
 	}
 	overall := r.Overall()
 	practice := "practice " + percent(overall.Percent())
@@ -91,11 +91,16 @@ func Sessions(months []insights.Month, o Options) *Chart {
 	cv := newCanvas(o)
 	st := cv.o.Style
 	cols := make([]col, len(months))
+	hurt := 0
 	for i, m := range months {
-		hurt := float64(m.WithSideEffects)
-		cols[i] = col{segs: []seg{{to: hurt, fill: st.Warning}, {from: hurt, to: float64(m.Sessions), fill: st.Accent}}}
+		hurt += m.WithSideEffects
+		h := float64(m.WithSideEffects)
+		cols[i] = col{segs: []seg{{to: h, fill: st.Warning}, {from: h, to: float64(m.Sessions), fill: st.Accent}}}
 	}
 	keys := []key{{fill: st.Accent, words: "sessions"}, {fill: st.Warning, words: "of them with a side effect"}}
+	if hurt == 0 {
+		keys = keys[:1]
+	}
 	return cv.vertical(cols, cv.monthLabels(months), "sessions", ticksWith(whole, true), keys)
 }
 
@@ -160,9 +165,10 @@ func (cv *canvas) monthLabels(months []insights.Month) []string {
 		if (int(t.Month())-1)%step != 0 && !(i == 0 && step < 12 && len(months) < step) {
 			continue
 		}
-		out[i] = t.Format("Jan")
+		// A second line on every label keeps the month names on one line.
+		out[i] = t.Format("Jan") + "\n "
 		if !yearSaid || t.Month() == time.January {
-			out[i] += "\n" + t.Format("2006")
+			out[i] = t.Format("Jan\n2006")
 			yearSaid = true
 		}
 	}
@@ -195,27 +201,31 @@ func Results(spreads []insights.ResultSpread, o Options) *Chart {
 			segs = append(segs, seg{from: at, to: at + float64(c), fill: keys[k].fill, words: strconv.Itoa(c)})
 			at += float64(c)
 		}
-		rows[i] = row{name: s.Group, segs: segs, label: wording.Count(s.Assessed(), "result", "results")}
+		rows[i] = row{name: s.Group, segs: segs, label: wording.Count(s.Assessed(), "result", "results"), mark: math.NaN()}
 	}
 	return cv.horizontal(rows, "sessions with a result", ticksWith(whole, true), math.NaN(), math.NaN(), keys)
 }
 
-// Resolutions draws the median days each kind of side effect took to resolve, with the mean
-// and how many resolved beside it.
+// Resolutions draws the median days each kind of side effect took to resolve as bars, the mean
+// marked across each, and how many resolved beside it.
 func Resolutions(res []insights.Resolution, o Options) *Chart {
 	if len(res) == 0 {
 		return message(o, NoSideEffects)
 	}
 	cv := newCanvas(o)
+	st := cv.o.Style
 	rows := make([]row, len(res))
 	for i, r := range res {
-		label := "none resolved yet (of " + strconv.Itoa(r.Count) + ")"
+		rw := row{name: r.Kind, label: "none of " + strconv.Itoa(r.Count) + " resolved yet", mark: math.NaN()}
 		if r.Resolved > 0 {
-			label = days(r.MedianDays) + ", mean " + days(r.MeanDays) + " (" + wording.OfN(r.Resolved, r.Count) + " resolved)"
+			rw.segs = []seg{{to: r.MedianDays, fill: st.Accent}}
+			rw.label = days(r.MedianDays) + ", " + wording.OfN(r.Resolved, r.Count) + " resolved"
+			rw.mark = r.MeanDays
 		}
-		rows[i] = row{name: r.Kind, segs: []seg{{to: r.MedianDays, fill: cv.o.Style.Accent}}, label: label}
+		rows[i] = rw
 	}
-	return cv.horizontal(rows, "median days to resolution", ticksWith(whole, true), math.NaN(), math.NaN(), nil)
+	keys := []key{{fill: st.Accent, words: "median days"}, {mark: true, words: "mean"}}
+	return cv.horizontal(rows, "days from onset to resolution", ticksWith(whole, true), math.NaN(), math.NaN(), keys)
 }
 
 func days(v float64) string {

@@ -30,11 +30,13 @@ func (cv *canvas) inside(c draw.Canvas, r vg.Rectangle, s seg) {
 	c.FillText(sty, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: (r.Min.Y + r.Max.Y) / 2}, s.words)
 }
 
-// row is one group's bar: its parts, and the words at its end.
+// row is one group's bar: its parts, the words at its end, and a value marked across it (NaN
+// for none).
 type row struct {
 	name  string
 	segs  []seg
 	label string
+	mark  float64
 }
 
 // horizontal draws one bar per row, the first at the top, names on the left, values along the
@@ -49,17 +51,8 @@ func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, r
 
 	// Names take at most two fifths of the width, wrapped onto more lines rather than cut.
 	var names plot.ConstantTicks
-	rowH := em * 1.9
 	for i, r := range rows {
-		name := wrap(nameSty, r.name, cv.w*0.4)
-		names = append(names, plot.Tick{Value: float64(n - 1 - i), Label: name})
-		rowH = max(rowH, nameSty.Height(name)+em*0.5)
-	}
-	// Grow the image rather than crowd the rows.
-	need := vg.Length(n)*rowH + em*4.5 + cv.legendHeight(keys, cv.w-em*2.5) + em*1.5
-	if need > cv.h {
-		cv.h = need
-		cv.o.Height = int(math.Ceil(float64(need) * float64(cv.dpi) / 72))
+		names = append(names, plot.Tick{Value: float64(n - 1 - i), Label: wrap(nameSty, r.name, cv.w*0.4)})
 	}
 	p.Y.Tick.Marker = names
 	p.Y.Tick.Length = 0
@@ -68,28 +61,43 @@ func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, r
 	p.X.Tick.Marker = ticks
 	p.X.Min, p.X.Max = 0, 1
 
-	// Leave room right of the longest bar for its words.
-	top, room := 0.0, 0.0
-	area := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: cv.w - em*2.5, Y: cv.h}}})
-	aw := float64(area.Max.X - area.Min.X)
-	for _, r := range rows {
-		end := 0.0
-		for _, s := range r.segs {
-			end = max(end, s.to)
-		}
-		top = max(top, end)
+	// Leave room right of the longest bar for its words, wrapped to at most half the area; the
+	// words of a bar that still has no room go over its end (below).
+	labels := make([]string, n)
+	rowH := em * 1.9
+	// The area's width depends on the ticks at its ends, which depend on the range: settle it.
+	for range 3 {
+		area := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: cv.w - 3*cv.pad(), Y: cv.h}}})
+		aw := area.Max.X - area.Min.X
+		top, room := 0.0, 0.0
 		if !math.IsNaN(ref) {
-			top = max(top, ref)
+			top = ref
 		}
-		// A label wider than half the area goes inside its bar instead (below).
-		room = max(room, end/max(0.5, 1-float64(labelSty.Width(r.label)+em*0.6)/aw))
+		for i, r := range rows {
+			labels[i] = wrap(labelSty, r.label, aw/2)
+			rowH = max(rowH, nameSty.Height(names[i].Label)+em*0.5, labelSty.Height(labels[i])+em*0.5)
+			end := 0.0
+			for _, s := range r.segs {
+				end = max(end, s.to)
+			}
+			if !math.IsNaN(r.mark) {
+				end = max(end, r.mark)
+			}
+			top = max(top, end)
+			room = max(room, end/max(0.5, 1-float64((labelSty.Width(labels[i])+em*0.6)/aw)))
+		}
+		p.X.Max = max(room, top*1.05)
+		if !math.IsNaN(most) {
+			p.X.Max = min(p.X.Max, most)
+		}
+		if p.X.Max <= 0 || math.IsNaN(p.X.Max) {
+			p.X.Max = 1
+		}
 	}
-	p.X.Max = max(room, top*1.05)
-	if !math.IsNaN(most) {
-		p.X.Max = min(p.X.Max, most)
-	}
-	if p.X.Max <= 0 || math.IsNaN(p.X.Max) {
-		p.X.Max = 1
+	// Grow the image rather than crowd the rows.
+	if need := vg.Length(n)*rowH + em*4.5 + cv.legendHeight(keys, cv.w-3*cv.pad()) + em*1.5; need > cv.h {
+		cv.h = need
+		cv.o.Height = int(math.Ceil(float64(need) * float64(cv.dpi) / 72))
 	}
 
 	var bars, areas []vg.Rectangle
@@ -116,15 +124,22 @@ func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, r
 				}
 			}
 			bars = append(bars, bar)
-			at := vg.Point{X: bar.Max.X + em*0.4, Y: y}
-			lw, h := labelSty.Width(r.label), labelSty.Height(r.label)
-			if at.X+lw > c.Max.X {
-				at.X = bar.Max.X - lw - em*0.4 // no room after the bar: inside its end
+			end := bar.Max.X
+			if !math.IsNaN(r.mark) {
+				x := trX(r.mark)
+				c.StrokeLine2(draw.LineStyle{Color: cv.o.Style.Foreground, Width: 2}, x, y-thick*1.3, x, y+thick*1.3)
+				end = max(end, x+1)
+			}
+			at := vg.Point{X: end + em*0.4, Y: y}
+			lw, h := labelSty.Width(labels[i]), labelSty.Height(labels[i])
+			if at.X+lw > c.Max.X { // no room after the bar: over its end
+				at.X = max(c.Min.X+em*0.2, c.Max.X-lw)
 			}
 			// On the background, so that the practice's line never runs through the words.
 			c.FillPolygon(cv.o.Style.Background, []vg.Point{{X: at.X - em*0.2, Y: y - h/2}, {X: at.X - em*0.2, Y: y + h/2},
 				{X: at.X + lw + em*0.2, Y: y + h/2}, {X: at.X + lw + em*0.2, Y: y - h/2}})
-			c.FillText(labelSty, at, r.label)
+			c.FillText(labelSty, at, labels[i])
+
 			half := (trY(0.5) - trY(0))
 			areas = append(areas, vg.Rectangle{Min: vg.Point{X: 0, Y: y - half}, Max: vg.Point{X: cv.w, Y: y + half}})
 		}
