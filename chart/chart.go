@@ -1,6 +1,9 @@
 // Package chart draws the Insights charts as images for the screen and the practice report. It
 // knows no UI toolkit and no database: it takes the figures of package insights and returns an
-// image with the pixel rectangles of its bars, so that a click can open the sessions a bar counts.
+// image with the pixel rectangles of its bars, so that a click can open the sessions a bar counts
+// (the SessionIDs of the group at the index Hit gives). Text is sized in logical pixels times
+// Options.Scale, so it reads the same at any resolution; small groups are said as counts, never
+// as a bare percentage; a chart of no data says so in a sentence instead.
 package chart
 
 import (
@@ -76,7 +79,10 @@ type Chart struct {
 	areas []image.Rectangle
 }
 
-// Hit is the index of the group whose bar or band contains the pixel (x, y) of the image.
+// Hit is the index of the group (in the order given) whose bar, or the band across the chart
+// it stands in, contains the pixel (x, y) of the image; a screen passes its tap position times
+// the scale the image was drawn at. False off every bar: on the legend, the axes' words, an
+// empty chart.
 func (c *Chart) Hit(x, y int) (int, bool) {
 	p := image.Pt(x, y)
 	for i, a := range c.areas {

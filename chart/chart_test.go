@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -427,5 +428,62 @@ func BenchmarkAll(b *testing.B) {
 		Revenue(r.Months, "EUR", o)
 		Results(r.ResultsByConcern, o)
 		Resolutions(r.Resolutions, o)
+	}
+}
+
+// Odd figures and odd sizes still give an image of the width asked, and bars only where a
+// value is.
+func TestOddInput(t *testing.T) {
+	r := &insights.Report{Sessions: 12, By: map[insights.Dimension][]insights.Rate{insights.ByZone: {
+		{Group: "", Sessions: 12}, {Group: "  ", Sessions: 1}, {Group: "forehead\nand\tnose", Sessions: 11}}}}
+	res := []insights.Resolution{{Kind: "bruise", Count: 2, Resolved: 2, MedianDays: -3, MeanDays: math.NaN()},
+		{Kind: "erythema", Count: 1, Resolved: 1, MedianDays: math.Inf(1), MeanDays: 0}}
+	months := []insights.Month{{Month: "2026-13", Sessions: 2, RevenueCents: -5000, Priced: 1}, {Month: "", Sessions: 0}}
+	for _, o := range []Options{{Width: 800, Height: 400}, {Width: 60, Height: 40, Scale: 1}, {Width: 1, Height: 1, Scale: 3},
+		{Width: 300, Height: 200, Scale: 0.5}, {}} {
+		for name, c := range map[string]*Chart{
+			"rates":       Rates(r, insights.ByZone, o),
+			"resolutions": Resolutions(res, o),
+			"sessions":    Sessions(months, o),
+			"revenue":     Revenue(months, "XYZ", o),
+			"results":     Results([]insights.ResultSpread{{Group: "x", Grades: [5]int{0, 0, 0, 0, 0}}}, o),
+		} {
+			if w := c.Image.Bounds().Dx(); w != max(1, o.Width) {
+				t.Errorf("%s at %+v: %d pixels wide", name, o, w)
+			}
+			if name == "rates" && o.Width == 800 {
+				hits(t, c, 3)
+				for k, b := range c.Bars {
+					if !b.Empty() {
+						t.Errorf("a rate of 0 has a bar %d %v", k, b)
+					}
+				}
+			}
+			if name == "resolutions" && o.Width == 800 {
+				hits(t, c, 2)
+				if !c.Bars[0].Empty() {
+					t.Errorf("a negative median has a bar %v", c.Bars[0])
+				}
+			}
+		}
+	}
+}
+
+// Charts are drawn off the screen's goroutine, several at once.
+func TestConcurrent(t *testing.T) {
+	r := practice()
+	done := make(chan *Chart)
+	for i := range 4 {
+		go func() {
+			o := sizes[i%len(sizes)]
+			o.Style = Dark
+			Sessions(r.Months, o)
+			done <- Rates(r, insights.ByLot, o)
+		}()
+	}
+	for range 4 {
+		if c := <-done; len(c.Bars) != 5 {
+			t.Errorf("%d bars", len(c.Bars))
+		}
 	}
 }

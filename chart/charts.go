@@ -30,7 +30,8 @@ func Rates(r *insights.Report, by insights.Dimension, o Options) *Chart {
 	}
 	cv := newCanvas(o)
 	rows, keys := rateRows(r, by, cv.o.Style)
-	return cv.horizontal(rows, "sessions with a side effect", ticksWith(percent0, false), r.Overall().Percent(), 100, keys)
+	return cv.horizontal(rows, axis{label: "sessions with a side effect", ticks: ticksWith(percent0, false),
+		ref: r.Overall().Percent(), least: 5, most: 100}, keys)
 }
 
 // rateRows are the bars of Rates and their legend.
@@ -101,7 +102,7 @@ func Sessions(months []insights.Month, o Options) *Chart {
 	if hurt == 0 {
 		keys = keys[:1]
 	}
-	return cv.vertical(cols, cv.monthLabels(months), "sessions", ticksWith(whole, true), keys)
+	return cv.vertical(cols, cv.monthLabels(months), axis{label: "sessions", ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}, keys)
 }
 
 func whole(v float64) string { return wording.Thousands(int(v)) }
@@ -121,7 +122,8 @@ func Revenue(months []insights.Month, code string, o Options) *Chart {
 	for i, m := range months {
 		cols[i] = col{segs: []seg{{to: float64(m.RevenueCents) / 100, fill: cv.o.Style.Accent}}}
 	}
-	return cv.vertical(cols, cv.monthLabels(months), wording.MoneyTitle("Revenue", code), ticksWith(moneySaid(code), true), nil)
+	return cv.vertical(cols, cv.monthLabels(months), axis{label: wording.MoneyTitle("Revenue", code),
+		ticks: ticksWith(moneySaid(code), true), ref: math.NaN(), least: 1, most: math.NaN()}, nil)
 }
 
 // moneySaid says whole amounts of the currency on an axis: "€1,200", "CHF 1,200".
@@ -203,7 +205,7 @@ func Results(spreads []insights.ResultSpread, o Options) *Chart {
 		}
 		rows[i] = row{name: s.Group, segs: segs, label: wording.Count(s.Assessed(), "result", "results"), mark: math.NaN()}
 	}
-	return cv.horizontal(rows, "sessions with a result", ticksWith(whole, true), math.NaN(), math.NaN(), keys)
+	return cv.horizontal(rows, axis{label: "sessions with a result", ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}, keys)
 }
 
 // Resolutions draws the median days each kind of side effect took to resolve as bars, the mean
@@ -225,7 +227,7 @@ func Resolutions(res []insights.Resolution, o Options) *Chart {
 		rows[i] = rw
 	}
 	keys := []key{{fill: st.Accent, words: "median days"}, {mark: true, words: "mean"}}
-	return cv.horizontal(rows, "days from onset to resolution", ticksWith(whole, true), math.NaN(), math.NaN(), keys)
+	return cv.horizontal(rows, axis{label: "days from onset to resolution", ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}, keys)
 }
 
 func days(v float64) string {

@@ -39,9 +39,27 @@ type row struct {
 	mark  float64
 }
 
+// axis is the value axis of a chart: its words and ticks, a dashed line across the bars at ref
+// (none when NaN), and its range, which reaches at least least and at most most (no limit when
+// NaN).
+type axis struct {
+	label            string
+	ticks            plot.Ticker
+	ref, least, most float64
+}
+
+// clean is v as a length of bar: negative and unknown values are drawn as nothing.
+func clean(v float64) float64 {
+	if math.IsNaN(v) || v < 0 || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
 // horizontal draws one bar per row, the first at the top, names on the left, values along the
-// bottom up to at most most (when not NaN); ref, when not NaN, is a dashed line across the bars.
-func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, ref, most float64, keys []key) *Chart {
+// bottom.
+func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
+	ref := ax.ref
 	n := len(rows)
 	p := cv.plot()
 	em := cv.em()
@@ -57,8 +75,8 @@ func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, r
 	p.Y.Tick.Marker = names
 	p.Y.Tick.Length = 0
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
-	p.X.Label.Text = valueLabel
-	p.X.Tick.Marker = ticks
+	p.X.Label.Text = ax.label
+	p.X.Tick.Marker = ax.ticks
 	p.X.Min, p.X.Max = 0, 1
 
 	// Leave room right of the longest bar for its words, wrapped to at most half the area; the
@@ -78,21 +96,13 @@ func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, r
 			rowH = max(rowH, nameSty.Height(names[i].Label)+em*0.5, labelSty.Height(labels[i])+em*0.5)
 			end := 0.0
 			for _, s := range r.segs {
-				end = max(end, s.to)
+				end = max(end, clean(s.to))
 			}
-			if !math.IsNaN(r.mark) {
-				end = max(end, r.mark)
-			}
+			end = max(end, clean(r.mark))
 			top = max(top, end)
 			room = max(room, end/max(0.5, 1-float64((labelSty.Width(labels[i])+em*0.6)/aw)))
 		}
-		p.X.Max = max(room, top*1.05)
-		if !math.IsNaN(most) {
-			p.X.Max = min(p.X.Max, most)
-		}
-		if p.X.Max <= 0 || math.IsNaN(p.X.Max) {
-			p.X.Max = 1
-		}
+		p.X.Max = ax.span(max(room, top*1.05))
 	}
 	// Grow the image rather than crowd the rows.
 	if need := vg.Length(n)*rowH + em*4.5 + cv.legendHeight(keys, cv.w-3*cv.pad()) + em*1.5; need > cv.h {
@@ -113,7 +123,7 @@ func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, r
 			y := trY(float64(n - 1 - i))
 			bar := vg.Rectangle{Min: vg.Point{X: trX(0), Y: y - thick}, Max: vg.Point{X: trX(0), Y: y + thick}}
 			for _, s := range r.segs {
-				sr := vg.Rectangle{Min: vg.Point{X: trX(s.from), Y: y - thick}, Max: vg.Point{X: trX(s.to), Y: y + thick}}
+				sr := vg.Rectangle{Min: vg.Point{X: trX(clean(s.from)), Y: y - thick}, Max: vg.Point{X: trX(clean(s.to)), Y: y + thick}}
 				if sr.Max.X > sr.Min.X {
 					cv.fillBar(c, sr, s.fill, s.hatch)
 					bar.Max.X = max(bar.Max.X, sr.Max.X)
@@ -125,8 +135,8 @@ func (cv *canvas) horizontal(rows []row, valueLabel string, ticks plot.Ticker, r
 			}
 			bars = append(bars, bar)
 			end := bar.Max.X
-			if !math.IsNaN(r.mark) {
-				x := trX(r.mark)
+			if m := clean(r.mark); m > 0 {
+				x := trX(m)
 				c.StrokeLine2(draw.LineStyle{Color: cv.o.Style.Foreground, Width: 2}, x, y-thick*1.3, x, y+thick*1.3)
 				end = max(end, x+1)
 			}
@@ -154,7 +164,7 @@ type col struct {
 
 // vertical draws one bar per column, left to right, labelled by labels (an empty label leaves a
 // minor tick), values up the left.
-func (cv *canvas) vertical(cols []col, labels []string, valueLabel string, ticks plot.Ticker, keys []key) *Chart {
+func (cv *canvas) vertical(cols []col, labels []string, ax axis, keys []key) *Chart {
 	n := len(cols)
 	p := cv.plot()
 	em := cv.em()
@@ -164,18 +174,15 @@ func (cv *canvas) vertical(cols []col, labels []string, valueLabel string, ticks
 	}
 	p.X.Tick.Marker = marks
 	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
-	p.Y.Label.Text = valueLabel
-	p.Y.Tick.Marker = ticks
+	p.Y.Label.Text = ax.label
+	p.Y.Tick.Marker = ax.ticks
 	top := 0.0
 	for _, c := range cols {
 		for _, s := range c.segs {
-			top = max(top, s.to)
+			top = max(top, clean(s.to))
 		}
 	}
-	p.Y.Min, p.Y.Max = 0, top*1.05
-	if p.Y.Max <= 0 {
-		p.Y.Max = 1
-	}
+	p.Y.Min, p.Y.Max = 0, ax.span(top*1.05)
 	var bars, areas []vg.Rectangle
 	p.Add(plotFunc(func(c draw.Canvas, p *plot.Plot) {
 		cv.grid(c, p, false)
@@ -187,7 +194,7 @@ func (cv *canvas) vertical(cols []col, labels []string, valueLabel string, ticks
 			x := trX(float64(i))
 			bar := vg.Rectangle{Min: vg.Point{X: x - thick, Y: trY(0)}, Max: vg.Point{X: x + thick, Y: trY(0)}}
 			for _, s := range col.segs {
-				sr := vg.Rectangle{Min: vg.Point{X: x - thick, Y: trY(s.from)}, Max: vg.Point{X: x + thick, Y: trY(s.to)}}
+				sr := vg.Rectangle{Min: vg.Point{X: x - thick, Y: trY(clean(s.from))}, Max: vg.Point{X: x + thick, Y: trY(clean(s.to))}}
 				if sr.Max.Y > sr.Min.Y {
 					cv.fillBar(c, sr, s.fill, s.hatch)
 					bar.Max.Y = max(bar.Max.Y, sr.Max.Y)
@@ -198,6 +205,14 @@ func (cv *canvas) vertical(cols []col, labels []string, valueLabel string, ticks
 		}
 	}))
 	return cv.draw(p, keys, &bars, &areas)
+}
+
+// span is the axis's range for values up to top.
+func (ax axis) span(top float64) float64 {
+	if !math.IsNaN(ax.most) {
+		top = min(top, ax.most)
+	}
+	return max(top, ax.least, 1e-9)
 }
 
 // grid draws the lines of the value axis's labelled ticks across the data area.
