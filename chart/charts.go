@@ -96,7 +96,8 @@ func Sessions(months []insights.Month, o Options) *Chart {
 	for i, m := range months {
 		hurt += m.WithSideEffects
 		h := float64(m.WithSideEffects)
-		cols[i] = col{segs: []seg{{to: h, fill: st.Warning}, {from: h, to: float64(m.Sessions), fill: st.Accent}}}
+		cols[i] = col{segs: []seg{{to: h, fill: st.Warning}, {from: h, to: float64(m.Sessions), fill: st.Accent}},
+			words: wording.Thousands(m.Sessions)}
 	}
 	keys := []key{{fill: st.Accent, words: "sessions"}, {fill: st.Warning, words: "of them with a side effect"}}
 	if hurt == 0 {
@@ -120,7 +121,7 @@ func Revenue(months []insights.Month, code string, o Options) *Chart {
 	cv := newCanvas(o)
 	cols := make([]col, len(months))
 	for i, m := range months {
-		cols[i] = col{segs: []seg{{to: float64(m.RevenueCents) / 100, fill: cv.o.Style.Accent}}}
+		cols[i] = col{segs: []seg{{to: float64(m.RevenueCents) / 100, fill: cv.o.Style.Accent}}, words: moneySaid(code)(float64(m.RevenueCents) / 100)}
 	}
 	return cv.vertical(cols, cv.monthLabels(months), axis{label: wording.MoneyTitle("Revenue", code),
 		ticks: ticksWith(moneySaid(code), true), ref: math.NaN(), least: 1, most: math.NaN()}, nil)

@@ -157,9 +157,10 @@ func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
 	return cv.draw(p, keys, &bars, &areas)
 }
 
-// col is one month's bar: its parts from the bottom up.
+// col is one month's bar: its parts from the bottom up, and the words said on top of it.
 type col struct {
-	segs []seg
+	segs  []seg
+	words string
 }
 
 // vertical draws one bar per column, left to right, labelled by labels (an empty label leaves a
@@ -183,6 +184,17 @@ func (cv *canvas) vertical(cols []col, labels []string, ax axis, keys []key) *Ch
 		}
 	}
 	p.Y.Min, p.Y.Max = 0, ax.span(top*1.05)
+	// Each bar's words stand on it when every bar's fit its column; the axis grows to hold them.
+	sty := cv.text(0.9, cv.o.Style.Foreground)
+	sty.XAlign = draw.XCenter
+	area := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: cv.w - 3*cv.pad(), Y: cv.h - 2*cv.pad() - cv.legendHeight(keys, cv.w-3*cv.pad())}}})
+	said := n > 0
+	for _, c := range cols {
+		said = said && sty.Width(c.words) < (area.Max.X-area.Min.X)/vg.Length(n)*0.9
+	}
+	if ah := area.Max.Y - area.Min.Y; said && ah > 4*em {
+		p.Y.Max = ax.span(top / (1 - float64((sty.Height("0")+em*0.4)/ah)))
+	}
 	var bars, areas []vg.Rectangle
 	p.Add(plotFunc(func(c draw.Canvas, p *plot.Plot) {
 		cv.grid(c, p, false)
@@ -202,6 +214,9 @@ func (cv *canvas) vertical(cols []col, labels []string, ax axis, keys []key) *Ch
 			}
 			bars = append(bars, bar)
 			areas = append(areas, vg.Rectangle{Min: vg.Point{X: x - half, Y: 0}, Max: vg.Point{X: x + half, Y: c.Max.Y}})
+			if said {
+				c.FillText(sty, vg.Point{X: x, Y: bar.Max.Y + em*0.2}, col.words)
+			}
 		}
 	}))
 	return cv.draw(p, keys, &bars, &areas)
