@@ -100,6 +100,27 @@ func same(a, b color.Color) bool {
 	return near(ar, br) && near(ag, bg) && near(ab, bb)
 }
 
+// inked counts the pixels of r nearer the style's foreground than its background and grid: text.
+func inked(img image.Image, r image.Rectangle, st Style) int {
+	d := func(a, b color.Color) float64 {
+		ar, ag, ab, _ := a.RGBA()
+		br, bg, bb, _ := b.RGBA()
+		x, y, z := float64(ar)-float64(br), float64(ag)-float64(bg), float64(ab)-float64(bb)
+		return x*x + y*y + z*z
+	}
+	n := 0
+	r = r.Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := img.At(x, y)
+			if f := d(c, st.Foreground); f < d(c, st.Background) && f < d(c, st.Grid) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 func luminance(c color.Color) float64 {
 	r, g, b, _ := c.RGBA()
 	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
@@ -265,6 +286,11 @@ func TestSessions(t *testing.T) {
 		if got := c.Image.At(centre(b).X, b.Min.Y+2); !same(got, o.Style.Accent) {
 			t.Errorf("the top of February's bar is %v, not the accent", got)
 		}
+		// Its 40 sessions are said on top of it.
+		above := image.Rect(b.Min.X, b.Min.Y-int(16*o.Scale), b.Max.X, b.Min.Y)
+		if inked(c.Image, above, o.Style) < 10 {
+			t.Errorf("nothing is said on top of February's bar")
+		}
 	})
 }
 
@@ -299,6 +325,14 @@ func TestMonthLabels(t *testing.T) {
 		c := Sessions(months, Options{Style: Dark, Width: w, Height: 300, Scale: 1})
 		save(t, fmt.Sprintf("months36-%d", w), c)
 		hits(t, c, 36)
+		// Figures on the bars only when all fit: at 1600 pixels they do, at 400 none is squeezed in.
+		ink := 0
+		for _, b := range c.Bars {
+			ink += inked(c.Image, image.Rect(b.Min.X, b.Min.Y-14, b.Max.X, b.Min.Y), Dark)
+		}
+		if (ink > 0) != (w == 1600) {
+			t.Errorf("at %d pixels %d pixels of figures stand on the bars", w, ink)
+		}
 	}
 }
 
@@ -440,7 +474,7 @@ func TestOddInput(t *testing.T) {
 		{Kind: "erythema", Count: 1, Resolved: 1, MedianDays: math.Inf(1), MeanDays: 0}}
 	months := []insights.Month{{Month: "2026-13", Sessions: 2, RevenueCents: -5000, Priced: 1}, {Month: "", Sessions: 0}}
 	for _, o := range []Options{{Width: 800, Height: 400}, {Width: 60, Height: 40, Scale: 1}, {Width: 1, Height: 1, Scale: 3},
-		{Width: 300, Height: 200, Scale: 0.5}, {}} {
+		{Width: 300, Height: 200, Scale: 0.5}, {}, {Style: Style{FontSize: 400}, Width: 300, Height: 200, Scale: 1}} {
 		for name, c := range map[string]*Chart{
 			"rates":       Rates(r, insights.ByZone, o),
 			"resolutions": Resolutions(res, o),

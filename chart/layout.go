@@ -87,6 +87,9 @@ func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
 	for range 3 {
 		area := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: cv.w - 3*cv.pad(), Y: cv.h}}})
 		aw := area.Max.X - area.Min.X
+		if !(aw > em) { // names wider than the chart (or unknown)
+			aw = em
+		}
 		top, room := 0.0, 0.0
 		if !math.IsNaN(ref) {
 			top = ref
@@ -190,7 +193,7 @@ func (cv *canvas) vertical(cols []col, labels []string, ax axis, keys []key) *Ch
 	area := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: cv.w - 3*cv.pad(), Y: cv.h - 2*cv.pad() - cv.legendHeight(keys, cv.w-3*cv.pad())}}})
 	said := n > 0
 	for _, c := range cols {
-		said = said && sty.Width(c.words) < (area.Max.X-area.Min.X)/vg.Length(n)*0.9
+		said = said && sty.Width(c.words)+em < (area.Max.X-area.Min.X)/vg.Length(n)
 	}
 	if ah := area.Max.Y - area.Min.Y; said && ah > 4*em {
 		p.Y.Max = ax.span(top / (1 - float64((sty.Height("0")+em*0.4)/ah)))
@@ -224,6 +227,9 @@ func (cv *canvas) vertical(cols []col, labels []string, ax axis, keys []key) *Ch
 
 // span is the axis's range for values up to top.
 func (ax axis) span(top float64) float64 {
+	if math.IsNaN(top) || math.IsInf(top, 0) {
+		top = ax.least // gonum's ticks never end on an unknown range
+	}
 	if !math.IsNaN(ax.most) {
 		top = min(top, ax.most)
 	}
@@ -254,6 +260,9 @@ func (cv *canvas) grid(c draw.Canvas, p *plot.Plot, vertical bool) {
 func ticksWith(say func(v float64) string, whole bool) plot.Ticker {
 	return plot.TickerFunc(func(lo, hi float64) []plot.Tick {
 		var out []plot.Tick
+		if !(hi > lo) || math.IsInf(hi-lo, 0) {
+			return nil
+		}
 		for _, t := range (plot.DefaultTicks{}).Ticks(lo, hi) {
 			if t.IsMinor() {
 				continue
