@@ -110,11 +110,17 @@ type canvas struct {
 	w, h vg.Length
 }
 
+// grow makes the chart h points high.
+func (cv *canvas) grow(h vg.Length) {
+	cv.o.Height = int(math.Ceil(float64(h) * float64(cv.dpi) / 72))
+	cv.h = vg.Length(cv.o.Height) * 72 / vg.Length(cv.dpi)
+}
+
 func newCanvas(o Options) *canvas {
-	if o.Scale <= 0 {
+	if !(o.Scale > 0) || math.IsInf(o.Scale, 0) {
 		o.Scale = 1
 	}
-	if o.Style.FontSize <= 0 {
+	if !(o.Style.FontSize > 0) || math.IsInf(o.Style.FontSize, 0) {
 		o.Style.FontSize = 12
 	}
 	if o.Style.Foreground == nil || o.Style.Background == nil || o.Style.Grid == nil || o.Style.Accent == nil || o.Style.Warning == nil {
@@ -164,8 +170,8 @@ func (cv *canvas) plot() *plot.Plot {
 	return p
 }
 
-// draw renders p with its legend below it into the image, and the vg rectangles of rects and
-// areas into pixels.
+// draw renders p with its legend below it into the image, and turns the rectangles of the bars
+// and their areas, which p's drawing fills in, into pixels.
 func (cv *canvas) draw(p *plot.Plot, keys []key, bars, areas *[]vg.Rectangle) *Chart {
 	img := vgimg.NewWith(vgimg.UseWH(cv.w, cv.h), vgimg.UseDPI(cv.dpi), vgimg.UseBackgroundColor(cv.o.Style.Background))
 	c := draw.New(img)

@@ -336,6 +336,15 @@ func TestMonthLabels(t *testing.T) {
 	}
 }
 
+// A short period at a narrow width still names a month and its year.
+func TestFewMonthsNarrow(t *testing.T) {
+	months := []insights.Month{{Month: "2026-05", Sessions: 3}, {Month: "2026-06", Sessions: 4}}
+	cv := newCanvas(Options{Width: 60, Height: 200, Scale: 1})
+	if got := cv.monthLabels(months); got[0] != "May\n2026" {
+		t.Errorf("May and June at 60 pixels are labelled %q", got)
+	}
+}
+
 func TestRevenue(t *testing.T) {
 	r := practice()
 	each(t, func(t *testing.T, o Options) {
@@ -474,7 +483,8 @@ func TestOddInput(t *testing.T) {
 		{Kind: "erythema", Count: 1, Resolved: 1, MedianDays: math.Inf(1), MeanDays: 0}}
 	months := []insights.Month{{Month: "2026-13", Sessions: 2, RevenueCents: -5000, Priced: 1}, {Month: "", Sessions: 0}}
 	for _, o := range []Options{{Width: 800, Height: 400}, {Width: 60, Height: 40, Scale: 1}, {Width: 1, Height: 1, Scale: 3},
-		{Width: 300, Height: 200, Scale: 0.5}, {}, {Style: Style{FontSize: 400}, Width: 300, Height: 200, Scale: 1}} {
+		{Width: 300, Height: 200, Scale: 0.5}, {}, {Style: Style{FontSize: 400}, Width: 300, Height: 200, Scale: 1},
+		{Style: Style{FontSize: math.NaN()}, Width: 300, Height: 200, Scale: math.Inf(1)}} {
 		for name, c := range map[string]*Chart{
 			"rates":       Rates(r, insights.ByZone, o),
 			"resolutions": Resolutions(res, o),

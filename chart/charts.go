@@ -25,7 +25,7 @@ const (
 // insights.MinSessions sessions hatched and said as counts ("2 of 3"), never as a percentage;
 // a dashed line at the practice's own rate.
 func Rates(r *insights.Report, by insights.Dimension, o Options) *Chart {
-	if r.Sessions == 0 || len(r.By[by]) == 0 {
+	if r == nil || r.Sessions == 0 || len(r.By[by]) == 0 {
 		return message(o, NoSessions)
 	}
 	cv := newCanvas(o)
@@ -47,7 +47,7 @@ func rateRows(r *insights.Report, by insights.Dimension, st Style) ([]row, []key
 	var few, warned bool
 	for _, g := range r.By[by] {
 		s := seg{to: g.Percent(), fill: st.Accent}
-		label := percent(g.Percent())
+		label := wording.RatePercent(g) + "%"
 		switch {
 		case !g.Enough():
 			s.fill, s.hatch = pale, hatch
@@ -61,7 +61,7 @@ func rateRows(r *insights.Report, by insights.Dimension, st Style) ([]row, []key
 		rows = append(rows, row{name: g.Group, segs: []seg{s}, label: label, mark: math.NaN()})
 	}
 	overall := r.Overall()
-	practice := "practice " + percent(overall.Percent())
+	practice := "practice " + wording.RatePercent(overall) + "%"
 	if !overall.Enough() {
 		practice = "practice " + wording.OfN(overall.WithSideEffects, overall.Sessions)
 	}
@@ -71,12 +71,12 @@ func rateRows(r *insights.Report, by insights.Dimension, st Style) ([]row, []key
 	}
 	if few {
 		keys = append(keys, key{fill: pale, hatch: hatch,
-			words: "under " + strconv.Itoa(insights.MinSessions) + " sessions: counts, too few to rate"})
+			words: "counts only, " + wording.TooFewToRate})
 	}
 	return rows, keys
 }
 
-func percent(v float64) string  { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }
+// percent0 says a tick of a percentage axis: "25%".
 func percent0(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" }
 
 // Sessions draws the sessions of each month, with the part that had a side effect in the
@@ -165,8 +165,8 @@ func (cv *canvas) monthLabels(months []insights.Month) []string {
 			out[i] = m.Month
 			continue
 		}
-		if (int(t.Month())-1)%step != 0 && !(i == 0 && step < 12 && len(months) < step) {
-			continue
+		if (int(t.Month())-1)%step != 0 && !(i == 0 && len(months) < step) {
+			continue // a short period still names its first month
 		}
 		// A second line on every label keeps the month names on one line.
 		out[i] = t.Format("Jan") + "\n "

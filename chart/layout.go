@@ -109,8 +109,7 @@ func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
 	}
 	// Grow the image rather than crowd the rows.
 	if need := vg.Length(n)*rowH + em*4.5 + cv.legendHeight(keys, cv.w-3*cv.pad()) + em*1.5; need > cv.h {
-		cv.h = need
-		cv.o.Height = int(math.Ceil(float64(need) * float64(cv.dpi) / 72))
+		cv.grow(need)
 	}
 
 	var bars, areas []vg.Rectangle
