@@ -42,7 +42,7 @@ func rateRows(r *insights.Report, by insights.Dimension, st Style) ([]row, []key
 			signal[s.Rate.Group] = true
 		}
 	}
-	pale, hatch := mix(st.Accent, st.Background, 0.18), mix(st.Accent, st.Background, 0.7)
+	pale, hatch := mix(st.Accent, st.Background, 0.15), mix(st.Accent, st.Background, 0.55)
 	var rows []row
 	var few, warned bool
 	for _, g := range r.By[by] {
