@@ -397,6 +397,10 @@ func TestResolutions(t *testing.T) {
 		if a, b := c.Bars[0].Dx(), c.Bars[1].Dx(); b < 15*a {
 			t.Errorf("2 days and 40 days are %d and %d pixels", a, b)
 		}
+		rows := resolutionRows([]insights.Resolution{{Kind: "erythema", Count: 2437, Resolved: 2435, MedianDays: 2, MeanDays: 2.4}}, o.Style)
+		if rows[0].label != "2 days, 2,435 of 2,437 resolved" {
+			t.Errorf("erythema is labelled %q", rows[0].label)
+		}
 		if !c.Bars[2].Empty() {
 			t.Errorf("bruising, none resolved, has a bar %v", c.Bars[2])
 		}

@@ -103,10 +103,15 @@ func Sessions(months []insights.Month, o Options) *Chart {
 	if hurt == 0 {
 		keys = keys[:1]
 	}
-	return cv.vertical(cols, cv.monthLabels(months), axis{label: "sessions", ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}, keys)
+	return cv.vertical(cols, cv.monthLabels(months), counts("sessions"), keys)
 }
 
 func whole(v float64) string { return wording.Thousands(int(v)) }
+
+// counts is an axis of whole numbers from 0, with no line across.
+func counts(label string) axis {
+	return axis{label: label, ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}
+}
 
 // Revenue draws the prices recorded in each month, in the practice's currency (code, as
 // wording.Money takes it).
@@ -121,10 +126,12 @@ func Revenue(months []insights.Month, code string, o Options) *Chart {
 	cv := newCanvas(o)
 	cols := make([]col, len(months))
 	for i, m := range months {
-		cols[i] = col{segs: []seg{{to: float64(m.RevenueCents) / 100, fill: cv.o.Style.Accent}}, words: moneySaid(code)(float64(m.RevenueCents) / 100)}
+		v := float64(m.RevenueCents) / 100
+		cols[i] = col{segs: []seg{{to: v, fill: cv.o.Style.Accent}}, words: moneySaid(code)(v)}
 	}
-	return cv.vertical(cols, cv.monthLabels(months), axis{label: wording.MoneyTitle("Revenue", code),
-		ticks: ticksWith(moneySaid(code), true), ref: math.NaN(), least: 1, most: math.NaN()}, nil)
+	ax := counts(wording.MoneyTitle("Revenue", code))
+	ax.ticks = ticksWith(moneySaid(code), true)
+	return cv.vertical(cols, cv.monthLabels(months), ax, nil)
 }
 
 // moneySaid says whole amounts of the currency on an axis: "€1,200", "CHF 1,200".
@@ -206,7 +213,7 @@ func Results(spreads []insights.ResultSpread, o Options) *Chart {
 		}
 		rows[i] = row{name: s.Group, segs: segs, label: wording.Count(s.Assessed(), "result", "results"), mark: math.NaN()}
 	}
-	return cv.horizontal(rows, axis{label: "sessions with a result", ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}, keys)
+	return cv.horizontal(rows, counts("sessions with a result"), keys)
 }
 
 // Resolutions draws the median days each kind of side effect took to resolve as bars, the mean
@@ -216,19 +223,23 @@ func Resolutions(res []insights.Resolution, o Options) *Chart {
 		return message(o, NoSideEffects)
 	}
 	cv := newCanvas(o)
-	st := cv.o.Style
+	keys := []key{{fill: cv.o.Style.Accent, words: "median days"}, {mark: true, words: "mean"}}
+	return cv.horizontal(resolutionRows(res, cv.o.Style), counts("days from onset to resolution"), keys)
+}
+
+// resolutionRows are the bars of Resolutions.
+func resolutionRows(res []insights.Resolution, st Style) []row {
 	rows := make([]row, len(res))
 	for i, r := range res {
-		rw := row{name: r.Kind, label: "none of " + strconv.Itoa(r.Count) + " resolved yet", mark: math.NaN()}
+		rw := row{name: r.Kind, label: "none of " + wording.Thousands(r.Count) + " resolved yet", mark: math.NaN()}
 		if r.Resolved > 0 {
 			rw.segs = []seg{{to: r.MedianDays, fill: st.Accent}}
-			rw.label = days(r.MedianDays) + ", " + wording.OfN(r.Resolved, r.Count) + " resolved"
+			rw.label = days(r.MedianDays) + ", " + wording.Thousands(r.Resolved) + " of " + wording.Thousands(r.Count) + " resolved"
 			rw.mark = r.MeanDays
 		}
 		rows[i] = rw
 	}
-	keys := []key{{fill: st.Accent, words: "median days"}, {mark: true, words: "mean"}}
-	return cv.horizontal(rows, axis{label: "days from onset to resolution", ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}, keys)
+	return rows
 }
 
 func days(v float64) string {
