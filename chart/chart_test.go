@@ -354,19 +354,6 @@ func TestRevenue(t *testing.T) {
 			t.Errorf("revenue of €1000 and €2000 are %d and %d pixels high", h0, h1)
 		}
 	})
-	var got []string
-	for _, tk := range ticksWith(moneySaid("EUR"), true).Ticks(0, 4000) {
-		got = append(got, tk.Label)
-	}
-	if s := fmt.Sprint(got); !strings.HasPrefix(s, "[€0 ") || !strings.HasSuffix(s, " €2,000 €4,000]") {
-		t.Errorf("the money axis says %v", got)
-	}
-	if s := moneySaid("CHF")(1500); s != "CHF 1,500" {
-		t.Errorf("1500 francs are said %q", s)
-	}
-	if s := moneySaid("")(1500); s != "1,500" {
-		t.Errorf("1500 without a currency is said %q", s)
-	}
 	c := Revenue([]insights.Month{{Month: "2026-01", Sessions: 3}}, "EUR", sizes[0])
 	if len(c.Bars) != 0 {
 		t.Errorf("a period without prices draws bars")

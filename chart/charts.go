@@ -4,7 +4,6 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"needlelog.app/needlelog/data"
@@ -113,8 +112,8 @@ func counts(label string) axis {
 	return axis{label: label, ticks: ticksWith(whole, true), ref: math.NaN(), least: 1, most: math.NaN()}
 }
 
-// Revenue draws the prices recorded in each month, in the practice's currency (code, as
-// wording.Money takes it).
+// Revenue draws the prices recorded in each month, in whole units of the practice's currency
+// (code, as wording.Money takes it), which the axis's title names: "Revenue (€)".
 func Revenue(months []insights.Month, code string, o Options) *Chart {
 	priced := 0
 	for _, m := range months {
@@ -127,28 +126,9 @@ func Revenue(months []insights.Month, code string, o Options) *Chart {
 	cols := make([]col, len(months))
 	for i, m := range months {
 		v := float64(m.RevenueCents) / 100
-		cols[i] = col{segs: []seg{{to: v, fill: cv.o.Style.Accent}}, words: moneySaid(code)(v)}
+		cols[i] = col{segs: []seg{{to: v, fill: cv.o.Style.Accent}}, words: whole(math.Round(v))}
 	}
-	ax := counts(wording.MoneyTitle("Revenue", code))
-	ax.ticks = ticksWith(moneySaid(code), true)
-	return cv.vertical(cols, cv.monthLabels(months), ax, nil)
-}
-
-// moneySaid says whole amounts of the currency on an axis: "€1,200", "CHF 1,200".
-func moneySaid(code string) func(v float64) string {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	sym := data.CurrencySymbol(code)
-	return func(v float64) string {
-		n := wording.Thousands(int(math.Round(v)))
-		switch {
-		case sym == "":
-			return n
-		case sym == code:
-			return sym + " " + n
-		default:
-			return sym + n
-		}
-	}
+	return cv.vertical(cols, cv.monthLabels(months), counts(wording.MoneyTitle("Revenue", code)), nil)
 }
 
 // monthLabels label the months readably at the chart's width: "Mar" under every month, or
