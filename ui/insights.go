@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/chart"
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/insights"
 	nlstore "needlelog.app/needlelog/store"
@@ -52,7 +54,7 @@ type insightsScreen struct {
 	readOnce bool         // figures have been shown
 	people   []data.Practitioner
 	list     *sessionList       // the sessions of a figure, listed last
-	style    func() chartColors // the theme's colours for the charts; tests may fix them
+	style    func() chart.Style // the theme's colours for the charts
 
 	onClose   func()
 	onSession func(clientID, sessionID string) // opens a session chosen in a list of a figure's
@@ -72,7 +74,7 @@ type insightsRead struct {
 
 // newInsightsScreen makes the screen; show it with content, then refresh.
 func newInsightsScreen(store nlstore.Store, win fyne.Window, now func() time.Time) *insightsScreen {
-	s := &insightsScreen{store: store, win: win, now: now, life: newLife(nil), style: themeChartColors}
+	s := &insightsScreen{store: store, win: win, now: now, life: newLife(nil), style: themeChartStyle}
 	s.period = widget.NewSelect([]string{periodThisMonth, periodThreeMonths, periodThisYear, periodCustom}, nil)
 	s.period.SetSelected(periodThreeMonths)
 	s.period.OnChanged = func(p string) {
@@ -221,8 +223,13 @@ func (s *insightsScreen) refresh() {
 	n := s.asked
 	s.busy.Show()
 	s.busy.Start()
-	st, l := s.store, s.life
-	async(func() (insightsRead, error) { return readInsights(l.ctx, st, q, who) },
+	st, l, asked := s.store, s.life, time.Now()
+	var read time.Duration
+	async(func() (insightsRead, error) {
+		r, err := readInsights(l.ctx, st, q, who)
+		read = time.Since(asked)
+		return r, err
+	},
 		func(r insightsRead, err error) {
 			if n != s.asked || l.gone(err) {
 				return // a newer period was asked for meanwhile, or the practice was closed
@@ -234,6 +241,8 @@ func (s *insightsScreen) refresh() {
 				return
 			}
 			s.apply(r)
+			slog.Info("insights shown", "sessions", r.report.Sessions, "read in", read.Round(time.Millisecond),
+				"shown after", time.Since(asked).Round(time.Millisecond))
 		})
 }
 
@@ -287,8 +296,8 @@ func periodSentence(r insightsRead) string {
 	if r.report.Sessions == 0 {
 		return fmt.Sprintf("No session was started %s (%s): there is nothing to count. Choose another period above.", when, who)
 	}
-	return fmt.Sprintf("%s %s, %s. Choose a bar or a row to see the sessions it counts.",
-		wording.Count(r.report.Sessions, "session", "sessions"), when, who)
+	return fmt.Sprintf("%s %s %s, %s. Choose a bar or a row to see the sessions it counts.",
+		wording.Thousands(r.report.Sessions), wording.Plural(r.report.Sessions, "session", "sessions"), when, who)
 }
 
 // showInsights puts the Insights screen in front, as it was left; its figures are read again

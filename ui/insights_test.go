@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/store/storetest"
@@ -123,6 +125,10 @@ func captureInsights(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	// Lay the window out again: word-wrapped labels know their height once laid out at their width.
+	size := w.Canvas().Size()
+	w.Resize(size.AddWidthHeight(1, 0))
+	w.Resize(size)
 	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +193,14 @@ func TestInsightsShowTheFiguresOfThePeriod(t *testing.T) {
 		t.Errorf("the signals say %q", said)
 	}
 	captureInsights(t, m.win, "insights-fixture")
+	if os.Getenv("NEEDLELOG_SHOTS") != "" { // the rest of the screen, further down, and in a larger window
+		for i, y := range []float32{900, 1800, 2700, 3600} {
+			s.scroll.ScrollToOffset(fyne.NewPos(0, y))
+			captureInsights(t, m.win, "insights-fixture-"+strconv.Itoa(i+1))
+		}
+		s.scroll.ScrollToBottom()
+		captureInsights(t, m.win, "insights-fixture-end")
+	}
 }
 
 // Changing the period or the practitioner reads the figures again.
@@ -252,11 +266,15 @@ func TestInsightsRowOpensItsSessions(t *testing.T) {
 	if !slices.Equal(ids, fix.Bo) {
 		t.Fatalf("the lot's row lists %v, want Bo's sessions %v", ids, fix.Bo)
 	}
+	if l.title != "Lot BAD-1 (Nano 12): 60.0% (6 of 10 sessions)" {
+		t.Errorf("the list is titled %q", l.title)
+	}
 	if !strings.HasPrefix(l.status.Text, "10 sessions, 6 with a side effect") {
 		t.Errorf("the list says %q", l.status.Text)
 	}
-	if d := briefDetail(l.rows[0]); d != "Cheeks (deepest 1 mm)  ·  by Dr Lee  ·  Pen A  ·  side effects: Erythema" {
-		t.Errorf("Bo's first session is listed as %q", d)
+	if title, d := briefTitle(l.rows[0]), briefDetail(l.rows[0]); !strings.HasSuffix(title, "  ·  Bo Fixture  ·  side effects: Erythema") ||
+		d != "by Dr Lee  ·  Pen A  ·  deepest 1 mm: Cheeks" {
+		t.Errorf("Bo's first session is listed as %q, %q", title, d)
 	}
 	captureInsights(t, m.win, "insights-list")
 	l.list.Select(0)
@@ -334,5 +352,79 @@ func TestInsightsCloseAndWaitForTheSession(t *testing.T) {
 	})
 	if m.insightsInFront() || !slices.Contains(said, "Close the session first") {
 		t.Fatalf("Ctrl+I over a session: in front %v, said %q", m.insightsInFront(), said)
+	}
+}
+
+// chartViews are the screen's charts, in the order shown.
+func chartViews(s *insightsScreen) []*chartView {
+	var out []*chartView
+	walk(s.figures, func(o fyne.CanvasObject) {
+		if v, ok := o.(*chartView); ok {
+			out = append(out, v)
+		}
+	})
+	return out
+}
+
+// A bar opens the sessions it counts, as its row does: the lot BAD-1's bar, Bo's ten sessions.
+func TestInsightsBarOpensItsSessions(t *testing.T) {
+	m, fix := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	charts := chartViews(s)
+	if len(charts) != 12 { // sessions, 7 rates, resolutions, results twice, revenue
+		t.Fatalf("%d charts, want 12", len(charts))
+	}
+	lots := charts[7]
+	if lots.hit == nil {
+		t.Fatal("the lots' chart was not drawn")
+	}
+	size := lots.Size()
+	tapped := false
+	for y := float32(0); y < size.Height && !tapped; y++ {
+		if i, ok := lots.hit(int(size.Width/2), int(y)); ok && i == 0 {
+			test.TapAt(lots, fyne.NewPos(size.Width/2, y))
+			tapped = true
+		}
+	}
+	if !tapped || s.list == nil {
+		t.Fatal("no place on the lots' chart opens the first lot")
+	}
+	var ids []string
+	for _, b := range s.list.rows {
+		ids = append(ids, b.SessionID)
+	}
+	if !slices.Equal(ids, fix.Bo) || s.list.title != "Lot BAD-1 (Nano 12): 60.0% (6 of 10 sessions)" {
+		t.Fatalf("the bar of BAD-1 lists %q: %v, want Bo's %v", s.list.title, ids, fix.Bo)
+	}
+}
+
+// A chart is drawn again for the room it is given, and in the theme's colours when the theme
+// changes.
+func TestInsightsChartsFollowSizeAndTheme(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	v := chartViews(s)[0]
+	if b := v.img.Image.Bounds(); b.Dx() != int(v.Size().Width) {
+		t.Fatalf("drawn %d wide for %v", b.Dx(), v.Size())
+	}
+	wide := v.Size().AddWidthHeight(200, 0)
+	v.Resize(wide)
+	if b := v.img.Image.Bounds(); b.Dx() != int(wide.Width) {
+		t.Fatalf("drawn %d wide after growing to %v", b.Dx(), wide)
+	}
+	corner := func() color.Color { return v.img.Image.At(1, 1) }
+	same := func(a, b color.Color) bool {
+		r1, g1, b1, _ := a.RGBA()
+		r2, g2, b2, _ := b.RGBA()
+		return r1>>8 == r2>>8 && g1>>8 == g2>>8 && b1>>8 == b2>>8
+	}
+	if bg := theme.Color(theme.ColorNameBackground); !same(corner(), bg) {
+		t.Fatalf("the chart's background %v is not the theme's %v", corner(), bg)
+	}
+	m.app.Settings().SetTheme(theme.DarkTheme())
+	v.Refresh()
+	if bg := theme.DarkTheme().Color(theme.ColorNameBackground, theme.VariantDark); !same(corner(), bg) {
+		t.Fatalf("after the theme changed, the chart's background %v is not the dark theme's %v", corner(), bg)
 	}
 }

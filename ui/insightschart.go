@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image"
-	"image/color"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -10,17 +9,14 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"needlelog.app/needlelog/chart"
 )
 
-// chartColors are the theme's colours and text size a chart is drawn in.
-type chartColors struct {
-	Foreground, Background, Grid, Accent, Warning color.Color
-	FontSize                                      float64
-}
-
-// themeChartColors are the current theme's: charts follow light and dark as the rest does.
-func themeChartColors() chartColors {
-	return chartColors{
+// themeChartStyle is the current theme's colours and text size: charts follow light and dark as
+// the rest of the window does.
+func themeChartStyle() chart.Style {
+	return chart.Style{
 		Foreground: theme.Color(theme.ColorNameForeground),
 		Background: theme.Color(theme.ColorNameBackground),
 		Grid:       theme.Color(theme.ColorNameSeparator),
@@ -33,7 +29,7 @@ func themeChartColors() chartColors {
 // chartDraw draws a figure's chart width by height pixels, scale pixels to the logical pixel:
 // its image (which may come back taller, to keep every group readable), and which of the
 // figure's rows a pixel of it picks.
-type chartDraw func(width, height int, scale float64, c chartColors) (img image.Image, hit func(x, y int) (int, bool))
+type chartDraw func(width, height int, scale float64, c chart.Style) (img image.Image, hit func(x, y int) (int, bool))
 
 // chartMinHeight is a chart's least height, in logical pixels.
 const chartMinHeight = 240
@@ -43,18 +39,18 @@ const chartMinHeight = 240
 type chartView struct {
 	widget.BaseWidget
 	draw   chartDraw
-	colors func() chartColors
+	colors func() chart.Style
 	onPick func(row int)
 
 	img      *canvas.Image
 	hit      func(x, y int) (int, bool)
 	drawn    fyne.Size   // the size the image shown was drawn for
-	drawnFor chartColors // and the colours
+	drawnFor chart.Style // and the colours
 	asked    int         // counts drawings, so that an older one never replaces a newer
 	height   float32     // the height the chart needs, once drawn
 }
 
-func newChartView(draw chartDraw, colors func() chartColors, onPick func(int)) *chartView {
+func newChartView(draw chartDraw, colors func() chart.Style, onPick func(int)) *chartView {
 	v := &chartView{draw: draw, colors: colors, onPick: onPick, height: chartMinHeight}
 	v.img = canvas.NewImageFromImage(nil)
 	v.img.FillMode = canvas.ImageFillStretch

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -69,6 +70,21 @@ func groupWords(d insights.Dimension, g string) string {
 	return g
 }
 
+// groupTitle names a group with its kind, as a list of its sessions is titled: "Lot BAD-1 (Nano 12)".
+func groupTitle(d insights.Dimension, g string) string {
+	name := groupWords(d, g)
+	switch d {
+	case insights.ByMonth, insights.ByFitzpatrick:
+		if g != insights.NotRecorded {
+			return name
+		}
+		return dimensionWords[d].group + " " + name
+	case insights.ByDepth:
+		return "Deepest zone " + name
+	}
+	return capitalised(string(d)) + " " + name
+}
+
 // rateFigure is the figure of a grouping's side-effect rates.
 func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension) figure {
 	rates := rep.By[d]
@@ -77,9 +93,9 @@ func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension) 
 	for _, r := range rates {
 		name := groupWords(d, r.Group)
 		f.rows = append(f.rows, figureRow{
-			cells:    []string{name, strconv.Itoa(r.Sessions), strconv.Itoa(r.WithSideEffects), wording.RatePercent(r)},
+			cells:    []string{name, wording.Thousands(r.Sessions), wording.Thousands(r.WithSideEffects), wording.RatePercent(r)},
 			sessions: r.SessionIDs,
-			what:     name + ": " + wording.SideEffectRate(r),
+			what:     groupTitle(d, r.Group) + ": " + wording.SideEffectRate(r),
 		})
 	}
 	f.chart = rateChart(rep, d)
@@ -104,7 +120,7 @@ func (s *insightsScreen) figureList(r insightsRead) []figure {
 		if k.Resolved > 0 {
 			mean, median = strconv.FormatFloat(k.MeanDays, 'f', 1, 64), strconv.FormatFloat(k.MedianDays, 'f', 1, 64)
 		}
-		res.rows = append(res.rows, figureRow{cells: []string{k.Kind, strconv.Itoa(k.Count), strconv.Itoa(k.Resolved), mean, median},
+		res.rows = append(res.rows, figureRow{cells: []string{k.Kind, wording.Thousands(k.Count), wording.Thousands(k.Resolved), mean, median},
 			sessions: k.SessionIDs, what: k.Kind + ": " + wording.OfN(k.Resolved, k.Count) + " resolved"})
 	}
 	figs = append(figs, res)
@@ -132,9 +148,9 @@ func (s *insightsScreen) figureList(r insightsRead) []figure {
 			}
 			cells := []string{name}
 			for _, n := range sp.Grades {
-				cells = append(cells, strconv.Itoa(n))
+				cells = append(cells, wording.Thousands(n))
 			}
-			f.rows = append(f.rows, figureRow{cells: append(cells, strconv.Itoa(sp.Assessed())), sessions: sp.SessionIDs,
+			f.rows = append(f.rows, figureRow{cells: append(cells, wording.Thousands(sp.Assessed())), sessions: sp.SessionIDs,
 				what: name + ": " + wording.OfN(sp.Improved(), sp.Assessed()) + " improved"})
 		}
 		figs = append(figs, f)
@@ -192,7 +208,7 @@ func (s *insightsScreen) figureSection(f figure) fyne.CanvasObject {
 	if f.note != "" {
 		note := widget.NewLabel(f.note)
 		note.Wrapping = fyne.TextWrapWord
-		note.Importance = widget.LowImportance
+		note.TextStyle.Italic = true
 		head.Add(note)
 	}
 	if len(f.rows) == 0 {
@@ -209,7 +225,7 @@ func (s *insightsScreen) figureSection(f figure) fyne.CanvasObject {
 			s.openRow(f.rows[i])
 		}
 	})
-	return container.NewBorder(head, nil, nil, container.NewVBox(table), ch)
+	return container.NewBorder(head, nil, nil, container.NewVBox(table), container.NewVBox(ch))
 }
 
 // summary is the period at a glance: sessions and side effects, clients, series, results and revenue.
@@ -220,7 +236,7 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 		b.SizeName = theme.SizeNameSubHeadingText
 		l := widget.NewLabel(small)
 		l.Wrapping = fyne.TextWrapWord
-		box := container.NewVBox(b, l)
+		box := container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()), b, l)
 		if open == nil {
 			return box
 		}
@@ -241,17 +257,17 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 		priced += m.Priced
 	}
 	cards := []fyne.CanvasObject{
-		card(wording.Count(rep.Sessions, "session", "sessions"), "with a side effect: "+wording.SideEffectRate(overall),
+		card(wording.Thousands(rep.Sessions)+" "+wording.Plural(rep.Sessions, "session", "sessions"), "with a side effect: "+wording.SideEffectRate(overall),
 			func() {
 				s.openRow(figureRow{sessions: rep.SessionIDs, what: "Every session: " + wording.SideEffectRate(overall)})
 			}),
-		card(wording.Count(rep.Clients, "client", "clients"), fmt.Sprintf("%d new, %d returning (seen before the period)",
+		card(wording.Thousands(rep.Clients)+" "+wording.Plural(rep.Clients, "client", "clients"), fmt.Sprintf("%d new, %d returning (seen before the period)",
 			rep.NewClients, rep.ReturningClients), nil),
 		card(wording.Count(rep.SeriesStarted, "series started", "series started"),
 			wording.Count(rep.SeriesCompleted, "series", "series")+" completed (their last planned session)", nil),
 		card(kept, interval, nil),
 		card(wording.Count(rep.Assessed, "result", "results")+" assessed", "sessions with a GAIS result after them", nil),
-		card(wording.Money(revenue, r.currency), "recorded for "+wording.OfN(priced, rep.Sessions)+" sessions", nil),
+		card(wording.Money(revenue, r.currency), "revenue recorded, for "+wording.OfN(priced, rep.Sessions)+" sessions", nil),
 	}
 	return container.NewGridWithColumns(3, cards...)
 }
@@ -275,7 +291,7 @@ func (s *insightsScreen) signalsBox(r insightsRead) fyne.CanvasObject {
 		sentence := widget.NewLabel(capitalised(sg.Sentence()) + ".")
 		sentence.Wrapping = fyne.TextWrapWord
 		rate := sg.Rate
-		what := dimensionWords[sg.By].group + " " + groupWords(sg.By, rate.Group) + ": " + wording.SideEffectRate(rate)
+		what := groupTitle(sg.By, rate.Group) + ": " + wording.SideEffectRate(rate)
 		buttons := container.NewHBox(widget.NewButton("Its "+wording.Count(rate.Sessions, "session", "sessions")+"…", func() {
 			s.openRow(figureRow{sessions: rate.SessionIDs, what: what})
 		}))

@@ -143,6 +143,7 @@ func (r *tapRow) setHover(on bool) {
 // sessionList is the sessions a bar or a row counts, over the window: each with its date,
 // client, practitioner, zones and side effects; choosing one opens it.
 type sessionList struct {
+	title  string
 	dlg    *dialog.CustomDialog
 	list   *widget.List
 	status *widget.Label
@@ -152,7 +153,7 @@ type sessionList struct {
 // showSessionList lists the sessions of ids, read off the UI goroutine; open opens one.
 func showSessionList(win fyne.Window, store nlstore.Store, l life, title string, ids []string,
 	open func(clientID, sessionID string)) *sessionList {
-	s := &sessionList{}
+	s := &sessionList{title: title}
 	s.status = widget.NewLabel("Reading " + wording.Count(len(ids), "session", "sessions") + "…")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.list = widget.NewList(func() int { return len(s.rows) },
@@ -165,7 +166,7 @@ func showSessionList(win fyne.Window, store nlstore.Store, l life, title string,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			b := s.rows[i]
 			lines := o.(*fyne.Container).Objects
-			lines[0].(*widget.Label).SetText(wording.DateTime(b.StartedAt) + "  ·  " + b.ClientName)
+			lines[0].(*widget.Label).SetText(briefTitle(b))
 			lines[1].(*widget.Label).SetText(briefDetail(b))
 		})
 	s.list.OnSelected = func(i widget.ListItemID) {
@@ -177,7 +178,7 @@ func showSessionList(win fyne.Window, store nlstore.Store, l life, title string,
 	}
 	s.dlg = dialog.NewCustom(title, "Close", container.NewBorder(s.status, nil, nil, nil, s.list), win)
 	size := win.Canvas().Size()
-	s.dlg.Resize(fyne.NewSize(min(820, size.Width-40), min(620, size.Height-40)))
+	s.dlg.Resize(fyne.NewSize(min(980, size.Width-40), min(640, size.Height-40)))
 	s.dlg.Show()
 	async(func() ([]nlstore.SessionBrief, error) { return store.SessionBriefs(l.ctx, ids) },
 		func(rows []nlstore.SessionBrief, err error) {
@@ -202,24 +203,29 @@ func showSessionList(win fyne.Window, store nlstore.Store, l life, title string,
 	return s
 }
 
-// briefDetail is a listed session's second line: zones and depth, who, with what, side effects.
+// briefTitle is a listed session's first line: when, who, and its side effects, what a figure
+// of side effects is read for.
+func briefTitle(b nlstore.SessionBrief) string {
+	effects := "no side effect"
+	if len(b.SideEffects) > 0 {
+		effects = "side effects: " + strings.Join(b.SideEffects, ", ")
+	}
+	return wording.DateTime(b.StartedAt) + "  ·  " + b.ClientName + "  ·  " + effects
+}
+
+// briefDetail is a listed session's second line: zones and depth, who treated, with what.
 func briefDetail(b nlstore.SessionBrief) string {
 	var parts []string
-	if len(b.Zones) > 0 {
-		parts = append(parts, strings.Join(b.Zones, ", ")+" (deepest "+wording.MM(b.DeepestMM)+")")
-	} else {
-		parts = append(parts, "no zone recorded")
-	}
 	if b.Practitioner != "" {
 		parts = append(parts, "by "+b.Practitioner)
 	}
 	if b.Device != "" {
 		parts = append(parts, b.Device)
 	}
-	if len(b.SideEffects) > 0 {
-		parts = append(parts, "side effects: "+strings.Join(b.SideEffects, ", "))
+	if len(b.Zones) > 0 {
+		parts = append(parts, "deepest "+wording.MM(b.DeepestMM)+": "+strings.Join(b.Zones, ", "))
 	} else {
-		parts = append(parts, "no side effect")
+		parts = append(parts, "no zone recorded")
 	}
 	return strings.Join(parts, "  ·  ")
 }
