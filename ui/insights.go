@@ -44,9 +44,11 @@ type insightsScreen struct {
 	custom   *fyne.Container // the custom dates, shown for periodCustom
 	controls *fyne.Container
 	who      *widget.Select
+	beyond   *widget.Check // only the side effects beyond the expected ones count
 	busy     *widget.Activity
 	status   *widget.Label
-	figures  *fyne.Container // the signals, the summary and every figure
+	figures  *fyne.Container   // the signals, the summary and every figure
+	signals  fyne.CanvasObject // the safety signals shown first; nil when none
 	scroll   *container.Scroll
 	content  fyne.CanvasObject
 	asked    int          // counts reads, so that an older answer never replaces a newer one
@@ -98,6 +100,7 @@ func newInsightsScreen(store nlstore.Store, win fyne.Window, now func() time.Tim
 	s.who = widget.NewSelect([]string{allPractitioners}, nil)
 	s.who.SetSelected(allPractitioners)
 	s.who.OnChanged = func(string) { s.refresh() }
+	s.beyond = widget.NewCheck("Only side effects beyond the expected", func(bool) { s.refresh() })
 	s.busy = widget.NewActivity()
 	s.busy.Hide()
 	s.status = widget.NewLabel("Reading the figures…")
@@ -114,7 +117,7 @@ func newInsightsScreen(store nlstore.Store, win fyne.Window, now func() time.Tim
 	title.SizeName = theme.SizeNameSubHeadingText
 	s.controls = container.NewHBox(closeBtn, title, widget.NewSeparator(), widthOf(180, s.period), s.custom,
 		widthOf(220, s.who), s.busy)
-	top := container.NewVBox(s.controls, s.status, widget.NewSeparator())
+	top := container.NewVBox(s.controls, container.NewBorder(nil, nil, nil, s.beyond, s.status), widget.NewSeparator())
 	s.content = container.NewBorder(top, nil, nil, nil, s.scroll)
 	return s
 }
@@ -161,6 +164,7 @@ func (s *insightsScreen) query() (insights.Query, string, error) {
 			return q, "", errors.New("The last day comes before the first.")
 		}
 	}
+	q.BeyondExpected = s.beyond.Checked
 	who := ""
 	if i := s.who.SelectedIndex(); i > 0 && i <= len(s.people) {
 		q.PractitionerID, who = s.people[i-1].ID, s.people[i-1].Name
@@ -292,6 +296,9 @@ func periodSentence(r insightsRead) string {
 	who := "all practitioners"
 	if r.who != "" {
 		who = r.who + "'s sessions"
+	}
+	if q.BeyondExpected {
+		who += ", counting only side effects beyond the expected ones"
 	}
 	if r.report.Sessions == 0 {
 		return fmt.Sprintf("No session was started %s (%s): there is nothing to count. Choose another period above.", when, who)

@@ -177,12 +177,11 @@ func TestInsightsShowTheFiguresOfThePeriod(t *testing.T) {
 		}
 	}
 	// The signals come first, each said with its counts and test.
-	box, ok := s.figures.Objects[0].(*fyne.Container)
-	if !ok {
-		t.Fatalf("the figures start with %T, not the signals", s.figures.Objects[0])
+	if s.signals == nil || s.figures.Objects[0] != s.signals {
+		t.Fatal("the figures do not start with the signals")
 	}
 	var said []string
-	walk(box, func(o fyne.CanvasObject) {
+	walk(s.signals, func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok {
 			said = append(said, l.Text)
 		}
@@ -224,6 +223,21 @@ func TestInsightsPeriodAndPractitionerRecompute(t *testing.T) {
 	s.period.SetSelected(periodThisYear)
 	if !strings.HasPrefix(s.status.Text, "25 sessions from 1 January 2025 to 31 December 2025") {
 		t.Fatalf("Sam Ray this year: %q", s.status.Text)
+	}
+	// Beyond the expected side effects (Erythema is filed as expected), only Bo's
+	// hyperpigmentation counts, and no signal stands.
+	s.who.SetSelected(allPractitioners)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	s.beyond.SetChecked(true)
+	if !strings.Contains(s.status.Text, "all practitioners, counting only side effects beyond the expected ones") {
+		t.Fatalf("beyond the expected: %q", s.status.Text)
+	}
+	rows := insightsRows(s)
+	if !slices.Contains(rows, "BAD-1 (Nano 12) | 10 | 1 | 10.0") || !slices.Contains(rows, "42 sessions | with a side effect: 2.4% (1 of 42 sessions)") {
+		t.Fatalf("beyond the expected, rows:\n%s", strings.Join(rows, "\n"))
+	}
+	if s.signals != nil {
+		t.Fatal("beyond the expected, the signals are still shown")
 	}
 }
 
@@ -269,7 +283,7 @@ func TestInsightsRowOpensItsSessions(t *testing.T) {
 	if l.title != "Lot BAD-1 (Nano 12): 60.0% (6 of 10 sessions)" {
 		t.Errorf("the list is titled %q", l.title)
 	}
-	if !strings.HasPrefix(l.status.Text, "10 sessions, 6 with a side effect") {
+	if !strings.HasPrefix(l.status.Text, "10 sessions, oldest first") {
 		t.Errorf("the list says %q", l.status.Text)
 	}
 	if title, d := briefTitle(l.rows[0]), briefDetail(l.rows[0]); !strings.HasSuffix(title, "  ·  Bo Fixture  ·  side effects: Erythema") ||

@@ -179,14 +179,17 @@ func (s *insightsScreen) figureList(r insightsRead) []figure {
 func (s *insightsScreen) figureObjects(r insightsRead) []fyne.CanvasObject {
 	rep := &r.report
 	if rep.Sessions == 0 {
+		s.signals = nil
 		l := widget.NewLabel("No session in this period. Choose another period or practitioner above.")
 		l.Alignment = fyne.TextAlignCenter
 		l.Wrapping = fyne.TextWrapWord
 		return []fyne.CanvasObject{container.NewPadded(l)}
 	}
 	var out []fyne.CanvasObject
+	s.signals = nil
 	if len(rep.Signals) > 0 {
-		out = append(out, s.signalsBox(r))
+		s.signals = s.signalsBox(r)
+		out = append(out, s.signals)
 	}
 	out = append(out, s.summary(r))
 	for _, f := range s.figureList(r) {

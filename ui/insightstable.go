@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -190,14 +189,7 @@ func showSessionList(win fyne.Window, store nlstore.Store, l life, title string,
 				return
 			}
 			s.rows = rows
-			hurt := 0
-			for _, b := range rows {
-				if len(b.SideEffects) > 0 {
-					hurt++
-				}
-			}
-			s.status.SetText(fmt.Sprintf("%s, %d with a side effect, oldest first. Choose one to open it.",
-				wording.Count(len(rows), "session", "sessions"), hurt))
+			s.status.SetText(wording.Count(len(rows), "session", "sessions") + ", oldest first. Choose one to open it.")
 			s.list.Refresh()
 		})
 	return s
