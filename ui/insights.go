@@ -301,7 +301,7 @@ func periodSentence(r insightsRead) string {
 		who += ", counting only side effects beyond the expected ones"
 	}
 	if r.report.Sessions == 0 {
-		return fmt.Sprintf("No session was started %s (%s): there is nothing to count. Choose another period above.", when, who)
+		return fmt.Sprintf("No session was started %s (%s).", when, who)
 	}
 	return fmt.Sprintf("%s %s %s, %s. Choose a bar or a row to see the sessions it counts.",
 		wording.Thousands(r.report.Sessions), wording.Plural(r.report.Sessions, "session", "sessions"), when, who)

@@ -330,8 +330,17 @@ func TestInsightsEmptyPeriodSaysSo(t *testing.T) {
 	if want := "No session was started from 1 June 2025 to 30 June 2025 (all practitioners)"; !strings.HasPrefix(s.status.Text, want) {
 		t.Fatalf("status %q, want %q", s.status.Text, want)
 	}
-	if rows := insightsRows(s); len(rows) != 0 {
-		t.Fatalf("an empty period shows rows %q", rows)
+	if rows := insightsRows(s); len(rows) != 0 || len(chartViews(s)) != 0 || s.signals != nil {
+		t.Fatalf("an empty period shows rows %q, %d charts, signals %v", rows, len(chartViews(s)), s.signals != nil)
+	}
+	var said []string
+	walk(s.figures, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			said = append(said, l.Text)
+		}
+	})
+	if !slices.Equal(said, []string{"Nothing to count: choose another period or practitioner above."}) {
+		t.Fatalf("an empty period says %q", said)
 	}
 	showPeriod(t, s, "2025-06-31", "2025-06-30")
 	if !strings.HasPrefix(s.status.Text, "The first day: type the date as") {

@@ -180,7 +180,7 @@ func (s *insightsScreen) figureObjects(r insightsRead) []fyne.CanvasObject {
 	rep := &r.report
 	if rep.Sessions == 0 {
 		s.signals = nil
-		l := widget.NewLabel("No session in this period. Choose another period or practitioner above.")
+		l := widget.NewLabel("Nothing to count: choose another period or practitioner above.")
 		l.Alignment = fyne.TextAlignCenter
 		l.Wrapping = fyne.TextWrapWord
 		return []fyne.CanvasObject{container.NewPadded(l)}
@@ -295,7 +295,7 @@ func (s *insightsScreen) signalsBox(r insightsRead) fyne.CanvasObject {
 		sentence.Wrapping = fyne.TextWrapWord
 		rate := sg.Rate
 		what := groupTitle(sg.By, rate.Group) + ": " + wording.SideEffectRate(rate)
-		buttons := container.NewHBox(widget.NewButton("Its "+wording.Count(rate.Sessions, "session", "sessions")+"…", func() {
+		buttons := container.NewHBox(widget.NewButton("See "+wording.Count(rate.Sessions, "session", "sessions")+"…", func() {
 			s.openRow(figureRow{sessions: rate.SessionIDs, what: what})
 		}))
 		if lot := r.lots[rate.Group]; sg.By == insights.ByLot && lot != "" && s.onLot != nil {
