@@ -366,6 +366,17 @@ func TestInsightsCloseAndWaitForTheSession(t *testing.T) {
 	if m.editor == nil || m.editor.base.ID != fix.Bo[0] {
 		t.Fatal("the session chosen did not open")
 	}
+	// Another screen's menu item while the insights are in front says to close them first.
+	m.editor.close()
+	openInsights(t, m)
+	lotRecallItem(t, m).Action()
+	if m.recall != nil || !slices.Contains(overlayTexts(m.win), "Close the insights first") {
+		t.Fatalf("Lot recall over the insights: said %q", overlayTexts(m.win))
+	}
+	m.win.Canvas().Overlays().Top().Hide()
+	test.Tap(buttonOf(t, s.content, "Close"))
+	test.Tap(tapRowOf(t, s, "Erythema"))
+	s.list.list.Select(0)
 	menuItem(t, m.win, scInsights).Action()
 	var said []string
 	walk(m.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
@@ -436,6 +447,26 @@ func TestInsightsChartsFollowSizeAndTheme(t *testing.T) {
 	if b := v.img.Image.Bounds(); b.Dx() != int(wide.Width) {
 		t.Fatalf("drawn %d wide after growing to %v", b.Dx(), wide)
 	}
+	// Dragged wider and wider while drawing: one drawing at a time, then one for the last size.
+	was := background
+	t.Cleanup(func() { background = was })
+	var pending []func()
+	background = func(work func()) { pending = append(pending, work) }
+	for i := range 5 {
+		v.Resize(wide.AddWidthHeight(float32(10*(i+1)), 0))
+	}
+	if len(pending) != 1 {
+		t.Fatalf("%d drawings under way while dragged, want 1", len(pending))
+	}
+	pending[0]()
+	if len(pending) != 2 {
+		t.Fatalf("%d drawings after the first, want one more for the last size", len(pending))
+	}
+	pending[1]()
+	background = was
+	if b := v.img.Image.Bounds(); b.Dx() != int(wide.Width)+50 {
+		t.Fatalf("drawn %d wide after dragging to %v", b.Dx(), v.Size())
+	}
 	corner := func() color.Color { return v.img.Image.At(1, 1) }
 	same := func(a, b color.Color) bool {
 		r1, g1, b1, _ := a.RGBA()
@@ -450,4 +481,27 @@ func TestInsightsChartsFollowSizeAndTheme(t *testing.T) {
 	if bg := theme.DarkTheme().Color(theme.ColorNameBackground, theme.VariantDark); !same(corner(), bg) {
 		t.Fatalf("after the theme changed, the chart's background %v is not the dark theme's %v", corner(), bg)
 	}
+}
+
+// lotRecallItem is the Client menu's Lot recall….
+func lotRecallItem(t *testing.T, m *mainWindow) *fyne.MenuItem {
+	t.Helper()
+	for _, it := range m.win.MainMenu().Items[1].Items {
+		if it.Label == "Lot recall…" {
+			return it
+		}
+	}
+	t.Fatal("no Client › Lot recall…")
+	return nil
+}
+
+// overlayTexts are the labels of the dialog in front.
+func overlayTexts(w fyne.Window) []string {
+	var said []string
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			said = append(said, l.Text)
+		}
+	})
+	return said
 }

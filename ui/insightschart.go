@@ -46,7 +46,8 @@ type chartView struct {
 	hit      func(x, y int) (int, bool)
 	drawn    fyne.Size   // the size the image shown was drawn for
 	drawnFor chart.Style // and the colours
-	asked    int         // counts drawings, so that an older one never replaces a newer
+	drawing  bool        // a drawing is under way: a newer size waits for it (a window being dragged)
+	again    bool        // the size or theme changed while drawing: draw once more when done
 	height   float32     // the height the chart needs, once drawn
 }
 
@@ -92,9 +93,12 @@ func (v *chartView) redraw(size fyne.Size) {
 	if size == v.drawn && colors == v.drawnFor {
 		return
 	}
+	if v.drawing {
+		v.again = true
+		return
+	}
 	v.drawn, v.drawnFor = size, colors
-	v.asked++
-	n := v.asked
+	v.drawing = true
 	scale := v.scale()
 	w, h := int(math.Round(float64(size.Width*scale))), int(math.Round(float64(size.Height*scale)))
 	draw := v.draw
@@ -106,14 +110,18 @@ func (v *chartView) redraw(size fyne.Size) {
 		img, hit := draw(w, h, float64(scale), colors)
 		return drawn{img, hit}, nil
 	}, func(d drawn, _ error) {
-		if n != v.asked || d.img == nil {
-			return // drawn again meanwhile for another size
+		v.drawing = false
+		if d.img != nil {
+			v.img.Image, v.hit = d.img, d.hit
+			v.img.Refresh()
+			if need := float32(d.img.Bounds().Dy()) / scale; need > v.height+1 {
+				v.height = need // many groups: the chart grows to keep their names readable
+				v.Refresh()
+			}
 		}
-		v.img.Image, v.hit = d.img, d.hit
-		v.img.Refresh()
-		if need := float32(d.img.Bounds().Dy()) / scale; need > v.height+1 {
-			v.height = need // many groups: the chart grows to keep their names readable
-			v.Refresh()
+		if v.again {
+			v.again = false
+			v.redraw(v.Size()) // for the size it has now, not the ones it passed through
 		}
 	})
 }
