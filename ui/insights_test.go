@@ -505,3 +505,15 @@ func overlayTexts(w fyne.Window) []string {
 	})
 	return said
 }
+
+// A long name does not push a table wider than its column of names may grow: the chart beside it
+// keeps its room.
+func TestInsightsLongNamesKeepTheTableNarrow(t *testing.T) {
+	test.NewTempApp(t)
+	long := strings.Repeat("Hyaluronic acid serum with peptides ", 3)
+	table := figureTable(rateHeader("Product"), []figureRow{{cells: []string{long, "12", "6", "50.0"}, sessions: []string{"x"}}}, nil)
+	short := figureTable(rateHeader("Product"), []figureRow{{cells: []string{"HA", "12", "6", "50.0"}}}, nil)
+	if w, base := table.MinSize().Width, short.MinSize().Width; w > base+maxNameWidth {
+		t.Fatalf("a table with a long name is %v wide, against %v with a short one", w, base)
+	}
+}

@@ -38,6 +38,9 @@ func figureTable(header []string, rows []figureRow, open func(figureRow)) fyne.C
 	for _, r := range rows {
 		measure(r.cells, false)
 	}
+	// A long name (a product's, a lot's) ends in an ellipsis rather than push the chart out of
+	// the window; the chart and the list of its sessions say it whole.
+	widths[0] = min(widths[0], maxNameWidth)
 	line := func(cells []string, bold bool) *fyne.Container {
 		objs := make([]fyne.CanvasObject, len(widths))
 		for i := range widths {
@@ -49,7 +52,11 @@ func figureTable(header []string, rows []figureRow, open func(figureRow)) fyne.C
 			if i == 0 {
 				align = fyne.TextAlignLeading
 			}
-			objs[i] = widget.NewLabelWithStyle(text, align, fyne.TextStyle{Bold: bold})
+			l := widget.NewLabelWithStyle(text, align, fyne.TextStyle{Bold: bold})
+			if i == 0 {
+				l.Truncation = fyne.TextTruncateEllipsis
+			}
+			objs[i] = l
 		}
 		return container.New(&columnsLayout{widths: widths}, objs...)
 	}
@@ -63,6 +70,9 @@ func figureTable(header []string, rows []figureRow, open func(figureRow)) fyne.C
 	}
 	return box
 }
+
+// maxNameWidth is the widest a table's column of names grows.
+const maxNameWidth = 300
 
 // columnsLayout sets its objects side by side at fixed widths, the first taking what is left.
 type columnsLayout struct{ widths []float32 }
