@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/insights"
 	"needlelog.app/needlelog/wording"
 )
@@ -31,9 +30,7 @@ func runInsights(ctx context.Context, args []string, out, errOut io.Writer) int 
 	fs := newFlags("insights", "--db PATH|URL [--from DATE] [--to DATE] [--practitioner NAME] --by GROUPING",
 		insightsAbout, errOut)
 	db := fs.String("db", "", "path of the database file, or the URL of the practice on the clinic's server")
-	from := fs.String("from", "", "first day of sessions to include, YYYY-MM-DD")
-	to := fs.String("to", "", "last day of sessions to include, YYYY-MM-DD")
-	practitioner := fs.String("practitioner", "", "only sessions by this practitioner (name or ID)")
+	period := addPeriodFlags(fs)
 	by := fs.String("by", "", "month, depth, zone, product, fitzpatrick, practitioner, device or lot")
 	rest, code, ok := parseWithDB(fs, args, db, errOut)
 	if !ok {
@@ -51,24 +48,16 @@ func runInsights(ctx context.Context, args []string, out, errOut io.Writer) int 
 		return usageErr("--by: %s", visible(err.Error()))
 	}
 	var q insights.Query
-	if q.From, err = data.ParseTypedDate(*from); err != nil {
-		return usageErr("--from: %s", visible(err.Error()))
-	}
-	if q.To, err = data.ParseTypedDate(*to); err != nil {
-		return usageErr("--to: %s", visible(err.Error()))
-	}
-	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return usageErr("--to comes before --from")
+	if q.From, q.To, err = period.dates(); err != nil {
+		return usageErr("%s", err)
 	}
 	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "insights", err)
 	}
 	defer s.Close()
-	if *practitioner != "" {
-		if q.PractitionerID, err = practitionerID(ctx, s, *practitioner); err != nil {
-			return usageErr("--practitioner: %s", visible(err.Error()))
-		}
+	if q.PractitionerID, err = period.practitionerID(ctx, s); err != nil {
+		return usageErr("%s", err)
 	}
 	b := insights.NewBuilder(q)
 	if err := s.InsightFacts(ctx, q, func(f *insights.Fact) error { b.Add(f); return nil }); err != nil {
