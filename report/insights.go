@@ -104,7 +104,7 @@ func InsightsPeriod(q insights.Query) string {
 		return "up to " + wording.Date(q.To)
 	case q.To.IsZero():
 		return "from " + wording.Date(q.From)
-	case q.From == q.To:
+	case q.From.Equal(q.To):
 		return wording.Date(q.From)
 	}
 	return wording.Date(q.From) + " to " + wording.Date(q.To)
