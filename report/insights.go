@@ -138,39 +138,28 @@ func WriteInsights(w io.Writer, in Insights) error {
 	d.fields(headline(in))
 	writeSignals(d, r)
 
-	d.heading("Sessions per month", 40)
-	d.chart(monthsChart(r))
-	d.table(rateColumns("Month"), rateRows(monthRates(r)))
-
-	d.heading("Revenue per month", 30)
+	d.figure("Sessions per month", "", monthsChart(r), func() {
+		d.table(rateColumns("Month"), rateRows(monthRates(r)))
+	})
 	writeRevenue(d, r, in.Currency)
 
 	small := false
 	for _, s := range rateSections {
 		rates := r.By[s.by]
-		d.heading(s.title, 40)
-		if s.about != "" {
-			d.para(s.about)
-			d.gap(1.5)
-		}
 		if len(rates) == 0 {
-			d.para(s.none)
+			d.figure(s.title, s.about, nil, func() { d.para(s.none) })
 			continue
 		}
-		d.chart(rateChart(s.by, rates))
-		d.table(rateColumns(s.group), rateRows(rates))
+		d.figure(s.title, s.about, rateChart(r, s.by), func() { d.table(rateColumns(s.group), rateRows(rates)) })
 		for _, g := range rates {
 			small = small || !g.Enough()
 		}
 	}
-
-	d.heading("Days to resolution, by kind of side effect", 30)
 	writeResolutions(d, r)
-
-	d.heading("Results (GAIS) by concern treated", 40)
-	writeSpreads(d, r, r.ResultsByConcern, "Concern", "A session counts under each concern it treated.")
-	d.heading("Results (GAIS) by depth band", 40)
-	writeSpreads(d, r, r.ResultsByDepth, "Depth band", "Depth bands are of the session's deepest zone, in mm.")
+	writeSpreads(d, r, "Results (GAIS) by concern treated", r.ResultsByConcern, "Concern",
+		"A session counts under each concern it treated.")
+	writeSpreads(d, r, "Results (GAIS) by depth band", r.ResultsByDepth, "Depth band (mm)",
+		"Depth bands are of the session's deepest zone.")
 
 	d.heading("How the figures are counted", 32)
 	notes := []string{
@@ -335,27 +324,29 @@ func monthName(m string) string {
 }
 
 func writeRevenue(d *doc, r *insights.Report, currency string) {
+	const title = "Revenue per month"
 	cents, priced := revenue(r)
 	if priced == 0 {
-		d.para("No price was recorded for the period's sessions.")
+		d.figure(title, "", nil, func() { d.para("No price was recorded for the period's sessions.") })
 		return
 	}
-	d.chart(revenueChart(r, currency))
-	rows := make([][]string, 0, len(r.Months)+1)
-	for _, m := range r.Months {
-		money := missing
-		if m.Priced > 0 {
-			money = wording.Money(m.RevenueCents, currency)
+	d.figure(title, "", revenueChart(r, currency), func() {
+		rows := make([][]string, 0, len(r.Months)+1)
+		for _, m := range r.Months {
+			money := missing
+			if m.Priced > 0 {
+				money = wording.Money(m.RevenueCents, currency)
+			}
+			rows = append(rows, []string{monthName(m.Month), money, wording.OfN(m.Priced, m.Sessions)})
 		}
-		rows = append(rows, []string{monthName(m.Month), money, wording.OfN(m.Priced, m.Sessions)})
-	}
-	rows = append(rows, []string{"Period", wording.Money(cents, currency), wording.OfN(priced, r.Sessions)})
-	d.table([]column{{"Month", 3, "L"}, {wording.MoneyTitle("Revenue", currency), 2, "R"},
-		{"Sessions with a price", 2, "R"}}, rows)
-	if priced < r.Sessions {
-		d.gap(1)
-		d.small("Revenue is the sum of the prices recorded; sessions without a price add nothing.")
-	}
+		rows = append(rows, []string{"Period", wording.Money(cents, currency), wording.OfN(priced, r.Sessions)})
+		d.table([]column{{"Month", 3, "L"}, {wording.MoneyTitle("Revenue", currency), 2, "R"},
+			{"Sessions with a price", 2, "R"}}, rows)
+		if priced < r.Sessions {
+			d.gap(1)
+			d.small("Revenue is the sum of the prices recorded; sessions without a price add nothing.")
+		}
+	})
 }
 
 // small writes a note in small grey type.
@@ -368,45 +359,66 @@ func (d *doc) small(text string) {
 }
 
 func writeResolutions(d *doc, r *insights.Report) {
+	const title = "Days to resolution, by kind of side effect"
 	if len(r.Resolutions) == 0 {
-		d.para("No side effect was recorded for the period's sessions.")
+		d.figure(title, "", nil, func() { d.para("No side effect was recorded for the period's sessions.") })
 		return
 	}
-	d.chart(resolutionChart(r))
-	rows := make([][]string, len(r.Resolutions))
-	for i, k := range r.Resolutions {
-		mean, median := missing, missing
-		if k.Resolved > 0 {
-			mean, median = days(k.MeanDays), days(k.MedianDays)
+	d.figure(title, "", resolutionChart(r), func() {
+		rows := make([][]string, len(r.Resolutions))
+		for i, k := range r.Resolutions {
+			mean, median := missing, missing
+			if k.Resolved > 0 {
+				mean, median = days(k.MeanDays), days(k.MedianDays)
+			}
+			rows[i] = []string{k.Kind, wording.Thousands(k.Count), wording.OfN(k.Resolved, k.Count), mean, median}
 		}
-		rows[i] = []string{k.Kind, wording.Thousands(k.Count), wording.OfN(k.Resolved, k.Count), mean, median}
-	}
-	d.table([]column{{"Side effect", 4, "L"}, {"Recorded", 1.3, "R"}, {"Resolved", 1.5, "R"},
-		{"Mean days", 1.4, "R"}, {"Median days", 1.4, "R"}}, rows)
-	d.gap(1)
-	d.small("Days from onset to resolution, of the side effects resolved; those still lasting are counted as recorded only.")
+		d.table([]column{{"Side effect", 4, "L"}, {"Recorded", 1.3, "R"}, {"Resolved", 1.5, "R"},
+			{"Mean days", 1.4, "R"}, {"Median days", 1.4, "R"}}, rows)
+		d.gap(1)
+		d.small("Days from onset to resolution, of the side effects resolved; those still lasting are counted as recorded only.")
+	})
 }
 
 // writeSpreads writes results by group: a chart and a table of sessions by GAIS grade.
-func writeSpreads(d *doc, r *insights.Report, spreads []insights.ResultSpread, group, about string) {
+func writeSpreads(d *doc, r *insights.Report, title string, spreads []insights.ResultSpread, group, about string) {
 	if r.Assessed == 0 {
-		d.para("No result was assessed for the period's sessions.")
+		d.figure(title, "", nil, func() { d.para("No result was assessed for the period's sessions.") })
 		return
 	}
-	d.para(about + " Each session counts with the latest result assessed after it.")
-	d.gap(1.5)
-	d.chart(spreadChart(spreads))
-	cols := []column{{group, 3, "L"}, {"Assessed", 1.3, "R"}}
-	for _, g := range data.GAISGrades {
-		cols = append(cols, column{upperFirst(g.Words()), 1.4, "R"})
-	}
-	rows := make([][]string, len(spreads))
-	for i, s := range spreads {
-		row := []string{s.Group, strconv.Itoa(s.Assessed())}
-		for _, n := range s.Grades {
-			row = append(row, strconv.Itoa(n))
+	d.figure(title, about+" Each session counts with the latest result assessed after it.", spreadChart(spreads), func() {
+		cols := []column{{group, 3, "L"}, {"Assessed", 1.3, "R"}}
+		for _, g := range data.GAISGrades {
+			cols = append(cols, column{upperFirst(g.Words()), 1.4, "R"})
 		}
-		rows[i] = row
+		rows := make([][]string, len(spreads))
+		for i, s := range spreads {
+			row := []string{s.Group, strconv.Itoa(s.Assessed())}
+			for _, n := range s.Grades {
+				row = append(row, strconv.Itoa(n))
+			}
+			rows[i] = row
+		}
+		d.table(cols, rows)
+	})
+}
+
+// figure writes a section: its heading, kept on a page with what it says first, its chart and
+// the start of its table, then the rest (rest).
+func (d *doc) figure(title, about string, c *insightsChart, rest func()) {
+	keep := 14.0 // a table's header and first row
+	if about != "" {
+		d.font("", bodySize)
+		keep += float64(len(d.split(about, contentW)))*bodyLine + 1.5
 	}
-	d.table(cols, rows)
+	if c != nil {
+		keep += c.height() + chartGap
+	}
+	d.heading(title, keep)
+	if about != "" {
+		d.para(about)
+		d.gap(1.5)
+	}
+	d.chart(c)
+	rest()
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"needlelog.app/needlelog/insights"
+	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/store/storetest"
 )
@@ -123,4 +124,24 @@ func TestExportInsightsRefusesBadArguments(t *testing.T) {
 			t.Fatalf("%q wrote %d files", tc.args, len(entries))
 		}
 	}
+}
+
+// The practice on the clinic's server gives the same report.
+func TestExportInsightsOnTheServer(t *testing.T) {
+	serverEnv(t)
+	_, app, _ := initPractice(t)
+	s, err := postgres.Open(context.Background(), app, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.InsightsPractice(t, s)
+	s.Close()
+	out := filepath.Join(t.TempDir(), "server.pdf")
+	code, _, errOut := runCLI(t, "export", "insights", "--db", app, "--from", "2025-03-01", "--to", "2025-04-30",
+		"--practitioner", "Dr Lee", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	requireAll(t, "the server practice's report", foldedPDF(t, out), "1 Mar 2025 to 30 Apr 2025 · Dr Lee",
+		"Sessions 12", "50.0% (6 of 12 sessions)", "BAD-1 (Nano 12) 10 6 60.0")
 }
