@@ -285,7 +285,7 @@ func (b *Builder) Add(f *Fact) {
 			k = &Resolution{Kind: e.Kind}
 			b.kinds[e.Kind] = k
 		}
-		if !slices.Contains(k.SessionIDs, f.SessionID) {
+		if n := len(k.SessionIDs); n == 0 || k.SessionIDs[n-1] != f.SessionID { // its side effects come together
 			k.SessionIDs = append(k.SessionIDs, f.SessionID)
 		}
 		k.Count++

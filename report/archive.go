@@ -80,7 +80,7 @@ func archiveWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
 //
 //   - database/needlelog.db: a consistent snapshot of the database (SQLite), everything included;
 //   - tables/*.csv: one CSV file per table (sessions, zones, products applied, side effects,
-//     clients), as WriteCSV writes them;
+//     results, clients), as WriteCSV writes them;
 //   - photos/<client>/<date> <kind> <view> <zone> <id>.jpg: every photo, re-encoded upright at
 //     full size with no EXIF, GPS or other metadata;
 //   - histories/<client>.pdf: each client's treatment history;
@@ -630,7 +630,7 @@ manifest.json
 %s
     The whole database: a SQLite 3 file (schema version %d) that any SQLite tool opens, for
     example DB Browser for SQLite or the sqlite3 command. It holds clients, sessions, side
-    effects, the practice's lists, settings, the audit log with the practitioners' signing
+    effects, results assessed, the practice's lists, settings, the audit log with the practitioners' signing
     keys (each private key sealed by its practitioner's passphrase), and each photo's record
     and thumbnail. Keep this file as safe as the practice's own.
     Needlelog opens it too, with the photo folder beside it: "needlelog --db FILE" (work on
@@ -642,9 +642,11 @@ manifest.json
     unless it was asked to keep it) and its preview, each named by its SHA-256, which the
     database's photos table names (sha256 and preview_sha256).
 
-tables/sessions.csv, zones.csv, products_applied.csv, side_effects.csv, clients.csv
+tables/sessions.csv, zones.csv, products_applied.csv, side_effects.csv, results.csv,
+clients.csv
     The records as tables, one row per session, per treated zone, per product applied, per
-    side effect and per client. They open in Excel, LibreOffice and any other program:
+    side effect, per result assessed after a session and per client. They open in Excel,
+    LibreOffice and any other program:
       - UTF-8 with a byte-order mark, comma separated, a header row of column names;
       - dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS in the practice's time zone,
         %s;
@@ -661,7 +663,8 @@ photos/<client>/<date> <kind> <view> <zone> <id>.jpg
 
 histories/<client>.pdf
     Each client's treatment history: their details, every session with its settings,
-    products and lots, the side-effect log, and before/after photos for each view.
+    products and lots and the results assessed after it, the side-effect log, and
+    before/after photos for each view.
 
 Two clients with the same name have the last eight digits of their ID after it.
 `, wording.DateTimeZone(m.Created), clients, m.Counts["sessions"], m.Counts["photos"],

@@ -138,7 +138,7 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"sessions.csv", "zones.csv", "products_applied.csv", "side_effects.csv", "clients.csv"}; !slices.Equal(order, want) {
+	if want := []string{"sessions.csv", "zones.csv", "products_applied.csv", "side_effects.csv", "results.csv", "clients.csv"}; !slices.Equal(order, want) {
 		t.Fatalf("files %v, want %v", order, want)
 	}
 	for _, table := range sqlite.ExportTables {

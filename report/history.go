@@ -28,9 +28,11 @@ type ClientHistory struct {
 	Restrictions []string
 	// Amendments are the changes made to signed sessions since they were signed, by session ID.
 	Amendments map[string][]data.Amendment
+	// Outcomes are the results assessed after each session, by session ID, oldest first.
+	Outcomes map[string][]data.Outcome
 }
 
-// LoadClientHistory reads a client's record with every session, side effect and photo.
+// LoadClientHistory reads a client's record with every session, side effect, result and photo.
 func LoadClientHistory(ctx context.Context, store Source, clientID string) (ClientHistory, error) {
 	fail := func(err error) (ClientHistory, error) {
 		return ClientHistory{}, fmt.Errorf("treatment history: %w", err)
@@ -59,6 +61,11 @@ func LoadClientHistory(ctx context.Context, store Source, clientID string) (Clie
 			}
 		}
 	}
+	outcomes, err := store.Outcomes(ctx, clientID)
+	if err != nil {
+		return fail(err)
+	}
+	h.Outcomes = outcomesBySession(outcomes)
 	if h.Clinic, err = LoadClinic(ctx, store); err != nil {
 		return fail(err)
 	}
@@ -87,7 +94,7 @@ func LoadClientHistory(ctx context.Context, store Source, clientID string) (Clie
 }
 
 // WriteClientHistory writes a client's treatment history as a PDF: the client's summary, every
-// session in order with its settings and photos, a log of every side effect, and for each photo
+// session in order with its settings, the results assessed after it and its photos, a log of every side effect, and for each photo
 // view the baseline photo beside the latest.
 func WriteClientHistory(w io.Writer, h ClientHistory) error {
 	name := h.Client.Name()
@@ -118,7 +125,7 @@ func WriteClientHistory(w io.Writer, h ClientHistory) error {
 		d.para("No sessions recorded.")
 	}
 	for _, se := range h.Sessions {
-		if err := writeSessionSummary(d, se, h.Amendments[se.ID], h.Catalog, h.Currency, bySession[se.ID]); err != nil {
+		if err := writeSessionSummary(d, se, h.Amendments[se.ID], h.Outcomes[se.ID], h.Catalog, h.Currency, bySession[se.ID]); err != nil {
 			return fmt.Errorf("treatment history: %w", err)
 		}
 	}
@@ -246,8 +253,10 @@ func clientSummary(c data.Client, now time.Time) []field {
 }
 
 // writeSessionSummary writes one session compactly: its settings, products with lots, side
-// effects in brief (the log gives them whole), its amendments and its photos, small.
-func writeSessionSummary(d *doc, se data.Session, amends []data.Amendment, cat Catalog, currency string, photos []Photo) error {
+// effects in brief (the log gives them whole), its amendments, the results assessed after it
+// and its photos, small.
+func writeSessionSummary(d *doc, se data.Session, amends []data.Amendment, outcomes []data.Outcome, cat Catalog,
+	currency string, photos []Photo) error {
 	d.subheading(wording.Series(se.SeriesN, se.SeriesOf)+" · "+wording.WeekdayTime(se.StartedAt), 35)
 	var effects []string
 	for _, e := range se.SideEffects {
@@ -303,6 +312,10 @@ func writeSessionSummary(d *doc, se data.Session, amends []data.Amendment, cat C
 		{"Next session due", wording.Date(se.NextDue)},
 		{"Notes", se.Notes},
 	}))
+	if len(outcomes) > 0 {
+		d.gap(1)
+		d.table(outcomeColumns, outcomeRows(outcomes, cat))
+	}
 	if len(photos) > 0 {
 		d.gap(1)
 		if err := d.photos(photoStrip(photos), 4, 45); err != nil {

@@ -28,6 +28,8 @@ type SessionRecord struct {
 	Keys      []data.KeyPrint // the signing keys in force when printed, which anchor them as the head anchors the log
 	// Amendments are the changes made to the session since it was signed, oldest first.
 	Amendments []data.Amendment
+	// Outcomes are the results assessed after the session, oldest first.
+	Outcomes []data.Outcome
 }
 
 // LoadSession reads a session's record and everything it shows.
@@ -46,6 +48,11 @@ func LoadSession(ctx context.Context, store Source, sessionID string) (SessionRe
 	if r.Amendments, err = store.Amendments(ctx, sessionID); err != nil {
 		return fail(err)
 	}
+	outcomes, err := store.Outcomes(ctx, r.Client.ID)
+	if err != nil {
+		return fail(err)
+	}
+	r.Outcomes = outcomesBySession(outcomes)[sessionID]
 	if r.Clinic, err = LoadClinic(ctx, store); err != nil {
 		return fail(err)
 	}
@@ -69,7 +76,7 @@ func LoadSession(ctx context.Context, store Source, sessionID string) (SessionRe
 }
 
 // WriteSessionRecord writes a session's record as a PDF: clinic, client, practitioner, every
-// field of the session, its photos and whether it is signed.
+// field of the session, its photos and whether it is signed; then the results assessed after it.
 func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	se, cat := r.Session, r.Catalog
 	name := r.Client.Name()
@@ -99,6 +106,7 @@ func WriteSessionRecord(w io.Writer, r SessionRecord) error {
 	}
 	sig.write(d)
 	writeAmendments(d, r.Amendments, r.Catalog)
+	writeOutcomes(d, r.Outcomes, r.Catalog)
 	if err := d.finish(w); err != nil {
 		return fmt.Errorf("session record: %w", err)
 	}
@@ -271,6 +279,19 @@ func writeAmendments(d *doc, as []data.Amendment, cat Catalog) {
 		d.lines(marginX, contentW, bodyLine, head, "L")
 		d.bullets(lines[1:])
 	}
+}
+
+// writeOutcomes lists the results assessed after the session. They follow the signature, which
+// they are no part of: a result may be corrected later.
+func writeOutcomes(d *doc, os []data.Outcome, cat Catalog) {
+	if len(os) == 0 {
+		return
+	}
+	d.heading("Results assessed after this session", 2*bodyLine+20)
+	d.para("Assessed at follow-ups or later sessions: the improvement since the series' first session. " +
+		"Results are not part of the session's signed record; they may be corrected later, and every change is audited.")
+	d.gap(1)
+	d.table(outcomeColumns, outcomeRows(os, cat))
 }
 
 // AuditHeadLine is how a record names the audit log's head, for `needlelog verify --head`.

@@ -19,6 +19,7 @@ var sheetTitles = map[string]string{
 	nlstore.ExportZones:           "Zones",
 	nlstore.ExportProductsApplied: "Products applied",
 	nlstore.ExportSideEffects:     "Side effects",
+	nlstore.ExportResults:         "Results",
 	nlstore.ExportClients:         "Clients",
 }
 
@@ -35,7 +36,7 @@ func SheetTitle(table string) string {
 const sheetCheckEvery = 1024
 
 // WriteSheets writes an XLSX workbook with one sheet per table (sessions, zones, products
-// applied, side effects, clients) of the records q chooses.
+// applied, side effects, results, clients) of the records q chooses.
 //
 // Dates and times are stored as spreadsheet dates with a date format (times in the computer's
 // time zone), numbers as numbers. Text is stored as text (inline strings) in cells formatted as

@@ -103,7 +103,7 @@ func TestWriteSheets(t *testing.T) {
 	t.Parallel()
 	p := newExpPractice(t, 8)
 	f := writeTestSheets(t, p, sqlite.ExportQuery{})
-	want := []string{"Sessions", "Zones", "Products applied", "Side effects", "Clients"}
+	want := []string{"Sessions", "Zones", "Products applied", "Side effects", "Results", "Clients"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}

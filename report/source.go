@@ -17,6 +17,7 @@ type Source interface {
 	Timeline(ctx context.Context, clientID string) ([]data.TimelineEntry, error)
 	Session(ctx context.Context, id string) (data.Session, error)
 	Amendments(ctx context.Context, sessionID string) ([]data.Amendment, error)
+	Outcomes(ctx context.Context, clientID string) ([]data.Outcome, error)
 	LotRecall(ctx context.Context, lot string) ([]data.RecallRow, error)
 	ListPhotos(ctx context.Context, q data.PhotoQuery) ([]data.PhotoThumb, error)
 	PhotoPreview(ctx context.Context, id string) ([]byte, error)

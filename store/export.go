@@ -25,11 +25,12 @@ const (
 	ExportZones           = "zones"
 	ExportProductsApplied = "products_applied"
 	ExportSideEffects     = "side_effects"
+	ExportResults         = "results" // the results assessed after sessions (data.Outcome)
 	ExportClients         = "clients"
 )
 
 // ExportTables lists the tables ExportRows gives, in order.
-var ExportTables = []string{ExportSessions, ExportZones, ExportProductsApplied, ExportSideEffects, ExportClients}
+var ExportTables = []string{ExportSessions, ExportZones, ExportProductsApplied, ExportSideEffects, ExportResults, ExportClients}
 
 // ColumnKind says what a column's values are, so that a spreadsheet can store dates as dates and
 // numbers as numbers.
@@ -146,6 +147,15 @@ var exportColumns = map[string][]ExportColumn{
 		colTime("started_at", "Session started"), colText("kind", "Side effect"), colText("severity", "Severity"),
 		colText("during_session", "During the session"), colDate("onset", "Onset"), colDate("resolved", "Resolved"),
 		colText("treatment", "Treatment given"), colText("notes", "Notes"), colTime("logged_at", "Logged"),
+	},
+	ExportResults: {
+		colText("result_id", "Result ID"), colText("session_id", "Session ID"), colText("client_id", "Client ID"),
+		colText("client", "Client"), colTime("started_at", "Session started"), colTime("assessed_at", "Assessed"),
+		colText("assessed_by", "Assessed by"), colText("gais", "Improvement (GAIS)"),
+		colNumber("satisfaction", "Satisfaction (0-10)"),
+		colNumber("scar_baseline", "Scar grade at baseline (1-4)"), colNumber("scar_now", "Scar grade now (1-4)"),
+		colText("from_photos", "Assessed from photos"), colText("notes", "Notes"),
+		colTime("created_at", "Created"), colTime("updated_at", "Updated"),
 	},
 	ExportClients: {
 		colText("client_id", "Client ID"), colText("first_name", "First name"), colText("last_name", "Last name"),

@@ -115,9 +115,9 @@ var exportKinds = []exportKind{
 		"LOT", exportPDF(report.RecallPDF), false},
 	{"sheets", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] -o FILE.xlsx|FILE.zip|FOLDER",
 		"Writes the records as spreadsheets: an XLSX workbook with a sheet per table (sessions, zones, products\n" +
-			"applied, side effects, clients) when -o ends in .xlsx, or one CSV file per table, into one zip when\n" +
-			"-o ends in .zip, or else into the folder -o, which gains files but never has one replaced. Dates are\n" +
-			"dates and numbers numbers; text that would start a formula is kept as text. --from and --to\n" +
+			"applied, side effects, results, clients) when -o ends in .xlsx, or one CSV file per table, into one\n" +
+			"zip when -o ends in .zip, or else into the folder -o, which gains files but never has one replaced.\n" +
+			"Dates are dates and numbers numbers; text that would start a formula is kept as text. --from and --to\n" +
 			"(YYYY-MM-DD, both included) and --practitioner choose the sessions.",
 		"", exportSheets, true},
 	{"insights", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] -o FILE.pdf",

@@ -71,7 +71,7 @@ func TestExportCommands(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, ",") != "clients.csv,products_applied.csv,sessions.csv,side_effects.csv,zones.csv" {
+	if strings.Join(names, ",") != "clients.csv,products_applied.csv,results.csv,sessions.csv,side_effects.csv,zones.csv" {
 		t.Fatalf("the CSV folder holds %v", names)
 	}
 	b, _ := os.ReadFile(filepath.Join(csvDir, "clients.csv"))

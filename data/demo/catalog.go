@@ -26,6 +26,9 @@ type generator struct {
 	// photoLimit is how many photos to make at most (0: as planned); fullSize, whether they are 12 MP.
 	photoLimit int
 	fullSize   bool
+	// years is the practice's age when its clients are spread over it (Options.Years), drawn from past.
+	years int
+	past  *rand.Rand
 
 	practitioners []data.Practitioner
 	concerns      []string

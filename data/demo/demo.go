@@ -27,6 +27,11 @@ type Options struct {
 	// 3–4 MB, with its date in EXIF, so that a practice's size, opening and backups can be measured
 	// as a real one's. About 1 s of processor time a photo.
 	FullSize bool
+	// Years, when above 2, is the practice's age: most clients finished their last course at some
+	// time in those years and a few are being treated now, so that a year holds a share of the
+	// sessions as it does in an old practice. Otherwise every client's latest course is within
+	// about two years, as in a young practice (or a demo to try the app on).
+	Years int
 	// Progress, when set, is told after each committed chunk how far the work has come: sessions
 	// written, then photos, out of their total.
 	Progress func(done, total int)
@@ -65,6 +70,10 @@ func Generate(ctx context.Context, s nlstore.Store, opt Options) (Result, error)
 		return Result{}, err
 	}
 	g.photoLimit, g.fullSize = opt.Photos, opt.FullSize
+	if opt.Years > 2 {
+		// A stream of its own, so that a young practice of a seed stays as it was.
+		g.years, g.past = opt.Years, rand.New(rand.NewPCG(seed^0x452821e638d01377, seed+0xbe5466cf34e90c6c))
+	}
 	g.records = rand.New(rand.NewPCG(seed^0x243f6a8885a308d3, seed+0x13198a2e03707344))
 	// A clinic of its own, so that reports printed from the demo carry a header like a real one's.
 	for key, v := range map[string]string{data.SettingClinicName: "Demo Skin Clinic",

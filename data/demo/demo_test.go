@@ -13,6 +13,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/insights"
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/store/sqlite/sqlitetest"
@@ -478,5 +479,42 @@ func TestGenerateSignedRecords(t *testing.T) {
 	if overrides != res.Overrides || amended != res.Amendments || photographed == 0 {
 		t.Errorf("found %d overrides, %d amended sessions, %d photographed signed sessions; result %+v",
 			overrides, amended, photographed, res)
+	}
+}
+
+// A practice of ten years holds a share of its sessions in each: its last year about a fifth, its
+// first sessions nearly ten years back; a young one (no Years) holds most in its last year.
+func TestYearsSpreadThePractice(t *testing.T) {
+	t.Parallel()
+	lastYearShare := func(years int) (float64, time.Time) {
+		s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+		if _, err := demo.Generate(context.Background(), s, demo.Options{Clients: 400, Sessions: 2000, Seed: 2, PhotoClients: -1,
+			Years: years}); err != nil {
+			t.Fatalf("generate: %v", err)
+		}
+		yearAgo, oldest := testkit.Now.AddDate(-1, 0, 0), testkit.Now
+		total, recent := 0, 0
+		err := s.InsightFacts(context.Background(), insights.Query{}, func(f *insights.Fact) error {
+			total++
+			if f.Started.After(yearAgo) {
+				recent++
+			}
+			if f.Started.Before(oldest) {
+				oldest = f.Started
+			}
+			return nil
+		})
+		if err != nil || total != 2000 {
+			t.Fatalf("read %d sessions: %v", total, err)
+		}
+		return float64(recent) / float64(total), oldest
+	}
+	old, oldest := lastYearShare(10)
+	if old < 0.1 || old > 0.35 || oldest.After(testkit.Now.AddDate(-9, 0, 0)) {
+		t.Errorf("ten years: %.0f%% of sessions in the last year, the first on %s; want 10–35%% and over nine years back",
+			100*old, oldest.Format(time.DateOnly))
+	}
+	if young, _ := lastYearShare(0); young < 0.5 {
+		t.Errorf("a young practice holds %.0f%% of its sessions in its last year, want over half", 100*young)
 	}
 }

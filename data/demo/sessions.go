@@ -270,6 +270,8 @@ func (g *generator) schedule(plans []*series, n int) []visit {
 	last := plans[len(plans)-1]
 	var day data.Date
 	switch {
+	case g.years > 2 && chance(g.past, 1-2/float64(g.years)): // a client of the practice's past
+		day = g.today.AddDays(-7 - g.past.IntN(g.years*365-400))
 	case last.done == last.of:
 		day = g.today.AddDays(-7 - r.IntN(540))
 	case chance(r, 0.1): // stopped coming mid-course: long overdue

@@ -17,6 +17,7 @@ const (
 	ExportZones           = sqlstore.ExportZones
 	ExportProductsApplied = sqlstore.ExportProductsApplied
 	ExportSideEffects     = sqlstore.ExportSideEffects
+	ExportResults         = sqlstore.ExportResults
 	ExportClients         = sqlstore.ExportClients
 
 	ColumnText   = sqlstore.ColumnText

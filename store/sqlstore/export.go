@@ -26,6 +26,7 @@ const (
 	ExportZones           = store.ExportZones
 	ExportProductsApplied = store.ExportProductsApplied
 	ExportSideEffects     = store.ExportSideEffects
+	ExportResults         = store.ExportResults
 	ExportClients         = store.ExportClients
 )
 
@@ -90,7 +91,7 @@ func (t *exportCursor) Err() error {
 // read in one read transaction, so they agree with each other even while the practice goes on
 // working: an export never shows a zone of a session it does not list.
 //
-// Sessions, zones, products applied and side effects are those of the sessions q chooses, oldest
+// Sessions, zones, products applied, side effects and results are those of the sessions q chooses, oldest
 // first. Clients are every client (archived ones too) when q filters nothing, and otherwise the
 // clients of the chosen sessions, by name.
 //
@@ -380,6 +381,7 @@ var exportSpecs = []exportSpec{
 		},
 		scan: exportScan(exText, exText, exText, exTime, exText, exText, exYes, exDate, exDate, exText, exText, exTime),
 	},
+	exportResultsSpec, // exportoutcomes.go
 	{
 		name: ExportClients,
 		query: func(d Dialect, q ExportQuery) (string, []any) {

@@ -16,9 +16,8 @@ import (
 	"needlelog.app/needlelog/store/sqlite"
 )
 
-// insightsDemo is a busy clinic's ten years: the demo the PostgreSQL benchmarks use, kept in the
-// same cache folder under the same name, so that it is made once for both.
-var insightsDemo = demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 7}
+// insightsDemo is a busy clinic's ten years: most of its 20,000 clients came and went over them.
+var insightsDemo = demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 7, Years: 10}
 
 // insightsDemoFile is the demo practice as a SQLite file, made on first use (about a minute) and
 // kept in NEEDLELOG_BENCH_CACHE or the user's cache folder, marked complete once fully made.
@@ -35,8 +34,8 @@ func insightsDemoFile(b *testing.B) string {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("demo_c%d_s%d_seed%d_sqlite%d.db", insightsDemo.Clients, insightsDemo.Sessions,
-		insightsDemo.Seed, sqlite.SchemaVersion()))
+	path := filepath.Join(dir, fmt.Sprintf("demo_c%d_s%d_seed%d_y%d_sqlite%d.db", insightsDemo.Clients, insightsDemo.Sessions,
+		insightsDemo.Seed, insightsDemo.Years, sqlite.SchemaVersion()))
 	if _, err := os.Stat(path + ".complete"); err == nil {
 		return path
 	}

@@ -20,6 +20,7 @@ var todayTests = []subtest{
 
 var exportTests = []subtest{
 	{"TablesInOrderAndFilters", exportTablesAndFilters},
+	{"Results", exportResults},
 }
 
 var errorTests = []subtest{
