@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,9 +36,14 @@ type outcomeForm struct {
 	assessed     *nlwidget.TextField
 	fromPhotos   *widget.Check
 	notes        *nlwidget.TextField
-	fields       *fieldNotes
-	saving       bool // a save is under way: a second click does not record the result twice
-	life         life // ends when the dialog closes
+	// pick chooses the session among sessions, for a result assessed from photos (see
+	// choosingSession); nil when the form is for the one session it was opened from.
+	pick     *widget.Select
+	sessions []data.TimelineEntry
+	pickHint *widget.Label // what to do when the photos say no session
+	fields   *fieldNotes
+	saving   bool // a save is under way: a second click does not record the result twice
+	life     life // ends when the dialog closes
 }
 
 func newOutcomeForm(store nlstore.Store, clientID string, session data.TimelineEntry) *outcomeForm {
@@ -67,10 +73,18 @@ func newOutcomeForm(store nlstore.Store, clientID string, session data.TimelineE
 }
 
 func (f *outcomeForm) content() fyne.CanvasObject {
-	heading := widget.NewLabel(fmt.Sprintf("Improvement since the series' first session, assessed after the session of %s.",
-		wording.WeekdayTime(f.session.StartedAt)))
+	text := fmt.Sprintf("Improvement since the series' first session, assessed after the session of %s.",
+		wording.WeekdayTime(f.session.StartedAt))
+	if f.pick != nil {
+		text = "Improvement since the series' first session."
+	}
+	heading := widget.NewLabel(text)
 	heading.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(heading, widget.NewSeparator(),
+	parts := []fyne.CanvasObject{heading, widget.NewSeparator()}
+	if f.pick != nil {
+		parts = append(parts, f.fields.field("After the session", "session", container.NewVBox(f.pick, f.pickHint)))
+	}
+	return container.NewVBox(append(parts,
 		f.fields.field("Improvement (GAIS)", "gais", f.gais),
 		container.NewGridWithColumns(2,
 			f.fields.field("Assessed on", "assessed_at", f.assessed),
@@ -82,7 +96,44 @@ func (f *outcomeForm) content() fyne.CanvasObject {
 		f.fromPhotos,
 		f.fields.field("Notes", "notes", f.notes),
 		f.fields.general,
-	)
+	)...)
+}
+
+// newPhotoOutcomeForm is the result form as the photo comparison opens it: assessed from
+// photos, today, after session (none when the photos say none), which any of the client's
+// sessions (newest first) may replace.
+func newPhotoOutcomeForm(store nlstore.Store, clientID string, sessions []data.TimelineEntry, session data.TimelineEntry) *outcomeForm {
+	f := newOutcomeForm(store, clientID, session)
+	f.fromPhotos.SetChecked(true)
+	now := store.Now()
+	var labels []string
+	for _, s := range sessions {
+		if !s.StartedAt.After(now) { // a result is never assessed before its session
+			f.sessions = append(f.sessions, s)
+			labels = append(labels, sessionLabel(s))
+		}
+	}
+	f.pickHint = widget.NewLabel("Neither photo belongs to a session: choose the session this result follows.")
+	f.pickHint.Wrapping = fyne.TextWrapWord
+	f.pickHint.Importance = widget.WarningImportance
+	f.pick = widget.NewSelect(labels, func(string) {
+		if i := f.pick.SelectedIndex(); i >= 0 {
+			f.session = f.sessions[i]
+			f.pickHint.Hide()
+		}
+	})
+	f.pick.PlaceHolder = "Choose the session the result follows"
+	if i := slices.IndexFunc(f.sessions, func(s data.TimelineEntry) bool { return s.SessionID == session.SessionID }); i >= 0 {
+		f.pick.SetSelectedIndex(i)
+	}
+	f.pickHint.Hidden = f.pick.SelectedIndex() >= 0
+	return f
+}
+
+// started says whether anything of the result has been given yet: leaving the form then loses it.
+func (f *outcomeForm) started() bool {
+	return f.gais.Selected != "" || strings.TrimSpace(f.satisfaction.Text) != "" || f.scarBaseline.Selected != notGraded ||
+		f.scarNow.Selected != notGraded || strings.TrimSpace(f.notes.Text) != ""
 }
 
 // value reads the typed result; what does not parse is reported beside its field.
@@ -153,7 +204,7 @@ func showOutcomeDialog(win fyne.Window, store nlstore.Store, c data.Client, sess
 func outcomeSaid(o data.Outcome) string {
 	parts := []string{o.GAIS.Words()}
 	if o.Satisfaction.Valid {
-		parts = append(parts, fmt.Sprintf("satisfaction %d/10", o.Satisfaction.V))
+		parts = append(parts, "satisfaction "+wording.Satisfaction(o.Satisfaction.V))
 	}
 	if o.ScarBaseline.Valid && o.ScarNow.Valid {
 		parts = append(parts, fmt.Sprintf("scars %d → %d", o.ScarBaseline.V, o.ScarNow.V))

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -35,6 +38,14 @@ type photoComparison struct {
 	saveBtn *widget.Button
 	panes   *fyne.Container
 	root    fyne.CanvasObject
+
+	// The result assessed from the photos: its form beside them while open, and what was
+	// recorded, said under the bar once saved.
+	resultBtn *widget.Button
+	result    *outcomeForm
+	beside    *fyne.Container
+	recorded  *fyne.Container
+	saidSaved *widget.Label
 }
 
 type compareSide struct {
@@ -136,7 +147,7 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 		s.pick.OnChanged = func(string) { c.load(s, s.pick.SelectedIndex()) }
 		s.view.OnKey = func(k *fyne.KeyEvent) bool {
 			if k.Name == fyne.KeyEscape {
-				p.backToGallery()
+				c.leaveThen(p.backToGallery)
 				return true
 			}
 			return false
@@ -150,13 +161,26 @@ func newPhotoComparison(p *photoScreen, all []data.PhotoThumb) *photoComparison 
 	c.overlay = widget.NewCheck("Overlay", func(bool) { c.layout() })
 	c.saveBtn = widget.NewButtonWithIcon("Save as image…", theme.DocumentSaveIcon(), c.save)
 	c.saveBtn.Disable() // until both photos are in
-	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), p.backToGallery)
+	c.resultBtn = widget.NewButtonWithIcon("Record result…", theme.DocumentCreateIcon(), c.recordResult)
+	c.resultBtn.Importance = widget.HighImportance
+	c.resultBtn.Disable() // until both photos are in
+	if p.store == nil || p.store.ReadOnly() {
+		c.resultBtn.Hide() // nothing could be saved
+	}
+	c.saidSaved = widget.NewLabel("")
+	c.saidSaved.Wrapping = fyne.TextWrapWord
+	c.recorded = container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()),
+		widget.NewButton("Dismiss", func() { c.recorded.Hide() }), c.saidSaved)
+	c.recorded.Hide()
+	c.beside = container.NewStack()
+	c.beside.Hide()
+	back := widget.NewButtonWithIcon("Gallery", theme.GridIcon(), func() { c.leaveThen(p.backToGallery) })
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), c.state.Reset)
 	picks := container.NewGridWithColumns(2, c.sides[0].pick, c.sides[1].pick)
 	c.fading = container.NewHBox(widget.NewLabel("Opacity"), container.NewGridWrap(fyne.NewSize(160, 36), c.opacity))
-	bar := container.NewBorder(nil, nil, container.NewHBox(back, fit, c.overlay), container.NewHBox(c.fading, c.saveBtn), picks)
+	bar := container.NewBorder(nil, nil, container.NewHBox(back, fit, c.overlay), container.NewHBox(c.fading, c.saveBtn, c.resultBtn), picks)
 	c.panes = container.NewStack()
-	c.root = container.NewBorder(bar, nil, nil, nil, c.panes)
+	c.root = container.NewBorder(container.NewVBox(bar, c.recorded), nil, nil, c.beside, c.panes)
 	c.layout()
 	return c
 }
@@ -222,6 +246,9 @@ func (c *photoComparison) load(s *compareSide, i int) {
 		c.panes.Refresh() // lay out again for the caption's new height
 		if c.sides[0].img != nil && c.sides[1].img != nil {
 			c.saveBtn.Enable()
+			if c.result == nil {
+				c.resultBtn.Enable()
+			}
 		}
 	})
 }
@@ -275,4 +302,106 @@ func (c *photoComparison) encoder() func() ([]byte, error) {
 		}
 		return report.JPEG(img)
 	}
+}
+
+// resultSession is the session a result assessed from photos a and b follows: the session the
+// later photo belongs to, or, when it belongs to none (a follow-up's photo), the latest session
+// of the earlier photo's series started by the time the later photo was taken. false when
+// neither photo belongs to one of sessions (the client's, newest first).
+func resultSession(a, b data.Photo, sessions []data.TimelineEntry) (data.TimelineEntry, bool) {
+	if b.TakenAt.Before(a.TakenAt) {
+		a, b = b, a
+	}
+	find := func(id string) int {
+		if id == "" {
+			return -1
+		}
+		return slices.IndexFunc(sessions, func(s data.TimelineEntry) bool { return s.SessionID == id })
+	}
+	if i := find(b.SessionID); i >= 0 {
+		return sessions[i], true
+	}
+	i := find(a.SessionID)
+	if i < 0 {
+		return data.TimelineEntry{}, false
+	}
+	// Newer sessions come first: step towards them while the series goes on.
+	for i > 0 && sessions[i-1].SeriesN > sessions[i].SeriesN && !sessions[i-1].StartedAt.After(b.TakenAt) {
+		i--
+	}
+	return sessions[i], true
+}
+
+// recordResult opens the result form beside the photos, for the session they were taken at.
+func (c *photoComparison) recordResult() {
+	a, b := c.sides[0], c.sides[1]
+	if c.result != nil || a.img == nil || b.img == nil {
+		return
+	}
+	p := c.p
+	session, _ := resultSession(a.photo, b.photo, p.sessions) // none: the form asks for it
+	f := newPhotoOutcomeForm(p.store, p.client.ID, p.sessions, session)
+	if len(f.sessions) == 0 {
+		dialog.ShowInformation("No session yet", "A result follows one of the client's sessions, and "+p.client.Name()+
+			" has none yet: record the session first (New session on their page), then the result.", p.win)
+		return
+	}
+	f.life.end()
+	f.life = newLife(c.life.ctx) // the form goes with the comparison
+	c.result = f
+	c.resultBtn.Disable()
+	c.recorded.Hide()
+	title := widget.NewLabelWithStyle("Record result", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	cancel := widget.NewButton("Cancel", c.closeResult)
+	save := widget.NewButtonWithIcon("Save result", theme.DocumentSaveIcon(), func() {
+		f.save(func() {
+			o, _ := f.value()
+			c.closeResult()
+			c.saidSaved.SetText(fmt.Sprintf("Result recorded after the session of %s: %s. The client's page shows it.",
+				wording.DateTime(f.session.StartedAt), outcomeSaid(o)))
+			c.recorded.Show()
+		})
+	})
+	save.Importance = widget.HighImportance
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(resultPanelWidth, 0))
+	panel := container.NewBorder(container.NewVBox(title, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, cancel, save)), nil, nil,
+		container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, theme.Padding(), 3*theme.Padding()), f.content())))
+	c.beside.Objects = []fyne.CanvasObject{width, container.NewBorder(nil, nil, widget.NewSeparator(), nil, panel)}
+	c.beside.Show()
+	c.root.Refresh()
+}
+
+// resultPanelWidth is the result form's width beside the photos: at 1280 pixels each photo keeps
+// about 400.
+const resultPanelWidth = 460
+
+// closeResult puts the result form away; the comparison stays as it was.
+func (c *photoComparison) closeResult() {
+	if c.result == nil {
+		return
+	}
+	c.result.life.end()
+	c.result = nil
+	c.beside.Objects = nil
+	c.beside.Hide()
+	c.resultBtn.Enable()
+	c.root.Refresh()
+}
+
+// leaveThen runs fn, which leaves the comparison, once a result begun beside it is either
+// saved or to be given up.
+func (c *photoComparison) leaveThen(fn func()) {
+	if c.result == nil || !c.result.started() {
+		fn()
+		return
+	}
+	dialog.ShowConfirm("Leave without saving the result?", "The result beside the photos is not saved yet.", func(leave bool) {
+		if leave {
+			c.closeResult()
+			fn()
+		}
+	}, c.p.win)
 }

@@ -141,13 +141,20 @@ func (p *photoScreen) close() {
 	}
 }
 
-// unsaved reports whether the viewer holds tags or a note not yet stored.
-func (p *photoScreen) unsaved() bool { return p.viewer != nil && p.viewer.unsaved() }
+// unsaved reports whether the viewer holds tags or a note not yet stored, or the comparison a
+// result begun and not yet saved.
+func (p *photoScreen) unsaved() bool {
+	return p.viewer != nil && p.viewer.unsaved() || p.comparison != nil && p.comparison.result != nil && p.comparison.result.started()
+}
 
-// leaveThen runs fn once the viewer's unsaved changes, if any, are dealt with.
+// leaveThen runs fn once the viewer's or the comparison's unsaved changes, if any, are dealt with.
 func (p *photoScreen) leaveThen(fn func()) {
 	if p.viewer != nil {
 		p.viewer.unsavedThen(fn)
+		return
+	}
+	if p.comparison != nil {
+		p.comparison.leaveThen(fn)
 		return
 	}
 	fn()

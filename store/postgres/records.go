@@ -56,11 +56,12 @@ func (s *Store) seed(ctx context.Context, now func() time.Time) error {
 	return nil
 }
 
-// Counts gives the number of records of each kind, by table name, from one snapshot.
+// Counts gives the number of records of each kind, by table name, from one snapshot. An open
+// store's schema is this build's: opening upgrades an older one, or refuses it.
 func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
 	var counts map[string]int64
 	err := s.readTx(ctx, func(tx *sql.Tx) (err error) {
-		counts, err = sqlstore.CountRows(ctx, tx)
+		counts, err = sqlstore.CountRows(ctx, tx, SchemaVersion())
 		return err
 	})
 	return counts, err

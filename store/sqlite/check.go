@@ -100,9 +100,14 @@ func (s *Store) integrityProblems(ctx context.Context) ([]string, error) {
 	return slices.DeleteFunc(lines, func(l string) bool { return l == "ok" }), nil
 }
 
-// Counts returns the number of rows in each of CountedTables.
+// Counts returns the number of rows in each of CountedTables. A file of an older schema, opened
+// read-only and so not upgraded, counts none of the records it cannot hold yet.
 func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
-	return sqlstore.CountRows(ctx, s.db)
+	var version int
+	if err := s.db.QueryRowContext(ctx, `SELECT user_version FROM pragma_user_version`).Scan(&version); err != nil {
+		return nil, fmt.Errorf("read schema version: %w", mapError(err))
+	}
+	return sqlstore.CountRows(ctx, s.db, version)
 }
 
 // danglingReferences lists the rows that refer to a row that is not there.
