@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,6 +79,10 @@ func TestExportInsights(t *testing.T) {
 		want = append(want, strings.ToUpper(g.Sentence()[:1])+g.Sentence()[1:])
 	}
 	requireAll(t, "the practice report", text, want...)
+	// Each figure has its chart, an image crisp in print.
+	if n := crispImages(t, out); n != 12 {
+		t.Errorf("the report holds %d charts, want 12: sessions and revenue per month, 7 rates, resolutions, 2 of results", n)
+	}
 	// The signals come before the figures they stand out from.
 	if i, j := strings.Index(text, "Safety signals"), strings.Index(text, "Sessions per month"); i < 0 || j < i {
 		t.Errorf("the safety signals are not before the figures (%d, %d)", i, j)
@@ -98,6 +104,36 @@ func TestExportInsights(t *testing.T) {
 	}
 	requireAll(t, "an empty period's report", foldedPDF(t, empty), "1 Jun 2025 to 30 Jun 2025",
 		"No session started in this period")
+	if n := crispImages(t, empty); n != 0 {
+		t.Errorf("an empty period's report holds %d charts", n)
+	}
+}
+
+// crispImages counts the images of a PDF, failing for any printed at fewer than 200 dots per inch.
+func crispImages(t *testing.T, path string) int {
+	t.Helper()
+	out, err := exec.Command("pdfimages", "-list", path).Output()
+	if err != nil {
+		t.Fatalf("pdfimages -list %s: %v", path, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("pdfimages says %q", out)
+	}
+	n := 0
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		if len(f) < 14 {
+			t.Fatalf("pdfimages line %q", l)
+		}
+		for _, ppi := range f[12:14] { // x-ppi, y-ppi
+			if v, err := strconv.Atoi(ppi); err != nil || v < 200 {
+				t.Errorf("an image is printed at %s dpi: %s", ppi, l)
+			}
+		}
+		n++
+	}
+	return n
 }
 
 func TestExportInsightsRefusesBadArguments(t *testing.T) {
