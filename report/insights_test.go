@@ -67,7 +67,8 @@ func TestInsightsOfManyGroupsBreakPages(t *testing.T) {
 	pdf := writeInsightsPDF(t, insightsOf(facts))
 	text := pdfText(t, pdf)
 	requireText(t, "many groups", text, "Sessions 120", "25.0% (30 of 120 sessions)", "Tranexamic acid 3% brightening", "120 30 25.0",
-		"LOT-000 (Nano 36) 2 2 too few to rate", "LOT-059 (Nano 36) 2 0 too few to rate", "Zone 11 10 0 0.0")
+		"LOT-000 (Nano 36) 2 2 too few to rate", "LOT-059 (Nano 36) 2 0 too few to rate", "Zone 11 10 0 0.0",
+		"The chart shows the 25 largest of the 60 groups; the table lists them all.")
 	// The lot table runs over a page: its header is repeated there.
 	if n := strings.Count(text, "Lot (item)"); n < 2 {
 		t.Errorf("the lot table's header is shown %d times, want it on each page the table runs onto", n)
