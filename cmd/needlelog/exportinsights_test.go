@@ -24,12 +24,14 @@ func foldedPDF(t *testing.T, path string) string {
 
 func requireAll(t *testing.T, what, text string, want ...string) {
 	t.Helper()
+	lacks := false
 	for _, w := range want {
 		if !strings.Contains(text, w) {
 			t.Errorf("%s lacks %q", what, w)
+			lacks = true
 		}
 	}
-	if t.Failed() {
+	if lacks {
 		t.Logf("%s:\n%s", what, text)
 	}
 }
