@@ -129,8 +129,11 @@ func WriteInsights(w io.Writer, in Insights) error {
 	}
 	d.title(title, upperFirst(period)+" · "+upperFirst(who))
 	if r.Sessions == 0 {
-		d.para("No session started in this period" + map[bool]string{true: " by " + in.Practitioner, false: ""}[in.Practitioner != ""] +
-			", so there is nothing to report. Choose a longer period or another practitioner.")
+		by := ""
+		if in.Practitioner != "" {
+			by = " by " + in.Practitioner
+		}
+		d.para("No session started in this period" + by + ", so there is nothing to report. Choose a longer period or another practitioner.")
 		return finishInsights(d, w)
 	}
 
