@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,6 +12,8 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/insights"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
+	"needlelog.app/needlelog/store/storetest"
 )
 
 // insightsOf is the report of facts for March 2026, printed on 1 April.
@@ -76,4 +80,31 @@ func TestInsightsOfManyGroupsBreakPages(t *testing.T) {
 	if n := pageCount(t, pdf); n < 4 || n > 12 {
 		t.Errorf("%d pages", n)
 	}
+}
+
+// The practice report read from a practice is in its audit log, with its period; a cancelled one
+// is not, and fails even when it was written.
+func TestInsightsPDFIsLoggedUnlessCancelled(t *testing.T) {
+	t.Parallel()
+	s := sqlitetest.OpenStoreNow(t, nil)
+	storetest.InsightsPractice(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var buf bytes.Buffer
+	if err := InsightsPDF(ctx, s, storetest.InsightsPeriod, &buf); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled report gives %v", err)
+	}
+	const id = "2025-03-01/2025-04-30"
+	if logged, err := s.AuditLog(context.Background(), id); err != nil || len(logged) != 0 {
+		t.Fatalf("a cancelled report is logged: %+v (%v)", logged, err)
+	}
+	buf.Reset()
+	if err := InsightsPDF(context.Background(), s, storetest.InsightsPeriod, &buf); err != nil {
+		t.Fatal(err)
+	}
+	logged, err := s.AuditLog(context.Background(), id)
+	if err != nil || len(logged) != 1 || logged[0].Action != data.ActionExport || logged[0].Entity != "insights" {
+		t.Fatalf("the report is logged as %+v (%v)", logged, err)
+	}
+	requireText(t, "the report read from the practice", pdfText(t, buf.Bytes()), "Sessions 42", "BAD-1 (Nano 12) 10 6 60.0")
 }
