@@ -202,8 +202,8 @@ func headline(in Insights) []field {
 		strconv.Itoa(r.ReturningClients) + " returning"
 	interval := "no second or later session of a series in the period"
 	if r.Intervals > 0 {
-		interval = fmt.Sprintf("%s days kept on average, %s planned (%s)", days(r.IntervalKept), days(r.IntervalPlanned),
-			wording.Count(r.Intervals, "session", "sessions"))
+		interval = fmt.Sprintf("%s days on average, %s planned, before a series' second or later session (%s)",
+			days(r.IntervalKept), days(r.IntervalPlanned), wording.Count(r.Intervals, "session", "sessions"))
 	}
 	results := "none assessed"
 	if r.Assessed > 0 {
@@ -219,7 +219,7 @@ func headline(in Insights) []field {
 		{"With side effects", wording.SideEffectRate(r.Overall())},
 		{"Clients", clients},
 		{"Series", fmt.Sprintf("%d started, %d completed", r.SeriesStarted, r.SeriesCompleted)},
-		{"Interval between a series' sessions", interval},
+		{"Interval kept", interval},
 		{"Results (GAIS)", results},
 	}
 	if cents, priced := revenue(r); priced > 0 {

@@ -64,7 +64,7 @@ func TestExportInsights(t *testing.T) {
 		"Practice report", "1 Mar 2025 to 30 Apr 2025 · All practitioners",
 		// The headline figures, worked out by hand in storetest.InsightsPractice.
 		"Sessions 42", "With side effects 14.3% (6 of 42 sessions)", "Clients 4 clients: 3 new, 1 returning",
-		"Series 1 started, 1 completed", "19 days kept on average, 28 planned (2 sessions)",
+		"Series 1 started, 1 completed", "Interval kept 19 days on average, 28 planned, before a series' second or later session (2 sessions)",
 		"3 sessions assessed; 1 of 3 improved or better", "2900.00 from 27 of 42 sessions with a price recorded",
 		// The tables: a small group is its counts with the note, never a percentage.
 		"March 2025 12 6 50.0", "April 2025 30 0 0.0",
