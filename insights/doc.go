@@ -9,7 +9,9 @@
 //     included, whatever its state (drafts too). A side effect counts for its session whenever it
 //     began, even after the period.
 //   - A session "has a side effect" when at least one side effect is recorded for it; the rate of a
-//     group is its sessions with a side effect over its sessions.
+//     group is its sessions with a side effect over its sessions. Asked to (Query.BeyondExpected),
+//     only side effects beyond the expected ones count, here and in days to resolution: a kind is
+//     expected when the practice's list of side effects files it so.
 //   - Depth bands read the session's deepest zone. Each band includes its upper edge: ≤0.5 mm,
 //     over 0.5 up to 1.0, over 1.0 up to 1.5, over 1.5 up to 2.0, over 2.0. So 1.0 mm is in
 //     "0.5–1.0" and 1.05 mm in "1.0–1.5". A session with no zone is "not recorded".

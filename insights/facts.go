@@ -10,6 +10,10 @@ import (
 type Query struct {
 	From, To       data.Date // sessions started on these days (the practice's time zone), both included; zero: no limit
 	PractitionerID string    // only this practitioner's sessions; "" for all
+	// BeyondExpected counts only the side effects beyond the expected ones (those the practice's
+	// list files as usually gone within 72 h: erythema, swelling, pinpoint bleeding…), which follow
+	// most sessions and would otherwise hide a rarer problem's rate.
+	BeyondExpected bool
 }
 
 // Fact is what insights need of one session, read compactly by the store.
@@ -52,4 +56,5 @@ type LotFact struct {
 type SideEffectFact struct {
 	Kind            string
 	Onset, Resolved data.Date // Resolved zero while it lasts
+	Expected        bool      // of a kind the practice's list files as expected (usually gone within 72 h)
 }

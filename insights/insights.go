@@ -161,7 +161,8 @@ type Builder struct {
 	keptDays int
 	planDays int
 	firstDay data.Date
-	names    []string // reused by Add
+	names    []string         // reused by Add
+	effects  []SideEffectFact // reused by Add
 }
 
 // NewBuilder starts a report for q.
@@ -178,7 +179,17 @@ func NewBuilder(q Query) *Builder {
 
 // Add counts one session.
 func (b *Builder) Add(f *Fact) {
-	hurt := len(f.SideEffects) > 0
+	effects := f.SideEffects
+	if b.q.BeyondExpected {
+		effects = b.effects[:0]
+		for _, e := range f.SideEffects {
+			if !e.Expected {
+				effects = append(effects, e)
+			}
+		}
+		b.effects = effects
+	}
+	hurt := len(effects) > 0
 	b.r.Sessions++
 	b.r.SessionIDs = append(b.r.SessionIDs, f.SessionID)
 	if hurt {
@@ -279,7 +290,7 @@ func (b *Builder) Add(f *Fact) {
 			}
 		}
 	}
-	for _, e := range f.SideEffects {
+	for _, e := range effects {
 		k := b.kinds[e.Kind]
 		if k == nil {
 			k = &Resolution{Kind: e.Kind}

@@ -294,12 +294,28 @@ func (r *factReader) products() error {
 }
 
 func (r *factReader) sideEffects() error {
+	// The kinds the practice's list files as expected, by name, as a session records its kind.
+	expected := map[string]bool{}
+	err := scanAll(r.ctx, r.tx, `SELECT name FROM list_items WHERE kind = ? AND category = ?`,
+		[]any{string(data.ListSideEffect), data.CategoryExpected}, func(rows *sql.Rows) error {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				return err
+			}
+			expected[name] = true
+			return nil
+		})
+	if err != nil {
+		return err
+	}
 	var kind sql.RawBytes
 	var onset, resolved data.Date
 	return r.each(`SELECT session_id, kind, onset, resolved FROM side_effects`,
 		[]any{&kind, dateCol{&onset}, dateCol{&resolved}},
 		func(f *insights.Fact) {
-			f.SideEffects = append(f.SideEffects, insights.SideEffectFact{Kind: r.bytesName(kind), Onset: onset, Resolved: resolved})
+			name := r.bytesName(kind)
+			f.SideEffects = append(f.SideEffects, insights.SideEffectFact{Kind: name, Onset: onset, Resolved: resolved,
+				Expected: expected[name]})
 		})
 }
 

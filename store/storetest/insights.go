@@ -19,7 +19,8 @@ func init() {
 	sessionTests = append(sessionTests,
 		subtest{"InsightFactsOfThePeriod", insightFactsOfThePeriod},
 		subtest{"InsightFactsPractitionerAndEmpty", insightFactsPractitionerAndEmpty},
-		subtest{"InsightFactsManySessions", insightFactsManySessions})
+		subtest{"InsightFactsManySessions", insightFactsManySessions},
+		subtest{"InsightFactsBeyondExpected", insightFactsBeyondExpected})
 }
 
 // InsightsPeriod is the period InsightsPractice's figures are computed for.
@@ -371,5 +372,34 @@ func insightFactsManySessions(t *testing.T, s store.Store) {
 	must(t, err)
 	if len(seen) != n || zones != n || hurt != (n+6)/7 {
 		t.Fatalf("read %d sessions, %d zones, %d with side effects; want %d, %d, %d", len(seen), zones, hurt, n, n, (n+6)/7)
+	}
+}
+
+// Beyond the expected side effects, only Bo's hyperpigmentation counts: Erythema is filed as
+// expected in the practice's list, so its five sessions no longer count as hurt.
+func insightFactsBeyondExpected(t *testing.T, s store.Store) {
+	InsightsPractice(t, s)
+	q := InsightsPeriod
+	q.BeyondExpected = true
+	got := readFacts(t, s, q)
+	want := []insights.Resolution{{Kind: "Post-inflammatory hyperpigmentation", Count: 1, Resolved: 1, MeanDays: 10, MedianDays: 10}}
+	if got.Sessions != 42 || got.WithSideEffects != 1 || !reflect.DeepEqual(got.Resolutions, want) ||
+		!reflect.DeepEqual(got.By[insights.ByLot][0], insights.Rate{Group: "BAD-1 (Nano 12)", Sessions: 10, WithSideEffects: 1}) ||
+		len(got.Signals) != 0 {
+		t.Fatalf("beyond the expected: %d of %d sessions, resolutions %+v, lot %+v, signals %+v", got.WithSideEffects,
+			got.Sessions, got.Resolutions, got.By[insights.ByLot][0], got.Signals)
+	}
+	// Filed otherwise, a kind counts: the practice decides what it expects.
+	ctx := context.Background()
+	items, err := s.ListItems(ctx, data.ListSideEffect, true)
+	must(t, err)
+	for _, it := range items {
+		if it.Name == "Erythema" {
+			it.Category = data.CategoryLessCommon
+			must(t, s.SaveListItem(ctx, &it))
+		}
+	}
+	if again := readFacts(t, s, q); again.WithSideEffects != 6 {
+		t.Fatalf("Erythema filed as less common: %d sessions with a side effect, want 6", again.WithSideEffects)
 	}
 }
