@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 	"unicode"
@@ -91,6 +92,9 @@ func insightsLogID(q insights.Query) string {
 	if q.PractitionerID != "" {
 		id += " practitioner " + q.PractitionerID
 	}
+	if q.BeyondExpected {
+		id += " beyond expected"
+	}
 	return id
 }
 
@@ -127,7 +131,11 @@ func WriteInsights(w io.Writer, in Insights) error {
 	if err := d.clinicHeader(in.Clinic); err != nil {
 		return fmt.Errorf("practice report: %w", err)
 	}
-	d.title(title, upperFirst(period)+" · "+upperFirst(who))
+	sub := upperFirst(period) + " · " + upperFirst(who)
+	if r.Query.BeyondExpected {
+		sub += " · " + upperFirst(beyondExpected)
+	}
+	d.title(title, sub)
 	if r.Sessions == 0 {
 		by := ""
 		if in.Practitioner != "" {
@@ -168,12 +176,16 @@ func WriteInsights(w io.Writer, in Insights) error {
 	notes := []string{
 		"A session counts in the period by the day it started, whatever its state (signed or not); a side effect counts for its session whenever it began.",
 		"The side-effect rate is the share of sessions with at least one side effect recorded.",
+		"Only side effects beyond the expected ones count, in the rates and in days to resolution: kinds the practice's list of side effects files as expected (usually gone within 72 hours) are left out.",
 		fmt.Sprintf("A group of fewer than %d sessions is given as its counts, not as a percentage: a rate from so few sessions says little.", insights.MinSessions),
 		"A session counts once in each zone, product and lot it used; lots are the cartridge's, the anaesthetic's and the products'.",
 		"A result is the latest Global Aesthetic Improvement Scale grade assessed after the session.",
 	}
 	if !small {
-		notes = append(notes[:2], notes[3:]...)
+		notes = slices.Delete(notes, 3, 4)
+	}
+	if !r.Query.BeyondExpected {
+		notes = slices.Delete(notes, 2, 3)
 	}
 	d.bullets(notes)
 	return finishInsights(d, w)
@@ -185,6 +197,9 @@ func finishInsights(d *doc, w io.Writer) error {
 	}
 	return nil
 }
+
+// beyondExpected says that a report counts only the side effects beyond the expected ones.
+const beyondExpected = "side effects beyond the expected ones"
 
 // upperFirst is s with its first letter in upper case, to start a line.
 func upperFirst(s string) string {
@@ -205,6 +220,10 @@ func headline(in Insights) []field {
 		interval = fmt.Sprintf("%s days on average, %s planned, before a series' second or later session (%s)",
 			days(r.IntervalKept), days(r.IntervalPlanned), wording.Count(r.Intervals, "session", "sessions"))
 	}
+	hurt := wording.SideEffectRate(r.Overall())
+	if r.Query.BeyondExpected {
+		hurt += ", counting only " + beyondExpected
+	}
 	results := "none assessed"
 	if r.Assessed > 0 {
 		improved := 0
@@ -216,7 +235,7 @@ func headline(in Insights) []field {
 	}
 	fs := []field{
 		{"Sessions", wording.Thousands(r.Sessions)},
-		{"With side effects", wording.SideEffectRate(r.Overall())},
+		{"With side effects", hurt},
 		{"Clients", clients},
 		{"Series", fmt.Sprintf("%d started, %d completed", r.SeriesStarted, r.SeriesCompleted)},
 		{"Interval kept", interval},

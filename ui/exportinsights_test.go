@@ -120,12 +120,35 @@ func TestExportMenuWritesThePracticeReport(t *testing.T) {
 	// One practitioner: the name says whose report it is.
 	clearOverlays(m.win)
 	menuItemLabelled(t, m.win, "Practice insights (PDF)…").Action()
-	period, _, who = insightsDialogParts(t, m.win)
-	period.SetSelected(periodLast3Months)
-	who.SetSelected("Sam Ray")
+	period, dates, who = insightsDialogParts(t, m.win)
+	period.SetSelected(periodCustom)
+	dates[0].SetText("1 Mar 2025")
+	dates[1].SetText("30 Apr 2025")
+	who.SetSelected("Dr Lee")
+	var beyond *widget.Check
+	walkOverlay(m.win, func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok {
+			beyond = c
+		}
+	})
+	if beyond == nil || beyond.Checked {
+		t.Fatalf("the dialog offers no box for the side effects beyond the expected ones, or has it ticked: %q", overlayText(m.win))
+	}
+	beyond.SetChecked(true)
 	test.Tap(overlayButton(t, m.win, "Export…"))
-	if offered := saveAs(t, m.win, ""); offered != "practice report 1 Apr 2025 to 15 Jun 2025 Sam Ray.pdf" {
-		t.Errorf("the file name offered for Sam Ray is %q", offered)
+	if offered := saveAs(t, m.win, "lee"); offered != "practice report 1 Mar 2025 to 30 Apr 2025 Dr Lee.pdf" {
+		t.Errorf("the file name offered for Dr Lee is %q", offered)
+	}
+	lee := filepath.Join(dir, "lee.pdf")
+	waitFor(t, "Dr Lee's report", func() bool { _, err := os.Stat(lee); return err == nil })
+	out, err = exec.Command("pdftotext", "-enc", "UTF-8", lee, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	text = strings.Join(strings.Fields(string(out)), " ")
+	if !strings.Contains(text, "1 Mar 2025 to 30 Apr 2025 · Dr Lee · Side effects beyond the expected ones") ||
+		!strings.Contains(text, "8.3% (1 of 12 sessions), counting only side effects beyond the expected ones") {
+		t.Errorf("Dr Lee's report beyond the expected side effects reads:\n%s", out)
 	}
 	clearOverlays(m.win)
 	if got, err := s.Practitioners(context.Background(), true); err != nil || len(got) != 2 {

@@ -311,6 +311,7 @@ type insightsPDFDialog struct {
 	period   *widget.RadioGroup
 	from, to *nlwidget.TextField
 	who      *widget.Select
+	beyond   *widget.Check // only the side effects beyond the expected ones
 	note     *widget.Label
 	dialog   *dialog.FormDialog
 }
@@ -342,6 +343,7 @@ func showInsightsPDFDialog(a fyne.App, win fyne.Window, store practiceStore, ps 
 	x.period.SetSelected(periodThisMonth)
 	x.who = widget.NewSelect(append([]string{everyone}, names(ps, practitionerName)...), nil)
 	x.who.SetSelected(everyone)
+	x.beyond = widget.NewCheck("Only those beyond the expected ones (as the practice's list files them)", nil)
 	x.note = widget.NewLabel("")
 	x.note.Importance = widget.DangerImportance
 	x.note.Wrapping = fyne.TextWrapWord
@@ -351,6 +353,7 @@ func showInsightsPDFDialog(a fyne.App, win fyne.Window, store practiceStore, ps 
 		widget.NewFormItem("Sessions from", x.from),
 		widget.NewFormItem("to", x.to),
 		widget.NewFormItem("Practitioner", x.who),
+		widget.NewFormItem("Side effects", x.beyond),
 		widget.NewFormItem("", x.note),
 	}, func(ok bool) {
 		if !ok {
@@ -364,7 +367,7 @@ func showInsightsPDFDialog(a fyne.App, win fyne.Window, store practiceStore, ps 
 			x.dialog.Show() // what was typed stays
 			return
 		}
-		q := insights.Query{From: sq.From, To: sq.To, PractitionerID: sq.PractitionerID}
+		q := insights.Query{From: sq.From, To: sq.To, PractitionerID: sq.PractitionerID, BeyondExpected: x.beyond.Checked}
 		name := "practice report " + report.InsightsPeriod(q)
 		if x.who.SelectedIndex() > 0 {
 			name += " " + x.who.Selected

@@ -33,6 +33,7 @@ type exportOptions struct {
 	out            string
 	from, to       data.Date
 	practitionerID string // "" for everyone
+	beyondExpected bool   // insights: count only the side effects beyond the expected ones
 	format         string
 	passphrase     string // encrypts the file written with it, when not ""
 }
@@ -120,12 +121,13 @@ var exportKinds = []exportKind{
 			"Dates are dates and numbers numbers; text that would start a formula is kept as text. --from and --to\n" +
 			"(YYYY-MM-DD, both included) and --practitioner choose the sessions.",
 		"", exportSheets, true},
-	{"insights", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] -o FILE.pdf",
+	{"insights", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] [--beyond-expected] -o FILE.pdf",
 		"Writes the practice report as a PDF: the period's headline figures, its safety signals first when\n" +
 			"there are any, then sessions and revenue per month, the side-effect rate by depth band, zone,\n" +
 			"product, Fitzpatrick type, practitioner, device and lot, days to resolution by kind of side effect\n" +
 			"and results (GAIS) by concern and depth band, each as a chart and its table. A session counts by the\n" +
-			"day it started (--from and --to, YYYY-MM-DD, both included); --practitioner chooses one's sessions.",
+			"day it started (--from and --to, YYYY-MM-DD, both included); --practitioner chooses one's sessions;\n" +
+			"with --beyond-expected, only side effects beyond the expected ones (as the practice's list files them) count.",
 		"", exportInsights, true},
 	{"archive", "--db PATH -o FILE.zip",
 		"Writes a complete archive in open formats: a checked copy of the database, a CSV file per table,\n" +
@@ -139,7 +141,7 @@ var exportKinds = []exportKind{
 
 // exportInsights writes the practice report of the period chosen.
 func exportInsights(ctx context.Context, s opened, _ string, o exportOptions) error {
-	q := insights.Query{From: o.from, To: o.to, PractitionerID: o.practitionerID}
+	q := insights.Query{From: o.from, To: o.to, PractitionerID: o.practitionerID, BeyondExpected: o.beyondExpected}
 	return writeExport(o, practicePath(s), func(w io.Writer) error { return report.InsightsPDF(ctx, s, q, w) })
 }
 
@@ -228,6 +230,10 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	period := &periodFlags{}
 	if k.period {
 		period = addPeriodFlags(fs)
+	}
+	if k.name == "insights" {
+		fs.BoolVar(&o.beyondExpected, "beyond-expected", false, "count only the side effects beyond the expected ones (the kinds the practice's\n"+
+			"list of side effects files as expected, usually gone within 72 hours, are left out)")
 	}
 	if k.name == "sheets" {
 		fs.StringVar(&o.format, "format", "", "xlsx or csv (default: from -o: FILE.xlsx, FILE.zip of CSV files, or a FOLDER of them)")

@@ -99,6 +99,21 @@ func TestExportInsights(t *testing.T) {
 	requireAll(t, "Sam Ray's report", foldedPDF(t, one), "1 Mar 2025 to 30 Apr 2025 · Sam Ray", "Sessions 25",
 		"0.0% (0 of 25 sessions)", "No safety signal")
 
+	// Beyond the expected side effects (Erythema is filed as expected), only Bo's hyperpigmentation counts.
+	beyond := filepath.Join(dir, "beyond.pdf")
+	if code, _, errOut := runCLI(t, "export", "insights", "--db", db, "--from", "2025-03-01", "--to", "2025-04-30",
+		"--beyond-expected", "-o", beyond); code != 0 {
+		t.Fatalf("--beyond-expected: exit %d: %s", code, errOut)
+	}
+	text = foldedPDF(t, beyond)
+	requireAll(t, "the report beyond the expected side effects", text,
+		"1 Mar 2025 to 30 Apr 2025 · All practitioners · Side effects beyond the expected ones",
+		"With side effects 2.4% (1 of 42 sessions), counting only side effects beyond the expected ones", "No safety signal", "BAD-1 (Nano 12) 10 1 10.0",
+		"Post-inflammatory hyperpigmentation 1 1 of 1 10 10", "Only side effects beyond the expected ones count")
+	if strings.Contains(text, "Erythema") {
+		t.Error("the report beyond the expected side effects names Erythema")
+	}
+
 	// A period without a session says so.
 	empty := filepath.Join(dir, "june.pdf")
 	if code, _, errOut := runCLI(t, "export", "insights", "--db", db, "--from", "2025-06-01", "--to", "2025-06-30", "-o", empty); code != 0 {
