@@ -220,6 +220,10 @@ func runExport(ctx context.Context, args []string, out, errOut io.Writer) int {
 	return runExportKind(ctx, exportKinds[i], args[1:], out, errOut)
 }
 
+// beyondExpectedUsage says what --beyond-expected does, for every command that takes it.
+const beyondExpectedUsage = "count only the side effects beyond the expected ones (the kinds the practice's\n" +
+	"list of side effects files as expected, usually gone within 72 hours, are left out)"
+
 func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut io.Writer) int {
 	name := "export " + k.name
 	fs := newFlags(name, k.synopsis, k.about, errOut)
@@ -232,8 +236,7 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		period = addPeriodFlags(fs)
 	}
 	if k.name == "insights" {
-		fs.BoolVar(&o.beyondExpected, "beyond-expected", false, "count only the side effects beyond the expected ones (the kinds the practice's\n"+
-			"list of side effects files as expected, usually gone within 72 hours, are left out)")
+		fs.BoolVar(&o.beyondExpected, "beyond-expected", false, beyondExpectedUsage)
 	}
 	if k.name == "sheets" {
 		fs.StringVar(&o.format, "format", "", "xlsx or csv (default: from -o: FILE.xlsx, FILE.zip of CSV files, or a FOLDER of them)")

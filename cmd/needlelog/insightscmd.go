@@ -23,15 +23,19 @@ included), whatever its state; a side effect counts for its session whenever it 
 month (YYYY-MM); depth (the session's deepest zone, each band up to and including its upper edge:
 ≤0.5, 0.5–1.0, 1.0–1.5, 1.5–2.0, >2.0 mm); zone, product and lot (a session counts once in each it
 used; lots are the cartridge's, the anaesthetic's and the products'); fitzpatrick (I to VI, not
-recorded); practitioner; device. Sessions that do not say the value are "not recorded". Works on a
-file or on the practice on the clinic's server (--db postgres://user@host/database).`
+recorded); practitioner; device. Sessions that do not say the value are "not recorded". With
+--beyond-expected, only side effects beyond the expected ones count (erythema, swelling and the
+others the practice's list files as usually gone within 72 hours follow most sessions, and would
+hide a rarer problem's rate). Works on a file or on the practice on the clinic's server
+(--db postgres://user@host/database).`
 
 func runInsights(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("insights", "--db PATH|URL [--from DATE] [--to DATE] [--practitioner NAME] --by GROUPING",
+	fs := newFlags("insights", "--db PATH|URL [--from DATE] [--to DATE] [--practitioner NAME] [--beyond-expected] --by GROUPING",
 		insightsAbout, errOut)
 	db := fs.String("db", "", "path of the database file, or the URL of the practice on the clinic's server")
 	period := addPeriodFlags(fs)
 	by := fs.String("by", "", "month, depth, zone, product, fitzpatrick, practitioner, device or lot")
+	beyond := fs.Bool("beyond-expected", false, beyondExpectedUsage)
 	rest, code, ok := parseWithDB(fs, args, db, errOut)
 	if !ok {
 		return code
@@ -47,7 +51,7 @@ func runInsights(ctx context.Context, args []string, out, errOut io.Writer) int 
 	if err != nil {
 		return usageErr("--by: %s", visible(err.Error()))
 	}
-	var q insights.Query
+	q := insights.Query{BeyondExpected: *beyond}
 	if q.From, q.To, err = period.dates(); err != nil {
 		return usageErr("%s", err)
 	}
