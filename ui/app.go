@@ -953,6 +953,7 @@ func (m *mainWindow) setMenus() {
 			}
 		}),
 		fyne.NewMenuItem("Lot recall…", m.lotRecall),
+		fyne.NewMenuItem("Practice insights (PDF)…", func() { askInsightsPDF(m.app, m.win, m.store) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Spreadsheets (XLSX)…", func() { askSheets(m.app, m.win, m.store, sheetsXLSX) }),
 		fyne.NewMenuItem("CSV files…", func() { askSheets(m.app, m.win, m.store, sheetsCSVZip) }),

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/insights"
 	ondisk "needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/report"
 	nlstore "needlelog.app/needlelog/store"
@@ -267,4 +268,116 @@ func exportArchive(a fyne.App, win fyne.Window, store practiceStore) {
 		func(ctx context.Context, w io.Writer, progress func(int, int)) error {
 			return report.LoggedExport(ctx, store, "archive", "", report.WriteArchive(ctx, w, ondisk.ArchiveOf(store.(ondisk.CopyStore)), progress))
 		}, archivePlainNote)
+}
+
+// The periods the practice report offers at a click; each ends today.
+const (
+	periodThisMonth   = "This month"
+	periodLast3Months = "Last 3 months"
+	periodThisYear    = "This year"
+	periodCustom      = "Custom"
+)
+
+// periodDays are the first and last days of a period offered at a click, as of today: this
+// month, the last 3 months (this one and the two before, whole months on a chart by month), this
+// year.
+func periodDays(period string, today data.Date) (from, to data.Date) {
+	switch period {
+	case periodThisMonth:
+		return data.NewDate(today.Year(), today.Month(), 1), today
+	case periodLast3Months:
+		return data.NewDate(today.Year(), today.Month()-2, 1), today
+	case periodThisYear:
+		return data.NewDate(today.Year(), 1, 1), today
+	}
+	return data.Date{}, data.Date{}
+}
+
+// askInsightsPDF asks for the period and the practitioner, then writes the practice report.
+func askInsightsPDF(a fyne.App, win fyne.Window, store practiceStore) {
+	async(func() ([]data.Practitioner, error) { return store.Practitioners(context.Background(), true) },
+		func(ps []data.Practitioner, err error) {
+			if err != nil {
+				showError(win, "read the practitioners", err)
+				return
+			}
+			showInsightsPDFDialog(a, win, store, ps)
+		})
+}
+
+// insightsPDFDialog is the practice report's small form: a period at a click or typed, and one
+// practitioner or everyone.
+type insightsPDFDialog struct {
+	period   *widget.RadioGroup
+	from, to *nlwidget.TextField
+	who      *widget.Select
+	beyond   *widget.Check // only the side effects beyond the expected ones
+	note     *widget.Label
+	dialog   *dialog.FormDialog
+}
+
+func showInsightsPDFDialog(a fyne.App, win fyne.Window, store practiceStore, ps []data.Practitioner) *insightsPDFDialog {
+	x := &insightsPDFDialog{}
+	today := data.DateOf(store.Now())
+	x.from = newDateField(data.Date{}, "Empty for the first")
+	x.to = newDateField(data.Date{}, "Empty for the last")
+	setting := false // the dates are being set from the period chosen, not typed
+	x.period = widget.NewRadioGroup([]string{periodThisMonth, periodLast3Months, periodThisYear, periodCustom}, func(p string) {
+		if p == periodCustom || p == "" {
+			return
+		}
+		from, to := periodDays(p, today)
+		setting = true
+		x.from.SetText(data.DateText(from))
+		x.to.SetText(data.DateText(to))
+		setting = false
+	})
+	x.period.Horizontal = true
+	x.period.Required = true
+	typed := func(string) {
+		if !setting {
+			x.period.SetSelected(periodCustom) // typed dates are a period of their own
+		}
+	}
+	x.from.OnChanged, x.to.OnChanged = typed, typed
+	x.period.SetSelected(periodThisMonth)
+	x.who = widget.NewSelect(append([]string{everyone}, names(ps, practitionerName)...), nil)
+	x.who.SetSelected(everyone)
+	x.beyond = widget.NewCheck("Only those beyond the expected ones (as the practice's list files them)", nil)
+	x.note = widget.NewLabel("")
+	x.note.Importance = widget.DangerImportance
+	x.note.Wrapping = fyne.TextWrapWord
+	x.note.Hide()
+	x.dialog = dialog.NewForm("Practice insights (PDF)", "Export…", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Period", x.period),
+		widget.NewFormItem("Sessions from", x.from),
+		widget.NewFormItem("to", x.to),
+		widget.NewFormItem("Practitioner", x.who),
+		widget.NewFormItem("Side effects", x.beyond),
+		widget.NewFormItem("", x.note),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		// The dates and the practitioner are read as the spreadsheets' are: one rule.
+		sq, err := sheetsQuery(x.from.Text, x.to.Text, x.who.SelectedIndex(), ps)
+		if err != nil {
+			x.note.SetText(err.Error())
+			x.note.Show()
+			x.dialog.Show() // what was typed stays
+			return
+		}
+		q := insights.Query{From: sq.From, To: sq.To, PractitionerID: sq.PractitionerID, BeyondExpected: x.beyond.Checked}
+		name := "practice report " + report.InsightsPeriod(q)
+		if x.who.SelectedIndex() > 0 {
+			name += " " + x.who.Selected
+		}
+		exportFile(a, win, store, "export the practice report", report.FileName(name+".pdf"), []string{".pdf"},
+			func(ctx context.Context, w io.Writer, _ func(int, int)) error {
+				return report.InsightsPDF(ctx, store, q, w)
+			})
+	}, win)
+	x.dialog.Resize(fyne.NewSize(min(640, win.Canvas().Size().Width-40), 0))
+	x.dialog.Show()
+	return x
 }

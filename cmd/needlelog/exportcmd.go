@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/insights"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/practice/files"
 	"needlelog.app/needlelog/report"
@@ -23,15 +25,58 @@ type exportKind struct {
 	about    string
 	arg      string // what the positional argument is: "ID", "LOT" or "" for none
 	run      func(ctx context.Context, s opened, arg string, o exportOptions) error
+	period   bool // takes --from, --to and --practitioner
 }
 
 // exportOptions are the flags some kinds take.
 type exportOptions struct {
-	out          string
-	from, to     data.Date
-	practitioner string
-	format       string
-	passphrase   string // encrypts the file written with it, when not ""
+	out            string
+	from, to       data.Date
+	practitionerID string // "" for everyone
+	beyondExpected bool   // insights: count only the side effects beyond the expected ones
+	format         string
+	passphrase     string // encrypts the file written with it, when not ""
+}
+
+// periodFlags are --from, --to and --practitioner, which choose the sessions of a period for
+// insights and the exports that take them, read one way for all.
+type periodFlags struct{ from, to, practitioner string }
+
+// addPeriodFlags adds --from, --to and --practitioner to fs.
+func addPeriodFlags(fs *flag.FlagSet) *periodFlags {
+	p := &periodFlags{}
+	fs.StringVar(&p.from, "from", "", "first day of sessions to include, YYYY-MM-DD")
+	fs.StringVar(&p.to, "to", "", "last day of sessions to include, YYYY-MM-DD")
+	fs.StringVar(&p.practitioner, "practitioner", "", "only sessions by this practitioner (name or ID)")
+	return p
+}
+
+// dates are the first and last days given, both included (zero for no limit), or a sentence
+// saying what is wrong with them.
+func (p *periodFlags) dates() (from, to data.Date, err error) {
+	if from, err = data.ParseTypedDate(p.from); err != nil {
+		return from, to, fmt.Errorf("--from: %s", visible(err.Error()))
+	}
+	if to, err = data.ParseTypedDate(p.to); err != nil {
+		return from, to, fmt.Errorf("--to: %s", visible(err.Error()))
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return from, to, errors.New("--to comes before --from")
+	}
+	return from, to, nil
+}
+
+// practitionerID is the ID of the practitioner given, "" when none was; an unknown one is said
+// with the practice's practitioners.
+func (p *periodFlags) practitionerID(ctx context.Context, s nlstore.Store) (string, error) {
+	if p.practitioner == "" {
+		return "", nil
+	}
+	id, err := practitionerID(ctx, s, p.practitioner)
+	if err != nil {
+		return "", fmt.Errorf("--practitioner: %s", visible(err.Error()))
+	}
+	return id, nil
 }
 
 // writeExport writes the file o.out whole or not at all, never over the practice's own files
@@ -56,26 +101,34 @@ var exportKinds = []exportKind{
 	{"session", "--db PATH -o FILE.pdf SESSION_ID",
 		"Writes a session's record as a PDF: clinic header, client, practitioner, every field of the session,\n" +
 			"its zone grid, lots, side effects, aftercare, its before and after photos and whether it is signed.",
-		"ID", exportPDF(report.SessionPDF)},
+		"ID", exportPDF(report.SessionPDF), false},
 	{"client", "--db PATH -o FILE.pdf CLIENT_ID",
 		"Writes a client's history as a PDF: profile, every session in order with its settings, the side\n" +
 			"effects, and before-and-after pairs for each view.",
-		"ID", exportPDF(report.HistoryPDF)},
+		"ID", exportPDF(report.HistoryPDF), false},
 	{"aftercare", "--db PATH -o FILE.pdf SESSION_ID",
 		"Writes the aftercare sheet to hand the client after a session: what to avoid and what to do in the\n" +
 			"first week, the downtime to expect from the session's deepest setting, and the next session's date.",
-		"ID", exportPDF(report.AftercarePDF)},
+		"ID", exportPDF(report.AftercarePDF), false},
 	{"recall", "--db PATH -o FILE.pdf LOT",
 		"Writes a lot recall report as a PDF: every client and session that used the cartridge, anaesthetic\n" +
 			"or product lot LOT (matched whole, in any letter case).",
-		"LOT", exportPDF(report.RecallPDF)},
+		"LOT", exportPDF(report.RecallPDF), false},
 	{"sheets", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] -o FILE.xlsx|FILE.zip|FOLDER",
 		"Writes the records as spreadsheets: an XLSX workbook with a sheet per table (sessions, zones, products\n" +
 			"applied, side effects, results, clients) when -o ends in .xlsx, or one CSV file per table, into one\n" +
 			"zip when -o ends in .zip, or else into the folder -o, which gains files but never has one replaced.\n" +
 			"Dates are dates and numbers numbers; text that would start a formula is kept as text. --from and --to\n" +
 			"(YYYY-MM-DD, both included) and --practitioner choose the sessions.",
-		"", exportSheets},
+		"", exportSheets, true},
+	{"insights", "--db PATH [--from DATE] [--to DATE] [--practitioner NAME] [--beyond-expected] -o FILE.pdf",
+		"Writes the practice report as a PDF: the period's headline figures, its safety signals first when\n" +
+			"there are any, then sessions and revenue per month, the side-effect rate by depth band, zone,\n" +
+			"product, Fitzpatrick type, practitioner, device and lot, days to resolution by kind of side effect\n" +
+			"and results (GAIS) by concern and depth band, each as a chart and its table. A session counts by the\n" +
+			"day it started (--from and --to, YYYY-MM-DD, both included); --practitioner chooses one's sessions;\n" +
+			"with --beyond-expected, only side effects beyond the expected ones (as the practice's list files them) count.",
+		"", exportInsights, true},
 	{"archive", "--db PATH -o FILE.zip",
 		"Writes a complete archive in open formats: a checked copy of the database, a CSV file per table,\n" +
 			"every photo as a JPEG without metadata, a history PDF per client, a manifest with every file's\n" +
@@ -83,7 +136,13 @@ var exportKinds = []exportKind{
 		"", func(ctx context.Context, s opened, _ string, o exportOptions) error {
 			src := practice.ArchiveOf(s)
 			return writeExport(o, practicePath(s), func(w io.Writer) error { return report.WriteArchive(ctx, w, src, nil) })
-		}},
+		}, false},
+}
+
+// exportInsights writes the practice report of the period chosen.
+func exportInsights(ctx context.Context, s opened, _ string, o exportOptions) error {
+	q := insights.Query{From: o.from, To: o.to, PractitionerID: o.practitionerID, BeyondExpected: o.beyondExpected}
+	return writeExport(o, practicePath(s), func(w io.Writer) error { return report.InsightsPDF(ctx, s, q, w) })
 }
 
 // exportPDF adapts a PDF writer to an export kind: the document goes to -o whole or not at all.
@@ -103,14 +162,7 @@ func practicePath(s opened) string {
 }
 
 func exportSheets(ctx context.Context, s opened, _ string, o exportOptions) error {
-	q := nlstore.ExportQuery{From: o.from, To: o.to}
-	if o.practitioner != "" {
-		id, err := practitionerID(ctx, s, o.practitioner)
-		if err != nil {
-			return err
-		}
-		q.PractitionerID = id
-	}
+	q := nlstore.ExportQuery{From: o.from, To: o.to, PractitionerID: o.practitionerID}
 	switch o.format {
 	case "xlsx":
 		return writeExport(o, practicePath(s), func(w io.Writer) error { return report.WriteSheets(ctx, w, s, q) })
@@ -168,6 +220,10 @@ func runExport(ctx context.Context, args []string, out, errOut io.Writer) int {
 	return runExportKind(ctx, exportKinds[i], args[1:], out, errOut)
 }
 
+// beyondExpectedUsage says what --beyond-expected does, for every command that takes it.
+const beyondExpectedUsage = "count only the side effects beyond the expected ones (the kinds the practice's\n" +
+	"list of side effects files as expected, usually gone within 72 hours, are left out)"
+
 func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut io.Writer) int {
 	name := "export " + k.name
 	fs := newFlags(name, k.synopsis, k.about, errOut)
@@ -175,11 +231,14 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 	var o exportOptions
 	fs.StringVar(&o.out, "o", "", "where to write (replaced whole once complete; never left half-written; never the practice's\nown files or another database; a name ending in .age needs --passphrase-file)")
 	passFile := fs.String("passphrase-file", "", exportPassphraseUsage)
-	var from, to string
+	period := &periodFlags{}
+	if k.period {
+		period = addPeriodFlags(fs)
+	}
+	if k.name == "insights" {
+		fs.BoolVar(&o.beyondExpected, "beyond-expected", false, beyondExpectedUsage)
+	}
 	if k.name == "sheets" {
-		fs.StringVar(&from, "from", "", "first day of sessions to include, YYYY-MM-DD")
-		fs.StringVar(&to, "to", "", "last day of sessions to include, YYYY-MM-DD")
-		fs.StringVar(&o.practitioner, "practitioner", "", "only sessions by this practitioner (name or ID)")
 		fs.StringVar(&o.format, "format", "", "xlsx or csv (default: from -o: FILE.xlsx, FILE.zip of CSV files, or a FOLDER of them)")
 	}
 	positional, code, ok := parseWithDB(fs, args, db, errOut)
@@ -234,14 +293,8 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		o.passphrase = pass
 	}
 	var err error
-	if o.from, err = data.ParseTypedDate(from); err != nil {
-		return usageErr("--from: %s", err)
-	}
-	if o.to, err = data.ParseTypedDate(to); err != nil {
-		return usageErr("--to: %s", err)
-	}
-	if !o.from.IsZero() && !o.to.IsZero() && o.to.Before(o.from) {
-		return usageErr("--to comes before --from")
+	if o.from, o.to, err = period.dates(); err != nil {
+		return usageErr("%s", err)
 	}
 	arg := ""
 	if k.arg != "" {
@@ -252,6 +305,9 @@ func runExportKind(ctx context.Context, k exportKind, args []string, out, errOut
 		return failToWrite(errOut, name, *db, "export from the app's Export menu. Nothing was written", err)
 	}
 	defer release()
+	if o.practitionerID, err = period.practitionerID(ctx, s); err != nil {
+		return fail(errOut, name, err)
+	}
 	err = k.run(ctx, s, arg, o)
 	if err == nil && (k.name == "sheets" || k.name == "archive") { // the PDFs log themselves
 		err = report.LoggedExport(ctx, s, k.name, "", nil)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/insights"
 	"needlelog.app/needlelog/wording"
 )
@@ -24,17 +23,19 @@ included), whatever its state; a side effect counts for its session whenever it 
 month (YYYY-MM); depth (the session's deepest zone, each band up to and including its upper edge:
 ≤0.5, 0.5–1.0, 1.0–1.5, 1.5–2.0, >2.0 mm); zone, product and lot (a session counts once in each it
 used; lots are the cartridge's, the anaesthetic's and the products'); fitzpatrick (I to VI, not
-recorded); practitioner; device. Sessions that do not say the value are "not recorded". Works on a
-file or on the practice on the clinic's server (--db postgres://user@host/database).`
+recorded); practitioner; device. Sessions that do not say the value are "not recorded". With
+--beyond-expected, only side effects beyond the expected ones count (erythema, swelling and the
+others the practice's list files as usually gone within 72 hours follow most sessions, and would
+hide a rarer problem's rate). Works on a file or on the practice on the clinic's server
+(--db postgres://user@host/database).`
 
 func runInsights(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs := newFlags("insights", "--db PATH|URL [--from DATE] [--to DATE] [--practitioner NAME] --by GROUPING",
+	fs := newFlags("insights", "--db PATH|URL [--from DATE] [--to DATE] [--practitioner NAME] [--beyond-expected] --by GROUPING",
 		insightsAbout, errOut)
 	db := fs.String("db", "", "path of the database file, or the URL of the practice on the clinic's server")
-	from := fs.String("from", "", "first day of sessions to include, YYYY-MM-DD")
-	to := fs.String("to", "", "last day of sessions to include, YYYY-MM-DD")
-	practitioner := fs.String("practitioner", "", "only sessions by this practitioner (name or ID)")
+	period := addPeriodFlags(fs)
 	by := fs.String("by", "", "month, depth, zone, product, fitzpatrick, practitioner, device or lot")
+	beyond := fs.Bool("beyond-expected", false, beyondExpectedUsage)
 	rest, code, ok := parseWithDB(fs, args, db, errOut)
 	if !ok {
 		return code
@@ -50,25 +51,17 @@ func runInsights(ctx context.Context, args []string, out, errOut io.Writer) int 
 	if err != nil {
 		return usageErr("--by: %s", visible(err.Error()))
 	}
-	var q insights.Query
-	if q.From, err = data.ParseTypedDate(*from); err != nil {
-		return usageErr("--from: %s", visible(err.Error()))
-	}
-	if q.To, err = data.ParseTypedDate(*to); err != nil {
-		return usageErr("--to: %s", visible(err.Error()))
-	}
-	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return usageErr("--to comes before --from")
+	q := insights.Query{BeyondExpected: *beyond}
+	if q.From, q.To, err = period.dates(); err != nil {
+		return usageErr("%s", err)
 	}
 	s, err := openToRead(ctx, *db)
 	if err != nil {
 		return fail(errOut, "insights", err)
 	}
 	defer s.Close()
-	if *practitioner != "" {
-		if q.PractitionerID, err = practitionerID(ctx, s, *practitioner); err != nil {
-			return usageErr("--practitioner: %s", visible(err.Error()))
-		}
+	if q.PractitionerID, err = period.practitionerID(ctx, s); err != nil {
+		return usageErr("%s", err)
 	}
 	b := insights.NewBuilder(q)
 	if err := s.InsightFacts(ctx, q, func(f *insights.Fact) error { b.Add(f); return nil }); err != nil {

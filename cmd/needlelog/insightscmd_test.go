@@ -91,6 +91,12 @@ func TestInsightsCommand(t *testing.T) {
 	if want := "depth\tsessions\tsessions with side effects\trate (%)\n1.0–1.5\t1\t0\t" + few + "\n"; code != 0 || out != want {
 		t.Errorf("30 April: exit %d\n%s", code, out)
 	}
+	// Beyond the expected side effects: Bo's erythema is expected, his hyperpigmentation is not.
+	code, out, _ = runCLI(t, "insights", "--db", db, "--from", "2025-03-01", "--to", "2025-04-30", "--beyond-expected", "--by", "lot")
+	if want := "lot\tsessions\tsessions with side effects\trate (%)\nBAD-1 (Nano 12)\t10\t1\t10.0\n" +
+		"HA-1 (HA serum)\t10\t1\t10.0\nOK-2 (Nano 12)\t25\t0\t0.0\n"; code != 0 || out != want {
+		t.Errorf("--beyond-expected: exit %d\n%s", code, out)
+	}
 	code, out, _ = runCLI(t, "insights", "--db", db, "--from", "2025-06-01", "--by", "lot")
 	if want := "lot\tsessions\tsessions with side effects\trate (%)\n"; code != 0 || out != want {
 		t.Errorf("an empty period: exit %d\n%s", code, out)
