@@ -21,14 +21,8 @@ import (
 	"needlelog.app/needlelog/wording"
 )
 
-// The periods the Insights screen offers, in the order offered.
-const (
-	periodThisMonth   = "This month"
-	periodThreeMonths = "Last 3 months"
-	periodThisYear    = "This year"
-	periodCustom      = "Custom dates"
-	allPractitioners  = "All practitioners"
-)
+// allPractitioners is the practitioner choice that reads everyone's sessions.
+const allPractitioners = "All practitioners"
 
 // insightsScreen is what the practice's records teach, over the whole window: the figures of a
 // period and a practitioner (package insights), each as a chart with its numbers beside it, every
@@ -77,8 +71,8 @@ type insightsRead struct {
 // newInsightsScreen makes the screen; show it with content, then refresh.
 func newInsightsScreen(store nlstore.Store, win fyne.Window, now func() time.Time) *insightsScreen {
 	s := &insightsScreen{store: store, win: win, now: now, life: newLife(nil), style: themeChartStyle}
-	s.period = widget.NewSelect([]string{periodThisMonth, periodThreeMonths, periodThisYear, periodCustom}, nil)
-	s.period.SetSelected(periodThreeMonths)
+	s.period = widget.NewSelect([]string{periodThisMonth, periodLast3Months, periodThisYear, periodCustom}, nil)
+	s.period.SetSelected(periodLast3Months)
 	s.period.OnChanged = func(p string) {
 		if p == periodCustom {
 			s.fillCustom()
@@ -126,27 +120,17 @@ func newInsightsScreen(store nlstore.Store, win fyne.Window, now func() time.Tim
 func (s *insightsScreen) fillCustom() {
 	q := s.shown.query
 	if q.From.IsZero() && q.To.IsZero() {
-		q, _ = periodQuery(periodThreeMonths, data.DateOf(s.now()))
+		q, _ = periodQuery(periodLast3Months, data.DateOf(s.now()))
 	}
 	s.from.SetText(data.DateText(q.From))
 	s.to.SetText(data.DateText(q.To))
 }
 
-// periodQuery is the period of a choice of the screen, as of today; whole calendar months, so
-// that each month's figures are a whole month's.
+// periodQuery is the period of a choice of the screen as of today (periodDays, as the practice
+// report offers them); false for typed dates.
 func periodQuery(period string, today data.Date) (insights.Query, bool) {
-	y, m := today.Year(), today.Month()
-	first := data.NewDate(y, m, 1)
-	endOfMonth := data.NewDate(y, m+1, 0) // time.Date's day 0 is the month before's last
-	switch period {
-	case periodThisMonth:
-		return insights.Query{From: first, To: endOfMonth}, true
-	case periodThreeMonths:
-		return insights.Query{From: data.NewDate(y, m-2, 1), To: endOfMonth}, true
-	case periodThisYear:
-		return insights.Query{From: data.NewDate(today.Year(), 1, 1), To: data.NewDate(today.Year(), 12, 31)}, true
-	}
-	return insights.Query{}, false
+	from, to := periodDays(period, today)
+	return insights.Query{From: from, To: to}, !from.IsZero()
 }
 
 // query is what the controls ask for, or a sentence saying what to type instead.

@@ -21,14 +21,14 @@ import (
 	"needlelog.app/needlelog/wording"
 )
 
-// insightsWindow is a main window over the hand-worked insights practice, on 15 April 2025.
+// insightsWindow is a main window over the hand-worked insights practice, on 30 April 2025.
 func insightsWindow(t *testing.T) (*mainWindow, storetest.InsightsFixture) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	s := openStore(t)
 	fix := storetest.InsightsPractice(t, s)
 	m := newMainWindow(a, s)
-	m.now = func() time.Time { return time.Date(2025, 4, 15, 12, 0, 0, 0, time.Local) }
+	m.now = func() time.Time { return time.Date(2025, 4, 30, 12, 0, 0, 0, time.Local) }
 	m.win.Resize(fyne.NewSize(1280, 800))
 	if err := m.update(context.Background()); err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ func TestInsightsShowTheFiguresOfThePeriod(t *testing.T) {
 	m, _ := insightsWindow(t)
 	s := openInsights(t, m)
 	if !strings.Contains(s.status.Text, "from 1 February 2025 to 30 April 2025") {
-		t.Errorf("the last 3 months on 15 April 2025: %q", s.status.Text)
+		t.Errorf("the last 3 months on 30 April 2025: %q", s.status.Text)
 	}
 	showPeriod(t, s, "2025-03-01", "2025-04-30")
 	if want := "42 sessions from 1 March 2025 to 30 April 2025, all practitioners."; !strings.HasPrefix(s.status.Text, want) {
@@ -221,7 +221,7 @@ func TestInsightsPeriodAndPractitionerRecompute(t *testing.T) {
 		t.Fatalf("Sam Ray in April: %q", s.status.Text)
 	}
 	s.period.SetSelected(periodThisYear)
-	if !strings.HasPrefix(s.status.Text, "25 sessions from 1 January 2025 to 31 December 2025") {
+	if !strings.HasPrefix(s.status.Text, "25 sessions from 1 January 2025 to 30 April 2025") {
 		t.Fatalf("Sam Ray this year: %q", s.status.Text)
 	}
 	// Beyond the expected side effects (Erythema is filed as expected), only Bo's
