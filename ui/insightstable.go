@@ -40,7 +40,8 @@ func figureTable(header []string, rows []figureRow, open func(figureRow)) fyne.C
 	}
 	// A long name (a product's, a lot's) ends in an ellipsis rather than push the chart out of
 	// the window; the chart and the list of its sessions say it whole.
-	widths[0] = min(widths[0], maxNameWidth)
+	// The slack keeps a name that fits from being cut by rounding in the label's own measure.
+	widths[0] = min(widths[0], maxNameWidth) + theme.Padding()
 	line := func(cells []string, bold bool) *fyne.Container {
 		objs := make([]fyne.CanvasObject, len(widths))
 		for i := range widths {
