@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"needlelog.app/needlelog/data"
 )
@@ -335,10 +336,7 @@ func LotGroup(l LotFact) string {
 func (b *Builder) Report() Report {
 	r := b.r
 	r.By = map[Dimension][]Rate{}
-	for _, m := range b.months {
-		r.Months = append(r.Months, *m)
-	}
-	slices.SortFunc(r.Months, func(a, c Month) int { return strings.Compare(a.Month, c.Month) })
+	r.Months = b.everyMonth()
 	r.Clients = len(b.clients)
 	for _, isNew := range b.clients {
 		if isNew {
@@ -378,6 +376,45 @@ func (b *Builder) Report() Report {
 	r.ResultsByConcern = b.spreads(byConcern)
 	r.Signals = Signals(&r)
 	return r
+}
+
+// everyMonth is the months of the period in order, those without a session too, so that a quiet
+// month shows as one: from the period's first month (or the first with a session) to its last
+// (or the last with a session). No session, no month.
+func (b *Builder) everyMonth() []Month {
+	if len(b.months) == 0 {
+		return nil
+	}
+	var seen []string
+	for m := range b.months {
+		seen = append(seen, m)
+	}
+	slices.Sort(seen)
+	first, last := seen[0], seen[len(seen)-1]
+	if !b.q.From.IsZero() {
+		first = min(first, b.q.From.Format("2006-01"))
+	}
+	if !b.q.To.IsZero() {
+		last = max(last, b.q.To.Format("2006-01"))
+	}
+	var out []Month
+	for day := monthStart(first); ; day = day.AddDate(0, 1, 0) {
+		name := day.Format("2006-01")
+		if name > last {
+			return out
+		}
+		if m := b.months[name]; m != nil {
+			out = append(out, *m)
+		} else {
+			out = append(out, Month{Month: name})
+		}
+	}
+}
+
+// monthStart is the first day of a month named "2006-01".
+func monthStart(name string) time.Time {
+	t, _ := time.Parse("2006-01", name) // names made by Format("2006-01")
+	return t
 }
 
 // spreads are the result groups of d in the order groupOrder gives.

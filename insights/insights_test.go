@@ -218,3 +218,34 @@ func TestResultSpreads(t *testing.T) {
 		t.Errorf("acne scars: %d assessed, %d improved; want 2 and 1", a.Assessed(), a.Improved())
 	}
 }
+
+// A quiet month shows as a month with no session: every month of the period is there, and with
+// no period every month between the first session and the last.
+func TestEveryMonthOfThePeriod(t *testing.T) {
+	march := fact("ada", 4, "L1", true)
+	may := fact("ada", 6, "L1", false)
+	may.Started = time.Date(2025, 5, 6, 12, 0, 0, 0, time.UTC)
+	names := func(ms []Month) (out []string) {
+		for _, m := range ms {
+			out = append(out, m.Month)
+		}
+		return out
+	}
+	r := Compute(Query{From: data.NewDate(2025, 2, 10), To: data.NewDate(2025, 6, 1)}, []Fact{march, may})
+	if got, want := names(r.Months), []string{"2025-02", "2025-03", "2025-04", "2025-05", "2025-06"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("months %v, want %v", got, want)
+	}
+	if r.Months[1].Sessions != 1 || r.Months[1].WithSideEffects != 1 || r.Months[2] != (Month{Month: "2025-04"}) {
+		t.Fatalf("months %+v", r.Months)
+	}
+	if got := names(Compute(Query{}, []Fact{may, march}).Months); !reflect.DeepEqual(got, []string{"2025-03", "2025-04", "2025-05"}) {
+		t.Fatalf("all sessions: months %v", got)
+	}
+	if got := Compute(Query{From: data.NewDate(2025, 2, 10), To: data.NewDate(2025, 6, 1)}, nil).Months; got != nil {
+		t.Fatalf("no session: months %v", got)
+	}
+	// The months a rate is given for are those with sessions.
+	if got := len(r.By[ByMonth]); got != 2 {
+		t.Fatalf("%d months rated, want 2", got)
+	}
+}

@@ -150,7 +150,7 @@ func TestWriteSheets(t *testing.T) {
 	r, header = sheetRowOf(t, f, "Sessions", "Session ID", p.session.ID)
 	requireDateCell(t, f, "Sessions", sheetCellName(t, header, "Started", r), excelSerial(2026, 5, 17, 10, 30), "yyyy-mm-dd hh:mm", "2026-05-17 10:30")
 	requireDateCell(t, f, "Sessions", sheetCellName(t, header, "Next session due", r), excelSerial(2026, 6, 14, 0, 0), "yyyy-mm-dd", "2026-06-14")
-	for col, want := range map[string]float64{"Price": 350.5, "Pain (0-10)": 3, "Deepest (mm)": 1.25} {
+	for col, want := range map[string]float64{"Price (£)": 350.5, "Pain (0-10)": 3, "Deepest (mm)": 1.25} {
 		cell := sheetCellName(t, header, col, r)
 		if typ, _ := f.GetCellType("Sessions", cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
 			t.Errorf("Sessions!%s (%s) is of type %v, want a number", cell, col, typ)
@@ -160,7 +160,7 @@ func TestWriteSheets(t *testing.T) {
 			t.Errorf("Sessions!%s (%s) holds %q, want the number %v", cell, col, raw, want)
 		}
 	}
-	if got, _ := f.GetCellValue("Sessions", sheetCellName(t, header, "Price", r)); got != "350.50" {
+	if got, _ := f.GetCellValue("Sessions", sheetCellName(t, header, "Price (£)", r)); got != "350.50" {
 		t.Errorf("price shows %q, want 350.50", got)
 	}
 	if got, _ := f.GetCellValue("Sessions", sheetCellName(t, header, "Signed", r)); got != "" {

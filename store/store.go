@@ -55,6 +55,7 @@ type Batch interface {
 	UpdateSession(se *data.Session) error
 	SignSession(id string, version int64) error
 	AmendSession(updated data.Session, reason string) (data.Amendment, error)
+	SaveOutcome(o *data.Outcome) error
 	SafetyInputFor(se data.Session) (data.SafetyInput, error)
 	ImportPhoto(clientID string, tags data.PhotoTags, f data.PhotoFile) (data.Photo, error)
 	UpdatePhoto(p *data.Photo) error

@@ -377,8 +377,8 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer) int {
 		abs, _ := filepath.Abs(*db) // the file was just made there, so it has one
 		where = quote(abs)
 	}
-	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d photos (%.1f s).\n",
-		where, res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Photos, time.Since(start).Seconds())
+	fmt.Fprintf(out, "Created a demo practice in %s: %d practitioners, %d clients, %d sessions, %d side effects, %d results, %d photos (%.1f s).\n",
+		where, res.Practitioners, res.Clients, res.Sessions, res.SideEffects, res.Results, res.Photos, time.Since(start).Seconds())
 	return 0
 }
 

@@ -252,9 +252,9 @@ func TestDemoWithPhotos(t *testing.T) {
 		t.Fatalf("demo --photos: exit %d: %s", code, errOut)
 	}
 	var photos int
-	if i := strings.Index(out, "side effects, "); i < 0 {
+	if i := strings.Index(out, "results, "); i < 0 {
 		t.Fatalf("demo said %q", out)
-	} else if _, err := fmt.Sscanf(out[i+len("side effects, "):], "%d photos", &photos); err != nil || photos == 0 {
+	} else if _, err := fmt.Sscanf(out[i+len("results, "):], "%d photos", &photos); err != nil || photos == 0 {
 		t.Fatalf("demo said %q: want some photos", out)
 	}
 	code, out, _ = runCLI(t, "check", "--db", path)

@@ -23,6 +23,7 @@ type generator struct {
 	// records draws what became of each session (signed, amended, overrides) from a stream of its
 	// own, so that the rest of a seed's practice is the same as before these were added.
 	records *rand.Rand
+	results *rand.Rand // draws the results assessed, a stream of its own for the same reason
 	// photoLimit is how many photos to make at most (0: as planned); fullSize, whether they are 12 MP.
 	photoLimit int
 	fullSize   bool

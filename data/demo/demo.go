@@ -41,6 +41,7 @@ type Options struct {
 type Result struct {
 	Clients, Sessions, SideEffects, Practitioners, Photos int
 	Signed, Amendments, Overrides                         int // sessions signed, amendments, blocks passed
+	Results                                               int // results (GAIS) assessed
 }
 
 // chunkRecords is how many clients and sessions go in one transaction: enough that commits
@@ -75,9 +76,11 @@ func Generate(ctx context.Context, s nlstore.Store, opt Options) (Result, error)
 		g.years, g.past = opt.Years, rand.New(rand.NewPCG(seed^0x452821e638d01377, seed+0xbe5466cf34e90c6c))
 	}
 	g.records = rand.New(rand.NewPCG(seed^0x243f6a8885a308d3, seed+0x13198a2e03707344))
+	g.results = rand.New(rand.NewPCG(seed^0xa4093822299f31d0, seed+0x082efa98ec4e6c89))
 	// A clinic of its own, so that reports printed from the demo carry a header like a real one's.
 	for key, v := range map[string]string{data.SettingClinicName: "Demo Skin Clinic",
-		data.SettingClinicAddress: "12 Example Street\nSampletown ST1 2AB", data.SettingClinicPhone: "+44 20 7946 0000"} {
+		data.SettingClinicAddress: "12 Example Street\nSampletown ST1 2AB", data.SettingClinicPhone: "+44 20 7946 0000",
+		data.SettingCurrency: "GBP"} {
 		if err := s.SetSetting(ctx, key, v); err != nil {
 			return Result{}, err
 		}
@@ -122,6 +125,7 @@ func Generate(ctx context.Context, s nlstore.Store, opt Options) (Result, error)
 		res.Signed += chunk.Signed
 		res.Amendments += chunk.Amendments
 		res.Overrides += chunk.Overrides
+		res.Results += chunk.Results
 		progress(res.Sessions)
 		start = end
 	}

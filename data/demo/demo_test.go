@@ -518,3 +518,40 @@ func TestYearsSpreadThePractice(t *testing.T) {
 		t.Errorf("a young practice holds %.0f%% of its sessions in its last year, want over half", 100*young)
 	}
 }
+
+// The demo records results after most series of two sessions or more, each after a session of
+// its client, never before that session nor in the future, and the client's row shows them.
+func TestDemoRecordsResults(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := sqlitetest.OpenStoreNow(t, testkit.Fixed(testkit.Now))
+	res, err := demo.Generate(ctx, s, demo.Options{Clients: 60, Sessions: 300, Seed: 4, PhotoClients: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Results < 20 || res.Results > 120 {
+		t.Fatalf("%d results for 60 clients' 300 sessions", res.Results)
+	}
+	grades, seen := map[data.GAIS]int{}, 0
+	for _, c := range allClients(t, s, data.ClientQuery{}) {
+		results, err := s.Outcomes(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl, err := s.Timeline(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range results {
+			seen++
+			grades[o.GAIS]++
+			i := slices.IndexFunc(tl, func(e data.TimelineEntry) bool { return e.SessionID == o.SessionID })
+			if i < 0 || o.AssessedAt.Before(tl[i].StartedAt) || o.AssessedAt.After(testkit.Now) {
+				t.Fatalf("result %+v follows no session of %s at or before it", o, c.Name())
+			}
+		}
+	}
+	if seen != res.Results || len(grades) < 4 {
+		t.Fatalf("%d results read of %d, grades %v", seen, res.Results, grades)
+	}
+}

@@ -136,6 +136,11 @@ func (g *generator) writeClient(b nlstore.Batch, n int, withPhotos bool, res *Re
 				return fmt.Errorf("demo: session of %s on %s: %w", c.Name(), v.at.Format(time.DateOnly), err)
 			}
 		}
+		if v.n == v.s.done && v.n >= 2 {
+			if err := g.assess(b, se, v.s, res); err != nil {
+				return fmt.Errorf("demo: result of %s's session on %s: %w", c.Name(), v.at.Format(time.DateOnly), err)
+			}
+		}
 	}
 	b.SetActor("")
 	if len(plan.sessions) > 0 {
@@ -481,4 +486,44 @@ func (g *generator) endpoint(depth float64) string {
 		i = 1
 	}
 	return g.endpoints[min(i, len(g.endpoints)-1)]
+}
+
+// assess records, for most series, the result after its latest session so far: at a follow-up
+// four weeks on, or at the session itself when that is still to come. Deeper courses and longer
+// ones do a little better, as the literature has it; a few clients see no change or are worse.
+func (g *generator) assess(b nlstore.Batch, se *data.Session, s *series, res *Result) error {
+	r := g.results
+	if !chance(r, 0.6) {
+		return nil
+	}
+	deepest := 0.0
+	for _, z := range se.Zones {
+		deepest = max(deepest, z.DepthMM)
+	}
+	better := min(int(deepest/0.5), 3) + min(s.done, 5) // 1 to 8
+	grade := data.GAISGrades[weighted(r, 6+better*2, 20+better*3, 40, 22-better*2, 5)]
+	o := data.Outcome{ClientID: se.ClientID, SessionID: se.ID, GAIS: grade, FromPhotos: chance(r, 0.3),
+		AssessedAt: se.StartedAt.Add(28 * 24 * time.Hour)}
+	if o.AssessedAt.After(g.now) {
+		o.AssessedAt = se.StartedAt.Add(5 * time.Minute) // assessed at the session, before treating
+		if o.AssessedAt.After(g.now) {
+			return nil // later today
+		}
+	}
+	if chance(r, 0.7) {
+		o.Satisfaction = data.Optional[int]{V: min(10, 9-slices.Index(data.GAISGrades, grade)*2+r.IntN(3)), Valid: true}
+	}
+	if slices.Contains(s.concerns, "Acne scars") {
+		base := 2 + r.IntN(3)
+		now := base
+		if slices.Index(data.GAISGrades, grade) <= 1 && base > 1 {
+			now = base - 1
+		}
+		o.ScarBaseline, o.ScarNow = data.Optional[int]{V: base, Valid: true}, data.Optional[int]{V: now, Valid: true}
+	}
+	if err := b.SaveOutcome(&o); err != nil {
+		return err
+	}
+	res.Results++
+	return nil
 }

@@ -13,10 +13,11 @@ import (
 // SaveOutcome validates and saves an assessment of a session's result: created when it has no
 // ID, else updated with its version checked (data.ErrConflict when changed elsewhere).
 func (s *Store) SaveOutcome(ctx context.Context, o *data.Outcome) error {
-	return saveCopy(ctx, s, o, (*Batch).saveOutcome)
+	return saveCopy(ctx, s, o, (*Batch).SaveOutcome)
 }
 
-func (b *Batch) saveOutcome(o *data.Outcome) error {
+// SaveOutcome is Store.SaveOutcome with the batch's writes.
+func (b *Batch) SaveOutcome(o *data.Outcome) error {
 	now := b.store.now()
 	o.Notes = strings.TrimSpace(o.Notes)
 	if o.PractitionerID == "" {
