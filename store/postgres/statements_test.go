@@ -25,6 +25,8 @@ var sqliteOnly = []string{
 	// EachPhotoFile: whether a SQLite file is of the release before the photo library; a
 	// PostgreSQL schema starts with it.
 	"SELECT count(*) > 0 FROM pragma_table_info('photos')",
+	// InsightFacts: whether a SQLite file keeps its sessions' figures (insight_facts).
+	"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'insight_facts'",
 }
 
 // savepoints are statements PostgreSQL runs but cannot prepare: they are run, in a transaction,

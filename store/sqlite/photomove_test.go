@@ -183,7 +183,8 @@ func TestMovePhotosStopsWhenCancelledAndResumes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	path := filepath.Join(t.TempDir(), "clinic.db")
-	want := oldLayoutPractice(t, path, 4, 300)
+	// Photos large enough that their room is worth giving back beside the schema's own pages.
+	want := oldLayoutPractice(t, path, 4, 400)
 	s := openPractice(t, path)
 	_, err := s.MovePhotos(ctx, func(p sqlite.PhotoMove) {
 		if p.Done == 2 {

@@ -166,8 +166,10 @@ func settingTextSQL(s *Store) string {
 // tableNames lists the practice's tables, but for the engine's own (the schema version, SQLite's
 // search index).
 func tableNames(ctx context.Context, tx *sql.Tx, s *Store) ([]string, error) {
+	// insight_facts is derived from the records, made again by the target's own triggers as the
+	// records are copied.
 	q := `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
-		AND name NOT LIKE 'clients\_fts%' ESCAPE '\'`
+		AND name NOT LIKE 'clients\_fts%' ESCAPE '\' AND name <> 'insight_facts'`
 	if s.PostgreSQL() {
 		// photo_files is the server's photo store, copied file by file through PhotoStore.
 		q = `SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('needlelog_schema', 'photo_files')`

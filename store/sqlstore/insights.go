@@ -50,6 +50,24 @@ func (s *Store) InsightFacts(ctx context.Context, q insights.Query, fn func(*ins
 		where += ` AND practitioner_id = ?`
 		args = append(args, q.PractitionerID)
 	}
+	table, err := r.hasFactTable(s)
+	if err != nil {
+		return fmt.Errorf("insights: %w", err)
+	}
+	if table {
+		// One row a session, in the order they started: the lists first, to name what it holds.
+		err := r.readLists()
+		if err == nil {
+			err = r.fromTable(where, args)
+		}
+		if err != nil {
+			return fmt.Errorf("insights: read the sessions' figures: %w", err)
+		}
+		if len(r.facts) == 0 {
+			return nil
+		}
+		return r.give(fn)
+	}
 	if err := r.sessions(where, args); err != nil {
 		return fmt.Errorf("insights: read sessions: %w", err)
 	}
@@ -71,13 +89,18 @@ func (s *Store) InsightFacts(ctx context.Context, q insights.Query, fn func(*ins
 		what string
 		read func() error
 	}{
-		{"the lists", r.readLists}, {"clients", r.clients}, {"clients' sessions", r.history},
+		{"the lists", r.readLists}, {"names", r.nameRefs}, {"clients", r.clients}, {"clients' sessions", r.history},
 		{"zones", r.zones}, {"products", r.products}, {"side effects", r.sideEffects}, {"results", r.results},
 	} {
 		if err := step.read(); err != nil {
 			return fmt.Errorf("insights: read %s: %w", step.what, err)
 		}
 	}
+	return r.give(fn)
+}
+
+// give calls fn with each fact read.
+func (r *factReader) give(fn func(*insights.Fact) error) error {
 	for i := range r.facts {
 		if err := fn(&r.facts[i]); err != nil {
 			return err
@@ -99,6 +122,7 @@ type factReader struct {
 	ids         []sessionRefs                // beside facts: the list entries each names
 	names       map[string]string            // every name read, kept once
 	lists       map[string]map[string]string // table → ID → name
+	expected    map[string]bool              // the kinds of side effect filed as expected
 }
 
 // sessionRefs are a session's references to the lists, resolved to names once the lists are read.
@@ -142,8 +166,8 @@ func (r *factReader) sessions(where string, args []any) error {
 	})
 }
 
-// readLists reads the names of practitioners, devices, cartridges and products, and names each
-// session's.
+// readLists reads the names of practitioners, devices, cartridges and products, and the kinds of
+// side effect the practice's list files as expected.
 func (r *factReader) readLists() error {
 	r.lists = map[string]map[string]string{}
 	for table, col := range map[string]string{"practitioners": "name", "devices": "model", "cartridges": "name", "products": "name"} {
@@ -161,6 +185,21 @@ func (r *factReader) readLists() error {
 		}
 		r.lists[table] = m
 	}
+	// The kinds the practice's list files as expected, by name, as a session records its kind.
+	r.expected = map[string]bool{}
+	return scanAll(r.ctx, r.tx, `SELECT name FROM list_items WHERE kind = ? AND category = ?`,
+		[]any{string(data.ListSideEffect), data.CategoryExpected}, func(rows *sql.Rows) error {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				return err
+			}
+			r.expected[name] = true
+			return nil
+		})
+}
+
+// nameRefs names each session's practitioner, device and lots, once the lists are read.
+func (r *factReader) nameRefs() error {
 	for i := range r.facts {
 		f, refs := &r.facts[i], r.ids[i]
 		f.Practitioner = r.lists["practitioners"][refs.practitioner]
@@ -294,20 +333,6 @@ func (r *factReader) products() error {
 }
 
 func (r *factReader) sideEffects() error {
-	// The kinds the practice's list files as expected, by name, as a session records its kind.
-	expected := map[string]bool{}
-	err := scanAll(r.ctx, r.tx, `SELECT name FROM list_items WHERE kind = ? AND category = ?`,
-		[]any{string(data.ListSideEffect), data.CategoryExpected}, func(rows *sql.Rows) error {
-			var name string
-			if err := rows.Scan(&name); err != nil {
-				return err
-			}
-			expected[name] = true
-			return nil
-		})
-	if err != nil {
-		return err
-	}
 	var kind sql.RawBytes
 	var onset, resolved data.Date
 	return r.each(`SELECT session_id, kind, onset, resolved FROM side_effects`,
@@ -315,7 +340,7 @@ func (r *factReader) sideEffects() error {
 		func(f *insights.Fact) {
 			name := r.bytesName(kind)
 			f.SideEffects = append(f.SideEffects, insights.SideEffectFact{Kind: name, Onset: onset, Resolved: resolved,
-				Expected: expected[name]})
+				Expected: r.expected[name]})
 		})
 }
 

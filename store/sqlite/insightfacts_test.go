@@ -1,0 +1,189 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/insights"
+	"needlelog.app/needlelog/internal/testkit"
+	"needlelog.app/needlelog/store/sqlite"
+)
+
+// insightsReport reads q's figures from the practice file at path, opened to read.
+func insightsReport(t *testing.T, path string, q insights.Query) insights.Report {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := insights.NewBuilder(q)
+	if err := s.InsightFacts(ctx, q, func(f *insights.Fact) error { b.Add(f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return b.Report()
+}
+
+// fromRecords is q's figures read from the records themselves: a copy of the file without
+// insight_facts, as a file from before it was kept reads.
+func fromRecords(t *testing.T, path string, q insights.Query) insights.Report {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "records.db")
+	if err := os.WriteFile(cp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: cp}).EscapedPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DROP TABLE insight_facts`); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return insightsReport(t, cp, q)
+}
+
+// The figures kept in insight_facts are those the records give, after every kind of change a
+// practice makes: sessions written, signed and amended, side effects added and resolved later,
+// results saved and deleted, a client's skin type changed, a session moved before the client's
+// others, a practitioner renamed, a client deleted.
+func TestInsightFactsFollowTheRecords(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "practice.db")
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: testkit.Fixed(testkit.Now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 40, Sessions: 200, Seed: 3, PhotoClients: -1, Years: 5}); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	clients, err := s.ListClients(ctx, data.ClientQuery{})
+	must(err)
+	var signed, draft data.Session
+	var outcome data.Outcome
+	for _, c := range clients {
+		tl, err := s.Timeline(ctx, c.ID)
+		must(err)
+		for _, e := range tl {
+			se, err := s.Session(ctx, e.SessionID)
+			must(err)
+			if se.Status == data.StatusSigned && signed.ID == "" && len(se.Zones) > 0 {
+				signed = se
+			}
+			if se.Status == data.StatusDraft && draft.ID == "" && len(tl) > 2 {
+				draft = se
+			}
+		}
+		results, err := s.Outcomes(ctx, c.ID)
+		must(err)
+		if len(results) > 0 && outcome.ID == "" {
+			outcome = results[0]
+		}
+	}
+	if signed.ID == "" || draft.ID == "" || outcome.ID == "" {
+		t.Fatal("the demo has no signed session, draft of a client with others, or result")
+	}
+
+	// A side effect found at a follow-up on a signed session, then resolved.
+	e := data.SideEffect{SessionID: signed.ID, Kind: "Milia", Severity: data.SeverityMild,
+		Onset: data.DateOf(signed.StartedAt).AddDays(5)}
+	must(s.AddSideEffect(ctx, &e))
+	e.Resolved = e.Onset.AddDays(9)
+	must(s.UpdateSideEffect(ctx, &e))
+	// An amendment deepens a zone.
+	amended := signed
+	amended.Zones = append([]data.ZoneTreatment(nil), signed.Zones...)
+	amended.Zones[0].DepthMM = 2.5
+	s.SetActor(signed.SignedBy)
+	_, err = s.AmendSession(ctx, amended, "Depth typed wrong")
+	must(err)
+	// The draft moves before every other session of its client, with another zone.
+	draft.StartedAt = draft.StartedAt.AddDate(-6, 0, 0)
+	draft.Zones = append(draft.Zones, data.ZoneTreatment{Zone: "Neck", DepthMM: 0.5, Passes: 2})
+	draft.NoSideEffects = len(draft.SideEffects) == 0
+	must(s.UpdateSession(ctx, &draft))
+	// A result deleted, another changed.
+	must(s.DeleteOutcome(ctx, outcome.ID, "Entered for the wrong client"))
+	// The client's skin type, a practitioner's name.
+	c, err := s.Client(ctx, clients[0].ID)
+	must(err)
+	c.Fitzpatrick = 1 + c.Fitzpatrick%6
+	must(s.UpdateClient(ctx, &c))
+	ps, err := s.Practitioners(ctx, true)
+	must(err)
+	ps[0].Name = "Renamed Practitioner"
+	must(s.SavePractitioner(ctx, &ps[0]))
+	// A client and all their records deleted.
+	must(s.DeleteClient(ctx, clients[len(clients)-1].ID, "Asked to be forgotten"))
+	must(s.Close())
+
+	for _, q := range []insights.Query{
+		{},
+		{From: data.DateOf(testkit.Now).AddDays(-365), To: data.DateOf(testkit.Now)},
+		{From: data.DateOf(testkit.Now).AddDays(-365 * 3), To: data.DateOf(testkit.Now), BeyondExpected: true},
+		{PractitionerID: ps[0].ID},
+	} {
+		kept, records := insightsReport(t, path, q), fromRecords(t, path, q)
+		if kept.Sessions == 0 {
+			t.Fatalf("%+v: no session", q)
+		}
+		if !reflect.DeepEqual(kept, records) {
+			t.Errorf("%+v: the figures kept differ from the records':\n kept   %+v\n records %+v", q, kept, records)
+		}
+	}
+}
+
+// A row of insight_facts damaged in the file is said as such, never read as figures.
+func TestDamagedInsightFactIsSaid(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "practice.db")
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true, Now: testkit.Fixed(testkit.Now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Generate(ctx, s, demo.Options{Clients: 3, Sessions: 6, Seed: 1, PhotoClients: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A row whose fields run together.
+	if _, err := raw.Exec(`UPDATE insight_facts SET fact = replace(fact, char(31), char(30))
+		WHERE session_id = (SELECT min(session_id) FROM insight_facts)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	s, err = sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.InsightFacts(ctx, insights.Query{}, func(*insights.Fact) error { return nil })
+	if err == nil {
+		t.Fatal("a damaged row was read as figures")
+	}
+}
