@@ -242,7 +242,7 @@ func headline(in Insights) []field {
 		{"Results (GAIS)", results},
 	}
 	if cents, priced := revenue(r); priced > 0 {
-		fs = append(fs, field{"Revenue", fmt.Sprintf("%s from %s with a price recorded", wording.Money(cents, in.Currency),
+		fs = append(fs, field{"Revenue", fmt.Sprintf("%s from %s with a price recorded", wording.MoneyTotal(cents, in.Currency),
 			wording.OfN(priced, r.Sessions)+" sessions")})
 	}
 	return fs
@@ -357,11 +357,11 @@ func writeRevenue(d *doc, r *insights.Report, currency string) {
 		for _, m := range r.Months {
 			money := missing
 			if m.Priced > 0 {
-				money = wording.Money(m.RevenueCents, currency)
+				money = wording.MoneyTotal(m.RevenueCents, currency)
 			}
 			rows = append(rows, []string{monthName(m.Month), money, wording.OfN(m.Priced, m.Sessions)})
 		}
-		rows = append(rows, []string{"Period", wording.Money(cents, currency), wording.OfN(priced, r.Sessions)})
+		rows = append(rows, []string{"Period", wording.MoneyTotal(cents, currency), wording.OfN(priced, r.Sessions)})
 		d.table([]column{{"Month", 3, "L"}, {wording.MoneyTitle("Revenue", currency), 2, "R"},
 			{"Sessions with a price", 2, "R"}}, rows)
 		if priced < r.Sessions {

@@ -160,7 +160,7 @@ func TestInsightsShowTheFiguresOfThePeriod(t *testing.T) {
 		"OK-2 (Nano 12) | 25 | 0 | 0.0",
 		"Erythema | 5 | 4 | 2.5 | 2.0",
 		"Acne scars | 0 | 1 | 0 | 0 | 1 | 2",
-		"April 2025 | 2500.00 | 25 of 30",
+		"April 2025 | 2,500.00 | 25 of 30",
 	} {
 		if !slices.Contains(rows, want) {
 			t.Errorf("no row %q among\n%s", want, strings.Join(rows, "\n"))

@@ -165,7 +165,7 @@ func (s *insightsScreen) figureList(r insightsRead) []figure {
 	priced := 0
 	for _, m := range rep.Months {
 		priced += m.Priced
-		rev.rows = append(rev.rows, figureRow{cells: []string{monthWords(m.Month), wording.Money(m.RevenueCents, r.currency),
+		rev.rows = append(rev.rows, figureRow{cells: []string{monthWords(m.Month), wording.MoneyTotal(m.RevenueCents, r.currency),
 			wording.OfN(m.Priced, m.Sessions)}, sessions: monthIDs[m.Month], what: monthWords(m.Month)})
 	}
 	if priced == 0 {
@@ -270,7 +270,7 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 			wording.Count(rep.SeriesCompleted, "series", "series")+" completed (their last planned session)", nil),
 		card(kept, interval, nil),
 		card(wording.Count(rep.Assessed, "result", "results")+" assessed", "sessions with a GAIS result after them", nil),
-		card(wording.Money(revenue, r.currency), "revenue recorded, for "+wording.OfN(priced, rep.Sessions)+" sessions", nil),
+		card(wording.MoneyTotal(revenue, r.currency), "revenue recorded, for "+wording.OfN(priced, rep.Sessions)+" sessions", nil),
 	}
 	return container.NewGridWithColumns(3, cards...)
 }

@@ -2,6 +2,7 @@ package wording
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"needlelog.app/needlelog/data"
@@ -31,6 +32,26 @@ func Money(cents int64, code string) string {
 	default:
 		return sign + s + amount
 	}
+}
+
+// MoneyTotal writes a sum of money to be read, not typed back, with its thousands grouped:
+// "£190,150.00", as the insights and the practice report give revenue.
+func MoneyTotal(cents int64, code string) string {
+	plain := Money(cents, code)
+	// The digits before the decimal point (or all of them, for a currency without decimals).
+	end := strings.LastIndexByte(plain, '.')
+	if end < 0 {
+		end = len(plain)
+	}
+	start := end
+	for start > 0 && plain[start-1] >= '0' && plain[start-1] <= '9' {
+		start--
+	}
+	n, err := strconv.Atoi(plain[start:end])
+	if err != nil {
+		return plain
+	}
+	return plain[:start] + Thousands(n) + plain[end:]
 }
 
 // MoneyTitle is a price column's or field's title with the currency's sign: "Price (€)". The

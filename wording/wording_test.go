@@ -152,3 +152,18 @@ func TestPhotoCaption(t *testing.T) {
 		t.Errorf("a photo of no session is captioned %q", got)
 	}
 }
+
+func TestMoneyTotal(t *testing.T) {
+	for _, c := range []struct {
+		cents int64
+		code  string
+		want  string
+	}{
+		{19015000, "GBP", "£190,150.00"}, {35000, "EUR", "€350.00"}, {123456789, "CHF", "CHF 1,234,567.89"},
+		{350000000, "JPY", "¥3,500,000"}, {-123456, "", "-1,234.56"}, {0, "", "0.00"},
+	} {
+		if got := wording.MoneyTotal(c.cents, c.code); got != c.want {
+			t.Errorf("MoneyTotal(%d, %q) = %q, want %q", c.cents, c.code, got, c.want)
+		}
+	}
+}

@@ -65,7 +65,7 @@ func TestExportInsights(t *testing.T) {
 		// The headline figures, worked out by hand in storetest.InsightsPractice.
 		"Sessions 42", "With side effects 14.3% (6 of 42 sessions)", "Clients 4 clients: 3 new, 1 returning",
 		"Series 1 started, 1 completed", "Interval kept 19 days on average, 28 planned, before a series' second or later session (2 sessions)",
-		"3 sessions assessed; 1 of 3 improved or better", "2900.00 from 27 of 42 sessions with a price recorded",
+		"3 sessions assessed; 1 of 3 improved or better", "2,900.00 from 27 of 42 sessions with a price recorded",
 		// The tables: a small group is its counts with the note, never a percentage.
 		"March 2025 12 6 50.0", "April 2025 30 0 0.0",
 		"0.5–1.0 10 6 60.0", "1.0–1.5 4 0 too few to rate (under 10 sessions)", ">2.0 1 0 too few to rate",
@@ -73,7 +73,7 @@ func TestExportInsights(t *testing.T) {
 		"HA serum 12 6 50.0", "III 10 6 60.0", "II 2 0 too few to rate", "not recorded 25 0 0.0",
 		"Dr Lee 12 6 50.0", "Sam Ray 25 0 0.0", "Pen A 12 6 50.0", "Roller B 25 0 0.0",
 		"BAD-1 (Nano 12) 10 6 60.0", "OK-2 (Nano 12) 25 0 0.0",
-		"March 2025 400.00 2 of 12", "April 2025 2500.00 25 of 30", "Period 2900.00 27 of 42",
+		"March 2025 400.00 2 of 12", "April 2025 2,500.00 25 of 30", "Period 2,900.00 27 of 42",
 		"Erythema 5 4 of 5 2.5 2", "Post-inflammatory hyperpigmentation 1 1 of 1 10 10",
 		"Acne scars 2 0 1 0 0 1", "Texture 1 0 0 0 0 1", "≤0.5 1 0 0 0 1 0",
 	}
