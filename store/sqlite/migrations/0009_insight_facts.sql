@@ -41,13 +41,32 @@ CREATE INDEX insight_facts_client ON insight_facts (client_id);
 INSERT INTO insight_facts (started_at, session_id, client_id, practitioner_id, fact)
     SELECT started_at, session_id, client_id, practitioner_id, fact FROM insight_fact_rows;
 
--- A session changed: every row of its client, whose first and previous sessions it may be.
-CREATE TRIGGER insight_facts_session_insert AFTER INSERT ON sessions BEGIN
+-- A session written after its client's others changes its own row alone; one written before
+-- another, moved, given to another client or removed may be another's previous or the client's
+-- first: every row of its client is made again.
+CREATE TRIGGER insight_facts_session_insert AFTER INSERT ON sessions
+WHEN NOT EXISTS (SELECT 1 FROM sessions o WHERE o.client_id = new.client_id AND o.id <> new.id AND o.started_at >= new.started_at)
+BEGIN
+    INSERT INTO insight_facts (started_at, session_id, client_id, practitioner_id, fact)
+        SELECT started_at, session_id, client_id, practitioner_id, fact FROM insight_fact_rows WHERE session_id = new.id;
+END;
+CREATE TRIGGER insight_facts_session_insert_before AFTER INSERT ON sessions
+WHEN EXISTS (SELECT 1 FROM sessions o WHERE o.client_id = new.client_id AND o.id <> new.id AND o.started_at >= new.started_at)
+BEGIN
     DELETE FROM insight_facts WHERE client_id IN (new.client_id);
     INSERT INTO insight_facts (started_at, session_id, client_id, practitioner_id, fact)
         SELECT started_at, session_id, client_id, practitioner_id, fact FROM insight_fact_rows WHERE client_id IN (new.client_id);
 END;
-CREATE TRIGGER insight_facts_session_update AFTER UPDATE ON sessions BEGIN
+CREATE TRIGGER insight_facts_session_update AFTER UPDATE ON sessions
+WHEN old.started_at = new.started_at AND old.client_id = new.client_id
+BEGIN
+    DELETE FROM insight_facts WHERE session_id IN (new.id);
+    INSERT INTO insight_facts (started_at, session_id, client_id, practitioner_id, fact)
+        SELECT started_at, session_id, client_id, practitioner_id, fact FROM insight_fact_rows WHERE session_id IN (new.id);
+END;
+CREATE TRIGGER insight_facts_session_move AFTER UPDATE ON sessions
+WHEN old.started_at <> new.started_at OR old.client_id <> new.client_id
+BEGIN
     DELETE FROM insight_facts WHERE client_id IN (old.client_id, new.client_id);
     INSERT INTO insight_facts (started_at, session_id, client_id, practitioner_id, fact)
         SELECT started_at, session_id, client_id, practitioner_id, fact FROM insight_fact_rows WHERE client_id IN (old.client_id, new.client_id);
