@@ -123,9 +123,12 @@ type Report struct {
 	Query           Query
 	Sessions        int
 	WithSideEffects int
-	Months          []Month
-	Clients         int // distinct clients seen
-	NewClients      int // whose first session ever is in the period
+	// BeyondExpected is how many sessions had a side effect beyond the expected ones, whatever
+	// Query.BeyondExpected says: beside WithSideEffects, it says how much of the rate is expected.
+	BeyondExpected int
+	Months         []Month
+	Clients        int // distinct clients seen
+	NewClients     int // whose first session ever is in the period
 	// ReturningClients had a session before the period.
 	ReturningClients int
 	SeriesStarted    int
@@ -191,6 +194,9 @@ func (b *Builder) Add(f *Fact) {
 		b.effects = effects
 	}
 	hurt := len(effects) > 0
+	if slices.ContainsFunc(f.SideEffects, func(e SideEffectFact) bool { return !e.Expected }) {
+		b.r.BeyondExpected++
+	}
 	b.r.Sessions++
 	b.r.SessionIDs = append(b.r.SessionIDs, f.SessionID)
 	if hurt {

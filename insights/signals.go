@@ -19,6 +19,9 @@ const (
 // SignalDimensions are the groupings tested for signals.
 var SignalDimensions = []Dimension{ByLot, ByZone, ByDepth, ByProduct, ByPractitioner, ByDevice}
 
+// NoSignal says that the period raised no signal, where the signals would be.
+const NoSignal = "No safety signal: no lot, zone, depth band, product, practitioner or device has a side-effect rate clearly above the practice's own."
+
 // Signal is a group whose side-effect rate is clearly above the practice's own.
 type Signal struct {
 	By           Dimension

@@ -263,7 +263,7 @@ func revenue(r *insights.Report) (cents int64, priced int) {
 func writeSignals(d *doc, r *insights.Report) {
 	if len(r.Signals) == 0 {
 		d.gap(2)
-		d.para("No safety signal: no lot, zone, depth band, product, practitioner or device has a side-effect rate clearly above the practice's own.")
+		d.para(insights.NoSignal)
 		return
 	}
 	d.heading("Safety signals", 24)

@@ -179,7 +179,7 @@ func InsightsExpected() insights.Report {
 	}
 	return insights.Report{
 		Query:    InsightsPeriod,
-		Sessions: 42, WithSideEffects: 6,
+		Sessions: 42, WithSideEffects: 6, BeyondExpected: 1, // Bo's hyperpigmentation; Erythema is expected
 		Months: []insights.Month{
 			{Month: "2025-03", Sessions: 12, WithSideEffects: 6, RevenueCents: 40000, Priced: 2},
 			{Month: "2025-04", Sessions: 30, WithSideEffects: 0, RevenueCents: 250000, Priced: 25},
@@ -383,7 +383,7 @@ func insightFactsBeyondExpected(t *testing.T, s store.Store) {
 	q.BeyondExpected = true
 	got := readFacts(t, s, q)
 	want := []insights.Resolution{{Kind: "Post-inflammatory hyperpigmentation", Count: 1, Resolved: 1, MeanDays: 10, MedianDays: 10}}
-	if got.Sessions != 42 || got.WithSideEffects != 1 || !reflect.DeepEqual(got.Resolutions, want) ||
+	if got.Sessions != 42 || got.WithSideEffects != 1 || got.BeyondExpected != 1 || !reflect.DeepEqual(got.Resolutions, want) ||
 		!reflect.DeepEqual(got.By[insights.ByLot][0], insights.Rate{Group: "BAD-1 (Nano 12)", Sessions: 10, WithSideEffects: 1}) ||
 		len(got.Signals) != 0 {
 		t.Fatalf("beyond the expected: %d of %d sessions, resolutions %+v, lot %+v, signals %+v", got.WithSideEffects,
