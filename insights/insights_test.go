@@ -3,6 +3,7 @@ package insights
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -247,5 +248,17 @@ func TestEveryMonthOfThePeriod(t *testing.T) {
 	// The months a rate is given for are those with sessions.
 	if got := len(r.By[ByMonth]); got != 2 {
 		t.Fatalf("%d months rated, want 2", got)
+	}
+}
+
+// A tiny p-value is said with its relation, never "p = < 0.0001".
+func TestSignalSaysATinyP(t *testing.T) {
+	q := Query{From: data.NewDate(2025, 3, 1), To: data.NewDate(2025, 3, 31)}
+	r := Compute(q, append(practice(400, 0, "OK"), practice(20, 15, "BAD")...))
+	if len(r.Signals) == 0 {
+		t.Fatal("no signal")
+	}
+	if s := r.Signals[0].Sentence(); !strings.Contains(s, "p < 0.0001, below 0.01") {
+		t.Fatalf("sentence: %s", s)
 	}
 }

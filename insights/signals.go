@@ -33,17 +33,18 @@ type Signal struct {
 // Sentence says the signal with its counts, the test and its thresholds.
 func (s Signal) Sentence() string {
 	return fmt.Sprintf("%s %s: %d of %d sessions had a side effect, against %d of %d in the practice "+
-		"(one-sided exact binomial test at the practice's rate, p = %s, below %g; groups of at least %d sessions "+
+		"(one-sided exact binomial test at the practice's rate, p %s, below %g; groups of at least %d sessions "+
 		"with at least %d side-effect sessions are tested)",
 		s.By, s.Rate.Group, s.Rate.WithSideEffects, s.Rate.Sessions, s.PracticeRate.WithSideEffects,
 		s.PracticeRate.Sessions, formatP(s.P), SignalP, MinSessions, MinSignalCases)
 }
 
+// formatP says a p-value with its relation: "= 0.0003", "< 0.0001".
 func formatP(p float64) string {
 	if p < 0.0001 {
 		return "< 0.0001"
 	}
-	return fmt.Sprintf("%.4f", p)
+	return fmt.Sprintf("= %.4f", p)
 }
 
 // Signals tests each group of SignalDimensions against the report's overall rate, in that order.

@@ -400,8 +400,30 @@ func (g *generator) newSession(c *data.Client, v visit, practitioner string) *da
 		se.PhotoRefusal = "Client declined photographs."
 	}
 	g.addSideEffects(se, c, day)
+	g.addBadLotEffect(se, day)
 	se.NoSideEffects = len(se.SideEffects) == 0
 	return se
+}
+
+// addBadLotEffect gives the practice something to find: the first serum's lot before the one in
+// use now irritated the skin of one client in five it was applied to (contact dermatitis, a
+// side effect beyond the expected), which its insights point out and its lot recall follows.
+func (g *generator) addBadLotEffect(se *data.Session, day data.Date) {
+	if len(g.serums) == 0 || len(g.lessCommon) == 0 {
+		return
+	}
+	bad := g.serums[0].lots[min(1, len(g.serums[0].lots)-1)].Lot
+	if !slices.ContainsFunc(se.Products, func(p data.ProductUse) bool { return p.ProductID == g.serums[0].id && p.Lot == bad }) ||
+		!chance(g.results, 0.2) {
+		return
+	}
+	kind := "Contact dermatitis"
+	if !slices.Contains(g.lessCommon, kind) {
+		kind = g.lessCommon[0]
+	}
+	if !slices.ContainsFunc(se.SideEffects, func(e data.SideEffect) bool { return e.Kind == kind }) {
+		g.addEffect(se, kind, data.SeverityModerate, false, day.AddDays(1+g.results.IntN(2)), 10+g.results.IntN(20))
+	}
 }
 
 // addSideEffects logs side effects at realistic rates: the expected ones in most sessions,
