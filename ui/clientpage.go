@@ -114,7 +114,7 @@ func newClientPage(store nlstore.Store) *clientPage {
 		func() int { return len(p.st.timeline) },
 		func() fyne.CanvasObject {
 			title := widget.NewLabelWithStyle("12 Mar 2026 14:30 · Session 2 of 4", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			title.Truncation = fyne.TextTruncateEllipsis // a long result must not widen the row
+			title.Truncation = fyne.TextTruncateEllipsis
 			detail := widget.NewLabel("zones")
 			detail.Truncation = fyne.TextTruncateEllipsis
 			log := widget.NewButtonWithIcon("Log side effect", theme.ContentAddIcon(), nil)
@@ -129,12 +129,13 @@ func newClientPage(store nlstore.Store) *clientPage {
 			e := p.st.timeline[i]
 			row := o.(*fyne.Container)
 			lines := row.Objects[0].(*fyne.Container).Objects
-			title := timelineTitle(e)
+			// The result leads the second line, where a narrow window cuts the zones, not it.
+			detail := timelineDetail(e)
 			if o, ok := p.st.results[e.SessionID]; ok {
-				title += "  ·  result: " + outcomeSaid(o)
+				detail = "result: " + outcomeSaid(o) + "  ·  " + detail
 			}
-			lines[0].(*widget.Label).SetText(title)
-			lines[1].(*widget.Label).SetText(timelineDetail(e))
+			lines[0].(*widget.Label).SetText(timelineTitle(e))
+			lines[1].(*widget.Label).SetText(detail)
 			buttons := row.Objects[1].(*fyne.Container).Objects
 			buttons[0].(*widget.Button).OnTapped = func() { p.onSessionPDF(p.st.client, e) }
 			buttons[1].(*widget.Button).OnTapped = func() { p.onSideEffect(p.st.client, e) }
