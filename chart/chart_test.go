@@ -522,3 +522,44 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// wcag is the WCAG contrast ratio of a and b, computed here on its own.
+func wcag(a, b color.Color) float64 {
+	l := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		lin := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.04045 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	}
+	la, lb := l(a), l(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// Every grade of a results chart stands out from the background by at least 3:1, in a light and
+// a dark style, and no two grades share a colour.
+func TestGradeColoursContrast(t *testing.T) {
+	spreads := []insights.ResultSpread{{Group: "acne scars", Grades: [5]int{1, 1, 1, 1, 1}}}
+	for _, st := range []Style{Light, Dark} {
+		c := Results(spreads, Options{Style: st, Width: 800, Height: 300, Scale: 1})
+		b := c.Bars[0]
+		var seen []color.Color
+		for k := range 5 {
+			// Near the top edge of each fifth of the bar, clear of its number.
+			got := c.Image.At(b.Min.X+(2*k+1)*b.Dx()/10, b.Min.Y+2)
+			if r := wcag(got, st.Background); r < 3 {
+				t.Errorf("grade %d is %v, contrast %.2f:1 with the background %v (dark %v)", k, got, r, st.Background, st == Dark)
+			}
+			for j, s := range seen {
+				if wcag(got, s) < 1.1 && same(got, s) {
+					t.Errorf("grades %d and %d are both %v", j, k, got)
+				}
+			}
+			seen = append(seen, got)
+		}
+	}
+}
