@@ -563,3 +563,32 @@ func TestGradeColoursContrast(t *testing.T) {
 		}
 	}
 }
+
+// A group too small to rate does not set the axis: with 2 of 3 (67%) beside rated groups of at
+// most 20%, the rated bars keep their length; the small group's bar is cut at the chart's edge,
+// still longer than every rated bar, its counts readable over its end; a small group within the
+// rated range (1 of 7, 14%) is drawn to its value.
+func TestSmallGroupDoesNotSetTheAxis(t *testing.T) {
+	r := practice()
+	each(t, func(t *testing.T, o Options) {
+		c := Rates(r, insights.ByLot, o)
+		hits(t, c, 5)
+		rated, few, within := c.Bars[1], c.Bars[3], c.Bars[4]
+		// The cut bar spans the whole area of the bars: the largest rated bar takes at least half
+		// of it, the rest being room for its words.
+		if rated.Dx()*2 < few.Dx() {
+			t.Errorf("the bar of 20%% is %d pixels in an area of %d beside the small group of 67%%: squashed", rated.Dx(), few.Dx())
+		}
+		if few.Dx() <= rated.Dx() || few.Max.X > o.Width {
+			t.Errorf("the small group's bar %v is not cut at the chart's edge beyond the bar of 20%% %v", few, rated)
+		}
+		if want := float64(rated.Dx()) * 100.0 / 7 / 20; math.Abs(float64(within.Dx())-want) > 2 {
+			t.Errorf("1 of 7 is %d pixels, want %.0f (14.3%% beside 20%% at %d)", within.Dx(), want, rated.Dx())
+		}
+		em := int(o.Scale * 12)
+		end := image.Rect(few.Max.X-4*em, few.Min.Y, few.Max.X, few.Max.Y)
+		if n := inked(c.Image, end, o.Style); n < em {
+			t.Errorf("the small group's counts are not readable at its end: %d pixels of text", n)
+		}
+	})
+}

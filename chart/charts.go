@@ -46,18 +46,20 @@ func rateRows(r *insights.Report, by insights.Dimension, st Style) ([]row, []key
 	var few, warned bool
 	for _, g := range r.By[by] {
 		s := seg{to: g.Percent(), fill: st.Accent}
+		loose := false // a group too small to rate never sets the axis
 		label := wording.RatePercent(g) + "%"
 		switch {
 		case !g.Enough():
 			s.fill, s.hatch = pale, hatch
 			label = wording.OfN(g.WithSideEffects, g.Sessions)
+			loose = true
 			few = true
 		case signal[g.Group]:
 			s.fill = st.Warning
 			label += " · signal"
 			warned = true
 		}
-		rows = append(rows, row{name: g.Group, segs: []seg{s}, label: label, mark: math.NaN()})
+		rows = append(rows, row{name: g.Group, segs: []seg{s}, label: label, mark: math.NaN(), loose: loose})
 	}
 	overall := r.Overall()
 	practice := "practice " + wording.RatePercent(overall) + "%"
