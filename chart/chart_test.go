@@ -592,3 +592,56 @@ func TestSmallGroupDoesNotSetTheAxis(t *testing.T) {
 		}
 	})
 }
+
+// crossed counts the pixels of r in the grid's colour.
+func crossed(img image.Image, r image.Rectangle, grid color.Color) int {
+	n := 0
+	r = r.Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if same(img.At(x, y), grid) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// No gridline runs through a figure said beside or on a bar: 118 sessions stand on the line of
+// 120, the words of the results and rates charts beside their bars. The grid is drawn in green
+// here, so that its pixels cannot be taken for the words'.
+func TestGridlinesStopBehindWords(t *testing.T) {
+	months := []insights.Month{{Month: "2026-09", Sessions: 118, WithSideEffects: 3}, {Month: "2026-10", Sessions: 86, WithSideEffects: 2}, {Month: "2026-11", Sessions: 20}}
+	r := practice()
+	green := color.NRGBA{0, 0xc0, 0, 0xff}
+	for _, base := range []Style{Light, Dark} {
+		st := base
+		st.Grid = green
+		for _, o := range sizes {
+			o.Style = st
+			em := int(math.Round(o.Scale * st.FontSize))
+			c := Sessions(months, o)
+			if crossed(c.Image, c.Image.Bounds(), green) == 0 {
+				t.Fatalf("%dx%d: no gridline drawn at all", o.Width, o.Height)
+			}
+			for i, b := range c.Bars {
+				mid := centre(b).X
+				words := image.Rect(mid-em*6/10, b.Min.Y-em*11/10, mid+em*6/10, b.Min.Y-em/4)
+				if n := crossed(c.Image, words, green); n > 0 {
+					t.Errorf("%dx%d@%g: a gridline crosses the figure on month %d (%d pixels in %v)", o.Width, o.Height, o.Scale, i, n, words)
+				}
+			}
+			for name, c := range map[string]*Chart{"results": Results(r.ResultsByConcern, o), "rates": Rates(r, insights.ByLot, o)} {
+				for i, b := range c.Bars {
+					if b.Max.X+em*3 > o.Width {
+						continue // its words are over its end
+					}
+					words := image.Rect(b.Max.X+em/2, centre(b).Y-em/3, b.Max.X+em*5/2, centre(b).Y+em/3)
+					if n := crossed(c.Image, words, green); n > 0 {
+						t.Errorf("%dx%d@%g: a gridline crosses the words of %s bar %d (%d pixels in %v)", o.Width, o.Height, o.Scale, name, i, n, words)
+					}
+				}
+			}
+		}
+	}
+}

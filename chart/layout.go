@@ -240,8 +240,12 @@ func (cv *canvas) vertical(cols []col, labels []string, ax axis, keys []key) *Ch
 			}
 			bars = append(bars, bar)
 			areas = append(areas, vg.Rectangle{Min: vg.Point{X: x - half, Y: 0}, Max: vg.Point{X: x + half, Y: c.Max.Y}})
-			if said {
-				c.FillText(sty, vg.Point{X: x, Y: bar.Max.Y + em*0.2}, col.words)
+			if said { // on the background, so that no gridline runs through the words
+				at := vg.Point{X: x, Y: bar.Max.Y + em*0.2}
+				w, h := sty.Width(col.words)/2+em*0.2, sty.Height(col.words)
+				c.FillPolygon(cv.o.Style.Background, []vg.Point{{X: x - w, Y: bar.Max.Y + em*0.1}, {X: x - w, Y: at.Y + h},
+					{X: x + w, Y: at.Y + h}, {X: x + w, Y: bar.Max.Y + em*0.1}})
+				c.FillText(sty, at, col.words)
 			}
 		}
 	}))
