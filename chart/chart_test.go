@@ -522,3 +522,126 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// wcag is the WCAG contrast ratio of a and b, computed here on its own.
+func wcag(a, b color.Color) float64 {
+	l := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		lin := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.04045 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	}
+	la, lb := l(a), l(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// Every grade of a results chart stands out from the background by at least 3:1, in a light and
+// a dark style, and no two grades share a colour.
+func TestGradeColoursContrast(t *testing.T) {
+	spreads := []insights.ResultSpread{{Group: "acne scars", Grades: [5]int{1, 1, 1, 1, 1}}}
+	for _, st := range []Style{Light, Dark} {
+		c := Results(spreads, Options{Style: st, Width: 800, Height: 300, Scale: 1})
+		b := c.Bars[0]
+		var seen []color.Color
+		for k := range 5 {
+			// Near the top edge of each fifth of the bar, clear of its number.
+			got := c.Image.At(b.Min.X+(2*k+1)*b.Dx()/10, b.Min.Y+2)
+			if r := wcag(got, st.Background); r < 3 {
+				t.Errorf("grade %d is %v, contrast %.2f:1 with the background %v (dark %v)", k, got, r, st.Background, st == Dark)
+			}
+			for j, s := range seen {
+				if wcag(got, s) < 1.1 && same(got, s) {
+					t.Errorf("grades %d and %d are both %v", j, k, got)
+				}
+			}
+			seen = append(seen, got)
+		}
+	}
+}
+
+// A group too small to rate does not set the axis: with 2 of 3 (67%) beside rated groups of at
+// most 20%, the rated bars keep their length; the small group's bar is cut at the chart's edge,
+// still longer than every rated bar, its counts readable over its end; a small group within the
+// rated range (1 of 7, 14%) is drawn to its value.
+func TestSmallGroupDoesNotSetTheAxis(t *testing.T) {
+	r := practice()
+	each(t, func(t *testing.T, o Options) {
+		c := Rates(r, insights.ByLot, o)
+		hits(t, c, 5)
+		rated, few, within := c.Bars[1], c.Bars[3], c.Bars[4]
+		// The cut bar spans the whole area of the bars: the largest rated bar takes at least half
+		// of it, the rest being room for its words.
+		if rated.Dx()*2 < few.Dx() {
+			t.Errorf("the bar of 20%% is %d pixels in an area of %d beside the small group of 67%%: squashed", rated.Dx(), few.Dx())
+		}
+		if few.Dx() <= rated.Dx() || few.Max.X > o.Width {
+			t.Errorf("the small group's bar %v is not cut at the chart's edge beyond the bar of 20%% %v", few, rated)
+		}
+		if want := float64(rated.Dx()) * 100.0 / 7 / 20; math.Abs(float64(within.Dx())-want) > 2 {
+			t.Errorf("1 of 7 is %d pixels, want %.0f (14.3%% beside 20%% at %d)", within.Dx(), want, rated.Dx())
+		}
+		em := int(o.Scale * 12)
+		end := image.Rect(few.Max.X-4*em, few.Min.Y, few.Max.X, few.Max.Y)
+		if n := inked(c.Image, end, o.Style); n < em {
+			t.Errorf("the small group's counts are not readable at its end: %d pixels of text", n)
+		}
+	})
+}
+
+// crossed counts the pixels of r in the grid's colour.
+func crossed(img image.Image, r image.Rectangle, grid color.Color) int {
+	n := 0
+	r = r.Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if same(img.At(x, y), grid) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// No gridline runs through a figure said beside or on a bar: 118 sessions stand on the line of
+// 120, the words of the results and rates charts beside their bars. The grid is drawn in green
+// here, so that its pixels cannot be taken for the words'.
+func TestGridlinesStopBehindWords(t *testing.T) {
+	months := []insights.Month{{Month: "2026-09", Sessions: 118, WithSideEffects: 3}, {Month: "2026-10", Sessions: 86, WithSideEffects: 2}, {Month: "2026-11", Sessions: 20}}
+	r := practice()
+	green := color.NRGBA{0, 0xc0, 0, 0xff}
+	for _, base := range []Style{Light, Dark} {
+		st := base
+		st.Grid = green
+		for _, o := range sizes {
+			o.Style = st
+			em := int(math.Round(o.Scale * st.FontSize))
+			c := Sessions(months, o)
+			if crossed(c.Image, c.Image.Bounds(), green) == 0 {
+				t.Fatalf("%dx%d: no gridline drawn at all", o.Width, o.Height)
+			}
+			for i, b := range c.Bars {
+				mid := centre(b).X
+				words := image.Rect(mid-em*6/10, b.Min.Y-em*11/10, mid+em*6/10, b.Min.Y-em/4)
+				if n := crossed(c.Image, words, green); n > 0 {
+					t.Errorf("%dx%d@%g: a gridline crosses the figure on month %d (%d pixels in %v)", o.Width, o.Height, o.Scale, i, n, words)
+				}
+			}
+			for name, c := range map[string]*Chart{"results": Results(r.ResultsByConcern, o), "rates": Rates(r, insights.ByLot, o)} {
+				for i, b := range c.Bars {
+					if b.Max.X+em*3 > o.Width {
+						continue // its words are over its end
+					}
+					words := image.Rect(b.Max.X+em/2, centre(b).Y-em/3, b.Max.X+em*5/2, centre(b).Y+em/3)
+					if n := crossed(c.Image, words, green); n > 0 {
+						t.Errorf("%dx%d@%g: a gridline crosses the words of %s bar %d (%d pixels in %v)", o.Width, o.Height, o.Scale, name, i, n, words)
+					}
+				}
+			}
+		}
+	}
+}

@@ -46,18 +46,20 @@ func rateRows(r *insights.Report, by insights.Dimension, st Style) ([]row, []key
 	var few, warned bool
 	for _, g := range r.By[by] {
 		s := seg{to: g.Percent(), fill: st.Accent}
+		loose := false // a group too small to rate never sets the axis
 		label := wording.RatePercent(g) + "%"
 		switch {
 		case !g.Enough():
 			s.fill, s.hatch = pale, hatch
 			label = wording.OfN(g.WithSideEffects, g.Sessions)
+			loose = true
 			few = true
 		case signal[g.Group]:
 			s.fill = st.Warning
 			label += " · signal"
 			warned = true
 		}
-		rows = append(rows, row{name: g.Group, segs: []seg{s}, label: label, mark: math.NaN()})
+		rows = append(rows, row{name: g.Group, segs: []seg{s}, label: label, mark: math.NaN(), loose: loose})
 	}
 	overall := r.Overall()
 	practice := "practice " + wording.RatePercent(overall) + "%"
@@ -177,8 +179,7 @@ func Results(spreads []insights.ResultSpread, o Options) *Chart {
 	}
 	cv := newCanvas(o)
 	st := cv.o.Style
-	neutral := mix(st.Foreground, st.Background, 0.35)
-	fills := []color.Color{mix(st.Accent, st.Background, 1), mix(st.Accent, st.Background, 0.65), mix(st.Accent, st.Background, 0.35), neutral, st.Warning}
+	fills := gradeFills(st)
 	var keys []key
 	for i, g := range data.GAISGrades {
 		keys = append(keys, key{fill: fills[i], words: g.Words()})
@@ -194,6 +195,53 @@ func Results(spreads []insights.ResultSpread, o Options) *Chart {
 		rows[i] = row{name: s.Group, segs: segs, label: wording.Count(s.Assessed(), "result", "results"), mark: math.NaN()}
 	}
 	return cv.horizontal(rows, counts("sessions with a result"), keys)
+}
+
+// gradeFills are the colours of the GAIS grades, best first: three blues from the accent deepened
+// towards the foreground to the accent faded towards the background, grey for no change and the
+// warning colour for worse. Each keeps a contrast of at least 3:1 with the background, so that a
+// bar of the faintest grade still stands out in a light or a dark theme.
+func gradeFills(st Style) []color.Color {
+	hi := legible(mix(st.Accent, st.Foreground, 0.65), st)
+	// The faintest blue is the accent faded as far as stays legible, at most halfway.
+	lo := legible(st.Accent, st)
+	for f := 0.95; f >= 0.5; f -= 0.05 {
+		c := mix(st.Accent, st.Background, f)
+		if contrast(c, st.Background) < 3.2 {
+			break
+		}
+		lo = c
+	}
+	return []color.Color{hi, mix(hi, lo, 0.5), lo, legible(mix(st.Foreground, st.Background, 0.6), st), legible(st.Warning, st)}
+}
+
+// legible is c, moved towards the foreground as far as needed for a contrast of 3:1 with the
+// background.
+func legible(c color.Color, st Style) color.Color {
+	out := c
+	for f := 0.1; f <= 1 && contrast(out, st.Background) < 3.2; f += 0.1 {
+		out = mix(st.Foreground, c, f)
+	}
+	return out
+}
+
+// contrast is the WCAG contrast ratio of a and b, from 1 to 21.
+func contrast(a, b color.Color) float64 {
+	la, lb := relLuminance(a), relLuminance(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// relLuminance is the WCAG relative luminance of c.
+func relLuminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	lin := func(v uint32) float64 {
+		x := float64(v) / 0xffff
+		if x <= 0.04045 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
 
 // Resolutions draws the median days each kind of side effect took to resolve as bars, the mean

@@ -31,12 +31,23 @@ func (cv *canvas) inside(c draw.Canvas, r vg.Rectangle, s seg) {
 }
 
 // row is one group's bar: its parts, the words at its end, and a value marked across it (NaN
-// for none).
+// for none). A loose row's bar does not set the axis, when other rows do: beyond the others'
+// range it is cut at the chart's edge, its words over its end.
 type row struct {
 	name  string
 	segs  []seg
 	label string
 	mark  float64
+	loose bool
+}
+
+// end is where r's bar, or its mark, ends on the value axis.
+func (r row) end() float64 {
+	end := clean(r.mark)
+	for _, s := range r.segs {
+		end = max(end, clean(s.to))
+	}
+	return end
 }
 
 // axis is the value axis of a chart: its words and ticks, a dashed line across the bars at ref
@@ -83,6 +94,10 @@ func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
 	// words of a bar that still has no room go over its end (below).
 	labels := make([]string, n)
 	rowH := em * 1.9
+	allLoose := true
+	for _, r := range rows {
+		allLoose = allLoose && r.loose
+	}
 	// The area's width depends on the ticks at its ends, which depend on the range: settle it.
 	for range 3 {
 		area := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: cv.w - 3*cv.pad(), Y: cv.h}}})
@@ -94,16 +109,15 @@ func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
 		if !math.IsNaN(ref) {
 			top = ref
 		}
+		for _, r := range rows {
+			if !r.loose || allLoose {
+				top = max(top, r.end())
+			}
+		}
 		for i, r := range rows {
 			labels[i] = wrap(labelSty, r.label, aw/2)
 			rowH = max(rowH, nameSty.Height(names[i].Label)+em*0.5, labelSty.Height(labels[i])+em*0.5)
-			end := 0.0
-			for _, s := range r.segs {
-				end = max(end, clean(s.to))
-			}
-			end = max(end, clean(r.mark))
-			top = max(top, end)
-			room = max(room, end/max(0.5, 1-float64((labelSty.Width(labels[i])+em*0.6)/aw)))
+			room = max(room, min(r.end(), top)/max(0.5, 1-float64((labelSty.Width(labels[i])+em*0.6)/aw)))
 		}
 		p.X.Max = ax.span(max(room, top*1.05))
 	}
@@ -124,8 +138,12 @@ func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
 		for i, r := range rows {
 			y := trY(float64(n - 1 - i))
 			bar := vg.Rectangle{Min: vg.Point{X: trX(0), Y: y - thick}, Max: vg.Point{X: trX(0), Y: y + thick}}
+			cut := false
 			for _, s := range r.segs {
-				sr := vg.Rectangle{Min: vg.Point{X: trX(clean(s.from)), Y: y - thick}, Max: vg.Point{X: trX(clean(s.to)), Y: y + thick}}
+				cut = cut || clean(s.to) > p.X.Max
+				// A loose bar beyond the axis is cut at its end.
+				from, to := min(clean(s.from), p.X.Max), min(clean(s.to), p.X.Max)
+				sr := vg.Rectangle{Min: vg.Point{X: trX(from), Y: y - thick}, Max: vg.Point{X: trX(to), Y: y + thick}}
 				if sr.Max.X > sr.Min.X {
 					cv.fillBar(c, sr, s.fill, s.hatch)
 					bar.Max.X = max(bar.Max.X, sr.Max.X)
@@ -145,7 +163,13 @@ func (cv *canvas) horizontal(rows []row, ax axis, keys []key) *Chart {
 			at := vg.Point{X: end + em*0.4, Y: y}
 			lw, h := labelSty.Width(labels[i]), labelSty.Height(labels[i])
 			if at.X+lw > c.Max.X { // no room after the bar: over its end
-				at.X = max(c.Min.X+em*0.2, c.Max.X-lw)
+				at.X = max(c.Min.X+em*0.2, c.Max.X-lw-em*0.2)
+			}
+			if x := at.X - em*0.9; cut && x > bar.Min.X+em { // a break says the bar goes on
+				brk := draw.LineStyle{Color: cv.o.Style.Background, Width: em * 0.2}
+				for _, dx := range []vg.Length{0, em * 0.4} {
+					c.StrokeLine2(brk, x+dx-thick*0.4, y-thick*1.1, x+dx+thick*0.4, y+thick*1.1)
+				}
 			}
 			// On the background, so that the practice's line never runs through the words.
 			c.FillPolygon(cv.o.Style.Background, []vg.Point{{X: at.X - em*0.2, Y: y - h/2}, {X: at.X - em*0.2, Y: y + h/2},
@@ -216,8 +240,12 @@ func (cv *canvas) vertical(cols []col, labels []string, ax axis, keys []key) *Ch
 			}
 			bars = append(bars, bar)
 			areas = append(areas, vg.Rectangle{Min: vg.Point{X: x - half, Y: 0}, Max: vg.Point{X: x + half, Y: c.Max.Y}})
-			if said {
-				c.FillText(sty, vg.Point{X: x, Y: bar.Max.Y + em*0.2}, col.words)
+			if said { // on the background, so that no gridline runs through the words
+				at := vg.Point{X: x, Y: bar.Max.Y + em*0.2}
+				w, h := sty.Width(col.words)/2+em*0.2, sty.Height(col.words)
+				c.FillPolygon(cv.o.Style.Background, []vg.Point{{X: x - w, Y: bar.Max.Y + em*0.1}, {X: x - w, Y: at.Y + h},
+					{X: x + w, Y: at.Y + h}, {X: x + w, Y: bar.Max.Y + em*0.1}})
+				c.FillText(sty, at, col.words)
 			}
 		}
 	}))
