@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -64,7 +65,7 @@ func (r *factReader) fromTable(where string, args []any) error {
 }
 
 // errDamagedFact is a row of insight_facts that does not read as the migration writes it.
-var errDamagedFact = fmt.Errorf("its figures are damaged; `needlelog check` says what to do")
+var errDamagedFact = errors.New("the figures kept for it are damaged")
 
 // decode fills f from a row's fact field, naming what it holds from the lists.
 func (r *factReader) decode(f *insights.Fact, fact []byte) error {

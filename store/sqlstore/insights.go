@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -60,13 +62,18 @@ func (s *Store) InsightFacts(ctx context.Context, q insights.Query, fn func(*ins
 		if err == nil {
 			err = r.fromTable(where, args)
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, errDamagedFact):
+			// Derived rows are no record: the records themselves give the same figures.
+			slog.Warn("insights: the figures kept are damaged; reading the records", "err", err)
+			r = factReader{ctx: ctx, tx: tx, names: map[string]string{}}
+		case err != nil:
 			return fmt.Errorf("insights: read the sessions' figures: %w", err)
-		}
-		if len(r.facts) == 0 {
+		case len(r.facts) == 0:
 			return nil
+		default:
+			return r.give(fn)
 		}
-		return r.give(fn)
 	}
 	if err := r.sessions(where, args); err != nil {
 		return fmt.Errorf("insights: read sessions: %w", err)
