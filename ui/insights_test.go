@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/insights"
 	"needlelog.app/needlelog/store/storetest"
 	"needlelog.app/needlelog/wording"
 )
@@ -516,4 +517,31 @@ func TestInsightsLongNamesKeepTheTableNarrow(t *testing.T) {
 	if w, base := table.MinSize().Width, short.MinSize().Width; w > base+maxNameWidth {
 		t.Fatalf("a table with a long name is %v wide, against %v with a short one", w, base)
 	}
+}
+
+// labelTexts are the texts of the labels under o, in the order shown.
+func labelTexts(o fyne.CanvasObject) []string {
+	var said []string
+	walk(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			said = append(said, l.Text)
+		}
+	})
+	return said
+}
+
+// A period without a safety signal says so where the signals would be; one with signals does not.
+func TestInsightsSayWhenThereIsNoSignal(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	if slices.Contains(labelTexts(s.figures), insights.NoSignal) {
+		t.Fatal("the no-signal sentence stands beside the signals")
+	}
+	s.period.SetSelected(periodThisMonth) // April: no side effect at all
+	said := labelTexts(s.figures)
+	if s.signals != nil || len(said) == 0 || said[0] != insights.NoSignal {
+		t.Fatalf("April, without a signal, first says %q", said[:min(len(said), 2)])
+	}
+	captureInsights(t, m.win, "insights-nosignal")
 }

@@ -190,6 +190,11 @@ func (s *insightsScreen) figureObjects(r insightsRead) []fyne.CanvasObject {
 	if len(rep.Signals) > 0 {
 		s.signals = s.signalsBox(r)
 		out = append(out, s.signals)
+	} else {
+		// Said plainly where the signals would be: the practitioner should not wonder whether they were looked for.
+		none := widget.NewLabelWithStyle(insights.NoSignal, fyne.TextAlignLeading, fyne.TextStyle{})
+		none.Wrapping = fyne.TextWrapWord
+		out = append(out, container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()), nil, none))
 	}
 	out = append(out, s.summary(r))
 	for _, f := range s.figureList(r) {
