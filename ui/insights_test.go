@@ -149,7 +149,7 @@ func TestInsightsShowTheFiguresOfThePeriod(t *testing.T) {
 	}
 	rows := insightsRows(s)
 	for _, want := range []string{
-		"42 sessions | with a side effect: 14.3% (6 of 42 sessions)",
+		"42 sessions | with a side effect: 14.3% (6 of 42 sessions); beyond the expected: 2.4% (1)",
 		"March 2025 | 12 | 6 | 50.0",
 		"April 2025 | 30 | 0 | 0.0",
 		"≤0.5 mm | 26 | 0 | 0.0",
@@ -234,7 +234,7 @@ func TestInsightsPeriodAndPractitionerRecompute(t *testing.T) {
 		t.Fatalf("beyond the expected: %q", s.status.Text)
 	}
 	rows := insightsRows(s)
-	if !slices.Contains(rows, "BAD-1 (Nano 12) | 10 | 1 | 10.0") || !slices.Contains(rows, "42 sessions | with a side effect: 2.4% (1 of 42 sessions)") {
+	if !slices.Contains(rows, "BAD-1 (Nano 12) | 10 | 1 | 10.0") || !slices.Contains(rows, "42 sessions | beyond the expected: 2.4% (1 of 42 sessions)") {
 		t.Fatalf("beyond the expected, rows:\n%s", strings.Join(rows, "\n"))
 	}
 	if s.signals != nil {
@@ -512,8 +512,8 @@ func overlayTexts(w fyne.Window) []string {
 func TestInsightsLongNamesKeepTheTableNarrow(t *testing.T) {
 	test.NewTempApp(t)
 	long := strings.Repeat("Hyaluronic acid serum with peptides ", 3)
-	table := figureTable(rateHeader("Product"), []figureRow{{cells: []string{long, "12", "6", "50.0"}, sessions: []string{"x"}}}, nil)
-	short := figureTable(rateHeader("Product"), []figureRow{{cells: []string{"HA", "12", "6", "50.0"}}}, nil)
+	table := figureTable(rateHeader("Product", false), []figureRow{{cells: []string{long, "12", "6", "50.0"}, sessions: []string{"x"}}}, nil)
+	short := figureTable(rateHeader("Product", false), []figureRow{{cells: []string{"HA", "12", "6", "50.0"}}}, nil)
 	if w, base := table.MinSize().Width, short.MinSize().Width; w > base+maxNameWidth {
 		t.Fatalf("a table with a long name is %v wide, against %v with a short one", w, base)
 	}
@@ -544,4 +544,37 @@ func TestInsightsSayWhenThereIsNoSignal(t *testing.T) {
 		t.Fatalf("April, without a signal, first says %q", said[:min(len(said), 2)])
 	}
 	captureInsights(t, m.win, "insights-nosignal")
+}
+
+// The headline says how much of the rate is beyond the expected; with only those ticked, the
+// headline, titles and columns say that it is they that are counted. A small period's are counts.
+func TestInsightsSayWhatIsBeyondTheExpected(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	said := labelTexts(s.figures)
+	for _, want := range []string{"with a side effect: 14.3% (6 of 42 sessions); beyond the expected: 2.4% (1)",
+		"Side effects by zone", "With a side effect"} {
+		if !slices.Contains(said, want) {
+			t.Errorf("all side effects: no %q among %q", want, said)
+		}
+	}
+	s.beyond.SetChecked(true)
+	said = labelTexts(s.figures)
+	for _, want := range []string{"beyond the expected: 2.4% (1 of 42 sessions)", "Side effects beyond the expected, by zone",
+		"Side effects beyond the expected, by lot", "Days to resolution by kind of side effect beyond the expected", "Beyond the expected",
+		"Sessions started each month, and those with a side effect beyond the expected."} {
+		if !slices.Contains(said, want) {
+			t.Errorf("beyond the expected: no %q among %q", want, said)
+		}
+	}
+	if slices.ContainsFunc(said, func(l string) bool { return strings.HasPrefix(strings.ToLower(l), "with a side effect") }) {
+		t.Errorf("beyond the expected, a label still says \"with a side effect\": %q", said)
+	}
+	captureInsights(t, m.win, "insights-beyond")
+	s.beyond.SetChecked(false)
+	showPeriod(t, s, "2025-02-01", "2025-02-28") // one session, with an expected side effect
+	if said := labelTexts(s.figures); !slices.Contains(said, "with a side effect: 1 of 1 session, "+wording.TooFewToRate+"; beyond the expected: 0 of 1") {
+		t.Errorf("one session: %q", said)
+	}
 }

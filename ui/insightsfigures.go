@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,9 +29,29 @@ type figure struct {
 	chart       chartDraw // draws the chart; nil for a table alone
 }
 
-// rateHeader heads a table of side-effect rates.
-func rateHeader(group string) []string {
-	return []string{group, "Sessions", "With a side effect", "Rate (%)"}
+// rateHeader heads a table of side-effect rates; beyond, of the side effects beyond the expected alone.
+func rateHeader(group string, beyond bool) []string {
+	return []string{group, "Sessions", capitalised(withSideEffect(beyond)), "Rate (%)"}
+}
+
+// withSideEffect says what a rate counts, as the headline, titles and columns say it: the
+// practitioner sees whether the expected side effects are counted.
+func withSideEffect(beyond bool) string {
+	if beyond {
+		return "beyond the expected"
+	}
+	return "with a side effect"
+}
+
+// beyondTitle says a figure's title of side effects when only those beyond the expected count:
+// "Side effects by zone" becomes "Side effects beyond the expected, by zone".
+func beyondTitle(title string, beyond bool) string {
+	if !beyond {
+		return title
+	}
+	title = strings.Replace(title, "Side effects by", "Side effects beyond the expected, by", 1)
+	title = strings.Replace(title, "kind of side effect", "kind of side effect beyond the expected", 1)
+	return strings.Replace(title, "with at least one side effect", "with a side effect beyond the expected", 1)
 }
 
 // dimensionWords name each grouping as a figure's title and a list's title say it.
@@ -89,7 +110,8 @@ func groupTitle(d insights.Dimension, g string) string {
 func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension) figure {
 	rates := rep.By[d]
 	w := dimensionWords[d]
-	f := figure{title: w.title, note: w.note, header: rateHeader(w.group), empty: w.empty}
+	beyond := rep.Query.BeyondExpected
+	f := figure{title: beyondTitle(w.title, beyond), note: beyondTitle(w.note, beyond), header: rateHeader(w.group, beyond), empty: w.empty}
 	for _, r := range rates {
 		name := groupWords(d, r.Group)
 		f.rows = append(f.rows, figureRow{
@@ -111,7 +133,7 @@ func (s *insightsScreen) figureList(r insightsRead) []figure {
 		figs = append(figs, s.rateFigure(rep, d))
 	}
 
-	res := figure{title: "Days to resolution by kind of side effect",
+	res := figure{title: beyondTitle("Days to resolution by kind of side effect", rep.Query.BeyondExpected),
 		note:   "From onset to resolution, of the side effects resolved; side effects that began after the period count with their session.",
 		header: []string{"Kind", "Side effects", "Resolved", "Mean days", "Median days"}, empty: "No side effect was recorded.",
 		chart: resolutionChart(rep.Resolutions)}
@@ -265,7 +287,7 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 		priced += m.Priced
 	}
 	cards := []fyne.CanvasObject{
-		card(wording.Thousands(rep.Sessions)+" "+wording.Plural(rep.Sessions, "session", "sessions"), "with a side effect: "+wording.SideEffectRate(overall),
+		card(wording.Thousands(rep.Sessions)+" "+wording.Plural(rep.Sessions, "session", "sessions"), headlineRate(rep),
 			func() {
 				s.openRow(figureRow{sessions: rep.SessionIDs, what: "Every session: " + wording.SideEffectRate(overall)})
 			}),
@@ -278,6 +300,21 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 		card(wording.MoneyTotal(revenue, r.currency), "revenue recorded, for "+wording.OfN(priced, rep.Sessions)+" sessions", nil),
 	}
 	return container.NewGridWithColumns(3, cards...)
+}
+
+// headlineRate is the period's side-effect rate with how much of it is beyond the expected:
+// "with a side effect: 14.3% (6 of 42 sessions); beyond the expected: 2.4% (1)"; a small
+// period's as counts. Beyond the expected alone, only that is counted, and said.
+func headlineRate(rep *insights.Report) string {
+	if rep.Query.BeyondExpected {
+		return withSideEffect(true) + ": " + wording.SideEffectRate(rep.Overall())
+	}
+	beyond := insights.Rate{Sessions: rep.Sessions, WithSideEffects: rep.BeyondExpected}
+	part := wording.OfN(beyond.WithSideEffects, beyond.Sessions)
+	if beyond.Enough() {
+		part = wording.RatePercent(beyond) + "% (" + wording.Thousands(beyond.WithSideEffects) + ")"
+	}
+	return withSideEffect(false) + ": " + wording.SideEffectRate(rep.Overall()) + "; " + withSideEffect(true) + ": " + part
 }
 
 func days(v float64) string {
