@@ -578,3 +578,44 @@ func TestInsightsSayWhatIsBeyondTheExpected(t *testing.T) {
 		t.Errorf("one session: %q", said)
 	}
 }
+
+// A lot's list of sessions, from its row or its signal, offers the lot's recall with the lot
+// typed; another group's list does not.
+func TestInsightsLotListOffersTheRecall(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	test.Tap(tapRowOf(t, s, "Cheeks"))
+	if s.list.recall != nil {
+		t.Fatal("a zone's list offers a lot recall")
+	}
+	s.list.dlg.Hide()
+	test.Tap(tapRowOf(t, s, "OK-2 (Nano 12)"))
+	if s.list.recall == nil || s.list.recall.Text != "Recall this lot…" {
+		t.Fatal("the lot OK-2's list offers no recall")
+	}
+	captureInsights(t, m.win, "insights-lotlist")
+	test.Tap(s.list.recall)
+	if m.recall == nil || m.recall.lot.Text != "OK-2" || len(m.recall.rows) != 25 {
+		t.Fatalf("the recall of OK-2: %+v", m.recall)
+	}
+	if slices.Contains(overlayTexts(m.win), s.list.title) {
+		t.Error("the list stays over the recall")
+	}
+	m.recall.dialog.Hide()
+	// The lot signal's list of sessions offers it too.
+	var first *widget.Button // the first signal's: lot BAD-1
+	walk(s.signals, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && first == nil && b.Text == "See 10 sessions…" {
+			first = b
+		}
+	})
+	test.Tap(first)
+	if s.list.recall == nil {
+		t.Fatal("the lot signal's list offers no recall")
+	}
+	test.Tap(s.list.recall)
+	if m.recall.lot.Text != "BAD-1" || len(m.recall.rows) != 10 {
+		t.Fatalf("the recall of BAD-1: %q, %d rows", m.recall.lot.Text, len(m.recall.rows))
+	}
+}

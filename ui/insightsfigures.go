@@ -107,7 +107,7 @@ func groupTitle(d insights.Dimension, g string) string {
 }
 
 // rateFigure is the figure of a grouping's side-effect rates.
-func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension) figure {
+func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension, lots map[string]string) figure {
 	rates := rep.By[d]
 	w := dimensionWords[d]
 	beyond := rep.Query.BeyondExpected
@@ -118,19 +118,28 @@ func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension) 
 			cells:    []string{name, wording.Thousands(r.Sessions), wording.Thousands(r.WithSideEffects), wording.RatePercent(r)},
 			sessions: r.SessionIDs,
 			what:     groupTitle(d, r.Group) + ": " + wording.SideEffectRate(r),
+			lot:      lotOf(d, r.Group, lots),
 		})
 	}
 	f.chart = rateChart(rep, d)
 	return f
 }
 
+// lotOf is a lot group's lot as the recall takes it; "" for another grouping's group.
+func lotOf(d insights.Dimension, group string, lots map[string]string) string {
+	if d != insights.ByLot {
+		return ""
+	}
+	return lots[group]
+}
+
 // figures are the figures of a read, in the order shown.
 func (s *insightsScreen) figureList(r insightsRead) []figure {
 	rep := &r.report
-	figs := []figure{s.rateFigure(rep, insights.ByMonth)}
+	figs := []figure{s.rateFigure(rep, insights.ByMonth, r.lots)}
 	for _, d := range []insights.Dimension{insights.ByDepth, insights.ByZone, insights.ByProduct, insights.ByFitzpatrick,
 		insights.ByPractitioner, insights.ByDevice, insights.ByLot} {
-		figs = append(figs, s.rateFigure(rep, d))
+		figs = append(figs, s.rateFigure(rep, d, r.lots))
 	}
 
 	res := figure{title: beyondTitle("Days to resolution by kind of side effect", rep.Query.BeyondExpected),
@@ -227,7 +236,11 @@ func (s *insightsScreen) figureObjects(r insightsRead) []fyne.CanvasObject {
 
 // openRow lists the sessions a row counts.
 func (s *insightsScreen) openRow(row figureRow) {
-	s.list = showSessionList(s.win, s.store, s.life, row.what, row.sessions, s.onSession)
+	var recall func()
+	if lot := row.lot; lot != "" && s.onLot != nil {
+		recall = func() { s.onLot(lot) }
+	}
+	s.list = showSessionList(s.win, s.store, s.life, row.what, row.sessions, s.onSession, "Recall this lot…", recall)
 }
 
 // figureSection is a figure laid out: its title and note above, the chart with its table beside it.
@@ -338,7 +351,7 @@ func (s *insightsScreen) signalsBox(r insightsRead) fyne.CanvasObject {
 		rate := sg.Rate
 		what := groupTitle(sg.By, rate.Group) + ": " + wording.SideEffectRate(rate)
 		buttons := container.NewHBox(widget.NewButton("See "+wording.Count(rate.Sessions, "session", "sessions")+"…", func() {
-			s.openRow(figureRow{sessions: rate.SessionIDs, what: what})
+			s.openRow(figureRow{sessions: rate.SessionIDs, what: what, lot: lotOf(sg.By, rate.Group, r.lots)})
 		}))
 		if lot := r.lots[rate.Group]; sg.By == insights.ByLot && lot != "" && s.onLot != nil {
 			recall := widget.NewButtonWithIcon("Recall lot "+lot+"…", theme.SearchIcon(), func() { s.onLot(lot) })
