@@ -188,7 +188,7 @@ func readInsights(ctx context.Context, store nlstore.Store, q insights.Query, wh
 func (s *insightsScreen) update(ctx context.Context) error {
 	q, who, err := s.query()
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.refuse(err)
 		return nil
 	}
 	r, err := readInsights(ctx, s.store, q, who)
@@ -204,7 +204,7 @@ func (s *insightsScreen) update(ctx context.Context) error {
 func (s *insightsScreen) refresh() {
 	q, who, err := s.query()
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.refuse(err)
 		return
 	}
 	s.asked++
@@ -234,6 +234,17 @@ func (s *insightsScreen) refresh() {
 		})
 }
 
+// refuse says what to type instead of a bad period and takes the figures away: those on screen
+// are of another period, and must not be read as this one's. A read under way is dropped.
+func (s *insightsScreen) refuse(err error) {
+	s.asked++
+	s.busy.Stop()
+	s.busy.Hide()
+	s.status.Importance = widget.DangerImportance
+	s.status.SetText(err.Error())
+	s.scroll.Hide()
+}
+
 // stale reports whether the practice changed since the figures shown were read.
 func (s *insightsScreen) stale() bool { return !s.readOnce || s.store.Writes() != s.shown.writes }
 
@@ -241,7 +252,9 @@ func (s *insightsScreen) stale() bool { return !s.readOnce || s.store.Writes() !
 func (s *insightsScreen) apply(r insightsRead) {
 	s.shown, s.readOnce = r, true
 	s.setPeople(r.people)
+	s.status.Importance = widget.MediumImportance
 	s.status.SetText(periodSentence(r))
+	s.scroll.Show()
 	s.figures.Objects = s.figureObjects(r)
 	s.figures.Refresh()
 }

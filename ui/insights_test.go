@@ -619,3 +619,23 @@ func TestInsightsLotListOffersTheRecall(t *testing.T) {
 		t.Fatalf("the recall of BAD-1: %q, %d rows", m.recall.lot.Text, len(m.recall.rows))
 	}
 }
+
+// A date that is no date takes the figures of the period shown before away, with the sentence
+// saying what to type; a valid period brings figures back.
+func TestInsightsBadDateHidesTheFigures(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	if !s.scroll.Visible() || !strings.HasPrefix(s.status.Text, "42 sessions") {
+		t.Fatalf("the figures of March and April are not shown: %q", s.status.Text)
+	}
+	showPeriod(t, s, "2025-13-45", "2025-04-30")
+	if !strings.HasPrefix(s.status.Text, "The first day: type the date as") || s.scroll.Visible() {
+		t.Fatalf("a bad first day: %q, figures still shown %v", s.status.Text, s.scroll.Visible())
+	}
+	captureInsights(t, m.win, "insights-baddate")
+	showPeriod(t, s, "2025-04-01", "2025-04-30")
+	if !strings.HasPrefix(s.status.Text, "30 sessions") || !s.scroll.Visible() {
+		t.Fatalf("a good period again: %q, figures shown %v", s.status.Text, s.scroll.Visible())
+	}
+}
