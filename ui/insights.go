@@ -319,6 +319,7 @@ func (m *mainWindow) showInsights() {
 		s.onClose = m.closeInsights
 		s.onSession = func(clientID, sessionID string) {
 			m.closeInsights()
+			m.fromInsights = sessionID // its Close comes back here, as it was left
 			m.openSessionFromToday(clientID, sessionID, "")
 		}
 		s.onLot = m.recallLot

@@ -639,3 +639,36 @@ func TestInsightsBadDateHidesTheFigures(t *testing.T) {
 		t.Fatalf("a good period again: %q, figures shown %v", s.status.Text, s.scroll.Visible())
 	}
 }
+
+// Closing a session opened from the insights comes back to them as they were left.
+func TestInsightsSessionClosedComesBack(t *testing.T) {
+	m, fix := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	size := m.win.Canvas().Size() // lay the figures out, as the window shows them
+	m.win.Resize(size.AddWidthHeight(1, 0))
+	m.win.Resize(size)
+	s.scroll.ScrollToOffset(fyne.NewPos(0, 1800))
+	if s.scroll.Offset.Y != 1800 {
+		t.Fatalf("scrolled to %v", s.scroll.Offset)
+	}
+	test.Tap(tapRowOf(t, s, "BAD-1 (Nano 12)"))
+	s.list.list.Select(0)
+	if m.editor == nil || m.editor.base.ID != fix.Bo[0] || m.insightsInFront() {
+		t.Fatal("the session chosen did not open")
+	}
+	m.editor.close()
+	if !m.insightsInFront() || m.insights != s || s.scroll.Offset.Y != 1800 || !strings.HasPrefix(s.status.Text, "42 sessions") {
+		t.Fatalf("after Close: insights in front %v, scrolled to %v, %q", m.insightsInFront(), s.scroll.Offset, s.status.Text)
+	}
+	// A session opened from the client's page still closes to the page.
+	test.Tap(buttonOf(t, s.content, "Close"))
+	m.openSession(m.page.st.client, fix.Bo[1], nil)
+	if m.editor == nil {
+		t.Fatal("the session did not open from the page")
+	}
+	m.editor.close()
+	if m.insightsInFront() || !m.browsing() {
+		t.Fatal("a session opened from the page closed to the insights")
+	}
+}
