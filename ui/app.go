@@ -959,7 +959,7 @@ func (m *mainWindow) setMenus() {
 			}
 		}),
 		fyne.NewMenuItem("Lot recall…", m.lotRecall),
-		fyne.NewMenuItem("Practice insights (PDF)…", func() { askInsightsPDF(m.app, m.win, m.store) }),
+		fyne.NewMenuItem("Practice insights (PDF)…", m.exportInsightsPDF),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Spreadsheets (XLSX)…", func() { askSheets(m.app, m.win, m.store, sheetsXLSX) }),
 		fyne.NewMenuItem("CSV files…", func() { askSheets(m.app, m.win, m.store, sheetsCSVZip) }),

@@ -332,6 +332,31 @@ func (m *mainWindow) showInsights() {
 	}
 }
 
+// exportInsightsPDF asks for the practice report; over the insights, it starts with the period,
+// practitioner and choice of side effects on screen, to write what the practitioner sees.
+func (m *mainWindow) exportInsightsPDF() {
+	if !m.insightsInFront() || !m.insights.readOnce {
+		askInsightsPDF(m.app, m.win, m.store)
+		return
+	}
+	r := m.insights.shown
+	x := showInsightsPDFDialog(m.app, m.win, m.store, r.people)
+	if p := m.insights.period.Selected; p != periodCustom {
+		x.period.SetSelected(p) // said as the screen says it
+	}
+	// The days shown, typed when the choice gives others (the screen was left open overnight).
+	if from, to := data.DateText(r.query.From), data.DateText(r.query.To); x.from.Text != from || x.to.Text != to {
+		x.from.SetText(from)
+		x.to.SetText(to)
+	}
+	for i, p := range r.people {
+		if p.ID == r.query.PractitionerID {
+			x.who.SetSelectedIndex(i + 1)
+		}
+	}
+	x.beyond.SetChecked(r.query.BeyondExpected)
+}
+
 // insightsInFront reports whether the Insights screen covers the window.
 func (m *mainWindow) insightsInFront() bool {
 	return m.insights != nil && len(m.body.Objects) == 1 && m.body.Objects[0] == m.insights.content

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/insights"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 	"needlelog.app/needlelog/store/storetest"
 	"needlelog.app/needlelog/wording"
 )
@@ -670,5 +671,44 @@ func TestInsightsSessionClosedComesBack(t *testing.T) {
 	m.editor.close()
 	if m.insightsInFront() || !m.browsing() {
 		t.Fatal("a session opened from the page closed to the insights")
+	}
+}
+
+// The practice report asked for over the insights starts with the period, practitioner and
+// choice of side effects on screen.
+func TestInsightsExportStartsWithTheScreensChoices(t *testing.T) {
+	a := test.NewTempApp(t)
+	today := time.Date(2025, 6, 15, 12, 0, 0, 0, time.Local)
+	st := sqlitetest.OpenStoreNow(t, func() time.Time { return today })
+	storetest.InsightsPractice(t, st)
+	m := newMainWindow(a, st)
+	m.now = func() time.Time { return today }
+	m.win.Resize(fyne.NewSize(1280, 800))
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	s.who.SetSelected("Sam Ray")
+	s.beyond.SetChecked(true)
+	menuItemLabelled(t, m.win, "Practice insights (PDF)…").Action()
+	period, dates, who := insightsDialogParts(t, m.win)
+	var beyond *widget.Check
+	walkOverlay(m.win, func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok {
+			beyond = c
+		}
+	})
+	if period.Selected != periodCustom || dates[0].Text != "1 Mar 2025" || dates[1].Text != "30 Apr 2025" ||
+		who.Selected != "Sam Ray" || beyond == nil || !beyond.Checked {
+		t.Fatalf("the report starts with %q, %q to %q, %q, beyond %v", period.Selected, dates[0].Text, dates[1].Text, who.Selected, beyond != nil && beyond.Checked)
+	}
+	captureInsights(t, m.win, "insights-export")
+	m.win.Canvas().Overlays().Top().Hide()
+	// A period at a click is said as that choice.
+	s.who.SetSelected(allPractitioners)
+	s.beyond.SetChecked(false)
+	s.period.SetSelected(periodLast3Months)
+	menuItemLabelled(t, m.win, "Practice insights (PDF)…").Action()
+	period, dates, who = insightsDialogParts(t, m.win)
+	if period.Selected != periodLast3Months || dates[0].Text != "1 Apr 2025" || dates[1].Text != "15 Jun 2025" || who.Selected != everyone {
+		t.Fatalf("this month's report starts with %q, %q to %q, %q", period.Selected, dates[0].Text, dates[1].Text, who.Selected)
 	}
 }
