@@ -63,6 +63,8 @@ type mainWindow struct {
 
 	// insights is kept between openings, with its period; in front while the body shows it.
 	insights *insightsScreen
+	// fromInsights is the session opened from the insights: closing it goes back there.
+	fromInsights string
 
 	autoBackup  bool               // back each practice shown up on close and daily: off in tests of other things
 	movePhotos  bool               // start each practice's photo work (photomove.go) once it shows
@@ -535,8 +537,12 @@ func (m *mainWindow) openSession(c data.Client, id string, d *data.Draft) {
 
 // closeSession leaves the editor for the client's page.
 func (m *mainWindow) closeSession() {
-	m.editor = nil
+	back := m.editor != nil && m.editor.base.ID != "" && m.editor.base.ID == m.fromInsights
+	m.editor, m.fromInsights = nil, ""
 	m.showBrowser()
+	if back {
+		m.showInsights()
+	}
 }
 
 // showBrowser puts the client list and page back in the window.
@@ -953,7 +959,7 @@ func (m *mainWindow) setMenus() {
 			}
 		}),
 		fyne.NewMenuItem("Lot recall…", m.lotRecall),
-		fyne.NewMenuItem("Practice insights (PDF)…", func() { askInsightsPDF(m.app, m.win, m.store) }),
+		fyne.NewMenuItem("Practice insights (PDF)…", m.exportInsightsPDF),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Spreadsheets (XLSX)…", func() { askSheets(m.app, m.win, m.store, sheetsXLSX) }),
 		fyne.NewMenuItem("CSV files…", func() { askSheets(m.app, m.win, m.store, sheetsCSVZip) }),

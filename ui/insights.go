@@ -188,7 +188,7 @@ func readInsights(ctx context.Context, store nlstore.Store, q insights.Query, wh
 func (s *insightsScreen) update(ctx context.Context) error {
 	q, who, err := s.query()
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.refuse(err)
 		return nil
 	}
 	r, err := readInsights(ctx, s.store, q, who)
@@ -204,7 +204,7 @@ func (s *insightsScreen) update(ctx context.Context) error {
 func (s *insightsScreen) refresh() {
 	q, who, err := s.query()
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.refuse(err)
 		return
 	}
 	s.asked++
@@ -234,6 +234,17 @@ func (s *insightsScreen) refresh() {
 		})
 }
 
+// refuse says what to type instead of a bad period and takes the figures away: those on screen
+// are of another period, and must not be read as this one's. A read under way is dropped.
+func (s *insightsScreen) refuse(err error) {
+	s.asked++
+	s.busy.Stop()
+	s.busy.Hide()
+	s.status.Importance = widget.DangerImportance
+	s.status.SetText(err.Error())
+	s.scroll.Hide()
+}
+
 // stale reports whether the practice changed since the figures shown were read.
 func (s *insightsScreen) stale() bool { return !s.readOnce || s.store.Writes() != s.shown.writes }
 
@@ -241,7 +252,9 @@ func (s *insightsScreen) stale() bool { return !s.readOnce || s.store.Writes() !
 func (s *insightsScreen) apply(r insightsRead) {
 	s.shown, s.readOnce = r, true
 	s.setPeople(r.people)
+	s.status.Importance = widget.MediumImportance
 	s.status.SetText(periodSentence(r))
+	s.scroll.Show()
 	s.figures.Objects = s.figureObjects(r)
 	s.figures.Refresh()
 }
@@ -306,6 +319,7 @@ func (m *mainWindow) showInsights() {
 		s.onClose = m.closeInsights
 		s.onSession = func(clientID, sessionID string) {
 			m.closeInsights()
+			m.fromInsights = sessionID // its Close comes back here, as it was left
 			m.openSessionFromToday(clientID, sessionID, "")
 		}
 		s.onLot = m.recallLot
@@ -316,6 +330,31 @@ func (m *mainWindow) showInsights() {
 	if m.insights.stale() {
 		m.insights.refresh()
 	}
+}
+
+// exportInsightsPDF asks for the practice report; over the insights, it starts with the period,
+// practitioner and choice of side effects on screen, to write what the practitioner sees.
+func (m *mainWindow) exportInsightsPDF() {
+	if !m.insightsInFront() || !m.insights.readOnce {
+		askInsightsPDF(m.app, m.win, m.store)
+		return
+	}
+	r := m.insights.shown
+	x := showInsightsPDFDialog(m.app, m.win, m.store, r.people)
+	if p := m.insights.period.Selected; p != periodCustom {
+		x.period.SetSelected(p) // said as the screen says it
+	}
+	// The days shown, typed when the choice gives others (the screen was left open overnight).
+	if from, to := data.DateText(r.query.From), data.DateText(r.query.To); x.from.Text != from || x.to.Text != to {
+		x.from.SetText(from)
+		x.to.SetText(to)
+	}
+	for i, p := range r.people {
+		if p.ID == r.query.PractitionerID {
+			x.who.SetSelectedIndex(i + 1)
+		}
+	}
+	x.beyond.SetChecked(r.query.BeyondExpected)
 }
 
 // insightsInFront reports whether the Insights screen covers the window.

@@ -17,6 +17,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"needlelog.app/needlelog/insights"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 	"needlelog.app/needlelog/store/storetest"
 	"needlelog.app/needlelog/wording"
 )
@@ -148,7 +150,7 @@ func TestInsightsShowTheFiguresOfThePeriod(t *testing.T) {
 	}
 	rows := insightsRows(s)
 	for _, want := range []string{
-		"42 sessions | with a side effect: 14.3% (6 of 42 sessions)",
+		"42 sessions | with a side effect: 14.3% (6 of 42 sessions); beyond the expected: 2.4% (1)",
 		"March 2025 | 12 | 6 | 50.0",
 		"April 2025 | 30 | 0 | 0.0",
 		"≤0.5 mm | 26 | 0 | 0.0",
@@ -233,7 +235,7 @@ func TestInsightsPeriodAndPractitionerRecompute(t *testing.T) {
 		t.Fatalf("beyond the expected: %q", s.status.Text)
 	}
 	rows := insightsRows(s)
-	if !slices.Contains(rows, "BAD-1 (Nano 12) | 10 | 1 | 10.0") || !slices.Contains(rows, "42 sessions | with a side effect: 2.4% (1 of 42 sessions)") {
+	if !slices.Contains(rows, "BAD-1 (Nano 12) | 10 | 1 | 10.0") || !slices.Contains(rows, "42 sessions | beyond the expected: 2.4% (1 of 42 sessions)") {
 		t.Fatalf("beyond the expected, rows:\n%s", strings.Join(rows, "\n"))
 	}
 	if s.signals != nil {
@@ -511,9 +513,202 @@ func overlayTexts(w fyne.Window) []string {
 func TestInsightsLongNamesKeepTheTableNarrow(t *testing.T) {
 	test.NewTempApp(t)
 	long := strings.Repeat("Hyaluronic acid serum with peptides ", 3)
-	table := figureTable(rateHeader("Product"), []figureRow{{cells: []string{long, "12", "6", "50.0"}, sessions: []string{"x"}}}, nil)
-	short := figureTable(rateHeader("Product"), []figureRow{{cells: []string{"HA", "12", "6", "50.0"}}}, nil)
+	table := figureTable(rateHeader("Product", false), []figureRow{{cells: []string{long, "12", "6", "50.0"}, sessions: []string{"x"}}}, nil)
+	short := figureTable(rateHeader("Product", false), []figureRow{{cells: []string{"HA", "12", "6", "50.0"}}}, nil)
 	if w, base := table.MinSize().Width, short.MinSize().Width; w > base+maxNameWidth {
 		t.Fatalf("a table with a long name is %v wide, against %v with a short one", w, base)
+	}
+}
+
+// labelTexts are the texts of the labels under o, in the order shown.
+func labelTexts(o fyne.CanvasObject) []string {
+	var said []string
+	walk(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			said = append(said, l.Text)
+		}
+	})
+	return said
+}
+
+// A period without a safety signal says so where the signals would be; one with signals does not.
+func TestInsightsSayWhenThereIsNoSignal(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	if slices.Contains(labelTexts(s.figures), insights.NoSignal) {
+		t.Fatal("the no-signal sentence stands beside the signals")
+	}
+	s.period.SetSelected(periodThisMonth) // April: no side effect at all
+	said := labelTexts(s.figures)
+	if s.signals != nil || len(said) == 0 || said[0] != insights.NoSignal {
+		t.Fatalf("April, without a signal, first says %q", said[:min(len(said), 2)])
+	}
+	captureInsights(t, m.win, "insights-nosignal")
+}
+
+// The headline says how much of the rate is beyond the expected; with only those ticked, the
+// headline, titles and columns say that it is they that are counted. A small period's are counts.
+func TestInsightsSayWhatIsBeyondTheExpected(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	said := labelTexts(s.figures)
+	for _, want := range []string{"with a side effect: 14.3% (6 of 42 sessions); beyond the expected: 2.4% (1)",
+		"Side effects by zone", "With a side effect"} {
+		if !slices.Contains(said, want) {
+			t.Errorf("all side effects: no %q among %q", want, said)
+		}
+	}
+	s.beyond.SetChecked(true)
+	said = labelTexts(s.figures)
+	for _, want := range []string{"beyond the expected: 2.4% (1 of 42 sessions)", "Side effects beyond the expected, by zone",
+		"Side effects beyond the expected, by lot", "Days to resolution by kind of side effect beyond the expected", "Beyond the expected",
+		"Sessions started each month, and those with a side effect beyond the expected."} {
+		if !slices.Contains(said, want) {
+			t.Errorf("beyond the expected: no %q among %q", want, said)
+		}
+	}
+	if slices.ContainsFunc(said, func(l string) bool { return strings.HasPrefix(strings.ToLower(l), "with a side effect") }) {
+		t.Errorf("beyond the expected, a label still says \"with a side effect\": %q", said)
+	}
+	captureInsights(t, m.win, "insights-beyond")
+	s.beyond.SetChecked(false)
+	showPeriod(t, s, "2025-02-01", "2025-02-28") // one session, with an expected side effect
+	if said := labelTexts(s.figures); !slices.Contains(said, "with a side effect: 1 of 1 session, "+wording.TooFewToRate+"; beyond the expected: 0 of 1") {
+		t.Errorf("one session: %q", said)
+	}
+}
+
+// A lot's list of sessions, from its row or its signal, offers the lot's recall with the lot
+// typed; another group's list does not.
+func TestInsightsLotListOffersTheRecall(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	test.Tap(tapRowOf(t, s, "Cheeks"))
+	if s.list.recall != nil {
+		t.Fatal("a zone's list offers a lot recall")
+	}
+	s.list.dlg.Hide()
+	test.Tap(tapRowOf(t, s, "OK-2 (Nano 12)"))
+	if s.list.recall == nil || s.list.recall.Text != "Recall this lot…" {
+		t.Fatal("the lot OK-2's list offers no recall")
+	}
+	captureInsights(t, m.win, "insights-lotlist")
+	test.Tap(s.list.recall)
+	if m.recall == nil || m.recall.lot.Text != "OK-2" || len(m.recall.rows) != 25 {
+		t.Fatalf("the recall of OK-2: %+v", m.recall)
+	}
+	if slices.Contains(overlayTexts(m.win), s.list.title) {
+		t.Error("the list stays over the recall")
+	}
+	m.recall.dialog.Hide()
+	// The lot signal's list of sessions offers it too.
+	var first *widget.Button // the first signal's: lot BAD-1
+	walk(s.signals, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && first == nil && b.Text == "See 10 sessions…" {
+			first = b
+		}
+	})
+	test.Tap(first)
+	if s.list.recall == nil {
+		t.Fatal("the lot signal's list offers no recall")
+	}
+	test.Tap(s.list.recall)
+	if m.recall.lot.Text != "BAD-1" || len(m.recall.rows) != 10 {
+		t.Fatalf("the recall of BAD-1: %q, %d rows", m.recall.lot.Text, len(m.recall.rows))
+	}
+}
+
+// A date that is no date takes the figures of the period shown before away, with the sentence
+// saying what to type; a valid period brings figures back.
+func TestInsightsBadDateHidesTheFigures(t *testing.T) {
+	m, _ := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	if !s.scroll.Visible() || !strings.HasPrefix(s.status.Text, "42 sessions") {
+		t.Fatalf("the figures of March and April are not shown: %q", s.status.Text)
+	}
+	showPeriod(t, s, "2025-13-45", "2025-04-30")
+	if !strings.HasPrefix(s.status.Text, "The first day: type the date as") || s.scroll.Visible() {
+		t.Fatalf("a bad first day: %q, figures still shown %v", s.status.Text, s.scroll.Visible())
+	}
+	captureInsights(t, m.win, "insights-baddate")
+	showPeriod(t, s, "2025-04-01", "2025-04-30")
+	if !strings.HasPrefix(s.status.Text, "30 sessions") || !s.scroll.Visible() {
+		t.Fatalf("a good period again: %q, figures shown %v", s.status.Text, s.scroll.Visible())
+	}
+}
+
+// Closing a session opened from the insights comes back to them as they were left.
+func TestInsightsSessionClosedComesBack(t *testing.T) {
+	m, fix := insightsWindow(t)
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	size := m.win.Canvas().Size() // lay the figures out, as the window shows them
+	m.win.Resize(size.AddWidthHeight(1, 0))
+	m.win.Resize(size)
+	s.scroll.ScrollToOffset(fyne.NewPos(0, 1800))
+	if s.scroll.Offset.Y != 1800 {
+		t.Fatalf("scrolled to %v", s.scroll.Offset)
+	}
+	test.Tap(tapRowOf(t, s, "BAD-1 (Nano 12)"))
+	s.list.list.Select(0)
+	if m.editor == nil || m.editor.base.ID != fix.Bo[0] || m.insightsInFront() {
+		t.Fatal("the session chosen did not open")
+	}
+	m.editor.close()
+	if !m.insightsInFront() || m.insights != s || s.scroll.Offset.Y != 1800 || !strings.HasPrefix(s.status.Text, "42 sessions") {
+		t.Fatalf("after Close: insights in front %v, scrolled to %v, %q", m.insightsInFront(), s.scroll.Offset, s.status.Text)
+	}
+	// A session opened from the client's page still closes to the page.
+	test.Tap(buttonOf(t, s.content, "Close"))
+	m.openSession(m.page.st.client, fix.Bo[1], nil)
+	if m.editor == nil {
+		t.Fatal("the session did not open from the page")
+	}
+	m.editor.close()
+	if m.insightsInFront() || !m.browsing() {
+		t.Fatal("a session opened from the page closed to the insights")
+	}
+}
+
+// The practice report asked for over the insights starts with the period, practitioner and
+// choice of side effects on screen.
+func TestInsightsExportStartsWithTheScreensChoices(t *testing.T) {
+	a := test.NewTempApp(t)
+	today := time.Date(2025, 6, 15, 12, 0, 0, 0, time.Local)
+	st := sqlitetest.OpenStoreNow(t, func() time.Time { return today })
+	storetest.InsightsPractice(t, st)
+	m := newMainWindow(a, st)
+	m.now = func() time.Time { return today }
+	m.win.Resize(fyne.NewSize(1280, 800))
+	s := openInsights(t, m)
+	showPeriod(t, s, "2025-03-01", "2025-04-30")
+	s.who.SetSelected("Sam Ray")
+	s.beyond.SetChecked(true)
+	menuItemLabelled(t, m.win, "Practice insights (PDF)…").Action()
+	period, dates, who := insightsDialogParts(t, m.win)
+	var beyond *widget.Check
+	walkOverlay(m.win, func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok {
+			beyond = c
+		}
+	})
+	if period.Selected != periodCustom || dates[0].Text != "1 Mar 2025" || dates[1].Text != "30 Apr 2025" ||
+		who.Selected != "Sam Ray" || beyond == nil || !beyond.Checked {
+		t.Fatalf("the report starts with %q, %q to %q, %q, beyond %v", period.Selected, dates[0].Text, dates[1].Text, who.Selected, beyond != nil && beyond.Checked)
+	}
+	captureInsights(t, m.win, "insights-export")
+	m.win.Canvas().Overlays().Top().Hide()
+	// A period at a click is said as that choice.
+	s.who.SetSelected(allPractitioners)
+	s.beyond.SetChecked(false)
+	s.period.SetSelected(periodLast3Months)
+	menuItemLabelled(t, m.win, "Practice insights (PDF)…").Action()
+	period, dates, who = insightsDialogParts(t, m.win)
+	if period.Selected != periodLast3Months || dates[0].Text != "1 Apr 2025" || dates[1].Text != "15 Jun 2025" || who.Selected != everyone {
+		t.Fatalf("this month's report starts with %q, %q to %q, %q", period.Selected, dates[0].Text, dates[1].Text, who.Selected)
 	}
 }

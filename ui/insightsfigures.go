@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,9 +29,29 @@ type figure struct {
 	chart       chartDraw // draws the chart; nil for a table alone
 }
 
-// rateHeader heads a table of side-effect rates.
-func rateHeader(group string) []string {
-	return []string{group, "Sessions", "With a side effect", "Rate (%)"}
+// rateHeader heads a table of side-effect rates; beyond, of the side effects beyond the expected alone.
+func rateHeader(group string, beyond bool) []string {
+	return []string{group, "Sessions", capitalised(withSideEffect(beyond)), "Rate (%)"}
+}
+
+// withSideEffect says what a rate counts, as the headline, titles and columns say it: the
+// practitioner sees whether the expected side effects are counted.
+func withSideEffect(beyond bool) string {
+	if beyond {
+		return "beyond the expected"
+	}
+	return "with a side effect"
+}
+
+// beyondTitle says a figure's title of side effects when only those beyond the expected count:
+// "Side effects by zone" becomes "Side effects beyond the expected, by zone".
+func beyondTitle(title string, beyond bool) string {
+	if !beyond {
+		return title
+	}
+	title = strings.Replace(title, "Side effects by", "Side effects beyond the expected, by", 1)
+	title = strings.Replace(title, "kind of side effect", "kind of side effect beyond the expected", 1)
+	return strings.Replace(title, "with at least one side effect", "with a side effect beyond the expected", 1)
 }
 
 // dimensionWords name each grouping as a figure's title and a list's title say it.
@@ -86,32 +107,42 @@ func groupTitle(d insights.Dimension, g string) string {
 }
 
 // rateFigure is the figure of a grouping's side-effect rates.
-func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension) figure {
+func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension, lots map[string]string) figure {
 	rates := rep.By[d]
 	w := dimensionWords[d]
-	f := figure{title: w.title, note: w.note, header: rateHeader(w.group), empty: w.empty}
+	beyond := rep.Query.BeyondExpected
+	f := figure{title: beyondTitle(w.title, beyond), note: beyondTitle(w.note, beyond), header: rateHeader(w.group, beyond), empty: w.empty}
 	for _, r := range rates {
 		name := groupWords(d, r.Group)
 		f.rows = append(f.rows, figureRow{
 			cells:    []string{name, wording.Thousands(r.Sessions), wording.Thousands(r.WithSideEffects), wording.RatePercent(r)},
 			sessions: r.SessionIDs,
 			what:     groupTitle(d, r.Group) + ": " + wording.SideEffectRate(r),
+			lot:      lotOf(d, r.Group, lots),
 		})
 	}
 	f.chart = rateChart(rep, d)
 	return f
 }
 
+// lotOf is a lot group's lot as the recall takes it; "" for another grouping's group.
+func lotOf(d insights.Dimension, group string, lots map[string]string) string {
+	if d != insights.ByLot {
+		return ""
+	}
+	return lots[group]
+}
+
 // figures are the figures of a read, in the order shown.
 func (s *insightsScreen) figureList(r insightsRead) []figure {
 	rep := &r.report
-	figs := []figure{s.rateFigure(rep, insights.ByMonth)}
+	figs := []figure{s.rateFigure(rep, insights.ByMonth, r.lots)}
 	for _, d := range []insights.Dimension{insights.ByDepth, insights.ByZone, insights.ByProduct, insights.ByFitzpatrick,
 		insights.ByPractitioner, insights.ByDevice, insights.ByLot} {
-		figs = append(figs, s.rateFigure(rep, d))
+		figs = append(figs, s.rateFigure(rep, d, r.lots))
 	}
 
-	res := figure{title: "Days to resolution by kind of side effect",
+	res := figure{title: beyondTitle("Days to resolution by kind of side effect", rep.Query.BeyondExpected),
 		note:   "From onset to resolution, of the side effects resolved; side effects that began after the period count with their session.",
 		header: []string{"Kind", "Side effects", "Resolved", "Mean days", "Median days"}, empty: "No side effect was recorded.",
 		chart: resolutionChart(rep.Resolutions)}
@@ -190,6 +221,11 @@ func (s *insightsScreen) figureObjects(r insightsRead) []fyne.CanvasObject {
 	if len(rep.Signals) > 0 {
 		s.signals = s.signalsBox(r)
 		out = append(out, s.signals)
+	} else {
+		// Said plainly where the signals would be: the practitioner should not wonder whether they were looked for.
+		none := widget.NewLabelWithStyle(insights.NoSignal, fyne.TextAlignLeading, fyne.TextStyle{})
+		none.Wrapping = fyne.TextWrapWord
+		out = append(out, container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()), nil, none))
 	}
 	out = append(out, s.summary(r))
 	for _, f := range s.figureList(r) {
@@ -200,7 +236,11 @@ func (s *insightsScreen) figureObjects(r insightsRead) []fyne.CanvasObject {
 
 // openRow lists the sessions a row counts.
 func (s *insightsScreen) openRow(row figureRow) {
-	s.list = showSessionList(s.win, s.store, s.life, row.what, row.sessions, s.onSession)
+	var recall func()
+	if lot := row.lot; lot != "" && s.onLot != nil {
+		recall = func() { s.onLot(lot) }
+	}
+	s.list = showSessionList(s.win, s.store, s.life, row.what, row.sessions, s.onSession, "Recall this lot…", recall)
 }
 
 // figureSection is a figure laid out: its title and note above, the chart with its table beside it.
@@ -260,7 +300,7 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 		priced += m.Priced
 	}
 	cards := []fyne.CanvasObject{
-		card(wording.Thousands(rep.Sessions)+" "+wording.Plural(rep.Sessions, "session", "sessions"), "with a side effect: "+wording.SideEffectRate(overall),
+		card(wording.Thousands(rep.Sessions)+" "+wording.Plural(rep.Sessions, "session", "sessions"), headlineRate(rep),
 			func() {
 				s.openRow(figureRow{sessions: rep.SessionIDs, what: "Every session: " + wording.SideEffectRate(overall)})
 			}),
@@ -273,6 +313,21 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 		card(wording.MoneyTotal(revenue, r.currency), "revenue recorded, for "+wording.OfN(priced, rep.Sessions)+" sessions", nil),
 	}
 	return container.NewGridWithColumns(3, cards...)
+}
+
+// headlineRate is the period's side-effect rate with how much of it is beyond the expected:
+// "with a side effect: 14.3% (6 of 42 sessions); beyond the expected: 2.4% (1)"; a small
+// period's as counts. Beyond the expected alone, only that is counted, and said.
+func headlineRate(rep *insights.Report) string {
+	if rep.Query.BeyondExpected {
+		return withSideEffect(true) + ": " + wording.SideEffectRate(rep.Overall())
+	}
+	beyond := insights.Rate{Sessions: rep.Sessions, WithSideEffects: rep.BeyondExpected}
+	part := wording.OfN(beyond.WithSideEffects, beyond.Sessions)
+	if beyond.Enough() {
+		part = wording.RatePercent(beyond) + "% (" + wording.Thousands(beyond.WithSideEffects) + ")"
+	}
+	return withSideEffect(false) + ": " + wording.SideEffectRate(rep.Overall()) + "; " + withSideEffect(true) + ": " + part
 }
 
 func days(v float64) string {
@@ -296,7 +351,7 @@ func (s *insightsScreen) signalsBox(r insightsRead) fyne.CanvasObject {
 		rate := sg.Rate
 		what := groupTitle(sg.By, rate.Group) + ": " + wording.SideEffectRate(rate)
 		buttons := container.NewHBox(widget.NewButton("See "+wording.Count(rate.Sessions, "session", "sessions")+"…", func() {
-			s.openRow(figureRow{sessions: rate.SessionIDs, what: what})
+			s.openRow(figureRow{sessions: rate.SessionIDs, what: what, lot: lotOf(sg.By, rate.Group, r.lots)})
 		}))
 		if lot := r.lots[rate.Group]; sg.By == insights.ByLot && lot != "" && s.onLot != nil {
 			recall := widget.NewButtonWithIcon("Recall lot "+lot+"…", theme.SearchIcon(), func() { s.onLot(lot) })

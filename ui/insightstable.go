@@ -20,6 +20,7 @@ type figureRow struct {
 	cells    []string
 	sessions []string // what choosing the row lists; none: the row opens nothing
 	what     string   // the list's title: "Lot BAD-1 (Nano 12)"
+	lot      string   // a lot's row: the lot as the recall takes it ("BAD-1"); "" otherwise
 }
 
 // figureTable is a figure's numbers: a header and its rows, the first column of names, the others
@@ -158,11 +159,13 @@ type sessionList struct {
 	list   *widget.List
 	status *widget.Label
 	rows   []nlstore.SessionBrief
+	recall *widget.Button // a lot's list: opens the lot recall with the lot typed; nil otherwise
 }
 
-// showSessionList lists the sessions of ids, read off the UI goroutine; open opens one.
+// showSessionList lists the sessions of ids, read off the UI goroutine; open opens one. A lot's
+// list offers its recall beside Close: recall, when not nil, is offered as recallWords.
 func showSessionList(win fyne.Window, store nlstore.Store, l life, title string, ids []string,
-	open func(clientID, sessionID string)) *sessionList {
+	open func(clientID, sessionID string), recallWords string, recall func()) *sessionList {
 	s := &sessionList{title: title}
 	s.status = widget.NewLabel("Reading " + wording.Count(len(ids), "session", "sessions") + "…")
 	s.status.Wrapping = fyne.TextWrapWord
@@ -187,6 +190,13 @@ func showSessionList(win fyne.Window, store nlstore.Store, l life, title string,
 		}
 	}
 	s.dlg = dialog.NewCustom(title, "Close", container.NewBorder(s.status, nil, nil, nil, s.list), win)
+	if recall != nil {
+		s.recall = widget.NewButtonWithIcon(recallWords, theme.SearchIcon(), func() {
+			s.dlg.Hide()
+			recall()
+		})
+		s.dlg.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.dlg.Hide), s.recall})
+	}
 	size := win.Canvas().Size()
 	s.dlg.Resize(fyne.NewSize(min(980, size.Width-40), min(640, size.Height-40)))
 	s.dlg.Show()
