@@ -72,7 +72,7 @@ func TestExamples(t *testing.T) {
 			o.Style = st.s
 			tag := fmt.Sprintf("%s-%dx%d@%g", st.name, o.Width, o.Height, o.Scale)
 			save(t, "rates-"+tag, Rates(r, insights.ByLot, o))
-			save(t, "sessions-"+tag, Sessions(r.Months, o))
+			save(t, "sessions-"+tag, Sessions(r, o))
 			save(t, "revenue-"+tag, Revenue(r.Months, "EUR", o))
 			save(t, "results-"+tag, Results(r.ResultsByConcern, o))
 			save(t, "resolutions-"+tag, Resolutions(r.Resolutions, o))
@@ -271,7 +271,7 @@ func TestManyGroupsGrowTheImage(t *testing.T) {
 func TestSessions(t *testing.T) {
 	r := practice()
 	each(t, func(t *testing.T, o Options) {
-		c := Sessions(r.Months, o)
+		c := Sessions(r, o)
 		hits(t, c, 4)
 		// 10, 20, 30, 40 sessions: each bar one step taller, the last four times the first.
 		h := []int{c.Bars[0].Dy(), c.Bars[1].Dy(), c.Bars[2].Dy(), c.Bars[3].Dy()}
@@ -322,7 +322,7 @@ func TestMonthLabels(t *testing.T) {
 		if labels[0] != "Jan\n2024" {
 			t.Errorf("the first month is labelled %q", labels[0])
 		}
-		c := Sessions(months, Options{Style: Dark, Width: w, Height: 300, Scale: 1})
+		c := Sessions(&insights.Report{Months: months}, Options{Style: Dark, Width: w, Height: 300, Scale: 1})
 		save(t, fmt.Sprintf("months36-%d", w), c)
 		hits(t, c, 36)
 		// Figures on the bars only when all fit: at 1600 pixels they do, at 400 none is squeezed in.
@@ -448,7 +448,7 @@ func TestForPrint(t *testing.T) {
 	if o.Width != 1890 || o.Height != 945 {
 		t.Errorf("160 by 80 mm at 300 dpi is %dx%d pixels", o.Width, o.Height)
 	}
-	c := Sessions(practice().Months, o)
+	c := Sessions(practice(), o)
 	save(t, "print-sessions", c)
 	hits(t, c, 4)
 }
@@ -458,7 +458,7 @@ func BenchmarkAll(b *testing.B) {
 	o := Options{Style: Light, Width: 800, Height: 400, Scale: 1}
 	for b.Loop() {
 		Rates(r, insights.ByLot, o)
-		Sessions(r.Months, o)
+		Sessions(r, o)
 		Revenue(r.Months, "EUR", o)
 		Results(r.ResultsByConcern, o)
 		Resolutions(r.Resolutions, o)
@@ -479,7 +479,7 @@ func TestOddInput(t *testing.T) {
 		for name, c := range map[string]*Chart{
 			"rates":       Rates(r, insights.ByZone, o),
 			"resolutions": Resolutions(res, o),
-			"sessions":    Sessions(months, o),
+			"sessions":    Sessions(&insights.Report{Months: months}, o),
 			"revenue":     Revenue(months, "XYZ", o),
 			"results":     Results([]insights.ResultSpread{{Group: "x", Grades: [5]int{0, 0, 0, 0, 0}}}, o),
 		} {
@@ -512,7 +512,7 @@ func TestConcurrent(t *testing.T) {
 		go func() {
 			o := sizes[i%len(sizes)]
 			o.Style = Dark
-			Sessions(r.Months, o)
+			Sessions(r, o)
 			done <- Rates(r, insights.ByLot, o)
 		}()
 	}
@@ -620,7 +620,7 @@ func TestGridlinesStopBehindWords(t *testing.T) {
 		for _, o := range sizes {
 			o.Style = st
 			em := int(math.Round(o.Scale * st.FontSize))
-			c := Sessions(months, o)
+			c := Sessions(&insights.Report{Months: months}, o)
 			if crossed(c.Image, c.Image.Bounds(), green) == 0 {
 				t.Fatalf("%dx%d: no gridline drawn at all", o.Width, o.Height)
 			}
@@ -643,5 +643,31 @@ func TestGridlinesStopBehindWords(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Counting only the side effects beyond the expected, the month chart's legend says so.
+func TestSessionsSayWhatIsCounted(t *testing.T) {
+	months := []insights.Month{{Month: "2026-01", Sessions: 10, WithSideEffects: 2}}
+	plain := Sessions(&insights.Report{Months: months}, Options{Style: Light, Width: 600, Height: 300, Scale: 1})
+	beyond := Sessions(&insights.Report{Months: months, Query: insights.Query{BeyondExpected: true}},
+		Options{Style: Light, Width: 600, Height: 300, Scale: 1})
+	if hurtWords(&insights.Report{Query: insights.Query{BeyondExpected: true}}) != "with a side effect beyond the expected" {
+		t.Fatal("the words of beyond the expected")
+	}
+	// The longer legend draws more ink.
+	ink := func(c *Chart) (n int) {
+		b := c.Image.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if r, _, _, _ := c.Image.At(x, y).RGBA(); r < 0x8000 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if ink(beyond) <= ink(plain) {
+		t.Fatal("the legend of the side effects beyond the expected says no more than the plain one")
 	}
 }

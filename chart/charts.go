@@ -29,7 +29,7 @@ func Rates(r *insights.Report, by insights.Dimension, o Options) *Chart {
 	}
 	cv := newCanvas(o)
 	rows, keys := rateRows(r, by, cv.o.Style)
-	return cv.horizontal(rows, axis{label: "sessions with a side effect", ticks: ticksWith(percent0, false),
+	return cv.horizontal(rows, axis{label: "sessions " + hurtWords(r), ticks: ticksWith(percent0, false),
 		ref: r.Overall().Percent(), least: 5, most: 100}, keys)
 }
 
@@ -82,7 +82,11 @@ func percent0(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "
 
 // Sessions draws the sessions of each month, with the part that had a side effect in the
 // warning colour at the bottom of each bar.
-func Sessions(months []insights.Month, o Options) *Chart {
+func Sessions(r *insights.Report, o Options) *Chart {
+	var months []insights.Month
+	if r != nil {
+		months = r.Months
+	}
 	total := 0
 	for _, m := range months {
 		total += m.Sessions
@@ -100,11 +104,20 @@ func Sessions(months []insights.Month, o Options) *Chart {
 		cols[i] = col{segs: []seg{{to: h, fill: st.Warning}, {from: h, to: float64(m.Sessions), fill: st.Accent}},
 			words: wording.Thousands(m.Sessions)}
 	}
-	keys := []key{{fill: st.Accent, words: "sessions"}, {fill: st.Warning, words: "of them with a side effect"}}
+	keys := []key{{fill: st.Accent, words: "sessions"}, {fill: st.Warning, words: "of them " + hurtWords(r)}}
 	if hurt == 0 {
 		keys = keys[:1]
 	}
 	return cv.vertical(cols, cv.monthLabels(months), counts("sessions"), keys)
+}
+
+// hurtWords says what a session counted as hurt had: any side effect, or one beyond the expected
+// ones when the report counts only those.
+func hurtWords(r *insights.Report) string {
+	if r.Query.BeyondExpected {
+		return "with a side effect beyond the expected"
+	}
+	return "with a side effect"
 }
 
 func whole(v float64) string { return wording.Thousands(int(v)) }

@@ -67,7 +67,7 @@ func drawnChart(heightMM float64, draw func(chart.Options) *chart.Chart) *insigh
 func barsHeight(n int) float64 { return 22 + 7*float64(n) }
 
 func monthsChart(r *insights.Report) *insightsChart {
-	return drawnChart(62, func(o chart.Options) *chart.Chart { return chart.Sessions(r.Months, o) })
+	return drawnChart(62, func(o chart.Options) *chart.Chart { return chart.Sessions(r, o) })
 }
 
 func revenueChart(r *insights.Report, currency string) *insightsChart {

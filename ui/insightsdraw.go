@@ -21,8 +21,7 @@ func drawWith(draw func(o chart.Options) *chart.Chart) chartDraw {
 // part that had a side effect.
 func rateChart(rep *insights.Report, d insights.Dimension) chartDraw {
 	if d == insights.ByMonth {
-		months := rep.Months
-		return drawWith(func(o chart.Options) *chart.Chart { return chart.Sessions(months, o) })
+		return drawWith(func(o chart.Options) *chart.Chart { return chart.Sessions(rep, o) })
 	}
 	return drawWith(func(o chart.Options) *chart.Chart { return chart.Rates(rep, d, o) })
 }
