@@ -50,11 +50,14 @@ type faultSaver struct {
 	tmpl     data.Session
 	rng      *rand.Rand
 
-	acked     map[string]ackedSession // by session ID: what a nil save promised
-	tried     []string                // sessions whose create returned an error: whole or absent
-	errs      []error                 // every error, to be said in Needlelog's words
-	errOps    []string
-	restartOK atomic.Int64 // saves that succeeded since the last restart
+	acked map[string]ackedSession // by session ID: what a nil save promised
+	tried []string                // sessions whose create returned an error: whole or absent
+	// maybeSigned are sessions whose signing returned an error: a connection lost as the commit
+	// went through leaves it unknown whether they were signed, so they are changed no more.
+	maybeSigned map[string]bool
+	errs        []error // every error, to be said in Needlelog's words
+	errOps      []string
+	restartOK   atomic.Int64 // saves that succeeded since the last restart
 	// failsBeforeOK is, for each restart, how many saves failed after it before one succeeded.
 	failsBeforeOK map[int64]int
 	okAfter       map[int64]bool
@@ -88,7 +91,7 @@ func (f *faultSaver) step(ctx context.Context, gen int64) {
 	defer cancel()
 	var drafts []string
 	for id, a := range f.acked {
-		if !a.signed {
+		if !a.signed && !f.maybeSigned[id] {
 			drafts = append(drafts, id)
 		}
 	}
@@ -121,6 +124,7 @@ func (f *faultSaver) step(ctx context.Context, gen int64) {
 			f.acked[id] = ackedSession{version: se.Version}
 		} else {
 			if err := f.s.SignSession(ctx, id, se.Version); err != nil {
+				f.maybeSigned[id] = true
 				f.fail("sign a session", err, gen)
 				return
 			}
@@ -150,7 +154,7 @@ func TestSavesSurviveTheServerStopping(t *testing.T) {
 		tmpl := testkit.StoredSession(t, s, c.ID)
 		tmpl.PractitionerID, tmpl.PhotoRefusal = pr.ID, "The client declined photos."
 		fs[i] = &faultSaver{s: s, clientID: c.ID, tmpl: tmpl, rng: rand.New(rand.NewPCG(uint64(i), 18)),
-			acked: map[string]ackedSession{}, failsBeforeOK: map[int64]int{}, okAfter: map[int64]bool{}}
+			acked: map[string]ackedSession{}, maybeSigned: map[string]bool{}, failsBeforeOK: map[int64]int{}, okAfter: map[int64]bool{}}
 	}
 
 	var restarts atomic.Int64
