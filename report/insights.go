@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -149,19 +150,21 @@ func WriteInsights(w io.Writer, in Insights) error {
 	d.fields(headline(in))
 	writeSignals(d, r)
 
-	d.figure("Sessions per month", "", monthsChart(r), func() {
-		d.table(rateColumns("Month"), rateRows(monthRates(r)))
+	beyond := r.Query.BeyondExpected
+	month := wording.RateGrouping(insights.ByMonth, beyond)
+	d.figure(month.Title, month.Note, monthsChart(r), func() {
+		d.table(rateColumns(month.Column, beyond), rateRows(monthRates(r)))
 	})
 	writeRevenue(d, r, in.Currency)
 
 	small := false
-	for _, s := range rateSections {
-		rates := r.By[s.by]
-		if len(rates) == 0 {
-			d.figure(s.title, s.about, nil, func() { d.para(s.none) })
+	for _, by := range insights.Dimensions[1:] { // the months are above
+		g, rates := wording.RateGrouping(by, beyond), r.By[by]
+		if len(rates) == 0 { // a zone, product or lot recorded by no session of the period
+			d.figure(g.Title, g.Note, nil, func() { d.para(g.None) })
 			continue
 		}
-		d.figure(s.title, s.about, rateChart(r, s.by), func() { d.table(rateColumns(s.group), rateRows(rates)) })
+		d.figure(g.Title, g.Note, rateChart(r, by), func() { d.table(rateColumns(g.Column, beyond), rateRows(rates)) })
 		for _, g := range rates {
 			small = small || !g.Enough()
 		}
@@ -295,27 +298,10 @@ func (d *doc) notice(text string, r, g, b int) {
 	d.gap(2)
 }
 
-// rateSection is one grouping of side-effect rates in the report.
-type rateSection struct {
-	by           insights.Dimension
-	title, group string
-	about, none  string
-}
-
-var rateSections = []rateSection{
-	{insights.ByDepth, "Side-effect rate by depth band", "Depth band (mm)",
-		"The band of the session's deepest zone; each band includes its upper edge.", "No zone was recorded."},
-	{insights.ByZone, "Side-effect rate by zone", "Zone", "", "No zone was recorded."},
-	{insights.ByProduct, "Side-effect rate by product applied", "Product", "", "No product was recorded as applied."},
-	{insights.ByFitzpatrick, "Side-effect rate by Fitzpatrick skin type", "Fitzpatrick type", "", ""},
-	{insights.ByPractitioner, "Side-effect rate by practitioner", "Practitioner", "", ""},
-	{insights.ByDevice, "Side-effect rate by device", "Device", "", ""},
-	{insights.ByLot, "Side-effect rate by lot", "Lot (item)",
-		"Cartridge, anaesthetic and product lots, matched whole whatever their letter case.", "No lot was recorded."},
-}
-
-func rateColumns(group string) []column {
-	return []column{{group, 3.4, "L"}, {"Sessions", 1.2, "R"}, {"With side effects", 1.6, "R"}, {"Rate (%)", 3.2, "R"}}
+// rateColumns head a table of rates: its groups' column, then what a rate counts.
+func rateColumns(group string, beyond bool) []column {
+	hurt := wording.WithSideEffect(beyond)
+	return []column{{group, 3.4, "L"}, {"Sessions", 1.2, "R"}, {strings.ToUpper(hurt[:1]) + hurt[1:], 1.6, "R"}, {"Rate (%)", 3.2, "R"}}
 }
 
 // rateRows are the table rows of rates: a small group's rate is said as wording.RatePercent says it.
@@ -331,18 +317,9 @@ func rateRows(rates []insights.Rate) [][]string {
 func monthRates(r *insights.Report) []insights.Rate {
 	out := make([]insights.Rate, len(r.Months))
 	for i, m := range r.Months {
-		out[i] = insights.Rate{Group: monthName(m.Month), Sessions: m.Sessions, WithSideEffects: m.WithSideEffects}
+		out[i] = insights.Rate{Group: wording.MonthName(m.Month), Sessions: m.Sessions, WithSideEffects: m.WithSideEffects}
 	}
 	return out
-}
-
-// monthName is "March 2025" for "2025-03".
-func monthName(m string) string {
-	t, err := time.Parse("2006-01", m)
-	if err != nil {
-		return m
-	}
-	return t.Format("January 2006")
 }
 
 func writeRevenue(d *doc, r *insights.Report, currency string) {
@@ -359,7 +336,7 @@ func writeRevenue(d *doc, r *insights.Report, currency string) {
 			if m.Priced > 0 {
 				money = wording.MoneyTotal(m.RevenueCents, currency)
 			}
-			rows = append(rows, []string{monthName(m.Month), money, wording.OfN(m.Priced, m.Sessions)})
+			rows = append(rows, []string{wording.MonthName(m.Month), money, wording.OfN(m.Priced, m.Sessions)})
 		}
 		rows = append(rows, []string{"Period", wording.MoneyTotal(cents, currency), wording.OfN(priced, r.Sessions)})
 		d.table([]column{{"Month", 3, "L"}, {wording.MoneyTitle("Revenue", currency), 2, "R"},
@@ -381,7 +358,7 @@ func (d *doc) small(text string) {
 }
 
 func writeResolutions(d *doc, r *insights.Report) {
-	const title = "Days to resolution, by kind of side effect"
+	title := wording.ResolutionsTitle(r.Query.BeyondExpected)
 	if len(r.Resolutions) == 0 {
 		d.figure(title, "", nil, func() { d.para("No side effect was recorded for the period's sessions.") })
 		return

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"strconv"
-	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -31,58 +29,14 @@ type figure struct {
 
 // rateHeader heads a table of side-effect rates; beyond, of the side effects beyond the expected alone.
 func rateHeader(group string, beyond bool) []string {
-	return []string{group, "Sessions", capitalised(withSideEffect(beyond)), "Rate (%)"}
-}
-
-// withSideEffect says what a rate counts, as the headline, titles and columns say it: the
-// practitioner sees whether the expected side effects are counted.
-func withSideEffect(beyond bool) string {
-	if beyond {
-		return "beyond the expected"
-	}
-	return "with a side effect"
-}
-
-// beyondTitle says a figure's title of side effects when only those beyond the expected count:
-// "Side effects by zone" becomes "Side effects beyond the expected, by zone".
-func beyondTitle(title string, beyond bool) string {
-	if !beyond {
-		return title
-	}
-	title = strings.Replace(title, "Side effects by", "Side effects beyond the expected, by", 1)
-	title = strings.Replace(title, "kind of side effect", "kind of side effect beyond the expected", 1)
-	return strings.Replace(title, "with at least one side effect", "with a side effect beyond the expected", 1)
-}
-
-// dimensionWords name each grouping as a figure's title and a list's title say it.
-var dimensionWords = map[insights.Dimension]struct{ title, group, note, empty string }{
-	insights.ByMonth: {"Sessions per month", "Month", "Sessions started each month, and those with at least one side effect.", ""},
-	insights.ByDepth: {"Side effects by depth", "Deepest zone (mm)",
-		"Each session counts in the band of its deepest zone; a band includes its upper edge.", ""},
-	insights.ByZone:    {"Side effects by zone", "Zone", "A session counts once in each zone it treated.", "No zone was recorded."},
-	insights.ByProduct: {"Side effects by product applied", "Product", "A session counts once in each product applied to the skin.", "No product was applied."},
-	insights.ByFitzpatrick: {"Side effects by Fitzpatrick type", "Fitzpatrick type",
-		"The client's skin type as recorded now.", ""},
-	insights.ByPractitioner: {"Side effects by practitioner", "Practitioner", "", ""},
-	insights.ByDevice:       {"Side effects by device", "Device", "", ""},
-	insights.ByLot: {"Side effects by lot", "Lot (item)",
-		"Cartridge, anaesthetic and product lots; a session counts once in each lot it used.", "No lot was recorded."},
-}
-
-// monthWords says "2025-03" as "March 2025".
-func monthWords(m string) string {
-	t, err := time.Parse("2006-01", m)
-	if err != nil {
-		return m
-	}
-	return t.Format("January 2006")
+	return []string{group, "Sessions", capitalised(wording.WithSideEffect(beyond)), "Rate (%)"}
 }
 
 // groupWords says a group as its table and list say it.
 func groupWords(d insights.Dimension, g string) string {
 	switch {
 	case d == insights.ByMonth:
-		return monthWords(g)
+		return wording.MonthName(g)
 	case d == insights.ByFitzpatrick && g != insights.NotRecorded:
 		return "Type " + g
 	case d == insights.ByDepth && g != insights.NotRecorded:
@@ -99,7 +53,7 @@ func groupTitle(d insights.Dimension, g string) string {
 		if g != insights.NotRecorded {
 			return name
 		}
-		return dimensionWords[d].group + " " + name
+		return wording.RateGrouping(d, false).Column + " " + name
 	case insights.ByDepth:
 		return "Deepest zone " + name
 	}
@@ -109,9 +63,9 @@ func groupTitle(d insights.Dimension, g string) string {
 // rateFigure is the figure of a grouping's side-effect rates.
 func (s *insightsScreen) rateFigure(rep *insights.Report, d insights.Dimension, lots map[string]string) figure {
 	rates := rep.By[d]
-	w := dimensionWords[d]
+	w := wording.RateGrouping(d, rep.Query.BeyondExpected)
 	beyond := rep.Query.BeyondExpected
-	f := figure{title: beyondTitle(w.title, beyond), note: beyondTitle(w.note, beyond), header: rateHeader(w.group, beyond), empty: w.empty}
+	f := figure{title: w.Title, note: w.Note, header: rateHeader(w.Column, beyond), empty: w.None}
 	for _, r := range rates {
 		name := groupWords(d, r.Group)
 		f.rows = append(f.rows, figureRow{
@@ -142,7 +96,7 @@ func (s *insightsScreen) figureList(r insightsRead) []figure {
 		figs = append(figs, s.rateFigure(rep, d, r.lots))
 	}
 
-	res := figure{title: beyondTitle("Days to resolution by kind of side effect", rep.Query.BeyondExpected),
+	res := figure{title: wording.ResolutionsTitle(rep.Query.BeyondExpected),
 		note:   "From onset to resolution, of the side effects resolved; side effects that began after the period count with their session.",
 		header: []string{"Kind", "Side effects", "Resolved", "Mean days", "Median days"}, empty: "No side effect was recorded.",
 		chart: resolutionChart(rep.Resolutions)}
@@ -196,8 +150,8 @@ func (s *insightsScreen) figureList(r insightsRead) []figure {
 	priced := 0
 	for _, m := range rep.Months {
 		priced += m.Priced
-		rev.rows = append(rev.rows, figureRow{cells: []string{monthWords(m.Month), wording.MoneyTotal(m.RevenueCents, r.currency),
-			wording.OfN(m.Priced, m.Sessions)}, sessions: monthIDs[m.Month], what: monthWords(m.Month)})
+		rev.rows = append(rev.rows, figureRow{cells: []string{wording.MonthName(m.Month), wording.MoneyTotal(m.RevenueCents, r.currency),
+			wording.OfN(m.Priced, m.Sessions)}, sessions: monthIDs[m.Month], what: wording.MonthName(m.Month)})
 	}
 	if priced == 0 {
 		rev.rows, rev.empty = nil, "No price was recorded for this period's sessions."
@@ -320,14 +274,14 @@ func (s *insightsScreen) summary(r insightsRead) fyne.CanvasObject {
 // period's as counts. Beyond the expected alone, only that is counted, and said.
 func headlineRate(rep *insights.Report) string {
 	if rep.Query.BeyondExpected {
-		return withSideEffect(true) + ": " + wording.SideEffectRate(rep.Overall())
+		return wording.WithSideEffect(true) + ": " + wording.SideEffectRate(rep.Overall())
 	}
 	beyond := insights.Rate{Sessions: rep.Sessions, WithSideEffects: rep.BeyondExpected}
 	part := wording.OfN(beyond.WithSideEffects, beyond.Sessions)
 	if beyond.Enough() {
 		part = wording.RatePercent(beyond) + "% (" + wording.Thousands(beyond.WithSideEffects) + ")"
 	}
-	return withSideEffect(false) + ": " + wording.SideEffectRate(rep.Overall()) + "; " + withSideEffect(true) + ": " + part
+	return wording.WithSideEffect(false) + ": " + wording.SideEffectRate(rep.Overall()) + "; " + wording.WithSideEffect(true) + ": " + part
 }
 
 func days(v float64) string {
