@@ -490,6 +490,25 @@ func (l *clientList) unselect() {
 	l.list.Refresh()
 }
 
+// newTwoLineList is a list whose rows are a bold line and a detail line, each cut short with an
+// ellipsis rather than widening the list: lines says row i's.
+func newTwoLineList(length func() int, lines func(i int) (title, detail string)) *widget.List {
+	return widget.NewList(length,
+		func() fyne.CanvasObject {
+			title := boldLabel("Client name")
+			title.Truncation = fyne.TextTruncateEllipsis
+			detail := widget.NewLabel("detail")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			return container.New(&rowsLayout{}, title, detail)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			title, detail := lines(i)
+			parts := o.(*fyne.Container).Objects
+			parts[0].(*widget.Label).SetText(title)
+			parts[1].(*widget.Label).SetText(detail)
+		})
+}
+
 // rowsLayout stacks a list row's lines with no padding between them, so rows stay compact.
 type rowsLayout struct{}
 

@@ -71,23 +71,14 @@ func showLotRecall(a fyne.App, win fyne.Window, store practiceStore, open func(c
 	r.lot.SetPlaceHolder("Lot number as printed on the box, e.g. C-9931")
 	r.status = widget.NewLabel("Every client and session that used a cartridge, anaesthetic or product lot.")
 	r.status.Wrapping = fyne.TextWrapWord
-	r.list = widget.NewList(func() int { return len(r.rows) },
-		func() fyne.CanvasObject {
-			name := boldLabel("Client name")
-			detail := widget.NewLabel("detail")
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&rowsLayout{}, name, detail)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			row := r.rows[i]
-			lines := o.(*fyne.Container).Objects
-			name := row.ClientName
-			if row.ClientArchived {
-				name += " (archived)"
-			}
-			lines[0].(*widget.Label).SetText(name)
-			lines[1].(*widget.Label).SetText(recallDetail(row))
-		})
+	r.list = newTwoLineList(func() int { return len(r.rows) }, func(i int) (string, string) {
+		row := r.rows[i]
+		name := row.ClientName
+		if row.ClientArchived {
+			name += " (archived)"
+		}
+		return name, recallDetail(row)
+	})
 	r.list.OnSelected = func(i widget.ListItemID) {
 		r.list.UnselectAll()
 		if i < len(r.rows) && open != nil {

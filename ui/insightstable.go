@@ -169,19 +169,9 @@ func showSessionList(win fyne.Window, store nlstore.Store, l life, title string,
 	s := &sessionList{title: title}
 	s.status = widget.NewLabel("Reading " + wording.Count(len(ids), "session", "sessions") + "…")
 	s.status.Wrapping = fyne.TextWrapWord
-	s.list = widget.NewList(func() int { return len(s.rows) },
-		func() fyne.CanvasObject {
-			name := boldLabel("Client name")
-			detail := widget.NewLabel("detail")
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&rowsLayout{}, name, detail)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			b := s.rows[i]
-			lines := o.(*fyne.Container).Objects
-			lines[0].(*widget.Label).SetText(briefTitle(b))
-			lines[1].(*widget.Label).SetText(briefDetail(b))
-		})
+	s.list = newTwoLineList(func() int { return len(s.rows) }, func(i int) (string, string) {
+		return briefTitle(s.rows[i]), briefDetail(s.rows[i])
+	})
 	s.list.OnSelected = func(i widget.ListItemID) {
 		s.list.UnselectAll()
 		if i < len(s.rows) && open != nil {

@@ -100,24 +100,12 @@ func newTodayList(empty string) *todayList {
 	l.note = widget.NewLabel("")
 	l.note.Wrapping = fyne.TextWrapWord
 	l.note.Importance = widget.LowImportance
-	l.list = widget.NewList(
-		func() int { return len(l.rows) },
-		func() fyne.CanvasObject {
-			title := widget.NewLabelWithStyle("Client name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			title.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("detail")
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&rowsLayout{}, title, detail)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			r := l.rows[i]
-			parts := o.(*fyne.Container).Objects
-			parts[0].(*widget.Label).SetText(r.title)
-			parts[1].(*widget.Label).SetText(r.detail)
-			if l.loadMore != nil && i >= len(l.rows)-20 {
-				l.loadMore()
-			}
-		})
+	l.list = newTwoLineList(func() int { return len(l.rows) }, func(i int) (string, string) {
+		if l.loadMore != nil && i >= len(l.rows)-20 {
+			l.loadMore()
+		}
+		return l.rows[i].title, l.rows[i].detail
+	})
 	l.list.OnSelected = func(i widget.ListItemID) {
 		l.list.Unselect(i) // a row is a link: choosing it again opens it again
 		if i < len(l.rows) && l.rows[i].open != nil {
