@@ -3,10 +3,12 @@ package practice_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
 	"needlelog.app/needlelog/data"
+	"needlelog.app/needlelog/insights"
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/postgres"
@@ -49,6 +51,16 @@ func TestCopyKeepsResults(t *testing.T) {
 	if _, err := practice.Copy(ctx, server, back, practice.CopyOptions{}); err != nil {
 		t.Fatalf("copy back to a file: %v", err)
 	}
+	// The file copied back makes its own insights table as the records come in: the same facts
+	// as the source file's table and as the server's records.
+	wantFacts := insightFacts(t, src)
+	for name, st := range map[string]interface {
+		InsightFacts(context.Context, insights.Query, func(*insights.Fact) error) error
+	}{"server": server, "file": back} {
+		if got := insightFacts(t, st); !reflect.DeepEqual(got, wantFacts) || len(got) != 1 || got[0].Result != data.GAISImproved {
+			t.Errorf("insight facts on the %s: %+v, want %+v", name, got, wantFacts)
+		}
+	}
 	for name, got := range map[string]func() ([]data.Outcome, error){
 		"server": func() ([]data.Outcome, error) { return server.Outcomes(ctx, c.ID) },
 		"file":   func() ([]data.Outcome, error) { return back.Outcomes(ctx, c.ID) },
@@ -66,4 +78,19 @@ func sameOutcome(a, b data.Outcome) bool {
 	}
 	a.AssessedAt, a.CreatedAt, a.UpdatedAt = b.AssessedAt, b.CreatedAt, b.UpdatedAt
 	return a == b
+}
+
+// insightFacts are every session's facts as st reads them for the insights.
+func insightFacts(t *testing.T, st interface {
+	InsightFacts(context.Context, insights.Query, func(*insights.Fact) error) error
+}) []insights.Fact {
+	t.Helper()
+	var out []insights.Fact
+	if err := st.InsightFacts(context.Background(), insights.Query{}, func(f *insights.Fact) error {
+		out = append(out, *f)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
