@@ -116,6 +116,8 @@ var narrowGrants = map[string]string{
 	"session_amendments": "SELECT, INSERT",
 	"amendment_records":  "SELECT, INSERT",
 	"practitioner_keys":  "SELECT, INSERT, UPDATE",
+	"peer_audit_log":     "SELECT, INSERT",
+	"peer_keys":          "SELECT, INSERT, UPDATE",
 	"photo_files":        "SELECT, INSERT, DELETE", // files never change; unused ones are collected
 }
 

@@ -64,6 +64,8 @@ var copyTables = []copyTable{
 	{"photos", "id"}, {"photo_originals", "photo_id"}, {"photo_renditions", "photo_id"}, {"photo_thumbnails", "photo_id"},
 	{"photo_pins", "id"}, {"drafts", "id"},
 	{"audit_log", "seq"}, {"practitioner_keys", "id"}, {"audit_signatures", "seq"},
+	{"transfer_clocks", "entity, id"}, {"transfer_peers", "device_id"}, {"transfer_conflicts", "id"},
+	{"peer_audit_log", "device_id, seq"}, {"peer_keys", "device_id, id"},
 }
 
 // seededTables are what a new practice holds before anything is written to it (the default lists
