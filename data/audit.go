@@ -15,6 +15,9 @@ const (
 	ActionRestore  = "restore"
 	ActionExport   = "export"
 	ActionSignIn   = "sign-in"
+	// ActionImport is a transfer bundle applied: its entity is "bundle", its ID the bundle's SHA-256,
+	// its detail "from DEVICE; name NAME; head SEQ HASH; …", the sending device's audit chain head.
+	ActionImport = "import"
 )
 
 // AuditEntry is one line of the append-only audit log.

@@ -1,0 +1,164 @@
+package practice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"needlelog.app/needlelog/store/postgres"
+	"needlelog.app/needlelog/store/sqlstore"
+	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/transfer"
+)
+
+// Carrying records between copies of a practice that have no network between them: a laptop that
+// treats clients at their homes for a week, and the clinic it comes back to. A bundle is a file
+// (on a USB stick, or sent by any channel), encrypted with a passphrase or to a device's key, of
+// what the other copy may lack; applying it merges it in (sqlstore.ApplyBundle, package transfer).
+
+// BundleOptions say how a bundle is made.
+type BundleOptions struct {
+	Lock transfer.Lock
+	// Full carries everything: for a laptop that takes the practice for the first time.
+	Full bool
+	// For is the device the bundle is made for; "" for what the least up to date of the copies
+	// this one knows may lack.
+	For string
+	// DeviceName is how this device is named to the others; "" keeps its name (the computer's
+	// name the first time).
+	DeviceName string
+	Progress   func(string)
+}
+
+// BundleResult says what a bundle carried.
+type BundleResult = sqlstore.BundleResult
+
+// ApplyResult says what a bundle brought.
+type ApplyResult = sqlstore.ApplyResult
+
+// Conflict is a value that lost a merge, kept for the practitioner to settle.
+type Conflict = sqlstore.Conflict
+
+// TransferPeer is another copy this one exchanged bundles with.
+type TransferPeer = sqlstore.TransferPeer
+
+// ErrOtherPractice is a bundle made by another practice.
+var ErrOtherPractice = sqlstore.ErrOtherPractice
+
+// schemaOf is the schema version of the practice's engine.
+func schemaOf(s CopyStore) int {
+	if s.Shared().PostgreSQL() {
+		return postgres.SchemaVersion()
+	}
+	return sqlite.SchemaVersion()
+}
+
+func deviceName(name string) string {
+	if name != "" {
+		return name
+	}
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "this computer"
+}
+
+// MakeBundle writes a bundle of what the other copies may lack to path, encrypted as o.Lock says.
+// The file is written beside path and put in its place only once whole; a bundle cut short or
+// cancelled leaves nothing.
+func MakeBundle(ctx context.Context, s CopyStore, path string, o BundleOptions) (BundleResult, error) {
+	if o.Lock.Passphrase != "" {
+		if err := CheckBackupPassphrase(o.Lock.Passphrase); err != nil {
+			return BundleResult{}, err
+		}
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return BundleResult{}, fmt.Errorf("write the bundle: %w", err)
+	}
+	tmp := f.Name()
+	kept := false
+	defer func() {
+		if !kept {
+			f.Close()       //nolint:errcheck // removed next
+			os.Remove(tmp) //nolint:errcheck // a partial bundle is of no use
+		}
+	}()
+	enc, err := transfer.Encrypt(f, o.Lock)
+	if err != nil {
+		return BundleResult{}, err
+	}
+	name := o.DeviceName
+	if name == "" {
+		if cur, _ := s.Setting(ctx, "device.name"); cur == "" {
+			name = deviceName("")
+		}
+	}
+	say := func(format string, a ...any) {
+		if o.Progress != nil {
+			o.Progress(fmt.Sprintf(format, a...))
+		}
+	}
+	res, err := s.Shared().WriteBundle(ctx, enc, sqlstore.BundleOptions{Schema: schemaOf(s), DeviceName: name, Full: o.Full, For: o.For, Say: say})
+	if err != nil {
+		return res, err
+	}
+	if err := enc.Close(); err != nil {
+		return res, fmt.Errorf("write the bundle: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return res, fmt.Errorf("write the bundle: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return res, fmt.Errorf("write the bundle: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return res, fmt.Errorf("write the bundle: %w", err)
+	}
+	kept = true
+	return res, nil
+}
+
+// ApplyOptions say how a bundle is applied.
+type ApplyOptions struct {
+	Unlock transfer.Unlock
+	// New makes the practice from the bundle: the store was just made, and holds no records.
+	New        bool
+	DeviceName string
+	Progress   func(string)
+}
+
+// ApplyBundle applies the bundle at path to the practice in one transaction: a bundle that does
+// not open, is damaged or cut off, is another practice's or from a newer Needlelog is refused with
+// nothing written. Conflicts do not refuse it: they are kept, listed in the result.
+func ApplyBundle(ctx context.Context, s CopyStore, path string, o ApplyOptions) (ApplyResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("open the bundle: %w", err)
+	}
+	defer f.Close()
+	return ApplyBundleFrom(ctx, s, f, o)
+}
+
+// ApplyBundleFrom is ApplyBundle reading the bundle from r.
+func ApplyBundleFrom(ctx context.Context, s CopyStore, r io.Reader, o ApplyOptions) (ApplyResult, error) {
+	name := o.DeviceName
+	if name == "" {
+		if cur, _ := s.Setting(ctx, "device.name"); cur == "" {
+			name = deviceName("")
+		}
+	}
+	say := func(format string, a ...any) {
+		if o.Progress != nil {
+			o.Progress(fmt.Sprintf(format, a...))
+		}
+	}
+	res, err := s.Shared().ApplyBundle(ctx, r, o.Unlock, sqlstore.ApplyOptions{Schema: schemaOf(s), DeviceName: name, New: o.New, Say: say})
+	if errors.Is(err, transfer.ErrDamaged) {
+		return res, fmt.Errorf("%w; nothing was changed", err)
+	}
+	return res, err
+}
