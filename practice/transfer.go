@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 
 	"needlelog.app/needlelog/store/postgres"
-	"needlelog.app/needlelog/store/sqlstore"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlstore"
 	"needlelog.app/needlelog/transfer"
 )
 
@@ -83,7 +83,7 @@ func MakeBundle(ctx context.Context, s CopyStore, path string, o BundleOptions) 
 	kept := false
 	defer func() {
 		if !kept {
-			f.Close()       //nolint:errcheck // removed next
+			f.Close()      //nolint:errcheck // removed next
 			os.Remove(tmp) //nolint:errcheck // a partial bundle is of no use
 		}
 	}()

@@ -69,8 +69,9 @@ func (s *Store) ApplyBundle(ctx context.Context, r io.Reader, u transfer.Unlock,
 	if say == nil {
 		say = func(string, ...any) {}
 	}
+	adopted := ""
 	err := s.batch(ctx, func(b *Batch) error {
-		res = ApplyResult{}
+		res, adopted = ApplyResult{}, ""
 		st, err := b.loadTransferState(o.DeviceName)
 		if err != nil {
 			return err
@@ -84,8 +85,18 @@ func (s *Store) ApplyBundle(ctx context.Context, r io.Reader, u transfer.Unlock,
 			return err
 		}
 		res.Sum = sum
+		adopted = a.adopted
 		return a.finish()
 	})
+	if err == nil && adopted != "" {
+		// A file's photo folder names the practice it belongs to: this one, from now on.
+		if !s.PostgreSQL() {
+			if err := photolib.Mark(s.PhotoDir(), adopted); err != nil {
+				return res, err
+			}
+		}
+		s.SetPracticeID(adopted)
+	}
 	if errors.Is(err, errAlreadyApplied) {
 		return ApplyResult{Sum: res.Sum, Device: res.Device, DeviceName: res.DeviceName, Made: res.Made, AlreadyApplied: true}, nil
 	}
@@ -105,6 +116,7 @@ type applier struct {
 	cols       map[string][]string
 	conflicts  []Conflict
 	chainHeads map[string]data.AuditMark // each other device's chain as held, while lines come in
+	adopted    string                    // the practice this new one became
 }
 
 func (a *applier) damaged(format string, args ...any) error {
@@ -241,12 +253,7 @@ func (a *applier) adopt(practiceID string) error {
 	if err := a.b.putSetting(settingPracticeID, practiceID); err != nil {
 		return err
 	}
-	if !a.b.store.PostgreSQL() {
-		if err := photolib.Mark(a.b.store.PhotoDir(), practiceID); err != nil {
-			return err
-		}
-	}
-	a.b.store.SetPracticeID(practiceID)
+	a.adopted = practiceID // the photo folder is marked once the bundle is in
 	return nil
 }
 
@@ -653,7 +660,7 @@ func (a *applier) insertRecord(e transferEntity, rec *transfer.Record, rc *recor
 	}
 	row := map[string]any{"id": rec.ID}
 	for c, raw := range rec.Fixed {
-		if c == "thumbnail" && e.name == "photo" {
+		if c == "thumbnail" && e.name == "photo" || c == "account" && e.name == "practitioner" {
 			continue
 		}
 		if !slices.Contains(e.fixed, c) {
@@ -737,6 +744,11 @@ func (a *applier) insertRecord(e transferEntity, rec *transfer.Record, rc *recor
 					return fmt.Errorf("write the thumbnail of photo %s: %w", rec.ID, err)
 				}
 			}
+		}
+	}
+	if raw, ok := rec.Fixed["account"]; ok && e.name == "practitioner" {
+		if err := a.adoptAccount(rec.ID, raw); err != nil {
+			return err
 		}
 	}
 	a.res.Created++

@@ -288,10 +288,19 @@ func (st *transferState) recordFor(e transferEntity, rv *recordValues, rc *recor
 		return rec, nil
 	}
 	whole := !since.Clocks.Knows(transfer.Clock(rc.fields[fieldFixed][1]))
-	if len(rv.fixed) > 0 {
+	if len(rv.fixed) > 0 || e.name == "practitioner" {
 		rec.Fixed = map[string]json.RawMessage{}
 		for c, v := range rv.fixed {
 			rec.Fixed[c] = jsonRaw(v)
+		}
+		if e.name == "practitioner" && whole {
+			acct, err := st.b.accountOf(rv.id)
+			if err != nil {
+				return nil, err
+			}
+			if acct != nil {
+				rec.Fixed["account"] = jsonRaw(acct)
+			}
 		}
 		if e.name == "photo" && whole {
 			var thumb []byte
