@@ -162,3 +162,25 @@ func ApplyBundleFrom(ctx context.Context, s CopyStore, r io.Reader, o ApplyOptio
 	}
 	return res, err
 }
+
+// Conflicts are the values that lost a merge, newest first: those still to settle (open), or all.
+func Conflicts(ctx context.Context, s CopyStore, open bool) ([]Conflict, error) {
+	return s.Shared().Conflicts(ctx, open)
+}
+
+// Choices when settling a conflict.
+const (
+	KeepOurs   = sqlstore.KeepOurs   // this copy's value stands
+	KeepTheirs = sqlstore.KeepTheirs // the other copy's value stands
+	Seen       = sqlstore.Seen       // both were kept: seen, nothing to choose
+)
+
+// ResolveConflict settles a conflict with the value picked, written as a change made here.
+func ResolveConflict(ctx context.Context, s CopyStore, id, pick string) error {
+	return s.Shared().ResolveConflict(ctx, id, pick)
+}
+
+// TransferPeers are the other copies this one has applied bundles from, most recent first.
+func TransferPeers(ctx context.Context, s CopyStore) ([]TransferPeer, error) {
+	return s.Shared().TransferPeers(ctx)
+}
