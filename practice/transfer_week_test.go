@@ -21,7 +21,7 @@ import (
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
-	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/postgres"
 	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 	"needlelog.app/needlelog/transfer"
 )
@@ -69,20 +69,21 @@ func testJPEG(t *testing.T, shade uint8) string {
 	return path
 }
 
-// records reads what both sides must hold alike after an exchange, table by table, as text.
+// records reads what both sides must hold alike after an exchange, table by table, each row as
+// text whichever engine holds it.
 func records(t *testing.T, st practice.CopyStore) map[string][]string {
 	t.Helper()
 	queries := map[string]string{
-		"clients": `SELECT id || '|' || first_name || '|' || last_name || '|' || phone || '|' || email || '|' || notes || '|' || archived_at ||
-			'|' || (SELECT count(*) FROM client_history h WHERE h.client_id = clients.id) FROM clients`,
-		"sessions":     `SELECT id || '|' || status || '|' || record_hash || '|' || notes FROM sessions`,
-		"zones":        `SELECT session_id || '|' || zone || '|' || depth_mm || '|' || passes FROM session_zones`,
-		"side":         `SELECT id || '|' || session_id || '|' || kind || '|' || resolved || '|' || notes FROM side_effects`,
-		"amendments":   `SELECT id || '|' || session_id || '|' || reason FROM session_amendments`,
-		"photos":       `SELECT id || '|' || sha256 || '|' || preview_sha256 || '|' || kind || '|' || note FROM photos`,
-		"outcomes":     `SELECT id || '|' || gais || '|' || notes FROM outcome_assessments`,
-		"list":         `SELECT id || '|' || name || '|' || retired FROM zones`,
-		"practitioner": `SELECT id || '|' || name || '|' || (passphrase_hash <> '') FROM practitioners`,
+		"clients": `SELECT id, first_name, last_name, phone, email, notes, archived_at,
+			(SELECT count(*) FROM client_history h WHERE h.client_id = clients.id) FROM clients`,
+		"sessions":     `SELECT id, status, record_hash, notes FROM sessions`,
+		"zones":        `SELECT session_id, zone, depth_mm, passes FROM session_zones`,
+		"side":         `SELECT id, session_id, kind, resolved, notes FROM side_effects`,
+		"amendments":   `SELECT id, session_id, reason FROM session_amendments`,
+		"photos":       `SELECT id, sha256, preview_sha256, kind, note FROM photos`,
+		"outcomes":     `SELECT id, gais, notes FROM outcome_assessments`,
+		"list":         `SELECT id, name, retired FROM zones`,
+		"practitioner": `SELECT id, name, CASE WHEN passphrase_hash <> '' THEN 1 ELSE 0 END FROM practitioners`,
 	}
 	out := map[string][]string{}
 	err := st.Shared().ReadSnapshot(context.Background(), func(tx *sql.Tx) error {
@@ -91,13 +92,25 @@ func records(t *testing.T, st practice.CopyStore) map[string][]string {
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
+			cols, _ := rows.Columns()
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
 			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
+				if err := rows.Scan(ptrs...); err != nil {
 					rows.Close()
 					return err
 				}
-				out[name] = append(out[name], s)
+				parts := make([]string, len(vals))
+				for i, v := range vals {
+					if b, ok := v.([]byte); ok {
+						v = string(b)
+					}
+					parts[i] = fmt.Sprint(v)
+				}
+				out[name] = append(out[name], strings.Join(parts, "|"))
 			}
 			rows.Close()
 			slices.Sort(out[name])
@@ -127,9 +140,25 @@ func mustVerify(t *testing.T, st practice.CopyStore, name string) {
 // listed once, verify passes on both, a repeated bundle changes nothing, and a damaged one is
 // refused with nothing written.
 func TestAWeekOnTheRoad(t *testing.T) {
+	t.Run("clinic on a file", func(t *testing.T) {
+		aWeekOnTheRoad(t, func(now func() time.Time) practice.CopyStore { return sqlitetest.OpenStoreNow(t, now) })
+	})
+	t.Run("clinic on the server", func(t *testing.T) {
+		aWeekOnTheRoad(t, func(now func() time.Time) practice.CopyStore {
+			s, err := postgres.Open(context.Background(), testkit.Postgres(t), postgres.Options{Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		})
+	})
+}
+
+func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice.CopyStore) {
 	ctx := context.Background()
 	clinicClock := testkit.NewClock()
-	clinic := sqlitetest.OpenStoreNow(t, clinicClock.Now)
+	clinic := openClinic(clinicClock.Now)
 	if _, err := demo.Generate(ctx, clinic, demo.Options{Clients: 10, Sessions: 30, Seed: 5, PhotoClients: -1}); err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +301,7 @@ func TestAWeekOnTheRoad(t *testing.T) {
 	freshBefore := records(t, fresh)
 	for _, pair := range []struct {
 		bundle string
-		target *sqlite.Store
+		target practice.CopyStore
 	}{{back, clinic}, {out, fresh}} {
 		raw, err := os.ReadFile(pair.bundle)
 		if err != nil {
@@ -289,7 +318,7 @@ func TestAWeekOnTheRoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			before, head := records(t, pair.target), mustHead(t, pair.target)
-			_, err := practice.ApplyBundle(ctx, pair.target, path, practice.ApplyOptions{Unlock: transfer.Unlock{Passphrase: bundlePass}, New: pair.target == fresh})
+			_, err := practice.ApplyBundle(ctx, pair.target, path, practice.ApplyOptions{Unlock: transfer.Unlock{Passphrase: bundlePass}, New: pair.target == practice.CopyStore(fresh)})
 			if !errors.Is(err, transfer.ErrDamaged) && !errors.Is(err, transfer.ErrLocked) {
 				t.Errorf("%s: applied, or refused with another reason: %v", name, err)
 			}

@@ -43,6 +43,7 @@ var commands = []command{
 	{"backup", "make a checked backup into a folder, removing old ones (7 daily and 4 weekly kept)", runBackup},
 	{"restore", "put a backup in place of a database, keeping the file it replaces", runRestore},
 	{"move", "move a practice to another folder, or copy it between a file and the server", runMove},
+	{"transfer", "carry records between copies of the practice by an encrypted file ('transfer -h')", runTransfer},
 	{"server", "set up the practice on the clinic's PostgreSQL server ('server init -h')", runServer},
 }
 

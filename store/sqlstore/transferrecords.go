@@ -45,35 +45,51 @@ func quoteList(cols []string) string {
 }
 
 // scanRecords calls fn with each record of kind e (where: a condition on its table, "" for all),
-// its children read with it.
+// its children read with it. Records are read a page at a time, and fn called once the page's
+// reading is done: fn may read and write in the batch (the server's connection runs one statement
+// at a time), and a large practice is never held whole.
 func (b *Batch) scanRecords(e transferEntity, where string, args []any, fn func(*recordValues) error) error {
 	if e.name == "setting" {
 		return b.scanSettings(fn)
 	}
+	const pageSize = 1000
+	after := ""
+	for {
+		page, err := b.recordPage(e, where, args, after, pageSize)
+		if err != nil {
+			return err
+		}
+		for _, rv := range page {
+			if err := fn(rv); err != nil {
+				return err
+			}
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		after = page[len(page)-1].id
+	}
+}
+
+// recordPage reads up to n records of kind e after the ID after, with their children.
+func (b *Batch) recordPage(e transferEntity, where string, args []any, after string, n int) ([]*recordValues, error) {
 	cols := append(append([]string{"id"}, e.fixed...), e.fields...)
-	extra := 0
 	if e.touched != "" {
 		cols = append(cols, e.touched)
-		extra++
 	}
 	if e.name == "session" {
 		cols = append(cols, "status", "record_hash")
-		extra += 2
 	}
-	q := `SELECT ` + quoteList(cols) + ` FROM ` + e.table
+	q := `SELECT ` + quoteList(cols) + ` FROM ` + e.table + ` WHERE id > ?`
 	if where != "" {
-		q += ` WHERE ` + where
+		q += ` AND (` + where + `)`
 	}
-	q += ` ORDER BY id`
-	children, err := b.readChildren(e, where, args)
+	q += ` ORDER BY id LIMIT ` + fmt.Sprint(n)
+	rows, err := b.tx.QueryContext(b.ctx, q, append([]any{after}, args...)...)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("read %s: %w", e.table, mapError(err))
 	}
-	rows, err := b.tx.QueryContext(b.ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", e.table, mapError(err))
-	}
-	defer rows.Close()
+	var page []*recordValues
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -81,7 +97,8 @@ func (b *Batch) scanRecords(e transferEntity, where string, args []any, fn func(
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("read %s: %w", e.table, mapError(err))
+			rows.Close()
+			return nil, fmt.Errorf("read %s: %w", e.table, mapError(err))
 		}
 		rv := &recordValues{id: fmt.Sprint(jsonValue(vals[0])), fixed: map[string]any{}, fields: map[string]any{}}
 		i := 1
@@ -104,40 +121,50 @@ func (b *Batch) scanRecords(e transferEntity, where string, args []any, fn func(
 			rv.signed = status == string(data.StatusSigned)
 			rv.recordOf, _ = jsonValue(vals[i+1]).(string)
 		}
+		page = append(page, rv)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", e.table, mapError(err))
+	}
+	// A signed session's parts travel with its whole record (transferSignedSession).
+	var ids []string
+	for _, rv := range page {
 		if !rv.signed {
-			for _, ch := range e.children {
-				list := children[ch.field][rv.id]
-				if list == nil {
-					list = []map[string]any{}
-				}
-				rv.fields[ch.field] = list
-			}
-		}
-		if err := fn(rv); err != nil {
-			return err
+			ids = append(ids, rv.id)
 		}
 	}
-	return rows.Err()
+	if len(e.children) == 0 || len(ids) == 0 {
+		return page, nil
+	}
+	children, err := b.readChildren(e, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, rv := range page {
+		if rv.signed {
+			continue
+		}
+		for _, ch := range e.children {
+			list := children[ch.field][rv.id]
+			if list == nil {
+				list = []map[string]any{}
+			}
+			rv.fields[ch.field] = list
+		}
+	}
+	return page, nil
 }
 
-// readChildren reads the children of the records where selects, by field and record.
-func (b *Batch) readChildren(e transferEntity, where string, args []any) (map[string]map[string][]map[string]any, error) {
+// readChildren reads the children of the records ids, by field and record.
+func (b *Batch) readChildren(e transferEntity, ids []string) (map[string]map[string][]map[string]any, error) {
 	out := map[string]map[string][]map[string]any{}
 	for _, ch := range e.children {
 		byParent := map[string][]map[string]any{}
 		cols := append([]string{ch.of}, ch.columns...)
-		q := `SELECT ` + quoteList(cols) + ` FROM ` + ch.table
-		// A signed session's parts travel with its record (transferSignedSession).
-		switch {
-		case e.name == "session" && where != "":
-			q += ` WHERE ` + ch.of + ` IN (SELECT id FROM sessions WHERE status <> 'signed' AND (` + where + `))`
-		case e.name == "session":
-			q += ` WHERE ` + ch.of + ` IN (SELECT id FROM sessions WHERE status <> 'signed')`
-		case where != "":
-			q += ` WHERE ` + ch.of + ` IN (SELECT id FROM ` + e.table + ` WHERE ` + where + `)`
-		}
-		q += ` ORDER BY ` + ch.of + `, ` + ch.order + `, id`
-		rows, err := b.tx.QueryContext(b.ctx, q, args...)
+		q := `SELECT ` + quoteList(cols) + ` FROM ` + ch.table + ` WHERE ` + ch.of + ` IN (` + placeholders(len(ids)) + `)
+			ORDER BY ` + ch.of + `, ` + ch.order + `, id`
+		rows, err := b.tx.QueryContext(b.ctx, q, anys(ids)...)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", ch.table, mapError(err))
 		}
