@@ -211,7 +211,9 @@ func (v *ChainCheck) note(e data.AuditEntry) {
 				v.signs[e.EntityID] = append(v.signs[e.EntityID], hash)
 				v.signClient[e.EntityID] = detailField(e.Detail, "client ")
 				v.signBy[[2]string{e.EntityID, hash}] = e.PractitionerID
-				v.ownSigns[e.EntityID] = v.ownSigns[e.EntityID] || w.peer == nil
+				if w.peer == nil {
+					v.ownSigns[e.EntityID] = true
+				}
 			} else {
 				v.amends[e.EntityID] = append(v.amends[e.EntityID], hash)
 			}
@@ -369,9 +371,9 @@ func (v *ChainCheck) keyEntries(w *chainWalk) (unprinted int) {
 	}
 	for _, k := range keys {
 		fp := data.KeyFingerprint(k.Public)
-		what := fmt.Sprintf("%s's signing key (fingerprint %s…)", v.name(k.PractitionerID), short(fp, 16))
+		what := fmt.Sprintf("%s's signing key (fingerprint %s)", v.name(k.PractitionerID), short(fp, 16))
 		if w.peer != nil {
-			what = fmt.Sprintf("%s's signing key on %s (fingerprint %s…)", v.name(k.PractitionerID), w.peer.Said(), short(fp, 16))
+			what = fmt.Sprintf("%s's signing key on %s (fingerprint %s)", v.name(k.PractitionerID), w.peer.Said(), short(fp, 16))
 		}
 		for _, made := range []bool{true, false} {
 			seq, verb := k.CreatedSeq, "made"

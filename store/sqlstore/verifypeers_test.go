@@ -316,6 +316,26 @@ func TestVerifyHoldsRecordsAgainstTheChainsTheyCameWith(t *testing.T) {
 					t.Errorf("%d breaks of the import, %d of the records: %q", chain, other, rep.Breaks)
 				}
 			})
+			t.Run("SignedElsewhereNotHere", func(t *testing.T) {
+				t.Parallel()
+				// A session the laptop signed that is not here (a bundle that did not bring it) is
+				// not one this practice lost: only those its own log signed are held to be here.
+				x := newExchange(t, eng, nil)
+				var stmts []string
+				for _, table := range []string{"session_zones", "session_products", "side_effects", "session_overrides"} {
+					stmts = append(stmts, `DELETE FROM `+table+` WHERE session_id = '`+x.signed.ID+`'`)
+				}
+				x.tamper(t, append(stmts, `DELETE FROM sessions WHERE id = '`+x.signed.ID+`'`)...)
+				rep := verifyReport(t, x.clinic)
+				wantBreaks(t, rep)
+				if rep.SignedSessions != 2 {
+					t.Errorf("%d signed sessions, want the 2 here", rep.SignedSessions)
+				}
+				// The one signed here is still held to be here.
+				x.tamper(t, `DELETE FROM session_zones WHERE session_id = '`+x.own.ID+`'`, `DELETE FROM session_products WHERE session_id = '`+x.own.ID+`'`,
+					`DELETE FROM side_effects WHERE session_id = '`+x.own.ID+`'`, `DELETE FROM sessions WHERE id = '`+x.own.ID+`'`)
+				wantBreaks(t, verifyReport(t, x.clinic), []string{"Signed session " + x.own.ID + " is missing"})
+			})
 			t.Run("AmendmentInNoChain", func(t *testing.T) {
 				t.Parallel()
 				x := newExchange(t, eng, nil)
