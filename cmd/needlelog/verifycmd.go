@@ -34,6 +34,9 @@ here), or --head the audit log head printed on an earlier session record. Prints
 counts and the keys' fingerprints, or each break found, and exits 1 on any; also says which
 guarantees the practice's engine gives (the file's triggers, or what the clinic's server enforces
 for the role connected), which it lacks (practitioners without a passphrase) and clocks set back.
+Records a transfer bundle brought from another device are held against that device's audit chain,
+which came with them and is checked alike; each import must name a head that chain holds. Then it
+prints a line for each device's chain and how many clients and sessions each device made.
 On the clinic's server (--db postgres://user@host/database), it checks the practice there alike.`
 
 func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
