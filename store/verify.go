@@ -31,7 +31,40 @@ type VerifyReport struct {
 	Holder string
 	// Keys are the signing keys in force, whose fingerprints a copy kept elsewhere can be held against.
 	Keys []data.KeyPrint
+	// Chains are the other devices' audit chains, stored with the records their bundles brought,
+	// each checked as this device's own; none on a practice that never exchanged records.
+	Chains []PeerChainReport
+	// MadeHere counts the clients and sessions here that this device's own chain made; each of
+	// Chains counts those its chain made.
+	MadeHere Made
 }
+
+// PeerChainReport is what Verify found of another device's audit chain.
+type PeerChainReport struct {
+	DeviceID      string
+	Name          string // as the newest import entry naming the device says; its ID when none does
+	Entries       int
+	SignedEntries int // signed by that device's practitioners' keys, each signature checked
+	HeadSeq       int64
+	Head          string
+	Intact        bool // no break was found in it, its keys or the imports naming it
+	Made          Made
+}
+
+// Said is how a sentence names the device: "Anna's laptop (device 0192f3a1…)".
+func (p PeerChainReport) Said() string {
+	id := p.DeviceID
+	if len(id) > 8 {
+		id = id[:8] + "…"
+	}
+	if p.Name == "" || p.Name == p.DeviceID {
+		return "device " + id
+	}
+	return p.Name + " (device " + id + ")"
+}
+
+// Made counts the records present that a chain's create entries made.
+type Made struct{ Clients, Sessions int }
 
 // OK reports whether nothing was found wrong.
 func (r VerifyReport) OK() bool { return len(r.Breaks) == 0 }

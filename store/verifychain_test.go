@@ -176,3 +176,72 @@ func TestChainCheckSessionAgainstItsSignEntry(t *testing.T) {
 		t.Errorf("a session signed with another hash: %q", rep.Breaks)
 	}
 }
+
+// chainRows chains entries from entry 1, unsigned: a log of a device whose practitioners have no key.
+func chainRows(entries ...data.AuditEntry) []store.AuditRow {
+	prev := data.GenesisHash
+	var rows []store.AuditRow
+	for i, e := range entries {
+		e.Seq, e.PrevHash = int64(i+1), prev
+		if e.At.IsZero() {
+			e.At = time.Date(2026, 3, 2, 9, i, 0, 0, time.UTC)
+		}
+		e.Hash = data.AuditHash(e)
+		prev = e.Hash
+		rows = append(rows, store.AuditRow{AuditEntry: e, AtText: data.TimeText(e.At)})
+	}
+	return rows
+}
+
+// Another device's chain is walked in its own numbering after this device's; a session it signed
+// that is not here is not said to be deleted, one this device signed is.
+func TestChainCheckPeerChainOwnNumbersAndSignedElsewhere(t *testing.T) {
+	peer := chainRows(
+		data.AuditEntry{Action: data.ActionCreate, Entity: "client", EntityID: "c9"},
+		data.AuditEntry{Action: data.ActionSign, Entity: "session", EntityID: "s9", Detail: "record " + strings.Repeat("9", 64) + "; client c9"},
+		data.AuditEntry{Action: data.ActionCreate, Entity: "client", EntityID: "c8"})
+	own := chainRows(
+		data.AuditEntry{Action: data.ActionSign, Entity: "session", EntityID: "s1", Detail: "record " + strings.Repeat("1", 64) + "; client c1"},
+		data.AuditEntry{Action: actionImport, Entity: "bundle", EntityID: strings.Repeat("b", 64),
+			Detail: "from dev-1; name Léa's laptop; head 3 " + peer[2].Hash},
+		data.AuditEntry{Action: actionImport, Entity: "bundle", EntityID: strings.Repeat("c", 64),
+			Detail: "from dev-2; name Kim's tablet; head 7 " + strings.Repeat("7", 64)})
+	var rep store.VerifyReport
+	c := store.NewChainCheck(context.Background(), &rep, nil, nil)
+	for _, r := range own {
+		must(t, c.Entry(r))
+	}
+	must(t, c.EndChain())
+	c.PeerChain("dev-1", nil)
+	for _, r := range peer {
+		must(t, c.Entry(r))
+	}
+	must(t, c.EndPeerChain())
+	c.EndPeerChains()
+	c.KeyEntries()
+	u := c.Unmade("client", "clients")
+	u.Saw("c9")
+	u.Done()
+	if got := c.SignedMissing(); len(got) != 1 || got[0] != "s1" {
+		t.Errorf("sessions held to be here: %q, want only s1, signed here", got)
+	}
+	if len(rep.Breaks) != 1 || !strings.Contains(rep.Breaks[0], "The import of bundle cccccccccccc… names entry 7 of Kim's tablet's chain, which is not stored: the chain of Kim's tablet (device dev-2) is missing.") {
+		t.Errorf("breaks %q", rep.Breaks)
+	}
+	if rep.AuditEntries != 3 || rep.HeadSeq != 3 || rep.Head != own[2].Hash || len(rep.Chains) != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	if ch := rep.Chains[0]; ch.Name != "Léa's laptop" || ch.Entries != 3 || ch.HeadSeq != 3 || ch.Head != peer[2].Hash || !ch.Intact ||
+		ch.Made != (store.Made{Clients: 1}) {
+		t.Errorf("the peer chain %+v", ch)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const actionImport = "import"

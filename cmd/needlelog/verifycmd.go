@@ -1,11 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
+
+	"needlelog.app/needlelog/store"
+	"needlelog.app/needlelog/wording"
 )
 
 // hexHash is an audit entry's hash as printed: 64 hexadecimal digits.
@@ -30,6 +34,9 @@ here), or --head the audit log head printed on an earlier session record. Prints
 counts and the keys' fingerprints, or each break found, and exits 1 on any; also says which
 guarantees the practice's engine gives (the file's triggers, or what the clinic's server enforces
 for the role connected), which it lacks (practitioners without a passphrase) and clocks set back.
+Records a transfer bundle brought from another device are held against that device's audit chain,
+which came with them and is checked alike; each import must name a head that chain holds. Then it
+prints a line for each device's chain and how many clients and sessions each device made.
 On the clinic's server (--db postgres://user@host/database), it checks the practice there alike.`
 
 func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
@@ -98,6 +105,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 		for _, b := range breaks {
 			fmt.Fprintf(out, "  %s\n", b)
 		}
+		printChains(out, rep)
 		printSentences(out, "Also found:", rep.Findings)
 		printSentences(out, givesTitle, rep.Gives)
 		printSentences(out, "What this practice's log cannot show:", rep.Lacks)
@@ -116,6 +124,7 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 		// Kept elsewhere too, these show later whether a key was replaced in the file.
 		fmt.Fprintf(out, "%-18s %s (SHA-256) %s\n", "signing key:", k.Fingerprint, visible(k.Practitioner))
 	}
+	printChains(out, rep)
 	for _, n := range notes {
 		fmt.Fprintf(out, "%s\n", n)
 	}
@@ -134,6 +143,33 @@ func runVerify(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	printSentences(out, "What this check cannot show:", lacks)
 	return 0
+}
+
+// printChains says, when records came from other devices, each device's audit chain as verify
+// found it and how many clients and sessions each chain made; nothing on a practice that never
+// exchanged records.
+func printChains(out io.Writer, rep store.VerifyReport) {
+	if len(rep.Chains) == 0 {
+		return
+	}
+	made := func(m store.Made) string {
+		return wording.Plural(m.Clients, "1 client", "%d clients") + ", " + wording.Plural(m.Sessions, "1 session", "%d sessions")
+	}
+	from := []string{"this device " + made(rep.MadeHere)}
+	for _, c := range rep.Chains {
+		state := "intact"
+		if !c.Intact {
+			state = "broken (see above)"
+		}
+		head := ""
+		if c.Head != "" {
+			head = fmt.Sprintf(", head entry %d %s", c.HeadSeq, c.Head)
+		}
+		fmt.Fprintf(out, "Chain of %s: %s (%s signed), %s%s\n", c.Said(), wording.Plural(c.Entries, "1 entry", "%d entries"),
+			wording.Thousands(c.SignedEntries), state, head)
+		from = append(from, cmp.Or(c.Name, c.DeviceID)+" "+made(c.Made))
+	}
+	fmt.Fprintf(out, "Records came from: %s.\n", strings.Join(from, "; "))
 }
 
 // givesTitle heads the guarantees the practice's engine gives (VerifyReport.Gives).

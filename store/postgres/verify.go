@@ -66,8 +66,8 @@ type roleFacts struct {
 	super       bool
 	owns        string // the tables' owner when this role is, or may act as, that role
 	create      bool   // CREATE on the schema
-	auditWrite  bool   // UPDATE or DELETE on audit_log or audit_signatures
-	keptWrite   bool   // UPDATE or DELETE on the amendments, DELETE on the keys
+	auditWrite  bool   // UPDATE or DELETE on audit_log, audit_signatures or other devices' chains (peer_audit_log)
+	keptWrite   bool   // UPDATE or DELETE on the amendments, DELETE on the keys (this device's or others')
 	truncate    []string
 	publicReach bool // PUBLIC may connect to the database or use the schema
 }
@@ -82,10 +82,11 @@ func readRole(ctx context.Context, tx *sql.Tx) (roleFacts, error) {
 			AND pg_has_role(current_user, c.relowner, 'MEMBER')), ''),
 		has_schema_privilege('public', 'CREATE'),
 		has_table_privilege('audit_log', 'UPDATE') OR has_table_privilege('audit_log', 'DELETE')
-			OR has_table_privilege('audit_signatures', 'UPDATE') OR has_table_privilege('audit_signatures', 'DELETE'),
+			OR has_table_privilege('audit_signatures', 'UPDATE') OR has_table_privilege('audit_signatures', 'DELETE')
+			OR has_table_privilege('peer_audit_log', 'UPDATE') OR has_table_privilege('peer_audit_log', 'DELETE'),
 		has_table_privilege('session_amendments', 'UPDATE') OR has_table_privilege('session_amendments', 'DELETE')
 			OR has_table_privilege('amendment_records', 'UPDATE') OR has_table_privilege('amendment_records', 'DELETE')
-			OR has_table_privilege('practitioner_keys', 'DELETE'),
+			OR has_table_privilege('practitioner_keys', 'DELETE') OR has_table_privilege('peer_keys', 'DELETE'),
 		coalesce((SELECT string_agg(c.relname::text, ', ' ORDER BY c.relname) FROM pg_class c
 			WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND has_table_privilege(c.oid, 'TRUNCATE')), ''),
 		has_database_privilege('public', current_database(), 'CONNECT') OR has_schema_privilege('public', 'public', 'USAGE')`).
@@ -419,6 +420,8 @@ func triggerPurpose(function string) string {
 		return "keeps the audit log append-only"
 	case "practitioner_keys_kept":
 		return "keeps practitioners' signing keys"
+	case "peer_keys_kept":
+		return "keeps other devices' signing keys"
 	case "history_no_truncate":
 		return "stops the history from being truncated"
 	case "sessions_latest":

@@ -35,6 +35,10 @@ func TestVerifyKnowsEveryTriggerTheMigrationsMake(t *testing.T) {
 		"sessions.sessions_signed":        "BEFORE INSERT OR DELETE OR UPDATE FOR EACH ROW EXECUTE FUNCTION sessions_signed()",
 		"audit_log.audit_log_no_truncate": "BEFORE TRUNCATE FOR EACH STATEMENT EXECUTE FUNCTION history_no_truncate()",
 		"clients.clients_notify":          "AFTER INSERT OR DELETE OR UPDATE FOR EACH ROW EXECUTE FUNCTION notify_change('client', 'id')",
+		// Other devices' chains are kept as this device's own.
+		"peer_audit_log.peer_audit_log_append_only": "BEFORE DELETE OR UPDATE FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+		"peer_audit_log.peer_audit_log_no_truncate": "BEFORE TRUNCATE FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+		"peer_keys.peer_keys_kept":                  "BEFORE DELETE OR UPDATE FOR EACH ROW EXECUTE FUNCTION peer_keys_kept()",
 	} {
 		if got := want.triggers[key].def; got != def {
 			t.Errorf("%s: %q, want %q", key, got, def)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"needlelog.app/needlelog/data"
@@ -23,7 +25,7 @@ func (s *Store) VerifyRecords(ctx context.Context, q Querier, rep *VerifyReport)
 	if s.d.PostgreSQL {
 		rep.Holder = "the server's administrator"
 	}
-	for _, step := range []func() error{v.loadKeys, v.chain, v.keyEntries, v.records, v.sessions, v.missingSessions, v.lacks} {
+	for _, step := range []func() error{v.loadKeys, v.chain, v.peerChains, v.keyEntries, v.records, v.sessions, v.missingSessions, v.lacks} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -62,6 +64,61 @@ func (v *verifier) chain() error {
 	}
 	v.c.EndChain() //nolint:errcheck // the head is noted all the same; err says why the walk stopped
 	return err
+}
+
+// peerChains walks the other devices' audit chains that their bundles brought, each from its
+// entry 1 with that device's keys, after this device's own (store.ChainCheck.PeerChain).
+func (v *verifier) peerChains() error {
+	keys := map[string][]store.SigningKey{}
+	err := scanAll(v.ctx, v.q, `SELECT device_id, id, practitioner_id, public_key, created_seq, retired_seq FROM peer_keys
+		ORDER BY device_id, created_seq, id`, nil, func(r *sql.Rows) error {
+		var device string
+		var k store.SigningKey
+		err := r.Scan(&device, &k.ID, &k.PractitionerID, &k.Public, &k.CreatedSeq, &k.RetiredSeq)
+		keys[device] = append(keys[device], k)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	device, walking := "", false
+	err = scanAll(v.ctx, v.q, `SELECT device_id, seq, at, practitioner_id, action, entity, entity_id, detail, prev_hash, hash,
+		key_id, signature FROM peer_audit_log ORDER BY device_id, seq`, nil, func(r *sql.Rows) error {
+		var d string
+		var e store.AuditRow
+		if err := r.Scan(&d, &e.Seq, &e.AtText, &e.PractitionerID, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash,
+			&e.KeyID, &e.Signature); err != nil {
+			return err
+		}
+		if !walking || d != device {
+			if walking {
+				if err := v.c.EndPeerChain(); err != nil {
+					return err
+				}
+			}
+			v.c.PeerChain(d, keys[d])
+			delete(keys, d)
+			device, walking = d, true
+		}
+		return v.c.Entry(e)
+	})
+	if err != nil {
+		return err
+	}
+	if walking {
+		if err := v.c.EndPeerChain(); err != nil {
+			return err
+		}
+	}
+	// Keys of a device whose chain is gone: held against an empty chain, they say so.
+	for _, d := range slices.Sorted(maps.Keys(keys)) {
+		v.c.PeerChain(d, keys[d])
+		if err := v.c.EndPeerChain(); err != nil {
+			return err
+		}
+	}
+	v.c.EndPeerChains()
+	return nil
 }
 
 // keyEntries holds each signing key against the log (store.ChainCheck.KeyEntries).
