@@ -26,7 +26,13 @@ import (
 	"needlelog.app/needlelog/transfer"
 )
 
-const annaPass = "correct horse battery staple"
+const (
+	annaPass   = "correct horse battery staple"
+	bundlePass = "carried on a stick to the clinic"
+)
+
+// A passphrase's scrypt at age's own cost takes a second; the tests' bundles need no such guard.
+func init() { transfer.ScryptWorkFactor = 10 }
 
 // makeBundle writes a bundle of st to a new file and returns its path.
 func makeBundle(t *testing.T, st practice.CopyStore, full bool, name string) string {

@@ -83,3 +83,10 @@ BEGIN
 END $$;
 CREATE TRIGGER peer_keys_kept BEFORE UPDATE OR DELETE ON peer_keys
     FOR EACH ROW EXECUTE FUNCTION peer_keys_kept();
+CREATE FUNCTION peer_keys_no_truncate() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    RAISE EXCEPTION 'practitioner keys are kept for ever' USING ERRCODE = 'NL003';
+END $$;
+CREATE TRIGGER peer_keys_no_truncate BEFORE TRUNCATE ON peer_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION peer_keys_no_truncate();
