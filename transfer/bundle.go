@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -20,11 +21,13 @@ import (
 //
 //	header.json        Header
 //	photos/SHA256      a photo file the other side may lack, named by the SHA-256 of its bytes
-//	records.jsonl      one Record per line, lists before clients before sessions before their parts
-//	chains.jsonl       one ChainLine per line: the audit chains the sender holds (its own and others')
+//	records.jsonl.gz   one Record per line, lists before clients before sessions before their parts
+//	chains.jsonl.gz    one ChainLine per line: the audit chains the sender holds (its own and others')
 //	end.json           End: the counts of what came before, so that a cut-off bundle is refused
 //
-// age authenticates every chunk and the end of the stream: a changed or truncated bundle does not
+// The lines are gzipped (in parts of a few megabytes each, read one after another): records and
+// audit entries shrink to a sixth; photos, already compressed, are stored as they are. age
+// authenticates every chunk and the end of the stream: a changed or truncated bundle does not
 // decrypt. The tar inside is checked too (ReadPlain), as it would be were it ever read unencrypted.
 
 // Format is the version of the bundle's layout this Needlelog writes and reads.
@@ -197,9 +200,19 @@ func (w *Writer) flushLines() error {
 	if w.lines == nil || w.lines.buf.Len() == 0 {
 		return nil
 	}
-	err := w.file(w.lines.name, w.lines.buf.Bytes())
+	w.buf.Reset()
+	zw, err := gzip.NewWriterLevel(&w.buf, gzip.BestSpeed)
+	if err != nil {
+		return err
+	}
+	if _, err := zw.Write(w.lines.buf.Bytes()); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
 	w.lines.buf.Reset()
-	return err
+	return w.file(w.lines.name, w.buf.Bytes())
 }
 
 // Record adds a record; records come after the photos and before the chains.
@@ -209,14 +222,14 @@ func (w *Writer) Record(r *Record) error {
 	}
 	w.stage = 1
 	w.end.Records++
-	return w.line("records.jsonl", r)
+	return w.line("records.jsonl.gz", r)
 }
 
 // Chain adds a line of the audit chains; they come last.
 func (w *Writer) Chain(l *ChainLine) error {
 	w.stage = 2
 	w.end.Lines++
-	return w.line("chains.jsonl", l)
+	return w.line("chains.jsonl.gz", l)
 }
 
 // Close ends the bundle with its counts. It does not close the underlying writer.
@@ -310,12 +323,12 @@ func ReadPlain(r io.Reader, h Handler) error {
 			if err := h.Photo(sum, b); err != nil {
 				return err
 			}
-		case name == "records.jsonl":
+		case name == "records.jsonl.gz":
 			if stage != 0 && stage != 1 {
 				return damaged("records out of place")
 			}
 			stage = 1
-			n, err := readLines(tr, func(b []byte) error {
+			n, err := readGzipLines(tr, func(b []byte) error {
 				var rec Record
 				if err := strictJSON(b, &rec); err != nil {
 					return damaged("a record does not read: %v", err)
@@ -334,12 +347,12 @@ func ReadPlain(r io.Reader, h Handler) error {
 			if err != nil {
 				return err
 			}
-		case name == "chains.jsonl":
+		case name == "chains.jsonl.gz":
 			if stage < 0 || stage > 2 {
 				return damaged("chains out of place")
 			}
 			stage = 2
-			n, err := readLines(tr, func(b []byte) error {
+			n, err := readGzipLines(tr, func(b []byte) error {
 				var l ChainLine
 				if err := strictJSON(b, &l); err != nil {
 					return damaged("an audit chain line does not read: %v", err)
@@ -423,6 +436,23 @@ func strictJSON(b []byte, v any) error {
 		return errors.New("more follows the value")
 	}
 	return nil
+}
+
+// readGzipLines calls fn with each line of a gzipped JSON-lines entry.
+func readGzipLines(r io.Reader, fn func([]byte) error) (int, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return 0, damaged("a part does not unpack: %v", err)
+	}
+	zr.Multistream(false)
+	n, err := readLines(zr, fn)
+	if err != nil {
+		return n, err
+	}
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return n, damaged("%v", err)
+	}
+	return n, nil
 }
 
 // readLines calls fn with each line of a JSON-lines entry.

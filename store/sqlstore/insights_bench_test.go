@@ -3,64 +3,22 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
 	"needlelog.app/needlelog/insights"
-	"needlelog.app/needlelog/store/photolib"
 	"needlelog.app/needlelog/store/sqlite"
+	"needlelog.app/needlelog/store/sqlite/sqlitetest"
 )
 
 // insightsDemo is a busy clinic's ten years: most of its 20,000 clients came and went over them.
 var insightsDemo = demo.Options{Clients: 20_000, Sessions: 100_000, Seed: 7, Years: 10}
 
-// insightsDemoFile is the demo practice as a SQLite file, made on first use (about a minute) and
-// kept in NEEDLELOG_BENCH_CACHE or the user's cache folder, marked complete once fully made.
-func insightsDemoFile(b *testing.B) string {
-	b.Helper()
-	dir := os.Getenv("NEEDLELOG_BENCH_CACHE")
-	if dir == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			b.Fatal(err)
-		}
-		dir = filepath.Join(cache, "needlelog-bench")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		b.Fatal(err)
-	}
-	path := filepath.Join(dir, fmt.Sprintf("demo_c%d_s%d_seed%d_y%d_sqlite%d.db", insightsDemo.Clients, insightsDemo.Sessions,
-		insightsDemo.Seed, insightsDemo.Years, sqlite.SchemaVersion()))
-	if _, err := os.Stat(path + ".complete"); err == nil {
-		return path
-	}
-	for _, f := range []string{path, path + "-wal", path + "-shm", photolib.Beside(path)} {
-		if err := os.RemoveAll(f); err != nil {
-			b.Fatal(err)
-		}
-	}
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, path, sqlite.Options{Create: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, err = demo.Generate(ctx, s, insightsDemo)
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.WriteFile(path+".complete", nil, 0o600)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	return path
-}
+// insightsDemoFile is the demo practice as a SQLite file, made on first use (a few minutes) and
+// kept for the next runs (sqlitetest.DemoFile).
+func insightsDemoFile(b *testing.B) string { return sqlitetest.DemoFile(b, insightsDemo) }
 
 // BenchmarkInsightsYear is every figure of the insights for the demo practice's last year (the
 // 365 days to its latest session): what the Insights screen waits for. Target: under 300 ms.

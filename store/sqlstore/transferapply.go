@@ -342,7 +342,7 @@ func (a *applier) keepSignedClock(rec *transfer.Record) error {
 	if c == "" {
 		c = string(rec.Clock)
 	}
-	rc.fields = map[string]fieldClock{fieldSigned: {hash, c}}
+	rc.fields = map[string]fieldClock{fieldSigned: {digestOf(hash), c}}
 	rc.digest = ""
 	return a.st.putClocks("session", rec.ID, rc)
 }

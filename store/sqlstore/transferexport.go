@@ -78,10 +78,6 @@ func (s *Store) WriteBundle(ctx context.Context, w io.Writer, o BundleOptions) (
 		if err != nil {
 			return err
 		}
-		plan, err := st.planBundle(since)
-		if err != nil {
-			return err
-		}
 		if err := st.save(); err != nil {
 			return err
 		}
@@ -91,11 +87,22 @@ func (s *Store) WriteBundle(ctx context.Context, w io.Writer, o BundleOptions) (
 		if err != nil {
 			return err
 		}
-		if err := st.writePhotos(bw, plan, say, &res); err != nil {
+		photos, err := st.planEntity(transferEntities[slices.IndexFunc(transferEntities, func(e transferEntity) bool { return e.name == "photo" })], since)
+		if err != nil {
 			return err
 		}
-		if err := st.writeRecords(bw, plan, since, say, &res); err != nil {
+		if err := st.writePhotos(bw, photos, say, &res); err != nil {
 			return err
+		}
+		for _, e := range transferEntities {
+			// One kind at a time: a large practice's clocks are never all held at once.
+			plan, err := st.planEntity(e, since)
+			if err != nil {
+				return err
+			}
+			if err := st.writeRecords(bw, e, plan, since, say, &res); err != nil {
+				return err
+			}
 		}
 		if err := st.writeChains(bw, since, &res); err != nil {
 			return err
@@ -148,43 +155,41 @@ func (b *Batch) bundleSince(o BundleOptions) (knowledge, error) {
 	return k, nil
 }
 
-// bundlePlan is which records a bundle carries, by kind, and which of the photos with their files.
-type bundlePlan struct {
-	ids       map[string][]string
-	clocks    map[string]map[string]*recordClocks
+// entityPlan is which records of one kind a bundle carries, and which photos with their files.
+type entityPlan struct {
+	ids       []string
+	clocks    map[string]*recordClocks
 	newPhotos map[string]bool
 }
 
-func (st *transferState) planBundle(since knowledge) (*bundlePlan, error) {
-	p := &bundlePlan{ids: map[string][]string{}, clocks: map[string]map[string]*recordClocks{}, newPhotos: map[string]bool{}}
-	for _, e := range transferEntities {
-		kept, err := st.clocksOf(e.name)
-		if err != nil {
-			return nil, err
-		}
-		p.clocks[e.name] = kept
-		for id, rc := range kept {
-			unknown := false
-			for _, f := range rc.fields {
-				if !since.Clocks.Knows(transfer.Clock(f[1])) {
-					unknown = true
-					break
-				}
-			}
-			if !unknown {
-				continue
-			}
-			p.ids[e.name] = append(p.ids[e.name], id)
-			if e.name == "photo" && !rc.deleted() && !since.Clocks.Knows(transfer.Clock(rc.fields[fieldFixed][1])) {
-				p.newPhotos[id] = true
-			}
-		}
-		slices.Sort(p.ids[e.name])
+func (st *transferState) planEntity(e transferEntity, since knowledge) (*entityPlan, error) {
+	kept, err := st.clocksOf(e.name)
+	if err != nil {
+		return nil, err
 	}
+	p := &entityPlan{clocks: kept, newPhotos: map[string]bool{}}
+	for id, rc := range kept {
+		unknown := false
+		for _, f := range rc.fields {
+			if !since.Clocks.Knows(transfer.Clock(f[1])) {
+				unknown = true
+				break
+			}
+		}
+		if !unknown {
+			delete(kept, id)
+			continue
+		}
+		p.ids = append(p.ids, id)
+		if e.name == "photo" && !rc.deleted() && !since.Clocks.Knows(transfer.Clock(rc.fields[fieldFixed][1])) {
+			p.newPhotos[id] = true
+		}
+	}
+	slices.Sort(p.ids)
 	return p, nil
 }
 
-func (st *transferState) writePhotos(bw *transfer.Writer, p *bundlePlan, say func(string, ...any), res *BundleResult) error {
+func (st *transferState) writePhotos(bw *transfer.Writer, p *entityPlan, say func(string, ...any), res *BundleResult) error {
 	ids := make([]string, 0, len(p.newPhotos))
 	for id := range p.newPhotos {
 		ids = append(ids, id)
@@ -228,10 +233,10 @@ func (st *transferState) writePhotos(bw *transfer.Writer, p *bundlePlan, say fun
 	return nil
 }
 
-func (st *transferState) writeRecords(bw *transfer.Writer, p *bundlePlan, since knowledge, say func(string, ...any), res *BundleResult) error {
-	for _, e := range transferEntities {
-		ids := p.ids[e.name]
-		kept := p.clocks[e.name]
+func (st *transferState) writeRecords(bw *transfer.Writer, e transferEntity, p *entityPlan, since knowledge, say func(string, ...any), res *BundleResult) error {
+	{
+		ids := p.ids
+		kept := p.clocks
 		live := ids[:0:0]
 		for _, id := range ids {
 			rc := kept[id]

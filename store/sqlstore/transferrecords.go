@@ -24,7 +24,7 @@ type recordValues struct {
 // has only its record hash, as fieldSigned.
 func (rv *recordValues) digests() map[string]string {
 	if rv.signed {
-		return map[string]string{fieldSigned: rv.recordOf}
+		return map[string]string{fieldSigned: digestOf(rv.recordOf)}
 	}
 	out := make(map[string]string, len(rv.fields)+1)
 	for f, v := range rv.fields {
