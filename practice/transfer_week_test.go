@@ -77,7 +77,7 @@ func testJPEG(t *testing.T, shade uint8) string {
 
 // records reads what both sides must hold alike after an exchange, table by table, each row as
 // text whichever engine holds it.
-func records(t *testing.T, st practice.CopyStore) map[string][]string {
+func records(t *testing.T, st practice.CopyStore, except ...string) map[string][]string {
 	t.Helper()
 	queries := map[string]string{
 		"clients": `SELECT id, first_name, last_name, phone, email, notes, archived_at,
@@ -116,7 +116,10 @@ func records(t *testing.T, st practice.CopyStore) map[string][]string {
 					}
 					parts[i] = fmt.Sprint(v)
 				}
-				out[name] = append(out[name], strings.Join(parts, "|"))
+				row := strings.Join(parts, "|")
+				if !slices.ContainsFunc(except, func(id string) bool { return strings.Contains(row, id) }) {
+					out[name] = append(out[name], row)
+				}
 			}
 			rows.Close()
 			slices.Sort(out[name])
@@ -172,21 +175,42 @@ func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice
 	if err := clinic.SetPassphrase(ctx, anna.ID, "", annaPass); err != nil {
 		t.Fatal(err)
 	}
+	if err := clinic.SignIn(ctx, anna.ID, annaPass); err != nil {
+		t.Fatal(err)
+	}
+	clinic.SetActor(anna.ID)
 	maria := testkit.CreateClient(t, clinic, "Maria", "Lopez")
 	gone := testkit.CreateClient(t, clinic, "Paul", "Gone")
-	var oldSigned data.Session
+	var signedOnes []data.Session
 	if list, err := clinic.ListClients(ctx, data.ClientQuery{Limit: 50}); err == nil {
 		for _, c := range list {
 			tl, _ := clinic.Timeline(ctx, c.ID)
 			for _, e := range tl {
-				if se, err := clinic.Session(ctx, e.SessionID); err == nil && se.Status == data.StatusSigned && oldSigned.ID == "" {
-					oldSigned = se
+				if se, err := clinic.Session(ctx, e.SessionID); err == nil && se.Status == data.StatusSigned && se.Amendments == 0 {
+					signedOnes = append(signedOnes, se)
 				}
 			}
 		}
 	}
-	if oldSigned.ID == "" {
-		t.Fatal("the demo practice has no signed session")
+	if len(signedOnes) < 3 {
+		t.Fatal("the demo practice has too few signed sessions")
+	}
+	// oldSigned gets a side effect logged at a follow-up on the road; amendedThere is amended at
+	// the clinic during the week; amendedBoth is amended on both sides.
+	oldSigned, amendedThere, amendedBoth := signedOnes[0], signedOnes[1], signedOnes[2]
+	amend := func(st practice.CopyStore, se data.Session, notes, reason string) {
+		t.Helper()
+		cur, err := st.Session(ctx, se.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur.Notes = notes
+		if len(cur.Zones) > 0 {
+			cur.Zones[0].Passes++
+		}
+		if _, err := st.AmendSession(ctx, cur, reason); err != nil {
+			t.Fatalf("amend session %s: %v", se.ID, err)
+		}
 	}
 
 	// The practice goes on the road: the laptop, whose clock runs a day and a half behind, is made
@@ -214,6 +238,8 @@ func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice
 	if err := clinic.ArchiveClient(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
+	amend(clinic, amendedThere, "Passes corrected from the device's log.", "The device's log shows one pass more")
+	amend(clinic, amendedBoth, "Corrected at the clinic.", "Front desk correction")
 	z := data.Zone{Name: "Décolleté", Region: "body", TypicalMin: 0.25, TypicalMax: 0.5, WarnAbove: 1}
 	if err := clinic.SaveZone(ctx, &z); err != nil {
 		t.Fatal(err)
@@ -254,6 +280,7 @@ func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice
 	if err := laptop.AddSideEffect(ctx, &fx); err != nil {
 		t.Fatal(err)
 	}
+	amend(laptop, amendedBoth, "Corrected on the road.", "Practitioner's correction at the follow-up")
 	lm, _ := laptop.Client(ctx, maria.ID)
 	lm.Phone, lm.Notes = "07700 900333", "Prefers visits at home."
 	if err := laptop.UpdateClient(ctx, &lm); err != nil {
@@ -263,16 +290,38 @@ func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice
 	// Back at the clinic: the laptop's week comes in, then the clinic's goes back.
 	back := makeBundle(t, laptop, false, "Anna's laptop")
 	in := applyBundle(t, clinic, back, false, "Clinic PC")
-	if len(in.Conflicts) != 1 || in.Conflicts[0].Entity != "client" || in.Conflicts[0].EntityID != maria.ID || in.Conflicts[0].Field != "phone" ||
-		in.Conflicts[0].Ours != `"07700 900222"` || in.Conflicts[0].Theirs != `"07700 900333"` || in.Conflicts[0].Kept != "theirs" {
+	byField := func(list []practice.Conflict) map[string]practice.Conflict {
+		m := map[string]practice.Conflict{}
+		for _, c := range list {
+			if _, twice := m[c.Field]; twice {
+				t.Errorf("%s listed twice: %+v", c.Field, list)
+			}
+			m[c.Field] = c
+		}
+		return m
+	}
+	atClinic := byField(in.Conflicts)
+	if c := atClinic["phone"]; len(in.Conflicts) != 2 || c.Entity != "client" || c.EntityID != maria.ID ||
+		c.Ours != `"07700 900222"` || c.Theirs != `"07700 900333"` || c.Kept != "theirs" {
 		t.Errorf("conflicts at the clinic: %+v", in.Conflicts)
+	}
+	if c := atClinic["amendment"]; c.EntityID != amendedBoth.ID || c.Kept != "both" ||
+		!strings.Contains(c.Ours, "Front desk correction") || !strings.Contains(c.Theirs, "Practitioner's correction at the follow-up") {
+		t.Errorf("the session amended on both sides, at the clinic: %+v", c)
 	}
 	home := makeBundle(t, clinic, false, "Clinic PC")
 	got := applyBundle(t, laptop, home, false, "Anna's laptop")
-	if len(got.Conflicts) != 0 {
-		t.Errorf("the conflict was listed again on the laptop: %+v", got.Conflicts)
+	// The phone was settled by the later change: only the two amendments, each kept where it was
+	// made, are listed on the laptop too.
+	if c := byField(got.Conflicts)["amendment"]; len(got.Conflicts) != 1 || c.EntityID != amendedBoth.ID || c.Kept != "both" {
+		t.Errorf("conflicts on the laptop: %+v", got.Conflicts)
 	}
-	c, l := records(t, clinic), records(t, laptop)
+	if se, err := laptop.Session(ctx, amendedThere.ID); err != nil || se.Notes != "Passes corrected from the device's log." || se.Amendments != 1 {
+		t.Errorf("the clinic's amendment on the laptop: %+v %v", se.Notes, err)
+	}
+	// The session amended on both sides keeps, on each, the amendment made there; the other's is
+	// kept with the conflict. Every other record is the same on both.
+	c, l := records(t, clinic, amendedBoth.ID), records(t, laptop, amendedBoth.ID)
 	if !reflect.DeepEqual(c, l) {
 		for k := range c {
 			if !reflect.DeepEqual(c[k], l[k]) {
@@ -297,7 +346,7 @@ func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice
 	if err != nil || !again.AlreadyApplied {
 		t.Errorf("applying the laptop's bundle again: %+v %v", again, err)
 	}
-	if headAfter, _ := clinic.AuditHead(ctx); headAfter != headBefore || !reflect.DeepEqual(records(t, clinic), c) {
+	if headAfter, _ := clinic.AuditHead(ctx); headAfter != headBefore || !reflect.DeepEqual(records(t, clinic, amendedBoth.ID), c) {
 		t.Errorf("applying a bundle again changed the clinic")
 	}
 

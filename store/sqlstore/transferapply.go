@@ -335,12 +335,20 @@ func (a *applier) keepSignedClock(rec *transfer.Record) error {
 	if err != nil {
 		return err
 	}
-	c := string(rec.Fields[fieldSigned].C)
-	if old, ok := rc.fields[fieldSigned]; ok && old[1] > c {
-		c = old[1]
+	var theirs string
+	if err := json.Unmarshal(rec.Fields[fieldSigned].V, &theirs); err != nil {
+		return a.damaged("signed session %s without its record hash", rec.ID)
 	}
-	if c == "" {
-		c = string(rec.Clock)
+	old, had := rc.fields[fieldSigned]
+	var c string
+	switch {
+	case hash == theirs:
+		// The same record on both sides now: the later of the two clocks.
+		c = max(string(rec.Fields[fieldSigned].C), old[1])
+	case had && old[0] == digestOf(hash):
+		c = old[1] // this copy's record stands, as it was: the other side has yet to see it
+	default:
+		c = string(a.st.hlc.Next(a.b.store.now())) // this copy's record stands, and is news to the other side
 	}
 	rc.fields = map[string]fieldClock{fieldSigned: {digestOf(hash), c}}
 	rc.digest = ""

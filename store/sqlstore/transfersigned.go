@@ -208,7 +208,7 @@ func (a *applier) applySigned(id string, sb *signedBody, theirClock string) erro
 		case len(th) <= len(oh) && slices.Equal(oh[:len(th)], th):
 			return nil // nothing here is new
 		case slices.Equal(th[:len(oh)], oh) && len(th) > len(oh):
-			return a.amendSigned(id, sb, len(oh))
+			return a.amendSigned(id, sb, len(oh), true)
 		default:
 			// Amended on both sides: this copy's amendments stand; theirs are kept to be seen.
 			var theirs []signedAmendment
@@ -281,12 +281,13 @@ func (a *applier) applySigned(id string, sb *signedBody, theirClock string) erro
 		return fmt.Errorf("sign session %s: %w", id, err)
 	}
 	a.res.Signed++
-	return a.amendSigned(id, sb, 0)
+	return a.amendSigned(id, sb, 0, false)
 }
 
-// amendSigned applies the session's amendments from the from-th on, one by one, with the record
-// brought to its state after the last.
-func (a *applier) amendSigned(id string, sb *signedBody, from int) error {
+// amendSigned applies the session's amendments from the from-th on, one by one. A session signed
+// here before (rewrite) is brought to its state after the last as the amendments go in; one just
+// written went in as it stands already.
+func (a *applier) amendSigned(id string, sb *signedBody, from int, rewrite bool) error {
 	b := a.b
 	for i, am := range sb.Amendments[from:] {
 		if am.Amendment["session_id"] != id || am.Record["session_id"] != id {
@@ -298,7 +299,7 @@ func (a *applier) amendSigned(id string, sb *signedBody, from int) error {
 		if err := a.insertRow("amendment_records", am.Record, false); err != nil {
 			return err
 		}
-		if from > 0 && i == 0 {
+		if rewrite && i == 0 {
 			// Amended there since it came: its parts are rewritten while the amendment is pending.
 			for _, part := range []struct {
 				table string
@@ -313,9 +314,19 @@ func (a *applier) amendSigned(id string, sb *signedBody, from int) error {
 					}
 				}
 			}
+			// Sealed side effects an amendment corrected take their corrected kind and severity.
+			for _, e := range sb.SideEffects {
+				if e["session_id"] != id {
+					return a.damaged("a side effect of signed session %s names another session", id)
+				}
+				eid, _ := e["id"].(string)
+				if err := a.updateRow("side_effects", "id", eid, e); err != nil {
+					return err
+				}
+			}
 		}
 		row := map[string]any{"record_hash": am.Record["record_hash"]}
-		if from > 0 && from+i == len(sb.Amendments)-1 {
+		if rewrite && from+i == len(sb.Amendments)-1 {
 			// The record takes its latest state in the statement that moves its hash, as the
 			// triggers ask of an amendment.
 			row = copyRow(sb.Session)
