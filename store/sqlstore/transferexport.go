@@ -9,6 +9,8 @@ import (
 	"io"
 	"slices"
 
+	"needlelog.app/needlelog/data"
+
 	"needlelog.app/needlelog/transfer"
 )
 
@@ -256,20 +258,38 @@ func (st *transferState) writeRecords(bw *transfer.Writer, e transferEntity, p *
 			if e.name == "setting" {
 				where, args = "", nil
 			}
-			err := st.b.scanRecords(e, where, args, func(rv *recordValues) error {
-				rc := kept[rv.id]
-				if rc == nil {
-					return nil // made after the clocks were read: the next bundle carries it
+			err := st.b.scanRecordPages(e, where, args, func(page []*recordValues) error {
+				var signed []string
+				for _, rv := range page {
+					if rv.signed {
+						signed = append(signed, rv.id)
+					}
 				}
-				rec, err := st.recordFor(e, rv, rc, since)
-				if err != nil || rec == nil {
-					return err
+				var bodies map[string]*signedBody
+				if len(signed) > 0 {
+					var err error
+					if bodies, err = st.b.readSignedBodies(signed); err != nil {
+						return err
+					}
 				}
-				res.Records++
-				if res.Records%5000 == 0 {
-					say("records: %d", res.Records)
+				for _, rv := range page {
+					rc := kept[rv.id]
+					if rc == nil {
+						continue // made after the clocks were read: the next bundle carries it
+					}
+					rec, err := st.recordFor(e, rv, rc, since, bodies[rv.id])
+					if err != nil {
+						return err
+					}
+					res.Records++
+					if res.Records%5000 == 0 {
+						say("records: %d", res.Records)
+					}
+					if err := bw.Record(rec); err != nil {
+						return err
+					}
 				}
-				return bw.Record(rec)
+				return nil
 			})
 			if err != nil {
 				return err
@@ -281,10 +301,13 @@ func (st *transferState) writeRecords(bw *transfer.Writer, e transferEntity, p *
 
 // recordFor is a record as the bundle carries it: all of it when the other side may not have it,
 // else the fields it may lack.
-func (st *transferState) recordFor(e transferEntity, rv *recordValues, rc *recordClocks, since knowledge) (*transfer.Record, error) {
+func (st *transferState) recordFor(e transferEntity, rv *recordValues, rc *recordClocks, since knowledge, sb *signedBody) (*transfer.Record, error) {
 	rec := &transfer.Record{Entity: e.name, ID: rv.id, Clock: rc.clock}
 	if rv.signed {
-		body, err := st.b.signedSessionBody(rv.id)
+		if sb == nil {
+			return nil, fmt.Errorf("read signed session %s: %w", rv.id, data.ErrNotFound)
+		}
+		body, err := json.Marshal(sb)
 		if err != nil {
 			return nil, err
 		}

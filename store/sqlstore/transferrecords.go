@@ -49,8 +49,20 @@ func quoteList(cols []string) string {
 // reading is done: fn may read and write in the batch (the server's connection runs one statement
 // at a time), and a large practice is never held whole.
 func (b *Batch) scanRecords(e transferEntity, where string, args []any, fn func(*recordValues) error) error {
+	return b.scanRecordPages(e, where, args, func(page []*recordValues) error {
+		for _, rv := range page {
+			if err := fn(rv); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// scanRecordPages is scanRecords a page at a time, for work done for many records at once.
+func (b *Batch) scanRecordPages(e transferEntity, where string, args []any, fn func([]*recordValues) error) error {
 	if e.name == "setting" {
-		return b.scanSettings(fn)
+		return b.scanSettings(func(rv *recordValues) error { return fn([]*recordValues{rv}) })
 	}
 	const pageSize = 1000
 	after := ""
@@ -59,8 +71,8 @@ func (b *Batch) scanRecords(e transferEntity, where string, args []any, fn func(
 		if err != nil {
 			return err
 		}
-		for _, rv := range page {
-			if err := fn(rv); err != nil {
+		if len(page) > 0 {
+			if err := fn(page); err != nil {
 				return err
 			}
 		}

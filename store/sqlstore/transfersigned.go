@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"needlelog.app/needlelog/data"
 )
 
 // A signed session travels whole: its record as it stands, its parts, the side effects sealed
@@ -47,7 +49,7 @@ func (sb *signedBody) amendmentHashes() []string {
 
 // rowsAsMaps reads rows as column → value.
 func (b *Batch) rowsAsMaps(q string, args ...any) ([]map[string]any, error) {
-	rows, err := b.tx.QueryContext(b.ctx, q, args...)
+	rows, err := b.q().QueryContext(b.ctx, q, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -77,46 +79,81 @@ func (b *Batch) rowsAsMaps(q string, args ...any) ([]map[string]any, error) {
 	return out, rows.Err()
 }
 
-func (b *Batch) signedSessionBody(id string) (json.RawMessage, error) {
-	sb, err := b.readSignedBody(id)
+func (b *Batch) readSignedBody(id string) (*signedBody, error) {
+	bodies, err := b.readSignedBodies([]string{id})
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(sb)
+	sb, ok := bodies[id]
+	if !ok {
+		return nil, fmt.Errorf("read signed session %s: %w", id, data.ErrNotFound)
+	}
+	return sb, nil
 }
 
-func (b *Batch) readSignedBody(id string) (*signedBody, error) {
-	var sb signedBody
-	rows, err := b.rowsAsMaps(`SELECT * FROM sessions WHERE id = ?`, id)
-	if err != nil || len(rows) == 0 {
-		return nil, fmt.Errorf("read signed session %s: %v", id, err)
-	}
-	sb.Session = rows[0]
-	for _, part := range []struct {
-		to    *[]map[string]any
-		query string
-	}{
-		{&sb.Zones, `SELECT * FROM session_zones WHERE session_id = ? ORDER BY position, id`},
-		{&sb.Products, `SELECT * FROM session_products WHERE session_id = ? ORDER BY position, id`},
-		{&sb.Overrides, `SELECT * FROM session_overrides WHERE session_id = ? ORDER BY at, id`},
-		{&sb.SideEffects, `SELECT e.* FROM side_effects e JOIN sealed_side_effects x ON x.side_effect_id = e.id WHERE e.session_id = ? ORDER BY e.id`},
-	} {
-		if *part.to, err = b.rowsAsMaps(part.query, id); err != nil {
-			return nil, fmt.Errorf("read signed session %s: %w", id, err)
-		}
-	}
-	recs, err := b.rowsAsMaps(`SELECT * FROM amendment_records WHERE session_id = ? ORDER BY n`, id)
+// readSignedBodies reads signed sessions whole, by ID, a few statements for them all.
+func (b *Batch) readSignedBodies(ids []string) (map[string]*signedBody, error) {
+	out := make(map[string]*signedBody, len(ids))
+	in := `IN (` + placeholders(len(ids)) + `)`
+	args := anys(ids)
+	rows, err := b.rowsAsMaps(`SELECT * FROM sessions WHERE id `+in, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read the amendments of session %s: %w", id, err)
+		return nil, fmt.Errorf("read signed sessions: %w", err)
 	}
-	for _, r := range recs {
-		am, err := b.rowsAsMaps(`SELECT * FROM session_amendments WHERE id = ?`, r["amendment_id"])
-		if err != nil || len(am) == 0 {
-			return nil, fmt.Errorf("read the amendments of session %s: %v", id, err)
+	for _, r := range rows {
+		id, _ := r["id"].(string)
+		out[id] = &signedBody{Session: r}
+	}
+	for _, part := range []struct {
+		query string
+		add   func(sb *signedBody, r map[string]any)
+	}{
+		{`SELECT * FROM session_zones WHERE session_id ` + in + ` ORDER BY session_id, position, id`,
+			func(sb *signedBody, r map[string]any) { sb.Zones = append(sb.Zones, r) }},
+		{`SELECT * FROM session_products WHERE session_id ` + in + ` ORDER BY session_id, position, id`,
+			func(sb *signedBody, r map[string]any) { sb.Products = append(sb.Products, r) }},
+		{`SELECT * FROM session_overrides WHERE session_id ` + in + ` ORDER BY session_id, at, id`,
+			func(sb *signedBody, r map[string]any) { sb.Overrides = append(sb.Overrides, r) }},
+		{`SELECT e.* FROM side_effects e JOIN sealed_side_effects x ON x.side_effect_id = e.id WHERE e.session_id ` + in + ` ORDER BY e.session_id, e.id`,
+			func(sb *signedBody, r map[string]any) { sb.SideEffects = append(sb.SideEffects, r) }},
+	} {
+		rows, err := b.rowsAsMaps(part.query, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read signed sessions: %w", err)
 		}
-		sb.Amendments = append(sb.Amendments, signedAmendment{Amendment: am[0], Record: r})
+		for _, r := range rows {
+			if sb := out[fmt.Sprint(r["session_id"])]; sb != nil {
+				part.add(sb, r)
+			}
+		}
 	}
-	return &sb, nil
+	recs, err := b.rowsAsMaps(`SELECT * FROM amendment_records WHERE session_id `+in+` ORDER BY session_id, n`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read the amendments of signed sessions: %w", err)
+	}
+	if len(recs) > 0 {
+		aids := make([]string, len(recs))
+		for i, r := range recs {
+			aids[i] = fmt.Sprint(r["amendment_id"])
+		}
+		ams, err := b.rowsAsMaps(`SELECT * FROM session_amendments WHERE id IN (`+placeholders(len(aids))+`)`, anys(aids)...)
+		if err != nil {
+			return nil, fmt.Errorf("read the amendments of signed sessions: %w", err)
+		}
+		byID := make(map[string]map[string]any, len(ams))
+		for _, am := range ams {
+			byID[fmt.Sprint(am["id"])] = am
+		}
+		for _, r := range recs {
+			am := byID[fmt.Sprint(r["amendment_id"])]
+			sb := out[fmt.Sprint(r["session_id"])]
+			if am == nil || sb == nil {
+				return nil, fmt.Errorf("read the amendments of session %v: amendment %v is missing", r["session_id"], r["amendment_id"])
+			}
+			sb.Amendments = append(sb.Amendments, signedAmendment{Amendment: am, Record: r})
+		}
+	}
+	return out, nil
 }
 
 // insertRow writes one row of table from a bundle's map, refusing columns the table lacks.
