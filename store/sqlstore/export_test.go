@@ -27,3 +27,27 @@ func (b *Batch) Audit(action, entity, id, detail string) error {
 
 // Exec runs a statement in the batch, its error mapped as the batch's own writes' are.
 func (b *Batch) Exec(query string, args ...any) (sql.Result, error) { return b.exec(query, args...) }
+
+// TransferColumns are the columns a transfer bundle names, by table: each kind of record's (fixed,
+// merged, made from others, or its copy's own), their children's, and the tables carried whole or
+// kept by each copy alone (nil: every column).
+func TransferColumns() map[string][]string {
+	out := map[string][]string{}
+	for _, e := range transferEntities {
+		if e.name == "setting" {
+			out["settings"] = nil
+			continue
+		}
+		out[e.table] = e.columns()
+		for _, ch := range e.children {
+			out[ch.table] = append([]string{"id", ch.of}, ch.columns...)
+		}
+	}
+	for _, t := range transferWholeTables {
+		out[t] = nil
+	}
+	for _, t := range transferLocalTables {
+		out[t] = nil
+	}
+	return out
+}
