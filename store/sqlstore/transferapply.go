@@ -79,6 +79,14 @@ func (s *Store) ApplyBundle(ctx context.Context, r io.Reader, u transfer.Unlock,
 		if err := st.stampAll(); err != nil {
 			return err
 		}
+		if !s.PostgreSQL() {
+			// A large bundle writes more than SQLite's page cache holds (2 MB): spilling it to the
+			// log mid-transaction doubles the writing. A larger cache for this transaction only.
+			if _, err := b.tx.ExecContext(b.ctx, `PRAGMA cache_size = -131072`); err != nil {
+				return fmt.Errorf("prepare to apply the bundle: %w", mapError(err))
+			}
+			defer b.tx.ExecContext(context.WithoutCancel(b.ctx), `PRAGMA cache_size = -2000`) //nolint:errcheck // the default again
+		}
 		a := &applier{b: b, st: st, o: o, res: &res, say: say, cols: map[string][]string{}, chainHeads: map[string]data.AuditMark{}}
 		sum, err := transfer.Read(r, u, a)
 		if err != nil {
