@@ -56,14 +56,22 @@ func schemaOf(s CopyStore) int {
 	return sqlite.SchemaVersion()
 }
 
-func deviceName(name string) string {
-	if name != "" {
-		return name
+// nameAndSay are the name this device goes by in a bundle (the one given; else the one it has;
+// the computer's name the first time) and how progress is said.
+func nameAndSay(ctx context.Context, s CopyStore, name string, progress func(string)) (string, func(string, ...any)) {
+	if name == "" {
+		if cur, _ := s.Setting(ctx, "device.name"); cur == "" {
+			name = "this computer"
+			if h, err := os.Hostname(); err == nil && h != "" {
+				name = h
+			}
+		}
 	}
-	if h, err := os.Hostname(); err == nil && h != "" {
-		return h
+	return name, func(format string, a ...any) {
+		if progress != nil {
+			progress(fmt.Sprintf(format, a...))
+		}
 	}
-	return "this computer"
 }
 
 // MakeBundle writes a bundle of what the other copies may lack to path, encrypted as o.Lock says.
@@ -91,17 +99,7 @@ func MakeBundle(ctx context.Context, s CopyStore, path string, o BundleOptions) 
 	if err != nil {
 		return BundleResult{}, err
 	}
-	name := o.DeviceName
-	if name == "" {
-		if cur, _ := s.Setting(ctx, "device.name"); cur == "" {
-			name = deviceName("")
-		}
-	}
-	say := func(format string, a ...any) {
-		if o.Progress != nil {
-			o.Progress(fmt.Sprintf(format, a...))
-		}
-	}
+	name, say := nameAndSay(ctx, s, o.DeviceName, o.Progress)
 	res, err := s.Shared().WriteBundle(ctx, enc, sqlstore.BundleOptions{Schema: schemaOf(s), DeviceName: name, Full: o.Full, For: o.For, Say: say})
 	if err != nil {
 		return res, err
@@ -145,17 +143,7 @@ func ApplyBundle(ctx context.Context, s CopyStore, path string, o ApplyOptions) 
 
 // ApplyBundleFrom is ApplyBundle reading the bundle from r.
 func ApplyBundleFrom(ctx context.Context, s CopyStore, r io.Reader, o ApplyOptions) (ApplyResult, error) {
-	name := o.DeviceName
-	if name == "" {
-		if cur, _ := s.Setting(ctx, "device.name"); cur == "" {
-			name = deviceName("")
-		}
-	}
-	say := func(format string, a ...any) {
-		if o.Progress != nil {
-			o.Progress(fmt.Sprintf(format, a...))
-		}
-	}
+	name, say := nameAndSay(ctx, s, o.DeviceName, o.Progress)
 	res, err := s.Shared().ApplyBundle(ctx, r, o.Unlock, sqlstore.ApplyOptions{Schema: schemaOf(s), DeviceName: name, New: o.New, Say: say})
 	if errors.Is(err, transfer.ErrDamaged) {
 		return res, fmt.Errorf("%w; nothing was changed", err)

@@ -145,22 +145,18 @@ func (a *applier) columns(table string) ([]string, error) {
 
 // arg is a bundle's JSON value as a statement's argument.
 func (a *applier) arg(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-		f, _ := x.Float64()
-		return f
+	switch x := normalize(v).(type) {
 	case float64:
 		if x == float64(int64(x)) && x < 1<<53 && x > -(1<<53) {
 			return int64(x)
 		}
+		return x
 	case map[string]any, []any:
 		b, _ := json.Marshal(x)
 		return string(b)
+	default:
+		return x
 	}
-	return v
 }
 
 func decodeValue(raw json.RawMessage) (any, error) {

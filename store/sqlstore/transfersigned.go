@@ -268,11 +268,6 @@ func (a *applier) applySigned(id string, sb *signedBody, theirClock string) erro
 		if err := a.updateRow("sessions", "id", id, row); err != nil {
 			return err
 		}
-		for _, t := range []string{"session_zones", "session_products", "session_overrides"} {
-			if _, err := b.exec(`DELETE FROM `+t+` WHERE session_id = ?`, id); err != nil {
-				return fmt.Errorf("write session %s: %w", id, err)
-			}
-		}
 	} else {
 		row := copyRow(sb.Session)
 		row["status"], row["record_hash"] = "draft", sb.signedHash()
@@ -280,18 +275,8 @@ func (a *applier) applySigned(id string, sb *signedBody, theirClock string) erro
 			return err
 		}
 	}
-	for _, part := range []struct {
-		table string
-		rows  []map[string]any
-	}{{"session_zones", sb.Zones}, {"session_products", sb.Products}, {"session_overrides", sb.Overrides}} {
-		for _, r := range part.rows {
-			if r["session_id"] != id {
-				return a.damaged("a part of signed session %s names another session", id)
-			}
-			if err := a.insertRow(part.table, r, false); err != nil {
-				return err
-			}
-		}
+	if err := a.writeParts(id, sb, exists); err != nil {
+		return err
 	}
 	for _, e := range sb.SideEffects {
 		if e["session_id"] != id {
@@ -321,11 +306,34 @@ func (a *applier) applySigned(id string, sb *signedBody, theirClock string) erro
 	return a.amendSigned(id, sb, 0, false)
 }
 
+// writeParts writes a signed session's zones, products and overrides as its record holds them,
+// in place of those it had (replace).
+func (a *applier) writeParts(id string, sb *signedBody, replace bool) error {
+	for _, part := range []struct {
+		table string
+		rows  []map[string]any
+	}{{"session_zones", sb.Zones}, {"session_products", sb.Products}, {"session_overrides", sb.Overrides}} {
+		if replace {
+			if _, err := a.b.exec(`DELETE FROM `+part.table+` WHERE session_id = ?`, id); err != nil {
+				return fmt.Errorf("write session %s: %w", id, err)
+			}
+		}
+		for _, r := range part.rows {
+			if r["session_id"] != id {
+				return a.damaged("a part of signed session %s names another session", id)
+			}
+			if err := a.insertRow(part.table, r, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // amendSigned applies the session's amendments from the from-th on, one by one. A session signed
 // here before (rewrite) is brought to its state after the last as the amendments go in; one just
 // written went in as it stands already.
 func (a *applier) amendSigned(id string, sb *signedBody, from int, rewrite bool) error {
-	b := a.b
 	for i, am := range sb.Amendments[from:] {
 		if am.Amendment["session_id"] != id || am.Record["session_id"] != id {
 			return a.damaged("an amendment of session %s names another session", id)
@@ -338,18 +346,8 @@ func (a *applier) amendSigned(id string, sb *signedBody, from int, rewrite bool)
 		}
 		if rewrite && i == 0 {
 			// Amended there since it came: its parts are rewritten while the amendment is pending.
-			for _, part := range []struct {
-				table string
-				rows  []map[string]any
-			}{{"session_zones", sb.Zones}, {"session_products", sb.Products}, {"session_overrides", sb.Overrides}} {
-				if _, err := b.exec(`DELETE FROM `+part.table+` WHERE session_id = ?`, id); err != nil {
-					return fmt.Errorf("amend session %s: %w", id, err)
-				}
-				for _, r := range part.rows {
-					if err := a.insertRow(part.table, r, false); err != nil {
-						return err
-					}
-				}
+			if err := a.writeParts(id, sb, true); err != nil {
+				return err
 			}
 			// Sealed side effects an amendment corrected take their corrected kind and severity.
 			for _, e := range sb.SideEffects {
