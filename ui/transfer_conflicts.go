@@ -58,7 +58,9 @@ func (m *mainWindow) showConflicts() *conflictsView {
 // load reads the conflicts off the UI goroutine and shows them.
 func (v *conflictsView) load() {
 	open := !v.settled.Checked
-	async(func() ([]conflictGroup, error) { return readConflictGroups(context.Background(), v.m.store, v.m.copyStore(), open) },
+	async(func() ([]conflictGroup, error) {
+		return readConflictGroups(context.Background(), v.m.store, v.m.copyStore(), open)
+	},
 		func(groups []conflictGroup, err error) {
 			if err != nil {
 				showError(v.m.win, "read the conflicts", err)
