@@ -267,20 +267,27 @@ func showBundleMade(m *mainWindow, path string, res ondisk.BundleResult) {
 	if res.Full {
 		what += ": everything this practice holds"
 	} else {
-		what += " that the other computer may lack"
+		what += ": what the other computer may lack"
 	}
-	text := "Saved as " + path + ", encrypted with the passphrase: " + what + ". Carry it to the other computer and choose " +
-		bringBackAgain + " there."
-	msg := wrapLabel(text)
+	where := settingsHint("In " + filepath.Dir(path))
+	where.Wrapping = fyne.TextWrapBreak // a long folder breaks anywhere rather than leave the dialog
 	folder := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
 		if err := systemOpenURL(settingsFolderURL(path)); err != nil {
 			showError(m.win, "open the folder", err)
 		}
 	})
-	d := dialog.NewCustom("Bundle made", "Close", container.NewVBox(msg, container.NewHBox(folder)), m.win)
-	d.Resize(fyne.NewSize(560, 0))
+	box := container.NewVBox(
+		wrapLabel(wording.Quoted(filepath.Base(path))+" carries "+what+", encrypted with the passphrase you typed."),
+		container.NewBorder(nil, nil, nil, folder, where),
+		wrapLabel("Carry it to the other computer and choose "+bringBackAgain+" there."))
+	d := dialog.NewCustom("Bundle made", "Close", box, m.win)
+	d.Resize(fyne.NewSize(600, 0))
 	showDialog(m.win, d)
 }
+
+// afterTransferStep, when set, runs each time a bundle's work says how far it is: tests press
+// Cancel from it.
+var afterTransferStep func()
 
 // withProgress runs work off the UI goroutine behind a dialog saying how far it is, with Cancel,
 // and hands its result to done on the UI goroutine once the dialog is gone. Cancel ends work's
@@ -304,6 +311,9 @@ func withProgress[T any](win fyne.Window, title string, work func(ctx context.Co
 				status.SetText(strings.ToUpper(s[:1]) + s[1:] + "…")
 			}
 		})
+		if afterTransferStep != nil {
+			afterTransferStep()
+		}
 	}
 	async(func() (T, error) { return work(ctx, say) }, func(v T, err error) {
 		stopped := ctx.Err() != nil // Cancel was pressed
@@ -372,10 +382,22 @@ func (m *mainWindow) askBundlePassphrase(path string) *passphraseDialog {
 // that holds no records yet is made from the bundle: the laptop's first bundle of everything.
 func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string) {
 	cs := m.copyStore()
-	withProgress(m.win, "Bringing records back", func(ctx context.Context, say func(string)) (ondisk.ApplyResult, error) {
-		isNew := ondisk.CheckEmpty(ctx, cs) == nil
-		return ondisk.ApplyBundle(ctx, cs, path, ondisk.ApplyOptions{Unlock: transfer.Unlock{Passphrase: pass}, New: isNew, Progress: say})
-	}, func(res ondisk.ApplyResult, err error) {
+	s := m.store
+	withProgress(m.win, "Bringing records back", func(ctx context.Context, say func(string)) (brought, error) {
+		var b brought
+		b.isNew = ondisk.CheckEmpty(ctx, cs) == nil
+		before, err := s.ClientTotal(ctx)
+		if err != nil {
+			return b, err
+		}
+		b.res, err = ondisk.ApplyBundle(ctx, cs, path, ondisk.ApplyOptions{Unlock: transfer.Unlock{Passphrase: pass}, New: b.isNew, Progress: say})
+		if err != nil {
+			return b, err
+		}
+		after, err := s.ClientTotal(ctx)
+		b.clients = int(after - before)
+		return b, err
+	}, func(b brought, err error) {
 		if errors.Is(err, transfer.ErrLocked) {
 			p.d.Show()
 			p.fail("This passphrase does not open the bundle: check it and type it again. Nothing was changed.", 0)
@@ -392,8 +414,15 @@ func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string) {
 			return
 		}
 		m.refresh()
-		m.showBroughtBack(res)
+		m.showBroughtBack(b)
 	})
+}
+
+// brought is what a bundle brought in, as its summary says it.
+type brought struct {
+	res     ondisk.ApplyResult
+	clients int  // clients new here
+	isNew   bool // the practice was made from the bundle
 }
 
 // bundleSentence says in one sentence why a bundle was refused; nothing was changed.
@@ -418,8 +447,9 @@ func bundleSentence(err error) string {
 }
 
 // broughtBack says what a bundle brought: "From Anna's laptop, made 5 Dec 2026, 17:40: 15 new
-// records, 4 changed, 2 photo files; 1 conflict to settle."
-func broughtBack(res ondisk.ApplyResult) string {
+// records (3 clients), 4 changed, 2 photo files; 1 conflict to settle."
+func broughtBack(b brought) string {
+	res := b.res
 	from := "From " + wording.DeviceOrUnnamed(res.DeviceName)
 	if t, err := data.ParseTime(res.Made); err == nil {
 		from += ", made " + wording.DateTime(t)
@@ -427,12 +457,17 @@ func broughtBack(res ondisk.ApplyResult) string {
 	if res.AlreadyApplied {
 		return from + ": this bundle was brought in before, so nothing was changed."
 	}
-	return from + ": " + wording.BundleBrought(res.Created, res.Updated, res.Deleted, res.Signed, res.Amended, res.Photos, len(res.Conflicts)) + "."
+	said := from + ": " + wording.BundleBrought(res.Created, b.clients, res.Updated, res.Deleted, res.Signed, res.Amended, res.Photos, len(res.Conflicts)) + "."
+	if b.isNew {
+		said += " This computer now holds its own copy of the practice: bring its changes back to the other computer the same way."
+	}
+	return said
 }
 
 // showBroughtBack shows the summary, with the way to the conflicts when there are any.
-func (m *mainWindow) showBroughtBack(res ondisk.ApplyResult) {
-	box := container.NewVBox(wrapLabel(broughtBack(res)))
+func (m *mainWindow) showBroughtBack(b brought) {
+	res := b.res
+	box := container.NewVBox(wrapLabel(broughtBack(b)))
 	var d *dialog.CustomDialog
 	buttons := []fyne.CanvasObject{widget.NewButton("Close", func() { d.Hide() })}
 	if n := len(res.Conflicts); n > 0 {

@@ -115,7 +115,7 @@ func TestBringRecordsBackMakesTheLaptopFromTheClinicsBundle(t *testing.T) {
 	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
 	shot(t, m.win, "transfer-brought-back")
 	said := shownText(m.win)
-	for _, want := range []string{"From Clinic PC, made ", " new records"} {
+	for _, want := range []string{"From Clinic PC, made ", " new records (6 clients)", "now holds its own copy of the practice"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the summary does not say %q: %q", want, said)
 		}
@@ -380,5 +380,49 @@ func TestTransferInAReadOnlyPractice(t *testing.T) {
 	}
 	if transferItem(t, m.win, "Conflicts…").Disabled {
 		t.Error("the conflicts cannot be read read-only")
+	}
+}
+
+// Cancel while a bundle is made leaves no file; Cancel while one is brought back changes nothing.
+func TestCancelledTransferLeavesNothing(t *testing.T) {
+	cheapBundles(t)
+	ctx := context.Background()
+	clinic := transferPractice(t, "clinic", nil)
+	if _, err := demo.Generate(ctx, clinic, demo.Options{Clients: 4, Sessions: 8, Seed: 2, PhotoClients: -1}); err != nil {
+		t.Fatal(err)
+	}
+	m := transferWindow(t, clinic)
+	dir := t.TempDir()
+	m.app.Preferences().SetString(prefLastFolder, dir)
+	pressCancel := func(w fyne.Window, name string) {
+		afterTransferStep = func() {
+			afterTransferStep = nil
+			shot(t, w, name)
+			tapButton(t, w, "Cancel")
+		}
+	}
+	t.Cleanup(func() { afterTransferStep = nil })
+
+	m.takeOnTheRoad()
+	fillOverlay(t, m.win, "road", "Clinic PC", testBundlePass, testBundlePass)
+	pressCancel(m.win, "transfer-progress-take")
+	tapButton(t, m.win, "Make the bundle")
+	waitFor(t, "the bundle cancelled", func() bool { return strings.Contains(shownText(m.win), "No bundle was written") })
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("a cancelled bundle left %d files: %v", len(left), left[0].Name())
+	}
+	closeOverlays(m.win)
+
+	laptop := transferPractice(t, "laptop", nil)
+	lm := transferWindow(t, laptop)
+	head, _ := laptop.AuditHead(ctx)
+	pressCancel(lm.win, "transfer-progress-bring")
+	bringThroughDialog(t, lm, engineBundle(t, clinic, true, "Clinic PC"), testBundlePass)
+	waitFor(t, "bringing back cancelled", func() bool { return strings.Contains(shownText(lm.win), "Nothing was changed") })
+	if n := clientTotal(t, laptop); n != 0 {
+		t.Errorf("a cancelled bundle brought %d clients", n)
+	}
+	if after, _ := laptop.AuditHead(ctx); after != head {
+		t.Errorf("a cancelled bundle wrote to the audit log")
 	}
 }

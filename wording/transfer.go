@@ -274,12 +274,16 @@ func BundleCarried(records, photos, deleted int) string {
 	return joinAnd(parts)
 }
 
-// BundleBrought says what a bundle brought in: "3 new records, 4 changed, 2 photo files;
-// 1 conflict to settle". Nothing new is "nothing new".
-func BundleBrought(created, updated, deleted, signed, amended, photos, conflicts int) string {
+// BundleBrought says what a bundle brought in: "15 new records (3 clients), 4 changed, 2 photo
+// files; 1 conflict to settle". Nothing new is "nothing new".
+func BundleBrought(created, clients, updated, deleted, signed, amended, photos, conflicts int) string {
 	var parts []string
 	if created > 0 {
-		parts = append(parts, Thousands(created)+" new "+Plural(created, "record", "records"))
+		s := Thousands(created) + " new " + Plural(created, "record", "records")
+		if clients > 0 {
+			s += " (" + Thousands(clients) + " " + Plural(clients, "client", "clients") + ")"
+		}
+		parts = append(parts, s)
 	}
 	if updated > 0 {
 		parts = append(parts, Thousands(updated)+" changed")
