@@ -34,6 +34,7 @@ type conflictsView struct {
 	settled  *widget.Check
 	status   *widget.Label
 	box      *fyne.Container // the groups
+	scroll   *container.Scroll
 	groups   []conflictGroup
 	readOnly bool
 }
@@ -44,9 +45,9 @@ func (m *mainWindow) showConflicts() *conflictsView {
 	v.status = wrapLabel("")
 	v.settled = widget.NewCheck("Show settled ones too", func(bool) { v.load() })
 	v.box = container.NewVBox()
-	scroll := container.NewVScroll(v.box)
+	v.scroll = container.NewVScroll(v.box)
 	top := container.NewVBox(v.status, v.settled, widget.NewSeparator())
-	v.d = dialog.NewCustomWithoutButtons("Conflicts", container.NewBorder(top, nil, nil, nil, scroll), m.win)
+	v.d = dialog.NewCustomWithoutButtons("Conflicts", container.NewBorder(top, nil, nil, nil, v.scroll), m.win)
 	v.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { v.d.Hide() })})
 	size := m.win.Canvas().Size()
 	v.d.Resize(fyne.NewSize(min(820, size.Width-40), min(680, size.Height-40)))
@@ -156,13 +157,18 @@ func (v *conflictsView) show() {
 		head := widget.NewLabelWithStyle(g.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head.Wrapping = fyne.TextWrapWord
 		objs = append(objs, head)
-		for _, c := range g.conflicts {
+		for i, c := range g.conflicts {
+			if i > 0 {
+				objs = append(objs, indentedSeparator())
+			}
 			objs = append(objs, v.card(c))
 		}
 		objs = append(objs, widget.NewSeparator())
 	}
 	v.box.Objects = objs
-	v.box.Refresh()
+	// Twice: wrapped values know how many lines they take only once laid out at their width.
+	v.scroll.Refresh()
+	v.scroll.Refresh()
 }
 
 // card is one conflict: the field, both values, which one the record holds, and the choice.
@@ -182,7 +188,7 @@ func (v *conflictsView) card(c ondisk.Conflict) fyne.CanvasObject {
 		rows = append(rows, settingsHint(wording.ConflictSettled(c.Resolution, other, c.ResolvedAt)))
 		return container.NewPadded(container.NewVBox(rows...))
 	}
-	kept := settingsHint(wording.ConflictKept(c.Kept, other))
+	kept := settingsHint(wording.ConflictKept(c.Field, c.Kept, other))
 	var buttons []fyne.CanvasObject
 	if c.Kept == "both" {
 		buttons = append(buttons, v.button("Seen", c.ID, ondisk.Seen))
@@ -266,4 +272,9 @@ func (m *mainWindow) refreshConflicts() {
 			m.showNotices()
 		}
 	})
+}
+
+// indentedSeparator parts two conflicts of one record, less strongly than two records are parted.
+func indentedSeparator() fyne.CanvasObject {
+	return container.New(layout.NewCustomPaddedLayout(0, 0, 2*theme.Padding(), 2*theme.Padding()), widget.NewSeparator())
 }

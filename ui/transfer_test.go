@@ -426,3 +426,42 @@ func TestCancelledTransferLeavesNothing(t *testing.T) {
 		t.Errorf("a cancelled bundle wrote to the audit log")
 	}
 }
+
+// The Conflicts view words each kind of conflict, and offers Seen where both were kept: a
+// look at its layout with conflicts of several kinds, at 1280×800 and 1440×900.
+func TestConflictsViewLaysOutEachKind(t *testing.T) {
+	st := transferPractice(t, "clinic", nil)
+	m := transferWindow(t, st)
+	v := m.showConflicts()
+	long := strings.Repeat("Client prefers morning visits and asked for the aftercare sheet by email. ", 6)
+	v.groups = []conflictGroup{
+		{title: "Maria Lopez · Session of 5 Dec 2026, 10:00", conflicts: []ondisk.Conflict{
+			{ID: "1", Entity: "session", Field: "zones", Kept: "theirs", DeviceName: "Anna's laptop",
+				Ours: `[{"zone":"Forehead","depth_mm":0.5,"passes":3},{"zone":"Cheeks","depth_mm":1,"passes":2}]`,
+				Theirs: `[{"zone":"Forehead","depth_mm":0.75,"passes":3}]`},
+			{ID: "2", Entity: "session", Field: "notes", Kept: "ours", DeviceName: "Anna's laptop", Ours: `"` + long + `"`, Theirs: `null`},
+			{ID: "3", Entity: "session", Field: "amendment", Kept: "both", DeviceName: "Anna's laptop",
+				Ours:   `[{"at":"2026-12-05T10:00:00Z","reason":"Depth corrected"}]`,
+				Theirs: `[{"at":"2026-12-05T11:00:00Z","reason":"Aftercare note added"}]`},
+		}},
+		{title: "Practice settings", conflicts: []ondisk.Conflict{
+			{ID: "4", Entity: "setting", Field: "clinic.phone", Kept: "theirs", DeviceName: "Anna's laptop", Ours: `"01 234 5678"`, Theirs: `"01 234 9999"`},
+		}},
+		{title: "Paul Gone · Client details", conflicts: []ondisk.Conflict{
+			{ID: "5", Entity: "client", Field: "deleted", Kept: "ours", DeviceName: "Anna's laptop", Ours: `"holds 2 signed sessions here"`, Theirs: `"deleted there"`},
+		}},
+	}
+	v.show()
+	said := shownText(m.win)
+	for _, want := range []string{"Treated zones", "2 entries: Forehead (0.5 mm, 3 passes); Cheeks (1 mm, 2 passes)", "(none)",
+		"Amendments", "Both were kept", "Seen", "Clinic phone", "Deleted on one side", "deleted there"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the view does not say %q: %q", want, said)
+		}
+	}
+	shot(t, m.win, "transfer-conflicts-kinds-1280")
+	v.scroll.ScrollToBottom()
+	shot(t, m.win, "transfer-conflicts-kinds-1280-end")
+	m.win.Resize(fyne.NewSize(1440, 900))
+	shot(t, m.win, "transfer-conflicts-kinds-1440")
+}

@@ -103,6 +103,9 @@ func transferValue(field string, v any) string {
 			return "(none)"
 		case field == "photo_consent" || field == "consent_scope":
 			return PhotoConsent(data.PhotoConsent(x))
+		case field == "signed record" || field == "same photo":
+			// A record's hash or ID: only its first characters, to tell the two apart.
+			return "version " + x[:min(8, len(x))]
 		}
 		return x
 	case bool:
@@ -234,8 +237,17 @@ func Possessive(name string) string {
 	return name + "'s"
 }
 
-// ConflictKept says which value a record holds after a conflict, with other the other copy's name.
-func ConflictKept(kept, other string) string {
+// ConflictKept says which value a record holds after a conflict about field, with other the other
+// copy's name.
+func ConflictKept(field, kept, other string) string {
+	if field == "deleted" {
+		switch kept {
+		case "ours":
+			return "The record is here as this computer has it."
+		case "theirs":
+			return "The record is here with " + Possessive(other) + " changes."
+		}
+	}
 	switch kept {
 	case "ours":
 		return "The record holds this computer's value now."
