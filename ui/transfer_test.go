@@ -437,7 +437,7 @@ func TestConflictsViewLaysOutEachKind(t *testing.T) {
 	v.groups = []conflictGroup{
 		{title: "Maria Lopez · Session of 5 Dec 2026, 10:00", conflicts: []ondisk.Conflict{
 			{ID: "1", Entity: "session", Field: "zones", Kept: "theirs", DeviceName: "Anna's laptop",
-				Ours: `[{"zone":"Forehead","depth_mm":0.5,"passes":3},{"zone":"Cheeks","depth_mm":1,"passes":2}]`,
+				Ours:   `[{"zone":"Forehead","depth_mm":0.5,"passes":3},{"zone":"Cheeks","depth_mm":1,"passes":2}]`,
 				Theirs: `[{"zone":"Forehead","depth_mm":0.75,"passes":3}]`},
 			{ID: "2", Entity: "session", Field: "notes", Kept: "ours", DeviceName: "Anna's laptop", Ours: `"` + long + `"`, Theirs: `null`},
 			{ID: "3", Entity: "session", Field: "amendment", Kept: "both", DeviceName: "Anna's laptop",
