@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
@@ -464,4 +465,42 @@ func TestConflictsViewLaysOutEachKind(t *testing.T) {
 	shot(t, m.win, "transfer-conflicts-kinds-1280-end")
 	m.win.Resize(fyne.NewSize(1440, 900))
 	shot(t, m.win, "transfer-conflicts-kinds-1440")
+}
+
+// Once a laptop's bundle came in, taking records on the road offers what that laptop may lack,
+// and the bundle made so carries only that.
+func TestTakeRecordsOnTheRoadForAKnownLaptop(t *testing.T) {
+	cheapBundles(t)
+	ctx := context.Background()
+	fx := newConflictFixture(t)
+	m := fx.m
+	closeOverlays(m.win)
+	dir := t.TempDir()
+	m.app.Preferences().SetString(prefLastFolder, dir)
+	m.takeOnTheRoad()
+	shot(t, m.win, "transfer-take-form-known-laptop")
+	var carry *widget.RadioGroup
+	walk(m.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			carry = r
+		}
+	})
+	if carry == nil || carry.Selected != "What Anna's laptop may lack" || len(carry.Options) != 2 {
+		t.Fatalf("the choices of what to carry: %+v", carry)
+	}
+	fields := overlayFields(m.win)
+	fillOverlay(t, m.win, fields[0].Text, "Clinic PC", testBundlePass, testBundlePass)
+	tapButton(t, m.win, "Make the bundle")
+	waitFor(t, "the bundle made", func() bool { return strings.Contains(shownText(m.win), "Bundle made") })
+	if said := shownText(m.win); !strings.Contains(said, "what the other computer may lack") {
+		t.Errorf("the result does not say it carries what the laptop lacks: %q", said)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 1 || !strings.HasSuffix(left[0].Name(), bundleExt) {
+		t.Fatalf("the folder holds %v", left)
+	}
+	res, err := ondisk.ApplyBundle(ctx, fx.laptop, filepath.Join(dir, left[0].Name()), ondisk.ApplyOptions{Unlock: transfer.Unlock{Passphrase: testBundlePass}})
+	if err != nil || res.DeviceName != "Clinic PC" || len(res.Conflicts) != 0 {
+		t.Fatalf("the laptop brings the clinic's bundle in: %+v %v", res, err)
+	}
 }
