@@ -130,6 +130,18 @@ func TestBringRecordsBackMakesTheLaptopFromTheClinicsBundle(t *testing.T) {
 	if m.total != clientTotal(t, clinic) {
 		t.Errorf("the window counts %d clients after the bundle", m.total)
 	}
+
+	// The same bundle again changes nothing, and says so.
+	closeOverlays(m.win)
+	head, _ := laptop.AuditHead(ctx)
+	bringThroughDialog(t, m, path, testBundlePass)
+	waitFor(t, "the second summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
+	if said := shownText(m.win); !strings.Contains(said, "this bundle was brought in before, so nothing was changed") {
+		t.Errorf("the same bundle again says %q", said)
+	}
+	if after, _ := laptop.AuditHead(ctx); after != head {
+		t.Error("the same bundle again wrote to the audit log")
+	}
 }
 
 // A wrong passphrase, a damaged bundle and another practice's bundle are each said in one
