@@ -190,7 +190,7 @@ func (v *conflictsView) card(c ondisk.Conflict) fyne.CanvasObject {
 	}
 	kept := settingsHint(wording.ConflictKept(c.Field, c.Kept, other))
 	var buttons []fyne.CanvasObject
-	if c.Kept == "both" {
+	if !wording.ConflictToChoose(c.Field, c.Kept) {
 		buttons = append(buttons, v.button("Seen", c.ID, ondisk.Seen))
 	} else {
 		buttons = append(buttons, v.button("Keep this computer's", c.ID, ondisk.KeepOurs),

@@ -467,12 +467,17 @@ func TestConflictsViewLaysOutEachKind(t *testing.T) {
 	v.show()
 	said := shownText(m.win)
 	for _, want := range []string{"Treated zones", "2 entries: Forehead (0.5 mm, 3 passes); Cheeks (1 mm, 2 passes)", "(none)",
-		"Amendments", "Both were kept", "Seen", "Clinic phone", "Deleted on one side", "deleted there"} {
+		"Amendments", "Both were kept", "Seen", "Clinic phone", "Deleted on one side", "deleted there",
+		"The record stays here as this computer has it."} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the view does not say %q: %q", want, said)
 		}
 	}
 	shot(t, m.win, "transfer-conflicts-kinds-1280")
+	// A deletion cannot be undone by a pick: it is seen, as amendments kept on both sides are.
+	if n := strings.Count(strings.Join(overlayButtons(m.win), "|"), "Seen"); n != 2 {
+		t.Errorf("%d Seen buttons: %q", n, overlayButtons(m.win))
+	}
 	v.scroll.ScrollToBottom()
 	shot(t, m.win, "transfer-conflicts-kinds-1280-end")
 	m.win.Resize(fyne.NewSize(1440, 900))
@@ -514,5 +519,53 @@ func TestTakeRecordsOnTheRoadForAKnownLaptop(t *testing.T) {
 	res, err := ondisk.ApplyBundle(ctx, fx.laptop, filepath.Join(dir, left[0].Name()), ondisk.ApplyOptions{Unlock: transfer.Unlock{Passphrase: testBundlePass}})
 	if err != nil || res.DeviceName != "Clinic PC" || len(res.Conflicts) != 0 {
 		t.Fatalf("the laptop brings the clinic's bundle in: %+v %v", res, err)
+	}
+}
+
+// A client deleted on the laptop while the clinic changed them stays at the clinic: the Conflicts
+// view says so and offers only Seen, which settles it with the client still there.
+func TestConflictsViewSeesADeletionThatDidNotHappen(t *testing.T) {
+	cheapBundles(t)
+	ctx := context.Background()
+	clinicClock := testkit.NewClock()
+	clinic := transferPractice(t, "clinic", clinicClock)
+	paul := testkit.CreateClient(t, clinic, "Paul", "Stays")
+	laptopClock := &testkit.Clock{T: clinicClock.T.Add(time.Hour)}
+	laptop := transferPractice(t, "laptop", laptopClock)
+	if _, err := ondisk.ApplyBundle(ctx, laptop, engineBundle(t, clinic, true, "Clinic PC"), ondisk.ApplyOptions{
+		Unlock: transfer.Unlock{Passphrase: testBundlePass}, New: true, DeviceName: "Anna's laptop"}); err != nil {
+		t.Fatal(err)
+	}
+	laptopClock.Advance(24 * time.Hour)
+	if err := laptop.DeleteClient(ctx, paul.ID, "Entered twice"); err != nil {
+		t.Fatal(err)
+	}
+	clinicClock.Advance(48 * time.Hour)
+	c, _ := clinic.Client(ctx, paul.ID)
+	c.Phone = "07700 900444"
+	if err := clinic.UpdateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	m := transferWindow(t, clinic)
+	bringThroughDialog(t, m, engineBundle(t, laptop, false, "Anna's laptop"), testBundlePass)
+	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
+	tapButton(t, m.win, "Settle the conflicts…")
+	said := shownText(m.win)
+	for _, want := range []string{"Paul Stays · Client details", "Deleted on one side", "changed here after", "deleted there",
+		"The record stays here as this computer has it."} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the Conflicts view does not say %q: %q", want, said)
+		}
+	}
+	if strings.Contains(said, "Keep this computer's") {
+		t.Errorf("a deletion is offered a pick: %q", said)
+	}
+	tapButton(t, m.win, "Seen")
+	waitFor(t, "the conflict seen", func() bool { return strings.Contains(shownText(m.win), "Nothing to settle") })
+	if _, err := clinic.Client(ctx, paul.ID); err != nil {
+		t.Errorf("Paul after the conflict was seen: %v", err)
+	}
+	if open, _ := ondisk.Conflicts(ctx, clinic, true); len(open) != 0 {
+		t.Errorf("conflicts still open: %+v", open)
 	}
 }

@@ -240,13 +240,16 @@ func Possessive(name string) string {
 // ConflictKept says which value a record holds after a conflict about field, with other the other
 // copy's name.
 func ConflictKept(field, kept, other string) string {
-	if field == "deleted" {
-		switch kept {
-		case "ours":
-			return "The record is here as this computer has it."
-		case "theirs":
-			return "The record is here with " + Possessive(other) + " changes."
+	switch field {
+	case "deleted":
+		if kept == "theirs" {
+			return "The record is here again, with " + Possessive(other) + " changes."
 		}
+		return "The record stays here as this computer has it."
+	case "signed record":
+		return "A signed record never changes: this computer's stands."
+	case "same photo":
+		return "The photo is kept once, as this computer has it."
 	}
 	switch kept {
 	case "ours":
@@ -255,6 +258,16 @@ func ConflictKept(field, kept, other string) string {
 		return "The record holds " + Possessive(other) + " value now."
 	}
 	return "Both were kept: nothing to choose, only to see."
+}
+
+// ConflictToChoose reports whether the practitioner picks a value to settle a conflict about
+// field: a deletion, a signed record and a photo held twice are only seen.
+func ConflictToChoose(field, kept string) bool {
+	switch field {
+	case "deleted", "signed record", "same photo", "amendment":
+		return false
+	}
+	return kept == "ours" || kept == "theirs"
 }
 
 // ConflictSettled says how a conflict was settled: "Settled: this computer's value kept, 7 Dec 2026, 22:40".
