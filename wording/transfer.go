@@ -19,7 +19,7 @@ import (
 // kept with it (history, zones…), the shared settings, and what the merge itself names.
 var transferFields = map[string]string{
 	"first_name": "First name", "last_name": "Last name", "date_of_birth": "Date of birth", "phone": "Phone",
-	"email": "Email", "fitzpatrick": "Fitzpatrick type", "concerns": "Concerns", "medications": "Medications",
+	"email": "Email", "fitzpatrick": "Fitzpatrick skin type", "concerns": "Concerns", "medications": "Medications",
 	"allergies": "Allergies", "medical_notes": "Medical notes", "consent_form": "Consent form",
 	"consent_version": "Consent form version", "consent_signed": "Consent signed", "photo_consent": "Photo consent",
 	"notes": "Notes", "archived_at": "Archived", "history": "Medical history",
@@ -103,6 +103,16 @@ func transferValue(field string, v any) string {
 			return "(none)"
 		case field == "photo_consent" || field == "consent_scope":
 			return PhotoConsent(data.PhotoConsent(x))
+		case len(x) == len("2006-01-02") && x[4] == '-':
+			if d, err := data.ParseDate(x); err == nil {
+				return Date(d)
+			}
+		case len(x) >= len("2006-01-02T15:04:05Z") && x[4] == '-' && x[10] == 'T':
+			if t, err := data.ParseTime(x); err == nil {
+				return DateTime(t)
+			}
+		}
+		switch {
 		case field == "signed record" || field == "same photo":
 			// A record's hash or ID: only its first characters, to tell the two apart.
 			return "version " + x[:min(8, len(x))]
@@ -195,10 +205,10 @@ func rowSummary(m map[string]any) string {
 		}
 	}
 	if s, ok := m["since"].(string); ok && s != "" {
-		more = append(more, "since "+s)
+		more = append(more, "since "+transferValue("since", s))
 	}
 	if s, ok := m["until"].(string); ok && s != "" {
-		more = append(more, "until "+s)
+		more = append(more, "until "+transferValue("until", s))
 	}
 	if len(more) > 0 {
 		return head + " (" + strings.Join(more, ", ") + ")"

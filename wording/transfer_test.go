@@ -1,6 +1,11 @@
 package wording
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"needlelog.app/needlelog/data"
+)
 
 func TestTransferValueSaysJSONValuesInWords(t *testing.T) {
 	for _, tc := range []struct{ field, raw, want string }{
@@ -12,10 +17,12 @@ func TestTransferValueSaysJSONValuesInWords(t *testing.T) {
 		{"retired", `1`, "yes"},
 		{"allergies", `["Lidocaine","Nickel"]`, "Lidocaine, Nickel"},
 		{"history", `[{"position":0,"condition":"Rosacea","since":"2024-01-02","until":"","notes":""},{"condition":"Pregnancy"}]`,
-			"2 entries: Rosacea (since 2024-01-02); Pregnancy"},
+			"2 entries: Rosacea (since " + Date(data.NewDate(2024, 1, 2)) + "); Pregnancy"},
 		{"zones", `[{"zone":"Forehead","depth_mm":0.5,"passes":3}]`, "1 entry: Forehead (0.5 mm, 3 passes)"},
 		{"deleted", `"deleted here"`, "deleted here"},
 		{"history", `[]`, "(none)"},
+		{"date_of_birth", `"1980-05-01"`, Date(data.NewDate(1980, 5, 1))},
+		{"archived_at", `"2026-12-05T17:40:00Z"`, DateTime(time.Date(2026, 12, 5, 17, 40, 0, 0, time.UTC))},
 	} {
 		if got := TransferValue(tc.field, tc.raw); got != tc.want {
 			t.Errorf("TransferValue(%q, %s) = %q, want %q", tc.field, tc.raw, got, tc.want)
