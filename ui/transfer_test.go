@@ -41,7 +41,7 @@ func transferPractice(t *testing.T, name string, clock *testkit.Clock) *sqlite.S
 }
 
 // engineBundle makes a bundle of st with the engine, as the other computer would.
-func engineBundle(t *testing.T, st *sqlite.Store, full bool, device string) string {
+func engineBundle(t *testing.T, st ondisk.CopyStore, full bool, device string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "week.nlbundle")
 	if _, err := ondisk.MakeBundle(context.Background(), st, path, ondisk.BundleOptions{
