@@ -437,11 +437,8 @@ func bundleSentence(err error) string {
 	// The engine's own refusals are sentences (a bundle from a newer Needlelog, or from this very
 	// copy); anything else is worded as any failure is.
 	if s := err.Error(); strings.HasPrefix(s, "the bundle was made by") || strings.HasPrefix(s, "this bundle was made by") {
-		s = strings.ToUpper(s[:1]) + s[1:]
-		if !strings.Contains(s, "nothing was changed") {
-			s += "; nothing was changed"
-		}
-		return s + "."
+		s = strings.TrimSuffix(strings.TrimSuffix(s, "."), "; nothing was changed")
+		return strings.ToUpper(s[:1]) + s[1:] + ". Nothing was changed."
 	}
 	return errorSentence("bring the records back", err) + " Nothing was changed."
 }

@@ -178,12 +178,16 @@ func TestBringRecordsBackRefusesWithASentenceAndChangesNothing(t *testing.T) {
 		{"one byte flipped", damaged, testBundlePass, "The bundle is damaged or incomplete", false},
 		{"cut off", cut, testBundlePass, "The bundle is damaged or incomplete", false},
 		{"another practice's", otherBundle, testBundlePass, "made by another practice", false},
+		{"this computer's own", "", testBundlePass, "made by this very copy of the practice", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The clinic's own practice, holding Maria: another practice's bundle must not land in it.
 			target := transferPractice(t, "target", nil)
 			testkit.CreateClient(t, target, "Ann", "Here")
 			m := transferWindow(t, target)
+			if tc.path == "" {
+				tc.path = engineBundle(t, target, true, "Front desk PC")
+			}
 			head, _ := target.AuditHead(ctx)
 			bringThroughDialog(t, m, tc.path, tc.pass)
 			waitFor(t, "the refusal", func() bool { return strings.Contains(shownText(m.win), tc.want) })
