@@ -80,13 +80,14 @@ func readConflictGroups(ctx context.Context, s practiceStore, cs ondisk.CopyStor
 		return nil, err
 	}
 	names := map[string]string{}
+	lists := map[string]map[string]string{}
 	byKey := map[string]*conflictGroup{}
 	var order []string
 	for _, c := range list {
 		key := c.Entity + "/" + c.EntityID
 		g, ok := byKey[key]
 		if !ok {
-			title, err := conflictTitle(ctx, s, c, names)
+			title, err := conflictTitle(ctx, s, c, names, lists)
 			if err != nil {
 				return nil, err
 			}
@@ -106,9 +107,15 @@ func readConflictGroups(ctx context.Context, s practiceStore, cs ondisk.CopyStor
 }
 
 // conflictTitle names the record a conflict is about: "Maria Lopez · Client details",
-// "Maria Lopez · Session of 3 Mar 2026, 10:00", "Zone". names keeps the clients' names read.
-func conflictTitle(ctx context.Context, s practiceStore, c ondisk.Conflict, names map[string]string) (string, error) {
+// "Maria Lopez · Session of 3 Mar 2026, 10:00", "Zone · Décolleté". names keeps the clients'
+// names read, lists the practice lists' entries by kind.
+func conflictTitle(ctx context.Context, s practiceStore, c ondisk.Conflict, names map[string]string, lists map[string]map[string]string) (string, error) {
 	what := wording.TransferEntity(c.Entity)
+	if entries, err := listEntries(ctx, s, c.Entity, lists); err != nil {
+		return "", err
+	} else if name := entries[c.EntityID]; name != "" {
+		return what + " · " + name, nil
+	}
 	if c.Entity == "session" {
 		switch se, err := s.Session(ctx, c.EntityID); {
 		case err == nil:
@@ -133,6 +140,67 @@ func conflictTitle(ctx context.Context, s practiceStore, c ondisk.Conflict, name
 		names[c.ClientID] = name
 	}
 	return name + " · " + what, nil
+}
+
+// listEntries are the names of a practice list's entries by ID, for the lists a conflict can be
+// about (nil for other records), read once per kind into lists.
+func listEntries(ctx context.Context, s practiceStore, entity string, lists map[string]map[string]string) (map[string]string, error) {
+	if m, ok := lists[entity]; ok {
+		return m, nil
+	}
+	m := map[string]string{}
+	var err error
+	switch entity {
+	case "zone":
+		var l []data.Zone
+		if l, err = s.Zones(ctx, true); err == nil {
+			for _, e := range l {
+				m[e.ID] = e.Name
+			}
+		}
+	case "device":
+		var l []data.Device
+		if l, err = s.Devices(ctx, true); err == nil {
+			for _, e := range l {
+				m[e.ID] = e.Model
+			}
+		}
+	case "cartridge":
+		var l []data.Cartridge
+		if l, err = s.Cartridges(ctx, true); err == nil {
+			for _, e := range l {
+				m[e.ID] = e.Name
+			}
+		}
+	case "product":
+		var l []data.Product
+		if l, err = s.Products(ctx, "", true); err == nil {
+			for _, e := range l {
+				m[e.ID] = e.Name
+			}
+		}
+	case "practitioner":
+		var l []data.Practitioner
+		if l, err = s.Practitioners(ctx, true); err == nil {
+			for _, e := range l {
+				m[e.ID] = e.Name
+			}
+		}
+	case "rule":
+		var l []data.Rule
+		if l, err = s.Rules(ctx, true); err == nil {
+			for _, e := range l {
+				m[e.ID] = e.Condition
+			}
+		}
+	default:
+		m = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	lists[entity] = m
+	return m, nil
 }
 
 // show lays out the groups read.

@@ -573,3 +573,44 @@ func TestConflictsViewSeesADeletionThatDidNotHappen(t *testing.T) {
 		t.Errorf("conflicts still open: %+v", open)
 	}
 }
+
+// A practice list's entry changed on both sides is named in the Conflicts view by its name.
+func TestConflictsViewNamesAListEntry(t *testing.T) {
+	cheapBundles(t)
+	ctx := context.Background()
+	clinicClock := testkit.NewClock()
+	clinic := transferPractice(t, "clinic", clinicClock)
+	zones, err := clinic.Zones(ctx, false)
+	if err != nil || len(zones) == 0 {
+		t.Fatalf("the practice's zones: %v %v", zones, err)
+	}
+	laptopClock := &testkit.Clock{T: clinicClock.T.Add(time.Hour)}
+	laptop := transferPractice(t, "laptop", laptopClock)
+	if _, err := ondisk.ApplyBundle(ctx, laptop, engineBundle(t, clinic, true, "Clinic PC"), ondisk.ApplyOptions{
+		Unlock: transfer.Unlock{Passphrase: testBundlePass}, New: true, DeviceName: "Anna's laptop"}); err != nil {
+		t.Fatal(err)
+	}
+	z := zones[0]
+	clinicClock.Advance(24 * time.Hour)
+	z.WarnAbove = zones[0].WarnAbove + 0.25
+	if err := clinic.SaveZone(ctx, &z); err != nil {
+		t.Fatal(err)
+	}
+	laptopClock.Advance(48 * time.Hour)
+	lz := zones[0]
+	lz.WarnAbove = zones[0].WarnAbove + 0.5
+	if err := laptop.SaveZone(ctx, &lz); err != nil {
+		t.Fatal(err)
+	}
+	m := transferWindow(t, clinic)
+	bringThroughDialog(t, m, engineBundle(t, laptop, false, "Anna's laptop"), testBundlePass)
+	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
+	closeOverlays(m.win)
+	m.showConflicts()
+	said := shownText(m.win)
+	for _, want := range []string{"Zone · " + z.Name, "Warn above"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the Conflicts view does not say %q: %q", want, said)
+		}
+	}
+}
