@@ -132,6 +132,10 @@ func transferValue(field string, v any) string {
 				return Fitzpatrick(n)
 			}
 		}
+		switch field {
+		case "typical_min", "typical_max", "warn_above", "max_depth", "evaluated_depth", "depth_step", "depth_mm":
+			return x.String() + " mm"
+		}
 		if field == "retired" || field == "needled_skin_ok" || field == "no_side_effects" || field == "from_photos" ||
 			field == "during_session" || field == "resolved" {
 			if x.String() == "0" {

@@ -21,6 +21,7 @@ func TestTransferValueSaysJSONValuesInWords(t *testing.T) {
 		{"zones", `[{"zone":"Forehead","depth_mm":0.5,"passes":3}]`, "1 entry: Forehead (0.5 mm, 3 passes)"},
 		{"deleted", `"deleted here"`, "deleted here"},
 		{"history", `[]`, "(none)"},
+		{"warn_above", `1.25`, "1.25 mm"},
 		{"date_of_birth", `"1980-05-01"`, Date(data.NewDate(1980, 5, 1))},
 		{"archived_at", `"2026-12-05T17:40:00Z"`, DateTime(time.Date(2026, 12, 5, 17, 40, 0, 0, time.UTC))},
 	} {
