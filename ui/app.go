@@ -82,6 +82,8 @@ type mainWindow struct {
 	current     data.ClientSummary
 	serverLost  bool        // the clinic's server cannot be reached, as its store said (live.go)
 	live        liveChanges // changes made elsewhere, not read again yet
+	// openConflicts words the conflicts from other computers still to settle ("" for none).
+	openConflicts string
 
 	// What tests replace on the window they build; production values are set in newMainWindowIn.
 	now         func() time.Time // the wall clock times are worded against
@@ -354,6 +356,7 @@ func (m *mainWindow) refresh() {
 // refreshRest reloads the day's work and the counts in the background.
 func (m *mainWindow) refreshRest() {
 	m.today.refresh()
+	m.refreshConflicts()
 	s := m.store
 	type read struct {
 		total int64
@@ -905,6 +908,7 @@ func (m *mainWindow) setMenus() {
 			chooseClientCSV(m.app, m.win, m.store, m.refresh)
 		})),
 		fyne.NewMenuItem("Open an encrypted file…", func() { openEncryptedFile(m.app, m.win, guardedFile(m.store)) }),
+		m.transferMenu(writes),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", scSettings, func() { m.openSettingsAt("") }),
 		fyne.NewMenuItemSeparator(),

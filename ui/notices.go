@@ -50,6 +50,9 @@ func (m *mainWindow) showNotices() {
 		rows = append(rows, disk)
 	}
 	rows = append(rows, m.photoNotices()...)
+	if c := m.conflictNotice(); c != nil {
+		rows = append(rows, c)
+	}
 	text, warn := m.backupLine()
 	if warn && m.backups == nil {
 		rows = append(rows, noticeRow(theme.WarningIcon(), text, nil)) // a server's: made on one PC, not here
