@@ -614,3 +614,46 @@ func TestConflictsViewNamesAListEntry(t *testing.T) {
 		}
 	}
 }
+
+// The clinic's practice on its PostgreSQL server brings a laptop's week back through the app the
+// same way: the summary, the conflict, and the clinic's value kept on the server.
+func TestBringRecordsBackToTheClinicsServer(t *testing.T) {
+	cheapBundles(t)
+	ctx := context.Background()
+	a := test.NewTempApp(t)
+	p := openServerTestPractice(t, testkit.Postgres(t))
+	server := p.store.(ondisk.CopyStore)
+	maria := testkit.CreateClient(t, p.store, "Maria", "Lopez")
+	laptop := transferPractice(t, "laptop", nil)
+	if _, err := ondisk.ApplyBundle(ctx, laptop, engineBundle(t, server, true, "Clinic server"), ondisk.ApplyOptions{
+		Unlock: transfer.Unlock{Passphrase: testBundlePass}, New: true, DeviceName: "Anna's laptop"}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := p.store.Client(ctx, maria.ID)
+	c.Phone = "07700 900222"
+	if err := p.store.UpdateClient(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond) // the laptop's change is the later one, by the wall clock both read
+	l, _ := laptop.Client(ctx, maria.ID)
+	l.Phone = "07700 900333"
+	if err := laptop.UpdateClient(ctx, &l); err != nil {
+		t.Fatal(err)
+	}
+	m := newMainWindowWith(a, p, false)
+	m.win.Resize(fyne.NewSize(1280, 800))
+	if err := m.update(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bringThroughDialog(t, m, engineBundle(t, laptop, false, "Anna's laptop"), testBundlePass)
+	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
+	if said := shownText(m.win); !strings.Contains(said, "From Anna's laptop") || !strings.Contains(said, "1 conflict to settle") {
+		t.Errorf("the summary on the server: %q", said)
+	}
+	tapButton(t, m.win, "Settle the conflicts…")
+	tapButton(t, m.win, "Keep this computer's")
+	waitFor(t, "the conflict settled", func() bool { return strings.Contains(shownText(m.win), "Nothing to settle") })
+	if got, _ := p.store.Client(ctx, maria.ID); got.Phone != "07700 900222" {
+		t.Errorf("Maria's phone on the server: %q", got.Phone)
+	}
+}
