@@ -45,8 +45,11 @@ type Conflict = sqlstore.Conflict
 // TransferPeer is another copy this one exchanged bundles with.
 type TransferPeer = sqlstore.TransferPeer
 
-// ErrOtherPractice is a bundle made by another practice.
-var ErrOtherPractice = sqlstore.ErrOtherPractice
+// Bundles refused: made by another practice, or by this very copy.
+var (
+	ErrOtherPractice = sqlstore.ErrOtherPractice
+	ErrOwnBundle     = sqlstore.ErrOwnBundle
+)
 
 // schemaOf is the schema version of the practice's engine.
 func schemaOf(s CopyStore) int {

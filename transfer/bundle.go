@@ -123,6 +123,10 @@ const (
 
 var sha256Name = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// ErrNewer is a bundle made by a newer Needlelog than this one: its layout or its records'
+// schema are not known here.
+var ErrNewer = errors.New("the bundle was made by a newer Needlelog: update Needlelog on this computer first")
+
 // ErrDamaged is a bundle that is not whole: changed, cut off or not a bundle at all.
 var ErrDamaged = errors.New("the bundle is damaged or incomplete: it was changed or cut off on its way, or is not a Needlelog bundle")
 
@@ -290,7 +294,7 @@ func ReadPlain(r io.Reader, h Handler) error {
 			}
 			if hd.Format != Format {
 				if hd.Format > Format {
-					return fmt.Errorf("the bundle was made by a newer Needlelog (bundle format %d; this one reads %d): update Needlelog on this computer first", hd.Format, Format)
+					return fmt.Errorf("%w (it is of bundle format %d; this one reads %d)", ErrNewer, hd.Format, Format)
 				}
 				return damaged("bundle format %d", hd.Format)
 			}

@@ -382,20 +382,11 @@ func (m *mainWindow) askBundlePassphrase(path string) *passphraseDialog {
 // that holds no records yet is made from the bundle: the laptop's first bundle of everything.
 func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string) {
 	cs := m.copyStore()
-	s := m.store
 	withProgress(m.win, "Bringing records back", func(ctx context.Context, say func(string)) (brought, error) {
 		var b brought
 		b.isNew = ondisk.CheckEmpty(ctx, cs) == nil
-		before, err := s.ClientTotal(ctx)
-		if err != nil {
-			return b, err
-		}
+		var err error
 		b.res, err = ondisk.ApplyBundle(ctx, cs, path, ondisk.ApplyOptions{Unlock: transfer.Unlock{Passphrase: pass}, New: b.isNew, Progress: say})
-		if err != nil {
-			return b, err
-		}
-		after, err := s.ClientTotal(ctx)
-		b.clients = int(after - before)
 		return b, err
 	}, func(b brought, err error) {
 		if errors.Is(err, transfer.ErrLocked) {
@@ -420,9 +411,8 @@ func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string) {
 
 // brought is what a bundle brought in, as its summary says it.
 type brought struct {
-	res     ondisk.ApplyResult
-	clients int  // clients new here
-	isNew   bool // the practice was made from the bundle
+	res   ondisk.ApplyResult
+	isNew bool // the practice was made from the bundle
 }
 
 // bundleSentence says in one sentence why a bundle was refused; nothing was changed.
@@ -433,12 +423,10 @@ func bundleSentence(err error) string {
 			"Nothing was changed: make a new bundle on the other computer and bring that one."
 	case errors.Is(err, ondisk.ErrOtherPractice):
 		return "This bundle was made by another practice: bundles go only between copies of the same practice. Nothing was changed."
-	}
-	// The engine's own refusals are sentences (a bundle from a newer Needlelog, or from this very
-	// copy); anything else is worded as any failure is.
-	if s := err.Error(); strings.HasPrefix(s, "the bundle was made by") || strings.HasPrefix(s, "this bundle was made by") {
-		s = strings.TrimSuffix(strings.TrimSuffix(s, "."), "; nothing was changed")
-		return strings.ToUpper(s[:1]) + s[1:] + ". Nothing was changed."
+	case errors.Is(err, transfer.ErrNewer):
+		return "This bundle was made by a newer Needlelog: update Needlelog on this computer first, then bring it back again. Nothing was changed."
+	case errors.Is(err, ondisk.ErrOwnBundle):
+		return "This bundle was made by this very copy of the practice: bring it back on the other computer. Nothing was changed."
 	}
 	return errorSentence("bring the records back", err) + " Nothing was changed."
 }
@@ -454,7 +442,7 @@ func broughtBack(b brought) string {
 	if res.AlreadyApplied {
 		return from + ": this bundle was brought in before, so nothing was changed."
 	}
-	said := from + ": " + wording.BundleBrought(res.Created, b.clients, res.Updated, res.Deleted, res.Signed, res.Amended, res.Photos, len(res.Conflicts)) + "."
+	said := from + ": " + wording.BundleBrought(res.Created, res.CreatedBy, res.Updated, res.Deleted, res.Amended, res.Photos, len(res.Conflicts)) + "."
 	if b.isNew {
 		said += " This computer now holds its own copy of the practice: bring its changes back to the other computer the same way."
 	}

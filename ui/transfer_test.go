@@ -116,7 +116,7 @@ func TestBringRecordsBackMakesTheLaptopFromTheClinicsBundle(t *testing.T) {
 	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
 	shot(t, m.win, "transfer-brought-back")
 	said := shownText(m.win)
-	for _, want := range []string{"From Clinic PC, made ", " new records (6 clients)", "now holds its own copy of the practice"} {
+	for _, want := range []string{"From Clinic PC, made ", " new records (6 clients, ", "now holds its own copy of the practice"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the summary does not say %q: %q", want, said)
 		}

@@ -313,14 +313,21 @@ func BundleCarried(records, photos, deleted int) string {
 	return joinAnd(parts)
 }
 
-// BundleBrought says what a bundle brought in: "15 new records (3 clients), 4 changed, 2 photo
-// files; 1 conflict to settle". Nothing new is "nothing new".
-func BundleBrought(created, clients, updated, deleted, signed, amended, photos, conflicts int) string {
+// BundleBrought says what a bundle brought in: "15 new records (3 clients, 12 sessions), 4
+// changed, 2 photo files; 1 conflict to settle". Nothing new is "nothing new".
+func BundleBrought(created int, createdBy map[string]int, updated, deleted, amended, photos, conflicts int) string {
 	var parts []string
 	if created > 0 {
 		s := Thousands(created) + " new " + Plural(created, "record", "records")
-		if clients > 0 {
-			s += " (" + Thousands(clients) + " " + Plural(clients, "client", "clients") + ")"
+		var kinds []string
+		for _, k := range []struct{ entity, one, many string }{{"client", "client", "clients"}, {"session", "session", "sessions"},
+			{"side_effect", "side effect", "side effects"}, {"outcome", "result", "results"}, {"photo", "photo", "photos"}} {
+			if n := createdBy[k.entity]; n > 0 {
+				kinds = append(kinds, Thousands(n)+" "+Plural(n, k.one, k.many))
+			}
+		}
+		if len(kinds) > 0 {
+			s += " (" + strings.Join(kinds, ", ") + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -329,9 +336,6 @@ func BundleBrought(created, clients, updated, deleted, signed, amended, photos, 
 	}
 	if deleted > 0 {
 		parts = append(parts, Thousands(deleted)+" deleted")
-	}
-	if signed > 0 {
-		parts = append(parts, Thousands(signed)+" signed "+Plural(signed, "session", "sessions"))
 	}
 	if amended > 0 {
 		parts = append(parts, Count(amended, "amendment", "amendments"))

@@ -119,9 +119,7 @@ func runTransferExport(ctx context.Context, args []string, out, errOut io.Writer
 	if res.Full {
 		what = "everything"
 	}
-	fmt.Fprintf(out, "Wrote %s from %s: %s (%s, %s, %s), %s.\n", quote(*dst), visible(res.DeviceName), what,
-		wording.Count(res.Records, "record", "records"), wording.Count(res.Photos, "photo file", "photo files"),
-		wording.Count(res.Lines, "audit entry", "audit entries"), wording.Count(res.Deleted, "deletion", "deletions"))
+	fmt.Fprintf(out, "Wrote %s from %s: %s, %s.\n", quote(*dst), visible(res.DeviceName), what, wording.BundleCarried(res.Records, res.Photos, res.Deleted))
 	fmt.Fprintf(out, "Apply it on the other computer: %s transfer import --db PATH --passphrase-file PF %s\n", prog, quote(*dst))
 	return 0
 }
@@ -214,10 +212,7 @@ func runTransferImport(ctx context.Context, args []string, out, errOut io.Writer
 	if isNew {
 		made = "Made " + quote(*db) + " from"
 	}
-	fmt.Fprintf(out, "%s the bundle from %s: %s new, %s changed, %s deleted (%s, %s, %s, %s); %s to settle.\n",
-		made, from, wording.Count(res.Created, "record", "records"), wording.Count(res.Updated, "record", "records"),
-		wording.Count(res.Deleted, "record", "records"), wording.Count(res.Signed, "signed session", "signed sessions"),
-		wording.Count(res.Amended, "amendment", "amendments"), wording.Count(res.Photos, "photo file", "photo files"),
-		wording.Count(res.Lines, "audit entry", "audit entries"), wording.Count(len(res.Conflicts), "conflict", "conflicts"))
+	fmt.Fprintf(out, "%s the bundle from %s: %s.\n", made, from, wording.BundleBrought(res.Created, res.CreatedBy, res.Updated, res.Deleted,
+		res.Amended, res.Photos, len(res.Conflicts)))
 	return 0
 }

@@ -31,15 +31,16 @@ type ApplyOptions struct {
 
 // ApplyResult says what a bundle brought.
 type ApplyResult struct {
-	Device, DeviceName string // the device that made the bundle
-	Sum                string // the bundle's SHA-256, as the audit entry of its import names it
-	Made               string // when it was made, as it says
-	Records            int    // records read
-	Created, Updated   int    // records made here, and records changed here
-	Deleted            int    // records deleted here as they were there
-	Signed, Amended    int    // signed sessions and amendments that came in
-	Photos             int    // photo files that came in (those already here not counted)
-	Lines              int    // audit chain lines that came in
+	Device, DeviceName string         // the device that made the bundle
+	Sum                string         // the bundle's SHA-256, as the audit entry of its import names it
+	Made               string         // when it was made, as it says
+	Records            int            // records read
+	Created, Updated   int            // records made here, and records changed here
+	CreatedBy          map[string]int // records made here by kind ("client", "session", "photo"…)
+	Deleted            int            // records deleted here as they were there
+	Signed, Amended    int            // signed sessions and amendments that came in
+	Photos             int            // photo files that came in (those already here not counted)
+	Lines              int            // audit chain lines that came in
 	Conflicts          []Conflict
 	// AlreadyApplied is a bundle applied here before: nothing was changed.
 	AlreadyApplied bool
@@ -59,6 +60,9 @@ type Conflict struct {
 // ErrOtherPractice is a bundle made by another practice's copy.
 var ErrOtherPractice = errors.New("this bundle was made by another practice: bundles go only between copies of the same practice")
 
+// ErrOwnBundle is a bundle this very copy made, brought back to it.
+var ErrOwnBundle = errors.New("this bundle was made by this very copy of the practice: apply it on the other computer; nothing was changed")
+
 var errAlreadyApplied = errors.New("applied before")
 
 // ApplyBundle reads a bundle from r, opens it with u and applies it in one transaction: nothing is
@@ -71,7 +75,7 @@ func (s *Store) ApplyBundle(ctx context.Context, r io.Reader, u transfer.Unlock,
 	}
 	adopted := ""
 	err := s.batch(ctx, func(b *Batch) error {
-		res, adopted = ApplyResult{}, ""
+		res, adopted = ApplyResult{CreatedBy: map[string]int{}}, ""
 		st, err := b.loadTransferState(o.DeviceName)
 		if err != nil {
 			return err
@@ -194,10 +198,10 @@ func (a *applier) Header(h *transfer.Header) error {
 	a.h = h
 	a.res.Device, a.res.DeviceName, a.res.Made = h.Device, h.DeviceName, data.TimeText(h.Made)
 	if h.Schema > a.o.Schema {
-		return fmt.Errorf("the bundle was made by a newer Needlelog (schema %d; this one has %d): update Needlelog on this computer first; nothing was changed", h.Schema, a.o.Schema)
+		return fmt.Errorf("%w (its records are of schema %d; this one has %d); nothing was changed", transfer.ErrNewer, h.Schema, a.o.Schema)
 	}
 	if h.Device == a.st.device {
-		return errors.New("this bundle was made by this very copy of the practice: apply it on the other computer; nothing was changed")
+		return ErrOwnBundle
 	}
 	ours, err := setting[string](a.b.ctx, a.b.q(), settingPracticeID)
 	if err != nil {
@@ -369,6 +373,10 @@ func (a *applier) conflict(entity, id, client, field string, ours, theirs any, k
 		}
 		b, _ := json.Marshal(v)
 		return string(b)
+	}
+	if client == "" && entity == "side_effect" {
+		// Shown under the client of its session.
+		a.b.tx.QueryRowContext(a.b.ctx, `SELECT s.client_id FROM side_effects e JOIN sessions s ON s.id = e.session_id WHERE e.id = ?`, id).Scan(&client) //nolint:errcheck // "" when gone
 	}
 	a.conflicts = append(a.conflicts, Conflict{ID: newID(), Entity: entity, EntityID: id, ClientID: client, Field: field,
 		Ours: str(ours), Theirs: str(theirs), Kept: kept, Device: a.h.Device, DeviceName: a.h.DeviceName})
@@ -764,6 +772,7 @@ func (a *applier) insertRecord(e transferEntity, rec *transfer.Record, rc *recor
 		}
 	}
 	a.res.Created++
+	a.res.CreatedBy[e.name]++
 	rc.digest = ""
 	return a.st.putClocks(e.name, rec.ID, rc)
 }

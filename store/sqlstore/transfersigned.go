@@ -275,6 +275,10 @@ func (a *applier) applySigned(id string, sb *signedBody, theirClock string) erro
 			return err
 		}
 	}
+	if !exists {
+		a.res.Created++
+		a.res.CreatedBy["session"]++
+	}
 	if err := a.writeParts(id, sb, exists); err != nil {
 		return err
 	}
