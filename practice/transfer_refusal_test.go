@@ -77,3 +77,46 @@ func TestBundlesRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsOfAClientDeletedMeanwhile: the clinic deletes a client while the laptop records a
+// session for them. The laptop's bundle still applies: the session stays out, seen as a conflict,
+// and everything else comes in; the deletion, back on the laptop, keeps the client there, as a
+// conflict too, since the laptop changed their records since.
+func TestRecordsOfAClientDeletedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	clinic, _ := sqlitetest.OpenStore(t)
+	gone := testkit.CreateClient(t, clinic, "Quinn", "Gone")
+	laptop := sqlitetest.OpenStoreAt(t, filepath.Join(t.TempDir(), "laptop.db"), nil)
+	applyBundle(t, laptop, makeBundle(t, clinic, true, "Clinic PC"), true, "Anna's laptop")
+
+	if err := clinic.DeleteClient(ctx, gone.ID, "Asked to be forgotten"); err != nil {
+		t.Fatal(err)
+	}
+	se := testkit.StoredSession(t, laptop, gone.ID)
+	if err := laptop.CreateSession(ctx, &se); err != nil {
+		t.Fatal(err)
+	}
+	other := testkit.CreateClient(t, laptop, "Rosa", "Stays")
+
+	res := applyBundle(t, clinic, makeBundle(t, laptop, false, "Anna's laptop"), false, "Clinic PC")
+	// The session, and the side effect recorded with it.
+	if len(res.Conflicts) != 2 || res.Conflicts[0].Entity != "session" || res.Conflicts[0].EntityID != se.ID || res.Conflicts[0].Field != "deleted" ||
+		res.Conflicts[1].Entity != "side_effect" {
+		t.Errorf("conflicts at the clinic: %+v", res.Conflicts)
+	}
+	if _, err := clinic.Client(ctx, other.ID); err != nil {
+		t.Errorf("the rest of the bundle: %v", err)
+	}
+	if _, err := clinic.Session(ctx, se.ID); err == nil {
+		t.Error("the session of a deleted client was written at the clinic")
+	}
+	back := applyBundle(t, laptop, makeBundle(t, clinic, false, "Clinic PC"), false, "Anna's laptop")
+	if _, err := laptop.Session(ctx, se.ID); err != nil {
+		t.Errorf("the laptop lost a session it recorded: %v (conflicts %+v)", err, back.Conflicts)
+	}
+	if len(back.Conflicts) != 1 || back.Conflicts[0].EntityID != gone.ID || back.Conflicts[0].Field != "deleted" {
+		t.Errorf("conflicts on the laptop: %+v", back.Conflicts)
+	}
+	mustVerify(t, clinic, "the clinic")
+	mustVerify(t, laptop, "the laptop")
+}

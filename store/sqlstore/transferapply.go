@@ -336,7 +336,11 @@ func normalizeBody(sb *signedBody) {
 // keepSignedClock notes the signed session as this copy now holds it, with the clock it came with.
 func (a *applier) keepSignedClock(rec *transfer.Record) error {
 	var hash string
-	if err := a.b.tx.QueryRowContext(a.b.ctx, `SELECT record_hash FROM sessions WHERE id = ?`, rec.ID).Scan(&hash); err != nil {
+	err := a.b.tx.QueryRowContext(a.b.ctx, `SELECT record_hash FROM sessions WHERE id = ?`, rec.ID).Scan(&hash)
+	if isNoRows(err) {
+		return nil // not kept here (a conflict says why)
+	}
+	if err != nil {
 		return fmt.Errorf("read session %s: %w", rec.ID, mapError(err))
 	}
 	rc, err := a.st.clockOf("session", rec.ID)
@@ -545,6 +549,19 @@ func (a *applier) writeFields(e transferEntity, id string, changes map[string]an
 		row[f] = v
 	}
 	a.derive(e, row, ours)
+	for {
+		c, err := a.missingParent(e, row)
+		if err != nil {
+			return err
+		}
+		if c == "" {
+			break
+		}
+		if err := a.conflict(e.name, id, a.clientOf(e, ours), c, ours.fields[c], row[c], "ours"); err != nil {
+			return err
+		}
+		delete(row, c)
+	}
 	if slices.Contains(e.local, "updated_at") {
 		row["updated_at"] = data.TimeText(a.b.store.now())
 	}
@@ -652,6 +669,41 @@ func (a *applier) checkUnique(e transferEntity, id string, row map[string]any) e
 	return a.conflict(e.name, id, "", e.uniqueRename, other, name, "both")
 }
 
+// transferParents are the columns of records that name another record, and its table: a record
+// that names one this copy does not have (deleted here, say) cannot be written as it is.
+var transferParents = map[string]string{
+	"client_id": "clients", "session_id": "sessions", "photo_id": "photos", "practitioner_id": "practitioners",
+	"product_id": "products", "anaesthetic_product_id": "products", "cartridge_id": "cartridges", "device_id": "devices",
+}
+
+// missingParent is the first column of row that names a record this copy does not have, "" when
+// every one is here.
+func (a *applier) missingParent(e transferEntity, row map[string]any) (string, error) {
+	cols := make([]string, 0, len(row))
+	for c := range row {
+		cols = append(cols, c)
+	}
+	slices.Sort(cols)
+	for _, c := range cols {
+		table, ok := transferParents[c]
+		if !ok || (c == "client_id" && e.name == "client") {
+			continue
+		}
+		id, ok := row[c].(string)
+		if !ok || id == "" {
+			continue // none named
+		}
+		var n int
+		if err := a.b.q().QueryRowContext(a.b.ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+			return "", fmt.Errorf("read %s: %w", table, mapError(err))
+		}
+		if n == 0 {
+			return c, nil
+		}
+	}
+	return "", nil
+}
+
 // insertRecord makes here a record that came from the other side.
 func (a *applier) insertRecord(e transferEntity, rec *transfer.Record, rc *recordClocks) error {
 	if _, whole := rec.Fields[fieldFixed]; !whole && len(e.fixed) > 0 || e.name != "setting" && len(rec.Fields) == 0 {
@@ -743,6 +795,12 @@ func (a *applier) insertRecord(e transferEntity, rec *transfer.Record, rc *recor
 		row["created_at"] = now
 	}
 	a.derive(e, row, nil)
+	if c, err := a.missingParent(e, row); err != nil {
+		return err
+	} else if c != "" {
+		// What it belongs to is not here (deleted here since): it stays out, to be seen.
+		return a.conflict(e.name, rec.ID, clientOfRow(row), "deleted", "what it belongs to ("+strings.TrimSuffix(c, "_id")+") is not here", "made there", "ours")
+	}
 	if err := a.checkUnique(e, rec.ID, row); err != nil {
 		return err
 	}
@@ -814,8 +872,11 @@ func (a *applier) applyDeletion(e transferEntity, rec *transfer.Record) error {
 	if e.name == "client" {
 		client = rec.ID
 	}
+	// A change the other side had not seen, or made after the deletion (by the clocks: it could
+	// not have been seen), keeps the record.
+	unseen := func(c string) bool { return !a.theirs.Clocks.Knows(transfer.Clock(c)) || transfer.Clock(c).After(del.C) }
 	for f, fc := range rc.fields {
-		if !strings.HasPrefix(f, "_") && !a.theirs.Clocks.Knows(transfer.Clock(fc[1])) {
+		if !strings.HasPrefix(f, "_") && unseen(fc[1]) {
 			return a.conflict(e.name, rec.ID, client, "deleted", "changed here after", "deleted there", "ours")
 		}
 	}
@@ -828,6 +889,13 @@ func (a *applier) applyDeletion(e transferEntity, rec *transfer.Record) error {
 		}
 		if signed > 0 {
 			return a.conflict(e.name, rec.ID, client, "deleted", "holds "+strconv.Itoa(signed)+" signed sessions here", "deleted there", "ours")
+		}
+		// Records of the client made or changed here that the other side had not seen stay, with
+		// their client.
+		if n, err := a.unseenRecordsOf(rec.ID, unseen); err != nil {
+			return err
+		} else if n > 0 {
+			return a.conflict(e.name, rec.ID, client, "deleted", "holds "+strconv.Itoa(n)+" records made or changed here since", "deleted there", "ours")
 		}
 		stmts = []string{`DELETE FROM photos WHERE client_id = ?`, `DELETE FROM drafts WHERE client_id = ?`,
 			`DELETE FROM outcome_assessments WHERE client_id = ?`, `DELETE FROM sessions WHERE client_id = ?`, `DELETE FROM clients WHERE id = ?`}
@@ -855,6 +923,39 @@ func (a *applier) applyDeletion(e transferEntity, rec *transfer.Record) error {
 	}
 	a.res.Deleted++
 	return tomb()
+}
+
+// unseenRecordsOf counts a client's sessions, photos and results with a change unseen says the
+// other side had not seen when it deleted the client.
+func (a *applier) unseenRecordsOf(clientID string, unseen func(clock string) bool) (int, error) {
+	n := 0
+	for _, k := range []struct{ entity, table string }{{"session", "sessions"}, {"photo", "photos"}, {"outcome", "outcome_assessments"}} {
+		var ids []string
+		err := scanAll(a.b.ctx, a.b.tx, `SELECT id FROM `+k.table+` WHERE client_id = ?`, []any{clientID}, func(r *sql.Rows) error {
+			var id string
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("read the client's %s: %w", k.table, mapError(err))
+		}
+		for _, id := range ids {
+			rc, err := a.st.clockOf(k.entity, id)
+			if err != nil {
+				return 0, err
+			}
+			for _, f := range rc.fields {
+				if unseen(f[1]) {
+					n++
+					break
+				}
+			}
+		}
+	}
+	return n, nil
 }
 
 // applySettings merges the practice's shared settings, each a field.

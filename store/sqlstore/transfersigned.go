@@ -269,6 +269,13 @@ func (a *applier) applySigned(id string, sb *signedBody, theirClock string) erro
 			return err
 		}
 	} else {
+		if c, err := a.missingParent(transferEntity{name: "session"}, map[string]any{"client_id": sb.Session["client_id"]}); err != nil {
+			return err
+		} else if c != "" {
+			// Its client was deleted here: the signed session stays on the copy that signed it,
+			// and its absence here is seen.
+			return a.conflict("session", id, clientOf(sb.Session), "deleted", "its client is not here", "signed there", "ours")
+		}
 		row := copyRow(sb.Session)
 		row["status"], row["record_hash"] = "draft", sb.signedHash()
 		if err := a.insertRow("sessions", row, false); err != nil {
