@@ -874,7 +874,9 @@ func (a *applier) applyDeletion(e transferEntity, rec *transfer.Record) error {
 	}
 	// A change the other side had not seen, or made after the deletion (by the clocks: it could
 	// not have been seen), keeps the record.
-	unseen := func(c string) bool { return !a.theirs.Clocks.Knows(transfer.Clock(c)) || transfer.Clock(c).After(del.C) }
+	unseen := func(c string) bool {
+		return !a.theirs.Clocks.Knows(transfer.Clock(c)) || transfer.Clock(c).After(del.C)
+	}
 	for f, fc := range rc.fields {
 		if !strings.HasPrefix(f, "_") && unseen(fc[1]) {
 			return a.conflict(e.name, rec.ID, client, "deleted", "changed here after", "deleted there", "ours")
