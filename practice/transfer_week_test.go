@@ -227,6 +227,11 @@ func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice
 		t.Fatalf("sign in on the laptop: %v", err)
 	}
 	laptop.SetActor(anna.ID)
+	// Nothing changed on the laptop yet: its bundle carries no record back.
+	if res, err := practice.MakeBundle(ctx, laptop, filepath.Join(t.TempDir(), "empty.nlbundle"), practice.BundleOptions{
+		Lock: transfer.Lock{Passphrase: bundlePass}}); err != nil || res.Records != 0 {
+		t.Errorf("the laptop's bundle before any change: %+v %v", res, err)
+	}
 
 	// Day one at the clinic: Maria's phone and email are changed, Paul is archived, a zone added.
 	clinicClock.Advance(24 * time.Hour)

@@ -313,18 +313,24 @@ func BundleCarried(records, photos, deleted int) string {
 	return joinAnd(parts)
 }
 
-// BundleBrought says what a bundle brought in: "15 new records (3 clients, 12 sessions), 4
-// changed, 2 photo files; 1 conflict to settle". Nothing new is "nothing new".
+// BundleBrought says what a bundle brought in: "1,701 new records (200 clients, 1,000 sessions,
+// 165 results, 336 others), 4 changed, 38 amendments, 2 photo files; 1 conflict to settle".
+// Nothing new is "nothing new". Side effects and the parts of sessions count with their sessions.
 func BundleBrought(created int, createdBy map[string]int, updated, deleted, amended, photos, conflicts int) string {
 	var parts []string
 	if created > 0 {
 		s := Thousands(created) + " new " + Plural(created, "record", "records")
 		var kinds []string
+		named := 0
 		for _, k := range []struct{ entity, one, many string }{{"client", "client", "clients"}, {"session", "session", "sessions"},
-			{"side_effect", "side effect", "side effects"}, {"outcome", "result", "results"}, {"photo", "photo", "photos"}} {
+			{"outcome", "result", "results"}, {"photo", "photo", "photos"}} {
 			if n := createdBy[k.entity]; n > 0 {
 				kinds = append(kinds, Thousands(n)+" "+Plural(n, k.one, k.many))
+				named += n
 			}
+		}
+		if others := created - named; len(kinds) > 0 && others > 0 {
+			kinds = append(kinds, Thousands(others)+" "+Plural(others, "other", "others"))
 		}
 		if len(kinds) > 0 {
 			s += " (" + strings.Join(kinds, ", ") + ")"

@@ -32,7 +32,7 @@ func TestTransferValueSaysJSONValuesInWords(t *testing.T) {
 	if got := TransferField("handpiece_model"); got != "Handpiece model" {
 		t.Errorf("an unknown field is said %q", got)
 	}
-	if got := BundleBrought(15, map[string]int{"client": 3, "session": 12}, 4, 0, 0, 2, 1); got != "15 new records (3 clients, 12 sessions), 4 changed, 2 photo files; 1 conflict to settle" {
+	if got := BundleBrought(17, map[string]int{"client": 3, "session": 12, "side_effect": 1}, 4, 0, 0, 2, 1); got != "17 new records (3 clients, 12 sessions, 2 others), 4 changed, 2 photo files; 1 conflict to settle" {
 		t.Errorf("BundleBrought: %q", got)
 	}
 }

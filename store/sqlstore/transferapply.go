@@ -466,6 +466,11 @@ func (a *applier) applyFields(e transferEntity, rec *transfer.Record) error {
 			if f != fieldFixed {
 				return a.damaged("%s %s carries %q", e.name, rec.ID, f)
 			}
+			// What it was made with is the same here (a side effect sealed with the signed
+			// session that came before it): known here by the other side's clock.
+			if oc, had := rc.fields[f]; !ours.signed && (!had || tf.C.After(transfer.Clock(oc[1]))) && a.sameFixed(e, rec, ours) {
+				rc.fields[f] = fieldClock{digestOf(ours.fixed), string(tf.C)}
+			}
 			continue
 		}
 		v, err := a.fieldValue(e, f, tf.V)
@@ -521,6 +526,27 @@ func (a *applier) applyFields(e transferEntity, rec *transfer.Record) error {
 }
 
 func (a *applier) ourValue(rv *recordValues, f string) any { return rv.fields[f] }
+
+// sameFixed reports whether the record as it came was made as ours was: the same fixed columns
+// (true when it came without them, the other side taking this copy to have it).
+func (a *applier) sameFixed(e transferEntity, rec *transfer.Record, ours *recordValues) bool {
+	if len(rec.Fixed) == 0 {
+		return true
+	}
+	theirs := map[string]any{}
+	for _, c := range e.fixed {
+		raw, ok := rec.Fixed[c]
+		if !ok {
+			return false
+		}
+		v, err := decodeValue(raw)
+		if err != nil {
+			return false
+		}
+		theirs[c] = v
+	}
+	return digestOf(theirs) == digestOf(ours.fixed)
+}
 
 // clientOf is the client a record is shown under in the conflicts.
 func (a *applier) clientOf(e transferEntity, rv *recordValues) string {
