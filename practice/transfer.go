@@ -12,6 +12,7 @@ import (
 	"needlelog.app/needlelog/store/sqlite"
 	"needlelog.app/needlelog/store/sqlstore"
 	"needlelog.app/needlelog/transfer"
+	"needlelog.app/needlelog/wording"
 )
 
 // Carrying records between copies of a practice that have no network between them: a laptop that
@@ -45,10 +46,11 @@ type Conflict = sqlstore.Conflict
 // TransferPeer is another copy this one exchanged bundles with.
 type TransferPeer = sqlstore.TransferPeer
 
-// Bundles refused: made by another practice, or by this very copy.
+// Bundles refused: made by another practice, by this very copy, or for a copy that holds more.
 var (
-	ErrOtherPractice = sqlstore.ErrOtherPractice
-	ErrOwnBundle     = sqlstore.ErrOwnBundle
+	ErrOtherPractice  = sqlstore.ErrOtherPractice
+	ErrOwnBundle      = sqlstore.ErrOwnBundle
+	ErrMadeForAnother = sqlstore.ErrMadeForAnother
 )
 
 // schemaOf is the schema version of the practice's engine.
@@ -137,6 +139,9 @@ type ApplyOptions struct {
 // nothing written. Conflicts do not refuse it: they are kept, listed in the result.
 func ApplyBundle(ctx context.Context, s CopyStore, path string, o ApplyOptions) (ApplyResult, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return ApplyResult{}, fmt.Errorf("there is no bundle %s: check the name and the folder", wording.Quoted(path))
+	}
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("open the bundle: %w", err)
 	}
@@ -148,7 +153,7 @@ func ApplyBundle(ctx context.Context, s CopyStore, path string, o ApplyOptions) 
 func ApplyBundleFrom(ctx context.Context, s CopyStore, r io.Reader, o ApplyOptions) (ApplyResult, error) {
 	name, say := nameAndSay(ctx, s, o.DeviceName, o.Progress)
 	res, err := s.Shared().ApplyBundle(ctx, r, o.Unlock, sqlstore.ApplyOptions{Schema: schemaOf(s), DeviceName: name, New: o.New, Say: say})
-	if errors.Is(err, transfer.ErrDamaged) {
+	if errors.Is(err, transfer.ErrDamaged) || errors.Is(err, transfer.ErrLocked) {
 		return res, fmt.Errorf("%w; nothing was changed", err)
 	}
 	return res, err

@@ -65,7 +65,7 @@ func TestBundlesRefused(t *testing.T) {
 		{"another practice's", lockedBundle(t, stranger, sqlite.SchemaVersion(), true), laptop, false, "another practice", practice.ErrOtherPractice},
 		{"another practice's, into a practice that holds records", lockedBundle(t, stranger, sqlite.SchemaVersion(), true), laptop, true, "already holds records", nil},
 		{"its own", lockedBundle(t, laptop, sqlite.SchemaVersion(), false), laptop, false, "made by this very copy", nil},
-		{"made for a copy that holds more", lockedBundle(t, clinic, sqlite.SchemaVersion(), false), laptop, false, "holds more than this one", nil},
+		{"made for a copy that holds more", lockedBundle(t, clinic, sqlite.SchemaVersion(), false), laptop, false, "holds more records than this one (Clinic PC's", practice.ErrMadeForAnother},
 	} {
 		before, head := records(t, c.target), mustHead(t, c.target)
 		_, err := practice.ApplyBundleFrom(ctx, c.target, bytes.NewReader(c.bundle), practice.ApplyOptions{Unlock: transfer.Unlock{Passphrase: bundlePass}, New: c.isNew})

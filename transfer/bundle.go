@@ -130,9 +130,17 @@ var ErrNewer = errors.New("the bundle was made by a newer Needlelog: update Need
 // ErrDamaged is a bundle that is not whole: changed, cut off or not a bundle at all.
 var ErrDamaged = errors.New("the bundle is damaged or incomplete: it was changed or cut off on its way, or is not a Needlelog bundle")
 
-func damaged(format string, a ...any) error {
-	return fmt.Errorf("%w (%s)", ErrDamaged, fmt.Sprintf(format, a...))
-}
+// DamagedError is ErrDamaged with what was found wrong, for the log: the sentence a person
+// reads is ErrDamaged's alone, as they can do nothing with the detail.
+type DamagedError struct{ Detail string }
+
+func (e *DamagedError) Error() string { return ErrDamaged.Error() }
+func (e *DamagedError) Unwrap() error { return ErrDamaged }
+
+// Damaged is a bundle found not whole, detail saying how.
+func Damaged(format string, a ...any) error { return &DamagedError{Detail: fmt.Sprintf(format, a...)} }
+
+func damaged(format string, a ...any) error { return Damaged(format, a...) }
 
 // Writer writes a bundle's plain tar stream; encryption is the caller's (Encrypt).
 type Writer struct {

@@ -168,8 +168,10 @@ func runTransferImport(ctx context.Context, args []string, out, errOut io.Writer
 		unlock.Identities = string(b)
 	}
 	bundle := positional[0]
-	if _, err := os.Stat(bundle); err != nil {
-		return fail(errOut, name, fmt.Errorf("cannot open the bundle %s: %w", quote(bundle), err))
+	if _, err := os.Stat(bundle); errors.Is(err, os.ErrNotExist) {
+		return fail(errOut, name, fmt.Errorf("there is no bundle %s: check the name and the folder; nothing was changed", quote(bundle)))
+	} else if err != nil {
+		return fail(errOut, name, fmt.Errorf("cannot open the bundle %s (%v); nothing was changed", quote(bundle), err))
 	}
 	isNew := false
 	var s opened

@@ -85,7 +85,7 @@ func TestTransferExportAndImport(t *testing.T) {
 		{"another practice", []string{"--db", other, "--passphrase-file", pass, week}, 1, "another practice"},
 		{"no bundle", []string{"--db", clinic, "--passphrase-file", pass}, 2, "give one bundle file"},
 		{"no passphrase", []string{"--db", clinic, week}, 2, "--passphrase-file"},
-		{"missing bundle", []string{"--db", clinic, "--passphrase-file", pass, filepath.Join(dir, "none.nlbundle")}, 1, "cannot open the bundle"},
+		{"missing bundle", []string{"--db", clinic, "--passphrase-file", pass, filepath.Join(dir, "none.nlbundle")}, 1, "there is no bundle"},
 	} {
 		before := testkit.Names(t, dir)
 		code, out, errOut := runCLI(t, append([]string{"transfer", "import"}, c.args...)...)

@@ -60,6 +60,10 @@ type Conflict struct {
 // ErrOtherPractice is a bundle made by another practice's copy.
 var ErrOtherPractice = errors.New("this bundle was made by another practice: bundles go only between copies of the same practice")
 
+// ErrMadeForAnother is a bundle made for a copy that holds records this one does not: it leaves
+// them out, taking them to be here.
+var ErrMadeForAnother = errors.New("this bundle was made for a copy of the practice that holds more records than this one")
+
 // ErrOwnBundle is a bundle this very copy made, brought back to it.
 var ErrOwnBundle = errors.New("this bundle was made by this very copy of the practice: apply it on the other computer; nothing was changed")
 
@@ -131,9 +135,7 @@ type applier struct {
 	adopted    string                    // the practice this new one became
 }
 
-func (a *applier) damaged(format string, args ...any) error {
-	return fmt.Errorf("%w (%s)", transfer.ErrDamaged, fmt.Sprintf(format, args...))
-}
+func (a *applier) damaged(format string, args ...any) error { return transfer.Damaged(format, args...) }
 
 func (a *applier) columns(table string) ([]string, error) {
 	if c, ok := a.cols[table]; ok {
@@ -217,7 +219,8 @@ func (a *applier) Header(h *transfer.Header) error {
 	}
 	since := knowledge{Clocks: h.Since, Chains: h.SinceChains}
 	if ok, device := a.st.knows.holds(since); !ok {
-		return fmt.Errorf("this bundle was made for a copy that holds more than this one (of device %s): make a bundle of everything on the other computer; nothing was changed", device)
+		return fmt.Errorf("%w (%s's, which this one has not received yet): on the other computer, make a bundle of everything "+
+			"(Take records on the road… › Everything, or transfer export --full); nothing was changed", ErrMadeForAnother, a.deviceName(device))
 	}
 	a.before = newKnowledge()
 	a.before.merge(a.st.knows)
@@ -231,6 +234,22 @@ func (a *applier) Header(h *transfer.Header) error {
 	a.st.hlc.Observe(h.Clock)
 	a.say("applying the bundle of %s", cmpOr(h.DeviceName, h.Device))
 	return nil
+}
+
+// deviceName is how a device is named to this copy: by its own bundles, or those that came
+// through it; "another copy" when none named it.
+func (a *applier) deviceName(device string) string {
+	if device == a.h.Device && a.h.DeviceName != "" {
+		return a.h.DeviceName
+	}
+	var name string
+	if err := a.b.q().QueryRowContext(a.b.ctx, `SELECT name FROM transfer_peers WHERE device_id = ?`, device).Scan(&name); err == nil && name != "" {
+		return name
+	}
+	if device == a.st.device {
+		return "this copy"
+	}
+	return "another copy"
 }
 
 func cmpOr(a, b string) string {
