@@ -19,6 +19,7 @@ import (
 
 	"needlelog.app/needlelog/data"
 	"needlelog.app/needlelog/data/demo"
+	"needlelog.app/needlelog/insights"
 	"needlelog.app/needlelog/internal/testkit"
 	"needlelog.app/needlelog/practice"
 	"needlelog.app/needlelog/store/postgres"
@@ -344,6 +345,15 @@ func aWeekOnTheRoad(t *testing.T, openClinic func(now func() time.Time) practice
 	}
 	mustVerify(t, clinic, "the clinic")
 	mustVerify(t, laptop, "the laptop")
+	// The insights read the same facts on both (a file keeps them in a table of its own, made as
+	// the records come in).
+	if cf, lf := sortedFacts(insightFacts(t, clinic)), sortedFacts(insightFacts(t, laptop)); !reflect.DeepEqual(cf, lf) || len(cf) == 0 {
+		for i := range min(len(cf), len(lf)) {
+			if !reflect.DeepEqual(cf[i], lf[i]) {
+				t.Errorf("the insights' facts differ:\nclinic %+v\nlaptop %+v", cf[i], lf[i])
+			}
+		}
+	}
 
 	// The same bundle again changes nothing.
 	headBefore, _ := clinic.AuditHead(ctx)
@@ -405,4 +415,16 @@ func mustHead(t *testing.T, st practice.CopyStore) data.AuditMark {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// sortedFacts puts each fact's zones, products and lots in one order: a session's are a set, which
+// the engines read in orders of their own.
+func sortedFacts(facts []insights.Fact) []insights.Fact {
+	for i := range facts {
+		f := &facts[i]
+		slices.SortFunc(f.Zones, func(a, b insights.ZoneFact) int { return strings.Compare(a.Zone, b.Zone) })
+		slices.SortFunc(f.Products, func(a, b insights.ProductFact) int { return strings.Compare(a.Product, b.Product) })
+		slices.SortFunc(f.Lots, func(a, b insights.LotFact) int { return strings.Compare(a.Lot+a.Item, b.Lot+b.Item) })
+	}
+	return facts
 }
