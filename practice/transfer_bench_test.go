@@ -28,8 +28,8 @@ func BenchmarkTransferWeek(b *testing.B) { benchTransfer(b, weekDemo) }
 func BenchmarkTransferFirstBundle(b *testing.B) { benchTransfer(b, largeDemo) }
 
 // benchTransfer times making a bundle of everything in a copy of the demo practice (each time
-// a fresh copy, as its first bundle), and applying it to a new practice file. It reports the
-// bundle's size.
+// a fresh copy, as its first bundle), a backup of the same copy (the floor), and applying the
+// bundle to a new practice file. It reports the bundle's size.
 func benchTransfer(b *testing.B, o demo.Options) {
 	ctx := context.Background()
 	src := sqlitetest.DemoFile(b, o)
@@ -56,6 +56,22 @@ func benchTransfer(b *testing.B, o demo.Options) {
 			b.StartTimer()
 		}
 		b.ReportMetric(float64(size), "bundle-B")
+	})
+	// The floor: a checked backup of the same copy (a snapshot of the database, every photo file
+	// copied), what a practice pays for its records and photos to leave the computer whole.
+	b.Run("floor-backup", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			s := openCopy(b, sqlitetest.CopyDemo(b, src))
+			dir := filepath.Join(b.TempDir(), "backups")
+			b.StartTimer()
+			if _, _, err := practice.BackupTo(ctx, s, dir, practice.DefaultRetention); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			s.Close()
+			b.StartTimer()
+		}
 	})
 	keep := bundle
 	b.Run("import", func(b *testing.B) {
