@@ -113,7 +113,7 @@ func TestBringRecordsBackMakesTheLaptopFromTheClinicsBundle(t *testing.T) {
 	m := transferWindow(t, laptop)
 
 	bringThroughDialog(t, m, path, testBundlePass)
-	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
+	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records taken in") })
 	shot(t, m.win, "transfer-brought-back")
 	said := shownText(m.win)
 	for _, want := range []string{"From Clinic PC, made ", " new records (6 clients, ", "now holds its own copy of the practice"} {
@@ -340,7 +340,7 @@ func TestTakeRecordsOnTheRoadMakesABundle(t *testing.T) {
 	it.Action()
 	shot(t, m.win, "transfer-take-form")
 	said := shownText(m.win)
-	for _, want := range []string{"Everything (a laptop that has no copy yet)", "needlelog-"} {
+	for _, want := range []string{"Everything (a laptop that has no copy yet)", "needlelog from Front desk PC "} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the form does not show %q: %q", want, said)
 		}
