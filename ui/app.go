@@ -421,7 +421,7 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 	add.Importance = widget.HighImportance
 	explore := widget.NewButtonWithIcon("Explore a demo practice", theme.SearchIcon(), m.openDemo)
 	// A laptop that goes on the road starts as a copy of the clinic's practice.
-	fromClinic := widget.NewButtonWithIcon("Start from a bundle from the clinic…", theme.DownloadIcon(), m.bringBack)
+	fromClinic := widget.NewButtonWithIcon("Start from the clinic's bundle…", theme.DownloadIcon(), m.bringBack)
 	if m.store.ReadOnly() {
 		fromClinic.Disable()
 	}

@@ -385,7 +385,7 @@ func (q *openQuestion) missing(err error) (title, text string) {
 	title = "There is no practice here yet"
 	text = errorSentence("open "+q.path, err) +
 		"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does, " +
-		"or start it from a bundle of the clinic's records, made there with File › Transfer › Take records on the road…."
+		"or start it from a bundle of the clinic's records (made there with File › Transfer › Take records on the road…)."
 	create := func(fromBundle bool) func() {
 		return func() {
 			async(func() (*openedPractice, error) {
@@ -401,7 +401,7 @@ func (q *openQuestion) missing(err error) (title, text string) {
 		}
 	}
 	q.button("Create a new practice here", true, create(false))
-	q.button("Start from a bundle from the clinic…", false, create(true))
+	q.button("Start from the clinic's bundle…", false, create(true))
 	return title, text
 }
 

@@ -35,6 +35,7 @@ type conflictsView struct {
 	settled  *widget.Check
 	status   *widget.Label
 	done     *widget.Label   // what the last Keep… did, until the next action
+	body     *fyne.Container // the lines above, and the groups under them
 	box      *fyne.Container // the groups
 	scroll   *container.Scroll
 	groups   []conflictGroup
@@ -51,8 +52,9 @@ func (m *mainWindow) showConflicts() *conflictsView {
 	v.settled = widget.NewCheck("Show settled ones too", func(bool) { v.say(""); v.load() })
 	v.box = container.NewVBox()
 	v.scroll = container.NewVScroll(v.box)
-	top := container.NewVBox(v.status, v.done, v.settled, widget.NewSeparator())
-	v.d = dialog.NewCustomWithoutButtons("Conflicts", container.NewBorder(top, nil, nil, nil, v.scroll), m.win)
+	top := container.NewVBox(v.done, v.status, v.settled, widget.NewSeparator())
+	v.body = container.NewBorder(top, nil, nil, nil, v.scroll)
+	v.d = dialog.NewCustomWithoutButtons("Conflicts", v.body, m.win)
 	v.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { v.d.Hide() })})
 	size := m.win.Canvas().Size()
 	v.d.Resize(fyne.NewSize(min(820, size.Width-40), min(680, size.Height-40)))
@@ -240,6 +242,7 @@ func (v *conflictsView) show() {
 		objs = append(objs, widget.NewSeparator())
 	}
 	v.box.Objects = objs
+	v.body.Refresh() // the status's lines
 	// Twice: wrapped values know how many lines they take only once laid out at their width.
 	v.scroll.Refresh()
 	v.scroll.Refresh()
@@ -296,6 +299,7 @@ func (v *conflictsView) say(done string) {
 	} else {
 		v.done.Show()
 	}
+	v.body.Refresh() // the line's room, taken or given back
 }
 
 // resolve settles a conflict off the UI goroutine, says so with done, then reads the list again

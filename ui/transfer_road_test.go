@@ -278,7 +278,7 @@ func TestWelcomeStartsANewLaptopFromTheClinicsBundle(t *testing.T) {
 	shot(t, m.win, "transfer-welcome")
 	var start *widget.Button
 	walk(m.right, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Start from a bundle from the clinic…" {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Start from the clinic's bundle…" {
 			start = b
 		}
 	})
@@ -333,7 +333,7 @@ func TestNoPracticeHereYetStartsFromTheClinicsBundle(t *testing.T) {
 		t.Cleanup(m.stopped)
 	}, "Quit", func() {})
 	shot(t, w, "transfer-no-practice")
-	test.Tap(overlayButton(t, w, "Start from a bundle from the clinic…"))
+	test.Tap(overlayButton(t, w, "Start from the clinic's bundle…"))
 	if m == nil {
 		t.Fatal("no practice was made")
 	}

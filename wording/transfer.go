@@ -372,7 +372,7 @@ func joinAnd(parts []string) string {
 // ConflictFound says when and from where a conflict came: "Found 7 Dec 2026, 22:48, in a bundle
 // from Anna's laptop."
 func ConflictFound(foundAt, other string) string {
-	if t, err := data.ParseTime(foundAt); err == nil {
+	if t, err := data.ParseTime(foundAt); err == nil && !t.IsZero() {
 		return "Found " + DateTime(t) + ", in a bundle from " + other + "."
 	}
 	return "Found in a bundle from " + other + "."
