@@ -507,7 +507,15 @@ func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string, w bring
 				return
 			}
 			slog.Error("could not bring records back", "err", err)
-			showInfo(m.win, "The bundle was not applied", bundleSentence(err))
+			said := bundleSentence(err)
+			if errors.Is(err, ondisk.ErrOtherPractice) && !w.isNew && m.total == 0 {
+				// A new laptop where a practitioner or a setting was added first: it is a
+				// practice of its own already, which the clinic's bundle cannot become.
+				said = strings.TrimSuffix(said, " Nothing was changed.") +
+					" This practice has no clients yet but already holds other records, so it cannot be made from the bundle: " +
+					"start a new practice with File › New database…, and start it from the clinic's bundle there. Nothing was changed."
+			}
+			showInfo(m.win, "The bundle was not applied", said)
 			return
 		}
 		m.reloadClient() // the client page open beside it shows what came in, and edits from there on

@@ -347,3 +347,26 @@ func TestNoPracticeHereYetStartsFromTheClinicsBundle(t *testing.T) {
 		t.Errorf("the practice made holds %d clients", n)
 	}
 }
+
+// A laptop where a practitioner was added before the clinic's bundle came is a practice of its own:
+// the bundle is refused, and the sentence says how to start from it all the same.
+func TestTakingTheClinicsBundleIntoAPracticeBegunSaysHowToStart(t *testing.T) {
+	cheapBundles(t)
+	clinic := transferPractice(t, "clinic", nil)
+	testkit.CreateClient(t, clinic, "Maria", "Lopez")
+	laptop := transferPractice(t, "laptop", nil)
+	testkit.CreatePractitioner(t, laptop, "Anna Field", "")
+	m := transferWindow(t, laptop)
+	bringThroughDialog(t, m, engineBundle(t, clinic, true, "Clinic PC"), testBundlePass)
+	waitFor(t, "the refusal", func() bool { return strings.Contains(shownText(m.win), "not applied") })
+	shot(t, m.win, "transfer-refused-practice-begun")
+	said := shownText(m.win)
+	for _, want := range []string{"made by another practice", "Nothing was changed", "start a new practice with File › New database…"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the refusal does not say %q: %q", want, said)
+		}
+	}
+	if clientTotal(t, laptop) != 0 {
+		t.Errorf("a refused bundle brought clients")
+	}
+}
