@@ -241,6 +241,10 @@ func (m *mainWindow) use(p *openedPractice) {
 	}
 	p.watchCheck(func(err error) { m.damagedWhileShown(p, err) })
 	m.watchLive(p)
+	if p.fromBundle {
+		p.fromBundle = false
+		m.bringBack()
+	}
 }
 
 // damagedWhileShown: the check that ran while p was shown found its file damaged, and nothing
@@ -416,6 +420,11 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon("Add your first client", theme.ContentAddIcon(), m.newClient)
 	add.Importance = widget.HighImportance
 	explore := widget.NewButtonWithIcon("Explore a demo practice", theme.SearchIcon(), m.openDemo)
+	// A laptop that goes on the road starts as a copy of the clinic's practice.
+	fromClinic := widget.NewButtonWithIcon("Start from the clinic's bundle…", theme.DownloadIcon(), m.bringBack)
+	if m.store.ReadOnly() {
+		fromClinic.Disable()
+	}
 	note := widget.NewLabel("The demo practice is a separate file: nothing in it mixes with your records.")
 	note.Alignment = fyne.TextAlignCenter
 	note.Importance = widget.LowImportance
@@ -426,7 +435,7 @@ func (m *mainWindow) welcome() fyne.CanvasObject {
 		box.Add(steps)
 		box.Add(widget.NewSeparator())
 	}
-	box.Add(container.NewCenter(container.NewHBox(add, explore)))
+	box.Add(container.NewCenter(container.NewHBox(add, fromClinic, explore)))
 	box.Add(note)
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(600, box.MinSize().Height+40), box))
 }

@@ -34,7 +34,7 @@ func TestEmptyPracticeIsWelcomed(t *testing.T) {
 			buttons = append(buttons, b.Text)
 		}
 	})
-	if !strings.HasSuffix(strings.Join(buttons, ","), "Hide this list,Add your first client,Explore a demo practice") {
+	if !strings.HasSuffix(strings.Join(buttons, ","), "Hide this list,Add your first client,Start from the clinic's bundle…,Explore a demo practice") {
 		t.Fatalf("an empty practice is offered %q", buttons)
 	}
 	if !strings.Contains(m.win.Title(), "practice.db") {

@@ -44,6 +44,9 @@ type openedPractice struct {
 	// firstPage is the client list's first page, read while the window is made so that the
 	// window's first picture shows it; nil once shown, or when it could not be read.
 	firstPage *listPage
+	// fromBundle: the practice was just made to be made from a bundle of the clinic's records,
+	// which the window asks for as it shows it.
+	fromBundle bool
 }
 
 // openPractice opens the practice at path: for writing through practice.Open, which claims the

@@ -384,18 +384,24 @@ func latestGoodBackup(a fyne.App, path string) (dir string, latest ondisk.Backup
 func (q *openQuestion) missing(err error) (title, text string) {
 	title = "There is no practice here yet"
 	text = errorSentence("open "+q.path, err) +
-		"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does."
-	q.button("Create a new practice here", true, func() {
-		async(func() (*openedPractice, error) {
-			return openPractice(context.Background(), q.path, sqlite.Options{Create: true})
-		}, func(p *openedPractice, err error) {
-			if err != nil {
-				q.reask(err)
-				return
-			}
-			q.open(p)
-		})
-	})
+		"\n\nIf the path is right, Needlelog can start a new, empty practice in this file, as File › New database… does, " +
+		"or start it from a bundle of the clinic's records (made there with File › Transfer › Take records on the road…)."
+	create := func(fromBundle bool) func() {
+		return func() {
+			async(func() (*openedPractice, error) {
+				return openPractice(context.Background(), q.path, sqlite.Options{Create: true})
+			}, func(p *openedPractice, err error) {
+				if err != nil {
+					q.reask(err)
+					return
+				}
+				p.fromBundle = fromBundle
+				q.open(p)
+			})
+		}
+	}
+	q.button("Create a new practice here", true, create(false))
+	q.button("Start from the clinic's bundle…", false, create(true))
 	return title, text
 }
 

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -77,12 +79,14 @@ func (m *mainWindow) takeOnTheRoad() {
 		if err != nil {
 			return takeState{}, err
 		}
+		// Not the system's host name ("vm", "DESKTOP-4F2K"), which practitioners would not
+		// recognise: a practice that has no name for this computer yet asks for one.
 		name, err := s.Setting(ctx, "device.name")
 		if err != nil {
 			return takeState{}, err
 		}
-		if name == "" {
-			name, _ = os.Hostname()
+		if h, _ := os.Hostname(); name == h {
+			name = "" // the name a bundle brought in before gave this computer, unasked
 		}
 		return takeState{peers: peers, device: name}, nil
 	}, func(st takeState, err error) {
@@ -104,10 +108,14 @@ type takeForm struct {
 	peers   []ondisk.TransferPeer
 	options []string // carry's options: everything, then one per peer
 	device  *nlwidget.TextField
-	pass    *nlwidget.TextField
-	again   *nlwidget.TextField
-	message *widget.Label
-	ok      *widget.Button
+	// deviceNote says, under the field, that this computer needs a name.
+	deviceNote *widget.Label
+	// autoName is the file name the form suggested; it follows the computer's name until edited.
+	autoName string
+	pass     *nlwidget.TextField
+	again    *nlwidget.TextField
+	message  *widget.Label
+	ok       *widget.Button
 }
 
 // carryEverything is the choice of a bundle of all the practice holds.
@@ -120,7 +128,8 @@ func newTakeForm(m *mainWindow, st takeState) *takeForm {
 	f := &takeForm{m: m, peers: st.peers}
 	f.dir = m.app.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
 	f.name = nlwidget.NewTextField()
-	f.name.SetText("needlelog-" + m.now().Format("2006-01-02") + bundleExt)
+	f.autoName = bundleFileName(st.device, m.now())
+	f.name.SetText(f.autoName)
 	f.options = []string{carryEverything}
 	seen := map[string]bool{}
 	for _, p := range st.peers {
@@ -138,12 +147,29 @@ func newTakeForm(m *mainWindow, st takeState) *takeForm {
 	f.carry.SetSelected(f.options[min(1, len(f.options)-1)]) // the latest copy known, or everything
 	f.device = nlwidget.NewTextField()
 	f.device.SetText(st.device)
+	f.device.SetPlaceHolder("Anna's laptop, Front desk…")
+	f.deviceNote = wrapLabel("")
+	f.deviceNote.Importance = widget.DangerImportance
+	f.deviceNote.Hide()
 	f.pass, f.again = nlwidget.NewTextField(), nlwidget.NewTextField()
 	f.pass.Password, f.again.Password = true, true
 	f.message = wrapLabel("")
 	f.message.Importance = widget.DangerImportance
 	clear := func(string) { f.message.SetText("") }
-	f.pass.OnChanged, f.again.OnChanged, f.name.OnChanged, f.device.OnChanged = clear, clear, clear, clear
+	f.pass.OnChanged, f.again.OnChanged, f.name.OnChanged = clear, clear, clear
+	f.device.OnChanged = func(s string) {
+		clear(s)
+		if f.deviceNote.Visible() && strings.TrimSpace(s) != "" {
+			f.deviceNote.Hide()
+			f.fit()
+		}
+		// Both computers save their bundles to the same stick: the name of the one that made
+		// it keeps them apart, unless the practitioner named the file themselves.
+		if f.name.Text == f.autoName {
+			f.autoName = bundleFileName(s, m.now())
+			f.name.SetText(f.autoName)
+		}
+	}
 	f.name.OnSubmitted = func(string) { m.win.Canvas().Focus(f.device) }
 	f.device.OnSubmitted = func(string) { m.win.Canvas().Focus(f.pass) }
 	f.pass.OnSubmitted = func(string) { m.win.Canvas().Focus(f.again) }
@@ -153,8 +179,8 @@ func newTakeForm(m *mainWindow, st takeState) *takeForm {
 		nlwidget.AtLeastWide(boldLabel(againLabel).MinSize().Width, boldLabel("File name")), f.name,
 		boldLabel("Folder"), folderRow(m.win, &f.dir),
 		boldLabel("Carry"), f.carry,
-		boldLabel("This computer"), container.NewVBox(f.device,
-			settingsHint("Its name on the other computer, in what it brought and in the conflicts.")),
+		boldLabel("This computer"), container.NewVBox(f.device, f.deviceNote,
+			settingsHint("How the other computer will name this one, in what it brings back and in conflicts.")),
 		boldLabel("Passphrase"), f.pass,
 		boldLabel(againLabel), f.again,
 		widget.NewLabel(""), container.NewVBox(settingsHint(ondisk.BackupPassphraseRule+
@@ -172,13 +198,43 @@ func newTakeForm(m *mainWindow, st takeState) *takeForm {
 
 func (f *takeForm) show() {
 	showDialog(f.m.win, f.d)
+	if strings.TrimSpace(f.device.Text) == "" {
+		f.m.win.Canvas().Focus(f.device)
+		return
+	}
 	f.m.win.Canvas().Focus(f.pass)
+}
+
+// fit gives the dialog the height of what it shows now.
+func (f *takeForm) fit() { f.d.Resize(fyne.NewSize(f.d.MinSize().Width, 0)) }
+
+// bundleFileName is the name a bundle made on the computer named device on day is offered:
+// "needlelog from Anna's laptop 2026-12-07.nlbundle", safe on every system the file may reach.
+func bundleFileName(device string, day time.Time) string {
+	name := "needlelog"
+	if d := safeFileName(device); d != "" {
+		name += " from " + d
+	}
+	return name + " " + day.Format("2006-01-02") + bundleExt
+}
+
+// safeFileName keeps of s what every system takes in a file name: no characters Windows
+// refuses (<>:"/\|?* and control characters), none that turn or hide what follows (U+202E), no
+// run of spaces, no dot or space at the end.
+func safeFileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || strings.ContainsRune(`<>:"/\|?*`, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimRight(strings.Join(strings.Fields(s), " "), ". ")
 }
 
 // say puts a sentence about what was typed under the passphrase, and focuses where to type again.
 func (f *takeForm) say(sentence string, at fyne.Focusable) {
 	f.message.SetText(sentence)
-	f.d.Resize(fyne.NewSize(f.d.MinSize().Width, 0)) // the message's lines
+	f.fit() // the message's lines
 	if at != nil {
 		f.m.win.Canvas().Focus(at)
 	}
@@ -193,7 +249,10 @@ func (f *takeForm) submit() {
 	}
 	device := strings.TrimSpace(f.device.Text)
 	if device == "" {
-		f.say("Type a name for this computer: the other computer names it so in what it brought and in the conflicts.", f.device)
+		f.deviceNote.SetText("Type a name for this computer, such as Anna's laptop: the other computer names it so.")
+		f.deviceNote.Show()
+		f.fit()
+		f.m.win.Canvas().Focus(f.device)
 		return
 	}
 	msg, field := newPassphraseProblem(f.pass.Text, f.again.Text)
@@ -246,8 +305,19 @@ func indexOf(list []string, s string) int {
 // makeBundle writes the bundle behind a progress dialog, then says what it carried and where.
 func makeBundle(m *mainWindow, path string, o ondisk.BundleOptions) {
 	cs := m.copyStore()
-	withProgress(m.win, "Making the bundle", func(ctx context.Context, say func(string)) (ondisk.BundleResult, error) {
-		o.Progress = say
+	// The first line is the form's own: "Starting…" would sit there for seconds, and the engine's
+	// first line speaks of changes since the last bundle, which a bundle of everything is not.
+	first := "Looking for what changed since the last exchange"
+	if o.Full {
+		first = "Reading the practice's records"
+	}
+	withProgress(m.win, "Making the bundle", first, func(ctx context.Context, say func(string)) (ondisk.BundleResult, error) {
+		o.Progress = func(s string) {
+			if strings.HasPrefix(s, "looking for what changed") {
+				s = first
+			}
+			say(s)
+		}
 		return ondisk.MakeBundle(ctx, cs, path, o)
 	}, func(res ondisk.BundleResult, err error) {
 		switch {
@@ -292,9 +362,9 @@ var afterTransferStep func()
 // withProgress runs work off the UI goroutine behind a dialog saying how far it is, with Cancel,
 // and hands its result to done on the UI goroutine once the dialog is gone. Cancel ends work's
 // context: work that notices fails with context.Canceled.
-func withProgress[T any](win fyne.Window, title string, work func(ctx context.Context, say func(string)) (T, error), done func(T, error)) {
+func withProgress[T any](win fyne.Window, title, first string, work func(ctx context.Context, say func(string)) (T, error), done func(T, error)) {
 	ctx, cancel := context.WithCancel(context.Background())
-	status := widget.NewLabel("Starting…")
+	status := widget.NewLabel(first + "…")
 	status.Truncation = fyne.TextTruncateEllipsis
 	bar := widget.NewProgressBarInfinite()
 	stop := widget.NewButton("Cancel", func() {
@@ -327,12 +397,41 @@ func withProgress[T any](win fyne.Window, title string, work func(ctx context.Co
 	})
 }
 
+// bringWords are the titles of the flow that brings a bundle in: a practice that holds no records
+// yet is made from it, which is no bringing back.
+type bringWords struct {
+	isNew                          bool
+	choose, ask, working, done, no string
+}
+
+func bringWordsFor(isNew bool) bringWords {
+	if isNew {
+		return bringWords{isNew, "Take records in: choose the bundle from the clinic (" + bundleExt + ")",
+			"Take records in", "Taking records in", "Records taken in", "Taking records in cancelled"}
+	}
+	return bringWords{isNew, "Bring records back: choose the bundle (" + bundleExt + ")",
+		"Bring records back", "Bringing records back", "Records brought back", "Bringing records back cancelled"}
+}
+
+// readBringWords tells, off the UI goroutine, whether the practice holds records yet, and hands
+// the flow's titles to then.
+func (m *mainWindow) readBringWords(then func(bringWords)) {
+	cs := m.copyStore()
+	async(func() (bool, error) { return ondisk.CheckEmpty(context.Background(), cs) == nil, nil },
+		func(isNew bool, _ error) { then(bringWordsFor(isNew)) })
+}
+
 // bringBack asks for a bundle file, then its passphrase, and applies it.
 func (m *mainWindow) bringBack() {
 	if !m.browsing() {
 		m.sayWhatToCloseFirst("Records are brought back from the client list", bringBackAgain)
 		return
 	}
+	m.readBringWords(m.chooseBundle)
+}
+
+// chooseBundle asks for the bundle file, then its passphrase.
+func (m *mainWindow) chooseBundle(w bringWords) {
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			showError(m.win, "open the bundle", err)
@@ -344,9 +443,9 @@ func (m *mainWindow) bringBack() {
 		path := r.URI().Path()
 		r.Close()
 		m.app.Preferences().SetString(prefLastFolder, filepath.Dir(path))
-		m.askBundlePassphrase(path)
+		m.askPassphraseFor(path, w)
 	}, m.win)
-	fd.SetTitleText("Bring records back: choose the bundle (" + bundleExt + ")")
+	fd.SetTitleText(w.choose)
 	fd.SetView(dialog.ListView)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{bundleExt}))
 	dir := m.app.Preferences().StringWithFallback(prefLastFolder, defaultFolder())
@@ -360,19 +459,26 @@ func (m *mainWindow) bringBack() {
 
 // askBundlePassphrase asks for the passphrase of the bundle at path and applies it; a wrong one
 // is said, to type again.
-func (m *mainWindow) askBundlePassphrase(path string) *passphraseDialog {
-	p := newPassphraseDialog(m.win, "Bring records back", "Bring them in",
-		[]string{wording.Quoted(filepath.Base(path)) + " is a bundle of records from another copy of this practice. " +
-			"Enter the passphrase it was made with: what it brings is merged into this practice, and what differs " +
-			"on both sides is kept for you to settle."},
-		[]string{"Passphrase"}, "")
+func (m *mainWindow) askBundlePassphrase(path string) {
+	m.readBringWords(func(w bringWords) { m.askPassphraseFor(path, w) })
+}
+
+func (m *mainWindow) askPassphraseFor(path string, w bringWords) *passphraseDialog {
+	said := wording.Quoted(filepath.Base(path)) + " is a bundle of records from another copy of this practice. " +
+		"Enter the passphrase it was made with: what it brings is merged into this practice, and what differs " +
+		"on both sides is kept for you to settle."
+	if w.isNew {
+		said = wording.Quoted(filepath.Base(path)) + " is a bundle of a practice's records. Enter the passphrase it was made with: " +
+			"this computer's practice is made from it, as a copy of its own."
+	}
+	p := newPassphraseDialog(m.win, w.ask, "Bring them in", []string{said}, []string{"Passphrase"}, "")
 	p.submit = func(v []string) {
 		if v[0] == "" {
 			p.fail("Enter the passphrase the bundle was made with.", 0)
 			return
 		}
 		p.d.Hide() // back if the passphrase is wrong
-		m.applyBundle(p, path, v[0])
+		m.applyBundle(p, path, v[0], w)
 	}
 	p.show()
 	return p
@@ -380,9 +486,9 @@ func (m *mainWindow) askBundlePassphrase(path string) *passphraseDialog {
 
 // applyBundle applies the bundle behind a progress dialog, then says what came in. A practice
 // that holds no records yet is made from the bundle: the laptop's first bundle of everything.
-func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string) {
+func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string, w bringWords) {
 	cs := m.copyStore()
-	withProgress(m.win, "Bringing records back", func(ctx context.Context, say func(string)) (brought, error) {
+	withProgress(m.win, w.working, "Opening the bundle", func(ctx context.Context, say func(string)) (brought, error) {
 		var b brought
 		b.isNew = ondisk.CheckEmpty(ctx, cs) == nil
 		var err error
@@ -397,14 +503,22 @@ func (m *mainWindow) applyBundle(p *passphraseDialog, path, pass string) {
 		p.finish()
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
-				showInfo(m.win, "Bringing records back cancelled", "Nothing was changed.")
+				showInfo(m.win, w.no, "Nothing was changed.")
 				return
 			}
 			slog.Error("could not bring records back", "err", err)
-			showInfo(m.win, "The bundle was not applied", bundleSentence(err))
+			said := bundleSentence(err)
+			if errors.Is(err, ondisk.ErrOtherPractice) && !w.isNew && m.total == 0 {
+				// A new laptop where a practitioner or a setting was added first: it is a
+				// practice of its own already, which the clinic's bundle cannot become.
+				said = strings.TrimSuffix(said, " Nothing was changed.") +
+					" This practice has no clients yet but already holds other records, so it cannot be made from the bundle: " +
+					"start a new practice with File › New database…, and start it from the clinic's bundle there. Nothing was changed."
+			}
+			showInfo(m.win, "The bundle was not applied", said)
 			return
 		}
-		m.refresh()
+		m.reloadClient() // the client page open beside it shows what came in, and edits from there on
 		m.showBroughtBack(b)
 	})
 }
@@ -465,7 +579,11 @@ func (m *mainWindow) showBroughtBack(b brought) {
 		settle.Importance = widget.HighImportance
 		buttons = append(buttons, settle)
 	}
-	d = dialog.NewCustomWithoutButtons("Records brought back", box, m.win)
+	title := "Records brought back"
+	if b.isNew {
+		title = "Records taken in"
+	}
+	d = dialog.NewCustomWithoutButtons(title, box, m.win)
 	d.SetButtons(buttons)
 	d.Resize(fyne.NewSize(560, 0))
 	showDialog(m.win, d)

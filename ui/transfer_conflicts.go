@@ -24,6 +24,7 @@ import (
 // conflictGroup is one record's conflicts, under a heading naming it.
 type conflictGroup struct {
 	title     string
+	name      string // whose record: the client's name, or the list entry's; "" for none
 	conflicts []ondisk.Conflict
 }
 
@@ -33,6 +34,8 @@ type conflictsView struct {
 	d        *dialog.CustomDialog
 	settled  *widget.Check
 	status   *widget.Label
+	done     *widget.Label   // what the last Keep… did, until the next action
+	body     *fyne.Container // the lines above, and the groups under them
 	box      *fyne.Container // the groups
 	scroll   *container.Scroll
 	groups   []conflictGroup
@@ -43,11 +46,15 @@ type conflictsView struct {
 func (m *mainWindow) showConflicts() *conflictsView {
 	v := &conflictsView{m: m, readOnly: m.store.ReadOnly()}
 	v.status = wrapLabel("")
-	v.settled = widget.NewCheck("Show settled ones too", func(bool) { v.load() })
+	v.done = wrapLabel("")
+	v.done.Importance = widget.SuccessImportance
+	v.done.Hide()
+	v.settled = widget.NewCheck("Show settled ones too", func(bool) { v.say(""); v.load() })
 	v.box = container.NewVBox()
 	v.scroll = container.NewVScroll(v.box)
-	top := container.NewVBox(v.status, v.settled, widget.NewSeparator())
-	v.d = dialog.NewCustomWithoutButtons("Conflicts", container.NewBorder(top, nil, nil, nil, v.scroll), m.win)
+	top := container.NewVBox(v.done, v.status, v.settled, widget.NewSeparator())
+	v.body = container.NewBorder(top, nil, nil, nil, v.scroll)
+	v.d = dialog.NewCustomWithoutButtons("Conflicts", v.body, m.win)
 	v.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { v.d.Hide() })})
 	size := m.win.Canvas().Size()
 	v.d.Resize(fyne.NewSize(min(820, size.Width-40), min(680, size.Height-40)))
@@ -87,11 +94,11 @@ func readConflictGroups(ctx context.Context, s practiceStore, cs ondisk.CopyStor
 		key := c.Entity + "/" + c.EntityID
 		g, ok := byKey[key]
 		if !ok {
-			title, err := conflictTitle(ctx, s, c, names, lists)
+			title, name, err := conflictTitle(ctx, s, c, names, lists)
 			if err != nil {
 				return nil, err
 			}
-			g = &conflictGroup{title: title}
+			g = &conflictGroup{title: title, name: name}
 			byKey[key] = g
 			order = append(order, key)
 		}
@@ -107,25 +114,26 @@ func readConflictGroups(ctx context.Context, s practiceStore, cs ondisk.CopyStor
 }
 
 // conflictTitle names the record a conflict is about: "Maria Lopez · Client details",
-// "Maria Lopez · Session of 3 Mar 2026, 10:00", "Zone · Décolleté". names keeps the clients'
-// names read, lists the practice lists' entries by kind.
-func conflictTitle(ctx context.Context, s practiceStore, c ondisk.Conflict, names map[string]string, lists map[string]map[string]string) (string, error) {
+// "Maria Lopez · Session of 3 Mar 2026, 10:00", "Zone · Décolleté"; and whose it is ("Maria
+// Lopez", "Décolleté", "" for none). names keeps the clients' names read, lists the practice
+// lists' entries by kind.
+func conflictTitle(ctx context.Context, s practiceStore, c ondisk.Conflict, names map[string]string, lists map[string]map[string]string) (title, whose string, err error) {
 	what := wording.TransferEntity(c.Entity)
 	if entries, err := listEntries(ctx, s, c.Entity, lists); err != nil {
-		return "", err
+		return "", "", err
 	} else if name := entries[c.EntityID]; name != "" {
-		return what + " · " + name, nil
+		return what + " · " + name, name, nil
 	}
 	if c.Entity == "session" {
 		switch se, err := s.Session(ctx, c.EntityID); {
 		case err == nil:
 			what = "Session of " + wording.DateTime(se.StartedAt)
 		case !errors.Is(err, data.ErrNotFound):
-			return "", err
+			return "", "", err
 		}
 	}
 	if c.ClientID == "" {
-		return what, nil
+		return what, "", nil
 	}
 	name, ok := names[c.ClientID]
 	if !ok {
@@ -135,11 +143,11 @@ func conflictTitle(ctx context.Context, s practiceStore, c ondisk.Conflict, name
 		case errors.Is(err, data.ErrNotFound):
 			name = "A client no longer in this practice"
 		default:
-			return "", err
+			return "", "", err
 		}
 		names[c.ClientID] = name
 	}
-	return name + " · " + what, nil
+	return name + " · " + what, name, nil
 }
 
 // listEntries are the names of a practice list's entries by ID, for the lists a conflict can be
@@ -229,18 +237,19 @@ func (v *conflictsView) show() {
 			if i > 0 {
 				objs = append(objs, indentedSeparator())
 			}
-			objs = append(objs, v.card(c))
+			objs = append(objs, v.card(c, g.name))
 		}
 		objs = append(objs, widget.NewSeparator())
 	}
 	v.box.Objects = objs
+	v.body.Refresh() // the status's lines
 	// Twice: wrapped values know how many lines they take only once laid out at their width.
 	v.scroll.Refresh()
 	v.scroll.Refresh()
 }
 
 // card is one conflict: the field, both values, which one the record holds, and the choice.
-func (v *conflictsView) card(c ondisk.Conflict) fyne.CanvasObject {
+func (v *conflictsView) card(c ondisk.Conflict, whose string) fyne.CanvasObject {
 	other := wording.DeviceOrUnnamed(c.DeviceName)
 	field := widget.NewLabelWithStyle(wording.TransferField(c.Field), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	value := func(raw string) *widget.Label {
@@ -251,7 +260,9 @@ func (v *conflictsView) card(c ondisk.Conflict) fyne.CanvasObject {
 	values := container.New(layout.NewFormLayout(),
 		widget.NewLabel("This computer"), value(c.Ours),
 		widget.NewLabel(other), value(c.Theirs))
-	rows := []fyne.CanvasObject{field, values}
+	found := settingsHint(wording.ConflictFound(c.FoundAt, other))
+	found.SizeName = theme.SizeNameCaptionText
+	rows := []fyne.CanvasObject{container.NewBorder(nil, nil, field, nil, found), values}
 	if c.ResolvedAt != "" {
 		rows = append(rows, settingsHint(wording.ConflictSettled(c.Resolution, other, c.ResolvedAt)))
 		return container.NewPadded(container.NewVBox(rows...))
@@ -259,35 +270,53 @@ func (v *conflictsView) card(c ondisk.Conflict) fyne.CanvasObject {
 	kept := settingsHint(wording.ConflictKept(c.Field, c.Kept, other))
 	var buttons []fyne.CanvasObject
 	if !wording.ConflictToChoose(c.Field, c.Kept) {
-		buttons = append(buttons, v.button("Seen", c.ID, ondisk.Seen))
+		buttons = append(buttons, v.button("Seen", c, whose, ondisk.Seen))
 	} else {
-		buttons = append(buttons, v.button("Keep this computer's", c.ID, ondisk.KeepOurs),
-			v.button("Keep "+wording.Possessive(other), c.ID, ondisk.KeepTheirs))
+		buttons = append(buttons, v.button("Keep this computer's", c, whose, ondisk.KeepOurs),
+			v.button("Keep "+wording.Possessive(other), c, whose, ondisk.KeepTheirs))
 	}
 	rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), kept))
 	return container.NewPadded(container.NewVBox(rows...))
 }
 
-// button settles conflict id with pick.
-func (v *conflictsView) button(label, id, pick string) *widget.Button {
-	b := widget.NewButtonWithIcon(label, theme.ConfirmIcon(), func() { v.resolve(id, pick) })
+// button settles conflict c, about whose record, with pick.
+func (v *conflictsView) button(label string, c ondisk.Conflict, whose, pick string) *widget.Button {
+	b := widget.NewButtonWithIcon(label, theme.ConfirmIcon(), func() {
+		v.say("")
+		v.resolve(c.ID, pick, wording.ConflictJustSettled(pick, c.Field, wording.DeviceOrUnnamed(c.DeviceName), whose))
+	})
 	if v.readOnly {
 		b.Disable()
 	}
 	return b
 }
 
-// resolve settles a conflict off the UI goroutine, then reads the list again and tells the window.
-func (v *conflictsView) resolve(id, pick string) {
+// say shows what the last action did, or nothing.
+func (v *conflictsView) say(done string) {
+	v.done.SetText(done)
+	if done == "" {
+		v.done.Hide()
+	} else {
+		v.done.Show()
+	}
+	v.body.Refresh() // the line's room, taken or given back
+}
+
+// resolve settles a conflict off the UI goroutine, says so with done, then reads the list again
+// and tells the window.
+func (v *conflictsView) resolve(id, pick, done string) {
 	cs := v.m.copyStore()
 	async(func() (struct{}, error) {
 		return struct{}{}, ondisk.ResolveConflict(context.Background(), cs, id, pick)
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			showError(v.m.win, "settle the conflict", err)
+		} else {
+			v.say(done)
 		}
 		v.load()
-		v.m.refresh()
+		// The client page beside it shows the value kept, and an edit started from it saves.
+		v.m.reloadClient()
 	})
 }
 

@@ -113,7 +113,7 @@ func TestBringRecordsBackMakesTheLaptopFromTheClinicsBundle(t *testing.T) {
 	m := transferWindow(t, laptop)
 
 	bringThroughDialog(t, m, path, testBundlePass)
-	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records brought back") })
+	waitFor(t, "the summary", func() bool { return strings.Contains(shownText(m.win), "Records taken in") })
 	shot(t, m.win, "transfer-brought-back")
 	said := shownText(m.win)
 	for _, want := range []string{"From Clinic PC, made ", " new records (6 clients, ", "now holds its own copy of the practice"} {
@@ -340,7 +340,7 @@ func TestTakeRecordsOnTheRoadMakesABundle(t *testing.T) {
 	it.Action()
 	shot(t, m.win, "transfer-take-form")
 	said := shownText(m.win)
-	for _, want := range []string{"Everything (a laptop that has no copy yet)", "needlelog-"} {
+	for _, want := range []string{"Everything (a laptop that has no copy yet)", "needlelog from Front desk PC "} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the form does not show %q: %q", want, said)
 		}
@@ -453,19 +453,19 @@ func TestConflictsViewLaysOutEachKind(t *testing.T) {
 	long := strings.Repeat("Client prefers morning visits and asked for the aftercare sheet by email. ", 6)
 	v.groups = []conflictGroup{
 		{title: "Maria Lopez · Session of 5 Dec 2026, 10:00", conflicts: []ondisk.Conflict{
-			{ID: "1", Entity: "session", Field: "zones", Kept: "theirs", DeviceName: "Anna's laptop",
+			{ID: "1", Entity: "session", Field: "zones", Kept: "theirs", DeviceName: "Anna's laptop", FoundAt: "2026-12-07T22:48:00Z",
 				Ours:   `[{"zone":"Forehead","depth_mm":0.5,"passes":3},{"zone":"Cheeks","depth_mm":1,"passes":2}]`,
 				Theirs: `[{"zone":"Forehead","depth_mm":0.75,"passes":3}]`},
-			{ID: "2", Entity: "session", Field: "notes", Kept: "ours", DeviceName: "Anna's laptop", Ours: `"` + long + `"`, Theirs: `null`},
-			{ID: "3", Entity: "session", Field: "amendment", Kept: "both", DeviceName: "Anna's laptop",
+			{ID: "2", Entity: "session", Field: "notes", Kept: "ours", DeviceName: "Anna's laptop", FoundAt: "2026-12-07T22:48:00Z", Ours: `"` + long + `"`, Theirs: `null`},
+			{ID: "3", Entity: "session", Field: "amendment", Kept: "both", DeviceName: "Anna's laptop", FoundAt: "2026-12-07T22:48:00Z",
 				Ours:   `[{"at":"2026-12-05T10:00:00Z","reason":"Depth corrected"}]`,
 				Theirs: `[{"at":"2026-12-05T11:00:00Z","reason":"Aftercare note added"}]`},
 		}},
 		{title: "Practice settings", conflicts: []ondisk.Conflict{
-			{ID: "4", Entity: "setting", Field: "clinic.phone", Kept: "theirs", DeviceName: "Anna's laptop", Ours: `"01 234 5678"`, Theirs: `"01 234 9999"`},
+			{ID: "4", Entity: "setting", Field: "clinic.phone", Kept: "theirs", DeviceName: "Anna's laptop", FoundAt: "2026-12-07T22:48:00Z", Ours: `"01 234 5678"`, Theirs: `"01 234 9999"`},
 		}},
 		{title: "Paul Gone · Client details", conflicts: []ondisk.Conflict{
-			{ID: "5", Entity: "client", Field: "deleted", Kept: "ours", DeviceName: "Anna's laptop", Ours: `"holds 2 signed sessions here"`, Theirs: `"deleted there"`},
+			{ID: "5", Entity: "client", Field: "deleted", Kept: "ours", DeviceName: "Anna's laptop", FoundAt: "2026-12-07T22:48:00Z", Ours: `"holds 2 signed sessions here"`, Theirs: `"deleted there"`},
 		}},
 	}
 	v.show()

@@ -368,3 +368,34 @@ func joinAnd(parts []string) string {
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
+
+// ConflictFound says when and from where a conflict came: "Found 7 Dec 2026, 22:48, in a bundle
+// from Anna's laptop."
+func ConflictFound(foundAt, other string) string {
+	if t, err := data.ParseTime(foundAt); err == nil && !t.IsZero() {
+		return "Found " + DateTime(t) + ", in a bundle from " + other + "."
+	}
+	return "Found in a bundle from " + other + "."
+}
+
+// ConflictJustSettled says what settling a conflict did, for the line that confirms it: "Kept
+// Anna's laptop's phone for Maria Lopez."; name is whose record it is ("" for none).
+func ConflictJustSettled(pick, field, other, name string) string {
+	label := TransferField(field)
+	if label != "" {
+		label = strings.ToLower(label[:1]) + label[1:]
+	}
+	var s string
+	switch pick {
+	case "ours":
+		s = "Kept this computer's " + label
+	case "theirs":
+		s = "Kept " + Possessive(other) + " " + label
+	default:
+		s = "Seen: " + label
+	}
+	if name != "" {
+		s += " for " + name
+	}
+	return s + "."
+}

@@ -36,3 +36,17 @@ func TestTransferValueSaysJSONValuesInWords(t *testing.T) {
 		t.Errorf("BundleBrought: %q", got)
 	}
 }
+
+func TestConflictFoundAndJustSettled(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{ConflictFound("", "Anna's laptop"), "Found in a bundle from Anna's laptop."},
+		{ConflictFound("not a time", "Anna's laptop"), "Found in a bundle from Anna's laptop."},
+		{ConflictJustSettled("theirs", "phone", "Anna's laptop", "Maria Lopez"), "Kept Anna's laptop's phone for Maria Lopez."},
+		{ConflictJustSettled("ours", "clinic.phone", "Front desk", ""), "Kept this computer's clinic phone."},
+		{ConflictJustSettled("seen", "amendment", "Anna's laptop", "Maria Lopez"), "Seen: amendments for Maria Lopez."},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+}
