@@ -151,7 +151,10 @@ func ApplyBundle(ctx context.Context, s CopyStore, path string, o ApplyOptions) 
 
 // ApplyBundleFrom is ApplyBundle reading the bundle from r.
 func ApplyBundleFrom(ctx context.Context, s CopyStore, r io.Reader, o ApplyOptions) (ApplyResult, error) {
-	name, say := nameAndSay(ctx, s, o.DeviceName, o.Progress)
+	// Applying names this computer only when told to: its name is asked for where it is shown to
+	// the other side, when it makes a bundle.
+	_, say := nameAndSay(ctx, s, o.DeviceName, o.Progress)
+	name := o.DeviceName
 	res, err := s.Shared().ApplyBundle(ctx, r, o.Unlock, sqlstore.ApplyOptions{Schema: schemaOf(s), DeviceName: name, New: o.New, Say: say})
 	if errors.Is(err, transfer.ErrDamaged) || errors.Is(err, transfer.ErrLocked) {
 		return res, fmt.Errorf("%w; nothing was changed", err)

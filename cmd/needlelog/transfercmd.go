@@ -139,7 +139,7 @@ func runTransferImport(ctx context.Context, args []string, out, errOut io.Writer
 	db := fs.String("db", "", "path of the database file (made when missing), or the URL of the practice on the clinic's server")
 	passFile := fs.String("passphrase-file", "", "file whose first line is the bundle's passphrase")
 	keyFile := fs.String("key-file", "", "this device's age key file (AGE-SECRET-KEY-1…), for a bundle locked to it")
-	deviceName := fs.String("name", "", "how this computer is named to the others (default: its name)")
+	deviceName := fs.String("name", "", "how this computer is named to the others (default: the name it was given before, or the\ncomputer's name when it makes its first bundle)")
 	positional, code, ok := parse(fs, args)
 	if !ok {
 		return code
