@@ -27,6 +27,8 @@ var sqliteOnly = []string{
 	"SELECT count(*) > 0 FROM pragma_table_info('photos')",
 	// InsightFacts: whether a SQLite file keeps its sessions' figures (insight_facts).
 	"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'insight_facts'",
+	// ApplyBundle: SQLite's page cache, larger for a bundle's one transaction.
+	"PRAGMA cache_size",
 }
 
 // savepoints are statements PostgreSQL runs but cannot prepare: they are run, in a transaction,
