@@ -147,7 +147,7 @@ func newTakeForm(m *mainWindow, st takeState) *takeForm {
 	f.carry.SetSelected(f.options[min(1, len(f.options)-1)]) // the latest copy known, or everything
 	f.device = nlwidget.NewTextField()
 	f.device.SetText(st.device)
-	f.device.SetPlaceHolder("Anna's laptop, Front desk…")
+	f.device.SetPlaceHolder("Clinic PC, Anna's laptop…")
 	f.deviceNote = wrapLabel("")
 	f.deviceNote.Importance = widget.DangerImportance
 	f.deviceNote.Hide()
@@ -208,14 +208,15 @@ func (f *takeForm) show() {
 // fit gives the dialog the height of what it shows now.
 func (f *takeForm) fit() { f.d.Resize(fyne.NewSize(f.d.MinSize().Width, 0)) }
 
-// bundleFileName is the name a bundle made on the computer named device on day is offered:
-// "needlelog from Anna's laptop 2026-12-07.nlbundle", safe on every system the file may reach.
-func bundleFileName(device string, day time.Time) string {
+// bundleFileName is the name a bundle made on the computer named device at is offered:
+// "needlelog from Anna's laptop 2026-12-07 17.40.nlbundle", safe on every system the file may
+// reach, and not the name of the bundle made earlier the same day.
+func bundleFileName(device string, at time.Time) string {
 	name := "needlelog"
 	if d := safeFileName(device); d != "" {
 		name += " from " + d
 	}
-	return name + " " + day.Format("2006-01-02") + bundleExt
+	return name + " " + at.Format("2006-01-02 15.04") + bundleExt
 }
 
 // safeFileName keeps of s what every system takes in a file name: no characters Windows
@@ -332,6 +333,16 @@ func makeBundle(m *mainWindow, path string, o ondisk.BundleOptions) {
 }
 
 // showBundleMade says what a bundle carried, where it is, and what to do with it.
+// carryItOn says what to do with a bundle on the other computer: a bundle of everything may be a
+// new laptop's first, started from the welcome page.
+func carryItOn(full bool) string {
+	if full {
+		return "Carry it to the other computer. On a laptop that has no copy of the practice yet, choose " +
+			"\"Start from the clinic's bundle…\" when Needlelog opens there; on one that has, choose " + bringBackAgain + " there."
+	}
+	return "Carry it to the other computer and choose " + bringBackAgain + " there."
+}
+
 func showBundleMade(m *mainWindow, path string, res ondisk.BundleResult) {
 	what := wording.BundleCarried(res.Records, res.Photos, res.Deleted)
 	if res.Full {
@@ -349,7 +360,7 @@ func showBundleMade(m *mainWindow, path string, res ondisk.BundleResult) {
 	box := container.NewVBox(
 		wrapLabel(wording.Quoted(filepath.Base(path))+" carries "+what+", encrypted with the passphrase you typed."),
 		container.NewBorder(nil, nil, nil, folder, where),
-		wrapLabel("Carry it to the other computer and choose "+bringBackAgain+" there."))
+		wrapLabel(carryItOn(res.Full)))
 	d := dialog.NewCustom("Bundle made", "Close", box, m.win)
 	d.Resize(fyne.NewSize(600, 0))
 	showDialog(m.win, d)
@@ -539,6 +550,9 @@ func bundleSentence(err error) string {
 		return "This bundle was made by another practice: bundles go only between copies of the same practice. Nothing was changed."
 	case errors.Is(err, transfer.ErrNewer):
 		return "This bundle was made by a newer Needlelog: update Needlelog on this computer first, then bring it back again. Nothing was changed."
+	case errors.Is(err, ondisk.ErrMadeForAnother):
+		return "This bundle was made for a copy of the practice that holds more records than this one: on the other computer, " +
+			"make a bundle of everything (Take records on the road… › Everything) and bring that one. Nothing was changed."
 	case errors.Is(err, ondisk.ErrOwnBundle):
 		return "This bundle was made by this very copy of the practice: bring it back on the other computer. Nothing was changed."
 	}

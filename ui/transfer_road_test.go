@@ -141,10 +141,10 @@ func TestTakeRecordsOnTheRoadAsksThisComputersName(t *testing.T) {
 	m.app.Preferences().SetString(prefLastFolder, dir)
 	m.takeOnTheRoad()
 	fields := overlayFields(m.win)
-	if len(fields) != 4 || fields[1].Text != "" || fields[1].PlaceHolder != "Anna's laptop, Front desk…" {
+	if len(fields) != 4 || fields[1].Text != "" || fields[1].PlaceHolder != "Clinic PC, Anna's laptop…" {
 		t.Fatalf("the form's fields: %d, this computer's name %q (placeholder %q)", len(fields), fields[1].Text, fields[1].PlaceHolder)
 	}
-	if fields[0].Text != "needlelog 2026-12-07.nlbundle" {
+	if fields[0].Text != "needlelog 2026-12-07 22.48.nlbundle" {
 		t.Errorf("the file name offered with no computer's name: %q", fields[0].Text)
 	}
 	if said := shownText(m.win); !strings.Contains(said, "How the other computer will name this one") {
@@ -161,7 +161,7 @@ func TestTakeRecordsOnTheRoadAsksThisComputersName(t *testing.T) {
 		t.Fatalf("a bundle was made without this computer's name: %v", left)
 	}
 	test.Type(fields[1], `Anna's laptop: "room/2"?`)
-	want := "needlelog from Anna's laptop room 2 2026-12-07.nlbundle"
+	want := "needlelog from Anna's laptop room 2 2026-12-07 22.48.nlbundle"
 	if fields[0].Text != want {
 		t.Errorf("the file name offered: %q, want %q", fields[0].Text, want)
 	}
@@ -196,16 +196,16 @@ func TestTakeRecordsOnTheRoadAsksThisComputersName(t *testing.T) {
 func TestBundleFileNameIsSafeEverywhere(t *testing.T) {
 	day := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 	for device, want := range map[string]string{
-		"Anna's laptop":                       "needlelog from Anna's laptop 2026-12-07.nlbundle",
-		"":                                    "needlelog 2026-12-07.nlbundle",
-		`<>:"/\|?*`:                           "needlelog 2026-12-07.nlbundle",
-		"Front\tdesk\x00\x1f PC\x7f":          "needlelog from Front desk PC 2026-12-07.nlbundle",
-		"Room 2. . ":                          "needlelog from Room 2 2026-12-07.nlbundle",
-		`C:\Users\anna\..\desk`:               "needlelog from C Users anna .. desk 2026-12-07.nlbundle",
-		"Zoë's  Ångström   ноутбук":           "needlelog from Zoë's Ångström ноутбук 2026-12-07.nlbundle",
-		"Anna\u202egpj.exe":                   "needlelog from Anna gpj.exe 2026-12-07.nlbundle",
-		"../../etc/passwd":                    "needlelog from .. .. etc passwd 2026-12-07.nlbundle",
-		"Praxis | Büro * Empfang ? (alt) ...": "needlelog from Praxis Büro Empfang (alt) 2026-12-07.nlbundle",
+		"Anna's laptop":                       "needlelog from Anna's laptop 2026-12-07 00.00.nlbundle",
+		"":                                    "needlelog 2026-12-07 00.00.nlbundle",
+		`<>:"/\|?*`:                           "needlelog 2026-12-07 00.00.nlbundle",
+		"Front\tdesk\x00\x1f PC\x7f":          "needlelog from Front desk PC 2026-12-07 00.00.nlbundle",
+		"Room 2. . ":                          "needlelog from Room 2 2026-12-07 00.00.nlbundle",
+		`C:\Users\anna\..\desk`:               "needlelog from C Users anna .. desk 2026-12-07 00.00.nlbundle",
+		"Zoë's  Ångström   ноутбук":           "needlelog from Zoë's Ångström ноутбук 2026-12-07 00.00.nlbundle",
+		"Anna\u202egpj.exe":                   "needlelog from Anna gpj.exe 2026-12-07 00.00.nlbundle",
+		"../../etc/passwd":                    "needlelog from .. .. etc passwd 2026-12-07 00.00.nlbundle",
+		"Praxis | Büro * Empfang ? (alt) ...": "needlelog from Praxis Büro Empfang (alt) 2026-12-07 00.00.nlbundle",
 	} {
 		if got := bundleFileName(device, day); got != want {
 			t.Errorf("bundleFileName(%q) = %q, want %q", device, got, want)

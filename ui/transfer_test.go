@@ -362,7 +362,7 @@ func TestTakeRecordsOnTheRoadMakesABundle(t *testing.T) {
 	waitFor(t, "the bundle made", func() bool { return strings.Contains(shownText(m.win), "Bundle made") })
 	shot(t, m.win, "transfer-bundle-made")
 	said = shownText(m.win)
-	for _, want := range []string{"everything this practice holds", "Bring records back… there"} {
+	for _, want := range []string{"everything this practice holds", "\"Start from the clinic's bundle…\" when Needlelog opens there", "Bring records back… there"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the result does not say %q: %q", want, said)
 		}
