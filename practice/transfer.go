@@ -61,18 +61,24 @@ func schemaOf(s CopyStore) int {
 	return sqlite.SchemaVersion()
 }
 
-// nameAndSay are the name this device goes by in a bundle (the one given; else the one it has;
-// the computer's name the first time) and how progress is said.
-func nameAndSay(ctx context.Context, s CopyStore, name string, progress func(string)) (string, func(string, ...any)) {
-	if name == "" {
-		if cur, _ := s.Setting(ctx, "device.name"); cur == "" {
-			name = "this computer"
-			if h, err := os.Hostname(); err == nil && h != "" {
-				name = h
-			}
-		}
+// deviceName is the name this device goes by in a bundle it makes: the one given; else the one
+// it has; the computer's name the first time.
+func deviceName(ctx context.Context, s CopyStore, name string) string {
+	if name != "" {
+		return name
 	}
-	return name, func(format string, a ...any) {
+	if cur, _ := s.Setting(ctx, "device.name"); cur != "" {
+		return "" // kept as it is
+	}
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "this computer"
+}
+
+// sayer says progress, a sentence each, to progress (nil: to no one).
+func sayer(progress func(string)) func(string, ...any) {
+	return func(format string, a ...any) {
 		if progress != nil {
 			progress(fmt.Sprintf(format, a...))
 		}
@@ -104,8 +110,7 @@ func MakeBundle(ctx context.Context, s CopyStore, path string, o BundleOptions) 
 	if err != nil {
 		return BundleResult{}, err
 	}
-	name, say := nameAndSay(ctx, s, o.DeviceName, o.Progress)
-	res, err := s.Shared().WriteBundle(ctx, enc, sqlstore.BundleOptions{Schema: schemaOf(s), DeviceName: name, Full: o.Full, For: o.For, Say: say})
+	res, err := s.Shared().WriteBundle(ctx, enc, sqlstore.BundleOptions{Schema: schemaOf(s), DeviceName: deviceName(ctx, s, o.DeviceName), Full: o.Full, For: o.For, Say: sayer(o.Progress)})
 	if err != nil {
 		return res, err
 	}
@@ -153,9 +158,7 @@ func ApplyBundle(ctx context.Context, s CopyStore, path string, o ApplyOptions) 
 func ApplyBundleFrom(ctx context.Context, s CopyStore, r io.Reader, o ApplyOptions) (ApplyResult, error) {
 	// Applying names this computer only when told to: its name is asked for where it is shown to
 	// the other side, when it makes a bundle.
-	_, say := nameAndSay(ctx, s, o.DeviceName, o.Progress)
-	name := o.DeviceName
-	res, err := s.Shared().ApplyBundle(ctx, r, o.Unlock, sqlstore.ApplyOptions{Schema: schemaOf(s), DeviceName: name, New: o.New, Say: say})
+	res, err := s.Shared().ApplyBundle(ctx, r, o.Unlock, sqlstore.ApplyOptions{Schema: schemaOf(s), DeviceName: o.DeviceName, New: o.New, Say: sayer(o.Progress)})
 	if errors.Is(err, transfer.ErrDamaged) || errors.Is(err, transfer.ErrLocked) {
 		return res, fmt.Errorf("%w; nothing was changed", err)
 	}

@@ -329,7 +329,7 @@ func (a *applier) Record(rec *transfer.Record) error {
 			return a.damaged("signed session %s does not read", rec.ID)
 		}
 		normalizeBody(&sb)
-		if err := a.applySigned(rec.ID, &sb, string(rec.Clock)); err != nil {
+		if err := a.applySigned(rec.ID, &sb); err != nil {
 			return err
 		}
 		return a.keepSignedClock(rec)
@@ -503,7 +503,7 @@ func (a *applier) applyFields(e transferEntity, rec *transfer.Record) error {
 				continue
 			}
 			if od := digestOf(ours.fields[f]); od != td {
-				if err := a.conflict(e.name, rec.ID, client, f, a.ourValue(ours, f), v, "ours"); err != nil {
+				if err := a.conflict(e.name, rec.ID, client, f, ours.fields[f], v, "ours"); err != nil {
 					return err
 				}
 			}
@@ -543,8 +543,6 @@ func (a *applier) applyFields(e transferEntity, rec *transfer.Record) error {
 	}
 	return a.st.putClocks(e.name, rec.ID, rc)
 }
-
-func (a *applier) ourValue(rv *recordValues, f string) any { return rv.fields[f] }
 
 // sameFixed reports whether the record as it came was made as ours was: the same fixed columns
 // (true when it came without them, the other side taking this copy to have it).

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -242,5 +241,3 @@ func (b *Batch) writeChildren(ch transferChildren, parent string, list []map[str
 func (e transferEntity) columns() []string {
 	return slices.Concat([]string{"id"}, e.fixed, e.fields, e.derived, e.local)
 }
-
-var _ = sql.ErrNoRows

@@ -221,7 +221,7 @@ func (a *applier) updateRow(table, keyCol, key string, m map[string]any) error {
 }
 
 // applySigned brings a signed session that arrived whole into this copy.
-func (a *applier) applySigned(id string, sb *signedBody, theirClock string) error {
+func (a *applier) applySigned(id string, sb *signedBody) error {
 	if sid, _ := sb.Session["id"].(string); sid != id {
 		return a.damaged("signed session %s carries the record of another", id)
 	}
